@@ -1,0 +1,133 @@
+"""The application factory."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from dataclasses import dataclass
+from importlib import import_module
+from pathlib import Path
+from typing import Any, Mapping
+
+import pluggy
+from flask import Flask, request
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from core import config as core_config
+from core.extensions import babel, csrf, db, login_manager, migrate
+from core.plugins.errors import PolicyViolation
+from core.plugins.manager import build_plugin_manager
+from core.plugins.rules import RegionRules
+
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+@dataclass(frozen=True)
+class Greenmfg:
+    """What ``app.extensions["greenmfg"]`` holds for one instance."""
+
+    pm: pluggy.PluginManager
+    rules: RegionRules
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build a greenmfg instance.
+
+    :param config: overrides applied last (tests pass ``SQLALCHEMY_DATABASE_URI``,
+        ``GREENMFG_REGION``...).
+    :raises core.plugins.UnknownRegion: the configured region is not installed;
+        the message lists the installed ones.
+    :raises core.plugins.PluginError: a plugin broke the contract (clashing codes,
+        a cap above the national one...); the message names the plugin.
+    """
+    instance_path = os.environ.get("GREENMFG_INSTANCE_PATH")
+    app = Flask("core", instance_path=instance_path, instance_relative_config=True)
+    app.config.update(core_config.DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for env, key in core_config.ENV_KEYS.items():
+        if os.environ.get(env):
+            app.config[key] = os.environ[env]
+    app.config.from_prefixed_env()
+    app.config.update(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'greenmfg.sqlite3'}"
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+    region = app.config["GREENMFG_REGION"]
+    extra = [_load_extra(spec) for spec in app.config["GREENMFG_EXTRA_PLUGINS"]]
+    pm = build_plugin_manager(region, extra)
+    _apply_plugin_defaults(app, pm, region)
+    rules = RegionRules(pm)
+    rules.validate(app.config["GREENMFG_RULES_YEAR"] or dt.date.today().year)
+    app.extensions["greenmfg"] = Greenmfg(pm=pm, rules=rules)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+
+    from core import models  # noqa: F401  (register the tables)
+    from core.api import init_api
+    from core.web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+    init_api(app)
+    return app
+
+
+def _instance_secret(instance: Path) -> str:
+    """A per-instance secret kept in the instance folder (set GREENMFG_SECRET_KEY in production)."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _load_extra(spec: str | tuple[str, object]) -> tuple[str, object]:
+    if isinstance(spec, tuple):
+        return spec
+    name, _, module = spec.partition("=")
+    return name, import_module(module)
+
+
+def _apply_plugin_defaults(app: Flask, pm: pluggy.PluginManager, region: str) -> None:
+    for impl in pm.hook.gm_setup_config_defaults.get_hookimpls():
+        prefix = impl.plugin_name.upper() + "_"
+        for key, value in (impl.function() or {}).items():
+            if not key.startswith(prefix):
+                raise PolicyViolation(
+                    f"gm_setup_config_defaults: plugin {impl.plugin_name!r} key {key!r} must start with {prefix!r}"
+                )
+            app.config.setdefault(key, value)
+
+
+def _select_locale() -> str:
+    languages = app_languages()
+    chosen = request.args.get("lang") or request.cookies.get("lang")
+    if chosen in languages:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def app_languages() -> list[str]:
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()

@@ -1,0 +1,73 @@
+"""Domain errors with messages in Chinese and English.
+
+Messages are English msgids translated through Flask-Babel (Chinese catalogue in
+``core/translations/zh``). ``str(err)`` gives both languages, Chinese first, so
+CLI output and logs are readable by everyone; web views show
+:meth:`GreenmfgError.localized` in the user's language.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_app_context
+from flask_babel import force_locale, gettext
+
+
+class GreenmfgError(Exception):
+    """Base of every refusal a user can cause. ``code`` is stable for API clients."""
+
+    code = "error"
+    http_status = 400
+
+    def __init__(self, msgid: str, *, field: str | None = None, **params: Any):
+        self.msgid = msgid
+        self.field = field
+        self.params = params
+        super().__init__(self.bilingual())
+
+    def localized(self, locale: str | None = None) -> str:
+        if not has_app_context():
+            return self.msgid % self.params if self.params else self.msgid
+        if locale is None:
+            return gettext(self.msgid, **self.params)
+        with force_locale(locale):
+            return gettext(self.msgid, **self.params)
+
+    def bilingual(self) -> str:
+        en = self.msgid % self.params if self.params else self.msgid
+        if not has_app_context():
+            return en
+        zh = self.localized("zh")
+        return en if zh == en else f"{zh} / {en}"
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {"code": self.code, "message": self.localized(), "message_zh": self.localized("zh"),
+               "message_en": self.localized("en")}
+        if self.field:
+            out["field"] = self.field
+        return out
+
+
+class InvalidInput(GreenmfgError):
+    code = "invalid_input"
+    http_status = 422
+
+
+class LimitReached(GreenmfgError):
+    code = "limit_reached"
+    http_status = 409
+
+
+class DeadlinePassed(GreenmfgError):
+    code = "deadline_passed"
+    http_status = 409
+
+
+class CalendarDataMissing(GreenmfgError):
+    code = "calendar_data_missing"
+    http_status = 409
+
+
+class Refused(GreenmfgError):
+    code = "refused"
+    http_status = 409

@@ -1,0 +1,15 @@
+"""All models, imported so that Alembic and ``db.create_all`` see every table."""
+from core.models.audit import AuditLog
+from core.models.calendar import CalendarDay, CalendarYear
+from core.models.campaigns import Application, ApplicationStatus, Campaign
+from core.models.counters import LimitCounter
+from core.models.evaluators import EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction
+from core.models.lists import Ban, ListEntry
+from core.models.organizations import AdminUnit, Organization
+from core.models.users import Role, User
+
+__all__ = [
+    "AdminUnit", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
+    "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
+    "Organization", "Role", "User",
+]

@@ -1,0 +1,33 @@
+"""Append-only audit log. Database triggers refuse UPDATE and DELETE (see the migration)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from core.models.base import JSONType, utcnow
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    object_type: Mapped[str] = mapped_column(String(60))
+    object_id: Mapped[str | None] = mapped_column(String(60))
+    region: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditLog, "before_update")
+@event.listens_for(AuditLog, "before_delete")
+def _refuse_change(mapper, connection, target):
+    raise AuditLogIsAppendOnly("审计日志只能追加 / the audit log is append-only")

@@ -1,0 +1,46 @@
+"""List entries (名单) at city, provincial and national level, and bans."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.extensions import db
+from core.models.base import TimestampMixin
+from core.models.organizations import Organization
+
+
+class ListEntry(TimestampMixin, db.Model):
+    __tablename__ = "list_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    unit_type: Mapped[str] = mapped_column(String(40))
+    level: Mapped[str] = mapped_column(String(20), index=True)
+    year: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default="listed")  # listed | removed
+    listed_on: Mapped[dt.date | None] = mapped_column(Date)
+    notice_no: Mapped[str | None] = mapped_column(String(100))
+    removed_on: Mapped[dt.date | None] = mapped_column(Date)
+    removal_reason: Mapped[str | None] = mapped_column(String(500))
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+
+    organization: Mapped[Organization] = relationship()
+
+
+class Ban(TimestampMixin, db.Model):
+    """No application (or, for firms, no report) until ``ends_on``.
+
+    Keyed on the USCC, not the organization row, so a renamed company is still caught.
+    """
+
+    __tablename__ = "ban"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(18), index=True)
+    subject: Mapped[str] = mapped_column(String(20), default="organization")  # organization | evaluator
+    reason: Mapped[str] = mapped_column(String(500))
+    sanction_code: Mapped[str] = mapped_column(String(80))
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)

@@ -1,0 +1,42 @@
+"""Users and their roles. Each role is bound to what it may see."""
+from __future__ import annotations
+
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from core.models.base import TimestampMixin
+
+
+class Role(enum.StrEnum):
+    APPLICANT = "applicant"  # bound to an organization
+    CITY = "city"  # bound to an administrative unit
+    PROVINCE = "province"
+    EXPERT = "expert"
+    EVALUATOR = "evaluator"  # bound to an evaluator firm
+    MINISTRY = "ministry"
+    ADMIN = "admin"
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organization.id"))
+    admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
+    evaluator_firm_id: Mapped[int | None] = mapped_column(ForeignKey("evaluator_firm.id"))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active

@@ -1,0 +1,389 @@
+"""Typed records that region plugins return from hooks.
+
+Every record is a frozen, keyword-only dataclass. Plugins fill in the policy
+fields and ``cite`` (the seed document and article the rule comes from); core
+stamps ``source`` with the name of the plugin that supplied the record, so
+staff can always see "this deadline comes from Hunan".
+
+Plugins import these through :mod:`core.plugins` only.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Callable, ClassVar, Mapping
+
+
+class UnitKind(StrEnum):
+    """Kinds of submitting administrative unit (市州 and their peers)."""
+
+    CITY = "市"
+    PREFECTURE = "州"
+    DIRECT_CITY = "直管市"
+    FORESTRY_DISTRICT = "林区"
+    PILOT_COUNTY = "省直管试点县"
+    NEW_AREA = "新区"
+    REFORM_ZONE = "综改区"
+
+
+class Level(StrEnum):
+    """List levels (三级联动)."""
+
+    CITY = "city"
+    PROVINCIAL = "provincial"
+    NATIONAL = "national"
+
+
+class EvaluationMode(StrEnum):
+    SELF = "self"
+    THIRD_PARTY = "third_party"
+
+
+class DayCount(StrEnum):
+    CALENDAR_DAYS = "calendar_days"
+    WORKING_DAYS = "working_days"
+
+
+class CapBasis(StrEnum):
+    """What an evaluator cap is counted per."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative"
+    LEGAL_ENTITY = "legal_entity"
+
+
+class IndicatorKind(StrEnum):
+    POSITIVE = "positive"  # 正向定量: higher is better
+    REVERSE = "reverse"  # 逆向定量: lower is better
+    QUALITATIVE = "qualitative"  # 正向定性
+    ELASTICITY = "elasticity"  # 弹性系数
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record:
+    """Base of every record a plugin returns.
+
+    :ivar cite: where the rule comes from, e.g. ``"001_3f04a56fc6693327.txt 附件1"``.
+    :ivar source: set by core to the supplying plugin's name; plugins leave it empty.
+    :ivar replaced: set by core when this record replaced another plugin's record:
+        the source of the replaced record.
+    """
+
+    cite: str = ""
+    source: str = ""
+    replaced: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CodedRecord(Record):
+    """A registry record, merged by ``code``.
+
+    :ivar code: unique key. Region plugins prefix new codes with their region
+        code (``hunan.bonus_water``); national codes are bare.
+    :ivar replaces: the code of another plugin's record that this one takes the
+        place of. Without it a duplicate code stops start-up.
+    """
+
+    code: str
+    replaces: str | None = None
+
+
+# --------------------------------------------------------------- identity ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class Region(Record):
+    """Identity of a region plugin. ``code`` equals its entry-point name."""
+
+    code: str
+    name: str
+    name_en: str
+    #: "national" for the ministry, "province" for a provincial department.
+    authority: str = "province"
+    version: str = "0"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdminUnit(CodedRecord):
+    """A submitting administrative unit (a 市州 or its peer)."""
+
+    name: str
+    kind: UnitKind
+    #: True when an admin may edit membership (e.g. Hunan pilot counties).
+    configurable: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListLevel(CodedRecord):
+    name: str
+    rank: int  # 1 city, 2 provincial, 3 national
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitType(CodedRecord):
+    """A kind of listed unit: factory, park, supply_chain, product."""
+
+    name: str
+    name_en: str
+    #: levels at which this region runs the type
+    levels: tuple[Level, ...] = (Level.CITY, Level.PROVINCIAL, Level.NATIONAL)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Industry(CodedRecord):
+    """One of MIIT's key industries with its own evaluation requirements."""
+
+    name: str
+    sector: str
+
+
+# --------------------------------------------------------------- calendar ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deadline(CodedRecord):
+    """A campaign or management deadline.
+
+    ``month_day`` is the yearly default (``(7, 31)``); ``rounds`` holds the
+    dates an annual notice sets for one round (``{2025: date(2025, 11, 7)}``)
+    and wins for that year. A deadline ends at 24:00 Asia/Shanghai on its day.
+    """
+
+    title: str
+    unit_types: tuple[str, ...] = ()  # empty: all types
+    levels: tuple[Level, ...] = ()  # the list level the step leads to; empty: all
+    month_day: tuple[int, int] | None = None
+    rounds: Mapping[int, dt.date] = field(default_factory=dict, compare=False)
+    #: who must act by then: applicant, city, province, ministry or listed_unit
+    actor: str = "applicant"
+
+    def for_year(self, year: int) -> dt.date | None:
+        """The deadline's date in ``year``, or ``None`` when it has none that year."""
+        if year in self.rounds:
+            return self.rounds[year]
+        if self.month_day is not None:
+            return dt.date(year, *self.month_day)
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticePeriod(Record):
+    """Public-notice (公示) length for a list level."""
+
+    days: int
+    count: DayCount
+
+
+# ----------------------------------------------------------------- limits ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluatorCap(Record):
+    """How many evaluation projects one evaluator may take in a year.
+
+    ``limit`` None means no cap (use :attr:`UNLIMITED`). Projects of every unit
+    type in ``unit_types`` count together; only projects at ``level`` count.
+    """
+
+    limit: int | None
+    basis: CapBasis = CapBasis.LEGAL_REPRESENTATIVE
+    level: Level = Level.NATIONAL
+    unit_types: tuple[str, ...] = ("factory", "park", "supply_chain")
+
+    UNLIMITED: ClassVar["EvaluatorCap"]
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit is None
+
+
+EvaluatorCap.UNLIMITED = EvaluatorCap(limit=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Quota(Record):
+    """A ceiling on units an administrative unit may have listed or recommended.
+
+    ``limit`` None means no quota (use :attr:`UNLIMITED`, never ``None`` as the
+    whole answer: ``None`` from a hook means "no opinion"). The quota counts
+    every recommendation in ``period`` (inclusive years) at ``counts_levels``.
+    """
+
+    limit: int | None
+    period: tuple[int, int] | None = None
+    counts_levels: tuple[Level, ...] = (Level.CITY, Level.PROVINCIAL, Level.NATIONAL)
+
+    UNLIMITED: ClassVar["Quota"]
+
+    @property
+    def unlimited(self) -> bool:
+        return self.limit is None
+
+
+Quota.UNLIMITED = Quota(limit=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tier(Record):
+    """One grade. ``min_score`` inclusive, ``max_score`` exclusive (None: no top)."""
+
+    code: str
+    label: str
+    min_score: float
+    max_score: float | None = None
+    #: whether a unit of this tier may be recommended to the next level
+    recommendable: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class GradingScheme(Record):
+    """Grading tiers, contiguous from 0 to the top. Empty ``tiers``: no grading."""
+
+    tiers: tuple[Tier, ...] = ()
+
+    NONE: ClassVar["GradingScheme"]
+
+    def tier_for(self, score: float) -> Tier | None:
+        for tier in self.tiers:
+            if score >= tier.min_score and (tier.max_score is None or score < tier.max_score):
+                return tier
+        return None
+
+
+GradingScheme.NONE = GradingScheme()
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluationModes(Record):
+    """Which evaluation modes an applicant may use, and whether a report is needed."""
+
+    allowed: tuple[EvaluationMode, ...]
+    third_party_required: bool = False
+
+
+# ----------------------------------------------------------- eligibility ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class NegativeListItem(CodedRecord):
+    """One item of the negative list (负面清单) an applicant declares against."""
+
+    title: str
+    lookback_years: int = 3
+    unit_types: tuple[str, ...] = ()  # empty: all types
+
+
+@dataclass(frozen=True, kw_only=True)
+class EligibilityRule(CodedRecord):
+    """A condition an application must meet.
+
+    ``check`` receives the application's data (a mapping with at least
+    ``unit_type``, ``level``, ``year`` and the form's values) and returns an
+    error message, or ``None`` when the rule holds. ``blocking`` False makes it a
+    warning a reviewer must acknowledge.
+    """
+
+    title: str
+    unit_types: tuple[str, ...] = ()
+    levels: tuple[Level, ...] = ()
+    blocking: bool = True
+    check: Callable[[Mapping[str, Any]], str | None] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sanction(CodedRecord):
+    """A removal or ban rule (动态管理): what triggers it and what follows."""
+
+    title: str
+    removal: bool = True
+    ban_years: int = 0
+    #: True when removal applies at every level at once (e.g. 重大 accidents)
+    all_levels: bool = False
+    #: for rank-based removals: consecutive years in the bottom share
+    consecutive_years: int = 0
+    bottom_share: float = 0.0
+
+
+# ------------------------------------------------------------------ forms ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class FormField(CodedRecord):
+    """An extra application-form field with its matching API field.
+
+    ``make_field`` returns an *unbound* WTForms field (``StringField(...)``);
+    ``make_schema_field`` returns the marshmallow field for the JSON API. Core
+    attaches both as ``ext_<region>__<code>`` so they never clash with core's.
+    """
+
+    label: str
+    make_field: Callable[[], Any] = field(compare=False)
+    make_schema_field: Callable[[], Any] = field(compare=False)
+    unit_types: tuple[str, ...] = ()
+    levels: tuple[Level, ...] = ()
+    section: str = "basic"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummaryColumn:
+    key: str
+    header: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummarySection:
+    title: str
+    unit_types: tuple[str, ...]
+    columns: tuple[SummaryColumn, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummaryLayout(CodedRecord):
+    """Layout of a summary table (汇总表) a city or province exports."""
+
+    title: str
+    sections: tuple[SummarySection, ...]
+    levels: tuple[Level, ...] = ()
+
+
+# ------------------------------------------------------------- indicators ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class Indicator:
+    """One indicator of an evaluation table, keyed by its number in the table."""
+
+    number: int
+    name: str
+    group: str
+    weight: float
+    kind: IndicatorKind
+    unit: str = ""
+    #: fixed reference values where the table prints them (factory #4: 8 / 0)
+    leading: float | None = None
+    baseline: float | None = None
+    #: True for percentages, which must lie in 0-100
+    percent: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndicatorSet(CodedRecord):
+    """A versioned evaluation table (e.g. MIIT 2025 factory requirements)."""
+
+    title: str
+    unit_type: str
+    year_from: int
+    year_to: int | None = None
+    indicators: tuple[Indicator, ...] = ()
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def applies_to(self, unit_type: str, year: int) -> bool:
+        return (
+            self.unit_type == unit_type
+            and year >= self.year_from
+            and (self.year_to is None or year <= self.year_to)
+        )
+
+    @property
+    def total_weight(self) -> float:
+        return sum(i.weight for i in self.indicators)

@@ -1,0 +1,1 @@
+"""Business rules shared by the web forms, the JSON API and the CLI."""

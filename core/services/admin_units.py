@@ -1,0 +1,53 @@
+"""Keeping the ``admin_unit`` table in step with the region plugin."""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from core.errors import InvalidInput
+from core.extensions import db
+from core.models import AdminUnit
+from core.plugins.types import UnitKind
+from core.services import audit
+
+
+def sync_admin_units(actor: str) -> int:
+    """Insert or update the plugin's units; deactivate plugin units it no longer lists. Returns changes."""
+    rules = current_app.extensions["greenmfg"].rules
+    region = rules.region_code
+    existing = {u.code: u for u in db.session.scalars(select(AdminUnit).where(AdminUnit.region == region))}
+    changes = 0
+    for code, rec in rules.admin_units.items():
+        row = existing.pop(code, None)
+        values = {"name": rec.name, "kind": rec.kind.value, "source": rec.source, "active": True}
+        if row is None:
+            db.session.add(AdminUnit(region=region, code=code, **values))
+            changes += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            changes += 1
+    for row in existing.values():
+        if row.source != "admin" and row.active:
+            row.active = False
+            changes += 1
+    if changes:
+        audit.record(actor, "admin_units.synced", "admin_unit", None, region=region, changes=changes)
+    return changes
+
+
+def add_configurable_unit(code: str, name: str, kind: str, actor: str) -> AdminUnit:
+    """Add a unit of a kind the plugin marks admin-configurable (e.g. 省直管试点县)."""
+    rules = current_app.extensions["greenmfg"].rules
+    try:
+        kind = UnitKind(kind)
+    except ValueError:
+        raise InvalidInput("Unknown kind of administrative unit: %(kind)s.", field="kind", kind=kind) from None
+    region = rules.region_code
+    if not code.startswith(f"{region}."):
+        raise InvalidInput("Unit codes must start with the region code: %(prefix)s.", field="code",
+                           prefix=f"{region}.")
+    unit = AdminUnit(region=region, code=code, name=name, kind=kind.value, source="admin", active=True)
+    db.session.add(unit)
+    audit.record(actor, "admin_units.added", "admin_unit", code, name=name, kind=kind.value)
+    return unit

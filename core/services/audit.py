@@ -1,0 +1,23 @@
+"""Writing the append-only audit log. Every state change calls :func:`record`."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from core.extensions import db
+from core.models import AuditLog
+
+
+def record(actor: str, action: str, object_type: str, object_id: Any = None, **data: Any) -> AuditLog:
+    """Add an audit row to the current transaction (committed with the change it describes)."""
+    entry = AuditLog(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        region=current_app.extensions["greenmfg"].rules.region_code,
+        data=data,
+    )
+    db.session.add(entry)
+    return entry

@@ -1,0 +1,162 @@
+"""Realistic demo data for the configured region (``greenmfg demo``).
+
+Names are invented; 统一社会信用代码 are generated with valid check characters;
+deadlines, caps, quotas and tiers all come from the region plugin through the
+same services the web forms use.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+from typing import Callable, Iterator
+
+from flask import current_app
+from sqlalchemy import func, select
+from stdnum.cn import uscc as stdnum_uscc
+
+from core.extensions import db
+from core.models import (
+    AdminUnit, Application, ApplicationStatus, Campaign, EvaluatorFirm, EvaluatorSanction, ListEntry,
+    Organization, Role, User,
+)
+from core.plugins.types import EvaluationMode, Level
+from core.services import audit, limits
+from core.services.admin_units import sync_admin_units
+from core.services.deadlines import end_of_day
+from core.services.passwords import hash_password
+
+ACTOR = "demo"
+_TRADES = ["新材料", "精密机械", "电子科技", "化工", "食品", "建材", "汽车零部件", "生物医药", "有色金属", "纺织"]
+_SUFFIX = ["股份有限公司", "有限公司", "集团有限公司"]
+_PEOPLE = ["王建国", "李红梅", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏"]
+
+
+def make_uscc(rng: random.Random, division: str = "430100") -> str:
+    body = "91" + division + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    body += rng.choice("0123456789")
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter) -> dict[str, int]:
+    """Fill an empty database with demo data. Refuses a database that already has organizations."""
+    if db.session.scalar(select(func.count(Organization.id))):
+        raise RuntimeError("数据库已有数据，演示数据只装入空库 / the database already has data; demo data loads into an empty one")
+    rng = random.Random(seed)
+    rules = current_app.extensions["greenmfg"].rules
+    sync_admin_units(ACTOR)
+    db.session.flush()
+    units = list(db.session.scalars(select(AdminUnit).where(AdminUnit.region == rules.region_code,
+                                                            AdminUnit.active)))
+    if not units:  # a ministry instance: provinces submit, shown as one pseudo-unit
+        units = [AdminUnit(region=rules.region_code, code="national.demo_province", name="示范省",
+                           kind="市", source="admin")]
+        db.session.add_all(units)
+        db.session.flush()
+    year = dt.date.today().year
+    industries = [i.name for i in rules.industries.values()] or _TRADES
+    counts = {"organizations": 0, "applications": 0, "list_entries": 0, "firms": 0, "users": 0}
+
+    firms = []
+    for i, (name, rep) in enumerate([("华中绿色低碳评价中心有限公司", "孙立新"), ("中环节能认证咨询有限公司", "钱永刚"),
+                                     ("绿源工程技术评估有限公司", "孙立新")]):
+        firm = EvaluatorFirm(uscc=make_uscc(rng), name=name, legal_representative=rep,
+                             qualifications={"full_time_midlevel_staff": 12 + i, "senior_staff": 5 + i,
+                                             "fixed_office": True, "years_of_record": 6})
+        db.session.add(firm)
+        firms.append(firm)
+    db.session.flush()
+    db.session.add(EvaluatorSanction(firm_id=firms[1].id, reason="评价报告数据造假 / falsified report data",
+                                     starts_on=dt.date(year - 1, 6, 1), ends_on=dt.date(year + 2, 5, 31)))
+    counts["firms"] = len(firms)
+
+    levels = [lv for lv in (Level.PROVINCIAL, Level.CITY) if rules.unit_types_for(lv)] or [Level.NATIONAL]
+    level = levels[0]
+    types = [t.code for t in rules.unit_types_for(level)]
+    opens = dt.datetime.combine(dt.date(year, 3, 1), dt.time(0), tzinfo=dt.timezone.utc)
+    campaign = Campaign(region=rules.region_code, year=year, level=level.value,
+                        title=f"{year}年度{rules.region.name}{rules.list_levels[level.value].name}绿色制造名单申报",
+                        unit_types=types, opens_at=opens, closes_at=end_of_day(dt.date(year, 12, 31)),
+                        deadlines={d.code: day.isoformat() for day, d in rules.deadlines_for(year)})
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record(ACTOR, "campaign.opened", "campaign", campaign.id, year=year, level=level.value)
+
+    statuses = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.SUBMITTED,
+                ApplicationStatus.RETURNED, ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED]
+    orgs = []
+    for n in progress(range(36)):
+        unit = units[n % len(units)]
+        trade = rng.choice(_TRADES)
+        org = Organization(uscc=make_uscc(rng), name=f"{unit.name.rstrip('市州区')}{trade}{rng.choice(_SUFFIX)}"
+                           if n % 7 else f"{unit.name}{trade}产业园管理委员会",
+                           admin_unit_id=unit.id, industry=rng.choice(industries),
+                           legal_representative=rng.choice(_PEOPLE))
+        if any(o.name == org.name for o in orgs):
+            org.name = f"{org.name[:-4]}{n}号{org.name[-4:]}"
+        db.session.add(org)
+        orgs.append(org)
+    db.session.flush()
+    counts["organizations"] = len(orgs)
+
+    for n, org in enumerate(orgs):
+        unit_type = "park" if "园" in org.name and "park" in types else types[n % len(types)]
+        modes = rules.evaluation_modes(unit_type, level, year)
+        status = statuses[n % len(statuses)]
+        app = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
+                          unit_type=unit_type, level=level.value, industry=org.industry, status=status,
+                          evaluation_mode=(EvaluationMode.THIRD_PARTY if modes.third_party_required or
+                                           (n % 3 == 0 and EvaluationMode.THIRD_PARTY in modes.allowed)
+                                           else EvaluationMode.SELF).value)
+        if status != ApplicationStatus.DRAFT:
+            app.submitted_at = opens + dt.timedelta(days=20 + n)
+        if status == ApplicationStatus.GRADED:
+            app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
+            tier = rules.grading(unit_type, level).tier_for(float(app.score))
+            app.tier = tier.code if tier else None
+        db.session.add(app)
+        db.session.flush()
+        if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
+            try:
+                limits.accept_engagement(firms[0 if n % 2 else 2], app, ACTOR)
+            except Exception:  # noqa: BLE001 - a cap reached in the demo just leaves it self-evaluated
+                app.evaluation_mode = EvaluationMode.SELF.value
+        if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
+            try:
+                limits.reserve_quota(app, ACTOR)
+            except Exception:  # noqa: BLE001 - a full quota in the demo sends it back to submitted
+                app.status = ApplicationStatus.SUBMITTED
+        audit.record(ACTOR, "application.created", "application", app.id, status=app.status.value)
+        counts["applications"] += 1
+
+    for n, org in enumerate(orgs[: len(orgs) // 2]):
+        for lv, y in ((Level.CITY, year - 3), (Level.PROVINCIAL, year - 2), (Level.NATIONAL, year - 1)):
+            if n % 3 == 2 and lv == Level.NATIONAL:
+                continue
+            entry = ListEntry(organization_id=org.id, unit_type=types[0], level=lv.value, year=y,
+                              listed_on=dt.date(y, 12, 20), notice_no=f"示范公告〔{y}〕{n + 1}号")
+            if n == 4 and lv == Level.NATIONAL:
+                entry.status, entry.removed_on = "removed", dt.date(year, 5, 1)
+                entry.removal_reason = "未按时填报年度动态管理表 / dynamic table not filed on time"
+            db.session.add(entry)
+            counts["list_entries"] += 1
+
+    users = [
+        User(username="admin", display_name="系统管理员", role=Role.ADMIN),
+        User(username="province", display_name="省厅节能处", role=Role.PROVINCE),
+        User(username="city", display_name=f"{units[0].name}工信局", role=Role.CITY, admin_unit_id=units[0].id),
+        User(username="enterprise", display_name=orgs[1].name, role=Role.APPLICANT, organization_id=orgs[1].id),
+        User(username="evaluator", display_name=firms[0].name, role=Role.EVALUATOR, evaluator_firm_id=firms[0].id),
+        User(username="expert", display_name="评审专家", role=Role.EXPERT),
+    ]
+    for u in users:
+        u.password_hash = hash_password(DEMO_PASSWORD)
+        db.session.add(u)
+    counts["users"] = len(users)
+    audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
+    db.session.commit()
+    return counts
+
+
+#: printed by ``greenmfg demo``; demo instances only
+DEMO_PASSWORD = "greenmfg-demo-2025"

@@ -1,0 +1,146 @@
+"""Evaluator caps and city quotas, enforced in the database transaction.
+
+:func:`reserve` takes one place in a :class:`~core.models.LimitCounter` with a
+single conditional UPDATE, so two processes racing for the last place cannot
+both win, on SQLite (one writer at a time) or PostgreSQL (row lock, and the
+WHERE clause re-checked after the lock is granted). Callers commit or roll back
+the reservation together with the row it protects.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from core.errors import LimitReached, Refused
+from core.extensions import db
+from core.models import Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, LimitCounter
+from core.plugins.types import Level, Quota
+from core.services import audit
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def _ensure_counter(key: str) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(insert(LimitCounter).values(key=key, used=0).on_conflict_do_nothing(index_elements=["key"]))
+
+
+def reserve(key: str, limit: int) -> bool:
+    """Take one place under ``key`` if fewer than ``limit`` are taken. Atomic."""
+    _ensure_counter(key)
+    result = db.session.execute(
+        update(LimitCounter)
+        .where(LimitCounter.key == key, LimitCounter.used < limit)
+        .values(used=LimitCounter.used + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def release(key: str) -> None:
+    """Give a place back (a withdrawn recommendation, a cancelled engagement)."""
+    db.session.execute(
+        update(LimitCounter)
+        .where(LimitCounter.key == key, LimitCounter.used > 0)
+        .values(used=LimitCounter.used - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def used(key: str) -> int:
+    return db.session.scalar(select(LimitCounter.used).where(LimitCounter.key == key)) or 0
+
+
+# ------------------------------------------------------------ evaluator caps --
+
+
+def cap_key(firm: EvaluatorFirm, basis: str, level: str, year: int) -> str:
+    who = firm.legal_representative if basis == "legal_representative" else firm.uscc
+    return f"cap:{basis}:{who}:{level}:{year}"
+
+
+def check_firm_allowed(firm: EvaluatorFirm, application: Application, today: dt.date) -> None:
+    """Refuse a sanctioned or banned firm (with the end date) and a firm evaluating itself."""
+    sanction = db.session.scalars(
+        select(EvaluatorSanction)
+        .where(EvaluatorSanction.firm_id == firm.id, EvaluatorSanction.ends_on >= today,
+               EvaluatorSanction.starts_on <= today)
+        .order_by(EvaluatorSanction.ends_on.desc())
+    ).first()
+    ban = db.session.scalars(
+        select(Ban).where(Ban.uscc == firm.uscc, Ban.subject == "evaluator", Ban.ends_on >= today,
+                          Ban.starts_on <= today)
+        .order_by(Ban.ends_on.desc())
+    ).first()
+    for hit in (sanction, ban):
+        if hit is not None:
+            raise Refused(
+                "%(firm)s is sanctioned (%(reason)s); its reports are not accepted until %(until)s.",
+                firm=firm.name, reason=hit.reason, until=hit.ends_on.isoformat(),
+            )
+    if firm.uscc == application.organization.uscc:
+        raise Refused("An evaluator firm cannot evaluate itself.")
+
+
+def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
+                      today: dt.date | None = None) -> EvaluatorEngagement:
+    """Record that ``firm`` evaluates ``application``, within the region's annual cap.
+
+    The cap (who it counts per, at which level, which unit types together) comes
+    from the region plugin. The caller commits.
+    """
+    today = today or dt.date.today()
+    check_firm_allowed(firm, application, today)
+    year, level = application.campaign.year, application.level
+    cap = _rules().evaluator_cap(application.unit_type, Level(level))
+    key = cap_key(firm, cap.basis, level, year)
+    if not cap.unlimited and application.unit_type in cap.unit_types and not reserve(key, cap.limit):
+        raise LimitReached(
+            "%(firm)s has reached the cap of %(limit)d %(level)s evaluation projects in %(year)d per "
+            "%(basis)s (%(who)s); rule from %(source)s: %(cite)s.",
+            firm=firm.name, limit=cap.limit, level=level, year=year, basis=cap.basis,
+            who=key.split(":")[2], source=cap.source, cite=cap.cite,
+        )
+    engagement = EvaluatorEngagement(firm_id=firm.id, application_id=application.id, year=year, level=level,
+                                     unit_type=application.unit_type, cap_key=key)
+    application.evaluator_firm_id = firm.id
+    db.session.add(engagement)
+    db.session.flush()
+    audit.record(actor, "evaluator.engagement_accepted", "application", application.id,
+                 firm=firm.uscc, cap_key=key, cap_limit=cap.limit, cap_source=cap.source)
+    return engagement
+
+
+# ------------------------------------------------------------------ quotas --
+
+
+def quota_key(admin_unit_code: str, unit_type: str, quota: Quota, year: int) -> str:
+    period = quota.period or (year, year)
+    return f"quota:{admin_unit_code}:{unit_type}:{period[0]}-{period[1]}"
+
+
+def reserve_quota(application: Application, actor: str) -> Quota:
+    """Take a place in the city's quota for ``application`` (city recommendation). The caller commits."""
+    unit = application.admin_unit
+    year = application.campaign.year
+    quota = _rules().quota(unit.code, application.unit_type, year)
+    if not quota.unlimited:
+        key = quota_key(unit.code, application.unit_type, quota, year)
+        if not reserve(key, quota.limit):
+            raise LimitReached(
+                "The quota of %(unit)s for %(type)s is full: %(limit)d for %(start)d-%(end)d "
+                "(rule from %(source)s: %(cite)s).",
+                unit=unit.name, type=application.unit_type, limit=quota.limit,
+                start=(quota.period or (year, year))[0], end=(quota.period or (year, year))[1],
+                source=quota.source, cite=quota.cite,
+            )
+        audit.record(actor, "quota.reserved", "application", application.id, key=key, limit=quota.limit,
+                     source=quota.source)
+    return quota

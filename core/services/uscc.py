@@ -1,0 +1,64 @@
+"""统一社会信用代码 (GB 32100-2015) validation on top of python-stdnum.
+
+python-stdnum's ``stdnum.cn.uscc`` checks length, alphabet and the mod-31 check
+character, but rejects the letter registration-authority codes A, N and Y that
+GB 32100 allows (domain.md B8). We accept those too, reusing stdnum's check-digit
+calculation, and turn stdnum's typed errors into messages that say what is wrong.
+"""
+from __future__ import annotations
+
+import re
+
+from stdnum.cn import uscc as _uscc
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+
+from core.errors import InvalidInput
+
+_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_PATTERN = re.compile(r"^[1-9ANY][0-9A-HJ-NP-RTUW-Y][0-9]{6}[0-9A-HJ-NP-RTUW-Y]{9}[0-9A-HJ-NP-RTUW-Y]$")
+
+
+def normalize_uscc(value: str, field: str = "uscc") -> str:
+    """Return the compact, upper-case code or raise :class:`InvalidInput` saying what is wrong."""
+    code = _uscc.compact(value or "")
+    if len(code) != 18:
+        raise InvalidInput(
+            "The unified social credit code must have 18 characters; %(n)d given.", field=field, n=len(code)
+        )
+    bad = sorted({c for c in code if c not in _ALPHABET})
+    if bad:
+        raise InvalidInput(
+            "The unified social credit code contains characters that are not allowed: %(chars)s "
+            "(I, O, S, V and Z are never used).",
+            field=field, chars=" ".join(bad),
+        )
+    if not _PATTERN.match(code):
+        raise InvalidInput(
+            "The unified social credit code is malformed: positions 3-8 must be the digits of an "
+            "administrative division code.",
+            field=field,
+        )
+    if code[0].isdigit():
+        try:
+            _uscc.validate(code)
+        except InvalidChecksum:
+            raise _checksum_error(code, field) from None
+        except (InvalidFormat, InvalidLength):  # pragma: no cover - covered by the checks above
+            raise InvalidInput("The unified social credit code is malformed.", field=field) from None
+    elif _uscc.calc_check_digit(code[:17]) != code[17]:
+        raise _checksum_error(code, field)
+    return code
+
+
+def _checksum_error(code: str, field: str) -> InvalidInput:
+    return InvalidInput(
+        "The check character of the unified social credit code is wrong: the 18th character should be "
+        "%(expected)s, not %(given)s. Please check for a typing error.",
+        field=field, expected=_uscc.calc_check_digit(code[:17]), given=code[17],
+    )
+
+
+def legacy_org_code(uscc: str) -> str:
+    """The 组织机构代码 embedded at positions 9-17 (old Hunan forms ask for it)."""
+    body = normalize_uscc(uscc)[8:17]
+    return f"{body[:8]}-{body[8]}"

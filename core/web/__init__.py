@@ -1,0 +1,70 @@
+"""Public pages: the instance home, the effective rules with their sources, the lists."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, render_template, request
+from sqlalchemy import select
+
+from core.extensions import db, login_manager
+from core.models import AdminUnit, ListEntry, Organization, User
+from core.services.rules_export import rule_rows
+
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/core")
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+@bp.app_context_processor
+def _inject():
+    return {"region": _rules().region}
+
+
+def _year() -> int:
+    try:
+        return int(request.args.get("year", dt.date.today().year))
+    except ValueError:
+        return dt.date.today().year
+
+
+@bp.get("/")
+def home():
+    rules, year = _rules(), _year()
+    units = db.session.scalars(
+        select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)
+    ).all()
+    return render_template("home.html", year=year, deadlines=rules.deadlines_for(year),
+                           unit_types=list(rules.unit_types.values()), units=units)
+
+
+@bp.get("/rules")
+def rules_page():
+    year = _year()
+    rows = rule_rows(_rules(), year)
+    kind = request.args.get("kind")
+    kinds = sorted({r["kind"] for r in rows})
+    if kind:
+        rows = [r for r in rows if r["kind"] == kind]
+    return render_template("rules.html", rows=rows, year=year, kinds=kinds, kind=kind)
+
+
+@bp.get("/lists")
+def lists_page():
+    rules = _rules()
+    level = request.args.get("level")
+    query = (select(ListEntry, Organization).join(Organization)
+             .where(ListEntry.status == "listed").order_by(ListEntry.year.desc(), Organization.name))
+    if level in rules.list_levels:
+        query = query.where(ListEntry.level == level)
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.session.execute(query.limit(50).offset((page - 1) * 50)).all()
+    return render_template("lists.html", rows=rows, level=level, levels=rules.list_levels,
+                           unit_types=rules.unit_types, page=page)

@@ -1,0 +1,1 @@
+"""Region plugins shipped with greenmfg. ``national`` is always on."""

@@ -1,0 +1,53 @@
+"""Hubei (湖北省) plugin: thin hook implementations over ``rules.py``.
+
+Entry point ``hubei`` in ``greenmfg.regions``. Policy hooks return ``None`` (no opinion) where
+the Hubei plan says nothing, so the national answer stands.
+"""
+from core.plugins import hookimpl
+
+from plugins.hubei import rules
+
+
+@hookimpl
+def gm_region():
+    return rules.REGION
+
+
+@hookimpl
+def gm_register_admin_units():
+    return rules.ADMIN_UNITS
+
+
+@hookimpl
+def gm_register_unit_types():
+    return rules.UNIT_TYPES
+
+
+@hookimpl
+def gm_register_negative_list_items():
+    return rules.NEGATIVE_LIST
+
+
+@hookimpl
+def gm_register_eligibility_rules():
+    return rules.ELIGIBILITY
+
+
+@hookimpl
+def gm_register_sanctions():
+    return rules.SANCTIONS
+
+
+@hookimpl
+def gm_policy_quota(admin_unit, unit_type, year):
+    return rules.quota(admin_unit, unit_type, year)
+
+
+@hookimpl
+def gm_policy_evaluator_cap(level):
+    return rules.evaluator_cap(level)
+
+
+@hookimpl
+def gm_policy_evaluation_modes(level, year):
+    return rules.evaluation_modes(level, year)

@@ -1,0 +1,532 @@
+"""Hubei (湖北省) rules as data. Every record cites the seed and its section.
+
+Seed: 002_9c75e1d2ebfbdf50.txt, 鄂经信办节能〔2022〕8号《湖北省绿色制造体系建设实施方案》(2022—2025年),
+dated 2022-05-27. Sections are cited as the seed numbers them: 一(二) is 一、总体要求 (二) 工作目标;
+附件1 一(二)3 is Attachment 1, part 一, (二) 绿色工厂, item 3; and so on.
+
+What is not here is national (plugins/national): list levels, factory/park/supply-chain unit types,
+the national negative-list items Hubei shares, deadlines, notice periods, the national evaluator cap.
+
+The small functions at the end (``quota``, ``evaluation_modes``, ``evaluator_cap``...) only look
+things up in the tables above them; ``plugin.py`` calls them from its hooks.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from core.plugins.types import (
+    AdminUnit,
+    CapBasis,
+    CodedRecord,
+    EligibilityRule,
+    EvaluationMode,
+    EvaluationModes,
+    EvaluatorCap,
+    Level,
+    NegativeListItem,
+    Quota,
+    Record,
+    Region,
+    Sanction,
+    UnitKind,
+    UnitType,
+)
+
+S002 = "002_9c75e1d2ebfbdf50.txt"
+
+
+def cite(section: str) -> str:
+    return f"{S002} {section}"
+
+
+#: years the plan (实施方案 2022—2025年) runs campaigns in
+PLAN_YEARS = (2022, 2025)
+#: the period 附件3 counts listings in (备注: 十四五（2021-2025年）期间)
+QUOTA_PERIOD = (2021, 2025)
+ALL_TYPES = ("factory", "park", "product", "supply_chain")
+
+REGION = Region(code="hubei", name="湖北省", name_en="Hubei", authority="province", version="2022.1",
+                cite=cite("通知 (鄂经信办节能〔2022〕8号, 2022年5月27日)"))
+
+# ------------------------------------------------------------ admin units --
+
+_ADDRESS = "通知 主送 (各市、州、直管市、神农架林区经信局); 附件3"
+
+#: (code suffix, name as printed in 附件3, kind); order of 附件3
+_UNITS = (
+    ("wuhan", "武汉市", UnitKind.CITY),
+    ("huangshi", "黄石市", UnitKind.CITY),
+    ("xiangyang", "襄阳市", UnitKind.CITY),
+    ("jingzhou", "荆州市", UnitKind.CITY),
+    ("yichang", "宜昌市", UnitKind.CITY),
+    ("shiyan", "十堰市", UnitKind.CITY),
+    ("xiaogan", "孝感市", UnitKind.CITY),
+    ("jingmen", "荆门市", UnitKind.CITY),
+    ("ezhou", "鄂州市", UnitKind.CITY),
+    ("huanggang", "黄冈市", UnitKind.CITY),
+    ("xianning", "咸宁市", UnitKind.CITY),
+    ("suizhou", "随州市", UnitKind.CITY),
+    ("enshi", "恩施州", UnitKind.PREFECTURE),  # 恩施土家族苗族自治州
+    ("xiantao", "仙桃市", UnitKind.DIRECT_CITY),
+    ("qianjiang", "潜江市", UnitKind.DIRECT_CITY),
+    ("tianmen", "天门市", UnitKind.DIRECT_CITY),
+    ("shennongjia", "神农架林区", UnitKind.FORESTRY_DISTRICT),
+)
+
+ADMIN_UNITS = tuple(
+    AdminUnit(code=f"hubei.{suffix}", name=name, kind=kind, cite=cite(_ADDRESS)) for suffix, name, kind in _UNITS
+)
+
+# -------------------------------------------------------------- unit types --
+
+UNIT_TYPES = (
+    UnitType(code="product", name="绿色设计产品", name_en="Green design product",
+             levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL),
+             cite=cite("二(二); 附件1 一(一); 附件3 备注 (国家、省、市发布的绿色产品)")),
+)
+
+# ------------------------------------------------------------------ quotas --
+
+#: 附件3 绿色制造体系预期目标任务分解表, cell by cell. Columns: 绿色产品, 绿色工厂,
+#: 绿色供应链管理企业, 绿色工业园区. ``None`` is a blank cell (no target).
+QUOTA_COLUMNS = ("product", "factory", "supply_chain", "park")
+QUOTA_HEADERS = {"product": "绿色产品", "factory": "绿色工厂", "supply_chain": "绿色供应链管理企业",
+                 "park": "绿色工业园区"}
+QUOTA_TABLE: Mapping[str, tuple[int | None, int | None, int | None, int | None]] = {
+    "hubei.wuhan": (30, 21, 8, 3),
+    "hubei.huangshi": (15, 7, 2, 1),
+    "hubei.xiangyang": (18, 10, 4, 2),
+    "hubei.jingzhou": (15, 7, 2, 1),
+    "hubei.yichang": (18, 10, 4, 2),
+    "hubei.shiyan": (15, 7, 2, 1),
+    "hubei.xiaogan": (15, 7, 2, 1),
+    "hubei.jingmen": (15, 7, 2, 1),
+    "hubei.ezhou": (5, 3, 1, None),
+    "hubei.huanggang": (15, 7, 1, 1),
+    "hubei.xianning": (15, 7, 1, 1),
+    "hubei.suizhou": (5, 3, 1, None),
+    "hubei.enshi": (7, 1, None, 1),
+    "hubei.xiantao": (4, 1, None, None),
+    "hubei.qianjiang": (4, 1, None, None),
+    "hubei.tianmen": (4, 1, None, None),
+    "hubei.shennongjia": (None, None, None, None),
+}
+#: 附件3 合计 row and 一(二) 工作目标 (200 / 100 / 30 / 15)
+QUOTA_TOTALS = {"product": 200, "factory": 100, "supply_chain": 30, "park": 15}
+
+_UNIT_NAMES = {f"hubei.{suffix}": name for suffix, name, _ in _UNITS}
+_QUOTA_COUNTS = (Level.CITY, Level.PROVINCIAL, Level.NATIONAL)  # 备注: 国家、省、市发布的
+
+
+def _quota_record(unit: str, unit_type: str, value: int | None) -> Quota:
+    where = f"附件3 {_UNIT_NAMES[unit]} × {QUOTA_HEADERS[unit_type]}"
+    if value is None:
+        # A blank cell: 附件3 sets no target for this unit and type. Represented as "no quota",
+        # never as 0 (that would forbid any listing) and never as None (that means "no opinion").
+        return dataclasses.replace(
+            Quota.UNLIMITED, period=QUOTA_PERIOD, counts_levels=_QUOTA_COUNTS,
+            cite=cite(f"{where}: blank cell, no target in 附件3"),
+        )
+    return Quota(limit=value, period=QUOTA_PERIOD, counts_levels=_QUOTA_COUNTS,
+                 cite=cite(f"{where} = {value} (预期目标, 2021-2025 备注)"))
+
+
+#: every answer gm_policy_quota gives, by (admin unit, unit type)
+QUOTAS: Mapping[tuple[str, str], Quota] = {
+    (unit, ut): _quota_record(unit, ut, value)
+    for unit, row in QUOTA_TABLE.items()
+    for ut, value in zip(QUOTA_COLUMNS, row)
+}
+
+
+def quota(admin_unit: str, unit_type: str, year: int) -> Quota | None:
+    """The 附件3 target for one unit and type; ``None`` (no opinion) outside 2021-2025 or the table."""
+    if not QUOTA_PERIOD[0] <= year <= QUOTA_PERIOD[1]:
+        return None
+    return QUOTAS.get((admin_unit, unit_type))
+
+
+# -------------------------------------------------------- evaluation modes --
+
+#: 三(三): self-evaluation, then an on-site evaluation by a qualified third party the applicant
+#: chooses. The self-evaluation is a step every applicant takes, not an alternative, so the
+#: only mode an applicant *chooses* is the third party's, and its report is required.
+MODES_THIRD_PARTY = EvaluationModes(
+    allowed=(EvaluationMode.THIRD_PARTY,), third_party_required=True,
+    cite=cite("三(三) (开展自评价…自主选择委托符合评价资质要求的第三方评价机构…开展现场评价); 附件2 二(一)"),
+)
+
+
+def third_party_required(level: Level | str, year: int) -> bool:
+    """Whether Hubei's mandatory on-site third-party evaluation applies.
+
+    The plan's years (2022-2025) at city and provincial level, and at national level while the
+    national recommendation ran with the provincial selection (三(五), from 2022). Not the 2025
+    national round: MIIT's later 工信厅节函〔2025〕390号 asks for a platform self-evaluation only,
+    and the national plugin's rule stands there.
+    """
+    if not PLAN_YEARS[0] <= year <= PLAN_YEARS[1]:
+        return False
+    return not (Level(level) == Level.NATIONAL and year >= 2025)
+
+
+def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
+    return MODES_THIRD_PARTY if third_party_required(level, year) else None
+
+
+# ---------------------------------------------------------- evaluator cap --
+
+
+def _cap(level: Level) -> EvaluatorCap:
+    return EvaluatorCap(
+        limit=15, basis=CapBasis.LEGAL_ENTITY, level=level, unit_types=ALL_TYPES,
+        cite=cite("附件2 二(三) (同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过15项)"),
+    )
+
+
+#: Hubei's cap by level. At national level Hubei says nothing: national's 15 per legal
+#: representative stands (core refuses a different basis above national).
+EVALUATOR_CAPS: Mapping[Level, EvaluatorCap] = {Level.CITY: _cap(Level.CITY), Level.PROVINCIAL: _cap(Level.PROVINCIAL)}
+
+
+def evaluator_cap(level: Level) -> EvaluatorCap | None:
+    return EVALUATOR_CAPS.get(Level(level))
+
+
+# ------------------------------------------------- evaluator requirements --
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluatorRequirement(CodedRecord):
+    """One requirement on a third-party evaluator (附件2). No hook carries these yet.
+
+    ``scope`` is ``"institution"`` (附件2 一, the evaluator itself) or ``"engagement"``
+    (附件2 二, one evaluation for one applicant). ``check`` receives the evaluator mapping
+    documented in :data:`EVALUATOR_DATA_KEYS` (for engagements also ``unit_type`` and ``year``)
+    and returns an error message or ``None``.
+    """
+
+    title: str
+    scope: str = "institution"
+    unit_types: tuple[str, ...] = ()
+    check: Callable[[Mapping[str, Any]], str | None] | None = field(default=None, compare=False)
+
+
+#: The evaluator mapping the requirement checks read.
+EVALUATOR_DATA_KEYS = {
+    "registered_in_china": "bool: 在中华人民共和国境内注册",
+    "independent_legal_person": "bool: 具有独立法人资格的企事业单位、行业协会等",
+    "evaluation_experience": "bool: 具有开展相关评价的经验和能力",
+    "fixed_office": "bool: 固定的办公场所及开展评价工作的办公条件",
+    "sound_finances": "bool: 健全的财务管理制度",
+    "full_time_midlevel_staff": "int: 从事绿色评价的中级职称以上专职人员人数",
+    "senior_staff": "int: 其中能源、环境、生态、低碳、生命周期评价等相关专业高级职称人员人数",
+    "staff_compliant": "bool: 人员遵守法律法规和评价程序，熟悉绿色制造政策和标准",
+    "green_record_5y": "bool: 近五年主导或参与绿色制造相关评审、论证、评价、省级以上科研项目或标准、政策制定",
+    "self_declared": "bool: 在绿色制造公共服务平台自我声明并公开证明材料 (鼓励, not required)",
+    "evidence_in_report": "bool: 评价报告中如实提供资质符合性证明材料",
+    "wrote_self_evaluation": "bool: 参与了申报主体自评价报告编写",
+    "interested_party": "bool: 是申报主体的利益相关方",
+    "cnca_approved": "bool: 获国家认证认可监督管理委员会批准 (green-product certifiers)",
+    "misconduct_years": "iterable of int: 被认定造假或其他严重不良行为的年份",
+}
+
+
+def _true(key: str, message: str) -> Callable[[Mapping[str, Any]], str | None]:
+    def check(data: Mapping[str, Any]) -> str | None:
+        return None if data.get(key) is True else message
+    return check
+
+
+def _not_true(key: str, message: str) -> Callable[[Mapping[str, Any]], str | None]:
+    def check(data: Mapping[str, Any]) -> str | None:
+        return message if data.get(key, True) is not False else None
+    return check
+
+
+def _at_least(key: str, minimum: int, message: str) -> Callable[[Mapping[str, Any]], str | None]:
+    def check(data: Mapping[str, Any]) -> str | None:
+        value = data.get(key)
+        return None if isinstance(value, int) and value >= minimum else f"{message} ({key}={value!r})"
+    return check
+
+
+def _no_recent_misconduct(data: Mapping[str, Any]) -> str | None:
+    year = data.get("year")
+    recent = [y for y in data.get("misconduct_years", ()) if year is None or 0 <= year - y <= 3]
+    if recent:
+        return ("评价机构存在造假或其他严重不良行为，后续三年内不再采信其评价报告或认证结果 / "
+                f"misconduct in {sorted(recent)}: reports not accepted for three years")
+    return None
+
+
+EVALUATOR_REQUIREMENTS = (
+    # 附件2 一: qualifications of the institution
+    EvaluatorRequirement(code="hubei.evaluator_registered_legal_person",
+                         title="在中华人民共和国境内注册并具有独立法人资格，具有开展相关评价的经验和能力",
+                         check=lambda d: _true("registered_in_china", "须在中华人民共和国境内注册 / must be registered in China")(d)
+                         or _true("independent_legal_person", "须具有独立法人资格 / must be an independent legal person")(d)
+                         or _true("evaluation_experience", "须具有开展相关评价的经验和能力 / needs evaluation experience")(d),
+                         cite=cite("附件2 一(一)")),
+    EvaluatorRequirement(code="hubei.evaluator_office_finances",
+                         title="具有固定的办公场所及开展评价工作的办公条件，具有健全的财务管理制度",
+                         check=lambda d: _true("fixed_office", "须有固定的办公场所 / needs a fixed office")(d)
+                         or _true("sound_finances", "须有健全的财务管理制度 / needs sound financial management")(d),
+                         cite=cite("附件2 一(二)")),
+    EvaluatorRequirement(code="hubei.evaluator_staff",
+                         title="从事绿色评价的中级职称以上专职人员不少于10人，其中能源、环境、生态、低碳、生命周期评价等相关专业高级职称人员不少于5人",
+                         check=lambda d: _at_least("full_time_midlevel_staff", 10,
+                                                   "中级职称以上专职人员不少于10人 / at least 10 full-time staff with mid-level titles")(d)
+                         or _at_least("senior_staff", 5,
+                                      "相关专业高级职称人员不少于5人 / at least 5 senior staff in the listed fields")(d),
+                         cite=cite("附件2 一(三)")),
+    EvaluatorRequirement(code="hubei.evaluator_staff_conduct",
+                         title="评价机构人员遵守国家法律法规和评价程序，熟悉绿色制造相关政策和标准规范",
+                         check=_true("staff_compliant", "人员须遵守法律法规和评价程序 / staff must follow the law and procedures"),
+                         cite=cite("附件2 一(四)")),
+    EvaluatorRequirement(code="hubei.evaluator_record_5y",
+                         title="具备开展绿色工厂、绿色工业园区、绿色供应链等领域评价的能力，近五年主导或参与绿色制造相关评审、论证、评价、科研项目或标准、政策制定",
+                         check=_true("green_record_5y", "须有近五年绿色制造相关工作业绩 / needs a 5-year green-manufacturing record"),
+                         cite=cite("附件2 一(五)")),
+    # 附件2 二: one evaluation
+    EvaluatorRequirement(code="hubei.evaluator_evidence_in_report", scope="engagement",
+                         title="评价报告中如实提供资质符合性证明材料",
+                         check=_true("evidence_in_report", "评价报告须附资质符合性证明材料 / the report must carry qualification evidence"),
+                         cite=cite("附件2 二(二)")),
+    EvaluatorRequirement(code="hubei.evaluator_independence", scope="engagement",
+                         title="与申报主体自评价活动保持独立性，不得为利益相关方实施评价，不得参与自评价报告编写",
+                         check=lambda d: _not_true("wrote_self_evaluation",
+                                                   "评价机构不得参与自评价报告编写 / the evaluator may not write the self-evaluation")(d)
+                         or _not_true("interested_party", "不得为利益相关方实施评价 / the evaluator may not be an interested party")(d),
+                         cite=cite("附件2 二(三)")),
+    EvaluatorRequirement(code="hubei.evaluator_cnca", scope="engagement", unit_types=("product",),
+                         title="开展绿色产品认证的机构应获得国家认证认可监督管理委员会批准",
+                         check=_true("cnca_approved", "绿色产品认证机构须获国家认监委批准 / green-product certifiers need CNCA approval"),
+                         cite=cite("附件2 二(四)")),
+    EvaluatorRequirement(code="hubei.evaluator_misconduct_ban", scope="engagement",
+                         title="存在造假或其他严重不良行为的评价机构，后续三年内不再采信其评价报告或认证结果（对所评价信息真实性终身负责）",
+                         check=_no_recent_misconduct, cite=cite("附件2 二(五)")),
+)
+
+
+def evaluator_problems(evaluator: Mapping[str, Any], *, unit_type: str | None = None, year: int | None = None,
+                       scopes: tuple[str, ...] = ("institution", "engagement")) -> list[str]:
+    """Every message of the :data:`EVALUATOR_REQUIREMENTS` the evaluator fails (empty: qualified)."""
+    data = {**evaluator, "unit_type": unit_type, "year": year}
+    problems = []
+    for req in EVALUATOR_REQUIREMENTS:
+        if req.scope not in scopes or (req.unit_types and unit_type not in req.unit_types):
+            continue
+        message = req.check(data)
+        if message:
+            problems.append(message)
+    return problems
+
+
+# ---------------------------------------------------- basic conditions --
+
+#: The application data keys Hubei's eligibility checks read (besides unit_type, level, year).
+#: Declarations are booleans the applicant confirms; a missing key fails a blocking rule.
+APPLICANT_DATA_KEYS = {
+    "product_cleaner_production_leading": "bool: 产品生产企业清洁生产水平处于行业领先",
+    "product_emissions_compliant": "bool: 污染物排放达到国家和地方排放标准",
+    "product_performance_standards": "bool: 质量、安全、卫生性能及节能降耗、综合利用水平达到标准",
+    "meets_type_standard": "bool: 符合本类别相关评价标准、政策要求",
+    "independent_legal_person": "bool: 依法设立并具有独立法人资格",
+    "actual_manufacturing": "bool: 从事实际生产过程的制造业企业",
+    "covers_subsidiaries": "bool: 本申报包含下设独立法人子公司 (must be false: 各子公司单独申报)",
+    "complies_with_laws": "bool: 建设和生产过程中遵守有关法律、法规、政策和标准",
+    "factory_leading_performance": "bool: 经济技术基础和效益较好，竞争优势明显，绩效指标行业领先",
+    "factory_management_systems": "bool: 质量、职业健康、环保、安全生产和能源管理健全",
+    "sc_industry_influence": "bool: 行业影响力较强，销售盈利能力行业领先",
+    "sc_management_systems": "bool: 能源资源、环境管理体系较完善，管理制度健全",
+    "sc_strategy": "bool: 制定绿色供应链管理战略，有明确目标和措施",
+    "sc_supplier_management": "bool: 供应商数量众多，建立完善的供应商管理体系",
+    "park_level": "str: 园区级别, 'provincial' 或 'national' (省级以上)",
+    "park_manufacturing_energy_function": "bool: 以产品制造和能源供给为主要功能",
+    "park_legal_boundary": "bool: 具有法定边界和范围",
+    "park_unified_management": "bool: 具备统一管理机构",
+    "park_targets_met": "bool: 完成节能减排指标",
+    "park_carbon_intensity_falling": "bool: 碳排放强度持续下降",
+    "park_environment_compliant": "bool: 环境质量达标，企业达标排放，重点污染物不超总量控制",
+    "park_green_body": "bool: 建立履行绿色发展工作职责的专门机构",
+    "park_green_body_staff": "int: 专门机构专职工作人员人数 (>= 1)",
+    "held_levels": "iterable of Level: levels the unit is already listed at (national's key)",
+    "requested_levels": "iterable of Level: levels this application asks for (joint national + provincial round)",
+    "evaluator": "mapping: the third-party evaluator, keys of EVALUATOR_DATA_KEYS",
+}
+
+
+def _all_true(*keys: str, message: str) -> Callable[[Mapping[str, Any]], str | None]:
+    def check(data: Mapping[str, Any]) -> str | None:
+        missing = [k for k in keys if data.get(k) is not True]
+        return f"{message} (未声明或不符合 / not met: {', '.join(missing)})" if missing else None
+    return check
+
+
+def _factory_legal_person(data: Mapping[str, Any]) -> str | None:
+    if data.get("covers_subsidiaries") is True:
+        return "下设多个独立法人子公司的，各子公司应单独申报 / each subsidiary legal person applies separately"
+    return _all_true("independent_legal_person", "actual_manufacturing",
+                     message="须为依法设立、具有独立法人资格、从事实际生产过程的制造业企业")(data)
+
+
+def _park_basic(data: Mapping[str, Any]) -> str | None:
+    if str(data.get("park_level", "")) not in (Level.PROVINCIAL, Level.NATIONAL):
+        return f"须为省级以上工业园区 / the park must be provincial-level or above (park_level={data.get('park_level')!r})"
+    return _all_true("park_manufacturing_energy_function", "park_legal_boundary", "park_unified_management",
+                     message="须以产品制造和能源供给为主要功能、具有法定边界和范围、具备统一管理机构")(data)
+
+
+def _park_green_body(data: Mapping[str, Any]) -> str | None:
+    staff = data.get("park_green_body_staff")
+    if data.get("park_green_body") is not True or not isinstance(staff, int) or staff < 1:
+        return "园区须建立履行绿色发展工作职责的专门机构，并配备专职工作人员 / needs a green body with full-time staff"
+    return None
+
+
+def _national_from_provincial(data: Mapping[str, Any]) -> str | None:
+    levels = {str(x) for x in (*data.get("held_levels", ()), *data.get("requested_levels", ()))}
+    if Level.PROVINCIAL not in levels:
+        return ("申报国家级绿色制造名单原则上从省级绿色制造名单中择优推荐 / national candidates come in principle "
+                "from the provincial list (or the provincial selection of the same round)")
+    return None
+
+
+def _third_party_evaluation(data: Mapping[str, Any]) -> str | None:
+    year, level = data.get("year"), data.get("level")
+    if year is None or level is None or not third_party_required(level, year):
+        return None
+    evaluator = data.get("evaluator")
+    if not isinstance(evaluator, Mapping):
+        return "须自主委托符合评价资质要求的第三方评价机构开展现场评价 / an on-site third-party evaluation is required"
+    problems = evaluator_problems(evaluator, unit_type=data.get("unit_type"), year=year)
+    return "; ".join(problems) or None
+
+
+def _rule(code: str, title: str, types: tuple[str, ...], check, section: str, **kw) -> EligibilityRule:
+    return EligibilityRule(code=f"hubei.{code}", title=title, unit_types=types, check=check, cite=cite(section), **kw)
+
+
+_P, _F, _S, _K = ("product",), ("factory",), ("supply_chain",), ("park",)
+
+ELIGIBILITY = (
+    # 附件1 一(一) 绿色设计产品
+    _rule("product_cleaner_production", "产品生产企业清洁生产水平处于行业领先，污染物排放达到国家和地方排放标准要求", _P,
+          _all_true("product_cleaner_production_leading", "product_emissions_compliant",
+                    message="清洁生产水平须行业领先、污染物达标排放"), "附件1 一(一)1"),
+    _rule("product_performance", "产品质量、安全、卫生性能以及节能降耗和综合利用水平达到相关国家、行业、地方标准要求", _P,
+          _all_true("product_performance_standards", message="产品性能须达到相关标准"), "附件1 一(一)2"),
+    _rule("product_standard", "产品符合绿色设计产品评价标准、政策相关要求", _P,
+          _all_true("meets_type_standard", message="须符合绿色设计产品评价标准"), "附件1 一(一)3"),
+    # 附件1 一(二) 绿色工厂
+    _rule("factory_legal_person", "依法设立并具有独立法人资格、从事实际生产过程的制造业企业；下设多个独立法人子公司的，各子公司应单独申报",
+          _F, _factory_legal_person, "附件1 一(二)1"),
+    _rule("factory_compliance", "在建设和生产过程中遵守有关法律、法规、政策和标准", _F,
+          _all_true("complies_with_laws", message="须遵守有关法律、法规、政策和标准"), "附件1 一(二)2"),
+    _rule("factory_leading", "具有较好的经济技术基础和经济效益，竞争优势明显，相关绩效指标处于行业领先水平", _F,
+          _all_true("factory_leading_performance", message="绩效指标须处于行业领先水平"), "附件1 一(二)3"),
+    _rule("factory_management", "具有健全的质量、职业健康、环保、安全生产和能源管理水平", _F,
+          _all_true("factory_management_systems", message="须有健全的质量、职业健康、环保、安全生产和能源管理"), "附件1 一(二)4"),
+    _rule("factory_standard", "符合绿色工厂相关标准、政策要求", _F,
+          _all_true("meets_type_standard", message="须符合绿色工厂相关标准"), "附件1 一(二)5"),
+    # 附件1 一(三) 绿色供应链管理企业
+    _rule("sc_legal_person", "依法设立并具有独立法人资格，在建设和生产过程中遵守有关法律、法规、政策和标准", _S,
+          _all_true("independent_legal_person", "complies_with_laws", message="须具有独立法人资格并遵守法律法规"),
+          "附件1 一(三)1"),
+    _rule("sc_influence", "行业影响力较强，销售盈利能力处于行业领先水平，能源资源、环境管理体系较完善，管理制度健全", _S,
+          _all_true("sc_industry_influence", "sc_management_systems", message="须有行业影响力并有完善的管理体系"),
+          "附件1 一(三)2"),
+    _rule("sc_strategy", "制定绿色供应链管理战略，有明确的工作目标和措施", _S,
+          _all_true("sc_strategy", message="须制定绿色供应链管理战略"), "附件1 一(三)3"),
+    _rule("sc_suppliers", "拥有数量众多的供应商，建立完善的供应商管理体系", _S,
+          _all_true("sc_supplier_management", message="须建立完善的供应商管理体系"), "附件1 一(三)4"),
+    _rule("sc_standard", "符合绿色供应链管理企业相关标准、政策要求", _S,
+          _all_true("meets_type_standard", message="须符合绿色供应链管理企业相关标准"), "附件1 一(三)5"),
+    # 附件1 一(四) 绿色工业园区
+    _rule("park_basic", "以产品制造和能源供给为主要功能、具有法定边界和范围、具备统一管理机构的省级以上工业园区", _K,
+          _park_basic, "附件1 一(四)1"),
+    _rule("park_targets", "完成国家和地方政府下达的节能减排指标，碳排放强度持续下降", _K,
+          _all_true("park_targets_met", "park_carbon_intensity_falling", message="须完成节能减排指标、碳排放强度持续下降"),
+          "附件1 一(四)2"),
+    _rule("park_environment", "环境质量达标，园区内企业污染物达标排放，重点污染物排放总量不超过总量控制要求", _K,
+          _all_true("park_environment_compliant", message="环境质量和排放须达标"), "附件1 一(四)3"),
+    _rule("park_green_body", "建立履行绿色发展工作职责的专门机构，并配备专职工作人员", _K, _park_green_body, "附件1 一(四)4"),
+    _rule("park_standard", "符合绿色工业园区相关标准、政策要求", _K,
+          _all_true("meets_type_standard", message="须符合绿色工业园区相关标准"), "附件1 一(四)5"),
+    # 三 组织实施: flow
+    _rule("third_party_evaluation", "自评价后须委托符合附件2资质要求的第三方评价机构开展现场评价（2022—2025年；2025年国家级推荐除外）",
+          (), _third_party_evaluation, "三(三); 附件2"),
+    _rule("national_from_provincial", "申报国家级绿色制造名单原则上从省级绿色制造名单中择优推荐（2022年起国家级推荐与省级遴选同时进行）",
+          (), _national_from_provincial, "三(五)", levels=(Level.NATIONAL,), blocking=False),
+)
+
+# ----------------------------------------------------------- negative list --
+
+#: 附件1 二, 近三年 (three-year look-back). Items (一), (三) and (四) are national items already
+#: (national's wording is the same or splits them); only (二) differs and replaces national's item.
+NEGATIVE_LIST = (
+    NegativeListItem(code="hubei.major_accident_or_incident", replaces="accident_or_tax",
+                     title="发生较大及以上生产安全和质量事故、III级（较大）及以上突发环境污染事件",
+                     lookback_years=3, cite=cite("附件1 二(二)")),
+)
+
+#: How Hubei's four items map onto national codes (for the README and the tests).
+NEGATIVE_LIST_MAP = {
+    "(一) 未正常经营生产的": ("not_operating",),
+    "(二) 较大及以上生产安全和质量事故、III级(较大)及以上突发环境污染事件": ("accident_or_tax",),
+    "(三) 被动态调整出绿色制造名单的": ("removed_from_list",),
+    "(四) 督查严重问题、节能监察整改未完成、失信被执行人等": (
+        "inspection_problems", "energy_inspection_unrectified", "dishonest_debtor"),
+}
+
+# -------------------------------------------------- dynamic management --
+
+SANCTIONS = (
+    Sanction(code="hubei.triennial_review",
+             title="三年一复核：市级经信部门组织现场复核，不再符合绿色制造评价要求的单位（名单和原因）报省经信厅，"
+                   "省经信厅技术评审后反馈工信部；不再符合要求的动态调整出名单",
+             removal=True, cite=cite("三(六)")),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewCycle(CodedRecord):
+    """A periodic re-review of listed units. No hook carries these yet."""
+
+    title: str
+    every_years: int
+    actor: str
+    on_site: bool
+    reports_to: str
+    unit_types: tuple[str, ...] = ()
+
+
+REVIEW_CYCLES = (
+    ReviewCycle(code="hubei.triennial_review", title="三年一复核", every_years=3, actor="city", on_site=True,
+                reports_to="province (省经信厅技术评审，复核意见反馈工信部)", unit_types=ALL_TYPES,
+                cite=cite("三(六)")),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlowStep(Record):
+    """One step of Hubei's application flow (data for the README and for core's workflow later)."""
+
+    order: int
+    actor: str
+    title: str
+
+
+FLOW = (
+    FlowStep(order=1, actor="applicant", title="自愿申报，按标准和年度通知开展自评价", cite=cite("三(三)")),
+    FlowStep(order=2, actor="evaluator", title="申报主体自主委托符合资质要求的第三方评价机构开展现场评价", cite=cite("三(三); 附件2")),
+    FlowStep(order=3, actor="applicant", title="向所在地经信部门提交申报材料", cite=cite("三(三)")),
+    FlowStep(order=4, actor="city", title="市级经信部门初审（材料、现场情况、不得申报情形），出具推荐意见，择优向省厅推荐",
+             cite=cite("三(四)")),
+    FlowStep(order=5, actor="province", title="省经信厅组织专家或委托专业机构技术评审", cite=cite("三(五)")),
+    FlowStep(order=6, actor="province", title="评审合格、公示无异议的，确认为省级绿色制造单位；国家级推荐与省级遴选同时进行（2022年起），"
+             "国家级原则上从省级名单中择优推荐", cite=cite("三(五)")),
+)

@@ -1,0 +1,322 @@
+"""Hunan application-form fields: 附件1 基本情况表 of seed 000 (one for factories and supply-chain
+enterprises, one for parks), the 创建工作方案 upload, the park conditions of 一.2 and the bonus items
+of 二.2. Each FormField pairs an unbound WTForms field with its marshmallow 4 twin; both accept the
+same values. All fields are for the provincial creation round (levels=(PROVINCIAL,)).
+
+Fields core already has (unit name, address, legal representative, contact person, phone, e-mail)
+are not repeated. Shapes:
+
+* ``hunan.products``: a list of rows {name, capacity, output, sales_rate, market_share}; capacity
+  and output are free text because the seed gives no unit. Energy (万吨标煤) and water (万立方米)
+  are the enterprise totals, one field each.
+* ``hunan.finances``: exactly three rows {year, total_assets, debt_ratio, revenue, profit, tax},
+  consecutive ascending years; the last row is the estimate (预计) for the year before the round
+  (2021, 2022, 2023预计 in the 2024 round). 万元 and %.
+"""
+from marshmallow import Schema, ValidationError, fields, validate
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    FileField,
+    Form,
+    FormField as WTFormField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+
+from core.plugins.types import FormField, Level
+
+from plugins.hunan import rules as r
+
+S000 = r.S000
+FACTORY_FORM = f"{S000} 附件1 基本情况表（绿色工厂、绿色供应链管理示范企业填写）"
+PARK_FORM = f"{S000} 附件1 基本情况表（绿色园区填写）"
+FACTORY_TYPES = ("factory", "supply_chain")
+PARK_TYPES = ("park",)
+ALL_TYPES = ("factory", "park", "supply_chain")
+LEVELS = (Level.PROVINCIAL,)
+ORG_CODE_RE = r"^[0-9A-Z]{8}-?[0-9X]$"
+
+
+# ------------------------------------------------------------------ helpers --
+
+def _meta(label, **extra):
+    return {"label": label, **extra}
+
+
+def _choice(code, label, choices, *, unit_types, section, cite, radio=False):
+    choices = tuple(choices)
+    wt = RadioField if radio else SelectField
+    return FormField(
+        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
+        make_field=lambda: wt(label, choices=[(c, c) for c in choices], validators=[DataRequired()]),
+        make_schema_field=lambda: fields.String(required=True, validate=validate.OneOf(choices),
+                                                metadata=_meta(label, choices=list(choices))),
+    )
+
+
+def _text(code, label, *, unit_types, section, cite, required=True, max_len=200):
+    return FormField(
+        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
+        make_field=lambda: StringField(label, validators=[DataRequired() if required else Optional(),
+                                                          Length(max=max_len)]),
+        make_schema_field=lambda: (
+            fields.String(required=True, validate=validate.Length(min=1, max=max_len), metadata=_meta(label))
+            if required else
+            fields.String(load_default=None, allow_none=True, validate=validate.Length(max=max_len),
+                          metadata=_meta(label))
+        ),
+    )
+
+
+def _number(code, label, *, unit_types, section, cite, integer=False, required=True, minimum=0, maximum=None):
+    def make_field():
+        wt = IntegerField if integer else DecimalField
+        return wt(label, validators=[InputRequired() if required else Optional(),
+                                     NumberRange(min=minimum, max=maximum)])
+
+    def make_schema_field():
+        ma = fields.Integer if integer else fields.Decimal
+        kw = {"required": True} if required else {"load_default": None, "allow_none": True}
+        return ma(validate=validate.Range(min=minimum, max=maximum), metadata=_meta(label), **kw)
+
+    return FormField(code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
+                     make_field=make_field, make_schema_field=make_schema_field)
+
+
+def _flag(code, label, *, unit_types, section, cite):
+    return FormField(
+        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
+        make_field=lambda: BooleanField(label),
+        make_schema_field=lambda: fields.Boolean(load_default=False, metadata=_meta(label)),
+    )
+
+
+def _upload(code, label, *, unit_types, section, cite, required=True, **meta):
+    return FormField(
+        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
+        make_field=lambda: FileField(label, validators=[DataRequired() if required else Optional()]),
+        # the API takes the id of an upload made through core's file endpoint
+        make_schema_field=lambda: (
+            fields.String(required=True, validate=validate.Length(min=1), metadata=_meta(label, upload=True, **meta))
+            if required else
+            fields.String(load_default=None, allow_none=True, metadata=_meta(label, upload=True, **meta))
+        ),
+    )
+
+
+# ----------------------------------------------------- structured sub-forms --
+
+class ProductRowForm(Form):
+    name = StringField("产品名称", validators=[DataRequired(), Length(max=100)])
+    capacity = StringField("生产能力", validators=[Optional(), Length(max=100)])
+    output = StringField("年生产量", validators=[Optional(), Length(max=100)])
+    sales_rate = DecimalField("产销率（%）", validators=[Optional(), NumberRange(min=0)])
+    market_share = DecimalField("国内市场占有率（%）", validators=[Optional(), NumberRange(min=0, max=100)])
+
+
+class ProductRowSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=_meta("产品名称"))
+    capacity = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+                             metadata=_meta("生产能力"))
+    output = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+                           metadata=_meta("年生产量"))
+    sales_rate = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(min=0),
+                                metadata=_meta("产销率（%）"))
+    market_share = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
+                                  metadata=_meta("国内市场占有率（%）"))
+
+
+class FinanceRowForm(Form):
+    year = IntegerField("年度", validators=[InputRequired()])
+    total_assets = DecimalField("总资产（万元）", validators=[InputRequired(), NumberRange(min=0)])
+    debt_ratio = DecimalField("负债率（%）", validators=[InputRequired(), NumberRange(min=0)])
+    revenue = DecimalField("主营业务收入（万元）", validators=[InputRequired(), NumberRange(min=0)])
+    profit = DecimalField("利润（万元）", validators=[InputRequired()])
+    tax = DecimalField("税金（万元）", validators=[InputRequired(), NumberRange(min=0)])
+
+
+class FinanceRowSchema(Schema):
+    year = fields.Integer(required=True, metadata=_meta("年度"))
+    total_assets = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("总资产（万元）"))
+    debt_ratio = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("负债率（%）"))
+    revenue = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("主营业务收入（万元）"))
+    profit = fields.Decimal(required=True, metadata=_meta("利润（万元）"))
+    tax = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("税金（万元）"))
+
+
+FINANCE_YEARS = 3
+YEARS_MESSAGE = "须按年度顺序填写连续三年 / three consecutive years in order"
+
+
+def _consecutive(years):
+    return len(years) == FINANCE_YEARS and all(b == a + 1 for a, b in zip(years, years[1:]))
+
+
+def _schema_three_years(rows):
+    if not _consecutive([row["year"] for row in rows]):
+        raise ValidationError(YEARS_MESSAGE)
+
+
+def _form_three_years(form, field):
+    from wtforms.validators import ValidationError as WTValidationError
+
+    if not _consecutive([entry.form.year.data for entry in field.entries]):
+        raise WTValidationError(YEARS_MESSAGE)
+
+
+PRODUCTS = FormField(
+    code="hunan.products", label="2023年度预计主要产品生产销售情况", unit_types=FACTORY_TYPES, levels=LEVELS,
+    section="production", cite=f"{FACTORY_FORM} 2023年度预计主要产品生产销售及能源资源消费情况",
+    make_field=lambda: FieldList(WTFormField(ProductRowForm), label="2023年度预计主要产品生产销售情况",
+                                 min_entries=1),
+    make_schema_field=lambda: fields.List(fields.Nested(ProductRowSchema), required=True,
+                                          validate=validate.Length(min=1),
+                                          metadata=_meta("2023年度预计主要产品生产销售情况")),
+)
+
+FINANCES = FormField(
+    code="hunan.finances", label="企业近三年经营情况", unit_types=FACTORY_TYPES, levels=LEVELS,
+    section="finances", cite=f"{FACTORY_FORM} 企业近三年经营情况",
+    make_field=lambda: FieldList(WTFormField(FinanceRowForm), label="企业近三年经营情况",
+                                 min_entries=FINANCE_YEARS, max_entries=FINANCE_YEARS,
+                                 validators=[_form_three_years]),
+    make_schema_field=lambda: fields.List(fields.Nested(FinanceRowSchema), required=True,
+                                          validate=[validate.Length(equal=FINANCE_YEARS), _schema_three_years],
+                                          metadata=_meta("企业近三年经营情况")),
+)
+
+# ----------------------------------------------- factory / supply-chain form --
+
+FACTORY_HONOURS = (
+    ("hunan.honour_green_unit", "绿色工厂或绿色供应链管理企业"),
+    ("hunan.honour_design_demo", "工业产品绿色设计示范企业"),
+    ("hunan.honour_solution_provider", "国家/省绿色制造系统解决方案供应商"),
+    ("hunan.honour_carbon_benchmark", "工业碳减排标杆企业"),
+    ("hunan.honour_water_saving", "省节水型企业"),
+    ("hunan.honour_solid_waste_demo", "省工业固废综合利用示范企业（项目）"),
+)
+
+FACTORY_FIELDS = (
+    _choice(r.F_INDUSTRY, "所属行业", r.INDUSTRIES, unit_types=FACTORY_TYPES, section="basic",
+            cite=r.INDUSTRIES_CITE),
+    _choice(r.F_MODERN_INDUSTRY, "所属现代产业体系", r.MODERN_INDUSTRIES, unit_types=FACTORY_TYPES, section="basic",
+            cite=r.MODERN_INDUSTRIES_CITE),
+    _text("hunan.main_business", "主营业务", unit_types=FACTORY_TYPES, section="basic", cite=FACTORY_FORM),
+    _text("hunan.enterprise_nature", "企业性质", unit_types=FACTORY_TYPES, section="basic", cite=FACTORY_FORM,
+          max_len=50),
+    FormField(code="hunan.org_code", label="组织机构代码", unit_types=FACTORY_TYPES, levels=LEVELS, section="basic",
+              cite=f"{FACTORY_FORM} (legacy; positions 9-17 of the USCC)",
+              make_field=lambda: StringField("组织机构代码", validators=[Optional(), Regexp(ORG_CODE_RE)]),
+              make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
+                                                      validate=validate.Regexp(ORG_CODE_RE),
+                                                      metadata=_meta("组织机构代码"))),
+    FormField(code="hunan.founded_on", label="成立时间", unit_types=FACTORY_TYPES, levels=LEVELS, section="basic",
+              cite=FACTORY_FORM,
+              make_field=lambda: DateField("成立时间", validators=[DataRequired()]),
+              make_schema_field=lambda: fields.Date(required=True, metadata=_meta("成立时间"))),
+    _choice(r.F_CP_MANDATORY, "强制性清洁生产审核（近五年）", r.STATUS_CHOICES, unit_types=FACTORY_TYPES,
+            section="cleaner_production", cite=f"{FACTORY_FORM} 近五年实施清洁生产情况", radio=True),
+    _choice(r.F_CP_VOLUNTARY, "自愿性清洁生产审核（近五年）", r.STATUS_CHOICES, unit_types=FACTORY_TYPES,
+            section="cleaner_production", cite=f"{FACTORY_FORM} 近五年实施清洁生产情况", radio=True),
+    FormField(code=r.F_CP_AUDIT_DATE, label="最近一次清洁生产审核完成日期", unit_types=FACTORY_TYPES, levels=LEVELS,
+              section="cleaner_production", cite=f"{S000} 二.1 (近五年内开展了清洁生产审核; checked by hunan.cleaner_production_audit)",
+              make_field=lambda: DateField("最近一次清洁生产审核完成日期", validators=[Optional()]),
+              make_schema_field=lambda: fields.Date(load_default=None, allow_none=True,
+                                                    metadata=_meta("最近一次清洁生产审核完成日期"))),
+    _choice(r.F_ENERGY_DIAGNOSIS, "近五年节能诊断开展情况", r.STATUS_CHOICES, unit_types=FACTORY_TYPES,
+            section="cleaner_production", cite=f"{FACTORY_FORM} 近五年节能诊断开展情况", radio=True),
+    *(_flag(code, label, unit_types=FACTORY_TYPES, section="honours",
+            cite=f"{FACTORY_FORM} 近五年内在绿色制造方面已经取得的相关荣誉、资质等情况")
+      for code, label in FACTORY_HONOURS),
+    PRODUCTS,
+    _number("hunan.energy_total", "2023年度预计年能耗总量（万吨标煤）", unit_types=FACTORY_TYPES, section="production",
+            cite=f"{FACTORY_FORM} 年能耗总量（万吨标煤）"),
+    _number("hunan.water_total", "2023年度预计年用水总量（万立方米）", unit_types=FACTORY_TYPES, section="production",
+            cite=f"{FACTORY_FORM} 年用水总量（万立方米）"),
+    FINANCES,
+)
+
+# ---------------------------------------------------------------- park form --
+
+PARK_HONOUR_COUNTS = (
+    ("hunan.park_hon_nat_factory", "获批国家绿色工厂（家）"),
+    ("hunan.park_hon_prov_factory", "获批省级绿色工厂（家）"),
+    ("hunan.park_hon_nat_supply_chain", "获批国家绿色供应链管理示范企业（家）"),
+    ("hunan.park_hon_prov_supply_chain", "获批省级绿色供应链管理示范企业（家）"),
+    ("hunan.park_hon_nat_design_firms", "获批国家绿色设计产品的企业（家）"),
+    ("hunan.park_hon_nat_design_products", "获批国家绿色设计产品（个）"),
+    ("hunan.park_hon_prov_design_firms", "获批湖南省绿色设计产品的企业（家）"),
+    ("hunan.park_hon_prov_design_products", "获批湖南省绿色设计产品（个）"),
+    ("hunan.park_hon_design_demo", "获批国家工业产品绿色设计示范企业（家）"),
+    ("hunan.park_hon_nat_solution_provider", "获得国家绿色制造系统解决方案供应商（家）"),
+    ("hunan.park_hon_prov_solution_provider", "获得湖南省绿色制造系统解决方案供应商（家）"),
+    ("hunan.park_hon_water_saving", "获得湖南省节水型企业（家）"),
+    ("hunan.park_hon_solid_waste_firms", "获得湖南省工业固废资源综合利用示范企业（家）"),
+    ("hunan.park_hon_solid_waste_projects", "获得湖南省工业固废资源综合利用示范项目（个）"),
+    ("hunan.park_hon_carbon_benchmark", "获得湖南省工业碳减排标杆企业（家）"),
+)
+
+_PARK_STATUS = f"{PARK_FORM} 园区绿色发展现状"
+
+PARK_FIELDS = (
+    _choice(r.F_PARK_LEVEL, "园区级别", r.PARK_LEVELS, unit_types=PARK_TYPES, section="basic", cite=PARK_FORM,
+            radio=True),
+    _text("hunan.leading_industry", "主导产业", unit_types=PARK_TYPES, section="basic", cite=PARK_FORM),
+    _number("hunan.park_planned_area", "园区规划面积（平方公里）", unit_types=PARK_TYPES, section="basic", cite=PARK_FORM),
+    _number("hunan.park_built_area", "园区已建成面积（平方公里）", unit_types=PARK_TYPES, section="basic", cite=PARK_FORM),
+    _number("hunan.park_enterprise_count", "入园企业数", unit_types=PARK_TYPES, section="basic", cite=PARK_FORM,
+            integer=True),
+    _number(r.F_PARK_ABOVE_SIZE, "其中规模企业数", unit_types=PARK_TYPES, section="basic", cite=PARK_FORM,
+            integer=True),
+    _number("hunan.park_energy_intensive_count", "其中高耗能企业数", unit_types=PARK_TYPES, section="basic",
+            cite=PARK_FORM, integer=True),
+    _number("hunan.park_key_enterprise_count", "园区重点企业数", unit_types=PARK_TYPES, section="basic",
+            cite=f"{PARK_FORM} 注1 (应当实施强制性清洁生产审核的企业)", integer=True),
+    _number(r.F_PARK_CP_MANDATORY, "其中通过强制性清洁生产审核数（近五年）", unit_types=PARK_TYPES,
+            section="cleaner_production", cite=f"{PARK_FORM}; {S000} 二.1", integer=True),
+    _number(r.F_PARK_CP_VOLUNTARY, "其中通过自愿性清洁生产审核数（近五年）", unit_types=PARK_TYPES,
+            section="cleaner_production", cite=f"{PARK_FORM}; {S000} 二.1", integer=True),
+    _number("hunan.park_energy_intensity_decline", "2023年度万元工业增加值能耗下降率（%）（预计）", unit_types=PARK_TYPES,
+            section="park_status", cite=_PARK_STATUS, minimum=None),
+    _number("hunan.park_hightech_share", "2023年度高新技术产业产值占园区工业总产值比例（%）（预计）",
+            unit_types=PARK_TYPES, section="park_status", cite=_PARK_STATUS, maximum=100),
+    _number("hunan.park_solid_waste_utilisation", "2023年度工业固体废物综合利用率（%）（预计）", unit_types=PARK_TYPES,
+            section="park_status", cite=_PARK_STATUS, maximum=100),
+    _number("hunan.park_wastewater_intensity", "2023年度万元工业增加值废水排放量（吨/万元）（预计）", unit_types=PARK_TYPES,
+            section="park_status", cite=_PARK_STATUS),
+    _number("hunan.park_total_output_est", "2023年园区总产值（亿元）（预计）", unit_types=PARK_TYPES,
+            section="park_status", cite=f"{S000} 附件2-2"),
+    _number("hunan.park_industrial_output_est", "2023年园区工业总产值（亿元）（预计）", unit_types=PARK_TYPES,
+            section="park_status", cite=f"{S000} 附件2-2"),
+    *(_number(code, label, unit_types=PARK_TYPES, section="honours", integer=True,
+              cite=f"{PARK_FORM} 近五年内在绿色制造方面取得相关荣誉（资质）情况")
+      for code, label in PARK_HONOUR_COUNTS),
+    _flag(r.F_PARK_MAIN_FUNCTION, "以产品制造和能源供给为主要功能", unit_types=PARK_TYPES, section="park_conditions",
+          cite=f"{S000} 一.2"),
+    _number(r.F_PARK_VA_SHARE, "工业增加值占比（%）", unit_types=PARK_TYPES, section="park_conditions",
+            cite=f"{S000} 一.2 (超过50%)", maximum=100),
+    _flag(r.F_PARK_LEGAL_BOUNDARY, "具有法定边界和范围", unit_types=PARK_TYPES, section="park_conditions",
+          cite=f"{S000} 一.2"),
+    _flag(r.F_PARK_UNIFIED_MANAGEMENT, "具备统一管理机构", unit_types=PARK_TYPES, section="park_conditions",
+          cite=f"{S000} 一.2"),
+)
+
+# ------------------------------------------------------- every unit type --
+
+COMMON_FIELDS = (
+    _text("hunan.fax", "传真号码", unit_types=ALL_TYPES, section="basic", cite=f"{FACTORY_FORM}; {PARK_FORM}",
+          required=False, max_len=30),
+    _upload("hunan.work_plan", "湖南省绿色制造体系创建工作方案", unit_types=ALL_TYPES, section="work_plan",
+            cite=r.WORK_PLAN_CITE, outline=list(r.WORK_PLAN_OUTLINE)),
+    *(_flag(code, label, unit_types=ALL_TYPES, section="bonus", cite=r.BONUS_CITE) for code, label in r.BONUS_ITEMS),
+    _upload("hunan.honours_evidence", "荣誉、资质及加分事项名单与佐证材料", unit_types=ALL_TYPES, section="bonus",
+            cite=f"{FACTORY_FORM} 注3; {PARK_FORM} 注2; {S000} 二.2", required=False),
+)
+
+FORM_FIELDS = FACTORY_FIELDS + PARK_FIELDS + COMMON_FIELDS

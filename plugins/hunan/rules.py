@@ -1,0 +1,360 @@
+"""Hunan (湖南省) rules as data. Every record cites its seed and section.
+
+Seeds:
+* 000_5ae1342e00264ea1.txt: 湖南省工业和信息化厅, call for the 2024 provincial creation plan
+  (2024年湖南省绿色制造体系创建计划征集), dated 2023-10-20.
+* 001_3f04a56fc6693327.txt: 湖南省工业和信息化厅, 2025 national recommendation, enclosing
+  MIIT 工信厅节函〔2025〕390号 (the national plugin encodes 390号 itself).
+
+What national already says is not repeated here (the 2025 negative list, the unfiled-unit removal,
+the fraud ban, the 2025 "no third-party report" mode, the 53 key industries, the 11-07 deadline).
+
+Eligibility checks read the application's data mapping. Values that come from Hunan's form fields
+are read under their FormField code (``"hunan.cp_audit_date"``); the other keys are documented on
+each check. Form-field codes used here are defined once below and reused by ``forms.py``.
+"""
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from core.plugins.types import (
+    AdminUnit,
+    Deadline,
+    EligibilityRule,
+    Level,
+    NegativeListItem,
+    Region,
+    SummaryColumn,
+    SummaryLayout,
+    SummarySection,
+    UnitKind,
+)
+
+S000 = "000_5ae1342e00264ea1.txt"
+S001 = "001_3f04a56fc6693327.txt"
+
+REGION = Region(code="hunan", name="湖南省", name_en="Hunan", authority="province", version="2025.1",
+                cite=f"{S000} 落款 (湖南省工业和信息化厅); {S001} 标题")
+
+# ---------------------------------------------------------------- admin units --
+
+_CITIES = (
+    ("changsha", "长沙市"), ("zhuzhou", "株洲市"), ("xiangtan", "湘潭市"), ("hengyang", "衡阳市"),
+    ("shaoyang", "邵阳市"), ("yueyang", "岳阳市"), ("changde", "常德市"), ("zhangjiajie", "张家界市"),
+    ("yiyang", "益阳市"), ("chenzhou", "郴州市"), ("yongzhou", "永州市"), ("huaihua", "怀化市"),
+    ("loudi", "娄底市"),
+)
+_ADMIN_CITE = f"{S000} 抬头 (各市州工信局); {S001} 抬头 (各市州工信局); names: domain.md B5"
+
+ADMIN_UNITS = tuple(
+    AdminUnit(code=f"hunan.{code}", name=name, kind=UnitKind.CITY, cite=_ADMIN_CITE) for code, name in _CITIES
+) + (
+    AdminUnit(code="hunan.xiangxi", name="湘西土家族苗族自治州", kind=UnitKind.PREFECTURE, cite=_ADMIN_CITE),
+)
+
+#: Kinds of submitting unit whose members an admin enters. Seed 000 addresses the
+#: 省直管试点县（市）工信部门 as submitters (抬头, 二.3, 二.4, 附件2 注) but never lists them, so no
+#: record is registered; core's admin_unit table holds them (AdminUnit(kind=PILOT_COUNTY,
+#: configurable=True)). Seed 001 (2025) addresses only 各市州工信局.
+CONFIGURABLE_KINDS = {
+    UnitKind.PILOT_COUNTY: f"{S000} 抬头, 二.3, 二.4 (省直管试点县（市）工信部门; 名单未列出)",
+}
+
+# ------------------------------------------------------------------ deadlines --
+
+#: Round-year vs calendar-year: the 2024 creation plan is called in October 2023 and cities
+#: submit by 2023-12-05, so ``rounds`` is keyed by the campaign year 2024 while the date lies in 2023.
+DEADLINES = (
+    Deadline(code="hunan.city_submission_2024", title="市州工信局、省直管试点县（市）工信部门报送2024年绿色制造体系申报汇总表及创建工作方案",
+             rounds={2024: dt.date(2023, 12, 5)}, actor="city", levels=(Level.PROVINCIAL,),
+             unit_types=("factory", "park", "supply_chain"),
+             cite=f"{S000} 二.3 (于2023年12月5日前正式行文…报送我厅节能与综合利用处)"),
+    Deadline(code="hunan.national_filing_2025_new", title="新申报单位在管理平台完成申报填报（含上传相关证明资料）",
+             rounds={2025: dt.date(2025, 10, 27)}, actor="applicant", levels=(Level.NATIONAL,),
+             unit_types=("factory", "park"),
+             cite=f"{S001} 三 (10月27日（周一）前完成申报填报); 一.1"),
+    Deadline(code="hunan.national_filing_2025_existing", title="现有国家级绿色工厂、绿色园区在管理平台完成信息填报",
+             rounds={2025: dt.date(2025, 10, 27)}, actor="listed_unit", levels=(Level.NATIONAL,),
+             unit_types=("factory", "park"),
+             cite=f"{S001} 三 (10月27日（周一）前完成申报填报); 一.2 (现有单位均须完成填报)"),
+    Deadline(code="hunan.city_summary_2025", title="市州工信局提交新申报单位信息汇总表",
+             rounds={2025: dt.date(2025, 10, 30)}, actor="city", levels=(Level.NATIONAL,),
+             unit_types=("factory", "park"),
+             cite=f"{S001} 三 (10月30日（周四）前提交新申报单位信息汇总表（见附件2）)"),
+)
+
+# -------------------------------------------------------------- negative list --
+
+#: Hunan 2024 negative list (seed 000 二.1, 近三年) item by item, mapped to the national item it
+#: matches or varies. ``same``: identical, not repeated; ``variant``: a hunan.* item that differs
+#: from the national one; ``new``: no national counterpart. National's ``removed_from_list`` has
+#: no Hunan 2024 counterpart. The 2025 list (seed 001 一.1) is national's six, word for word.
+NEGATIVE_LIST_2024_MAP = (
+    ("未正常生产经营的", "not_operating", "same"),
+    ("未严格执行环境信息强制性披露的有关规定", "hunan.env_disclosure", "new"),
+    ("发生较大及以上环保、安全（含网络安全、数据安全）、产品质量、职业伤害等事故", "hunan.accident_2024", "variant:accident_or_tax"),
+    ("被列入失信黑名单", "hunan.credit_blacklist", "variant:dishonest_debtor"),
+    ("在国务院及有关部委相关督查中被发现存在严重问题", "inspection_problems", "same"),
+    ("在工业节能监察中受到处罚或被要求限期整改且未按要求完成整改", "hunan.energy_inspection_2024",
+     "variant:energy_inspection_unrectified"),
+)
+
+# NegativeListItem has no ``levels``: replaces= would also rewrite the 2025 national round's six
+# items (seed 001 一.1), so the variants are added as hunan.* items, not replacements.
+NEGATIVE_LIST = (
+    NegativeListItem(code="hunan.env_disclosure", title="未严格执行环境信息强制性披露的有关规定（湖南省级创建）",
+                     lookback_years=3, cite=f"{S000} 二.1"),
+    NegativeListItem(code="hunan.accident_2024",
+                     title="发生较大及以上环保、安全（含网络安全、数据安全）、产品质量、职业伤害等事故（湖南省级创建）",
+                     lookback_years=3, cite=f"{S000} 二.1 (variant of national accident_or_tax)"),
+    NegativeListItem(code="hunan.credit_blacklist", title="被列入失信黑名单（湖南省级创建）",
+                     lookback_years=3, cite=f"{S000} 二.1 (variant of national dishonest_debtor)"),
+    NegativeListItem(code="hunan.energy_inspection_2024",
+                     title="在工业节能监察中受到处罚或被要求限期整改且未按要求完成整改（湖南省级创建）",
+                     lookback_years=3, cite=f"{S000} 二.1 (variant of national energy_inspection_unrectified)"),
+)
+
+# ------------------------------------------------------------ form-field codes --
+# Defined here because the checks read them; forms.py builds the fields.
+
+F_INDUSTRY = "hunan.industry"
+F_MODERN_INDUSTRY = "hunan.modern_industry"
+F_CP_MANDATORY = "hunan.cp_mandatory_status"
+F_CP_VOLUNTARY = "hunan.cp_voluntary_status"
+F_CP_AUDIT_DATE = "hunan.cp_audit_date"
+F_ENERGY_DIAGNOSIS = "hunan.energy_diagnosis_status"
+F_PARK_LEVEL = "hunan.park_level"
+F_PARK_ABOVE_SIZE = "hunan.park_above_size_count"
+F_PARK_CP_MANDATORY = "hunan.park_cp_mandatory_count"
+F_PARK_CP_VOLUNTARY = "hunan.park_cp_voluntary_count"
+F_PARK_MAIN_FUNCTION = "hunan.park_main_function"
+F_PARK_VA_SHARE = "hunan.park_industrial_va_share"
+F_PARK_LEGAL_BOUNDARY = "hunan.park_legal_boundary"
+F_PARK_UNIFIED_MANAGEMENT = "hunan.park_unified_management"
+
+DONE, NOT_DONE = "已完成", "未完成"
+STATUS_CHOICES = (DONE, NOT_DONE)
+PARK_LEVELS = ("国家级", "省级")
+
+#: 所属行业: the 11 fixed categories (附件1 基本情况表 注1; 附件2-1 注3), spelt as in the seed (其它).
+INDUSTRIES = ("有色金属", "冶金", "建材", "化工", "机械", "汽车", "电子", "轻工", "食品", "生物医药", "其它")
+INDUSTRIES_CITE = f"{S000} 附件1 基本情况表（绿色工厂、绿色供应链管理示范企业填写） 注1; 附件2-1 注3"
+
+#: 所属现代产业体系: the 16 fixed categories (附件1 基本情况表 注2; 附件2-1 注4).
+MODERN_INDUSTRIES = (
+    "现代石化", "绿色矿山", "食品加工", "轻工纺织", "工程机械", "轨道交通", "现代农业", "文化旅游",
+    "数字产业", "新能源", "大健康", "空天海洋", "人工智能", "生命工程", "量子科技", "前沿材料",
+)
+MODERN_INDUSTRIES_CITE = f"{S000} 附件1 基本情况表（绿色工厂、绿色供应链管理示范企业填写） 注2; 附件2-1 注4"
+
+#: 创建工作方案 编写提纲 (附件1): the uploaded work plan follows these sections.
+WORK_PLAN_OUTLINE = (
+    "一、单位基本情况", "二、创建思路", "三、创建目标", "四、创建任务", "五、进度安排", "六、保障措施", "七、拟实施项目清单",
+)
+WORK_PLAN_APPENDIX = "附件（相关证明、支撑材料及文件）"
+WORK_PLAN_COVER = ("单位（盖章）", "创建类型", "联系人", "联系电话")
+WORK_PLAN_CITE = f"{S000} 附件1 湖南省绿色制造体系创建工作方案（编写提纲）; 二.3"
+
+# ---------------------------------------------------------------- eligibility --
+
+CP_LOOKBACK_YEARS = 5  # 近五年内
+PARK_CP_MIN_PERCENT = 15  # 15%以上 (inclusive)
+PARK_VA_SHARE_ABOVE = Decimal(50)  # 超过50% (strict)
+
+
+def _date(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def _years_before(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _as_of(data):
+    """Reference day of the look-back: ``data["as_of"]`` (the submission day), else today."""
+    return _date(data.get("as_of")) or dt.date.today()
+
+
+def check_cleaner_production(data):
+    """Factory / supply chain: a cleaner-production audit in the last 5 years.
+
+    Keys: ``hunan.cp_audit_date`` (date of the latest audit; when given it decides), else
+    ``hunan.cp_mandatory_status`` / ``hunan.cp_voluntary_status`` == "已完成" (the form's
+    近五年实施清洁生产情况); ``as_of`` (reference day, default today).
+    """
+    as_of = _as_of(data)
+    cutoff = _years_before(as_of, CP_LOOKBACK_YEARS)
+    audit = _date(data.get(F_CP_AUDIT_DATE))
+    if audit is not None:
+        if audit >= cutoff:
+            return None
+        return (f"最近一次清洁生产审核（{audit.isoformat()}）不在近五年内（{cutoff.isoformat()}起） / "
+                "no cleaner-production audit in the last 5 years")
+    if DONE in (data.get(F_CP_MANDATORY), data.get(F_CP_VOLUNTARY)):
+        return None
+    return "近五年内未开展清洁生产审核 / no cleaner-production audit in the last 5 years"
+
+
+def check_park_cleaner_production(data):
+    """Park: enterprises audited in 5 years >= 15% of above-size enterprises.
+
+    Keys: ``hunan.park_above_size_count`` (其中规模企业数), ``hunan.park_cp_mandatory_count`` and
+    ``hunan.park_cp_voluntary_count`` (audits in the last five years; summed).
+    """
+    above = data.get(F_PARK_ABOVE_SIZE)
+    if not above:
+        return "须填写园区规模以上工业企业数 / the number of above-size enterprises is missing"
+    audited = int(data.get(F_PARK_CP_MANDATORY) or 0) + int(data.get(F_PARK_CP_VOLUNTARY) or 0)
+    if audited * 100 >= PARK_CP_MIN_PERCENT * int(above):
+        return None
+    return (f"近五年开展清洁生产审核的企业{audited}家，占规模以上工业企业{above}家的比例低于15% / "
+            "fewer than 15% of above-size enterprises audited in 5 years")
+
+
+def check_park_conditions(data):
+    """Park conditions. Keys: ``hunan.park_level`` (国家级/省级), ``hunan.park_main_function`` (bool),
+    ``hunan.park_industrial_va_share`` (percent, must exceed 50), ``hunan.park_legal_boundary`` (bool),
+    ``hunan.park_unified_management`` (bool)."""
+    problems = []
+    if data.get(F_PARK_LEVEL) not in PARK_LEVELS:
+        problems.append("须为省级及以上工业园区")
+    if not data.get(F_PARK_MAIN_FUNCTION):
+        problems.append("须以产品制造和能源供给为主要功能")
+    try:
+        share = Decimal(str(data.get(F_PARK_VA_SHARE)))
+    except InvalidOperation:
+        share = None
+    if share is None or not share.is_finite() or share <= PARK_VA_SHARE_ABOVE:
+        problems.append("工业增加值占比须超过50%")
+    if not data.get(F_PARK_LEGAL_BOUNDARY):
+        problems.append("须具有法定边界和范围")
+    if not data.get(F_PARK_UNIFIED_MANAGEMENT):
+        problems.append("须具备统一管理机构")
+    return "；".join(problems) or None
+
+
+def check_park_needs_provincial(data):
+    """Park, national: must already be a provincial green park. Key: ``held_levels`` (levels held)."""
+    if "provincial" not in set(data.get("held_levels", ())):
+        return "新申报国家级绿色园区须为现有省级绿色园区 / a new national park applicant must already be on the provincial list"
+    return None
+
+
+def check_city_block(data):
+    """National: no new recommendations from a city with unfiled national units.
+
+    Key: ``city_unfiled_national_units``: the applicant's 市州's existing national units that have
+    not finished filing (a collection of unit ids, or a count).
+    """
+    unfiled = data.get("city_unfiled_national_units") or ()
+    count = unfiled if isinstance(unfiled, int) else len(unfiled)
+    if count:
+        return (f"所在市州尚有{count}家现有国家级绿色制造单位未完成填报，不开展该市州新申报单位的推荐 / "
+                "the city has existing national units that have not filed; it cannot recommend new units")
+    return None
+
+
+ELIGIBILITY = (
+    EligibilityRule(code="hunan.cleaner_production_audit", title="近五年内开展了清洁生产审核（原则上）",
+                    unit_types=("factory", "supply_chain"), levels=(Level.PROVINCIAL,), blocking=False,
+                    check=check_cleaner_production, cite=f"{S000} 二.1 (原则上…要求近五年内开展了清洁生产审核)"),
+    EligibilityRule(code="hunan.park_cleaner_production_share",
+                    title="近五年开展清洁生产审核的企业占规模以上工业企业数量15%以上（原则上）",
+                    unit_types=("park",), levels=(Level.PROVINCIAL,), blocking=False,
+                    check=check_park_cleaner_production, cite=f"{S000} 二.1"),
+    EligibilityRule(code="hunan.park_conditions",
+                    title="绿色园区条件：产品制造和能源供给为主、工业增加值占比超过50%、法定边界、统一管理机构、省级及以上",
+                    unit_types=("park",), levels=(Level.PROVINCIAL,), check=check_park_conditions,
+                    cite=f"{S000} 一.2"),
+    EligibilityRule(code="hunan.national_needs_provincial_park", title="新申报国家级绿色园区须为现有省级绿色园区",
+                    unit_types=("park",), levels=(Level.NATIONAL,), check=check_park_needs_provincial,
+                    cite=f"{S001} 一.1 (现有省级绿色工厂、绿色园区自愿申报)"),
+    EligibilityRule(code="hunan.city_block_unfiled", title="市州现有国家级单位未全部完成填报的，不开展该市州新申报单位推荐",
+                    unit_types=("factory", "park"), levels=(Level.NATIONAL,), check=check_city_block,
+                    cite=f"{S001} 四.1"),
+)
+
+# ---------------------------------------------------------------- bonus items --
+
+#: 酌情加分 (seed 000 二.2): (form-field code, label). Recorded as boolean form fields in
+#: section "bonus" (forms.py) with one evidence upload; reviewers show them as a separate figure.
+BONUS_ITEMS = (
+    ("hunan.bonus_green_design", "组织开发绿色设计产品"),
+    ("hunan.bonus_cleaner_production", "开展清洁生产审核"),
+    ("hunan.bonus_energy_diagnosis", "开展节能诊断"),
+    ("hunan.bonus_solution_provider", "申报绿色制造系统解决方案供应商"),
+    ("hunan.bonus_resource_announcement", "申报资源综合利用行业规范公告"),
+    ("hunan.bonus_solid_waste_demo", "申请湖南省工业固废资源综合利用示范创建"),
+    ("hunan.bonus_water_saving", "申请节水型企业认定"),
+)
+BONUS_CITE = f"{S000} 二.2 (综合考虑其工作成效，酌情给予适当加分)"
+
+# ------------------------------------------------------------- summary tables --
+
+
+def _cols(*pairs):
+    return tuple(SummaryColumn(key=k, header=h) for k, h in pairs)
+
+
+#: Column keys: ``seq`` row number; ``applicant_name``; ``unit_type`` (创建类型); ``contact``
+#: (联系人及手机); ``hunan.*`` a Hunan form field; ``*_est`` the last (预计) row of
+#: ``hunan.finances`` or the park's ``hunan.park_*_output_est`` fields.
+SUMMARY_2024 = SummaryLayout(
+    code="hunan.creation_plan_2024", title="2024年湖南省绿色制造体系申报汇总表", levels=(Level.PROVINCIAL,),
+    cite=f"{S000} 附件2-1, 附件2-2",
+    sections=(
+        SummarySection(
+            title="附件2-1 2024年湖南省绿色制造体系申报汇总表（绿色工厂、绿色供应链管理示范企业）",
+            unit_types=("factory", "supply_chain"),
+            columns=_cols(
+                ("seq", "序号"), ("applicant_name", "申报单位"), ("hunan.main_business", "主营业务"),
+                ("unit_type", "创建类型"), (F_INDUSTRY, "所属行业"), (F_MODERN_INDUSTRY, "所属体系分类"),
+                ("revenue_est", "2023年主营业务收入（预计）"), ("profit_est", "2023年利润（预计）"),
+                ("tax_est", "2023年税收（预计）"), ("contact", "申报单位联系人及手机"),
+            ),
+        ),
+        SummarySection(
+            title="附件2-2 2024年湖南省绿色制造体系申报汇总表（绿色园区）",
+            unit_types=("park",),
+            columns=_cols(
+                ("seq", "序号"), ("applicant_name", "申报单位"), ("hunan.leading_industry", "主导产业"),
+                ("hunan.park_built_area", "园区已建成面积"),
+                ("hunan.park_total_output_est", "2023年园区总产值（预计）"),
+                ("hunan.park_industrial_output_est", "2023年园区工业总产值（预计）"),
+                ("contact", "联系人及手机（预计）"),
+            ),
+        ),
+    ),
+)
+
+#: Seed 001 附件2 prints only the title and the header block; the seed text has no column
+#: headings, so none are invented (the section has no columns until the real table is known).
+SUMMARY_2025 = SummaryLayout(
+    code="hunan.national_new_2025", title="新申报国家级绿色制造单位信息汇总表", levels=(Level.NATIONAL,),
+    cite=f"{S001} 附件2 (seed text has no column headings)",
+    sections=(SummarySection(title="新申报国家级绿色制造单位信息汇总表", unit_types=("factory", "park"), columns=()),),
+)
+
+SUMMARY_LAYOUTS = (SUMMARY_2024, SUMMARY_2025)
+
+#: What SummaryLayout cannot hold: the header block above each table, its unit line and notes.
+SUMMARY_HEADERS = {
+    SUMMARY_2024.sections[0].title: {
+        "header": ("推荐单位（盖章）",), "unit": "单位：万元",
+        "notes": ("此表由市州工信局、省直管试点县（市）工信部门填写。",
+                  "创建类型是指湖南省绿色工厂和湖南省绿色供应链管理示范企业。"),
+    },
+    SUMMARY_2024.sections[1].title: {
+        "header": ("推荐单位（盖章）",), "unit": "单位：平方公里、亿元",
+        "notes": ("此表由市州工信局、省直管试点县（市）工信部门填写。",),
+    },
+    SUMMARY_2025.sections[0].title: {"header": ("填报市州（盖章）", "填报人", "联系电话"), "unit": "", "notes": ()},
+}

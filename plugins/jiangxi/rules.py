@@ -1,0 +1,281 @@
+"""Jiangxi (江西省) rules as data. Every record cites its source.
+
+Seed: 003_a3fa60aeba77aa34.txt, 江西省工业和信息化厅办公室 赣工信办节能函〔2024〕20号 (2024-04-02),
+《关于开展2024年度国家级绿色制造名单推荐暨省级绿色制造名单遴选工作的通知》. Sections are cited as the
+notice numbers them: 主送 (addressees), 一, 二（一）…二（四）, 三（一）…三（四）, 三 末段, 附件.
+
+Only what differs from national is here. Left to national on purpose (seed 003 restates them):
+the six-item negative list (三（一）), self-or-third-party evaluation (一, 二（四）), the evaluator cap of
+15 national projects per legal representative (二（四）), the 重大 accident / II级 environmental
+incident rule (三（二）, national ``major_accident``) and the three unit types (一).
+
+Rules that no hook can carry yet are kept as :class:`DataNote` records in ``NOTES`` (see README).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from core.plugins.types import (
+    AdminUnit,
+    CodedRecord,
+    Deadline,
+    EligibilityRule,
+    Level,
+    Region,
+    Sanction,
+    SummaryColumn,
+    SummaryLayout,
+    SummarySection,
+    UnitKind,
+)
+
+S003 = "003_a3fa60aeba77aa34.txt"
+REGION_CODE = "jiangxi"
+#: the one round seed 003 sets (national recommendation together with provincial selection)
+ROUND_YEAR = 2024
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataNote(CodedRecord):
+    """A seed rule no hook carries yet: kept as data with its cite (and listed in README)."""
+
+    title: str
+    details: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+def _frozen(**kw: Any) -> Mapping[str, Any]:
+    return MappingProxyType(kw)
+
+
+REGION = Region(code=REGION_CODE, name="江西省", name_en="Jiangxi", authority="province", version="2024.1",
+                cite=f"{S003} 发文机关 (江西省工业和信息化厅办公室 赣工信办节能函〔2024〕20号)")
+
+# ----------------------------------------------------------- admin units ---
+# The seed addresses 各设区市工信局 and 赣江新区经发局 (主送); the 11 设区市 are general knowledge
+# (domain.md B5). 赣江新区 is a state-level new area whose 经发局 submits like a city.
+_ADDRESSEES = f"{S003} 主送 (各设区市工信局，赣江新区经发局); domain.md B5"
+
+_CITIES = (
+    ("nanchang", "南昌市"), ("jingdezhen", "景德镇市"), ("pingxiang", "萍乡市"), ("jiujiang", "九江市"),
+    ("xinyu", "新余市"), ("yingtan", "鹰潭市"), ("ganzhou", "赣州市"), ("jian", "吉安市"),
+    ("yichun", "宜春市"), ("fuzhou", "抚州市"), ("shangrao", "上饶市"),
+)
+
+ADMIN_UNITS = tuple(
+    AdminUnit(code=f"jiangxi.{slug}", name=name, kind=UnitKind.CITY, cite=_ADDRESSEES) for slug, name in _CITIES
+) + (
+    AdminUnit(code="jiangxi.ganjiang_new_area", name="赣江新区", kind=UnitKind.NEW_AREA, cite=_ADDRESSEES),
+)
+
+#: the department that submits for each unit (AdminUnit has no field for it)
+SUBMITTING_BODIES = MappingProxyType(
+    {u.code: (u.name + "工信局" if u.kind == UnitKind.CITY else u.name + "经发局") for u in ADMIN_UNITS}
+)
+
+# -------------------------------------------------------------- calendar ---
+
+CITY_SUBMISSION_DOCUMENTS = ("推荐文件", "推荐汇总表", "推荐项目评价报告（PDF格式电子件）")
+
+DEADLINES = (
+    Deadline(code="jiangxi.city_submission_2024",
+             title="各设区市报送推荐文件、推荐汇总表、推荐项目评价报告（PDF），并同步上传管理平台",
+             rounds={ROUND_YEAR: dt.date(2024, 5, 27)}, actor="city",
+             unit_types=("factory", "park", "supply_chain"), levels=(Level.PROVINCIAL, Level.NATIONAL),
+             cite=f"{S003} 一 (于2024年5月27日前将推荐文件、推荐汇总表、推荐项目评价报告报送省工业和信息化厅)"),
+)
+
+# ----------------------------------------------------------- eligibility ---
+
+#: departments the city must consult before recommending (code → name); "等" in the seed: at least these
+CONSULTED_DEPARTMENTS = MappingProxyType({
+    "ecology_environment": "生态环境",
+    "emergency_management": "应急管理",
+    "market_regulation": "市场监管",
+})
+
+
+def _city_consulted(data: Mapping[str, Any]) -> str | None:
+    """``data["consultations"]``: departments consulted, by code or by name (e.g. "南昌市生态环境局")."""
+    given = [str(x) for x in (data.get("consultations") or ())]
+    missing = [
+        name for code, name in CONSULTED_DEPARTMENTS.items()
+        if not any(g == code or name in g for g in given)
+    ]
+    if missing:
+        return ("设区市推荐前须征求当地" + "、".join(missing) + "主管部门意见 / the city must consult "
+                + ", ".join(c for c, n in CONSULTED_DEPARTMENTS.items() if n in missing) + " before recommending")
+    return None
+
+
+def ext_value(data: Mapping[str, Any], code: str) -> Any:
+    """A Jiangxi form field's value in application data, under either plausible core key."""
+    short = code.removeprefix(f"{REGION_CODE}.")
+    for key in (f"ext_{REGION_CODE}__{short}", f"ext_{REGION_CODE}__{code}", code):
+        if key in data:
+            return data[key]
+    return None
+
+
+SC_GREEN_FACTORY_FIELD = "jiangxi.sc_is_green_factory"
+
+
+def _sc_green_factory(data: Mapping[str, Any]) -> str | None:
+    if ext_value(data, SC_GREEN_FACTORY_FIELD):
+        return None
+    return ("原则上申报绿色供应链管理企业应为绿色工厂；该企业未填报为绿色工厂，请审核确认 / "
+            "a supply-chain applicant should in principle be a green factory")
+
+
+def _reapplying_provincial_unit(data: Mapping[str, Any]) -> str | None:
+    if "provincial" in {str(x) for x in data.get("held_levels", ())}:
+        return ("已列入省级绿色制造名单的单位申报国家级须重新申报：请确认本轮提交了新的申报材料和评价报告 / "
+                "a provincial-list unit must apply again for the national list")
+    return None
+
+
+def _national_needs_provincial_or_joint(data: Mapping[str, Any]) -> str | None:
+    """National rule, except that in the 2024 joint round the same application may also ask for 省级."""
+    if "provincial" in {str(x) for x in data.get("held_levels", ())}:
+        return None
+    if data.get("year") == ROUND_YEAR and "provincial" in {str(x) for x in data.get("requested_levels", ())}:
+        return None
+    return ("新申报国家级单位须为现有省级绿色制造单位，或在2024年度同时申报省级 / a national applicant must "
+            "already be on the provincial list or, in the 2024 round, apply for both levels at once")
+
+
+ELIGIBILITY = (
+    EligibilityRule(code="jiangxi.city_consultation",
+                    title="设区市推荐前征求当地生态环境、应急管理、市场监管等主管部门意见",
+                    levels=(Level.PROVINCIAL, Level.NATIONAL), check=_city_consulted,
+                    cite=f"{S003} 三（一） (积极征求当地生态环境、应急管理、市场监管等主管部门意见)"),
+    EligibilityRule(code="jiangxi.supply_chain_green_factory",
+                    title="原则上申报绿色供应链管理企业应为绿色工厂（审核人确认）",
+                    unit_types=("supply_chain",), blocking=False, check=_sc_green_factory,
+                    cite=f"{S003} 二（三） (原则上申报绿色供应链管理企业应为绿色工厂)"),
+    EligibilityRule(code="jiangxi.provincial_reapply_for_national",
+                    title="已列入省级绿色制造名单的园区或企业如需申报国家级，应重新申报",
+                    levels=(Level.NATIONAL,), blocking=False, check=_reapplying_provincial_unit,
+                    cite=f"{S003} 一 (已列入省级绿色制造名单的园区或企业如需申报国家级绿色制造名单，应重新申报)"),
+    EligibilityRule(code="jiangxi.national_needs_provincial_or_joint",
+                    replaces="national_needs_provincial",
+                    title="国家级绿色工厂须先列入省级名单；2024年度可同时申报国家级和省级",
+                    levels=(Level.NATIONAL,), unit_types=("factory",),
+                    check=_national_needs_provincial_or_joint,
+                    cite=f"{S003} 一 (遴选确定2024年度省级绿色制造名单，同时择优向工信部推荐); "
+                         f"{S003} 附件 (推荐申报国家级或省级（可同时填报）)"),
+)
+
+# ------------------------------------------------------------- sanctions ---
+
+SANCTIONS = (
+    Sanction(code="jiangxi.evaluator_fraud",
+             title="第三方机构在评价过程中弄虚作假或故意隐瞒评价对象问题：三年内不予采信其所出具的评价结果",
+             removal=False, ban_years=3,
+             cite=f"{S003} 三（三） (经查实…弄虚作假或故意隐瞒评价对象问题的第三方机构，三年内不予采信)"),
+)
+
+# --------------------------------------------------------- summary table ---
+
+#: the tick boxes of the last column, in the seed's order (both may be ticked)
+LEVEL_TICKS = ((Level.NATIONAL, "国家级"), (Level.PROVINCIAL, "省级"))
+LEVEL_TICK_HEADER = "推荐申报国家级或省级（可同时填报）"
+
+
+def _columns(name_header: str, category_key: str, category_header: str) -> tuple[SummaryColumn, ...]:
+    return (
+        SummaryColumn(key="seq", header="序号"),
+        SummaryColumn(key="city", header="设区市"),
+        SummaryColumn(key="county", header="区县"),
+        SummaryColumn(key="name", header=name_header),
+        SummaryColumn(key="evaluator", header="第三方机构名称"),
+        SummaryColumn(key=category_key, header=category_header),
+        SummaryColumn(key="requested_levels", header=LEVEL_TICK_HEADER),
+    )
+
+
+SUMMARY_LAYOUTS = (
+    SummaryLayout(
+        code="jiangxi.recommendation_summary_2024", title="2024年绿色制造名单推荐汇总表",
+        levels=(Level.PROVINCIAL, Level.NATIONAL),
+        sections=(
+            SummarySection(title="绿色工厂推荐名单", unit_types=("factory",),
+                           columns=_columns("工厂名称", "industry", "行业")),
+            SummarySection(title="绿色园区推荐名单", unit_types=("park",),
+                           columns=_columns("园区名称", "park_type", "类型")),
+            SummarySection(title="绿色供应链管理企业推荐名单", unit_types=("supply_chain",),
+                           columns=_columns("企业名称", "industry", "行业")),
+        ),
+        cite=f"{S003} 附件 (2024年绿色制造名单推荐汇总表)",
+    ),
+)
+
+#: the table's footer (SummaryLayout has no field for it)
+SUMMARY_FOOTER = ("推荐单位：", "(单位公章)", "年 月 日")
+
+# ----------------------------------------------------- notes (no hook yet) ---
+
+PROVINCE_SUPPORT_ROLE = DataNote(
+    code="jiangxi.role.integration_center", title="省工业与信息化融合推进中心（省级支撑单位，非申报单位）",
+    details=_frozen(duties=("协同推进绿色制造名单项目遴选", "动态管理", "宣传推广"),
+                    contact_division="省工业与信息化融合推进中心绿色发展处"),
+    cite=f"{S003} 主送; 三 末段 (请省工业与信息化融合推进中心协同推进…遴选、动态管理和宣传推广等工作)",
+)
+
+ROUND_2024 = DataNote(
+    code="jiangxi.round_2024", title="2024年度国家级绿色制造名单推荐暨省级绿色制造名单遴选",
+    details=_frozen(year=ROUND_YEAR, unit_types=("factory", "park", "supply_chain"),
+                    levels=(Level.NATIONAL, Level.PROVINCIAL), joint=True, voluntary=True,
+                    deadline="jiangxi.city_submission_2024", city_documents=CITY_SUBMISSION_DOCUMENTS,
+                    platform="https://green.miit.gov.cn", summary_layout="jiangxi.recommendation_summary_2024",
+                    province_review="专家评审，遴选省级名单，同时择优向工信部推荐"),
+    cite=f"{S003} 一",
+)
+
+EVALUATION_STANDARDS = DataNote(
+    code="jiangxi.evaluation_standards", title="评价依据",
+    details=_frozen(
+        factory=("已发布绿色工厂评价行业标准的按行业标准", "其他行业：《绿色工厂评价通则》（GB/T 36132）"),
+        park=("《绿色工业园区评价要求》",),
+        supply_chain=("已发布行业指标体系的按指标体系", "其他行业：《绿色供应链管理企业评价要求》"),
+        third_party=("《绿色制造第三方评价工作要求》",),
+        self_evaluation=("工作流程和报告模板可参考《绿色制造第三方评价工作要求》",),
+    ),
+    cite=f"{S003} 二（一）、二（二）、二（三）、二（四）",
+)
+
+RECOMMENDATION_CRITERIA = DataNote(
+    code="jiangxi.recommendation_criteria", title="推荐条件与优先推荐",
+    details=_frozen(
+        factory_priority=("工业重点领域：能效达到标杆水平", "其他行业：达到能耗限额标准先进值或1级水平"),
+        park_conditions=("以产品制造和能源供给为主要功能", "工业增加值占比超过50%", "具有法定边界和范围",
+                         "具备统一管理机构", "省级及以上园区"),
+        park_priority=("绿色工厂数量多、占比高",),
+        supply_chain_priority=("汽车、机械、电子、纺织、通信制造等行业", "供应商中绿色工厂数量众多的龙头企业",
+                               "汽车产品生产者责任延伸试点企业"),
+    ),
+    cite=f"{S003} 二（一）、二（二）、二（三）",
+)
+
+INCIDENT_REPORTING = DataNote(
+    code="jiangxi.incident_reporting", title="重大及以上生产安全和质量事故、II级（重大）及以上突发环境污染事件及时上报",
+    details=_frozen(actor="city", report_to="省工业和信息化厅", sanction="major_accident"),
+    cite=f"{S003} 三（二）",
+)
+
+SPOT_CHECKS = DataNote(
+    code="jiangxi.spot_checks", title="省厅不定期对名单园区或企业进行现场抽查",
+    details=_frozen(actor="province", frequency="不定期", method="现场抽查"),
+    cite=f"{S003} 三（二）",
+)
+
+EVALUATOR_SUPERVISION = DataNote(
+    code="jiangxi.evaluator_supervision", title="各地监管在本地区开展业务的第三方机构，发现问题及时向省厅反馈",
+    details=_frozen(actor="city", report_to="省工业和信息化厅"),
+    cite=f"{S003} 三（三）",
+)
+
+NOTES = (PROVINCE_SUPPORT_ROLE, ROUND_2024, EVALUATION_STANDARDS, RECOMMENDATION_CRITERIA,
+         INCIDENT_REPORTING, SPOT_CHECKS, EVALUATOR_SUPERVISION)

@@ -1,0 +1,1 @@
+"""National (MIIT) rules: the baseline every region plugin builds on."""

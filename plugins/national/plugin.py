@@ -1,0 +1,81 @@
+"""National (MIIT) plugin: thin hook implementations over ``rules.py``.
+
+Registered by core under the name ``national``; every policy hook is
+``trylast`` so that a region plugin's answer wins where it gives one.
+"""
+from core.plugins import hookimpl
+from core.plugins.types import EvaluatorCap, GradingScheme, Level, Quota
+
+from plugins.national import indicators, rules
+
+
+@hookimpl
+def gm_region():
+    return rules.REGION
+
+
+@hookimpl
+def gm_register_list_levels():
+    return rules.LIST_LEVELS
+
+
+@hookimpl
+def gm_register_unit_types():
+    return rules.UNIT_TYPES
+
+
+@hookimpl
+def gm_register_industries():
+    return indicators.KEY_INDUSTRIES
+
+
+@hookimpl
+def gm_register_deadlines():
+    return rules.DEADLINES
+
+
+@hookimpl
+def gm_register_negative_list_items():
+    return rules.NEGATIVE_LIST
+
+
+@hookimpl
+def gm_register_eligibility_rules():
+    return rules.ELIGIBILITY
+
+
+@hookimpl
+def gm_register_sanctions():
+    return rules.SANCTIONS
+
+
+@hookimpl
+def gm_register_indicator_sets():
+    return (indicators.FACTORY_2025, indicators.PARK_2025)
+
+
+@hookimpl(trylast=True)
+def gm_policy_evaluator_cap(level):
+    return rules.EVALUATOR_CAP_NATIONAL if level == Level.NATIONAL else EvaluatorCap.UNLIMITED
+
+
+@hookimpl(trylast=True)
+def gm_policy_quota():
+    return Quota.UNLIMITED
+
+
+@hookimpl(trylast=True)
+def gm_policy_grading():
+    return GradingScheme.NONE
+
+
+@hookimpl(trylast=True)
+def gm_policy_notice_period(level):
+    return rules.NOTICE_NATIONAL if level == Level.NATIONAL else None
+
+
+@hookimpl(trylast=True)
+def gm_policy_evaluation_modes(level, year):
+    if level == Level.NATIONAL and year == 2025:
+        return rules.MODES_2025_NATIONAL
+    return rules.MODES_DEFAULT

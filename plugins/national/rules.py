@@ -1,0 +1,121 @@
+"""National (MIIT) rules as data. Every record cites its source.
+
+Seeds: 001_3f04a56fc6693327.txt (MIIT 工信厅节函〔2025〕390号 within Hunan's 2025 notice),
+003_a3fa60aeba77aa34.txt and 004_7a8ddd82f611ab67.txt (which restate the 办法's caps and lists).
+The 《绿色工厂梯度培育及管理暂行办法》 (工信部节〔2024〕13号) itself is not a seed; its articles
+are cited through ../shared/reference/domain.md Part B1.
+"""
+import datetime as dt
+
+from core.plugins.types import (
+    CapBasis,
+    Deadline,
+    EligibilityRule,
+    EvaluationMode,
+    EvaluationModes,
+    EvaluatorCap,
+    Level,
+    ListLevel,
+    NegativeListItem,
+    NoticePeriod,
+    Region,
+    Sanction,
+    UnitType,
+)
+
+S001 = "001_3f04a56fc6693327.txt"
+S003 = "003_a3fa60aeba77aa34.txt"
+S004 = "004_7a8ddd82f611ab67.txt"
+BANFA = "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号, domain.md B1)"
+
+REGION = Region(code="national", name="工业和信息化部", name_en="Ministry of Industry and Information Technology",
+                authority="national", version="2025.1", cite=f"{S001} 附件1 (工信厅节函〔2025〕390号)")
+
+LIST_LEVELS = (
+    ListLevel(code="city", name="市级", rank=1, cite=f"{BANFA} 第二条; {S004} 第二条"),
+    ListLevel(code="provincial", name="省级", rank=2, cite=f"{BANFA} 第二条; {S004} 第二条"),
+    ListLevel(code="national", name="国家级", rank=3, cite=f"{BANFA} 第二条"),
+)
+
+UNIT_TYPES = (
+    UnitType(code="factory", name="绿色工厂", name_en="Green factory", cite=f"{S001} 附件1; {BANFA}"),
+    UnitType(code="park", name="绿色工业园区", name_en="Green industrial park", cite=f"{S001} 附件2; {BANFA} 第十三条"),
+    UnitType(code="supply_chain", name="绿色供应链管理企业", name_en="Green supply-chain management enterprise",
+             cite=f"{S003} 一; {BANFA} 第十三条"),
+)
+
+DEADLINES = (
+    Deadline(code="province_recommendation", title="省级主管部门向工业和信息化部报送推荐名单",
+             month_day=(7, 31), rounds={2025: dt.date(2025, 11, 7)}, actor="province",
+             levels=(Level.NATIONAL,),
+             cite=f"{BANFA} 第十二条 (每年7月31日前); {S001} 附件1 三 (2025年11月7日前)"),
+    Deadline(code="dynamic_filing", title="绿色制造名单单位填报年度动态管理表",
+             month_day=(4, 15), actor="listed_unit",
+             cite=f"{BANFA} 第十六条; {S004} 第十八条"),
+)
+
+NEGATIVE_LIST = (
+    NegativeListItem(code="not_operating", title="未正常经营生产（工商注销、连续停产12个月以上、被列入经营异常名单且未被移出等）",
+                     cite=f"{S001} 一.1 (1); {S004} 第十七条"),
+    NegativeListItem(code="accident_or_tax", title="发生安全（含网络安全、数据安全）、质量、环境污染等事故以及偷漏税等违法违规行为",
+                     cite=f"{S001} 一.1 (2); {S004} 第十七条"),
+    NegativeListItem(code="removed_from_list", title="被动态调整出绿色制造名单",
+                     cite=f"{S001} 一.1 (3); {S004} 第十七条"),
+    NegativeListItem(code="inspection_problems", title="在国务院及有关部委相关督查工作中被发现存在严重问题",
+                     cite=f"{S001} 一.1 (4); {S004} 第十七条"),
+    NegativeListItem(code="energy_inspection_unrectified", title="被列入工业节能监察整改名单且未按要求完成整改",
+                     cite=f"{S001} 一.1 (5); {S004} 第十七条"),
+    NegativeListItem(code="dishonest_debtor", title="被列为失信被执行人",
+                     cite=f"{S001} 一.1 (6); {S004} 第十七条"),
+)
+
+
+def _needs_provincial_listing(data):
+    if "provincial" not in set(data.get("held_levels", ())):
+        return "新申报国家级单位须为现有省级绿色制造单位 / a new national applicant must already be on the provincial list"
+    return None
+
+
+def _round_2025_types(data):
+    if data.get("year") == 2025 and data.get("unit_type") not in ("factory", "park"):
+        return "2025年度国家级推荐仅含绿色工厂、绿色工业园区 / the 2025 national round covers factories and parks only"
+    return None
+
+
+ELIGIBILITY = (
+    EligibilityRule(code="national_needs_provincial", title="国家级绿色工厂须先列入省级名单",
+                    levels=(Level.NATIONAL,), unit_types=("factory",), check=_needs_provincial_listing,
+                    cite=f"{BANFA} 第十一条; {S001} 一.1 (现有省级绿色工厂、绿色园区自愿申报)"),
+    EligibilityRule(code="round2025_unit_types", title="2025年度推荐范围：绿色工厂、绿色工业园区",
+                    levels=(Level.NATIONAL,), check=_round_2025_types,
+                    cite=f"{S001} 附件1 一 (本年度推荐工作包括绿色工厂、绿色工业园区)"),
+)
+
+SANCTIONS = (
+    Sanction(code="fraud", title="数据或材料造假：从各级名单移出，三年内禁止再次申报",
+             ban_years=3, all_levels=True, cite=f"{S001} 四.2; {S004} 第二十二条"),
+    Sanction(code="not_filed", title="未按时填报年度动态管理表：无法获得评价得分，移出名单",
+             cite=f"{S001} 四.1; {S004} 第二十一条 (二)"),
+    Sanction(code="negative_list_event", title="出现负面清单所列情形：移出名单", cite=f"{S004} 第二十一条 (一)"),
+    Sanction(code="major_accident", title="发生重大及以上安全、质量事故或二级及以上突发环境事件：立即从各级名单移出",
+             all_levels=True, cite=f"{S004} 第十九条、第二十一条; {S003} 三"),
+    Sanction(code="bottom_five_percent", title="现有国家绿色工厂、绿色工业园区得分连续三年处于后5%：移出名单",
+             consecutive_years=3, bottom_share=0.05, cite=f"{S001} 附件1 二 (二)"),
+)
+
+EVALUATOR_CAP_NATIONAL = EvaluatorCap(
+    limit=15, basis=CapBasis.LEGAL_REPRESENTATIVE, level=Level.NATIONAL,
+    unit_types=("factory", "park", "supply_chain"),
+    cite=f"{BANFA} 第二十条; {S003} 二 (同一法定代表人的第三方评价机构每年开展国家层面评价项目不超过15个)",
+)
+
+NOTICE_NATIONAL = NoticePeriod(days=15, count="calendar_days", cite=f"{BANFA} 第十二条 (公示时间为15日)")
+
+MODES_2025_NATIONAL = EvaluationModes(
+    allowed=(EvaluationMode.SELF,), third_party_required=False,
+    cite=f"{S001} 附件1 二 (一) (如实自主填报申报表完成自评价…不再需要提交第三方评价报告)",
+)
+MODES_DEFAULT = EvaluationModes(
+    allowed=(EvaluationMode.SELF, EvaluationMode.THIRD_PARTY), third_party_required=False,
+    cite=f"{BANFA} 第十条 (自评价或委托第三方评价)",
+)

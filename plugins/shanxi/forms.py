@@ -1,0 +1,67 @@
+"""Shanxi's extra application-form fields, each with its marshmallow twin.
+
+Priority flags for cultivation (第七条) and the declarations the eligibility rules of
+:mod:`plugins.shanxi.rules` check (第八条、第九条、第十条、第十六条). A field with code
+``shanxi.<name>`` is read by the checks as ``<name>`` (see ``rules._value``).
+"""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+from wtforms import BooleanField, FloatField
+from wtforms import validators as v
+
+from core.plugins.types import FormField, Level
+from plugins.shanxi.rules import FIELD_PREFIX, PARK_MIN_VALUE_ADDED_SHARE, S, SHANXI_LEVELS
+
+
+def _flag(name: str, label: str, *, unit_types: tuple[str, ...], cite: str, section: str,
+          levels: tuple[Level, ...] = SHANXI_LEVELS) -> FormField:
+    return FormField(
+        code=f"{FIELD_PREFIX}{name}", label=label, unit_types=unit_types, levels=levels, section=section,
+        make_field=lambda: BooleanField(label, default=False),
+        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"description": label}),
+        cite=cite,
+    )
+
+
+_PRIORITY = "cultivation"
+_CONDITIONS = "conditions"
+
+FORM_FIELDS = (
+    # 第七条: 鼓励引导"产业链链主企业、省级专业镇龙头企业、专精特新'小巨人'企业"率先开展绿色工厂创建
+    _flag("chain_leader", "产业链链主企业", unit_types=("factory",), section=_PRIORITY,
+          cite=f"{S} 第七条 (产业链链主企业)"),
+    _flag("specialty_town_leader", "省级专业镇龙头企业", unit_types=("factory",), section=_PRIORITY,
+          cite=f"{S} 第七条 (省级专业镇龙头企业)"),
+    _flag("little_giant", "专精特新“小巨人”企业", unit_types=("factory",), section=_PRIORITY,
+          cite=f"{S} 第七条 (专精特新‘小巨人’企业)"),
+    # 第八条 (一), 第十条 (一)
+    _flag("independent_legal_entity", "依法设立并具有独立法人资格或者视同法人的独立核算单位",
+          unit_types=("factory", "supply_chain"), section=_CONDITIONS, cite=f"{S} 第八条 (一); 第十条 (一)"),
+    _flag("actual_manufacturing", "从事实际生产的制造型企业", unit_types=("factory",), section=_CONDITIONS,
+          cite=f"{S} 第八条 (一)"),
+    # 第九条
+    _flag("park_legal_boundary", "具有法定边界和范围", unit_types=("park",), section=_CONDITIONS,
+          cite=f"{S} 第九条 (一)"),
+    _flag("park_unified_management", "具备统一管理机构", unit_types=("park",), section=_CONDITIONS,
+          cite=f"{S} 第九条 (一)"),
+    _flag("park_main_function", "以产品制造和能源供给为主要功能", unit_types=("park",), section=_CONDITIONS,
+          cite=f"{S} 第九条 (一)"),
+    FormField(
+        code=f"{FIELD_PREFIX}park_industrial_va_share", label="工业增加值占园区增加值比重（%）",
+        unit_types=("park",), levels=SHANXI_LEVELS, section=_CONDITIONS,
+        make_field=lambda: FloatField("工业增加值占园区增加值比重（%）",
+                                      validators=[v.Optional(), v.NumberRange(min=0, max=100)]),
+        make_schema_field=lambda: fields.Float(
+            load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
+            metadata={"description": f"工业增加值占比，须超过{PARK_MIN_VALUE_ADDED_SHARE:g}%"}),
+        cite=f"{S} 第九条 (一) (工业增加值占比超过50%)",
+    ),
+    _flag("park_cultivation_plan", "已发布园区绿色工厂培育计划并组织园区内企业开展绿色工厂创建",
+          unit_types=("park",), section=_CONDITIONS, cite=f"{S} 第九条 (二)"),
+    # 第十条 (二), 第十六条
+    _flag("supplier_cultivation_plan", "已制定供应商绿色工厂培育计划", unit_types=("supply_chain",),
+          section=_CONDITIONS, cite=f"{S} 第十条 (二)"),
+    _flag("is_green_factory", "本企业为绿色工厂（任一层面）", unit_types=("supply_chain",), section=_CONDITIONS,
+          levels=(Level.PROVINCIAL, Level.NATIONAL), cite=f"{S} 第十六条 (推荐的企业原则上应为绿色工厂)"),
+)

@@ -1,0 +1,76 @@
+"""Shanxi plugin: thin hook implementations over ``rules.py`` and ``forms.py``.
+
+Registered by core under the entry-point name ``shanxi``. Policy hooks answer only where the
+实施细则 (004_7a8ddd82f611ab67.txt) says something; otherwise they return ``None`` and the
+national answer stands.
+"""
+from flask import current_app, has_app_context
+
+from core.plugins import hookimpl
+from core.plugins.types import Level
+
+from plugins.shanxi import forms, rules
+
+
+def _config():
+    """The app's config inside an app context, else nothing (the rules.py defaults apply)."""
+    return current_app.config if has_app_context() else {}
+
+
+@hookimpl
+def gm_region():
+    return rules.REGION
+
+
+@hookimpl
+def gm_register_admin_units():
+    return rules.ADMIN_UNITS
+
+
+@hookimpl
+def gm_register_deadlines():
+    return rules.DEADLINES
+
+
+@hookimpl
+def gm_register_eligibility_rules():
+    return rules.ELIGIBILITY
+
+
+@hookimpl
+def gm_register_sanctions():
+    return rules.SANCTIONS
+
+
+@hookimpl
+def gm_register_form_fields():
+    return forms.FORM_FIELDS
+
+
+@hookimpl
+def gm_policy_evaluator_cap(unit_type, level):
+    if level == Level.PROVINCIAL and unit_type in rules.EVALUATOR_CAP_PROVINCIAL.unit_types:
+        return rules.EVALUATOR_CAP_PROVINCIAL
+    return None
+
+
+@hookimpl
+def gm_policy_grading(level):
+    if level == Level.PROVINCIAL:
+        return rules.grading_scheme(_config())
+    return None
+
+
+@hookimpl
+def gm_policy_notice_period(level):
+    return rules.NOTICE_PROVINCIAL if level == Level.PROVINCIAL else None
+
+
+@hookimpl
+def gm_policy_evaluation_modes(level):
+    return rules.MODES if level in rules.SHANXI_LEVELS else None
+
+
+@hookimpl
+def gm_setup_config_defaults():
+    return dict(rules.CONFIG_DEFAULTS)

@@ -1,0 +1,303 @@
+"""Shanxi rules as data. Every record cites its article in the seed.
+
+Seed: 004_7a8ddd82f611ab67.txt, 《绿色工厂梯度培育及管理实施细则》, issued by 山西省工业和信息化厅 as
+晋工信节能规字〔2024〕3号 (identification: ../shared/reference/domain.md B4). The 细则 governs the
+provincial and city lists (第二条); national rules (plugins/national) still apply where Shanxi
+restates them (第十七条 negative list, 第十八条 dynamic filing by 04-15, 第二十一条 removal reasons,
+the 重大 accident rule) and are deliberately not duplicated here.
+
+Eligibility checks read documented keys from the application data (see ``_value``):
+core supplies ``unit_type``, ``level``, ``year`` and ``held_levels``; the form fields of
+:mod:`plugins.shanxi.forms` supply the rest; review-stage keys (``consulted_departments``,
+``review_body``, ``evaluators_in_province``) are filled by core when a city or the province acts.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Mapping
+
+from core.plugins import PolicyViolation
+from core.plugins.types import (
+    AdminUnit,
+    CapBasis,
+    DayCount,
+    Deadline,
+    EligibilityRule,
+    EvaluationMode,
+    EvaluationModes,
+    EvaluatorCap,
+    GradingScheme,
+    Level,
+    NoticePeriod,
+    Region,
+    Sanction,
+    Tier,
+    UnitKind,
+)
+
+S = "004_7a8ddd82f611ab67.txt"
+DOC = "晋工信节能规字〔2024〕3号"
+CODE = "shanxi"
+FIELD_PREFIX = f"{CODE}."
+ALL_TYPES = ("factory", "park", "supply_chain")
+#: the levels the 细则 itself governs (第二条: 省、市级名单)
+SHANXI_LEVELS = (Level.CITY, Level.PROVINCIAL)
+
+REGION = Region(code=CODE, name="山西省", name_en="Shanxi", authority="province", version="2024.07.19",
+                cite=f"{S} 第一条、第二条、第三十二条 ({DOC}, domain.md B4)")
+
+# ------------------------------------------------------------- admin units --
+# 第五条: 市级工业和信息化主管部门负责本地区的培育、管理和推荐工作. The 11 市 are general knowledge
+# (domain.md B4); the 细则's covering notice is addressed to 山西转型综改示范区管委会 and 各市工信局.
+
+_CITIES = (
+    ("taiyuan", "太原市"), ("datong", "大同市"), ("shuozhou", "朔州市"), ("xinzhou", "忻州市"),
+    ("yangquan", "阳泉市"), ("lvliang", "吕梁市"), ("jinzhong", "晋中市"), ("changzhi", "长治市"),
+    ("jincheng", "晋城市"), ("linfen", "临汾市"), ("yuncheng", "运城市"),
+)
+
+ADMIN_UNITS = tuple(
+    AdminUnit(code=f"{CODE}.{slug}", name=name, kind=UnitKind.CITY,
+              cite=f"{S} 第五条、第十三条 (市级工业和信息化主管部门; 11 市 per domain.md B4)")
+    for slug, name in _CITIES
+) + (
+    AdminUnit(code=f"{CODE}.reform_zone", name="山西转型综改示范区", kind=UnitKind.REFORM_ZONE,
+              cite=f"{S} 第五条; {DOC} 主送 山西转型综改示范区管委会 (domain.md B4)"),
+)
+
+# --------------------------------------------------------------- calendar --
+
+DEADLINES = (
+    Deadline(code=f"{CODE}.city_recommendation", title="市级工信主管部门通过管理平台向省工信厅推荐市层面绿色制造单位",
+             month_day=(5, 31), actor="city", levels=(Level.PROVINCIAL,),
+             cite=f"{S} 第十三条 (于每年5月31日前…推荐至省工业和信息化厅; 园区、供应链管理企业流程和时间要求相同)"),
+)
+# Dynamic filing by 04-15 (第十八条) is national's ``dynamic_filing`` (which already cites 第十八条).
+
+NOTICE_PROVINCIAL = NoticePeriod(days=10, count=DayCount.WORKING_DAYS,
+                                 cite=f"{S} 第十三条 (在省工业和信息化厅网站公示10个工作日)")
+
+# ---------------------------------------------------------------- limits --
+
+EVALUATOR_CAP_PROVINCIAL = EvaluatorCap(
+    limit=10, basis=CapBasis.LEGAL_REPRESENTATIVE, level=Level.PROVINCIAL, unit_types=ALL_TYPES,
+    cite=f"{S} 第二十四条 (同一法定代表人的第三方机构每年度开展的省级绿色制造评价项目（包括绿色工厂、"
+         "绿色工业园区、绿色供应链管理企业）总计不得超过10项)",
+)
+
+MODES = EvaluationModes(
+    allowed=(EvaluationMode.SELF, EvaluationMode.THIRD_PARTY), third_party_required=False,
+    cite=f"{S} 第十一条 (按照自愿原则可采取自我评价或委托具备评价能力的第三方机构开展评价)",
+)
+
+# --------------------------------------------------------------- grading --
+# 第十四条 sets tiers A/B/C and "推荐国家级绿色制造名单评分须达到B级以上" but gives no cut-offs
+# (domain.md C4). Defaults below; the province changes them with the config keys.
+
+GRADE_A_MIN_KEY = "SHANXI_GRADE_A_MIN"
+GRADE_B_MIN_KEY = "SHANXI_GRADE_B_MIN"
+GRADE_A_MIN_DEFAULT = 85.0
+GRADE_B_MIN_DEFAULT = 70.0
+CONFIG_DEFAULTS = {GRADE_A_MIN_KEY: GRADE_A_MIN_DEFAULT, GRADE_B_MIN_KEY: GRADE_B_MIN_DEFAULT}
+
+_GRADING_CITE = f"{S} 第十四条 (分为A、B、C三级，推荐国家级绿色制造名单评分须达到B级以上; 分数线为平台默认值，可配置)"
+
+
+def grading_scheme(config: Mapping[str, Any] | None = None) -> GradingScheme:
+    """The provincial A/B/C scheme with cut-offs from ``config`` (or the defaults).
+
+    C: [0, B_MIN), not recommendable to the national list; B: [B_MIN, A_MIN); A: [A_MIN, ∞).
+    """
+    config = config or {}
+
+    def cut(key: str, default: float) -> float:
+        value = config.get(key)
+        return default if value is None else float(value)
+
+    a_min, b_min = cut(GRADE_A_MIN_KEY, GRADE_A_MIN_DEFAULT), cut(GRADE_B_MIN_KEY, GRADE_B_MIN_DEFAULT)
+    if not 0 < b_min < a_min <= 100:
+        raise PolicyViolation(
+            f"gm_policy_grading: plugin 'shanxi': need 0 < {GRADE_B_MIN_KEY} ({b_min}) < "
+            f"{GRADE_A_MIN_KEY} ({a_min}) <= 100"
+        )
+    return GradingScheme(
+        tiers=(
+            Tier(code="C", label="C级", min_score=0.0, max_score=b_min, recommendable=False,
+                 cite=f"{S} 第十四条 (推荐国家级须达到B级以上: C级不予推荐)"),
+            Tier(code="B", label="B级", min_score=b_min, max_score=a_min, cite=_GRADING_CITE),
+            Tier(code="A", label="A级", min_score=a_min, max_score=None, cite=_GRADING_CITE),
+        ),
+        cite=_GRADING_CITE,
+    )
+
+
+# ----------------------------------------------------------- eligibility --
+
+
+def _value(data: Mapping[str, Any], name: str) -> Any:
+    """Read ``name`` from application data: the bare key, else the form field's value.
+
+    The form fields in :mod:`plugins.shanxi.forms` have code ``shanxi.<name>``; core attaches them
+    as ``ext_shanxi__<code>``. Until core fixes how it passes those values to checks, all spellings
+    are accepted.
+    """
+    code = f"{FIELD_PREFIX}{name}"
+    for key in (name, code, f"ext_{CODE}__{code}", f"ext_{CODE}__{name}"):
+        if key in data:
+            return data[key]
+    return None
+
+
+def _needs_city_listing(data: Mapping[str, Any]) -> str | None:
+    if "city" not in {str(level) for level in (data.get("held_levels") or ())}:
+        return ("省层面绿色工厂原则上应先纳入市层面绿色工厂名单 / a provincial green factory should in "
+                "principle already be on the city list")
+    return None
+
+
+def _factory_conditions(data: Mapping[str, Any]) -> str | None:
+    missing = []
+    if not _value(data, "independent_legal_entity"):
+        missing.append("依法设立并具有独立法人资格或者视同法人的独立核算单位")
+    if not _value(data, "actual_manufacturing"):
+        missing.append("从事实际生产的制造型企业")
+    if missing:
+        return "绿色工厂须符合第八条条件 / factory conditions (art. 8) not met: " + "；".join(missing)
+    return None
+
+
+PARK_MIN_VALUE_ADDED_SHARE = 50.0  # percent, strictly more (第九条 "超过50%")
+
+
+def _park_conditions(data: Mapping[str, Any]) -> str | None:
+    missing = []
+    if not _value(data, "park_legal_boundary"):
+        missing.append("具有法定边界和范围")
+    if not _value(data, "park_unified_management"):
+        missing.append("具备统一管理机构")
+    if not _value(data, "park_main_function"):
+        missing.append("以产品制造和能源供给为主要功能")
+    share = _value(data, "park_industrial_va_share")
+    if share is None or float(share) <= PARK_MIN_VALUE_ADDED_SHARE:
+        missing.append(f"工业增加值占比超过{PARK_MIN_VALUE_ADDED_SHARE:g}%")
+    if not _value(data, "park_cultivation_plan"):
+        missing.append("发布园区绿色工厂培育计划，组织园区内企业开展绿色工厂创建")
+    if missing:
+        return "绿色工业园区须符合第九条条件 / park conditions (art. 9) not met: " + "；".join(missing)
+    return None
+
+
+def _supply_chain_conditions(data: Mapping[str, Any]) -> str | None:
+    missing = []
+    if not _value(data, "independent_legal_entity"):
+        missing.append("依法设立并具有独立法人资格或者视同法人的独立核算单位")
+    if not _value(data, "supplier_cultivation_plan"):
+        missing.append("制定供应商绿色工厂培育计划，推动供应商开展绿色工厂创建")
+    if missing:
+        return "绿色供应链管理企业须符合第十条条件 / supply-chain conditions (art. 10) not met: " + "；".join(missing)
+    return None
+
+
+def _supply_chain_is_green_factory(data: Mapping[str, Any]) -> str | None:
+    if not _value(data, "is_green_factory"):
+        return ("推荐的绿色供应链管理企业原则上应为绿色工厂 / a recommended supply-chain enterprise should in "
+                "principle be a green factory")
+    return None
+
+
+#: 第十三条、第十五条: 生态环境、应急管理、市场监管 (codes accepted as well as the Chinese names)
+CONSULTED_DEPARTMENTS = {
+    "ecology_environment": "生态环境",
+    "emergency_management": "应急管理",
+    "market_regulation": "市场监管",
+}
+
+
+def _departments_consulted(data: Mapping[str, Any]) -> str | None:
+    given = {str(d) for d in (data.get("consulted_departments") or ())}
+    missing = [zh for code, zh in CONSULTED_DEPARTMENTS.items() if code not in given and zh not in given]
+    if missing:
+        return ("推荐前须充分征求生态环境、应急管理、市场监管等主管部门意见；尚未记录: " + "、".join(missing)
+                + " / consult these departments before recommending")
+    return None
+
+
+def _reviewer_independent(data: Mapping[str, Any]) -> str | None:
+    body = data.get("review_body")
+    evaluated = data.get("evaluators_in_province")
+    if body is None or evaluated is None:
+        return ("省级审核须由专家或未参与本省企业评价工作的第三方机构承担，请确认 / confirm the provincial "
+                "reviewer evaluated no applicant in the province")
+    if body in set(evaluated):
+        return (f"审核机构 {body} 参与过本省企业评价工作，不得承担省级审核 / reviewer {body} evaluated an "
+                "applicant in the province and may not review")
+    return None
+
+
+VALID_FROM = dt.date(2024, 7, 19)
+VALID_TO = dt.date(2029, 7, 18)  # five years (第三十二条), last day inclusive
+
+
+def _within_validity(data: Mapping[str, Any]) -> str | None:
+    day = data.get("submitted_on") or data.get("date")
+    if isinstance(day, dt.datetime):
+        day = day.date()
+    if isinstance(day, dt.date):
+        inside = VALID_FROM <= day <= VALID_TO
+    elif data.get("year") is not None:
+        inside = VALID_FROM.year <= int(data["year"]) <= VALID_TO.year
+    else:
+        return None
+    if not inside:
+        return (f"《绿色工厂梯度培育及管理实施细则》有效期为{VALID_FROM}至{VALID_TO}，本轮超出有效期，"
+                "规则需省工信厅重新发布 / the Shanxi rules have expired or are not yet in force: re-issue them")
+    return None
+
+
+ELIGIBILITY = (
+    EligibilityRule(code=f"{CODE}.provincial_needs_city_list", title="省层面绿色工厂原则上应先纳入市层面绿色工厂名单",
+                    unit_types=("factory",), levels=(Level.PROVINCIAL,), blocking=False,
+                    check=_needs_city_listing, cite=f"{S} 第十二条 (省层面绿色工厂原则上应先纳入市层面绿色工厂名单)"),
+    EligibilityRule(code=f"{CODE}.factory_conditions", title="绿色工厂条件：独立法人或视同法人的独立核算单位，从事实际生产的制造型企业",
+                    unit_types=("factory",), levels=SHANXI_LEVELS, blocking=True,
+                    check=_factory_conditions, cite=f"{S} 第八条 (一)"),
+    EligibilityRule(code=f"{CODE}.park_conditions",
+                    title="绿色工业园区条件：法定边界、统一管理机构、制造和能源供给为主、工业增加值占比超过50%、发布园区绿色工厂培育计划",
+                    unit_types=("park",), levels=SHANXI_LEVELS, blocking=True,
+                    check=_park_conditions, cite=f"{S} 第九条 (一)(二)"),
+    EligibilityRule(code=f"{CODE}.supply_chain_conditions", title="绿色供应链管理企业条件：独立法人，制定供应商绿色工厂培育计划",
+                    unit_types=("supply_chain",), levels=SHANXI_LEVELS, blocking=True,
+                    check=_supply_chain_conditions, cite=f"{S} 第十条 (一)(二)"),
+    EligibilityRule(code=f"{CODE}.supply_chain_green_factory", title="推荐的绿色供应链管理企业原则上应为绿色工厂",
+                    unit_types=("supply_chain",), levels=(Level.PROVINCIAL, Level.NATIONAL), blocking=False,
+                    check=_supply_chain_is_green_factory, cite=f"{S} 第十六条 (推荐的企业原则上应为绿色工厂)"),
+    EligibilityRule(code=f"{CODE}.departments_consulted", title="推荐前征求生态环境、应急管理、市场监管等主管部门意见",
+                    levels=(Level.PROVINCIAL, Level.NATIONAL), blocking=False,
+                    check=_departments_consulted,
+                    cite=f"{S} 第十三条 (市级推荐前); 第十五条 (省级推荐至工业和信息化部前)"),
+    EligibilityRule(code=f"{CODE}.reviewer_independence", title="省级审核专家或第三方机构未参与本省企业评价工作",
+                    levels=(Level.PROVINCIAL,), blocking=False,
+                    check=_reviewer_independent,
+                    cite=f"{S} 第十三条 (组织专家或委托第三方机构（未参与本省企业评价工作）对地市推荐名单进行审核)"),
+    EligibilityRule(code=f"{CODE}.rules_validity", title="实施细则有效期 2024-07-19 至 2029-07-18",
+                    blocking=False, check=_within_validity,
+                    cite=f"{S} 第三十二条 (有效期为五年，自2024年7月19日起实施)"),
+)
+
+# ------------------------------------------------------------- sanctions --
+# National already holds, citing this seed: negative_list_event (第二十一条 (一)), not_filed (第二十一条 (二)),
+# fraud (第二十一条 (三), 第二十二条) and major_accident (第十九条–第二十一条; same wording, not replaced).
+
+SANCTIONS = (
+    Sanction(code=f"{CODE}.evaluation_fraud", title="评价过程中弄虚作假、欺瞒：取消申报资格，三年内不得再次申报",
+             removal=False, ban_years=3, cite=f"{S} 第二十二条"),
+    Sanction(code=f"{CODE}.material_change",
+             title="名称变更或生产经营范围、生产地址、组织边界重大变更：报市级主管部门审核，变更后不再符合标准的从本层面名单移出",
+             removal=True, cite=f"{S} 第二十三条"),
+    Sanction(code=f"{CODE}.evaluator_fraud",
+             title="第三方机构弄虚作假或故意隐瞒评价对象问题：管理平台通报，三年内不予采信其评价结果",
+             removal=False, ban_years=3, cite=f"{S} 第二十四条"),
+    Sanction(code=f"{CODE}.verified_complaint",
+             title="实名举报经核实：视情节轻重整改，或按第二十一条移出名单；涉及第三方机构的按第二十四条处理",
+             removal=False, cite=f"{S} 第二十五条"),
+)
