@@ -6,10 +6,11 @@ from core.models.counters import LimitCounter
 from core.models.evaluators import EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction
 from core.models.lists import Ban, ListEntry
 from core.models.organizations import AdminUnit, Organization
+from core.models.scoring import ReferenceValue, UnitScore
 from core.models.users import Role, User
 
 __all__ = [
     "AdminUnit", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
     "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
-    "Organization", "Role", "User",
+    "Organization", "ReferenceValue", "Role", "UnitScore", "User",
 ]

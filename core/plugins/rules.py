@@ -166,8 +166,12 @@ class RegionRules:
     def unit_types_for(self, level: Level) -> list[UnitType]:
         return [t for t in self.unit_types.values() if level in t.levels]
 
-    def negative_list_for(self, unit_type: str) -> list[NegativeListItem]:
-        return [i for i in self.negative_list_items.values() if not i.unit_types or unit_type in i.unit_types]
+    def negative_list_for(self, unit_type: str, level: Level) -> list[NegativeListItem]:
+        return [
+            i
+            for i in self.negative_list_items.values()
+            if (not i.unit_types or unit_type in i.unit_types) and (not i.levels or level in i.levels)
+        ]
 
     def eligibility_rules_for(self, unit_type: str, level: Level) -> list[EligibilityRule]:
         return [

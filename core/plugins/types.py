@@ -182,12 +182,13 @@ class EvaluatorCap(Record):
     """How many evaluation projects one evaluator may take in a year.
 
     ``limit`` None means no cap (use :attr:`UNLIMITED`). Projects of every unit
-    type in ``unit_types`` count together; only projects at ``level`` count.
+    type in ``unit_types`` and every level in ``levels`` count together against
+    one counter per ``basis`` (legal representative or legal entity) and year.
     """
 
     limit: int | None
     basis: CapBasis = CapBasis.LEGAL_REPRESENTATIVE
-    level: Level = Level.NATIONAL
+    levels: tuple[Level, ...] = (Level.NATIONAL,)
     unit_types: tuple[str, ...] = ("factory", "park", "supply_chain")
 
     UNLIMITED: ClassVar["EvaluatorCap"]
@@ -207,9 +208,12 @@ class Quota(Record):
     ``limit`` None means no quota (use :attr:`UNLIMITED`, never ``None`` as the
     whole answer: ``None`` from a hook means "no opinion"). The quota counts
     every recommendation in ``period`` (inclusive years) at ``counts_levels``.
+    ``binding`` False makes it a target (预期目标): progress is counted and shown,
+    and going past it warns instead of refusing.
     """
 
     limit: int | None
+    binding: bool = True
     period: tuple[int, int] | None = None
     counts_levels: tuple[Level, ...] = (Level.CITY, Level.PROVINCIAL, Level.NATIONAL)
 
@@ -271,6 +275,7 @@ class NegativeListItem(CodedRecord):
     title: str
     lookback_years: int = 3
     unit_types: tuple[str, ...] = ()  # empty: all types
+    levels: tuple[Level, ...] = ()  # empty: all levels
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -312,8 +317,12 @@ class FormField(CodedRecord):
     """An extra application-form field with its matching API field.
 
     ``make_field`` returns an *unbound* WTForms field (``StringField(...)``);
-    ``make_schema_field`` returns the marshmallow field for the JSON API. Core
-    attaches both as ``ext_<region>__<code>`` so they never clash with core's.
+    ``make_schema_field`` returns the marshmallow field for the JSON API.
+    ``code`` is ``<region>.<name>``. Core attaches the form field and the schema
+    field as ``ext_<region>__<name>`` (:func:`field_attr`) so they never clash
+    with core's, stores the value in the application's extension data under the
+    code, and passes it to eligibility checks under the code too
+    (``data["shanxi.chain_leader"]``).
     """
 
     label: str
@@ -322,6 +331,11 @@ class FormField(CodedRecord):
     unit_types: tuple[str, ...] = ()
     levels: tuple[Level, ...] = ()
     section: str = "basic"
+
+
+def field_attr(code: str) -> str:
+    """The form/schema attribute of a plugin field: ``hunan.industry`` → ``ext_hunan__industry``."""
+    return "ext_" + code.replace(".", "__", 1)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from core.errors import LimitReached, Refused
 from core.extensions import db
 from core.models import Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, LimitCounter
-from core.plugins.types import Level, Quota
+from core.plugins.types import EvaluatorCap, Level, Quota
 from core.services import audit
 
 
@@ -61,9 +61,11 @@ def used(key: str) -> int:
 # ------------------------------------------------------------ evaluator caps --
 
 
-def cap_key(firm: EvaluatorFirm, basis: str, level: str, year: int) -> str:
-    who = firm.legal_representative if basis == "legal_representative" else firm.uscc
-    return f"cap:{basis}:{who}:{level}:{year}"
+def cap_key(firm: EvaluatorFirm, cap: EvaluatorCap, year: int) -> str:
+    """One counter per person or entity, per group of levels counted together, per year."""
+    who = firm.legal_representative if cap.basis == "legal_representative" else firm.uscc
+    levels = "+".join(sorted(level.value for level in cap.levels))
+    return f"cap:{cap.basis}:{who}:{levels}:{year}"
 
 
 def check_firm_allowed(firm: EvaluatorFirm, application: Application, today: dt.date) -> None:
@@ -100,8 +102,9 @@ def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
     check_firm_allowed(firm, application, today)
     year, level = application.campaign.year, application.level
     cap = _rules().evaluator_cap(application.unit_type, Level(level))
-    key = cap_key(firm, cap.basis, level, year)
-    if not cap.unlimited and application.unit_type in cap.unit_types and not reserve(key, cap.limit):
+    key = cap_key(firm, cap, year)
+    counted = not cap.unlimited and application.unit_type in cap.unit_types and Level(level) in cap.levels
+    if counted and not reserve(key, cap.limit):
         raise LimitReached(
             "%(firm)s has reached the cap of %(limit)d %(level)s evaluation projects in %(year)d per "
             "%(basis)s (%(who)s); rule from %(source)s: %(cite)s.",
@@ -133,7 +136,8 @@ def reserve_quota(application: Application, actor: str) -> Quota:
     quota = _rules().quota(unit.code, application.unit_type, year)
     if not quota.unlimited:
         key = quota_key(unit.code, application.unit_type, quota, year)
-        if not reserve(key, quota.limit):
+        # a target (binding=False) is counted for progress but never refuses
+        if not reserve(key, quota.limit if quota.binding else 2**31 - 1):
             raise LimitReached(
                 "The quota of %(unit)s for %(type)s is full: %(limit)d for %(start)d-%(end)d "
                 "(rule from %(source)s: %(cite)s).",

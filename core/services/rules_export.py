@@ -61,7 +61,8 @@ def rules_document(rules: RegionRules, year: int) -> dict[str, Any]:
     ]
     return {
         "format": FORMAT,
-        "region": {**plain(rules.region), "source": rules.region.source},
+        "region": {"code": rules.region.code, **plain(rules.region), "source": rules.region.source,
+                   "cite": rules.region.cite},
         "year": year,
         "plugins": plugins,
         "rules": rule_rows(rules, year),

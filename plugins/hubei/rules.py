@@ -129,7 +129,9 @@ def _quota_record(unit: str, unit_type: str, value: int | None) -> Quota:
             Quota.UNLIMITED, period=QUOTA_PERIOD, counts_levels=_QUOTA_COUNTS,
             cite=cite(f"{where}: blank cell, no target in 附件3"),
         )
-    return Quota(limit=value, period=QUOTA_PERIOD, counts_levels=_QUOTA_COUNTS,
+    # 附件3 sets expected targets (预期目标, 力争), not ceilings: progress is counted and a city
+    # past its figure is warned, never refused.
+    return Quota(limit=value, binding=False, period=QUOTA_PERIOD, counts_levels=_QUOTA_COUNTS,
                  cite=cite(f"{where} = {value} (预期目标, 2021-2025 备注)"))
 
 
@@ -180,8 +182,9 @@ def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
 
 
 def _cap(level: Level) -> EvaluatorCap:
+    # 总计: city and provincial projects count against one counter per legal entity
     return EvaluatorCap(
-        limit=15, basis=CapBasis.LEGAL_ENTITY, level=level, unit_types=ALL_TYPES,
+        limit=15, basis=CapBasis.LEGAL_ENTITY, levels=(Level.CITY, Level.PROVINCIAL), unit_types=ALL_TYPES,
         cite=cite("附件2 二(三) (同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过15项)"),
     )
 

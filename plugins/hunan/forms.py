@@ -28,6 +28,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import ValidationError as WTValidationError
 
 from core.plugins.types import FormField, Level
 
@@ -54,7 +55,7 @@ def _choice(code, label, choices, *, unit_types, section, cite, radio=False):
     wt = RadioField if radio else SelectField
     return FormField(
         code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
-        make_field=lambda: wt(label, choices=[(c, c) for c in choices], validators=[DataRequired()]),
+        make_field=lambda: wt(label, choices=list(choices), validators=[DataRequired()]),
         make_schema_field=lambda: fields.String(required=True, validate=validate.OneOf(choices),
                                                 metadata=_meta(label, choices=list(choices))),
     )
@@ -164,8 +165,6 @@ def _schema_three_years(rows):
 
 
 def _form_three_years(form, field):
-    from wtforms.validators import ValidationError as WTValidationError
-
     if not _consecutive([entry.form.year.data for entry in field.entries]):
         raise WTValidationError(YEARS_MESSAGE)
 

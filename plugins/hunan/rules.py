@@ -98,19 +98,20 @@ NEGATIVE_LIST_2024_MAP = (
      "variant:energy_inspection_unrectified"),
 )
 
-# NegativeListItem has no ``levels``: replaces= would also rewrite the 2025 national round's six
-# items (seed 001 一.1), so the variants are added as hunan.* items, not replacements.
+# Scoped to the provincial level. replaces= is not used: a replacement takes the national code's
+# place at every level, which would rewrite the 2025 national round's six items (seed 001 一.1).
+_PROV = (Level.PROVINCIAL,)
 NEGATIVE_LIST = (
     NegativeListItem(code="hunan.env_disclosure", title="未严格执行环境信息强制性披露的有关规定（湖南省级创建）",
-                     lookback_years=3, cite=f"{S000} 二.1"),
+                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1"),
     NegativeListItem(code="hunan.accident_2024",
                      title="发生较大及以上环保、安全（含网络安全、数据安全）、产品质量、职业伤害等事故（湖南省级创建）",
-                     lookback_years=3, cite=f"{S000} 二.1 (variant of national accident_or_tax)"),
+                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1 (variant of national accident_or_tax)"),
     NegativeListItem(code="hunan.credit_blacklist", title="被列入失信黑名单（湖南省级创建）",
-                     lookback_years=3, cite=f"{S000} 二.1 (variant of national dishonest_debtor)"),
+                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1 (variant of national dishonest_debtor)"),
     NegativeListItem(code="hunan.energy_inspection_2024",
                      title="在工业节能监察中受到处罚或被要求限期整改且未按要求完成整改（湖南省级创建）",
-                     lookback_years=3, cite=f"{S000} 二.1 (variant of national energy_inspection_unrectified)"),
+                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1 (variant of national energy_inspection_unrectified)"),
 )
 
 # ------------------------------------------------------------ form-field codes --

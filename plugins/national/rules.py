@@ -104,7 +104,7 @@ SANCTIONS = (
 )
 
 EVALUATOR_CAP_NATIONAL = EvaluatorCap(
-    limit=15, basis=CapBasis.LEGAL_REPRESENTATIVE, level=Level.NATIONAL,
+    limit=15, basis=CapBasis.LEGAL_REPRESENTATIVE, levels=(Level.NATIONAL,),
     unit_types=("factory", "park", "supply_chain"),
     cite=f"{BANFA} 第二十条; {S003} 二 (同一法定代表人的第三方评价机构每年开展国家层面评价项目不超过15个)",
 )

@@ -80,7 +80,7 @@ NOTICE_PROVINCIAL = NoticePeriod(days=10, count=DayCount.WORKING_DAYS,
 # ---------------------------------------------------------------- limits --
 
 EVALUATOR_CAP_PROVINCIAL = EvaluatorCap(
-    limit=10, basis=CapBasis.LEGAL_REPRESENTATIVE, level=Level.PROVINCIAL, unit_types=ALL_TYPES,
+    limit=10, basis=CapBasis.LEGAL_REPRESENTATIVE, levels=(Level.PROVINCIAL,), unit_types=ALL_TYPES,
     cite=f"{S} 第二十四条 (同一法定代表人的第三方机构每年度开展的省级绿色制造评价项目（包括绿色工厂、"
          "绿色工业园区、绿色供应链管理企业）总计不得超过10项)",
 )

@@ -188,7 +188,7 @@ def test_modes_national_level(rules):
 def test_cap_15_per_legal_entity(rules, unit_type, level):
     """002 附件2 二(三): 同一法人的评价机构每年…总计不得超过15项."""
     cap = rules.evaluator_cap(unit_type, level)
-    assert (cap.limit, cap.basis, cap.level, cap.source) == (15, CapBasis.LEGAL_ENTITY, level, "hubei")
+    assert (cap.limit, cap.basis, cap.levels, cap.source) == (15, CapBasis.LEGAL_ENTITY, (Level.CITY, Level.PROVINCIAL), "hubei")
     assert set(cap.unit_types) == set(COLUMNS)
     assert cap.cite.startswith(f"{SEED} 附件2 二(三)")
 

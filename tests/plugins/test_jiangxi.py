@@ -126,7 +126,7 @@ def test_evaluator_fraud_sanction(rules):
 
 @pytest.mark.parametrize("ut", ["factory", "park", "supply_chain"])
 def test_negative_list_is_nationals_six(rules, ut):
-    items = rules.negative_list_for(ut)
+    items = rules.negative_list_for(ut, Level.PROVINCIAL)
     assert len(items) == 6
     assert {i.source for i in items} == {"national"}
 

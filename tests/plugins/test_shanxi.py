@@ -131,7 +131,7 @@ def test_provincial_evaluator_cap_ten(rules, unit_type):
     """004_7a8ddd82f611ab67.txt 第二十四条: 同一法定代表人…省级评价项目（工厂、园区、供应链）总计不得超过10项."""
     cap = rules.evaluator_cap(unit_type, Level.PROVINCIAL)
     assert cap.limit == 10 and cap.basis == CapBasis.LEGAL_REPRESENTATIVE
-    assert cap.level == Level.PROVINCIAL and cap.unit_types == TYPES
+    assert cap.levels == (Level.PROVINCIAL,) and cap.unit_types == TYPES
     assert cap.source == "shanxi" and "第二十四条" in cap.cite
 
 
@@ -224,7 +224,7 @@ def test_national_modes_stay_national(rules):
 
 def test_negative_list_is_national(rules):
     """004_7a8ddd82f611ab67.txt 第十七条: the same six items, 3-year look-back, as national; not duplicated."""
-    items = rules.negative_list_for("factory")
+    items = rules.negative_list_for("factory", Level.PROVINCIAL)
     assert len(items) == 6
     assert all(i.source == "national" and i.lookback_years == 3 and "第十七条" in i.cite for i in items)
 

@@ -1,0 +1,289 @@
+"""Score one unit against an :class:`~core.plugins.types.IndicatorSet`.
+
+The set comes from ``rules.indicator_set(unit_type, year)``, so a province or a later
+standard replaces it through ``gm_register_indicator_sets``; nothing here names an
+indicator. Each :class:`IndicatorKind` has a scorer factory in :data:`SCORERS`
+(replace or add one with :func:`register_scorer`). A factory binds an indicator to its
+reference values once and returns a function of the raw value, so scoring many units
+(``score_row``) costs a dictionary lookup and a few float operations per indicator.
+
+Statuses (never a silent 0): ``scored``; ``missing_value`` (the unit gave no value);
+``needs_reference`` (no 引领值/基准值 for the industry and year); ``needs_review`` (a
+reviewer must decide, e.g. elasticity at zero value-added growth).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from math import isfinite
+from typing import Any, Callable, Mapping
+
+from core.plugins.types import Indicator, IndicatorKind, IndicatorSet
+from core.scoring import formulas as f
+from core.scoring.formulas import ScoringInputError
+
+#: the industry key of general (通则) reference values, used when an industry has none
+GENERAL = "*"
+
+
+class Status(StrEnum):
+    SCORED = "scored"
+    NEEDS_REFERENCE = "needs_reference"
+    MISSING_VALUE = "missing_value"
+    NEEDS_REVIEW = "needs_review"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """引领值 (leading) and 基准值 (baseline) of one indicator, with where they come from."""
+
+    leading: float
+    baseline: float
+    source: str = ""
+    year: int | None = None
+
+
+#: raw value -> (score or None, status, derived inputs or None)
+Run = Callable[[Any], tuple[float | None, str, dict | None]]
+#: (indicator, reference or None, indicator set, field name) -> Run
+ScorerFactory = Callable[[Indicator, Reference | None, IndicatorSet, str], Run]
+
+SCORERS: dict[str, ScorerFactory] = {}
+
+
+def register_scorer(kind: str) -> Callable[[ScorerFactory], ScorerFactory]:
+    """Decorator: use the factory for indicators of ``kind`` (replacing any earlier one)."""
+    def decorate(factory: ScorerFactory) -> ScorerFactory:
+        SCORERS[str(kind)] = factory
+        return factory
+    return decorate
+
+
+def _interpolation(iset: IndicatorSet) -> f.Interpolation:
+    return f.INTERPOLATIONS[iset.params.get("interpolation", "linear")]
+
+
+def fixed_reference(ind: Indicator) -> Reference | None:
+    """References printed in the table itself (附件1 第4项: L = 8, B = 0)."""
+    if ind.leading is not None and ind.baseline is not None:
+        return Reference(ind.leading, ind.baseline, source="indicator set")
+    return None
+
+
+_MISSING = (None, Status.MISSING_VALUE, None)
+_NEEDS_REF = (None, Status.NEEDS_REFERENCE, None)
+
+
+@register_scorer(IndicatorKind.POSITIVE)
+@register_scorer(IndicatorKind.REVERSE)
+def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: str) -> Run:
+    """正向/逆向定量, linear between B and L. An indicator counted in 项 whose set lists
+    ``platform_functions`` (附件1 第4项) takes a count or a list of those functions; a list
+    of products (``value``, ``energy_use``, optional own ``leading``/``baseline``) is scored
+    per product and averaged by energy use (domain.md C1)."""
+    interpolate, weight, positive = _interpolation(iset), ind.weight, ind.kind == IndicatorKind.POSITIVE
+    functions = iset.params.get("platform_functions") if ind.unit == "项" else None
+    ref = fixed_reference(ind) or ref
+    if ref is not None:
+        f.check_direction(positive, ref.leading, ref.baseline, f"reference.{ind.number}")
+        leading, baseline = ref.leading, ref.baseline
+
+    def run(value: Any):
+        if value is None:
+            return _MISSING
+        extra = None
+        kind = type(value)
+        if (kind is float or kind is int) and functions is None:  # the common case, kept fast
+            x = value if isfinite(value) else f.number(value, name)
+        elif kind is list and value and isinstance(value[0], dict):
+            return _products(ind, value, ref, interpolate, name)
+        elif functions is not None:
+            x = f.platform_function_count(value, functions, name)
+            extra = {"count": x}
+        else:
+            x = f.number(value, name)
+        if ind.percent and not 0 <= x <= 100:
+            f.percent(x, name)
+        if ref is None:
+            return _NEEDS_REF
+        return interpolate(x, leading, baseline, weight), Status.SCORED, extra
+
+    return run
+
+
+def _products(ind: Indicator, products: list, ref: Reference | None, interpolate: f.Interpolation,
+              name: str):
+    pairs, used = [], []
+    for i, p in enumerate(products):
+        here = f"{name}[{i}]"
+        if not isinstance(p, dict) or "value" not in p or "energy_use" not in p:
+            raise ScoringInputError("%(field)s: each product needs value and a positive energy_use", field=here)
+        x, use = f.number(p["value"], f"{here}.value"), f.number(p["energy_use"], f"{here}.energy_use")
+        if use <= 0:
+            raise ScoringInputError("%(field)s: each product needs value and a positive energy_use", field=here)
+        if ind.percent:
+            f.percent(x, f"{here}.value")
+        if "leading" in p or "baseline" in p:
+            own = Reference(f.number(p.get("leading"), f"{here}.leading"),
+                            f.number(p.get("baseline"), f"{here}.baseline"), source="product")
+            f.check_direction(ind.kind == IndicatorKind.POSITIVE, own.leading, own.baseline, here)
+        else:
+            own = ref
+        if own is None:
+            return _NEEDS_REF
+        score = interpolate(x, own.leading, own.baseline, ind.weight)
+        pairs.append((score, use))
+        used.append({"product": p.get("product", i + 1), "value": x, "energy_use": use,
+                     "leading": own.leading, "baseline": own.baseline, "score": round(score, 4)})
+    return f.weighted_mean(pairs), Status.SCORED, {"products": used}
+
+
+@register_scorer(IndicatorKind.QUALITATIVE)
+def qualitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: str) -> Run:
+    """正向定性: true full weight, false 0, a number is a reviewer's partial score."""
+    def run(value: Any):
+        if value is None:
+            return _MISSING
+        return f.qualitative(value, ind.weight, name), Status.SCORED, None
+    return run
+
+
+@register_scorer(IndicatorKind.ELASTICITY)
+def elasticity(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: str) -> Run:
+    """弹性系数: ``{"elasticity": e, "value_added_growth": g}`` or
+    ``{"emission_growth": x, "value_added_growth": g}``; the piecewise rule is
+    ``IndicatorSet.params["elasticity"]``; zero growth needs review."""
+    rule, interpolate = iset.params["elasticity"], _interpolation(iset)
+
+    def run(value: Any):
+        if value is None:
+            return _MISSING
+        if not isinstance(value, dict) or "value_added_growth" not in value or not (
+                "elasticity" in value or "emission_growth" in value):
+            raise ScoringInputError("%(field)s: give elasticity and value_added_growth, "
+                                    "or emission_growth and value_added_growth", field=name)
+        growth = f.number(value["value_added_growth"], f"{name}.value_added_growth")
+        if "elasticity" in value:
+            e = f.number(value["elasticity"], f"{name}.elasticity")
+        else:
+            e = f.elasticity_coefficient(f.number(value["emission_growth"], f"{name}.emission_growth"), growth)
+        extra = {"elasticity": e, "value_added_growth": growth}
+        score = None if e is None else f.elasticity_score(e, growth, ind.weight, rule, interpolate)
+        if score is None:
+            return None, Status.NEEDS_REVIEW, extra
+        return score, Status.SCORED, extra
+    return run
+
+
+# ------------------------------------------------------------------ plans --
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    indicator: Indicator
+    reference: Reference | None
+    run: Run
+
+
+Plan = tuple[Step, ...]
+
+
+def compile_plan(iset: IndicatorSet, references: Mapping[int, Reference]) -> Plan:
+    """Bind every indicator of ``iset`` to its reference and scorer."""
+    steps = []
+    for ind in iset.indicators:
+        ref = fixed_reference(ind) or references.get(ind.number)
+        factory = SCORERS[str(ind.kind)]
+        steps.append(Step(str(ind.number), ind, ref, factory(ind, ref, iset, f"values.{ind.number}")))
+    return tuple(steps)
+
+
+def check_keys(iset: IndicatorSet, mapping: Mapping, prefix: str) -> None:
+    known = {str(i.number) for i in iset.indicators}
+    for key in mapping:
+        if str(key) not in known:
+            raise ScoringInputError("%(field)s: unknown indicator number %(number)s in %(set)s",
+                                    field=f"{prefix}.{key}", number=key, set=iset.code)
+
+
+def score_row(plan: Plan, values: Mapping[str, Any]) -> tuple[float, bool, dict[str, float | str]]:
+    """Fast path for many units: ``(total, complete, {number: score or status})``."""
+    total, complete, scores = 0.0, True, {}
+    get = values.get
+    for step in plan:
+        score, status, _ = step.run(get(step.key))
+        if score is None:
+            complete = False
+            scores[step.key] = status.value
+        else:
+            total += score
+            scores[step.key] = round(score, 4)
+    return round(total, 2), complete, scores
+
+
+# ---------------------------------------------------------------- results --
+
+
+@dataclass
+class IndicatorResult:
+    number: int
+    name: str
+    weight: float
+    kind: str
+    status: str
+    value: Any = None
+    score: float | None = None
+    inputs: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "name": self.name, "weight": self.weight, "kind": self.kind,
+                "value": self.value, "score": self.score, "status": self.status, "inputs": self.inputs}
+
+
+@dataclass
+class UnitResult:
+    indicator_set: str
+    indicators: list[IndicatorResult]
+
+    @property
+    def total(self) -> float:
+        """Sum of the scored indicators (out of 100); see :attr:`complete`."""
+        return round(sum(r.score for r in self.indicators if r.score is not None), 2)
+
+    @property
+    def complete(self) -> bool:
+        return all(r.status == Status.SCORED for r in self.indicators)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"indicator_set": self.indicator_set, "total": self.total, "complete": self.complete,
+                "indicators": [r.to_dict() for r in self.indicators]}
+
+
+def score_unit(iset: IndicatorSet, values: Mapping[Any, Any],
+               references: Mapping[int, Reference] | None = None) -> UnitResult:
+    """Score one unit, with the inputs each indicator used.
+
+    :param values: raw values keyed by indicator number (``int`` or ``str``); qualitative
+        indicators take ``True``/``False`` or a reviewer's partial score.
+    :param references: reference values by indicator number (table-printed ones win).
+    :raises ScoringInputError: an unknown indicator number or a malformed value; ``field``
+        names it (``values.3``).
+    """
+    check_keys(iset, values, "values")
+    values = {str(k): v for k, v in values.items()}
+    results = []
+    for step in compile_plan(iset, references or {}):
+        raw = values.get(step.key)
+        score, status, extra = step.run(raw)
+        inputs = dict(extra or {})
+        if step.reference is not None and step.indicator.kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE):
+            ref = step.reference
+            inputs.update(leading=ref.leading, baseline=ref.baseline, reference_source=ref.source)
+            if ref.year is not None:
+                inputs["reference_year"] = ref.year
+        ind = step.indicator
+        results.append(IndicatorResult(
+            number=ind.number, name=ind.name, weight=ind.weight, kind=str(ind.kind), status=str(status),
+            value=raw, score=None if score is None else round(score, 4), inputs=inputs))
+    return UnitResult(indicator_set=iset.code, indicators=results)

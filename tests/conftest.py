@@ -1,0 +1,142 @@
+"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+
+``database_url`` is parametrized over both back ends, so one ``pytest`` run
+covers both. PostgreSQL tests use a throwaway database created on the server at
+``GREENMFG_TEST_PG_URL`` (default: the local ``test`` database with trust auth)
+and dropped afterwards. Without a server they skip with the reason; with
+``CI`` set they fail instead, so CI can never pass without PostgreSQL.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+
+PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025}
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    from core import create_app
+
+    app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        from core.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+class PgDatabase:
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+
+    def reset(self) -> None:
+        with self.engine.begin() as conn:
+            tables = [t for t in sa.inspect(conn).get_table_names() if t != "alembic_version"]
+            if tables:
+                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[PgDatabase]:
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
+                             connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        reason = f"no PostgreSQL server at {PG_URL} ({type(exc.orig).__name__}); set GREENMFG_TEST_PG_URL"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    name = f"greenmfg_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        db = PgDatabase(url)
+        yield db
+        db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """A migrated, empty database: a copy of the SQLite template, or the PostgreSQL test database."""
+    if request.param == "sqlite":
+        path = tmp_path / "greenmfg.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        pg: PgDatabase = request.getfixturevalue("pg_database")
+        pg.reset()
+        yield pg.url
+
+
+@pytest.fixture
+def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
+    """Build an app on the test database: ``make_app(region="hubei", **config)``."""
+    from core import create_app
+    from core.extensions import db
+
+    apps = []
+
+    def factory(region: str = "national", **config: Any):
+        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
+                          "GREENMFG_REGION": region, **config})
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app, request):
+    marker = request.node.get_closest_marker("region")
+    app = make_app(marker.args[0] if marker else "national")
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def rules_for(region: str, year: int = 2025):
+    """The validated RegionRules of ``region`` without an app (pure rule tests)."""
+    from core.plugins.manager import build_plugin_manager
+    from core.plugins.rules import RegionRules
+
+    rules = RegionRules(build_plugin_manager(region))
+    rules.validate(year)
+    return rules
