@@ -40,10 +40,12 @@ ZH: dict[str, str] = {
         "%(field)s：每个产品须填写value和大于0的energy_use（能耗加权参数）",
     "%(field)s: is required": "%(field)s：必填",
     "%(field)s: unknown unit type %(value)s": "%(field)s：未知的单位类型%(value)s",
+    "%(field)s: unknown list level %(value)s": "%(field)s：未知的名单层级%(value)s",
     "%(field)s: no indicator set for %(unit_type)s in %(year)s": "%(field)s：%(year)s年度没有适用于%(unit_type)s的评价指标体系",
     "%(field)s: an object keyed by indicator number is required": "%(field)s：须为以指标序号为键的对象",
     "%(field)s: %(kind)s indicator %(number)s takes no reference value":
         "%(field)s：第%(number)s项（%(kind)s）指标不使用引领值/基准值",
+    "%(field)s: indicator %(number)s is not qualitative": "%(field)s：第%(number)s项不是定性指标",
     "%(field)s: unknown industry %(value)s": "%(field)s：未知行业%(value)s",
     "%(field)s: unknown indicator set %(value)s": "%(field)s：未知指标体系%(value)s",
     "%(field)s: a whole number is required": "%(field)s：须为整数",

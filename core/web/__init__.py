@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import select
 
 from core.extensions import db, login_manager
@@ -25,7 +26,7 @@ def _rules():
 
 @bp.app_context_processor
 def _inject():
-    return {"region": _rules().region}
+    return {"region": _rules().region, "get_locale": get_locale}
 
 
 def _year() -> int:

@@ -1,0 +1,88 @@
+"""The greenmfg command line, run as a user would (a subprocess of the installed script)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REGIONS = ["national", "hunan", "hubei", "jiangxi", "shanxi"]
+
+
+def greenmfg(*args, env=None, cwd=None):
+    exe = Path(sys.executable).with_name("greenmfg")
+    return subprocess.run([str(exe), *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})}, timeout=120)
+
+
+@pytest.fixture
+def instance(tmp_path):
+    return {"GREENMFG_INSTANCE_PATH": str(tmp_path / "instance"), "GREENMFG_REGION": "national"}
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_rules_json_has_a_source_on_every_rule(region, instance):
+    out = greenmfg("rules", "--region", region, "--format", "json", "--year", "2025", env=instance)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["format"] == "greenmfg.rules/1" and doc["region"]["code"] == region
+    assert doc["rules"] and all(r["source"] in {"national", region} for r in doc["rules"])
+    kinds = {r["kind"] for r in doc["rules"]}
+    assert {"deadline", "negative_list_item", "evaluator_cap", "unit_type", "sanction"} <= kinds
+    if region != "national":
+        assert any(r["source"] == region for r in doc["rules"] if r["kind"] != "region")
+
+
+def test_rules_text(instance):
+    out = greenmfg("rules", "--region", "shanxi", "--year", "2025", env=instance)
+    assert out.returncode == 0, out.stderr
+    assert "山西省 (shanxi), 2025" in out.stdout and "[shanxi] notice_period provincial" in out.stdout
+
+
+def test_unknown_region_exits_2_listing_installed(instance):
+    out = greenmfg("rules", env={**instance, "GREENMFG_REGION": "atlantis"})
+    assert out.returncode == 2
+    assert "atlantis" in out.stderr and "hunan" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_plugins_lists_hooks(instance):
+    out = greenmfg("plugins", "--format", "json", env={**instance, "GREENMFG_REGION": "hubei"})
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    names = {p["name"]: p for p in doc["plugins"]}
+    assert set(names) == {"national", "hubei"} and doc["active_region"] == "hubei"
+    assert "gm_policy_quota" in names["hubei"]["hooks"] and names["national"]["version"]
+
+
+def test_demo_then_pages(instance):
+    env = {**instance, "GREENMFG_REGION": "shanxi"}
+    out = greenmfg("demo", env=env)
+    assert out.returncode == 0, out.stderr
+    assert "山西省 (shanxi)" in out.stdout and "organizations 36" in out.stdout
+    again = greenmfg("demo", env=env)
+    assert again.returncode != 0 and "already has data" in again.stderr
+    from core import create_app
+
+    app = create_app({"GREENMFG_REGION": "shanxi",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance['GREENMFG_INSTANCE_PATH']}/greenmfg.sqlite3"})
+    client = app.test_client()
+    assert "太原市" in client.get("/").get_data(as_text=True)
+    lists = client.get("/lists?level=provincial").get_data(as_text=True)
+    assert "省级" in lists and "有限公司" in lists
+
+
+def test_calendar_import_is_all_or_nothing(instance, tmp_path):
+    assert greenmfg("db", "upgrade", env=instance).returncode == 0
+    bad = tmp_path / "days.csv"
+    bad.write_text("date,is_workday,name\n2027-01-01,0,元旦\n2027-02-30,0,bad\n", encoding="utf-8")
+    out = greenmfg("calendar", "import", str(bad), env=instance)
+    assert out.returncode == 2 and "2027-02-30" in out.stderr
+    good = tmp_path / "good.csv"
+    good.write_text("date,is_workday,name\n2027-01-01,0,元旦\n2027-02-07,1,春节调休\n", encoding="utf-8")
+    out = greenmfg("calendar", "import", str(good), "--complete-year", "2027", env=instance)
+    assert out.returncode == 0, out.stderr
+    shown = greenmfg("calendar", "show", "2027", env=instance).stdout
+    assert "2027-01-01 放假" in shown and "2027-02-07 调休上班" in shown

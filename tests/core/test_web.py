@@ -1,0 +1,36 @@
+"""Public pages: Chinese by default, English on request, rules with their sources, no CDN."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+
+def test_home_is_chinese_by_default(client):
+    html = client.get("/").get_data(as_text=True)
+    assert 'lang="zh-CN"' in html and "绿色制造名单" in html and "省级主管部门向工业和信息化部报送推荐名单" in html
+
+
+def test_english_on_request(client):
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in html and "Green manufacturing lists" in html
+
+
+@pytest.mark.region("hunan")
+def test_rules_page_shows_source_and_citation(client):
+    html = client.get("/rules?kind=deadline&year=2025").get_data(as_text=True)
+    assert "hunan.city_summary_2025" in html and "001_3f04a56fc6693327.txt" in html
+    assert '<span class="src">hunan</span>' in html and '<span class="src">national</span>' in html
+
+
+def test_no_external_assets(client):
+    html = client.get("/").get_data(as_text=True)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert client.get("/static/core/greenmfg.css").status_code == 200
+
+
+def test_api_rules_and_openapi(client):
+    doc = client.get("/api/v1/rules?year=2025").get_json()
+    assert doc["region"]["code"] == "national" and all(r["source"] for r in doc["rules"])
+    assert client.get("/api/v1/rules?year=abc").status_code == 422
+    assert "/api/v1/rules" in client.get("/api/openapi.json").get_json()["paths"]
