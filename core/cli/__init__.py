@@ -32,17 +32,11 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from core.cli import calendar_cmd, demo, plugins_cmd, rules_cmd
+    from core.cli import calendar_cmd, demo, plugins_cmd, rules_cmd, score, units_cmd
 
-    for module in (calendar_cmd, demo, plugins_cmd, rules_cmd):
+    for module in (calendar_cmd, demo, plugins_cmd, rules_cmd, score, units_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
-    try:
-        from core.cli import score
-    except ImportError:  # the scoring commands are optional while they are being built
-        return
-    for command in score.COMMANDS:
-        cli.add_command(command)
 
 
 _register()

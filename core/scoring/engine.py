@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from math import isfinite
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 from core.plugins.types import Indicator, IndicatorKind, IndicatorSet, Level
 from core.scoring import formulas as f
@@ -43,8 +43,9 @@ class Reference:
     year: int | None = None
 
 
-#: raw value -> (score or None, status, derived inputs or None)
-Run = Callable[[Any], tuple[float | None, str, dict | None]]
+#: raw value -> the score (a float), or the :class:`Status` that explains why there is none.
+#: A run may carry ``run.explain(value) -> dict`` giving derived inputs for the result.
+Run = Callable[[Any], "float | Status"]
 #: (indicator, reference or None, indicator set, field name) -> Run
 ScorerFactory = Callable[[Indicator, Reference | None, IndicatorSet, str], Run]
 
@@ -70,49 +71,60 @@ def fixed_reference(ind: Indicator) -> Reference | None:
     return None
 
 
-_MISSING = (None, Status.MISSING_VALUE, None)
-_NEEDS_REF = (None, Status.NEEDS_REFERENCE, None)
+MISSING, NEEDS_REFERENCE, NEEDS_REVIEW = Status.MISSING_VALUE, Status.NEEDS_REFERENCE, Status.NEEDS_REVIEW
 
 
 @register_scorer(IndicatorKind.POSITIVE)
 @register_scorer(IndicatorKind.REVERSE)
 def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: str) -> Run:
-    """正向/逆向定量, linear between B and L. An indicator counted in 项 whose set lists
-    ``platform_functions`` (附件1 第4项) takes a count or a list of those functions; a list
-    of products (``value``, ``energy_use``, optional own ``leading``/``baseline``) is scored
-    per product and averaged by energy use (domain.md C1)."""
-    interpolate, weight, positive = _interpolation(iset), ind.weight, ind.kind == IndicatorKind.POSITIVE
+    """正向/逆向定量, interpolated between B and L (linear by default).
+
+    An indicator counted in 项 whose set lists ``platform_functions`` (附件1 第4项) takes a
+    count or a list of those functions. A list of products (``value``, ``energy_use``,
+    optional own ``leading``/``baseline``) is scored per product and averaged by energy
+    use (domain.md C1).
+    """
+    interpolate, weight = _interpolation(iset), float(ind.weight)
+    positive, pct = ind.kind == IndicatorKind.POSITIVE, ind.percent
     functions = iset.params.get("platform_functions") if ind.unit == "项" else None
     ref = fixed_reference(ind) or ref
+    leading = baseline = 0.0
     if ref is not None:
         f.check_direction(positive, ref.leading, ref.baseline, f"reference.{ind.number}")
         leading, baseline = ref.leading, ref.baseline
+    fast = interpolate is f.linear and ref is not None and functions is None
+    span = leading - baseline
+
+    def measured(value: Any) -> float:
+        """The value as a checked number (slow path: counts, strings, bad input)."""
+        x = f.platform_function_count(value, functions, name) if functions is not None else f.number(value, name)
+        return f.percent(x, name) if pct else x
 
     def run(value: Any):
-        if value is None:
-            return _MISSING
-        extra = None
         kind = type(value)
-        if (kind is float or kind is int) and functions is None:  # the common case, kept fast
-            x = value if isfinite(value) else f.number(value, name)
-        elif kind is list and value and isinstance(value[0], dict):
-            return _products(ind, value, ref, interpolate, name)
-        elif functions is not None:
-            x = f.platform_function_count(value, functions, name)
-            extra = {"count": x}
-        else:
-            x = f.number(value, name)
-        if ind.percent and not 0 <= x <= 100:
-            f.percent(x, name)
+        if fast and (kind is float or kind is int) and isfinite(value) and (not pct or 0 <= value <= 100):
+            r = (value - baseline) / span  # f.linear, inlined: this runs for every unit
+            return weight if r >= 1.0 else 0.0 if r <= 0.0 else weight * r
+        if value is None:
+            return MISSING
+        if kind is list and value and isinstance(value[0], dict):
+            return _products(ind, value, ref, interpolate, name)[0]
+        x = measured(value)
         if ref is None:
-            return _NEEDS_REF
-        return interpolate(x, leading, baseline, weight), Status.SCORED, extra
+            return NEEDS_REFERENCE
+        return interpolate(x, leading, baseline, weight)
 
+    def explain(value: Any) -> dict:
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            return _products(ind, value, ref, interpolate, name)[1]
+        return {"count": int(measured(value))} if functions is not None and value is not None else {}
+
+    run.explain = explain
     return run
 
 
 def _products(ind: Indicator, products: list, ref: Reference | None, interpolate: f.Interpolation,
-              name: str):
+              name: str) -> tuple[Any, dict]:
     pairs, used = [], []
     for i, p in enumerate(products):
         here = f"{name}[{i}]"
@@ -123,28 +135,31 @@ def _products(ind: Indicator, products: list, ref: Reference | None, interpolate
             raise ScoringInputError("%(field)s: each product needs value and a positive energy_use", field=here)
         if ind.percent:
             f.percent(x, f"{here}.value")
+        own = ref
         if "leading" in p or "baseline" in p:
             own = Reference(f.number(p.get("leading"), f"{here}.leading"),
                             f.number(p.get("baseline"), f"{here}.baseline"), source="product")
             f.check_direction(ind.kind == IndicatorKind.POSITIVE, own.leading, own.baseline, here)
-        else:
-            own = ref
         if own is None:
-            return _NEEDS_REF
-        score = interpolate(x, own.leading, own.baseline, ind.weight)
+            return NEEDS_REFERENCE, {"products": used}
+        score = interpolate(x, own.leading, own.baseline, float(ind.weight))
         pairs.append((score, use))
         used.append({"product": p.get("product", i + 1), "value": x, "energy_use": use,
                      "leading": own.leading, "baseline": own.baseline, "score": round(score, 4)})
-    return f.weighted_mean(pairs), Status.SCORED, {"products": used}
+    return f.weighted_mean(pairs), {"products": used}
 
 
 @register_scorer(IndicatorKind.QUALITATIVE)
 def qualitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: str) -> Run:
     """正向定性: true full weight, false 0, a number is a reviewer's partial score."""
+    weight = float(ind.weight)
+
     def run(value: Any):
+        if value is True:
+            return weight
         if value is None:
-            return _MISSING
-        return f.qualitative(value, ind.weight, name), Status.SCORED, None
+            return MISSING
+        return f.qualitative(value, weight, name)
     return run
 
 
@@ -152,12 +167,12 @@ def qualitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name:
 def elasticity(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: str) -> Run:
     """弹性系数: ``{"elasticity": e, "value_added_growth": g}`` or
     ``{"emission_growth": x, "value_added_growth": g}``; the piecewise rule is
-    ``IndicatorSet.params["elasticity"]``; zero growth needs review."""
-    rule, interpolate = iset.params["elasticity"], _interpolation(iset)
+    ``IndicatorSet.params["elasticity"]``; zero value-added growth needs review."""
+    rule, interpolate, weight = iset.params["elasticity"], _interpolation(iset), float(ind.weight)
 
-    def run(value: Any):
+    def explain(value: Any) -> dict:
         if value is None:
-            return _MISSING
+            return {}
         if not isinstance(value, dict) or "value_added_growth" not in value or not (
                 "elasticity" in value or "emission_growth" in value):
             raise ScoringInputError("%(field)s: give elasticity and value_added_growth, "
@@ -167,19 +182,24 @@ def elasticity(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: 
             e = f.number(value["elasticity"], f"{name}.elasticity")
         else:
             e = f.elasticity_coefficient(f.number(value["emission_growth"], f"{name}.emission_growth"), growth)
-        extra = {"elasticity": e, "value_added_growth": growth}
-        score = None if e is None else f.elasticity_score(e, growth, ind.weight, rule, interpolate)
-        if score is None:
-            return None, Status.NEEDS_REVIEW, extra
-        return score, Status.SCORED, extra
+        return {"elasticity": e, "value_added_growth": growth}
+
+    def run(value: Any):
+        if value is None:
+            return MISSING
+        used = explain(value)
+        e, growth = used["elasticity"], used["value_added_growth"]
+        score = None if e is None else f.elasticity_score(e, growth, weight, rule, interpolate)
+        return NEEDS_REVIEW if score is None else score
+
+    run.explain = explain
     return run
 
 
 # ------------------------------------------------------------------ plans --
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     key: str
     indicator: Indicator
     reference: Reference | None
@@ -208,17 +228,20 @@ def check_keys(iset: IndicatorSet, mapping: Mapping, prefix: str) -> None:
 
 
 def score_row(plan: Plan, values: Mapping[str, Any]) -> tuple[float, bool, dict[str, float | str]]:
-    """Fast path for many units: ``(total, complete, {number: score or status})``."""
+    """Fast path for many units: ``(total, complete, {number: score or status})``.
+
+    Keys of ``values`` outside the plan are ignored (they were checked on entry).
+    """
     total, complete, scores = 0.0, True, {}
     get = values.get
-    for step in plan:
-        score, status, _ = step.run(get(step.key))
-        if score is None:
-            complete = False
-            scores[step.key] = status.value
-        else:
+    for key, _, _, run in plan:
+        score = run(get(key))
+        if type(score) is float:
             total += score
-            scores[step.key] = round(score, 4)
+            scores[key] = round(score, 4)
+        else:
+            complete = False
+            scores[key] = score.value
     return round(total, 2), complete, scores
 
 
@@ -275,8 +298,10 @@ def score_unit(iset: IndicatorSet, values: Mapping[Any, Any],
     results = []
     for step in compile_plan(iset, references or {}):
         raw = values.get(step.key)
-        score, status, extra = step.run(raw)
-        inputs = dict(extra or {})
+        score = step.run(raw)
+        scored = not isinstance(score, Status)
+        explain = getattr(step.run, "explain", None)
+        inputs = dict(explain(raw)) if explain is not None else {}
         if step.reference is not None and step.indicator.kind in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE):
             ref = step.reference
             inputs.update(leading=ref.leading, baseline=ref.baseline, reference_source=ref.source)
@@ -284,8 +309,9 @@ def score_unit(iset: IndicatorSet, values: Mapping[Any, Any],
                 inputs["reference_year"] = ref.year
         ind = step.indicator
         results.append(IndicatorResult(
-            number=ind.number, name=ind.name, weight=ind.weight, kind=str(ind.kind), status=str(status),
-            value=raw, score=None if score is None else round(score, 4), inputs=inputs))
+            number=ind.number, name=ind.name, weight=ind.weight, kind=str(ind.kind),
+            status=str(Status.SCORED if scored else score), value=raw,
+            score=round(score, 4) if scored else None, inputs=inputs))
     return UnitResult(indicator_set=iset.code, indicators=results)
 
 

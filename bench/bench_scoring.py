@@ -1,0 +1,166 @@
+"""Benchmark: recompute every score, rank and flag of 10,000 national units × 3 years.
+
+    python bench/bench_scoring.py [--units 10000] [--years 3] [--database-url URL] [--seed 1]
+
+Generates the units (95 % factories across the 53 key industries and general industries,
+5 % parks, in 31 provinces) with three years of indicator values and illustrative
+reference values, in a SQLite file in a temporary directory unless ``--database-url``
+names an empty database. It then times, in the same run:
+
+* ``SELECT``: the plain SELECT of the rows recompute reads (best of three);
+* ``recompute (first)``: scores, ranks and flags from scratch, every row written back;
+* ``recompute (steady)``: the same again with nothing changed (best of three), the yearly
+  case after new reference values or a few new filings.
+
+Target: recompute within 3× the SELECT.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core import models  # noqa: E402,F401  (register every table)
+from core.extensions import db  # noqa: E402
+from core.models import AdminUnit, Organization, ReferenceValue, UnitScore  # noqa: E402
+from core.plugins.manager import build_plugin_manager  # noqa: E402
+from core.plugins.rules import RegionRules  # noqa: E402
+from core.plugins.types import IndicatorKind  # noqa: E402
+from core.scoring.ranking import load_query, recompute  # noqa: E402
+
+PROVINCES = ("beijing tianjin hebei shanxi neimenggu liaoning jilin heilongjiang shanghai jiangsu zhejiang "
+             "anhui fujian jiangxi shandong henan hubei hunan guangdong guangxi hainan chongqing sichuan "
+             "guizhou yunnan xizang shaanxi gansu qinghai ningxia xinjiang").split()
+FIRST_YEAR = 2025
+
+
+def references(rules: RegionRules, rng: random.Random, industries: list[str]) -> list[dict]:
+    """Illustrative 引领值/基准值 per industry (factories) and general ones (``*``)."""
+    rows = []
+    for unit_type, inds in (("factory", industries + ["*"]), ("park", ["*"])):
+        iset = rules.indicator_set(unit_type, FIRST_YEAR)
+        for industry in inds:
+            for ind in iset.indicators:
+                if ind.kind not in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE) or ind.leading is not None:
+                    continue
+                low = rng.uniform(10, 40) if ind.percent else rng.uniform(0.5, 5)
+                high = rng.uniform(60, 95) if ind.percent else low * rng.uniform(1.2, 2)
+                lead, base = (high, low) if ind.kind == IndicatorKind.POSITIVE else (low, high)
+                rows.append(dict(indicator_set=iset.code, industry=industry, number=ind.number,
+                                 year=FIRST_YEAR, leading=round(lead, 3), baseline=round(base, 3), source="bench"))
+    return rows
+
+
+def unit_values(iset, rng: random.Random, lookup) -> dict:
+    values = {}
+    for ind in iset.indicators:
+        n = str(ind.number)
+        if rng.random() < 0.002:  # a few units leave a value out: they stay unranked
+            continue
+        if ind.kind == IndicatorKind.QUALITATIVE:
+            values[n] = rng.random() < 0.7
+        elif ind.kind == IndicatorKind.ELASTICITY:
+            values[n] = {"elasticity": round(rng.uniform(0, 2.5), 3),
+                         "value_added_growth": round(rng.choice((-1, 1, 1, 1)) * rng.uniform(0.5, 12), 2)}
+        elif ind.leading is not None:
+            values[n] = rng.randint(0, 12)
+        else:
+            ref = lookup[ind.number]
+            span = ref.leading - ref.baseline
+            x = ref.baseline + span * rng.uniform(-0.3, 1.3)
+            values[n] = round(min(max(x, 0), 100) if ind.percent else max(x, 0), 4)
+    return values
+
+
+def generate(session: Session, rules: RegionRules, units: int, years: int, seed: int) -> None:
+    from core.scoring.reference import ReferenceBook
+
+    rng = random.Random(seed)
+    key_industries = sorted(rules.industries)
+    industries = key_industries + [f"general.{i:02d}" for i in range(1, 21)]
+    refs = references(rules, rng, key_industries)
+    session.execute(sa.insert(ReferenceValue), refs)
+    book = ReferenceBook((r["indicator_set"], r["industry"], r["number"], r["year"], r["leading"],
+                          r["baseline"], r["source"]) for r in refs)
+    session.execute(sa.insert(AdminUnit), [dict(region=p, code=f"{p}.capital", name=p, kind="市", source="bench")
+                                           for p in PROVINCES])
+    unit_ids = dict(session.execute(sa.select(AdminUnit.region, AdminUnit.id)).all())
+    parks = max(1, units // 20)
+    orgs, plan = [], []
+    for i in range(units):
+        unit_type = "park" if i < parks else "factory"
+        industry = "*" if unit_type == "park" else rng.choice(industries)
+        province = rng.choice(PROVINCES)
+        orgs.append(dict(uscc=f"91{i:016d}", name=f"单位{i}", admin_unit_id=unit_ids[province], industry=industry))
+        plan.append((unit_type, industry, province))
+    session.execute(sa.insert(Organization), orgs)
+    org_ids = [oid for (oid,) in session.execute(sa.select(Organization.id).order_by(Organization.id))]
+    rows = []
+    for year in range(FIRST_YEAR, FIRST_YEAR + years):
+        for oid, (unit_type, industry, province) in zip(org_ids, plan):
+            iset = rules.indicator_set(unit_type, year)
+            lookup = book.lookup(iset.code, industry, year)
+            rows.append(dict(organization_id=oid, unit_type=unit_type, level="national", industry=industry,
+                             province=province, admin_unit_id=unit_ids[province], year=year,
+                             values=unit_values(iset, rng, lookup)))
+    for start in range(0, len(rows), 5000):
+        session.execute(sa.insert(UnitScore), rows[start:start + 5000])
+    session.commit()
+
+
+def best_of(fn, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return min(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--years", type=int, default=3)
+    parser.add_argument("--database-url", help="an empty database (default: SQLite in a temp dir)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        engine = sa.create_engine(url)
+        db.metadata.create_all(engine)
+        rules = RegionRules(build_plugin_manager("national"))
+        with Session(engine) as session:
+            if session.scalar(sa.select(sa.func.count()).select_from(UnitScore)):
+                parser.error("the database already holds unit scores; give an empty one")
+            started = time.perf_counter()
+            generate(session, rules, args.units, args.years, args.seed)
+            print(f"generated {args.units} units × {args.years} years in {time.perf_counter() - started:.1f} s"
+                  f" ({engine.dialect.name})")
+
+            select_s = best_of(lambda: session.execute(load_query()).all())
+            session.commit()
+            first = recompute(session, rules)
+            steady_runs = [recompute(session, rules) for _ in range(3)]
+            steady = min(steady_runs, key=lambda r: r.seconds)
+
+        print(f"rows: {first.rows}, complete: {first.complete}, removal candidates: {first.removal_candidates}")
+        print(f"SELECT of the same rows:     {select_s:8.3f} s")
+        print(f"recompute (first, {first.written} rows written): {first.seconds:8.3f} s"
+              f"   ratio {first.seconds / select_s:5.2f}x")
+        print(f"recompute (steady, {steady.written} rows written): {steady.seconds:8.3f} s"
+              f"   ratio {steady.seconds / select_s:5.2f}x   (target ≤ 3x)")
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
