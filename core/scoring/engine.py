@@ -227,22 +227,28 @@ def check_keys(iset: IndicatorSet, mapping: Mapping, prefix: str) -> None:
                                     field=f"{prefix}.{key}", number=key, set=iset.code)
 
 
-def score_row(plan: Plan, values: Mapping[str, Any]) -> tuple[float, bool, dict[str, float | str]]:
-    """Fast path for many units: ``(total, complete, {number: score or status})``.
+def score_rows(plan: Plan, values: list[Mapping[str, Any]]) -> list[tuple[float, bool, dict[str, Any]]]:
+    """Fast path for many units sharing a plan: ``(total, complete, {number: score or status})``
+    per unit. Scores are kept unrounded (the total is rounded to 0.01); a status is a
+    :class:`Status` (a ``str``). Keys outside the plan are ignored (checked on entry).
 
-    Keys of ``values`` outside the plan are ignored (they were checked on entry).
+    Works column by column (one comprehension per indicator), which is what makes
+    recomputing a whole year cheap.
     """
-    total, complete, scores = 0.0, True, {}
-    get = values.get
-    for key, _, _, run in plan:
-        score = run(get(key))
-        if type(score) is float:
-            total += score
-            scores[key] = round(score, 4)
-        else:
-            complete = False
-            scores[key] = score.value
-    return round(total, 2), complete, scores
+    keys = [step.key for step in plan]
+    columns = [[run(v.get(key)) for v in values] for key, _, _, run in plan]
+    out = []
+    for row in zip(*columns):
+        try:
+            out.append((round(sum(row), 2), True, dict(zip(keys, row))))
+        except TypeError:  # a status among the scores: incomplete
+            out.append((round(sum(x for x in row if type(x) is float), 2), False, dict(zip(keys, row))))
+    return out
+
+
+def score_row(plan: Plan, values: Mapping[str, Any]) -> tuple[float, bool, dict[str, Any]]:
+    """:func:`score_rows` for one unit."""
+    return score_rows(plan, [values])[0]
 
 
 # ---------------------------------------------------------------- results --

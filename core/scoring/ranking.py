@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from core.models.scoring import UnitScore
 from core.plugins.types import Level, Tier
-from core.scoring.engine import Plan, compile_plan, score_row
+from core.scoring.engine import Plan, compile_plan, score_rows
 from core.scoring.formulas import ScoringInputError
 from core.scoring.reference import ReferenceBook
 
@@ -110,17 +110,6 @@ class RecomputeReport:
     seconds: float = 0.0
 
 
-def _group_ranks(members: list[int], totals: list[float], key: list[str]) -> dict[int, int]:
-    groups: dict[str, list[int]] = defaultdict(list)
-    for m in members:
-        groups[key[m]].append(m)
-    out = {}
-    for group in groups.values():
-        for m, r in zip(group, competition_ranks([totals[g] for g in group])):
-            out[m] = r
-    return out
-
-
 def load_query(unit_types: Iterable[str] | None = None):
     """The one SELECT :func:`recompute` reads (the benchmark times it on its own)."""
     t = UnitScore.__table__
@@ -138,85 +127,105 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
     executemany UPDATE of the rows whose results changed.
     """
     started = time.perf_counter()
-    t = UnitScore.__table__
     rows = session.execute(load_query(unit_types)).all()
-    book = ReferenceBook.from_db(session)
-    plans: dict[tuple, tuple[str, Plan] | None] = {}
-    n = len(rows)
-    new: list[dict[str, Any]] = [{} for _ in range(n)]
-    totals: list[float] = [0.0] * n
-    for i, row in enumerate(rows):
-        key = (row.unit_type, row.year, row.industry)
-        if key not in plans:
-            iset = rules.indicator_set(row.unit_type, row.year)
-            plans[key] = None if iset is None else (iset.code, compile_plan(
-                iset, book.lookup(iset.code, row.industry, row.year)))
-        entry = plans[key]
-        out = new[i]
-        if entry is None:
-            out.update(indicator_set=None, scores=None, total=None, complete=False)
-            continue
-        try:
-            total, complete, scores = score_row(entry[1], row.values or {})
-        except ScoringInputError as exc:
-            total, complete, scores = None, False, {"error": str(exc)}
-        totals[i] = total or 0.0
-        out.update(indicator_set=entry[0], scores=scores, total=total, complete=complete)
-    _rank(rows, new, totals, rules)
+    scored = _score(rows, rules, ReferenceBook.from_db(session))
+    results = _rank(rows, scored, rules)
     changes = []
-    for row, out in zip(rows, new):
-        old = {c: getattr(row, c) for c in _RESULT_COLUMNS}
-        if old["total"] is not None:
-            old["total"] = float(old["total"])
-        if old != out:
-            changes.append({"b_id": row.id, **out})
+    for row, new in zip(rows, results):
+        old = row[8:]
+        if old[2] is not None:
+            old = (*old[:2], float(old[2]), *old[3:])
+        if old != new:
+            changes.append({"b_id": row[0], **dict(zip(_RESULT_COLUMNS, new))})
     if changes:
+        t = UnitScore.__table__
         session.execute(update(t).where(t.c.id == bindparam("b_id")), changes)
     session.commit()
-    return RecomputeReport(rows=n, complete=sum(1 for o in new if o["complete"]), written=len(changes),
-                           removal_candidates=sum(1 for o in new if o["removal_candidate"]),
+    return RecomputeReport(rows=len(rows), complete=sum(1 for s in scored if s[3]), written=len(changes),
+                           removal_candidates=sum(1 for r in results if r[10]),
                            seconds=time.perf_counter() - started)
 
 
-def _rank(rows: Sequence[Any], new: list[dict[str, Any]], totals: list[float], rules: Any) -> None:
+def _score(rows: Sequence[Any], rules: Any, book: ReferenceBook) -> list[tuple]:
+    """``(indicator_set, scores, total, complete)`` per row, scoring rows that share a plan together."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        groups[(row.unit_type, row.year, row.industry)].append(i)
+    out: list[tuple] = [(None, None, None, False)] * len(rows)
+    for (unit_type, year, industry), members in groups.items():
+        iset = rules.indicator_set(unit_type, year)
+        if iset is None:
+            continue
+        plan = compile_plan(iset, book.lookup(iset.code, industry, year))
+        values = [rows[i].values or {} for i in members]
+        try:
+            results = score_rows(plan, values)
+        except ScoringInputError:  # a malformed stored value: find it row by row
+            results = [_score_one(plan, v) for v in values]
+        for i, (total, complete, scores) in zip(members, results):
+            out[i] = (iset.code, scores, total, complete)
+    return out
+
+
+def _score_one(plan: Plan, values: dict) -> tuple:
+    try:
+        return score_rows(plan, [values])[0]
+    except ScoringInputError as exc:
+        return None, False, {"error": str(exc)}
+
+
+def _rank(rows: Sequence[Any], scored: list[tuple], rules: Any) -> list[tuple]:
+    """The :data:`_RESULT_COLUMNS` of every row, year by year (streaks need the year before)."""
     sanction = rules.sanctions.get(BOTTOM_SANCTION)
     share = sanction.bottom_share if sanction else 0.0
     years_needed = sanction.consecutive_years if sanction else 0
     populations: dict[tuple, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         populations[(row.year, row.level, row.unit_type)].append(i)
-    provinces = [r.province for r in rows]
-    industries = [r.industry for r in rows]
-    streaks: dict[tuple, tuple[int, int]] = {}  # (org, level, type) -> (year, streak)
+    out: list[tuple] = [()] * len(rows)
+    streaks: dict[tuple, tuple[int, int]] = {}  # (organization, level, type) -> (year, streak)
     for (year, level, unit_type), members in sorted(populations.items()):
-        scored = [m for m in members if new[m]["complete"]]
-        values = [totals[m] for m in scored]
-        national = competition_ranks(values)
-        bottom = bottom_flags(values, share) if share else [False] * len(scored)
-        codes = green_code_bands(values) if unit_type in GREEN_CODE_UNIT_TYPES else [None] * len(scored)
-        by_province = _group_ranks(scored, totals, provinces)
-        by_industry = _group_ranks(scored, totals, industries)
-        sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-        for m in scored:
-            sums[provinces[m]][0] += totals[m]
-            sums[provinces[m]][1] += 1
+        ranked = [m for m in members if scored[m][3]]
+        totals = [scored[m][2] for m in ranked]
+        national = competition_ranks(totals)
+        bottom = bottom_flags(totals, share) if share else [False] * len(ranked)
+        codes = green_code_bands(totals) if unit_type in GREEN_CODE_UNIT_TYPES else [None] * len(ranked)
+        by_province = _group_ranks(ranked, totals, [rows[m].province for m in ranked])
+        by_industry = _group_ranks(ranked, totals, [rows[m].industry for m in ranked])
+        averages = _averages(totals, [rows[m].province for m in ranked])
         scheme = rules.grading(unit_type, Level(level))
-        flags = dict(zip(scored, zip(national, bottom, codes)))
+        for j, m in enumerate(ranked):
+            row = rows[m]
+            who = (row.organization_id, level, unit_type)
+            prev_year, prev = streaks.get(who, (None, 0))
+            streak = next_streak(prev, prev_year, year, bottom[j])
+            streaks[who] = (year, streak)
+            tier = scheme.tier_for(totals[j])
+            out[m] = (*scored[m], by_province[j], by_industry[j], national[j],
+                      totals[j] < averages[row.province] - 1e-9, bottom[j], streak,
+                      bool(years_needed) and streak >= years_needed, codes[j], tier.code if tier else None)
         for m in members:
-            out, row = new[m], rows[m]
-            if m not in flags:
-                out.update(rank_province=None, rank_industry=None, rank_national=None,
-                           below_province_average=None, bottom_share=False, bottom_streak=0,
-                           removal_candidate=False, green_code=None, tier=None)
-                streaks[(row.organization_id, level, unit_type)] = (year, 0)
-                continue
-            rank, in_bottom, code = flags[m]
-            total_sum, count = sums[provinces[m]]
-            prev_year, prev = streaks.get((row.organization_id, level, unit_type), (None, 0))
-            streak = next_streak(prev, prev_year, year, in_bottom)
-            streaks[(row.organization_id, level, unit_type)] = (year, streak)
-            tier = scheme.tier_for(totals[m])
-            out.update(rank_province=by_province[m], rank_industry=by_industry[m], rank_national=rank,
-                       below_province_average=totals[m] < total_sum / count - 1e-9, bottom_share=in_bottom,
-                       bottom_streak=streak, removal_candidate=bool(years_needed) and streak >= years_needed,
-                       green_code=code, tier=tier.code if tier else None)
+            if not out[m]:  # incomplete: no rank, band or flag, and the streak breaks
+                streaks[(rows[m].organization_id, level, unit_type)] = (year, 0)
+                out[m] = (*scored[m], None, None, None, None, False, 0, False, None, None)
+    return out
+
+
+def _group_ranks(members: list[int], totals: list[float], keys: list[str]) -> list[int]:
+    """Competition rank of each member within its group (``keys[j]``)."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for j, key in enumerate(keys):
+        groups[key].append(j)
+    ranks = [0] * len(members)
+    for group in groups.values():
+        for j, r in zip(group, competition_ranks([totals[g] for g in group])):
+            ranks[j] = r
+    return ranks
+
+
+def _averages(totals: list[float], keys: list[str]) -> dict[str, float]:
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
+    for total, key in zip(totals, keys):
+        sums[key][0] += total
+        sums[key][1] += 1
+    return {key: s / n for key, (s, n) in sums.items()}
