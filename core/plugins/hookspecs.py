@@ -41,6 +41,7 @@ from core.plugins.types import (
     EligibilityRule,
     EvaluationModes,
     EvaluatorCap,
+    EvaluatorRequirement,
     FormField,
     GradingScheme,
     IndicatorSet,
@@ -49,6 +50,7 @@ from core.plugins.types import (
     ListLevel,
     NegativeListItem,
     NoticePeriod,
+    Provision,
     Quota,
     Region,
     Sanction,
@@ -265,6 +267,43 @@ def gm_register_indicator_sets() -> Sequence[IndicatorSet]:
     """
 
 
+@hookspec
+def gm_register_evaluator_requirements() -> Sequence[EvaluatorRequirement]:
+    """Return the requirements third-party evaluator firms must meet in the region.
+
+    Called once at start-up; checked when a firm registers and when it accepts
+    an engagement. National registers none (its attachment's numbers are not
+    known); Hubei registers its 附件2 qualifications.
+
+    :return: a sequence of :class:`EvaluatorRequirement`.
+
+    All results are collected and merged by ``code``.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def gm_register_provisions() -> Sequence[Provision]:
+    """Return documented provisions: rules people carry out, listed with their source.
+
+    Called once at start-up. Use it for what no other hook expresses (a support
+    role, a re-review cycle, a spot-check duty), so that ``greenmfg rules`` lists
+    every rule of the region's documents with where it comes from.
+
+    :return: a sequence of :class:`Provision`.
+
+    All results are collected and merged by ``code``.
+
+    Example::
+
+        Provision(code="hubei.triennial_review", title="三年一复核", topic="review_cycle",
+                  details={"every_years": 3, "actor": "city"}, cite="002_9c75e1d2ebfbdf50.txt 三(六)")
+
+    .. versionadded:: 0.1
+    """
+
+
 # ================================================================= policies ==
 
 
@@ -397,4 +436,6 @@ REGISTRY_HOOKS = (
     "gm_register_form_fields",
     "gm_register_summary_layouts",
     "gm_register_indicator_sets",
+    "gm_register_evaluator_requirements",
+    "gm_register_provisions",
 )

@@ -30,6 +30,7 @@ from core.plugins.types import (
     EvaluationMode,
     EvaluationModes,
     EvaluatorCap,
+    EvaluatorRequirement,
     FormField,
     GradingScheme,
     IndicatorSet,
@@ -38,6 +39,7 @@ from core.plugins.types import (
     ListLevel,
     NegativeListItem,
     NoticePeriod,
+    Provision,
     Quota,
     Record,
     Region,
@@ -162,6 +164,14 @@ class RegionRules:
     @property
     def indicator_sets(self) -> dict[str, IndicatorSet]:
         return self._registry("gm_register_indicator_sets")
+
+    @property
+    def evaluator_requirements(self) -> dict[str, EvaluatorRequirement]:
+        return self._registry("gm_register_evaluator_requirements")
+
+    @property
+    def provisions(self) -> dict[str, Provision]:
+        return self._registry("gm_register_provisions")
 
     def unit_types_for(self, level: Level) -> list[UnitType]:
         return [t for t in self.unit_types.values() if level in t.levels]
@@ -337,6 +347,8 @@ class RegionRules:
             ("form_field", "gm_register_form_fields"),
             ("summary_layout", "gm_register_summary_layouts"),
             ("indicator_set", "gm_register_indicator_sets"),
+            ("evaluator_requirement", "gm_register_evaluator_requirements"),
+            ("provision", "gm_register_provisions"),
         ):
             for code, rec in self._registry(hook).items():
                 yield kind, code, rec

@@ -309,6 +309,37 @@ class Sanction(CodedRecord):
     bottom_share: float = 0.0
 
 
+@dataclass(frozen=True, kw_only=True)
+class EvaluatorRequirement(CodedRecord):
+    """A requirement on a third-party evaluator firm (qualification or independence).
+
+    ``scope`` is ``"institution"`` (the firm itself: staff, office, record) or
+    ``"engagement"`` (one evaluation of one applicant). ``check`` receives the
+    firm's qualification data (for engagements also ``unit_type`` and ``year``)
+    and returns an error message, or ``None`` when the requirement holds.
+    """
+
+    title: str
+    scope: str = "institution"
+    unit_types: tuple[str, ...] = ()
+    check: Callable[[Mapping[str, Any]], str | None] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provision(CodedRecord):
+    """A rule the region keeps as a documented provision: shown to staff with its
+    source (``greenmfg rules``, the rules page) but carried out by people, not by a
+    check: a support role, a re-review cycle, a flow step, a spot-check duty.
+
+    ``topic`` groups provisions (``role``, ``procedure``, ``review_cycle``,
+    ``standard``, ``supervision``...); ``details`` holds structured values.
+    """
+
+    title: str
+    topic: str = "procedure"
+    details: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
 # ------------------------------------------------------------------ forms ---
 
 

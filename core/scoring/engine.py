@@ -13,9 +13,9 @@ reviewer must decide, e.g. elasticity at zero value-added growth).
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
-from math import isfinite
 from typing import Any, Callable, Mapping, NamedTuple
 
 from core.plugins.types import Indicator, IndicatorKind, IndicatorSet, Level
@@ -71,6 +71,7 @@ def fixed_reference(ind: Indicator) -> Reference | None:
     return None
 
 
+_LARGEST = sys.float_info.max  # bounds that also refuse inf and nan on the fast path
 MISSING, NEEDS_REFERENCE, NEEDS_REVIEW = Status.MISSING_VALUE, Status.NEEDS_REFERENCE, Status.NEEDS_REVIEW
 
 
@@ -92,8 +93,10 @@ def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name
     if ref is not None:
         f.check_direction(positive, ref.leading, ref.baseline, f"reference.{ind.number}")
         leading, baseline = ref.leading, ref.baseline
-    fast = interpolate is f.linear and ref is not None and functions is None
+    fast = interpolate is f.linear and ref is not None
     span = leading - baseline
+    top = len(functions) if functions is not None else 100 if pct else _LARGEST
+    low = 0 if functions is not None or pct else -_LARGEST
 
     def measured(value: Any) -> float:
         """The value as a checked number (slow path: counts, strings, bad input)."""
@@ -102,7 +105,7 @@ def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name
 
     def run(value: Any):
         kind = type(value)
-        if fast and (kind is float or kind is int) and isfinite(value) and (not pct or 0 <= value <= 100):
+        if fast and (kind is int or kind is float and functions is None) and low <= value <= top:
             r = (value - baseline) / span  # f.linear, inlined: this runs for every unit
             return weight if r >= 1.0 else 0.0 if r <= 0.0 else weight * r
         if value is None:
@@ -157,6 +160,8 @@ def qualitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name:
     def run(value: Any):
         if value is True:
             return weight
+        if value is False:
+            return 0.0
         if value is None:
             return MISSING
         return f.qualitative(value, weight, name)

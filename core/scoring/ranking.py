@@ -65,10 +65,14 @@ def bottom_flags(totals: Sequence[float], share: float) -> list[bool]:
 
 def green_code_bands(totals: Sequence[float],
                      bands: Sequence[tuple[str, float]] = GREEN_CODE_BANDS) -> list[str]:
-    """企业绿码 band by the share of units scoring strictly higher."""
-    n = len(totals)
-    return [next(code for code, upto in bands if rank - 1 < upto * n or upto >= 1.0)
-            for rank in competition_ranks(totals)]
+    """企业绿码 band by the share of units scoring strictly higher (rank − 1)."""
+    cuts = [(code, upto * len(totals)) for code, upto in bands]
+    last = bands[-1][0]
+    out = []
+    for rank in competition_ranks(totals):
+        higher = rank - 1
+        out.append(next((code for code, cut in cuts if higher < cut), last))
+    return out
 
 
 def next_streak(previous: int, previous_year: int | None, year: int, in_bottom: bool) -> int:
@@ -200,7 +204,7 @@ def _rank(rows: Sequence[Any], scored: list[tuple], rules: Any) -> list[tuple]:
             prev_year, prev = streaks.get(who, (None, 0))
             streak = next_streak(prev, prev_year, year, bottom[j])
             streaks[who] = (year, streak)
-            tier = scheme.tier_for(totals[j])
+            tier = scheme.tier_for(totals[j]) if scheme.tiers else None
             out[m] = (*scored[m], by_province[j], by_industry[j], national[j],
                       totals[j] < averages[row.province] - 1e-9, bottom[j], streak,
                       bool(years_needed) and streak >= years_needed, codes[j], tier.code if tier else None)

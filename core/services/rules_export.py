@@ -41,7 +41,7 @@ def rule_rows(rules: RegionRules, year: int) -> list[dict[str, Any]]:
         if kind == "deadline":
             day = record.for_year(year)
             value["date_in_year"] = day.isoformat() if day else None
-        if kind == "eligibility_rule":
+        if kind in ("eligibility_rule", "evaluator_requirement"):
             value["automatic_check"] = record.check is not None
         rows.append({
             "kind": kind,

@@ -51,3 +51,13 @@ def gm_policy_evaluator_cap(level):
 @hookimpl
 def gm_policy_evaluation_modes(level, year):
     return rules.evaluation_modes(level, year)
+
+
+@hookimpl
+def gm_register_evaluator_requirements():
+    return rules.EVALUATOR_REQUIREMENTS
+
+
+@hookimpl
+def gm_register_provisions():
+    return rules.PROVISIONS

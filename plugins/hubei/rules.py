@@ -13,21 +13,21 @@ things up in the tables above them; ``plugin.py`` calls them from its hooks.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from core.plugins.types import (
     AdminUnit,
     CapBasis,
-    CodedRecord,
     EligibilityRule,
     EvaluationMode,
     EvaluationModes,
     EvaluatorCap,
+    EvaluatorRequirement,
     Level,
     NegativeListItem,
+    Provision,
     Quota,
-    Record,
     Region,
     Sanction,
     UnitKind,
@@ -199,22 +199,6 @@ def evaluator_cap(level: Level) -> EvaluatorCap | None:
 
 
 # ------------------------------------------------- evaluator requirements --
-
-
-@dataclass(frozen=True, kw_only=True)
-class EvaluatorRequirement(CodedRecord):
-    """One requirement on a third-party evaluator (附件2). No hook carries these yet.
-
-    ``scope`` is ``"institution"`` (附件2 一, the evaluator itself) or ``"engagement"``
-    (附件2 二, one evaluation for one applicant). ``check`` receives the evaluator mapping
-    documented in :data:`EVALUATOR_DATA_KEYS` (for engagements also ``unit_type`` and ``year``)
-    and returns an error message or ``None``.
-    """
-
-    title: str
-    scope: str = "institution"
-    unit_types: tuple[str, ...] = ()
-    check: Callable[[Mapping[str, Any]], str | None] | None = field(default=None, compare=False)
 
 
 #: The evaluator mapping the requirement checks read.
@@ -495,41 +479,26 @@ SANCTIONS = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ReviewCycle(CodedRecord):
-    """A periodic re-review of listed units. No hook carries these yet."""
-
-    title: str
-    every_years: int
-    actor: str
-    on_site: bool
-    reports_to: str
-    unit_types: tuple[str, ...] = ()
-
-
 REVIEW_CYCLES = (
-    ReviewCycle(code="hubei.triennial_review", title="三年一复核", every_years=3, actor="city", on_site=True,
-                reports_to="province (省经信厅技术评审，复核意见反馈工信部)", unit_types=ALL_TYPES,
-                cite=cite("三(六)")),
+    Provision(code="hubei.triennial_review_cycle", title="三年一复核", topic="review_cycle",
+              details=MappingProxyType({"every_years": 3, "actor": "city", "on_site": True,
+                                        "reports_to": "province (省经信厅技术评审，复核意见反馈工信部)",
+                                        "unit_types": ALL_TYPES}),
+              cite=cite("三(六)")),
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class FlowStep(Record):
-    """One step of Hubei's application flow (data for the README and for core's workflow later)."""
-
-    order: int
-    actor: str
-    title: str
 
 
 FLOW = (
-    FlowStep(order=1, actor="applicant", title="自愿申报，按标准和年度通知开展自评价", cite=cite("三(三)")),
-    FlowStep(order=2, actor="evaluator", title="申报主体自主委托符合资质要求的第三方评价机构开展现场评价", cite=cite("三(三); 附件2")),
-    FlowStep(order=3, actor="applicant", title="向所在地经信部门提交申报材料", cite=cite("三(三)")),
-    FlowStep(order=4, actor="city", title="市级经信部门初审（材料、现场情况、不得申报情形），出具推荐意见，择优向省厅推荐",
+    Provision(code="hubei.flow_1", topic="procedure", details=MappingProxyType({"order": 1, "actor": "applicant"}), title="自愿申报，按标准和年度通知开展自评价", cite=cite("三(三)")),
+    Provision(code="hubei.flow_2", topic="procedure", details=MappingProxyType({"order": 2, "actor": "evaluator"}), title="申报主体自主委托符合资质要求的第三方评价机构开展现场评价", cite=cite("三(三); 附件2")),
+    Provision(code="hubei.flow_3", topic="procedure", details=MappingProxyType({"order": 3, "actor": "applicant"}), title="向所在地经信部门提交申报材料", cite=cite("三(三)")),
+    Provision(code="hubei.flow_4", topic="procedure", details=MappingProxyType({"order": 4, "actor": "city"}), title="市级经信部门初审（材料、现场情况、不得申报情形），出具推荐意见，择优向省厅推荐",
              cite=cite("三(四)")),
-    FlowStep(order=5, actor="province", title="省经信厅组织专家或委托专业机构技术评审", cite=cite("三(五)")),
-    FlowStep(order=6, actor="province", title="评审合格、公示无异议的，确认为省级绿色制造单位；国家级推荐与省级遴选同时进行（2022年起），"
+    Provision(code="hubei.flow_5", topic="procedure", details=MappingProxyType({"order": 5, "actor": "province"}), title="省经信厅组织专家或委托专业机构技术评审", cite=cite("三(五)")),
+    Provision(code="hubei.flow_6", topic="procedure", details=MappingProxyType({"order": 6, "actor": "province"}), title="评审合格、公示无异议的，确认为省级绿色制造单位；国家级推荐与省级遴选同时进行（2022年起），"
              "国家级原则上从省级名单中择优推荐", cite=cite("三(五)")),
 )
+
+
+#: every documented provision (gm_register_provisions)
+PROVISIONS = REVIEW_CYCLES + FLOW

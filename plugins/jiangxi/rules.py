@@ -9,21 +9,20 @@ the six-item negative list (三（一）), self-or-third-party evaluation (一, 
 15 national projects per legal representative (二（四）), the 重大 accident / II级 environmental
 incident rule (三（二）, national ``major_accident``) and the three unit types (一).
 
-Rules that no hook can carry yet are kept as :class:`DataNote` records in ``NOTES`` (see README).
+Rules people carry out (roles, standards, spot checks) are :class:`Provision` records in ``NOTES``.
 """
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from core.plugins.types import (
     AdminUnit,
-    CodedRecord,
     Deadline,
     EligibilityRule,
     Level,
+    Provision,
     Region,
     Sanction,
     SummaryColumn,
@@ -36,14 +35,6 @@ S003 = "003_a3fa60aeba77aa34.txt"
 REGION_CODE = "jiangxi"
 #: the one round seed 003 sets (national recommendation together with provincial selection)
 ROUND_YEAR = 2024
-
-
-@dataclass(frozen=True, kw_only=True)
-class DataNote(CodedRecord):
-    """A seed rule no hook carries yet: kept as data with its cite (and listed in README)."""
-
-    title: str
-    details: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def _frozen(**kw: Any) -> Mapping[str, Any]:
@@ -215,16 +206,16 @@ SUMMARY_LAYOUTS = (
 #: the table's footer (SummaryLayout has no field for it)
 SUMMARY_FOOTER = ("推荐单位：", "(单位公章)", "年 月 日")
 
-# ----------------------------------------------------- notes (no hook yet) ---
+# ------------------------------------------- provisions (people carry them out) ---
 
-PROVINCE_SUPPORT_ROLE = DataNote(
+PROVINCE_SUPPORT_ROLE = Provision(
     code="jiangxi.role.integration_center", title="省工业与信息化融合推进中心（省级支撑单位，非申报单位）",
     details=_frozen(duties=("协同推进绿色制造名单项目遴选", "动态管理", "宣传推广"),
                     contact_division="省工业与信息化融合推进中心绿色发展处"),
     cite=f"{S003} 主送; 三 末段 (请省工业与信息化融合推进中心协同推进…遴选、动态管理和宣传推广等工作)",
 )
 
-ROUND_2024 = DataNote(
+ROUND_2024 = Provision(
     code="jiangxi.round_2024", title="2024年度国家级绿色制造名单推荐暨省级绿色制造名单遴选",
     details=_frozen(year=ROUND_YEAR, unit_types=("factory", "park", "supply_chain"),
                     levels=(Level.NATIONAL, Level.PROVINCIAL), joint=True, voluntary=True,
@@ -234,7 +225,7 @@ ROUND_2024 = DataNote(
     cite=f"{S003} 一",
 )
 
-EVALUATION_STANDARDS = DataNote(
+EVALUATION_STANDARDS = Provision(
     code="jiangxi.evaluation_standards", title="评价依据",
     details=_frozen(
         factory=("已发布绿色工厂评价行业标准的按行业标准", "其他行业：《绿色工厂评价通则》（GB/T 36132）"),
@@ -246,7 +237,7 @@ EVALUATION_STANDARDS = DataNote(
     cite=f"{S003} 二（一）、二（二）、二（三）、二（四）",
 )
 
-RECOMMENDATION_CRITERIA = DataNote(
+RECOMMENDATION_CRITERIA = Provision(
     code="jiangxi.recommendation_criteria", title="推荐条件与优先推荐",
     details=_frozen(
         factory_priority=("工业重点领域：能效达到标杆水平", "其他行业：达到能耗限额标准先进值或1级水平"),
@@ -259,19 +250,19 @@ RECOMMENDATION_CRITERIA = DataNote(
     cite=f"{S003} 二（一）、二（二）、二（三）",
 )
 
-INCIDENT_REPORTING = DataNote(
+INCIDENT_REPORTING = Provision(
     code="jiangxi.incident_reporting", title="重大及以上生产安全和质量事故、II级（重大）及以上突发环境污染事件及时上报",
     details=_frozen(actor="city", report_to="省工业和信息化厅", sanction="major_accident"),
     cite=f"{S003} 三（二）",
 )
 
-SPOT_CHECKS = DataNote(
+SPOT_CHECKS = Provision(
     code="jiangxi.spot_checks", title="省厅不定期对名单园区或企业进行现场抽查",
     details=_frozen(actor="province", frequency="不定期", method="现场抽查"),
     cite=f"{S003} 三（二）",
 )
 
-EVALUATOR_SUPERVISION = DataNote(
+EVALUATOR_SUPERVISION = Provision(
     code="jiangxi.evaluator_supervision", title="各地监管在本地区开展业务的第三方机构，发现问题及时向省厅反馈",
     details=_frozen(actor="city", report_to="省工业和信息化厅"),
     cite=f"{S003} 三（三）",

@@ -74,3 +74,8 @@ def gm_policy_evaluation_modes(level):
 @hookimpl
 def gm_setup_config_defaults():
     return dict(rules.CONFIG_DEFAULTS)
+
+
+@hookimpl
+def gm_register_provisions():
+    return rules.PROVISIONS

@@ -29,6 +29,7 @@ from core.plugins.types import (
     GradingScheme,
     Level,
     NoticePeriod,
+    Provision,
     Region,
     Sanction,
     Tier,
@@ -300,4 +301,24 @@ SANCTIONS = (
     Sanction(code=f"{CODE}.verified_complaint",
              title="实名举报经核实：视情节轻重整改，或按第二十一条移出名单；涉及第三方机构的按第二十四条处理",
              removal=False, cite=f"{S} 第二十五条"),
+)
+
+
+# ------------------------------------------------------------ provisions ---
+# Duties people carry out; listed with their article so staff see where they come from.
+PROVISIONS = (
+    Provision(code=f"{CODE}.cultivation_pool", topic="cultivation",
+              title="各市制定绿色工厂培育计划，建立培育库并报省工业和信息化厅备案；鼓励产业链链主企业、省级专业镇龙头企业、"
+                    "专精特新“小巨人”企业优先入库",
+              details={"actor": "city", "filed_with": "province"}, cite=f"{S} 第七条"),
+    Provision(code=f"{CODE}.platform", topic="procedure", title="依托工业和信息化部绿色制造管理平台开展申报、评价、推荐和动态管理",
+              cite=f"{S} 第六条"),
+    Provision(code=f"{CODE}.city_list_published", topic="procedure", title="市级主管部门审核后发布市级绿色工厂名单",
+              details={"actor": "city"}, cite=f"{S} 第十二条"),
+    Provision(code=f"{CODE}.spot_checks", topic="supervision",
+              title="省工业和信息化厅对名单单位开展随机现场复核，发生重大及以上事故或二级及以上突发环境事件的立即报告工业和信息化部",
+              details={"actor": "province"}, cite=f"{S} 第二十条"),
+    Provision(code=f"{CODE}.incident_report", topic="supervision",
+              title="市级主管部门审核年度动态管理表；名单单位发生重大及以上安全、质量事故或二级及以上突发环境事件的，立即报告省工业和信息化厅",
+              details={"actor": "city"}, cite=f"{S} 第十九条"),
 )

@@ -6,10 +6,11 @@ plugins/hubei/rules.py, and is also compared with the seed file itself when the 
 from __future__ import annotations
 
 import ast
-import os
 from pathlib import Path
 
 import pytest
+
+from conftest import seed_text
 
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
@@ -18,7 +19,6 @@ from core.plugins.types import CapBasis, EvaluationMode, Level, UnitKind
 from plugins.hubei import rules as hubei_rules
 
 SEED = "002_9c75e1d2ebfbdf50.txt"
-SEED_PATH = Path(os.environ.get("GREENMFG_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds")) / SEED
 
 
 @pytest.fixture(scope="module")
@@ -124,10 +124,9 @@ def test_quota_cell(rules, name, unit_type):
         assert q.cite.startswith(f"{SEED} 附件3") and name in q.cite
 
 
-@pytest.mark.skipif(not SEED_PATH.exists(), reason=f"seed {SEED} not found at {SEED_PATH}")
 def test_quota_table_matches_seed_file():
     """002_9c75e1d2ebfbdf50.txt 附件3: the transcription above equals the seed text, row by row."""
-    lines = SEED_PATH.read_text(encoding="utf-8").splitlines()
+    lines = seed_text(SEED).splitlines()
     start = lines.index("市州\t绿色产品\t绿色工厂\t绿色供应链管理企业\t绿色工业园区") + 1
     end = next(i for i in range(start, len(lines)) if lines[i].startswith("合计"))
     assert _parse("\n".join(lines[start:end])) == CELLS
@@ -340,14 +339,18 @@ def test_triennial_review(rules):
     """002 三(六): 三年一复核, city on-site re-review reported to the province."""
     s = rules.sanctions["hubei.triennial_review"]
     assert s.source == "hubei" and s.removal and s.cite == f"{SEED} 三(六)"
-    (cycle,) = hubei_rules.REVIEW_CYCLES
-    assert (cycle.every_years, cycle.actor, cycle.on_site) == (3, "city", True)
+    cycle = rules.provisions["hubei.triennial_review_cycle"]
+    assert cycle.source == "hubei" and cycle.topic == "review_cycle"
+    assert (cycle.details["every_years"], cycle.details["actor"], cycle.details["on_site"]) == (3, "city", True)
 
 
-def test_flow_is_cited():
-    """002 三(三)-(五): the application flow, in order."""
-    assert [s.order for s in hubei_rules.FLOW] == list(range(1, len(hubei_rules.FLOW) + 1))
-    assert all(s.cite.startswith(f"{SEED} 三") for s in hubei_rules.FLOW)
+def test_flow_is_cited(rules):
+    """002 三(三)-(五): the application flow, in order, listed as provisions with their source."""
+    steps = sorted((p for p in rules.provisions.values() if p.code.startswith("hubei.flow_")),
+                   key=lambda p: p.details["order"])
+    assert [s.details["order"] for s in steps] == list(range(1, 7))
+    assert all(s.cite.startswith(f"{SEED} 三") and s.source == "hubei" for s in steps)
+    assert rules.evaluator_requirements and all(r.source == "hubei" for r in rules.evaluator_requirements.values())
 
 
 # -------------------------------------------------------- provenance --

@@ -4,13 +4,13 @@ Seeds: 000_5ae1342e00264ea1.txt (Hunan 2024 creation-plan call, 2023-10-20) and
 001_3f04a56fc6693327.txt (Hunan 2025 national recommendation with MIIT 390号), in /work/shared/seeds.
 """
 import datetime as dt
-import os
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import marshmallow
 import pytest
+
+from conftest import seed_text
 import wtforms
 from werkzeug.datastructures import MultiDict
 
@@ -19,7 +19,6 @@ from core.plugins.rules import RegionRules
 from core.plugins.types import EvaluationMode, Level, UnitKind, field_attr
 from plugins.hunan import forms, rules as hunan_rules
 
-SEEDS = Path(os.environ.get("GREENMFG_SEEDS", "/work/shared/seeds"))
 S000 = "000_5ae1342e00264ea1.txt"
 S001 = "001_3f04a56fc6693327.txt"
 
@@ -31,12 +30,6 @@ def rules():
     r.validate(2024)
     return r
 
-
-def seed_text(name):
-    path = SEEDS / name
-    if not path.exists():
-        pytest.skip(f"seed {name} not available at {SEEDS}")
-    return path.read_text(encoding="utf-8")
 
 
 def flat(name):

@@ -5,9 +5,10 @@ Each test names the seed section it checks.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
+
+from conftest import seed_text
 from marshmallow import Schema
 from wtforms import BooleanField, Form
 
@@ -18,7 +19,6 @@ from core.plugins.types import CapBasis, EvaluationMode, Level, UnitKind
 from plugins.jiangxi import forms, rules as jx
 
 SEED = "003_a3fa60aeba77aa34.txt"
-SEED_PATH = Path("/work/shared/seeds") / SEED
 
 
 @pytest.fixture(scope="module")
@@ -244,9 +244,8 @@ def _norm(text: str) -> str:
     return "".join(text.split()).replace("(", "（").replace(")", "）")
 
 
-@pytest.mark.skipif(not SEED_PATH.exists(), reason="seed text not available")
 def test_summary_layout_matches_seed_text(rules):
-    lines = SEED_PATH.read_text(encoding="utf-8").split("附件")[-1].splitlines()
+    lines = seed_text(SEED).split("附件")[-1].splitlines()
     seed_sections = []
     for i, line in enumerate(lines):
         if line.strip().endswith("推荐名单"):
