@@ -74,10 +74,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from core import models  # noqa: F401  (register the tables)
     from core.api import init_api
+    from core.security import init_security
     from core.web import bp as web_bp
 
     app.register_blueprint(web_bp)
     init_api(app)
+    init_security(app)
     return app
 
 

@@ -127,20 +127,23 @@ def load_query(unit_types: Iterable[str] | None = None):
 def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = None) -> RecomputeReport:
     """Recompute scores, ranks and flags of every :class:`UnitScore` row (of ``unit_types``).
 
-    Rows are read with one SELECT, computed in Python and written back with one
-    executemany UPDATE of the rows whose results changed.
+    Rows are read with one SELECT, computed in Python column by column and written back
+    with one executemany UPDATE of the rows whose results changed.
     """
     started = time.perf_counter()
     rows = session.execute(load_query(unit_types)).all()
-    scored = _score(rows, rules, ReferenceBook.from_db(session))
-    results = _rank(rows, scored, rules)
+    if not rows:
+        return RecomputeReport(seconds=time.perf_counter() - started)
+    ids, orgs, types, levels, industries, provinces, years, values, *old_columns = zip(*rows)
+    units = _Units(orgs, types, levels, industries, provinces, years)
+    scored = _score(units, values, rules, ReferenceBook.from_db(session))
+    results = _rank(units, scored, rules)
     changes = []
-    for row, new in zip(rows, results):
-        old = row[8:]
+    for id_, old, new in zip(ids, zip(*old_columns), results):
         if old[2] is not None:
             old = (*old[:2], float(old[2]), *old[3:])
         if old != new:
-            changes.append({"b_id": row[0], **dict(zip(_RESULT_COLUMNS, new))})
+            changes.append({"b_id": id_, **dict(zip(_RESULT_COLUMNS, new))})
     if changes:
         t = UnitScore.__table__
         session.execute(update(t).where(t.c.id == bindparam("b_id")), changes)
@@ -150,22 +153,34 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
                            seconds=time.perf_counter() - started)
 
 
-def _score(rows: Sequence[Any], rules: Any, book: ReferenceBook) -> list[tuple]:
+@dataclass
+class _Units:
+    """The key columns of the rows, one tuple per column (faster than row attributes)."""
+
+    orgs: Sequence[int]
+    types: Sequence[str]
+    levels: Sequence[str]
+    industries: Sequence[str]
+    provinces: Sequence[str]
+    years: Sequence[int]
+
+
+def _score(units: _Units, values: Sequence[dict | None], rules: Any, book: ReferenceBook) -> list[tuple]:
     """``(indicator_set, scores, total, complete)`` per row, scoring rows that share a plan together."""
     groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, row in enumerate(rows):
-        groups[(row.unit_type, row.year, row.industry)].append(i)
-    out: list[tuple] = [(None, None, None, False)] * len(rows)
+    for i, key in enumerate(zip(units.types, units.years, units.industries)):
+        groups[key].append(i)
+    out: list[tuple] = [(None, None, None, False)] * len(values)
     for (unit_type, year, industry), members in groups.items():
         iset = rules.indicator_set(unit_type, year)
         if iset is None:
             continue
         plan = compile_plan(iset, book.lookup(iset.code, industry, year))
-        values = [rows[i].values or {} for i in members]
+        group_values = [values[i] or {} for i in members]
         try:
-            results = score_rows(plan, values)
+            results = score_rows(plan, group_values)
         except ScoringInputError:  # a malformed stored value: find it row by row
-            results = [_score_one(plan, v) for v in values]
+            results = [_score_one(plan, v) for v in group_values]
         for i, (total, complete, scores) in zip(members, results):
             out[i] = (iset.code, scores, total, complete)
     return out
@@ -178,49 +193,50 @@ def _score_one(plan: Plan, values: dict) -> tuple:
         return None, False, {"error": str(exc)}
 
 
-def _rank(rows: Sequence[Any], scored: list[tuple], rules: Any) -> list[tuple]:
+def _rank(units: _Units, scored: list[tuple], rules: Any) -> list[tuple]:
     """The :data:`_RESULT_COLUMNS` of every row, year by year (streaks need the year before)."""
     sanction = rules.sanctions.get(BOTTOM_SANCTION)
     share = sanction.bottom_share if sanction else 0.0
     years_needed = sanction.consecutive_years if sanction else 0
     populations: dict[tuple, list[int]] = defaultdict(list)
-    for i, row in enumerate(rows):
-        populations[(row.year, row.level, row.unit_type)].append(i)
-    out: list[tuple] = [()] * len(rows)
+    for i, key in enumerate(zip(units.years, units.levels, units.types)):
+        populations[key].append(i)
+    orgs, provinces, industries = units.orgs, units.provinces, units.industries
+    out: list[tuple] = [()] * len(scored)
     streaks: dict[tuple, tuple[int, int]] = {}  # (organization, level, type) -> (year, streak)
     for (year, level, unit_type), members in sorted(populations.items()):
         ranked = [m for m in members if scored[m][3]]
         totals = [scored[m][2] for m in ranked]
+        home = [provinces[m] for m in ranked]
         national = competition_ranks(totals)
         bottom = bottom_flags(totals, share) if share else [False] * len(ranked)
         codes = green_code_bands(totals) if unit_type in GREEN_CODE_UNIT_TYPES else [None] * len(ranked)
-        by_province = _group_ranks(ranked, totals, [rows[m].province for m in ranked])
-        by_industry = _group_ranks(ranked, totals, [rows[m].industry for m in ranked])
-        averages = _averages(totals, [rows[m].province for m in ranked])
+        by_province = _group_ranks(totals, home)
+        by_industry = _group_ranks(totals, [industries[m] for m in ranked])
+        averages = _averages(totals, home)
         scheme = rules.grading(unit_type, Level(level))
         for j, m in enumerate(ranked):
-            row = rows[m]
-            who = (row.organization_id, level, unit_type)
+            who = (orgs[m], level, unit_type)
             prev_year, prev = streaks.get(who, (None, 0))
             streak = next_streak(prev, prev_year, year, bottom[j])
             streaks[who] = (year, streak)
             tier = scheme.tier_for(totals[j]) if scheme.tiers else None
             out[m] = (*scored[m], by_province[j], by_industry[j], national[j],
-                      totals[j] < averages[row.province] - 1e-9, bottom[j], streak,
+                      totals[j] < averages[home[j]] - 1e-9, bottom[j], streak,
                       bool(years_needed) and streak >= years_needed, codes[j], tier.code if tier else None)
         for m in members:
             if not out[m]:  # incomplete: no rank, band or flag, and the streak breaks
-                streaks[(rows[m].organization_id, level, unit_type)] = (year, 0)
+                streaks[(orgs[m], level, unit_type)] = (year, 0)
                 out[m] = (*scored[m], None, None, None, None, False, 0, False, None, None)
     return out
 
 
-def _group_ranks(members: list[int], totals: list[float], keys: list[str]) -> list[int]:
-    """Competition rank of each member within its group (``keys[j]``)."""
+def _group_ranks(totals: list[float], keys: list[str]) -> list[int]:
+    """Competition rank of each total within its group (``keys[j]``)."""
     groups: dict[str, list[int]] = defaultdict(list)
     for j, key in enumerate(keys):
         groups[key].append(j)
-    ranks = [0] * len(members)
+    ranks = [0] * len(totals)
     for group in groups.values():
         for j, r in zip(group, competition_ranks([totals[g] for g in group])):
             ranks[j] = r

@@ -34,3 +34,27 @@ def test_api_rules_and_openapi(client):
     assert doc["region"]["code"] == "national" and all(r["source"] for r in doc["rules"])
     assert client.get("/api/v1/rules?year=abc").status_code == 422
     assert "/api/v1/rules" in client.get("/api/openapi.json").get_json()["paths"]
+
+
+def test_security_headers_on_html_and_json(client):
+    for path in ("/", "/api/v1/rules"):
+        headers = client.get(path).headers
+        assert "default-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_not_found_is_a_bilingual_page_and_json_for_the_api(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "不存在" in page.get_data(as_text=True)
+    api = client.get("/api/v1/no-such")
+    assert api.status_code == 404 and api.get_json()["code"] == 404
+
+
+def test_validation_errors_name_the_field(client):
+    body = client.get("/api/v1/rules?year=abc").get_json()
+    assert body["code"] == 422 and "year" in str(body["errors"])
+
+
+def test_method_not_allowed_says_allow(client):
+    response = client.delete("/api/v1/rules")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]

@@ -1,0 +1,47 @@
+"""Security headers and bilingual error pages (ASVS 14.4, 7.4.1; ecosystem.md section 3)."""
+from __future__ import annotations
+
+import uuid
+
+from flask import Flask, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+
+
+def init_security(app: Flask) -> None:
+    @app.before_request
+    def _request_id():
+        g.request_id = uuid.uuid4().hex[:12]
+
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            payload = {"code": exc.code, "status": exc.name, "message": exc.description}
+            messages = (getattr(exc, "data", None) or {}).get("messages")
+            if messages:  # webargs/smorest validation details, per field
+                payload["errors"] = messages
+            response = jsonify(payload)
+        else:
+            response = app.make_response((render_template("error.html", code=exc.code, name=exc.name), exc.code))
+        if exc.code == 405 and getattr(exc, "valid_methods", None):
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
+        response.status_code = exc.code
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error, request %s", g.get("request_id"))
+        if request.path.startswith("/api/"):
+            return jsonify({"code": 500, "status": "Internal Server Error", "request_id": g.get("request_id")}), 500
+        return render_template("error.html", code=500, name="Internal Server Error"), 500
