@@ -63,7 +63,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     pm = build_plugin_manager(region, extra)
     _apply_plugin_defaults(app, pm, region)
     rules = RegionRules(pm)
-    rules.validate(app.config["GREENMFG_RULES_YEAR"] or dt.date.today().year)
+    with app.app_context():  # plugins may read their (prefixed) config while answering
+        rules.validate(app.config["GREENMFG_RULES_YEAR"] or dt.date.today().year)
     app.extensions["greenmfg"] = Greenmfg(pm=pm, rules=rules)
 
     db.init_app(app)

@@ -71,3 +71,17 @@ class CalendarDataMissing(GreenmfgError):
 class Refused(GreenmfgError):
     code = "refused"
     http_status = 409
+
+
+class AccessDenied(GreenmfgError):
+    """The user is signed in but their role may not do this (HTTP 403)."""
+
+    code = "forbidden"
+    http_status = 403
+
+
+class NotFound(GreenmfgError):
+    """No such object, or not one the user may see (HTTP 404; the two are never told apart)."""
+
+    code = "not_found"
+    http_status = 404

@@ -1,8 +1,10 @@
 """All models, imported so that Alembic and ``db.create_all`` see every table."""
+from core.models.accounts import ApiToken
 from core.models.audit import AuditLog
 from core.models.calendar import CalendarDay, CalendarYear
 from core.models.campaigns import Application, ApplicationStatus, Campaign
 from core.models.counters import LimitCounter
+from core.models.evidence import DeadlineExtension, Evidence
 from core.models.evaluators import EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction
 from core.models.lists import Ban, ListEntry
 from core.models.organizations import AdminUnit, Organization
@@ -10,7 +12,8 @@ from core.models.scoring import ReferenceValue, UnitScore
 from core.models.users import Role, User
 
 __all__ = [
-    "AdminUnit", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
+    "AdminUnit", "ApiToken", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
+    "DeadlineExtension", "Evidence",
     "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
     "Organization", "ReferenceValue", "Role", "UnitScore", "User",
 ]

@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Numeric, String
+from sqlalchemy import DateTime, Enum, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -42,10 +42,16 @@ class Campaign(TimestampMixin, db.Model):
     closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     #: other deadlines of the round {code: ISO date}, copied from the region plugin
     deadlines: Mapped[dict] = mapped_column(JSONType, default=dict)
+    #: why province staff changed a deadline of this campaign {code or "closes_at": reason} (audited)
+    deadline_reasons: Mapped[dict] = mapped_column(JSONType, default=dict)
 
 
 class Application(TimestampMixin, db.Model):
     __tablename__ = "application"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "organization_id", "unit_type"),
+        Index("ix_application_queue", "admin_unit_id", "campaign_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
@@ -67,6 +73,27 @@ class Application(TimestampMixin, db.Model):
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     tier: Mapped[str | None] = mapped_column(String(20))
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: levels asked for in a joint round (Jiangxi: 国家级 and/or 省级)
+    requested_levels: Mapped[list] = mapped_column(JSONType, default=list)
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    contact_email: Mapped[str | None] = mapped_column(String(120))
+    #: negative-list declaration per item {item code: True when the applicant declares it does not apply}
+    declarations: Mapped[dict] = mapped_column(JSONType, default=dict)
+    #: eligibility results at the last submission (what the city reviews)
+    eligibility: Mapped[list | None] = mapped_column(JSONType)
+    #: set by the city when it returns the application for correction
+    return_reason: Mapped[str | None] = mapped_column(String(500))
+    return_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the city's reason for a rejection
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
+    recommended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: the quota counter the recommendation took a place in (released when it is withdrawn)
+    quota_key: Mapped[str | None] = mapped_column(String(300))
+    #: optimistic lock: a save racing a submit or a review fails instead of overwriting it
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     campaign: Mapped[Campaign] = relationship()
     organization: Mapped[Organization] = relationship()

@@ -401,8 +401,17 @@ def parse_request(data: Any, rules: Any) -> Request:
         f.check_direction(ind.kind == IndicatorKind.POSITIVE, ref.leading, ref.baseline, here)
         references[ind.number] = ref
     industry = data.get("industry") or GENERAL
+    industry = normalise_industry(rules, industry) or str(industry)
     return Request(unit_type=unit_type, industry=str(industry), year=year, level=str(level), iset=iset,
                    values=values, references=references)
+
+
+def normalise_industry(rules: Any, value: Any) -> str | None:
+    """An industry code from a code, a name (水泥 → building.01) or ``*``; ``None`` when unknown."""
+    text = str(value or "").strip()
+    if text == GENERAL or text in rules.industries:
+        return text
+    return next((code for code, ind in rules.industries.items() if ind.name == text), None)
 
 
 def score_request(request: Request, rules: Any, book: Any = None) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput
 from core.models.scoring import ReferenceValue
 from core.plugins.types import IndicatorKind
-from core.scoring.engine import GENERAL, Reference, fixed_reference
+from core.scoring.engine import GENERAL, Reference, fixed_reference, normalise_industry
 from core.scoring.formulas import ScoringInputError, check_direction
 
 #: column keys and the headers accepted for them (English or Chinese)
@@ -198,14 +198,6 @@ def check_row(rules: Any, cells: dict[str, Any], row: int) -> tuple[str, str, in
                 raise ScoringInputError("%(field)s: a percentage must lie between 0 and 100", field=f"{at}: {key}")
     check_direction(ind.kind == IndicatorKind.POSITIVE, leading, baseline, f"{at}: leading")
     return set_code, industry, number, year, leading, baseline
-
-
-def normalise_industry(rules: Any, value: Any) -> str | None:
-    """An industry code from a code, a name or ``*``; ``None`` when unknown."""
-    text = str(value or "").strip()
-    if text == GENERAL or text in rules.industries:
-        return text
-    return next((code for code, ind in rules.industries.items() if ind.name == text), None)
 
 
 def import_references(session: Session, rules: Any, path: str | Path,

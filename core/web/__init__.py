@@ -7,8 +7,11 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.models import AdminUnit, ListEntry, Organization, User
+from core.plugins.types import Level
+from core.services.calendar import WorkCalendar
 from core.services.rules_export import rule_rows
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -43,7 +46,34 @@ def home():
         select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)
     ).all()
     return render_template("home.html", year=year, deadlines=rules.deadlines_for(year),
-                           unit_types=list(rules.unit_types.values()), units=units)
+                           unit_types=list(rules.unit_types.values()), units=units,
+                           notices=_notice_examples(rules), gradings=_gradings(rules))
+
+
+def _notice_examples(rules) -> list[dict]:
+    """Each level's notice period with the end date of a notice opening today."""
+    today, calendar, out = dt.date.today(), WorkCalendar(), []
+    for code, level in sorted(rules.list_levels.items(), key=lambda kv: kv[1].rank):
+        period = rules.notice_period(Level(code))
+        if period is None:
+            continue
+        try:
+            end, problem = calendar.period_end(today, period), None
+        except GreenmfgError as exc:
+            end, problem = None, exc.localized()
+        out.append({"level": level, "period": period, "start": today, "end": end, "problem": problem})
+    return out
+
+
+def _gradings(rules) -> list[dict]:
+    """Grading schemes in force, one row per level and unit type that grades."""
+    out = []
+    for code, level in sorted(rules.list_levels.items(), key=lambda kv: kv[1].rank):
+        for unit_type in rules.unit_types.values():
+            scheme = rules.grading(unit_type.code, Level(code))
+            if scheme.tiers:
+                out.append({"level": level, "unit_type": unit_type, "scheme": scheme})
+    return out
 
 
 @bp.get("/rules")

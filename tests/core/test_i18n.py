@@ -11,7 +11,8 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parents[2]
 PO = ROOT / "core/translations/zh/LC_MESSAGES/messages.po"
-KEYWORDS = ["_l", "InvalidInput", "LimitReached", "DeadlinePassed", "CalendarDataMissing", "Refused"]
+KEYWORDS = ["_l", "InvalidInput", "LimitReached", "DeadlinePassed", "CalendarDataMissing", "Refused", "AccessDenied",
+            "NotFound"]
 
 
 def test_every_extracted_string_is_translated(tmp_path):

@@ -58,3 +58,32 @@ def test_validation_errors_name_the_field(client):
 def test_method_not_allowed_says_allow(client):
     response = client.delete("/api/v1/rules")
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+@pytest.mark.region("shanxi")
+def test_shanxi_home_shows_grading_and_working_day_notice(client, monkeypatch):
+    """004_7a8ddd82f611ab67.txt 第十三条 (10个工作日) and 第十四条 (A/B/C, national needs B or better)."""
+    import datetime as dt
+
+    import core.web
+
+    class FixedDate(dt.date):
+        @classmethod
+        def today(cls):
+            return cls(2025, 9, 26)
+
+    monkeypatch.setattr(core.web.dt, "date", FixedDate)
+    html = client.get("/?year=2025").get_data(as_text=True)
+    assert "10个工作日" in html and "2025-09-26 → <strong>2025-10-15</strong>" in html
+    assert "C级: 0.0–70.0 (不可推荐)" in html and "A级: 85.0+" in html
+
+
+def test_shanxi_cut_offs_follow_instance_config(make_app):
+    """004_7a8ddd82f611ab67.txt 第十四条: the province sets the A/B/C cut-offs (SHANXI_GRADE_A_MIN)."""
+    from core.services.grading import tier_for
+
+    app = make_app("shanxi", SHANXI_GRADE_A_MIN=90)
+    with app.app_context():
+        assert tier_for(88, "factory", "provincial").code == "B"
+        assert tier_for(90, "factory", "provincial").code == "A"
+        assert tier_for(69.9, "factory", "provincial").recommendable is False
