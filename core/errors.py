@@ -7,10 +7,21 @@ CLI output and logs are readable by everyone; web views show
 """
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from babel.support import Translations
 from flask import has_app_context
 from flask_babel import force_locale, gettext
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+
+
+@lru_cache(maxsize=None)
+def _catalogue(locale: str) -> Translations:
+    """The compiled catalogue, for messages raised outside an app (pure functions, the CLI)."""
+    return Translations.load(str(TRANSLATIONS), [locale])
 
 
 class GreenmfgError(Exception):
@@ -27,7 +38,8 @@ class GreenmfgError(Exception):
 
     def localized(self, locale: str | None = None) -> str:
         if not has_app_context():
-            return self.msgid % self.params if self.params else self.msgid
+            text = _catalogue(locale or "zh").gettext(self.msgid)
+            return text % self.params if self.params else text
         if locale is None:
             return gettext(self.msgid, **self.params)
         with force_locale(locale):
@@ -35,8 +47,6 @@ class GreenmfgError(Exception):
 
     def bilingual(self) -> str:
         en = self.msgid % self.params if self.params else self.msgid
-        if not has_app_context():
-            return en
         zh = self.localized("zh")
         return en if zh == en else f"{zh} / {en}"
 

@@ -14,9 +14,10 @@ reviewer must decide, e.g. elasticity at zero value-added growth).
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Callable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from core.plugins.types import Indicator, IndicatorKind, IndicatorSet, Level
 from core.scoring import formulas as f

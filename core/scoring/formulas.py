@@ -13,57 +13,17 @@ looked up by name in :data:`INTERPOLATIONS`; an indicator set may name another o
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from core.errors import InvalidInput
 
 Interpolation = Callable[[float, float, float, float], float]
 
-#: Chinese text of this package's messages, used until the Babel catalogue has them
-ZH: dict[str, str] = {
-    "%(field)s: a number is required": "%(field)s：须为数字",
-    "%(field)s: a percentage must lie between 0 and 100": "%(field)s：百分比须在0到100之间",
-    "%(field)s: unknown indicator number %(number)s in %(set)s": "%(field)s：指标体系%(set)s中没有第%(number)s项指标",
-    "%(field)s: leading value equals baseline value (%(value)s)": "%(field)s：引领值与基准值相同（%(value)s）",
-    "%(field)s: the leading value must be %(direction)s than the baseline for a %(kind)s indicator":
-        "%(field)s：%(kind)s指标的引领值须%(direction)s基准值",
-    "%(field)s: a partial score must lie between 0 and the weight %(weight)s":
-        "%(field)s：部分得分须在0到权重分值%(weight)s之间",
-    "%(field)s: true, false or a reviewer's partial score is required":
-        "%(field)s：须为true、false或专家给出的部分得分",
-    "%(field)s: a whole number of functions between 0 and %(max)s is required":
-        "%(field)s：须为0到%(max)s之间的功能项数",
-    "%(field)s: unknown platform function %(name)s": "%(field)s：未列明的能碳管理平台功能“%(name)s”",
-    "%(field)s: give elasticity and value_added_growth, or emission_growth and value_added_growth":
-        "%(field)s：须提供elasticity与value_added_growth，或emission_growth与value_added_growth",
-    "%(field)s: each product needs value and a positive energy_use":
-        "%(field)s：每个产品须填写value和大于0的energy_use（能耗加权参数）",
-    "%(field)s: is required": "%(field)s：必填",
-    "%(field)s: unknown unit type %(value)s": "%(field)s：未知的单位类型%(value)s",
-    "%(field)s: unknown list level %(value)s": "%(field)s：未知的名单层级%(value)s",
-    "%(field)s: no indicator set for %(unit_type)s in %(year)s": "%(field)s：%(year)s年度没有适用于%(unit_type)s的评价指标体系",
-    "%(field)s: an object keyed by indicator number is required": "%(field)s：须为以指标序号为键的对象",
-    "%(field)s: %(kind)s indicator %(number)s takes no reference value":
-        "%(field)s：第%(number)s项（%(kind)s）指标不使用引领值/基准值",
-    "%(field)s: indicator %(number)s is not qualitative": "%(field)s：第%(number)s项不是定性指标",
-    "%(field)s: unknown industry %(value)s": "%(field)s：未知行业%(value)s",
-    "%(field)s: unknown indicator set %(value)s": "%(field)s：未知指标体系%(value)s",
-    "%(field)s: a whole number is required": "%(field)s：须为整数",
-    "%(field)s: duplicate of row %(row)s": "%(field)s：与第%(row)s行重复",
-    "%(field)s: year %(year)s is outside indicator set %(set)s": "%(field)s：%(year)s年不在指标体系%(set)s适用期内",
-    "%(field)s: unsupported file type; use .xlsx or .csv": "%(field)s：不支持的文件类型，请使用.xlsx或.csv",
-    "%(field)s: missing column %(column)s": "%(field)s：缺少列%(column)s",
-    "%(field)s: the file holds no rows": "%(field)s：文件中没有数据行",
-    "%(field)s: the file cannot be read: %(reason)s": "%(field)s：无法读取文件：%(reason)s",
-    "%(field)s: invalid JSON: %(reason)s": "%(field)s：JSON格式错误：%(reason)s",
-}
-
-
 class ScoringInputError(InvalidInput):
     """Bad scoring input. ``field`` names the offending key (``values.3``, ``row 7: leading``).
 
-    Falls back to :data:`ZH` for the Chinese text while the Babel catalogue lacks it, so
-    the CLI always prints both languages.
+    The Chinese text comes from the Babel catalogue like every other message.
     """
 
     def __init__(self, msgid: str, *, field: str, **params: Any):
@@ -72,21 +32,6 @@ class ScoringInputError(InvalidInput):
         self.field = field
         self.params = {"field": field, **params}
         Exception.__init__(self, self.bilingual())
-
-    def _zh_fallback(self) -> str:
-        template = ZH.get(self.msgid, self.msgid)
-        return template % self.params
-
-    def localized(self, locale: str | None = None) -> str:
-        text = super().localized(locale)
-        if locale == "zh" and text == self.msgid % self.params:
-            return self._zh_fallback()
-        return text
-
-    def bilingual(self) -> str:
-        en = self.msgid % self.params
-        zh = self.localized("zh")
-        return en if zh == en else f"{zh} / {en}"
 
 
 def number(value: Any, field: str) -> float:

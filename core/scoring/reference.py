@@ -16,14 +16,14 @@ import csv
 import io
 import math
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.errors import InvalidInput
 from core.models.scoring import ReferenceValue
 from core.plugins.types import IndicatorKind
 from core.scoring.engine import GENERAL, Reference, fixed_reference, normalise_industry
@@ -53,7 +53,7 @@ class ReferenceBook:
         self._cache: dict[tuple[str, str, int], dict[int, Reference]] = {}
 
     @classmethod
-    def from_db(cls, session: Session) -> "ReferenceBook":
+    def from_db(cls, session: Session) -> ReferenceBook:
         rv = ReferenceValue
         return cls(session.execute(select(rv.indicator_set, rv.industry, rv.number, rv.year, rv.leading,
                                           rv.baseline, rv.source)).all())
@@ -89,14 +89,16 @@ class ImportReport:
     updated: int = 0
 
 
-class ReferenceImportError(InvalidInput):
-    """Every row-level problem of a refused file; nothing was written."""
+class ReferenceImportError(ScoringInputError):
+    """Every row-level problem of a refused file (``errors``); nothing was written."""
 
-    def __init__(self, errors: list[ScoringInputError]):
+    def __init__(self, source: str, errors: list[ScoringInputError]):
         self.errors = errors
-        self.msgid, self.field, self.params = "reference file refused", "file", {}
-        lines = [e.bilingual() for e in errors]
-        Exception.__init__(self, "参考值文件未导入 / reference file refused:\n" + "\n".join(lines))
+        super().__init__("%(field)s: file refused, nothing imported; %(count)s rows have errors",
+                         field=source, count=len(errors))
+
+    def __str__(self) -> str:
+        return "\n".join([self.bilingual(), *(e.bilingual() for e in self.errors)])
 
 
 def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
@@ -234,7 +236,7 @@ def import_rows(session: Session, rules: Any, header: list[str], body: list[tupl
         if progress:
             progress(1)
     if errors:
-        raise ReferenceImportError(errors)
+        raise ReferenceImportError(source, errors)
     return _upsert(session, [row for _, row in clean.values()], source)
 
 
