@@ -32,9 +32,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from core.cli import calendar_cmd, demo, plugins_cmd, rules_cmd, score, units_cmd
+    from core.cli import calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd
 
-    for module in (calendar_cmd, demo, plugins_cmd, rules_cmd, score, units_cmd):
+    for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -119,9 +119,15 @@ class ListLevel(CodedRecord):
     rank: int  # 1 city, 2 provincial, 3 national
 
 
+#: Unit-type codes are one vocabulary for every region, so that lists and recommendations
+#: line up across levels: a region that runs green design products registers ``product``
+#: itself, without its region prefix. Any other new code is namespaced like all codes.
+SHARED_UNIT_TYPES = ("factory", "park", "supply_chain", "product")
+
+
 @dataclass(frozen=True, kw_only=True)
 class UnitType(CodedRecord):
-    """A kind of listed unit: factory, park, supply_chain, product."""
+    """A kind of listed unit; codes from :data:`SHARED_UNIT_TYPES` need no region prefix."""
 
     name: str
     name_en: str

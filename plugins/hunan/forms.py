@@ -156,7 +156,9 @@ YEARS_MESSAGE = "须按年度顺序填写连续三年 / three consecutive years 
 
 
 def _consecutive(years):
-    return len(years) == FINANCE_YEARS and all(b == a + 1 for a, b in zip(years, years[1:]))
+    if len(years) != FINANCE_YEARS or any(y is None for y in years):
+        return False
+    return all(b == a + 1 for a, b in zip(years, years[1:]))
 
 
 def _schema_three_years(rows):

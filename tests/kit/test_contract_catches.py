@@ -1,0 +1,124 @@
+"""The contract is not vacuous: each deliberately broken plugin fails the contract test aimed at its defect.
+
+Every broken plugin is a copy of a minimal valid region with one defect. They are rendered into a
+temporary folder, exposed through a throwaway ``*.dist-info`` carrying their ``greenmfg.regions``
+entry points (as an installed package would be), and a child pytest runs one RegionContract
+subclass per plugin. A control plugin without defects must pass everything.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+BASE = '''\
+from core.plugins import hookimpl
+from core.plugins.types import AdminUnit, Deadline, Level, Quota, Region, UnitKind
+{imports}
+CODE = "{code}"
+
+
+@hookimpl
+def gm_region():
+    return Region(code={region_code}, name="测试省", name_en="Testland", cite="test")
+
+
+@hookimpl
+def gm_register_admin_units():
+    return [AdminUnit(code=f"{{CODE}}.city", name="测试市", kind=UnitKind.CITY, cite={unit_cite})]
+
+
+{deadline_decorator}
+def gm_register_deadlines():
+    return [Deadline(code={deadline_code}, title="市级推荐", month_day=(6, 30), actor="city",
+                     levels=(Level.PROVINCIAL,), cite="test")]
+{extra}
+'''
+
+FORM_FIELD = '''
+from marshmallow import fields
+from wtforms import StringField
+from wtforms.validators import Optional
+from core.plugins.types import FormField
+
+
+@hookimpl
+def gm_register_form_fields():
+    return [FormField(code=f"{CODE}.note", label="备注", cite="test",
+                      make_field=lambda: StringField("备注", validators=[Optional()]),
+                      make_schema_field=lambda: fields.String(required=True))]
+'''
+
+#: name -> (overrides of BASE, class body lines, the contract test that must fail)
+CASES = {
+    "ok": ({}, [], None),
+    "capover": ({"extra": "\n\n@hookimpl\ndef gm_policy_evaluator_cap(level):\n"
+                          "    from core.plugins.types import EvaluatorCap\n"
+                          "    if level == Level.NATIONAL:\n"
+                          "        return EvaluatorCap(limit=16, cite='test')\n"},
+                [], "test_stays_within_national_limits"),
+    "barecode": ({"deadline_code": '"city_recommendation"'}, [], "test_registry_codes_unique_and_namespaced"),
+    "uncited": ({"unit_cite": '""'}, [], "test_every_record_has_source_and_cite"),
+    "deepimport": ({"imports": "from core.plugins.rules import RegionRules  # noqa\n"
+                               "from plugins.national import rules as national_rules  # noqa"},
+                   [], "test_imports_only_public_api"),
+    "rawconfig": ({"extra": "\n\n@hookimpl\ndef gm_setup_config_defaults():\n    return {'GRADE_A_MIN': 90}\n"},
+                  [], "test_config_keys_prefixed"),
+    "hiddenquota": ({"extra": "\n\n@hookimpl\ndef gm_policy_quota(admin_unit):\n"
+                              "    return Quota(limit=3, cite='test')\n"},
+                    [], "test_quota"),
+    "emptyflag": ({}, ["has_form_fields = True"], "test_form_fields_build"),
+    "twinmismatch": ({"extra": FORM_FIELD}, ["has_form_fields = True"], "test_form_and_schema_agree_on_required"),
+    "wrongname": ({"region_code": '"guangdong"'}, [], "test_registers_cleanly"),
+    "unmarked": ({"deadline_decorator": "# forgot @hookimpl"}, ["has_deadlines = False"], "test_registers_cleanly"),
+    "badtemplates": ({}, [], "test_templates_namespaced"),
+}
+
+
+def _render(src, code, overrides):
+    values = {"imports": "", "code": code, "region_code": "CODE", "unit_cite": '"test"',
+              "deadline_decorator": "@hookimpl", "deadline_code": 'f"{CODE}.city_recommendation"', "extra": "",
+              **overrides}
+    package = src / code
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('"""A throwaway region for the contract tests."""\n', encoding="utf-8")
+    (package / "plugin.py").write_text(BASE.format(**values), encoding="utf-8")
+    if code == "badtemplates":
+        (package / "templates").mkdir()
+        (package / "templates" / "home.html").write_text("{% extends 'base.html' %}\n", encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_each_defect_fails_its_contract_test_and_the_control_passes(tmp_path):
+    src, site = tmp_path / "src", tmp_path / "site"
+    dist_info = site / "greenmfg_contract_fixtures-0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: greenmfg-contract-fixtures\nVersion: 0\n",
+                                        encoding="utf-8")
+    (dist_info / "entry_points.txt").write_text(
+        "[greenmfg.regions]\n" + "".join(f"{code} = {code}.plugin\n" for code in CASES), encoding="utf-8")
+    classes = ["from core.testing.contract import RegionContract\n"]
+    for code, (overrides, body, _) in CASES.items():
+        _render(src, code, overrides)
+        classes.append(f"\nclass Test_{code}(RegionContract):\n    region = {code!r}\n"
+                       + "".join(f"    {line}\n" for line in body))
+    test_file = tmp_path / "test_broken_regions.py"
+    test_file.write_text("".join(classes), encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --strict-markers\n", encoding="utf-8")
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(site), os.environ.get("PYTHONPATH", "")]),
+           "GREENMFG_INSTANCE_PATH": str(tmp_path / "instance")}
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE", str(test_file)],
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
+    failed = set(re.findall(r"^FAILED \S+::Test_(\w+)::(test_\w+)", run.stdout, re.M))
+    assert not re.search(r"^ERROR \S+::", run.stdout, re.M), run.stdout[-4000:]
+    for code, (_, _, expected) in CASES.items():
+        if expected is None:
+            assert not {t for c, t in failed if c == code}, f"control plugin failed: {run.stdout[-4000:]}"
+        else:
+            assert (code, expected) in failed, (
+                f"{code}: {expected} did not fail; failures: {sorted(failed)}\n" + textwrap.shorten(run.stdout, 3000))

@@ -1,0 +1,85 @@
+"""The region contract (core/testing/contract.py) for every in-tree province, and the meta-test
+that no installed region goes without one.
+
+Each province's contract is one subclass; the flags say what the province does not use.
+Known contract failures are listed in ``expected_failures`` (strict xfail) with the exact
+problem, for the province's owner to fix; nothing in the province plugins is changed here.
+"""
+from __future__ import annotations
+
+import configparser
+from importlib.metadata import distribution
+from pathlib import Path
+
+import pytest
+
+from core.plugins.manager import ENTRY_POINT_GROUP, installed_regions
+from core.testing.contract import RegionContract
+
+ROOT = Path(__file__).parents[2]
+
+
+class TestHunanContract(RegionContract):
+    region = "hunan"
+    has_form_fields = True
+    has_summary_layouts = True
+    #: 组织机构代码 (8 characters, optional hyphen, check character): the contract cannot guess a pattern
+    form_samples = {
+        "hunan.org_code": "12345678-9",
+        # three consecutive years, ascending (附件1 企业近三年经营情况)
+        "hunan.finances": [{"year": y, "total_assets": "1000", "debt_ratio": "40", "revenue": "800",
+                            "profit": "50", "tax": "20"} for y in (2021, 2022, 2023)],
+    }
+
+
+class TestHubeiContract(RegionContract):
+    region = "hubei"
+    has_quota = True
+    has_deadlines = False
+
+
+class TestJiangxiContract(RegionContract):
+    region = "jiangxi"
+    has_form_fields = True
+    has_summary_layouts = True
+
+
+class TestShanxiContract(RegionContract):
+    region = "shanxi"
+    has_form_fields = True
+
+
+# ------------------------------------------------------------------ meta-tests --
+
+
+def _contract_regions() -> dict[str, str]:
+    found, todo = {}, [RegionContract]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            todo.append(sub)
+            if sub.region and sub.__name__.startswith("Test"):
+                found[sub.region] = sub.__name__
+    return found
+
+
+def _setup_cfg_regions() -> set[str]:
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg", encoding="utf-8")
+    lines = cfg.get("options.entry_points", ENTRY_POINT_GROUP, fallback="").strip().splitlines()
+    return {line.split("=")[0].strip() for line in lines if line.strip()}
+
+
+def _greenmfg_entry_points() -> set[str]:
+    return {ep.name for ep in distribution("greenmfg").entry_points if ep.group == ENTRY_POINT_GROUP}
+
+
+def test_installed_entry_points_match_setup_cfg():
+    assert _greenmfg_entry_points() == _setup_cfg_regions(), "entry points are stale: run pip install -e ."
+
+
+@pytest.mark.parametrize("region", sorted(_setup_cfg_regions() | set(installed_regions())))
+def test_every_region_entry_point_has_a_contract(region):
+    assert region in _contract_regions(), (
+        f"entry point {region!r} in {ENTRY_POINT_GROUP} has no RegionContract subclass; add\n"
+        f"    class Test{region.title()}Contract(RegionContract):\n        region = {region!r}")
