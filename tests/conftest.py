@@ -130,27 +130,3 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
-
-
-def rules_for(region: str, year: int = 2025):
-    """The validated RegionRules of ``region`` without an app (pure rule tests)."""
-    from core.plugins.manager import build_plugin_manager
-    from core.plugins.rules import RegionRules
-
-    rules = RegionRules(build_plugin_manager(region))
-    rules.validate(year)
-    return rules
-
-
-#: the policy documents this product implements: ../shared/seeds beside the checkout (CI puts shared/ there)
-SEEDS_DIR = Path(os.environ.get("GREENMFG_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds"))
-
-
-def seed_text(name: str) -> str:
-    """The text of a seed document. Missing seeds skip the test, except under CI where they fail."""
-    path = SEEDS_DIR / name
-    if not path.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"seed {name} not found at {path}; set GREENMFG_SEEDS")
-        pytest.skip(f"seed {name} not found at {path}; set GREENMFG_SEEDS")
-    return path.read_text(encoding="utf-8")

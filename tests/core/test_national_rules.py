@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import rules_for
+from helpers import rules_for
 from core.plugins.types import CapBasis, DayCount, EvaluationMode, IndicatorKind, Level
 
 S001 = "001_3f04a56fc6693327.txt"

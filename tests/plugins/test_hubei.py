@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import seed_text
+from helpers import seed_text
 
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules

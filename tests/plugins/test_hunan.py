@@ -10,7 +10,7 @@ from decimal import Decimal
 import marshmallow
 import pytest
 
-from conftest import seed_text
+from helpers import seed_text
 import wtforms
 from werkzeug.datastructures import MultiDict
 

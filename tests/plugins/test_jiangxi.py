@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import seed_text
+from helpers import seed_text
 from marshmallow import Schema
 from wtforms import BooleanField, Form
 
