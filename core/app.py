@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import secrets
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
+    if str(app.config.get("GREENMFG_TRACE_HOOKS")).lower() in {"1", "true", "yes", "on"}:
+        _trace_hooks()
     region = app.config["GREENMFG_REGION"]
     extra = [_load_extra(spec) for spec in app.config["GREENMFG_EXTRA_PLUGINS"]]
     pm = build_plugin_manager(region, extra)
@@ -79,9 +82,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from core.web import bp as web_bp
 
     app.register_blueprint(web_bp)
+    from core import accounts, applications
+
+    accounts.init_app(app)
+    applications.init_app(app)
     init_api(app)
     init_security(app)
     return app
+
+
+def _trace_hooks() -> None:
+    """Log every hook call and answer to stderr (GREENMFG_TRACE_HOOKS=1)."""
+    logger = logging.getLogger("greenmfg.hooks")
+    logger.setLevel(logging.DEBUG)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("hook: %(message)s"))
+        logger.addHandler(handler)
 
 
 def _instance_secret(instance: Path) -> str:

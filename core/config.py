@@ -12,6 +12,8 @@ DEFAULTS = {
     #: the year used to validate year-dependent rules at start-up (default: this year)
     "GREENMFG_RULES_YEAR": None,
     "GREENMFG_TIMEZONE": "Asia/Shanghai",
+    #: log every hook call and its answer (logger "greenmfg.hooks", DEBUG) for debugging a plugin
+    "GREENMFG_TRACE_HOOKS": False,
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh", "en"],
@@ -26,4 +28,5 @@ ENV_KEYS = {
     "GREENMFG_REGION": "GREENMFG_REGION",
     "GREENMFG_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "GREENMFG_SECRET_KEY": "SECRET_KEY",
+    "GREENMFG_TRACE_HOOKS": "GREENMFG_TRACE_HOOKS",
 }

@@ -1,6 +1,7 @@
 """``greenmfg plugins``: active plugins, their versions and the hooks each implements."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import click
@@ -10,17 +11,20 @@ from flask.cli import with_appcontext
 
 @click.command("plugins")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--year", type=int, default=None, help="Year of the rules whose answers are counted (default: this year).")
 @with_appcontext
-def plugins_command(fmt: str) -> None:
-    """Show active plugins and their hooks. 显示已启用插件。"""
+def plugins_command(fmt: str, year: int | None) -> None:
+    """Show active plugins, their hooks and how many effective answers each supplies. 显示已启用插件。"""
     pm = current_app.extensions["greenmfg"].pm
     rules = current_app.extensions["greenmfg"].rules
+    answered = rules.answered_by(year or dt.date.today().year)
     out = []
     for name, plugin in pm.list_name_plugin():
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])
         version = getattr(rules.identities.get(name), "version", None)
         out.append({"name": name, "module": getattr(plugin, "__name__", type(plugin).__name__),
-                    "version": version, "hooks": hooks})
+                    "version": version, "hooks": hooks,
+                    "answers": {h: c[name] for h, c in answered.items() if name in c}})
     if fmt == "json":
         click.echo(json.dumps({"active_region": rules.region_code, "plugins": out}, ensure_ascii=False, indent=2))
         return
@@ -28,7 +32,8 @@ def plugins_command(fmt: str) -> None:
     for p in out:
         click.echo(f"{p['name']} {p['version'] or ''} ({p['module']})")
         for h in p["hooks"]:
-            click.echo(f"    {h}")
+            count = p["answers"].get(h)
+            click.echo(f"    {h}" + (f"  (answers in effect: {count})" if count else "  (overridden or no answer)"))
 
 
 COMMANDS = [plugins_command]

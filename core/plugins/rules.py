@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+from collections import Counter, defaultdict
 from typing import Any, Iterator
 
 import pluggy
@@ -57,8 +59,35 @@ _POLICY_TYPES: dict[str, type] = {
 }
 
 
+log = logging.getLogger("greenmfg.hooks")
+
+
 def _call(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
-    return impl.function(*[kwargs[name] for name in impl.argnames])
+    """Call one implementation; with ``GREENMFG_TRACE_HOOKS`` set, log the call and its answer."""
+    result = impl.function(*[kwargs[name] for name in impl.argnames])
+    if log.isEnabledFor(logging.DEBUG):
+        args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items() if k in impl.argnames)
+        log.debug("%s [%s](%s) -> %s", impl.function.__name__, impl.plugin_name, args,
+                  "None" if result is None else type(result).__name__)
+    return result
+
+
+#: listing kind of each registry hook (``greenmfg rules``)
+_KIND_HOOKS = (
+    ("list_level", "gm_register_list_levels"),
+    ("unit_type", "gm_register_unit_types"),
+    ("admin_unit", "gm_register_admin_units"),
+    ("industry", "gm_register_industries"),
+    ("deadline", "gm_register_deadlines"),
+    ("negative_list_item", "gm_register_negative_list_items"),
+    ("eligibility_rule", "gm_register_eligibility_rules"),
+    ("sanction", "gm_register_sanctions"),
+    ("form_field", "gm_register_form_fields"),
+    ("summary_layout", "gm_register_summary_layouts"),
+    ("indicator_set", "gm_register_indicator_sets"),
+    ("evaluator_requirement", "gm_register_evaluator_requirements"),
+    ("provision", "gm_register_provisions"),
+)
 
 
 class RegionRules:
@@ -332,24 +361,21 @@ class RegionRules:
 
     # ------------------------------------------------------- introspection --
 
+    def answered_by(self, year: int) -> dict[str, dict[str, int]]:
+        """For each hook, how many effective answers each plugin supplied (``greenmfg plugins``)."""
+        hooks = {kind: hook for kind, hook in _KIND_HOOKS}
+        hooks.update({"evaluator_cap": "gm_policy_evaluator_cap", "grading": "gm_policy_grading",
+                      "evaluation_modes": "gm_policy_evaluation_modes", "quota": "gm_policy_quota",
+                      "notice_period": "gm_policy_notice_period", "region": "gm_region"})
+        out: dict[str, Counter] = defaultdict(Counter)
+        for kind, _, record in self.effective_rules(year):
+            out[hooks[kind]][record.source] += 1
+        return {hook: dict(counts) for hook, counts in sorted(out.items())}
+
     def effective_rules(self, year: int) -> Iterator[tuple[str, str, Record]]:
         """Yield ``(kind, key, record)`` for every effective rule, for listings."""
         yield "region", self.region.code, self.region
-        for kind, hook in (
-            ("list_level", "gm_register_list_levels"),
-            ("unit_type", "gm_register_unit_types"),
-            ("admin_unit", "gm_register_admin_units"),
-            ("industry", "gm_register_industries"),
-            ("deadline", "gm_register_deadlines"),
-            ("negative_list_item", "gm_register_negative_list_items"),
-            ("eligibility_rule", "gm_register_eligibility_rules"),
-            ("sanction", "gm_register_sanctions"),
-            ("form_field", "gm_register_form_fields"),
-            ("summary_layout", "gm_register_summary_layouts"),
-            ("indicator_set", "gm_register_indicator_sets"),
-            ("evaluator_requirement", "gm_register_evaluator_requirements"),
-            ("provision", "gm_register_provisions"),
-        ):
+        for kind, hook in _KIND_HOOKS:
             for code, rec in self._registry(hook).items():
                 yield kind, code, rec
         for ut in self.unit_types:

@@ -7,5 +7,5 @@
 * :mod:`core.testing.contract`: :class:`~core.testing.contract.RegionContract`, the
   conformance suite a region plugin runs by subclassing it in one line.
 
-See docs/plugin-guide.md.
+See docs/writing-a-region-plugin.md.
 """

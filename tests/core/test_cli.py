@@ -86,3 +86,20 @@ def test_calendar_import_is_all_or_nothing(instance, tmp_path):
     assert out.returncode == 0, out.stderr
     shown = greenmfg("calendar", "show", "2027", env=instance).stdout
     assert "2027-01-01 放假" in shown and "2027-02-07 调休上班" in shown
+
+
+def test_plugins_shows_which_plugin_answered(instance):
+    """002_9c75e1d2ebfbdf50.txt 附件3: Hubei answers the 2021-2025 quotas; national none of them in 2025."""
+    out = greenmfg("plugins", "--format", "json", "--year", "2025", env={**instance, "GREENMFG_REGION": "hubei"})
+    plugins = {p["name"]: p for p in json.loads(out.stdout)["plugins"]}
+    assert plugins["hubei"]["answers"]["gm_policy_quota"] == 17 * 4
+    assert "gm_policy_quota" not in plugins["national"]["answers"]
+    assert plugins["national"]["answers"]["gm_register_industries"] == 53
+
+
+def test_hook_trace_is_opt_in(instance):
+    env = {**instance, "GREENMFG_REGION": "shanxi", "GREENMFG_TRACE_HOOKS": "1"}
+    out = greenmfg("rules", "--format", "json", env=env)
+    assert "gm_policy_notice_period [shanxi](level=<Level.PROVINCIAL" in out.stderr
+    quiet = greenmfg("rules", "--format", "json", env={**instance, "GREENMFG_REGION": "shanxi"})
+    assert "gm_policy_notice_period" not in quiet.stderr

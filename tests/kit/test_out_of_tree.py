@@ -75,8 +75,8 @@ def test_generated_package_installs_and_passes_its_contract_out_of_tree(tmp_path
                                 "print(sorted(installed_regions()))").stdout
     assert CODE in eps
 
-    # The fixture example of docs/plugin-guide.md, run beside the generated contract test.
-    guide = (Path(__file__).parents[2] / "docs" / "plugin-guide.md").read_text(encoding="utf-8")
+    # The fixture example of docs/writing-a-region-plugin.md, run beside the generated contract test.
+    guide = (Path(__file__).parents[2] / "docs" / "writing-a-region-plugin.md").read_text(encoding="utf-8")
     [example] = [b for b in re.findall(r"```python\n(.*?)```", guide, re.S) if "greenmfg_region(" in b]
     (package_dir / "tests" / "test_guide_example.py").write_text(example, encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""docs/plugin-guide.md stays true to the kit: every flag, contract test, fixture and scaffold option
+"""docs/writing-a-region-plugin.md stays true to the kit: every flag, contract test, fixture and scaffold option
 it should describe is there, its code parses, and its contract snippet is what the scaffold writes.
 (The guide's fixture example runs against a fresh package in tests/kit/test_out_of_tree.py.)
 """
@@ -12,7 +12,7 @@ from core.cli.new_region import new_region_command
 from core.scaffold import contract_class
 from core.testing.contract import RegionContract
 
-GUIDE = Path(__file__).parents[2] / "docs" / "plugin-guide.md"
+GUIDE = Path(__file__).parents[2] / "docs" / "writing-a-region-plugin.md"
 
 
 def text() -> str:
