@@ -61,3 +61,8 @@ def gm_register_evaluator_requirements():
 @hookimpl
 def gm_register_provisions():
     return rules.PROVISIONS
+
+
+@hookimpl
+def gm_register_summary_layouts():
+    return rules.SUMMARY_LAYOUTS

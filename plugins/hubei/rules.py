@@ -30,6 +30,9 @@ from core.plugins.types import (
     Quota,
     Region,
     Sanction,
+    SummaryColumn,
+    SummaryLayout,
+    SummarySection,
     UnitKind,
     UnitType,
 )
@@ -502,3 +505,26 @@ FLOW = (
 
 #: every documented provision (gm_register_provisions)
 PROVISIONS = REVIEW_CYCLES + FLOW
+
+
+# --------------------------------------------------------- summary table ---
+# 三(四): the city reviews, issues its recommendation opinion and recommends the best to the province.
+# The seed prescribes no table, so this layout is the platform's: one row per recommended unit with
+# what 三(三)-(四) ask the city to check (type, level, the third party that evaluated it on site).
+SUMMARY_LAYOUTS = (
+    SummaryLayout(
+        code="hubei.city_recommendation", title="湖北省绿色制造体系建设市州推荐汇总表",
+        levels=(Level.CITY, Level.PROVINCIAL),
+        sections=(SummarySection(
+            title="推荐名单", unit_types=ALL_TYPES,
+            columns=(SummaryColumn(key="seq", header="序号"), SummaryColumn(key="city", header="市州"),
+                     SummaryColumn(key="name", header="单位名称"), SummaryColumn(key="uscc", header="统一社会信用代码"),
+                     SummaryColumn(key="unit_type", header="创建类型"),
+                     SummaryColumn(key="requested_levels", header="申报级别"),
+                     SummaryColumn(key="evaluator", header="第三方评价机构"),
+                     SummaryColumn(key="score", header="评价得分"),
+                     SummaryColumn(key="contact", header="联系人及电话")),
+        ),),
+        cite=cite("三(四) (市级经信部门…出具推荐意见，择优向省经信厅推荐; the seed prescribes no table: platform layout)"),
+    ),
+)

@@ -36,6 +36,7 @@ class TestHubeiContract(RegionContract):
     region = "hubei"
     has_quota = True
     has_deadlines = False
+    has_summary_layouts = True
 
 
 class TestJiangxiContract(RegionContract):

@@ -372,3 +372,12 @@ def test_imports_only_public_api(module):
     for name in names:
         assert not name.startswith("plugins.national")
         assert not name.startswith("core") or name in ("core.plugins", "core.plugins.types"), name
+
+
+def test_city_recommendation_summary_layout(rules):
+    """002 三(四): the city recommends with its opinion; one row per unit, with the on-site third party (三(三))."""
+    layout = rules.summary_layouts["hubei.city_recommendation"]
+    (section,) = layout.sections
+    assert [c.header for c in section.columns] == ["序号", "市州", "单位名称", "统一社会信用代码", "创建类型", "申报级别",
+                                                   "第三方评价机构", "评价得分", "联系人及电话"]
+    assert set(section.unit_types) == {"factory", "park", "supply_chain", "product"} and layout.source == "hubei"
