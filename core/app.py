@@ -86,6 +86,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     accounts.init_app(app)
     applications.init_app(app)
+    from core import lists, review  # issue 5: review, notices, lists, recommendation
+
+    review.init_app(app)
+    lists.init_app(app)
+    from core import management  # issue 6: listed units over the years
+
+    management.init_app(app)
     init_api(app)
     init_security(app)
     return app

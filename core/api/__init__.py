@@ -55,6 +55,17 @@ def init_api(app: Flask) -> None:
     api = Api(app)
     api.register_blueprint(rules_bp)
     csrf.exempt(rules_bp)
+    from core.applications.api import register_api
+
+    register_api(api, app)
+    from core.lists.api import register_api as register_lists_api  # issue 5
+    from core.review.api import register_api as register_review_api  # issue 5
+
+    register_review_api(api, app)
+    register_lists_api(api, app)
+    from core.management.api import register_api as register_management_api  # issue 6
+
+    register_management_api(api, app)
 
     @app.errorhandler(GreenmfgError)
     def _domain_error(exc: GreenmfgError):

@@ -1,10 +1,11 @@
-"""``greenmfg score FILE.json`` and ``greenmfg reference import FILE``.
+"""``greenmfg score FILE.json``, ``greenmfg reference import FILE`` and ``greenmfg scores …``.
 
 The commands only read arguments and print; the work is done in :mod:`core.scoring`.
 Bad input ends with exit code 2 and a message naming the field, in Chinese and English.
 """
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from contextlib import nullcontext
@@ -15,12 +16,17 @@ from flask import Flask, current_app, has_app_context
 from flask.cli import ScriptInfo
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from core.plugins.types import Level
 from core.scoring import ScoringInputError, parse_request, score_request
 
 
 def _fail(exc: ScoringInputError) -> None:
     click.echo(f"错误 / error: {exc.bilingual()}", err=True)
     sys.exit(2)
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
 
 
 def _app(region: str | None) -> Flask:
@@ -90,7 +96,9 @@ def reference_import(file: str, region: str | None) -> None:
     序号, 年度, 引领值, 基准值).
     """
     from core.extensions import db
-    from core.scoring.reference import ReferenceImportError, import_rows, read_rows
+    from core.scoring.files import FileRefused, read_rows
+    from core.scoring.reference import import_rows
+    from core.services.audit import record
 
     app = _app(region)
     with app.app_context() if not has_app_context() else nullcontext():
@@ -98,8 +106,11 @@ def reference_import(file: str, region: str | None) -> None:
             header, body = read_rows(file)
             with click.progressbar(length=len(body), label="检查 / checking", file=sys.stderr) as bar:
                 report = import_rows(db.session, app.extensions["greenmfg"].rules, header, body,
-                                     Path(file).name, progress=bar.update)
-        except ReferenceImportError as exc:
+                                     Path(file).name, progress=bar.update, commit=False)
+            record(_actor(), "references.imported", "reference_value", None, source=Path(file).name,
+                   created=report.created, updated=report.updated)
+            db.session.commit()
+        except FileRefused as exc:
             click.echo(str(exc), err=True)
             sys.exit(2)
         except ScoringInputError as exc:
@@ -107,4 +118,77 @@ def reference_import(file: str, region: str | None) -> None:
     click.echo(f"已导入 / imported: {report.created} 新增 / created, {report.updated} 更新 / updated")
 
 
-COMMANDS = [score, reference_group]
+@click.group("scores")
+def scores_group() -> None:
+    """已有名单单位的年度得分、排名与后5% / yearly scores, ranks and bottom 5% of listed units."""
+
+
+_LEVEL = click.Choice([str(level) for level in Level])
+
+
+def _recompute(year: int | None, level: str | None) -> None:
+    """Recompute with a progress bar and print what was done (inside an app context)."""
+    from core.extensions import db
+    from core.scoring.recompute import later_years, recompute_scores, row_count
+
+    total = row_count(db.session, year=year, level=level)
+    label = f"计算 / scoring {year or ''}".rstrip()
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        report = recompute_scores(_actor(), year=year, level=level, progress=bar.update)
+    click.echo(f"已重算 / recomputed {year or ''}: {report.rows} 行 / rows, {report.complete} 完整 / complete, "
+               f"{report.written} 行已更新 / written, {report.removal_candidates} 拟移出 / removal candidates "
+               f"({report.seconds:.2f} s)")
+    later = later_years(db.session, year, level) if year is not None else []
+    if later:
+        click.echo(f"注意 / note: {', '.join(map(str, later))} 的连续后5%年数取决于本年度，请一并重算 / "
+                   f"bottom-5% streaks of {', '.join(map(str, later))} build on this year: recompute them too",
+                   err=True)
+
+
+@scores_group.command("recompute")
+@click.option("--year", type=int, help="年度 / only this year (streaks continue from the stored year before)")
+@click.option("--level", type=_LEVEL, help="名单级别 / only this list level")
+@click.option("--region", help="地区插件 / region plugin (default: the instance's GREENMFG_REGION)")
+def scores_recompute(year: int | None, level: str | None, region: str | None) -> None:
+    """重算得分、排名、后5%与拟移出标记 / recompute scores, ranks, bottom-5% and removal flags.
+
+    Seed 001 附件1 二(二): 得分连续三年处于后5%的, 将从现有名单中移出.
+    """
+    app = _app(region)
+    with app.app_context() if not has_app_context() else nullcontext():
+        _recompute(year, level)
+
+
+@scores_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--level", type=_LEVEL, default=str(Level.NATIONAL), show_default=True,
+              help="名单级别 / list level the units are listed at")
+@click.option("--region", help="地区插件 / region plugin (default: the instance's GREENMFG_REGION)")
+def scores_import(file: str, level: str, region: str | None) -> None:
+    """导入已有名单单位的年度自评价数据（全部通过才写入）并重算 / import yearly filings, all or nothing.
+
+    Columns: uscc (统一社会信用代码), year (年度), optional unit_type (类型), and one column per
+    indicator headed by its MIIT table number (1, 2, … or 15.elasticity for a part).
+    The years imported are recomputed afterwards.
+    """
+    from core.scoring.files import FileRefused, read_rows
+    from core.scoring.filings import import_filings
+
+    app = _app(region)
+    with app.app_context() if not has_app_context() else nullcontext():
+        try:
+            header, body = read_rows(file)
+            with click.progressbar(length=len(body), label="检查 / checking", file=sys.stderr) as bar:
+                report = import_filings(app.extensions["greenmfg"].rules, header, body, Path(file).name,
+                                        level=level, actor=_actor(), progress=bar.update)
+        except FileRefused as exc:
+            click.echo(str(exc), err=True)
+            sys.exit(2)
+        except ScoringInputError as exc:
+            _fail(exc)
+        click.echo(f"已导入 / imported: {report.created} 新增 / created, {report.updated} 更新 / updated")
+        for year in report.years:
+            _recompute(year, level)
+
+
+COMMANDS = [score, reference_group, scores_group]

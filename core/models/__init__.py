@@ -7,7 +7,14 @@ from core.models.counters import LimitCounter
 from core.models.evidence import DeadlineExtension, Evidence
 from core.models.evaluators import EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction
 from core.models.lists import Ban, ListEntry
+from core.models.notices import (
+    NoticeItem, Objection, PublicNotice, Recommendation, RecommendationImport, RecommendationItem,
+)
+from core.models.management import (
+    AnnualFiling, ChangeReport, Complaint, FilingReminder, ManagementFile, Removal, ReReview,
+)
 from core.models.organizations import AdminUnit, Organization
+from core.models.review import EvaluationRequest, ExpertAssignment, ExpertProfile, FirmAffiliate, ReviewResult
 from core.models.scoring import ReferenceValue, UnitScore
 from core.models.users import Role, User
 
@@ -16,4 +23,7 @@ __all__ = [
     "DeadlineExtension", "Evidence",
     "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
     "Organization", "ReferenceValue", "Role", "UnitScore", "User",
+    "EvaluationRequest", "ExpertAssignment", "ExpertProfile", "FirmAffiliate", "NoticeItem", "Objection",
+    "PublicNotice", "Recommendation", "RecommendationImport", "RecommendationItem", "ReviewResult",
 ]
+__all__ += ["AnnualFiling", "ChangeReport", "Complaint", "FilingReminder", "ManagementFile", "Removal", "ReReview"]

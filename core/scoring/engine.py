@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from core.plugins.types import Indicator, IndicatorKind, IndicatorSet, Level
+from core.plugins.types import Indicator, IndicatorKind, IndicatorSet
 from core.scoring import formulas as f
 from core.scoring.formulas import ScoringInputError
 
@@ -44,8 +44,10 @@ class Reference:
     year: int | None = None
 
 
-#: raw value -> the score (a float), or the :class:`Status` that explains why there is none.
-#: A run may carry ``run.explain(value) -> dict`` giving derived inputs for the result.
+#: raw value -> the score (a float rounded to :data:`DIGITS` decimals), or the :class:`Status`
+#: that explains why there is none. A run may carry ``run.explain(value) -> dict`` giving
+#: derived inputs for the result, and ``run.column(values) -> list`` scoring a whole column
+#: at once (what :func:`score_rows` uses).
 Run = Callable[[Any], "float | Status"]
 #: (indicator, reference or None, indicator set, field name) -> Run
 ScorerFactory = Callable[[Indicator, Reference | None, IndicatorSet, str], Run]
@@ -73,6 +75,9 @@ def fixed_reference(ind: Indicator) -> Reference | None:
 
 
 _LARGEST = sys.float_info.max  # bounds that also refuse inf and nan on the fast path
+#: decimals of a per-indicator score, as shown and stored; a total is the sum of the rounded
+#: scores, rounded to 0.01
+DIGITS = 4
 MISSING, NEEDS_REFERENCE, NEEDS_REVIEW = Status.MISSING_VALUE, Status.NEEDS_REFERENCE, Status.NEEDS_REVIEW
 
 
@@ -108,7 +113,7 @@ def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name
         kind = type(value)
         if fast and (kind is int or kind is float and functions is None) and low <= value <= top:
             r = (value - baseline) / span  # f.linear, inlined: this runs for every unit
-            return weight if r >= 1.0 else 0.0 if r <= 0.0 else weight * r
+            return weight if r >= 1.0 else 0.0 if r <= 0.0 else round(weight * r, DIGITS)
         if value is None:
             return MISSING
         if kind is list and value and isinstance(value[0], dict):
@@ -116,14 +121,23 @@ def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name
         x = measured(value)
         if ref is None:
             return NEEDS_REFERENCE
-        return interpolate(x, leading, baseline, weight)
+        return round(interpolate(x, leading, baseline, weight), DIGITS)
 
     def explain(value: Any) -> dict:
         if isinstance(value, list) and value and isinstance(value[0], dict):
             return _products(ind, value, ref, interpolate, name)[1]
         return {"count": int(measured(value))} if functions is not None and value is not None else {}
 
-    run.explain = explain
+    def column(values: list) -> list:
+        """``run`` over a column, the fast path inlined (no call per value)."""
+        if not fast:
+            return [run(x) for x in values]
+        floats = functions is None
+        return [(weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0 else round(weight * r, DIGITS))
+                if ((t := type(x)) is float and floats or t is int) and low <= x <= top else run(x)
+                for x in values]
+
+    run.explain, run.column = explain, column
     return run
 
 
@@ -149,8 +163,8 @@ def _products(ind: Indicator, products: list, ref: Reference | None, interpolate
         score = interpolate(x, own.leading, own.baseline, float(ind.weight))
         pairs.append((score, use))
         used.append({"product": p.get("product", i + 1), "value": x, "energy_use": use,
-                     "leading": own.leading, "baseline": own.baseline, "score": round(score, 4)})
-    return f.weighted_mean(pairs), {"products": used}
+                     "leading": own.leading, "baseline": own.baseline, "score": round(score, DIGITS)})
+    return round(f.weighted_mean(pairs), DIGITS), {"products": used}
 
 
 @register_scorer(IndicatorKind.QUALITATIVE)
@@ -165,7 +179,12 @@ def qualitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name:
             return 0.0
         if value is None:
             return MISSING
-        return f.qualitative(value, weight, name)
+        return round(f.qualitative(value, weight, name), DIGITS)
+
+    def column(values: list) -> list:
+        return [weight if x is True else 0.0 if x is False else run(x) for x in values]
+
+    run.column = column
     return run
 
 
@@ -196,7 +215,7 @@ def elasticity(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name: 
         used = explain(value)
         e, growth = used["elasticity"], used["value_added_growth"]
         score = None if e is None else f.elasticity_score(e, growth, weight, rule, interpolate)
-        return NEEDS_REVIEW if score is None else score
+        return NEEDS_REVIEW if score is None else round(score, DIGITS)
 
     run.explain = explain
     return run
@@ -233,28 +252,32 @@ def check_keys(iset: IndicatorSet, mapping: Mapping, prefix: str) -> None:
                                     field=f"{prefix}.{key}", number=key, set=iset.code)
 
 
+def _rounded(score: Any) -> Any:
+    """A scorer registered elsewhere may not round: statuses pass, numbers are rounded."""
+    return score if isinstance(score, str) else round(score, DIGITS)
+
+
 def score_rows(plan: Plan, values: list[Mapping[str, Any]]) -> list[tuple[float, bool, dict[str, Any]]]:
     """Fast path for many units sharing a plan: ``(total, complete, {number: score or status})``
-    per unit. Scores are kept unrounded (the total is rounded to 0.01); a status is a
-    :class:`Status` (a ``str``). Keys outside the plan are ignored (checked on entry).
+    per unit, exactly as :func:`score_unit` gives them: scores rounded to :data:`DIGITS` decimals,
+    the total their sum rounded to 0.01; a status is a :class:`Status` (a ``str``). Keys outside
+    the plan are ignored (checked on entry).
 
-    Works column by column (one comprehension per indicator), which is what makes
+    Works column by column (``run.column`` where a scorer has one), which is what makes
     recomputing a whole year cheap.
     """
     keys = [step.key for step in plan]
-    columns = [[run(v.get(key)) for v in values] for key, _, _, run in plan]
+    columns = [getattr(run, "column", None) or (lambda xs, run=run: [_rounded(run(x)) for x in xs])
+               for _, _, _, run in plan]
+    columns = [column([v.get(key) for v in values]) for key, column in zip(keys, columns)]
     out = []
+    append = out.append
     for row in zip(*columns):
         try:
-            out.append((round(sum(row), 2), True, dict(zip(keys, row))))
+            append((round(sum(row), 2), True, dict(zip(keys, row))))
         except TypeError:  # a status among the scores: incomplete
-            out.append((round(sum(x for x in row if type(x) is float), 2), False, dict(zip(keys, row))))
+            append((round(sum([x for x in row if not isinstance(x, str)]), 2), False, dict(zip(keys, row))))
     return out
-
-
-def score_row(plan: Plan, values: Mapping[str, Any]) -> tuple[float, bool, dict[str, Any]]:
-    """:func:`score_rows` for one unit."""
-    return score_rows(plan, [values])[0]
 
 
 # ---------------------------------------------------------------- results --
@@ -283,7 +306,7 @@ class UnitResult:
 
     @property
     def total(self) -> float:
-        """Sum of the scored indicators (out of 100); see :attr:`complete`."""
+        """Sum of the scored indicators (out of 100), as :func:`score_rows` stores it; see :attr:`complete`."""
         return round(sum(r.score for r in self.indicators if r.score is not None), 2)
 
     @property
@@ -323,109 +346,5 @@ def score_unit(iset: IndicatorSet, values: Mapping[Any, Any],
         results.append(IndicatorResult(
             number=ind.number, name=ind.name, weight=ind.weight, kind=str(ind.kind),
             status=str(Status.SCORED if scored else score), value=raw,
-            score=round(score, 4) if scored else None, inputs=inputs))
+            score=round(score, DIGITS) if scored else None, inputs=inputs))
     return UnitResult(indicator_set=iset.code, indicators=results)
-
-
-# ---------------------------------------------------------------- requests --
-
-
-@dataclass
-class Request:
-    """A parsed ``greenmfg score`` input (see :func:`parse_request`)."""
-
-    unit_type: str
-    industry: str
-    year: int
-    level: str
-    iset: IndicatorSet
-    values: dict[str, Any]
-    references: dict[int, Reference]
-
-
-def _mapping(data: Mapping, key: str, required: bool = False) -> dict:
-    value = data.get(key)
-    if value is None and not required:
-        return {}
-    if not isinstance(value, dict):
-        raise ScoringInputError("%(field)s: an object keyed by indicator number is required", field=key)
-    return value
-
-
-def parse_request(data: Any, rules: Any) -> Request:
-    """Check a request ``{"unit_type", "industry", "year", "values", "reference",
-    "qualitative", "level"}``; keys of the mappings are MIIT table numbers as strings.
-
-    ``level`` (default ``provincial``) picks the region's grading scheme for the tier.
-    :raises ScoringInputError: naming the field at fault.
-    """
-    if not isinstance(data, dict):
-        raise ScoringInputError("%(field)s: an object keyed by indicator number is required", field="$")
-    unit_type = data.get("unit_type")
-    if unit_type is None:
-        raise ScoringInputError("%(field)s: is required", field="unit_type")
-    if unit_type not in rules.unit_types:
-        raise ScoringInputError("%(field)s: unknown unit type %(value)s", field="unit_type", value=unit_type)
-    year = data.get("year")
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise ScoringInputError("%(field)s: a whole number is required", field="year")
-    level = data.get("level", Level.PROVINCIAL)
-    if level not in {str(lv) for lv in Level}:
-        raise ScoringInputError("%(field)s: unknown list level %(value)s", field="level", value=level)
-    iset = rules.indicator_set(unit_type, year)
-    if iset is None:
-        raise ScoringInputError("%(field)s: no indicator set for %(unit_type)s in %(year)s", field="year",
-                                unit_type=unit_type, year=year)
-    values = {str(k): v for k, v in _mapping(data, "values", required=True).items()}
-    check_keys(iset, values, "values")
-    kinds = {str(i.number): i for i in iset.indicators}
-    for key, value in _mapping(data, "qualitative").items():
-        check_keys(iset, {key: value}, "qualitative")
-        if kinds[str(key)].kind != IndicatorKind.QUALITATIVE:
-            raise ScoringInputError("%(field)s: indicator %(number)s is not qualitative",
-                                    field=f"qualitative.{key}", number=key)
-        values[str(key)] = value
-    references = {}
-    for key, pair in _mapping(data, "reference").items():
-        check_keys(iset, {key: pair}, "reference")
-        ind, here = kinds[str(key)], f"reference.{key}"
-        if ind.kind not in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE) or fixed_reference(ind):
-            raise ScoringInputError("%(field)s: %(kind)s indicator %(number)s takes no reference value",
-                                    field=here, kind=str(ind.kind), number=key)
-        if not isinstance(pair, dict):
-            raise ScoringInputError("%(field)s: a number is required", field=f"{here}.leading")
-        ref = Reference(f.number(pair.get("leading"), f"{here}.leading"),
-                        f.number(pair.get("baseline"), f"{here}.baseline"), source="request")
-        if ind.percent:
-            f.percent(ref.leading, f"{here}.leading")
-            f.percent(ref.baseline, f"{here}.baseline")
-        f.check_direction(ind.kind == IndicatorKind.POSITIVE, ref.leading, ref.baseline, here)
-        references[ind.number] = ref
-    industry = data.get("industry") or GENERAL
-    industry = normalise_industry(rules, industry) or str(industry)
-    return Request(unit_type=unit_type, industry=str(industry), year=year, level=str(level), iset=iset,
-                   values=values, references=references)
-
-
-def normalise_industry(rules: Any, value: Any) -> str | None:
-    """An industry code from a code, a name (水泥 → building.01) or ``*``; ``None`` when unknown."""
-    text = str(value or "").strip()
-    if text == GENERAL or text in rules.industries:
-        return text
-    return next((code for code, ind in rules.industries.items() if ind.name == text), None)
-
-
-def score_request(request: Request, rules: Any, book: Any = None) -> dict[str, Any]:
-    """Score a parsed request: references from the request, else from ``book``
-    (a :class:`~core.scoring.reference.ReferenceBook`); the tier only when complete."""
-    stored = book.lookup(request.iset.code, request.industry, request.year) if book is not None else {}
-    result = score_unit(request.iset, request.values, {**stored, **request.references})
-    scheme = rules.grading(request.unit_type, Level(request.level))
-    tier = scheme.tier_for(result.total) if result.complete else None
-    out = {"unit_type": request.unit_type, "industry": request.industry, "year": request.year,
-           **result.to_dict(), "tier": tier.code if tier else None}
-    if scheme.tiers:
-        out["grading"] = {"level": request.level, "source": scheme.source,
-                          "tier_label": tier.label if tier else None,
-                          "recommendable": tier.recommendable if tier else None}
-    return out

@@ -1,6 +1,6 @@
-"""Ranks, flags, 企业绿码 bands and grade tiers; recomputing them for every listed unit.
+"""Ranks, flags, 企业绿码 bands and grade tiers of a population of scored units.
 
-Rules (001_3f04a56fc6693327.txt 附件1; domain.md B3.1, C1, Part D rows 23, 28, 41):
+Rules (001_3f04a56fc6693327.txt; domain.md B3.1, C1, Part D rows 23, 28, 41):
 
 * rank within province and within industry, best total first; ties share a rank (1, 2, 2, 4);
 * "below the provincial average of existing national units" (seed 001 一: 推荐的企业或园区
@@ -14,66 +14,93 @@ Rules (001_3f04a56fc6693327.txt 附件1; domain.md B3.1, C1, Part D rows 23, 28,
 * the grade tier from the region's :class:`~core.plugins.types.GradingScheme`.
 
 Only complete scores take part: a unit with an indicator not scored gets no rank, band
-or flag (MIIT issues no green code when data are missing).
+or flag (MIIT issues no green code when data are missing). Nothing here touches the
+database; :mod:`core.scoring.recompute` reads and writes the rows.
+
+Every helper takes an optional ``order`` (:func:`descending`), so a population is sorted
+once however many ranks and flags are derived from it.
 """
 from __future__ import annotations
 
-import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import Session
-
-from core.models.scoring import UnitScore
-from core.plugins.types import Level, Tier
-from core.scoring.engine import Plan, compile_plan, score_rows
-from core.scoring.formulas import ScoringInputError
-from core.scoring.reference import ReferenceBook
+from core.plugins.types import Level
 
 GREEN_CODE_BANDS: tuple[tuple[str, float], ...] = (("A+", 0.05), ("A", 0.40), ("B", 1.0))
 GREEN_CODE_UNIT_TYPES = ("factory",)
 BOTTOM_SANCTION = "bottom_five_percent"
 
+#: (organization id, level, unit type) -> (year, consecutive years in the bottom share)
+Streaks = dict[tuple, tuple[int, int]]
 
-# ------------------------------------------------------------ pure helpers --
+
+def descending(totals: Sequence[float]) -> list[int]:
+    """Indices of ``totals``, highest first."""
+    return sorted(range(len(totals)), key=totals.__getitem__, reverse=True)
 
 
-def competition_ranks(totals: Sequence[float]) -> list[int]:
+def competition_ranks(totals: Sequence[float], order: Sequence[int] | None = None) -> list[int]:
     """1-based ranks, highest total first; equal totals share the better rank (1, 2, 2, 4)."""
-    order = sorted(range(len(totals)), key=lambda i: -totals[i])
     ranks = [0] * len(totals)
-    for pos, i in enumerate(order):
-        ranks[i] = ranks[order[pos - 1]] if pos and totals[i] == totals[order[pos - 1]] else pos + 1
+    rank, previous = 0, None
+    for pos, i in enumerate(descending(totals) if order is None else order):
+        total = totals[i]
+        if total != previous:
+            rank, previous = pos + 1, total
+        ranks[i] = rank
     return ranks
 
 
-def _strictly_lower_counts(totals: Sequence[float]) -> list[int]:
-    order = sorted(range(len(totals)), key=lambda i: totals[i])
-    lower = [0] * len(totals)
-    for pos, i in enumerate(order):
-        lower[i] = lower[order[pos - 1]] if pos and totals[i] == totals[order[pos - 1]] else pos
-    return lower
+def group_ranks(totals: Sequence[float], keys: Sequence[Hashable],
+                order: Sequence[int] | None = None) -> list[int]:
+    """Competition rank of each total within its group (``keys[i]``), in one pass."""
+    ranks = [0] * len(totals)
+    seen: dict[Hashable, int] = {}
+    last: dict[Hashable, tuple[float, int]] = {}
+    for i in descending(totals) if order is None else order:
+        key, total = keys[i], totals[i]
+        count = seen[key] = seen.get(key, 0) + 1
+        prior = last.get(key)
+        if prior is None or prior[0] != total:
+            prior = last[key] = (total, count)
+        ranks[i] = prior[1]
+    return ranks
 
 
-def bottom_flags(totals: Sequence[float], share: float) -> list[bool]:
+def bottom_flags(totals: Sequence[float], share: float, order: Sequence[int] | None = None) -> list[bool]:
     """True for units in the bottom ``share``: fewer than ``share × n`` units score lower."""
-    cut = share * len(totals)
-    return [lower < cut for lower in _strictly_lower_counts(totals)]
+    order = descending(totals) if order is None else order
+    n, cut = len(totals), share * len(totals)
+    flags = [False] * n
+    lower, previous = 0, None
+    for pos in range(n - 1, -1, -1):  # lowest first
+        i = order[pos]
+        if totals[i] != previous:
+            lower, previous = n - 1 - pos, totals[i]
+        if lower >= cut:
+            break
+        flags[i] = True
+    return flags
 
 
-def green_code_bands(totals: Sequence[float],
-                     bands: Sequence[tuple[str, float]] = GREEN_CODE_BANDS) -> list[str]:
+def green_code_bands(totals: Sequence[float], bands: Sequence[tuple[str, float]] = GREEN_CODE_BANDS,
+                     ranks: Sequence[int] | None = None) -> list[str]:
     """企业绿码 band by the share of units scoring strictly higher (rank − 1)."""
     cuts = [(code, upto * len(totals)) for code, upto in bands]
     last = bands[-1][0]
-    out = []
-    for rank in competition_ranks(totals):
-        higher = rank - 1
-        out.append(next((code for code, cut in cuts if higher < cut), last))
-    return out
+    return [next((code for code, cut in cuts if rank - 1 < cut), last)
+            for rank in (competition_ranks(totals) if ranks is None else ranks)]
+
+
+def group_averages(totals: Sequence[float], keys: Sequence[Hashable]) -> dict[Hashable, float]:
+    sums: dict[Hashable, list] = defaultdict(lambda: [0.0, 0])
+    for total, key in zip(totals, keys):
+        entry = sums[key]
+        entry[0] += total
+        entry[1] += 1
+    return {key: s / n for key, (s, n) in sums.items()}
 
 
 def next_streak(previous: int, previous_year: int | None, year: int, in_bottom: bool) -> int:
@@ -83,119 +110,22 @@ def next_streak(previous: int, previous_year: int | None, year: int, in_bottom: 
     return previous + 1 if previous_year == year - 1 else 1
 
 
-def tier_for(rules: Any, unit_type: str, level: str, total: float | None) -> Tier | None:
-    """The region's grade for ``total`` at ``level`` (``None``: no grading, or no total)."""
-    if total is None:
-        return None
-    return rules.grading(unit_type, Level(level)).tier_for(total)
+# ------------------------------------------------------------- populations --
+
+#: the result columns of a row, in the order :func:`rank_rows` returns them
+RESULT_COLUMNS = ("indicator_set", "scores", "total", "complete", "rank_province", "rank_industry",
+                  "rank_national", "below_province_average", "bottom_share", "bottom_streak",
+                  "removal_candidate", "green_code", "tier")
 
 
-def provincial_average(session: Session, province: str, unit_type: str, year: int,
-                       level: str = Level.NATIONAL) -> float | None:
-    """Average total of the province's existing units at ``level`` (the recommendation gate)."""
-    value = session.scalar(select(func.avg(UnitScore.total)).where(
-        UnitScore.province == province, UnitScore.unit_type == unit_type, UnitScore.year == year,
-        UnitScore.level == str(level), UnitScore.complete.is_(True)))
-    return None if value is None else round(float(value), 2)
+def rank_rows(units: Any, scored: Sequence[tuple], rules: Any, streaks: Streaks | None = None) -> list[tuple]:
+    """The :data:`RESULT_COLUMNS` of every row, population by population, years in order.
 
-
-# -------------------------------------------------------------- recompute --
-
-_RESULT_COLUMNS = ("indicator_set", "scores", "total", "complete", "rank_province", "rank_industry",
-                   "rank_national", "below_province_average", "bottom_share", "bottom_streak",
-                   "removal_candidate", "green_code", "tier")
-
-
-@dataclass
-class RecomputeReport:
-    rows: int = 0
-    complete: int = 0
-    written: int = 0
-    removal_candidates: int = 0
-    seconds: float = 0.0
-
-
-def load_query(unit_types: Iterable[str] | None = None):
-    """The one SELECT :func:`recompute` reads (the benchmark times it on its own)."""
-    t = UnitScore.__table__
-    query = select(t.c.id, t.c.organization_id, t.c.unit_type, t.c.level, t.c.industry, t.c.province,
-                   t.c.year, t.c["values"], *(t.c[c] for c in _RESULT_COLUMNS))
-    if unit_types is not None:
-        query = query.where(t.c.unit_type.in_(list(unit_types)))
-    return query
-
-
-def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = None) -> RecomputeReport:
-    """Recompute scores, ranks and flags of every :class:`UnitScore` row (of ``unit_types``).
-
-    Rows are read with one SELECT, computed in Python column by column and written back
-    with one executemany UPDATE of the rows whose results changed.
+    :param units: per-row columns ``orgs, types, levels, industries, provinces, years``.
+    :param scored: ``(indicator_set, scores, total, complete)`` per row.
+    :param streaks: bottom-share streaks carried in from the year before the first one
+        here; updated in place.
     """
-    started = time.perf_counter()
-    rows = session.execute(load_query(unit_types)).all()
-    if not rows:
-        return RecomputeReport(seconds=time.perf_counter() - started)
-    ids, orgs, types, levels, industries, provinces, years, values, *old_columns = zip(*rows)
-    units = _Units(orgs, types, levels, industries, provinces, years)
-    scored = _score(units, values, rules, ReferenceBook.from_db(session))
-    results = _rank(units, scored, rules)
-    changes = []
-    for id_, old, new in zip(ids, zip(*old_columns), results):
-        if old[2] is not None:
-            old = (*old[:2], float(old[2]), *old[3:])
-        if old != new:
-            changes.append({"b_id": id_, **dict(zip(_RESULT_COLUMNS, new))})
-    if changes:
-        t = UnitScore.__table__
-        session.execute(update(t).where(t.c.id == bindparam("b_id")), changes)
-    session.commit()
-    return RecomputeReport(rows=len(rows), complete=sum(1 for s in scored if s[3]), written=len(changes),
-                           removal_candidates=sum(1 for r in results if r[10]),
-                           seconds=time.perf_counter() - started)
-
-
-@dataclass
-class _Units:
-    """The key columns of the rows, one tuple per column (faster than row attributes)."""
-
-    orgs: Sequence[int]
-    types: Sequence[str]
-    levels: Sequence[str]
-    industries: Sequence[str]
-    provinces: Sequence[str]
-    years: Sequence[int]
-
-
-def _score(units: _Units, values: Sequence[dict | None], rules: Any, book: ReferenceBook) -> list[tuple]:
-    """``(indicator_set, scores, total, complete)`` per row, scoring rows that share a plan together."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, key in enumerate(zip(units.types, units.years, units.industries)):
-        groups[key].append(i)
-    out: list[tuple] = [(None, None, None, False)] * len(values)
-    for (unit_type, year, industry), members in groups.items():
-        iset = rules.indicator_set(unit_type, year)
-        if iset is None:
-            continue
-        plan = compile_plan(iset, book.lookup(iset.code, industry, year))
-        group_values = [values[i] or {} for i in members]
-        try:
-            results = score_rows(plan, group_values)
-        except ScoringInputError:  # a malformed stored value: find it row by row
-            results = [_score_one(plan, v) for v in group_values]
-        for i, (total, complete, scores) in zip(members, results):
-            out[i] = (iset.code, scores, total, complete)
-    return out
-
-
-def _score_one(plan: Plan, values: dict) -> tuple:
-    try:
-        return score_rows(plan, [values])[0]
-    except ScoringInputError as exc:
-        return None, False, {"error": str(exc)}
-
-
-def _rank(units: _Units, scored: list[tuple], rules: Any) -> list[tuple]:
-    """The :data:`_RESULT_COLUMNS` of every row, year by year (streaks need the year before)."""
     sanction = rules.sanctions.get(BOTTOM_SANCTION)
     share = sanction.bottom_share if sanction else 0.0
     years_needed = sanction.consecutive_years if sanction else 0
@@ -203,50 +133,34 @@ def _rank(units: _Units, scored: list[tuple], rules: Any) -> list[tuple]:
     for i, key in enumerate(zip(units.years, units.levels, units.types)):
         populations[key].append(i)
     orgs, provinces, industries = units.orgs, units.provinces, units.industries
+    streaks = {} if streaks is None else streaks
     out: list[tuple] = [()] * len(scored)
-    streaks: dict[tuple, tuple[int, int]] = {}  # (organization, level, type) -> (year, streak)
     for (year, level, unit_type), members in sorted(populations.items()):
         ranked = [m for m in members if scored[m][3]]
         totals = [scored[m][2] for m in ranked]
         home = [provinces[m] for m in ranked]
-        national = competition_ranks(totals)
-        bottom = bottom_flags(totals, share) if share else [False] * len(ranked)
-        codes = green_code_bands(totals) if unit_type in GREEN_CODE_UNIT_TYPES else [None] * len(ranked)
-        by_province = _group_ranks(totals, home)
-        by_industry = _group_ranks(totals, [industries[m] for m in ranked])
-        averages = _averages(totals, home)
+        order = descending(totals)
+        national = competition_ranks(totals, order)
+        bottom = bottom_flags(totals, share, order) if share else [False] * len(ranked)
+        codes = (green_code_bands(totals, ranks=national) if unit_type in GREEN_CODE_UNIT_TYPES
+                 else [None] * len(ranked))
+        by_province = group_ranks(totals, home, order)
+        by_industry = group_ranks(totals, [industries[m] for m in ranked], order)
+        averages = group_averages(totals, home)
         scheme = rules.grading(unit_type, Level(level))
+        tiers = scheme.tier_for if scheme.tiers else None
         for j, m in enumerate(ranked):
             who = (orgs[m], level, unit_type)
             prev_year, prev = streaks.get(who, (None, 0))
             streak = next_streak(prev, prev_year, year, bottom[j])
             streaks[who] = (year, streak)
-            tier = scheme.tier_for(totals[j]) if scheme.tiers else None
+            total = totals[j]
+            tier = tiers(total) if tiers else None
             out[m] = (*scored[m], by_province[j], by_industry[j], national[j],
-                      totals[j] < averages[home[j]] - 1e-9, bottom[j], streak,
+                      total < averages[home[j]] - 1e-9, bottom[j], streak,
                       bool(years_needed) and streak >= years_needed, codes[j], tier.code if tier else None)
         for m in members:
             if not out[m]:  # incomplete: no rank, band or flag, and the streak breaks
                 streaks[(orgs[m], level, unit_type)] = (year, 0)
                 out[m] = (*scored[m], None, None, None, None, False, 0, False, None, None)
     return out
-
-
-def _group_ranks(totals: list[float], keys: list[str]) -> list[int]:
-    """Competition rank of each total within its group (``keys[j]``)."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for j, key in enumerate(keys):
-        groups[key].append(j)
-    ranks = [0] * len(totals)
-    for group in groups.values():
-        for j, r in zip(group, competition_ranks([totals[g] for g in group])):
-            ranks[j] = r
-    return ranks
-
-
-def _averages(totals: list[float], keys: list[str]) -> dict[str, float]:
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
-    for total, key in zip(totals, keys):
-        sums[key][0] += total
-        sums[key][1] += 1
-    return {key: s / n for key, (s, n) in sums.items()}

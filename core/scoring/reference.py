@@ -12,9 +12,6 @@ on the wrong side of the baseline for the indicator's direction.
 """
 from __future__ import annotations
 
-import csv
-import io
-import math
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,8 +23,10 @@ from sqlalchemy.orm import Session
 
 from core.models.scoring import ReferenceValue
 from core.plugins.types import IndicatorKind
-from core.scoring.engine import GENERAL, Reference, fixed_reference, normalise_industry
+from core.scoring.engine import GENERAL, Reference, fixed_reference
+from core.scoring.files import FileRefused, as_number, read_rows
 from core.scoring.formulas import ScoringInputError, check_direction
+from core.scoring.request import normalise_industry
 
 #: column keys and the headers accepted for them (English or Chinese)
 COLUMNS = {
@@ -89,61 +88,6 @@ class ImportReport:
     updated: int = 0
 
 
-class ReferenceImportError(ScoringInputError):
-    """Every row-level problem of a refused file (``errors``); nothing was written."""
-
-    def __init__(self, source: str, errors: list[ScoringInputError]):
-        self.errors = errors
-        super().__init__("%(field)s: file refused, nothing imported; %(count)s rows have errors",
-                         field=source, count=len(errors))
-
-    def __str__(self) -> str:
-        return "\n".join([self.bilingual(), *(e.bilingual() for e in self.errors)])
-
-
-def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
-    """Header and ``(row number, cells)`` of the first sheet of an xlsx, or of a CSV.
-
-    CSV lines starting with ``#`` are comments. Row numbers are those a spreadsheet shows.
-    """
-    path = Path(path)
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".xlsx":
-            rows = _xlsx_rows(path)
-        elif suffix == ".csv":
-            rows = _csv_rows(path)
-        else:
-            raise ScoringInputError("%(field)s: unsupported file type; use .xlsx or .csv", field=path.name)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        if isinstance(exc, ScoringInputError):
-            raise
-        raise ScoringInputError("%(field)s: the file cannot be read: %(reason)s", field=path.name,
-                                reason=str(exc)) from exc
-    rows = [(n, cells) for n, cells in rows if any(c not in (None, "") for c in cells)]
-    if not rows:
-        raise ScoringInputError("%(field)s: the file holds no rows", field=path.name)
-    (_, header), body = rows[0], rows[1:]
-    return [str(h or "").strip() for h in header], body
-
-
-def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    text = path.read_text(encoding="utf-8-sig")
-    lines = [(i + 1, line) for i, line in enumerate(text.splitlines()) if not line.lstrip().startswith("#")]
-    parsed = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
-    return [(n, cells) for (n, _), cells in zip(lines, parsed)]
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        return [(i + 1, list(r)) for i, r in enumerate(wb.worksheets[0].iter_rows(values_only=True))]
-    finally:
-        wb.close()
-
-
 def _columns(header: list[str], name: str) -> dict[str, int]:
     index = {}
     for key, names in COLUMNS.items():
@@ -153,19 +97,6 @@ def _columns(header: list[str], name: str) -> dict[str, int]:
                                     column=f"{key} ({names[-1]})")
         index[key] = hits[0]
     return index
-
-
-def _as_number(cell: Any, field: str, whole: bool = False) -> float:
-    if isinstance(cell, str):
-        try:
-            cell = float(cell.strip())
-        except ValueError:
-            cell = None
-    if isinstance(cell, bool) or not isinstance(cell, (int, float)) or not math.isfinite(cell):
-        raise ScoringInputError("%(field)s: a number is required", field=field)
-    if whole and cell != int(cell):
-        raise ScoringInputError("%(field)s: a whole number is required", field=field)
-    return float(cell)
 
 
 def check_row(rules: Any, cells: dict[str, Any], row: int) -> tuple[str, str, int, int, float, float]:
@@ -180,7 +111,7 @@ def check_row(rules: Any, cells: dict[str, Any], row: int) -> tuple[str, str, in
     if industry is None:
         raise ScoringInputError("%(field)s: unknown industry %(value)s", field=f"{at}: industry",
                                 value=cells["industry"])
-    number = int(_as_number(cells["number"], f"{at}: number", whole=True))
+    number = int(as_number(cells["number"], f"{at}: number", whole=True))
     ind = next((i for i in iset.indicators if i.number == number), None)
     if ind is None:
         raise ScoringInputError("%(field)s: unknown indicator number %(number)s in %(set)s",
@@ -188,12 +119,12 @@ def check_row(rules: Any, cells: dict[str, Any], row: int) -> tuple[str, str, in
     if ind.kind not in (IndicatorKind.POSITIVE, IndicatorKind.REVERSE) or fixed_reference(ind):
         raise ScoringInputError("%(field)s: %(kind)s indicator %(number)s takes no reference value",
                                 field=f"{at}: number", kind=str(ind.kind), number=number)
-    year = int(_as_number(cells["year"], f"{at}: year", whole=True))
+    year = int(as_number(cells["year"], f"{at}: year", whole=True))
     if not iset.applies_to(iset.unit_type, year):
         raise ScoringInputError("%(field)s: year %(year)s is outside indicator set %(set)s",
                                 field=f"{at}: year", year=year, set=set_code)
-    leading = _as_number(cells["leading"], f"{at}: leading")
-    baseline = _as_number(cells["baseline"], f"{at}: baseline")
+    leading = as_number(cells["leading"], f"{at}: leading")
+    baseline = as_number(cells["baseline"], f"{at}: baseline")
     if ind.percent:
         for key, value in (("leading", leading), ("baseline", baseline)):
             if not 0 <= value <= 100:
@@ -204,16 +135,17 @@ def check_row(rules: Any, cells: dict[str, Any], row: int) -> tuple[str, str, in
 
 def import_references(session: Session, rules: Any, path: str | Path,
                       progress: Callable[[int], None] | None = None) -> ImportReport:
-    """Check every row of ``path``, then upsert them all, or raise :class:`ReferenceImportError`."""
+    """Check every row of ``path``, then upsert them all, or raise :class:`FileRefused`."""
     header, body = read_rows(path)
     return import_rows(session, rules, header, body, Path(path).name, progress)
 
 
 def import_rows(session: Session, rules: Any, header: list[str], body: list[tuple[int, list[Any]]],
-                source: str, progress: Callable[[int], None] | None = None) -> ImportReport:
+                source: str, progress: Callable[[int], None] | None = None, commit: bool = True) -> ImportReport:
     """Import rows read by :func:`read_rows`.
 
     :param progress: called with the number of rows just checked, for a progress bar.
+    :param commit: commit the rows (else the caller commits, with its audit row).
     """
     columns = _columns(header, source)
     if not body:
@@ -236,11 +168,11 @@ def import_rows(session: Session, rules: Any, header: list[str], body: list[tupl
         if progress:
             progress(1)
     if errors:
-        raise ReferenceImportError(source, errors)
-    return _upsert(session, [row for _, row in clean.values()], source)
+        raise FileRefused(source, errors)
+    return _upsert(session, [row for _, row in clean.values()], source, commit)
 
 
-def _upsert(session: Session, rows: list[tuple], source: str) -> ImportReport:
+def _upsert(session: Session, rows: list[tuple], source: str, commit: bool) -> ImportReport:
     rv = ReferenceValue
     report = ImportReport()
     sets = sorted({r[0] for r in rows})
@@ -256,7 +188,10 @@ def _upsert(session: Session, rows: list[tuple], source: str) -> ImportReport:
             else:
                 obj.leading, obj.baseline, obj.source = leading, baseline, source
                 report.updated += 1
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     except Exception:
         session.rollback()
         raise

@@ -9,6 +9,7 @@ the reservation together with the row it protects.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, Mapping
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -17,7 +18,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.errors import LimitReached, Refused
 from core.extensions import db
-from core.models import Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, LimitCounter
+from core.models import (
+    Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, FirmAffiliate, LimitCounter,
+)
 from core.plugins.types import EvaluatorCap, Level, Quota
 from core.services import audit
 
@@ -68,8 +71,17 @@ def cap_key(firm: EvaluatorFirm, cap: EvaluatorCap, year: int) -> str:
     return f"cap:{cap.basis}:{who}:{levels}:{year}"
 
 
-def check_firm_allowed(firm: EvaluatorFirm, application: Application, today: dt.date) -> None:
-    """Refuse a sanctioned or banned firm (with the end date) and a firm evaluating itself."""
+def check_firm_allowed(firm: EvaluatorFirm, application: Application, today: dt.date,
+                       self_evaluation_by: str | None = None,
+                       declarations: Mapping[str, Any] | None = None) -> None:
+    """Refuse a firm that may not evaluate ``application``.
+
+    Refused: a sanctioned or banned firm (with the end date); the firm itself, an affiliate
+    (a registered affiliate, or the same legal representative) or a unit whose self-evaluation
+    the firm wrote (``self_evaluation_by`` is the USCC of whoever wrote it; the firm may also
+    declare it); and a firm failing the region's evaluator requirements
+    (``rules.evaluator_requirements``, e.g. staffing and independence).
+    """
     sanction = db.session.scalars(
         select(EvaluatorSanction)
         .where(EvaluatorSanction.firm_id == firm.id, EvaluatorSanction.ends_on >= today,
@@ -87,19 +99,44 @@ def check_firm_allowed(firm: EvaluatorFirm, application: Application, today: dt.
                 "%(firm)s is sanctioned (%(reason)s); its reports are not accepted until %(until)s.",
                 firm=firm.name, reason=hit.reason, until=hit.ends_on.isoformat(),
             )
-    if firm.uscc == application.organization.uscc:
+    org = application.organization
+    if firm.uscc == org.uscc:
         raise Refused("An evaluator firm cannot evaluate itself.")
+    declared = dict(declarations or {})
+    affiliate = db.session.scalar(select(FirmAffiliate).where(FirmAffiliate.firm_id == firm.id,
+                                                              FirmAffiliate.uscc == org.uscc))
+    same_person = bool(firm.legal_representative and org.legal_representative
+                       and firm.legal_representative.strip() == org.legal_representative.strip())
+    if affiliate is not None or same_person or declared.get("interested_party") is True:
+        relation = affiliate.relation if affiliate is not None else (
+            firm.legal_representative if same_person else "interested party")
+        raise Refused("%(firm)s is affiliated with %(unit)s (%(relation)s) and cannot evaluate it.",
+                      firm=firm.name, unit=org.name, relation=relation)
+    wrote = declared.get("wrote_self_evaluation") is True or (self_evaluation_by or "") == firm.uscc
+    if wrote:
+        raise Refused("%(firm)s wrote the self-evaluation of %(unit)s and cannot evaluate it.",
+                      firm=firm.name, unit=org.name)
+    requirements = [r for r in _rules().evaluator_requirements.values()
+                    if r.check is not None and (not r.unit_types or application.unit_type in r.unit_types)]
+    if requirements:
+        data = {**(firm.qualifications or {}), "wrote_self_evaluation": False, "interested_party": False,
+                "unit_type": application.unit_type, "year": application.campaign.year}
+        problems = [msg for msg in (r.check(data) for r in requirements) if msg]
+        if problems:
+            raise Refused("%(firm)s does not meet the region's requirements for evaluator firms: %(problems)s.",
+                          firm=firm.name, problems="; ".join(problems))
 
 
 def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
-                      today: dt.date | None = None) -> EvaluatorEngagement:
+                      today: dt.date | None = None, *, self_evaluation_by: str | None = None,
+                      declarations: Mapping[str, Any] | None = None) -> EvaluatorEngagement:
     """Record that ``firm`` evaluates ``application``, within the region's annual cap.
 
     The cap (who it counts per, at which level, which unit types together) comes
-    from the region plugin. The caller commits.
+    from the region plugin. See :func:`check_firm_allowed` for the refusals. The caller commits.
     """
     today = today or dt.date.today()
-    check_firm_allowed(firm, application, today)
+    check_firm_allowed(firm, application, today, self_evaluation_by, declarations)
     year, level = application.campaign.year, application.level
     cap = _rules().evaluator_cap(application.unit_type, Level(level))
     key = cap_key(firm, cap, year)
@@ -117,7 +154,8 @@ def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
     db.session.add(engagement)
     db.session.flush()
     audit.record(actor, "evaluator.engagement_accepted", "application", application.id,
-                 firm=firm.uscc, cap_key=key, cap_limit=cap.limit, cap_source=cap.source)
+                 firm=firm.uscc, cap_key=key, cap_limit=cap.limit, cap_source=cap.source,
+                 counted=counted, used=used(key) if counted else None)
     return engagement
 
 

@@ -181,6 +181,20 @@ def test_every_score_within_zero_and_weight(values, count, qual):
     assert 0 <= result.total <= 100
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from([str(n) for n in (1, 2, 3, 5, 6, 7, 8, 10, 11, 14)]),
+                       st.one_of(st.floats(0, 100), st.integers(0, 100)), max_size=10),
+       st.integers(0, 12), st.sampled_from([True, False, 0.0, 2.5, None]))
+def test_many_units_score_exactly_like_one(values, count, qual):
+    """The column-wise fast path (recompute) gives what ``score_unit`` (``greenmfg score``) shows:
+    the same rounded scores and statuses, the same total to the cent."""
+    values = {**values, "4": count, "9": qual, "12": qual, "13": qual}
+    one = score_unit(FACTORY_2025, values, FACTORY_REFS)
+    total, complete, scores = engine.score_rows(engine.compile_plan(FACTORY_2025, FACTORY_REFS), [values])[0]
+    assert (total, complete) == (one.total, one.complete)
+    assert scores == {str(r.number): r.score if r.score is not None else r.status for r in one.indicators}
+
+
 # ------------------------------------------------------------ pluggability --
 
 def test_interpolation_is_pluggable(monkeypatch):

@@ -14,16 +14,15 @@ from core.extensions import db
 from core.models import ReferenceValue, UnitScore
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
-from core.plugins.types import IndicatorKind
+from core.plugins.types import IndicatorKind, Level
 from core.scoring.ranking import (
     bottom_flags,
     competition_ranks,
     green_code_bands,
+    group_ranks,
     next_streak,
-    provincial_average,
-    recompute,
-    tier_for,
 )
+from core.scoring.recompute import provincial_average, recompute
 from plugins.national.indicators import FACTORY_2025
 
 #: test references (L, B) for the factory indicators that take one (industry "*", 2025)
@@ -81,6 +80,12 @@ def test_bottom_five_percent_count(n, expected):
     assert sum(flags) == expected and flags[:expected] == [True] * expected
 
 
+def test_group_ranks_within_province_or_industry():
+    """Ranks within each group (province or industry) from one sort of the population; ties share."""
+    totals = [70.0, 90.0, 80.0, 80.0, 60.0]
+    assert group_ranks(totals, ["hunan", "hubei", "hunan", "hunan", "hubei"]) == [3, 1, 1, 1, 2]
+
+
 def test_bottom_share_includes_ties_at_the_cut():
     """后5% of 20 units is 1 unit; two units tied at the bottom are both in it."""
     assert bottom_flags([30.0, 30.0] + [50.0 + i for i in range(18)], 0.05)[:3] == [True, True, False]
@@ -114,13 +119,13 @@ def test_streak_breaks_on_a_missing_year():
 def test_shanxi_tiers(total, code, recommendable):
     """004_7a8ddd82f611ab67.txt 第十四条: A/B/C, national recommendation needs B or better
     (cut-offs are the plugin's configurable defaults 85/70)."""
-    tier = tier_for(RegionRules(build_plugin_manager("shanxi")), "factory", "provincial", total)
+    tier = RegionRules(build_plugin_manager("shanxi")).grading("factory", Level.PROVINCIAL).tier_for(total)
     assert (tier.code, tier.recommendable) == (code, recommendable)
 
 
 def test_national_has_no_tiers():
     """No national pass mark is known (domain.md B3.1): no tier."""
-    assert tier_for(RegionRules(build_plugin_manager("national")), "factory", "national", 90.0) is None
+    assert RegionRules(build_plugin_manager("national")).grading("factory", Level.NATIONAL).tier_for(90.0) is None
 
 
 def test_values_helper_scores_exactly():

@@ -14,11 +14,8 @@ import sqlalchemy as sa
 from core.cli.score import reference_group
 from core.extensions import db
 from core.models import ReferenceValue, UnitScore
-from core.scoring.reference import (
-    ReferenceBook,
-    ReferenceImportError,
-    import_references,
-)
+from core.scoring.files import FileRefused
+from core.scoring.reference import ReferenceBook, import_references
 
 DEMO = Path(__file__).resolve().parents[2] / "core" / "scoring" / "data" / "demo_reference.csv"
 HEADER = "indicator_set,industry,number,year,leading,baseline\n"
@@ -91,7 +88,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(app, scoring_db, tmp_p
         "miit2025.factory,*,1,2025,0.30,0.60",     # row 9: duplicate of row 2
         "miit2025.factory,*,1,2019,0.30,0.60",     # row 10: before the set applies
     ]))
-    with pytest.raises(ReferenceImportError) as err:
+    with pytest.raises(FileRefused) as err:
         import_references(scoring_db, rules_of(app), path)
     fields = [e.field for e in err.value.errors]
     assert fields == ["row 3: leading", "row 4: leading", "row 5: leading", "row 6: number", "row 7: number",

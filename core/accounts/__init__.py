@@ -1,0 +1,55 @@
+"""Accounts and roles: log-in sessions (Flask-Login), API tokens, the central permission check.
+
+:mod:`core.accounts.permissions` is the one place that decides what a role may do and which
+rows it may see; :mod:`core.accounts.services` holds registration, log-in and tokens.
+"""
+from __future__ import annotations
+
+from flask import Flask, g, request
+from flask_babel import lazy_gettext as _l
+
+from core.extensions import db, login_manager
+from core.models import User
+
+
+def _load_user(user_id: str) -> User | None:
+    """Session ids are ``<id>:<session version>``; a bumped version ends old sessions."""
+    ident, _, version = (user_id or "").partition(":")
+    if not ident.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def api_user() -> User | None:
+    """The user of the current API request, from ``Authorization: Bearer <token>`` only.
+
+    The JSON API is exempt from CSRF, so it never accepts the session cookie.
+    """
+    if "api_user" not in g:
+        from core.accounts.services import user_for_token
+
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        g.api_user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    return g.api_user
+
+
+def init_app(app: Flask) -> None:
+    from core.accounts.views import bp
+
+    login_manager.user_loader(_load_user)  # replaces core.web's plain-id loader
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    app.register_blueprint(bp)
+
+    @app.after_request
+    def _remember_language(response):
+        """``?lang=en`` switches the language for the following pages too."""
+        chosen = request.args.get("lang")
+        if chosen in app.config["LANGUAGES"] and request.cookies.get("lang") != chosen:
+            response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax", httponly=True)
+        return response

@@ -1,0 +1,36 @@
+"""Log-in, registration and token forms (Flask-WTF, CSRF on every one)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+
+from core.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+
+
+class RegisterForm(FlaskForm):
+    uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
+    org_name = StringField(_l("Organization name"), validators=[DataRequired(), Length(min=2, max=200)])
+    admin_unit = SelectField(_l("City (administrative unit)"), validators=[DataRequired()])
+    legal_representative = StringField(_l("Legal representative"), validators=[Optional(), Length(max=100)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    display_name = StringField(_l("Contact person"), validators=[DataRequired(), Length(max=100)])
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=80)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
+    password2 = PasswordField(_l("Repeat the password"),
+                              validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
+    days = IntegerField(_l("Valid for (days)"), default=90, validators=[DataRequired(), NumberRange(min=1, max=366)])
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token (log-out, revoke, and other one-button actions)."""

@@ -1,0 +1,208 @@
+"""Accounts: applicant registration, log-in with throttling, log-out everywhere, API tokens.
+
+Web views, the JSON API and the CLI call these; callers commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from core.errors import InvalidInput, LimitReached, NotFound, Refused
+from core.extensions import db
+from core.models import AdminUnit, ApiToken, Organization, Role, User
+from core.services import audit, limits
+from core.services.passwords import hash_password, verify_password
+from core.services.uscc import normalize_uscc
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
+PASSWORD_MIN, PASSWORD_MAX = 12, 128
+#: failed log-ins per account and hour before log-in is refused (ASVS 2.2.1 allows at most 100)
+MAX_FAILED_LOGINS_PER_HOUR = 20
+TOKEN_PREFIX = "gm_"
+TOKEN_DAYS = 180
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def check_password_policy(password: str, field: str = "password") -> None:
+    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise InvalidInput("A password must have %(min)d to %(max)d characters.", field=field,
+                           min=PASSWORD_MIN, max=PASSWORD_MAX)
+
+
+def register_applicant(*, username: str, password: str, display_name: str, uscc: str, org_name: str,
+                       admin_unit_code: str, legal_representative: str | None = None,
+                       address: str | None = None) -> User:
+    """Create an applicant account bound to the organization with this USCC.
+
+    A new USCC creates the organization in the chosen administrative unit. An organization
+    already on file (e.g. imported by its city) may be claimed only while it has no account
+    and only under its registered name; otherwise registration is refused.
+    """
+    rules = current_app.extensions["greenmfg"].rules
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise InvalidInput("A user name has 3 to 80 letters, digits or . _ @ -.", field="username")
+    check_password_policy(password)
+    code = normalize_uscc(uscc)
+    org_name = (org_name or "").strip()
+    if not 2 <= len(org_name) <= 200:
+        raise InvalidInput("Please give the organization's full registered name.", field="org_name")
+    display_name = (display_name or "").strip()[:100] or org_name[:100]
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise InvalidInput("This user name is taken.", field="username")
+    unit = db.session.scalar(select(AdminUnit).where(AdminUnit.region == rules.region_code,
+                                                     AdminUnit.code == admin_unit_code, AdminUnit.active))
+    if unit is None:
+        raise InvalidInput("Please choose your city (administrative unit).", field="admin_unit")
+    org = db.session.scalar(select(Organization).where(Organization.uscc == code))
+    claimed = org is not None
+    if org is None:
+        org = Organization(uscc=code, name=org_name, admin_unit_id=unit.id,
+                           legal_representative=(legal_representative or "").strip()[:100] or None,
+                           address=(address or "").strip()[:300] or None)
+        db.session.add(org)
+        db.session.flush()
+    else:
+        has_account = db.session.scalar(select(func.count(User.id)).where(User.organization_id == org.id))
+        if has_account or org.name != org_name:
+            raise Refused("An account for the organization with this credit code already exists, or the name "
+                          "does not match the registered one. Ask your city bureau for help.")
+    user = User(username=username, display_name=display_name, password_hash=hash_password(password),
+                role=Role.APPLICANT, organization_id=org.id, active=True)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(username, "account.registered", "user", user.id, organization=code, claimed=claimed,
+                 admin_unit=unit.code)
+    return user
+
+
+def create_user(*, username: str, password: str, display_name: str, role: Role | str, actor: str,
+                organization_id: int | None = None, admin_unit_id: int | None = None,
+                evaluator_firm_id: int | None = None) -> User:
+    """Create a staff or applicant account (admins, tests, demo). Bindings are checked per role."""
+    role = Role(role)
+    if not USERNAME_RE.match(username or ""):
+        raise InvalidInput("A user name has 3 to 80 letters, digits or . _ @ -.", field="username")
+    check_password_policy(password)
+    needed = {Role.APPLICANT: organization_id, Role.CITY: admin_unit_id, Role.EVALUATOR: evaluator_firm_id}
+    if role in needed and needed[role] is None:
+        raise InvalidInput("This role must be bound to its organization, unit or firm.", field="role")
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        raise InvalidInput("This user name is taken.", field="username")
+    user = User(username=username, display_name=display_name or username, password_hash=hash_password(password),
+                role=role, organization_id=organization_id if role == Role.APPLICANT else None,
+                admin_unit_id=admin_unit_id if role == Role.CITY else None,
+                evaluator_firm_id=evaluator_firm_id if role == Role.EVALUATOR else None)
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "account.created", "user", user.id, username=username, role=role.value)
+    return user
+
+
+def _throttle_key(username: str, now: dt.datetime) -> str:
+    return f"login_failures:{username.lower()[:80]}:{now:%Y%m%d%H}"
+
+
+def authenticate(username: str, password: str, remote: str | None = None) -> User:
+    """Check a log-in. Failures are counted per account and hour and audited (never the password).
+
+    :raises LimitReached: too many failures this hour.
+    :raises InvalidInput: wrong user name or password (one message for both).
+    The caller commits in both cases, so failures are recorded.
+    """
+    username = (username or "").strip()[:80]
+    now = _now()
+    key = _throttle_key(username, now)
+    if limits.used(key) >= MAX_FAILED_LOGINS_PER_HOUR:
+        audit.record(username or "-", "account.login_throttled", "user", None, remote=remote)
+        raise LimitReached("Too many failed log-ins for this account; try again in an hour.")
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None or not user.active or not verify_password(user.password_hash, password or ""):
+        limits.reserve(key, 2**31 - 1)
+        audit.record(username or "-", "account.login_failed", "user", user.id if user else None, remote=remote)
+        raise InvalidInput("Wrong user name or password.", field="password")
+    audit.record(user.username, "account.login", "user", user.id, remote=remote)
+    return user
+
+
+def end_sessions(user: User, actor: str) -> None:
+    """Log out everywhere: every session cookie issued so far stops working."""
+    user.session_version = (user.session_version or 0) + 1
+    audit.record(actor, "account.logout", "user", user.id)
+
+
+def change_password(user: User, old: str, new: str) -> None:
+    if not verify_password(user.password_hash, old or ""):
+        raise InvalidInput("Wrong user name or password.", field="old_password")
+    check_password_policy(new, "new_password")
+    user.password_hash = hash_password(new)
+    user.session_version = (user.session_version or 0) + 1
+    audit.record(user.username, "account.password_changed", "user", user.id)
+
+
+# ------------------------------------------------------------------ tokens --
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str, days: int = TOKEN_DAYS) -> tuple[str, ApiToken]:
+    """A new API token for ``user``. The plain token is returned once and never stored."""
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 80:
+        raise InvalidInput("Give the token a name of up to 80 characters.", field="name")
+    if not 1 <= int(days) <= 366:
+        raise InvalidInput("A token is valid for 1 to 366 days.", field="days")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name, token_hash=_hash(token), prefix=token[:10],
+                   expires_at=_now() + dt.timedelta(days=int(days)))
+    db.session.add(row)
+    db.session.flush()
+    audit.record(user.username, "token.created", "api_token", row.id, name=name, expires=row.expires_at.isoformat())
+    return token, row
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id))
+    if row is None:
+        raise NotFound("No such token.")
+    if row.revoked_at is None:
+        row.revoked_at = _now()
+        audit.record(user.username, "token.revoked", "api_token", row.id)
+
+
+def user_for_token(token: str | None) -> User | None:
+    """The active user a bearer token belongs to, or ``None`` (unknown, revoked or expired)."""
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
+    if row is None or row.revoked_at is not None:
+        return None
+    now = _now()
+    if row.expires_at is not None and _aware(row.expires_at) <= now:
+        return None
+    user = row.user
+    if user is None or not user.active:
+        return None
+    last = _aware(row.last_used_at)
+    if last is None or now - last > dt.timedelta(hours=1):  # at most one write an hour
+        row.last_used_at = now
+        db.session.commit()
+    return user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))

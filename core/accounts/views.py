@@ -1,0 +1,133 @@
+"""Log-in, log-out, applicant registration and API tokens (server-rendered, CSRF-protected)."""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from core.accounts import services
+from core.accounts.forms import EmptyForm, LoginForm, RegisterForm, TokenForm
+from core.accounts.permissions import Perm
+from core.accounts.web import install_error_pages, login_required, safe_next
+from core.errors import GreenmfgError
+from core.extensions import db
+from core.models import AdminUnit, Role
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+install_error_pages(bp)
+
+
+def home_for(user) -> str:
+    """Where a role lands after log-in."""
+    if user.role == Role.APPLICANT:
+        return url_for("applications.mine")
+    if user.role == Role.CITY:
+        return url_for("applications.city_queue")
+    if user.role in (Role.PROVINCE, Role.ADMIN):
+        return url_for("applications.campaigns")
+    return url_for("web.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr)
+        except GreenmfgError as exc:
+            db.session.commit()  # the failure is counted and audited
+            flash(exc.localized(), "error")
+            status = exc.http_status if exc.http_status == 409 else 401
+        else:
+            db.session.commit()
+            session.clear()  # nothing from before the log-in survives it
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required()
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        services.end_sessions(current_user._get_current_object(), current_user.username)
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("web.home"))
+
+
+def _unit_choices():
+    rules = current_app.extensions["greenmfg"].rules
+    units = db.session.scalars(select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active)
+                               .order_by(AdminUnit.code))
+    from core.applications.forms import choice
+
+    return [choice("", "—")] + [choice(u.code, u.name) for u in units]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    form.admin_unit.choices = _unit_choices()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.register_applicant(
+                username=form.username.data, password=form.password.data, display_name=form.display_name.data,
+                uscc=form.uscc.data, org_name=form.org_name.data, admin_unit_code=form.admin_unit.data,
+                legal_representative=form.legal_representative.data, address=form.address.data)
+        except GreenmfgError as exc:
+            db.session.rollback()
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None:
+                target.errors = list(target.errors) + [exc.localized()]
+            flash(exc.localized(), "error")
+            status = exc.http_status
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(_("Your account is ready. You can now start an application."), "info")
+            return redirect(url_for("applications.mine"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@login_required(Perm.TOKENS)
+def tokens():
+    form = TokenForm()
+    new_token = None
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        new_token, _row = services.create_token(user, form.name.data, form.days.data)
+        db.session.commit()
+    return render_template("accounts/tokens.html", form=form, new_token=new_token, tokens=services.tokens_of(user),
+                           revoke_form=EmptyForm())
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required(Perm.TOKENS)
+def revoke(token_id: int):
+    if EmptyForm().validate_on_submit():
+        services.revoke_token(current_user._get_current_object(), token_id)
+        db.session.commit()
+        flash(_("The token is revoked."), "info")
+    return redirect(url_for("accounts.tokens"))

@@ -1,0 +1,64 @@
+"""Helpers shared by the server-rendered pages of accounts and applications."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, render_template
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from core.accounts.permissions import Perm, require
+from core.errors import GreenmfgError
+from core.extensions import db, login_manager
+
+
+def login_required(perm: Perm | None = None) -> Callable:
+    """Log-in required (redirect to the log-in page), then ``perm`` (403 page) when given."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if perm is not None:
+                require(current_user._get_current_object(), perm)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after log-in (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def install_error_pages(bp: Blueprint) -> None:
+    """HTML error pages for this blueprint's routes (the API keeps its JSON errors)."""
+    @bp.errorhandler(GreenmfgError)
+    def _domain(exc: GreenmfgError):
+        db.session.rollback()
+        return render_template("accounts/error.html", status=exc.http_status, message=exc.localized(),
+                               message_en=exc.localized("en"), message_zh=exc.localized("zh")), exc.http_status
+
+    @bp.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        messages = {
+            400: _("The request could not be understood. If you used a form, reload the page and try again "
+                   "(the security token may have expired)."),
+            403: _("Your role may not do this."),
+            404: _("No such page."),
+            405: _("This action is not available this way."),
+            413: _("The upload is too large."),
+        }
+        message = messages.get(exc.code or 500, exc.description or "")
+        response = render_template("accounts/error.html", status=exc.code, message=message), exc.code or 500
+        if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
+            return response[0], response[1], {"Allow": ", ".join(exc.valid_methods)}
+        return response
+

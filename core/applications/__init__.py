@@ -1,0 +1,20 @@
+"""Applications from draft to city recommendation: campaigns, the plugin-extended form,
+evidence, deadlines and the submit lock, city review with quotas, summary tables.
+
+Business rules live in :mod:`core.applications.services` (and its helpers ``eligibility``,
+``evidence``, ``summary``); :mod:`~core.applications.views` (web) and
+:mod:`~core.applications.api` (JSON API) are thin layers over them.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core.applications.views import bp
+
+    app.register_blueprint(bp)
+    if os.environ.get("GREENMFG_BENCH_BARE_ROUTE") == "1":  # bench/bench_city_list.py only
+        app.add_url_rule("/_bench/bare", "bench_bare", lambda: "ok")

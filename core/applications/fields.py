@@ -1,0 +1,188 @@
+"""Region plugin form fields: one schema per application, JSON storage, bilingual field errors.
+
+Values are stored in ``Application.extension_data`` keyed by the field's code, as JSON
+(dates as ISO strings, decimals as numbers). Every write goes through the plugin's
+marshmallow field (``make_schema_field``), whichever channel it came from, so the web form,
+the JSON API and the summary-table import accept exactly the same values. Drafts are loaded
+``partial`` (required fields may stay empty); submission loads the stored data in full.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError
+
+from core.errors import InvalidInput
+from core.plugins.types import FormField, Level, field_attr
+
+#: marshmallow's own messages, translated (the field errors of the API and the import report)
+_MESSAGES = {
+    "Missing data for required field.": _l("Missing data for required field."),
+    "Field may not be null.": _l("Field may not be null."),
+    "Not a valid string.": _l("Not a valid string."),
+    "Not a valid integer.": _l("Not a valid integer."),
+    "Not a valid number.": _l("Not a valid number."),
+    "Not a valid boolean.": _l("Not a valid boolean."),
+    "Not a valid date.": _l("Not a valid date."),
+    "Not a valid datetime.": _l("Not a valid datetime."),
+    "Not a valid list.": _l("Not a valid list."),
+    "Not a valid mapping type.": _l("Not a valid mapping type."),
+    "Invalid input type.": _l("Invalid input type."),
+    "Unknown field.": _l("Unknown field."),
+    "Invalid value.": _l("Invalid value."),
+    "String does not match expected pattern.": _l("String does not match expected pattern."),
+    "Shorter than minimum length 1.": _l("This field may not be empty."),
+}
+_PATTERNS = (
+    (re.compile(r"^Must be one of: (.*)\.$"), _l("Must be one of: %(a)s."), ("a",)),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+     _l("Must lie between %(a)s and %(b)s."), ("a", "b")),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), _l("Must be at least %(a)s."), ("a",)),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), _l("Must be at most %(a)s."), ("a",)),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), _l("At most %(a)s characters."), ("a",)),
+    (re.compile(r"^Length must be (\d+)\.$"), _l("Exactly %(a)s entries are required."), ("a",)),
+)
+
+
+def _msgid(lazy: Any) -> str:
+    return lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
+
+
+def bilingual_message(message: str) -> str:
+    """``中文 / English`` for marshmallow's standard messages; plugin messages pass unchanged."""
+    if not isinstance(message, str):
+        return message
+    lazy, params = _MESSAGES.get(message), {}
+    if lazy is None:
+        for pattern, template, names in _PATTERNS:
+            m = pattern.match(message)
+            if m:
+                lazy, params = template, dict(zip(names, m.groups()))
+                break
+    if lazy is None:
+        return message
+    msgid = _msgid(lazy)
+    with force_locale("zh"):
+        zh = gettext(msgid, **params)
+    with force_locale("en"):
+        en = gettext(msgid, **params)
+    return en if zh == en else f"{zh} / {en}"
+
+
+def bilingual_messages(messages: Any) -> Any:
+    if isinstance(messages, dict):
+        return {k: bilingual_messages(v) for k, v in messages.items()}
+    if isinstance(messages, list):
+        return [bilingual_messages(m) for m in messages]
+    return bilingual_message(messages)
+
+
+def field_errors(messages: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> InvalidInput:
+    """An :class:`InvalidInput` listing the fields at fault, with ``errors`` per field."""
+    labels = labels or {}
+    names = ", ".join(str(labels.get(k, k)) for k in messages)
+    err = InvalidInput("Some fields are invalid: %(fields)s.", field=next(iter(messages), None), fields=names)
+    err.errors = bilingual_messages(dict(messages))
+    return err
+
+
+# ------------------------------------------------------------------ JSON --
+
+
+def jsonable(value: Any) -> Any:
+    """Python values from WTForms or marshmallow as JSON (dates ISO, decimals as numbers)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidInput("Not a valid number.")
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items() if k != "csrf_token"}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "filename"):  # an upload: stored as evidence, never as data
+        return None
+    return str(value)
+
+
+# --------------------------------------------------------------- fields --
+
+
+def is_upload(ff: FormField) -> bool:
+    """A field whose value is the id of an evidence upload (a file in the web form)."""
+    from wtforms import FileField
+
+    unbound = ff.make_field()
+    field_class = getattr(unbound, "field_class", None)
+    return bool(field_class and issubclass(field_class, FileField))
+
+
+def fields_for(rules: Any, unit_type: str, level: str) -> list[FormField]:
+    return rules.form_fields_for(unit_type, Level(level))
+
+
+def schema_for(ffs: Iterable[FormField]) -> Schema:
+    """A marshmallow schema of plugin fields, keyed by ``ext_`` attribute (marshmallow reads a
+    dotted key as a nested path, so codes are never used as keys)."""
+    return Schema.from_dict({field_attr(f.code): f.make_schema_field() for f in ffs})()
+
+
+def _by_attr(ffs: Iterable[FormField], values: Mapping[str, Any]) -> dict[str, Any]:
+    return {field_attr(f.code): values[f.code] for f in ffs if f.code in values}
+
+
+def _by_code(ffs: Iterable[FormField], values: Mapping[str, Any]) -> dict[str, Any]:
+    codes = {field_attr(f.code): f.code for f in ffs}
+    return {codes.get(k, k): v for k, v in values.items()}
+
+
+def load_extension(ffs: list[FormField], raw: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Validate plugin values keyed by code; return them typed. Unknown codes are refused.
+
+    :raises InvalidInput: with ``errors`` per field code, messages in Chinese and English.
+    """
+    known = {f.code for f in ffs}
+    unknown = [k for k in raw if k not in known]
+    if unknown:
+        raise field_errors({k: ["Unknown field."] for k in unknown})
+    try:
+        return _by_code(ffs, schema_for(ffs).load(_by_attr(ffs, raw), partial=partial))
+    except ValidationError as exc:
+        raise field_errors(_by_code(ffs, exc.messages), {f.code: f.label for f in ffs}) from None
+
+
+def typed_extension(ffs: list[FormField], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored JSON values as Python values (for the web form and eligibility checks).
+
+    Values a plugin no longer accepts are left out rather than failing the page.
+    """
+    relevant = [f for f in ffs if stored.get(f.code) is not None]
+    try:
+        return _by_code(ffs, schema_for(relevant).load(_by_attr(relevant, stored), partial=True))
+    except ValidationError as exc:
+        bad = set(_by_code(ffs, exc.messages))
+        good = [f for f in relevant if f.code not in bad]
+        try:
+            return _by_code(ffs, schema_for(good).load(_by_attr(good, stored), partial=True))
+        except ValidationError:
+            return {}
+
+
+def missing_required(ffs: list[FormField], stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Field errors of the stored data loaded in full (what blocks a submission), by code."""
+    try:
+        schema_for(ffs).load(_by_attr(ffs, stored))
+    except ValidationError as exc:
+        return _by_code(ffs, exc.messages)
+    return {}

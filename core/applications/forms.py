@@ -1,0 +1,279 @@
+"""Web forms. The application form is built per request: core fields, the negative-list
+declaration, the indicator self-evaluation and the region plugin's fields (``ext_<region>__<name>``).
+
+Drafts may be saved incomplete: errors on fields left empty are dropped on save (they are
+checked on submission); a value that is given must be valid.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField as UploadField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.core import UnboundField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.applications.fields import fields_for, is_upload, typed_extension
+
+try:  # WTForms 3.3 deprecates (value, label) tuples
+    from wtforms.fields.choices import SelectChoice as choice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    def choice(value, label):
+        return (value, label)
+from core.applications.scoring import indicator_set
+from core.applications.services import requested_level_choices
+from core.plugins.types import IndicatorKind, Level, field_attr
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
+DEPARTMENT_LABELS = {"ecology_environment": _l("Ecology and environment"),
+                     "emergency_management": _l("Emergency management"),
+                     "market_regulation": _l("Market regulation")}
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def neg_attr(index: int) -> str:
+    return f"neg_{index}"
+
+
+def ind_attr(number: int, part: str = "") -> str:
+    return f"ind_{number}{'_' + part if part else ''}"
+
+
+def application_form_class(application) -> type[FlaskForm]:
+    rules = _rules()
+    campaign = application.campaign
+    attrs: dict[str, Any] = {
+        "contact_name": StringField(_l("Contact person"), [Optional(), Length(max=100)]),
+        "contact_phone": StringField(_l("Contact phone"), [Optional(), Length(max=40)]),
+        "contact_email": StringField(_l("Contact e-mail"), [Optional(), Length(max=120)]),
+        "legal_representative": StringField(_l("Legal representative"), [Optional(), Length(max=100)]),
+        "address": StringField(_l("Address"), [Optional(), Length(max=300)]),
+        "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
+                                choices=[choice("", _l("General requirements (通则)"))]
+                                + [choice(code, ind.name) for code, ind in rules.industries.items()]),
+    }
+    modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
+    attrs["evaluation_mode"] = RadioField(_l("Evaluation mode"), [Optional()],
+                                          choices=[choice(str(m), MODE_LABELS.get(str(m), str(m))) for m in modes.allowed])
+    levels = requested_level_choices(campaign)
+    if len(levels) > 1:
+        attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],
+                                                       choices=[choice(lv, rules.list_levels[lv].name) for lv in levels])
+    for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level))):
+        attrs[neg_attr(i)] = BooleanField(item.title)
+    iset = indicator_set(application)
+    if iset is not None:
+        functions = iset.params.get("platform_functions")
+        e_label, g_label = str(_l("elasticity coefficient")), str(_l("value-added growth (%)"))
+        for ind in iset.indicators:
+            label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
+            if ind.kind == IndicatorKind.QUALITATIVE:
+                attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
+                    choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])
+            elif ind.kind == IndicatorKind.ELASTICITY:
+                attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {e_label}", [Optional()])
+                attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {g_label}", [Optional()])
+            elif functions and ind.unit == "项":
+                attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
+                                                                 choices=[choice(f, f) for f in functions])
+            else:
+                rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
+                attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
+    for f in fields_for(rules, application.unit_type, application.level):
+        unbound = f.make_field()
+        if is_upload(f) and isinstance(unbound, UnboundField):
+            kwargs = dict(unbound.kwargs)
+            kwargs["validators"] = [Optional()]
+            unbound = UnboundField(unbound.field_class, *unbound.args, **kwargs)
+        attrs[field_attr(f.code)] = unbound
+    return type("ApplicationForm", (FlaskForm,), attrs)
+
+
+def initial_data(application) -> dict[str, Any]:
+    """The stored application as form data."""
+    rules = _rules()
+    org = application.organization
+    data: dict[str, Any] = {
+        "contact_name": application.contact_name, "contact_phone": application.contact_phone,
+        "contact_email": application.contact_email, "legal_representative": org.legal_representative,
+        "address": org.address, "industry": application.industry or "",
+        "evaluation_mode": application.evaluation_mode,
+        "requested_levels": list(application.requested_levels or [application.level]),
+    }
+    declared = application.declarations or {}
+    for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level))):
+        data[neg_attr(i)] = declared.get(item.code) is True
+    values = application.indicator_values or {}
+    iset = indicator_set(application)
+    if iset is not None:
+        for ind in iset.indicators:
+            v = values.get(str(ind.number))
+            if ind.kind == IndicatorKind.QUALITATIVE:
+                data[ind_attr(ind.number)] = "" if v is None else ("yes" if v is True or v == 1 else "no")
+            elif ind.kind == IndicatorKind.ELASTICITY:
+                if isinstance(v, dict):
+                    data[ind_attr(ind.number, "e")] = v.get("elasticity")
+                    data[ind_attr(ind.number, "g")] = v.get("value_added_growth")
+            else:
+                data[ind_attr(ind.number)] = v
+    ffs = fields_for(rules, application.unit_type, application.level)
+    typed = typed_extension([f for f in ffs if not is_upload(f)], application.extension_data or {})
+    for code, value in typed.items():
+        data[field_attr(code)] = value
+    return data
+
+
+def _blank(field) -> bool:
+    """Nothing entered (a draft may leave it so)."""
+    if field.type in ("FieldList",):
+        return all(_blank(entry) for entry in field.entries)
+    if field.type in ("FormField",):
+        return all(_blank(sub) for sub in field.form)
+    if field.type == "BooleanField":
+        return not field.data
+    if field.type in ("FileField", "MultipleFileField"):
+        return not getattr(field.data, "filename", None)
+    raw = field.raw_data or []
+    return all(not str(v).strip() for v in raw)
+
+
+def draft_errors(form: FlaskForm) -> bool:
+    """Validate for a draft: drop errors of fields left empty. True when no error remains."""
+    form.validate()
+    ok = True
+    for field in form:
+        if field.name == "csrf_token":
+            if field.errors:
+                ok = False
+            continue
+        if field.errors and _blank(field):
+            field.errors = []
+        if field.errors:
+            ok = False
+    return ok
+
+
+def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+    """(changes for :func:`services.save_draft`, [(upload field code, file)])."""
+    rules = _rules()
+    changes: dict[str, Any] = {k: (getattr(form, k).data or None) for k in (
+        "contact_name", "contact_phone", "contact_email", "legal_representative", "address")}
+    changes["industry"] = form.industry.data or None
+    if form.evaluation_mode.data:
+        changes["evaluation_mode"] = form.evaluation_mode.data
+    if hasattr(form, "requested_levels"):
+        changes["requested_levels"] = list(form.requested_levels.data or [])
+    items = rules.negative_list_for(application.unit_type, Level(application.level))
+    changes["declarations"] = {item.code: bool(getattr(form, neg_attr(i)).data) for i, item in enumerate(items)}
+    iset = indicator_set(application)
+    if iset is not None:
+        values: dict[str, Any] = {}
+        for ind in iset.indicators:
+            if ind.kind == IndicatorKind.QUALITATIVE:
+                v = getattr(form, ind_attr(ind.number)).data
+                values[str(ind.number)] = None if not v else v == "yes"
+            elif ind.kind == IndicatorKind.ELASTICITY:
+                e, g = getattr(form, ind_attr(ind.number, "e")).data, getattr(form, ind_attr(ind.number, "g")).data
+                values[str(ind.number)] = None if e is None or g is None else {"elasticity": e,
+                                                                               "value_added_growth": g}
+            else:
+                v = getattr(form, ind_attr(ind.number)).data
+                values[str(ind.number)] = None if v in (None, "", []) else v
+        changes["indicator_values"] = values
+    ext: dict[str, Any] = {}
+    uploads = []
+    for f in fields_for(rules, application.unit_type, application.level):
+        field = getattr(form, field_attr(f.code))
+        if is_upload(f):
+            if getattr(field.data, "filename", None):
+                uploads.append((f.code, field.data))
+            continue
+        if _blank(field) and field.type != "BooleanField":
+            ext[f.code] = None
+        else:
+            ext[f.code] = field.data
+    changes["extension"] = ext
+    return changes, uploads
+
+
+# ---------------------------------------------------------------- others --
+
+
+class StartForm(FlaskForm):
+    campaign_id = IntegerField(validators=[InputRequired()])
+    unit_type = StringField(validators=[DataRequired(), Length(max=40)])
+
+
+class EvidenceForm(FlaskForm):
+    section = SelectField(_l("Attach to"), validators=[DataRequired()])
+    file = UploadField(_l("PDF file"), validators=[DataRequired()])
+
+
+class ReturnForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for the return"), validators=[DataRequired(), Length(min=2, max=500)])
+    until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
+                               validators=[DataRequired()])
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
+
+
+class RecommendForm(FlaskForm):
+    consulted_departments = MultiCheckboxField(_l("Departments consulted"),
+                                               choices=[choice(k, v) for k, v in DEPARTMENT_LABELS.items()])
+    acknowledge_warnings = BooleanField(_l("I have checked the warnings listed above"))
+
+
+class CampaignForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    level = SelectField(_l("List level"), validators=[DataRequired()])
+    unit_types = MultiCheckboxField(_l("Unit types"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    closes_at = DateTimeLocalField(_l("Submission deadline (Beijing time; empty: the region's deadline)"),
+                                   format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+class DeadlineForm(FlaskForm):
+    code = SelectField(_l("Deadline"), validators=[DataRequired()])
+    value = DateTimeLocalField(_l("New deadline (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason for the change"), validators=[DataRequired(), Length(min=2, max=500)])
+
+
+class ExtensionForm(FlaskForm):
+    uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
+    until = DateTimeLocalField(_l("Extended until (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
+
+
+class ImportForm(FlaskForm):
+    file = UploadField(_l("Filled summary table (.xlsx)"), validators=[DataRequired()])

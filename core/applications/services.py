@@ -1,0 +1,603 @@
+"""Campaigns and applications from draft to city recommendation: the business rules.
+
+The web pages, the JSON API and the summary-table import call these functions, so every
+channel obeys the same deadlines, submit lock, scopes and quotas. Callers load applications
+through :mod:`core.accounts.permissions` and commit (see :func:`commit`); every state change
+is audited here, with a field-level diff for edits.
+
+Concurrency: ``Application.version`` is an optimistic lock, so a save racing a submit or a
+review fails cleanly instead of overwriting it; quota places are taken with the atomic
+counters of :mod:`core.services.limits` in the same transaction as the status change.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from core.applications import eligibility
+from core.applications import evidence as evidence_service
+from core.applications.fields import (
+    bilingual_messages,
+    fields_for,
+    is_upload,
+    jsonable,
+    load_extension,
+    missing_required,
+)
+from core.applications.scoring import check_values, live_score
+from core.errors import DeadlinePassed, InvalidInput, Refused
+from core.extensions import db
+from core.models import (
+    AdminUnit,
+    Application,
+    Campaign,
+    DeadlineExtension,
+    Evidence,
+    Organization,
+    Role,
+    User,
+)
+from core.models import (
+    ApplicationStatus as S,
+)
+from core.plugins.types import EvaluationMode, Level
+from core.services import audit, limits
+from core.services.deadlines import SHANGHAI, end_of_day
+
+EDITABLE = (S.DRAFT, S.RETURNED)
+RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
+PHONE_RE = re.compile(r"^[0-9+()\- ]{5,40}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns naive datetimes for timezone-aware columns; they are stored in UTC."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """An instant in UTC, as stored (SQLite keeps no offset, so every instant is stored in UTC)."""
+    return None if moment is None else aware(moment).astimezone(dt.UTC)
+
+
+def beijing(moment: dt.datetime | None) -> str:
+    """An instant in Beijing time, to the second."""
+    return "" if moment is None else aware(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def commit() -> None:
+    """Commit, turning a lost race on an application into a clear refusal (nothing half-written)."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Refused("Someone changed this application at the same time; reload the page and try again.") from None
+    except IntegrityError:
+        db.session.rollback()
+        raise Refused("This conflicts with data saved at the same time; reload the page and try again.") from None
+
+
+def _reason(reason: str | None, field: str = "reason") -> str:
+    text = (reason or "").strip()
+    if not 2 <= len(text) <= 500:
+        raise InvalidInput("Please give a reason (2 to 500 characters).", field=field)
+    return text
+
+
+# ---------------------------------------------------------------- campaigns --
+
+
+def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict[str, str]:
+    """The region's deadlines that apply to a round: {code: ISO date}."""
+    types = set(unit_types)
+    return {d.code: day.isoformat() for day, d in _rules().deadlines_for(year)
+            if (not d.levels or Level(level) in d.levels) and (not d.unit_types or types & set(d.unit_types))
+            and d.actor in ("applicant", "city", "province")}
+
+
+def default_closes_at(year: int, level: str, unit_types: Iterable[str]) -> dt.datetime | None:
+    """The applicants' deadline the region sets for the round, as the instant it passes."""
+    rules, types = _rules(), set(unit_types)
+    days = [day for day, d in rules.deadlines_for(year)
+            if d.actor == "applicant" and (not d.levels or Level(level) in d.levels)
+            and (not d.unit_types or types & set(d.unit_types))]
+    return end_of_day(min(days)) if days else None
+
+
+def open_campaign(*, actor: str, year: int, level: str, unit_types: Iterable[str], title: str | None = None,
+                  opens_at: dt.datetime | None = None, closes_at: dt.datetime | None = None) -> Campaign:
+    """Province staff open a call for applications; deadlines come from the region plugin."""
+    rules = _rules()
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise InvalidInput("The year must lie between 2000 and 2100.", field="year")
+    if level not in rules.list_levels:
+        raise InvalidInput("Unknown list level: %(level)s.", field="level", level=level)
+    offered = {t.code for t in rules.unit_types_for(Level(level))}
+    types = sorted(set(unit_types or ()))
+    if not types or not set(types) <= offered:
+        raise InvalidInput("Choose unit types this region runs at this level: %(types)s.", field="unit_types",
+                           types=", ".join(sorted(offered)))
+    opens_at = utc(opens_at) or now()
+    closes_at = utc(closes_at or default_closes_at(year, level, types))
+    if closes_at is None:
+        raise InvalidInput("The region sets no applicants' deadline for this round; please enter one.",
+                           field="closes_at")
+    if closes_at <= opens_at:
+        raise InvalidInput("The deadline must come after the opening time.", field="closes_at")
+    level_name = rules.list_levels[level].name
+    title = (title or "").strip()[:200] or f"{year}年度{rules.region.name}{level_name}绿色制造名单申报"
+    campaign = Campaign(region=rules.region_code, year=year, level=level, title=title, unit_types=types,
+                        opens_at=opens_at, closes_at=closes_at, deadlines=campaign_deadlines(year, level, types),
+                        deadline_reasons={})
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record(actor, "campaign.opened", "campaign", campaign.id, year=year, level=level, unit_types=types,
+                 opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(), deadlines=campaign.deadlines)
+    return campaign
+
+
+def change_deadline(campaign: Campaign, code: str, value: dt.date | dt.datetime, reason: str, actor: str) -> None:
+    """Change one deadline of one campaign, with a reason (audited with the old and new value).
+
+    ``code`` "closes_at" is the applicants' submission deadline (an instant; a date means the
+    end of that day in Beijing time); any other code is one of the campaign's dated deadlines.
+    """
+    reason = _reason(reason)
+    if code == "closes_at":
+        new = utc(value if isinstance(value, dt.datetime) else end_of_day(value))
+        if new <= aware(campaign.opens_at):
+            raise InvalidInput("The deadline must come after the opening time.", field="closes_at")
+        before = aware(campaign.closes_at).isoformat()
+        campaign.closes_at = new
+        after = new.isoformat()
+    else:
+        if code not in (campaign.deadlines or {}):
+            raise InvalidInput("Unknown deadline: %(code)s.", field="code", code=code)
+        day = value.date() if isinstance(value, dt.datetime) else value
+        before, after = campaign.deadlines[code], day.isoformat()
+        campaign.deadlines = {**campaign.deadlines, code: after}
+    campaign.deadline_reasons = {**(campaign.deadline_reasons or {}), code: reason}
+    audit.record(actor, "campaign.deadline_changed", "campaign", campaign.id, code=code, before=before, after=after,
+                 reason=reason)
+
+
+def grant_extension(campaign: Campaign, organization: Organization, until: dt.datetime, reason: str,
+                    actor: str) -> DeadlineExtension:
+    """Let one applicant submit after the campaign deadline, until ``until`` (province staff)."""
+    reason, until = _reason(reason), utc(until)
+    if until <= aware(campaign.closes_at):
+        raise InvalidInput("An extension must end after the campaign deadline (%(closes)s).", field="until",
+                           closes=beijing(campaign.closes_at))
+    row = db.session.scalar(select(DeadlineExtension).where(DeadlineExtension.campaign_id == campaign.id,
+                                                            DeadlineExtension.organization_id == organization.id))
+    before = None if row is None else aware(row.until).isoformat()
+    if row is None:
+        row = DeadlineExtension(campaign_id=campaign.id, organization_id=organization.id, until=until,
+                                reason=reason, granted_by=actor)
+        db.session.add(row)
+    else:
+        row.until, row.reason, row.granted_by = until, reason, actor
+    db.session.flush()
+    audit.record(actor, "campaign.extension_granted", "campaign", campaign.id, organization=organization.uscc,
+                 before=before, until=until.isoformat(), reason=reason)
+    return row
+
+
+def open_campaigns(at: dt.datetime | None = None) -> list[Campaign]:
+    at = at or now()
+    rows = db.session.scalars(select(Campaign).where(Campaign.region == _rules().region_code)
+                              .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    return [c for c in rows if aware(c.opens_at) <= at < aware(c.closes_at)]
+
+
+# ---------------------------------------------------------------- deadlines --
+
+
+def extension_for(application: Application) -> DeadlineExtension | None:
+    return db.session.scalar(select(DeadlineExtension).where(
+        DeadlineExtension.campaign_id == application.campaign_id,
+        DeadlineExtension.organization_id == application.organization_id))
+
+
+def deadline_of(application: Application) -> dt.datetime:
+    """Until when the applicant may save and submit: the return window, else the campaign
+    deadline or the applicant's extension, whichever is later."""
+    if application.status == S.RETURNED and application.return_until is not None:
+        return aware(application.return_until)
+    closes = aware(application.campaign.closes_at)
+    ext = extension_for(application)
+    if ext is not None and aware(ext.until) > closes:
+        closes = aware(ext.until)
+    return closes
+
+
+def check_editable(application: Application, at: dt.datetime | None = None) -> None:
+    """Refuse any change by the applicant after submission or after its deadline."""
+    at = at or now()
+    if application.status not in EDITABLE:
+        raise Refused("The application was submitted and can no longer be changed (status: %(status)s). "
+                      "Only the city bureau can return it for correction.", status=str(application.status))
+    if application.status == S.DRAFT and at < aware(application.campaign.opens_at):
+        raise DeadlinePassed("This campaign opens for submissions at %(opens)s (Beijing time).",
+                             opens=beijing(application.campaign.opens_at))
+    deadline = deadline_of(application)
+    if at >= deadline:
+        raise DeadlinePassed("The deadline passed at %(deadline)s (Beijing time); the application can no longer "
+                             "be changed or submitted.", deadline=beijing(deadline))
+
+
+# ------------------------------------------------------------- applications --
+
+
+def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.datetime | None = None) -> Application:
+    """An applicant starts a draft for one unit type in an open campaign."""
+    org = db.session.get(Organization, user.organization_id) if user.organization_id else None
+    if user.role != Role.APPLICANT or org is None:
+        raise Refused("Only an applicant account bound to an organization can apply.")
+    if org.admin_unit_id is None:
+        raise Refused("Your organization has no city (administrative unit) on file; ask your city bureau.")
+    if unit_type not in (campaign.unit_types or []):
+        raise InvalidInput("This campaign does not take %(type)s applications.", field="unit_type", type=unit_type)
+    at = at or now()
+    from core.management.bans import check_not_banned  # issue 6: a banned credit code may not apply
+
+    check_not_banned(org, at.astimezone(SHANGHAI).date())
+    ext = db.session.scalar(select(DeadlineExtension).where(DeadlineExtension.campaign_id == campaign.id,
+                                                            DeadlineExtension.organization_id == org.id))
+    closes = max(aware(campaign.closes_at), aware(ext.until) if ext else aware(campaign.closes_at))
+    if not aware(campaign.opens_at) <= at < closes:
+        raise DeadlinePassed("This campaign does not accept applications now (open %(opens)s to %(closes)s, "
+                             "Beijing time).", opens=beijing(campaign.opens_at), closes=beijing(closes))
+    existing = db.session.scalar(select(Application).where(Application.campaign_id == campaign.id,
+                                                           Application.organization_id == org.id,
+                                                           Application.unit_type == unit_type))
+    if existing is not None:
+        raise Refused("Your organization already has an application of this type in this campaign (no. %(id)d).",
+                      id=existing.id)
+    return _new_application(campaign, org, unit_type, user.username)
+
+
+def _new_application(campaign: Campaign, org: Organization, unit_type: str, actor: str) -> Application:
+    modes = _rules().evaluation_modes(unit_type, Level(campaign.level), campaign.year)
+    mode = EvaluationMode.THIRD_PARTY if modes.third_party_required else modes.allowed[0]
+    application = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
+                              unit_type=unit_type, level=campaign.level, evaluation_mode=str(mode),
+                              status=S.DRAFT, industry=None, indicator_values={}, extension_data={},
+                              requested_levels=[campaign.level], declarations={})
+    db.session.add(application)
+    db.session.flush()
+    audit.record(actor, "application.created", "application", application.id, campaign=campaign.id,
+                 organization=org.uscc, unit_type=unit_type)
+    return application
+
+
+def requested_level_choices(campaign: Campaign) -> list[str]:
+    """Levels an application may ask for: the round's level, and in a national round also 省级 (joint round)."""
+    rules = _rules()
+    levels = [campaign.level]
+    if campaign.level == Level.NATIONAL and Level.PROVINCIAL in rules.list_levels:
+        levels.append(str(Level.PROVINCIAL))
+    return levels
+
+
+def snapshot(application: Application) -> dict[str, Any]:
+    org = application.organization
+    snap = {
+        "contact_name": application.contact_name, "contact_phone": application.contact_phone,
+        "contact_email": application.contact_email, "industry": application.industry,
+        "evaluation_mode": application.evaluation_mode, "requested_levels": list(application.requested_levels or []),
+        "legal_representative": org.legal_representative, "address": org.address,
+    }
+    snap.update({f"declarations.{k}": v for k, v in (application.declarations or {}).items()})
+    snap.update({f"indicator.{k}": v for k, v in (application.indicator_values or {}).items()})
+    snap.update({f"ext.{k}": v for k, v in (application.extension_data or {}).items()})
+    return snap
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), after.get(k)] for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+
+
+def _text(value: Any, field: str, max_len: int, pattern: re.Pattern | None = None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput("Not a valid string.", field=field)
+    text = value.strip()
+    if len(text) > max_len:
+        raise InvalidInput("At most %(n)d characters.", field=field, n=max_len)
+    if text and pattern is not None and not pattern.match(text):
+        raise InvalidInput("This value is not in a valid format.", field=field)
+    return text or None
+
+
+def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
+               at: dt.datetime | None = None) -> dict[str, list[Any]]:
+    """Save draft data (any subset of the fields); required fields are checked on submission.
+
+    ``changes`` keys: ``contact_name``, ``contact_phone``, ``contact_email``, ``industry``,
+    ``evaluation_mode``, ``requested_levels``, ``declarations`` {item code: bool},
+    ``indicator_values`` {number: value}, ``legal_representative``, ``address`` and
+    ``extension`` {plugin field code: value}. Returns the field-level diff (also audited).
+    """
+    check_editable(application, at)
+    rules = _rules()
+    campaign = application.campaign
+    before = snapshot(application)
+    org = application.organization
+    unknown = set(changes) - {"contact_name", "contact_phone", "contact_email", "industry", "evaluation_mode",
+                              "requested_levels", "declarations", "indicator_values", "legal_representative",
+                              "address", "extension"}
+    if unknown:
+        raise InvalidInput("Unknown fields: %(fields)s.", field=min(unknown), fields=", ".join(sorted(unknown)))
+    if "contact_name" in changes:
+        application.contact_name = _text(changes["contact_name"], "contact_name", 100)
+    if "contact_phone" in changes:
+        application.contact_phone = _text(changes["contact_phone"], "contact_phone", 40, PHONE_RE)
+    if "contact_email" in changes:
+        application.contact_email = _text(changes["contact_email"], "contact_email", 120, EMAIL_RE)
+    if "legal_representative" in changes:
+        org.legal_representative = _text(changes["legal_representative"], "legal_representative", 100)
+    if "address" in changes:
+        org.address = _text(changes["address"], "address", 300)
+    if "industry" in changes:
+        industry = changes["industry"] or None
+        if industry is not None and industry not in rules.industries:
+            raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=str(industry)[:80])
+        application.industry = industry
+    if "evaluation_mode" in changes:
+        modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
+        allowed = [str(m) for m in modes.allowed]
+        if changes["evaluation_mode"] not in allowed:
+            raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
+                               field="evaluation_mode", modes=", ".join(allowed), source=modes.source)
+        application.evaluation_mode = changes["evaluation_mode"]
+    if "requested_levels" in changes:
+        levels = changes["requested_levels"] or [campaign.level]
+        choices = requested_level_choices(campaign)
+        if not isinstance(levels, list) or not all(isinstance(x, str) and x in choices for x in levels):
+            raise InvalidInput("Requested levels must be among: %(levels)s.", field="requested_levels",
+                               levels=", ".join(choices))
+        application.requested_levels = sorted(set(levels))
+    if "declarations" in changes:
+        items = {i.code for i in rules.negative_list_for(application.unit_type, Level(application.level))}
+        given = changes["declarations"] or {}
+        if not isinstance(given, Mapping) or not all(k in items and isinstance(v, bool) for k, v in given.items()):
+            raise InvalidInput("Declarations must be given as true or false per negative-list item.",
+                               field="declarations")
+        application.declarations = {**(application.declarations or {}), **dict(given)}
+    if "indicator_values" in changes:
+        merged = {**(application.indicator_values or {}), **{str(k): v for k, v in
+                                                            (changes["indicator_values"] or {}).items()}}
+        application.indicator_values = jsonable(check_values(application, merged))
+    if "extension" in changes:
+        raw = changes["extension"] or {}
+        if not isinstance(raw, Mapping):
+            raise InvalidInput("Not a valid mapping type.", field="extension")
+        ffs = fields_for(rules, application.unit_type, application.level)
+        typed = load_extension(ffs, raw, partial=True)
+        uploads = {f.code for f in ffs if is_upload(f)}
+        for code in uploads & set(typed):
+            if typed[code] not in (None, "") and not _evidence_exists(application, typed[code], code):
+                raise InvalidInput("%(name)s must name an evidence file of this application uploaded for it.",
+                                   field=code, name=code)
+        application.extension_data = {**(application.extension_data or {}), **jsonable(typed)}
+    _rescore(application)
+    changed = diff(before, snapshot(application))
+    if changed:
+        audit.record(actor, "application.saved", "application", application.id, diff=jsonable(changed))
+    return changed
+
+
+def _evidence_exists(application: Application, value: Any, section: str) -> bool:
+    try:
+        ident = int(value)
+    except (TypeError, ValueError):
+        return False
+    return db.session.scalar(select(Evidence.id).where(Evidence.id == ident, Evidence.application_id == application.id,
+                                                       Evidence.section == section)) is not None
+
+
+def _rescore(application: Application) -> dict[str, Any] | None:
+    result = live_score(application) if application.indicator_values else None
+    if result is None:
+        application.score, application.tier = None, None
+        return None
+    application.score = result["total"]
+    application.tier = result.get("tier")
+    return result
+
+
+def add_evidence(application: Application, section: str, filename: str | None, data: bytes, actor: str,
+                 at: dt.datetime | None = None) -> Evidence:
+    """Upload one PDF. An upload for a plugin upload field also fills that field with its id."""
+    check_editable(application, at)
+    row = evidence_service.store(application, section, filename, data, actor)
+    ffs = fields_for(_rules(), application.unit_type, application.level)
+    if any(f.code == section and is_upload(f) for f in ffs):
+        before = (application.extension_data or {}).get(section)
+        application.extension_data = {**(application.extension_data or {}), section: str(row.id)}
+        audit.record(actor, "application.saved", "application", application.id,
+                     diff={f"ext.{section}": [before, str(row.id)]})
+    return row
+
+
+def remove_evidence(application: Application, row: Evidence, actor: str, at: dt.datetime | None = None) -> str:
+    """Delete one evidence file (returns the storage name to unlink after commit)."""
+    check_editable(application, at)
+    data = dict(application.extension_data or {})
+    for code, value in list(data.items()):
+        if value == str(row.id):
+            data[code] = None
+            audit.record(actor, "application.saved", "application", application.id,
+                         diff={f"ext.{code}": [value, None]})
+    application.extension_data = data
+    name = row.storage_name
+    evidence_service.delete(application, row, actor)
+    return name
+
+
+def completeness(application: Application) -> dict[str, list[str]]:
+    """What must be filled before submitting: {field: [message]} (empty when complete)."""
+    rules = _rules()
+    problems: dict[str, list[str]] = {}
+    if not application.contact_name:
+        problems["contact_name"] = ["Missing data for required field."]
+    if not application.contact_phone:
+        problems["contact_phone"] = ["Missing data for required field."]
+    ffs = fields_for(rules, application.unit_type, application.level)
+    stored = application.extension_data or {}
+    problems.update(missing_required(ffs, stored))
+    for f in ffs:
+        if is_upload(f) and stored.get(f.code) not in (None, "") and not _evidence_exists(application, stored[f.code],
+                                                                                          f.code):
+            problems[f.code] = ["Missing data for required field."]
+    return problems
+
+
+def submit(application: Application, actor: str, at: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Submit (or resubmit after a return). Afterwards the application is frozen (seed 001)."""
+    at = utc(at) or now()
+    check_editable(application, at)
+    problems = completeness(application)
+    if problems:
+        labels = _labels(application)
+        err = InvalidInput("Please complete these fields before submitting: %(fields)s.", field=next(iter(problems)),
+                           fields=", ".join(str(labels.get(k, k)) for k in problems))
+        err.errors = bilingual_messages(problems)
+        raise err
+    results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date())
+    blockers = eligibility.submit_blockers(results)
+    if blockers:
+        raise Refused("The application cannot be submitted: %(reasons)s.",
+                      reasons="; ".join(f"{r['title']} ({r['message']})" for r in blockers))
+    _rescore(application)
+    before = application.status
+    application.status = S.SUBMITTED
+    application.submitted_at = at
+    application.eligibility = eligibility.jsonable_results(results)
+    audit.record(actor, "application.submitted", "application", application.id, before=str(before),
+                 score=None if application.score is None else float(application.score),
+                 warnings=[r["code"] for r in results if r["ok"] is False])
+    return results
+
+
+def _labels(application: Application) -> dict[str, str]:
+    from flask_babel import gettext as _
+
+    labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level)}
+    labels.update({"contact_name": _("Contact person"), "contact_phone": _("Contact phone")})
+    return labels
+
+
+# -------------------------------------------------------------- city review --
+
+
+def _require_status(application: Application, *allowed: S) -> None:
+    if application.status not in allowed:
+        raise Refused("This is not possible while the application is %(status)s.", status=str(application.status))
+
+
+def return_for_correction(application: Application, reason: str, until: dt.datetime, actor: str,
+                          at: dt.datetime | None = None) -> None:
+    """City staff reopen a submitted application for correction until ``until``, with a reason."""
+    at = at or now()
+    _require_status(application, S.SUBMITTED)
+    reason, until = _reason(reason), utc(until)
+    if until is None or until <= at:
+        raise InvalidInput("The correction period must end in the future.", field="until")
+    if until > at + dt.timedelta(days=90):
+        raise InvalidInput("The correction period may last at most 90 days.", field="until")
+    application.status = S.RETURNED
+    application.return_reason, application.return_until = reason, until
+    audit.record(actor, "application.returned", "application", application.id, reason=reason,
+                 until=until.isoformat())
+
+
+def reject(application: Application, reason: str, actor: str) -> None:
+    _require_status(application, S.SUBMITTED)
+    reason = _reason(reason)
+    application.status = S.REJECTED
+    application.decision_reason = reason
+    audit.record(actor, "application.rejected", "application", application.id, reason=reason)
+
+
+def recommend(application: Application, actor: str, *, consulted_departments: Iterable[str] = (),
+              acknowledge_warnings: bool = False, at: dt.datetime | None = None) -> dict[str, Any]:
+    """City staff recommend a submitted application, within the region's quota for the city.
+
+    The region's blocking rules must hold (evaluated now, with the city's input); warnings
+    must be acknowledged. The quota place is taken atomically in this transaction.
+    :returns: ``{"quota": Quota, "used": n, "over_target": bool, "warnings": [...]}``.
+    :raises LimitReached: the quota is full, naming it and its source.
+    """
+    at = utc(at) or now()
+    _require_status(application, S.SUBMITTED)
+    consulted = sorted({str(d) for d in consulted_departments})
+    if not set(consulted) <= set(eligibility.CONSULTED_DEPARTMENTS):
+        raise InvalidInput("Unknown department: %(value)s.", field="consulted_departments",
+                           value=", ".join(sorted(set(consulted) - set(eligibility.CONSULTED_DEPARTMENTS))))
+    results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date(),
+                                   {"consulted_departments": consulted})
+    blockers = eligibility.recommend_blockers(results)
+    if blockers:
+        raise Refused("The application cannot be recommended: %(reasons)s.",
+                      reasons="; ".join(f"{r['title']} ({r['message']}; {r['source']})" for r in blockers))
+    pending = eligibility.warnings(results)
+    if pending and not acknowledge_warnings:
+        raise Refused("Acknowledge these warnings to recommend: %(warnings)s.",
+                      warnings="; ".join(f"{r['title']}" + (f" ({r['message']})" if r["message"] else "")
+                                         for r in pending))
+    quota = limits.reserve_quota(application, actor)
+    key = None
+    used = None
+    if not quota.unlimited:
+        key = limits.quota_key(application.admin_unit.code, application.unit_type, quota, application.campaign.year)
+        used = limits.used(key)
+    application.status = S.CITY_RECOMMENDED
+    application.recommended_at = at
+    application.quota_key = key
+    application.eligibility = eligibility.jsonable_results(results)
+    audit.record(actor, "application.recommended", "application", application.id, quota_key=key, quota_used=used,
+                 quota_limit=quota.limit, quota_source=quota.source, consulted_departments=consulted,
+                 acknowledged=[r["code"] for r in pending])
+    return {"quota": quota, "used": used, "over_target": bool(used and not quota.binding and used > quota.limit),
+            "warnings": pending}
+
+
+def withdraw_recommendation(application: Application, reason: str, actor: str) -> None:
+    """City staff take back a recommendation before the province acts; the quota place is released."""
+    _require_status(application, S.CITY_RECOMMENDED)
+    reason = _reason(reason)
+    if application.quota_key:
+        limits.release(application.quota_key)
+    application.status = S.SUBMITTED
+    application.recommended_at = None
+    audit.record(actor, "application.recommendation_withdrawn", "application", application.id, reason=reason,
+                 quota_key=application.quota_key)
+    application.quota_key = None
+
+
+def quota_status(admin_unit: AdminUnit, unit_type: str, year: int) -> dict[str, Any]:
+    quota = _rules().quota(admin_unit.code, unit_type, year)
+    if quota.unlimited:
+        return {"unit_type": unit_type, "limit": None, "used": None, "binding": quota.binding, "source": quota.source,
+                "cite": quota.cite}
+    key = limits.quota_key(admin_unit.code, unit_type, quota, year)
+    return {"unit_type": unit_type, "limit": quota.limit, "used": limits.used(key), "binding": quota.binding,
+            "source": quota.source, "cite": quota.cite, "period": quota.period}

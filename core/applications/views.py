@@ -1,0 +1,776 @@
+"""Server-rendered pages: applicants' drafts and submissions, city review, province campaigns."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_translations
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from core.accounts.forms import EmptyForm
+from core.accounts.permissions import Perm, application_for, application_scope
+from core.accounts.web import install_error_pages, login_required
+from core.applications import eligibility, services, summary
+from core.applications import evidence as evidence_service
+from core.applications.fields import fields_for, is_upload, typed_extension
+from core.applications.forms import (
+    DEPARTMENT_LABELS,
+    MODE_LABELS,
+    CampaignForm,
+    DeadlineForm,
+    EvidenceForm,
+    ExtensionForm,
+    ImportForm,
+    ReasonForm,
+    RecommendForm,
+    ReturnForm,
+    StartForm,
+    application_form_class,
+    changes_from_form,
+    choice,
+    draft_errors,
+    ind_attr,
+    initial_data,
+    neg_attr,
+)
+from core.applications.scoring import indicator_set, live_score
+from core.errors import GreenmfgError, InvalidInput, NotFound
+from core.extensions import db
+from core.models import (
+    AdminUnit,
+    Application,
+    AuditLog,
+    Campaign,
+    DeadlineExtension,
+    Organization,
+    Role,
+)
+from core.models import (
+    ApplicationStatus as S,
+)
+from core.plugins.types import Level, field_attr
+from core.services.deadlines import SHANGHAI
+from core.services.uscc import normalize_uscc
+
+bp = Blueprint("applications", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/applications")
+install_error_pages(bp)
+PAGE = 50
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def _invalid_status(form) -> int:
+    """400 for a missing or expired CSRF token, 422 for invalid fields."""
+    token = getattr(form, "csrf_token", None)
+    return 400 if token is not None and token.errors else 422
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _beijing_input(moment: dt.datetime | None) -> dt.datetime | None:
+    """A datetime-local field's value, read as Beijing time."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
+
+
+_STATUS_NAMES = {
+    S.DRAFT: _l("Draft"), S.SUBMITTED: _l("Submitted"), S.RETURNED: _l("Returned for correction"),
+    S.CITY_RECOMMENDED: _l("Recommended by the city"), S.REJECTED: _l("Rejected"),
+    S.UNDER_REVIEW: _l("Under provincial review"), S.GRADED: _l("Graded"), S.IN_NOTICE: _l("In public notice"),
+    S.LISTED: _l("Listed"), S.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+def _status_labels() -> dict[str, str]:
+    """Status names in the request's language (built once per request: list pages show many)."""
+    labels = g.get("_status_labels")
+    if labels is None:
+        translations = get_translations()
+        labels = g._status_labels = {status: translations.gettext(name._args[0])
+                                     for status, name in _STATUS_NAMES.items()}
+    return labels
+
+
+def _status_label(status) -> str:
+    return _status_labels().get(status, str(status))
+
+
+@bp.app_template_filter("bjtime")
+def _bjtime(moment) -> str:
+    return services.beijing(moment) if moment else "—"
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"status_label": _status_label, "mode_labels": MODE_LABELS}
+
+
+# ---------------------------------------------------------------- applicant --
+
+
+@bp.get("/applications")
+@login_required(Perm.APPLICATION_CREATE)
+def mine():
+    user = _user()
+    rows = db.session.scalars(select(Application).where(application_scope(user))
+                              .order_by(Application.id.desc()).limit(200)).all()
+    campaigns = services.open_campaigns()
+    return render_template("applications/mine.html", applications=rows, campaigns=campaigns,
+                           unit_types=_rules().unit_types, start_form=StartForm(), org=user.organization_id and
+                           db.session.get(Organization, user.organization_id))
+
+
+@bp.post("/applications/start")
+@login_required(Perm.APPLICATION_CREATE)
+def start():
+    form = StartForm()
+    if not form.validate_on_submit():
+        raise InvalidInput("Choose a campaign and a unit type.")
+    campaign = db.session.get(Campaign, form.campaign_id.data) if abs(form.campaign_id.data) < 2**31 else None
+    if campaign is None or campaign.region != _rules().region_code:
+        raise NotFound("No such campaign.")
+    application = services.start_application(_user(), campaign, form.unit_type.data)
+    services.commit()
+    flash(_("Your draft is created. Save it as often as you like until the deadline."), "info")
+    return redirect(url_for("applications.edit", app_id=application.id))
+
+
+#: names of the form sections region plugins commonly use (others are shown by their code)
+SECTION_NAMES = {
+    "basic": _l("Basic data"), "production": _l("Production, energy and water"), "finances": _l("Finances"),
+    "honours": _l("Honours and qualifications"), "bonus": _l("Bonus items"),
+    "cleaner_production": _l("Cleaner production"), "work_plan": _l("Work plan"),
+    "park_conditions": _l("Park conditions"), "park_status": _l("Green development of the park"),
+    "conditions": _l("Basic conditions"), "cultivation": _l("Cultivation priorities"),
+}
+
+
+def _groups(application, form) -> list[tuple[str, list]]:
+    """Plugin fields by section (with its display name), in registration order."""
+    groups: dict[str, list] = {}
+    for f in fields_for(_rules(), application.unit_type, application.level):
+        groups.setdefault(f.section, []).append((f, getattr(form, field_attr(f.code))))
+    return [(section, str(SECTION_NAMES.get(section, section)), items) for section, items in groups.items()]
+
+
+def _edit_context(application, form) -> dict[str, Any]:
+    rules = _rules()
+    items = rules.negative_list_for(application.unit_type, Level(application.level))
+    iset = indicator_set(application)
+    try:
+        score = live_score(application)
+    except GreenmfgError:
+        score = None
+    evidence_form = EvidenceForm()
+    evidence_form.section.choices = _section_choices(application)
+    return {"application": application, "form": form, "org": application.organization,
+            "negative": [(item, getattr(form, neg_attr(i))) for i, item in enumerate(items)],
+            "iset": iset, "ind_attr": ind_attr, "groups": _groups(application, form), "score": score,
+            "deadline": services.deadline_of(application), "evidence": evidence_service.listing(application),
+            "evidence_form": evidence_form, "delete_form": EmptyForm(),
+            "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
+
+
+def _section_choices(application) -> list[tuple[str, str]]:
+    rules = _rules()
+    labels = {"general": _("General"), "basic": _("Basic data"), "negative_list": _("Negative-list declaration")}
+    for f in fields_for(rules, application.unit_type, application.level):
+        if is_upload(f):
+            labels[f.code] = f.label
+    iset = indicator_set(application)
+    if iset is not None:
+        for ind in iset.indicators:
+            labels[f"indicator.{ind.number}"] = f"{_('Indicator')} {ind.number} {ind.name}"
+    allowed = evidence_service.allowed_sections(application)
+    out = [choice(k, v) for k, v in labels.items() if k in allowed]
+    out += [choice(s, s) for s in sorted(allowed - set(labels))]
+    return out
+
+
+def _attach_error(form, exc: GreenmfgError, application) -> None:
+    errors = getattr(exc, "errors", None) or ({exc.field: [exc.localized()]} if exc.field else {})
+    for key, messages in errors.items():
+        name = key
+        if key.startswith("values."):
+            name = ind_attr(int(key.split(".")[1])) if key.split(".")[1].isdigit() else key
+        elif "." in key:
+            name = field_attr(key)
+        target = getattr(form, name, None)
+        if target is not None:
+            msgs = messages if isinstance(messages, list) else [messages]
+            target.errors = list(target.errors or []) + [m if isinstance(m, str) else str(m) for m in msgs]
+
+
+@bp.route("/applications/<int:app_id>/edit", methods=["GET", "POST"])
+@login_required(Perm.APPLICATION_EDIT)
+def edit(app_id: int):
+    user = _user()
+    application = application_for(user, app_id, Perm.APPLICATION_EDIT)
+    form_class = application_form_class(application)
+    if request.method == "GET":
+        services.check_editable(application)
+        form = form_class(data=initial_data(application))
+        return render_template("applications/edit.html", **_edit_context(application, form))
+    form = form_class()
+    status = 200
+    if draft_errors(form):
+        changes, uploads = changes_from_form(form, application)
+        stored = []
+        try:
+            services.save_draft(application, changes, user.username)
+            for code, upload in uploads:
+                row = services.add_evidence(application, code, upload.filename,
+                                            evidence_service.read_upload(upload.stream), user.username)
+                stored.append(row)
+            services.commit()
+        except GreenmfgError as exc:
+            db.session.rollback()
+            for row in stored:
+                evidence_service.discard(row)
+            _attach_error(form, exc, application)
+            flash(exc.localized(), "error")
+            status = exc.http_status
+            application = application_for(user, app_id, Perm.APPLICATION_EDIT)
+        else:
+            flash(_("Draft saved at %(time)s (Beijing time).", time=services.beijing(services.now())), "info")
+            if request.form.get("then") == "view":
+                return redirect(url_for("applications.detail", app_id=application.id))
+            return redirect(url_for("applications.edit", app_id=application.id))
+    else:
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        status = _invalid_status(form)
+    return render_template("applications/edit.html", **_edit_context(application, form)), status
+
+
+@bp.post("/applications/<int:app_id>/score")
+@login_required(Perm.APPLICATION_EDIT)
+def score(app_id: int):
+    """The live self-evaluation score of the values in the form (nothing is saved)."""
+    application = application_for(_user(), app_id, Perm.APPLICATION_EDIT)
+    form = application_form_class(application)()
+    form.validate()
+    changes, _uploads = changes_from_form(form, application)
+    values = {k: v for k, v in (changes.get("indicator_values") or {}).items() if v is not None}
+    try:
+        result = live_score(application, values, changes.get("industry"))
+    except GreenmfgError as exc:
+        return jsonify({"errors": [exc.to_dict()]}), exc.http_status
+    return jsonify(result or {})
+
+
+def _render_detail(application, status: int = 200, **extra):
+    user = _user()
+    rules = _rules()
+    if application.status in services.EDITABLE and user.role == Role.APPLICANT:
+        results = eligibility.evaluate(application)
+    else:
+        results = application.eligibility or []
+    try:
+        score_result = live_score(application)
+    except GreenmfgError:
+        score_result = None
+    ffs = fields_for(rules, application.unit_type, application.level)
+    values = typed_extension(ffs, application.extension_data or {})
+    history = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "application",
+                                                        AuditLog.object_id == str(application.id))
+                                 .order_by(AuditLog.id.desc()).limit(100)).all()
+    return_form = ReturnForm()
+    if not return_form.until.data:
+        return_form.until.data = (services.now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
+            tzinfo=None, second=0, microsecond=0)
+    quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year)
+    context = {
+        "application": application, "org": application.organization, "results": results, "score": score_result,
+        "fields": [(f, values.get(f.code), (application.extension_data or {}).get(f.code)) for f in ffs],
+        "uploads": {f.code for f in ffs if is_upload(f)},
+        "evidence": evidence_service.listing(application), "history": history,
+        "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
+        "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,
+        "action_form": EmptyForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
+        "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": RecommendForm(),
+        "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
+        "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
+        "departments": DEPARTMENT_LABELS,
+    }
+    context.update(extra)
+    return render_template("applications/detail.html", **context), status
+
+
+@bp.get("/applications/<int:app_id>")
+@login_required(Perm.APPLICATION_VIEW)
+def detail(app_id: int):
+    return _render_detail(application_for(_user(), app_id))
+
+
+def _act(app_id: int, perm: Perm, action, success: str):
+    user = _user()
+    application = application_for(user, app_id, perm)
+    try:
+        outcome = action(application, user)
+        services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return _render_detail(application_for(user, app_id), exc.http_status)
+    flash(success, "info")
+    if isinstance(outcome, str):
+        flash(outcome, "warning")
+    return redirect(url_for("applications.detail", app_id=app_id))
+
+
+@bp.post("/applications/<int:app_id>/submit")
+@login_required(Perm.APPLICATION_EDIT)
+def submit(app_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _act(app_id, Perm.APPLICATION_EDIT, lambda a, u: services.submit(a, u.username) and None,
+                _("Submitted. The application is now locked; your city bureau will review it."))
+
+
+@bp.post("/applications/<int:app_id>/evidence")
+@login_required(Perm.APPLICATION_EDIT)
+def upload(app_id: int):
+    user = _user()
+    application = application_for(user, app_id, Perm.APPLICATION_EDIT)
+    form = EvidenceForm()
+    form.section.choices = _section_choices(application)
+    if not form.validate_on_submit():
+        flash(_("Choose a section and a PDF file."), "error")
+        services.check_editable(application)
+        form_obj = application_form_class(application)(data=initial_data(application))
+        context = _edit_context(application, form_obj)
+        context["evidence_form"] = form
+        return render_template("applications/edit.html", **context), _invalid_status(form)
+    row = None
+    try:
+        row = services.add_evidence(application, form.section.data, form.file.data.filename,
+                                    evidence_service.read_upload(form.file.data.stream), user.username)
+        services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        if row is not None:
+            evidence_service.discard(row)
+        flash(exc.localized(), "error")
+        application = application_for(user, app_id, Perm.APPLICATION_EDIT)
+        form_obj = application_form_class(application)(data=initial_data(application))
+        return render_template("applications/edit.html", **_edit_context(application, form_obj)), exc.http_status
+    flash(_("File uploaded: %(name)s (%(pages)d pages).", name=row.original_name, pages=row.pages), "info")
+    return redirect(url_for("applications.edit", app_id=app_id) + "#evidence")
+
+
+@bp.get("/applications/<int:app_id>/evidence/<int:evidence_id>")
+@login_required(Perm.APPLICATION_VIEW)
+def download(app_id: int, evidence_id: int):
+    application = application_for(_user(), app_id)
+    row = evidence_service.evidence_for(application, evidence_id)
+    response = send_file(evidence_service.path_of(row), mimetype="application/pdf", as_attachment=True,
+                         download_name=row.original_name if row.original_name.lower().endswith(".pdf")
+                         else row.original_name + ".pdf", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/applications/<int:app_id>/evidence/<int:evidence_id>/delete")
+@login_required(Perm.APPLICATION_EDIT)
+def delete_evidence(app_id: int, evidence_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    user = _user()
+    application = application_for(user, app_id, Perm.APPLICATION_EDIT)
+    row = evidence_service.evidence_for(application, evidence_id)
+    name = services.remove_evidence(application, row, user.username)
+    services.commit()
+    try:
+        (evidence_service.storage_dir() / name).unlink(missing_ok=True)
+    except OSError:
+        pass
+    flash(_("File deleted."), "info")
+    return redirect(url_for("applications.edit", app_id=app_id) + "#evidence")
+
+
+# --------------------------------------------------------------- city review --
+
+
+@bp.post("/applications/<int:app_id>/return")
+@login_required(Perm.APPLICATION_REVIEW)
+def return_(app_id: int):
+    form = ReturnForm()
+    if not form.validate_on_submit():
+        application = application_for(_user(), app_id, Perm.APPLICATION_REVIEW)
+        flash(_("Give a reason and the end of the correction period."), "error")
+        return _render_detail(application, _invalid_status(form), return_form=form)
+    return _act(app_id, Perm.APPLICATION_REVIEW,
+                lambda a, u: services.return_for_correction(a, form.reason.data, _beijing_input(form.until.data),
+                                                            u.username),
+                _("Returned to the applicant for correction."))
+
+
+@bp.post("/applications/<int:app_id>/reject")
+@login_required(Perm.APPLICATION_REVIEW)
+def reject(app_id: int):
+    form = ReasonForm(prefix="reject")
+    if not form.validate_on_submit():
+        application = application_for(_user(), app_id, Perm.APPLICATION_REVIEW)
+        flash(_("Please give a reason (2 to 500 characters)."), "error")
+        return _render_detail(application, _invalid_status(form), reject_form=form)
+    return _act(app_id, Perm.APPLICATION_REVIEW, lambda a, u: services.reject(a, form.reason.data, u.username),
+                _("Rejected."))
+
+
+@bp.post("/applications/<int:app_id>/withdraw")
+@login_required(Perm.APPLICATION_REVIEW)
+def withdraw(app_id: int):
+    form = ReasonForm(prefix="withdraw")
+    if not form.validate_on_submit():
+        application = application_for(_user(), app_id, Perm.APPLICATION_REVIEW)
+        flash(_("Please give a reason (2 to 500 characters)."), "error")
+        return _render_detail(application, _invalid_status(form), withdraw_form=form)
+    return _act(app_id, Perm.APPLICATION_REVIEW,
+                lambda a, u: services.withdraw_recommendation(a, form.reason.data, u.username),
+                _("Recommendation withdrawn; the quota place is free again."))
+
+
+@bp.post("/applications/<int:app_id>/recommend")
+@login_required(Perm.APPLICATION_REVIEW)
+def recommend(app_id: int):
+    form = RecommendForm()
+    if not form.validate_on_submit():
+        abort(400)
+
+    def action(application, user):
+        outcome = services.recommend(application, user.username,
+                                     consulted_departments=form.consulted_departments.data or [],
+                                     acknowledge_warnings=bool(form.acknowledge_warnings.data))
+        quota = outcome["quota"]
+        if outcome["over_target"]:
+            return _("Note: this exceeds the target of %(limit)d for this unit type (%(used)d recommended; "
+                     "rule from %(source)s). Targets are not ceilings.", limit=quota.limit, used=outcome["used"],
+                     source=quota.source)
+        return None
+
+    return _act(app_id, Perm.APPLICATION_REVIEW, action, _("Recommended to the province."))
+
+
+def _campaign_arg(default_latest: bool = True) -> Campaign | None:
+    raw = request.args.get("campaign", "")
+    rules = _rules()
+    if raw.isdigit() and int(raw) < 2**31:
+        campaign = db.session.get(Campaign, int(raw))
+        if campaign is None or campaign.region != rules.region_code:
+            raise NotFound("No such campaign.")
+        return campaign
+    if not default_latest:
+        return None
+    return db.session.scalar(select(Campaign).where(Campaign.region == rules.region_code)
+                             .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1))
+
+
+_UTC8 = dt.timedelta(hours=8)  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
+
+
+def _bj(moment: dt.datetime) -> str:
+    """:func:`services.beijing` for list rows (the same text, without a time-zone database lookup)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return (moment + _UTC8).isoformat(sep=" ", timespec="seconds")
+
+
+#: the queue page's own texts, translated in one go per request (Jinja's ``_()`` costs a
+#: context lookup per call; this page is the hot path measured by bench/bench_city_list.py)
+_QUEUE_TEXT = {
+    "title": _l("Applications"), "city_review": _l("City review"), "status": _l("Status"), "all": _l("All"),
+    "unit_type": _l("Unit type"), "campaign": _l("Campaign"), "q": _l("Name or credit code"), "filter": _l("Filter"),
+    "no": _l("No."), "applicant": _l("Applicant"), "uscc": _l("Unified social credit code"), "city": _l("City"),
+    "score": _l("Score"), "submitted_at": _l("Submitted at"), "empty": _l("Nothing matches these filters."),
+    "previous": _l("Previous"), "next": _l("Next"), "page": _l("Page %(n)d"),
+}
+
+
+def _texts(lazy: dict) -> dict[str, str]:
+    translations = get_translations()
+    return {key: translations.gettext(value._args[0]) for key, value in lazy.items()}
+
+
+def _queue_rows(rows, unit_types) -> Markup:
+    """The table rows of a list page, formatted in Python; every value goes through ``escape``.
+
+    The review queue is the busiest page (bench/bench_city_list.py); this keeps it cheap.
+    """
+    labels, names = _status_labels(), {code: t.name for code, t in unit_types.items()}
+    base = escape(request.script_root)
+    out = []
+    for id_, st, ut, score, submitted, name, uscc, city in rows:
+        # ids are ints, statuses enum values, scores decimals, times formatted here: only text is escaped
+        out.append(
+            f'<tr><td><a href="{base}/applications/{id_:d}">{id_:d}</a></td><td>{escape(name)}</td>'
+            f'<td>{escape(uscc)}</td><td>{escape(city)}</td><td>{escape(names.get(ut, ut))}</td>'
+            f'<td><span class="status {st.value}">{escape(labels.get(st, st))}</span></td>'
+            f'<td>{"—" if score is None else f"{score:f}"}</td>'
+            f'<td>{_bj(submitted) if submitted else "—"}</td></tr>')
+    return Markup("\n".join(out))
+
+
+def _queue(template: str):
+    """A filtered list of the applications in the user's scope, 50 a page, newest first."""
+    user = _user()
+    rules = _rules()
+    status = request.args.get("status", "submitted")
+    unit_type = request.args.get("unit_type", "")
+    q = request.args.get("q", "").strip()[:100]
+    campaign_arg = request.args.get("campaign", "")
+    campaign_id = int(campaign_arg) if campaign_arg.isdigit() and int(campaign_arg) < 2**31 else None
+    try:
+        page = max(1, min(int(request.args.get("page", 1)), 10000))
+    except ValueError:
+        page = 1
+    campaigns = db.session.execute(select(Campaign.id, Campaign.title).where(Campaign.region == rules.region_code)
+                                   .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    if campaign_id is not None and campaign_id not in {c.id for c in campaigns}:
+        raise NotFound("No such campaign.")
+    query = (select(Application.id, Application.status, Application.unit_type, Application.score,
+                    Application.submitted_at, Organization.name, Organization.uscc, AdminUnit.name)
+             .join(Organization, Organization.id == Application.organization_id)
+             .join(AdminUnit, AdminUnit.id == Application.admin_unit_id)
+             .where(application_scope(user)))
+    if status != "all" and status in {s.value for s in S}:
+        query = query.where(Application.status == status)
+    if unit_type in rules.unit_types:
+        query = query.where(Application.unit_type == unit_type)
+    if campaign_id is not None:
+        query = query.where(Application.campaign_id == campaign_id)
+    if q:
+        query = query.where(Organization.name.contains(q, autoescape=True) | Organization.uscc.startswith(
+            q.upper(), autoescape=True))
+    query = query.order_by(Application.id.desc())  # newest first; served by ix_application_queue
+    rows = db.session.execute(query.limit(PAGE + 1).offset((page - 1) * PAGE)).all()
+    args = request.args.to_dict()
+    prev_url = url_for(request.endpoint, **{**args, "page": page - 1}) if page > 1 else None
+    next_url = url_for(request.endpoint, **{**args, "page": page + 1}) if len(rows) > PAGE else None
+    return render_template(template, rows_html=_queue_rows(rows[:PAGE], rules.unit_types), empty=not rows,
+                           t=_texts(_QUEUE_TEXT),
+                           prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
+                           campaign_id=campaign_id, campaigns=campaigns, unit_types=rules.unit_types,
+                           statuses=list(_status_labels().items()))
+
+
+@bp.get("/city")
+@login_required(Perm.APPLICATION_REVIEW)
+def city_queue():
+    return _queue("applications/queue.html")
+
+
+@bp.get("/province/applications")
+@login_required(Perm.CAMPAIGN_MANAGE)
+def province_list():
+    return _queue("applications/queue.html")
+
+
+def _city_unit() -> AdminUnit:
+    user = _user()
+    unit = db.session.get(AdminUnit, user.admin_unit_id) if user.admin_unit_id else None
+    if unit is None:
+        raise NotFound("Your account is not bound to a city.")
+    return unit
+
+
+@bp.get("/city/recommended")
+@login_required(Perm.SUMMARY)
+def city_ranked():
+    unit = _city_unit()
+    campaign = _campaign_arg()
+    rules = _rules()
+    groups, quotas = [], []
+    if campaign is not None:
+        for code in campaign.unit_types or []:
+            groups.append((rules.unit_types.get(code), summary.recommended(unit, campaign, [code])))
+            quotas.append(services.quota_status(unit, code, campaign.year))
+    campaigns = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
+                                   .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(20)).all()
+    return render_template("applications/ranked.html", unit=unit, campaign=campaign, campaigns=campaigns,
+                           groups=groups, quotas=quotas, import_form=ImportForm(),
+                           layout=summary.layout_for(campaign) if campaign else None)
+
+
+@bp.get("/city/summary.xlsx")
+@login_required(Perm.SUMMARY)
+def export_summary():
+    unit = _city_unit()
+    campaign = _campaign_arg(default_latest=False)
+    if campaign is None:
+        raise NotFound("No such campaign.")
+    data = summary.export_xlsx(unit, campaign, _user().username)
+    db.session.commit()
+    name = f"summary-{campaign.year}-{unit.code}.xlsx"
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+
+
+@bp.post("/city/summary")
+@login_required(Perm.SUMMARY)
+def import_summary():
+    unit = _city_unit()
+    campaign = _campaign_arg(default_latest=False)
+    if campaign is None:
+        raise NotFound("No such campaign.")
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a filled summary table (.xlsx)."), "error")
+        return redirect(url_for("applications.city_ranked", campaign=campaign.id))
+    data = form.file.data.stream.read(summary.MAX_BYTES + 1)
+    try:
+        report = summary.import_xlsx(unit, campaign, data, _user().username)
+        if report["ok"]:
+            services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return redirect(url_for("applications.city_ranked", campaign=campaign.id))
+    status = 200 if report["ok"] else 422
+    return render_template("applications/import_report.html", report=report, campaign=campaign, unit=unit), status
+
+
+# ---------------------------------------------------------------- province --
+
+
+@bp.route("/province/campaigns", methods=["GET", "POST"])
+@login_required(Perm.CAMPAIGN_MANAGE)
+def campaigns():
+    rules = _rules()
+    form = CampaignForm()
+    form.level.choices = [choice(code, lv.name) for code, lv in rules.list_levels.items()]
+    form.unit_types.choices = [choice(code, t.name) for code, t in rules.unit_types.items()]
+    status = 200
+    if request.method == "GET" and not form.year.data:
+        form.year.data = dt.date.today().year
+    if form.validate_on_submit():
+        try:
+            campaign = services.open_campaign(actor=_user().username, year=form.year.data, level=form.level.data,
+                                              unit_types=form.unit_types.data, title=form.title.data,
+                                              closes_at=_beijing_input(form.closes_at.data))
+            services.commit()
+        except GreenmfgError as exc:
+            db.session.rollback()
+            flash(exc.localized(), "error")
+            status = exc.http_status
+        else:
+            flash(_("Campaign opened."), "info")
+            return redirect(url_for("applications.campaign_detail", campaign_id=campaign.id))
+    elif request.method == "POST":
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        status = _invalid_status(form)
+    rows = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
+                              .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    counts = dict(db.session.execute(select(Application.campaign_id, func.count(Application.id))
+                                     .group_by(Application.campaign_id)).all())
+    return render_template("applications/campaigns.html", form=form, campaigns=rows, counts=counts,
+                           levels=rules.list_levels), status
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = db.session.get(Campaign, campaign_id) if campaign_id < 2**31 else None
+    if campaign is None or campaign.region != _rules().region_code:
+        raise NotFound("No such campaign.")
+    return campaign
+
+
+def _campaign_page(campaign: Campaign, status: int = 200, **forms):
+    rules = _rules()
+    deadline_form = forms.get("deadline_form") or DeadlineForm()
+    deadline_form.code.choices = [choice("closes_at", _("Applicants' submission deadline"))] + [
+        choice(code, rules.deadlines[code].title if code in rules.deadlines else code)
+        for code in (campaign.deadlines or {})]
+    extensions = db.session.execute(select(DeadlineExtension, Organization).join(
+        Organization, Organization.id == DeadlineExtension.organization_id).where(
+        DeadlineExtension.campaign_id == campaign.id)).all()
+    return render_template("applications/campaign.html", campaign=campaign, deadline_form=deadline_form,
+                           extension_form=forms.get("extension_form") or ExtensionForm(), extensions=extensions,
+                           deadline_titles={c: d.title for c, d in rules.deadlines.items()},
+                           level=rules.list_levels.get(campaign.level), unit_types=rules.unit_types), status
+
+
+@bp.get("/province/campaigns/<int:campaign_id>")
+@login_required(Perm.CAMPAIGN_MANAGE)
+def campaign_detail(campaign_id: int):
+    return _campaign_page(_campaign(campaign_id))
+
+
+@bp.post("/province/campaigns/<int:campaign_id>/deadline")
+@login_required(Perm.CAMPAIGN_MANAGE)
+def change_deadline(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    form = DeadlineForm()
+    form.code.choices = [choice("closes_at", "closes_at")] + [choice(c, c) for c in (campaign.deadlines or {})]
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return _campaign_page(campaign, _invalid_status(form), deadline_form=form)
+    value = _beijing_input(form.value.data)
+    try:
+        services.change_deadline(campaign, form.code.data, value if form.code.data == "closes_at" else value.date(),
+                                 form.reason.data, _user().username)
+        services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return _campaign_page(_campaign(campaign_id), exc.http_status, deadline_form=form)
+    flash(_("Deadline changed; the change and its reason are in the audit log."), "info")
+    return redirect(url_for("applications.campaign_detail", campaign_id=campaign_id))
+
+
+@bp.post("/province/campaigns/<int:campaign_id>/extension")
+@login_required(Perm.EXTENSION_GRANT)
+def grant_extension(campaign_id: int):
+    campaign = _campaign(campaign_id)
+    form = ExtensionForm()
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return _campaign_page(campaign, _invalid_status(form), extension_form=form)
+    try:
+        code = normalize_uscc(form.uscc.data)
+        org = db.session.scalar(select(Organization).where(Organization.uscc == code))
+        if org is None:
+            raise NotFound("No organization with this credit code is registered.")
+        services.grant_extension(campaign, org, _beijing_input(form.until.data), form.reason.data, _user().username)
+        services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return _campaign_page(_campaign(campaign_id), exc.http_status, extension_form=form)
+    flash(_("Extension granted."), "info")
+    return redirect(url_for("applications.campaign_detail", campaign_id=campaign_id))
+
+
+# -------------------------------------------------------------------- docs --
+
+
+@bp.get("/api/docs")
+def api_docs():
+    """The API reference, rendered on the server from the OpenAPI document (no CDN, no script)."""
+    api = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
+    spec = api.spec.to_dict()
+    return render_template("applications/api_docs.html", spec=spec)

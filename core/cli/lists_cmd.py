@@ -1,0 +1,111 @@
+"""``greenmfg lists``: notice end dates, the province's signed recommendation export, and the
+national instance's import of a province's file. Same services as the web pages and the API."""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from core.errors import GreenmfgError
+from core.extensions import db
+
+
+@click.group("lists")
+def lists_group() -> None:
+    """Notices, lists and recommendations. 公示、名单与推荐。"""
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"cli:{getpass.getuser()}"
+
+
+@lists_group.command("notice-end")
+@click.option("--level", required=True, help="list level: city, provincial or national")
+@click.option("--start", "start", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="first day of the notice (YYYY-MM-DD)")
+@with_appcontext
+def notice_end_command(level: str, start: dt.datetime) -> None:
+    """The last day of a notice opening on START, by the region's period and the working-day calendar."""
+    from core.lists import notices
+
+    try:
+        end, period = notices.notice_end(level, start.date())
+    except GreenmfgError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{start.date().isoformat()}\t{end.isoformat()}\t{period.days} {period.count}\t{period.source}\t"
+               f"{period.cite}")
+
+
+@lists_group.command("export")
+@click.option("--year", required=True, type=int)
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the signed JSON document here (for the ministry's import)")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="write the table for people here")
+@click.option("--actor", default=None, help="name recorded in the audit log")
+@with_appcontext
+def export_command(year: int, json_path: Path | None, xlsx_path: Path | None, actor: str | None) -> None:
+    """Sign and export the province's national recommendation of YEAR (a new version, audited)."""
+    from core.lists import recommend
+
+    rec = recommend.recommendation_for(year)
+    if rec is None:
+        raise click.ClickException(f"没有{year}年度的推荐 / no recommendation for {year}")
+    try:
+        document = recommend.export(_actor(actor), rec)
+        db.session.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
+    if json_path:
+        json_path.write_text(text, encoding="utf-8")
+    if xlsx_path:
+        xlsx_path.write_bytes(recommend.xlsx(document))
+    if not json_path and not xlsx_path:
+        click.echo(text)
+    click.echo(f"version {document['version']} sha256 {recommend.digest(document)} "
+               f"key {document['signature']['key_id']} units {len(document['items'])}", err=True)
+
+
+@lists_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--actor", default=None, help="name recorded in the audit log")
+@with_appcontext
+def import_command(file: Path, actor: str | None) -> None:
+    """National instance: check a province's signed recommendation FILE and queue its units for review."""
+    from core.lists import recommend
+
+    try:
+        report = recommend.import_document(_actor(actor), file.read_bytes())
+    except GreenmfgError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc))
+    for row in report["rows"]:
+        mark = "ok" if row["ok"] else "REJECTED"
+        click.echo(f"{row['seq']}\t{row['uscc']}\t{row['name']}\t{mark}\t{'; '.join(row['problems'])}")
+    if not report["ok"]:
+        db.session.rollback()
+        raise click.ClickException("未导入任何单位 / nothing was imported")
+    db.session.commit()
+    period = report.get("notice_period") or {}
+    click.echo(f"{report['province_name']} {report['year']} v{report['version']}: {report['queued']} units queued "
+               f"for national review (notice {period.get('days')} {period.get('count')})")
+
+
+@lists_group.command("key")
+@click.option("--show", is_flag=True, help="also print the key itself (to give to the ministry out of band)")
+@with_appcontext
+def key_command(show: bool) -> None:
+    """The key id (and with --show the key) this province signs its recommendations with."""
+    from core.lists import recommend
+
+    key = recommend.signing_key()
+    click.echo(recommend.key_id(key) + (f"\t{key}" if show else ""))
+
+
+COMMANDS = [lists_group]

@@ -1,0 +1,247 @@
+"""``greenmfg filings …``, ``greenmfg removals …`` and ``greenmfg jobs run-due``: listed units over the years.
+
+The commands only read arguments and print; the work is done in :mod:`core.management`.
+Refusals end with exit code 2 and the message in Chinese and English. Long jobs show their
+progress on stderr.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import sys
+from typing import Callable
+
+import click
+from flask.cli import with_appcontext
+
+from core.errors import GreenmfgError
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _fail(exc: GreenmfgError) -> None:
+    from core.extensions import db
+
+    db.session.rollback()
+    click.echo(f"错误 / error: {exc.bilingual()}", err=True)
+    sys.exit(2)
+
+
+def _counter(label: str) -> Callable[[int], None]:
+    """A progress line on stderr: ``label: n`` updated in place."""
+    state = {"n": 0}
+
+    def advance(n: int = 1) -> None:
+        state["n"] += n
+        if state["n"] % 50 == 0 or n > 1:
+            click.echo(f"\r{label}: {state['n']}", nl=False, err=True)
+    return advance
+
+
+def _done(advance) -> None:
+    click.echo("", err=True)
+
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+# ----------------------------------------------------------------- filings --
+
+
+@click.group("filings")
+def filings_group() -> None:
+    """年度动态管理表 / annual dynamic-management filings."""
+
+
+@filings_group.command("open")
+@click.option("--year", type=int, required=True)
+@with_appcontext
+def filings_open(year: int) -> None:
+    """为名单单位开启年度填报 / open the year's filing for every listed unit (idempotent)."""
+    from core.management import filings
+    from core.management.common import commit
+
+    try:
+        made = filings.open_year(year, _actor(), _counter("开启 / opening"))
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    click.echo(f"\n已开启 / opened: {made} ({year}, 截止 / due {filings.due_date(year).isoformat()})")
+
+
+@filings_group.command("remind")
+@click.option("--on", "on", type=_DATE, default=None, help="日期 / day (default: today, Beijing time)")
+@with_appcontext
+def filings_remind(on) -> None:
+    """发送到期提醒 / send the reminders due (N working days before the due date)."""
+    from core.management import filings
+    from core.management.common import commit, today
+
+    try:
+        count = filings.send_reminders(_day(on) or today(), _actor(), _counter("提醒 / reminding"))
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    click.echo(f"\n已提醒 / reminded: {count}")
+
+
+@filings_group.command("overdue")
+@click.option("--year", type=int, default=None, help="只列出该年度 / only list this year's")
+@click.option("--on", "on", type=_DATE, default=None, help="日期 / day (default: today, Beijing time)")
+@click.option("--dry-run", is_flag=True, help="只列出，不提出移出 / list only, propose nothing")
+@with_appcontext
+def filings_overdue(year: int | None, on, dry_run: bool) -> None:
+    """逾期未填报转为移出建议 / overdue filings become removal proposals."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.management import filings
+    from core.management.common import commit, today
+    from core.models import AnnualFiling
+
+    day = _day(on) or today()
+    if dry_run:
+        query = select(AnnualFiling).where(AnnualFiling.status.in_(filings.OPEN), AnnualFiling.due_on < day)
+        if year:
+            query = query.where(AnnualFiling.year == year)
+        for f in db.session.scalars(query):
+            if filings.deadline_of(f) < day:
+                click.echo(f"{f.year}\t{f.organization.uscc}\t{f.organization.name}\t{f.unit_type}\t{f.due_on}")
+        return
+    try:
+        made = filings.mark_overdue(day, _actor(), _counter("检查 / checking"))
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    made = [r for r in made if year is None or r.year == year]
+    click.echo(f"\n移出建议 / removal proposals: {len(made)}")
+    for r in made:
+        click.echo(f"{r.id}\t{r.uscc}\t{r.org_name}\t{r.reason}")
+
+
+# ---------------------------------------------------------------- removals --
+
+
+@click.group("removals")
+def removals_group() -> None:
+    """移出名单 / removals from the lists."""
+
+
+@removals_group.command("list")
+@click.option("--status", default=None)
+@with_appcontext
+def removals_list(status: str | None) -> None:
+    """列出移出记录 / list removals (id, status, unit, reason, approver)."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import Removal
+
+    query = select(Removal).order_by(Removal.id)
+    if status:
+        query = query.where(Removal.status == status)
+    for r in db.session.scalars(query):
+        click.echo("\t".join(str(x) for x in (r.id, r.status, r.uscc, r.org_name, r.sanction_code, ",".join(r.levels),
+                                                r.decided_by or "-")))
+
+
+@removals_group.command("bottom-share")
+@click.option("--year", type=int, required=True)
+@with_appcontext
+def removals_bottom(year: int) -> None:
+    """连续三年后5%转为移出建议 / propose removals for units in the bottom 5 % three years running."""
+    from core.management import removals
+    from core.management.common import commit
+
+    try:
+        made = removals.propose_bottom_share(year, _actor(), progress=_counter("检查 / checking"))
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    click.echo(f"\n移出建议 / removal proposals: {len(made)}")
+
+
+@removals_group.command("decide")
+@click.argument("removal_id", type=int)
+@click.option("--approve/--reject", required=True)
+@click.option("--note", default="")
+@with_appcontext
+def removals_decide(removal_id: int, approve: bool, note: str) -> None:
+    """省级审批移出建议 / the province approves or rejects a proposal."""
+    from core.extensions import db
+    from core.management import removals
+    from core.management.common import commit
+    from core.models import Removal
+
+    removal = db.session.get(Removal, removal_id)
+    if removal is None:
+        click.echo(f"错误 / error: 无此记录 / no removal {removal_id}", err=True)
+        sys.exit(2)
+    try:
+        removals.decide(removal, approve, note, _actor())
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    click.echo(f"{removal.id}\t{removal.status}")
+
+
+@removals_group.command("publish")
+@click.option("--notice", "notice_no", required=True, help="公告文号 / notice number of the list")
+@click.option("--on", "on", type=_DATE, default=None)
+@with_appcontext
+def removals_publish(notice_no: str, on) -> None:
+    """随名单发布已批准的移出 / publish the approved removals with a list."""
+    from core.management import removals
+    from core.management.common import commit
+
+    try:
+        done = removals.publish(_actor(), _day(on), notice_no, _counter("发布 / publishing"))
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    click.echo(f"\n已发布 / published: {len(done)}")
+
+
+# -------------------------------------------------------------------- jobs --
+
+
+@click.group("jobs")
+def jobs_group() -> None:
+    """定时任务 / scheduled jobs."""
+
+
+@jobs_group.command("run-due")
+@click.option("--on", "on", type=_DATE, default=None, help="日期 / day (default: today, Beijing time)")
+@click.option("--json", "as_json", is_flag=True, help="JSON 输出 / print the report as JSON")
+@with_appcontext
+def jobs_run_due(on, as_json: bool) -> None:
+    """运行到期任务（可由 cron 每几分钟运行，可重复运行）/ run the due jobs; idempotent, cron-safe.
+
+    Opens the year's filings, sends reminders, turns overdue filings and bottom-5 % units into
+    removal proposals, opens re-reviews where the region sets a cycle.
+    """
+    from core.management import jobs
+
+    labels = {"open": "开启填报 / opening filings", "remind": "提醒 / reminders", "overdue": "逾期 / overdue",
+              "rereview": "复核 / re-reviews"}
+
+    def progress(name: str, total: int):
+        return _counter(labels.get(name, name))
+
+    report = jobs.run_due(_actor(), _day(on), progress)
+    click.echo("", err=True)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    for key, value in report.items():
+        click.echo(f"{key}: {value}")
+
+
+COMMANDS = [filings_group, removals_group, jobs_group]

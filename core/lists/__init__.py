@@ -1,0 +1,16 @@
+"""Public notice, objections and list publication; the province's recommendation to the
+national list (signed JSON and xlsx) and its import by a national instance.
+
+Business rules: :mod:`core.lists.notices` and :mod:`core.lists.recommend`; web pages
+:mod:`~core.lists.views`, JSON API :mod:`~core.lists.api`, CLI ``greenmfg lists``.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from core.review import access  # noqa: F401  (the permissions these pages use)
+    from core.lists.views import bp
+
+    app.register_blueprint(bp)

@@ -1,0 +1,313 @@
+"""JSON API for public notices, objections, list publication, the public lists, the province's
+national recommendation (signed JSON / xlsx) and its import by a national instance.
+
+Reading notices and lists and filing an objection need no token (they are public, like the
+pages); everything else takes a bearer token and a permission (:mod:`core.review.access`).
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Response, request
+from flask.views import MethodView
+from flask_smorest import Api, Blueprint, abort
+from marshmallow import Schema, fields
+
+from core.accounts import api_user
+from core.applications import services as app_services
+from core.applications.api import authed
+from core.errors import GreenmfgError, InvalidInput, NotFound
+from core.extensions import csrf, db
+from core.lists import notices, recommend
+from core.models import PublicNotice, RecommendationItem
+from core.review.access import ReviewPerm, staff_application
+
+API_PREFIX = "/api/v1"
+
+
+class PublicNoticeCreateSchema(Schema):
+    level = fields.String(required=True)
+    year = fields.Integer(required=True)
+    starts_on = fields.Date(required=True)
+    application_ids = fields.List(fields.Integer(), required=True)
+    title = fields.String(load_default=None)
+
+
+class ObjectionCreateSchema(Schema):
+    item_id = fields.Integer(required=True, metadata={"description": "the unit on the notice objected to"})
+    name = fields.String(required=True, metadata={"description": "real name (实名)"})
+    contact = fields.String(required=True)
+    grounds = fields.String(required=True)
+    evidence = fields.String(load_default=None)
+    objector_unit = fields.String(load_default=None)
+
+
+class ObjectionResolveSchema(Schema):
+    outcome = fields.String(required=True, metadata={"description": "dismissed | upheld"})
+    resolution = fields.String(required=True)
+
+
+class ListPublishSchema(Schema):
+    document_no = fields.String(required=True)
+    published_on = fields.Date(required=True)
+
+
+class ListQuerySchema(Schema):
+    level = fields.String(load_default=None)
+    year = fields.Integer(load_default=None)
+    region = fields.String(load_default=None)
+    unit_type = fields.String(load_default=None)
+    page = fields.Integer(load_default=1)
+
+
+class RecommendationAddSchema(Schema):
+    application_id = fields.Integer(required=True)
+    acknowledge_warnings = fields.Boolean(load_default=False)
+
+
+class ConsultedDepartmentsSchema(Schema):
+    consulted_departments = fields.List(fields.String(), required=True)
+
+
+def notice_json(n: PublicNotice, staff: bool = False) -> dict[str, Any]:
+    out = {"id": n.id, "region": n.region, "level": n.level, "year": n.year, "title": n.title,
+           "starts_on": n.starts_on.isoformat(), "ends_on": n.ends_on.isoformat(),
+           "period": {"days": n.period_days, "count": n.period_count, "source": n.period_source,
+                      "cite": n.period_cite},
+           "running": notices.is_running(n), "status": n.status, "document_no": n.document_no,
+           "published_on": n.published_on.isoformat() if n.published_on else None,
+           "items": [{"id": i.id, "application_id": i.application_id, "name": i.organization.name,
+                      "uscc": i.organization.uscc, "unit_type": i.unit_type, "tier": i.tier,
+                      "score": None if i.score is None else float(i.score), "status": i.status} for i in n.items]}
+    if staff:
+        counts = {i.id: notices.open_objections(i) for i in n.items}
+        for item in out["items"]:
+            item["open_objections"] = counts[item["id"]]
+    return out
+
+
+def objection_json(o) -> dict[str, Any]:
+    return {"id": o.id, "notice_id": o.notice_id, "item_id": o.item_id, "unit": o.item.organization.name,
+            "name": o.name, "contact": o.contact, "objector_unit": o.objector_unit, "grounds": o.grounds,
+            "evidence": o.evidence, "filed_at": app_services.aware(o.filed_at), "status": o.status,
+            "resolution": o.resolution, "resolved_by": o.resolved_by}
+
+
+def _maybe_staff() -> bool:
+    from core.accounts.permissions import may
+
+    user = api_user()
+    return user is not None and may(user, ReviewPerm.NOTICE_MANAGE)
+
+
+def make_blueprint() -> Blueprint:
+    blp = Blueprint("lists_api", __name__, url_prefix=API_PREFIX,
+                    description="Public notices, objections, lists, national recommendation and its import")
+
+    @blp.errorhandler(GreenmfgError)
+    def _domain(exc: GreenmfgError):
+        db.session.rollback()
+        return {"errors": [exc.to_dict()]}, exc.http_status
+
+    @blp.route("/notices")
+    class Notices(MethodView):
+        def get(self):
+            """Public notices of this instance, newest first (public)."""
+            return {"notices": [notice_json(n) for n in notices.notices()]}
+
+        @authed(ReviewPerm.NOTICE_MANAGE)
+        @blp.arguments(PublicNoticeCreateSchema)
+        @blp.response(201)
+        def post(self, args):
+            """Open a notice for graded applications; the end date follows the region's period on the
+            working-day calendar (409 when a year lacks holiday data)."""
+            notice = notices.open_notice(api_user().username, **args)
+            app_services.commit()
+            return notice_json(notice, staff=True)
+
+    @blp.route("/notices/<int:notice_id>")
+    class Notice(MethodView):
+        def get(self, notice_id):
+            """One notice with its units (public; staff also see open objection counts)."""
+            return notice_json(notices.notice_or_404(notice_id), staff=_maybe_staff())
+
+    @blp.route("/notices/<int:notice_id>/objections")
+    class Objections(MethodView):
+        @authed(ReviewPerm.NOTICE_MANAGE)
+        def get(self, notice_id):
+            """The objections to a notice, with the objectors' contact details (staff)."""
+            from sqlalchemy import select
+
+            from core.models import Objection
+
+            notice = notices.notice_or_404(notice_id)
+            rows = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id).order_by(Objection.id))
+            return {"objections": [objection_json(o) for o in rows]}
+
+        @blp.arguments(ObjectionCreateSchema)
+        @blp.response(201)
+        def post(self, args, notice_id):
+            """File a real-name objection to one unit while the notice runs (public; no token)."""
+            notice = notices.notice_or_404(notice_id)
+            row = notices.file_objection(notice, **args)
+            app_services.commit()
+            return {"id": row.id, "notice_id": notice.id, "item_id": row.item_id, "status": row.status}
+
+    @blp.route("/objections/<int:objection_id>/resolve")
+    class Resolve(MethodView):
+        @authed(ReviewPerm.NOTICE_MANAGE)
+        @blp.arguments(ObjectionResolveSchema)
+        def post(self, args, objection_id):
+            """Resolve an objection: dismissed (the unit stays) or upheld (the unit leaves the notice)."""
+            objection = notices.objection_or_404(objection_id)
+            notices.resolve_objection(api_user().username, objection, args["outcome"], args["resolution"])
+            app_services.commit()
+            return objection_json(objection)
+
+    @blp.route("/notices/<int:notice_id>/publish")
+    class Publish(MethodView):
+        @authed(ReviewPerm.NOTICE_MANAGE)
+        @blp.arguments(ListPublishSchema)
+        def post(self, args, notice_id):
+            """After the notice, list every unit without an open objection (list entries with the document
+            number and date); the others are reported as blocked."""
+            notice = notices.notice_or_404(notice_id)
+            outcome = notices.publish(api_user().username, notice, **args)
+            app_services.commit()
+            return outcome
+
+    @blp.route("/lists")
+    class Lists(MethodView):
+        @blp.arguments(ListQuerySchema, location="query")
+        def get(self, args):
+            """Published lists, filtered by level, year, region and unit type (public)."""
+            page = max(args.pop("page") or 1, 1)
+            rows, total = notices.browse(**args, page=page, per_page=100)
+            return {"total": total, "page": page, "entries": [
+                {"year": e.year, "level": e.level, "unit_type": e.unit_type, "name": o.name, "uscc": o.uscc,
+                 "region": u.region if u else None, "city": u.name if u else None, "notice_no": e.notice_no,
+                 "listed_on": e.listed_on.isoformat() if e.listed_on else None} for e, o, u in rows]}
+
+    # ----------------------------------------------------- recommendation --
+
+    def _rec_json(rec) -> dict[str, Any]:
+        day, record = recommend.deadline(rec.year)
+        return {"year": rec.year, "status": rec.status, "version": rec.version, "digest": rec.digest,
+                "deadline": day.isoformat() if day else None, "deadline_source": record.source if record else None,
+                "consulted_departments": rec.consulted_departments or [],
+                "items": [{"id": i.id, "application_id": i.application_id, "name": i.application.organization.name,
+                           "score": None if i.score is None else float(i.score), "tier": i.tier, "gates": i.gates}
+                          for i in rec.items]}
+
+    @blp.route("/recommendations/<int:year>")
+    class Rec(MethodView):
+        @authed(ReviewPerm.RECOMMEND)
+        def get(self, year):
+            """The recommendation of ``year`` and the candidates with their gates."""
+            rec = recommend.recommendation_for(year)
+            chosen = {i.application_id for i in rec.items} if rec else set()
+            consulted = rec.consulted_departments if rec else []
+            return {"recommendation": _rec_json(rec) if rec else None,
+                    "candidates": [{"application_id": a.id, "name": a.organization.name, "unit_type": a.unit_type,
+                                    "gates": recommend.gates(a, year, consulted)}
+                                   for a in recommend.candidates(year) if a.id not in chosen]}
+
+    @blp.route("/recommendations/<int:year>/consulted")
+    class Consulted(MethodView):
+        @authed(ReviewPerm.RECOMMEND)
+        @blp.arguments(ConsultedDepartmentsSchema)
+        def put(self, args, year):
+            """Record the departments consulted before recommending (domain.md D20)."""
+            user = api_user()
+            rec = recommend.recommendation_for(year, user.username, create=True)
+            recommend.set_consulted(user.username, rec, args["consulted_departments"])
+            app_services.commit()
+            return _rec_json(rec)
+
+    @blp.route("/recommendations/<int:year>/items")
+    class RecItems(MethodView):
+        @authed(ReviewPerm.RECOMMEND)
+        @blp.arguments(RecommendationAddSchema)
+        @blp.response(201)
+        def post(self, args, year):
+            """Add a unit through the gates (409 naming the blocking ones; warnings need acknowledging)."""
+            user = api_user()
+            application = staff_application(user, args["application_id"], ReviewPerm.RECOMMEND)
+            rec = recommend.recommendation_for(year, user.username, create=True)
+            recommend.add(user.username, rec, application, acknowledge_warnings=args["acknowledge_warnings"])
+            app_services.commit()
+            return _rec_json(rec)
+
+    @blp.route("/recommendations/<int:year>/items/<int:item_id>")
+    class RecItem(MethodView):
+        @authed(ReviewPerm.RECOMMEND)
+        def delete(self, year, item_id):
+            """Take a unit out of the recommendation (before the deadline)."""
+            rec = recommend.recommendation_for(year)
+            item = db.session.get(RecommendationItem, item_id) if rec else None
+            if item is None or item.recommendation_id != rec.id:
+                raise NotFound("No such recommended unit.")
+            recommend.remove(api_user().username, rec, item)
+            app_services.commit()
+            return _rec_json(rec)
+
+    @blp.route("/recommendations/<int:year>/export")
+    class Export(MethodView):
+        @authed(ReviewPerm.RECOMMEND)
+        def post(self, year):
+            """Sign and store a new version; returns the signed JSON document (the file for the ministry)."""
+            rec = recommend.recommendation_for(year)
+            if rec is None:
+                raise NotFound("No recommendation for this year yet.")
+            document = recommend.export(api_user().username, rec)
+            app_services.commit()
+            return document
+
+        @authed(ReviewPerm.RECOMMEND)
+        def get(self, year):
+            """The last exported document: JSON, or xlsx with ``?format=xlsx``."""
+            rec = recommend.recommendation_for(year)
+            if rec is None or not rec.document:
+                raise NotFound("No recommendation for this year yet.")
+            if request.args.get("format") == "xlsx":
+                return Response(recommend.xlsx(json.loads(rec.document)),
+                                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                headers={"Content-Disposition":
+                                         f'attachment; filename="recommendation-{rec.region}-{year}.xlsx"'})
+            return Response(rec.document, mimetype="application/json")
+
+    @blp.route("/recommendation-imports")
+    class Imports(MethodView):
+        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+        def get(self):
+            """Provincial recommendations imported by this (national) instance."""
+            return {"imports": [{"id": i.id, "province": i.province, "province_name": i.province_name,
+                                 "year": i.year, "version": i.version, "digest": i.digest,
+                                 "application_ids": i.application_ids} for i in recommend.imports()]}
+
+        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+        def post(self):
+            """Import a province's signed recommendation (the JSON document as the request body): all or
+            nothing; 422 with the problems per row when any row is rejected."""
+            if not request.is_json:
+                abort(415, message="Content-Type must be application/json")
+            raw = request.get_data(cache=False)
+            if len(raw) > recommend.MAX_BYTES:
+                raise InvalidInput("The file is larger than %(mb)d MB.", field="file",
+                                   mb=recommend.MAX_BYTES // (1024 * 1024))
+            report = recommend.import_document(api_user().username, raw)
+            if not report["ok"]:
+                db.session.rollback()
+                return report, 422
+            app_services.commit()
+            return report, 201
+
+    return blp
+
+
+def register_api(api: Api, app: Flask) -> None:
+    """Called by :func:`core.api.init_api`."""
+    blp = make_blueprint()
+    api.register_blueprint(blp)
+    csrf.exempt(blp)

@@ -1,0 +1,58 @@
+"""Web forms of the notice, list and recommendation pages (Flask-WTF, CSRF on every one)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NoticeForm(FlaskForm):
+    level = SelectField(_l("List level"), validators=[DataRequired()])
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    starts_on = DateField(_l("First day of the notice"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    application_ids = MultiCheckboxField(_l("Graded applications"), coerce=int, validators=[DataRequired()])
+
+
+class ObjectionForm(FlaskForm):
+    item_id = SelectField(_l("Unit concerned"), coerce=int, validators=[DataRequired()])
+    name = StringField(_l("Your real name"), validators=[DataRequired(), Length(min=2, max=100)])
+    contact = StringField(_l("Telephone or e-mail"), validators=[DataRequired(), Length(min=5, max=120)])
+    objector_unit = StringField(_l("Your organization (optional)"), validators=[Optional(), Length(max=200)])
+    grounds = TextAreaField(_l("Grounds"), validators=[DataRequired(), Length(min=10, max=4000)])
+    evidence = TextAreaField(_l("Evidence (documents, facts, where they can be checked)"),
+                             validators=[Optional(), Length(max=4000)])
+
+
+class ResolveForm(FlaskForm):
+    outcome = SelectField(_l("Outcome"), choices=[("dismissed", _l("Dismissed: the unit stays on the notice")),
+                                                   ("upheld", _l("Upheld: the unit is taken off the notice"))],
+                          validators=[DataRequired()])
+    resolution = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(min=2, max=2000)])
+
+
+class PublishForm(FlaskForm):
+    document_no = StringField(_l("Document number"), validators=[DataRequired(), Length(min=2, max=100)])
+    published_on = DateField(_l("Date of publication"), validators=[DataRequired()])
+
+
+class AddForm(FlaskForm):
+    application_id = IntegerField(validators=[DataRequired()])
+    acknowledge_warnings = BooleanField(_l("I have checked the warnings"))
+
+
+class ConsultedForm(FlaskForm):
+    consulted_departments = MultiCheckboxField(_l("Departments consulted before recommending"),
+                                               validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Recommendation file (JSON)"), validators=[DataRequired()])

@@ -1,0 +1,328 @@
+"""Public notice (公示), objections and list publication.
+
+The province (or, on a national instance, the ministry) puts graded applications of one level
+and year on notice. The notice runs the region's period (``rules.notice_period(level)``: Shanxi
+10 working days, 004_7a8ddd82f611ab67.txt 第十三条; national 15 days, 办法 第十二条) counted on
+the working-day calendar (:class:`core.services.calendar.WorkCalendar`), which refuses a year
+without holiday data instead of guessing. Anyone may object, under their real name, until
+24:00 Beijing time on the last day; an open objection keeps its unit off the list until staff
+resolve it. Publication creates the :class:`~core.models.ListEntry` rows with the document
+number and date. Callers commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Iterable
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
+from core.extensions import db
+from core.models import (
+    AdminUnit, Application, ApplicationStatus as S, Ban, ListEntry, NoticeItem, Objection, Organization, PublicNotice,
+    ReviewResult,
+)
+from core.plugins.types import DayCount, Level
+from core.services import audit
+from core.services.calendar import WorkCalendar
+from core.services.deadlines import SHANGHAI, end_of_day
+
+CONTACT_RE = re.compile(r"^[^\s<>]{5,120}$")
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def beijing_today(at: dt.datetime | None = None) -> dt.date:
+    return _aware(at or now()).astimezone(SHANGHAI).date()
+
+
+def _text(value: Any, field: str, low: int, high: int) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not low <= len(text) <= high:
+        raise InvalidInput("%(field)s must have %(low)d to %(high)d characters.", field=field, low=low, high=high)
+    return text
+
+
+def period_for(level: str):
+    if level not in _rules().list_levels:
+        raise InvalidInput("Unknown list level: %(level)s.", field="level", level=str(level)[:20])
+    period = _rules().notice_period(Level(level))
+    if period is None:
+        raise Refused("The region sets no public-notice period for the %(level)s list.", level=level)
+    return period
+
+
+def notice_end(level: str, starts_on: dt.date) -> tuple[dt.date, Any]:
+    """The last day of a notice of ``level`` opening on ``starts_on``, and the period it follows.
+
+    :raises CalendarDataMissing: a working-day count reaches a year without holiday data.
+    """
+    period = period_for(level)
+    return WorkCalendar().period_end(starts_on, period), period
+
+
+def notice_candidates(level: str, year: int) -> list[Application]:
+    """Graded applications of ``level`` and ``year`` not yet on a notice."""
+    from core.models import Campaign
+
+    on_notice = select(NoticeItem.application_id)
+    return list(db.session.scalars(
+        select(Application).join(Campaign).where(Campaign.region == _rules().region_code, Campaign.year == year,
+                                                 Application.level == level, Application.status == S.GRADED,
+                                                 Application.id.not_in(on_notice))
+        .order_by(Application.id)))
+
+
+def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, application_ids: Iterable[int],
+                title: str | None = None) -> PublicNotice:
+    """Put graded applications on public notice from ``starts_on`` for the region's period."""
+    rules = _rules()
+    ends_on, period = notice_end(level, starts_on)
+    ids = sorted({int(i) for i in application_ids})
+    if not ids:
+        raise InvalidInput("Choose at least one graded application.", field="application_ids")
+    apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).with_for_update()))
+    found = {a.id for a in apps}
+    if found != set(ids):
+        raise NotFound("No such application.")
+    for a in apps:
+        if a.status != S.GRADED or a.level != level or a.campaign.year != year or a.campaign.region != rules.region_code:
+            raise Refused("Application %(id)d cannot go on this notice: it must be graded, of the %(level)s level "
+                          "and of %(year)d (it is %(status)s).", id=a.id, level=level, year=year,
+                          status=str(a.status))
+    level_name = rules.list_levels[level].name
+    title = (title or "").strip()[:200] or f"{year}年度{rules.region.name}{level_name}绿色制造名单公示"
+    notice = PublicNotice(region=rules.region_code, level=level, year=year, title=title, starts_on=starts_on,
+                          ends_on=ends_on, period_days=period.days, period_count=str(period.count),
+                          period_source=period.source, period_cite=(period.cite or "")[:500], status="open",
+                          opened_by=actor)
+    db.session.add(notice)
+    db.session.flush()
+    results = {r.application_id: r for r in db.session.scalars(
+        select(ReviewResult).where(ReviewResult.application_id.in_(ids)))}
+    for a in apps:
+        result = results.get(a.id)
+        db.session.add(NoticeItem(notice_id=notice.id, application_id=a.id, organization_id=a.organization_id,
+                                  unit_type=a.unit_type, score=result.score if result else None,
+                                  tier=result.tier if result else a.tier, status="in_notice"))
+        a.status = S.IN_NOTICE
+        audit.record(actor, "notice.application_in_notice", "application", a.id, notice=notice.id)
+    db.session.flush()
+    audit.record(actor, "notice.opened", "public_notice", notice.id, level=level, year=year,
+                 starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), period_days=period.days,
+                 period_count=str(period.count), period_source=period.source, applications=ids)
+    return notice
+
+
+def notice_or_404(notice_id: Any, region_only: bool = True) -> PublicNotice:
+    try:
+        ident = int(notice_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such public notice.") from None
+    notice = db.session.get(PublicNotice, ident) if 0 < ident < 2**31 else None
+    if notice is None or (region_only and notice.region != _rules().region_code):
+        raise NotFound("No such public notice.")
+    return notice
+
+
+def notices(limit: int = 200) -> list[PublicNotice]:
+    return list(db.session.scalars(select(PublicNotice).where(PublicNotice.region == _rules().region_code)
+                                   .order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc()).limit(limit)))
+
+
+def is_running(notice: PublicNotice, at: dt.datetime | None = None) -> bool:
+    at = _aware(at or now())
+    opens = dt.datetime.combine(notice.starts_on, dt.time(0), tzinfo=SHANGHAI)
+    return opens <= at < end_of_day(notice.ends_on)
+
+
+def file_objection(notice: PublicNotice, *, item_id: Any, name: str, contact: str, grounds: str,
+                   evidence: str | None = None, objector_unit: str | None = None,
+                   at: dt.datetime | None = None) -> Objection:
+    """Anyone objects to one unit on a running notice, under their real name (实名)."""
+    at = _aware(at or now())
+    if not is_running(notice, at):
+        if at < dt.datetime.combine(notice.starts_on, dt.time(0), tzinfo=SHANGHAI):
+            raise DeadlinePassed("The public notice opens on %(start)s; objections are accepted from then until "
+                                 "%(end)s.", start=notice.starts_on.isoformat(), end=notice.ends_on.isoformat())
+        raise DeadlinePassed("The public notice ended on %(end)s (24:00 Beijing time); objections are no longer "
+                             "accepted.", end=notice.ends_on.isoformat())
+    try:
+        ident = int(item_id)
+    except (TypeError, ValueError):
+        raise InvalidInput("Choose the unit you object to.", field="item_id") from None
+    item = db.session.get(NoticeItem, ident) if 0 < ident < 2**31 else None
+    if item is None or item.notice_id != notice.id:
+        raise InvalidInput("Choose the unit you object to.", field="item_id")
+    if item.status != "in_notice":
+        raise Refused("This unit is no longer on the notice.")
+    contact = _text(contact, "contact", 5, 120)
+    if not CONTACT_RE.match(contact):
+        raise InvalidInput("Give a telephone number or e-mail address.", field="contact")
+    row = Objection(notice_id=notice.id, item_id=item.id, name=_text(name, "name", 2, 100), contact=contact,
+                    objector_unit=(objector_unit or "").strip()[:200] or None,
+                    grounds=_text(grounds, "grounds", 10, 4000),
+                    evidence=(evidence or "").strip()[:4000] or None, filed_at=at, status="open")
+    db.session.add(row)
+    db.session.flush()
+    # the objector's contact details stay in the objection row (staff only), not in the audit data
+    audit.record(f"public:{row.name}", "notice.objection_filed", "public_notice", notice.id, objection=row.id,
+                 item=item.id, application=item.application_id)
+    return row
+
+
+def objection_or_404(objection_id: Any) -> Objection:
+    try:
+        ident = int(objection_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such objection.") from None
+    row = db.session.get(Objection, ident) if 0 < ident < 2**31 else None
+    if row is None or row.notice.region != _rules().region_code:
+        raise NotFound("No such objection.")
+    return row
+
+
+def resolve_objection(actor: str, objection: Objection, outcome: str, resolution: str) -> None:
+    """Staff resolve an objection: ``dismissed`` (the unit stays) or ``upheld`` (the unit is taken
+    off the notice and its application rejected with the resolution as the reason)."""
+    if objection.status != "open":
+        raise Refused("This objection was already resolved (%(status)s).", status=objection.status)
+    if outcome not in ("dismissed", "upheld"):
+        raise InvalidInput("The outcome must be dismissed or upheld.", field="outcome")
+    resolution = _text(resolution, "resolution", 2, 2000)
+    objection.status, objection.resolution = outcome, resolution
+    objection.resolved_by, objection.resolved_at = actor, now()
+    item = objection.item
+    if outcome == "upheld" and item.status == "in_notice":
+        item.status = "removed"
+        application = item.application
+        application.status = S.REJECTED
+        application.decision_reason = resolution[:500]
+        audit.record(actor, "notice.application_removed", "application", application.id, notice=item.notice_id,
+                     objection=objection.id, reason=resolution)
+        notice = objection.notice
+        if notice.status == "partly_published" and not any(i.status == "in_notice" for i in notice.items):
+            notice.status = "published"
+    audit.record(actor, "notice.objection_resolved", "public_notice", objection.notice_id, objection=objection.id,
+                 item=item.id, outcome=outcome, resolution=resolution)
+
+
+def open_objections(item: NoticeItem) -> int:
+    return db.session.scalar(select(func.count(Objection.id)).where(Objection.item_id == item.id,
+                                                                    Objection.status == "open")) or 0
+
+
+def publish(actor: str, notice: PublicNotice, *, document_no: str, published_on: dt.date,
+            at: dt.datetime | None = None) -> dict[str, list[dict[str, Any]]]:
+    """After the notice, publish the list: a :class:`ListEntry` per unit with no open objection.
+
+    Units with an open objection (or banned meanwhile) stay on the notice, reported as blocked;
+    publishing again after resolving them lists them with the same document number.
+    """
+    at = _aware(at or now())
+    if beijing_today(at) <= notice.ends_on:
+        raise Refused("The notice runs until %(end)s; the list can be published after it ends.",
+                      end=notice.ends_on.isoformat())
+    document_no = _text(document_no, "document_no", 2, 100)
+    if published_on <= notice.ends_on:
+        raise InvalidInput("The list is published after the notice ends (%(end)s).", field="published_on",
+                           end=notice.ends_on.isoformat())
+    if notice.document_no and notice.document_no != document_no:
+        raise Refused("This list was published as %(no)s; use the same document number.", no=notice.document_no)
+    listed, blocked = [], []
+    for item in db.session.scalars(select(NoticeItem).where(NoticeItem.notice_id == notice.id,
+                                                             NoticeItem.status == "in_notice")
+                                   .order_by(NoticeItem.id).with_for_update()):
+        org = item.organization
+        reason = None
+        pending = open_objections(item)
+        if pending:
+            reason = "open_objection"
+        elif db.session.scalar(select(Ban.id).where(Ban.uscc == org.uscc, Ban.subject == "organization",
+                                                    Ban.starts_on <= published_on, Ban.ends_on >= published_on)):
+            reason = "banned"
+        elif db.session.scalar(select(ListEntry.id).where(
+                ListEntry.organization_id == org.id, ListEntry.unit_type == item.unit_type,
+                ListEntry.level == notice.level, ListEntry.status == "listed")):
+            reason = "already_listed"
+        if reason:
+            blocked.append({"item": item.id, "application": item.application_id, "name": org.name,
+                            "reason": reason, "open_objections": pending})
+            continue
+        entry = ListEntry(organization_id=org.id, unit_type=item.unit_type, level=notice.level, year=notice.year,
+                          status="listed", listed_on=published_on, notice_no=document_no,
+                          application_id=item.application_id)
+        db.session.add(entry)
+        item.status = "listed"
+        item.application.status = S.LISTED
+        db.session.flush()
+        audit.record(actor, "list.entry_created", "application", item.application_id, list_entry=entry.id,
+                     level=notice.level, year=notice.year, notice_no=document_no, listed_on=published_on.isoformat())
+        listed.append({"item": item.id, "application": item.application_id, "name": org.name,
+                       "list_entry": entry.id})
+    if not listed:
+        raise Refused("Nothing can be listed yet: %(n)d units have open objections or other blocks.",
+                      n=len(blocked))
+    notice.document_no, notice.published_on, notice.published_by = document_no, published_on, actor
+    notice.status = "partly_published" if blocked else "published"
+    audit.record(actor, "list.published", "public_notice", notice.id, level=notice.level, year=notice.year,
+                 document_no=document_no, published_on=published_on.isoformat(),
+                 listed=[x["application"] for x in listed], blocked=blocked)
+    return {"listed": listed, "blocked": blocked}
+
+
+# ------------------------------------------------------------ public lists --
+
+
+def list_query(*, level: str | None = None, year: int | None = None, region: str | None = None,
+               unit_type: str | None = None):
+    query = (select(ListEntry, Organization, AdminUnit).join(Organization, Organization.id == ListEntry.organization_id)
+             .outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id).where(ListEntry.status == "listed"))
+    if level:
+        query = query.where(ListEntry.level == level)
+    if year:
+        query = query.where(ListEntry.year == year)
+    if region:
+        query = query.where(AdminUnit.region == region)
+    if unit_type:
+        query = query.where(ListEntry.unit_type == unit_type)
+    return query.order_by(ListEntry.year.desc(), ListEntry.level, ListEntry.unit_type, Organization.name,
+                          ListEntry.id)
+
+
+def browse(*, level: str | None = None, year: int | None = None, region: str | None = None,
+           unit_type: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list, int]:
+    """One page of the public lists and the total count (filters: level, year, region, unit type)."""
+    query = list_query(level=level, year=year, region=region, unit_type=unit_type)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    rows = db.session.execute(query.limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
+    return rows, total
+
+
+def filter_values() -> dict[str, list]:
+    """The years and regions that have list entries (for the public page's filters)."""
+    years = sorted({y for (y,) in db.session.execute(select(ListEntry.year).distinct())}, reverse=True)
+    regions = sorted({r for (r,) in db.session.execute(
+        select(AdminUnit.region).join(Organization, Organization.admin_unit_id == AdminUnit.id)
+        .join(ListEntry, ListEntry.organization_id == Organization.id).distinct()) if r})
+    return {"years": years, "regions": regions}
+
+
+def period_label(notice: PublicNotice) -> str:
+    from flask_babel import gettext as _
+
+    if notice.period_count == DayCount.WORKING_DAYS:
+        return _("%(days)d working days", days=notice.period_days)
+    return _("%(days)d days", days=notice.period_days)

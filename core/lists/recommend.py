@@ -1,0 +1,633 @@
+"""Recommendation upward (省级推荐): a province recommends units to the national list within the
+national window, exports the recommendation as a signed file (JSON for machines, xlsx for people),
+and a national instance imports it and queues the units for national review.
+
+Gates checked when staff add a unit (each with its source):
+
+* the tier gate: the provincial panel's tier must allow recommendation (Shanxi: B or better,
+  004_7a8ddd82f611ab67.txt 第十四条; ``Tier.recommendable``);
+* the region's eligibility rules at national level (``rules.eligibility_rules_for(type, national)``):
+  provincial listing first (办法 第十一条), the 2025 round's unit types, Jiangxi's "apply again"
+  (003_a3fa60aeba77aa34.txt 一), the departments consulted...; blocking ones refuse, the others
+  are warnings staff acknowledge;
+* "in principle not below the average of the province's existing national units"
+  (001_3f04a56fc6693327.txt, 工信厅节函〔2025〕390号): a warning to acknowledge;
+* not banned, not already on the national list.
+
+The deadline is ``rules.deadline("province_recommendation", year)`` (办法 第十二条 07-31; 2025: 11-07),
+ending 24:00 Beijing time. Signing: HMAC-SHA256 over the canonical JSON with the province's key
+(``GREENMFG_RECOMMENDATION_KEY``, else a key kept in the instance folder); the national instance
+holds each province's key in ``GREENMFG_RECOMMENDATION_KEYS`` ({province code: key}).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import secrets
+from decimal import Decimal
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, Iterable, Mapping
+
+from flask import current_app
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, select
+
+from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
+from core.extensions import db
+from core.models import (
+    AdminUnit, Application, ApplicationStatus as S, Ban, Campaign, ListEntry, Organization, Recommendation,
+    RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
+)
+from core.plugins.types import Level
+from core.services import audit
+from core.services.deadlines import SHANGHAI, end_of_day
+from core.services.uscc import normalize_uscc
+
+FORMAT = "greenmfg.recommendation/1"
+ALG = "HMAC-SHA256"
+MAX_BYTES = 5 * 1024 * 1024
+AVERAGE_CITE = "001_3f04a56fc6693327.txt 附件1 (工信厅节函〔2025〕390号: 推荐单位原则上不低于本地区现有国家级绿色工厂、绿色工业园区平均水平)"
+CONSULTED = ("ecology_environment", "emergency_management", "market_regulation")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for extraction (translated later by :func:`_both`)."""
+    return msgid
+
+
+def _both(msgid: str, **params: Any) -> str:
+    out = []
+    for loc in ("zh", "en"):
+        with force_locale(loc):
+            out.append(gettext(msgid, **params))
+    return out[0] if out[0] == out[1] else f"{out[0]} / {out[1]}"
+
+
+# ---------------------------------------------------------------- deadline --
+
+
+def deadline(year: int) -> tuple[dt.date | None, Any]:
+    try:
+        return _rules().deadline("province_recommendation", year)
+    except KeyError:
+        return None, None
+
+
+def check_deadline(year: int, at: dt.datetime | None = None) -> None:
+    day, record = deadline(year)
+    at = _aware(at or now())
+    if day is not None and at >= end_of_day(day):
+        raise DeadlinePassed("The deadline for recommending to the national list passed on %(day)s (24:00 Beijing "
+                             "time; rule from %(source)s: %(cite)s).", day=day.isoformat(), source=record.source,
+                             cite=record.cite)
+
+
+# ------------------------------------------------------------------- gates --
+
+
+def _gate(code: str, ok: bool | None, blocking: bool, title: str, message: str | None = None, source: str = "core",
+          cite: str = "") -> dict[str, Any]:
+    return {"code": code, "ok": ok, "blocking": blocking, "title": title, "message": message, "source": source,
+            "cite": cite}
+
+
+def province_average(unit_type: str, year: int) -> tuple[float | None, int, int | None]:
+    """Mean total of the province's existing national units of ``unit_type`` (latest scored year up to ``year``)."""
+    region = _rules().region_code
+    latest = db.session.scalar(select(func.max(UnitScore.year)).where(
+        UnitScore.level == "national", UnitScore.province == region, UnitScore.unit_type == unit_type,
+        UnitScore.year <= year, UnitScore.total.is_not(None)))
+    if latest is None:
+        return None, 0, None
+    avg, n = db.session.execute(select(func.avg(UnitScore.total), func.count(UnitScore.id)).where(
+        UnitScore.level == "national", UnitScore.province == region, UnitScore.unit_type == unit_type,
+        UnitScore.year == latest, UnitScore.total.is_not(None))).one()
+    return (None if avg is None else round(float(avg), 2)), n, latest
+
+
+def gates(application: Application, year: int, consulted: Iterable[str] = (),
+          as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every gate for recommending ``application`` to the national list, with its outcome."""
+    from core.applications.eligibility import rule_data
+
+    rules = _rules()
+    as_of = as_of or dt.date.today()
+    out: list[dict[str, Any]] = []
+    result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
+    if result is None:
+        out.append(_gate("tier", False, True, _both(N_("Graded by the provincial review")),
+                         _both(N_("not graded yet"))))
+    else:
+        scheme = rules.grading(application.unit_type, Level(application.level))
+        label = result.tier_label or result.tier or "—"
+        out.append(_gate("tier", bool(result.recommendable), True,
+                         _both(N_("Tier allows national recommendation")),
+                         None if result.recommendable else _both(N_("tier %(tier)s may not be recommended to the "
+                                                                 "national list"), tier=label),
+                         result.grading_source or scheme.source or "core", result.grading_cite or scheme.cite or ""))
+    data = rule_data(application, as_of, {"consulted_departments": list(consulted)})
+    data.update({"level": Level.NATIONAL, "requested_levels": [Level.NATIONAL], "year": year})
+    for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL):
+        if rule.check is None:
+            out.append(_gate(rule.code, None, rule.blocking, rule.title, None, rule.source, rule.cite))
+            continue
+        try:
+            message = rule.check(data)
+        except Exception as exc:  # a plugin bug must not break the page; staff decide
+            current_app.logger.exception("rule %s failed", rule.code)
+            out.append(_gate(rule.code, None, rule.blocking, rule.title, type(exc).__name__, rule.source, rule.cite))
+            continue
+        out.append(_gate(rule.code, message is None, rule.blocking, rule.title, message, rule.source, rule.cite))
+    if result is not None:
+        avg, n, avg_year = province_average(application.unit_type, year)
+        if avg is None:
+            out.append(_gate("province_average", True, False, _both(N_("Not below the average of the province's "
+                                                                     "existing national units")),
+                             _both(N_("no scored national units of this type in the province")), "core", AVERAGE_CITE))
+        else:
+            ok = float(result.score) >= avg
+            out.append(_gate("province_average", ok, False,
+                             _both(N_("Not below the average of the province's existing national units")),
+                             _both(N_("panel score %(score)s against an average of %(avg)s over %(n)d units (%(year)d)"),
+                                   score=f"{float(result.score):.2f}", avg=f"{avg:.2f}", n=n, year=avg_year),
+                             "core", AVERAGE_CITE))
+    org = application.organization
+    if db.session.scalar(select(ListEntry.id).where(ListEntry.organization_id == org.id,
+                                                    ListEntry.unit_type == application.unit_type,
+                                                    ListEntry.level == "national", ListEntry.status == "listed")):
+        out.append(_gate("already_national", False, True, _both(N_("Not already on the national list")),
+                         _both(N_("already on the national list"))))
+    ban = db.session.scalars(select(Ban).where(Ban.uscc == org.uscc, Ban.subject == "organization",
+                                               Ban.starts_on <= as_of, Ban.ends_on >= as_of)
+                             .order_by(Ban.ends_on.desc())).first()
+    if ban is not None:
+        out.append(_gate("ban", False, True, _both(N_("Not banned from applying")),
+                         f"{ban.reason} ({ban.ends_on.isoformat()})", "database", ban.sanction_code))
+    return out
+
+
+def blockers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [g for g in results if g["blocking"] and g["ok"] is False]
+
+
+def warnings(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [g for g in results if g["ok"] is None or (not g["blocking"] and g["ok"] is False)]
+
+
+def candidates(year: int) -> list[Application]:
+    """Graded or listed applications of the region's ``year`` campaigns that have a panel result."""
+    return list(db.session.scalars(
+        select(Application).join(Campaign).join(ReviewResult, ReviewResult.application_id == Application.id)
+        .where(Campaign.region == _rules().region_code, Campaign.year == year,
+               Application.status.in_([S.GRADED, S.LISTED]))
+        .order_by(ReviewResult.score.desc(), Application.id)))
+
+
+# ---------------------------------------------------------- recommendation --
+
+
+def recommendation_for(year: int, actor: str | None = None, create: bool = False) -> Recommendation | None:
+    region = _rules().region_code
+    rec = db.session.scalar(select(Recommendation).where(Recommendation.region == region, Recommendation.year == year))
+    if rec is None and create:
+        rec = Recommendation(region=region, year=year, level="national", status="draft", created_by=actor or "-",
+                             consulted_departments=[], version=0)
+        db.session.add(rec)
+        db.session.flush()
+        audit.record(actor or "-", "recommendation.created", "recommendation", rec.id, year=year)
+    return rec
+
+
+def set_consulted(actor: str, rec: Recommendation, departments: Iterable[str]) -> None:
+    given = sorted({str(d) for d in departments})
+    if not set(given) <= set(CONSULTED):
+        raise InvalidInput("Unknown department: %(value)s.", field="consulted_departments",
+                           value=", ".join(sorted(set(given) - set(CONSULTED))))
+    if given != list(rec.consulted_departments or []):
+        audit.record(actor, "recommendation.consulted", "recommendation", rec.id,
+                     before=rec.consulted_departments, after=given)
+        rec.consulted_departments = given
+
+
+def add(actor: str, rec: Recommendation, application: Application, *, acknowledge_warnings: bool = False,
+        at: dt.datetime | None = None) -> RecommendationItem:
+    """Add one unit to the recommendation, through every gate (blocking ones refuse; warnings must be
+    acknowledged), before the deadline."""
+    check_deadline(rec.year, at)
+    if application.campaign.region != rec.region or application.campaign.year != rec.year:
+        raise Refused("Application %(id)d is not of this recommendation's region and year.", id=application.id)
+    if db.session.scalar(select(RecommendationItem.id).where(RecommendationItem.recommendation_id == rec.id,
+                                                             RecommendationItem.application_id == application.id)):
+        raise Refused("This unit is already in the recommendation.")
+    if application.status not in (S.GRADED, S.LISTED):
+        raise Refused("This is not possible while the application is %(status)s.", status=str(application.status))
+    as_of = _aware(at or now()).astimezone(SHANGHAI).date()
+    results = gates(application, rec.year, rec.consulted_departments or [], as_of)
+    blocked = blockers(results)
+    if blocked:
+        raise Refused("The unit cannot be recommended to the national list: %(reasons)s.",
+                      reasons="; ".join(f"{g['title']} ({g['message']}; {g['source']})" for g in blocked))
+    pending = warnings(results)
+    if pending and not acknowledge_warnings:
+        raise Refused("Acknowledge these warnings to recommend: %(warnings)s.",
+                      warnings="; ".join(g["title"] + (f" ({g['message']})" if g["message"] else "")
+                                         for g in pending))
+    result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
+    for g in results:
+        g["acknowledged"] = g in pending
+    item = RecommendationItem(recommendation_id=rec.id, application_id=application.id, score=result.score,
+                              tier=result.tier, gates=results, added_by=actor)
+    db.session.add(item)
+    rec.status = "draft"
+    db.session.flush()
+    audit.record(actor, "recommendation.unit_added", "application", application.id, recommendation=rec.id,
+                 score=float(result.score), tier=result.tier, acknowledged=[g["code"] for g in pending])
+    return item
+
+
+def remove(actor: str, rec: Recommendation, item: RecommendationItem, at: dt.datetime | None = None) -> None:
+    check_deadline(rec.year, at)
+    if item.recommendation_id != rec.id:
+        raise NotFound("No such recommended unit.")
+    application_id = item.application_id
+    db.session.delete(item)
+    rec.status = "draft"
+    audit.record(actor, "recommendation.unit_removed", "application", application_id, recommendation=rec.id)
+
+
+# ----------------------------------------------------------------- signing --
+
+
+def signing_key() -> str:
+    """This province's signing key: configured, else kept (0600) in the instance folder."""
+    configured = current_app.config.get("GREENMFG_RECOMMENDATION_KEY")
+    if configured:
+        return str(configured)
+    path = Path(current_app.instance_path) / "recommendation_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def key_id(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def canonical(document: Mapping[str, Any]) -> bytes:
+    body = {k: v for k, v in document.items() if k != "signature"}
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sign(document: dict[str, Any], key: str) -> dict[str, Any]:
+    value = hmac.new(key.encode(), canonical(document), hashlib.sha256).hexdigest()
+    document["signature"] = {"alg": ALG, "key_id": key_id(key), "value": value}
+    return document
+
+
+def digest(document: Mapping[str, Any]) -> str:
+    return hashlib.sha256(canonical(document)).hexdigest()
+
+
+def trusted_keys() -> dict[str, str]:
+    """{province code: key} a national instance trusts (a mapping, or ``code=key,code=key``)."""
+    raw = current_app.config.get("GREENMFG_RECOMMENDATION_KEYS") or {}
+    if isinstance(raw, str):
+        raw = dict(part.split("=", 1) for part in raw.split(",") if "=" in part)
+    return {str(k).strip(): str(v).strip() for k, v in dict(raw).items()}
+
+
+# ------------------------------------------------------------------ export --
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _item_json(seq: int, item: RecommendationItem) -> dict[str, Any]:
+    a = item.application
+    org, unit = a.organization, a.admin_unit
+    provincial = db.session.scalars(select(ListEntry).where(
+        ListEntry.organization_id == org.id, ListEntry.unit_type == a.unit_type, ListEntry.level == "provincial",
+        ListEntry.status == "listed").order_by(ListEntry.year.desc())).first()
+    result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == a.id))
+    return {
+        "seq": seq, "uscc": org.uscc, "name": org.name, "unit_type": a.unit_type, "industry": a.industry,
+        "legal_representative": org.legal_representative, "address": org.address,
+        "admin_unit": {"code": unit.code, "name": unit.name, "kind": unit.kind},
+        "application_level": a.level, "indicator_values": a.indicator_values or {},
+        "self_score": _float(a.score), "review_score": _float(result.score) if result else None,
+        "tier": result.tier if result else None, "tier_label": result.tier_label if result else None,
+        "recommendable": bool(result.recommendable) if result else False,
+        "experts": result.experts if result else 0,
+        "provincial_list": None if provincial is None else {
+            "year": provincial.year, "notice_no": provincial.notice_no,
+            "listed_on": provincial.listed_on.isoformat() if provincial.listed_on else None},
+        "gates": [{k: g.get(k) for k in ("code", "ok", "blocking", "message", "source", "acknowledged")}
+                  for g in item.gates or []],
+    }
+
+
+def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> dict[str, Any]:
+    """Sign and store the recommendation (a new version each time), before the deadline."""
+    check_deadline(rec.year, at)
+    items = list(rec.items)
+    if not items:
+        raise Refused("Add at least one unit before exporting the recommendation.")
+    at = _aware(at or now())
+    rules = _rules()
+    day, record = deadline(rec.year)
+    rec.version = (rec.version or 0) + 1
+    document = {
+        "format": FORMAT, "province": {"code": rules.region_code, "name": rules.region.name,
+                                       "name_en": rules.region.name_en},
+        "year": rec.year, "level": "national", "version": rec.version,
+        "deadline": day.isoformat() if day else None, "deadline_source": record.source if record else None,
+        "exported_at": at.isoformat(), "exported_by": actor,
+        "consulted_departments": list(rec.consulted_departments or []),
+        "items": [_item_json(n, item) for n, item in enumerate(items, start=1)],
+    }
+    sign(document, signing_key())
+    rec.document = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
+    rec.digest = digest(document)
+    rec.status, rec.exported_at, rec.exported_by = "exported", at, actor
+    audit.record(actor, "recommendation.exported", "recommendation", rec.id, year=rec.year, version=rec.version,
+                 digest=rec.digest, key_id=document["signature"]["key_id"],
+                 applications=[i.application_id for i in items])
+    return document
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def xlsx(document: Mapping[str, Any]) -> bytes:
+    """The signed recommendation as a table for people (the JSON is what machines import)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    with force_locale("zh"):
+        ws.title = gettext("Recommendation")[:31]
+        province = document["province"]
+        header = [
+            (gettext("Province"), f"{province['name']} ({province['code']})"),
+            (gettext("Year"), document["year"]), (gettext("Version"), document["version"]),
+            (gettext("Deadline"), document.get("deadline") or ""),
+            (gettext("Exported at"), document["exported_at"]), (gettext("Exported by"), document["exported_by"]),
+            ("SHA-256", digest(document)),
+            (gettext("Signature"), f"{document['signature']['alg']} {document['signature']['key_id']} "
+                                   f"{document['signature']['value']}"),
+        ]
+        for label, value in header:
+            ws.append([_cell(label), _cell(value)])
+        ws.append([])
+        columns = [gettext("No."), gettext("City"), gettext("Unit name"), gettext("Unified social credit code"),
+                   gettext("Unit type"), gettext("Industry"), gettext("Self-evaluation score"),
+                   gettext("Panel score"), gettext("Tier"), gettext("Provincial list")]
+        ws.append(columns)
+        types = _rules().unit_types
+        for item in document["items"]:
+            listing = item.get("provincial_list") or {}
+            ws.append([_cell(v) for v in (
+                item["seq"], item["admin_unit"]["name"], item["name"], item["uscc"],
+                types[item["unit_type"]].name if item["unit_type"] in types else item["unit_type"],
+                item.get("industry") or "", item.get("self_score"), item.get("review_score"),
+                item.get("tier_label") or item.get("tier") or "",
+                " ".join(str(x) for x in (listing.get("notice_no"), listing.get("listed_on")) if x))])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ import --
+
+
+def _parse(raw: bytes) -> dict[str, Any]:
+    if len(raw) > MAX_BYTES:
+        raise InvalidInput("The file is larger than %(mb)d MB.", field="file", mb=MAX_BYTES // (1024 * 1024))
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidInput("This is not a recommendation file (JSON) exported by a province.", field="file") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise InvalidInput("This is not a recommendation file (JSON) exported by a province.", field="file")
+    for key, kind in (("province", dict), ("year", int), ("version", int), ("items", list), ("signature", dict),
+                      ("exported_at", str)):
+        if not isinstance(document.get(key), kind) or isinstance(document.get(key), bool):
+            raise InvalidInput("The recommendation file lacks a valid %(key)s.", field="file", key=key)
+    return document
+
+
+def verify(document: Mapping[str, Any]) -> str:
+    """Check the signature against the province's trusted key; returns the key id."""
+    province = str(document["province"].get("code", ""))
+    key = trusted_keys().get(province)
+    if key is None:
+        raise Refused("No trusted key for province %(province)s; the ministry must configure its key "
+                      "(GREENMFG_RECOMMENDATION_KEYS) before importing.", province=province[:40])
+    sig = document["signature"]
+    expected = hmac.new(key.encode(), canonical(document), hashlib.sha256).hexdigest()
+    if sig.get("alg") != ALG or not hmac.compare_digest(str(sig.get("value", "")), expected):
+        raise Refused("The signature does not match: the file was changed after export or signed with another key.")
+    return key_id(key)
+
+
+def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: list[str]) -> tuple[list[str], dict]:
+    rules = _rules()
+    problems: list[str] = []
+    clean: dict[str, Any] = {}
+    if not isinstance(item, dict):
+        return [_both(N_("Not a valid mapping type."))], clean
+    try:
+        clean["uscc"] = normalize_uscc(str(item.get("uscc") or ""))
+    except GreenmfgError as exc:
+        problems.append(exc.bilingual())
+        return problems, clean
+    if clean["uscc"] in seen:
+        problems.append(_both(N_("The unit appears twice in the file.")))
+    seen.add(clean["uscc"])
+    name = str(item.get("name") or "").strip()
+    if not 2 <= len(name) <= 200:
+        problems.append(_both(N_("%(field)s must have %(low)d to %(high)d characters."), field="name", low=2, high=200))
+    clean["name"] = name[:200]
+    unit_type = item.get("unit_type")
+    if unit_type not in rules.unit_types or Level.NATIONAL not in rules.unit_types[unit_type].levels:
+        problems.append(_both(N_("Unknown unit type for the national list: %(type)s."), type=str(unit_type)[:40]))
+        return problems, clean
+    clean["unit_type"] = unit_type
+    unit = item.get("admin_unit")
+    if not isinstance(unit, dict) or not unit.get("code") or not unit.get("name"):
+        problems.append(_both(N_("The unit's city is missing.")))
+    if item.get("recommendable") is not True:
+        problems.append(_both(N_("The unit's tier does not allow national recommendation (%(tier)s)."),
+                              tier=str(item.get("tier_label") or item.get("tier") or "—")))
+    org = db.session.scalar(select(Organization).where(Organization.uscc == clean["uscc"]))
+    ban = db.session.scalars(select(Ban).where(Ban.uscc == clean["uscc"], Ban.subject == "organization",
+                                               Ban.starts_on <= at_day, Ban.ends_on >= at_day)).first()
+    if ban is not None:
+        problems.append(_both(N_("The unit is banned from applying until %(until)s (%(reason)s)."),
+                              until=ban.ends_on.isoformat(), reason=ban.reason))
+    if org is not None:
+        if db.session.scalar(select(ListEntry.id).where(ListEntry.organization_id == org.id,
+                                                        ListEntry.unit_type == unit_type,
+                                                        ListEntry.level == "national", ListEntry.status == "listed")):
+            problems.append(_both(N_("already on the national list")))
+        if db.session.scalar(select(Application.id).join(Campaign).where(
+                Application.organization_id == org.id, Application.unit_type == unit_type,
+                Campaign.region == rules.region_code, Campaign.year == year, Application.level == "national")):
+            problems.append(_both(N_("The unit is already queued for national review this year.")))
+    held = [Level.PROVINCIAL] if item.get("provincial_list") else []
+    data = {"unit_type": unit_type, "level": Level.NATIONAL, "year": year, "as_of": at_day, "held_levels": held,
+            "requested_levels": [Level.NATIONAL], "industry": item.get("industry"),
+            "consulted_departments": consulted, "evaluation_mode": "self"}
+    for rule in rules.eligibility_rules_for(unit_type, Level.NATIONAL):
+        if not rule.blocking or rule.check is None:
+            continue
+        try:
+            message = rule.check(data)
+        except Exception:  # noqa: BLE001 - a rule that cannot run on imported data is left to the reviewers
+            continue
+        if message:
+            problems.append(f"{rule.title}: {message} ({rule.source})")
+    values = item.get("indicator_values") or {}
+    if not isinstance(values, dict):
+        problems.append(_both(N_("Indicator values must be given per indicator number.")))
+        values = {}
+    if values and rules.indicator_set(unit_type, year) is not None:
+        from core.applications.scoring import check_values
+
+        stub = SimpleNamespace(unit_type=unit_type, level="national", industry=item.get("industry"),
+                               campaign=SimpleNamespace(year=year), indicator_values=values)
+        try:
+            values = check_values(stub, values)
+        except GreenmfgError as exc:
+            problems.append(exc.bilingual())
+    clean["indicator_values"] = values
+    return problems, clean
+
+
+def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> dict[str, Any]:
+    """A national instance imports a province's signed recommendation: all or nothing.
+
+    :returns: a report ``{"ok", "province", "year", "rows": [{seq, uscc, name, ok, problems}], ...}``;
+        when ``ok`` the units are queued for national review (status under review) and the caller commits.
+    """
+    from core.applications.scoring import live_score
+
+    rules = _rules()
+    if rules.region.authority != "national":
+        raise Refused("Only a national (ministry) instance imports provincial recommendations.")
+    at = _aware(at or now())
+    document = _parse(raw)
+    kid = verify(document)
+    province, year = document["province"], document["year"]
+    code, pname = str(province.get("code", ""))[:40], str(province.get("name", ""))[:100]
+    exported_at = _aware(dt.datetime.fromisoformat(document["exported_at"]))
+    day, record = deadline(year)
+    if day is not None and exported_at >= end_of_day(day):
+        raise DeadlinePassed("The recommendation was exported after the deadline of %(day)s (24:00 Beijing time; "
+                             "rule from %(source)s: %(cite)s).", day=day.isoformat(), source=record.source,
+                             cite=record.cite)
+    previous = db.session.scalar(select(RecommendationImport).where(RecommendationImport.province == code,
+                                                                    RecommendationImport.year == year))
+    if previous is not None:
+        raise Refused("The recommendation of %(province)s for %(year)d was already imported (version %(version)d, "
+                      "%(when)s).", province=previous.province_name, year=year, version=previous.version,
+                      when=_aware(previous.created_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+    at_day = at.astimezone(SHANGHAI).date()
+    consulted = [str(d) for d in document.get("consulted_departments") or []]
+    seen: set[str] = set()
+    rows = []
+    for n, item in enumerate(document["items"], start=1):
+        problems, clean = _problems(item, seen, year, at_day, consulted)
+        uscc = clean.get("uscc") or (str(item.get("uscc", ""))[:18] if isinstance(item, dict) else "")
+        rows.append({"seq": n, "uscc": uscc, "name": clean.get("name", ""), "ok": not problems,
+                     "problems": problems, "clean": clean, "item": item})
+    report = {"ok": bool(rows) and all(r["ok"] for r in rows), "province": code, "province_name": pname,
+              "year": year, "version": document["version"], "key_id": kid, "digest": digest(document),
+              "rows": [{k: r[k] for k in ("seq", "uscc", "name", "ok", "problems")} for r in rows],
+              "queued": 0, "application_ids": []}
+    if not rows:
+        report["rows"] = []
+        report["problems"] = [_both(N_("Add at least one unit before exporting the recommendation."))]
+    period = rules.notice_period(Level.NATIONAL)
+    report["notice_period"] = None if period is None else {"days": period.days, "count": str(period.count),
+                                                           "source": period.source, "cite": period.cite}
+    if not report["ok"]:
+        return report
+    types = sorted({r["clean"]["unit_type"] for r in rows})
+    campaign = Campaign(region=rules.region_code, year=year, level="national",
+                        title=f"{year}年度国家级绿色制造名单推荐（{pname}）"[:200], unit_types=types,
+                        opens_at=exported_at, closes_at=end_of_day(day) if day else exported_at,
+                        deadlines={"province_recommendation": day.isoformat()} if day else {}, deadline_reasons={})
+    db.session.add(campaign)
+    db.session.flush()
+    ids = []
+    for r in rows:
+        item, clean = r["item"], r["clean"]
+        unit_data = item["admin_unit"]
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.region == code,
+                                                         AdminUnit.code == str(unit_data["code"])[:80]))
+        if unit is None:
+            unit = AdminUnit(region=code, code=str(unit_data["code"])[:80], name=str(unit_data["name"])[:100],
+                             kind=str(unit_data.get("kind") or "市")[:20], source="import", active=True)
+            db.session.add(unit)
+            db.session.flush()
+        org = db.session.scalar(select(Organization).where(Organization.uscc == clean["uscc"]))
+        if org is None:
+            org = Organization(uscc=clean["uscc"], name=clean["name"], admin_unit_id=unit.id,
+                               legal_representative=(str(item.get("legal_representative") or "")[:100] or None),
+                               address=(str(item.get("address") or "")[:300] or None),
+                               industry=(str(item.get("industry") or "")[:80] or None))
+            db.session.add(org)
+            db.session.flush()
+        application = Application(
+            campaign_id=campaign.id, organization_id=org.id, admin_unit_id=unit.id, unit_type=clean["unit_type"],
+            level="national", evaluation_mode="self", status=S.UNDER_REVIEW,
+            industry=(str(item.get("industry"))[:80] if item.get("industry") and item.get("industry") in
+                      rules.industries else None),
+            indicator_values=clean["indicator_values"], extension_data={}, requested_levels=["national"],
+            declarations={}, submitted_at=exported_at, recommended_at=at)
+        db.session.add(application)
+        db.session.flush()
+        try:
+            scored = live_score(application) if application.indicator_values else None
+        except GreenmfgError:
+            scored = None
+        application.score = Decimal(str(scored["total"])) if scored else None
+        audit.record(actor, "recommendation.unit_queued", "application", application.id, province=code, year=year,
+                     uscc=org.uscc, review_score=item.get("review_score"), tier=item.get("tier"))
+        ids.append(application.id)
+    row = RecommendationImport(province=code, province_name=pname, year=year, version=document["version"],
+                               digest=report["digest"], key_id=kid, exported_at=exported_at, imported_by=actor,
+                               campaign_id=campaign.id, application_ids=ids)
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "recommendation.imported", "recommendation_import", row.id, province=code, year=year,
+                 version=document["version"], digest=report["digest"], key_id=kid, applications=ids)
+    report.update(queued=len(ids), application_ids=ids, import_id=row.id, campaign_id=campaign.id)
+    return report
+
+
+def imports() -> list[RecommendationImport]:
+    return list(db.session.scalars(select(RecommendationImport).order_by(RecommendationImport.id.desc()).limit(200)))

@@ -1,0 +1,367 @@
+"""Server-rendered pages: public notices with the objection form and the public lists (no log-in);
+staff pages to open notices, resolve objections, publish lists, recommend to the national list
+and (national instance) import provinces' recommendations."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Callable
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.accounts.forms import EmptyForm
+from core.accounts.web import install_error_pages, login_required
+from core.applications import services as app_services
+from core.applications.forms import DEPARTMENT_LABELS
+from core.errors import GreenmfgError, NotFound
+from core.extensions import db
+from core.lists import notices, recommend
+from core.lists.forms import (
+    AddForm, ConsultedForm, ImportForm, NoticeForm, ObjectionForm, PublishForm, ResolveForm,
+)
+from core.models import Objection, RecommendationItem
+from core.review.access import ReviewPerm, staff_application
+
+bp = Blueprint("lists", __name__, template_folder="templates")
+install_error_pages(bp)
+PER_PAGE = 50
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _run(action: Callable[[], Any], success: str | None, target: str) -> tuple[Response, Any]:
+    try:
+        outcome = action()
+        app_services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return redirect(target), exc
+    if success:
+        flash(success, "info")
+    return redirect(target), outcome
+
+
+def _form_ok(form) -> bool:
+    if form.validate_on_submit():
+        return True
+    if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+        abort(400)
+    messages = "; ".join(f"{getattr(form, k).label.text}: {' '.join(map(str, v))}" for k, v in form.errors.items())
+    flash(_("Please correct the marked fields; nothing was saved.") + (f" ({messages})" if messages else ""), "error")
+    return False
+
+
+@bp.app_context_processor
+def _nav():
+    links = [("lists.public_notices", _("Public notices")), ("lists.public_lists", _("Published lists"))]
+    user = current_user
+    if getattr(user, "is_authenticated", False):
+        from core.accounts.permissions import may
+
+        if may(user, ReviewPerm.NOTICE_MANAGE):
+            links.append(("lists.manage_notices", _("Manage notices")))
+        if may(user, ReviewPerm.RECOMMEND):
+            links.append(("lists.recommendation", _("National recommendation")))
+        if may(user, ReviewPerm.RECOMMENDATION_IMPORT):
+            links.append(("lists.imports", _("Provincial recommendations")))
+    return {"lists_links": links, "period_label": notices.period_label}
+
+
+# ------------------------------------------------------------------ public --
+
+
+@bp.get("/notices")
+def public_notices():
+    rows = notices.notices()
+    return render_template("lists/notices.html", rows=rows, levels=_rules().list_levels,
+                           running={n.id: notices.is_running(n) for n in rows})
+
+
+def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
+    rules = _rules()
+    form = form or ObjectionForm()
+    items = [i for i in notice.items if i.status == "in_notice"]
+    form.item_id.choices = [(i.id, i.organization.name) for i in items]
+    return render_template("lists/notice.html", notice=notice, items=notice.items, form=form,
+                           running=notices.is_running(notice), levels=rules.list_levels,
+                           unit_types=rules.unit_types), status
+
+
+@bp.get("/notices/<int:notice_id>")
+def public_notice(notice_id: int):
+    return _notice_page(notices.notice_or_404(notice_id))
+
+
+@bp.post("/notices/<int:notice_id>/objections")
+def object_to(notice_id: int):
+    notice = notices.notice_or_404(notice_id)
+    form = ObjectionForm()
+    form.item_id.choices = [(i.id, i.organization.name) for i in notice.items if i.status == "in_notice"]
+    if not _form_ok(form):
+        return _notice_page(notice, form, 422)
+    try:
+        notices.file_objection(notice, item_id=form.item_id.data, name=form.name.data, contact=form.contact.data,
+                               grounds=form.grounds.data, evidence=form.evidence.data,
+                               objector_unit=form.objector_unit.data)
+        app_services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return _notice_page(notices.notice_or_404(notice_id), form, exc.http_status)
+    flash(_("Your objection was received. The unit cannot be listed until the department has dealt with it."),
+          "info")
+    return redirect(url_for("lists.public_notice", notice_id=notice.id))
+
+
+@bp.get("/public/lists")
+def public_lists():
+    rules = _rules()
+    level = request.args.get("level") or None
+    level = level if level in rules.list_levels else None
+    unit_type = request.args.get("type") or None
+    unit_type = unit_type if unit_type in rules.unit_types else None
+    year = request.args.get("year", type=int)
+    year = year if year and 2000 <= year <= 2100 else None
+    region = (request.args.get("region") or "").strip()[:40] or None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total = notices.browse(level=level, year=year, region=region, unit_type=unit_type, page=page,
+                                 per_page=PER_PAGE)
+    names = {i.province: i.province_name for i in recommend.imports()}
+    names[rules.region_code] = rules.region.name
+    return render_template("lists/public.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
+                           level=level, unit_type=unit_type, year=year, region=region, levels=rules.list_levels,
+                           unit_types=rules.unit_types, filters=notices.filter_values(), region_names=names)
+
+
+# ------------------------------------------------------------------- staff --
+
+
+@bp.route("/province/notices", methods=["GET", "POST"])
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def manage_notices():
+    rules = _rules()
+    form = NoticeForm()
+    form.level.choices = [(code, lv.name) for code, lv in rules.list_levels.items()
+                          if rules.notice_period(code) is not None]
+    level = request.values.get("level") or (form.level.choices[0][0] if form.level.choices else None)
+    year = request.values.get("year", type=int) or dt.date.today().year
+    candidates = notices.notice_candidates(level, year) if level else []
+    form.application_ids.choices = [(a.id, f"{a.organization.name} · {a.unit_type} · {a.tier or '—'}")
+                                    for a in candidates]
+    if request.method == "GET":
+        form.level.data, form.year.data = level, year
+        form.starts_on.data = form.starts_on.data or dt.date.today()
+    elif _form_ok(form):
+        response, outcome = _run(lambda: notices.open_notice(
+            _user().username, level=form.level.data, year=form.year.data, starts_on=form.starts_on.data,
+            application_ids=form.application_ids.data, title=form.title.data),
+            None, url_for("lists.manage_notices", level=level, year=year))
+        if isinstance(outcome, GreenmfgError):
+            return response
+        flash(_("Public notice opened: %(start)s to %(end)s.", start=outcome.starts_on.isoformat(),
+                end=outcome.ends_on.isoformat()), "info")
+        return redirect(url_for("lists.manage_notice", notice_id=outcome.id))
+    previews = []
+    for code, lv in rules.list_levels.items():
+        period = rules.notice_period(code)
+        if period is None:
+            continue
+        try:
+            end, problem = notices.notice_end(code, form.starts_on.data or dt.date.today())[0], None
+        except GreenmfgError as exc:
+            end, problem = None, exc.localized()
+        previews.append({"level": lv, "period": period, "end": end, "problem": problem})
+    return render_template("lists/manage_notices.html", form=form, rows=notices.notices(), previews=previews,
+                           levels=rules.list_levels, candidates=candidates)
+
+
+@bp.get("/province/notices/<int:notice_id>")
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def manage_notice(notice_id: int):
+    notice = notices.notice_or_404(notice_id)
+    objections = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id)
+                                    .order_by(Objection.id)).all()
+    publish_form = PublishForm()
+    if not publish_form.published_on.data:
+        publish_form.published_on.data = max(dt.date.today(), notice.ends_on + dt.timedelta(days=1))
+    if notice.document_no and not publish_form.document_no.data:
+        publish_form.document_no.data = notice.document_no
+    return render_template("lists/manage_notice.html", notice=notice, objections=objections,
+                           resolve_form=ResolveForm(), publish_form=publish_form,
+                           open_counts={i.id: notices.open_objections(i) for i in notice.items},
+                           levels=_rules().list_levels, unit_types=_rules().unit_types,
+                           running=notices.is_running(notice))
+
+
+@bp.post("/province/objections/<int:objection_id>/resolve")
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def resolve(objection_id: int):
+    objection = notices.objection_or_404(objection_id)
+    target = url_for("lists.manage_notice", notice_id=objection.notice_id)
+    form = ResolveForm()
+    if not _form_ok(form):
+        return redirect(target)
+    return _run(lambda: notices.resolve_objection(_user().username, objection, form.outcome.data,
+                                                  form.resolution.data), _("Objection resolved."), target)[0]
+
+
+@bp.post("/province/notices/<int:notice_id>/publish")
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def publish(notice_id: int):
+    notice = notices.notice_or_404(notice_id)
+    target = url_for("lists.manage_notice", notice_id=notice.id)
+    form = PublishForm()
+    if not _form_ok(form):
+        return redirect(target)
+    response, outcome = _run(lambda: notices.publish(_user().username, notice, document_no=form.document_no.data,
+                                                     published_on=form.published_on.data), None, target)
+    if not isinstance(outcome, GreenmfgError):
+        flash(_("%(n)d units listed.", n=len(outcome["listed"])), "info")
+        if outcome["blocked"]:
+            flash(_("%(n)d units stay on the notice until their objections are resolved: %(names)s.",
+                    n=len(outcome["blocked"]), names="、".join(b["name"] for b in outcome["blocked"])), "warning")
+    return response
+
+
+# ------------------------------------------------------------ recommendation --
+
+
+def _rec_year() -> int:
+    year = request.values.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else dt.date.today().year
+
+
+@bp.get("/province/recommendation")
+@login_required(ReviewPerm.RECOMMEND)
+def recommendation():
+    year = _rec_year()
+    rec = recommend.recommendation_for(year)
+    chosen = {i.application_id for i in rec.items} if rec else set()
+    consulted = list(rec.consulted_departments or []) if rec else []
+    rows = [{"application": a, "gates": recommend.gates(a, year, consulted)}
+            for a in recommend.candidates(year) if a.id not in chosen]
+    consulted_form = ConsultedForm(data={"consulted_departments": consulted})
+    consulted_form.consulted_departments.choices = [(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
+    day, record = recommend.deadline(year)
+    return render_template("lists/recommendation.html", year=year, rec=rec, rows=rows, add_form=AddForm(),
+                           remove_form=EmptyForm(), export_form=EmptyForm(), consulted_form=consulted_form,
+                           deadline=day, deadline_record=record, unit_types=_rules().unit_types)
+
+
+@bp.post("/province/recommendation/consulted")
+@login_required(ReviewPerm.RECOMMEND)
+def recommendation_consulted():
+    year = _rec_year()
+    form = ConsultedForm()
+    form.consulted_departments.choices = [(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
+    target = url_for("lists.recommendation", year=year)
+    if not _form_ok(form):
+        return redirect(target)
+    user = _user()
+    return _run(lambda: recommend.set_consulted(user.username, recommend.recommendation_for(
+        year, user.username, create=True), form.consulted_departments.data), _("Saved."), target)[0]
+
+
+@bp.post("/province/recommendation/add")
+@login_required(ReviewPerm.RECOMMEND)
+def recommendation_add():
+    year = _rec_year()
+    form = AddForm()
+    target = url_for("lists.recommendation", year=year)
+    if not _form_ok(form):
+        return redirect(target)
+    user = _user()
+    application = staff_application(user, form.application_id.data, ReviewPerm.RECOMMEND)
+    return _run(lambda: recommend.add(user.username, recommend.recommendation_for(year, user.username, create=True),
+                                      application, acknowledge_warnings=form.acknowledge_warnings.data),
+                _("Added to the recommendation."), target)[0]
+
+
+@bp.post("/province/recommendation/items/<int:item_id>/remove")
+@login_required(ReviewPerm.RECOMMEND)
+def recommendation_remove(item_id: int):
+    year = _rec_year()
+    target = url_for("lists.recommendation", year=year)
+    if not _form_ok(EmptyForm()):
+        return redirect(target)
+    rec = recommend.recommendation_for(year)
+    item = db.session.get(RecommendationItem, item_id) if rec else None
+    if item is None or item.recommendation_id != rec.id:
+        raise NotFound("No such recommended unit.")
+    return _run(lambda: recommend.remove(_user().username, rec, item), _("Removed."), target)[0]
+
+
+@bp.post("/province/recommendation/export")
+@login_required(ReviewPerm.RECOMMEND)
+def recommendation_export():
+    year = _rec_year()
+    target = url_for("lists.recommendation", year=year)
+    if not _form_ok(EmptyForm()):
+        return redirect(target)
+    rec = recommend.recommendation_for(year)
+    if rec is None:
+        raise NotFound("No recommendation for this year yet.")
+    return _run(lambda: recommend.export(_user().username, rec),
+                _("Recommendation signed and exported; download the files below."), target)[0]
+
+
+def _exported(year: int):
+    rec = recommend.recommendation_for(year)
+    if rec is None or not rec.document:
+        raise NotFound("No recommendation for this year yet.")
+    return rec
+
+
+@bp.get("/province/recommendation/<int:year>.json")
+@login_required(ReviewPerm.RECOMMEND)
+def recommendation_json(year: int):
+    rec = _exported(year)
+    name = f"recommendation-{rec.region}-{year}-v{rec.version}.json"
+    return Response(rec.document, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.get("/province/recommendation/<int:year>.xlsx")
+@login_required(ReviewPerm.RECOMMEND)
+def recommendation_xlsx(year: int):
+    rec = _exported(year)
+    name = f"recommendation-{rec.region}-{year}-v{rec.version}.xlsx"
+    return Response(recommend.xlsx(json.loads(rec.document)),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "Cache-Control": "private, no-store"})
+
+
+@bp.route("/ministry/imports", methods=["GET", "POST"])
+@login_required(ReviewPerm.RECOMMENDATION_IMPORT)
+def imports():
+    form = ImportForm()
+    report, status = None, 200
+    if request.method == "POST":
+        if not _form_ok(form):
+            return redirect(url_for("lists.imports"))
+        raw = form.file.data.stream.read(recommend.MAX_BYTES + 1)
+        try:
+            report = recommend.import_document(_user().username, raw)
+            if report["ok"]:
+                app_services.commit()
+                flash(_("%(n)d units queued for national review.", n=report["queued"]), "info")
+            else:
+                db.session.rollback()
+                status = 422
+        except GreenmfgError as exc:
+            db.session.rollback()
+            flash(exc.localized(), "error")
+            status = exc.http_status
+    return render_template("lists/imports.html", form=form, report=report, rows=recommend.imports()), status

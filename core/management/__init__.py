@@ -1,0 +1,31 @@
+"""Listed units over the years (动态管理): annual filings, removals and bans, complaints,
+changes of name or boundary, periodic re-review, bottom-5 % removal, and the dashboards.
+
+Business rules live in the service modules (``filings``, ``removals``, ``bans``,
+``complaints``, ``changes``, ``rereviews``, ``jobs``, ``dashboard``); the web pages
+(:mod:`~core.management.views`), the JSON API (:mod:`~core.management.api`) and the CLI
+(:mod:`core.cli.management_cmd`) are thin layers over them.
+
+Hook-ups for other packages:
+
+* :func:`core.management.bans.check_not_banned` refuses a new application from a banned
+  credit code, naming the end date;
+* :func:`core.management.filings.unfiled_national_units` gives the region's eligibility rules
+  ``city_unfiled_national_units`` (Hunan 2025: a city with unfiled national units cannot
+  recommend new ones, 001_3f04a56fc6693327.txt 四.1);
+* :func:`core.management.removals.publish` publishes the approved removals with a list.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+#: working days before the filing due date on which reminders go out
+CONFIG_DEFAULTS = {"GREENMFG_FILING_REMINDER_DAYS": (10, 3)}
+
+
+def init_app(app: Flask) -> None:
+    from core.management.views import bp
+
+    for key, value in CONFIG_DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.register_blueprint(bp)

@@ -1,0 +1,479 @@
+"""JSON API of dynamic management (flask-smorest, under /api/v1/management).
+
+Bearer tokens only (the API is exempt from CSRF); the same services and the same scoping as
+the web pages. Complaints may be filed without a token (anyone may complain, under their
+real name). Errors: 401 without a token, 403 for a role that may not act, 404 outside the
+user's scope, 409 for refusals, 422 for invalid input, each in Chinese and English.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Flask
+from flask.views import MethodView
+from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_smorest import Api, Blueprint, abort
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from core.accounts import api_user
+from core.errors import GreenmfgError, InvalidInput
+from core.extensions import csrf, db
+from core.management import access, changes, complaints, dashboard, filings, removals, rereviews
+from core.management.common import aware, commit, today
+from core.models import AnnualFiling, ChangeReport, Complaint, Organization, Removal, ReReview
+from core.services.uscc import normalize_uscc
+
+_TOKEN = _l("A valid API token is required (Authorization: Bearer <token>).")
+_INVALID = _l("The input is invalid; see the messages per field.")
+
+
+def _text(lazy: Any) -> str:
+    msgid = lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
+    out = []
+    for loc in ("zh", "en"):
+        with force_locale(loc):
+            out.append(gettext(msgid))
+    return out[0] if out[0] == out[1] else f"{out[0]} / {out[1]}"
+
+
+def _user(action: str):
+    user = api_user()
+    if user is None:
+        abort(401, message=_text(_TOKEN), headers={"WWW-Authenticate": "Bearer"})
+    return access.require(user, action)
+
+
+def authed(action: str) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            _user(action)
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+# ----------------------------------------------------------------- schemas --
+
+
+class YearQuery(Schema):
+    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))
+    status = fields.String(load_default=None)
+    city = fields.String(load_default=None, metadata={"description": "admin unit code (province staff)"})
+
+
+class FilingUpdate(Schema):
+    values = fields.Dict(keys=fields.String(), metadata={"description": "indicator values by table number"})
+    key_data = fields.Dict(keys=fields.String())
+    industry = fields.String(allow_none=True)
+
+
+class FilingReview(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["accept", "return"]))
+    note = fields.String(load_default="")
+    until = fields.Date(load_default=None, metadata={"description": "correction deadline (return)"})
+
+
+class RemovalCreate(Schema):
+    uscc = fields.String(required=True)
+    sanction = fields.String(required=True)
+    reason = fields.String(required=True)
+    evidence_note = fields.String(load_default="")
+    unit_type = fields.String(load_default=None)
+    levels = fields.List(fields.String(), load_default=None)
+    immediate = fields.Boolean(load_default=False, metadata={"description": "重大 accident: remove at once (province)"})
+    notice_no = fields.String(load_default=None)
+
+
+class RemovalDecision(Schema):
+    approve = fields.Boolean(required=True)
+    note = fields.String(load_default="")
+    notice_no = fields.String(load_default=None)
+
+
+class PublishBody(Schema):
+    notice_no = fields.String(required=True)
+    on = fields.Date(load_default=None)
+
+
+class ComplaintCreate(Schema):
+    subject_uscc = fields.String(required=True)
+    complainant_name = fields.String(required=True)
+    complainant_contact = fields.String(required=True)
+    content = fields.String(required=True)
+    evidence_note = fields.String(required=True)
+    admin_unit = fields.String(load_default=None, metadata={"description": "city code, for a third-party firm"})
+
+
+class ComplaintVerify(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(complaints.OUTCOMES))
+    finding = fields.String(required=True)
+    rectify_until = fields.Date(load_default=None)
+    sanction = fields.String(load_default=None)
+
+
+class RectificationBody(Schema):
+    rectified = fields.Boolean(required=True)
+    note = fields.String(required=True)
+    sanction = fields.String(load_default=None)
+
+
+class ChangeCreate(Schema):
+    kinds = fields.List(fields.String(validate=validate.OneOf(changes.KINDS)), required=True)
+    after = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
+    description = fields.String(required=True)
+    effective_on = fields.Date(load_default=None)
+
+
+class ChangeReviewBody(Schema):
+    still_compliant = fields.Boolean(required=True)
+    note = fields.String(required=True)
+    sanction = fields.String(load_default=None)
+
+
+class ReReviewBody(Schema):
+    scheduled_on = fields.Date(load_default=None)
+    passed = fields.Boolean(load_default=None)
+    note = fields.String(load_default="")
+
+
+# ----------------------------------------------------------------- output --
+
+
+def _d(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def filing_json(f: AnnualFiling) -> dict[str, Any]:
+    return {"id": f.id, "year": f.year, "organization": {"id": f.organization_id, "name": f.organization.name,
+                                                         "uscc": f.organization.uscc},
+            "unit_type": f.unit_type, "levels": f.levels, "status": f.status, "due_on": _d(f.due_on),
+            "deadline": _d(filings.deadline_of(f)), "industry": f.industry, "values": f.values or {},
+            "key_data": f.key_data or {}, "score": None if f.score is None else float(f.score),
+            "complete": f.complete, "review_note": f.review_note,
+            "standing": [{"level": s.level, "total": None if s.total is None else float(s.total),
+                          "rank": s.rank_national, "of": filings.population(s.unit_type, s.level, s.year),
+                          "rank_province": s.rank_province, "green_code": s.green_code,
+                          "bottom_share": s.bottom_share, "bottom_streak": s.bottom_streak}
+                         for s in filings.standing(f)]}
+
+
+def removal_json(r: Removal) -> dict[str, Any]:
+    return {"id": r.id, "organization": {"id": r.organization_id, "name": r.org_name, "uscc": r.uscc},
+            "unit_type": r.unit_type, "levels": r.levels, "sanction": r.sanction_code,
+            "sanction_title": r.sanction_title, "sanction_source": r.sanction_source, "cite": r.cite,
+            "immediate": r.immediate, "reason": r.reason, "evidence_note": r.evidence_note, "status": r.status,
+            "source": r.source, "proposed_by": r.proposed_by, "decided_by": r.decided_by,
+            "decision_note": r.decision_note, "published_on": _d(r.published_on), "notice_no": r.notice_no,
+            "entries": r.entries or [], "ban_id": r.ban_id}
+
+
+def complaint_json(c: Complaint, full: bool = True) -> dict[str, Any]:
+    out = {"id": c.id, "status": c.status, "subject_uscc": c.subject_uscc, "subject_name": c.subject_name,
+           "subject_kind": c.subject_kind}
+    if full:
+        out.update({"complainant_name": c.complainant_name, "complainant_contact": c.complainant_contact,
+                    "content": c.content, "evidence_note": c.evidence_note, "finding": c.finding,
+                    "rectify_until": _d(c.rectify_until), "rectified_on": _d(c.rectified_on),
+                    "removal_id": c.removal_id, "ban_id": c.ban_id})
+    return out
+
+
+def change_json(c: ChangeReport) -> dict[str, Any]:
+    return {"id": c.id, "organization_id": c.organization_id, "kinds": c.kinds, "before": c.before,
+            "after": c.after, "description": c.description, "status": c.status, "review_note": c.review_note,
+            "higher_levels": c.higher_levels, "send_up_year": c.send_up_year, "removal_id": c.removal_id}
+
+
+def rereview_json(r: ReReview) -> dict[str, Any]:
+    return {"id": r.id, "organization_id": r.organization_id, "unit_type": r.unit_type, "cycle_year": r.cycle_year,
+            "listed_year": r.listed_year, "status": r.status, "scheduled_on": _d(r.scheduled_on),
+            "result_note": r.result_note, "removal_id": r.removal_id, "basis": r.basis}
+
+
+def _org(uscc: str) -> Organization:
+    user = api_user()
+    code = normalize_uscc(uscc)
+    org = db.session.scalar(select(Organization).where(
+        Organization.uscc == code, access.scope(user, Organization.admin_unit_id, Organization.id)))
+    if org is None:
+        raise InvalidInput("No organization with this credit code in your area.", field="uscc")
+    return org
+
+
+def make_blueprint() -> Blueprint:
+    blp = Blueprint("management_api", __name__, url_prefix="/api/v1/management",
+                    description="Listed units over the years: filings, removals, bans, complaints, changes, "
+                                "re-reviews, dashboards")
+
+    @blp.errorhandler(GreenmfgError)
+    def _domain(exc: GreenmfgError):
+        db.session.rollback()
+        return {"errors": [exc.to_dict()]}, exc.http_status
+
+    @blp.errorhandler(422)
+    def _invalid(exc):
+        data = getattr(exc, "data", None) or {}
+        return {"code": 422, "status": "Unprocessable Entity", "message": _text(_INVALID),
+                "errors": data.get("messages") or {}}, 422
+
+    # ------------------------------------------------------------ filings --
+
+    @blp.route("/filings")
+    class Filings(MethodView):
+        @authed("view")
+        @blp.arguments(YearQuery, location="query")
+        @blp.response(200)
+        def get(self, args):
+            """Filings the user may see (a unit: its own; a city: its units'; the province: all)."""
+            user = api_user()
+            query = select(AnnualFiling).where(access.scope(user, AnnualFiling.admin_unit_id,
+                                                            AnnualFiling.organization_id))
+            if args["year"]:
+                query = query.where(AnnualFiling.year == args["year"])
+            if args["status"]:
+                query = query.where(AnnualFiling.status == args["status"])
+            return [filing_json(f) for f in db.session.scalars(query.order_by(AnnualFiling.id).limit(1000))]
+
+    @blp.route("/filings/<int:ident>")
+    class Filing(MethodView):
+        @authed("view")
+        @blp.response(200)
+        def get(self, ident):
+            """One filing with its live score and, once accepted, its rank."""
+            return filing_json(access.load(api_user(), AnnualFiling, ident))
+
+        @authed("file")
+        @blp.arguments(FilingUpdate)
+        @blp.response(200)
+        def patch(self, args, ident):
+            """Save values (the unit, until the due date; not after submission)."""
+            f = access.load(api_user(), AnnualFiling, ident, action="file")
+            filings.save(f, args, api_user().username)
+            commit()
+            return filing_json(f)
+
+    @blp.route("/filings/<int:ident>/submit")
+    class FilingSubmit(MethodView):
+        @authed("file")
+        @blp.response(200)
+        def post(self, ident):
+            """Submit the filing; it is locked afterwards."""
+            f = access.load(api_user(), AnnualFiling, ident, action="file")
+            filings.submit(f, api_user().username)
+            commit()
+            return filing_json(f)
+
+    @blp.route("/filings/<int:ident>/review")
+    class FilingReviewView(MethodView):
+        @authed("review")
+        @blp.arguments(FilingReview)
+        @blp.response(200)
+        def post(self, args, ident):
+            """The city accepts a filing (it is then ranked) or returns it for correction until a date."""
+            f = access.load(api_user(), AnnualFiling, ident, action="review")
+            if args["decision"] == "accept":
+                filings.accept(f, api_user().username, args["note"])
+            else:
+                filings.return_filing(f, args["note"], args["until"], api_user().username)
+            commit()
+            return filing_json(f)
+
+    # ----------------------------------------------------------- removals --
+
+    @blp.route("/removals")
+    class Removals(MethodView):
+        @authed("propose")
+        @blp.arguments(YearQuery, location="query")
+        @blp.response(200)
+        def get(self, args):
+            """Removals in the user's scope."""
+            query = removals.visible(select(Removal), api_user())
+            if args["status"]:
+                query = query.where(Removal.status == args["status"])
+            return [removal_json(r) for r in db.session.scalars(query.order_by(Removal.id).limit(1000))]
+
+        @authed("propose")
+        @blp.arguments(RemovalCreate)
+        @blp.response(201)
+        def post(self, args):
+            """Propose a removal (or, for province staff and a 重大 accident, remove at once)."""
+            org, actor = _org(args["uscc"]), api_user().username
+            if args["immediate"]:
+                access.require(api_user(), "decide")
+                r = removals.remove_immediately(org, args["sanction"], args["reason"], args["evidence_note"], actor,
+                                                notice_no=args["notice_no"])
+            else:
+                r = removals.propose(org, args["sanction"], args["reason"], actor, levels=args["levels"],
+                                     unit_type=args["unit_type"], evidence_note=args["evidence_note"])
+            commit()
+            return removal_json(r)
+
+    @blp.route("/removals/<int:ident>/decision")
+    class RemovalDecisionView(MethodView):
+        @authed("decide")
+        @blp.arguments(RemovalDecision)
+        @blp.response(200)
+        def post(self, args, ident):
+            """The province approves or rejects a proposal."""
+            r = access.load(api_user(), Removal, ident, action="decide")
+            removals.decide(r, args["approve"], args["note"], api_user().username, notice_no=args["notice_no"])
+            commit()
+            return removal_json(r)
+
+    @blp.route("/removals/publish")
+    class RemovalPublish(MethodView):
+        @authed("decide")
+        @blp.arguments(PublishBody)
+        @blp.response(200)
+        def post(self, args):
+            """Publish every approved removal with the list (notice number)."""
+            done = removals.publish(api_user().username, args["on"], args["notice_no"])
+            commit()
+            return [removal_json(r) for r in done]
+
+    # --------------------------------------------------------- complaints --
+
+    @blp.route("/complaints")
+    class Complaints(MethodView):
+        @authed("verify")
+        @blp.response(200)
+        def get(self):
+            """Complaints to the user's city (province: all)."""
+            rows = db.session.scalars(select(Complaint).where(access.scope(api_user(), Complaint.admin_unit_id))
+                                      .order_by(Complaint.id).limit(1000))
+            return [complaint_json(c) for c in rows]
+
+        @blp.arguments(ComplaintCreate)
+        @blp.response(201)
+        def post(self, args):
+            """File a real-name complaint with evidence (no token needed)."""
+            user = api_user()
+            c = complaints.file_complaint(args["subject_uscc"], args["complainant_name"], args["complainant_contact"],
+                                          args["content"], args["evidence_note"], actor=access.actor(user),
+                                          admin_unit_code=args["admin_unit"])
+            commit()
+            return complaint_json(c, full=False)
+
+    @blp.route("/complaints/<int:ident>/verify")
+    class ComplaintVerifyView(MethodView):
+        @authed("verify")
+        @blp.arguments(ComplaintVerify)
+        @blp.response(200)
+        def post(self, args, ident):
+            """The city records its verification: dismissed, rectification with a deadline, or removal."""
+            c = access.load(api_user(), Complaint, ident, action="verify", by_organization=False)
+            complaints.verify(c, args["outcome"], args["finding"], api_user().username,
+                              rectify_until=args["rectify_until"], sanction_code=args["sanction"])
+            commit()
+            return complaint_json(c)
+
+    @blp.route("/complaints/<int:ident>/rectification")
+    class ComplaintRectification(MethodView):
+        @authed("verify")
+        @blp.arguments(RectificationBody)
+        @blp.response(200)
+        def post(self, args, ident):
+            """The city checks the rectification: done, or not done (removal)."""
+            c = access.load(api_user(), Complaint, ident, action="verify", by_organization=False)
+            complaints.close_rectification(c, args["rectified"], args["note"], api_user().username,
+                                           sanction_code=args["sanction"])
+            commit()
+            return complaint_json(c)
+
+    # ------------------------------------------------------------ changes --
+
+    @blp.route("/changes")
+    class Changes(MethodView):
+        @authed("view")
+        @blp.response(200)
+        def get(self):
+            """Change reports in the user's scope."""
+            rows = db.session.scalars(select(ChangeReport).where(access.scope(
+                api_user(), ChangeReport.admin_unit_id, ChangeReport.organization_id)).order_by(ChangeReport.id))
+            return [change_json(c) for c in rows]
+
+        @authed("file")
+        @blp.arguments(ChangeCreate)
+        @blp.response(201)
+        def post(self, args):
+            """A listed unit reports a change of name, scope, address or boundary to its city."""
+            user = api_user()
+            org = db.session.get(Organization, user.organization_id)
+            c = changes.report(org, args["kinds"], args["after"], args["description"], user.username,
+                               effective_on=args["effective_on"])
+            commit()
+            return change_json(c)
+
+    @blp.route("/changes/<int:ident>/review")
+    class ChangeReviewView(MethodView):
+        @authed("review")
+        @blp.arguments(ChangeReviewBody)
+        @blp.response(200)
+        def post(self, args, ident):
+            """The city reviews a change: accepted (applied) or a removal proposal."""
+            c = access.load(api_user(), ChangeReport, ident, action="review")
+            changes.review(c, args["still_compliant"], args["note"], api_user().username,
+                           sanction_code=args["sanction"])
+            commit()
+            return change_json(c)
+
+    # --------------------------------------------------------- re-reviews --
+
+    @blp.route("/rereviews")
+    class ReReviews(MethodView):
+        @authed("verify")
+        @blp.arguments(YearQuery, location="query")
+        @blp.response(200)
+        def get(self, args):
+            """Re-reviews of a year in the user's scope."""
+            query = select(ReReview).where(access.scope(api_user(), ReReview.admin_unit_id))
+            if args["year"]:
+                query = query.where(ReReview.cycle_year == args["year"])
+            return [rereview_json(r) for r in db.session.scalars(query.order_by(ReReview.id))]
+
+    @blp.route("/rereviews/<int:ident>")
+    class ReReviewView(MethodView):
+        @authed("review")
+        @blp.arguments(ReReviewBody)
+        @blp.response(200)
+        def post(self, args, ident):
+            """Schedule the on-site review (``scheduled_on``) or record its result (``passed``, ``note``)."""
+            r = access.load(api_user(), ReReview, ident, action="review")
+            if args["scheduled_on"] is not None:
+                rereviews.schedule(r, args["scheduled_on"], api_user().username)
+            if args["passed"] is not None:
+                rereviews.record_result(r, args["passed"], args["note"], api_user().username)
+            commit()
+            return rereview_json(r)
+
+    # ---------------------------------------------------------- dashboard --
+
+    @blp.route("/dashboard")
+    class Dashboard(MethodView):
+        @authed("dashboard")
+        @blp.arguments(YearQuery, location="query")
+        @blp.response(200)
+        def get(self, args):
+            """The dashboard's figures: filings by status and city, removals, complaints, listed units
+            by type and year, quota progress."""
+            user = api_user()
+            city = access.city_of(user)
+            if city is None and args["city"]:
+                unit = next((u for u in dashboard.cities() if u.code == args["city"]), None)
+                if unit is None:
+                    raise InvalidInput("Unknown fields: %(fields)s.", field="city", fields=args["city"])
+                city = unit.id
+            return dashboard.summary(args["year"] or today().year, city)
+
+    return blp
+
+
+def register_api(api: Api, app: Flask) -> None:
+    """Called from :func:`core.api.init_api`."""
+    blp = make_blueprint()
+    api.register_blueprint(blp)
+    csrf.exempt(blp)

@@ -1,0 +1,215 @@
+"""Web forms of dynamic management (Flask-WTF; CSRF on every one)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.management.filings import KEY_FIGURES
+from core.plugins.types import IndicatorKind
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+KEY_LABELS = {"output_value": _l("Industrial output value"), "energy_use": _l("Total energy use"),
+              "water_use": _l("Water use"), "remarks": _l("Remarks")}
+
+
+def ind_attr(number: int, part: str = "") -> str:
+    return f"ind_{number}{'_' + part if part else ''}"
+
+
+def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
+    """The annual table: the year's indicators (the scoring engine's input) and the key figures."""
+    attrs: dict[str, Any] = {
+        "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
+                                choices=[("", _l("General requirements (通则)"))]
+                                + [(code, ind.name) for code, ind in industries.items()]),
+    }
+    if iset is not None:
+        functions = iset.params.get("platform_functions")
+        for ind in iset.indicators:
+            label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
+            if ind.kind == IndicatorKind.QUALITATIVE:
+                attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
+                    ("", "—"), ("yes", _l("Yes")), ("no", _l("No"))])
+            elif ind.kind == IndicatorKind.ELASTICITY:
+                attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {_l('elasticity coefficient')}", [Optional()])
+                attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {_l('value-added growth (%)')}",
+                                                              [Optional()])
+            elif functions and ind.unit == "项":
+                attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
+                                                                 choices=[(f, f) for f in functions])
+            else:
+                rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
+                attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
+    for key, unit in KEY_FIGURES:
+        attrs[f"key_{key}"] = FloatField(f"{KEY_LABELS[key]}（{unit}）", [Optional(), NumberRange(min=0, max=1e12)])
+    attrs["key_remarks"] = TextAreaField(KEY_LABELS["remarks"], [Optional(), Length(max=2000)])
+    return type("FilingForm", (FlaskForm,), attrs)
+
+
+def filing_initial(filing, iset) -> dict[str, Any]:
+    data: dict[str, Any] = {"industry": filing.industry or ""}
+    values = filing.values or {}
+    if iset is not None:
+        for ind in iset.indicators:
+            v = values.get(str(ind.number))
+            if ind.kind == IndicatorKind.QUALITATIVE:
+                data[ind_attr(ind.number)] = "" if v is None else ("yes" if v is True or v == 1 else "no")
+            elif ind.kind == IndicatorKind.ELASTICITY:
+                if isinstance(v, dict):
+                    data[ind_attr(ind.number, "e")] = v.get("elasticity")
+                    data[ind_attr(ind.number, "g")] = v.get("value_added_growth")
+            else:
+                data[ind_attr(ind.number)] = v
+    for key, _unit in KEY_FIGURES:
+        data[f"key_{key}"] = (filing.key_data or {}).get(key)
+    data["key_remarks"] = (filing.key_data or {}).get("remarks", "")
+    return data
+
+
+def filing_changes(form, iset) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if iset is not None:
+        for ind in iset.indicators:
+            if ind.kind == IndicatorKind.QUALITATIVE:
+                v = getattr(form, ind_attr(ind.number)).data
+                values[str(ind.number)] = None if not v else v == "yes"
+            elif ind.kind == IndicatorKind.ELASTICITY:
+                e, g = getattr(form, ind_attr(ind.number, "e")).data, getattr(form, ind_attr(ind.number, "g")).data
+                values[str(ind.number)] = None if e is None or g is None else {"elasticity": e,
+                                                                               "value_added_growth": g}
+            else:
+                v = getattr(form, ind_attr(ind.number)).data
+                values[str(ind.number)] = None if v in (None, "", []) else v
+    key_data = {key: getattr(form, f"key_{key}").data for key, _ in KEY_FIGURES}
+    key_data = {k: v for k, v in key_data.items() if v is not None}
+    if form.key_remarks.data:
+        key_data["remarks"] = form.key_remarks.data
+    return {"values": values, "key_data": key_data, "industry": form.industry.data or None}
+
+
+class YearForm(FlaskForm):
+    year = IntegerField(_l("Year"), [DataRequired(), NumberRange(min=2000, max=2100)])
+
+
+class ReviewForm(FlaskForm):
+    note = TextAreaField(_l("Note"), [Optional(), Length(max=500)])
+
+
+class ReturnFilingForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=500)])
+    until = DateField(_l("Correct until"), [DataRequired()])
+
+
+class ProposeForm(FlaskForm):
+    uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
+    sanction = SelectField(_l("Reason for removal (sanction)"), [DataRequired()])
+    unit_type = SelectField(_l("Unit type"), [Optional()])
+    levels = MultiCheckboxField(_l("Lists (levels)"), [Optional()])
+    reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=2000)])
+    evidence_note = TextAreaField(_l("Evidence"), [Optional(), Length(max=4000)])
+    file = FileField(_l("Evidence (PDF)"))
+
+
+class ImmediateForm(FlaskForm):
+    uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
+    sanction = SelectField(_l("Reason for removal (sanction)"), [DataRequired()])
+    reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=2000)])
+    evidence_note = TextAreaField(_l("Evidence"), [DataRequired(), Length(min=2, max=4000)])
+    notice_no = StringField(_l("Notice number"), [Optional(), Length(max=100)])
+
+
+class DecideForm(FlaskForm):
+    decision = RadioField(_l("Decision"), [DataRequired()], choices=[("approve", _l("Approve")),
+                                                                   ("reject", _l("Reject"))])
+    note = TextAreaField(_l("Note"), [Optional(), Length(max=500)])
+    notice_no = StringField(_l("Notice number"), [Optional(), Length(max=100)])
+
+
+class PublishForm(FlaskForm):
+    notice_no = StringField(_l("Notice number"), [DataRequired(), Length(max=100)])
+
+
+class ComplaintForm(FlaskForm):
+    subject_uscc = StringField(_l("Credit code of the unit or firm complained about"), [DataRequired(),
+                                                                                       Length(max=40)])
+    admin_unit = SelectField(_l("City (for a third-party firm)"), [Optional()])
+    complainant_name = StringField(_l("Your real name"), [DataRequired(), Length(min=2, max=100)])
+    complainant_contact = StringField(_l("Your phone or e-mail"), [DataRequired(), Length(min=5, max=120)])
+    content = TextAreaField(_l("What is wrong"), [DataRequired(), Length(min=10, max=5000)])
+    evidence_note = TextAreaField(_l("Evidence"), [DataRequired(), Length(min=2, max=4000)])
+    file = FileField(_l("Evidence (PDF)"))
+
+
+class VerifyForm(FlaskForm):
+    outcome = RadioField(_l("Outcome"), [DataRequired()], choices=[
+        ("dismissed", _l("Not confirmed: dismissed")), ("rectification", _l("Confirmed: rectification")),
+        ("removal", _l("Confirmed: removal"))])
+    finding = TextAreaField(_l("Finding"), [DataRequired(), Length(min=2, max=4000)])
+    rectify_until = DateField(_l("Rectify until"), [Optional()])
+    sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
+
+
+class RectificationForm(FlaskForm):
+    rectified = RadioField(_l("Rectified?"), [DataRequired()], choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=2000)])
+    sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
+
+
+class ChangeForm(FlaskForm):
+    kinds = MultiCheckboxField(_l("What changed"), [DataRequired()], choices=[
+        ("name", _l("Name")), ("scope", _l("Business scope")), ("address", _l("Production address")),
+        ("boundary", _l("Organizational boundary"))])
+    after_name = StringField(_l("New name"), [Optional(), Length(max=200)])
+    after_scope = TextAreaField(_l("New business scope"), [Optional(), Length(max=1000)])
+    after_address = StringField(_l("New production address"), [Optional(), Length(max=300)])
+    after_boundary = TextAreaField(_l("New organizational boundary"), [Optional(), Length(max=1000)])
+    description = TextAreaField(_l("Description (cause: investment, merger…)"), [DataRequired(),
+                                                                                Length(min=2, max=4000)])
+    effective_on = DateField(_l("Effective on"), [Optional()])
+
+
+class ChangeReviewForm(FlaskForm):
+    still_compliant = RadioField(_l("Does the unit still meet the standard?"), [DataRequired()],
+                                 choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=500)])
+    sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
+
+
+class ScheduleForm(FlaskForm):
+    scheduled_on = DateField(_l("On-site review date"), [DataRequired()])
+
+
+class ResultForm(FlaskForm):
+    passed = RadioField(_l("Still qualifies?"), [DataRequired()], choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    note = TextAreaField(_l("Result and reasons"), [DataRequired(), Length(min=2, max=4000)])
+
+
+class BanForm(FlaskForm):
+    subject = RadioField(_l("Who"), [DataRequired()], choices=[("evaluator", _l("Third-party firm")),
+                                                              ("organization", _l("Applicant"))])
+    uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
+    sanction = SelectField(_l("Sanction"), [Optional()])
+    reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=500)])
+    evidence_note = TextAreaField(_l("Evidence"), [Optional(), Length(max=2000)])
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Evidence (PDF)"))
+
+
+class FlagForm(FlaskForm):
+    confirm = BooleanField(_l("Confirm"))

@@ -1,0 +1,650 @@
+"""Server-rendered pages of dynamic management: dashboards with charts, annual filings,
+removals, complaints (a public form), changes, re-reviews and bans."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.accounts.forms import EmptyForm
+from core.accounts.web import install_error_pages, login_required
+from core.errors import InvalidInput, NotFound
+from core.extensions import db
+from core.management import (
+    access, bans, changes, charts, complaints, dashboard, files, filings, removals, rereviews,
+)
+from core.management.common import commit, rules, today
+from core.management.forms import (
+    BanForm, ChangeForm, ChangeReviewForm, ComplaintForm, DecideForm, ImmediateForm, ProposeForm, PublishForm,
+    RectificationForm, ResultForm, ReturnFilingForm, ReviewForm, ScheduleForm, UploadForm, VerifyForm, YearForm,
+    filing_changes, filing_form_class, filing_initial,
+)
+from core.models import (
+    AdminUnit, AnnualFiling, Ban, ChangeReport, Complaint, EvaluatorFirm, ManagementFile, Organization, Removal,
+    ReReview, Role,
+)
+from core.plugins.types import Level
+from core.services.uscc import normalize_uscc
+
+bp = Blueprint("management", __name__, url_prefix="/management", template_folder="templates",
+               static_folder="static", static_url_path="/static/management")
+install_error_pages(bp)
+
+STATUS_LABELS = {
+    "due": _l("Due"), "submitted": _l("Submitted"), "returned": _l("Returned for correction"),
+    "accepted": _l("Accepted"), "overdue": _l("Overdue"), "closed": _l("Closed"),
+    "proposed": _l("Proposed"), "approved": _l("Approved"), "rejected": _l("Rejected"),
+    "published": _l("Published"), "received": _l("Received"), "dismissed": _l("Dismissed"),
+    "rectification": _l("Rectification"), "rectified": _l("Rectified"), "removal": _l("Removal"),
+    "banned": _l("Reports refused"), "reported": _l("Reported"), "removal_proposed": _l("Removal proposed"),
+    "scheduled": _l("Scheduled"), "passed": _l("Passed"), "failed": _l("Failed"),
+}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _year(default: int | None = None) -> int:
+    try:
+        year = int(request.args.get("year", default or today().year))
+    except ValueError:
+        year = default or today().year
+    return year if 2000 <= year <= 2100 else today().year
+
+
+@bp.app_template_filter("mstatus")
+def _status_label(status: str) -> str:
+    label = STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
+
+
+@bp.context_processor
+def _helpers():
+    return {"unit_types": rules().unit_types, "list_levels": rules().list_levels, "access": access,
+            "today": today()}
+
+
+def _sanction_choices(removal_only: bool = True, blank: bool = False) -> list[tuple[str, str]]:
+    items = [(s.code, f"{s.title} [{s.source}]") for s in rules().sanctions.values() if s.removal or not removal_only]
+    return ([("", "—")] if blank else []) + items
+
+
+def _org_by_uscc(value: str, field: str = "uscc") -> Organization:
+    code = normalize_uscc(value, field=field)
+    org = db.session.scalar(select(Organization).where(Organization.uscc == code,
+                                                       access.scope(_user(), Organization.admin_unit_id,
+                                                                    Organization.id)))
+    if org is None:
+        raise InvalidInput("No organization with this credit code in your area.", field=field)
+    return org
+
+
+def _form_error(form) -> None:
+    """A submitted form failed validation: the first message, as a refusal the error page shows."""
+    for field in form:
+        if field.errors:
+            if field.name == "csrf_token":
+                abort(400)
+            raise InvalidInput("%(field)s: %(message)s", field=field.name, message=str(field.errors[0]))
+    abort(400)
+
+
+def _attach(form, record_type: str, record_id: int) -> None:
+    upload = getattr(form, "file", None)
+    if upload is not None and getattr(upload.data, "filename", None):
+        files.store(record_type, record_id, upload.data.filename, upload.data.read(), access.actor(_user()))
+
+
+# -------------------------------------------------------------- dashboards --
+
+
+@bp.get("/")
+@login_required()
+def index():
+    user = _user()
+    if user.role == Role.APPLICANT:
+        return redirect(url_for("management.filings_list"))
+    return redirect(url_for("management.dashboard_page"))
+
+
+def _listed_chart(data: dict, unit: AdminUnit) -> Any:
+    per_year = data["cities"].get(unit.id, {})
+    names = {code: rules().unit_types[code].name for code in data["types"]}
+    series = [(names[t], [per_year.get(y, {}).get(t, 0) for y in data["years"]]) for t in data["types"]]
+    return charts.stacked_columns(f"listed-{unit.code}", _("Listed units by type and year: %(city)s", city=unit.name),
+                                  [str(y) for y in data["years"]], series, width=360, height=220)
+
+
+@bp.get("/dashboard")
+@login_required()
+def dashboard_page():
+    user = access.require(_user(), "dashboard")
+    year = _year()
+    city_id = access.city_of(user)
+    if city_id is None and request.args.get("city"):
+        chosen = db.session.scalar(select(AdminUnit).where(AdminUnit.region == rules().region_code,
+                                                           AdminUnit.code == request.args["city"]))
+        city_id = chosen.id if chosen else None
+    count = dashboard.counters(year, city_id)
+    rows = dashboard.filing_rows(year, city_id)
+    shown = [r for r in rows if r["total"]] or rows
+    status_labels = {s: _status_label(s) for s in filings.STATUSES}
+    filing_chart = charts.stacked_rows(
+        "filings", _("Filings of %(year)d by city and status", year=year),
+        [(r["unit"].name, [(s, r["counts"][s]) for s in filings.STATUSES]) for r in shown],
+        colours=charts.STATUS_COLOURS, labels=status_labels)
+    listed = dashboard.listed_by_type_year(city_id, until=year)
+    listed_charts = [(unit, _listed_chart(listed, unit)) for unit in dashboard.cities(city_id)
+                     if listed["cities"].get(unit.id) or city_id is not None]
+    quota = dashboard.quota_progress(year, city_id)
+    quota_charts = []
+    if quota is not None:
+        for unit_type in quota["types"]:
+            bars = [(r["unit"].name, r["types"][unit_type]["count"], r["types"][unit_type]["target"])
+                    for r in quota["rows"] if r["types"][unit_type]["target"] is not None]
+            quota_charts.append((unit_type, charts.progress_rows(
+                f"quota-{unit_type}", _("Progress against the targets: %(type)s",
+                                        type=rules().unit_types[unit_type].name), bars)))
+    return render_template("management/dashboard.html", year=year, count=count, rows=rows, city_id=city_id,
+                           city=db.session.get(AdminUnit, city_id) if city_id else None, filing_chart=filing_chart,
+                           listed_charts=listed_charts, quota=quota, quota_charts=quota_charts,
+                           items=dashboard.open_items(city_id), cities=dashboard.cities(),
+                           to_send_up=changes.to_send_up(year, city_id), year_form=YearForm(year=year))
+
+
+# ---------------------------------------------------------------- filings --
+
+
+@bp.get("/filings")
+@login_required()
+def filings_list():
+    user = access.require(_user(), "view")
+    year = _year()
+    status = request.args.get("status") or ""
+    query = select(AnnualFiling).where(access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id))
+    if user.role != Role.APPLICANT:
+        query = query.where(AnnualFiling.year == year)
+    if status in filings.STATUSES:
+        query = query.where(AnnualFiling.status == status)
+    rows = db.session.scalars(query.order_by(AnnualFiling.year.desc(), AnnualFiling.id).limit(500)).all()
+    try:
+        due = filings.due_date(year)
+    except InvalidInput:
+        due = None
+    return render_template("management/filings.html", rows=rows, year=year, status=status, due=due,
+                           statuses=filings.STATUSES, open_form=YearForm(year=year),
+                           reminder_days=filings.reminder_days())
+
+
+@bp.post("/filings/open")
+@login_required()
+def filings_open():
+    user = access.require(_user(), "jobs")
+    form = YearForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    created = filings.open_year(form.year.data, access.actor(user))
+    commit()
+    flash(_("%(n)d filings opened for %(year)d.", n=created, year=form.year.data), "info")
+    return redirect(url_for("management.filings_list", year=form.year.data))
+
+
+def _filing(ident, action: str = "view") -> AnnualFiling:
+    return access.load(_user(), AnnualFiling, ident, action=action)
+
+
+def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
+    iset = filings.indicator_set(filing)
+    if form is None:
+        form = filing_form_class(iset, rules().industries)(data=filing_initial(filing, iset))
+    try:
+        score = filings.live_score(filing)
+    except InvalidInput:
+        score = None
+    standing = [(s, filings.population(s.unit_type, s.level, s.year)) for s in filings.standing(filing)]
+    return {"filing": filing, "form": form, "iset": iset, "score": score, "standing": standing,
+            "deadline": filings.deadline_of(filing), "review_form": ReviewForm(), "return_form": ReturnFilingForm(),
+            "reopen_form": ReturnFilingForm(), "submit_form": EmptyForm(),
+            "editable": filing.status in filings.OPEN and access.may(_user(), "file"),
+            "reminders": filing_reminders(filing)}
+
+
+def filing_reminders(filing: AnnualFiling):
+    from core.models import FilingReminder
+
+    return db.session.scalars(select(FilingReminder).where(FilingReminder.filing_id == filing.id)
+                              .order_by(FilingReminder.id)).all()
+
+
+@bp.route("/filings/<int:ident>", methods=["GET", "POST"])
+@login_required()
+def filing_page(ident: int):
+    filing = _filing(ident)
+    if request.method == "POST":
+        access.require(_user(), "file")
+        iset = filings.indicator_set(filing)
+        form = filing_form_class(iset, rules().industries)()
+        if not form.validate_on_submit():
+            return render_template("management/filing.html", **_filing_context(filing, form)), 422
+        filings.save(filing, filing_changes(form, iset), access.actor(_user()))
+        commit()
+        flash(_("Saved."), "info")
+        return redirect(url_for("management.filing_page", ident=filing.id))
+    return render_template("management/filing.html", **_filing_context(filing))
+
+
+@bp.post("/filings/<int:ident>/submit")
+@login_required()
+def filing_submit(ident: int):
+    filing = _filing(ident, "file")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    filings.submit(filing, access.actor(_user()))
+    commit()
+    flash(_("The filing is submitted; it can no longer be changed."), "info")
+    return redirect(url_for("management.filing_page", ident=filing.id))
+
+
+@bp.post("/filings/<int:ident>/accept")
+@login_required()
+def filing_accept(ident: int):
+    filing = _filing(ident, "review")
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    filings.accept(filing, access.actor(_user()), form.note.data or "")
+    commit()
+    flash(_("The filing is accepted and ranked."), "info")
+    return redirect(url_for("management.filing_page", ident=filing.id))
+
+
+@bp.post("/filings/<int:ident>/return")
+@login_required()
+def filing_return(ident: int):
+    filing = _filing(ident, "review")
+    form = ReturnFilingForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    filings.return_filing(filing, form.reason.data, form.until.data, access.actor(_user()))
+    commit()
+    flash(_("The filing is returned for correction."), "info")
+    return redirect(url_for("management.filing_page", ident=filing.id))
+
+
+@bp.post("/filings/<int:ident>/reopen")
+@login_required()
+def filing_reopen(ident: int):
+    filing = _filing(ident, "decide")
+    form = ReturnFilingForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    filings.reopen(filing, form.until.data, form.reason.data, access.actor(_user()))
+    commit()
+    flash(_("The filing is reopened."), "info")
+    return redirect(url_for("management.filing_page", ident=filing.id))
+
+
+# --------------------------------------------------------------- removals --
+
+
+def _propose_form() -> ProposeForm:
+    form = ProposeForm()
+    form.sanction.choices = _sanction_choices()
+    form.unit_type.choices = [("", "—")] + [(c, t.name) for c, t in rules().unit_types.items()]
+    form.levels.choices = [(c, lv.name) for c, lv in rules().list_levels.items()]
+    return form
+
+
+def _immediate_form() -> ImmediateForm:
+    form = ImmediateForm()
+    form.sanction.choices = [(s.code, s.title) for s in removals.removal_sanctions() if removals.is_immediate(s)]
+    return form
+
+
+@bp.get("/removals")
+@login_required()
+def removals_list():
+    user = access.require(_user(), "propose")
+    status = request.args.get("status") or ""
+    query = removals.visible(select(Removal), user)
+    if status:
+        query = query.where(Removal.status == status)
+    rows = db.session.scalars(query.order_by(Removal.id.desc()).limit(500)).all()
+    return render_template("management/removals.html", rows=rows, status=status, form=_propose_form(),
+                           immediate_form=_immediate_form(), publish_form=PublishForm(),
+                           approved=sum(1 for r in rows if r.status == removals.APPROVED))
+
+
+@bp.post("/removals")
+@login_required()
+def removal_propose():
+    user = access.require(_user(), "propose")
+    form = _propose_form()
+    if not form.validate_on_submit():
+        _form_error(form)
+    org = _org_by_uscc(form.uscc.data)
+    removal = removals.propose(org, form.sanction.data, form.reason.data, access.actor(user),
+                               levels=form.levels.data or None, unit_type=form.unit_type.data or None,
+                               evidence_note=form.evidence_note.data or "")
+    _attach(form, "removal", removal.id)
+    commit()
+    flash(_("Removal no. %(id)d proposed; the province decides.", id=removal.id), "info")
+    return redirect(url_for("management.removal_page", ident=removal.id))
+
+
+@bp.post("/removals/immediate")
+@login_required()
+def removal_immediate():
+    user = access.require(_user(), "decide")
+    form = _immediate_form()
+    if not form.validate_on_submit():
+        _form_error(form)
+    org = _org_by_uscc(form.uscc.data)
+    removal = removals.remove_immediately(org, form.sanction.data, form.reason.data, form.evidence_note.data,
+                                          access.actor(user), notice_no=form.notice_no.data)
+    commit()
+    flash(_("%(name)s is removed from every list at once.", name=org.name), "info")
+    return redirect(url_for("management.removal_page", ident=removal.id))
+
+
+@bp.get("/removals/<int:ident>")
+@login_required()
+def removal_page(ident: int):
+    removal = access.load(_user(), Removal, ident, action="propose")
+    ban = db.session.get(Ban, removal.ban_id) if removal.ban_id else None
+    return render_template("management/removal.html", removal=removal, ban=ban, decide_form=DecideForm(),
+                           upload_form=UploadForm(), files=files.listing("removal", removal.id))
+
+
+@bp.post("/removals/<int:ident>/decide")
+@login_required()
+def removal_decide(ident: int):
+    removal = access.load(_user(), Removal, ident, action="decide")
+    form = DecideForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    removals.decide(removal, form.decision.data == "approve", form.note.data or "", access.actor(_user()),
+                    notice_no=form.notice_no.data)
+    commit()
+    flash(_("Decision recorded."), "info")
+    return redirect(url_for("management.removal_page", ident=removal.id))
+
+
+@bp.post("/removals/publish")
+@login_required()
+def removals_publish():
+    user = access.require(_user(), "decide")
+    form = PublishForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    done = removals.publish(access.actor(user), notice_no=form.notice_no.data)
+    commit()
+    flash(_("%(n)d removals published.", n=len(done)), "info")
+    return redirect(url_for("management.removals_list"))
+
+
+@bp.post("/<string:kind>/<int:ident>/files")
+@login_required()
+def attach_file(kind: str, ident: int):
+    models = {"removal": (Removal, "removal_page"), "complaint": (Complaint, "complaint_page"),
+              "change": (ChangeReport, "change_page")}
+    if kind not in models:
+        raise NotFound("No such record.")
+    model, page = models[kind]
+    record = access.load(_user(), model, ident)
+    if _user().role == Role.APPLICANT and kind != "change":
+        raise NotFound("No such record.")
+    form = UploadForm()
+    if not form.validate_on_submit() or not getattr(form.file.data, "filename", None):
+        raise InvalidInput("Choose a PDF file.", field="file")
+    _attach(form, kind, record.id)
+    commit()
+    return redirect(url_for(f"management.{page}", ident=record.id))
+
+
+@bp.get("/files/<int:ident>")
+@login_required()
+def file_download(ident: int):
+    row = db.session.get(ManagementFile, ident) if 0 < ident < 2**31 else None
+    if row is None:
+        raise NotFound("No such record.")
+    models = {"removal": Removal, "complaint": Complaint, "change": ChangeReport, "rereview": ReReview}
+    record = access.load(_user(), models[row.record_type], row.record_id)
+    if _user().role == Role.APPLICANT and row.record_type != "change":
+        raise NotFound("No such record.")
+    del record
+    return send_file(files.path_of(row), mimetype="application/pdf", as_attachment=True,
+                     download_name=row.original_name)
+
+
+# ------------------------------------------------------------- complaints --
+
+
+def _complaint_form() -> ComplaintForm:
+    form = ComplaintForm()
+    form.admin_unit.choices = [("", "—")] + [(u.code, u.name) for u in complaints.public_units()]
+    return form
+
+
+@bp.route("/complaints/new", methods=["GET", "POST"])
+def complaint_new():
+    """Anyone may complain under their real name (no account needed)."""
+    form = _complaint_form()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("management/complaint_new.html", form=form), 422
+        complaint = complaints.file_complaint(
+            form.subject_uscc.data, form.complainant_name.data, form.complainant_contact.data, form.content.data,
+            form.evidence_note.data, actor=access.actor(_user()), admin_unit_code=form.admin_unit.data or None)
+        _attach(form, "complaint", complaint.id)
+        commit()
+        return render_template("management/complaint_new.html", form=None, received=complaint)
+    return render_template("management/complaint_new.html", form=form)
+
+
+@bp.get("/complaints")
+@login_required()
+def complaints_list():
+    user = access.require(_user(), "verify")
+    rows = db.session.scalars(select(Complaint).where(access.scope(user, Complaint.admin_unit_id))
+                              .order_by(Complaint.id.desc()).limit(500)).all()
+    return render_template("management/complaints.html", rows=rows)
+
+
+def _verify_form() -> VerifyForm:
+    form = VerifyForm()
+    form.sanction.choices = _sanction_choices(blank=True)
+    return form
+
+
+def _rectification_form() -> RectificationForm:
+    form = RectificationForm()
+    form.sanction.choices = _sanction_choices(blank=True)
+    return form
+
+
+@bp.get("/complaints/<int:ident>")
+@login_required()
+def complaint_page(ident: int):
+    complaint = access.load(_user(), Complaint, ident, action="verify", by_organization=False)
+    return render_template("management/complaint.html", c=complaint, verify_form=_verify_form(),
+                           rect_form=_rectification_form(), upload_form=UploadForm(),
+                           files=files.listing("complaint", complaint.id))
+
+
+@bp.post("/complaints/<int:ident>/verify")
+@login_required()
+def complaint_verify(ident: int):
+    complaint = access.load(_user(), Complaint, ident, action="verify", by_organization=False)
+    form = _verify_form()
+    if not form.validate_on_submit():
+        _form_error(form)
+    complaints.verify(complaint, form.outcome.data, form.finding.data, access.actor(_user()),
+                      rectify_until=form.rectify_until.data, sanction_code=form.sanction.data or None)
+    commit()
+    flash(_("Decision recorded."), "info")
+    return redirect(url_for("management.complaint_page", ident=complaint.id))
+
+
+@bp.post("/complaints/<int:ident>/rectification")
+@login_required()
+def complaint_rectification(ident: int):
+    complaint = access.load(_user(), Complaint, ident, action="verify", by_organization=False)
+    form = _rectification_form()
+    if not form.validate_on_submit():
+        _form_error(form)
+    complaints.close_rectification(complaint, form.rectified.data == "yes", form.note.data, access.actor(_user()),
+                                   sanction_code=form.sanction.data or None)
+    commit()
+    flash(_("Decision recorded."), "info")
+    return redirect(url_for("management.complaint_page", ident=complaint.id))
+
+
+# ---------------------------------------------------------------- changes --
+
+
+@bp.route("/changes", methods=["GET", "POST"])
+@login_required()
+def changes_list():
+    user = access.require(_user(), "view")
+    form = ChangeForm()
+    if request.method == "POST":
+        access.require(user, "file")
+        if not form.validate_on_submit():
+            _form_error(form)
+        org = db.session.get(Organization, user.organization_id)
+        after = {k: getattr(form, f"after_{k}").data for k in form.kinds.data}
+        change = changes.report(org, form.kinds.data, after, form.description.data, access.actor(user),
+                                effective_on=form.effective_on.data)
+        commit()
+        flash(_("The change is reported to your city bureau."), "info")
+        return redirect(url_for("management.change_page", ident=change.id))
+    rows = db.session.scalars(select(ChangeReport).where(access.scope(user, ChangeReport.admin_unit_id,
+                                                                      ChangeReport.organization_id))
+                              .order_by(ChangeReport.id.desc()).limit(500)).all()
+    return render_template("management/changes.html", rows=rows, form=form)
+
+
+@bp.get("/changes/<int:ident>")
+@login_required()
+def change_page(ident: int):
+    change = access.load(_user(), ChangeReport, ident)
+    form = ChangeReviewForm()
+    form.sanction.choices = _sanction_choices(blank=True)
+    return render_template("management/change.html", change=change, review_form=form, upload_form=UploadForm(),
+                           files=files.listing("change", change.id))
+
+
+@bp.post("/changes/<int:ident>/review")
+@login_required()
+def change_review(ident: int):
+    change = access.load(_user(), ChangeReport, ident, action="review")
+    form = ChangeReviewForm()
+    form.sanction.choices = _sanction_choices(blank=True)
+    if not form.validate_on_submit():
+        _form_error(form)
+    changes.review(change, form.still_compliant.data == "yes", form.note.data, access.actor(_user()),
+                   sanction_code=form.sanction.data or None)
+    commit()
+    flash(_("Decision recorded."), "info")
+    return redirect(url_for("management.change_page", ident=change.id))
+
+
+# -------------------------------------------------------------- re-reviews --
+
+
+@bp.get("/rereviews")
+@login_required()
+def rereviews_list():
+    user = access.require(_user(), "verify")
+    year = _year()
+    rows = db.session.scalars(select(ReReview).where(ReReview.cycle_year == year,
+                                                     access.scope(user, ReReview.admin_unit_id))
+                              .order_by(ReReview.status, ReReview.id).limit(500)).all()
+    return render_template("management/rereviews.html", rows=rows, year=year, cycle=rereviews.cycle(),
+                           schedule_form=ScheduleForm(), result_form=ResultForm(), open_form=YearForm(year=year))
+
+
+@bp.post("/rereviews/open")
+@login_required()
+def rereviews_open():
+    user = access.require(_user(), "jobs")
+    form = YearForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    made = rereviews.open_cycle(form.year.data, access.actor(user))
+    commit()
+    flash(_("%(n)d re-reviews opened for %(year)d.", n=made, year=form.year.data), "info")
+    return redirect(url_for("management.rereviews_list", year=form.year.data))
+
+
+@bp.post("/rereviews/<int:ident>/schedule")
+@login_required()
+def rereview_schedule(ident: int):
+    review = access.load(_user(), ReReview, ident, action="review")
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    rereviews.schedule(review, form.scheduled_on.data, access.actor(_user()))
+    commit()
+    return redirect(url_for("management.rereviews_list", year=review.cycle_year))
+
+
+@bp.post("/rereviews/<int:ident>/result")
+@login_required()
+def rereview_result(ident: int):
+    review = access.load(_user(), ReReview, ident, action="review")
+    form = ResultForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    rereviews.record_result(review, form.passed.data == "yes", form.note.data, access.actor(_user()))
+    commit()
+    flash(_("Decision recorded."), "info")
+    return redirect(url_for("management.rereviews_list", year=review.cycle_year))
+
+
+# -------------------------------------------------------------------- bans --
+
+
+def _ban_form() -> BanForm:
+    form = BanForm()
+    form.sanction.choices = [("", "—")] + [(s.code, f"{s.title} [{s.source}]")
+                                           for s in rules().sanctions.values() if s.ban_years]
+    return form
+
+
+@bp.route("/bans", methods=["GET", "POST"])
+@login_required()
+def bans_page():
+    user = access.require(_user(), "decide")
+    form = _ban_form()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            _form_error(form)
+        code = normalize_uscc(form.uscc.data)
+        if form.subject.data == "evaluator":
+            firm = db.session.scalar(select(EvaluatorFirm).where(EvaluatorFirm.uscc == code))
+            if firm is None:
+                raise InvalidInput("No third-party firm has this credit code.", field="uscc")
+            bans.ban_evaluator(firm, form.reason.data, access.actor(user), evidence_note=form.evidence_note.data or "",
+                               sanction_code=form.sanction.data or None)
+        else:
+            org = _org_by_uscc(code)
+            if not form.sanction.data:
+                raise InvalidInput("Choose the removal reason (sanction).", field="sanction")
+            bans.ban_organization(org, form.sanction.data, form.reason.data, access.actor(user),
+                                  evidence_note=form.evidence_note.data or "")
+        commit()
+        flash(_("Decision recorded."), "info")
+        return redirect(url_for("management.bans_page"))
+    rows = db.session.scalars(select(Ban).order_by(Ban.ends_on.desc()).limit(500)).all()
+    names = {o.uscc: o.name for o in db.session.scalars(select(Organization).where(
+        Organization.uscc.in_({b.uscc for b in rows})))}
+    names.update({f.uscc: f.name for f in db.session.scalars(select(EvaluatorFirm).where(
+        EvaluatorFirm.uscc.in_({b.uscc for b in rows})))})
+    return render_template("management/bans.html", rows=rows, names=names, form=form, on=today())

@@ -1,0 +1,449 @@
+"""Expert review (专家评审): the expert pool, assignment and random draw with avoidance, blind
+per-indicator re-scoring against the self-score, and the panel result mapped to the region's tiers.
+
+Avoidance (回避): no expert who works for the applicant, for its evaluator firm, or who comes
+from its city; and where the region requires reviewer independence (a registered eligibility
+rule whose code ends in ``reviewer_independence``, e.g. 004_7a8ddd82f611ab67.txt 第十三条),
+no expert whose firm evaluated an applicant of the province in the round's year: the rule's
+own check decides, with the data keys ``review_body`` and ``evaluators_in_province``.
+
+Blind review: an expert sees only their own scores until they submit; then the other submitted
+scores. Staff (the chair) see everything. Callers commit.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Iterable, Mapping
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from core.accounts import services as accounts
+from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
+from core.extensions import db
+from core.models import (
+    AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
+    ExpertProfile, ReviewResult, Role, User,
+)
+from core.plugins.types import Level
+from core.services import audit
+from core.services.uscc import normalize_uscc
+
+ASSIGNABLE = (S.CITY_RECOMMENDED, S.UNDER_REVIEW)
+INDEPENDENCE_SUFFIX = "reviewer_independence"
+TWO = Decimal("0.01")
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# -------------------------------------------------------------------- pool --
+
+
+def _fields(values: Iterable[Any] | None) -> list[str]:
+    out = sorted({str(v).strip() for v in (values or ()) if str(v).strip()})
+    if len(out) > 30 or any(len(v) > 80 for v in out):
+        raise InvalidInput("Give at most 30 fields of up to 80 characters.", field="fields")
+    return out
+
+
+def add_expert(actor: str, *, username: str, password: str, name: str, fields: Iterable[str] = (),
+               employer_uscc: str | None = None, employer_name: str | None = None,
+               admin_unit_code: str | None = None, evaluator_firm_id: int | None = None) -> ExpertProfile:
+    """Create an expert account and its pool record (audited)."""
+    rules = _rules()
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 100:
+        raise InvalidInput("%(field)s must have %(low)d to %(high)d characters.", field="name", low=2, high=100)
+    unit = None
+    if admin_unit_code:
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == admin_unit_code))
+        if unit is None:
+            raise InvalidInput("Please choose your city (administrative unit).", field="admin_unit")
+    firm = None
+    if evaluator_firm_id:
+        firm = db.session.get(EvaluatorFirm, int(evaluator_firm_id))
+        if firm is None:
+            raise InvalidInput("No such evaluator firm.", field="evaluator_firm_id")
+    employer = normalize_uscc(employer_uscc) if employer_uscc else None
+    user = accounts.create_user(username=username, password=password, display_name=name, role=Role.EXPERT,
+                                actor=actor)
+    profile = ExpertProfile(user_id=user.id, region=rules.region_code, name=name, employer_uscc=employer,
+                            employer_name=(employer_name or "").strip()[:200] or None,
+                            admin_unit_id=unit.id if unit else None, evaluator_firm_id=firm.id if firm else None,
+                            fields=_fields(fields), active=True)
+    db.session.add(profile)
+    db.session.flush()
+    audit.record(actor, "expert.added", "expert_profile", profile.id, user=user.username, employer=employer,
+                 admin_unit=unit.code if unit else None, firm=firm.uscc if firm else None, fields=profile.fields)
+    return profile
+
+
+def set_active(actor: str, expert: ExpertProfile, active: bool) -> None:
+    if expert.active != active:
+        expert.active = active
+        audit.record(actor, "expert.activated" if active else "expert.deactivated", "expert_profile", expert.id)
+
+
+def pool(active_only: bool = True) -> list[ExpertProfile]:
+    query = select(ExpertProfile).where(ExpertProfile.region == _rules().region_code)
+    if active_only:
+        query = query.where(ExpertProfile.active)
+    return list(db.session.scalars(query.order_by(ExpertProfile.id)))
+
+
+def expert_or_404(expert_id: Any) -> ExpertProfile:
+    try:
+        ident = int(expert_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such expert.") from None
+    expert = db.session.get(ExpertProfile, ident) if 0 < ident < 2**31 else None
+    if expert is None or expert.region != _rules().region_code:
+        raise NotFound("No such expert.")
+    return expert
+
+
+def profile_of(user: User) -> ExpertProfile | None:
+    return db.session.scalar(select(ExpertProfile).where(ExpertProfile.user_id == user.id))
+
+
+# --------------------------------------------------------------- avoidance --
+
+
+def evaluators_in_province(year: int) -> list[str]:
+    """USCCs of the firms that evaluated an applicant of this instance's region in ``year``."""
+    rows = db.session.scalars(
+        select(EvaluatorFirm.uscc).join(EvaluatorEngagement, EvaluatorEngagement.firm_id == EvaluatorFirm.id)
+        .join(Application, Application.id == EvaluatorEngagement.application_id)
+        .join(Campaign, Campaign.id == Application.campaign_id)
+        .where(Campaign.region == _rules().region_code, EvaluatorEngagement.year == year).distinct())
+    return sorted(rows)
+
+
+def _review_body(expert: ExpertProfile) -> str:
+    """Who reviews, for the independence rule: the expert's firm, else employer, else the expert."""
+    if expert.evaluator_firm is not None:
+        return expert.evaluator_firm.uscc
+    return expert.employer_uscc or f"expert:{expert.id}"
+
+
+def independence_rules(application: Application) -> list[Any]:
+    return [r for r in _rules().eligibility_rules_for(application.unit_type, Level(application.level))
+            if r.code.split(".")[-1] == INDEPENDENCE_SUFFIX and r.check is not None]
+
+
+def conflicts(expert: ExpertProfile, application: Application,
+              evaluated: list[str] | None = None) -> list[dict[str, Any]]:
+    """Why ``expert`` must avoid ``application`` (empty: no conflict). Each reason has a code, a
+    message in the request's language and, for region rules, the rule's source and citation."""
+    out: list[dict[str, Any]] = []
+    org = application.organization
+    if expert.employer_uscc and expert.employer_uscc == org.uscc:
+        out.append({"code": "applicant", "message": _("works for the applicant"), "source": "core", "cite": ""})
+    firm = db.session.get(EvaluatorFirm, application.evaluator_firm_id) if application.evaluator_firm_id else None
+    if firm is not None and (expert.evaluator_firm_id == firm.id or expert.employer_uscc == firm.uscc):
+        out.append({"code": "evaluator_firm", "message": _("works for the applicant's evaluator firm (%(firm)s)",
+                                                            firm=firm.name), "source": "core", "cite": ""})
+    if expert.admin_unit_id is not None and expert.admin_unit_id == application.admin_unit_id:
+        out.append({"code": "city", "message": _("comes from the applicant's city (%(city)s)",
+                                                 city=application.admin_unit.name), "source": "core", "cite": ""})
+    rules = independence_rules(application)
+    if rules:
+        evaluated = evaluators_in_province(application.campaign.year) if evaluated is None else evaluated
+        data = {"unit_type": application.unit_type, "level": application.level, "year": application.campaign.year,
+                "review_body": _review_body(expert), "evaluators_in_province": evaluated}
+        for rule in rules:
+            message = rule.check(data)
+            if message:
+                out.append({"code": rule.code, "message": message, "source": rule.source, "cite": rule.cite})
+    return out
+
+
+def _reasons(found: list[dict[str, Any]]) -> str:
+    return "; ".join(c["message"] for c in found)
+
+
+# -------------------------------------------------------------- assignment --
+
+
+def assignments(application: Application) -> list[ExpertAssignment]:
+    return list(db.session.scalars(select(ExpertAssignment).where(ExpertAssignment.application_id == application.id)
+                                   .order_by(ExpertAssignment.id)))
+
+
+def _check_assignable(application: Application) -> None:
+    if application.status not in ASSIGNABLE:
+        raise Refused("This is not possible while the application is %(status)s.", status=str(application.status))
+
+
+def assign(actor: str, application: Application, expert: ExpertProfile, method: str = "manual",
+           evaluated: list[str] | None = None) -> ExpertAssignment:
+    """Assign one expert, refusing one who must avoid the application (the reasons are named)."""
+    _check_assignable(application)
+    if not expert.active:
+        raise Refused("%(expert)s is not active in the expert pool.", expert=expert.name)
+    if db.session.scalar(select(ExpertAssignment.id).where(ExpertAssignment.application_id == application.id,
+                                                           ExpertAssignment.expert_id == expert.id)):
+        raise Refused("%(expert)s is already assigned to this application.", expert=expert.name)
+    found = conflicts(expert, application, evaluated)
+    if found:
+        raise Refused("%(expert)s must avoid this application: %(reasons)s.", expert=expert.name,
+                      reasons=_reasons(found))
+    row = ExpertAssignment(application_id=application.id, expert_id=expert.id, method=method, assigned_by=actor,
+                           status="assigned", scores={})
+    db.session.add(row)
+    before = application.status
+    application.status = S.UNDER_REVIEW
+    db.session.flush()
+    audit.record(actor, "review.expert_assigned", "application", application.id, expert=expert.id,
+                 expert_name=expert.name, method=method, before=str(before))
+    return row
+
+
+def draw(actor: str, application: Application, count: int, field: str | None = None,
+         rng: random.Random | None = None) -> list[ExpertAssignment]:
+    """Draw ``count`` experts at random from the active pool (in ``field`` when given), leaving
+    out those assigned already and those who must avoid the application. The pool, the excluded
+    experts with their reasons and the drawn ones are audited."""
+    _check_assignable(application)
+    if not isinstance(count, int) or not 1 <= count <= 20:
+        raise InvalidInput("Draw 1 to 20 experts.", field="count")
+    field = (field or "").strip() or None
+    taken = set(db.session.scalars(select(ExpertAssignment.expert_id)
+                                   .where(ExpertAssignment.application_id == application.id)))
+    evaluated = evaluators_in_province(application.campaign.year) if independence_rules(application) else []
+    eligible, excluded = [], {}
+    for expert in pool():
+        if expert.id in taken or (field and field not in (expert.fields or [])):
+            continue
+        found = conflicts(expert, application, evaluated)
+        if found:
+            excluded[expert.id] = [c["code"] for c in found]
+        else:
+            eligible.append(expert)
+    if len(eligible) < count:
+        raise Refused("Only %(n)d experts in the pool may review this application (field: %(field)s); "
+                      "%(count)d are needed.", n=len(eligible), field=field or "*", count=count)
+    chosen = (rng or random.SystemRandom()).sample(eligible, count)
+    rows = [assign(actor, application, expert, method="draw", evaluated=evaluated) for expert in chosen]
+    audit.record(actor, "review.experts_drawn", "application", application.id, field=field, count=count,
+                 eligible=[e.id for e in eligible], excluded=excluded, drawn=[e.id for e in chosen])
+    return rows
+
+
+def assignment_for_expert(user: User, assignment_id: Any) -> ExpertAssignment:
+    """An assignment of the signed-in expert (404 for anyone else's)."""
+    try:
+        ident = int(assignment_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such assignment.") from None
+    row = db.session.get(ExpertAssignment, ident) if 0 < ident < 2**31 else None
+    if row is None or row.expert.user_id != user.id:
+        raise NotFound("No such assignment.")
+    return row
+
+
+def my_assignments(user: User) -> list[ExpertAssignment]:
+    return list(db.session.scalars(select(ExpertAssignment).join(ExpertProfile)
+                                   .where(ExpertProfile.user_id == user.id).order_by(ExpertAssignment.id.desc())))
+
+
+def decline(user: User, row: ExpertAssignment, reason: str) -> None:
+    """The expert declines (for instance declaring a conflict of interest); audited."""
+    if row.status != "assigned":
+        raise Refused("Your scores were already submitted; they can no longer be changed.")
+    reason = (reason or "").strip()
+    if not 2 <= len(reason) <= 500:
+        raise InvalidInput("Please give a reason (2 to 500 characters).", field="reason")
+    row.status, row.decline_reason = "declined", reason
+    audit.record(user.username, "review.assignment_declined", "application", row.application_id,
+                 assignment=row.id, reason=reason)
+
+
+# ----------------------------------------------------------------- scoring --
+
+
+def self_scores(application: Application) -> tuple[dict[int, float | None], float | None]:
+    """The applicant's self-score per indicator and in total (from its indicator values)."""
+    from core.applications.scoring import live_score
+
+    try:
+        result = live_score(application)
+    except GreenmfgError:
+        result = None
+    if not result:
+        total = None if application.score is None else float(application.score)
+        return {0: total}, total
+    return {int(i["number"]): i["score"] for i in result["indicators"]}, result["total"]
+
+
+def score_items(application: Application) -> list[dict[str, Any]]:
+    """What an expert scores: each indicator of the region's table (weight = maximum), with the
+    self-score; without a table, one overall score out of 100."""
+    selfs, total = self_scores(application)
+    iset = _rules().indicator_set(application.unit_type, application.campaign.year)
+    if iset is None:
+        return [{"number": 0, "name": _("Overall score"), "group": "", "weight": 100.0, "self_score": total}]
+    return [{"number": i.number, "name": i.name, "group": i.group, "weight": float(i.weight),
+             "self_score": selfs.get(i.number)} for i in iset.indicators]
+
+
+def _check_open(row: ExpertAssignment) -> None:
+    if row.status == "submitted":
+        raise Refused("Your scores were already submitted; they can no longer be changed.")
+    if row.status != "assigned":
+        raise Refused("This assignment was declined.")
+    if row.application.status != S.UNDER_REVIEW:
+        raise Refused("This is not possible while the application is %(status)s.",
+                      status=str(row.application.status))
+
+
+def save_scores(user: User, row: ExpertAssignment, scores: Mapping[Any, Any], comment: str | None = None) -> dict:
+    """Save (part of) an expert's scores: each between 0 and the indicator's weight."""
+    _check_open(row)
+    if not isinstance(scores, Mapping):
+        raise InvalidInput("Scores must be given per indicator number.", field="scores")
+    items = {it["number"]: it for it in score_items(row.application)}
+    merged = dict(row.scores or {})
+    for key, value in scores.items():
+        try:
+            number = int(key)
+        except (TypeError, ValueError):
+            raise InvalidInput("Unknown indicator: %(number)s.", field="scores", number=str(key)[:20]) from None
+        if number not in items:
+            raise InvalidInput("Unknown indicator: %(number)s.", field=f"scores.{key}", number=str(key)[:20])
+        if value is None or value == "":
+            merged.pop(str(number), None)
+            continue
+        try:
+            score = Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
+        except ArithmeticError:
+            raise InvalidInput("A score must be a number.", field=f"scores.{number}") from None
+        if isinstance(value, bool) or not score.is_finite() or not 0 <= score <= Decimal(str(items[number]["weight"])):
+            raise InvalidInput("The score of indicator %(number)d must lie between 0 and %(max)s.",
+                               field=f"scores.{number}", number=number, max=f"{items[number]['weight']:g}")
+        merged[str(number)] = float(score)
+    if comment is not None:
+        text = comment.strip()
+        if len(text) > 4000:
+            raise InvalidInput("%(field)s must have %(low)d to %(high)d characters.", field="comment", low=0,
+                               high=4000)
+        row.comment = text or None
+    before = dict(row.scores or {})
+    row.scores = merged
+    changed = {k: [before.get(k), merged.get(k)] for k in set(before) | set(merged) if before.get(k) != merged.get(k)}
+    if changed:
+        audit.record(user.username, "review.scores_saved", "application", row.application_id, assignment=row.id,
+                     diff=changed)
+    return changed
+
+
+def submit_scores(user: User, row: ExpertAssignment) -> Decimal:
+    """Submit: every item must be scored; afterwards the scores are final and the others' visible."""
+    _check_open(row)
+    items = score_items(row.application)
+    missing = [str(it["number"]) for it in items if str(it["number"]) not in (row.scores or {})]
+    if missing:
+        raise InvalidInput("Score every indicator before submitting; missing: %(numbers)s.", field="scores",
+                           numbers=", ".join(missing))
+    total = sum((Decimal(str(row.scores[str(it["number"])])) for it in items), Decimal(0)).quantize(TWO)
+    row.total, row.status, row.submitted_at = total, "submitted", now()
+    audit.record(user.username, "review.scores_submitted", "application", row.application_id, assignment=row.id,
+                 total=float(total))
+    return total
+
+
+def score_table(application: Application, rows: list[ExpertAssignment]) -> list[dict[str, Any]]:
+    """Per indicator: the self-score and each given assignment's score with its deviation."""
+    table = []
+    for item in score_items(application):
+        cells = []
+        for row in rows:
+            value = (row.scores or {}).get(str(item["number"]))
+            deviation = None if value is None or item["self_score"] is None else round(value - item["self_score"], 2)
+            cells.append({"assignment": row.id, "score": value, "deviation": deviation})
+        table.append({**item, "cells": cells})
+    return table
+
+
+def visible_assignments(user: User, application: Application) -> list[ExpertAssignment]:
+    """Whose scores ``user`` may see: staff all; an expert their own, and the other submitted
+    ones only once their own is submitted (blind until then)."""
+    rows = assignments(application)
+    if user.role != Role.EXPERT:
+        return rows
+    mine = [r for r in rows if r.expert.user_id == user.id]
+    if not mine:
+        return []
+    if mine[0].status != "submitted":
+        return mine
+    return mine + [r for r in rows if r is not mine[0] and r.status == "submitted"]
+
+
+# ------------------------------------------------------------------- panel --
+
+
+def min_experts() -> int:
+    return int(current_app.config.get("GREENMFG_REVIEW_MIN_EXPERTS", 3))
+
+
+def grade(actor: str, application: Application) -> ReviewResult:
+    """Record the panel result: the mean of the submitted totals, mapped to the region's tier
+    (``rules.grading``; e.g. Shanxi A/B/C, 004_7a8ddd82f611ab67.txt 第十四条)."""
+    if application.status != S.UNDER_REVIEW:
+        raise Refused("This is not possible while the application is %(status)s.", status=str(application.status))
+    rows = [r for r in assignments(application) if r.status != "declined"]
+    waiting = [r.expert.name for r in rows if r.status != "submitted"]
+    if waiting:
+        raise Refused("Waiting for the scores of: %(experts)s.", experts=", ".join(waiting))
+    needed = min_experts()
+    if len(rows) < needed:
+        raise Refused("The panel needs at least %(n)d experts with submitted scores; %(have)d so far.", n=needed,
+                      have=len(rows))
+    score = (sum((Decimal(r.total) for r in rows), Decimal(0)) / len(rows)).quantize(TWO, rounding=ROUND_HALF_UP)
+    means = {}
+    for item in score_items(application):
+        key = str(item["number"])
+        means[key] = round(sum(float(r.scores[key]) for r in rows) / len(rows), 2)
+    scheme = _rules().grading(application.unit_type, Level(application.level))
+    tier = scheme.tier_for(float(score))
+    result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
+    if result is None:
+        result = ReviewResult(application_id=application.id, experts=len(rows), score=score, graded_by=actor,
+                              graded_at=now())
+        db.session.add(result)
+    result.score, result.experts, result.indicator_means = score, len(rows), means
+    result.tier = tier.code if tier else None
+    result.tier_label = tier.label if tier else None
+    result.recommendable = True if tier is None else bool(tier.recommendable)
+    result.grading_source = scheme.source if scheme.tiers else None
+    result.grading_cite = (scheme.cite or "")[:500] if scheme.tiers else None
+    result.graded_by, result.graded_at = actor, now()
+    application.tier = result.tier
+    application.status = S.GRADED
+    db.session.flush()
+    audit.record(actor, "review.graded", "application", application.id, score=float(score), tier=result.tier,
+                 recommendable=result.recommendable, experts=len(rows), grading_source=result.grading_source,
+                 totals={str(r.expert_id): float(r.total) for r in rows})
+    return result
+
+
+def result_of(application: Application) -> ReviewResult | None:
+    return db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
+
+
+def review_queue(statuses: Iterable[S] = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED),
+                 year: int | None = None) -> list[Application]:
+    query = (select(Application).join(Campaign).where(Campaign.region == _rules().region_code,
+                                                      Application.status.in_(list(statuses))))
+    if year:
+        query = query.where(Campaign.year == year)
+    return list(db.session.scalars(query.order_by(Application.id).limit(1000)))

@@ -1,0 +1,438 @@
+"""Server-rendered review pages: evaluator registry and requests, the expert pool, assignment
+with avoidance, expert scoring (blind until submitted) and the panel result."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from core.accounts.forms import EmptyForm
+from core.accounts.permissions import application_for, require
+from core.accounts.web import install_error_pages, login_required
+from core.applications import services as app_services
+from core.errors import GreenmfgError, NotFound
+from core.extensions import db
+from core.models import AdminUnit, Application, EvaluatorEngagement, Role
+from core.review import evaluators, experts
+from core.review.access import ReviewPerm, staff_application
+from core.review.forms import (
+    AcceptForm, AffiliateForm, AssignForm, CommentForm, DrawForm, ExpertForm, NewFirmForm, QualificationForm,
+    ReasonForm, RequestForm, SanctionForm,
+)
+from core.review.evaluators import QUALIFICATION_FIELDS
+
+bp = Blueprint("review", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/static/review")
+install_error_pages(bp)
+
+
+def _rules():
+    return current_app.extensions["greenmfg"].rules
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _year() -> int:
+    value = request.args.get("year", type=int)
+    return value if value and 2000 <= value <= 2100 else dt.date.today().year
+
+
+def _run(action: Callable[[], Any], success: str, target: str) -> Any:
+    """Run a service call and commit; on a refusal roll back and show the message (nothing is saved)."""
+    try:
+        outcome = action()
+        app_services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return redirect(target), exc
+    flash(success, "info")
+    return redirect(target), outcome
+
+
+def _checked(form, target: str) -> None:
+    """Validate a posted form; a missing CSRF token is a 400, invalid fields go back to ``target``."""
+    if not form.validate_on_submit():
+        if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+            abort(400)
+        messages = "; ".join(f"{getattr(form, k).label.text}: {' '.join(map(str, v))}" for k, v in form.errors.items())
+        flash(_("Please correct the marked fields; nothing was saved.") + (f" ({messages})" if messages else ""),
+              "error")
+        raise _FormError(target)
+
+
+class _FormError(Exception):
+    pass
+
+
+@bp.errorhandler(_FormError)
+def _form_error(exc):
+    return redirect(exc.args[0])
+
+
+# -------------------------------------------------------------- evaluators --
+
+
+@bp.route("/review/evaluators", methods=["GET", "POST"])
+@login_required(ReviewPerm.EVALUATOR_REGISTRY)
+def evaluator_list():
+    form = NewFirmForm()
+    if request.method == "POST":
+        _checked(form, url_for("review.evaluator_list"))
+        quals = {k: getattr(form, k).data for k in QUALIFICATION_FIELDS}
+        response, outcome = _run(lambda: evaluators.register_firm(
+            _user().username, uscc=form.uscc.data, name=form.name.data,
+            legal_representative=form.legal_representative.data, qualifications=quals),
+            _("Evaluator firm registered."), url_for("review.evaluator_list"))
+        if not isinstance(outcome, GreenmfgError):
+            return redirect(url_for("review.evaluator_detail", firm_id=outcome.id))
+        return response
+    year = _year()
+    firms = evaluators.firms()
+    rows = [{"firm": f, "problems": [r for r in evaluators.requirement_results(f) if not r["ok"]],
+             "sanction": evaluators.active_sanction(f)} for f in firms]
+    return render_template("review/evaluators.html", rows=rows, form=form, year=year,
+                           counts=evaluators.engagement_counts(year), fields=QUALIFICATION_FIELDS)
+
+
+@bp.get("/review/evaluators/<int:firm_id>")
+@login_required(ReviewPerm.EVALUATOR_REGISTRY)
+def evaluator_detail(firm_id: int):
+    firm = evaluators.firm_or_404(firm_id)
+    year = _year()
+    qform = QualificationForm(data=firm.qualifications or {})
+    sform = SanctionForm()
+    sform.sanction_code.choices = [("", "—")] + [(s.code, f"{s.title} ({s.ban_years}) · {s.source}")
+                                                 for s in evaluators.sanction_choices()]
+    from core.models import EvaluatorSanction
+
+    sanctions = db.session.scalars(select(EvaluatorSanction).where(EvaluatorSanction.firm_id == firm.id)
+                                   .order_by(EvaluatorSanction.starts_on.desc())).all()
+    engagements = db.session.scalars(select(EvaluatorEngagement).where(EvaluatorEngagement.firm_id == firm.id)
+                                     .order_by(EvaluatorEngagement.id.desc()).limit(200)).all()
+    return render_template("review/evaluator.html", firm=firm, year=year, qform=qform, sform=sform,
+                           aform=AffiliateForm(), requirements=evaluators.requirement_results(firm),
+                           caps=evaluators.cap_status(firm, year), affiliates=evaluators.affiliates(firm),
+                           sanctions=sanctions, engagements=engagements, fields=QUALIFICATION_FIELDS,
+                           active=evaluators.active_sanction(firm))
+
+
+@bp.post("/review/evaluators/<int:firm_id>/qualifications")
+@login_required(ReviewPerm.EVALUATOR_REGISTRY)
+def evaluator_qualifications(firm_id: int):
+    firm = evaluators.firm_or_404(firm_id)
+    form = QualificationForm()
+    _checked(form, url_for("review.evaluator_detail", firm_id=firm.id))
+    quals = {k: getattr(form, k).data for k in QUALIFICATION_FIELDS}
+    return _run(lambda: evaluators.update_firm(_user().username, firm, qualifications=quals),
+                _("Saved."), url_for("review.evaluator_detail", firm_id=firm.id))[0]
+
+
+@bp.post("/review/evaluators/<int:firm_id>/affiliates")
+@login_required(ReviewPerm.EVALUATOR_REGISTRY)
+def evaluator_affiliate(firm_id: int):
+    firm = evaluators.firm_or_404(firm_id)
+    form = AffiliateForm()
+    _checked(form, url_for("review.evaluator_detail", firm_id=firm.id))
+    return _run(lambda: evaluators.add_affiliate(_user().username, firm, uscc=form.uscc.data, name=form.name.data,
+                                                 relation=form.relation.data),
+                _("Affiliate recorded."), url_for("review.evaluator_detail", firm_id=firm.id))[0]
+
+
+@bp.post("/review/evaluators/<int:firm_id>/sanctions")
+@login_required(ReviewPerm.EVALUATOR_REGISTRY)
+def evaluator_sanction(firm_id: int):
+    firm = evaluators.firm_or_404(firm_id)
+    form = SanctionForm()
+    form.sanction_code.choices = [("", "—")] + [(s.code, s.code) for s in evaluators.sanction_choices()]
+    _checked(form, url_for("review.evaluator_detail", firm_id=firm.id))
+    return _run(lambda: evaluators.sanction_firm(_user().username, firm, reason=form.reason.data,
+                                                 starts_on=form.starts_on.data,
+                                                 sanction_code=form.sanction_code.data or None,
+                                                 ends_on=form.ends_on.data),
+                _("Sanction recorded."), url_for("review.evaluator_detail", firm_id=firm.id))[0]
+
+
+# ---------------------------------------------------- applicant and firm side --
+
+
+@bp.route("/applications/<int:app_id>/evaluator", methods=["GET", "POST"])
+@login_required(ReviewPerm.EVALUATOR_REQUEST)
+def evaluator_request(app_id: int):
+    user = _user()
+    application = application_for(user, app_id)
+    require(user, ReviewPerm.EVALUATOR_REQUEST)
+    form = RequestForm()
+    firms = [f for f in evaluators.firms() if evaluators.active_sanction(f) is None]
+    form.firm_id.choices = [(f.id, f"{f.name}（{f.legal_representative}）") for f in firms]
+    if request.method == "GET" and not form.self_evaluation_by.data:
+        form.self_evaluation_by.data = application.organization.uscc
+    if request.method == "POST":
+        _checked(form, url_for("review.evaluator_request", app_id=application.id))
+        firm = evaluators.firm_or_404(form.firm_id.data)
+        return _run(lambda: evaluators.request_evaluation(user, application, firm, form.self_evaluation_by.data),
+                    _("Request sent to the evaluator firm."),
+                    url_for("review.evaluator_request", app_id=application.id))[0]
+    engaged = db.session.scalar(select(EvaluatorEngagement).where(EvaluatorEngagement.application_id == application.id))
+    return render_template("review/request.html", application=application, form=form, engaged=engaged,
+                           requests=evaluators.requests_for_application(application.id), cancel_form=EmptyForm())
+
+
+@bp.post("/review/requests/<int:request_id>/cancel")
+@login_required(ReviewPerm.EVALUATOR_REQUEST)
+def request_cancel(request_id: int):
+    user = _user()
+    row = evaluators.request_or_404(user, request_id)
+    _checked(EmptyForm(), url_for("review.evaluator_request", app_id=row.application_id))
+    return _run(lambda: evaluators.cancel_request(user, row), _("Request cancelled."),
+                url_for("review.evaluator_request", app_id=row.application_id))[0]
+
+
+@bp.get("/review/engagements")
+@login_required(ReviewPerm.ENGAGEMENT_DECIDE)
+def engagements():
+    user = _user()
+    if user.evaluator_firm_id is None:
+        raise NotFound("No such evaluator firm.")
+    firm = evaluators.firm_or_404(user.evaluator_firm_id)
+    year = _year()
+    return render_template("review/engagements.html", firm=firm, requests=evaluators.requests_for_firm(firm.id),
+                           caps=evaluators.cap_status(firm, year), year=year, accept_form=AcceptForm(),
+                           decline_form=ReasonForm())
+
+
+@bp.post("/review/requests/<int:request_id>/accept")
+@login_required(ReviewPerm.ENGAGEMENT_DECIDE)
+def request_accept(request_id: int):
+    user = _user()
+    row = evaluators.request_or_404(user, request_id)
+    if user.role == Role.EVALUATOR and row.firm_id != user.evaluator_firm_id:
+        raise NotFound("No such request.")
+    form = AcceptForm()
+    _checked(form, url_for("review.engagements"))
+    return _run(lambda: evaluators.accept_request(user, row, wrote_self_evaluation=form.wrote_self_evaluation.data,
+                                                  interested_party=form.interested_party.data),
+                _("Engagement accepted."), url_for("review.engagements"))[0]
+
+
+@bp.post("/review/requests/<int:request_id>/decline")
+@login_required(ReviewPerm.ENGAGEMENT_DECIDE)
+def request_decline(request_id: int):
+    user = _user()
+    row = evaluators.request_or_404(user, request_id)
+    form = ReasonForm()
+    _checked(form, url_for("review.engagements"))
+    return _run(lambda: evaluators.decline_request(user, row, form.reason.data), _("Request declined."),
+                url_for("review.engagements"))[0]
+
+
+# ------------------------------------------------------------- expert pool --
+
+
+def _expert_form() -> ExpertForm:
+    form = ExpertForm()
+    units = db.session.scalars(select(AdminUnit).where(AdminUnit.active).order_by(AdminUnit.region, AdminUnit.id))
+    form.admin_unit.choices = [("", "—")] + [(u.code, f"{u.name}") for u in units]
+    form.evaluator_firm_id.choices = [("", "—")] + [(str(f.id), f.name) for f in evaluators.firms()]
+    return form
+
+
+@bp.route("/review/experts", methods=["GET", "POST"])
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def expert_pool():
+    form = _expert_form()
+    if request.method == "POST":
+        _checked(form, url_for("review.expert_pool"))
+        fields = [x.strip() for x in (form.fields.data or "").replace("，", ",").split(",")]
+        return _run(lambda: experts.add_expert(
+            _user().username, username=form.username.data, password=form.password.data, name=form.name.data,
+            fields=fields, employer_uscc=form.employer_uscc.data or None, employer_name=form.employer_name.data,
+            admin_unit_code=form.admin_unit.data or None,
+            evaluator_firm_id=int(form.evaluator_firm_id.data) if form.evaluator_firm_id.data else None),
+            _("Expert added to the pool."), url_for("review.expert_pool"))[0]
+    return render_template("review/experts.html", experts=experts.pool(active_only=False), form=form,
+                           toggle_form=EmptyForm())
+
+
+@bp.post("/review/experts/<int:expert_id>/active")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def expert_toggle(expert_id: int):
+    expert = experts.expert_or_404(expert_id)
+    _checked(EmptyForm(), url_for("review.expert_pool"))
+    return _run(lambda: experts.set_active(_user().username, expert, not expert.active), _("Saved."),
+                url_for("review.expert_pool"))[0]
+
+
+# ------------------------------------------------------------ review queue --
+
+
+@bp.get("/review")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def queue():
+    year = request.args.get("year", type=int)
+    rows = []
+    for a in experts.review_queue(year=year):
+        assigned = [r for r in experts.assignments(a) if r.status != "declined"]
+        rows.append({"application": a, "assigned": len(assigned),
+                     "submitted": sum(1 for r in assigned if r.status == "submitted"), "result": experts.result_of(a)})
+    return render_template("review/queue.html", rows=rows, year=year, unit_types=_rules().unit_types,
+                           levels=_rules().list_levels)
+
+
+def _review_page(application: Application, status: int = 200):
+    rules = _rules()
+    user = _user()
+    rows = experts.assignments(application)
+    evaluated = (experts.evaluators_in_province(application.campaign.year)
+                 if experts.independence_rules(application) else [])
+    taken = {r.expert_id for r in rows}
+    pool = [{"expert": e, "conflicts": experts.conflicts(e, application, evaluated)}
+            for e in experts.pool() if e.id not in taken]
+    assign_form = AssignForm()
+    assign_form.expert_id.choices = [(p["expert"].id, p["expert"].name) for p in pool if not p["conflicts"]]
+    draw_form = DrawForm()
+    if not draw_form.field.data:
+        draw_form.field.data = application.industry or ""
+    visible = experts.visible_assignments(user, application)
+    scheme = rules.grading(application.unit_type, application.level)
+    return render_template("review/application.html", application=application, rows=rows, pool=pool,
+                           assign_form=assign_form, draw_form=draw_form, grade_form=EmptyForm(),
+                           table=experts.score_table(application, visible), visible=visible,
+                           result=experts.result_of(application), scheme=scheme, min_experts=experts.min_experts(),
+                           unit_types=rules.unit_types, levels=rules.list_levels,
+                           independence=experts.independence_rules(application)), status
+
+
+@bp.get("/review/applications/<int:app_id>")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def review_application(app_id: int):
+    return _review_page(staff_application(_user(), app_id, ReviewPerm.REVIEW_MANAGE))
+
+
+@bp.post("/review/applications/<int:app_id>/assign")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def assign(app_id: int):
+    user = _user()
+    application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
+    form = AssignForm()
+    form.expert_id.choices = [(e.id, e.name) for e in experts.pool()]
+    _checked(form, url_for("review.review_application", app_id=app_id))
+    expert = experts.expert_or_404(form.expert_id.data)
+    return _run(lambda: experts.assign(user.username, application, expert), _("Expert assigned."),
+                url_for("review.review_application", app_id=app_id))[0]
+
+
+@bp.post("/review/applications/<int:app_id>/draw")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def draw(app_id: int):
+    user = _user()
+    application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
+    form = DrawForm()
+    _checked(form, url_for("review.review_application", app_id=app_id))
+    return _run(lambda: experts.draw(user.username, application, form.count.data, form.field.data),
+                _("Experts drawn."), url_for("review.review_application", app_id=app_id))[0]
+
+
+@bp.post("/review/applications/<int:app_id>/grade")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def grade(app_id: int):
+    user = _user()
+    application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
+    _checked(EmptyForm(), url_for("review.review_application", app_id=app_id))
+    return _run(lambda: experts.grade(user.username, application), _("Panel result recorded."),
+                url_for("review.review_application", app_id=app_id))[0]
+
+
+# ------------------------------------------------------------------ expert --
+
+
+@bp.get("/expert")
+@login_required(ReviewPerm.EXPERT_SCORE)
+def my_assignments():
+    user = _user()
+    return render_template("review/my_assignments.html", rows=experts.my_assignments(user),
+                           unit_types=_rules().unit_types)
+
+
+def _score_page(row, status: int = 200):
+    user = _user()
+    application = row.application
+    visible = experts.visible_assignments(user, application)
+    others = [r for r in visible if r.id != row.id]
+    return render_template("review/score.html", row=row, application=application,
+                           table=experts.score_table(application, [row] + others), others=others,
+                           form=CommentForm(data={"comment": row.comment or ""}), submit_form=EmptyForm(),
+                           decline_form=ReasonForm(), unit_types=_rules().unit_types), status
+
+
+@bp.route("/expert/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@login_required(ReviewPerm.EXPERT_SCORE)
+def score(assignment_id: int):
+    user = _user()
+    row = experts.assignment_for_expert(user, assignment_id)
+    if request.method == "GET":
+        return _score_page(row)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return _score_page(row, 422)
+    scores = {key[len("score_"):]: value.strip() for key, value in request.form.items() if key.startswith("score_")}
+    try:
+        experts.save_scores(user, row, scores, form.comment.data)
+        app_services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return _score_page(experts.assignment_for_expert(user, assignment_id), exc.http_status)
+    flash(_("Scores saved."), "info")
+    return redirect(url_for("review.score", assignment_id=row.id))
+
+
+@bp.post("/expert/assignments/<int:assignment_id>/submit")
+@login_required(ReviewPerm.EXPERT_SCORE)
+def submit_scores(assignment_id: int):
+    user = _user()
+    row = experts.assignment_for_expert(user, assignment_id)
+    _checked(EmptyForm(), url_for("review.score", assignment_id=row.id))
+    return _run(lambda: experts.submit_scores(user, row), _("Scores submitted. You can now see the other experts' "
+                                                            "submitted scores."),
+                url_for("review.score", assignment_id=row.id))[0]
+
+
+@bp.post("/expert/assignments/<int:assignment_id>/decline")
+@login_required(ReviewPerm.EXPERT_SCORE)
+def decline(assignment_id: int):
+    user = _user()
+    row = experts.assignment_for_expert(user, assignment_id)
+    form = ReasonForm()
+    _checked(form, url_for("review.score", assignment_id=row.id))
+    return _run(lambda: experts.decline(user, row, form.reason.data), _("Assignment declined."),
+                url_for("review.my_assignments"))[0]
+
+
+@bp.app_context_processor
+def _nav():
+    """Links to this package's pages for the signed-in role (used by its templates)."""
+    links = []
+    user = current_user
+    if getattr(user, "is_authenticated", False):
+        from core.accounts.permissions import may
+
+        if may(user, ReviewPerm.REVIEW_MANAGE):
+            links += [("review.queue", _("Expert review")), ("review.expert_pool", _("Expert pool"))]
+        if may(user, ReviewPerm.EVALUATOR_REGISTRY):
+            links.append(("review.evaluator_list", _("Evaluator firms")))
+        if may(user, ReviewPerm.ENGAGEMENT_DECIDE):
+            links.append(("review.engagements", _("Evaluation requests")))
+        if may(user, ReviewPerm.EXPERT_SCORE):
+            links.append(("review.my_assignments", _("My reviews")))
+    return {"review_links": links}
+

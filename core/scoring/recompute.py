@@ -1,0 +1,230 @@
+"""Recompute the scores, ranks and flags of stored :class:`~core.models.scoring.UnitScore` rows.
+
+One SELECT (:func:`load_query`) reads the rows; scores are computed column by column
+(:func:`core.scoring.engine.score_rows`), ranks and flags population by population
+(:func:`core.scoring.ranking.rank_rows`); only rows whose results changed are written
+back (:mod:`core.scoring.store`), year by year. :func:`recompute_scores` is the audited service the CLI
+calls; :func:`recompute` is the bare database function the benchmark times.
+"""
+from __future__ import annotations
+
+import gc
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from core.models.scoring import UnitScore
+from core.plugins.types import Level
+from core.scoring.engine import Plan, compile_plan, score_rows
+from core.scoring.formulas import ScoringInputError
+from core.scoring.ranking import RESULT_COLUMNS, Streaks, rank_rows
+from core.scoring.reference import ReferenceBook
+from core.scoring.store import result_writer
+
+_KEY_COLUMNS = ("id", "organization_id", "unit_type", "level", "industry", "province", "year", "values")
+_YEAR = _KEY_COLUMNS.index("year")
+
+
+@dataclass
+class RecomputeReport:
+    rows: int = 0
+    complete: int = 0
+    written: int = 0
+    removal_candidates: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class _Units:
+    """The key columns of the rows, one tuple per column (faster than row attributes)."""
+
+    orgs: Sequence[int]
+    types: Sequence[str]
+    levels: Sequence[str]
+    industries: Sequence[str]
+    provinces: Sequence[str]
+    years: Sequence[int]
+
+
+def _filters(unit_types: Iterable[str] | None, year: int | None, level: str | None) -> list:
+    t = UnitScore.__table__
+    where = []
+    if unit_types is not None:
+        where.append(t.c.unit_type.in_(list(unit_types)))
+    if year is not None:
+        where.append(t.c.year == year)
+    if level is not None:
+        where.append(t.c.level == str(level))
+    return where
+
+
+def load_query(unit_types: Iterable[str] | None = None, year: int | None = None, level: str | None = None):
+    """The one SELECT :func:`recompute` reads: the key columns, the raw values and the stored
+    results (to write only what changed), by year. The benchmark times it on its own."""
+    t = UnitScore.__table__
+    return select(*(t.c[c] for c in _KEY_COLUMNS), *(t.c[c] for c in RESULT_COLUMNS)).where(
+        *_filters(unit_types, year, level)).order_by(t.c.year)
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The run allocates a few hundred thousand containers and frees none of them in cycles:
+    the cyclic collector would only rescan them (a sizeable share of the run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = None, *, year: int | None = None,
+              level: str | None = None, progress: Callable[[int], None] | None = None,
+              commit: bool = True) -> RecomputeReport:
+    """Recompute scores, ranks and flags of the :class:`UnitScore` rows (of ``unit_types``,
+    ``year``, ``level``; default all).
+
+    Years are done in order (a bottom-share streak needs the year before), each written
+    back as soon as it is ranked: on PostgreSQL the database applies one year while the
+    next is computed. With ``year``, streaks continue from the stored year before; later
+    years keep theirs until they are recomputed too.
+
+    :param progress: called with the number of rows just scored (a progress bar).
+    :param commit: commit at the end (the audited service commits with its audit row).
+    """
+    started = time.perf_counter()
+    report = RecomputeReport()
+    with _no_gc():
+        book = ReferenceBook.from_db(session)
+        streaks = _streaks_before(session, year, unit_types, level) if year is not None else {}
+        result = session.execute(load_query(unit_types, year, level))
+        with result_writer(session, RESULT_COLUMNS) as (write, concurrent):
+            # a concurrent writer leaves the connection free between batches, so the rows of
+            # the next year are turned into Python objects while the database writes this one
+            for part in _years(result if concurrent else result.all()):
+                ids, orgs, types, levels, industries, provinces, years, values, *old_columns = zip(*part)
+                units = _Units(orgs, types, levels, industries, provinces, years)
+                scored = _score(units, values, rules, book, progress)
+                results = rank_rows(units, scored, rules, streaks)
+                changes = [(id_, *new) for id_, old, new in zip(ids, zip(*old_columns), results)
+                           if _changed(old, new)]
+                write(changes)
+                report.rows += len(part)
+                report.complete += sum(1 for s in scored if s[3])
+                report.written += len(changes)
+                report.removal_candidates += sum(1 for r in results if r[10])
+    if commit:
+        session.commit()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _years(rows: Iterable) -> Iterator[list]:
+    """The rows (ordered by year) a year at a time, fetched in chunks."""
+    chunks = rows.partitions(5000) if hasattr(rows, "partitions") else (rows,)
+    part: list = []
+    for chunk in chunks:
+        for row in chunk:
+            if part and row[_YEAR] != part[0][_YEAR]:
+                yield part
+                part = []
+            part.append(row)
+    if part:
+        yield part
+
+
+def _changed(old: tuple, new: tuple) -> bool:
+    if old == new:
+        return False
+    total = old[2]  # a Decimal as stored
+    return total is None or (*old[:2], float(total), *old[3:]) != new
+
+
+def _score(units: _Units, values: Sequence[dict | None], rules: Any, book: ReferenceBook,
+           progress: Callable[[int], None] | None) -> list[tuple]:
+    """``(indicator_set, scores, total, complete)`` per row, scoring rows that share a plan together."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, key in enumerate(zip(units.types, units.years, units.industries)):
+        groups[key].append(i)
+    out: list[tuple] = [(None, None, None, False)] * len(values)
+    for (unit_type, year, industry), members in groups.items():
+        iset = rules.indicator_set(unit_type, year)
+        if iset is not None:
+            plan = compile_plan(iset, book.lookup(iset.code, industry, year))
+            group_values = [values[i] or {} for i in members]
+            try:
+                results = score_rows(plan, group_values)
+            except ScoringInputError:  # a malformed stored value: find it row by row
+                results = [_score_one(plan, v) for v in group_values]
+            for i, (total, complete, scores) in zip(members, results):
+                out[i] = (iset.code, scores, total, complete)
+        if progress:
+            progress(len(members))
+    return out
+
+
+def _score_one(plan: Plan, values: dict) -> tuple:
+    try:
+        return score_rows(plan, [values])[0]
+    except ScoringInputError as exc:
+        return None, False, {"error": str(exc)}
+
+
+def _streaks_before(session: Session, year: int, unit_types: Iterable[str] | None,
+                    level: str | None) -> Streaks:
+    """Stored streaks of ``year − 1``, which a one-year recompute continues."""
+    t = UnitScore.__table__
+    rows = session.execute(select(t.c.organization_id, t.c.level, t.c.unit_type, t.c.bottom_streak).where(
+        *_filters(unit_types, year - 1, level)))
+    return {(org, lv, unit_type): (year - 1, streak) for org, lv, unit_type, streak in rows}
+
+
+def row_count(session: Session, unit_types: Iterable[str] | None = None, year: int | None = None,
+              level: str | None = None) -> int:
+    """How many rows :func:`recompute` would read (for a progress bar)."""
+    return session.scalar(select(func.count()).select_from(UnitScore).where(*_filters(unit_types, year, level)))
+
+
+def later_years(session: Session, year: int, level: str | None = None) -> list[int]:
+    """Stored years after ``year``: their streaks continue from it, so they may need a recompute too."""
+    t = UnitScore.__table__
+    return list(session.scalars(select(t.c.year).where(t.c.year > year, *_filters(None, None, level))
+                                .distinct().order_by(t.c.year)))
+
+
+def provincial_average(session: Session, province: str, unit_type: str, year: int,
+                       level: str = Level.NATIONAL) -> float | None:
+    """Average total of the province's existing units at ``level`` (seed 001 一: a recommended
+    unit should be no lower than this)."""
+    value = session.scalar(select(func.avg(UnitScore.total)).where(
+        UnitScore.province == province, UnitScore.unit_type == unit_type, UnitScore.year == year,
+        UnitScore.level == str(level), UnitScore.complete.is_(True)))
+    return None if value is None else round(float(value), 2)
+
+
+def recompute_scores(actor: str, year: int | None = None, level: str | None = None,
+                     progress: Callable[[int], None] | None = None) -> RecomputeReport:
+    """:func:`recompute` for the app's region and database, audited (``scores.recomputed``)."""
+    from flask import current_app
+
+    from core.extensions import db
+    from core.services import audit
+
+    rules = current_app.extensions["greenmfg"].rules
+    try:
+        report = recompute(db.session, rules, year=year, level=level, progress=progress, commit=False)
+        audit.record(actor, "scores.recomputed", "unit_score", None, year=year, level=level, rows=report.rows,
+                     complete=report.complete, written=report.written,
+                     removal_candidates=report.removal_candidates)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return report

@@ -1,0 +1,156 @@
+"""Pages users rely on: a navigation that fits the role, Chinese by default and English on request,
+local assets only, the API reference without a CDN, and the city-level rules of the seeds:
+Jiangxi's consultation before recommending (seed 003 三（一）), targets that warn instead of refusing
+(seed 002 附件3 预期目标), and a withdrawn recommendation giving its quota place back.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import QUOTA_PLUGIN, build_world, make_uscc, open_campaign
+from sqlalchemy import select
+
+NAV = {
+    "applicant_changsha": ["/applications", "/account/tokens"],
+    "city_changsha": ["/city", "/city/recommended", "/account/tokens"],
+    "province": ["/province/campaigns", "/province/applications", "/account/tokens"],
+    "expert": ["/account/tokens"],
+}
+
+
+@pytest.fixture
+def world(make_app, tmp_path):
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
+    world = build_world(app)
+    world.campaign_id = open_campaign(app, level="city")
+    return world
+
+
+def _submitted(world, city: str, unit_type: str = "factory", extra: dict | None = None) -> int:
+    api = world.api(f"applicant_{city}")
+    rules = world.app.extensions["greenmfg"].rules
+    with world.app.app_context():
+        from core.extensions import db
+        from core.models import Campaign
+
+        level = db.session.get(Campaign, world.campaign_id).level
+    r = api.post("/api/v1/applications", json={"campaign_id": world.campaign_id, "unit_type": unit_type})
+    assert r.status_code == 201, r.get_json()
+    app_id = r.get_json()["id"]
+    body = {"contact_name": "张伟", "contact_phone": "13800000000",
+            "declarations": {i.code: True for i in rules.negative_list_for(unit_type, level)}, **(extra or {})}
+    assert api.patch(f"/api/v1/applications/{app_id}", json=body).status_code == 200
+    r = api.post(f"/api/v1/applications/{app_id}/submit")
+    assert r.status_code == 200, r.get_json()
+    return app_id
+
+
+def test_each_role_sees_its_navigation_in_chinese_with_local_assets(world):
+    for role, links in NAV.items():
+        client = world.client(role)
+        for url in links:
+            r = client.get(url)
+            html = r.get_data(as_text=True)
+            assert r.status_code == 200, (role, url)
+            assert 'lang="zh-CN"' in html and not re.search(r'(src|href)="(https?:)?//', html), (role, url)
+        home = client.get("/").get_data(as_text=True)
+        for url in links:
+            assert f'href="{url}"' in home, (role, url)
+        assert "退出" in home
+    anonymous = world.client().get("/").get_data(as_text=True)
+    assert 'href="/login"' in anonymous and 'href="/register"' in anonymous and "/city" not in anonymous
+
+
+def test_english_is_switchable_and_sticks(world):
+    client = world.client("city_changsha")
+    html = client.get("/city?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in html and "City review" in html and "Unified social credit code" in html
+    assert 'lang="en"' in client.get("/city/recommended").get_data(as_text=True)
+    assert "市州审核" in client.get("/city?lang=zh").get_data(as_text=True)
+
+
+def test_api_reference_is_served_by_the_app(world):
+    html = world.client().get("/api/docs").get_data(as_text=True)
+    assert "/api/v1/applications/{app_id}/recommend" in html and "ApplicationUpdateHunan" in html
+    assert "ext_hunan__main_business" in html and not re.search(r'(src|href)="(https?:)?//', html)
+    spec = world.client().get("/api/openapi.json").get_json()
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    props = spec["components"]["schemas"]["ApplicationUpdateHunan"]["properties"]
+    assert "hunan.work_plan" in props["ext_hunan__work_plan"]["description"]
+
+
+@pytest.mark.parametrize("region", ["jiangxi"])
+def test_jiangxi_city_must_consult_departments_before_recommending(make_app, tmp_path, region):
+    """seed 003 三（一）: 积极征求当地生态环境、应急管理、市场监管等主管部门意见."""
+    app = make_app(region, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
+    world = build_world(app, units=("nanchang", "jiujiang"))
+    world.campaign_id = open_campaign(app, level="provincial")
+    app_id = _submitted(world, "nanchang")
+    city = world.api("city_nanchang")
+    r = city.post(f"/api/v1/applications/{app_id}/recommend", json={"acknowledge_warnings": True})
+    assert r.status_code == 409
+    error = r.get_json()["errors"][0]
+    assert "生态环境" in error["message_zh"] and "jiangxi" in error["message_en"]
+    r = city.post(f"/api/v1/applications/{app_id}/recommend", json={
+        "consulted_departments": ["ecology_environment", "emergency_management", "market_regulation"],
+        "acknowledge_warnings": True})
+    assert r.status_code == 200, r.get_json()
+    results = {x["code"]: x for x in r.get_json()["application"]["eligibility"]}
+    assert results["jiangxi.city_consultation"]["ok"] is True
+
+
+def test_a_target_warns_but_does_not_refuse(make_app, tmp_path):
+    """Quota.binding False (e.g. Hubei 附件3 预期目标): going past it is counted and shown, never refused."""
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EXTRA_PLUGINS=["target_test=target_plugin"])
+    world = build_world(app)
+    world.campaign_id = open_campaign(app, level="city")
+    first = _submitted(world, "changsha")
+    city = world.api("city_changsha")
+    assert city.post(f"/api/v1/applications/{first}/recommend", json={"acknowledge_warnings": True}).status_code == 200
+    with app.app_context():
+        from core.accounts import services as accounts
+        from core.applications import services
+        from core.extensions import db
+        from core.models import Campaign, Organization, Role
+
+        org = Organization(uscc=make_uscc(), name="第二家工厂有限公司", admin_unit_id=world.units["changsha"])
+        db.session.add(org)
+        db.session.flush()
+        user = accounts.create_user(username="second_factory", password="x" * 12, display_name="x",
+                                    role=Role.APPLICANT, actor="t", organization_id=org.id)
+        a = services.start_application(user, db.session.get(Campaign, world.campaign_id), "factory")
+        rules = app.extensions["greenmfg"].rules
+        services.save_draft(a, {"contact_name": "李", "contact_phone": "13900000000", "declarations": {
+            i.code: True for i in rules.negative_list_for("factory", "city")}}, "second_factory")
+        services.submit(a, "second_factory")
+        db.session.commit()
+        third = a.id
+    r = city.post(f"/api/v1/applications/{third}/recommend", json={"acknowledge_warnings": True})
+    assert r.status_code == 200 and r.get_json()["over_target"] is True
+    assert r.get_json()["quota"] == {"limit": 1, "used": 2, "binding": False, "source": "target_test",
+                                     "cite": "test fixture: target"}
+    web = world.client("city_changsha")
+    html = web.get(f"/city/recommended?campaign={world.campaign_id}").get_data(as_text=True)
+    assert "2 / 1" in html and "预期目标" in html
+
+
+def test_withdrawing_a_recommendation_frees_the_quota_place(make_app, tmp_path):
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EXTRA_PLUGINS=[QUOTA_PLUGIN])
+    world = build_world(app)
+    world.campaign_id = open_campaign(app, level="city")
+    app_id = _submitted(world, "changsha")
+    city = world.api("city_changsha")
+    assert city.post(f"/api/v1/applications/{app_id}/recommend", json={"acknowledge_warnings": True}
+                     ).get_json()["quota"]["used"] == 1
+    r = city.post(f"/api/v1/applications/{app_id}/withdraw", json={"reason": "排序调整"})
+    assert r.status_code == 200 and r.get_json()["status"] == "submitted"
+    r = city.get(f"/api/v1/quotas?campaign_id={world.campaign_id}")
+    assert {q["unit_type"]: q["used"] for q in r.get_json()}["factory"] == 0
+    with app.app_context():
+        from core.extensions import db
+        from core.models import AuditLog
+
+        entry = db.session.scalars(select(AuditLog).where(
+            AuditLog.action == "application.recommendation_withdrawn")).one()
+        assert entry.data["reason"] == "排序调整" and entry.actor == "city_changsha"

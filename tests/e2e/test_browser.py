@@ -1,0 +1,211 @@
+"""A real browser (Playwright driving Debian's chromium) walks the enterprise part of the issue's
+walk and the city recommendation on a live server, saving screenshots under test-artifacts/e2e/.
+
+Recipe: ecosystem.md 4.5 (``executable_path="/usr/bin/chromium"``, no browser download).
+Skipped only when chromium or Playwright is missing and CI is not set; under CI it fails.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PASSWORD = "浏览器测试口令-绿色工厂2025"
+CITY_PASSWORD = "city-password-2025"
+
+
+def _require_browser():
+    missing = None
+    if not os.path.exists(CHROMIUM):
+        missing = f"{CHROMIUM} not found (apt-get install -y chromium fonts-wqy-microhei)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "the playwright package is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser test: {missing}")
+        pytest.skip(missing)
+
+
+def _pdf(pages: int = 1) -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=300, height=300)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def live_server(sqlite_template, tmp_path):
+    from sqlalchemy import select
+    from stdnum.cn import uscc
+    from werkzeug.serving import make_server
+
+    from core import create_app
+    from core.accounts import services as accounts
+    from core.applications import services
+    from core.extensions import db
+    from core.models import AdminUnit, Role
+    from core.services.admin_units import sync_admin_units
+
+    path = tmp_path / "e2e.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = create_app({"SECRET_KEY": "e2e-secret", "GREENMFG_REGION": "hunan", "GREENMFG_RULES_YEAR": 2025,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "GREENMFG_EVIDENCE_DIR": str(tmp_path / "ev")})
+    with app.app_context():
+        sync_admin_units("e2e")
+        db.session.flush()
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "hunan.changsha"))
+        accounts.create_user(username="changsha_city", password=CITY_PASSWORD, display_name="长沙市工业和信息化局",
+                             role=Role.CITY, actor="e2e", admin_unit_id=unit.id)
+        services.open_campaign(actor="e2e", year=2025, level="provincial", unit_types=["factory", "park"],
+                               closes_at=services.now() + dt.timedelta(days=30))
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    body = "91430100" + "E2E00001".replace("E", "3") + "7"
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app,
+           "uscc": body + uscc.calc_check_digit(body)}
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_path):
+    _require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base = live_server["url"]
+    shots = []
+
+    def shot(page, name):
+        target = ARTIFACTS / f"{len(shots) + 1:02d}-{name}.png"
+        page.screenshot(path=str(target), full_page=True)
+        shots.append(target)
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+        # -- the enterprise registers with its unified social credit code
+        page.goto(f"{base}/register")
+        expect(page.locator("h1")).to_contain_text("注册企业或园区账号")
+        page.fill("#uscc", live_server["uscc"])
+        page.fill("#org_name", "长沙浏览器测试化工有限公司")
+        page.select_option("#admin_unit", "hunan.changsha")
+        page.fill("#legal_representative", "李红梅")
+        page.fill("#display_name", "王建国")
+        page.fill("#username", "browser_ent")
+        page.fill("#password", PASSWORD)
+        page.fill("#password2", PASSWORD)
+        shot(page, "register")
+        page.click("#register-submit")
+        expect(page).to_have_url(f"{base}/applications")
+        expect(page.locator("h1")).to_contain_text("我的申报")
+        shot(page, "my-applications")
+
+        # -- starts a green-factory application and fills the Hunan form (附件1) with evidence
+        page.click("button[data-start='factory']")
+        expect(page.locator("h1")).to_contain_text("申报")
+        page.fill("#contact_name", "王建国")
+        page.fill("#contact_phone", "13800138000")
+        page.fill("#address", "长沙市岳麓区麓谷大道1号")
+        for box in page.locator("#negative-list input[type=checkbox]").all():
+            box.check()
+        page.fill("#ind_1", "0.8")
+        page.fill("#ind_3", "12.5")
+        page.select_option("#ind_9", "yes")
+        expect(page.locator("#live-total")).not_to_have_text("—")
+        page.select_option("#ext_hunan__industry", "化工")
+        page.select_option("#ext_hunan__modern_industry", "现代石化")
+        page.fill("#ext_hunan__main_business", "精细化工产品的研发与生产")
+        page.fill("#ext_hunan__enterprise_nature", "民营企业")
+        page.fill("#ext_hunan__founded_on", "2010-05-01")
+        page.check("input[name='ext_hunan__cp_mandatory_status'][value='已完成']")
+        page.check("input[name='ext_hunan__cp_voluntary_status'][value='未完成']")
+        page.check("input[name='ext_hunan__energy_diagnosis_status'][value='已完成']")
+        page.fill("#ext_hunan__cp_audit_date", "2024-06-30")
+        page.fill("#ext_hunan__products-0-name", "环氧树脂")
+        page.fill("#ext_hunan__products-0-capacity", "5万吨")
+        page.fill("#ext_hunan__energy_total", "1.2")
+        page.fill("#ext_hunan__water_total", "30")
+        for i, (year, assets, debt, revenue, profit, tax) in enumerate(
+                [(2021, 5000, 40, 8000, 600, 200), (2022, 5500, 41, 8800, 650, 210), (2023, 6000, 39, 9500, 700, 230)]):
+            for key, value in zip(("year", "total_assets", "debt_ratio", "revenue", "profit", "tax"),
+                                  (year, assets, debt, revenue, profit, tax)):
+                page.fill(f"#ext_hunan__finances-{i}-{key}", str(value))
+        page.set_input_files("#ext_hunan__work_plan", files=[{"name": "创建工作方案.pdf", "mimeType": "application/pdf",
+                                                              "buffer": _pdf(3)}])
+        shot(page, "application-form")
+        page.click("#save-draft")
+        expect(page.locator(".flash.info")).to_contain_text("草稿已于")
+        page.select_option("#section", "indicator.1")
+        page.set_input_files("#file", files=[{"name": "能耗统计表.pdf", "mimeType": "application/pdf",
+                                               "buffer": _pdf(1)}])
+        page.click("#upload-evidence")
+        expect(page.locator(".flash.info")).to_contain_text("能耗统计表.pdf")
+        shot(page, "evidence")
+
+        # -- reviews and submits; the application is then locked
+        page.click("text=检查并提交")
+        expect(page.locator("#eligibility")).to_be_visible()
+        page.click("#submit-application")
+        expect(page.locator("#status")).to_have_text("已提交")
+        expect(page.locator("#edit-link")).to_have_count(0)
+        shot(page, "submitted")
+        page.click("nav form button")  # log out
+
+        # -- the city logs in, finds it in its queue and recommends it
+        page.goto(f"{base}/login")
+        page.fill("#username", "changsha_city")
+        page.fill("#password", CITY_PASSWORD)
+        page.click("#login-submit")
+        expect(page.locator("#queue")).to_contain_text("长沙浏览器测试化工有限公司")
+        shot(page, "city-queue")
+        page.click("#queue a")
+        expect(page.locator("#recommend-form")).to_be_visible()
+        page.check("input[name='consulted_departments'][value='ecology_environment']")
+        if page.locator("#acknowledge_warnings").count():
+            page.check("#acknowledge_warnings")
+        shot(page, "city-review")
+        page.click("#recommend")
+        expect(page.locator("#status")).to_have_text("市州已推荐")
+        shot(page, "recommended")
+        page.goto(f"{base}/city/recommended")
+        expect(page.locator("table.ranked").first).to_contain_text("长沙浏览器测试化工有限公司")
+        shot(page, "city-ranked")
+        browser.close()
+
+    assert errors == []
+    assert all(s.stat().st_size > 5000 for s in shots)
+    from sqlalchemy import func, select
+
+    from core.extensions import db
+    from core.models import Application, Evidence
+
+    with live_server["app"].app_context():
+        a = db.session.scalars(select(Application)).one()
+        assert a.status.value == "city_recommended" and a.extension_data["hunan.main_business"] == "精细化工产品的研发与生产"
+        assert db.session.scalar(select(func.count(Evidence.id))) == 2
