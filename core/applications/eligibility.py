@@ -51,7 +51,6 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
     if city_input:
         consulted = list(city_input.get("consulted_departments") or ())
         data["consulted_departments"] = consulted
-        data["consultations"] = consulted
     return data
 
 

@@ -5,11 +5,11 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Enum, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin
+from core.models.base import JSONType, TimestampMixin, UTCDateTime
 from core.models.organizations import AdminUnit, Organization
 
 
@@ -37,9 +37,9 @@ class Campaign(TimestampMixin, db.Model):
     level: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     unit_types: Mapped[list] = mapped_column(JSONType, default=list)
-    opens_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    opens_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     #: applicants' submission deadline (the instant after which submitting is refused)
-    closes_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    closes_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     #: other deadlines of the round {code: ISO date}, copied from the region plugin
     deadlines: Mapped[dict] = mapped_column(JSONType, default=dict)
     #: why province staff changed a deadline of this campaign {code or "closes_at": reason} (audited)
@@ -72,7 +72,7 @@ class Application(TimestampMixin, db.Model):
     extension_data: Mapped[dict] = mapped_column(JSONType, default=dict)
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     tier: Mapped[str | None] = mapped_column(String(20))
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     #: levels asked for in a joint round (Jiangxi: 国家级 and/or 省级)
     requested_levels: Mapped[list] = mapped_column(JSONType, default=list)
     contact_name: Mapped[str | None] = mapped_column(String(100))
@@ -84,10 +84,10 @@ class Application(TimestampMixin, db.Model):
     eligibility: Mapped[list | None] = mapped_column(JSONType)
     #: set by the city when it returns the application for correction
     return_reason: Mapped[str | None] = mapped_column(String(500))
-    return_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    return_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     #: the city's reason for a rejection
     decision_reason: Mapped[str | None] = mapped_column(String(500))
-    recommended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    recommended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     #: the quota counter the recommendation took a place in (released when it is withdrawn)
     quota_key: Mapped[str | None] = mapped_column(String(300))
     #: optimistic lock: a save racing a submit or a review fails instead of overwriting it

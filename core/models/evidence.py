@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import TimestampMixin
+from core.models.base import TimestampMixin, UTCDateTime
 
 
 class Evidence(TimestampMixin, db.Model):
@@ -37,6 +37,6 @@ class DeadlineExtension(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))
-    until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(500))
     granted_by: Mapped[str] = mapped_column(String(120))

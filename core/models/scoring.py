@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import DateTime, Float, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin, utcnow
+from core.models.base import JSONType, TimestampMixin, UTCDateTime, utcnow
 
 
 class ReferenceValue(db.Model):
@@ -30,7 +30,7 @@ class ReferenceValue(db.Model):
     baseline: Mapped[float] = mapped_column(Float)
     #: the uploaded file the pair came from
     source: Mapped[str] = mapped_column(String(200), default="")
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class UnitScore(TimestampMixin, db.Model):

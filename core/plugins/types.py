@@ -288,10 +288,15 @@ class NegativeListItem(CodedRecord):
 class EligibilityRule(CodedRecord):
     """A condition an application must meet.
 
-    ``check`` receives the application's data (a mapping with at least
-    ``unit_type``, ``level``, ``year`` and the form's values) and returns an
-    error message, or ``None`` when the rule holds. ``blocking`` False makes it a
-    warning a reviewer must acknowledge.
+    ``check`` receives the application's data and returns an error message, or
+    ``None`` when the rule holds. ``blocking`` False makes it a warning a reviewer
+    must acknowledge. Core supplies these keys: ``unit_type``, ``level``,
+    ``year``, ``as_of`` (date), ``held_levels`` and ``requested_levels`` (lists of
+    :class:`Level`), ``industry``, ``evaluation_mode``,
+    ``city_unfiled_national_units`` (the city's existing national units that have
+    not filed this year) and, when a city recommends, ``consulted_departments``
+    (codes ``ecology_environment``, ``emergency_management``,
+    ``market_regulation``); plus every plugin form field's value under its code.
     """
 
     title: str

@@ -11,8 +11,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
-    """The instant a deadline on ``day`` passes: the next midnight in Asia/Shanghai."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI)
+    """The instant a deadline on ``day`` passes: the next midnight in Asia/Shanghai, in UTC.
+
+    UTC because SQLite keeps no offset: an aware Beijing time would read back 8 hours late.
+    """
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
 
 
 def now() -> dt.datetime:

@@ -89,8 +89,8 @@ CONSULTED_DEPARTMENTS = MappingProxyType({
 
 
 def _city_consulted(data: Mapping[str, Any]) -> str | None:
-    """``data["consultations"]``: departments consulted, by code or by name (e.g. "南昌市生态环境局")."""
-    given = [str(x) for x in (data.get("consultations") or ())]
+    """``data["consulted_departments"]``: departments consulted, by code or by name (e.g. "南昌市生态环境局")."""
+    given = [str(x) for x in (data.get("consulted_departments") or ())]
     missing = [
         name for code, name in CONSULTED_DEPARTMENTS.items()
         if not any(g == code or name in g for g in given)

@@ -36,3 +36,17 @@ def test_naive_database_values_are_utc():
     check_submission_open(c, dt.datetime(2025, 10, 27, 15, 59, tzinfo=dt.timezone.utc))
     with pytest.raises(DeadlinePassed):
         check_submission_open(c, dt.datetime(2025, 10, 27, 16, 0, tzinfo=dt.timezone.utc))
+
+
+def test_deadline_survives_a_database_round_trip(app):
+    """SQLite keeps no offset: the stored deadline must still end at 24:00 Beijing time."""
+    from core.extensions import db
+
+    c = campaign()
+    db.session.add(c)
+    db.session.commit()
+    db.session.expire_all()
+    stored = db.session.get(Campaign, c.id)
+    check_submission_open(stored, dt.datetime(2025, 10, 27, 23, 59, tzinfo=SHANGHAI))
+    with pytest.raises(DeadlinePassed, match="2025-10-28 00:00"):
+        check_submission_open(stored, dt.datetime(2025, 10, 28, 0, 0, tzinfo=SHANGHAI))

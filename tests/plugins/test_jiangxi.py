@@ -137,11 +137,11 @@ def test_consultation_rule(rules):
     assert set(rule.levels) == {Level.NATIONAL, Level.PROVINCIAL}
     assert rule in rules.eligibility_rules_for("park", Level.PROVINCIAL)
     base = {"unit_type": "factory", "level": "provincial", "year": 2024}
-    assert rule.check({**base, "consultations": ["生态环境", "应急管理", "市场监管"]}) is None
-    assert rule.check({**base, "consultations": ["ecology_environment", "emergency_management",
+    assert rule.check({**base, "consulted_departments": ["生态环境", "应急管理", "市场监管"]}) is None
+    assert rule.check({**base, "consulted_departments": ["ecology_environment", "emergency_management",
                                                   "market_regulation", "税务"]}) is None
-    assert rule.check({**base, "consultations": ["南昌市生态环境局", "南昌市应急管理局", "南昌市市场监管局"]}) is None
-    missing = rule.check({**base, "consultations": ["生态环境", "应急管理"]})
+    assert rule.check({**base, "consulted_departments": ["南昌市生态环境局", "南昌市应急管理局", "南昌市市场监管局"]}) is None
+    missing = rule.check({**base, "consulted_departments": ["生态环境", "应急管理"]})
     assert missing and "市场监管" in missing
     assert rule.check(base) is not None
 
