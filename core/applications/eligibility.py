@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.applications.fields import fields_for, typed_extension
 from core.extensions import db
-from core.models import Application, Ban, ListEntry
+from core.models import Application, Ban, EvaluatorFirm, ListEntry
 from core.plugins.types import Level
 
 #: departments a city consults before recommending (domain.md D20; seed 003 三（一）, seed 004 第十三条)
@@ -48,6 +48,11 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
     from core.management.filings import unfiled_national_units  # issue 6: the city's unfiled national units
 
     data["city_unfiled_national_units"] = unfiled_national_units(application.admin_unit_id, application.campaign.year)
+    if application.evaluator_firm_id:
+        firm = db.session.get(EvaluatorFirm, application.evaluator_firm_id)
+        # the firm's qualification data, for region rules on the third party (e.g. Hubei 附件2)
+        data["evaluator"] = {**(firm.qualifications or {}), "name": firm.name, "uscc": firm.uscc,
+                             "legal_representative": firm.legal_representative}
     if city_input:
         consulted = list(city_input.get("consulted_departments") or ())
         data["consulted_departments"] = consulted

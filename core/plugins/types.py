@@ -294,7 +294,9 @@ class EligibilityRule(CodedRecord):
     ``year``, ``as_of`` (date), ``held_levels`` and ``requested_levels`` (lists of
     :class:`Level`), ``industry``, ``evaluation_mode``,
     ``city_unfiled_national_units`` (the city's existing national units that have
-    not filed this year) and, when a city recommends, ``consulted_departments``
+    not filed this year), ``evaluator`` (the chosen third-party firm's qualification
+    data with ``name``, ``uscc`` and ``legal_representative``, when there is one)
+    and, when a city recommends, ``consulted_departments``
     (codes ``ecology_environment``, ``emergency_management``,
     ``market_regulation``); plus every plugin form field's value under its code.
     """

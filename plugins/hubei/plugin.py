@@ -5,7 +5,7 @@ the Hubei plan says nothing, so the national answer stands.
 """
 from core.plugins import hookimpl
 
-from plugins.hubei import rules
+from plugins.hubei import forms, rules
 
 
 @hookimpl
@@ -66,3 +66,8 @@ def gm_register_provisions():
 @hookimpl
 def gm_register_summary_layouts():
     return rules.SUMMARY_LAYOUTS
+
+
+@hookimpl
+def gm_register_form_fields():
+    return forms.FORM_FIELDS

@@ -396,8 +396,14 @@ def _third_party_evaluation(data: Mapping[str, Any]) -> str | None:
     return "; ".join(problems) or None
 
 
+def _own_keys(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The application data with Hubei's form values also under their bare key (``hubei.sc_strategy`` → ``sc_strategy``)."""
+    return {**data, **{k.removeprefix("hubei."): v for k, v in data.items() if k.startswith("hubei.")}}
+
+
 def _rule(code: str, title: str, types: tuple[str, ...], check, section: str, **kw) -> EligibilityRule:
-    return EligibilityRule(code=f"hubei.{code}", title=title, unit_types=types, check=check, cite=cite(section), **kw)
+    return EligibilityRule(code=f"hubei.{code}", title=title, unit_types=types,
+                           check=lambda data, check=check: check(_own_keys(data)), cite=cite(section), **kw)
 
 
 _P, _F, _S, _K = ("product",), ("factory",), ("supply_chain",), ("park",)

@@ -37,6 +37,7 @@ class TestHubeiContract(RegionContract):
     has_quota = True
     has_deadlines = False
     has_summary_layouts = True
+    has_form_fields = True
 
 
 class TestJiangxiContract(RegionContract):

@@ -381,3 +381,21 @@ def test_city_recommendation_summary_layout(rules):
     assert [c.header for c in section.columns] == ["序号", "市州", "单位名称", "统一社会信用代码", "创建类型", "申报级别",
                                                    "第三方评价机构", "评价得分", "联系人及电话"]
     assert set(section.unit_types) == {"factory", "park", "supply_chain", "product"} and layout.source == "hubei"
+
+
+def test_form_fields_supply_what_the_basic_conditions_check(rules):
+    """002 附件1 一: each declaration the blocking rules read is a form field of the matching unit types,
+    and a park that declares everything passes while one missing declaration blocks it."""
+    from core.plugins.types import Level
+
+    fields = rules.form_fields_for("park", Level.PROVINCIAL)
+    codes = {f.code for f in fields}
+    assert {"hubei.park_legal_boundary", "hubei.park_level", "hubei.park_green_body_staff"} <= codes
+    data = {f.code: True for f in fields}
+    data.update({"hubei.park_level": "provincial", "hubei.park_green_body_staff": 2, "unit_type": "park",
+                 "level": Level.PROVINCIAL, "year": 2024})
+    park_rules = [r for r in rules.eligibility_rules_for("park", Level.PROVINCIAL)
+                  if r.code.startswith("hubei.park")]
+    assert park_rules and all(r.check(data) is None for r in park_rules)
+    data["hubei.park_legal_boundary"] = False
+    assert any(r.check(data) for r in park_rules)

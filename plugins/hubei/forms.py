@@ -1,0 +1,76 @@
+"""Hubei's application-form fields: the declarations of 附件1 一 that the eligibility rules check.
+
+Each field's code is ``hubei.<key>``; the checks in :mod:`plugins.hubei.rules` read the same
+``<key>`` (see ``APPLICANT_DATA_KEYS``). Source: 002_9c75e1d2ebfbdf50.txt 附件1 一(一)–(四).
+"""
+from __future__ import annotations
+
+from marshmallow import fields, validate
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms import validators as v
+
+from core.plugins.types import FormField
+from plugins.hubei.rules import APPLICANT_DATA_KEYS, cite
+
+_P, _F, _S, _K = ("product",), ("factory",), ("supply_chain",), ("park",)
+
+#: which unit types declare each key, with the 附件1 section it answers
+_DECLARATIONS = {
+    "product_cleaner_production_leading": (_P, "附件1 一(一)1"),
+    "product_emissions_compliant": (_P, "附件1 一(一)1"),
+    "product_performance_standards": (_P, "附件1 一(一)2"),
+    "independent_legal_person": (_F + _S, "附件1 一(二)1; 一(三)1"),
+    "actual_manufacturing": (_F, "附件1 一(二)1"),
+    "covers_subsidiaries": (_F, "附件1 一(二)1"),
+    "complies_with_laws": (_F + _S, "附件1 一(二)2; 一(三)1"),
+    "factory_leading_performance": (_F, "附件1 一(二)3"),
+    "factory_management_systems": (_F, "附件1 一(二)4"),
+    "sc_industry_influence": (_S, "附件1 一(三)2"),
+    "sc_management_systems": (_S, "附件1 一(三)2"),
+    "sc_strategy": (_S, "附件1 一(三)3"),
+    "sc_supplier_management": (_S, "附件1 一(三)4"),
+    "park_manufacturing_energy_function": (_K, "附件1 一(四)1"),
+    "park_legal_boundary": (_K, "附件1 一(四)1"),
+    "park_unified_management": (_K, "附件1 一(四)1"),
+    "park_targets_met": (_K, "附件1 一(四)2"),
+    "park_carbon_intensity_falling": (_K, "附件1 一(四)2"),
+    "park_environment_compliant": (_K, "附件1 一(四)3"),
+    "park_green_body": (_K, "附件1 一(四)4"),
+    "meets_type_standard": (_P + _F + _S + _K, "附件1 一(一)3; 一(二)5; 一(三)5; 一(四)5"),
+}
+
+
+def _label(key: str) -> str:
+    return APPLICANT_DATA_KEYS[key].split(": ", 1)[1]
+
+
+def _declaration(key: str, unit_types: tuple[str, ...], section: str) -> FormField:
+    label = _label(key)
+    return FormField(
+        code=f"hubei.{key}", label=label, unit_types=unit_types, section="conditions",
+        make_field=lambda: BooleanField(label, default=False),
+        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"description": label}),
+        cite=cite(section),
+    )
+
+
+_PARK_LEVELS = [("provincial", "省级"), ("national", "国家级")]
+
+FORM_FIELDS = tuple(_declaration(k, types, section) for k, (types, section) in _DECLARATIONS.items()) + (
+    FormField(
+        code="hubei.park_level", label="园区级别", unit_types=_K, section="conditions",
+        make_field=lambda: SelectField("园区级别", choices=[SelectChoice(c, label) for c, label in _PARK_LEVELS],
+                                       validators=[v.InputRequired()]),
+        make_schema_field=lambda: fields.String(required=True, validate=validate.OneOf([c for c, _ in _PARK_LEVELS]),
+                                                metadata={"description": "园区级别 (省级以上)"}),
+        cite=cite("附件1 一(四)1"),
+    ),
+    FormField(
+        code="hubei.park_green_body_staff", label="绿色发展专门机构专职工作人员人数", unit_types=_K, section="conditions",
+        make_field=lambda: IntegerField("绿色发展专门机构专职工作人员人数", validators=[v.InputRequired(), v.NumberRange(min=0)]),
+        make_schema_field=lambda: fields.Integer(required=True, validate=validate.Range(min=0),
+                                                 metadata={"description": "专职工作人员人数"}),
+        cite=cite("附件1 一(四)4"),
+    ),
+)
