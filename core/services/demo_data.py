@@ -75,7 +75,7 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter)
     types = [t.code for t in rules.unit_types_for(level)]
     opens = dt.datetime.combine(dt.date(year, 3, 1), dt.time(0), tzinfo=dt.timezone.utc)
     campaign = Campaign(region=rules.region_code, year=year, level=level.value,
-                        title=f"{year}年度{rules.region.name}{rules.list_levels[level.value].name}绿色制造名单申报",
+                        title=f"{year}年度{rules.region.name}绿色制造名单申报（{rules.list_levels[level.value].name}）",
                         unit_types=types, opens_at=opens, closes_at=end_of_day(dt.date(year, 12, 31)),
                         deadlines={d.code: day.isoformat() for day, d in rules.deadlines_for(year)})
     db.session.add(campaign)

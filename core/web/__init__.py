@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, render_template, request
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import select
 
 from core.errors import GreenmfgError
@@ -12,6 +12,7 @@ from core.extensions import db, login_manager
 from core.models import AdminUnit, ListEntry, Organization, User
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
+from core.services.deadlines import SHANGHAI
 from core.services.rules_export import rule_rows
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -30,6 +31,27 @@ def _rules():
 @bp.app_context_processor
 def _inject():
     return {"region": _rules().region, "get_locale": get_locale}
+
+
+@bp.app_template_filter("bjdeadline")
+def _bj_deadline(moment: dt.datetime | None) -> str:
+    """A deadline instant in Beijing time; midnight reads as 24:00 of the day before, as notices write it."""
+    if moment is None:
+        return "—"
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second) == (0, 0, 0):
+        return f"{(local.date() - dt.timedelta(days=1)).isoformat()} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+_ACTORS = {"applicant": _l("Applicants"), "listed_unit": _l("Listed units"), "city": _l("City bureaus"),
+           "province": _l("Provincial department"), "ministry": _l("Ministry"), "evaluator": _l("Evaluators")}
+
+
+@bp.app_template_filter("actor")
+def _actor(code: str) -> str:
+    """Who must act by a deadline, in the user's language."""
+    return str(_ACTORS.get(code, code))
 
 
 def _year() -> int:
