@@ -1,7 +1,7 @@
 """Benchmark: recompute every score, rank and flag of 10,000 national units × 3 years.
 
     python bench/bench_scoring.py [--units 10000] [--years 3] [--database-url URL] [--seed 1]
-                                  [--trials 3] [--target 3] [--no-fail]
+                                  [--trials 5] [--target 3] [--no-fail]
 
 Generates the units (95 % factories across the 53 key industries and general industries,
 5 % parks, in 31 provinces) with three years of indicator values and illustrative
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--years", type=int, default=3)
     parser.add_argument("--database-url", help="an empty database (default: SQLite in a temp dir)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--trials", type=int, default=3, help="fresh data sets for the first run (best kept)")
+    parser.add_argument("--trials", type=int, default=5, help="fresh data sets for the first run (best kept)")
     parser.add_argument("--target", type=float, default=3.0, help="largest ratio recompute / SELECT")
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even when a ratio exceeds the target")
     args = parser.parse_args(argv)

@@ -132,10 +132,11 @@ def _recompute(year: int | None, level: str | None) -> None:
     from core.scoring.recompute import later_years, recompute_scores, row_count
 
     total = row_count(db.session, year=year, level=level)
-    label = f"计算 / scoring {year or ''}".rstrip()
+    which = f" {year}" if year is not None else ""
+    label = f"计算 / scoring{which}"
     with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
         report = recompute_scores(_actor(), year=year, level=level, progress=bar.update)
-    click.echo(f"已重算 / recomputed {year or ''}: {report.rows} 行 / rows, {report.complete} 完整 / complete, "
+    click.echo(f"已重算 / recomputed{which}: {report.rows} 行 / rows, {report.complete} 完整 / complete, "
                f"{report.written} 行已更新 / written, {report.removal_candidates} 拟移出 / removal candidates "
                f"({report.seconds:.2f} s)")
     later = later_years(db.session, year, level) if year is not None else []

@@ -48,7 +48,7 @@ class UnitScore(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"))  # the unique constraint indexes it
     unit_type: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(20), default="national")
     industry: Mapped[str] = mapped_column(String(80), default="*")

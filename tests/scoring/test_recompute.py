@@ -138,3 +138,14 @@ def test_recompute_of_nothing_or_one(app, rows):
     assert report.rows == (20 if rows else 0)
     if rows:
         assert scores_of(orgs[0], 2025).rank_national == 1  # all tied
+
+
+def test_recompute_writes_in_the_callers_transaction(app):
+    """The fast writers (COPY on PostgreSQL, executemany on SQLite) use the session's transaction:
+    without a commit, a rollback leaves every row as it was."""
+    orgs = setup_years({2025: [30.0] + [31.0] + OTHERS})
+    report = recompute(db.session, app.extensions["greenmfg"].rules, commit=False)
+    assert report.written == 20
+    db.session.rollback()
+    assert scores_of(orgs[0], 2025).total is None
+    assert recompute(db.session, app.extensions["greenmfg"].rules).written == 20

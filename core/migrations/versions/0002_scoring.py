@@ -62,7 +62,6 @@ def upgrade():
     sa.UniqueConstraint('organization_id', 'unit_type', 'level', 'year', name=op.f('uq_unit_score_organization_id_unit_type_level_year'))
     )
     with op.batch_alter_table('unit_score', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_unit_score_organization_id'), ['organization_id'], unique=False)
         batch_op.create_index('ix_unit_score_population', ['level', 'unit_type', 'year'], unique=False)
         batch_op.create_index(batch_op.f('ix_unit_score_province'), ['province'], unique=False)
 
@@ -74,7 +73,6 @@ def downgrade():
     with op.batch_alter_table('unit_score', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unit_score_province'))
         batch_op.drop_index('ix_unit_score_population')
-        batch_op.drop_index(batch_op.f('ix_unit_score_organization_id'))
 
     op.drop_table('unit_score')
     op.drop_table('reference_value')
