@@ -7,17 +7,26 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, select
 
 from core.extensions import db, login_manager
 from core.models import User
 
 
+#: the user by primary key, built once (a ``Session.get`` builds and keys its query on every call)
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+
+
 def _load_user(user_id: str) -> User | None:
-    """Session ids are ``<id>:<session version>``; a bumped version ends old sessions."""
+    """Session ids are ``<id>:<session version>``; a bumped version ends old sessions.
+
+    One primary-key query per request (each request starts with an empty session), so a log-out
+    or a password change in another worker ends this session at its next request.
+    """
     ident, _, version = (user_id or "").partition(":")
     if not ident.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(ident))
+    user = db.session.execute(_USER_BY_ID, {"id": int(ident)}).scalar_one_or_none()
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

@@ -45,7 +45,8 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
         "requested_levels": [Level(x) for x in (application.requested_levels or [application.level])],
         "industry": application.industry, "evaluation_mode": application.evaluation_mode,
     })
-    from core.management.filings import unfiled_national_units  # issue 6: the city's unfiled national units
+    # issue 6: the city's existing national units that have not filed (Hunan 2025, seed 001 四.1)
+    from core.management.filings import unfiled_national_units
 
     data["city_unfiled_national_units"] = unfiled_national_units(application.admin_unit_id, application.campaign.year)
     if application.evaluator_firm_id:

@@ -12,12 +12,13 @@ counters of :mod:`core.services.limits` in the same transaction as the status ch
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import DateTime, Float, Row, bindparam, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -254,7 +255,8 @@ def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.dat
     if unit_type not in (campaign.unit_types or []):
         raise InvalidInput("This campaign does not take %(type)s applications.", field="unit_type", type=unit_type)
     at = at or now()
-    from core.management.bans import check_not_banned  # issue 6: a banned credit code may not apply
+    # issue 6: a credit code banned for fraud may not apply, whatever its name now
+    from core.management.bans import check_not_banned
 
     check_not_banned(org, at.astimezone(SHANGHAI).date())
     ext = db.session.scalar(select(DeadlineExtension).where(DeadlineExtension.campaign_id == campaign.id,
@@ -601,3 +603,79 @@ def quota_status(admin_unit: AdminUnit, unit_type: str, year: int) -> dict[str, 
     key = limits.quota_key(admin_unit.code, unit_type, quota, year)
     return {"unit_type": unit_type, "limit": quota.limit, "used": limits.used(key), "binding": quota.binding,
             "source": quota.source, "cite": quota.cite, "period": quota.period}
+
+
+# ------------------------------------------------------------- list pages --
+
+#: what a list page shows of each application, in this order. The score comes as a float and
+#: the submission time without the UTC decorator: the page formats both itself (``%.2f``, the
+#: column's scale; naive means UTC), which spares a Decimal and a Python call per cell.
+_LIST_COLUMNS = (Application.id, Application.status, Application.unit_type,
+                 type_coerce(Application.score, Float()).label("score"),
+                 type_coerce(Application.submitted_at, DateTime(timezone=True)).label("submitted_at"),
+                 Organization.name, Organization.uscc, AdminUnit.name.label("city"))
+
+
+@functools.lru_cache(maxsize=16)
+def _list_statement(status: bool, unit_type: bool, campaign: bool, search: bool):
+    """The list query for one combination of filters, built once; the values are bound at execution."""
+    stmt = (select(*_LIST_COLUMNS)
+            .join(Organization, Organization.id == Application.organization_id)
+            .join(AdminUnit, AdminUnit.id == Application.admin_unit_id))
+    if status:
+        stmt = stmt.where(Application.status == bindparam("status"))
+    if unit_type:
+        stmt = stmt.where(Application.unit_type == bindparam("unit_type"))
+    if campaign:
+        stmt = stmt.where(Application.campaign_id == bindparam("campaign_id"))
+    if search:  # the patterns are escaped in list_applications (``/`` escapes, as autoescape=True does)
+        stmt = stmt.where(Organization.name.like(bindparam("name_like"), escape="/")
+                          | Organization.uscc.like(bindparam("uscc_like"), escape="/"))
+    # newest first, served by ix_application_queue; one row more than a page tells if a next one exists
+    return stmt.order_by(Application.id.desc()).limit(bindparam("limit")).offset(bindparam("offset"))
+
+
+_SCOPED: dict[tuple, Any] = {}
+
+
+def _scoped(filters: tuple[bool, bool, bool, bool], scope):
+    """``_list_statement(*filters).where(scope)``, reused for every request with the same scope.
+
+    The key is the scope's SQLAlchemy cache key (its SQL shape) plus its bound values (the
+    user's city, organization...), so a statement is only shared by identical WHERE clauses.
+    Reusing the object spares SQLAlchemy recomputing the whole statement's cache key per request.
+    """
+    statement = _list_statement(*filters)
+    cache_key = scope._generate_cache_key()
+    if cache_key is None:
+        return statement.where(scope)
+    try:
+        key = (filters, cache_key.key, tuple(b.effective_value for b in cache_key.bindparams))
+        scoped = _SCOPED.get(key)
+    except TypeError:  # an unhashable bound value: build it each time
+        return statement.where(scope)
+    if scoped is None:
+        if len(_SCOPED) >= 1024:
+            _SCOPED.clear()
+        scoped = _SCOPED[key] = statement.where(scope)
+    return scoped
+
+
+def list_applications(scope, *, status: S | None = None, unit_type: str | None = None,
+                      campaign_id: int | None = None, q: str = "", page: int = 1, per_page: int = 50) -> list[Row]:
+    """One page of the applications in ``scope`` matching the filters, newest first, plus one row if
+    another page follows.
+
+    :param scope: the WHERE clause of :func:`core.accounts.permissions.application_scope` for the
+        user; it is always applied.
+    Rows are ``(id, status, unit_type, score: float | None, submitted_at, name, uscc, city)``, with
+    ``submitted_at`` naive UTC on SQLite and aware on PostgreSQL.
+    """
+    stmt = _scoped((status is not None, bool(unit_type), campaign_id is not None, bool(q)), scope)
+    params = {"status": status, "unit_type": unit_type, "campaign_id": campaign_id,
+              "limit": per_page + 1, "offset": (page - 1) * per_page}
+    if q:
+        literal = q.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        params["name_like"], params["uscc_like"] = f"%{literal}%", f"{literal.upper()}%"
+    # Core execution on the session's connection (same transaction): plain rows need no ORM loading
+    return db.session.connection().execute(stmt, params).all()

@@ -35,7 +35,7 @@ def notice_end_command(level: str, start: dt.datetime) -> None:
     try:
         end, period = notices.notice_end(level, start.date())
     except GreenmfgError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     click.echo(f"{start.date().isoformat()}\t{end.isoformat()}\t{period.days} {period.count}\t{period.source}\t"
                f"{period.cite}")
 
@@ -60,7 +60,7 @@ def export_command(year: int, json_path: Path | None, xlsx_path: Path | None, ac
         db.session.commit()
     except GreenmfgError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     text = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
     if json_path:
         json_path.write_text(text, encoding="utf-8")
@@ -84,7 +84,7 @@ def import_command(file: Path, actor: str | None) -> None:
         report = recommend.import_document(_actor(actor), file.read_bytes())
     except GreenmfgError as exc:
         db.session.rollback()
-        raise click.ClickException(str(exc))
+        raise click.ClickException(str(exc)) from None
     for row in report["rows"]:
         mark = "ok" if row["ok"] else "REJECTED"
         click.echo(f"{row['seq']}\t{row['uscc']}\t{row['name']}\t{mark}\t{'; '.join(row['problems'])}")

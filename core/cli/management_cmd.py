@@ -10,7 +10,7 @@ import datetime as dt
 import getpass
 import json
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 import click
 from flask.cli import with_appcontext

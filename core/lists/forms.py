@@ -8,6 +8,8 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMu
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.applications.forms import choice
+
 
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
@@ -33,8 +35,8 @@ class ObjectionForm(FlaskForm):
 
 
 class ResolveForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=[("dismissed", _l("Dismissed: the unit stays on the notice")),
-                                                   ("upheld", _l("Upheld: the unit is taken off the notice"))],
+    outcome = SelectField(_l("Outcome"), choices=[choice("dismissed", _l("Dismissed: the unit stays on the notice")),
+                                                   choice("upheld", _l("Upheld: the unit is taken off the notice"))],
                           validators=[DataRequired()])
     resolution = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(min=2, max=2000)])
 

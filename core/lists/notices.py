@@ -51,7 +51,8 @@ def beijing_today(at: dt.datetime | None = None) -> dt.date:
 def _text(value: Any, field: str, low: int, high: int) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not low <= len(text) <= high:
-        raise InvalidInput("%(field)s must have %(low)d to %(high)d characters.", field=field, low=low, high=high)
+        raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field=field, name=field, low=low,
+                           high=high)
     return text
 
 
@@ -98,7 +99,8 @@ def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, applic
     if found != set(ids):
         raise NotFound("No such application.")
     for a in apps:
-        if a.status != S.GRADED or a.level != level or a.campaign.year != year or a.campaign.region != rules.region_code:
+        if (a.status != S.GRADED or a.level != level or a.campaign.year != year
+                or a.campaign.region != rules.region_code):
             raise Refused("Application %(id)d cannot go on this notice: it must be graded, of the %(level)s level "
                           "and of %(year)d (it is %(status)s).", id=a.id, level=level, year=year,
                           status=str(a.status))
@@ -321,7 +323,7 @@ def filter_values() -> dict[str, list]:
 
 
 def period_label(notice: PublicNotice) -> str:
-    from flask_babel import gettext as _
+    from core.review.experts import _
 
     if notice.period_count == DayCount.WORKING_DAYS:
         return _("%(days)d working days", days=notice.period_days)

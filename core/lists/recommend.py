@@ -39,7 +39,7 @@ from sqlalchemy import func, select
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.models import (
-    AdminUnit, Application, ApplicationStatus as S, Ban, Campaign, ListEntry, Organization, Recommendation,
+    AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
 )
 from core.plugins.types import Level
@@ -50,7 +50,8 @@ from core.services.uscc import normalize_uscc
 FORMAT = "greenmfg.recommendation/1"
 ALG = "HMAC-SHA256"
 MAX_BYTES = 5 * 1024 * 1024
-AVERAGE_CITE = "001_3f04a56fc6693327.txt 附件1 (工信厅节函〔2025〕390号: 推荐单位原则上不低于本地区现有国家级绿色工厂、绿色工业园区平均水平)"
+AVERAGE_CITE = ("001_3f04a56fc6693327.txt 附件1 工信厅节函〔2025〕390号 一 (推荐的企业或园区原则上不低于本地区"
+                "已有国家绿色工厂、绿色工业园区的平均水平)")
 CONSULTED = ("ecology_environment", "emergency_management", "market_regulation")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -122,6 +123,18 @@ def province_average(unit_type: str, year: int) -> tuple[float | None, int, int 
     return (None if avg is None else round(float(avg), 2)), n, latest
 
 
+def city_consulted(application: Application) -> set[str]:
+    """The departments the city recorded as consulted when it recommended ``application`` (audit log).
+
+    Region rules read one key, ``consulted_departments``, for the city's and the province's
+    consultation; the gate gives them the union of both."""
+    row = db.session.scalars(select(AuditLog).where(AuditLog.action == "application.recommended",
+                                                    AuditLog.object_type == "application",
+                                                    AuditLog.object_id == str(application.id))
+                             .order_by(AuditLog.id.desc())).first()
+    return set((row.data or {}).get("consulted_departments") or []) if row is not None else set()
+
+
 def gates(application: Application, year: int, consulted: Iterable[str] = (),
           as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Every gate for recommending ``application`` to the national list, with its outcome."""
@@ -142,7 +155,8 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
                          None if result.recommendable else _both(N_("tier %(tier)s may not be recommended to the "
                                                                  "national list"), tier=label),
                          result.grading_source or scheme.source or "core", result.grading_cite or scheme.cite or ""))
-    data = rule_data(application, as_of, {"consulted_departments": list(consulted)})
+    departments = sorted(set(consulted) | city_consulted(application))
+    data = rule_data(application, as_of, {"consulted_departments": departments})
     data.update({"level": Level.NATIONAL, "requested_levels": [Level.NATIONAL], "year": year})
     for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL):
         if rule.check is None:
@@ -165,7 +179,8 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
             ok = float(result.score) >= avg
             out.append(_gate("province_average", ok, False,
                              _both(N_("Not below the average of the province's existing national units")),
-                             _both(N_("panel score %(score)s against an average of %(avg)s over %(n)d units (%(year)d)"),
+                             _both(N_("panel score %(score)s against an average of %(avg)s over %(n)d units "
+                                      "(%(year)d)"),
                                    score=f"{float(result.score):.2f}", avg=f"{avg:.2f}", n=n, year=avg_year),
                              "core", AVERAGE_CITE))
     org = application.organization
@@ -468,7 +483,8 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
     seen.add(clean["uscc"])
     name = str(item.get("name") or "").strip()
     if not 2 <= len(name) <= 200:
-        problems.append(_both(N_("%(field)s must have %(low)d to %(high)d characters."), field="name", low=2, high=200))
+        problems.append(_both(N_("%(name)s must have %(low)d to %(high)d characters."), name="name", low=2,
+                                   high=200))
     clean["name"] = name[:200]
     unit_type = item.get("unit_type")
     if unit_type not in rules.unit_types or Level.NATIONAL not in rules.unit_types[unit_type].levels:

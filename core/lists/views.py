@@ -15,7 +15,7 @@ from sqlalchemy import select
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.applications import services as app_services
-from core.applications.forms import DEPARTMENT_LABELS
+from core.applications.forms import DEPARTMENT_LABELS, choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
 from core.lists import notices, recommend
@@ -91,7 +91,7 @@ def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
     rules = _rules()
     form = form or ObjectionForm()
     items = [i for i in notice.items if i.status == "in_notice"]
-    form.item_id.choices = [(i.id, i.organization.name) for i in items]
+    form.item_id.choices = [choice(i.id, i.organization.name) for i in items]
     return render_template("lists/notice.html", notice=notice, items=notice.items, form=form,
                            running=notices.is_running(notice), levels=rules.list_levels,
                            unit_types=rules.unit_types), status
@@ -106,7 +106,7 @@ def public_notice(notice_id: int):
 def object_to(notice_id: int):
     notice = notices.notice_or_404(notice_id)
     form = ObjectionForm()
-    form.item_id.choices = [(i.id, i.organization.name) for i in notice.items if i.status == "in_notice"]
+    form.item_id.choices = [choice(i.id, i.organization.name) for i in notice.items if i.status == "in_notice"]
     if not _form_ok(form):
         return _notice_page(notice, form, 422)
     try:
@@ -139,7 +139,7 @@ def public_lists():
     names = {i.province: i.province_name for i in recommend.imports()}
     names[rules.region_code] = rules.region.name
     return render_template("lists/public.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
-                           level=level, unit_type=unit_type, year=year, region=region, levels=rules.list_levels,
+                           level=level, unit_type=unit_type, year=year, region_filter=region, levels=rules.list_levels,
                            unit_types=rules.unit_types, filters=notices.filter_values(), region_names=names)
 
 
@@ -151,26 +151,33 @@ def public_lists():
 def manage_notices():
     rules = _rules()
     form = NoticeForm()
-    form.level.choices = [(code, lv.name) for code, lv in rules.list_levels.items()
+    form.level.choices = [choice(code, lv.name) for code, lv in rules.list_levels.items()
                           if rules.notice_period(code) is not None]
-    level = request.values.get("level") or (form.level.choices[0][0] if form.level.choices else None)
+    level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     year = request.values.get("year", type=int) or dt.date.today().year
     candidates = notices.notice_candidates(level, year) if level else []
-    form.application_ids.choices = [(a.id, f"{a.organization.name} · {a.unit_type} · {a.tier or '—'}")
+    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {a.unit_type} · {a.tier or '—'}")
                                     for a in candidates]
+    status = 200
     if request.method == "GET":
         form.level.data, form.year.data = level, year
         form.starts_on.data = form.starts_on.data or dt.date.today()
-    elif _form_ok(form):
-        response, outcome = _run(lambda: notices.open_notice(
-            _user().username, level=form.level.data, year=form.year.data, starts_on=form.starts_on.data,
-            application_ids=form.application_ids.data, title=form.title.data),
-            None, url_for("lists.manage_notices", level=level, year=year))
-        if isinstance(outcome, GreenmfgError):
-            return response
-        flash(_("Public notice opened: %(start)s to %(end)s.", start=outcome.starts_on.isoformat(),
-                end=outcome.ends_on.isoformat()), "info")
-        return redirect(url_for("lists.manage_notice", notice_id=outcome.id))
+    elif not _form_ok(form):
+        status = 422
+    else:
+        try:
+            notice = notices.open_notice(_user().username, level=form.level.data, year=form.year.data,
+                                         starts_on=form.starts_on.data, application_ids=form.application_ids.data,
+                                         title=form.title.data)
+            app_services.commit()
+        except GreenmfgError as exc:  # e.g. no holiday data for a year the notice reaches: the form stays filled
+            db.session.rollback()
+            flash(exc.localized(), "error")
+            status = exc.http_status
+        else:
+            flash(_("Public notice opened: %(start)s to %(end)s.", start=notice.starts_on.isoformat(),
+                    end=notice.ends_on.isoformat()), "info")
+            return redirect(url_for("lists.manage_notice", notice_id=notice.id))
     previews = []
     for code, lv in rules.list_levels.items():
         period = rules.notice_period(code)
@@ -182,7 +189,7 @@ def manage_notices():
             end, problem = None, exc.localized()
         previews.append({"level": lv, "period": period, "end": end, "problem": problem})
     return render_template("lists/manage_notices.html", form=form, rows=notices.notices(), previews=previews,
-                           levels=rules.list_levels, candidates=candidates)
+                           levels=rules.list_levels, candidates=candidates), status
 
 
 @bp.get("/province/notices/<int:notice_id>")
@@ -251,7 +258,7 @@ def recommendation():
     rows = [{"application": a, "gates": recommend.gates(a, year, consulted)}
             for a in recommend.candidates(year) if a.id not in chosen]
     consulted_form = ConsultedForm(data={"consulted_departments": consulted})
-    consulted_form.consulted_departments.choices = [(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
+    consulted_form.consulted_departments.choices = [choice(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
     day, record = recommend.deadline(year)
     return render_template("lists/recommendation.html", year=year, rec=rec, rows=rows, add_form=AddForm(),
                            remove_form=EmptyForm(), export_form=EmptyForm(), consulted_form=consulted_form,
@@ -263,7 +270,7 @@ def recommendation():
 def recommendation_consulted():
     year = _rec_year()
     form = ConsultedForm()
-    form.consulted_departments.choices = [(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
+    form.consulted_departments.choices = [choice(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
     target = url_for("lists.recommendation", year=year)
     if not _form_ok(form):
         return redirect(target)

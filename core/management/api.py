@@ -8,12 +8,14 @@ user's scope, 409 for refusals, 422 for invalid input, each in Chinese and Engli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 
 from flask import Flask
 from flask.views import MethodView
-from flask_babel import force_locale, gettext, lazy_gettext as _l
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api, Blueprint, abort
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
@@ -21,9 +23,24 @@ from sqlalchemy import select
 from core.accounts import api_user
 from core.errors import GreenmfgError, InvalidInput
 from core.extensions import csrf, db
-from core.management import access, changes, complaints, dashboard, filings, removals, rereviews
-from core.management.common import aware, commit, today
-from core.models import AnnualFiling, ChangeReport, Complaint, Organization, Removal, ReReview
+from core.management import (
+    access,
+    changes,
+    complaints,
+    dashboard,
+    filings,
+    removals,
+    rereviews,
+)
+from core.management.common import commit, today
+from core.models import (
+    AnnualFiling,
+    ChangeReport,
+    Complaint,
+    Organization,
+    Removal,
+    ReReview,
+)
 from core.services.uscc import normalize_uscc
 
 _TOKEN = _l("A valid API token is required (Authorization: Bearer <token>).")

@@ -6,7 +6,7 @@ tooltip, and a legend. Text is escaped.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -21,7 +21,7 @@ def _num(value: float) -> str:
 
 def _ticks(top: float) -> list[int]:
     if top <= 5:
-        return list(range(0, int(top) + 1))
+        return list(range(int(top) + 1))
     step = max(1, round(top / 4))
     return list(range(0, int(top) + step, step))
 
@@ -31,15 +31,16 @@ def stacked_columns(chart: str, title: str, categories: Sequence[str],
                     colours: dict[str, str] | None = None) -> Markup:
     """Vertical stacked columns: one column per category, one segment per series."""
     left, right, top, bottom = 36, 10, 24, 46
-    plot_w, plot_h = width - left - right, height - top - bottom
+    rows = 1 + max([row for _, _, row in _legend_layout([n for n, _ in series], left, width - right)] + [0])
+    height += 13 * (rows - 1)
+    plot_w, plot_h = width - left - right, height - top - bottom - 13 * (rows - 1)
     totals = [sum(values[i] for _, values in series) for i in range(len(categories))]
     peak = max([*totals, 1])
     ticks = _ticks(peak)
     peak = max(peak, ticks[-1])
     slot = plot_w / max(len(categories), 1)
     bar_w = min(48.0, slot * 0.7)
-    out = [f'<svg class="gm-chart" data-chart="{escape(chart)}" role="img" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    out = [_open(chart, title, width, height)]
     for t in ticks:
         y = top + plot_h - plot_h * t / peak
         out.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
@@ -63,7 +64,8 @@ def stacked_columns(chart: str, title: str, categories: Sequence[str],
                        f'font-size="10">{_num(totals[i])}</text>')
         out.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
                    f'font-size="11">{escape(category)}</text>')
-    out.append(_legend([name for name, _ in series], left, height - 14, colours))
+    out.append(_legend([name for name, _ in series], left, height - 14 - 13 * (rows - 1), colours,
+                       width=width - right))
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -81,8 +83,7 @@ def stacked_rows(chart: str, title: str, rows: Sequence[tuple[str, Sequence[tupl
     height = top + row_h * max(len(rows), 1) + 34
     peak = max([sum(v for _, v in parts) for _, parts in rows] + [1])
     plot_w = width - label_w - right
-    out = [f'<svg class="gm-chart" data-chart="{escape(chart)}" role="img" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    out = [_open(chart, title, width, height)]
     for i, (label, parts) in enumerate(rows):
         y = top + row_h * i
         out.append(f'<text x="{label_w - 6}" y="{y + row_h * 0.65:.1f}" text-anchor="end" font-size="11">'
@@ -112,8 +113,7 @@ def progress_rows(chart: str, title: str, rows: Sequence[tuple[str, float, float
     height = top + row_h * max(len(rows), 1) + 10
     peak = max([max(v, t or 0) for _, v, t in rows] + [1])
     plot_w = width - label_w - right
-    out = [f'<svg class="gm-chart" data-chart="{escape(chart)}" role="img" viewBox="0 0 {width} {height}" '
-           f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    out = [_open(chart, title, width, height)]
     for i, (label, value, target) in enumerate(rows):
         y = top + row_h * i
         reached = target is not None and value >= target
@@ -134,14 +134,33 @@ def progress_rows(chart: str, title: str, rows: Sequence[tuple[str, float, float
     return Markup("".join(out))
 
 
+def _open(chart: str, title: str, width: float, height: float) -> str:
+    return (f'<svg class="gm-chart" data-chart="{escape(chart)}" role="img" viewBox="0 0 {width} {height}" '
+            f'width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>')
+
+
+def _legend_layout(names: Sequence[str], x: float, width: float,
+                   labels: dict[str, str] | None = None) -> list[tuple[str, float, int]]:
+    """(name, x, row) of each legend entry, wrapping at ``width``."""
+    out, cursor, row = [], x, 0
+    for name in names:
+        shown = (labels or {}).get(name, name)
+        step = 22 + 11 * len(str(shown))
+        if cursor > x and cursor + step > width:
+            cursor, row = x, row + 1
+        out.append((name, cursor, row))
+        cursor += step
+    return out
+
+
 def _legend(names: Sequence[str], x: float, y: float, colours: dict[str, str] | None = None,
-            labels: dict[str, str] | None = None) -> str:
-    parts, cursor = ['<g class="legend">'], x
-    for j, name in enumerate(names):
+            labels: dict[str, str] | None = None, width: float = 10_000) -> str:
+    parts = ['<g class="legend">']
+    for j, (name, left, row) in enumerate(_legend_layout(names, x, width, labels)):
         colour = (colours or {}).get(name, PALETTE[j % len(PALETTE)])
         shown = (labels or {}).get(name, name)
-        parts.append(f'<rect x="{cursor:.1f}" y="{y - 9}" width="10" height="10" fill="{colour}"/>'
-                     f'<text x="{cursor + 13:.1f}" y="{y}" font-size="10">{escape(shown)}</text>')
-        cursor += 22 + 11 * len(str(shown))
+        top = y + 13 * row
+        parts.append(f'<rect x="{left:.1f}" y="{top - 9}" width="10" height="10" fill="{colour}"/>'
+                     f'<text x="{left + 13:.1f}" y="{top}" font-size="10">{escape(shown)}</text>')
     parts.append("</g>")
     return "".join(parts)

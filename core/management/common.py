@@ -19,7 +19,7 @@ def rules():
 
 
 def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def today() -> dt.date:
@@ -31,12 +31,12 @@ def moment(on: dt.date | None) -> dt.datetime:
     """The instant recorded for an action on ``on`` (a simulated day: noon Beijing time), else now."""
     if on is None:
         return now()
-    return dt.datetime.combine(on, dt.time(12), tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(on, dt.time(12), tzinfo=SHANGHAI).astimezone(dt.UTC)
 
 
 def aware(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite returns naive datetimes for timezone-aware columns; they are stored in UTC."""
-    return value if value is None or value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def text(value: Any, field: str, minimum: int = 2, maximum: int = 500) -> str:

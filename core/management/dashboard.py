@@ -13,9 +13,16 @@ from sqlalchemy import func, select
 from core.errors import InvalidInput
 from core.extensions import db
 from core.management import complaints, filings, rereviews
-from core.management.common import rules
+from core.management.common import rules, today
 from core.models import (
-    AdminUnit, AnnualFiling, ChangeReport, Complaint, ListEntry, Organization, Removal, ReReview,
+    AdminUnit,
+    AnnualFiling,
+    ChangeReport,
+    Complaint,
+    ListEntry,
+    Organization,
+    Removal,
+    ReReview,
 )
 
 QUOTA_LOOKBACK = 10
@@ -52,7 +59,7 @@ def counters(year: int, admin_unit_id: int | None = None, on: dt.date | None = N
         "filings": by_status, "filings_total": sum(by_status.values()),
         "removals": {s: removals_by.get(s, 0) for s in ("proposed", "approved", "published", "rejected")},
         "complaints_open": _count(Complaint, Complaint.status.in_(complaints.OPEN), *unit(Complaint.admin_unit_id)),
-        "rectification_overdue": len(complaints.overdue_rectifications(on or dt.date.today(), admin_unit_id)),
+        "rectification_overdue": len(complaints.overdue_rectifications(on or today(), admin_unit_id)),
         "changes_open": _count(ChangeReport, ChangeReport.status == "reported", *unit(ChangeReport.admin_unit_id)),
         "rereviews_open": _count(ReReview, ReReview.status.in_((rereviews.DUE, rereviews.SCHEDULED)),
                                  *unit(ReReview.admin_unit_id)),
@@ -110,7 +117,7 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
     chosen = quota_year(year)
     if chosen is None:
         return None
-    rows, totals, types, period, binding, cite = [], {}, [], None, True, ""
+    rows, totals, types, period, binding, cites = [], {}, [], None, True, []
     for unit in cities(admin_unit_id if admin_unit_id is not None else None):
         row = {"unit": unit, "types": {}}
         for unit_type in rules().unit_types:
@@ -119,7 +126,8 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
                 row["types"][unit_type] = {"target": None, "count": None}
                 continue
             start, end = quota.period or (chosen, chosen)
-            period, binding, cite = (start, end), quota.binding, quota.cite
+            period, binding = (start, end), quota.binding
+            cites.append(quota.cite or "")
             count = db.session.scalar(
                 select(func.count(func.distinct(ListEntry.organization_id)))
                 .join(Organization, Organization.id == ListEntry.organization_id)
@@ -138,7 +146,23 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
     for t in totals.values():
         t["percent"] = round(100 * t["count"] / t["target"], 1) if t["target"] else None
     return {"year": chosen, "period": period, "binding": binding, "types": types, "rows": rows, "totals": totals,
-            "cite": cite}
+            "cite": _common_source(cites)}
+
+
+def _common_source(cites: list[str]) -> str:
+    """What every quota's citation shares (the document and table), e.g. ``002_….txt 附件3``."""
+    if not cites:
+        return ""
+    prefix = cites[0]
+    for cite in cites[1:]:
+        while not cite.startswith(prefix):
+            prefix = prefix[:-1]
+    if len(cites) == 1:
+        return prefix
+    words = prefix.split(" ")[:-1]  # the last word may be cut
+    while words and not any(ch.isalnum() for ch in words[-1]):
+        words.pop()
+    return " ".join(words)
 
 
 def open_items(admin_unit_id: int | None = None, limit: int = 20) -> dict[str, list]:

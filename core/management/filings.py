@@ -17,8 +17,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -27,9 +29,23 @@ from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.management import removals
 from core.management.common import (
-    level_rank, moment, optional_text, rules, sorted_levels, text, today, working_days_before,
+    level_rank,
+    moment,
+    optional_text,
+    rules,
+    sorted_levels,
+    text,
+    today,
+    working_days_before,
 )
-from core.models import AdminUnit, AnnualFiling, FilingReminder, ListEntry, Organization, UnitScore
+from core.models import (
+    AdminUnit,
+    AnnualFiling,
+    FilingReminder,
+    ListEntry,
+    Organization,
+    UnitScore,
+)
 from core.plugins.types import Level
 from core.services import audit
 from core.services.calendar import WorkCalendar
@@ -226,7 +242,7 @@ def _key_data(raw: Any) -> dict[str, Any]:
             number = float(value)
         except (TypeError, ValueError):
             raise InvalidInput("%(field)s: a number is required", field=f"key_data.{key}") from None
-        if not 0 <= number < 1e13 or number != number:
+        if not (math.isfinite(number) and 0 <= number < 1e13):
             raise InvalidInput("%(field)s: a number is required", field=f"key_data.{key}")
         out[key] = number
     if raw.get("remarks"):
@@ -245,7 +261,7 @@ def save(filing: AnnualFiling, changes: Mapping[str, Any], actor: str, on: dt.da
     check_open(filing, on)
     unknown = set(changes) - {"values", "key_data", "industry"}
     if unknown:
-        raise InvalidInput("Unknown fields: %(fields)s.", field=sorted(unknown)[0], fields=", ".join(sorted(unknown)))
+        raise InvalidInput("Unknown fields: %(fields)s.", field=min(unknown), fields=", ".join(sorted(unknown)))
     before = {"values": dict(filing.values or {}), "key_data": dict(filing.key_data or {}),
               "industry": filing.industry}
     industry = filing.industry

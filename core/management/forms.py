@@ -7,13 +7,26 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
-    BooleanField, DateField, FloatField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField,
+    BooleanField,
+    DateField,
+    FloatField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.management.filings import KEY_FIGURES
+
+try:  # WTForms 3.3 deprecates (value, label) tuples
+    from wtforms.fields.choices import SelectChoice as choice
+except ImportError:  # pragma: no cover - WTForms < 3.3
+    def choice(value, label):
+        return (value, label)
 from core.plugins.types import IndicatorKind
 
 
@@ -34,8 +47,8 @@ def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
     """The annual table: the year's indicators (the scoring engine's input) and the key figures."""
     attrs: dict[str, Any] = {
         "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
-                                choices=[("", _l("General requirements (通则)"))]
-                                + [(code, ind.name) for code, ind in industries.items()]),
+                                choices=[choice("", _l("General requirements (通则)"))]
+                                + [choice(code, ind.name) for code, ind in industries.items()]),
     }
     if iset is not None:
         functions = iset.params.get("platform_functions")
@@ -43,14 +56,14 @@ def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
             label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
             if ind.kind == IndicatorKind.QUALITATIVE:
                 attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
-                    ("", "—"), ("yes", _l("Yes")), ("no", _l("No"))])
+                    choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])
             elif ind.kind == IndicatorKind.ELASTICITY:
                 attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {_l('elasticity coefficient')}", [Optional()])
                 attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {_l('value-added growth (%)')}",
                                                               [Optional()])
             elif functions and ind.unit == "项":
                 attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
-                                                                 choices=[(f, f) for f in functions])
+                                                                 choices=[choice(f, f) for f in functions])
             else:
                 rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
                 attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
@@ -133,8 +146,8 @@ class ImmediateForm(FlaskForm):
 
 
 class DecideForm(FlaskForm):
-    decision = RadioField(_l("Decision"), [DataRequired()], choices=[("approve", _l("Approve")),
-                                                                   ("reject", _l("Reject"))])
+    decision = RadioField(_l("Decision"), [DataRequired()], choices=[choice("approve", _l("Approve")),
+                                                                   choice("reject", _l("Reject"))])
     note = TextAreaField(_l("Note"), [Optional(), Length(max=500)])
     notice_no = StringField(_l("Notice number"), [Optional(), Length(max=100)])
 
@@ -156,23 +169,23 @@ class ComplaintForm(FlaskForm):
 
 class VerifyForm(FlaskForm):
     outcome = RadioField(_l("Outcome"), [DataRequired()], choices=[
-        ("dismissed", _l("Not confirmed: dismissed")), ("rectification", _l("Confirmed: rectification")),
-        ("removal", _l("Confirmed: removal"))])
+        choice("dismissed", _l("Not confirmed: dismissed")), choice("rectification", _l("Confirmed: rectification")),
+        choice("removal", _l("Confirmed: removal"))])
     finding = TextAreaField(_l("Finding"), [DataRequired(), Length(min=2, max=4000)])
     rectify_until = DateField(_l("Rectify until"), [Optional()])
     sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
 
 
 class RectificationForm(FlaskForm):
-    rectified = RadioField(_l("Rectified?"), [DataRequired()], choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    rectified = RadioField(_l("Rectified?"), [DataRequired()], choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=2000)])
     sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
 
 
 class ChangeForm(FlaskForm):
     kinds = MultiCheckboxField(_l("What changed"), [DataRequired()], choices=[
-        ("name", _l("Name")), ("scope", _l("Business scope")), ("address", _l("Production address")),
-        ("boundary", _l("Organizational boundary"))])
+        choice("name", _l("Name")), choice("scope", _l("Business scope")), choice("address", _l("Production address")),
+        choice("boundary", _l("Organizational boundary"))])
     after_name = StringField(_l("New name"), [Optional(), Length(max=200)])
     after_scope = TextAreaField(_l("New business scope"), [Optional(), Length(max=1000)])
     after_address = StringField(_l("New production address"), [Optional(), Length(max=300)])
@@ -184,7 +197,7 @@ class ChangeForm(FlaskForm):
 
 class ChangeReviewForm(FlaskForm):
     still_compliant = RadioField(_l("Does the unit still meet the standard?"), [DataRequired()],
-                                 choices=[("yes", _l("Yes")), ("no", _l("No"))])
+                                 choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=500)])
     sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
 
@@ -194,13 +207,13 @@ class ScheduleForm(FlaskForm):
 
 
 class ResultForm(FlaskForm):
-    passed = RadioField(_l("Still qualifies?"), [DataRequired()], choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    passed = RadioField(_l("Still qualifies?"), [DataRequired()], choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Result and reasons"), [DataRequired(), Length(min=2, max=4000)])
 
 
 class BanForm(FlaskForm):
-    subject = RadioField(_l("Who"), [DataRequired()], choices=[("evaluator", _l("Third-party firm")),
-                                                              ("organization", _l("Applicant"))])
+    subject = RadioField(_l("Who"), [DataRequired()], choices=[choice("evaluator", _l("Third-party firm")),
+                                                              choice("organization", _l("Applicant"))])
     uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
     sanction = SelectField(_l("Sanction"), [Optional()])
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=500)])

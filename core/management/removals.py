@@ -17,15 +17,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
 from core.management import bans
-from core.management.common import moment, optional_text, rules, sorted_levels, text, today
-from core.models import AdminUnit, AnnualFiling, ListEntry, Organization, Removal, UnitScore
+from core.management.common import (
+    moment,
+    optional_text,
+    rules,
+    sorted_levels,
+    text,
+    today,
+)
+from core.models import (
+    AdminUnit,
+    AnnualFiling,
+    ListEntry,
+    Organization,
+    Removal,
+    UnitScore,
+)
 from core.plugins.types import Level
 from core.services import audit
 

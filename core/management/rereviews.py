@@ -8,7 +8,7 @@ no longer qualify (with the reason) to the province, which decides their removal
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import func, select
 

@@ -2,11 +2,20 @@
 removals, complaints (a public form), changes, re-reviews and bans."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,23 +24,57 @@ from core.accounts.web import install_error_pages, login_required
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.management import (
-    access, bans, changes, charts, complaints, dashboard, files, filings, removals, rereviews,
+    access,
+    bans,
+    changes,
+    charts,
+    complaints,
+    dashboard,
+    files,
+    filings,
+    removals,
+    rereviews,
 )
 from core.management.common import commit, rules, today
 from core.management.forms import (
-    BanForm, ChangeForm, ChangeReviewForm, ComplaintForm, DecideForm, ImmediateForm, ProposeForm, PublishForm,
-    RectificationForm, ResultForm, ReturnFilingForm, ReviewForm, ScheduleForm, UploadForm, VerifyForm, YearForm,
-    filing_changes, filing_form_class, filing_initial,
+    BanForm,
+    ChangeForm,
+    ChangeReviewForm,
+    ComplaintForm,
+    DecideForm,
+    ImmediateForm,
+    ProposeForm,
+    PublishForm,
+    RectificationForm,
+    ResultForm,
+    ReturnFilingForm,
+    ReviewForm,
+    ScheduleForm,
+    UploadForm,
+    VerifyForm,
+    YearForm,
+    choice,
+    filing_changes,
+    filing_form_class,
+    filing_initial,
 )
 from core.models import (
-    AdminUnit, AnnualFiling, Ban, ChangeReport, Complaint, EvaluatorFirm, ManagementFile, Organization, Removal,
-    ReReview, Role,
+    AdminUnit,
+    AnnualFiling,
+    Ban,
+    ChangeReport,
+    Complaint,
+    EvaluatorFirm,
+    ManagementFile,
+    Organization,
+    Removal,
+    ReReview,
+    Role,
 )
-from core.plugins.types import Level
 from core.services.uscc import normalize_uscc
 
 bp = Blueprint("management", __name__, url_prefix="/management", template_folder="templates",
-               static_folder="static", static_url_path="/static/management")
+               static_folder="static", static_url_path="/static")
 install_error_pages(bp)
 
 STATUS_LABELS = {
@@ -70,8 +113,9 @@ def _helpers():
 
 
 def _sanction_choices(removal_only: bool = True, blank: bool = False) -> list[tuple[str, str]]:
-    items = [(s.code, f"{s.title} [{s.source}]") for s in rules().sanctions.values() if s.removal or not removal_only]
-    return ([("", "—")] if blank else []) + items
+    items = [choice(s.code, f"{s.title} [{s.source}]") for s in rules().sanctions.values()
+             if s.removal or not removal_only]
+    return ([choice("", "—")] if blank else []) + items
 
 
 def _org_by_uscc(value: str, field: str = "uscc") -> Organization:
@@ -295,14 +339,14 @@ def filing_reopen(ident: int):
 def _propose_form() -> ProposeForm:
     form = ProposeForm()
     form.sanction.choices = _sanction_choices()
-    form.unit_type.choices = [("", "—")] + [(c, t.name) for c, t in rules().unit_types.items()]
-    form.levels.choices = [(c, lv.name) for c, lv in rules().list_levels.items()]
+    form.unit_type.choices = [choice("", "—")] + [choice(c, t.name) for c, t in rules().unit_types.items()]
+    form.levels.choices = [choice(c, lv.name) for c, lv in rules().list_levels.items()]
     return form
 
 
 def _immediate_form() -> ImmediateForm:
     form = ImmediateForm()
-    form.sanction.choices = [(s.code, s.title) for s in removals.removal_sanctions() if removals.is_immediate(s)]
+    form.sanction.choices = [choice(s.code, s.title) for s in removals.removal_sanctions() if removals.is_immediate(s)]
     return form
 
 
@@ -427,7 +471,7 @@ def file_download(ident: int):
 
 def _complaint_form() -> ComplaintForm:
     form = ComplaintForm()
-    form.admin_unit.choices = [("", "—")] + [(u.code, u.name) for u in complaints.public_units()]
+    form.admin_unit.choices = [choice("", "—")] + [choice(u.code, u.name) for u in complaints.public_units()]
     return form
 
 
@@ -613,8 +657,8 @@ def rereview_result(ident: int):
 
 def _ban_form() -> BanForm:
     form = BanForm()
-    form.sanction.choices = [("", "—")] + [(s.code, f"{s.title} [{s.source}]")
-                                           for s in rules().sanctions.values() if s.ban_years]
+    form.sanction.choices = [choice("", "—")] + [choice(s.code, f"{s.title} [{s.source}]")
+                                                 for s in rules().sanctions.values() if s.ban_years]
     return form
 
 

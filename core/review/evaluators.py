@@ -49,7 +49,8 @@ def _rules():
 def _text(value: Any, field: str, low: int, high: int) -> str:
     text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
     if not low <= len(text) <= high:
-        raise InvalidInput("%(field)s must have %(low)d to %(high)d characters.", field=field, low=low, high=high)
+        raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field=field, name=field, low=low,
+                           high=high)
     return text
 
 

@@ -17,8 +17,8 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
-from flask import current_app
-from flask_babel import gettext as _
+from flask import current_app, has_request_context
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from core.accounts import services as accounts
@@ -45,6 +45,14 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def _(msgid: str, **params: Any) -> str:
+    """A message in the request's language; outside a request (CLI, jobs) in Chinese."""
+    if has_request_context():
+        return gettext(msgid, **params)
+    with force_locale("zh"):
+        return gettext(msgid, **params)
+
+
 # -------------------------------------------------------------------- pool --
 
 
@@ -62,7 +70,8 @@ def add_expert(actor: str, *, username: str, password: str, name: str, fields: I
     rules = _rules()
     name = (name or "").strip()
     if not 2 <= len(name) <= 100:
-        raise InvalidInput("%(field)s must have %(low)d to %(high)d characters.", field="name", low=2, high=100)
+        raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="name", name="name", low=2,
+                           high=100)
     unit = None
     if admin_unit_code:
         unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == admin_unit_code))
@@ -230,8 +239,8 @@ def draw(actor: str, application: Application, count: int, field: str | None = N
         else:
             eligible.append(expert)
     if len(eligible) < count:
-        raise Refused("Only %(n)d experts in the pool may review this application (field: %(field)s); "
-                      "%(count)d are needed.", n=len(eligible), field=field or "*", count=count)
+        raise Refused("Only %(n)d experts in the pool may review this application (field: %(area)s); "
+                      "%(count)d are needed.", n=len(eligible), area=field or "*", count=count)
     chosen = (rng or random.SystemRandom()).sample(eligible, count)
     rows = [assign(actor, application, expert, method="draw", evaluated=evaluated) for expert in chosen]
     audit.record(actor, "review.experts_drawn", "application", application.id, field=field, count=count,
@@ -334,8 +343,8 @@ def save_scores(user: User, row: ExpertAssignment, scores: Mapping[Any, Any], co
     if comment is not None:
         text = comment.strip()
         if len(text) > 4000:
-            raise InvalidInput("%(field)s must have %(low)d to %(high)d characters.", field="comment", low=0,
-                               high=4000)
+            raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="comment",
+                               name="comment", low=0, high=4000)
         row.comment = text or None
     before = dict(row.scores or {})
     row.scores = merged

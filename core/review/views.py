@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from core.accounts.forms import EmptyForm
 from core.accounts.permissions import application_for, require
 from core.accounts.web import install_error_pages, login_required
 from core.applications import services as app_services
+from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
@@ -67,6 +68,26 @@ def _checked(form, target: str) -> None:
         raise _FormError(target)
 
 
+def _posted(form, action: Callable[[], Any]) -> Any:
+    """Validate and run a page's main form: the outcome, or the HTTP status to re-render the page with
+    (the user's input stays in the form; nothing was saved)."""
+    if not form.validate_on_submit():
+        if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+            abort(400)
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return 422
+    try:
+        outcome = action()
+        app_services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        for name in (exc.field,) if exc.field and exc.field in form else ():
+            form[name].errors = [*form[name].errors, exc.localized()]
+        return exc.http_status
+    return outcome
+
+
 class _FormError(Exception):
     pass
 
@@ -83,22 +104,21 @@ def _form_error(exc):
 @login_required(ReviewPerm.EVALUATOR_REGISTRY)
 def evaluator_list():
     form = NewFirmForm()
+    status = 200
     if request.method == "POST":
-        _checked(form, url_for("review.evaluator_list"))
-        quals = {k: getattr(form, k).data for k in QUALIFICATION_FIELDS}
-        response, outcome = _run(lambda: evaluators.register_firm(
+        status = _posted(form, lambda: evaluators.register_firm(
             _user().username, uscc=form.uscc.data, name=form.name.data,
-            legal_representative=form.legal_representative.data, qualifications=quals),
-            _("Evaluator firm registered."), url_for("review.evaluator_list"))
-        if not isinstance(outcome, GreenmfgError):
-            return redirect(url_for("review.evaluator_detail", firm_id=outcome.id))
-        return response
+            legal_representative=form.legal_representative.data,
+            qualifications={k: getattr(form, k).data for k in QUALIFICATION_FIELDS}))
+        if not isinstance(status, int):
+            flash(_("Evaluator firm registered."), "info")
+            return redirect(url_for("review.evaluator_detail", firm_id=status.id))
     year = _year()
     firms = evaluators.firms()
     rows = [{"firm": f, "problems": [r for r in evaluators.requirement_results(f) if not r["ok"]],
              "sanction": evaluators.active_sanction(f)} for f in firms]
     return render_template("review/evaluators.html", rows=rows, form=form, year=year,
-                           counts=evaluators.engagement_counts(year), fields=QUALIFICATION_FIELDS)
+                           counts=evaluators.engagement_counts(year), fields=QUALIFICATION_FIELDS), status
 
 
 @bp.get("/review/evaluators/<int:firm_id>")
@@ -108,7 +128,7 @@ def evaluator_detail(firm_id: int):
     year = _year()
     qform = QualificationForm(data=firm.qualifications or {})
     sform = SanctionForm()
-    sform.sanction_code.choices = [("", "—")] + [(s.code, f"{s.title} ({s.ban_years}) · {s.source}")
+    sform.sanction_code.choices = [choice("", "—")] + [choice(s.code, f"{s.title} ({s.ban_years}) · {s.source}")
                                                  for s in evaluators.sanction_choices()]
     from core.models import EvaluatorSanction
 
@@ -150,7 +170,7 @@ def evaluator_affiliate(firm_id: int):
 def evaluator_sanction(firm_id: int):
     firm = evaluators.firm_or_404(firm_id)
     form = SanctionForm()
-    form.sanction_code.choices = [("", "—")] + [(s.code, s.code) for s in evaluators.sanction_choices()]
+    form.sanction_code.choices = [choice("", "—")] + [choice(s.code, s.code) for s in evaluators.sanction_choices()]
     _checked(form, url_for("review.evaluator_detail", firm_id=firm.id))
     return _run(lambda: evaluators.sanction_firm(_user().username, firm, reason=form.reason.data,
                                                  starts_on=form.starts_on.data,
@@ -170,7 +190,7 @@ def evaluator_request(app_id: int):
     require(user, ReviewPerm.EVALUATOR_REQUEST)
     form = RequestForm()
     firms = [f for f in evaluators.firms() if evaluators.active_sanction(f) is None]
-    form.firm_id.choices = [(f.id, f"{f.name}（{f.legal_representative}）") for f in firms]
+    form.firm_id.choices = [choice(f.id, f"{f.name}（{f.legal_representative}）") for f in firms]
     if request.method == "GET" and not form.self_evaluation_by.data:
         form.self_evaluation_by.data = application.organization.uscc
     if request.method == "POST":
@@ -238,8 +258,8 @@ def request_decline(request_id: int):
 def _expert_form() -> ExpertForm:
     form = ExpertForm()
     units = db.session.scalars(select(AdminUnit).where(AdminUnit.active).order_by(AdminUnit.region, AdminUnit.id))
-    form.admin_unit.choices = [("", "—")] + [(u.code, f"{u.name}") for u in units]
-    form.evaluator_firm_id.choices = [("", "—")] + [(str(f.id), f.name) for f in evaluators.firms()]
+    form.admin_unit.choices = [choice("", "—")] + [choice(u.code, u.name) for u in units]
+    form.evaluator_firm_id.choices = [choice("", "—")] + [choice(str(f.id), f.name) for f in evaluators.firms()]
     return form
 
 
@@ -247,17 +267,19 @@ def _expert_form() -> ExpertForm:
 @login_required(ReviewPerm.REVIEW_MANAGE)
 def expert_pool():
     form = _expert_form()
+    status = 200
     if request.method == "POST":
-        _checked(form, url_for("review.expert_pool"))
         fields = [x.strip() for x in (form.fields.data or "").replace("，", ",").split(",")]
-        return _run(lambda: experts.add_expert(
+        status = _posted(form, lambda: experts.add_expert(
             _user().username, username=form.username.data, password=form.password.data, name=form.name.data,
             fields=fields, employer_uscc=form.employer_uscc.data or None, employer_name=form.employer_name.data,
             admin_unit_code=form.admin_unit.data or None,
-            evaluator_firm_id=int(form.evaluator_firm_id.data) if form.evaluator_firm_id.data else None),
-            _("Expert added to the pool."), url_for("review.expert_pool"))[0]
+            evaluator_firm_id=int(form.evaluator_firm_id.data) if form.evaluator_firm_id.data else None))
+        if not isinstance(status, int):
+            flash(_("Expert added to the pool."), "info")
+            return redirect(url_for("review.expert_pool"))
     return render_template("review/experts.html", experts=experts.pool(active_only=False), form=form,
-                           toggle_form=EmptyForm())
+                           toggle_form=EmptyForm()), status
 
 
 @bp.post("/review/experts/<int:expert_id>/active")
@@ -295,7 +317,7 @@ def _review_page(application: Application, status: int = 200):
     pool = [{"expert": e, "conflicts": experts.conflicts(e, application, evaluated)}
             for e in experts.pool() if e.id not in taken]
     assign_form = AssignForm()
-    assign_form.expert_id.choices = [(p["expert"].id, p["expert"].name) for p in pool if not p["conflicts"]]
+    assign_form.expert_id.choices = [choice(p["expert"].id, p["expert"].name) for p in pool if not p["conflicts"]]
     draw_form = DrawForm()
     if not draw_form.field.data:
         draw_form.field.data = application.industry or ""
@@ -321,7 +343,7 @@ def assign(app_id: int):
     user = _user()
     application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
     form = AssignForm()
-    form.expert_id.choices = [(e.id, e.name) for e in experts.pool()]
+    form.expert_id.choices = [choice(e.id, e.name) for e in experts.pool()]
     _checked(form, url_for("review.review_application", app_id=app_id))
     expert = experts.expert_or_404(form.expert_id.data)
     return _run(lambda: experts.assign(user.username, application, expert), _("Expert assigned."),
@@ -418,6 +440,22 @@ def decline(assignment_id: int):
                 url_for("review.my_assignments"))[0]
 
 
+_STATES = {
+    "assigned": _l("Assigned"), "submitted": _l("Submitted"), "declined": _l("Declined"),
+    "requested": _l("Waiting for the firm"), "accepted": _l("Accepted"), "cancelled": _l("Cancelled"),
+    "open": _l("Open"), "partly_published": _l("Partly published"), "published": _l("Published"),
+    "in_notice": _l("In public notice"), "listed": _l("Listed"), "removed": _l("Taken off the notice"),
+    "dismissed": _l("Dismissed"), "upheld": _l("Upheld"), "manual": _l("Assigned by staff"),
+    "draw": _l("Drawn at random"),
+}
+
+
+def state_label(code: str) -> str:
+    """A workflow state of this package's records in the request's language."""
+    label = _STATES.get(code)
+    return str(label) if label is not None else code
+
+
 @bp.app_context_processor
 def _nav():
     """Links to this package's pages for the signed-in role (used by its templates)."""
@@ -434,5 +472,5 @@ def _nav():
             links.append(("review.engagements", _("Evaluation requests")))
         if may(user, ReviewPerm.EXPERT_SCORE):
             links.append(("review.my_assignments", _("My reviews")))
-    return {"review_links": links}
+    return {"review_links": links, "state_label": state_label}
 

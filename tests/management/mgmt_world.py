@@ -84,15 +84,55 @@ def factory_values(strength: float) -> dict[str, object]:
 
 
 def user(role: str, name: str | None = None, **bindings):
-    from core.accounts import services as accounts
+    """An account with a cheap argon2 hash (verifying reads the cost from the hash, so log-ins are
+    quick too; the production parameters are tested in tests/core)."""
+    from argon2 import PasswordHasher
 
-    return accounts.create_user(username=name or f"{role}{next(_numbers)}", password=PASSWORD,
-                                display_name=name or role, role=role, actor="test", **bindings)
+    from core.accounts import services as accounts
+    from core.services import passwords
+
+    production, passwords._hasher = passwords._hasher, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    try:
+        return accounts.create_user(username=name or f"{role}{next(_numbers)}", password=PASSWORD,
+                                    display_name=name or role, role=role, actor="test", **bindings)
+    finally:
+        passwords._hasher = production
 
 
 def login(client, username: str) -> None:
     response = client.post("/login", data={"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.get_data(as_text=True)[:1500]
+
+
+class _Client:
+    """A test client whose requests forget the signed-in user cached in ``flask.g``: the tests run
+    inside an app context, which every request of every client would otherwise share."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def __getattr__(self, name):
+        method = getattr(self.client, name)
+        if name not in ("get", "post", "patch", "put", "delete"):
+            return method
+
+        def call(*args, **kwargs):
+            from flask import g, has_app_context
+
+            if has_app_context():
+                g.pop("_login_user", None)
+                g.pop("api_user", None)
+            return method(*args, **kwargs)
+        return call
+
+
+def web(app, username: str | None = None):
+    """A test client without CSRF tokens (CSRF itself is tested in tests/applications), logged in."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = _Client(app.test_client())
+    if username:
+        login(client, username)
+    return client
 
 
 def filing_of(org, year: int, unit_type: str = "factory"):

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
-
 from mgmt_world import listed, organization, units, user
+from sqlalchemy import select
 
 
 @pytest.mark.region("shanxi")
@@ -29,7 +28,7 @@ def test_fraud_ban_refuses_the_renamed_company_with_the_end_date(app):
     listed(org, "city", 2022)
     listed(org, "provincial", 2023)
     applicant = user("applicant", "fraud_ent", organization_id=org.id)
-    utc = dt.timezone.utc
+    utc = dt.UTC
     old_round = services.open_campaign(actor="province", year=2026, level="provincial", unit_types=["factory"],
                                        opens_at=dt.datetime(2026, 3, 1, tzinfo=utc),
                                        closes_at=dt.datetime(2026, 6, 30, tzinfo=utc))
@@ -105,13 +104,13 @@ def test_major_accident_removes_from_every_level_at_once(app):
 
 @pytest.mark.region("shanxi")
 def test_complaint_about_a_firm_refuses_its_reports_for_three_years(app):
+    from mgmt_world import make_uscc
+
     from core.errors import Refused
     from core.extensions import db
     from core.management import complaints
     from core.models import Application, Campaign, EvaluatorFirm
     from core.services import limits
-
-    from mgmt_world import make_uscc
 
     ids = units(app)
     firm = EvaluatorFirm(uscc=make_uscc("140100"), name="太原某评价咨询有限公司", legal_representative="赵六")
@@ -125,8 +124,8 @@ def test_complaint_about_a_firm_refuses_its_reports_for_three_years(app):
     db.session.commit()
     assert c.status == "banned" and c.admin_unit_id == ids["taiyuan"]
     campaign = Campaign(region="shanxi", year=2026, level="provincial", title="t", unit_types=["factory"],
-                        opens_at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc),
-                        closes_at=dt.datetime(2026, 12, 31, tzinfo=dt.timezone.utc))
+                        opens_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+                        closes_at=dt.datetime(2026, 12, 31, tzinfo=dt.UTC))
     db.session.add(campaign)
     db.session.flush()
     application = Application(campaign_id=campaign.id, organization_id=client_org.id, admin_unit_id=ids["taiyuan"],

@@ -15,9 +15,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from mgmt_world import (
+    factory_values,
+    file_and_accept,
+    filing_of,
+    listed,
+    organization,
+    references,
+    units,
+    user,
+)
 from sqlalchemy import func, select
-
-from mgmt_world import factory_values, file_and_accept, filing_of, listed, organization, references, units, user
 
 N_NATIONAL = 20  # bottom 5 % of 20 ranked units = the 1 lowest
 

@@ -123,15 +123,19 @@ def expert(name: str, region: str, *, unit_: AdminUnit | None = None, firm_: Eva
 
 def scores_for(total: float, weights: dict[int, int] = FACTORY_WEIGHTS) -> dict[str, float]:
     """Per-indicator scores proportional to the weights that add up to exactly ``total``."""
-    return {str(k): round(w * total / 100, 2) for k, w in weights.items()}
+    out = {str(k): round(w * total / 100, 2) for k, w in weights.items()}
+    first = str(next(iter(weights)))
+    out[first] = round(out[first] + round(total - sum(out.values()), 2), 2)
+    return out
 
 
 def panel(application_: Application, totals: list[float], experts_: list[ExpertProfile], actor: str = "province"):
     """Assign ``experts_``, have each score ``totals[i]`` and submit, then grade. Returns the result."""
     from core.review import experts as svc
 
-    for expert_, total in zip(experts_, totals):
+    weights = {int(i["number"]): i["weight"] for i in svc.score_items(application_)}
+    for expert_, total in zip(experts_, totals, strict=True):
         row = svc.assign(actor, application_, expert_)
-        svc.save_scores(expert_.user, row, scores_for(total))
+        svc.save_scores(expert_.user, row, scores_for(total, weights))
         svc.submit_scores(expert_.user, row)
     return svc.grade(actor, application_)

@@ -3,7 +3,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var inputs = document.querySelectorAll("input.score-input");
   function fmt(x) { return (x >= 0 ? "+" : "") + x.toFixed(2); }
   function update() {
-    var total = 0, selfTotal = 0, any = false;
+    var total = 0, devTotal = 0, any = false, anyDev = false;
     inputs.forEach(function (input) {
       var row = input.closest("tr");
       var selfText = row.querySelector("td.self").getAttribute("data-self");
@@ -11,9 +11,10 @@ document.addEventListener("DOMContentLoaded", function () {
       var value = parseFloat(input.value);
       var selfScore = parseFloat(selfText);
       if (!isNaN(value)) { total += value; any = true; }
-      if (!isNaN(selfScore)) { selfTotal += selfScore; }
       if (!isNaN(value) && !isNaN(selfScore)) {
         var dev = value - selfScore;
+        devTotal += dev;
+        anyDev = true;
         cell.textContent = fmt(dev);
         cell.className = "deviation " + (dev < 0 ? "neg" : "pos");
       } else {
@@ -23,7 +24,8 @@ document.addEventListener("DOMContentLoaded", function () {
     });
     var t = document.getElementById("score-total"), d = document.getElementById("deviation-total");
     if (t) { t.textContent = any ? total.toFixed(2) : "—"; }
-    if (d) { d.textContent = any ? fmt(total - selfTotal) : "—"; }
+    // the total deviation counts only indicators the applicant scored itself
+    if (d) { d.textContent = anyDev ? fmt(devTotal) : "—"; }
   }
   inputs.forEach(function (input) { input.addEventListener("input", update); });
   update();

@@ -1,0 +1,159 @@
+"""A real browser (Playwright driving Debian's chromium) opens the dynamic-management dashboards
+of a Hubei instance (002_9c75e1d2ebfbdf50.txt: 附件3 targets, 三年一复核) on a live server: the
+province and a city sign in, the charts render (inline SVG, nothing fetched from outside), and
+screenshots are saved under test-artifacts/e2e/.
+
+Skipped only when chromium or Playwright is missing and CI is not set; under CI it fails.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+PASSWORD = "dashboard-browser-2025"
+
+
+def _require_browser():
+    missing = None
+    if not os.path.exists(CHROMIUM):
+        missing = f"{CHROMIUM} not found (apt-get install -y chromium fonts-wqy-microhei)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "the playwright package is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the browser test: {missing}")
+        pytest.skip(missing)
+
+
+@pytest.fixture
+def hubei_server(sqlite_template, tmp_path):
+    from sqlalchemy import select
+    from stdnum.cn import uscc
+    from werkzeug.serving import make_server
+
+    from core import create_app
+    from core.accounts import services as accounts
+    from core.extensions import db
+    from core.management import filings
+    from core.models import AdminUnit, ListEntry, Organization, Role
+    from core.services.admin_units import sync_admin_units
+
+    path = tmp_path / "dash.sqlite3"
+    shutil.copy(sqlite_template, path)
+    app = create_app({"SECRET_KEY": "e2e-secret", "GREENMFG_REGION": "hubei", "GREENMFG_RULES_YEAR": 2025,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        sync_admin_units("e2e")
+        db.session.flush()
+        units = {u.code: u for u in db.session.scalars(select(AdminUnit))}
+        n = 0
+        for code, counts in (("hubei.wuhan", {"factory": 6, "park": 1, "supply_chain": 2}),
+                             ("hubei.yichang", {"factory": 4}), ("hubei.xiangyang", {"factory": 3, "park": 1})):
+            for unit_type, count in counts.items():
+                for i in range(count):
+                    n += 1
+                    body = f"9142010{n:010d}"
+                    org = Organization(uscc=body + uscc.calc_check_digit(body), name=f"{units[code].name}{unit_type}{i}",
+                                       admin_unit_id=units[code].id)
+                    db.session.add(org)
+                    db.session.flush()
+                    db.session.add(ListEntry(organization_id=org.id, unit_type=unit_type,
+                                             level=("city", "provincial", "national")[i % 3], year=2021 + i % 5,
+                                             status="listed"))
+        db.session.flush()
+        filings.open_year(2025, "e2e")
+        for i, f in enumerate(db.session.scalars(select(filings.AnnualFiling).order_by(filings.AnnualFiling.id))):
+            f.status = ("accepted", "accepted", "submitted", "overdue")[i % 4]  # a year under way
+        accounts.create_user(username="hubei_province", password=PASSWORD, display_name="湖北省经信厅",
+                             role=Role.PROVINCE, actor="e2e")
+        accounts.create_user(username="wuhan_city", password=PASSWORD, display_name="武汉市经信局", role=Role.CITY,
+                             actor="e2e", admin_unit_id=units["hubei.wuhan"].id)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_dashboards_render_with_their_charts(hubei_server):
+    _require_browser()
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    base = hubei_server
+    outside: list[str] = []
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+
+        def guard(route):
+            if not route.request.url.startswith(base):
+                outside.append(route.request.url)
+                return route.abort()
+            return route.continue_()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+        def login(username):
+            page.goto(f"{base}/login")
+            page.fill("#username", username)
+            page.fill("#password", PASSWORD)
+            page.locator("form button[type=submit]").first.click()
+            page.wait_for_load_state()
+
+        # -- the province: every city, filing progress, listed units per city, 附件3 progress
+        login("hubei_province")
+        page.goto(f"{base}/management/dashboard?year=2025")
+        expect(page.locator("h1")).to_contain_text("动态管理工作台")
+        filings_chart = page.locator('svg.gm-chart[data-chart="filings"]')
+        expect(filings_chart).to_be_visible()
+        assert filings_chart.locator("g.bar").count() >= 1
+        listed = page.locator('#chart-listed svg.gm-chart')
+        assert listed.count() == 3  # 武汉市, 宜昌市, 襄阳市 have listed units
+        expect(page.locator('svg[data-chart="listed-hubei.wuhan"] g.bar').first).to_be_visible()
+        quota = page.locator('svg.gm-chart[data-chart="quota-factory"]')
+        expect(quota).to_be_visible()
+        assert quota.locator("line.target").count() == 16  # 附件3: every unit but 神农架林区 has a factory target
+        expect(page.locator('#quota-table tr[data-city="hubei.wuhan"] td[data-type="factory"]')).to_contain_text("6/21")
+        expect(page.locator('#quota-table tr.total th[data-type="factory"]')).to_contain_text("13/100")
+        box = quota.bounding_box()
+        assert box and box["width"] > 300 and box["height"] > 100
+        page.screenshot(path=str(ARTIFACTS / "management-01-province-dashboard.png"), full_page=True)
+
+        # -- a city: its own figures only
+        page.goto(f"{base}/login")
+        context.clear_cookies()
+        login("wuhan_city")
+        page.goto(f"{base}/management/dashboard?year=2025")
+        expect(page.locator("h1")).to_contain_text("武汉市")
+        expect(page.locator('svg[data-chart="listed-hubei.wuhan"]')).to_be_visible()
+        assert page.locator('svg[data-chart="listed-hubei.yichang"]').count() == 0
+        expect(page.locator('#quota-table tr[data-city="hubei.wuhan"]')).to_contain_text("6/21")
+        page.screenshot(path=str(ARTIFACTS / "management-02-city-dashboard.png"), full_page=True)
+        page.goto(f"{base}/management/filings?year=2025")
+        expect(page.locator("#filings")).to_contain_text("武汉市")
+        page.screenshot(path=str(ARTIFACTS / "management-03-city-filings.png"), full_page=True)
+        browser.close()
+
+    assert outside == [] and errors == []

@@ -1,0 +1,179 @@
+"""Public notices: end dates on the working-day calendar across holidays and make-up working days,
+the refusal when a year has no holiday data, objections during the notice (and not after), the
+block an open objection puts on listing, and the public pages and API without logging in.
+
+Periods: Shanxi 10 working days (004_7a8ddd82f611ab67.txt 第十三条: 公示10个工作日); national 15 days
+(办法 第十二条: 公示时间为15日). Calendar: chinese-calendar 1.11.0 (2004-2026), admin table above it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import kit
+from core.errors import CalendarDataMissing, DeadlinePassed, InvalidInput, Refused
+from core.extensions import db
+from core.lists import notices
+from core.models import ApplicationStatus as S, AuditLog, ListEntry, Objection
+from core.services import calendar
+
+
+@pytest.mark.region("shanxi")
+@pytest.mark.parametrize("start, end", [
+    # National Day 2025: 10-01..10-08 off; Sunday 9-28 and Saturday 10-11 are make-up working days
+    ("2025-09-26", "2025-10-15"),
+    # Spring Festival 2026: 2-16..2-23 off (weekdays); Saturday 2-14 is a working day
+    ("2026-02-09", "2026-02-27"),
+    # New Year 2026: 1-01..1-03 off; Sunday 1-04 is a working day; the count crosses into 2026
+    ("2025-12-29", "2026-01-12"),
+    # National Day 2026: Sunday 9-20 and Saturday 10-10 are make-up days
+    ("2026-09-25", "2026-10-15"),
+    # Labour Day 2025: 5-01..5-05 off
+    ("2025-04-30", "2025-05-16"),
+])
+def test_shanxi_ten_working_days(app, start, end):
+    assert notices.notice_end("provincial", dt.date.fromisoformat(start))[0] == dt.date.fromisoformat(end)
+
+
+@pytest.mark.parametrize("start, end", [("2025-09-26", "2025-10-10"), ("2025-12-20", "2026-01-03")])
+def test_national_fifteen_days(app, start, end):
+    end_day, period = notices.notice_end("national", dt.date.fromisoformat(start))
+    assert end_day == dt.date.fromisoformat(end) and period.days == 15 and period.source == "national"
+
+
+@pytest.mark.region("shanxi")
+def test_a_year_without_holiday_data_is_refused_until_an_admin_enters_it(app):
+    """Ten working days from 2026-12-21 reach into 2027, which chinese-calendar 1.11.0 does not cover."""
+    with pytest.raises(CalendarDataMissing, match="2027"):
+        notices.notice_end("provincial", dt.date(2026, 12, 21))
+    u, c = kit.unit("shanxi"), kit.campaign("shanxi", year=2026)
+    a = kit.application(c, u, status=S.GRADED)
+    with pytest.raises(CalendarDataMissing):
+        notices.open_notice("province", level="provincial", year=2026, starts_on=dt.date(2026, 12, 21),
+                            application_ids=[a.id])
+    db.session.rollback()
+    calendar.set_day(dt.date(2027, 1, 1), False, "元旦", "admin")
+    calendar.declare_year_entered(2027, "admin")
+    # 12-21..12-25 (5), 12-28..12-31 (9), 2027-01-01 off, Monday 01-04 (10)
+    assert notices.notice_end("provincial", dt.date(2026, 12, 21))[0] == dt.date(2027, 1, 4)
+
+
+@pytest.mark.region("shanxi")
+def test_an_admin_ruling_moves_the_end(app):
+    calendar.set_day(dt.date(2025, 10, 13), False, "地方调休", "admin")
+    assert notices.notice_end("provincial", dt.date(2025, 9, 26))[0] == dt.date(2025, 10, 16)
+
+
+def test_city_lists_have_no_notice_period_in_the_national_rules(app):
+    with pytest.raises(Refused, match="no public-notice period"):
+        notices.notice_end("city", dt.date(2025, 9, 26))
+
+
+def _notice(region="shanxi", n=2, start=dt.date(2025, 9, 26)):
+    u, c = kit.unit(region), kit.campaign(region)
+    apps = [kit.application(c, u, status=S.GRADED) for _ in range(n)]
+    notice = notices.open_notice("province", level=c.level, year=2025, starts_on=start,
+                                 application_ids=[a.id for a in apps])
+    db.session.commit()
+    return notice, apps
+
+
+@pytest.mark.region("shanxi")
+def test_only_graded_applications_of_the_level_and_year(app):
+    u, c = kit.unit("shanxi"), kit.campaign("shanxi")
+    waiting = kit.application(c, u, status=S.UNDER_REVIEW)
+    with pytest.raises(Refused, match="must be graded"):
+        notices.open_notice("province", level="provincial", year=2025, starts_on=dt.date(2025, 9, 26),
+                            application_ids=[waiting.id])
+    other_year = kit.application(kit.campaign("shanxi", year=2024), u, status=S.GRADED)
+    with pytest.raises(Refused):
+        notices.open_notice("province", level="provincial", year=2025, starts_on=dt.date(2025, 9, 26),
+                            application_ids=[other_year.id])
+
+
+@pytest.mark.region("shanxi")
+def test_objections_only_while_the_notice_runs_and_they_block_listing(app):
+    notice, (a, b) = _notice()
+    item_a, item_b = notice.items
+    with pytest.raises(DeadlinePassed, match="opens on 2025-09-26"):
+        notices.file_objection(notice, item_id=item_a.id, name="赵敏", contact="13900000001",
+                               grounds="公示开始前提交的异议。", at=kit.beijing(dt.date(2025, 9, 25), 23, 59))
+    with pytest.raises(InvalidInput) as info:
+        notices.file_objection(notice, item_id=item_a.id, name="赵", contact="13900000001",
+                               grounds="实名须为两个字以上。", at=kit.beijing(dt.date(2025, 9, 27)))
+    assert info.value.field == "name"
+    with pytest.raises(InvalidInput, match="unit"):
+        notices.file_objection(notice, item_id=99999, name="赵敏", contact="13900000001",
+                               grounds="不在公示名单上的单位。", at=kit.beijing(dt.date(2025, 9, 27)))
+    row = notices.file_objection(notice, item_id=item_a.id, name="赵敏", contact="13900000001",
+                                 grounds="该企业存在未整改的节能监察问题。", at=kit.beijing(dt.date(2025, 10, 15), 23, 59))
+    db.session.commit()
+    audit = db.session.query(AuditLog).filter_by(action="notice.objection_filed").one()
+    assert audit.actor == "public:赵敏" and "13900000001" not in str(audit.data)  # contact stays in the objection
+    with pytest.raises(DeadlinePassed, match="2025-10-15"):
+        notices.file_objection(notice, item_id=item_b.id, name="钱进", contact="13900000002",
+                               grounds="公示结束后提交的异议。", at=kit.beijing(dt.date(2025, 10, 16), 0, 0))
+    outcome = notices.publish("province", notice, document_no="晋工信节能函〔2025〕9号",
+                              published_on=dt.date(2025, 10, 17), at=kit.beijing(dt.date(2025, 10, 16)))
+    assert [x["application"] for x in outcome["listed"]] == [b.id]
+    assert [x["application"] for x in outcome["blocked"]] == [a.id]
+    # dismissed: the unit is listed on the next publication, under the same document number
+    notices.resolve_objection("province", row, "dismissed", "经核实异议不成立。")
+    with pytest.raises(Refused, match="same document number"):
+        notices.publish("province", notice, document_no="另一个文号", published_on=dt.date(2025, 10, 17),
+                        at=kit.beijing(dt.date(2025, 10, 20)))
+    second = notices.publish("province", notice, document_no="晋工信节能函〔2025〕9号",
+                             published_on=dt.date(2025, 10, 17), at=kit.beijing(dt.date(2025, 10, 20)))
+    db.session.commit()
+    assert [x["application"] for x in second["listed"]] == [a.id] and notice.status == "published"
+    assert db.session.query(ListEntry).count() == 2 and a.status == S.LISTED
+    with pytest.raises(Refused, match="already resolved"):
+        notices.resolve_objection("province", row, "upheld", "重复处理")
+
+
+@pytest.mark.region("shanxi")
+def test_publication_date_follows_the_notice(app):
+    notice, _ = _notice(n=1)
+    with pytest.raises(InvalidInput, match="after the notice ends"):
+        notices.publish("province", notice, document_no="晋工信节能函〔2025〕9号", published_on=dt.date(2025, 10, 15),
+                        at=kit.beijing(dt.date(2025, 10, 16)))
+
+
+# ----------------------------------------------------------- web and API --
+
+
+@pytest.mark.region("shanxi")
+def test_public_notice_page_and_objection_form_without_logging_in(app, client):
+    notice, _ = _notice(start=dt.date.today())
+    page = client.get(f"/notices/{notice.id}?lang=zh")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and notice.ends_on.isoformat() in text and "10个工作日" in text
+    # without the CSRF token: refused, nothing stored
+    assert client.post(f"/notices/{notice.id}/objections", data={"name": "赵敏"}).status_code == 400
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', text).group(1)
+    item = notice.items[0]
+    response = client.post(f"/notices/{notice.id}/objections", data={
+        "csrf_token": token, "item_id": item.id, "name": "赵敏", "contact": "13900000001",
+        "grounds": "该企业存在未整改的节能监察问题，请核实。", "evidence": "节能监察通报"}, follow_redirects=True)
+    assert response.status_code == 200 and db.session.query(Objection).count() == 1
+
+
+@pytest.mark.region("shanxi")
+def test_public_list_page_and_api_filter_by_level_year_region_and_type(app, client):
+    notice, apps = _notice(n=3)
+    notices.publish("province", notice, document_no="晋工信节能函〔2025〕9号", published_on=dt.date(2025, 10, 17),
+                    at=kit.beijing(dt.date(2025, 10, 16)))
+    db.session.commit()
+    page = client.get("/public/lists?level=provincial&year=2025&region=shanxi&type=factory&lang=zh")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "晋工信节能函〔2025〕9号" in text
+    assert all(a.organization.name in text for a in apps)
+    empty = client.get("/public/lists?level=national").get_data(as_text=True)
+    assert apps[0].organization.name not in empty
+    body = client.get("/api/v1/lists?level=provincial&year=2025&region=shanxi").get_json()
+    assert body["total"] == 3 and {e["notice_no"] for e in body["entries"]} == {"晋工信节能函〔2025〕9号"}
+    assert client.get("/api/v1/lists?year=2024").get_json()["total"] == 0
+    assert client.get("/api/v1/notices").get_json()["notices"][0]["ends_on"] == "2025-10-15"

@@ -1,0 +1,177 @@
+"""Region rules over the years:
+
+* Hunan 2025 (001_3f04a56fc6693327.txt 四.1): 未按要求完成现有国家级绿色工厂、绿色园区填报任务的市州，将不开展
+  该市州新申报单位的推荐工作 — a city with an unfiled existing national unit cannot recommend;
+* Hubei (002_9c75e1d2ebfbdf50.txt 附件3): progress of each city against the 2021–2025 targets
+  (武汉市: 30 products, 21 factories, 8 supply-chain enterprises, 3 parks; totals 200/100/30/15);
+* Hubei 三年一复核 (002 三(六)): a unit first listed in 2022 is re-reviewed on site in 2025; one
+  that no longer qualifies is reported to the province for removal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from helpers import seed_text
+from mgmt_world import factory_values, listed, organization, units, user, web
+from sqlalchemy import select
+
+
+@pytest.mark.region("hunan")
+def test_hunan_city_with_unfiled_national_units_cannot_recommend(app):
+    from core.applications import eligibility, services
+    from core.errors import Refused
+    from core.extensions import db
+    from core.management import filings
+    from core.models import Application, ApplicationStatus, Campaign
+
+    ids = units(app)
+    changsha, zhuzhou = ids["changsha"], ids["zhuzhou"]
+    filed = organization(changsha, "长沙已填报国家绿色工厂有限公司")
+    unfiled = organization(changsha, "长沙未填报国家绿色工厂有限公司")
+    for org in (filed, unfiled):
+        listed(org, "national", 2023)
+    filings.open_year(2025, "cron")
+    f = db.session.scalar(select(filings.AnnualFiling).where(filings.AnnualFiling.organization_id == filed.id))
+    filings.save(f, {"values": factory_values(0.7)}, "ent", dt.date(2025, 4, 1))
+    filings.submit(f, "ent", dt.date(2025, 4, 1))
+    assert filings.unfiled_national_units(changsha, 2025) == [unfiled.id]
+    assert filings.unfiled_national_units(zhuzhou, 2025) == []
+
+    campaign = Campaign(region="hunan", year=2025, level="national", title="2025 national",
+                        unit_types=["factory", "park"], opens_at=dt.datetime(2025, 9, 28, tzinfo=dt.UTC),
+                        closes_at=dt.datetime(2025, 10, 27, 16, tzinfo=dt.UTC))
+    db.session.add(campaign)
+    db.session.flush()
+
+    def application(unit_id, name):
+        org = organization(unit_id, name)
+        listed(org, "provincial", 2024)  # new national applicants are existing provincial units
+        a = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=unit_id, unit_type="factory",
+                        level="national", evaluation_mode="self", status=ApplicationStatus.SUBMITTED,
+                        declarations={}, indicator_values={}, extension_data={}, requested_levels=["national"])
+        db.session.add(a)
+        db.session.flush()
+        return a
+
+    new_changsha = application(changsha, "长沙新申报国家绿色工厂有限公司")
+    new_zhuzhou = application(zhuzhou, "株洲新申报国家绿色工厂有限公司")
+    db.session.commit()
+
+    def city_block(a):
+        results = eligibility.evaluate(a, dt.date(2025, 10, 29))
+        return next(r for r in results if r["code"] == "hunan.city_block_unfiled")
+
+    result = city_block(new_changsha)
+    assert result["ok"] is False and result["blocking"] and "1家" in result["message"]
+    assert result["cite"] == "001_3f04a56fc6693327.txt 四.1"
+    with pytest.raises(Refused) as caught:
+        services.recommend(new_changsha, "changsha_city", acknowledge_warnings=True,
+                           at=dt.datetime(2025, 10, 29, 2, tzinfo=dt.UTC))
+    assert "未完成填报" in str(caught.value)
+    db.session.rollback()
+    assert city_block(new_zhuzhou)["ok"] is True
+
+    # the second unit files: the city may recommend again
+    g = db.session.scalar(select(filings.AnnualFiling).where(filings.AnnualFiling.organization_id == unfiled.id))
+    filings.save(g, {"values": factory_values(0.6)}, "ent2", dt.date(2025, 4, 2))
+    filings.submit(g, "ent2", dt.date(2025, 4, 2))
+    db.session.commit()
+    assert city_block(db.session.get(Application, new_changsha.id))["ok"] is True
+
+
+def _seed_quota_table() -> dict[str, dict[str, int | None]]:
+    """附件3 绿色制造体系预期目标任务分解表, read from the seed: {city: {type: target}}."""
+    text = seed_text("002_9c75e1d2ebfbdf50.txt")
+    table = text[text.rindex("绿色制造体系预期目标任务分解表"):text.index("备注：创建目标")]
+    rows = {}
+    for line in table.splitlines()[1:]:
+        cells = line.split("\t")
+        if not cells[0].strip() or cells[0].startswith("市州"):
+            continue
+        values = [int(c) if c.strip() else None for c in cells[1:]] + [None] * (5 - len(cells))
+        rows[cells[0].strip()] = dict(zip(("product", "factory", "supply_chain", "park"), values[:4]))
+    return rows
+
+
+@pytest.mark.region("hubei")
+def test_hubei_quota_progress_matches_the_seed_table(app):
+    from core.extensions import db
+    from core.management import dashboard
+    from core.models import AdminUnit
+
+    ids = units(app)
+    seed = _seed_quota_table()
+    assert seed["武汉市"] == {"product": 30, "factory": 21, "supply_chain": 8, "park": 3}
+    totals = seed.pop("合计")
+    assert totals == {"product": 200, "factory": 100, "supply_chain": 30, "park": 15}
+    assert len(seed) == 17
+
+    wuhan = ids["wuhan"]
+    orgs = [organization(wuhan, f"武汉绿色工厂{i}有限公司") for i in range(5)]
+    listed(orgs[0], "city", 2021)
+    listed(orgs[1], "provincial", 2022)
+    listed(orgs[2], "national", 2024)
+    listed(orgs[3], "city", 2022)
+    listed(orgs[3], "provincial", 2024)  # one factory listed twice counts once
+    listed(orgs[4], "city", 2020)  # before the 2021–2025 period
+    listed(organization(wuhan, "武汉绿色园区管委会"), "provincial", 2023, unit_type="park")
+    listed(organization(ids["yichang"], "宜昌绿色工厂有限公司"), "national", 2025)
+    db.session.commit()
+
+    progress = dashboard.quota_progress(2025)
+    assert progress["period"] == (2021, 2025) and progress["binding"] is False
+    names = {u.id: u.name for u in db.session.scalars(select(AdminUnit))}
+    got = {names[r["unit"].id]: {t: r["types"][t]["target"] for t in ("product", "factory", "supply_chain", "park")}
+           for r in progress["rows"]}
+    assert got == seed
+    assert {t: progress["totals"][t]["target"] for t in totals} == totals
+    row = next(r for r in progress["rows"] if r["unit"].id == wuhan)
+    assert row["types"]["factory"] == {"target": 21, "count": 4, "percent": 19.0}
+    assert row["types"]["park"]["count"] == 1 and row["types"]["park"]["target"] == 3
+    assert progress["totals"]["factory"] == {"target": 100, "count": 5, "percent": 5.0}
+    assert dashboard.quota_progress(2027)["year"] == 2025  # the plan period has ended: its last year
+
+    # the province dashboard shows the same figures, with the chart
+    province = user("province", "hubei_province")
+    db.session.commit()
+    client = web(app, province.username)
+    html = client.get("/management/dashboard?year=2025").get_data(as_text=True)
+    wuhan_row = re.search(r'<tr data-city="hubei.wuhan">(.*?)</tr>', html.split('id="quota-table"')[1]).group(1)
+    assert 'data-type="factory">4/21' in wuhan_row and 'data-type="product">0/30' in wuhan_row
+    assert '<th data-type="factory">5/100</th>' in html
+    assert 'data-chart="quota-factory"' in html and 'data-target="21"' in html
+
+
+@pytest.mark.region("hubei")
+def test_hubei_three_yearly_re_review(app):
+    from core.extensions import db
+    from core.management import jobs, removals, rereviews
+    from core.models import ListEntry, Removal, ReReview
+
+    ids = units(app)
+    due = organization(ids["xiangyang"], "襄阳2022年省级绿色工厂有限公司")
+    listed(due, "provincial", 2022)
+    not_due = organization(ids["xiangyang"], "襄阳2023年省级绿色工厂有限公司")
+    listed(not_due, "provincial", 2023)
+    db.session.commit()
+    assert rereviews.cycle().details["every_years"] == 3
+    report = jobs.run_due("cron", dt.date(2025, 5, 1))
+    assert report["rereviews_opened"] == 1
+    assert jobs.run_due("cron", dt.date(2025, 5, 2))["rereviews_opened"] == 0
+    review = db.session.scalar(select(ReReview))
+    assert (review.organization_id, review.cycle_year, review.listed_year) == (due.id, 2025, 2022)
+    rereviews.schedule(review, dt.date(2025, 6, 10), "xiangyang_city", dt.date(2025, 5, 20))
+    rereviews.record_result(review, False, "现场复核：主要生产线已停产，不再符合绿色工厂评价要求", "xiangyang_city",
+                            dt.date(2025, 6, 10))
+    db.session.commit()
+    removal = db.session.get(Removal, review.removal_id)
+    assert (removal.sanction_code, removal.status, removal.source) == ("hubei.triennial_review", "proposed", "rereview")
+    assert "停产" in removal.reason
+    removals.decide(removal, True, "", "hubei_province", dt.date(2025, 7, 1))
+    removals.publish("hubei_province", dt.date(2025, 12, 30), "鄂经信节能函〔2025〕1号")
+    db.session.commit()
+    assert db.session.scalar(select(ListEntry.status).where(ListEntry.organization_id == due.id)) == "removed"
+    # the unit first listed in 2023 is due three years later, in 2026
+    assert jobs.run_due("cron", dt.date(2026, 5, 1))["rereviews_opened"] == 1
