@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import beijing_local, build_world, open_campaign, pdf
+from app_world import beijing_local, build_world, open_campaign, pdf
 from sqlalchemy import func, select
 
 ROLES = ["applicant_changsha", "applicant_zhuzhou", "city_changsha", "city_zhuzhou", "province", "admin", "expert",

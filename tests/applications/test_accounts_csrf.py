@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import PASSWORD, build_world, make_uscc, open_campaign
+from app_world import PASSWORD, build_world, make_uscc, open_campaign
 from sqlalchemy import func, select
 
 

@@ -10,7 +10,7 @@ import io
 
 import openpyxl
 import pytest
-from conftest import build_world, open_campaign, pdf
+from app_world import build_world, open_campaign, pdf
 from sqlalchemy import func, select, text
 
 

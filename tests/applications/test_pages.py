@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import QUOTA_PLUGIN, build_world, make_uscc, open_campaign
+from app_world import QUOTA_PLUGIN, build_world, make_uscc, open_campaign
 from sqlalchemy import select
 
 NAV = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 
-from conftest import PASSWORD, QUOTA_PLUGIN, build_world, make_uscc, open_campaign
+from app_world import PASSWORD, QUOTA_PLUGIN, build_world, make_uscc, open_campaign
 from sqlalchemy import func, select
 
 

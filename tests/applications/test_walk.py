@@ -13,7 +13,7 @@ import io
 
 import openpyxl
 import pytest
-from conftest import (
+from app_world import (
     PASSWORD,
     QUOTA_PLUGIN,
     beijing_local,
