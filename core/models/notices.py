@@ -4,11 +4,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, DateTime, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin
+from core.models.base import JSONType, TimestampMixin, UTCDateTime
 from core.models.campaigns import Application
 from core.models.organizations import Organization
 
@@ -77,12 +77,12 @@ class Objection(TimestampMixin, db.Model):
     objector_unit: Mapped[str | None] = mapped_column(String(200))
     grounds: Mapped[str] = mapped_column(Text)
     evidence: Mapped[str | None] = mapped_column(Text)
-    filed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    filed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     #: open | upheld | dismissed
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     resolution: Mapped[str | None] = mapped_column(String(2000))
     resolved_by: Mapped[str | None] = mapped_column(String(120))
-    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     notice: Mapped[PublicNotice] = relationship()
     item: Mapped[NoticeItem] = relationship()
@@ -104,7 +104,7 @@ class Recommendation(TimestampMixin, db.Model):
     #: departments consulted before recommending (domain.md D20)
     consulted_departments: Mapped[list] = mapped_column(JSONType, default=list)
     version: Mapped[int] = mapped_column(default=0)
-    exported_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    exported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     exported_by: Mapped[str | None] = mapped_column(String(120))
     #: the signed JSON document of the last export, and its SHA-256
     document: Mapped[str | None] = mapped_column(Text)
@@ -144,7 +144,7 @@ class RecommendationImport(TimestampMixin, db.Model):
     version: Mapped[int]
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     key_id: Mapped[str] = mapped_column(String(40))
-    exported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    exported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     imported_by: Mapped[str] = mapped_column(String(120))
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     #: the applications the import queued for national review

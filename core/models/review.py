@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin
+from core.models.base import JSONType, TimestampMixin, UTCDateTime
 from core.models.campaigns import Application
 from core.models.evaluators import EvaluatorFirm
 from core.models.organizations import AdminUnit
@@ -49,7 +49,7 @@ class EvaluationRequest(TimestampMixin, db.Model):
     self_evaluation_by: Mapped[str] = mapped_column(String(18))
     requested_by: Mapped[str] = mapped_column(String(120))
     decided_by: Mapped[str | None] = mapped_column(String(120))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     reason: Mapped[str | None] = mapped_column(String(500))
     #: the firm's declaration on acceptance {wrote_self_evaluation: bool, interested_party: bool}
     declarations: Mapped[dict] = mapped_column(JSONType, default=dict)
@@ -100,7 +100,7 @@ class ExpertAssignment(TimestampMixin, db.Model):
     scores: Mapped[dict] = mapped_column(JSONType, default=dict)
     comment: Mapped[str | None] = mapped_column(String(4000))
     total: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     decline_reason: Mapped[str | None] = mapped_column(String(500))
     #: optimistic lock: a save racing a submit fails instead of overwriting it
     version: Mapped[int] = mapped_column(default=1, server_default="1")
@@ -129,6 +129,6 @@ class ReviewResult(TimestampMixin, db.Model):
     #: mean score per indicator {number: score}
     indicator_means: Mapped[dict] = mapped_column(JSONType, default=dict)
     graded_by: Mapped[str] = mapped_column(String(120))
-    graded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    graded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     application: Mapped[Application] = relationship()

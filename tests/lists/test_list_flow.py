@@ -16,11 +16,15 @@ import datetime as dt
 import io
 import json
 import random
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-import kit
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
+import kit  # noqa: E402
+from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from core.applications import services as app_services
 from core.errors import DeadlinePassed, Refused
 from core.extensions import db

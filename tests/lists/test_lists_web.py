@@ -9,11 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
-import kit
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
+import kit  # noqa: E402
+from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from core.accounts import services as accounts
 from core.extensions import db
 from core.lists import notices, recommend
@@ -163,3 +167,11 @@ def test_ministry_uploads_a_file_through_the_form(make_app, national_url, provin
                                                            "file": (io.BytesIO(raw), "shanxi-2025.json")},
                         content_type="multipart/form-data")
     assert again.status_code == 409 and "已导入" in again.get_data(as_text=True)
+    with ministry.app_context():
+        token, _ = accounts.create_token(db.session.query(accounts.User).filter_by(username="miit").one(), "t")
+        db.session.commit()
+    api = ministry.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert api.post("/api/v1/recommendation-imports", data=raw, headers=headers).status_code == 415
+    body = api.post("/api/v1/recommendation-imports", data=raw, headers=headers, content_type="application/json")
+    assert body.status_code == 409 and "already imported" in body.get_json()["errors"][0]["message_en"]

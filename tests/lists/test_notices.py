@@ -8,10 +8,13 @@ Periods: Shanxi 10 working days (004_7a8ddd82f611ab67.txt 第十三条: 公示10
 from __future__ import annotations
 
 import datetime as dt
+import sys
+from pathlib import Path
 
 import pytest
 
-import kit
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
+import kit  # noqa: E402
 from core.errors import CalendarDataMissing, DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.lists import notices
@@ -159,6 +162,13 @@ def test_public_notice_page_and_objection_form_without_logging_in(app, client):
         "csrf_token": token, "item_id": item.id, "name": "赵敏", "contact": "13900000001",
         "grounds": "该企业存在未整改的节能监察问题，请核实。", "evidence": "节能监察通报"}, follow_redirects=True)
     assert response.status_code == 200 and db.session.query(Objection).count() == 1
+    # the JSON API takes an objection without a token too, and checks it the same way
+    api = client.post(f"/api/v1/notices/{notice.id}/objections", json={
+        "item_id": item.id, "name": "钱进", "contact": "qian@example.com", "grounds": "请核实该企业的固废处置情况。"})
+    assert api.status_code == 201 and db.session.query(Objection).count() == 2
+    short = client.post(f"/api/v1/notices/{notice.id}/objections", json={
+        "item_id": item.id, "name": "钱进", "contact": "qian@example.com", "grounds": "太短"})
+    assert short.status_code == 422 and short.get_json()["errors"][0]["field"] == "grounds"
 
 
 @pytest.mark.region("shanxi")
