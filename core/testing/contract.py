@@ -57,7 +57,7 @@ PUBLIC_API = ("core.plugins", "core.plugins.types")
 #: who may have to act by a deadline (:class:`~core.plugins.types.Deadline` ``actor``)
 DEADLINE_ACTORS = ("applicant", "city", "province", "ministry", "listed_unit")
 #: the main pages every instance serves
-MAIN_PAGES = ("/", "/rules", "/lists", "/api/v1/rules", "/api/openapi.json")
+MAIN_PAGES = ("/", "/rules", "/public/lists", "/notices", "/api/v1/rules", "/api/openapi.json")
 
 
 class NeedsSample(LookupError):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale, lazy_gettext as _l
 from sqlalchemy import select
 
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
-from core.models import AdminUnit, ListEntry, Organization, User
+from core.models import AdminUnit, User
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.deadlines import SHANGHAI
@@ -111,13 +111,5 @@ def rules_page():
 
 @bp.get("/lists")
 def lists_page():
-    rules = _rules()
-    level = request.args.get("level")
-    query = (select(ListEntry, Organization).join(Organization)
-             .where(ListEntry.status == "listed").order_by(ListEntry.year.desc(), Organization.name))
-    if level in rules.list_levels:
-        query = query.where(ListEntry.level == level)
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows = db.session.execute(query.limit(50).offset((page - 1) * 50)).all()
-    return render_template("lists.html", rows=rows, level=level, levels=rules.list_levels,
-                           unit_types=rules.unit_types, page=page)
+    """The public lists live in the lists module; this address stays for old links."""
+    return redirect(url_for("lists.public_lists", **request.args))

@@ -70,7 +70,7 @@ def test_demo_then_pages(instance):
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance['GREENMFG_INSTANCE_PATH']}/greenmfg.sqlite3"})
     client = app.test_client()
     assert "太原市" in client.get("/").get_data(as_text=True)
-    lists = client.get("/lists?level=provincial").get_data(as_text=True)
+    lists = client.get("/lists?level=provincial", follow_redirects=True).get_data(as_text=True)
     assert "省级" in lists and "有限公司" in lists
 
 
