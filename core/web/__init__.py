@@ -69,7 +69,15 @@ def home():
     ).all()
     return render_template("home.html", year=year, deadlines=rules.deadlines_for(year),
                            unit_types=list(rules.unit_types.values()), units=units,
-                           notices=_notice_examples(rules), gradings=_gradings(rules))
+                           notices=_notice_examples(rules), gradings=_gradings(rules),
+                           rounds=_round_deadlines(rules, year))
+
+
+def _round_deadlines(rules, year: int) -> list[tuple[int, dt.date, object]]:
+    """Deadlines the region's annual notices set for particular rounds, other than this year's."""
+    rows = [(round_year, day, d) for d in rules.deadlines.values() for round_year, day in d.rounds.items()
+            if round_year != year]
+    return sorted(rows, key=lambda r: (r[0], r[1], r[2].code), reverse=True)
 
 
 def _notice_examples(rules) -> list[dict]:

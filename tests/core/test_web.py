@@ -87,3 +87,12 @@ def test_shanxi_cut_offs_follow_instance_config(make_app):
         assert tier_for(88, "factory", "provincial").code == "B"
         assert tier_for(90, "factory", "provincial").code == "A"
         assert tier_for(69.9, "factory", "provincial").recommendable is False
+
+
+@pytest.mark.region("hunan")
+def test_hunan_home_lists_its_round_deadlines(client):
+    """000_5ae1342e00264ea1.txt 二.3 (2023-12-05) and 001_3f04a56fc6693327.txt 三 (2025-10-27, 2025-10-30)."""
+    html = client.get("/?year=2026").get_data(as_text=True)
+    for day in ("2023-12-05", "2025-10-27", "2025-10-30", "2025-11-07"):
+        assert day in html
+    assert '<span class="src">hunan</span>' in html
