@@ -12,7 +12,6 @@ from sqlalchemy import bindparam, select
 from core.extensions import db, login_manager
 from core.models import User
 
-
 #: the user by primary key, built once (a ``Session.get`` builds and keys its query on every call)
 _USER_BY_ID = select(User).where(User.id == bindparam("id"))
 
