@@ -19,7 +19,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -31,24 +30,12 @@ from wtforms.validators import (
     NumberRange,
     Optional,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.applications.fields import fields_for, is_upload, typed_extension
-
-try:  # WTForms 3.3 deprecates (value, label) tuples
-    from wtforms.fields.choices import SelectChoice as choice
-except ImportError:  # pragma: no cover - WTForms < 3.3
-    def choice(value, label):
-        return (value, label)
 from core.applications.scoring import indicator_set
 from core.applications.services import requested_level_choices
+from core.formfields import MultiCheckboxField, choice
 from core.plugins.types import IndicatorKind, Level, field_attr
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
 
 MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
 DEPARTMENT_LABELS = {"ecology_environment": _l("Ecology and environment"),

@@ -13,27 +13,14 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.formfields import MultiCheckboxField, choice
 from core.management.filings import KEY_FIGURES
-
-try:  # WTForms 3.3 deprecates (value, label) tuples
-    from wtforms.fields.choices import SelectChoice as choice
-except ImportError:  # pragma: no cover - WTForms < 3.3
-    def choice(value, label):
-        return (value, label)
 from core.plugins.types import IndicatorKind
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
 
 KEY_LABELS = {"output_value": _l("Industrial output value"), "energy_use": _l("Total energy use"),
               "water_use": _l("Water use"), "remarks": _l("Remarks")}

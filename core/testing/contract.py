@@ -22,7 +22,6 @@ xfail, so the entry has to go once the plugin is fixed.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import datetime as dt
 import decimal
 import importlib
