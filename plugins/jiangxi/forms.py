@@ -4,8 +4,9 @@ Core attaches each as ``ext_jiangxi__<code>``; values live in the application's 
 """
 from __future__ import annotations
 
-from marshmallow import fields
-from wtforms import BooleanField
+from marshmallow import fields, validate
+from wtforms import BooleanField, StringField
+from wtforms import validators as v
 
 from core.plugins.types import FormField
 
@@ -24,7 +25,23 @@ def _flag(code: str, label: str, cite: str, description: str = "", section: str 
     )
 
 
+_TABLE_CITE = f"{S003} 附件 (2024年绿色制造名单推荐汇总表: 区县; 园区 类型)"
+
+
+def _text(code: str, label: str, unit_types: tuple[str, ...]) -> FormField:
+    return FormField(
+        code=code, label=label, unit_types=unit_types, section="basic",
+        make_field=lambda: StringField(label, validators=[v.InputRequired(), v.Length(max=60)]),
+        make_schema_field=lambda: fields.String(required=True, validate=validate.Length(min=1, max=60),
+                                                metadata={"title": label}),
+        cite=_TABLE_CITE,
+    )
+
+
 FORM_FIELDS = (
+    # the summary table asks for each unit's 区县, and for parks their 类型
+    _text("jiangxi.county", "所在区县", ("factory", "park", "supply_chain")),
+    _text("jiangxi.park_type", "园区类型（如国家级经济技术开发区、省级高新区）", ("park",)),
     _flag("jiangxi.priority_automotive", "汽车行业", _PRIORITY_CITE),
     _flag("jiangxi.priority_machinery", "机械行业", _PRIORITY_CITE),
     _flag("jiangxi.priority_electronics", "电子行业", _PRIORITY_CITE),

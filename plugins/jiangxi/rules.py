@@ -179,7 +179,7 @@ def _columns(name_header: str, category_key: str, category_header: str) -> tuple
     return (
         SummaryColumn(key="seq", header="序号"),
         SummaryColumn(key="city", header="设区市"),
-        SummaryColumn(key="county", header="区县"),
+        SummaryColumn(key="jiangxi.county", header="区县"),
         SummaryColumn(key="name", header=name_header),
         SummaryColumn(key="evaluator", header="第三方机构名称"),
         SummaryColumn(key=category_key, header=category_header),
@@ -195,7 +195,7 @@ SUMMARY_LAYOUTS = (
             SummarySection(title="绿色工厂推荐名单", unit_types=("factory",),
                            columns=_columns("工厂名称", "industry", "行业")),
             SummarySection(title="绿色园区推荐名单", unit_types=("park",),
-                           columns=_columns("园区名称", "park_type", "类型")),
+                           columns=_columns("园区名称", "jiangxi.park_type", "类型")),
             SummarySection(title="绿色供应链管理企业推荐名单", unit_types=("supply_chain",),
                            columns=_columns("企业名称", "industry", "行业")),
         ),

@@ -188,13 +188,16 @@ PRIORITY_CODES = {"jiangxi.priority_automotive", "jiangxi.priority_machinery", "
 def test_priority_flags(rules):
     fields_ = {f.code: f for f in rules.form_fields_for("supply_chain", Level.NATIONAL)}
     assert PRIORITY_CODES <= set(fields_)
-    assert not rules.form_fields_for("factory", Level.NATIONAL)
+    # a factory only gives its 区县 for the summary table (附件)
+    assert [f.code for f in rules.form_fields_for("factory", Level.NATIONAL)] == ["jiangxi.county"]
     for code in PRIORITY_CODES:
         assert fields_[code].cite.startswith(f"{SEED} 二（三）") and fields_[code].source == "jiangxi"
 
 
 def test_form_fields_build():
     for f in forms.FORM_FIELDS:
+        if f.code in ("jiangxi.county", "jiangxi.park_type"):
+            continue  # text fields for the summary table, tested below
         unbound = f.make_field()
         assert unbound.field_class is BooleanField
         form = type("F", (Form,), {"flag": f.make_field()})()
@@ -266,3 +269,13 @@ def test_every_jiangxi_record_is_sourced_and_cited(rules):
         assert rec.cite.startswith(SEED), rec
     for note in jx.NOTES:
         assert note.cite.startswith(SEED) and note.code.startswith("jiangxi.")
+
+
+def test_summary_table_text_fields():
+    """003 附件: the table asks for each unit's 区县 and, for parks, 类型; both are required text."""
+    by_code = {f.code: f for f in forms.FORM_FIELDS}
+    for code in ("jiangxi.county", "jiangxi.park_type"):
+        schema = Schema.from_dict({"x": by_code[code].make_schema_field()})()
+        assert schema.load({"x": "新建区"}) == {"x": "新建区"}
+        assert schema.validate({}) and schema.validate({"x": ""})
+    assert by_code["jiangxi.park_type"].unit_types == ("park",)
