@@ -40,7 +40,8 @@ def _submitted(world, city: str, unit_type: str = "factory", extra: dict | None 
     app_id = r.get_json()["id"]
     body = {"contact_name": "张伟", "contact_phone": "13800000000",
             "declarations": {i.code: True for i in rules.negative_list_for(unit_type, level)}, **(extra or {})}
-    assert api.patch(f"/api/v1/applications/{app_id}", json=body).status_code == 200
+    r = api.patch(f"/api/v1/applications/{app_id}", json=body)
+    assert r.status_code == 200, r.get_json()
     r = api.post(f"/api/v1/applications/{app_id}/submit")
     assert r.status_code == 200, r.get_json()
     return app_id
@@ -86,7 +87,7 @@ def test_jiangxi_city_must_consult_departments_before_recommending(make_app, tmp
     app = make_app(region, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
     world = build_world(app, units=("nanchang", "jiujiang"))
     world.campaign_id = open_campaign(app, level="provincial")
-    app_id = _submitted(world, "nanchang")
+    app_id = _submitted(world, "nanchang", extra={"ext_jiangxi__county": "青山湖区"})  # 附件 区县
     city = world.api("city_nanchang")
     r = city.post(f"/api/v1/applications/{app_id}/recommend", json={"acknowledge_warnings": True})
     assert r.status_code == 409
