@@ -12,11 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from core.cli.score import score
-from core.extensions import db
-from core.models import ReferenceValue, UnitScore
+from core.models import ReferenceValue
 
 #: test references (L, B) for the factory indicators that take one
 REFS = {1: (0.40, 0.60), 2: (1.0, 2.0), 3: (40, 20), 5: (1.0, 1.2), 6: (2.0, 4.0), 7: (95, 85), 8: (95, 80),
@@ -25,19 +23,6 @@ REFS = {1: (0.40, 0.60), 2: (1.0, 2.0), 3: (40, 20), 5: (1.0, 1.2), 6: (2.0, 4.0
 VALUES = {"1": 0.50, "2": 1.0, "3": 40, "4": 8, "5": 1.0, "6": 2.0, "7": 95, "8": 95, "10": 3, "11": 0.05,
           "14": 2.0}
 QUALITATIVE = {"9": True, "12": True, "13": True}
-
-
-@pytest.fixture
-def scoring_db(app):
-    """The lead's migrated database, plus the scoring tables until their migration exists."""
-    tables = [ReferenceValue.__table__, UnitScore.__table__]
-    created = [t for t in tables if not sa.inspect(db.engine).has_table(t.name)]
-    for table in created:
-        table.create(db.engine)
-    yield db.session
-    db.session.remove()
-    for table in reversed(created):
-        table.drop(db.engine)
 
 
 def request_file(tmp_path: Path, **changes) -> str:

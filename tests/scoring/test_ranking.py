@@ -10,7 +10,6 @@ import factories
 import pytest
 import sqlalchemy as sa
 
-from core.extensions import db
 from core.models import ReferenceValue, UnitScore
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
@@ -28,19 +27,6 @@ from plugins.national.indicators import FACTORY_2025
 #: test references (L, B) for the factory indicators that take one (industry "*", 2025)
 REFS = {1: (0.40, 0.60), 2: (1.0, 2.0), 3: (40, 20), 5: (1.0, 1.2), 6: (2.0, 4.0), 7: (95, 85), 8: (95, 80),
         10: (3, 1), 11: (0.05, 0.10), 14: (2.0, 1.0)}
-
-
-@pytest.fixture
-def scoring_db(app):
-    """The lead's migrated database, plus the scoring tables until their migration exists."""
-    tables = [ReferenceValue.__table__, UnitScore.__table__]
-    created = [t for t in tables if not sa.inspect(db.engine).has_table(t.name)]
-    for table in created:
-        table.create(db.engine)
-    yield db.session
-    db.session.remove()
-    for table in reversed(created):
-        table.drop(db.engine)
 
 
 def rules_of(app):

@@ -12,26 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 from core.cli.score import reference_group
-from core.extensions import db
-from core.models import ReferenceValue, UnitScore
+from core.models import ReferenceValue
 from core.scoring.files import FileRefused
 from core.scoring.reference import ReferenceBook, import_references
 
 DEMO = Path(__file__).resolve().parents[2] / "core" / "scoring" / "data" / "demo_reference.csv"
 HEADER = "indicator_set,industry,number,year,leading,baseline\n"
-
-
-@pytest.fixture
-def scoring_db(app):
-    """The lead's migrated database, plus the scoring tables until their migration exists."""
-    tables = [ReferenceValue.__table__, UnitScore.__table__]
-    created = [t for t in tables if not sa.inspect(db.engine).has_table(t.name)]
-    for table in created:
-        table.create(db.engine)
-    yield db.session
-    db.session.remove()
-    for table in reversed(created):
-        table.drop(db.engine)
 
 
 def rules_of(app):
