@@ -8,32 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
-import threading
-from pathlib import Path
 
 import pytest
+from browser_kit import ARTIFACTS, open_page, require_browser, serving
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "浏览器测试口令-绿色工厂2025"
 CITY_PASSWORD = "city-password-2025"
 
 
-def _require_browser():
-    missing = None
-    if not os.path.exists(CHROMIUM):
-        missing = f"{CHROMIUM} not found (apt-get install -y chromium fonts-wqy-microhei)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "the playwright package is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser test: {missing}")
-        pytest.skip(missing)
 
 
 def _pdf(pages: int = 1) -> bytes:
@@ -51,7 +34,6 @@ def _pdf(pages: int = 1) -> bytes:
 def live_server(sqlite_template, tmp_path):
     from sqlalchemy import select
     from stdnum.cn import uscc
-    from werkzeug.serving import make_server
 
     from core import create_app
     from core.accounts import services as accounts
@@ -73,21 +55,14 @@ def live_server(sqlite_template, tmp_path):
         services.open_campaign(actor="e2e", year=2025, level="provincial", unit_types=["factory", "park"],
                                closes_at=services.now() + dt.timedelta(days=30))
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    body = "91430100" + "E2E00001".replace("E", "3") + "7"
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app,
-           "uscc": body + uscc.calc_check_digit(body)}
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as base:
+        body = "91430100" + "E2E00001".replace("E", "3") + "7"
+        yield {"url": base, "app": app,
+               "uscc": body + uscc.calc_check_digit(body)}
 
 
 def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_path):
-    _require_browser()
+    require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -100,14 +75,7 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         shots.append(target)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        browser, page, errors = open_page(p)
 
         # -- the enterprise registers with its unified social credit code
         page.goto(f"{base}/register")

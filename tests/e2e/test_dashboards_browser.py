@@ -7,38 +7,20 @@ Skipped only when chromium or Playwright is missing and CI is not set; under CI 
 """
 from __future__ import annotations
 
-import os
 import shutil
-import threading
-from pathlib import Path
 
 import pytest
+from browser_kit import ARTIFACTS, open_page, require_browser, serving
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "dashboard-browser-2025"
 
 
-def _require_browser():
-    missing = None
-    if not os.path.exists(CHROMIUM):
-        missing = f"{CHROMIUM} not found (apt-get install -y chromium fonts-wqy-microhei)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "the playwright package is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser test: {missing}")
-        pytest.skip(missing)
 
 
 @pytest.fixture
 def hubei_server(sqlite_template, tmp_path):
     from sqlalchemy import select
     from stdnum.cn import uscc
-    from werkzeug.serving import make_server
 
     from core import create_app
     from core.accounts import services as accounts
@@ -78,19 +60,12 @@ def hubei_server(sqlite_template, tmp_path):
         accounts.create_user(username="wuhan_city", password=PASSWORD, display_name="武汉市经信局", role=Role.CITY,
                              actor="e2e", admin_unit_id=units["hubei.wuhan"].id)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as base:
+        yield base
 
 
 def test_dashboards_render_with_their_charts(hubei_server):
-    _require_browser()
+    require_browser()
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -98,10 +73,7 @@ def test_dashboards_render_with_their_charts(hubei_server):
     outside: list[str] = []
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        browser, page, errors = open_page(p)
 
         def guard(route):
             if not route.request.url.startswith(base):
@@ -109,11 +81,7 @@ def test_dashboards_render_with_their_charts(hubei_server):
                 return route.abort()
             return route.continue_()
 
-        context.route("**/*", guard)
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.context.route("**/*", guard)  # before the first navigation: every request of the context
 
         def login(username):
             page.goto(f"{base}/login")
@@ -143,7 +111,7 @@ def test_dashboards_render_with_their_charts(hubei_server):
 
         # -- a city: its own figures only
         page.goto(f"{base}/login")
-        context.clear_cookies()
+        page.context.clear_cookies()
         login("wuhan_city")
         page.goto(f"{base}/management/dashboard?year=2025")
         expect(page.locator("h1")).to_contain_text("武汉市")

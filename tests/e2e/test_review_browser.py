@@ -9,41 +9,24 @@ platform functions score 6; Shanxi notice 10 working days (004_7a8ddd82f611ab67.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import sys
-import threading
 from pathlib import Path
 
 import pytest
+from browser_kit import ARTIFACTS, open_page, require_browser, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "专家浏览器测试口令-2025"
 
 
-def _require_browser():
-    missing = None
-    if not os.path.exists(CHROMIUM):
-        missing = f"{CHROMIUM} not found (apt-get install -y chromium fonts-wqy-microhei)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            missing = "the playwright package is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the browser test: {missing}")
-        pytest.skip(missing)
 
 
 @pytest.fixture
 def review_server(sqlite_template, tmp_path):
     import kit
     from sqlalchemy import select
-    from werkzeug.serving import make_server
 
     from core import create_app
     from core.extensions import db
@@ -78,19 +61,12 @@ def review_server(sqlite_template, tmp_path):
                                       application_ids=[running_app.id])
         db.session.commit()
         ids = {"assignment": experts.assignments(scored)[0].id, "notice": running.id, "ends_on": running.ends_on}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "app": app, **ids}
-    server.shutdown()
-    thread.join(timeout=10)
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(app) as base:
+        yield {"url": base, "app": app, **ids}
 
 
 def test_expert_scores_in_a_browser_and_the_public_browses_the_list(review_server):
-    _require_browser()
+    require_browser()
     import kit
     from playwright.sync_api import expect, sync_playwright
 
@@ -104,14 +80,7 @@ def test_expert_scores_in_a_browser_and_the_public_browses_the_list(review_serve
         shots.append(target)
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        errors = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        browser, page, errors = open_page(p)
 
         # -- the expert logs in and opens the assignment
         page.goto(f"{base}/login")
