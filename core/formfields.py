@@ -1,7 +1,16 @@
-"""Form field classes shared by every module's WTForms forms."""
-from wtforms import SelectMultipleField
+"""Form field classes and the indicator self-evaluation fields, shared by every module's WTForms forms."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import FloatField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice as choice  # noqa: F401  (WTForms 3.3: no (value, label) tuples)
+from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.plugins.types import IndicatorKind
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -9,3 +18,62 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def ind_attr(number: int, part: str = "") -> str:
+    """The form attribute of an indicator (``part`` e/g for the two inputs of an elasticity)."""
+    return f"ind_{number}{'_' + part if part else ''}"
+
+
+def indicator_fields(iset) -> dict[str, Any]:
+    """Unbound form fields for every indicator of ``iset``: the scoring engine's inputs, one per indicator."""
+    attrs: dict[str, Any] = {}
+    functions = iset.params.get("platform_functions")
+    e_label, g_label = str(_l("elasticity coefficient")), str(_l("value-added growth (%)"))
+    for ind in iset.indicators:
+        label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
+        if ind.kind == IndicatorKind.QUALITATIVE:
+            attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
+                choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])
+        elif ind.kind == IndicatorKind.ELASTICITY:
+            attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {e_label}", [Optional()])
+            attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {g_label}", [Optional()])
+        elif functions and ind.unit == "项":
+            attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
+                                                             choices=[choice(f, f) for f in functions])
+        else:
+            rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
+            attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
+    return attrs
+
+
+def indicator_initial(iset, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored indicator values (keyed by table number) as the fields' initial data."""
+    data: dict[str, Any] = {}
+    for ind in iset.indicators:
+        v = values.get(str(ind.number))
+        if ind.kind == IndicatorKind.QUALITATIVE:
+            data[ind_attr(ind.number)] = "" if v is None else ("yes" if v is True or v == 1 else "no")
+        elif ind.kind == IndicatorKind.ELASTICITY:
+            if isinstance(v, dict):
+                data[ind_attr(ind.number, "e")] = v.get("elasticity")
+                data[ind_attr(ind.number, "g")] = v.get("value_added_growth")
+        else:
+            data[ind_attr(ind.number)] = v
+    return data
+
+
+def indicator_values(form, iset) -> dict[str, Any]:
+    """The submitted indicator fields as values keyed by table number (``None`` where left empty)."""
+    values: dict[str, Any] = {}
+    for ind in iset.indicators:
+        if ind.kind == IndicatorKind.QUALITATIVE:
+            v = getattr(form, ind_attr(ind.number)).data
+            values[str(ind.number)] = None if not v else v == "yes"
+        elif ind.kind == IndicatorKind.ELASTICITY:
+            e, g = getattr(form, ind_attr(ind.number, "e")).data, getattr(form, ind_attr(ind.number, "g")).data
+            values[str(ind.number)] = None if e is None or g is None else {"elasticity": e, "value_added_growth": g}
+        else:
+            v = getattr(form, ind_attr(ind.number)).data
+            values[str(ind.number)] = None if v in (None, "", []) else v
+    return values

@@ -15,7 +15,6 @@ from flask_wtf.file import FileField as UploadField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    FloatField,
     IntegerField,
     RadioField,
     SelectField,
@@ -34,8 +33,14 @@ from wtforms.validators import (
 from core.applications.fields import fields_for, is_upload, typed_extension
 from core.applications.scoring import indicator_set
 from core.applications.services import requested_level_choices
-from core.formfields import MultiCheckboxField, choice
-from core.plugins.types import IndicatorKind, Level, field_attr
+from core.formfields import (
+    MultiCheckboxField,
+    choice,
+    indicator_fields,
+    indicator_initial,
+    indicator_values,
+)
+from core.plugins.types import Level, field_attr
 
 MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
 DEPARTMENT_LABELS = {"ecology_environment": _l("Ecology and environment"),
@@ -49,10 +54,6 @@ def _rules():
 
 def neg_attr(index: int) -> str:
     return f"neg_{index}"
-
-
-def ind_attr(number: int, part: str = "") -> str:
-    return f"ind_{number}{'_' + part if part else ''}"
 
 
 def application_form_class(application) -> type[FlaskForm]:
@@ -79,22 +80,7 @@ def application_form_class(application) -> type[FlaskForm]:
         attrs[neg_attr(i)] = BooleanField(item.title)
     iset = indicator_set(application)
     if iset is not None:
-        functions = iset.params.get("platform_functions")
-        e_label, g_label = str(_l("elasticity coefficient")), str(_l("value-added growth (%)"))
-        for ind in iset.indicators:
-            label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
-            if ind.kind == IndicatorKind.QUALITATIVE:
-                attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
-                    choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])
-            elif ind.kind == IndicatorKind.ELASTICITY:
-                attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {e_label}", [Optional()])
-                attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {g_label}", [Optional()])
-            elif functions and ind.unit == "项":
-                attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
-                                                                 choices=[choice(f, f) for f in functions])
-            else:
-                rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
-                attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
+        attrs.update(indicator_fields(iset))
     for f in fields_for(rules, application.unit_type, application.level):
         unbound = f.make_field()
         if is_upload(f) and isinstance(unbound, UnboundField):
@@ -119,19 +105,9 @@ def initial_data(application) -> dict[str, Any]:
     declared = application.declarations or {}
     for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level))):
         data[neg_attr(i)] = declared.get(item.code) is True
-    values = application.indicator_values or {}
     iset = indicator_set(application)
     if iset is not None:
-        for ind in iset.indicators:
-            v = values.get(str(ind.number))
-            if ind.kind == IndicatorKind.QUALITATIVE:
-                data[ind_attr(ind.number)] = "" if v is None else ("yes" if v is True or v == 1 else "no")
-            elif ind.kind == IndicatorKind.ELASTICITY:
-                if isinstance(v, dict):
-                    data[ind_attr(ind.number, "e")] = v.get("elasticity")
-                    data[ind_attr(ind.number, "g")] = v.get("value_added_growth")
-            else:
-                data[ind_attr(ind.number)] = v
+        data.update(indicator_initial(iset, application.indicator_values or {}))
     ffs = fields_for(rules, application.unit_type, application.level)
     typed = typed_extension([f for f in ffs if not is_upload(f)], application.extension_data or {})
     for code, value in typed.items():
@@ -183,19 +159,7 @@ def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], lis
     changes["declarations"] = {item.code: bool(getattr(form, neg_attr(i)).data) for i, item in enumerate(items)}
     iset = indicator_set(application)
     if iset is not None:
-        values: dict[str, Any] = {}
-        for ind in iset.indicators:
-            if ind.kind == IndicatorKind.QUALITATIVE:
-                v = getattr(form, ind_attr(ind.number)).data
-                values[str(ind.number)] = None if not v else v == "yes"
-            elif ind.kind == IndicatorKind.ELASTICITY:
-                e, g = getattr(form, ind_attr(ind.number, "e")).data, getattr(form, ind_attr(ind.number, "g")).data
-                values[str(ind.number)] = None if e is None or g is None else {"elasticity": e,
-                                                                               "value_added_growth": g}
-            else:
-                v = getattr(form, ind_attr(ind.number)).data
-                values[str(ind.number)] = None if v in (None, "", []) else v
-        changes["indicator_values"] = values
+        changes["indicator_values"] = indicator_values(form, iset)
     ext: dict[str, Any] = {}
     uploads = []
     for f in fields_for(rules, application.unit_type, application.level):

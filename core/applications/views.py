@@ -49,11 +49,11 @@ from core.applications.forms import (
     changes_from_form,
     choice,
     draft_errors,
-    ind_attr,
     initial_data,
     neg_attr,
 )
 from core.applications.scoring import indicator_set, live_score
+from core.formfields import ind_attr
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
 from core.models import (

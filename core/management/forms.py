@@ -18,16 +18,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from core.formfields import MultiCheckboxField, choice
+from core.formfields import MultiCheckboxField, choice, indicator_fields, indicator_initial, indicator_values
 from core.management.filings import KEY_FIGURES
-from core.plugins.types import IndicatorKind
 
 KEY_LABELS = {"output_value": _l("Industrial output value"), "energy_use": _l("Total energy use"),
               "water_use": _l("Water use"), "remarks": _l("Remarks")}
-
-
-def ind_attr(number: int, part: str = "") -> str:
-    return f"ind_{number}{'_' + part if part else ''}"
 
 
 def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
@@ -38,22 +33,7 @@ def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
                                 + [choice(code, ind.name) for code, ind in industries.items()]),
     }
     if iset is not None:
-        functions = iset.params.get("platform_functions")
-        for ind in iset.indicators:
-            label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
-            if ind.kind == IndicatorKind.QUALITATIVE:
-                attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
-                    choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])
-            elif ind.kind == IndicatorKind.ELASTICITY:
-                attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {_l('elasticity coefficient')}", [Optional()])
-                attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {_l('value-added growth (%)')}",
-                                                              [Optional()])
-            elif functions and ind.unit == "项":
-                attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
-                                                                 choices=[choice(f, f) for f in functions])
-            else:
-                rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
-                attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
+        attrs.update(indicator_fields(iset))
     for key, unit in KEY_FIGURES:
         attrs[f"key_{key}"] = FloatField(f"{KEY_LABELS[key]}（{unit}）", [Optional(), NumberRange(min=0, max=1e12)])
     attrs["key_remarks"] = TextAreaField(KEY_LABELS["remarks"], [Optional(), Length(max=2000)])
@@ -62,18 +42,8 @@ def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
 
 def filing_initial(filing, iset) -> dict[str, Any]:
     data: dict[str, Any] = {"industry": filing.industry or ""}
-    values = filing.values or {}
     if iset is not None:
-        for ind in iset.indicators:
-            v = values.get(str(ind.number))
-            if ind.kind == IndicatorKind.QUALITATIVE:
-                data[ind_attr(ind.number)] = "" if v is None else ("yes" if v is True or v == 1 else "no")
-            elif ind.kind == IndicatorKind.ELASTICITY:
-                if isinstance(v, dict):
-                    data[ind_attr(ind.number, "e")] = v.get("elasticity")
-                    data[ind_attr(ind.number, "g")] = v.get("value_added_growth")
-            else:
-                data[ind_attr(ind.number)] = v
+        data.update(indicator_initial(iset, filing.values or {}))
     for key, _unit in KEY_FIGURES:
         data[f"key_{key}"] = (filing.key_data or {}).get(key)
     data["key_remarks"] = (filing.key_data or {}).get("remarks", "")
@@ -81,19 +51,7 @@ def filing_initial(filing, iset) -> dict[str, Any]:
 
 
 def filing_changes(form, iset) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    if iset is not None:
-        for ind in iset.indicators:
-            if ind.kind == IndicatorKind.QUALITATIVE:
-                v = getattr(form, ind_attr(ind.number)).data
-                values[str(ind.number)] = None if not v else v == "yes"
-            elif ind.kind == IndicatorKind.ELASTICITY:
-                e, g = getattr(form, ind_attr(ind.number, "e")).data, getattr(form, ind_attr(ind.number, "g")).data
-                values[str(ind.number)] = None if e is None or g is None else {"elasticity": e,
-                                                                               "value_added_growth": g}
-            else:
-                v = getattr(form, ind_attr(ind.number)).data
-                values[str(ind.number)] = None if v in (None, "", []) else v
+    values = indicator_values(form, iset) if iset is not None else {}
     key_data = {key: getattr(form, f"key_{key}").data for key, _ in KEY_FIGURES}
     key_data = {k: v for k, v in key_data.items() if v is not None}
     if form.key_remarks.data:
