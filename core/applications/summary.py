@@ -149,12 +149,16 @@ def cell_value(application: Application, key: str, seq: int) -> Any:
         if isinstance(value, (list, dict)):
             return str(value)
         return value
-    if key.endswith("_est"):  # the estimate (last) row of a table field, e.g. hunan.finances
-        name = key[:-4]
-        for value in ext.values():
-            if isinstance(value, list) and value and isinstance(value[-1], dict) and name in value[-1]:
-                return value[-1][name]
+    row = _ROW_PATH.fullmatch(key)
+    if row:  # one entry of a table field: "hunan.finances[-1].revenue" (the last row's revenue)
+        table, index, name = ext.get(row["code"]), int(row["index"]), row["name"]
+        if isinstance(table, list) and -len(table) <= index < len(table) and isinstance(table[index], dict):
+            return table[index].get(name, "")
     return ""
+
+
+#: a summary column key naming one cell of a table-valued form field
+_ROW_PATH = re.compile(r"(?P<code>[\w.]+)\[(?P<index>-?\d+)\]\.(?P<name>\w+)")
 
 
 def _put(ws, row: int, col: int, value: Any):

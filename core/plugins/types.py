@@ -384,6 +384,14 @@ def field_attr(code: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class SummaryColumn:
+    """One column of a summary table.
+
+    ``key`` is a core value (``seq``, ``name``, ``uscc``, ``city``, ``unit_type``, ``industry``,
+    ``evaluator``, ``evaluation_mode``, ``requested_levels``, ``score``, ``tier``, ``contact``), a
+    plugin form field's code, or one cell of a table-valued field: ``<code>[<row>].<name>``
+    (``hunan.finances[-1].revenue`` is the last row's revenue).
+    """
+
     key: str
     header: str
 

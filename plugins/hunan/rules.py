@@ -306,8 +306,8 @@ def _cols(*pairs):
 
 
 #: Column keys: ``seq`` row number; ``applicant_name``; ``unit_type`` (创建类型); ``contact``
-#: (联系人及手机); ``hunan.*`` a Hunan form field; ``*_est`` the last (预计) row of
-#: ``hunan.finances`` or the park's ``hunan.park_*_output_est`` fields.
+#: (联系人及手机); ``hunan.*`` a Hunan form field; ``hunan.finances[-1].<name>`` the last (预计)
+#: row of the three-year finances.
 SUMMARY_2024 = SummaryLayout(
     code="hunan.creation_plan_2024", title="2024年湖南省绿色制造体系申报汇总表", levels=(Level.PROVINCIAL,),
     cite=f"{S000} 附件2-1, 附件2-2",
@@ -318,8 +318,9 @@ SUMMARY_2024 = SummaryLayout(
             columns=_cols(
                 ("seq", "序号"), ("applicant_name", "申报单位"), ("hunan.main_business", "主营业务"),
                 ("unit_type", "创建类型"), (F_INDUSTRY, "所属行业"), (F_MODERN_INDUSTRY, "所属体系分类"),
-                ("revenue_est", "2023年主营业务收入（预计）"), ("profit_est", "2023年利润（预计）"),
-                ("tax_est", "2023年税收（预计）"), ("contact", "申报单位联系人及手机"),
+                ("hunan.finances[-1].revenue", "2023年主营业务收入（预计）"),
+                ("hunan.finances[-1].profit", "2023年利润（预计）"),
+                ("hunan.finances[-1].tax", "2023年税收（预计）"), ("contact", "申报单位联系人及手机"),
             ),
         ),
         SummarySection(
