@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
 import secrets
@@ -11,12 +12,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 import pluggy
+from babel import Locale
 from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from core import config as core_config
+from core import config as core_config, i18n
 from core.extensions import babel, csrf, db, login_manager, migrate
 from core.plugins.errors import PolicyViolation
 from core.plugins.manager import build_plugin_manager
@@ -74,14 +76,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
+    i18n.init_app(app)
     login_manager.init_app(app)
 
     from core import models  # noqa: F401  (register the tables)
     from core.api import init_api
     from core.security import init_security
-    from core.web import bp as web_bp
+    from core.web import NAV as web_nav, bp as web_bp
+    from core.web.nav import register as register_nav
 
     app.register_blueprint(web_bp)
+    register_nav(app, *web_nav)
     from core import accounts, applications
 
     accounts.init_app(app)
@@ -135,14 +140,23 @@ def _apply_plugin_defaults(app: Flask, pm: pluggy.PluginManager, region: str) ->
             app.config.setdefault(key, value)
 
 
-def _select_locale() -> str:
+def _select_locale() -> Locale:
+    """The page language: ``?lang=``, the ``lang`` cookie, the account's, the browser's, else the first."""
     languages = app_languages()
     chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in languages:
-        return chosen
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
-    return request.accept_languages.best_match(languages) or languages[0]
+    if chosen not in languages:
+        user = current_user._get_current_object()
+        if getattr(user, "is_authenticated", False) and user.locale in languages:
+            chosen = user.locale
+        else:
+            chosen = request.accept_languages.best_match(languages) or languages[0]
+    return _locale(chosen)
+
+
+@functools.lru_cache(maxsize=32)
+def _locale(code: str) -> Locale:
+    """Parsed once per process (Flask-Babel would parse the selector's string on every request)."""
+    return Locale.parse(code)
 
 
 def app_languages() -> list[str]:

@@ -46,13 +46,15 @@ def api_user() -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from core.accounts.views import bp
+    from core.accounts.views import NAV, bp
+    from core.web.nav import register
 
     login_manager.user_loader(_load_user)  # replaces core.web's plain-id loader
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
+    register(app, *NAV)
 
     @app.after_request
     def _remember_language(response):

@@ -11,7 +11,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -22,8 +22,15 @@ from core.accounts.web import install_error_pages, login_required, safe_next
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.models import AdminUnit, Role
+from core.web.nav import NavLink
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
+
+NAV = (
+    NavLink(endpoint="accounts.tokens", label=_l("API tokens"), perm=Perm.TOKENS, order=90),
+    NavLink(endpoint="accounts.login", label=_l("Log in"), audience="visitors", order=91),
+    NavLink(endpoint="accounts.register", label=_l("Register"), audience="visitors", order=92),
+)
 install_error_pages(bp)
 
 
@@ -57,6 +64,17 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("accounts/login.html", form=form), status
+
+
+@bp.get("/logout")
+@login_required()
+def logout_page():
+    """The log-out button (a POST with the CSRF token), one click from the header's link.
+
+    The header links here rather than holding the form itself, so that pages without a form
+    neither sign a CSRF token nor write it into the session cookie.
+    """
+    return render_template("accounts/logout.html", form=EmptyForm())
 
 
 @bp.post("/logout")

@@ -13,8 +13,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.applications.views import bp
+    from core.applications.views import NAV, bp
+    from core.web.nav import register
 
     app.register_blueprint(bp)
+    register(app, *NAV)
     if os.environ.get("GREENMFG_BENCH_BARE_ROUTE") == "1":  # bench/bench_city_list.py only
         app.add_url_rule("/_bench/bare", "bench_bare", lambda: "ok")

@@ -15,7 +15,6 @@ from typing import Any
 
 from flask import Flask, Response, current_app, send_file
 from flask.views import MethodView
-from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api, Blueprint, abort
 from sqlalchemy import select
@@ -50,6 +49,7 @@ from core.applications.schemas import (
 from core.applications.scoring import live_score
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf, db
+from core.i18n import bilingual_text
 from core.models import AdminUnit, Application, Campaign, Organization
 from core.plugins.types import field_attr
 from core.services.uscc import normalize_uscc
@@ -61,18 +61,8 @@ _TOKEN_REQUIRED = _l("A valid API token is required (Authorization: Bearer <toke
 _INVALID = _l("The input is invalid; see the messages per field.")
 
 
-def _bilingual(lazy: Any, **params: Any) -> dict[str, str]:
-    msgid = lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
-    out = {}
-    for loc in ("zh", "en"):
-        with force_locale(loc):
-            out[loc] = gettext(msgid, **params)
-    return out
-
-
 def _abort(code: int, lazy: Any, **params: Any):
-    text = _bilingual(lazy, **params)
-    abort(code, message=f"{text['zh']} / {text['en']}" if text["zh"] != text["en"] else text["en"],
+    abort(code, message=bilingual_text(lazy, **params),
           headers={"WWW-Authenticate": "Bearer"} if code == 401 else None)
 
 
@@ -132,15 +122,13 @@ def make_blueprint(app: Flask) -> Blueprint:
     @blp.errorhandler(422)
     def _invalid(exc):
         data = getattr(exc, "data", None) or {}
-        text = _bilingual(_INVALID)
-        return {"code": 422, "status": "Unprocessable Entity", "message": f"{text['zh']} / {text['en']}",
+        return {"code": 422, "status": "Unprocessable Entity", "message": bilingual_text(_INVALID),
                 "errors": bilingual_messages(data.get("messages") or data.get("errors") or {})}, 422
 
     @blp.errorhandler(401)
     def _unauthenticated(exc):
         data = getattr(exc, "data", None) or {}
-        text = _bilingual(_TOKEN_REQUIRED)
-        return ({"code": 401, "status": "Unauthorized", "message": data.get("message") or f"{text['zh']} / {text['en']}"},
+        return ({"code": 401, "status": "Unauthorized", "message": data.get("message") or bilingual_text(_TOKEN_REQUIRED)},
                 401, {"WWW-Authenticate": "Bearer"})
 
     @blp.errorhandler(GreenmfgError)

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
 from core.errors import InvalidInput
+from core.i18n import bilingual_text
 from core.plugins.types import FormField, Level, field_attr
 
 #: marshmallow's own messages, translated (the field errors of the API and the import report)
@@ -50,10 +50,6 @@ _PATTERNS = (
 )
 
 
-def _msgid(lazy: Any) -> str:
-    return lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
-
-
 def bilingual_message(message: str) -> str:
     """``中文 / English`` for marshmallow's standard messages; plugin messages pass unchanged."""
     if not isinstance(message, str):
@@ -67,12 +63,7 @@ def bilingual_message(message: str) -> str:
                 break
     if lazy is None:
         return message
-    msgid = _msgid(lazy)
-    with force_locale("zh"):
-        zh = gettext(msgid, **params)
-    with force_locale("en"):
-        en = gettext(msgid, **params)
-    return en if zh == en else f"{zh} / {en}"
+    return bilingual_text(lazy, **params)
 
 
 def bilingual_messages(messages: Any) -> Any:

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import DateTime, Float, Row, bindparam, select, type_coerce
+from sqlalchemy import Float, Row, String, bindparam, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -608,11 +608,13 @@ def quota_status(admin_unit: AdminUnit, unit_type: str, year: int) -> dict[str, 
 # ------------------------------------------------------------- list pages --
 
 #: what a list page shows of each application, in this order. The score comes as a float and
-#: the submission time without the UTC decorator: the page formats both itself (``%.2f``, the
-#: column's scale; naive means UTC), which spares a Decimal and a Python call per cell.
-_LIST_COLUMNS = (Application.id, Application.status, Application.unit_type,
+#: the submission time as the driver gives it (SQLite: the stored UTC text; PostgreSQL: an aware
+#: datetime): the page formats both itself (``%.2f``, the column's scale; Beijing time), which
+#: spares a Decimal and a date parse per cell. The status comes as its stored value (a ``str``,
+#: equal to the :class:`ApplicationStatus` member).
+_LIST_COLUMNS = (Application.id, type_coerce(Application.status, String()).label("status"), Application.unit_type,
                  type_coerce(Application.score, Float()).label("score"),
-                 type_coerce(Application.submitted_at, DateTime(timezone=True)).label("submitted_at"),
+                 type_coerce(Application.submitted_at, String()).label("submitted_at"),
                  Organization.name, Organization.uscc, AdminUnit.name.label("city"))
 
 
@@ -668,8 +670,8 @@ def list_applications(scope, *, status: S | None = None, unit_type: str | None =
 
     :param scope: the WHERE clause of :func:`core.accounts.permissions.application_scope` for the
         user; it is always applied.
-    Rows are ``(id, status, unit_type, score: float | None, submitted_at, name, uscc, city)``, with
-    ``submitted_at`` naive UTC on SQLite and aware on PostgreSQL.
+    Rows are ``(id, status: str, unit_type, score: float | None, submitted_at, name, uscc, city)``, with
+    ``submitted_at`` UTC text on SQLite and an aware datetime on PostgreSQL.
     """
     stmt = _scoped((status is not None, bool(unit_type), campaign_id is not None, bool(q)), scope)
     params = {"status": status, "unit_type": unit_type, "campaign_id": campaign_id,

@@ -35,6 +35,7 @@ from core.applications.fields import (
 )
 from core.errors import GreenmfgError, InvalidInput
 from core.extensions import db
+from core.i18n import bilingual
 from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
 from core.plugins.types import Level, SummaryColumn, SummaryLayout, SummarySection
@@ -63,11 +64,7 @@ def _rules():
 
 
 def _both(lazy) -> set[str]:
-    out = set()
-    for loc in ("zh", "en"):
-        with force_locale(loc):
-            out.add(str(lazy))
-    return out
+    return set(bilingual(lazy).values())
 
 
 def _zh(lazy) -> str:

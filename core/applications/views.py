@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from urllib.parse import urlencode
 from typing import Any
 
 from flask import (
@@ -12,7 +13,6 @@ from flask import (
     current_app,
     flash,
     g,
-    has_request_context,
     jsonify,
     redirect,
     render_template,
@@ -20,7 +20,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -56,6 +55,7 @@ from core.applications.scoring import indicator_set, live_score
 from core.formfields import ind_attr
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
+from core.i18n import msgid, translations
 from core.models import (
     AdminUnit,
     Application,
@@ -71,11 +71,21 @@ from core.models import (
 from core.plugins.types import Level, field_attr
 from core.services.deadlines import SHANGHAI
 from core.services.uscc import normalize_uscc
+from core.web.nav import NavLink
 
 bp = Blueprint("applications", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/applications")
 install_error_pages(bp)
 PAGE = 50
+
+NAV = (
+    NavLink(endpoint="applications.mine", label=_l("My applications"), perm=Perm.APPLICATION_CREATE, order=50),
+    NavLink(endpoint="applications.city_queue", label=_l("City review"), perm=Perm.APPLICATION_REVIEW, order=51),
+    NavLink(endpoint="applications.city_ranked", label=_l("Recommendations"), perm=Perm.SUMMARY, order=52),
+    NavLink(endpoint="applications.campaigns", label=_l("Campaigns"), perm=Perm.CAMPAIGN_MANAGE, order=53),
+    NavLink(endpoint="applications.province_list", label=_l("Applications"), perm=Perm.CAMPAIGN_MANAGE, order=54),
+    NavLink(endpoint="applications.api_docs", label="API", audience="everyone", order=40),
+)
 
 
 def _rules():
@@ -111,8 +121,8 @@ def _status_labels() -> dict[str, str]:
     """Status names in the request's language (built once per request: list pages show many)."""
     labels = g.get("_status_labels")
     if labels is None:
-        translations = get_translations()
-        labels = g._status_labels = {status: translations.gettext(name._args[0])
+        tr = translations()
+        labels = g._status_labels = {status: tr.gettext(msgid(name))
                                      for status, name in _STATUS_NAMES.items()}
     return labels
 
@@ -126,30 +136,8 @@ def _bjtime(moment) -> str:
     return services.beijing(moment) if moment else "—"
 
 
-_FIXED_URLS: dict[tuple, str] = {}
-
-
-@bp.app_template_global()
-def fixed_url(endpoint: str, **values: Any) -> str:
-    """``url_for`` for the layout's fixed links (home, rules, style sheets...), built once per process.
-
-    Such a URL depends only on the endpoint, its values and the script root: the app has no URL
-    defaults, host matching or subdomains (add one and this must go). Saves ~8 µs a link a page.
-    """
-    if not has_request_context():  # rendered outside a request (SERVER_NAME decides): no reuse
-        return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, *sorted(values.items()))
-    url = _FIXED_URLS.get(key)
-    if url is None:
-        if len(_FIXED_URLS) >= 256:
-            _FIXED_URLS.clear()
-        url = _FIXED_URLS[key] = url_for(endpoint, **values)
-    return url
-
-
-@bp.app_context_processor
-def _helpers():
-    return {"status_label": _status_label, "mode_labels": MODE_LABELS}
+bp.add_app_template_global(_status_label, "status_label")
+bp.add_app_template_global(MODE_LABELS, "mode_labels")
 
 
 # ---------------------------------------------------------------- applicant --
@@ -516,11 +504,13 @@ def _campaign_arg(default_latest: bool = True) -> Campaign | None:
 _UTC8 = dt.timedelta(hours=8)  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
 
 
-def _bj(moment: dt.datetime) -> str:
+def _bj(moment: dt.datetime | str) -> str:
     """:func:`services.beijing` for list rows (the same text, without a time-zone database lookup).
 
-    Naive values are UTC (SQLite keeps no offset; every instant is stored in UTC).
+    Text and naive values are UTC (SQLite keeps no offset; every instant is stored in UTC).
     """
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return (moment + _UTC8).isoformat(sep=" ", timespec="seconds")
@@ -540,8 +530,8 @@ _QUEUE_TEXT = {
 def _texts(lazy: dict) -> SimpleNamespace:
     """``lazy`` translated; ``t.key`` in a template finds the attribute on the first try (a dict
     would cost Jinja a failed ``getattr`` per text)."""
-    translations = get_translations()
-    return SimpleNamespace(**{key: translations.gettext(value._args[0]) for key, value in lazy.items()})
+    tr = translations()
+    return SimpleNamespace(**{key: tr.gettext(msgid(value)) for key, value in lazy.items()})
 
 
 _STATUS_VALUES = {s.value: s for s in S}
@@ -607,8 +597,9 @@ def _queue(template: str):
                                       unit_type=unit_type if unit_type in unit_types else None,
                                       campaign_id=campaign_id, q=q, page=page, per_page=PAGE)
     query_args = args.to_dict()
-    prev_url = url_for(request.endpoint, **{**query_args, "page": page - 1}) if page > 1 else None
-    next_url = url_for(request.endpoint, **{**query_args, "page": page + 1}) if len(rows) > PAGE else None
+    here = request.script_root + request.path  # this page with another ``page``: no URL building needed
+    prev_url = f"{here}?{urlencode({**query_args, 'page': page - 1})}" if page > 1 else None
+    next_url = f"{here}?{urlencode({**query_args, 'page': page + 1})}" if len(rows) > PAGE else None
     return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types), empty=not rows,
                            t=_texts(_QUEUE_TEXT),
                            prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,

@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.i18n import bilingual_text
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
@@ -71,14 +72,6 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 def N_(msgid: str) -> str:
     """Mark a message for extraction (translated later by :func:`_both`)."""
     return msgid
-
-
-def _both(msgid: str, **params: Any) -> str:
-    out = []
-    for loc in ("zh", "en"):
-        with force_locale(loc):
-            out.append(gettext(msgid, **params))
-    return out[0] if out[0] == out[1] else f"{out[0]} / {out[1]}"
 
 
 # ---------------------------------------------------------------- deadline --
@@ -145,14 +138,14 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
     out: list[dict[str, Any]] = []
     result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
     if result is None:
-        out.append(_gate("tier", False, True, _both(N_("Graded by the provincial review")),
-                         _both(N_("not graded yet"))))
+        out.append(_gate("tier", False, True, bilingual_text(N_("Graded by the provincial review")),
+                         bilingual_text(N_("not graded yet"))))
     else:
         scheme = rules.grading(application.unit_type, Level(application.level))
         label = result.tier_label or result.tier or "—"
         out.append(_gate("tier", bool(result.recommendable), True,
-                         _both(N_("Tier allows national recommendation")),
-                         None if result.recommendable else _both(N_("tier %(tier)s may not be recommended to the "
+                         bilingual_text(N_("Tier allows national recommendation")),
+                         None if result.recommendable else bilingual_text(N_("tier %(tier)s may not be recommended to the "
                                                                  "national list"), tier=label),
                          result.grading_source or scheme.source or "core", result.grading_cite or scheme.cite or ""))
     departments = sorted(set(consulted) | city_consulted(application))
@@ -172,14 +165,14 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
     if result is not None:
         avg, n, avg_year = province_average(application.unit_type, year)
         if avg is None:
-            out.append(_gate("province_average", True, False, _both(N_("Not below the average of the province's "
+            out.append(_gate("province_average", True, False, bilingual_text(N_("Not below the average of the province's "
                                                                      "existing national units")),
-                             _both(N_("no scored national units of this type in the province")), "core", AVERAGE_CITE))
+                             bilingual_text(N_("no scored national units of this type in the province")), "core", AVERAGE_CITE))
         else:
             ok = float(result.score) >= avg
             out.append(_gate("province_average", ok, False,
-                             _both(N_("Not below the average of the province's existing national units")),
-                             _both(N_("panel score %(score)s against an average of %(avg)s over %(n)d units "
+                             bilingual_text(N_("Not below the average of the province's existing national units")),
+                             bilingual_text(N_("panel score %(score)s against an average of %(avg)s over %(n)d units "
                                       "(%(year)d)"),
                                    score=f"{float(result.score):.2f}", avg=f"{avg:.2f}", n=n, year=avg_year),
                              "core", AVERAGE_CITE))
@@ -187,13 +180,13 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
     if db.session.scalar(select(ListEntry.id).where(ListEntry.organization_id == org.id,
                                                     ListEntry.unit_type == application.unit_type,
                                                     ListEntry.level == "national", ListEntry.status == "listed")):
-        out.append(_gate("already_national", False, True, _both(N_("Not already on the national list")),
-                         _both(N_("already on the national list"))))
+        out.append(_gate("already_national", False, True, bilingual_text(N_("Not already on the national list")),
+                         bilingual_text(N_("already on the national list"))))
     ban = db.session.scalars(select(Ban).where(Ban.uscc == org.uscc, Ban.subject == "organization",
                                                Ban.starts_on <= as_of, Ban.ends_on >= as_of)
                              .order_by(Ban.ends_on.desc())).first()
     if ban is not None:
-        out.append(_gate("ban", False, True, _both(N_("Not banned from applying")),
+        out.append(_gate("ban", False, True, bilingual_text(N_("Not banned from applying")),
                          f"{ban.reason} ({ban.ends_on.isoformat()})", "database", ban.sanction_code))
     return out
 
@@ -472,46 +465,46 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
     problems: list[str] = []
     clean: dict[str, Any] = {}
     if not isinstance(item, dict):
-        return [_both(N_("Not a valid mapping type."))], clean
+        return [bilingual_text(N_("Not a valid mapping type."))], clean
     try:
         clean["uscc"] = normalize_uscc(str(item.get("uscc") or ""))
     except GreenmfgError as exc:
         problems.append(exc.bilingual())
         return problems, clean
     if clean["uscc"] in seen:
-        problems.append(_both(N_("The unit appears twice in the file.")))
+        problems.append(bilingual_text(N_("The unit appears twice in the file.")))
     seen.add(clean["uscc"])
     name = str(item.get("name") or "").strip()
     if not 2 <= len(name) <= 200:
-        problems.append(_both(N_("%(name)s must have %(low)d to %(high)d characters."), name="name", low=2,
+        problems.append(bilingual_text(N_("%(name)s must have %(low)d to %(high)d characters."), name="name", low=2,
                                    high=200))
     clean["name"] = name[:200]
     unit_type = item.get("unit_type")
     if unit_type not in rules.unit_types or Level.NATIONAL not in rules.unit_types[unit_type].levels:
-        problems.append(_both(N_("Unknown unit type for the national list: %(type)s."), type=str(unit_type)[:40]))
+        problems.append(bilingual_text(N_("Unknown unit type for the national list: %(type)s."), type=str(unit_type)[:40]))
         return problems, clean
     clean["unit_type"] = unit_type
     unit = item.get("admin_unit")
     if not isinstance(unit, dict) or not unit.get("code") or not unit.get("name"):
-        problems.append(_both(N_("The unit's city is missing.")))
+        problems.append(bilingual_text(N_("The unit's city is missing.")))
     if item.get("recommendable") is not True:
-        problems.append(_both(N_("The unit's tier does not allow national recommendation (%(tier)s)."),
+        problems.append(bilingual_text(N_("The unit's tier does not allow national recommendation (%(tier)s)."),
                               tier=str(item.get("tier_label") or item.get("tier") or "—")))
     org = db.session.scalar(select(Organization).where(Organization.uscc == clean["uscc"]))
     ban = db.session.scalars(select(Ban).where(Ban.uscc == clean["uscc"], Ban.subject == "organization",
                                                Ban.starts_on <= at_day, Ban.ends_on >= at_day)).first()
     if ban is not None:
-        problems.append(_both(N_("The unit is banned from applying until %(until)s (%(reason)s)."),
+        problems.append(bilingual_text(N_("The unit is banned from applying until %(until)s (%(reason)s)."),
                               until=ban.ends_on.isoformat(), reason=ban.reason))
     if org is not None:
         if db.session.scalar(select(ListEntry.id).where(ListEntry.organization_id == org.id,
                                                         ListEntry.unit_type == unit_type,
                                                         ListEntry.level == "national", ListEntry.status == "listed")):
-            problems.append(_both(N_("already on the national list")))
+            problems.append(bilingual_text(N_("already on the national list")))
         if db.session.scalar(select(Application.id).join(Campaign).where(
                 Application.organization_id == org.id, Application.unit_type == unit_type,
                 Campaign.region == rules.region_code, Campaign.year == year, Application.level == "national")):
-            problems.append(_both(N_("The unit is already queued for national review this year.")))
+            problems.append(bilingual_text(N_("The unit is already queued for national review this year.")))
     held = [Level.PROVINCIAL] if item.get("provincial_list") else []
     data = {"unit_type": unit_type, "level": Level.NATIONAL, "year": year, "as_of": at_day, "held_levels": held,
             "requested_levels": [Level.NATIONAL], "industry": item.get("industry"),
@@ -527,7 +520,7 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
             problems.append(f"{rule.title}: {message} ({rule.source})")
     values = item.get("indicator_values") or {}
     if not isinstance(values, dict):
-        problems.append(_both(N_("Indicator values must be given per indicator number.")))
+        problems.append(bilingual_text(N_("Indicator values must be given per indicator number.")))
         values = {}
     if values and rules.indicator_set(unit_type, year) is not None:
         from core.applications.scoring import check_values
@@ -585,7 +578,7 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
               "queued": 0, "application_ids": []}
     if not rows:
         report["rows"] = []
-        report["problems"] = [_both(N_("Add at least one unit before exporting the recommendation."))]
+        report["problems"] = [bilingual_text(N_("Add at least one unit before exporting the recommendation."))]
     period = rules.notice_period(Level.NATIONAL)
     report["notice_period"] = None if period is None else {"days": period.days, "count": str(period.count),
                                                            "source": period.source, "cite": period.cite}

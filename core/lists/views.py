@@ -8,7 +8,7 @@ import json
 from typing import Any, Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,6 +24,7 @@ from core.lists.forms import (
 )
 from core.models import Objection, RecommendationItem
 from core.review.access import ReviewPerm, staff_application
+from core.web.nav import NavLink
 
 bp = Blueprint("lists", __name__, template_folder="templates")
 install_error_pages(bp)
@@ -61,20 +62,25 @@ def _form_ok(form) -> bool:
     return False
 
 
-@bp.app_context_processor
-def _nav():
-    links = [("lists.public_notices", _("Public notices")), ("lists.public_lists", _("Published lists"))]
-    user = current_user
-    if getattr(user, "is_authenticated", False):
-        from core.accounts.permissions import may
+bp.add_app_template_global(notices.period_label, "period_label")
 
-        if may(user, ReviewPerm.NOTICE_MANAGE):
-            links.append(("lists.manage_notices", _("Manage notices")))
-        if may(user, ReviewPerm.RECOMMEND):
-            links.append(("lists.recommendation", _("National recommendation")))
-        if may(user, ReviewPerm.RECOMMENDATION_IMPORT):
-            links.append(("lists.imports", _("Provincial recommendations")))
-    return {"lists_links": links, "period_label": notices.period_label}
+NAV = (
+    NavLink(endpoint="lists.public_notices", label=_l("Public notices"), audience="visitors", order=80),
+    NavLink(endpoint="lists.manage_notices", label=_l("Public notices"), perm=ReviewPerm.NOTICE_MANAGE, order=61),
+    NavLink(endpoint="lists.recommendation", label=_l("Recommendation to MIIT"), perm=ReviewPerm.RECOMMEND, order=62),
+    NavLink(endpoint="lists.imports", label=_l("Provincial recommendations"), perm=ReviewPerm.RECOMMENDATION_IMPORT,
+            order=65),
+    NavLink(endpoint="lists.public_notices", label=_l("Public notices"), place="section", audience="everyone",
+            order=20),
+    NavLink(endpoint="lists.public_lists", label=_l("Published lists"), place="section", audience="everyone",
+            order=21),
+    NavLink(endpoint="lists.manage_notices", label=_l("Manage notices"), place="section",
+            perm=ReviewPerm.NOTICE_MANAGE, order=22),
+    NavLink(endpoint="lists.recommendation", label=_l("National recommendation"), place="section",
+            perm=ReviewPerm.RECOMMEND, order=23),
+    NavLink(endpoint="lists.imports", label=_l("Provincial recommendations"), place="section",
+            perm=ReviewPerm.RECOMMENDATION_IMPORT, order=24),
+)
 
 
 # ------------------------------------------------------------------ public --

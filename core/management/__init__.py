@@ -24,8 +24,10 @@ CONFIG_DEFAULTS = {"GREENMFG_FILING_REMINDER_DAYS": (10, 3)}
 
 
 def init_app(app: Flask) -> None:
-    from core.management.views import bp
+    from core.management.views import NAV, bp
+    from core.web.nav import register
 
     for key, value in CONFIG_DEFAULTS.items():
         app.config.setdefault(key, value)
     app.register_blueprint(bp)
+    register(app, *NAV)

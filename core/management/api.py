@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Flask
 from flask.views import MethodView
-from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api, Blueprint, abort
 from marshmallow import Schema, fields, validate
@@ -23,6 +22,7 @@ from sqlalchemy import select
 from core.accounts import api_user
 from core.errors import GreenmfgError, InvalidInput
 from core.extensions import csrf, db
+from core.i18n import bilingual_text
 from core.management import (
     access,
     changes,
@@ -47,19 +47,10 @@ _TOKEN = _l("A valid API token is required (Authorization: Bearer <token>).")
 _INVALID = _l("The input is invalid; see the messages per field.")
 
 
-def _text(lazy: Any) -> str:
-    msgid = lazy._args[0] if hasattr(lazy, "_args") else str(lazy)
-    out = []
-    for loc in ("zh", "en"):
-        with force_locale(loc):
-            out.append(gettext(msgid))
-    return out[0] if out[0] == out[1] else f"{out[0]} / {out[1]}"
-
-
 def _user(action: str):
     user = api_user()
     if user is None:
-        abort(401, message=_text(_TOKEN), headers={"WWW-Authenticate": "Bearer"})
+        abort(401, message=bilingual_text(_TOKEN), headers={"WWW-Authenticate": "Bearer"})
     return access.require(user, action)
 
 
@@ -234,7 +225,7 @@ def make_blueprint() -> Blueprint:
     @blp.errorhandler(422)
     def _invalid(exc):
         data = getattr(exc, "data", None) or {}
-        return {"code": 422, "status": "Unprocessable Entity", "message": _text(_INVALID),
+        return {"code": 422, "status": "Unprocessable Entity", "message": bilingual_text(_INVALID),
                 "errors": data.get("messages") or {}}, 422
 
     # ------------------------------------------------------------ filings --

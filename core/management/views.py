@@ -72,10 +72,15 @@ from core.models import (
     Role,
 )
 from core.services.uscc import normalize_uscc
+from core.web.nav import NavLink
 
 bp = Blueprint("management", __name__, url_prefix="/management", template_folder="templates",
                static_folder="static", static_url_path="/static")
 install_error_pages(bp)
+
+#: the header link; the management pages have their own navigation (``_layout.html``)
+NAV = (NavLink(endpoint="management.index", label=_l("Listed units"),
+               roles=frozenset({Role.APPLICANT, Role.CITY, Role.PROVINCE, Role.ADMIN, Role.MINISTRY}), order=70),)
 
 STATUS_LABELS = {
     "due": _l("Due"), "submitted": _l("Submitted"), "returned": _l("Returned for correction"),

@@ -50,7 +50,7 @@ class Application(TimestampMixin, db.Model):
     __tablename__ = "application"
     __table_args__ = (
         UniqueConstraint("campaign_id", "organization_id", "unit_type"),
-        Index("ix_application_queue", "admin_unit_id", "campaign_id", "status"),
+        Index("ix_application_queue", "admin_unit_id", "campaign_id", "status", "unit_type"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

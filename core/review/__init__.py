@@ -13,6 +13,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core.review import access  # noqa: F401  (adds this package's permissions to the role table)
-    from core.review.views import bp
+    from core.review.views import NAV, bp
+    from core.web.nav import register
 
     app.register_blueprint(bp)
+    register(app, *NAV)

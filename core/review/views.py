@@ -20,6 +20,7 @@ from core.extensions import db
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
 from core.review import evaluators, experts
 from core.review.access import ReviewPerm, staff_application
+from core.web.nav import NavLink
 from core.review.forms import (
     AcceptForm, AffiliateForm, AssignForm, CommentForm, DrawForm, ExpertForm, NewFirmForm, QualificationForm,
     ReasonForm, RequestForm, SanctionForm,
@@ -456,21 +457,21 @@ def state_label(code: str) -> str:
     return str(label) if label is not None else code
 
 
-@bp.app_context_processor
-def _nav():
-    """Links to this package's pages for the signed-in role (used by its templates)."""
-    links = []
-    user = current_user
-    if getattr(user, "is_authenticated", False):
-        from core.accounts.permissions import may
+bp.add_app_template_global(state_label, "state_label")
 
-        if may(user, ReviewPerm.REVIEW_MANAGE):
-            links += [("review.queue", _("Expert review")), ("review.expert_pool", _("Expert pool"))]
-        if may(user, ReviewPerm.EVALUATOR_REGISTRY):
-            links.append(("review.evaluator_list", _("Evaluator firms")))
-        if may(user, ReviewPerm.ENGAGEMENT_DECIDE):
-            links.append(("review.engagements", _("Evaluation requests")))
-        if may(user, ReviewPerm.EXPERT_SCORE):
-            links.append(("review.my_assignments", _("My reviews")))
-    return {"review_links": links, "state_label": state_label}
+NAV = (
+    NavLink(endpoint="review.queue", label=_l("Expert review"), perm=ReviewPerm.REVIEW_MANAGE, order=60),
+    NavLink(endpoint="review.my_assignments", label=_l("My reviews"), perm=ReviewPerm.EXPERT_SCORE, order=63),
+    NavLink(endpoint="review.engagements", label=_l("Engagements"), perm=ReviewPerm.ENGAGEMENT_DECIDE, order=64),
+    NavLink(endpoint="review.queue", label=_l("Expert review"), place="section", perm=ReviewPerm.REVIEW_MANAGE,
+            order=10),
+    NavLink(endpoint="review.expert_pool", label=_l("Expert pool"), place="section", perm=ReviewPerm.REVIEW_MANAGE,
+            order=11),
+    NavLink(endpoint="review.evaluator_list", label=_l("Evaluator firms"), place="section",
+            perm=ReviewPerm.EVALUATOR_REGISTRY, order=12),
+    NavLink(endpoint="review.engagements", label=_l("Evaluation requests"), place="section",
+            perm=ReviewPerm.ENGAGEMENT_DECIDE, order=13),
+    NavLink(endpoint="review.my_assignments", label=_l("My reviews"), place="section", perm=ReviewPerm.EXPERT_SCORE,
+            order=14),
+)
 

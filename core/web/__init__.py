@@ -14,9 +14,18 @@ from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.deadlines import SHANGHAI
 from core.services.rules_export import rule_rows
+from core.web.nav import NavLink, fixed_url, nav_links
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
+bp.add_app_template_global(nav_links, "nav_links")
+bp.add_app_template_global(fixed_url, "fixed_url")
+
+NAV = (
+    NavLink(endpoint="web.home", label=_l("Home"), audience="everyone", order=10),
+    NavLink(endpoint="web.rules_page", label=_l("Rules"), audience="everyone", order=20),
+    NavLink(endpoint="lists.public_lists", label=_l("Lists"), audience="everyone", order=30),
+)
 
 
 @login_manager.user_loader

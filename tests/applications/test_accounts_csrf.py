@@ -109,7 +109,7 @@ def test_registration_login_logout_and_copied_cookie(world):
 
         assert user.password_hash.startswith("$argon2id$")
         assert db.session.get(Organization, user.organization_id).uscc == code
-    client.post("/logout", data={"csrf_token": csrf(client, "/applications")})
+    client.post("/logout", data={"csrf_token": csrf(client, "/logout")})
 
     other = world.app.test_client()
     before = other.get_cookie("session")
@@ -118,7 +118,9 @@ def test_registration_login_logout_and_copied_cookie(world):
     assert other.get_cookie("session").value != (before.value if before else None)
     cookie = other.get_cookie("session").value
     assert other.get("/applications").status_code == 200
-    other.post("/logout", data={"csrf_token": csrf(other, "/applications")})
+    r = other.get("/logout")
+    assert r.status_code == 200 and "logout-form" in r.get_data(as_text=True)
+    other.post("/logout", data={"csrf_token": csrf(other, "/logout")})
     # the copied cookie of that session no longer works
     thief = world.app.test_client()
     thief.set_cookie("session", cookie)

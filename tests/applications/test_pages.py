@@ -63,6 +63,33 @@ def test_each_role_sees_its_navigation_in_chinese_with_local_assets(world):
     assert 'href="/login"' in anonymous and 'href="/register"' in anonymous and "/city" not in anonymous
 
 
+def test_navigation_follows_the_role_and_the_language_of_each_request(world):
+    """The header is kept per role and language: switching language or user never shows another's links."""
+    city = world.client("city_changsha")
+    zh = city.get("/city").get_data(as_text=True)
+    assert '<a href="/city">市州审核</a>' in zh and 'href="/province/campaigns"' not in zh
+    en = city.get("/city?lang=en").get_data(as_text=True)
+    assert '<a href="/city">City review</a>' in en and "市州审核</a>" not in en
+    assert '<a href="/city">市州审核</a>' in city.get("/city?lang=zh").get_data(as_text=True)
+    province = world.client("province").get("/").get_data(as_text=True)
+    assert 'href="/province/campaigns"' in province and 'href="/review"' in province
+    assert 'href="/province/notices"' in province and '<a href="/city">' not in province
+    expert = world.client("expert").get("/").get_data(as_text=True)
+    assert 'href="/expert"' in expert and 'href="/review"' not in expert and 'href="/login"' not in expert
+    visitor = world.client().get("/?lang=en").get_data(as_text=True)
+    assert '<a href="/login">Log in</a>' in visitor and 'href="/notices"' in visitor and "logout" not in visitor
+
+
+def test_log_out_is_one_confirmed_post_away(world):
+    """Pages link to the log-out page; its button posts with the CSRF token and ends the session."""
+    client = world.client("city_changsha")
+    assert 'href="/logout" id="logout-link"' in client.get("/city").get_data(as_text=True)
+    page = client.get("/logout").get_data(as_text=True)
+    assert 'id="logout-form"' in page and 'method="post"' in page
+    assert client.post("/logout").status_code == 302
+    assert client.get("/city").status_code == 302  # back to the log-in page
+
+
 def test_english_is_switchable_and_sticks(world):
     client = world.client("city_changsha")
     html = client.get("/city?lang=en").get_data(as_text=True)

@@ -31,3 +31,23 @@ def test_compiled_catalogue_is_current():
     buf = io.BytesIO()
     write_mo(buf, read_po(PO.open("rb")))
     assert (PO.with_suffix(".mo")).read_bytes() == buf.getvalue(), "run scripts/i18n"
+
+
+def test_the_request_catalogue_follows_force_locale(make_app):
+    """``core.i18n.translations`` keeps one catalogue a request, yet a ``force_locale`` block (used for
+    bilingual API errors and Chinese exports) gets its own, and the request's comes back after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    from core.i18n import bilingual, translations
+
+    app = make_app("hunan")
+    with app.test_request_context("/?lang=zh"):
+        assert translations().gettext("Home") == "首页"
+        with force_locale("en"):
+            assert translations().gettext("Home") == "Home"
+            assert render_template_string("{{ _('Home') }}") == "Home"
+        assert translations().gettext("Home") == "首页"
+        assert render_template_string("{{ _('Page %(n)d', n=2) }}") == "第 2 页"
+        assert bilingual("Home") == {"zh": "首页", "en": "Home"}
+        assert translations().gettext("Home") == "首页"

@@ -21,6 +21,8 @@ from mgmt_world import (
 )
 from sqlalchemy import select
 
+from core.management.common import today as beijing_today
+
 
 def _world(app):
     from core.extensions import db
@@ -129,7 +131,8 @@ def test_public_complaint_ends_in_rectification(app):
     assert r.status_code == 302
     db.session.expire_all()
     done = db.session.get(Complaint, complaint.id)
-    assert (done.status, done.rectified_on, done.removal_id) == ("rectified", dt.date.today(), None)
+    # the day is Beijing's (after 16:00 UTC it is already tomorrow there)
+    assert (done.status, done.rectified_on, done.removal_id) == ("rectified", beijing_today(), None)
     assert [a.data["outcome"] for a in db.session.scalars(select(AuditLog).where(
         AuditLog.action == "complaint.verified"))] == ["rectification"]
 

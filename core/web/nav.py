@@ -1,0 +1,111 @@
+"""The navigation: links that each package registers, shown to the roles allowed to follow them.
+
+A link is visible by the user's role alone (a permission of the role, a set of roles, or the
+signed-out visitor), so the links of one place are rendered once per role, language and script
+root and kept for the life of the process: every logged-in page shows the header, and
+rebuilding it (a translation and a URL per link) was a fifth of the city list's time
+(bench/bench_city_list.py).
+
+Places: ``header`` (the top bar of every page) and ``section`` (the review and list pages'
+sub-navigation).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from flask import Flask, current_app, has_request_context, request, url_for
+from markupsafe import Markup, escape
+
+from core.i18n import msgid, translations
+
+Audience = Literal["signed_in", "visitors", "everyone"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class NavLink:
+    endpoint: str
+    #: the label: a ``lazy_gettext`` string (or a text that needs no translation)
+    label: Any
+    place: Literal["header", "section"] = "header"
+    #: ``signed_in`` (default), ``visitors`` (only when signed out) or ``everyone``
+    audience: Audience = "signed_in"
+    #: a permission the role must hold (:data:`core.accounts.permissions.ROLE_PERMISSIONS`)
+    perm: str | None = None
+    #: the roles that see the link, when a permission does not say it
+    roles: frozenset[str] | None = None
+    #: position in its place; lower first
+    order: int = 100
+    element_id: str | None = None
+
+    def visible_to(self, role: str | None) -> bool:
+        if role is None:
+            return self.audience != "signed_in"
+        if self.audience == "visitors":
+            return False
+        if self.roles is not None and role not in self.roles:
+            return False
+        if self.perm is not None:
+            from core.accounts.permissions import ROLE_PERMISSIONS
+
+            return self.perm in ROLE_PERMISSIONS.get(role, frozenset())
+        return True
+
+
+@dataclass
+class Navigation:
+    links: list[NavLink] = field(default_factory=list)
+    _rendered: dict[tuple, Markup] = field(default_factory=dict)
+
+    def add(self, *links: NavLink) -> None:
+        self.links.extend(links)
+        self.links.sort(key=lambda link: link.order)
+        self._rendered.clear()
+
+    def render(self, place: str, role: str | None) -> Markup:
+        """The ``<a>`` elements of ``place`` for ``role`` (``None``: signed out), in the request's language."""
+        tr = translations()
+        key = (place, role, id(tr), request.script_root)
+        html = self._rendered.get(key)
+        if html is None:
+            parts = []
+            for link in self.links:
+                if link.place == place and link.visible_to(role):
+                    ident = f' id="{escape(link.element_id)}"' if link.element_id else ""
+                    parts.append(f'<a href="{escape(url_for(link.endpoint))}"{ident}>{escape(tr.gettext(msgid(link.label)))}</a>')
+            html = self._rendered[key] = Markup("".join(parts))
+        return html
+
+
+_FIXED_URLS: dict[tuple, str] = {}
+
+
+def fixed_url(endpoint: str, **values: Any) -> str:
+    """``url_for`` for the layout's fixed links (style sheets, log-out...), built once per process.
+
+    Such a URL depends only on the endpoint, its values and the script root: the app has no URL
+    defaults, host matching or subdomains (add one and this must go). Saves ~8 µs a link a page.
+    """
+    if not has_request_context():  # rendered outside a request (SERVER_NAME decides): no reuse
+        return url_for(endpoint, **values)
+    key = (request.script_root, endpoint, *sorted(values.items())) if values else (request.script_root, endpoint)
+    url = _FIXED_URLS.get(key)
+    if url is None:
+        if len(_FIXED_URLS) >= 256:
+            _FIXED_URLS.clear()
+        url = _FIXED_URLS[key] = url_for(endpoint, **values)
+    return url
+
+
+def register(app: Flask, *links: NavLink) -> None:
+    """Add links to the app's navigation (each package calls this from its ``init_app``)."""
+    app.extensions.setdefault("greenmfg_nav", Navigation()).add(*links)
+
+
+def nav_links(place: str, user) -> Markup:
+    """Template global: the links of ``place`` for ``user`` (the template's ``current_user``)."""
+    navigation: Navigation | None = current_app.extensions.get("greenmfg_nav")
+    if navigation is None:
+        return Markup("")
+    role = str(user.role) if getattr(user, "is_authenticated", False) else None
+    return navigation.render(place, role)
