@@ -16,6 +16,8 @@ from babel import Locale
 from flask import Flask, request
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 from sqlalchemy.engine import Engine
 
 from core import config as core_config, i18n
@@ -149,8 +151,15 @@ def _select_locale() -> Locale:
         if getattr(user, "is_authenticated", False) and user.locale in languages:
             chosen = user.locale
         else:
-            chosen = request.accept_languages.best_match(languages) or languages[0]
+            chosen = _browser_choice(request.headers.get("Accept-Language", ""), tuple(languages))
     return _locale(chosen)
+
+
+@functools.lru_cache(maxsize=256)
+def _browser_choice(header: str, languages: tuple[str, ...]) -> str:
+    """The best of ``languages`` for an ``Accept-Language`` header, else the first (browsers send
+    a handful of distinct headers, each parsed once)."""
+    return parse_accept_header(header, LanguageAccept).best_match(languages) or languages[0]
 
 
 @functools.lru_cache(maxsize=32)

@@ -9,6 +9,7 @@ role may not act on is refused (403).
 """
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 from typing import Any
 
@@ -64,15 +65,22 @@ def application_scope(user: Any) -> ColumnElement[bool]:
     """The WHERE clause of the applications ``user`` may see."""
     if not _authenticated(user):
         return false()
-    role = user.role
-    if role == Role.APPLICANT and user.organization_id is not None:
-        return Application.organization_id == user.organization_id
-    if role == Role.CITY and user.admin_unit_id is not None:
-        return Application.admin_unit_id == user.admin_unit_id
+    return _scope(user.role, user.organization_id, user.admin_unit_id, user.evaluator_firm_id)
+
+
+@functools.lru_cache(maxsize=4096)
+def _scope(role: Role, organization_id: int | None, admin_unit_id: int | None,
+           evaluator_firm_id: int | None) -> ColumnElement[bool]:
+    """:func:`application_scope` from what it depends on; SQL expressions are immutable, so one
+    built expression serves every request of the same scope (building it costs ~15 µs)."""
+    if role == Role.APPLICANT and organization_id is not None:
+        return Application.organization_id == organization_id
+    if role == Role.CITY and admin_unit_id is not None:
+        return Application.admin_unit_id == admin_unit_id
     if role in (Role.PROVINCE, Role.ADMIN):
         return Application.status != ApplicationStatus.DRAFT
-    if role == Role.EVALUATOR and user.evaluator_firm_id is not None:
-        return (Application.evaluator_firm_id == user.evaluator_firm_id) & (
+    if role == Role.EVALUATOR and evaluator_firm_id is not None:
+        return (Application.evaluator_firm_id == evaluator_firm_id) & (
             Application.status != ApplicationStatus.DRAFT)
     return false()
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from types import SimpleNamespace
 from urllib.parse import urlencode
 from typing import Any
@@ -24,7 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope
@@ -501,21 +502,6 @@ def _campaign_arg(default_latest: bool = True) -> Campaign | None:
                              .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1))
 
 
-_UTC8 = dt.timedelta(hours=8)  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
-
-
-def _bj(moment: dt.datetime | str) -> str:
-    """:func:`services.beijing` for list rows (the same text, without a time-zone database lookup).
-
-    Text and naive values are UTC (SQLite keeps no offset; every instant is stored in UTC).
-    """
-    if isinstance(moment, str):
-        moment = dt.datetime.fromisoformat(moment)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return (moment + _UTC8).isoformat(sep=" ", timespec="seconds")
-
-
 #: the queue page's own texts, translated in one go per request (Jinja's ``_()`` costs a
 #: context lookup per call; this page is the hot path measured by bench/bench_city_list.py)
 _QUEUE_TEXT = {
@@ -534,11 +520,18 @@ def _texts(lazy: dict) -> SimpleNamespace:
     return SimpleNamespace(**{key: tr.gettext(msgid(value)) for key, value in lazy.items()})
 
 
-_STATUS_VALUES = {s.value: s for s in S}
+@bp.app_template_global("options")
+@functools.lru_cache(maxsize=1024)
+def _options(pairs: tuple[tuple[str, str], ...], selected: str) -> Markup:
+    """``<option>`` elements for ``(value, label)`` pairs, ``selected`` marked; values and labels
+    escaped. Kept by its arguments (the labels carry the language): a filter form shows the same
+    few choices on every page."""
+    return Markup("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in pairs))
 
-#: the campaigns of the filter, newest first; built once, the region is bound at execution
-_CAMPAIGN_CHOICES = (select(Campaign.id, Campaign.title).where(Campaign.region == bindparam("region"))
-                     .order_by(Campaign.year.desc(), Campaign.id.desc()))
+
+_STATUS_VALUES = {s.value: s for s in S}
 
 
 def _escaped(values: list[str]) -> list[str]:
@@ -547,31 +540,81 @@ def _escaped(values: list[str]) -> list[str]:
     return parts if len(parts) == len(values) else [str(escape(value)) for value in values]
 
 
+_UTC8 = dt.timedelta(hours=8)  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
+
+
+def _bj(moment: dt.datetime | str) -> str:
+    """:func:`services.beijing` for list rows (the same text, without a time-zone database lookup).
+
+    Text and naive values are UTC (SQLite keeps no offset; every instant is stored in UTC).
+    """
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return (moment + _UTC8).isoformat(sep=" ", timespec="seconds")
+
+
+#: rows kept per language and script root; a full table is dropped, not evicted row by row
+_ROW_HTML_LIMIT = 20_000
+
+
+def _row_html_cache() -> dict[int, tuple[tuple, str]]:
+    """This app's rendered list rows for the request's language and script root, by application id:
+    ``id -> (the row's values, its HTML)``.
+
+    A row's HTML is a pure function of the row's values, the language's labels and the script
+    root, so an entry is used only while the values it was made from are those just read: a
+    changed status, score, name or city renders the row anew. Cities page back and forth through
+    the same lists all day.
+    """
+    caches = current_app.extensions.setdefault("greenmfg_row_html", {})
+    key = (id(translations()), request.script_root)  # the catalogue object lives as long as the app
+    cache = caches.get(key)
+    if cache is None or len(cache) >= _ROW_HTML_LIMIT:
+        cache = caches[key] = {}
+    return cache
+
+
 def _queue_rows(rows, unit_types) -> Markup:
     """The table rows of a list page, formatted in Python; every text goes through ``escape``.
 
-    The review queue is the busiest page (bench/bench_city_list.py): labels are escaped once a
+    The review queue is the busiest page (bench/bench_city_list.py): rows shown before with the
+    same values are taken from :func:`_row_html_cache`; for the others labels are escaped once a
     page, names and credit codes once a column, and a row is one f-string.
     """
-    spans = {status: f'<span class="status {status.value}">{escape(label)}</span>'
-             for status, label in _status_labels().items()}
-    names = {code: escape(t.name) for code, t in unit_types.items()}
-    cities: dict[str, Markup] = {}
-    base = escape(request.script_root)
-    out = []
-    for (id_, st, ut, score, submitted, _raw_name, _raw_uscc, city), name, uscc in zip(
-            rows, _escaped([r[5] for r in rows]), _escaped([r[6] for r in rows])):
-        city_html = cities.get(city)
-        if city_html is None:
-            city_html = cities[city] = escape(city)
-        span = spans.get(st) or f'<span class="status {escape(st)}">{escape(st)}</span>'
-        # ids are ints, scores floats (shown with the column's two decimals), times Beijing time
-        out.append(
-            f'<tr><td><a href="{base}/applications/{id_:d}">{id_:d}</a></td><td>{name}</td>'
-            f'<td>{uscc}</td><td>{city_html}</td><td>{names.get(ut) or escape(ut)}</td><td>{span}</td>'
-            f'<td>{"—" if score is None else f"{score:.2f}"}</td>'
-            f'<td>{"—" if submitted is None else _bj(submitted)}</td></tr>')
-    return Markup("\n".join(out))
+    cache = _row_html_cache()
+    values = [tuple(row) for row in rows]  # plain tuples compare in C (a Row compares in Python)
+    html: list[str | None] = []
+    missing = []
+    for row in values:
+        entry = cache.get(row[0])
+        if entry is not None and entry[0] == row:
+            html.append(entry[1])
+        else:
+            html.append(None)
+            missing.append(len(html) - 1)
+    if missing:
+        spans = {status: f'<span class="status {status.value}">{escape(label)}</span>'
+                 for status, label in _status_labels().items()}
+        names = {code: escape(t.name) for code, t in unit_types.items()}
+        cities: dict[str, Markup] = {}
+        base = escape(request.script_root)
+        new = [values[i] for i in missing]
+        for i, row, name, uscc in zip(missing, new, _escaped([r[5] for r in new]), _escaped([r[6] for r in new])):
+            id_, st, ut, score, submitted, _raw_name, _raw_uscc, city = row
+            city_html = cities.get(city)
+            if city_html is None:
+                city_html = cities[city] = escape(city)
+            span = spans.get(st) or f'<span class="status {escape(st)}">{escape(st)}</span>'
+            # ids are ints, scores floats (shown with the column's two decimals), times Beijing time
+            html[i] = (
+                f'<tr><td><a href="{base}/applications/{id_:d}">{id_:d}</a></td><td>{name}</td>'
+                f'<td>{uscc}</td><td>{city_html}</td><td>{names.get(ut) or escape(ut)}</td><td>{span}</td>'
+                f'<td>{"—" if score is None else f"{score:.2f}"}</td>'
+                f'<td>{"—" if submitted is None else _bj(submitted)}</td></tr>')
+            cache[id_] = (row, html[i])
+    return Markup("\n".join(html))
 
 
 def _queue(template: str):
@@ -588,9 +631,8 @@ def _queue(template: str):
         page = max(1, min(int(args.get("page", 1)), 10000))
     except ValueError:
         page = 1
-    connection = db.session.connection()
-    campaigns = connection.execute(_CAMPAIGN_CHOICES, {"region": rules.region_code}).all()
-    if campaign_id is not None and campaign_id not in {c.id for c in campaigns}:
+    campaigns = services.campaign_choices(rules.region_code, including=campaign_id)
+    if campaign_id is not None and campaign_id not in {c[0] for c in campaigns}:
         raise NotFound("No such campaign.")
     unit_types = rules.unit_types
     rows = services.list_applications(application_scope(user), status=_STATUS_VALUES.get(status),
@@ -603,8 +645,9 @@ def _queue(template: str):
     return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types), empty=not rows,
                            t=_texts(_QUEUE_TEXT),
                            prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
-                           campaign_id=campaign_id, campaigns=campaigns, unit_types=unit_types,
-                           statuses=list(_status_labels().items()))
+                           campaign_id=campaign_id, campaigns=tuple((str(id_), title) for id_, title in campaigns),
+                           unit_type_choices=tuple((code, ut.name) for code, ut in unit_types.items()),
+                           statuses=tuple((s.value, label) for s, label in _status_labels().items()))
 
 
 @bp.get("/city")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.errors import GreenmfgError
@@ -14,12 +14,13 @@ from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.deadlines import SHANGHAI
 from core.services.rules_export import rule_rows
-from core.web.nav import NavLink, fixed_url, nav_links
+from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
 bp.add_app_template_global(nav_links, "nav_links")
 bp.add_app_template_global(fixed_url, "fixed_url")
+bp.add_app_template_global(page_chrome, "page_chrome")
 
 NAV = (
     NavLink(endpoint="web.home", label=_l("Home"), audience="everyone", order=10),
@@ -35,11 +36,6 @@ def _load_user(user_id: str) -> User | None:
 
 def _rules():
     return current_app.extensions["greenmfg"].rules
-
-
-@bp.app_context_processor
-def _inject():
-    return {"region": _rules().region, "get_locale": get_locale}
 
 
 @bp.app_template_filter("bjdeadline")
@@ -76,7 +72,7 @@ def home():
     units = db.session.scalars(
         select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)
     ).all()
-    return render_template("home.html", year=year, deadlines=rules.deadlines_for(year),
+    return render_template("home.html", region=rules.region, year=year, deadlines=rules.deadlines_for(year),
                            unit_types=list(rules.unit_types.values()), units=units,
                            notices=_notice_examples(rules), gradings=_gradings(rules),
                            rounds=_round_deadlines(rules, year))

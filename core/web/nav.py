@@ -1,10 +1,11 @@
-"""The navigation: links that each package registers, shown to the roles allowed to follow them.
+"""The navigation and the page chrome: links that each package registers, shown to the roles
+allowed to follow them, and the layout's header and footer around them.
 
 A link is visible by the user's role alone (a permission of the role, a set of roles, or the
-signed-out visitor), so the links of one place are rendered once per role, language and script
-root and kept for the life of the process: every logged-in page shows the header, and
-rebuilding it (a translation and a URL per link) was a fifth of the city list's time
-(bench/bench_city_list.py).
+signed-out visitor), so the links of one place, and the header that holds them, are rendered
+once per role, language and script root and kept for the life of the app: every page shows the
+header, and rebuilding it (a translation and a URL per link) was a fifth of the city list's time
+(bench/bench_city_list.py). Only the signed-in user's name is filled in per request.
 
 Places: ``header`` (the top bar of every page) and ``section`` (the review and list pages'
 sub-navigation).
@@ -17,9 +18,15 @@ from typing import Any, Literal
 from flask import Flask, current_app, has_request_context, request, url_for
 from markupsafe import Markup, escape
 
+from flask_babel import get_locale, lazy_gettext as _l
+
 from core.i18n import msgid, translations
 
 Audience = Literal["signed_in", "visitors", "everyone"]
+
+_BRAND = _l("Green manufacturing lists")
+_FOOTER = _l("Every rule shows the plugin it comes from and the document it cites.")
+_LOG_OUT = _l("Log out")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,10 +59,32 @@ class NavLink:
         return True
 
 
+@dataclass(frozen=True)
+class Chrome:
+    """The parts of the layout that depend on the role and the language only."""
+
+    lang: str
+    brand: str
+    region: str
+    #: the header up to the log-out link, the log-out label, and the rest of the header
+    header_start: Markup
+    logout_label: str
+    header_end: Markup
+    footer: Markup
+
+    def header(self, user) -> Markup:
+        if not getattr(user, "is_authenticated", False):
+            return Markup(f"{self.header_start}{self.header_end}")
+        link = f'<a href="{escape(fixed_url("accounts.logout_page"))}" id="logout-link">'
+        return Markup(f"{self.header_start}{link}{escape(self.logout_label)} ({escape(user.display_name)})</a>"
+                      f"{self.header_end}")
+
+
 @dataclass
 class Navigation:
     links: list[NavLink] = field(default_factory=list)
     _rendered: dict[tuple, Markup] = field(default_factory=dict)
+    _chrome: dict[tuple, Chrome] = field(default_factory=dict)
 
     def add(self, *links: NavLink) -> None:
         self.links.extend(links)
@@ -75,6 +104,24 @@ class Navigation:
                     parts.append(f'<a href="{escape(url_for(link.endpoint))}"{ident}>{escape(tr.gettext(msgid(link.label)))}</a>')
             html = self._rendered[key] = Markup("".join(parts))
         return html
+
+    def chrome(self, role: str | None) -> Chrome:
+        tr = translations()
+        key = (role, id(tr), request.script_root)
+        chrome = self._chrome.get(key)
+        if chrome is None:
+            region = current_app.extensions["greenmfg"].rules.region.name
+            brand = tr.gettext(msgid(_BRAND))
+            lang = "en" if str(get_locale()) == "en" else "zh-CN"
+            start = Markup('<header class="top">\n  <div class="brand">{} <span class="region">{}</span></div>\n'
+                           '  <nav>\n    ').format(brand, region) + self.render("header", role) + Markup("\n    ")
+            end = Markup('\n    <span class="lang"><a href="?lang=zh">中文</a> | <a href="?lang=en">English</a></span>'
+                         '\n  </nav>\n</header>')
+            footer = Markup("<footer>greenmfg · {}</footer>").format(
+                tr.gettext(msgid(_FOOTER)))
+            chrome = self._chrome[key] = Chrome(lang=lang, brand=brand, region=region, header_start=start,
+                                                logout_label=tr.gettext(msgid(_LOG_OUT)), header_end=end, footer=footer)
+        return chrome
 
 
 _FIXED_URLS: dict[tuple, str] = {}
@@ -102,10 +149,15 @@ def register(app: Flask, *links: NavLink) -> None:
     app.extensions.setdefault("greenmfg_nav", Navigation()).add(*links)
 
 
+def _role(user) -> str | None:
+    return str(user.role) if getattr(user, "is_authenticated", False) else None
+
+
 def nav_links(place: str, user) -> Markup:
     """Template global: the links of ``place`` for ``user`` (the template's ``current_user``)."""
-    navigation: Navigation | None = current_app.extensions.get("greenmfg_nav")
-    if navigation is None:
-        return Markup("")
-    role = str(user.role) if getattr(user, "is_authenticated", False) else None
-    return navigation.render(place, role)
+    return current_app.extensions["greenmfg_nav"].render(place, _role(user))
+
+
+def page_chrome(user) -> Chrome:
+    """Template global: the layout's language, header and footer for ``user``."""
+    return current_app.extensions["greenmfg_nav"].chrome(_role(user))
