@@ -143,7 +143,9 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         expect(page.locator("#status")).to_have_text("已提交")
         expect(page.locator("#edit-link")).to_have_count(0)
         shot(page, "submitted")
-        page.click("nav form button")  # log out
+        page.click("#logout-link")  # log out: the header links to the confirmation page
+        page.click("#logout-form button")
+        expect(page.locator("#logout-link")).to_have_count(0)
 
         # -- the city logs in, finds it in its queue and recommends it
         page.goto(f"{base}/login")

@@ -110,7 +110,9 @@ def test_expert_scores_in_a_browser_and_the_public_browses_the_list(review_serve
         expect(page.locator("#no-others")).to_be_visible()
         expect(page.locator("#score-table")).to_contain_text("82.00")
         shot(page, "expert-submitted")
-        page.click("nav form button")  # log out
+        page.click("#logout-link")  # log out: the header links to the confirmation page
+        page.click("#logout-form button")
+        expect(page.locator("#logout-link")).to_have_count(0)
 
         # -- anyone browses the published list, filtered by level and year
         page.goto(f"{base}/public/lists")
