@@ -1,6 +1,6 @@
 """Benchmark: the city review list (filtered, 50 a page) over 50,000 applications.
 
-    python bench/bench_city_list.py [--applications 50000] [--duration 10] [--slices 5] [--connections 10]
+    python bench/bench_city_list.py [--applications 50000] [--duration 30] [--slices 10] [--connections 10]
 
 Builds a Hunan instance in a SQLite file in a temporary directory (14 市州, one organization
 per application, statuses spread like a real round), logs in as Changsha's city staff, then
@@ -137,8 +137,8 @@ def _merge(runs: list[dict[str, float]]) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=50_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per route")
-    parser.add_argument("--slices", type=int, default=5, help="alternate bare and page in this many slices")
+    parser.add_argument("--duration", type=int, default=30, help="seconds of wrk per route")
+    parser.add_argument("--slices", type=int, default=10, help="alternate bare and page in this many slices")
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Float, Row, String, bindparam, select, type_coerce
+from sqlalchemy import Float, String, bindparam, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -150,31 +150,51 @@ def open_campaign(*, actor: str, year: int, level: str, unit_types: Iterable[str
     db.session.flush()
     audit.record(actor, "campaign.opened", "campaign", campaign.id, year=year, level=level, unit_types=types,
                  opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(), deadlines=campaign.deadlines)
-    current_app.extensions.pop(_CHOICES_KEY, None)  # this worker's filters show it at once
+    _forget_kept(_CHOICES_KEY)  # this worker's filters show it at once
     return campaign
 
 
-#: list filters show the region's campaigns; each worker keeps them this many seconds (campaigns
-#: open a few times a year), so another worker's new campaign reaches the filter within that time
-CAMPAIGN_CHOICES_SECONDS = 10.0
-_CHOICES_KEY = "greenmfg_campaign_choices"
+#: list pages show the region's campaigns (in the filter) and city names (in the rows); each
+#: worker keeps them this many seconds (campaigns open a few times a year, cities are fixed by
+#: the region plugin), so a change made through another worker shows within that time
+KEEP_SECONDS = 10.0
 _CAMPAIGN_CHOICES = (select(Campaign.id, Campaign.title).where(Campaign.region == bindparam("region"))
                      .order_by(Campaign.year.desc(), Campaign.id.desc()))
+_UNIT_NAMES = select(AdminUnit.id, AdminUnit.name)
+
+
+def _kept(key: str, load, missing) -> Any:
+    """``load()``, kept in this app for :data:`KEEP_SECONDS`, and read again at once when
+    ``missing(kept)`` says what is asked for is not in it."""
+    kept = current_app.extensions.get(key)
+    moment = time.monotonic()
+    if kept is None or moment - kept[0] > KEEP_SECONDS or missing(kept[1]):
+        kept = current_app.extensions[key] = (moment, load())
+    return kept[1]
+
+
+def _forget_kept(key: str) -> None:
+    current_app.extensions.pop(key, None)
 
 
 def campaign_choices(region: str, including: int | None = None) -> list[tuple[int, str]]:
-    """``(id, title)`` of the region's campaigns, newest first, for list filters.
-
-    Read from the database at most every :data:`CAMPAIGN_CHOICES_SECONDS` per worker, and at once
-    when ``including`` (a campaign asked for by id) is not among those kept.
-    """
-    kept = current_app.extensions.get(_CHOICES_KEY)
-    moment = time.monotonic()
-    if (kept is None or kept[0] != region or moment - kept[1] > CAMPAIGN_CHOICES_SECONDS
-            or (including is not None and including not in kept[3])):
+    """``(id, title)`` of the region's campaigns, newest first, for list filters (kept, see
+    :data:`KEEP_SECONDS`; read again when ``including``, a campaign asked for by id, is not among them)."""
+    def load():
         rows = [(row.id, row.title) for row in db.session.execute(_CAMPAIGN_CHOICES, {"region": region})]
-        kept = current_app.extensions[_CHOICES_KEY] = (region, moment, rows, {row[0] for row in rows})
-    return kept[2]
+        return region, rows, {row[0] for row in rows}
+    kept = _kept(_CHOICES_KEY, load, lambda k: k[0] != region or (including is not None and including not in k[2]))
+    return kept[1]
+
+
+def unit_names(ids: Iterable[int]) -> dict[int, str]:
+    """Administrative unit names by id (kept, see :data:`KEEP_SECONDS`; read again for an unknown id)."""
+    wanted = set(ids)
+    return _kept(_UNITS_KEY, lambda: dict(db.session.execute(_UNIT_NAMES).all()), lambda names: not wanted <= names.keys())
+
+
+_CHOICES_KEY = "greenmfg_campaign_choices"
+_UNITS_KEY = "greenmfg_unit_names"
 
 
 def change_deadline(campaign: Campaign, code: str, value: dt.date | dt.datetime, reason: str, actor: str) -> None:
@@ -640,7 +660,7 @@ def quota_status(admin_unit: AdminUnit, unit_type: str, year: int) -> dict[str, 
 _LIST_COLUMNS = (Application.id, type_coerce(Application.status, String()).label("status"), Application.unit_type,
                  type_coerce(Application.score, Float()).label("score"),
                  type_coerce(Application.submitted_at, String()).label("submitted_at"),
-                 Organization.name, Organization.uscc, AdminUnit.name.label("city"))
+                 Organization.name, Organization.uscc, Application.admin_unit_id)
 
 
 @functools.lru_cache(maxsize=16)
@@ -671,7 +691,6 @@ def _page_of(ids):
                 .correlate(None))
     return (select(*_LIST_COLUMNS)
             .join(Organization, Organization.id == Application.organization_id)
-            .join(AdminUnit, AdminUnit.id == Application.admin_unit_id)
             .where(Application.id.in_(page_ids))
             .order_by(Application.id.desc()))
 
@@ -703,13 +722,14 @@ def _scoped(filters: tuple[bool, bool, bool, bool], scope):
 
 
 def list_applications(scope, *, status: S | None = None, unit_type: str | None = None,
-                      campaign_id: int | None = None, q: str = "", page: int = 1, per_page: int = 50) -> list[Row]:
+                      campaign_id: int | None = None, q: str = "", page: int = 1, per_page: int = 50) -> list[tuple]:
     """One page of the applications in ``scope`` matching the filters, newest first, plus one row if
     another page follows.
 
     :param scope: the WHERE clause of :func:`core.accounts.permissions.application_scope` for the
         user; it is always applied.
-    Rows are ``(id, status: str, unit_type, score: float | None, submitted_at, name, uscc, city)``,
+    Rows are tuples ``(id, status: str, unit_type, score: float | None, submitted_at, name, uscc, city)``
+    (the city name from :func:`unit_names`),
     ``submitted_at`` UTC text on SQLite and an aware datetime on PostgreSQL.
     """
     stmt = _scoped((status is not None, bool(unit_type), campaign_id is not None, bool(q)), scope)
@@ -719,4 +739,6 @@ def list_applications(scope, *, status: S | None = None, unit_type: str | None =
         literal = q.replace("/", "//").replace("%", "/%").replace("_", "/_")
         params["name_like"], params["uscc_like"] = f"%{literal}%", f"{literal.upper()}%"
     # Core execution on the session's connection (same transaction): plain rows need no ORM loading
-    return db.session.connection().execute(stmt, params).all()
+    rows = db.session.connection().execute(stmt, params).all()
+    names = unit_names({row[7] for row in rows})
+    return [(*row[:7], names[row[7]]) for row in rows]

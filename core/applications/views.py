@@ -584,7 +584,7 @@ def _queue_rows(rows, unit_types) -> Markup:
     page, names and credit codes once a column, and a row is one f-string.
     """
     cache = _row_html_cache()
-    values = [tuple(row) for row in rows]  # plain tuples compare in C (a Row compares in Python)
+    values = rows  # plain tuples (list_applications): they compare in C
     html: list[str | None] = []
     missing = []
     for row in values:
