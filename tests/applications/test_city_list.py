@@ -154,3 +154,62 @@ def test_layout_links_follow_the_script_root(world):
                      "/api/docs", "/city/recommended"):
             assert f'href="{prefix}{link}"' in html, (prefix, link)
         assert f'href="{prefix}/"' in html and re.search(f'<a href="{prefix}/applications/\\d+">', html)
+
+
+def test_what_changes_shows_on_the_next_page_view(world, monkeypatch):
+    """Rows, campaign choices and city names are kept between requests (the page is the busiest one);
+    a changed row, a campaign opened here, and a campaign or city written by another worker still show."""
+    from sqlalchemy import select
+
+    from core.applications import services
+    from core.extensions import db
+    from core.models import AdminUnit, Application, Campaign, Organization
+
+    client = world.client("city_changsha")
+    first = _rows(client.get("/city").get_data(as_text=True))[0]
+    app_id = int(first[0])
+    with world.app.app_context():
+        application = db.session.get(Application, app_id)
+        application.score = Decimal("99.99")
+        db.session.get(Organization, application.organization_id).name = "更名后的绿色工厂有限公司"
+        db.session.commit()
+    again = next(r for r in _rows(client.get("/city").get_data(as_text=True)) if int(r[0]) == app_id)
+    assert (again[1], again[7]) == ("更名后的绿色工厂有限公司", "99.99") and again[8] == first[8]
+    english = next(r for r in _rows(client.get("/city?lang=en").get_data(as_text=True)) if int(r[0]) == app_id)
+    assert english[6] == "Submitted" and english[4] == first[4]  # the row in the other language, not the kept one
+    client.get("/city?lang=zh")
+    # a campaign opened through the services shows in this worker's filter at once
+    opened = open_campaign(world.app, level="city", unit_types=("factory",), year=2023)
+    assert f'<option value="{opened}">' in client.get("/city").get_data(as_text=True)
+    # another worker's campaign (written straight to the database) is found when asked for by id ...
+    with world.app.app_context():
+        model = db.session.get(Campaign, opened)
+        other = Campaign(region=model.region, year=2022, level="city", title="另一进程开启的批次", unit_types=["factory"],
+                         opens_at=model.opens_at, closes_at=model.closes_at, deadlines={}, deadline_reasons={})
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    assert client.get(f"/city?campaign={other_id}").status_code == 200
+    # ... and listed once the kept choices are older than KEEP_SECONDS
+    monkeypatch.setattr(services, "KEEP_SECONDS", 0.0)
+    assert "另一进程开启的批次" in client.get("/city").get_data(as_text=True)
+    monkeypatch.undo()
+    # a city unknown to this worker is read when a row names it
+    with world.app.app_context():
+        changsha = db.session.get(AdminUnit, world.units["changsha"])
+        unit = AdminUnit(region=changsha.region, code="hunan.test_new_area", name="测试新区", kind=changsha.kind,
+                         source="test")
+        db.session.add(unit)
+        db.session.flush()
+        org = Organization(uscc=make_uscc(), name="新区绿色工厂有限公司", admin_unit_id=unit.id)
+        db.session.add(org)
+        db.session.flush()
+        newest = Application(campaign_id=world.campaign_id, organization_id=org.id, admin_unit_id=unit.id,
+                             unit_type="factory", level="city", evaluation_mode="self", status="submitted",
+                             indicator_values={}, extension_data={}, requested_levels=["city"], declarations={},
+                             submitted_at=MOMENT)
+        db.session.add(newest)
+        db.session.commit()
+        newest_id = db.session.scalar(select(Application.id).where(Application.organization_id == org.id))
+    province = _rows(world.client("province").get("/province/applications").get_data(as_text=True))
+    assert (int(province[0][0]), province[0][3]) == (newest_id, "测试新区")
