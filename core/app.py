@@ -20,7 +20,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 from sqlalchemy.engine import Engine
 
-from core import config as core_config, i18n
+from core import config as core_config, i18n, ratelimit
 from core.extensions import babel, csrf, db, login_manager, migrate
 from core.plugins.errors import PolicyViolation
 from core.plugins.manager import build_plugin_manager
@@ -102,6 +102,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     management.init_app(app)
     init_api(app)
     init_security(app)
+    ratelimit.init_app(app)
     return app
 
 

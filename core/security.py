@@ -4,8 +4,12 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from core.i18n import bilingual_text
+
+_TOO_MANY = _l("Too many attempts from your address. Please wait %(n)s seconds and try again.")
 CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 
 
@@ -26,16 +30,21 @@ def init_security(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
+        retry_after = getattr(exc, "retry_after", None)
         if request.path.startswith("/api/"):
-            payload = {"code": exc.code, "status": exc.name, "message": exc.description}
+            message = bilingual_text(_TOO_MANY, n=retry_after) if exc.code == 429 else exc.description
+            payload = {"code": exc.code, "status": exc.name, "message": message}
             messages = (getattr(exc, "data", None) or {}).get("messages")
             if messages:  # webargs/smorest validation details, per field
                 payload["errors"] = messages
             response = jsonify(payload)
         else:
-            response = app.make_response((render_template("error.html", code=exc.code, name=exc.name), exc.code))
+            response = app.make_response((render_template("error.html", code=exc.code, name=exc.name,
+                                                          retry_after=retry_after), exc.code))
         if exc.code == 405 and getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
         response.status_code = exc.code
         return response
 

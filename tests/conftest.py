@@ -18,7 +18,9 @@ import pytest
 import sqlalchemy as sa
 
 PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025}
+#: rate limits off: tests log in far more often than a person (tests/core/test_rate_limits.py turns them on)
+BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
+               "GREENMFG_RATELIMIT_ENABLED": False}
 
 
 def _migrate(url: str) -> None:

@@ -22,6 +22,7 @@ from core.accounts.web import install_error_pages, login_required, safe_next
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.models import AdminUnit, Role
+from core.ratelimit import limit
 from core.web.nav import NavLink
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
@@ -46,6 +47,7 @@ def home_for(user) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit("login")
 def login():
     form = LoginForm()
     status = 200
@@ -100,6 +102,7 @@ def _unit_choices():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limit("register")
 def register():
     form = RegisterForm()
     form.admin_unit.choices = _unit_choices()

@@ -56,9 +56,15 @@ def install_error_pages(bp: Blueprint) -> None:
             405: _("This action is not available this way."),
             413: _("The upload is too large."),
         }
+        retry_after = getattr(exc, "retry_after", None)
+        if exc.code == 429:
+            messages[429] = _("Too many attempts from your address. Please wait %(n)s seconds and try again.",
+                              n=retry_after)
         message = messages.get(exc.code or 500, exc.description or "")
-        response = render_template("accounts/error.html", status=exc.code, message=message), exc.code or 500
-        if exc.code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
-            return response[0], response[1], {"Allow": ", ".join(exc.valid_methods)}
-        return response
+        headers = {}
+        if exc.code == 405 and getattr(exc, "valid_methods", None):
+            headers["Allow"] = ", ".join(exc.valid_methods)
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        return render_template("accounts/error.html", status=exc.code, message=message), exc.code or 500, headers
 

@@ -21,6 +21,7 @@ from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.lists import notices, recommend
 from core.models import PublicNotice, RecommendationItem
+from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
 
 API_PREFIX = "/api/v1"
@@ -145,6 +146,7 @@ def make_blueprint() -> Blueprint:
             rows = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id).order_by(Objection.id))
             return {"objections": [objection_json(o) for o in rows]}
 
+        @limit("public_report")
         @blp.arguments(ObjectionCreateSchema)
         @blp.response(201)
         def post(self, args, notice_id):

@@ -24,6 +24,7 @@ from core.lists.forms import (
 )
 from core.models import Objection, RecommendationItem
 from core.review.access import ReviewPerm, staff_application
+from core.ratelimit import limit
 from core.web.nav import NavLink
 
 bp = Blueprint("lists", __name__, template_folder="templates")
@@ -109,6 +110,7 @@ def public_notice(notice_id: int):
 
 
 @bp.post("/notices/<int:notice_id>/objections")
+@limit("public_report")
 def object_to(notice_id: int):
     notice = notices.notice_or_404(notice_id)
     form = ObjectionForm()

@@ -41,6 +41,7 @@ from core.models import (
     Removal,
     ReReview,
 )
+from core.ratelimit import limit
 from core.services.uscc import normalize_uscc
 
 _TOKEN = _l("A valid API token is required (Authorization: Bearer <token>).")
@@ -355,6 +356,7 @@ def make_blueprint() -> Blueprint:
                                       .order_by(Complaint.id).limit(1000))
             return [complaint_json(c) for c in rows]
 
+        @limit("public_report")
         @blp.arguments(ComplaintCreate)
         @blp.response(201)
         def post(self, args):

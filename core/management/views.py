@@ -72,6 +72,7 @@ from core.models import (
     Role,
 )
 from core.services.uscc import normalize_uscc
+from core.ratelimit import limit
 from core.web.nav import NavLink
 
 bp = Blueprint("management", __name__, url_prefix="/management", template_folder="templates",
@@ -481,6 +482,7 @@ def _complaint_form() -> ComplaintForm:
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
+@limit("public_report")
 def complaint_new():
     """Anyone may complain under their real name (no account needed)."""
     form = _complaint_form()

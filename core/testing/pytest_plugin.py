@@ -25,7 +25,9 @@ from typing import Any, Callable, Iterator
 import pytest
 
 #: configuration every kit app starts from; a test's own keys win
-BASE_CONFIG: dict[str, Any] = {"SECRET_KEY": "greenmfg-test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025}
+#: rate limits off: a test suite logs in far more often than a person would
+BASE_CONFIG: dict[str, Any] = {"SECRET_KEY": "greenmfg-test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
+                               "GREENMFG_RATELIMIT_ENABLED": False}
 MARKER = "greenmfg_region"
 
 

@@ -1,0 +1,135 @@
+"""Rate limits on what anyone can reach without an account: log-in, registration, public
+objections and complaints (ASVS 2.2.1, 11.1.4; ecosystem.md section 3).
+
+Requests are counted per client address and per *scope* with the ``limits`` library (moving
+window), so the web form and the JSON API of one action share one allowance. Counters live in
+Redis when it answers (shared by every worker), else in the worker's memory; a Redis that stops
+answering is replaced by memory for the rest of the worker's life rather than failing requests.
+Behind a reverse proxy set ``GREENMFG_PROXY_HOPS`` so that the address is the client's.
+
+Configuration (limit strings such as ``"10 per minute;60 per hour"``):
+``GREENMFG_RATELIMIT_LOGIN``, ``GREENMFG_RATELIMIT_REGISTER``, ``GREENMFG_RATELIMIT_PUBLIC_REPORT``;
+``GREENMFG_RATELIMIT_STORAGE`` (default ``redis://127.0.0.1:6379/0`` if it answers at start-up,
+else ``memory://``); ``GREENMFG_RATELIMIT_ENABLED`` (default on).
+"""
+from __future__ import annotations
+
+import logging
+import math
+import socket
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, request
+from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+DEFAULTS: dict[str, Any] = {
+    "GREENMFG_RATELIMIT_ENABLED": True,
+    "GREENMFG_RATELIMIT_LOGIN": "10 per minute;60 per hour",
+    "GREENMFG_RATELIMIT_REGISTER": "5 per hour;20 per day",
+    "GREENMFG_RATELIMIT_PUBLIC_REPORT": "5 per hour;20 per day",
+    "GREENMFG_RATELIMIT_STORAGE": None,
+    "GREENMFG_PROXY_HOPS": 0,
+}
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+log = logging.getLogger(__name__)
+
+
+class RateLimited(TooManyRequests):
+    description = "Too many requests from your address; please wait and try again."
+
+
+@dataclass
+class Limits:
+    """One app's counters."""
+
+    storage: Storage
+    prefix: str
+    _parsed: dict[str, list[RateLimitItem]]
+
+    @property
+    def strategy(self) -> MovingWindowRateLimiter:
+        return MovingWindowRateLimiter(self.storage)
+
+    def items(self, scope: str) -> list[RateLimitItem]:
+        key = f"GREENMFG_RATELIMIT_{scope.upper()}"
+        text = current_app.config[key]
+        parsed = self._parsed.get(text)
+        if parsed is None:
+            parsed = self._parsed[text] = parse_many(text)
+        return parsed
+
+    def hit(self, scope: str, address: str) -> float | None:
+        """Count one request; ``None`` if allowed, else the seconds until the next one would be."""
+        items = self.items(scope)
+        try:
+            return self._hit(items, scope, address)
+        except Exception:  # the shared store is gone: keep limiting, in this worker's memory
+            if isinstance(self.storage, MemoryStorage):
+                raise
+            log.warning("rate-limit storage %s failed; counting in memory from now on", type(self.storage).__name__)
+            self.storage = MemoryStorage()
+            return self._hit(items, scope, address)
+
+    def _hit(self, items: list[RateLimitItem], scope: str, address: str) -> float | None:
+        strategy = self.strategy
+        for item in items:
+            if not strategy.hit(item, self.prefix, scope, address):
+                reset = strategy.get_window_stats(item, self.prefix, scope, address).reset_time
+                return max(1.0, reset - time.time())
+        return None
+
+
+def _answers(uri: str, timeout: float = 0.2) -> bool:
+    parts = urlsplit(uri)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def storage_uri(configured: str | None) -> str:
+    """The configured storage, else the local Redis when it answers, else this process's memory."""
+    if configured:
+        return configured
+    return LOCAL_REDIS if _answers(LOCAL_REDIS) else "memory://"
+
+
+def limit(scope: str) -> Callable:
+    """Decorator: each POST to the view counts against the allowance ``scope`` (``login``,
+    ``register``, ``public_report``) of the client's address; past it, 429 with Retry-After."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any):
+            limits: Limits | None = current_app.extensions.get("greenmfg_limits")
+            if limits is not None and request.method == "POST":
+                wait = limits.hit(scope, request.remote_addr or "unknown")
+                if wait is not None:
+                    raise RateLimited(retry_after=math.ceil(wait))
+            return view(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    hops = int(app.config["GREENMFG_PROXY_HOPS"] or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    if not app.config["GREENMFG_RATELIMIT_ENABLED"]:
+        return
+    for key in ("GREENMFG_RATELIMIT_LOGIN", "GREENMFG_RATELIMIT_REGISTER", "GREENMFG_RATELIMIT_PUBLIC_REPORT"):
+        parse_many(app.config[key])  # a mistyped limit stops the start, not a request
+    uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"])
+    app.extensions["greenmfg_limits"] = Limits(storage=storage_from_string(uri),
+                                               prefix=f"greenmfg:{app.config['GREENMFG_REGION']}", _parsed={})

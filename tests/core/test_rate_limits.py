@@ -1,0 +1,80 @@
+"""Rate limits on what anyone can reach without an account (core/ratelimit.py): log-in, registration,
+public objections and complaints. Past the allowance: 429 in the user's language with Retry-After, the
+web form and the JSON API sharing one allowance, each client address counted on its own."""
+from __future__ import annotations
+
+import pytest
+
+LIMITED = {"GREENMFG_RATELIMIT_ENABLED": True, "GREENMFG_RATELIMIT_STORAGE": "memory://",
+           "GREENMFG_RATELIMIT_LOGIN": "3 per minute", "GREENMFG_RATELIMIT_PUBLIC_REPORT": "2 per hour",
+           "GREENMFG_RATELIMIT_REGISTER": "2 per hour", "WTF_CSRF_ENABLED": False}
+
+
+@pytest.fixture
+def limited(make_app):
+    return make_app("hunan", **LIMITED)
+
+
+def test_log_in_attempts_per_address_then_429_with_retry_after(limited):
+    client = limited.test_client()
+    for _ in range(3):
+        r = client.post("/login", data={"username": "nobody", "password": "wrong-password-123"})
+        assert r.status_code == 401
+    assert client.get("/login").status_code == 200  # reading the form is not an attempt
+    r = client.post("/login", data={"username": "nobody", "password": "wrong-password-123"})
+    assert r.status_code == 429 and 1 <= int(r.headers["Retry-After"]) <= 60
+    assert "尝试次数过多" in r.get_data(as_text=True)
+    r = client.post("/login?lang=en", data={"username": "nobody", "password": "x"})
+    assert r.status_code == 429 and "Too many attempts from your address" in r.get_data(as_text=True)
+    other = limited.test_client()  # another address has its own allowance
+    r = other.post("/login", data={"username": "nobody", "password": "wrong-password-123"},
+                   environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    assert r.status_code == 401
+
+
+def test_public_reports_share_one_allowance_across_web_and_api(limited):
+    client = limited.test_client()
+    assert client.post("/management/complaints/new", data={}).status_code in (200, 400, 422)
+    r = client.post("/api/v1/management/complaints", json={})
+    assert r.status_code == 422  # counted, then refused for its content
+    r = client.post("/api/v1/management/complaints", json={})
+    assert r.status_code == 429 and r.headers["Retry-After"]
+    body = r.get_json()
+    assert body["code"] == 429 and "尝试次数过多" in body["message"] and "Too many attempts" in body["message"]
+    r = client.post("/notices/1/objections", data={})  # objections: the same allowance
+    assert r.status_code == 429 and "尝试次数过多" in r.get_data(as_text=True)
+    assert client.get("/management/complaints/new").status_code == 200
+
+
+def test_registration_is_limited(limited):
+    client = limited.test_client()
+    for _ in range(2):
+        assert client.post("/register", data={"username": "x"}).status_code != 429
+    assert client.post("/register", data={"username": "x"}).status_code == 429
+
+
+def test_storage_is_the_local_redis_when_it_answers_else_memory(monkeypatch):
+    from core import ratelimit
+
+    assert ratelimit.storage_uri("memory://") == "memory://"
+    monkeypatch.setattr(ratelimit, "LOCAL_REDIS", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    assert ratelimit.storage_uri(None) == "memory://"
+
+
+def test_a_failing_store_falls_back_to_memory(limited):
+    from core import ratelimit
+
+    # a Redis that does not answer (nothing listens on port 1)
+    limited.extensions["greenmfg_limits"].storage = ratelimit.storage_from_string("redis://127.0.0.1:1/0")
+    client = limited.test_client()
+    statuses = [client.post("/login", data={"username": "a", "password": "b"}).status_code for _ in range(4)]
+    assert statuses == [401, 401, 401, 429]  # still limited, now in memory
+
+
+def test_the_address_behind_a_proxy_is_the_clients(make_app):
+    app = make_app("hunan", **LIMITED, GREENMFG_PROXY_HOPS=1)
+    client = app.test_client()
+    for i in range(4):  # four clients behind one proxy: each has its own allowance
+        r = client.post("/login", data={"username": "a", "password": "b"},
+                        headers={"X-Forwarded-For": f"203.0.113.{i}"})
+        assert r.status_code == 401
