@@ -2,14 +2,14 @@
 
 A file is accepted only if its bytes start with the PDF signature and pypdf parses it in
 strict mode (a truncated or disguised file fails), it has at least one page, is not
-encrypted and is within the size limit. The uploader's file name is kept for display only.
+encrypted and is within the size limit. The parse runs in a child process with CPU-time and
+memory ceilings (:mod:`core.applications.pdfcheck`), so a crafted file cannot hold a worker. The uploader's file name is kept for display only.
 Files live in ``GREENMFG_EVIDENCE_DIR`` (default: ``<instance>/evidence``), never under
 ``static``; downloads go through a view that checks the user may see the application.
 """
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 import uuid
@@ -19,6 +19,7 @@ from typing import IO, Any
 from flask import current_app
 from sqlalchemy import select
 
+from core.applications import pdfcheck
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.models import Application, Evidence
@@ -55,19 +56,18 @@ def check_pdf(data: bytes) -> int:
     if not data.lstrip()[:5] == b"%PDF-":
         raise InvalidInput("Only PDF files are accepted; this file is not a PDF (checked by its content).",
                            field="file")
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=True)
-        if reader.is_encrypted:
-            raise InvalidInput("Encrypted or password-protected PDFs are not accepted.", field="file")
-        pages = len(reader.pages)
-    except InvalidInput:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError,
-            AssertionError, OverflowError, ZeroDivisionError):
-        raise InvalidInput("The PDF is damaged or incomplete and cannot be read.", field="file") from None
+    outcome = pdfcheck.check(data, cpu_seconds=int(current_app.config.get("GREENMFG_PDF_CHECK_CPU_SECONDS",
+                                                                          pdfcheck.CPU_SECONDS)),
+                             wall_seconds=float(current_app.config.get("GREENMFG_PDF_CHECK_SECONDS",
+                                                                       pdfcheck.WALL_SECONDS)))
+    if outcome.too_costly:
+        raise InvalidInput("The PDF could not be checked within the time and memory allowed; please save it again "
+                           "(for example with 'print to PDF') and upload it.", field="file")
+    if outcome.encrypted:
+        raise InvalidInput("Encrypted or password-protected PDFs are not accepted.", field="file")
+    if outcome.damaged:
+        raise InvalidInput("The PDF is damaged or incomplete and cannot be read.", field="file")
+    pages = outcome.pages
     if pages < 1:
         raise InvalidInput("The PDF has no pages.", field="file")
     return pages
