@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
+from flask_babel import lazy_gettext as _l
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
@@ -40,6 +41,8 @@ DEFAULTS: dict[str, Any] = {
     "GREENMFG_PROXY_HOPS": 0,
 }
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+#: what a refused user reads (HTML pages and JSON), with the seconds to wait
+TOO_MANY = _l("Too many attempts from your address. Please wait %(n)s seconds and try again.")
 log = logging.getLogger(__name__)
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, g, jsonify, render_template, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from core.i18n import bilingual_text
+from core.ratelimit import TOO_MANY
 
-_TOO_MANY = _l("Too many attempts from your address. Please wait %(n)s seconds and try again.")
 CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 
 
@@ -32,7 +31,7 @@ def init_security(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         retry_after = getattr(exc, "retry_after", None)
         if request.path.startswith("/api/"):
-            message = bilingual_text(_TOO_MANY, n=retry_after) if exc.code == 429 else exc.description
+            message = bilingual_text(TOO_MANY, n=retry_after) if exc.code == 429 else exc.description
             payload = {"code": exc.code, "status": exc.name, "message": message}
             messages = (getattr(exc, "data", None) or {}).get("messages")
             if messages:  # webargs/smorest validation details, per field

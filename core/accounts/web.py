@@ -6,7 +6,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
@@ -14,6 +14,8 @@ from werkzeug.exceptions import HTTPException
 from core.accounts.permissions import Perm, require
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
+from core.i18n import msgid
+from core.ratelimit import TOO_MANY
 
 
 def login_required(perm: Perm | None = None) -> Callable:
@@ -28,6 +30,23 @@ def login_required(perm: Perm | None = None) -> Callable:
             return view(*args, **kwargs)
         return wrapper
     return decorate
+
+
+def run_and_redirect(action: Callable[[], Any], success: str | None, target: str) -> tuple[Any, Any]:
+    """Run a service call and commit; ``(redirect to target, outcome)``. On a refusal roll back, flash
+    its message and return ``(redirect, the error)``: nothing is saved."""
+    from core.applications.services import commit
+
+    try:
+        outcome = action()
+        commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return redirect(target), exc
+    if success:
+        flash(success, "info")
+    return redirect(target), outcome
 
 
 def safe_next(target: str | None) -> str | None:
@@ -58,8 +77,7 @@ def install_error_pages(bp: Blueprint) -> None:
         }
         retry_after = getattr(exc, "retry_after", None)
         if exc.code == 429:
-            messages[429] = _("Too many attempts from your address. Please wait %(n)s seconds and try again.",
-                              n=retry_after)
+            messages[429] = _(msgid(TOO_MANY), n=retry_after)
         message = messages.get(exc.code or 500, exc.description or "")
         headers = {}
         if exc.code == 405 and getattr(exc, "valid_methods", None):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -14,6 +13,7 @@ from sqlalchemy import select
 
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
+from core.accounts.web import run_and_redirect as _run
 from core.applications import services as app_services
 from core.applications.forms import DEPARTMENT_LABELS, choice
 from core.errors import GreenmfgError, NotFound
@@ -38,19 +38,6 @@ def _rules():
 
 def _user():
     return current_user._get_current_object()
-
-
-def _run(action: Callable[[], Any], success: str | None, target: str) -> tuple[Response, Any]:
-    try:
-        outcome = action()
-        app_services.commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return redirect(target), exc
-    if success:
-        flash(success, "info")
-    return redirect(target), outcome
 
 
 def _form_ok(form) -> bool:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import application_for, require
 from core.accounts.web import install_error_pages, login_required
+from core.accounts.web import run_and_redirect as _run
 from core.applications import services as app_services
 from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
@@ -43,19 +44,6 @@ def _user():
 def _year() -> int:
     value = request.args.get("year", type=int)
     return value if value and 2000 <= value <= 2100 else dt.date.today().year
-
-
-def _run(action: Callable[[], Any], success: str, target: str) -> Any:
-    """Run a service call and commit; on a refusal roll back and show the message (nothing is saved)."""
-    try:
-        outcome = action()
-        app_services.commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return redirect(target), exc
-    flash(success, "info")
-    return redirect(target), outcome
 
 
 def _checked(form, target: str) -> None:
