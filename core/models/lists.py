@@ -25,6 +25,9 @@ class ListEntry(TimestampMixin, db.Model):
     removed_on: Mapped[dt.date | None] = mapped_column(Date)
     removal_reason: Mapped[str | None] = mapped_column(String(500))
     application_id: Mapped[int | None] = mapped_column(ForeignKey("application.id"))
+    #: how the entry came to be: ``notice`` (published after a public notice), ``decision`` (a published
+    #: decision without a notice) or ``import`` (history loaded from the province's existing lists)
+    source: Mapped[str] = mapped_column(String(20), default="notice", server_default="notice")
 
     organization: Mapped[Organization] = relationship()
 

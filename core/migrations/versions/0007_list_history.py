@@ -13,8 +13,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table("list_entry", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("source", sa.String(length=20), server_default="notice", nullable=False))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table("list_entry", schema=None) as batch_op:
+        batch_op.drop_column("source")
