@@ -51,11 +51,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask("core", instance_path=instance_path, instance_relative_config=True)
     app.config.update(core_config.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
-    for env, key in core_config.ENV_KEYS.items():
-        if os.environ.get(env):
-            app.config[key] = os.environ[env]
+    app.config.update(core_config.from_environment(os.environ))
     app.config.from_prefixed_env()
     app.config.update(config or {})
+    secret_given = bool(app.config.get("SECRET_KEY"))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'greenmfg.sqlite3'}"
@@ -73,6 +72,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():  # plugins may read their (prefixed) config while answering
         rules.validate(app.config["GREENMFG_RULES_YEAR"] or dt.date.today().year)
     app.extensions["greenmfg"] = Greenmfg(pm=pm, rules=rules)
+    if app.config.get("GREENMFG_PRODUCTION"):
+        problems = core_config.production_problems(app.config, secret_given, rules.region.authority)
+        if problems:
+            raise core_config.ConfigurationError(
+                "生产模式无法启动 / production mode cannot start: " + "; ".join(problems))
+    from core.accounts.sessions import apply_cookie_settings
+
+    apply_cookie_settings(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)

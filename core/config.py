@@ -1,9 +1,15 @@
 """Core configuration defaults (``GREENMFG_*`` and Flask's own keys). No secrets here.
 
-Precedence, highest first: ``create_app(config=...)``, environment variables
-(``GREENMFG_REGION``, ``GREENMFG_DATABASE_URL``, ``GREENMFG_SECRET_KEY`` and any
-``FLASK_<KEY>``), the instance folder's ``config.py``, region plugin defaults, these.
+Precedence, highest first: ``create_app(config=...)``, environment variables (every
+``GREENMFG_<KEY>``, with ``GREENMFG_DATABASE_URL`` and ``GREENMFG_SECRET_KEY`` standing for
+``SQLALCHEMY_DATABASE_URI`` and ``SECRET_KEY``, and any ``FLASK_<KEY>``), the instance folder's
+``config.py``, region plugin defaults, these.
 """
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
 
 DEFAULTS = {
     "GREENMFG_REGION": "national",
@@ -21,12 +27,55 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    #: signed-in web sessions end after this many idle minutes, and this many hours after log-in
+    "GREENMFG_SESSION_IDLE_MINUTES": 30,
+    "GREENMFG_SESSION_MAX_HOURS": 12,
+    #: served over HTTPS (behind the reverse proxy): Secure, ``__Host-`` cookies
+    "GREENMFG_HTTPS": False,
+    #: refuse to start without HTTPS, a configured secret key and a configured signing key
+    "GREENMFG_PRODUCTION": False,
 }
 
-#: environment variables read directly (besides FLASK_* prefixed ones)
+#: environment variables that stand for another configuration key (read as plain text)
 ENV_KEYS = {
-    "GREENMFG_REGION": "GREENMFG_REGION",
     "GREENMFG_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "GREENMFG_SECRET_KEY": "SECRET_KEY",
-    "GREENMFG_TRACE_HOOKS": "GREENMFG_TRACE_HOOKS",
 }
+#: ``GREENMFG_`` variables that are not configuration (where the instance lives; test settings)
+NOT_CONFIG = frozenset({"GREENMFG_INSTANCE_PATH", "GREENMFG_TEST_PG_URL", "GREENMFG_SEEDS"})
+
+
+def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The configuration the environment sets: every non-empty ``GREENMFG_<KEY>`` variable.
+
+    Values are read as JSON when they parse (``true``, ``30``, ``["a", "b"]``, ``{"shanxi": "..."}``),
+    else as text (``hubei``, ``redis://127.0.0.1:6379/3``); the two keys of :data:`ENV_KEYS` always as text.
+    """
+    out: dict[str, Any] = {}
+    for name, raw in environ.items():
+        if not name.startswith("GREENMFG_") or name in NOT_CONFIG or raw == "":
+            continue
+        if name in ENV_KEYS:
+            out[ENV_KEYS[name]] = raw
+            continue
+        try:
+            out[name] = json.loads(raw)
+        except ValueError:
+            out[name] = raw
+    return out
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run an instance (a production setting is missing)."""
+
+
+def production_problems(config: Mapping[str, Any], secret_given: bool, authority: str) -> list[str]:
+    """What a production instance (``GREENMFG_PRODUCTION``) lacks, in Chinese and English."""
+    problems = []
+    if not config.get("GREENMFG_HTTPS"):
+        problems.append("未启用 HTTPS / GREENMFG_HTTPS is not set (serve the instance over HTTPS)")
+    if not secret_given:
+        problems.append("未配置会话密钥 / SECRET_KEY (GREENMFG_SECRET_KEY) is not configured")
+    if authority != "national" and not config.get("GREENMFG_RECOMMENDATION_KEY"):
+        problems.append("未配置推荐文件签名密钥 / GREENMFG_RECOMMENDATION_KEY is not configured")
+    return problems

@@ -14,6 +14,7 @@ else ``memory://``); ``GREENMFG_RATELIMIT_ENABLED`` (default on).
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import socket
@@ -123,6 +124,17 @@ def limit(scope: str) -> Callable:
     return decorate
 
 
+def instance_name(app: Flask) -> str:
+    """What the counters of this instance are keyed by: ``GREENMFG_INSTANCE_NAME``, else the region and
+    a digest of the database address, so two instances sharing one Redis never share counters while
+    the workers of one instance (one database) always do."""
+    name = app.config.get("GREENMFG_INSTANCE_NAME")
+    if name:
+        return str(name)
+    digest = hashlib.sha256(str(app.config.get("SQLALCHEMY_DATABASE_URI")).encode()).hexdigest()[:12]
+    return f"{app.config['GREENMFG_REGION']}:{digest}"
+
+
 def init_app(app: Flask) -> None:
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
@@ -135,4 +147,4 @@ def init_app(app: Flask) -> None:
         parse_many(app.config[key])  # a mistyped limit stops the start, not a request
     uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"])
     app.extensions["greenmfg_limits"] = Limits(storage=storage_from_string(uri),
-                                               prefix=f"greenmfg:{app.config['GREENMFG_REGION']}", _parsed={})
+                                               prefix=f"greenmfg:{instance_name(app)}", _parsed={})

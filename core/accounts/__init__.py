@@ -46,9 +46,11 @@ def api_user() -> User | None:
 
 
 def init_app(app: Flask) -> None:
+    from core.accounts import sessions
     from core.accounts.views import NAV, bp
     from core.web.nav import register
 
+    sessions.init_app(app)
     login_manager.user_loader(_load_user)  # replaces core.web's plain-id loader
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
@@ -61,5 +63,6 @@ def init_app(app: Flask) -> None:
         """``?lang=en`` switches the language for the following pages too."""
         chosen = request.args.get("lang")
         if chosen in app.config["LANGUAGES"] and request.cookies.get("lang") != chosen:
-            response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax", httponly=True)
+            response.set_cookie("lang", chosen, max_age=365 * 86400, samesite="Lax", httponly=True,
+                                secure=bool(app.config.get("GREENMFG_HTTPS")))
         return response

@@ -27,6 +27,14 @@ class RegisterForm(FlaskForm):
                               validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
 
 
+class PasswordChangeForm(FlaskForm):
+    old_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
+    new_password = PasswordField(_l("New password"),
+                                 validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
+    new_password2 = PasswordField(_l("Repeat the new password"),
+                                  validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
+
+
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
     days = IntegerField(_l("Valid for (days)"), default=90, validators=[DataRequired(), NumberRange(min=1, max=366)])

@@ -12,6 +12,8 @@ import secrets
 from flask import current_app
 from sqlalchemy import func, select
 
+from core.accounts import password_policy
+from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (forms read them here)
 from core.errors import InvalidInput, LimitReached, NotFound, Refused
 from core.extensions import db
 from core.models import AdminUnit, ApiToken, Organization, Role, User
@@ -20,7 +22,6 @@ from core.services.passwords import hash_password, verify_password
 from core.services.uscc import normalize_uscc
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
-PASSWORD_MIN, PASSWORD_MAX = 12, 128
 #: failed log-ins per account and hour before log-in is refused (ASVS 2.2.1 allows at most 100)
 MAX_FAILED_LOGINS_PER_HOUR = 20
 TOKEN_PREFIX = "gm_"
@@ -35,10 +36,9 @@ def _aware(moment: dt.datetime | None) -> dt.datetime | None:
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def check_password_policy(password: str, field: str = "password") -> None:
-    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise InvalidInput("A password must have %(min)d to %(max)d characters.", field=field,
-                           min=PASSWORD_MIN, max=PASSWORD_MAX)
+def check_password_policy(password: str, field: str = "password", user_inputs=()) -> None:
+    """The password policy (:mod:`core.accounts.password_policy`)."""
+    password_policy.check(password, field=field, user_inputs=user_inputs)
 
 
 def register_applicant(*, username: str, password: str, display_name: str, uscc: str, org_name: str,
@@ -54,7 +54,7 @@ def register_applicant(*, username: str, password: str, display_name: str, uscc:
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         raise InvalidInput("A user name has 3 to 80 letters, digits or . _ @ -.", field="username")
-    check_password_policy(password)
+    check_password_policy(password, user_inputs=(username, display_name))
     code = normalize_uscc(uscc)
     org_name = (org_name or "").strip()
     if not 2 <= len(org_name) <= 200:
@@ -95,7 +95,7 @@ def create_user(*, username: str, password: str, display_name: str, role: Role |
     role = Role(role)
     if not USERNAME_RE.match(username or ""):
         raise InvalidInput("A user name has 3 to 80 letters, digits or . _ @ -.", field="username")
-    check_password_policy(password)
+    check_password_policy(password, user_inputs=(username, display_name))
     needed = {Role.APPLICANT: organization_id, Role.CITY: admin_unit_id, Role.EVALUATOR: evaluator_firm_id}
     if role in needed and needed[role] is None:
         raise InvalidInput("This role must be bound to its organization, unit or firm.", field="role")
@@ -143,13 +143,18 @@ def end_sessions(user: User, actor: str) -> None:
     audit.record(actor, "account.logout", "user", user.id)
 
 
-def change_password(user: User, old: str, new: str) -> None:
+def change_password(user: User, old: str, new: str, *, channel: str = "web") -> None:
+    """Change one's own password: the current one is asked again (ASVS 2.1.6); every session issued
+    so far ends (the caller signs the current one in again), API tokens stay."""
     if not verify_password(user.password_hash, old or ""):
-        raise InvalidInput("Wrong user name or password.", field="old_password")
-    check_password_policy(new, "new_password")
+        audit.record(user.username, "account.password_change_refused", "user", user.id, channel=channel)
+        raise InvalidInput("The current password is wrong.", field="old_password")
+    if new == old:
+        raise InvalidInput("Choose a password different from the current one.", field="new_password")
+    check_password_policy(new, "new_password", user_inputs=(user.username, user.display_name))
     user.password_hash = hash_password(new)
     user.session_version = (user.session_version or 0) + 1
-    audit.record(user.username, "account.password_changed", "user", user.id)
+    audit.record(user.username, "account.password_changed", "user", user.id, channel=channel)
 
 
 # ------------------------------------------------------------------ tokens --

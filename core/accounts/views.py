@@ -16,7 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from core.accounts import services
-from core.accounts.forms import EmptyForm, LoginForm, RegisterForm, TokenForm
+from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, TokenForm
 from core.accounts.permissions import Perm
 from core.accounts.web import install_error_pages, login_required, safe_next
 from core.errors import GreenmfgError
@@ -29,6 +29,7 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 
 NAV = (
     NavLink(endpoint="accounts.tokens", label=_l("API tokens"), perm=Perm.TOKENS, order=90),
+    NavLink(endpoint="accounts.password", label=_l("Change password"), order=89),
     NavLink(endpoint="accounts.login", label=_l("Log in"), audience="visitors", order=91),
     NavLink(endpoint="accounts.register", label=_l("Register"), audience="visitors", order=92),
 )
@@ -129,6 +130,35 @@ def register():
     elif request.method == "POST":
         status = 422
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required()
+@limit("login")
+def password():
+    """Change one's own password (ASVS 2.1.5, 2.1.6): the current one asked again; other sessions end."""
+    form = PasswordChangeForm()
+    status = 200
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        try:
+            services.change_password(user, form.old_password.data, form.new_password.data)
+        except GreenmfgError as exc:
+            db.session.commit()  # a wrong current password is audited
+            target = getattr(form, exc.field, None) if exc.field else None
+            if target is not None:
+                target.errors = list(target.errors) + [exc.localized()]
+            flash(exc.localized(), "error")
+            status = exc.http_status
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)  # this session goes on under the new session version; every other one ended
+            flash(_("Your password is changed. Your other sessions have ended."), "info")
+            return redirect(home_for(user))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/password.html", form=form), status
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

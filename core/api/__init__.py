@@ -66,6 +66,9 @@ def init_api(app: Flask) -> None:
     from core.management.api import register_api as register_management_api  # issue 6
 
     register_management_api(api, app)
+    from core.accounts.api import register_api as register_accounts_api  # issue 19: one's own account
+
+    register_accounts_api(api)
 
     @app.errorhandler(GreenmfgError)
     def _domain_error(exc: GreenmfgError):

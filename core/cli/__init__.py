@@ -18,9 +18,11 @@ def load_app(config=None):
     """Build the app for a CLI command; a plugin problem ends with its message, exit code 2."""
     from core.app import create_app
 
+    from core.config import ConfigurationError
+
     try:
         return create_app(config)
-    except PluginError as exc:
+    except (PluginError, ConfigurationError) as exc:
         click.echo(f"错误 / error: {exc}", err=True)
         sys.exit(2)
 
