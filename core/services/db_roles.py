@@ -1,0 +1,60 @@
+"""Two database roles for a deployment (ASVS 7.3.3: the application cannot erase its audit trail).
+
+The *owner* role owns the tables and runs the migrations (``greenmfg db upgrade``). The *application*
+role, which the web workers and job workers connect as, may read and write every table except the
+audit log, where it may only SELECT and INSERT: it cannot UPDATE, DELETE or TRUNCATE audit rows, and
+as a non-owner it cannot disable the audit log's triggers or drop the table.
+
+:func:`grant_app_role` is idempotent; run it as the owner after every ``db upgrade`` (new tables need
+their grants). PostgreSQL only: an SQLite file has no roles (its triggers still refuse UPDATE and DELETE).
+"""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+from core.errors import InvalidInput, Refused
+
+AUDIT_TABLE = "audit_log"
+_ROLE_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def grant_app_role(conn: Connection, role: str, *, password: str | None = None) -> dict[str, list[str]]:
+    """Create ``role`` (LOGIN) if needed and give it exactly the application's privileges.
+
+    :returns: ``{"read_write": [tables], "append_only": ["audit_log"]}``.
+    """
+    if conn.dialect.name != "postgresql":
+        raise Refused("Database roles need PostgreSQL; an SQLite instance has one file and no roles.")
+    if not _ROLE_RE.match(role or ""):
+        raise InvalidInput("A role name has 1 to 63 lower-case letters, digits or underscores.", field="role")
+    owner = conn.execute(text("SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
+                              "AND tablename = :t"), {"t": AUDIT_TABLE}).scalar()
+    if owner is None:
+        raise Refused("Run the migrations first (greenmfg db upgrade): the tables do not exist yet.")
+    if owner == role:
+        raise Refused("The application role must not be the tables' owner (%(role)s owns them).", role=role)
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar()
+    quoted = conn.dialect.identifier_preparer.quote(role)
+    if not exists:
+        conn.execute(text(f"CREATE ROLE {quoted} LOGIN"))
+    if password:
+        conn.execute(text(f"ALTER ROLE {quoted} PASSWORD :p").bindparams(p=password))
+    schema = conn.dialect.identifier_preparer.quote(conn.execute(text("SELECT current_schema()")).scalar())
+    conn.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {quoted}"))
+    tables = sorted(t for t in inspect(conn).get_table_names())
+    read_write = []
+    for table in tables:
+        name = conn.dialect.identifier_preparer.quote(table)
+        conn.execute(text(f"REVOKE ALL ON {name} FROM {quoted}"))
+        if table == AUDIT_TABLE:
+            conn.execute(text(f"GRANT SELECT, INSERT ON {name} TO {quoted}"))
+        elif table == "alembic_version":
+            conn.execute(text(f"GRANT SELECT ON {name} TO {quoted}"))
+        else:
+            conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {name} TO {quoted}"))
+            read_write.append(table)
+    conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}"))
+    return {"read_write": read_write, "append_only": [AUDIT_TABLE]}
