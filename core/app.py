@@ -61,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = core_config.engine_options(app.config)
 
     if str(app.config.get("GREENMFG_TRACE_HOOKS")).lower() in {"1", "true", "yes", "on"}:
         _trace_hooks()

@@ -30,6 +30,11 @@ DEFAULTS = {
     #: signed-in web sessions end after this many idle minutes, and this many hours after log-in
     "GREENMFG_SESSION_IDLE_MINUTES": 30,
     "GREENMFG_SESSION_MAX_HOURS": 12,
+    #: seconds to wait for a database connection, and for one SQL statement (PostgreSQL), before the
+    #: request answers 503 with Retry-After (GREENMFG_RETRY_AFTER_SECONDS) instead of holding a worker
+    "GREENMFG_DB_CONNECT_TIMEOUT": 5,
+    "GREENMFG_DB_STATEMENT_TIMEOUT": 30,
+    "GREENMFG_RETRY_AFTER_SECONDS": 30,
     #: served over HTTPS (behind the reverse proxy): Secure, ``__Host-`` cookies
     "GREENMFG_HTTPS": False,
     #: refuse to start without HTTPS, a configured secret key and a configured signing key
@@ -63,6 +68,24 @@ def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
         except ValueError:
             out[name] = raw
     return out
+
+
+def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy engine options with the connect and statement timeouts of ``config``."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = str(config.get("SQLALCHEMY_DATABASE_URI") or "")
+    connect = float(config.get("GREENMFG_DB_CONNECT_TIMEOUT") or 5)
+    args = dict(options.get("connect_args") or {})
+    if url.startswith("postgresql"):
+        args.setdefault("connect_timeout", max(1, int(round(connect))))
+        statement_ms = int(float(config.get("GREENMFG_DB_STATEMENT_TIMEOUT") or 0) * 1000)
+        if statement_ms and "options" not in args:
+            args["options"] = f"-c statement_timeout={statement_ms}"
+        options.setdefault("pool_timeout", connect)  # waiting for a free connection of the pool
+    elif url.startswith("sqlite"):
+        args.setdefault("timeout", connect)  # waiting for another writer's lock
+    options["connect_args"] = args
+    return options
 
 
 class ConfigurationError(RuntimeError):

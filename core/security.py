@@ -4,11 +4,16 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import DisconnectionError, OperationalError, TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+
+from flask_babel import lazy_gettext as _l
 
 from core.i18n import bilingual_text
 from core.ratelimit import TOO_MANY
 
+DB_UNAVAILABLE = _l("The database is not answering at the moment; nothing was saved. Please try again in %(n)s "
+                    "seconds.")
 CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
 
 
@@ -45,6 +50,30 @@ def init_security(app: Flask) -> None:
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)
         response.status_code = exc.code
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(DisconnectionError)
+    @app.errorhandler(PoolTimeout)
+    def _database_unavailable(exc: Exception):
+        """The database did not answer within its timeouts (core.config GREENMFG_DB_*): 503 with
+        Retry-After, in both languages, without touching the database again (no user, no menu)."""
+        from core.extensions import db
+
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it
+            db.session.close()
+        app.logger.warning("database unavailable, request %s: %s", g.get("request_id"), type(exc).__name__)
+        retry = int(app.config.get("GREENMFG_RETRY_AFTER_SECONDS", 30))
+        if request.path.startswith("/api/"):
+            response = jsonify({"code": 503, "status": "Service Unavailable", "request_id": g.get("request_id"),
+                                "message": bilingual_text(DB_UNAVAILABLE, n=retry)})
+        else:
+            response = app.make_response(render_template("unavailable.html", retry_after=retry,
+                                                         ref=g.get("request_id")))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(retry)
         return response
 
     @app.errorhandler(Exception)
