@@ -35,6 +35,8 @@ DEFAULTS = {
     "GREENMFG_DB_CONNECT_TIMEOUT": 5,
     "GREENMFG_DB_STATEMENT_TIMEOUT": 30,
     "GREENMFG_RETRY_AFTER_SECONDS": 30,
+    #: roles that must use a second factor (TOTP) to sign in on the web (core.accounts.mfa)
+    "GREENMFG_MFA_ROLES": ["province", "ministry", "admin"],
     #: served over HTTPS (behind the reverse proxy): Secure, ``__Host-`` cookies
     "GREENMFG_HTTPS": False,
     #: refuse to start without HTTPS, a configured secret key and a configured signing key

@@ -46,11 +46,12 @@ def api_user() -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from core.accounts import sessions
+    from core.accounts import mfa_views, sessions
     from core.accounts.views import NAV, bp
     from core.web.nav import register
 
     sessions.init_app(app)
+    mfa_views.init_app(app)
     login_manager.user_loader(_load_user)  # replaces core.web's plain-id loader
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -35,6 +35,11 @@ class PasswordChangeForm(FlaskForm):
                                   validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
 
 
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=20)])
+
+
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
     days = IntegerField(_l("Valid for (days)"), default=90, validators=[DataRequired(), NumberRange(min=1, max=366)])

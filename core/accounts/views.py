@@ -30,6 +30,7 @@ bp = Blueprint("accounts", __name__, template_folder="templates")
 NAV = (
     NavLink(endpoint="accounts.tokens", label=_l("API tokens"), perm=Perm.TOKENS, order=90),
     NavLink(endpoint="accounts.password", label=_l("Change password"), order=89),
+    NavLink(endpoint="accounts.mfa_setup", label=_l("Second factor"), order=88),
     NavLink(endpoint="accounts.login", label=_l("Log in"), audience="visitors", order=91),
     NavLink(endpoint="accounts.register", label=_l("Register"), audience="visitors", order=92),
 )
@@ -61,6 +62,10 @@ def login():
             status = exc.http_status if exc.http_status == 409 else 401
         else:
             db.session.commit()
+            if user.totp_secret:  # the password is half the way in (core.accounts.mfa_views)
+                from core.accounts.mfa_views import defer_login
+
+                return defer_login(user, request.args.get("next"))
             session.clear()  # nothing from before the log-in survives it
             login_user(user)
             return redirect(safe_next(request.args.get("next")) or home_for(user))

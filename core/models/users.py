@@ -1,14 +1,16 @@
 """Users and their roles. Each role is bound to what it may see."""
 from __future__ import annotations
 
+import datetime as dt
 import enum
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import TimestampMixin
+from core.models.base import JSONType, TimestampMixin, UTCDateTime
 
 
 class Role(enum.StrEnum):
@@ -38,6 +40,12 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: part of the session id: bumped on log-out and password change, so copied cookies stop working
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: the TOTP second factor (RFC 6238): base32 secret, when it was enabled, the last time step used
+    #: (a code is accepted once), and the SHA-256 digests of the unused recovery codes
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    recovery_codes: Mapped[list | None] = mapped_column(JSONType)
 
     def get_id(self) -> str:  # Flask-Login alternative id (core.accounts loads it)
         return f"{self.id}:{self.session_version}"

@@ -1,0 +1,112 @@
+"""The second factor's pages: the code asked after the password, enrolment, and the rule that staff
+roles enrol before doing anything else (:mod:`core.accounts.mfa`)."""
+from __future__ import annotations
+
+import time
+
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from core.accounts import mfa
+from core.accounts.forms import CodeForm
+from core.accounts.views import bp, home_for
+from core.accounts.web import login_required, safe_next
+from core.extensions import db
+from core.models import User
+from core.ratelimit import limit
+
+#: a password accepted this long ago still waits for its code; then the log-in starts again
+PENDING_SECONDS = 300
+#: what a staff member who has not enrolled yet may reach
+_OPEN_ENDPOINTS = frozenset({"accounts.mfa_setup", "accounts.logout", "accounts.logout_page", "static",
+                             "web.static", "accounts.login", "accounts.mfa_verify"})
+
+
+def defer_login(user: User, next_url: str | None):
+    """After the password: remember who is half-way in and ask for the code."""
+    session.clear()
+    session["mfa_pending"] = {"user": f"{user.id}:{user.session_version}", "at": int(time.time()),
+                              "next": safe_next(next_url)}
+    return redirect(url_for("accounts.mfa_verify"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get("mfa_pending") or {}
+    ident, _, version = str(pending.get("user", "")).partition(":")
+    if not ident.isdigit() or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or str(user.session_version) != version or not user.totp_secret:
+        return None
+    return user
+
+
+@bp.route("/login/verify", methods=["GET", "POST"])
+@limit("login")
+def mfa_verify():
+    user = _pending_user()
+    if user is None:
+        session.pop("mfa_pending", None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        ok = mfa.verify(user, form.code.data)
+        db.session.commit()
+        if ok:
+            target = session.get("mfa_pending", {}).get("next")
+            session.clear()
+            login_user(user)
+            return redirect(target or home_for(user))
+        form.code.errors = list(form.code.errors) + [_("The code is wrong or was already used.")]
+        status = 401
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/mfa_verify.html", form=form), status
+
+
+@bp.route("/account/mfa", methods=["GET", "POST"])
+@login_required()
+def mfa_setup():
+    user = current_user._get_current_object()
+    if mfa.enabled(user):
+        return render_template("accounts/mfa_setup.html", enabled=True, required=mfa.required_for(user))
+    secret = session.get("mfa_secret") or mfa.new_secret()
+    session["mfa_secret"] = secret
+    form = CodeForm()
+    status = 200
+    if form.validate_on_submit():
+        from core.errors import GreenmfgError
+
+        try:
+            codes = mfa.enable(user, secret, form.code.data, user.username)
+        except GreenmfgError as exc:
+            db.session.rollback()
+            form.code.errors = list(form.code.errors) + [exc.localized()]
+            status = exc.http_status
+        else:
+            db.session.commit()
+            session.pop("mfa_secret", None)
+            login_user(user)  # the new session version: sessions opened before the second factor end
+            return render_template("accounts/mfa_codes.html", codes=codes)
+    elif request.method == "POST":
+        status = 422
+    uri = mfa.provisioning_uri(user, secret)
+    return render_template("accounts/mfa_setup.html", enabled=False, required=mfa.required_for(user), form=form,
+                           secret=secret, qr=mfa.qr_svg(uri)), status
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _staff_enrol_first():
+        if request.path.startswith(("/static/", "/api/")) or request.endpoint in _OPEN_ENDPOINTS:
+            return None
+        if "_user_id" not in session:
+            return None
+        user = current_user._get_current_object()
+        if getattr(user, "is_authenticated", False) and mfa.required_for(user) and not mfa.enabled(user):
+            flash(_("Your role must use a second factor: set it up before you continue."), "info")
+            return redirect(url_for("accounts.mfa_setup"))
+        return None
