@@ -68,6 +68,14 @@ class LimitReached(GreenmfgError):
     http_status = 409
 
 
+class LoginThrottled(GreenmfgError):
+    """Too many failed log-ins: wait ``retry_after`` seconds (a delay, never a lock-out)."""
+
+    code = "login_throttled"
+    http_status = 429
+    retry_after: int = 60
+
+
 class DeadlinePassed(GreenmfgError):
     code = "deadline_passed"
     http_status = 409

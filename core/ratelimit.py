@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "GREENMFG_RATELIMIT_REGISTER": "5 per hour;20 per day",
     "GREENMFG_RATELIMIT_PUBLIC_REPORT": "5 per hour;20 per day",
     "GREENMFG_RATELIMIT_STORAGE": None,
+    #: failed log-ins (ASVS 2.2.1: throttling, not lock-out). Per account and client address: a guesser
+    #: at one address gets this many tries; per account from every address: past this, each address
+    #: waits at most the window (a minute), so the right password from a new address is never refused
+    #: for longer than that
+    "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS": "5 per 15 minutes",
+    "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": "10 per minute",
     "GREENMFG_PROXY_HOPS": 0,
 }
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
@@ -82,6 +88,19 @@ class Limits:
             log.warning("rate-limit storage %s failed; counting in memory from now on", type(self.storage).__name__)
             self.storage = MemoryStorage()
             return self._hit(items, scope, address)
+
+    def wait(self, scope: str, key: str) -> float | None:
+        """Without counting: ``None`` if one more would be allowed, else the seconds to wait."""
+        items = self.items(scope)
+        try:
+            strategy = self.strategy
+            for item in items:
+                if not strategy.test(item, self.prefix, scope, key):
+                    reset = strategy.get_window_stats(item, self.prefix, scope, key).reset_time
+                    return max(1.0, reset - time.time())
+        except Exception:  # noqa: BLE001 - the store is gone: the next hit() falls back to memory
+            log.warning("rate-limit storage %s failed while testing", type(self.storage).__name__)
+        return None
 
     def _hit(self, items: list[RateLimitItem], scope: str, address: str) -> float | None:
         strategy = self.strategy
@@ -141,10 +160,33 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["GREENMFG_PROXY_HOPS"] or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    for key in ("GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS", "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"):
+        parse_many(app.config[key])
+    uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"])
+    storage = storage_from_string(uri)
+    # failed log-ins are throttled even where the per-address request limits are off
+    app.extensions["greenmfg_login_failures"] = Limits(storage=storage, prefix=f"greenmfg:{instance_name(app)}:auth",
+                                                       _parsed={})
     if not app.config["GREENMFG_RATELIMIT_ENABLED"]:
         return
     for key in ("GREENMFG_RATELIMIT_LOGIN", "GREENMFG_RATELIMIT_REGISTER", "GREENMFG_RATELIMIT_PUBLIC_REPORT"):
         parse_many(app.config[key])  # a mistyped limit stops the start, not a request
-    uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"])
-    app.extensions["greenmfg_limits"] = Limits(storage=storage_from_string(uri),
-                                               prefix=f"greenmfg:{instance_name(app)}", _parsed={})
+    app.extensions["greenmfg_limits"] = Limits(storage=storage, prefix=f"greenmfg:{instance_name(app)}", _parsed={})
+
+
+def login_failures() -> Limits | None:
+    """The failed-log-in counters of this app (:func:`core.accounts.services.authenticate`)."""
+    return current_app.extensions.get("greenmfg_login_failures")
+
+
+def register_wait(address: str) -> float | None:
+    """Seconds to wait before one more registration from ``address`` (registrations are counted when
+    they succeed, so a typo costs nothing), or ``None``."""
+    limits: Limits | None = current_app.extensions.get("greenmfg_limits")
+    return None if limits is None else limits.wait("register", address)
+
+
+def count_registration(address: str) -> None:
+    limits: Limits | None = current_app.extensions.get("greenmfg_limits")
+    if limits is not None:
+        limits.hit("register", address)

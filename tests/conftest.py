@@ -21,7 +21,8 @@ PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@1
 #: rate limits off: tests log in far more often than a person (tests/core/test_rate_limits.py turns them on);
 #: no second factor required of staff (tests/accounts/test_mfa.py requires it)
 BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
-               "GREENMFG_RATELIMIT_ENABLED": False, "GREENMFG_MFA_ROLES": []}
+               "GREENMFG_RATELIMIT_ENABLED": False, "GREENMFG_RATELIMIT_STORAGE": "memory://",
+               "GREENMFG_MFA_ROLES": []}
 
 
 def _migrate(url: str) -> None:

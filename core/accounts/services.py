@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core.accounts import password_policy
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (forms read them here)
-from core.errors import InvalidInput, LimitReached, NotFound, Refused
+from core.errors import InvalidInput, LimitReached, LoginThrottled, NotFound, Refused
 from core.extensions import db
 from core.models import AdminUnit, ApiToken, Organization, Role, User
 from core.services import audit, limits
@@ -23,7 +23,6 @@ from core.services.uscc import normalize_uscc
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
 #: failed log-ins per account and hour before log-in is refused (ASVS 2.2.1 allows at most 100)
-MAX_FAILED_LOGINS_PER_HOUR = 20
 TOKEN_PREFIX = "gm_"
 TOKEN_DAYS = 180
 
@@ -111,26 +110,45 @@ def create_user(*, username: str, password: str, display_name: str, role: Role |
     return user
 
 
-def _throttle_key(username: str, now: dt.datetime) -> str:
-    return f"login_failures:{username.lower()[:80]}:{now:%Y%m%d%H}"
+#: a password hash checked when the user name is unknown, so both answers take the same time (ASVS 2.2.1)
+_DUMMY_HASH = hash_password("greenmfg: no such account, same time")
+
+
+def _wait_message(wait: float) -> LoginThrottled:
+    err = LoginThrottled("Too many failed log-ins for this account from here; please wait %(n)d seconds and try "
+                       "again.", n=max(1, int(wait + 0.999)))
+    err.retry_after = max(1, int(wait + 0.999))
+    return err
 
 
 def authenticate(username: str, password: str, remote: str | None = None) -> User:
-    """Check a log-in. Failures are counted per account and hour and audited (never the password).
+    """Check a log-in. Failures are throttled, never locked out (ASVS 2.2.1): per account and client
+    address (``GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS``) and per account from every address
+    (``GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT``, a short window), so a guesser is slowed while the owner,
+    from a new address, waits at most that short window. Unknown user names take as long as known
+    ones (a password hash is checked either way). Failures are audited (never the password).
 
-    :raises LimitReached: too many failures this hour.
+    :raises LoginThrottled: wait first (``retry_after`` seconds); the password was not checked.
     :raises InvalidInput: wrong user name or password (one message for both).
     The caller commits in both cases, so failures are recorded.
     """
+    from core.ratelimit import login_failures
+
     username = (username or "").strip()[:80]
-    now = _now()
-    key = _throttle_key(username, now)
-    if limits.used(key) >= MAX_FAILED_LOGINS_PER_HOUR:
-        audit.record(username or "-", "account.login_throttled", "user", None, remote=remote)
-        raise LimitReached("Too many failed log-ins for this account; try again in an hour.")
+    account, address = username.lower() or "-", remote or "unknown"
+    throttle = login_failures()
+    if throttle is not None:
+        wait = throttle.wait("login_failures_per_address", f"{account}|{address}") or \
+            throttle.wait("login_failures_per_account", account)
+        if wait is not None:
+            audit.record(username or "-", "account.login_throttled", "user", None, remote=remote, wait=round(wait))
+            raise _wait_message(wait)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    if user is None or not user.active or not verify_password(user.password_hash, password or ""):
-        limits.reserve(key, 2**31 - 1)
+    valid = verify_password(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    if user is None or not user.active or not valid:
+        if throttle is not None:
+            throttle.hit("login_failures_per_address", f"{account}|{address}")
+            throttle.hit("login_failures_per_account", account)
         audit.record(username or "-", "account.login_failed", "user", user.id if user else None, remote=remote)
         raise InvalidInput("Wrong user name or password.", field="password")
     audit.record(user.username, "account.login", "user", user.id, remote=remote)

@@ -59,7 +59,11 @@ def login():
         except GreenmfgError as exc:
             db.session.commit()  # the failure is counted and audited
             flash(exc.localized(), "error")
-            status = exc.http_status if exc.http_status == 409 else 401
+            if exc.http_status == 429:
+                response = current_app.make_response((render_template("accounts/login.html", form=form), 429))
+                response.headers["Retry-After"] = str(getattr(exc, "retry_after", 60))
+                return response
+            status = 401
         else:
             db.session.commit()
             if user.totp_secret:  # the password is half the way in (core.accounts.mfa_views)
@@ -108,11 +112,21 @@ def _unit_choices():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limit("register")
 def register():
+    """Registrations count against the address's allowance when they succeed (a typo costs nothing);
+    past it the form stays filled in, with how long to wait (429)."""
+    from core.ratelimit import TOO_MANY, count_registration, register_wait
+
     form = RegisterForm()
     form.admin_unit.choices = _unit_choices()
     status = 200
+    wait = register_wait(request.remote_addr or "unknown") if request.method == "POST" else None
+    if wait is not None:
+        seconds = max(1, int(wait + 0.999))
+        flash(str(TOO_MANY) % {"n": seconds}, "error")
+        response = current_app.make_response((render_template("accounts/register.html", form=form), 429))
+        response.headers["Retry-After"] = str(seconds)
+        return response
     if form.validate_on_submit():
         try:
             user = services.register_applicant(
@@ -128,6 +142,7 @@ def register():
             status = exc.http_status
         else:
             db.session.commit()
+            count_registration(request.remote_addr or "unknown")
             session.clear()
             login_user(user)
             flash(_("Your account is ready. You can now start an application."), "info")

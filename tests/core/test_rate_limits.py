@@ -46,11 +46,38 @@ def test_public_reports_share_one_allowance_across_web_and_api(limited):
     assert client.get("/management/complaints/new").status_code == 200
 
 
-def test_registration_is_limited(limited):
+def _uscc(n: int) -> str:
+    from stdnum.cn import uscc
+
+    body = f"91430100{n:08d}7"
+    return body + uscc.calc_check_digit(body)
+
+
+def test_registration_counts_successes_not_typos_and_keeps_the_form(limited):
+    """ASVS 2.2.1 without locking out a training room behind one address: typos cost nothing."""
+    from core.extensions import db
+    from core.services.admin_units import sync_admin_units
+
+    with limited.app_context():
+        sync_admin_units("test")
+        db.session.commit()
     client = limited.test_client()
-    for _ in range(2):
-        assert client.post("/register", data={"username": "x"}).status_code != 429
-    assert client.post("/register", data={"username": "x"}).status_code == 429
+    for _ in range(5):  # refused for their content: not counted
+        assert client.post("/register", data={"username": "x"}).status_code == 422
+
+    def form(n: int) -> dict:
+        return {"uscc": _uscc(n), "org_name": f"长沙绿色制造{n}号有限公司", "admin_unit": "hunan.changsha",
+                "display_name": "周敏", "username": f"firm{n}", "password": "橘子洲头的晚霞-2025-绿色",
+                "password2": "橘子洲头的晚霞-2025-绿色"}
+
+    for n in (1, 2):
+        assert client.post("/register", data=form(n)).status_code == 302
+        client.post("/logout")
+        client = limited.test_client()
+    third = client.post("/register", data=form(3))
+    page = third.get_data(as_text=True)
+    assert third.status_code == 429 and third.headers["Retry-After"] and "尝试次数过多" in page
+    assert _uscc(3) in page and "长沙绿色制造3号有限公司" in page  # what was typed is still there
 
 
 def test_storage_is_the_local_redis_when_it_answers_else_memory(monkeypatch):
