@@ -10,22 +10,29 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from core.extensions import db, login_manager
-from core.models import User
+from core.models import User, WebSession
 
-#: the user by primary key, built once (a ``Session.get`` builds and keys its query on every call)
-_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+#: the user by primary key and open session, built once (a ``Session.get`` builds and keys its query on
+#: every call)
+_USER_BY_SESSION = (select(User).join(WebSession, WebSession.user_id == User.id)
+                    .where(User.id == bindparam("id"), WebSession.sid_hash == bindparam("sid"),
+                           WebSession.ended_at.is_(None)))
 
 
 def _load_user(user_id: str) -> User | None:
-    """Session ids are ``<id>:<session version>``; a bumped version ends old sessions.
+    """Session ids are ``<id>:<session version>``; a bumped version ends old sessions, and the
+    cookie's session row (:mod:`core.accounts.sessions`) must still be open.
 
-    One primary-key query per request (each request starts with an empty session), so a log-out
-    or a password change in another worker ends this session at its next request.
+    One query per request (each request starts with an empty session), so a log-out, a password
+    change or a session ended from another browser, in any worker, ends this one at its next request.
     """
+    from core.accounts.sessions import current_sid_hash
+
     ident, _, version = (user_id or "").partition(":")
-    if not ident.isdigit() or not version.isdigit():
+    sid = current_sid_hash()
+    if not ident.isdigit() or not version.isdigit() or sid is None:
         return None
-    user = db.session.execute(_USER_BY_ID, {"id": int(ident)}).scalar_one_or_none()
+    user = db.session.execute(_USER_BY_SESSION, {"id": int(ident), "sid": sid}).scalar_one_or_none()
     if user is None or user.session_version != int(version) or not user.active:
         return None
     return user

@@ -19,6 +19,7 @@ import segno
 from flask import current_app
 from markupsafe import Markup
 
+from core.accounts.sessions import end_all
 from core.errors import InvalidInput
 from core.models import User
 from core.services import audit
@@ -88,6 +89,7 @@ def enable(user: User, secret: str, code: str, actor: str) -> list[str]:
     user.totp_enabled_at = dt.datetime.now(dt.UTC)
     user.recovery_codes = [_digest(c) for c in codes]
     user.session_version = (user.session_version or 0) + 1  # sessions opened without it end
+    end_all(user, "mfa")
     audit.record(actor, "account.mfa_enabled", "user", user.id)
     return codes
 
@@ -115,4 +117,5 @@ def reset(user: User, actor: str) -> None:
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     user.recovery_codes = None
     user.session_version = (user.session_version or 0) + 1
+    end_all(user, "mfa")
     audit.record(actor, "account.mfa_reset", "user", user.id)

@@ -110,10 +110,6 @@ def create_user(*, username: str, password: str, display_name: str, role: Role |
     return user
 
 
-#: a password hash checked when the user name is unknown, so both answers take the same time (ASVS 2.2.1)
-_DUMMY_HASH = hash_password("greenmfg: no such account, same time")
-
-
 def _wait_message(wait: float) -> LoginThrottled:
     err = LoginThrottled("Too many failed log-ins for this account from here; please wait %(n)d seconds and try "
                        "again.", n=max(1, int(wait + 0.999)))
@@ -144,7 +140,10 @@ def authenticate(username: str, password: str, remote: str | None = None) -> Use
             audit.record(username or "-", "account.login_throttled", "user", None, remote=remote, wait=round(wait))
             raise _wait_message(wait)
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-    valid = verify_password(user.password_hash if user is not None else _DUMMY_HASH, password or "")
+    # an unknown user name costs one password hash too (the same work as a check), so both answers take
+    # the same time and do not tell which user names exist
+    valid = verify_password(user.password_hash, password or "") if user is not None else bool(
+        hash_password(password or "-")) and False
     if user is None or not user.active or not valid:
         if throttle is not None:
             throttle.hit("login_failures_per_address", f"{account}|{address}")
@@ -157,7 +156,10 @@ def authenticate(username: str, password: str, remote: str | None = None) -> Use
 
 def end_sessions(user: User, actor: str) -> None:
     """Log out everywhere: every session cookie issued so far stops working."""
+    from core.accounts.sessions import end_all
+
     user.session_version = (user.session_version or 0) + 1
+    end_all(user, "logout")
     audit.record(actor, "account.logout", "user", user.id)
 
 
@@ -170,8 +172,11 @@ def change_password(user: User, old: str, new: str, *, channel: str = "web") -> 
     if new == old:
         raise InvalidInput("Choose a password different from the current one.", field="new_password")
     check_password_policy(new, "new_password", user_inputs=(user.username, user.display_name))
+    from core.accounts.sessions import end_all
+
     user.password_hash = hash_password(new)
     user.session_version = (user.session_version or 0) + 1
+    end_all(user, "password")
     audit.record(user.username, "account.password_changed", "user", user.id, channel=channel)
 
 

@@ -8,15 +8,30 @@
 * With ``GREENMFG_HTTPS`` the session cookie is ``Secure`` and named with the ``__Host-`` prefix
   (bound to this host, path ``/``), and so are the remember-me and language cookies.
 
+* Each sign-in is a :class:`~core.models.WebSession` row (ASVS 3.3.4): the user lists them at
+  ``/account/sessions`` (when, from where, which browser) and ends any of them; the cookie carries a
+  random id of which only the SHA-256 is stored, and the user loader accepts a cookie only while its
+  row is open.
+
 The session keeps two instants (seconds since the epoch): ``_t0`` set at log-in and ``_seen``
-refreshed at most once a minute, so most requests do not rewrite the cookie.
+refreshed at most once a minute (with the row's ``last_seen_at``), so most requests write nothing.
 """
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 import time
+
 from flask import Flask, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user, user_logged_in
+from sqlalchemy import select, update
+
+from core.errors import NotFound
+from core.extensions import db
+from core.models import User, WebSession
+from core.services import audit
 
 #: how stale ``_seen`` may get before a request refreshes it (seconds)
 REFRESH_SECONDS = 60
@@ -34,9 +49,59 @@ def apply_cookie_settings(app: Flask) -> None:
     app.config["SESSION_COOKIE_DOMAIN"] = False
 
 
+def sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
 def _started(_app, user) -> None:
+    """A sign-in: a new session row, its id in the cookie (committed at once: the log-in is done)."""
     now = int(time.time())
+    sid = secrets.token_urlsafe(32)
     session["_t0"] = session["_seen"] = now
+    session["_sid"] = sid
+    db.session.add(WebSession(user_id=user.id, sid_hash=sid_hash(sid), address=(request.remote_addr or "")[:64],
+                              agent=(request.user_agent.string or "")[:200] or None))
+    db.session.commit()
+
+
+def current_sid_hash() -> str | None:
+    sid = session.get("_sid")
+    return sid_hash(sid) if isinstance(sid, str) else None
+
+
+def sessions_of(user: User) -> list[WebSession]:
+    return list(db.session.scalars(select(WebSession).where(WebSession.user_id == user.id,
+                                                            WebSession.ended_at.is_(None))
+                                   .order_by(WebSession.last_seen_at.desc()).limit(100)))
+
+
+def _end(rows, reason: str) -> None:
+    now = dt.datetime.now(dt.UTC)
+    for row in rows:
+        row.ended_at, row.end_reason = now, reason
+
+
+def end_session(user: User, session_id: int, actor: str) -> None:
+    """The user ends one of their sessions (another browser, a lost laptop)."""
+    row = db.session.get(WebSession, session_id) if isinstance(session_id, int) and 0 < session_id < 2**31 else None
+    if row is None or row.user_id != user.id or row.ended_at is not None:
+        raise NotFound("No such session.")
+    _end([row], "revoked")
+    audit.record(actor, "account.session_ended", "user", user.id, session=row.id)
+
+
+def end_other_sessions(user: User, actor: str) -> int:
+    """Every session of ``user`` but this one ends."""
+    mine = current_sid_hash()
+    rows = [r for r in sessions_of(user) if r.sid_hash != mine]
+    _end(rows, "revoked")
+    audit.record(actor, "account.other_sessions_ended", "user", user.id, sessions=[r.id for r in rows])
+    return len(rows)
+
+
+def end_all(user: User, reason: str) -> None:
+    """Every open session row of ``user`` ends (log-out everywhere, a new password)."""
+    _end(sessions_of(user), reason)
 
 
 def _expired(now: int, idle: int, absolute: int) -> str | None:
@@ -63,10 +128,19 @@ def init_app(app: Flask) -> None:
         absolute = int(app.config.get("GREENMFG_SESSION_MAX_HOURS", 12)) * 3600
         now = int(time.time())
         why = _expired(now, idle, absolute)
+        mine = current_sid_hash()
         if why is None:
             if now - session["_seen"] >= REFRESH_SECONDS:
                 session["_seen"] = now
+                if mine:
+                    db.session.execute(update(WebSession).where(WebSession.sid_hash == mine)
+                                       .values(last_seen_at=dt.datetime.now(dt.UTC)))
+                    db.session.commit()
             return None
+        if mine:
+            db.session.execute(update(WebSession).where(WebSession.sid_hash == mine, WebSession.ended_at.is_(None))
+                               .values(ended_at=dt.datetime.now(dt.UTC), end_reason=why[:20]))
+            db.session.commit()
         logout_user()
         session.clear()
         if why == "absolute":

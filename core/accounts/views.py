@@ -18,7 +18,7 @@ from sqlalchemy import select
 from core.accounts import services
 from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, TokenForm
 from core.accounts.permissions import Perm
-from core.accounts.web import install_error_pages, login_required, safe_next
+from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.models import AdminUnit, Role
@@ -31,6 +31,7 @@ NAV = (
     NavLink(endpoint="accounts.tokens", label=_l("API tokens"), perm=Perm.TOKENS, order=90),
     NavLink(endpoint="accounts.password", label=_l("Change password"), order=89),
     NavLink(endpoint="accounts.mfa_setup", label=_l("Second factor"), order=88),
+    NavLink(endpoint="accounts.web_sessions", label=_l("Signed-in sessions"), order=87),
     NavLink(endpoint="accounts.login", label=_l("Log in"), audience="visitors", order=91),
     NavLink(endpoint="accounts.register", label=_l("Register"), audience="visitors", order=92),
 )
@@ -179,6 +180,41 @@ def password():
     elif request.method == "POST":
         status = 422
     return render_template("accounts/password.html", form=form), status
+
+
+@bp.get("/account/sessions")
+@login_required()
+def web_sessions():
+    """The user's open sessions: when, from where, which browser; end any of them (ASVS 3.3.4)."""
+    from core.accounts.sessions import current_sid_hash, sessions_of
+
+    user = current_user._get_current_object()
+    return render_template("accounts/sessions.html", rows=sessions_of(user), mine=current_sid_hash(),
+                           form=EmptyForm())
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@login_required()
+def end_web_session(session_id: int):
+    from core.accounts.sessions import end_session
+
+    if EmptyForm().validate_on_submit():
+        user = current_user._get_current_object()
+        run_and_redirect(lambda: end_session(user, session_id, user.username), _("The session is ended."),
+                         url_for("accounts.web_sessions"))
+    return redirect(url_for("accounts.web_sessions"))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required()
+def end_other_web_sessions():
+    from core.accounts.sessions import end_other_sessions
+
+    if EmptyForm().validate_on_submit():
+        user = current_user._get_current_object()
+        run_and_redirect(lambda: end_other_sessions(user, user.username), _("Your other sessions are ended."),
+                         url_for("accounts.web_sessions"))
+    return redirect(url_for("accounts.web_sessions"))
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])

@@ -1,8 +1,8 @@
 """All models, imported so that Alembic and ``db.create_all`` see every table."""
-from core.models.accounts import ApiToken
+from core.models.accounts import ApiToken, WebSession
 from core.models.audit import AuditLog
 from core.models.calendar import CalendarDay, CalendarYear
-from core.models.campaigns import Application, ApplicationStatus, Campaign
+from core.models.campaigns import Application, ApplicationStatus, Campaign, RoundFiling, StepExtension
 from core.models.counters import LimitCounter
 from core.models.evidence import DeadlineExtension, Evidence
 from core.models.evaluators import EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction
@@ -19,7 +19,7 @@ from core.models.scoring import ReferenceValue, UnitScore
 from core.models.users import Role, User
 
 __all__ = [
-    "AdminUnit", "ApiToken", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
+    "AdminUnit", "ApiToken", "WebSession", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
     "DeadlineExtension", "Evidence",
     "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
     "Organization", "ReferenceValue", "Role", "UnitScore", "User",
@@ -27,3 +27,4 @@ __all__ = [
     "PublicNotice", "Recommendation", "RecommendationImport", "RecommendationItem", "ReviewResult",
 ]
 __all__ += ["AnnualFiling", "ChangeReport", "Complaint", "FilingReminder", "ManagementFile", "Removal", "ReReview"]
+__all__ += ["RoundFiling", "StepExtension"]

@@ -27,3 +27,25 @@ class ApiToken(db.Model):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+class WebSession(db.Model):
+    """One signed-in browser session (ASVS 3.3.4: users see their sessions and end any of them).
+
+    The cookie carries a random session id; only its SHA-256 is stored here.
+    """
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    address: Mapped[str | None] = mapped_column(String(64))
+    agent: Mapped[str | None] = mapped_column(String(200))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: logout | revoked | idle | absolute | password
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+
+    user: Mapped[User] = relationship()

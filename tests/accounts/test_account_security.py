@@ -206,3 +206,30 @@ def test_every_greenmfg_key_is_read_from_the_environment(database_url, monkeypat
     named = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
                         "GREENMFG_INSTANCE_NAME": "hubei-prod"})
     assert instance_name(named) == "hubei-prod"
+
+
+def test_users_see_their_sessions_and_end_any_of_them(world):
+    """ASVS 3.3.4: each sign-in is listed with its address and browser; ending one ends it at once."""
+    app, _token = world
+    office, laptop, phone = (app.test_client() for _ in range(3))
+    for client, address, agent in ((office, "10.20.0.5", "Firefox/128.0"), (laptop, "10.20.0.9", "Chrome/156.0"),
+                                   (phone, "10.30.1.1", "Mobile Safari/18")):
+        client.environ_base.update(REMOTE_ADDR=address, HTTP_USER_AGENT=agent)
+        assert _login(client).status_code == 302
+    page = office.get("/account/sessions").get_data(as_text=True)
+    assert page.count("<tr>") == 4 and "10.20.0.9" in page and "Chrome/156.0" in page and "本会话" in page
+    with app.app_context():
+        from core.models import WebSession
+
+        rows = {r.address: r.id for r in db.session.scalars(select(WebSession))}
+    assert office.post(f"/account/sessions/{rows['10.20.0.9']}/end").status_code == 302
+    assert laptop.get("/account/tokens").status_code == 302  # ended at its next request
+    assert phone.get("/account/tokens").status_code == 200
+    assert office.post("/account/sessions/end-others").status_code == 302
+    assert phone.get("/account/tokens").status_code == 302 and office.get("/account/tokens").status_code == 200
+    assert office.post("/account/sessions/999999/end").status_code == 302  # someone else's or unknown: refused
+    with app.app_context():
+        ended = {r.address: r.end_reason for r in db.session.scalars(select(WebSession))}
+        assert ended == {"10.20.0.5": None, "10.20.0.9": "revoked", "10.30.1.1": "revoked"}
+        actions = [a.action for a in db.session.scalars(select(AuditLog))]
+        assert "account.session_ended" in actions and "account.other_sessions_ended" in actions
