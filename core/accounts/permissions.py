@@ -3,8 +3,8 @@
 Deny by default. Every view (web and API) and every service that loads an application goes
 through :func:`visible_applications` or :func:`application_for`, so a query is always scoped
 by ownership: an applicant sees its own organization's applications, city staff their own
-administrative unit's, province staff the submitted ones of the region, an evaluator firm the
-ones it evaluates. Rows outside the scope do not exist for the user (404); a visible row the
+administrative unit's once submitted (a draft stays private to the applicant), province staff the
+submitted ones of the region, an evaluator firm the ones it evaluates. Rows outside the scope do not exist for the user (404); a visible row the
 role may not act on is refused (403).
 """
 from __future__ import annotations
@@ -75,8 +75,8 @@ def _scope(role: Role, organization_id: int | None, admin_unit_id: int | None,
     built expression serves every request of the same scope (building it costs ~15 µs)."""
     if role == Role.APPLICANT and organization_id is not None:
         return Application.organization_id == organization_id
-    if role == Role.CITY and admin_unit_id is not None:
-        return Application.admin_unit_id == admin_unit_id
+    if role == Role.CITY and admin_unit_id is not None:  # a draft is the applicant's own until submitted
+        return (Application.admin_unit_id == admin_unit_id) & (Application.status != ApplicationStatus.DRAFT)
     if role in (Role.PROVINCE, Role.ADMIN):
         return Application.status != ApplicationStatus.DRAFT
     if role == Role.EVALUATOR and evaluator_firm_id is not None:

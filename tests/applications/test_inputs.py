@@ -74,7 +74,9 @@ def test_evidence_download_is_an_attachment_with_a_safe_name(world):
     assert body["pages"] == 2 and body["original_name"] == "i能耗.pdf"
     stored = list(world.evidence_dir.glob("*"))
     assert len(stored) == 1 and len(stored[0].name) == 32 and "能耗" not in stored[0].name
-    r = world.client("city_changsha").get(f"/applications/{world.app_id}/evidence/{body['id']}")
+    # the draft and its evidence are the applicant's own until submitted: the city does not see them (issue 19)
+    assert world.client("city_changsha").get(f"/applications/{world.app_id}/evidence/{body['id']}").status_code == 404
+    r = world.client("applicant_changsha").get(f"/applications/{world.app_id}/evidence/{body['id']}")
     assert r.status_code == 200 and r.data.startswith(b"%PDF-")
     assert r.headers["Content-Disposition"].startswith("attachment") and r.headers["X-Content-Type-Options"] == "nosniff"
     r = api.post(f"/api/v1/applications/{world.app_id}/evidence", content_type="multipart/form-data",

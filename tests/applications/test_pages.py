@@ -145,7 +145,7 @@ def test_a_target_warns_but_does_not_refuse(make_app, tmp_path):
         org = Organization(uscc=make_uscc(), name="第二家工厂有限公司", admin_unit_id=world.units["changsha"])
         db.session.add(org)
         db.session.flush()
-        user = accounts.create_user(username="second_factory", password="x" * 12, display_name="x",
+        user = accounts.create_user(username="second_factory", password="第二家工厂的测试口令-2025", display_name="x",
                                     role=Role.APPLICANT, actor="t", organization_id=org.id)
         a = services.start_application(user, db.session.get(Campaign, world.campaign_id), "factory")
         rules = app.extensions["greenmfg"].rules
