@@ -26,6 +26,16 @@ class PasswordChangeSchema(Schema):
                                                           "and the user name are refused"})
 
 
+class PasswordResetSchema(Schema):
+    username = fields.String(required=True, metadata={"description": "the account whose password is reset"})
+
+
+class PasswordResetResultSchema(Schema):
+    username = fields.String()
+    temporary_password = fields.String(metadata={"description": "shown once; the account must change it at its "
+                                                                "next log-in"})
+
+
 def make_blueprint() -> Blueprint:
     blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX, description="One's own account")
 
@@ -44,6 +54,22 @@ def make_blueprint() -> Blueprint:
             finally:
                 db.session.commit()  # the change, or the audited refusal
             return None
+
+    @blp.route("/password-resets")
+    class PasswordReset(MethodView):
+        @blp.arguments(PasswordResetSchema)
+        @blp.response(201, PasswordResetResultSchema)
+        def post(self, args):
+            """An officer resets another account's password (a city its firms; the province its staff and
+            firms; an administrator anyone but administrators). Audited; the account's sessions end."""
+            from core.accounts.resets import reset_password
+
+            officer = api_user()
+            if officer is None:
+                abort(401, message=bilingual_text(_TOKEN_REQUIRED), headers={"WWW-Authenticate": "Bearer"})
+            target, password = reset_password(officer, args["username"])
+            db.session.commit()
+            return {"username": target.username, "temporary_password": password}
 
     return blp
 

@@ -35,6 +35,10 @@ class PasswordChangeForm(FlaskForm):
                                   validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
 
 
+class ResetForm(FlaskForm):
+    username = StringField(_l("User name of the account"), validators=[DataRequired(), Length(max=80)])
+
+
 class CodeForm(FlaskForm):
     code = StringField(_l("Code from your authenticator app, or a recovery code"),
                        validators=[DataRequired(), Length(max=20)])

@@ -175,6 +175,7 @@ def change_password(user: User, old: str, new: str, *, channel: str = "web") -> 
     from core.accounts.sessions import end_all
 
     user.password_hash = hash_password(new)
+    user.must_change_password = False
     user.session_version = (user.session_version or 0) + 1
     end_all(user, "password")
     audit.record(user.username, "account.password_changed", "user", user.id, channel=channel)

@@ -16,7 +16,7 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
 from core.accounts import services
-from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, TokenForm
+from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, ResetForm, TokenForm
 from core.accounts.permissions import Perm
 from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next
 from core.errors import GreenmfgError
@@ -32,6 +32,8 @@ NAV = (
     NavLink(endpoint="accounts.password", label=_l("Change password"), order=89),
     NavLink(endpoint="accounts.mfa_setup", label=_l("Second factor"), order=88),
     NavLink(endpoint="accounts.web_sessions", label=_l("Signed-in sessions"), order=87),
+    NavLink(endpoint="accounts.reset", label=_l("Reset a password"), roles=frozenset({"admin", "province", "city"}),
+            order=86),
     NavLink(endpoint="accounts.login", label=_l("Log in"), audience="visitors", order=91),
     NavLink(endpoint="accounts.register", label=_l("Register"), audience="visitors", order=92),
 )
@@ -180,6 +182,36 @@ def password():
     elif request.method == "POST":
         status = 422
     return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/account/reset", methods=["GET", "POST"])
+@login_required()
+def reset():
+    """An officer resets a password (a firm of the city, staff for the province or an administrator);
+    the one-time password is shown once, to hand over; the account must change it at its next log-in."""
+    from flask import abort
+
+    from core.accounts.resets import reset_password
+    from core.models import Role
+
+    officer = current_user._get_current_object()
+    if officer.role not in (Role.ADMIN, Role.PROVINCE, Role.CITY):
+        abort(403)
+    form = ResetForm()
+    status, done = 200, None
+    if form.validate_on_submit():
+        try:
+            target, password = reset_password(officer, form.username.data)
+        except GreenmfgError as exc:
+            db.session.rollback()
+            form.username.errors = list(form.username.errors) + [exc.localized()]
+            status = exc.http_status
+        else:
+            db.session.commit()
+            done = {"username": target.username, "display_name": target.display_name, "password": password}
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/reset.html", form=form, done=done), status
 
 
 @bp.get("/account/sessions")

@@ -6,7 +6,7 @@ import enum
 
 from flask_login import UserMixin
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, String
+from sqlalchemy import BigInteger, Enum, ForeignKey, String, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -40,6 +40,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: part of the session id: bumped on log-out and password change, so copied cookies stop working
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    #: set by an officer's password reset: the next log-in must choose a new password first
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     #: the TOTP second factor (RFC 6238): base32 secret, when it was enabled, the last time step used
     #: (a code is accepted once), and the SHA-256 digests of the unused recovery codes
     totp_secret: Mapped[str | None] = mapped_column(String(64))

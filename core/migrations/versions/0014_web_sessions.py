@@ -1,4 +1,5 @@
-"""signed-in browser sessions, listed to their user and ended one by one (issue 19, ASVS 3.3.4)
+"""signed-in browser sessions, listed to their user and ended one by one (issue 19, ASVS 3.3.4); a password
+reset by an officer forces a change at the next log-in
 
 Revision ID: 0014_web_sessions
 Revises: 0013_mfa
@@ -30,9 +31,14 @@ def upgrade():
     )
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_session_user_id"), ["user_id"], unique=False)
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table("user_account", schema=None) as batch_op:
+        batch_op.drop_column("must_change_password")
     with op.batch_alter_table("web_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_session_user_id"))
     op.drop_table("web_session")

@@ -1,0 +1,58 @@
+"""A password reset by an officer (issue 19, ASVS 2.5): for a firm that forgot its password, its city;
+for staff, the province or an administrator.
+
+Who may reset whom: an administrator any account but another administrator's; province staff any
+applicant, city, expert or evaluator account; city staff the applicant accounts of organizations in
+their own city. The officer receives a one-time random password to hand over; the account must choose
+a new one at its next log-in, every session of it ends, and the reset is audited (never the password).
+"""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+
+from core.accounts.sessions import end_all
+from core.errors import AccessDenied, NotFound
+from core.extensions import db
+from core.models import Organization, Role, User
+from core.services import audit
+from core.services.passwords import hash_password
+
+_WORDS = ("green", "factory", "river", "maple", "cloud", "stone", "bamboo", "lotus", "harbor", "meadow",
+          "copper", "orchid", "summit", "valley", "willow", "amber")
+
+
+def may_reset(officer: User, target: User) -> bool:
+    if officer.id == target.id or not officer.active:
+        return False
+    if officer.role == Role.ADMIN:
+        return target.role != Role.ADMIN
+    if officer.role == Role.PROVINCE:
+        return target.role in (Role.APPLICANT, Role.CITY, Role.EXPERT, Role.EVALUATOR)
+    if officer.role == Role.CITY and target.role == Role.APPLICANT and target.organization_id is not None:
+        org = db.session.get(Organization, target.organization_id)
+        return org is not None and org.admin_unit_id == officer.admin_unit_id
+    return False
+
+
+def temporary_password() -> str:
+    """Four random words and a number: easy to read out over the telephone, 60+ bits."""
+    return "-".join(secrets.choice(_WORDS) for _ in range(4)) + f"-{secrets.randbelow(10**6):06d}"
+
+
+def reset_password(officer: User, username: str) -> tuple[User, str]:
+    """Give ``username`` a one-time password; returns the account and that password (shown once)."""
+    target = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
+    if target is None:
+        raise NotFound("No such account.")
+    if not may_reset(officer, target):
+        raise AccessDenied("Your role may not reset this account's password.")
+    password = temporary_password()
+    target.password_hash = hash_password(password)
+    target.must_change_password = True
+    target.session_version = (target.session_version or 0) + 1
+    end_all(target, "password")
+    audit.record(officer.username, "account.password_reset", "user", target.id, username=target.username,
+                 role=str(target.role))
+    return target, password
