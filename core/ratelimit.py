@@ -57,13 +57,33 @@ class RateLimited(TooManyRequests):
     description = "Too many requests from your address; please wait and try again."
 
 
+#: while counting in memory after the shared store failed, try the shared store again this often (seconds)
+RETRY_SHARED_SECONDS = 30.0
+
+
 @dataclass
 class Limits:
-    """One app's counters."""
+    """One app's counters: in the shared store (Redis), or in this worker's memory while the shared
+    store does not answer, going back to the shared store as soon as it answers again."""
 
     storage: Storage
     prefix: str
     _parsed: dict[str, list[RateLimitItem]]
+    #: the shared store while counting in memory, and when it was last tried
+    shared: Storage | None = None
+    tried_at: float = 0.0
+
+    def _back_to_shared(self) -> None:
+        if self.shared is None or time.monotonic() - self.tried_at < RETRY_SHARED_SECONDS:
+            return
+        self.tried_at = time.monotonic()
+        try:
+            answers = self.shared.check()
+        except Exception:  # noqa: BLE001 - still gone
+            answers = False
+        if answers:
+            log.warning("rate-limit storage %s answers again; counting there", type(self.shared).__name__)
+            self.storage, self.shared = self.shared, None
 
     @property
     def strategy(self) -> MovingWindowRateLimiter:
@@ -80,12 +100,15 @@ class Limits:
     def hit(self, scope: str, address: str) -> float | None:
         """Count one request; ``None`` if allowed, else the seconds until the next one would be."""
         items = self.items(scope)
+        self._back_to_shared()
         try:
             return self._hit(items, scope, address)
-        except Exception:  # the shared store is gone: keep limiting, in this worker's memory
+        except Exception:  # the shared store is gone: keep limiting, in this worker's memory, for now
             if isinstance(self.storage, MemoryStorage):
                 raise
-            log.warning("rate-limit storage %s failed; counting in memory from now on", type(self.storage).__name__)
+            log.warning("rate-limit storage %s failed; counting in memory until it answers again",
+                        type(self.storage).__name__)
+            self.shared, self.tried_at = self.storage, time.monotonic()
             self.storage = MemoryStorage()
             return self._hit(items, scope, address)
 

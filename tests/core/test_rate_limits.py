@@ -98,6 +98,46 @@ def test_a_failing_store_falls_back_to_memory(limited):
     assert statuses == [401, 401, 401, 429]  # still limited, now in memory
 
 
+def test_counting_goes_back_to_redis_when_it_answers_again(limited, monkeypatch, tmp_path):
+    """A Redis that stops answering is replaced by memory, and used again once it answers (issue 19):
+    workers do not count alone for the rest of their lives."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    from core import ratelimit
+
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setattr(ratelimit, "RETRY_SHARED_SECONDS", 0.0)
+    limits = limited.extensions["greenmfg_limits"]
+    limits.storage = ratelimit.storage_from_string(f"redis://127.0.0.1:{port}/0")  # not started yet
+    client = limited.test_client()
+    assert client.post("/login", data={"username": "a", "password": "b"}).status_code == 401
+    assert isinstance(limits.storage, ratelimit.MemoryStorage) and limits.shared is not None
+    redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(50):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert client.post("/login", data={"username": "a", "password": "b"}).status_code == 401
+        assert limits.shared is None and not isinstance(limits.storage, ratelimit.MemoryStorage)
+        keys = subprocess.run(["redis-cli", "-p", str(port), "--scan"], capture_output=True, text=True).stdout
+        assert "login" in keys  # the attempt was counted in Redis, shared by every worker
+    finally:
+        redis.terminate()
+        redis.wait(timeout=10)
+
+
 def test_the_address_behind_a_proxy_is_the_clients(make_app):
     app = make_app("hunan", **LIMITED, GREENMFG_PROXY_HOPS=1)
     client = app.test_client()
