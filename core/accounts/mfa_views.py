@@ -11,7 +11,7 @@ from flask_login import current_user, login_user
 from core.accounts import mfa
 from core.accounts.forms import CodeForm
 from core.accounts.views import bp, home_for
-from core.accounts.web import login_required, safe_next
+from core.accounts.web import login_required, safe_next, show_refusal
 from core.extensions import db
 from core.models import User
 from core.ratelimit import limit
@@ -84,8 +84,7 @@ def mfa_setup():
             codes = mfa.enable(user, secret, form.code.data, user.username)
         except GreenmfgError as exc:
             db.session.rollback()
-            form.code.errors = list(form.code.errors) + [exc.localized()]
-            status = exc.http_status
+            status = show_refusal(form, exc)
         else:
             db.session.commit()
             session.pop("mfa_secret", None)

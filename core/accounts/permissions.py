@@ -50,8 +50,20 @@ def _authenticated(user: Any) -> bool:
     return isinstance(user, User) and user.active
 
 
+def withheld(app: Any, role: Role | str, perms: Any) -> None:
+    """Withhold ``perms`` from ``role`` on this instance only (the role table is shared by every app of
+    the process): e.g. the ministry's account on a provincial instance, which must not run the province's
+    reviews and notices nor read objectors' details."""
+    table = app.extensions.setdefault("greenmfg_withheld", {})
+    table[Role(role)] = frozenset(table.get(Role(role), frozenset()) | set(perms))
+
+
 def may(user: Any, perm: Perm) -> bool:
-    return _authenticated(user) and perm in ROLE_PERMISSIONS.get(user.role, frozenset())
+    if not _authenticated(user) or perm not in ROLE_PERMISSIONS.get(user.role, frozenset()):
+        return False
+    from flask import current_app, has_app_context
+
+    return not (has_app_context() and perm in current_app.extensions.get("greenmfg_withheld", {}).get(user.role, ()))
 
 
 def require(user: Any, perm: Perm) -> User:

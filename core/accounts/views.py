@@ -18,7 +18,7 @@ from sqlalchemy import select
 from core.accounts import services
 from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, ResetForm, TokenForm
 from core.accounts.permissions import Perm
-from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next
+from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next, show_refusal
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.models import AdminUnit, Role
@@ -138,11 +138,7 @@ def register():
                 legal_representative=form.legal_representative.data, address=form.address.data)
         except GreenmfgError as exc:
             db.session.rollback()
-            target = getattr(form, exc.field, None) if exc.field else None
-            if target is not None:
-                target.errors = list(target.errors) + [exc.localized()]
-            flash(exc.localized(), "error")
-            status = exc.http_status
+            status = show_refusal(form, exc)
         else:
             db.session.commit()
             count_registration(request.remote_addr or "unknown")
@@ -168,11 +164,7 @@ def password():
             services.change_password(user, form.old_password.data, form.new_password.data)
         except GreenmfgError as exc:
             db.session.commit()  # a wrong current password is audited
-            target = getattr(form, exc.field, None) if exc.field else None
-            if target is not None:
-                target.errors = list(target.errors) + [exc.localized()]
-            flash(exc.localized(), "error")
-            status = exc.http_status
+            status = show_refusal(form, exc)
         else:
             db.session.commit()
             session.clear()
@@ -204,8 +196,8 @@ def reset():
             target, password = reset_password(officer, form.username.data)
         except GreenmfgError as exc:
             db.session.rollback()
-            form.username.errors = list(form.username.errors) + [exc.localized()]
-            status = exc.http_status
+            exc.field = exc.field or "username"
+            status = show_refusal(form, exc)
         else:
             db.session.commit()
             done = {"username": target.username, "display_name": target.display_name, "password": password}

@@ -49,6 +49,16 @@ def run_and_redirect(action: Callable[[], Any], success: str | None, target: str
     return redirect(target), outcome
 
 
+def show_refusal(form, exc: GreenmfgError) -> int:
+    """Show a service's refusal on the form: beside the field it names, and as a message; returns the
+    HTTP status to answer with (the form stays filled in)."""
+    target = getattr(form, exc.field, None) if exc.field else None
+    if target is not None:
+        target.errors = list(target.errors) + [exc.localized()]
+    flash(exc.localized(), "error")
+    return exc.http_status
+
+
 def safe_next(target: str | None) -> str | None:
     """Only same-site relative paths are followed after log-in (no open redirect)."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:

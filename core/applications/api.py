@@ -36,6 +36,7 @@ from core.applications.schemas import (
     EvidenceFormSchema,
     EvidenceSchema,
     ExtensionSchema,
+    StepExtensionSchema,
     FileSchema,
     ImportReportSchema,
     MeSchema,
@@ -52,6 +53,7 @@ from core.extensions import csrf, db
 from core.i18n import bilingual_text
 from core.models import AdminUnit, Application, Campaign, Organization
 from core.plugins.types import field_attr
+from core.services import deadlines as step_rules
 from core.services.uscc import normalize_uscc
 
 API_PREFIX = "/api/v1"
@@ -109,6 +111,7 @@ def application_json(a: Application) -> dict[str, Any]:
         "submitted_at": services.aware(a.submitted_at), "return_reason": a.return_reason,
         "return_until": services.aware(a.return_until), "decision_reason": a.decision_reason,
         "recommended_at": services.aware(a.recommended_at), "eligibility": a.eligibility,
+        "recommended_levels": a.recommended_levels,
     }
 
 
@@ -201,6 +204,23 @@ def make_blueprint(app: Flask) -> Blueprint:
             services.commit()
             return {"uscc": org.uscc, "until": services.aware(row.until), "reason": row.reason}
 
+    @blp.route("/campaigns/<int:campaign_id>/step-extensions")
+    class CampaignStepExtension(MethodView):
+        @authed(Perm.EXTENSION_GRANT)
+        @blp.arguments(StepExtensionSchema)
+        @blp.response(201, StepExtensionSchema)
+        def post(self, args, campaign_id):
+            """Let one city act after one step's deadline of the campaign (province staff; audited)."""
+            c = _campaign(campaign_id)
+            unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == args["admin_unit"],
+                                                             AdminUnit.region == c.region))
+            if unit is None:
+                raise NotFound("No such city.")
+            row = step_rules.grant_step_extension(c, unit.id, args["step"], args["until"], args["reason"],
+                                                  api_user().username)
+            services.commit()
+            return {"admin_unit": unit.code, "step": row.step, "until": services.aware(row.until), "reason": row.reason}
+
     # --------------------------------------------------------- applications --
 
     @blp.route("/applications")
@@ -242,7 +262,9 @@ def make_blueprint(app: Flask) -> Blueprint:
         @blp.response(200, ApplicationSchema)
         def get(self, app_id):
             """One application (404 outside the caller's scope)."""
-            return application_json(application_for(api_user(), app_id))
+            a = application_for(api_user(), app_id)
+            return {**application_json(a), "corrections": [{**c, "at": c["at"].isoformat()}
+                                                           for c in services.corrections(a)]}
 
         @authed(Perm.APPLICATION_EDIT)
         @blp.arguments(update_cls(partial=True))

@@ -9,16 +9,23 @@ departments it consulted); non-blocking ones are warnings the reviewer acknowled
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
 from core.applications.fields import fields_for, typed_extension
+from core.applications.levels import requested_levels
 from core.extensions import db
-from core.models import Application, Ban, EvaluatorFirm, ListEntry
+from core.i18n import bilingual_text
+from core.models import Application, Ban, EvaluationRequest, EvaluatorFirm, ListEntry
 from core.plugins.types import Level
+
+def N_(msgid: str) -> str:
+    """Mark a message for extraction (translated by :func:`bilingual_text`)."""
+    return msgid
+
 
 #: departments a city consults before recommending (domain.md D20; seed 003 三（一）, seed 004 第十三条)
 CONSULTED_DEPARTMENTS = ("ecology_environment", "emergency_management", "market_regulation")
@@ -31,8 +38,21 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str, Any] | None = None) -> dict:
-    """The mapping eligibility checks receive (core keys plus each plugin field under its code)."""
+def round_listed_levels(application: Application) -> list[Level]:
+    """Levels at which the unit was listed in the application's own round (same year and unit type):
+    in a joint round, the provincial listing decided together with the national recommendation."""
+    listed = db.session.scalars(select(ListEntry.level).where(
+        ListEntry.organization_id == application.organization_id, ListEntry.unit_type == application.unit_type,
+        ListEntry.year == application.campaign.year, ListEntry.status == "listed")).all()
+    return [Level(x) for x in sorted(set(listed)) if x in set(Level)]
+
+
+def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str, Any] | None = None,
+              level: str | None = None, stage: str = "city") -> dict:
+    """The mapping eligibility checks receive (core keys plus each plugin field under its code).
+
+    ``level``: the level checked (default the round's); ``stage``: ``city`` (the city recommends) or
+    ``province`` (the province's gate to the national list)."""
     rules = current_app.extensions["greenmfg"].rules
     held = sorted({level for (level,) in db.session.execute(
         select(ListEntry.level).where(ListEntry.organization_id == application.organization_id,
@@ -45,15 +65,28 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
         "requested_levels": [Level(x) for x in (application.requested_levels or [application.level])],
         "industry": application.industry, "evaluation_mode": application.evaluation_mode,
     })
-    # issue 6: the city's existing national units that have not filed (Hunan 2025, seed 001 四.1)
-    from core.management.filings import unfiled_national_units
+    # issue 15: joint rounds (Jiangxi 2024 003 一; Hubei 002 三(五))
+    data.update({
+        "level": Level(level or application.level), "stage": stage,
+        "joint_round": rules.joint_round(application.campaign.level, application.campaign.year, application.unit_type),
+        "round_listed_levels": round_listed_levels(application),
+    })
+    # issue 15: the city's units that owe a filing in this round and have not made it (Hunan 2025, 001 四.1)
+    from core.management.round_filings import unfiled_round_units
 
-    data["city_unfiled_national_units"] = unfiled_national_units(application.admin_unit_id, application.campaign.year)
+    data["city_unfiled_round_units"] = unfiled_round_units(application.admin_unit_id, application.campaign)
     if application.evaluator_firm_id:
         firm = db.session.get(EvaluatorFirm, application.evaluator_firm_id)
         # the firm's qualification data, for region rules on the third party (e.g. Hubei 附件2)
         data["evaluator"] = {**(firm.qualifications or {}), "name": firm.name, "uscc": firm.uscc,
                              "legal_representative": firm.legal_representative}
+        # issue 16: the independence the firm declared when it accepted this engagement (Hubei 附件2 二(三):
+        # did not write the self-evaluation, not an interested party) reaches the region's rules
+        accepted = db.session.scalars(select(EvaluationRequest).where(
+            EvaluationRequest.application_id == application.id, EvaluationRequest.firm_id == firm.id,
+            EvaluationRequest.status == "accepted").order_by(EvaluationRequest.id.desc())).first()
+        if accepted is not None:
+            data["evaluator"].update(accepted.declarations or {})
     if city_input:
         consulted = list(city_input.get("consulted_departments") or ())
         data["consulted_departments"] = consulted
@@ -62,7 +95,11 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
 
 def evaluate(application: Application, as_of: dt.date | None = None,
              city_input: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """All eligibility results for ``application``; ``ok`` is True, False, or None (manual check)."""
+    """All eligibility results for ``application``; ``ok`` is True, False, or None (manual check).
+
+    The region's rules are evaluated for every requested level (joint rounds): a rule for all levels
+    once, with the round's level; a rule for named levels at each of them. Each result lists the
+    ``levels`` it gates (see :func:`recommend_blockers`)."""
     rules = current_app.extensions["greenmfg"].rules
     as_of = as_of or dt.date.today()
     level = Level(application.level)
@@ -98,29 +135,64 @@ def evaluate(application: Application, as_of: dt.date | None = None,
                         "message": f"{entry.year} {entry.level} {entry.unit_type}: {entry.removal_reason or ''}"
                                    f"（{entry.removed_on.isoformat()}）"})
 
-    data = rule_data(application, as_of, city_input)
-    for rule in rules.eligibility_rules_for(application.unit_type, level):
-        result = {"kind": "rule", "code": rule.code, "title": rule.title, "source": rule.source, "cite": rule.cite,
-                  "blocking": rule.blocking, "stage": "recommend", "ok": None, "message": None}
-        if rule.check is not None:
-            try:
-                message = rule.check(data)
-            except Exception as exc:  # a plugin bug must not break the page; the reviewer decides
-                current_app.logger.exception("eligibility rule %s failed", rule.code)
-                result["message"] = f"自动检查未能运行，需人工审核 / the automatic check could not run ({type(exc).__name__})"
-            else:
-                result["ok"] = message is None
-                result["message"] = message
-        results.append(result)
+    campaign = application.campaign
+    joint = rules.joint_round(campaign.level, campaign.year, application.unit_type)
+    asked = [x for x in requested_levels(application) if x == application.level or x in joint.levels]
+    seen: dict[str, dict[str, Any]] = {}
+    for at_level in asked:
+        data = rule_data(application, as_of, city_input, level=at_level)
+        for rule in rules.eligibility_rules_for(application.unit_type, Level(at_level)):
+            if rule.code in seen:  # a rule for every level: evaluated once, with the round's level
+                seen[rule.code]["levels"].append(at_level)
+                continue
+            result = _rule_result(rule, data, at_level)
+            seen[rule.code] = result
+            results.append(result)
+    pending = _pending_provincial(application, data)
+    if pending is not None:
+        results.append(pending)
     return results
+
+
+def _rule_result(rule: Any, data: Mapping[str, Any], level: str) -> dict[str, Any]:
+    result = {"kind": "rule", "code": rule.code, "title": rule.title, "source": rule.source, "cite": rule.cite,
+              "blocking": rule.blocking, "stage": "recommend", "ok": None, "message": None, "levels": [level]}
+    if rule.check is not None:
+        try:
+            message = rule.check(data)
+        except Exception as exc:  # a plugin bug must not break the page; the reviewer decides
+            current_app.logger.exception("eligibility rule %s failed", rule.code)
+            result["message"] = f"自动检查未能运行，需人工审核 / the automatic check could not run ({type(exc).__name__})"
+        else:
+            result["ok"] = message is None
+            result["message"] = message
+    return result
+
+
+def _pending_provincial(application: Application, data: Mapping[str, Any]) -> dict[str, Any] | None:
+    """In a joint round where the same round's provincial listing satisfies the national prerequisite,
+    an application asking for both levels shows the prerequisite as pending, not as a refusal."""
+    joint = data.get("joint_round")
+    asked = set(requested_levels(application))
+    if (joint is None or not joint.provincial_satisfies_national or not {Level.NATIONAL, Level.PROVINCIAL} <= asked
+            or Level.PROVINCIAL in {str(x) for x in data.get("held_levels", ())}):
+        return None
+    return {"kind": "joint_round", "code": "joint_round.provincial_pending",
+            "title": bilingual_text(N_("National prerequisite: on the provincial list")), "source": joint.source,
+            "cite": joint.cite, "blocking": True, "stage": "recommend", "ok": True,
+            "message": bilingual_text(N_("pending the provincial decision of this round")),
+            "levels": [str(Level.NATIONAL)]}
 
 
 def submit_blockers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in results if r["stage"] == "submit" and r["ok"] is False]
 
 
-def recommend_blockers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in results if r["blocking"] and r["ok"] is False]
+def recommend_blockers(results: list[dict[str, Any]], levels: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Failed blocking results; with ``levels``, only those gating one of these levels."""
+    wanted = None if levels is None else {str(x) for x in levels}
+    return [r for r in results if r["blocking"] and r["ok"] is False
+            and (wanted is None or not r.get("levels") or wanted & set(r["levels"]))]
 
 
 def warnings(results: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -32,7 +32,7 @@ from wtforms.validators import (
 
 from core.applications.fields import fields_for, is_upload, typed_extension
 from core.applications.scoring import indicator_set
-from core.applications.services import requested_level_choices
+from core.applications.services import recommendable_levels, requested_level_choices
 from core.formfields import (
     MultiCheckboxField,
     choice,
@@ -72,7 +72,7 @@ def application_form_class(application) -> type[FlaskForm]:
     modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
     attrs["evaluation_mode"] = RadioField(_l("Evaluation mode"), [Optional()],
                                           choices=[choice(str(m), MODE_LABELS.get(str(m), str(m))) for m in modes.allowed])
-    levels = requested_level_choices(campaign)
+    levels = requested_level_choices(campaign, application.unit_type)
     if len(levels) > 1:
         attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],
                                                        choices=[choice(lv, rules.list_levels[lv].name) for lv in levels])
@@ -202,7 +202,21 @@ class ReasonForm(FlaskForm):
 class RecommendForm(FlaskForm):
     consulted_departments = MultiCheckboxField(_l("Departments consulted"),
                                                choices=[choice(k, v) for k, v in DEPARTMENT_LABELS.items()])
+    #: joint rounds: the levels recommended among the requested ones (the service checks the choice)
+    levels = MultiCheckboxField(_l("Levels recommended"), choices=[], validate_choice=False)
     acknowledge_warnings = BooleanField(_l("I have checked the warnings listed above"))
+
+
+def recommend_form(application) -> RecommendForm:
+    """The city's recommendation form; in a joint round one checkbox per requested level, all ticked."""
+    rules = _rules()
+    form = RecommendForm()
+    levels = recommendable_levels(application)
+    form.levels.choices = [choice(lv, rules.list_levels[lv].name if lv in rules.list_levels else lv)
+                           for lv in levels]
+    if not form.is_submitted():
+        form.levels.data = list(levels)
+    return form
 
 
 class CampaignForm(FlaskForm):
@@ -228,3 +242,12 @@ class ExtensionForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = UploadField(_l("Filled summary table (.xlsx)"), validators=[DataRequired()])
+
+
+class StepExtensionForm(FlaskForm):
+    """The province extends one city's deadline for one step of a campaign (issue 15)."""
+
+    admin_unit = SelectField(_l("City"), validators=[DataRequired()])
+    step = SelectField(_l("Deadline"), validators=[DataRequired()])
+    until = DateTimeLocalField(_l("Extended until (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])

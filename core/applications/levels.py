@@ -21,6 +21,18 @@ def requested_levels(application: _HasLevels) -> list[str]:
     return [application.level] + [x for x in asked if x != application.level]
 
 
+def recommended_levels(application: _HasLevels) -> list[str] | None:
+    """The levels the city recommended (among the requested ones), or None before it recommends."""
+    if getattr(application, "recommended_at", None) is None:
+        return None  # not recommended yet, or the recommendation was withdrawn
+    chosen = getattr(application, "recommended_levels", None)
+    if chosen is None:  # recommended before per-level recommendation existed: every requested level
+        return requested_levels(application)
+    return [x for x in requested_levels(application) if x in {str(c) for c in chosen}]
+
+
 def is_for(application: _HasLevels, level: str) -> bool:
-    """Whether the application asks for ``level`` (its round's level or a joint-round level)."""
-    return str(level) in requested_levels(application)
+    """Whether the application is for ``level``: it asks for it and, once the city has recommended,
+    the city recommended it at that level."""
+    chosen = recommended_levels(application)
+    return str(level) in (requested_levels(application) if chosen is None else chosen)

@@ -93,6 +93,20 @@ class ExtensionSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
 
 
+class StepExtensionSchema(Schema):
+    """The province extends one city's deadline for one step of a campaign (issue 15)."""
+
+    class Meta:
+        unknown = RAISE
+
+    admin_unit = fields.String(required=True, validate=validate.Length(max=80),
+                               metadata={"description": "the city's administrative unit code"})
+    step = fields.String(required=True, validate=validate.Length(max=120),
+                         metadata={"description": "the deadline code among the campaign's deadlines (actor city)"})
+    until = fields.AwareDateTime(required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+
+
 class ApplicationCreateSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -126,7 +140,12 @@ class ApplicationSchema(Schema):
     return_until = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
     recommended_at = fields.DateTime(allow_none=True)
+    recommended_levels = fields.List(fields.String(), allow_none=True,
+                                     metadata={"description": "levels the city recommended (joint rounds)"})
     eligibility = fields.List(fields.Dict(), allow_none=True)
+    corrections = fields.List(fields.Dict(), dump_only=True, metadata={
+        "description": "changes made after the first submission (detail only): at, actor, diff {field: [before, "
+                       "after]}"})
 
 
 class ApplicationPageSchema(Schema):
@@ -196,6 +215,9 @@ class RecommendSchema(Schema):
     consulted_departments = fields.List(fields.String(validate=validate.OneOf(
         ("ecology_environment", "emergency_management", "market_regulation"))), load_default=list)
     acknowledge_warnings = fields.Boolean(load_default=False)
+    levels = fields.List(fields.String(validate=validate.Length(max=20)), validate=validate.Length(max=3),
+                         load_default=None, metadata={"description": "joint rounds: the levels recommended among "
+                                                                     "the requested ones (default: all of them)"})
 
 
 class RecommendResultSchema(Schema):

@@ -25,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
+from core.applications.levels import requested_levels
 from core.applications.fields import (
     bilingual_messages,
     fields_for,
@@ -49,9 +50,9 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
-from core.plugins.types import EvaluationMode, Level
+from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
 from core.services import audit, limits
-from core.services.deadlines import SHANGHAI, end_of_day
+from core.services.deadlines import SHANGHAI, check_step_open, end_of_day
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
@@ -109,7 +110,9 @@ def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict
     types = set(unit_types)
     return {d.code: day.isoformat() for day, d in _rules().deadlines_for(year)
             if (not d.levels or Level(level) in d.levels) and (not d.unit_types or types & set(d.unit_types))
-            and d.actor in ("applicant", "city", "province")}
+            and (d.actor in ("applicant", "city", "province")
+                 # a listed unit's filing in the round (Hunan 2025 existing units, 001 三), not the yearly table
+                 or (d.actor == "listed_unit" and year in d.rounds))}
 
 
 def default_closes_at(year: int, level: str, unit_types: Iterable[str]) -> dt.datetime | None:
@@ -333,12 +336,17 @@ def _new_application(campaign: Campaign, org: Organization, unit_type: str, acto
     return application
 
 
-def requested_level_choices(campaign: Campaign) -> list[str]:
-    """Levels an application may ask for: the round's level, and in a national round also 省级 (joint round)."""
+def requested_level_choices(campaign: Campaign, unit_type: str | None = None) -> list[str]:
+    """Levels an application of ``campaign`` may ask for: the round's level first, then the other levels
+    the region's joint-round policy allows (``rules.joint_round``; Jiangxi 2024, Hubei 2022-2025).
+    Without ``unit_type``, the levels allowed for any of the round's unit types."""
     rules = _rules()
-    levels = [campaign.level]
-    if campaign.level == Level.NATIONAL and Level.PROVINCIAL in rules.list_levels:
-        levels.append(str(Level.PROVINCIAL))
+    levels = [str(campaign.level)]
+    for ut in [unit_type] if unit_type else list(campaign.unit_types or ()):
+        offered = rules.unit_types[ut].levels if ut in rules.unit_types else tuple(Level)
+        for level in rules.joint_round(Level(campaign.level), campaign.year, ut).levels:
+            if level in offered and str(level) not in levels:
+                levels.append(str(level))
     return levels
 
 
@@ -416,7 +424,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
         application.evaluation_mode = changes["evaluation_mode"]
     if "requested_levels" in changes:
         levels = changes["requested_levels"] or [campaign.level]
-        choices = requested_level_choices(campaign)
+        choices = requested_level_choices(campaign, application.unit_type)
         if not isinstance(levels, list) or not all(isinstance(x, str) and x in choices for x in levels):
             raise InvalidInput("Requested levels must be among: %(levels)s.", field="requested_levels",
                                levels=", ".join(choices))
@@ -446,6 +454,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
         application.extension_data = {**(application.extension_data or {}), **jsonable(typed)}
     _rescore(application)
     changed = diff(before, snapshot(application))
+    check_correction(application, changed)  # issue 15: the round's submission lock (the caller rolls back)
     if changed:
         audit.record(actor, "application.saved", "application", application.id, diff=jsonable(changed))
     return changed
@@ -474,6 +483,7 @@ def add_evidence(application: Application, section: str, filename: str | None, d
                  at: dt.datetime | None = None) -> Evidence:
     """Upload one PDF. An upload for a plugin upload field also fills that field with its id."""
     check_editable(application, at)
+    check_correction(application, ["evidence"])
     row = evidence_service.store(application, section, filename, data, actor)
     ffs = fields_for(_rules(), application.unit_type, application.level)
     if any(f.code == section and is_upload(f) for f in ffs):
@@ -487,6 +497,7 @@ def add_evidence(application: Application, section: str, filename: str | None, d
 def remove_evidence(application: Application, row: Evidence, actor: str, at: dt.datetime | None = None) -> str:
     """Delete one evidence file (returns the storage name to unlink after commit)."""
     check_editable(application, at)
+    check_correction(application, ["evidence"])
     data = dict(application.extension_data or {})
     for code, value in list(data.items()):
         if value == str(row.id):
@@ -521,6 +532,7 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
     """Submit (or resubmit after a return). Afterwards the application is frozen (seed 001)."""
     at = utc(at) or now()
     check_editable(application, at)
+    check_resubmission(application)
     problems = completeness(application)
     if problems:
         labels = _labels(application)
@@ -552,6 +564,72 @@ def _labels(application: Application) -> dict[str, str]:
     return labels
 
 
+# ---------------------------------------------------------- submission lock --
+# issue 15: what a return for correction may change is the round's policy (rules.correction); in the
+# 2025 national round (001 四.2 提交后无法修改，不能通过修改指标提高评分) only the contact details.
+
+
+def correction_policy(application: Application) -> CorrectionPolicy:
+    campaign = application.campaign
+    return _rules().correction(Level(campaign.level), campaign.year, application.unit_type)
+
+
+def check_correction(application: Application, fields: Iterable[str]) -> None:
+    """Refuse a change to a returned application that the round's correction policy does not allow,
+    naming the field, the rule and its source. Drafts never submitted are not concerned."""
+    if application.status != S.RETURNED:
+        return
+    policy = correction_policy(application)
+    for name in fields:
+        if not policy.allows(name):
+            labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level)}
+            label = labels.get(name.removeprefix("ext."), name)
+            allowed = ", ".join(policy.fields) if policy.scope == policy.FIELDS else "—"
+            raise Refused("%(label)s (%(name)s) cannot be changed after submission in this round; a correction "
+                          "may change only: %(allowed)s (rule from %(source)s: %(cite)s).", field=name, name=name,
+                          allowed=allowed, source=policy.source, cite=policy.cite, label=str(label))
+
+
+def corrections(application: Application) -> list[dict[str, Any]]:
+    """Every change after the first submission, oldest first: ``{"at", "actor", "diff"}`` with
+    ``diff`` {field: [before, after]} (from the audit log; shown to the city)."""
+    from core.models import AuditLog
+
+    rows = db.session.scalars(select(AuditLog).where(
+        AuditLog.object_type == "application", AuditLog.object_id == str(application.id),
+        AuditLog.action.in_(("application.submitted", "application.saved"))).order_by(AuditLog.id)).all()
+    out, submitted = [], False
+    for row in rows:
+        if row.action == "application.submitted":
+            submitted = True
+        elif submitted and (row.data or {}).get("diff"):
+            out.append({"at": aware(row.at), "actor": row.actor, "diff": row.data["diff"]})
+    return out
+
+
+def check_resubmission(application: Application) -> None:
+    """Before a returned application is submitted again: every change since the first submission is one
+    the round's policy allows, and (under a field-by-field policy) the score has not risen."""
+    if application.status != S.RETURNED:
+        return
+    policy = correction_policy(application)
+    if policy.scope == policy.EVERYTHING:
+        return
+    for change in corrections(application):
+        check_correction(application, change["diff"])
+    from core.models import AuditLog
+
+    first = db.session.scalar(select(AuditLog).where(
+        AuditLog.object_type == "application", AuditLog.object_id == str(application.id),
+        AuditLog.action == "application.submitted").order_by(AuditLog.id).limit(1))
+    before = None if first is None else (first.data or {}).get("score")
+    after = live_score(application) if application.indicator_values else None
+    if before is not None and after is not None and float(after["total"]) > float(before) + 1e-9:
+        raise Refused("A correction may not raise the score (%(before)s → %(after)s) in this round (rule from "
+                      "%(source)s: %(cite)s).", before=before, after=float(after["total"]), source=policy.source,
+                      cite=policy.cite)
+
+
 # -------------------------------------------------------------- city review --
 
 
@@ -568,8 +646,13 @@ def return_for_correction(application: Application, reason: str, until: dt.datet
     reason, until = _reason(reason), utc(until)
     if until is None or until <= at:
         raise InvalidInput("The correction period must end in the future.", field="until")
-    if until > at + dt.timedelta(days=90):
-        raise InvalidInput("The correction period may last at most 90 days.", field="until")
+    policy = correction_policy(application)
+    if policy.scope == policy.NOTHING:
+        raise Refused("In this round submitted data are final; the application cannot be returned for correction "
+                      "(rule from %(source)s: %(cite)s).", source=policy.source, cite=policy.cite)
+    if until > at + dt.timedelta(days=policy.max_days):
+        raise InvalidInput("The correction period may last at most %(days)d days (rule from %(source)s: %(cite)s).",
+                           field="until", days=policy.max_days, source=policy.source, cite=policy.cite)
     application.status = S.RETURNED
     application.return_reason, application.return_until = reason, until
     audit.record(actor, "application.returned", "application", application.id, reason=reason,
@@ -585,27 +668,32 @@ def reject(application: Application, reason: str, actor: str) -> None:
 
 
 def recommend(application: Application, actor: str, *, consulted_departments: Iterable[str] = (),
-              acknowledge_warnings: bool = False, at: dt.datetime | None = None) -> dict[str, Any]:
+              acknowledge_warnings: bool = False, at: dt.datetime | None = None,
+              levels: Iterable[str] | None = None) -> dict[str, Any]:
     """City staff recommend a submitted application, within the region's quota for the city.
 
-    The region's blocking rules must hold (evaluated now, with the city's input); warnings
-    must be acknowledged. The quota place is taken atomically in this transaction.
+    ``levels``: the levels recommended, among the requested ones (joint rounds; default all of them).
+    The region's blocking rules for those levels must hold (evaluated now, with the city's input);
+    warnings must be acknowledged. The quota place is taken atomically in this transaction.
     :returns: ``{"quota": Quota, "used": n, "over_target": bool, "warnings": [...]}``.
     :raises LimitReached: the quota is full, naming it and its source.
     """
     at = utc(at) or now()
+    check_step_open(application.campaign, "city", unit_type=application.unit_type,  # issue 15: the city's deadline
+                    admin_unit_id=application.admin_unit_id, at=at)
     _require_status(application, S.SUBMITTED)
     consulted = sorted({str(d) for d in consulted_departments})
     if not set(consulted) <= set(eligibility.CONSULTED_DEPARTMENTS):
         raise InvalidInput("Unknown department: %(value)s.", field="consulted_departments",
                            value=", ".join(sorted(set(consulted) - set(eligibility.CONSULTED_DEPARTMENTS))))
+    chosen = _recommended_levels(application, levels)
     results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date(),
                                    {"consulted_departments": consulted})
-    blockers = eligibility.recommend_blockers(results)
+    blockers = eligibility.recommend_blockers(results, chosen)
     if blockers:
         raise Refused("The application cannot be recommended: %(reasons)s.",
                       reasons="; ".join(f"{r['title']} ({r['message']}; {r['source']})" for r in blockers))
-    pending = eligibility.warnings(results)
+    pending = [r for r in eligibility.warnings(results) if not r.get("levels") or set(chosen) & set(r["levels"])]
     if pending and not acknowledge_warnings:
         raise Refused("Acknowledge these warnings to recommend: %(warnings)s.",
                       warnings="; ".join(f"{r['title']}" + (f" ({r['message']})" if r["message"] else "")
@@ -618,13 +706,32 @@ def recommend(application: Application, actor: str, *, consulted_departments: It
         used = limits.used(key)
     application.status = S.CITY_RECOMMENDED
     application.recommended_at = at
+    application.recommended_levels = chosen
     application.quota_key = key
     application.eligibility = eligibility.jsonable_results(results)
     audit.record(actor, "application.recommended", "application", application.id, quota_key=key, quota_used=used,
                  quota_limit=quota.limit, quota_source=quota.source, consulted_departments=consulted,
-                 acknowledged=[r["code"] for r in pending])
+                 acknowledged=[r["code"] for r in pending], levels=chosen)
     return {"quota": quota, "used": used, "over_target": bool(used and not quota.binding and used > quota.limit),
             "warnings": pending}
+
+
+def recommendable_levels(application: Application) -> list[str]:
+    """The levels the city may recommend ``application`` at: the requested ones the round allows."""
+    allowed = requested_level_choices(application.campaign, application.unit_type)
+    return [x for x in requested_levels(application) if x in allowed]
+
+
+def _recommended_levels(application: Application, levels: Iterable[str] | None) -> list[str]:
+    """The levels the city recommends: among the requested ones (default all), the round's order."""
+    asked = recommendable_levels(application)
+    if levels is None:
+        return asked
+    given = [str(x) for x in levels]
+    if not given or not set(given) <= set(asked):
+        raise InvalidInput("Recommend at one or more of the levels applied for: %(levels)s.", field="levels",
+                           levels=", ".join(asked))
+    return [x for x in asked if x in given]
 
 
 def withdraw_recommendation(application: Application, reason: str, actor: str) -> None:

@@ -40,6 +40,7 @@ from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organiz
 from core.models import ApplicationStatus as S
 from core.plugins.types import Level, SummaryColumn, SummaryLayout, SummarySection
 from core.services import audit
+from core.services.deadlines import check_step_open
 from core.services.uscc import normalize_uscc
 
 USCC_KEY = "uscc"
@@ -390,6 +391,7 @@ def import_xlsx(city: AdminUnit, campaign: Campaign, data: bytes, actor: str) ->
     :returns: a report ``{"ok", "layout", "rows": [...], "created", "updated", "unchanged", "rejected"}``;
         when ``ok`` is False nothing was written. The caller commits (or has nothing to commit).
     """
+    check_step_open(campaign, "city", admin_unit_id=city.id)  # issue 15: the city's deadline for the round
     layout = layout_for(campaign)
     wb = _open_workbook(data)
     sheet_count = len(wb.worksheets)

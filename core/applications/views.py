@@ -45,12 +45,14 @@ from core.applications.forms import (
     RecommendForm,
     ReturnForm,
     StartForm,
+    StepExtensionForm,
     application_form_class,
     changes_from_form,
     choice,
     draft_errors,
     initial_data,
     neg_attr,
+    recommend_form,
 )
 from core.applications.scoring import indicator_set, live_score
 from core.formfields import ind_attr
@@ -70,6 +72,7 @@ from core.models import (
     ApplicationStatus as S,
 )
 from core.plugins.types import Level, field_attr
+from core.services import deadlines as step_rules
 from core.services.deadlines import SHANGHAI
 from core.services.uscc import normalize_uscc
 from core.web.nav import NavLink
@@ -323,10 +326,12 @@ def _render_detail(application, status: int = 200, **extra):
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,
         "action_form": EmptyForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
-        "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": RecommendForm(),
+        "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
         "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
         "departments": DEPARTMENT_LABELS,
+        # issue 15: every change after the first submission, before → after, who, when (for the city)
+        "corrections": services.corrections(application), "correction_policy": services.correction_policy(application),
     }
     context.update(extra)
     return render_template("applications/detail.html", **context), status
@@ -475,9 +480,11 @@ def recommend(app_id: int):
         abort(400)
 
     def action(application, user):
+        # joint rounds: the ticked levels (one level only: the form shows no choice)
+        levels = (form.levels.data or []) if len(services.recommendable_levels(application)) > 1 else None
         outcome = services.recommend(application, user.username,
                                      consulted_departments=form.consulted_departments.data or [],
-                                     acknowledge_warnings=bool(form.acknowledge_warnings.data))
+                                     acknowledge_warnings=bool(form.acknowledge_warnings.data), levels=levels)
         quota = outcome["quota"]
         if outcome["over_target"]:
             return _("Note: this exceeds the target of %(limit)d for this unit type (%(used)d recommended; "
@@ -643,11 +650,25 @@ def _queue(template: str):
     prev_url = f"{here}?{urlencode({**query_args, 'page': page - 1})}" if page > 1 else None
     next_url = f"{here}?{urlencode({**query_args, 'page': page + 1})}" if len(rows) > PAGE else None
     return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types), empty=not rows,
-                           t=_texts(_QUEUE_TEXT),
+                           t=_texts(_QUEUE_TEXT), city_deadlines=_city_deadlines(user, campaign_id, campaigns),
                            prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
                            campaign_id=campaign_id, campaigns=tuple((str(id_), title) for id_, title in campaigns),
                            unit_type_choices=tuple((code, ut.name) for code, ut in unit_types.items()),
-                           statuses=tuple((s.value, label) for s, label in _status_labels().items()))
+                           statuses=tuple((s.value, label) for s, label in _status_labels().items()
+                                          if s != "draft"))  # drafts stay private to their applicant
+
+
+def _city_deadlines(user, campaign_id: int | None, campaigns) -> list[tuple[str, Any]]:
+    """For a city user: ``(campaign title, StepDeadline)`` of its own deadlines (the chosen campaign, else
+    the five newest), with the rule's source and the province's extension (issue 15)."""
+    if user.role != Role.CITY or user.admin_unit_id is None:
+        return []
+    ids = [campaign_id] if campaign_id is not None else [c[0] for c in campaigns[:5]]
+    out = []
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.id.desc())):
+        out += [(campaign.title, d) for d in step_rules.step_deadlines(campaign, "city",
+                                                                      admin_unit_id=user.admin_unit_id)]
+    return out
 
 
 @bp.get("/city")
@@ -780,8 +801,12 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
     extensions = db.session.execute(select(DeadlineExtension, Organization).join(
         Organization, Organization.id == DeadlineExtension.organization_id).where(
         DeadlineExtension.campaign_id == campaign.id)).all()
+    step_form = _step_form(campaign, forms.get("step_form"))
+    step_exts = step_rules.step_extensions(campaign)
     return render_template("applications/campaign.html", campaign=campaign, deadline_form=deadline_form,
                            extension_form=forms.get("extension_form") or ExtensionForm(), extensions=extensions,
+                           step_form=step_form if step_form.step.choices else None,
+                           step_extensions=step_exts, unit_names=services.unit_names(e.admin_unit_id for e in step_exts),
                            deadline_titles={c: d.title for c, d in rules.deadlines.items()},
                            level=rules.list_levels.get(campaign.level), unit_types=rules.unit_types), status
 
@@ -833,6 +858,39 @@ def grant_extension(campaign_id: int):
         db.session.rollback()
         flash(exc.localized(), "error")
         return _campaign_page(_campaign(campaign_id), exc.http_status, extension_form=form)
+    flash(_("Extension granted."), "info")
+    return redirect(url_for("applications.campaign_detail", campaign_id=campaign_id))
+
+
+def _step_form(campaign: Campaign, form: StepExtensionForm | None = None) -> StepExtensionForm:
+    """The form extending one city's step deadline: the region's cities and the campaign's city deadlines."""
+    rules = _rules()
+    form = form or StepExtensionForm()
+    units = db.session.execute(select(AdminUnit.id, AdminUnit.name).where(
+        AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)).all()
+    form.admin_unit.choices = [choice(str(i), name) for i, name in units]
+    form.step.choices = [choice(code, rules.deadlines[code].title) for code in (campaign.deadlines or {})
+                         if code in rules.deadlines and rules.deadlines[code].actor == "city"]
+    return form
+
+
+@bp.post("/province/campaigns/<int:campaign_id>/step-extension")
+@login_required(Perm.EXTENSION_GRANT)
+def grant_step_extension(campaign_id: int):
+    """The province extends one city's deadline for one step (issue 15), with a reason (audited)."""
+    campaign = _campaign(campaign_id)
+    form = _step_form(campaign)
+    if not form.validate_on_submit():
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return _campaign_page(campaign, _invalid_status(form), step_form=form)
+    try:
+        step_rules.grant_step_extension(campaign, int(form.admin_unit.data), form.step.data,
+                                        _beijing_input(form.until.data), form.reason.data, _user().username)
+        services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return _campaign_page(_campaign(campaign_id), exc.http_status, step_form=form)
     flash(_("Extension granted."), "info")
     return redirect(url_for("applications.campaign_detail", campaign_id=campaign_id))
 

@@ -23,7 +23,9 @@ def demo_command(seed: int) -> None:
                     bar.update(1)
                     yield item
 
-            counts = load_demo(seed, progress)
+            from core.lists.history import import_history
+
+            counts = load_demo(seed, progress, import_history)
     except RuntimeError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{region.name} ({region.code}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -109,3 +109,32 @@ def key_command(show: bool) -> None:
 
 
 COMMANDS = [lists_group]
+
+
+@lists_group.command("import-history")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="check every row and report, write nothing")
+@click.option("--actor", default=None, help="name recorded in the audit log")
+@with_appcontext
+def import_history_command(file: Path, dry_run: bool, actor: str | None) -> None:
+    """Load the province's existing list entries (city, provincial, national; removals too) from an xlsx
+    or CSV FILE: all or nothing, idempotent on re-import (see core.lists.history)."""
+    from core.lists.history import import_history
+
+    try:
+        report = import_history(_actor(actor), file.read_bytes(), file.name, dry_run=dry_run)
+    except GreenmfgError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    if not report["ok"]:
+        db.session.rollback()
+        for row in report["rows"]:
+            if not row["ok"]:
+                click.echo(f"第{row['row']}行 / row {row['row']} {row['uscc']} {row['name']}: "
+                           + "; ".join(row["problems"]), err=True)
+        raise click.ClickException(f"未导入 / nothing imported: {report['rejected']} 行有误 / rows with problems")
+    if not dry_run:
+        db.session.commit()
+    verb = "would import" if dry_run else "imported"
+    click.echo(f"{verb}: {report['created']} created, {report['updated']} updated, {report['unchanged']} unchanged, "
+               f"{report['organizations_created']} organizations created (sha256 {report['sha256'][:16]})")

@@ -19,7 +19,7 @@ from core.applications import services as app_services
 from core.applications.api import authed
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf, db
-from core.lists import notices, recommend
+from core.lists import decisions, notices, recommend
 from core.models import PublicNotice, RecommendationItem
 from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
@@ -32,6 +32,17 @@ class PublicNoticeCreateSchema(Schema):
     year = fields.Integer(required=True)
     starts_on = fields.Date(required=True)
     application_ids = fields.List(fields.Integer(), required=True)
+    title = fields.String(load_default=None)
+    start_reason = fields.String(load_default=None, metadata={
+        "description": "why the notice starts before the day it is opened (required then; shown publicly)"})
+
+
+class ListDecisionCreateSchema(Schema):
+    level = fields.String(required=True, metadata={"description": "a level whose list is published by decision"})
+    year = fields.Integer(required=True)
+    application_ids = fields.List(fields.Integer(), required=True)
+    document_no = fields.String(required=True, metadata={"description": "the decision's document number (文号)"})
+    published_on = fields.Date(required=True)
     title = fields.String(load_default=None)
 
 
@@ -78,6 +89,7 @@ def notice_json(n: PublicNotice, staff: bool = False) -> dict[str, Any]:
                       "cite": n.period_cite},
            "running": notices.is_running(n), "status": n.status, "document_no": n.document_no,
            "published_on": n.published_on.isoformat() if n.published_on else None,
+           "admin_unit_id": n.admin_unit_id, "start_reason": n.start_reason,
            "items": [{"id": i.id, "application_id": i.application_id, "name": i.organization.name,
                       "uscc": i.organization.uscc, "unit_type": i.unit_type, "tier": i.tier,
                       "score": None if i.score is None else float(i.score), "status": i.status} for i in n.items]}
@@ -93,6 +105,33 @@ def objection_json(o) -> dict[str, Any]:
             "name": o.name, "contact": o.contact, "objector_unit": o.objector_unit, "grounds": o.grounds,
             "evidence": o.evidence, "filed_at": app_services.aware(o.filed_at), "status": o.status,
             "resolution": o.resolution, "resolved_by": o.resolved_by}
+
+
+def decision_json(d, with_entries: bool = True) -> dict[str, Any]:
+    out = {"id": d.id, "level": d.level, "year": d.year, "title": d.title, "document_no": d.document_no,
+           "published_on": d.published_on.isoformat(), "admin_unit_id": d.admin_unit_id,
+           "rule": {"source": d.rule_source, "cite": d.rule_cite}}
+    if with_entries:
+        out["entries"] = [{"list_entry": e.id, "application_id": e.application_id, "name": e.organization.name,
+                           "uscc": e.organization.uscc, "unit_type": e.unit_type} for e in decisions.entries_of(d)]
+    return out
+
+
+def _publisher_unit(level: str, year: int) -> int | None:
+    """The caller must act for the level's publisher: a city bureau for its own city, province staff
+    (or an administrator) for the province, ministry staff for the ministry (403 otherwise)."""
+    from core.accounts.permissions import require
+
+    user = api_user()
+    how = notices.publication(level, year)
+    if str(user.role) not in notices.PUBLISHER_ROLES.get(how.publisher, ()):
+        from core.errors import AccessDenied
+
+        raise AccessDenied("Your role may not publish this list: the %(publisher)s publishes it.",
+                           publisher=how.publisher)
+    if how.publisher != "city":
+        require(user, ReviewPerm.NOTICE_MANAGE)
+    return user.admin_unit_id if how.publisher == "city" else None
 
 
 def _maybe_staff() -> bool:
@@ -114,24 +153,77 @@ def make_blueprint() -> Blueprint:
     @blp.route("/notices")
     class Notices(MethodView):
         def get(self):
-            """Public notices of this instance, newest first (public)."""
-            return {"notices": [notice_json(n) for n in notices.notices()]}
+            """Public notices of this instance, newest first (public: those that have started; staff see all)."""
+            staff = _maybe_staff()
+            return {"notices": [notice_json(n, staff=staff) for n in notices.notices(public=not staff)]}
 
         @authed(ReviewPerm.NOTICE_MANAGE)
         @blp.arguments(PublicNoticeCreateSchema)
         @blp.response(201)
         def post(self, args):
-            """Open a notice for graded applications; the end date follows the region's period on the
-            working-day calendar (409 when a year lacks holiday data)."""
-            notice = notices.open_notice(api_user().username, **args)
+            """Open a notice where the level's list is published after one; the end date follows the
+            region's period on the working-day calendar (409 when a year lacks holiday data). A start
+            before today needs ``start_reason``."""
+            unit = _publisher_unit(args["level"], args["year"])
+            notice = notices.open_notice(api_user().username, admin_unit_id=unit, **args)
             app_services.commit()
             return notice_json(notice, staff=True)
+
+    @blp.route("/list-decisions")
+    class ListDecisions(MethodView):
+        def get(self):
+            """Lists published by decision (public): document number, date, level, year, units."""
+            return {"decisions": [decision_json(d) for d in decisions.decisions()]}
+
+        @blp.arguments(ListDecisionCreateSchema)
+        @blp.response(201)
+        def post(self, args):
+            """Publish a list by decision where the level's document names no notice: the province's, or a
+            city bureau's own city list. Units banned or already listed are reported, not listed."""
+            if api_user() is None:
+                abort(401, message="A valid API token is required (Authorization: Bearer <token>).")
+            unit = _publisher_unit(args["level"], args["year"])
+            outcome = decisions.publish_decision(api_user().username, admin_unit_id=unit, **args)
+            app_services.commit()
+            return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
+
+    @blp.route("/list-history")
+    class ListHistory(MethodView):
+        @authed(ReviewPerm.NOTICE_MANAGE)
+        def post(self):
+            """Import the province's existing list entries from an xlsx or CSV file (multipart field
+            ``file``; ``dry_run=true`` checks only): all or nothing, idempotent, audited. 200 with the
+            report when imported (or checked), 422 with the report when a row has problems."""
+            from core.lists import history
+
+            if str(api_user().role) not in ("province", "admin"):
+                from core.errors import AccessDenied
+
+                raise AccessDenied("Your role may not do this.")
+            upload = request.files.get("file")
+            if upload is None:
+                raise InvalidInput("Attach the file (multipart field 'file').", field="file")
+            dry_run = (request.form.get("dry_run") or "").lower() in ("1", "true", "yes", "on")
+            report = history.import_history(api_user().username, upload.read(), upload.filename or "",
+                                            dry_run=dry_run)
+            if report["ok"] and not dry_run:
+                app_services.commit()
+            else:
+                db.session.rollback()
+            return report, (200 if report["ok"] else 422)
+
+    @blp.route("/list-decisions/<int:decision_id>")
+    class OneListDecision(MethodView):
+        def get(self, decision_id):
+            """One published decision with its units (public)."""
+            return decision_json(decisions.decision_or_404(decision_id))
 
     @blp.route("/notices/<int:notice_id>")
     class Notice(MethodView):
         def get(self, notice_id):
-            """One notice with its units (public; staff also see open objection counts)."""
-            return notice_json(notices.notice_or_404(notice_id), staff=_maybe_staff())
+            """One notice with its units (public once it has started; staff also see open objection counts)."""
+            staff = _maybe_staff()
+            return notice_json(notices.notice_or_404(notice_id, public=not staff), staff=staff)
 
     @blp.route("/notices/<int:notice_id>/objections")
     class Objections(MethodView):
@@ -151,7 +243,7 @@ def make_blueprint() -> Blueprint:
         @blp.response(201)
         def post(self, args, notice_id):
             """File a real-name objection to one unit while the notice runs (public; no token)."""
-            notice = notices.notice_or_404(notice_id)
+            notice = notices.notice_or_404(notice_id, public=True)
             row = notices.file_objection(notice, **args)
             app_services.commit()
             return {"id": row.id, "notice_id": notice.id, "item_id": row.item_id, "status": row.status}

@@ -23,7 +23,19 @@ class NoticeForm(FlaskForm):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     starts_on = DateField(_l("First day of the notice"), validators=[DataRequired()])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    start_reason = TextAreaField(_l("Why the notice starts before today (shown with the notice)"),
+                                 validators=[Optional(), Length(max=500)])
     application_ids = MultiCheckboxField(_l("Graded applications"), coerce=int, validators=[DataRequired()])
+
+
+class DecisionForm(FlaskForm):
+    level = SelectField(_l("List level"), validators=[DataRequired()])
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    document_no = StringField(_l("Document number of the decision"), validators=[DataRequired(),
+                                                                                  Length(min=2, max=100)])
+    published_on = DateField(_l("Date of the decision"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    application_ids = MultiCheckboxField(_l("Units to list"), coerce=int, validators=[DataRequired()])
 
 
 class ObjectionForm(FlaskForm):
@@ -56,6 +68,11 @@ class AddForm(FlaskForm):
 class ConsultedForm(FlaskForm):
     consulted_departments = MultiCheckboxField(_l("Departments consulted before recommending"),
                                                validators=[Optional()])
+
+
+class HistoryForm(FlaskForm):
+    file = FileField(_l("List history (xlsx or CSV)"), validators=[DataRequired()])
+    dry_run = BooleanField(_l("Check only, write nothing"))
 
 
 class ImportForm(FlaskForm):

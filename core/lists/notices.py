@@ -24,7 +24,7 @@ from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Ban, ListEntry, NoticeItem, Objection, Organization, PublicNotice,
     ReviewResult,
 )
-from core.plugins.types import DayCount, Level
+from core.plugins.types import DayCount, Level, NoticePeriod, PublicationProcedure
 from core.services import audit
 from core.services.calendar import WorkCalendar
 from core.services.deadlines import SHANGHAI, end_of_day
@@ -56,13 +56,47 @@ def _text(value: Any, field: str, low: int, high: int) -> str:
     return text
 
 
-def period_for(level: str):
+#: the deployer's notice periods where a document requires a notice but names no period
+#: (``GREENMFG_NOTICE_PERIODS = {"provincial": [5, "working_days"]}``); this is the platform's default
+DEFAULT_NOTICE_PERIOD = (5, DayCount.WORKING_DAYS)
+CONFIGURED_CITE = ("平台设置：文件要求公示但未规定公示期，由部署单位配置（GREENMFG_NOTICE_PERIODS）/ deployer setting: the "
+                   "document requires a notice but names no period")
+
+
+def _level(level: Any) -> Level:
     if level not in _rules().list_levels:
         raise InvalidInput("Unknown list level: %(level)s.", field="level", level=str(level)[:20])
-    period = _rules().notice_period(Level(level))
-    if period is None:
-        raise Refused("The region sets no public-notice period for the %(level)s list.", level=level)
-    return period
+    return Level(level)
+
+
+#: who publishes a level's list, as the publication rule names it, and the roles that act for them
+PUBLISHER_ROLES = {"city": frozenset({"city"}), "province": frozenset({"province", "admin"}),
+                   "ministry": frozenset({"ministry", "admin"})}
+
+
+def publication(level: str, year: int):
+    """How the ``level`` list of ``year`` is published (notice or decision) and by whom, with its source."""
+    return _rules().publication(_level(level), year)
+
+
+def period_for(level: str, year: int | None = None):
+    """The notice period of ``level``: the region's rule, else (where the document requires a notice
+    but names no period) the deployer's setting, marked as such.
+
+    :raises Refused: the level's list is published by a decision, without a notice.
+    """
+    lv = _level(level)
+    year = year or beijing_today().year
+    how = _rules().publication(lv, year)
+    if how.procedure != PublicationProcedure.NOTICE:
+        raise Refused("The %(level)s list is published by a decision, without a public notice (rule from "
+                      "%(source)s: %(cite)s).", level=_rules().list_levels[lv].name, source=how.source, cite=how.cite)
+    period = _rules().notice_period(lv)
+    if period is not None:
+        return period
+    configured = (current_app.config.get("GREENMFG_NOTICE_PERIODS") or {}).get(str(lv)) or DEFAULT_NOTICE_PERIOD
+    days, count = configured
+    return NoticePeriod(days=int(days), count=DayCount(count), cite=CONFIGURED_CITE, source="config")
 
 
 def notice_end(level: str, starts_on: dt.date) -> tuple[dt.date, Any]:
@@ -70,46 +104,104 @@ def notice_end(level: str, starts_on: dt.date) -> tuple[dt.date, Any]:
 
     :raises CalendarDataMissing: a working-day count reaches a year without holiday data.
     """
-    period = period_for(level)
+    period = period_for(level, starts_on.year)
     return WorkCalendar().period_end(starts_on, period), period
 
 
-def notice_candidates(level: str, year: int) -> list[Application]:
-    """Graded applications of ``level`` and ``year`` not yet on a notice."""
+def publishable_statuses(publisher: str) -> tuple[S, ...]:
+    """What an application must have reached to be put on a list: graded by the province's (or the
+    ministry's) review; for a city's own list, recommended (approved) by the city or graded."""
+    return (S.CITY_RECOMMENDED, S.GRADED) if publisher == "city" else (S.GRADED,)
+
+
+def candidates_for(level: str, year: int, admin_unit_id: int | None = None, *,
+                   exclude_on_notice: bool = True) -> list[Application]:
+    """Applications that may go on the ``level`` list of ``year`` (for a city list, of that city):
+    asking for that level (joint rounds included, as the city recommended), at the status the
+    publisher needs, not yet listed at that level nor on a notice of it."""
+    from core.applications.levels import is_for
     from core.models import Campaign
 
-    on_notice = select(NoticeItem.application_id)
-    return list(db.session.scalars(
-        select(Application).join(Campaign).where(Campaign.region == _rules().region_code, Campaign.year == year,
-                                                 Application.level == level, Application.status == S.GRADED,
-                                                 Application.id.not_in(on_notice))
-        .order_by(Application.id)))
+    how = publication(level, year)
+    query = (select(Application).join(Campaign)
+             .where(Campaign.region == _rules().region_code, Campaign.year == year,
+                    Application.status.in_(publishable_statuses(how.publisher))))
+    if admin_unit_id is not None:
+        query = query.where(Application.admin_unit_id == admin_unit_id)
+    if exclude_on_notice:
+        on_notice = select(NoticeItem.application_id).join(PublicNotice).where(PublicNotice.level == level)
+        query = query.where(Application.id.not_in(on_notice))
+    return [a for a in db.session.scalars(query.order_by(Application.id)) if is_for(a, level)]
+
+
+def notice_candidates(level: str, year: int, admin_unit_id: int | None = None) -> list[Application]:
+    """Applications of ``level`` and ``year`` that may go on a notice (see :func:`candidates_for`)."""
+    return candidates_for(level, year, admin_unit_id)
+
+
+def check_publisher(level: str, year: int, admin_unit_id: int | None) -> Any:
+    """A city list belongs to one city (its bureau publishes it); other lists to none."""
+    how = publication(level, year)
+    if how.publisher == "city" and admin_unit_id is None:
+        raise InvalidInput("A city list is published by its city bureau, for its own city.", field="level")
+    if how.publisher != "city" and admin_unit_id is not None:
+        raise Refused("The %(level)s list is published by the %(publisher)s, not by a city.",
+                      level=_rules().list_levels[Level(level)].name, publisher=how.publisher)
+    return how
+
+
+def check_applications(apps: list[Application], ids: list[int], level: str, year: int,
+                       admin_unit_id: int | None, publisher: str) -> None:
+    from core.applications.levels import is_for
+
+    rules = _rules()
+    if {a.id for a in apps} != set(ids):
+        raise NotFound("No such application.")
+    allowed = publishable_statuses(publisher)
+    for a in apps:
+        if (a.status not in allowed or not is_for(a, level) or a.campaign.year != year
+                or a.campaign.region != rules.region_code
+                or (admin_unit_id is not None and a.admin_unit_id != admin_unit_id)):
+            raise Refused("Application %(id)d cannot go on this list: it must be %(needed)s, ask for the %(level)s "
+                          "level and be of %(year)d (it is %(status)s).", id=a.id, level=level, year=year,
+                          needed=" / ".join(str(x) for x in allowed), status=str(a.status))
 
 
 def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, application_ids: Iterable[int],
-                title: str | None = None) -> PublicNotice:
-    """Put graded applications on public notice from ``starts_on`` for the region's period."""
+                title: str | None = None, admin_unit_id: int | None = None, start_reason: str | None = None,
+                at: dt.datetime | None = None) -> PublicNotice:
+    """Put applications on public notice from ``starts_on`` for the region's period.
+
+    Only where the level's list is published after a notice (:func:`publication`); a city list by its
+    city (``admin_unit_id``). A notice starts no earlier than the day it is opened (Beijing time) unless
+    the opener records why (``start_reason``, shown publicly with the notice), so nobody loses days to
+    object in.
+    """
     rules = _rules()
+    how = check_publisher(level, year, admin_unit_id)
     ends_on, period = notice_end(level, starts_on)
+    today = beijing_today(at)
+    reason = (start_reason or "").strip()
+    if starts_on < today and not 2 <= len(reason) <= 500:
+        raise InvalidInput("A notice starts no earlier than the day it is opened (%(today)s); to start it earlier, "
+                           "record why (2 to 500 characters, shown with the notice).", field="start_reason",
+                           today=today.isoformat())
+    if beijing_today(at) > ends_on:
+        raise Refused("A notice from %(start)s would already have ended on %(end)s: nobody could object.",
+                      start=starts_on.isoformat(), end=ends_on.isoformat())
     ids = sorted({int(i) for i in application_ids})
     if not ids:
-        raise InvalidInput("Choose at least one graded application.", field="application_ids")
+        raise InvalidInput("Choose at least one application.", field="application_ids")
     apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).with_for_update()))
-    found = {a.id for a in apps}
-    if found != set(ids):
-        raise NotFound("No such application.")
-    for a in apps:
-        if (a.status != S.GRADED or a.level != level or a.campaign.year != year
-                or a.campaign.region != rules.region_code):
-            raise Refused("Application %(id)d cannot go on this notice: it must be graded, of the %(level)s level "
-                          "and of %(year)d (it is %(status)s).", id=a.id, level=level, year=year,
-                          status=str(a.status))
+    check_applications(apps, ids, level, year, admin_unit_id, how.publisher)
     level_name = rules.list_levels[level].name
-    title = (title or "").strip()[:200] or f"{year}年度{rules.region.name}{level_name}绿色制造名单公示"
+    unit_name = db.session.get(AdminUnit, admin_unit_id).name if admin_unit_id else rules.region.name
+    title = (title or "").strip()[:200] or f"{year}年度{unit_name}{level_name}绿色制造名单公示"
     notice = PublicNotice(region=rules.region_code, level=level, year=year, title=title, starts_on=starts_on,
                           ends_on=ends_on, period_days=period.days, period_count=str(period.count),
                           period_source=period.source, period_cite=(period.cite or "")[:500], status="open",
-                          opened_by=actor)
+                          opened_by=actor, admin_unit_id=admin_unit_id,
+                          start_reason=reason[:500] if starts_on < today else None)
     db.session.add(notice)
     db.session.flush()
     results = {r.application_id: r for r in db.session.scalars(
@@ -124,11 +216,15 @@ def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, applic
     db.session.flush()
     audit.record(actor, "notice.opened", "public_notice", notice.id, level=level, year=year,
                  starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), period_days=period.days,
-                 period_count=str(period.count), period_source=period.source, applications=ids)
+                 period_count=str(period.count), period_source=period.source, applications=ids,
+                 admin_unit=admin_unit_id, start_reason=notice.start_reason)
     return notice
 
 
-def notice_or_404(notice_id: Any, region_only: bool = True) -> PublicNotice:
+def notice_or_404(notice_id: Any, region_only: bool = True, *, public: bool = False,
+                  admin_unit_id: int | None = None) -> PublicNotice:
+    """One notice; ``public``: only once it has started (Beijing time); ``admin_unit_id``: only that
+    city's own notices (a city bureau's pages)."""
     try:
         ident = int(notice_id)
     except (TypeError, ValueError):
@@ -136,12 +232,23 @@ def notice_or_404(notice_id: Any, region_only: bool = True) -> PublicNotice:
     notice = db.session.get(PublicNotice, ident) if 0 < ident < 2**31 else None
     if notice is None or (region_only and notice.region != _rules().region_code):
         raise NotFound("No such public notice.")
+    if public and notice.starts_on > beijing_today():
+        raise NotFound("No such public notice.")
+    if admin_unit_id is not None and notice.admin_unit_id != admin_unit_id:
+        raise NotFound("No such public notice.")
     return notice
 
 
-def notices(limit: int = 200) -> list[PublicNotice]:
-    return list(db.session.scalars(select(PublicNotice).where(PublicNotice.region == _rules().region_code)
-                                   .order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc()).limit(limit)))
+def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None) -> list[PublicNotice]:
+    """The region's notices, newest first; ``public``: those that have started (a notice is not public
+    before its first day); ``admin_unit_id``: one city's own."""
+    query = select(PublicNotice).where(PublicNotice.region == _rules().region_code)
+    if public:
+        query = query.where(PublicNotice.starts_on <= beijing_today())
+    if admin_unit_id is not None:
+        query = query.where(PublicNotice.admin_unit_id == admin_unit_id)
+    return list(db.session.scalars(query.order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc())
+                                   .limit(limit)))
 
 
 def is_running(notice: PublicNotice, at: dt.datetime | None = None) -> bool:
@@ -226,6 +333,18 @@ def open_objections(item: NoticeItem) -> int:
                                                                     Objection.status == "open")) or 0
 
 
+def listing_block(org: Organization, unit_type: str, level: str, day: dt.date) -> str | None:
+    """Why a unit cannot be listed at ``level`` on ``day``: ``banned``, ``already_listed``, or ``None``."""
+    if db.session.scalar(select(Ban.id).where(Ban.uscc == org.uscc, Ban.subject == "organization",
+                                              Ban.starts_on <= day, Ban.ends_on >= day)):
+        return "banned"
+    if db.session.scalar(select(ListEntry.id).where(
+            ListEntry.organization_id == org.id, ListEntry.unit_type == unit_type, ListEntry.level == level,
+            ListEntry.status == "listed")):
+        return "already_listed"
+    return None
+
+
 def publish(actor: str, notice: PublicNotice, *, document_no: str, published_on: dt.date,
             at: dt.datetime | None = None) -> dict[str, list[dict[str, Any]]]:
     """After the notice, publish the list: a :class:`ListEntry` per unit with no open objection.
@@ -248,17 +367,8 @@ def publish(actor: str, notice: PublicNotice, *, document_no: str, published_on:
                                                              NoticeItem.status == "in_notice")
                                    .order_by(NoticeItem.id).with_for_update()):
         org = item.organization
-        reason = None
         pending = open_objections(item)
-        if pending:
-            reason = "open_objection"
-        elif db.session.scalar(select(Ban.id).where(Ban.uscc == org.uscc, Ban.subject == "organization",
-                                                    Ban.starts_on <= published_on, Ban.ends_on >= published_on)):
-            reason = "banned"
-        elif db.session.scalar(select(ListEntry.id).where(
-                ListEntry.organization_id == org.id, ListEntry.unit_type == item.unit_type,
-                ListEntry.level == notice.level, ListEntry.status == "listed")):
-            reason = "already_listed"
+        reason = "open_objection" if pending else listing_block(org, item.unit_type, notice.level, published_on)
         if reason:
             blocked.append({"item": item.id, "application": item.application_id, "name": org.name,
                             "reason": reason, "open_objections": pending})

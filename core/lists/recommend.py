@@ -36,6 +36,7 @@ from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
+from core.applications.levels import is_for, recommended_levels, requested_levels
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import bilingual_text
@@ -149,8 +150,16 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
                                                                  "national list"), tier=label),
                          result.grading_source or scheme.source or "core", result.grading_cite or scheme.cite or ""))
     departments = sorted(set(consulted) | city_consulted(application))
-    data = rule_data(application, as_of, {"consulted_departments": departments})
-    data.update({"level": Level.NATIONAL, "requested_levels": [Level.NATIONAL], "year": year})
+    # the province's gate: the real requested levels plus the national level checked; in a joint round the
+    # same round's provincial listing satisfies "provincial first" (national_needs_provincial, stage province)
+    data = rule_data(application, as_of, {"consulted_departments": departments}, level=Level.NATIONAL,
+                     stage="province")
+    asked = [Level(x) for x in requested_levels(application) if x in set(Level)]
+    data.update({"requested_levels": asked + ([] if Level.NATIONAL in asked else [Level.NATIONAL]), "year": year})
+    if Level.NATIONAL in asked and not is_for(application, Level.NATIONAL):
+        out.append(_gate("city_level", False, True, bilingual_text(N_("Recommended by the city at national level")),
+                         bilingual_text(N_("the city recommended this unit at %(levels)s only"),
+                                        levels=", ".join(recommended_levels(application) or ()))))
     for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL):
         if rule.check is None:
             out.append(_gate(rule.code, None, rule.blocking, rule.title, None, rule.source, rule.cite))
@@ -200,12 +209,17 @@ def warnings(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def candidates(year: int) -> list[Application]:
-    """Graded or listed applications of the region's ``year`` campaigns that have a panel result."""
-    return list(db.session.scalars(
+    """Graded or listed applications of the region's ``year`` campaigns that have a panel result.
+
+    A unit listed provincially in a joint round is a candidate of the same round (Jiangxi 2024
+    003_a3fa60aeba77aa34.txt 一; Hubei 002_9c75e1d2ebfbdf50.txt 三(五)); a joint application the city
+    recommended at provincial level only is not."""
+    rows = db.session.scalars(
         select(Application).join(Campaign).join(ReviewResult, ReviewResult.application_id == Application.id)
         .where(Campaign.region == _rules().region_code, Campaign.year == year,
                Application.status.in_([S.GRADED, S.LISTED]))
-        .order_by(ReviewResult.score.desc(), Application.id)))
+        .order_by(ReviewResult.score.desc(), Application.id))
+    return [a for a in rows if Level.NATIONAL not in requested_levels(a) or is_for(a, Level.NATIONAL)]
 
 
 # ---------------------------------------------------------- recommendation --
@@ -345,9 +359,12 @@ def _item_json(seq: int, item: RecommendationItem) -> dict[str, Any]:
         "tier": result.tier if result else None, "tier_label": result.tier_label if result else None,
         "recommendable": bool(result.recommendable) if result else False,
         "experts": result.experts if result else 0,
+        "requested_levels": requested_levels(a),
         "provincial_list": None if provincial is None else {
             "year": provincial.year, "notice_no": provincial.notice_no,
-            "listed_on": provincial.listed_on.isoformat() if provincial.listed_on else None},
+            "listed_on": provincial.listed_on.isoformat() if provincial.listed_on else None,
+            # listed provincially in this same (joint) round: 003 一; 002 三(五)
+            "same_round": provincial.year == a.campaign.year},
         "gates": [{k: g.get(k) for k in ("code", "ok", "blocking", "message", "source", "acknowledged")}
                   for g in item.gates or []],
     }
@@ -421,7 +438,8 @@ def xlsx(document: Mapping[str, Any]) -> bytes:
                 types[item["unit_type"]].name if item["unit_type"] in types else item["unit_type"],
                 item.get("industry") or "", item.get("self_score"), item.get("review_score"),
                 item.get("tier_label") or item.get("tier") or "",
-                " ".join(str(x) for x in (listing.get("notice_no"), listing.get("listed_on")) if x))])
+                " ".join(str(x) for x in (listing.get("notice_no"), listing.get("listed_on"),
+                                          gettext("(this round)") if listing.get("same_round") else None) if x))])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -505,10 +523,13 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
                 Application.organization_id == org.id, Application.unit_type == unit_type,
                 Campaign.region == rules.region_code, Campaign.year == year, Application.level == "national")):
             problems.append(bilingual_text(N_("The unit is already queued for national review this year.")))
-    held = [Level.PROVINCIAL] if item.get("provincial_list") else []
+    listing = item.get("provincial_list")
+    held = [Level.PROVINCIAL] if listing else []
+    same_round = [Level.PROVINCIAL] if isinstance(listing, dict) and listing.get("year") == year else []
     data = {"unit_type": unit_type, "level": Level.NATIONAL, "year": year, "as_of": at_day, "held_levels": held,
             "requested_levels": [Level.NATIONAL], "industry": item.get("industry"),
-            "consulted_departments": consulted, "evaluation_mode": "self"}
+            "consulted_departments": consulted, "evaluation_mode": "self", "stage": "province",
+            "round_listed_levels": same_round, "joint_round": None}
     for rule in rules.eligibility_rules_for(unit_type, Level.NATIONAL):
         if not rule.blocking or rule.check is None:
             continue

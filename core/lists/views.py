@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -18,9 +19,10 @@ from core.applications import services as app_services
 from core.applications.forms import DEPARTMENT_LABELS, choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
-from core.lists import notices, recommend
+from core.lists import decisions, notices, recommend
 from core.lists.forms import (
-    AddForm, ConsultedForm, ImportForm, NoticeForm, ObjectionForm, PublishForm, ResolveForm,
+    AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, PublishForm,
+    ResolveForm,
 )
 from core.models import Objection, RecommendationItem
 from core.review.access import ReviewPerm, staff_application
@@ -52,6 +54,17 @@ def _form_ok(form) -> bool:
 
 bp.add_app_template_global(notices.period_label, "period_label")
 
+_SEED_FILE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\s*")
+
+
+def cite_label(cite: str | None) -> str:
+    """A rule's citation as people read it: the article and its words, without the file name the
+    plugin keeps for developers."""
+    return _SEED_FILE.sub("", cite or "").strip()
+
+
+bp.add_app_template_global(cite_label, "cite_label")
+
 NAV = (
     NavLink(endpoint="lists.public_notices", label=_l("Public notices"), audience="visitors", order=80),
     NavLink(endpoint="lists.manage_notices", label=_l("Public notices"), perm=ReviewPerm.NOTICE_MANAGE, order=61),
@@ -68,7 +81,30 @@ NAV = (
             perm=ReviewPerm.RECOMMEND, order=23),
     NavLink(endpoint="lists.imports", label=_l("Provincial recommendations"), place="section",
             perm=ReviewPerm.RECOMMENDATION_IMPORT, order=24),
+    NavLink(endpoint="lists.manage_decisions", label=_l("Lists by decision"), place="section",
+            perm=ReviewPerm.NOTICE_MANAGE, order=25),
+    NavLink(endpoint="lists.city_lists", label=_l("City list"), roles=frozenset({"city"}), order=63),
+    NavLink(endpoint="lists.list_history", label=_l("List history"), place="section",
+            roles=frozenset({"province", "admin"}), order=26),
 )
+
+PUBLISHER_ROLES = notices.PUBLISHER_ROLES
+
+
+def _year() -> int:
+    year = request.values.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else notices.beijing_today().year
+
+
+def _levels_for(procedure: str, year: int, role: str) -> list:
+    """The levels whose list this role publishes by ``procedure`` in ``year`` (labels for a select)."""
+    rules = _rules()
+    out = []
+    for code, lv in rules.list_levels.items():
+        how = rules.publication(code, year)
+        if how.procedure == procedure and role in PUBLISHER_ROLES.get(how.publisher, ()):
+            out.append(choice(code, lv.name))
+    return out
 
 
 # ------------------------------------------------------------------ public --
@@ -76,7 +112,7 @@ NAV = (
 
 @bp.get("/notices")
 def public_notices():
-    rows = notices.notices()
+    rows = notices.notices(public=True)
     return render_template("lists/notices.html", rows=rows, levels=_rules().list_levels,
                            running={n.id: notices.is_running(n) for n in rows})
 
@@ -93,13 +129,13 @@ def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
 
 @bp.get("/notices/<int:notice_id>")
 def public_notice(notice_id: int):
-    return _notice_page(notices.notice_or_404(notice_id))
+    return _notice_page(notices.notice_or_404(notice_id, public=True))
 
 
 @bp.post("/notices/<int:notice_id>/objections")
 @limit("public_report")
 def object_to(notice_id: int):
-    notice = notices.notice_or_404(notice_id)
+    notice = notices.notice_or_404(notice_id, public=True)
     form = ObjectionForm()
     form.item_id.choices = [choice(i.id, i.organization.name) for i in notice.items if i.status == "in_notice"]
     if not _form_ok(form):
@@ -146,10 +182,10 @@ def public_lists():
 def manage_notices():
     rules = _rules()
     form = NoticeForm()
-    form.level.choices = [choice(code, lv.name) for code, lv in rules.list_levels.items()
-                          if rules.notice_period(code) is not None]
+    year = _year()
+    form.level.choices = _levels_for("notice", year, str(_user().role))
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
-    year = request.values.get("year", type=int) or dt.date.today().year
+    level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.notice_candidates(level, year) if level else []
     form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {a.unit_type} · {a.tier or '—'}")
                                     for a in candidates]
@@ -163,7 +199,7 @@ def manage_notices():
         try:
             notice = notices.open_notice(_user().username, level=form.level.data, year=form.year.data,
                                          starts_on=form.starts_on.data, application_ids=form.application_ids.data,
-                                         title=form.title.data)
+                                         title=form.title.data, start_reason=form.start_reason.data)
             app_services.commit()
         except GreenmfgError as exc:  # e.g. no holiday data for a year the notice reaches: the form stays filled
             db.session.rollback()
@@ -174,15 +210,14 @@ def manage_notices():
                     end=notice.ends_on.isoformat()), "info")
             return redirect(url_for("lists.manage_notice", notice_id=notice.id))
     previews = []
-    for code, lv in rules.list_levels.items():
-        period = rules.notice_period(code)
-        if period is None:
-            continue
+    for c in form.level.choices:
+        period = notices.period_for(c.value, year)
         try:
-            end, problem = notices.notice_end(code, form.starts_on.data or dt.date.today())[0], None
+            end, problem = notices.notice_end(c.value, form.starts_on.data or dt.date.today())[0], None
         except GreenmfgError as exc:
             end, problem = None, exc.localized()
-        previews.append({"level": lv, "period": period, "end": end, "problem": problem})
+        previews.append({"level": rules.list_levels[c.value], "period": period, "end": end, "problem": problem,
+                         "publication": rules.publication(c.value, year)})
     return render_template("lists/manage_notices.html", form=form, rows=notices.notices(), previews=previews,
                            levels=rules.list_levels, candidates=candidates), status
 
@@ -233,6 +268,123 @@ def publish(notice_id: int):
             flash(_("%(n)d units stay on the notice until their objections are resolved: %(names)s.",
                     n=len(outcome["blocked"]), names="、".join(b["name"] for b in outcome["blocked"])), "warning")
     return response
+
+
+# --------------------------------------------------------- lists by decision --
+
+
+def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra):
+    """The decision form and the decisions already published, for the province or one city."""
+    rules = _rules()
+    form = DecisionForm()
+    year = _year()
+    form.level.choices = _levels_for("decision", year, role)
+    level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
+    level = level if level in {c.value for c in form.level.choices} else None
+    candidates = notices.candidates_for(level, year, admin_unit_id) if level else []
+    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {rules.unit_types[a.unit_type].name}"
+                                                 f"{' · ' + a.tier if a.tier else ''}") for a in candidates]
+    status = 200
+    if request.method == "GET":
+        form.level.data, form.year.data = level, year
+        form.published_on.data = form.published_on.data or notices.beijing_today()
+    elif _form_ok(form):
+        try:
+            outcome = decisions.publish_decision(_user().username, level=form.level.data, year=form.year.data,
+                                                 application_ids=form.application_ids.data,
+                                                 document_no=form.document_no.data,
+                                                 published_on=form.published_on.data, admin_unit_id=admin_unit_id,
+                                                 title=form.title.data)
+            app_services.commit()
+        except GreenmfgError as exc:
+            db.session.rollback()
+            flash(exc.localized(), "error")
+            status = exc.http_status
+        else:
+            flash(_("%(n)d units listed by %(no)s.", n=len(outcome["listed"]), no=outcome["decision"].document_no),
+                  "info")
+            if outcome["blocked"]:
+                flash(_("Not listed (banned or already on this list): %(names)s.",
+                        names="、".join(b["name"] for b in outcome["blocked"])), "warning")
+            return redirect(url_for("lists.public_lists", level=outcome["decision"].level,
+                                    year=outcome["decision"].year))
+    else:
+        status = 422
+    publication = rules.publication(level, year) if level else None
+    return render_template(template, form=form, candidates=candidates, publication=publication,
+                           rows=decisions.decisions(admin_unit_id=admin_unit_id), levels=rules.list_levels,
+                           **extra), status
+
+
+@bp.route("/province/lists", methods=["GET", "POST"])
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def manage_decisions():
+    """The province publishes a list by decision where its document names no notice (Hunan's creation
+    plan, Jiangxi's provincial list...)."""
+    return _decision_page("lists/decisions.html", None, str(_user().role))
+
+
+@bp.route("/city/lists", methods=["GET", "POST"])
+@login_required()
+def city_lists():
+    """A city bureau publishes its own city's list (Shanxi 第十二条)."""
+    user = _user()
+    if str(user.role) != "city" or user.admin_unit_id is None:
+        abort(403)
+    from core.models import AdminUnit
+
+    unit = db.session.get(AdminUnit, user.admin_unit_id)
+    return _decision_page("lists/decisions.html", user.admin_unit_id, "city", city=unit)
+
+
+# ------------------------------------------------------------ list history --
+
+
+@bp.route("/province/list-history", methods=["GET", "POST"])
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def list_history():
+    """Province staff load the lists the province already has (core.lists.history)."""
+    from core.lists import history
+
+    if str(_user().role) not in ("province", "admin"):
+        abort(403)
+    form = HistoryForm()
+    report, status = None, 200
+    if request.method == "POST":
+        if not _form_ok(form):
+            status = 422
+        else:
+            try:
+                report = history.import_history(_user().username, form.file.data.read(),
+                                                form.file.data.filename or "", dry_run=form.dry_run.data)
+                if report["ok"] and not report["dry_run"]:
+                    app_services.commit()
+                    flash(_("List history imported: %(created)d created, %(updated)d updated, %(unchanged)d "
+                            "unchanged.", created=report["created"], updated=report["updated"],
+                            unchanged=report["unchanged"]), "info")
+                else:
+                    db.session.rollback()
+                    if not report["ok"]:
+                        flash(_("Nothing was imported: %(n)d rows have problems (listed below).",
+                                n=report["rejected"]), "error")
+                        status = 422
+            except GreenmfgError as exc:
+                db.session.rollback()
+                flash(exc.localized(), "error")
+                status = exc.http_status
+    labels = {"listed_on": _("Date of publication"), "notice_no": _("Document number"), "status": _("Status"),
+              "removed_on": _("Removal date"), "removal_reason": _("Removal reason")}
+    return render_template("lists/history.html", form=form, report=report, labels=labels), status
+
+
+@bp.get("/province/list-history/template.xlsx")
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def list_history_template():
+    from core.lists import history
+
+    return Response(history.template_xlsx(), headers={
+        "Content-Disposition": "attachment; filename=list-history-template.xlsx"},
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 # ------------------------------------------------------------ recommendation --

@@ -10,9 +10,9 @@ Hook-ups for other packages:
 
 * :func:`core.management.bans.check_not_banned` refuses a new application from a banned
   credit code, naming the end date;
-* :func:`core.management.filings.unfiled_national_units` gives the region's eligibility rules
-  ``city_unfiled_national_units`` (Hunan 2025: a city with unfiled national units cannot
-  recommend new ones, 001_3f04a56fc6693327.txt 四.1);
+* :func:`core.management.round_filings.unfiled_round_units` gives the region's eligibility rules
+  ``city_unfiled_round_units`` (Hunan 2025: a city whose existing national units have not filed in
+  the round by 10-27 cannot recommend new ones, 001_3f04a56fc6693327.txt 一.2, 三, 四.1);
 * :func:`core.management.removals.publish` publishes the approved removals with a list.
 """
 from __future__ import annotations

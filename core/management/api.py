@@ -20,7 +20,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from core.accounts import api_user
-from core.errors import GreenmfgError, InvalidInput
+from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.i18n import bilingual_text
 from core.management import (
@@ -31,15 +31,18 @@ from core.management import (
     filings,
     removals,
     rereviews,
+    round_filings,
 )
 from core.management.common import commit, today
 from core.models import (
     AnnualFiling,
+    Campaign,
     ChangeReport,
     Complaint,
     Organization,
     Removal,
     ReReview,
+    RoundFiling,
 )
 from core.ratelimit import limit
 from core.services.uscc import normalize_uscc
@@ -77,6 +80,19 @@ class YearQuery(Schema):
 class FilingUpdate(Schema):
     values = fields.Dict(keys=fields.String(), metadata={"description": "indicator values by table number"})
     key_data = fields.Dict(keys=fields.String())
+    industry = fields.String(allow_none=True)
+
+
+class RoundFilingQuery(Schema):
+    campaign_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
+
+
+class RoundFilingOpen(Schema):
+    campaign_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+
+
+class RoundFilingUpdate(Schema):
+    values = fields.Dict(keys=fields.String(), metadata={"description": "indicator values by table number"})
     industry = fields.String(allow_none=True)
 
 
@@ -290,6 +306,65 @@ def make_blueprint() -> Blueprint:
                 filings.return_filing(f, args["note"], args["until"], api_user().username)
             commit()
             return filing_json(f)
+
+    # ------------------------------------------------------ round filings --
+    # issue 15: the filing a round's document asks of listed units (Hunan 2025: existing national units by 10-27)
+
+    @blp.route("/round-filings")
+    class RoundFilings(MethodView):
+        @authed("view")
+        @blp.arguments(RoundFilingQuery, location="query")
+        @blp.response(200)
+        def get(self, args):
+            """Round filings the user may see (a unit: its own; a city: its units'; the province: all)."""
+            user = api_user()
+            query = select(RoundFiling).where(access.scope(user, RoundFiling.admin_unit_id,
+                                                           RoundFiling.organization_id))
+            if args["campaign_id"]:
+                query = query.where(RoundFiling.campaign_id == args["campaign_id"])
+            return [round_filings.filing_json(f)
+                    for f in db.session.scalars(query.order_by(RoundFiling.id).limit(1000))]
+
+        @authed("decide")
+        @blp.arguments(RoundFilingOpen)
+        @blp.response(201)
+        def post(self, args):
+            """Open the round's filings for every unit that owes one (province staff; idempotent)."""
+            campaign = db.session.get(Campaign, args["campaign_id"])
+            if campaign is None:
+                raise NotFound("No such campaign.")
+            created = round_filings.open_round(campaign, api_user().username)
+            commit()
+            return {"created": created}
+
+    @blp.route("/round-filings/<int:ident>")
+    class OneRoundFiling(MethodView):
+        @authed("view")
+        @blp.response(200)
+        def get(self, ident):
+            """One round filing with its due date and the rule it comes from."""
+            return round_filings.filing_json(access.load(api_user(), RoundFiling, ident))
+
+        @authed("file")
+        @blp.arguments(RoundFilingUpdate)
+        @blp.response(200)
+        def patch(self, args, ident):
+            """Save the self-evaluation (the unit, until 24:00 Beijing time of the round's date)."""
+            f = access.load(api_user(), RoundFiling, ident, action="file")
+            round_filings.save(f, args, api_user().username)
+            commit()
+            return round_filings.filing_json(f)
+
+    @blp.route("/round-filings/<int:ident>/submit")
+    class RoundFilingSubmit(MethodView):
+        @authed("file")
+        @blp.response(200)
+        def post(self, ident):
+            """Submit the round filing by its date; it is locked afterwards."""
+            f = access.load(api_user(), RoundFiling, ident, action="file")
+            round_filings.submit(f, api_user().username)
+            commit()
+            return round_filings.filing_json(f)
 
     # ----------------------------------------------------------- removals --
 

@@ -10,9 +10,9 @@
 * Submitted filings are locked (001_3f04a56fc6693327.txt 四.2: 提交后无法修改); the city
   accepts one or returns it for correction until a date.
 * A filing not made by the due date becomes a removal proposal (004 第二十一条 (二); 001 四.1:
-  an existing national unit that does not file gets no score and is removed), and a city with
-  unfiled existing national units cannot recommend new ones (001 四.1, the region's eligibility
-  rule reads :func:`unfiled_national_units`).
+  an existing national unit that does not file gets no score and is removed). The filing a round's
+  document asks of listed units (Hunan 2025 by 10-27, which gates the city's recommendations) is
+  :mod:`core.management.round_filings`, not this yearly table.
 """
 from __future__ import annotations
 
@@ -461,11 +461,7 @@ def mark_overdue(on: dt.date, actor: str, progress: Callable[[int], None] | None
 
 
 def unfiled_national_units(admin_unit_id: int | None, year: int) -> list[int]:
-    """Existing national units of a city that have not filed ``year``'s table (submitted or accepted).
-
-    The Hunan 2025 rule (001_3f04a56fc6693327.txt 四.1) reads this as
-    ``city_unfiled_national_units``: such a city cannot recommend new units.
-    """
+    """Existing national units of a city that have not filed ``year``'s yearly table (submitted or accepted)."""
     if admin_unit_id is None:
         return []
     national = {(org, ut) for (org, ut), levels in listed_units(year, admin_unit_id).items()

@@ -699,3 +699,94 @@ def bans_page():
     names.update({f.uscc: f.name for f in db.session.scalars(select(EvaluatorFirm).where(
         EvaluatorFirm.uscc.in_({b.uscc for b in rows})))})
     return render_template("management/bans.html", rows=rows, names=names, form=form, on=today())
+
+
+# ------------------------------------------------------------ round filings --
+# issue 15: the filing a round's document asks of listed units (Hunan 2025: 现有国家级单位 by 10-27)
+
+
+@bp.get("/round-filings")
+@login_required()
+def round_filings_list():
+    from core.management import round_filings
+    from core.models import Campaign, RoundFiling
+
+    user = access.require(_user(), "view")
+    rows = db.session.scalars(select(RoundFiling).where(access.scope(user, RoundFiling.admin_unit_id,
+                                                                     RoundFiling.organization_id))
+                              .order_by(RoundFiling.campaign_id.desc(), RoundFiling.id).limit(1000)).all()
+    campaigns = db.session.scalars(select(Campaign).where(Campaign.region == rules().region_code)
+                                   .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    steps = {c.id: round_filings.steps(c) for c in campaigns}
+    return render_template("management/round_filings.html", rows=rows, steps=steps,
+                           campaigns=[c for c in campaigns if steps[c.id]], open_form=EmptyForm())
+
+
+@bp.post("/round-filings/open/<int:campaign_id>")
+@login_required()
+def round_filings_open(campaign_id: int):
+    from core.management import round_filings
+    from core.models import Campaign
+
+    user = access.require(_user(), "decide")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    campaign = db.session.get(Campaign, campaign_id) if campaign_id < 2**31 else None
+    if campaign is None or campaign.region != rules().region_code:
+        raise NotFound("No such campaign.")
+    created = round_filings.open_round(campaign, access.actor(user))
+    commit()
+    flash(_("%(n)d filings opened.", n=created), "info")
+    return redirect(url_for("management.round_filings_list"))
+
+
+def _round_filing_context(filing, form=None) -> dict[str, Any]:
+    from core.management import round_filings
+
+    iset = filings.indicator_set(filing)
+    if form is None:
+        form = filing_form_class(iset, rules().industries)(data=filing_initial(filing, iset))
+    try:
+        score = filings.live_score(filing)
+    except InvalidInput:
+        score = None
+    step = next((s for s in round_filings.steps(filing.campaign) if s.code == filing.step), None)
+    return {"filing": filing, "form": form, "iset": iset, "score": score, "step": step, "submit_form": EmptyForm(),
+            "editable": filing.status == round_filings.DUE and access.may(_user(), "file")}
+
+
+@bp.route("/round-filings/<int:ident>", methods=["GET", "POST"])
+@login_required()
+def round_filing_page(ident: int):
+    from core.management import round_filings
+    from core.models import RoundFiling
+
+    filing = access.load(_user(), RoundFiling, ident)
+    if request.method == "POST":
+        access.require(_user(), "file")
+        iset = filings.indicator_set(filing)
+        form = filing_form_class(iset, rules().industries)()
+        if not form.validate_on_submit():
+            return render_template("management/round_filing.html", **_round_filing_context(filing, form)), 422
+        changes = filing_changes(form, iset)
+        round_filings.save(filing, {"values": changes["values"], "industry": changes["industry"]},
+                           access.actor(_user()))
+        commit()
+        flash(_("Saved."), "info")
+        return redirect(url_for("management.round_filing_page", ident=filing.id))
+    return render_template("management/round_filing.html", **_round_filing_context(filing))
+
+
+@bp.post("/round-filings/<int:ident>/submit")
+@login_required()
+def round_filing_submit(ident: int):
+    from core.management import round_filings
+    from core.models import RoundFiling
+
+    filing = access.load(_user(), RoundFiling, ident, action="file")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    round_filings.submit(filing, access.actor(_user()))
+    commit()
+    flash(_("The filing is submitted; it can no longer be changed."), "info")
+    return redirect(url_for("management.round_filing_page", ident=filing.id))

@@ -8,7 +8,7 @@ from core.models.evidence import DeadlineExtension, Evidence
 from core.models.evaluators import EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction
 from core.models.lists import Ban, ListEntry
 from core.models.notices import (
-    NoticeItem, Objection, PublicNotice, Recommendation, RecommendationImport, RecommendationItem,
+    ListDecision, NoticeItem, Objection, PublicNotice, Recommendation, RecommendationImport, RecommendationItem,
 )
 from core.models.management import (
     AnnualFiling, ChangeReport, Complaint, FilingReminder, ManagementFile, Removal, ReReview,
@@ -24,7 +24,7 @@ __all__ = [
     "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
     "Organization", "ReferenceValue", "Role", "UnitScore", "User",
     "EvaluationRequest", "ExpertAssignment", "ExpertProfile", "FirmAffiliate", "NoticeItem", "Objection",
-    "PublicNotice", "Recommendation", "RecommendationImport", "RecommendationItem", "ReviewResult",
+    "ListDecision", "PublicNotice", "Recommendation", "RecommendationImport", "RecommendationItem", "ReviewResult",
 ]
 __all__ += ["AnnualFiling", "ChangeReport", "Complaint", "FilingReminder", "ManagementFile", "Removal", "ReReview"]
 __all__ += ["RoundFiling", "StepExtension"]

@@ -88,6 +88,8 @@ class Application(TimestampMixin, db.Model):
     #: the city's reason for a rejection
     decision_reason: Mapped[str | None] = mapped_column(String(500))
     recommended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    #: levels the city recommended among the requested ones (joint rounds; None until it recommends)
+    recommended_levels: Mapped[list | None] = mapped_column(JSONType)
     #: the quota counter the recommendation took a place in (released when it is withdrawn)
     quota_key: Mapped[str | None] = mapped_column(String(300))
     #: optimistic lock: a save racing a submit or a review fails instead of overwriting it
@@ -98,3 +100,60 @@ class Application(TimestampMixin, db.Model):
     campaign: Mapped[Campaign] = relationship()
     organization: Mapped[Organization] = relationship()
     admin_unit: Mapped[AdminUnit] = relationship()
+
+
+class StepExtension(TimestampMixin, db.Model):
+    """The province lets one city act after one step's deadline of a campaign (issue 15), until ``until``.
+
+    ``step`` is the deadline code in ``Campaign.deadlines`` (e.g. ``jiangxi.city_submission_2024``).
+    Granted with an audited reason; the applicants' own extension is :class:`DeadlineExtension`.
+    """
+
+    __tablename__ = "step_extension"
+    __table_args__ = (UniqueConstraint("campaign_id", "admin_unit_id", "step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    admin_unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))
+    step: Mapped[str] = mapped_column(String(120))
+    until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(500))
+    granted_by: Mapped[str] = mapped_column(String(120))
+
+
+class RoundFiling(TimestampMixin, db.Model):
+    """A listed unit's filing in one round (Hunan 2025: 现有国家级单位均须完成填报, due 10-27).
+
+    Opened for the units a round's ``listed_unit`` deadline names (its levels and unit types);
+    ``step`` is that deadline's code. Services: :mod:`core.management.round_filings`.
+    """
+
+    __tablename__ = "round_filing"
+    __table_args__ = (UniqueConstraint("campaign_id", "organization_id", "unit_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    unit_type: Mapped[str] = mapped_column(String(40))
+    step: Mapped[str] = mapped_column(String(120))
+    #: list levels the unit holds (the filing is scored at the highest)
+    levels: Mapped[list] = mapped_column(JSONType, default=list)
+    status: Mapped[str] = mapped_column(String(20), default="due")
+    industry: Mapped[str | None] = mapped_column(String(80))
+    values: Mapped[dict] = mapped_column(JSONType, default=dict)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    submitted_by: Mapped[str | None] = mapped_column(String(120))
+
+    @property
+    def year(self) -> int:
+        return self.campaign.year
+
+    @property
+    def key_data(self) -> dict:
+        """A round's filing is the self-evaluation only: no key figures (the yearly table has them)."""
+        return {}
+
+    campaign: Mapped[Campaign] = relationship()
+    organization: Mapped[Organization] = relationship()

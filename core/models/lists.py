@@ -28,6 +28,8 @@ class ListEntry(TimestampMixin, db.Model):
     #: how the entry came to be: ``notice`` (published after a public notice), ``decision`` (a published
     #: decision without a notice) or ``import`` (history loaded from the province's existing lists)
     source: Mapped[str] = mapped_column(String(20), default="notice", server_default="notice")
+    #: the published decision that created the entry (source ``decision``)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("list_decision.id"))
 
     organization: Mapped[Organization] = relationship()
 

@@ -38,6 +38,10 @@ class PublicNotice(TimestampMixin, db.Model):
     document_no: Mapped[str | None] = mapped_column(String(100))
     published_on: Mapped[dt.date | None] = mapped_column(Date)
     published_by: Mapped[str | None] = mapped_column(String(120))
+    #: the city whose list this is (city lists are published by each city bureau); None for other levels
+    admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    #: why the notice starts before the day it was opened (shown publicly); None when it does not
+    start_reason: Mapped[str | None] = mapped_column(String(500))
 
     items: Mapped[list["NoticeItem"]] = relationship(back_populates="notice", order_by="NoticeItem.id")
 
@@ -86,6 +90,26 @@ class Objection(TimestampMixin, db.Model):
 
     notice: Mapped[PublicNotice] = relationship()
     item: Mapped[NoticeItem] = relationship()
+
+
+class ListDecision(TimestampMixin, db.Model):
+    """A list published by a decision (发文公布) rather than after a public notice: the document's
+    number and date, the level and year, and for a city list the city."""
+
+    __tablename__ = "list_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    level: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    document_no: Mapped[str] = mapped_column(String(100))
+    published_on: Mapped[dt.date] = mapped_column(Date)
+    admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"), index=True)
+    decided_by: Mapped[str] = mapped_column(String(120))
+    #: the plugin and document the procedure follows (provenance shown with the decision)
+    rule_source: Mapped[str] = mapped_column(String(40))
+    rule_cite: Mapped[str] = mapped_column(String(500), default="")
 
 
 class Recommendation(TimestampMixin, db.Model):

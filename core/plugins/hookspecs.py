@@ -37,6 +37,7 @@ import pluggy
 
 from core.plugins.types import (
     AdminUnit,
+    CorrectionPolicy,
     Deadline,
     EligibilityRule,
     EvaluationModes,
@@ -46,11 +47,13 @@ from core.plugins.types import (
     GradingScheme,
     IndicatorSet,
     Industry,
+    JointRound,
     Level,
     ListLevel,
     NegativeListItem,
     NoticePeriod,
     Provision,
+    Publication,
     Quota,
     Region,
     Sanction,
@@ -398,6 +401,69 @@ def gm_policy_evaluation_modes(
     """
 
 
+@hookspec(firstresult=True)
+def gm_policy_joint_round(
+    level: Level, year: int, unit_type: str, national: JointRound | None
+) -> JointRound | None:
+    """Return which levels one application of a round may ask for together.
+
+    Called when an application form is built or saved (the levels offered), when a
+    city recommends (levels it may recommend) and at the province's gate to the
+    national list (whether a provincial listing of the same round satisfies the
+    national prerequisite, 办法 第十一条).
+
+    :param level: the round's (campaign's) level.
+    :param year: the round's year.
+    :param unit_type: the unit type applying.
+    :param national: the national answer (the round's own level only).
+    :return: a :class:`JointRound` whose ``levels`` include ``level``;
+        ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_joint_round(level, year):
+            if level == Level.NATIONAL and year == 2024:
+                return JointRound(levels=(Level.NATIONAL, Level.PROVINCIAL), provincial_satisfies_national=True,
+                                  cite="003_a3fa60aeba77aa34.txt 一")
+
+    .. versionadded:: 0.2
+    """
+
+
+@hookspec(firstresult=True)
+def gm_policy_correction(
+    level: Level, year: int, unit_type: str, national: CorrectionPolicy | None
+) -> CorrectionPolicy | None:
+    """Return what a city's return for correction lets the applicant change in a round.
+
+    Called when a city returns a submitted application (the longest correction period) and
+    when a returned application is saved, its evidence uploaded or removed, or it is submitted
+    again (changes outside the policy are refused, naming the field and this rule).
+
+    :param level: the round's (campaign's) level.
+    :param year: the round's year.
+    :param unit_type: the unit type applying.
+    :param national: the national answer (everything, 90 days, outside rounds whose
+        document freezes submitted data).
+    :return: a :class:`CorrectionPolicy`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_correction(level, year):
+            if level == Level.NATIONAL and year == 2025:
+                return CorrectionPolicy(scope=CorrectionPolicy.FIELDS, fields=("contact_phone",), max_days=30,
+                                        cite="001_3f04a56fc6693327.txt 四.2")
+
+    .. versionadded:: 0.2
+    """
+
+
 # ==================================================================== setup ==
 
 
@@ -417,12 +483,40 @@ def gm_setup_config_defaults() -> dict[str, Any]:
     """
 
 
+@hookspec(firstresult=True)
+def gm_policy_publication(level: Level, year: int, national: Publication | None) -> Publication | None:
+    """Return how the ``level`` list of ``year`` is published, and who publishes it.
+
+    Called when staff open a notice or publish a decision, and for the rules view. National answers
+    every level: the national list by a 15-day notice of the ministry (办法 第十二条); city and provincial
+    lists by a decision of the city or the province as a *platform default* (``platform_default=True``),
+    which a province replaces with what its document says.
+
+    :return: a :class:`Publication`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_publication(level):
+            if level == Level.CITY:
+                return Publication(procedure=PublicationProcedure.DECISION, publisher="city",
+                                   cite="004_7a8ddd82f611ab67.txt 第十二条")
+
+    .. versionadded:: 0.2
+    """
+
+
 POLICY_HOOKS = (
     "gm_policy_evaluator_cap",
     "gm_policy_quota",
     "gm_policy_grading",
     "gm_policy_notice_period",
     "gm_policy_evaluation_modes",
+    "gm_policy_joint_round",
+    "gm_policy_correction",
+    "gm_policy_publication",
 )
 REGISTRY_HOOKS = (
     "gm_register_list_levels",

@@ -27,6 +27,7 @@ from core.plugins.manager import NATIONAL
 from core.plugins.merge import merge_registry
 from core.plugins.types import (
     AdminUnit,
+    CorrectionPolicy,
     Deadline,
     EligibilityRule,
     EvaluationMode,
@@ -37,11 +38,14 @@ from core.plugins.types import (
     GradingScheme,
     IndicatorSet,
     Industry,
+    JointRound,
     Level,
     ListLevel,
     NegativeListItem,
     NoticePeriod,
     Provision,
+    Publication,
+    PublicationProcedure,
     Quota,
     Record,
     Region,
@@ -55,7 +59,10 @@ _POLICY_TYPES: dict[str, type] = {
     "gm_policy_quota": Quota,
     "gm_policy_grading": GradingScheme,
     "gm_policy_notice_period": NoticePeriod,
+    "gm_policy_publication": Publication,
     "gm_policy_evaluation_modes": EvaluationModes,
+    "gm_policy_joint_round": JointRound,
+    "gm_policy_correction": CorrectionPolicy,
 }
 
 
@@ -311,6 +318,18 @@ class RegionRules:
     def evaluation_modes(self, unit_type: str, level: Level, year: int) -> EvaluationModes:
         return self._policy("gm_policy_evaluation_modes", unit_type=unit_type, level=Level(level), year=year)
 
+    def publication(self, level: Level, year: int) -> Publication:
+        """How the ``level`` list of ``year`` is published and by whom (notice or decision)."""
+        return self._policy("gm_policy_publication", level=Level(level), year=year)
+
+    def joint_round(self, level: Level, year: int, unit_type: str) -> JointRound:
+        """The levels an application of the ``level`` round of ``year`` may ask for together."""
+        return self._policy("gm_policy_joint_round", level=Level(level), year=year, unit_type=unit_type)
+
+    def correction(self, level: Level, year: int, unit_type: str) -> CorrectionPolicy:
+        """What a return for correction may change in the ``level`` round of ``year`` (submission lock)."""
+        return self._policy("gm_policy_correction", level=Level(level), year=year, unit_type=unit_type)
+
     # ---------------------------------------------------------- validation --
 
     def validate(self, year: int) -> None:
@@ -334,6 +353,12 @@ class RegionRules:
             period = self.notice_period(level)
             if period is not None and period.days <= 0:
                 raise PolicyViolation(f"gm_policy_notice_period: plugin {period.source!r} gives {period.days} days")
+        for level in {lv for t in self.unit_types.values() for lv in t.levels}:
+            self._check_publication(level, year)
+        for ut in self.unit_types:
+            for level in Level:
+                self._check_joint_round(level, year, ut)
+                self._check_correction(level, year, ut)
         for d in self.deadlines.values():
             if d.month_day is None and not d.rounds:
                 raise PolicyViolation(f"deadline {d.code!r} from {d.source!r} has neither month_day nor rounds")
@@ -342,6 +367,45 @@ class RegionRules:
                 raise PolicyViolation(
                     f"indicator set {s.code!r} from {s.source!r} weighs {s.total_weight}, not 100"
                 )
+
+    def _check_publication(self, level: Level, year: int) -> None:
+        publication = self.publication(level, year)
+        if publication is None:
+            raise PolicyViolation(f"gm_policy_publication: no plugin answers for the {level} list of {year}")
+        if publication.procedure not in set(PublicationProcedure):
+            raise PolicyViolation(f"gm_policy_publication: plugin {publication.source!r}: unknown procedure "
+                                  f"{publication.procedure!r}")
+        if publication.publisher not in ("city", "province", "ministry"):
+            raise PolicyViolation(f"gm_policy_publication: plugin {publication.source!r}: unknown publisher "
+                                  f"{publication.publisher!r}")
+
+    def _check_joint_round(self, level: Level, year: int, unit_type: str) -> None:
+        joint = self.joint_round(level, year, unit_type)
+        if joint is None:
+            raise PolicyViolation(f"gm_policy_joint_round: no plugin answers for {unit_type}/{level}/{year}")
+        problem = None
+        if level not in joint.levels:
+            problem = f"the levels {list(map(str, joint.levels))} lack the round's own level {level}"
+        elif not set(joint.levels) <= set(self.list_levels):
+            problem = f"unknown levels in {list(map(str, joint.levels))}"
+        elif joint.provincial_satisfies_national and not {Level.NATIONAL, Level.PROVINCIAL} <= set(joint.levels):
+            problem = "provincial_satisfies_national needs both national and provincial levels"
+        if problem:
+            raise PolicyViolation(f"gm_policy_joint_round: plugin {joint.source!r}: {problem}")
+
+    def _check_correction(self, level: Level, year: int, unit_type: str) -> None:
+        policy = self.correction(level, year, unit_type)
+        if policy is None:
+            raise PolicyViolation(f"gm_policy_correction: no plugin answers for {unit_type}/{level}/{year}")
+        problem = None
+        if policy.scope not in (CorrectionPolicy.NOTHING, CorrectionPolicy.FIELDS, CorrectionPolicy.EVERYTHING):
+            problem = f"unknown scope {policy.scope!r}"
+        elif policy.scope == CorrectionPolicy.FIELDS and not policy.fields:
+            problem = "scope 'fields' names no field"
+        elif not 1 <= policy.max_days <= 366:
+            problem = f"a correction period of {policy.max_days} days"
+        if problem:
+            raise PolicyViolation(f"gm_policy_correction: plugin {policy.source!r}: {problem}")
 
     def _check_grading(self, unit_type: str, level: Level) -> None:
         scheme = self.grading(unit_type, level)
@@ -366,6 +430,8 @@ class RegionRules:
         hooks = {kind: hook for kind, hook in _KIND_HOOKS}
         hooks.update({"evaluator_cap": "gm_policy_evaluator_cap", "grading": "gm_policy_grading",
                       "evaluation_modes": "gm_policy_evaluation_modes", "quota": "gm_policy_quota",
+                      "joint_round": "gm_policy_joint_round",
+                      "correction": "gm_policy_correction", "publication": "gm_policy_publication",
                       "notice_period": "gm_policy_notice_period", "region": "gm_region"})
         out: dict[str, Counter] = defaultdict(Counter)
         for kind, _, record in self.effective_rules(year):
@@ -383,9 +449,12 @@ class RegionRules:
                 yield "evaluator_cap", f"{ut}/{level}", self.evaluator_cap(ut, level)
                 yield "grading", f"{ut}/{level}", self.grading(ut, level)
                 yield "evaluation_modes", f"{ut}/{level}/{year}", self.evaluation_modes(ut, level, year)
+                yield "joint_round", f"{ut}/{level}/{year}", self.joint_round(level, year, ut)
+                yield "correction", f"{ut}/{level}/{year}", self.correction(level, year, ut)
             for unit in self.admin_units:
                 yield "quota", f"{unit}/{ut}/{year}", self.quota(unit, ut, year)
         for level in Level:
             period = self.notice_period(level)
             if period is not None:
                 yield "notice_period", str(level), period
+            yield "publication", f"{level}/{year}", self.publication(level, year)

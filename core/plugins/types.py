@@ -180,6 +180,32 @@ class NoticePeriod(Record):
     count: DayCount
 
 
+class PublicationProcedure(StrEnum):
+    """How a list of one level becomes official."""
+
+    #: a public notice (公示) anyone may object to, then the list (公告) after it ends
+    NOTICE = "notice"
+    #: a published decision (发布, 确定, 认定) with its document number, without a notice
+    DECISION = "decision"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publication(Record):
+    """How the list of one level is published in a region, and by whom.
+
+    ``publisher`` is ``city`` (each city bureau its own city's list), ``province`` or ``ministry``.
+    With ``procedure`` NOTICE the period comes from :func:`gm_policy_notice_period`; where the document
+    requires a notice but names no period, no plugin answers that hook and the deployer sets it
+    (``GREENMFG_NOTICE_PERIODS``), shown as a platform setting. ``platform_default`` True marks an answer
+    that is the platform's default where the document says nothing (national answers it for city and
+    provincial lists), never a rule of a document.
+    """
+
+    procedure: PublicationProcedure
+    publisher: str
+    platform_default: bool = False
+
+
 # ----------------------------------------------------------------- limits ---
 
 
@@ -271,6 +297,55 @@ class EvaluationModes(Record):
     third_party_required: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class JointRound(Record):
+    """Which levels one application of a round may ask for together (联合申报).
+
+    ``levels`` always holds the round's own level. ``provincial_satisfies_national``:
+    a provincial listing decided in the same round (same year) satisfies the national
+    prerequisite "already on the provincial list" (办法 第十一条), where the round's
+    document says so (Jiangxi 2024 国家级推荐暨省级遴选; Hubei 2022-2025).
+    """
+
+    levels: tuple[Level, ...]
+    provincial_satisfies_national: bool = False
+
+    @property
+    def joint(self) -> bool:
+        return len(self.levels) > 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionPolicy(Record):
+    """What a city's return for correction lets the applicant change in a round (提交后无法修改).
+
+    ``scope`` is ``"nothing"`` (submitted data are final; a city cannot return the application),
+    ``"fields"`` (only the ``fields`` named) or ``"everything"``. Field names are the application's:
+    ``contact_name``, ``contact_phone``, ``contact_email``, ``address``, ``legal_representative``,
+    ``industry``, ``evaluation_mode``, ``requested_levels``, ``declarations.<item>``,
+    ``indicator.<number>``, ``ext.<form field code>`` and ``evidence`` (uploading or removing an
+    evidence file); a name ending in ``.`` covers every field it starts (``"ext."``). Under
+    ``"fields"`` a correction may never raise the score. ``max_days``: the longest correction
+    period a city may set.
+    """
+
+    scope: str = "everything"
+    fields: tuple[str, ...] = ()
+    max_days: int = 90
+
+    NOTHING: ClassVar[str] = "nothing"
+    FIELDS: ClassVar[str] = "fields"
+    EVERYTHING: ClassVar[str] = "everything"
+
+    def allows(self, field_name: str) -> bool:
+        """Whether a correction may change ``field_name``."""
+        if self.scope == self.EVERYTHING:
+            return True
+        if self.scope == self.NOTHING:
+            return False
+        return any(field_name == f or (f.endswith(".") and field_name.startswith(f)) for f in self.fields)
+
+
 # ----------------------------------------------------------- eligibility ---
 
 
@@ -293,12 +368,16 @@ class EligibilityRule(CodedRecord):
     must acknowledge. Core supplies these keys: ``unit_type``, ``level``,
     ``year``, ``as_of`` (date), ``held_levels`` and ``requested_levels`` (lists of
     :class:`Level`), ``industry``, ``evaluation_mode``,
-    ``city_unfiled_national_units`` (the city's existing national units that have
-    not filed this year), ``evaluator`` (the chosen third-party firm's qualification
-    data with ``name``, ``uscc`` and ``legal_representative``, when there is one)
+    ``city_unfiled_round_units`` (the city's units that owe a filing in the
+    application's round, under a ``listed_unit`` deadline of the round, and have not
+    filed it: organization ids; empty when the round has no such filing),
+    ``evaluator`` (the chosen third-party firm's qualification data with ``name``, ``uscc`` and ``legal_representative``, when there is one)
     and, when a city recommends, ``consulted_departments``
     (codes ``ecology_environment``, ``emergency_management``,
-    ``market_regulation``); plus every plugin form field's value under its code.
+    ``market_regulation``); for joint rounds ``joint_round`` (the round's
+    :class:`JointRound`), ``round_listed_levels`` (levels the unit was listed at
+    in the same round) and ``stage`` (``city``, or ``province`` at the gate to the
+    national list); plus every plugin form field's value under its code.
     """
 
     title: str

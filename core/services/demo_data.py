@@ -38,7 +38,20 @@ def make_uscc(rng: random.Random, division: str = "430100") -> str:
     return body + stdnum_uscc.calc_check_digit(body)
 
 
-def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter) -> dict[str, int]:
+def history_table(rows: list[list]) -> bytes:
+    """The rows as the CSV a clerk uploads (headers of :mod:`core.lists.history`)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期", "状态", "移出日期", "移出原因"])
+    writer.writerows(rows)
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
+              import_history: Callable[..., dict] | None = None) -> dict[str, int]:
     """Fill an empty database with demo data. Refuses a database that already has organizations."""
     if db.session.scalar(select(func.count(Organization.id))):
         raise RuntimeError("数据库已有数据，演示数据只装入空库 / the database already has data; demo data loads into an empty one")
@@ -129,17 +142,25 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter)
         audit.record(ACTOR, "application.created", "application", app.id, status=app.status.value)
         counts["applications"] += 1
 
+    # the province's existing lists, loaded as a deployment loads them: a table through the history import
+    history_rows = []
     for n, org in enumerate(orgs[: len(orgs) // 2]):
+        unit_name = next(u.name for u in units if u.id == org.admin_unit_id)
         for lv, y in ((Level.CITY, year - 3), (Level.PROVINCIAL, year - 2), (Level.NATIONAL, year - 1)):
             if n % 3 == 2 and lv == Level.NATIONAL:
                 continue
-            entry = ListEntry(organization_id=org.id, unit_type=types[0], level=lv.value, year=y,
-                              listed_on=dt.date(y, 12, 20), notice_no=f"示范公告〔{y}〕{n + 1}号")
-            if n == 4 and lv == Level.NATIONAL:
-                entry.status, entry.removed_on = "removed", dt.date(year, 5, 1)
-                entry.removal_reason = "未按时填报年度动态管理表 / dynamic table not filed on time"
-            db.session.add(entry)
-            counts["list_entries"] += 1
+            removed = n == 4 and lv == Level.NATIONAL
+            history_rows.append([rules.list_levels[lv.value].name, y, rules.unit_types[types[0]].name, org.uscc, org.name,
+                                 unit_name, f"示范公告〔{y}〕{n + 1}号", dt.date(y, 12, 20).isoformat(),
+                                 "移出" if removed else "列入", dt.date(year, 5, 1).isoformat() if removed else "",
+                                 "未按时填报年度动态管理表" if removed else ""])
+    if import_history is not None:
+        db.session.flush()
+        report = import_history(ACTOR, history_table(history_rows), "demo-history.csv")
+        if not report["ok"]:
+            raise RuntimeError("demo history rejected: " + "; ".join(
+                p for r in report["rows"] for p in r["problems"])[:500])
+        counts["list_entries"] = report["created"]
 
     users = [
         User(username="admin", display_name="系统管理员", role=Role.ADMIN),

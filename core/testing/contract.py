@@ -38,10 +38,12 @@ from core.plugins.rules import RegionRules
 from core.plugins.types import (
     CapBasis,
     CodedRecord,
+    CorrectionPolicy,
     EvaluationMode,
     EvaluationModes,
     EvaluatorCap,
     GradingScheme,
+    JointRound,
     Level,
     NoticePeriod,
     Quota,
@@ -194,6 +196,8 @@ class RegionContract:
                         ("evaluator_cap", (ut, level), EvaluatorCap, False),
                         ("grading", (ut, level), GradingScheme, False),
                         ("evaluation_modes", (ut, level, year), EvaluationModes, False),
+                        ("joint_round", (level, year, ut), JointRound, False),
+                        ("correction", (level, year, ut), CorrectionPolicy, False),
                         ("notice_period", (level,), NoticePeriod, True),
                     ):
                         answer = self._answer(rules, what, *args)

@@ -71,3 +71,13 @@ def gm_register_summary_layouts():
 @hookimpl
 def gm_register_form_fields():
     return forms.FORM_FIELDS
+
+
+@hookimpl
+def gm_policy_joint_round(level, year):
+    return rules.joint_round(level, year)
+
+
+@hookimpl
+def gm_policy_publication(level):
+    return rules.publication(level)

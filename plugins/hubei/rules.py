@@ -24,6 +24,7 @@ from core.plugins.types import (
     EvaluationModes,
     EvaluatorCap,
     EvaluatorRequirement,
+    JointRound,
     Level,
     NegativeListItem,
     Provision,
@@ -35,6 +36,8 @@ from core.plugins.types import (
     SummarySection,
     UnitKind,
     UnitType,
+    Publication,
+    PublicationProcedure,
 )
 
 S002 = "002_9c75e1d2ebfbdf50.txt"
@@ -175,6 +178,22 @@ def third_party_required(level: Level | str, year: int) -> bool:
     if not PLAN_YEARS[0] <= year <= PLAN_YEARS[1]:
         return False
     return not (Level(level) == Level.NATIONAL and year >= 2025)
+
+
+#: 三(五): from 2022 the national recommendation runs together with the provincial selection; units
+#: that pass the review and the notice are confirmed provincial, and national candidates come from that list
+JOINT_ROUND = JointRound(
+    levels=(Level.NATIONAL, Level.PROVINCIAL), provincial_satisfies_national=True,
+    cite=cite("三(五) (从2022年起，国家级绿色制造名单申报推荐的同时进行省级绿色制造名单遴选，经评审合格、公示无异议的"
+              "申报单位，确认为省级绿色制造单位，申报国家级绿色制造名单原则上从省级绿色制造名单中择优推荐上报)"),
+)
+
+
+def joint_round(level: Level, year: int) -> JointRound | None:
+    """The plan's national rounds (2022-2025) are joint national + provincial rounds (三(五))."""
+    if Level(level) == Level.NATIONAL and PLAN_YEARS[0] <= year <= PLAN_YEARS[1]:
+        return JOINT_ROUND
+    return None
 
 
 def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
@@ -534,3 +553,19 @@ SUMMARY_LAYOUTS = (
         cite=cite("三(四) (市级经信部门…出具推荐意见，择优向省经信厅推荐; the seed prescribes no table: platform layout)"),
     ),
 )
+
+
+#: 002 三(五): 经评审合格、公示无异议的申报单位，确认为省级绿色制造单位 — a public notice whose period the
+#: document does not name (the deployer sets it: GREENMFG_NOTICE_PERIODS); 002 附件3 备注: lists that
+#: 国家、省、市发布 count towards the targets, so cities publish city lists (by decision: no notice named)
+PUBLICATION = {
+    Level.PROVINCIAL: Publication(procedure=PublicationProcedure.NOTICE, publisher="province",
+                                  cite=f"{S002} 三(五) (经评审合格、公示无异议的申报单位，确认为省级绿色制造单位；"
+                                       f"公示期未规定)"),
+    Level.CITY: Publication(procedure=PublicationProcedure.DECISION, publisher="city",
+                            cite=f"{S002} 附件3 备注 (国家、省、市发布的绿色工厂…名单)"),
+}
+
+
+def publication(level):
+    return PUBLICATION.get(level)

@@ -41,3 +41,8 @@ def gm_register_form_fields():
 @hookimpl
 def gm_register_summary_layouts():
     return rules.SUMMARY_LAYOUTS
+
+
+@hookimpl
+def gm_policy_publication(level):
+    return rules.publication(level)

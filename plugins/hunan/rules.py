@@ -27,6 +27,8 @@ from core.plugins.types import (
     SummaryLayout,
     SummarySection,
     UnitKind,
+    Publication,
+    PublicationProcedure,
 )
 
 S000 = "000_5ae1342e00264ea1.txt"
@@ -75,7 +77,7 @@ DEADLINES = (
     Deadline(code="hunan.national_filing_2025_existing", title="现有国家级绿色工厂、绿色园区在管理平台完成信息填报",
              rounds={2025: dt.date(2025, 10, 27)}, actor="listed_unit", levels=(Level.NATIONAL,),
              unit_types=("factory", "park"),
-             cite=f"{S001} 三 (10月27日（周一）前完成申报填报); 一.2 (现有单位均须完成填报)"),
+             cite=f"{S001} 三 (10月27日（周一）前完成申报填报); 一.2 (现有单位均须完成填报); 附件1 二 (二) (对照新的评价要求开展自评价对标)"),
     Deadline(code="hunan.city_summary_2025", title="市州工信局提交新申报单位信息汇总表",
              rounds={2025: dt.date(2025, 10, 30)}, actor="city", levels=(Level.NATIONAL,),
              unit_types=("factory", "park"),
@@ -250,12 +252,13 @@ def check_park_needs_provincial(data):
 
 
 def check_city_block(data):
-    """National: no new recommendations from a city with unfiled national units.
+    """National 2025: no new recommendations from a city whose existing national units have not filed in
+    the round (001 一.2 现有单位均须完成填报, 三 by 10-27, 四.1; the filing is ``hunan.national_filing_2025_existing``).
 
-    Key: ``city_unfiled_national_units``: the applicant's 市州's existing national units that have
-    not finished filing (a collection of unit ids, or a count).
+    Key: ``city_unfiled_round_units``: the applicant's 市州's units that owe the round's filing and have
+    not submitted it (a collection of unit ids, or a count; empty in a round without such a filing).
     """
-    unfiled = data.get("city_unfiled_national_units") or ()
+    unfiled = data.get("city_unfiled_round_units") or ()
     count = unfiled if isinstance(unfiled, int) else len(unfiled)
     if count:
         return (f"所在市州尚有{count}家现有国家级绿色制造单位未完成填报，不开展该市州新申报单位的推荐 / "
@@ -280,7 +283,8 @@ ELIGIBILITY = (
                     cite=f"{S001} 一.1 (现有省级绿色工厂、绿色园区自愿申报)"),
     EligibilityRule(code="hunan.city_block_unfiled", title="市州现有国家级单位未全部完成填报的，不开展该市州新申报单位推荐",
                     unit_types=("factory", "park"), levels=(Level.NATIONAL,), check=check_city_block,
-                    cite=f"{S001} 四.1"),
+                    cite=f"{S001} 四.1 (未按要求完成现有国家级绿色工厂、绿色园区填报任务的市州，将不开展该市州新申报单位的推荐工作); "
+                         "一.2; 三 (10月27日前)"),
 )
 
 # ---------------------------------------------------------------- bonus items --
@@ -360,3 +364,14 @@ SUMMARY_HEADERS = {
     },
     SUMMARY_2025.sections[0].title: {"header": ("填报市州（盖章）", "填报人", "联系电话"), "unit": "", "notes": ()},
 }
+
+
+#: 000 二.4: the department reviews the cities' submissions and publishes the year's creation plan
+#: (发布…湖南省绿色制造体系创建计划): a published decision; the document names no public notice
+PUBLICATION_PROVINCIAL = Publication(
+    procedure=PublicationProcedure.DECISION, publisher="province",
+    cite=f"{S000} 二.4 (筛选…确定为…创建单位，并发布2024年度湖南省绿色制造体系创建计划)")
+
+
+def publication(level):
+    return PUBLICATION_PROVINCIAL if level == Level.PROVINCIAL else None

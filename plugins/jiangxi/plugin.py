@@ -1,7 +1,7 @@
 """Jiangxi plugin: thin hook implementations over ``rules.py`` and ``forms.py``.
 
-No policy hooks: Jiangxi's evaluator cap, evaluation modes, notice period and quotas are
-national's (seed 003 二（四） restates the cap of 15). See README.md.
+One policy hook, the 2024 joint round (``gm_policy_joint_round``). Jiangxi's evaluator cap,
+evaluation modes, notice period and quotas are national's (seed 003 二（四） restates the cap of 15). See README.md.
 """
 from core.plugins import hookimpl
 
@@ -46,3 +46,13 @@ def gm_register_summary_layouts():
 @hookimpl
 def gm_register_provisions():
     return rules.NOTES
+
+
+@hookimpl
+def gm_policy_joint_round(level, year):
+    return rules.joint_round(level, year)
+
+
+@hookimpl
+def gm_policy_publication(level):
+    return rules.publication(level)

@@ -21,6 +21,7 @@ from core.plugins.types import (
     AdminUnit,
     Deadline,
     EligibilityRule,
+    JointRound,
     Level,
     Provision,
     Region,
@@ -29,6 +30,8 @@ from core.plugins.types import (
     SummaryLayout,
     SummarySection,
     UnitKind,
+    Publication,
+    PublicationProcedure,
 )
 
 S003 = "003_a3fa60aeba77aa34.txt"
@@ -121,20 +124,15 @@ def _sc_green_factory(data: Mapping[str, Any]) -> str | None:
 
 
 def _reapplying_provincial_unit(data: Mapping[str, Any]) -> str | None:
-    if "provincial" in {str(x) for x in data.get("held_levels", ())}:
+    held = {str(x) for x in data.get("held_levels", ())}
+    joint = data.get("joint_round")
+    if joint is not None and joint.provincial_satisfies_national:
+        # in the joint round a provincial listing decided in the same round is not an earlier listing (一)
+        held -= {str(x) for x in data.get("round_listed_levels", ())}
+    if "provincial" in held:
         return ("已列入省级绿色制造名单的单位申报国家级须重新申报：请确认本轮提交了新的申报材料和评价报告 / "
                 "a provincial-list unit must apply again for the national list")
     return None
-
-
-def _national_needs_provincial_or_joint(data: Mapping[str, Any]) -> str | None:
-    """National rule, except that in the 2024 joint round the same application may also ask for 省级."""
-    if "provincial" in {str(x) for x in data.get("held_levels", ())}:
-        return None
-    if data.get("year") == ROUND_YEAR and "provincial" in {str(x) for x in data.get("requested_levels", ())}:
-        return None
-    return ("新申报国家级单位须为现有省级绿色制造单位，或在2024年度同时申报省级 / a national applicant must "
-            "already be on the provincial list or, in the 2024 round, apply for both levels at once")
 
 
 ELIGIBILITY = (
@@ -150,14 +148,23 @@ ELIGIBILITY = (
                     title="已列入省级绿色制造名单的园区或企业如需申报国家级，应重新申报",
                     levels=(Level.NATIONAL,), blocking=False, check=_reapplying_provincial_unit,
                     cite=f"{S003} 一 (已列入省级绿色制造名单的园区或企业如需申报国家级绿色制造名单，应重新申报)"),
-    EligibilityRule(code="jiangxi.national_needs_provincial_or_joint",
-                    replaces="national_needs_provincial",
-                    title="国家级绿色工厂须先列入省级名单；2024年度可同时申报国家级和省级",
-                    levels=(Level.NATIONAL,), unit_types=("factory",),
-                    check=_national_needs_provincial_or_joint,
-                    cite=f"{S003} 一 (遴选确定2024年度省级绿色制造名单，同时择优向工信部推荐); "
-                         f"{S003} 附件 (推荐申报国家级或省级（可同时填报）)"),
 )
+
+# ----------------------------------------------------------- joint round ---
+
+#: 2024: one application may ask for 国家级 and 省级 (附件: 可同时填报); the province first decides the
+#: provincial list, then recommends to MIIT among it, so the same round's provincial listing satisfies
+#: national's "provincial first" (national plugin rule ``national_needs_provincial``)
+JOINT_ROUND_2024 = JointRound(
+    levels=(Level.NATIONAL, Level.PROVINCIAL), provincial_satisfies_national=True,
+    cite=f"{S003} 一 (遴选确定2024年度省级绿色制造名单，同时择优向工信部推荐); {S003} 附件 (推荐申报国家级或省级（可同时填报）)",
+)
+
+
+def joint_round(level: Level, year: int) -> JointRound | None:
+    if Level(level) == Level.NATIONAL and year == ROUND_YEAR:
+        return JOINT_ROUND_2024
+    return None
 
 # ------------------------------------------------------------- sanctions ---
 
@@ -270,3 +277,13 @@ EVALUATOR_SUPERVISION = Provision(
 
 NOTES = (PROVINCE_SUPPORT_ROLE, ROUND_2024, EVALUATION_STANDARDS, RECOMMENDATION_CRITERIA,
          INCIDENT_REPORTING, SPOT_CHECKS, EVALUATOR_SUPERVISION)
+
+
+#: 003 一: 我厅将…组织专家进行评审，遴选确定2024年度省级绿色制造名单 — a decision; no notice named
+PUBLICATION_PROVINCIAL = Publication(
+    procedure=PublicationProcedure.DECISION, publisher="province",
+    cite=f"{S003} 一 (组织专家进行评审，遴选确定2024年度省级绿色制造名单)")
+
+
+def publication(level):
+    return PUBLICATION_PROVINCIAL if level == Level.PROVINCIAL else None

@@ -75,7 +75,22 @@ def gm_policy_notice_period(level):
 
 
 @hookimpl(trylast=True)
+def gm_policy_publication(level):
+    return rules.PUBLICATION[level]
+
+
+@hookimpl(trylast=True)
 def gm_policy_evaluation_modes(level, year):
     if level == Level.NATIONAL and year == 2025:
         return rules.MODES_2025_NATIONAL
     return rules.MODES_DEFAULT
+
+
+@hookimpl(trylast=True)
+def gm_policy_joint_round(level):
+    return rules.joint_round(level)
+
+
+@hookimpl(trylast=True)
+def gm_policy_correction(level, year):
+    return rules.correction(level, year)

@@ -9,11 +9,13 @@ import datetime as dt
 
 from core.plugins.types import (
     CapBasis,
+    CorrectionPolicy,
     Deadline,
     EligibilityRule,
     EvaluationMode,
     EvaluationModes,
     EvaluatorCap,
+    JointRound,
     Level,
     ListLevel,
     NegativeListItem,
@@ -21,6 +23,8 @@ from core.plugins.types import (
     Region,
     Sanction,
     UnitType,
+    Publication,
+    PublicationProcedure,
 )
 
 S001 = "001_3f04a56fc6693327.txt"
@@ -71,9 +75,21 @@ NEGATIVE_LIST = (
 
 
 def _needs_provincial_listing(data):
-    if "provincial" not in set(data.get("held_levels", ())):
-        return "新申报国家级单位须为现有省级绿色制造单位 / a new national applicant must already be on the provincial list"
-    return None
+    """Already on the provincial list; in a joint round whose document says so, the provincial listing
+    decided in the same round counts: pending at the city (core shows it as pending the provincial
+    decision of this round), required at the province's gate to MIIT (``stage`` ``province``)."""
+    if "provincial" in {str(x) for x in data.get("held_levels", ())}:
+        return None
+    joint = data.get("joint_round")
+    requested = {str(x) for x in data.get("requested_levels", ())}
+    if joint is not None and joint.provincial_satisfies_national and "provincial" in requested:
+        if "provincial" in {str(x) for x in data.get("round_listed_levels", ())}:
+            return None
+        if data.get("stage") != "province":
+            return None
+        return ("未列入本轮省级绿色制造名单（国家级推荐与省级遴选同时进行，须先确定省级名单）/ not on the provincial list "
+                f"decided in this joint round ({joint.cite})")
+    return "新申报国家级单位须为现有省级绿色制造单位 / a new national applicant must already be on the provincial list"
 
 
 def _round_2025_types(data):
@@ -109,7 +125,26 @@ EVALUATOR_CAP_NATIONAL = EvaluatorCap(
     cite=f"{BANFA} 第二十条; {S003} 二 (同一法定代表人的第三方评价机构每年开展国家层面评价项目不超过15个)",
 )
 
+def joint_round(level: Level) -> JointRound:
+    """No joint round by default: an application asks for its round's level only."""
+    return JointRound(levels=(Level(level),), cite=f"{BANFA} 第十一条、第十二条 (逐级推荐)")
+
+
 NOTICE_NATIONAL = NoticePeriod(days=15, count="calendar_days", cite=f"{BANFA} 第十二条 (公示时间为15日)")
+
+#: how each level's list is published: the national list by the ministry after a 15-day notice (办法 第十二条);
+#: city and provincial lists, where a province's document says nothing, by a decision of the city or the
+#: province: a platform default, marked so, never presented as a rule of the 办法
+PUBLICATION = {
+    Level.NATIONAL: Publication(procedure=PublicationProcedure.NOTICE, publisher="ministry",
+                                cite=f"{BANFA} 第十二条 (公示时间为15日，无异议的纳入国家层面绿色工厂名单)"),
+    Level.PROVINCIAL: Publication(procedure=PublicationProcedure.DECISION, publisher="province", platform_default=True,
+                                  cite="平台默认：省级名单由省级主管部门发文公布 / platform default: the province "
+                                       "publishes its list by a decision"),
+    Level.CITY: Publication(procedure=PublicationProcedure.DECISION, publisher="city", platform_default=True,
+                            cite="平台默认：市级名单由市级主管部门发文公布 / platform default: the city publishes "
+                                 "its list by a decision"),
+}
 
 MODES_2025_NATIONAL = EvaluationModes(
     allowed=(EvaluationMode.SELF,), third_party_required=False,
@@ -119,3 +154,23 @@ MODES_DEFAULT = EvaluationModes(
     allowed=(EvaluationMode.SELF, EvaluationMode.THIRD_PARTY), third_party_required=False,
     cite=f"{BANFA} 第十条 (自评价或委托第三方评价)",
 )
+
+# ------------------------------------------------------------ corrections --
+
+#: what a city's return for correction may change (issue 15). No seed sets a correction period
+#: outside the 2025 round: 90 days is the platform's default, marked as such.
+CORRECTION_DEFAULT = CorrectionPolicy(scope=CorrectionPolicy.EVERYTHING, max_days=90,
+                                      cite="greenmfg 平台默认 / platform default (no document sets a correction period)")
+#: 2025 national round: submitted data are final and no correction may raise the score. A return may fix
+#: only the contact details and the address (no bearing on the score or on eligibility); the
+#: indicator values, the industry (it selects the reference values), the negative-list
+#: declarations, the region's form fields and every evidence file of the self-evaluation stay frozen.
+CORRECTION_2025_NATIONAL = CorrectionPolicy(
+    scope=CorrectionPolicy.FIELDS, fields=("contact_name", "contact_phone", "contact_email", "address"), max_days=90,
+    cite=f"{S001} 四.2 (各单位申报填报信息在系统提交后无法修改，不能通过修改指标提高评分); "
+         f"附件1 二 (一) (如实自主填报申报表完成自评价); 90 days: platform default",
+)
+
+
+def correction(level: Level, year: int) -> CorrectionPolicy:
+    return CORRECTION_2025_NATIONAL if Level(level) == Level.NATIONAL and year == 2025 else CORRECTION_DEFAULT

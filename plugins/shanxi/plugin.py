@@ -67,6 +67,11 @@ def gm_policy_notice_period(level):
 
 
 @hookimpl
+def gm_policy_publication(level):
+    return rules.PUBLICATION.get(level)
+
+
+@hookimpl
 def gm_policy_evaluation_modes(level):
     return rules.MODES if level in rules.SHANXI_LEVELS else None
 

@@ -34,6 +34,8 @@ from core.plugins.types import (
     Sanction,
     Tier,
     UnitKind,
+    Publication,
+    PublicationProcedure,
 )
 
 S = "004_7a8ddd82f611ab67.txt"
@@ -77,6 +79,15 @@ DEADLINES = (
 
 NOTICE_PROVINCIAL = NoticePeriod(days=10, count=DayCount.WORKING_DAYS,
                                  cite=f"{S} 第十三条 (在省工业和信息化厅网站公示10个工作日)")
+
+#: 第十二条: the city bureau 发布市层面绿色工厂名单 (a decision; no notice named); 第十三条: the province
+#: 公示10个工作日，经公示无异议后纳入省级绿色制造名单并予以公告
+PUBLICATION = {
+    Level.CITY: Publication(procedure=PublicationProcedure.DECISION, publisher="city",
+                            cite=f"{S} 第十二条 (按照本实施细则组织本地区市层面绿色工厂创建，发布市层面绿色工厂名单)"),
+    Level.PROVINCIAL: Publication(procedure=PublicationProcedure.NOTICE, publisher="province",
+                                  cite=f"{S} 第十三条 (公示10个工作日，经公示无异议后纳入省级绿色制造名单并予以公告)"),
+}
 
 # ---------------------------------------------------------------- limits --
 

@@ -233,3 +233,24 @@ def test_users_see_their_sessions_and_end_any_of_them(world):
         assert ended == {"10.20.0.5": None, "10.20.0.9": "revoked", "10.30.1.1": "revoked"}
         actions = [a.action for a in db.session.scalars(select(AuditLog))]
         assert "account.session_ended" in actions and "account.other_sessions_ended" in actions
+
+
+def test_the_ministry_account_on_a_provincial_instance_only_reads(make_app):
+    """Issue 19: a ``ministry`` account on a provincial instance does not manage the province's reviews,
+    notices or evaluator registry, nor read objectors' names and telephone numbers; on the national
+    instance it does."""
+    province_app = make_app("shanxi", WTF_CSRF_ENABLED=False)
+    national_app = make_app("national", WTF_CSRF_ENABLED=False)
+    for app, allowed, name in ((province_app, False, "miit_wang"), (national_app, True, "miit_zhang")):
+        with app.app_context():
+            user = services.create_user(username=name, password=PASSWORD, display_name="部委员", role=Role.MINISTRY,
+                                        actor="test")
+            token, _ = services.create_token(user, "t")
+            db.session.commit()
+        auth = {"Authorization": f"Bearer {token}"}
+        client = app.test_client()
+        assert (client.get("/api/v1/notices/1/objections", headers=auth).status_code != 403) is allowed
+        assert (client.get("/api/v1/experts", headers=auth).status_code != 403) is allowed
+        assert client.get("/api/v1/lists", headers=auth).status_code == 200  # published lists: readable
+        _login(client, name)
+        assert (client.get("/province/notices").status_code == 200) is allowed

@@ -132,11 +132,10 @@ def test_registration_login_logout_and_copied_cookie(world):
         assert not any(long_chinese in str(a.data) for a in db.session.scalars(select(AuditLog)))
 
 
-def test_failed_logins_are_throttled_never_locked_out(world):
+def test_failed_logins_are_throttled_never_locked_out(world, monkeypatch):
     """ASVS 2.2.1: a guesser at one address gets 5 tries per 15 minutes; the account from every address
     10 per minute, so the owner's right password from a new address waits at most a minute."""
     import datetime as dt
-    import time
 
     import time_machine
 
@@ -172,17 +171,17 @@ def test_failed_logins_are_throttled_never_locked_out(world):
         failed = db.session.scalars(select(AuditLog).where(AuditLog.action == "account.login_failed")).all()
         assert len(failed) == 15 and all("wrong" not in str(a.data) for a in failed)
 
-    def timed(name: str) -> float:
-        client = at("10.7.7.7")
-        began = time.perf_counter()
-        status = web_login(client, name, "wrong password!!").status_code
-        seconds = time.perf_counter() - began
-        assert status == 401, (name, status)
-        return seconds
+    # an unknown user name costs one password hash too, the same work as checking a known one's password,
+    # so the answer takes as long and does not tell which user names exist (counted, not timed: timing
+    # on a shared machine is noise)
+    from core.accounts import services as account_services
 
-    known = sorted(timed("city_changsha") for _ in range(3))[1]
-    unknown = sorted(timed(f"nobody{n}") for n in range(3))[1]
-    assert 0.5 < unknown / known < 2  # an unknown user name answers as slowly as a known one
+    work = []
+    monkeypatch.setattr(account_services, "hash_password", lambda p: work.append("hash") or "x")
+    monkeypatch.setattr(account_services, "verify_password", lambda h, p: work.append("verify") or False)
+    web_login(at("10.7.7.7"), "city_changsha", "wrong password!!")
+    web_login(at("10.7.7.8"), "nobody-at-all", "wrong password!!")
+    assert work == ["verify", "hash"]
 
 
 def test_api_tokens_are_hashed_revocable_and_expire(world):

@@ -35,8 +35,11 @@ from core.plugins.types import (
     Level,
     ListLevel,
     NegativeListItem,
+    JointRound,
     NoticePeriod,
     Provision,
+    Publication,
+    PublicationProcedure,
     Quota,
     Region,
     Sanction,
@@ -344,6 +347,55 @@ def test_hook_gm_policy_notice_period():
 
     with pytest.raises(PolicyViolation, match="0 days"):
         rules_with(Zero())
+
+
+def test_hook_gm_policy_publication():
+    class Plugin(Testland):
+        @hookimpl
+        def gm_policy_publication(self, level, year):
+            if level == Level.CITY and year >= 2024:
+                return Publication(procedure=PublicationProcedure.NOTICE, publisher="city", cite=CITE)
+            return None
+
+    rules = rules_with(Plugin())
+    city = rules.publication(Level.CITY, 2025)
+    assert (city.procedure, city.publisher, city.source, city.platform_default) == ("notice", "city", NAME, False)
+    default = rules.publication(Level.PROVINCIAL, 2025)  # national's platform default, marked so
+    assert (default.procedure, default.source, default.platform_default) == ("decision", "national", True)
+    national = rules.publication(Level.NATIONAL, 2025)
+    assert (national.procedure, national.publisher) == ("notice", "ministry")
+
+    class Nobody(Testland):
+        @hookimpl
+        def gm_policy_publication(self):
+            return Publication(procedure=PublicationProcedure.DECISION, publisher="county")
+
+    with pytest.raises(PolicyViolation, match="unknown publisher"):
+        rules_with(Nobody())
+
+
+def test_hook_gm_policy_joint_round():
+    class Plugin(Testland):
+        @hookimpl
+        def gm_policy_joint_round(self, level, year):
+            if level == Level.NATIONAL and year == 2025:
+                return JointRound(levels=(Level.NATIONAL, Level.PROVINCIAL), provincial_satisfies_national=True,
+                                  cite=CITE)
+            return None
+
+    rules = rules_with(Plugin())
+    joint = rules.joint_round(Level.NATIONAL, 2025, "factory")
+    assert joint.source == NAME and set(joint.levels) == {Level.NATIONAL, Level.PROVINCIAL}
+    single = rules.joint_round(Level.PROVINCIAL, 2025, "factory")
+    assert single.source == "national" and tuple(single.levels) == (Level.PROVINCIAL,)
+
+    class Broken(Testland):
+        @hookimpl
+        def gm_policy_joint_round(self, level):
+            return JointRound(levels=(Level.CITY,), cite=CITE) if level == Level.NATIONAL else None
+
+    with pytest.raises(PolicyViolation, match="own level"):
+        rules_with(Broken())
 
 
 def test_hook_gm_policy_evaluation_modes():

@@ -53,7 +53,7 @@ def review_server(sqlite_template, tmp_path):
         listed = [kit.application(c, unit[code], org=kit.organization(unit[code], name), status=S.GRADED)
                   for code, name in (("shanxi.datong", "大同绿色建材有限公司"), ("shanxi.jinzhong", "晋中绿色化工有限公司"))]
         done = notices.open_notice("e2e", level="provincial", year=2025, starts_on=dt.date(2025, 9, 26),
-                                   application_ids=[a.id for a in listed])
+                                   application_ids=[a.id for a in listed], at=kit.beijing(dt.date(2025, 9, 26), 9))
         notices.publish("e2e", done, document_no="晋工信节能函〔2025〕88号", published_on=dt.date(2025, 10, 20),
                         at=kit.beijing(dt.date(2025, 10, 16)))
         running_app = kit.application(c, unit["shanxi.changzhi"],

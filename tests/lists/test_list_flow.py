@@ -106,7 +106,8 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
 
         # -- the public notice: 10 working days from Friday 2025-09-26 ends on 2025-10-15
         notice = notices.open_notice("province", level="provincial", year=2025, starts_on=dt.date(2025, 9, 26),
-                                     application_ids=[a.id for a in apps.values()])
+                                     application_ids=[a.id for a in apps.values()],
+                                     at=kit.beijing(dt.date(2025, 9, 25), 16))
         app_services.commit()
         assert notice.ends_on == dt.date(2025, 10, 15)
         assert (notice.period_days, notice.period_count, notice.period_source) == (10, "working_days", "shanxi")
@@ -200,7 +201,8 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
         for a in queued:
             kit.panel(a, [88], [reviewer], actor="ministry")
         national_notice = notices.open_notice("ministry", level="national", year=2025, starts_on=dt.date(2025, 12, 1),
-                                              application_ids=[a.id for a in queued])
+                                              application_ids=[a.id for a in queued],
+                                              at=kit.beijing(dt.date(2025, 12, 1), 9))
         assert national_notice.ends_on == dt.date(2025, 12, 15) and national_notice.period_source == "national"
         notices.publish("ministry", national_notice, document_no="工信厅节函〔2026〕1号", published_on=dt.date(2026, 1, 5),
                         at=kit.beijing(dt.date(2025, 12, 16)))

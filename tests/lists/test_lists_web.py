@@ -72,11 +72,22 @@ def test_staff_open_a_notice_resolve_and_publish_through_forms(province):
         "application_ids": [str(good)]})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 409 and "2027" in text and 'value="2026-12-21"' in text
-    response = client.post("/province/notices?lang=zh", data={
-        "csrf_token": token, "level": "provincial", "year": "2025", "starts_on": "2025-09-26",
-        "application_ids": [str(good), str(weak)]}, follow_redirects=True)
+    import time_machine
+
+    with time_machine.travel(kit.beijing(dt.date(2025, 9, 28), 10), tick=False):  # two days into the notice
+        _login(client, "prov")
+        token = _token(client, "/province/notices?level=provincial&year=2025")
+        backdated = client.post("/province/notices?lang=zh", data={  # a start before today needs a reason
+            "csrf_token": token, "level": "provincial", "year": "2025", "starts_on": "2025-09-26",
+            "application_ids": [str(good), str(weak)]})
+        assert backdated.status_code == 422 and "记录原因" in backdated.get_data(as_text=True)
+        response = client.post("/province/notices?lang=zh", data={
+            "csrf_token": token, "level": "provincial", "year": "2025", "starts_on": "2025-09-26",
+            "start_reason": "纸质公示已于2025年9月26日在厅网站发布，现补录到平台。",
+            "application_ids": [str(good), str(weak)]}, follow_redirects=True)
     text = response.get_data(as_text=True)
     assert response.status_code == 200 and "2025-09-26至2025-10-15" in text
+    _login(client, "prov")  # back in the present: a session signed in 2025 has long expired
     with app.app_context():
         notice = db.session.query(PublicNotice).one()
         item = notice.items[0]

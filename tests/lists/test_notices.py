@@ -68,16 +68,20 @@ def test_an_admin_ruling_moves_the_end(app):
     assert notices.notice_end("provincial", dt.date(2025, 9, 26))[0] == dt.date(2025, 10, 16)
 
 
-def test_city_lists_have_no_notice_period_in_the_national_rules(app):
-    with pytest.raises(Refused, match="no public-notice period"):
+def test_city_lists_are_published_by_decision_by_default(app):
+    """No document of the national rules names a notice for city lists: by default a city publishes its
+    list by a decision (a platform default, marked so), so asking for a notice period is refused."""
+    with pytest.raises(Refused, match="published by a decision"):
         notices.notice_end("city", dt.date(2025, 9, 26))
+    how = notices.publication("city", 2025)
+    assert (how.procedure, how.publisher, how.platform_default, how.source) == ("decision", "city", True, "national")
 
 
 def _notice(region="shanxi", n=2, start=dt.date(2025, 9, 26)):
     u, c = kit.unit(region), kit.campaign(region)
     apps = [kit.application(c, u, status=S.GRADED) for _ in range(n)]
     notice = notices.open_notice("province", level=c.level, year=2025, starts_on=start,
-                                 application_ids=[a.id for a in apps])
+                                 application_ids=[a.id for a in apps], at=kit.beijing(start, 9))
     db.session.commit()
     return notice, apps
 
@@ -86,13 +90,13 @@ def _notice(region="shanxi", n=2, start=dt.date(2025, 9, 26)):
 def test_only_graded_applications_of_the_level_and_year(app):
     u, c = kit.unit("shanxi"), kit.campaign("shanxi")
     waiting = kit.application(c, u, status=S.UNDER_REVIEW)
-    with pytest.raises(Refused, match="must be graded"):
+    with pytest.raises(Refused, match="cannot go on this list"):
         notices.open_notice("province", level="provincial", year=2025, starts_on=dt.date(2025, 9, 26),
-                            application_ids=[waiting.id])
+                            application_ids=[waiting.id], at=kit.beijing(dt.date(2025, 9, 26), 9))
     other_year = kit.application(kit.campaign("shanxi", year=2024), u, status=S.GRADED)
     with pytest.raises(Refused):
         notices.open_notice("province", level="provincial", year=2025, starts_on=dt.date(2025, 9, 26),
-                            application_ids=[other_year.id])
+                            application_ids=[other_year.id], at=kit.beijing(dt.date(2025, 9, 26), 9))
 
 
 @pytest.mark.region("shanxi")

@@ -1,7 +1,5 @@
 """Region rules over the years:
 
-* Hunan 2025 (001_3f04a56fc6693327.txt 四.1): 未按要求完成现有国家级绿色工厂、绿色园区填报任务的市州，将不开展
-  该市州新申报单位的推荐工作 — a city with an unfiled existing national unit cannot recommend;
 * Hubei (002_9c75e1d2ebfbdf50.txt 附件3): progress of each city against the 2021–2025 targets
   (武汉市: 30 products, 21 factories, 8 supply-chain enterprises, 3 parks; totals 200/100/30/15);
 * Hubei 三年一复核 (002 三(六)): a unit first listed in 2022 is re-reviewed on site in 2025; one
@@ -14,71 +12,12 @@ import re
 
 import pytest
 from helpers import seed_text
-from mgmt_world import factory_values, listed, organization, units, user, web
+from mgmt_world import listed, organization, units, user, web
 from sqlalchemy import select
 
 
-@pytest.mark.region("hunan")
-def test_hunan_city_with_unfiled_national_units_cannot_recommend(app):
-    from core.applications import eligibility, services
-    from core.errors import Refused
-    from core.extensions import db
-    from core.management import filings
-    from core.models import Application, ApplicationStatus, Campaign
-
-    ids = units(app)
-    changsha, zhuzhou = ids["changsha"], ids["zhuzhou"]
-    filed = organization(changsha, "长沙已填报国家绿色工厂有限公司")
-    unfiled = organization(changsha, "长沙未填报国家绿色工厂有限公司")
-    for org in (filed, unfiled):
-        listed(org, "national", 2023)
-    filings.open_year(2025, "cron")
-    f = db.session.scalar(select(filings.AnnualFiling).where(filings.AnnualFiling.organization_id == filed.id))
-    filings.save(f, {"values": factory_values(0.7)}, "ent", dt.date(2025, 4, 1))
-    filings.submit(f, "ent", dt.date(2025, 4, 1))
-    assert filings.unfiled_national_units(changsha, 2025) == [unfiled.id]
-    assert filings.unfiled_national_units(zhuzhou, 2025) == []
-
-    campaign = Campaign(region="hunan", year=2025, level="national", title="2025 national",
-                        unit_types=["factory", "park"], opens_at=dt.datetime(2025, 9, 28, tzinfo=dt.UTC),
-                        closes_at=dt.datetime(2025, 10, 27, 16, tzinfo=dt.UTC))
-    db.session.add(campaign)
-    db.session.flush()
-
-    def application(unit_id, name):
-        org = organization(unit_id, name)
-        listed(org, "provincial", 2024)  # new national applicants are existing provincial units
-        a = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=unit_id, unit_type="factory",
-                        level="national", evaluation_mode="self", status=ApplicationStatus.SUBMITTED,
-                        declarations={}, indicator_values={}, extension_data={}, requested_levels=["national"])
-        db.session.add(a)
-        db.session.flush()
-        return a
-
-    new_changsha = application(changsha, "长沙新申报国家绿色工厂有限公司")
-    new_zhuzhou = application(zhuzhou, "株洲新申报国家绿色工厂有限公司")
-    db.session.commit()
-
-    def city_block(a):
-        results = eligibility.evaluate(a, dt.date(2025, 10, 29))
-        return next(r for r in results if r["code"] == "hunan.city_block_unfiled")
-
-    result = city_block(new_changsha)
-    assert result["ok"] is False and result["blocking"] and "1家" in result["message"]
-    assert result["cite"] == "001_3f04a56fc6693327.txt 四.1"
-    with pytest.raises(Refused) as caught:
-        services.recommend(new_changsha, "changsha_city", acknowledge_warnings=True,
-                           at=dt.datetime(2025, 10, 29, 2, tzinfo=dt.UTC))
-    assert "未完成填报" in str(caught.value)
-    db.session.rollback()
-    assert city_block(new_zhuzhou)["ok"] is True
-
-    # the second unit files: the city may recommend again
-    g = db.session.scalar(select(filings.AnnualFiling).where(filings.AnnualFiling.organization_id == unfiled.id))
-    filings.save(g, {"values": factory_values(0.6)}, "ent2", dt.date(2025, 4, 2))
-    filings.submit(g, "ent2", dt.date(2025, 4, 2))
-    db.session.commit()
-    assert city_block(db.session.get(Application, new_changsha.id))["ok"] is True
+# The Hunan 2025 city block (001 四.1) reads the filing IN THE ROUND (一.2, 三: by 10-27), not the yearly
+# 04-15 table this test used to file (issue 15): tests/management/test_round_filing.py.
 
 
 def _seed_quota_table() -> dict[str, dict[str, int | None]]:

@@ -321,9 +321,11 @@ def test_city_block_unfiled(rules):
     assert "未按要求完成现有国家级绿色工厂、绿色园区填报任务的市州，将不开展该市州新申报单位的推荐工作" in flat(S001)
     rule = rules.eligibility_rules["hunan.city_block_unfiled"]
     assert rule.levels == (Level.NATIONAL,) and rule.blocking
-    assert rule.check({"city_unfiled_national_units": ["U1", "U2"]}) is not None
-    assert rule.check({"city_unfiled_national_units": 1}) is not None
-    assert rule.check({"city_unfiled_national_units": []}) is None
+    # issue 15: the rule reads the filing in the round (一.2, 三: by 10-27), not the yearly 04-15 table
+    assert rule.check({"city_unfiled_round_units": ["U1", "U2"]}) is not None
+    assert rule.check({"city_unfiled_round_units": 1}) is not None
+    assert rule.check({"city_unfiled_round_units": []}) is None
+    assert rule.check({"city_unfiled_national_units": ["U1"]}) is None
     assert rule.check({}) is None
 
 

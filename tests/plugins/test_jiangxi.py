@@ -170,13 +170,26 @@ def test_provincial_units_reapply_for_national(rules):
 
 
 def test_national_factory_may_apply_jointly_in_2024(rules):
+    """003 一 (遴选确定2024年度省级绿色制造名单，同时择优向工信部推荐); 附件 (可同时填报).
+
+    Issue 15: Jiangxi no longer replaces national's rule with a "requested provincial is enough" variant
+    (which let an unlisted unit through the province's gate too); it answers the joint-round policy, and
+    national's rule accepts the provincial listing decided in the same round."""
+    joint = rules.joint_round(Level.NATIONAL, 2024, "factory")
+    assert joint.levels == (Level.NATIONAL, Level.PROVINCIAL) and joint.provincial_satisfies_national
+    assert joint.source == "jiangxi" and joint.cite.startswith(f"{SEED} 一")
+    assert rules.joint_round(Level.NATIONAL, 2025, "factory").levels == (Level.NATIONAL,)
+    assert rules.joint_round(Level.PROVINCIAL, 2024, "factory").levels == (Level.PROVINCIAL,)
     rule = rules.eligibility_rules["national_needs_provincial"]
-    assert (rule.source, rule.replaced) == ("jiangxi", "national")
-    assert rule.cite.startswith(f"{SEED} 一")
-    assert rule.check({"year": 2024, "held_levels": [], "requested_levels": ["national", "provincial"]}) is None
+    assert rule.source == "national"
+    both = {"year": 2024, "held_levels": [], "requested_levels": ["national", "provincial"], "joint_round": joint}
+    assert rule.check(both) is None  # city: pending the provincial decision of this round
+    assert rule.check({**both, "stage": "province"}) is not None  # the gate: not listed in this round
+    assert rule.check({**both, "stage": "province", "round_listed_levels": ["provincial"]}) is None
     assert rule.check({"year": 2024, "held_levels": ["provincial"]}) is None
-    assert rule.check({"year": 2024, "held_levels": [], "requested_levels": ["national"]}) is not None
-    assert rule.check({"year": 2025, "held_levels": [], "requested_levels": ["national", "provincial"]}) is not None
+    assert rule.check({**both, "requested_levels": ["national"]}) is not None  # asks national only
+    alone = rules.joint_round(Level.NATIONAL, 2025, "factory")
+    assert rule.check({**both, "year": 2025, "joint_round": alone}) is not None
 
 
 # -- 二（三）: priority flags ----------------------------------------------------------------------
