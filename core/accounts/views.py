@@ -28,12 +28,7 @@ from core.web.nav import NavLink
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 NAV = (
-    NavLink(endpoint="accounts.tokens", label=_l("API tokens"), perm=Perm.TOKENS, order=90),
-    NavLink(endpoint="accounts.password", label=_l("Change password"), order=89),
-    NavLink(endpoint="accounts.mfa_setup", label=_l("Second factor"), order=88),
-    NavLink(endpoint="accounts.web_sessions", label=_l("Signed-in sessions"), order=87),
-    NavLink(endpoint="accounts.reset", label=_l("Reset a password"), roles=frozenset({"admin", "province", "city"}),
-            order=86),
+    NavLink(endpoint="accounts.account", label=_l("My account"), order=89),
     NavLink(endpoint="accounts.login", label=_l("Log in"), audience="visitors", order=91),
     NavLink(endpoint="accounts.register", label=_l("Register"), audience="visitors", order=92),
 )
@@ -149,6 +144,24 @@ def register():
     elif request.method == "POST":
         status = 422
     return render_template("accounts/register.html", form=form), status
+
+
+@bp.get("/account")
+@login_required()
+def account():
+    """One's own account: password, second factor, sessions, API tokens (and, for officers, resets)."""
+    from core.accounts import mfa
+    from core.accounts.permissions import may
+
+    user = current_user._get_current_object()
+    links = [("accounts.password", _("Change password")), ("accounts.mfa_setup", _("Second factor")),
+             ("accounts.web_sessions", _("Signed-in sessions"))]
+    if may(user, Perm.TOKENS):
+        links.append(("accounts.tokens", _("API tokens")))
+    if str(user.role) in ("admin", "province", "city"):
+        links.append(("accounts.reset", _("Reset a password")))
+    return render_template("accounts/account.html", links=links, mfa_on=mfa.enabled(user),
+                           mfa_required=mfa.required_for(user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -243,6 +243,22 @@ class RegionContract:
                     if not base.unlimited:
                         assert not mine.unlimited and mine.limit <= base.limit, f"quota {unit}/{ut}/{year}"
 
+    def test_every_level_offered_can_be_published(self):
+        """Every level the region offers a unit type at has a publication rule (notice or decision, and
+        who publishes it); a notice has a period (the region's, national's, or the deployer's setting
+        where the document names none). A list nobody can publish would stop every round at its end."""
+        rules = self._rules()
+        offered = {lv for t in rules.unit_types.values() for lv in t.levels}
+        for year in self._years():
+            for level in offered:
+                how = rules.publication(level, year)
+                assert how is not None, f"no publication rule for the {level} list of {year}"
+                assert how.publisher in ("city", "province", "ministry"), (
+                    f"{level}/{year}: publisher {how.publisher!r} is not city, province or ministry")
+                if str(how.procedure) == "notice":
+                    period = rules.notice_period(level)
+                    assert period is None or period.days > 0, f"{level}/{year}: a notice of {period.days} days"
+
     # ============================================================ registries ==
 
     def test_registry_codes_unique_and_namespaced(self):

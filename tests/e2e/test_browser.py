@@ -45,7 +45,7 @@ def live_server(sqlite_template, tmp_path):
     path = tmp_path / "e2e.sqlite3"
     shutil.copy(sqlite_template, path)
     # rate limits on, counted in this app's memory (a shared Redis would carry counts between runs)
-    app = create_app({"GREENMFG_RATELIMIT_STORAGE": "memory://", "SECRET_KEY": "e2e-secret", "GREENMFG_REGION": "hunan", "GREENMFG_RULES_YEAR": 2025,
+    app = create_app({"GREENMFG_MFA_ROLES": [], "GREENMFG_RATELIMIT_STORAGE": "memory://", "SECRET_KEY": "e2e-secret", "GREENMFG_REGION": "hunan", "GREENMFG_RULES_YEAR": 2025,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "GREENMFG_EVIDENCE_DIR": str(tmp_path / "ev")})
     with app.app_context():
         sync_admin_units("e2e")

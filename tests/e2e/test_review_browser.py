@@ -38,7 +38,7 @@ def review_server(sqlite_template, tmp_path):
     path = tmp_path / "review.sqlite3"
     shutil.copy(sqlite_template, path)
     # rate limits on, counted in this app's memory (a shared Redis would carry counts between runs)
-    app = create_app({"GREENMFG_RATELIMIT_STORAGE": "memory://", "SECRET_KEY": "e2e-review", "GREENMFG_REGION": "shanxi", "GREENMFG_RULES_YEAR": 2025,
+    app = create_app({"GREENMFG_MFA_ROLES": [], "GREENMFG_RATELIMIT_STORAGE": "memory://", "SECRET_KEY": "e2e-review", "GREENMFG_REGION": "shanxi", "GREENMFG_RULES_YEAR": 2025,
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "GREENMFG_REVIEW_MIN_EXPERTS": 1})
     with app.app_context():
         sync_admin_units("e2e")
