@@ -19,7 +19,7 @@ from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
 from core.extensions import db
 from core.i18n import bilingual_text
-from core.models import Application, Ban, EvaluationRequest, EvaluatorFirm, ListEntry
+from core.models import Application, Ban, EvaluationReport, EvaluationRequest, EvaluatorFirm, ListEntry
 from core.plugins.types import Level
 
 def N_(msgid: str) -> str:
@@ -93,6 +93,26 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
     return data
 
 
+def _evaluation_report(application: Application, rules) -> dict[str, Any]:
+    """A third-party-evaluated application goes with the engaged firm's report (issue 16): Hubei's mandatory
+    on-site evaluation (002 三(三), 附件2), Jiangxi's 评价报告 (003 一), Shanxi's 第十一条. It blocks the
+    submission; at the city's recommendation it blocks where the region requires the third party, and is a
+    warning to acknowledge elsewhere."""
+    modes = rules.evaluation_modes(application.unit_type, Level(application.level), application.campaign.year)
+    filed = application.evaluator_firm_id is not None and db.session.scalar(
+        select(EvaluationReport.id).join(EvaluationRequest, EvaluationRequest.id == EvaluationReport.request_id)
+        .where(EvaluationReport.application_id == application.id,
+               EvaluationReport.firm_id == application.evaluator_firm_id, EvaluationRequest.status == "accepted"))
+    message = None
+    if application.evaluator_firm_id is None:
+        message = "尚无接受委托的第三方评价机构 / no third-party firm has accepted the engagement yet"
+    elif not filed:
+        message = "第三方评价机构尚未提交评价报告 / the engaged firm has not filed its evaluation report yet"
+    return {"kind": "evaluation_report", "code": "evaluation_report", "title": "第三方评价报告 / third-party evaluation report",
+            "source": modes.source, "cite": modes.cite, "blocking": bool(modes.third_party_required), "stage": "submit",
+            "ok": message is None, "message": message}
+
+
 def evaluate(application: Application, as_of: dt.date | None = None,
              city_input: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """All eligibility results for ``application``; ``ok`` is True, False, or None (manual check).
@@ -134,6 +154,9 @@ def evaluate(application: Application, as_of: dt.date | None = None,
                         "ok": False,
                         "message": f"{entry.year} {entry.level} {entry.unit_type}: {entry.removal_reason or ''}"
                                    f"（{entry.removed_on.isoformat()}）"})
+
+    if application.evaluation_mode == "third_party":
+        results.append(_evaluation_report(application, rules))
 
     campaign = application.campaign
     joint = rules.joint_round(campaign.level, campaign.year, application.unit_type)

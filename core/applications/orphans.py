@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from core.applications.evidence import storage_dir
 from core.extensions import db
-from core.models import Evidence, ManagementFile
+from core.models import EvaluationReport, Evidence, ManagementFile
 from core.services import audit
 
 #: the names uploads are stored under (uuid4 hex), and their temporary form while being written
@@ -29,6 +29,7 @@ DEFAULT_GRACE = dt.timedelta(minutes=60)
 def _folders() -> list[tuple[Path, set[str]]]:
     root = storage_dir()
     evidence = set(db.session.scalars(select(Evidence.storage_name)))
+    evidence |= set(db.session.scalars(select(EvaluationReport.storage_name)))
     management = set(db.session.scalars(select(ManagementFile.storage_name)))
     return [(root, evidence), (root / "management", management)]
 

@@ -14,7 +14,9 @@ from core.models.management import (
     AnnualFiling, ChangeReport, Complaint, FilingReminder, ManagementFile, Removal, ReReview,
 )
 from core.models.organizations import AdminUnit, Organization
-from core.models.review import EvaluationRequest, ExpertAssignment, ExpertProfile, FirmAffiliate, ReviewResult
+from core.models.review import (
+    EvaluationReport, EvaluationRequest, ExpertAssignment, ExpertProfile, FirmAffiliate, ReviewResult,
+)
 from core.models.scoring import ReferenceValue, UnitScore
 from core.models.users import Role, User
 
@@ -23,7 +25,7 @@ __all__ = [
     "DeadlineExtension", "Evidence",
     "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
     "Organization", "ReferenceValue", "Role", "UnitScore", "User",
-    "EvaluationRequest", "ExpertAssignment", "ExpertProfile", "FirmAffiliate", "NoticeItem", "Objection",
+    "EvaluationReport", "EvaluationRequest", "ExpertAssignment", "ExpertProfile", "FirmAffiliate", "NoticeItem", "Objection",
     "ListDecision", "PublicNotice", "Recommendation", "RecommendationImport", "RecommendationItem", "ReviewResult",
 ]
 __all__ += ["AnnualFiling", "ChangeReport", "Complaint", "FilingReminder", "ManagementFile", "Removal", "ReReview"]

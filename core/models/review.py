@@ -132,3 +132,24 @@ class ReviewResult(TimestampMixin, db.Model):
     graded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     application: Mapped[Application] = relationship()
+
+
+class EvaluationReport(TimestampMixin, db.Model):
+    """The engaged firm's evaluation report (评价报告, PDF) and its evaluated score, filed after its on-site
+    evaluation (002_9c75e1d2ebfbdf50.txt 三(三), 附件2; 003_a3fa60aeba77aa34.txt 一; 004_7a8ddd82f611ab67.txt
+    第十一条). One per engagement; a new filing replaces the previous one (audited)."""
+
+    __tablename__ = "evaluation_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("evaluation_request.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("application.id"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("evaluator_firm.id"), index=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int]
+    #: the firm's evaluated total (0-100)
+    score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
+    filed_by: Mapped[str] = mapped_column(String(120))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from flask.views import MethodView
 from flask_smorest import Api, Blueprint
 from marshmallow import Schema, fields
@@ -17,7 +17,7 @@ from marshmallow import Schema, fields
 from core.accounts import api_user
 from core.applications import services as app_services
 from core.applications.api import authed
-from core.errors import GreenmfgError, NotFound
+from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.models import EvaluatorFirm, EvaluatorSanction, ExpertAssignment, ExpertProfile, Role
 from core.review import evaluators, experts
@@ -168,8 +168,6 @@ def make_blueprint() -> Blueprint:
         @authed(ReviewPerm.EVALUATOR_REGISTRY)
         def get(self, firm_id):
             """One firm, with its use of each annual cap this year (``?year=``)."""
-            from flask import request
-
             year = request.args.get("year", type=int) or app_services.now().year
             firm = evaluators.firm_or_404(firm_id)
             return {**firm_json(firm, year), "affiliates": [
@@ -259,6 +257,25 @@ def make_blueprint() -> Blueprint:
             engagement = evaluators.accept_request(user, row, **args)
             app_services.commit()
             return {**request_json(row), "cap_key": engagement.cap_key}
+
+    @blp.route("/evaluation-requests/<int:request_id>/report")
+    class Report(MethodView):
+        @authed(ReviewPerm.ENGAGEMENT_DECIDE)
+        def post(self, request_id):
+            """The engaged firm files its evaluation report (multipart: ``file``, a PDF; ``score``, its evaluated
+            total 0-100). A new filing replaces the previous one; audited."""
+            from core.review import reports
+
+            user = api_user()
+            row = evaluators.request_or_404(user, request_id)
+            upload = request.files.get("file")
+            if upload is None:
+                raise InvalidInput("Attach the file (multipart field 'file').", field="file")
+            report = reports.file_report(user, row, upload.read(), upload.filename, request.form.get("score"))
+            app_services.commit()
+            return {"id": report.id, "request_id": row.id, "application_id": report.application_id,
+                    "pages": report.pages, "sha256": report.sha256,
+                    "score": None if report.score is None else float(report.score)}, 201
 
     @blp.route("/evaluation-requests/<int:request_id>/decline")
     class Decline(MethodView):

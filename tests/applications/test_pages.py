@@ -11,11 +11,12 @@ import pytest
 from app_world import QUOTA_PLUGIN, build_world, make_uscc, open_campaign
 from sqlalchemy import select
 
+#: each role's header links; "/account" is one's own account (password, second factor, sessions, tokens)
 NAV = {
-    "applicant_changsha": ["/applications", "/account/tokens"],
-    "city_changsha": ["/city", "/city/recommended", "/account/tokens"],
-    "province": ["/province/campaigns", "/province/applications", "/account/tokens"],
-    "expert": ["/account/tokens"],
+    "applicant_changsha": ["/applications", "/account"],
+    "city_changsha": ["/city", "/city/recommended", "/city/lists", "/account"],
+    "province": ["/province/campaigns", "/province/applications", "/account"],
+    "expert": ["/account"],
 }
 
 
