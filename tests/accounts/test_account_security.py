@@ -165,7 +165,7 @@ def test_cookies_over_https_are_secure_and_host_bound(make_app):
                            base_url="https://greenmfg.example.gov.cn")
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith("__Host-session=") and "Secure" in cookie and "HttpOnly" in cookie
-    assert "Path=/" in cookie and "Domain" not in cookie
+    assert "Path=/" in cookie and "Domain" not in cookie and "SameSite=Lax" in cookie  # ASVS 3.4.3
     lang = client.get("/?lang=en", base_url="https://greenmfg.example.gov.cn").headers.getlist("Set-Cookie")
     assert any(c.startswith("lang=en") and "Secure" in c for c in lang)
 
