@@ -250,28 +250,35 @@ def _key_data(raw: Any) -> dict[str, Any]:
     return out
 
 
+def industry_change(changes: Mapping[str, Any], current: str | None) -> str | None:
+    """The filing's industry after ``changes``: unchanged unless given; a given name or code must be one of
+    the region's key industries (stored as its code)."""
+    from core.scoring.request import normalise_industry
+
+    if "industry" not in changes:
+        return current
+    industry = changes["industry"] or None
+    if industry is None:
+        return None
+    code = normalise_industry(rules(), industry)
+    if code is None:
+        raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=str(industry)[:80])
+    return code
+
+
 def save(filing: AnnualFiling, changes: Mapping[str, Any], actor: str, on: dt.date | None = None) -> dict:
     """The unit saves its filing: ``values`` {indicator number: value}, ``key_data``, ``industry``.
 
     Values are checked by the scoring engine (a malformed value names its indicator). Returns the
     field-level diff (audited).
     """
-    from core.scoring.request import normalise_industry
-
     check_open(filing, on)
     unknown = set(changes) - {"values", "key_data", "industry"}
     if unknown:
         raise InvalidInput("Unknown fields: %(fields)s.", field=min(unknown), fields=", ".join(sorted(unknown)))
     before = {"values": dict(filing.values or {}), "key_data": dict(filing.key_data or {}),
               "industry": filing.industry}
-    industry = filing.industry
-    if "industry" in changes:
-        industry = changes["industry"] or None
-        if industry is not None:
-            code = normalise_industry(rules(), industry)
-            if code is None:
-                raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=str(industry)[:80])
-            industry = code
+    industry = industry_change(changes, filing.industry)
     values = dict(filing.values or {})
     if "values" in changes:
         given = changes["values"] or {}

@@ -82,21 +82,12 @@ def check_open(filing: RoundFiling, at: dt.datetime | None = None) -> None:
 def save(filing: RoundFiling, changes: Mapping[str, Any], actor: str, at: dt.datetime | None = None) -> dict:
     """The unit saves its self-evaluation: ``values`` {indicator number: value}, ``industry``.
     Returns the field-level diff (audited)."""
-    from core.scoring.request import normalise_industry
-
     check_open(filing, at)
     unknown = set(changes) - {"values", "industry"}
     if unknown:
         raise InvalidInput("Unknown fields: %(fields)s.", field=min(unknown), fields=", ".join(sorted(unknown)))
     before = {"values": dict(filing.values or {}), "key_data": {}, "industry": filing.industry}
-    industry = filing.industry
-    if "industry" in changes:
-        industry = changes["industry"] or None
-        if industry is not None:
-            code = normalise_industry(rules(), industry)
-            if code is None:
-                raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=str(industry)[:80])
-            industry = code
+    industry = filings.industry_change(changes, filing.industry)
     values = dict(filing.values or {})
     given = changes.get("values") or {}
     if not isinstance(given, Mapping):
