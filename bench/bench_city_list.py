@@ -40,8 +40,9 @@ SECRET = "bench-secret-not-for-production"
 PASSWORD = "bench-password-2025"
 
 
-def build(db_path: Path, n: int, seed: int) -> str:
-    """Migrate, fill, and return the session cookie of Changsha's city staff."""
+def build(db_path: Path | str, n: int, seed: int) -> str:
+    """Migrate, fill, and return the session cookie of Changsha's city staff (``db_path``: a SQLite file, or
+    a database URL)."""
     from flask_migrate import upgrade
     from sqlalchemy import insert, select
     from stdnum.cn import uscc
@@ -54,7 +55,7 @@ def build(db_path: Path, n: int, seed: int) -> str:
     from core.services.admin_units import sync_admin_units
 
     app = create_app({"SECRET_KEY": SECRET, "GREENMFG_REGION": "hunan", "GREENMFG_RULES_YEAR": 2025,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+                      "SQLALCHEMY_DATABASE_URI": str(db_path) if "://" in str(db_path) else f"sqlite:///{db_path}"})
     rng = random.Random(seed)
     with app.app_context():
         upgrade()

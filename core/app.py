@@ -20,7 +20,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 from sqlalchemy.engine import Engine
 
-from core import config as core_config, i18n, ratelimit
+from core import config as core_config, i18n, jobs, ratelimit, storage
 from core.extensions import babel, csrf, db, login_manager, migrate
 from core.plugins.errors import PolicyViolation
 from core.plugins.manager import build_plugin_manager
@@ -73,6 +73,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():  # plugins may read their (prefixed) config while answering
         rules.validate(app.config["GREENMFG_RULES_YEAR"] or dt.date.today().year)
     app.extensions["greenmfg"] = Greenmfg(pm=pm, rules=rules)
+    from core.lists import signing  # issue 22: a configured signing key must load, or the start stops
+
+    try:
+        signing.load_configured(app.config)
+    except signing.KeyProblem as exc:
+        raise core_config.ConfigurationError(str(exc)) from None
     if app.config.get("GREENMFG_PRODUCTION"):
         problems = core_config.production_problems(app.config, secret_given, rules.region.authority)
         if problems:
@@ -83,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     apply_cookie_settings(app)
 
     db.init_app(app)
+    storage.init_app(app)  # issue 22: the file store (local folder or S3-compatible)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -108,6 +115,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from core import management  # issue 6: listed units over the years
 
     management.init_app(app)
+    # issue 22: the features' background jobs (each registered beside its services), then the job system
+    import core.applications.jobs  # noqa: F401
+    import core.lists.jobs  # noqa: F401
+    import core.management.jobs  # noqa: F401
+    import core.scoring.jobs  # noqa: F401
+
+    jobs.init_app(app)
     init_api(app)
     init_security(app)
     ratelimit.init_app(app)

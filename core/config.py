@@ -11,6 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 DEFAULTS = {
     "GREENMFG_REGION": "national",
     #: extra plugin modules to register, as "name=module.path" strings
@@ -41,6 +43,12 @@ DEFAULTS = {
     "GREENMFG_HTTPS": False,
     #: refuse to start without HTTPS, a configured secret key and a configured signing key
     "GREENMFG_PRODUCTION": False,
+    #: the province's Ed25519 signing key for recommendation files (core.lists.signing): a PEM file written by
+    #: ``greenmfg keys generate`` outside the instance folder, or the key itself from a secret manager
+    "GREENMFG_RECOMMENDATION_KEY_FILE": None,
+    "GREENMFG_RECOMMENDATION_KEY": None,
+    #: a national instance refuses recommendation files exported longer ago than this (replays)
+    "GREENMFG_RECOMMENDATION_MAX_AGE_DAYS": 60,
 }
 
 #: environment variables that stand for another configuration key (read as plain text)
@@ -87,6 +95,8 @@ def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     elif url.startswith("sqlite"):
         args.setdefault("timeout", connect)  # waiting for another writer's lock
     options["connect_args"] = args
+    # JSON columns (extension data, audit data) read with orjson: 3-5x json.loads on a 10,000-row export
+    options.setdefault("json_deserializer", orjson.loads)
     return options
 
 
@@ -101,6 +111,11 @@ def production_problems(config: Mapping[str, Any], secret_given: bool, authority
         problems.append("未启用 HTTPS / GREENMFG_HTTPS is not set (serve the instance over HTTPS)")
     if not secret_given:
         problems.append("未配置会话密钥 / SECRET_KEY (GREENMFG_SECRET_KEY) is not configured")
-    if authority != "national" and not config.get("GREENMFG_RECOMMENDATION_KEY"):
-        problems.append("未配置推荐文件签名密钥 / GREENMFG_RECOMMENDATION_KEY is not configured")
+    if authority != "national" and not (config.get("GREENMFG_RECOMMENDATION_KEY_FILE")
+                                        or config.get("GREENMFG_RECOMMENDATION_KEY")):
+        problems.append("未配置推荐文件签名密钥 / GREENMFG_RECOMMENDATION_KEY_FILE is not configured "
+                        "(create it with `greenmfg keys generate`)")
+    if str(config.get("GREENMFG_JOBS_BACKEND") or "auto").lower() == "thread":
+        problems.append("生产模式不使用进程内任务 / GREENMFG_JOBS_BACKEND=thread is for the demo; production runs "
+                        "jobs on Redis with `greenmfg worker`")
     return problems

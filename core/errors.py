@@ -33,6 +33,8 @@ class GreenmfgError(Exception):
     def __init__(self, msgid: str, *, field: str | None = None, **params: Any):
         self.msgid = msgid
         self.field = field
+        if field is not None and "%(field)" in msgid and "field" not in params:
+            params["field"] = field  # ``field`` names the field at fault and may be named by the message too
         self.params = params
         super().__init__(self.bilingual())
 
@@ -46,7 +48,10 @@ class GreenmfgError(Exception):
             return gettext(self.msgid, **self.params)
 
     def bilingual(self) -> str:
-        en = self.msgid % self.params if self.params else self.msgid
+        if has_app_context():  # parameters may be lazy texts themselves (a field's label)
+            en = self.localized("en")
+        else:
+            en = self.msgid % self.params if self.params else self.msgid
         zh = self.localized("zh")
         return en if zh == en else f"{zh} / {en}"
 

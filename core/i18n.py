@@ -14,6 +14,12 @@ from flask_babel import force_locale, get_translations, gettext
 LANGS = ("zh", "en")
 
 
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction (Babel's ``N_`` keyword) without translating it: the message id that
+    :func:`bilingual_text` and ``exc.bilingual()`` translate later, in both languages."""
+    return text
+
+
 def msgid(lazy: Any) -> str:
     """The source text of a ``lazy_gettext`` string (a plain string is its own id)."""
     return lazy._args[0] if hasattr(lazy, "_args") else str(lazy)

@@ -114,22 +114,22 @@ class Limits:
 
     def wait(self, scope: str, key: str) -> float | None:
         """Without counting: ``None`` if one more would be allowed, else the seconds to wait."""
-        items = self.items(scope)
         try:
-            strategy = self.strategy
-            for item in items:
-                if not strategy.test(item, self.prefix, scope, key):
-                    reset = strategy.get_window_stats(item, self.prefix, scope, key).reset_time
-                    return max(1.0, reset - time.time())
+            return self._refused(self.items(scope), scope, key, count=False)
         except Exception:  # noqa: BLE001 - the store is gone: the next hit() falls back to memory
             log.warning("rate-limit storage %s failed while testing", type(self.storage).__name__)
         return None
 
     def _hit(self, items: list[RateLimitItem], scope: str, address: str) -> float | None:
+        return self._refused(items, scope, address, count=True)
+
+    def _refused(self, items: list[RateLimitItem], scope: str, key: str, *, count: bool) -> float | None:
+        """Seconds until ``key`` may act again in ``scope`` (counting this act when ``count``), or ``None``."""
         strategy = self.strategy
         for item in items:
-            if not strategy.hit(item, self.prefix, scope, address):
-                reset = strategy.get_window_stats(item, self.prefix, scope, address).reset_time
+            allowed = strategy.hit if count else strategy.test
+            if not allowed(item, self.prefix, scope, key):
+                reset = strategy.get_window_stats(item, self.prefix, scope, key).reset_time
                 return max(1.0, reset - time.time())
         return None
 

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import uuid
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, render_template, request
 from sqlalchemy.exc import DisconnectionError, OperationalError, TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from flask_babel import lazy_gettext as _l
 
-from core.i18n import bilingual_text
-from core.ratelimit import TOO_MANY
 
 DB_UNAVAILABLE = _l("The database is not answering at the moment; nothing was saved. Please try again in %(n)s "
                     "seconds.")
@@ -35,16 +33,12 @@ def init_security(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         retry_after = getattr(exc, "retry_after", None)
-        if request.path.startswith("/api/"):
-            message = bilingual_text(TOO_MANY, n=retry_after) if exc.code == 429 else exc.description
-            payload = {"code": exc.code, "status": exc.name, "message": message}
-            messages = (getattr(exc, "data", None) or {}).get("messages")
-            if messages:  # webargs/smorest validation details, per field
-                payload["errors"] = messages
-            response = jsonify(payload)
-        else:
-            response = app.make_response((render_template("error.html", code=exc.code, name=exc.name,
-                                                          retry_after=retry_after), exc.code))
+        if request.path.startswith("/api/"):  # the API's one error format (core.api.errors)
+            from core.api.errors import http_error_response
+
+            return http_error_response(exc)
+        response = app.make_response((render_template("error.html", code=exc.code, name=exc.name,
+                                                      retry_after=retry_after), exc.code))
         if exc.code == 405 and getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         if retry_after is not None:
@@ -67,8 +61,9 @@ def init_security(app: Flask) -> None:
         app.logger.warning("database unavailable, request %s: %s", g.get("request_id"), type(exc).__name__)
         retry = int(app.config.get("GREENMFG_RETRY_AFTER_SECONDS", 30))
         if request.path.startswith("/api/"):
-            response = jsonify({"code": 503, "status": "Service Unavailable", "request_id": g.get("request_id"),
-                                "message": bilingual_text(DB_UNAVAILABLE, n=retry)})
+            from core.api.errors import unavailable_response
+
+            return unavailable_response(DB_UNAVAILABLE, retry)
         else:
             response = app.make_response(render_template("unavailable.html", retry_after=retry,
                                                          ref=g.get("request_id")))
@@ -80,5 +75,7 @@ def init_security(app: Flask) -> None:
     def _unexpected(exc: Exception):
         app.logger.exception("unhandled error, request %s", g.get("request_id"))
         if request.path.startswith("/api/"):
-            return jsonify({"code": 500, "status": "Internal Server Error", "request_id": g.get("request_id")}), 500
+            from core.api.errors import server_error_response
+
+            return server_error_response()
         return render_template("error.html", code=500, name="Internal Server Error"), 500

@@ -22,7 +22,9 @@ PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@1
 #: no second factor required of staff (tests/accounts/test_mfa.py requires it)
 BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
                "GREENMFG_RATELIMIT_ENABLED": False, "GREENMFG_RATELIMIT_STORAGE": "memory://",
-               "GREENMFG_MFA_ROLES": []}
+               "GREENMFG_MFA_ROLES": [],
+               # jobs run in threads of the test process (tests/jobs start real Redis workers themselves)
+               "GREENMFG_JOBS_BACKEND": "thread"}
 
 
 def _migrate(url: str) -> None:

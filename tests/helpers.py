@@ -29,3 +29,27 @@ def seed_text(name: str) -> str:
             pytest.fail(f"seed {name} not found at {path}; set GREENMFG_SEEDS")
         pytest.skip(f"seed {name} not found at {path}; set GREENMFG_SEEDS")
     return path.read_text(encoding="utf-8")
+
+
+def new_signing_key() -> str:
+    """A fresh Ed25519 private key as ``GREENMFG_RECOMMENDATION_KEY`` takes it (its 32-byte seed, base64)."""
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    from core.lists import signing
+
+    key = signing.generate()
+    return base64.b64encode(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                                              serialization.NoEncryption())).decode()
+
+
+def register_province_key(app, province: str, private_key: str) -> str:
+    """The ministry registers the public key of ``private_key`` for ``province`` (as ``greenmfg keys register``)."""
+    from core.extensions import db
+    from core.lists import keys, signing
+
+    with app.app_context():
+        row = keys.register("ministry", province, signing.public_text(signing.parse_private(private_key)))
+        db.session.commit()
+        return row.key_id

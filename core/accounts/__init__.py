@@ -9,6 +9,7 @@ from flask import Flask, g, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
+from core.accounts.sessions import current_sid_hash
 from core.extensions import db, login_manager
 from core.models import User, WebSession
 
@@ -26,8 +27,6 @@ def _load_user(user_id: str) -> User | None:
     One query per request (each request starts with an empty session), so a log-out, a password
     change or a session ended from another browser, in any worker, ends this one at its next request.
     """
-    from core.accounts.sessions import current_sid_hash
-
     ident, _, version = (user_id or "").partition(":")
     sid = current_sid_hash()
     if not ident.isdigit() or not version.isdigit() or sid is None:
@@ -53,12 +52,12 @@ def api_user() -> User | None:
 
 
 def init_app(app: Flask) -> None:
-    from core.accounts import mfa_views, sessions
+    from core.accounts import mfa_views, obligations, sessions  # noqa: F401  (mfa_views adds its routes to bp)
     from core.accounts.views import NAV, bp
     from core.web.nav import register
 
     sessions.init_app(app)
-    mfa_views.init_app(app)
+    obligations.init_app(app)
     login_manager.user_loader(_load_user)  # replaces core.web's plain-id loader
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")

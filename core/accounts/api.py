@@ -1,75 +1,314 @@
-"""JSON API of one's own account: change the password (ASVS 2.1.5, 2.1.6).
+"""JSON API of accounts: tokens from credentials, one's own tokens and password, and (administrators)
+the user accounts of the instance.
 
-The token stays valid; every web session of the account ends. Limited like log-in (it checks a
-password) and audited, refused attempts included.
+* ``POST /tokens`` trades a user name, a password and, where the account has one, a second-factor code
+  for a short-lived bearer token (60 minutes by default, at most a day): limited like the web log-in,
+  every attempt audited, the same obligations (a reset password, a required second factor). Tokens are
+  listed and revoked under ``/tokens``; a closed account's tokens stop at once.
+* ``/me/password``: change one's own password (ASVS 2.1.5, 2.1.6): web sessions end, tokens stay.
+* ``/password-resets``: an officer resets another account's password.
+* ``/users``: administrators list, create, close and reopen accounts and reset a lost second factor.
 """
 from __future__ import annotations
 
+from flask import request
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
-from flask_smorest import Api, Blueprint, abort
-from marshmallow import Schema, fields
+from flask_smorest import Api
+from marshmallow import fields, validate
+from sqlalchemy import func, or_, select
 
-from core.accounts import api_user, services
+from core.accounts import api_user, mfa, services
+from core.accounts.permissions import Perm
+from core.accounts.resets import reset_password
+from core.api import Blueprint, authed, limited, public
+from core.api.schema import In, Out, Query, ident, one_of, text
+from core.errors import AccessDenied, GreenmfgError, NotFound
 from core.extensions import csrf, db
-from core.i18n import bilingual_text
-from core.ratelimit import limit
+from core.models import ApiToken, Role, User
 
 API_PREFIX = "/api/v1"
-_TOKEN_REQUIRED = _l("A valid API token is required (Authorization: Bearer <token>).")
+ROLES = [r.value for r in Role]
 
 
-class PasswordChangeSchema(Schema):
-    current_password = fields.String(required=True, load_only=True)
-    new_password = fields.String(required=True, load_only=True,
-                                 metadata={"description": "12 to 128 characters; common passwords, simple patterns "
-                                                          "and the user name are refused"})
+# ------------------------------------------------------------------ schemas --
 
 
-class PasswordResetSchema(Schema):
-    username = fields.String(required=True, metadata={"description": "the account whose password is reset"})
+class TokenRequestSchema(In):
+    username = text(80, 1, required=True)
+    password = text(128, 1, required=True, load_only=True)
+    code = text(20, load_default=None, allow_none=True, load_only=True,
+                metadata={"description": "the authenticator's 6 digits (or a recovery code) where the account has "
+                                         "a second factor; required of province, ministry and admin accounts"})
+    name = text(80, 1, load_default="API", metadata={"description": "to tell one's tokens apart"})
+    minutes = fields.Integer(load_default=services.ISSUED_MINUTES,
+                             validate=validate.Range(min=1, max=services.ISSUED_MAX_MINUTES),
+                             metadata={"description": "lifetime (default 60, at most 1440)"})
 
 
-class PasswordResetResultSchema(Schema):
-    username = fields.String()
-    temporary_password = fields.String(metadata={"description": "shown once; the account must change it at its "
-                                                                "next log-in"})
+class IssuedTokenSchema(Out):
+    id = fields.Integer(required=True)
+    token = fields.String(required=True, metadata={"description": "send as Authorization: Bearer <token>; shown "
+                                                                  "once"})
+    token_type = fields.String(required=True, metadata={"description": "always Bearer"})
+    name = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class TokenSchema(Out):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    prefix = fields.String(required=True, metadata={"description": "the token's first characters"})
+    created_at = fields.DateTime(required=True)
+    expires_at = fields.DateTime(required=True, allow_none=True)
+    last_used_at = fields.DateTime(required=True, allow_none=True)
+    revoked_at = fields.DateTime(required=True, allow_none=True)
+    current = fields.Boolean(required=True, metadata={"description": "the token of this request"})
+
+
+class PasswordChangeSchema(In):
+    current_password = text(128, 1, required=True, load_only=True)
+    new_password = text(128, 1, required=True, load_only=True,
+                        metadata={"description": "12 to 128 characters; common passwords, simple patterns and the "
+                                                 "user name are refused"})
+
+
+class PasswordResetSchema(In):
+    username = text(80, 1, required=True, metadata={"description": "the account whose password is reset"})
+
+
+class PasswordResetResultSchema(Out):
+    username = fields.String(required=True)
+    temporary_password = fields.String(required=True, metadata={
+        "description": "shown once; the account must change it at its next log-in"})
+
+
+class UserSchema(Out):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    role = one_of(ROLES, required=True)
+    active = fields.Boolean(required=True)
+    organization_id = fields.Integer(required=True, allow_none=True)
+    admin_unit_id = fields.Integer(required=True, allow_none=True)
+    evaluator_firm_id = fields.Integer(required=True, allow_none=True)
+    second_factor = fields.Boolean(required=True, metadata={"description": "a second factor is set up"})
+    must_change_password = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class UserPageSchema(Out):
+    items = fields.List(fields.Nested(UserSchema), required=True)
+    page = fields.Integer(required=True)
+    has_next = fields.Boolean(required=True)
+
+
+class UserQuerySchema(Query):
+    role = one_of(ROLES, load_default=None)
+    q = text(80, load_default=None, metadata={"description": "part of the user name or display name"})
+    active = fields.Boolean(load_default=None)
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+
+
+class UserCreateSchema(In):
+    username = text(80, 3, required=True, metadata={"description": "3 to 80 letters, digits or . _ @ -"})
+    password = text(128, 1, required=True, load_only=True)
+    display_name = text(100, 1, required=True)
+    role = one_of(ROLES, required=True)
+    organization_id = ident(allow_none=True, metadata={"description": "applicant accounts"})
+    admin_unit_id = ident(allow_none=True, metadata={"description": "city accounts"})
+    evaluator_firm_id = ident(allow_none=True, metadata={"description": "evaluator accounts"})
+
+
+class UserUpdateSchema(In):
+    display_name = text(100, 1)
+    active = fields.Boolean(metadata={"description": "false closes the account: its sessions end, its tokens stop"})
+
+
+def token_json(row: ApiToken, current_id: int | None = None) -> dict:
+    return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": _aware(row.created_at),
+            "expires_at": _aware(row.expires_at), "last_used_at": _aware(row.last_used_at),
+            "revoked_at": _aware(row.revoked_at), "current": row.id == current_id}
+
+
+def user_json(user: User) -> dict:
+    return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": str(user.role),
+            "active": user.active, "organization_id": user.organization_id, "admin_unit_id": user.admin_unit_id,
+            "evaluator_firm_id": user.evaluator_firm_id, "second_factor": bool(user.totp_secret),
+            "must_change_password": bool(user.must_change_password), "created_at": _aware(user.created_at)}
+
+
+def _aware(value):
+    import datetime as dt
+
+    return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _admin(user: User) -> None:
+    if user.role != Role.ADMIN:
+        raise AccessDenied("Only an administrator manages accounts.")
+
+
+def _account(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such account.")
+    return user
+
+
+def _current_token_id() -> int | None:
+    from core.accounts.services import _hash
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return db.session.scalar(select(ApiToken.id).where(ApiToken.token_hash == _hash(token.strip())))
 
 
 def make_blueprint() -> Blueprint:
-    blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX, description="One's own account")
+    blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX,
+                    description="Tokens, one's own account and (administrators) user accounts")
+
+    # -------------------------------------------------------------- tokens --
+
+    @blp.route("/tokens")
+    class Tokens(MethodView):
+        @public
+        @limited("login")
+        @blp.arguments(TokenRequestSchema)
+        @blp.response(201, IssuedTokenSchema)
+        def post(self, args):
+            """A short-lived token for a user name and password (and the second factor's code where the
+            account has one). Limited per address like the web log-in; failures are throttled per account
+            and every attempt is audited."""
+            try:
+                token, row = services.issue_token(args["username"], args["password"], args["code"],
+                                                  name=args["name"], minutes=args["minutes"],
+                                                  remote=request.remote_addr)
+            except GreenmfgError:
+                db.session.commit()  # the failure is counted and audited before the refusal
+                raise
+            db.session.commit()
+            return {"id": row.id, "token": token, "token_type": "Bearer", "name": row.name,
+                    "expires_at": _aware(row.expires_at)}
+
+        @authed(Perm.TOKENS)
+        @blp.response(200, TokenSchema(many=True))
+        def get(self):
+            """The tokens of the token's account, newest first (never the tokens themselves)."""
+            current = _current_token_id()
+            return [token_json(t, current) for t in services.tokens_of(api_user())]
+
+    @blp.route("/tokens/<int:token_id>")
+    class OneToken(MethodView):
+        @authed(Perm.TOKENS)
+        @blp.response(204)
+        def delete(self, token_id):
+            """Revoke one of one's own tokens (this one included); it stops working at once. Audited."""
+            services.revoke_token(api_user(), token_id)
+            db.session.commit()
+
+    # ------------------------------------------------------- own password --
 
     @blp.route("/me/password")
     class Password(MethodView):
-        @limit("login")
+        @authed(Perm.TOKENS)
+        @limited("login")
         @blp.arguments(PasswordChangeSchema)
         @blp.response(204)
         def post(self, args):
             """Change the password of the token's account; its web sessions end, tokens stay."""
-            user = api_user()
-            if user is None:
-                abort(401, message=bilingual_text(_TOKEN_REQUIRED), headers={"WWW-Authenticate": "Bearer"})
             try:
-                services.change_password(user, args["current_password"], args["new_password"], channel="api")
-            finally:
-                db.session.commit()  # the change, or the audited refusal
-            return None
+                services.change_password(api_user(), args["current_password"], args["new_password"], channel="api")
+            except GreenmfgError:
+                db.session.commit()  # the audited refusal
+                raise
+            db.session.commit()
 
     @blp.route("/password-resets")
     class PasswordReset(MethodView):
+        @authed(lambda user: user)
         @blp.arguments(PasswordResetSchema)
         @blp.response(201, PasswordResetResultSchema)
         def post(self, args):
             """An officer resets another account's password (a city its firms; the province its staff and
             firms; an administrator anyone but administrators). Audited; the account's sessions end."""
-            from core.accounts.resets import reset_password
-
-            officer = api_user()
-            if officer is None:
-                abort(401, message=bilingual_text(_TOKEN_REQUIRED), headers={"WWW-Authenticate": "Bearer"})
-            target, password = reset_password(officer, args["username"])
+            target, password = reset_password(api_user(), args["username"])
             db.session.commit()
             return {"username": target.username, "temporary_password": password}
+
+    # --------------------------------------------------------- user accounts --
+
+    @blp.route("/users")
+    class Users(MethodView):
+        @authed(_admin)
+        @blp.arguments(UserQuerySchema, location="query")
+        @blp.response(200, UserPageSchema)
+        def get(self, args):
+            """The accounts of this instance (administrators), filtered, by user name."""
+            query = select(User)
+            if args["role"]:
+                query = query.where(User.role == Role(args["role"]))
+            if args["active"] is not None:
+                query = query.where(User.active == args["active"])
+            if args["q"]:
+                query = query.where(or_(func.lower(User.username).contains(args["q"].lower(), autoescape=True),
+                                        User.display_name.contains(args["q"], autoescape=True)))
+            per = 100
+            rows = db.session.scalars(query.order_by(User.username).limit(per + 1)
+                                      .offset((args["page"] - 1) * per)).all()
+            return {"items": [user_json(u) for u in rows[:per]], "page": args["page"], "has_next": len(rows) > per}
+
+        @authed(_admin)
+        @blp.arguments(UserCreateSchema)
+        @blp.response(201, UserSchema)
+        def post(self, args):
+            """Create an account (administrators): the password policy applies; an applicant is bound to its
+            organization, a city account to its unit, an evaluator to its firm. Audited."""
+            user = services.create_user(actor=api_user().username, **args)
+            db.session.commit()
+            return user_json(user)
+
+    @blp.route("/users/<int:user_id>")
+    class OneUser(MethodView):
+        @authed(_admin)
+        @blp.response(200, UserSchema)
+        def get(self, user_id):
+            """One account (administrators)."""
+            return user_json(_account(user_id))
+
+        @authed(_admin)
+        @blp.arguments(UserUpdateSchema)
+        @blp.response(200, UserSchema)
+        def patch(self, args, user_id):
+            """Rename an account or close/reopen it (administrators; not one's own). Only the fields sent
+            change. Audited."""
+            admin, user = api_user(), _account(user_id)
+            if user.id == admin.id:
+                raise AccessDenied("An administrator may not close or change their own account here.")
+            if "display_name" in args and args["display_name"].strip() != user.display_name:
+                from core.services import audit
+
+                audit.record(admin.username, "account.renamed", "user", user.id,
+                             before=user.display_name, after=args["display_name"].strip())
+                user.display_name = args["display_name"].strip()
+            if "active" in args:
+                services.set_active(user, args["active"], admin.username)
+            db.session.commit()
+            return user_json(user)
+
+    @blp.route("/users/<int:user_id>/second-factor-reset")
+    class SecondFactorReset(MethodView):
+        @authed(_admin)
+        @blp.response(200, UserSchema)
+        def post(self, user_id):
+            """Remove an account's second factor (lost phone and codes); it enrols again at its next log-in.
+            Its sessions end. Audited (administrators)."""
+            admin, user = api_user(), _account(user_id)
+            if user.id == admin.id:
+                raise AccessDenied("An administrator may not reset their own second factor.")
+            mfa.reset(user, admin.username)
+            db.session.commit()
+            return user_json(user)
 
     return blp
 

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-from core.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN
 
 
 class LoginForm(FlaskForm):

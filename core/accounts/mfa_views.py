@@ -1,10 +1,10 @@
-"""The second factor's pages: the code asked after the password, enrolment, and the rule that staff
-roles enrol before doing anything else (:mod:`core.accounts.mfa`)."""
+"""The second factor's pages: the code asked after the password, and enrolment (:mod:`core.accounts.mfa`).
+That staff roles enrol before doing anything else is :mod:`core.accounts.obligations`."""
 from __future__ import annotations
 
 import time
 
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
@@ -18,9 +18,6 @@ from core.ratelimit import limit
 
 #: a password accepted this long ago still waits for its code; then the log-in starts again
 PENDING_SECONDS = 300
-#: what a staff member who has not enrolled yet may reach
-_OPEN_ENDPOINTS = frozenset({"accounts.mfa_setup", "accounts.logout", "accounts.logout_page", "static",
-                             "web.static", "accounts.login", "accounts.mfa_verify"})
 
 
 def defer_login(user: User, next_url: str | None):
@@ -95,17 +92,3 @@ def mfa_setup():
     uri = mfa.provisioning_uri(user, secret)
     return render_template("accounts/mfa_setup.html", enabled=False, required=mfa.required_for(user), form=form,
                            secret=secret, qr=mfa.qr_svg(uri)), status
-
-
-def init_app(app: Flask) -> None:
-    @app.before_request
-    def _staff_enrol_first():
-        if request.path.startswith(("/static/", "/api/")) or request.endpoint in _OPEN_ENDPOINTS:
-            return None
-        if "_user_id" not in session:
-            return None
-        user = current_user._get_current_object()
-        if getattr(user, "is_authenticated", False) and mfa.required_for(user) and not mfa.enabled(user):
-            flash(_("Your role must use a second factor: set it up before you continue."), "info")
-            return redirect(url_for("accounts.mfa_setup"))
-        return None

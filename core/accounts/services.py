@@ -13,11 +13,11 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from core.accounts import password_policy
-from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (forms read them here)
-from core.errors import InvalidInput, LimitReached, LoginThrottled, NotFound, Refused
+from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
+from core.errors import InvalidInput, LoginThrottled, NotFound, Refused
 from core.extensions import db
 from core.models import AdminUnit, ApiToken, Organization, Role, User
-from core.services import audit, limits
+from core.services import audit
 from core.services.passwords import hash_password, verify_password
 from core.services.uscc import normalize_uscc
 
@@ -98,6 +98,7 @@ def create_user(*, username: str, password: str, display_name: str, role: Role |
     needed = {Role.APPLICANT: organization_id, Role.CITY: admin_unit_id, Role.EVALUATOR: evaluator_firm_id}
     if role in needed and needed[role] is None:
         raise InvalidInput("This role must be bound to its organization, unit or firm.", field="role")
+    _check_binding(role, organization_id, admin_unit_id, evaluator_firm_id)
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
         raise InvalidInput("This user name is taken.", field="username")
     user = User(username=username, display_name=display_name or username, password_hash=hash_password(password),
@@ -108,6 +109,21 @@ def create_user(*, username: str, password: str, display_name: str, role: Role |
     db.session.flush()
     audit.record(actor, "account.created", "user", user.id, username=username, role=role.value)
     return user
+
+
+def _check_binding(role: Role, organization_id: int | None, admin_unit_id: int | None,
+                   evaluator_firm_id: int | None) -> None:
+    """The organization, unit or firm an account is bound to exists (a city: one of this region's units)."""
+    from core.models import EvaluatorFirm
+
+    if role == Role.APPLICANT and db.session.get(Organization, organization_id) is None:
+        raise InvalidInput("No such organization.", field="organization_id")
+    if role == Role.CITY:
+        unit = db.session.get(AdminUnit, admin_unit_id)
+        if unit is None or unit.region != current_app.extensions["greenmfg"].rules.region_code:
+            raise InvalidInput("No such administrative unit.", field="admin_unit_id")
+    if role == Role.EVALUATOR and db.session.get(EvaluatorFirm, evaluator_firm_id) is None:
+        raise InvalidInput("No such evaluator firm.", field="evaluator_firm_id")
 
 
 def _wait_message(wait: float) -> LoginThrottled:
@@ -188,20 +204,79 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user: User, name: str, days: int = TOKEN_DAYS) -> tuple[str, ApiToken]:
-    """A new API token for ``user``. The plain token is returned once and never stored."""
+def create_token(user: User, name: str, days: int = TOKEN_DAYS, *, minutes: int | None = None,
+                 channel: str = "web", remote: str | None = None) -> tuple[str, ApiToken]:
+    """A new API token for ``user`` (``days`` long, or ``minutes``). The plain token is returned once and
+    never stored."""
     name = (name or "").strip()
     if not 1 <= len(name) <= 80:
         raise InvalidInput("Give the token a name of up to 80 characters.", field="name")
-    if not 1 <= int(days) <= 366:
+    if minutes is None and not 1 <= int(days) <= 366:
         raise InvalidInput("A token is valid for 1 to 366 days.", field="days")
+    lifetime = dt.timedelta(minutes=int(minutes)) if minutes is not None else dt.timedelta(days=int(days))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, token_hash=_hash(token), prefix=token[:10],
-                   expires_at=_now() + dt.timedelta(days=int(days)))
+                   expires_at=_now() + lifetime)
     db.session.add(row)
     db.session.flush()
-    audit.record(user.username, "token.created", "api_token", row.id, name=name, expires=row.expires_at.isoformat())
+    audit.record(user.username, "token.created", "api_token", row.id, name=name, expires=row.expires_at.isoformat(),
+                 channel=channel, **({"remote": remote} if remote else {}))
     return token, row
+
+
+#: a token asked for with credentials (``POST /api/v1/tokens``) lives this long by default, at most a day
+ISSUED_MINUTES, ISSUED_MAX_MINUTES = 60, 24 * 60
+
+
+def issue_token(username: str, password: str, code: str | None, *, name: str, minutes: int,
+                remote: str | None = None) -> tuple[str, ApiToken]:
+    """Credentials for a short-lived token, for scripts that never see the web forms.
+
+    The same rules as the web log-in: failures throttled and audited (:func:`authenticate`); an account whose
+    password an officer reset must choose its own first; a role that must use a second factor gets no token
+    before it has one; an account with a second factor gives its current code (audited either way).
+
+    :raises InvalidInput: wrong credentials or code; :raises AccessDenied: an obligation is pending.
+    """
+    from core.accounts import mfa
+    from core.errors import AccessDenied
+
+    if not 1 <= int(minutes) <= ISSUED_MAX_MINUTES:
+        raise InvalidInput("A token asked for with a password is valid for 1 to %(n)d minutes.", field="minutes",
+                           n=ISSUED_MAX_MINUTES)
+    user = authenticate(username, password, remote)
+    if user.must_change_password:
+        audit.record(user.username, "token.refused", "user", user.id, reason="must_change_password", remote=remote)
+        raise AccessDenied("Your password was reset: log in on the web and choose your own password first.")
+    if user.totp_secret:
+        if not (code or "").strip():
+            raise InvalidInput("Enter the 6-digit code of your authenticator app (or a recovery code).", field="code")
+        if not mfa.verify(user, code or ""):
+            from core.ratelimit import login_failures
+
+            throttle = login_failures()  # a wrong code counts as a failed log-in, as a wrong password does
+            if throttle is not None:
+                account = user.username.lower()
+                throttle.hit("login_failures_per_address", f"{account}|{remote or 'unknown'}")
+                throttle.hit("login_failures_per_account", account)
+            raise InvalidInput("The code is wrong or was already used.", field="code")
+    elif mfa.required_for(user):
+        audit.record(user.username, "token.refused", "user", user.id, reason="mfa_not_set_up", remote=remote)
+        raise AccessDenied("Your role must use a second factor: set it up on the web (My account) first.")
+    return create_token(user, name, minutes=int(minutes), channel="api", remote=remote)
+
+
+def set_active(user: User, active: bool, actor: str) -> None:
+    """An administrator closes or reopens an account; a closed one's sessions end and its tokens stop."""
+    from core.accounts.sessions import end_all
+
+    if user.active == active:
+        return
+    user.active = active
+    if not active:
+        user.session_version = (user.session_version or 0) + 1
+        end_all(user, "closed")
+    audit.record(actor, "account.opened" if active else "account.closed", "user", user.id, username=user.username)
 
 
 def revoke_token(user: User, token_id: int) -> None:

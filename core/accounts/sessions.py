@@ -33,8 +33,6 @@ from core.extensions import db
 from core.models import User, WebSession
 from core.services import audit
 
-_PASSWORD_ENDPOINTS = frozenset({"accounts.password", "accounts.logout", "accounts.logout_page", "static",
-                                 "web.static"})
 #: how stale ``_seen`` may get before a request refreshes it (seconds)
 REFRESH_SECONDS = 60
 
@@ -154,21 +152,6 @@ def init_app(app: Flask) -> None:
         if request.method == "GET":
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         return redirect(url_for("accounts.login"))
-
-    @app.before_request
-    def _new_password_first():
-        """After an officer's reset the account chooses its own password before anything else."""
-        if request.path.startswith(("/static/", "/api/")) or request.endpoint in _PASSWORD_ENDPOINTS:
-            return None
-        if "_user_id" not in session:
-            return None
-        from flask_login import current_user
-
-        user = current_user._get_current_object()
-        if getattr(user, "is_authenticated", False) and user.must_change_password:
-            flash(_("Your password was reset: choose your own password before you continue."), "info")
-            return redirect(url_for("accounts.password"))
-        return None
 
     @app.after_request
     def _no_store(response):

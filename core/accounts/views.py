@@ -43,6 +43,10 @@ def home_for(user) -> str:
         return url_for("applications.city_queue")
     if user.role in (Role.PROVINCE, Role.ADMIN):
         return url_for("applications.campaigns")
+    if user.role == Role.EVALUATOR:  # its evaluation requests and engagements, each linked to its case file
+        return url_for("review.engagements")
+    if user.role == Role.EXPERT:  # its reviews, each opening the application beside the score form
+        return url_for("review.my_assignments")
     return url_for("web.home")
 
 

@@ -1,58 +1,127 @@
-"""The JSON API (flask-smorest), with its OpenAPI document at /api/openapi.json."""
+"""The JSON API (flask-smorest), with its OpenAPI document at /api/openapi.json.
+
+How an endpoint is declared (who may call it, its schemas, its answers) is in docs/api-conventions.md;
+the pieces are here: :class:`Blueprint` and the ``authed``/``optional_auth``/``public`` decorators
+(:mod:`core.api.blueprint`), the one error format (:mod:`core.api.errors`), the request checks every call
+passes (:mod:`core.api.validation`) and the schema building blocks (:mod:`core.api.schema`).
+"""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import Flask, current_app
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from core.errors import GreenmfgError
-from core.extensions import csrf
-from core.services.rules_export import FORMAT, rules_document
+from core.api.blueprint import Blueprint, authed, documents, limited, optional_auth, public, token_user
+from core.api.schema import Out, Query, year
+
+#: a file body (PDF, xlsx) in the document
+BINARY = {"type": "string", "format": "binary"}
+
+
+def report_or_error(report: str) -> dict:
+    """The 422 of an all-or-nothing import: the report of the rejected rows, or the one error body (a file
+    that cannot be read at all)."""
+    return {"oneOf": [{"$ref": f"#/components/schemas/{report}"}, {"$ref": "#/components/schemas/Error"}]}
+
+__all__ = ["BINARY", "Blueprint", "report_or_error", "authed", "documents", "init_api", "limited", "optional_auth", "public",
+           "token_user"]
 
 rules_bp = Blueprint("rules", __name__, url_prefix="/api/v1", description="Effective rules with provenance")
 
 
-class RuleSchema(Schema):
+class RuleSchema(Out):
     kind = fields.String(required=True)
     key = fields.String(required=True)
     source = fields.String(required=True, metadata={"description": "plugin that supplied the rule"})
-    cite = fields.String(metadata={"description": "seed document and article"})
-    replaced = fields.String(allow_none=True)
-    value = fields.Dict()
+    cite = fields.String(required=True, metadata={"description": "the source as people cite it: 《title》（文号） and article"})
+    documents = fields.List(fields.String(), required=True,
+                            metadata={"description": "codes of the documents the rule cites (see `documents`)"})
+    replaced = fields.String(required=True, allow_none=True)
+    value = fields.Dict(required=True, metadata={"description": "the rule's data (docs/rules-json.md)"})
 
 
-class RulesQuerySchema(Schema):
-    year = fields.Integer(load_default=None, metadata={"description": "rule year (default: this year)"})
+class RulesQuerySchema(Query):
+    year = year(load_default=None, metadata={"description": "rule year (default: this year)"})
 
 
-class RulesDocumentSchema(Schema):
-    format = fields.String(metadata={"example": FORMAT})
-    region = fields.Dict()
-    year = fields.Integer()
-    plugins = fields.List(fields.Dict())
-    rules = fields.List(fields.Nested(RuleSchema))
+class RegionSchema(Out):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    name_en = fields.String(required=True)
+    authority = fields.String(required=True)
+    version = fields.String(required=True)
+    source = fields.String(required=True)
+    cite = fields.String(required=True)
+
+
+class PluginVersionSchema(Out):
+    name = fields.String(required=True)
+    version = fields.String(required=True, allow_none=True)
+
+
+class DocumentSchema(Out):
+    code = fields.String(required=True)
+    label = fields.String(required=True, metadata={"description": "《title》（文号）, as the rules cite it"})
+    number = fields.String(required=True, metadata={"description": "document number (文号); empty when none"})
+    title = fields.String(required=True)
+    title_en = fields.String(required=True)
+    issuer = fields.String(required=True)
+    issued = fields.String(required=True, allow_none=True, metadata={"description": "date the document bears"})
+    valid_from = fields.String(required=True, allow_none=True)
+    valid_to = fields.String(required=True, allow_none=True, metadata={"description": "null: no end"})
+    in_force = fields.Boolean(required=True, metadata={"description": "in force in the year listed"})
+    source = fields.String(required=True)
+
+
+class RulesDocumentSchema(Out):
+    format = fields.String(required=True)
+    region = fields.Nested(RegionSchema, required=True)
+    year = fields.Integer(required=True)
+    plugins = fields.List(fields.Nested(PluginVersionSchema), required=True)
+    documents = fields.List(fields.Nested(DocumentSchema), required=True)
+    rules = fields.List(fields.Nested(RuleSchema), required=True)
 
 
 @rules_bp.route("/rules")
 class RulesView(MethodView):
+    @public
     @rules_bp.arguments(RulesQuerySchema, location="query")
     @rules_bp.response(200, RulesDocumentSchema)
     def get(self, args):
-        """Every effective rule of this instance's region, each with its source plugin."""
+        """Every rule of this instance's region in force in the year, each with its source plugin and readable
+        source; platform defaults (the scoring formulas) and reused tables say so in `value`."""
+        from core.services.rules_export import rules_document
+
         year = args["year"] or dt.date.today().year
         return rules_document(current_app.extensions["greenmfg"].rules, year)
 
 
 def init_api(app: Flask) -> None:
-    app.config.setdefault("API_TITLE", "greenmfg API")
+    from core.api import errors, validation
+    from core.api.spec import Api
+    from core.errors import GreenmfgError
+    from core.extensions import csrf
+
+    rules = app.extensions["greenmfg"].rules
+    app.config.setdefault("API_TITLE", f"greenmfg API ({rules.region.name_en})")
     app.config.setdefault("API_VERSION", "v1")
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": (
+        "The JSON API of a greenmfg instance. Ask for a short-lived token with POST /api/v1/tokens and send it "
+        "as `Authorization: Bearer <token>`. Every error answers with the `Error` body, in Chinese and "
+        "English.")}})
+    validation.init_app(app)
+    from core.api.blueprint import DateConverter, date_param_schema
+
+    app.url_map.converters["date"] = DateConverter
     api = Api(app)
+    api.register_converter(DateConverter, date_param_schema)
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    app.extensions["greenmfg_api"] = api
     api.register_blueprint(rules_bp)
     csrf.exempt(rules_bp)
     from core.applications.api import register_api
@@ -69,7 +138,13 @@ def init_api(app: Flask) -> None:
     from core.accounts.api import register_api as register_accounts_api  # issue 19: one's own account
 
     register_accounts_api(api)
+    from core.jobs.api import register_api as register_jobs_api  # issue 22: one's own background jobs
+
+    register_jobs_api(api)
+    from core.api.instance import register_api as register_instance_api  # issue 18: units and holidays
+
+    register_instance_api(api)
 
     @app.errorhandler(GreenmfgError)
     def _domain_error(exc: GreenmfgError):
-        return {"errors": [exc.to_dict()]}, exc.http_status
+        return errors.domain_error_response(exc)

@@ -1,91 +1,64 @@
 """The JSON API for accounts, campaigns, applications, evidence and summary tables (flask-smorest).
 
-Authentication is by API token only (``Authorization: Bearer gm_…``; tokens are created on the
-account page): the API is exempt from CSRF, so it never accepts the session cookie. Every
-endpoint goes through :mod:`core.accounts.permissions` and calls the same services as the web
-pages. Errors: 401 without a valid token, 403 for a role that may not act, 404 for anything
-outside the user's scope, 409 for refusals (deadline, lock, quota), 422 for invalid input with
-messages per field in Chinese and English.
+Authentication is by API token only (``Authorization: Bearer gm_…``; asked for with ``POST /api/v1/tokens``
+or created on the account page): the API is exempt from CSRF, so it never accepts the session cookie.
+Every endpoint goes through :mod:`core.accounts.permissions` and calls the same services as the web
+pages. Errors (the one body of :mod:`core.api.errors`): 401 without a valid token, 403 for a role that may
+not act, 404 for anything outside the user's scope, 409 for refusals (deadline, lock, quota), 422 for
+invalid input with messages per field in Chinese and English. The region's form fields are the
+``extension`` object, keyed by field code, in a PATCH and in every answer.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Flask, Response, current_app, send_file
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
-from flask_smorest import Api, Blueprint, abort
+from flask_smorest import Api
 from sqlalchemy import select
 
 from core.accounts import api_user
-from core.accounts.permissions import Perm, application_for, application_scope, require
+from core.accounts.permissions import Perm, application_for, application_scope
+from core.api import BINARY, Blueprint, authed, report_or_error
 from core.applications import eligibility, services, summary
 from core.applications import evidence as evidence_service
-from core.applications.fields import bilingual_messages
+from core.applications.fields import jsonable
 from core.applications.schemas import (
-    ApplicationCreateSchema,
-    ApplicationPageSchema,
-    ApplicationQuerySchema,
-    ApplicationSchema,
-    CampaignCreateSchema,
     CampaignQuerySchema,
-    CampaignSchema,
+    SummaryQuerySchema,
     DeadlineChangeSchema,
-    EvidenceFormSchema,
+    EligibilitySchema,
     EvidenceSchema,
+    EvidenceUploadSchema,
+    ExtensionOutSchema,
     ExtensionSchema,
-    StepExtensionSchema,
-    FileSchema,
     ImportReportSchema,
     MeSchema,
-    QuotaSchema,
     ReasonSchema,
-    RecommendResultSchema,
     RecommendSchema,
     ReturnSchema,
-    update_schema,
+    ScoreSchema,
+    StepExtensionOutSchema,
+    StepExtensionSchema,
+    SummaryUploadSchema,
+    region_schemas,
 )
 from core.applications.scoring import live_score
-from core.errors import GreenmfgError, InvalidInput, NotFound
+from core.errors import NotFound
+from core.jobs.api import JobSchema, job_accepted
 from core.extensions import csrf, db
-from core.i18n import bilingual_text
 from core.models import AdminUnit, Application, Campaign, Organization
-from core.plugins.types import field_attr
 from core.services import deadlines as step_rules
 from core.services.uscc import normalize_uscc
 
 API_PREFIX = "/api/v1"
-
-
-_TOKEN_REQUIRED = _l("A valid API token is required (Authorization: Bearer <token>).")
-_INVALID = _l("The input is invalid; see the messages per field.")
-
-
-def _abort(code: int, lazy: Any, **params: Any):
-    abort(code, message=bilingual_text(lazy, **params),
-          headers={"WWW-Authenticate": "Bearer"} if code == 401 else None)
-
-
-def authed(perm: Perm) -> Callable:
-    """Outermost decorator: a valid bearer token (401) whose role has ``perm`` (403)."""
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any):
-            user = api_user()
-            if user is None:
-                _abort(401, _TOKEN_REQUIRED)
-            require(user, perm)
-            return view(*args, **kwargs)
-        return wrapper
-    return decorate
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(campaign_id: Any) -> Campaign:
     rules = current_app.extensions["greenmfg"].rules
     campaign = db.session.get(Campaign, campaign_id) if isinstance(campaign_id, int) and 0 < campaign_id < 2**31 \
-        else None
+        else None  # ids in a body are bounded by the schemas too
     if campaign is None or campaign.region != rules.region_code:
         raise NotFound("No such campaign.")
     return campaign
@@ -104,7 +77,9 @@ def application_json(a: Application) -> dict[str, Any]:
         "admin_unit": {"code": a.admin_unit.code, "name": a.admin_unit.name}, "unit_type": a.unit_type,
         "level": a.level, "status": str(a.status), "evaluation_mode": a.evaluation_mode, "industry": a.industry,
         "requested_levels": a.requested_levels or [], "contact_name": a.contact_name,
-        "contact_phone": a.contact_phone, "contact_email": a.contact_email, "declarations": a.declarations or {},
+        "contact_phone": a.contact_phone, "contact_email": a.contact_email,
+        "legal_representative": org.legal_representative, "address": org.address,
+        "declarations": a.declarations or {},
         "indicator_values": a.indicator_values or {}, "extension": a.extension_data or {},
         "score": None if a.score is None else float(a.score), "tier": a.tier,
         "deadline": services.deadline_of(a) if a.status in services.EDITABLE else None,
@@ -117,39 +92,17 @@ def application_json(a: Application) -> dict[str, Any]:
 
 def make_blueprint(app: Flask) -> Blueprint:
     rules = app.extensions["greenmfg"].rules
-    update_cls = update_schema(rules)
-    codes = {field_attr(f.code): f.code for f in rules.form_fields.values()}
+    schemas = region_schemas(rules)
     blp = Blueprint("applications_api", __name__, url_prefix=API_PREFIX,
                     description="Accounts, campaigns, applications, evidence, city review and summary tables")
 
-    @blp.errorhandler(422)
-    def _invalid(exc):
-        data = getattr(exc, "data", None) or {}
-        return {"code": 422, "status": "Unprocessable Entity", "message": bilingual_text(_INVALID),
-                "errors": bilingual_messages(data.get("messages") or data.get("errors") or {})}, 422
-
-    @blp.errorhandler(401)
-    def _unauthenticated(exc):
-        data = getattr(exc, "data", None) or {}
-        return ({"code": 401, "status": "Unauthorized", "message": data.get("message") or bilingual_text(_TOKEN_REQUIRED)},
-                401, {"WWW-Authenticate": "Bearer"})
-
-    @blp.errorhandler(GreenmfgError)
-    def _domain(exc: GreenmfgError):
-        db.session.rollback()
-        body: dict[str, Any] = {"errors": [exc.to_dict()]}
-        if getattr(exc, "errors", None):
-            body["fields"] = exc.errors
-        return body, exc.http_status
-
     @blp.route("/me")
     class Me(MethodView):
+        @authed(Perm.TOKENS)
         @blp.response(200, MeSchema)
         def get(self):
             """The account the token belongs to."""
             user = api_user()
-            if user is None:
-                _abort(401, _TOKEN_REQUIRED)
             return {"id": user.id, "username": user.username, "display_name": user.display_name,
                     "role": str(user.role), "organization_id": user.organization_id,
                     "admin_unit_id": user.admin_unit_id, "evaluator_firm_id": user.evaluator_firm_id}
@@ -158,18 +111,17 @@ def make_blueprint(app: Flask) -> Blueprint:
 
     @blp.route("/campaigns")
     class Campaigns(MethodView):
-        @blp.response(200, CampaignSchema(many=True))
+        @authed(lambda user: user)
+        @blp.response(200, schemas.campaign(many=True))
         def get(self):
             """Campaigns of this region, newest first (any signed-in role)."""
-            if api_user() is None:
-                _abort(401, _TOKEN_REQUIRED)
             rows = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
                                       .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(200))
             return [campaign_json(c) for c in rows]
 
         @authed(Perm.CAMPAIGN_MANAGE)
-        @blp.arguments(CampaignCreateSchema)
-        @blp.response(201, CampaignSchema)
+        @blp.arguments(schemas.campaign_create)
+        @blp.response(201, schemas.campaign)
         def post(self, args):
             """Open a campaign (province staff). Deadlines come from the region plugin."""
             c = services.open_campaign(actor=api_user().username, **args)
@@ -180,11 +132,12 @@ def make_blueprint(app: Flask) -> Blueprint:
     class CampaignDeadline(MethodView):
         @authed(Perm.CAMPAIGN_MANAGE)
         @blp.arguments(DeadlineChangeSchema)
-        @blp.response(200, CampaignSchema)
+        @blp.response(200, schemas.campaign)
         def post(self, args, campaign_id):
             """Change one deadline of a campaign, with a reason (audited)."""
             c = _campaign(campaign_id)
-            value = args["at"] if args["code"] == "closes_at" and args["at"] else args["date"] or args["at"]
+            at, date = args.get("at"), args.get("date")
+            value = at if args["code"] == "closes_at" and at else date or at
             services.change_deadline(c, args["code"], value, args["reason"], api_user().username)
             services.commit()
             return campaign_json(c)
@@ -193,7 +146,7 @@ def make_blueprint(app: Flask) -> Blueprint:
     class CampaignExtension(MethodView):
         @authed(Perm.EXTENSION_GRANT)
         @blp.arguments(ExtensionSchema)
-        @blp.response(201, ExtensionSchema)
+        @blp.response(201, ExtensionOutSchema)
         def post(self, args, campaign_id):
             """Let one applicant submit after the campaign deadline (province staff)."""
             c = _campaign(campaign_id)
@@ -208,7 +161,7 @@ def make_blueprint(app: Flask) -> Blueprint:
     class CampaignStepExtension(MethodView):
         @authed(Perm.EXTENSION_GRANT)
         @blp.arguments(StepExtensionSchema)
-        @blp.response(201, StepExtensionSchema)
+        @blp.response(201, StepExtensionOutSchema)
         def post(self, args, campaign_id):
             """Let one city act after one step's deadline of the campaign (province staff; audited)."""
             c = _campaign(campaign_id)
@@ -226,8 +179,8 @@ def make_blueprint(app: Flask) -> Blueprint:
     @blp.route("/applications")
     class Applications(MethodView):
         @authed(Perm.APPLICATION_VIEW)
-        @blp.arguments(ApplicationQuerySchema, location="query")
-        @blp.response(200, ApplicationPageSchema)
+        @blp.arguments(schemas.application_query, location="query")
+        @blp.response(200, schemas.application_page)
         def get(self, args):
             """Applications the caller may see (own organization, own city...), filtered, newest first."""
             query = select(Application).where(application_scope(api_user()))
@@ -248,8 +201,8 @@ def make_blueprint(app: Flask) -> Blueprint:
                     "has_next": len(rows) > per}
 
         @authed(Perm.APPLICATION_CREATE)
-        @blp.arguments(ApplicationCreateSchema)
-        @blp.response(201, ApplicationSchema)
+        @blp.arguments(schemas.application_create)
+        @blp.response(201, schemas.application)
         def post(self, args):
             """Start a draft (applicants)."""
             a = services.start_application(api_user(), _campaign(args["campaign_id"]), args["unit_type"])
@@ -259,36 +212,31 @@ def make_blueprint(app: Flask) -> Blueprint:
     @blp.route("/applications/<int:app_id>")
     class OneApplication(MethodView):
         @authed(Perm.APPLICATION_VIEW)
-        @blp.response(200, ApplicationSchema)
+        @blp.response(200, schemas.application)
         def get(self, app_id):
-            """One application (404 outside the caller's scope)."""
+            """One application (404 outside the caller's scope), with the changes made after its first
+            submission."""
             a = application_for(api_user(), app_id)
-            return {**application_json(a), "corrections": [{**c, "at": c["at"].isoformat()}
-                                                           for c in services.corrections(a)]}
+            return {**application_json(a), "corrections": services.corrections(a)}
 
         @authed(Perm.APPLICATION_EDIT)
-        @blp.arguments(update_cls(partial=True))
-        @blp.response(200, ApplicationSchema)
+        @blp.arguments(schemas.update)
+        @blp.response(200, schemas.application)
         def patch(self, args, app_id):
-            """Save draft data: any subset of the fields; required ones are checked on submission."""
+            """Save draft data: only the fields sent change (within ``declarations``, ``indicator_values`` and
+            ``extension``, only the keys sent); required ones are checked on submission."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
-            changes = {k: v for k, v in args.items() if k not in codes}
-            ext = {codes[k]: v for k, v in args.items() if k in codes}
-            if ext:
-                changes["extension"] = _json_ready(ext)
+            changes = {k: v for k, v in args.items() if k != "extension"}
+            if "extension" in args:
+                changes["extension"] = jsonable({schemas.codes[k]: v for k, v in args["extension"].items()})
             services.save_draft(a, changes, api_user().username)
             services.commit()
             return application_json(a)
 
-    def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
-        from core.applications.fields import jsonable
-
-        return jsonable(values)
-
     @blp.route("/applications/<int:app_id>/submit")
-    class Submit(MethodView):
+    class SubmitApplication(MethodView):
         @authed(Perm.APPLICATION_EDIT)
-        @blp.response(200, ApplicationSchema)
+        @blp.response(200, schemas.application)
         def post(self, app_id):
             """Submit; afterwards the application is locked until the city returns it."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
@@ -299,6 +247,7 @@ def make_blueprint(app: Flask) -> Blueprint:
     @blp.route("/applications/<int:app_id>/eligibility")
     class Eligibility(MethodView):
         @authed(Perm.APPLICATION_VIEW)
+        @blp.response(200, EligibilitySchema)
         def get(self, app_id):
             """Eligibility results now (negative list, bans, removals, the region's rules) with reasons."""
             a = application_for(api_user(), app_id)
@@ -307,15 +256,17 @@ def make_blueprint(app: Flask) -> Blueprint:
     @blp.route("/applications/<int:app_id>/score")
     class Score(MethodView):
         @authed(Perm.APPLICATION_VIEW)
+        @blp.response(200, ScoreSchema)
         def get(self, app_id):
-            """The live self-evaluation score of the stored indicator values (scoring engine)."""
+            """The live self-evaluation score of the stored indicator values (scoring engine); an empty
+            object when the unit type has no indicator table this round."""
             return live_score(application_for(api_user(), app_id)) or {}
 
     @blp.route("/applications/<int:app_id>/return")
-    class Return(MethodView):
+    class ReturnApplication(MethodView):
         @authed(Perm.APPLICATION_REVIEW)
         @blp.arguments(ReturnSchema)
-        @blp.response(200, ApplicationSchema)
+        @blp.response(200, schemas.application)
         def post(self, args, app_id):
             """Return for correction with a reason and an end time (city staff)."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
@@ -324,10 +275,10 @@ def make_blueprint(app: Flask) -> Blueprint:
             return application_json(a)
 
     @blp.route("/applications/<int:app_id>/reject")
-    class Reject(MethodView):
+    class RejectApplication(MethodView):
         @authed(Perm.APPLICATION_REVIEW)
         @blp.arguments(ReasonSchema)
-        @blp.response(200, ApplicationSchema)
+        @blp.response(200, schemas.application)
         def post(self, args, app_id):
             """Reject with a reason (city staff)."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
@@ -336,10 +287,10 @@ def make_blueprint(app: Flask) -> Blueprint:
             return application_json(a)
 
     @blp.route("/applications/<int:app_id>/recommend")
-    class Recommend(MethodView):
+    class RecommendApplication(MethodView):
         @authed(Perm.APPLICATION_REVIEW)
         @blp.arguments(RecommendSchema)
-        @blp.response(200, RecommendResultSchema)
+        @blp.response(200, schemas.recommend_result)
         def post(self, args, app_id):
             """Recommend within the city's quota (city staff); 409 naming the quota when it is full."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
@@ -352,10 +303,10 @@ def make_blueprint(app: Flask) -> Blueprint:
                                                        "source": q.source, "cite": q.cite}}
 
     @blp.route("/applications/<int:app_id>/withdraw")
-    class Withdraw(MethodView):
+    class WithdrawRecommendation(MethodView):
         @authed(Perm.APPLICATION_REVIEW)
         @blp.arguments(ReasonSchema)
-        @blp.response(200, ApplicationSchema)
+        @blp.response(200, schemas.application)
         def post(self, args, app_id):
             """Withdraw a recommendation; its quota place is released (city staff)."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
@@ -374,15 +325,12 @@ def make_blueprint(app: Flask) -> Blueprint:
             return evidence_service.listing(application_for(api_user(), app_id))
 
         @authed(Perm.APPLICATION_EDIT)
-        @blp.arguments(EvidenceFormSchema, location="form")
-        @blp.arguments(FileSchema, location="files")
+        @blp.arguments(EvidenceUploadSchema, location="form_and_files")
         @blp.response(201, EvidenceSchema)
-        def post(self, form, files, app_id):
-            """Upload one PDF (multipart: section, file). Checked by content; at most 10 MB."""
+        def post(self, form, app_id):
+            """Upload one PDF (multipart: ``section``, ``file``). Checked by content; at most 10 MB."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
-            upload = files["file"]
-            if not hasattr(upload, "stream"):
-                raise InvalidInput("Missing data for required field.", field="file")
+            upload = form["file"]
             row = None
             try:
                 row = services.add_evidence(a, form["section"], upload.filename,
@@ -397,11 +345,12 @@ def make_blueprint(app: Flask) -> Blueprint:
     @blp.route("/applications/<int:app_id>/evidence/<int:evidence_id>")
     class EvidenceFile(MethodView):
         @authed(Perm.APPLICATION_VIEW)
+        @blp.response(200, BINARY, content_type="application/pdf", description="the PDF, as an attachment")
         def get(self, app_id, evidence_id):
             """Download one evidence file (PDF, as an attachment)."""
             a = application_for(api_user(), app_id)
             row = evidence_service.evidence_for(a, evidence_id)
-            response = send_file(evidence_service.path_of(row), mimetype="application/pdf", as_attachment=True,
+            response = send_file(evidence_service.open_file(row), mimetype="application/pdf", as_attachment=True,
                                  download_name=row.original_name, max_age=0)
             response.headers["X-Content-Type-Options"] = "nosniff"
             return response
@@ -411,9 +360,8 @@ def make_blueprint(app: Flask) -> Blueprint:
         def delete(self, app_id, evidence_id):
             """Delete one evidence file of a draft."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
-            name = services.remove_evidence(a, evidence_service.evidence_for(a, evidence_id), api_user().username)
-            services.commit()
-            (evidence_service.storage_dir() / name).unlink(missing_ok=True)
+            services.remove_evidence(a, evidence_service.evidence_for(a, evidence_id), api_user().username)
+            services.commit()  # the file goes with the commit (core.storage.staging)
 
     # -------------------------------------------------------- summary table --
 
@@ -427,28 +375,46 @@ def make_blueprint(app: Flask) -> Blueprint:
     @blp.route("/summary")
     class Summary(MethodView):
         @authed(Perm.SUMMARY)
-        @blp.arguments(CampaignQuerySchema, location="query")
+        @blp.arguments(SummaryQuerySchema, location="query")
+        @blp.response(200, BINARY, content_type=XLSX, description="the table in the region's layout (xlsx)")
+        @blp.alt_response(202, schema=JobSchema, description="a large table: the background job that builds it")
         def get(self, args):
-            """The city's recommendation table in the region's layout (xlsx)."""
+            """The city's recommendation table in the region's layout, print-ready (xlsx); with
+            ``include_drafts`` a working copy of every application of the city to correct drafts in bulk.
+            For more than GREENMFG_JOBS_INLINE_ROWS applications, 202 with a background job that builds it
+            (follow ``Location``; the job's ``download_url`` gives the file)."""
             unit, c = _city(), _campaign(args["campaign_id"])
-            data = summary.export_xlsx(unit, c, api_user().username)
+            drafts = args["include_drafts"]
+            from core.applications import jobs as app_jobs  # issue 22: a large table is built by a job
+
+            if app_jobs.export_in_background(unit, c, include_drafts=drafts):
+                job = app_jobs.start_export(unit, c, api_user(), include_drafts=drafts)
+                return job_accepted(job)
+            data = summary.export_xlsx(unit, c, api_user().username, include_drafts=drafts)
             db.session.commit()
-            return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            return Response(data, mimetype=XLSX,
                             headers={"Content-Disposition": f'attachment; filename="summary-{c.year}-{unit.code}.xlsx"',
                                      "X-Content-Type-Options": "nosniff"})
 
         @authed(Perm.SUMMARY)
         @blp.arguments(CampaignQuerySchema, location="query")
-        @blp.arguments(FileSchema, location="files")
+        @blp.arguments(SummaryUploadSchema, location="files")
         @blp.response(200, ImportReportSchema)
-        @blp.alt_response(422, schema=ImportReportSchema, description="rows were rejected; nothing was written")
+        @blp.alt_response(202, schema=JobSchema, description="a large file: the background job that imports it")
+        @blp.alt_response(422, schema=report_or_error("ImportReport"),
+                          description="rows were rejected (the report), or the file cannot be read (Error); nothing "
+                                      "was written")
         def post(self, args, files):
-            """Import a filled table: create or update draft applications (all or nothing, row-by-row report)."""
+            """Import a filled table (multipart ``file``): create or update draft applications, all or nothing,
+            with a report per row (422 with the report when a row is rejected)."""
             unit, c = _city(), _campaign(args["campaign_id"])
-            upload = files["file"]
-            if not hasattr(upload, "stream"):
-                raise InvalidInput("Missing data for required field.", field="file")
-            report = summary.import_xlsx(unit, c, upload.stream.read(summary.MAX_BYTES + 1), api_user().username)
+            data = files["file"].stream.read(summary.MAX_BYTES + 1)
+            from core.applications import jobs as app_jobs  # issue 22: a large file is imported by a job
+
+            if app_jobs.import_in_background(data):
+                job = app_jobs.start_import(unit, c, data, api_user())
+                return job_accepted(job)
+            report = summary.import_xlsx(unit, c, data, api_user().username)
             if report["ok"]:
                 services.commit()
                 return report
@@ -458,7 +424,7 @@ def make_blueprint(app: Flask) -> Blueprint:
     class Quotas(MethodView):
         @authed(Perm.SUMMARY)
         @blp.arguments(CampaignQuerySchema, location="query")
-        @blp.response(200, QuotaSchema(many=True))
+        @blp.response(200, schemas.quota(many=True))
         def get(self, args):
             """The city's quota use per unit type for a campaign."""
             unit, c = _city(), _campaign(args["campaign_id"])
@@ -468,8 +434,7 @@ def make_blueprint(app: Flask) -> Blueprint:
 
 
 def register_api(api: Api, app: Flask) -> None:
-    """Called by :func:`core.api.init_api`: the bearer scheme and this package's blueprint."""
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    """Called by :func:`core.api.init_api`."""
     blp = make_blueprint(app)
     api.register_blueprint(blp)
     csrf.exempt(blp)

@@ -19,16 +19,17 @@ from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
 from core.extensions import db
 from core.i18n import bilingual_text
-from core.models import Application, Ban, EvaluationReport, EvaluationRequest, EvaluatorFirm, ListEntry
-from core.plugins.types import Level
+from core.applications.evidence import SELF_REPORT_SECTION
+from core.models import (
+    Application, Ban, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence, ListEntry,
+)
+from core.plugins.rules import readable_cite
+from core.plugins.types import JudgedCondition, Level, ReviewerJudges
+
 
 def N_(msgid: str) -> str:
     """Mark a message for extraction (translated by :func:`bilingual_text`)."""
     return msgid
-
-
-#: departments a city consults before recommending (domain.md D20; seed 003 三（一）, seed 004 第十三条)
-CONSULTED_DEPARTMENTS = ("ecology_environment", "emergency_management", "market_regulation")
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -93,23 +94,62 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
     return data
 
 
-def _evaluation_report(application: Application, rules) -> dict[str, Any]:
-    """A third-party-evaluated application goes with the engaged firm's report (issue 16): Hubei's mandatory
-    on-site evaluation (002 三(三), 附件2), Jiangxi's 评价报告 (003 一), Shanxi's 第十一条. It blocks the
-    submission; at the city's recommendation it blocks where the region requires the third party, and is a
-    warning to acknowledge elsewhere."""
-    modes = rules.evaluation_modes(application.unit_type, Level(application.level), application.campaign.year)
-    filed = application.evaluator_firm_id is not None and db.session.scalar(
-        select(EvaluationReport.id).join(EvaluationRequest, EvaluationRequest.id == EvaluationReport.request_id)
-        .where(EvaluationReport.application_id == application.id,
-               EvaluationReport.firm_id == application.evaluator_firm_id, EvaluationRequest.status == "accepted"))
-    message = None
+def engaged_report(application: Application) -> EvaluationReport | None:
+    """The evaluation report of the firm engaged for ``application`` (its accepted request), if filed."""
     if application.evaluator_firm_id is None:
-        message = "尚无接受委托的第三方评价机构 / no third-party firm has accepted the engagement yet"
-    elif not filed:
-        message = "第三方评价机构尚未提交评价报告 / the engaged firm has not filed its evaluation report yet"
-    return {"kind": "evaluation_report", "code": "evaluation_report", "title": "第三方评价报告 / third-party evaluation report",
-            "source": modes.source, "cite": modes.cite, "blocking": bool(modes.third_party_required), "stage": "submit",
+        return None
+    return db.session.scalar(select(EvaluationReport).join(EvaluationRequest, EvaluationRequest.id ==
+                                                           EvaluationReport.request_id)
+                             .where(EvaluationReport.application_id == application.id,
+                                    EvaluationReport.firm_id == application.evaluator_firm_id,
+                                    EvaluationRequest.status == "accepted"))
+
+
+def self_reports(application: Application) -> list[Evidence]:
+    """The applicant's own self-evaluation report(s): an evidence section of the application."""
+    return list(db.session.scalars(select(Evidence).where(Evidence.application_id == application.id,
+                                                          Evidence.section == SELF_REPORT_SECTION)
+                                   .order_by(Evidence.id)))
+
+
+def _evaluation_report(application: Application, rules, as_of: dt.date) -> dict[str, Any] | None:
+    """The evaluation report the region requires (issue 16; ``EvaluationModes.report_required``): in third-party
+    mode the engaged firm's (with the day of its on-site visit where the region requires one, and not from a
+    firm whose reports are refused under a sanction), in self mode the applicant's own self-evaluation report.
+    It blocks the step the region names (``report_stage``: submission or the city's recommendation; the city's
+    recommendation always waits for it), saying what is missing and the document and article. Where the region
+    requires no report, a third-party application without one is a warning the city acknowledges."""
+    modes = rules.evaluation_modes(application.unit_type, Level(application.level), application.campaign.year)
+    third = application.evaluation_mode == "third_party"
+    required = bool(modes.report_required or (third and modes.third_party_required))
+    if not third and not required:
+        return None
+    message = None
+    if third:
+        firm = db.session.get(EvaluatorFirm, application.evaluator_firm_id) if application.evaluator_firm_id else None
+        report = engaged_report(application) if firm is not None else None
+        banned = None
+        if firm is not None:
+            banned = db.session.scalars(select(EvaluatorSanction).where(
+                EvaluatorSanction.firm_id == firm.id, EvaluatorSanction.starts_on <= as_of,
+                EvaluatorSanction.ends_on >= as_of).order_by(EvaluatorSanction.ends_on.desc())).first()
+        if firm is None:
+            message = bilingual_text(N_("no third-party firm has accepted the engagement yet"))
+        elif banned is not None:
+            message = bilingual_text(N_("the reports of %(firm)s are not accepted until %(until)s (%(reason)s)"),
+                                     firm=firm.name, until=banned.ends_on.isoformat(), reason=banned.reason)
+        elif report is None:
+            message = bilingual_text(N_("%(firm)s has not filed its evaluation report yet"), firm=firm.name)
+        elif modes.on_site_visit and report.visited_on is None:
+            message = bilingual_text(N_("the evaluation report of %(firm)s does not give the day of its on-site "
+                                        "evaluation"), firm=firm.name)
+    elif not self_reports(application):
+        message = bilingual_text(N_("the self-evaluation report (PDF) is not uploaded yet"))
+    if message is not None and required:
+        message = f"{message}（{readable_cite(modes.cite)}）"
+    return {"kind": "evaluation_report", "code": "evaluation_report",
+            "title": bilingual_text(N_("Evaluation report")), "source": modes.source, "cite": modes.cite,
+            "blocking": required, "stage": str(modes.report_stage) if required else "recommend",
             "ok": message is None, "message": message}
 
 
@@ -127,13 +167,10 @@ def evaluate(application: Application, as_of: dt.date | None = None,
     results: list[dict[str, Any]] = []
     declared = application.declarations or {}
     removal_lookback = 3
-    for item in rules.negative_list_for(application.unit_type, level):
+    for item in rules.negative_list_for(application.unit_type, level, application.campaign.year):
         if item.code.endswith("removed_from_list"):
             removal_lookback = item.lookback_years
-        ok = declared.get(item.code) is True
-        results.append({"kind": "negative_list", "code": item.code, "title": item.title, "source": item.source,
-                        "cite": item.cite, "blocking": True, "stage": "submit", "ok": ok,
-                        "message": None if ok else "未声明 / not declared"})
+        results.append(_declaration_result(item, declared.get(item.code)))
 
     bans = db.session.scalars(select(Ban).where(Ban.uscc == org.uscc, Ban.subject == "organization",
                                                 Ban.starts_on <= as_of, Ban.ends_on >= as_of)
@@ -155,8 +192,9 @@ def evaluate(application: Application, as_of: dt.date | None = None,
                         "message": f"{entry.year} {entry.level} {entry.unit_type}: {entry.removal_reason or ''}"
                                    f"（{entry.removed_on.isoformat()}）"})
 
-    if application.evaluation_mode == "third_party":
-        results.append(_evaluation_report(application, rules))
+    report = _evaluation_report(application, rules, as_of)
+    if report is not None:
+        results.append(report)
 
     campaign = application.campaign
     joint = rules.joint_round(campaign.level, campaign.year, application.unit_type)
@@ -174,12 +212,47 @@ def evaluate(application: Application, as_of: dt.date | None = None,
     pending = _pending_provincial(application, data)
     if pending is not None:
         results.append(pending)
+    # issue 17: the region's priorities (优先推荐) flag the application; they never block nor warn
+    from core.applications.priorities import evaluate as evaluate_priorities
+
+    if rules.priorities_for(application.unit_type, level, campaign.year):
+        results.extend(evaluate_priorities(application, rule_data(application, as_of, city_input)))
     return results
+
+
+def _declaration_result(item: Any, answer: Any) -> dict[str, Any]:
+    """One negative-list item: ``True`` declared not to apply (passes); ``False`` declared to apply (the
+    applicant may not apply: the item's document and article say so); anything else not declared yet."""
+    ok = answer is True
+    if ok:
+        message = None
+    elif answer is False:
+        message = bilingual_text(N_("the applicant declared that this applies: it may not apply (%(cite)s)"),
+                                 cite=readable_cite(item.cite))
+    else:
+        message = bilingual_text(N_("not declared"))
+    return {"kind": "negative_list", "code": item.code, "title": item.title, "source": item.source,
+            "cite": item.cite, "blocking": True, "stage": "submit", "ok": ok, "message": message}
+
+
+def _evidence_text(rule: JudgedCondition, data: Mapping[str, Any]) -> str:
+    given = [str(data.get(code)).strip() for code in rule.evidence if data.get(code) not in (None, "", False)]
+    return "；".join(given)
 
 
 def _rule_result(rule: Any, data: Mapping[str, Any], level: str) -> dict[str, Any]:
     result = {"kind": "rule", "code": rule.code, "title": rule.title, "source": rule.source, "cite": rule.cite,
               "blocking": rule.blocking, "stage": "recommend", "ok": None, "message": None, "levels": [level]}
+    if isinstance(rule, JudgedCondition):
+        # the reviewer judges it on the applicant's evidence (shown here); the acknowledgement is audited
+        result["kind"] = "judged_condition"
+        missing = rule.check(data) if rule.check is not None else None
+        if missing is not None:
+            result.update(ok=False, message=missing)
+        else:
+            result["message"] = bilingual_text(N_("for the reviewer to judge on the evidence given: %(evidence)s"),
+                                               evidence=_evidence_text(rule, data) or "—")
+        return result
     if rule.check is not None:
         try:
             message = rule.check(data)
@@ -187,8 +260,8 @@ def _rule_result(rule: Any, data: Mapping[str, Any], level: str) -> dict[str, An
             current_app.logger.exception("eligibility rule %s failed", rule.code)
             result["message"] = f"自动检查未能运行，需人工审核 / the automatic check could not run ({type(exc).__name__})"
         else:
-            result["ok"] = message is None
-            result["message"] = message
+            result["ok"] = None if isinstance(message, ReviewerJudges) else message is None
+            result["message"] = str(message) if message is not None else None
     return result
 
 
@@ -219,8 +292,10 @@ def recommend_blockers(results: list[dict[str, Any]], levels: Iterable[str] | No
 
 
 def warnings(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """What a reviewer must acknowledge: failed non-blocking rules and rules checked by hand."""
-    return [r for r in results if r["ok"] is None or (not r["blocking"] and r["ok"] is False)]
+    """What a reviewer must acknowledge: failed non-blocking rules and rules checked by hand (judged conditions
+    among them); never a priority."""
+    return [r for r in results if r["kind"] != "priority"
+            and (r["ok"] is None or (not r["blocking"] and r["ok"] is False))]
 
 
 def jsonable_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -2,14 +2,25 @@
 
 A file is accepted only if its bytes start with the PDF signature and pypdf parses it in
 strict mode (a truncated or disguised file fails), it has at least one page, is not
-encrypted and is within the size limit. The parse runs in a child process with CPU-time and
-memory ceilings (:mod:`core.applications.pdfcheck`), so a crafted file cannot hold a worker. The uploader's file name is kept for display only.
-Files live in ``GREENMFG_EVIDENCE_DIR`` (default: ``<instance>/evidence``), never under
-``static``; downloads go through a view that checks the user may see the application.
+encrypted and is within the size limit. The uploader's file name is kept for display only.
+
+The parse runs in the job workers' pool (:func:`core.jobs.call`, job ``evidence.check_pdf``): a Redis
+worker parses it in a work horse forked for that check, with CPU-time and memory ceilings
+(:mod:`core.applications.pdfcheck`), so a crafted file can neither hold a web worker nor, as uploads
+pile up, start one interpreter per upload on the web servers; the pool bounds how many checks run at
+once. The upload still waits for the answer (a few tenths of a second), so the user learns at once
+whether the file was accepted, and a refused file is never stored. Without a running worker (the demo,
+the in-process back end) the check runs in a child process as before.
+
+Files go through the file store (:mod:`core.storage`: a local folder, default
+``<instance>/evidence``, or S3-compatible object storage), staged with the transaction: written under
+``pending/`` and promoted once the row is committed (:mod:`core.storage.staging`). Downloads go through
+a view that checks the user may see the application.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import uuid
@@ -24,16 +35,19 @@ from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.models import Application, Evidence
 from core.services import audit
+from core.storage import staging
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_APPLICATION = 200
+#: the applicant's own self-evaluation report, where the region requires an evaluation report (issue 16)
+SELF_REPORT_SECTION = "evaluation_report"
 
 
 def storage_dir() -> Path:
+    """The local evidence folder (``GREENMFG_EVIDENCE_DIR``); files are read and written through
+    :mod:`core.storage`, which may be object storage instead."""
     configured = current_app.config.get("GREENMFG_EVIDENCE_DIR")
-    path = Path(configured) if configured else Path(current_app.instance_path) / "evidence"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+    return Path(configured) if configured else Path(current_app.instance_path) / "evidence"
 
 
 def max_bytes() -> int:
@@ -56,10 +70,7 @@ def check_pdf(data: bytes) -> int:
     if not data.lstrip()[:5] == b"%PDF-":
         raise InvalidInput("Only PDF files are accepted; this file is not a PDF (checked by its content).",
                            field="file")
-    outcome = pdfcheck.check(data, cpu_seconds=int(current_app.config.get("GREENMFG_PDF_CHECK_CPU_SECONDS",
-                                                                          pdfcheck.CPU_SECONDS)),
-                             wall_seconds=float(current_app.config.get("GREENMFG_PDF_CHECK_SECONDS",
-                                                                       pdfcheck.WALL_SECONDS)))
+    outcome = _checked(data)
     if outcome.too_costly:
         raise InvalidInput("The PDF could not be checked within the time and memory allowed; please save it again "
                            "(for example with 'print to PDF') and upload it.", field="file")
@@ -73,6 +84,37 @@ def check_pdf(data: bytes) -> int:
     return pages
 
 
+def _ceilings() -> tuple[int, float]:
+    return (int(current_app.config.get("GREENMFG_PDF_CHECK_CPU_SECONDS", pdfcheck.CPU_SECONDS)),
+            float(current_app.config.get("GREENMFG_PDF_CHECK_SECONDS", pdfcheck.WALL_SECONDS)))
+
+
+def _checked(data: bytes) -> pdfcheck.Outcome:
+    """The parse, in the job workers' pool (or a child process when no worker runs)."""
+    from core.jobs import call
+    from core.jobs.backends import CallFailed
+
+    cpu, wall = _ceilings()
+    try:
+        answer = call("evidence.check_pdf", data, timeout=wall)
+    except (CallFailed, TimeoutError):  # killed at a ceiling, or no answer in time: not accepted
+        return pdfcheck.Outcome(too_costly=True)
+    return pdfcheck.Outcome(**answer)
+
+
+def check_in_worker(data: bytes) -> dict[str, Any]:
+    """The job ``evidence.check_pdf``: parse within the ceilings, in this process if it exists for this
+    check alone, else in a child process."""
+    from dataclasses import asdict
+
+    from core.jobs.runner import isolated
+
+    cpu, wall = _ceilings()
+    if isolated():
+        return asdict(pdfcheck.check_here(data, cpu_seconds=cpu))
+    return asdict(pdfcheck.check(data, cpu_seconds=cpu, wall_seconds=wall))
+
+
 def allowed_sections(application: Application) -> set[str]:
     from core.applications.fields import fields_for, is_upload
     from core.applications.scoring import indicator_set
@@ -84,6 +126,10 @@ def allowed_sections(application: Application) -> set[str]:
     iset = indicator_set(application)
     if iset is not None:
         sections |= {f"indicator.{i.number}" for i in iset.indicators}
+    from core.plugins.types import Level
+
+    if rules.evaluation_modes(application.unit_type, Level(application.level), application.campaign.year).report_required:
+        sections.add(SELF_REPORT_SECTION)
     return sections
 
 
@@ -95,7 +141,7 @@ def read_upload(stream: IO[bytes]) -> bytes:
 def store(application: Application, section: str, filename: str | None, data: bytes, actor: str) -> Evidence:
     """Check and store one PDF for ``application`` (the caller checked it may be edited, and commits).
 
-    The file is written before the row; if the transaction fails, :func:`discard` removes it.
+    The file is staged: it becomes visible when the caller commits, and goes if the transaction fails.
     """
     if section not in allowed_sections(application):
         raise InvalidInput("Unknown section for evidence: %(section)s.", field="section", section=section)
@@ -105,30 +151,25 @@ def store(application: Application, section: str, filename: str | None, data: by
                            n=MAX_FILES_PER_APPLICATION)
     pages = check_pdf(data)
     name = uuid.uuid4().hex
-    path = storage_dir() / name
-    tmp = path.with_suffix(".part")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    staging.stage(name, data)  # promoted when the row commits, removed if it does not
     row = Evidence(application_id=application.id, section=section, original_name=_clean_name(filename),
                    storage_name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(), pages=pages,
                    uploaded_by=actor)
     db.session.add(row)
-    try:
-        db.session.flush()
-    except Exception:
-        discard(row)
-        raise
+    db.session.flush()
     audit.record(actor, "evidence.uploaded", "application", application.id, evidence=row.id, section=section,
                  name=row.original_name, size=row.size, sha256=row.sha256)
     return row
 
 
 def discard(row: Evidence) -> None:
-    """Remove a stored file whose row was not committed."""
+    """Remove a stored file whose row was not committed (the staging does it on rollback already; this
+    is for a caller that gives up on an uncommitted row without rolling back)."""
+    from core.storage import store
+
     try:
-        (storage_dir() / row.storage_name).unlink(missing_ok=True)
-    except OSError:
+        store().delete(staging.PENDING + row.storage_name)
+    except Exception:  # noqa: BLE001 - left for the clean-up job
         pass
 
 
@@ -148,15 +189,22 @@ def listing(application: Application) -> list[Evidence]:
                                    .order_by(Evidence.section, Evidence.id)))
 
 
-def path_of(row: Evidence) -> Path:
-    path = storage_dir() / row.storage_name
-    if not path.is_file():
-        raise NotFound("No such file.")
-    return path
+def read(row: Evidence) -> bytes:
+    """The file's bytes, from whichever store the instance uses."""
+    try:
+        return staging.read(row.storage_name)
+    except FileNotFoundError:
+        raise NotFound("No such file.") from None
+
+
+def open_file(row: Evidence) -> IO[bytes]:
+    """The file as a stream for ``send_file``."""
+    return io.BytesIO(read(row))
 
 
 def delete(application: Application, row: Evidence, actor: str) -> None:
-    """Delete an evidence row (the file goes once the transaction commits; see views)."""
+    """Delete an evidence row; its file goes once the deletion is committed."""
+    staging.delete_after_commit(row.storage_name)
     db.session.delete(row)
     audit.record(actor, "evidence.deleted", "application", application.id, evidence=row.id, section=row.section,
                  name=row.original_name, sha256=row.sha256)

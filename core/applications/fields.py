@@ -8,6 +8,7 @@ the JSON API and the summary-table import accept exactly the same values. Drafts
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
@@ -18,8 +19,8 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
 from core.errors import InvalidInput
-from core.i18n import bilingual_text
-from core.plugins.types import FormField, Level, field_attr
+from core.i18n import bilingual_text, msgid
+from core.plugins.types import FormField, Level, field_attr, year_text
 
 #: marshmallow's own messages, translated (the field errors of the API and the import report)
 _MESSAGES = {
@@ -47,7 +48,29 @@ _PATTERNS = (
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), _l("Must be at most %(a)s."), ("a",)),
     (re.compile(r"^Longer than maximum length (\d+)\.$"), _l("At most %(a)s characters."), ("a",)),
     (re.compile(r"^Length must be (\d+)\.$"), _l("Exactly %(a)s entries are required."), ("a",)),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), _l("At least %(a)s characters (or entries)."), ("a",)),
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), _l("Between %(a)s and %(b)s characters (or entries)."),
+     ("a", "b")),
 )
+
+
+def message_translations(message: str) -> dict[str, str]:
+    """``{"zh": ..., "en": ...}`` for a marshmallow message (the JSON API's error items); a message
+    no catalogue knows (a plugin's own) reads the same in both."""
+    from core.i18n import bilingual
+
+    lazy, params = _lookup(message)
+    return {"zh": message, "en": message} if lazy is None else bilingual(lazy, **params)
+
+
+def _lookup(message: str) -> tuple[Any, dict[str, str]]:
+    lazy, params = _MESSAGES.get(message), {}
+    if lazy is None:
+        for pattern, template, names in _PATTERNS:
+            m = pattern.match(message)
+            if m:
+                return template, dict(zip(names, m.groups()))
+    return lazy, params
 
 
 def bilingual_message(message: str) -> str:
@@ -66,6 +89,22 @@ def bilingual_message(message: str) -> str:
     return bilingual_text(lazy, **params)
 
 
+def field_message(message: Any) -> str:
+    """marshmallow's standard message in the current language (plugin messages pass unchanged)."""
+    from flask_babel import gettext
+
+    if not isinstance(message, str):
+        return str(message)
+    lazy, params = _MESSAGES.get(message), {}
+    if lazy is None:
+        for pattern, template, names in _PATTERNS:
+            m = pattern.match(message)
+            if m:
+                lazy, params = template, dict(zip(names, m.groups()))
+                break
+    return message if lazy is None else gettext(msgid(lazy), **params)
+
+
 def bilingual_messages(messages: Any) -> Any:
     if isinstance(messages, dict):
         return {k: bilingual_messages(v) for k, v in messages.items()}
@@ -79,7 +118,14 @@ def field_errors(messages: Mapping[str, Any], labels: Mapping[str, str] | None =
     labels = labels or {}
     names = ", ".join(str(labels.get(k, k)) for k in messages)
     err = InvalidInput("Some fields are invalid: %(fields)s.", field=next(iter(messages), None), fields=names)
+    return attach_field_messages(err, messages)
+
+
+def attach_field_messages(err: InvalidInput, messages: Mapping[str, Any]) -> InvalidInput:
+    """Give ``err`` its messages per field: ``errors`` (``中文 / English`` text, for pages and reports) and
+    ``field_messages`` (marshmallow's own, which the JSON API turns into one error item per field)."""
     err.errors = bilingual_messages(dict(messages))
+    err.field_messages = dict(messages)
     return err
 
 
@@ -119,8 +165,49 @@ def is_upload(ff: FormField) -> bool:
     return bool(field_class and issubclass(field_class, FileField))
 
 
-def fields_for(rules: Any, unit_type: str, level: str) -> list[FormField]:
-    return rules.form_fields_for(unit_type, Level(level))
+def fields_for(rules: Any, unit_type: str, level: str, year: int | None = None) -> list[FormField]:
+    """The plugin fields of a unit type and level; with ``year``, labels holding year fields read for
+    that round (Hunan's ``{year-1}年度预计…`` is 2023年度预计… in the 2024 round, 2025年度… in 2026)."""
+    ffs = rules.form_fields_for(unit_type, Level(level))
+    if year is None or not any("{" in f.label for f in ffs):
+        return ffs
+    return [for_year(f, year) for f in ffs]
+
+
+_DATED: dict[tuple[str, str, int], FormField] = {}
+
+
+def for_year(ff: FormField, year: int | None) -> FormField:
+    """``ff`` with its label (the WTForms field's and the API field's too) filled for a round of ``year``."""
+    if "{" not in ff.label:
+        return ff
+    key = (ff.code, ff.source, year if year is not None else -1)
+    if key not in _DATED:
+        label = year_text(ff.label, year)
+        make_field, make_schema_field = ff.make_field, ff.make_schema_field
+
+        def relabelled_field():
+            from wtforms.fields.core import UnboundField
+
+            unbound = make_field()
+            if not isinstance(unbound, UnboundField):
+                return unbound
+            args, kwargs = list(unbound.args), dict(unbound.kwargs)
+            if "label" in kwargs or not (args and isinstance(args[0], str)):
+                kwargs["label"] = label
+            else:
+                args[0] = label
+            return UnboundField(unbound.field_class, *args, **kwargs)
+
+        def relabelled_schema_field():
+            field = make_schema_field()
+            if "label" in field.metadata:
+                field.metadata = {**field.metadata, "label": label}
+            return field
+
+        _DATED[key] = dataclasses.replace(ff, label=label, make_field=relabelled_field,
+                                          make_schema_field=relabelled_schema_field)
+    return _DATED[key]
 
 
 def schema_for(ffs: Iterable[FormField]) -> Schema:

@@ -30,6 +30,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from core.applications import consulted
 from core.applications.fields import fields_for, is_upload, typed_extension
 from core.applications.scoring import indicator_set
 from core.applications.services import recommendable_levels, requested_level_choices
@@ -43,9 +44,6 @@ from core.formfields import (
 from core.plugins.types import Level, field_attr
 
 MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
-DEPARTMENT_LABELS = {"ecology_environment": _l("Ecology and environment"),
-                     "emergency_management": _l("Emergency management"),
-                     "market_regulation": _l("Market regulation")}
 
 
 def _rules():
@@ -54,6 +52,16 @@ def _rules():
 
 def neg_attr(index: int) -> str:
     return f"neg_{index}"
+
+
+def _industry_initial(rules, application) -> str:
+    """The industry as the form shows it: its code for the key-industry list, its name where any may be named."""
+    if not application.industry:
+        return ""
+    if rules.industry_choices(application.unit_type, application.campaign.year).open:
+        known = rules.industries.get(application.industry)
+        return known.name if known is not None else application.industry
+    return application.industry
 
 
 def application_form_class(application) -> type[FlaskForm]:
@@ -69,6 +77,10 @@ def application_form_class(application) -> type[FlaskForm]:
                                 choices=[choice("", _l("General requirements (通则)"))]
                                 + [choice(code, ind.name) for code, ind in rules.industries.items()]),
     }
+    if rules.industry_choices(application.unit_type, campaign.year).open:
+        # issue 17: the round's document accepts any industry (by name; a key industry's name selects its values)
+        attrs["industry"] = StringField(_l("Industry (a key industry's name selects its reference values)"),
+                                        [Optional(), Length(max=80)])
     modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
     attrs["evaluation_mode"] = RadioField(_l("Evaluation mode"), [Optional()],
                                           choices=[choice(str(m), MODE_LABELS.get(str(m), str(m))) for m in modes.allowed])
@@ -76,12 +88,12 @@ def application_form_class(application) -> type[FlaskForm]:
     if len(levels) > 1:
         attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],
                                                        choices=[choice(lv, rules.list_levels[lv].name) for lv in levels])
-    for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level))):
+    for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
         attrs[neg_attr(i)] = BooleanField(item.title)
     iset = indicator_set(application)
     if iset is not None:
         attrs.update(indicator_fields(iset))
-    for f in fields_for(rules, application.unit_type, application.level):
+    for f in fields_for(rules, application.unit_type, application.level, campaign.year):
         unbound = f.make_field()
         if is_upload(f) and isinstance(unbound, UnboundField):
             kwargs = dict(unbound.kwargs)
@@ -98,12 +110,12 @@ def initial_data(application) -> dict[str, Any]:
     data: dict[str, Any] = {
         "contact_name": application.contact_name, "contact_phone": application.contact_phone,
         "contact_email": application.contact_email, "legal_representative": org.legal_representative,
-        "address": org.address, "industry": application.industry or "",
+        "address": org.address, "industry": _industry_initial(rules, application),
         "evaluation_mode": application.evaluation_mode,
         "requested_levels": list(application.requested_levels or [application.level]),
     }
     declared = application.declarations or {}
-    for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level))):
+    for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
         data[neg_attr(i)] = declared.get(item.code) is True
     iset = indicator_set(application)
     if iset is not None:
@@ -155,8 +167,11 @@ def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], lis
         changes["evaluation_mode"] = form.evaluation_mode.data
     if hasattr(form, "requested_levels"):
         changes["requested_levels"] = list(form.requested_levels.data or [])
-    items = rules.negative_list_for(application.unit_type, Level(application.level))
-    changes["declarations"] = {item.code: bool(getattr(form, neg_attr(i)).data) for i, item in enumerate(items)}
+    items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
+    # a ticked box declares the item does not apply; an unticked one is no declaration (the JSON API's
+    # ``false`` is the applicant's declaration that it applies, which the form does not offer)
+    changes["declarations"] = {item.code: True if getattr(form, neg_attr(i)).data else None
+                               for i, item in enumerate(items)}
     iset = indicator_set(application)
     if iset is not None:
         changes["indicator_values"] = indicator_values(form, iset)
@@ -200,8 +215,11 @@ class ReasonForm(FlaskForm):
 
 
 class RecommendForm(FlaskForm):
-    consulted_departments = MultiCheckboxField(_l("Departments consulted"),
-                                               choices=[choice(k, v) for k, v in DEPARTMENT_LABELS.items()])
+    #: the departments of the region's rule (rules.consulted_departments; set per request by recommend_form)
+    consulted_departments = MultiCheckboxField(_l("Departments consulted"), choices=[], validate_choice=False)
+    #: where the rule says "等": other departments consulted, by name (shown only then)
+    other_departments = TextAreaField(_l("Other departments consulted (one per line)"),
+                                      validators=[Optional(), Length(max=1200)])
     #: joint rounds: the levels recommended among the requested ones (the service checks the choice)
     levels = MultiCheckboxField(_l("Levels recommended"), choices=[], validate_choice=False)
     acknowledge_warnings = BooleanField(_l("I have checked the warnings listed above"))
@@ -211,6 +229,9 @@ def recommend_form(application) -> RecommendForm:
     """The city's recommendation form; in a joint round one checkbox per requested level, all ticked."""
     rules = _rules()
     form = RecommendForm()
+    departments = consulted.offered(application.campaign.level, application.campaign.year)
+    form.consulted_departments.choices = [choice(k, v) for k, v in consulted.labels(departments).items()]
+    form.others_allowed = departments.others_allowed
     levels = recommendable_levels(application)
     form.levels.choices = [choice(lv, rules.list_levels[lv].name if lv in rules.list_levels else lv)
                            for lv in levels]

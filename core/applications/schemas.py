@@ -1,82 +1,78 @@
-"""marshmallow 4 schemas of the JSON API (documented in /api/openapi.json).
+"""marshmallow 4 schemas of the applications API (documented in /api/openapi.json).
 
-The application update schema is built per instance from the region's form fields
-(``ext_<region>__<name>``, each with the plugin's own marshmallow field), so the OpenAPI
-document shows exactly what this region's form asks for.
+Request schemas bound every value (texts to their column's length, ids and years to their ranges);
+response schemas derive from :class:`core.api.schema.Out`. What depends on the region is built per
+instance by :func:`region_schemas`: the enums (unit types, levels, industries) and the region's form
+fields as one typed object, ``extension``, keyed by the field's code (``hunan.work_plan``) both in a
+PATCH and in every answer.
 """
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import (
-    RAISE,
-    Schema,
-    ValidationError,
-    fields,
-    validate,
-    validates_schema,
-)
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates_schema
 
-from core.plugins.types import field_attr
+from flask_smorest.fields import Upload
 
-_SHORT = validate.Length(max=100)
+from core.api.schema import In, Out, Query, Vocabulary, ident, one_of, regional, text, year
+from core.models import ApplicationStatus
+from core.plugins.types import field_attr, year_text
+
+STATUSES = [s.value for s in ApplicationStatus]
+EVALUATION_MODES = ["self", "third_party"]
 
 
-class ErrorItemSchema(Schema):
-    code = fields.String()
-    message = fields.String(metadata={"description": "in the request's language"})
-    message_zh = fields.String()
-    message_en = fields.String()
-    field = fields.String()
+# ----------------------------------------------------------------- account --
 
 
-class MeSchema(Schema):
-    id = fields.Integer()
-    username = fields.String()
-    display_name = fields.String()
-    role = fields.String()
-    organization_id = fields.Integer(allow_none=True)
-    admin_unit_id = fields.Integer(allow_none=True)
-    evaluator_firm_id = fields.Integer(allow_none=True)
+class MeSchema(Out):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    role = one_of(["applicant", "city", "province", "expert", "evaluator", "ministry", "admin"], required=True)
+    organization_id = fields.Integer(required=True, allow_none=True)
+    admin_unit_id = fields.Integer(required=True, allow_none=True)
+    evaluator_firm_id = fields.Integer(required=True, allow_none=True)
 
 
-class CampaignSchema(Schema):
-    id = fields.Integer()
-    region = fields.String()
-    year = fields.Integer()
-    level = fields.String()
-    title = fields.String()
-    unit_types = fields.List(fields.String())
-    opens_at = fields.DateTime()
-    closes_at = fields.DateTime(metadata={"description": "the instant submissions close (Asia/Shanghai deadlines)"})
-    deadlines = fields.Dict(keys=fields.String(), values=fields.String())
-    deadline_reasons = fields.Dict(keys=fields.String(), values=fields.String())
+# --------------------------------------------------------------- campaigns --
 
 
-class CampaignCreateSchema(Schema):
-    class Meta:
-        unknown = RAISE
+class CampaignSchema(Out):
+    id = fields.Integer(required=True)
+    region = fields.String(required=True)
+    year = fields.Integer(required=True)
+    level = fields.String(required=True)
+    title = fields.String(required=True)
+    unit_types = fields.List(fields.String(), required=True)
+    opens_at = fields.DateTime(required=True)
+    closes_at = fields.DateTime(required=True, metadata={
+        "description": "the instant submissions close (Asia/Shanghai deadlines)"})
+    deadlines = fields.Dict(keys=fields.String(), values=fields.String(metadata={"format": "date"}), required=True,
+                            metadata={"description": "deadline code → the day it ends (24:00 Beijing time)"})
+    deadline_reasons = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
+                                   metadata={"description": "deadline code → why it was changed"})
 
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+
+class CampaignCreateSchema(In):
+    year = year(required=True)
     level = fields.String(required=True, validate=validate.Length(max=20))
     unit_types = fields.List(fields.String(validate=validate.Length(max=40)), required=True,
                              validate=validate.Length(min=1, max=10))
-    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    opens_at = fields.AwareDateTime(load_default=None, allow_none=True, default_timezone=None)
-    closes_at = fields.AwareDateTime(load_default=None, allow_none=True,
+    title = text(200, allow_none=True)
+    opens_at = fields.AwareDateTime(allow_none=True, metadata={"description": "default: now"})
+    closes_at = fields.AwareDateTime(allow_none=True,
                                      metadata={"description": "default: the region's applicants' deadline"})
 
 
-class DeadlineChangeSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    code = fields.String(required=True, validate=validate.Length(max=100),
-                         metadata={"description": '"closes_at" or a code from the campaign\'s deadlines'})
-    at = fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "for closes_at"})
-    date = fields.Date(load_default=None, allow_none=True, metadata={"description": "for a dated deadline"})
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+class DeadlineChangeSchema(In):
+    code = text(100, required=True, metadata={
+        "description": '"closes_at" or a code from the campaign\'s deadlines'})
+    at = fields.AwareDateTime(allow_none=True, metadata={"description": "for closes_at"})
+    date = fields.Date(allow_none=True, metadata={"description": "for a dated deadline"})
+    reason = text(500, 2, required=True)
 
     @validates_schema
     def _one_value(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -84,187 +80,402 @@ class DeadlineChangeSchema(Schema):
             raise ValidationError("Missing data for required field.", "date")
 
 
-class ExtensionSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    uscc = fields.String(required=True, validate=validate.Length(max=40))
+class ExtensionSchema(In):
+    uscc = text(40, required=True, metadata={"description": "the applicant's 统一社会信用代码"})
     until = fields.AwareDateTime(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    reason = text(500, 2, required=True)
 
 
-class StepExtensionSchema(Schema):
+class ExtensionOutSchema(Out):
+    class Meta:
+        name = "ExtensionGranted"
+
+    uscc = fields.String(required=True)
+    until = fields.DateTime(required=True)
+    reason = fields.String(required=True)
+
+
+class StepExtensionSchema(In):
     """The province extends one city's deadline for one step of a campaign (issue 15)."""
 
-    class Meta:
-        unknown = RAISE
-
-    admin_unit = fields.String(required=True, validate=validate.Length(max=80),
-                               metadata={"description": "the city's administrative unit code"})
-    step = fields.String(required=True, validate=validate.Length(max=120),
-                         metadata={"description": "the deadline code among the campaign's deadlines (actor city)"})
+    admin_unit = text(80, required=True, metadata={"description": "the city's administrative unit code"})
+    step = text(120, required=True,
+                metadata={"description": "the deadline code among the campaign's deadlines (actor city)"})
     until = fields.AwareDateTime(required=True)
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+    reason = text(500, 2, required=True)
 
 
-class ApplicationCreateSchema(Schema):
-    class Meta:
-        unknown = RAISE
+class StepExtensionOutSchema(Out):
+    admin_unit = fields.String(required=True)
+    step = fields.String(required=True)
+    until = fields.DateTime(required=True)
+    reason = fields.String(required=True)
 
-    campaign_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    unit_type = fields.String(required=True, validate=validate.Length(max=40))
+
+# ------------------------------------------------------------ applications --
 
 
-class ApplicationSchema(Schema):
-    id = fields.Integer()
-    campaign_id = fields.Integer()
-    organization = fields.Dict(metadata={"description": "id, name, uscc"})
-    admin_unit = fields.Dict(metadata={"description": "code, name"})
-    unit_type = fields.String()
-    level = fields.String()
-    status = fields.String()
-    evaluation_mode = fields.String()
-    industry = fields.String(allow_none=True)
-    requested_levels = fields.List(fields.String())
-    contact_name = fields.String(allow_none=True)
-    contact_phone = fields.String(allow_none=True)
-    contact_email = fields.String(allow_none=True)
-    declarations = fields.Dict(keys=fields.String(), values=fields.Boolean())
-    indicator_values = fields.Dict()
-    extension = fields.Dict(metadata={"description": "region form values by field code"})
-    score = fields.Float(allow_none=True)
-    tier = fields.String(allow_none=True)
-    deadline = fields.DateTime(allow_none=True, metadata={"description": "until when the applicant may save/submit"})
-    submitted_at = fields.DateTime(allow_none=True)
-    return_reason = fields.String(allow_none=True)
-    return_until = fields.DateTime(allow_none=True)
-    decision_reason = fields.String(allow_none=True)
-    recommended_at = fields.DateTime(allow_none=True)
-    recommended_levels = fields.List(fields.String(), allow_none=True,
+class OrganizationRefSchema(Out):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    uscc = fields.String(required=True, metadata={"description": "统一社会信用代码"})
+
+
+class AdminUnitRefSchema(Out):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class EligibilityResultSchema(Out):
+    kind = one_of(["negative_list", "ban", "removal", "evaluation_report", "rule", "joint_round",
+                   "judged_condition", "priority"], required=True)
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    source = fields.String(required=True, metadata={"description": "the plugin (or record) the rule comes from"})
+    cite = fields.String(required=True, metadata={"description": "document number and article"})
+    blocking = fields.Boolean(required=True)
+    stage = one_of(["submit", "recommend"], required=True)
+    ok = fields.Boolean(required=True, allow_none=True, metadata={"description": "null: checked by a person"})
+    message = fields.String(required=True, allow_none=True)
+    levels = fields.List(fields.String(), metadata={"description": "levels the rule gates (joint rounds)"})
+
+
+class EligibilitySchema(Out):
+    results = fields.List(fields.Nested(EligibilityResultSchema), required=True)
+
+
+class CorrectionSchema(Out):
+    at = fields.DateTime(required=True)
+    actor = fields.String(required=True)
+    diff = fields.Dict(keys=fields.String(), values=fields.List(fields.Raw(allow_none=True)), required=True,
+                       metadata={"description": "field → [before, after]"})
+
+
+class ApplicationSchema(Out):
+    id = fields.Integer(required=True)
+    campaign_id = fields.Integer(required=True)
+    organization = fields.Nested(OrganizationRefSchema, required=True)
+    admin_unit = fields.Nested(AdminUnitRefSchema, required=True)
+    unit_type = fields.String(required=True)
+    level = fields.String(required=True)
+    status = one_of(STATUSES, required=True)
+    evaluation_mode = one_of(EVALUATION_MODES, required=True)
+    industry = fields.String(required=True, allow_none=True)
+    requested_levels = fields.List(fields.String(), required=True)
+    contact_name = fields.String(required=True, allow_none=True)
+    contact_phone = fields.String(required=True, allow_none=True)
+    contact_email = fields.String(required=True, allow_none=True)
+    legal_representative = fields.String(required=True, allow_none=True)
+    address = fields.String(required=True, allow_none=True)
+    declarations = fields.Dict(keys=fields.String(), values=fields.Boolean(), required=True,
+                               metadata={"description": "negative-list item code → true when it does not apply"})
+    indicator_values = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True,
+                                   metadata={"description": "indicator number → value"})
+    extension = fields.Dict(required=True)  # replaced per region by the typed form fields
+    score = fields.Float(required=True, allow_none=True)
+    tier = fields.String(required=True, allow_none=True)
+    deadline = fields.DateTime(required=True, allow_none=True,
+                               metadata={"description": "until when the applicant may save/submit"})
+    submitted_at = fields.DateTime(required=True, allow_none=True)
+    return_reason = fields.String(required=True, allow_none=True)
+    return_until = fields.DateTime(required=True, allow_none=True)
+    decision_reason = fields.String(required=True, allow_none=True)
+    recommended_at = fields.DateTime(required=True, allow_none=True)
+    recommended_levels = fields.List(fields.String(), required=True, allow_none=True,
                                      metadata={"description": "levels the city recommended (joint rounds)"})
-    eligibility = fields.List(fields.Dict(), allow_none=True)
-    corrections = fields.List(fields.Dict(), dump_only=True, metadata={
-        "description": "changes made after the first submission (detail only): at, actor, diff {field: [before, "
-                       "after]}"})
+    eligibility = fields.List(fields.Nested(EligibilityResultSchema), required=True, allow_none=True,
+                              metadata={"description": "as recorded at submission"})
+    corrections = fields.List(fields.Nested(CorrectionSchema), metadata={
+        "description": "changes made after the first submission (detail only)"})
 
 
-class ApplicationPageSchema(Schema):
-    items = fields.List(fields.Nested(ApplicationSchema))
-    page = fields.Integer()
-    has_next = fields.Boolean()
+class ApplicationPageSchema(Out):
+    items = fields.List(fields.Nested(ApplicationSchema), required=True)
+    page = fields.Integer(required=True)
+    has_next = fields.Boolean(required=True)
 
 
-class ApplicationQuerySchema(Schema):
-    status = fields.String(load_default=None, validate=validate.Length(max=32))
-    unit_type = fields.String(load_default=None, validate=validate.Length(max=40))
-    campaign_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=2**31 - 1))
-    q = fields.String(load_default=None, validate=validate.Length(max=100),
-                      metadata={"description": "part of the name, or the start of the credit code"})
+class ApplicationCreateSchema(In):
+    campaign_id = ident(required=True)
+    unit_type = text(40, required=True)
+
+
+class ApplicationQuerySchema(Query):
+    status = one_of(STATUSES, load_default=None)
+    unit_type = text(40, load_default=None)
+    campaign_id = ident(load_default=None)
+    q = text(100, load_default=None, metadata={"description": "part of the name, or the start of the credit code"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 
 _CORE_UPDATE = {
-    "contact_name": fields.String(allow_none=True, validate=_SHORT),
-    "contact_phone": fields.String(allow_none=True, validate=validate.Length(max=40)),
-    "contact_email": fields.String(allow_none=True, validate=validate.Length(max=120)),
-    "legal_representative": fields.String(allow_none=True, validate=_SHORT),
-    "address": fields.String(allow_none=True, validate=validate.Length(max=300)),
-    "industry": fields.String(allow_none=True, validate=validate.Length(max=80)),
-    "evaluation_mode": fields.String(validate=validate.Length(max=20)),
+    "contact_name": text(100, allow_none=True),
+    "contact_phone": text(40, allow_none=True, metadata={"description": "digits, spaces, + ( ) -"}),
+    "contact_email": text(120, allow_none=True),
+    "legal_representative": text(100, allow_none=True),
+    "address": text(300, allow_none=True),
+    "industry": fields.String(allow_none=True),  # an enum per region
+    "evaluation_mode": one_of(EVALUATION_MODES),
     "requested_levels": fields.List(fields.String(validate=validate.Length(max=20)), validate=validate.Length(max=3)),
     "declarations": fields.Dict(keys=fields.String(validate=validate.Length(max=100)), values=fields.Boolean(),
-                                metadata={"description": "negative-list item code → true when it does not apply"}),
+                                metadata={"description": "negative-list item code → true when it does not apply; "
+                                                         "the items sent are changed, the others kept"}),
     "indicator_values": fields.Dict(keys=fields.String(validate=validate.Length(max=10)), values=fields.Raw(
-        allow_none=True), metadata={"description": "indicator number → value (number, true/false, list, object)"}),
+        allow_none=True), metadata={"description": "indicator number → value (number, true/false, list, object); "
+                                                   "the numbers sent are changed, the others kept"}),
 }
 
 
-class _Strict(Schema):
-    class Meta:
-        unknown = RAISE
-
-
-def update_schema(rules: Any) -> type[Schema]:
-    """The PATCH body: core fields plus every form field of the region (all optional in a draft)."""
-    extra: dict[str, fields.Field] = {}
-    for f in rules.form_fields.values():
-        field = f.make_schema_field()
-        field.metadata = {**field.metadata, "description": f"{f.label} ({f.code}; {f.source}: {f.cite})"}
-        field.allow_none = True
-        extra[field_attr(f.code)] = field
-    core = {k: copy.deepcopy(v) for k, v in _CORE_UPDATE.items()}
-    return _Strict.from_dict({**core, **extra}, name=f"ApplicationUpdate{rules.region_code.title()}")
-
-
-class ReasonSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    reason = fields.String(required=True, validate=validate.Length(min=2, max=500))
+class ReasonSchema(In):
+    reason = text(500, 2, required=True)
 
 
 class ReturnSchema(ReasonSchema):
     until = fields.AwareDateTime(required=True, metadata={"description": "end of the correction period"})
 
 
-class RecommendSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    consulted_departments = fields.List(fields.String(validate=validate.OneOf(
-        ("ecology_environment", "emergency_management", "market_regulation"))), load_default=list)
+class RecommendSchema(In):
+    consulted_departments = fields.List(
+        fields.String(validate=validate.Length(min=1, max=60)), validate=validate.Length(max=20), load_default=list,
+        metadata={"description": "departments consulted: the codes the region's rule names (``GET /api/v1/rules``, "
+                                 "kind consulted_departments) and, where it allows others, other departments by name"})
     acknowledge_warnings = fields.Boolean(load_default=False)
     levels = fields.List(fields.String(validate=validate.Length(max=20)), validate=validate.Length(max=3),
-                         load_default=None, metadata={"description": "joint rounds: the levels recommended among "
-                                                                     "the requested ones (default: all of them)"})
+                         load_default=None, allow_none=True,
+                         metadata={"description": "joint rounds: the levels recommended among the requested ones "
+                                                  "(default: all of them)"})
 
 
-class RecommendResultSchema(Schema):
-    application = fields.Nested(ApplicationSchema)
-    quota = fields.Dict(allow_none=True)
-    over_target = fields.Boolean()
-    warnings = fields.List(fields.Dict())
+class QuotaUseSchema(Out):
+    class Meta:
+        name = "QuotaUse"
+
+    limit = fields.Integer(required=True)
+    used = fields.Integer(required=True)
+    binding = fields.Boolean(required=True, metadata={"description": "false: a target (预期目标), not a cap"})
+    source = fields.String(required=True)
+    cite = fields.String(required=True)
 
 
-class EvidenceSchema(Schema):
-    id = fields.Integer()
-    section = fields.String()
-    original_name = fields.String()
-    size = fields.Integer()
-    pages = fields.Integer()
-    sha256 = fields.String()
-    created_at = fields.DateTime()
+class RecommendResultSchema(Out):
+    application = fields.Nested(ApplicationSchema, required=True)
+    quota = fields.Nested(QuotaUseSchema, required=True, allow_none=True)
+    over_target = fields.Boolean(required=True)
+    warnings = fields.List(fields.Nested(EligibilityResultSchema), required=True)
 
 
-class EvidenceFormSchema(Schema):
-    section = fields.String(required=True, validate=validate.Length(max=80),
-                            metadata={"description": '"general", a form section, "indicator.<n>" or an upload field code'})
+class EvidenceSchema(Out):
+    id = fields.Integer(required=True)
+    section = fields.String(required=True)
+    original_name = fields.String(required=True)
+    size = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
 
 
-class FileSchema(Schema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+class EvidenceUploadSchema(In):
+    section = text(80, 1, required=True, metadata={
+        "description": '"general", a form section, "indicator.<n>" or an upload field code'})
+    file = Upload(required=True, metadata={"description": "one PDF, at most 10 MB"})
 
 
-class CampaignQuerySchema(Schema):
-    campaign_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+class SummaryUploadSchema(In):
+    file = Upload(required=True, metadata={"description": "the filled table (xlsx) in the region's layout"})
 
 
-class ImportReportSchema(Schema):
-    ok = fields.Boolean()
-    layout = fields.String()
-    created = fields.Integer()
-    updated = fields.Integer()
-    unchanged = fields.Integer()
-    rejected = fields.Integer()
-    rows = fields.List(fields.Dict())
-    ignored_sheets = fields.List(fields.String())
+class CampaignQuerySchema(Query):
+    campaign_id = ident(required=True)
 
 
-class QuotaSchema(Schema):
+class SummaryQuerySchema(CampaignQuerySchema):
+    include_drafts = fields.Boolean(load_default=False, metadata={
+        "description": "a working copy: every application of the city but rejected and withdrawn ones (drafts "
+                       "included), to correct drafts in bulk and import again"})
+
+
+class ImportFieldSchema(Out):
+    column = fields.String(required=True, metadata={"description": "the column's printed header"})
+    key = fields.String(required=True)
+    old = fields.String(required=True, metadata={"description": "the stored value, as printed"})
+    new = fields.String(required=True, metadata={"description": "the value in the file"})
+    status = one_of(["applied", "accepted", "refused"], required=True, metadata={
+        "description": "applied: written; accepted: would be written but another row was rejected; refused"})
+    status_label = fields.String(required=True, metadata={"description": "the status in the request's language"})
+    reason = fields.String(metadata={"description": "why the value was refused (the request's language)"})
+
+
+class ImportRowSchema(Out):
+    sheet = fields.String(required=True)
+    row = fields.Integer(required=True)
+    uscc = fields.String(required=True)
+    name = fields.String(required=True)
+    action = one_of(["created", "updated", "unchanged", "rejected"], required=True)
+    action_label = fields.String(required=True, metadata={"description": "the action in the request's language"})
+    changes = fields.List(fields.Nested(ImportFieldSchema), required=True, data_key="fields", attribute="fields",
+                          metadata={
+        "description": "each changed or refused value of the row"})
+    field = fields.String(allow_none=True)
+    reason = fields.String(metadata={"description": "why the row was rejected (the request's language)"})
+
+
+class ImportReportSchema(Out):
+    ok = fields.Boolean(required=True)
+    layout = fields.String(required=True)
+    layout_title = fields.String(required=True, metadata={"description": "the printed table's title"})
+    created = fields.Integer(required=True)
+    updated = fields.Integer(required=True)
+    unchanged = fields.Integer(required=True)
+    rejected = fields.Integer(required=True)
+    rows = fields.List(fields.Nested(ImportRowSchema), required=True)
+    ignored_sheets = fields.List(fields.String(), required=True)
+
+
+class QuotaSchema(Out):
+    unit_type = fields.String(required=True)
+    limit = fields.Integer(required=True, allow_none=True, metadata={"description": "null: no quota"})
+    used = fields.Integer(required=True, allow_none=True)
+    binding = fields.Boolean(required=True)
+    source = fields.String(required=True)
+    cite = fields.String(required=True)
+    period = fields.List(fields.Integer(), allow_none=True,
+                         metadata={"description": "first and last year the quota counts"})
+
+
+class ScoreIndicatorSchema(Out):
+    number = fields.Raw(required=True, metadata={"description": "the indicator's number in the table"})
+    name = fields.String(required=True)
+    weight = fields.Float(required=True)
+    kind = fields.String(required=True)
+    value = fields.Raw(required=True, allow_none=True)
+    score = fields.Float(required=True, allow_none=True)
+    status = fields.String(required=True)
+    inputs = fields.Dict(required=True, metadata={"description": "what the formula used (reference values...)"})
+
+
+class GradingSchema(Out):
+    level = fields.String(required=True)
+    source = fields.String(required=True)
+    tier_label = fields.String(required=True, allow_none=True)
+    recommendable = fields.Boolean(required=True, allow_none=True)
+
+
+class PlatformDefaultSchema(Out):
+    rule = fields.String(required=True, metadata={"description": "linear or elasticity"})
+    text = fields.String(required=True, metadata={"description": "what the platform assumes, in Chinese and English"})
+
+
+class IndicatorTableSourceSchema(Out):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    year_from = fields.Integer(required=True)
+    cite = fields.String(required=True, metadata={"description": "the table's source: 《title》（文号） and attachment"})
+    reused = fields.String(required=True, allow_none=True,
+                           metadata={"description": "set when the round reuses another year's table"})
+
+
+class ScoreSchema(Out):
+    """The live self-evaluation score; empty when the unit type has no indicator table this round."""
+
     unit_type = fields.String()
-    limit = fields.Integer(allow_none=True)
-    used = fields.Integer(allow_none=True)
-    binding = fields.Boolean()
-    source = fields.String()
-    cite = fields.String()
+    industry = fields.String()
+    year = fields.Integer()
+    indicator_set = fields.String()
+    total = fields.Float()
+    complete = fields.Boolean()
+    indicators = fields.List(fields.Nested(ScoreIndicatorSchema))
+    tier = fields.String(allow_none=True)
+    grading = fields.Nested(GradingSchema)
+    platform_defaults = fields.List(fields.Nested(PlatformDefaultSchema), metadata={
+        "description": "formulas the score rests on that are the platform's, not a document's (the official "
+                       "formula is unpublished): linear scoring between 基准值 and 引领值, the park elasticity rule"})
+    indicator_table = fields.Nested(IndicatorTableSourceSchema)
+
+
+# ------------------------------------------------------------ per region --
+
+
+class _Passthrough(Schema):
+    """The region's form fields: documented with the plugin's fields, answered with the stored JSON
+    (dates as ``YYYY-MM-DD``, decimals as numbers), keyed by field code."""
+
+    def dump(self, obj: Any, *, many: bool | None = None):
+        keys = {f.data_key or name for name, f in self.fields.items()}
+        if many:
+            return [self.dump(o) for o in obj]
+        return {k: v for k, v in (obj or {}).items() if k in keys}
+
+
+def _extension_fields(rules: Any) -> dict[str, fields.Field]:
+    out: dict[str, fields.Field] = {}
+    for f in rules.form_fields.values():
+        field = f.make_schema_field()
+        field.data_key = f.code
+        field.required = False
+        field.load_default = missing  # PATCH: nothing sent, nothing changed (never a default)
+        field.dump_default = missing
+        field.allow_none = True
+        scope = ", ".join(f.unit_types) if f.unit_types else "all unit types"
+        label = year_text(f.label, None)  # year fields read N-1… (N: the round's year)
+        field.metadata = {**field.metadata, "description": f"{label} ({f.code}; {scope}; {f.source}: {f.cite})"}
+        out[field_attr(f.code)] = field
+    return out
+
+
+@dataclass(frozen=True)
+class RegionSchemas:
+    vocabulary: Vocabulary
+    campaign: type[Schema]
+    campaign_create: type[Schema]
+    application: type[Schema]
+    application_page: type[Schema]
+    application_create: type[Schema]
+    application_query: type[Schema]
+    update: type[Schema]
+    recommend_result: type[Schema]
+    quota: type[Schema]
+    #: PATCH attribute (``ext_hunan__x``) → field code (``hunan.x``)
+    codes: dict[str, str]
+
+
+def region_schemas(rules: Any) -> RegionSchemas:
+    """This instance's schemas: enums of its codes and its form fields under ``extension``."""
+    vocab = Vocabulary(rules)
+    region = rules.region_code
+    suffix = region.title().replace("_", "")
+    extension_in = type(f"ApplicationExtension{suffix}", (In,), _extension_fields(rules))
+    extension_out = type(f"ApplicationExtensionOut{suffix}", (_Passthrough,), _extension_fields(rules))
+    campaign = regional(CampaignSchema, region, level=vocab.level(required=True),
+                        unit_types=fields.List(vocab.unit_type(), required=True))
+    application = regional(
+        ApplicationSchema, region, unit_type=vocab.unit_type(required=True), level=vocab.level(required=True),
+        industry=vocab.industry(required=True, allow_none=True),
+        requested_levels=fields.List(vocab.level(), required=True),
+        recommended_levels=fields.List(vocab.level(), required=True, allow_none=True),
+        extension=fields.Nested(extension_out, required=True,
+                                metadata={"description": "the region's form fields, by field code"}))
+    core = {k: copy.deepcopy(v) for k, v in _CORE_UPDATE.items()}
+    core["industry"] = vocab.industry(allow_none=True)
+    core["requested_levels"] = fields.List(vocab.level(), validate=validate.Length(max=3))
+    core["extension"] = fields.Nested(extension_in, metadata={
+        "description": "the region's form fields by code; the fields sent are changed, the others kept"})
+    update = type(f"ApplicationUpdate{suffix}", (In,), core)
+    return RegionSchemas(
+        vocabulary=vocab,
+        campaign=campaign,
+        campaign_create=regional(CampaignCreateSchema, region, level=vocab.level(required=True),
+                                 unit_types=fields.List(vocab.unit_type(), required=True,
+                                                        validate=validate.Length(min=1, max=10))),
+        application=application,
+        application_page=regional(ApplicationPageSchema, region,
+                                  items=fields.List(fields.Nested(application), required=True)),
+        application_create=regional(ApplicationCreateSchema, region, unit_type=vocab.unit_type(required=True)),
+        application_query=regional(ApplicationQuerySchema, region, unit_type=vocab.unit_type(load_default=None)),
+        update=update,
+        recommend_result=regional(RecommendResultSchema, region, application=fields.Nested(application,
+                                                                                           required=True)),
+        quota=regional(QuotaSchema, region, unit_type=vocab.unit_type(required=True)),
+        codes={field_attr(f.code): f.code for f in rules.form_fields.values()},
+    )
+

@@ -14,20 +14,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import time
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import current_app
-from sqlalchemy import Float, String, bindparam, select, type_coerce
+from flask import current_app, g, has_request_context
+from sqlalchemy import Float, String, bindparam, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
+from core.applications import consulted as consulted_rule
 from core.applications.levels import requested_levels
 from core.applications.fields import (
-    bilingual_messages,
+    attach_field_messages,
     fields_for,
     is_upload,
     jsonable,
@@ -51,6 +51,7 @@ from core.models import (
     ApplicationStatus as S,
 )
 from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
+from core.plugins.rules import readable_cite
 from core.services import audit, limits
 from core.services.deadlines import SHANGHAI, check_step_open, end_of_day
 
@@ -157,32 +158,47 @@ def open_campaign(*, actor: str, year: int, level: str, unit_types: Iterable[str
     return campaign
 
 
-#: list pages show the region's campaigns (in the filter) and city names (in the rows); each
-#: worker keeps them this many seconds (campaigns open a few times a year, cities are fixed by
-#: the region plugin), so a change made through another worker shows within that time
-KEEP_SECONDS = 10.0
+#: list pages show the region's campaigns (in the filter) and city names (in the rows); each worker keeps
+#: them, checked once a request against the database (:data:`_KEPT_VERSION`: how many campaigns and units
+#: there are and the newest of each, one small statement), so what any worker or server wrote shows at once
 _CAMPAIGN_CHOICES = (select(Campaign.id, Campaign.title).where(Campaign.region == bindparam("region"))
                      .order_by(Campaign.year.desc(), Campaign.id.desc()))
 _UNIT_NAMES = select(AdminUnit.id, AdminUnit.name)
+_KEPT_VERSION = select(select(func.count(Campaign.id)).scalar_subquery(),
+                       select(func.max(Campaign.id)).scalar_subquery(),
+                       select(func.count(AdminUnit.id)).scalar_subquery(),
+                       select(func.max(AdminUnit.id)).scalar_subquery())
+
+
+def _kept_version() -> tuple:
+    """The version of the kept lists in the database, read once a request (campaigns are opened, never
+    renamed; units are added by the region plugin's sync)."""
+    if has_request_context():
+        if "greenmfg_kept_version" not in g:
+            g.greenmfg_kept_version = tuple(db.session.execute(_KEPT_VERSION).one())
+        return g.greenmfg_kept_version
+    return tuple(db.session.execute(_KEPT_VERSION).one())
 
 
 def _kept(key: str, load, missing) -> Any:
-    """``load()``, kept in this app for :data:`KEEP_SECONDS`, and read again at once when
-    ``missing(kept)`` says what is asked for is not in it."""
+    """``load()``, kept in this app while the database's version of the kept lists is the one it was read
+    at, and read again at once when ``missing(kept)`` says what is asked for is not in it."""
     kept = current_app.extensions.get(key)
-    moment = time.monotonic()
-    if kept is None or moment - kept[0] > KEEP_SECONDS or missing(kept[1]):
-        kept = current_app.extensions[key] = (moment, load())
+    version = _kept_version()
+    if kept is None or kept[0] != version or missing(kept[1]):
+        kept = current_app.extensions[key] = (version, load())
     return kept[1]
 
 
 def _forget_kept(key: str) -> None:
     current_app.extensions.pop(key, None)
+    if has_request_context():
+        g.pop("greenmfg_kept_version", None)
 
 
 def campaign_choices(region: str, including: int | None = None) -> list[tuple[int, str]]:
     """``(id, title)`` of the region's campaigns, newest first, for list filters (kept, see
-    :data:`KEEP_SECONDS`; read again when ``including``, a campaign asked for by id, is not among them)."""
+    :func:`_kept`; read again when ``including``, a campaign asked for by id, is not among them)."""
     def load():
         rows = [(row.id, row.title) for row in db.session.execute(_CAMPAIGN_CHOICES, {"region": region})]
         return region, rows, {row[0] for row in rows}
@@ -191,7 +207,7 @@ def campaign_choices(region: str, including: int | None = None) -> list[tuple[in
 
 
 def unit_names(ids: Iterable[int]) -> dict[int, str]:
-    """Administrative unit names by id (kept, see :data:`KEEP_SECONDS`; read again for an unknown id)."""
+    """Administrative unit names by id (kept, see :func:`_kept`; read again for an unknown id)."""
     wanted = set(ids)
     return _kept(_UNITS_KEY, lambda: dict(db.session.execute(_UNIT_NAMES).all()), lambda names: not wanted <= names.keys())
 
@@ -381,6 +397,25 @@ def _text(value: Any, field: str, max_len: int, pattern: re.Pattern | None = Non
     return text or None
 
 
+def round_industry(rules: Any, unit_type: str, year: int, value: Any) -> str | None:
+    """The industry an application of ``unit_type`` in the round of ``year`` names: a registered key industry
+    the round offers (its code, or its name), or, where the round's document accepts any industry
+    (``IndustryChoices.open``), the industry's name as given; nothing for the general requirements (通则)."""
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        return None
+    choices = rules.industry_choices(unit_type, year)
+    offered = {code: ind for code, ind in rules.industries.items() if not choices.codes or code in choices.codes}
+    if text in offered:
+        return text
+    by_name = next((code for code, ind in offered.items() if ind.name == text), None)
+    if by_name is not None:
+        return by_name
+    if choices.open and len(text) <= 80:
+        return text
+    raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=text[:80])
+
+
 def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
                at: dt.datetime | None = None) -> dict[str, list[Any]]:
     """Save draft data (any subset of the fields); required fields are checked on submission.
@@ -411,10 +446,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
     if "address" in changes:
         org.address = _text(changes["address"], "address", 300)
     if "industry" in changes:
-        industry = changes["industry"] or None
-        if industry is not None and industry not in rules.industries:
-            raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=str(industry)[:80])
-        application.industry = industry
+        application.industry = round_industry(rules, application.unit_type, campaign.year, changes["industry"])
     if "evaluation_mode" in changes:
         modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
         allowed = [str(m) for m in modes.allowed]
@@ -430,12 +462,14 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
                                levels=", ".join(choices))
         application.requested_levels = sorted(set(levels))
     if "declarations" in changes:
-        items = {i.code for i in rules.negative_list_for(application.unit_type, Level(application.level))}
+        items = {i.code for i in rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)}
         given = changes["declarations"] or {}
-        if not isinstance(given, Mapping) or not all(k in items and isinstance(v, bool) for k, v in given.items()):
+        if not isinstance(given, Mapping) or not all(k in items and (v is None or isinstance(v, bool))
+                                                     for k, v in given.items()):
             raise InvalidInput("Declarations must be given as true or false per negative-list item.",
                                field="declarations")
-        application.declarations = {**(application.declarations or {}), **dict(given)}
+        merged = {**(application.declarations or {}), **dict(given)}  # None withdraws a declaration
+        application.declarations = {k: v for k, v in merged.items() if v is not None}
     if "indicator_values" in changes:
         merged = {**(application.indicator_values or {}), **{str(k): v for k, v in
                                                             (changes["indicator_values"] or {}).items()}}
@@ -444,7 +478,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
         raw = changes["extension"] or {}
         if not isinstance(raw, Mapping):
             raise InvalidInput("Not a valid mapping type.", field="extension")
-        ffs = fields_for(rules, application.unit_type, application.level)
+        ffs = fields_for(rules, application.unit_type, application.level, application.campaign.year)
         typed = load_extension(ffs, raw, partial=True)
         uploads = {f.code for f in ffs if is_upload(f)}
         for code in uploads & set(typed):
@@ -518,7 +552,7 @@ def completeness(application: Application) -> dict[str, list[str]]:
         problems["contact_name"] = ["Missing data for required field."]
     if not application.contact_phone:
         problems["contact_phone"] = ["Missing data for required field."]
-    ffs = fields_for(rules, application.unit_type, application.level)
+    ffs = fields_for(rules, application.unit_type, application.level, application.campaign.year)
     stored = application.extension_data or {}
     problems.update(missing_required(ffs, stored))
     for f in ffs:
@@ -538,8 +572,7 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
         labels = _labels(application)
         err = InvalidInput("Please complete these fields before submitting: %(fields)s.", field=next(iter(problems)),
                            fields=", ".join(str(labels.get(k, k)) for k in problems))
-        err.errors = bilingual_messages(problems)
-        raise err
+        raise attach_field_messages(err, problems)
     results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date())
     blockers = eligibility.submit_blockers(results)
     if blockers:
@@ -559,7 +592,8 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
 def _labels(application: Application) -> dict[str, str]:
     from flask_babel import gettext as _
 
-    labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level)}
+    labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level,
+                                                  application.campaign.year)}
     labels.update({"contact_name": _("Contact person"), "contact_phone": _("Contact phone")})
     return labels
 
@@ -582,7 +616,8 @@ def check_correction(application: Application, fields: Iterable[str]) -> None:
     policy = correction_policy(application)
     for name in fields:
         if not policy.allows(name):
-            labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level)}
+            labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level,
+                                                          application.campaign.year)}
             label = labels.get(name.removeprefix("ext."), name)
             allowed = ", ".join(policy.fields) if policy.scope == policy.FIELDS else "—"
             raise Refused("%(label)s (%(name)s) cannot be changed after submission in this round; a correction "
@@ -652,7 +687,7 @@ def return_for_correction(application: Application, reason: str, until: dt.datet
                       "(rule from %(source)s: %(cite)s).", source=policy.source, cite=policy.cite)
     if until > at + dt.timedelta(days=policy.max_days):
         raise InvalidInput("The correction period may last at most %(days)d days (rule from %(source)s: %(cite)s).",
-                           field="until", days=policy.max_days, source=policy.source, cite=policy.cite)
+                           field="until", days=policy.max_days, source=policy.source, cite=readable_cite(policy.cite))
     application.status = S.RETURNED
     application.return_reason, application.return_until = reason, until
     audit.record(actor, "application.returned", "application", application.id, reason=reason,
@@ -682,10 +717,9 @@ def recommend(application: Application, actor: str, *, consulted_departments: It
     check_step_open(application.campaign, "city", unit_type=application.unit_type,  # issue 15: the city's deadline
                     admin_unit_id=application.admin_unit_id, at=at)
     _require_status(application, S.SUBMITTED)
-    consulted = sorted({str(d) for d in consulted_departments})
-    if not set(consulted) <= set(eligibility.CONSULTED_DEPARTMENTS):
-        raise InvalidInput("Unknown department: %(value)s.", field="consulted_departments",
-                           value=", ".join(sorted(set(consulted) - set(eligibility.CONSULTED_DEPARTMENTS))))
+    # the departments the region's rule offers (a document's list; "等": others by name)
+    consulted = consulted_rule.normalize(
+        consulted_rule.offered(application.campaign.level, application.campaign.year), consulted_departments)
     chosen = _recommended_levels(application, levels)
     results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date(),
                                    {"consulted_departments": consulted})

@@ -34,7 +34,6 @@ from core.applications import eligibility, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.fields import fields_for, is_upload, typed_extension
 from core.applications.forms import (
-    DEPARTMENT_LABELS,
     MODE_LABELS,
     CampaignForm,
     DeadlineForm,
@@ -74,6 +73,7 @@ from core.models import (
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.deadlines import SHANGHAI
+from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
 from core.web.nav import NavLink
 
@@ -187,14 +187,14 @@ SECTION_NAMES = {
 def _groups(application, form) -> list[tuple[str, list]]:
     """Plugin fields by section (with its display name), in registration order."""
     groups: dict[str, list] = {}
-    for f in fields_for(_rules(), application.unit_type, application.level):
+    for f in fields_for(_rules(), application.unit_type, application.level, application.campaign.year):
         groups.setdefault(f.section, []).append((f, getattr(form, field_attr(f.code))))
     return [(section, str(SECTION_NAMES.get(section, section)), items) for section, items in groups.items()]
 
 
 def _edit_context(application, form) -> dict[str, Any]:
     rules = _rules()
-    items = rules.negative_list_for(application.unit_type, Level(application.level))
+    items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
     iset = indicator_set(application)
     try:
         score = live_score(application)
@@ -212,8 +212,9 @@ def _edit_context(application, form) -> dict[str, Any]:
 
 def _section_choices(application) -> list[tuple[str, str]]:
     rules = _rules()
-    labels = {"general": _("General"), "basic": _("Basic data"), "negative_list": _("Negative-list declaration")}
-    for f in fields_for(rules, application.unit_type, application.level):
+    labels = {"general": _("General"), "basic": _("Basic data"), "negative_list": _("Negative-list declaration"),
+              evidence_service.SELF_REPORT_SECTION: _("Self-evaluation report")}
+    for f in fields_for(rules, application.unit_type, application.level, application.campaign.year):
         if is_upload(f):
             labels[f.code] = f.label
     iset = indicator_set(application)
@@ -308,7 +309,7 @@ def _render_detail(application, status: int = 200, **extra):
         score_result = live_score(application)
     except GreenmfgError:
         score_result = None
-    ffs = fields_for(rules, application.unit_type, application.level)
+    ffs = fields_for(rules, application.unit_type, application.level, application.campaign.year)
     values = typed_extension(ffs, application.extension_data or {})
     history = db.session.scalars(select(AuditLog).where(AuditLog.object_type == "application",
                                                         AuditLog.object_id == str(application.id))
@@ -329,7 +330,6 @@ def _render_detail(application, status: int = 200, **extra):
         "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
         "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
-        "departments": DEPARTMENT_LABELS,
         # issue 15: every change after the first submission, before → after, who, when (for the city)
         "corrections": services.corrections(application), "correction_policy": services.correction_policy(application),
     }
@@ -404,7 +404,7 @@ def upload(app_id: int):
 def download(app_id: int, evidence_id: int):
     application = application_for(_user(), app_id)
     row = evidence_service.evidence_for(application, evidence_id)
-    response = send_file(evidence_service.path_of(row), mimetype="application/pdf", as_attachment=True,
+    response = send_file(evidence_service.open_file(row), mimetype="application/pdf", as_attachment=True,
                          download_name=row.original_name if row.original_name.lower().endswith(".pdf")
                          else row.original_name + ".pdf", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -420,12 +420,8 @@ def delete_evidence(app_id: int, evidence_id: int):
     user = _user()
     application = application_for(user, app_id, Perm.APPLICATION_EDIT)
     row = evidence_service.evidence_for(application, evidence_id)
-    name = services.remove_evidence(application, row, user.username)
-    services.commit()
-    try:
-        (evidence_service.storage_dir() / name).unlink(missing_ok=True)
-    except OSError:
-        pass
+    services.remove_evidence(application, row, user.username)
+    services.commit()  # the file goes with the commit (core.storage.staging)
     flash(_("File deleted."), "info")
     return redirect(url_for("applications.edit", app_id=app_id) + "#evidence")
 
@@ -483,7 +479,8 @@ def recommend(app_id: int):
         # joint rounds: the ticked levels (one level only: the form shows no choice)
         levels = (form.levels.data or []) if len(services.recommendable_levels(application)) > 1 else None
         outcome = services.recommend(application, user.username,
-                                     consulted_departments=form.consulted_departments.data or [],
+                                     consulted_departments=(form.consulted_departments.data or [])
+                                     + (form.other_departments.data or "").splitlines(),
                                      acknowledge_warnings=bool(form.acknowledge_warnings.data), levels=levels)
         quota = outcome["quota"]
         if outcome["over_target"]:
@@ -706,7 +703,7 @@ def city_ranked():
                                    .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(20)).all()
     return render_template("applications/ranked.html", unit=unit, campaign=campaign, campaigns=campaigns,
                            groups=groups, quotas=quotas, import_form=ImportForm(),
-                           layout=summary.layout_for(campaign) if campaign else None)
+                           layout=summary.layout_for(campaign) if campaign else None, pdf=pdf_available())
 
 
 @bp.get("/city/summary.xlsx")
@@ -716,11 +713,36 @@ def export_summary():
     campaign = _campaign_arg(default_latest=False)
     if campaign is None:
         raise NotFound("No such campaign.")
-    data = summary.export_xlsx(unit, campaign, _user().username)
+    drafts = request.args.get("drafts") == "1"
+    from core.applications import jobs as app_jobs  # issue 22: a large table is built by a job
+
+    if app_jobs.export_in_background(unit, campaign, include_drafts=drafts):
+        job = app_jobs.start_export(unit, campaign, _user(), include_drafts=drafts)
+        return redirect(url_for("jobs.detail", public_id=job.public_id))
+    data = summary.export_xlsx(unit, campaign, _user().username, include_drafts=drafts)
     db.session.commit()
-    name = f"summary-{campaign.year}-{unit.code}.xlsx"
+    name = f"summary-{campaign.year}-{unit.code}{'-working' if drafts else ''}.xlsx"
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
+
+
+@bp.get("/city/summary.pdf")
+@login_required(Perm.SUMMARY)
+def export_summary_pdf():
+    unit = _city_unit()
+    campaign = _campaign_arg(default_latest=False)
+    if campaign is None:
+        raise NotFound("No such campaign.")
+    try:
+        data = summary.export_summary_pdf(unit.id, campaign.id, _user().username)
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return redirect(url_for("applications.city_ranked", campaign=campaign.id))
+    db.session.commit()
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="summary-{campaign.year}-{unit.code}.pdf"',
                              "X-Content-Type-Options": "nosniff", "Cache-Control": "private, no-store"})
 
 
@@ -736,6 +758,11 @@ def import_summary():
         flash(_("Choose a filled summary table (.xlsx)."), "error")
         return redirect(url_for("applications.city_ranked", campaign=campaign.id))
     data = form.file.data.stream.read(summary.MAX_BYTES + 1)
+    from core.applications import jobs as app_jobs  # issue 22: a large file is imported by a job
+
+    if app_jobs.import_in_background(data):
+        job = app_jobs.start_import(unit, campaign, data, _user())
+        return redirect(url_for("jobs.detail", public_id=job.public_id))
     try:
         report = summary.import_xlsx(unit, campaign, data, _user().username)
         if report["ok"]:

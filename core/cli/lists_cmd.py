@@ -98,14 +98,13 @@ def import_command(file: Path, actor: str | None) -> None:
 
 
 @lists_group.command("key")
-@click.option("--show", is_flag=True, help="also print the key itself (to give to the ministry out of band)")
 @with_appcontext
-def key_command(show: bool) -> None:
-    """The key id (and with --show the key) this province signs its recommendations with."""
-    from core.lists import recommend
+def key_command() -> None:
+    """The key id and public key this province signs its recommendations with (``greenmfg keys show``)."""
+    from core.lists import recommend, signing
 
     key = recommend.signing_key()
-    click.echo(recommend.key_id(key) + (f"\t{key}" if show else ""))
+    click.echo(f"{signing.key_id(key)}\t{signing.public_text(key)}")
 
 
 COMMANDS = [lists_group]

@@ -17,7 +17,10 @@ from core.services.rules_export import rules_document
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @with_appcontext
 def rules_command(region: str | None, year: int | None, fmt: str) -> None:
-    """List every effective rule with its source plugin and citation. 列出生效规则及其来源。"""
+    """List every rule in force in the year with its source plugin and readable source. 列出当年生效的规则及其来源。
+
+    A rule is in force when a document it cites is in force that year (issued, not expired); the documents
+    and their validity head the listing. Platform defaults (the scoring formulas) and reused tables say so."""
     year = year or dt.date.today().year
     if region and region != current_app.config["GREENMFG_REGION"]:
         from core.cli import load_app
@@ -31,9 +34,23 @@ def rules_command(region: str | None, year: int | None, fmt: str) -> None:
         return
     r = doc["region"]
     click.echo(f"{r['name']} ({r['code']}), {year}")
+    click.echo("文件 / documents:")
+    for d in doc["documents"]:
+        validity = f"{d['valid_from'] or '?'} – {d['valid_to'] or '…'}"
+        state = "有效 / in force" if d["in_force"] else "不在有效期 / not in force"
+        click.echo(f"  {d['label']} {d['issuer']}  {validity}  [{state} {year}]")
+    click.echo("规则 / rules:")
     for row in doc["rules"]:
         replaced = f" (replaces {row['replaced']})" if row["replaced"] else ""
         click.echo(f"  [{row['source']}{replaced}] {row['kind']} {row['key']}")
+        if "counted_together" in row["value"]:
+            click.echo(f"      {row['value']['limit']} per {row['value']['basis']}; counted together: "
+                       + " + ".join(row["value"]["counted_together"]))
+        if row["value"].get("choices"):
+            click.echo(f"      选项 / choices: {'、'.join(row['value']['choices'])}")
+        for note in [row["value"].get("reused"), *row["value"].get("inferences", ())]:
+            if note:
+                click.echo(f"      {note}")
         if row["cite"]:
             click.echo(f"      {row['cite']}")
 

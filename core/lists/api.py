@@ -11,75 +11,55 @@ from typing import Any
 
 from flask import Flask, Response, request
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint, abort
-from marshmallow import Schema, fields
+from flask_babel import lazy_gettext as _l
+from flask_smorest import Api
 
 from core.accounts import api_user
+from core.accounts.permissions import require
+from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
+from core.api.errors import abort_json
 from core.applications import services as app_services
-from core.applications.api import authed
-from core.errors import GreenmfgError, InvalidInput, NotFound
+from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
-from core.lists import decisions, notices, recommend
+from core.jobs.api import JobSchema, job_accepted
+from core.lists import decisions, history, keys, notices, recommend
+from core.lists.schemas import (
+    ProvinceKeyCreateSchema,
+    ProvinceKeyListSchema,
+    ProvinceKeySchema,
+    ConsultedDepartmentsSchema,
+    DecisionListSchema,
+    DecisionPublishedSchema,
+    DecisionSchema,
+    ExportQuerySchema,
+    HistoryReportSchema,
+    HistoryUploadSchema,
+    ListDecisionCreateSchema,
+    ListPageSchema,
+    ListPublishSchema,
+    ListQuerySchema,
+    NoticeListSchema,
+    NoticeSchema,
+    ObjectionCreateSchema,
+    ObjectionFiledSchema,
+    ObjectionListSchema,
+    ObjectionResolveSchema,
+    ObjectionSchema,
+    PublicationSchema,
+    PublicNoticeCreateSchema,
+    RecommendationAddSchema,
+    RecommendationDocumentSchema,
+    RecommendationImportListSchema,
+    RecommendationImportReportSchema,
+    RecommendationSchema,
+    RecommendationStateSchema,
+)
 from core.models import PublicNotice, RecommendationItem
-from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
 
 API_PREFIX = "/api/v1"
-
-
-class PublicNoticeCreateSchema(Schema):
-    level = fields.String(required=True)
-    year = fields.Integer(required=True)
-    starts_on = fields.Date(required=True)
-    application_ids = fields.List(fields.Integer(), required=True)
-    title = fields.String(load_default=None)
-    start_reason = fields.String(load_default=None, metadata={
-        "description": "why the notice starts before the day it is opened (required then; shown publicly)"})
-
-
-class ListDecisionCreateSchema(Schema):
-    level = fields.String(required=True, metadata={"description": "a level whose list is published by decision"})
-    year = fields.Integer(required=True)
-    application_ids = fields.List(fields.Integer(), required=True)
-    document_no = fields.String(required=True, metadata={"description": "the decision's document number (文号)"})
-    published_on = fields.Date(required=True)
-    title = fields.String(load_default=None)
-
-
-class ObjectionCreateSchema(Schema):
-    item_id = fields.Integer(required=True, metadata={"description": "the unit on the notice objected to"})
-    name = fields.String(required=True, metadata={"description": "real name (实名)"})
-    contact = fields.String(required=True)
-    grounds = fields.String(required=True)
-    evidence = fields.String(load_default=None)
-    objector_unit = fields.String(load_default=None)
-
-
-class ObjectionResolveSchema(Schema):
-    outcome = fields.String(required=True, metadata={"description": "dismissed | upheld"})
-    resolution = fields.String(required=True)
-
-
-class ListPublishSchema(Schema):
-    document_no = fields.String(required=True)
-    published_on = fields.Date(required=True)
-
-
-class ListQuerySchema(Schema):
-    level = fields.String(load_default=None)
-    year = fields.Integer(load_default=None)
-    region = fields.String(load_default=None)
-    unit_type = fields.String(load_default=None)
-    page = fields.Integer(load_default=1)
-
-
-class RecommendationAddSchema(Schema):
-    application_id = fields.Integer(required=True)
-    acknowledge_warnings = fields.Boolean(load_default=False)
-
-
-class ConsultedDepartmentsSchema(Schema):
-    consulted_departments = fields.List(fields.String(), required=True)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_JSON_ONLY = _l("Send the signed document as JSON (Content-Type: application/json).")
 
 
 def notice_json(n: PublicNotice, staff: bool = False) -> dict[str, Any]:
@@ -120,13 +100,9 @@ def decision_json(d, with_entries: bool = True) -> dict[str, Any]:
 def _publisher_unit(level: str, year: int) -> int | None:
     """The caller must act for the level's publisher: a city bureau for its own city, province staff
     (or an administrator) for the province, ministry staff for the ministry (403 otherwise)."""
-    from core.accounts.permissions import require
-
     user = api_user()
     how = notices.publication(level, year)
     if str(user.role) not in notices.PUBLISHER_ROLES.get(how.publisher, ()):
-        from core.errors import AccessDenied
-
         raise AccessDenied("Your role may not publish this list: the %(publisher)s publishes it.",
                            publisher=how.publisher)
     if how.publisher != "city":
@@ -145,13 +121,10 @@ def make_blueprint() -> Blueprint:
     blp = Blueprint("lists_api", __name__, url_prefix=API_PREFIX,
                     description="Public notices, objections, lists, national recommendation and its import")
 
-    @blp.errorhandler(GreenmfgError)
-    def _domain(exc: GreenmfgError):
-        db.session.rollback()
-        return {"errors": [exc.to_dict()]}, exc.http_status
-
     @blp.route("/notices")
     class Notices(MethodView):
+        @optional_auth
+        @blp.response(200, NoticeListSchema)
         def get(self):
             """Public notices of this instance, newest first (public: those that have started; staff see all)."""
             staff = _maybe_staff()
@@ -159,7 +132,7 @@ def make_blueprint() -> Blueprint:
 
         @authed(ReviewPerm.NOTICE_MANAGE)
         @blp.arguments(PublicNoticeCreateSchema)
-        @blp.response(201)
+        @blp.response(201, NoticeSchema)
         def post(self, args):
             """Open a notice where the level's list is published after one; the end date follows the
             region's period on the working-day calendar (409 when a year lacks holiday data). A start
@@ -171,17 +144,18 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/list-decisions")
     class ListDecisions(MethodView):
+        @public
+        @blp.response(200, DecisionListSchema)
         def get(self):
             """Lists published by decision (public): document number, date, level, year, units."""
             return {"decisions": [decision_json(d) for d in decisions.decisions()]}
 
+        @authed(lambda user: user)
         @blp.arguments(ListDecisionCreateSchema)
-        @blp.response(201)
+        @blp.response(201, DecisionPublishedSchema)
         def post(self, args):
             """Publish a list by decision where the level's document names no notice: the province's, or a
             city bureau's own city list. Units banned or already listed are reported, not listed."""
-            if api_user() is None:
-                abort(401, message="A valid API token is required (Authorization: Bearer <token>).")
             unit = _publisher_unit(args["level"], args["year"])
             outcome = decisions.publish_decision(api_user().username, admin_unit_id=unit, **args)
             app_services.commit()
@@ -190,22 +164,29 @@ def make_blueprint() -> Blueprint:
     @blp.route("/list-history")
     class ListHistory(MethodView):
         @authed(ReviewPerm.NOTICE_MANAGE)
-        def post(self):
-            """Import the province's existing list entries from an xlsx or CSV file (multipart field
-            ``file``; ``dry_run=true`` checks only): all or nothing, idempotent, audited. 200 with the
-            report when imported (or checked), 422 with the report when a row has problems."""
-            from core.lists import history
-
-            if str(api_user().role) not in ("province", "admin"):
-                from core.errors import AccessDenied
-
+        @blp.arguments(HistoryUploadSchema, location="form_and_files")
+        @blp.response(200, HistoryReportSchema)
+        @blp.alt_response(202, schema=JobSchema, description="a large file: the background job that imports it")
+        @blp.alt_response(422, schema=report_or_error("HistoryReport"),
+                          description="rows have problems (the report), or the file cannot be read (Error); nothing "
+                                      "was written")
+        def post(self, form):
+            """Import the province's existing list entries from an xlsx or CSV file (multipart ``file``;
+            ``dry_run`` checks only): all or nothing, idempotent, audited. 200 with the report when imported
+            (or checked), 422 with the report when a row has problems; a large file is imported by a
+            background job: 202 with the job (follow ``Location``, GET /api/v1/jobs/{id})."""
+            if str(api_user().role) not in history.IMPORTER_ROLES:
                 raise AccessDenied("Your role may not do this.")
-            upload = request.files.get("file")
-            if upload is None:
+            upload, dry_run = form["file"], form["dry_run"]
+            if not hasattr(upload, "read"):
                 raise InvalidInput("Attach the file (multipart field 'file').", field="file")
-            dry_run = (request.form.get("dry_run") or "").lower() in ("1", "true", "yes", "on")
-            report = history.import_history(api_user().username, upload.read(), upload.filename or "",
-                                            dry_run=dry_run)
+            raw = upload.read()
+            from core.lists import jobs as list_jobs  # issue 22: a large file is imported by a job
+
+            if list_jobs.import_in_background(raw):
+                job = list_jobs.start_import(api_user(), raw, upload.filename or "", dry_run)
+                return job_accepted(job)
+            report = history.import_history(api_user().username, raw, upload.filename or "", dry_run=dry_run)
             if report["ok"] and not dry_run:
                 app_services.commit()
             else:
@@ -214,20 +195,25 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/list-decisions/<int:decision_id>")
     class OneListDecision(MethodView):
+        @public
+        @blp.response(200, DecisionSchema)
         def get(self, decision_id):
             """One published decision with its units (public)."""
             return decision_json(decisions.decision_or_404(decision_id))
 
     @blp.route("/notices/<int:notice_id>")
     class Notice(MethodView):
+        @optional_auth
+        @blp.response(200, NoticeSchema)
         def get(self, notice_id):
             """One notice with its units (public once it has started; staff also see open objection counts)."""
             staff = _maybe_staff()
             return notice_json(notices.notice_or_404(notice_id, public=not staff), staff=staff)
 
     @blp.route("/notices/<int:notice_id>/objections")
-    class Objections(MethodView):
+    class NoticeObjections(MethodView):
         @authed(ReviewPerm.NOTICE_MANAGE)
+        @blp.response(200, ObjectionListSchema)
         def get(self, notice_id):
             """The objections to a notice, with the objectors' contact details (staff)."""
             from sqlalchemy import select
@@ -238,9 +224,10 @@ def make_blueprint() -> Blueprint:
             rows = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id).order_by(Objection.id))
             return {"objections": [objection_json(o) for o in rows]}
 
-        @limit("public_report")
+        @public
+        @limited("public_report")
         @blp.arguments(ObjectionCreateSchema)
-        @blp.response(201)
+        @blp.response(201, ObjectionFiledSchema)
         def post(self, args, notice_id):
             """File a real-name objection to one unit while the notice runs (public; no token)."""
             notice = notices.notice_or_404(notice_id, public=True)
@@ -249,9 +236,10 @@ def make_blueprint() -> Blueprint:
             return {"id": row.id, "notice_id": notice.id, "item_id": row.item_id, "status": row.status}
 
     @blp.route("/objections/<int:objection_id>/resolve")
-    class Resolve(MethodView):
+    class ObjectionResolution(MethodView):
         @authed(ReviewPerm.NOTICE_MANAGE)
         @blp.arguments(ObjectionResolveSchema)
+        @blp.response(200, ObjectionSchema)
         def post(self, args, objection_id):
             """Resolve an objection: dismissed (the unit stays) or upheld (the unit leaves the notice)."""
             objection = notices.objection_or_404(objection_id)
@@ -260,9 +248,10 @@ def make_blueprint() -> Blueprint:
             return objection_json(objection)
 
     @blp.route("/notices/<int:notice_id>/publish")
-    class Publish(MethodView):
+    class NoticePublication(MethodView):
         @authed(ReviewPerm.NOTICE_MANAGE)
         @blp.arguments(ListPublishSchema)
+        @blp.response(200, PublicationSchema)
         def post(self, args, notice_id):
             """After the notice, list every unit without an open objection (list entries with the document
             number and date); the others are reported as blocked."""
@@ -273,10 +262,12 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/lists")
     class Lists(MethodView):
+        @public
         @blp.arguments(ListQuerySchema, location="query")
+        @blp.response(200, ListPageSchema)
         def get(self, args):
             """Published lists, filtered by level, year, region and unit type (public)."""
-            page = max(args.pop("page") or 1, 1)
+            page = args.pop("page")
             rows, total = notices.browse(**args, page=page, per_page=100)
             return {"total": total, "page": page, "entries": [
                 {"year": e.year, "level": e.level, "unit_type": e.unit_type, "name": o.name, "uscc": o.uscc,
@@ -295,8 +286,9 @@ def make_blueprint() -> Blueprint:
                           for i in rec.items]}
 
     @blp.route("/recommendations/<int:year>")
-    class Rec(MethodView):
+    class Recommendation(MethodView):
         @authed(ReviewPerm.RECOMMEND)
+        @blp.response(200, RecommendationStateSchema)
         def get(self, year):
             """The recommendation of ``year`` and the candidates with their gates."""
             rec = recommend.recommendation_for(year)
@@ -308,11 +300,13 @@ def make_blueprint() -> Blueprint:
                                    for a in recommend.candidates(year) if a.id not in chosen]}
 
     @blp.route("/recommendations/<int:year>/consulted")
-    class Consulted(MethodView):
+    class ConsultedDepartments(MethodView):
         @authed(ReviewPerm.RECOMMEND)
         @blp.arguments(ConsultedDepartmentsSchema)
+        @blp.response(200, RecommendationSchema)
         def put(self, args, year):
-            """Record the departments consulted before recommending (domain.md D20)."""
+            """Record the departments consulted before recommending: codes of the region's rule and, where it
+            allows others ("等"), other departments by name."""
             user = api_user()
             rec = recommend.recommendation_for(year, user.username, create=True)
             recommend.set_consulted(user.username, rec, args["consulted_departments"])
@@ -320,10 +314,11 @@ def make_blueprint() -> Blueprint:
             return _rec_json(rec)
 
     @blp.route("/recommendations/<int:year>/items")
-    class RecItems(MethodView):
+    class RecommendationItems(MethodView):
         @authed(ReviewPerm.RECOMMEND)
+        @documents(404)
         @blp.arguments(RecommendationAddSchema)
-        @blp.response(201)
+        @blp.response(201, RecommendationSchema)
         def post(self, args, year):
             """Add a unit through the gates (409 naming the blocking ones; warnings need acknowledging)."""
             user = api_user()
@@ -334,8 +329,9 @@ def make_blueprint() -> Blueprint:
             return _rec_json(rec)
 
     @blp.route("/recommendations/<int:year>/items/<int:item_id>")
-    class RecItem(MethodView):
+    class RecommendedUnit(MethodView):
         @authed(ReviewPerm.RECOMMEND)
+        @blp.response(200, RecommendationSchema)
         def delete(self, year, item_id):
             """Take a unit out of the recommendation (before the deadline)."""
             rec = recommend.recommendation_for(year)
@@ -347,8 +343,9 @@ def make_blueprint() -> Blueprint:
             return _rec_json(rec)
 
     @blp.route("/recommendations/<int:year>/export")
-    class Export(MethodView):
+    class RecommendationExport(MethodView):
         @authed(ReviewPerm.RECOMMEND)
+        @blp.response(200, RecommendationDocumentSchema)
         def post(self, year):
             """Sign and store a new version; returns the signed JSON document (the file for the ministry)."""
             rec = recommend.recommendation_for(year)
@@ -359,21 +356,25 @@ def make_blueprint() -> Blueprint:
             return document
 
         @authed(ReviewPerm.RECOMMEND)
-        def get(self, year):
+        @blp.arguments(ExportQuerySchema, location="query")
+        @blp.response(200, RecommendationDocumentSchema, description="the signed document (format=json)")
+        @blp.alt_response(200, schema=BINARY, content_type=XLSX, success=True,
+                          description="the same as a table for people (format=xlsx)")
+        def get(self, args, year):
             """The last exported document: JSON, or xlsx with ``?format=xlsx``."""
             rec = recommend.recommendation_for(year)
             if rec is None or not rec.document:
                 raise NotFound("No recommendation for this year yet.")
-            if request.args.get("format") == "xlsx":
-                return Response(recommend.xlsx(json.loads(rec.document)),
-                                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            if args["format"] == "xlsx":
+                return Response(recommend.xlsx(json.loads(rec.document)), mimetype=XLSX,
                                 headers={"Content-Disposition":
                                          f'attachment; filename="recommendation-{rec.region}-{year}.xlsx"'})
             return Response(rec.document, mimetype="application/json")
 
     @blp.route("/recommendation-imports")
-    class Imports(MethodView):
+    class RecommendationImports(MethodView):
         @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+        @blp.response(200, RecommendationImportListSchema)
         def get(self):
             """Provincial recommendations imported by this (national) instance."""
             return {"imports": [{"id": i.id, "province": i.province, "province_name": i.province_name,
@@ -381,11 +382,19 @@ def make_blueprint() -> Blueprint:
                                  "application_ids": i.application_ids} for i in recommend.imports()]}
 
         @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+        @documents(415)
+        @blp.doc(requestBody={"required": True, "description": "the signed document exactly as exported",
+                              "content": {"application/json": {"schema": {
+                                  "$ref": "#/components/schemas/RecommendationDocument"}}}})
+        @blp.response(201, RecommendationImportReportSchema)
+        @blp.alt_response(422, schema=report_or_error("RecommendationImportReport"),
+                          description="rows were rejected (the report), or the document cannot be read (Error); "
+                                      "nothing was imported")
         def post(self):
             """Import a province's signed recommendation (the JSON document as the request body): all or
             nothing; 422 with the problems per row when any row is rejected."""
             if not request.is_json:
-                abort(415, message="Content-Type must be application/json")
+                abort_json(415, _JSON_ONLY)
             raw = request.get_data(cache=False)
             if len(raw) > recommend.MAX_BYTES:
                 raise InvalidInput("The file is larger than %(mb)d MB.", field="file",
@@ -397,11 +406,45 @@ def make_blueprint() -> Blueprint:
             app_services.commit()
             return report, 201
 
+    @blp.route("/province-keys")
+    class ProvinceKeys(MethodView):
+        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+        @blp.response(200, ProvinceKeyListSchema)
+        def get(self):
+            """The register of provinces' public signing keys (national instance), revoked ones included."""
+            names = keys.province_names()
+            return {"keys": [_key_json(row, names) for row in keys.listing()]}
+
+        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+        @blp.arguments(ProvinceKeyCreateSchema)
+        @blp.response(201, ProvinceKeySchema)
+        def post(self, args):
+            """Register the public key a province sent: its recommendation files signed with the key are then
+            imported. 409 on a province instance or for a key already registered."""
+            row = keys.register(api_user().username, args["province"], args["public_key"], args["note"])
+            app_services.commit()
+            return _key_json(row, keys.province_names())
+
+    @blp.route("/province-keys/<key_id>/revoke")
+    class ProvinceKeyRevocation(MethodView):
+        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+        @blp.response(200, ProvinceKeySchema)
+        def post(self, key_id):
+            """Revoke a key the province replaced or lost: files signed with it are refused from now on."""
+            row = keys.revoke(api_user().username, key_id)
+            app_services.commit()
+            return _key_json(row, keys.province_names())
+
     return blp
+
+
+def _key_json(row, names: dict[str, str]) -> dict[str, Any]:
+    return {**keys.key_json(row), "province_name": names.get(row.province, row.province)}
 
 
 def register_api(api: Api, app: Flask) -> None:
     """Called by :func:`core.api.init_api`."""
+    api.spec.components.schema("RecommendationDocument", schema=RecommendationDocumentSchema)
     blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)

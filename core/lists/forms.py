@@ -67,7 +67,10 @@ class AddForm(FlaskForm):
 
 class ConsultedForm(FlaskForm):
     consulted_departments = MultiCheckboxField(_l("Departments consulted before recommending"),
-                                               validators=[Optional()])
+                                               validators=[Optional()], validate_choice=False)
+    #: where the region's rule says "等": other departments consulted, by name (shown only then)
+    other_departments = TextAreaField(_l("Other departments consulted (one per line)"),
+                                      validators=[Optional(), Length(max=1200)])
 
 
 class HistoryForm(FlaskForm):
@@ -77,3 +80,11 @@ class HistoryForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Recommendation file (JSON)"), validators=[DataRequired()])
+
+
+class ProvinceKeyForm(FlaskForm):
+    province = SelectField(_l("Province"), validators=[DataRequired()])
+    public_key = StringField(_l("Public key (the 44-character text the province sent)"),
+                             validators=[DataRequired(), Length(max=200)])
+    note = StringField(_l("How the key reached the ministry (letter number, date)"),
+                       validators=[Optional(), Length(max=300)])

@@ -27,9 +27,10 @@ from sqlalchemy import insert, select, update
 
 from core.errors import GreenmfgError, InvalidInput
 from core.extensions import db
-from core.i18n import bilingual_text
+from core.i18n import N_, bilingual_text
 from core.models import AdminUnit, ListEntry, Organization
 from core.services import audit
+from core.services.spreadsheets import open_xlsx
 from core.services.uscc import normalize_uscc
 
 MAX_ROWS = 50_000
@@ -48,13 +49,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "removed_on": ("移出日期", "removed_on"),
     "removal_reason": ("移出原因", "removal_reason"),
 }
+#: who loads the history: the province's staff (and administrators), who publish its lists
+IMPORTER_ROLES = frozenset({"province", "admin"})
 REQUIRED = ("level", "year", "unit_type", "uscc", "name", "city", "document_no", "listed_on")
 TEMPLATE_HEADERS = [COLUMNS[k][0] for k in COLUMNS]
 _LEVEL_WORDS = {"市级": "city", "市": "city", "city": "city", "省级": "provincial", "省": "provincial",
                 "provincial": "provincial", "国家级": "national", "国家": "national", "national": "national"}
 _STATUS_WORDS = {"": "listed", "列入": "listed", "在列": "listed", "listed": "listed", "移出": "removed",
                  "已移出": "removed", "removed": "removed"}
-N_ = str  # marks a message for extraction (translated by bilingual_text)
 
 
 def _rules():
@@ -83,11 +85,8 @@ def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
 
 
 def _xlsx_rows(raw: bytes) -> list[tuple[Any, ...]]:
+    wb = open_xlsx(raw, max_bytes=MAX_BYTES, data_only=True)
     try:
-        import defusedxml  # noqa: F401  (openpyxl parses with it when installed)
-        from openpyxl import load_workbook
-
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
         ws = wb.worksheets[0]
         ws.reset_dimensions()
         rows = []
@@ -95,12 +94,13 @@ def _xlsx_rows(raw: bytes) -> list[tuple[Any, ...]]:
             rows.append(row)
             if len(rows) > MAX_ROWS + 1:
                 raise InvalidInput("At most %(n)d rows can be imported at once.", field="file", n=MAX_ROWS)
-        wb.close()
         return rows
     except GreenmfgError:
         raise
-    except Exception:  # noqa: BLE001 - any parse failure is the file's
+    except Exception:  # noqa: BLE001 - a failure while reading the rows is the file's
         raise InvalidInput("The file is damaged or not an .xlsx spreadsheet.", field="file") from None
+    finally:
+        wb.close()
 
 
 def _header_map(header: Iterable[Any]) -> dict[str, int]:

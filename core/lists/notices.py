@@ -114,8 +114,7 @@ def publishable_statuses(publisher: str) -> tuple[S, ...]:
     return (S.CITY_RECOMMENDED, S.GRADED) if publisher == "city" else (S.GRADED,)
 
 
-def candidates_for(level: str, year: int, admin_unit_id: int | None = None, *,
-                   exclude_on_notice: bool = True) -> list[Application]:
+def candidates_for(level: str, year: int, admin_unit_id: int | None = None) -> list[Application]:
     """Applications that may go on the ``level`` list of ``year`` (for a city list, of that city):
     asking for that level (joint rounds included, as the city recommended), at the status the
     publisher needs, not yet listed at that level nor on a notice of it."""
@@ -128,15 +127,9 @@ def candidates_for(level: str, year: int, admin_unit_id: int | None = None, *,
                     Application.status.in_(publishable_statuses(how.publisher))))
     if admin_unit_id is not None:
         query = query.where(Application.admin_unit_id == admin_unit_id)
-    if exclude_on_notice:
-        on_notice = select(NoticeItem.application_id).join(PublicNotice).where(PublicNotice.level == level)
-        query = query.where(Application.id.not_in(on_notice))
+    on_notice = select(NoticeItem.application_id).join(PublicNotice).where(PublicNotice.level == level)
+    query = query.where(Application.id.not_in(on_notice))
     return [a for a in db.session.scalars(query.order_by(Application.id)) if is_for(a, level)]
-
-
-def notice_candidates(level: str, year: int, admin_unit_id: int | None = None) -> list[Application]:
-    """Applications of ``level`` and ``year`` that may go on a notice (see :func:`candidates_for`)."""
-    return candidates_for(level, year, admin_unit_id)
 
 
 def check_publisher(level: str, year: int, admin_unit_id: int | None) -> Any:

@@ -10,25 +10,28 @@ Gates checked when staff add a unit (each with its source):
   provincial listing first (办法 第十一条), the 2025 round's unit types, Jiangxi's "apply again"
   (003_a3fa60aeba77aa34.txt 一), the departments consulted...; blocking ones refuse, the others
   are warnings staff acknowledge;
-* "in principle not below the average of the province's existing national units"
-  (001_3f04a56fc6693327.txt, 工信厅节函〔2025〕390号): a warning to acknowledge;
+* "in principle not below the average of the province's existing national units" where the round's rule
+  has it (``rules.average_gate(year, unit_type)``; national: 001_3f04a56fc6693327.txt 工信厅节函〔2025〕390号
+  一, 2025 factories and parks, a warning to acknowledge; a region may make it blocking or drop it);
 * not banned, not already on the national list.
 
 The deadline is ``rules.deadline("province_recommendation", year)`` (办法 第十二条 07-31; 2025: 11-07),
-ending 24:00 Beijing time. Signing: HMAC-SHA256 over the canonical JSON with the province's key
-(``GREENMFG_RECOMMENDATION_KEY``, else a key kept in the instance folder); the national instance
-holds each province's key in ``GREENMFG_RECOMMENDATION_KEYS`` ({province code: key}).
+ending 24:00 Beijing time. Signing (issue 22): Ed25519 over the canonical JSON with the province's
+private key (:mod:`core.lists.signing`: ``GREENMFG_RECOMMENDATION_KEY_FILE`` written by ``greenmfg keys
+generate`` outside the instance folder); the national instance verifies it with the public key it
+registered for the province (:mod:`core.lists.keys`) and refuses a tampered file, a file signed by a key
+not registered for the province it names, and a replayed file (each file carries its own id, imported
+once, and its export time, which may be neither in the future nor older than
+``GREENMFG_RECOMMENDATION_MAX_AGE_DAYS``).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import io
 import json
-import secrets
+import uuid
 from decimal import Decimal
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Iterable, Mapping
 
@@ -39,7 +42,7 @@ from sqlalchemy import func, select
 from core.applications.levels import is_for, recommended_levels, requested_levels
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.i18n import bilingual_text
+from core.i18n import N_, bilingual_text
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
@@ -50,11 +53,10 @@ from core.services.deadlines import SHANGHAI, end_of_day
 from core.services.uscc import normalize_uscc
 
 FORMAT = "greenmfg.recommendation/1"
-ALG = "HMAC-SHA256"
+ALG = "Ed25519"
+#: how far a file's export time may run ahead of the importing server's clock
+CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_BYTES = 5 * 1024 * 1024
-AVERAGE_CITE = ("001_3f04a56fc6693327.txt 附件1 工信厅节函〔2025〕390号 一 (推荐的企业或园区原则上不低于本地区"
-                "已有国家绿色工厂、绿色工业园区的平均水平)")
-CONSULTED = ("ecology_environment", "emergency_management", "market_regulation")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -68,11 +70,6 @@ def now() -> dt.datetime:
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
-def N_(msgid: str) -> str:
-    """Mark a message for extraction (translated later by :func:`_both`)."""
-    return msgid
 
 
 # ---------------------------------------------------------------- deadline --
@@ -171,20 +168,22 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
             out.append(_gate(rule.code, None, rule.blocking, rule.title, type(exc).__name__, rule.source, rule.cite))
             continue
         out.append(_gate(rule.code, message is None, rule.blocking, rule.title, message, rule.source, rule.cite))
-    if result is not None:
+    average = rules.average_gate(year, application.unit_type)
+    if result is not None and average.applies:
         avg, n, avg_year = province_average(application.unit_type, year)
         if avg is None:
-            out.append(_gate("province_average", True, False, bilingual_text(N_("Not below the average of the province's "
-                                                                     "existing national units")),
-                             bilingual_text(N_("no scored national units of this type in the province")), "core", AVERAGE_CITE))
+            out.append(_gate("province_average", True, average.blocking,
+                             bilingual_text(N_("Not below the average of the province's existing national units")),
+                             bilingual_text(N_("no scored national units of this type in the province")),
+                             average.source, average.cite))
         else:
             ok = float(result.score) >= avg
-            out.append(_gate("province_average", ok, False,
+            out.append(_gate("province_average", ok, average.blocking,
                              bilingual_text(N_("Not below the average of the province's existing national units")),
                              bilingual_text(N_("panel score %(score)s against an average of %(avg)s over %(n)d units "
                                       "(%(year)d)"),
                                    score=f"{float(result.score):.2f}", avg=f"{avg:.2f}", n=n, year=avg_year),
-                             "core", AVERAGE_CITE))
+                             average.source, average.cite))
     org = application.organization
     if db.session.scalar(select(ListEntry.id).where(ListEntry.organization_id == org.id,
                                                     ListEntry.unit_type == application.unit_type,
@@ -237,11 +236,12 @@ def recommendation_for(year: int, actor: str | None = None, create: bool = False
     return rec
 
 
-def set_consulted(actor: str, rec: Recommendation, departments: Iterable[str]) -> None:
-    given = sorted({str(d) for d in departments})
-    if not set(given) <= set(CONSULTED):
-        raise InvalidInput("Unknown department: %(value)s.", field="consulted_departments",
-                           value=", ".join(sorted(set(given) - set(CONSULTED))))
+def set_consulted(actor: str, rec: Recommendation, departments: Iterable[str], others: Iterable[str] = ()) -> None:
+    """Record the departments the province consulted before recommending to MIIT: codes of the region's rule
+    (``rules.consulted_departments``) and, where it allows others, names (``others``)."""
+    from core.applications import consulted
+
+    given = consulted.normalize(consulted.offered(Level.NATIONAL, rec.year), departments, others)
     if given != list(rec.consulted_departments or []):
         audit.record(actor, "recommendation.consulted", "recommendation", rec.id,
                      before=rec.consulted_departments, after=given)
@@ -297,20 +297,25 @@ def remove(actor: str, rec: Recommendation, item: RecommendationItem, at: dt.dat
 # ----------------------------------------------------------------- signing --
 
 
-def signing_key() -> str:
-    """This province's signing key: configured, else kept (0600) in the instance folder."""
-    configured = current_app.config.get("GREENMFG_RECOMMENDATION_KEY")
-    if configured:
-        return str(configured)
-    path = Path(current_app.instance_path) / "recommendation_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+def signing_key():
+    """This province's Ed25519 private key (:func:`core.lists.signing.load_configured`)."""
+    from core.lists import signing
+
+    try:
+        key = signing.load_configured(current_app.config)
+    except signing.KeyProblem as exc:
+        raise Refused("The signing key cannot be used: %(problem)s.", problem=str(exc)) from None
+    if key is None:
+        raise Refused("This instance has no signing key for recommendations: an administrator creates one with "
+                      "`greenmfg keys generate` and sets GREENMFG_RECOMMENDATION_KEY_FILE; the ministry registers "
+                      "the public key it prints.")
+    return key
 
 
-def key_id(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()[:16]
+def key_id(key) -> str:
+    from core.lists import signing
+
+    return signing.key_id(key)
 
 
 def canonical(document: Mapping[str, Any]) -> bytes:
@@ -318,22 +323,17 @@ def canonical(document: Mapping[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def sign(document: dict[str, Any], key: str) -> dict[str, Any]:
-    value = hmac.new(key.encode(), canonical(document), hashlib.sha256).hexdigest()
-    document["signature"] = {"alg": ALG, "key_id": key_id(key), "value": value}
+def sign(document: dict[str, Any], key) -> dict[str, Any]:
+    """Sign ``document`` in place with the Ed25519 private ``key`` (over everything but the signature)."""
+    from core.lists import signing
+
+    document.setdefault("document_id", uuid.uuid4().hex)
+    document["signature"] = signing.sign(canonical(document), key)
     return document
 
 
 def digest(document: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(document)).hexdigest()
-
-
-def trusted_keys() -> dict[str, str]:
-    """{province code: key} a national instance trusts (a mapping, or ``code=key,code=key``)."""
-    raw = current_app.config.get("GREENMFG_RECOMMENDATION_KEYS") or {}
-    if isinstance(raw, str):
-        raw = dict(part.split("=", 1) for part in raw.split(",") if "=" in part)
-    return {str(k).strip(): str(v).strip() for k, v in dict(raw).items()}
 
 
 # ------------------------------------------------------------------ export --
@@ -464,18 +464,47 @@ def _parse(raw: bytes) -> dict[str, Any]:
     return document
 
 
-def verify(document: Mapping[str, Any]) -> str:
-    """Check the signature against the province's trusted key; returns the key id."""
-    province = str(document["province"].get("code", ""))
-    key = trusted_keys().get(province)
-    if key is None:
-        raise Refused("No trusted key for province %(province)s; the ministry must configure its key "
-                      "(GREENMFG_RECOMMENDATION_KEYS) before importing.", province=province[:40])
+def verify(document: Mapping[str, Any], at: dt.datetime | None = None) -> str:
+    """Check the file's signature against the key the ministry registered for the province it names, and
+    that it is not a replay; returns the key id."""
+    from core.lists import keys, signing
+
+    province = str(document["province"].get("code", ""))[:40]
     sig = document["signature"]
-    expected = hmac.new(key.encode(), canonical(document), hashlib.sha256).hexdigest()
-    if sig.get("alg") != ALG or not hmac.compare_digest(str(sig.get("value", "")), expected):
+    if sig.get("alg") != ALG:
+        raise Refused("The file is not signed with Ed25519 (algorithm %(alg)s): ask the province to export it again "
+                      "with a current version.", alg=str(sig.get("alg"))[:40])
+    registered = keys.by_key_id(str(sig.get("key_id", "")))
+    if registered is None:
+        raise Refused("The file is signed by key %(key)s, which the ministry has not registered; register the "
+                      "province's public key first (Province keys).", key=str(sig.get("key_id", ""))[:40])
+    if registered.province != province:
+        raise Refused("The file names province %(province)s but is signed by the key of %(owner)s: refused.",
+                      province=province, owner=registered.province)
+    if registered.revoked_at is not None:
+        raise Refused("The file is signed by key %(key)s of %(province)s, revoked on %(when)s.", key=registered.key_id,
+                      province=province, when=_aware(registered.revoked_at).astimezone(SHANGHAI).strftime("%Y-%m-%d"))
+    if not signing.valid(canonical(document), sig, signing.parse_public(registered.public_key)):
         raise Refused("The signature does not match: the file was changed after export or signed with another key.")
-    return key_id(key)
+    document_id = document.get("document_id")
+    if not isinstance(document_id, str) or not 8 <= len(document_id) <= 40:
+        raise Refused("The file carries no document id; ask the province to export it again.")
+    if db.session.scalar(select(RecommendationImport.id).where(RecommendationImport.document_id == document_id)):
+        raise Refused("This very file (document %(id)s) was already imported: a file is imported once.",
+                      id=document_id)
+    at = _aware(at or now())
+    try:
+        exported_at = _aware(dt.datetime.fromisoformat(document["exported_at"]))
+    except ValueError:
+        raise InvalidInput("The recommendation file lacks a valid %(key)s.", field="file", key="exported_at") from None
+    if exported_at > at + CLOCK_SKEW:
+        raise Refused("The file says it was exported at %(when)s, which is in the future: refused.",
+                      when=document["exported_at"][:40])
+    max_age = int(current_app.config.get("GREENMFG_RECOMMENDATION_MAX_AGE_DAYS") or 0)
+    if max_age and at - exported_at > dt.timedelta(days=max_age):
+        raise Refused("The file was exported more than %(n)d days ago; ask the province for a fresh export.",
+                      n=max_age)
+    return registered.key_id
 
 
 def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: list[str]) -> tuple[list[str], dict]:
@@ -569,7 +598,7 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
         raise Refused("Only a national (ministry) instance imports provincial recommendations.")
     at = _aware(at or now())
     document = _parse(raw)
-    kid = verify(document)
+    kid = verify(document, at)
     province, year = document["province"], document["year"]
     code, pname = str(province.get("code", ""))[:40], str(province.get("name", ""))[:100]
     exported_at = _aware(dt.datetime.fromisoformat(document["exported_at"]))
@@ -650,6 +679,7 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
         ids.append(application.id)
     row = RecommendationImport(province=code, province_name=pname, year=year, version=document["version"],
                                digest=report["digest"], key_id=kid, exported_at=exported_at, imported_by=actor,
+                               document_id=document.get("document_id"),
                                campaign_id=campaign.id, application_ids=ids)
     db.session.add(row)
     db.session.flush()

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,13 +15,15 @@ from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
 from core.applications import services as app_services
-from core.applications.forms import DEPARTMENT_LABELS, choice
+from core.applications import consulted as consulted_rule
+from core.plugins.types import Level
+from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
-from core.lists import decisions, notices, recommend
+from core.lists import decisions, history, keys, notices, recommend
 from core.lists.forms import (
-    AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, PublishForm,
-    ResolveForm,
+    AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
+    PublishForm, ResolveForm,
 )
 from core.models import Objection, RecommendationItem
 from core.review.access import ReviewPerm, staff_application
@@ -52,15 +53,13 @@ def _form_ok(form) -> bool:
     return False
 
 
+from core.plugins.rules import readable_cite  # noqa: E402
+
 bp.add_app_template_global(notices.period_label, "period_label")
 
-_SEED_FILE = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\s*")
-
-
 def cite_label(cite: str | None) -> str:
-    """A rule's citation as people read it: the article and its words, without the file name the
-    plugin keeps for developers."""
-    return _SEED_FILE.sub("", cite or "").strip()
+    """A rule's citation as people read it: 《title》（文号） and article (:func:`core.plugins.rules.readable_cite`)."""
+    return readable_cite(cite)
 
 
 bp.add_app_template_global(cite_label, "cite_label")
@@ -81,11 +80,13 @@ NAV = (
             perm=ReviewPerm.RECOMMEND, order=23),
     NavLink(endpoint="lists.imports", label=_l("Provincial recommendations"), place="section",
             perm=ReviewPerm.RECOMMENDATION_IMPORT, order=24),
+    NavLink(endpoint="lists.province_keys", label=_l("Province signing keys"), place="section",
+            perm=ReviewPerm.RECOMMENDATION_IMPORT, order=27),
     NavLink(endpoint="lists.manage_decisions", label=_l("Lists by decision"), place="section",
             perm=ReviewPerm.NOTICE_MANAGE, order=25),
     NavLink(endpoint="lists.city_lists", label=_l("City list"), roles=frozenset({"city"}), order=63),
     NavLink(endpoint="lists.list_history", label=_l("List history"), place="section",
-            roles=frozenset({"province", "admin"}), order=26),
+            roles=history.IMPORTER_ROLES, order=26),
 )
 
 PUBLISHER_ROLES = notices.PUBLISHER_ROLES
@@ -186,7 +187,7 @@ def manage_notices():
     form.level.choices = _levels_for("notice", year, str(_user().role))
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
-    candidates = notices.notice_candidates(level, year) if level else []
+    candidates = notices.candidates_for(level, year) if level else []
     form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {a.unit_type} · {a.tier or '—'}")
                                     for a in candidates]
     status = 200
@@ -344,9 +345,7 @@ def city_lists():
 @login_required(ReviewPerm.NOTICE_MANAGE)
 def list_history():
     """Province staff load the lists the province already has (core.lists.history)."""
-    from core.lists import history
-
-    if str(_user().role) not in ("province", "admin"):
+    if str(_user().role) not in history.IMPORTER_ROLES:
         abort(403)
     form = HistoryForm()
     report, status = None, 200
@@ -354,8 +353,14 @@ def list_history():
         if not _form_ok(form):
             status = 422
         else:
+            raw = form.file.data.read()
+            from core.lists import jobs as list_jobs  # issue 22: a large file is imported by a job
+
+            if list_jobs.import_in_background(raw):
+                job = list_jobs.start_import(_user(), raw, form.file.data.filename or "", bool(form.dry_run.data))
+                return redirect(url_for("jobs.detail", public_id=job.public_id))
             try:
-                report = history.import_history(_user().username, form.file.data.read(),
+                report = history.import_history(_user().username, raw,
                                                 form.file.data.filename or "", dry_run=form.dry_run.data)
                 if report["ok"] and not report["dry_run"]:
                     app_services.commit()
@@ -380,8 +385,6 @@ def list_history():
 @bp.get("/province/list-history/template.xlsx")
 @login_required(ReviewPerm.NOTICE_MANAGE)
 def list_history_template():
-    from core.lists import history
-
     return Response(history.template_xlsx(), headers={
         "Content-Disposition": "attachment; filename=list-history-template.xlsx"},
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -404,8 +407,10 @@ def recommendation():
     consulted = list(rec.consulted_departments or []) if rec else []
     rows = [{"application": a, "gates": recommend.gates(a, year, consulted)}
             for a in recommend.candidates(year) if a.id not in chosen]
-    consulted_form = ConsultedForm(data={"consulted_departments": consulted})
-    consulted_form.consulted_departments.choices = [choice(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
+    offered = consulted_rule.offered(Level.NATIONAL, year)
+    consulted_form = ConsultedForm(data={"consulted_departments": consulted,
+                                         "other_departments": consulted_rule.others_text(offered, consulted)})
+    _department_choices(consulted_form, offered)
     day, record = recommend.deadline(year)
     return render_template("lists/recommendation.html", year=year, rec=rec, rows=rows, add_form=AddForm(),
                            remove_form=EmptyForm(), export_form=EmptyForm(), consulted_form=consulted_form,
@@ -417,13 +422,20 @@ def recommendation():
 def recommendation_consulted():
     year = _rec_year()
     form = ConsultedForm()
-    form.consulted_departments.choices = [choice(k, str(v)) for k, v in DEPARTMENT_LABELS.items()]
+    _department_choices(form, consulted_rule.offered(Level.NATIONAL, year))
     target = url_for("lists.recommendation", year=year)
     if not _form_ok(form):
         return redirect(target)
     user = _user()
     return _run(lambda: recommend.set_consulted(user.username, recommend.recommendation_for(
-        year, user.username, create=True), form.consulted_departments.data), _("Saved."), target)[0]
+        year, user.username, create=True), form.consulted_departments.data or [],
+        (form.other_departments.data or "").splitlines()), _("Saved."), target)[0]
+
+
+def _department_choices(form: ConsultedForm, offered) -> None:
+    """The departments of the region's rule (rules.consulted_departments) as the form's boxes."""
+    form.consulted_departments.choices = [choice(k, v) for k, v in consulted_rule.labels(offered).items()]
+    form.others_allowed = offered.others_allowed
 
 
 @bp.post("/province/recommendation/add")
@@ -519,3 +531,46 @@ def imports():
             flash(exc.localized(), "error")
             status = exc.http_status
     return render_template("lists/imports.html", form=form, report=report, rows=recommend.imports()), status
+
+
+def _province_choices() -> list[tuple[str, str]]:
+    english = str(get_locale() or "").startswith("en")
+    return list(keys.province_names(english).items())
+
+
+@bp.route("/ministry/province-keys", methods=["GET", "POST"])
+@login_required(ReviewPerm.RECOMMENDATION_IMPORT)
+def province_keys():
+    """The register of provinces' public signing keys (national instance): register one the province sent, revoke
+    one it replaced. A province's recommendation file is imported only when signed by a registered, unrevoked key."""
+    form = ProvinceKeyForm()
+    form.province.choices = _province_choices()
+    if request.method == "POST":
+        if not _form_ok(form):
+            return _keys_page(form), 422
+        try:
+            row = keys.register(_user().username, form.province.data, form.public_key.data, form.note.data or "")
+            app_services.commit()
+        except GreenmfgError as exc:
+            db.session.rollback()
+            flash(exc.localized(), "error")
+            return _keys_page(form), exc.http_status
+        flash(_("Key %(key)s registered for %(province)s: its recommendation files can now be imported.",
+                key=row.key_id, province=dict(form.province.choices).get(row.province, row.province)), "info")
+        return redirect(url_for("lists.province_keys"))
+    return _keys_page(form)
+
+
+def _keys_page(form: ProvinceKeyForm):
+    names = dict(form.province.choices)
+    return render_template("lists/province_keys.html", form=form, rows=keys.listing(), revoke=EmptyForm(),
+                           province_name=lambda code: names.get(code, code))
+
+
+@bp.route("/ministry/province-keys/<key_id>/revoke", methods=["POST"])
+@login_required(ReviewPerm.RECOMMENDATION_IMPORT)
+def revoke_province_key(key_id: str):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    return _run(lambda: keys.revoke(_user().username, key_id),
+                _("Key revoked: files signed with it are no longer imported."), url_for("lists.province_keys"))[0]

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from flask import Flask
 from flask.views import MethodView
-from flask_babel import lazy_gettext as _l
-from flask_smorest import Api, Blueprint, abort
-from marshmallow import Schema, fields, validate
+from flask_smorest import Api
 from sqlalchemy import select
 
 from core.accounts import api_user
-from core.errors import GreenmfgError, InvalidInput, NotFound
+from core.api import Blueprint, authed as token_authed, documents, limited, optional_auth
+from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
-from core.i18n import bilingual_text
 from core.management import (
     access,
+    bans,
     changes,
     complaints,
     dashboard,
@@ -34,135 +32,53 @@ from core.management import (
     round_filings,
 )
 from core.management.common import commit, today
+from core.management.schemas import (
+    BanCreate,
+    BanLift,
+    BanQuery,
+    BanSchema,
+    ChangeCreate,
+    ChangeReviewBody,
+    ChangeSchema,
+    ComplaintCreate,
+    ComplaintSchema,
+    ComplaintVerify,
+    DashboardSchema,
+    FilingReview,
+    FilingSchema,
+    FilingUpdate,
+    PublishBody,
+    RectificationBody,
+    RemovalCreate,
+    RemovalDecision,
+    RemovalSchema,
+    ReReviewBody,
+    ReReviewSchema,
+    RoundFilingOpen,
+    RoundFilingQuery,
+    RoundFilingSchema,
+    RoundFilingsOpened,
+    RoundFilingUpdate,
+    YearQuery,
+)
 from core.models import (
     AnnualFiling,
+    Ban,
     Campaign,
     ChangeReport,
     Complaint,
+    EvaluatorFirm,
     Organization,
     Removal,
     ReReview,
     RoundFiling,
 )
-from core.ratelimit import limit
 from core.services.uscc import normalize_uscc
-
-_TOKEN = _l("A valid API token is required (Authorization: Bearer <token>).")
-_INVALID = _l("The input is invalid; see the messages per field.")
-
-
-def _user(action: str):
-    user = api_user()
-    if user is None:
-        abort(401, message=bilingual_text(_TOKEN), headers={"WWW-Authenticate": "Bearer"})
-    return access.require(user, action)
 
 
 def authed(action: str) -> Callable:
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args: Any, **kwargs: Any):
-            _user(action)
-            return view(*args, **kwargs)
-        return wrapper
-    return decorate
-
-
-# ----------------------------------------------------------------- schemas --
-
-
-class YearQuery(Schema):
-    year = fields.Integer(load_default=None, validate=validate.Range(2000, 2100))
-    status = fields.String(load_default=None)
-    city = fields.String(load_default=None, metadata={"description": "admin unit code (province staff)"})
-
-
-class FilingUpdate(Schema):
-    values = fields.Dict(keys=fields.String(), metadata={"description": "indicator values by table number"})
-    key_data = fields.Dict(keys=fields.String())
-    industry = fields.String(allow_none=True)
-
-
-class RoundFilingQuery(Schema):
-    campaign_id = fields.Integer(load_default=None, validate=validate.Range(1, 2**31 - 1))
-
-
-class RoundFilingOpen(Schema):
-    campaign_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
-
-
-class RoundFilingUpdate(Schema):
-    values = fields.Dict(keys=fields.String(), metadata={"description": "indicator values by table number"})
-    industry = fields.String(allow_none=True)
-
-
-class FilingReview(Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(["accept", "return"]))
-    note = fields.String(load_default="")
-    until = fields.Date(load_default=None, metadata={"description": "correction deadline (return)"})
-
-
-class RemovalCreate(Schema):
-    uscc = fields.String(required=True)
-    sanction = fields.String(required=True)
-    reason = fields.String(required=True)
-    evidence_note = fields.String(load_default="")
-    unit_type = fields.String(load_default=None)
-    levels = fields.List(fields.String(), load_default=None)
-    immediate = fields.Boolean(load_default=False, metadata={"description": "重大 accident: remove at once (province)"})
-    notice_no = fields.String(load_default=None)
-
-
-class RemovalDecision(Schema):
-    approve = fields.Boolean(required=True)
-    note = fields.String(load_default="")
-    notice_no = fields.String(load_default=None)
-
-
-class PublishBody(Schema):
-    notice_no = fields.String(required=True)
-    on = fields.Date(load_default=None)
-
-
-class ComplaintCreate(Schema):
-    subject_uscc = fields.String(required=True)
-    complainant_name = fields.String(required=True)
-    complainant_contact = fields.String(required=True)
-    content = fields.String(required=True)
-    evidence_note = fields.String(required=True)
-    admin_unit = fields.String(load_default=None, metadata={"description": "city code, for a third-party firm"})
-
-
-class ComplaintVerify(Schema):
-    outcome = fields.String(required=True, validate=validate.OneOf(complaints.OUTCOMES))
-    finding = fields.String(required=True)
-    rectify_until = fields.Date(load_default=None)
-    sanction = fields.String(load_default=None)
-
-
-class RectificationBody(Schema):
-    rectified = fields.Boolean(required=True)
-    note = fields.String(required=True)
-    sanction = fields.String(load_default=None)
-
-
-class ChangeCreate(Schema):
-    kinds = fields.List(fields.String(validate=validate.OneOf(changes.KINDS)), required=True)
-    after = fields.Dict(keys=fields.String(), values=fields.String(), required=True)
-    description = fields.String(required=True)
-    effective_on = fields.Date(load_default=None)
-
-
-class ChangeReviewBody(Schema):
-    still_compliant = fields.Boolean(required=True)
-    note = fields.String(required=True)
-    sanction = fields.String(load_default=None)
-
-
-class ReReviewBody(Schema):
-    scheduled_on = fields.Date(load_default=None)
-    passed = fields.Boolean(load_default=None)
-    note = fields.String(load_default="")
+    """A bearer token whose role may do ``action`` (:mod:`core.management.access`)."""
+    return token_authed(lambda user: access.require(user, action))
 
 
 # ----------------------------------------------------------------- output --
@@ -219,6 +135,21 @@ def rereview_json(r: ReReview) -> dict[str, Any]:
             "result_note": r.result_note, "removal_id": r.removal_id, "basis": r.basis}
 
 
+def ban_json(b: Ban, names: dict[str, str] | None = None) -> dict[str, Any]:
+    on = today()
+    return {"id": b.id, "uscc": b.uscc, "name": (names or {}).get(b.uscc), "subject": b.subject, "reason": b.reason,
+            "sanction_code": b.sanction_code, "starts_on": _d(b.starts_on), "ends_on": _d(b.ends_on),
+            "active": b.starts_on <= on <= b.ends_on}
+
+
+def _ban_names(rows: list[Ban]) -> dict[str, str]:
+    codes = {b.uscc for b in rows}
+    names = {o.uscc: o.name for o in db.session.scalars(select(Organization).where(Organization.uscc.in_(codes)))}
+    names.update({f.uscc: f.name for f in db.session.scalars(select(EvaluatorFirm).where(
+        EvaluatorFirm.uscc.in_(codes)))})
+    return names
+
+
 def _org(uscc: str) -> Organization:
     user = api_user()
     code = normalize_uscc(uscc)
@@ -234,24 +165,13 @@ def make_blueprint() -> Blueprint:
                     description="Listed units over the years: filings, removals, bans, complaints, changes, "
                                 "re-reviews, dashboards")
 
-    @blp.errorhandler(GreenmfgError)
-    def _domain(exc: GreenmfgError):
-        db.session.rollback()
-        return {"errors": [exc.to_dict()]}, exc.http_status
-
-    @blp.errorhandler(422)
-    def _invalid(exc):
-        data = getattr(exc, "data", None) or {}
-        return {"code": 422, "status": "Unprocessable Entity", "message": bilingual_text(_INVALID),
-                "errors": data.get("messages") or {}}, 422
-
     # ------------------------------------------------------------ filings --
 
     @blp.route("/filings")
     class Filings(MethodView):
         @authed("view")
         @blp.arguments(YearQuery, location="query")
-        @blp.response(200)
+        @blp.response(200, FilingSchema(many=True))
         def get(self, args):
             """Filings the user may see (a unit: its own; a city: its units'; the province: all)."""
             user = api_user()
@@ -266,16 +186,16 @@ def make_blueprint() -> Blueprint:
     @blp.route("/filings/<int:ident>")
     class Filing(MethodView):
         @authed("view")
-        @blp.response(200)
+        @blp.response(200, FilingSchema)
         def get(self, ident):
             """One filing with its live score and, once accepted, its rank."""
             return filing_json(access.load(api_user(), AnnualFiling, ident))
 
         @authed("file")
         @blp.arguments(FilingUpdate)
-        @blp.response(200)
+        @blp.response(200, FilingSchema)
         def patch(self, args, ident):
-            """Save values (the unit, until the due date; not after submission)."""
+            """Save values (the unit, until the due date; not after submission); only the fields sent change."""
             f = access.load(api_user(), AnnualFiling, ident, action="file")
             filings.save(f, args, api_user().username)
             commit()
@@ -284,7 +204,7 @@ def make_blueprint() -> Blueprint:
     @blp.route("/filings/<int:ident>/submit")
     class FilingSubmit(MethodView):
         @authed("file")
-        @blp.response(200)
+        @blp.response(200, FilingSchema)
         def post(self, ident):
             """Submit the filing; it is locked afterwards."""
             f = access.load(api_user(), AnnualFiling, ident, action="file")
@@ -296,7 +216,7 @@ def make_blueprint() -> Blueprint:
     class FilingReviewView(MethodView):
         @authed("review")
         @blp.arguments(FilingReview)
-        @blp.response(200)
+        @blp.response(200, FilingSchema)
         def post(self, args, ident):
             """The city accepts a filing (it is then ranked) or returns it for correction until a date."""
             f = access.load(api_user(), AnnualFiling, ident, action="review")
@@ -314,7 +234,7 @@ def make_blueprint() -> Blueprint:
     class RoundFilings(MethodView):
         @authed("view")
         @blp.arguments(RoundFilingQuery, location="query")
-        @blp.response(200)
+        @blp.response(200, RoundFilingSchema(many=True))
         def get(self, args):
             """Round filings the user may see (a unit: its own; a city: its units'; the province: all)."""
             user = api_user()
@@ -327,7 +247,7 @@ def make_blueprint() -> Blueprint:
 
         @authed("decide")
         @blp.arguments(RoundFilingOpen)
-        @blp.response(201)
+        @blp.response(201, RoundFilingsOpened)
         def post(self, args):
             """Open the round's filings for every unit that owes one (province staff; idempotent)."""
             campaign = db.session.get(Campaign, args["campaign_id"])
@@ -340,14 +260,14 @@ def make_blueprint() -> Blueprint:
     @blp.route("/round-filings/<int:ident>")
     class OneRoundFiling(MethodView):
         @authed("view")
-        @blp.response(200)
+        @blp.response(200, RoundFilingSchema)
         def get(self, ident):
             """One round filing with its due date and the rule it comes from."""
             return round_filings.filing_json(access.load(api_user(), RoundFiling, ident))
 
         @authed("file")
         @blp.arguments(RoundFilingUpdate)
-        @blp.response(200)
+        @blp.response(200, RoundFilingSchema)
         def patch(self, args, ident):
             """Save the self-evaluation (the unit, until 24:00 Beijing time of the round's date)."""
             f = access.load(api_user(), RoundFiling, ident, action="file")
@@ -358,7 +278,7 @@ def make_blueprint() -> Blueprint:
     @blp.route("/round-filings/<int:ident>/submit")
     class RoundFilingSubmit(MethodView):
         @authed("file")
-        @blp.response(200)
+        @blp.response(200, RoundFilingSchema)
         def post(self, ident):
             """Submit the round filing by its date; it is locked afterwards."""
             f = access.load(api_user(), RoundFiling, ident, action="file")
@@ -372,7 +292,7 @@ def make_blueprint() -> Blueprint:
     class Removals(MethodView):
         @authed("propose")
         @blp.arguments(YearQuery, location="query")
-        @blp.response(200)
+        @blp.response(200, RemovalSchema(many=True))
         def get(self, args):
             """Removals in the user's scope."""
             query = removals.visible(select(Removal), api_user())
@@ -382,7 +302,7 @@ def make_blueprint() -> Blueprint:
 
         @authed("propose")
         @blp.arguments(RemovalCreate)
-        @blp.response(201)
+        @blp.response(201, RemovalSchema)
         def post(self, args):
             """Propose a removal (or, for province staff and a 重大 accident, remove at once)."""
             org, actor = _org(args["uscc"]), api_user().username
@@ -400,7 +320,7 @@ def make_blueprint() -> Blueprint:
     class RemovalDecisionView(MethodView):
         @authed("decide")
         @blp.arguments(RemovalDecision)
-        @blp.response(200)
+        @blp.response(200, RemovalSchema)
         def post(self, args, ident):
             """The province approves or rejects a proposal."""
             r = access.load(api_user(), Removal, ident, action="decide")
@@ -412,7 +332,7 @@ def make_blueprint() -> Blueprint:
     class RemovalPublish(MethodView):
         @authed("decide")
         @blp.arguments(PublishBody)
-        @blp.response(200)
+        @blp.response(200, RemovalSchema(many=True))
         def post(self, args):
             """Publish every approved removal with the list (notice number)."""
             done = removals.publish(api_user().username, args["on"], args["notice_no"])
@@ -424,16 +344,17 @@ def make_blueprint() -> Blueprint:
     @blp.route("/complaints")
     class Complaints(MethodView):
         @authed("verify")
-        @blp.response(200)
+        @blp.response(200, ComplaintSchema(many=True))
         def get(self):
             """Complaints to the user's city (province: all)."""
             rows = db.session.scalars(select(Complaint).where(access.scope(api_user(), Complaint.admin_unit_id))
                                       .order_by(Complaint.id).limit(1000))
             return [complaint_json(c) for c in rows]
 
-        @limit("public_report")
+        @optional_auth
+        @limited("public_report")
         @blp.arguments(ComplaintCreate)
-        @blp.response(201)
+        @blp.response(201, ComplaintSchema)
         def post(self, args):
             """File a real-name complaint with evidence (no token needed)."""
             user = api_user()
@@ -447,7 +368,7 @@ def make_blueprint() -> Blueprint:
     class ComplaintVerifyView(MethodView):
         @authed("verify")
         @blp.arguments(ComplaintVerify)
-        @blp.response(200)
+        @blp.response(200, ComplaintSchema)
         def post(self, args, ident):
             """The city records its verification: dismissed, rectification with a deadline, or removal."""
             c = access.load(api_user(), Complaint, ident, action="verify", by_organization=False)
@@ -460,7 +381,7 @@ def make_blueprint() -> Blueprint:
     class ComplaintRectification(MethodView):
         @authed("verify")
         @blp.arguments(RectificationBody)
-        @blp.response(200)
+        @blp.response(200, ComplaintSchema)
         def post(self, args, ident):
             """The city checks the rectification: done, or not done (removal)."""
             c = access.load(api_user(), Complaint, ident, action="verify", by_organization=False)
@@ -474,7 +395,7 @@ def make_blueprint() -> Blueprint:
     @blp.route("/changes")
     class Changes(MethodView):
         @authed("view")
-        @blp.response(200)
+        @blp.response(200, ChangeSchema(many=True))
         def get(self):
             """Change reports in the user's scope."""
             rows = db.session.scalars(select(ChangeReport).where(access.scope(
@@ -483,7 +404,7 @@ def make_blueprint() -> Blueprint:
 
         @authed("file")
         @blp.arguments(ChangeCreate)
-        @blp.response(201)
+        @blp.response(201, ChangeSchema)
         def post(self, args):
             """A listed unit reports a change of name, scope, address or boundary to its city."""
             user = api_user()
@@ -497,7 +418,7 @@ def make_blueprint() -> Blueprint:
     class ChangeReviewView(MethodView):
         @authed("review")
         @blp.arguments(ChangeReviewBody)
-        @blp.response(200)
+        @blp.response(200, ChangeSchema)
         def post(self, args, ident):
             """The city reviews a change: accepted (applied) or a removal proposal."""
             c = access.load(api_user(), ChangeReport, ident, action="review")
@@ -512,7 +433,7 @@ def make_blueprint() -> Blueprint:
     class ReReviews(MethodView):
         @authed("verify")
         @blp.arguments(YearQuery, location="query")
-        @blp.response(200)
+        @blp.response(200, ReReviewSchema(many=True))
         def get(self, args):
             """Re-reviews of a year in the user's scope."""
             query = select(ReReview).where(access.scope(api_user(), ReReview.admin_unit_id))
@@ -524,7 +445,7 @@ def make_blueprint() -> Blueprint:
     class ReReviewView(MethodView):
         @authed("review")
         @blp.arguments(ReReviewBody)
-        @blp.response(200)
+        @blp.response(200, ReReviewSchema)
         def post(self, args, ident):
             """Schedule the on-site review (``scheduled_on``) or record its result (``passed``, ``note``)."""
             r = access.load(api_user(), ReReview, ident, action="review")
@@ -535,13 +456,72 @@ def make_blueprint() -> Blueprint:
             commit()
             return rereview_json(r)
 
+    # ---------------------------------------------------------------- bans --
+
+    @blp.route("/bans")
+    class Bans(MethodView):
+        @authed("decide")
+        @blp.arguments(BanQuery, location="query")
+        @blp.response(200, BanSchema(many=True))
+        def get(self, args):
+            """Bans on applying (organizations) and on reports (evaluation firms), longest-running first."""
+            query = select(Ban)
+            if args["uscc"]:
+                query = query.where(Ban.uscc == args["uscc"].strip().upper())
+            if args["active"] is not None:
+                on = today()
+                in_force = (Ban.starts_on <= on) & (Ban.ends_on >= on)
+                query = query.where(in_force if args["active"] else ~in_force)
+            rows = db.session.scalars(query.order_by(Ban.ends_on.desc(), Ban.id.desc()).limit(500)).all()
+            names = _ban_names(rows)
+            return [ban_json(b, names) for b in rows]
+
+        @authed("decide")
+        @documents(404)
+        @blp.arguments(BanCreate)
+        @blp.response(201, BanSchema)
+        def post(self, args):
+            """Ban a credit code (province staff; audited): an organization for its sanction's years (fraud: 3),
+            or a third-party firm's reports for 3 years (or its sanction's)."""
+            user, code = api_user(), normalize_uscc(args["uscc"])
+            if args["subject"] == "evaluator":
+                firm = db.session.scalar(select(EvaluatorFirm).where(EvaluatorFirm.uscc == code))
+                if firm is None:
+                    raise NotFound("No third-party firm has this credit code.")
+                ban = bans.ban_evaluator(firm, args["reason"], access.actor(user), evidence_note=args["evidence_note"],
+                                         sanction_code=args["sanction"] or None)
+            else:
+                org = db.session.scalar(select(Organization).where(Organization.uscc == code))
+                if org is None:
+                    raise NotFound("No organization with this credit code is registered.")
+                if not args["sanction"]:
+                    raise InvalidInput("Choose the removal reason (sanction).", field="sanction")
+                ban = bans.ban_organization(org, args["sanction"], args["reason"], access.actor(user),
+                                            evidence_note=args["evidence_note"])
+            commit()
+            return ban_json(ban, _ban_names([ban]))
+
+    @blp.route("/bans/<int:ident>/lift")
+    class BanLiftView(MethodView):
+        @authed("decide")
+        @blp.arguments(BanLift)
+        @blp.response(200, BanSchema)
+        def post(self, args, ident):
+            """End a ban early (a decision overturned), with the reason; the row stays. Audited."""
+            ban = db.session.get(Ban, ident)
+            if ban is None:
+                raise NotFound("No such ban.")
+            bans.lift(ban, args["reason"], api_user().username)
+            commit()
+            return ban_json(ban, _ban_names([ban]))
+
     # ---------------------------------------------------------- dashboard --
 
     @blp.route("/dashboard")
     class Dashboard(MethodView):
         @authed("dashboard")
         @blp.arguments(YearQuery, location="query")
-        @blp.response(200)
+        @blp.response(200, DashboardSchema)
         def get(self, args):
             """The dashboard's figures: filings by status and city, removals, complaints, listed units
             by type and year, quota progress."""

@@ -3,8 +3,9 @@
 
 * fraud found in evaluation or data → removal from every level and no application for 3 years
   (001_3f04a56fc6693327.txt 四.2; 004_7a8ddd82f611ab67.txt 第二十二条);
-* a third-party firm that falsified or hid problems → its reports are not accepted for 3 years
-  (004 第二十四条; 002_9c75e1d2ebfbdf50.txt 附件2 (五); 003_a3fa60aeba77aa34.txt).
+* a third-party firm that falsified or hid problems → its reports are not accepted for the years of the
+  region's rule (``rules.evaluator_ban()``: Shanxi 004 第二十四条, Hubei 002_9c75e1d2ebfbdf50.txt 附件2 (五),
+  Jiangxi 003_a3fa60aeba77aa34.txt 三（三）; elsewhere national's platform default of 3 years).
 
 The ban row holds the USCC, never the organization row, so a renamed company is still caught.
 :func:`check_not_banned` is what applications call before a new application is created.
@@ -22,9 +23,8 @@ from core.models import Ban, EvaluatorFirm, Organization
 from core.services import audit
 from core.services.uscc import normalize_uscc
 
-#: reports of a firm found to have falsified are not accepted for this many years (domain.md D16)
-EVALUATOR_BAN_YEARS = 3
-EVALUATOR_BAN_CITE = "004_7a8ddd82f611ab67.txt 第二十四条; 002_9c75e1d2ebfbdf50.txt 附件2 (五); domain.md D16"
+#: the ban's code when the region's rule names no sanction of its own
+EVALUATOR_BAN_CODE = "evaluator_fraud"
 
 
 def ban_end(starts_on: dt.date, years: int) -> dt.date:
@@ -71,8 +71,10 @@ def ban_organization(organization: Organization, sanction_code: str, reason: str
 
 def ban_evaluator(firm: EvaluatorFirm, reason: str, actor: str, on: dt.date | None = None,
                   evidence_note: str = "", sanction_code: str | None = None) -> Ban:
-    """No report of ``firm`` is accepted for 3 years (or the region's evaluator sanction's years)."""
-    years, code, cite, source = EVALUATOR_BAN_YEARS, "evaluator_fraud", EVALUATOR_BAN_CITE, "core"
+    """No report of ``firm`` is accepted for the years of the region's rule (``rules.evaluator_ban()``), or of
+    the sanction ``sanction_code`` staff chose."""
+    rule = rules().evaluator_ban()
+    years, code, cite, source = rule.years, rule.sanction or EVALUATOR_BAN_CODE, rule.cite, rule.source
     if sanction_code:
         sanction = _sanction(sanction_code)
         years = sanction.ban_years or years

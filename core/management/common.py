@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,20 +40,41 @@ def aware(value: dt.datetime | None) -> dt.datetime | None:
     return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+#: what the free texts are called on pages and in API errors (the API's error also names the field)
+_LABELS = {
+    "reason": _l("Reason"), "note": _l("Note"), "evidence_note": _l("Evidence"),
+    "complainant_name": _l("Real name"), "complainant_contact": _l("Contact details"), "content": _l("Content"),
+    "finding": _l("Finding"), "description": _l("Description"), "after": _l("The new value"),
+    "key_data": _l("Key data"),
+}
+
+
+def _label(field: str) -> Any:
+    return _LABELS.get(field) or _LABELS.get(field.split(".", 1)[0]) or _l("This text")
+
+
 def text(value: Any, field: str, minimum: int = 2, maximum: int = 500) -> str:
-    """A required free text of ``minimum``..``maximum`` characters."""
+    """A required free text of ``minimum``..``maximum`` characters (NUL characters refused)."""
     cleaned = str(value or "").strip()
     if not minimum <= len(cleaned) <= maximum:
-        raise InvalidInput("%(field)s: enter %(min)d to %(max)d characters.", field=field, min=minimum,
-                           max=maximum)
+        raise InvalidInput("%(label)s: enter %(min)d to %(max)d characters.", field=field, label=_label(field),
+                           min=minimum, max=maximum)
+    _no_nul(cleaned, field)
     return cleaned
 
 
 def optional_text(value: Any, field: str, maximum: int = 2000) -> str:
     cleaned = str(value or "").strip()
     if len(cleaned) > maximum:
-        raise InvalidInput("%(field)s: enter %(min)d to %(max)d characters.", field=field, min=0, max=maximum)
+        raise InvalidInput("%(label)s: enter at most %(max)d characters.", field=field, label=_label(field),
+                           max=maximum)
+    _no_nul(cleaned, field)
     return cleaned
+
+
+def _no_nul(cleaned: str, field: str) -> None:
+    if "\x00" in cleaned:
+        raise InvalidInput("%(label)s: a text may not contain NUL characters.", field=field, label=_label(field))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

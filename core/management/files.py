@@ -7,25 +7,25 @@ a view that checks the user may see the record.
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
-from pathlib import Path
+from typing import IO
 
 from sqlalchemy import func, select
 
-from core.applications.evidence import _clean_name, check_pdf, storage_dir
+from core.applications.evidence import _clean_name, check_pdf
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.models import ManagementFile
 from core.services import audit
+from core.storage import staging
 
 RECORD_TYPES = ("removal", "complaint", "change", "rereview")
 MAX_FILES = 50
 
 
-def folder() -> Path:
-    path = storage_dir() / "management"
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return path
+def _key(name: str) -> str:
+    return f"management/{name}"
 
 
 def store(record_type: str, record_id: int, filename: str | None, data: bytes, actor: str) -> ManagementFile:
@@ -37,7 +37,7 @@ def store(record_type: str, record_id: int, filename: str | None, data: bytes, a
     if count >= MAX_FILES:
         raise InvalidInput("At most %(n)d files may be attached.", field="file", n=MAX_FILES)
     name = uuid.uuid4().hex
-    (folder() / name).write_bytes(data)
+    staging.stage(_key(name), data)  # promoted when the row commits (core.storage.staging)
     row = ManagementFile(record_type=record_type, record_id=record_id, original_name=_clean_name(filename),
                          storage_name=name, size=len(data), sha256=hashlib.sha256(data).hexdigest(), pages=pages,
                          uploaded_by=actor)
@@ -54,17 +54,17 @@ def listing(record_type: str, record_id: int) -> list[ManagementFile]:
         .order_by(ManagementFile.id)))
 
 
-def path_of(row: ManagementFile) -> Path:
-    path = folder() / row.storage_name
-    if not path.exists():
-        raise NotFound("No such record.")
-    return path
+def open_file(row: ManagementFile) -> IO[bytes]:
+    """The file as a stream for ``send_file``, from whichever store the instance uses."""
+    try:
+        return io.BytesIO(staging.read(_key(row.storage_name)))
+    except FileNotFoundError:
+        raise NotFound("No such record.") from None
 
 
 def discard_unreferenced(names: list[str]) -> None:
-    """Delete files written during a transaction that was rolled back (nothing left behind)."""
+    """Files of a rolled-back transaction: the staging removed them already (kept for callers)."""
+    from core.storage import store
+
     for name in names:
-        try:
-            (folder() / name).unlink()
-        except FileNotFoundError:
-            pass
+        store().delete(staging.PENDING + _key(name))

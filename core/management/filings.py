@@ -56,8 +56,6 @@ FILED = (SUBMITTED, ACCEPTED)
 STATUSES = (DUE, SUBMITTED, RETURNED, ACCEPTED, OVERDUE, CLOSED)
 DEADLINE_CODE = "dynamic_filing"
 DEFAULT_REMINDER_DAYS = (10, 3)
-#: other key figures of the table: (key, unit); numbers, at least 0
-KEY_FIGURES = (("output_value", "万元"), ("energy_use", "tce"), ("water_use", "m³"))
 MAX_RETURN_DAYS = 60
 
 
@@ -226,15 +224,21 @@ def check_open(filing: AnnualFiling, on: dt.date | None = None) -> None:
                              "submitted.", due=deadline_of(filing).isoformat())
 
 
-def _key_data(raw: Any) -> dict[str, Any]:
+def key_figures(filing: AnnualFiling):
+    """The key figures of the table (numbers, at least 0) the region's rule asks for (``rules.filing_figures``;
+    national's platform default: output value, energy use, water use)."""
+    return rules().filing_figures(filing.year, filing.unit_type)
+
+
+def _key_data(raw: Any, figures) -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise InvalidInput("Not a valid mapping type.", field="key_data")
     out: dict[str, Any] = {}
-    known = {k for k, _ in KEY_FIGURES} | {"remarks"}
+    known = {f.key for f in figures.figures} | {"remarks"}
     unknown = set(raw) - known
     if unknown:
         raise InvalidInput("Unknown fields: %(fields)s.", field="key_data", fields=", ".join(sorted(unknown)))
-    for key, _unit in KEY_FIGURES:
+    for key in (f.key for f in figures.figures):
         value = raw.get(key)
         if value in (None, ""):
             continue
@@ -248,6 +252,22 @@ def _key_data(raw: Any) -> dict[str, Any]:
     if raw.get("remarks"):
         out["remarks"] = optional_text(raw["remarks"], "key_data.remarks", 2000)
     return out
+
+
+def values_change(changes: Mapping[str, Any], filing: Any) -> dict[str, Any]:
+    """The filing's indicator values after ``changes``: the given ones set, an empty one removed."""
+    values = dict(filing.values or {})
+    if "values" not in changes:
+        return values
+    given = changes["values"] or {}
+    if not isinstance(given, Mapping):
+        raise InvalidInput("Indicator values must be given per indicator number.", field="values")
+    for key, value in given.items():
+        if value is None or value == "":
+            values.pop(str(key), None)
+        else:
+            values[str(key)] = value
+    return values
 
 
 def industry_change(changes: Mapping[str, Any], current: str | None) -> str | None:
@@ -279,22 +299,13 @@ def save(filing: AnnualFiling, changes: Mapping[str, Any], actor: str, on: dt.da
     before = {"values": dict(filing.values or {}), "key_data": dict(filing.key_data or {}),
               "industry": filing.industry}
     industry = industry_change(changes, filing.industry)
-    values = dict(filing.values or {})
-    if "values" in changes:
-        given = changes["values"] or {}
-        if not isinstance(given, Mapping):
-            raise InvalidInput("Indicator values must be given per indicator number.", field="values")
-        for key, value in given.items():
-            if value is None or value == "":
-                values.pop(str(key), None)
-            else:
-                values[str(key)] = value
-        if values and indicator_set(filing) is None:
-            raise InvalidInput("This unit type has no indicator table in this round.", field="values")
+    values = values_change(changes, filing)
+    if "values" in changes and values and indicator_set(filing) is None:
+        raise InvalidInput("This unit type has no indicator table in this round.", field="values")
     result = live_score(filing, values, industry) if values else None
     filing.values, filing.industry = values, industry
     if "key_data" in changes:
-        filing.key_data = _key_data(changes["key_data"] or {})
+        filing.key_data = _key_data(changes["key_data"] or {}, key_figures(filing))
     filing.score = None if result is None else result["total"]
     filing.complete = bool(result and result["complete"])
     after = {"values": dict(filing.values), "key_data": dict(filing.key_data or {}), "industry": filing.industry}

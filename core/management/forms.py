@@ -19,14 +19,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.formfields import MultiCheckboxField, choice, indicator_fields, indicator_initial, indicator_values
-from core.management.filings import KEY_FIGURES
-
-KEY_LABELS = {"output_value": _l("Industrial output value"), "energy_use": _l("Total energy use"),
-              "water_use": _l("Water use"), "remarks": _l("Remarks")}
 
 
-def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
-    """The annual table: the year's indicators (the scoring engine's input) and the key figures."""
+def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
+    """The annual table: the year's indicators (the scoring engine's input) and the key figures of the region's
+    rule (``figures``: :class:`~core.plugins.types.FilingFigure`, named in the page's language)."""
+    from flask_babel import get_locale
+
+    english = str(get_locale() or "zh")[:2] == "en"
     attrs: dict[str, Any] = {
         "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
                                 choices=[choice("", _l("General requirements (通则)"))]
@@ -34,25 +34,27 @@ def filing_form_class(iset, industries: dict) -> type[FlaskForm]:
     }
     if iset is not None:
         attrs.update(indicator_fields(iset))
-    for key, unit in KEY_FIGURES:
-        attrs[f"key_{key}"] = FloatField(f"{KEY_LABELS[key]}（{unit}）", [Optional(), NumberRange(min=0, max=1e12)])
-    attrs["key_remarks"] = TextAreaField(KEY_LABELS["remarks"], [Optional(), Length(max=2000)])
+    for figure in figures:
+        label = figure.name_en if english else figure.name
+        attrs[f"key_{figure.key}"] = FloatField(f"{label}（{figure.unit}）" if figure.unit else label,
+                                                [Optional(), NumberRange(min=0, max=1e12)])
+    attrs["key_remarks"] = TextAreaField(_l("Remarks"), [Optional(), Length(max=2000)])
     return type("FilingForm", (FlaskForm,), attrs)
 
 
-def filing_initial(filing, iset) -> dict[str, Any]:
+def filing_initial(filing, iset, figures=()) -> dict[str, Any]:
     data: dict[str, Any] = {"industry": filing.industry or ""}
     if iset is not None:
         data.update(indicator_initial(iset, filing.values or {}))
-    for key, _unit in KEY_FIGURES:
-        data[f"key_{key}"] = (filing.key_data or {}).get(key)
+    for figure in figures:
+        data[f"key_{figure.key}"] = (filing.key_data or {}).get(figure.key)
     data["key_remarks"] = (filing.key_data or {}).get("remarks", "")
     return data
 
 
-def filing_changes(form, iset) -> dict[str, Any]:
+def filing_changes(form, iset, figures=()) -> dict[str, Any]:
     values = indicator_values(form, iset) if iset is not None else {}
-    key_data = {key: getattr(form, f"key_{key}").data for key, _ in KEY_FIGURES}
+    key_data = {f.key: getattr(form, f"key_{f.key}").data for f in figures}
     key_data = {k: v for k, v in key_data.items() if v is not None}
     if form.key_remarks.data:
         key_data["remarks"] = form.key_remarks.data

@@ -1,4 +1,5 @@
-"""Scheduled jobs (``greenmfg jobs run-due``): safe to run from cron every few minutes.
+"""Scheduled jobs: the job ``management.run_due``, which the job scheduler runs every hour
+(``GREENMFG_JOBS_SCHEDULE``, :mod:`core.jobs.schedule`), and ``greenmfg jobs run-due`` for cron.
 
 Each step is idempotent and commits on its own, so a run that stops half-way leaves nothing
 half-written and the next run carries on; two runs racing lose nothing (a unique key makes
@@ -9,7 +10,9 @@ the loser's step roll back and report it).
 2. send the reminders that are due (N working days before the due date);
 3. turn filings whose due date has passed into removal proposals;
 4. propose the removal of units three years running in the bottom 5 % (stored rankings);
-5. open the year's re-reviews where the region sets a cycle.
+5. open the year's re-reviews where the region sets a cycle;
+6. record, once per notice, that a public notice's period has ended (``notice.period_ended`` in the
+   audit log): the notice may now be published, the next step of the province's staff.
 """
 from __future__ import annotations
 
@@ -21,11 +24,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from flask_babel import lazy_gettext as _l
+
 from core.errors import GreenmfgError
+from core.jobs import job
 from core.extensions import db
 from core.management import filings, removals, rereviews
 from core.management.common import today
-from core.models import Removal, UnitScore
+from core.models import AuditLog, PublicNotice, Removal, UnitScore
+from core.services import audit
 
 #: progress(step name, total) -> callable(n) advancing it; or None
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
@@ -52,6 +59,22 @@ def bottom_share_years() -> list[int]:
     return sorted({year for year, org, unit_type in candidates if f"{org}:{unit_type}:{year}" not in done})
 
 
+def record_ended_notices(on: dt.date, actor: str) -> int:
+    """Audit ``notice.period_ended`` once for every open notice whose period ended before ``on``."""
+    ended = db.session.scalars(select(PublicNotice).where(PublicNotice.status == "open",
+                                                          PublicNotice.ends_on < on)).all()
+    done = set(db.session.scalars(select(AuditLog.object_id).where(AuditLog.action == "notice.period_ended",
+                                                                   AuditLog.object_type == "public_notice")))
+    count = 0
+    for notice in ended:
+        if str(notice.id) in done:
+            continue
+        audit.record(actor, "notice.period_ended", "public_notice", notice.id, level=notice.level,
+                     year=notice.year, ends_on=notice.ends_on.isoformat())
+        count += 1
+    return count
+
+
 def run_due(actor: str, on: dt.date | None = None, progress: ProgressFactory | None = None) -> dict[str, Any]:
     """Run every due job for ``on`` (default today, Beijing time). Returns what each step did."""
     on = on or today()
@@ -72,4 +95,40 @@ def run_due(actor: str, on: dt.date | None = None, progress: ProgressFactory | N
     _step(report, "bottom_share_proposals",
           lambda: sum(len(removals.propose_bottom_share(year, actor, on)) for year in bottom_share_years()))
     _step(report, "rereviews_opened", lambda: rereviews.open_cycle(on.year, actor, bar("rereview", 0)))
+    _step(report, "notices_ended", lambda: record_ended_notices(on, actor))
+    return report
+
+
+_STEPS = {"open": _l("Opening the year's filings"), "remind": _l("Sending reminders"),
+          "overdue": _l("Turning overdue filings into removal proposals"),
+          "rereview": _l("Opening re-reviews")}
+
+
+def _describe(result: dict[str, Any]) -> list[str]:
+    from flask_babel import gettext
+
+    def n(key):
+        value = result.get(key)
+        return value if isinstance(value, int) else 0
+    return [gettext("Filings opened: %(opened)d; reminders: %(reminded)d; overdue proposals: %(overdue)d; "
+                    "bottom 5 %% proposals: %(bottom)d; re-reviews opened: %(rereviews)d; notices ended: "
+                    "%(notices)d.", opened=n("filings_opened"), reminded=n("reminders_sent"),
+                    overdue=n("overdue_proposals"), bottom=n("bottom_share_proposals"),
+                    rereviews=n("rereviews_opened"), notices=n("notices_ended"))]
+
+
+@job("management.run_due", _l("Due scheduled work (filings, reminders, removals, re-reviews, notices)"),
+     describe=_describe)
+def run_due_job(ctx) -> dict[str, Any]:
+    """Each step commits on its own and is idempotent, so a retried or repeated run does each thing once."""
+    names = list(_STEPS)
+
+    def progress(name: str, total: int):
+        if ctx is not None and name in _STEPS:
+            ctx.progress(100 * names.index(name) / len(names), stage=_STEPS[name])
+        return None
+    report = run_due(ctx.actor if ctx else "scheduler", progress=progress)
+    for key, value in report.items():
+        if isinstance(value, list):
+            report[key] = len(value)
     return report

@@ -88,15 +88,7 @@ def save(filing: RoundFiling, changes: Mapping[str, Any], actor: str, at: dt.dat
         raise InvalidInput("Unknown fields: %(fields)s.", field=min(unknown), fields=", ".join(sorted(unknown)))
     before = {"values": dict(filing.values or {}), "key_data": {}, "industry": filing.industry}
     industry = filings.industry_change(changes, filing.industry)
-    values = dict(filing.values or {})
-    given = changes.get("values") or {}
-    if not isinstance(given, Mapping):
-        raise InvalidInput("Indicator values must be given per indicator number.", field="values")
-    for key, value in given.items():
-        if value is None or value == "":
-            values.pop(str(key), None)
-        else:
-            values[str(key)] = value
+    values = filings.values_change(changes, filing)
     if values and filings.indicator_set(filing) is None:
         raise InvalidInput("This unit type has no indicator table in this round.", field="values")
     result = filings.live_score(filing, values, industry) if values else None

@@ -34,6 +34,7 @@ from core.management import (
     filings,
     removals,
     rereviews,
+    round_filings,
 )
 from core.management.common import commit, rules, today
 from core.management.forms import (
@@ -70,6 +71,7 @@ from core.models import (
     Removal,
     ReReview,
     Role,
+    RoundFiling,
 )
 from core.services.uscc import normalize_uscc
 from core.ratelimit import limit
@@ -251,7 +253,8 @@ def _filing(ident, action: str = "view") -> AnnualFiling:
 def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
     if form is None:
-        form = filing_form_class(iset, rules().industries)(data=filing_initial(filing, iset))
+        figures = filings.key_figures(filing).figures
+        form = filing_form_class(iset, rules().industries, figures)(data=filing_initial(filing, iset, figures))
     try:
         score = filings.live_score(filing)
     except InvalidInput:
@@ -261,7 +264,8 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
             "deadline": filings.deadline_of(filing), "review_form": ReviewForm(), "return_form": ReturnFilingForm(),
             "reopen_form": ReturnFilingForm(), "submit_form": EmptyForm(),
             "editable": filing.status in filings.OPEN and access.may(_user(), "file"),
-            "reminders": filing_reminders(filing)}
+            "reminders": filing_reminders(filing), "green_code_rule": rules().green_code_bands(filing.year),
+            "figures_rule": filings.key_figures(filing)}
 
 
 def filing_reminders(filing: AnnualFiling):
@@ -278,10 +282,11 @@ def filing_page(ident: int):
     if request.method == "POST":
         access.require(_user(), "file")
         iset = filings.indicator_set(filing)
-        form = filing_form_class(iset, rules().industries)()
+        figures = filings.key_figures(filing).figures
+        form = filing_form_class(iset, rules().industries, figures)()
         if not form.validate_on_submit():
             return render_template("management/filing.html", **_filing_context(filing, form)), 422
-        filings.save(filing, filing_changes(form, iset), access.actor(_user()))
+        filings.save(filing, filing_changes(form, iset, figures), access.actor(_user()))
         commit()
         flash(_("Saved."), "info")
         return redirect(url_for("management.filing_page", ident=filing.id))
@@ -468,7 +473,7 @@ def file_download(ident: int):
     if _user().role == Role.APPLICANT and row.record_type != "change":
         raise NotFound("No such record.")
     del record
-    return send_file(files.path_of(row), mimetype="application/pdf", as_attachment=True,
+    return send_file(files.open_file(row), mimetype="application/pdf", as_attachment=True,
                      download_name=row.original_name)
 
 
@@ -741,8 +746,6 @@ def round_filings_open(campaign_id: int):
 
 
 def _round_filing_context(filing, form=None) -> dict[str, Any]:
-    from core.management import round_filings
-
     iset = filings.indicator_set(filing)
     if form is None:
         form = filing_form_class(iset, rules().industries)(data=filing_initial(filing, iset))
@@ -758,9 +761,6 @@ def _round_filing_context(filing, form=None) -> dict[str, Any]:
 @bp.route("/round-filings/<int:ident>", methods=["GET", "POST"])
 @login_required()
 def round_filing_page(ident: int):
-    from core.management import round_filings
-    from core.models import RoundFiling
-
     filing = access.load(_user(), RoundFiling, ident)
     if request.method == "POST":
         access.require(_user(), "file")
@@ -780,9 +780,6 @@ def round_filing_page(ident: int):
 @bp.post("/round-filings/<int:ident>/submit")
 @login_required()
 def round_filing_submit(ident: int):
-    from core.management import round_filings
-    from core.models import RoundFiling
-
     filing = access.load(_user(), RoundFiling, ident, action="file")
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -18,6 +18,8 @@ from core.models.review import (
     EvaluationReport, EvaluationRequest, ExpertAssignment, ExpertProfile, FirmAffiliate, ReviewResult,
 )
 from core.models.scoring import ReferenceValue, UnitScore
+from core.models.jobs import Job, JobStatus
+from core.models.keys import ProvinceKey
 from core.models.users import Role, User
 
 __all__ = [
@@ -30,3 +32,4 @@ __all__ = [
 ]
 __all__ += ["AnnualFiling", "ChangeReport", "Complaint", "FilingReminder", "ManagementFile", "Removal", "ReReview"]
 __all__ += ["RoundFiling", "StepExtension"]
+__all__ += ["Job", "JobStatus", "ProvinceKey"]

@@ -49,5 +49,7 @@ class EvaluatorEngagement(TimestampMixin, db.Model):
     unit_type: Mapped[str] = mapped_column(String(40))
     #: the counter key the cap was counted under (legal representative or entity)
     cap_key: Mapped[str] = mapped_column(String(200))
+    #: every cap counter the engagement took a place in (several caps may count one project; issue 16)
+    cap_keys: Mapped[list | None] = mapped_column(JSONType)
 
     firm: Mapped[EvaluatorFirm] = relationship()

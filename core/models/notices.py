@@ -173,3 +173,5 @@ class RecommendationImport(TimestampMixin, db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))
     #: the applications the import queued for national review
     application_ids: Mapped[list] = mapped_column(JSONType, default=list)
+    #: the signed document's own id (a file is imported once: a replay is refused)
+    document_id: Mapped[str | None] = mapped_column(String(40), unique=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -153,3 +153,9 @@ class EvaluationReport(TimestampMixin, db.Model):
     #: the firm's evaluated total (0-100)
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     filed_by: Mapped[str] = mapped_column(String(120))
+    #: the evaluated score per indicator of the region's table {number: score} (issue 16)
+    indicator_scores: Mapped[dict | None] = mapped_column(JSONType)
+    #: the day of the on-site evaluation where the region requires one (002_9c75e1d2ebfbdf50.txt 三(三) 现场评价)
+    visited_on: Mapped[dt.date | None] = mapped_column(Date)
+
+    request: Mapped[EvaluationRequest] = relationship()

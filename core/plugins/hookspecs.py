@@ -47,19 +47,24 @@ from core.plugins.types import (
     GradingScheme,
     IndicatorSet,
     Industry,
+    IndustryChoices,
     JointRound,
     Level,
     ListLevel,
     NegativeListItem,
     NoticePeriod,
+    Priority,
     Provision,
     Publication,
     Quota,
     Region,
     Sanction,
+    SharedEvaluatorCap,
     SummaryLayout,
     UnitType,
 )
+from core.plugins.types import AverageGate, ConsultedDepartments, EvaluatorBan, GreenCodeBands, ReviewPanel
+from core.plugins.types import FilingFigures
 
 PROJECT = "greenmfg"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -242,15 +247,37 @@ def gm_register_form_fields() -> Sequence[FormField]:
 
 @hookspec
 def gm_register_summary_layouts() -> Sequence[SummaryLayout]:
-    """Return summary-table (汇总表) layouts cities and provinces export.
+    """Return summary-table (汇总表) layouts cities and provinces export, as the document prints them.
 
-    Called once at start-up.
+    Called once at start-up. A layout describes the whole printed table: its sheets
+    (:class:`SummarySheet`: the 附件 label, the title with year fields such as ``{year}``, a
+    subtitle, the seal and unit lines ``推荐单位（盖章）：{unit}|单位：万元``, the notes and the signature
+    block) and on each sheet one or more tables stacked (:class:`SummarySection`), whose columns
+    (:class:`SummaryColumn`) give the header (``{year-1}年利润（预计）``), a group printed as a merged
+    header above several columns, the width, the number format, printed labels of coded values and
+    tick boxes (``☑国家级 ☐省级``). ``years`` names the rounds it was published for (another round
+    reuses the newest earlier layout and says so); ``platform=True`` marks a table the documents do
+    not prescribe. Core prints it (A4 landscape fitted to the page width, borders, 宋体/仿宋, header
+    rows on every page, print area), keeps the 统一社会信用代码 outside the print area when the table
+    has no such column, and reads every column back on import.
 
     :return: a sequence of :class:`SummaryLayout`.
 
     All results are collected and merged by ``code``.
 
+    Example::
+
+        SummaryLayout(code="hunan.creation_plan_2024", title="{year}年湖南省绿色制造体系申报汇总表",
+                      levels=(Level.PROVINCIAL,), years=(2024,), cite="000_5ae1342e00264ea1.txt 附件2-1",
+                      sheets=(SummarySheet(name="附件2-1", label="附件2-1",
+                                           title="{year}年湖南省绿色制造体系申报汇总表",
+                                           lines=("推荐单位（盖章）：{unit}|单位：万元",),
+                                           notes=("注：1、此表由市州工信局、省直管试点县（市）工信部门填写。",),
+                                           sections=(SummarySection(title="绿色工厂", unit_types=("factory",),
+                                                                    columns=(...)),)),))
+
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 sheets, years, platform, column groups, widths, formats, choices, ticks.
     """
 
 
@@ -307,14 +334,47 @@ def gm_register_provisions() -> Sequence[Provision]:
     """
 
 
+@hookspec
+def gm_register_evaluator_caps() -> Sequence[SharedEvaluatorCap]:
+    """Return caps that count evaluation projects of several levels together.
+
+    Called once at start-up; applied when a firm accepts an engagement, beside the per-level
+    cap of :func:`gm_policy_evaluator_cap`. A project counts against *every* cap that covers its
+    unit type and level (each cap has its own counter, per legal representative or legal
+    entity and year), and all of them are taken in the same transaction: the firm is refused
+    when any one is full. Use it where a document counts levels together ("同一法人的评价机构每年
+    开展的绿色制造体系评价项目总计不得超过15项"); a cap of one level belongs to the policy hook.
+    Such a cap only adds a limit, so it can never loosen national's; one that ``replaces`` a
+    national cap may not be looser than it (higher limit, another basis, fewer levels or types).
+
+    :return: a sequence of :class:`SharedEvaluatorCap`.
+
+    All results are collected and merged by ``code``.
+
+    Example::
+
+        @hookimpl
+        def gm_register_evaluator_caps():
+            return [SharedEvaluatorCap(code="hubei.evaluator_cap", title="同一法人每年评价项目总计不超过15项",
+                                       limit=15, basis=CapBasis.LEGAL_ENTITY,
+                                       levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL),
+                                       unit_types=("factory", "park", "product", "supply_chain"),
+                                       cite="002_9c75e1d2ebfbdf50.txt 附件2 二(三)")]
+
+    .. versionadded:: 0.3
+    """
+
+
 # ================================================================= policies ==
 
 
 @hookspec(firstresult=True)
 def gm_policy_evaluator_cap(unit_type: str, level: Level, national: EvaluatorCap | None) -> EvaluatorCap | None:
-    """Return the annual cap on evaluation projects for one evaluator.
+    """Return the annual cap on evaluation projects of one level for one evaluator.
 
-    Called when an engagement is accepted and at start-up validation.
+    Called when an engagement is accepted and at start-up validation. A cap that counts
+    several levels together (and applies beside this one) is registered with
+    :func:`gm_register_evaluator_caps`.
 
     :param unit_type: the unit type of the project.
     :param level: the list level the project is evaluated for.
@@ -330,7 +390,7 @@ def gm_policy_evaluator_cap(unit_type: str, level: Level, national: EvaluatorCap
         @hookimpl
         def gm_policy_evaluator_cap(level, national):
             if level == Level.PROVINCIAL:
-                return EvaluatorCap(limit=10, level=level, cite="004_7a8ddd82f611ab67.txt 第二十四条")
+                return EvaluatorCap(limit=10, levels=(level,), cite="004_7a8ddd82f611ab67.txt 第二十四条")
 
     .. versionadded:: 0.1
     """
@@ -389,9 +449,13 @@ def gm_policy_notice_period(level: Level, national: NoticePeriod | None) -> Noti
 def gm_policy_evaluation_modes(
     unit_type: str, level: Level, year: int, national: EvaluationModes | None
 ) -> EvaluationModes | None:
-    """Return the evaluation modes an applicant may choose.
+    """Return the evaluation modes an applicant may choose, and what the evaluation must produce.
 
-    Called when an application form is built and when it is submitted.
+    Called when an application form is built, on the applicant's evaluation page, when it is
+    submitted and when the city recommends it. ``report_required`` makes submission
+    (``report_stage="submit"``) or the city's recommendation (``"recommend"``) wait for the
+    evaluation report, naming this rule's citation; ``on_site_visit`` makes the third party's
+    report record the day of its on-site evaluation.
 
     :return: an :class:`EvaluationModes`; ``None`` for no opinion.
 
@@ -508,6 +572,104 @@ def gm_policy_publication(level: Level, year: int, national: Publication | None)
     """
 
 
+@hookspec(firstresult=True)
+def gm_policy_consulted_departments(level: Level, year: int,
+                                    national: ConsultedDepartments | None) -> ConsultedDepartments | None:
+    """Return the departments a city or the province records as consulted before recommending to ``level``.
+
+    Called when the recommend forms are built and when a recommendation's consulted departments are saved
+    (codes outside the list are refused unless ``others_allowed``, which accepts departments by name).
+    National answers the three departments 003 三（一） and 004 第十三条 name, "等" included, as a platform
+    default. Whether consulting is required stays an eligibility rule of the region.
+
+    :return: a :class:`ConsultedDepartments`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    .. versionadded:: 0.4
+    """
+
+
+@hookspec(firstresult=True)
+def gm_policy_green_code_bands(year: int, national: GreenCodeBands | None) -> GreenCodeBands | None:
+    """Return the 企业绿码 bands of the national units scored for ``year``.
+
+    Called when scores are ranked. National answers A+ 5 %, A 35 %, B 60 % of factories (MIIT's notice of
+    2024-01-05, not among the seeds: a platform default).
+
+    :return: a :class:`GreenCodeBands`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    .. versionadded:: 0.4
+    """
+
+
+@hookspec(firstresult=True)
+def gm_policy_review_panel(level: Level, year: int, unit_type: str,
+                           national: ReviewPanel | None) -> ReviewPanel | None:
+    """Return the expert panel an application of the ``level`` round of ``year`` is graded by.
+
+    Called when the panel result is recorded and when panels are drawn. National answers 3 experts, a
+    platform default (no seed sets a number); an instance's ``GREENMFG_REVIEW_MIN_EXPERTS`` overrides the rule.
+
+    :return: a :class:`ReviewPanel` with ``min_experts`` ≥ 1; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    .. versionadded:: 0.4
+    """
+
+
+@hookspec(firstresult=True)
+def gm_policy_evaluator_ban(national: EvaluatorBan | None) -> EvaluatorBan | None:
+    """Return the sanction of a third-party evaluator found to have falsified or hidden problems.
+
+    Called when a firm is banned (directly or after a complaint). National answers 3 years as a platform
+    default (the 办法 is not a seed); Hubei 002 附件2 (五), Jiangxi 003 三（三） and Shanxi 004 第二十四条 give
+    their own.
+
+    :return: an :class:`EvaluatorBan` with ``years`` ≥ 1; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    .. versionadded:: 0.4
+    """
+
+
+@hookspec(firstresult=True)
+def gm_policy_average_gate(year: int, unit_type: str, national: AverageGate | None) -> AverageGate | None:
+    """Return whether, and how, the province's recommendation of ``unit_type`` to the national list of ``year``
+    is held to "not below the average of the region's existing national units".
+
+    Called for each unit the province adds to its recommendation. National answers the 2025 round's
+    warning (390号 一: 原则上不低于本地区已有国家绿色工厂、绿色工业园区的平均水平) for factories and parks of
+    2025, and no gate otherwise.
+
+    :return: an :class:`AverageGate`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    .. versionadded:: 0.4
+    """
+
+
+@hookspec(firstresult=True)
+def gm_policy_filing_figures(year: int, unit_type: str, national: FilingFigures | None) -> FilingFigures | None:
+    """Return the key figures a listed unit of ``unit_type`` reports in its annual filing of ``year``.
+
+    Called when the annual filing's form is built and when a filing is saved (other keys are refused).
+    National answers output value, energy use and water use, a platform default (the 动态管理表 is an
+    attachment of the 办法, not a seed; 004 第十八条 asks for "绿色制造关键指标情况").
+
+    :return: a :class:`FilingFigures`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    .. versionadded:: 0.4
+    """
+
+
 POLICY_HOOKS = (
     "gm_policy_evaluator_cap",
     "gm_policy_quota",
@@ -517,6 +679,12 @@ POLICY_HOOKS = (
     "gm_policy_joint_round",
     "gm_policy_correction",
     "gm_policy_publication",
+    "gm_policy_consulted_departments",
+    "gm_policy_green_code_bands",
+    "gm_policy_review_panel",
+    "gm_policy_evaluator_ban",
+    "gm_policy_average_gate",
+    "gm_policy_filing_figures",
 )
 REGISTRY_HOOKS = (
     "gm_register_list_levels",
@@ -532,4 +700,99 @@ REGISTRY_HOOKS = (
     "gm_register_indicator_sets",
     "gm_register_evaluator_requirements",
     "gm_register_provisions",
+    "gm_register_evaluator_caps",
 )
+
+
+@hookspec
+def gm_register_priorities() -> Sequence[Priority]:
+    """Return the priorities (优先推荐) the region's documents give some applicants.
+
+    A priority flags an application (its eligibility results, kind ``priority``) and ranks it ahead of
+    others in the city's list of recommended units (:func:`core.applications.priorities.rank`); it never
+    refuses one nor asks to be acknowledged. Its ``check`` answers True, False
+    or None (a claim a reviewer judges from the evidence the priority names).
+
+    Example (seed 000 一.2: 优先推荐绿色工厂数量多的工业园区)::
+
+        Priority(code="hunan.park_many_green_factories", title="优先推荐绿色工厂数量多的工业园区",
+                 unit_types=("park",), levels=(Level.PROVINCIAL,), years=(2024,),
+                 check=lambda d: (d.get("hunan.park_green_factories") or 0) > 0 or None,
+                 cite="000_5ae1342e00264ea1.txt 一.2")
+
+    :return: a sequence of :class:`Priority`.
+
+    All results are collected and merged by ``code``.
+
+    .. versionadded:: 0.3
+    """
+
+
+# ============================================== issue 17: a round's industries ==
+
+
+@hookspec(firstresult=True)
+def gm_policy_industries(unit_type: str, year: int, national: IndustryChoices | None) -> IndustryChoices | None:
+    """Return the industries an application of ``unit_type`` in the round of ``year`` may name.
+
+    Called when an application's industry is saved (the form, the JSON API, the summary-table import).
+
+    :param unit_type: the unit type applying.
+    :param year: the round's year.
+    :param national: the national answer (MIIT's registered key industries, no other).
+    :return: an :class:`~core.plugins.types.IndustryChoices`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_industries(year):
+            if year == 2024:  # 003 二（一）: 其他行业依据《绿色工厂评价通则》 — any industry may be named
+                return IndustryChoices(open=True, cite="003_a3fa60aeba77aa34.txt 二（一）; 附件 (行业)")
+
+    .. versionadded:: 0.3
+    """
+
+
+REGISTRY_HOOKS = REGISTRY_HOOKS + ("gm_register_priorities",)
+
+
+# ================================================================ documents ==
+
+from core.plugins.types import Document  # noqa: E402  (added after the sections above)
+
+
+@hookspec
+def gm_register_documents() -> Sequence[Document]:
+    """Return the policy documents this plugin's rules cite: number (文号), title, issuer, date, validity.
+
+    Called once at start-up. Core turns every cite (``"<seed file> <article>"``) into what people read,
+    ``《title》（number） article``, through these records (:attr:`Document.seed`, :attr:`Document.seed_parts`);
+    users never see a seed file's name. ``greenmfg rules --year Y`` lists only the rules whose documents are
+    in force in ``Y`` (:meth:`Document.in_force_in`). Register every document your cites name, including
+    another region's document a national rule restates; the same document (same code, same fields) may come
+    from several plugins, different records under one code stop start-up.
+
+    :return: a sequence of :class:`Document`.
+
+    All results are collected and merged by ``code``.
+
+    Example::
+
+        @hookimpl
+        def gm_register_documents():
+            return [Document(code="shanxi-2024-3", number="晋工信节能规字〔2024〕3号",
+                             title="绿色工厂梯度培育及管理实施细则", issuer="山西省工业和信息化厅",
+                             issued=dt.date(2024, 7, 18), valid_from=dt.date(2024, 7, 19),
+                             valid_to=dt.date(2029, 7, 18), seed="004_7a8ddd82f611ab67.txt",
+                             cite="004_7a8ddd82f611ab67.txt 第三十二条")]
+
+    .. versionadded:: 0.4
+    """
+
+
+#: hooks supplying facts (documents) rather than rules: collected, identical duplicates allowed
+DOCUMENT_HOOKS = ("gm_register_documents",)
+
+POLICY_HOOKS = POLICY_HOOKS + ("gm_policy_industries",)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import re
 from collections import Counter, defaultdict
 from typing import Any, Iterator
 
@@ -27,6 +28,7 @@ from core.plugins.manager import NATIONAL
 from core.plugins.merge import merge_registry
 from core.plugins.types import (
     AdminUnit,
+    CapBasis,
     CorrectionPolicy,
     Deadline,
     EligibilityRule,
@@ -38,21 +40,28 @@ from core.plugins.types import (
     GradingScheme,
     IndicatorSet,
     Industry,
+    IndustryChoices,
     JointRound,
     Level,
     ListLevel,
     NegativeListItem,
     NoticePeriod,
+    Priority,
     Provision,
     Publication,
     PublicationProcedure,
     Quota,
     Record,
     Region,
+    ReportStage,
     Sanction,
+    SharedEvaluatorCap,
     SummaryLayout,
     UnitType,
 )
+from core.plugins.types import AverageGate, ConsultedDepartments, EvaluatorBan, GreenCodeBands, ReviewPanel
+from core.plugins.types import FilingFigures
+from core.plugins.types import Document
 
 _POLICY_TYPES: dict[str, type] = {
     "gm_policy_evaluator_cap": EvaluatorCap,
@@ -63,6 +72,13 @@ _POLICY_TYPES: dict[str, type] = {
     "gm_policy_evaluation_modes": EvaluationModes,
     "gm_policy_joint_round": JointRound,
     "gm_policy_correction": CorrectionPolicy,
+    "gm_policy_consulted_departments": ConsultedDepartments,
+    "gm_policy_green_code_bands": GreenCodeBands,
+    "gm_policy_review_panel": ReviewPanel,
+    "gm_policy_evaluator_ban": EvaluatorBan,
+    "gm_policy_average_gate": AverageGate,
+    "gm_policy_filing_figures": FilingFigures,
+    "gm_policy_industries": IndustryChoices,
 }
 
 
@@ -94,6 +110,8 @@ _KIND_HOOKS = (
     ("indicator_set", "gm_register_indicator_sets"),
     ("evaluator_requirement", "gm_register_evaluator_requirements"),
     ("provision", "gm_register_provisions"),
+    ("shared_evaluator_cap", "gm_register_evaluator_caps"),
+    ("priority", "gm_register_priorities"),
 )
 
 
@@ -209,15 +227,32 @@ class RegionRules:
     def provisions(self) -> dict[str, Provision]:
         return self._registry("gm_register_provisions")
 
+    @property
+    def shared_evaluator_caps(self) -> dict[str, SharedEvaluatorCap]:
+        return self._registry("gm_register_evaluator_caps")
+
+    @property
+    def priorities(self) -> dict[str, Priority]:
+        return self._registry("gm_register_priorities")
+
+    def priorities_for(self, unit_type: str, level: Level, year: int | None = None) -> list[Priority]:
+        """The priorities (优先推荐) an application of ``unit_type`` at ``level`` in ``year`` may have."""
+        return [p for p in self.priorities.values() if p.applies(unit_type, level, year)]
+
     def unit_types_for(self, level: Level) -> list[UnitType]:
         return [t for t in self.unit_types.values() if level in t.levels]
 
-    def negative_list_for(self, unit_type: str, level: Level) -> list[NegativeListItem]:
-        return [
+    def negative_list_for(self, unit_type: str, level: Level, year: int | None = None) -> list[NegativeListItem]:
+        """The items an applicant of ``unit_type`` at ``level`` declares in the round of ``year`` (without a
+        year: of any year); an item that applies sets aside the items it stands in for (``sets_aside``)."""
+        applying = [
             i
             for i in self.negative_list_items.values()
             if (not i.unit_types or unit_type in i.unit_types) and (not i.levels or level in i.levels)
+            and (year is None or not i.years or year in i.years)
         ]
+        aside = {code for i in applying for code in i.sets_aside}
+        return [i for i in applying if i.code not in aside]
 
     def eligibility_rules_for(self, unit_type: str, level: Level) -> list[EligibilityRule]:
         return [
@@ -306,6 +341,22 @@ class RegionRules:
     def evaluator_cap(self, unit_type: str, level: Level) -> EvaluatorCap:
         return self._policy("gm_policy_evaluator_cap", unit_type=unit_type, level=Level(level))
 
+    def evaluator_caps(self, unit_type: str, level: Level) -> list[EvaluatorCap]:
+        """Every cap a project of ``unit_type`` at ``level`` counts against: the level's cap
+        (:meth:`evaluator_cap`) where it is limited and covers the project, and each shared cap
+        (:attr:`shared_evaluator_caps`) covering it. Caps counting the same levels per the same basis
+        count the same projects (start-up refuses them otherwise): only the tightest is kept."""
+        level = Level(level)
+        found: dict[tuple, EvaluatorCap] = {}
+        own = self.evaluator_cap(unit_type, level)
+        candidates = [own] if not own.unlimited and unit_type in own.unit_types and level in own.levels else []
+        candidates += [c for c in self.shared_evaluator_caps.values() if c.covers(unit_type, level)]
+        for cap in candidates:
+            key = (str(cap.basis), tuple(sorted(str(x) for x in cap.levels)))
+            if key not in found or cap.limit < found[key].limit:
+                found[key] = cap
+        return sorted(found.values(), key=lambda c: (str(c.basis), sorted(str(x) for x in c.levels)))
+
     def quota(self, admin_unit: str, unit_type: str, year: int) -> Quota:
         return self._policy("gm_policy_quota", admin_unit=admin_unit, unit_type=unit_type, year=year)
 
@@ -330,6 +381,35 @@ class RegionRules:
         """What a return for correction may change in the ``level`` round of ``year`` (submission lock)."""
         return self._policy("gm_policy_correction", level=Level(level), year=year, unit_type=unit_type)
 
+    def consulted_departments(self, level: Level, year: int) -> ConsultedDepartments:
+        """The departments offered when staff record whom they consulted before recommending to ``level``."""
+        return self._policy("gm_policy_consulted_departments", level=Level(level), year=year)
+
+    def green_code_bands(self, year: int) -> GreenCodeBands:
+        """The 企业绿码 bands of the national units scored for ``year``."""
+        return self._policy("gm_policy_green_code_bands", year=year)
+
+    def review_panel(self, level: Level, year: int, unit_type: str) -> ReviewPanel:
+        """The expert panel grading an application of the ``level`` round of ``year``."""
+        return self._policy("gm_policy_review_panel", level=Level(level), year=year, unit_type=unit_type)
+
+    def evaluator_ban(self) -> EvaluatorBan:
+        """The ban on a third-party evaluator found to have falsified (years its reports are not accepted)."""
+        return self._policy("gm_policy_evaluator_ban")
+
+    def average_gate(self, year: int, unit_type: str) -> AverageGate:
+        """The "not below the region's average of existing national units" gate of the ``year`` round."""
+        return self._policy("gm_policy_average_gate", year=year, unit_type=unit_type)
+
+    def filing_figures(self, year: int, unit_type: str) -> FilingFigures:
+        """The key figures a listed unit of ``unit_type`` reports in its annual filing of ``year``."""
+        return self._policy("gm_policy_filing_figures", year=year, unit_type=unit_type)
+
+    def industry_choices(self, unit_type: str, year: int) -> IndustryChoices:
+        """The industries an application of ``unit_type`` in the round of ``year`` may name (issue 17)."""
+        answer = self._policy("gm_policy_industries", unit_type=unit_type, year=year)
+        return answer if answer is not None else IndustryChoices(source="core")
+
     # ---------------------------------------------------------- validation --
 
     def validate(self, year: int) -> None:
@@ -347,8 +427,16 @@ class RegionRules:
                     raise PolicyViolation(
                         f"gm_policy_evaluation_modes: plugin {modes.source!r} gives no usable mode for {ut}/{level}"
                     )
+                if modes.report_stage not in set(ReportStage) or (
+                    modes.on_site_visit and EvaluationMode.THIRD_PARTY not in modes.allowed
+                ):
+                    raise PolicyViolation(
+                        f"gm_policy_evaluation_modes: plugin {modes.source!r}: report stage {modes.report_stage!r} "
+                        f"or an on-site visit without a third party for {ut}/{level}"
+                    )
             for unit in self.admin_units:
                 self.quota(unit, ut, year)
+        self._check_shared_caps()
         for level in Level:
             period = self.notice_period(level)
             if period is not None and period.days <= 0:
@@ -359,6 +447,12 @@ class RegionRules:
             for level in Level:
                 self._check_joint_round(level, year, ut)
                 self._check_correction(level, year, ut)
+        for item in self.negative_list_items.values():
+            unknown = set(item.sets_aside) - set(self.negative_list_items)
+            if unknown:
+                raise PolicyViolation(f"negative-list item {item.code!r} from {item.source!r} sets aside unknown "
+                                      f"items {sorted(unknown)}")
+        self._check_core_rules(year)
         for d in self.deadlines.values():
             if d.month_day is None and not d.rounds:
                 raise PolicyViolation(f"deadline {d.code!r} from {d.source!r} has neither month_day nor rounds")
@@ -367,6 +461,46 @@ class RegionRules:
                 raise PolicyViolation(
                     f"indicator set {s.code!r} from {s.source!r} weighs {s.total_weight}, not 100"
                 )
+
+    def _check_shared_caps(self) -> None:
+        """Shared caps: a whole limit above 0 per a known basis, known levels and unit types; one that
+        replaces a national cap is not looser; no two caps (shared or per level) count different
+        projects under one counter."""
+        national_impls = [i for i in self.pm.hook.gm_register_evaluator_caps.get_hookimpls()
+                          if i.plugin_name == NATIONAL]
+        national = {r.code: r for r in (_call(national_impls[0], {}) or ())} if national_impls else {}
+        for cap in self.shared_evaluator_caps.values():
+            problem = None
+            if isinstance(cap.limit, bool) or not isinstance(cap.limit, int) or cap.limit < 1:
+                problem = f"limit {cap.limit!r} is not a whole number above 0"
+            elif cap.basis not in set(CapBasis):
+                problem = f"unknown basis {cap.basis!r}"
+            elif not cap.levels or not {str(x) for x in cap.levels} <= set(self.list_levels):
+                problem = f"levels {list(map(str, cap.levels))} are empty or unknown"
+            elif not cap.unit_types or not set(cap.unit_types) <= set(self.unit_types):
+                problem = f"unit types {list(cap.unit_types)} are empty or unknown"
+            elif cap.replaced == NATIONAL and cap.code in national:
+                base = national[cap.code]
+                if (cap.limit > base.limit or cap.basis != base.basis or not set(base.levels) <= set(cap.levels)
+                        or not set(base.unit_types) <= set(cap.unit_types)):
+                    problem = (f"replaces national's {base.limit} per {base.basis} with a looser cap "
+                               f"({cap.limit} per {cap.basis}, levels {list(map(str, cap.levels))})")
+            if problem:
+                raise PolicyViolation(f"gm_register_evaluator_caps: plugin {cap.source!r}: {cap.code!r}: {problem}")
+        counters: dict[tuple, tuple[str, frozenset]] = {}
+        for ut in self.unit_types:
+            for level in Level:
+                own = self.evaluator_cap(ut, level)
+                caps = [c for c in self.shared_evaluator_caps.values() if c.covers(ut, level)]
+                if not own.unlimited and ut in own.unit_types and level in own.levels:
+                    caps.append(own)
+                for cap in caps:
+                    key = (str(cap.basis), tuple(sorted(str(x) for x in cap.levels)))
+                    seen = counters.setdefault(key, (cap.source, frozenset(cap.unit_types)))
+                    if seen[1] != frozenset(cap.unit_types):
+                        raise PolicyViolation(
+                            f"gm_register_evaluator_caps: caps of {seen[0]!r} and {cap.source!r} count the levels "
+                            f"{list(key[1])} per {key[0]} for different unit types; one counter cannot hold both")
 
     def _check_publication(self, level: Level, year: int) -> None:
         publication = self.publication(level, year)
@@ -407,6 +541,39 @@ class RegionRules:
         if problem:
             raise PolicyViolation(f"gm_policy_correction: plugin {policy.source!r}: {problem}")
 
+    def _check_core_rules(self, year: int) -> None:
+        """The rules core once hard-coded (issue 17): every one answered, and usable."""
+        answers: list[tuple[str, Any, str | None]] = []
+        for level in Level:
+            depts = self.consulted_departments(level, year)
+            answers.append(("gm_policy_consulted_departments", depts, None if depts is None or (
+                depts.departments or depts.others_allowed) and len(set(depts.codes)) == len(depts.codes)
+                else "no department, or one code twice"))
+            for ut in self.unit_types:
+                panel = self.review_panel(level, year, ut)
+                answers.append(("gm_policy_review_panel", panel, None if panel is None or (
+                    isinstance(panel.min_experts, int) and panel.min_experts >= 1)
+                    else f"a panel of {panel.min_experts!r} experts"))
+        bands = self.green_code_bands(year)
+        answers.append(("gm_policy_green_code_bands", bands, None if bands is None or (
+            bands.bands and bands.bands[-1][1] == 1.0
+            and all(0 < a[1] < b[1] for a, b in zip(bands.bands, bands.bands[1:])))
+            else "shares must rise from above 0 to 1.0"))
+        ban = self.evaluator_ban()
+        answers.append(("gm_policy_evaluator_ban", ban, None if ban is None or (
+            isinstance(ban.years, int) and ban.years >= 1) else f"a ban of {ban.years!r} years"))
+        for ut in self.unit_types:
+            answers.append(("gm_policy_average_gate", self.average_gate(year, ut), None))
+            figures = self.filing_figures(year, ut)
+            keys = [f.key for f in figures.figures] if figures is not None else []
+            answers.append(("gm_policy_filing_figures", figures, None if len(set(keys)) == len(keys)
+                            and "remarks" not in keys else "a key twice, or the reserved key 'remarks'"))
+        for hook, answer, problem in answers:
+            if answer is None:
+                raise PolicyViolation(f"{hook}: no plugin answers for {year}")
+            if problem:
+                raise PolicyViolation(f"{hook}: plugin {answer.source!r}: {problem}")
+
     def _check_grading(self, unit_type: str, level: Level) -> None:
         scheme = self.grading(unit_type, level)
         tiers = sorted(scheme.tiers, key=lambda t: t.min_score)
@@ -433,6 +600,10 @@ class RegionRules:
                       "joint_round": "gm_policy_joint_round",
                       "correction": "gm_policy_correction", "publication": "gm_policy_publication",
                       "notice_period": "gm_policy_notice_period", "region": "gm_region"})
+        hooks.update({"consulted_departments": "gm_policy_consulted_departments",
+                      "green_code_bands": "gm_policy_green_code_bands", "review_panel": "gm_policy_review_panel",
+                      "evaluator_ban": "gm_policy_evaluator_ban", "average_gate": "gm_policy_average_gate",
+                      "filing_figures": "gm_policy_filing_figures"})
         out: dict[str, Counter] = defaultdict(Counter)
         for kind, _, record in self.effective_rules(year):
             out[hooks[kind]][record.source] += 1
@@ -458,3 +629,148 @@ class RegionRules:
             if period is not None:
                 yield "notice_period", str(level), period
             yield "publication", f"{level}/{year}", self.publication(level, year)
+        yield from self._core_rules(year)
+
+    def _core_rules(self, year: int) -> Iterator[tuple[str, str, Record]]:
+        """The rules core once hard-coded (issue 17), for listings."""
+        for level in Level:
+            yield "consulted_departments", f"{level}/{year}", self.consulted_departments(level, year)
+            for ut in self.unit_types:
+                yield "review_panel", f"{ut}/{level}/{year}", self.review_panel(level, year, ut)
+        yield "green_code_bands", str(year), self.green_code_bands(year)
+        yield "evaluator_ban", "evaluator", self.evaluator_ban()
+        for ut in self.unit_types:
+            yield "average_gate", f"{ut}/{year}", self.average_gate(year, ut)
+            yield "filing_figures", f"{ut}/{year}", self.filing_figures(year, ut)
+
+
+    # ----------------------------------------------------------- documents --
+
+    @property
+    def documents(self) -> dict[str, "Document"]:
+        """Every document the active plugins' rules cite, by code (:func:`hookspecs.gm_register_documents`).
+
+        The same document may come from several plugins (national registers the provincial documents its
+        rules restate); two different records under one code stop start-up."""
+        if "gm_register_documents" not in self._registries:
+            impls = sorted(self.pm.hook.gm_register_documents.get_hookimpls(), key=lambda i: i.plugin_name != NATIONAL)
+            merged: dict[str, Document] = {}
+            for impl in impls:
+                for rec in _call(impl, {}) or ():
+                    if not isinstance(rec, Document):
+                        raise PluginConflict(f"gm_register_documents: plugin {impl.plugin_name!r} returned "
+                                             f"{type(rec).__name__}, not Document")
+                    rec = dataclasses.replace(rec, source=impl.plugin_name)
+                    other = merged.get(rec.code)
+                    if other is not None and (dataclasses.replace(other, source="") != dataclasses.replace(rec, source="")
+                                              or dict(other.seed_parts) != dict(rec.seed_parts)):
+                        raise PluginConflict(f"gm_register_documents: plugins {other.source!r} and {impl.plugin_name!r} "
+                                             f"describe document {rec.code!r} differently")
+                    merged.setdefault(rec.code, rec)
+            self._registries["gm_register_documents"] = dict(sorted(merged.items()))
+        return self._registries["gm_register_documents"]
+
+    def cited_documents(self, cite: str | None) -> list["Document"]:
+        """The documents ``cite`` names (by their seed file or their number), in order of appearance."""
+        return cited_documents(cite, self.documents.values())
+
+    def readable(self, cite: str | None) -> str:
+        """``cite`` as people read it: ``《title》（number）article`` (:func:`readable_cite`)."""
+        return readable_cite(cite, self.documents.values())
+
+
+_SEED_FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt)\s*")
+_REFERENCE = re.compile(r",?\s*(?:names: |per )?domain\.md(?: [A-Z]\d+)?")
+#: developer notes plugins keep inside a cite: a parenthesis naming a rule code, starting with an English word or
+#: English only (one level of nested brackets); an English tail after a colon
+_PAREN = r"[(（](?:[^()（）]|[(（][^()（）]*[)）])*[)）]"
+_DEV_NOTE = re.compile(r"\s*(?=[(（](?:\s*[a-z]{2,}\b|[^()（）]*\b[a-z]+[._][a-z_]+\b|[\x00-\x7f]*[A-Za-z]{3,}[\x00-\x7f]*[)）]))"
+                       + _PAREN)
+_ENGLISH_TAIL = re.compile(r":\s+[a-z]{2,}\b[^;；]*")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _without_notes(text: str) -> str:
+    text = _ENGLISH_TAIL.sub("", _DEV_NOTE.sub("", _REFERENCE.sub("", text.replace("greenmfg ", ""))))
+    segments = [seg.strip() for seg in re.split(r"\s*[;；]\s*", text)]
+    kept = [seg for seg in segments if seg and not re.match(r"[a-z]{2,}\b", seg)
+            and (_CJK.search(seg) or not re.search(r"[A-Za-z]{3,}", seg))]
+    return "；".join(kept)
+
+
+def _part_of(doc: "Document", rest: str) -> tuple[int, str] | None:
+    """Where ``rest`` (the cite after the seed name) belongs to ``doc``: (characters consumed, replacement)."""
+    if not doc.seed_parts:
+        return 0, ""
+    best = None
+    for prefix, replacement in doc.seed_parts.items():
+        if rest.startswith(prefix) and not rest[len(prefix):len(prefix) + 1].isdigit():
+            if best is None or len(prefix) > best[0]:
+                best = (len(prefix), replacement)
+    return best
+
+
+def _document_at(seed: str, rest: str, documents) -> tuple["Document | None", int, str]:
+    candidates = []
+    for doc in documents:
+        if doc.seed == seed:
+            part = _part_of(doc, rest)
+            if part is not None:
+                candidates.append((part[0], doc, part))
+    if not candidates:
+        return None, 0, ""
+    _, doc, (consumed, replacement) = max(candidates, key=lambda c: c[0])
+    return doc, consumed, replacement
+
+
+def _active_documents():
+    try:
+        from flask import current_app
+
+        return current_app.extensions["greenmfg"].rules.documents.values()
+    except (RuntimeError, KeyError, AttributeError):
+        return ()
+
+
+def cited_documents(cite: str | None, documents) -> list["Document"]:
+    """The documents ``cite`` names, by their seed file (and part) or by their number, in order."""
+    text, found = cite or "", []
+    documents = list(documents)
+    for match in _SEED_FILE.finditer(text):
+        doc, _, _ = _document_at(match[1], text[match.end():], documents)
+        if doc is not None and doc not in found:
+            found.append(doc)
+    for doc in documents:
+        if doc.number and doc.number in text.replace(" ", "") and doc not in found:
+            found.append(doc)
+    return found
+
+
+def readable_cite(cite: str | None, documents=None) -> str:
+    """A rule's citation as people read it: each seed file name becomes the document it holds,
+    ``《title》（文号）`` followed by the article (``《关于开展2025年度绿色工厂推荐工作的通知》（工信厅节函〔2025〕390号）
+    二 (二)``); reference notes and developers' notes are left out. ``documents`` defaults to the active
+    app's (:attr:`RegionRules.documents`); a seed no document claims loses its file name."""
+    text = cite or ""
+    documents = list(_active_documents() if documents is None else documents)
+    out, pos, previous = [], 0, None
+    for match in _SEED_FILE.finditer(text):
+        between = text[pos:match.start()]
+        out.append(between)
+        doc, consumed, replacement = _document_at(match[1], text[match.end():], documents)
+        pos = match.end() + consumed
+        if not replacement:
+            pos += len(text[pos:]) - len(text[pos:].lstrip())
+        if doc is None:
+            continue
+        if doc.number:  # the plugin's own mention of the number right after the seed name
+            rest = re.match(r"\s*[(（]" + re.escape(doc.number).replace(r"\ ", r"\s*") + r"\s*[)）]\s*", text[pos:])
+            if rest is None:
+                rest = re.match(r"\s*[(（]" + r"\s*".join(map(re.escape, doc.number)) + r"\s*[)）]\s*", text[pos:])
+            if rest is not None:
+                pos += rest.end()
+        same = doc is previous and re.fullmatch(r"\s*[;；]\s*", between or "") is not None
+        out.append(replacement if same else doc.label + replacement)
+        previous = doc
+    out.append(text[pos:])
+    return re.sub(r"\s{2,}", " ", _without_notes("".join(out))).strip(" ;；")

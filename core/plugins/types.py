@@ -10,6 +10,7 @@ Plugins import these through :mod:`core.plugins` only.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Callable, ClassVar, Mapping
@@ -162,13 +163,21 @@ class Deadline(CodedRecord):
     rounds: Mapping[int, dt.date] = field(default_factory=dict, compare=False)
     #: who must act by then: applicant, city, province, ministry or listed_unit
     actor: str = "applicant"
+    #: the validity of the document that sets a yearly deadline (first and last day, inclusive; ``None`` for an
+    #: open end): no date outside it (e.g. Shanxi's 细则 in force 2024-07-19 to 2029-07-18 has no 2024-05-31)
+    in_force: tuple[dt.date | None, dt.date | None] | None = None
 
     def for_year(self, year: int) -> dt.date | None:
         """The deadline's date in ``year``, or ``None`` when it has none that year."""
         if year in self.rounds:
             return self.rounds[year]
         if self.month_day is not None:
-            return dt.date(year, *self.month_day)
+            day = dt.date(year, *self.month_day)
+            if self.in_force is not None:
+                first, last = self.in_force
+                if (first is not None and day < first) or (last is not None and day > last):
+                    return None
+            return day
         return None
 
 
@@ -234,6 +243,22 @@ EvaluatorCap.UNLIMITED = EvaluatorCap(limit=None)
 
 
 @dataclass(frozen=True, kw_only=True)
+class SharedEvaluatorCap(EvaluatorCap, CodedRecord):
+    """A cap that counts evaluation projects of several levels together (Hubei: 15 a year per legal
+    entity across city, provincial and national projects), applied *beside* the per-level cap of
+    :func:`~core.plugins.hookspecs.gm_policy_evaluator_cap`: a project counts against every cap
+    that covers its unit type and level, each with its own counter, all taken in one transaction.
+
+    ``limit`` is a whole number above 0; ``levels`` and ``unit_types`` name what counts together.
+    """
+
+    title: str = ""
+
+    def covers(self, unit_type: str, level: "Level | str") -> bool:
+        return unit_type in self.unit_types and Level(level) in self.levels
+
+
+@dataclass(frozen=True, kw_only=True)
 class Quota(Record):
     """A ceiling on units an administrative unit may have listed or recommended.
 
@@ -289,12 +314,31 @@ class GradingScheme(Record):
 GradingScheme.NONE = GradingScheme()
 
 
+class ReportStage(StrEnum):
+    """The step that waits for the evaluation report (评价报告) where a region requires one."""
+
+    #: the report is part of the submitted application: the applicant cannot submit without it
+    SUBMIT = "submit"
+    #: the applicant may submit while the report is being written; the city recommends once it is filed
+    RECOMMEND = "recommend"
+
+
 @dataclass(frozen=True, kw_only=True)
 class EvaluationModes(Record):
-    """Which evaluation modes an applicant may use, and whether a report is needed."""
+    """Which evaluation modes an applicant may use, and what the evaluation must produce.
+
+    ``report_required``: an evaluation report (评价报告, PDF) goes with the application: in
+    third-party mode the engaged firm's, in self mode the applicant's own self-evaluation report.
+    ``report_stage`` (:class:`ReportStage`) is the step that waits for it; the city's recommendation
+    always does. ``on_site_visit``: the third party evaluates on site (现场评价) and its report
+    records the day of the visit.
+    """
 
     allowed: tuple[EvaluationMode, ...]
     third_party_required: bool = False
+    report_required: bool = False
+    report_stage: ReportStage = ReportStage.RECOMMEND
+    on_site_visit: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -357,6 +401,12 @@ class NegativeListItem(CodedRecord):
     lookback_years: int = 3
     unit_types: tuple[str, ...] = ()  # empty: all types
     levels: tuple[Level, ...] = ()  # empty: all levels
+    #: the rounds (years) whose document lists the item; empty: every year
+    years: tuple[int, ...] = ()
+    #: codes of other items this one stands in for where it applies (its unit types, levels and years);
+    #: elsewhere those items apply unchanged. ``replaces`` takes a code's place everywhere; a region
+    #: whose document lists its own items for some rounds only sets national's aside there.
+    sets_aside: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -461,34 +511,162 @@ def field_attr(code: str) -> str:
     return "ext_" + code.replace(".", "__", 1)
 
 
+# ---------------------------------------------------------- summary tables ---
+# A summary layout describes the whole printed table (汇总表) the way the document prints it; core
+# renders it (core/services/spreadsheets.py: borders, fonts, A4 landscape fitted to the page width,
+# header rows repeated on every page, print area) and reads it back on import
+# (core/applications/summary.py). Text may hold year fields, filled for the round being exported:
+# ``{year}`` (the round's year), ``{year-1}``, ``{year-2}``, ``{year+1}``…; the sheet's lines may also
+# hold ``{unit}`` (the exporting city's name).
+
+_YEAR_FIELD = re.compile(r"year(?:([+-])(\d{1,2}))?")
+
+
+class _TextFields(dict):
+    """``str.format_map`` values: named values, and ``year±n`` computed from the round's year."""
+
+    def __init__(self, year: int | None, values: Mapping[str, Any]):
+        super().__init__(values)
+        self.year = year
+
+    def __missing__(self, key: str) -> str:
+        match = _YEAR_FIELD.fullmatch(key)
+        if match is None:
+            raise KeyError(key)
+        offset = int(match[2] or 0) * (-1 if match[1] == "-" else 1)
+        if self.year is None:  # no round: the field as a readable formula (N = the round's year)
+            return "N" if not offset else f"N{offset:+d}"
+        return str(self.year + offset)
+
+
+def year_text(template: str, year: int | None, **values: Any) -> str:
+    """``template`` with its fields filled for a round of ``year``.
+
+    ``year_text("{year-1}年利润（预计）", 2026) == "2025年利润（预计）"``; named ``values`` fill other
+    fields (``unit``). Without a year, year fields read ``N``, ``N-1``… . Text without ``{`` is
+    returned unchanged; an unknown field raises :class:`KeyError` (the contract kit checks every
+    layout's text).
+    """
+    if "{" not in template:
+        return template
+    return template.format_map(_TextFields(year, values))
+
+
 @dataclass(frozen=True, kw_only=True)
 class SummaryColumn:
     """One column of a summary table.
 
-    ``key`` is a core value (``seq``, ``name``, ``uscc``, ``city``, ``unit_type``, ``industry``,
-    ``evaluator``, ``evaluation_mode``, ``requested_levels``, ``score``, ``tier``, ``contact``), a
-    plugin form field's code, or one cell of a table-valued field: ``<code>[<row>].<name>``
-    (``hunan.finances[-1].revenue`` is the last row's revenue).
+    ``key`` is what the cell shows:
+
+    * a core value: ``seq`` (row number), ``name``/``applicant_name`` (registered name), ``uscc``,
+      ``city``, ``unit_type``, ``industry``, ``evaluator`` (the engaged third-party firm),
+      ``evaluation_mode``, ``requested_levels``, ``score``, ``tier``, ``contact`` (person and phone);
+    * a plugin form field's code (``hunan.main_business``);
+    * one cell of a table-valued form field: ``<code>[<row>].<name>`` by position
+      (``hunan.finances[-1].revenue``: the last row) or, better, by year:
+      ``<code>[year=<year field>].<name>`` (``hunan.finances[year={year-1}].revenue``: the row of the
+      year before the round).
+
+    What an import may change: ``contact``, ``industry``, ``requested_levels``, ``evaluation_mode``,
+    plugin fields and table cells, on drafts. ``seq`` is ignored; ``uscc`` and ``unit_type`` identify
+    the application; ``name`` names a new organization; ``city``, ``evaluator``, ``score`` and ``tier``
+    are the platform's (a different value is refused with the reason).
+
+    :ivar header: the printed header; may hold year fields (``{year-1}年主营业务收入（预计）``).
+    :ivar group: a header printed above consecutive columns of the same group (a merged cell in a
+        second header row); ungrouped headers span both rows.
+    :ivar width: column width in characters (Excel's unit); 0 lets core choose from the key.
+    :ivar number_format: Excel number format of numeric cells (``"#,##0.00"``); "" for General.
+    :ivar choices: ``(stored value, printed label)`` pairs for coded values (创建类型, levels); the
+        import reads the labels back.
+    :ivar ticks: print every choice with a box, ticked or not (``☑国家级 ☐省级``); the import reads
+        the ticked ones (☑, ✓, √ or ■ before a label).
+    :ivar table_years: for a table-cell key, the rows a table starts with when an import creates it,
+        as year fields (Hunan 附件1: ``("{year-3}", "{year-2}", "{year-1}")``).
     """
 
     key: str
     header: str
+    group: str = ""
+    width: float = 0
+    number_format: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    ticks: bool = False
+    table_years: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class SummarySection:
+    """One table of recommended units: the rows of ``unit_types`` under a header of ``columns``.
+
+    ``title`` is printed as a caption row above the table when a sheet stacks several sections
+    (Jiangxi's 绿色工厂推荐名单 / 绿色园区推荐名单 / 绿色供应链管理企业推荐名单).
+    """
+
     title: str
     unit_types: tuple[str, ...]
     columns: tuple[SummaryColumn, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
-class SummaryLayout(CodedRecord):
-    """Layout of a summary table (汇总表) a city or province exports."""
+class SummarySheet:
+    """One printed sheet (one attachment of the document), top to bottom.
 
+    :ivar name: the tab name (at most 31 characters, e.g. ``附件2-1``).
+    :ivar label: printed at the top left (``附件2-1``).
+    :ivar title: the merged title, with year fields (``{year}年湖南省绿色制造体系申报汇总表``).
+    :ivar subtitle: a line under the title (``（绿色工厂、绿色供应链管理示范企业）``).
+    :ivar lines: lines above the table, each ``"left"`` or ``"left|right"`` (the seal and unit line
+        ``推荐单位（盖章）：{unit}|单位：万元``; ``填报人：``). ``{unit}`` is the city's name.
+    :ivar sections: the tables, stacked in order (each with its caption when there are several).
+    :ivar notes: the notes printed under the table (``注：1、此表由…填写。``), one line each.
+    :ivar footer: the signature block at the bottom right (``推荐单位：``, ``(单位公章)``, ``年 月 日``).
+    """
+
+    name: str
     title: str
     sections: tuple[SummarySection, ...]
+    label: str = ""
+    subtitle: str = ""
+    lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SummaryLayout(CodedRecord):
+    """Layout of a summary table (汇总表) a city or province exports, as printed.
+
+    Give ``sheets`` (the printed attachments); ``sections`` is then filled with every sheet's
+    sections in order. A layout given with ``sections`` only prints one sheet per section under
+    ``title``.
+
+    :ivar title: the table's name with year fields (listings, the file's properties).
+    :ivar levels: the list levels of the rounds it serves (empty: every level).
+    :ivar years: the rounds (years) it was published for. A round of another year reuses the
+        newest earlier layout (else the earliest later one) and says so; empty: every year.
+    :ivar platform: True when the document prescribes no table and the platform defines it (the
+        cite says why); pages and the printed footer mark it.
+    :ivar title_font: font of the title and headers; :ivar body_font: of the cells, lines and notes
+        (the documents' 宋体/仿宋 convention).
+    """
+
+    title: str
+    sections: tuple[SummarySection, ...] = ()
     levels: tuple[Level, ...] = ()
+    sheets: tuple[SummarySheet, ...] = ()
+    years: tuple[int, ...] = ()
+    platform: bool = False
+    title_font: str = "宋体"
+    body_font: str = "仿宋"
+
+    def __post_init__(self) -> None:
+        if self.sheets and not self.sections:
+            object.__setattr__(self, "sections", tuple(s for sheet in self.sheets for s in sheet.sections))
+        elif self.sections and not self.sheets:
+            object.__setattr__(self, "sheets", tuple(
+                SummarySheet(name=s.title, title=self.title, subtitle=s.title if s.title != self.title else "",
+                             sections=(s,)) for s in self.sections))
 
 
 # ------------------------------------------------------------- indicators ---
@@ -532,3 +710,218 @@ class IndicatorSet(CodedRecord):
     @property
     def total_weight(self) -> float:
         return sum(i.weight for i in self.indicators)
+
+
+# ------------------------------------------------------------- priorities ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class Priority(CodedRecord):
+    """A priority a document gives some applicants (优先推荐, 重点…行业): it flags the application and ranks
+    it ahead of the others in the city's list of recommended units; it never refuses one.
+
+    ``check`` receives the same data as an :class:`EligibilityRule`'s and returns True (the application
+    has the priority), False (it has not) or None (it claims it and a reviewer judges the claim from the
+    evidence named in ``evidence``: form-field codes whose values or uploads back the claim). Without a
+    ``check`` every application of the scope is a claim a reviewer judges. ``years`` (empty: every year)
+    are the rounds whose document gives the priority.
+    """
+
+    title: str
+    unit_types: tuple[str, ...] = ()
+    levels: tuple[Level, ...] = ()
+    years: tuple[int, ...] = ()
+    evidence: tuple[str, ...] = ()
+    check: Callable[[Mapping[str, Any]], bool | None] | None = field(default=None, compare=False)
+
+    def applies(self, unit_type: str, level: "Level | str", year: int | None) -> bool:
+        return ((not self.unit_types or unit_type in self.unit_types) and (not self.levels or Level(level) in self.levels)
+                and (year is None or not self.years or year in self.years))
+
+
+class ReviewerJudges(str):
+    """What an :class:`EligibilityRule`'s ``check`` returns when the application meets what can be checked
+    automatically and a reviewer judges the rest from the evidence: the text says what to judge and on
+    which evidence (``ReviewerJudges("已声明为规模以上工业企业；依据企业近三年经营情况判断")``). The result reads
+    "to be checked by the reviewer" (``ok`` None) with that text, a warning the reviewer acknowledges."""
+
+# ------------------------------------------------- rules core used to fix ---
+# issue 17: rules core once hard-coded, now answered by a plugin (national by default). Where no document
+# gives the value, national's answer says ``platform_default=True``: pages and listings show it as the
+# platform's default, never as a rule of a document.
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsultedDepartment:
+    """One department a city (or the province) consults before recommending (征求…意见)."""
+
+    code: str
+    name: str
+    name_en: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsultedDepartments(Record):
+    """The departments offered when a city or the province records whom it consulted before recommending.
+
+    ``departments`` are the ones the document names; ``others_allowed`` (the document says "等") lets staff
+    record other departments by name as well. Whether consulting is *required* is an eligibility rule of the
+    region (it reads ``consulted_departments``: the codes ticked plus the names given).
+    """
+
+    departments: tuple[ConsultedDepartment, ...]
+    others_allowed: bool = False
+    platform_default: bool = False
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(d.code for d in self.departments)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GreenCodeBands(Record):
+    """企业绿码 bands: ``bands`` are ``(label, share)`` pairs, best first, each ``share`` the cumulative share of
+    units (0-1] scoring strictly higher than the band's last unit may reach (A+ 0.05, A 0.40, B 1.0). The
+    last share is 1.0. Only units of ``unit_types`` get a code."""
+
+    bands: tuple[tuple[str, float], ...]
+    unit_types: tuple[str, ...] = ("factory",)
+    platform_default: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReviewPanel(Record):
+    """The expert panel that grades an application: at least ``min_experts`` submitted scores."""
+
+    min_experts: int
+    platform_default: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvaluatorBan(Record):
+    """What follows when a third-party evaluator is found to have falsified or hidden problems: its reports
+    are not accepted for ``years`` years; ``published`` the finding is announced on the platform (通报);
+    ``sanction`` the code of the region's registered :class:`Sanction` the ban is recorded under (empty: a
+    generic evaluator-fraud ban)."""
+
+    years: int
+    published: bool = False
+    sanction: str = ""
+    platform_default: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AverageGate(Record):
+    """The gate "not below the average of the region's existing national units" (不低于本地区…平均水平) when
+    the province recommends to the national list. ``applies`` False: the round has no such gate;
+    ``blocking`` True refuses a unit below the average, else it is a warning staff acknowledge."""
+
+    applies: bool
+    blocking: bool = False
+    platform_default: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilingFigure:
+    """One key figure of the annual dynamic-management table (年度动态管理表): a number, at least 0, in ``unit``."""
+
+    key: str
+    name: str
+    name_en: str
+    unit: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FilingFigures(Record):
+    """The key figures (关键指标情况) a listed unit reports in its annual filing, beside the indicator table."""
+
+    figures: tuple[FilingFigure, ...]
+    platform_default: bool = False
+
+
+# -------------------------------------------------------------- documents ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document(CodedRecord):
+    """A policy document a plugin's rules come from, as users cite it: 《title》（number） and article.
+
+    Plugins keep their cites as developers wrote them (the seed file's name, then the article:
+    ``"001_3f04a56fc6693327.txt 附件1 二 (二)"``); ``seed`` links those cites to this record, so
+    every page, the rules view, the CLI and the API show ``《关于开展2025年度绿色工厂推荐工作的通知》
+    （工信厅节函〔2025〕390号）二 (二)`` instead of a file name.
+
+    A document is a fact, not a rule: two plugins may register the same document (the same ``code``
+    and the same fields; national registers the provincial documents its own rules cite); two different
+    records under one code stop start-up. Codes are the document's own, not namespaced.
+
+    :ivar title: the title without 《》.
+    :ivar issuer: the issuing body.
+    :ivar number: the document number (文号); ``""`` where the document prints none.
+    :ivar issued: the date the document bears; ``None`` where the copy shows none.
+    :ivar valid_from: first day in force (default: ``issued``).
+    :ivar valid_to: last day in force; ``None``: no end. A round's notice is in force for its round.
+    :ivar seed: the file name of the developers' copy the plugins' cites start with.
+    :ivar seed_parts: where one seed file holds several documents (a notice enclosing another): the cite
+        prefixes, after the seed name, that belong to this document, each with how this document itself
+        numbers that part (``{"附件1": "", "附件3": "附件3"}``). Empty: the whole seed file.
+    :ivar validity_note: how the validity was established, where the document does not state it.
+    """
+
+    title: str
+    issuer: str
+    number: str = ""
+    issued: dt.date | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    title_en: str = ""
+    seed: str = ""
+    seed_parts: Mapping[str, str] = field(default_factory=dict, compare=False)
+    validity_note: str = ""
+
+    @property
+    def starts(self) -> dt.date | None:
+        return self.valid_from or self.issued
+
+    def in_force_on(self, day: dt.date) -> bool:
+        """Whether the document is in force on ``day`` (issued and not expired)."""
+        return (self.starts is None or self.starts <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def in_force_in(self, year: int) -> bool:
+        """Whether the document is in force on any day of ``year``."""
+        return ((self.starts is None or self.starts.year <= year)
+                and (self.valid_to is None or self.valid_to.year >= year))
+
+    @property
+    def label(self) -> str:
+        """How people cite it: ``《title》（number）``, or ``《title》（issuer date）`` without a number."""
+        if self.number:
+            return f"《{self.title}》（{self.number}）"
+        when = f"{self.issued.year}年{self.issued.month}月{self.issued.day}日" if self.issued else ""
+        return f"《{self.title}》（{self.issuer}{' ' + when if when else ''}）"
+
+
+# ------------------------------------- issue 17: a round's industries, judged conditions, priorities ---
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndustryChoices(Record):
+    """The industries an application of one round may name (``gm_policy_industries``).
+
+    :ivar codes: the registered :class:`Industry` codes offered; empty: every registered industry.
+    :ivar open: True when the round's document lets any other industry be named as well (its name, as text;
+        evaluated against the general requirements, 通则), e.g. Jiangxi 2024 (003 二（一）, 附件 行业).
+    """
+
+    codes: tuple[str, ...] = ()
+    open: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class JudgedCondition(EligibilityRule):
+    """A condition a reviewer judges (e.g. Shanxi 第十条: 行业影响力大、经营实力雄厚…): registered with the
+    eligibility rules. ``evidence`` names the form fields holding what the applicant gives for it; ``check``
+    (optional) says what is missing from that evidence. With the evidence given, core shows the condition as
+    for the reviewer to judge, quoting the evidence, and records the reviewer's acknowledgement."""
+
+    evidence: tuple[str, ...] = ()

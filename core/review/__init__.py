@@ -1,10 +1,12 @@
-"""Provincial review: third-party evaluator firms (registry, requests within the annual cap,
-sanctions, independence) and expert review (pool, avoidance, random draw, blind per-indicator
-scoring, panel result mapped to the region's tiers).
+"""Provincial review: third-party evaluation (the firm registry, the applicant's choice of mode and firm,
+requests the firm accepts with its declaration of independence within every annual cap, its case file and
+evaluation report) and expert review (pool, avoidance, random draw for one or many applications, the whole
+application beside blind per-indicator scoring, panel result mapped to the region's tiers).
 
-Business rules live in :mod:`core.review.evaluators` and :mod:`core.review.experts` (and the
-cap in :mod:`core.services.limits`); :mod:`~core.review.views` (web) and :mod:`~core.review.api`
-(JSON API) are thin layers over them. Permissions: :mod:`core.review.access`.
+Business rules live in :mod:`~core.review.evaluators`, :mod:`~core.review.evaluation` (the applicant's side),
+:mod:`~core.review.reports`, :mod:`~core.review.casefile` and :mod:`~core.review.experts` (and the caps in
+:mod:`core.services.limits`); :mod:`~core.review.views`, :mod:`~core.review.evaluation_views` (web) and
+:mod:`~core.review.api` (JSON API) are thin layers over them. Permissions: :mod:`core.review.access`.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ def init_app(app: Flask) -> None:
     from core.accounts.permissions import withheld
     from core.models import Role
     from core.review import access  # adds this package's permissions to the role table
+    from core.review import evaluation_views  # noqa: F401  (its pages join the review blueprint)
     from core.review.views import NAV, bp
     from core.web.nav import register
 

@@ -9,88 +9,68 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, send_file
 from flask.views import MethodView
-from flask_smorest import Api, Blueprint
-from marshmallow import Schema, fields
+from flask_smorest import Api
 
 from core.accounts import api_user
+from core.accounts.permissions import Perm
+from core.api import BINARY, Blueprint, authed
+from core.applications import evidence as evidence_service
 from core.applications import services as app_services
-from core.applications.api import authed
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf, db
+from flask_babel import gettext
 from core.models import EvaluatorFirm, EvaluatorSanction, ExpertAssignment, ExpertProfile, Role
-from core.review import evaluators, experts
+from core.review import casefile, evaluation, evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
+from core.review.schemas import (
+    AffiliateSchema,
+    AssignmentDetailSchema,
+    AssignmentListSchema,
+    AssignmentSchema,
+    DeclineReasonSchema,
+    EngagementAcceptSchema,
+    EvaluationReportSchema,
+    EvaluationRequestCreateSchema,
+    EvaluationRequestListSchema,
+    EvaluationRequestSchema,
+    ExpertAssignSchema,
+    ExpertCreateSchema,
+    ExpertDrawSchema,
+    ExpertListSchema,
+    ExpertSchema,
+    ExpertScoresSchema,
+    FirmAffiliateCreateSchema,
+    FirmCreateSchema,
+    FirmListSchema,
+    FirmQuerySchema,
+    FirmSanctionCreateSchema,
+    FirmSanctionSchema,
+    FirmSchema,
+    FirmUpdateSchema,
+    ReportUploadSchema,
+    ResultSchema,
+    BulkAssignSchema,
+    BulkDrawSchema,
+    CaseFileSchema,
+    EvaluationStateSchema,
+    FileSchema,
+    OutcomeListSchema,
+    ReviewQueueQuerySchema,
+    ReviewQueueSchema,
+    ReviewStateSchema,
+    SelfReportUploadSchema,
+)
 
 API_PREFIX = "/api/v1"
 
 
-class FirmCreateSchema(Schema):
-    uscc = fields.String(required=True)
-    name = fields.String(required=True)
-    legal_representative = fields.String(required=True)
-    qualifications = fields.Dict(load_default=dict, metadata={"description": "keys of QUALIFICATION_FIELDS"})
-
-
-class FirmUpdateSchema(Schema):
-    name = fields.String()
-    legal_representative = fields.String()
-    qualifications = fields.Dict()
-
-
-class FirmSanctionCreateSchema(Schema):
-    reason = fields.String(required=True)
-    starts_on = fields.Date(required=True)
-    sanction_code = fields.String(load_default=None, metadata={"description": "a region sanction with a ban, "
-                                                                              "e.g. fraud: 3 years"})
-    ends_on = fields.Date(load_default=None)
-
-
-class FirmAffiliateCreateSchema(Schema):
-    uscc = fields.String(required=True)
-    name = fields.String(required=True)
-    relation = fields.String(required=True)
-
-
-class EvaluationRequestCreateSchema(Schema):
-    firm_id = fields.Integer(required=True)
-    self_evaluation_by = fields.String(required=True, metadata={"description": "USCC of whoever wrote the "
-                                                                               "self-evaluation"})
-
-
-class EngagementAcceptSchema(Schema):
-    wrote_self_evaluation = fields.Boolean(load_default=False)
-    interested_party = fields.Boolean(load_default=False)
-
-
-class DeclineReasonSchema(Schema):
-    reason = fields.String(required=True)
-
-
-class ExpertCreateSchema(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True, load_only=True)
-    name = fields.String(required=True)
-    fields_ = fields.List(fields.String(), data_key="fields", load_default=list)
-    employer_uscc = fields.String(load_default=None)
-    employer_name = fields.String(load_default=None)
-    admin_unit_code = fields.String(load_default=None)
-    evaluator_firm_id = fields.Integer(load_default=None)
-
-
-class ExpertAssignSchema(Schema):
-    expert_id = fields.Integer(required=True)
-
-
-class ExpertDrawSchema(Schema):
-    count = fields.Integer(required=True)
-    field = fields.String(load_default=None)
-
-
-class ExpertScoresSchema(Schema):
-    scores = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), load_default=dict)
-    comment = fields.String(load_default=None, allow_none=True)
+def _pdf(path, name: str):
+    response = send_file(path, mimetype="application/pdf", as_attachment=True,
+                         download_name=name if name.lower().endswith(".pdf") else name + ".pdf", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def firm_json(firm: EvaluatorFirm, year: int | None = None) -> dict[str, Any]:
@@ -128,6 +108,29 @@ def assignment_json(row: ExpertAssignment, with_scores: bool) -> dict[str, Any]:
     return out
 
 
+def outcome_json(outcome: dict[str, Any]) -> dict[str, Any]:
+    """One application's outcome of a bulk draw or assignment, with its panel's progress."""
+    application = outcome["application"]
+    progress = experts.progress(application)
+    return {"application_id": application.id, "field": outcome.get("field"),
+            "assignments": [assignment_json(r, False) for r in outcome["drawn"]],
+            "error": None if outcome["error"] is None else outcome["error"].to_dict(),
+            "progress": progress_json(progress)}
+
+
+def progress_json(progress: dict[str, Any]) -> dict[str, Any]:
+    return {**{k: progress[k] for k in ("assigned", "submitted", "declined", "needed", "experts")},
+            "result": result_json(progress["result"])}
+
+
+def choice_json(row: dict[str, Any]) -> dict[str, Any]:
+    firm = row["firm"]
+    return {"firm_id": firm.id, "name": firm.name, "uscc": firm.uscc, "legal_representative": firm.legal_representative,
+            "qualifies": row["qualifies"], "problems": [p.to_dict() for p in row["problems"]],
+            "places_left": row["left"], "caps": row["caps"], "full": row["full"], "selectable": row["selectable"],
+            "requirements": row["requirements"]}
+
+
 def result_json(result) -> dict[str, Any] | None:
     if result is None:
         return None
@@ -140,23 +143,19 @@ def make_blueprint() -> Blueprint:
     blp = Blueprint("review_api", __name__, url_prefix=API_PREFIX,
                     description="Evaluator firms, evaluation requests, experts, assignments and scoring")
 
-    @blp.errorhandler(GreenmfgError)
-    def _domain(exc: GreenmfgError):
-        db.session.rollback()
-        return {"errors": [exc.to_dict()]}, exc.http_status
-
     # --------------------------------------------------------- evaluators --
 
     @blp.route("/evaluators")
     class Firms(MethodView):
         @authed(ReviewPerm.EVALUATOR_REGISTRY)
+        @blp.response(200, FirmListSchema)
         def get(self):
             """The registry of evaluator firms with the region's requirements and any sanction."""
             return {"firms": [firm_json(f) for f in evaluators.firms()]}
 
         @authed(ReviewPerm.EVALUATOR_REGISTRY)
         @blp.arguments(FirmCreateSchema)
-        @blp.response(201)
+        @blp.response(201, FirmSchema)
         def post(self, args):
             """Register a firm (USCC, legal representative, qualifications)."""
             firm = evaluators.register_firm(api_user().username, **args)
@@ -166,15 +165,18 @@ def make_blueprint() -> Blueprint:
     @blp.route("/evaluators/<int:firm_id>")
     class Firm(MethodView):
         @authed(ReviewPerm.EVALUATOR_REGISTRY)
-        def get(self, firm_id):
+        @blp.arguments(FirmQuerySchema, location="query")
+        @blp.response(200, FirmSchema)
+        def get(self, args, firm_id):
             """One firm, with its use of each annual cap this year (``?year=``)."""
-            year = request.args.get("year", type=int) or app_services.now().year
+            year = args["year"] or app_services.now().year
             firm = evaluators.firm_or_404(firm_id)
             return {**firm_json(firm, year), "affiliates": [
                 {"uscc": a.uscc, "name": a.name, "relation": a.relation} for a in evaluators.affiliates(firm)]}
 
         @authed(ReviewPerm.EVALUATOR_REGISTRY)
         @blp.arguments(FirmUpdateSchema)
+        @blp.response(200, FirmSchema)
         def patch(self, args, firm_id):
             """Change a firm's name, legal representative or qualifications (audited diff)."""
             firm = evaluators.firm_or_404(firm_id)
@@ -186,7 +188,7 @@ def make_blueprint() -> Blueprint:
     class Sanctions(MethodView):
         @authed(ReviewPerm.EVALUATOR_REGISTRY)
         @blp.arguments(FirmSanctionCreateSchema)
-        @blp.response(201)
+        @blp.response(201, FirmSanctionSchema)
         def post(self, args, firm_id):
             """Sanction a firm; with a rule code the end date follows the rule (fraud: 3 years)."""
             firm = evaluators.firm_or_404(firm_id)
@@ -199,7 +201,7 @@ def make_blueprint() -> Blueprint:
     class Affiliates(MethodView):
         @authed(ReviewPerm.EVALUATOR_REGISTRY)
         @blp.arguments(FirmAffiliateCreateSchema)
-        @blp.response(201)
+        @blp.response(201, AffiliateSchema)
         def post(self, args, firm_id):
             """Record an affiliate of a firm (the firm may not evaluate it)."""
             firm = evaluators.firm_or_404(firm_id)
@@ -212,6 +214,7 @@ def make_blueprint() -> Blueprint:
     @blp.route("/applications/<int:app_id>/evaluation-requests")
     class AppRequests(MethodView):
         @authed(ReviewPerm.EVALUATOR_REQUEST)
+        @blp.response(200, EvaluationRequestListSchema)
         def get(self, app_id):
             """The applicant's requests to evaluator firms for one application."""
             from core.accounts.permissions import application_for
@@ -221,7 +224,7 @@ def make_blueprint() -> Blueprint:
 
         @authed(ReviewPerm.EVALUATOR_REQUEST)
         @blp.arguments(EvaluationRequestCreateSchema)
-        @blp.response(201)
+        @blp.response(201, EvaluationRequestSchema)
         def post(self, args, app_id):
             """Name a firm for third-party evaluation (refused at once when it may not evaluate the unit)."""
             from core.accounts.permissions import application_for
@@ -233,9 +236,62 @@ def make_blueprint() -> Blueprint:
             app_services.commit()
             return request_json(row)
 
+    @blp.route("/applications/<int:app_id>/evaluation")
+    class AppEvaluation(MethodView):
+        @authed(Perm.APPLICATION_VIEW)
+        @blp.response(200, EvaluationStateSchema)
+        def get(self, app_id):
+            """The evaluation of one application: the region's rule (modes, whether a report is required and which
+            step waits for it, the on-site visit, the document and article), the mode, the engaged firm and its
+            report, the requests, and for the applicant every firm with its places left and whether it qualifies."""
+            from core.accounts.permissions import application_for
+
+            user = api_user()
+            application = application_for(user, app_id)
+            state = reports.status(application)
+            engaged = evaluation.engagement(application)
+            own = [{"id": e.id, "name": e.original_name, "pages": e.pages, "sha256": e.sha256}
+                   for e in state["self_reports"]]
+            out = {"application_id": application.id, "mode": state["mode"], "allowed": state["allowed"],
+                   "third_party_required": state["third_party_required"],
+                   "report_required": state["report_required"], "report_stage": state["report_stage"],
+                   "on_site_visit": state["on_site_visit"], "source": state["source"], "cite": state["cite"],
+                   "rule": state["rule"], "filed": state["filed"], "report": reports.report_json(state["report"]),
+                   "self_reports": own, "engaged_firm_id": engaged.firm_id if engaged else None,
+                   "requests": [request_json(r) for r in evaluators.requests_for_application(application.id)]}
+            if user.role == Role.APPLICANT:
+                out["firms"] = [choice_json(row) for row in evaluation.firm_choices(application)]
+            return out
+
+    @blp.route("/applications/<int:app_id>/evaluation/self-report")
+    class SelfReport(MethodView):
+        @authed(Perm.APPLICATION_EDIT)
+        @blp.arguments(SelfReportUploadSchema, location="form_and_files")
+        @blp.response(201, FileSchema)
+        def post(self, form, app_id):
+            """The applicant's own self-evaluation report (multipart ``file``, a PDF), where the region requires a
+            report and the application is self-evaluated; the round's submission lock applies."""
+            from core.accounts.permissions import application_for
+
+            user = api_user()
+            application = application_for(user, app_id, Perm.APPLICATION_EDIT)
+            upload = form["file"]
+            row = None
+            try:
+                row = evaluation.upload_self_report(user, application, upload.filename,
+                                                    evidence_service.read_upload(upload.stream))
+                app_services.commit()
+            except GreenmfgError:
+                if row is not None:
+                    evidence_service.discard(row)
+                raise
+            return {"id": row.id, "section": row.section, "name": row.original_name, "pages": row.pages,
+                    "sha256": row.sha256}
+
     @blp.route("/evaluation-requests")
     class FirmRequests(MethodView):
         @authed(ReviewPerm.ENGAGEMENT_DECIDE)
+        @blp.response(200, EvaluationRequestListSchema)
         def get(self):
             """Requests addressed to the signed-in firm."""
             user = api_user()
@@ -247,6 +303,7 @@ def make_blueprint() -> Blueprint:
     class Accept(MethodView):
         @authed(ReviewPerm.ENGAGEMENT_DECIDE)
         @blp.arguments(EngagementAcceptSchema)
+        @blp.response(200, EvaluationRequestSchema)
         def post(self, args, request_id):
             """Accept: independence is checked with the firm's declaration and a place in its annual cap is taken
             atomically (409 when the cap is full, naming it and its source)."""
@@ -261,26 +318,34 @@ def make_blueprint() -> Blueprint:
     @blp.route("/evaluation-requests/<int:request_id>/report")
     class Report(MethodView):
         @authed(ReviewPerm.ENGAGEMENT_DECIDE)
-        def post(self, request_id):
-            """The engaged firm files its evaluation report (multipart: ``file``, a PDF; ``score``, its evaluated
-            total 0-100). A new filing replaces the previous one; audited."""
-            from core.review import reports
+        @blp.arguments(ReportUploadSchema, location="form_and_files")
+        @blp.response(201, EvaluationReportSchema)
+        def post(self, form, request_id):
+            """The engaged firm files its evaluation report (multipart: ``file``, a PDF checked like evidence;
+            ``scores``, a JSON object of the evaluated score per indicator number, each 0 to its weight, where the
+            region has an indicator table; ``score``, the evaluated total 0-100, required without a table and
+            otherwise equal to the sum; ``visited_on``, the day of the on-site evaluation, ISO date, required where
+            the region requires one). A new filing replaces the previous one; audited."""
+            import json
 
             user = api_user()
             row = evaluators.request_or_404(user, request_id)
-            upload = request.files.get("file")
-            if upload is None:
-                raise InvalidInput("Attach the file (multipart field 'file').", field="file")
-            report = reports.file_report(user, row, upload.read(), upload.filename, request.form.get("score"))
+            upload = form["file"]
+            raw = form.get("scores")
+            try:
+                scores = json.loads(raw) if raw else None
+            except ValueError:
+                raise InvalidInput("Scores must be given per indicator number.", field="scores") from None
+            report = reports.file_report(user, row, evidence_service.read_upload(upload.stream), upload.filename,
+                                         score=form.get("score"), scores=scores, visited_on=form.get("visited_on"))
             app_services.commit()
-            return {"id": report.id, "request_id": row.id, "application_id": report.application_id,
-                    "pages": report.pages, "sha256": report.sha256,
-                    "score": None if report.score is None else float(report.score)}, 201
+            return reports.report_json(report)
 
     @blp.route("/evaluation-requests/<int:request_id>/decline")
     class Decline(MethodView):
         @authed(ReviewPerm.ENGAGEMENT_DECIDE)
         @blp.arguments(DeclineReasonSchema)
+        @blp.response(200, EvaluationRequestSchema)
         def post(self, args, request_id):
             """Decline a request, with a reason."""
             user = api_user()
@@ -296,23 +361,117 @@ def make_blueprint() -> Blueprint:
     @blp.route("/experts")
     class Experts(MethodView):
         @authed(ReviewPerm.REVIEW_MANAGE)
+        @blp.response(200, ExpertListSchema)
         def get(self):
             """The expert pool of this instance."""
             return {"experts": [expert_json(e) for e in experts.pool(active_only=False)]}
 
         @authed(ReviewPerm.REVIEW_MANAGE)
         @blp.arguments(ExpertCreateSchema)
-        @blp.response(201)
+        @blp.response(201, ExpertSchema)
         def post(self, args):
-            """Add an expert (creates the expert's account)."""
+            """Add an expert: a new account (``username``, ``password``, ``name``), or an existing account with the
+            expert role (``user_id``)."""
+            from core.models import User
+
             args["fields"] = args.pop("fields_")
-            expert = experts.add_expert(api_user().username, **args)
+            user_id = args.pop("user_id")
+            actor = api_user().username
+            if user_id is not None:
+                account = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+                if account is None:
+                    raise NotFound("No such user.")
+                args.pop("username"), args.pop("password")
+                expert = experts.join_pool(actor, account, **args)
+            else:
+                for name in ("username", "password", "name"):
+                    if not args.get(name):
+                        raise InvalidInput("Missing data for required field.", field=name)
+                expert = experts.add_expert(actor, **args)
             app_services.commit()
             return expert_json(expert)
+
+    @blp.route("/review/applications")
+    class ReviewQueue(MethodView):
+        @authed(ReviewPerm.REVIEW_MANAGE)
+        @blp.arguments(ReviewQueueQuerySchema, location="query")
+        @blp.response(200, ReviewQueueSchema)
+        def get(self, args):
+            """The applications under provincial review (``?year=``), each with its panel's progress."""
+            year = args["year"]
+            return {"applications": [
+                {"application_id": a.id, "organization": a.organization.name, "unit_type": a.unit_type,
+                 "level": a.level, "year": a.campaign.year, "status": str(a.status),
+                 "progress": progress_json(experts.progress(a))} for a in experts.review_queue(year=year)]}
+
+    @blp.route("/review/draws")
+    class Draws(MethodView):
+        @authed(ReviewPerm.REVIEW_MANAGE)
+        @blp.arguments(BulkDrawSchema)
+        @blp.response(200, OutcomeListSchema)
+        def post(self, args):
+            """Draw experts for many applications at once: each panel brought to ``panel_size``, by one field or each
+            application's own (``field_from``: unit_type, industry or any), avoidance as for one. Each application's
+            outcome: the experts drawn, or the reason none could be (the others are served regardless)."""
+            user = api_user()
+            applications = [staff_application(user, i, ReviewPerm.REVIEW_MANAGE) for i in args["application_ids"]]
+            outcomes = experts.draw_many(user.username, applications, args["panel_size"], args["field_from"],
+                                         args["field"])
+            app_services.commit()
+            return {"outcomes": [outcome_json(o) for o in outcomes]}
+
+    @blp.route("/review/bulk-assignments")
+    class BulkAssign(MethodView):
+        @authed(ReviewPerm.REVIEW_MANAGE)
+        @blp.arguments(BulkAssignSchema)
+        @blp.response(200, OutcomeListSchema)
+        def post(self, args):
+            """Assign one expert to many applications; an application the expert must avoid is reported with the
+            reasons and left alone."""
+            user = api_user()
+            applications = [staff_application(user, i, ReviewPerm.REVIEW_MANAGE) for i in args["application_ids"]]
+            outcomes = experts.assign_many(user.username, applications, experts.expert_or_404(args["expert_id"]))
+            app_services.commit()
+            return {"outcomes": [outcome_json(o) for o in outcomes]}
+
+    @blp.route("/review/case-files/<int:app_id>")
+    class CaseFile(MethodView):
+        @authed(Perm.TOKENS)
+        @blp.response(200, CaseFileSchema)
+        def get(self, app_id):
+            """The whole application, read-only, for the engaged firm, an assigned expert or review staff: the
+            organisation, the region's fields, the negative-list declaration, indicator values with the self-score,
+            the evaluator's score and their evidence, every evidence file, the evaluation and its report. Files are
+            downloaded from ``/evidence/{evidence_id}`` and ``/report`` below this address. 404 for anyone else."""
+            application, capacity = casefile.access(api_user(), app_id)
+            return {"capacity": capacity, **casefile.build(application, gettext)}
+
+    @blp.route("/review/case-files/<int:app_id>/evidence/<int:evidence_id>")
+    class CaseFileEvidence(MethodView):
+        @authed(Perm.TOKENS)
+        @blp.response(200, BINARY, content_type="application/pdf", description="the PDF, as an attachment")
+        def get(self, app_id, evidence_id):
+            """One evidence file of the case file (PDF)."""
+            application, _capacity = casefile.access(api_user(), app_id)
+            row = casefile.evidence_file(application, evidence_id)
+            return _pdf(evidence_service.open_file(row), row.original_name)
+
+    @blp.route("/review/case-files/<int:app_id>/report")
+    class CaseFileReport(MethodView):
+        @authed(Perm.TOKENS)
+        @blp.response(200, BINARY, content_type="application/pdf", description="the PDF, as an attachment")
+        def get(self, app_id):
+            """The engaged firm's evaluation report (PDF)."""
+            application, _capacity = casefile.access(api_user(), app_id)
+            report = reports.report_for(application)
+            if report is None:
+                raise NotFound("No such file.")
+            return _pdf(reports.report_file(report), report.original_name)
 
     @blp.route("/review/applications/<int:app_id>")
     class Review(MethodView):
         @authed(ReviewPerm.REVIEW_MANAGE)
+        @blp.response(200, ReviewStateSchema)
         def get(self, app_id):
             """Assignments with scores and deviations, each pool expert's conflicts, the panel result."""
             user = api_user()
@@ -330,7 +489,7 @@ def make_blueprint() -> Blueprint:
     class Assign(MethodView):
         @authed(ReviewPerm.REVIEW_MANAGE)
         @blp.arguments(ExpertAssignSchema)
-        @blp.response(201)
+        @blp.response(201, AssignmentSchema)
         def post(self, args, app_id):
             """Assign one expert (409 naming the reasons when the expert must avoid the application)."""
             user = api_user()
@@ -343,7 +502,7 @@ def make_blueprint() -> Blueprint:
     class Draw(MethodView):
         @authed(ReviewPerm.REVIEW_MANAGE)
         @blp.arguments(ExpertDrawSchema)
-        @blp.response(201)
+        @blp.response(201, AssignmentListSchema)
         def post(self, args, app_id):
             """Draw experts at random from the pool (by field), leaving out those who must avoid it."""
             user = api_user()
@@ -355,6 +514,7 @@ def make_blueprint() -> Blueprint:
     @blp.route("/review/applications/<int:app_id>/grade")
     class Grade(MethodView):
         @authed(ReviewPerm.REVIEW_MANAGE)
+        @blp.response(200, ResultSchema)
         def post(self, app_id):
             """Record the panel result: mean of the submitted totals and the region's tier."""
             user = api_user()
@@ -368,6 +528,7 @@ def make_blueprint() -> Blueprint:
     @blp.route("/assignments")
     class MyAssignments(MethodView):
         @authed(ReviewPerm.EXPERT_SCORE)
+        @blp.response(200, AssignmentListSchema)
         def get(self):
             """The signed-in expert's assignments."""
             return {"assignments": [assignment_json(r, True) for r in experts.my_assignments(api_user())]}
@@ -375,23 +536,29 @@ def make_blueprint() -> Blueprint:
     @blp.route("/assignments/<int:assignment_id>")
     class Assignment(MethodView):
         @authed(ReviewPerm.EXPERT_SCORE)
+        @blp.response(200, AssignmentDetailSchema)
         def get(self, assignment_id):
-            """What to score (self-score per indicator), the expert's scores with deviations, and the other
-            experts' scores once the expert's own are submitted (blind until then)."""
+            """What to score (self-score per indicator), the expert's scores with deviations, the whole application
+            (``case_file``, as ``/review/case-files/{id}``), and the other experts' scores once the panel's result
+            is recorded (blind until then)."""
             user = api_user()
             row = experts.assignment_for_expert(user, assignment_id)
             visible = experts.visible_assignments(user, row.application)
             others = [r for r in visible if r.id != row.id]
             return {**assignment_json(row, True), "table": experts.score_table(row.application, [row] + others),
-                    "others": [assignment_json(r, True) for r in others]}
+                    "others": [assignment_json(r, True) for r in others],
+                    "panel_closed": experts.panel_closed(row.application),
+                    "case_file": casefile.build(row.application, gettext) if row.status != "declined" else None}
 
         @authed(ReviewPerm.EXPERT_SCORE)
         @blp.arguments(ExpertScoresSchema)
+        @blp.response(200, AssignmentDetailSchema)
         def patch(self, args, assignment_id):
-            """Save scores per indicator number (0 to the indicator's weight; null clears one)."""
+            """Save scores per indicator number (0 to the indicator's weight; null clears one); what is not
+            sent stays."""
             user = api_user()
             row = experts.assignment_for_expert(user, assignment_id)
-            diff = experts.save_scores(user, row, args["scores"], args["comment"])
+            diff = experts.save_scores(user, row, args.get("scores", {}), args.get("comment"))
             app_services.commit()
             return {**assignment_json(row, True), "diff": diff,
                     "table": experts.score_table(row.application, [row])}
@@ -399,8 +566,10 @@ def make_blueprint() -> Blueprint:
     @blp.route("/assignments/<int:assignment_id>/submit")
     class Submit(MethodView):
         @authed(ReviewPerm.EXPERT_SCORE)
+        @blp.response(200, AssignmentSchema)
         def post(self, assignment_id):
-            """Submit the scores (final); afterwards the other submitted scores become visible."""
+            """Submit the scores (final); the other experts' scores become visible once the panel's result is
+            recorded."""
             user = api_user()
             row = experts.assignment_for_expert(user, assignment_id)
             experts.submit_scores(user, row)
@@ -411,6 +580,7 @@ def make_blueprint() -> Blueprint:
     class DeclineAssignment(MethodView):
         @authed(ReviewPerm.EXPERT_SCORE)
         @blp.arguments(DeclineReasonSchema)
+        @blp.response(200, AssignmentSchema)
         def post(self, args, assignment_id):
             """Decline an assignment (e.g. a conflict of interest), with a reason."""
             user = api_user()

@@ -199,21 +199,21 @@ def affiliates(firm: EvaluatorFirm) -> list[FirmAffiliate]:
 
 
 def cap_status(firm: EvaluatorFirm, year: int) -> list[dict[str, Any]]:
-    """The firm's use of each distinct cap of the region in ``year`` (one row per counter)."""
-    rules, seen, out = _rules(), set(), []
+    """The firm's use of each distinct cap of the region in ``year`` (one row per counter): the per-level caps and
+    the caps counting several levels together (:func:`core.services.limits.cap_rows`)."""
+    rules, found = _rules(), {}
     for unit_type in rules.unit_types:
         for level in Level:
-            cap = rules.evaluator_cap(unit_type, level)
-            if cap.unlimited:
-                continue
-            key = limits.cap_key(firm, cap, year)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append({"key": key, "limit": cap.limit, "used": limits.used(key), "basis": str(cap.basis),
-                        "who": key.split(":")[2], "levels": [str(lv) for lv in cap.levels],
-                        "unit_types": list(cap.unit_types), "source": cap.source, "cite": cap.cite})
-    return out
+            for cap in rules.evaluator_caps(unit_type, level):
+                found.setdefault(limits.cap_key(firm, cap, year), cap)
+    return limits.cap_rows(firm, [found[k] for k in sorted(found)], year)
+
+
+def engagement_requirements(unit_type: str | None = None) -> list[Any]:
+    """The region's requirements on one engagement (independence and the like), which the firm declares it meets
+    when it accepts (e.g. 002_9c75e1d2ebfbdf50.txt 附件2 二(三))."""
+    return [r for r in _rules().evaluator_requirements.values()
+            if r.scope == "engagement" and (not unit_type or not r.unit_types or unit_type in r.unit_types)]
 
 
 # ------------------------------------------------------------------ requests --
@@ -275,10 +275,18 @@ def _require_pending(row: EvaluationRequest) -> None:
 
 def accept_request(user: User, row: EvaluationRequest, *, wrote_self_evaluation: bool = False,
                    interested_party: bool = False, today: dt.date | None = None) -> EvaluatorEngagement:
-    """The firm accepts: independence is checked again with its declaration, and a place in its
-    annual cap is taken atomically (:func:`core.services.limits.accept_engagement`)."""
+    """The firm accepts with its declaration of independence (whether it took part in writing the unit's
+    self-evaluation, whether it is an interested party), which is stored with the request, audited and read by
+    the region's rules (:func:`core.applications.eligibility.rule_data`); independence is checked again with it,
+    and a place in every annual cap that counts the project is taken atomically
+    (:func:`core.services.limits.accept_engagement`)."""
     _require_pending(row)
-    declarations = {"wrote_self_evaluation": bool(wrote_self_evaluation), "interested_party": bool(interested_party)}
+    for name, value in (("wrote_self_evaluation", wrote_self_evaluation), ("interested_party", interested_party)):
+        if not isinstance(value, bool):
+            raise InvalidInput("Give true or false.", field=name)
+    declarations = {"wrote_self_evaluation": wrote_self_evaluation, "interested_party": interested_party,
+                    "declared_by": getattr(user, "username", None),
+                    "declared_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
     engagement = limits.accept_engagement(row.firm, row.application, user.username, today,
                                           self_evaluation_by=row.self_evaluation_by, declarations=declarations)
     row.status, row.decided_by, row.decided_at = "accepted", user.username, dt.datetime.now(dt.timezone.utc)

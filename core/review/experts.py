@@ -7,8 +7,9 @@ rule whose code ends in ``reviewer_independence``, e.g. 004_7a8ddd82f611ab67.txt
 no expert whose firm evaluated an applicant of the province in the round's year: the rule's
 own check decides, with the data keys ``review_body`` and ``evaluators_in_province``.
 
-Blind review: an expert sees only their own scores until they submit; then the other submitted
-scores. Staff (the chair) see everything. Callers commit.
+Blind review: an expert sees only their own scores until the panel closes (its result recorded); then the
+other submitted scores. Staff (the chair) see everything. Beside the score form the expert reads the whole
+application (:mod:`core.review.casefile`). Callers commit.
 """
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
     ExpertProfile, ReviewResult, Role, User,
 )
-from core.plugins.types import Level
+from core.plugins.types import Level, ReviewPanel
 from core.services import audit
 from core.services.uscc import normalize_uscc
 
@@ -63,15 +64,17 @@ def _fields(values: Iterable[Any] | None) -> list[str]:
     return out
 
 
-def add_expert(actor: str, *, username: str, password: str, name: str, fields: Iterable[str] = (),
-               employer_uscc: str | None = None, employer_name: str | None = None,
-               admin_unit_code: str | None = None, evaluator_firm_id: int | None = None) -> ExpertProfile:
-    """Create an expert account and its pool record (audited)."""
-    rules = _rules()
+def _name(name: str | None) -> str:
     name = (name or "").strip()
     if not 2 <= len(name) <= 100:
         raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="name", name="name", low=2,
                            high=100)
+    return name
+
+
+def _affiliations(admin_unit_code: str | None, evaluator_firm_id: Any,
+                  employer_uscc: str | None) -> tuple[AdminUnit | None, EvaluatorFirm | None, str | None]:
+    """What avoidance needs to know of an expert: the city, the evaluator firm, the employer's credit code."""
     unit = None
     if admin_unit_code:
         unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == admin_unit_code))
@@ -83,6 +86,16 @@ def add_expert(actor: str, *, username: str, password: str, name: str, fields: I
         if firm is None:
             raise InvalidInput("No such evaluator firm.", field="evaluator_firm_id")
     employer = normalize_uscc(employer_uscc) if employer_uscc else None
+    return unit, firm, employer
+
+
+def add_expert(actor: str, *, username: str, password: str, name: str, fields: Iterable[str] = (),
+               employer_uscc: str | None = None, employer_name: str | None = None,
+               admin_unit_code: str | None = None, evaluator_firm_id: int | None = None) -> ExpertProfile:
+    """Create an expert account and its pool record (audited)."""
+    rules = _rules()
+    name = _name(name)
+    unit, firm, employer = _affiliations(admin_unit_code, evaluator_firm_id, employer_uscc)
     user = accounts.create_user(username=username, password=password, display_name=name, role=Role.EXPERT,
                                 actor=actor)
     profile = ExpertProfile(user_id=user.id, region=rules.region_code, name=name, employer_uscc=employer,
@@ -94,6 +107,35 @@ def add_expert(actor: str, *, username: str, password: str, name: str, fields: I
     audit.record(actor, "expert.added", "expert_profile", profile.id, user=user.username, employer=employer,
                  admin_unit=unit.code if unit else None, firm=firm.uscc if firm else None, fields=profile.fields)
     return profile
+
+
+def join_pool(actor: str, user: User, *, name: str | None = None, fields: Iterable[str] = (),
+              employer_uscc: str | None = None, employer_name: str | None = None,
+              admin_unit_code: str | None = None, evaluator_firm_id: int | None = None) -> ExpertProfile:
+    """Put an existing account with the expert role in the pool (audited); its name defaults to the account's."""
+    if not isinstance(user, User) or user.role != Role.EXPERT or not user.active:
+        raise Refused("Only an active account with the expert role can join the expert pool.")
+    if profile_of(user) is not None:
+        raise Refused("%(expert)s is already in the expert pool.", expert=user.display_name)
+    unit, firm, employer = _affiliations(admin_unit_code, evaluator_firm_id, employer_uscc)
+    name = _name(name or user.display_name)
+    profile = ExpertProfile(user_id=user.id, region=_rules().region_code, name=name, employer_uscc=employer,
+                            employer_name=(employer_name or "").strip()[:200] or None,
+                            admin_unit_id=unit.id if unit else None, evaluator_firm_id=firm.id if firm else None,
+                            fields=_fields(fields), active=True)
+    db.session.add(profile)
+    db.session.flush()
+    audit.record(actor, "expert.added", "expert_profile", profile.id, user=user.username, employer=employer,
+                 admin_unit=unit.code if unit else None, firm=firm.uscc if firm else None, fields=profile.fields,
+                 existing_account=True)
+    return profile
+
+
+def accounts_outside_pool() -> list[User]:
+    """Active expert accounts not yet in the pool (e.g. created by an administrator)."""
+    inside = select(ExpertProfile.user_id)
+    return list(db.session.scalars(select(User).where(User.role == Role.EXPERT, User.active,
+                                                      User.id.not_in(inside)).order_by(User.username)))
 
 
 def set_active(actor: str, expert: ExpertProfile, active: bool) -> None:
@@ -149,15 +191,20 @@ def independence_rules(application: Application) -> list[Any]:
             if r.code.split(".")[-1] == INDEPENDENCE_SUFFIX and r.check is not None]
 
 
-def conflicts(expert: ExpertProfile, application: Application,
-              evaluated: list[str] | None = None) -> list[dict[str, Any]]:
+def _evaluator_of(application: Application) -> EvaluatorFirm | None:
+    return db.session.get(EvaluatorFirm, application.evaluator_firm_id) if application.evaluator_firm_id else None
+
+
+def conflicts(expert: ExpertProfile, application: Application, evaluated: list[str] | None = None,
+              firm: EvaluatorFirm | None | bool = False) -> list[dict[str, Any]]:
     """Why ``expert`` must avoid ``application`` (empty: no conflict). Each reason has a code, a
-    message in the request's language and, for region rules, the rule's source and citation."""
+    message in the request's language and, for region rules, the rule's source and citation.
+    ``firm``: the application's evaluator firm when the caller has it (checking a whole pool)."""
     out: list[dict[str, Any]] = []
     org = application.organization
     if expert.employer_uscc and expert.employer_uscc == org.uscc:
         out.append({"code": "applicant", "message": _("works for the applicant"), "source": "core", "cite": ""})
-    firm = db.session.get(EvaluatorFirm, application.evaluator_firm_id) if application.evaluator_firm_id else None
+    firm = _evaluator_of(application) if firm is False else firm
     if firm is not None and (expert.evaluator_firm_id == firm.id or expert.employer_uscc == firm.uscc):
         out.append({"code": "evaluator_firm", "message": _("works for the applicant's evaluator firm (%(firm)s)",
                                                             firm=firm.name), "source": "core", "cite": ""})
@@ -194,7 +241,7 @@ def _check_assignable(application: Application) -> None:
 
 
 def assign(actor: str, application: Application, expert: ExpertProfile, method: str = "manual",
-           evaluated: list[str] | None = None) -> ExpertAssignment:
+           evaluated: list[str] | None = None, firm: EvaluatorFirm | None | bool = False) -> ExpertAssignment:
     """Assign one expert, refusing one who must avoid the application (the reasons are named)."""
     _check_assignable(application)
     if not expert.active:
@@ -202,7 +249,7 @@ def assign(actor: str, application: Application, expert: ExpertProfile, method: 
     if db.session.scalar(select(ExpertAssignment.id).where(ExpertAssignment.application_id == application.id,
                                                            ExpertAssignment.expert_id == expert.id)):
         raise Refused("%(expert)s is already assigned to this application.", expert=expert.name)
-    found = conflicts(expert, application, evaluated)
+    found = conflicts(expert, application, evaluated, firm)
     if found:
         raise Refused("%(expert)s must avoid this application: %(reasons)s.", expert=expert.name,
                       reasons=_reasons(found))
@@ -230,10 +277,11 @@ def draw(actor: str, application: Application, count: int, field: str | None = N
                                    .where(ExpertAssignment.application_id == application.id)))
     evaluated = evaluators_in_province(application.campaign.year) if independence_rules(application) else []
     eligible, excluded = [], {}
+    firm = _evaluator_of(application)
     for expert in pool():
         if expert.id in taken or (field and field not in (expert.fields or [])):
             continue
-        found = conflicts(expert, application, evaluated)
+        found = conflicts(expert, application, evaluated, firm)
         if found:
             excluded[expert.id] = [c["code"] for c in found]
         else:
@@ -242,7 +290,7 @@ def draw(actor: str, application: Application, count: int, field: str | None = N
         raise Refused("Only %(n)d experts in the pool may review this application (field: %(area)s); "
                       "%(count)d are needed.", n=len(eligible), area=field or "*", count=count)
     chosen = (rng or random.SystemRandom()).sample(eligible, count)
-    rows = [assign(actor, application, expert, method="draw", evaluated=evaluated) for expert in chosen]
+    rows = [assign(actor, application, expert, method="draw", evaluated=evaluated, firm=firm) for expert in chosen]
     audit.record(actor, "review.experts_drawn", "application", application.id, field=field, count=count,
                  eligible=[e.id for e in eligible], excluded=excluded, drawn=[e.id for e in chosen])
     return rows
@@ -383,16 +431,21 @@ def score_table(application: Application, rows: list[ExpertAssignment]) -> list[
     return table
 
 
+def panel_closed(application: Application) -> bool:
+    """Whether the panel's result is recorded (the application is graded)."""
+    return result_of(application) is not None
+
+
 def visible_assignments(user: User, application: Application) -> list[ExpertAssignment]:
-    """Whose scores ``user`` may see: staff all; an expert their own, and the other submitted
-    ones only once their own is submitted (blind until then)."""
+    """Whose scores ``user`` may see: staff all; an expert their own, and the other experts' submitted
+    scores only once the panel has closed (its result recorded): each expert judges alone until then."""
     rows = assignments(application)
     if user.role != Role.EXPERT:
         return rows
     mine = [r for r in rows if r.expert.user_id == user.id]
     if not mine:
         return []
-    if mine[0].status != "submitted":
+    if not panel_closed(application):
         return mine
     return mine + [r for r in rows if r is not mine[0] and r.status == "submitted"]
 
@@ -400,8 +453,26 @@ def visible_assignments(user: User, application: Application) -> list[ExpertAssi
 # ------------------------------------------------------------------- panel --
 
 
-def min_experts() -> int:
-    return int(current_app.config.get("GREENMFG_REVIEW_MIN_EXPERTS", 3))
+def panel_rule(application: Application | None = None) -> ReviewPanel:
+    """The panel an application is graded by: the region's rule for its round (``rules.review_panel``;
+    national's platform default is 3 experts), unless the instance sets ``GREENMFG_REVIEW_MIN_EXPERTS``, which
+    then applies to every application (shown as this instance's setting). Without an application: the largest
+    panel any of this year's rounds needs (the default size of a draw)."""
+    configured = current_app.config.get("GREENMFG_REVIEW_MIN_EXPERTS")
+    if configured is not None:
+        return ReviewPanel(min_experts=int(configured), source="instance", platform_default=True,
+                           cite="本平台实例的设置 / this instance's setting")
+    rules = current_app.extensions["greenmfg"].rules
+    if application is not None:
+        return rules.review_panel(Level(application.campaign.level), application.campaign.year,
+                                  application.unit_type)
+    year = dt.date.today().year
+    return max((rules.review_panel(level, year, ut) for ut in rules.unit_types for level in Level),
+               key=lambda p: p.min_experts)
+
+
+def min_experts(application: Application | None = None) -> int:
+    return panel_rule(application).min_experts
 
 
 def grade(actor: str, application: Application) -> ReviewResult:
@@ -413,10 +484,14 @@ def grade(actor: str, application: Application) -> ReviewResult:
     waiting = [r.expert.name for r in rows if r.status != "submitted"]
     if waiting:
         raise Refused("Waiting for the scores of: %(experts)s.", experts=", ".join(waiting))
-    needed = min_experts()
+    panel = panel_rule(application)
+    needed = panel.min_experts
     if len(rows) < needed:
-        raise Refused("The panel needs at least %(n)d experts with submitted scores; %(have)d so far.", n=needed,
-                      have=len(rows))
+        from core.plugins.rules import readable_cite
+
+        raise Refused("The panel needs at least %(n)d experts with submitted scores; %(have)d so far (rule from "
+                      "%(source)s: %(cite)s).", n=needed, have=len(rows), source=panel.source,
+                      cite=readable_cite(panel.cite))
     score = (sum((Decimal(r.total) for r in rows), Decimal(0)) / len(rows)).quantize(TWO, rounding=ROUND_HALF_UP)
     means = {}
     for item in score_items(application):
@@ -443,6 +518,60 @@ def grade(actor: str, application: Application) -> ReviewResult:
                  recommendable=result.recommendable, experts=len(rows), grading_source=result.grading_source,
                  totals={str(r.expert_id): float(r.total) for r in rows})
     return result
+
+
+def progress(application: Application) -> dict[str, Any]:
+    """Where the panel of one application stands: experts assigned (not declined), submitted, declined, the
+    minimum panel and the result."""
+    rows = assignments(application)
+    active = [r for r in rows if r.status != "declined"]
+    return {"assigned": len(active), "submitted": sum(1 for r in active if r.status == "submitted"),
+            "declined": len(rows) - len(active), "needed": min_experts(application), "result": result_of(application),
+            "experts": [r.expert.name for r in active]}
+
+
+#: where the field of a bulk draw comes from: none (any expert), each application's unit type or industry
+FIELD_FROM = ("any", "unit_type", "industry")
+
+
+def draw_many(actor: str, applications: Iterable[Application], panel_size: int, field_from: str = "any",
+              field: str | None = None, rng: random.Random | None = None) -> list[dict[str, Any]]:
+    """Bring the panel of each application to ``panel_size`` experts drawn at random (avoidance as in
+    :func:`draw`), by a field given (``field``) or each application's own (``field_from``: its unit type, or its
+    industry and else its unit type). One application that cannot be served (too few eligible experts, a status
+    that takes no experts) is reported and leaves the others alone. Returns one outcome per application."""
+    if not isinstance(panel_size, int) or not 1 <= panel_size <= 20:
+        raise InvalidInput("Draw 1 to 20 experts.", field="panel_size")
+    if field_from not in FIELD_FROM:
+        raise InvalidInput("Unknown field source: %(value)s.", field="field_from", value=str(field_from)[:40])
+    outcomes = []
+    for application in applications:
+        have = [r for r in assignments(application) if r.status != "declined"]
+        wanted = (field or "").strip() or {"any": None, "unit_type": application.unit_type,
+                                           "industry": application.industry or application.unit_type}[field_from]
+        outcome = {"application": application, "field": wanted, "drawn": [], "error": None}
+        needed = panel_size - len(have)
+        if needed > 0:
+            try:
+                outcome["drawn"] = draw(actor, application, needed, wanted, rng=rng)
+            except GreenmfgError as exc:  # nothing of this application was written (draw checks before it assigns)
+                outcome["error"] = exc
+        outcomes.append(outcome)
+    return outcomes
+
+
+def assign_many(actor: str, applications: Iterable[Application], expert: ExpertProfile) -> list[dict[str, Any]]:
+    """Assign one expert to each application; an application the expert must avoid (or already reviews) is
+    reported with the reasons and left alone."""
+    outcomes = []
+    for application in applications:
+        outcome = {"application": application, "drawn": [], "error": None, "field": None}
+        try:
+            outcome["drawn"] = [assign(actor, application, expert)]
+        except GreenmfgError as exc:  # assign checks everything before it writes
+            outcome["error"] = exc
+        outcomes.append(outcome)
+    return outcomes
 
 
 def result_of(application: Application) -> ReviewResult | None:

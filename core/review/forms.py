@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField,
+    BooleanField, DateField, DecimalField, IntegerField, PasswordField, RadioField, SelectField, StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.accounts.services import PASSWORD_MAX, PASSWORD_MIN
+from core.applications.forms import choice
+from core.formfields import MultiCheckboxField
 from core.review.evaluators import QUALIFICATION_FIELDS
 
 
@@ -49,15 +53,64 @@ class SanctionForm(FlaskForm):
     ends_on = DateField(_l("Ends on (only without a rule)"), validators=[Optional()])
 
 
-class RequestForm(FlaskForm):
-    firm_id = SelectField(_l("Evaluator firm"), coerce=int, validators=[DataRequired()])
+class AcceptForm(FlaskForm):
+    """The firm's declaration of independence, made when it accepts: each item must be declared (a firm that
+    cannot declare one declines the request)."""
+
+    not_author = BooleanField(_l("We declare that our firm took no part in writing this unit's self-evaluation"),
+                              validators=[DataRequired(_l("Declare each item, or decline the request."))])
+    not_interested = BooleanField(_l("We declare that our firm is not an interested party of this unit and has no "
+                                     "other conflict the region names"),
+                                  validators=[DataRequired(_l("Declare each item, or decline the request."))])
+
+
+class ModeForm(FlaskForm):
+    mode = RadioField(_l("Evaluation mode"), validators=[DataRequired()])
+
+
+class ChooseFirmForm(FlaskForm):
+    firm_id = RadioField(_l("Evaluator firm"), coerce=int, validators=[DataRequired(_l("Choose a firm."))])
     self_evaluation_by = StringField(_l("Credit code of whoever wrote the self-evaluation (your own, or the "
                                         "consultancy's)"), validators=[DataRequired(), Length(max=40)])
 
 
-class AcceptForm(FlaskForm):
-    wrote_self_evaluation = BooleanField(_l("Our firm took part in writing this unit's self-evaluation"))
-    interested_party = BooleanField(_l("Our firm is an interested party of this unit"))
+class UploadForm(FlaskForm):
+    file = FileField(_l("PDF file"), validators=[FileRequired(_l("Choose a PDF file."))])
+
+
+class ReportForm(FlaskForm):
+    """The firm's evaluation report: the PDF, the day of the on-site visit, the evaluated total where the region
+    has no indicator table (per-indicator scores come as ``score_<number>`` inputs)."""
+
+    file = FileField(_l("Evaluation report (PDF)"), validators=[FileRequired(_l("Choose a PDF file."))])
+    visited_on = DateField(_l("Day of the on-site evaluation"), validators=[Optional()])
+    score = DecimalField(_l("Evaluated total score (0-100)"), places=2, validators=[Optional(), NumberRange(0, 100)])
+
+
+class JoinPoolForm(FlaskForm):
+    user_id = SelectField(_l("Expert account"), coerce=int, validators=[DataRequired()])
+    name = StringField(_l("Name"), validators=[Optional(), Length(min=2, max=100)])
+    employer_name = StringField(_l("Employer"), validators=[Optional(), Length(max=200)])
+    employer_uscc = StringField(_l("Employer's credit code"), validators=[Optional(), Length(max=40)])
+    admin_unit = SelectField(_l("City"), validators=[Optional()])
+    fields = StringField(_l("Fields (industry codes or unit types, separated by commas)"),
+                         validators=[Optional(), Length(max=1000)])
+
+
+class BulkForm(FlaskForm):
+    """Draw or assign experts for the applications ticked on the review queue."""
+
+    application_ids = MultiCheckboxField(_l("Applications"), coerce=int,
+                                         validators=[DataRequired(_l("Tick at least one application."))])
+    action = RadioField(_l("Action"), choices=[choice("draw", _l("Draw at random up to the panel size")),
+                                               choice("assign", _l("Assign one expert"))], default="draw",
+                        validators=[DataRequired()])
+    panel_size = IntegerField(_l("Panel size"), default=3, validators=[Optional(), NumberRange(min=1, max=20)])
+    field_from = SelectField(_l("Experts' field"), choices=[
+        choice("unit_type", _l("each application's unit type")), choice("industry", _l("each application's industry")),
+        choice("any", _l("any field"))], default="unit_type")
+    field = StringField(_l("Or this field for all"), validators=[Optional(), Length(max=80)])
+    expert_id = SelectField(_l("Expert"), coerce=int, validators=[Optional()])
 
 
 class ReasonForm(FlaskForm):

@@ -11,20 +11,19 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.accounts.forms import EmptyForm
-from core.accounts.permissions import application_for, require
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
 from core.applications import services as app_services
 from core.applications.forms import choice
-from core.errors import GreenmfgError, NotFound
+from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
-from core.review import evaluators, experts
+from core.review import evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
 from core.web.nav import NavLink
 from core.review.forms import (
-    AcceptForm, AffiliateForm, AssignForm, CommentForm, DrawForm, ExpertForm, NewFirmForm, QualificationForm,
-    ReasonForm, RequestForm, SanctionForm,
+    AcceptForm, AffiliateForm, AssignForm, BulkForm, CommentForm, DrawForm, ExpertForm, JoinPoolForm, NewFirmForm,
+    QualificationForm, ReasonForm, SanctionForm,
 )
 from core.review.evaluators import QUALIFICATION_FIELDS
 
@@ -171,63 +170,38 @@ def evaluator_sanction(firm_id: int):
 # ---------------------------------------------------- applicant and firm side --
 
 
-@bp.route("/applications/<int:app_id>/evaluator", methods=["GET", "POST"])
-@login_required(ReviewPerm.EVALUATOR_REQUEST)
-def evaluator_request(app_id: int):
-    user = _user()
-    application = application_for(user, app_id)
-    require(user, ReviewPerm.EVALUATOR_REQUEST)
-    form = RequestForm()
-    firms = [f for f in evaluators.firms() if evaluators.active_sanction(f) is None]
-    form.firm_id.choices = [choice(f.id, f"{f.name}（{f.legal_representative}）") for f in firms]
-    if request.method == "GET" and not form.self_evaluation_by.data:
-        form.self_evaluation_by.data = application.organization.uscc
-    if request.method == "POST":
-        _checked(form, url_for("review.evaluator_request", app_id=application.id))
-        firm = evaluators.firm_or_404(form.firm_id.data)
-        return _run(lambda: evaluators.request_evaluation(user, application, firm, form.self_evaluation_by.data),
-                    _("Request sent to the evaluator firm."),
-                    url_for("review.evaluator_request", app_id=application.id))[0]
-    engaged = db.session.scalar(select(EvaluatorEngagement).where(EvaluatorEngagement.application_id == application.id))
-    return render_template("review/request.html", application=application, form=form, engaged=engaged,
-                           requests=evaluators.requests_for_application(application.id), cancel_form=EmptyForm())
-
-
 @bp.post("/review/requests/<int:request_id>/cancel")
 @login_required(ReviewPerm.EVALUATOR_REQUEST)
 def request_cancel(request_id: int):
     user = _user()
     row = evaluators.request_or_404(user, request_id)
-    _checked(EmptyForm(), url_for("review.evaluator_request", app_id=row.application_id))
+    _checked(EmptyForm(), url_for("review.evaluation_page", app_id=row.application_id))
     return _run(lambda: evaluators.cancel_request(user, row), _("Request cancelled."),
-                url_for("review.evaluator_request", app_id=row.application_id))[0]
+                url_for("review.evaluation_page", app_id=row.application_id))[0]
 
 
 @bp.get("/review/engagements")
 @login_required(ReviewPerm.ENGAGEMENT_DECIDE)
 def engagements():
+    """The firm's requests: accept with the declaration of independence or decline; the engaged ones link to
+    their case file and report."""
     user = _user()
     if user.evaluator_firm_id is None:
         raise NotFound("No such evaluator firm.")
     firm = evaluators.firm_or_404(user.evaluator_firm_id)
-    year = _year()
-    return render_template("review/engagements.html", firm=firm, requests=evaluators.requests_for_firm(firm.id),
-                           caps=evaluators.cap_status(firm, year), year=year, accept_form=AcceptForm(),
-                           decline_form=ReasonForm())
-
-
-@bp.post("/review/requests/<int:request_id>/accept")
-@login_required(ReviewPerm.ENGAGEMENT_DECIDE)
-def request_accept(request_id: int):
-    user = _user()
-    row = evaluators.request_or_404(user, request_id)
-    if user.role == Role.EVALUATOR and row.firm_id != user.evaluator_firm_id:
-        raise NotFound("No such request.")
-    form = AcceptForm()
-    _checked(form, url_for("review.engagements"))
-    return _run(lambda: evaluators.accept_request(user, row, wrote_self_evaluation=form.wrote_self_evaluation.data,
-                                                  interested_party=form.interested_party.data),
-                _("Engagement accepted."), url_for("review.engagements"))[0]
+    requests_ = evaluators.requests_for_firm(firm.id)
+    # the caps of the year asked for, else of the latest round the firm is asked to evaluate in
+    year = request.args.get("year", type=int) or max((r.application.campaign.year for r in requests_),
+                                                     default=dt.date.today().year)
+    rows = []
+    for r in requests_:
+        rows.append({"request": r, "accept_form": AcceptForm(prefix=f"accept{r.id}"),
+                     "decline_form": ReasonForm(prefix=f"decline{r.id}"),
+                     "report": reports.report_for(r.application) if r.status == "accepted" else None,
+                     "requirements": evaluators.engagement_requirements(r.application.unit_type),
+                     "state": reports.status(r.application) if r.status == "accepted" else None})
+    return render_template("review/engagements.html", firm=firm, rows=rows, caps=evaluators.cap_status(firm, year),
+                           year=year, unit_types=_rules().unit_types, levels=_rules().list_levels)
 
 
 @bp.post("/review/requests/<int:request_id>/decline")
@@ -235,7 +209,9 @@ def request_accept(request_id: int):
 def request_decline(request_id: int):
     user = _user()
     row = evaluators.request_or_404(user, request_id)
-    form = ReasonForm()
+    if user.role == Role.EVALUATOR and row.firm_id != user.evaluator_firm_id:
+        raise NotFound("No such request.")
+    form = ReasonForm(prefix=f"decline{row.id}")
     _checked(form, url_for("review.engagements"))
     return _run(lambda: evaluators.decline_request(user, row, form.reason.data), _("Request declined."),
                 url_for("review.engagements"))[0]
@@ -252,13 +228,52 @@ def _expert_form() -> ExpertForm:
     return form
 
 
+def _join_form() -> JoinPoolForm:
+    form = JoinPoolForm(prefix="join")
+    form.user_id.choices = [choice(u.id, f"{u.display_name}（{u.username}）") for u in experts.accounts_outside_pool()]
+    units = db.session.scalars(select(AdminUnit).where(AdminUnit.active).order_by(AdminUnit.region, AdminUnit.id))
+    form.admin_unit.choices = [choice("", "—")] + [choice(u.code, u.name) for u in units]
+    return form
+
+
+def _fields_of(text: str | None) -> list[str]:
+    return [x.strip() for x in (text or "").replace("，", ",").split(",")]
+
+
+@bp.post("/review/experts/join")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def expert_join():
+    """Put an existing expert account (e.g. one an administrator created) in the pool."""
+    form = _join_form()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return _pool_page(_expert_form(), 422, join_form=form)
+    from core.models import User
+
+    status = _posted(form, lambda: experts.join_pool(
+        _user().username, db.session.get(User, form.user_id.data), name=form.name.data or None,
+        fields=_fields_of(form.fields.data), employer_uscc=form.employer_uscc.data or None,
+        employer_name=form.employer_name.data, admin_unit_code=form.admin_unit.data or None))
+    if isinstance(status, int):
+        return _pool_page(_expert_form(), status, join_form=form)
+    flash(_("Expert added to the pool."), "info")
+    return redirect(url_for("review.expert_pool"))
+
+
+def _pool_page(form, status: int = 200, join_form: JoinPoolForm | None = None):
+    return render_template("review/experts.html", experts=experts.pool(active_only=False), form=form,
+                           join_form=join_form or _join_form(), toggle_form=EmptyForm()), status
+
+
 @bp.route("/review/experts", methods=["GET", "POST"])
 @login_required(ReviewPerm.REVIEW_MANAGE)
 def expert_pool():
     form = _expert_form()
     status = 200
     if request.method == "POST":
-        fields = [x.strip() for x in (form.fields.data or "").replace("，", ",").split(",")]
+        fields = _fields_of(form.fields.data)
         status = _posted(form, lambda: experts.add_expert(
             _user().username, username=form.username.data, password=form.password.data, name=form.name.data,
             fields=fields, employer_uscc=form.employer_uscc.data or None, employer_name=form.employer_name.data,
@@ -267,8 +282,7 @@ def expert_pool():
         if not isinstance(status, int):
             flash(_("Expert added to the pool."), "info")
             return redirect(url_for("review.expert_pool"))
-    return render_template("review/experts.html", experts=experts.pool(active_only=False), form=form,
-                           toggle_form=EmptyForm()), status
+    return _pool_page(form, status)
 
 
 @bp.post("/review/experts/<int:expert_id>/active")
@@ -283,17 +297,55 @@ def expert_toggle(expert_id: int):
 # ------------------------------------------------------------ review queue --
 
 
+def _bulk_form(form: BulkForm | None = None) -> BulkForm:
+    form = form or BulkForm()
+    form.expert_id.choices = [choice(0, "—")] + [choice(e.id, e.name) for e in experts.pool()]
+    if not form.panel_size.data:
+        form.panel_size.data = experts.min_experts()
+    return form
+
+
 @bp.get("/review")
 @login_required(ReviewPerm.REVIEW_MANAGE)
 def queue():
+    """The applications the province reviews, each with its panel's progress; tick several to draw or assign
+    experts for all of them at once."""
     year = request.args.get("year", type=int)
-    rows = []
-    for a in experts.review_queue(year=year):
-        assigned = [r for r in experts.assignments(a) if r.status != "declined"]
-        rows.append({"application": a, "assigned": len(assigned),
-                     "submitted": sum(1 for r in assigned if r.status == "submitted"), "result": experts.result_of(a)})
+    rows = [{"application": a, "progress": experts.progress(a)} for a in experts.review_queue(year=year)]
+    form = _bulk_form()
+    form.application_ids.choices = [choice(r["application"].id, str(r["application"].id)) for r in rows]
     return render_template("review/queue.html", rows=rows, year=year, unit_types=_rules().unit_types,
-                           levels=_rules().list_levels)
+                           levels=_rules().list_levels, form=form)
+
+
+@bp.post("/review/bulk")
+@login_required(ReviewPerm.REVIEW_MANAGE)
+def bulk():
+    """Draw (up to the panel size, by field) or assign one expert for every ticked application; the outcome of
+    each is shown (the experts drawn, or why none could be)."""
+    user = _user()
+    form = _bulk_form(BulkForm())
+    form.application_ids.choices = [choice(a.id, str(a.id)) for a in experts.review_queue()]
+    _checked(form, url_for("review.queue"))
+    applications = [staff_application(user, ident, ReviewPerm.REVIEW_MANAGE) for ident in form.application_ids.data]
+    try:
+        if form.action.data == "assign":
+            if not form.expert_id.data:
+                raise InvalidInput("Choose the expert to assign.", field="expert_id")
+            outcomes = experts.assign_many(user.username, applications, experts.expert_or_404(form.expert_id.data))
+        else:
+            outcomes = experts.draw_many(user.username, applications, form.panel_size.data or experts.min_experts(),
+                                         form.field_from.data, form.field.data)
+        app_services.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        return redirect(url_for("review.queue"))
+    done = sum(1 for o in outcomes if o["error"] is None)
+    flash(_("%(done)d of %(total)d applications served.", done=done, total=len(outcomes)),
+          "info" if done == len(outcomes) else "warning")
+    rows = [{**o, "progress": experts.progress(o["application"])} for o in outcomes]
+    return render_template("review/bulk.html", rows=rows, unit_types=_rules().unit_types, levels=_rules().list_levels)
 
 
 def _review_page(application: Application, status: int = 200):
@@ -315,7 +367,8 @@ def _review_page(application: Application, status: int = 200):
     return render_template("review/application.html", application=application, rows=rows, pool=pool,
                            assign_form=assign_form, draw_form=draw_form, grade_form=EmptyForm(),
                            table=experts.score_table(application, visible), visible=visible,
-                           result=experts.result_of(application), scheme=scheme, min_experts=experts.min_experts(),
+                           result=experts.result_of(application), scheme=scheme, min_experts=experts.min_experts(application),
+                           panel_rule=experts.panel_rule(application),
                            unit_types=rules.unit_types, levels=rules.list_levels,
                            independence=experts.independence_rules(application)), status
 
@@ -372,14 +425,22 @@ def my_assignments():
 
 
 def _score_page(row, status: int = 200):
+    """The whole application (its case file) beside the score form; the other experts' scores once the panel
+    has closed."""
+    from core.review import casefile
+
     user = _user()
     application = row.application
     visible = experts.visible_assignments(user, application)
     others = [r for r in visible if r.id != row.id]
-    return render_template("review/score.html", row=row, application=application,
+    # an expert who declined (a conflict of interest) no longer reads the application
+    data = casefile.build(application, _) if row.status != "declined" else None
+    evaluated = {i["number"]: i["evaluator_score"] for i in data["indicators"]} if data else {}
+    return render_template("review/score.html", row=row, application=application, cf=data, evaluated=evaluated,
                            table=experts.score_table(application, [row] + others), others=others,
                            form=CommentForm(data={"comment": row.comment or ""}), submit_form=EmptyForm(),
-                           decline_form=ReasonForm(), unit_types=_rules().unit_types), status
+                           decline_form=ReasonForm(), unit_types=_rules().unit_types,
+                           closed=experts.panel_closed(application)), status
 
 
 @bp.route("/expert/assignments/<int:assignment_id>", methods=["GET", "POST"])

@@ -9,8 +9,9 @@ Rules (001_3f04a56fc6693327.txt; domain.md B3.1, C1, Part D rows 23, 28, 41):
   is in it when fewer than ``share × n`` units score strictly lower, so ties at the cut are
   all in; ``consecutive_years`` such years in a row make a removal candidate. Share and
   years come from the region's ``bottom_five_percent`` sanction;
-* 企业绿码 (MIIT 2024-01-05): A+ when fewer than 5 % of units score strictly higher, A when
-  fewer than 40 %, else B; factories only;
+* 企业绿码: the bands and unit types of the region's rule (``rules.green_code_bands(year)``; national's
+  platform default after MIIT's notice of 2024-01-05: A+ when fewer than 5 % of units score strictly
+  higher, A when fewer than 40 %, else B; factories only);
 * the grade tier from the region's :class:`~core.plugins.types.GradingScheme`.
 
 Only complete scores take part: a unit with an indicator not scored gets no rank, band
@@ -28,8 +29,6 @@ from typing import Any
 
 from core.plugins.types import Level
 
-GREEN_CODE_BANDS: tuple[tuple[str, float], ...] = (("A+", 0.05), ("A", 0.40), ("B", 1.0))
-GREEN_CODE_UNIT_TYPES = ("factory",)
 BOTTOM_SANCTION = "bottom_five_percent"
 
 #: (organization id, level, unit type) -> (year, consecutive years in the bottom share)
@@ -85,9 +84,10 @@ def bottom_flags(totals: Sequence[float], share: float, order: Sequence[int] | N
     return flags
 
 
-def green_code_bands(totals: Sequence[float], bands: Sequence[tuple[str, float]] = GREEN_CODE_BANDS,
+def green_code_bands(totals: Sequence[float], bands: Sequence[tuple[str, float]],
                      ranks: Sequence[int] | None = None) -> list[str]:
-    """企业绿码 band by the share of units scoring strictly higher (rank − 1)."""
+    """企业绿码 band by the share of units scoring strictly higher (rank − 1); ``bands`` are the rule's
+    ``(label, cumulative share)`` pairs (:class:`~core.plugins.types.GreenCodeBands`)."""
     cuts = [(code, upto * len(totals)) for code, upto in bands]
     last = bands[-1][0]
     return [next((code for code, cut in cuts if rank - 1 < cut), last)
@@ -142,7 +142,8 @@ def rank_rows(units: Any, scored: Sequence[tuple], rules: Any, streaks: Streaks 
         order = descending(totals)
         national = competition_ranks(totals, order)
         bottom = bottom_flags(totals, share, order) if share else [False] * len(ranked)
-        codes = (green_code_bands(totals, ranks=national) if unit_type in GREEN_CODE_UNIT_TYPES
+        green = rules.green_code_bands(year)
+        codes = (green_code_bands(totals, green.bands, ranks=national) if unit_type in green.unit_types
                  else [None] * len(ranked))
         by_province = group_ranks(totals, home, order)
         by_industry = group_ranks(totals, [industries[m] for m in ranked], order)

@@ -120,4 +120,8 @@ def score_request(request: Request, rules: Any, book: Any = None) -> dict[str, A
         out["grading"] = {"level": request.level, "source": scheme.source,
                           "tier_label": tier.label if tier else None,
                           "recommendable": tier.recommendable if tier else None}
+    from core.services.rules_export import indicator_table_notes
+
+    # the formulas the ministry has not published are the platform's: every score says so (issue 17)
+    out["platform_defaults"], out["indicator_table"] = indicator_table_notes(rules, request.iset, request.year)
     return out

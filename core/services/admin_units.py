@@ -51,3 +51,23 @@ def add_configurable_unit(code: str, name: str, kind: str, actor: str) -> AdminU
     db.session.add(unit)
     audit.record(actor, "admin_units.added", "admin_unit", code, name=name, kind=kind.value)
     return unit
+
+
+def change_unit(unit: AdminUnit, actor: str, *, name: str | None = None, active: bool | None = None) -> dict:
+    """Rename, close or reopen a unit an administrator added (a plugin's units follow the plugin). Audited;
+    returns the diff."""
+    from core.errors import Refused
+
+    if unit.source != "admin":
+        raise Refused("This unit comes from the region plugin (%(source)s); it changes with the plugin.",
+                      source=unit.source)
+    changes = {}
+    if name is not None and name.strip() != unit.name:
+        changes["name"] = [unit.name, name.strip()]
+        unit.name = name.strip()
+    if active is not None and active != unit.active:
+        changes["active"] = [unit.active, active]
+        unit.active = active
+    if changes:
+        audit.record(actor, "admin_units.changed", "admin_unit", unit.code, diff=changes)
+    return changes

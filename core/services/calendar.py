@@ -104,3 +104,13 @@ def declare_year_entered(year: int, actor: str, note: str = "") -> CalendarYear:
         db.session.add(row)
     audit.record(actor, "calendar.declare_year", "calendar_year", year, note=note)
     return row
+
+
+def clear_day(day: dt.date, actor: str) -> bool:
+    """Remove an admin's ruling on one day (the library's answer, or the weekday, applies again). Audited."""
+    row = db.session.get(CalendarDay, day)
+    if row is None:
+        return False
+    audit.record(actor, "calendar.clear_day", "calendar_day", day.isoformat(), before=row.is_workday, name=row.name)
+    db.session.delete(row)
+    return True

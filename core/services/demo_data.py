@@ -7,6 +7,7 @@ same services the web forms use.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 from typing import Callable, Iterator
@@ -23,8 +24,9 @@ from core.models import (
 from core.plugins.types import EvaluationMode, Level
 from core.services import audit, limits
 from core.services.admin_units import sync_admin_units
-from core.services.deadlines import end_of_day
+from core.services.deadlines import SHANGHAI, end_of_day
 from core.services.passwords import hash_password
+from core.review.evaluators import QUALIFICATION_FIELDS
 
 ACTOR = "demo"
 _TRADES = ["新材料", "精密机械", "电子科技", "化工", "食品", "建材", "汽车零部件", "生物医药", "有色金属", "纺织"]
@@ -73,9 +75,11 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
     firms = []
     for i, (name, rep) in enumerate([("华中绿色低碳评价中心有限公司", "孙立新"), ("中环节能认证咨询有限公司", "钱永刚"),
                                      ("绿源工程技术评估有限公司", "孙立新")]):
+        # what a region's evaluator requirements read (e.g. 附件2 of a provincial plan): a well-qualified firm
         firm = EvaluatorFirm(uscc=make_uscc(rng), name=name, legal_representative=rep,
-                             qualifications={"full_time_midlevel_staff": 12 + i, "senior_staff": 5 + i,
-                                             "fixed_office": True, "years_of_record": 6})
+                             qualifications={**{k: True for k, (kind, _) in QUALIFICATION_FIELDS.items()
+                                                if kind is bool and k != "cnca_approved"},
+                                             "full_time_midlevel_staff": 12 + i, "senior_staff": 5 + i})
         db.session.add(firm)
         firms.append(firm)
     db.session.flush()
@@ -119,7 +123,7 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
         app = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
                           unit_type=unit_type, level=level.value, industry=org.industry, status=status,
                           evaluation_mode=(EvaluationMode.THIRD_PARTY if modes.third_party_required or
-                                           (n % 3 == 0 and EvaluationMode.THIRD_PARTY in modes.allowed)
+                                           (n % 3 != 2 and EvaluationMode.THIRD_PARTY in modes.allowed)
                                            else EvaluationMode.SELF).value)
         if status != ApplicationStatus.DRAFT:
             app.submitted_at = opens + dt.timedelta(days=20 + n)
@@ -127,13 +131,13 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
             app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
             tier = rules.grading(unit_type, level).tier_for(float(app.score))
             app.tier = tier.code if tier else None
+        app.status = ApplicationStatus.DRAFT  # evaluated first, as a real application is; its status follows
         db.session.add(app)
         db.session.flush()
         if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
-            try:
-                limits.accept_engagement(firms[0 if n % 2 else 2], app, ACTOR)
-            except Exception:  # noqa: BLE001 - a cap reached in the demo just leaves it self-evaluated
-                app.evaluation_mode = EvaluationMode.SELF.value
+            draft = status == ApplicationStatus.DRAFT  # the demo evaluator's own work: one request, then reports to file
+            _evaluate(app, firms[0 if n % 2 or draft else 2], rng, pending=(n == 0), report=not draft)
+        app.status = status
         if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
             try:
                 limits.reserve_quota(app, ACTOR)
@@ -173,7 +177,9 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
     for u in users:
         u.password_hash = hash_password(DEMO_PASSWORD)
         db.session.add(u)
+    db.session.flush()
     counts["users"] = len(users)
+    counts["experts"] = _expert_pool(users[-1], units, types, campaign)
     audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
     db.session.commit()
     return counts
@@ -181,3 +187,67 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
 
 #: printed by ``greenmfg demo``; demo instances only
 DEMO_PASSWORD = "greenmfg-demo-2025"
+
+
+def _pdf(pages: int) -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, *, pending: bool, report: bool) -> None:
+    """The demo's third-party evaluations, as the services record them: the applicant names the firm; the firm
+    accepts with its declaration of independence and files its report (per-indicator scores, the on-site visit);
+    one request is left for the demo ``evaluator`` account to answer."""
+    from types import SimpleNamespace
+
+    from core.review import evaluators, reports
+
+    from core.errors import GreenmfgError
+
+    someone = SimpleNamespace(username=ACTOR)
+    try:
+        request = evaluators.request_evaluation(someone, app, firm, app.organization.uscc)
+    except GreenmfgError:  # a firm the region would not accept: the demo unit evaluates itself
+        app.evaluation_mode = EvaluationMode.SELF.value
+        return
+    if pending:
+        return
+    try:
+        evaluators.accept_request(someone, request, wrote_self_evaluation=False, interested_party=False)
+    except GreenmfgError:  # a cap reached in the demo: the firm declines and the unit evaluates itself
+        evaluators.decline_request(someone, request, "年度评价项目已满 / annual cap reached")
+        app.evaluation_mode = EvaluationMode.SELF.value
+        return
+    if not report:
+        return  # an engagement whose report the demo evaluator still has to file
+    firm_user = SimpleNamespace(username=ACTOR, role=Role.EVALUATOR, evaluator_firm_id=firm.id)
+    items = reports.indicator_items(app)
+    share = rng.uniform(0.72, 0.93)
+    scores = {str(i["number"]): round(i["weight"] * share, 2) for i in items} or None
+    reports.file_report(firm_user, request, _pdf(3), "第三方评价报告.pdf", scores=scores,
+                        score=None if items else round(100 * share, 1), visited_on=dt.datetime.now(SHANGHAI).date())
+
+
+def _expert_pool(account: User, units: list[AdminUnit], types: list[str], campaign: Campaign) -> int:
+    """The demo ``expert`` account and four colleagues in the pool; ``expert`` reviews a recommended application."""
+    from core.review import experts
+
+    pool = [experts.join_pool(ACTOR, account, name="评审专家", fields=types)]
+    for i, name in enumerate(("林志远", "高明", "何静", "宋立")):
+        colleague = User(username=f"expert{i + 2}", display_name=name, role=Role.EXPERT,
+                         password_hash=hash_password(DEMO_PASSWORD))
+        db.session.add(colleague)
+        db.session.flush()
+        pool.append(experts.join_pool(ACTOR, colleague, fields=types,
+                                      admin_unit_code=units[(i + 1) % len(units)].code if len(units) > 1 else None))
+    waiting = db.session.scalars(select(Application).where(
+        Application.campaign_id == campaign.id, Application.status == ApplicationStatus.CITY_RECOMMENDED)
+        .order_by(Application.id)).all()
+    for app in waiting[:2]:
+        experts.assign(ACTOR, app, pool[0])
+    return len(pool)

@@ -51,6 +51,7 @@ from core.plugins.types import (
     SHARED_UNIT_TYPES,
     UnitKind,
     field_attr,
+    year_text,
 )
 
 #: the only core modules a region plugin may import (the public plugin API)
@@ -357,7 +358,7 @@ class RegionContract:
         modes = [(ut, lv, y, rules.evaluation_modes(ut, lv, y))
                  for y in self._years() for ut in rules.unit_types for lv in self._levels()]
         third = [m for m in modes if EvaluationMode.THIRD_PARTY in m[3].allowed]
-        own_caps = self._own_impls("gm_policy_evaluator_cap", pm)
+        own_caps = self._own_impls("gm_policy_evaluator_cap", pm) + self._own_records("gm_register_evaluator_caps", pm)
         own_reqs = self._own_records("gm_register_evaluator_requirements", pm) \
             if hasattr(pm.hook, "gm_register_evaluator_requirements") else []
         if not self.uses_third_party_evaluators:
@@ -374,6 +375,16 @@ class RegionContract:
                 assert isinstance(cap.basis, CapBasis)
                 assert cap.limit is None or (isinstance(cap.limit, int) and cap.limit > 0), (
                     f"evaluator cap {ut}/{level}: limit {cap.limit!r}")
+                # every cap that counts a project (the level's and those counting levels together) has a limit,
+                # a document to cite, and its own counter
+                caps = rules.evaluator_caps(ut, level)
+                assert all(isinstance(c.limit, int) and c.limit > 0 and c.cite.strip() for c in caps), (
+                    f"evaluator caps {ut}/{level}: {[(c.source, c.limit, c.cite) for c in caps]}")
+                keys = [(str(c.basis), tuple(sorted(map(str, c.levels)))) for c in caps]
+                assert len(keys) == len(set(keys)), f"evaluator caps {ut}/{level} share a counter: {keys}"
+        for cap in self._own_records("gm_register_evaluator_caps", pm):
+            assert cap.code.startswith(self._prefix()) and cap.title.strip(), (
+                f"shared evaluator cap {cap.code!r}: codes start with {self._prefix()!r} and carry a title")
         for req in own_reqs:
             assert req.title.strip() and req.scope in ("institution", "engagement"), (
                 f"evaluator requirement {req.code!r}: scope {req.scope!r}")
@@ -403,6 +414,18 @@ class RegionContract:
                 assert not unknown, f"{layout.code!r} / {section.title}: unknown unit types {sorted(unknown)}"
                 keys = [c.key for c in section.columns]
                 assert len(keys) == len(set(keys)), f"{layout.code!r} / {section.title}: duplicate column keys"
+                for c in section.columns:
+                    assert c.width >= 0, f"{layout.code!r} / {c.header}: negative width"
+                    assert not c.ticks or c.choices, f"{layout.code!r} / {c.header}: tick boxes need choices"
+            for sheet in layout.sheets:
+                assert 0 < len(sheet.name) <= 31, f"{layout.code!r}: sheet name {sheet.name!r} (1 to 31 characters)"
+                texts = [sheet.title, sheet.subtitle, sheet.label, *sheet.lines, *sheet.notes, *sheet.footer]
+                texts += [t for s in sheet.sections for c in s.columns for t in (c.header, c.group, *c.table_years)]
+                for text in texts:  # every year field and {unit} fills (a typo fails here, not in front of a clerk)
+                    try:
+                        year_text(text, 2031, unit="某市")
+                    except (KeyError, ValueError, IndexError) as exc:
+                        raise AssertionError(f"{layout.code!r}: cannot fill {text!r} ({exc!r})") from None
 
     # ================================================================= forms ==
 
@@ -557,6 +580,21 @@ class RegionContract:
                 if why:
                     problems.append(f"{rel}:{lineno}: {target} ({why})")
         assert not problems, "plugins import only the public API (core.plugins):\n" + "\n".join(problems)
+
+    # ============================================================= documents ==
+
+    def test_cites_name_registered_documents(self):
+        """Every cite reads as a document and article (《title》（文号） …): each seed file a cite names belongs to a
+        document some plugin registers (``gm_register_documents``), so no user ever sees a file name."""
+        import re
+
+        seed = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt")
+        rules = self._rules()
+        known = {d.seed for d in rules.documents.values() if d.seed}
+        unknown = sorted({f"{kind} {key}: {name}" for year in self._years()
+                          for kind, key, record in rules.effective_rules(year)
+                          for name in seed.findall(record.cite or "") if name not in known})
+        assert not unknown, "cites naming a seed no document registers (add it to documents.py):\n" + "\n".join(unknown)
 
 
 # ===================================================================== forms ==

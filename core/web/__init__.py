@@ -10,10 +10,11 @@ from sqlalchemy import select
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.models import AdminUnit, User
+from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.deadlines import SHANGHAI
-from core.services.rules_export import rule_rows
+from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -21,6 +22,31 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 bp.add_app_template_global(nav_links, "nav_links")
 bp.add_app_template_global(fixed_url, "fixed_url")
 bp.add_app_template_global(page_chrome, "page_chrome")
+bp.add_app_template_filter(readable_cite, "cite")
+
+
+@bp.app_template_global("score_sources")
+def _score_sources(indicator_set, year: int) -> dict:
+    """What a score of ``year`` rests on, for the score shown to users: the indicator table's readable source,
+    a reused table, the platform's formulas (:func:`core.services.rules_export.indicator_table_notes`)."""
+    defaults, table = indicator_table_notes(_rules(), indicator_set, year)
+    return {"platform_defaults": defaults, "indicator_table": table}
+
+
+def rule_source(record) -> str:
+    """Where a rule a page applies comes from, as people read it: the document (文号) and article, or, for
+    a rule no document sets (``platform_default``), that it is the platform's default, with why."""
+    from flask_babel import gettext
+
+    from core.plugins.rules import readable_cite
+
+    cite = readable_cite(getattr(record, "cite", ""))
+    if getattr(record, "platform_default", False):
+        return gettext("platform default (no document sets it): %(why)s", why=cite)
+    return cite
+
+
+bp.add_app_template_global(rule_source, "rule_source")
 
 NAV = (
     NavLink(endpoint="web.home", label=_l("Home"), audience="everyone", order=10),
@@ -111,15 +137,43 @@ def _gradings(rules) -> list[dict]:
     return out
 
 
+_KINDS = {"region": _l("Region"), "list_level": _l("List level"), "unit_type": _l("Unit type"),
+          "admin_unit": _l("Submitting unit"), "industry": _l("Key industry"), "deadline": _l("Deadline"),
+          "negative_list_item": _l("Negative-list item"), "eligibility_rule": _l("Eligibility condition"),
+          "sanction": _l("Sanction"), "form_field": _l("Form field"), "summary_layout": _l("Summary table"),
+          "indicator_set": _l("Indicator table"), "evaluator_requirement": _l("Evaluator requirement"),
+          "provision": _l("Provision"), "shared_evaluator_cap": _l("Evaluator cap"), "evaluator_cap": _l("Evaluator cap"),
+          "grading": _l("Grading"), "evaluation_modes": _l("Evaluation modes"), "joint_round": _l("Joint round"),
+          "correction": _l("Correction"), "quota": _l("Quota"), "notice_period": _l("Public notice period"),
+          "publication": _l("Publication")}
+
+
+@bp.app_template_filter("rule_kind")
+def _rule_kind(code: str) -> str:
+    """A rule kind of the rules listing in the user's language."""
+    return str(_KINDS.get(code, code))
+
+
+def _applies_to(rules, key: str) -> str:
+    """A policy row's key (``factory/provincial/2025``) as names: 绿色工厂 · 省级 · 2025."""
+    names = {**{c: t.name for c, t in rules.unit_types.items()}, **{c: v.name for c, v in rules.list_levels.items()},
+             **{u.code: u.name for u in rules.admin_units.values()}}
+    return " · ".join(names.get(part, part) for part in key.split("/"))
+
+
 @bp.get("/rules")
 def rules_page():
     year = _year()
-    rows = rule_rows(_rules(), year)
+    rules = _rules()
+    rows = rule_rows(rules, year)
+    for row in rows:
+        row["applies_to"] = _applies_to(rules, row["key"]) if "/" in row["key"] or row["kind"] == "notice_period" else ""
     kind = request.args.get("kind")
     kinds = sorted({r["kind"] for r in rows})
     if kind:
         rows = [r for r in rows if r["kind"] == kind]
-    return render_template("rules.html", rows=rows, year=year, kinds=kinds, kind=kind)
+    return render_template("rules.html", rows=rows, year=year, kinds=kinds, kind=kind,
+                           documents=document_rows(rules, year))
 
 
 @bp.get("/lists")

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms import validators as v
 
 from core.plugins.types import FormField
-from plugins.hubei.rules import APPLICANT_DATA_KEYS, cite
+from plugins.hubei.rules import APPLICANT_DATA_KEYS, KEY_INDUSTRIES, OTHER_INDUSTRY, cite, key_industry_field
 
 _P, _F, _S, _K = ("product",), ("factory",), ("supply_chain",), ("park",)
 
@@ -74,3 +74,35 @@ FORM_FIELDS = tuple(_declaration(k, types, section) for k, (types, section) in _
         cite=cite("附件1 一(四)4"),
     ),
 )
+
+
+
+def _key_industry(unit_type: str) -> FormField:
+    """二 建设内容: the applicant's industry among those the plan builds first, or 其他行业 (no priority)."""
+    from plugins.hubei.rules import _INDUSTRY_CITES
+
+    label = "所属重点行业（优先）"
+    choices = (*KEY_INDUSTRIES[unit_type], OTHER_INDUSTRY)
+    return FormField(
+        code=key_industry_field(unit_type), label=label, unit_types=(unit_type,), section="conditions",
+        make_field=lambda: SelectField(label, choices=[SelectChoice("", "—")] + [SelectChoice(c, c) for c in choices],
+                                       validators=[v.Optional()]),
+        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
+                                                validate=validate.OneOf(choices + ("",)),
+                                                metadata={"description": label, "choices": list(choices)}),
+        cite=cite(_INDUSTRY_CITES[unit_type]),
+    )
+
+
+_POOL_LABEL = "已列入所在市州绿色制造体系创建培育库"
+
+PRIORITY_FIELDS = tuple(_key_industry(ut) for ut in KEY_INDUSTRIES) + (
+    FormField(
+        code="hubei.in_cultivation_pool", label=_POOL_LABEL, section="conditions",
+        make_field=lambda: BooleanField(_POOL_LABEL, default=False),
+        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"description": _POOL_LABEL}),
+        cite=cite("三(一) (建立本地区绿色制造体系创建培育库)"),
+    ),
+)
+
+FORM_FIELDS = FORM_FIELDS + PRIORITY_FIELDS

@@ -4,8 +4,10 @@ Entry point ``hubei`` in ``greenmfg.regions``. Policy hooks return ``None`` (no 
 the Hubei plan says nothing, so the national answer stands.
 """
 from core.plugins import hookimpl
+from core.plugins.types import EvaluatorBan
 
-from plugins.hubei import forms, rules
+from plugins.hubei import forms, layouts, rules
+from plugins.hubei import documents
 
 
 @hookimpl
@@ -44,8 +46,8 @@ def gm_policy_quota(admin_unit, unit_type, year):
 
 
 @hookimpl
-def gm_policy_evaluator_cap(level):
-    return rules.evaluator_cap(level)
+def gm_register_evaluator_caps():
+    return rules.EVALUATOR_CAPS
 
 
 @hookimpl
@@ -65,7 +67,7 @@ def gm_register_provisions():
 
 @hookimpl
 def gm_register_summary_layouts():
-    return rules.SUMMARY_LAYOUTS
+    return layouts.SUMMARY_LAYOUTS
 
 
 @hookimpl
@@ -81,3 +83,20 @@ def gm_policy_joint_round(level, year):
 @hookimpl
 def gm_policy_publication(level):
     return rules.publication(level)
+
+
+@hookimpl
+def gm_register_priorities():
+    return rules.PRIORITIES
+
+
+@hookimpl
+def gm_policy_evaluator_ban():
+    """002 附件2 二(五): 后续三年内不再采信其所出具的评价报告或认证结果 (issue 17: core no longer fixes it)."""
+    return EvaluatorBan(years=3, cite=rules.cite("附件2 二(五) (存在造假或其他严重不良行为情况的评价机构或产品认证机构，"
+                                                   "后续三年内不再采信其所出具的评价报告或认证结果)"))
+
+
+@hookimpl
+def gm_register_documents():
+    return documents.DOCUMENTS

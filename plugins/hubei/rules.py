@@ -7,7 +7,7 @@ dated 2022-05-27. Sections are cited as the seed numbers them: 一(二) is 一�
 What is not here is national (plugins/national): list levels, factory/park/supply-chain unit types,
 the national negative-list items Hubei shares, deadlines, notice periods, the national evaluator cap.
 
-The small functions at the end (``quota``, ``evaluation_modes``, ``evaluator_cap``...) only look
+The small functions at the end (``quota``, ``evaluation_modes``, ``joint_round``...) only look
 things up in the tables above them; ``plugin.py`` calls them from its hooks.
 """
 from __future__ import annotations
@@ -22,18 +22,18 @@ from core.plugins.types import (
     EligibilityRule,
     EvaluationMode,
     EvaluationModes,
-    EvaluatorCap,
     EvaluatorRequirement,
     JointRound,
     Level,
     NegativeListItem,
+    Priority,
     Provision,
     Quota,
     Region,
+    ReportStage,
+    ReviewerJudges,
     Sanction,
-    SummaryColumn,
-    SummaryLayout,
-    SummarySection,
+    SharedEvaluatorCap,
     UnitKind,
     UnitType,
     Publication,
@@ -163,7 +163,11 @@ def quota(admin_unit: str, unit_type: str, year: int) -> Quota | None:
 #: only mode an applicant *chooses* is the third party's, and its report is required.
 MODES_THIRD_PARTY = EvaluationModes(
     allowed=(EvaluationMode.THIRD_PARTY,), third_party_required=True,
-    cite=cite("三(三) (开展自评价…自主选择委托符合评价资质要求的第三方评价机构…开展现场评价); 附件2 二(一)"),
+    # the on-site evaluation comes before the application goes to the city (申报主体…开展现场评价。申报主体…
+    # 向所在地经信部门提交申报材料): the report is part of what is submitted, and records the day of the visit
+    report_required=True, report_stage=ReportStage.SUBMIT, on_site_visit=True,
+    cite=cite("三(三) (鄂经信办节能〔2022〕8号: 自主选择委托符合评价资质要求的第三方评价机构依据相应评价标准开展现场评价，"
+              "…向所在地经信部门提交申报材料); 附件2 二(二) (评价报告)"),
 )
 
 
@@ -202,22 +206,18 @@ def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
 
 # ---------------------------------------------------------- evaluator cap --
 
-
-def _cap(level: Level) -> EvaluatorCap:
-    # 总计: city and provincial projects count against one counter per legal entity
-    return EvaluatorCap(
-        limit=15, basis=CapBasis.LEGAL_ENTITY, levels=(Level.CITY, Level.PROVINCIAL), unit_types=ALL_TYPES,
-        cite=cite("附件2 二(三) (同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过15项)"),
-    )
-
-
-#: Hubei's cap by level. At national level Hubei says nothing: national's 15 per legal
-#: representative stands (core refuses a different basis above national).
-EVALUATOR_CAPS: Mapping[Level, EvaluatorCap] = {Level.CITY: _cap(Level.CITY), Level.PROVINCIAL: _cap(Level.PROVINCIAL)}
-
-
-def evaluator_cap(level: Level) -> EvaluatorCap | None:
-    return EVALUATOR_CAPS.get(Level(level))
+#: 附件2 二(三): 同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过15项 — one count per legal entity of
+#: every project it evaluates in the year, whatever the level (city, provincial and the national projects of
+#: the joint rounds, 三(五)) and the type. It applies beside national's own cap at national level (15 national
+#: projects per legal representative, 办法 第二十条): a national project counts against both.
+EVALUATOR_CAP = SharedEvaluatorCap(
+    code="hubei.evaluator_cap", title="同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过15项（市级、省级、国家级合计）",
+    limit=15, basis=CapBasis.LEGAL_ENTITY, levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL),
+    unit_types=ALL_TYPES,
+    cite=cite("附件2 二(三) (鄂经信办节能〔2022〕8号: 同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过15项)"),
+)
+#: every cap Hubei registers (gm_register_evaluator_caps); its per-level policy says nothing (national's stands)
+EVALUATOR_CAPS = (EVALUATOR_CAP,)
 
 
 # ------------------------------------------------- evaluator requirements --
@@ -478,20 +478,97 @@ ELIGIBILITY = (
           (), _national_from_provincial, "三(五)", levels=(Level.NATIONAL,), blocking=False),
 )
 
-# ----------------------------------------------------------- negative list --
+# ------------------------------------------ priorities and the city's opinion --
 
-#: 附件1 二, 近三年 (three-year look-back). Items (一), (三) and (四) are national items already
-#: (national's wording is the same or splits them); only (二) differs and replaces national's item.
-NEGATIVE_LIST = (
-    NegativeListItem(code="hubei.major_accident_or_incident", replaces="accident_or_tax",
-                     title="发生较大及以上生产安全和质量事故、III级（较大）及以上突发环境污染事件",
-                     lookback_years=3, cite=cite("附件1 二(二)")),
+#: 二 建设内容: the industries each type is built in first (重点在…等行业), as the seed lists them. "等": not
+#: exhaustive, so an applicant of another industry is not refused: it just has no priority.
+KEY_INDUSTRIES = {
+    "factory": ("电子信息", "高端装备", "汽车", "食品", "医药", "新能源", "新材料"),
+    "product": ("机械", "高端装备", "电子", "通信", "石化", "钢铁", "建材", "纺织", "家电"),
+    "supply_chain": ("汽车", "航空航天", "电子电器", "通信", "大型成套装备", "轻工", "纺织", "食品", "建材", "医药", "包装"),
+}
+KEY_INDUSTRY_SECTIONS = {"factory": "二(一)", "product": "二(二)", "supply_chain": "二(四)"}
+OTHER_INDUSTRY = "其他行业"
+PLAN_ROUNDS = tuple(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1))
+
+
+def key_industry_field(unit_type: str) -> str:
+    return f"hubei.{unit_type}_key_industry"
+
+
+def _key_industry(unit_type: str) -> Callable[[Mapping[str, Any]], bool]:
+    def check(data: Mapping[str, Any]) -> bool:
+        return data.get(key_industry_field(unit_type)) in KEY_INDUSTRIES[unit_type]
+    return check
+
+
+def _in_pool(data: Mapping[str, Any]) -> bool | None:
+    """三(一): the city keeps its 培育库; an applicant that says it is in it has its claim judged by the city."""
+    return None if data.get("hubei.in_cultivation_pool") is True else False
+
+
+_INDUSTRY_CITES = {
+    "factory": "二(一) (绿色工厂：重点在电子信息、高端装备、汽车、食品、医药、新能源、新材料等行业)",
+    "product": "二(二) (绿色设计产品：重点在机械、高端装备、电子、通信、石化、钢铁、建材、纺织、家电等行业领域)",
+    "supply_chain": "二(四) (绿色供应链管理企业：重点在汽车、航空航天、电子电器、通信、大型成套装备、轻工、纺织、食品、建材、医药、"
+                    "包装等行业)",
+}
+
+PRIORITIES = tuple(
+    Priority(code=f"hubei.key_industry_{ut}", title=f"重点行业：{'、'.join(KEY_INDUSTRIES[ut])}等",
+             unit_types=(ut,), years=PLAN_ROUNDS, evidence=(key_industry_field(ut),), check=_key_industry(ut),
+             cite=cite(_INDUSTRY_CITES[ut]))
+    for ut in KEY_INDUSTRIES
+) + (
+    Priority(code="hubei.cultivation_pool", title="已列入所在市州绿色制造体系创建培育库", unit_types=ALL_TYPES,
+             levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL), years=PLAN_ROUNDS,
+             evidence=("hubei.in_cultivation_pool",), check=_in_pool,
+             cite=cite("三(一) (各市州…选择一批具备创建绿色制造体系基础条件的企业、园区，建立本地区绿色制造体系创建培育库，"
+                       "加强对培育单位的指导帮扶)")),
 )
 
-#: How Hubei's four items map onto national codes (for the README and the tests).
+def _city_opinion(data: Mapping[str, Any]) -> str | None:
+    if data.get("year") not in PLAN_ROUNDS:
+        return None
+    return ReviewerJudges("市级经信部门初审申报资料、现场情况及不得申报情形后出具推荐意见，推荐时确认 / the city confirms its "
+                          "initial review and opinion when it recommends")
+
+
+#: 三(四): the city's initial review and its 推荐意见, checked by the city when it recommends (a condition the
+#: city judges: acknowledged and recorded with the recommendation)
+CITY_OPINION = EligibilityRule(
+    code="hubei.city_opinion", levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL),
+    title="市级经信部门初审（申报资料、现场情况，重点核实是否存在国家文件规定不得申报的情况）并出具推荐意见",
+    check=lambda data: _city_opinion(data), blocking=True,
+    cite=cite("三(四) (市级经信部门负责对本地区申报单位及其申报资料、现场情况等进行初审，并出具推荐意见，重点核实申报主体是否"
+              "存在国家文件规定不得申报的情况等)"),
+)
+ELIGIBILITY = ELIGIBILITY + (CITY_OPINION,)
+
+
+# ----------------------------------------------------------- negative list --
+
+#: 附件1 二, 近三年 (three-year look-back), for the lists the plan selects: city and provincial lists in the
+#: plan's years (2022-2025). Items (一), (三) and (四) are national items already (national's wording is the
+#: same or splits them); only (二) differs: there it stands in for national's item. National-level applicants
+#: (the joint rounds' national recommendation, 三(五)) declare national's six items, which the 2025 national
+#: round requires word for word (工信厅节函〔2025〕390号 一.1: …网络安全、数据安全…事故以及偷漏税); so do city and
+#: provincial applicants after 2025, when no Hubei document gives its own list.
+NEGATIVE_LIST_LEVELS = (Level.CITY, Level.PROVINCIAL)
+NEGATIVE_LIST = (
+    NegativeListItem(code="hubei.major_accident_or_incident", sets_aside=("accident_or_tax",),
+                     title="发生较大及以上生产安全和质量事故、III级（较大）及以上突发环境污染事件",
+                     lookback_years=3, levels=NEGATIVE_LIST_LEVELS,
+                     years=tuple(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1)),
+                     cite=cite("附件1 二(二) (近三年有下列情况的，不得申报绿色制造名单：…发生较大及以上生产安全和质量事故、"
+                               "III级(较大)及以上突发环境污染事件的)")),
+)
+
+#: How Hubei's four items map onto the codes city and provincial applicants of 2022-2025 declare
+#: (for the README and the tests).
 NEGATIVE_LIST_MAP = {
     "(一) 未正常经营生产的": ("not_operating",),
-    "(二) 较大及以上生产安全和质量事故、III级(较大)及以上突发环境污染事件": ("accident_or_tax",),
+    "(二) 较大及以上生产安全和质量事故、III级(较大)及以上突发环境污染事件": ("hubei.major_accident_or_incident",),
     "(三) 被动态调整出绿色制造名单的": ("removed_from_list",),
     "(四) 督查严重问题、节能监察整改未完成、失信被执行人等": (
         "inspection_problems", "energy_inspection_unrectified", "dishonest_debtor"),
@@ -532,27 +609,7 @@ FLOW = (
 PROVISIONS = REVIEW_CYCLES + FLOW
 
 
-# --------------------------------------------------------- summary table ---
-# 三(四): the city reviews, issues its recommendation opinion and recommends the best to the province.
-# The seed prescribes no table, so this layout is the platform's: one row per recommended unit with
-# what 三(三)-(四) ask the city to check (type, level, the third party that evaluated it on site).
-SUMMARY_LAYOUTS = (
-    SummaryLayout(
-        code="hubei.city_recommendation", title="湖北省绿色制造体系建设市州推荐汇总表",
-        levels=(Level.CITY, Level.PROVINCIAL),
-        sections=(SummarySection(
-            title="推荐名单", unit_types=ALL_TYPES,
-            columns=(SummaryColumn(key="seq", header="序号"), SummaryColumn(key="city", header="市州"),
-                     SummaryColumn(key="name", header="单位名称"), SummaryColumn(key="uscc", header="统一社会信用代码"),
-                     SummaryColumn(key="unit_type", header="创建类型"),
-                     SummaryColumn(key="requested_levels", header="申报级别"),
-                     SummaryColumn(key="evaluator", header="第三方评价机构"),
-                     SummaryColumn(key="score", header="评价得分"),
-                     SummaryColumn(key="contact", header="联系人及电话")),
-        ),),
-        cite=cite("三(四) (市级经信部门…出具推荐意见，择优向省经信厅推荐; the seed prescribes no table: platform layout)"),
-    ),
-)
+# The city's recommendation table (a platform layout): plugins/hubei/layouts.py
 
 
 #: 002 三(五): 经评审合格、公示无异议的申报单位，确认为省级绿色制造单位 — a public notice whose period the

@@ -27,6 +27,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTValidationError
 
@@ -122,14 +123,16 @@ class ProductRowForm(Form):
 
 
 class ProductRowSchema(Schema):
+    """One product row; optional cells are left out rather than defaulted (a PATCH sends what it means)."""
+
     name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=_meta("产品名称"))
-    capacity = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+    capacity = fields.String(allow_none=True, validate=validate.Length(max=100),
                              metadata=_meta("生产能力"))
-    output = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100),
+    output = fields.String(allow_none=True, validate=validate.Length(max=100),
                            metadata=_meta("年生产量"))
-    sales_rate = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(min=0),
+    sales_rate = fields.Decimal(allow_none=True, validate=validate.Range(min=0),
                                 metadata=_meta("产销率（%）"))
-    market_share = fields.Decimal(load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
+    market_share = fields.Decimal(allow_none=True, validate=validate.Range(min=0, max=100),
                                   metadata=_meta("国内市场占有率（%）"))
 
 
@@ -171,14 +174,18 @@ def _form_three_years(form, field):
         raise WTValidationError(YEARS_MESSAGE)
 
 
+#: labels with year fields read for the round (core fills them from the campaign's year): the seed's 2024 round
+#: prints 2023年度预计… (附件1), a 2026 round 2025年度预计…
+PRODUCTS_LABEL = "{year-1}年度预计主要产品生产销售情况"
+
 PRODUCTS = FormField(
-    code="hunan.products", label="2023年度预计主要产品生产销售情况", unit_types=FACTORY_TYPES, levels=LEVELS,
+    code="hunan.products", label=PRODUCTS_LABEL, unit_types=FACTORY_TYPES, levels=LEVELS,
     section="production", cite=f"{FACTORY_FORM} 2023年度预计主要产品生产销售及能源资源消费情况",
-    make_field=lambda: FieldList(WTFormField(ProductRowForm), label="2023年度预计主要产品生产销售情况",
+    make_field=lambda: FieldList(WTFormField(ProductRowForm), label=PRODUCTS_LABEL,
                                  min_entries=1),
     make_schema_field=lambda: fields.List(fields.Nested(ProductRowSchema), required=True,
                                           validate=validate.Length(min=1),
-                                          metadata=_meta("2023年度预计主要产品生产销售情况")),
+                                          metadata=_meta(PRODUCTS_LABEL)),
 )
 
 FINANCES = FormField(
@@ -236,9 +243,9 @@ FACTORY_FIELDS = (
             cite=f"{FACTORY_FORM} 近五年内在绿色制造方面已经取得的相关荣誉、资质等情况")
       for code, label in FACTORY_HONOURS),
     PRODUCTS,
-    _number("hunan.energy_total", "2023年度预计年能耗总量（万吨标煤）", unit_types=FACTORY_TYPES, section="production",
+    _number("hunan.energy_total", "{year-1}年度预计年能耗总量（万吨标煤）", unit_types=FACTORY_TYPES, section="production",
             cite=f"{FACTORY_FORM} 年能耗总量（万吨标煤）"),
-    _number("hunan.water_total", "2023年度预计年用水总量（万立方米）", unit_types=FACTORY_TYPES, section="production",
+    _number("hunan.water_total", "{year-1}年度预计年用水总量（万立方米）", unit_types=FACTORY_TYPES, section="production",
             cite=f"{FACTORY_FORM} 年用水总量（万立方米）"),
     FINANCES,
 )
@@ -283,17 +290,17 @@ PARK_FIELDS = (
             section="cleaner_production", cite=f"{PARK_FORM}; {S000} 二.1", integer=True),
     _number(r.F_PARK_CP_VOLUNTARY, "其中通过自愿性清洁生产审核数（近五年）", unit_types=PARK_TYPES,
             section="cleaner_production", cite=f"{PARK_FORM}; {S000} 二.1", integer=True),
-    _number("hunan.park_energy_intensity_decline", "2023年度万元工业增加值能耗下降率（%）（预计）", unit_types=PARK_TYPES,
+    _number("hunan.park_energy_intensity_decline", "{year-1}年度万元工业增加值能耗下降率（%）（预计）", unit_types=PARK_TYPES,
             section="park_status", cite=_PARK_STATUS, minimum=None),
-    _number("hunan.park_hightech_share", "2023年度高新技术产业产值占园区工业总产值比例（%）（预计）",
+    _number("hunan.park_hightech_share", "{year-1}年度高新技术产业产值占园区工业总产值比例（%）（预计）",
             unit_types=PARK_TYPES, section="park_status", cite=_PARK_STATUS, maximum=100),
-    _number("hunan.park_solid_waste_utilisation", "2023年度工业固体废物综合利用率（%）（预计）", unit_types=PARK_TYPES,
+    _number("hunan.park_solid_waste_utilisation", "{year-1}年度工业固体废物综合利用率（%）（预计）", unit_types=PARK_TYPES,
             section="park_status", cite=_PARK_STATUS, maximum=100),
-    _number("hunan.park_wastewater_intensity", "2023年度万元工业增加值废水排放量（吨/万元）（预计）", unit_types=PARK_TYPES,
+    _number("hunan.park_wastewater_intensity", "{year-1}年度万元工业增加值废水排放量（吨/万元）（预计）", unit_types=PARK_TYPES,
             section="park_status", cite=_PARK_STATUS),
-    _number("hunan.park_total_output_est", "2023年园区总产值（亿元）（预计）", unit_types=PARK_TYPES,
+    _number("hunan.park_total_output_est", "{year-1}年园区总产值（亿元）（预计）", unit_types=PARK_TYPES,
             section="park_status", cite=f"{S000} 附件2-2"),
-    _number("hunan.park_industrial_output_est", "2023年园区工业总产值（亿元）（预计）", unit_types=PARK_TYPES,
+    _number("hunan.park_industrial_output_est", "{year-1}年园区工业总产值（亿元）（预计）", unit_types=PARK_TYPES,
             section="park_status", cite=f"{S000} 附件2-2"),
     *(_number(code, label, unit_types=PARK_TYPES, section="honours", integer=True,
               cite=f"{PARK_FORM} 近五年内在绿色制造方面取得相关荣誉（资质）情况")
@@ -320,4 +327,33 @@ COMMON_FIELDS = (
             cite=f"{FACTORY_FORM} 注3; {PARK_FORM} 注2; {S000} 二.2", required=False),
 )
 
-FORM_FIELDS = FACTORY_FIELDS + PARK_FIELDS + COMMON_FIELDS
+# ------------------------------------- scope and priority claims (000 一.1, 一.3) --
+
+
+def _optional_choice(code, label, choices, *, unit_types, section, cite):
+    """A choice the applicant may leave empty (a claim: no claim, no priority)."""
+    choices = tuple(choices)
+    return FormField(
+        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
+        make_field=lambda: SelectField(label, choices=[SelectChoice("", "—")] + [SelectChoice(c, c) for c in choices],
+                                       validators=[Optional()]),
+        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
+                                                validate=validate.OneOf(choices + ("",)),
+                                                metadata=_meta(label, choices=list(choices))),
+    )
+
+
+SCOPE_FIELDS = (
+    _flag(r.F_ABOVE_SIZE, "本单位为规模以上工业企业", unit_types=("factory",), section="conditions",
+          cite=r.SCOPE_CITE_FACTORY),
+    _optional_choice(r.F_ENERGY_LEVEL, "能效水平（优先推荐）", r.ENERGY_LEVELS, unit_types=("factory",),
+                     section="conditions", cite=r.PRIORITY_CITE_ENERGY),
+    _upload(r.F_ENERGY_PROOF, "能效标杆水平或能耗限额先进值佐证材料", unit_types=("factory",), section="conditions",
+            cite=r.PRIORITY_CITE_ENERGY, required=False),
+    _optional_choice(r.F_SC_ROLE, "龙头企业或链主企业", r.SC_ROLES, unit_types=("supply_chain",), section="conditions",
+                     cite=r.SCOPE_CITE_SC),
+    _upload(r.F_SC_ROLE_PROOF, "龙头企业或链主企业佐证材料", unit_types=("supply_chain",), section="conditions",
+            cite=r.SCOPE_CITE_SC, required=False),
+)
+
+FORM_FIELDS = FACTORY_FIELDS + PARK_FIELDS + COMMON_FIELDS + SCOPE_FIELDS

@@ -5,7 +5,8 @@ the 2025 evaluation mode (self-evaluation, no third-party report) is national's 
 """
 from core.plugins import hookimpl
 
-from plugins.hunan import forms, rules
+from plugins.hunan import forms, layouts, rules
+from plugins.hunan import documents
 
 
 @hookimpl
@@ -40,9 +41,19 @@ def gm_register_form_fields():
 
 @hookimpl
 def gm_register_summary_layouts():
-    return rules.SUMMARY_LAYOUTS
+    return layouts.SUMMARY_LAYOUTS
 
 
 @hookimpl
 def gm_policy_publication(level):
     return rules.publication(level)
+
+
+@hookimpl
+def gm_register_priorities():
+    return rules.PRIORITIES
+
+
+@hookimpl
+def gm_register_documents():
+    return documents.DOCUMENTS

@@ -22,10 +22,9 @@ from core.plugins.types import (
     EligibilityRule,
     Level,
     NegativeListItem,
+    Priority,
     Region,
-    SummaryColumn,
-    SummaryLayout,
-    SummarySection,
+    ReviewerJudges,
     UnitKind,
     Publication,
     PublicationProcedure,
@@ -86,34 +85,33 @@ DEADLINES = (
 
 # -------------------------------------------------------------- negative list --
 
-#: Hunan 2024 negative list (seed 000 二.1, 近三年) item by item, mapped to the national item it
-#: matches or varies. ``same``: identical, not repeated; ``variant``: a hunan.* item that differs
-#: from the national one; ``new``: no national counterpart. National's ``removed_from_list`` has
-#: no Hunan 2024 counterpart. The 2025 list (seed 001 一.1) is national's six, word for word.
+#: Hunan 2024 negative list (seed 000 二.1, 近三年…不予推荐) item by item, with the national item each one
+#: stands in for. The 2024 provincial round declares these six, in 000's words, and none of national's six
+#: (national's ``removed_from_list`` has no counterpart in 000). The 2025 national round (seed 001 一.1)
+#: declares national's six, word for word; a Hunan provincial round of another year, for which no Hunan
+#: document lists items, declares national's.
 NEGATIVE_LIST_2024_MAP = (
-    ("未正常生产经营的", "not_operating", "same"),
-    ("未严格执行环境信息强制性披露的有关规定", "hunan.env_disclosure", "new"),
-    ("发生较大及以上环保、安全（含网络安全、数据安全）、产品质量、职业伤害等事故", "hunan.accident_2024", "variant:accident_or_tax"),
-    ("被列入失信黑名单", "hunan.credit_blacklist", "variant:dishonest_debtor"),
-    ("在国务院及有关部委相关督查中被发现存在严重问题", "inspection_problems", "same"),
+    ("未正常生产经营的", "hunan.not_operating_2024", "not_operating"),
+    ("未严格执行环境信息强制性披露的有关规定", "hunan.env_disclosure", None),
+    ("发生较大及以上环保、安全（含网络安全、数据安全）、产品质量、职业伤害等事故", "hunan.accident_2024", "accident_or_tax"),
+    ("被列入失信黑名单", "hunan.credit_blacklist", "dishonest_debtor"),
+    ("在国务院及有关部委相关督查中被发现存在严重问题", "hunan.inspection_problems_2024", "inspection_problems"),
     ("在工业节能监察中受到处罚或被要求限期整改且未按要求完成整改", "hunan.energy_inspection_2024",
-     "variant:energy_inspection_unrectified"),
+     "energy_inspection_unrectified"),
 )
+#: national's six items (001 一.1), none of which the 2024 provincial round declares
+NATIONAL_NEGATIVE_LIST = ("not_operating", "accident_or_tax", "removed_from_list", "inspection_problems",
+                          "energy_inspection_unrectified", "dishonest_debtor")
 
-# Scoped to the provincial level. replaces= is not used: a replacement takes the national code's
-# place at every level, which would rewrite the 2025 national round's six items (seed 001 一.1).
+# Scoped to the 2024 provincial round, which 000 calls. replaces= is not used: a replacement takes the
+# national code's place at every level and year, which would rewrite the 2025 national round's six items
+# (seed 001 一.1); sets_aside= sets national's items aside in this round only.
 _PROV = (Level.PROVINCIAL,)
-NEGATIVE_LIST = (
-    NegativeListItem(code="hunan.env_disclosure", title="未严格执行环境信息强制性披露的有关规定（湖南省级创建）",
-                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1"),
-    NegativeListItem(code="hunan.accident_2024",
-                     title="发生较大及以上环保、安全（含网络安全、数据安全）、产品质量、职业伤害等事故（湖南省级创建）",
-                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1 (variant of national accident_or_tax)"),
-    NegativeListItem(code="hunan.credit_blacklist", title="被列入失信黑名单（湖南省级创建）",
-                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1 (variant of national dishonest_debtor)"),
-    NegativeListItem(code="hunan.energy_inspection_2024",
-                     title="在工业节能监察中受到处罚或被要求限期整改且未按要求完成整改（湖南省级创建）",
-                     lookback_years=3, levels=_PROV, cite=f"{S000} 二.1 (variant of national energy_inspection_unrectified)"),
+NEGATIVE_LIST = tuple(
+    NegativeListItem(code=code, title=f"{phrase}（湖南省级创建）", lookback_years=3, levels=_PROV, years=(2024,),
+                     sets_aside=NATIONAL_NEGATIVE_LIST,
+                     cite=f"{S000} 二.1 (近三年有下列情况的不予推荐：{phrase})")
+    for phrase, code, _national in NEGATIVE_LIST_2024_MAP
 )
 
 # ------------------------------------------------------------ form-field codes --
@@ -287,6 +285,92 @@ ELIGIBILITY = (
                          "一.2; 三 (10月27日前)"),
 )
 
+# ------------------------------------- scope conditions and priorities (000 一) --
+# 000 一 (征集范围) names whom the cities choose (规模以上工业企业; 龙头企业 and 链主企业 for supply chains) and
+# whom they recommend first (优先推荐). The scope is a condition: an applicant who says it is outside it is
+# not recommended; one who says it is inside has its claim judged by the city from the evidence named. A
+# priority ranks and flags the application, never refuses it.
+
+F_ABOVE_SIZE = "hunan.above_designated_size"
+F_ENERGY_LEVEL = "hunan.energy_efficiency_level"
+F_ENERGY_PROOF = "hunan.energy_efficiency_proof"
+F_SC_ROLE = "hunan.sc_lead_role"
+F_SC_ROLE_PROOF = "hunan.sc_lead_proof"
+#: 附件1 基本情况表（绿色园区填写）: 获批国家绿色工厂 家、省级绿色工厂 家 (forms.PARK_HONOUR_COUNTS)
+F_PARK_NAT_FACTORIES = "hunan.park_hon_nat_factory"
+F_PARK_PROV_FACTORIES = "hunan.park_hon_prov_factory"
+
+ENERGY_BENCHMARK = "达到能效标杆水平（重点用能行业）"
+ENERGY_ADVANCED = "达到国家能源消耗限额标准先进值（其他行业）"
+ENERGY_NEITHER = "均未达到"
+ENERGY_LEVELS = (ENERGY_BENCHMARK, ENERGY_ADVANCED, ENERGY_NEITHER)
+SC_LEADER, SC_CHAIN_MASTER, SC_NEITHER = "行业龙头企业", "在产业链发挥主导作用的链主企业", "以上均不是"
+SC_ROLES = (SC_LEADER, SC_CHAIN_MASTER, SC_NEITHER)
+SCOPE_YEARS = (2024,)  # the round 000 calls
+SCOPE_CITE_FACTORY = f"{S000} 一.1 (选择基础好、代表性强、诚实守信的规模以上工业企业开展绿色工厂创建)"
+PRIORITY_CITE_ENERGY = (f"{S000} 一.1 (重点用能行业优先推荐能效水平达到…（发改产业〔2023〕723号）、…（发改运行〔2022〕559号）"
+                        f"标杆水平的工厂，其他行业优先推荐达到相应国家能源消耗限额标准先进值的工厂)")
+PRIORITY_CITE_PARK = f"{S000} 一.2 (优先推荐绿色工厂数量多的工业园区)"
+SCOPE_CITE_SC = (f"{S000} 一.3 (组织汽车、机械、电子、纺织、通信等行业影响力大、经营实力雄厚、产业链完整、绿色供应链管理"
+                 f"基础好、绿色工厂数量众多的龙头企业和在产业链发挥主导作用的链主企业进行申报)")
+
+
+def check_above_designated_size(data):
+    """Factory, 2024 provincial: the applicant says it is a 规模以上工业企业 (``hunan.above_designated_size``);
+    the city judges the claim from the three years' finances (附件1 企业近三年经营情况)."""
+    if data.get("year") not in SCOPE_YEARS:
+        return None
+    if data.get(F_ABOVE_SIZE) is not True:
+        return "绿色工厂创建单位须为规模以上工业企业，申报单位未声明 / only above-designated-size industrial enterprises"
+    return ReviewerJudges("已声明为规模以上工业企业，由市州工信局依据企业近三年经营情况判断 / "
+                          "declared above designated size: the city judges it from the three years' finances")
+
+
+def check_sc_lead_enterprise(data):
+    """Supply chain, 2024 provincial: a 龙头企业 or a 链主企业 (``hunan.sc_lead_role``), judged by the city from
+    ``hunan.sc_lead_proof``."""
+    if data.get("year") not in SCOPE_YEARS:
+        return None
+    role = data.get(F_SC_ROLE)
+    if role not in (SC_LEADER, SC_CHAIN_MASTER):
+        return "绿色供应链管理示范企业申报单位须为龙头企业或链主企业 / supply-chain applicants are lead or chain-leading enterprises"
+    return ReviewerJudges(f"已声明为{role}，由市州工信局依据佐证材料判断 / declared {role}: the city judges it from the evidence")
+
+
+def priority_energy_efficiency(data):
+    """Factory: 标杆水平 (key energy-using industries) or 先进值 (other industries), a claim the city judges
+    from ``hunan.energy_efficiency_proof``; neither, or nothing said: no priority."""
+    return None if data.get(F_ENERGY_LEVEL) in (ENERGY_BENCHMARK, ENERGY_ADVANCED) else False
+
+
+def priority_park_green_factories(data):
+    """Park: the park has national or provincial green factories (附件1 园区 荣誉: 获批国家/省级绿色工厂 家)."""
+    return int(data.get(F_PARK_NAT_FACTORIES) or 0) + int(data.get(F_PARK_PROV_FACTORIES) or 0) > 0
+
+
+SCOPE_RULES = (
+    EligibilityRule(code="hunan.above_designated_size", title="绿色工厂：规模以上工业企业（征集范围）",
+                    unit_types=("factory",), levels=(Level.PROVINCIAL,), check=check_above_designated_size,
+                    cite=SCOPE_CITE_FACTORY),
+    EligibilityRule(code="hunan.sc_lead_enterprise", title="绿色供应链管理示范企业：龙头企业或链主企业（征集范围）",
+                    unit_types=("supply_chain",), levels=(Level.PROVINCIAL,), check=check_sc_lead_enterprise,
+                    cite=SCOPE_CITE_SC),
+)
+
+PRIORITIES = (
+    Priority(code="hunan.energy_efficiency_benchmark",
+             title="优先推荐：能效水平达到标杆水平（重点用能行业）或达到国家能源消耗限额标准先进值（其他行业）的工厂",
+             unit_types=("factory",), levels=(Level.PROVINCIAL,), years=SCOPE_YEARS,
+             evidence=(F_ENERGY_LEVEL, F_ENERGY_PROOF), check=priority_energy_efficiency, cite=PRIORITY_CITE_ENERGY),
+    Priority(code="hunan.park_green_factories", title="优先推荐：绿色工厂数量多的工业园区",
+             unit_types=("park",), levels=(Level.PROVINCIAL,), years=SCOPE_YEARS,
+             evidence=(F_PARK_NAT_FACTORIES, F_PARK_PROV_FACTORIES), check=priority_park_green_factories,
+             cite=PRIORITY_CITE_PARK),
+)
+
+ELIGIBILITY = ELIGIBILITY + SCOPE_RULES
+
+
 # ---------------------------------------------------------------- bonus items --
 
 #: 酌情加分 (seed 000 二.2): (form-field code, label). Recorded as boolean form fields in
@@ -302,68 +386,7 @@ BONUS_ITEMS = (
 )
 BONUS_CITE = f"{S000} 二.2 (综合考虑其工作成效，酌情给予适当加分)"
 
-# ------------------------------------------------------------- summary tables --
-
-
-def _cols(*pairs):
-    return tuple(SummaryColumn(key=k, header=h) for k, h in pairs)
-
-
-#: Column keys: ``seq`` row number; ``applicant_name``; ``unit_type`` (创建类型); ``contact``
-#: (联系人及手机); ``hunan.*`` a Hunan form field; ``hunan.finances[-1].<name>`` the last (预计)
-#: row of the three-year finances.
-SUMMARY_2024 = SummaryLayout(
-    code="hunan.creation_plan_2024", title="2024年湖南省绿色制造体系申报汇总表", levels=(Level.PROVINCIAL,),
-    cite=f"{S000} 附件2-1, 附件2-2",
-    sections=(
-        SummarySection(
-            title="附件2-1 2024年湖南省绿色制造体系申报汇总表（绿色工厂、绿色供应链管理示范企业）",
-            unit_types=("factory", "supply_chain"),
-            columns=_cols(
-                ("seq", "序号"), ("applicant_name", "申报单位"), ("hunan.main_business", "主营业务"),
-                ("unit_type", "创建类型"), (F_INDUSTRY, "所属行业"), (F_MODERN_INDUSTRY, "所属体系分类"),
-                ("hunan.finances[-1].revenue", "2023年主营业务收入（预计）"),
-                ("hunan.finances[-1].profit", "2023年利润（预计）"),
-                ("hunan.finances[-1].tax", "2023年税收（预计）"), ("contact", "申报单位联系人及手机"),
-            ),
-        ),
-        SummarySection(
-            title="附件2-2 2024年湖南省绿色制造体系申报汇总表（绿色园区）",
-            unit_types=("park",),
-            columns=_cols(
-                ("seq", "序号"), ("applicant_name", "申报单位"), ("hunan.leading_industry", "主导产业"),
-                ("hunan.park_built_area", "园区已建成面积"),
-                ("hunan.park_total_output_est", "2023年园区总产值（预计）"),
-                ("hunan.park_industrial_output_est", "2023年园区工业总产值（预计）"),
-                ("contact", "联系人及手机（预计）"),
-            ),
-        ),
-    ),
-)
-
-#: Seed 001 附件2 prints only the title and the header block; the seed text has no column
-#: headings, so none are invented (the section has no columns until the real table is known).
-SUMMARY_2025 = SummaryLayout(
-    code="hunan.national_new_2025", title="新申报国家级绿色制造单位信息汇总表", levels=(Level.NATIONAL,),
-    cite=f"{S001} 附件2 (seed text has no column headings)",
-    sections=(SummarySection(title="新申报国家级绿色制造单位信息汇总表", unit_types=("factory", "park"), columns=()),),
-)
-
-SUMMARY_LAYOUTS = (SUMMARY_2024, SUMMARY_2025)
-
-#: What SummaryLayout cannot hold: the header block above each table, its unit line and notes.
-SUMMARY_HEADERS = {
-    SUMMARY_2024.sections[0].title: {
-        "header": ("推荐单位（盖章）",), "unit": "单位：万元",
-        "notes": ("此表由市州工信局、省直管试点县（市）工信部门填写。",
-                  "创建类型是指湖南省绿色工厂和湖南省绿色供应链管理示范企业。"),
-    },
-    SUMMARY_2024.sections[1].title: {
-        "header": ("推荐单位（盖章）",), "unit": "单位：平方公里、亿元",
-        "notes": ("此表由市州工信局、省直管试点县（市）工信部门填写。",),
-    },
-    SUMMARY_2025.sections[0].title: {"header": ("填报市州（盖章）", "填报人", "联系电话"), "unit": "", "notes": ()},
-}
+# Summary tables (附件2-1, 附件2-2; 001 附件2): plugins/hunan/layouts.py
 
 
 #: 000 二.4: the department reviews the cities' submissions and publishes the year's creation plan

@@ -5,12 +5,14 @@ Core attaches each as ``ext_jiangxi__<code>``; values live in the application's 
 from __future__ import annotations
 
 from marshmallow import fields, validate
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, FloatField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms import validators as v
 
 from core.plugins.types import FormField
 
-from plugins.jiangxi.rules import S003, SC_GREEN_FACTORY_FIELD
+from core.plugins.types import Level
+from plugins.jiangxi.rules import PARK_FIELDS, PARK_MIN_VALUE_ADDED_SHARE, PARK_RANKS, S003, SC_GREEN_FACTORY_FIELD
 
 _PRIORITY_CITE = f"{S003} 二（三） (优先推荐汽车、机械、电子、纺织、通信制造等行业…龙头企业和汽车产品生产者责任延伸试点企业)"
 
@@ -38,7 +40,48 @@ def _text(code: str, label: str, unit_types: tuple[str, ...]) -> FormField:
     )
 
 
-FORM_FIELDS = (
+_PARK_CITE = (f"{S003} 二（二） (推荐的绿色园区是以产品制造和能源供给为主要功能、工业增加值占比超过50%、具有法定边界和范围、"
+              "具备统一管理机构的省级及以上园区)")
+_PARK_LEVELS = (Level.PROVINCIAL, Level.NATIONAL)
+
+
+def _park_flag(key: str, label: str) -> FormField:
+    return FormField(
+        code=PARK_FIELDS[key], label=label, unit_types=("park",), levels=_PARK_LEVELS, section="park_conditions",
+        make_field=lambda: BooleanField(label),
+        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"title": label, "cite": _PARK_CITE}),
+        cite=_PARK_CITE,
+    )
+
+
+_SHARE_LABEL = "工业增加值占园区增加值比重（%）"
+_RANK_LABEL = "园区级别"
+
+PARK_CONDITION_FIELDS = (
+    _park_flag("main_function", "以产品制造和能源供给为主要功能"),
+    FormField(
+        code=PARK_FIELDS["va_share"], label=_SHARE_LABEL, unit_types=("park",), levels=_PARK_LEVELS,
+        section="park_conditions",
+        make_field=lambda: FloatField(_SHARE_LABEL, validators=[v.Optional(), v.NumberRange(min=0, max=100)]),
+        make_schema_field=lambda: fields.Float(
+            load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
+            metadata={"title": _SHARE_LABEL, "description": f"须超过{PARK_MIN_VALUE_ADDED_SHARE:g}%"}),
+        cite=_PARK_CITE,
+    ),
+    _park_flag("legal_boundary", "具有法定边界和范围"),
+    _park_flag("unified_management", "具备统一管理机构"),
+    FormField(
+        code=PARK_FIELDS["rank"], label=_RANK_LABEL, unit_types=("park",), levels=_PARK_LEVELS, section="park_conditions",
+        make_field=lambda: SelectField(_RANK_LABEL, choices=[SelectChoice("", "—")] + [
+            SelectChoice(c, label) for c, label in PARK_RANKS], validators=[v.Optional()]),
+        make_schema_field=lambda: fields.String(
+            load_default=None, allow_none=True, validate=validate.OneOf([c for c, _ in PARK_RANKS]),
+            metadata={"title": _RANK_LABEL, "description": "须为省级及以上园区"}),
+        cite=_PARK_CITE,
+    ),
+)
+
+FORM_FIELDS = PARK_CONDITION_FIELDS + (
     # the summary table asks for each unit's 区县, and for parks their 类型
     _text("jiangxi.county", "所在区县", ("factory", "park", "supply_chain")),
     _text("jiangxi.park_type", "园区类型（如国家级经济技术开发区、省级高新区）", ("park",)),

@@ -1,11 +1,14 @@
 """Jiangxi plugin: thin hook implementations over ``rules.py`` and ``forms.py``.
 
-One policy hook, the 2024 joint round (``gm_policy_joint_round``). Jiangxi's evaluator cap,
-evaluation modes, notice period and quotas are national's (seed 003 二（四） restates the cap of 15). See README.md.
+Policy hooks for the 2024 round: the joint round (``gm_policy_joint_round``) and its evaluation modes, whose
+report the city's recommendation waits for (``gm_policy_evaluation_modes``, seed 003 一). Jiangxi's evaluator cap,
+notice period and quotas are national's (seed 003 二（四） restates the cap of 15). See README.md.
 """
 from core.plugins import hookimpl
+from core.plugins.types import EvaluatorBan
 
-from plugins.jiangxi import forms, rules
+from plugins.jiangxi import forms, layouts, rules
+from plugins.jiangxi import documents
 
 
 @hookimpl
@@ -40,7 +43,7 @@ def gm_register_form_fields():
 
 @hookimpl
 def gm_register_summary_layouts():
-    return rules.SUMMARY_LAYOUTS
+    return layouts.SUMMARY_LAYOUTS
 
 
 @hookimpl
@@ -56,3 +59,25 @@ def gm_policy_joint_round(level, year):
 @hookimpl
 def gm_policy_publication(level):
     return rules.publication(level)
+
+
+@hookimpl
+def gm_policy_evaluation_modes(level, year):
+    return rules.evaluation_modes(level, year)
+
+
+@hookimpl
+def gm_policy_evaluator_ban():
+    """003 三（三）: a firm that falsified is not believed for three years (issue 17: core no longer fixes it)."""
+    sanction = next(s for s in rules.SANCTIONS if s.code == "jiangxi.evaluator_fraud")
+    return EvaluatorBan(years=sanction.ban_years, sanction=sanction.code, cite=sanction.cite)
+
+
+@hookimpl
+def gm_register_documents():
+    return documents.DOCUMENTS
+
+
+@hookimpl
+def gm_policy_industries(year):
+    return rules.industries(year)

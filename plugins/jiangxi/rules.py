@@ -21,14 +21,15 @@ from core.plugins.types import (
     AdminUnit,
     Deadline,
     EligibilityRule,
+    EvaluationMode,
+    EvaluationModes,
+    IndustryChoices,
     JointRound,
     Level,
     Provision,
     Region,
+    ReportStage,
     Sanction,
-    SummaryColumn,
-    SummaryLayout,
-    SummarySection,
     UnitKind,
     Publication,
     PublicationProcedure,
@@ -135,7 +136,49 @@ def _reapplying_provincial_unit(data: Mapping[str, Any]) -> str | None:
     return None
 
 
+#: 二（二）: 推荐的绿色园区是以产品制造和能源供给为主要功能、工业增加值占比超过50%、具有法定边界和范围、具备统一管理机构的
+#: 省级及以上园区 — the park's answers on the form (plugins/jiangxi/forms.py), checked before the city recommends
+PARK_MIN_VALUE_ADDED_SHARE = 50.0  # percent, strictly more ("超过50%")
+PARK_RANKS = (("national", "国家级"), ("provincial", "省级"), ("below_provincial", "省级以下"))
+PARK_FIELDS = MappingProxyType({
+    "main_function": "jiangxi.park_main_function",
+    "va_share": "jiangxi.park_industrial_va_share",
+    "legal_boundary": "jiangxi.park_legal_boundary",
+    "unified_management": "jiangxi.park_unified_management",
+    "rank": "jiangxi.park_rank",
+})
+
+
+def _park_conditions(data: Mapping[str, Any]) -> str | None:
+    """The five conditions of 二（二）, for the round the notice sets (2024)."""
+    if data.get("year") is not None and int(data["year"]) != ROUND_YEAR:
+        return None
+    missing = []
+    if not ext_value(data, PARK_FIELDS["main_function"]):
+        missing.append("以产品制造和能源供给为主要功能")
+    share = ext_value(data, PARK_FIELDS["va_share"])
+    if share is None or float(share) <= PARK_MIN_VALUE_ADDED_SHARE:
+        missing.append(f"工业增加值占比超过{PARK_MIN_VALUE_ADDED_SHARE:g}%"
+                       + ("（未填报）" if share is None else f"（填报{float(share):g}%）"))
+    if not ext_value(data, PARK_FIELDS["legal_boundary"]):
+        missing.append("具有法定边界和范围")
+    if not ext_value(data, PARK_FIELDS["unified_management"]):
+        missing.append("具备统一管理机构")
+    if ext_value(data, PARK_FIELDS["rank"]) not in ("national", "provincial"):
+        missing.append("省级及以上园区")
+    if missing:
+        return ("推荐的绿色园区须符合赣工信办节能函〔2024〕20号 二（二）的条件，尚不符合：" + "；".join(missing)
+                + " / the park does not meet the park conditions of 赣工信办节能函〔2024〕20号 二（二）")
+    return None
+
+
 ELIGIBILITY = (
+    EligibilityRule(code="jiangxi.park_conditions",
+                    title="绿色园区条件：以产品制造和能源供给为主要功能、工业增加值占比超过50%、具有法定边界和范围、"
+                          "具备统一管理机构的省级及以上园区",
+                    unit_types=("park",), levels=(Level.PROVINCIAL, Level.NATIONAL), check=_park_conditions,
+                    cite=f"{S003} 二（二） (推荐的绿色园区是以产品制造和能源供给为主要功能、工业增加值占比超过50%、"
+                         "具有法定边界和范围、具备统一管理机构的省级及以上园区)"),
     EligibilityRule(code="jiangxi.city_consultation",
                     title="设区市推荐前征求当地生态环境、应急管理、市场监管等主管部门意见",
                     levels=(Level.PROVINCIAL, Level.NATIONAL), check=_city_consulted,
@@ -166,6 +209,27 @@ def joint_round(level: Level, year: int) -> JointRound | None:
         return JOINT_ROUND_2024
     return None
 
+# ------------------------------------------------------ evaluation modes ---
+
+#: 一: 可采取自我评价的方式或委托具备评价能力的第三方机构…开展评价，评价合格的园区或企业，向所在地工信部门提交评价报告;
+#: the city sends 推荐项目评价报告（PDF格式电子件） with its recommendation. Either mode ends in a report (the firm's, or the
+#: applicant's own self-evaluation report following 《绿色制造第三方评价工作要求》, 二（四）), which the city's
+#: recommendation waits for. The round's cap on third parties is national's (二（四）, 15 national projects).
+MODES_2024 = EvaluationModes(
+    allowed=(EvaluationMode.SELF, EvaluationMode.THIRD_PARTY), third_party_required=False,
+    report_required=True, report_stage=ReportStage.RECOMMEND,
+    cite=f"{S003} 一 (赣工信办节能函〔2024〕20号: 可采取自我评价的方式或委托具备评价能力的第三方机构…开展评价，评价合格的"
+         "园区或企业，向所在地工信部门提交评价报告；…推荐项目评价报告（PDF格式电子件）报送省工业和信息化厅)",
+)
+
+
+def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
+    """The 2024 round's modes at both of its levels (provincial selection and national recommendation)."""
+    if year == ROUND_YEAR and Level(level) in (Level.PROVINCIAL, Level.NATIONAL):
+        return MODES_2024
+    return None
+
+
 # ------------------------------------------------------------- sanctions ---
 
 SANCTIONS = (
@@ -175,43 +239,7 @@ SANCTIONS = (
              cite=f"{S003} 三（三） (经查实…弄虚作假或故意隐瞒评价对象问题的第三方机构，三年内不予采信)"),
 )
 
-# --------------------------------------------------------- summary table ---
-
-#: the tick boxes of the last column, in the seed's order (both may be ticked)
-LEVEL_TICKS = ((Level.NATIONAL, "国家级"), (Level.PROVINCIAL, "省级"))
-LEVEL_TICK_HEADER = "推荐申报国家级或省级（可同时填报）"
-
-
-def _columns(name_header: str, category_key: str, category_header: str) -> tuple[SummaryColumn, ...]:
-    return (
-        SummaryColumn(key="seq", header="序号"),
-        SummaryColumn(key="city", header="设区市"),
-        SummaryColumn(key="jiangxi.county", header="区县"),
-        SummaryColumn(key="name", header=name_header),
-        SummaryColumn(key="evaluator", header="第三方机构名称"),
-        SummaryColumn(key=category_key, header=category_header),
-        SummaryColumn(key="requested_levels", header=LEVEL_TICK_HEADER),
-    )
-
-
-SUMMARY_LAYOUTS = (
-    SummaryLayout(
-        code="jiangxi.recommendation_summary_2024", title="2024年绿色制造名单推荐汇总表",
-        levels=(Level.PROVINCIAL, Level.NATIONAL),
-        sections=(
-            SummarySection(title="绿色工厂推荐名单", unit_types=("factory",),
-                           columns=_columns("工厂名称", "industry", "行业")),
-            SummarySection(title="绿色园区推荐名单", unit_types=("park",),
-                           columns=_columns("园区名称", "jiangxi.park_type", "类型")),
-            SummarySection(title="绿色供应链管理企业推荐名单", unit_types=("supply_chain",),
-                           columns=_columns("企业名称", "industry", "行业")),
-        ),
-        cite=f"{S003} 附件 (2024年绿色制造名单推荐汇总表)",
-    ),
-)
-
-#: the table's footer (SummaryLayout has no field for it)
-SUMMARY_FOOTER = ("推荐单位：", "(单位公章)", "年 月 日")
+# The summary table (附件 2024年绿色制造名单推荐汇总表): plugins/jiangxi/layouts.py
 
 # ------------------------------------------- provisions (people carry them out) ---
 
@@ -287,3 +315,18 @@ PUBLICATION_PROVINCIAL = Publication(
 
 def publication(level):
     return PUBLICATION_PROVINCIAL if level == Level.PROVINCIAL else None
+
+
+# ------------------------------------------------------------ industries ---
+
+#: 2024: 二（一） 已发布绿色工厂评价行业标准的，按照相关行业标准要求进行评价，其他行业依据《绿色工厂评价通则》; the 附件 汇总表 asks each factory's and
+#: supply-chain enterprise's 行业 — any industry, not only MIIT 2025's 53 key industries (390号 附件3 came a year later)
+INDUSTRIES_2024 = IndustryChoices(
+    open=True,
+    cite=f"{S003} 二（一） (已发布绿色工厂评价行业标准的，按照相关行业标准要求进行评价，其他行业依据《绿色工厂评价通则》"
+         "（GB/T 36132）进行评价); "
+         "附件 (2024年绿色制造名单推荐汇总表: 行业)")
+
+
+def industries(year: int) -> IndustryChoices | None:
+    return INDUSTRIES_2024 if year == ROUND_YEAR else None

@@ -3,7 +3,7 @@
 Source: 001_3f04a56fc6693327.txt, 附件1 绿色工厂评价要求 (14 indicators), 附件2 绿色工业园区评价要求
 (17 indicators), 附件3 重点行业清单. Weights, directions and types are copied from the tables.
 """
-from core.plugins.types import Indicator, IndicatorKind as K, IndicatorSet, Industry
+from core.plugins.types import Indicator, IndicatorKind as K, IndicatorSet, Industry, IndustryChoices
 
 SEED_001 = "001_3f04a56fc6693327.txt"
 
@@ -97,3 +97,9 @@ KEY_INDUSTRIES = tuple(
     for sector, names in _KEY_INDUSTRIES.items()
     for i, name in enumerate(names)
 )
+
+
+#: issue 17: an application names one of the key industries of 附件3, or none (通则); a province's round whose
+#: document accepts any industry says so itself (``gm_policy_industries``)
+INDUSTRY_CHOICES = IndustryChoices(codes=(), open=False,
+                                   cite=f"{SEED_001} 三 (本年度绿色工厂重点支持53个重点行业的企业…不属于重点行业的企业…依据通则进行自评价); 附件3")

@@ -7,6 +7,7 @@ from core.plugins import hookimpl
 from core.plugins.types import EvaluatorCap, GradingScheme, Level, Quota
 
 from plugins.national import indicators, rules
+from plugins.national import documents
 
 
 @hookimpl
@@ -94,3 +95,43 @@ def gm_policy_joint_round(level):
 @hookimpl(trylast=True)
 def gm_policy_correction(level, year):
     return rules.correction(level, year)
+
+
+@hookimpl(trylast=True)
+def gm_policy_consulted_departments():
+    return rules.CONSULTED_DEPARTMENTS
+
+
+@hookimpl(trylast=True)
+def gm_policy_green_code_bands():
+    return rules.GREEN_CODE_BANDS
+
+
+@hookimpl(trylast=True)
+def gm_policy_review_panel():
+    return rules.REVIEW_PANEL
+
+
+@hookimpl(trylast=True)
+def gm_policy_evaluator_ban():
+    return rules.EVALUATOR_BAN
+
+
+@hookimpl(trylast=True)
+def gm_policy_average_gate(year, unit_type):
+    return rules.average_gate(year, unit_type)
+
+
+@hookimpl(trylast=True)
+def gm_policy_filing_figures():
+    return rules.FILING_FIGURES
+
+
+@hookimpl
+def gm_register_documents():
+    return documents.DOCUMENTS
+
+
+@hookimpl
+def gm_policy_industries():
+    return indicators.INDUSTRY_CHOICES

@@ -25,6 +25,14 @@ from core.plugins.types import (
     UnitType,
     Publication,
     PublicationProcedure,
+    AverageGate,
+    ConsultedDepartment,
+    ConsultedDepartments,
+    EvaluatorBan,
+    GreenCodeBands,
+    ReviewPanel,
+    FilingFigure,
+    FilingFigures,
 )
 
 S001 = "001_3f04a56fc6693327.txt"
@@ -42,8 +50,8 @@ LIST_LEVELS = (
 )
 
 UNIT_TYPES = (
-    UnitType(code="factory", name="绿色工厂", name_en="Green factory", cite=f"{S001} 附件1; {BANFA}"),
-    UnitType(code="park", name="绿色工业园区", name_en="Green industrial park", cite=f"{S001} 附件2; {BANFA} 第十三条"),
+    UnitType(code="factory", name="绿色工厂", name_en="Green factory", cite=f"{S001} 附件1 绿色工厂评价要求; {BANFA}"),
+    UnitType(code="park", name="绿色工业园区", name_en="Green industrial park", cite=f"{S001} 附件2 绿色工业园区评价要求; {BANFA} 第十三条"),
     UnitType(code="supply_chain", name="绿色供应链管理企业", name_en="Green supply-chain management enterprise",
              cite=f"{S003} 一; {BANFA} 第十三条"),
 )
@@ -122,7 +130,8 @@ SANCTIONS = (
 EVALUATOR_CAP_NATIONAL = EvaluatorCap(
     limit=15, basis=CapBasis.LEGAL_REPRESENTATIVE, levels=(Level.NATIONAL,),
     unit_types=("factory", "park", "supply_chain"),
-    cite=f"{BANFA} 第二十条; {S003} 二 (同一法定代表人的第三方评价机构每年开展国家层面评价项目不超过15个)",
+    cite=f"{BANFA} 第二十条; {S003} 二（四） (赣工信办节能函〔2024〕20号: 同一法定代表人的第三方机构每年度开展的"
+         "国家级绿色制造评价项目（包括绿色工厂、绿色园区、绿色供应链管理企业）总计不得超过15项)",
 )
 
 def joint_round(level: Level) -> JointRound:
@@ -174,3 +183,61 @@ CORRECTION_2025_NATIONAL = CorrectionPolicy(
 
 def correction(level: Level, year: int) -> CorrectionPolicy:
     return CORRECTION_2025_NATIONAL if Level(level) == Level.NATIONAL and year == 2025 else CORRECTION_DEFAULT
+
+# ----------------------------------------------- rules core used to fix (issue 17) --
+
+#: the departments named where the documents ask for consultation before recommending ("等": others by name).
+#: 390号 asks for none: the list is the platform's default, taken from the provinces' wording.
+CONSULTED_DEPARTMENTS = ConsultedDepartments(
+    departments=(
+        ConsultedDepartment(code="ecology_environment", name="生态环境", name_en="Ecology and environment"),
+        ConsultedDepartment(code="emergency_management", name="应急管理", name_en="Emergency management"),
+        ConsultedDepartment(code="market_regulation", name="市场监管", name_en="Market regulation"),
+    ),
+    others_allowed=True, platform_default=True,
+    cite="平台默认：工信厅节函〔2025〕390号未规定征求意见的部门；按省级文件“征求当地生态环境、应急管理、市场监管等"
+         "主管部门意见”的写法列出，可另填其他部门 / platform default: the departments provincial documents name, "
+         "others by name",
+)
+
+#: 企业绿码 (MIIT notice of 2024-01-05, not among the seeds; 004 第二十六条 only encourages it): A+ 5 %, A 35 %, B 60 %
+GREEN_CODE_BANDS = GreenCodeBands(
+    bands=(("A+", 0.05), ("A", 0.40), ("B", 1.0)), unit_types=("factory",), platform_default=True,
+    cite="平台默认：依工业和信息化部2024年1月5日“企业绿码”通知（A+ 前5%、A 其后35%、B 其余60%），本地区文件未规定分档 / "
+         "platform default after MIIT's 企业绿码 notice of 2024-01-05",
+)
+
+#: no seed sets the size of an expert panel: 3 is the platform's default
+REVIEW_PANEL = ReviewPanel(min_experts=3, platform_default=True,
+                           cite="平台默认：文件未规定评审专家人数，至少3名专家 / platform default: no document sets "
+                                "the panel size")
+
+#: the 办法 (not a seed) bans a firm that falsified; the seeds' own wording is the provinces' (002 附件2 (五),
+#: 003 三（三）, 004 第二十四条): three years is the platform's default for a region without its own rule
+EVALUATOR_BAN = EvaluatorBan(years=3, platform_default=True,
+                             cite="平台默认：三年内不予采信其出具的评价结果（依《绿色工厂梯度培育及管理暂行办法》，"
+                                  "本地区文件未另行规定） / platform default: reports not accepted for 3 years")
+
+#: 390号 一 (2025 round): 推荐的企业或园区原则上不低于本地区已有国家绿色工厂、绿色工业园区的平均水平 — "原则上": a
+#: warning staff acknowledge; for the 2025 round's factories and parks only
+AVERAGE_GATE_2025 = AverageGate(
+    applies=True, blocking=False,
+    cite=f"{S001} 工信厅节函〔2025〕390号 一 (推荐的企业或园区原则上不低于本地区已有国家绿色工厂、绿色工业园区的平均水平)",
+)
+NO_AVERAGE_GATE = AverageGate(applies=False, platform_default=True,
+                              cite="本轮文件未规定“不低于本地区平均水平” / no document of this round sets the gate")
+
+
+def average_gate(year: int, unit_type: str) -> AverageGate:
+    return AVERAGE_GATE_2025 if year == 2025 and unit_type in ("factory", "park") else NO_AVERAGE_GATE
+
+#: the annual table's key figures: 004 第十八条 asks for "绿色制造关键指标情况" and refers to the 办法's 动态管理表 (not
+#: a seed) for its content: these three are the platform's default
+FILING_FIGURES = FilingFigures(
+    figures=(FilingFigure(key="output_value", name="工业总产值", name_en="Industrial output value", unit="万元"),
+             FilingFigure(key="energy_use", name="综合能源消费量", name_en="Total energy use", unit="tce"),
+             FilingFigure(key="water_use", name="取水量", name_en="Water use", unit="m³")),
+    platform_default=True,
+    cite="平台默认：年度动态管理表的关键指标（文件要求“上报绿色制造关键指标情况”，未列明指标） / platform default: the "
+         "documents ask for key figures without listing them",
+)

@@ -7,11 +7,11 @@ Priority flags for cultivation (第七条) and the declarations the eligibility 
 from __future__ import annotations
 
 from marshmallow import fields, validate
-from wtforms import BooleanField, FloatField
+from wtforms import BooleanField, FloatField, TextAreaField
 from wtforms import validators as v
 
 from core.plugins.types import FormField, Level
-from plugins.shanxi.rules import FIELD_PREFIX, PARK_MIN_VALUE_ADDED_SHARE, S, SHANXI_LEVELS
+from plugins.shanxi.rules import FIELD_PREFIX, LEAD_EVIDENCE_FIELD, PARK_MIN_VALUE_ADDED_SHARE, S, SHANXI_LEVELS
 
 
 def _flag(name: str, label: str, *, unit_types: tuple[str, ...], cite: str, section: str,
@@ -26,6 +26,8 @@ def _flag(name: str, label: str, *, unit_types: tuple[str, ...], cite: str, sect
 
 _PRIORITY = "cultivation"
 _CONDITIONS = "conditions"
+_LEAD_LABEL = ("行业影响力、经营实力、产业链完整性、绿色供应链管理基础、在产业链中的主导作用及绿色工厂创建情况（说明及佐证，"
+               "第十条（一））")
 
 FORM_FIELDS = (
     # 第七条: 鼓励引导"产业链链主企业、省级专业镇龙头企业、专精特新'小巨人'企业"率先开展绿色工厂创建
@@ -64,4 +66,21 @@ FORM_FIELDS = (
           section=_CONDITIONS, cite=f"{S} 第十条 (二)"),
     _flag("is_green_factory", "本企业为绿色工厂（任一层面）", unit_types=("supply_chain",), section=_CONDITIONS,
           levels=(Level.PROVINCIAL, Level.NATIONAL), cite=f"{S} 第十六条 (推荐的企业原则上应为绿色工厂)"),
+    # 第十条 (一): what the reviewer judges the lead-enterprise qualities on
+    FormField(
+        code=LEAD_EVIDENCE_FIELD, label=_LEAD_LABEL, unit_types=("supply_chain",), levels=SHANXI_LEVELS,
+        section=_CONDITIONS,
+        make_field=lambda: TextAreaField(_LEAD_LABEL, validators=[v.Optional(), v.Length(max=2000)]),
+        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
+                                                validate=validate.Length(max=2000),
+                                                metadata={"description": _LEAD_LABEL}),
+        cite=f"{S} 第十条 (一)",
+    ),
+    # 第十六条: 优先推荐
+    _flag("energy_benchmark", "能效水平达到国家有关部门发布的标杆水平（工业重点领域）", unit_types=("factory",),
+          section=_PRIORITY, cite=f"{S} 第十六条 (工业重点领域优先推荐能效水平达到…标杆水平的工厂)"),
+    _flag("energy_advanced", "达到相应国家能源消耗限额标准先进值或1级水平（其他行业）", unit_types=("factory",),
+          section=_PRIORITY, cite=f"{S} 第十六条 (其他行业优先推荐达到相应国家能源消耗限额标准先进值或 1 级水平的工厂)"),
+    _flag("green_supplier_leader", "供应商中绿色工厂数量众多的龙头企业", unit_types=("supply_chain",),
+          section=_PRIORITY, cite=f"{S} 第十六条 (优先推荐供应商中绿色工厂数量众多的龙头企业)"),
 )

@@ -7,9 +7,10 @@ national answer stands.
 from flask import current_app, has_app_context
 
 from core.plugins import hookimpl
-from core.plugins.types import Level
+from core.plugins.types import EvaluatorBan, Level
 
-from plugins.shanxi import forms, rules
+from plugins.shanxi import forms, layouts, rules
+from plugins.shanxi import documents
 
 
 def _config():
@@ -34,7 +35,12 @@ def gm_register_deadlines():
 
 @hookimpl
 def gm_register_eligibility_rules():
-    return rules.ELIGIBILITY
+    return rules.ELIGIBILITY + rules.JUDGED
+
+
+@hookimpl
+def gm_register_negative_list_items():
+    return rules.NEGATIVE_LIST
 
 
 @hookimpl
@@ -84,3 +90,25 @@ def gm_setup_config_defaults():
 @hookimpl
 def gm_register_provisions():
     return rules.PROVISIONS
+
+
+@hookimpl
+def gm_register_summary_layouts():
+    return layouts.SUMMARY_LAYOUTS
+
+
+@hookimpl
+def gm_policy_evaluator_ban():
+    """004 第二十四条: 在管理平台中进行通报，三年内不予采信 (issue 17: core no longer fixes it)."""
+    sanction = next(s for s in rules.SANCTIONS if s.code == "shanxi.evaluator_fraud")
+    return EvaluatorBan(years=sanction.ban_years, published=True, sanction=sanction.code, cite=sanction.cite)
+
+
+@hookimpl
+def gm_register_documents():
+    return documents.DOCUMENTS
+
+
+@hookimpl
+def gm_register_priorities():
+    return rules.PRIORITIES

@@ -27,10 +27,14 @@ from core.plugins.types import (
     EvaluationModes,
     EvaluatorCap,
     GradingScheme,
+    JudgedCondition,
+    NegativeListItem,
+    Priority,
     Level,
     NoticePeriod,
     Provision,
     Region,
+    ReportStage,
     Sanction,
     Tier,
     UnitKind,
@@ -70,10 +74,16 @@ ADMIN_UNITS = tuple(
 
 # --------------------------------------------------------------- calendar --
 
+#: 第三十二条: the 细则 is in force from 2024-07-19 for five years (last day 2029-07-18); no rule of it applies
+#: outside (so no 2024-05-31 city deadline: the 2024 round ran before the 细则)
+VALID_FROM = dt.date(2024, 7, 19)
+VALID_TO = dt.date(2029, 7, 18)
+
 DEADLINES = (
     Deadline(code=f"{CODE}.city_recommendation", title="市级工信主管部门通过管理平台向省工信厅推荐市层面绿色制造单位",
-             month_day=(5, 31), actor="city", levels=(Level.PROVINCIAL,),
-             cite=f"{S} 第十三条 (于每年5月31日前…推荐至省工业和信息化厅; 园区、供应链管理企业流程和时间要求相同)"),
+             month_day=(5, 31), actor="city", levels=(Level.PROVINCIAL,), in_force=(VALID_FROM, VALID_TO),
+             cite=f"{S} 第十三条 (于每年5月31日前…推荐至省工业和信息化厅; 园区、供应链管理企业流程和时间要求相同); "
+                  "第三十二条 (自2024年7月19日起实施，有效期为五年)"),
 )
 # Dynamic filing by 04-15 (第十八条) is national's ``dynamic_filing`` (which already cites 第十八条).
 
@@ -93,13 +103,18 @@ PUBLICATION = {
 
 EVALUATOR_CAP_PROVINCIAL = EvaluatorCap(
     limit=10, basis=CapBasis.LEGAL_REPRESENTATIVE, levels=(Level.PROVINCIAL,), unit_types=ALL_TYPES,
-    cite=f"{S} 第二十四条 (同一法定代表人的第三方机构每年度开展的省级绿色制造评价项目（包括绿色工厂、"
+    cite=f"{S} 第二十四条 ({DOC}: 同一法定代表人的第三方机构每年度开展的省级绿色制造评价项目（包括绿色工厂、"
          "绿色工业园区、绿色供应链管理企业）总计不得超过10项)",
 )
 
+#: 第十一条: self-evaluation or a third party, and either way 编写评价报告后通过管理平台提交 — an evaluation report
+#: (the firm's, or the applicant's own self-evaluation report) on the platform, which the city's recommendation
+#: through the platform (第十三条) waits for; the document does not make it a condition of the application itself
 MODES = EvaluationModes(
     allowed=(EvaluationMode.SELF, EvaluationMode.THIRD_PARTY), third_party_required=False,
-    cite=f"{S} 第十一条 (按照自愿原则可采取自我评价或委托具备评价能力的第三方机构开展评价)",
+    report_required=True, report_stage=ReportStage.RECOMMEND,
+    cite=f"{S} 第十一条 ({DOC}: 按照自愿原则可采取自我评价或委托具备评价能力的第三方机构开展评价的方式，"
+         "编写评价报告后通过管理平台提交)",
 )
 
 # --------------------------------------------------------------- grading --
@@ -226,12 +241,21 @@ CONSULTED_DEPARTMENTS = {
 
 
 def _departments_consulted(data: Mapping[str, Any]) -> str | None:
+    """第十三条 (the city, before recommending to the province) and 第十五条 (the province, before recommending
+    to MIIT): "在充分征求…意见后" — the recommendation follows the consultation, so it waits for it."""
     given = {str(d) for d in (data.get("consulted_departments") or ())}
     missing = [zh for code, zh in CONSULTED_DEPARTMENTS.items() if code not in given and zh not in given]
-    if missing:
-        return ("推荐前须充分征求生态环境、应急管理、市场监管等主管部门意见；尚未记录: " + "、".join(missing)
-                + " / consult these departments before recommending")
-    return None
+    if not missing:
+        return None
+    if data.get("stage") == "province":
+        who, article, en = "省工业和信息化厅推荐至工业和信息化部前", "第十五条", "the province must consult"
+        art_en = "art. 15"
+    else:
+        who, article, en = "市级工业和信息化主管部门推荐至省工业和信息化厅前", "第十三条", "the city must consult"
+        art_en = "art. 13"
+    codes = ", ".join(code for code, zh in CONSULTED_DEPARTMENTS.items() if zh in missing)
+    return (f"{who}须充分征求当地生态环境、应急管理、市场监管等主管部门意见（{DOC} {article}），尚未记录："
+            + "、".join(missing) + f" / {en} {codes} before recommending ({DOC} {art_en})")
 
 
 def _reviewer_independent(data: Mapping[str, Any]) -> str | None:
@@ -244,10 +268,6 @@ def _reviewer_independent(data: Mapping[str, Any]) -> str | None:
         return (f"审核机构 {body} 参与过本省企业评价工作，不得承担省级审核 / reviewer {body} evaluated an "
                 "applicant in the province and may not review")
     return None
-
-
-VALID_FROM = dt.date(2024, 7, 19)
-VALID_TO = dt.date(2029, 7, 18)  # five years (第三十二条), last day inclusive
 
 
 def _within_validity(data: Mapping[str, Any]) -> str | None:
@@ -283,8 +303,8 @@ ELIGIBILITY = (
     EligibilityRule(code=f"{CODE}.supply_chain_green_factory", title="推荐的绿色供应链管理企业原则上应为绿色工厂",
                     unit_types=("supply_chain",), levels=(Level.PROVINCIAL, Level.NATIONAL), blocking=False,
                     check=_supply_chain_is_green_factory, cite=f"{S} 第十六条 (推荐的企业原则上应为绿色工厂)"),
-    EligibilityRule(code=f"{CODE}.departments_consulted", title="推荐前征求生态环境、应急管理、市场监管等主管部门意见",
-                    levels=(Level.PROVINCIAL, Level.NATIONAL), blocking=False,
+    EligibilityRule(code=f"{CODE}.departments_consulted", title="推荐前充分征求生态环境、应急管理、市场监管等主管部门意见",
+                    levels=(Level.PROVINCIAL, Level.NATIONAL), blocking=True,
                     check=_departments_consulted,
                     cite=f"{S} 第十三条 (市级推荐前); 第十五条 (省级推荐至工业和信息化部前)"),
     EligibilityRule(code=f"{CODE}.reviewer_independence", title="省级审核专家或第三方机构未参与本省企业评价工作",
@@ -294,6 +314,63 @@ ELIGIBILITY = (
     EligibilityRule(code=f"{CODE}.rules_validity", title="实施细则有效期 2024-07-19 至 2029-07-18",
                     blocking=False, check=_within_validity,
                     cite=f"{S} 第三十二条 (有效期为五年，自2024年7月19日起实施)"),
+)
+
+# --------------------------------------------------------- negative list --
+# National's six items cite 第十七条 too and stand. 第十七条 bars "企业或园区（含园区内企业）": a park also answers
+# for the enterprises inside it, so at the levels the 细则 governs a park declares against their records as well.
+
+NEGATIVE_LIST = (
+    NegativeListItem(code=f"{CODE}.park_enterprises",
+                     title="园区内企业近三年存在第十七条所列情形（未正常经营生产；发生安全、质量、环境污染等事故以及偷漏税等"
+                           "违法违规行为；被动态调整出绿色制造名单；在督查工作中被发现存在严重问题；被列入工业节能监察整改名单"
+                           "且未按要求完成整改；被列为失信被执行人）",
+                     unit_types=("park",), levels=SHANXI_LEVELS,
+                     cite=f"{S} 第十七条 (近三年有下列情况的企业或园区（含园区内企业），不得申请、推荐和列入绿色制造名单)"),
+)
+
+# ------------------------------------------- judged conditions and priorities --
+# 第十条 (一): the lead-enterprise qualities are for the reviewer to judge on what the enterprise shows; 第十六条:
+# 优先推荐 — priorities flag and sort the applications, they never refuse. Both read the form fields of forms.py.
+
+LEAD_EVIDENCE_FIELD = f"{FIELD_PREFIX}lead_enterprise_evidence"
+LEAD_QUALITIES = ("行业影响力大", "经营实力雄厚", "产业链完整", "绿色供应链管理基础好", "在产业链发挥主导作用", "积极创建绿色工厂")
+
+
+def _lead_evidence_given(data: Mapping[str, Any]) -> str | None:
+    if str(_value(data, "lead_enterprise_evidence") or "").strip():
+        return None
+    return ("绿色供应链管理企业须说明并佐证第十条（一）所列条件（" + "、".join(LEAD_QUALITIES) + "），尚未填写 / the "
+            "enterprise has not described how it meets the lead-enterprise conditions of art. 10 (1)")
+
+
+def _energy_priority(data: Mapping[str, Any]) -> bool:
+    return bool(_value(data, "energy_benchmark") or _value(data, "energy_advanced"))
+
+
+def _green_supplier_leader(data: Mapping[str, Any]) -> bool:
+    return bool(_value(data, "green_supplier_leader"))
+
+
+JUDGED = (
+    JudgedCondition(code=f"{CODE}.supply_chain_lead_enterprise",
+                    title="绿色供应链管理企业是行业影响力大、经营实力雄厚、产业链完整、绿色供应链管理基础好、在产业链发挥主导作用的"
+                          "企业，积极创建绿色工厂（审核人判断）",
+                    unit_types=("supply_chain",), levels=SHANXI_LEVELS, blocking=True, check=_lead_evidence_given,
+                    evidence=(LEAD_EVIDENCE_FIELD,),
+                    cite=f"{S} 第十条 (一) (是行业影响力大、经营实力雄厚、产业链完整、绿色供应链管理基础好、在产业链发挥主导作用的"
+                         "企业，积极创建绿色工厂)"),
+)
+
+PRIORITIES = (
+    Priority(code=f"{CODE}.priority_energy_efficiency",
+             title="能效水平达到标杆水平（工业重点领域）或达到能源消耗限额标准先进值、1级水平（其他行业）的工厂",
+             unit_types=("factory",), levels=SHANXI_LEVELS, check=_energy_priority,
+             cite=f"{S} 第十六条 (工业重点领域优先推荐能效水平达到国家有关部门发布的标杆水平的工厂，其他行业优先推荐达到相应国家"
+                  "能源消耗限额标准先进值或 1 级水平的工厂)"),
+    Priority(code=f"{CODE}.priority_green_supplier_leader", title="供应商中绿色工厂数量众多的龙头企业",
+             unit_types=("supply_chain",), levels=SHANXI_LEVELS, check=_green_supplier_leader,
+             cite=f"{S} 第十六条 (推荐的企业原则上应为绿色工厂，优先推荐供应商中绿色工厂数量众多的龙头企业)"),
 )
 
 # ------------------------------------------------------------- sanctions --

@@ -17,6 +17,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from helpers import new_signing_key
 from sqlalchemy import select
 
 from core.accounts import services
@@ -179,9 +180,11 @@ def test_production_mode_refuses_to_start_without_its_settings(database_url, mon
     with pytest.raises(ConfigurationError) as caught:
         create_app(base)
     assert "GREENMFG_HTTPS" in str(caught.value) and "SECRET_KEY" in str(caught.value)
-    assert "GREENMFG_RECOMMENDATION_KEY" in str(caught.value)
+    assert "GREENMFG_RECOMMENDATION_KEY_FILE" in str(caught.value)
+    with pytest.raises(ConfigurationError, match="Ed25519"):  # an old HMAC secret is no signing key
+        create_app({**base, "GREENMFG_HTTPS": True, "SECRET_KEY": "s" * 48, "GREENMFG_RECOMMENDATION_KEY": "k" * 48})
     app = create_app({**base, "GREENMFG_HTTPS": True, "SECRET_KEY": "s" * 48,
-                      "GREENMFG_RECOMMENDATION_KEY": "k" * 48})
+                      "GREENMFG_RECOMMENDATION_KEY": new_signing_key()})
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

@@ -96,7 +96,8 @@ def test_a_black_holed_database_answers_503_within_the_timeout_and_the_site_reco
     api = client.get("/api/v1/lists")
     assert api.status_code == 503 and time.monotonic() - started < 5
     body = api.get_json()
-    assert "数据库暂时没有响应" in body["message"] and "not answering" in body["message"]
+    assert body["code"] == "service_unavailable" and api.headers["Retry-After"] == "30"
+    assert "数据库暂时没有响应" in body["message_zh"] and "not answering" in body["message_en"]
 
     r.blocked = False  # the path comes back: the same app answers again, no restart
     assert client.get("/lists", follow_redirects=True).status_code == 200

@@ -129,7 +129,7 @@ def test_anonymous_web_is_sent_to_login_and_api_gets_401(world):
                         ("post", f"/api/v1/applications/{target}/recommend"), ("get", "/api/v1/me")):
         r = getattr(api, method)(url, json={})
         assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer", url
-        assert "令牌" in r.get_json()["message"] and "token" in r.get_json()["message"]
+        assert "令牌" in r.get_json()["message_zh"] and "token" in r.get_json()["message_en"]
     # a session cookie does not authenticate the API (it is exempt from CSRF)
     browser = world.client("city_changsha")
     assert browser.get(f"/api/v1/applications/{target}").status_code == 401
@@ -200,11 +200,11 @@ def test_city_summary_covers_only_its_own_applicants(world):
     import openpyxl
 
     ws = openpyxl.load_workbook(io.BytesIO(r.data)).worksheets[0]
-    assert [row for row in ws.iter_rows(min_row=4, values_only=True)] == []
-    # and an import cannot take over an organization of another city
+    assert [row for row in ws.iter_rows(values_only=True) if isinstance(row[0], int)] == []  # no row of Changsha
+    # and an import cannot take over an organization of another city (core's layout: 序号, 市州, 申报单位, 统一社会信用代码…)
     with world.app.app_context():
         changsha_uscc = db.session.get(Organization, world.orgs["changsha"]).uscc
-    ws.append([1, "长沙", "changsha绿色制造测试有限公司", "绿色工厂", "", None, "", "张伟 13800000000", changsha_uscc])
+    ws.append([1, "长沙", "changsha绿色制造测试有限公司", changsha_uscc, "绿色工厂", "", None, "自评价", "张伟 13800000000"])
     buf = io.BytesIO()
     ws.parent.save(buf)
     before = _state(world)
@@ -212,7 +212,7 @@ def test_city_summary_covers_only_its_own_applicants(world):
                                        content_type="multipart/form-data", data={"file": (io.BytesIO(buf.getvalue()),
                                                                                           "s.xlsx")})
     assert r.status_code == 422 and r.get_json()["rows"][0]["action"] == "rejected"
-    assert "其他市州" in r.get_json()["rows"][0]["reason"] and "another city" in r.get_json()["rows"][0]["reason"]
+    assert "其他市州" in r.get_json()["rows"][0]["reason"]  # the report is in the user's language (Chinese here)
     assert _state(world) == before
 
 

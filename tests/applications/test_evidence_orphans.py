@@ -1,9 +1,11 @@
-"""No evidence file outlives its row (issue 19), on SQLite and PostgreSQL.
+"""No evidence file outlives its row (issue 19; staged writes, issue 22), on SQLite and PostgreSQL.
 
-A worker is killed (SIGKILL) while an upload is pinned at its commit: the file is on disk, its row
-never committed. Twenty such kills leave twenty files that no row names; ``greenmfg evidence sweep``
-removes them after the grace period and never touches a committed upload's file, nor one younger
-than the grace period (an upload may still be committing).
+A worker is killed (SIGKILL) while an upload is pinned at its commit: the file is staged under
+``pending/``, its row never committed, so no download can ever see it. Twenty such kills leave twenty
+pending files that no row names; ``greenmfg evidence sweep`` removes them after the grace period and
+never touches a committed upload's file, nor one younger than the grace period (an upload may still be
+committing). A process killed after its commit but before promoting its file leaves a committed row whose
+file is still pending: the download promotes it, and so does the sweep.
 """
 from __future__ import annotations
 
@@ -79,7 +81,9 @@ def test_killed_uploads_leave_files_the_sweep_removes(world):
         child.join(30)
         assert child.exitcode == -signal.SIGKILL
     files = {p.name for p in world.evidence_dir.iterdir() if p.is_file()}
-    assert len(files) == RUNS + 1 and kept_name in files
+    assert files == {kept_name}  # nothing uncommitted is ever visible under a final name
+    pending = {p.name for p in (world.evidence_dir / "pending").iterdir() if p.is_file()}
+    assert len(pending) == RUNS
     with app.app_context():
         assert db.session.scalar(select(func.count(Evidence.id))) == 1  # no killed upload committed its row
         young = sweep("test")  # default grace: an hour; these are seconds old
@@ -88,6 +92,7 @@ def test_killed_uploads_leave_files_the_sweep_removes(world):
         db.session.commit()
         assert len(report["removed"]) == RUNS
         assert {p.name for p in world.evidence_dir.iterdir() if p.is_file()} == {kept_name}
+        assert not any((world.evidence_dir / "pending").iterdir())
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "evidence.orphans_removed")).data[
             "count"] == RUNS
 
@@ -107,3 +112,42 @@ def test_the_sweep_command(world):
     done = runner.invoke(evidence_group, ["sweep"])
     assert done.exit_code == 0 and "removed 1 files" in done.output and not orphan.exists()
     assert (world.evidence_dir / "README.txt").exists()
+
+
+def test_a_committed_upload_whose_promotion_was_lost_is_promoted(world):
+    """Killed between the commit and the promotion: the row is committed, the file still pending. The
+    download finds it (and promotes it); the sweep promotes such files too."""
+    from core.applications import evidence
+    from core.applications.orphans import sweep
+    from core.extensions import db
+    from core.models import Application
+    from core.storage import staging
+
+    app = world.app
+    with app.app_context():
+        row = evidence.store(db.session.get(Application, world.app_id), "indicator.3", "a.pdf", pdf(1), "applicant")
+        name = row.storage_name
+        db.session.info.pop("greenmfg_staged_files")  # as if the process died right after its COMMIT
+        db.session.commit()
+        assert (world.evidence_dir / "pending" / name).is_file() and not (world.evidence_dir / name).exists()
+        assert evidence.read(row) == pdf(1)  # the download promotes it
+        assert (world.evidence_dir / name).is_file() and not (world.evidence_dir / "pending" / name).exists()
+        second = evidence.store(db.session.get(Application, world.app_id), "indicator.3", "b.pdf", pdf(2),
+                                "applicant")
+        db.session.info.pop("greenmfg_staged_files")
+        db.session.commit()
+        report = sweep("test", dt.timedelta(0))
+        db.session.commit()
+        assert report["promoted"] == [second.storage_name] and report["removed"] == []
+        assert staging.read(second.storage_name) == pdf(2)
+
+
+def test_a_rolled_back_upload_leaves_no_file(world):
+    from core.applications import evidence
+    from core.extensions import db
+    from core.models import Application
+
+    with world.app.app_context():
+        evidence.store(db.session.get(Application, world.app_id), "indicator.3", "a.pdf", pdf(1), "applicant")
+        db.session.rollback()
+        assert [p for p in world.evidence_dir.rglob("*") if p.is_file()] == []

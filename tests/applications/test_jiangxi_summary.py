@@ -1,49 +1,77 @@
-"""Jiangxi's exported recommendation table has the seed's layout (003_a3fa60aeba77aa34.txt 附件
-2024年绿色制造名单推荐汇总表): three sections, columns 序号, 设区市, 区县, name, 第三方机构名称, 行业/类型, and the
-国家级/省级 column where both may be ticked."""
+"""Jiangxi's table as exported, against seed 003 附件 (003_a3fa60aeba77aa34.txt): ONE sheet with the three
+tables stacked (绿色工厂推荐名单, 绿色园区推荐名单, 绿色供应链管理企业推荐名单), each with its caption and header
+序号 设区市 区县 …名称 第三方机构名称 行业|类型 推荐申报国家级或省级（可同时填报）, tick boxes "☑国家级 ☐省级" (both may be
+ticked), and the signature block 推荐单位： / (单位公章) / 年 月 日 under them."""
 from __future__ import annotations
 
 import io
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
-import factories as f
-from core.applications.summary import export_xlsx
+from summary_kit import CASES, populate, rows_of, world
+
+from core.applications import summary
 from core.extensions import db
-from core.models import ApplicationStatus
+from core.models import Application, Organization
 
 SEED_COLUMNS = ["序号", "设区市", "区县", "{name}", "第三方机构名称", "{category}", "推荐申报国家级或省级（可同时填报）"]
 
 
 @pytest.mark.region("jiangxi")
-def test_export_matches_the_seed_layout(app):
-    city = f.admin_unit("jiangxi", code="jiangxi.nanchang", name="南昌市")
-    campaign = f.campaign("jiangxi", year=2024, level="provincial")
-    campaign.unit_types = ["factory", "park", "supply_chain"]
-    firm = f.firm(name="江西绿色评价技术有限公司")
-    rows = []
-    for unit_type, county, extra in (("factory", "青山湖区", {}), ("park", "新建区", {"jiangxi.park_type": "国家级经济技术开发区"}),
-                                     ("supply_chain", "南昌县", {})):
-        application = f.application(campaign, city, unit_type)
-        application.status = ApplicationStatus.CITY_RECOMMENDED
-        application.evaluator_firm_id = firm.id
-        application.requested_levels = ["national", "provincial"]
-        application.extension_data = {"jiangxi.county": county, **extra}
-        rows.append(application)
-    db.session.commit()
-
-    book = load_workbook(io.BytesIO(export_xlsx(city, campaign, "test")))
-    assert book.sheetnames == ["绿色工厂推荐名单", "绿色园区推荐名单", "绿色供应链管理企业推荐名单"]
+def test_one_sheet_three_tables_ticks_and_footer(app):
+    case = CASES["jiangxi-2024"]
+    unit, campaign = world(case)
+    populate(case, unit, campaign, 9)
+    wb = load_workbook(io.BytesIO(summary.export_summary(unit.id, campaign.id, "city")))
+    assert len(wb.sheetnames) == 1
+    ws = wb.worksheets[0]
+    rows = rows_of(ws)
+    assert rows[0][0] == "附件" and rows[1][0] == "2024年绿色制造名单推荐汇总表"
+    captions = [(i, r[0]) for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].endswith("推荐名单")]
+    assert [c for _, c in captions] == ["绿色工厂推荐名单", "绿色园区推荐名单", "绿色供应链管理企业推荐名单"]
     names = {"绿色工厂推荐名单": ("工厂名称", "行业"), "绿色园区推荐名单": ("园区名称", "类型"),
              "绿色供应链管理企业推荐名单": ("企业名称", "行业")}
-    for sheet in book.worksheets:
-        name, category = names[sheet.title]
-        headers = [c.value for c in sheet[3]]
-        expected = [h.format(name=name, category=category) for h in SEED_COLUMNS]
-        assert headers[:7] == expected and headers[7] == "统一社会信用代码"  # the key added for re-import
-        first = [c.value for c in sheet[4]]
-        assert first[0] == 1 and first[1] == "南昌市" and first[4] == "江西绿色评价技术有限公司"
-        assert first[6] == "国家级、省级"
-    park = [c.value for c in book["绿色园区推荐名单"][4]]
-    assert park[2] == "新建区" and park[5] == "国家级经济技术开发区"
+    codes = {}
+    for i, caption in captions:
+        name, category = names[caption]
+        assert rows[i + 1][:7] == [h.format(name=name, category=category) for h in SEED_COLUMNS]
+        assert rows[i + 1][7] == "统一社会信用代码"  # the key kept for re-import, outside the print area
+        body = []
+        for r in rows[i + 2:]:
+            if not isinstance(r[0], int):
+                break
+            body.append(r)
+        assert [r[0] for r in body] == [1, 2, 3]
+        for r in body:
+            assert r[1] == "南昌市" and r[6] in ("☑国家级 ☑省级", "☐国家级 ☑省级", "☑国家级 ☐省级")
+            codes[r[7]] = r
+    assert ws.print_area.endswith(f"$A$1:$G${ws.max_row}")
+    assert [r[3] for r in rows[-3:]] == ["推荐单位：", "(单位公章)", "年　　月　　日"]
+    apps = db.session.execute(select(Application, Organization).join(Organization)).all()
+    for a, o in apps:
+        row = codes[o.uscc]
+        ticked = {label for label, code in (("国家级", "national"), ("省级", "provincial")) if code in a.requested_levels}
+        assert row[6] == " ".join(("☑" if lbl in ticked else "☐") + lbl for lbl in ("国家级", "省级"))
+        assert row[2] == a.extension_data["jiangxi.county"]
+        assert row[4] == ("江南绿色低碳评价技术有限公司" if a.evaluator_firm_id else None)
+        if a.unit_type == "park":
+            assert row[5] == a.extension_data["jiangxi.park_type"]
+
+
+@pytest.mark.region("jiangxi")
+def test_long_tables_repeat_their_caption_and_header_on_each_page(app):
+    """A stacked sheet is paginated here: each new page starts with its table's caption (续) and header."""
+    case = CASES["jiangxi-2024"]
+    unit, campaign = world(case)
+    populate(case, unit, campaign, 90)
+    ws = load_workbook(io.BytesIO(summary.export_summary(unit.id, campaign.id, "city"))).worksheets[0]
+    rows = rows_of(ws)
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(breaks) >= 3
+    for b in breaks:
+        after = rows[b]  # the first row of the next page (row b + 1, index b)
+        assert isinstance(after[0], str) and after[0].endswith(("推荐名单", "推荐名单（续）")), after
+        assert rows[b + 1][0] == "序号"
+    assert any(rows[b][0].endswith("（续）") for b in breaks)

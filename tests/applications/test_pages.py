@@ -102,11 +102,11 @@ def test_english_is_switchable_and_sticks(world):
 def test_api_reference_is_served_by_the_app(world):
     html = world.client().get("/api/docs").get_data(as_text=True)
     assert "/api/v1/applications/{app_id}/recommend" in html and "ApplicationUpdateHunan" in html
-    assert "ext_hunan__main_business" in html and not re.search(r'(src|href)="(https?:)?//', html)
+    assert "ApplicationExtensionHunan" in html and not re.search(r'(src|href)="(https?:)?//', html)
     spec = world.client().get("/api/openapi.json").get_json()
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
-    props = spec["components"]["schemas"]["ApplicationUpdateHunan"]["properties"]
-    assert "hunan.work_plan" in props["ext_hunan__work_plan"]["description"]
+    props = spec["components"]["schemas"]["ApplicationExtensionHunan"]["properties"]
+    assert "创建工作方案" in props["hunan.work_plan"]["description"]
 
 
 @pytest.mark.parametrize("region", ["jiangxi"])
@@ -115,7 +115,7 @@ def test_jiangxi_city_must_consult_departments_before_recommending(make_app, tmp
     app = make_app(region, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
     world = build_world(app, units=("nanchang", "jiujiang"))
     world.campaign_id = open_campaign(app, level="provincial")
-    app_id = _submitted(world, "nanchang", extra={"ext_jiangxi__county": "青山湖区"})  # 附件 区县
+    app_id = _submitted(world, "nanchang", extra={"extension": {"jiangxi.county": "青山湖区"}})  # 附件 区县
     city = world.api("city_nanchang")
     r = city.post(f"/api/v1/applications/{app_id}/recommend", json={"acknowledge_warnings": True})
     assert r.status_code == 409

@@ -47,10 +47,12 @@ def _round(region: str, year: int, level: str):
 def _submitted(c, unit=None, provincial_listing: bool = False):
     unit = unit or kit.unit(c.region)
     a = kit.application(c, unit, status=S.SUBMITTED, mode="self")
-    items = current_app.extensions["greenmfg"].rules.negative_list_for("factory", c.level)
+    items = current_app.extensions["greenmfg"].rules.negative_list_for("factory", c.level, c.year)
     a.declarations = {i.code: True for i in items}
     if c.region == "shanxi":  # 第八条: an independent legal entity that actually manufactures
         a.extension_data = {"shanxi.independent_legal_entity": True, "shanxi.actual_manufacturing": True}
+    if c.region == "hunan" and c.level == "provincial":  # 000 一.1: a 规模以上工业企业, judged by the city
+        a.extension_data = {"hunan.above_designated_size": True}
     if c.level == "national" and c.region == "jiangxi":
         a.requested_levels = ["national", "provincial"]
     if provincial_listing:  # a new national applicant is an existing provincial unit (001 一.1)
@@ -197,7 +199,9 @@ def test_web_and_api_grant_and_show_a_city_extension(jiangxi_web):
 
     queue = world.client("city_nanchang").get(f"/city?campaign={campaign_id}").get_data(as_text=True)
     table = queue.split('id="city-deadlines"')[1].split("</table>")[0]
-    assert "2024-05-27 24:00" in table and "jiangxi" in table and kit.SEED_JIANGXI in table
+    # the rule's source as people read it: the document's number and article, never the seed file (issue 17)
+    assert "2024-05-27 24:00" in table and "jiangxi" in table and "赣工信办节能函〔2024〕20号" in table
+    assert kit.SEED_JIANGXI not in table
     assert "南昌市推荐文件延后报送" in table and "九江市" not in table
 
     ok = world.api("city_nanchang").post(f"/api/v1/applications/{app_id}/recommend", json=body)

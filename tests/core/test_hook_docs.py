@@ -22,5 +22,6 @@ def test_every_hook_is_documented_with_its_exact_signature():
 
 
 def test_hook_lists_cover_every_spec():
-    listed = set(hookspecs.POLICY_HOOKS) | set(hookspecs.REGISTRY_HOOKS) | {"gm_region", "gm_setup_config_defaults"}
+    listed = (set(hookspecs.POLICY_HOOKS) | set(hookspecs.REGISTRY_HOOKS) | set(hookspecs.DOCUMENT_HOOKS)
+              | {"gm_region", "gm_setup_config_defaults"})
     assert listed == set(docs.hook_names())

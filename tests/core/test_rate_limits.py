@@ -40,7 +40,8 @@ def test_public_reports_share_one_allowance_across_web_and_api(limited):
     r = client.post("/api/v1/management/complaints", json={})
     assert r.status_code == 429 and r.headers["Retry-After"]
     body = r.get_json()
-    assert body["code"] == 429 and "尝试次数过多" in body["message"] and "Too many attempts" in body["message"]
+    assert body["status"] == 429 and body["code"] == "rate_limited"
+    assert "尝试次数过多" in body["message_zh"] and "Too many attempts" in body["message_en"]
     r = client.post("/notices/1/objections", data={})  # objections: the same allowance
     assert r.status_code == 429 and "尝试次数过多" in r.get_data(as_text=True)
     assert client.get("/management/complaints/new").status_code == 200

@@ -19,7 +19,9 @@ def test_english_on_request(client):
 @pytest.mark.region("hunan")
 def test_rules_page_shows_source_and_citation(client):
     html = client.get("/rules?kind=deadline&year=2025").get_data(as_text=True)
-    assert "hunan.city_summary_2025" in html and "001_3f04a56fc6693327.txt" in html
+    # the document by title and number (seed 001_3f04a56fc6693327.txt 三), never its file name
+    assert "10月30日" in html and "《关于开展2025年度国家级绿色制造单位推荐工作的通知》（湖南省工业和信息化厅）三" in html
+    assert "001_3f04a56fc6693327.txt" not in html
     assert '<span class="src">hunan</span>' in html and '<span class="src">national</span>' in html
 
 
@@ -47,12 +49,12 @@ def test_not_found_is_a_bilingual_page_and_json_for_the_api(client):
     page = client.get("/no-such-page")
     assert page.status_code == 404 and "不存在" in page.get_data(as_text=True)
     api = client.get("/api/v1/no-such")
-    assert api.status_code == 404 and api.get_json()["code"] == 404
+    assert api.status_code == 404 and api.get_json()["code"] == "not_found" and api.get_json()["status"] == 404
 
 
 def test_validation_errors_name_the_field(client):
     body = client.get("/api/v1/rules?year=abc").get_json()
-    assert body["code"] == 422 and "year" in str(body["errors"])
+    assert body["status"] == 422 and [e["field"] for e in body["errors"]] == ["year"]
 
 
 def test_method_not_allowed_says_allow(client):

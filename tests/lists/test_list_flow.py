@@ -25,6 +25,7 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
 from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
+from helpers import new_signing_key, register_province_key  # noqa: E402
 from core.applications import services as app_services
 from core.errors import DeadlinePassed, Refused
 from core.extensions import db
@@ -36,7 +37,7 @@ from core.review import evaluators, experts
 from core.services import limits
 from core.services.admin_units import sync_admin_units
 
-KEY = "shanxi-signing-key-for-the-test"
+KEY = new_signing_key()
 CONSULTED = ["ecology_environment", "emergency_management", "market_regulation"]
 #: panel totals per unit → mean → Shanxi tier
 PLAN = {"A": ("太原绿色钢铁有限公司", "shanxi.taiyuan", [92, 88], "90.00", "A"),
@@ -65,22 +66,24 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
         c = kit.campaign("shanxi", year=2025, level="provincial", types=("factory",))
         apps = {k: _submitted(c, code, name, rules) for k, (name, code, *_rest) in PLAN.items()}
 
+        # -- each names the same third-party firm; it accepts within Shanxi's cap of 10 (第二十四条) and files its
+        #    report (第十一条: 编写评价报告后通过管理平台提交), which the city's recommendation waits for
+        firm = kit.firm("王磊", name="山西晋绿评价咨询有限公司", division="140100")
+        firm_user = kit.user(Role.EVALUATOR, evaluator_firm_id=firm.id)
+        for a in apps.values():
+            row = evaluators.request_evaluation(kit.user(Role.APPLICANT, organization_id=a.organization_id), a, firm,
+                                                a.organization.uscc, today=dt.date(2025, 5, 1))
+            evaluators.accept_request(firm_user, row, today=dt.date(2025, 5, 2))
+            kit.firm_report(row)
+        cap = rules.evaluator_cap("factory", "provincial")
+        assert (cap.limit, limits.used(limits.cap_key(firm, cap, 2025))) == (10, 4)
+        app_services.commit()
+
         # -- the cities recommend (issue 4's service: consultation recorded, warnings acknowledged)
         for a in apps.values():
             app_services.recommend(a, f"city:{a.admin_unit.code}", consulted_departments=CONSULTED,
                                    acknowledge_warnings=True, at=kit.beijing(dt.date(2025, 5, 20)))
         assert {a.status for a in apps.values()} == {S.CITY_RECOMMENDED}
-
-        # -- each names the same third-party firm; it accepts within Shanxi's cap of 10 (第二十四条)
-        firm = kit.firm("王磊", name="山西晋绿评价咨询有限公司", division="140100")
-        firm_user = kit.user(Role.EVALUATOR, evaluator_firm_id=firm.id)
-        for a in apps.values():
-            row = evaluators.request_evaluation(kit.user(Role.APPLICANT, organization_id=a.organization_id), a, firm,
-                                                a.organization.uscc, today=dt.date(2025, 6, 1))
-            evaluators.accept_request(firm_user, row, today=dt.date(2025, 6, 2))
-        cap = rules.evaluator_cap("factory", "provincial")
-        assert (cap.limit, limits.used(limits.cap_key(firm, cap, 2025))) == (10, 4)
-        app_services.commit()
 
         # -- the pool: two independent experts per city pair, plus experts every rule keeps out
         pool = [kit.expert(f"独立专家{i}", "shanxi", unit_=_unit(code), fields=("factory",))
@@ -179,8 +182,8 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
                 "recommendation.unit_added", "recommendation.exported"} <= actions
 
     # -- a national (ministry) instance imports the signed file and queues the units
-    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url, GREENMFG_REVIEW_MIN_EXPERTS=1,
-                        GREENMFG_RECOMMENDATION_KEYS={"shanxi": KEY})
+    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url, GREENMFG_REVIEW_MIN_EXPERTS=1)
+    register_province_key(ministry, "shanxi", KEY)
     with ministry.app_context():
         tampered = json.loads(raw)
         tampered["items"][1]["review_score"] = 95.0

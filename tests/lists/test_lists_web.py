@@ -18,10 +18,13 @@ from argon2 import PasswordHasher
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
 from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
+from helpers import new_signing_key, register_province_key  # noqa: E402
 from core.accounts import services as accounts
 from core.extensions import db
 from core.lists import notices, recommend
 from core.models import ApplicationStatus as S, ListEntry, PublicNotice, Role
+
+KEY = new_signing_key()
 
 PASSWORD = "名单测试口令-2025-绿色工厂"
 
@@ -44,7 +47,7 @@ def _login(client, username: str):
 
 @pytest.fixture
 def province(make_app):
-    app = make_app("shanxi", GREENMFG_REVIEW_MIN_EXPERTS=1, GREENMFG_RECOMMENDATION_KEY="k")
+    app = make_app("shanxi", GREENMFG_REVIEW_MIN_EXPERTS=1, GREENMFG_RECOMMENDATION_KEY=KEY)
     with app.app_context():
         c = kit.campaign("shanxi")
         apps = []
@@ -162,7 +165,8 @@ def test_ministry_uploads_a_file_through_the_form(make_app, national_url, provin
         recommend.export("prov", rec, at=kit.beijing(dt.date(2025, 10, 25)))
         db.session.commit()
         raw = rec.document.encode()
-    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url, GREENMFG_RECOMMENDATION_KEYS={"shanxi": "k"})
+    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url, GREENMFG_RECOMMENDATION_MAX_AGE_DAYS=0)
+    register_province_key(ministry, "shanxi", KEY)
     with ministry.app_context():
         accounts.create_user(username="miit", password=PASSWORD, display_name="miit", role=Role.MINISTRY, actor="t")
         db.session.commit()

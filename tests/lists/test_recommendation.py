@@ -18,6 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
+from helpers import new_signing_key, register_province_key  # noqa: E402
 from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
@@ -25,6 +26,7 @@ from core.lists import recommend
 from core.models import ApplicationStatus as S, Ban, ListEntry, UnitScore
 
 BEFORE = kit.beijing(dt.date(2025, 10, 20))
+KEY = new_signing_key()
 
 
 def _graded(region: str, total: float, *, listed: bool = True, unit_type: str = "factory", c=None, u=None):
@@ -44,7 +46,7 @@ def _graded(region: str, total: float, *, listed: bool = True, unit_type: str = 
 
 @pytest.fixture
 def shanxi(make_app):
-    app = make_app("shanxi", GREENMFG_REVIEW_MIN_EXPERTS=1, GREENMFG_RECOMMENDATION_KEY="k")
+    app = make_app("shanxi", GREENMFG_REVIEW_MIN_EXPERTS=1, GREENMFG_RECOMMENDATION_KEY=KEY)
     with app.app_context():
         yield app
 
@@ -119,29 +121,34 @@ def _exported(app) -> bytes:
 def test_import_checks_signature_key_deadline_and_rows(shanxi, make_app, national_url):
     raw = _exported(shanxi)
     document = json.loads(raw)
-    assert document["signature"]["key_id"] == recommend.key_id("k") and document["version"] == 1
-    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url, GREENMFG_RECOMMENDATION_KEYS="shanxi=k")
+    signer = recommend.signing_key()
+    assert document["signature"]["key_id"] == recommend.key_id(signer) and document["version"] == 1
+    assert document["signature"]["alg"] == "Ed25519"
+    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url)
+    register_province_key(ministry, "shanxi", KEY)
     with ministry.app_context():
         with pytest.raises(InvalidInput, match="not a recommendation file"):
             recommend.import_document("ministry", b"not json")
         unknown = json.loads(raw)
         unknown["province"]["code"] = "hunan"
-        with pytest.raises(Refused, match="No trusted key for province hunan"):
+        with pytest.raises(Refused, match="names province hunan but is signed by the key of shanxi"):
             recommend.import_document("ministry", json.dumps(unknown).encode())
         # a late file, signed properly, is refused on its export time
-        late = recommend.sign({**json.loads(raw), "exported_at": "2025-11-08T00:00:00+08:00"}, "k")
+        late = recommend.sign({**json.loads(raw), "exported_at": "2025-11-08T00:00:00+08:00",
+                               "document_id": "late-file-0001"}, signer)
         with pytest.raises(DeadlinePassed, match="2025-11-07"):
-            recommend.import_document("ministry", json.dumps(late).encode())
+            recommend.import_document("ministry", json.dumps(late).encode(), at=kit.beijing(dt.date(2025, 11, 9)))
         # a row that fails: a C-tier unit, re-signed → nothing is imported, the row says why
         bad = json.loads(raw)
         bad["items"][1].update(recommendable=False, tier="C", tier_label="C级")
-        report = recommend.import_document("ministry", json.dumps(recommend.sign(bad, "k")).encode())
+        report = recommend.import_document("ministry", json.dumps(recommend.sign(bad, signer)).encode(),
+                                          at=BEFORE)
         assert not report["ok"] and report["rows"][0]["ok"] and "C级" in report["rows"][1]["problems"][0]
         db.session.rollback()
         from core.models import Application
 
         assert db.session.query(Application).count() == 0
-        report = recommend.import_document("ministry", raw)
+        report = recommend.import_document("ministry", raw, at=BEFORE)
         db.session.commit()
         assert report["ok"] and report["queued"] == 2
     with shanxi.app_context():
@@ -162,8 +169,8 @@ def test_cli_exports_and_a_national_cli_imports(shanxi, make_app, national_url, 
     result = runner.invoke(cli, ["lists", "notice-end", "--level", "provincial", "--start", "2025-09-26"])
     assert result.exit_code == 0 and result.output.startswith("2025-09-26\t2025-10-15\t10 working_days\tshanxi")
     out.write_bytes(recommend.recommendation_for(2025).document.encode())
-    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url,
-                        GREENMFG_RECOMMENDATION_KEYS={"shanxi": "k"})
+    ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url, GREENMFG_RECOMMENDATION_MAX_AGE_DAYS=0)
+    register_province_key(ministry, "shanxi", KEY)
     with ministry.app_context():  # the command runs in the current app: the ministry's
         result = ministry.test_cli_runner().invoke(cli, ["lists", "import", str(out), "--actor", "cli-test"])
     assert result.exit_code == 0, result.output

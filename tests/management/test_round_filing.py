@@ -192,7 +192,7 @@ def test_the_unit_files_on_the_web_page(app):
     db.session.commit()
     province = web(app, "hunan_province_web")
     page = province.get("/management/round-filings").get_data(as_text=True)
-    assert "2025-10-27 24:00" in page and SEED in page
+    assert "2025-10-27 24:00" in page and SEED not in page and "《" in page  # the document, not its file (issue 17)
     assert province.post(f"/management/round-filings/open/{campaign.id}").status_code == 302
     unit = web(app, unit_user.username)
     listing = unit.get("/management/round-filings").get_data(as_text=True)

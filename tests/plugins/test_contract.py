@@ -44,11 +44,13 @@ class TestJiangxiContract(RegionContract):
     region = "jiangxi"
     has_form_fields = True
     has_summary_layouts = True
+    form_samples = {"jiangxi.park_rank": "provincial"}  # 003 二（二）: 省级及以上园区 (the form starts blank)
 
 
 class TestShanxiContract(RegionContract):
     region = "shanxi"
     has_form_fields = True
+    has_summary_layouts = True
 
 
 # ------------------------------------------------------------------ meta-tests --

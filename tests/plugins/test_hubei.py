@@ -185,17 +185,23 @@ def test_modes_national_level(rules):
 @pytest.mark.parametrize("unit_type", COLUMNS)
 @pytest.mark.parametrize("level", [Level.CITY, Level.PROVINCIAL])
 def test_cap_15_per_legal_entity(rules, unit_type, level):
-    """002 附件2 二(三): 同一法人的评价机构每年…总计不得超过15项."""
-    cap = rules.evaluator_cap(unit_type, level)
-    assert (cap.limit, cap.basis, cap.levels, cap.source) == (15, CapBasis.LEGAL_ENTITY, (Level.CITY, Level.PROVINCIAL), "hubei")
-    assert set(cap.unit_types) == set(COLUMNS)
-    assert cap.cite.startswith(f"{SEED} 附件2 二(三)")
+    """002 附件2 二(三) (line 140): "同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过 15 项" — every level and
+    type counted together per legal entity (a cap registered beside the per-level ones)."""
+    caps = rules.evaluator_caps(unit_type, level)
+    assert [c.code for c in caps] == ["hubei.evaluator_cap"]
+    cap = caps[0]
+    assert (cap.limit, cap.basis, cap.source) == (15, CapBasis.LEGAL_ENTITY, "hubei")
+    assert cap.levels == (Level.CITY, Level.PROVINCIAL, Level.NATIONAL) and set(cap.unit_types) == set(COLUMNS)
+    assert cap.cite.startswith(f"{SEED} 附件2 二(三) (鄂经信办节能〔2022〕8号:")
 
 
 def test_national_cap_stands_at_national_level(rules):
-    """002 附件2 二(三) does not override the national cap: 15 per legal representative at national level."""
+    """002 附件2 二(三) does not replace the national cap: at national level a project counts against both, 15 per
+    legal entity (Hubei) and 15 national projects per legal representative (办法 第二十条)."""
     cap = rules.evaluator_cap("factory", Level.NATIONAL)
     assert (cap.limit, cap.basis, cap.source) == (15, CapBasis.LEGAL_REPRESENTATIVE, "national")
+    assert [(c.source, str(c.basis)) for c in rules.evaluator_caps("factory", Level.NATIONAL)] == [
+        ("hubei", "legal_entity"), ("national", "legal_representative")]
 
 
 # -------------------------------------------------- evaluator qualifications --
@@ -261,12 +267,14 @@ def test_third_party_rule_checks_evaluator(rules):
 # -------------------------------------------------------- negative list --
 
 
-def test_negative_list_variant_replaces_national(rules):
-    """002 附件1 二(二): 较大及以上事故、III级(较大)及以上突发环境事件 replaces national accident_or_tax."""
-    item = rules.negative_list_items["accident_or_tax"]
-    assert item.source == "hubei" and item.replaced == "national"
+def test_negative_list_variant_stands_in_for_national(rules):
+    """002 附件1 二(二): 较大及以上事故、III级(较大)及以上突发环境事件 stands in for national accident_or_tax
+    at city and provincial level in the plan's years; national's item stays registered."""
+    item = rules.negative_list_items["hubei.major_accident_or_incident"]
+    assert item.source == "hubei" and item.sets_aside == ("accident_or_tax",) and item.replaces is None
     assert "III级（较大）" in item.title and item.lookback_years == 3
-    assert item.cite == f"{SEED} 附件1 二(二)"
+    assert item.cite.startswith(f"{SEED} 附件1 二(二)")
+    assert rules.negative_list_items["accident_or_tax"].source == "national"
 
 
 def test_negative_list_other_items_stay_national(rules):
@@ -274,8 +282,9 @@ def test_negative_list_other_items_stay_national(rules):
     items = rules.negative_list_items
     mapped = [c for codes in hubei_rules.NEGATIVE_LIST_MAP.values() for c in codes]
     assert len(hubei_rules.NEGATIVE_LIST_MAP) == 4
-    assert sorted(mapped) == sorted(items)
-    assert {c for c, i in items.items() if i.source == "national"} == set(mapped) - {"accident_or_tax"}
+    assert sorted(mapped) == sorted(i.code for i in rules.negative_list_for("factory", Level.PROVINCIAL, 2024))
+    assert {c for c, i in items.items() if i.source == "national"} == set(mapped) - {
+        "hubei.major_accident_or_incident"} | {"accident_or_tax"}
     assert all(i.lookback_years == 3 for i in items.values())
 
 

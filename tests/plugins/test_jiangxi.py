@@ -14,9 +14,9 @@ from wtforms import BooleanField, Form
 
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
-from core.plugins.types import CapBasis, EvaluationMode, Level, UnitKind
+from core.plugins.types import CapBasis, EvaluationMode, Level, UnitKind, year_text
 
-from plugins.jiangxi import forms, rules as jx
+from plugins.jiangxi import forms, layouts as jx_layouts, rules as jx
 
 SEED = "003_a3fa60aeba77aa34.txt"
 
@@ -83,15 +83,20 @@ def test_round_2024_covers_three_types_at_both_levels(rules):
         assert {Level.NATIONAL, Level.PROVINCIAL} <= set(rules.unit_types[ut].levels)
 
 
-# -- 一, 二（四）: 自我评价 or 第三方 — national's default, not overridden ---------------------------
+# -- 一, 二（四）: 自我评价 or 第三方, and a 评价报告 either way, which the city's recommendation sends on --------
+# 003 一 (lines 15-19): "可采取自我评价的方式或委托具备评价能力的第三方机构…开展评价，评价合格的园区或企业，向所在地工信部门
+# 提交评价报告" … "将推荐文件、推荐汇总表、推荐项目评价报告（PDF格式电子件）报送省工业和信息化厅"
 
 @pytest.mark.parametrize("ut", ["factory", "park", "supply_chain"])
 @pytest.mark.parametrize("level", [Level.NATIONAL, Level.PROVINCIAL])
 def test_evaluation_modes_self_or_third_party(rules, ut, level):
     modes = rules.evaluation_modes(ut, level, 2024)
     assert set(modes.allowed) == {EvaluationMode.SELF, EvaluationMode.THIRD_PARTY}
-    assert not modes.third_party_required
-    assert modes.source == "national"
+    assert not modes.third_party_required and not modes.on_site_visit
+    assert modes.report_required and modes.report_stage == "recommend"
+    assert modes.source == "jiangxi" and modes.cite.startswith(f"{SEED} 一 (赣工信办节能函〔2024〕20号:")
+    assert "提交评价报告" in modes.cite and "推荐项目评价报告" in modes.cite
+    assert rules.evaluation_modes(ut, level, 2025).source == "national"  # the notice sets the 2024 round only
 
 
 def test_evaluation_standards_recorded():
@@ -209,8 +214,8 @@ def test_priority_flags(rules):
 
 def test_form_fields_build():
     for f in forms.FORM_FIELDS:
-        if f.code in ("jiangxi.county", "jiangxi.park_type"):
-            continue  # text fields for the summary table, tested below
+        if f.code in ("jiangxi.county", "jiangxi.park_type", "jiangxi.park_industrial_va_share", "jiangxi.park_rank"):
+            continue  # text fields for the summary table, tested below; 二（二）'s share and rank: tests/rules
         unbound = f.make_field()
         assert unbound.field_class is BooleanField
         form = type("F", (Form,), {"flag": f.make_field()})()
@@ -249,11 +254,11 @@ def _layout(rules):
 
 def test_summary_layout_sections_and_headers(rules):
     layout = _layout(rules)
-    assert layout.title == "2024年绿色制造名单推荐汇总表"
+    assert year_text(layout.title, 2024) == "2024年绿色制造名单推荐汇总表"
     assert layout.source == "jiangxi" and layout.cite.startswith(f"{SEED} 附件")
     got = [(s.title, s.unit_types, [c.header for c in s.columns]) for s in layout.sections]
     assert got == EXPECTED_SECTIONS
-    assert [label for _, label in jx.LEVEL_TICKS] == ["国家级", "省级"]
+    assert [label for _, label in jx_layouts.LEVEL_TICKS] == ["国家级", "省级"]
 
 
 def _norm(text: str) -> str:
@@ -270,7 +275,7 @@ def test_summary_layout_matches_seed_text(rules):
     layout = _layout(rules)
     assert seed_sections == [(s.title, [c.header for c in s.columns]) for s in layout.sections]
     ticks = next(l for l in lines if "input" in l)
-    assert [label for _, label in jx.LEVEL_TICKS] == [t.split("/>")[1].strip() for t in ticks.split("<input")[1:]]
+    assert [label for _, label in jx_layouts.LEVEL_TICKS] == [t.split("/>")[1].strip() for t in ticks.split("<input")[1:]]
 
 
 # -- provenance ---------------------------------------------------------------------------------

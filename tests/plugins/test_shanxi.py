@@ -292,7 +292,7 @@ def test_supply_chain_should_be_green_factory(rules):
 def test_departments_consulted(rules):
     """004_7a8ddd82f611ab67.txt 第十三条、第十五条: 征求生态环境、应急管理、市场监管等主管部门意见."""
     rule = rules.eligibility_rules["shanxi.departments_consulted"]
-    assert not rule.blocking and set(rule.levels) == {Level.PROVINCIAL, Level.NATIONAL}
+    assert rule.blocking and set(rule.levels) == {Level.PROVINCIAL, Level.NATIONAL}  # issue 17: a requirement
     assert check(rules, "shanxi.departments_consulted",
                  consulted_departments=["生态环境", "应急管理", "市场监管"]) is None
     assert check(rules, "shanxi.departments_consulted",

@@ -22,9 +22,13 @@ import sqlalchemy as sa
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from flask import current_app
+
+from core.applications.evidence import SELF_REPORT_SECTION
 from core.extensions import db
 from core.models import (
-    AdminUnit, Application, ApplicationStatus, Campaign, EvaluatorFirm, ExpertProfile, Organization, Role, User,
+    AdminUnit, Application, ApplicationStatus, Campaign, EvaluationReport, EvaluationRequest, EvaluatorFirm, Evidence,
+    ExpertProfile, Organization, Role, User,
 )
 from core.services.deadlines import SHANGHAI, end_of_day
 
@@ -85,7 +89,10 @@ def organization(u: AdminUnit, name: str | None = None, legal_representative: st
 
 def application(c: Campaign, u: AdminUnit, unit_type: str = "factory", org: Organization | None = None,
                 status: ApplicationStatus = ApplicationStatus.CITY_RECOMMENDED, mode: str = "third_party",
-                values: dict | None = None, level: str | None = None) -> Application:
+                values: dict | None = None, level: str | None = None, report: bool = True) -> Application:
+    """An application as a round leaves it at ``status``. A self-evaluated one past the draft carries its
+    self-evaluation report where the region requires a report (Jiangxi 2024 003 一, Shanxi 004 第十一条), unless
+    ``report`` is False (to test that gate)."""
     org = org or organization(u)
     a = Application(campaign_id=c.id, organization_id=org.id, admin_unit_id=u.id, unit_type=unit_type,
                     level=level or c.level, evaluation_mode=mode, status=status,
@@ -96,7 +103,30 @@ def application(c: Campaign, u: AdminUnit, unit_type: str = "factory", org: Orga
     db.session.flush()
     if a.indicator_values and unit_type == "factory":
         a.score = Decimal(str(sum(SELF_SCORES.get(int(k), 0) for k in a.indicator_values)))
+    if report and mode == "self" and status != ApplicationStatus.DRAFT:
+        modes = current_app.extensions["greenmfg"].rules.evaluation_modes(unit_type, a.level, c.year)
+        if modes.report_required:
+            self_report(a)
     return a
+
+
+def firm_report(request: EvaluationRequest, score: float = 85.0) -> EvaluationReport:
+    """The engaged firm's evaluation report as a row (no file: what the gate reads)."""
+    row = EvaluationReport(request_id=request.id, application_id=request.application_id, firm_id=request.firm_id,
+                           original_name="第三方评价报告.pdf", storage_name=uuid.uuid4().hex, size=1000, sha256="0" * 64,
+                           pages=12, score=Decimal(str(score)), filed_by="test", indicator_scores={})
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def self_report(a: Application, pages: int = 3) -> Evidence:
+    """The applicant's self-evaluation report as an evidence row (no file: what the gate reads)."""
+    row = Evidence(application_id=a.id, section=SELF_REPORT_SECTION, original_name="自评价报告.pdf",
+                   storage_name=uuid.uuid4().hex, size=1000, sha256="0" * 64, pages=pages, uploaded_by="test")
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def firm(legal_representative: str = "孙立新", name: str | None = None, qualifications: dict | None = None,

@@ -102,7 +102,7 @@ def test_blind_scoring_with_deviation_from_the_self_score(app):
     with pytest.raises(InvalidInput, match="between 0 and 6") as info:
         experts.save_scores(e1.user, r1, {"4": 6.5})
     assert info.value.field == "scores.4"
-    # expert 2 sees only their own until they submit
+    # each expert sees only their own scores until the panel closes, submitted or not
     experts.save_scores(e1.user, r1, kit.scores_for(80))
     experts.submit_scores(e1.user, r1)
     assert experts.visible_assignments(e2.user, a) == [r2]
@@ -110,11 +110,15 @@ def test_blind_scoring_with_deviation_from_the_self_score(app):
         experts.submit_scores(e2.user, r2)
     experts.save_scores(e2.user, r2, kit.scores_for(90))
     assert experts.submit_scores(e2.user, r2) == 90
-    assert experts.visible_assignments(e2.user, a) == [r2, r1]
-    # e1 submitted first, so it sees e2 only now that e2 has submitted
-    assert experts.visible_assignments(e1.user, a) == [r1, r2]
+    assert experts.visible_assignments(e2.user, a) == [r2] and experts.visible_assignments(e1.user, a) == [r1]
     with pytest.raises(Refused, match="already submitted"):
         experts.save_scores(e1.user, r1, {"4": 1})
+    # the panel closes (its result recorded): now each sees the others' scores; staff always saw all
+    assert experts.visible_assignments(kit.user(Role.PROVINCE), a) == [r1, r2]
+    app.config["GREENMFG_REVIEW_MIN_EXPERTS"] = 2
+    experts.grade("province", a)
+    assert experts.visible_assignments(e2.user, a) == [r2, r1]
+    assert experts.visible_assignments(e1.user, a) == [r1, r2]
 
 
 @pytest.mark.region("shanxi")

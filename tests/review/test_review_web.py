@@ -80,7 +80,8 @@ def test_pages_are_scoped_by_role(world):
     _login(client, "ent")
     assert client.get("/review").status_code == 403
     assert client.get("/review/evaluators").status_code == 403
-    assert client.get(f"/applications/{world['a']}/evaluator").status_code == 200
+    assert client.get(f"/applications/{world['a']}/evaluation").status_code == 200
+    assert client.get(f"/applications/{world['a']}/evaluator").status_code == 301  # the earlier address
     client = world["app"].test_client()
     _login(client, "exp1")
     assert client.get("/review").status_code == 403 and client.get("/expert").status_code == 200
@@ -123,15 +124,23 @@ def test_applicant_requests_and_the_firm_accepts_within_the_cap(world):
                                             json={"firm_id": world["firm"], "self_evaluation_by": kit.uscc()})
     assert response.status_code == 201
     request_id = response.get_json()["id"]
-    assert _api(firm, world["ent"]).post(f"/api/v1/evaluation-requests/{request_id}/accept", json={}).status_code == 403
+    declared = {"wrote_self_evaluation": False, "interested_party": False}
+    assert _api(firm, world["ent"]).post(f"/api/v1/evaluation-requests/{request_id}/accept",
+                                         json=declared).status_code == 403
     listing = _api(firm, world["firmuser"]).get("/api/v1/evaluation-requests").get_json()["requests"]
     assert [r["id"] for r in listing] == [request_id]
-    body = _api(firm, world["firmuser"]).post(f"/api/v1/evaluation-requests/{request_id}/accept", json={}).get_json()
+    # the declaration of independence is explicit: without it nothing is accepted
+    silent = _api(firm, world["firmuser"]).post(f"/api/v1/evaluation-requests/{request_id}/accept", json={})
+    assert silent.status_code == 422
+    body = _api(firm, world["firmuser"]).post(f"/api/v1/evaluation-requests/{request_id}/accept",
+                                              json=declared).get_json()
     assert body["status"] == "accepted" and body["cap_key"] == "cap:legal_representative:王磊:provincial:2025"
     with world["app"].app_context():
         assert db.session.query(EvaluatorEngagement).count() == 1
     registry = _api(firm, world["prov"]).get(f"/api/v1/evaluators/{world['firm']}?year=2025").get_json()
-    assert registry["caps"][0]["used"] == 1 and registry["caps"][0]["limit"] == 10
+    provincial = next(c for c in registry["caps"] if c["levels"] == ["provincial"])
+    assert (provincial["used"], provincial["limit"], provincial["basis"]) == (1, 10, "legal_representative")
+    assert "第二十四条 (晋工信节能规字〔2024〕3号:" in provincial["rule"] and ".txt" not in provincial["rule"]
 
 
 def test_expert_scoring_is_blind_until_submitted_over_the_web_and_api(world):
@@ -165,10 +174,13 @@ def test_expert_scoring_is_blind_until_submitted_over_the_web_and_api(world):
     assert api2.patch(f"/api/v1/assignments/{second}", json={"scores": kit.scores_for(78)}).status_code == 200
     assert api2.post(f"/api/v1/assignments/{second}/submit").status_code == 200
     body = api2.get(f"/api/v1/assignments/{second}").get_json()
-    assert [o["total"] for o in body["others"]] == [82.0]
+    assert body["others"] == [] and body["panel_closed"] is False  # blind until the panel closes
+    assert body["case_file"]["organization"]["uscc"] and len(body["case_file"]["indicators"]) == 14
     # the province records the panel result: (82 + 78) / 2 = 80 → B
     result = _api(world["app"].test_client(), world["prov"]).post(f"/api/v1/review/applications/{world['a']}/grade")
     assert result.status_code == 200 and result.get_json()["tier"] == "B" and result.get_json()["score"] == 80.0
+    body = api2.get(f"/api/v1/assignments/{second}").get_json()
+    assert [o["total"] for o in body["others"]] == [82.0] and body["panel_closed"] is True
     with world["app"].app_context():
         from core.models import Application
 

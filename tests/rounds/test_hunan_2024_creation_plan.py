@@ -28,15 +28,18 @@ def factory_body(rnd: rk.Round, main_business: str) -> dict:
     return {
         "contact_name": "赵磊", "contact_phone": "0731-88886666", "evaluation_mode": "self",
         "declarations": rnd.negative_list("factory", "provincial"),  # 二.1 negative list, declared item by item
-        "ext_hunan__industry": "机械", "ext_hunan__modern_industry": "现代石化",
-        "ext_hunan__main_business": main_business, "ext_hunan__enterprise_nature": "民营企业",
-        "ext_hunan__founded_on": "2005-03-15", "ext_hunan__cp_mandatory_status": "已完成",
-        "ext_hunan__cp_voluntary_status": "已完成", "ext_hunan__energy_diagnosis_status": "已完成",
-        "ext_hunan__cp_audit_date": "2022-06-30",
-        "ext_hunan__products": [{"name": "液压件", "capacity": "10万件", "output": "8万件"}],
-        "ext_hunan__energy_total": 0.8, "ext_hunan__water_total": 12,
-        "ext_hunan__finances": [dict(zip(("year", "total_assets", "debt_ratio", "revenue", "profit", "tax"), row))
-                                for row in FINANCES],
+        "extension": {
+            "hunan.industry": "机械", "hunan.modern_industry": "现代石化",
+            "hunan.main_business": main_business, "hunan.enterprise_nature": "民营企业",
+            "hunan.founded_on": "2005-03-15", "hunan.cp_mandatory_status": "已完成",
+            "hunan.cp_voluntary_status": "已完成", "hunan.energy_diagnosis_status": "已完成",
+            "hunan.cp_audit_date": "2022-06-30",
+            "hunan.above_designated_size": True,  # 000 一.1: 规模以上工业企业 (the city judges the claim)
+            "hunan.products": [{"name": "液压件", "capacity": "10万件", "output": "8万件"}],
+            "hunan.energy_total": 0.8, "hunan.water_total": 12,
+            "hunan.finances": [dict(zip(("year", "total_assets", "debt_ratio", "revenue", "profit", "tax"), row))
+                               for row in FINANCES],
+        },
     }
 
 
@@ -73,7 +76,7 @@ def test_hunan_2024_creation_plan_from_call_to_published_plan(rnd):
     # the work plan (附件1 创建工作方案提纲) is required: without it the application cannot be submitted
     late = rnd.apply("changsha_b", campaign["id"], "park", {"contact_name": "钱伟"}, bj(2023, 11, 20), submit=False)
     r = rnd.post("changsha_b", f"/api/v1/applications/{late}/submit", bj(2023, 11, 20))
-    assert r.status_code == 422 and "hunan.work_plan" in r.get_json()["fields"], show(r)
+    assert r.status_code == 422 and "hunan.work_plan" in [e["field"] for e in r.get_json()["errors"]], show(r)
 
     # -- the city and the pilot county recommend by 2023-12-05 (二.3), the last second still counts
     r = rnd.post("city_changsha", f"/api/v1/applications/{ids['changsha_a']}/recommend", bj(2023, 12, 5, 23, 59, 30),

@@ -24,6 +24,7 @@ import io
 
 import pytest
 import round_kit as rk
+from helpers import new_signing_key
 from round_kit import bj, show
 
 #: MIIT 2025 factory self-evaluation (001 附件1 绿色工厂评价要求, 14 indicators; #4 eight platform functions):
@@ -60,7 +61,7 @@ def history_csv(rnd: rk.Round) -> bytes:
 @pytest.fixture
 def rnd(make_app, tmp_path):
     app = make_app("hunan", GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"), GREENMFG_REVIEW_MIN_EXPERTS=3,
-                   GREENMFG_RECOMMENDATION_KEY="hunan-signing-key")
+                   GREENMFG_RECOMMENDATION_KEY=new_signing_key())
     return rk.Round(app, "hunan").setup(
         bj(2025, 9, 28, 9),
         cities={"changsha": "hunan.changsha", "zhuzhou": "hunan.zhuzhou"},

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import pytest
 import round_kit as rk
+from helpers import new_signing_key
 from round_kit import bj, show
 
 BOTH = ["national", "provincial"]
@@ -27,13 +28,13 @@ BOTH = ["national", "provincial"]
 def factory_body(rnd: rk.Round) -> dict:
     return {"contact_name": "黄磊", "contact_phone": "0791-86543210", "evaluation_mode": "self",
             "requested_levels": BOTH, "declarations": rnd.negative_list("factory", "national"),
-            "ext_jiangxi__county": "青山湖区"}
+            "extension": {"jiangxi.county": "青山湖区"}}
 
 
 @pytest.fixture
 def rnd(make_app, tmp_path):
     app = make_app("jiangxi", GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"), GREENMFG_REVIEW_MIN_EXPERTS=3,
-                   GREENMFG_RECOMMENDATION_KEY="jiangxi-signing-key", GREENMFG_RULES_YEAR=2024)
+                   GREENMFG_RECOMMENDATION_KEY=new_signing_key(), GREENMFG_RULES_YEAR=2024)
     return rk.Round(app, "jiangxi").setup(
         bj(2024, 4, 2, 9),
         cities={"nanchang": "jiangxi.nanchang"},
@@ -56,7 +57,7 @@ def test_jiangxi_2024_new_factory_listed_provincially_and_recommended_nationally
     ids = {}
     for who in ("new_a", "new_b", "late_c"):
         ids[who] = rnd.apply(who, campaign["id"], "factory", factory_body(rnd), bj(2024, 5, 10),
-                             evidence={"general": 20})
+                             evidence={"evaluation_report": 20})  # 一: 向所在地工信部门提交评价报告
         r = rnd.get(who, f"/api/v1/applications/{ids[who]}", bj(2024, 5, 10))
         assert sorted(r.get_json()["requested_levels"]) == BOTH, f"step 2 both levels requested: {show(r)}"
 

@@ -19,20 +19,25 @@ from __future__ import annotations
 
 import pytest
 import round_kit as rk
+from helpers import new_signing_key
 from round_kit import bj, show
+
+
+#: 第十一条 (line 57): 编写评价报告后通过管理平台提交 — each applicant uploads its self-evaluation report (section
+#: evaluation_report), which the city's recommendation waits for
 
 
 def factory_body(rnd: rk.Round, level: str) -> dict:
     return {"contact_name": "郭强", "contact_phone": "0351-7654321", "evaluation_mode": "self",
             "declarations": rnd.negative_list("factory", level),
             # 第八条 (一): 依法设立并具有独立法人资格…的独立核算单位；从事实际生产的制造型企业
-            "ext_shanxi__independent_legal_entity": True, "ext_shanxi__actual_manufacturing": True}
+            "extension": {"shanxi.independent_legal_entity": True, "shanxi.actual_manufacturing": True}}
 
 
 @pytest.fixture
 def rnd(make_app, tmp_path):
     app = make_app("shanxi", GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"), GREENMFG_REVIEW_MIN_EXPERTS=3,
-                   GREENMFG_RECOMMENDATION_KEY="shanxi-signing-key")
+                   GREENMFG_RECOMMENDATION_KEY=new_signing_key())
     return rk.Round(app, "shanxi").setup(
         bj(2025, 2, 10, 9),
         cities={"taiyuan": "shanxi.taiyuan"},
@@ -52,7 +57,7 @@ def test_shanxi_2025_city_list_then_provincial_list_and_national_recommendation(
     assert r.status_code == 201, f"step 1 city round opened: {show(r)}"
     city_round = r.get_json()["id"]
     city_ids = {who: rnd.apply(who, city_round, "factory", factory_body(rnd, "city"), bj(2025, 3, 1),
-                               evidence={"general": 10}) for who in applicants}
+                               evidence={"evaluation_report": 10}) for who in applicants}
     for who, app_id in city_ids.items():  # 第十二条 审核: the city approves each application for its city list
         r = rnd.post("city_taiyuan", f"/api/v1/applications/{app_id}/recommend", bj(2025, 4, 10),
                      json={"acknowledge_warnings": True, "consulted_departments": rk.CONSULTED})
@@ -74,7 +79,7 @@ def test_shanxi_2025_city_list_then_provincial_list_and_national_recommendation(
     campaign = r.get_json()
     assert campaign["deadlines"]["shanxi.city_recommendation"] == "2025-05-31", campaign["deadlines"]
     ids = {who: rnd.apply(who, campaign["id"], "factory", factory_body(rnd, "provincial"), bj(2025, 5, 10),
-                          evidence={"general": 10}) for who in applicants}
+                          evidence={"evaluation_report": 10}) for who in applicants}
 
     # -- 第十三条: the city recommends after consulting 生态环境/应急管理/市场监管, by 05-31
     # (a warning the city must acknowledge: the plugin gates the consultation as a recorded check, 第十三条)

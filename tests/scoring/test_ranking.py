@@ -79,7 +79,7 @@ def test_bottom_share_includes_ties_at_the_cut():
 
 def test_green_code_bands_5_35_60():
     """domain.md B3.1 企业绿码 (MIIT 2024-01-05): A+ top 5 %, A next 35 %, B the remaining 60 %."""
-    bands = green_code_bands([float(i) for i in range(100)])
+    bands = green_code_bands([float(i) for i in range(100)], (("A+", 0.05), ("A", 0.40), ("B", 1.0)))
     assert [bands.count(b) for b in ("A+", "A", "B")] == [5, 35, 60]
     assert bands[99] == "A+" and bands[60] == "A" and bands[59] == "B"
 

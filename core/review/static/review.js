@@ -30,3 +30,11 @@ document.addEventListener("DOMContentLoaded", function () {
   inputs.forEach(function (input) { input.addEventListener("input", update); });
   update();
 });
+// The review queue: one box ticks every application that can take experts.
+document.addEventListener("DOMContentLoaded", function () {
+  var all = document.getElementById("tick-all");
+  if (!all) { return; }
+  all.addEventListener("change", function () {
+    document.querySelectorAll("input.pick").forEach(function (box) { box.checked = all.checked; });
+  });
+});

@@ -1,0 +1,117 @@
+"""Benchmark: the city list with its campaign choices and city names checked against the database on every
+request (issue 22: no per-worker truth) beside the same page with them kept unchecked in the worker (what a
+per-worker cache costs), in one run, on SQLite and PostgreSQL.
+
+    python bench/bench_kept_lists.py [--applications 5000] [--requests 200] [--slices 6] [--pg URL]
+
+Builds a Hunan instance (bench_city_list.build) per database, logs in as Changsha's city staff and requests
+``/city?status=submitted&unit_type=factory&campaign=1&page=2`` in-process (Flask's test client), alternating the
+two modes in ``--slices`` slices so other load falls on both alike. Prints min/median/max milliseconds per page
+of each mode and the ratio of the medians. Goal: the checked page within 1.15× of the unchecked one.
+Exits 1 if the goal is missed. ``--pg`` defaults to the local ``test`` server (a throwaway database is
+created and dropped); without a server the PostgreSQL half is skipped with the reason.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_city_list import SECRET, build  # noqa: E402
+
+PAGE = "/city?status=submitted&unit_type=factory&campaign=1&page=2"
+GOAL = 1.15
+
+
+def _measure(url: str, n: int, requests: int, slices: int) -> dict[str, list[float]]:
+    from core import create_app
+    from core.applications import services
+
+    cookie = build(url, n, seed=7)
+    app = create_app({"SECRET_KEY": SECRET, "GREENMFG_REGION": "hunan", "GREENMFG_RULES_YEAR": 2025,
+                      "SQLALCHEMY_DATABASE_URI": url, "GREENMFG_RATELIMIT_ENABLED": False})
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    checked = services._kept_version
+
+    def unchecked() -> tuple:
+        return ("kept",)
+
+    out: dict[str, list[float]] = {"checked": [], "unchecked": []}
+    for mode in ("checked", "unchecked"):  # warm both
+        services._kept_version = checked if mode == "checked" else unchecked
+        for _ in range(20):
+            assert client.get(PAGE).status_code == 200
+    for _ in range(slices):
+        for mode in ("checked", "unchecked"):
+            services._kept_version = checked if mode == "checked" else unchecked
+            start = time.perf_counter()
+            for _ in range(requests):
+                client.get(PAGE)
+            out[mode].append((time.perf_counter() - start) * 1000 / requests)
+    services._kept_version = checked
+    with app.app_context():
+        from core.extensions import db
+
+        db.engine.dispose()
+    return out
+
+
+def _pg_database(base: str):
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    return admin, name, sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=200, help="requests per slice and mode")
+    parser.add_argument("--slices", type=int, default=6)
+    parser.add_argument("--pg", default=os.environ.get("GREENMFG_TEST_PG_URL",
+                                                       "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    args = parser.parse_args()
+    print(f"load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs); {args.applications} applications, "
+          f"{args.slices} slices × {args.requests} requests per mode")
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        results["SQLite"] = _measure(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.applications, args.requests,
+                                     args.slices)
+    try:
+        admin, name, url = _pg_database(args.pg)
+    except Exception as exc:  # noqa: BLE001 - reported, the SQLite half stands
+        print(f"PostgreSQL skipped: {type(exc).__name__}: {exc}")
+    else:
+        import sqlalchemy as sa
+
+        try:
+            results["PostgreSQL"] = _measure(url, args.applications, args.requests, args.slices)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    ok = True
+    print(f"{'database':<11} {'checked ms (min/med/max)':<28} {'unchecked ms (min/med/max)':<28} ratio")
+    for db_name, r in results.items():
+        c, u = r["checked"], r["unchecked"]
+        ratio = statistics.median(c) / statistics.median(u)
+        ok &= ratio <= GOAL
+        print(f"{db_name:<11} {min(c):6.2f}/{statistics.median(c):6.2f}/{max(c):6.2f}{'':8} "
+              f"{min(u):6.2f}/{statistics.median(u):6.2f}/{max(u):6.2f}{'':8} {ratio:.2f}× (goal ≤ {GOAL}×)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

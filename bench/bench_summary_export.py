@@ -1,0 +1,233 @@
+"""Benchmark W3 (issue 23): a 10,000-row summary table exported, beside openpyxl writing the same cells.
+
+    python bench/bench_summary_export.py [--rows 10000] [--runs 3] [--goal 1.3] [--no-fail]
+                                         [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+Builds Hunan's 2024 round (000 附件2-1/2-2) with ``--rows`` recommended applications (factories, supply-chain
+enterprises and parks with their 附件1 data) in a fresh migrated database: an SQLite file and, when the
+server answers, a throwaway PostgreSQL database. Each run times :func:`core.applications.summary.export_summary`
+(the service the page, the API and a background job call: one query, openpyxl write-only, the audit row)
+and, in the same run, openpyxl in write-only mode writing the same cells (the exported values, each with
+its named style, the same row heights and merged cells) — the peer, timed right before each export so the
+pair shares the machine's load. It prints min/median/max of ``--runs`` runs of each, the SQL statements of
+one export, the ratio export/peer of each pair (min/median/max), and exits 1 when the median ratio is above
+``--goal`` (issue 23: ≤ 1.3×).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from stdnum.cn import uscc as stdnum_uscc
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from core import create_app  # noqa: E402
+from core.extensions import db  # noqa: E402
+
+TRADES = ("精细化工", "新材料", "装备制造", "电子信息", "食品加工", "生物医药", "有色金属", "建筑材料")
+INDUSTRIES = ("有色金属", "冶金", "建材", "化工", "机械", "汽车", "电子", "轻工", "食品", "生物医药", "其它")
+MODERN = ("现代石化", "工程机械", "轨道交通", "数字产业", "新能源", "前沿材料")
+CONFIG = {"SECRET_KEY": "bench", "GREENMFG_REGION": "hunan", "GREENMFG_RATELIMIT_ENABLED": False,
+          "GREENMFG_RATELIMIT_STORAGE": "memory://"}
+
+
+def uscc(n: int, prefix: str = "91430100") -> str:
+    body = f"{prefix}{n:09d}"
+    return body + stdnum_uscc.calc_check_digit(body)
+
+
+def build_round(rows: int, status: str = "city_recommended", seed: int = 23, city=None):
+    """Hunan's 2024 provincial round with ``rows`` applications of Changsha: (city, campaign). A second
+    round for the same ``city`` gets organizations of its own."""
+    from core.models import AdminUnit, Application, Campaign, Organization
+
+    rng = random.Random(seed)
+    unit = city or AdminUnit(region="hunan", code="hunan.changsha", name="长沙市", kind="市", source="bench")
+    db.session.add(unit)
+    offset = 500_000 if city is not None else 0
+    now = dt.datetime.now(dt.UTC)
+    campaign = Campaign(region="hunan", year=2024, level="provincial", title="2024年湖南省绿色制造体系创建计划",
+                        unit_types=["factory", "supply_chain", "park"], opens_at=now - dt.timedelta(days=30),
+                        closes_at=now + dt.timedelta(days=300))
+    db.session.add(campaign)
+    db.session.flush()
+    orgs = [{"uscc": uscc(offset + i), "name": f"长沙市第{i}号{TRADES[i % 8]}{'科技股份' if i % 2 else ''}有限公司",
+             "admin_unit_id": unit.id, "created_at": now, "updated_at": now} for i in range(1, rows + 1)]
+    for part in range(0, rows, 5000):
+        db.session.execute(sa.insert(Organization), orgs[part:part + 5000])
+    ids = dict(db.session.execute(sa.select(Organization.uscc, Organization.id)
+                                  .where(Organization.admin_unit_id == unit.id)).all())
+    apps = []
+    for i, o in enumerate(orgs, start=1):
+        unit_type = ("factory", "supply_chain", "factory", "park")[i % 4]
+        if unit_type == "park":
+            ext = {"hunan.leading_industry": f"{rng.choice(TRADES)}、{rng.choice(TRADES)}",
+                   "hunan.park_built_area": round(rng.uniform(3, 60), 2),
+                   "hunan.park_total_output_est": round(rng.uniform(50, 900), 2),
+                   "hunan.park_industrial_output_est": round(rng.uniform(40, 800), 2)}
+        else:
+            ext = {"hunan.main_business": f"{rng.choice(TRADES)}产品的研发、生产与销售",
+                   "hunan.industry": rng.choice(INDUSTRIES), "hunan.modern_industry": rng.choice(MODERN),
+                   "hunan.finances": [{"year": y, "total_assets": 5000 + i, "debt_ratio": 45.5,
+                                       "revenue": round(rng.uniform(1000, 90000), 2),
+                                       "profit": round(rng.uniform(-50, 900), 2), "tax": round(rng.uniform(10, 600), 2)}
+                                      for y in (2021, 2022, 2023)]}
+        apps.append({"campaign_id": campaign.id, "organization_id": ids[o["uscc"]], "admin_unit_id": unit.id,
+                     "unit_type": unit_type, "level": "provincial", "evaluation_mode": "self", "status": status,
+                     "indicator_values": {}, "extension_data": ext,
+                     "score": None if status == "draft" else round(rng.uniform(60, 98), 2),
+                     "requested_levels": ["provincial"], "contact_name": rng.choice(("王建国", "李娜", "欧阳晓明")),
+                     "contact_phone": f"138{i:08d}", "declarations": {}, "version": 1,
+                     "submitted_at": None if status == "draft" else now, "created_at": now, "updated_at": now})
+    for part in range(0, rows, 2000):
+        db.session.execute(sa.insert(Application), apps[part:part + 2000])
+    db.session.commit()
+    return unit, campaign
+
+
+def peer_write(grids) -> bytes:
+    """openpyxl write-only writing the same cells: each value with its named style, the row heights and
+    merged cells of the export (``grids``: per sheet the captured rows)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import NamedStyle
+
+    wb = Workbook(write_only=True)
+    for name, (widths, rows, merged) in grids.items():
+        ws = wb.create_sheet(name)
+        for letter, width in widths.items():
+            ws.column_dimensions[letter].width = width
+        for r, (height, cells) in enumerate(rows, start=1):
+            ws.row_dimensions[r].height = height
+            out = []
+            for value, style in cells:
+                cell = WriteOnlyCell(ws, value=value)
+                if style is not None:
+                    if style.name not in wb.named_styles:
+                        wb.add_named_style(NamedStyle(name=style.name, font=style.font, border=style.border,
+                                                      alignment=style.alignment, number_format=style.number_format))
+                    cell.style = style.name
+                out.append(cell)
+            ws.append(out)
+        for ref in merged:
+            ws.merged_cells.add(ref)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def capture(data: bytes):
+    """The cells of an exported workbook: per sheet (widths, [(row height, [(value, style)])], merged ranges)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    styles = {s.name: s for s in wb._named_styles}
+    grids = {}
+    for ws in wb.worksheets:
+        rows = []
+        for row in ws.iter_rows():
+            rows.append((ws.row_dimensions[row[0].row].height or 15,
+                         [(c.value, styles.get(c.style) if c.style != "Normal" else None) for c in row]))
+        widths = {k: d.width for k, d in ws.column_dimensions.items()}
+        grids[ws.title] = (widths, rows, [str(m) for m in ws.merged_cells.ranges])
+    return grids
+
+
+def stats(values: list[float]) -> str:
+    return f"min {min(values):6.3f}  median {statistics.median(values):6.3f}  max {max(values):6.3f} s"
+
+
+def run(url: str, rows: int, runs: int) -> float:
+    from flask_migrate import upgrade
+
+    from core.applications.summary import export_summary
+
+    app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        unit, campaign = build_round(rows)
+        statements: list[int] = []
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
+        data = export_summary(unit.id, campaign.id, "bench")
+        db.session.rollback()
+        count = len(statements)
+        grids = capture(data)
+        cells = sum(len(cells) for _, rows_, _ in grids.values() for _, cells in rows_)
+        ours, peer, ratios = [], [], []
+        for _ in range(runs):  # each export right after its peer: the pair shares the machine's load
+            started = time.perf_counter()
+            peer_write(grids)
+            peer.append(time.perf_counter() - started)
+            db.session.expire_all()
+            started = time.perf_counter()
+            export_summary(unit.id, campaign.id, "bench")
+            db.session.flush()
+            ours.append(time.perf_counter() - started)
+            ratios.append(ours[-1] / peer[-1])
+            db.session.rollback()
+        db.engine.dispose()
+    ratio = statistics.median(ratios)
+    print(f"  export_summary        {stats(ours)}  ({count} SQL statements, {len(data) // 1024} KiB)")
+    print(f"  openpyxl write-only   {stats(peer)}  ({cells} cells)")
+    print(f"  ratio export/peer     min {min(ratios):.2f}x  median {ratio:.2f}x  max {max(ratios):.2f}x")
+    return ratio
+
+
+def with_databases(pg_url: str, body) -> dict[str, float]:
+    """Run ``body(url)`` on a fresh SQLite file and, when the server answers, a throwaway PostgreSQL database."""
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        print("SQLite")
+        results["sqlite"] = body(f"sqlite:///{tmp}/bench.sqlite3")
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
+                             connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError:
+        print("PostgreSQL: no server answers; skipped")
+        return results
+    name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        print("PostgreSQL")
+        url = sa.engine.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+        results["postgresql"] = body(url)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--goal", type=float, default=1.3)
+    parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_TEST_PG_URL",
+                                                           "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--no-fail", action="store_true")
+    args = parser.parse_args()
+    print(f"W3: a {args.rows}-row summary export (Hunan 附件2-1/2-2) beside openpyxl write-only, {args.runs} runs; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    results = with_databases(args.pg_url, lambda url: run(url, args.rows, args.runs))
+    worst = max(results.values())
+    verdict = "met" if worst <= args.goal else "MISSED"
+    print(f"goal: export ≤ {args.goal}x openpyxl write-only on every database — {verdict} (worst {worst:.2f}x)")
+    return 0 if worst <= args.goal or args.no_fail else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Benchmark W4 (issue 23): a filled 1,000-row summary table imported, beside openpyxl reading the same file.
+
+    python bench/bench_summary_import.py [--rows 1000] [--runs 3] [--goal 2.0] [--no-fail]
+                                         [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+The file is Hunan's 2024 table (000 附件2-1/2-2) as a city exports it, ``--rows`` units long. Each run times
+:func:`core.applications.summary.import_summary` (the service the page, the API and a background job call:
+every column checked in memory with the plugins' own fields, one SELECT for all the credit codes, bulk
+INSERTs and UPDATEs, the audit rows in one INSERT) twice:
+
+* **new units**: into a database that has the round but none of the units (every organization and
+  application created);
+* **unchanged**: the same file into the database it was exported from (every row compared, nothing written);
+* **drafts changed**: the working copy of ``--rows`` drafts with a figure and the contact of every row
+  edited (every draft updated: one UPDATE, the audit rows);
+
+and, right before each, openpyxl in read-only mode reading every cell of the same file (the peer: the pair
+shares the machine's load). Each import is rolled back after it is timed, so every run starts from the same
+data. It prints min/median/max of ``--runs`` runs, the SQL statements of one import, the ratio import/peer
+of each pair (min/median/max), and exits 1 when a median ratio is above ``--goal`` (issue 23: ≤ 2×), on
+SQLite and, when the server answers, PostgreSQL.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_summary_export import CONFIG, build_round, stats, with_databases  # noqa: E402
+
+from core import create_app  # noqa: E402
+from core.extensions import db  # noqa: E402
+
+
+def peer_read(data: bytes) -> int:
+    """openpyxl read-only reading every cell of the file (what any import has to do)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data), read_only=True)
+    cells = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            cells += len(row)
+    wb.close()
+    return cells
+
+
+def _empty_round(url: str):
+    """A second database with the same round and city but none of the units."""
+    from flask_migrate import upgrade
+
+    app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        unit, campaign = build_round(0)
+        ids = unit.id, campaign.id
+        db.engine.dispose()
+    return app, ids
+
+
+def _edited(data: bytes) -> bytes:
+    """The working copy with the 2023 revenue and the contact of every row changed (as a clerk would)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb.worksheets:
+        header = None
+        for row in ws.iter_rows():
+            if row[0].value == "序号":
+                header = [c.value for c in row]
+            elif header and isinstance(row[0].value, int):
+                row[header.index("2023年主营业务收入（预计）") if "2023年主营业务收入（预计）" in header else 3].value = 1234.5
+                contact = next(i for i, h in enumerate(header) if h and str(h).startswith(("申报单位联系人", "联系人")))
+                row[contact].value = f"赵新 139{row[0].value:08d}"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def run(url: str, second_url: str, rows: int, runs: int) -> float:
+    from flask_migrate import upgrade
+
+    from core.applications.summary import export_summary, import_summary
+
+    app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade()
+        unit, campaign = build_round(rows)
+        data = export_summary(unit.id, campaign.id, "bench")
+        db.session.commit()
+        ids = unit.id, campaign.id
+    empty_app, empty_ids = _empty_round(second_url)
+    with empty_app.app_context():  # the second database also holds the round as drafts, in another round
+        from core.models import AdminUnit
+
+        drafts_unit, drafts_campaign = build_round(rows, status="draft", city=db.session.get(AdminUnit, empty_ids[0]))
+        drafts_ids = drafts_unit.id, drafts_campaign.id
+        edited = _edited(export_summary(*drafts_ids, "bench", include_drafts=True))
+        db.session.commit()
+    files = {"new units": data, "unchanged": data, "drafts changed": edited}
+    expected = {"new units": "created", "unchanged": "unchanged", "drafts changed": "updated"}
+    times: dict[str, list[float]] = {label: [] for label in (*files, "peer")}
+    ratios: dict[str, list[float]] = {label: [] for label in files}
+    counts: dict[str, int] = {}
+    for _ in range(runs):
+        for label, target, (city_id, campaign_id) in (("new units", empty_app, empty_ids), ("unchanged", app, ids),
+                                                      ("drafts changed", empty_app, drafts_ids)):
+            started = time.perf_counter()  # the peer right before each import: the two share the machine's load
+            cells = peer_read(files[label])
+            peer = time.perf_counter() - started
+            times["peer"].append(peer)
+            with target.app_context():
+                statements: list[int] = []
+                listener = lambda *a, **k: statements.append(1)  # noqa: E731
+                sa.event.listen(db.engine, "before_cursor_execute", listener)
+                started = time.perf_counter()
+                report = import_summary(city_id, campaign_id, files[label], "bench", locale="zh")
+                db.session.flush()
+                took = time.perf_counter() - started
+                sa.event.remove(db.engine, "before_cursor_execute", listener)
+                assert report["ok"], [r for r in report["rows"] if r["action"] == "rejected"][:3]
+                assert report[expected[label]] == rows, (label, {k: report[k] for k in ("created", "updated",
+                                                                                        "unchanged")})
+                counts[label] = len(statements)
+                db.session.rollback()
+            times[label].append(took)
+            ratios[label].append(took / peer)
+    for target in (app, empty_app):
+        with target.app_context():
+            db.engine.dispose()
+    worst = 0.0
+    print(f"  openpyxl read-only     {stats(times['peer'])}  ({cells} cells, {len(data) // 1024} KiB)")
+    for label in files:
+        ratio = statistics.median(ratios[label])
+        worst = max(worst, ratio)
+        print(f"  import, {label:14s} {stats(times[label])}  ({counts[label]} SQL statements)  "
+              f"ratio min {min(ratios[label]):.2f}x median {ratio:.2f}x max {max(ratios[label]):.2f}x")
+    return worst
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--goal", type=float, default=2.0)
+    parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_TEST_PG_URL",
+                                                           "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--no-fail", action="store_true")
+    args = parser.parse_args()
+    print(f"W4: a {args.rows}-row summary import (Hunan 附件2-1/2-2) beside openpyxl read-only, {args.runs} runs; "
+          f"load average {os.getloadavg()[0]:.2f}")
+
+    def body(url: str) -> float:
+        if url.startswith("sqlite"):
+            second = url.replace("bench.sqlite3", "empty.sqlite3")
+            return run(url, second, args.rows, args.runs)
+        return with_second_pg(url, lambda second: run(url, second, args.rows, args.runs))
+
+    results = with_databases(args.pg_url, body)
+    worst = max(results.values())
+    verdict = "met" if worst <= args.goal else "MISSED"
+    print(f"goal: import ≤ {args.goal}x openpyxl read-only on every database — {verdict} (worst {worst:.2f}x)")
+    return 0 if worst <= args.goal or args.no_fail else 1
+
+
+def with_second_pg(url: str, body):
+    """A second throwaway PostgreSQL database beside ``url`` (the round without its units)."""
+    import uuid
+
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        return body(sa.engine.make_url(url).set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

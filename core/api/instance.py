@@ -1,0 +1,232 @@
+"""JSON API of what an administrator keeps for the instance: administrative units and the working-day
+calendar (holidays and make-up working days). Reading both is public (registration lists the units; notice
+periods are counted on the calendar); changing them is for administrators, audited, through the same
+services as the command line (``greenmfg calendar``)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Api
+from marshmallow import fields
+from sqlalchemy import select
+
+from core.accounts import api_user
+from core.api.blueprint import Blueprint, authed, public
+from core.api.schema import In, Out, Query, date_text, one_of, text, year
+from core.errors import AccessDenied, NotFound
+from core.extensions import csrf, db
+from core.models import AdminUnit, CalendarDay, CalendarYear, Role
+from core.plugins.types import UnitKind
+from core.services import admin_units, calendar
+
+API_PREFIX = "/api/v1"
+KINDS = [k.value for k in UnitKind]
+
+
+def _admin(user) -> None:
+    if user.role != Role.ADMIN:
+        raise AccessDenied("Only an administrator keeps the administrative units and the calendar.")
+
+
+# ------------------------------------------------------------------ schemas --
+
+
+class AdminUnitSchema(Out):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = one_of(KINDS, required=True)
+    source = fields.String(required=True, metadata={"description": "the plugin, or admin for units added here"})
+    active = fields.Boolean(required=True)
+
+
+class AdminUnitQuerySchema(Query):
+    include_inactive = fields.Boolean(load_default=False)
+
+
+class AdminUnitCreateSchema(In):
+    code = text(80, 3, required=True, metadata={"description": "starting with the region code and a dot"})
+    name = text(100, 2, required=True)
+    kind = one_of(KINDS, required=True, metadata={"description": "a kind the region lets administrators add "
+                                                                 "(e.g. 省直管试点县)"})
+
+
+class AdminUnitUpdateSchema(In):
+    name = text(100, 2)
+    active = fields.Boolean()
+
+
+class CalendarDaySchema(Out):
+    day = date_text(required=True)
+    is_workday = fields.Boolean(required=True)
+    name = fields.String(required=True)
+    source = one_of(["admin", "chinese-calendar"], required=True)
+    entered_by = fields.String(required=True, allow_none=True)
+
+
+class CalendarYearSchema(Out):
+    year = fields.Integer(required=True)
+    complete = fields.Boolean(required=True, metadata={
+        "description": "working days can be counted: the library covers the year or an administrator declared "
+                       "its holidays entered"})
+    library = fields.Boolean(required=True, metadata={"description": "the chinese-calendar package covers it"})
+    declared_by = fields.String(required=True, allow_none=True)
+    days = fields.List(fields.Nested(CalendarDaySchema), required=True, metadata={
+        "description": "weekdays off and weekend days worked (all of them when complete; else the rulings "
+                       "entered so far)"})
+
+
+class HolidayQuerySchema(Query):
+    year = year(required=True)
+
+
+class CalendarDayUpdateSchema(In):
+    is_workday = fields.Boolean(required=True, metadata={"description": "true: a make-up working day (调休)"})
+    name = text(100, load_default="", metadata={"description": "e.g. 春节"})
+
+
+class YearCompleteSchema(In):
+    note = text(300, load_default="")
+
+
+# ------------------------------------------------------------------- output --
+
+
+def unit_json(unit: AdminUnit) -> dict[str, Any]:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "source": unit.source, "active": unit.active}
+
+
+def calendar_json(year: int) -> dict[str, Any]:
+    library = calendar.library_covers(year)
+    declared = db.session.get(CalendarYear, year)
+    rows = {r.day: r for r in db.session.scalars(select(CalendarDay).where(
+        CalendarDay.day.between(dt.date(year, 1, 1), dt.date(year, 12, 31))))}
+    complete = library or declared is not None
+    days = []
+    if complete:
+        cal, day = calendar.WorkCalendar(), dt.date(year, 1, 1)
+        while day.year == year:
+            workday = cal.is_workday(day)
+            if workday != (day.weekday() < 5) or day in rows:
+                row = rows.get(day)
+                days.append({"day": day.isoformat(), "is_workday": workday, "name": row.name if row else "",
+                             "source": "admin" if row else "chinese-calendar",
+                             "entered_by": row.entered_by if row else None})
+            day += dt.timedelta(days=1)
+    else:
+        days = [{"day": d.isoformat(), "is_workday": r.is_workday, "name": r.name, "source": "admin",
+                 "entered_by": r.entered_by} for d, r in sorted(rows.items())]
+    return {"year": year, "complete": complete, "library": library,
+            "declared_by": declared.entered_by if declared else None, "days": days}
+
+
+def _unit(code: str) -> AdminUnit:
+    region = current_app.extensions["greenmfg"].rules.region_code
+    unit = db.session.scalar(select(AdminUnit).where(AdminUnit.region == region, AdminUnit.code == code))
+    if unit is None:
+        raise NotFound("No such administrative unit.")
+    return unit
+
+
+def make_blueprint() -> Blueprint:
+    blp = Blueprint("instance_api", __name__, url_prefix=API_PREFIX,
+                    description="Administrative units and the working-day calendar")
+
+    @blp.route("/admin-units")
+    class AdminUnits(MethodView):
+        @public
+        @blp.arguments(AdminUnitQuerySchema, location="query")
+        @blp.response(200, AdminUnitSchema(many=True))
+        def get(self, args):
+            """The administrative units of this region (cities and their peers) with their codes."""
+            region = current_app.extensions["greenmfg"].rules.region_code
+            query = select(AdminUnit).where(AdminUnit.region == region)
+            if not args["include_inactive"]:
+                query = query.where(AdminUnit.active)
+            return [unit_json(u) for u in db.session.scalars(query.order_by(AdminUnit.code))]
+
+        @authed(_admin)
+        @blp.arguments(AdminUnitCreateSchema)
+        @blp.response(201, AdminUnitSchema)
+        def post(self, args):
+            """Add a unit of a kind the region lets administrators add (a pilot county). Audited."""
+            region = current_app.extensions["greenmfg"].rules.region_code
+            if db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
+                                                            AdminUnit.code == args["code"])):
+                from core.errors import Refused
+
+                raise Refused("An administrative unit with this code already exists.")
+            unit = admin_units.add_configurable_unit(args["code"], args["name"].strip(), args["kind"],
+                                                     api_user().username)
+            db.session.commit()
+            return unit_json(unit)
+
+    @blp.route("/admin-units/<string(maxlength=80):code>")
+    class OneAdminUnit(MethodView):
+        @public
+        @blp.response(200, AdminUnitSchema)
+        def get(self, code):
+            """One administrative unit."""
+            return unit_json(_unit(code))
+
+        @authed(_admin)
+        @blp.arguments(AdminUnitUpdateSchema)
+        @blp.response(200, AdminUnitSchema)
+        def patch(self, args, code):
+            """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
+            unit = _unit(code)
+            admin_units.change_unit(unit, api_user().username, **args)
+            db.session.commit()
+            return unit_json(unit)
+
+    @blp.route("/holidays")
+    class Holidays(MethodView):
+        @public
+        @blp.arguments(HolidayQuerySchema, location="query")
+        @blp.response(200, CalendarYearSchema)
+        def get(self, args):
+            """A year's holidays and make-up working days, and whether working days can be counted in it."""
+            return calendar_json(args["year"])
+
+    @blp.route("/holidays/<date:day>")
+    class Holiday(MethodView):
+        @authed(_admin)
+        @blp.arguments(CalendarDayUpdateSchema)
+        @blp.response(200, CalendarYearSchema)
+        def put(self, args, day):
+            """Rule on one day: a holiday or a make-up working day (administrators; audited). Answers the
+            day's year."""
+            calendar.set_day(day, args["is_workday"], args["name"].strip(), api_user().username)
+            db.session.commit()
+            return calendar_json(day.year)
+
+        @authed(_admin)
+        @blp.response(200, CalendarYearSchema)
+        def delete(self, day):
+            """Remove the ruling on one day; the library's answer (or the weekday) applies again. Audited."""
+            if not calendar.clear_day(day, api_user().username):
+                raise NotFound("No ruling on this day.")
+            db.session.commit()
+            return calendar_json(day.year)
+
+    @blp.route("/holidays/years/<int:year>/complete")
+    class HolidayYearComplete(MethodView):
+        @authed(_admin)
+        @blp.arguments(YearCompleteSchema)
+        @blp.response(200, CalendarYearSchema)
+        def post(self, args, year):
+            """Declare a year's holidays and make-up working days completely entered, so working days can be
+            counted in a year the library does not cover. Audited."""
+            calendar.declare_year_entered(year, api_user().username, args["note"].strip())
+            db.session.commit()
+            return calendar_json(year)
+
+    return blp
+
+
+def register_api(api: Api) -> None:
+    blp = make_blueprint()
+    api.register_blueprint(blp)
+    csrf.exempt(blp)

@@ -1,0 +1,93 @@
+"""Priorities (优先推荐) of an application: the region's :class:`~core.plugins.types.Priority` records
+evaluated on the application's data. A priority flags the application and ranks it ahead of the others
+in the city's list; it never refuses one and is never a warning to acknowledge.
+
+Each result has the shape of an eligibility result (kind ``priority``, never blocking): ``ok`` True when
+the application has the priority, False when it has not, None when it claims it and a reviewer judges
+the claim; ``message`` names the evidence the claim rests on.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import current_app
+
+from core.applications.fields import fields_for, is_upload
+from core.i18n import bilingual_text
+from core.models import Application
+from core.plugins.types import Level
+
+
+def N_(msgid: str) -> str:
+    """Mark a message for extraction (translated by :func:`bilingual_text`)."""
+    return msgid
+
+
+def _evidence(application: Application, codes: Sequence[str]) -> str | None:
+    """The evidence fields of a claim as people read them: ``label：value`` (an upload: uploaded)."""
+    if not codes:
+        return None
+    rules = current_app.extensions["greenmfg"].rules
+    ffs = {f.code: f for f in fields_for(rules, application.unit_type, application.level, application.campaign.year)}
+    stored = application.extension_data or {}
+    parts = []
+    for code in codes:
+        value, ff = stored.get(code), ffs.get(code)
+        if value in (None, "", [], False):
+            shown = bilingual_text(N_("not given"))
+        elif ff is not None and is_upload(ff):
+            shown = bilingual_text(N_("uploaded"))
+        elif value is True:
+            shown = bilingual_text(N_("yes"))
+        else:
+            shown = str(value)
+        parts.append(f"{ff.label if ff is not None else code}：{shown}")
+    return "；".join(parts)
+
+
+def evaluate(application: Application, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The region's priorities for ``application`` (its unit type, level and round), evaluated on ``data``
+    (:func:`core.applications.eligibility.rule_data`)."""
+    rules = current_app.extensions["greenmfg"].rules
+    out = []
+    for p in rules.priorities_for(application.unit_type, Level(application.level), application.campaign.year):
+        has: bool | None = None
+        if p.check is not None:
+            try:
+                has = p.check(data)
+            except Exception:  # a plugin bug must not break the page; the reviewer judges
+                current_app.logger.exception("priority %s failed", p.code)
+                has = None
+        evidence = _evidence(application, p.evidence)
+        if has is None:
+            message = bilingual_text(N_("claimed: the reviewer judges it from the evidence"))
+            message = f"{message}（{evidence}）" if evidence else message
+        else:
+            message = evidence
+        out.append({"kind": "priority", "code": p.code, "title": p.title, "source": p.source, "cite": p.cite,
+                    "blocking": False, "stage": "recommend", "ok": None if has is None else bool(has),
+                    "message": message, "levels": [str(application.level)]})
+    return out
+
+
+def weight(results: Sequence[Mapping[str, Any]]) -> int:
+    """How many priorities an application has or claims (the ranking key: more first)."""
+    return sum(1 for r in results if r["kind"] == "priority" and r["ok"] is not False)
+
+
+def rank(applications: Sequence[Application], as_of: dt.date | None = None) -> list[Application]:
+    """``applications`` (already in their order, e.g. by score) with those having or claiming more
+    priorities first; the order is otherwise kept."""
+    rules = current_app.extensions["greenmfg"].rules
+    if not rules.priorities:
+        return list(applications)
+    from core.applications.eligibility import rule_data
+
+    as_of = as_of or dt.date.today()
+    keys = {}
+    for a in applications:
+        if rules.priorities_for(a.unit_type, Level(a.level), a.campaign.year):
+            keys[a.id] = weight(evaluate(a, rule_data(a, as_of)))
+    return sorted(applications, key=lambda a: -keys.get(a.id, 0))

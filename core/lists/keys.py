@@ -1,0 +1,99 @@
+"""The ministry's register of provinces' public signing keys (issue 22).
+
+A national instance accepts a province's recommendation file only if it is signed by a key registered
+here for that province and not revoked. Staff register a key the province sends them out of band
+(``greenmfg keys register``, the *Province keys* page, ``POST /api/v1/province-keys``); a province that
+rotates its key registers the new one and the old one is revoked. Every change is audited."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from core.errors import InvalidInput, NotFound, Refused
+from core.extensions import db
+from core.lists import signing
+from core.models import ProvinceKey
+from core.services import audit
+
+#: who keeps the register on a national instance
+KEEPER_ROLES = frozenset({"ministry", "admin"})
+
+
+def _national() -> None:
+    if current_app.extensions["greenmfg"].rules.region.authority != "national":
+        raise Refused("Only a national (ministry) instance registers provinces' signing keys.")
+
+
+def register(actor: str, province: str, public_key: str, note: str = "") -> ProvinceKey:
+    _national()
+    code = (province or "").strip().lower()
+    if not code or len(code) > 40 or not code.replace("_", "").replace("-", "").isalnum():
+        raise InvalidInput("Give the province's code (the region code its instance shows, as in its recommendation files).", field="province")
+    try:
+        public = signing.parse_public(public_key)
+    except signing.KeyProblem:
+        raise InvalidInput("This is not an Ed25519 public key (32 bytes in base64, as `greenmfg keys generate` "
+                           "prints it).", field="public_key") from None
+    kid = signing.key_id(public)
+    existing = db.session.scalar(select(ProvinceKey).where(ProvinceKey.key_id == kid))
+    if existing is not None:
+        raise Refused("This key is already registered (for %(province)s, key %(key)s).", province=existing.province,
+                      key=kid)
+    row = ProvinceKey(province=code, public_key=signing.public_text(public), key_id=kid,
+                      note=(note or "").strip()[:300] or None, registered_by=actor,
+                      registered_at=dt.datetime.now(dt.timezone.utc))
+    db.session.add(row)
+    db.session.flush()
+    audit.record(actor, "province_key.registered", "province_key", row.id, province=code, key_id=kid,
+                 note=row.note)
+    return row
+
+
+def revoke(actor: str, key_id: str) -> ProvinceKey:
+    _national()
+    row = db.session.scalar(select(ProvinceKey).where(ProvinceKey.key_id == str(key_id)[:40]))
+    if row is None:
+        raise NotFound("No such key.")
+    if row.revoked_at is not None:
+        raise Refused("This key was already revoked.")
+    row.revoked_at, row.revoked_by = dt.datetime.now(dt.timezone.utc), actor
+    audit.record(actor, "province_key.revoked", "province_key", row.id, province=row.province, key_id=row.key_id)
+    return row
+
+
+def provinces() -> list[tuple[str, str, str]]:
+    """The provinces whose plugin is installed here, as (code, name, name_en): the choices of the register form
+    (a province's recommendation file names its province by this code)."""
+    from core.plugins.manager import NATIONAL, installed_regions
+
+    out = []
+    for code, entry in sorted(installed_regions().items()):
+        if code == NATIONAL:
+            continue
+        plugin = entry.load()
+        region = plugin.gm_region() if hasattr(plugin, "gm_region") else None
+        if region is not None:
+            out.append((code, region.name, region.name_en))
+    return out
+
+
+def province_names(english: bool = False) -> dict[str, str]:
+    """Province code → name (English with ``english``) of the installed provinces, read once per page or answer."""
+    return {code: name_en if english else name for code, name, name_en in provinces()}
+
+
+def listing() -> list[ProvinceKey]:
+    return list(db.session.scalars(select(ProvinceKey).order_by(ProvinceKey.province, ProvinceKey.id)))
+
+
+def by_key_id(kid: str) -> ProvinceKey | None:
+    return db.session.scalar(select(ProvinceKey).where(ProvinceKey.key_id == str(kid)[:40]))
+
+
+def key_json(row: ProvinceKey) -> dict[str, Any]:
+    return {"province": row.province, "key_id": row.key_id, "public_key": row.public_key, "note": row.note,
+            "registered_by": row.registered_by, "registered_at": row.registered_at,
+            "revoked_at": row.revoked_at, "revoked_by": row.revoked_by}

@@ -1,0 +1,26 @@
+"""Provinces' public signing keys, registered by the ministry (issue 22): a recommendation file is
+accepted only with a valid Ed25519 signature by a key registered for the province it names."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.extensions import db
+from core.models.base import UTCDateTime, utcnow
+
+
+class ProvinceKey(db.Model):
+    __tablename__ = "province_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province: Mapped[str] = mapped_column(String(40), index=True)
+    #: the Ed25519 public key (32 bytes, base64) and its fingerprint (SHA-256, first 16 hex digits)
+    public_key: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str] = mapped_column(String(40), unique=True)
+    note: Mapped[str | None] = mapped_column(String(300))
+    registered_by: Mapped[str] = mapped_column(String(120))
+    registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(120))

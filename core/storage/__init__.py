@@ -1,0 +1,87 @@
+"""Stored files (evidence PDFs, management attachments, evaluation reports, job results) behind one
+interface: a local folder (default) or an S3-compatible object store, chosen by configuration.
+
+Every server of an instance reads and writes through :func:`store`, so a file uploaded through one
+server downloads through another as long as they share the store (the same bucket, or the same
+network folder). Configuration:
+
+``GREENMFG_STORAGE``
+    ``"local"`` (default) or ``"s3"``.
+``GREENMFG_EVIDENCE_DIR``
+    the local folder (default ``<instance>/evidence``).
+``GREENMFG_S3_BUCKET``, ``GREENMFG_S3_PREFIX``, ``GREENMFG_S3_ENDPOINT_URL``, ``GREENMFG_S3_REGION``
+    the bucket (required for ``s3``), a key prefix, the endpoint of an S3-compatible server (MinIO, Ceph,
+    a cloud's object storage) and its region. Credentials come from the usual places of ``boto3``
+    (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY`` in the environment, a credentials file, an instance
+    role), never from the instance folder.
+
+Writes are ordered with the database transaction (:mod:`core.storage.staging`): an upload is written
+under ``pending/`` and promoted to its final key only after the row that names it is committed; a
+rolled-back upload's pending file is removed at once, and whatever a killed process leaves is removed by
+the clean-up job (:func:`core.storage.sweep.sweep`, ``greenmfg evidence sweep``).
+"""
+from __future__ import annotations
+
+from flask import current_app
+
+from core.storage.base import FileStore, StoredFile, StorageError
+from core.storage.local import LocalStore
+
+__all__ = ["FileStore", "LocalStore", "StoredFile", "StorageError", "store", "build_store", "CONFIG_DEFAULTS"]
+
+CONFIG_DEFAULTS = {
+    "GREENMFG_STORAGE": "local",
+    "GREENMFG_EVIDENCE_DIR": None,
+    "GREENMFG_S3_BUCKET": None,
+    "GREENMFG_S3_PREFIX": "",
+    "GREENMFG_S3_ENDPOINT_URL": None,
+    "GREENMFG_S3_REGION": None,
+}
+_KINDS = ("local", "s3")
+
+
+def build_store(config, instance_path: str) -> FileStore:
+    """The store the configuration names (raises :class:`core.config.ConfigurationError` if it cannot)."""
+    from pathlib import Path
+
+    from core.config import ConfigurationError
+
+    kind = str(config.get("GREENMFG_STORAGE") or "local").lower()
+    if kind not in _KINDS:
+        raise ConfigurationError(f"未知的文件存储 / GREENMFG_STORAGE must be one of {', '.join(_KINDS)} (got {kind!r})")
+    if kind == "s3":
+        bucket = config.get("GREENMFG_S3_BUCKET")
+        if not bucket:
+            raise ConfigurationError("未配置对象存储桶 / GREENMFG_STORAGE is s3 but GREENMFG_S3_BUCKET is not set")
+        try:
+            from core.storage.s3 import S3Store
+        except ImportError as exc:  # boto3 is an extra: pip install 'greenmfg[s3]'
+            raise ConfigurationError("对象存储需要 boto3 / GREENMFG_STORAGE=s3 needs boto3: "
+                                     "pip install 'greenmfg[s3]'") from exc
+        return S3Store(bucket=str(bucket), prefix=str(config.get("GREENMFG_S3_PREFIX") or ""),
+                       endpoint_url=config.get("GREENMFG_S3_ENDPOINT_URL") or None,
+                       region=config.get("GREENMFG_S3_REGION") or None)
+    folder = config.get("GREENMFG_EVIDENCE_DIR")
+    return LocalStore(Path(folder) if folder else Path(instance_path) / "evidence")
+
+
+def init_app(app) -> None:
+    for key, value in CONFIG_DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.extensions["greenmfg_store"] = build_store(app.config, app.instance_path)
+    from core.storage import staging
+
+    staging.install()
+
+
+def store() -> FileStore:
+    """This app's file store (a local one follows ``GREENMFG_EVIDENCE_DIR`` if it is changed at run time)."""
+    current = current_app.extensions["greenmfg_store"]
+    if isinstance(current, LocalStore):
+        from pathlib import Path
+
+        folder = current_app.config.get("GREENMFG_EVIDENCE_DIR")
+        wanted = Path(folder) if folder else Path(current_app.instance_path) / "evidence"
+        if wanted != current.root:
+            current = current_app.extensions["greenmfg_store"] = LocalStore(wanted)
+    return current

@@ -1,0 +1,360 @@
+"""The evaluation and review journeys on the web pages (Chinese and English), each next step one link away:
+applicant application page → evaluation page (mode, firm picker with places left and qualification) → request;
+evaluator log-in → engagements (accept with the declaration) → case file → report; expert log-in → my reviews →
+the application beside the score form; the province's review queue with progress per application, bulk draws and
+any expert account joining the pool.
+
+Hubei 2025 (002_9c75e1d2ebfbdf50.txt): 三(三) "自主选择委托符合评价资质要求的第三方评价机构…开展现场评价"; 附件2 一(三)
+"从事绿色评价的中级职称以上专职人员不少于10人，其中…高级职称人员不少于5人"; 附件2 二(三) "不得参与自评价报告编写…同一法人的
+评价机构每年开展的绿色制造体系评价项目总计不得超过15项". MIIT factory table (001_3f04a56fc6693327.txt 附件1): 14 indicators,
+#4 weighs 6.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from argon2 import PasswordHasher
+
+import kit
+from core.accounts import services as accounts
+from core.extensions import db
+from core.models import (
+    Application, ApplicationStatus as S, EvaluationReport, EvaluationRequest, ExpertAssignment, ExpertProfile, Role,
+    User,
+)
+from core.review import evaluators, experts
+
+
+def beijing_today() -> dt.date:
+    """Today in Beijing, the day every date of the platform is counted in."""
+    from core.services.deadlines import SHANGHAI
+
+    return dt.datetime.now(SHANGHAI).date()
+
+PASSWORD = "评价页面测试口令-2025-绿色工厂"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes(monkeypatch):
+    from core.services import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def _pdf(pages: int = 2) -> bytes:
+    from pypdf import PdfWriter
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    for _ in range(pages):
+        writer.add_blank_page(width=200, height=200)
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def _csrf(client, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _login(client, username: str):
+    r = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": _csrf(client, "/login")})
+    assert r.status_code == 302, r.get_data(as_text=True)[:300]
+    return r.headers["Location"]
+
+
+@pytest.fixture
+def world(make_app, tmp_path):
+    app = make_app("hubei", WTF_CSRF_ENABLED=True, GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"),
+                   GREENMFG_REVIEW_MIN_EXPERTS=2)
+    with app.app_context():
+        from core.applications import evidence
+        from core.models import AdminUnit
+        from core.services.admin_units import sync_admin_units
+
+        sync_admin_units("test")
+        units = {u.code: u for u in db.session.query(AdminUnit)}
+        c = kit.campaign("hubei", year=2025)
+        draft = kit.application(c, units["hubei.wuhan"], status=S.DRAFT,
+                                org=kit.organization(units["hubei.wuhan"], "武汉汽车零部件有限公司"))
+        evidence.store(draft, "indicator.4", "能源管控中心.pdf", _pdf(3), "test")
+        good = kit.firm("马俊", name="湖北华中绿色评价中心有限公司", qualifications=kit.HUBEI_QUALIFIED)
+        weak = kit.firm("田野", name="荆楚节能咨询有限公司", qualifications={**kit.HUBEI_QUALIFIED, "senior_staff": 3})
+        # the good firm has 14 of its 15 places taken this year (one legal entity, every level)
+        other = kit.campaign("hubei", year=2025, level="city")
+        for _ in range(14):
+            from core.services import limits
+
+            limits.accept_engagement(good, kit.application(other, units["hubei.xiaogan"], values={}), "t")
+        # an application under expert review, evaluated by the good firm, with its report
+        reviewed = kit.application(c, units["hubei.yichang"], status=S.CITY_RECOMMENDED,
+                                   org=kit.organization(units["hubei.yichang"], "宜昌精细化工有限公司"))
+        queued = kit.application(c, units["hubei.jingzhou"], status=S.CITY_RECOMMENDED,
+                                 org=kit.organization(units["hubei.jingzhou"], "荆州纺织有限公司"))
+        w = {"app": app, "draft": draft.id, "reviewed": reviewed.id, "queued": queued.id, "good": good.id,
+             "weak": weak.id}
+        for role, name, bind in ((Role.APPLICANT, "ent", {"organization_id": draft.organization_id}),
+                                 (Role.EVALUATOR, "firm", {"evaluator_firm_id": good.id}),
+                                 (Role.EVALUATOR, "weakfirm", {"evaluator_firm_id": weak.id}),
+                                 (Role.PROVINCE, "prov", {}), (Role.CITY, "wuhan", {"admin_unit_id": units["hubei.wuhan"].id})):
+            accounts.create_user(username=name, password=PASSWORD, display_name=name, role=role, actor="test", **bind)
+        for n, code in ((1, "hubei.shiyan"), (2, "hubei.huangshi"), (3, "hubei.suizhou")):
+            experts.add_expert("test", username=f"exp{n}", password=PASSWORD, name=f"专家{n}", fields=["factory"],
+                               admin_unit_code=code)
+        # an expert account an administrator created, not yet in the pool
+        accounts.create_user(username="newexpert", password=PASSWORD, display_name="新专家", role=Role.EXPERT,
+                             actor="admin")
+        db.session.commit()
+    return w
+
+
+def test_applicant_goes_from_the_application_to_the_firm_picker_and_names_a_qualified_firm(world):
+    client = world["app"].test_client()
+    assert _login(client, "ent") == "/applications"
+    page = client.get(f"/applications/{world['draft']}?lang=zh").get_data(as_text=True)
+    assert 'id="evaluation-link"' in page and "选择第三方评价机构" in page
+    assert f'href="/applications/{world["draft"]}/evaluation"' in page
+    page = client.get(f"/applications/{world['draft']}/evaluation?lang=zh").get_data(as_text=True)
+    assert "三(三) (鄂经信办节能〔2022〕8号:" in page and ".txt" not in page
+    assert "须提交：申报须附评价报告方可提交" in page and "须开展：第三方评价机构现场评价" in page
+    # the good firm: 1 place left (15 - 14), counted per legal entity across the three levels; the weak one cannot
+    # be chosen and says why (附件2 一(三))
+    good = re.search(rf'<tr class="" id="firm-row-{world["good"]}">(.*?)</tr>', page, re.S).group(1)
+    assert "<strong class=\"\">1</strong>" in good and "已用 14 / 15 · 市级 + 省级 + 国家级 · 按法人计" in good
+    weak = re.search(rf'<tr class="unavailable" id="firm-row-{world["weak"]}">(.*?)</tr>', page, re.S).group(1)
+    assert "disabled" in weak and "高级职称人员不少于5人" in weak
+    token = _csrf(client, f"/applications/{world['draft']}/evaluation")
+    # the unqualified firm is refused even when posted (nothing saved)
+    r = client.post(f"/applications/{world['draft']}/evaluation?lang=zh",
+                    data={"csrf_token": token, "firm_id": world["weak"], "self_evaluation_by": kit.uscc()})
+    assert r.status_code == 422
+    r = client.post(f"/applications/{world['draft']}/evaluation?lang=zh",
+                    data={"csrf_token": token, "firm_id": world["good"],
+                          "self_evaluation_by": _org_uscc(world)}, follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "等待湖北华中绿色评价中心有限公司答复" in page and 'id="cancel-request"' in page
+    # English
+    page = client.get(f"/applications/{world['draft']}/evaluation?lang=en").get_data(as_text=True)
+    assert "Waiting for the answer of 湖北华中绿色评价中心有限公司" in page and "What the region asks" in page
+
+
+def _org_uscc(world) -> str:
+    with world["app"].app_context():
+        return db.session.get(Application, world["draft"]).organization.uscc
+
+
+def _request(world) -> int:
+    with world["app"].app_context():
+        a = db.session.get(Application, world["draft"])
+        row = evaluators.request_evaluation(db.session.query(User).filter_by(username="ent").one(), a,
+                                            evaluators.firm_or_404(world["good"]), a.organization.uscc)
+        db.session.commit()
+        return row.id
+
+
+def test_firm_accepts_with_its_declaration_reads_the_case_file_and_files_the_report(world):
+    request_id = _request(world)
+    client = world["app"].test_client()
+    assert _login(client, "firm") == "/review/engagements"  # the firm lands on its requests
+    page = client.get("/review/engagements?lang=zh").get_data(as_text=True)
+    assert "武汉汽车零部件有限公司" in page and "不得参与自评价报告编写" in page and "14 / 15" in page
+    prefix = f"accept{request_id}-"
+    token = re.search(rf'name="{prefix}csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    # one declaration missing: nothing is accepted
+    r = client.post(f"/review/requests/{request_id}/accept?lang=zh",
+                    data={prefix + "csrf_token": token, prefix + "not_author": "y"}, follow_redirects=True)
+    assert "请逐项声明" in r.get_data(as_text=True)
+    with world["app"].app_context():
+        assert db.session.get(EvaluationRequest, request_id).status == "requested"
+    r = client.post(f"/review/requests/{request_id}/accept",
+                    data={prefix + "csrf_token": token, prefix + "not_author": "y", prefix + "not_interested": "y"})
+    assert r.status_code == 302 and r.headers["Location"] == f"/review/case-files/{world['draft']}"
+    with world["app"].app_context():
+        row = db.session.get(EvaluationRequest, request_id)
+        assert row.status == "accepted" and row.declarations["wrote_self_evaluation"] is False
+    # the case file of the draft: organisation, indicators with their evidence, region fields, the report form
+    page = client.get(f"/review/case-files/{world['draft']}?lang=zh").get_data(as_text=True)
+    assert "武汉汽车零部件有限公司" in page and "能源管控中心.pdf" in page and 'id="report-form"' in page
+    assert 'name="score_14"' in page and 'max="6.0"' in page and "本地区要求开展现场评价" in page
+    link = re.search(r'href="(/review/case-files/\d+/evidence/\d+)"', page).group(1)
+    download = client.get(link)
+    assert download.status_code == 200 and download.data[:5] == b"%PDF-"
+    # the report: every indicator, the on-site visit; a missing visit keeps what was typed
+    scores = {f"score_{k}": str(round(v * 0.9, 2)) for k, v in kit.FACTORY_WEIGHTS.items()}
+    token = _csrf(client, f"/review/case-files/{world['draft']}")
+    r = client.post(f"/review/case-files/{world['draft']}/report?lang=zh", content_type="multipart/form-data",
+                    data={"csrf_token": token, **scores, "file": (io.BytesIO(_pdf(8)), "现场评价报告.pdf")})
+    assert r.status_code == 422 and "现场评价日期" in r.get_data(as_text=True)
+    assert 'value="5.4"' in r.get_data(as_text=True)  # #4: 6 × 0.9, kept in the form
+    r = client.post(f"/review/case-files/{world['draft']}/report?lang=zh", content_type="multipart/form-data",
+                    data={"csrf_token": token, **scores, "visited_on": beijing_today().isoformat(),
+                          "file": (io.BytesIO(_pdf(8)), "现场评价报告.pdf")}, follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "评价报告已提交" in page and "总分90.00" in page
+    with world["app"].app_context():
+        report = db.session.query(EvaluationReport).one()
+        assert float(report.score) == 90.0 and report.pages == 8 and report.visited_on == beijing_today()
+    # another firm sees neither the case file nor its files
+    other = world["app"].test_client()
+    _login(other, "weakfirm")
+    assert other.get(f"/review/case-files/{world['draft']}").status_code == 404
+    assert other.get(link).status_code == 404
+    # the applicant's evaluation page and application page show the filed report, one click to download it
+    ent = world["app"].test_client()
+    _login(ent, "ent")
+    page = ent.get(f"/applications/{world['draft']}?lang=zh").get_data(as_text=True)
+    assert 'id="evaluation-report-link"' in page and "总分90.00" in page
+    assert ent.get(f"/applications/{world['draft']}/evaluation/report").data[:5] == b"%PDF-"
+
+
+def test_expert_reads_the_whole_application_beside_the_score_form(world):
+    with world["app"].app_context():
+        a = db.session.get(Application, world["reviewed"])
+        firm = evaluators.firm_or_404(world["good"])
+        applicant = kit.user(Role.APPLICANT, organization_id=a.organization_id)
+        row = evaluators.request_evaluation(applicant, a, firm, a.organization.uscc, today=dt.date(2025, 5, 1))
+        a.status = S.DRAFT  # the engagement and the report come before the submission in Hubei (三(三))
+        evaluators.accept_request(kit.user(Role.EVALUATOR, evaluator_firm_id=firm.id), row,
+                                  wrote_self_evaluation=False, interested_party=False)
+        report = kit.firm_report(row, score=77.0)
+        report.indicator_scores = {"4": 5.5}
+        from core.applications.evidence import storage_dir
+
+        (storage_dir() / report.storage_name).write_bytes(_pdf(6))
+        a.status = S.CITY_RECOMMENDED
+        for n in (1, 2):
+            experts.assign("prov", a, db.session.query(ExpertProfile).filter_by(name=f"专家{n}").one())
+        db.session.commit()
+        first = db.session.query(ExpertAssignment).join(ExpertProfile).filter(ExpertProfile.name == "专家1").one().id
+    client = world["app"].test_client()
+    assert _login(client, "exp1") == "/expert"
+    page = client.get("/expert?lang=zh").get_data(as_text=True)
+    assert f'href="/expert/assignments/{first}"' in page and "查看申报并评分" in page
+    page = client.get(f"/expert/assignments/{first}?lang=zh").get_data(as_text=True)
+    for part in ('id="case-file"', 'id="score-form"', "宜昌精细化工有限公司", "第三方评价得分", "5.50", "77.00",
+                 'id="cf-report-link"', "评审组结果确定前，其他专家的评分不可见"):
+        assert part in page, part
+    assert client.get(f"/review/case-files/{world['reviewed']}/report").status_code == 200
+    page = client.get(f"/expert/assignments/{first}?lang=en").get_data(as_text=True)
+    assert "Evaluator&#39;s score" in page or "Evaluator's score" in page
+    assert "The application" in page and "Green factory" in page
+
+
+def test_province_draws_for_many_applications_and_sees_progress_and_an_expert_account_joins_the_pool(world):
+    client = world["app"].test_client()
+    _login(client, "prov")
+    page = client.get("/review/experts?lang=zh").get_data(as_text=True)
+    assert "将已有专家账号加入专家库" in page and "新专家（newexpert）" in page
+    with world["app"].app_context():
+        newcomer = db.session.query(User).filter_by(username="newexpert").one().id
+    token = _csrf(client, "/review/experts")
+    r = client.post("/review/experts/join?lang=zh", data={"csrf_token": token, "join-user_id": newcomer,
+                                                         "join-fields": "factory, park"}, follow_redirects=True)
+    assert "专家已加入专家库" in r.get_data(as_text=True) or "已加入" in r.get_data(as_text=True)
+    with world["app"].app_context():
+        joined = db.session.query(ExpertProfile).filter_by(user_id=newcomer).one()
+        assert joined.name == "新专家" and joined.fields == ["factory", "park"]
+    page = client.get("/review?lang=zh").get_data(as_text=True)
+    assert f'id="pick-{world["reviewed"]}"' in page and "还需2名" in page
+    token = _csrf(client, "/review")
+    r = client.post("/review/bulk?lang=zh", data={"csrf_token": token, "application_ids": [world["reviewed"],
+                                                                                           world["queued"]],
+                                                  "action": "draw", "panel_size": "4", "field_from": "unit_type"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and 'id="bulk-outcome"' in page and "已处理2个申报中的2个" in page
+    with world["app"].app_context():
+        counts = {a: db.session.query(ExpertAssignment).filter_by(application_id=a).count()
+                  for a in (world["reviewed"], world["queued"])}
+    assert counts == {world["reviewed"]: 4, world["queued"]: 4}
+    # a fifth expert is not there (four in the field): the application says so, nothing is half done
+    r = client.post("/review/bulk?lang=en", data={"csrf_token": token, "application_ids": [world["reviewed"]],
+                                                  "action": "draw", "panel_size": "5", "field_from": "unit_type"})
+    assert "Only 0 experts" in r.get_data(as_text=True)
+    page = client.get("/review?lang=zh").get_data(as_text=True)
+    assert "4名中已提交0名" in page
+
+
+@pytest.mark.parametrize("region", ["hunan", "hubei"])
+def test_the_demo_expert_is_in_the_pool_with_work_and_the_demo_evaluator_has_requests(make_app, tmp_path, region):
+    """``greenmfg demo``: the demo ``expert`` account is in the pool with applications to review (evaluated by a
+    firm that filed its report), and the demo ``evaluator`` firm has a request to answer and engagements whose
+    report it still has to file; every engagement went through a request and the declaration."""
+    from core.lists.history import import_history
+    from core.services.demo_data import load_demo
+
+    app = make_app(region, GREENMFG_EVIDENCE_DIR=str(tmp_path))
+    with app.app_context():
+        load_demo(2025, iter, import_history)
+        user = db.session.query(User).filter_by(username="expert").one()
+        profile = experts.profile_of(user)
+        assert profile is not None and profile.active and len(experts.pool()) == 5
+        work = experts.my_assignments(user)
+        assert work and all(r.application.status == S.UNDER_REVIEW for r in work)
+        assert any(experts.result_of(r.application) is None and r.application.evaluator_firm_id for r in work)
+        evaluated = [r.application for r in work if r.application.evaluator_firm_id]
+        from core.review import reports
+
+        assert reports.report_for(evaluated[0]) is not None
+        firm_id = db.session.query(User).filter_by(username="evaluator").one().evaluator_firm_id
+        mine = evaluators.requests_for_firm(firm_id)
+        assert [r.status for r in mine].count("requested") == 1
+        assert any(r.status == "accepted" and reports.report_for(r.application) is None for r in mine)
+        from core.models import EvaluatorEngagement
+
+        engaged = {e.application_id for e in db.session.query(EvaluatorEngagement)}
+        accepted = {r.application_id for r in db.session.query(EvaluationRequest).filter_by(status="accepted")}
+        assert engaged == accepted
+
+
+def test_pool_and_bulk_endpoints_of_the_api(world):
+    """Any account with the expert role joins the pool (not twice, not another role); one expert is assigned to
+    several applications, an application the expert must avoid is reported and left alone."""
+    with world["app"].app_context():
+        prov = db.session.query(User).filter_by(username="prov").one()
+        token = accounts.create_token(prov, "t")[0]
+        newcomer = db.session.query(User).filter_by(username="newexpert").one().id
+        city_user = db.session.query(User).filter_by(username="wuhan").one().id
+        db.session.commit()
+    client = world["app"].test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    r = client.post("/api/v1/experts", json={"user_id": newcomer, "fields": ["factory"],
+                                             "admin_unit_code": "hubei.yichang"}, headers=headers)
+    assert r.status_code == 201 and r.get_json()["username"] == "newexpert" and r.get_json()["name"] == "新专家"
+    again = client.post("/api/v1/experts", json={"user_id": newcomer}, headers=headers)
+    assert again.status_code == 409 and "already in the expert pool" in again.get_json()["errors"][0]["message_en"]
+    wrong = client.post("/api/v1/experts", json={"user_id": city_user}, headers=headers)
+    assert wrong.status_code == 409 and "expert role" in wrong.get_json()["errors"][0]["message_en"]
+    assert client.post("/api/v1/experts", json={"name": "无账号"}, headers=headers).status_code == 422
+    joined = r.get_json()["id"]
+    # the newcomer comes from 宜昌: assigned to both, it must avoid the 宜昌 applicant
+    r = client.post("/api/v1/review/bulk-assignments", headers=headers,
+                    json={"application_ids": [world["reviewed"], world["queued"]], "expert_id": joined})
+    outcomes = {o["application_id"]: o for o in r.get_json()["outcomes"]}
+    assert r.status_code == 200 and outcomes[world["queued"]]["error"] is None
+    assert "宜昌市" in outcomes[world["reviewed"]]["error"]["message_zh"]
+    assert outcomes[world["queued"]]["progress"]["assigned"] == 1
+    r = client.post("/api/v1/review/draws", headers=headers,
+                    json={"application_ids": [world["queued"]], "panel_size": 0})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "panel_size"
+    queue = client.get("/api/v1/review/applications", headers=headers).get_json()["applications"]
+    progress = {a["application_id"]: a["progress"] for a in queue}
+    assert (progress[world["reviewed"]]["assigned"], progress[world["queued"]]["assigned"]) == (0, 1)
+    assert progress[world["queued"]]["experts"] == ["新专家"] and progress[world["queued"]]["needed"] == 2
+
+
+def test_an_expert_who_declines_no_longer_reads_the_application(world):
+    with world["app"].app_context():
+        a = db.session.get(Application, world["queued"])
+        row = experts.assign("prov", a, db.session.query(ExpertProfile).filter_by(name="专家2").one())
+        db.session.commit()
+        assignment = row.id
+    client = world["app"].test_client()
+    _login(client, "exp2")
+    assert client.get(f"/review/case-files/{world['queued']}").status_code == 200
+    token = _csrf(client, f"/expert/assignments/{assignment}")
+    client.post(f"/expert/assignments/{assignment}/decline", data={"csrf_token": token, "reason": "曾为该企业提供咨询"})
+    assert client.get(f"/review/case-files/{world['queued']}").status_code == 404
+    page = client.get(f"/expert/assignments/{assignment}?lang=zh").get_data(as_text=True)
+    assert 'id="case-file"' not in page and "曾为该企业提供咨询" in page
