@@ -50,6 +50,7 @@ def build(db_path: Path | str, n: int, seed: int) -> str:
     from core import create_app
     from core.accounts import services as accounts
     from core.applications import services
+    from core.kernel import clock
     from core.extensions import db
     from core.models import AdminUnit, Application, Organization, Role
     from core.services.admin_units import sync_admin_units
@@ -64,9 +65,9 @@ def build(db_path: Path | str, n: int, seed: int) -> str:
         units = db.session.scalars(select(AdminUnit).where(AdminUnit.region == "hunan").order_by(AdminUnit.code)).all()
         campaign = services.open_campaign(actor="bench", year=2025, level="provincial",
                                           unit_types=["factory", "park", "supply_chain"],
-                                          closes_at=services.now() + dt.timedelta(days=30))
+                                          closes_at=clock.now() + dt.timedelta(days=30))
         db.session.flush()
-        now = services.now()
+        now = clock.now()
         orgs, apps = [], []
         statuses = ["submitted"] * 5 + ["draft"] * 2 + ["returned", "city_recommended", "rejected"]
         for i in range(n):

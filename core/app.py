@@ -1,7 +1,6 @@
 """The application factory."""
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import logging
 import os
@@ -22,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from core import config as core_config, i18n, jobs, ratelimit, storage
 from core.extensions import babel, csrf, db, login_manager, migrate
+from core.kernel.clock import this_year
 from core.plugins.errors import PolicyViolation
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
@@ -71,7 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _apply_plugin_defaults(app, pm, region)
     rules = RegionRules(pm)
     with app.app_context():  # plugins may read their (prefixed) config while answering
-        rules.validate(app.config["GREENMFG_RULES_YEAR"] or dt.date.today().year)
+        rules.validate(app.config["GREENMFG_RULES_YEAR"] or this_year())
     app.extensions["greenmfg"] = Greenmfg(pm=pm, rules=rules)
     from core.lists import signing  # issue 22: a configured signing key must load, or the start stops
 
@@ -122,10 +122,29 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     import core.scoring.jobs  # noqa: F401
 
     jobs.init_app(app)
-    init_api(app)
+    _register_apis(app, init_api(app))
     init_security(app)
     ratelimit.init_app(app)
     return app
+
+
+def _register_apis(app: Flask, api) -> None:
+    """Each feature's part of the JSON API, in the order of the OpenAPI document."""
+    from core.accounts.api import register_api as accounts_api
+    from core.api.instance import register_api as instance_api
+    from core.applications.api import register_api as applications_api
+    from core.jobs.api import register_api as jobs_api
+    from core.lists.api import register_api as lists_api
+    from core.management.api import register_api as management_api
+    from core.review.api import register_api as review_api
+
+    applications_api(api, app)
+    review_api(api, app)
+    lists_api(api, app)
+    management_api(api, app)
+    accounts_api(api)
+    jobs_api(api)
+    instance_api(api)
 
 
 def _trace_hooks() -> None:

@@ -54,10 +54,12 @@ def api_user() -> User | None:
 def init_app(app: Flask) -> None:
     from core.accounts import mfa_views, obligations, sessions  # noqa: F401  (mfa_views adds its routes to bp)
     from core.accounts.views import NAV, bp
+    from core.api.blueprint import use_token_authenticator
     from core.web.nav import register
 
     sessions.init_app(app)
     obligations.init_app(app)
+    use_token_authenticator(app, api_user)
     login_manager.user_loader(_load_user)  # replaces core.web's plain-id loader
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")

@@ -24,6 +24,7 @@ from core.api import Blueprint, authed, limited, public
 from core.api.schema import In, Out, Query, ident, one_of, text
 from core.errors import AccessDenied, GreenmfgError, NotFound
 from core.extensions import csrf, db
+from core.kernel.clock import aware
 from core.models import ApiToken, Role, User
 
 API_PREFIX = "/api/v1"
@@ -125,22 +126,16 @@ class UserUpdateSchema(In):
 
 
 def token_json(row: ApiToken, current_id: int | None = None) -> dict:
-    return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": _aware(row.created_at),
-            "expires_at": _aware(row.expires_at), "last_used_at": _aware(row.last_used_at),
-            "revoked_at": _aware(row.revoked_at), "current": row.id == current_id}
+    return {"id": row.id, "name": row.name, "prefix": row.prefix, "created_at": aware(row.created_at),
+            "expires_at": aware(row.expires_at), "last_used_at": aware(row.last_used_at),
+            "revoked_at": aware(row.revoked_at), "current": row.id == current_id}
 
 
 def user_json(user: User) -> dict:
     return {"id": user.id, "username": user.username, "display_name": user.display_name, "role": str(user.role),
             "active": user.active, "organization_id": user.organization_id, "admin_unit_id": user.admin_unit_id,
             "evaluator_firm_id": user.evaluator_firm_id, "second_factor": bool(user.totp_secret),
-            "must_change_password": bool(user.must_change_password), "created_at": _aware(user.created_at)}
-
-
-def _aware(value):
-    import datetime as dt
-
-    return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+            "must_change_password": bool(user.must_change_password), "created_at": aware(user.created_at)}
 
 
 def _admin(user: User) -> None:
@@ -189,7 +184,7 @@ def make_blueprint() -> Blueprint:
                 raise
             db.session.commit()
             return {"id": row.id, "token": token, "token_type": "Bearer", "name": row.name,
-                    "expires_at": _aware(row.expires_at)}
+                    "expires_at": aware(row.expires_at)}
 
         @authed(Perm.TOKENS)
         @blp.response(200, TokenSchema(many=True))

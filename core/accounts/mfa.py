@@ -8,7 +8,6 @@ lost phone. Every enrolment, use of a recovery code and failed code is audited.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 import time
@@ -21,6 +20,8 @@ from markupsafe import Markup
 
 from core.accounts.sessions import end_all
 from core.errors import InvalidInput
+from core.kernel.clock import now
+from core.kernel.rules import region_rules
 from core.models import User
 from core.services import audit
 
@@ -43,7 +44,7 @@ def new_secret() -> str:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    issuer = f"greenmfg {current_app.extensions['greenmfg'].rules.region.name}"
+    issuer = f"greenmfg {region_rules().region.name}"
     return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=issuer)
 
 
@@ -86,7 +87,7 @@ def enable(user: User, secret: str, code: str, actor: str) -> list[str]:
                            field="code")
     codes = _recovery_codes()
     user.totp_secret, user.totp_last_step = secret, step
-    user.totp_enabled_at = dt.datetime.now(dt.UTC)
+    user.totp_enabled_at = now()
     user.recovery_codes = [_digest(c) for c in codes]
     user.session_version = (user.session_version or 0) + 1  # sessions opened without it end
     end_all(user, "mfa")

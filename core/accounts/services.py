@@ -9,13 +9,14 @@ import hashlib
 import re
 import secrets
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from core.accounts import password_policy
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
 from core.errors import InvalidInput, LoginThrottled, NotFound, Refused
 from core.extensions import db
+from core.kernel.clock import aware, now
+from core.kernel.rules import region_rules
 from core.models import AdminUnit, ApiToken, Organization, Role, User
 from core.services import audit
 from core.services.passwords import hash_password, verify_password
@@ -25,14 +26,6 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
 #: failed log-ins per account and hour before log-in is refused (ASVS 2.2.1 allows at most 100)
 TOKEN_PREFIX = "gm_"
 TOKEN_DAYS = 180
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def check_password_policy(password: str, field: str = "password", user_inputs=()) -> None:
@@ -49,7 +42,7 @@ def register_applicant(*, username: str, password: str, display_name: str, uscc:
     already on file (e.g. imported by its city) may be claimed only while it has no account
     and only under its registered name; otherwise registration is refused.
     """
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     username = (username or "").strip()
     if not USERNAME_RE.match(username):
         raise InvalidInput("A user name has 3 to 80 letters, digits or . _ @ -.", field="username")
@@ -120,7 +113,7 @@ def _check_binding(role: Role, organization_id: int | None, admin_unit_id: int |
         raise InvalidInput("No such organization.", field="organization_id")
     if role == Role.CITY:
         unit = db.session.get(AdminUnit, admin_unit_id)
-        if unit is None or unit.region != current_app.extensions["greenmfg"].rules.region_code:
+        if unit is None or unit.region != region_rules().region_code:
             raise InvalidInput("No such administrative unit.", field="admin_unit_id")
     if role == Role.EVALUATOR and db.session.get(EvaluatorFirm, evaluator_firm_id) is None:
         raise InvalidInput("No such evaluator firm.", field="evaluator_firm_id")
@@ -216,7 +209,7 @@ def create_token(user: User, name: str, days: int = TOKEN_DAYS, *, minutes: int 
     lifetime = dt.timedelta(minutes=int(minutes)) if minutes is not None else dt.timedelta(days=int(days))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, token_hash=_hash(token), prefix=token[:10],
-                   expires_at=_now() + lifetime)
+                   expires_at=now() + lifetime)
     db.session.add(row)
     db.session.flush()
     audit.record(user.username, "token.created", "api_token", row.id, name=name, expires=row.expires_at.isoformat(),
@@ -284,7 +277,7 @@ def revoke_token(user: User, token_id: int) -> None:
     if row is None:
         raise NotFound("No such token.")
     if row.revoked_at is None:
-        row.revoked_at = _now()
+        row.revoked_at = now()
         audit.record(user.username, "token.revoked", "api_token", row.id)
 
 
@@ -295,15 +288,15 @@ def user_for_token(token: str | None) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
     if row is None or row.revoked_at is not None:
         return None
-    now = _now()
-    if row.expires_at is not None and _aware(row.expires_at) <= now:
+    at = now()
+    if row.expires_at is not None and aware(row.expires_at) <= at:
         return None
     user = row.user
     if user is None or not user.active:
         return None
-    last = _aware(row.last_used_at)
-    if last is None or now - last > dt.timedelta(hours=1):  # at most one write an hour
-        row.last_used_at = now
+    last = aware(row.last_used_at)
+    if last is None or at - last > dt.timedelta(hours=1):  # at most one write an hour
+        row.last_used_at = at
         db.session.commit()
     return user
 

@@ -18,7 +18,6 @@ refreshed at most once a minute (with the row's ``last_seen_at``), so most reque
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import secrets
 import time
@@ -30,6 +29,8 @@ from sqlalchemy import select, update
 
 from core.errors import NotFound
 from core.extensions import db
+from core.kernel.clock import now
+from core.kernel.records import get_record
 from core.models import User, WebSession
 from core.services import audit
 
@@ -76,14 +77,14 @@ def sessions_of(user: User) -> list[WebSession]:
 
 
 def _end(rows, reason: str) -> None:
-    now = dt.datetime.now(dt.UTC)
+    at = now()
     for row in rows:
-        row.ended_at, row.end_reason = now, reason
+        row.ended_at, row.end_reason = at, reason
 
 
 def end_session(user: User, session_id: int, actor: str) -> None:
     """The user ends one of their sessions (another browser, a lost laptop)."""
-    row = db.session.get(WebSession, session_id) if isinstance(session_id, int) and 0 < session_id < 2**31 else None
+    row = get_record(WebSession, session_id)
     if row is None or row.user_id != user.id or row.ended_at is not None:
         raise NotFound("No such session.")
     _end([row], "revoked")
@@ -126,20 +127,20 @@ def init_app(app: Flask) -> None:
             return None
         idle = int(app.config.get("GREENMFG_SESSION_IDLE_MINUTES", 30)) * 60
         absolute = int(app.config.get("GREENMFG_SESSION_MAX_HOURS", 12)) * 3600
-        now = int(time.time())
-        why = _expired(now, idle, absolute)
+        second = int(time.time())
+        why = _expired(second, idle, absolute)
         mine = current_sid_hash()
         if why is None:
-            if now - session["_seen"] >= REFRESH_SECONDS:
-                session["_seen"] = now
+            if second - session["_seen"] >= REFRESH_SECONDS:
+                session["_seen"] = second
                 if mine:
                     db.session.execute(update(WebSession).where(WebSession.sid_hash == mine)
-                                       .values(last_seen_at=dt.datetime.now(dt.UTC)))
+                                       .values(last_seen_at=now()))
                     db.session.commit()
             return None
         if mine:
             db.session.execute(update(WebSession).where(WebSession.sid_hash == mine, WebSession.ended_at.is_(None))
-                               .values(ended_at=dt.datetime.now(dt.UTC), end_reason=why[:20]))
+                               .values(ended_at=now(), end_reason=why[:20]))
             db.session.commit()
         logout_user()
         session.clear()

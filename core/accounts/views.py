@@ -21,6 +21,7 @@ from core.accounts.permissions import Perm
 from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next, show_refusal
 from core.errors import GreenmfgError
 from core.extensions import db
+from core.kernel.rules import region_rules
 from core.models import AdminUnit, Role
 from core.ratelimit import limit
 from core.web.nav import NavLink
@@ -105,10 +106,10 @@ def logout():
 
 
 def _unit_choices():
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     units = db.session.scalars(select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active)
                                .order_by(AdminUnit.code))
-    from core.applications.forms import choice
+    from core.formfields import choice
 
     return [choice("", "—")] + [choice(u.code, u.name) for u in units]
 

@@ -15,6 +15,7 @@ from core.accounts.permissions import Perm, require
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.i18n import msgid
+from core.kernel.uow import attempt
 from core.ratelimit import TOO_MANY
 
 
@@ -35,15 +36,10 @@ def login_required(perm: Perm | None = None) -> Callable:
 def run_and_redirect(action: Callable[[], Any], success: str | None, target: str) -> tuple[Any, Any]:
     """Run a service call and commit; ``(redirect to target, outcome)``. On a refusal roll back, flash
     its message and return ``(redirect, the error)``: nothing is saved."""
-    from core.applications.services import commit
-
-    try:
-        outcome = action()
-        commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return redirect(target), exc
+    outcome, refused = attempt(action)
+    if refused:
+        flash(refused.localized(), "error")
+        return redirect(target), refused
     if success:
         flash(success, "info")
     return redirect(target), outcome

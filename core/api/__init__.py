@@ -7,14 +7,20 @@ passes (:mod:`core.api.validation`) and the schema building blocks (:mod:`core.a
 """
 from __future__ import annotations
 
-import datetime as dt
 
-from flask import Flask, current_app
+from typing import TYPE_CHECKING
+
+from flask import Flask
 from flask.views import MethodView
 from marshmallow import fields
 
 from core.api.blueprint import Blueprint, authed, documents, limited, optional_auth, public, token_user
 from core.api.schema import Out, Query, year
+from core.kernel.clock import this_year
+from core.kernel.rules import region_rules
+
+if TYPE_CHECKING:
+    from core.api.spec import Api
 
 #: a file body (PDF, xlsx) in the document
 BINARY = {"type": "string", "format": "binary"}
@@ -94,11 +100,11 @@ class RulesView(MethodView):
         source; platform defaults (the scoring formulas) and reused tables say so in `value`."""
         from core.services.rules_export import rules_document
 
-        year = args["year"] or dt.date.today().year
-        return rules_document(current_app.extensions["greenmfg"].rules, year)
+        year = args["year"] or this_year()
+        return rules_document(region_rules(), year)
 
 
-def init_api(app: Flask) -> None:
+def init_api(app: Flask) -> Api:
     from core.api import errors, validation
     from core.api.spec import Api
     from core.errors import GreenmfgError
@@ -124,27 +130,9 @@ def init_api(app: Flask) -> None:
     app.extensions["greenmfg_api"] = api
     api.register_blueprint(rules_bp)
     csrf.exempt(rules_bp)
-    from core.applications.api import register_api
-
-    register_api(api, app)
-    from core.lists.api import register_api as register_lists_api  # issue 5
-    from core.review.api import register_api as register_review_api  # issue 5
-
-    register_review_api(api, app)
-    register_lists_api(api, app)
-    from core.management.api import register_api as register_management_api  # issue 6
-
-    register_management_api(api, app)
-    from core.accounts.api import register_api as register_accounts_api  # issue 19: one's own account
-
-    register_accounts_api(api)
-    from core.jobs.api import register_api as register_jobs_api  # issue 22: one's own background jobs
-
-    register_jobs_api(api)
-    from core.api.instance import register_api as register_instance_api  # issue 18: units and holidays
-
-    register_instance_api(api)
 
     @app.errorhandler(GreenmfgError)
     def _domain_error(exc: GreenmfgError):
         return errors.domain_error_response(exc)
+
+    return api

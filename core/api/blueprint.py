@@ -26,13 +26,14 @@ from http import HTTPStatus
 from typing import Any
 
 import flask_smorest
+from flask import Flask, current_app
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.routing import BaseConverter, ValidationError
 
 from core.api.errors import abort_json
+from core.kernel.records import ID_MAX
 
-ID_MAX = 2**31 - 1
 YEAR_MIN, YEAR_MAX = 2000, 2100
 _INT_RULE = re.compile(r"<int:(\w+)>")
 BEARER = "bearerAuth"
@@ -163,12 +164,16 @@ class _NamingSpec:
 # ------------------------------------------------------------------ who may call --
 
 
+def use_token_authenticator(app: Flask, authenticate: Callable[[], Any]) -> None:
+    """Install how a request's bearer token becomes a user (the accounts feature does, at start-up)."""
+    app.extensions["greenmfg_token_authenticator"] = authenticate
+
+
 def token_user():
     """The user of the bearer token, or a 401 refusal."""
-    from core.accounts import api_user
     from core.api.errors import _HTTP_MESSAGES
 
-    user = api_user()
+    user = current_app.extensions["greenmfg_token_authenticator"]()
     if user is None:
         abort_json(401, _HTTP_MESSAGES[401])
     return user

@@ -118,7 +118,7 @@ def error_response(status: int, body: Mapping[str, Any], headers: Mapping[str, s
 
 def field_items(messages: Any, code: str = "invalid_input") -> list[dict[str, Any]]:
     """marshmallow/webargs messages (nested by location, field, list index) as one item per message."""
-    from core.applications.fields import message_translations
+    from core.kernel.messages import message_translations
 
     items: list[dict[str, Any]] = []
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Api
 from marshmallow import fields
@@ -18,6 +17,7 @@ from core.api.blueprint import Blueprint, authed, public
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
 from core.errors import AccessDenied, NotFound
 from core.extensions import csrf, db
+from core.kernel.rules import region_rules
 from core.models import AdminUnit, CalendarDay, CalendarYear, Role
 from core.plugins.types import UnitKind
 from core.services import admin_units, calendar
@@ -123,7 +123,7 @@ def calendar_json(year: int) -> dict[str, Any]:
 
 
 def _unit(code: str) -> AdminUnit:
-    region = current_app.extensions["greenmfg"].rules.region_code
+    region = region_rules().region_code
     unit = db.session.scalar(select(AdminUnit).where(AdminUnit.region == region, AdminUnit.code == code))
     if unit is None:
         raise NotFound("No such administrative unit.")
@@ -141,7 +141,7 @@ def make_blueprint() -> Blueprint:
         @blp.response(200, AdminUnitSchema(many=True))
         def get(self, args):
             """The administrative units of this region (cities and their peers) with their codes."""
-            region = current_app.extensions["greenmfg"].rules.region_code
+            region = region_rules().region_code
             query = select(AdminUnit).where(AdminUnit.region == region)
             if not args["include_inactive"]:
                 query = query.where(AdminUnit.active)
@@ -152,7 +152,7 @@ def make_blueprint() -> Blueprint:
         @blp.response(201, AdminUnitSchema)
         def post(self, args):
             """Add a unit of a kind the region lets administrators add (a pilot county). Audited."""
-            region = current_app.extensions["greenmfg"].rules.region_code
+            region = region_rules().region_code
             if db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
                                                             AdminUnit.code == args["code"])):
                 from core.errors import Refused

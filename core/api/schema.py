@@ -15,8 +15,8 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from marshmallow import RAISE, Schema, fields, post_dump, post_load, validate
+from core.kernel.records import ID_MAX
 
-ID_MAX = 2**31 - 1
 
 
 class In(Schema):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, current_app, send_file
+from flask import Flask, Response, send_file
 from flask.views import MethodView
 from flask_smorest import Api
 from sqlalchemy import select
@@ -45,8 +45,12 @@ from core.applications.schemas import (
 )
 from core.applications.scoring import live_score
 from core.errors import NotFound
-from core.jobs.api import JobSchema, job_accepted
 from core.extensions import csrf, db
+from core.jobs.api import JobSchema, job_accepted
+from core.kernel.clock import aware
+from core.kernel.records import get_record
+from core.kernel.rules import region_rules
+from core.kernel.uow import commit
 from core.models import AdminUnit, Application, Campaign, Organization
 from core.services import deadlines as step_rules
 from core.services.uscc import normalize_uscc
@@ -56,9 +60,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _campaign(campaign_id: Any) -> Campaign:
-    rules = current_app.extensions["greenmfg"].rules
-    campaign = db.session.get(Campaign, campaign_id) if isinstance(campaign_id, int) and 0 < campaign_id < 2**31 \
-        else None  # ids in a body are bounded by the schemas too
+    rules = region_rules()
+    campaign = get_record(Campaign, campaign_id)  # ids in a body are bounded by the schemas too
     if campaign is None or campaign.region != rules.region_code:
         raise NotFound("No such campaign.")
     return campaign
@@ -66,7 +69,7 @@ def _campaign(campaign_id: Any) -> Campaign:
 
 def campaign_json(c: Campaign) -> dict[str, Any]:
     return {"id": c.id, "region": c.region, "year": c.year, "level": c.level, "title": c.title,
-            "unit_types": c.unit_types, "opens_at": services.aware(c.opens_at), "closes_at": services.aware(c.closes_at),
+            "unit_types": c.unit_types, "opens_at": aware(c.opens_at), "closes_at": aware(c.closes_at),
             "deadlines": c.deadlines or {}, "deadline_reasons": c.deadline_reasons or {}}
 
 
@@ -83,9 +86,9 @@ def application_json(a: Application) -> dict[str, Any]:
         "indicator_values": a.indicator_values or {}, "extension": a.extension_data or {},
         "score": None if a.score is None else float(a.score), "tier": a.tier,
         "deadline": services.deadline_of(a) if a.status in services.EDITABLE else None,
-        "submitted_at": services.aware(a.submitted_at), "return_reason": a.return_reason,
-        "return_until": services.aware(a.return_until), "decision_reason": a.decision_reason,
-        "recommended_at": services.aware(a.recommended_at), "eligibility": a.eligibility,
+        "submitted_at": aware(a.submitted_at), "return_reason": a.return_reason,
+        "return_until": aware(a.return_until), "decision_reason": a.decision_reason,
+        "recommended_at": aware(a.recommended_at), "eligibility": a.eligibility,
         "recommended_levels": a.recommended_levels,
     }
 
@@ -125,7 +128,7 @@ def make_blueprint(app: Flask) -> Blueprint:
         def post(self, args):
             """Open a campaign (province staff). Deadlines come from the region plugin."""
             c = services.open_campaign(actor=api_user().username, **args)
-            services.commit()
+            commit()
             return campaign_json(c)
 
     @blp.route("/campaigns/<int:campaign_id>/deadlines")
@@ -139,7 +142,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             at, date = args.get("at"), args.get("date")
             value = at if args["code"] == "closes_at" and at else date or at
             services.change_deadline(c, args["code"], value, args["reason"], api_user().username)
-            services.commit()
+            commit()
             return campaign_json(c)
 
     @blp.route("/campaigns/<int:campaign_id>/extensions")
@@ -154,8 +157,8 @@ def make_blueprint(app: Flask) -> Blueprint:
             if org is None:
                 raise NotFound("No organization with this credit code is registered.")
             row = services.grant_extension(c, org, args["until"], args["reason"], api_user().username)
-            services.commit()
-            return {"uscc": org.uscc, "until": services.aware(row.until), "reason": row.reason}
+            commit()
+            return {"uscc": org.uscc, "until": aware(row.until), "reason": row.reason}
 
     @blp.route("/campaigns/<int:campaign_id>/step-extensions")
     class CampaignStepExtension(MethodView):
@@ -171,8 +174,8 @@ def make_blueprint(app: Flask) -> Blueprint:
                 raise NotFound("No such city.")
             row = step_rules.grant_step_extension(c, unit.id, args["step"], args["until"], args["reason"],
                                                   api_user().username)
-            services.commit()
-            return {"admin_unit": unit.code, "step": row.step, "until": services.aware(row.until), "reason": row.reason}
+            commit()
+            return {"admin_unit": unit.code, "step": row.step, "until": aware(row.until), "reason": row.reason}
 
     # --------------------------------------------------------- applications --
 
@@ -206,7 +209,7 @@ def make_blueprint(app: Flask) -> Blueprint:
         def post(self, args):
             """Start a draft (applicants)."""
             a = services.start_application(api_user(), _campaign(args["campaign_id"]), args["unit_type"])
-            services.commit()
+            commit()
             return application_json(a)
 
     @blp.route("/applications/<int:app_id>")
@@ -230,7 +233,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             if "extension" in args:
                 changes["extension"] = jsonable({schemas.codes[k]: v for k, v in args["extension"].items()})
             services.save_draft(a, changes, api_user().username)
-            services.commit()
+            commit()
             return application_json(a)
 
     @blp.route("/applications/<int:app_id>/submit")
@@ -241,7 +244,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             """Submit; afterwards the application is locked until the city returns it."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
             services.submit(a, api_user().username)
-            services.commit()
+            commit()
             return application_json(a)
 
     @blp.route("/applications/<int:app_id>/eligibility")
@@ -271,7 +274,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             """Return for correction with a reason and an end time (city staff)."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
             services.return_for_correction(a, args["reason"], args["until"], api_user().username)
-            services.commit()
+            commit()
             return application_json(a)
 
     @blp.route("/applications/<int:app_id>/reject")
@@ -283,7 +286,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             """Reject with a reason (city staff)."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
             services.reject(a, args["reason"], api_user().username)
-            services.commit()
+            commit()
             return application_json(a)
 
     @blp.route("/applications/<int:app_id>/recommend")
@@ -295,7 +298,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             """Recommend within the city's quota (city staff); 409 naming the quota when it is full."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
             out = services.recommend(a, api_user().username, **args)
-            services.commit()
+            commit()
             q = out["quota"]
             return {"application": application_json(a), "over_target": out["over_target"],
                     "warnings": eligibility.jsonable_results(out["warnings"]),
@@ -311,7 +314,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             """Withdraw a recommendation; its quota place is released (city staff)."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
             services.withdraw_recommendation(a, args["reason"], api_user().username)
-            services.commit()
+            commit()
             return application_json(a)
 
     # ------------------------------------------------------------- evidence --
@@ -335,7 +338,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             try:
                 row = services.add_evidence(a, form["section"], upload.filename,
                                             evidence_service.read_upload(upload.stream), api_user().username)
-                services.commit()
+                commit()
             except Exception:
                 if row is not None:
                     evidence_service.discard(row)
@@ -361,7 +364,7 @@ def make_blueprint(app: Flask) -> Blueprint:
             """Delete one evidence file of a draft."""
             a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
             services.remove_evidence(a, evidence_service.evidence_for(a, evidence_id), api_user().username)
-            services.commit()  # the file goes with the commit (core.storage.staging)
+            commit()  # the file goes with the commit (core.storage.staging)
 
     # -------------------------------------------------------- summary table --
 
@@ -416,7 +419,7 @@ def make_blueprint(app: Flask) -> Blueprint:
                 return job_accepted(job)
             report = summary.import_xlsx(unit, c, data, api_user().username)
             if report["ok"]:
-                services.commit()
+                commit()
                 return report
             return report, 422
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app
 from flask_babel import get_locale
 
 from core.errors import InvalidInput
+from core.kernel.rules import region_rules
 from core.plugins.types import ConsultedDepartments, Level
 
 #: the longest department name accepted, and the most entries one recommendation records
@@ -21,7 +21,7 @@ MAX_ENTRIES = 20
 
 
 def offered(level: Level | str, year: int) -> ConsultedDepartments:
-    return current_app.extensions["greenmfg"].rules.consulted_departments(Level(level), year)
+    return region_rules().consulted_departments(Level(level), year)
 
 
 def labels(policy: ConsultedDepartments) -> dict[str, str]:

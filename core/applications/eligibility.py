@@ -15,11 +15,15 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from core.applications.evidence import SELF_REPORT_SECTION
 from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
 from core.extensions import db
 from core.i18n import bilingual_text
-from core.applications.evidence import SELF_REPORT_SECTION
+from core.kernel import facts
+from core.kernel.clock import today
+from core.kernel.facts import RuleData
+from core.kernel.rules import region_rules
 from core.models import (
     Application, Ban, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence, ListEntry,
 )
@@ -49,17 +53,17 @@ def round_listed_levels(application: Application) -> list[Level]:
 
 
 def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str, Any] | None = None,
-              level: str | None = None, stage: str = "city") -> dict:
+              level: str | None = None, stage: str = "city") -> RuleData:
     """The mapping eligibility checks receive (core keys plus each plugin field under its code).
 
     ``level``: the level checked (default the round's); ``stage``: ``city`` (the city recommends) or
     ``province`` (the province's gate to the national list)."""
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     held = sorted({level for (level,) in db.session.execute(
         select(ListEntry.level).where(ListEntry.organization_id == application.organization_id,
                                       ListEntry.status == "listed"))})
-    data: dict[str, Any] = typed_extension(fields_for(rules, application.unit_type, application.level),
-                                           application.extension_data or {})
+    data = RuleData(typed_extension(fields_for(rules, application.unit_type, application.level),
+                                    application.extension_data or {}))
     data.update({
         "unit_type": application.unit_type, "level": application.level, "year": application.campaign.year,
         "as_of": as_of, "held_levels": [Level(x) for x in held if x in set(Level)],
@@ -72,10 +76,10 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
         "joint_round": rules.joint_round(application.campaign.level, application.campaign.year, application.unit_type),
         "round_listed_levels": round_listed_levels(application),
     })
-    # issue 15: the city's units that owe a filing in this round and have not made it (Hunan 2025, 001 四.1)
-    from core.management.round_filings import unfiled_round_units
-
-    data["city_unfiled_round_units"] = unfiled_round_units(application.admin_unit_id, application.campaign)
+    # issue 15: the city's units that owe a filing in this round and have not made it (Hunan 2025, 001 四.1),
+    # from the feature that keeps filings, and only when a rule reads it
+    data.deferred("city_unfiled_round_units",
+                  lambda: facts.ask("city_unfiled_round_units", application.admin_unit_id, application.campaign))
     if application.evaluator_firm_id:
         firm = db.session.get(EvaluatorFirm, application.evaluator_firm_id)
         # the firm's qualification data, for region rules on the third party (e.g. Hubei 附件2)
@@ -160,8 +164,8 @@ def evaluate(application: Application, as_of: dt.date | None = None,
     The region's rules are evaluated for every requested level (joint rounds): a rule for all levels
     once, with the round's level; a rule for named levels at each of them. Each result lists the
     ``levels`` it gates (see :func:`recommend_blockers`)."""
-    rules = current_app.extensions["greenmfg"].rules
-    as_of = as_of or dt.date.today()
+    rules = region_rules()
+    as_of = as_of or today()
     level = Level(application.level)
     org = application.organization
     results: list[dict[str, Any]] = []

@@ -33,6 +33,7 @@ from sqlalchemy import select
 from core.applications import pdfcheck
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
+from core.kernel.rules import region_rules
 from core.models import Application, Evidence
 from core.services import audit
 from core.storage import staging
@@ -119,7 +120,7 @@ def allowed_sections(application: Application) -> set[str]:
     from core.applications.fields import fields_for, is_upload
     from core.applications.scoring import indicator_set
 
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     ffs = fields_for(rules, application.unit_type, application.level)
     sections = {"general", "basic", "negative_list"} | {f.section for f in ffs}
     sections |= {f.code for f in ffs if is_upload(f)}

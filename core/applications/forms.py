@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as UploadField
@@ -41,13 +40,10 @@ from core.formfields import (
     indicator_initial,
     indicator_values,
 )
+from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
 
 MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 def neg_attr(index: int) -> str:
@@ -65,7 +61,7 @@ def _industry_initial(rules, application) -> str:
 
 
 def application_form_class(application) -> type[FlaskForm]:
-    rules = _rules()
+    rules = region_rules()
     campaign = application.campaign
     attrs: dict[str, Any] = {
         "contact_name": StringField(_l("Contact person"), [Optional(), Length(max=100)]),
@@ -105,7 +101,7 @@ def application_form_class(application) -> type[FlaskForm]:
 
 def initial_data(application) -> dict[str, Any]:
     """The stored application as form data."""
-    rules = _rules()
+    rules = region_rules()
     org = application.organization
     data: dict[str, Any] = {
         "contact_name": application.contact_name, "contact_phone": application.contact_phone,
@@ -159,7 +155,7 @@ def draft_errors(form: FlaskForm) -> bool:
 
 def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """(changes for :func:`services.save_draft`, [(upload field code, file)])."""
-    rules = _rules()
+    rules = region_rules()
     changes: dict[str, Any] = {k: (getattr(form, k).data or None) for k in (
         "contact_name", "contact_phone", "contact_email", "legal_representative", "address")}
     changes["industry"] = form.industry.data or None
@@ -227,7 +223,7 @@ class RecommendForm(FlaskForm):
 
 def recommend_form(application) -> RecommendForm:
     """The city's recommendation form; in a joint round one checkbox per requested level, all ticked."""
-    rules = _rules()
+    rules = region_rules()
     form = RecommendForm()
     departments = consulted.offered(application.campaign.level, application.campaign.year)
     form.consulted_departments.choices = [choice(k, v) for k, v in consulted.labels(departments).items()]

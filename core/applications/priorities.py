@@ -16,6 +16,8 @@ from flask import current_app
 
 from core.applications.fields import fields_for, is_upload
 from core.i18n import bilingual_text
+from core.kernel.clock import today
+from core.kernel.rules import region_rules
 from core.models import Application
 from core.plugins.types import Level
 
@@ -29,7 +31,7 @@ def _evidence(application: Application, codes: Sequence[str]) -> str | None:
     """The evidence fields of a claim as people read them: ``label：value`` (an upload: uploaded)."""
     if not codes:
         return None
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     ffs = {f.code: f for f in fields_for(rules, application.unit_type, application.level, application.campaign.year)}
     stored = application.extension_data or {}
     parts = []
@@ -50,7 +52,7 @@ def _evidence(application: Application, codes: Sequence[str]) -> str | None:
 def evaluate(application: Application, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The region's priorities for ``application`` (its unit type, level and round), evaluated on ``data``
     (:func:`core.applications.eligibility.rule_data`)."""
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     out = []
     for p in rules.priorities_for(application.unit_type, Level(application.level), application.campaign.year):
         has: bool | None = None
@@ -80,12 +82,12 @@ def weight(results: Sequence[Mapping[str, Any]]) -> int:
 def rank(applications: Sequence[Application], as_of: dt.date | None = None) -> list[Application]:
     """``applications`` (already in their order, e.g. by score) with those having or claiming more
     priorities first; the order is otherwise kept."""
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     if not rules.priorities:
         return list(applications)
     from core.applications.eligibility import rule_data
 
-    as_of = as_of or dt.date.today()
+    as_of = as_of or today()
     keys = {}
     for a in applications:
         if rules.priorities_for(a.unit_type, Level(a.level), a.campaign.year):

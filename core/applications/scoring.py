@@ -4,16 +4,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import current_app
 
 from core.errors import InvalidInput
 from core.extensions import db
+from core.kernel.rules import region_rules
 from core.scoring import GENERAL, parse_request, score_request
 from core.scoring.reference import ReferenceBook
 
 
 def indicator_set(application: Any):
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     return rules.indicator_set(application.unit_type, application.campaign.year)
 
 
@@ -23,7 +23,7 @@ def live_score(application: Any, values: Mapping[str, Any] | None = None,
 
     :raises InvalidInput: a malformed value, naming the indicator (``values.3``).
     """
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     if indicator_set(application) is None:
         return None
     values = application.indicator_values if values is None else values

@@ -19,13 +19,10 @@ from typing import Any
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import Float, String, bindparam, func, select, type_coerce
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
 from core.applications import consulted as consulted_rule
-from core.applications.levels import requested_levels
 from core.applications.fields import (
     attach_field_messages,
     fields_for,
@@ -34,9 +31,13 @@ from core.applications.fields import (
     load_extension,
     missing_required,
 )
+from core.applications.levels import requested_levels
 from core.applications.scoring import check_values, live_score
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
+from core.kernel import facts
+from core.kernel.clock import SHANGHAI, aware, beijing, end_of_day, now, utc
+from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit,
     Application,
@@ -50,50 +51,15 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
-from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
 from core.plugins.rules import readable_cite
+from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
 from core.services import audit, limits
-from core.services.deadlines import SHANGHAI, check_step_open, end_of_day
+from core.services.deadlines import check_step_open
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,40}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns naive datetimes for timezone-aware columns; they are stored in UTC."""
-    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def utc(moment: dt.datetime | None) -> dt.datetime | None:
-    """An instant in UTC, as stored (SQLite keeps no offset, so every instant is stored in UTC)."""
-    return None if moment is None else aware(moment).astimezone(dt.UTC)
-
-
-def beijing(moment: dt.datetime | None) -> str:
-    """An instant in Beijing time, to the second."""
-    return "" if moment is None else aware(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def commit() -> None:
-    """Commit, turning a lost race on an application into a clear refusal (nothing half-written)."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Refused("Someone changed this application at the same time; reload the page and try again.") from None
-    except IntegrityError:
-        db.session.rollback()
-        raise Refused("This conflicts with data saved at the same time; reload the page and try again.") from None
 
 
 def _reason(reason: str | None, field: str = "reason") -> str:
@@ -109,7 +75,7 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict[str, str]:
     """The region's deadlines that apply to a round: {code: ISO date}."""
     types = set(unit_types)
-    return {d.code: day.isoformat() for day, d in _rules().deadlines_for(year)
+    return {d.code: day.isoformat() for day, d in region_rules().deadlines_for(year)
             if (not d.levels or Level(level) in d.levels) and (not d.unit_types or types & set(d.unit_types))
             and (d.actor in ("applicant", "city", "province")
                  # a listed unit's filing in the round (Hunan 2025 existing units, 001 三), not the yearly table
@@ -118,7 +84,7 @@ def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict
 
 def default_closes_at(year: int, level: str, unit_types: Iterable[str]) -> dt.datetime | None:
     """The applicants' deadline the region sets for the round, as the instant it passes."""
-    rules, types = _rules(), set(unit_types)
+    rules, types = region_rules(), set(unit_types)
     days = [day for day, d in rules.deadlines_for(year)
             if d.actor == "applicant" and (not d.levels or Level(level) in d.levels)
             and (not d.unit_types or types & set(d.unit_types))]
@@ -128,7 +94,7 @@ def default_closes_at(year: int, level: str, unit_types: Iterable[str]) -> dt.da
 def open_campaign(*, actor: str, year: int, level: str, unit_types: Iterable[str], title: str | None = None,
                   opens_at: dt.datetime | None = None, closes_at: dt.datetime | None = None) -> Campaign:
     """Province staff open a call for applications; deadlines come from the region plugin."""
-    rules = _rules()
+    rules = region_rules()
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise InvalidInput("The year must lie between 2000 and 2100.", field="year")
     if level not in rules.list_levels:
@@ -265,7 +231,7 @@ def grant_extension(campaign: Campaign, organization: Organization, until: dt.da
 
 def open_campaigns(at: dt.datetime | None = None) -> list[Campaign]:
     at = at or now()
-    rows = db.session.scalars(select(Campaign).where(Campaign.region == _rules().region_code)
+    rows = db.session.scalars(select(Campaign).where(Campaign.region == region_rules().region_code)
                               .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
     return [c for c in rows if aware(c.opens_at) <= at < aware(c.closes_at)]
 
@@ -319,10 +285,8 @@ def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.dat
     if unit_type not in (campaign.unit_types or []):
         raise InvalidInput("This campaign does not take %(type)s applications.", field="unit_type", type=unit_type)
     at = at or now()
-    # issue 6: a credit code banned for fraud may not apply, whatever its name now
-    from core.management.bans import check_not_banned
-
-    check_not_banned(org, at.astimezone(SHANGHAI).date())
+    # issue 6: a credit code banned for fraud may not apply, whatever its name now (bans are kept by management)
+    facts.ask("may_apply", org, at.astimezone(SHANGHAI).date())
     ext = db.session.scalar(select(DeadlineExtension).where(DeadlineExtension.campaign_id == campaign.id,
                                                             DeadlineExtension.organization_id == org.id))
     closes = max(aware(campaign.closes_at), aware(ext.until) if ext else aware(campaign.closes_at))
@@ -339,7 +303,7 @@ def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.dat
 
 
 def _new_application(campaign: Campaign, org: Organization, unit_type: str, actor: str) -> Application:
-    modes = _rules().evaluation_modes(unit_type, Level(campaign.level), campaign.year)
+    modes = region_rules().evaluation_modes(unit_type, Level(campaign.level), campaign.year)
     mode = EvaluationMode.THIRD_PARTY if modes.third_party_required else modes.allowed[0]
     application = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
                               unit_type=unit_type, level=campaign.level, evaluation_mode=str(mode),
@@ -356,7 +320,7 @@ def requested_level_choices(campaign: Campaign, unit_type: str | None = None) ->
     """Levels an application of ``campaign`` may ask for: the round's level first, then the other levels
     the region's joint-round policy allows (``rules.joint_round``; Jiangxi 2024, Hubei 2022-2025).
     Without ``unit_type``, the levels allowed for any of the round's unit types."""
-    rules = _rules()
+    rules = region_rules()
     levels = [str(campaign.level)]
     for ut in [unit_type] if unit_type else list(campaign.unit_types or ()):
         offered = rules.unit_types[ut].levels if ut in rules.unit_types else tuple(Level)
@@ -426,7 +390,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
     ``extension`` {plugin field code: value}. Returns the field-level diff (also audited).
     """
     check_editable(application, at)
-    rules = _rules()
+    rules = region_rules()
     campaign = application.campaign
     before = snapshot(application)
     org = application.organization
@@ -519,7 +483,7 @@ def add_evidence(application: Application, section: str, filename: str | None, d
     check_editable(application, at)
     check_correction(application, ["evidence"])
     row = evidence_service.store(application, section, filename, data, actor)
-    ffs = fields_for(_rules(), application.unit_type, application.level)
+    ffs = fields_for(region_rules(), application.unit_type, application.level)
     if any(f.code == section and is_upload(f) for f in ffs):
         before = (application.extension_data or {}).get(section)
         application.extension_data = {**(application.extension_data or {}), section: str(row.id)}
@@ -546,7 +510,7 @@ def remove_evidence(application: Application, row: Evidence, actor: str, at: dt.
 
 def completeness(application: Application) -> dict[str, list[str]]:
     """What must be filled before submitting: {field: [message]} (empty when complete)."""
-    rules = _rules()
+    rules = region_rules()
     problems: dict[str, list[str]] = {}
     if not application.contact_name:
         problems["contact_name"] = ["Missing data for required field."]
@@ -592,7 +556,7 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
 def _labels(application: Application) -> dict[str, str]:
     from flask_babel import gettext as _
 
-    labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level,
+    labels = {f.code: f.label for f in fields_for(region_rules(), application.unit_type, application.level,
                                                   application.campaign.year)}
     labels.update({"contact_name": _("Contact person"), "contact_phone": _("Contact phone")})
     return labels
@@ -605,7 +569,7 @@ def _labels(application: Application) -> dict[str, str]:
 
 def correction_policy(application: Application) -> CorrectionPolicy:
     campaign = application.campaign
-    return _rules().correction(Level(campaign.level), campaign.year, application.unit_type)
+    return region_rules().correction(Level(campaign.level), campaign.year, application.unit_type)
 
 
 def check_correction(application: Application, fields: Iterable[str]) -> None:
@@ -616,7 +580,7 @@ def check_correction(application: Application, fields: Iterable[str]) -> None:
     policy = correction_policy(application)
     for name in fields:
         if not policy.allows(name):
-            labels = {f.code: f.label for f in fields_for(_rules(), application.unit_type, application.level,
+            labels = {f.code: f.label for f in fields_for(region_rules(), application.unit_type, application.level,
                                                           application.campaign.year)}
             label = labels.get(name.removeprefix("ext."), name)
             allowed = ", ".join(policy.fields) if policy.scope == policy.FIELDS else "—"
@@ -782,7 +746,7 @@ def withdraw_recommendation(application: Application, reason: str, actor: str) -
 
 
 def quota_status(admin_unit: AdminUnit, unit_type: str, year: int) -> dict[str, Any]:
-    quota = _rules().quota(admin_unit.code, unit_type, year)
+    quota = region_rules().quota(admin_unit.code, unit_type, year)
     if quota.unlimited:
         return {"unit_type": unit_type, "limit": None, "used": None, "binding": quota.binding, "source": quota.source,
                 "cite": quota.cite}

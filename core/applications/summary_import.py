@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import current_app, has_request_context
+from flask import has_request_context
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
@@ -34,7 +34,7 @@ from marshmallow import fields as ma_fields
 from sqlalchemy import and_, bindparam, insert, select, update
 
 from core.applications import services
-from core.applications.fields import field_message, fields_for, is_upload, jsonable, schema_for
+from core.applications.fields import fields_for, is_upload, jsonable, schema_for
 from core.applications.summary_layout import (
     USCC_HEADER,
     USCC_HEADERS,
@@ -59,8 +59,11 @@ from core.applications.summary_layout import (
     text,
 )
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
-from core.i18n import N_
 from core.extensions import db
+from core.i18n import N_
+from core.kernel.clock import aware, beijing, now
+from core.kernel.messages import field_message
+from core.kernel.rules import region_rules
 from core.models import AdminUnit, Application, AuditLog, Campaign, DeadlineExtension, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
 from core.plugins.types import EvaluationMode, Level, SummarySection, field_attr, year_text
@@ -87,10 +90,6 @@ _STATUS = {
 _NAME = _l("The registered name of an existing organization is not changed by an import; the organization files "
            "a name change instead.")
 _WHOLE_TABLE = _l("This column shows a whole table or a file; an import cannot change it.")
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 # ---------------------------------------------------------------- reading --
@@ -293,8 +292,8 @@ class _Checker:
 
     def __init__(self, city: AdminUnit, campaign: Campaign, choice: LayoutChoice):
         self.city, self.campaign, self.choice = city, campaign, choice
-        self.rules = _rules()
-        self.now = services.now()
+        self.rules = region_rules()
+        self.now = now()
         self._schemas: dict[str, tuple[list, Any, dict[str, str]]] = {}
         self._fields: dict[int, Any] = {}
         self._whole_cache: dict[int, bool] = {}
@@ -310,15 +309,15 @@ class _Checker:
     def window(self, known: _Known | None) -> GreenmfgError | None:
         """The applicant's window the draft is saved in (as :func:`services.check_editable`)."""
         c = self.campaign
-        if self.now < services.aware(c.opens_at):
+        if self.now < aware(c.opens_at):
             return DeadlinePassed("This campaign opens for submissions at %(opens)s (Beijing time).",
-                                  opens=services.beijing(c.opens_at))
-        deadline = services.aware(c.closes_at)
+                                  opens=beijing(c.opens_at))
+        deadline = aware(c.closes_at)
         if known is not None and known.extension_until is not None:
-            deadline = max(deadline, services.aware(known.extension_until))
+            deadline = max(deadline, aware(known.extension_until))
         if self.now >= deadline:
             return DeadlinePassed("The deadline passed at %(deadline)s (Beijing time); the application can no "
-                                  "longer be changed or submitted.", deadline=services.beijing(deadline))
+                                  "longer be changed or submitted.", deadline=beijing(deadline))
         return None
 
     def unit_type(self, table: _Table, cells: dict[str, Any]) -> str:

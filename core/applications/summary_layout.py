@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields as ma_fields
 
 from core.errors import InvalidInput
+from core.kernel.rules import region_rules
 from core.plugins.types import (
     FormField,
     Level,
@@ -42,10 +42,6 @@ MODE_LABELS = {"self": "自评价", "third_party": "第三方评价"}
 #: the readable name of each core key (the import report names the column by its header instead)
 READ_ONLY = {"city", "evaluator", "score", "tier"}
 IDENTITY = {"uscc", "unit_type", "name", "applicant_name"}
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 # -------------------------------------------------------------- the layout --
@@ -99,7 +95,7 @@ def _default_layout(region_name: str) -> SummaryLayout:
 def layout_for(campaign: Any) -> LayoutChoice:
     """The layout of the campaign's level published for its year; else the newest earlier one (the
     round reuses it and says so), else the earliest later one; else core's default layout."""
-    rules = _rules()
+    rules = region_rules()
     level, year = Level(campaign.level), int(campaign.year)
     usable = [lay for lay in rules.summary_layouts.values()
               if (not lay.levels or level in lay.levels) and any(s.columns for s in lay.sections)]
@@ -166,7 +162,7 @@ class Col:
 def resolve_columns(section: SummarySection, year: int, unit_types: tuple[str, ...]) -> list[Col]:
     """The section's columns for a round of ``year``, with the credit code appended (unprinted)
     when the layout has no such column."""
-    rules = _rules()
+    rules = region_rules()
     fields_by_code: dict[str, FormField] = {}
     for level in Level:
         for ut in unit_types:
@@ -269,7 +265,7 @@ def display(col: Col, view: AppView, seq: int | None = None) -> Any:
 def reader(col: Col) -> Callable[[AppView, int | None], Any]:
     """What :func:`display` does for one column, decided once (an export calls it for every cell)."""
     key, choices = col.key, col.choices
-    rules = _rules()
+    rules = region_rules()
     if key == "seq":
         return lambda view, seq: seq
     if key in ("applicant_name", "name"):

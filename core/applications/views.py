@@ -54,10 +54,14 @@ from core.applications.forms import (
     recommend_form,
 )
 from core.applications.scoring import indicator_set, live_score
-from core.formfields import ind_attr
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
+from core.formfields import ind_attr
 from core.i18n import msgid, translations
+from core.kernel.clock import SHANGHAI, beijing, now, this_year
+from core.kernel.records import ID_MAX, get_record
+from core.kernel.rules import region_rules
+from core.kernel.uow import attempt, commit
 from core.models import (
     AdminUnit,
     Application,
@@ -72,7 +76,6 @@ from core.models import (
 )
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
-from core.services.deadlines import SHANGHAI
 from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
 from core.web.nav import NavLink
@@ -90,10 +93,6 @@ NAV = (
     NavLink(endpoint="applications.province_list", label=_l("Applications"), perm=Perm.CAMPAIGN_MANAGE, order=54),
     NavLink(endpoint="applications.api_docs", label="API", audience="everyone", order=40),
 )
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 def _invalid_status(form) -> int:
@@ -137,7 +136,7 @@ def _status_label(status) -> str:
 
 @bp.app_template_filter("bjtime")
 def _bjtime(moment) -> str:
-    return services.beijing(moment) if moment else "—"
+    return beijing(moment) if moment else "—"
 
 
 bp.add_app_template_global(_status_label, "status_label")
@@ -155,7 +154,7 @@ def mine():
                               .order_by(Application.id.desc()).limit(200)).all()
     campaigns = services.open_campaigns()
     return render_template("applications/mine.html", applications=rows, campaigns=campaigns,
-                           unit_types=_rules().unit_types, start_form=StartForm(), org=user.organization_id and
+                           unit_types=region_rules().unit_types, start_form=StartForm(), org=user.organization_id and
                            db.session.get(Organization, user.organization_id))
 
 
@@ -165,11 +164,11 @@ def start():
     form = StartForm()
     if not form.validate_on_submit():
         raise InvalidInput("Choose a campaign and a unit type.")
-    campaign = db.session.get(Campaign, form.campaign_id.data) if abs(form.campaign_id.data) < 2**31 else None
-    if campaign is None or campaign.region != _rules().region_code:
+    campaign = get_record(Campaign, form.campaign_id.data)
+    if campaign is None or campaign.region != region_rules().region_code:
         raise NotFound("No such campaign.")
     application = services.start_application(_user(), campaign, form.unit_type.data)
-    services.commit()
+    commit()
     flash(_("Your draft is created. Save it as often as you like until the deadline."), "info")
     return redirect(url_for("applications.edit", app_id=application.id))
 
@@ -187,13 +186,13 @@ SECTION_NAMES = {
 def _groups(application, form) -> list[tuple[str, list]]:
     """Plugin fields by section (with its display name), in registration order."""
     groups: dict[str, list] = {}
-    for f in fields_for(_rules(), application.unit_type, application.level, application.campaign.year):
+    for f in fields_for(region_rules(), application.unit_type, application.level, application.campaign.year):
         groups.setdefault(f.section, []).append((f, getattr(form, field_attr(f.code))))
     return [(section, str(SECTION_NAMES.get(section, section)), items) for section, items in groups.items()]
 
 
 def _edit_context(application, form) -> dict[str, Any]:
-    rules = _rules()
+    rules = region_rules()
     items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
     iset = indicator_set(application)
     try:
@@ -211,7 +210,7 @@ def _edit_context(application, form) -> dict[str, Any]:
 
 
 def _section_choices(application) -> list[tuple[str, str]]:
-    rules = _rules()
+    rules = region_rules()
     labels = {"general": _("General"), "basic": _("Basic data"), "negative_list": _("Negative-list declaration"),
               evidence_service.SELF_REPORT_SECTION: _("Self-evaluation report")}
     for f in fields_for(rules, application.unit_type, application.level, application.campaign.year):
@@ -256,23 +255,23 @@ def edit(app_id: int):
     if draft_errors(form):
         changes, uploads = changes_from_form(form, application)
         stored = []
-        try:
+
+        def save() -> None:
             services.save_draft(application, changes, user.username)
             for code, upload in uploads:
-                row = services.add_evidence(application, code, upload.filename,
-                                            evidence_service.read_upload(upload.stream), user.username)
-                stored.append(row)
-            services.commit()
-        except GreenmfgError as exc:
-            db.session.rollback()
+                stored.append(services.add_evidence(application, code, upload.filename,
+                                                    evidence_service.read_upload(upload.stream), user.username))
+
+        refused = attempt(save)[1]
+        if refused:
             for row in stored:
                 evidence_service.discard(row)
-            _attach_error(form, exc, application)
-            flash(exc.localized(), "error")
-            status = exc.http_status
+            _attach_error(form, refused, application)
+            flash(refused.localized(), "error")
+            status = refused.http_status
             application = application_for(user, app_id, Perm.APPLICATION_EDIT)
         else:
-            flash(_("Draft saved at %(time)s (Beijing time).", time=services.beijing(services.now())), "info")
+            flash(_("Draft saved at %(time)s (Beijing time).", time=beijing(now())), "info")
             if request.form.get("then") == "view":
                 return redirect(url_for("applications.detail", app_id=application.id))
             return redirect(url_for("applications.edit", app_id=application.id))
@@ -300,7 +299,7 @@ def score(app_id: int):
 
 def _render_detail(application, status: int = 200, **extra):
     user = _user()
-    rules = _rules()
+    rules = region_rules()
     if application.status in services.EDITABLE and user.role == Role.APPLICANT:
         results = eligibility.evaluate(application)
     else:
@@ -316,7 +315,7 @@ def _render_detail(application, status: int = 200, **extra):
                                  .order_by(AuditLog.id.desc()).limit(100)).all()
     return_form = ReturnForm()
     if not return_form.until.data:
-        return_form.until.data = (services.now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
+        return_form.until.data = (now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
             tzinfo=None, second=0, microsecond=0)
     quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year)
     context = {
@@ -346,13 +345,10 @@ def detail(app_id: int):
 def _act(app_id: int, perm: Perm, action, success: str):
     user = _user()
     application = application_for(user, app_id, perm)
-    try:
-        outcome = action(application, user)
-        services.commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return _render_detail(application_for(user, app_id), exc.http_status)
+    outcome, refused = attempt(lambda: action(application, user))
+    if refused:
+        flash(refused.localized(), "error")
+        return _render_detail(application_for(user, app_id), refused.http_status)
     flash(success, "info")
     if isinstance(outcome, str):
         flash(outcome, "warning")
@@ -386,7 +382,7 @@ def upload(app_id: int):
     try:
         row = services.add_evidence(application, form.section.data, form.file.data.filename,
                                     evidence_service.read_upload(form.file.data.stream), user.username)
-        services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         if row is not None:
@@ -421,7 +417,7 @@ def delete_evidence(app_id: int, evidence_id: int):
     application = application_for(user, app_id, Perm.APPLICATION_EDIT)
     row = evidence_service.evidence_for(application, evidence_id)
     services.remove_evidence(application, row, user.username)
-    services.commit()  # the file goes with the commit (core.storage.staging)
+    commit()  # the file goes with the commit (core.storage.staging)
     flash(_("File deleted."), "info")
     return redirect(url_for("applications.edit", app_id=app_id) + "#evidence")
 
@@ -494,8 +490,8 @@ def recommend(app_id: int):
 
 def _campaign_arg(default_latest: bool = True) -> Campaign | None:
     raw = request.args.get("campaign", "")
-    rules = _rules()
-    if raw.isdigit() and int(raw) < 2**31:
+    rules = region_rules()
+    if raw.isdigit() and int(raw) <= ID_MAX:
         campaign = db.session.get(Campaign, int(raw))
         if campaign is None or campaign.region != rules.region_code:
             raise NotFound("No such campaign.")
@@ -624,13 +620,13 @@ def _queue_rows(rows, unit_types) -> Markup:
 def _queue(template: str):
     """A filtered list of the applications in the user's scope, 50 a page, newest first."""
     user = _user()
-    rules = _rules()
+    rules = region_rules()
     args = request.args
     status = args.get("status", "submitted")
     unit_type = args.get("unit_type", "")
     q = args.get("q", "").strip()[:100]
     campaign_arg = args.get("campaign", "")
-    campaign_id = int(campaign_arg) if campaign_arg.isdigit() and int(campaign_arg) < 2**31 else None
+    campaign_id = int(campaign_arg) if campaign_arg.isdigit() and int(campaign_arg) <= ID_MAX else None
     try:
         page = max(1, min(int(args.get("page", 1)), 10000))
     except ValueError:
@@ -693,7 +689,7 @@ def _city_unit() -> AdminUnit:
 def city_ranked():
     unit = _city_unit()
     campaign = _campaign_arg()
-    rules = _rules()
+    rules = region_rules()
     groups, quotas = [], []
     if campaign is not None:
         for code in campaign.unit_types or []:
@@ -766,7 +762,7 @@ def import_summary():
     try:
         report = summary.import_xlsx(unit, campaign, data, _user().username)
         if report["ok"]:
-            services.commit()
+            commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
@@ -781,23 +777,20 @@ def import_summary():
 @bp.route("/province/campaigns", methods=["GET", "POST"])
 @login_required(Perm.CAMPAIGN_MANAGE)
 def campaigns():
-    rules = _rules()
+    rules = region_rules()
     form = CampaignForm()
     form.level.choices = [choice(code, lv.name) for code, lv in rules.list_levels.items()]
     form.unit_types.choices = [choice(code, t.name) for code, t in rules.unit_types.items()]
     status = 200
     if request.method == "GET" and not form.year.data:
-        form.year.data = dt.date.today().year
+        form.year.data = this_year()
     if form.validate_on_submit():
-        try:
-            campaign = services.open_campaign(actor=_user().username, year=form.year.data, level=form.level.data,
-                                              unit_types=form.unit_types.data, title=form.title.data,
-                                              closes_at=_beijing_input(form.closes_at.data))
-            services.commit()
-        except GreenmfgError as exc:
-            db.session.rollback()
-            flash(exc.localized(), "error")
-            status = exc.http_status
+        campaign, refused = attempt(lambda: services.open_campaign(
+            actor=_user().username, year=form.year.data, level=form.level.data, unit_types=form.unit_types.data,
+            title=form.title.data, closes_at=_beijing_input(form.closes_at.data)))
+        if refused:
+            flash(refused.localized(), "error")
+            status = refused.http_status
         else:
             flash(_("Campaign opened."), "info")
             return redirect(url_for("applications.campaign_detail", campaign_id=campaign.id))
@@ -813,14 +806,14 @@ def campaigns():
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id) if campaign_id < 2**31 else None
-    if campaign is None or campaign.region != _rules().region_code:
+    campaign = get_record(Campaign, campaign_id)
+    if campaign is None or campaign.region != region_rules().region_code:
         raise NotFound("No such campaign.")
     return campaign
 
 
 def _campaign_page(campaign: Campaign, status: int = 200, **forms):
-    rules = _rules()
+    rules = region_rules()
     deadline_form = forms.get("deadline_form") or DeadlineForm()
     deadline_form.code.choices = [choice("closes_at", _("Applicants' submission deadline"))] + [
         choice(code, rules.deadlines[code].title if code in rules.deadlines else code)
@@ -854,14 +847,12 @@ def change_deadline(campaign_id: int):
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return _campaign_page(campaign, _invalid_status(form), deadline_form=form)
     value = _beijing_input(form.value.data)
-    try:
-        services.change_deadline(campaign, form.code.data, value if form.code.data == "closes_at" else value.date(),
-                                 form.reason.data, _user().username)
-        services.commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return _campaign_page(_campaign(campaign_id), exc.http_status, deadline_form=form)
+    refused = attempt(lambda: services.change_deadline(
+        campaign, form.code.data, value if form.code.data == "closes_at" else value.date(), form.reason.data,
+        _user().username))[1]
+    if refused:
+        flash(refused.localized(), "error")
+        return _campaign_page(_campaign(campaign_id), refused.http_status, deadline_form=form)
     flash(_("Deadline changed; the change and its reason are in the audit log."), "info")
     return redirect(url_for("applications.campaign_detail", campaign_id=campaign_id))
 
@@ -874,24 +865,25 @@ def grant_extension(campaign_id: int):
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return _campaign_page(campaign, _invalid_status(form), extension_form=form)
-    try:
+
+    def grant() -> None:
         code = normalize_uscc(form.uscc.data)
         org = db.session.scalar(select(Organization).where(Organization.uscc == code))
         if org is None:
             raise NotFound("No organization with this credit code is registered.")
         services.grant_extension(campaign, org, _beijing_input(form.until.data), form.reason.data, _user().username)
-        services.commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return _campaign_page(_campaign(campaign_id), exc.http_status, extension_form=form)
+
+    refused = attempt(grant)[1]
+    if refused:
+        flash(refused.localized(), "error")
+        return _campaign_page(_campaign(campaign_id), refused.http_status, extension_form=form)
     flash(_("Extension granted."), "info")
     return redirect(url_for("applications.campaign_detail", campaign_id=campaign_id))
 
 
 def _step_form(campaign: Campaign, form: StepExtensionForm | None = None) -> StepExtensionForm:
     """The form extending one city's step deadline: the region's cities and the campaign's city deadlines."""
-    rules = _rules()
+    rules = region_rules()
     form = form or StepExtensionForm()
     units = db.session.execute(select(AdminUnit.id, AdminUnit.name).where(
         AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)).all()
@@ -910,14 +902,12 @@ def grant_step_extension(campaign_id: int):
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return _campaign_page(campaign, _invalid_status(form), step_form=form)
-    try:
-        step_rules.grant_step_extension(campaign, int(form.admin_unit.data), form.step.data,
-                                        _beijing_input(form.until.data), form.reason.data, _user().username)
-        services.commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return _campaign_page(_campaign(campaign_id), exc.http_status, step_form=form)
+    refused = attempt(lambda: step_rules.grant_step_extension(
+        campaign, int(form.admin_unit.data), form.step.data, _beijing_input(form.until.data), form.reason.data,
+        _user().username))[1]
+    if refused:
+        flash(refused.localized(), "error")
+        return _campaign_page(_campaign(campaign_id), refused.http_status, step_form=form)
     flash(_("Extension granted."), "info")
     return redirect(url_for("applications.campaign_detail", campaign_id=campaign_id))
 

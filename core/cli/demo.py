@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from core.services.demo_data import DEMO_PASSWORD, load_demo
+from core.cli.demo_data import DEMO_PASSWORD, load_demo
+from core.kernel.rules import region_rules
 
 
 @click.command("demo")
@@ -15,7 +15,7 @@ from core.services.demo_data import DEMO_PASSWORD, load_demo
 def demo_command(seed: int) -> None:
     """Create the database and load demo data. 创建数据库并装入演示数据。"""
     upgrade()
-    region = current_app.extensions["greenmfg"].rules.region
+    region = region_rules().region
     try:
         with click.progressbar(length=36, label="organizations") as bar:
             def progress(items):

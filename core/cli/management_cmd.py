@@ -66,7 +66,7 @@ def filings_group() -> None:
 def filings_open(year: int) -> None:
     """为名单单位开启年度填报 / open the year's filing for every listed unit (idempotent)."""
     from core.management import filings
-    from core.management.common import commit
+    from core.kernel.uow import commit
 
     try:
         made = filings.open_year(year, _actor(), _counter("开启 / opening"))
@@ -82,7 +82,8 @@ def filings_open(year: int) -> None:
 def filings_remind(on) -> None:
     """发送到期提醒 / send the reminders due (N working days before the due date)."""
     from core.management import filings
-    from core.management.common import commit, today
+    from core.kernel.uow import commit
+    from core.kernel.clock import today
 
     try:
         count = filings.send_reminders(_day(on) or today(), _actor(), _counter("提醒 / reminding"))
@@ -103,7 +104,8 @@ def filings_overdue(year: int | None, on, dry_run: bool) -> None:
 
     from core.extensions import db
     from core.management import filings
-    from core.management.common import commit, today
+    from core.kernel.uow import commit
+    from core.kernel.clock import today
     from core.models import AnnualFiling
 
     day = _day(on) or today()
@@ -158,7 +160,7 @@ def removals_list(status: str | None) -> None:
 def removals_bottom(year: int) -> None:
     """连续三年后5%转为移出建议 / propose removals for units in the bottom 5 % three years running."""
     from core.management import removals
-    from core.management.common import commit
+    from core.kernel.uow import commit
 
     try:
         made = removals.propose_bottom_share(year, _actor(), progress=_counter("检查 / checking"))
@@ -177,7 +179,7 @@ def removals_decide(removal_id: int, approve: bool, note: str) -> None:
     """省级审批移出建议 / the province approves or rejects a proposal."""
     from core.extensions import db
     from core.management import removals
-    from core.management.common import commit
+    from core.kernel.uow import commit
     from core.models import Removal
 
     removal = db.session.get(Removal, removal_id)
@@ -199,7 +201,7 @@ def removals_decide(removal_id: int, approve: bool, note: str) -> None:
 def removals_publish(notice_no: str, on) -> None:
     """随名单发布已批准的移出 / publish the approved removals with a list."""
     from core.management import removals
-    from core.management.common import commit
+    from core.kernel.uow import commit
 
     try:
         done = removals.publish(_actor(), _day(on), notice_no, _counter("发布 / publishing"))

@@ -1,12 +1,13 @@
 """``greenmfg plugins``: active plugins, their versions and the hooks each implements."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from core.kernel.clock import this_year
+from core.kernel.rules import region_rules
 
 
 @click.command("plugins")
@@ -16,8 +17,8 @@ from flask.cli import with_appcontext
 def plugins_command(fmt: str, year: int | None) -> None:
     """Show active plugins, their hooks and how many effective answers each supplies. 显示已启用插件。"""
     pm = current_app.extensions["greenmfg"].pm
-    rules = current_app.extensions["greenmfg"].rules
-    answered = rules.answered_by(year or dt.date.today().year)
+    rules = region_rules()
+    answered = rules.answered_by(year or this_year())
     out = []
     for name, plugin in pm.list_name_plugin():
         hooks = sorted(h.name for h in pm.get_hookcallers(plugin) or [])

@@ -1,13 +1,13 @@
 """``greenmfg rules``: every effective rule of a region with the plugin it comes from."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from core.kernel.clock import this_year
 from core.services.rules_export import rules_document
 
 
@@ -21,7 +21,7 @@ def rules_command(region: str | None, year: int | None, fmt: str) -> None:
 
     A rule is in force when a document it cites is in force that year (issued, not expired); the documents
     and their validity head the listing. Platform defaults (the scoring formulas) and reused tables say so."""
-    year = year or dt.date.today().year
+    year = year or this_year()
     if region and region != current_app.config["GREENMFG_REGION"]:
         from core.cli import load_app
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 import getpass
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from core.errors import GreenmfgError
 from core.extensions import db
+from core.kernel.rules import region_rules
 from core.models import AdminUnit
 from core.services.admin_units import add_configurable_unit, sync_admin_units
 
@@ -48,7 +48,7 @@ def add_command(code: str, name: str, kind: str) -> None:
 @with_appcontext
 def list_command() -> None:
     """List the instance's units with their kind and source."""
-    region = current_app.extensions["greenmfg"].rules.region_code
+    region = region_rules().region_code
     for unit in db.session.scalars(select(AdminUnit).where(AdminUnit.region == region).order_by(AdminUnit.id)):
         state = "" if unit.active else "inactive"
         click.echo("\t".join(filter(None, (unit.code, unit.name, unit.kind, unit.source, state))))

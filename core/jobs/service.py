@@ -21,14 +21,11 @@ from sqlalchemy.orm import Session
 from core.extensions import db
 from core.i18n import bilingual
 from core.jobs.registry import spec
+from core.kernel.clock import now
 from core.models import Job, JobStatus as S
 
 log = logging.getLogger(__name__)
 _DISPATCH = "greenmfg_jobs_dispatch"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _config(key: str) -> Any:

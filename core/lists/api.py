@@ -18,10 +18,11 @@ from core.accounts import api_user
 from core.accounts.permissions import require
 from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
 from core.api.errors import abort_json
-from core.applications import services as app_services
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
+from core.kernel.clock import aware
+from core.kernel.uow import commit
 from core.lists import decisions, history, keys, notices, recommend
 from core.lists.schemas import (
     ProvinceKeyCreateSchema,
@@ -83,7 +84,7 @@ def notice_json(n: PublicNotice, staff: bool = False) -> dict[str, Any]:
 def objection_json(o) -> dict[str, Any]:
     return {"id": o.id, "notice_id": o.notice_id, "item_id": o.item_id, "unit": o.item.organization.name,
             "name": o.name, "contact": o.contact, "objector_unit": o.objector_unit, "grounds": o.grounds,
-            "evidence": o.evidence, "filed_at": app_services.aware(o.filed_at), "status": o.status,
+            "evidence": o.evidence, "filed_at": aware(o.filed_at), "status": o.status,
             "resolution": o.resolution, "resolved_by": o.resolved_by}
 
 
@@ -139,7 +140,7 @@ def make_blueprint() -> Blueprint:
             before today needs ``start_reason``."""
             unit = _publisher_unit(args["level"], args["year"])
             notice = notices.open_notice(api_user().username, admin_unit_id=unit, **args)
-            app_services.commit()
+            commit()
             return notice_json(notice, staff=True)
 
     @blp.route("/list-decisions")
@@ -158,7 +159,7 @@ def make_blueprint() -> Blueprint:
             city bureau's own city list. Units banned or already listed are reported, not listed."""
             unit = _publisher_unit(args["level"], args["year"])
             outcome = decisions.publish_decision(api_user().username, admin_unit_id=unit, **args)
-            app_services.commit()
+            commit()
             return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
 
     @blp.route("/list-history")
@@ -188,7 +189,7 @@ def make_blueprint() -> Blueprint:
                 return job_accepted(job)
             report = history.import_history(api_user().username, raw, upload.filename or "", dry_run=dry_run)
             if report["ok"] and not dry_run:
-                app_services.commit()
+                commit()
             else:
                 db.session.rollback()
             return report, (200 if report["ok"] else 422)
@@ -232,7 +233,7 @@ def make_blueprint() -> Blueprint:
             """File a real-name objection to one unit while the notice runs (public; no token)."""
             notice = notices.notice_or_404(notice_id, public=True)
             row = notices.file_objection(notice, **args)
-            app_services.commit()
+            commit()
             return {"id": row.id, "notice_id": notice.id, "item_id": row.item_id, "status": row.status}
 
     @blp.route("/objections/<int:objection_id>/resolve")
@@ -244,7 +245,7 @@ def make_blueprint() -> Blueprint:
             """Resolve an objection: dismissed (the unit stays) or upheld (the unit leaves the notice)."""
             objection = notices.objection_or_404(objection_id)
             notices.resolve_objection(api_user().username, objection, args["outcome"], args["resolution"])
-            app_services.commit()
+            commit()
             return objection_json(objection)
 
     @blp.route("/notices/<int:notice_id>/publish")
@@ -257,7 +258,7 @@ def make_blueprint() -> Blueprint:
             number and date); the others are reported as blocked."""
             notice = notices.notice_or_404(notice_id)
             outcome = notices.publish(api_user().username, notice, **args)
-            app_services.commit()
+            commit()
             return outcome
 
     @blp.route("/lists")
@@ -310,7 +311,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             rec = recommend.recommendation_for(year, user.username, create=True)
             recommend.set_consulted(user.username, rec, args["consulted_departments"])
-            app_services.commit()
+            commit()
             return _rec_json(rec)
 
     @blp.route("/recommendations/<int:year>/items")
@@ -325,7 +326,7 @@ def make_blueprint() -> Blueprint:
             application = staff_application(user, args["application_id"], ReviewPerm.RECOMMEND)
             rec = recommend.recommendation_for(year, user.username, create=True)
             recommend.add(user.username, rec, application, acknowledge_warnings=args["acknowledge_warnings"])
-            app_services.commit()
+            commit()
             return _rec_json(rec)
 
     @blp.route("/recommendations/<int:year>/items/<int:item_id>")
@@ -339,7 +340,7 @@ def make_blueprint() -> Blueprint:
             if item is None or item.recommendation_id != rec.id:
                 raise NotFound("No such recommended unit.")
             recommend.remove(api_user().username, rec, item)
-            app_services.commit()
+            commit()
             return _rec_json(rec)
 
     @blp.route("/recommendations/<int:year>/export")
@@ -352,7 +353,7 @@ def make_blueprint() -> Blueprint:
             if rec is None:
                 raise NotFound("No recommendation for this year yet.")
             document = recommend.export(api_user().username, rec)
-            app_services.commit()
+            commit()
             return document
 
         @authed(ReviewPerm.RECOMMEND)
@@ -403,7 +404,7 @@ def make_blueprint() -> Blueprint:
             if not report["ok"]:
                 db.session.rollback()
                 return report, 422
-            app_services.commit()
+            commit()
             return report, 201
 
     @blp.route("/province-keys")
@@ -422,7 +423,7 @@ def make_blueprint() -> Blueprint:
             """Register the public key a province sent: its recommendation files signed with the key are then
             imported. 409 on a province instance or for a key already registered."""
             row = keys.register(api_user().username, args["province"], args["public_key"], args["note"])
-            app_services.commit()
+            commit()
             return _key_json(row, keys.province_names())
 
     @blp.route("/province-keys/<key_id>/revoke")
@@ -432,7 +433,7 @@ def make_blueprint() -> Blueprint:
         def post(self, key_id):
             """Revoke a key the province replaced or lost: files signed with it are refused from now on."""
             row = keys.revoke(api_user().username, key_id)
-            app_services.commit()
+            commit()
             return _key_json(row, keys.province_names())
 
     return blp

@@ -12,19 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel.records import get_record
+from core.kernel.rules import region_rules
 from core.lists.notices import beijing_today, check_applications, check_publisher, listing_block
 from core.models import AdminUnit, Application, ApplicationStatus as S, ListDecision, ListEntry
 from core.plugins.types import PublicationProcedure
 from core.services import audit
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 def publish_decision(actor: str, *, level: str, year: int, application_ids: Iterable[Any], document_no: str,
@@ -35,7 +32,7 @@ def publish_decision(actor: str, *, level: str, year: int, application_ids: Iter
 
     :raises Refused: the level's list is published after a public notice, or nothing can be listed.
     """
-    rules = _rules()
+    rules = region_rules()
     how = check_publisher(level, year, admin_unit_id)
     if how.procedure != PublicationProcedure.DECISION:
         raise Refused("The %(level)s list is published after a public notice (rule from %(source)s: %(cite)s); "
@@ -86,7 +83,7 @@ def publish_decision(actor: str, *, level: str, year: int, application_ids: Iter
 
 
 def decisions(*, admin_unit_id: int | None = None, limit: int = 200) -> list[ListDecision]:
-    query = select(ListDecision).where(ListDecision.region == _rules().region_code)
+    query = select(ListDecision).where(ListDecision.region == region_rules().region_code)
     if admin_unit_id is not None:
         query = query.where(ListDecision.admin_unit_id == admin_unit_id)
     return list(db.session.scalars(query.order_by(ListDecision.published_on.desc(), ListDecision.id.desc())
@@ -98,8 +95,8 @@ def decision_or_404(decision_id: Any, admin_unit_id: int | None = None) -> ListD
         ident = int(decision_id)
     except (TypeError, ValueError):
         raise NotFound("No such decision.") from None
-    row = db.session.get(ListDecision, ident) if 0 < ident < 2**31 else None
-    if row is None or row.region != _rules().region_code or (
+    row = get_record(ListDecision, ident)
+    if row is None or row.region != region_rules().region_code or (
             admin_unit_id is not None and row.admin_unit_id != admin_unit_id):
         raise NotFound("No such decision.")
     return row

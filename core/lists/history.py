@@ -22,12 +22,13 @@ import hashlib
 import io
 from typing import Any, Iterable
 
-from flask import current_app
 from sqlalchemy import insert, select, update
 
 from core.errors import GreenmfgError, InvalidInput
 from core.extensions import db
 from core.i18n import N_, bilingual_text
+from core.kernel.clock import now, this_year
+from core.kernel.rules import region_rules
 from core.models import AdminUnit, ListEntry, Organization
 from core.services import audit
 from core.services.spreadsheets import open_xlsx
@@ -57,10 +58,6 @@ _LEVEL_WORDS = {"市级": "city", "市": "city", "city": "city", "省级": "prov
                 "provincial": "provincial", "国家级": "national", "国家": "national", "national": "national"}
 _STATUS_WORDS = {"": "listed", "列入": "listed", "在列": "listed", "listed": "listed", "移出": "removed",
                  "已移出": "removed", "removed": "removed"}
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 # ---------------------------------------------------------------- reading --
@@ -137,7 +134,7 @@ def _date(value: Any) -> dt.date | None:
 
 def _check(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Every data row checked in memory: (clean rows, report rows)."""
-    rules = _rules()
+    rules = region_rules()
     if not rows:
         raise InvalidInput("The file is empty.", field="file")
     cols = _header_map(rows[0])
@@ -150,7 +147,7 @@ def _check(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict
         units[u.code] = u
         units[u.name] = u
         units[u.name.rstrip("市州")] = u
-    this_year = dt.date.today().year
+    current_year = this_year()
     clean, report, seen = [], [], {}
     for number, row in enumerate(rows[1:], start=2):
         cell = {k: (row[i] if i < len(row) else None) for k, i in cols.items()}
@@ -162,11 +159,11 @@ def _check(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict
             problems.append(bilingual_text(N_("Unknown list level: %(level)s."), level=str(cell["level"] or "")[:20]))
         try:
             year = int(str(cell["year"]).strip().removesuffix("年"))
-            if not 2000 <= year <= this_year + 1:
+            if not 2000 <= year <= current_year + 1:
                 raise ValueError
         except (TypeError, ValueError):
             year = None
-            problems.append(bilingual_text(N_("The year must lie between 2000 and %(max)d."), max=this_year + 1))
+            problems.append(bilingual_text(N_("The year must lie between 2000 and %(max)d."), max=current_year + 1))
         unit_type = types_by_word.get(str(cell["unit_type"] or "").strip()) or types_by_word.get(
             str(cell["unit_type"] or "").strip().lower())
         if unit_type is None:
@@ -253,8 +250,8 @@ def import_history(actor: str, raw: bytes, filename: str = "", *, dry_run: bool 
             new_orgs[c["uscc"]] = {"uscc": c["uscc"], "name": c["name"], "admin_unit_id": c["unit"].id}
     result["organizations_created"] = len(new_orgs)
     if new_orgs and not dry_run:
-        now = dt.datetime.now(dt.UTC)
-        db.session.execute(insert(Organization), [{**o, "created_at": now, "updated_at": now}
+        at = now()
+        db.session.execute(insert(Organization), [{**o, "created_at": at, "updated_at": at}
                                                   for o in new_orgs.values()])
         for part in _chunks(list(new_orgs)):
             orgs.update(dict(db.session.execute(select(Organization.uscc, Organization.id)
@@ -265,7 +262,7 @@ def import_history(actor: str, raw: bytes, filename: str = "", *, dry_run: bool 
         for e in db.session.scalars(select(ListEntry).where(ListEntry.organization_id.in_(part))):
             existing[(e.organization_id, e.unit_type, e.level, e.year)] = e
     creates, updates = [], []
-    now = dt.datetime.now(dt.UTC)
+    at = now()
     for c in clean:
         values = {"listed_on": c["listed_on"], "notice_no": c["document_no"], "status": c["status"],
                   "removed_on": c["removed_on"], "removal_reason": c["removal_reason"]}
@@ -275,12 +272,12 @@ def import_history(actor: str, raw: bytes, filename: str = "", *, dry_run: bool 
         if entry is None:
             line["action"] = "created"
             creates.append({"organization_id": org_id, "unit_type": c["unit_type"], "level": c["level"],
-                            "year": c["year"], "source": "import", "created_at": now, "updated_at": now, **values})
+                            "year": c["year"], "source": "import", "created_at": at, "updated_at": at, **values})
             continue
         changes = {k: [_plain(getattr(entry, k)), _plain(v)] for k, v in values.items() if getattr(entry, k) != v}
         line["action"], line["changes"] = ("updated", changes) if changes else ("unchanged", {})
         if changes:
-            updates.append({"id": entry.id, **values, "updated_at": now})
+            updates.append({"id": entry.id, **values, "updated_at": at})
     result.update(created=len(creates), updated=len(updates), unchanged=len(clean) - len(creates) - len(updates))
     if dry_run:
         return result

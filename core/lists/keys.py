@@ -6,14 +6,14 @@ here for that province and not revoked. Staff register a key the province sends 
 rotates its key registers the new one and the old one is revoked. Every change is audited."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel.clock import now
+from core.kernel.rules import region_rules
 from core.lists import signing
 from core.models import ProvinceKey
 from core.services import audit
@@ -23,7 +23,7 @@ KEEPER_ROLES = frozenset({"ministry", "admin"})
 
 
 def _national() -> None:
-    if current_app.extensions["greenmfg"].rules.region.authority != "national":
+    if region_rules().region.authority != "national":
         raise Refused("Only a national (ministry) instance registers provinces' signing keys.")
 
 
@@ -44,7 +44,7 @@ def register(actor: str, province: str, public_key: str, note: str = "") -> Prov
                       key=kid)
     row = ProvinceKey(province=code, public_key=signing.public_text(public), key_id=kid,
                       note=(note or "").strip()[:300] or None, registered_by=actor,
-                      registered_at=dt.datetime.now(dt.timezone.utc))
+                      registered_at=now())
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "province_key.registered", "province_key", row.id, province=code, key_id=kid,
@@ -59,7 +59,7 @@ def revoke(actor: str, key_id: str) -> ProvinceKey:
         raise NotFound("No such key.")
     if row.revoked_at is not None:
         raise Refused("This key was already revoked.")
-    row.revoked_at, row.revoked_by = dt.datetime.now(dt.timezone.utc), actor
+    row.revoked_at, row.revoked_by = now(), actor
     audit.record(actor, "province_key.revoked", "province_key", row.id, province=row.province, key_id=row.key_id)
     return row
 

@@ -20,6 +20,9 @@ from sqlalchemy import func, select
 
 from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel.clock import SHANGHAI, aware, end_of_day, now
+from core.kernel.records import get_record
+from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Ban, ListEntry, NoticeItem, Objection, Organization, PublicNotice,
     ReviewResult,
@@ -27,25 +30,12 @@ from core.models import (
 from core.plugins.types import DayCount, Level, NoticePeriod, PublicationProcedure
 from core.services import audit
 from core.services.calendar import WorkCalendar
-from core.services.deadlines import SHANGHAI, end_of_day
 
 CONTACT_RE = re.compile(r"^[^\s<>]{5,120}$")
 
 
-def _rules():
-    return current_app.extensions["greenmfg"].rules
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
 def beijing_today(at: dt.datetime | None = None) -> dt.date:
-    return _aware(at or now()).astimezone(SHANGHAI).date()
+    return aware(at or now()).astimezone(SHANGHAI).date()
 
 
 def _text(value: Any, field: str, low: int, high: int) -> str:
@@ -64,7 +54,7 @@ CONFIGURED_CITE = ("平台设置：文件要求公示但未规定公示期，由
 
 
 def _level(level: Any) -> Level:
-    if level not in _rules().list_levels:
+    if level not in region_rules().list_levels:
         raise InvalidInput("Unknown list level: %(level)s.", field="level", level=str(level)[:20])
     return Level(level)
 
@@ -76,7 +66,7 @@ PUBLISHER_ROLES = {"city": frozenset({"city"}), "province": frozenset({"province
 
 def publication(level: str, year: int):
     """How the ``level`` list of ``year`` is published (notice or decision) and by whom, with its source."""
-    return _rules().publication(_level(level), year)
+    return region_rules().publication(_level(level), year)
 
 
 def period_for(level: str, year: int | None = None):
@@ -87,11 +77,11 @@ def period_for(level: str, year: int | None = None):
     """
     lv = _level(level)
     year = year or beijing_today().year
-    how = _rules().publication(lv, year)
+    how = region_rules().publication(lv, year)
     if how.procedure != PublicationProcedure.NOTICE:
         raise Refused("The %(level)s list is published by a decision, without a public notice (rule from "
-                      "%(source)s: %(cite)s).", level=_rules().list_levels[lv].name, source=how.source, cite=how.cite)
-    period = _rules().notice_period(lv)
+                      "%(source)s: %(cite)s).", level=region_rules().list_levels[lv].name, source=how.source, cite=how.cite)
+    period = region_rules().notice_period(lv)
     if period is not None:
         return period
     configured = (current_app.config.get("GREENMFG_NOTICE_PERIODS") or {}).get(str(lv)) or DEFAULT_NOTICE_PERIOD
@@ -123,7 +113,7 @@ def candidates_for(level: str, year: int, admin_unit_id: int | None = None) -> l
 
     how = publication(level, year)
     query = (select(Application).join(Campaign)
-             .where(Campaign.region == _rules().region_code, Campaign.year == year,
+             .where(Campaign.region == region_rules().region_code, Campaign.year == year,
                     Application.status.in_(publishable_statuses(how.publisher))))
     if admin_unit_id is not None:
         query = query.where(Application.admin_unit_id == admin_unit_id)
@@ -139,7 +129,7 @@ def check_publisher(level: str, year: int, admin_unit_id: int | None) -> Any:
         raise InvalidInput("A city list is published by its city bureau, for its own city.", field="level")
     if how.publisher != "city" and admin_unit_id is not None:
         raise Refused("The %(level)s list is published by the %(publisher)s, not by a city.",
-                      level=_rules().list_levels[Level(level)].name, publisher=how.publisher)
+                      level=region_rules().list_levels[Level(level)].name, publisher=how.publisher)
     return how
 
 
@@ -147,7 +137,7 @@ def check_applications(apps: list[Application], ids: list[int], level: str, year
                        admin_unit_id: int | None, publisher: str) -> None:
     from core.applications.levels import is_for
 
-    rules = _rules()
+    rules = region_rules()
     if {a.id for a in apps} != set(ids):
         raise NotFound("No such application.")
     allowed = publishable_statuses(publisher)
@@ -170,7 +160,7 @@ def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, applic
     the opener records why (``start_reason``, shown publicly with the notice), so nobody loses days to
     object in.
     """
-    rules = _rules()
+    rules = region_rules()
     how = check_publisher(level, year, admin_unit_id)
     ends_on, period = notice_end(level, starts_on)
     today = beijing_today(at)
@@ -222,8 +212,8 @@ def notice_or_404(notice_id: Any, region_only: bool = True, *, public: bool = Fa
         ident = int(notice_id)
     except (TypeError, ValueError):
         raise NotFound("No such public notice.") from None
-    notice = db.session.get(PublicNotice, ident) if 0 < ident < 2**31 else None
-    if notice is None or (region_only and notice.region != _rules().region_code):
+    notice = get_record(PublicNotice, ident)
+    if notice is None or (region_only and notice.region != region_rules().region_code):
         raise NotFound("No such public notice.")
     if public and notice.starts_on > beijing_today():
         raise NotFound("No such public notice.")
@@ -235,7 +225,7 @@ def notice_or_404(notice_id: Any, region_only: bool = True, *, public: bool = Fa
 def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None) -> list[PublicNotice]:
     """The region's notices, newest first; ``public``: those that have started (a notice is not public
     before its first day); ``admin_unit_id``: one city's own."""
-    query = select(PublicNotice).where(PublicNotice.region == _rules().region_code)
+    query = select(PublicNotice).where(PublicNotice.region == region_rules().region_code)
     if public:
         query = query.where(PublicNotice.starts_on <= beijing_today())
     if admin_unit_id is not None:
@@ -245,7 +235,7 @@ def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None
 
 
 def is_running(notice: PublicNotice, at: dt.datetime | None = None) -> bool:
-    at = _aware(at or now())
+    at = aware(at or now())
     opens = dt.datetime.combine(notice.starts_on, dt.time(0), tzinfo=SHANGHAI)
     return opens <= at < end_of_day(notice.ends_on)
 
@@ -254,7 +244,7 @@ def file_objection(notice: PublicNotice, *, item_id: Any, name: str, contact: st
                    evidence: str | None = None, objector_unit: str | None = None,
                    at: dt.datetime | None = None) -> Objection:
     """Anyone objects to one unit on a running notice, under their real name (实名)."""
-    at = _aware(at or now())
+    at = aware(at or now())
     if not is_running(notice, at):
         if at < dt.datetime.combine(notice.starts_on, dt.time(0), tzinfo=SHANGHAI):
             raise DeadlinePassed("The public notice opens on %(start)s; objections are accepted from then until "
@@ -265,7 +255,7 @@ def file_objection(notice: PublicNotice, *, item_id: Any, name: str, contact: st
         ident = int(item_id)
     except (TypeError, ValueError):
         raise InvalidInput("Choose the unit you object to.", field="item_id") from None
-    item = db.session.get(NoticeItem, ident) if 0 < ident < 2**31 else None
+    item = get_record(NoticeItem, ident)
     if item is None or item.notice_id != notice.id:
         raise InvalidInput("Choose the unit you object to.", field="item_id")
     if item.status != "in_notice":
@@ -290,8 +280,8 @@ def objection_or_404(objection_id: Any) -> Objection:
         ident = int(objection_id)
     except (TypeError, ValueError):
         raise NotFound("No such objection.") from None
-    row = db.session.get(Objection, ident) if 0 < ident < 2**31 else None
-    if row is None or row.notice.region != _rules().region_code:
+    row = get_record(Objection, ident)
+    if row is None or row.notice.region != region_rules().region_code:
         raise NotFound("No such objection.")
     return row
 
@@ -345,7 +335,7 @@ def publish(actor: str, notice: PublicNotice, *, document_no: str, published_on:
     Units with an open objection (or banned meanwhile) stay on the notice, reported as blocked;
     publishing again after resolving them lists them with the same document number.
     """
-    at = _aware(at or now())
+    at = aware(at or now())
     if beijing_today(at) <= notice.ends_on:
         raise Refused("The notice runs until %(end)s; the list can be published after it ends.",
                       end=notice.ends_on.isoformat())

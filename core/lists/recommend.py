@@ -43,13 +43,14 @@ from core.applications.levels import is_for, recommended_levels, requested_level
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_, bilingual_text
+from core.kernel.clock import SHANGHAI, aware, end_of_day, now, today
+from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
 )
 from core.plugins.types import Level
 from core.services import audit
-from core.services.deadlines import SHANGHAI, end_of_day
 from core.services.uscc import normalize_uscc
 
 FORMAT = "greenmfg.recommendation/1"
@@ -60,31 +61,19 @@ MAX_BYTES = 5 * 1024 * 1024
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _rules():
-    return current_app.extensions["greenmfg"].rules
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
-
-
 # ---------------------------------------------------------------- deadline --
 
 
 def deadline(year: int) -> tuple[dt.date | None, Any]:
     try:
-        return _rules().deadline("province_recommendation", year)
+        return region_rules().deadline("province_recommendation", year)
     except KeyError:
         return None, None
 
 
 def check_deadline(year: int, at: dt.datetime | None = None) -> None:
     day, record = deadline(year)
-    at = _aware(at or now())
+    at = aware(at or now())
     if day is not None and at >= end_of_day(day):
         raise DeadlinePassed("The deadline for recommending to the national list passed on %(day)s (24:00 Beijing "
                              "time; rule from %(source)s: %(cite)s).", day=day.isoformat(), source=record.source,
@@ -102,7 +91,7 @@ def _gate(code: str, ok: bool | None, blocking: bool, title: str, message: str |
 
 def province_average(unit_type: str, year: int) -> tuple[float | None, int, int | None]:
     """Mean total of the province's existing national units of ``unit_type`` (latest scored year up to ``year``)."""
-    region = _rules().region_code
+    region = region_rules().region_code
     latest = db.session.scalar(select(func.max(UnitScore.year)).where(
         UnitScore.level == "national", UnitScore.province == region, UnitScore.unit_type == unit_type,
         UnitScore.year <= year, UnitScore.total.is_not(None)))
@@ -131,8 +120,8 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
     """Every gate for recommending ``application`` to the national list, with its outcome."""
     from core.applications.eligibility import rule_data
 
-    rules = _rules()
-    as_of = as_of or dt.date.today()
+    rules = region_rules()
+    as_of = as_of or today()
     out: list[dict[str, Any]] = []
     result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
     if result is None:
@@ -215,7 +204,7 @@ def candidates(year: int) -> list[Application]:
     recommended at provincial level only is not."""
     rows = db.session.scalars(
         select(Application).join(Campaign).join(ReviewResult, ReviewResult.application_id == Application.id)
-        .where(Campaign.region == _rules().region_code, Campaign.year == year,
+        .where(Campaign.region == region_rules().region_code, Campaign.year == year,
                Application.status.in_([S.GRADED, S.LISTED]))
         .order_by(ReviewResult.score.desc(), Application.id))
     return [a for a in rows if Level.NATIONAL not in requested_levels(a) or is_for(a, Level.NATIONAL)]
@@ -225,7 +214,7 @@ def candidates(year: int) -> list[Application]:
 
 
 def recommendation_for(year: int, actor: str | None = None, create: bool = False) -> Recommendation | None:
-    region = _rules().region_code
+    region = region_rules().region_code
     rec = db.session.scalar(select(Recommendation).where(Recommendation.region == region, Recommendation.year == year))
     if rec is None and create:
         rec = Recommendation(region=region, year=year, level="national", status="draft", created_by=actor or "-",
@@ -260,7 +249,7 @@ def add(actor: str, rec: Recommendation, application: Application, *, acknowledg
         raise Refused("This unit is already in the recommendation.")
     if application.status not in (S.GRADED, S.LISTED):
         raise Refused("This is not possible while the application is %(status)s.", status=str(application.status))
-    as_of = _aware(at or now()).astimezone(SHANGHAI).date()
+    as_of = aware(at or now()).astimezone(SHANGHAI).date()
     results = gates(application, rec.year, rec.consulted_departments or [], as_of)
     blocked = blockers(results)
     if blocked:
@@ -376,8 +365,8 @@ def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> di
     items = list(rec.items)
     if not items:
         raise Refused("Add at least one unit before exporting the recommendation.")
-    at = _aware(at or now())
-    rules = _rules()
+    at = aware(at or now())
+    rules = region_rules()
     day, record = deadline(rec.year)
     rec.version = (rec.version or 0) + 1
     document = {
@@ -430,7 +419,7 @@ def xlsx(document: Mapping[str, Any]) -> bytes:
                    gettext("Unit type"), gettext("Industry"), gettext("Self-evaluation score"),
                    gettext("Panel score"), gettext("Tier"), gettext("Provincial list")]
         ws.append(columns)
-        types = _rules().unit_types
+        types = region_rules().unit_types
         for item in document["items"]:
             listing = item.get("provincial_list") or {}
             ws.append([_cell(v) for v in (
@@ -483,7 +472,7 @@ def verify(document: Mapping[str, Any], at: dt.datetime | None = None) -> str:
                       province=province, owner=registered.province)
     if registered.revoked_at is not None:
         raise Refused("The file is signed by key %(key)s of %(province)s, revoked on %(when)s.", key=registered.key_id,
-                      province=province, when=_aware(registered.revoked_at).astimezone(SHANGHAI).strftime("%Y-%m-%d"))
+                      province=province, when=aware(registered.revoked_at).astimezone(SHANGHAI).strftime("%Y-%m-%d"))
     if not signing.valid(canonical(document), sig, signing.parse_public(registered.public_key)):
         raise Refused("The signature does not match: the file was changed after export or signed with another key.")
     document_id = document.get("document_id")
@@ -492,9 +481,9 @@ def verify(document: Mapping[str, Any], at: dt.datetime | None = None) -> str:
     if db.session.scalar(select(RecommendationImport.id).where(RecommendationImport.document_id == document_id)):
         raise Refused("This very file (document %(id)s) was already imported: a file is imported once.",
                       id=document_id)
-    at = _aware(at or now())
+    at = aware(at or now())
     try:
-        exported_at = _aware(dt.datetime.fromisoformat(document["exported_at"]))
+        exported_at = aware(dt.datetime.fromisoformat(document["exported_at"]))
     except ValueError:
         raise InvalidInput("The recommendation file lacks a valid %(key)s.", field="file", key="exported_at") from None
     if exported_at > at + CLOCK_SKEW:
@@ -508,7 +497,7 @@ def verify(document: Mapping[str, Any], at: dt.datetime | None = None) -> str:
 
 
 def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: list[str]) -> tuple[list[str], dict]:
-    rules = _rules()
+    rules = region_rules()
     problems: list[str] = []
     clean: dict[str, Any] = {}
     if not isinstance(item, dict):
@@ -593,15 +582,15 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     """
     from core.applications.scoring import live_score
 
-    rules = _rules()
+    rules = region_rules()
     if rules.region.authority != "national":
         raise Refused("Only a national (ministry) instance imports provincial recommendations.")
-    at = _aware(at or now())
+    at = aware(at or now())
     document = _parse(raw)
     kid = verify(document, at)
     province, year = document["province"], document["year"]
     code, pname = str(province.get("code", ""))[:40], str(province.get("name", ""))[:100]
-    exported_at = _aware(dt.datetime.fromisoformat(document["exported_at"]))
+    exported_at = aware(dt.datetime.fromisoformat(document["exported_at"]))
     day, record = deadline(year)
     if day is not None and exported_at >= end_of_day(day):
         raise DeadlinePassed("The recommendation was exported after the deadline of %(day)s (24:00 Beijing time; "
@@ -612,7 +601,7 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     if previous is not None:
         raise Refused("The recommendation of %(province)s for %(year)d was already imported (version %(version)d, "
                       "%(when)s).", province=previous.province_name, year=year, version=previous.version,
-                      when=_aware(previous.created_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
+                      when=aware(previous.created_at).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
     at_day = at.astimezone(SHANGHAI).date()
     consulted = [str(d) for d in document.get("consulted_departments") or []]
     seen: set[str] = set()

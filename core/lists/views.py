@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,29 +14,27 @@ from sqlalchemy import select
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
-from core.applications import services as app_services
 from core.applications import consulted as consulted_rule
-from core.plugins.types import Level
 from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel.clock import this_year, today
+from core.kernel.rules import region_rules
+from core.kernel.uow import commit
 from core.lists import decisions, history, keys, notices, recommend
 from core.lists.forms import (
     AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
     PublishForm, ResolveForm,
 )
 from core.models import Objection, RecommendationItem
-from core.review.access import ReviewPerm, staff_application
+from core.plugins.types import Level
 from core.ratelimit import limit
+from core.review.access import ReviewPerm, staff_application
 from core.web.nav import NavLink
 
 bp = Blueprint("lists", __name__, template_folder="templates")
 install_error_pages(bp)
 PER_PAGE = 50
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 def _user():
@@ -99,7 +97,7 @@ def _year() -> int:
 
 def _levels_for(procedure: str, year: int, role: str) -> list:
     """The levels whose list this role publishes by ``procedure`` in ``year`` (labels for a select)."""
-    rules = _rules()
+    rules = region_rules()
     out = []
     for code, lv in rules.list_levels.items():
         how = rules.publication(code, year)
@@ -114,12 +112,12 @@ def _levels_for(procedure: str, year: int, role: str) -> list:
 @bp.get("/notices")
 def public_notices():
     rows = notices.notices(public=True)
-    return render_template("lists/notices.html", rows=rows, levels=_rules().list_levels,
+    return render_template("lists/notices.html", rows=rows, levels=region_rules().list_levels,
                            running={n.id: notices.is_running(n) for n in rows})
 
 
 def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
-    rules = _rules()
+    rules = region_rules()
     form = form or ObjectionForm()
     items = [i for i in notice.items if i.status == "in_notice"]
     form.item_id.choices = [choice(i.id, i.organization.name) for i in items]
@@ -145,7 +143,7 @@ def object_to(notice_id: int):
         notices.file_objection(notice, item_id=form.item_id.data, name=form.name.data, contact=form.contact.data,
                                grounds=form.grounds.data, evidence=form.evidence.data,
                                objector_unit=form.objector_unit.data)
-        app_services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
@@ -157,7 +155,7 @@ def object_to(notice_id: int):
 
 @bp.get("/public/lists")
 def public_lists():
-    rules = _rules()
+    rules = region_rules()
     level = request.args.get("level") or None
     level = level if level in rules.list_levels else None
     unit_type = request.args.get("type") or None
@@ -181,7 +179,7 @@ def public_lists():
 @bp.route("/province/notices", methods=["GET", "POST"])
 @login_required(ReviewPerm.NOTICE_MANAGE)
 def manage_notices():
-    rules = _rules()
+    rules = region_rules()
     form = NoticeForm()
     year = _year()
     form.level.choices = _levels_for("notice", year, str(_user().role))
@@ -193,7 +191,7 @@ def manage_notices():
     status = 200
     if request.method == "GET":
         form.level.data, form.year.data = level, year
-        form.starts_on.data = form.starts_on.data or dt.date.today()
+        form.starts_on.data = form.starts_on.data or today()
     elif not _form_ok(form):
         status = 422
     else:
@@ -201,7 +199,7 @@ def manage_notices():
             notice = notices.open_notice(_user().username, level=form.level.data, year=form.year.data,
                                          starts_on=form.starts_on.data, application_ids=form.application_ids.data,
                                          title=form.title.data, start_reason=form.start_reason.data)
-            app_services.commit()
+            commit()
         except GreenmfgError as exc:  # e.g. no holiday data for a year the notice reaches: the form stays filled
             db.session.rollback()
             flash(exc.localized(), "error")
@@ -214,7 +212,7 @@ def manage_notices():
     for c in form.level.choices:
         period = notices.period_for(c.value, year)
         try:
-            end, problem = notices.notice_end(c.value, form.starts_on.data or dt.date.today())[0], None
+            end, problem = notices.notice_end(c.value, form.starts_on.data or today())[0], None
         except GreenmfgError as exc:
             end, problem = None, exc.localized()
         previews.append({"level": rules.list_levels[c.value], "period": period, "end": end, "problem": problem,
@@ -231,13 +229,13 @@ def manage_notice(notice_id: int):
                                     .order_by(Objection.id)).all()
     publish_form = PublishForm()
     if not publish_form.published_on.data:
-        publish_form.published_on.data = max(dt.date.today(), notice.ends_on + dt.timedelta(days=1))
+        publish_form.published_on.data = max(today(), notice.ends_on + dt.timedelta(days=1))
     if notice.document_no and not publish_form.document_no.data:
         publish_form.document_no.data = notice.document_no
     return render_template("lists/manage_notice.html", notice=notice, objections=objections,
                            resolve_form=ResolveForm(), publish_form=publish_form,
                            open_counts={i.id: notices.open_objections(i) for i in notice.items},
-                           levels=_rules().list_levels, unit_types=_rules().unit_types,
+                           levels=region_rules().list_levels, unit_types=region_rules().unit_types,
                            running=notices.is_running(notice))
 
 
@@ -276,7 +274,7 @@ def publish(notice_id: int):
 
 def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra):
     """The decision form and the decisions already published, for the province or one city."""
-    rules = _rules()
+    rules = region_rules()
     form = DecisionForm()
     year = _year()
     form.level.choices = _levels_for("decision", year, role)
@@ -296,7 +294,7 @@ def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra)
                                                  document_no=form.document_no.data,
                                                  published_on=form.published_on.data, admin_unit_id=admin_unit_id,
                                                  title=form.title.data)
-            app_services.commit()
+            commit()
         except GreenmfgError as exc:
             db.session.rollback()
             flash(exc.localized(), "error")
@@ -363,7 +361,7 @@ def list_history():
                 report = history.import_history(_user().username, raw,
                                                 form.file.data.filename or "", dry_run=form.dry_run.data)
                 if report["ok"] and not report["dry_run"]:
-                    app_services.commit()
+                    commit()
                     flash(_("List history imported: %(created)d created, %(updated)d updated, %(unchanged)d "
                             "unchanged.", created=report["created"], updated=report["updated"],
                             unchanged=report["unchanged"]), "info")
@@ -395,7 +393,7 @@ def list_history_template():
 
 def _rec_year() -> int:
     year = request.values.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else dt.date.today().year
+    return year if year and 2000 <= year <= 2100 else this_year()
 
 
 @bp.get("/province/recommendation")
@@ -414,7 +412,7 @@ def recommendation():
     day, record = recommend.deadline(year)
     return render_template("lists/recommendation.html", year=year, rec=rec, rows=rows, add_form=AddForm(),
                            remove_form=EmptyForm(), export_form=EmptyForm(), consulted_form=consulted_form,
-                           deadline=day, deadline_record=record, unit_types=_rules().unit_types)
+                           deadline=day, deadline_record=record, unit_types=region_rules().unit_types)
 
 
 @bp.post("/province/recommendation/consulted")
@@ -521,7 +519,7 @@ def imports():
         try:
             report = recommend.import_document(_user().username, raw)
             if report["ok"]:
-                app_services.commit()
+                commit()
                 flash(_("%(n)d units queued for national review.", n=report["queued"]), "info")
             else:
                 db.session.rollback()
@@ -550,7 +548,7 @@ def province_keys():
             return _keys_page(form), 422
         try:
             row = keys.register(_user().username, form.province.data, form.public_key.data, form.note.data or "")
-            app_services.commit()
+            commit()
         except GreenmfgError as exc:
             db.session.rollback()
             flash(exc.localized(), "error")

@@ -6,12 +6,12 @@ Business rules live in the service modules (``filings``, ``removals``, ``bans``,
 (:mod:`~core.management.views`), the JSON API (:mod:`~core.management.api`) and the CLI
 (:mod:`core.cli.management_cmd`) are thin layers over them.
 
-Hook-ups for other packages:
+Facts it provides to the features under it (:mod:`core.kernel.facts`, registered at start-up):
 
-* :func:`core.management.bans.check_not_banned` refuses a new application from a banned
+* ``may_apply``: :func:`core.management.bans.check_not_banned` refuses a new application from a banned
   credit code, naming the end date;
-* :func:`core.management.round_filings.unfiled_round_units` gives the region's eligibility rules
-  ``city_unfiled_round_units`` (Hunan 2025: a city whose existing national units have not filed in
+* ``city_unfiled_round_units``: :func:`core.management.round_filings.unfiled_round_units` gives the
+  region's eligibility rules ``city_unfiled_round_units`` (Hunan 2025: a city whose existing national units have not filed in
   the round by 10-27 cannot recommend new ones, 001_3f04a56fc6693327.txt 一.2, 三, 四.1);
 * :func:`core.management.removals.publish` publishes the approved removals with a list.
 """
@@ -24,9 +24,14 @@ CONFIG_DEFAULTS = {"GREENMFG_FILING_REMINDER_DAYS": (10, 3)}
 
 
 def init_app(app: Flask) -> None:
+    from core.kernel import facts
+    from core.management.bans import check_not_banned
+    from core.management.round_filings import unfiled_round_units
     from core.management.views import NAV, bp
     from core.web.nav import register
 
+    facts.provide(app, "may_apply", check_not_banned)
+    facts.provide(app, "city_unfiled_round_units", unfiled_round_units)
     for key, value in CONFIG_DEFAULTS.items():
         app.config.setdefault(key, value)
     app.register_blueprint(bp)

@@ -20,6 +20,8 @@ from core.accounts import api_user
 from core.api import Blueprint, authed as token_authed, documents, limited, optional_auth
 from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
+from core.kernel.clock import today
+from core.kernel.uow import commit
 from core.management import (
     access,
     bans,
@@ -31,7 +33,6 @@ from core.management import (
     rereviews,
     round_filings,
 )
-from core.management.common import commit, today
 from core.management.schemas import (
     BanCreate,
     BanLift,

@@ -18,7 +18,9 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
-from core.management.common import add_years, optional_text, rules, text, today
+from core.kernel.clock import today
+from core.kernel.rules import region_rules
+from core.management.common import add_years, optional_text, text
 from core.models import Ban, EvaluatorFirm, Organization
 from core.services import audit
 from core.services.uscc import normalize_uscc
@@ -53,7 +55,7 @@ def check_not_banned(organization: Organization, on: dt.date | None = None) -> N
 
 
 def _sanction(code: str):
-    sanction = rules().sanctions.get(code)
+    sanction = region_rules().sanctions.get(code)
     if sanction is None:
         raise InvalidInput("Unknown sanction: %(code)s.", field="sanction", code=code)
     return sanction
@@ -73,7 +75,7 @@ def ban_evaluator(firm: EvaluatorFirm, reason: str, actor: str, on: dt.date | No
                   evidence_note: str = "", sanction_code: str | None = None) -> Ban:
     """No report of ``firm`` is accepted for the years of the region's rule (``rules.evaluator_ban()``), or of
     the sanction ``sanction_code`` staff chose."""
-    rule = rules().evaluator_ban()
+    rule = region_rules().evaluator_ban()
     years, code, cite, source = rule.years, rule.sanction or EVALUATOR_BAN_CODE, rule.cite, rule.source
     if sanction_code:
         sanction = _sanction(sanction_code)

@@ -16,8 +16,10 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
+from core.kernel.clock import today
+from core.kernel.rules import region_rules
 from core.management import removals
-from core.management.common import level_rank, moment, optional_text, rules, text, today
+from core.management.common import level_rank, moment, optional_text, text
 from core.models import ChangeReport, Organization
 from core.plugins.types import Level
 from core.services import audit
@@ -57,7 +59,7 @@ def report(organization: Organization, kinds: Iterable[str], after: Mapping[str,
 def next_recommendation_year(on: dt.date) -> int:
     """The year of the next recommendation round: this year while a city or province deadline is
     still ahead, else next year."""
-    ahead = [day for day, d in rules().deadlines_for(on.year) if d.actor in ("city", "province") and day >= on]
+    ahead = [day for day, d in region_rules().deadlines_for(on.year) if d.actor in ("city", "province") and day >= on]
     return on.year if ahead else on.year + 1
 
 

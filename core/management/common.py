@@ -4,40 +4,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
-from core.errors import InvalidInput, Refused
-from core.extensions import db
+from core.errors import InvalidInput
+from core.kernel.clock import noon, now
+from core.kernel.rules import region_rules
 from core.services.calendar import WorkCalendar
-from core.services.deadlines import SHANGHAI
-
-
-def rules():
-    return current_app.extensions["greenmfg"].rules
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def today() -> dt.date:
-    """Today in Beijing time (deadlines end at 24:00 Asia/Shanghai)."""
-    return dt.datetime.now(SHANGHAI).date()
 
 
 def moment(on: dt.date | None) -> dt.datetime:
     """The instant recorded for an action on ``on`` (a simulated day: noon Beijing time), else now."""
     if on is None:
         return now()
-    return dt.datetime.combine(on, dt.time(12), tzinfo=SHANGHAI).astimezone(dt.UTC)
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """SQLite returns naive datetimes for timezone-aware columns; they are stored in UTC."""
-    return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return noon(on)
 
 
 #: what the free texts are called on pages and in API errors (the API's error also names the field)
@@ -96,20 +75,8 @@ def working_days_before(calendar: WorkCalendar, day: dt.date, n: int) -> dt.date
     return current
 
 
-def commit() -> None:
-    """Commit, turning a lost race into a clear refusal; nothing is half-written."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Refused("Someone changed this record at the same time; reload the page and try again.") from None
-    except IntegrityError:
-        db.session.rollback()
-        raise Refused("This conflicts with data saved at the same time; reload the page and try again.") from None
-
-
 def level_rank(level: str) -> int:
-    record = rules().list_levels.get(level)
+    record = region_rules().list_levels.get(level)
     return record.rank if record else 0
 
 

@@ -13,8 +13,10 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
+from core.kernel.clock import today
+from core.kernel.rules import region_rules
 from core.management import bans, removals
-from core.management.common import moment, optional_text, rules, text, today
+from core.management.common import moment, optional_text, text
 from core.models import AdminUnit, Complaint, EvaluatorFirm, ListEntry, Organization
 from core.services import audit
 from core.services.uscc import normalize_uscc
@@ -50,7 +52,7 @@ def file_complaint(subject_uscc: str, complainant_name: str, complainant_contact
     if org is not None:
         unit_id, subject_name = org.admin_unit_id, org.name
     else:
-        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.region == rules().region_code,
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.region == region_rules().region_code,
                                                          AdminUnit.code == (admin_unit_code or ""),
                                                          AdminUnit.active.is_(True)))
         if unit is None:
@@ -139,7 +141,7 @@ def overdue_rectifications(on: dt.date, admin_unit_id: int | None = None) -> lis
 
 
 def public_units() -> list[AdminUnit]:
-    return list(db.session.scalars(select(AdminUnit).where(AdminUnit.region == rules().region_code,
+    return list(db.session.scalars(select(AdminUnit).where(AdminUnit.region == region_rules().region_code,
                                                            AdminUnit.active.is_(True)).order_by(AdminUnit.id)))
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from core.errors import InvalidInput
 from core.extensions import db
+from core.kernel.clock import this_year, today
+from core.kernel.rules import region_rules
 from core.management import complaints, filings, rereviews
-from core.management.common import rules, today
 from core.models import (
     AdminUnit,
     AnnualFiling,
@@ -29,7 +30,7 @@ QUOTA_LOOKBACK = 10
 
 
 def cities(admin_unit_id: int | None = None) -> list[AdminUnit]:
-    query = select(AdminUnit).where(AdminUnit.region == rules().region_code)
+    query = select(AdminUnit).where(AdminUnit.region == region_rules().region_code)
     if admin_unit_id is not None:
         query = query.where(AdminUnit.id == admin_unit_id)
     else:
@@ -81,7 +82,7 @@ def listed_by_type_year(admin_unit_id: int | None = None, level: str | None = No
                         years: int = 6, until: int | None = None) -> dict[str, Any]:
     """{"years": [...], "types": [...], "cities": {admin unit id: {year: {type: n}}}}: list entries
     published each year (units removed later included), by the unit's city."""
-    until = until or dt.date.today().year
+    until = until or this_year()
     first = until - years + 1
     query = (select(Organization.admin_unit_id, ListEntry.year, ListEntry.unit_type, func.count(ListEntry.id))
              .join(Organization, Organization.id == ListEntry.organization_id)
@@ -94,7 +95,7 @@ def listed_by_type_year(admin_unit_id: int | None = None, level: str | None = No
     data: dict[int | None, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for unit, year, unit_type, count in db.session.execute(query):
         data[unit][year][unit_type] = count
-    types = [code for code in rules().unit_types]
+    types = [code for code in region_rules().unit_types]
     return {"years": list(range(first, until + 1)), "types": types, "cities": data}
 
 
@@ -104,8 +105,8 @@ def quota_year(year: int) -> int | None:
     units = [u.code for u in cities()]
     for candidate in range(year, year - QUOTA_LOOKBACK, -1):
         for code in units:
-            for unit_type in rules().unit_types:
-                if not rules().quota(code, unit_type, candidate).unlimited:
+            for unit_type in region_rules().unit_types:
+                if not region_rules().quota(code, unit_type, candidate).unlimited:
                     return candidate
     return None
 
@@ -120,8 +121,8 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
     rows, totals, types, period, binding, cites = [], {}, [], None, True, []
     for unit in cities(admin_unit_id if admin_unit_id is not None else None):
         row = {"unit": unit, "types": {}}
-        for unit_type in rules().unit_types:
-            quota = rules().quota(unit.code, unit_type, chosen)
+        for unit_type in region_rules().unit_types:
+            quota = region_rules().quota(unit.code, unit_type, chosen)
             if quota.unlimited:
                 row["types"][unit_type] = {"target": None, "count": None}
                 continue
@@ -142,7 +143,7 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
             total["target"] += quota.limit
             total["count"] += count
         rows.append(row)
-    types = [t for t in rules().unit_types if t in types]
+    types = [t for t in region_rules().unit_types if t in types]
     for t in totals.values():
         t["percent"] = round(100 * t["count"] / t["target"], 1) if t["target"] else None
     return {"year": chosen, "period": period, "binding": binding, "types": types, "rows": rows, "totals": totals,

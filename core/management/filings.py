@@ -27,15 +27,15 @@ from sqlalchemy import func, select
 
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
+from core.kernel.clock import today
+from core.kernel.rules import region_rules
 from core.management import removals
 from core.management.common import (
     level_rank,
     moment,
     optional_text,
-    rules,
     sorted_levels,
     text,
-    today,
     working_days_before,
 )
 from core.models import (
@@ -65,7 +65,7 @@ MAX_RETURN_DAYS = 60
 def due_date(year: int) -> dt.date:
     """The region's filing due date in ``year`` (04-15 unless the region replaces it)."""
     try:
-        day, _ = rules().deadline(DEADLINE_CODE, year)
+        day, _ = region_rules().deadline(DEADLINE_CODE, year)
     except KeyError:
         day = None
     if day is None:
@@ -142,7 +142,7 @@ def open_year(year: int, actor: str, progress: Callable[[int], None] | None = No
 
 
 def indicator_set(filing: AnnualFiling):
-    return rules().indicator_set(filing.unit_type, filing.year)
+    return region_rules().indicator_set(filing.unit_type, filing.year)
 
 
 def top_level(filing: AnnualFiling) -> str:
@@ -164,8 +164,8 @@ def live_score(filing: AnnualFiling, values: Mapping[str, Any] | None = None,
     values = filing.values if values is None else values
     request = parse_request({"unit_type": filing.unit_type, "year": filing.year, "level": top_level(filing),
                              "industry": industry or filing.industry or GENERAL,
-                             "values": {str(k): v for k, v in (values or {}).items()}}, rules())
-    return score_request(request, rules(), ReferenceBook.from_db(db.session))
+                             "values": {str(k): v for k, v in (values or {}).items()}}, region_rules())
+    return score_request(request, region_rules(), ReferenceBook.from_db(db.session))
 
 
 def standing(filing: AnnualFiling) -> list[UnitScore]:
@@ -189,7 +189,7 @@ def _record_scores(filing: AnnualFiling) -> None:
         return
     org = filing.organization
     unit = db.session.get(AdminUnit, filing.admin_unit_id) if filing.admin_unit_id else None
-    province = unit.region if unit is not None else rules().region_code
+    province = unit.region if unit is not None else region_rules().region_code
     for level in filing.levels or []:
         row = db.session.scalar(select(UnitScore).where(
             UnitScore.organization_id == org.id, UnitScore.unit_type == filing.unit_type,
@@ -204,7 +204,7 @@ def _record_scores(filing: AnnualFiling) -> None:
         row.province = province
     db.session.flush()
     for level in filing.levels or []:
-        recompute(db.session, rules(), [filing.unit_type], year=filing.year, level=level, commit=False)
+        recompute(db.session, region_rules(), [filing.unit_type], year=filing.year, level=level, commit=False)
     for row in db.session.scalars(select(UnitScore).where(UnitScore.organization_id == org.id,
                                                           UnitScore.year == filing.year)):
         db.session.refresh(row)
@@ -227,7 +227,7 @@ def check_open(filing: AnnualFiling, on: dt.date | None = None) -> None:
 def key_figures(filing: AnnualFiling):
     """The key figures of the table (numbers, at least 0) the region's rule asks for (``rules.filing_figures``;
     national's platform default: output value, energy use, water use)."""
-    return rules().filing_figures(filing.year, filing.unit_type)
+    return region_rules().filing_figures(filing.year, filing.unit_type)
 
 
 def _key_data(raw: Any, figures) -> dict[str, Any]:
@@ -280,7 +280,7 @@ def industry_change(changes: Mapping[str, Any], current: str | None) -> str | No
     industry = changes["industry"] or None
     if industry is None:
         return None
-    code = normalise_industry(rules(), industry)
+    code = normalise_industry(region_rules(), industry)
     if code is None:
         raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=str(industry)[:80])
     return code
@@ -463,7 +463,7 @@ def mark_overdue(on: dt.date, actor: str, progress: Callable[[int], None] | None
             filing.status = OVERDUE
             audit.record(actor, "filing.overdue", "annual_filing", filing.id, due_on=filing.due_on.isoformat(),
                          year=filing.year)
-            if removals.NOT_FILED in rules().sanctions:
+            if removals.NOT_FILED in region_rules().sanctions:
                 made.append(removals.propose(
                     filing.organization, removals.NOT_FILED,
                     f"未按时填报{filing.year}年度动态管理表（截止{deadline_of(filing).isoformat()}） / did not file the "

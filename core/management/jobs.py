@@ -27,10 +27,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from flask_babel import lazy_gettext as _l
 
 from core.errors import GreenmfgError
-from core.jobs import job
 from core.extensions import db
+from core.jobs import job
+from core.kernel.clock import today
 from core.management import filings, removals, rereviews
-from core.management.common import today
 from core.models import AuditLog, PublicNotice, Removal, UnitScore
 from core.services import audit
 

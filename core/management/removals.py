@@ -23,14 +23,14 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
+from core.kernel.clock import today
+from core.kernel.rules import region_rules
 from core.management import bans
 from core.management.common import (
     moment,
     optional_text,
-    rules,
     sorted_levels,
     text,
-    today,
 )
 from core.models import (
     AdminUnit,
@@ -53,7 +53,7 @@ SOURCES = ("manual", "filing", "ranking", "complaint", "change", "rereview")
 
 
 def sanction(code: str):
-    record = rules().sanctions.get(code)
+    record = region_rules().sanctions.get(code)
     if record is None:
         raise InvalidInput("Unknown sanction: %(code)s.", field="sanction", code=code)
     return record
@@ -65,7 +65,7 @@ def is_immediate(record) -> bool:
 
 def removal_sanctions() -> list:
     """The region's sanctions that take a unit off a list, for forms."""
-    return [s for s in rules().sanctions.values() if s.removal]
+    return [s for s in region_rules().sanctions.values() if s.removal]
 
 
 def listed_entries(organization_id: int, unit_type: str | None, levels: Iterable[str]) -> list[ListEntry]:
@@ -77,7 +77,7 @@ def listed_entries(organization_id: int, unit_type: str | None, levels: Iterable
 
 
 def held_levels(organization_id: int, unit_type: str | None) -> list[str]:
-    return sorted_levels(e.level for e in listed_entries(organization_id, unit_type, list(rules().list_levels)))
+    return sorted_levels(e.level for e in listed_entries(organization_id, unit_type, list(region_rules().list_levels)))
 
 
 def open_removal(organization_id: int, code: str, unit_type: str | None) -> Removal | None:
@@ -107,14 +107,14 @@ def propose(organization: Organization, sanction_code: str, reason: str, actor: 
                            code=sanction_code)
     reason = text(reason, "reason", maximum=2000)
     evidence_note = optional_text(evidence_note, "evidence_note", 4000)
-    if unit_type is not None and unit_type not in rules().unit_types:
+    if unit_type is not None and unit_type not in region_rules().unit_types:
         raise InvalidInput("Unknown unit type: %(value)s.", field="unit_type", value=unit_type)
     if record.all_levels:
-        unit_type, chosen = None, sorted_levels(rules().list_levels)
+        unit_type, chosen = None, sorted_levels(region_rules().list_levels)
     else:
         held = held_levels(organization.id, unit_type)
         chosen = sorted_levels(levels) if levels else held
-        unknown = [lv for lv in chosen if lv not in rules().list_levels]
+        unknown = [lv for lv in chosen if lv not in region_rules().list_levels]
         if unknown:
             raise InvalidInput("Unknown list level: %(level)s.", field="levels", level=", ".join(unknown))
     if not listed_entries(organization.id, unit_type, chosen):
@@ -204,7 +204,7 @@ def _close_filings(removal: Removal) -> list[int]:
         query = query.where(AnnualFiling.unit_type == removal.unit_type)
     closed = []
     for filing in db.session.scalars(query):
-        if not listed_entries(filing.organization_id, filing.unit_type, list(rules().list_levels)):
+        if not listed_entries(filing.organization_id, filing.unit_type, list(region_rules().list_levels)):
             filing.status = "closed"
             closed.append(filing.id)
     return closed
@@ -232,14 +232,14 @@ def propose_bottom_share(year: int, actor: str, on: dt.date | None = None,
 
     Reads the flags :mod:`core.scoring` stores on :class:`UnitScore`; idempotent.
     """
-    record = rules().sanctions.get(BOTTOM_SHARE)
+    record = region_rules().sanctions.get(BOTTOM_SHARE)
     if record is None or not record.consecutive_years:
         return []
     query = (select(UnitScore, Organization).join(Organization, Organization.id == UnitScore.organization_id)
              .where(UnitScore.year == year, UnitScore.level == str(Level.NATIONAL),
                     UnitScore.removal_candidate.is_(True)).order_by(UnitScore.id))
-    if rules().region.authority != "national":
-        query = query.where(UnitScore.province == rules().region_code)
+    if region_rules().region.authority != "national":
+        query = query.where(UnitScore.province == region_rules().region_code)
     made = []
     for score, organization in db.session.execute(query).all():
         ref = f"{organization.id}:{score.unit_type}:{year}"

@@ -14,8 +14,10 @@ from sqlalchemy import func, select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
+from core.kernel.clock import today
+from core.kernel.rules import region_rules
 from core.management import removals
-from core.management.common import moment, rules, sorted_levels, text, today
+from core.management.common import moment, sorted_levels, text
 from core.models import ListEntry, Organization, ReReview
 from core.services import audit
 
@@ -25,7 +27,7 @@ FALLBACK_SANCTION = "negative_list_event"
 
 def cycle():
     """The region's re-review provision, or ``None`` when it sets no cycle."""
-    for provision in rules().provisions.values():
+    for provision in region_rules().provisions.values():
         if provision.topic == "review_cycle" and int((provision.details or {}).get("every_years") or 0) > 0:
             return provision
     return None
@@ -33,7 +35,7 @@ def cycle():
 
 def failure_sanction(provision) -> str:
     """The sanction a failed re-review is proposed under: the region's own one for the cycle if any."""
-    sanctions = rules().sanctions
+    sanctions = region_rules().sanctions
     for code in ((provision.details or {}).get("sanction"), provision.code.removesuffix("_cycle")):
         if code and code in sanctions and sanctions[code].removal:
             return code
@@ -46,7 +48,7 @@ def open_cycle(year: int, actor: str, progress: Callable[[int], None] | None = N
     if provision is None:
         return 0
     every = int(provision.details["every_years"])
-    types = set(provision.details.get("unit_types") or ()) or set(rules().unit_types)
+    types = set(provision.details.get("unit_types") or ()) or set(region_rules().unit_types)
     rows = db.session.execute(
         select(ListEntry.organization_id, ListEntry.unit_type, func.min(ListEntry.year))
         .where(ListEntry.status == "listed", ListEntry.year < year)
@@ -100,7 +102,7 @@ def record_result(review: ReReview, passed: bool, note: str, actor: str, on: dt.
         provision = cycle()
         code = failure_sanction(provision) if provision is not None else FALLBACK_SANCTION
         org = db.session.get(Organization, review.organization_id)
-        if removals.listed_entries(org.id, review.unit_type, list(rules().list_levels)):
+        if removals.listed_entries(org.id, review.unit_type, list(region_rules().list_levels)):
             removal = removals.propose(org, code, f"{review.cycle_year}年度复核不再符合要求 / re-review "
                                                   f"{review.cycle_year}: {note}", actor, unit_type=review.unit_type,
                                        source="rereview", source_ref=str(review.id), on=on, year=review.cycle_year)

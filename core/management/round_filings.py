@@ -22,11 +22,12 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
+from core.kernel.clock import now
+from core.kernel.rules import region_rules
 from core.management import filings
-from core.management.common import rules
 from core.models import Campaign, Organization, RoundFiling
 from core.services import audit
-from core.services.deadlines import check_step_open, now, step_deadlines
+from core.services.deadlines import check_step_open, step_deadlines
 
 DUE, SUBMITTED = "due", "submitted"
 ACTOR = "listed_unit"
@@ -41,7 +42,7 @@ def owing(campaign: Campaign, admin_unit_id: int | None = None) -> dict[tuple[in
     """{(organization id, unit type): (step code, levels held)} of the units that owe a filing in the round."""
     out: dict[tuple[int, str], tuple[str, list[str]]] = {}
     for step in steps(campaign):
-        record = rules().deadlines[step.code]
+        record = region_rules().deadlines[step.code]
         wanted = {str(x) for x in record.levels}
         for (org, unit_type), levels in filings.listed_units(campaign.year, admin_unit_id).items():
             if record.unit_types and unit_type not in record.unit_types:

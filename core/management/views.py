@@ -23,6 +23,10 @@ from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
+from core.kernel.clock import today
+from core.kernel.records import get_record
+from core.kernel.rules import region_rules
+from core.kernel.uow import commit
 from core.management import (
     access,
     bans,
@@ -36,7 +40,6 @@ from core.management import (
     rereviews,
     round_filings,
 )
-from core.management.common import commit, rules, today
 from core.management.forms import (
     BanForm,
     ChangeForm,
@@ -73,8 +76,8 @@ from core.models import (
     Role,
     RoundFiling,
 )
-from core.services.uscc import normalize_uscc
 from core.ratelimit import limit
+from core.services.uscc import normalize_uscc
 from core.web.nav import NavLink
 
 bp = Blueprint("management", __name__, url_prefix="/management", template_folder="templates",
@@ -116,12 +119,12 @@ def _status_label(status: str) -> str:
 
 @bp.context_processor
 def _helpers():
-    return {"unit_types": rules().unit_types, "list_levels": rules().list_levels, "access": access,
+    return {"unit_types": region_rules().unit_types, "list_levels": region_rules().list_levels, "access": access,
             "today": today()}
 
 
 def _sanction_choices(removal_only: bool = True, blank: bool = False) -> list[tuple[str, str]]:
-    items = [choice(s.code, f"{s.title} [{s.source}]") for s in rules().sanctions.values()
+    items = [choice(s.code, f"{s.title} [{s.source}]") for s in region_rules().sanctions.values()
              if s.removal or not removal_only]
     return ([choice("", "—")] if blank else []) + items
 
@@ -166,7 +169,7 @@ def index():
 
 def _listed_chart(data: dict, unit: AdminUnit) -> Any:
     per_year = data["cities"].get(unit.id, {})
-    names = {code: rules().unit_types[code].name for code in data["types"]}
+    names = {code: region_rules().unit_types[code].name for code in data["types"]}
     series = [(names[t], [per_year.get(y, {}).get(t, 0) for y in data["years"]]) for t in data["types"]]
     return charts.stacked_columns(f"listed-{unit.code}", _("Listed units by type and year: %(city)s", city=unit.name),
                                   [str(y) for y in data["years"]], series, width=360, height=220)
@@ -179,7 +182,7 @@ def dashboard_page():
     year = _year()
     city_id = access.city_of(user)
     if city_id is None and request.args.get("city"):
-        chosen = db.session.scalar(select(AdminUnit).where(AdminUnit.region == rules().region_code,
+        chosen = db.session.scalar(select(AdminUnit).where(AdminUnit.region == region_rules().region_code,
                                                            AdminUnit.code == request.args["city"]))
         city_id = chosen.id if chosen else None
     count = dashboard.counters(year, city_id)
@@ -201,7 +204,7 @@ def dashboard_page():
                     for r in quota["rows"] if r["types"][unit_type]["target"] is not None]
             quota_charts.append((unit_type, charts.progress_rows(
                 f"quota-{unit_type}", _("Progress against the targets: %(type)s",
-                                        type=rules().unit_types[unit_type].name), bars)))
+                                        type=region_rules().unit_types[unit_type].name), bars)))
     return render_template("management/dashboard.html", year=year, count=count, rows=rows, city_id=city_id,
                            city=db.session.get(AdminUnit, city_id) if city_id else None, filing_chart=filing_chart,
                            listed_charts=listed_charts, quota=quota, quota_charts=quota_charts,
@@ -254,7 +257,7 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
     if form is None:
         figures = filings.key_figures(filing).figures
-        form = filing_form_class(iset, rules().industries, figures)(data=filing_initial(filing, iset, figures))
+        form = filing_form_class(iset, region_rules().industries, figures)(data=filing_initial(filing, iset, figures))
     try:
         score = filings.live_score(filing)
     except InvalidInput:
@@ -264,7 +267,7 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
             "deadline": filings.deadline_of(filing), "review_form": ReviewForm(), "return_form": ReturnFilingForm(),
             "reopen_form": ReturnFilingForm(), "submit_form": EmptyForm(),
             "editable": filing.status in filings.OPEN and access.may(_user(), "file"),
-            "reminders": filing_reminders(filing), "green_code_rule": rules().green_code_bands(filing.year),
+            "reminders": filing_reminders(filing), "green_code_rule": region_rules().green_code_bands(filing.year),
             "figures_rule": filings.key_figures(filing)}
 
 
@@ -283,7 +286,7 @@ def filing_page(ident: int):
         access.require(_user(), "file")
         iset = filings.indicator_set(filing)
         figures = filings.key_figures(filing).figures
-        form = filing_form_class(iset, rules().industries, figures)()
+        form = filing_form_class(iset, region_rules().industries, figures)()
         if not form.validate_on_submit():
             return render_template("management/filing.html", **_filing_context(filing, form)), 422
         filings.save(filing, filing_changes(form, iset, figures), access.actor(_user()))
@@ -350,8 +353,8 @@ def filing_reopen(ident: int):
 def _propose_form() -> ProposeForm:
     form = ProposeForm()
     form.sanction.choices = _sanction_choices()
-    form.unit_type.choices = [choice("", "—")] + [choice(c, t.name) for c, t in rules().unit_types.items()]
-    form.levels.choices = [choice(c, lv.name) for c, lv in rules().list_levels.items()]
+    form.unit_type.choices = [choice("", "—")] + [choice(c, t.name) for c, t in region_rules().unit_types.items()]
+    form.levels.choices = [choice(c, lv.name) for c, lv in region_rules().list_levels.items()]
     return form
 
 
@@ -465,7 +468,7 @@ def attach_file(kind: str, ident: int):
 @bp.get("/files/<int:ident>")
 @login_required()
 def file_download(ident: int):
-    row = db.session.get(ManagementFile, ident) if 0 < ident < 2**31 else None
+    row = get_record(ManagementFile, ident)
     if row is None:
         raise NotFound("No such record.")
     models = {"removal": Removal, "complaint": Complaint, "change": ChangeReport, "rereview": ReReview}
@@ -670,7 +673,7 @@ def rereview_result(ident: int):
 def _ban_form() -> BanForm:
     form = BanForm()
     form.sanction.choices = [choice("", "—")] + [choice(s.code, f"{s.title} [{s.source}]")
-                                                 for s in rules().sanctions.values() if s.ban_years]
+                                                 for s in region_rules().sanctions.values() if s.ban_years]
     return form
 
 
@@ -720,7 +723,7 @@ def round_filings_list():
     rows = db.session.scalars(select(RoundFiling).where(access.scope(user, RoundFiling.admin_unit_id,
                                                                      RoundFiling.organization_id))
                               .order_by(RoundFiling.campaign_id.desc(), RoundFiling.id).limit(1000)).all()
-    campaigns = db.session.scalars(select(Campaign).where(Campaign.region == rules().region_code)
+    campaigns = db.session.scalars(select(Campaign).where(Campaign.region == region_rules().region_code)
                                    .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
     steps = {c.id: round_filings.steps(c) for c in campaigns}
     return render_template("management/round_filings.html", rows=rows, steps=steps,
@@ -736,8 +739,8 @@ def round_filings_open(campaign_id: int):
     user = access.require(_user(), "decide")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    campaign = db.session.get(Campaign, campaign_id) if campaign_id < 2**31 else None
-    if campaign is None or campaign.region != rules().region_code:
+    campaign = get_record(Campaign, campaign_id)
+    if campaign is None or campaign.region != region_rules().region_code:
         raise NotFound("No such campaign.")
     created = round_filings.open_round(campaign, access.actor(user))
     commit()
@@ -748,7 +751,7 @@ def round_filings_open(campaign_id: int):
 def _round_filing_context(filing, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
     if form is None:
-        form = filing_form_class(iset, rules().industries)(data=filing_initial(filing, iset))
+        form = filing_form_class(iset, region_rules().industries)(data=filing_initial(filing, iset))
     try:
         score = filings.live_score(filing)
     except InvalidInput:
@@ -765,7 +768,7 @@ def round_filing_page(ident: int):
     if request.method == "POST":
         access.require(_user(), "file")
         iset = filings.indicator_set(filing)
-        form = filing_form_class(iset, rules().industries)()
+        form = filing_form_class(iset, region_rules().industries)()
         if not form.validate_on_submit():
             return render_template("management/round_filing.html", **_round_filing_context(filing, form)), 422
         changes = filing_changes(form, iset)

@@ -7,7 +7,8 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import UTCDateTime, utcnow
+from core.kernel.clock import now
+from core.models.base import UTCDateTime
 from core.models.users import User
 
 
@@ -21,7 +22,7 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     #: the first characters, shown so users can tell their tokens apart
     prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
     expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -40,8 +41,8 @@ class WebSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
     address: Mapped[str | None] = mapped_column(String(64))
     agent: Mapped[str | None] = mapped_column(String(200))
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -7,14 +7,15 @@ from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import JSONType, UTCDateTime, utcnow
+from core.kernel.clock import now
+from core.models.base import JSONType, UTCDateTime
 
 
 class AuditLog(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now, index=True)
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(80), index=True)
     object_type: Mapped[str] = mapped_column(String(60))

@@ -8,7 +8,8 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import JSONType, UTCDateTime, utcnow
+from core.kernel.clock import now
+from core.models.base import JSONType, UTCDateTime
 
 
 class JobStatus:
@@ -47,7 +48,7 @@ class Job(db.Model):
     run_token: Mapped[str | None] = mapped_column(String(32))
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     not_before: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     #: the job's report (JSON) and its file, stored through the file store

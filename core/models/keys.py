@@ -8,7 +8,8 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import UTCDateTime, utcnow
+from core.kernel.clock import now
+from core.models.base import UTCDateTime
 
 
 class ProvinceKey(db.Model):
@@ -21,6 +22,6 @@ class ProvinceKey(db.Model):
     key_id: Mapped[str] = mapped_column(String(40), unique=True)
     note: Mapped[str | None] = mapped_column(String(300))
     registered_by: Mapped[str] = mapped_column(String(120))
-    registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     revoked_by: Mapped[str | None] = mapped_column(String(120))

@@ -11,7 +11,6 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Numeric,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin
+from core.models.base import JSONType, TimestampMixin, UTCDateTime
 from core.models.organizations import AdminUnit, Organization
 
 
@@ -59,9 +58,9 @@ class AnnualFiling(TimestampMixin, db.Model):
     key_data: Mapped[dict] = mapped_column(JSONType, default=dict)
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     complete: Mapped[bool] = mapped_column(default=False)
-    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     submitted_by: Mapped[str | None] = mapped_column(String(120))
-    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     reviewed_by: Mapped[str | None] = mapped_column(String(120))
     review_note: Mapped[str | None] = mapped_column(String(500))
     #: optimistic lock: a save racing a submit or a review fails instead of overwriting it
@@ -126,9 +125,9 @@ class Removal(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(20), default="manual")
     source_ref: Mapped[str | None] = mapped_column(String(80))
     proposed_by: Mapped[str] = mapped_column(String(120))
-    proposed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    proposed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     decided_by: Mapped[str | None] = mapped_column(String(120))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     decision_note: Mapped[str | None] = mapped_column(String(500))
     published_by: Mapped[str | None] = mapped_column(String(120))
     published_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -172,7 +171,7 @@ class Complaint(TimestampMixin, db.Model):
     filed_by: Mapped[str] = mapped_column(String(120))
     finding: Mapped[str | None] = mapped_column(Text)
     verified_by: Mapped[str | None] = mapped_column(String(120))
-    verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     rectify_until: Mapped[dt.date | None] = mapped_column(Date)
     rectified_on: Mapped[dt.date | None] = mapped_column(Date)
     rectification_note: Mapped[str | None] = mapped_column(Text)
@@ -208,7 +207,7 @@ class ChangeReport(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="reported")
     reported_by: Mapped[str] = mapped_column(String(120))
     reviewed_by: Mapped[str | None] = mapped_column(String(120))
-    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     review_note: Mapped[str | None] = mapped_column(String(500))
     #: the levels above the city's that the change touches (sent up with the next recommendation)
     higher_levels: Mapped[list] = mapped_column(JSONType, default=list)
@@ -245,7 +244,7 @@ class ReReview(TimestampMixin, db.Model):
     scheduled_on: Mapped[dt.date | None] = mapped_column(Date)
     result_note: Mapped[str | None] = mapped_column(Text)
     reviewed_by: Mapped[str | None] = mapped_column(String(120))
-    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     removal_id: Mapped[int | None] = mapped_column(ForeignKey("removal.id"))
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 

@@ -12,7 +12,8 @@ from sqlalchemy import Float, ForeignKey, Index, Numeric, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin, UTCDateTime, utcnow
+from core.kernel.clock import now
+from core.models.base import JSONType, TimestampMixin, UTCDateTime
 
 
 class ReferenceValue(db.Model):
@@ -30,7 +31,7 @@ class ReferenceValue(db.Model):
     baseline: Mapped[float] = mapped_column(Float)
     #: the uploaded file the pair came from
     source: Mapped[str] = mapped_column(String(200), default="")
-    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class UnitScore(TimestampMixin, db.Model):

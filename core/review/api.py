@@ -17,10 +17,12 @@ from core.accounts import api_user
 from core.accounts.permissions import Perm
 from core.api import BINARY, Blueprint, authed
 from core.applications import evidence as evidence_service
-from core.applications import services as app_services
 from core.errors import GreenmfgError, InvalidInput, NotFound
-from core.extensions import csrf, db
+from core.extensions import csrf
 from flask_babel import gettext
+from core.kernel.clock import aware, now
+from core.kernel.records import get_record
+from core.kernel.uow import commit
 from core.models import EvaluatorFirm, EvaluatorSanction, ExpertAssignment, ExpertProfile, Role
 from core.review import casefile, evaluation, evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
@@ -101,7 +103,7 @@ def assignment_json(row: ExpertAssignment, with_scores: bool) -> dict[str, Any]:
     out = {"id": row.id, "application_id": row.application_id, "expert_id": row.expert_id, "expert": row.expert.name,
            "method": row.method, "status": row.status,
            "total": None if row.total is None else float(row.total),
-           "submitted_at": app_services.aware(row.submitted_at), "decline_reason": row.decline_reason}
+           "submitted_at": aware(row.submitted_at), "decline_reason": row.decline_reason}
     if with_scores:
         out["scores"] = row.scores or {}
         out["comment"] = row.comment
@@ -159,7 +161,7 @@ def make_blueprint() -> Blueprint:
         def post(self, args):
             """Register a firm (USCC, legal representative, qualifications)."""
             firm = evaluators.register_firm(api_user().username, **args)
-            app_services.commit()
+            commit()
             return firm_json(firm)
 
     @blp.route("/evaluators/<int:firm_id>")
@@ -169,7 +171,7 @@ def make_blueprint() -> Blueprint:
         @blp.response(200, FirmSchema)
         def get(self, args, firm_id):
             """One firm, with its use of each annual cap this year (``?year=``)."""
-            year = args["year"] or app_services.now().year
+            year = args["year"] or now().year
             firm = evaluators.firm_or_404(firm_id)
             return {**firm_json(firm, year), "affiliates": [
                 {"uscc": a.uscc, "name": a.name, "relation": a.relation} for a in evaluators.affiliates(firm)]}
@@ -181,7 +183,7 @@ def make_blueprint() -> Blueprint:
             """Change a firm's name, legal representative or qualifications (audited diff)."""
             firm = evaluators.firm_or_404(firm_id)
             diff = evaluators.update_firm(api_user().username, firm, **args)
-            app_services.commit()
+            commit()
             return {**firm_json(firm), "diff": diff}
 
     @blp.route("/evaluators/<int:firm_id>/sanctions")
@@ -193,7 +195,7 @@ def make_blueprint() -> Blueprint:
             """Sanction a firm; with a rule code the end date follows the rule (fraud: 3 years)."""
             firm = evaluators.firm_or_404(firm_id)
             row = evaluators.sanction_firm(api_user().username, firm, **args)
-            app_services.commit()
+            commit()
             return {"firm_id": firm.id, "reason": row.reason, "starts_on": row.starts_on.isoformat(),
                     "ends_on": row.ends_on.isoformat()}
 
@@ -206,7 +208,7 @@ def make_blueprint() -> Blueprint:
             """Record an affiliate of a firm (the firm may not evaluate it)."""
             firm = evaluators.firm_or_404(firm_id)
             row = evaluators.add_affiliate(api_user().username, firm, **args)
-            app_services.commit()
+            commit()
             return {"firm_id": firm.id, "uscc": row.uscc, "name": row.name, "relation": row.relation}
 
     # ----------------------------------------------------------- requests --
@@ -233,7 +235,7 @@ def make_blueprint() -> Blueprint:
             application = application_for(user, app_id)
             firm = evaluators.firm_or_404(args["firm_id"])
             row = evaluators.request_evaluation(user, application, firm, args["self_evaluation_by"])
-            app_services.commit()
+            commit()
             return request_json(row)
 
     @blp.route("/applications/<int:app_id>/evaluation")
@@ -280,7 +282,7 @@ def make_blueprint() -> Blueprint:
             try:
                 row = evaluation.upload_self_report(user, application, upload.filename,
                                                     evidence_service.read_upload(upload.stream))
-                app_services.commit()
+                commit()
             except GreenmfgError:
                 if row is not None:
                     evidence_service.discard(row)
@@ -312,7 +314,7 @@ def make_blueprint() -> Blueprint:
             if user.role == Role.EVALUATOR and row.firm_id != user.evaluator_firm_id:
                 raise NotFound("No such request.")
             engagement = evaluators.accept_request(user, row, **args)
-            app_services.commit()
+            commit()
             return {**request_json(row), "cap_key": engagement.cap_key}
 
     @blp.route("/evaluation-requests/<int:request_id>/report")
@@ -338,7 +340,7 @@ def make_blueprint() -> Blueprint:
                 raise InvalidInput("Scores must be given per indicator number.", field="scores") from None
             report = reports.file_report(user, row, evidence_service.read_upload(upload.stream), upload.filename,
                                          score=form.get("score"), scores=scores, visited_on=form.get("visited_on"))
-            app_services.commit()
+            commit()
             return reports.report_json(report)
 
     @blp.route("/evaluation-requests/<int:request_id>/decline")
@@ -353,7 +355,7 @@ def make_blueprint() -> Blueprint:
             if user.role == Role.EVALUATOR and row.firm_id != user.evaluator_firm_id:
                 raise NotFound("No such request.")
             evaluators.decline_request(user, row, args["reason"])
-            app_services.commit()
+            commit()
             return request_json(row)
 
     # ------------------------------------------------------------ experts --
@@ -378,7 +380,7 @@ def make_blueprint() -> Blueprint:
             user_id = args.pop("user_id")
             actor = api_user().username
             if user_id is not None:
-                account = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
+                account = get_record(User, user_id)
                 if account is None:
                     raise NotFound("No such user.")
                 args.pop("username"), args.pop("password")
@@ -388,7 +390,7 @@ def make_blueprint() -> Blueprint:
                     if not args.get(name):
                         raise InvalidInput("Missing data for required field.", field=name)
                 expert = experts.add_expert(actor, **args)
-            app_services.commit()
+            commit()
             return expert_json(expert)
 
     @blp.route("/review/applications")
@@ -417,7 +419,7 @@ def make_blueprint() -> Blueprint:
             applications = [staff_application(user, i, ReviewPerm.REVIEW_MANAGE) for i in args["application_ids"]]
             outcomes = experts.draw_many(user.username, applications, args["panel_size"], args["field_from"],
                                          args["field"])
-            app_services.commit()
+            commit()
             return {"outcomes": [outcome_json(o) for o in outcomes]}
 
     @blp.route("/review/bulk-assignments")
@@ -431,7 +433,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             applications = [staff_application(user, i, ReviewPerm.REVIEW_MANAGE) for i in args["application_ids"]]
             outcomes = experts.assign_many(user.username, applications, experts.expert_or_404(args["expert_id"]))
-            app_services.commit()
+            commit()
             return {"outcomes": [outcome_json(o) for o in outcomes]}
 
     @blp.route("/review/case-files/<int:app_id>")
@@ -495,7 +497,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
             row = experts.assign(user.username, application, experts.expert_or_404(args["expert_id"]))
-            app_services.commit()
+            commit()
             return assignment_json(row, False)
 
     @blp.route("/review/applications/<int:app_id>/draw")
@@ -508,7 +510,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
             rows = experts.draw(user.username, application, args["count"], args["field"])
-            app_services.commit()
+            commit()
             return {"assignments": [assignment_json(r, False) for r in rows]}
 
     @blp.route("/review/applications/<int:app_id>/grade")
@@ -520,7 +522,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
             result = experts.grade(user.username, application)
-            app_services.commit()
+            commit()
             return result_json(result)
 
     # ---------------------------------------------------------- expert side --
@@ -559,7 +561,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             row = experts.assignment_for_expert(user, assignment_id)
             diff = experts.save_scores(user, row, args.get("scores", {}), args.get("comment"))
-            app_services.commit()
+            commit()
             return {**assignment_json(row, True), "diff": diff,
                     "table": experts.score_table(row.application, [row])}
 
@@ -573,7 +575,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             row = experts.assignment_for_expert(user, assignment_id)
             experts.submit_scores(user, row)
-            app_services.commit()
+            commit()
             return assignment_json(row, True)
 
     @blp.route("/assignments/<int:assignment_id>/decline")
@@ -586,7 +588,7 @@ def make_blueprint() -> Blueprint:
             user = api_user()
             row = experts.assignment_for_expert(user, assignment_id)
             experts.decline(user, row, args["reason"])
-            app_services.commit()
+            commit()
             return assignment_json(row, False)
 
     return blp

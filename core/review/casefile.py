@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.accounts.permissions import may
@@ -21,6 +20,8 @@ from core.applications.fields import fields_for, is_upload, jsonable, typed_exte
 from core.applications.scoring import live_score
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel.records import record_id
+from core.kernel.rules import region_rules
 from core.models import Application, EvaluationRequest, Evidence, ExpertAssignment, ExpertProfile, Role, User
 from core.plugins.types import Level
 from core.review import reports
@@ -29,16 +30,9 @@ from core.review.access import ReviewPerm, staff_application
 FIRM, EXPERT, STAFF = "firm", "expert", "staff"
 
 
-def _rules():
-    return current_app.extensions["greenmfg"].rules
-
-
 def _ident(application_id: Any) -> int:
-    try:
-        ident = int(application_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such application.") from None
-    if not 0 < ident < 2**31:
+    ident = record_id(application_id)
+    if ident is None:
         raise NotFound("No such application.")
     return ident
 
@@ -80,7 +74,7 @@ def evidence_file(application: Application, evidence_id: Any) -> Evidence:
 
 def section_labels(application: Application, gettext) -> dict[str, str]:
     """Evidence sections as people name them (``gettext`` translates core's own labels)."""
-    rules = _rules()
+    rules = region_rules()
     labels = {"general": gettext("General"), "basic": gettext("Basic data"),
               "negative_list": gettext("Negative-list declaration"),
               evidence_service.SELF_REPORT_SECTION: gettext("Self-evaluation report")}
@@ -100,7 +94,7 @@ def _file(row: Evidence, labels: dict[str, str]) -> dict[str, Any]:
 
 def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
     """The case file of ``application`` as plain data (see the module docstring)."""
-    rules = _rules()
+    rules = region_rules()
     org = application.organization
     labels = section_labels(application, gettext)
     files = evidence_service.listing(application)

@@ -17,18 +17,18 @@ from core.applications import services as app_services
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.errors import GreenmfgError, InvalidInput, Refused
 from core.extensions import db
+from core.kernel import clock
 from core.models import Application, EvaluationRequest, EvaluatorEngagement, Evidence, User
 from core.plugins.types import EvaluationMode
 from core.review import evaluators, reports
 from core.services import limits
-from core.services.deadlines import SHANGHAI
 
 
 def firm_choices(application: Application, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Every registered firm for this application: whether it may evaluate it (qualified for the region, not
     sanctioned, not the unit itself or an affiliate: the reasons otherwise), its places left under every cap that
     would count the project (``None``: no cap), and whether it can be chosen. Choosable firms come first."""
-    today = today or dt.datetime.now(SHANGHAI).date()
+    today = today or clock.today()
     year = application.campaign.year
     out = []
     for firm in evaluators.firms():

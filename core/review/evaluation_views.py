@@ -21,6 +21,7 @@ from core.applications import services as app_services
 from core.applications.forms import MODE_LABELS, choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel.uow import commit
 from core.models import Role
 from core.plugins.rules import readable_cite
 from core.review import casefile, evaluation, evaluators, reports
@@ -67,8 +68,8 @@ def _evaluation_page(application, status: int = 200, choose_form: ChooseFirmForm
         pending=pending, requests=evaluators.requests_for_application(application.id), choices=choices,
         choose_form=choose_form, mode_form=mode_form, upload_form=upload_form or UploadForm(),
         cancel_form=EmptyForm(), delete_form=EmptyForm(), mode_labels=MODE_LABELS,
-        unit_type=casefile._rules().unit_types.get(application.unit_type),
-        level=casefile._rules().list_levels.get(application.level)), status
+        unit_type=casefile.region_rules().unit_types.get(application.unit_type),
+        level=casefile.region_rules().list_levels.get(application.level)), status
 
 
 @bp.route("/applications/<int:app_id>/evaluation", methods=["GET", "POST"])
@@ -91,7 +92,7 @@ def evaluation_page(app_id: int):
     try:
         firm = evaluators.firm_or_404(form.firm_id.data)
         row = evaluators.request_evaluation(user, application, firm, form.self_evaluation_by.data)
-        app_services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
@@ -135,7 +136,7 @@ def self_report(app_id: int):
     try:
         row = evaluation.upload_self_report(user, application, form.file.data.filename,
                                             evidence_service.read_upload(form.file.data.stream))
-        app_services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         if row is not None:
@@ -226,7 +227,7 @@ def file_report(app_id: int):
                             form.file.data.filename, score=form.score.data,
                             scores={k: v for k, v in typed.items() if v != ""} if typed else None,
                             visited_on=form.visited_on.data)
-        app_services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")

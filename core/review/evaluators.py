@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel import clock
+from core.kernel.clock import now
+from core.kernel.records import get_record
+from core.kernel.rules import region_rules
 from core.models import (
     Application, ApplicationStatus as S, EvaluationRequest, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction,
     FirmAffiliate, Role, User,
@@ -40,10 +43,6 @@ QUALIFICATION_FIELDS: dict[str, tuple[type, Any]] = {
     "cnca_approved": (bool, _l("Approved by CNCA (green-product certification)")),
 }
 REQUESTABLE = (S.DRAFT, S.RETURNED, S.SUBMITTED, S.CITY_RECOMMENDED)
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 def _text(value: Any, field: str, low: int, high: int) -> str:
@@ -115,7 +114,7 @@ def firm_or_404(firm_id: Any) -> EvaluatorFirm:
         ident = int(firm_id)
     except (TypeError, ValueError):
         raise NotFound("No such evaluator firm.") from None
-    firm = db.session.get(EvaluatorFirm, ident) if 0 < ident < 2**31 else None
+    firm = get_record(EvaluatorFirm, ident)
     if firm is None:
         raise NotFound("No such evaluator firm.")
     return firm
@@ -128,7 +127,7 @@ def firms() -> list[EvaluatorFirm]:
 def requirement_results(firm: EvaluatorFirm, unit_type: str | None = None) -> list[dict[str, Any]]:
     """The region's requirements on the firm itself, each with its source and whether it holds."""
     out = []
-    for req in _rules().evaluator_requirements.values():
+    for req in region_rules().evaluator_requirements.values():
         if req.scope != "institution" or (unit_type and req.unit_types and unit_type not in req.unit_types):
             continue
         message = req.check({**(firm.qualifications or {}), "unit_type": unit_type}) if req.check else None
@@ -138,7 +137,7 @@ def requirement_results(firm: EvaluatorFirm, unit_type: str | None = None) -> li
 
 
 def active_sanction(firm: EvaluatorFirm, today: dt.date | None = None) -> EvaluatorSanction | None:
-    today = today or dt.date.today()
+    today = today or clock.today()
     return db.session.scalars(select(EvaluatorSanction).where(
         EvaluatorSanction.firm_id == firm.id, EvaluatorSanction.starts_on <= today,
         EvaluatorSanction.ends_on >= today).order_by(EvaluatorSanction.ends_on.desc())).first()
@@ -146,7 +145,7 @@ def active_sanction(firm: EvaluatorFirm, today: dt.date | None = None) -> Evalua
 
 def sanction_choices() -> list[Any]:
     """The region's sanctions that carry a ban of some years (e.g. fraud: 3 years)."""
-    return [s for s in _rules().sanctions.values() if s.ban_years > 0]
+    return [s for s in region_rules().sanctions.values() if s.ban_years > 0]
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:
@@ -163,7 +162,7 @@ def sanction_firm(actor: str, firm: EvaluatorFirm, *, reason: str, starts_on: dt
     reason = _text(reason, "reason", 2, 500)
     cite = None
     if sanction_code:
-        rule = _rules().sanctions.get(sanction_code)
+        rule = region_rules().sanctions.get(sanction_code)
         if rule is None or rule.ban_years <= 0:
             raise InvalidInput("Unknown sanction: %(code)s.", field="sanction_code", code=sanction_code[:80])
         ends_on = _add_years(starts_on, rule.ban_years) - dt.timedelta(days=1)
@@ -201,7 +200,7 @@ def affiliates(firm: EvaluatorFirm) -> list[FirmAffiliate]:
 def cap_status(firm: EvaluatorFirm, year: int) -> list[dict[str, Any]]:
     """The firm's use of each distinct cap of the region in ``year`` (one row per counter): the per-level caps and
     the caps counting several levels together (:func:`core.services.limits.cap_rows`)."""
-    rules, found = _rules(), {}
+    rules, found = region_rules(), {}
     for unit_type in rules.unit_types:
         for level in Level:
             for cap in rules.evaluator_caps(unit_type, level):
@@ -212,7 +211,7 @@ def cap_status(firm: EvaluatorFirm, year: int) -> list[dict[str, Any]]:
 def engagement_requirements(unit_type: str | None = None) -> list[Any]:
     """The region's requirements on one engagement (independence and the like), which the firm declares it meets
     when it accepts (e.g. 002_9c75e1d2ebfbdf50.txt 附件2 二(三))."""
-    return [r for r in _rules().evaluator_requirements.values()
+    return [r for r in region_rules().evaluator_requirements.values()
             if r.scope == "engagement" and (not unit_type or not r.unit_types or unit_type in r.unit_types)]
 
 
@@ -239,7 +238,7 @@ def request_evaluation(user: User, application: Application, firm: EvaluatorFirm
                                                                 EvaluationRequest.status == "requested"))
     if pending is not None:
         raise Refused("A request to %(firm)s is waiting for its answer; cancel it first.", firm=pending.firm.name)
-    limits.check_firm_allowed(firm, application, today or dt.date.today(), author)
+    limits.check_firm_allowed(firm, application, today or clock.today(), author)
     row = EvaluationRequest(application_id=application.id, firm_id=firm.id, status="requested",
                             self_evaluation_by=author, requested_by=user.username, declarations={})
     db.session.add(row)
@@ -258,7 +257,7 @@ def request_or_404(user: User, request_id: Any) -> EvaluationRequest:
         ident = int(request_id)
     except (TypeError, ValueError):
         raise NotFound("No such request.") from None
-    row = db.session.get(EvaluationRequest, ident) if 0 < ident < 2**31 else None
+    row = get_record(EvaluationRequest, ident)
     if row is None:
         raise NotFound("No such request.")
     own_firm = user.role == Role.EVALUATOR and user.evaluator_firm_id == row.firm_id
@@ -286,10 +285,10 @@ def accept_request(user: User, row: EvaluationRequest, *, wrote_self_evaluation:
             raise InvalidInput("Give true or false.", field=name)
     declarations = {"wrote_self_evaluation": wrote_self_evaluation, "interested_party": interested_party,
                     "declared_by": getattr(user, "username", None),
-                    "declared_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+                    "declared_at": now().isoformat(timespec="seconds")}
     engagement = limits.accept_engagement(row.firm, row.application, user.username, today,
                                           self_evaluation_by=row.self_evaluation_by, declarations=declarations)
-    row.status, row.decided_by, row.decided_at = "accepted", user.username, dt.datetime.now(dt.timezone.utc)
+    row.status, row.decided_by, row.decided_at = "accepted", user.username, now()
     row.declarations = declarations
     audit.record(user.username, "evaluator.request_accepted", "application", row.application_id, request=row.id,
                  firm=row.firm.uscc, declarations=declarations)
@@ -298,7 +297,7 @@ def accept_request(user: User, row: EvaluationRequest, *, wrote_self_evaluation:
 
 def decline_request(user: User, row: EvaluationRequest, reason: str) -> None:
     _require_pending(row)
-    row.status, row.decided_by, row.decided_at = "declined", user.username, dt.datetime.now(dt.timezone.utc)
+    row.status, row.decided_by, row.decided_at = "declined", user.username, now()
     row.reason = _text(reason, "reason", 2, 500)
     audit.record(user.username, "evaluator.request_declined", "application", row.application_id, request=row.id,
                  firm=row.firm.uscc, reason=row.reason)
@@ -306,7 +305,7 @@ def decline_request(user: User, row: EvaluationRequest, reason: str) -> None:
 
 def cancel_request(user: User, row: EvaluationRequest) -> None:
     _require_pending(row)
-    row.status, row.decided_by, row.decided_at = "cancelled", user.username, dt.datetime.now(dt.timezone.utc)
+    row.status, row.decided_by, row.decided_at = "cancelled", user.username, now()
     audit.record(user.username, "evaluator.request_cancelled", "application", row.application_id, request=row.id)
 
 

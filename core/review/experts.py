@@ -13,7 +13,6 @@ application (:mod:`core.review.casefile`). Callers commit.
 """
 from __future__ import annotations
 
-import datetime as dt
 import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
@@ -25,6 +24,9 @@ from sqlalchemy import select
 from core.accounts import services as accounts
 from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel.clock import now, this_year
+from core.kernel.records import get_record
+from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
     ExpertProfile, ReviewResult, Role, User,
@@ -36,14 +38,6 @@ from core.services.uscc import normalize_uscc
 ASSIGNABLE = (S.CITY_RECOMMENDED, S.UNDER_REVIEW)
 INDEPENDENCE_SUFFIX = "reviewer_independence"
 TWO = Decimal("0.01")
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _(msgid: str, **params: Any) -> str:
@@ -93,7 +87,7 @@ def add_expert(actor: str, *, username: str, password: str, name: str, fields: I
                employer_uscc: str | None = None, employer_name: str | None = None,
                admin_unit_code: str | None = None, evaluator_firm_id: int | None = None) -> ExpertProfile:
     """Create an expert account and its pool record (audited)."""
-    rules = _rules()
+    rules = region_rules()
     name = _name(name)
     unit, firm, employer = _affiliations(admin_unit_code, evaluator_firm_id, employer_uscc)
     user = accounts.create_user(username=username, password=password, display_name=name, role=Role.EXPERT,
@@ -119,7 +113,7 @@ def join_pool(actor: str, user: User, *, name: str | None = None, fields: Iterab
         raise Refused("%(expert)s is already in the expert pool.", expert=user.display_name)
     unit, firm, employer = _affiliations(admin_unit_code, evaluator_firm_id, employer_uscc)
     name = _name(name or user.display_name)
-    profile = ExpertProfile(user_id=user.id, region=_rules().region_code, name=name, employer_uscc=employer,
+    profile = ExpertProfile(user_id=user.id, region=region_rules().region_code, name=name, employer_uscc=employer,
                             employer_name=(employer_name or "").strip()[:200] or None,
                             admin_unit_id=unit.id if unit else None, evaluator_firm_id=firm.id if firm else None,
                             fields=_fields(fields), active=True)
@@ -145,7 +139,7 @@ def set_active(actor: str, expert: ExpertProfile, active: bool) -> None:
 
 
 def pool(active_only: bool = True) -> list[ExpertProfile]:
-    query = select(ExpertProfile).where(ExpertProfile.region == _rules().region_code)
+    query = select(ExpertProfile).where(ExpertProfile.region == region_rules().region_code)
     if active_only:
         query = query.where(ExpertProfile.active)
     return list(db.session.scalars(query.order_by(ExpertProfile.id)))
@@ -156,8 +150,8 @@ def expert_or_404(expert_id: Any) -> ExpertProfile:
         ident = int(expert_id)
     except (TypeError, ValueError):
         raise NotFound("No such expert.") from None
-    expert = db.session.get(ExpertProfile, ident) if 0 < ident < 2**31 else None
-    if expert is None or expert.region != _rules().region_code:
+    expert = get_record(ExpertProfile, ident)
+    if expert is None or expert.region != region_rules().region_code:
         raise NotFound("No such expert.")
     return expert
 
@@ -175,7 +169,7 @@ def evaluators_in_province(year: int) -> list[str]:
         select(EvaluatorFirm.uscc).join(EvaluatorEngagement, EvaluatorEngagement.firm_id == EvaluatorFirm.id)
         .join(Application, Application.id == EvaluatorEngagement.application_id)
         .join(Campaign, Campaign.id == Application.campaign_id)
-        .where(Campaign.region == _rules().region_code, EvaluatorEngagement.year == year).distinct())
+        .where(Campaign.region == region_rules().region_code, EvaluatorEngagement.year == year).distinct())
     return sorted(rows)
 
 
@@ -187,7 +181,7 @@ def _review_body(expert: ExpertProfile) -> str:
 
 
 def independence_rules(application: Application) -> list[Any]:
-    return [r for r in _rules().eligibility_rules_for(application.unit_type, Level(application.level))
+    return [r for r in region_rules().eligibility_rules_for(application.unit_type, Level(application.level))
             if r.code.split(".")[-1] == INDEPENDENCE_SUFFIX and r.check is not None]
 
 
@@ -302,7 +296,7 @@ def assignment_for_expert(user: User, assignment_id: Any) -> ExpertAssignment:
         ident = int(assignment_id)
     except (TypeError, ValueError):
         raise NotFound("No such assignment.") from None
-    row = db.session.get(ExpertAssignment, ident) if 0 < ident < 2**31 else None
+    row = get_record(ExpertAssignment, ident)
     if row is None or row.expert.user_id != user.id:
         raise NotFound("No such assignment.")
     return row
@@ -346,7 +340,7 @@ def score_items(application: Application) -> list[dict[str, Any]]:
     """What an expert scores: each indicator of the region's table (weight = maximum), with the
     self-score; without a table, one overall score out of 100."""
     selfs, total = self_scores(application)
-    iset = _rules().indicator_set(application.unit_type, application.campaign.year)
+    iset = region_rules().indicator_set(application.unit_type, application.campaign.year)
     if iset is None:
         return [{"number": 0, "name": _("Overall score"), "group": "", "weight": 100.0, "self_score": total}]
     return [{"number": i.number, "name": i.name, "group": i.group, "weight": float(i.weight),
@@ -462,11 +456,11 @@ def panel_rule(application: Application | None = None) -> ReviewPanel:
     if configured is not None:
         return ReviewPanel(min_experts=int(configured), source="instance", platform_default=True,
                            cite="本平台实例的设置 / this instance's setting")
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     if application is not None:
         return rules.review_panel(Level(application.campaign.level), application.campaign.year,
                                   application.unit_type)
-    year = dt.date.today().year
+    year = this_year()
     return max((rules.review_panel(level, year, ut) for ut in rules.unit_types for level in Level),
                key=lambda p: p.min_experts)
 
@@ -497,7 +491,7 @@ def grade(actor: str, application: Application) -> ReviewResult:
     for item in score_items(application):
         key = str(item["number"])
         means[key] = round(sum(float(r.scores[key]) for r in rows) / len(rows), 2)
-    scheme = _rules().grading(application.unit_type, Level(application.level))
+    scheme = region_rules().grading(application.unit_type, Level(application.level))
     tier = scheme.tier_for(float(score))
     result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
     if result is None:
@@ -580,7 +574,7 @@ def result_of(application: Application) -> ReviewResult | None:
 
 def review_queue(statuses: Iterable[S] = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED),
                  year: int | None = None) -> list[Application]:
-    query = (select(Application).join(Campaign).where(Campaign.region == _rules().region_code,
+    query = (select(Application).join(Campaign).where(Campaign.region == region_rules().region_code,
                                                       Application.status.in_(list(statuses))))
     if year:
         query = query.where(Campaign.year == year)

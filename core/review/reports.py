@@ -20,32 +20,29 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Mapping
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.applications.eligibility import engaged_report, self_reports
 from core.applications.evidence import check_pdf
 from core.applications.scoring import indicator_set
 from core.errors import InvalidInput, NotFound, Refused
-from core.i18n import N_
 from core.extensions import db
+from core.i18n import N_
+from core.kernel import clock
+from core.kernel.clock import SHANGHAI
+from core.kernel.rules import region_rules
 from core.models import Application, ApplicationStatus as S, EvaluationReport, EvaluationRequest, Role, User
 from core.plugins.rules import readable_cite
 from core.plugins.types import EvaluationMode, Level, ReportStage
 from core.services import audit
-from core.services.deadlines import SHANGHAI
 from core.storage import staging
 
 TWO = Decimal("0.01")
 
 
-def _rules():
-    return current_app.extensions["greenmfg"].rules
-
-
 def modes_of(application: Application):
     """The region's evaluation modes for the application's unit type, level and round."""
-    return _rules().evaluation_modes(application.unit_type, Level(application.level), application.campaign.year)
+    return region_rules().evaluation_modes(application.unit_type, Level(application.level), application.campaign.year)
 
 
 def indicator_items(application: Application) -> list[dict[str, Any]]:
@@ -157,7 +154,7 @@ def file_report(user: User, request: EvaluationRequest, data: bytes, filename: s
     if not open_for_filing(application):
         raise Refused("The report can no longer be filed or replaced: the application is %(status)s.",
                       status=str(application.status))
-    today = today or dt.datetime.now(SHANGHAI).date()
+    today = today or clock.today()
     modes = modes_of(application)
     visited = _visit(visited_on, request, bool(modes.on_site_visit), today)
     total, per_indicator = _scores(application, score, scores)

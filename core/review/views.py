@@ -2,10 +2,9 @@
 with avoidance, expert scoring (blind until submitted) and the panel result."""
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,27 +12,25 @@ from sqlalchemy import select
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
-from core.applications import services as app_services
 from core.applications.forms import choice
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
+from core.kernel.clock import this_year
+from core.kernel.rules import region_rules
+from core.kernel.uow import commit
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
 from core.review import evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
-from core.web.nav import NavLink
+from core.review.evaluators import QUALIFICATION_FIELDS
 from core.review.forms import (
     AcceptForm, AffiliateForm, AssignForm, BulkForm, CommentForm, DrawForm, ExpertForm, JoinPoolForm, NewFirmForm,
     QualificationForm, ReasonForm, SanctionForm,
 )
-from core.review.evaluators import QUALIFICATION_FIELDS
+from core.web.nav import NavLink
 
 bp = Blueprint("review", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/review")
 install_error_pages(bp)
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 def _user():
@@ -42,7 +39,7 @@ def _user():
 
 def _year() -> int:
     value = request.args.get("year", type=int)
-    return value if value and 2000 <= value <= 2100 else dt.date.today().year
+    return value if value and 2000 <= value <= 2100 else this_year()
 
 
 def _checked(form, target: str) -> None:
@@ -66,7 +63,7 @@ def _posted(form, action: Callable[[], Any]) -> Any:
         return 422
     try:
         outcome = action()
-        app_services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
@@ -192,7 +189,7 @@ def engagements():
     requests_ = evaluators.requests_for_firm(firm.id)
     # the caps of the year asked for, else of the latest round the firm is asked to evaluate in
     year = request.args.get("year", type=int) or max((r.application.campaign.year for r in requests_),
-                                                     default=dt.date.today().year)
+                                                     default=this_year())
     rows = []
     for r in requests_:
         rows.append({"request": r, "accept_form": AcceptForm(prefix=f"accept{r.id}"),
@@ -201,7 +198,7 @@ def engagements():
                      "requirements": evaluators.engagement_requirements(r.application.unit_type),
                      "state": reports.status(r.application) if r.status == "accepted" else None})
     return render_template("review/engagements.html", firm=firm, rows=rows, caps=evaluators.cap_status(firm, year),
-                           year=year, unit_types=_rules().unit_types, levels=_rules().list_levels)
+                           year=year, unit_types=region_rules().unit_types, levels=region_rules().list_levels)
 
 
 @bp.post("/review/requests/<int:request_id>/decline")
@@ -314,8 +311,8 @@ def queue():
     rows = [{"application": a, "progress": experts.progress(a)} for a in experts.review_queue(year=year)]
     form = _bulk_form()
     form.application_ids.choices = [choice(r["application"].id, str(r["application"].id)) for r in rows]
-    return render_template("review/queue.html", rows=rows, year=year, unit_types=_rules().unit_types,
-                           levels=_rules().list_levels, form=form)
+    return render_template("review/queue.html", rows=rows, year=year, unit_types=region_rules().unit_types,
+                           levels=region_rules().list_levels, form=form)
 
 
 @bp.post("/review/bulk")
@@ -336,7 +333,7 @@ def bulk():
         else:
             outcomes = experts.draw_many(user.username, applications, form.panel_size.data or experts.min_experts(),
                                          form.field_from.data, form.field.data)
-        app_services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
@@ -345,11 +342,11 @@ def bulk():
     flash(_("%(done)d of %(total)d applications served.", done=done, total=len(outcomes)),
           "info" if done == len(outcomes) else "warning")
     rows = [{**o, "progress": experts.progress(o["application"])} for o in outcomes]
-    return render_template("review/bulk.html", rows=rows, unit_types=_rules().unit_types, levels=_rules().list_levels)
+    return render_template("review/bulk.html", rows=rows, unit_types=region_rules().unit_types, levels=region_rules().list_levels)
 
 
 def _review_page(application: Application, status: int = 200):
-    rules = _rules()
+    rules = region_rules()
     user = _user()
     rows = experts.assignments(application)
     evaluated = (experts.evaluators_in_province(application.campaign.year)
@@ -421,7 +418,7 @@ def grade(app_id: int):
 def my_assignments():
     user = _user()
     return render_template("review/my_assignments.html", rows=experts.my_assignments(user),
-                           unit_types=_rules().unit_types)
+                           unit_types=region_rules().unit_types)
 
 
 def _score_page(row, status: int = 200):
@@ -439,7 +436,7 @@ def _score_page(row, status: int = 200):
     return render_template("review/score.html", row=row, application=application, cf=data, evaluated=evaluated,
                            table=experts.score_table(application, [row] + others), others=others,
                            form=CommentForm(data={"comment": row.comment or ""}), submit_form=EmptyForm(),
-                           decline_form=ReasonForm(), unit_types=_rules().unit_types,
+                           decline_form=ReasonForm(), unit_types=region_rules().unit_types,
                            closed=experts.panel_closed(application)), status
 
 
@@ -459,7 +456,7 @@ def score(assignment_id: int):
     scores = {key[len("score_"):]: value.strip() for key, value in request.form.items() if key.startswith("score_")}
     try:
         experts.save_scores(user, row, scores, form.comment.data)
-        app_services.commit()
+        commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")

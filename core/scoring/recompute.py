@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.kernel.rules import region_rules
 from core.models.scoring import UnitScore
 from core.plugins.types import Level
 from core.scoring.engine import Plan, compile_plan, score_rows
@@ -212,12 +213,11 @@ def provincial_average(session: Session, province: str, unit_type: str, year: in
 def recompute_scores(actor: str, year: int | None = None, level: str | None = None,
                      progress: Callable[[int], None] | None = None) -> RecomputeReport:
     """:func:`recompute` for the app's region and database, audited (``scores.recomputed``)."""
-    from flask import current_app
 
     from core.extensions import db
     from core.services import audit
 
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     try:
         report = recompute(db.session, rules, year=year, level=level, progress=progress, commit=False)
         audit.record(actor, "scores.recomputed", "unit_score", None, year=year, level=level, rows=report.rows,

@@ -22,7 +22,7 @@ import orjson
 from sqlalchemy import JSON, bindparam, update
 from sqlalchemy.orm import Session
 
-from core.models.base import utcnow
+from core.kernel.clock import now
 from core.models.scoring import UnitScore
 
 #: write(rows): rows are ``(id, *values of the columns)``; ``scores`` a dict
@@ -63,8 +63,8 @@ def _updated_at(connection) -> object:
     """Now, as the dialect stores ``updated_at`` (one conversion for the whole run)."""
     column = UnitScore.__table__.c.updated_at
     process = column.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
-    now = utcnow()
-    return process(now) if process else now
+    at = now()
+    return process(at) if process else at
 
 
 _NULL = "\\N"
@@ -155,7 +155,7 @@ def _executemany_writer(connection, columns: list[str]) -> Write:
 
 def _generic_writer(connection, columns: list[str]) -> Write:
     t = UnitScore.__table__
-    statement = update(t).where(t.c.id == bindparam("b_id")).values(updated_at=utcnow())
+    statement = update(t).where(t.c.id == bindparam("b_id")).values(updated_at=now())
 
     def write(rows: list[tuple]) -> None:
         if rows:

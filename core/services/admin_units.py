@@ -1,11 +1,11 @@
 """Keeping the ``admin_unit`` table in step with the region plugin."""
 from __future__ import annotations
 
-from flask import current_app
 from sqlalchemy import select
 
 from core.errors import InvalidInput
 from core.extensions import db
+from core.kernel.rules import region_rules
 from core.models import AdminUnit
 from core.plugins.types import UnitKind
 from core.services import audit
@@ -13,7 +13,7 @@ from core.services import audit
 
 def sync_admin_units(actor: str) -> int:
     """Insert or update the plugin's units; deactivate plugin units it no longer lists. Returns changes."""
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     region = rules.region_code
     existing = {u.code: u for u in db.session.scalars(select(AdminUnit).where(AdminUnit.region == region))}
     changes = 0
@@ -38,7 +38,7 @@ def sync_admin_units(actor: str) -> int:
 
 def add_configurable_unit(code: str, name: str, kind: str, actor: str) -> AdminUnit:
     """Add a unit of a kind the plugin marks admin-configurable (e.g. 省直管试点县)."""
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     try:
         kind = UnitKind(kind)
     except ValueError:

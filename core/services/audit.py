@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app
 
 from core.extensions import db
+from core.kernel.rules import region_rules
 from core.models import AuditLog
 
 
@@ -16,7 +16,7 @@ def record(actor: str, action: str, object_type: str, object_id: Any = None, **d
         action=action,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
-        region=current_app.extensions["greenmfg"].rules.region_code,
+        region=region_rules().region_code,
         data=data,
     )
     db.session.add(entry)

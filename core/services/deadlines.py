@@ -3,35 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from core.errors import DeadlinePassed
+from core.kernel.clock import SHANGHAI, aware, end_of_day, now
+from core.kernel.rules import region_rules
 from core.models import Campaign
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """The instant a deadline on ``day`` passes: the next midnight in Asia/Shanghai, in UTC.
-
-    UTC because SQLite keeps no offset: an aware Beijing time would read back 8 hours late.
-    """
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they are stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
 
 
 def check_submission_open(campaign: Campaign, at: dt.datetime | None = None) -> None:
     """Raise :class:`DeadlinePassed` unless ``campaign`` accepts submissions at ``at``."""
-    at = _aware(at or now())
-    opens, closes = _aware(campaign.opens_at), _aware(campaign.closes_at)
+    at = aware(at or now())
+    opens, closes = aware(campaign.opens_at), aware(campaign.closes_at)
     if at < opens:
         raise DeadlinePassed(
             "This campaign opens for submissions at %(opens)s (Beijing time).",
@@ -77,12 +59,6 @@ class StepDeadline:
         return self.ends
 
 
-def _rules():
-    from flask import current_app
-
-    return current_app.extensions["greenmfg"].rules
-
-
 def step_deadlines(campaign: Campaign, actor: str, *, unit_type: str | None = None, level: str | None = None,
                    admin_unit_id: int | None = None) -> list[StepDeadline]:
     """The campaign's deadlines for ``actor``'s step (``city``, ``listed_unit``...) that apply to
@@ -92,7 +68,7 @@ def step_deadlines(campaign: Campaign, actor: str, *, unit_type: str | None = No
     from core.extensions import db
     from core.models import StepExtension
 
-    rules = _rules()
+    rules = region_rules()
     level = str(level or campaign.level)
     out: list[StepDeadline] = []
     extensions: dict[str, StepExtension] = {}
@@ -112,7 +88,7 @@ def step_deadlines(campaign: Campaign, actor: str, *, unit_type: str | None = No
         out.append(StepDeadline(code=code, title=record.title, day=day, ends=end_of_day(day), actor=actor,
                                 source=record.source, cite=record.cite,
                                 changed_reason=(campaign.deadline_reasons or {}).get(code),
-                                extended_until=None if ext is None else _aware(ext.until),
+                                extended_until=None if ext is None else aware(ext.until),
                                 extension_reason=None if ext is None else ext.reason))
     return out
 
@@ -122,7 +98,7 @@ def check_step_open(campaign: Campaign, actor: str, *, unit_type: str | None = N
     """Raise :class:`DeadlinePassed` when a deadline of ``actor``'s step has passed at ``at`` (and no
     extension of the province for ``admin_unit_id`` still runs), naming the date, the rule's source
     plugin and its citation."""
-    at = _aware(at or now())
+    at = aware(at or now())
     for step in step_deadlines(campaign, actor, unit_type=unit_type, level=level, admin_unit_id=admin_unit_id):
         if at < step.effective:
             continue
@@ -155,12 +131,12 @@ def grant_step_extension(campaign: Campaign, admin_unit_id: int, step: str, unti
     unit = db.session.get(AdminUnit, admin_unit_id)
     if unit is None:
         raise InvalidInput("Unknown city.", field="admin_unit_id")
-    record = _rules().deadlines.get(step)
+    record = region_rules().deadlines.get(step)
     if step not in (campaign.deadlines or {}) or record is None or record.actor != "city":
         raise InvalidInput("Unknown deadline: %(code)s.", field="step", code=step)
     if until is None:
         raise InvalidInput("Missing data for required field.", field="until")
-    until = _aware(until).astimezone(dt.timezone.utc)
+    until = aware(until).astimezone(dt.timezone.utc)
     ends = end_of_day(dt.date.fromisoformat(campaign.deadlines[step]))
     if until <= ends:
         raise InvalidInput("An extension must end after the campaign deadline (%(closes)s).", field="until",
@@ -168,7 +144,7 @@ def grant_step_extension(campaign: Campaign, admin_unit_id: int, step: str, unti
     row = db.session.scalar(select(StepExtension).where(StepExtension.campaign_id == campaign.id,
                                                         StepExtension.admin_unit_id == unit.id,
                                                         StepExtension.step == step))
-    before = None if row is None else _aware(row.until).isoformat()
+    before = None if row is None else aware(row.until).isoformat()
     if row is None:
         row = StepExtension(campaign_id=campaign.id, admin_unit_id=unit.id, step=step, until=until, reason=text,
                             granted_by=actor)

@@ -1,9 +1,9 @@
 """Score → tier mapping with the active region's grading scheme."""
 from __future__ import annotations
 
-from flask import current_app
 
 from core.errors import InvalidInput
+from core.kernel.rules import region_rules
 from core.plugins.types import Level, Tier
 
 
@@ -11,7 +11,7 @@ def tier_for(score: float, unit_type: str, level: str) -> Tier | None:
     """The tier ``score`` falls in, or ``None`` when the region does not grade at this level."""
     if score is None or not 0 <= float(score) <= 100:
         raise InvalidInput("A score must lie between 0 and 100; %(score)s given.", field="score", score=score)
-    scheme = current_app.extensions["greenmfg"].rules.grading(unit_type, Level(level))
+    scheme = region_rules().grading(unit_type, Level(level))
     return scheme.tier_for(float(score))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping
 
-from flask import current_app, has_request_context
+from flask import has_request_context
 from flask_babel import force_locale, lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,16 +19,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.errors import GreenmfgError, LimitReached, Refused
 from core.extensions import db
+from core.kernel import clock
+from core.kernel.rules import region_rules
 from core.models import (
     Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, FirmAffiliate, LimitCounter,
 )
 from core.plugins.rules import readable_cite
 from core.plugins.types import EvaluatorCap, Level, Quota
 from core.services import audit
-
-
-def _rules():
-    return current_app.extensions["greenmfg"].rules
 
 
 def _ensure_counter(key: str, start: int = 0) -> None:
@@ -147,7 +145,7 @@ def cap_rows(firm: EvaluatorFirm, caps: list[EvaluatorCap], year: int) -> list[d
 
 def places_left(firm: EvaluatorFirm, unit_type: str, level: str, year: int) -> tuple[int | None, list[dict[str, Any]]]:
     """How many more projects like this one ``firm`` may take in ``year`` (``None``: no cap), and each cap."""
-    rows = cap_rows(firm, _rules().evaluator_caps(unit_type, Level(level)), year)
+    rows = cap_rows(firm, region_rules().evaluator_caps(unit_type, Level(level)), year)
     return (min(r["left"] for r in rows) if rows else None), rows
 
 
@@ -195,7 +193,7 @@ def firm_problems(firm: EvaluatorFirm, application: Application, today: dt.date,
     if declared.get("wrote_self_evaluation") is True or (self_evaluation_by or "") == firm.uscc:
         problems.append(Refused("%(firm)s wrote the self-evaluation of %(unit)s and cannot evaluate it.",
                                 firm=firm.name, unit=org.name))
-    requirements = [r for r in _rules().evaluator_requirements.values()
+    requirements = [r for r in region_rules().evaluator_requirements.values()
                     if r.check is not None and (not r.unit_types or application.unit_type in r.unit_types)]
     if requirements:
         data = {**(firm.qualifications or {}), "wrote_self_evaluation": False, "interested_party": False,
@@ -229,10 +227,10 @@ def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
     the caller's rollback gives back the others. See :func:`firm_problems` for the other refusals. The
     caller commits.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     check_firm_allowed(firm, application, today, self_evaluation_by, declarations)
     year, level = application.campaign.year, Level(application.level)
-    caps = sorted(_rules().evaluator_caps(application.unit_type, level), key=lambda c: cap_key(firm, c, year))
+    caps = sorted(region_rules().evaluator_caps(application.unit_type, level), key=lambda c: cap_key(firm, c, year))
     keys = []
     for cap in caps:
         key, taken = reserve_cap(firm, cap, year)
@@ -247,13 +245,13 @@ def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
                 rule=readable_cite(cap.cite) or cap.source,
             )
         keys.append(key)
-    main = keys[0] if keys else cap_key(firm, _rules().evaluator_cap(application.unit_type, level), year)
+    main = keys[0] if keys else cap_key(firm, region_rules().evaluator_cap(application.unit_type, level), year)
     engagement = EvaluatorEngagement(firm_id=firm.id, application_id=application.id, year=year, level=level.value,
                                      unit_type=application.unit_type, cap_key=main[:200], cap_keys=keys)
     application.evaluator_firm_id = firm.id
     db.session.add(engagement)
     db.session.flush()
-    first = caps[0] if caps else _rules().evaluator_cap(application.unit_type, level)
+    first = caps[0] if caps else region_rules().evaluator_cap(application.unit_type, level)
     audit.record(actor, "evaluator.engagement_accepted", "application", application.id, firm=firm.uscc,
                  cap_key=main, cap_limit=first.limit, cap_source=first.source, counted=bool(keys),
                  used=used(main) if keys else None,
@@ -274,7 +272,7 @@ def reserve_quota(application: Application, actor: str) -> Quota:
     """Take a place in the city's quota for ``application`` (city recommendation). The caller commits."""
     unit = application.admin_unit
     year = application.campaign.year
-    quota = _rules().quota(unit.code, application.unit_type, year)
+    quota = region_rules().quota(unit.code, application.unit_type, year)
     if not quota.unlimited:
         key = quota_key(unit.code, application.unit_type, quota, year)
         # a target (binding=False) is counted for progress but never refuses

@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
+from core.kernel.clock import now
 from core.storage.base import FileStore
 from core.storage.staging import PENDING
 
@@ -53,7 +54,7 @@ def sweep(actor: str, grace: dt.timedelta = DEFAULT_GRACE, *, dry_run: bool = Fa
 
     target = target or store()
     known = referenced()
-    cutoff = dt.datetime.now(dt.timezone.utc) - grace
+    cutoff = now() - grace
     removed: list[str] = []
     promoted: list[str] = []
     recent: list[str] = []

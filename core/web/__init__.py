@@ -3,17 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
+from core.kernel.clock import SHANGHAI, this_year, today
+from core.kernel.rules import region_rules
 from core.models import AdminUnit, User
 from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
-from core.services.deadlines import SHANGHAI
 from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 
@@ -29,7 +30,7 @@ bp.add_app_template_filter(readable_cite, "cite")
 def _score_sources(indicator_set, year: int) -> dict:
     """What a score of ``year`` rests on, for the score shown to users: the indicator table's readable source,
     a reused table, the platform's formulas (:func:`core.services.rules_export.indicator_table_notes`)."""
-    defaults, table = indicator_table_notes(_rules(), indicator_set, year)
+    defaults, table = indicator_table_notes(region_rules(), indicator_set, year)
     return {"platform_defaults": defaults, "indicator_table": table}
 
 
@@ -60,10 +61,6 @@ def _load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
-def _rules():
-    return current_app.extensions["greenmfg"].rules
-
-
 @bp.app_template_filter("bjdeadline")
 def _bj_deadline(moment: dt.datetime | None) -> str:
     """A deadline instant in Beijing time; midnight reads as 24:00 of the day before, as notices write it."""
@@ -87,14 +84,14 @@ def _actor(code: str) -> str:
 
 def _year() -> int:
     try:
-        return int(request.args.get("year", dt.date.today().year))
+        return int(request.args.get("year", this_year()))
     except ValueError:
-        return dt.date.today().year
+        return this_year()
 
 
 @bp.get("/")
 def home():
-    rules, year = _rules(), _year()
+    rules, year = region_rules(), _year()
     units = db.session.scalars(
         select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)
     ).all()
@@ -113,16 +110,16 @@ def _round_deadlines(rules, year: int) -> list[tuple[int, dt.date, object]]:
 
 def _notice_examples(rules) -> list[dict]:
     """Each level's notice period with the end date of a notice opening today."""
-    today, calendar, out = dt.date.today(), WorkCalendar(), []
+    day, calendar, out = today(), WorkCalendar(), []
     for code, level in sorted(rules.list_levels.items(), key=lambda kv: kv[1].rank):
         period = rules.notice_period(Level(code))
         if period is None:
             continue
         try:
-            end, problem = calendar.period_end(today, period), None
+            end, problem = calendar.period_end(day, period), None
         except GreenmfgError as exc:
             end, problem = None, exc.localized()
-        out.append({"level": level, "period": period, "start": today, "end": end, "problem": problem})
+        out.append({"level": level, "period": period, "start": day, "end": end, "problem": problem})
     return out
 
 
@@ -164,7 +161,7 @@ def _applies_to(rules, key: str) -> str:
 @bp.get("/rules")
 def rules_page():
     year = _year()
-    rules = _rules()
+    rules = region_rules()
     rows = rule_rows(rules, year)
     for row in rows:
         row["applies_to"] = _applies_to(rules, row["key"]) if "/" in row["key"] or row["kind"] == "notice_period" else ""

@@ -20,9 +20,9 @@ from sqlalchemy import insert, select
 from stdnum.cn import uscc as stdnum_uscc
 
 from core.extensions import db
+from core.kernel.clock import end_of_day
 from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
-from core.services.deadlines import end_of_day
 
 
 @dataclass(frozen=True)

@@ -161,7 +161,6 @@ def test_what_changes_shows_on_the_next_page_view(world):
     a changed row, a campaign opened here, and a campaign or city written by another worker show at once."""
     from sqlalchemy import select
 
-    from core.applications import services
     from core.extensions import db
     from core.models import AdminUnit, Application, Campaign, Organization
 

@@ -13,6 +13,8 @@ import pytest
 from app_world import build_world, open_campaign, pdf
 from sqlalchemy import func, select, text
 
+from core.kernel import uow
+
 
 @pytest.fixture
 def world(make_app, tmp_path):
@@ -204,7 +206,7 @@ def test_a_save_racing_another_change_is_refused_not_merged(world):
             other.execute(text("UPDATE application SET version = version + 1, contact_name = '乙' WHERE id = :id"),
                           {"id": world.app_id})
         with pytest.raises(Refused, match="同时"):
-            services.commit()
+            uow.commit()
         assert db.session.get(Application, world.app_id).contact_name == "乙"
 
 

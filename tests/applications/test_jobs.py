@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from core.errors import Refused
 from core.jobs import job
+from core.kernel import clock
 from core.storage.base import StorageError
 
 CALLS: dict[str, int] = {}
@@ -117,7 +118,7 @@ def test_a_job_whose_worker_died_is_sent_again_and_finished_once(world):
         job_id = row.id
         token, _ = service.claim(job_id, 60)  # a worker took it ... and was killed (no heartbeat any more)
         db.session.execute(update(Job).where(Job.id == job_id).values(
-            heartbeat_at=service.now() - dt.timedelta(minutes=5)))
+            heartbeat_at=clock.now() - dt.timedelta(minutes=5)))
         db.session.commit()
         assert service.recover()["requeued"] == 1
     _wait(app)

@@ -11,6 +11,8 @@ import multiprocessing
 from app_world import PASSWORD, QUOTA_PLUGIN, build_world, make_uscc, open_campaign
 from sqlalchemy import func, select
 
+from core.kernel import uow
+
 
 def _worker(url, ids, barrier, results):
     from core import create_app
@@ -28,7 +30,7 @@ def _worker(url, ids, barrier, results):
             application = db.session.get(Application, app_id)
             try:
                 services.recommend(application, "race", acknowledge_warnings=True)
-                services.commit()
+                uow.commit()
                 outcome["ok"] += 1
             except LimitReached:
                 db.session.rollback()

@@ -24,10 +24,11 @@ from app_world import build_world  # noqa: E402
 from core.applications import services  # noqa: E402
 from core.errors import DeadlinePassed, InvalidInput  # noqa: E402
 from core.extensions import db  # noqa: E402
+from core.kernel import clock
+from core.kernel.clock import SHANGHAI  # noqa: E402
 from core.models import AdminUnit, AuditLog, ListEntry  # noqa: E402
 from core.models import ApplicationStatus as S  # noqa: E402
 from core.services import deadlines  # noqa: E402
-from core.services.deadlines import SHANGHAI  # noqa: E402
 
 CONSULTED = ["ecology_environment", "emergency_management", "market_regulation"]
 
@@ -134,7 +135,7 @@ def test_a_province_extension_lets_one_city_recommend_until_its_end(app):
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "campaign.step_extension_granted"))
     assert log.data["reason"] == "防汛抗灾，推荐文件延后报送" and log.data["step"] == "jiangxi.city_submission_2024"
     assert log.data["admin_unit"] == nanchang.code and log.actor == "province"
-    assert services.aware(ext.until) == until
+    assert clock.aware(ext.until) == until
 
     a, b, too_late = _submitted(c, nanchang), _submitted(c, jiujiang), _submitted(c, nanchang)
     _recommend(a, _bj(2024, 6, 1, 10, 0))  # the extended city: in time
@@ -224,6 +225,6 @@ def test_the_city_summary_import_obeys_the_same_deadline(app):
         summary.import_xlsx(city, c, b"not read", "city")
     assert "2024-05-27" in str(info.value) and kit.SEED_JIANGXI in str(info.value)
     deadlines.grant_step_extension(c, city.id, "jiangxi.city_submission_2024",
-                                   services.now() + dt.timedelta(days=1), "汇总表延后报送", "province")
+                                   clock.now() + dt.timedelta(days=1), "汇总表延后报送", "province")
     with pytest.raises(InvalidInput, match="Only .xlsx files"):  # past the deadline check: the file is read
         summary.import_xlsx(city, c, b"not read", "city")

@@ -23,10 +23,11 @@ from core.applications import evidence as evidence_service  # noqa: E402
 from core.applications import services  # noqa: E402
 from core.errors import InvalidInput, Refused  # noqa: E402
 from core.extensions import db  # noqa: E402
+from core.kernel import clock
+from core.kernel.clock import SHANGHAI  # noqa: E402
 from core.models import AdminUnit, Application, Evidence, Organization  # noqa: E402
 from core.models import ApplicationStatus as S  # noqa: E402
 from core.services import audit  # noqa: E402
-from core.services.deadlines import SHANGHAI  # noqa: E402
 
 SEED = "001_3f04a56fc6693327.txt 四.2"
 
@@ -62,7 +63,7 @@ def test_hunan_2025_national_return_fixes_only_the_contact(hunan):
         unit = db.session.get(AdminUnit, world.units["changsha"])
         at = dt.datetime(2025, 10, 20, 10, tzinfo=SHANGHAI)
         # submitted in the round; returned now, so that the API's changes below fall in the correction period
-        now = services.now()
+        now = clock.now()
         a, row, section = _returned(c, unit, at, org=db.session.get(Organization, world.orgs["changsha"]),
                                     returned_at=now)
         db.session.commit()
@@ -186,7 +187,7 @@ def test_the_applicant_fixes_the_phone_on_the_web_form(hunan):
         unit = db.session.get(AdminUnit, world.units["changsha"])
         a, _row, _section = _returned(c, unit, dt.datetime(2025, 10, 20, 10, tzinfo=SHANGHAI),
                                       org=db.session.get(Organization, world.orgs["changsha"]),
-                                      returned_at=services.now(), values={"3": 10, "9": True, "12": True})
+                                      returned_at=clock.now(), values={"3": 10, "9": True, "12": True})
         items = current_app.extensions["greenmfg"].rules.negative_list_for("factory", "national")
         a.declarations = {i.code: True for i in items}  # declared before the first submission
         db.session.commit()

@@ -38,6 +38,7 @@ def live_server(sqlite_template, tmp_path):
     from core import create_app
     from core.accounts import services as accounts
     from core.applications import services
+    from core.kernel import clock
     from core.extensions import db
     from core.models import AdminUnit, Role
     from core.services.admin_units import sync_admin_units
@@ -54,7 +55,7 @@ def live_server(sqlite_template, tmp_path):
         accounts.create_user(username="changsha_city", password=CITY_PASSWORD, display_name="长沙市工业和信息化局",
                              role=Role.CITY, actor="e2e", admin_unit_id=unit.id)
         services.open_campaign(actor="e2e", year=2025, level="provincial", unit_types=["factory", "park"],
-                               closes_at=services.now() + dt.timedelta(days=30))
+                               closes_at=clock.now() + dt.timedelta(days=30))
         db.session.commit()
     with serving(app) as base:
         body = "91430100" + "E2E00001".replace("E", "3") + "7"

@@ -16,7 +16,7 @@ from browser_kit import ARTIFACTS, open_page, require_browser, serving
 def hunan_demo(sqlite_template, tmp_path):
     from core import create_app
     from core.lists.history import import_history
-    from core.services.demo_data import load_demo
+    from core.cli.demo_data import load_demo
 
     path = tmp_path / "demo.sqlite3"
     shutil.copy(sqlite_template, path)
@@ -33,7 +33,7 @@ def test_the_province_publishes_the_hunan_demos_provincial_list_by_clicking(huna
     require_browser()
     from playwright.sync_api import expect, sync_playwright
 
-    from core.services.demo_data import DEMO_PASSWORD
+    from core.cli.demo_data import DEMO_PASSWORD
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:

@@ -14,7 +14,6 @@ takes about a minute.
 """
 from __future__ import annotations
 
-import io
 import os
 import signal
 import socket

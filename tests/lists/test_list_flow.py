@@ -29,6 +29,7 @@ from helpers import new_signing_key, register_province_key  # noqa: E402
 from core.applications import services as app_services
 from core.errors import DeadlinePassed, Refused
 from core.extensions import db
+from core.kernel import uow
 from core.lists import notices, recommend
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, ListEntry, PublicNotice, Role,
@@ -77,7 +78,7 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
             kit.firm_report(row)
         cap = rules.evaluator_cap("factory", "provincial")
         assert (cap.limit, limits.used(limits.cap_key(firm, cap, 2025))) == (10, 4)
-        app_services.commit()
+        uow.commit()
 
         # -- the cities recommend (issue 4's service: consultation recorded, warnings acknowledged)
         for a in apps.values():
@@ -104,14 +105,14 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
         assert [x["code"] for x in experts.conflicts(firm_expert, apps["B"])] == [
             "evaluator_firm", "shanxi.reviewer_independence"]
         assert [x["code"] for x in experts.conflicts(local, apps["A"])] == ["city"]
-        app_services.commit()
+        uow.commit()
         assert len({e.id for e in pool}) == 4
 
         # -- the public notice: 10 working days from Friday 2025-09-26 ends on 2025-10-15
         notice = notices.open_notice("province", level="provincial", year=2025, starts_on=dt.date(2025, 9, 26),
                                      application_ids=[a.id for a in apps.values()],
                                      at=kit.beijing(dt.date(2025, 9, 25), 16))
-        app_services.commit()
+        uow.commit()
         assert notice.ends_on == dt.date(2025, 10, 15)
         assert (notice.period_days, notice.period_count, notice.period_source) == (10, "working_days", "shanxi")
         items = {i.organization.name: i for i in notice.items}
@@ -129,7 +130,7 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
             notices.file_objection(notice, item_id=b_item.id, name="孙磊", contact="13900000002",
                                    grounds="迟到的异议，公示期已经结束。", at=kit.beijing(dt.date(2025, 10, 16), 0, 0))
         notices.resolve_objection("province", on_c, "dismissed", "经核实，该事故不属于较大及以上事故，不影响入选。")
-        app_services.commit()
+        uow.commit()
 
         # -- publication: not before the notice ends; then everyone but the unit under objection
         with pytest.raises(Refused, match="2025-10-15"):
@@ -137,7 +138,7 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
                             at=kit.beijing(dt.date(2025, 10, 15), 20))
         outcome = notices.publish("province", notice, document_no="晋工信节能函〔2025〕88号",
                                   published_on=dt.date(2025, 10, 20), at=kit.beijing(dt.date(2025, 10, 16), 9))
-        app_services.commit()
+        uow.commit()
         assert sorted(x["name"] for x in outcome["listed"]) == sorted(PLAN[k][0] for k in "ABC")
         assert [(x["name"], x["reason"], x["open_objections"]) for x in outcome["blocked"]] == [
             (PLAN["D"][0], "open_objection", 1)]
@@ -146,7 +147,7 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
             ("provincial", 2025, "晋工信节能函〔2025〕88号", dt.date(2025, 10, 20))] * 3
         assert apps["D"].status == S.IN_NOTICE and notice.status == "partly_published"
         notices.resolve_objection("province", on_d, "upheld", "经核实，该企业未完成节能监察整改，不予列入名单。")
-        app_services.commit()
+        uow.commit()
         assert apps["D"].status == S.REJECTED and notice.status == "published"
 
         # -- recommendation to MIIT: C is below B (第十四条); A and B pass every gate
@@ -163,7 +164,7 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
         with pytest.raises(DeadlinePassed, match="2025-11-07"):
             recommend.export("province", rec, at=kit.beijing(dt.date(2025, 11, 8), 0, 0))
         document = recommend.export("province", rec, at=kit.beijing(dt.date(2025, 11, 7), 23, 59))
-        app_services.commit()
+        uow.commit()
         assert document["province"]["code"] == "shanxi" and document["version"] == 1
         assert document["deadline"] == "2025-11-07" and document["deadline_source"] == "national"
         assert [(i["name"], i["review_score"], i["tier"]) for i in document["items"]] == [
@@ -190,7 +191,7 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
         with pytest.raises(Refused, match="signature"):
             recommend.import_document("ministry", json.dumps(tampered).encode())
         report = recommend.import_document("ministry", raw, at=kit.beijing(dt.date(2025, 11, 10)))
-        app_services.commit()
+        uow.commit()
         assert report["ok"] and report["queued"] == 2 and report["notice_period"]["days"] == 15
         queued = db.session.scalars(select(Application).order_by(Application.id)).all()
         assert [(a.organization.name, a.level, a.status, a.admin_unit.region) for a in queued] == [
@@ -209,7 +210,7 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
         assert national_notice.ends_on == dt.date(2025, 12, 15) and national_notice.period_source == "national"
         notices.publish("ministry", national_notice, document_no="工信厅节函〔2026〕1号", published_on=dt.date(2026, 1, 5),
                         at=kit.beijing(dt.date(2025, 12, 16)))
-        app_services.commit()
+        uow.commit()
         rows, total = notices.browse(level="national", region="shanxi")
         assert total == 2 and {o.name for _e, o, _u in rows} == {PLAN["A"][0], PLAN["B"][0]}
         assert db.session.query(PublicNotice).count() == 1

@@ -14,7 +14,7 @@ import pytest
 from mgmt_world import factory_values, listed, organization, units, user, web
 from sqlalchemy import select
 
-from core.services.deadlines import SHANGHAI
+from core.kernel.clock import SHANGHAI
 
 SEED = "001_3f04a56fc6693327.txt"
 

@@ -26,11 +26,11 @@ from flask import current_app
 
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.extensions import db
+from core.kernel.clock import SHANGHAI, end_of_day
 from core.models import (
     AdminUnit, Application, ApplicationStatus, Campaign, EvaluationReport, EvaluationRequest, EvaluatorFirm, Evidence,
     ExpertProfile, Organization, Role, User,
 )
-from core.services.deadlines import SHANGHAI, end_of_day
 
 SEED_NATIONAL = "001_3f04a56fc6693327.txt"
 SEED_HUBEI = "002_9c75e1d2ebfbdf50.txt"

@@ -30,7 +30,7 @@ from core.review import evaluators
 
 def beijing_today() -> dt.date:
     """Today in Beijing, the day every date of the platform is counted in."""
-    from core.services.deadlines import SHANGHAI
+    from core.kernel.clock import SHANGHAI
 
     return dt.datetime.now(SHANGHAI).date()
 

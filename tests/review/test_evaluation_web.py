@@ -30,7 +30,7 @@ from core.review import evaluators, experts
 
 def beijing_today() -> dt.date:
     """Today in Beijing, the day every date of the platform is counted in."""
-    from core.services.deadlines import SHANGHAI
+    from core.kernel.clock import SHANGHAI
 
     return dt.datetime.now(SHANGHAI).date()
 
@@ -282,7 +282,7 @@ def test_the_demo_expert_is_in_the_pool_with_work_and_the_demo_evaluator_has_req
     firm that filed its report), and the demo ``evaluator`` firm has a request to answer and engagements whose
     report it still has to file; every engagement went through a request and the declaration."""
     from core.lists.history import import_history
-    from core.services.demo_data import load_demo
+    from core.cli.demo_data import load_demo
 
     app = make_app(region, GREENMFG_EVIDENCE_DIR=str(tmp_path))
     with app.app_context():

@@ -14,7 +14,6 @@ Follows seed 000_5ae1342e00264ea1.txt (湖南省工业和信息化厅, 2023-10-2
 """
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 import round_kit as rk

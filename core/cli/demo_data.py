@@ -12,21 +12,20 @@ import random
 from decimal import Decimal
 from typing import Callable, Iterator
 
-from flask import current_app
 from sqlalchemy import func, select
 from stdnum.cn import uscc as stdnum_uscc
 
 from core.extensions import db
+from core.kernel.clock import end_of_day, this_year, today
+from core.kernel.rules import region_rules
 from core.models import (
-    AdminUnit, Application, ApplicationStatus, Campaign, EvaluatorFirm, EvaluatorSanction, ListEntry,
-    Organization, Role, User,
+    AdminUnit, Application, ApplicationStatus, Campaign, EvaluatorFirm, EvaluatorSanction, Organization, Role, User,
 )
 from core.plugins.types import EvaluationMode, Level
+from core.review.evaluators import QUALIFICATION_FIELDS
 from core.services import audit, limits
 from core.services.admin_units import sync_admin_units
-from core.services.deadlines import SHANGHAI, end_of_day
 from core.services.passwords import hash_password
-from core.review.evaluators import QUALIFICATION_FIELDS
 
 ACTOR = "demo"
 _TRADES = ["新材料", "精密机械", "电子科技", "化工", "食品", "建材", "汽车零部件", "生物医药", "有色金属", "纺织"]
@@ -58,7 +57,7 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
     if db.session.scalar(select(func.count(Organization.id))):
         raise RuntimeError("数据库已有数据，演示数据只装入空库 / the database already has data; demo data loads into an empty one")
     rng = random.Random(seed)
-    rules = current_app.extensions["greenmfg"].rules
+    rules = region_rules()
     sync_admin_units(ACTOR)
     db.session.flush()
     units = list(db.session.scalars(select(AdminUnit).where(AdminUnit.region == rules.region_code,
@@ -68,7 +67,7 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
                            kind="市", source="admin")]
         db.session.add_all(units)
         db.session.flush()
-    year = dt.date.today().year
+    year = this_year()
     industries = [i.name for i in rules.industries.values()] or _TRADES
     counts = {"organizations": 0, "applications": 0, "list_entries": 0, "firms": 0, "users": 0}
 
@@ -230,7 +229,7 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, *, pend
     share = rng.uniform(0.72, 0.93)
     scores = {str(i["number"]): round(i["weight"] * share, 2) for i in items} or None
     reports.file_report(firm_user, request, _pdf(3), "第三方评价报告.pdf", scores=scores,
-                        score=None if items else round(100 * share, 1), visited_on=dt.datetime.now(SHANGHAI).date())
+                        score=None if items else round(100 * share, 1), visited_on=today())
 
 
 def _expert_pool(account: User, units: list[AdminUnit], types: list[str], campaign: Campaign) -> int:

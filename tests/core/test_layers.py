@@ -1,0 +1,156 @@
+"""The layers of core, bottom to top, and the one rule between them: an import runs down or sideways
+within its layer, never up. Imports inside functions count (they run as surely as the ones at the top).
+
+A feature layer may use the layers under it; features are ordered too, so a later one may build on an
+earlier one (lists publish what review judged of applications) but never the other way round: what an
+earlier feature needs from a later one reaches it through the plugin contract or a registry that the
+later feature fills at start-up.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+
+#: bottom to top; a module belongs to the layer of its longest listed prefix
+LAYERS: list[tuple[str, tuple[str, ...]]] = [
+    ("foundation", ("core.errors", "core.extensions", "core.config", "core.i18n", "core.kernel.clock",
+                    "core.ratelimit", "core.scaffold")),
+    ("plugin contract", ("core.plugins",)),
+    ("models", ("core.models", "core.formfields")),
+    ("kernel", ("core.kernel",)),
+    ("shared services", ("core.services", "core.storage")),
+    ("web and API toolkit", ("core.web", "core.api")),
+    ("accounts", ("core.accounts",)),
+    ("jobs", ("core.jobs",)),
+    ("scoring", ("core.scoring",)),
+    ("applications", ("core.applications",)),
+    ("management", ("core.management",)),
+    ("review", ("core.review",)),
+    ("lists", ("core.lists",)),
+    ("composition", ("core", "core.app", "core.security", "core.api.instance", "core.testing", "core.cli")),
+]
+
+
+def layer_of(module: str) -> int | None:
+    best, found = -1, None
+    for index, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+                best, found = len(prefix), index
+    return found
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path):
+    """(line, imported module) for every import in the file, at any depth."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[:len(anchor) - (node.level - 1)]
+                base = ".".join(anchor + ([base] if base else []))
+            for alias in node.names:  # `from core.x import y` may name a submodule y
+                target = f"{base}.{alias.name}"
+                yield node.lineno, target if layer_of(target) is not None and _is_module(target) else base
+
+
+def _is_module(name: str) -> bool:
+    path = ROOT.joinpath(*name.split("."))
+    return path.with_suffix(".py").exists() or (path / "__init__.py").exists()
+
+
+def upward_imports() -> list[str]:
+    found = []
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        source = layer_of(_module_name(path))
+        for line, target in _imports(path):
+            if not target.startswith("core"):
+                continue
+            aim = layer_of(target)
+            if aim is not None and source is not None and aim > source:
+                found.append(f"{path.relative_to(ROOT)}:{line} ({LAYERS[source][0]}) imports {target} "
+                             f"({LAYERS[aim][0]})")
+    return found
+
+
+def test_every_core_module_has_a_layer():
+    missing = [str(p.relative_to(ROOT)) for p in (ROOT / "core").rglob("*.py")
+               if "migrations" not in p.parts and layer_of(_module_name(p)) is None]
+    assert missing == []
+
+
+def test_no_import_runs_up_the_layers():
+    assert upward_imports() == []
+
+
+def test_region_plugins_import_only_the_public_plugin_api():
+    found = []
+    for path in sorted((ROOT / "plugins").rglob("*.py")):
+        for line, target in _imports(path):
+            if target.startswith("core") and not (target == "core.plugins" or target.startswith("core.plugins.")):
+                found.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
+    assert found == []
+
+
+def test_the_rule_itself_catches_an_upward_import(tmp_path):
+    """The check is not vacuous: an import from the kernel into a feature is reported."""
+    assert layer_of("core.kernel.uow") < layer_of("core.applications.services") < layer_of("core.lists.views")
+    assert layer_of("core.kernel.clock") < layer_of("core.models.base")
+    assert layer_of("core.api.instance") == len(LAYERS) - 1 and layer_of("core.api.blueprint") == 5
+
+
+def _calls_and_defs(path: Path):
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            yield node.lineno, "def", node.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            yield node.lineno, "call", f"{owner_name}.{node.func.attr}"
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.search(r"current_app\.extensions\[[\"']greenmfg[\"']\]\.rules", line):
+            yield number, "rules read", "current_app.extensions['greenmfg'].rules"
+
+
+def _core_files(*skip: str):
+    for path in sorted((ROOT / "core").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        if "migrations" not in path.parts and rel not in skip:
+            yield rel, path
+
+
+def test_one_clock():
+    """Only core/kernel/clock.py reads the time or says what today is; nobody else defines now/today/aware."""
+    found = [f"{rel}:{line} {what}" for rel, path in _core_files("core/kernel/clock.py")
+             for line, kind, what in _calls_and_defs(path)
+             if (kind == "call" and what in ("datetime.now", "datetime.utcnow", "date.today", "datetime.today"))
+             or (kind == "def" and what.lstrip("_") in ("now", "today", "aware", "utcnow", "this_year"))]
+    assert found == []
+
+
+def test_one_rules_accessor_and_one_unit_of_work():
+    """Features read the region rules through core.kernel.rules and commit through core.kernel.uow."""
+    # core/plugins/rules.py is the rules themselves, in the contract layer under the kernel
+    found = [f"{rel}:{line} {what}" for rel, path in _core_files("core/kernel/rules.py", "core/kernel/uow.py",
+                                                                  "core/plugins/rules.py")
+             for line, kind, what in _calls_and_defs(path)
+             if kind == "rules read" or (kind == "def" and what in ("_rules", "rules", "commit"))]
+    assert found == []
