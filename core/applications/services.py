@@ -37,7 +37,7 @@ from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.kernel import facts
 from core.kernel.clock import SHANGHAI, aware, beijing, end_of_day, now, utc
-from core.kernel.rules import region_rules
+from core.kernel.rules import lazy_source_name, region_rules
 from core.models import (
     AdminUnit,
     Application,
@@ -416,7 +416,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
         allowed = [str(m) for m in modes.allowed]
         if changes["evaluation_mode"] not in allowed:
             raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
-                               field="evaluation_mode", modes=", ".join(allowed), source=modes.source)
+                               field="evaluation_mode", modes=", ".join(allowed), source=lazy_source_name(modes.source))
         application.evaluation_mode = changes["evaluation_mode"]
     if "requested_levels" in changes:
         levels = changes["requested_levels"] or [campaign.level]

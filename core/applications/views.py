@@ -60,7 +60,7 @@ from core.formfields import ind_attr
 from core.i18n import msgid, translations
 from core.kernel.clock import SHANGHAI, beijing, now, this_year
 from core.kernel.records import ID_MAX, get_record
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
 from core.models import (
     AdminUnit,
@@ -173,7 +173,8 @@ def start():
     return redirect(url_for("applications.edit", app_id=application.id))
 
 
-#: names of the form sections region plugins commonly use (others are shown by their code)
+#: names of the form sections region plugins use (a section without a name here reads "Further information":
+#: a page never shows a section's code)
 SECTION_NAMES = {
     "basic": _l("Basic data"), "production": _l("Production, energy and water"), "finances": _l("Finances"),
     "honours": _l("Honours and qualifications"), "bonus": _l("Bonus items"),
@@ -188,7 +189,11 @@ def _groups(application, form) -> list[tuple[str, list]]:
     groups: dict[str, list] = {}
     for f in fields_for(region_rules(), application.unit_type, application.level, application.campaign.year):
         groups.setdefault(f.section, []).append((f, getattr(form, field_attr(f.code))))
-    return [(section, str(SECTION_NAMES.get(section, section)), items) for section, items in groups.items()]
+    return [(section, section_name(section), items) for section, items in groups.items()]
+
+
+def section_name(section: str) -> str:
+    return str(SECTION_NAMES.get(section, _l("Further information")))
 
 
 def _edit_context(application, form) -> dict[str, Any]:
@@ -222,7 +227,7 @@ def _section_choices(application) -> list[tuple[str, str]]:
             labels[f"indicator.{ind.number}"] = f"{_('Indicator')} {ind.number} {ind.name}"
     allowed = evidence_service.allowed_sections(application)
     out = [choice(k, v) for k, v in labels.items() if k in allowed]
-    out += [choice(s, s) for s in sorted(allowed - set(labels))]
+    out += [choice(s, section_name(s)) for s in sorted(allowed - set(labels))]
     return out
 
 
@@ -482,7 +487,7 @@ def recommend(app_id: int):
         if outcome["over_target"]:
             return _("Note: this exceeds the target of %(limit)d for this unit type (%(used)d recommended; "
                      "rule from %(source)s). Targets are not ceilings.", limit=quota.limit, used=outcome["used"],
-                     source=quota.source)
+                     source=source_name(quota.source))
         return None
 
     return _act(app_id, Perm.APPLICATION_REVIEW, action, _("Recommended to the province."))

@@ -13,3 +13,24 @@ if TYPE_CHECKING:
 def region_rules() -> RegionRules:
     """The region rules of the running application."""
     return current_app.extensions["greenmfg"].rules
+
+
+def source_name(source: str | None) -> str:
+    """Who supplies a rule, as people say it: the plugin's region by name (its ``name_en`` in English), or
+    "platform default" for what core itself assumes where no document gives a value."""
+    from flask_babel import get_locale, gettext
+
+    if not source or source == "core":
+        return gettext("platform default")
+    region = region_rules().identities.get(source)
+    if region is None:
+        return source
+    locale = get_locale()
+    return region.name_en if locale is not None and locale.language == "en" and region.name_en else region.name
+
+
+def lazy_source_name(source: str | None):
+    """:func:`source_name` in the language a message is shown in (for refusals shown in Chinese and English)."""
+    from flask_babel import LazyString
+
+    return LazyString(source_name, source)

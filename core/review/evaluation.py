@@ -18,6 +18,7 @@ from core.applications.evidence import SELF_REPORT_SECTION
 from core.errors import GreenmfgError, InvalidInput, Refused
 from core.extensions import db
 from core.kernel import clock
+from core.kernel.rules import lazy_source_name
 from core.models import Application, EvaluationRequest, EvaluatorEngagement, Evidence, User
 from core.plugins.types import EvaluationMode
 from core.review import evaluators, reports
@@ -57,7 +58,7 @@ def set_mode(user: User, application: Application, mode: str) -> dict[str, list[
     allowed = [str(m) for m in reports.modes_of(application).allowed]
     if mode not in allowed:
         raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).", field="evaluation_mode",
-                           modes=", ".join(allowed), source=reports.modes_of(application).source)
+                           modes=", ".join(allowed), source=lazy_source_name(reports.modes_of(application).source))
     if mode != application.evaluation_mode:
         engaged = engagement(application)
         if engaged is not None:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput
 from core.extensions import db
-from core.kernel.rules import region_rules
+from core.kernel.rules import lazy_source_name, region_rules
 from core.models import AdminUnit
 from core.plugins.types import UnitKind
 from core.services import audit
@@ -60,7 +60,7 @@ def change_unit(unit: AdminUnit, actor: str, *, name: str | None = None, active:
 
     if unit.source != "admin":
         raise Refused("This unit comes from the region plugin (%(source)s); it changes with the plugin.",
-                      source=unit.source)
+                      source=lazy_source_name(unit.source))
     changes = {}
     if name is not None and name.strip() != unit.name:
         changes["name"] = [unit.name, name.strip()]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.kernel.clock import SHANGHAI, this_year, today
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, source_name
 from core.models import AdminUnit, User
 from core.plugins.rules import readable_cite
 from core.plugins.types import Level
@@ -24,6 +24,7 @@ bp.add_app_template_global(nav_links, "nav_links")
 bp.add_app_template_global(fixed_url, "fixed_url")
 bp.add_app_template_global(page_chrome, "page_chrome")
 bp.add_app_template_filter(readable_cite, "cite")
+bp.add_app_template_filter(source_name, "source")
 
 
 @bp.app_template_global("score_sources")

@@ -22,7 +22,16 @@ def test_rules_page_shows_source_and_citation(client):
     # the document by title and number (seed 001_3f04a56fc6693327.txt 三), never its file name
     assert "10月30日" in html and "《关于开展2025年度国家级绿色制造单位推荐工作的通知》（湖南省工业和信息化厅）三" in html
     assert "001_3f04a56fc6693327.txt" not in html
-    assert '<span class="src">hunan</span>' in html and '<span class="src">national</span>' in html
+    # each rule's source plugin by its name, never its code
+    assert '<span class="src">湖南省</span>' in html and '<span class="src">工业和信息化部</span>' in html
+    assert '<span class="src">hunan</span>' not in html and '<span class="src">national</span>' not in html
+    from flask_babel import force_locale
+
+    from core.kernel.rules import source_name
+
+    with force_locale("en"):  # in English the plugin's name_en
+        assert (source_name("hunan"), source_name("national")) == (
+            "Hunan", "Ministry of Industry and Information Technology")
 
 
 def test_no_external_assets(client):
@@ -63,19 +72,16 @@ def test_method_not_allowed_says_allow(client):
 
 
 @pytest.mark.region("shanxi")
-def test_shanxi_home_shows_grading_and_working_day_notice(client, monkeypatch):
+def test_shanxi_home_shows_grading_and_working_day_notice(client):
     """004_7a8ddd82f611ab67.txt 第十三条 (10个工作日) and 第十四条 (A/B/C, national needs B or better)."""
     import datetime as dt
 
-    import core.web
+    import time_machine
 
-    class FixedDate(dt.date):
-        @classmethod
-        def today(cls):
-            return cls(2025, 9, 26)
+    from core.kernel.clock import SHANGHAI
 
-    monkeypatch.setattr(core.web.dt, "date", FixedDate)
-    html = client.get("/?year=2025").get_data(as_text=True)
+    with time_machine.travel(dt.datetime(2025, 9, 26, 10, tzinfo=SHANGHAI), tick=False):  # the one clock
+        html = client.get("/?year=2025").get_data(as_text=True)
     assert "10个工作日" in html and "2025-09-26 → <strong>2025-10-15</strong>" in html
     assert "C级: 0.0–70.0 (不可推荐)" in html and "A级: 85.0+" in html
 
@@ -97,4 +103,4 @@ def test_hunan_home_lists_its_round_deadlines(client):
     html = client.get("/?year=2026").get_data(as_text=True)
     for day in ("2023-12-05", "2025-10-27", "2025-10-30", "2025-11-07"):
         assert day in html
-    assert '<span class="src">hunan</span>' in html
+    assert '<span class="src">湖南省</span>' in html and '<span class="src">hunan</span>' not in html  # by name
