@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import current_app, g, has_request_context
+from flask_babel import LazyString
 from sqlalchemy import Float, String, bindparam, func, select, type_coerce
 
 from core.applications import eligibility
@@ -37,7 +38,7 @@ from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.kernel import facts
 from core.kernel.clock import SHANGHAI, aware, beijing, end_of_day, now, utc
-from core.kernel.rules import lazy_source_name, region_rules
+from core.kernel.rules import lazy_source_name, region_rules, source_name
 from core.models import (
     AdminUnit,
     Application,
@@ -416,7 +417,8 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
         allowed = [str(m) for m in modes.allowed]
         if changes["evaluation_mode"] not in allowed:
             raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
-                               field="evaluation_mode", modes=", ".join(allowed), source=lazy_source_name(modes.source))
+                               field="evaluation_mode", modes=", ".join(allowed),
+                               source=lazy_source_name(modes.source))
         application.evaluation_mode = changes["evaluation_mode"]
     if "requested_levels" in changes:
         levels = changes["requested_levels"] or [campaign.level]
@@ -690,7 +692,8 @@ def recommend(application: Application, actor: str, *, consulted_departments: It
     blockers = eligibility.recommend_blockers(results, chosen)
     if blockers:
         raise Refused("The application cannot be recommended: %(reasons)s.",
-                      reasons="; ".join(f"{r['title']} ({r['message']}; {r['source']})" for r in blockers))
+                      reasons=LazyString(lambda: "; ".join(f"{r['title']} ({r['message']}; {source_name(r['source'])})"
+                                                           for r in blockers)))
     pending = [r for r in eligibility.warnings(results) if not r.get("levels") or set(chosen) & set(r["levels"])]
     if pending and not acknowledge_warnings:
         raise Refused("Acknowledge these warnings to recommend: %(warnings)s.",

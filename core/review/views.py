@@ -17,7 +17,7 @@ from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
 from core.kernel.clock import this_year
 from core.kernel.rules import region_rules
-from core.kernel.uow import commit
+from core.kernel.uow import attempt, commit
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
 from core.review import evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
@@ -61,15 +61,12 @@ def _posted(form, action: Callable[[], Any]) -> Any:
             abort(400)
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return 422
-    try:
-        outcome = action()
-        commit()
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        for name in (exc.field,) if exc.field and exc.field in form else ():
-            form[name].errors = [*form[name].errors, exc.localized()]
-        return exc.http_status
+    outcome, refused = attempt(action)
+    if refused is not None:
+        flash(refused.localized(), "error")
+        for name in (refused.field,) if refused.field and refused.field in form else ():
+            form[name].errors = [*form[name].errors, refused.localized()]
+        return refused.http_status
     return outcome
 
 

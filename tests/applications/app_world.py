@@ -137,11 +137,19 @@ class _Ref:
 
 def open_campaign(app, level="provincial", unit_types=("factory",), year=2025, days=30):
     from core.applications import services
-    from core.kernel import clock
     from core.extensions import db
+    from core.kernel import clock
 
     with app.app_context():
         c = services.open_campaign(actor="province_user", year=year, level=level, unit_types=list(unit_types),
                                    closes_at=clock.now() + dt.timedelta(days=days))
         db.session.commit()
         return c.id
+
+
+def start_draft(world: World, campaign_id: int, unit_type: str = "factory",
+                username: str = "applicant_changsha") -> int:
+    """The applicant starts a draft through the JSON API; its id."""
+    r = world.api(username).post("/api/v1/applications", json={"campaign_id": campaign_id, "unit_type": unit_type})
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["id"]

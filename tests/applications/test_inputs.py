@@ -10,7 +10,7 @@ import io
 
 import openpyxl
 import pytest
-from app_world import build_world, open_campaign, pdf
+from app_world import build_world, open_campaign, pdf, start_draft
 from sqlalchemy import func, select, text
 
 from core.kernel import uow
@@ -23,10 +23,7 @@ def world(make_app, tmp_path):
     world = build_world(app)
     world.campaign_id = open_campaign(app, level="city", unit_types=("factory", "park"))
     world.evidence_dir = tmp_path / "ev"
-    r = world.api("applicant_changsha").post("/api/v1/applications", json={"campaign_id": world.campaign_id,
-                                                                           "unit_type": "factory"})
-    assert r.status_code == 201
-    world.app_id = r.get_json()["id"]
+    world.app_id = start_draft(world, world.campaign_id)
     return world
 
 

@@ -3,7 +3,7 @@ field, and submission asks for every required field again. Issue 20: "Saving a d
 from __future__ import annotations
 
 import pytest
-from app_world import build_world, open_campaign
+from app_world import build_world, open_campaign, start_draft
 
 
 @pytest.fixture
@@ -11,10 +11,7 @@ def world(make_app, tmp_path):
     app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
     world = build_world(app)
     world.campaign_id = open_campaign(app, level="provincial", unit_types=("factory",))
-    r = world.api("applicant_changsha").post("/api/v1/applications", json={"campaign_id": world.campaign_id,
-                                                                           "unit_type": "factory"})
-    assert r.status_code == 201
-    world.app_id = r.get_json()["id"]
+    world.app_id = start_draft(world, world.campaign_id)
     return world
 
 

@@ -201,7 +201,8 @@ def test_web_and_api_grant_and_show_a_city_extension(jiangxi_web):
     queue = world.client("city_nanchang").get(f"/city?campaign={campaign_id}").get_data(as_text=True)
     table = queue.split('id="city-deadlines"')[1].split("</table>")[0]
     # the rule's source as people read it: the document's number and article, never the seed file (issue 17)
-    assert "2024-05-27 24:00" in table and "jiangxi" in table and "赣工信办节能函〔2024〕20号" in table
+    assert "2024-05-27 24:00" in table and "江西省" in table and "赣工信办节能函〔2024〕20号" in table
+    assert "jiangxi" not in table  # the source plugin by its name, never its code
     assert kit.SEED_JIANGXI not in table
     assert "南昌市推荐文件延后报送" in table and "九江市" not in table
 
