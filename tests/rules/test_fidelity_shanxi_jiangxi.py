@@ -359,3 +359,23 @@ def test_jiangxi_2024_web_form_takes_any_industry(app):
     from core.applications.forms import initial_data
 
     assert initial_data(a)["industry"] == "日用陶瓷制品制造"
+
+
+@pytest.mark.region("shanxi")
+def test_the_refusal_names_the_rules_source_by_its_region_in_each_language(app):
+    """Seed 004 第十三条 again, as the city sees the refusal: the blocking rule's source reads 山西省 / Shanxi
+    (the plugin's name and name_en), never the plugin's code."""
+    from core.applications import services
+    from core.errors import Refused
+    from core.models import ApplicationStatus
+
+    c = f.campaign("shanxi", 2025, "provincial")
+    a = f.application(c, f.admin_unit("shanxi", "shanxi.taiyuan", "太原市"))
+    a.status = ApplicationStatus.SUBMITTED
+    db.session.commit()
+    with pytest.raises(Refused) as refused:
+        services.recommend(a, "city_taiyuan", consulted_departments=["ecology_environment"],
+                           at=dt.datetime(2025, 5, 20, 2, tzinfo=dt.UTC))
+    zh, en = refused.value.localized("zh"), refused.value.localized("en")
+    assert "山西省" in zh and "Shanxi" in en
+    assert "; shanxi)" not in zh + en
