@@ -140,3 +140,10 @@ def test_one_permission_registry():
     # the check finds what it looks for: the tables removed by issue 22
     assert _role_tables(ast.parse("ACTIONS = {'view': frozenset({Role.CITY})}")) == [1]
     assert _role_tables(ast.parse("T = {Role.CITY: frozenset({Perm.SUMMARY})}")) == [1]
+
+
+def test_the_registry_imports_no_feature_package():
+    tree = ast.parse((ROOT / "core/kernel/permissions.py").read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+    assert {name for name in imported if name.startswith("core")} <= {"core.models", "core.errors", "core.extensions"}
