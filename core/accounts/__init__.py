@@ -1,7 +1,8 @@
-"""Accounts and roles: log-in sessions (Flask-Login), API tokens, the central permission check.
+"""Accounts and roles: log-in sessions (Flask-Login), API tokens, the applications' permissions.
 
-:mod:`core.accounts.permissions` is the one place that decides what a role may do and which
-rows it may see; :mod:`core.accounts.services` holds registration, log-in and tokens.
+What a role may do is decided in one place, :mod:`core.kernel.permissions`; :mod:`core.accounts.permissions`
+declares the applications' permissions and which rows a user may see; :mod:`core.accounts.services` holds
+registration, log-in and tokens.
 """
 from __future__ import annotations
 

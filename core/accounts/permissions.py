@@ -1,4 +1,5 @@
-"""The one access-control mechanism: what each role may do, and which rows it may see.
+"""The applications' permissions (registered in :mod:`core.kernel.permissions`, which decides what a role
+may do) and which rows a user may see.
 
 Deny by default. Every view (web and API) and every service that loads an application goes
 through :func:`visible_applications` or :func:`application_for`, so a query is always scoped
@@ -13,11 +14,13 @@ import functools
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select
 from sqlalchemy.sql import ColumnElement, Select
 
-from core.errors import AccessDenied, NotFound
+from core.errors import NotFound
 from core.extensions import db
+from core.kernel.permissions import Permission, require
 from core.models import Application, ApplicationStatus, Organization, Role, User
 
 
@@ -35,42 +38,24 @@ class Perm(StrEnum):
     TOKENS = "tokens"
 
 
-ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.APPLICANT: frozenset({Perm.APPLICATION_VIEW, Perm.APPLICATION_CREATE, Perm.APPLICATION_EDIT, Perm.TOKENS}),
-    Role.CITY: frozenset({Perm.APPLICATION_VIEW, Perm.APPLICATION_REVIEW, Perm.SUMMARY, Perm.TOKENS}),
-    Role.PROVINCE: frozenset({Perm.APPLICATION_VIEW, Perm.CAMPAIGN_MANAGE, Perm.EXTENSION_GRANT, Perm.TOKENS}),
-    Role.ADMIN: frozenset({Perm.APPLICATION_VIEW, Perm.CAMPAIGN_MANAGE, Perm.EXTENSION_GRANT, Perm.TOKENS}),
-    Role.EVALUATOR: frozenset({Perm.APPLICATION_VIEW, Perm.TOKENS}),
-    Role.EXPERT: frozenset({Perm.TOKENS}),
-    Role.MINISTRY: frozenset({Perm.TOKENS}),
-}
+_STAFF = (Role.PROVINCE, Role.ADMIN)
+#: this package's permissions, registered at start-up (:mod:`core.kernel.permissions`)
+PERMISSIONS = (
+    Permission(Perm.APPLICATION_VIEW, frozenset({Role.APPLICANT, Role.CITY, *_STAFF, Role.EVALUATOR}),
+               _l("See applications")),
+    Permission(Perm.APPLICATION_CREATE, frozenset({Role.APPLICANT}), _l("Start an application")),
+    Permission(Perm.APPLICATION_EDIT, frozenset({Role.APPLICANT}),
+               _l("Save a draft, upload or delete evidence, submit")),
+    Permission(Perm.APPLICATION_REVIEW, frozenset({Role.CITY}), _l("Return, reject or recommend applications")),
+    Permission(Perm.SUMMARY, frozenset({Role.CITY}), _l("Export and import the summary table")),
+    Permission(Perm.CAMPAIGN_MANAGE, frozenset(_STAFF), _l("Manage campaigns")),
+    Permission(Perm.EXTENSION_GRANT, frozenset(_STAFF), _l("Grant deadline extensions")),
+    Permission(Perm.TOKENS, frozenset(Role), _l("Manage API tokens")),
+)
 
 
 def _authenticated(user: Any) -> bool:
     return isinstance(user, User) and user.active
-
-
-def withheld(app: Any, role: Role | str, perms: Any) -> None:
-    """Withhold ``perms`` from ``role`` on this instance only (the role table is shared by every app of
-    the process): e.g. the ministry's account on a provincial instance, which must not run the province's
-    reviews and notices nor read objectors' details."""
-    table = app.extensions.setdefault("greenmfg_withheld", {})
-    table[Role(role)] = frozenset(table.get(Role(role), frozenset()) | set(perms))
-
-
-def may(user: Any, perm: Perm) -> bool:
-    if not _authenticated(user) or perm not in ROLE_PERMISSIONS.get(user.role, frozenset()):
-        return False
-    from flask import current_app, has_app_context
-
-    return not (has_app_context() and perm in current_app.extensions.get("greenmfg_withheld", {}).get(user.role, ()))
-
-
-def require(user: Any, perm: Perm) -> User:
-    """Return ``user`` if its role has ``perm``; raise :class:`AccessDenied` otherwise."""
-    if not may(user, perm):
-        raise AccessDenied("Your role may not do this.")
-    return user
 
 
 def application_scope(user: Any) -> ColumnElement[bool]:

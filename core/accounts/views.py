@@ -156,7 +156,7 @@ def register():
 def account():
     """One's own account: password, second factor, sessions, API tokens (and, for officers, resets)."""
     from core.accounts import mfa
-    from core.accounts.permissions import may
+    from core.kernel.permissions import may
 
     user = current_user._get_current_object()
     links = [("accounts.password", _("Change password")), ("accounts.mfa_setup", _("Second factor")),

@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from core.accounts.permissions import Perm, require
+from core.accounts.permissions import Perm
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.i18n import msgid
+from core.kernel.permissions import require
 from core.kernel.uow import attempt
 from core.ratelimit import TOO_MANY
 

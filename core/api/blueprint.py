@@ -180,8 +180,8 @@ def token_user():
 
 
 def authed(check: Any) -> Callable:
-    """A bearer token (401) whose role passes ``check`` (403): a permission of
-    :mod:`core.accounts.permissions` (``Perm``, ``ReviewPerm``) or a callable taking the user."""
+    """A bearer token (401) whose role passes ``check`` (403): a permission code of
+    :mod:`core.kernel.permissions` (``Perm``, ``ReviewPerm``, ``ManagementPerm``) or a callable taking the user."""
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any):
@@ -189,7 +189,7 @@ def authed(check: Any) -> Callable:
             if callable(check):
                 check(user)
             else:
-                from core.accounts.permissions import require
+                from core.kernel.permissions import require
 
                 require(user, check)
             return view(*args, **kwargs)

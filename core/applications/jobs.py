@@ -52,7 +52,8 @@ def sweep_job(ctx, grace_minutes: int = 60) -> dict[str, Any]:
 
 def _as_city_user(ctx, city_id: int, campaign_id: int) -> tuple[User, AdminUnit, Campaign]:
     """The job runs as the user who started it: still active, still bound to the city, may still export."""
-    from core.accounts.permissions import Perm, require
+    from core.accounts.permissions import Perm
+    from core.kernel.permissions import require
 
     user = db.session.get(User, ctx.user_id) if ctx.user_id else None
     city, campaign = db.session.get(AdminUnit, city_id), db.session.get(Campaign, campaign_id)

@@ -10,7 +10,6 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.review import access  # noqa: F401  (the permissions these pages use)
     from core.lists.views import NAV, bp
     from core.web.nav import register
 

@@ -15,13 +15,13 @@ from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 
 from core.accounts import api_user
-from core.accounts.permissions import require
 from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
 from core.api.errors import abort_json
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
 from core.kernel.clock import aware
+from core.kernel.permissions import require
 from core.kernel.uow import commit
 from core.lists import decisions, history, keys, notices, recommend
 from core.lists.schemas import (
@@ -112,7 +112,7 @@ def _publisher_unit(level: str, year: int) -> int | None:
 
 
 def _maybe_staff() -> bool:
-    from core.accounts.permissions import may
+    from core.kernel.permissions import may
 
     user = api_user()
     return user is not None and may(user, ReviewPerm.NOTICE_MANAGE)

@@ -1,4 +1,5 @@
-"""Who may do what in dynamic management, on top of :mod:`core.accounts.permissions`.
+"""Who may do what in dynamic management: this package's permissions (:data:`PERMISSIONS`, registered
+in :mod:`core.kernel.permissions` at start-up) and the rows each user may see.
 
 The same deny-by-default scoping as applications: a listed unit (an applicant account bound
 to its organization) sees its own records, city staff their administrative unit's, province
@@ -7,42 +8,49 @@ visible row the role may not act on is refused (403).
 """
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, true
 from sqlalchemy.sql import ColumnElement
 
-from core.errors import AccessDenied, NotFound
+from core.errors import NotFound
 from core.extensions import db
+from core.kernel.permissions import Permission, require
 from core.models import Role, User
 
 UNIT, CITY, PROVINCE = "unit", "city", "province"
 
-#: action -> roles allowed
-ACTIONS: dict[str, frozenset[Role]] = {
-    "view": frozenset({Role.APPLICANT, Role.CITY, Role.PROVINCE, Role.ADMIN}),
-    "file": frozenset({Role.APPLICANT}),
-    "review": frozenset({Role.CITY}),
-    "propose": frozenset({Role.CITY, Role.PROVINCE, Role.ADMIN}),
-    "decide": frozenset({Role.PROVINCE, Role.ADMIN}),
-    "dashboard": frozenset({Role.CITY, Role.PROVINCE, Role.ADMIN}),
-    "verify": frozenset({Role.CITY, Role.PROVINCE, Role.ADMIN}),
-    "jobs": frozenset({Role.PROVINCE, Role.ADMIN}),
-}
+
+class ManagementPerm(StrEnum):
+    VIEW = "management.view"
+    FILE = "management.file"
+    REVIEW = "management.review"
+    PROPOSE = "management.propose"
+    DECIDE = "management.decide"
+    DASHBOARD = "management.dashboard"
+    VERIFY = "management.verify"
+    JOBS = "management.jobs"
+
+
+_STAFF = frozenset({Role.PROVINCE, Role.ADMIN})
+#: this package's permissions, registered at start-up (:mod:`core.kernel.permissions`)
+PERMISSIONS = (
+    Permission(ManagementPerm.VIEW, frozenset({Role.APPLICANT, Role.CITY, *_STAFF}),
+               _l("See listed units' filings and records")),
+    Permission(ManagementPerm.FILE, frozenset({Role.APPLICANT}), _l("File annual data and report changes")),
+    Permission(ManagementPerm.REVIEW, frozenset({Role.CITY}), _l("Review filings, changes and re-reviews")),
+    Permission(ManagementPerm.PROPOSE, frozenset({Role.CITY, *_STAFF}), _l("Propose removing a listed unit")),
+    Permission(ManagementPerm.DECIDE, _STAFF, _l("Decide and publish removals and bans")),
+    Permission(ManagementPerm.DASHBOARD, frozenset({Role.CITY, *_STAFF}), _l("See the management dashboard")),
+    Permission(ManagementPerm.VERIFY, frozenset({Role.CITY, *_STAFF}), _l("Verify complaints and re-reviews")),
+    Permission(ManagementPerm.JOBS, _STAFF, _l("Open the yearly filings and re-reviews")),
+)
 
 
 def _active(user: Any) -> bool:
     return isinstance(user, User) and user.active
-
-
-def may(user: Any, action: str) -> bool:
-    return _active(user) and user.role in ACTIONS[action]
-
-
-def require(user: Any, action: str) -> User:
-    if not may(user, action):
-        raise AccessDenied("Your role may not do this.")
-    return user
 
 
 def actor(user: Any) -> str:
@@ -66,9 +74,9 @@ def scope(user: Any, unit_column, org_column=None) -> ColumnElement[bool]:
     return false()
 
 
-def load(user: Any, model, ident: Any, unit_column=None, org_column=None, action: str = "view",
+def load(user: Any, model, ident: Any, unit_column=None, org_column=None, perm: str = ManagementPerm.VIEW,
          by_organization: bool = True):
-    """One row of ``model`` through the user's scope, then the role check for ``action``.
+    """One row of ``model`` through the user's scope, then the role check for ``perm``.
 
     ``by_organization`` False: the organization the row is about does not see it (a complaint).
     """
@@ -86,7 +94,7 @@ def load(user: Any, model, ident: Any, unit_column=None, org_column=None, action
     row = db.session.scalar(select(model).where(model.id == ident, scope(user, unit_column, org_column)))
     if row is None:
         raise NotFound("No such record.")
-    require(user, action)
+    require(user, perm)
     return row
 
 

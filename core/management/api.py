@@ -8,7 +8,6 @@ user's scope, 409 for refusals, 422 for invalid input, each in Chinese and Engli
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -17,10 +16,11 @@ from flask_smorest import Api
 from sqlalchemy import select
 
 from core.accounts import api_user
-from core.api import Blueprint, authed as token_authed, documents, limited, optional_auth
+from core.api import Blueprint, authed, documents, limited, optional_auth
 from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.kernel.clock import today
+from core.kernel.permissions import require
 from core.kernel.uow import commit
 from core.management import (
     access,
@@ -33,6 +33,7 @@ from core.management import (
     rereviews,
     round_filings,
 )
+from core.management.access import ManagementPerm
 from core.management.schemas import (
     BanCreate,
     BanLift,
@@ -75,11 +76,6 @@ from core.models import (
     RoundFiling,
 )
 from core.services.uscc import normalize_uscc
-
-
-def authed(action: str) -> Callable:
-    """A bearer token whose role may do ``action`` (:mod:`core.management.access`)."""
-    return token_authed(lambda user: access.require(user, action))
 
 
 # ----------------------------------------------------------------- output --
@@ -170,7 +166,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/filings")
     class Filings(MethodView):
-        @authed("view")
+        @authed(ManagementPerm.VIEW)
         @blp.arguments(YearQuery, location="query")
         @blp.response(200, FilingSchema(many=True))
         def get(self, args):
@@ -186,41 +182,41 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/filings/<int:ident>")
     class Filing(MethodView):
-        @authed("view")
+        @authed(ManagementPerm.VIEW)
         @blp.response(200, FilingSchema)
         def get(self, ident):
             """One filing with its live score and, once accepted, its rank."""
             return filing_json(access.load(api_user(), AnnualFiling, ident))
 
-        @authed("file")
+        @authed(ManagementPerm.FILE)
         @blp.arguments(FilingUpdate)
         @blp.response(200, FilingSchema)
         def patch(self, args, ident):
             """Save values (the unit, until the due date; not after submission); only the fields sent change."""
-            f = access.load(api_user(), AnnualFiling, ident, action="file")
+            f = access.load(api_user(), AnnualFiling, ident, perm=ManagementPerm.FILE)
             filings.save(f, args, api_user().username)
             commit()
             return filing_json(f)
 
     @blp.route("/filings/<int:ident>/submit")
     class FilingSubmit(MethodView):
-        @authed("file")
+        @authed(ManagementPerm.FILE)
         @blp.response(200, FilingSchema)
         def post(self, ident):
             """Submit the filing; it is locked afterwards."""
-            f = access.load(api_user(), AnnualFiling, ident, action="file")
+            f = access.load(api_user(), AnnualFiling, ident, perm=ManagementPerm.FILE)
             filings.submit(f, api_user().username)
             commit()
             return filing_json(f)
 
     @blp.route("/filings/<int:ident>/review")
     class FilingReviewView(MethodView):
-        @authed("review")
+        @authed(ManagementPerm.REVIEW)
         @blp.arguments(FilingReview)
         @blp.response(200, FilingSchema)
         def post(self, args, ident):
             """The city accepts a filing (it is then ranked) or returns it for correction until a date."""
-            f = access.load(api_user(), AnnualFiling, ident, action="review")
+            f = access.load(api_user(), AnnualFiling, ident, perm=ManagementPerm.REVIEW)
             if args["decision"] == "accept":
                 filings.accept(f, api_user().username, args["note"])
             else:
@@ -233,7 +229,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/round-filings")
     class RoundFilings(MethodView):
-        @authed("view")
+        @authed(ManagementPerm.VIEW)
         @blp.arguments(RoundFilingQuery, location="query")
         @blp.response(200, RoundFilingSchema(many=True))
         def get(self, args):
@@ -246,7 +242,7 @@ def make_blueprint() -> Blueprint:
             return [round_filings.filing_json(f)
                     for f in db.session.scalars(query.order_by(RoundFiling.id).limit(1000))]
 
-        @authed("decide")
+        @authed(ManagementPerm.DECIDE)
         @blp.arguments(RoundFilingOpen)
         @blp.response(201, RoundFilingsOpened)
         def post(self, args):
@@ -260,29 +256,29 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/round-filings/<int:ident>")
     class OneRoundFiling(MethodView):
-        @authed("view")
+        @authed(ManagementPerm.VIEW)
         @blp.response(200, RoundFilingSchema)
         def get(self, ident):
             """One round filing with its due date and the rule it comes from."""
             return round_filings.filing_json(access.load(api_user(), RoundFiling, ident))
 
-        @authed("file")
+        @authed(ManagementPerm.FILE)
         @blp.arguments(RoundFilingUpdate)
         @blp.response(200, RoundFilingSchema)
         def patch(self, args, ident):
             """Save the self-evaluation (the unit, until 24:00 Beijing time of the round's date)."""
-            f = access.load(api_user(), RoundFiling, ident, action="file")
+            f = access.load(api_user(), RoundFiling, ident, perm=ManagementPerm.FILE)
             round_filings.save(f, args, api_user().username)
             commit()
             return round_filings.filing_json(f)
 
     @blp.route("/round-filings/<int:ident>/submit")
     class RoundFilingSubmit(MethodView):
-        @authed("file")
+        @authed(ManagementPerm.FILE)
         @blp.response(200, RoundFilingSchema)
         def post(self, ident):
             """Submit the round filing by its date; it is locked afterwards."""
-            f = access.load(api_user(), RoundFiling, ident, action="file")
+            f = access.load(api_user(), RoundFiling, ident, perm=ManagementPerm.FILE)
             round_filings.submit(f, api_user().username)
             commit()
             return round_filings.filing_json(f)
@@ -291,7 +287,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/removals")
     class Removals(MethodView):
-        @authed("propose")
+        @authed(ManagementPerm.PROPOSE)
         @blp.arguments(YearQuery, location="query")
         @blp.response(200, RemovalSchema(many=True))
         def get(self, args):
@@ -301,14 +297,14 @@ def make_blueprint() -> Blueprint:
                 query = query.where(Removal.status == args["status"])
             return [removal_json(r) for r in db.session.scalars(query.order_by(Removal.id).limit(1000))]
 
-        @authed("propose")
+        @authed(ManagementPerm.PROPOSE)
         @blp.arguments(RemovalCreate)
         @blp.response(201, RemovalSchema)
         def post(self, args):
             """Propose a removal (or, for province staff and a 重大 accident, remove at once)."""
             org, actor = _org(args["uscc"]), api_user().username
             if args["immediate"]:
-                access.require(api_user(), "decide")
+                require(api_user(), ManagementPerm.DECIDE)
                 r = removals.remove_immediately(org, args["sanction"], args["reason"], args["evidence_note"], actor,
                                                 notice_no=args["notice_no"])
             else:
@@ -319,19 +315,19 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/removals/<int:ident>/decision")
     class RemovalDecisionView(MethodView):
-        @authed("decide")
+        @authed(ManagementPerm.DECIDE)
         @blp.arguments(RemovalDecision)
         @blp.response(200, RemovalSchema)
         def post(self, args, ident):
             """The province approves or rejects a proposal."""
-            r = access.load(api_user(), Removal, ident, action="decide")
+            r = access.load(api_user(), Removal, ident, perm=ManagementPerm.DECIDE)
             removals.decide(r, args["approve"], args["note"], api_user().username, notice_no=args["notice_no"])
             commit()
             return removal_json(r)
 
     @blp.route("/removals/publish")
     class RemovalPublish(MethodView):
-        @authed("decide")
+        @authed(ManagementPerm.DECIDE)
         @blp.arguments(PublishBody)
         @blp.response(200, RemovalSchema(many=True))
         def post(self, args):
@@ -344,7 +340,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/complaints")
     class Complaints(MethodView):
-        @authed("verify")
+        @authed(ManagementPerm.VERIFY)
         @blp.response(200, ComplaintSchema(many=True))
         def get(self):
             """Complaints to the user's city (province: all)."""
@@ -367,12 +363,12 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/complaints/<int:ident>/verify")
     class ComplaintVerifyView(MethodView):
-        @authed("verify")
+        @authed(ManagementPerm.VERIFY)
         @blp.arguments(ComplaintVerify)
         @blp.response(200, ComplaintSchema)
         def post(self, args, ident):
             """The city records its verification: dismissed, rectification with a deadline, or removal."""
-            c = access.load(api_user(), Complaint, ident, action="verify", by_organization=False)
+            c = access.load(api_user(), Complaint, ident, perm=ManagementPerm.VERIFY, by_organization=False)
             complaints.verify(c, args["outcome"], args["finding"], api_user().username,
                               rectify_until=args["rectify_until"], sanction_code=args["sanction"])
             commit()
@@ -380,12 +376,12 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/complaints/<int:ident>/rectification")
     class ComplaintRectification(MethodView):
-        @authed("verify")
+        @authed(ManagementPerm.VERIFY)
         @blp.arguments(RectificationBody)
         @blp.response(200, ComplaintSchema)
         def post(self, args, ident):
             """The city checks the rectification: done, or not done (removal)."""
-            c = access.load(api_user(), Complaint, ident, action="verify", by_organization=False)
+            c = access.load(api_user(), Complaint, ident, perm=ManagementPerm.VERIFY, by_organization=False)
             complaints.close_rectification(c, args["rectified"], args["note"], api_user().username,
                                            sanction_code=args["sanction"])
             commit()
@@ -395,7 +391,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/changes")
     class Changes(MethodView):
-        @authed("view")
+        @authed(ManagementPerm.VIEW)
         @blp.response(200, ChangeSchema(many=True))
         def get(self):
             """Change reports in the user's scope."""
@@ -403,7 +399,7 @@ def make_blueprint() -> Blueprint:
                 api_user(), ChangeReport.admin_unit_id, ChangeReport.organization_id)).order_by(ChangeReport.id))
             return [change_json(c) for c in rows]
 
-        @authed("file")
+        @authed(ManagementPerm.FILE)
         @blp.arguments(ChangeCreate)
         @blp.response(201, ChangeSchema)
         def post(self, args):
@@ -417,12 +413,12 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/changes/<int:ident>/review")
     class ChangeReviewView(MethodView):
-        @authed("review")
+        @authed(ManagementPerm.REVIEW)
         @blp.arguments(ChangeReviewBody)
         @blp.response(200, ChangeSchema)
         def post(self, args, ident):
             """The city reviews a change: accepted (applied) or a removal proposal."""
-            c = access.load(api_user(), ChangeReport, ident, action="review")
+            c = access.load(api_user(), ChangeReport, ident, perm=ManagementPerm.REVIEW)
             changes.review(c, args["still_compliant"], args["note"], api_user().username,
                            sanction_code=args["sanction"])
             commit()
@@ -432,7 +428,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/rereviews")
     class ReReviews(MethodView):
-        @authed("verify")
+        @authed(ManagementPerm.VERIFY)
         @blp.arguments(YearQuery, location="query")
         @blp.response(200, ReReviewSchema(many=True))
         def get(self, args):
@@ -444,12 +440,12 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/rereviews/<int:ident>")
     class ReReviewView(MethodView):
-        @authed("review")
+        @authed(ManagementPerm.REVIEW)
         @blp.arguments(ReReviewBody)
         @blp.response(200, ReReviewSchema)
         def post(self, args, ident):
             """Schedule the on-site review (``scheduled_on``) or record its result (``passed``, ``note``)."""
-            r = access.load(api_user(), ReReview, ident, action="review")
+            r = access.load(api_user(), ReReview, ident, perm=ManagementPerm.REVIEW)
             if args["scheduled_on"] is not None:
                 rereviews.schedule(r, args["scheduled_on"], api_user().username)
             if args["passed"] is not None:
@@ -461,7 +457,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/bans")
     class Bans(MethodView):
-        @authed("decide")
+        @authed(ManagementPerm.DECIDE)
         @blp.arguments(BanQuery, location="query")
         @blp.response(200, BanSchema(many=True))
         def get(self, args):
@@ -477,7 +473,7 @@ def make_blueprint() -> Blueprint:
             names = _ban_names(rows)
             return [ban_json(b, names) for b in rows]
 
-        @authed("decide")
+        @authed(ManagementPerm.DECIDE)
         @documents(404)
         @blp.arguments(BanCreate)
         @blp.response(201, BanSchema)
@@ -504,7 +500,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/bans/<int:ident>/lift")
     class BanLiftView(MethodView):
-        @authed("decide")
+        @authed(ManagementPerm.DECIDE)
         @blp.arguments(BanLift)
         @blp.response(200, BanSchema)
         def post(self, args, ident):
@@ -520,7 +516,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/dashboard")
     class Dashboard(MethodView):
-        @authed("dashboard")
+        @authed(ManagementPerm.DASHBOARD)
         @blp.arguments(YearQuery, location="query")
         @blp.response(200, DashboardSchema)
         def get(self, args):

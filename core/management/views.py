@@ -24,6 +24,7 @@ from core.accounts.web import install_error_pages, login_required
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.kernel.clock import today
+from core.kernel.permissions import may, require
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit
@@ -40,6 +41,7 @@ from core.management import (
     rereviews,
     round_filings,
 )
+from core.management.access import ManagementPerm
 from core.management.forms import (
     BanForm,
     ChangeForm,
@@ -119,7 +121,7 @@ def _status_label(status: str) -> str:
 
 @bp.context_processor
 def _helpers():
-    return {"unit_types": region_rules().unit_types, "list_levels": region_rules().list_levels, "access": access,
+    return {"unit_types": region_rules().unit_types, "list_levels": region_rules().list_levels, "access": access, "may": may,
             "today": today()}
 
 
@@ -178,7 +180,7 @@ def _listed_chart(data: dict, unit: AdminUnit) -> Any:
 @bp.get("/dashboard")
 @login_required()
 def dashboard_page():
-    user = access.require(_user(), "dashboard")
+    user = require(_user(), ManagementPerm.DASHBOARD)
     year = _year()
     city_id = access.city_of(user)
     if city_id is None and request.args.get("city"):
@@ -218,7 +220,7 @@ def dashboard_page():
 @bp.get("/filings")
 @login_required()
 def filings_list():
-    user = access.require(_user(), "view")
+    user = require(_user(), ManagementPerm.VIEW)
     year = _year()
     status = request.args.get("status") or ""
     query = select(AnnualFiling).where(access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id))
@@ -239,7 +241,7 @@ def filings_list():
 @bp.post("/filings/open")
 @login_required()
 def filings_open():
-    user = access.require(_user(), "jobs")
+    user = require(_user(), ManagementPerm.JOBS)
     form = YearForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -249,8 +251,8 @@ def filings_open():
     return redirect(url_for("management.filings_list", year=form.year.data))
 
 
-def _filing(ident, action: str = "view") -> AnnualFiling:
-    return access.load(_user(), AnnualFiling, ident, action=action)
+def _filing(ident, perm: str = ManagementPerm.VIEW) -> AnnualFiling:
+    return access.load(_user(), AnnualFiling, ident, perm=perm)
 
 
 def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
@@ -266,7 +268,7 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
     return {"filing": filing, "form": form, "iset": iset, "score": score, "standing": standing,
             "deadline": filings.deadline_of(filing), "review_form": ReviewForm(), "return_form": ReturnFilingForm(),
             "reopen_form": ReturnFilingForm(), "submit_form": EmptyForm(),
-            "editable": filing.status in filings.OPEN and access.may(_user(), "file"),
+            "editable": filing.status in filings.OPEN and may(_user(), ManagementPerm.FILE),
             "reminders": filing_reminders(filing), "green_code_rule": region_rules().green_code_bands(filing.year),
             "figures_rule": filings.key_figures(filing)}
 
@@ -283,7 +285,7 @@ def filing_reminders(filing: AnnualFiling):
 def filing_page(ident: int):
     filing = _filing(ident)
     if request.method == "POST":
-        access.require(_user(), "file")
+        require(_user(), ManagementPerm.FILE)
         iset = filings.indicator_set(filing)
         figures = filings.key_figures(filing).figures
         form = filing_form_class(iset, region_rules().industries, figures)()
@@ -299,7 +301,7 @@ def filing_page(ident: int):
 @bp.post("/filings/<int:ident>/submit")
 @login_required()
 def filing_submit(ident: int):
-    filing = _filing(ident, "file")
+    filing = _filing(ident, ManagementPerm.FILE)
     if not EmptyForm().validate_on_submit():
         abort(400)
     filings.submit(filing, access.actor(_user()))
@@ -311,7 +313,7 @@ def filing_submit(ident: int):
 @bp.post("/filings/<int:ident>/accept")
 @login_required()
 def filing_accept(ident: int):
-    filing = _filing(ident, "review")
+    filing = _filing(ident, ManagementPerm.REVIEW)
     form = ReviewForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -324,7 +326,7 @@ def filing_accept(ident: int):
 @bp.post("/filings/<int:ident>/return")
 @login_required()
 def filing_return(ident: int):
-    filing = _filing(ident, "review")
+    filing = _filing(ident, ManagementPerm.REVIEW)
     form = ReturnFilingForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -337,7 +339,7 @@ def filing_return(ident: int):
 @bp.post("/filings/<int:ident>/reopen")
 @login_required()
 def filing_reopen(ident: int):
-    filing = _filing(ident, "decide")
+    filing = _filing(ident, ManagementPerm.DECIDE)
     form = ReturnFilingForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -367,7 +369,7 @@ def _immediate_form() -> ImmediateForm:
 @bp.get("/removals")
 @login_required()
 def removals_list():
-    user = access.require(_user(), "propose")
+    user = require(_user(), ManagementPerm.PROPOSE)
     status = request.args.get("status") or ""
     query = removals.visible(select(Removal), user)
     if status:
@@ -381,7 +383,7 @@ def removals_list():
 @bp.post("/removals")
 @login_required()
 def removal_propose():
-    user = access.require(_user(), "propose")
+    user = require(_user(), ManagementPerm.PROPOSE)
     form = _propose_form()
     if not form.validate_on_submit():
         _form_error(form)
@@ -398,7 +400,7 @@ def removal_propose():
 @bp.post("/removals/immediate")
 @login_required()
 def removal_immediate():
-    user = access.require(_user(), "decide")
+    user = require(_user(), ManagementPerm.DECIDE)
     form = _immediate_form()
     if not form.validate_on_submit():
         _form_error(form)
@@ -413,7 +415,7 @@ def removal_immediate():
 @bp.get("/removals/<int:ident>")
 @login_required()
 def removal_page(ident: int):
-    removal = access.load(_user(), Removal, ident, action="propose")
+    removal = access.load(_user(), Removal, ident, perm=ManagementPerm.PROPOSE)
     ban = db.session.get(Ban, removal.ban_id) if removal.ban_id else None
     return render_template("management/removal.html", removal=removal, ban=ban, decide_form=DecideForm(),
                            upload_form=UploadForm(), files=files.listing("removal", removal.id))
@@ -422,7 +424,7 @@ def removal_page(ident: int):
 @bp.post("/removals/<int:ident>/decide")
 @login_required()
 def removal_decide(ident: int):
-    removal = access.load(_user(), Removal, ident, action="decide")
+    removal = access.load(_user(), Removal, ident, perm=ManagementPerm.DECIDE)
     form = DecideForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -436,7 +438,7 @@ def removal_decide(ident: int):
 @bp.post("/removals/publish")
 @login_required()
 def removals_publish():
-    user = access.require(_user(), "decide")
+    user = require(_user(), ManagementPerm.DECIDE)
     form = PublishForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -509,7 +511,7 @@ def complaint_new():
 @bp.get("/complaints")
 @login_required()
 def complaints_list():
-    user = access.require(_user(), "verify")
+    user = require(_user(), ManagementPerm.VERIFY)
     rows = db.session.scalars(select(Complaint).where(access.scope(user, Complaint.admin_unit_id))
                               .order_by(Complaint.id.desc()).limit(500)).all()
     return render_template("management/complaints.html", rows=rows)
@@ -530,7 +532,7 @@ def _rectification_form() -> RectificationForm:
 @bp.get("/complaints/<int:ident>")
 @login_required()
 def complaint_page(ident: int):
-    complaint = access.load(_user(), Complaint, ident, action="verify", by_organization=False)
+    complaint = access.load(_user(), Complaint, ident, perm=ManagementPerm.VERIFY, by_organization=False)
     return render_template("management/complaint.html", c=complaint, verify_form=_verify_form(),
                            rect_form=_rectification_form(), upload_form=UploadForm(),
                            files=files.listing("complaint", complaint.id))
@@ -539,7 +541,7 @@ def complaint_page(ident: int):
 @bp.post("/complaints/<int:ident>/verify")
 @login_required()
 def complaint_verify(ident: int):
-    complaint = access.load(_user(), Complaint, ident, action="verify", by_organization=False)
+    complaint = access.load(_user(), Complaint, ident, perm=ManagementPerm.VERIFY, by_organization=False)
     form = _verify_form()
     if not form.validate_on_submit():
         _form_error(form)
@@ -553,7 +555,7 @@ def complaint_verify(ident: int):
 @bp.post("/complaints/<int:ident>/rectification")
 @login_required()
 def complaint_rectification(ident: int):
-    complaint = access.load(_user(), Complaint, ident, action="verify", by_organization=False)
+    complaint = access.load(_user(), Complaint, ident, perm=ManagementPerm.VERIFY, by_organization=False)
     form = _rectification_form()
     if not form.validate_on_submit():
         _form_error(form)
@@ -570,10 +572,10 @@ def complaint_rectification(ident: int):
 @bp.route("/changes", methods=["GET", "POST"])
 @login_required()
 def changes_list():
-    user = access.require(_user(), "view")
+    user = require(_user(), ManagementPerm.VIEW)
     form = ChangeForm()
     if request.method == "POST":
-        access.require(user, "file")
+        require(user, ManagementPerm.FILE)
         if not form.validate_on_submit():
             _form_error(form)
         org = db.session.get(Organization, user.organization_id)
@@ -602,7 +604,7 @@ def change_page(ident: int):
 @bp.post("/changes/<int:ident>/review")
 @login_required()
 def change_review(ident: int):
-    change = access.load(_user(), ChangeReport, ident, action="review")
+    change = access.load(_user(), ChangeReport, ident, perm=ManagementPerm.REVIEW)
     form = ChangeReviewForm()
     form.sanction.choices = _sanction_choices(blank=True)
     if not form.validate_on_submit():
@@ -620,7 +622,7 @@ def change_review(ident: int):
 @bp.get("/rereviews")
 @login_required()
 def rereviews_list():
-    user = access.require(_user(), "verify")
+    user = require(_user(), ManagementPerm.VERIFY)
     year = _year()
     rows = db.session.scalars(select(ReReview).where(ReReview.cycle_year == year,
                                                      access.scope(user, ReReview.admin_unit_id))
@@ -632,7 +634,7 @@ def rereviews_list():
 @bp.post("/rereviews/open")
 @login_required()
 def rereviews_open():
-    user = access.require(_user(), "jobs")
+    user = require(_user(), ManagementPerm.JOBS)
     form = YearForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -645,7 +647,7 @@ def rereviews_open():
 @bp.post("/rereviews/<int:ident>/schedule")
 @login_required()
 def rereview_schedule(ident: int):
-    review = access.load(_user(), ReReview, ident, action="review")
+    review = access.load(_user(), ReReview, ident, perm=ManagementPerm.REVIEW)
     form = ScheduleForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -657,7 +659,7 @@ def rereview_schedule(ident: int):
 @bp.post("/rereviews/<int:ident>/result")
 @login_required()
 def rereview_result(ident: int):
-    review = access.load(_user(), ReReview, ident, action="review")
+    review = access.load(_user(), ReReview, ident, perm=ManagementPerm.REVIEW)
     form = ResultForm()
     if not form.validate_on_submit():
         _form_error(form)
@@ -680,7 +682,7 @@ def _ban_form() -> BanForm:
 @bp.route("/bans", methods=["GET", "POST"])
 @login_required()
 def bans_page():
-    user = access.require(_user(), "decide")
+    user = require(_user(), ManagementPerm.DECIDE)
     form = _ban_form()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -719,7 +721,7 @@ def round_filings_list():
     from core.management import round_filings
     from core.models import Campaign, RoundFiling
 
-    user = access.require(_user(), "view")
+    user = require(_user(), ManagementPerm.VIEW)
     rows = db.session.scalars(select(RoundFiling).where(access.scope(user, RoundFiling.admin_unit_id,
                                                                      RoundFiling.organization_id))
                               .order_by(RoundFiling.campaign_id.desc(), RoundFiling.id).limit(1000)).all()
@@ -736,7 +738,7 @@ def round_filings_open(campaign_id: int):
     from core.management import round_filings
     from core.models import Campaign
 
-    user = access.require(_user(), "decide")
+    user = require(_user(), ManagementPerm.DECIDE)
     if not EmptyForm().validate_on_submit():
         abort(400)
     campaign = get_record(Campaign, campaign_id)
@@ -758,7 +760,7 @@ def _round_filing_context(filing, form=None) -> dict[str, Any]:
         score = None
     step = next((s for s in round_filings.steps(filing.campaign) if s.code == filing.step), None)
     return {"filing": filing, "form": form, "iset": iset, "score": score, "step": step, "submit_form": EmptyForm(),
-            "editable": filing.status == round_filings.DUE and access.may(_user(), "file")}
+            "editable": filing.status == round_filings.DUE and may(_user(), ManagementPerm.FILE)}
 
 
 @bp.route("/round-filings/<int:ident>", methods=["GET", "POST"])
@@ -766,7 +768,7 @@ def _round_filing_context(filing, form=None) -> dict[str, Any]:
 def round_filing_page(ident: int):
     filing = access.load(_user(), RoundFiling, ident)
     if request.method == "POST":
-        access.require(_user(), "file")
+        require(_user(), ManagementPerm.FILE)
         iset = filings.indicator_set(filing)
         form = filing_form_class(iset, region_rules().industries)()
         if not form.validate_on_submit():
@@ -783,7 +785,7 @@ def round_filing_page(ident: int):
 @bp.post("/round-filings/<int:ident>/submit")
 @login_required()
 def round_filing_submit(ident: int):
-    filing = access.load(_user(), RoundFiling, ident, action="file")
+    filing = access.load(_user(), RoundFiling, ident, perm=ManagementPerm.FILE)
     if not EmptyForm().validate_on_submit():
         abort(400)
     round_filings.submit(filing, access.actor(_user()))

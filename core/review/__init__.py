@@ -14,9 +14,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.accounts.permissions import withheld
+    from core.kernel.permissions import withheld
     from core.models import Role
-    from core.review import access  # adds this package's permissions to the role table
+    from core.review import access
     from core.review import evaluation_views  # noqa: F401  (its pages join the review blueprint)
     from core.review.views import NAV, bp
     from core.web.nav import register

@@ -1,8 +1,7 @@
-"""Permissions of the review, notice and list pages, added to the one access-control mechanism.
+"""Permissions of the review, notice and list pages, registered in the one permission registry.
 
-:mod:`core.accounts.permissions` decides what a role may do (``require(user, perm)``); this
-module adds this package's permissions to its role table at import, so every check still goes
-through that one place. Applications are loaded through :func:`staff_application`, which uses
+:mod:`core.kernel.permissions` decides what a role may do (``require(user, perm)``); this module
+declares this package's permissions (:data:`PERMISSIONS`), which the app registers at start-up. Applications are loaded through :func:`staff_application`, which uses
 the same scope (province and ministry staff see every submitted application of the instance).
 """
 from __future__ import annotations
@@ -10,12 +9,14 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select
 from sqlalchemy.sql import ColumnElement
 
-from core.accounts.permissions import ROLE_PERMISSIONS, application_scope, require
+from core.accounts.permissions import application_scope
 from core.errors import NotFound
 from core.extensions import db
+from core.kernel.permissions import Permission, require
 from core.models import Application, ApplicationStatus, Role, User
 
 
@@ -38,28 +39,22 @@ class ReviewPerm(StrEnum):
     RECOMMENDATION_IMPORT = "recommendation.import"
 
 
-GRANTS: dict[Role, frozenset[ReviewPerm]] = {
-    Role.APPLICANT: frozenset({ReviewPerm.EVALUATOR_REQUEST}),
-    Role.EVALUATOR: frozenset({ReviewPerm.ENGAGEMENT_DECIDE}),
-    Role.EXPERT: frozenset({ReviewPerm.EXPERT_SCORE}),
-    Role.PROVINCE: frozenset({ReviewPerm.EVALUATOR_REGISTRY, ReviewPerm.REVIEW_MANAGE, ReviewPerm.NOTICE_MANAGE,
-                              ReviewPerm.RECOMMEND}),
-    Role.ADMIN: frozenset({ReviewPerm.EVALUATOR_REGISTRY, ReviewPerm.REVIEW_MANAGE, ReviewPerm.NOTICE_MANAGE,
-                           ReviewPerm.RECOMMEND, ReviewPerm.RECOMMENDATION_IMPORT}),
-    Role.MINISTRY: frozenset({ReviewPerm.EVALUATOR_REGISTRY, ReviewPerm.REVIEW_MANAGE, ReviewPerm.NOTICE_MANAGE,
-                              ReviewPerm.RECOMMENDATION_IMPORT}),
-}
-
-
-def install() -> None:
-    """Add :data:`GRANTS` to the role table (idempotent)."""
-    for role, perms in GRANTS.items():
-        ROLE_PERMISSIONS[role] = frozenset(ROLE_PERMISSIONS.get(role, frozenset()) | perms)
-
-
-install()
-
 STAFF = (Role.PROVINCE, Role.ADMIN, Role.MINISTRY)
+#: this package's permissions, registered at start-up (:mod:`core.kernel.permissions`)
+PERMISSIONS = (
+    Permission(ReviewPerm.EVALUATOR_REGISTRY, frozenset(STAFF),
+               _l("Register evaluator firms, their qualifications, affiliates and sanctions")),
+    Permission(ReviewPerm.EVALUATOR_REQUEST, frozenset({Role.APPLICANT}), _l("Name a third-party evaluator firm")),
+    Permission(ReviewPerm.ENGAGEMENT_DECIDE, frozenset({Role.EVALUATOR}), _l("Accept or decline evaluation requests")),
+    Permission(ReviewPerm.REVIEW_MANAGE, frozenset(STAFF),
+               _l("Manage the expert pool, assign or draw experts, record the panel result")),
+    Permission(ReviewPerm.EXPERT_SCORE, frozenset({Role.EXPERT}), _l("Score assigned applications")),
+    Permission(ReviewPerm.NOTICE_MANAGE, frozenset(STAFF), _l("Open public notices, resolve objections, publish lists")),
+    Permission(ReviewPerm.RECOMMEND, frozenset({Role.PROVINCE, Role.ADMIN}),
+               _l("Recommend units to the national list and export the signed file")),
+    Permission(ReviewPerm.RECOMMENDATION_IMPORT, frozenset({Role.ADMIN, Role.MINISTRY}),
+               _l("Import a province's signed recommendation")),
+)
 
 
 def staff_scope(user: Any) -> ColumnElement[bool]:

@@ -1,7 +1,7 @@
 """JSON API for evaluator firms, evaluation requests, the expert pool, assignments and scoring.
 
 Bearer tokens only (see :mod:`core.applications.api`); every endpoint checks its permission
-through :mod:`core.accounts.permissions` and calls the same services as the web pages.
+through :mod:`core.kernel.permissions` and calls the same services as the web pages.
 Errors: 401 without a token, 403 for a role that may not act, 404 outside the user's scope,
 409 for refusals (cap, sanction, avoidance, submitted scores), 422 for invalid input.
 """

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.accounts.permissions import may
 from core.applications import evidence as evidence_service
 from core.applications.fields import fields_for, is_upload, jsonable, typed_extension
 from core.applications.scoring import live_score
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel.permissions import may
 from core.kernel.records import record_id
 from core.kernel.rules import region_rules
 from core.models import Application, EvaluationRequest, Evidence, ExpertAssignment, ExpertProfile, Role, User

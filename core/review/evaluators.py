@@ -250,7 +250,7 @@ def request_evaluation(user: User, application: Application, firm: EvaluatorFirm
 
 def request_or_404(user: User, request_id: Any) -> EvaluationRequest:
     """A request the user may see: the firm's own, the applicant's own, or any (registry staff)."""
-    from core.accounts.permissions import may
+    from core.kernel.permissions import may
     from core.review.access import ReviewPerm
 
     try:

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from flask_babel import get_locale, lazy_gettext as _l
 
 from core.i18n import msgid, translations
+from core.kernel.permissions import granted
 from core.kernel.rules import region_rules
 
 Audience = Literal["signed_in", "visitors", "everyone"]
@@ -38,7 +39,7 @@ class NavLink:
     place: Literal["header", "section"] = "header"
     #: ``signed_in`` (default), ``visitors`` (only when signed out) or ``everyone``
     audience: Audience = "signed_in"
-    #: a permission the role must hold (:data:`core.accounts.permissions.ROLE_PERMISSIONS`)
+    #: a permission the role must hold (:mod:`core.kernel.permissions`)
     perm: str | None = None
     #: the roles that see the link, when a permission does not say it
     roles: frozenset[str] | None = None
@@ -54,9 +55,7 @@ class NavLink:
         if self.roles is not None and role not in self.roles:
             return False
         if self.perm is not None:
-            from core.accounts.permissions import ROLE_PERMISSIONS
-
-            return self.perm in ROLE_PERMISSIONS.get(role, frozenset())
+            return granted(role, self.perm, withheld=False)
         return True
 
 
