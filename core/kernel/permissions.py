@@ -53,13 +53,12 @@ class Registry:
     def withhold(self, role: Role | str, codes: Iterable[str]) -> None:
         self._withheld[Role(role)] = self._withheld.get(Role(role), frozenset()) | {str(c) for c in codes}
 
-    def granted(self, role: Role | str | None, code: str, *, withheld: bool = True) -> bool:
-        """The role holds ``code`` on this instance: its grant, less what the instance withholds
-        (``withheld`` False: the grant alone, as the navigation shows it)."""
+    def granted(self, role: Role | str | None, code: str) -> bool:
+        """The role holds ``code`` on this instance: its grant, less what the instance withholds."""
         perm = self.permissions.get(str(code))
         if perm is None or role is None or role not in perm.roles:
             return False
-        return not withheld or str(code) not in self._withheld.get(Role(role), frozenset())
+        return str(code) not in self._withheld.get(Role(role), frozenset())
 
     def table(self) -> dict[Role, frozenset[str]]:
         """Role -> the codes it holds on this instance."""
@@ -89,10 +88,10 @@ def withheld(app: Flask, role: Role | str, perms: Iterable[str]) -> None:
     registry(app).withhold(role, perms)
 
 
-def granted(role: Role | str | None, perm: str, *, withheld: bool = True) -> bool:
+def granted(role: Role | str | None, perm: str) -> bool:
     """The role (not a user) holds ``perm`` on the current app."""
     reg = registry()
-    return reg is not None and reg.granted(role, perm, withheld=withheld)
+    return reg is not None and reg.granted(role, perm)
 
 
 def may(user: Any, perm: str) -> bool:

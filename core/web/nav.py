@@ -55,7 +55,7 @@ class NavLink:
         if self.roles is not None and role not in self.roles:
             return False
         if self.perm is not None:
-            return granted(role, self.perm, withheld=False)
+            return granted(role, self.perm)  # what this instance withholds is not linked either
         return True
 
 

@@ -73,7 +73,12 @@ def test_withheld_grants_stay_on_their_instance():
         assert not may(ministry, ReviewPerm.NOTICE_MANAGE)
         assert not may(ministry, ReviewPerm.EVALUATOR_REGISTRY)
         assert may(ministry, ReviewPerm.RECOMMENDATION_IMPORT)
-        assert granted(Role.MINISTRY, ReviewPerm.REVIEW_MANAGE, withheld=False)  # the role's grant itself
+        assert not granted(Role.MINISTRY, ReviewPerm.REVIEW_MANAGE)
+        # and the page is not linked for it (a link would only lead to a 403)
+        from core.web.nav import NavLink
+
+        review_link = NavLink(endpoint="review.queue", label="review", perm=ReviewPerm.REVIEW_MANAGE)
+        assert not review_link.visible_to(Role.MINISTRY) and review_link.visible_to(Role.PROVINCE)
     for app in (national, opted_out):
         with app.app_context():
             assert may(ministry, ReviewPerm.REVIEW_MANAGE)
