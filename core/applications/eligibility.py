@@ -202,7 +202,7 @@ def evaluate(application: Application, as_of: dt.date | None = None,
     seen: dict[str, dict[str, Any]] = {}
     for at_level in asked:
         data = rule_data(application, as_of, city_input, level=at_level)
-        for rule in rules.eligibility_rules_for(application.unit_type, Level(at_level)):
+        for rule in rules.eligibility_rules_for(application.unit_type, Level(at_level), campaign.year):
             if rule.code in seen:  # a rule for every level: evaluated once, with the round's level
                 seen[rule.code]["levels"].append(at_level)
                 continue

@@ -427,12 +427,15 @@ class EligibilityRule(CodedRecord):
     ``market_regulation``); for joint rounds ``joint_round`` (the round's
     :class:`JointRound`), ``round_listed_levels`` (levels the unit was listed at
     in the same round) and ``stage`` (``city``, or ``province`` at the gate to the
-    national list); plus every plugin form field's value under its code.
+    national list); plus every plugin form field's value under its code. ``years`` (empty: every year)
+    are the rounds whose document sets the condition: another round neither checks nor lists it.
     """
 
     title: str
     unit_types: tuple[str, ...] = ()
     levels: tuple[Level, ...] = ()
+    #: the rounds (years) whose document sets the condition; empty: every year
+    years: tuple[int, ...] = ()
     blocking: bool = True
     check: Callable[[Mapping[str, Any]], str | None] | None = field(default=None, compare=False)
 
