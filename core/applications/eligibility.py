@@ -249,17 +249,17 @@ def member_records(listed: Any, as_of: dt.date, lookback: int) -> dict[str, list
                                                     Ban.starts_on <= as_of, Ban.ends_on >= as_of)
                                   .order_by(Ban.uscc, Ban.id)):
         records.append({"uscc": ban.uscc, "name": names.get(ban.uscc, ""), "record": "ban",
-                        "reason": f"禁止申报至 {ban.ends_on.isoformat()}：{ban.reason} / banned until "
-                                  f"{ban.ends_on.isoformat()}"})
+                        "reason": bilingual_text(N_("banned from applying until %(until)s: %(reason)s"),
+                                                 until=ban.ends_on.isoformat(), reason=ban.reason)})
     cutoff = _years_before(as_of, lookback)
     for entry, uscc in db.session.execute(select(ListEntry, Organization.uscc).join(
             Organization, Organization.id == ListEntry.organization_id).where(
             Organization.uscc.in_(codes), ListEntry.status == "removed", ListEntry.removed_on.is_not(None),
             ListEntry.removed_on >= cutoff, ListEntry.removed_on <= as_of).order_by(Organization.uscc, ListEntry.id)):
         records.append({"uscc": uscc, "name": names.get(uscc, ""), "record": "removal",
-                        "reason": f"被动态调整出绿色制造名单（{entry.removed_on.isoformat()}"
-                                  f"{'，' + entry.notice_no if entry.notice_no else ''}）：{entry.removal_reason or ''}"
-                                  f" / removed from a green list"})
+                        "reason": bilingual_text(N_("removed from a green list on %(day)s %(notice)s: %(reason)s"),
+                                                 day=entry.removed_on.isoformat(), notice=entry.notice_no or "",
+                                                 reason=entry.removal_reason or "—")})
     rules = current_app.extensions["greenmfg"].rules
     for declarations, uscc, year in db.session.execute(select(Application.declarations, Organization.uscc,
                                                               Campaign.year)
@@ -273,7 +273,8 @@ def member_records(listed: Any, as_of: dt.date, lookback: int) -> dict[str, list
             if answer is False:
                 item = rules.negative_list_items.get(code)
                 records.append({"uscc": uscc, "name": names.get(uscc, ""), "record": "declaration",
-                                "reason": f"{year}年申报时声明存在：{item.title if item else code} / declared in {year}"})
+                                "reason": bilingual_text(N_("declared as applying in the %(year)s round: %(item)s"),
+                                                         year=year, item=item.title if item else code)})
     return {"member_records": records, "member_invalid": invalid}
 
 
