@@ -23,7 +23,8 @@ from core.extensions import db
 from core.i18n import bilingual_text
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.models import (
-    Application, Ban, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence, ListEntry,
+    Application, Ban, Campaign, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence,
+    ListEntry, Organization,
 )
 from core.plugins.rules import readable_cite
 from core.plugins.types import JudgedCondition, Level, ReviewerJudges
@@ -229,7 +230,6 @@ def member_records(listed: Any, as_of: dt.date, lookback: int) -> dict[str, list
     their 统一社会信用代码, one per line or separated by commas): active bans, removals from a list within
     ``lookback`` years, and negative-list items they declared as applying in a round of those years.
     Returns ``member_records`` and ``member_invalid`` (entries that are not a valid code)."""
-    from core.models import Campaign, Organization
     from core.services.uscc import normalize_uscc
 
     codes, invalid = [], []
@@ -261,14 +261,12 @@ def member_records(listed: Any, as_of: dt.date, lookback: int) -> dict[str, list
                                                  day=entry.removed_on.isoformat(), notice=entry.notice_no or "",
                                                  reason=entry.removal_reason or "—")})
     rules = current_app.extensions["greenmfg"].rules
-    for declarations, uscc, year in db.session.execute(select(Application.declarations, Organization.uscc,
-                                                              Campaign.year)
-                                                       .join(Organization, Organization.id == Application.organization_id)
-                                                       .join(Campaign, Campaign.id == Application.campaign_id)
-                                                       .where(Organization.uscc.in_(codes),
-                                                              Campaign.year >= as_of.year - lookback,
-                                                              Campaign.year <= as_of.year)
-                                                       .order_by(Organization.uscc, Application.id)):
+    declared = (select(Application.declarations, Organization.uscc, Campaign.year)
+                .join(Organization, Organization.id == Application.organization_id)
+                .join(Campaign, Campaign.id == Application.campaign_id)
+                .where(Organization.uscc.in_(codes), Campaign.year >= as_of.year - lookback, Campaign.year <= as_of.year)
+                .order_by(Organization.uscc, Application.id))
+    for declarations, uscc, year in db.session.execute(declared):
         for code, answer in sorted((declarations or {}).items()):
             if answer is False:
                 item = rules.negative_list_items.get(code)
