@@ -86,19 +86,15 @@ def regional(base: type[Schema], region: str, **replaced: fields.Field) -> type[
 
 
 class Vocabulary:
-    """The region's codes, as enum fields: unit types, list levels, industries."""
+    """The region's codes, as enum fields: unit types, list levels (industries are per round: a string)."""
 
     def __init__(self, rules: Any):
         self.region = rules.region_code
         self.unit_types = sorted(rules.unit_types)
         self.levels = sorted(rules.list_levels, key=lambda code: rules.list_levels[code].rank)
-        self.industries = sorted(rules.industries)
 
     def unit_type(self, **kwargs: Any) -> fields.String:
         return one_of(self.unit_types, **kwargs)
 
     def level(self, **kwargs: Any) -> fields.String:
         return one_of(self.levels, **kwargs)
-
-    def industry(self, **kwargs: Any) -> fields.String:
-        return one_of(self.industries, **kwargs)

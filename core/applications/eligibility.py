@@ -9,6 +9,7 @@ departments it consulted); non-blocking ones are warnings the reviewer acknowled
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
+from core.errors import GreenmfgError
 from core.extensions import db
 from core.i18n import bilingual_text
 from core.kernel import facts
@@ -25,7 +27,8 @@ from core.kernel.clock import today
 from core.kernel.facts import RuleData
 from core.kernel.rules import region_rules
 from core.models import (
-    Application, Ban, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence, ListEntry,
+    Application, Ban, Campaign, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence,
+    ListEntry, Organization,
 )
 from core.plugins.rules import readable_cite
 from core.plugins.types import JudgedCondition, Level, ReviewerJudges
@@ -206,10 +209,12 @@ def evaluate(application: Application, as_of: dt.date | None = None,
     seen: dict[str, dict[str, Any]] = {}
     for at_level in asked:
         data = rule_data(application, as_of, city_input, level=at_level)
-        for rule in rules.eligibility_rules_for(application.unit_type, Level(at_level)):
+        for rule in rules.eligibility_rules_for(application.unit_type, Level(at_level), campaign.year):
             if rule.code in seen:  # a rule for every level: evaluated once, with the round's level
                 seen[rule.code]["levels"].append(at_level)
                 continue
+            if rule.members_field:
+                data.update(member_records(data.get(rule.members_field), as_of, removal_lookback))
             result = _rule_result(rule, data, at_level)
             seen[rule.code] = result
             results.append(result)
@@ -222,6 +227,57 @@ def evaluate(application: Application, as_of: dt.date | None = None,
     if rules.priorities_for(application.unit_type, level, campaign.year):
         results.extend(evaluate_priorities(application, rule_data(application, as_of, city_input)))
     return results
+
+
+def member_records(listed: Any, as_of: dt.date, lookback: int) -> dict[str, list]:
+    """What the platform holds against the enterprises a unit answers for (``EligibilityRule.members_field``:
+    their 统一社会信用代码, one per line or separated by commas): active bans, removals from a list within
+    ``lookback`` years, and negative-list items they declared as applying in a round of those years.
+    Returns ``member_records`` and ``member_invalid`` (entries that are not a valid code)."""
+    from core.services.uscc import normalize_uscc
+
+    codes, invalid = [], []
+    for entry in re.split(r"[\s,，;；、]+", str(listed or "")):
+        if not entry:
+            continue
+        try:
+            codes.append(normalize_uscc(entry, field="members"))
+        except GreenmfgError as exc:
+            invalid.append(f"{entry[:40]}: {exc}")
+    records: list[dict[str, Any]] = []
+    if not codes:
+        return {"member_records": records, "member_invalid": invalid}
+    names = dict(db.session.execute(select(Organization.uscc, Organization.name)
+                                    .where(Organization.uscc.in_(codes))).all())
+    for ban in db.session.scalars(select(Ban).where(Ban.uscc.in_(codes), Ban.subject == "organization",
+                                                    Ban.starts_on <= as_of, Ban.ends_on >= as_of)
+                                  .order_by(Ban.uscc, Ban.id)):
+        records.append({"uscc": ban.uscc, "name": names.get(ban.uscc, ""), "record": "ban",
+                        "reason": bilingual_text(N_("banned from applying until %(until)s: %(reason)s"),
+                                                 until=ban.ends_on.isoformat(), reason=ban.reason)})
+    cutoff = _years_before(as_of, lookback)
+    for entry, uscc in db.session.execute(select(ListEntry, Organization.uscc).join(
+            Organization, Organization.id == ListEntry.organization_id).where(
+            Organization.uscc.in_(codes), ListEntry.status == "removed", ListEntry.removed_on.is_not(None),
+            ListEntry.removed_on >= cutoff, ListEntry.removed_on <= as_of).order_by(Organization.uscc, ListEntry.id)):
+        records.append({"uscc": uscc, "name": names.get(uscc, ""), "record": "removal",
+                        "reason": bilingual_text(N_("removed from a green list on %(day)s %(notice)s: %(reason)s"),
+                                                 day=entry.removed_on.isoformat(), notice=entry.notice_no or "",
+                                                 reason=entry.removal_reason or "—")})
+    rules = region_rules()
+    declared = (select(Application.declarations, Organization.uscc, Campaign.year)
+                .join(Organization, Organization.id == Application.organization_id)
+                .join(Campaign, Campaign.id == Application.campaign_id)
+                .where(Organization.uscc.in_(codes), Campaign.year >= as_of.year - lookback, Campaign.year <= as_of.year)
+                .order_by(Organization.uscc, Application.id))
+    for declarations, uscc, year in db.session.execute(declared):
+        for code, answer in sorted((declarations or {}).items()):
+            if answer is False:
+                item = rules.negative_list_items.get(code)
+                records.append({"uscc": uscc, "name": names.get(uscc, ""), "record": "declaration",
+                                "reason": bilingual_text(N_("declared as applying in the %(year)s round: %(item)s"),
+                                                         year=year, item=item.title if item else code)})
+    return {"member_records": records, "member_invalid": invalid}
 
 
 def _declaration_result(item: Any, answer: Any) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Priorities (优先推荐) of an application: the region's :class:`~core.plugins.types.Priority` records
 evaluated on the application's data. A priority flags the application and ranks it ahead of the others
-in the city's list; it never refuses one and is never a warning to acknowledge.
+in the city's list and on the province's review and recommendation pages; it never refuses one and is never
+a warning to acknowledge.
 
 Each result has the shape of an eligibility result (kind ``priority``, never blocking): ``ok`` True when
 the application has the priority, False when it has not, None when it claims it and a reviewer judges
@@ -79,17 +80,27 @@ def weight(results: Sequence[Mapping[str, Any]]) -> int:
     return sum(1 for r in results if r["kind"] == "priority" and r["ok"] is not False)
 
 
-def rank(applications: Sequence[Application], as_of: dt.date | None = None) -> list[Application]:
-    """``applications`` (already in their order, e.g. by score) with those having or claiming more
-    priorities first; the order is otherwise kept."""
+def flags(applications: Sequence[Application], as_of: dt.date | None = None) -> dict[int, list[dict[str, Any]]]:
+    """The priorities each application has or claims (its results with ``ok`` not False), by application id;
+    an application without any is left out."""
     rules = region_rules()
     if not rules.priorities:
-        return list(applications)
+        return {}
     from core.applications.eligibility import rule_data
 
     as_of = as_of or today()
-    keys = {}
+    out = {}
     for a in applications:
         if rules.priorities_for(a.unit_type, Level(a.level), a.campaign.year):
-            keys[a.id] = weight(evaluate(a, rule_data(a, as_of)))
-    return sorted(applications, key=lambda a: -keys.get(a.id, 0))
+            held = [r for r in evaluate(a, rule_data(a, as_of)) if r["ok"] is not False]
+            if held:
+                out[a.id] = held
+    return out
+
+
+def rank(applications: Sequence[Application], as_of: dt.date | None = None,
+         flagged: Mapping[int, Sequence[Mapping[str, Any]]] | None = None) -> list[Application]:
+    """``applications`` (already in their order, e.g. by score) with those having or claiming more
+    priorities first; the order is otherwise kept. ``flagged``: :func:`flags` of them, when already known."""
+    flagged = flags(applications, as_of) if flagged is None else flagged
+    return sorted(applications, key=lambda a: -weight(flagged.get(a.id, ())))

@@ -2,9 +2,10 @@
 
 Request schemas bound every value (texts to their column's length, ids and years to their ranges);
 response schemas derive from :class:`core.api.schema.Out`. What depends on the region is built per
-instance by :func:`region_schemas`: the enums (unit types, levels, industries) and the region's form
+instance by :func:`region_schemas`: the enums (unit types, levels) and the region's form
 fields as one typed object, ``extension``, keyed by the field's code (``hunan.work_plan``) both in a
-PATCH and in every answer.
+PATCH and in every answer. The industry is a string: the industries an application may name are the
+round's (``gm_policy_industries``, some rounds accept any industry by name), checked by the service.
 """
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ EVALUATION_MODES = ["self", "third_party"]
 
 # ----------------------------------------------------------------- account --
 
+
+#: the industry of an application: the round's choices (``gm_policy_industries``), checked by the service
+INDUSTRY_OUT = ("the industry: a code of the region's industries, or, in a round whose document accepts any industry "
+                "(e.g. one evaluated against the general requirements, 通则), its name as given; null: none named")
+INDUSTRY_IN = (INDUSTRY_OUT + ". A code or name outside the industries of the application's round is refused "
+               "(422, field ``industry``)")
 
 class MeSchema(Out):
     id = fields.Integer(required=True)
@@ -160,7 +167,7 @@ class ApplicationSchema(Out):
     level = fields.String(required=True)
     status = one_of(STATUSES, required=True)
     evaluation_mode = one_of(EVALUATION_MODES, required=True)
-    industry = fields.String(required=True, allow_none=True)
+    industry = fields.String(required=True, allow_none=True, metadata={"description": INDUSTRY_OUT})
     requested_levels = fields.List(fields.String(), required=True)
     contact_name = fields.String(required=True, allow_none=True)
     contact_phone = fields.String(required=True, allow_none=True)
@@ -215,7 +222,7 @@ _CORE_UPDATE = {
     "contact_email": text(120, allow_none=True),
     "legal_representative": text(100, allow_none=True),
     "address": text(300, allow_none=True),
-    "industry": fields.String(allow_none=True),  # an enum per region
+    "industry": text(80, allow_none=True, metadata={"description": INDUSTRY_IN}),
     "evaluation_mode": one_of(EVALUATION_MODES),
     "requested_levels": fields.List(fields.String(validate=validate.Length(max=20)), validate=validate.Length(max=3)),
     "declarations": fields.Dict(keys=fields.String(validate=validate.Length(max=100)), values=fields.Boolean(),
@@ -450,13 +457,11 @@ def region_schemas(rules: Any) -> RegionSchemas:
                         unit_types=fields.List(vocab.unit_type(), required=True))
     application = regional(
         ApplicationSchema, region, unit_type=vocab.unit_type(required=True), level=vocab.level(required=True),
-        industry=vocab.industry(required=True, allow_none=True),
         requested_levels=fields.List(vocab.level(), required=True),
         recommended_levels=fields.List(vocab.level(), required=True, allow_none=True),
         extension=fields.Nested(extension_out, required=True,
                                 metadata={"description": "the region's form fields, by field code"}))
     core = {k: copy.deepcopy(v) for k, v in _CORE_UPDATE.items()}
-    core["industry"] = vocab.industry(allow_none=True)
     core["requested_levels"] = fields.List(vocab.level(), validate=validate.Length(max=3))
     core["extension"] = fields.Nested(extension_in, metadata={
         "description": "the region's form fields by code; the fields sent are changed, the others kept"})

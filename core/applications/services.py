@@ -378,7 +378,8 @@ def round_industry(rules: Any, unit_type: str, year: int, value: Any) -> str | N
         return by_name
     if choices.open and len(text) <= 80:
         return text
-    raise InvalidInput("Unknown industry: %(value)s.", field="industry", value=text[:80])
+    raise InvalidInput("Industry (industry): %(value)s is not one of the industries of the %(year)s round.",
+                       field="industry", value=text[:80], year=year)
 
 
 def save_draft(application: Application, changes: Mapping[str, Any], actor: str,

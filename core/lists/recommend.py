@@ -6,7 +6,7 @@ Gates checked when staff add a unit (each with its source):
 
 * the tier gate: the provincial panel's tier must allow recommendation (Shanxi: B or better,
   004_7a8ddd82f611ab67.txt 第十四条; ``Tier.recommendable``);
-* the region's eligibility rules at national level (``rules.eligibility_rules_for(type, national)``):
+* the region's eligibility rules at national level (``rules.eligibility_rules_for(type, national, year)``):
   provincial listing first (办法 第十一条), the 2025 round's unit types, Jiangxi's "apply again"
   (003_a3fa60aeba77aa34.txt 一), the departments consulted...; blocking ones refuse, the others
   are warnings staff acknowledge;
@@ -146,7 +146,7 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
         out.append(_gate("city_level", False, True, bilingual_text(N_("Recommended by the city at national level")),
                          bilingual_text(N_("the city recommended this unit at %(levels)s only"),
                                         levels=", ".join(recommended_levels(application) or ()))))
-    for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL):
+    for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL, year):
         if rule.check is None:
             out.append(_gate(rule.code, None, rule.blocking, rule.title, None, rule.source, rule.cite))
             continue
@@ -548,7 +548,7 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
             "requested_levels": [Level.NATIONAL], "industry": item.get("industry"),
             "consulted_departments": consulted, "evaluation_mode": "self", "stage": "province",
             "round_listed_levels": same_round, "joint_round": None}
-    for rule in rules.eligibility_rules_for(unit_type, Level.NATIONAL):
+    for rule in rules.eligibility_rules_for(unit_type, Level.NATIONAL, year):
         if not rule.blocking or rule.check is None:
             continue
         try:

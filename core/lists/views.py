@@ -15,6 +15,7 @@ from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
 from core.applications import consulted as consulted_rule
+from core.applications import priorities
 from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
@@ -403,8 +404,10 @@ def recommendation():
     rec = recommend.recommendation_for(year)
     chosen = {i.application_id for i in rec.items} if rec else set()
     consulted = list(rec.consulted_departments or []) if rec else []
-    rows = [{"application": a, "gates": recommend.gates(a, year, consulted)}
-            for a in recommend.candidates(year) if a.id not in chosen]
+    candidates = [a for a in recommend.candidates(year) if a.id not in chosen]
+    flagged = priorities.flags(candidates)  # issue 17: 优先推荐 flags and ranks ahead, as in the city's list
+    rows = [{"application": a, "gates": recommend.gates(a, year, consulted), "priorities": flagged.get(a.id, [])}
+            for a in priorities.rank(candidates, flagged=flagged)]
     offered = consulted_rule.offered(Level.NATIONAL, year)
     consulted_form = ConsultedForm(data={"consulted_departments": consulted,
                                          "other_departments": consulted_rule.others_text(offered, consulted)})

@@ -114,6 +114,10 @@ _KIND_HOOKS = (
     ("priority", "gm_register_priorities"),
 )
 
+#: kinds whose ``years`` name the only rounds they apply to (a summary layout's years are the rounds it was
+#: published for: later rounds reuse it)
+_ROUND_KINDS = frozenset({"eligibility_rule", "negative_list_item", "priority"})
+
 
 class RegionRules:
     """Typed, validated, provenance-stamped access to the active region's rules."""
@@ -254,11 +258,14 @@ class RegionRules:
         aside = {code for i in applying for code in i.sets_aside}
         return [i for i in applying if i.code not in aside]
 
-    def eligibility_rules_for(self, unit_type: str, level: Level) -> list[EligibilityRule]:
+    def eligibility_rules_for(self, unit_type: str, level: Level, year: int | None = None) -> list[EligibilityRule]:
+        """The conditions an application of ``unit_type`` at ``level`` meets in the round of ``year`` (without
+        a year: of any year)."""
         return [
             r
             for r in self.eligibility_rules.values()
             if (not r.unit_types or unit_type in r.unit_types) and (not r.levels or level in r.levels)
+            and (year is None or not r.years or year in r.years)
         ]
 
     def form_fields_for(self, unit_type: str, level: Level) -> list[FormField]:
@@ -614,6 +621,8 @@ class RegionRules:
         yield "region", self.region.code, self.region
         for kind, hook in _KIND_HOOKS:
             for code, rec in self._registry(hook).items():
+                if kind in _ROUND_KINDS and rec.years and year not in rec.years:
+                    continue  # a condition, item or priority of other rounds
                 yield kind, code, rec
         for ut in self.unit_types:
             for level in Level:

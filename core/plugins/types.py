@@ -427,13 +427,23 @@ class EligibilityRule(CodedRecord):
     ``market_regulation``); for joint rounds ``joint_round`` (the round's
     :class:`JointRound`), ``round_listed_levels`` (levels the unit was listed at
     in the same round) and ``stage`` (``city``, or ``province`` at the gate to the
-    national list); plus every plugin form field's value under its code.
+    national list); plus every plugin form field's value under its code. ``years`` (empty: every year)
+    are the rounds whose document sets the condition: another round neither checks nor lists it.
+    ``members_field`` names a form field where the unit lists, by 统一社会信用代码, the enterprises it answers
+    for (a park's in-park enterprises); the check then also receives ``member_records``: the barring records
+    the platform holds on them within the negative list's look-back (dicts with ``uscc``, ``name``,
+    ``record`` and ``reason``: a ban, a removal from a list, a negative-list item one of them declared as
+    applying), and ``member_invalid``: the entries that are not a valid code, each with what is wrong.
     """
 
     title: str
     unit_types: tuple[str, ...] = ()
     levels: tuple[Level, ...] = ()
+    #: the rounds (years) whose document sets the condition; empty: every year
+    years: tuple[int, ...] = ()
     blocking: bool = True
+    #: a form field listing the enterprises the unit answers for (统一社会信用代码): see ``member_records``
+    members_field: str | None = None
     check: Callable[[Mapping[str, Any]], str | None] | None = field(default=None, compare=False)
 
 

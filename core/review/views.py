@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
+from core.applications import priorities
 from core.applications.forms import choice
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
@@ -305,7 +306,10 @@ def queue():
     """The applications the province reviews, each with its panel's progress; tick several to draw or assign
     experts for all of them at once."""
     year = request.args.get("year", type=int)
-    rows = [{"application": a, "progress": experts.progress(a)} for a in experts.review_queue(year=year)]
+    queue = experts.review_queue(year=year)
+    flagged = priorities.flags(queue)  # issue 17: 优先推荐 flags and ranks ahead, as in the city's list
+    rows = [{"application": a, "progress": experts.progress(a), "priorities": flagged.get(a.id, [])}
+            for a in priorities.rank(queue, flagged=flagged)]
     form = _bulk_form()
     form.application_ids.choices = [choice(r["application"].id, str(r["application"].id)) for r in rows]
     return render_template("review/queue.html", rows=rows, year=year, unit_types=region_rules().unit_types,

@@ -318,8 +318,6 @@ SCOPE_CITE_SC = (f"{S000} 一.3 (组织汽车、机械、电子、纺织、通�
 def check_above_designated_size(data):
     """Factory, 2024 provincial: the applicant says it is a 规模以上工业企业 (``hunan.above_designated_size``);
     the city judges the claim from the three years' finances (附件1 企业近三年经营情况)."""
-    if data.get("year") not in SCOPE_YEARS:
-        return None
     if data.get(F_ABOVE_SIZE) is not True:
         return "绿色工厂创建单位须为规模以上工业企业，申报单位未声明 / only above-designated-size industrial enterprises"
     return ReviewerJudges("已声明为规模以上工业企业，由市州工信局依据企业近三年经营情况判断 / "
@@ -329,8 +327,6 @@ def check_above_designated_size(data):
 def check_sc_lead_enterprise(data):
     """Supply chain, 2024 provincial: a 龙头企业 or a 链主企业 (``hunan.sc_lead_role``), judged by the city from
     ``hunan.sc_lead_proof``."""
-    if data.get("year") not in SCOPE_YEARS:
-        return None
     role = data.get(F_SC_ROLE)
     if role not in (SC_LEADER, SC_CHAIN_MASTER):
         return "绿色供应链管理示范企业申报单位须为龙头企业或链主企业 / supply-chain applicants are lead or chain-leading enterprises"
@@ -350,10 +346,12 @@ def priority_park_green_factories(data):
 
 SCOPE_RULES = (
     EligibilityRule(code="hunan.above_designated_size", title="绿色工厂：规模以上工业企业（征集范围）",
-                    unit_types=("factory",), levels=(Level.PROVINCIAL,), check=check_above_designated_size,
+                    unit_types=("factory",), levels=(Level.PROVINCIAL,), years=SCOPE_YEARS,
+                    check=check_above_designated_size,
                     cite=SCOPE_CITE_FACTORY),
     EligibilityRule(code="hunan.sc_lead_enterprise", title="绿色供应链管理示范企业：龙头企业或链主企业（征集范围）",
-                    unit_types=("supply_chain",), levels=(Level.PROVINCIAL,), check=check_sc_lead_enterprise,
+                    unit_types=("supply_chain",), levels=(Level.PROVINCIAL,), years=SCOPE_YEARS,
+                    check=check_sc_lead_enterprise,
                     cite=SCOPE_CITE_SC),
 )
 

@@ -11,7 +11,10 @@ from wtforms import BooleanField, FloatField, TextAreaField
 from wtforms import validators as v
 
 from core.plugins.types import FormField, Level
-from plugins.shanxi.rules import FIELD_PREFIX, LEAD_EVIDENCE_FIELD, PARK_MIN_VALUE_ADDED_SHARE, S, SHANXI_LEVELS
+from plugins.shanxi.rules import (
+    FIELD_PREFIX, LEAD_EVIDENCE_FIELD, PARK_ENTERPRISES_CITE, PARK_ENTERPRISES_FIELD, PARK_MIN_VALUE_ADDED_SHARE, S,
+    SHANXI_LEVELS,
+)
 
 
 def _flag(name: str, label: str, *, unit_types: tuple[str, ...], cite: str, section: str,
@@ -28,6 +31,8 @@ _PRIORITY = "cultivation"
 _CONDITIONS = "conditions"
 _LEAD_LABEL = ("行业影响力、经营实力、产业链完整性、绿色供应链管理基础、在产业链中的主导作用及绿色工厂创建情况（说明及佐证，"
                "第十条（一））")
+
+_PARK_ENTERPRISES_LABEL = "园区内企业统一社会信用代码（每行一个，第十七条：含园区内企业）"
 
 FORM_FIELDS = (
     # 第七条: 鼓励引导"产业链链主企业、省级专业镇龙头企业、专精特新'小巨人'企业"率先开展绿色工厂创建
@@ -58,6 +63,16 @@ FORM_FIELDS = (
             load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
             metadata={"description": f"工业增加值占比，须超过{PARK_MIN_VALUE_ADDED_SHARE:g}%"}),
         cite=f"{S} 第九条 (一) (工业增加值占比超过50%)",
+    ),
+    # 第十七条: 企业或园区（含园区内企业）— the park lists its enterprises; core checks their records
+    FormField(
+        code=PARK_ENTERPRISES_FIELD, label=_PARK_ENTERPRISES_LABEL, unit_types=("park",), levels=SHANXI_LEVELS,
+        section=_CONDITIONS,
+        make_field=lambda: TextAreaField(_PARK_ENTERPRISES_LABEL, validators=[v.Optional(), v.Length(max=20000)]),
+        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
+                                                validate=validate.Length(max=20000),
+                                                metadata={"description": _PARK_ENTERPRISES_LABEL}),
+        cite=PARK_ENTERPRISES_CITE,
     ),
     _flag("park_cultivation_plan", "已发布园区绿色工厂培育计划并组织园区内企业开展绿色工厂创建",
           unit_types=("park",), section=_CONDITIONS, cite=f"{S} 第九条 (二)"),

@@ -35,7 +35,7 @@ def gm_register_deadlines():
 
 @hookimpl
 def gm_register_eligibility_rules():
-    return rules.ELIGIBILITY + rules.JUDGED
+    return rules.ELIGIBILITY + rules.JUDGED + (rules.PARK_ENTERPRISES_RULE,)
 
 
 @hookimpl

@@ -320,13 +320,34 @@ ELIGIBILITY = (
 # National's six items cite 第十七条 too and stand. 第十七条 bars "企业或园区（含园区内企业）": a park also answers
 # for the enterprises inside it, so at the levels the 细则 governs a park declares against their records as well.
 
+PARK_ENTERPRISES_FIELD = f"{FIELD_PREFIX}park_enterprise_usccs"
+PARK_ENTERPRISES_CITE = f"{S} 第十七条 (近三年有下列情况的企业或园区（含园区内企业），不得申请、推荐和列入绿色制造名单)"
+
+
+def _park_enterprises_clear(data: Mapping[str, Any]) -> str | None:
+    """第十七条 (含园区内企业): the in-park enterprises the park lists (统一社会信用代码) have no barring record on
+    the platform (a ban, a removal from a list, a negative-list item declared as applying, within 近三年)."""
+    invalid = data.get("member_invalid") or []
+    if invalid:
+        return "园区内企业统一社会信用代码有误 / invalid in-park enterprise codes: " + "；".join(invalid)
+    records = data.get("member_records") or []
+    if not records:
+        return None
+    return ("园区内企业近三年存在第十七条所列情形，园区不得申请、推荐和列入绿色制造名单 / an in-park enterprise has a "
+            "barring record: " + "；".join(f"{r['name'] or r['uscc']}（{r['uscc']}）{r['reason']}" for r in records))
+
+
+PARK_ENTERPRISES_RULE = EligibilityRule(
+    code=f"{CODE}.park_enterprises_records", title="园区内企业近三年无第十七条所列情形（平台记录）",
+    unit_types=("park",), levels=SHANXI_LEVELS, members_field=PARK_ENTERPRISES_FIELD,
+    check=_park_enterprises_clear, cite=PARK_ENTERPRISES_CITE)
+
 NEGATIVE_LIST = (
     NegativeListItem(code=f"{CODE}.park_enterprises",
                      title="园区内企业近三年存在第十七条所列情形（未正常经营生产；发生安全、质量、环境污染等事故以及偷漏税等"
                            "违法违规行为；被动态调整出绿色制造名单；在督查工作中被发现存在严重问题；被列入工业节能监察整改名单"
                            "且未按要求完成整改；被列为失信被执行人）",
-                     unit_types=("park",), levels=SHANXI_LEVELS,
-                     cite=f"{S} 第十七条 (近三年有下列情况的企业或园区（含园区内企业），不得申请、推荐和列入绿色制造名单)"),
+                     unit_types=("park",), levels=SHANXI_LEVELS, cite=PARK_ENTERPRISES_CITE),
 )
 
 # ------------------------------------------- judged conditions and priorities --
