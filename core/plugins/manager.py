@@ -19,23 +19,21 @@ def installed_regions() -> dict[str, Any]:
 
 
 def build_plugin_manager(region: str, extra_plugins: Iterable[tuple[str, object]] = ()) -> pluggy.PluginManager:
-    """Return a manager with the national plugin and the named region's plugin.
+    """Return a manager with the national plugin and the named region's plugin, both found by their entry
+    point in ``greenmfg.regions`` (national answers by default, the region overrides by name).
 
     Only the region named is loaded; nothing is autoloaded. ``extra_plugins``
     (name, module-or-object) pairs are registered too: tests use them, and a
     deployment may list extra plugin modules in ``GREENMFG_EXTRA_PLUGINS``.
     Misspelt hook names fail here (``check_pending``).
     """
-    from plugins.national import plugin as national_plugin
-
+    available = installed_regions()
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
-    pm.register(national_plugin, name=NATIONAL)
-    if region != NATIONAL:
-        available = installed_regions()
-        if region not in available:
-            raise UnknownRegion(region, sorted(available))
-        pm.register(available[region].load(), name=region)
+    for name in dict.fromkeys((NATIONAL, region)):  # the national plugin is installed like the provinces
+        if name not in available:
+            raise UnknownRegion(name, sorted(available))
+        pm.register(available[name].load(), name=name)
     for name, plugin in extra_plugins:
         pm.register(plugin, name=name)
     pm.check_pending()

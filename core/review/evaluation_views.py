@@ -21,6 +21,7 @@ from core.applications import services as app_services
 from core.applications.forms import MODE_LABELS, choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel.rules import region_rules
 from core.kernel.uow import commit
 from core.models import Role
 from core.plugins.rules import readable_cite
@@ -68,8 +69,8 @@ def _evaluation_page(application, status: int = 200, choose_form: ChooseFirmForm
         pending=pending, requests=evaluators.requests_for_application(application.id), choices=choices,
         choose_form=choose_form, mode_form=mode_form, upload_form=upload_form or UploadForm(),
         cancel_form=EmptyForm(), delete_form=EmptyForm(), mode_labels=MODE_LABELS,
-        unit_type=casefile.region_rules().unit_types.get(application.unit_type),
-        level=casefile.region_rules().list_levels.get(application.level)), status
+        unit_type=region_rules().unit_types.get(application.unit_type),
+        level=region_rules().list_levels.get(application.level)), status
 
 
 @bp.route("/applications/<int:app_id>/evaluation", methods=["GET", "POST"])

@@ -187,7 +187,7 @@ class RegionContract:
 
     def test_policy_answers_are_typed(self):
         """Every policy hook answers with its declared type for every unit type x level x year."""
-        rules = self.region_rules()
+        rules = self._rules()
         allowed_sources = {NATIONAL, self.region}
         checks = 0
         for year in self._years():
@@ -230,7 +230,7 @@ class RegionContract:
                 RegionRules(self._pm()).validate(year)
             except PluginError as exc:
                 pytest.fail(f"validate({year}): {exc}")
-        rules, national = self.region_rules(), self._rules(NATIONAL)
+        rules, national = self._rules(), self._rules(NATIONAL)
         for year in self._years():
             for ut in set(rules.unit_types) & set(national.unit_types):
                 for level in self._levels():
@@ -248,7 +248,7 @@ class RegionContract:
         """Every level the region offers a unit type at has a publication rule (notice or decision, and
         who publishes it); a notice has a period (the region's, national's, or the deployer's setting
         where the document names none). A list nobody can publish would stop every round at its end."""
-        rules = self.region_rules()
+        rules = self._rules()
         offered = {lv for t in rules.unit_types.values() for lv in t.levels}
         for year in self._years():
             for level in offered:
@@ -294,7 +294,7 @@ class RegionContract:
 
     def test_every_record_has_source_and_cite(self):
         """Every effective rule names its plugin; every rule from this region cites its document."""
-        rules = self.region_rules()
+        rules = self._rules()
         uncited = []
         for kind, key, record in rules.effective_rules(self.year):
             assert record.source in {NATIONAL, self.region}, f"{kind} {key}: source {record.source!r}"
@@ -326,7 +326,7 @@ class RegionContract:
     def test_deadlines(self):
         deadlines = self._own_records("gm_register_deadlines")
         self._capability("has_deadlines", len(deadlines), "deadlines")
-        rules = self.region_rules()
+        rules = self._rules()
         for d in deadlines:
             assert d.month_day is not None or d.rounds, f"deadline {d.code!r}: neither month_day nor rounds"
             if d.month_day is not None:
@@ -339,7 +339,7 @@ class RegionContract:
             assert not unknown, f"deadline {d.code!r}: unknown unit types {sorted(unknown)}"
 
     def test_city_level(self):
-        rules = self.region_rules()
+        rules = self._rules()
         city_types = rules.unit_types_for(Level.CITY)
         if self.has_city_level:
             assert Level.CITY.value in {lv.code for lv in rules.list_levels.values()}, "no city list level"
@@ -353,7 +353,7 @@ class RegionContract:
         pytest.skip(f"{self.region} declares has_city_level = False")
 
     def test_third_party_evaluators(self):
-        rules = self.region_rules()
+        rules = self._rules()
         pm = rules.pm
         modes = [(ut, lv, y, rules.evaluation_modes(ut, lv, y))
                  for y in self._years() for ut in rules.unit_types for lv in self._levels()]
@@ -406,7 +406,7 @@ class RegionContract:
     def test_summary_layouts(self):
         layouts = self._own_records("gm_register_summary_layouts")
         self._capability("has_summary_layouts", len(layouts), "summary layouts")
-        rules = self.region_rules()
+        rules = self._rules()
         for layout in layouts:
             assert layout.title.strip() and layout.sections, f"summary layout {layout.code!r} is empty"
             for section in layout.sections:
@@ -589,7 +589,7 @@ class RegionContract:
         import re
 
         seed = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt")
-        rules = self.region_rules()
+        rules = self._rules()
         known = {d.seed for d in rules.documents.values() if d.seed}
         unknown = sorted({f"{kind} {key}: {name}" for year in self._years()
                           for kind, key, record in rules.effective_rules(year)

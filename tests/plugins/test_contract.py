@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from core.plugins.manager import ENTRY_POINT_GROUP, installed_regions
+from core.plugins.manager import ENTRY_POINT_GROUP, NATIONAL, installed_regions
 from core.testing.contract import RegionContract
 
 ROOT = Path(__file__).parents[2]
@@ -82,8 +82,19 @@ def test_installed_entry_points_match_setup_cfg():
     assert _greenmfg_entry_points() == _setup_cfg_regions(), "entry points are stale: run pip install -e ."
 
 
-@pytest.mark.parametrize("region", sorted(_setup_cfg_regions() | set(installed_regions())))
+@pytest.mark.parametrize("region", sorted((_setup_cfg_regions() | set(installed_regions())) - {NATIONAL}))
 def test_every_region_entry_point_has_a_contract(region):
     assert region in _contract_regions(), (
         f"entry point {region!r} in {ENTRY_POINT_GROUP} has no RegionContract subclass; add\n"
         f"    class Test{region.title()}Contract(RegionContract):\n        region = {region!r}")
+
+
+def test_national_is_installed_like_the_provinces():
+    """National is an entry point of the same group, loaded by the same code path as a province; every
+    province's contract above runs on top of it (a contract checks a province against national)."""
+    from core.plugins.manager import build_plugin_manager
+
+    assert NATIONAL in _setup_cfg_regions() and installed_regions()[NATIONAL].value == "plugins.national.plugin"
+    pm = build_plugin_manager("hunan")
+    assert [name for name, _ in pm.list_name_plugin()][:2] == [NATIONAL, "hunan"]
+    assert build_plugin_manager(NATIONAL).get_plugin(NATIONAL) is installed_regions()[NATIONAL].load()
