@@ -90,6 +90,12 @@ CONSULTED_DEPARTMENTS = MappingProxyType({
     "emergency_management": "应急管理",
     "market_regulation": "市场监管",
 })
+#: the same departments as an English page names them
+CONSULTED_DEPARTMENTS_EN = MappingProxyType({
+    "ecology_environment": "ecology and environment",
+    "emergency_management": "emergency management",
+    "market_regulation": "market regulation",
+})
 
 
 def _city_consulted(data: Mapping[str, Any]) -> str | None:
@@ -100,8 +106,9 @@ def _city_consulted(data: Mapping[str, Any]) -> str | None:
         if not any(g == code or name in g for g in given)
     ]
     if missing:
-        return ("设区市推荐前须征求当地" + "、".join(missing) + "主管部门意见 / the city must consult "
-                + ", ".join(c for c, n in CONSULTED_DEPARTMENTS.items() if n in missing) + " before recommending")
+        return ("设区市推荐前须征求当地" + "、".join(missing) + "主管部门意见 / the city must consult the local "
+                + ", ".join(CONSULTED_DEPARTMENTS_EN[c] for c, n in CONSULTED_DEPARTMENTS.items() if n in missing)
+                + " departments before recommending")
     return None
 
 

@@ -238,6 +238,12 @@ CONSULTED_DEPARTMENTS = {
     "emergency_management": "应急管理",
     "market_regulation": "市场监管",
 }
+#: the same departments as an English page names them
+CONSULTED_DEPARTMENTS_EN = {
+    "ecology_environment": "ecology and environment",
+    "emergency_management": "emergency management",
+    "market_regulation": "market regulation",
+}
 
 
 def _departments_consulted(data: Mapping[str, Any]) -> str | None:
@@ -253,9 +259,9 @@ def _departments_consulted(data: Mapping[str, Any]) -> str | None:
     else:
         who, article, en = "市级工业和信息化主管部门推荐至省工业和信息化厅前", "第十三条", "the city must consult"
         art_en = "art. 13"
-    codes = ", ".join(code for code, zh in CONSULTED_DEPARTMENTS.items() if zh in missing)
+    names_en = ", ".join(CONSULTED_DEPARTMENTS_EN[code] for code, zh in CONSULTED_DEPARTMENTS.items() if zh in missing)
     return (f"{who}须充分征求当地生态环境、应急管理、市场监管等主管部门意见（{DOC} {article}），尚未记录："
-            + "、".join(missing) + f" / {en} {codes} before recommending ({DOC} {art_en})")
+            + "、".join(missing) + f" / {en} the local {names_en} departments before recommending ({DOC} {art_en})")
 
 
 def _reviewer_independent(data: Mapping[str, Any]) -> str | None:

@@ -120,7 +120,9 @@ def test_jiangxi_city_must_consult_departments_before_recommending(make_app, tmp
     r = city.post(f"/api/v1/applications/{app_id}/recommend", json={"acknowledge_warnings": True})
     assert r.status_code == 409
     error = r.get_json()["errors"][0]
-    assert "生态环境" in error["message_zh"] and "jiangxi" in error["message_en"]
+    assert "生态环境" in error["message_zh"] and "江西省" in error["message_zh"]  # the rule's source by its name
+    assert "ecology and environment" in error["message_en"] and "Jiangxi" in error["message_en"]
+    assert "jiangxi" not in error["message_en"] and "ecology_environment" not in error["message_en"]  # no codes
     r = city.post(f"/api/v1/applications/{app_id}/recommend", json={
         "consulted_departments": ["ecology_environment", "emergency_management", "market_regulation"],
         "acknowledge_warnings": True})
