@@ -17,9 +17,7 @@ import argparse
 import io
 import random
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,6 +25,8 @@ from openpyxl import Workbook
 from stdnum.cn import uscc as stdnum_uscc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchdb import with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
@@ -110,28 +110,8 @@ def main() -> int:
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-fail", action="store_true")
     args = parser.parse_args()
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"SQLite ({args.rows} rows, region {args.region})")
-        results["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite3", args.region, args.rows)
-    admin = sa.create_engine(args.pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
-                             connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        print("PostgreSQL: no server answers; skipped")
-    else:
-        name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            print(f"PostgreSQL ({args.rows} rows, region {args.region})")
-            url = sa.engine.make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
-            results["postgresql"] = run(url, args.region, args.rows)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    results = with_databases(args.pg_url, lambda url: run(url, args.region, args.rows),
+                             f" ({args.rows} rows, region {args.region})")
     slowest = max(s for r in results.values() for s in r.values())
     verdict = "met" if slowest < args.target else "MISSED"
     print(f"target: every import under {args.target:.0f} s — {verdict} (slowest {slowest:.2f} s)")

@@ -23,15 +23,15 @@ import argparse
 import datetime as dt
 import random
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 from stdnum.cn import uscc as stdnum_uscc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchdb import with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
@@ -143,28 +143,8 @@ def main() -> int:
     parser.add_argument("--no-fail", action="store_true")
     args = parser.parse_args()
     sizes = (args.applications, args.experts, args.firms, args.panel)
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        print(f"SQLite ({args.applications} applications, {args.experts} experts, {args.firms} firms)")
-        results["sqlite"] = run(f"sqlite:///{tmp}/bench.sqlite3", *sizes)
-    admin = sa.create_engine(args.pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
-                             connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        print("PostgreSQL: no server answers; skipped")
-    else:
-        name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            print(f"PostgreSQL ({args.applications} applications, {args.experts} experts, {args.firms} firms)")
-            url = sa.engine.make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
-            results["postgresql"] = run(url, *sizes)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    label = f" ({args.applications} applications, {args.experts} experts, {args.firms} firms)"
+    results = with_databases(args.pg_url, lambda url: run(url, *sizes), label)
     draw = max(r["bulk draw"] for r in results.values())
     picker = max(r["firm picker"] for r in results.values())
     met = draw < args.target and picker < args.picker_target

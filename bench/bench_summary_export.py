@@ -22,15 +22,15 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 from stdnum.cn import uscc as stdnum_uscc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchdb import with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db  # noqa: E402
@@ -182,33 +182,6 @@ def run(url: str, rows: int, runs: int) -> float:
     print(f"  openpyxl write-only   {stats(peer)}  ({cells} cells)")
     print(f"  ratio export/peer     min {min(ratios):.2f}x  median {ratio:.2f}x  max {max(ratios):.2f}x")
     return ratio
-
-
-def with_databases(pg_url: str, body) -> dict[str, float]:
-    """Run ``body(url)`` on a fresh SQLite file and, when the server answers, a throwaway PostgreSQL database."""
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        print("SQLite")
-        results["sqlite"] = body(f"sqlite:///{tmp}/bench.sqlite3")
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
-                             connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        print("PostgreSQL: no server answers; skipped")
-        return results
-    name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        print("PostgreSQL")
-        url = sa.engine.make_url(pg_url).set(database=name).render_as_string(hide_password=False)
-        results["postgresql"] = body(url)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    return results
 
 
 def main() -> int:
