@@ -43,11 +43,6 @@ def beijing(moment: dt.datetime | None) -> str:
     return "" if moment is None else aware(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def beijing_day(moment: dt.datetime) -> dt.date:
-    """The Beijing day an instant falls on."""
-    return aware(moment).astimezone(SHANGHAI).date()
-
-
 def end_of_day(day: dt.date) -> dt.datetime:
     """The instant a deadline on ``day`` passes: the next midnight in Asia/Shanghai, in UTC."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI).astimezone(dt.UTC)
