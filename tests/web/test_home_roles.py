@@ -1,0 +1,145 @@
+"""The signed-in home page lists what is due for each role, with deadlines in Beijing time, overdue ones flagged,
+and a link to act; in Chinese (the default) and in English. The round is tests/web/home_world.py (Hubei, with the
+seed numbers it cites); the public home stays as it was for visitors."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from home_world import (  # noqa: E402
+    APPLICANT_ORG, FIRM, NOTICED_ORG, PASSWORD, QUEUED_ORG, RETURN_REASON, REVIEWED_ORG, USERS, seed,
+)
+
+
+@pytest.fixture
+def world(make_app, monkeypatch):
+    from argon2 import PasswordHasher
+
+    from core.services import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    app = make_app("hubei", WTF_CSRF_ENABLED=False)
+    return app, seed(app)
+
+
+def _bj(moment) -> str:
+    from core.kernel.clock import SHANGHAI
+
+    local = moment.astimezone(SHANGHAI)
+    if (local.hour, local.minute) == (0, 0):
+        import datetime as dt
+
+        return f"{(local.date() - dt.timedelta(days=1)).isoformat()} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def _home(app, role: str, lang: str = "zh"):
+    client = app.test_client()
+    r = client.post("/login", data={"username": USERS[role], "password": PASSWORD})
+    assert r.status_code == 302, r.get_data(as_text=True)[:500]
+    page = client.get(f"/?lang={lang}")
+    assert page.status_code == 200
+    return BeautifulSoup(page.get_data(as_text=True), "html.parser")
+
+
+def _rows(soup, key: str) -> list:
+    section = soup.find(id=f"todo-{key}")
+    assert section is not None, f"no section {key}: {[s.get('id') for s in soup.select('section.todo')]}"
+    return section.select("tbody tr")
+
+
+def _row(soup, key: str, href: str):
+    for tr in _rows(soup, key):
+        link = tr.find("a")
+        if link is not None and link["href"] == href:
+            return tr
+    raise AssertionError(f"no item linking {href} in {key}: {[tr.get_text(' ', strip=True) for tr in _rows(soup, key)]}")
+
+
+def _text(tag) -> str:
+    return re.sub(r"\s+", " ", tag.get_text(" ", strip=True))
+
+
+def test_the_applicant_sees_its_return_window_its_draft_and_the_overdue_correction(world):
+    app, ids = world
+    soup = _home(app, "applicant")
+    returned = _text(_row(soup, "applications", f"/applications/{ids['returned']}/edit"))
+    # the city's 7-day window ends at 17:00 Beijing time, as the city set it
+    assert _bj(ids["until"]) in returned and ids["until"].strftime("%H:%M") == "17:00"
+    assert "退回修改后重新提交" in returned and RETURN_REASON in returned and "逾期" not in returned
+    late = _row(soup, "applications", f"/applications/{ids['late']}/edit")
+    assert "overdue" in late["class"] and "逾期" in _text(late) and _bj(ids["late_until"]) in _text(late)
+    draft = _text(_row(soup, "applications", f"/applications/{ids['draft']}/edit"))
+    assert "完善并提交草稿" in draft and _bj(ids["closes"]) in draft and ids["closes"].tzinfo is not None
+    assert _bj(ids["closes"]).endswith("24:00")  # the round closes at the end of its last day
+    assert soup.find(id="todo-filings") is not None  # its filings too: none due, and it says so
+    assert "暂无待办事项" in _text(soup.find(id="todo-filings"))
+    assert soup.find(id="todo-city-review") is None  # another role's work is not listed
+
+    english = _home(app, "applicant", "en")
+    row = _text(_row(english, "applications", f"/applications/{ids['returned']}/edit"))
+    assert "Correct and resubmit: Green industrial park" in row and _bj(ids["until"]) in row
+    assert "Overdue" in _text(_row(english, "applications", f"/applications/{ids['late']}/edit"))
+
+
+def test_the_city_sees_its_queue_quota_and_objections(world):
+    app, ids = world
+    soup = _home(app, "city")
+    queued = _text(_row(soup, "city-review", f"/applications/{ids['queued']}"))
+    assert QUEUED_ORG in queued and "审核" in queued
+    assert APPLICANT_ORG not in _text(soup.find(id="todo-city-review"))  # returned and drafts are the applicant's
+    quota = [_text(tr) for tr in _rows(soup, "city-review") if "名额" in _text(tr)]
+    assert quota and "已用 0 / 21" in quota[0]  # 002 附件3 武汉市 × 绿色工厂 = 21
+    objection = _text(_row(soup, "objections", f"/notices/{ids['notice']}"))
+    assert "1" in objection and "2025年湖北省绿色工厂拟认定名单公示" in objection
+    english = _text(_home(app, "city", "en").find(id="todo-city-review"))
+    assert f"Examine: {QUEUED_ORG} (Green factory)" in english and "0 of 21 used" in english
+
+
+def test_the_province_sees_campaigns_panels_notices_and_the_overdue_recommendation(world):
+    app, ids = world
+    soup = _home(app, "province")
+    campaign = _text(_row(soup, "campaigns", f"/province/campaigns/{ids['campaign']}"))
+    # 1 queued, 1 returned, 1 recommended by its city, 1 with its expert panel; the draft is not counted
+    assert "已提交 1 · 已退回修改 1 · 市州已推荐 1 · 省级评审中 1" in campaign and "草稿" not in campaign
+    assert _bj(ids["closes"]) in campaign and "逾期" not in campaign
+    panels = _text(soup.find(id="todo-panels"))
+    assert "市州已推荐 1 项：请指派专家" in panels and "1 项专家评审进行中" in panels
+    assert soup.find(id="todo-panels").find("a")["href"] == "/review"
+    notice = _text(_row(soup, "notices", f"/province/notices/{ids['notice']}"))
+    assert "1 条异议待处理" in notice and ids["notice_ends"].isoformat() + " 24:00" in notice
+    recommendation = _row(soup, "notices", "/province/recommendation")
+    assert "overdue" in recommendation["class"]  # 2026-07-31 (办法 第十二条) has passed
+    assert "Campaign progress" in _text(_home(app, "province", "en"))
+
+
+def test_the_expert_the_evaluator_and_the_ministry_see_their_tasks(world):
+    app, ids = world
+    expert = _text(_row(_home(app, "expert"), "assignments", f"/expert/assignments/{ids['assignment']}"))
+    assert REVIEWED_ORG in expert and "评分" in expert
+    firm = _text(_row(_home(app, "evaluator"), "engagements", "/review/engagements"))
+    assert APPLICANT_ORG in firm and _bj(ids["closes"]) in firm
+    ministry = _text(_row(_home(app, "ministry"), "imports", "/ministry/imports"))
+    assert "湖北省" in ministry and "2025" in ministry and "2" in ministry
+    admin = _home(app, "admin")
+    assert {s["id"] for s in admin.select("section.todo")} >= {"todo-campaigns", "todo-panels", "todo-notices",
+                                                                 "todo-imports"}
+    assert FIRM not in _text(admin)
+    assert "Score: " + REVIEWED_ORG in _text(_home(app, "expert", "en"))
+
+
+def test_roles_land_on_their_tasks_and_visitors_keep_the_public_home(world):
+    app, ids = world
+    client = app.test_client()
+    public = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
+    assert public.select("section.todo") == [] and "湖北省" in public.find("h1").get_text()
+    for role, target in (("expert", "/expert"), ("evaluator", "/review/engagements"), ("ministry", "/"),
+                         ("province", "/"), ("admin", "/")):
+        r = app.test_client().post("/login", data={"username": USERS[role], "password": PASSWORD})
+        assert r.status_code == 302 and r.headers["Location"].endswith(target), (role, r.headers["Location"])
+    assert NOTICED_ORG not in _text(_home(app, "expert"))  # the notice is the province's business
