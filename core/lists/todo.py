@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.extensions import db
 from core.kernel.clock import end_of_day, this_year
 from core.kernel.rules import region_rules
-from core.lists import recommend
+from core.lists import keys, recommend
 from core.models import Application, NoticeItem, Objection, PublicNotice, RecommendationImport, Role
 from core.web.todo import FIRST, TodoSection, item
 
@@ -63,8 +63,9 @@ def city_items(user, at: dt.datetime):
 def ministry_items(user, at: dt.datetime):
     rows = db.session.scalars(select(RecommendationImport).order_by(RecommendationImport.id.desc())
                               .limit(FIRST)).all()
+    names = keys.province_names(english=getattr(get_locale(), "language", "") == "en") if rows else {}
     out = [item(_("Read the national candidates recommended by %(province)s for %(year)d",
-                  province=r.province_name, year=r.year), url_for("lists.imports"),
+                  province=names.get(r.province) or r.province_name, year=r.year), url_for("lists.imports"),
                 count=len(r.application_ids or [])) for r in rows]
     if not rows:
         out.append(item(_("Import a province's signed recommendation"), url_for("lists.imports")))

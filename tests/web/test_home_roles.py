@@ -39,8 +39,9 @@ def _bj(moment) -> str:
 
 
 def _home(app, role: str, lang: str = "zh"):
+    """The home page of ``role``'s user in home_world (or of the user named ``role``)."""
     client = app.test_client()
-    r = client.post("/login", data={"username": USERS[role], "password": PASSWORD})
+    r = client.post("/login", data={"username": USERS.get(role, role), "password": PASSWORD})
     assert r.status_code == 302, r.get_data(as_text=True)[:500]
     page = client.get(f"/?lang={lang}")
     assert page.status_code == 200
@@ -131,6 +132,9 @@ def test_the_expert_the_evaluator_and_the_ministry_see_their_tasks(world):
                                                                  "todo-imports"}
     assert FIRM not in _text(admin)
     assert "Score: " + REVIEWED_ORG in _text(_home(app, "expert", "en"))
+    assert f"Accept or decline the request of {APPLICANT_ORG}" in _text(_home(app, "evaluator", "en"))
+    english = _text(_home(app, "ministry", "en").find(id="todo-imports"))
+    assert "Read the national candidates recommended by Hubei for 2025" in english and "湖北" not in english
 
 
 def test_roles_land_on_their_tasks_and_visitors_keep_the_public_home(world):
@@ -143,3 +147,47 @@ def test_roles_land_on_their_tasks_and_visitors_keep_the_public_home(world):
         r = app.test_client().post("/login", data={"username": USERS[role], "password": PASSWORD})
         assert r.status_code == 302 and r.headers["Location"].endswith(target), (role, r.headers["Location"])
     assert NOTICED_ORG not in _text(_home(app, "expert"))  # the notice is the province's business
+
+
+def test_the_city_sees_its_step_deadline_flagged_overdue_until_the_province_extends_it(make_app, monkeypatch):
+    """Shanxi's cities recommend by 31 May (004_7a8ddd82f611ab67.txt 第十三条); the province moved this round's date
+    to two days ago: Taiyuan's home flags it overdue, Datong's extension to 18:00 in five days shows instead."""
+    import datetime as dt
+
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from core.accounts import services as accounts
+    from core.applications import services
+    from core.extensions import db
+    from core.kernel.clock import SHANGHAI, today
+    from core.models import AdminUnit, Role
+    from core.services import deadlines
+    from core.services import passwords
+    from core.services.admin_units import sync_admin_units
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    app = make_app("shanxi", WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        sync_admin_units("test")
+        unit = {u.code: u for u in db.session.scalars(select(AdminUnit))}
+        c = services.open_campaign(actor="test", year=today().year, level="provincial", unit_types=["factory"],
+                                   closes_at=dt.datetime.combine(today() + dt.timedelta(days=30), dt.time(17),
+                                                                 tzinfo=SHANGHAI))
+        assert "shanxi.city_recommendation" in c.deadlines
+        passed = today() - dt.timedelta(days=2)
+        services.change_deadline(c, "shanxi.city_recommendation", passed, "推荐材料提前汇总", "test")
+        extended = dt.datetime.combine(today() + dt.timedelta(days=5), dt.time(18), tzinfo=SHANGHAI)
+        deadlines.grant_step_extension(c, unit["shanxi.datong"].id, "shanxi.city_recommendation", extended,
+                                       "系统故障顺延", "test")
+        for code in ("taiyuan", "datong"):
+            accounts.create_user(username=f"city_{code}", password=PASSWORD, display_name=code, role=Role.CITY,
+                                 actor="test", admin_unit_id=unit[f"shanxi.{code}"].id)
+        db.session.commit()
+        campaign_id = c.id
+    link = f"/city?campaign={campaign_id}"
+    taiyuan = _row(_home(app, "city_taiyuan"), "city-review", link)
+    assert "overdue" in taiyuan["class"] and f"{passed.isoformat()} 24:00" in _text(taiyuan)
+    assert "环节截止：市级工信主管部门通过管理平台向省工信厅推荐市层面绿色制造单位" in _text(taiyuan)
+    datong = _row(_home(app, "city_datong"), "city-review", link)
+    assert "overdue" not in datong["class"] and _bj(extended) in _text(datong) and "18:00" in _text(datong)
