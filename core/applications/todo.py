@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -15,7 +16,8 @@ from core.applications.views import _status_labels
 from core.extensions import db
 from core.kernel.clock import aware
 from core.kernel.rules import region_rules
-from core.models import AdminUnit, Application, ApplicationStatus as S, Campaign, DeadlineExtension, Role
+from core.models import AdminUnit, Application, Campaign, DeadlineExtension, Role
+from core.models import ApplicationStatus as S
 from core.services import deadlines as step_rules
 from core.web.todo import FIRST, TodoSection, item, named
 
@@ -53,7 +55,8 @@ def applicant_items(user, at: dt.datetime):
         DeadlineExtension.organization_id == user.organization_id,
         DeadlineExtension.campaign_id.in_({a.campaign_id for a in drafts})))} if drafts else {}
     for a in drafts:
-        closes = max(aware(a.campaign.closes_at), extensions.get(a.campaign_id) or aware(a.campaign.closes_at))
+        closes = aware(a.campaign.closes_at)  # or the applicant's extension, when later
+        closes = max(closes, extensions.get(a.campaign_id, closes))
         out.append(item(_("Complete and submit the draft: %(type)s · %(campaign)s", type=_type_name(a.unit_type),
                           campaign=a.campaign.title), url_for("applications.edit", app_id=a.id),
                         deadline=closes, at=at))

@@ -1,19 +1,28 @@
 """What is due on notices and lists, for the signed-in home page (:mod:`core.web.todo`): the province's
-running notices with their open objections and its national recommendation deadline; the objections a city's
+running notices with their open objections, and its national recommendation deadline; the objections a city's
 units face; the recommendations a national instance imported, for the ministry."""
 from __future__ import annotations
 
 import datetime as dt
 
 from flask import url_for
-from flask_babel import get_locale, gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.extensions import db
 from core.kernel.clock import end_of_day, this_year
 from core.kernel.rules import region_rules
 from core.lists import keys, recommend
-from core.models import Application, NoticeItem, Objection, PublicNotice, RecommendationImport, Role
+from core.models import (
+    Application,
+    NoticeItem,
+    Objection,
+    PublicNotice,
+    RecommendationImport,
+    Role,
+)
 from core.web.todo import FIRST, TodoSection, item
 
 
@@ -37,11 +46,15 @@ def province_items(user, at: dt.datetime):
         out.append(item(title, url_for("lists.manage_notice", notice_id=n.id), deadline=ends, flag=False,
                         count=objections.get(n.id, 0),
                         note=_("%(n)d open objections", n=objections.get(n.id, 0))))
-    day, record = recommend.deadline(this_year())
-    if day is not None:
-        out.append(item(_("Recommend units to the national list: %(title)s", title=record.title),
-                        url_for("lists.recommendation"), deadline=end_of_day(day), at=at))
     return out
+
+
+def recommendation_items(user, at: dt.datetime):
+    day, record = recommend.deadline(this_year())
+    if day is None:
+        return []
+    return [item(_("Recommend units to the national list: %(title)s", title=record.title),
+                 url_for("lists.recommendation"), deadline=end_of_day(day), at=at)]
 
 
 def city_items(user, at: dt.datetime):
@@ -75,6 +88,8 @@ def ministry_items(user, at: dt.datetime):
 SECTIONS = (
     TodoSection(key="notices", title=_l("Public notices"), roles=frozenset({Role.PROVINCE, Role.ADMIN}),
                 provider=province_items, order=30),
+    TodoSection(key="recommendation", title=_l("National recommendation"), roles=frozenset({Role.PROVINCE, Role.ADMIN}),
+                provider=recommendation_items, order=40),
     TodoSection(key="objections", title=_l("Objections"), roles=frozenset({Role.CITY}), provider=city_items,
                 order=30),
     TodoSection(key="imports", title=_l("Provincial recommendations"), roles=frozenset({Role.MINISTRY, Role.ADMIN}),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.extensions import db

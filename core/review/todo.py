@@ -5,15 +5,24 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
 from core.kernel.rules import region_rules
 from core.models import (
-    Application, ApplicationStatus as S, Campaign, EvaluationReport, EvaluationRequest, ExpertAssignment,
-    ExpertProfile, Role,
+    Application,
+    Campaign,
+    EvaluationReport,
+    EvaluationRequest,
+    ExpertAssignment,
+    ExpertProfile,
+    Role,
+)
+from core.models import (
+    ApplicationStatus as S,
 )
 from core.web.todo import FIRST, TodoSection, item
 

@@ -8,8 +8,9 @@ provider that returns the section's items for one user. A provider answers with 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from flask import Flask, current_app
 

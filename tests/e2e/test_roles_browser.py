@@ -19,8 +19,13 @@ import pytest
 from browser_kit import ARTIFACTS, open_page, require_browser, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
-from home_world import (  # noqa: E402
-    LISTED_ORG, PASSWORD, QUEUED_ORG, REVIEWED_ORG, USERS, seed,
+from home_world import (
+    LISTED_ORG,
+    PASSWORD,
+    QUEUED_ORG,
+    REVIEWED_ORG,
+    USERS,
+    seed,
 )
 
 ASKING_ORG = "武汉委托评价机械有限公司"
@@ -44,7 +49,8 @@ def roles_server(sqlite_template, tmp_path):
     from core import create_app
     from core.extensions import db
     from core.kernel.clock import today
-    from core.models import AdminUnit, Application, ApplicationStatus as S, EvaluationRequest, User
+    from core.models import AdminUnit, Application, EvaluationRequest, User
+    from core.models import ApplicationStatus as S
     from core.review import evaluators, experts, reports
 
     path = tmp_path / "roles.sqlite3"

@@ -35,7 +35,8 @@ def seed(app) -> dict:
     from core.extensions import db
     from core.kernel.clock import SHANGHAI, end_of_day, now, today
     from core.lists import notices
-    from core.models import AdminUnit, ApplicationStatus as S, RecommendationImport, Role
+    from core.models import AdminUnit, RecommendationImport, Role
+    from core.models import ApplicationStatus as S
     from core.review import evaluators, experts
     from core.services.admin_units import sync_admin_units
 

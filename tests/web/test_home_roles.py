@@ -11,8 +11,16 @@ import pytest
 from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from home_world import (  # noqa: E402
-    APPLICANT_ORG, FIRM, NOTICED_ORG, PASSWORD, QUEUED_ORG, RETURN_REASON, REVIEWED_ORG, USERS, seed,
+from home_world import (
+    APPLICANT_ORG,
+    FIRM,
+    NOTICED_ORG,
+    PASSWORD,
+    QUEUED_ORG,
+    RETURN_REASON,
+    REVIEWED_ORG,
+    USERS,
+    seed,
 )
 
 
@@ -114,7 +122,7 @@ def test_the_province_sees_campaigns_panels_notices_and_the_overdue_recommendati
     assert soup.find(id="todo-panels").find("a")["href"] == "/review"
     notice = _text(_row(soup, "notices", f"/province/notices/{ids['notice']}"))
     assert "1 条异议待处理" in notice and ids["notice_ends"].isoformat() + " 24:00" in notice
-    recommendation = _row(soup, "notices", "/province/recommendation")
+    recommendation = _row(soup, "recommendation", "/province/recommendation")
     assert "overdue" in recommendation["class"]  # 2026-07-31 (办法 第十二条) has passed
     assert "Campaign progress" in _text(_home(app, "province", "en"))
 
@@ -138,7 +146,7 @@ def test_the_expert_the_evaluator_and_the_ministry_see_their_tasks(world):
 
 
 def test_roles_land_on_their_tasks_and_visitors_keep_the_public_home(world):
-    app, ids = world
+    app, _ids = world
     client = app.test_client()
     public = BeautifulSoup(client.get("/").get_data(as_text=True), "html.parser")
     assert public.select("section.todo") == [] and "湖北省" in public.find("h1").get_text()
@@ -162,8 +170,7 @@ def test_the_city_sees_its_step_deadline_flagged_overdue_until_the_province_exte
     from core.extensions import db
     from core.kernel.clock import SHANGHAI, today
     from core.models import AdminUnit, Role
-    from core.services import deadlines
-    from core.services import passwords
+    from core.services import deadlines, passwords
     from core.services.admin_units import sync_admin_units
 
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
