@@ -198,3 +198,46 @@ def test_the_city_sees_its_step_deadline_flagged_overdue_until_the_province_exte
     assert "环节截止：市级工信主管部门通过管理平台向省工信厅推荐市层面绿色制造单位" in _text(taiyuan)
     datong = _row(_home(app, "city_datong"), "city-review", link)
     assert "overdue" not in datong["class"] and _bj(extended) in _text(datong) and "18:00" in _text(datong)
+
+
+def test_a_longer_queue_costs_the_home_page_no_more_queries(world):
+    """Counts and the first rows only: once there are more than a page shows, 12 more applications in the city's
+    queue and 12 more drafts change neither the number of statements of the city's home page nor the applicant's."""
+    import kit
+    from sqlalchemy import event, select
+
+    from core.extensions import db
+    from core.models import AdminUnit, Application, ApplicationStatus as S, Campaign
+
+    app, ids = world
+
+    def statements(role: str) -> int:
+        client = app.test_client()
+        client.post("/login", data={"username": USERS[role], "password": PASSWORD})
+        seen = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def more(n: int) -> None:
+        with app.app_context():
+            wuhan = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "hubei.wuhan"))
+            campaign = db.session.get(Campaign, ids["campaign"])
+            org = db.session.get(kit.Organization, db.session.get(Application, ids["draft"]).organization_id)
+            for _ in range(n):
+                kit.application(campaign, wuhan, status=S.SUBMITTED)
+                kit.application(kit.campaign("hubei", year=2025), wuhan, org=org, status=S.DRAFT)
+            db.session.commit()
+
+    more(6)
+    before = {role: statements(role) for role in ("city", "applicant")}
+    more(12)
+    assert {role: statements(role) for role in ("city", "applicant")} == before
+    # both returned listed, the first 5 of 19 drafts, the other 14 counted in one item
+    assert "另有 14 项申报待完善" in _text(_home(app, "applicant"))
