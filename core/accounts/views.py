@@ -37,13 +37,12 @@ install_error_pages(bp)
 
 
 def home_for(user) -> str:
-    """Where a role lands after log-in."""
+    """Where a role lands after log-in: its main task page; the province, the ministry and the admin, whose
+    work spans several pages, on the home page's to-do list (:mod:`core.web.todo`)."""
     if user.role == Role.APPLICANT:
         return url_for("applications.mine")
     if user.role == Role.CITY:
         return url_for("applications.city_queue")
-    if user.role in (Role.PROVINCE, Role.ADMIN):
-        return url_for("applications.campaigns")
     if user.role == Role.EVALUATOR:  # its evaluation requests and engagements, each linked to its case file
         return url_for("review.engagements")
     if user.role == Role.EXPERT:  # its reviews, each opening the application beside the score form

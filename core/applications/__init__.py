@@ -14,9 +14,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core.applications.views import NAV, bp
+    from core.applications.todo import SECTIONS as TODO
     from core.web.nav import register
+    from core.web.todo import register as register_todo
 
     app.register_blueprint(bp)
     register(app, *NAV)
+    register_todo(app, *TODO)
     if os.environ.get("GREENMFG_BENCH_BARE_ROUTE") == "1":  # bench/bench_city_list.py only
         app.add_url_rule("/_bench/bare", "bench_bare", lambda: "ok")

@@ -11,7 +11,10 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core.lists.views import NAV, bp
+    from core.lists.todo import SECTIONS as TODO
     from core.web.nav import register
+    from core.web.todo import register as register_todo
 
     app.register_blueprint(bp)
     register(app, *NAV)
+    register_todo(app, *TODO)

@@ -28,7 +28,9 @@ def init_app(app: Flask) -> None:
     from core.management.bans import check_not_banned
     from core.management.round_filings import unfiled_round_units
     from core.management.views import NAV, bp
+    from core.management.todo import SECTIONS as TODO
     from core.web.nav import register
+    from core.web.todo import register as register_todo
 
     facts.provide(app, "may_apply", check_not_banned)
     facts.provide(app, "city_unfiled_round_units", unfiled_round_units)
@@ -36,3 +38,4 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     app.register_blueprint(bp)
     register(app, *NAV)
+    register_todo(app, *TODO)

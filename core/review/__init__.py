@@ -19,7 +19,9 @@ def init_app(app: Flask) -> None:
     from core.review import access
     from core.review import evaluation_views  # noqa: F401  (its pages join the review blueprint)
     from core.review.views import NAV, bp
+    from core.review.todo import SECTIONS as TODO
     from core.web.nav import register
+    from core.web.todo import register as register_todo
 
     if app.extensions["greenmfg"].rules.region.authority != "national":
         # on a provincial instance the ministry's account reads (published lists, recommendations, the
@@ -31,3 +33,4 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     register(app, *NAV)
+    register_todo(app, *TODO)

@@ -5,6 +5,7 @@ import datetime as dt
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from core.errors import GreenmfgError
@@ -17,6 +18,7 @@ from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
+from core.web.todo import sections_for
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
@@ -92,14 +94,17 @@ def _year() -> int:
 
 @bp.get("/")
 def home():
+    """Signed in: what is due for the user's role, each item linked to where to act; then, for everyone, the
+    region's deadlines and rules."""
     rules, year = region_rules(), _year()
+    todo = sections_for(current_user) if current_user.is_authenticated else None
     units = db.session.scalars(
         select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)
     ).all()
     return render_template("home.html", region=rules.region, year=year, deadlines=rules.deadlines_for(year),
                            unit_types=list(rules.unit_types.values()), units=units,
                            notices=_notice_examples(rules), gradings=_gradings(rules),
-                           rounds=_round_deadlines(rules, year))
+                           rounds=_round_deadlines(rules, year), todo=todo)
 
 
 def _round_deadlines(rules, year: int) -> list[tuple[int, dt.date, object]]:
