@@ -28,14 +28,14 @@ def _sanctions(firm_id: int | None = None) -> list[EvaluatorSanction]:
 def firms():
     form, status = FirmForm(), 200
     if request.method == "POST":
-        outcome = run_form(form, lambda: evaluators.register_firm(
+        outcome, failed = run_form(form, lambda: evaluators.register_firm(
             officer().username, uscc=form.uscc.data, name=form.name.data,
             legal_representative=form.legal_representative.data))
-        if not isinstance(outcome, int):
+        if not failed:
             flash(_("Evaluator firm registered. Record its qualifications, then open its evaluators' accounts."),
                   "info")
             return redirect(url_for("admin.firm", firm_id=outcome.id))
-        status = outcome
+        status = failed
     rows = [{"firm": f, "sanction": evaluators.active_sanction(f)} for f in evaluators.firms()]
     return render_template("admin/firms.html", rows=rows, form=form), status
 
@@ -46,11 +46,11 @@ def firm(firm_id: int):
     row = evaluators.firm_or_404(firm_id)
     form, status = FirmUpdateForm(obj=row), 200
     if request.method == "POST":
-        outcome = run_form(form, lambda: evaluators.update_firm(
+        outcome, failed = run_form(form, lambda: evaluators.update_firm(
             officer().username, row, name=form.name.data, legal_representative=form.legal_representative.data))
-        if not isinstance(outcome, int):
+        if not failed:
             flash(_("Saved.") if outcome else _("Nothing changed."), "info")
             return redirect(url_for("admin.firm", firm_id=row.id))
-        status = outcome
+        status = failed
     return render_template("admin/firm.html", firm=row, form=form, sanctions=_sanctions(row.id),
                            active=evaluators.active_sanction(row)), status

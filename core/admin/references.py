@@ -69,9 +69,9 @@ def references():
 @login_required(AdminPerm.REFERENCES)
 def save():
     form = _form()
-    outcome = run_form(form, lambda: _save(form))
-    if isinstance(outcome, int):
-        return _page(form, outcome)
+    outcome, failed = run_form(form, lambda: _save(form))
+    if failed:
+        return _page(form, failed)
     flash(_("Reference value saved; live scores use it from now on."), "info")
     return redirect(url_for("admin.references", set=form.indicator_set.data))
 

@@ -43,10 +43,10 @@ def units():
     form = _unit_form()
     if request.method == "GET":
         return _unit_page(form)
-    outcome = run_form(form, lambda: admin_units.add_configurable_unit(
+    outcome, failed = run_form(form, lambda: admin_units.add_configurable_unit(
         form.code.data.strip(), form.name.data, form.kind.data, officer().username))
-    if isinstance(outcome, int):
-        return _unit_page(form, outcome)
+    if failed:
+        return _unit_page(form, failed)
     flash(_("Unit %(name)s added. Accounts can now be bound to it.", name=outcome.name), "info")
     return redirect(url_for("admin.units"))
 
@@ -58,10 +58,10 @@ def rename_unit(unit_id: int):
     if unit is None or unit.region != region_rules().region_code:
         raise NotFound("No such administrative unit.")
     form = RenameForm()
-    outcome = run_form(form, lambda: admin_units.change_unit(unit, officer().username, name=form.name.data))
-    if isinstance(outcome, int):
-        return _unit_page(_unit_form(formdata=None), outcome)
-    flash(_("Saved.") if outcome else _("Nothing changed."), "info")
+    changes, failed = run_form(form, lambda: admin_units.change_unit(unit, officer().username, name=form.name.data))
+    if failed:
+        return _unit_page(_unit_form(formdata=None), failed)
+    flash(_("Saved.") if changes else _("Nothing changed."), "info")
     return redirect(url_for("admin.units"))
 
 
@@ -106,10 +106,10 @@ def holidays():
 @login_required(AdminPerm.HOLIDAYS)
 def set_holiday():
     form = DayForm()
-    outcome = run_form(form, lambda: calendar.set_day(form.day.data, form.kind.data == "workday",
+    _saved, failed = run_form(form, lambda: calendar.set_day(form.day.data, form.kind.data == "workday",
                                                       (form.name.data or "").strip(), officer().username))
-    if isinstance(outcome, int):
-        return _holiday_page(form.day.data.year if form.day.data else _year(), form, outcome)
+    if failed:
+        return _holiday_page(form.day.data.year if form.day.data else _year(), form, failed)
     flash(_("%(day)s saved. Deadlines counted in working days follow it.", day=form.day.data.isoformat()), "info")
     return redirect(url_for("admin.holidays", year=form.day.data.year))
 
@@ -118,9 +118,9 @@ def set_holiday():
 @login_required(AdminPerm.HOLIDAYS)
 def clear_holiday():
     form = ClearDayForm()
-    outcome = run_form(form, lambda: calendar.clear_day(form.day.data, officer().username))
-    if isinstance(outcome, int):
-        return _holiday_page(_year(), status=outcome)
+    _cleared, failed = run_form(form, lambda: calendar.clear_day(form.day.data, officer().username))
+    if failed:
+        return _holiday_page(_year(), status=failed)
     flash(_("The ruling is removed; the published calendar applies to the day again."), "info")
     return redirect(url_for("admin.holidays", year=form.day.data.year))
 
@@ -130,9 +130,9 @@ def clear_holiday():
 def import_holidays():
     """Copy a year's holidays from chinese-calendar (next year's, once the package has them)."""
     form = YearForm()
-    outcome = run_form(form, lambda: calendar.import_library_year(form.year.data, officer().username))
-    if isinstance(outcome, int):
-        return _holiday_page(_year(), status=outcome, year_form=form)
+    outcome, failed = run_form(form, lambda: calendar.import_library_year(form.year.data, officer().username))
+    if failed:
+        return _holiday_page(_year(), status=failed, year_form=form)
     flash(_("%(n)d days of %(year)d copied from chinese-calendar; check them below.", n=outcome,
             year=form.year.data), "info")
     return redirect(url_for("admin.holidays", year=form.year.data))
@@ -142,9 +142,9 @@ def import_holidays():
 @login_required(AdminPerm.HOLIDAYS)
 def declare_year():
     form = YearForm()
-    outcome = run_form(form, lambda: calendar.declare_year_entered(form.year.data, officer().username))
-    if isinstance(outcome, int):
-        return _holiday_page(_year(), status=outcome, year_form=form)
+    _declared, failed = run_form(form, lambda: calendar.declare_year_entered(form.year.data, officer().username))
+    if failed:
+        return _holiday_page(_year(), status=failed, year_form=form)
     flash(_("%(year)d is declared complete: working days of that year can be counted.", year=form.year.data),
           "info")
     return redirect(url_for("admin.holidays", year=form.year.data))

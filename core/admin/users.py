@@ -92,12 +92,12 @@ def new_user():
     _fill(form)
     status, done = 200, None
     if request.method == "POST":
-        outcome = run_form(form, lambda: services.create_account(
+        outcome, failed = run_form(form, lambda: services.create_account(
             me, username=form.username.data, display_name=form.display_name.data, role=form.role.data,
             uscc=form.uscc.data, org_name=form.org_name.data, admin_unit_id=form.admin_unit_id.data,
             evaluator_firm_id=form.evaluator_firm_id.data))
-        if isinstance(outcome, int):
-            status = outcome
+        if failed:
+            status = failed
         else:
             user, password = outcome
             done = {"id": user.id, "username": user.username, "display_name": user.display_name,
@@ -130,9 +130,9 @@ def reset_user(user_id: int):
     target = _target(user_id)
     bind = BindingForm(formdata=None)
     _fill(bind)
-    outcome = run_form(EmptyForm(), lambda: reset_password(officer(), target.username))
-    if isinstance(outcome, int):
-        return _detail(target, bind, outcome)
+    outcome, failed = run_form(EmptyForm(), lambda: reset_password(officer(), target.username))
+    if failed:
+        return _detail(target, bind, failed)
     return _detail(target, bind, 200, temporary=outcome[1])
 
 
@@ -156,10 +156,10 @@ def user_binding(user_id: int):
     target = _target(user_id)
     bind = BindingForm()
     _fill(bind)
-    outcome = run_form(bind, lambda: services.rebind(officer(), target, uscc=bind.uscc.data,
+    outcome, failed = run_form(bind, lambda: services.rebind(officer(), target, uscc=bind.uscc.data,
                                                      admin_unit_id=bind.admin_unit_id.data,
                                                      evaluator_firm_id=bind.evaluator_firm_id.data))
-    if isinstance(outcome, int):
-        return _detail(target, bind, outcome)
+    if failed:
+        return _detail(target, bind, failed)
     flash(_("The binding is changed.") if outcome else _("Nothing changed."), "info")
     return redirect(url_for("admin.user_detail", user_id=target.id))

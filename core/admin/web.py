@@ -37,21 +37,22 @@ def officer():
     return current_user._get_current_object()
 
 
-def run_form(form, action: Callable[[], Any]) -> Any:
-    """Validate ``form`` and run ``action`` as one unit of work: its outcome, or the HTTP status to show the
-    page again with (the input stays, each refusal beside the input it names; nothing was saved)."""
+def run_form(form, action: Callable[[], Any]) -> tuple[Any, int | None]:
+    """Validate ``form`` and run ``action`` as one unit of work: ``(its outcome, None)``, or ``(None, the HTTP
+    status to show the page again with)``: the input stays, each refusal beside the input it names, nothing
+    was saved."""
     if not form.validate_on_submit():
         if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
             abort(400)
         flash(_("Please correct the marked fields; nothing was saved."), "error")
-        return 422
+        return None, 422
     outcome, refused = attempt(action)
     if refused is not None:
         flash(refused.localized(), "error")
         if refused.field and refused.field in form:
             form[refused.field].errors = [*form[refused.field].errors, refused.localized()]
-        return refused.http_status
-    return outcome
+        return None, refused.http_status
+    return outcome, None
 
 
 @bp.get("/admin")

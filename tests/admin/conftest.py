@@ -67,9 +67,10 @@ def world(make_app):
 
 @pytest.fixture
 def browser(world):
-    """``browser(username)``: a new browser, logged in as ``username`` when given."""
-    def open_one(username: str | None = None) -> Browser:
-        one = Browser(world["app"])
+    """``browser(username)``: a new browser on the Hunan instance (or ``app``), logged in as ``username`` when
+    given."""
+    def open_one(username: str | None = None, app=None) -> Browser:
+        one = Browser(app or world["app"])
         if username:
             assert one.login(username).status_code == 302, username
         return one
