@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import select
 
 from core.accounts.web import login_required
@@ -23,17 +23,24 @@ from core.services import admin_units, calendar
 
 # ------------------------------------------------------------------ units --
 
+#: the kinds of unit as a page says them (the stored value is the Chinese name)
+KIND_LABELS = {UnitKind.CITY: _l("Prefecture-level city"), UnitKind.PREFECTURE: _l("Autonomous prefecture"),
+               UnitKind.DIRECT_CITY: _l("City administered by the province"),
+               UnitKind.FORESTRY_DISTRICT: _l("Forestry district"),
+               UnitKind.PILOT_COUNTY: _l("Pilot county administered by the province"),
+               UnitKind.NEW_AREA: _l("New area"), UnitKind.REFORM_ZONE: _l("Comprehensive reform zone")}
+
 
 def _unit_page(form, status: int = 200):
     rows = db.session.scalars(select(AdminUnit).where(AdminUnit.region == region_rules().region_code)
                               .order_by(AdminUnit.code)).all()
     return render_template("admin/units.html", rows=rows, form=form, rename=RenameForm(formdata=None),
-                           prefix=f"{region_rules().region_code}."), status
+                           prefix=f"{region_rules().region_code}.", kinds=KIND_LABELS), status
 
 
 def _unit_form(**kwargs) -> UnitForm:
     form = UnitForm(**kwargs)
-    form.kind.choices = [choice("", "—")] + [choice(k.value, k.value) for k in UnitKind]
+    form.kind.choices = [choice("", "—")] + [choice(k.value, KIND_LABELS[k]) for k in UnitKind]
     return form
 
 
