@@ -350,7 +350,7 @@ def create_account(officer: User, *, username: str, display_name: str, role: Rol
     if role == Role.APPLICANT:
         if officer.role == Role.CITY:
             admin_unit_id = officer.admin_unit_id
-        _refuse_unless(may_manage(officer, role, admin_unit_id if officer.role == Role.CITY else None))
+        _refuse_unless(may_manage(officer, role, admin_unit_id))
         if not (uscc or "").strip():
             raise InvalidInput("Give the organization's unified social credit code.", field="uscc")
         org = _organization(uscc, org_name, admin_unit_id, officer.username)

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from core.accounts import services
 from core.accounts.forms import EmptyForm
 from core.accounts.resets import managed_scope, may_manage, may_reset, reset_password
-from core.accounts.web import login_required, run_and_redirect
+from core.accounts.web import login_required
 from core.admin.access import AdminPerm
 from core.admin.forms import AccountForm, BindingForm
 from core.admin.web import bp, officer, run_form
@@ -82,14 +82,20 @@ def _bindings(rows) -> dict[int, str]:
     return out
 
 
+def _account_form(me: User, **kwargs) -> AccountForm:
+    """The new-account form with the roles ``me`` may open (a city: applicants)."""
+    form = AccountForm(**kwargs)
+    form.role.choices = [choice("", "—")] + [choice(r.value, ROLE_LABELS[r]) for r in Role
+                                             if may_manage(me, r, me.admin_unit_id)]
+    _fill(form)
+    return form
+
+
 @bp.route("/admin/users/new", methods=["GET", "POST"])
 @login_required(AdminPerm.ACCOUNTS)
 def new_user():
     me = officer()
-    form = AccountForm()
-    form.role.choices = [choice("", "—")] + [choice(r.value, ROLE_LABELS[r]) for r in Role
-                                             if may_manage(me, r, me.admin_unit_id)]
-    _fill(form)
+    form = _account_form(me)
     status, done = 200, None
     if request.method == "POST":
         outcome, failed = run_form(form, lambda: services.create_account(
@@ -102,10 +108,7 @@ def new_user():
             user, password = outcome
             done = {"id": user.id, "username": user.username, "display_name": user.display_name,
                     "password": password}
-            form = AccountForm(formdata=None)
-            form.role.choices = [choice("", "—")] + [choice(r.value, ROLE_LABELS[r]) for r in Role
-                                                     if may_manage(me, r, me.admin_unit_id)]
-            _fill(form)
+            form = _account_form(me, formdata=None)
     return render_template("admin/user_new.html", form=form, done=done, city=me.role == Role.CITY), status
 
 
@@ -141,13 +144,11 @@ def reset_user(user_id: int):
 def user_active(user_id: int):
     target = _target(user_id)
     active = request.form.get("active") == "1"
-    here = url_for("admin.user_detail", user_id=target.id)
-    if not EmptyForm().validate_on_submit():
-        flash(_("The request could not be understood. If you used a form, reload the page and try again "
-                "(the security token may have expired)."), "error")
-        return redirect(here)
-    done = _("The account is reopened.") if active else _("The account is closed; it can no longer log in.")
-    return run_and_redirect(lambda: services.change_active(officer(), target, active), done, here)[0]
+    _done, failed = run_form(EmptyForm(), lambda: services.change_active(officer(), target, active))
+    if not failed:
+        flash(_("The account is reopened.") if active else _("The account is closed; it can no longer log in."),
+              "info")
+    return redirect(url_for("admin.user_detail", user_id=target.id))
 
 
 @bp.post("/admin/users/<int:user_id>/binding")
