@@ -5,6 +5,8 @@ Who may reset whom: an administrator any account but another administrator's; pr
 applicant, city, expert or evaluator account; city staff the applicant accounts of organizations in
 their own city. The officer receives a one-time random password to hand over; the account must choose
 a new one at its next log-in, every session of it ends, and the reset is audited (never the password).
+The same rule (:func:`may_manage`) says which accounts an officer opens, closes and binds (issue 20, the
+Administration pages).
 """
 from __future__ import annotations
 
