@@ -106,12 +106,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_nav(app, *web_nav)
     from core import accounts, applications
     from core.accounts.permissions import PERMISSIONS as accounts_permissions
+    from core.admin.access import PERMISSIONS as admin_permissions
     from core.kernel import permissions
     from core.management.access import PERMISSIONS as management_permissions
     from core.review.access import PERMISSIONS as review_permissions
 
     # issue 22: the one permission registry, filled by every feature for this app only
-    permissions.init_app(app, accounts_permissions, review_permissions, management_permissions)
+    permissions.init_app(app, accounts_permissions, review_permissions, management_permissions, admin_permissions)
     accounts.init_app(app)
     applications.init_app(app)
     from core import lists, review  # issue 5: review, notices, lists, recommendation
@@ -121,6 +122,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from core import management  # issue 6: listed units over the years
 
     management.init_app(app)
+    from core import admin  # issue 20: administrators' and officers' screens
+
+    admin.init_app(app)
     # issue 22: the features' background jobs (each registered beside its services), then the job system
     import core.applications.jobs  # noqa: F401
     import core.lists.jobs  # noqa: F401

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from core.accounts import password_policy
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
-from core.errors import InvalidInput, LoginThrottled, NotFound, Refused
+from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
 from core.extensions import db
 from core.kernel.clock import aware, now
 from core.kernel.rules import region_rules
@@ -232,7 +232,6 @@ def issue_token(username: str, password: str, code: str | None, *, name: str, mi
     :raises InvalidInput: wrong credentials or code; :raises AccessDenied: an obligation is pending.
     """
     from core.accounts import mfa
-    from core.errors import AccessDenied
 
     if not 1 <= int(minutes) <= ISSUED_MAX_MINUTES:
         raise InvalidInput("A token asked for with a password is valid for 1 to %(n)d minutes.", field="minutes",
@@ -303,3 +302,105 @@ def user_for_token(token: str | None) -> User | None:
 
 def tokens_of(user: User) -> list[ApiToken]:
     return list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())))
+
+
+# -------------------------------------------------------- officers' accounts --
+
+
+def _refuse_unless(allowed: bool) -> None:
+    if not allowed:
+        raise AccessDenied("Your role may not open or change accounts of this kind, or of another city's "
+                           "organizations.")
+
+
+def _organization(uscc: str | None, org_name: str | None, admin_unit_id: int | None, actor: str) -> Organization:
+    """The organization with this credit code; a new one (with its name) in ``admin_unit_id`` if none is on file."""
+    code = normalize_uscc(uscc or "")
+    org = db.session.scalar(select(Organization).where(Organization.uscc == code))
+    if org is not None:
+        return org
+    name = (org_name or "").strip()
+    if not 2 <= len(name) <= 200:
+        raise InvalidInput("No organization with this credit code is on file: give its full registered name to "
+                           "add it.", field="org_name")
+    unit = db.session.get(AdminUnit, admin_unit_id) if admin_unit_id else None
+    if unit is None or unit.region != region_rules().region_code or not unit.active:
+        raise InvalidInput("Please choose the city (administrative unit).", field="admin_unit_id")
+    org = Organization(uscc=code, name=name, admin_unit_id=unit.id)
+    db.session.add(org)
+    db.session.flush()
+    audit.record(actor, "organization.added", "organization", org.id, uscc=code, name=name, admin_unit=unit.code)
+    return org
+
+
+def create_account(officer: User, *, username: str, display_name: str, role: Role | str, uscc: str | None = None,
+                   org_name: str | None = None, admin_unit_id: int | None = None,
+                   evaluator_firm_id: int | None = None) -> tuple[User, str]:
+    """An officer opens an account (:func:`core.accounts.resets.may_manage` says which); returns it and a
+    one-time password to hand over, which the account must change at its first log-in. An applicant is bound
+    to the organization with ``uscc``, added with ``org_name`` when none is on file (a city adds it in its own
+    unit)."""
+    from core.accounts.resets import may_manage, temporary_password
+
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InvalidInput("Please choose a role.", field="role") from None
+    organization_id = None
+    if role == Role.APPLICANT:
+        if officer.role == Role.CITY:
+            admin_unit_id = officer.admin_unit_id
+        _refuse_unless(may_manage(officer, role, admin_unit_id))
+        if not (uscc or "").strip():
+            raise InvalidInput("Give the organization's unified social credit code.", field="uscc")
+        org = _organization(uscc, org_name, admin_unit_id, officer.username)
+        _refuse_unless(may_manage(officer, role, org.admin_unit_id))
+        organization_id = org.id
+    else:
+        _refuse_unless(may_manage(officer, role, admin_unit_id))
+    password = temporary_password()
+    user = create_user(username=(username or "").strip(), password=password, display_name=(display_name or "").strip(),
+                       role=role, actor=officer.username, organization_id=organization_id,
+                       admin_unit_id=admin_unit_id, evaluator_firm_id=evaluator_firm_id)
+    user.must_change_password = True
+    return user, password
+
+
+def rebind(officer: User, target: User, *, uscc: str | None = None, admin_unit_id: int | None = None,
+           evaluator_firm_id: int | None = None) -> dict[str, list]:
+    """Bind an account to another organization (by credit code, on file), city or evaluator firm, as its role
+    requires; the officer must look after the account both before and after. Audited; returns the diff."""
+    from core.accounts.resets import may_manage, unit_of
+    from core.models import EvaluatorFirm
+
+    _refuse_unless(officer.id != target.id and may_manage(officer, target.role, unit_of(target)))
+    if target.role == Role.APPLICANT:
+        org = db.session.scalar(select(Organization).where(Organization.uscc == normalize_uscc(uscc or "")))
+        if org is None:
+            raise InvalidInput("No such organization.", field="uscc")
+        _refuse_unless(may_manage(officer, target.role, org.admin_unit_id))
+        key, value = "organization_id", org.id
+    elif target.role == Role.CITY:
+        _check_binding(Role.CITY, None, admin_unit_id, None)
+        key, value = "admin_unit_id", admin_unit_id
+    elif target.role == Role.EVALUATOR:
+        if db.session.get(EvaluatorFirm, evaluator_firm_id) is None:
+            raise InvalidInput("No such evaluator firm.", field="evaluator_firm_id")
+        key, value = "evaluator_firm_id", evaluator_firm_id
+    else:
+        raise InvalidInput("This role is bound to no organization, unit or firm.", field="role")
+    before = getattr(target, key)
+    if before == value:
+        return {}
+    setattr(target, key, value)
+    audit.record(officer.username, "account.rebound", "user", target.id, username=target.username,
+                 **{key: [before, value]})
+    return {key: [before, value]}
+
+
+def change_active(officer: User, target: User, active: bool) -> None:
+    """An officer closes or reopens an account it looks after (never its own, nor another administrator's)."""
+    from core.accounts.resets import may_reset
+
+    _refuse_unless(may_reset(officer, target))
+    set_active(target, active, officer.username)

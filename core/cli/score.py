@@ -97,18 +97,15 @@ def reference_import(file: str, region: str | None) -> None:
     """
     from core.extensions import db
     from core.scoring.files import FileRefused, read_rows
-    from core.scoring.reference import import_rows
-    from core.services.audit import record
+    from core.scoring.reference import import_audited
 
     app = _app(region)
     with app.app_context() if not has_app_context() else nullcontext():
         try:
             header, body = read_rows(file)
             with click.progressbar(length=len(body), label="检查 / checking", file=sys.stderr) as bar:
-                report = import_rows(db.session, app.extensions["greenmfg"].rules, header, body,
-                                     Path(file).name, progress=bar.update, commit=False)
-            record(_actor(), "references.imported", "reference_value", None, source=Path(file).name,
-                   created=report.created, updated=report.updated)
+                report = import_audited(db.session, app.extensions["greenmfg"].rules, header, body,
+                                        Path(file).name, _actor(), progress=bar.update)
             db.session.commit()
         except FileRefused as exc:
             click.echo(str(exc), err=True)

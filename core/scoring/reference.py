@@ -196,3 +196,31 @@ def _upsert(session: Session, rows: list[tuple], source: str, commit: bool) -> I
         session.rollback()
         raise
     return report
+
+
+# ---------------------------------------------------------- administrators --
+
+
+def save_reference(session: Session, rules: Any, actor: str, *, indicator_set: str, industry: str | None,
+                   number: Any, year: Any, leading: Any, baseline: Any) -> ImportReport:
+    """Enter or change one pair, checked as an imported row is; audited, the caller commits."""
+    from core.services import audit
+
+    row = check_row(rules, {"indicator_set": indicator_set, "industry": industry, "number": number, "year": year,
+                            "leading": leading, "baseline": baseline}, 1)
+    report = _upsert(session, [row], "admin", commit=False)
+    audit.record(actor, "references.saved", "reference_value", None, indicator_set=row[0], industry=row[1],
+                 number=row[2], year=row[3], leading=row[4], baseline=row[5])
+    return report
+
+
+def import_audited(session: Session, rules: Any, header: list[str], body: list[tuple[int, list[Any]]], source: str,
+                   actor: str, progress: Callable[[int], None] | None = None) -> ImportReport:
+    """:func:`import_rows` with its audit row (the command line and the administrators' page); the caller
+    commits."""
+    from core.services import audit
+
+    report = import_rows(session, rules, header, body, source, progress, commit=False)
+    audit.record(actor, "references.imported", "reference_value", None, source=source, created=report.created,
+                 updated=report.updated)
+    return report

@@ -47,6 +47,11 @@ def add_configurable_unit(code: str, name: str, kind: str, actor: str) -> AdminU
     if not code.startswith(f"{region}."):
         raise InvalidInput("Unit codes must start with the region code: %(prefix)s.", field="code",
                            prefix=f"{region}.")
+    name = (name or "").strip()
+    if not 2 <= len(name) <= 100:
+        raise InvalidInput("A unit's name has 2 to 100 characters.", field="name")
+    if db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region, AdminUnit.code == code)):
+        raise InvalidInput("An administrative unit with this code already exists.", field="code")
     unit = AdminUnit(region=region, code=code, name=name, kind=kind.value, source="admin", active=True)
     db.session.add(unit)
     audit.record(actor, "admin_units.added", "admin_unit", code, name=name, kind=kind.value)
@@ -62,6 +67,8 @@ def change_unit(unit: AdminUnit, actor: str, *, name: str | None = None, active:
         raise Refused("This unit comes from the region plugin (%(source)s); it changes with the plugin.",
                       source=lazy_source_name(unit.source))
     changes = {}
+    if name is not None and not 2 <= len(name.strip()) <= 100:
+        raise InvalidInput("A unit's name has 2 to 100 characters.", field="name")
     if name is not None and name.strip() != unit.name:
         changes["name"] = [unit.name, name.strip()]
         unit.name = name.strip()

@@ -114,3 +114,28 @@ def clear_day(day: dt.date, actor: str) -> bool:
     audit.record(actor, "calendar.clear_day", "calendar_day", day.isoformat(), before=row.is_workday, name=row.name)
     db.session.delete(row)
     return True
+
+
+#: chinese-calendar names its holidays in English; the table keeps the Chinese names
+_CHINESE_NAMES = {h.value: h.chinese for h in chinese_calendar.Holiday}
+
+
+def import_library_year(year: int, actor: str) -> int:
+    """Copy chinese-calendar's holidays and make-up working days of ``year`` into the table (an administrator
+    then edits them there) and declare the year entered. Audited; returns the days written.
+
+    :raises InvalidInput: the installed chinese-calendar has no data for ``year``.
+    """
+    if not library_covers(year):
+        raise InvalidInput("The installed chinese-calendar has no holidays for %(year)d yet: enter the days one by "
+                           "one, then declare the year complete.", field="year", year=year)
+    written, day = 0, dt.date(year, 1, 1)
+    while day.year == year:
+        workday = chinese_calendar.is_workday(day)
+        if workday != (day.weekday() < 5):
+            _on_holiday, holiday = chinese_calendar.get_holiday_detail(day)
+            set_day(day, workday, _CHINESE_NAMES.get(holiday, ""), actor)
+            written += 1
+        day += dt.timedelta(days=1)
+    declare_year_entered(year, actor, note="chinese-calendar")
+    return written

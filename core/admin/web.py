@@ -1,0 +1,63 @@
+"""The administrators' blueprint, its navigation entry, its start page, and the way its forms run a service."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, abort, flash, render_template
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user
+
+from core.accounts.web import install_error_pages, login_required
+from core.admin.access import AdminPerm
+from core.kernel.permissions import may
+from core.kernel.uow import attempt
+from core.web.nav import NavLink
+
+bp = Blueprint("admin", __name__, template_folder="templates")
+install_error_pages(bp)
+
+NAV = (NavLink(endpoint="admin.index", label=_l("Administration"), perm=AdminPerm.ACCOUNTS, order=86,
+               element_id="nav-admin"),)
+
+#: the start page's sections: endpoint, permission, title, what it is for
+SECTIONS = (
+    ("admin.users", AdminPerm.ACCOUNTS, _l("Accounts"),
+     _l("Open accounts, reset passwords, close or reopen accounts, change what an account is bound to.")),
+    ("admin.units", AdminPerm.UNITS, _l("Administrative units"), _l("The cities and their peers; add and rename.")),
+    ("admin.holidays", AdminPerm.HOLIDAYS, _l("Holidays"),
+     _l("Public holidays and make-up working days, which every working-day deadline counts.")),
+    ("admin.firms", AdminPerm.FIRMS, _l("Evaluator firms"), _l("Register and update firms; see their sanctions.")),
+    ("admin.references", AdminPerm.REFERENCES, _l("Reference values"),
+     _l("Leading and baseline values the live scores compare with.")),
+)
+
+
+def officer():
+    return current_user._get_current_object()
+
+
+def run_form(form, action: Callable[[], Any]) -> tuple[Any, int | None]:
+    """Validate ``form`` and run ``action`` as one unit of work: ``(its outcome, None)``, or ``(None, the HTTP
+    status to show the page again with)``: the input stays, each refusal beside the input it names, nothing
+    was saved."""
+    if not form.validate_on_submit():
+        if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+            abort(400)
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return None, 422
+    outcome, refused = attempt(action)
+    if refused is not None:
+        flash(refused.localized(), "error")
+        if refused.field and refused.field in form:
+            form[refused.field].errors = [*form[refused.field].errors, refused.localized()]
+        return None, refused.http_status
+    return outcome, None
+
+
+@bp.get("/admin")
+@login_required(AdminPerm.ACCOUNTS)
+def index():
+    user = officer()
+    sections = [s for s in SECTIONS if may(user, s[1])]
+    return render_template("admin/index.html", sections=sections)
