@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
@@ -228,7 +229,8 @@ def filings_list():
         query = query.where(AnnualFiling.year == year)
     if status in filings.STATUSES:
         query = query.where(AnnualFiling.status == status)
-    rows = db.session.scalars(query.order_by(AnnualFiling.year.desc(), AnnualFiling.id).limit(500)).all()
+    rows = db.session.scalars(query.options(joinedload(AnnualFiling.organization))
+                              .order_by(AnnualFiling.year.desc(), AnnualFiling.id).limit(500)).all()
     try:
         due = filings.due_date(year)
     except InvalidInput:
@@ -587,6 +589,7 @@ def changes_list():
         return redirect(url_for("management.change_page", ident=change.id))
     rows = db.session.scalars(select(ChangeReport).where(access.scope(user, ChangeReport.admin_unit_id,
                                                                       ChangeReport.organization_id))
+                              .options(joinedload(ChangeReport.organization))
                               .order_by(ChangeReport.id.desc()).limit(500)).all()
     return render_template("management/changes.html", rows=rows, form=form)
 
@@ -626,6 +629,7 @@ def rereviews_list():
     year = _year()
     rows = db.session.scalars(select(ReReview).where(ReReview.cycle_year == year,
                                                      access.scope(user, ReReview.admin_unit_id))
+                              .options(joinedload(ReReview.organization))
                               .order_by(ReReview.status, ReReview.id).limit(500)).all()
     return render_template("management/rereviews.html", rows=rows, year=year, cycle=rereviews.cycle(),
                            schedule_form=ScheduleForm(), result_form=ResultForm(), open_form=YearForm(year=year))
