@@ -159,7 +159,8 @@ def test_statements_per_page_are_the_same_for_100_and_10000_rows(world):
 
 
 def test_pages_follow_each_other_without_offset(world):
-    """The next/previous links walk the public lists and the API collection through every row once."""
+    """The next/previous links walk the public lists, a management list and the API collection through every
+    row once."""
     grow(world, 230)
     anonymous = world.client(None)
     seen, url, pages = [], "/public/lists?lang=zh", 0
@@ -176,6 +177,13 @@ def test_pages_follow_each_other_without_offset(world):
     assert back == seen[150:200]
     found = anonymous.get("/public/lists?q=%E7%AC%AC00007%E5%8F%B7").get_data(as_text=True)  # 第00007号
     assert re.findall(r"<td>(长沙第\d{5}号绿色制造有限公司)</td>", found) == ["长沙第00007号绿色制造有限公司"]
+    province, filed, url = world.client("province"), [], "/management/filings"
+    while url:
+        html = province.get(url).get_data(as_text=True)
+        filed += re.findall(r'href="/management/filings/(\d+)"', html)
+        nxt = re.search(r'id="next-page" href="([^"]+)"', html)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else None
+    assert len(filed) == len(set(filed)) == 230  # management lists page too, 50 at a time
     api = world.api("city_changsha")
     ids, after = [], None
     while True:
