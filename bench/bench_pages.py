@@ -62,7 +62,7 @@ PAGES = [
     Page("public lists, name search", None, "/public/lists?q=%E9%95%BF%E6%B2%99", 0.30, follow="link"),  # 长沙
     Page("public notices", None, "/notices", 0.30, follow="none"),
     Page("province notices", PROVINCE, "/province/notices", 0.30, follow="none"),
-    Page("management filings", PROVINCE, "/management/filings", 0.30, follow="none"),
+    Page("management filings", PROVINCE, "/management/filings", 0.30, follow="link"),
     Page("API applications", CITY, "/api/v1/applications?per_page=50", 0.25, api=True, follow="after"),
     Page("API lists", None, "/api/v1/lists", 0.25, api=True, follow="after"),
 ]

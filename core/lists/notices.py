@@ -413,9 +413,10 @@ def _filtered(query, *, level, year, region, unit_type, q):
     return query
 
 
-def _joined(query):
-    return (query.join(Organization, Organization.id == ListEntry.organization_id)
-            .outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id))
+def _joined(query, *, organization: bool = True, unit: bool = True):
+    if organization or unit:
+        query = query.join(Organization, Organization.id == ListEntry.organization_id)
+    return query.outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id) if unit else query
 
 
 def cursor(entry: ListEntry) -> str:
@@ -452,7 +453,8 @@ def browse(*, level: str | None = None, year: int | None = None, region: str | N
     rows = rows[:per_page]
     if before_key is not None:
         rows.reverse()
-    counted = _filtered(_joined(select(ListEntry.id)), **filters).limit(COUNT_CAP + 1).subquery()
+    counted = _filtered(_joined(select(ListEntry.id), organization=bool(filters["q"]), unit=bool(region)),
+                        **filters).limit(COUNT_CAP + 1).subquery()  # joins only what a filter needs
     total = db.session.scalar(select(func.count()).select_from(counted)) or 0
     has_next = more if before_key is None else True
     has_prev = (after_key is not None) if before_key is None else more
