@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_city_list import _session_cookie, free_port, wrk  # noqa: E402
+from bench_city_list import _session_cookie, free_port  # noqa: E402
 from benchdb import with_databases  # noqa: E402
 from build_rows import SECRET, build, make_app  # noqa: E402
 
