@@ -271,9 +271,9 @@ def make_blueprint() -> Blueprint:
             page = notices.browse(**args, per_page=100)
             return {"total": page.total, "capped": page.capped, "next_after": page.next_after,
                     "prev_before": page.prev_before, "entries": [
-                {"year": e.year, "level": e.level, "unit_type": e.unit_type, "name": o.name, "uscc": o.uscc,
-                 "region": u.region if u else None, "city": u.name if u else None, "notice_no": e.notice_no,
-                 "listed_on": e.listed_on.isoformat() if e.listed_on else None} for e, o, u in page.rows]}
+                {"year": e.year, "level": e.level, "unit_type": e.unit_type, "name": e.name, "uscc": e.uscc,
+                 "region": e.region, "city": e.city, "notice_no": e.notice_no,
+                 "listed_on": e.listed_on.isoformat() if e.listed_on else None} for e in page.rows]}
 
     # ----------------------------------------------------- recommendation --
 

@@ -388,7 +388,7 @@ COUNT_CAP = 1000
 
 @dataclass(frozen=True)
 class ListPage:
-    """One page of the public lists: ``rows`` ``(ListEntry, Organization, AdminUnit | None)``, newest year first;
+    """One page of the public lists: ``rows`` with the :data:`LIST_COLUMNS`, newest year first;
     ``total`` the matching entries counted up to :data:`COUNT_CAP` (``capped``: more match); ``next_after`` and
     ``prev_before`` the cursors of the following and preceding pages (``None``: there is none)."""
     rows: list
@@ -396,6 +396,12 @@ class ListPage:
     capped: bool
     next_after: str | None
     prev_before: str | None
+
+
+#: what the public lists show of an entry (plain rows: no ORM objects to build per row)
+LIST_COLUMNS = (ListEntry.id, ListEntry.year, ListEntry.level, ListEntry.unit_type, ListEntry.notice_no,
+                ListEntry.listed_on, Organization.name, Organization.uscc, AdminUnit.region,
+                AdminUnit.name.label("city"))
 
 
 def _filtered(query, *, level, year, region, unit_type, q):
@@ -419,7 +425,7 @@ def _joined(query, *, organization: bool = True, unit: bool = True):
     return query.outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id) if unit else query
 
 
-def cursor(entry: ListEntry) -> str:
+def cursor(entry) -> str:
     return f"{entry.year}.{entry.id}"
 
 
@@ -440,7 +446,7 @@ def browse(*, level: str | None = None, year: int | None = None, region: str | N
     """
     filters = {"level": level, "year": year, "region": region, "unit_type": unit_type, "q": (q or "").strip()}
     key = tuple_(ListEntry.year, ListEntry.id)
-    query = _filtered(_joined(select(ListEntry, Organization, AdminUnit)), **filters)
+    query = _filtered(_joined(select(*LIST_COLUMNS)), **filters)
     after_key, before_key = _parse_cursor(after), _parse_cursor(before)
     if before_key is not None:
         query = query.where(key > tuple_(*before_key)).order_by(ListEntry.year, ListEntry.id)
@@ -459,8 +465,8 @@ def browse(*, level: str | None = None, year: int | None = None, region: str | N
     has_next = more if before_key is None else True
     has_prev = (after_key is not None) if before_key is None else more
     return ListPage(rows=rows, total=min(total, COUNT_CAP), capped=total > COUNT_CAP,
-                    next_after=cursor(rows[-1][0]) if rows and has_next else None,
-                    prev_before=cursor(rows[0][0]) if rows and has_prev else None)
+                    next_after=cursor(rows[-1]) if rows and has_next else None,
+                    prev_before=cursor(rows[0]) if rows and has_prev else None)
 
 
 def filter_values() -> dict[str, list]:
@@ -474,8 +480,9 @@ def filter_values() -> dict[str, list]:
     below = select(func.max(ListEntry.year)).where(listed, ListEntry.year < years_cte.c.year).scalar_subquery()
     years_cte = years_cte.union_all(select(below).where(years_cte.c.year.is_not(None)))
     years = [y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None)))]
-    has_listed = (select(ListEntry.id).join(Organization, Organization.id == ListEntry.organization_id)
-                  .where(Organization.admin_unit_id == AdminUnit.id, listed).exists())
+    # unit → its organizations (index) → their entries (index), stopping at the first listed one
+    entry = select(ListEntry.id).where(ListEntry.organization_id == Organization.id, listed).exists()
+    has_listed = select(Organization.id).where(Organization.admin_unit_id == AdminUnit.id, entry).exists()
     regions = sorted({r for (r,) in db.session.execute(select(AdminUnit.region).distinct().where(has_listed)) if r})
     return {"years": years, "regions": regions}
 

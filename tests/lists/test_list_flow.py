@@ -212,5 +212,5 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
                         at=kit.beijing(dt.date(2025, 12, 16)))
         uow.commit()
         page = notices.browse(level="national", region="shanxi")
-        assert page.total == 2 and {o.name for _e, o, _u in page.rows} == {PLAN["A"][0], PLAN["B"][0]}
+        assert page.total == 2 and {r.name for r in page.rows} == {PLAN["A"][0], PLAN["B"][0]}
         assert db.session.query(PublicNotice).count() == 1
