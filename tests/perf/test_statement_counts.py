@@ -100,6 +100,7 @@ PAGES = [
     ("city_changsha", "/city?q=%E7%BB%BF%E8%89%B2"),  # 绿色: every name matches
     ("province", "/province/applications"),
     ("province", "/province/applications?status=city_recommended"),
+    ("province", "/review"),  # the province's review queue
     (None, "/public/lists"),
     (None, "/public/lists?year=2021&q=%E9%95%BF%E6%B2%99"),  # 长沙
     (None, "/notices"),
