@@ -8,7 +8,8 @@ serves the app with gunicorn (2 sync workers, ``--no-control-socket``) on 127.0.
 measures with wrk, in the same run and on the same server, alternating the two in ``--slices``
 slices (other processes' load then falls on both alike; p99 is the worst slice's):
 
-* a bare Flask route (``/_bench/bare``, registered only when ``GREENMFG_BENCH_BARE_ROUTE=1``);
+* a truly bare Flask app (bench/bare_app.py: one route, nothing else), served by a second gunicorn with the
+  same settings;
 * the city list ``/city?status=submitted&unit_type=factory&campaign=1&page=2`` (session cookie:
   the one the server sends back on a first visit, as a browser would keep it).
 
@@ -157,18 +158,21 @@ def main() -> int:
         port = free_port()
         env = {**os.environ, "GREENMFG_REGION": "hunan", "GREENMFG_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
                "GREENMFG_SECRET_KEY": SECRET, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"),
-               "GREENMFG_BENCH_BARE_ROUTE": "1", "FLASK_GREENMFG_RULES_YEAR": "2025"}
-        server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
-                                   "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "core:create_app()"],
-                                  cwd=ROOT, env=env, start_new_session=True)
+               "FLASK_GREENMFG_RULES_YEAR": "2025"}
+        bare_port = free_port()
+        servers = [subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
+                                     "--bind", f"127.0.0.1:{p}", "--log-level", "warning", spec],
+                                    cwd=ROOT, env=e, start_new_session=True)
+                   for p, spec, e in ((port, "core:create_app()", env), (bare_port, "bench.bare_app:app", os.environ))]
         try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(f"{base}/_bench/bare", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.2)
+            base, bare_url = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}/"
+            for url in (f"{base}/public/lists", bare_url):
+                for _ in range(150):
+                    try:
+                        urllib.request.urlopen(url, timeout=1)
+                        break
+                    except OSError:
+                        time.sleep(0.2)
             page = f"{base}/city?status=submitted&unit_type=factory&campaign=1&page=2"
             # wrk sends no User-Agent: the first visit marks the session not fresh (Flask-Login's
             # basic protection) and stores the log-out form's CSRF secret; a browser keeps the
@@ -183,21 +187,22 @@ def main() -> int:
             request = urllib.request.Request(page, headers={"Cookie": f"session={cookie}", "User-Agent": ""})
             response = urllib.request.urlopen(request, timeout=5)
             assert _session_cookie(response.headers.get_all("Set-Cookie") or []) is None, "the session still changes"
-            wrk(f"{base}/_bench/bare", 2, args.connections, None)  # warm both workers
+            wrk(bare_url, 2, args.connections, None)  # warm both workers
             wrk(page, 2, args.connections, cookie)
             # alternate the two in slices, so that load from other processes on the machine falls on
             # both alike; req/s over all slices, p99 the worst slice's
-            slices = [(wrk(f"{base}/_bench/bare", args.duration // args.slices, args.connections, None),
+            slices = [(wrk(bare_url, args.duration // args.slices, args.connections, None),
                        wrk(page, args.duration // args.slices, args.connections, cookie))
                       for _ in range(args.slices)]
             bare, city = (_merge([pair[i] for pair in slices]) for i in (0, 1))
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            for server in servers:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
         share = city["rps"] / bare["rps"]
         print(f"gunicorn 2 sync workers, wrk -t2 -c{args.connections}, {args.duration} s a route in {args.slices} "
               f"alternating slices, loopback, SQLite file")
-        print(f"bare Flask route   : {bare['rps']:8.1f} req/s   p99 {bare['p99_ms']:6.2f} ms")
+        print(f"bare Flask app     : {bare['rps']:8.1f} req/s   p99 {bare['p99_ms']:6.2f} ms")
         print(f"city list (50/page): {city['rps']:8.1f} req/s   p99 {city['p99_ms']:6.2f} ms   "
               f"non-2xx {city['non2xx']}")
         print(f"city list / bare   : {share:.1%}   (target >= 25 %; p99 target < 50 ms)")

@@ -7,8 +7,6 @@ Business rules live in :mod:`core.applications.services` (and its helpers ``elig
 """
 from __future__ import annotations
 
-import os
-
 from flask import Flask
 
 
@@ -21,5 +19,3 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register(app, *NAV)
     register_todo(app, *TODO)
-    if os.environ.get("GREENMFG_BENCH_BARE_ROUTE") == "1":  # bench/bench_city_list.py only
-        app.add_url_rule("/_bench/bare", "bench_bare", lambda: "ok")

@@ -200,6 +200,8 @@ class ApplicationPageSchema(Out):
     items = fields.List(fields.Nested(ApplicationSchema), required=True)
     page = fields.Integer(required=True)
     has_next = fields.Boolean(required=True)
+    next_after = fields.Integer(required=True, allow_none=True,
+                                metadata={"description": "the next page: pass it as after"})
 
 
 class ApplicationCreateSchema(In):
@@ -213,6 +215,7 @@ class ApplicationQuerySchema(Query):
     campaign_id = ident(load_default=None)
     q = text(100, load_default=None, metadata={"description": "part of the name, or the start of the credit code"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    after = ident(load_default=None, metadata={"description": "keyset paging: next_after of the page before"})
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
 
 

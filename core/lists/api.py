@@ -268,12 +268,12 @@ def make_blueprint() -> Blueprint:
         @blp.response(200, ListPageSchema)
         def get(self, args):
             """Published lists, filtered by level, year, region and unit type (public)."""
-            page = args.pop("page")
-            rows, total = notices.browse(**args, page=page, per_page=100)
-            return {"total": total, "page": page, "entries": [
-                {"year": e.year, "level": e.level, "unit_type": e.unit_type, "name": o.name, "uscc": o.uscc,
-                 "region": u.region if u else None, "city": u.name if u else None, "notice_no": e.notice_no,
-                 "listed_on": e.listed_on.isoformat() if e.listed_on else None} for e, o, u in rows]}
+            page = notices.browse(**args, per_page=100)
+            return {"total": page.total, "capped": page.capped, "next_after": page.next_after,
+                    "prev_before": page.prev_before, "entries": [
+                {"year": e.year, "level": e.level, "unit_type": e.unit_type, "name": e.name, "uscc": e.uscc,
+                 "region": e.region, "city": e.city, "notice_no": e.notice_no,
+                 "listed_on": e.listed_on.isoformat() if e.listed_on else None} for e in page.rows]}
 
     # ----------------------------------------------------- recommendation --
 

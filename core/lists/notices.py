@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
@@ -381,10 +382,30 @@ def publish(actor: str, notice: PublicNotice, *, document_no: str, published_on:
 # ------------------------------------------------------------ public lists --
 
 
-def list_query(*, level: str | None = None, year: int | None = None, region: str | None = None,
-               unit_type: str | None = None):
-    query = (select(ListEntry, Organization, AdminUnit).join(Organization, Organization.id == ListEntry.organization_id)
-             .outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id).where(ListEntry.status == "listed"))
+#: the public lists count at most this many matching entries (an exact count over every entry costs O(n))
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the public lists: ``rows`` with the :data:`LIST_COLUMNS`, newest year first;
+    ``total`` the matching entries counted up to :data:`COUNT_CAP` (``capped``: more match); ``next_after`` and
+    ``prev_before`` the cursors of the following and preceding pages (``None``: there is none)."""
+    rows: list
+    total: int
+    capped: bool
+    next_after: str | None
+    prev_before: str | None
+
+
+#: what the public lists show of an entry (plain rows: no ORM objects to build per row)
+LIST_COLUMNS = (ListEntry.id, ListEntry.year, ListEntry.level, ListEntry.unit_type, ListEntry.notice_no,
+                ListEntry.listed_on, Organization.name, Organization.uscc, AdminUnit.region,
+                AdminUnit.name.label("city"))
+
+
+def _filtered(query, *, level, year, region, unit_type, q):
+    query = query.where(ListEntry.status == "listed")
     if level:
         query = query.where(ListEntry.level == level)
     if year:
@@ -393,25 +414,76 @@ def list_query(*, level: str | None = None, year: int | None = None, region: str
         query = query.where(AdminUnit.region == region)
     if unit_type:
         query = query.where(ListEntry.unit_type == unit_type)
-    return query.order_by(ListEntry.year.desc(), ListEntry.level, ListEntry.unit_type, Organization.name,
-                          ListEntry.id)
+    if q:  # a trigram GIN index answers it on PostgreSQL (migration 0028)
+        query = query.where(Organization.name.contains(q, autoescape=True))
+    return query
+
+
+def _joined(query, *, organization: bool = True, unit: bool = True):
+    if organization or unit:
+        query = query.join(Organization, Organization.id == ListEntry.organization_id)
+    return query.outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id) if unit else query
+
+
+def cursor(entry) -> str:
+    return f"{entry.year}.{entry.id}"
+
+
+def _parse_cursor(value: str | None) -> tuple[int, int] | None:
+    match = re.fullmatch(r"(\d{4})\.(\d{1,12})", value or "")
+    return (int(match[1]), int(match[2])) if match else None
 
 
 def browse(*, level: str | None = None, year: int | None = None, region: str | None = None,
-           unit_type: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list, int]:
-    """One page of the public lists and the total count (filters: level, year, region, unit type)."""
-    query = list_query(level=level, year=year, region=region, unit_type=unit_type)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    rows = db.session.execute(query.limit(per_page).offset((max(page, 1) - 1) * per_page)).all()
-    return rows, total
+           unit_type: str | None = None, q: str | None = None, after: str | None = None,
+           before: str | None = None, per_page: int = 50) -> ListPage:
+    """One page of the public lists (filters: level, year, region, unit type, part of the unit's name), newest
+    year first, then newest entry.
+
+    Keyset paging on ``(year, id)`` (index ``ix_list_entry_browse``): ``after`` the last row of the page
+    before, or ``before`` the first row of the page after; every page costs the same on 100 or 500,000
+    entries. The count stops at :data:`COUNT_CAP`.
+    """
+    filters = {"level": level, "year": year, "region": region, "unit_type": unit_type, "q": (q or "").strip()}
+    key = tuple_(ListEntry.year, ListEntry.id)
+    query = _filtered(_joined(select(*LIST_COLUMNS)), **filters)
+    after_key, before_key = _parse_cursor(after), _parse_cursor(before)
+    if before_key is not None:
+        query = query.where(key > tuple_(*before_key)).order_by(ListEntry.year, ListEntry.id)
+    else:
+        if after_key is not None:
+            query = query.where(key < tuple_(*after_key))
+        query = query.order_by(ListEntry.year.desc(), ListEntry.id.desc())
+    rows = db.session.execute(query.limit(per_page + 1)).all()
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if before_key is not None:
+        rows.reverse()
+    counted = _filtered(_joined(select(ListEntry.id), organization=bool(filters["q"]), unit=bool(region)),
+                        **filters).limit(COUNT_CAP + 1).subquery()  # joins only what a filter needs
+    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    has_next = more if before_key is None else True
+    has_prev = (after_key is not None) if before_key is None else more
+    return ListPage(rows=rows, total=min(total, COUNT_CAP), capped=total > COUNT_CAP,
+                    next_after=cursor(rows[-1]) if rows and has_next else None,
+                    prev_before=cursor(rows[0]) if rows and has_prev else None)
 
 
 def filter_values() -> dict[str, list]:
-    """The years and regions that have list entries (for the public page's filters)."""
-    years = sorted({y for (y,) in db.session.execute(select(ListEntry.year).distinct())}, reverse=True)
-    regions = sorted({r for (r,) in db.session.execute(
-        select(AdminUnit.region).join(Organization, Organization.admin_unit_id == AdminUnit.id)
-        .join(ListEntry, ListEntry.organization_id == Organization.id).distinct()) if r})
+    """The years and regions that have listed units (for the public page's filters).
+
+    The years by a loose index scan (one index probe per year, ``ix_list_entry_browse``), the regions by one
+    existence probe per administrative unit: neither reads the entries.
+    """
+    listed = ListEntry.status == "listed"
+    years_cte = select(func.max(ListEntry.year).label("year")).where(listed).cte("years", recursive=True)
+    below = select(func.max(ListEntry.year)).where(listed, ListEntry.year < years_cte.c.year).scalar_subquery()
+    years_cte = years_cte.union_all(select(below).where(years_cte.c.year.is_not(None)))
+    years = [y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None)))]
+    # unit → its organizations (index) → their entries (index), stopping at the first listed one
+    entry = select(ListEntry.id).where(ListEntry.organization_id == Organization.id, listed).exists()
+    has_listed = select(Organization.id).where(Organization.admin_unit_id == AdminUnit.id, entry).exists()
+    regions = sorted({r for (r,) in db.session.execute(select(AdminUnit.region).distinct().where(has_listed)) if r})
     return {"years": years, "regions": regions}
 
 

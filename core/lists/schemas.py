@@ -59,7 +59,9 @@ class ListQuerySchema(Query):
     year = year(load_default=None)
     region = text(40, load_default=None)
     unit_type = text(40, load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    q = text(100, load_default=None, metadata={"description": "part of the unit's name"})
+    after = text(20, load_default=None, metadata={"description": "the next page: next_after of this page"})
+    before = text(20, load_default=None, metadata={"description": "the previous page: prev_before of this page"})
 
 
 class RecommendationAddSchema(In):
@@ -221,8 +223,10 @@ class ListEntrySchema(Out):
 
 
 class ListPageSchema(Out):
-    total = fields.Integer(required=True)
-    page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "matching entries, counted up to 1,000"})
+    capped = fields.Boolean(required=True, metadata={"description": "more than total match"})
+    next_after = fields.String(required=True, allow_none=True)
+    prev_before = fields.String(required=True, allow_none=True)
     entries = fields.List(fields.Nested(ListEntrySchema), required=True)
 
 

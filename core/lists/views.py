@@ -164,14 +164,13 @@ def public_lists():
     year = request.args.get("year", type=int)
     year = year if year and 2000 <= year <= 2100 else None
     region = (request.args.get("region") or "").strip()[:40] or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    rows, total = notices.browse(level=level, year=year, region=region, unit_type=unit_type, page=page,
-                                 per_page=PER_PAGE)
+    q = (request.args.get("q") or "").strip()[:100]
+    page = notices.browse(level=level, year=year, region=region, unit_type=unit_type, q=q,
+                          after=request.args.get("after"), before=request.args.get("before"), per_page=PER_PAGE)
     names = {i.province: i.province_name for i in recommend.imports()}
     names[rules.region_code] = rules.region.name
-    return render_template("lists/public.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
-                           level=level, unit_type=unit_type, year=year, region_filter=region, levels=rules.list_levels,
-                           unit_types=rules.unit_types, filters=notices.filter_values(), region_names=names)
+    return render_template("lists/public.html", page=page, q=q, level=level, unit_type=unit_type, year=year,
+                           region_filter=region, levels=rules.list_levels, unit_types=rules.unit_types, filters=notices.filter_values(), region_names=names)
 
 
 # ------------------------------------------------------------------- staff --

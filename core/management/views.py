@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
@@ -37,6 +38,7 @@ from core.management import (
     dashboard,
     files,
     filings,
+    paging,
     removals,
     rereviews,
     round_filings,
@@ -228,12 +230,15 @@ def filings_list():
         query = query.where(AnnualFiling.year == year)
     if status in filings.STATUSES:
         query = query.where(AnnualFiling.status == status)
-    rows = db.session.scalars(query.order_by(AnnualFiling.year.desc(), AnnualFiling.id).limit(500)).all()
+    after = request.args.get("after")
+    rows, next_after = paging.seek(query.options(joinedload(AnnualFiling.organization)), AnnualFiling.year,
+                                   AnnualFiling.id, after=after)
     try:
         due = filings.due_date(year)
     except InvalidInput:
         due = None
-    return render_template("management/filings.html", rows=rows, year=year, status=status, due=due,
+    return render_template("management/filings.html", rows=rows, after=after, next_after=next_after,
+                           year=year, status=status, due=due,
                            statuses=filings.STATUSES, open_form=YearForm(year=year),
                            reminder_days=filings.reminder_days())
 
@@ -512,9 +517,10 @@ def complaint_new():
 @login_required()
 def complaints_list():
     user = require(_user(), ManagementPerm.VERIFY)
-    rows = db.session.scalars(select(Complaint).where(access.scope(user, Complaint.admin_unit_id))
-                              .order_by(Complaint.id.desc()).limit(500)).all()
-    return render_template("management/complaints.html", rows=rows)
+    after = request.args.get("after")
+    rows, next_after = paging.seek(select(Complaint).where(access.scope(user, Complaint.admin_unit_id)), Complaint.id,
+                                   after=after)
+    return render_template("management/complaints.html", rows=rows, after=after, next_after=next_after)
 
 
 def _verify_form() -> VerifyForm:
@@ -585,10 +591,11 @@ def changes_list():
         commit()
         flash(_("The change is reported to your city bureau."), "info")
         return redirect(url_for("management.change_page", ident=change.id))
-    rows = db.session.scalars(select(ChangeReport).where(access.scope(user, ChangeReport.admin_unit_id,
-                                                                      ChangeReport.organization_id))
-                              .order_by(ChangeReport.id.desc()).limit(500)).all()
-    return render_template("management/changes.html", rows=rows, form=form)
+    after = request.args.get("after")
+    rows, next_after = paging.seek(select(ChangeReport).where(access.scope(user, ChangeReport.admin_unit_id,
+                                                                           ChangeReport.organization_id))
+                                   .options(joinedload(ChangeReport.organization)), ChangeReport.id, after=after)
+    return render_template("management/changes.html", rows=rows, form=form, after=after, next_after=next_after)
 
 
 @bp.get("/changes/<int:ident>")
@@ -626,6 +633,7 @@ def rereviews_list():
     year = _year()
     rows = db.session.scalars(select(ReReview).where(ReReview.cycle_year == year,
                                                      access.scope(user, ReReview.admin_unit_id))
+                              .options(joinedload(ReReview.organization))
                               .order_by(ReReview.status, ReReview.id).limit(500)).all()
     return render_template("management/rereviews.html", rows=rows, year=year, cycle=rereviews.cycle(),
                            schedule_form=ScheduleForm(), result_form=ResultForm(), open_form=YearForm(year=year))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, String
+from sqlalchemy import Date, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -13,6 +13,9 @@ from core.models.organizations import Organization
 
 class ListEntry(TimestampMixin, db.Model):
     __tablename__ = "list_entry"
+    #: the public lists, paged by (year, id) (migration 0028)
+    __table_args__ = (Index("ix_list_entry_browse", "status", "year", "id"),
+                      Index("ix_list_entry_level_browse", "status", "level", "year", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)

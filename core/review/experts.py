@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 from flask import current_app, has_request_context
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from core.accounts import services as accounts
 from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
@@ -517,10 +518,27 @@ def grade(actor: str, application: Application) -> ReviewResult:
 def progress(application: Application) -> dict[str, Any]:
     """Where the panel of one application stands: experts assigned (not declined), submitted, declined, the
     minimum panel and the result."""
-    rows = assignments(application)
+    return _progress(application, assignments(application), result_of(application))
+
+
+def progress_many(applications: Iterable[Application]) -> dict[int, dict[str, Any]]:
+    """:func:`progress` of many applications, by id, from two queries (the assignments with their experts, the
+    results), whatever their number."""
+    applications = list(applications)
+    ids = [a.id for a in applications]
+    rows: dict[int, list[ExpertAssignment]] = {i: [] for i in ids}
+    for r in db.session.scalars(select(ExpertAssignment).where(ExpertAssignment.application_id.in_(ids))
+                                .options(joinedload(ExpertAssignment.expert)).order_by(ExpertAssignment.id)):
+        rows[r.application_id].append(r)
+    results = {r.application_id: r for r in db.session.scalars(
+        select(ReviewResult).where(ReviewResult.application_id.in_(ids)))}
+    return {a.id: _progress(a, rows[a.id], results.get(a.id)) for a in applications}
+
+
+def _progress(application: Application, rows: list[ExpertAssignment], result: ReviewResult | None) -> dict[str, Any]:
     active = [r for r in rows if r.status != "declined"]
     return {"assigned": len(active), "submitted": sum(1 for r in active if r.status == "submitted"),
-            "declined": len(rows) - len(active), "needed": min_experts(application), "result": result_of(application),
+            "declined": len(rows) - len(active), "needed": min_experts(application), "result": result,
             "experts": [r.expert.name for r in active]}
 
 
@@ -578,4 +596,6 @@ def review_queue(statuses: Iterable[S] = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.
                                                       Application.status.in_(list(statuses))))
     if year:
         query = query.where(Campaign.year == year)
+    query = query.options(contains_eager(Application.campaign), joinedload(Application.organization),
+                          joinedload(Application.admin_unit))  # with the queue: its pages show them
     return list(db.session.scalars(query.order_by(Application.id).limit(1000)))

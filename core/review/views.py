@@ -308,7 +308,8 @@ def queue():
     year = request.args.get("year", type=int)
     queue = experts.review_queue(year=year)
     flagged = priorities.flags(queue)  # issue 17: 优先推荐 flags and ranks ahead, as in the city's list
-    rows = [{"application": a, "progress": experts.progress(a), "priorities": flagged.get(a.id, [])}
+    progress = experts.progress_many(queue)
+    rows = [{"application": a, "progress": progress[a.id], "priorities": flagged.get(a.id, [])}
             for a in priorities.rank(queue, flagged=flagged)]
     form = _bulk_form()
     form.application_ids.choices = [choice(r["application"].id, str(r["application"].id)) for r in rows]

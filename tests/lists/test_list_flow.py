@@ -211,6 +211,6 @@ def test_from_city_recommendation_to_the_national_list(make_app, national_url):
         notices.publish("ministry", national_notice, document_no="工信厅节函〔2026〕1号", published_on=dt.date(2026, 1, 5),
                         at=kit.beijing(dt.date(2025, 12, 16)))
         uow.commit()
-        rows, total = notices.browse(level="national", region="shanxi")
-        assert total == 2 and {o.name for _e, o, _u in rows} == {PLAN["A"][0], PLAN["B"][0]}
+        page = notices.browse(level="national", region="shanxi")
+        assert page.total == 2 and {r.name for r in page.rows} == {PLAN["A"][0], PLAN["B"][0]}
         assert db.session.query(PublicNotice).count() == 1

@@ -1,0 +1,197 @@
+"""Issue 23: every list page and JSON API collection costs the same number of SQL statements with 100 rows as
+with 10,000 (no query per row: related rows load with the page), on SQLite and PostgreSQL; an API collection
+page costs at most 4.
+
+The rows are bulk-inserted (SQLAlchemy Core executemany), not made through the services, so the test stays
+fast. A statement is one execution context seen by the engine's ``before_cursor_execute`` event (a batch the
+driver splits one executemany into counts once). The summary export and import are counted the same way in
+tests/applications/test_summary_statements.py (100 and 10,000 rows; 100 and 5,000).
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))  # app_world.py
+from app_world import build_world, make_uscc, open_campaign  # noqa: E402
+
+SMALL, LARGE = 100, 10_000
+API_LIMIT = 4  # statements per API collection page (issue 23)
+
+
+@contextlib.contextmanager
+def counting(engine):
+    """The statements executed meanwhile, first lines: ``seen["sql"]``."""
+    seen: dict = {"contexts": {}, "sql": []}
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        if id(context) not in seen["contexts"]:
+            seen["contexts"][id(context)] = context  # kept alive, so no later context reuses its id
+            seen["sql"].append(" ".join(statement.split())[:160])
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+@pytest.fixture
+def world(make_app, tmp_path):
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
+    world = build_world(app)
+    world.campaign_id = open_campaign(app, level="provincial", unit_types=("factory", "park"))
+    world.grown = 0
+    return world
+
+
+STATUSES = ("submitted", "submitted", "draft", "returned", "city_recommended", "rejected")
+
+
+def grow(world, n: int) -> None:
+    """Add ``n`` organizations in Changsha, each with an application (some with a deadline extension), a
+    list entry and an annual filing."""
+    from core.extensions import db
+    from core.kernel.clock import now, today
+    from core.models import AnnualFiling, Application, DeadlineExtension, ListEntry, Organization
+
+    app, start = world.app, world.grown
+    with app.app_context():
+        at, unit = now(), world.units["changsha"]
+        first = (db.session.scalar(sa.select(sa.func.max(Organization.id))) or 0) + 1
+        ids = range(first, first + n)
+        db.session.execute(sa.insert(Organization), [
+            {"id": i, "uscc": make_uscc(), "name": f"长沙第{start + k:05d}号绿色制造有限公司", "admin_unit_id": unit,
+             "created_at": at, "updated_at": at} for k, i in enumerate(ids)])
+        db.session.execute(sa.insert(Application), [
+            {"campaign_id": world.campaign_id, "organization_id": i, "admin_unit_id": unit,
+             "unit_type": "park" if k % 4 == 3 else "factory", "level": "provincial", "evaluation_mode": "self",
+             "status": STATUSES[k % len(STATUSES)], "indicator_values": {}, "extension_data": {},
+             "requested_levels": ["provincial"], "declarations": {}, "version": 1, "score": Decimal("60.5") + k % 30,
+             "submitted_at": at - dt.timedelta(minutes=k), "created_at": at, "updated_at": at}
+            for k, i in enumerate(ids)])
+        db.session.execute(sa.insert(DeadlineExtension), [
+            {"campaign_id": world.campaign_id, "organization_id": i, "until": at + dt.timedelta(days=60),
+             "reason": "系统故障", "granted_by": "province_user", "created_at": at, "updated_at": at}
+            for k, i in enumerate(ids) if k % 5 == 2])
+        db.session.execute(sa.insert(ListEntry), [
+            {"organization_id": i, "unit_type": "factory", "level": "provincial", "year": 2020 + k % 5,
+             "status": "listed", "listed_on": dt.date(2024, 3, 1), "notice_no": "湘工信节能〔2024〕1号",
+             "source": "import", "created_at": at, "updated_at": at} for k, i in enumerate(ids)])
+        db.session.execute(sa.insert(AnnualFiling), [
+            {"organization_id": i, "unit_type": "factory", "year": today().year, "admin_unit_id": unit,
+             "levels": ["provincial"], "status": "due", "due_on": today(), "values": {}, "key_data": {},
+             "version": 1, "created_at": at, "updated_at": at} for i in ids])
+        db.session.commit()
+    world.grown += n
+
+
+#: (who, URL) of every list page and API collection; ``None``: anonymous
+PAGES = [
+    ("city_changsha", "/city"),
+    ("city_changsha", "/city?status=submitted&unit_type=factory&page=3"),
+    ("city_changsha", "/city?q=%E7%BB%BF%E8%89%B2"),  # 绿色: every name matches
+    ("province", "/province/applications"),
+    ("province", "/province/applications?status=city_recommended"),
+    ("province", "/review"),  # the province's review queue
+    (None, "/public/lists"),
+    (None, "/public/lists?year=2021&q=%E9%95%BF%E6%B2%99"),  # 长沙
+    (None, "/notices"),
+    ("province", "/province/notices"),
+    ("province", "/management/filings"),
+    ("city_changsha", "/management/filings"),
+    ("province", "/management/changes"),
+    ("province", "/management/rereviews"),
+]
+API = [
+    ("city_changsha", "/api/v1/applications"),
+    ("city_changsha", "/api/v1/applications?status=draft&per_page=100"),
+    ("province", "/api/v1/applications?page=3&per_page=10"),
+    ("city_changsha", "/api/v1/applications?q=%E9%95%BF%E6%B2%99"),
+    (None, "/api/v1/lists"),
+    (None, "/api/v1/lists?level=provincial&year=2022"),
+    (None, "/api/v1/notices"),
+]
+
+
+def _measure(world, clients, tokens) -> dict[str, tuple[int, list[str]]]:
+    from core.extensions import db
+
+    out = {}
+    with world.app.app_context():
+        engine = db.engine
+    for who, url in PAGES:
+        client = clients[who]
+        client.get(url)  # a first request warms per-process caches (catalogues, compiled statements)
+        with counting(engine) as seen:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        out[f"{who} {url}"] = (len(seen["contexts"]), seen["sql"])
+    for who, url in API:
+        headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
+        clients[None].get(url, headers=headers)
+        with counting(engine) as seen:
+            response = clients[None].get(url, headers=headers)
+        assert response.status_code == 200, (url, response.get_json())
+        body = response.get_json()
+        assert body.get("items", body.get("entries", body.get("notices"))) is not None
+        out[f"API {who} {url}"] = (len(seen["contexts"]), seen["sql"])
+    return out
+
+
+def test_statements_per_page_are_the_same_for_100_and_10000_rows(world):
+    grow(world, SMALL)
+    clients = {who: world.client(who) for who in {w for w, _ in PAGES} | {None}}
+    small = _measure(world, clients, world.tokens)
+    grow(world, LARGE - SMALL)
+    large = _measure(world, clients, world.tokens)
+    for key, (count, sql) in small.items():
+        assert large[key][0] == count, f"{key}: {count} statements at {SMALL} rows, {large[key][0]} at {LARGE}:\n" + \
+            "\n".join(large[key][1])
+        if key.startswith("API ") and "/applications" in key:
+            assert count <= API_LIMIT, f"{key}: {count} statements:\n" + "\n".join(sql)
+
+
+def test_pages_follow_each_other_without_offset(world):
+    """The next/previous links walk the public lists, a management list and the API collection through every
+    row once."""
+    grow(world, 230)
+    anonymous = world.client(None)
+    seen, url, pages = [], "/public/lists?lang=zh", 0
+    while url:
+        html = anonymous.get(url).get_data(as_text=True)
+        seen += re.findall(r"<td>(长沙第\d{5}号绿色制造有限公司)</td>", html)
+        nxt = re.search(r'id="next-page" href="([^"]+)"', html)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else None
+        pages += 1
+    assert pages == 5 and len(seen) == len(set(seen)) == 230
+    assert "230" in html and 'id="prev-page"' in html
+    prev = re.search(r'id="prev-page" href="([^"]+)"', html).group(1).replace("&amp;", "&")
+    back = re.findall(r"<td>(长沙第\d{5}号绿色制造有限公司)</td>", anonymous.get(prev).get_data(as_text=True))
+    assert back == seen[150:200]
+    found = anonymous.get("/public/lists?q=%E7%AC%AC00007%E5%8F%B7").get_data(as_text=True)  # 第00007号
+    assert re.findall(r"<td>(长沙第\d{5}号绿色制造有限公司)</td>", found) == ["长沙第00007号绿色制造有限公司"]
+    province, filed, url = world.client("province"), [], "/management/filings"
+    while url:
+        html = province.get(url).get_data(as_text=True)
+        filed += re.findall(r'href="/management/filings/(\d+)"', html)
+        nxt = re.search(r'id="next-page" href="([^"]+)"', html)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else None
+    assert len(filed) == len(set(filed)) == 230  # management lists page too, 50 at a time
+    api = world.api("city_changsha")
+    ids, after = [], None
+    while True:
+        body = api.get("/api/v1/applications?status=submitted" + (f"&after={after}" if after else "")).get_json()
+        ids += [a["id"] for a in body["items"]]
+        after = body["next_after"]
+        if after is None:
+            break
+    submitted = sum(1 for k in range(230) if STATUSES[k % len(STATUSES)] == "submitted")
+    assert len(ids) == len(set(ids)) == submitted and ids == sorted(ids, reverse=True)
