@@ -80,9 +80,9 @@ def settings():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            _, refused = attempt(lambda: service.save_setting(
+            refused = attempt(lambda: service.save_setting(
                 user, email=form.email.data, phone=form.phone.data, by_email=form.by_email.data,
-                by_sms=form.by_sms.data, language=form.language.data or None))
+                by_sms=form.by_sms.data, language=form.language.data or None))[1]
             if refused is None:
                 flash(_("Your notification settings are saved."), "info")
                 return redirect(url_for("notifications.inbox"))
