@@ -6,6 +6,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from core.formfields import choice
+
 
 class SettingForm(FlaskForm):
     email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=120)])
@@ -13,4 +15,4 @@ class SettingForm(FlaskForm):
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=40)])
     by_sms = BooleanField(_l("Send me each message by SMS"))
     language = SelectField(_l("Language of e-mails and SMS"), choices=[
-        ("", _l("The language of my account")), ("zh", "中文"), ("en", "English")], validate_choice=True)
+        choice("", _l("The language of my account")), choice("zh", "中文"), choice("en", "English")])
