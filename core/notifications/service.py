@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput, NotFound
@@ -135,10 +136,14 @@ def inbox(user: User, limit: int = 200) -> list[Notification]:
 
 
 def unread_count(user: Any) -> int:
+    """The navigation's number; 0 when the database cannot answer (the error page still renders)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return db.session.scalar(select(func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    try:
+        return db.session.scalar(select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    except SQLAlchemyError:
+        return 0
 
 
 def notification_for(user: User, ident: Any) -> Notification:
