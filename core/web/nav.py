@@ -12,8 +12,8 @@ sub-navigation).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from flask import Flask, current_app, has_request_context, request, url_for
@@ -114,9 +114,9 @@ class Navigation:
             for link in self.links:
                 if link.place == place and link.visible_to(role):
                     ident = f' id="{escape(link.element_id)}"' if link.element_id else ""
+                    label = escape(tr.gettext(msgid(link.label)))
                     marker = link.count_marker if link.count else ""
-                    parts.append(f'<a href="{escape(url_for(link.endpoint))}"{ident}>{escape(tr.gettext(msgid(link.label)))}'
-                                 f'{marker}</a>')
+                    parts.append(f'<a href="{escape(url_for(link.endpoint))}"{ident}>{label}{marker}</a>')
             html = self._rendered[key] = Markup("".join(parts))
         return html
 
