@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "management"))  # mgmt_world.py
 
 BASE_URL = "https://greenmfg.example.cn/"
 

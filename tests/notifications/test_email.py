@@ -190,3 +190,34 @@ def test_an_unreachable_smtp_server_keeps_the_inbox_row_and_retries(make_app, ma
         assert _count(Notification) == 1
         mail_job = db.session.scalar(select(Job).where(Job.name == "notifications.email"))
         assert (mail_job.status, mail_job.attempts) == ("retrying", 1) and mail_job.not_before is not None
+
+
+@pytest.mark.region("shanxi")
+def test_an_overdue_filing_tells_the_unit_its_city_and_the_province_of_the_removal_proposed(mail_app, mailbox):
+    """Due by 04-15 (004_7a8ddd82f611ab67.txt 第十八条); not filed, a removal is proposed (第二十一条 (二))."""
+    import mgmt_world
+    from flask_babel import force_locale
+
+    from core.notifications import messages
+
+    u = kit.unit("shanxi", name="晋中市")
+    org = kit.organization(u, name="榆次节水装备有限公司")
+    mgmt_world.listed(org, "provincial", 2025)
+    filing = AnnualFiling(organization_id=org.id, unit_type="factory", year=2026, admin_unit_id=u.id,
+                          levels=["provincial"], status="due", due_on=dt.date(2026, 4, 15), values={}, key_data={})
+    db.session.add(filing)
+    unit_user, city, province = (kit.user(Role.APPLICANT, organization_id=org.id),
+                                 kit.user(Role.CITY, admin_unit_id=u.id), kit.user(Role.PROVINCE))
+    kit.user(Role.CITY, admin_unit_id=kit.unit("shanxi").id)  # another city: not concerned
+    db.session.commit()
+    removal, = filings.mark_overdue(dt.date(2026, 4, 16), "scheduler")
+    db.session.commit()
+    settle(mail_app)
+    got = {(n.user_id, n.action): n for n in db.session.scalars(select(Notification))}
+    assert set(got) == {(unit_user.id, "filing.overdue"), (unit_user.id, "removal.proposed"),
+                        (city.id, "filing.overdue.city"), (province.id, "removal.proposed.province")}
+    with force_locale("zh"):
+        subject, text = messages.render(got[city.id, "filing.overdue.city"])
+    assert subject == "榆次节水装备有限公司未填报年度动态管理表"
+    assert "2026-04-15 24:00（北京时间）" in text
+    assert got[province.id, "removal.proposed.province"].link == f"/management/removals/{removal.id}"

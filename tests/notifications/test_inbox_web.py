@@ -3,19 +3,16 @@ navigation, reading and marking read, someone else's message is 404, settings ch
 from __future__ import annotations
 
 import re
-import sys
-from pathlib import Path
 
 import kit
+import mgmt_world as world
 from conftest import settle
 from flask import g
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "management"))
-import mgmt_world as world  # noqa: E402
-from core.applications import services as applications  # noqa: E402
-from core.extensions import db  # noqa: E402
-from core.models import ApplicationStatus as S, AuditLog, Notification, NotificationSetting  # noqa: E402
+from core.applications import services as applications
+from core.extensions import db
+from core.models import ApplicationStatus as S, AuditLog, Notification, NotificationSetting
 
 
 def _web(app, username: str):
