@@ -130,7 +130,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     import core.lists.jobs  # noqa: F401
     import core.management.jobs  # noqa: F401
     import core.scoring.jobs  # noqa: F401
+    from core import notifications  # issue 20: inbox, e-mail and SMS, from the audit log
 
+    notifications.init_app(app)
     jobs.init_app(app)
     _register_apis(app, init_api(app))
     init_security(app)

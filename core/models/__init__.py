@@ -10,6 +10,7 @@ from core.models.lists import Ban, ListEntry
 from core.models.notices import (
     ListDecision, NoticeItem, Objection, PublicNotice, Recommendation, RecommendationImport, RecommendationItem,
 )
+from core.models.notifications import Notification, NotificationSetting
 from core.models.management import (
     AnnualFiling, ChangeReport, Complaint, FilingReminder, ManagementFile, Removal, ReReview,
 )
@@ -33,3 +34,4 @@ __all__ = [
 __all__ += ["AnnualFiling", "ChangeReport", "Complaint", "FilingReminder", "ManagementFile", "Removal", "ReReview"]
 __all__ += ["RoundFiling", "StepExtension"]
 __all__ += ["Job", "JobStatus", "ProvinceKey"]
+__all__ += ["Notification", "NotificationSetting"]

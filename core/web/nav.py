@@ -12,6 +12,7 @@ sub-navigation).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -46,6 +47,12 @@ class NavLink:
     #: position in its place; lower first
     order: int = 100
     element_id: str | None = None
+    #: a number shown beside the label for the signed-in user (unread messages), counted per request
+    count: Callable[[Any], int] | None = None
+
+    @property
+    def count_marker(self) -> str:
+        return f"<!--count:{self.endpoint}-->"
 
     def visible_to(self, role: str | None) -> bool:
         if role is None:
@@ -71,12 +78,18 @@ class Chrome:
     logout_label: str
     header_end: Markup
     footer: Markup
+    #: (marker in the header, the link's count) for the links that show a number
+    counters: tuple[tuple[str, Callable[[Any], int]], ...] = ()
 
     def header(self, user) -> Markup:
         if not getattr(user, "is_authenticated", False):
             return Markup(f"{self.header_start}{self.header_end}")
+        start = str(self.header_start)
+        for marker, count in self.counters:
+            n = count(user)
+            start = start.replace(marker, f' <span class="count">{int(n)}</span>' if n else "")
         link = f'<a href="{escape(fixed_url("accounts.logout_page"))}" id="logout-link">'
-        return Markup(f"{self.header_start}{link}{escape(self.logout_label)} ({escape(user.display_name)})</a>"
+        return Markup(f"{start}{link}{escape(self.logout_label)} ({escape(user.display_name)})</a>"
                       f"{self.header_end}")
 
 
@@ -101,7 +114,9 @@ class Navigation:
             for link in self.links:
                 if link.place == place and link.visible_to(role):
                     ident = f' id="{escape(link.element_id)}"' if link.element_id else ""
-                    parts.append(f'<a href="{escape(url_for(link.endpoint))}"{ident}>{escape(tr.gettext(msgid(link.label)))}</a>')
+                    label = escape(tr.gettext(msgid(link.label)))
+                    marker = link.count_marker if link.count else ""
+                    parts.append(f'<a href="{escape(url_for(link.endpoint))}"{ident}>{label}{marker}</a>')
             html = self._rendered[key] = Markup("".join(parts))
         return html
 
@@ -119,8 +134,11 @@ class Navigation:
                          '\n  </nav>\n</header>')
             footer = Markup("<footer>greenmfg · {}</footer>").format(
                 tr.gettext(msgid(_FOOTER)))
+            counters = tuple((link.count_marker, link.count) for link in self.links
+                             if link.count and link.place == "header" and link.visible_to(role))
             chrome = self._chrome[key] = Chrome(lang=lang, brand=brand, region=region, header_start=start,
-                                                logout_label=tr.gettext(msgid(_LOG_OUT)), header_end=end, footer=footer)
+                                                logout_label=tr.gettext(msgid(_LOG_OUT)), header_end=end, footer=footer,
+                                                counters=counters)
         return chrome
 
 

@@ -30,6 +30,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("management", ("core.management",)),
     ("review", ("core.review",)),
     ("lists", ("core.lists",)),
+    ("notifications", ("core.notifications",)),
     ("admin", ("core.admin",)),
     ("composition", ("core", "core.app", "core.security", "core.api.instance", "core.testing", "core.cli")),
 ]

@@ -1,0 +1,56 @@
+"""The background jobs that deliver notifications (registered with the job system at import)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import force_locale, lazy_gettext as _l
+
+from core.extensions import db
+from core.jobs import job
+from core.kernel.clock import now
+from core.models import Notification, User
+from core.notifications import mail, messages, service
+from core.notifications.sms import gateway
+
+_OPEN = _l("Open: %(link)s")
+
+
+def _load(notification_id: int) -> tuple[Notification, User, Any] | None:
+    n = db.session.get(Notification, notification_id)
+    if n is None:
+        return None
+    user = db.session.get(User, n.user_id)
+    return n, user, service.setting_of(user)
+
+
+@job("notifications.deliver", _l("Notifications"))
+def deliver(ctx, audit_ids: list[int]) -> dict[str, int]:
+    return service.deliver(audit_ids)
+
+
+@job("notifications.email", _l("Notification e-mail"), max_attempts=6, backoff=(30, 120, 600, 1800, 3600))
+def email(ctx, notification_id: int) -> dict[str, int] | None:
+    """One notification by e-mail, in the recipient's language; an SMTP failure raises and is retried."""
+    loaded = _load(notification_id)
+    if loaded is None or loaded[0].emailed_at is not None or loaded[2] is None or not loaded[2].email:
+        return None
+    n, user, setting = loaded
+    with force_locale(service.language_of(user, setting)):
+        subject, text = messages.render(n)
+        link = messages.translate(_OPEN) % {"link": service.absolute(n.link)}
+    sent = mail.send(setting.email, subject, f"{text}\n\n{link}\n")
+    n.emailed_at = now()
+    return {"sent": int(sent)}
+
+
+@job("notifications.sms", _l("Notification SMS"), max_attempts=6, backoff=(30, 120, 600, 1800, 3600))
+def sms(ctx, notification_id: int) -> dict[str, int] | None:
+    loaded = _load(notification_id)
+    if loaded is None or loaded[0].texted_at is not None or loaded[2] is None or not loaded[2].phone:
+        return None
+    n, user, setting = loaded
+    with force_locale(service.language_of(user, setting)):
+        _subject, text = messages.render(n)
+    gateway().send(setting.phone, text)
+    n.texted_at = now()
+    return {"sent": 1}

@@ -1,0 +1,202 @@
+"""Notifications: committed audit rows become inbox rows, e-mails and SMS, in a background job.
+
+How a change reaches a user: :func:`_collect` (after each flush) notes the new audit rows whose action
+has a rule (:data:`core.notifications.rules.RULES`); :func:`_enqueue` (before the commit) adds one
+``notifications.deliver`` job for them to the same transaction. So a change that is rolled back
+leaves neither its audit rows nor the job, and nothing is sent inside the request: the job system
+dispatches the job once the commit is done. The job writes the inbox rows and queues one e-mail (and SMS)
+job per row; a failing SMTP server is retried by the job system, the inbox row stays.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from flask import current_app
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from core.errors import InvalidInput, NotFound
+from core.extensions import db
+from core.kernel.clock import now
+from core.models import AuditLog, Notification, NotificationSetting, User
+from core.notifications.rules import RULES, Target
+from core.services import audit
+
+_PENDING = "greenmfg_notify_audit_ids"
+LANGUAGES = ("zh", "en")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
+
+
+# ----------------------------------------------------------- from the audit log --
+
+def _collect(session: Session, flush_context: Any) -> None:
+    ids = [o.id for o in session.new if isinstance(o, AuditLog) and o.action in RULES]
+    if ids:
+        session.info.setdefault(_PENDING, []).extend(ids)
+
+
+def _enqueue(session: Session) -> None:
+    if any(isinstance(o, AuditLog) and o.action in RULES for o in session.new):
+        session.flush()
+    ids = session.info.pop(_PENDING, None)
+    if ids:
+        from core.jobs import enqueue
+
+        enqueue("notifications.deliver", sorted(set(ids)), actor="notifications")
+
+
+def _forget(session: Session, transaction: Any) -> None:
+    if transaction.parent is None and not transaction.nested:
+        session.info.pop(_PENDING, None)  # rolled back: those audit rows never existed
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if not _installed:
+        from sqlalchemy import event
+
+        event.listen(Session, "after_flush", _collect)
+        event.listen(Session, "before_commit", _enqueue)
+        event.listen(Session, "after_transaction_end", _forget)
+        _installed = True
+
+
+def _path(link: tuple[str, dict[str, Any]] | None) -> str | None:
+    """The page's path under ``GREENMFG_BASE_URL`` (built without a request: this runs in a worker)."""
+    if link is None:
+        return None
+    base = urlsplit(current_app.config["GREENMFG_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc or "localhost", script_name=base.path or "/")
+    return adapter.build(link[0], link[1])
+
+
+def deliver(audit_ids: list[int]) -> dict[str, int]:
+    """Inbox rows for the committed audit rows ``audit_ids`` (once per user and row), then one e-mail
+    and SMS job per row for the users who want them."""
+    rows = db.session.scalars(select(AuditLog).where(AuditLog.id.in_(audit_ids)).order_by(AuditLog.id)).all()
+    made: list[Notification] = []
+    for row in rows:
+        rule = RULES.get(row.action)
+        done = set(db.session.scalars(select(Notification.user_id).where(Notification.audit_id == row.id)))
+        for target in (rule(row) if rule else ()):
+            made.extend(_rows(row, target, done))
+    db.session.flush()
+    from core.jobs import enqueue
+
+    settings = {s.user_id: s for s in db.session.scalars(select(NotificationSetting).where(
+        NotificationSetting.user_id.in_({n.user_id for n in made})))}
+    mails = texts = 0
+    for n in made:
+        setting = settings.get(n.user_id)
+        if setting is not None and setting.by_email and setting.email:
+            enqueue("notifications.email", n.id, actor="notifications")
+            mails += 1
+        if setting is not None and setting.by_sms and setting.phone:
+            enqueue("notifications.sms", n.id, actor="notifications")
+            texts += 1
+    return {"notifications": len(made), "emails": mails, "sms": texts}
+
+
+def _rows(row: AuditLog, target: Target, done: set[int]) -> list[Notification]:
+    link = _path(target.link)
+    out = []
+    for user_id in target.users:
+        if user_id in done:
+            continue
+        done.add(user_id)
+        n = Notification(user_id=user_id, audit_id=row.id, action=target.message, params=dict(target.params),
+                         link=link, created_at=now())
+        db.session.add(n)
+        out.append(n)
+    return out
+
+
+def language_of(user: User, setting: NotificationSetting | None) -> str:
+    chosen = (setting.language if setting else None) or user.locale
+    return chosen if chosen in LANGUAGES else LANGUAGES[0]
+
+
+def absolute(link: str | None) -> str:
+    base = current_app.config["GREENMFG_BASE_URL"]
+    return urljoin(base, link) if link else base
+
+
+# ------------------------------------------------------------------- the inbox --
+
+def inbox(user: User, limit: int = 200) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+def unread_count(user: Any) -> int:
+    """The navigation's number; 0 when the database cannot answer (the error page still renders)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    try:
+        return db.session.scalar(select(func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    except SQLAlchemyError:
+        return 0
+
+
+def notification_for(user: User, ident: Any) -> Notification:
+    """The user's own notification (404 for anyone else's)."""
+    try:
+        row = db.session.get(Notification, int(ident))
+    except (TypeError, ValueError):
+        row = None
+    if row is None or row.user_id != user.id:
+        raise NotFound("No such message.")
+    return row
+
+
+def mark_read(user: User, n: Notification) -> None:
+    if n.read_at is None:
+        n.read_at = now()
+        audit.record(user.username, "notification.read", "notification", n.id)
+
+
+def mark_all_read(user: User) -> int:
+    done = db.session.execute(update(Notification).where(Notification.user_id == user.id,
+                                                         Notification.read_at.is_(None))
+                              .values(read_at=now()).execution_options(synchronize_session=False)).rowcount
+    if done:
+        audit.record(user.username, "notification.all_read", "user", user.id, count=done)
+    return done
+
+
+# ------------------------------------------------------------------ settings --
+
+def setting_of(user: User) -> NotificationSetting | None:
+    return db.session.scalar(select(NotificationSetting).where(NotificationSetting.user_id == user.id))
+
+
+def save_setting(user: User, *, email: str | None, phone: str | None, by_email: bool, by_sms: bool,
+                 language: str | None) -> NotificationSetting:
+    """The user's own settings; an address is needed for what they turn on."""
+    email, phone, language = (email or "").strip() or None, (phone or "").strip() or None, language or None
+    if email and (len(email) > 120 or not _EMAIL.match(email)):
+        raise InvalidInput("This is not an e-mail address.", field="email")
+    if phone and not _PHONE.match(phone):
+        raise InvalidInput("This is not a phone number.", field="phone")
+    if by_email and not email:
+        raise InvalidInput("Give an e-mail address to receive messages by e-mail.", field="email")
+    if by_sms and not phone:
+        raise InvalidInput("Give a mobile phone number to receive messages by SMS.", field="phone")
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput("Choose a language from the list.", field="language")
+    row = setting_of(user)
+    if row is None:
+        row = NotificationSetting(user_id=user.id)
+        db.session.add(row)
+    row.email, row.phone, row.by_email, row.by_sms, row.language = email, phone, by_email, by_sms, language
+    audit.record(user.username, "notification.settings_changed", "user", user.id, by_email=by_email, by_sms=by_sms,
+                 language=language, email_set=bool(email), phone_set=bool(phone))
+    return row
