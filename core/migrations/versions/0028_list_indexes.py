@@ -10,13 +10,13 @@
   (extension pg_trgm, trusted since PostgreSQL 13) where the server has it, else a B-tree; a B-tree on SQLite.
 
 Revision ID: 0028_list_indexes
-Revises: 0025_negative_list_codes
+Revises: 0026_notifications
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0028_list_indexes"
-down_revision = "0025_negative_list_codes"
+down_revision = "0026_notifications"
 branch_labels = None
 depends_on = None
 
