@@ -6,7 +6,7 @@ import datetime as dt
 
 import kit
 import pytest
-from conftest import BASE_URL, settle
+from mail_kit import BASE_URL, settle
 from sqlalchemy import func, select
 
 from core.applications import services as applications
@@ -174,7 +174,7 @@ def test_a_user_who_turned_email_off_gets_the_inbox_row_only(mail_app, mailbox):
 
 
 def test_an_unreachable_smtp_server_keeps_the_inbox_row_and_retries(make_app, mailbox):
-    from conftest import free_port
+    from mail_kit import free_port
 
     app = make_app("national", GREENMFG_SMTP_HOST="127.0.0.1", GREENMFG_SMTP_PORT=free_port(),
                    GREENMFG_SMTP_TIMEOUT=2)

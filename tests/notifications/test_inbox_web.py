@@ -6,7 +6,7 @@ import re
 
 import kit
 import mgmt_world as world
-from conftest import settle
+from mail_kit import settle
 from flask import g
 from sqlalchemy import select
 

@@ -6,7 +6,7 @@ import logging
 
 import kit
 import pytest
-from conftest import settle
+from mail_kit import settle
 from sqlalchemy import select
 
 from core.applications import services as applications
