@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import stdnum
-
 from sqlalchemy import func, select
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -145,7 +144,8 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
     for n in progress(range(36)):
         unit = units[n % len(units)]
         trade = rng.choice(_TRADES)
-        org = Organization(uscc=make_uscc(rng, division_code(province, unit.name)), name=f"{unit.name.rstrip('市州区')}{trade}{rng.choice(_SUFFIX)}"
+        org = Organization(uscc=make_uscc(rng, division_code(province, unit.name)),
+                           name=f"{unit.name.rstrip('市州区')}{trade}{rng.choice(_SUFFIX)}"
                            if n % 7 else f"{unit.name}{trade}产业园管理委员会",
                            admin_unit_id=unit.id, industry=rng.choice(industries),
                            legal_representative=rng.choice(_PEOPLE))
@@ -171,7 +171,8 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
             app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
             tier = rules.grading(unit_type, level).tier_for(float(app.score))
             app.tier = tier.code if tier else None
-        app.indicator_values = _indicator_values(rules, book, app, year, rng, half=status == ApplicationStatus.DRAFT)
+        app.indicator_values = _indicator_values(rules, book, app, year, rng,
+                                                 half=status == ApplicationStatus.DRAFT)
         app.status = ApplicationStatus.DRAFT  # evaluated first, as a real application is; its status follows
         db.session.add(app)
         db.session.flush()

@@ -62,13 +62,16 @@ def demo(sqlite_template, tmp_path_factory):
 
 #: role -> pages (path, fits a phone); the public and applicant pages must fit 375 px
 PAGES = {
-    None: [("/", True), ("/rules", True), ("/public/lists", True), ("/notices", True), ("/login", True)],
+    None: [("/", True), ("/rules", True), ("/public/lists", True), ("/notices", True), ("/login", True),
+           ("/register", True)],
     "enterprise": [("/", True), ("/applications", True), ("/applications/{app}", True),
-                   ("/applications/{app}/edit", True)],
+                   ("/applications/{app}/edit", True), ("/applications/{app}/evaluation", True),
+                   ("/account", True)],
     "city": [("/", False), ("/city", False), ("/city/recommended", False), ("/city/lists", False)],
     "province": [("/", False), ("/province/campaigns", False), ("/province/applications", False),
                  ("/province/notices", False), ("/province/lists", False), ("/review/experts", False),
-                 ("/review/evaluators", False), ("/management/dashboard", False)],
+                 ("/review/evaluators", False), ("/province/recommendation", False),
+                 ("/management/dashboard", False)],
     "expert": [("/", False), ("/expert", False), ("/expert/assignments/{assignment}", False)],
     "evaluator": [("/", False), ("/review/engagements", False), ("/review/case-files/{case}", False)],
     "ministry": [("/ministry/imports", False)],
