@@ -29,6 +29,9 @@ def demo_command(seed: int) -> None:
     except RuntimeError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{region.name} ({region.code}): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    if counts.get("demo_reference_values"):
+        click.echo("引领值/基准值 are demo values, not MIIT's (演示值，非政策数值); "
+                   "load the real ones with: greenmfg reference import FILE")
     click.echo(f"demo users admin, province, city, enterprise, evaluator, expert; password {DEMO_PASSWORD}")
     click.echo("start it with: greenmfg run   (then open http://127.0.0.1:5000/)")
 

@@ -1,8 +1,10 @@
 """Realistic demo data for the configured region (``greenmfg demo``).
 
-Names are invented; 统一社会信用代码 are generated with valid check characters;
-deadlines, caps, quotas and tiers all come from the region plugin through the
-same services the web forms use.
+Names are invented; 统一社会信用代码 carry the area code (GB/T 2260, from python-stdnum's
+table) of the region's city the unit sits in, and valid check characters; deadlines, caps,
+quotas and tiers all come from the region plugin through the same services the web forms use.
+The shipped demo 引领值/基准值 (core/scoring/data/demo_reference.csv, illustrative, not MIIT's)
+are loaded so live scores are meaningful; pages label them as demo values.
 """
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ import datetime as dt
 import io
 import random
 from decimal import Decimal
-from typing import Callable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
+import stdnum
 from sqlalchemy import func, select
 from stdnum.cn import uscc as stdnum_uscc
 
@@ -21,11 +26,12 @@ from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit, Application, ApplicationStatus, Campaign, EvaluatorFirm, EvaluatorSanction, Organization, Role, User,
 )
-from core.plugins.types import EvaluationMode, Level
+from core.plugins.types import EvaluationMode, IndicatorKind, Level
 from core.review.evaluators import QUALIFICATION_FIELDS
 from core.services import audit, limits
 from core.services.admin_units import sync_admin_units
 from core.services.passwords import hash_password
+from core.web import DEMO_REFERENCE_FILE
 
 ACTOR = "demo"
 _TRADES = ["新材料", "精密机械", "电子科技", "化工", "食品", "建材", "汽车零部件", "生物医药", "有色金属", "纺织"]
@@ -33,7 +39,38 @@ _SUFFIX = ["股份有限公司", "有限公司", "集团有限公司"]
 _PEOPLE = ["王建国", "李红梅", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏"]
 
 
-def make_uscc(rng: random.Random, division: str = "430100") -> str:
+#: the shipped illustrative reference values (their header says they are not MIIT's)
+DEMO_REFERENCES = Path(__file__).resolve().parents[1] / "scoring" / "data" / DEMO_REFERENCE_FILE
+
+
+@cache
+def _divisions() -> dict[str, dict[str, str]]:
+    """Current area codes by province name, then by city name (python-stdnum's GB/T 2260 table)."""
+    out: dict[str, dict[str, str]] = {}
+    province: dict[str, str] = {}
+    for line in (Path(stdnum.__file__).parent / "cn" / "loc.dat").read_text(encoding="utf-8").splitlines():
+        if line[:1].isdigit():
+            code, _, rest = line.partition(" ")
+            province = out.setdefault(rest.split('"')[1], {"": code + "0000"})
+        elif line.startswith("  ") and line[2:3].isdigit():
+            code, _, rest = line.strip().partition(" ")
+            name = rest.split('"')[1].split(",")[-1]
+            if name.startswith("[") and not name.split("]")[0].endswith("-"):
+                continue  # a former name: "[1983-1998]…"
+            province[name.split("]")[-1]] = province[""][:2] + code
+    return out
+
+
+def division_code(province: str, unit: str = "") -> str:
+    """The 6-digit area code of ``unit`` (a city's name) in ``province``; the province's own when not found,
+    Beijing's for an instance that is no province (the ministry)."""
+    codes = _divisions().get(province)
+    if not codes:
+        return "110000"
+    return codes.get(unit) or codes[""]
+
+
+def make_uscc(rng: random.Random, division: str = "110000") -> str:
     body = "91" + division + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
     body += rng.choice("0123456789")
     return body + stdnum_uscc.calc_check_digit(body)
@@ -68,14 +105,17 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
         db.session.add_all(units)
         db.session.flush()
     year = this_year()
+    province = rules.region.name
     industries = [i.name for i in rules.industries.values()] or _TRADES
-    counts = {"organizations": 0, "applications": 0, "list_entries": 0, "firms": 0, "users": 0}
+    book, references = _load_references(rules)
+    counts = {"organizations": 0, "applications": 0, "list_entries": 0, "firms": 0, "users": 0,
+              "demo_reference_values": references}
 
     firms = []
     for i, (name, rep) in enumerate([("华中绿色低碳评价中心有限公司", "孙立新"), ("中环节能认证咨询有限公司", "钱永刚"),
                                      ("绿源工程技术评估有限公司", "孙立新")]):
         # what a region's evaluator requirements read (e.g. 附件2 of a provincial plan): a well-qualified firm
-        firm = EvaluatorFirm(uscc=make_uscc(rng), name=name, legal_representative=rep,
+        firm = EvaluatorFirm(uscc=make_uscc(rng, division_code(province)), name=name, legal_representative=rep,
                              qualifications={**{k: True for k, (kind, _) in QUALIFICATION_FIELDS.items()
                                                 if kind is bool and k != "cnca_approved"},
                                              "full_time_midlevel_staff": 12 + i, "senior_staff": 5 + i})
@@ -104,7 +144,8 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
     for n in progress(range(36)):
         unit = units[n % len(units)]
         trade = rng.choice(_TRADES)
-        org = Organization(uscc=make_uscc(rng), name=f"{unit.name.rstrip('市州区')}{trade}{rng.choice(_SUFFIX)}"
+        org = Organization(uscc=make_uscc(rng, division_code(province, unit.name)),
+                           name=f"{unit.name.rstrip('市州区')}{trade}{rng.choice(_SUFFIX)}"
                            if n % 7 else f"{unit.name}{trade}产业园管理委员会",
                            admin_unit_id=unit.id, industry=rng.choice(industries),
                            legal_representative=rng.choice(_PEOPLE))
@@ -130,6 +171,8 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
             app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
             tier = rules.grading(unit_type, level).tier_for(float(app.score))
             app.tier = tier.code if tier else None
+        app.indicator_values = _indicator_values(rules, book, app, year, rng,
+                                                 half=status == ApplicationStatus.DRAFT)
         app.status = ApplicationStatus.DRAFT  # evaluated first, as a real application is; its status follows
         db.session.add(app)
         db.session.flush()
@@ -182,6 +225,46 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
     audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
     db.session.commit()
     return counts
+
+
+def _load_references(rules: Any):
+    """The demo 引领值/基准值, through the import an administrator uses (``greenmfg reference import``);
+    return them as a :class:`~core.scoring.reference.ReferenceBook`, and how many rows were loaded."""
+    from core.scoring.files import read_rows
+    from core.scoring.reference import ReferenceBook, import_rows
+
+    created = 0
+    if rules.indicator_sets:
+        header, body = read_rows(DEMO_REFERENCES)
+        created = import_rows(db.session, rules, header, body, DEMO_REFERENCES.name, commit=False).created
+        audit.record(ACTOR, "reference.imported", "instance", None, file=DEMO_REFERENCES.name, rows=created)
+    return ReferenceBook.from_db(db.session), created
+
+
+def _indicator_values(rules: Any, book: Any, app: Application, year: int, rng: random.Random, *,
+                      half: bool) -> dict:
+    """What a unit types into its self-evaluation: each quantitative value between its 基准值 and 引领值 (or a
+    little past the 引领值), most qualitative items met; a draft has filled in half of them."""
+    from core.scoring import GENERAL
+    from core.scoring.engine import fixed_reference
+
+    iset = rules.indicator_set(app.unit_type, year)
+    if iset is None:
+        return {}
+    refs = book.lookup(iset.code, GENERAL, year)
+    values: dict[str, Any] = {}
+    for ind in iset.indicators[: len(iset.indicators) // 2] if half else iset.indicators:
+        ref = fixed_reference(ind) or refs.get(ind.number)
+        if ind.kind == IndicatorKind.QUALITATIVE:
+            values[str(ind.number)] = rng.random() < 0.85
+        elif ind.kind == IndicatorKind.ELASTICITY:
+            values[str(ind.number)] = {"elasticity": round(rng.uniform(0.2, 0.9), 2),
+                                       "value_added_growth": round(rng.uniform(3, 12), 1)}
+        elif ref is not None:
+            x = ref.baseline + rng.uniform(0.3, 1.05) * (ref.leading - ref.baseline)
+            x = min(max(x, 0.0), 100.0) if ind.percent else x
+            values[str(ind.number)] = round(x) if ind.unit == "项" else round(x, 2)
+    return values
 
 
 #: printed by ``greenmfg demo``; demo instances only

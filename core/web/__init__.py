@@ -12,7 +12,7 @@ from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.kernel.clock import SHANGHAI, this_year, today
 from core.kernel.rules import region_rules, source_name
-from core.models import AdminUnit, User
+from core.models import AdminUnit, ReferenceValue, User
 from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
@@ -29,12 +29,20 @@ bp.add_app_template_filter(readable_cite, "cite")
 bp.add_app_template_filter(source_name, "source")
 
 
+#: the file name of the shipped illustrative 引领值/基准值 (core/scoring/data); values imported from it are
+#: labelled as demo values wherever a score is shown
+DEMO_REFERENCE_FILE = "demo_reference.csv"
+
+
 @bp.app_template_global("score_sources")
 def _score_sources(indicator_set, year: int) -> dict:
     """What a score of ``year`` rests on, for the score shown to users: the indicator table's readable source,
-    a reused table, the platform's formulas (:func:`core.services.rules_export.indicator_table_notes`)."""
+    a reused table, the platform's formulas (:func:`core.services.rules_export.indicator_table_notes`), and
+    whether its reference values are the demo ones."""
     defaults, table = indicator_table_notes(region_rules(), indicator_set, year)
-    return {"platform_defaults": defaults, "indicator_table": table}
+    demo = indicator_set is not None and db.session.scalar(select(ReferenceValue.id).where(
+        ReferenceValue.indicator_set == indicator_set.code, ReferenceValue.source == DEMO_REFERENCE_FILE).limit(1))
+    return {"platform_defaults": defaults, "indicator_table": table, "demo_references": bool(demo)}
 
 
 def rule_source(record) -> str:

@@ -1,0 +1,82 @@
+"""``greenmfg demo`` data (issue 20): 统一社会信用代码 with the area code of the region and city the unit sits in
+(GB/T 2260, as python-stdnum's table has it) and valid check characters; the demo 引领值/基准值 loaded, so the
+live score of a filled-in application is complete (not ``needs_reference``), and labelled on its page as demo
+values, not policy; the demo expert in the expert pool.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from stdnum.cn import uscc
+
+from core.extensions import db
+from core.models import AdminUnit, Application, ApplicationStatus, EvaluatorFirm, Organization, ReferenceValue, User
+
+#: region -> (province area code, a city and its area code), GB/T 2260
+AREAS = {"hubei": ("42", "武汉市", "420100"), "jiangxi": ("36", "南昌市", "360100"),
+         "shanxi": ("14", "太原市", "140100"), "hunan": ("43", "长沙市", "430100")}
+
+
+def _load(make_app, tmp_path, region):
+    from core.cli.demo_data import load_demo
+    from core.lists.history import import_history
+
+    app = make_app(region, GREENMFG_EVIDENCE_DIR=str(tmp_path), WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        counts = load_demo(2025, iter, import_history)
+    return app, counts
+
+
+@pytest.mark.parametrize("region", list(AREAS))
+def test_usccs_carry_the_regions_area_codes(make_app, tmp_path, region):
+    province, city, city_code = AREAS[region]
+    app, _ = _load(make_app, tmp_path, region)
+    with app.app_context():
+        orgs = db.session.execute(select(Organization.uscc, AdminUnit.name).join(
+            AdminUnit, AdminUnit.id == Organization.admin_unit_id)).all()
+        firms = db.session.scalars(select(EvaluatorFirm.uscc)).all()
+        assert len(orgs) == 36 and len(firms) == 3
+        assert all(uscc.is_valid(code) and code[2:4] == province for code, _ in orgs)
+        assert all(uscc.is_valid(code) and code[2:4] == province for code in firms)
+        in_city = [code for code, unit in orgs if unit == city]
+        assert in_city and all(code[2:8] == city_code for code in in_city)
+        assert len({code[2:8] for code, _ in orgs}) > 5  # each city its own code, not one for all
+
+
+def test_reference_values_make_live_scores_complete_and_pages_say_they_are_demo_values(make_app, tmp_path):
+    """A submitted application with an indicator table scores completely (every quantitative indicator has its
+    引领值/基准值); a draft, half filled in, does not; the detail page says the references are demo values."""
+    from core.applications.scoring import live_score
+    from core.cli.demo_data import DEMO_PASSWORD
+    from core.scoring.engine import Status
+
+    app, counts = _load(make_app, tmp_path, "hubei")
+    assert counts["demo_reference_values"] == 28  # core/scoring/data/demo_reference.csv
+    with app.app_context():
+        assert db.session.scalar(select(db.func.count(ReferenceValue.id))) == 28
+        apps = db.session.scalars(select(Application).order_by(Application.id)).all()
+        scored = [(a, live_score(a)) for a in apps]
+        done = [(a, s) for a, s in scored if s and a.status == ApplicationStatus.SUBMITTED]
+        assert done and all(s["complete"] and 40 < s["total"] <= 100 for _, s in done)
+        assert all(i["status"] == Status.SCORED for _, s in done for i in s["indicators"])
+        drafts = [s for a, s in scored if s and a.status == ApplicationStatus.DRAFT]
+        assert drafts and not any(s["complete"] for s in drafts)
+        enterprise = db.session.scalar(select(User).where(User.username == "enterprise"))
+        own = db.session.scalar(select(Application).where(Application.organization_id == enterprise.organization_id))
+        assert live_score(own) is not None
+        own_id = own.id
+    client = app.test_client()
+    assert client.post("/login", data={"username": "enterprise", "password": DEMO_PASSWORD}).status_code == 302
+    zh = client.get(f"/applications/{own_id}?lang=zh").get_data(as_text=True)
+    assert 'id="score-demo"' in zh and "演示值，非政策数值" in zh
+    en = client.get(f"/applications/{own_id}?lang=en").get_data(as_text=True)
+    assert "Demo values, not policy" in en
+
+
+def test_the_demo_expert_is_in_the_pool(make_app, tmp_path):
+    from core.review import experts
+
+    app, _ = _load(make_app, tmp_path, "jiangxi")
+    with app.app_context():
+        expert = db.session.scalar(select(User).where(User.username == "expert"))
+        assert expert.id in {p.user_id for p in experts.pool()}
