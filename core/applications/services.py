@@ -262,8 +262,8 @@ def check_editable(application: Application, at: dt.datetime | None = None) -> N
     """Refuse any change by the applicant after submission or after its deadline."""
     at = at or now()
     if application.status not in EDITABLE:
-        raise Refused("The application was submitted and can no longer be changed (status: %(status)s). "
-                      "Only the city bureau can return it for correction.", status=str(application.status))
+        raise Refused("The application was submitted and can no longer be changed. "
+                      "Only the city bureau can return it for correction.")
     if application.status == S.DRAFT and at < aware(application.campaign.opens_at):
         raise DeadlinePassed("This campaign opens for submissions at %(opens)s (Beijing time).",
                              opens=beijing(application.campaign.opens_at))

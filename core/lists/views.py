@@ -31,6 +31,7 @@ from core.models import Objection, RecommendationItem
 from core.plugins.types import Level
 from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
+from core.web.names import local_name
 from core.web.nav import NavLink
 
 bp = Blueprint("lists", __name__, template_folder="templates")
@@ -168,7 +169,7 @@ def public_lists():
     rows, total = notices.browse(level=level, year=year, region=region, unit_type=unit_type, page=page,
                                  per_page=PER_PAGE)
     names = {i.province: i.province_name for i in recommend.imports()}
-    names[rules.region_code] = rules.region.name
+    names[rules.region_code] = local_name(rules.region)
     return render_template("lists/public.html", rows=rows, total=total, page=page, per_page=PER_PAGE,
                            level=level, unit_type=unit_type, year=year, region_filter=region, levels=rules.list_levels,
                            unit_types=rules.unit_types, filters=notices.filter_values(), region_names=names)
@@ -282,7 +283,7 @@ def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra)
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year, admin_unit_id) if level else []
-    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {rules.unit_types[a.unit_type].name}"
+    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {local_name(rules.unit_types[a.unit_type])}"
                                                  f"{' · ' + a.tier if a.tier else ''}") for a in candidates]
     status = 200
     if request.method == "GET":

@@ -1,0 +1,73 @@
+"""A record's name in the page's language: a region, a unit type or a department has a ``name_en`` for English
+pages; a list level (市级, 省级, 国家级) is named by its level. Other names (units, documents) have no English."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale, lazy_gettext as _l
+
+_LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
+
+
+def english() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def local_name(record: Any) -> str:
+    """``record.name``, or its English form on an English page; "—" for none."""
+    if record is None:
+        return "—"
+    name = getattr(record, "name", None)
+    if name is None:
+        return str(record)
+    if english():
+        if getattr(record, "name_en", None):
+            return record.name_en
+        if hasattr(record, "rank") and getattr(record, "code", None) in _LEVELS:
+            return str(_LEVELS[record.code])
+    return name
+
+
+def unit_type_name(code: str) -> str:
+    """A unit type's name by its code (an expert's field, a cap's scope)."""
+    from core.kernel.rules import region_rules
+
+    unit_type = region_rules().unit_types.get(code)
+    return local_name(unit_type) if unit_type is not None else code
+
+
+#: why an indicator has no score (core.scoring.engine statuses)
+_SCORE_STATUSES = {"scored": _l("scored"), "missing_value": _l("no value given"),
+                   "needs_reference": _l("no reference values for this industry and year"),
+                   "needs_review": _l("for the reviewer to decide")}
+
+
+def score_status(code: str) -> str:
+    """An indicator's scoring status in words."""
+    label = _SCORE_STATUSES.get(str(code))
+    return str(label) if label is not None else "—"
+
+
+def plain_value(value: Any) -> str:
+    """A saved value as a reader writes it: lists joined, yes/no, "—" for nothing; never a Python repr."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return str(_YES if value else _NO)
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(plain_value(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {plain_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+_YES, _NO = _l("yes"), _l("no")
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(plain_value, "plain")
+    app.add_template_filter(score_status, "score_status")
+    app.add_template_filter(local_name, "named")
+    app.add_template_filter(unit_type_name, "unit_type")
