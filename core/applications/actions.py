@@ -30,3 +30,54 @@ OTHER = _l("Other change")
 def action_label(action: str) -> str:
     """A recorded action in words (never its code)."""
     return str(ACTIONS.get(action, OTHER))
+
+
+_FIELDS = {"contact_name": _l("Contact person"), "contact_phone": _l("Contact phone"),
+           "contact_email": _l("Contact e-mail"), "legal_representative": _l("Legal representative"),
+           "address": _l("Address"), "industry": _l("Industry"), "evaluation_mode": _l("Evaluation mode"),
+           "requested_levels": _l("Levels applied for")}
+OTHER_FIELD = _l("Application data")
+
+
+def change_labels(rules, application, form_fields, indicators=()) -> dict[str, str]:
+    """What each key of a recorded change (``contact_name``, ``ext.<field>``, ``declarations.<item>``,
+    ``indicator.<n>``) is called on the form."""
+    from core.plugins.types import Level
+
+    labels = {key: str(label) for key, label in _FIELDS.items()}
+    labels.update({f"ext.{f.code}": f.label for f in form_fields})
+    labels.update({f"indicator.{i.number}": f"{i.number}. {i.name}" for i in indicators})
+    try:
+        items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
+    except (KeyError, ValueError):
+        items = ()
+    labels.update({f"declarations.{i.code}": i.title for i in items})
+    return labels
+
+
+def change_value(key: str, value, rules, modes) -> str:
+    """A value before or after a change, as the form shows it: level and evaluation-mode names, yes/no."""
+    from core.web.names import local_name, plain_value
+
+    if key == "requested_levels" and isinstance(value, list):
+        return ", ".join(local_name(rules.list_levels.get(v)) if v in rules.list_levels else str(v) for v in value)
+    if key == "evaluation_mode" and value in modes:
+        return str(modes[value])
+    return plain_value(value)
+
+
+def column_labels(form_fields) -> dict[str, dict[str, str]]:
+    """For a field holding rows (a table of products, of yearly figures): its columns' labels, by key."""
+    from marshmallow import fields
+
+    out = {}
+    for f in form_fields:
+        try:
+            schema_field = f.make_schema_field()
+        except Exception:  # noqa: BLE001 - a field that builds nothing has no columns
+            continue
+        inner = getattr(schema_field, "inner", None)
+        if isinstance(schema_field, fields.List) and isinstance(inner, fields.Nested):
+            nested = inner.schema
+            out[f.code] = {name: field.metadata.get("label", name) for name, field in nested.fields.items()}
+    return out

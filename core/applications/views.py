@@ -58,7 +58,7 @@ from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
 from core.formfields import ind_attr
 from core.i18n import msgid, translations
-from core.kernel.clock import SHANGHAI, beijing, now, this_year
+from core.kernel.clock import SHANGHAI, now, this_year
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
@@ -78,7 +78,7 @@ from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
-from core.applications.actions import action_label
+from core.applications.actions import action_label, change_labels, change_value, column_labels
 from core.web.dates import moment_text
 from core.web.names import local_name
 from core.web.nav import NavLink
@@ -301,6 +301,14 @@ def score(app_id: int):
     return jsonify(result or {})
 
 
+def _change_labels(rules, application, ffs) -> dict[str, str]:
+    try:
+        iset = indicator_set(application)
+    except GreenmfgError:
+        iset = None
+    return change_labels(rules, application, ffs, getattr(iset, "indicators", ()) or ())
+
+
 def _render_detail(application, status: int = 200, **extra):
     user = _user()
     rules = region_rules()
@@ -325,7 +333,9 @@ def _render_detail(application, status: int = 200, **extra):
     context = {
         "application": application, "org": application.organization, "results": results, "score": score_result,
         "fields": [(f, values.get(f.code), (application.extension_data or {}).get(f.code)) for f in ffs],
-        "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": {f.code: f.label for f in ffs},
+        "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": _change_labels(rules, application, ffs),
+        "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS),
+        "column_labels": column_labels(ffs),
         "evidence": evidence_service.listing(application), "history": history,
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,

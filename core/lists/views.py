@@ -92,6 +92,22 @@ NAV = (
 PUBLISHER_ROLES = notices.PUBLISHER_ROLES
 
 
+def _unit_type_name(code: str) -> str:
+    unit_type = region_rules().unit_types.get(code)
+    return local_name(unit_type) if unit_type is not None else code
+
+
+def _tier_label(application) -> str:
+    """The grade an application was given, by its label (优秀, 良好 …), not its code."""
+    if not application.tier:
+        return "—"
+    try:
+        scheme = region_rules().grading(application.unit_type, Level(application.level))
+    except (KeyError, ValueError):
+        return "—"
+    return next((t.label for t in scheme.tiers if t.code == application.tier), "—")
+
+
 def _year() -> int:
     year = request.values.get("year", type=int)
     return year if year and 2000 <= year <= 2100 else notices.beijing_today().year
@@ -188,8 +204,8 @@ def manage_notices():
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year) if level else []
-    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {a.unit_type} · {a.tier or '—'}")
-                                    for a in candidates]
+    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {_unit_type_name(a.unit_type)} · "
+                                                 f"{_tier_label(a)}") for a in candidates]
     status = 200
     if request.method == "GET":
         form.level.data, form.year.data = level, year

@@ -2,6 +2,7 @@
 pages; a list level (市级, 省级, 国家级) is named by its level. Other names (units, documents) have no English."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask
@@ -57,16 +58,46 @@ def plain_value(value: Any) -> str:
     if isinstance(value, bool):
         return str(_YES if value else _NO)
     if isinstance(value, (list, tuple, set)):
-        return ", ".join(plain_value(v) for v in value)
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {plain_value(v)}" for k, v in value.items())
+        return "; ".join(plain_value(v) for v in value) if any(isinstance(v, dict) for v in value) \
+            else ", ".join(plain_value(v) for v in value)
+    if isinstance(value, dict):  # a row of a table: its cells, in order
+        return " · ".join(plain_value(v) for v in value.values())
     return str(value)
 
 
 _YES, _NO = _l("yes"), _l("no")
 
 
+def authority_name(name: str) -> str:
+    """An authority named in Chinese (a document's issuer), in English when it is a region that has an English
+    name (工业和信息化部 → Ministry of Industry and Information Technology)."""
+    from core.kernel.rules import region_rules
+
+    if english():
+        for region in region_rules().identities.values():
+            if region.name == name and region.name_en:
+                return region.name_en
+    return name
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def in_language(text: str | None) -> str:
+    """A stored "中文 / English" text (an eligibility result, a plugin's message) in the page's language only."""
+    if not text:
+        return text or ""
+    parts = str(text).split(" / ")
+    for i in range(1, len(parts)):
+        chinese, rest = " / ".join(parts[:i]), " / ".join(parts[i:])
+        if _CJK.search(chinese) and rest[:1].isascii() and rest[:1].isalnum():
+            return rest if english() else chinese
+    return str(text)
+
+
 def register(app: Flask) -> None:
+    app.add_template_filter(in_language, "in_language")
+    app.add_template_filter(authority_name, "authority")
     app.add_template_filter(plain_value, "plain")
     app.add_template_filter(score_status, "score_status")
     app.add_template_filter(local_name, "named")

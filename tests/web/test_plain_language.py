@@ -22,11 +22,12 @@ import pytest
 
 DEMO_PASSWORD = "greenmfg-demo-2025"
 REGIONS = ["hunan", "hubei", "jiangxi", "shanxi", "national"]
-ROLES = ["public", "enterprise", "city", "province", "expert", "evaluator", "ministry", "admin"]
+ROLES = ["public", "enterprise", "drafter", "city", "province", "expert", "evaluator", "ministry", "admin"]
 #: pages each role must reach (their entry pages), besides what their links lead to
 ENTRY = {
     "public": ["/", "/rules", "/public/lists", "/notices", "/login", "/register"],
     "enterprise": ["/applications", "/management/", "/account", "/account/password", "/jobs"],
+    "drafter": ["/applications", "/account"],
     "city": ["/city", "/city/recommended", "/city/lists", "/management/", "/account"],
     "province": ["/province/applications", "/province/campaigns", "/review", "/province/recommendation",
                  "/province/notices", "/province/lists", "/province/list-history", "/review/experts",
@@ -37,15 +38,8 @@ ENTRY = {
     "admin": ["/management/", "/account/reset", "/province/campaigns"],
 }
 MAX_PAGES = 60
-#: gaps not fixed yet (issue 20, left in the report of branch hplain): each names its page; remove a line once fixed
-KNOWN = re.compile("|".join([
-    r" en /rules: Chinese",  # the rules listing's region and unit-type rows show the Chinese name
-    r" en /public/lists: Chinese",  # the region filter of the public lists
-    r" /province/notices: .*(internal code|English) '(park|supply_chain|factory)'",  # unit-type codes in a choice
-    r" /review/evaluators/\d+: English 'national'",  # a sanction's source by plugin code in a choice
-    r" en /management/dashboard: Chinese '附件'",  # a citation's annex number
-    r" en /city/recommended: Chinese",  # the national summary layout title and its column name
-]))
+#: an article of a cited document (附件2, 第十条, 三（一）): documents are cited by 文号 and article in both languages
+ARTICLE = re.compile(r"附件\s*\d+|第[一二三四五六七八九十百零]+[条章款项]|[一二三四五六七八九十]+（[一二三四五六七八九十]+）")
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 #: an English word with a small letter (acronyms such as USCC, PDF, API, MIIT are allowed on Chinese pages)
@@ -54,7 +48,9 @@ ENGLISH_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]*(?:'[a-z]+)?\b")
 ZH_ALLOWED_WORDS = {"greenmfg", "English", "xlsx"}
 DOTTED_CODE = re.compile(r"\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\b")
 UNDERSCORE_CODE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
-PYTHON_REPR = re.compile(r"\b(?:True|False)\b|^None$|[\[(:,] ?None\b|\bNone[,)\]}]|\[['\"{\d]|\{['\"]|Decimal\(|datetime\.")
+#: a Python value: True/False/None alone or in a list, dict or call; a list or dict; Decimal(...); datetime...
+PYTHON_REPR = re.compile(r"^(?:True|False|None)$|[\[(:,=] ?(?:True|False|None)\b|\b(?:True|False|None) ?[,)\]}]"
+                         r"|\[['\"{\d]|\{['\"]|Decimal\(|datetime\.")
 #: not words: addresses and paths, e-mail, the API's header, a browser's name, file names, credit codes,
 #: one-time secrets
 NOT_WORDS = re.compile(r"https?://\S+|(?<![\w.])/[\w/.{}<>-]+|\S+@\S+|Authorization: Bearer|\b\w+/[\d.]+|[\w.\-]+\.(?:pdf|xlsx|csv|json|xls)\b|\b[0-9A-Z]{18}\b|\b[A-Z2-7]{16,}\b")
@@ -122,6 +118,10 @@ def _data_texts(app) -> tuple[set[str], set[str]]:
             if columns:
                 for row in db.session.execute(sa.select(*columns)):
                     _strings(list(row), found)
+        from core.applications.summary import layout_for
+        from core.models import Campaign
+
+        found |= {layout_for(c).title for c in db.session.scalars(sa.select(Campaign))}  # a summary table's title
         # account names are data too: an operation log names who acted
         found |= set(db.session.scalars(sa.text("SELECT username FROM user_account")))
         found |= set(db.session.scalars(sa.text("SELECT DISTINCT actor FROM audit_log")))
@@ -149,8 +149,9 @@ def scan(text: str, lang: str, allowed: re.Pattern, english_names: set[str]) -> 
         words = [w for w in ENGLISH_WORD.findall(rest) if w not in ZH_ALLOWED_WORDS]
         problems += [f"English {w!r}" for w in words]
     else:
+        rest = ARTICLE.sub(" ", rest)
         problems += [f"Chinese name with an English form {n!r}" for n in english_names
-                     if n in CJK.findall(text)]
+                     if n in CJK.findall(rest)]
         problems += [f"Chinese {run!r}" for run in CJK.findall(rest) if run not in ("中文",)
                      and not set(run) <= set("，。：；、（）《》“”【】〔〕　·")]
     return problems
@@ -186,6 +187,41 @@ def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_name
     return found, seen
 
 
+def _half_done_draft():
+    """A draft its applicant has saved several times, as the web form saves it: contact, levels applied for,
+    negative-list declarations and every table of rows the region's form has (the operation log shows them)."""
+    from marshmallow import fields
+    from sqlalchemy import select
+
+    from core.applications import services
+    from core.applications.actions import column_labels
+    from core.applications.fields import fields_for
+    from core.errors import GreenmfgError
+    from core.extensions import db
+    from core.kernel.rules import region_rules
+    from core.models import Application, ApplicationStatus
+    from core.plugins.types import Level
+
+    rules = region_rules()
+    draft = db.session.scalars(select(Application).where(Application.status == ApplicationStatus.DRAFT)
+                               .order_by(Application.id)).first()
+    items = rules.negative_list_for(draft.unit_type, Level(draft.level), draft.campaign.year)
+    services.save_draft(draft, {"contact_name": "王建国", "contact_phone": "0731-88886666",
+                                "requested_levels": services.requested_level_choices(draft.campaign, draft.unit_type),
+                                "declarations": {i.code: False for i in items}}, "drafter")
+    ffs = fields_for(rules, draft.unit_type, draft.level, draft.campaign.year)
+    for code in column_labels(ffs):
+        nested = next(f for f in ffs if f.code == code).make_schema_field().inner.schema
+        row = {name: "示例" if isinstance(f, fields.String) else 1 for name, f in nested.fields.items()
+               if isinstance(f, (fields.String, fields.Number))}
+        try:
+            with db.session.begin_nested():
+                services.save_draft(draft, {"extension": {code: [row, row]}}, "drafter")
+        except GreenmfgError:
+            pass  # a table whose rows need more than text and numbers stays empty
+    return draft
+
+
 @pytest.fixture
 def demo_site(make_app, tmp_path, request, monkeypatch):
     from argon2 import PasswordHasher
@@ -196,7 +232,9 @@ def demo_site(make_app, tmp_path, request, monkeypatch):
     from core.accounts import services as accounts
     from core.cli.demo_data import load_demo
     from core.extensions import db
+    from core.kernel.clock import this_year
     from core.lists.history import import_history
+    from core.management import filings
     from core.models import Role
 
     app = make_app(request.param, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"))
@@ -204,6 +242,10 @@ def demo_site(make_app, tmp_path, request, monkeypatch):
         load_demo(2025, iter, import_history)
         accounts.create_user(username="ministry", password=DEMO_PASSWORD, display_name="工业和信息化部节能司",
                              role=Role.MINISTRY, actor="test")
+        draft = _half_done_draft()
+        accounts.create_user(username="drafter", password=DEMO_PASSWORD, display_name=draft.organization.name,
+                             role=Role.APPLICANT, actor="test", organization_id=draft.organization_id)
+        filings.open_year(this_year(), "test")  # the annual dynamic-management tables of the listed units
         db.session.commit()
         db.session.remove()
     return app
@@ -226,8 +268,7 @@ def test_every_main_page_reads_plainly_in_both_languages(demo_site):
     # every role reached its entry pages and at least one record's page (the scan is not of empty pages)
     for role in ROLES:
         assert {_pattern(u) for u in ENTRY[role]} <= reached[role], role
-    assert any("N" in p for p in reached["enterprise"]) and any("N" in p for p in reached["city"])
-    report = [line for line in report if not KNOWN.search(line)]
+    assert all(any("N" in p for p in reached[role]) for role in ("enterprise", "drafter", "province"))
     assert not report, "\n".join(report[:80]) + f"\n… {len(report)} problems"
 
 
@@ -244,6 +285,7 @@ def test_scan_finds_the_cases_the_issue_lists():
     for lang, text in cases:
         assert scan(text, lang, nothing, names), (lang, text)
     for lang, text in (("zh", "统一社会信用代码 USCC · PDF · greenmfg"), ("en", "None recommended yet."),
+                       ("en", "False declarations lead to removal and a ban."),
                        ("en", "Deadline 2026-12-31 24:00"), ("zh", "截止时间 2026-12-31 24:00")):
         assert not scan(text, lang, nothing, names), (lang, text)
     data = _allowed_pattern({"长沙绿色工厂有限公司"})
