@@ -10,14 +10,10 @@ import datetime as dt
 
 from flask import Flask
 
+from core.kernel import clock
 from core.kernel.clock import SHANGHAI, aware
 
 NONE = "—"
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    """An instant in Beijing time (a naive one was stored in UTC)."""
-    return aware(moment).astimezone(SHANGHAI)
 
 
 def day_text(value: dt.date | dt.datetime | None) -> str:
@@ -25,31 +21,27 @@ def day_text(value: dt.date | dt.datetime | None) -> str:
     if value is None or value == "":
         return NONE
     if isinstance(value, dt.datetime):
-        value = _local(value).date()
+        value = aware(value).astimezone(SHANGHAI).date()
     return value.isoformat()
 
 
 def moment_text(moment: dt.datetime | None) -> str:
-    """An instant in Beijing time, to the minute: ``2026-12-31 09:30``."""
+    """An instant in Beijing time, to the minute: ``2026-12-31 09:30`` (:func:`core.kernel.clock.moment_text`)."""
     if moment is None or moment == "":
         return NONE
     if not isinstance(moment, dt.datetime):
         return day_text(moment)
-    return _local(moment).strftime("%Y-%m-%d %H:%M")
+    return clock.moment_text(moment)
 
 
 def deadline_text(moment: dt.date | dt.datetime | str | None) -> str:
-    """A deadline in Beijing time; midnight, and a bare day, read as 24:00 of the last day: ``2026-12-31 24:00``."""
+    """A deadline in Beijing time; midnight, and a bare day, read as 24:00 of the last day: ``2026-12-31 24:00``
+    (:func:`core.kernel.clock.deadline_text`, which messages use too)."""
     if moment is None or moment == "":
         return NONE
     if isinstance(moment, str):  # a day kept as text (a round's deadlines)
         moment = dt.date.fromisoformat(moment)
-    if not isinstance(moment, dt.datetime):
-        return f"{moment.isoformat()} 24:00"
-    local = _local(moment)
-    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
-        return f"{(local.date() - dt.timedelta(days=1)).isoformat()} 24:00"
-    return local.strftime("%Y-%m-%d %H:%M")
+    return clock.deadline_text(moment)
 
 
 def register(app: Flask) -> None:

@@ -163,7 +163,7 @@ def test_deadline_to_the_second_extension_and_audited_change(world):
         db.session.commit()
     r = api.patch(f"/api/v1/applications/{world.app_id}", json={"contact_name": "迟到"})
     assert r.status_code == 409 and r.get_json()["errors"][0]["code"] == "deadline_passed"
-    _bilingual(r.get_json()["errors"][0], "2026-01-16 00:00:00", "2026-01-16 00:00:00 (Beijing time)")
+    _bilingual(r.get_json()["errors"][0], "2026-01-15 24:00", "2026-01-15 24:00 (Beijing time)")
     # the province extends the deadline for this applicant only (reason required, audited)
     with world.app.app_context():
         uscc = db.session.get(Organization, world.orgs["changsha"]).uscc
