@@ -17,7 +17,7 @@ from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
 from core.web import dates, names
-from core.web.names import local_name
+from core.web.names import in_language, local_name
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -46,7 +46,7 @@ def rule_source(record) -> str:
 
     from core.plugins.rules import readable_cite
 
-    cite = readable_cite(getattr(record, "cite", ""))
+    cite = in_language(readable_cite(getattr(record, "cite", "")))
     if getattr(record, "platform_default", False):
         return gettext("platform default (no document sets it): %(why)s", why=cite)
     return cite

@@ -83,16 +83,22 @@ def authority_name(name: str) -> str:
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def in_language(text: str | None) -> str:
-    """A stored "中文 / English" text (an eligibility result, a plugin's message) in the page's language only."""
-    if not text:
-        return text or ""
+def split_languages(text: str) -> tuple[str, str] | None:
+    """``("中文", "English")`` of a text kept as "中文 / English"; None for a text in one language."""
     parts = str(text).split(" / ")
     for i in range(1, len(parts)):
         chinese, rest = " / ".join(parts[:i]), " / ".join(parts[i:])
         if _CJK.search(chinese) and rest[:1].isascii() and rest[:1].isalnum():
-            return rest if english() else chinese
-    return str(text)
+            return chinese, rest
+    return None
+
+
+def in_language(text: str | None) -> str:
+    """A stored "中文 / English" text (an eligibility result, a plugin's message) in the page's language only."""
+    if not text:
+        return text or ""
+    halves = split_languages(text)
+    return str(text) if halves is None else halves[1 if english() else 0]
 
 
 def register(app: Flask) -> None:
