@@ -280,8 +280,24 @@ def test_every_main_page_reads_plainly_in_both_languages(demo_site):
     # every role reached its entry pages and at least one record's page (the scan is not of empty pages)
     for role in ROLES:
         assert {_pattern(u) for u in ENTRY[role]} <= reached[role], role
+    _deadline_reads_one_way(demo_site)
     assert all(any("N" in p for p in reached[role]) for role in ("enterprise", "drafter", "province"))
     assert not report, "\n".join(report[:80]) + f"\n… {len(report)} problems"
+
+
+def _deadline_reads_one_way(app):
+    """The campaign closes at the end of 12-31: the list and the detail page both say "12-31 24:00",
+    labelled 截止时间 (issue 20 saw "2026-12-31 24:00" on the list and "2027-01-01 00:00:00" labelled 事项)."""
+    from core.kernel.clock import this_year
+
+    client = app.test_client()
+    client.post("/login", data={"username": "drafter", "password": DEMO_PASSWORD})
+    mine = client.get("/applications?lang=zh").get_data(as_text=True)
+    detail_url = re.search(r'href="(/applications/\d+)"', mine).group(1)
+    detail = client.get(detail_url).get_data(as_text=True)
+    deadline = f"{this_year()}-12-31 24:00"
+    assert deadline in mine and deadline in detail and f"{this_year() + 1}-01-01 00:00" not in detail
+    assert re.search(r"截止时间</dt><dd[^>]*>" + deadline, detail)
 
 
 def test_scan_finds_the_cases_the_issue_lists():
