@@ -70,7 +70,7 @@ def application_form_class(application) -> type[FlaskForm]:
         "legal_representative": StringField(_l("Legal representative"), [Optional(), Length(max=100)]),
         "address": StringField(_l("Address"), [Optional(), Length(max=300)]),
         "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
-                                choices=[choice("", _l("General requirements (通则)"))]
+                                choices=[choice("", _l("General requirements"))]
                                 + [choice(code, ind.name) for code, ind in rules.industries.items()]),
     }
     if rules.industry_choices(application.unit_type, campaign.year).open:

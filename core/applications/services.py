@@ -38,7 +38,7 @@ from core.applications.scoring import check_values, live_score
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.kernel import facts
-from core.kernel.clock import SHANGHAI, aware, beijing, end_of_day, now, utc
+from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
 from core.kernel.rules import lazy_source_name, region_rules, source_name
 from core.models import (
     AdminUnit,
@@ -215,7 +215,7 @@ def grant_extension(campaign: Campaign, organization: Organization, until: dt.da
     reason, until = _reason(reason), utc(until)
     if until <= aware(campaign.closes_at):
         raise InvalidInput("An extension must end after the campaign deadline (%(closes)s).", field="until",
-                           closes=beijing(campaign.closes_at))
+                           closes=deadline_text(campaign.closes_at))
     row = db.session.scalar(select(DeadlineExtension).where(DeadlineExtension.campaign_id == campaign.id,
                                                             DeadlineExtension.organization_id == organization.id))
     before = None if row is None else aware(row.until).isoformat()
@@ -278,15 +278,15 @@ def check_editable(application: Application, at: dt.datetime | None = None) -> N
     """Refuse any change by the applicant after submission or after its deadline."""
     at = at or now()
     if application.status not in EDITABLE:
-        raise Refused("The application was submitted and can no longer be changed (status: %(status)s). "
-                      "Only the city bureau can return it for correction.", status=str(application.status))
+        raise Refused("The application was submitted and can no longer be changed. "
+                      "Only the city bureau can return it for correction.")
     if application.status == S.DRAFT and at < aware(application.campaign.opens_at):
         raise DeadlinePassed("This campaign opens for submissions at %(opens)s (Beijing time).",
-                             opens=beijing(application.campaign.opens_at))
+                             opens=moment_text(application.campaign.opens_at))
     deadline = deadline_of(application)
     if at >= deadline:
         raise DeadlinePassed("The deadline passed at %(deadline)s (Beijing time); the application can no longer "
-                             "be changed or submitted.", deadline=beijing(deadline))
+                             "be changed or submitted.", deadline=deadline_text(deadline))
 
 
 # ------------------------------------------------------------- applications --
@@ -309,7 +309,7 @@ def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.dat
     closes = max(aware(campaign.closes_at), aware(ext.until) if ext else aware(campaign.closes_at))
     if not aware(campaign.opens_at) <= at < closes:
         raise DeadlinePassed("This campaign does not accept applications now (open %(opens)s to %(closes)s, "
-                             "Beijing time).", opens=beijing(campaign.opens_at), closes=beijing(closes))
+                             "Beijing time).", opens=moment_text(campaign.opens_at), closes=deadline_text(closes))
     existing = db.session.scalar(select(Application).where(Application.campaign_id == campaign.id,
                                                            Application.organization_id == org.id,
                                                            Application.unit_type == unit_type))

@@ -61,7 +61,7 @@ from core.applications.summary_layout import (
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_
-from core.kernel.clock import aware, beijing, now
+from core.kernel.clock import aware, deadline_text, moment_text, now
 from core.kernel.messages import field_message
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, Application, AuditLog, Campaign, DeadlineExtension, EvaluatorFirm, Organization
@@ -311,13 +311,13 @@ class _Checker:
         c = self.campaign
         if self.now < aware(c.opens_at):
             return DeadlinePassed("This campaign opens for submissions at %(opens)s (Beijing time).",
-                                  opens=beijing(c.opens_at))
+                                  opens=moment_text(c.opens_at))
         deadline = aware(c.closes_at)
         if known is not None and known.extension_until is not None:
             deadline = max(deadline, aware(known.extension_until))
         if self.now >= deadline:
             return DeadlinePassed("The deadline passed at %(deadline)s (Beijing time); the application can no "
-                                  "longer be changed or submitted.", deadline=beijing(deadline))
+                                  "longer be changed or submitted.", deadline=deadline_text(deadline))
         return None
 
     def unit_type(self, table: _Table, cells: dict[str, Any]) -> str:

@@ -58,7 +58,7 @@ from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
 from core.formfields import ind_attr
 from core.i18n import msgid, translations
-from core.kernel.clock import SHANGHAI, beijing, now, this_year
+from core.kernel.clock import SHANGHAI, now, this_year
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
@@ -78,6 +78,9 @@ from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
+from core.applications.actions import action_label, change_labels, change_value, column_labels
+from core.web.dates import moment_text
+from core.web.names import local_name
 from core.web.nav import NavLink
 
 bp = Blueprint("applications", __name__, template_folder="templates", static_folder="static",
@@ -134,13 +137,9 @@ def _status_label(status) -> str:
     return _status_labels().get(status, str(status))
 
 
-@bp.app_template_filter("bjtime")
-def _bjtime(moment) -> str:
-    return beijing(moment) if moment else "—"
-
-
 bp.add_app_template_global(_status_label, "status_label")
 bp.add_app_template_global(MODE_LABELS, "mode_labels")
+bp.add_app_template_filter(action_label, "action")
 
 
 # ---------------------------------------------------------------- applicant --
@@ -276,7 +275,7 @@ def edit(app_id: int):
             status = refused.http_status
             application = application_for(user, app_id, Perm.APPLICATION_EDIT)
         else:
-            flash(_("Draft saved at %(time)s (Beijing time).", time=beijing(now())), "info")
+            flash(_("Draft saved at %(time)s (Beijing time).", time=moment_text(now())), "info")
             if request.form.get("then") == "view":
                 return redirect(url_for("applications.detail", app_id=application.id))
             return redirect(url_for("applications.edit", app_id=application.id))
@@ -300,6 +299,14 @@ def score(app_id: int):
     except GreenmfgError as exc:
         return jsonify({"errors": [exc.to_dict()]}), exc.http_status
     return jsonify(result or {})
+
+
+def _change_labels(rules, application, ffs) -> dict[str, str]:
+    try:
+        iset = indicator_set(application)
+    except GreenmfgError:
+        iset = None
+    return change_labels(rules, application, ffs, getattr(iset, "indicators", ()) or ())
 
 
 def _render_detail(application, status: int = 200, **extra):
@@ -326,7 +333,9 @@ def _render_detail(application, status: int = 200, **extra):
     context = {
         "application": application, "org": application.organization, "results": results, "score": score_result,
         "fields": [(f, values.get(f.code), (application.extension_data or {}).get(f.code)) for f in ffs],
-        "uploads": {f.code for f in ffs if is_upload(f)},
+        "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": _change_labels(rules, application, ffs),
+        "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS),
+        "column_labels": column_labels(ffs),
         "evidence": evidence_service.listing(application), "history": history,
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,
@@ -549,7 +558,7 @@ _UTC8 = dt.timedelta(hours=8)  # Asia/Shanghai has kept UTC+8 without daylight s
 
 
 def _bj(moment: dt.datetime | str) -> str:
-    """:func:`services.beijing` for list rows (the same text, without a time-zone database lookup).
+    """:func:`core.web.dates.moment_text` for list rows (the same text, without a time-zone database lookup).
 
     Text and naive values are UTC (SQLite keeps no offset; every instant is stored in UTC).
     """
@@ -557,7 +566,7 @@ def _bj(moment: dt.datetime | str) -> str:
         moment = dt.datetime.fromisoformat(moment)
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
-    return (moment + _UTC8).isoformat(sep=" ", timespec="seconds")
+    return (moment + _UTC8).isoformat(sep=" ", timespec="minutes")
 
 
 #: rows kept per language and script root; a full table is dropped, not evicted row by row
@@ -602,7 +611,7 @@ def _queue_rows(rows, unit_types) -> Markup:
     if missing:
         spans = {status: f'<span class="status {status.value}">{escape(label)}</span>'
                  for status, label in _status_labels().items()}
-        names = {code: escape(t.name) for code, t in unit_types.items()}
+        names = {code: escape(local_name(t)) for code, t in unit_types.items()}
         cities: dict[str, Markup] = {}
         base = escape(request.script_root)
         new = [values[i] for i in missing]
@@ -651,7 +660,7 @@ def _queue(template: str):
                            t=_texts(_QUEUE_TEXT), city_deadlines=_city_deadlines(user, campaign_id, campaigns),
                            prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
                            campaign_id=campaign_id, campaigns=tuple((str(id_), title) for id_, title in campaigns),
-                           unit_type_choices=tuple((code, ut.name) for code, ut in unit_types.items()),
+                           unit_type_choices=tuple((code, local_name(ut)) for code, ut in unit_types.items()),
                            statuses=tuple((s.value, label) for s, label in _status_labels().items()
                                           if s != "draft"))  # drafts stay private to their applicant
 
@@ -703,7 +712,7 @@ def city_ranked():
     campaigns = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
                                    .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(20)).all()
     return render_template("applications/ranked.html", unit=unit, campaign=campaign, campaigns=campaigns,
-                           groups=groups, quotas=quotas, import_form=ImportForm(),
+                           groups=groups, quotas=quotas, import_form=ImportForm(), unit_types=rules.unit_types,
                            layout=summary.layout_for(campaign) if campaign else None, pdf=pdf_available())
 
 
@@ -784,8 +793,8 @@ def import_summary():
 def campaigns():
     rules = region_rules()
     form = CampaignForm()
-    form.level.choices = [choice(code, lv.name) for code, lv in rules.list_levels.items()]
-    form.unit_types.choices = [choice(code, t.name) for code, t in rules.unit_types.items()]
+    form.level.choices = [choice(code, local_name(lv)) for code, lv in rules.list_levels.items()]
+    form.unit_types.choices = [choice(code, local_name(t)) for code, t in rules.unit_types.items()]
     status = 200
     if request.method == "GET" and not form.year.data:
         form.year.data = this_year()

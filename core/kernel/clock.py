@@ -43,6 +43,22 @@ def beijing(moment: dt.datetime | None) -> str:
     return "" if moment is None else aware(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def moment_text(moment: dt.datetime) -> str:
+    """An instant as pages and messages show it: Beijing time, to the minute ("2026-12-31 09:30")."""
+    return aware(moment).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def deadline_text(moment: dt.datetime | dt.date) -> str:
+    """A deadline as pages and messages show it, in Beijing time: an instant at midnight, and a bare day, read
+    as 24:00 of the last day ("2026-12-31 24:00"), as notices write it."""
+    if not isinstance(moment, dt.datetime):
+        return f"{moment.isoformat()} 24:00"
+    local = aware(moment).astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return f"{(local.date() - dt.timedelta(days=1)).isoformat()} 24:00"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 def end_of_day(day: dt.date) -> dt.datetime:
     """The instant a deadline on ``day`` passes: the next midnight in Asia/Shanghai, in UTC."""
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=SHANGHAI).astimezone(dt.UTC)

@@ -31,6 +31,7 @@ from core.models import Objection, RecommendationItem
 from core.plugins.types import Level
 from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
+from core.web.names import local_name
 from core.web.nav import NavLink
 
 bp = Blueprint("lists", __name__, template_folder="templates")
@@ -89,6 +90,22 @@ NAV = (
 )
 
 PUBLISHER_ROLES = notices.PUBLISHER_ROLES
+
+
+def _unit_type_name(code: str) -> str:
+    unit_type = region_rules().unit_types.get(code)
+    return local_name(unit_type) if unit_type is not None else code
+
+
+def _tier_label(application) -> str:
+    """The grade an application was given, by its label (优秀, 良好 …), not its code."""
+    if not application.tier:
+        return "—"
+    try:
+        scheme = region_rules().grading(application.unit_type, Level(application.level))
+    except (KeyError, ValueError):
+        return "—"
+    return next((t.label for t in scheme.tiers if t.code == application.tier), "—")
 
 
 def _year() -> int:
@@ -168,9 +185,10 @@ def public_lists():
     page = notices.browse(level=level, year=year, region=region, unit_type=unit_type, q=q,
                           after=request.args.get("after"), before=request.args.get("before"), per_page=PER_PAGE)
     names = {i.province: i.province_name for i in recommend.imports()}
-    names[rules.region_code] = rules.region.name
+    names[rules.region_code] = local_name(rules.region)
     return render_template("lists/public.html", page=page, q=q, level=level, unit_type=unit_type, year=year,
-                           region_filter=region, levels=rules.list_levels, unit_types=rules.unit_types, filters=notices.filter_values(), region_names=names)
+                           region_filter=region, levels=rules.list_levels, unit_types=rules.unit_types,
+                           filters=notices.filter_values(), region_names=names)
 
 
 # ------------------------------------------------------------------- staff --
@@ -186,8 +204,8 @@ def manage_notices():
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year) if level else []
-    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {a.unit_type} · {a.tier or '—'}")
-                                    for a in candidates]
+    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {_unit_type_name(a.unit_type)} · "
+                                                 f"{_tier_label(a)}") for a in candidates]
     status = 200
     if request.method == "GET":
         form.level.data, form.year.data = level, year
@@ -281,7 +299,7 @@ def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra)
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year, admin_unit_id) if level else []
-    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {rules.unit_types[a.unit_type].name}"
+    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {local_name(rules.unit_types[a.unit_type])}"
                                                  f"{' · ' + a.tier if a.tier else ''}") for a in candidates]
     status = 200
     if request.method == "GET":

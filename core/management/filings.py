@@ -217,8 +217,7 @@ def check_open(filing: AnnualFiling, on: dt.date | None = None) -> None:
     """Refuse changes after submission, and after the due (or correction) date."""
     on = on or today()
     if filing.status not in OPEN:
-        raise Refused("This filing was submitted or closed and can no longer be changed (status: %(status)s).",
-                      status=filing.status)
+        raise Refused("This filing was submitted or closed and can no longer be changed.")
     if on > deadline_of(filing):
         raise DeadlinePassed("The filing was due on %(due)s (Beijing time); it can no longer be changed or "
                              "submitted.", due=deadline_of(filing).isoformat())

@@ -29,7 +29,7 @@ def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
     english = str(get_locale() or "zh")[:2] == "en"
     attrs: dict[str, Any] = {
         "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
-                                choices=[choice("", _l("General requirements (通则)"))]
+                                choices=[choice("", _l("General requirements"))]
                                 + [choice(code, ind.name) for code, ind in industries.items()]),
     }
     if iset is not None:

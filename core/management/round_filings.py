@@ -75,8 +75,7 @@ def open_round(campaign: Campaign, actor: str) -> int:
 def check_open(filing: RoundFiling, at: dt.datetime | None = None) -> None:
     """Refuse changes after submission, and after the round's date (24:00 Beijing time)."""
     if filing.status != DUE:
-        raise Refused("This filing was submitted or closed and can no longer be changed (status: %(status)s).",
-                      status=filing.status)
+        raise Refused("This filing was submitted or closed and can no longer be changed.")
     check_step_open(filing.campaign, ACTOR, unit_type=filing.unit_type, at=at)
 
 

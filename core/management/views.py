@@ -27,7 +27,7 @@ from core.extensions import db
 from core.kernel.clock import today
 from core.kernel.permissions import may, require
 from core.kernel.records import get_record
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import commit
 from core.management import (
     access,
@@ -82,6 +82,7 @@ from core.models import (
 )
 from core.ratelimit import limit
 from core.services.uscc import normalize_uscc
+from core.web.names import local_name
 from core.web.nav import NavLink
 
 bp = Blueprint("management", __name__, url_prefix="/management", template_folder="templates",
@@ -128,7 +129,7 @@ def _helpers():
 
 
 def _sanction_choices(removal_only: bool = True, blank: bool = False) -> list[tuple[str, str]]:
-    items = [choice(s.code, f"{s.title} [{s.source}]") for s in region_rules().sanctions.values()
+    items = [choice(s.code, f"{s.title}（{source_name(s.source)}）") for s in region_rules().sanctions.values()
              if s.removal or not removal_only]
     return ([choice("", "—")] if blank else []) + items
 
@@ -173,7 +174,7 @@ def index():
 
 def _listed_chart(data: dict, unit: AdminUnit) -> Any:
     per_year = data["cities"].get(unit.id, {})
-    names = {code: region_rules().unit_types[code].name for code in data["types"]}
+    names = {code: local_name(region_rules().unit_types[code]) for code in data["types"]}
     series = [(names[t], [per_year.get(y, {}).get(t, 0) for y in data["years"]]) for t in data["types"]]
     return charts.stacked_columns(f"listed-{unit.code}", _("Listed units by type and year: %(city)s", city=unit.name),
                                   [str(y) for y in data["years"]], series, width=360, height=220)
@@ -208,7 +209,7 @@ def dashboard_page():
                     for r in quota["rows"] if r["types"][unit_type]["target"] is not None]
             quota_charts.append((unit_type, charts.progress_rows(
                 f"quota-{unit_type}", _("Progress against the targets: %(type)s",
-                                        type=region_rules().unit_types[unit_type].name), bars)))
+                                        type=local_name(region_rules().unit_types[unit_type])), bars)))
     return render_template("management/dashboard.html", year=year, count=count, rows=rows, city_id=city_id,
                            city=db.session.get(AdminUnit, city_id) if city_id else None, filing_chart=filing_chart,
                            listed_charts=listed_charts, quota=quota, quota_charts=quota_charts,
@@ -360,7 +361,7 @@ def filing_reopen(ident: int):
 def _propose_form() -> ProposeForm:
     form = ProposeForm()
     form.sanction.choices = _sanction_choices()
-    form.unit_type.choices = [choice("", "—")] + [choice(c, t.name) for c, t in region_rules().unit_types.items()]
+    form.unit_type.choices = [choice("", "—")] + [choice(c, local_name(t)) for c, t in region_rules().unit_types.items()]
     form.levels.choices = [choice(c, lv.name) for c, lv in region_rules().list_levels.items()]
     return form
 
@@ -682,7 +683,7 @@ def rereview_result(ident: int):
 
 def _ban_form() -> BanForm:
     form = BanForm()
-    form.sanction.choices = [choice("", "—")] + [choice(s.code, f"{s.title} [{s.source}]")
+    form.sanction.choices = [choice("", "—")] + [choice(s.code, f"{s.title}（{source_name(s.source)}）")
                                                  for s in region_rules().sanctions.values() if s.ban_years]
     return form
 

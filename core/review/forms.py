@@ -134,7 +134,7 @@ class AssignForm(FlaskForm):
 
 
 class DrawForm(FlaskForm):
-    field = StringField(_l("Field"), validators=[Optional(), Length(max=80)])
+    field = StringField(_l("Field of expertise"), validators=[Optional(), Length(max=80)])
     count = IntegerField(_l("Number of experts"), default=3, validators=[DataRequired(), NumberRange(min=1, max=20)])
 
 

@@ -17,7 +17,7 @@ from core.applications.forms import choice
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
 from core.kernel.clock import this_year
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
 from core.review import evaluators, experts, reports
@@ -111,7 +111,7 @@ def evaluator_detail(firm_id: int):
     year = _year()
     qform = QualificationForm(data=firm.qualifications or {})
     sform = SanctionForm()
-    sform.sanction_code.choices = [choice("", "—")] + [choice(s.code, f"{s.title} ({s.ban_years}) · {s.source}")
+    sform.sanction_code.choices = [choice("", "—")] + [choice(s.code, f"{s.title} ({s.ban_years}) · {source_name(s.source)}")
                                                  for s in evaluators.sanction_choices()]
     from core.models import EvaluatorSanction
 

@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
-from core.kernel.clock import SHANGHAI, this_year, today
+from core.kernel.clock import this_year, today
 from core.kernel.rules import region_rules, source_name
 from core.models import AdminUnit, ReferenceValue, User
 from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
+from core.web import dates, names
+from core.web.names import in_language, local_name
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 from core.web.todo import sections_for
 
@@ -27,6 +29,8 @@ bp.add_app_template_global(fixed_url, "fixed_url")
 bp.add_app_template_global(page_chrome, "page_chrome")
 bp.add_app_template_filter(readable_cite, "cite")
 bp.add_app_template_filter(source_name, "source")
+bp.record_once(lambda state: dates.register(state.app))
+bp.record_once(lambda state: names.register(state.app))
 
 
 #: the file name of the shipped illustrative 引领值/基准值 (core/scoring/data); values imported from it are
@@ -52,7 +56,7 @@ def rule_source(record) -> str:
 
     from core.plugins.rules import readable_cite
 
-    cite = readable_cite(getattr(record, "cite", ""))
+    cite = in_language(readable_cite(getattr(record, "cite", "")))
     if getattr(record, "platform_default", False):
         return gettext("platform default (no document sets it): %(why)s", why=cite)
     return cite
@@ -70,17 +74,6 @@ NAV = (
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
-
-
-@bp.app_template_filter("bjdeadline")
-def _bj_deadline(moment: dt.datetime | None) -> str:
-    """A deadline instant in Beijing time; midnight reads as 24:00 of the day before, as notices write it."""
-    if moment is None:
-        return "—"
-    local = (moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)).astimezone(SHANGHAI)
-    if (local.hour, local.minute, local.second) == (0, 0, 0):
-        return f"{(local.date() - dt.timedelta(days=1)).isoformat()} 24:00"
-    return local.strftime("%Y-%m-%d %H:%M")
 
 
 _ACTORS = {"applicant": _l("Applicants"), "listed_unit": _l("Listed units"), "city": _l("City bureaus"),
@@ -156,18 +149,21 @@ _KINDS = {"region": _l("Region"), "list_level": _l("List level"), "unit_type": _
           "provision": _l("Provision"), "shared_evaluator_cap": _l("Evaluator cap"), "evaluator_cap": _l("Evaluator cap"),
           "grading": _l("Grading"), "evaluation_modes": _l("Evaluation modes"), "joint_round": _l("Joint round"),
           "correction": _l("Correction"), "quota": _l("Quota"), "notice_period": _l("Public notice period"),
-          "publication": _l("Publication")}
+          "publication": _l("Publication"), "average_gate": _l("Average score threshold"),
+          "review_panel": _l("Expert panel"), "green_code_bands": _l("Green code bands"),
+          "filing_figures": _l("Annual filing figures"), "evaluator_ban": _l("Evaluator ban")}
 
 
 @bp.app_template_filter("rule_kind")
 def _rule_kind(code: str) -> str:
     """A rule kind of the rules listing in the user's language."""
-    return str(_KINDS.get(code, code))
+    return str(_KINDS.get(code, _l("Other rule")))
 
 
 def _applies_to(rules, key: str) -> str:
     """A policy row's key (``factory/provincial/2025``) as names: 绿色工厂 · 省级 · 2025."""
-    names = {**{c: t.name for c, t in rules.unit_types.items()}, **{c: v.name for c, v in rules.list_levels.items()},
+    names = {**{c: local_name(t) for c, t in rules.unit_types.items()},
+             **{c: local_name(v) for c, v in rules.list_levels.items()},
              **{u.code: u.name for u in rules.admin_units.values()}}
     return " · ".join(names.get(part, part) for part in key.split("/"))
 

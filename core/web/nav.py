@@ -24,6 +24,7 @@ from flask_babel import get_locale, lazy_gettext as _l
 from core.i18n import msgid, translations
 from core.kernel.permissions import granted
 from core.kernel.rules import region_rules
+from core.web.names import local_name
 
 Audience = Literal["signed_in", "visitors", "everyone"]
 
@@ -125,7 +126,7 @@ class Navigation:
         key = (role, id(tr), request.script_root)
         chrome = self._chrome.get(key)
         if chrome is None:
-            region = region_rules().region.name
+            region = local_name(region_rules().region)
             brand = tr.gettext(msgid(_BRAND))
             lang = "en" if str(get_locale()) == "en" else "zh-CN"
             start = Markup('<header class="top">\n  <div class="brand">{} <span class="region">{}</span></div>\n'

@@ -371,7 +371,10 @@ APPLICANT_DATA_KEYS = {
 def _all_true(*keys: str, message: str) -> Callable[[Mapping[str, Any]], str | None]:
     def check(data: Mapping[str, Any]) -> str | None:
         missing = [k for k in keys if data.get(k) is not True]
-        return f"{message} (未声明或不符合 / not met: {', '.join(missing)})" if missing else None
+        if not missing:
+            return None
+        names = "；".join(APPLICANT_DATA_KEYS.get(k, k).split(": ", 1)[-1] for k in missing)
+        return f"{message}（未声明或不符合：{names}） / {len(missing)} condition(s) not declared or not met"
     return check
 
 
@@ -384,7 +387,7 @@ def _factory_legal_person(data: Mapping[str, Any]) -> str | None:
 
 def _park_basic(data: Mapping[str, Any]) -> str | None:
     if str(data.get("park_level", "")) not in (Level.PROVINCIAL, Level.NATIONAL):
-        return f"须为省级以上工业园区 / the park must be provincial-level or above (park_level={data.get('park_level')!r})"
+        return "须为省级以上工业园区 / the park must be provincial-level or above"
     return _all_true("park_manufacturing_energy_function", "park_legal_boundary", "park_unified_management",
                      message="须以产品制造和能源供给为主要功能、具有法定边界和范围、具备统一管理机构")(data)
 

@@ -226,20 +226,22 @@ def check_park_conditions(data):
     ``hunan.park_unified_management`` (bool)."""
     problems = []
     if data.get(F_PARK_LEVEL) not in PARK_LEVELS:
-        problems.append("须为省级及以上工业园区")
+        problems.append(("须为省级及以上工业园区", "must be a provincial or national industrial park"))
     if not data.get(F_PARK_MAIN_FUNCTION):
-        problems.append("须以产品制造和能源供给为主要功能")
+        problems.append(("须以产品制造和能源供给为主要功能", "its main functions must be manufacturing and energy supply"))
     try:
         share = Decimal(str(data.get(F_PARK_VA_SHARE)))
     except InvalidOperation:
         share = None
     if share is None or not share.is_finite() or share <= PARK_VA_SHARE_ABOVE:
-        problems.append("工业增加值占比须超过50%")
+        problems.append(("工业增加值占比须超过50%", "the industrial value-added share must exceed 50%"))
     if not data.get(F_PARK_LEGAL_BOUNDARY):
-        problems.append("须具有法定边界和范围")
+        problems.append(("须具有法定边界和范围", "must have legal boundaries and extent"))
     if not data.get(F_PARK_UNIFIED_MANAGEMENT):
-        problems.append("须具备统一管理机构")
-    return "；".join(problems) or None
+        problems.append(("须具备统一管理机构", "must have a unified management body"))
+    if not problems:
+        return None
+    return "；".join(zh for zh, _ in problems) + " / " + "; ".join(en for _, en in problems)
 
 
 def check_park_needs_provincial(data):

@@ -189,7 +189,7 @@ def _factory_conditions(data: Mapping[str, Any]) -> str | None:
     if not _value(data, "actual_manufacturing"):
         missing.append("从事实际生产的制造型企业")
     if missing:
-        return "绿色工厂须符合第八条条件 / factory conditions (art. 8) not met: " + "；".join(missing)
+        return "绿色工厂须符合第八条条件：" + "；".join(missing) + f" / factory conditions (art. 8) not met ({len(missing)})"
     return None
 
 
@@ -210,7 +210,7 @@ def _park_conditions(data: Mapping[str, Any]) -> str | None:
     if not _value(data, "park_cultivation_plan"):
         missing.append("发布园区绿色工厂培育计划，组织园区内企业开展绿色工厂创建")
     if missing:
-        return "绿色工业园区须符合第九条条件 / park conditions (art. 9) not met: " + "；".join(missing)
+        return "绿色工业园区须符合第九条条件：" + "；".join(missing) + f" / park conditions (art. 9) not met ({len(missing)})"
     return None
 
 
@@ -221,7 +221,7 @@ def _supply_chain_conditions(data: Mapping[str, Any]) -> str | None:
     if not _value(data, "supplier_cultivation_plan"):
         missing.append("制定供应商绿色工厂培育计划，推动供应商开展绿色工厂创建")
     if missing:
-        return "绿色供应链管理企业须符合第十条条件 / supply-chain conditions (art. 10) not met: " + "；".join(missing)
+        return "绿色供应链管理企业须符合第十条条件：" + "；".join(missing) + f" / supply-chain conditions (art. 10) not met ({len(missing)})"
     return None
 
 

@@ -1,0 +1,83 @@
+"""What an application's operation log calls each recorded action, in the reader's language."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    "application.created": _l("Application created"), "application.saved": _l("Draft saved"),
+    "application.submitted": _l("Submitted"), "application.returned": _l("Returned for correction"),
+    "application.rejected": _l("Rejected"), "application.recommended": _l("Recommended by the city"),
+    "application.recommendation_withdrawn": _l("Recommendation withdrawn"),
+    "evaluator.requested": _l("Third-party evaluation requested"),
+    "evaluator.request_accepted": _l("Evaluation request accepted"),
+    "evaluator.request_declined": _l("Evaluation request declined"),
+    "evaluator.request_cancelled": _l("Evaluation request cancelled"),
+    "evaluator.engagement_accepted": _l("Evaluation engagement accepted"),
+    "evaluator.report_filed": _l("Evaluation report filed"),
+    "evidence.uploaded": _l("File uploaded"), "evidence.deleted": _l("File deleted"),
+    "list.entry_created": _l("Entered in the list"), "notice.application_in_notice": _l("In public notice"),
+    "notice.application_removed": _l("Removed from the public notice"), "quota.reserved": _l("Quota place taken"),
+    "recommendation.unit_added": _l("Added to the national recommendation"),
+    "recommendation.unit_queued": _l("Queued for the national recommendation"),
+    "recommendation.unit_removed": _l("Removed from the national recommendation"),
+    "review.expert_assigned": _l("Expert assigned"), "review.experts_drawn": _l("Experts drawn"),
+    "review.assignment_declined": _l("Expert declined the assignment"), "review.graded": _l("Graded"),
+    "review.scores_saved": _l("Expert scores saved"), "review.scores_submitted": _l("Expert scores submitted"),
+}
+OTHER = _l("Other change")
+
+
+def action_label(action: str) -> str:
+    """A recorded action in words (never its code)."""
+    return str(ACTIONS.get(action, OTHER))
+
+
+_FIELDS = {"contact_name": _l("Contact person"), "contact_phone": _l("Contact phone"),
+           "contact_email": _l("Contact e-mail"), "legal_representative": _l("Legal representative"),
+           "address": _l("Address"), "industry": _l("Industry"), "evaluation_mode": _l("Evaluation mode"),
+           "requested_levels": _l("Levels applied for")}
+OTHER_FIELD = _l("Application data")
+
+
+def change_labels(rules, application, form_fields, indicators=()) -> dict[str, str]:
+    """What each key of a recorded change (``contact_name``, ``ext.<field>``, ``declarations.<item>``,
+    ``indicator.<n>``) is called on the form."""
+    from core.plugins.types import Level
+
+    labels = {key: str(label) for key, label in _FIELDS.items()}
+    labels.update({f"ext.{f.code}": f.label for f in form_fields})
+    labels.update({f"indicator.{i.number}": f"{i.number}. {i.name}" for i in indicators})
+    try:
+        items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
+    except (KeyError, ValueError):
+        items = ()
+    labels.update({f"declarations.{i.code}": i.title for i in items})
+    return labels
+
+
+def change_value(key: str, value, rules, modes) -> str:
+    """A value before or after a change, as the form shows it: level and evaluation-mode names, yes/no."""
+    from core.web.names import local_name, plain_value
+
+    if key == "requested_levels" and isinstance(value, list):
+        return ", ".join(local_name(rules.list_levels.get(v)) if v in rules.list_levels else str(v) for v in value)
+    if key == "evaluation_mode" and value in modes:
+        return str(modes[value])
+    return plain_value(value)
+
+
+def column_labels(form_fields) -> dict[str, dict[str, str]]:
+    """For a field holding rows (a table of products, of yearly figures): its columns' labels, by key."""
+    from marshmallow import fields
+
+    out = {}
+    for f in form_fields:
+        try:
+            schema_field = f.make_schema_field()
+        except Exception:  # noqa: BLE001 - a field that builds nothing has no columns
+            continue
+        inner = getattr(schema_field, "inner", None)
+        if isinstance(schema_field, fields.List) and isinstance(inner, fields.Nested):
+            nested = inner.schema
+            out[f.code] = {name: field.metadata.get("label", name) for name, field in nested.fields.items()}
+    return out

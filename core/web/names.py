@@ -1,0 +1,110 @@
+"""A record's name in the page's language: a region, a unit type or a department has a ``name_en`` for English
+pages; a list level (市级, 省级, 国家级) is named by its level. Other names (units, documents) have no English."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask_babel import get_locale, lazy_gettext as _l
+
+_LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
+
+
+def english() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+def local_name(record: Any) -> str:
+    """``record.name``, or its English form on an English page; "—" for none."""
+    if record is None:
+        return "—"
+    name = getattr(record, "name", None)
+    if name is None:
+        return str(record)
+    if english():
+        if getattr(record, "name_en", None):
+            return record.name_en
+        if hasattr(record, "rank") and getattr(record, "code", None) in _LEVELS:
+            return str(_LEVELS[record.code])
+    return name
+
+
+def unit_type_name(code: str) -> str:
+    """A unit type's name by its code (an expert's field, a cap's scope)."""
+    from core.kernel.rules import region_rules
+
+    unit_type = region_rules().unit_types.get(code)
+    return local_name(unit_type) if unit_type is not None else code
+
+
+#: why an indicator has no score (core.scoring.engine statuses)
+_SCORE_STATUSES = {"scored": _l("scored"), "missing_value": _l("no value given"),
+                   "needs_reference": _l("no reference values for this industry and year"),
+                   "needs_review": _l("for the reviewer to decide")}
+
+
+def score_status(code: str) -> str:
+    """An indicator's scoring status in words."""
+    label = _SCORE_STATUSES.get(str(code))
+    return str(label) if label is not None else "—"
+
+
+def plain_value(value: Any) -> str:
+    """A saved value as a reader writes it: lists joined, yes/no, "—" for nothing; never a Python repr."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return str(_YES if value else _NO)
+    if isinstance(value, (list, tuple, set)):
+        return "; ".join(plain_value(v) for v in value) if any(isinstance(v, dict) for v in value) \
+            else ", ".join(plain_value(v) for v in value)
+    if isinstance(value, dict):  # a row of a table: its cells, in order
+        return " · ".join(plain_value(v) for v in value.values())
+    return str(value)
+
+
+_YES, _NO = _l("yes"), _l("no")
+
+
+def authority_name(name: str) -> str:
+    """An authority named in Chinese (a document's issuer), in English when it is a region that has an English
+    name (工业和信息化部 → Ministry of Industry and Information Technology)."""
+    from core.kernel.rules import region_rules
+
+    if english():
+        for region in region_rules().identities.values():
+            if region.name == name and region.name_en:
+                return region.name_en
+    return name
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def split_languages(text: str) -> tuple[str, str] | None:
+    """``("中文", "English")`` of a text kept as "中文 / English"; None for a text in one language."""
+    parts = str(text).split(" / ")
+    for i in range(1, len(parts)):
+        chinese, rest = " / ".join(parts[:i]), " / ".join(parts[i:])
+        if _CJK.search(chinese) and rest[:1].isascii() and rest[:1].isalnum():
+            return chinese, rest
+    return None
+
+
+def in_language(text: str | None) -> str:
+    """A stored "中文 / English" text (an eligibility result, a plugin's message) in the page's language only."""
+    if not text:
+        return text or ""
+    halves = split_languages(text)
+    return str(text) if halves is None else halves[1 if english() else 0]
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(in_language, "in_language")
+    app.add_template_filter(authority_name, "authority")
+    app.add_template_filter(plain_value, "plain")
+    app.add_template_filter(score_status, "score_status")
+    app.add_template_filter(local_name, "named")
+    app.add_template_filter(unit_type_name, "unit_type")
