@@ -45,9 +45,30 @@ from core.plugins.types import Level, field_attr
 
 MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
 
+#: a negative-list item answered 否 (does not apply: the declaration the rules need) or 是 (it applies)
+NEG_NO, NEG_YES = "no", "yes"
+NEG_ANSWERS = {NEG_NO: True, NEG_YES: False}
+
 
 def neg_attr(index: int) -> str:
     return f"neg_{index}"
+
+
+def with_placeholder(choices: list) -> list:
+    """``choices`` led by an empty 请选择 / Choose option: a required select starts with nothing chosen."""
+    if any(str(getattr(c, "value", c)) == "" for c in choices):
+        return list(choices)
+    return [choice("", _l("Choose…")), *choices]
+
+
+class NoPreselectionForm(FlaskForm):
+    """A form whose required selects start empty (请选择): a submit without a choice errors on that field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if field.type == "SelectField" and field.flags.required and field.choices is not None:
+                field.choices = with_placeholder(list(field.choices))
 
 
 def _industry_initial(rules, application) -> str:
@@ -85,7 +106,8 @@ def application_form_class(application) -> type[FlaskForm]:
         attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],
                                                        choices=[choice(lv, rules.list_levels[lv].name) for lv in levels])
     for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
-        attrs[neg_attr(i)] = BooleanField(item.title)
+        attrs[neg_attr(i)] = RadioField(item.title, [Optional()], choices=[choice(NEG_YES, _l("Yes")),
+                                                                           choice(NEG_NO, _l("No"))])
     iset = indicator_set(application)
     if iset is not None:
         attrs.update(indicator_fields(iset))
@@ -96,7 +118,7 @@ def application_form_class(application) -> type[FlaskForm]:
             kwargs["validators"] = [Optional()]
             unbound = UnboundField(unbound.field_class, *unbound.args, **kwargs)
         attrs[field_attr(f.code)] = unbound
-    return type("ApplicationForm", (FlaskForm,), attrs)
+    return type("ApplicationForm", (NoPreselectionForm,), attrs)
 
 
 def initial_data(application) -> dict[str, Any]:
@@ -112,7 +134,8 @@ def initial_data(application) -> dict[str, Any]:
     }
     declared = application.declarations or {}
     for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
-        data[neg_attr(i)] = declared.get(item.code) is True
+        answer = declared.get(item.code)
+        data[neg_attr(i)] = NEG_NO if answer is True else NEG_YES if answer is False else None
     iset = indicator_set(application)
     if iset is not None:
         data.update(indicator_initial(iset, application.indicator_values or {}))
@@ -164,9 +187,8 @@ def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], lis
     if hasattr(form, "requested_levels"):
         changes["requested_levels"] = list(form.requested_levels.data or [])
     items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
-    # a ticked box declares the item does not apply; an unticked one is no declaration (the JSON API's
-    # ``false`` is the applicant's declaration that it applies, which the form does not offer)
-    changes["declarations"] = {item.code: True if getattr(form, neg_attr(i)).data else None
+    # 否 declares the item does not apply (True), 是 that it applies (False); unanswered is no declaration
+    changes["declarations"] = {item.code: NEG_ANSWERS.get(getattr(form, neg_attr(i)).data)
                                for i, item in enumerate(items)}
     iset = indicator_set(application)
     if iset is not None:
@@ -195,6 +217,19 @@ class StartForm(FlaskForm):
     unit_type = StringField(validators=[DataRequired(), Length(max=40)])
 
 
+def confirm_field() -> BooleanField:
+    """The required "I confirm" box of an irreversible action: it works without JavaScript (the app's own
+    script may ask again in a dialog, applications.js)."""
+    return BooleanField(_l("I confirm this action; it cannot be undone."),
+                        [DataRequired(message=_l("Tick the box to confirm this action."))])
+
+
+class ConfirmForm(FlaskForm):
+    """An irreversible action without other input (submitting an application)."""
+
+    confirm = confirm_field()
+
+
 class EvidenceForm(FlaskForm):
     section = SelectField(_l("Attach to"), validators=[DataRequired()])
     file = UploadField(_l("PDF file"), validators=[DataRequired()])
@@ -204,10 +239,12 @@ class ReturnForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the return"), validators=[DataRequired(), Length(min=2, max=500)])
     until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
                                validators=[DataRequired()])
+    confirm = confirm_field()
 
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
+    confirm = confirm_field()
 
 
 class RecommendForm(FlaskForm):
@@ -219,6 +256,7 @@ class RecommendForm(FlaskForm):
     #: joint rounds: the levels recommended among the requested ones (the service checks the choice)
     levels = MultiCheckboxField(_l("Levels recommended"), choices=[], validate_choice=False)
     acknowledge_warnings = BooleanField(_l("I have checked the warnings listed above"))
+    confirm = confirm_field()
 
 
 def recommend_form(application) -> RecommendForm:

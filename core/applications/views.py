@@ -36,12 +36,12 @@ from core.applications.fields import fields_for, is_upload, typed_extension
 from core.applications.forms import (
     MODE_LABELS,
     CampaignForm,
+    ConfirmForm,
     DeadlineForm,
     EvidenceForm,
     ExtensionForm,
     ImportForm,
     ReasonForm,
-    RecommendForm,
     ReturnForm,
     StartForm,
     StepExtensionForm,
@@ -52,9 +52,10 @@ from core.applications.forms import (
     initial_data,
     neg_attr,
     recommend_form,
+    with_placeholder,
 )
 from core.applications.scoring import indicator_set, live_score
-from core.errors import GreenmfgError, InvalidInput, NotFound
+from core.errors import CalendarDataMissing, DeadlinePassed, GreenmfgError, InvalidInput, LimitReached, NotFound, Refused
 from core.extensions import db
 from core.formfields import ind_attr
 from core.i18n import msgid, translations
@@ -84,6 +85,20 @@ bp = Blueprint("applications", __name__, template_folder="templates", static_fol
                static_url_path="/static/applications")
 install_error_pages(bp)
 PAGE = 50
+
+
+@bp.errorhandler(Refused)
+@bp.errorhandler(DeadlinePassed)
+@bp.errorhandler(LimitReached)
+@bp.errorhandler(CalendarDataMissing)
+def _refused(exc: GreenmfgError):
+    """A refused change (409: a locked application, a passed deadline, a lost race): the reason in the page's
+    language and the other one, and the way back; never a bare status code."""
+    db.session.rollback()
+    app_id = (request.view_args or {}).get("app_id")
+    back = url_for("applications.detail", app_id=app_id) if app_id else url_for("applications.mine")
+    return render_template("applications/refused.html", message=exc.localized(), message_zh=exc.localized("zh"),
+                           message_en=exc.localized("en"), back=back), exc.http_status
 
 NAV = (
     NavLink(endpoint="applications.mine", label=_l("My applications"), perm=Perm.APPLICATION_CREATE, order=50),
@@ -204,14 +219,20 @@ def _edit_context(application, form) -> dict[str, Any]:
         score = live_score(application)
     except GreenmfgError:
         score = None
-    evidence_form = EvidenceForm()
-    evidence_form.section.choices = _section_choices(application)
+    evidence_form = _evidence_form(application)
     return {"application": application, "form": form, "org": application.organization,
             "negative": [(item, getattr(form, neg_attr(i))) for i, item in enumerate(items)],
             "iset": iset, "ind_attr": ind_attr, "groups": _groups(application, form), "score": score,
             "deadline": services.deadline_of(application), "evidence": evidence_service.listing(application),
             "evidence_form": evidence_form, "delete_form": EmptyForm(),
             "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
+
+
+def _evidence_form(application, **kwargs) -> EvidenceForm:
+    """The upload inside the application form: posted with the typed fields, saved together (issue 20)."""
+    form = EvidenceForm(prefix="evidence", meta={"csrf": False}, **kwargs)
+    form.section.choices = with_placeholder(_section_choices(application))
+    return form
 
 
 def _section_choices(application) -> list[tuple[str, str]]:
@@ -257,8 +278,19 @@ def edit(app_id: int):
         return render_template("applications/edit.html", **_edit_context(application, form))
     form = form_class()
     status = 200
+    uploading = request.form.get("then") == "upload"
+    evidence_form = _evidence_form(application)
+    if uploading and not evidence_form.validate():
+        # nothing is lost: the page comes back with every typed value and the upload's errors
+        flash(_("Choose a section and a PDF file; nothing was saved."), "error")
+        draft_errors(form)
+        context = _edit_context(application, form)
+        context["evidence_form"] = evidence_form
+        return render_template("applications/edit.html", **context), _invalid_status(form)
     if draft_errors(form):
         changes, uploads = changes_from_form(form, application)
+        if uploading:
+            uploads.append((evidence_form.section.data, evidence_form.file.data))
         stored = []
 
         def save() -> None:
@@ -277,6 +309,10 @@ def edit(app_id: int):
             application = application_for(user, app_id, Perm.APPLICATION_EDIT)
         else:
             flash(_("Draft saved at %(time)s (Beijing time).", time=beijing(now())), "info")
+            if uploading:
+                row = stored[-1]
+                flash(_("File uploaded: %(name)s (%(pages)d pages).", name=row.original_name, pages=row.pages), "info")
+                return redirect(url_for("applications.edit", app_id=application.id) + "#evidence")
             if request.form.get("then") == "view":
                 return redirect(url_for("applications.detail", app_id=application.id))
             return redirect(url_for("applications.edit", app_id=application.id))
@@ -330,7 +366,7 @@ def _render_detail(application, status: int = 200, **extra):
         "evidence": evidence_service.listing(application), "history": history,
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,
-        "action_form": EmptyForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
+        "submit_form": ConfirmForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
         "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
         "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
@@ -363,8 +399,12 @@ def _act(app_id: int, perm: Perm, action, success: str):
 @bp.post("/applications/<int:app_id>/submit")
 @login_required(Perm.APPLICATION_EDIT)
 def submit(app_id: int):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        if _invalid_status(form) == 400:
+            abort(400)
+        flash(_("Tick the box to confirm this action."), "error")
+        return _render_detail(application_for(_user(), app_id, Perm.APPLICATION_EDIT), 422, submit_form=form)
     return _act(app_id, Perm.APPLICATION_EDIT, lambda a, u: services.submit(a, u.username) and None,
                 _("Submitted. The application is now locked; your city bureau will review it."))
 
@@ -375,7 +415,7 @@ def upload(app_id: int):
     user = _user()
     application = application_for(user, app_id, Perm.APPLICATION_EDIT)
     form = EvidenceForm()
-    form.section.choices = _section_choices(application)
+    form.section.choices = with_placeholder(_section_choices(application))
     if not form.validate_on_submit():
         flash(_("Choose a section and a PDF file."), "error")
         services.check_editable(application)
@@ -472,9 +512,13 @@ def withdraw(app_id: int):
 @bp.post("/applications/<int:app_id>/recommend")
 @login_required(Perm.APPLICATION_REVIEW)
 def recommend(app_id: int):
-    form = RecommendForm()
+    user = _user()
+    form = recommend_form(application_for(user, app_id, Perm.APPLICATION_REVIEW))
     if not form.validate_on_submit():
-        abort(400)
+        if _invalid_status(form) == 400:
+            abort(400)
+        flash(_("Tick the box to confirm this action."), "error")
+        return _render_detail(application_for(user, app_id, Perm.APPLICATION_REVIEW), 422, recommend_form=form)
 
     def action(application, user):
         # joint rounds: the ticked levels (one level only: the form shows no choice)
@@ -784,7 +828,7 @@ def import_summary():
 def campaigns():
     rules = region_rules()
     form = CampaignForm()
-    form.level.choices = [choice(code, lv.name) for code, lv in rules.list_levels.items()]
+    form.level.choices = with_placeholder([choice(code, lv.name) for code, lv in rules.list_levels.items()])
     form.unit_types.choices = [choice(code, t.name) for code, t in rules.unit_types.items()]
     status = 200
     if request.method == "GET" and not form.year.data:
@@ -820,9 +864,9 @@ def _campaign(campaign_id: int) -> Campaign:
 def _campaign_page(campaign: Campaign, status: int = 200, **forms):
     rules = region_rules()
     deadline_form = forms.get("deadline_form") or DeadlineForm()
-    deadline_form.code.choices = [choice("closes_at", _("Applicants' submission deadline"))] + [
+    deadline_form.code.choices = with_placeholder([choice("closes_at", _("Applicants' submission deadline"))] + [
         choice(code, rules.deadlines[code].title if code in rules.deadlines else code)
-        for code in (campaign.deadlines or {})]
+        for code in (campaign.deadlines or {})])
     extensions = db.session.execute(select(DeadlineExtension, Organization).join(
         Organization, Organization.id == DeadlineExtension.organization_id).where(
         DeadlineExtension.campaign_id == campaign.id)).all()
@@ -847,7 +891,7 @@ def campaign_detail(campaign_id: int):
 def change_deadline(campaign_id: int):
     campaign = _campaign(campaign_id)
     form = DeadlineForm()
-    form.code.choices = [choice("closes_at", "closes_at")] + [choice(c, c) for c in (campaign.deadlines or {})]
+    form.code.choices = with_placeholder([choice("closes_at", "closes_at")] + [choice(c, c) for c in (campaign.deadlines or {})])
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return _campaign_page(campaign, _invalid_status(form), deadline_form=form)
@@ -892,9 +936,10 @@ def _step_form(campaign: Campaign, form: StepExtensionForm | None = None) -> Ste
     form = form or StepExtensionForm()
     units = db.session.execute(select(AdminUnit.id, AdminUnit.name).where(
         AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)).all()
-    form.admin_unit.choices = [choice(str(i), name) for i, name in units]
-    form.step.choices = [choice(code, rules.deadlines[code].title) for code in (campaign.deadlines or {})
-                         if code in rules.deadlines and rules.deadlines[code].actor == "city"]
+    form.admin_unit.choices = with_placeholder([choice(str(i), name) for i, name in units])
+    steps = [choice(code, rules.deadlines[code].title) for code in (campaign.deadlines or {})
+             if code in rules.deadlines and rules.deadlines[code].actor == "city"]
+    form.step.choices = with_placeholder(steps) if steps else []
     return form
 
 
