@@ -81,16 +81,26 @@ def _industry_initial(rules, application) -> str:
     return application.industry
 
 
+def region_industry_field(ffs) -> bool:
+    """True when the region's own form asks the industry (a plugin field ``<region>.industry``, e.g. Hunan's
+    所属行业 in its 11 categories): the core field then asks only which key industry's reference values apply,
+    so the form shows one 所属行业."""
+    return any(f.code.rsplit(".", 1)[-1] == "industry" for f in ffs)
+
+
 def application_form_class(application) -> type[FlaskForm]:
     rules = region_rules()
     campaign = application.campaign
+    ffs = fields_for(rules, application.unit_type, application.level, campaign.year)
+    industry_label = (_l("Key industry whose reference values apply") if region_industry_field(ffs)
+                      else _l("Industry (selects the reference values)"))
     attrs: dict[str, Any] = {
         "contact_name": StringField(_l("Contact person"), [Optional(), Length(max=100)]),
         "contact_phone": StringField(_l("Contact phone"), [Optional(), Length(max=40)]),
         "contact_email": StringField(_l("Contact e-mail"), [Optional(), Length(max=120)]),
         "legal_representative": StringField(_l("Legal representative"), [Optional(), Length(max=100)]),
         "address": StringField(_l("Address"), [Optional(), Length(max=300)]),
-        "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
+        "industry": SelectField(industry_label, validate_choice=True,
                                 choices=[choice("", _l("General requirements (通则)"))]
                                 + [choice(code, ind.name) for code, ind in rules.industries.items()]),
     }
@@ -111,7 +121,7 @@ def application_form_class(application) -> type[FlaskForm]:
     iset = indicator_set(application)
     if iset is not None:
         attrs.update(indicator_fields(iset))
-    for f in fields_for(rules, application.unit_type, application.level, campaign.year):
+    for f in ffs:
         unbound = f.make_field()
         if is_upload(f) and isinstance(unbound, UnboundField):
             kwargs = dict(unbound.kwargs)
