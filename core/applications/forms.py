@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as UploadField
 from wtforms import (
     BooleanField,
+    SelectMultipleField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -281,6 +282,43 @@ def recommend_form(application) -> RecommendForm:
                            for lv in levels]
     if not form.is_submitted():
         form.levels.data = list(levels)
+    return form
+
+
+class CityBulkForm(FlaskForm):
+    """The city's queue: one action for every ticked application (all or nothing, core.applications.bulk)."""
+
+    application_ids = SelectMultipleField(coerce=int, validate_choice=False,
+                                          validators=[DataRequired(message=_l("Tick at least one application."))])
+    action = RadioField(_l("Action for the ticked applications"), [DataRequired()],
+                        choices=[choice("recommend", _l("Recommend to the province")),
+                                 choice("return", _l("Return for correction"))])
+    consulted_departments = MultiCheckboxField(_l("Departments consulted"), choices=[], validate_choice=False)
+    acknowledge_warnings = BooleanField(_l("I have checked the warnings of each application"))
+    reason = TextAreaField(_l("Reason for the return"), validators=[Optional(), Length(max=500)])
+    until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
+                               validators=[Optional()])
+    confirm = confirm_field()
+
+    def validate(self, extra_validators=None) -> bool:
+        """A return needs its reason and the end of the correction period (a recommendation neither)."""
+        ok = super().validate(extra_validators)
+        if self.action.data == "return":
+            if len((self.reason.data or "").strip()) < 2:
+                self.reason.errors = [*self.reason.errors, _l("Give the reason for the return (2 to 500 characters).")]
+                ok = False
+            if not self.until.data and not self.until.errors:
+                self.until.errors = [*self.until.errors, _l("Give the end of the correction period.")]
+                ok = False
+        return ok
+
+
+def city_bulk_form(campaign) -> CityBulkForm:
+    """The bulk form with the departments the campaign's rule names (none without a campaign)."""
+    form = CityBulkForm()
+    if campaign is not None:
+        departments = consulted.offered(campaign.level, campaign.year)
+        form.consulted_departments.choices = [choice(k, v) for k, v in consulted.labels(departments).items()]
     return form
 
 

@@ -30,12 +30,13 @@ from sqlalchemy import func, select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope
 from core.accounts.web import install_error_pages, login_required
-from core.applications import eligibility, services, summary
+from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.fields import fields_for, is_upload, typed_extension
 from core.applications.forms import (
     MODE_LABELS,
     CampaignForm,
+    CityBulkForm,
     ConfirmForm,
     DeadlineForm,
     EvidenceForm,
@@ -48,6 +49,7 @@ from core.applications.forms import (
     application_form_class,
     changes_from_form,
     choice,
+    city_bulk_form,
     draft_errors,
     initial_data,
     neg_attr,
@@ -608,7 +610,7 @@ def _bj(moment: dt.datetime | str) -> str:
 _ROW_HTML_LIMIT = 20_000
 
 
-def _row_html_cache() -> dict[int, tuple[tuple, str]]:
+def _row_html_cache(pick: bool) -> dict[int, tuple[tuple, str]]:
     """This app's rendered list rows for the request's language and script root, by application id:
     ``id -> (the row's values, its HTML)``.
 
@@ -618,21 +620,21 @@ def _row_html_cache() -> dict[int, tuple[tuple, str]]:
     the same lists all day.
     """
     caches = current_app.extensions.setdefault("greenmfg_row_html", {})
-    key = (id(translations()), request.script_root)  # the catalogue object lives as long as the app
+    key = (id(translations()), request.script_root, pick)  # the catalogue object lives as long as the app
     cache = caches.get(key)
     if cache is None or len(cache) >= _ROW_HTML_LIMIT:
         cache = caches[key] = {}
     return cache
 
 
-def _queue_rows(rows, unit_types) -> Markup:
+def _queue_rows(rows, unit_types, pick: bool = False) -> Markup:
     """The table rows of a list page, formatted in Python; every text goes through ``escape``.
 
     The review queue is the busiest page (bench/bench_city_list.py): rows shown before with the
     same values are taken from :func:`_row_html_cache`; for the others labels are escaped once a
     page, names and credit codes once a column, and a row is one f-string.
     """
-    cache = _row_html_cache()
+    cache = _row_html_cache(pick)
     values = rows  # plain tuples (list_applications): they compare in C
     html: list[str | None] = []
     missing = []
@@ -649,6 +651,7 @@ def _queue_rows(rows, unit_types) -> Markup:
         names = {code: escape(t.name) for code, t in unit_types.items()}
         cities: dict[str, Markup] = {}
         base = escape(request.script_root)
+        tick = escape(_("Select application"))
         new = [values[i] for i in missing]
         for i, row, name, uscc in zip(missing, new, _escaped([r[5] for r in new]), _escaped([r[6] for r in new])):
             id_, st, ut, score, submitted, _raw_name, _raw_uscc, city = row
@@ -656,9 +659,13 @@ def _queue_rows(rows, unit_types) -> Markup:
             if city_html is None:
                 city_html = cities[city] = escape(city)
             span = spans.get(st) or f'<span class="status {escape(st)}">{escape(st)}</span>'
-            # ids are ints, scores floats (shown with the column's two decimals), times Beijing time
+            # ids are ints, scores floats (shown with the column's two decimals), times Beijing time; with
+            # ``pick`` (the city's bulk review) a submitted application has a box to tick
+            box = (f'<td><input type="checkbox" name="application_ids" value="{id_:d}" class="pick" '
+                   f'form="bulk-form" aria-label="{tick} {id_:d}"></td>' if st == S.SUBMITTED else '<td></td>'
+                   ) if pick else ""
             html[i] = (
-                f'<tr><td><a href="{base}/applications/{id_:d}">{id_:d}</a></td><td>{name}</td>'
+                f'<tr>{box}<td><a href="{base}/applications/{id_:d}">{id_:d}</a></td><td>{name}</td>'
                 f'<td>{uscc}</td><td>{city_html}</td><td>{names.get(ut) or escape(ut)}</td><td>{span}</td>'
                 f'<td>{"—" if score is None else f"{score:.2f}"}</td>'
                 f'<td>{"—" if submitted is None else _bj(submitted)}</td></tr>')
@@ -691,7 +698,10 @@ def _queue(template: str):
     here = request.script_root + request.path  # this page with another ``page``: no URL building needed
     prev_url = f"{here}?{urlencode({**query_args, 'page': page - 1})}" if page > 1 else None
     next_url = f"{here}?{urlencode({**query_args, 'page': page + 1})}" if len(rows) > PAGE else None
-    return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types), empty=not rows,
+    pick = user.role == Role.CITY
+    bulk_form = _bulk_form(campaign_id if campaign_id is not None else next(iter(campaigns), (None,))[0]) if pick else None
+    return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types, pick), empty=not rows,
+                           bulk_form=bulk_form,
                            t=_texts(_QUEUE_TEXT), city_deadlines=_city_deadlines(user, campaign_id, campaigns),
                            prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
                            campaign_id=campaign_id, campaigns=tuple((str(id_), title) for id_, title in campaigns),
@@ -717,6 +727,49 @@ def _city_deadlines(user, campaign_id: int | None, campaigns) -> list[tuple[str,
 @login_required(Perm.APPLICATION_REVIEW)
 def city_queue():
     return _queue("applications/queue.html")
+
+
+def _bulk_form(campaign_id: int | None) -> CityBulkForm:
+    form = city_bulk_form(db.session.get(Campaign, campaign_id) if campaign_id is not None else None)
+    form.campaign_id = campaign_id
+    if not form.until.data:
+        form.until.data = (now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
+            tzinfo=None, second=0, microsecond=0)
+    return form
+
+
+@bp.post("/city/bulk")
+@login_required(Perm.APPLICATION_REVIEW)
+def city_bulk():
+    """Recommend or return every ticked application, all or nothing: one refusal and nothing is done, each
+    refusal listed on the page that comes back with the choices kept (issue 20)."""
+    user = _user()
+    raw = request.args.get("campaign", "")
+    form = _bulk_form(int(raw) if raw.isdigit() and int(raw) <= ID_MAX else None)
+    picked = bulk.chosen(user, form.application_ids.data or [])
+    refusals, status = [], 200
+    if not form.validate_on_submit():
+        if _invalid_status(form) == 400:
+            abort(400)
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        status = 422
+    else:
+        if form.action.data == "recommend":
+            _outcomes, refused = attempt(lambda: bulk.recommend_many(
+                user, picked, consulted_departments=form.consulted_departments.data or [],
+                acknowledge_warnings=bool(form.acknowledge_warnings.data)))
+            done = _("Recommended to the province: %(n)d applications.", n=len(picked))
+        else:
+            _outcomes, refused = attempt(lambda: bulk.return_many(user, picked, reason=form.reason.data or "",
+                                                                until=_beijing_input(form.until.data)))
+            done = _("Returned for correction: %(n)d applications.", n=len(picked))
+        if refused is None:
+            flash(done, "info")
+            return redirect(url_for("applications.city_queue"))
+        flash(refused.localized(), "error")
+        refusals, status = getattr(refused, "refusals", None) or [(None, refused)], refused.http_status
+        picked = bulk.chosen(user, form.application_ids.data or [])
+    return render_template("applications/bulk.html", form=form, picked=picked, refusals=refusals), status
 
 
 @bp.get("/province/applications")
