@@ -225,10 +225,10 @@ def manage_notices():
 @bp.get("/province/notices/<int:notice_id>")
 @login_required(ReviewPerm.NOTICE_MANAGE)
 def manage_notice(notice_id: int):
-    return _notice_page(notices.notice_or_404(notice_id))
+    return _staff_notice_page(notices.notice_or_404(notice_id))
 
 
-def _notice_page(notice, status: int = 200, *, refusals=(), **forms):
+def _staff_notice_page(notice, status: int = 200, *, refusals=(), **forms):
     """The notice's staff page; ``refusals`` of a bulk change that was not done (each unit and its reason)."""
     objections = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id)
                                     .order_by(Objection.id)).all()
@@ -255,11 +255,11 @@ def _bulk_notice_change(notice, form, key: str, change, done: str):
         if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
             abort(400)
         flash(_("Please correct the marked fields; nothing was saved."), "error")
-        return _notice_page(notice, 422, **{key: form})
+        return _staff_notice_page(notice, 422, **{key: form})
     _outcome, refused = attempt(change)
     if refused is not None:
         flash(refused.localized(), "error")
-        return _notice_page(notices.notice_or_404(notice.id), refused.http_status,
+        return _staff_notice_page(notices.notice_or_404(notice.id), refused.http_status,
                             refusals=getattr(refused, "refusals", ()), **{key: form})
     flash(done, "info")
     return redirect(url_for("lists.manage_notice", notice_id=notice.id))
@@ -304,7 +304,7 @@ def publish(notice_id: int):
     target = url_for("lists.manage_notice", notice_id=notice.id)
     form = PublishForm()
     if not _form_ok(form):
-        return _notice_page(notice, 422, publish_form=form)
+        return _staff_notice_page(notice, 422, publish_form=form)
     response, outcome = _run(lambda: notices.publish(_user().username, notice, document_no=form.document_no.data,
                                                      published_on=form.published_on.data), None, target)
     if not isinstance(outcome, GreenmfgError):
