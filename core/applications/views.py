@@ -280,7 +280,8 @@ def edit(app_id: int):
         return render_template("applications/edit.html", **_edit_context(application, form))
     form = form_class()
     status = 200
-    uploading = request.form.get("then") == "upload"
+    # a file chosen is uploaded whichever button saved the form (nothing chosen is silently dropped)
+    uploading = request.form.get("then") == "upload" or bool(getattr(request.files.get("evidence-file"), "filename", ""))
     evidence_form = _evidence_form(application)
     if uploading and not evidence_form.validate():
         # nothing is lost: the page comes back with every typed value and the upload's errors
@@ -314,10 +315,9 @@ def edit(app_id: int):
             if uploading:
                 row = stored[-1]
                 flash(_("File uploaded: %(name)s (%(pages)d pages).", name=row.original_name, pages=row.pages), "info")
-                return redirect(url_for("applications.edit", app_id=application.id) + "#evidence")
             if request.form.get("then") == "view":
                 return redirect(url_for("applications.detail", app_id=application.id))
-            return redirect(url_for("applications.edit", app_id=application.id))
+            return redirect(url_for("applications.edit", app_id=application.id) + ("#evidence" if uploading else ""))
     else:
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         status = _invalid_status(form)

@@ -131,6 +131,13 @@ def test_an_upload_keeps_the_values_typed_and_not_yet_saved(world):
     html = r.get_data(as_text=True)
     assert 'value="张伟"' in html and 'aria-describedby="evidence-file-error-1"' in html
     assert _application(world).contact_name == "刘晓燕"
+    # a file that is not a PDF: refused, the typed values come back, neither the draft nor the file is kept
+    r = ent.post(f"/applications/{world.app_id}/edit", content_type="multipart/form-data",
+                 data={**typed, "contact_name": "张伟", "evidence-section": "general",
+                       "evidence-file": (io.BytesIO(b"not a pdf"), "scan.pdf")})
+    assert r.status_code in (409, 422) and 'value="张伟"' in r.get_data(as_text=True)
+    assert _application(world).contact_name == "刘晓燕" and "scan.pdf" not in ent.get(
+        f"/applications/{world.app_id}/edit").get_data(as_text=True)
 
 
 def test_submit_asks_for_confirmation_and_the_error_is_linked_to_the_box(world):
