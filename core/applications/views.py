@@ -698,10 +698,9 @@ def _queue(template: str):
     here = request.script_root + request.path  # this page with another ``page``: no URL building needed
     prev_url = f"{here}?{urlencode({**query_args, 'page': page - 1})}" if page > 1 else None
     next_url = f"{here}?{urlencode({**query_args, 'page': page + 1})}" if len(rows) > PAGE else None
-    pick = user.role == Role.CITY
-    bulk_form = _bulk_form(campaign_id if campaign_id is not None else next(iter(campaigns), (None,))[0]) if pick else None
+    pick = user.role == Role.CITY  # the boxes of the bulk review; its form is a page of its own (city_bulk)
     return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types, pick), empty=not rows,
-                           bulk_form=bulk_form,
+                           pick=pick,
                            t=_texts(_QUEUE_TEXT), city_deadlines=_city_deadlines(user, campaign_id, campaigns),
                            prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
                            campaign_id=campaign_id, campaigns=tuple((str(id_), title) for id_, title in campaigns),
@@ -738,22 +737,28 @@ def _bulk_form(campaign_id: int | None) -> CityBulkForm:
     return form
 
 
-@bp.post("/city/bulk")
+@bp.route("/city/bulk", methods=["GET", "POST"])
 @login_required(Perm.APPLICATION_REVIEW)
 def city_bulk():
-    """Recommend or return every ticked application, all or nothing: one refusal and nothing is done, each
-    refusal listed on the page that comes back with the choices kept (issue 20)."""
+    """The applications ticked in the city's queue (GET: the action to choose and confirm); recommend or return
+    them all, all or nothing: one refusal and nothing is done, each refusal listed on the page that comes back
+    with the choices kept (issue 20)."""
     user = _user()
     raw = request.args.get("campaign", "")
-    form = _bulk_form(int(raw) if raw.isdigit() and int(raw) <= ID_MAX else None)
+    campaign_id = int(raw) if raw.isdigit() and int(raw) <= ID_MAX else None
+    if campaign_id is None:
+        campaign_id = next(iter(services.campaign_choices(region_rules().region_code)), (None,))[0]
+    form = _bulk_form(campaign_id)
+    if request.method == "GET":
+        form.application_ids.data = request.args.getlist("application_ids", type=int)
     picked = bulk.chosen(user, form.application_ids.data or [])
     refusals, status = [], 200
-    if not form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
         if _invalid_status(form) == 400:
             abort(400)
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         status = 422
-    else:
+    elif request.method == "POST":
         if form.action.data == "recommend":
             _outcomes, refused = attempt(lambda: bulk.recommend_many(
                 user, picked, consulted_departments=form.consulted_departments.data or [],
@@ -761,7 +766,7 @@ def city_bulk():
             done = _("Recommended to the province: %(n)d applications.", n=len(picked))
         else:
             _outcomes, refused = attempt(lambda: bulk.return_many(user, picked, reason=form.reason.data or "",
-                                                                until=_beijing_input(form.until.data)))
+                                                                  until=_beijing_input(form.until.data)))
             done = _("Returned for correction: %(n)d applications.", n=len(picked))
         if refused is None:
             flash(done, "info")

@@ -46,6 +46,12 @@ def test_the_city_queue_has_a_box_per_submitted_application_and_one_action(world
     assert sorted(int(v) for v in re.findall(r'name="application_ids" value="(\d+)"', page)) == world.ids
     assert 'id="bulk-form"' in page and "任何一个被拒绝" in page and "bulk.js" in page
     assert world.client("city_changsha").get("/static/applications/bulk.js").status_code == 200
+    # the ticked ones lead to the page that asks for the action and its confirmation (works without JavaScript)
+    chosen = world.client("city_changsha").get(
+        f"/city/bulk?lang=zh&application_ids={world.ids[0]}&application_ids={world.ids[1]}").get_data(as_text=True)
+    ticked = re.findall(r'name="application_ids" value="(\d+)"[^>]*checked', chosen)
+    assert sorted(map(int, ticked)) == world.ids[:2]
+    assert 'name="action"' in chosen and 'name="confirm"' in chosen and "confirm.js" in chosen
     province = world.client("province").get("/province/applications?lang=zh").get_data(as_text=True)
     assert 'name="application_ids"' not in province and 'id="bulk-form"' not in province
 
