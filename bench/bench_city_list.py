@@ -181,7 +181,7 @@ def main() -> int:
             request = urllib.request.Request(page, headers={"Cookie": f"session={cookie}", "User-Agent": ""})
             response = urllib.request.urlopen(request, timeout=5)
             html = response.read().decode()
-            rows = html.count('<tr><td><a href="')
+            rows = len(re.findall(r'<tr>(?:<td>(?:<input[^>]*>)?</td>)?<td><a href="', html))  # a city row leads with its bulk box
             assert rows == 50, f"expected 50 rows on the city list, got {rows}"
             cookie = _session_cookie(response.headers.get_all("Set-Cookie") or []) or cookie
             request = urllib.request.Request(page, headers={"Cookie": f"session={cookie}", "User-Agent": ""})

@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as UploadField
 from wtforms import (
     BooleanField,
+    SelectMultipleField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -45,9 +46,30 @@ from core.plugins.types import Level, field_attr
 
 MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
 
+#: a negative-list item answered 否 (does not apply: the declaration the rules need) or 是 (it applies)
+NEG_NO, NEG_YES = "no", "yes"
+NEG_ANSWERS = {NEG_NO: True, NEG_YES: False}
+
 
 def neg_attr(index: int) -> str:
     return f"neg_{index}"
+
+
+def with_placeholder(choices: list) -> list:
+    """``choices`` led by an empty 请选择 / Choose option: a required select starts with nothing chosen."""
+    if any(str(getattr(c, "value", c)) == "" for c in choices):
+        return list(choices)
+    return [choice("", _l("Choose…")), *choices]
+
+
+class NoPreselectionForm(FlaskForm):
+    """A form whose required selects start empty (请选择): a submit without a choice errors on that field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if field.type == "SelectField" and field.flags.required and field.choices is not None:
+                field.choices = with_placeholder(list(field.choices))
 
 
 def _industry_initial(rules, application) -> str:
@@ -60,16 +82,26 @@ def _industry_initial(rules, application) -> str:
     return application.industry
 
 
+def region_industry_field(ffs) -> bool:
+    """True when the region's own form asks the industry (a plugin field ``<region>.industry``, e.g. Hunan's
+    所属行业 in its 11 categories): the core field then asks only which key industry's reference values apply,
+    so the form shows one 所属行业."""
+    return any(f.code.rsplit(".", 1)[-1] == "industry" for f in ffs)
+
+
 def application_form_class(application) -> type[FlaskForm]:
     rules = region_rules()
     campaign = application.campaign
+    ffs = fields_for(rules, application.unit_type, application.level, campaign.year)
+    industry_label = (_l("Key industry whose reference values apply") if region_industry_field(ffs)
+                      else _l("Industry (selects the reference values)"))
     attrs: dict[str, Any] = {
         "contact_name": StringField(_l("Contact person"), [Optional(), Length(max=100)]),
         "contact_phone": StringField(_l("Contact phone"), [Optional(), Length(max=40)]),
         "contact_email": StringField(_l("Contact e-mail"), [Optional(), Length(max=120)]),
         "legal_representative": StringField(_l("Legal representative"), [Optional(), Length(max=100)]),
         "address": StringField(_l("Address"), [Optional(), Length(max=300)]),
-        "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
+        "industry": SelectField(industry_label, validate_choice=True,
                                 choices=[choice("", _l("General requirements"))]
                                 + [choice(code, ind.name) for code, ind in rules.industries.items()]),
     }
@@ -85,18 +117,19 @@ def application_form_class(application) -> type[FlaskForm]:
         attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],
                                                        choices=[choice(lv, rules.list_levels[lv].name) for lv in levels])
     for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
-        attrs[neg_attr(i)] = BooleanField(item.title)
+        attrs[neg_attr(i)] = RadioField(item.title, [Optional()], choices=[choice(NEG_YES, _l("Yes")),
+                                                                           choice(NEG_NO, _l("No"))])
     iset = indicator_set(application)
     if iset is not None:
         attrs.update(indicator_fields(iset))
-    for f in fields_for(rules, application.unit_type, application.level, campaign.year):
+    for f in ffs:
         unbound = f.make_field()
         if is_upload(f) and isinstance(unbound, UnboundField):
             kwargs = dict(unbound.kwargs)
             kwargs["validators"] = [Optional()]
             unbound = UnboundField(unbound.field_class, *unbound.args, **kwargs)
         attrs[field_attr(f.code)] = unbound
-    return type("ApplicationForm", (FlaskForm,), attrs)
+    return type("ApplicationForm", (NoPreselectionForm,), attrs)
 
 
 def initial_data(application) -> dict[str, Any]:
@@ -112,7 +145,8 @@ def initial_data(application) -> dict[str, Any]:
     }
     declared = application.declarations or {}
     for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
-        data[neg_attr(i)] = declared.get(item.code) is True
+        answer = declared.get(item.code)
+        data[neg_attr(i)] = NEG_NO if answer is True else NEG_YES if answer is False else None
     iset = indicator_set(application)
     if iset is not None:
         data.update(indicator_initial(iset, application.indicator_values or {}))
@@ -164,9 +198,8 @@ def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], lis
     if hasattr(form, "requested_levels"):
         changes["requested_levels"] = list(form.requested_levels.data or [])
     items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
-    # a ticked box declares the item does not apply; an unticked one is no declaration (the JSON API's
-    # ``false`` is the applicant's declaration that it applies, which the form does not offer)
-    changes["declarations"] = {item.code: True if getattr(form, neg_attr(i)).data else None
+    # 否 declares the item does not apply (True), 是 that it applies (False); unanswered is no declaration
+    changes["declarations"] = {item.code: NEG_ANSWERS.get(getattr(form, neg_attr(i)).data)
                                for i, item in enumerate(items)}
     iset = indicator_set(application)
     if iset is not None:
@@ -195,6 +228,19 @@ class StartForm(FlaskForm):
     unit_type = StringField(validators=[DataRequired(), Length(max=40)])
 
 
+def confirm_field() -> BooleanField:
+    """The required "I confirm" box of an irreversible action: it works without JavaScript (the app's own
+    script may ask again in a dialog, applications.js)."""
+    return BooleanField(_l("I confirm this action; it cannot be undone."),
+                        [DataRequired(message=_l("Tick the box to confirm this action."))])
+
+
+class ConfirmForm(FlaskForm):
+    """An irreversible action without other input (submitting an application)."""
+
+    confirm = confirm_field()
+
+
 class EvidenceForm(FlaskForm):
     section = SelectField(_l("Attach to"), validators=[DataRequired()])
     file = UploadField(_l("PDF file"), validators=[DataRequired()])
@@ -204,10 +250,12 @@ class ReturnForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the return"), validators=[DataRequired(), Length(min=2, max=500)])
     until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
                                validators=[DataRequired()])
+    confirm = confirm_field()
 
 
 class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
+    confirm = confirm_field()
 
 
 class RecommendForm(FlaskForm):
@@ -219,6 +267,7 @@ class RecommendForm(FlaskForm):
     #: joint rounds: the levels recommended among the requested ones (the service checks the choice)
     levels = MultiCheckboxField(_l("Levels recommended"), choices=[], validate_choice=False)
     acknowledge_warnings = BooleanField(_l("I have checked the warnings listed above"))
+    confirm = confirm_field()
 
 
 def recommend_form(application) -> RecommendForm:
@@ -233,6 +282,43 @@ def recommend_form(application) -> RecommendForm:
                            for lv in levels]
     if not form.is_submitted():
         form.levels.data = list(levels)
+    return form
+
+
+class CityBulkForm(FlaskForm):
+    """The city's queue: one action for every ticked application (all or nothing, core.applications.bulk)."""
+
+    application_ids = SelectMultipleField(coerce=int, validate_choice=False,
+                                          validators=[DataRequired(message=_l("Tick at least one application."))])
+    action = RadioField(_l("Action for the ticked applications"), [DataRequired()],
+                        choices=[choice("recommend", _l("Recommend to the province")),
+                                 choice("return", _l("Return for correction"))])
+    consulted_departments = MultiCheckboxField(_l("Departments consulted"), choices=[], validate_choice=False)
+    acknowledge_warnings = BooleanField(_l("I have checked the warnings of each application"))
+    reason = TextAreaField(_l("Reason for the return"), validators=[Optional(), Length(max=500)])
+    until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
+                               validators=[Optional()])
+    confirm = confirm_field()
+
+    def validate(self, extra_validators=None) -> bool:
+        """A return needs its reason and the end of the correction period (a recommendation neither)."""
+        ok = super().validate(extra_validators)
+        if self.action.data == "return":
+            if len((self.reason.data or "").strip()) < 2:
+                self.reason.errors = [*self.reason.errors, _l("Give the reason for the return (2 to 500 characters).")]
+                ok = False
+            if not self.until.data and not self.until.errors:
+                self.until.errors = [*self.until.errors, _l("Give the end of the correction period.")]
+                ok = False
+        return ok
+
+
+def city_bulk_form(campaign) -> CityBulkForm:
+    """The bulk form with the departments the campaign's rule names (none without a campaign)."""
+    form = CityBulkForm()
+    if campaign is not None:
+        departments = consulted.offered(campaign.level, campaign.year)
+        form.consulted_departments.choices = [choice(k, v) for k, v in consulted.labels(departments).items()]
     return form
 
 

@@ -30,31 +30,34 @@ from sqlalchemy import func, select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope
 from core.accounts.web import install_error_pages, login_required
-from core.applications import eligibility, services, summary
+from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.fields import fields_for, is_upload, typed_extension
 from core.applications.forms import (
     MODE_LABELS,
     CampaignForm,
+    CityBulkForm,
+    ConfirmForm,
     DeadlineForm,
     EvidenceForm,
     ExtensionForm,
     ImportForm,
     ReasonForm,
-    RecommendForm,
     ReturnForm,
     StartForm,
     StepExtensionForm,
     application_form_class,
     changes_from_form,
     choice,
+    city_bulk_form,
     draft_errors,
     initial_data,
     neg_attr,
     recommend_form,
+    with_placeholder,
 )
 from core.applications.scoring import indicator_set, live_score
-from core.errors import GreenmfgError, InvalidInput, NotFound
+from core.errors import CalendarDataMissing, DeadlinePassed, GreenmfgError, InvalidInput, LimitReached, NotFound, Refused
 from core.extensions import db
 from core.formfields import ind_attr
 from core.i18n import msgid, translations
@@ -87,6 +90,20 @@ bp = Blueprint("applications", __name__, template_folder="templates", static_fol
                static_url_path="/static/applications")
 install_error_pages(bp)
 PAGE = 50
+
+
+@bp.errorhandler(Refused)
+@bp.errorhandler(DeadlinePassed)
+@bp.errorhandler(LimitReached)
+@bp.errorhandler(CalendarDataMissing)
+def _refused(exc: GreenmfgError):
+    """A refused change (409: a locked application, a passed deadline, a lost race): the reason in the page's
+    language and the other one, and the way back; never a bare status code."""
+    db.session.rollback()
+    app_id = (request.view_args or {}).get("app_id")
+    back = url_for("applications.detail", app_id=app_id) if app_id else url_for("applications.mine")
+    return render_template("applications/refused.html", message=exc.localized(), message_zh=exc.localized("zh"),
+                           message_en=exc.localized("en"), back=back), exc.http_status
 
 NAV = (
     NavLink(endpoint="applications.mine", label=_l("My applications"), perm=Perm.APPLICATION_CREATE, order=50),
@@ -203,14 +220,20 @@ def _edit_context(application, form) -> dict[str, Any]:
         score = live_score(application)
     except GreenmfgError:
         score = None
-    evidence_form = EvidenceForm()
-    evidence_form.section.choices = _section_choices(application)
+    evidence_form = _evidence_form(application)
     return {"application": application, "form": form, "org": application.organization,
             "negative": [(item, getattr(form, neg_attr(i))) for i, item in enumerate(items)],
             "iset": iset, "ind_attr": ind_attr, "groups": _groups(application, form), "score": score,
             "deadline": services.deadline_of(application), "evidence": evidence_service.listing(application),
             "evidence_form": evidence_form, "delete_form": EmptyForm(),
             "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
+
+
+def _evidence_form(application, **kwargs) -> EvidenceForm:
+    """The upload inside the application form: posted with the typed fields, saved together (issue 20)."""
+    form = EvidenceForm(prefix="evidence", meta={"csrf": False}, **kwargs)
+    form.section.choices = with_placeholder(_section_choices(application))
+    return form
 
 
 def _section_choices(application) -> list[tuple[str, str]]:
@@ -256,8 +279,20 @@ def edit(app_id: int):
         return render_template("applications/edit.html", **_edit_context(application, form))
     form = form_class()
     status = 200
+    # a file chosen is uploaded whichever button saved the form (nothing chosen is silently dropped)
+    uploading = request.form.get("then") == "upload" or bool(getattr(request.files.get("evidence-file"), "filename", ""))
+    evidence_form = _evidence_form(application)
+    if uploading and not evidence_form.validate():
+        # nothing is lost: the page comes back with every typed value and the upload's errors
+        flash(_("Choose a section and a PDF file; nothing was saved."), "error")
+        draft_errors(form)
+        context = _edit_context(application, form)
+        context["evidence_form"] = evidence_form
+        return render_template("applications/edit.html", **context), _invalid_status(form)
     if draft_errors(form):
         changes, uploads = changes_from_form(form, application)
+        if uploading:
+            uploads.append((evidence_form.section.data, evidence_form.file.data))
         stored = []
 
         def save() -> None:
@@ -276,9 +311,12 @@ def edit(app_id: int):
             application = application_for(user, app_id, Perm.APPLICATION_EDIT)
         else:
             flash(_("Draft saved at %(time)s (Beijing time).", time=moment_text(now())), "info")
+            if uploading:
+                row = stored[-1]
+                flash(_("File uploaded: %(name)s (%(pages)d pages).", name=row.original_name, pages=row.pages), "info")
             if request.form.get("then") == "view":
                 return redirect(url_for("applications.detail", app_id=application.id))
-            return redirect(url_for("applications.edit", app_id=application.id))
+            return redirect(url_for("applications.edit", app_id=application.id) + ("#evidence" if uploading else ""))
     else:
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         status = _invalid_status(form)
@@ -339,7 +377,7 @@ def _render_detail(application, status: int = 200, **extra):
         "evidence": evidence_service.listing(application), "history": history,
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,
-        "action_form": EmptyForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
+        "submit_form": ConfirmForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
         "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
         "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
@@ -372,8 +410,12 @@ def _act(app_id: int, perm: Perm, action, success: str):
 @bp.post("/applications/<int:app_id>/submit")
 @login_required(Perm.APPLICATION_EDIT)
 def submit(app_id: int):
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        if _invalid_status(form) == 400:
+            abort(400)
+        flash(_("Tick the box to confirm this action."), "error")
+        return _render_detail(application_for(_user(), app_id, Perm.APPLICATION_EDIT), 422, submit_form=form)
     return _act(app_id, Perm.APPLICATION_EDIT, lambda a, u: services.submit(a, u.username) and None,
                 _("Submitted. The application is now locked; your city bureau will review it."))
 
@@ -384,7 +426,7 @@ def upload(app_id: int):
     user = _user()
     application = application_for(user, app_id, Perm.APPLICATION_EDIT)
     form = EvidenceForm()
-    form.section.choices = _section_choices(application)
+    form.section.choices = with_placeholder(_section_choices(application))
     if not form.validate_on_submit():
         flash(_("Choose a section and a PDF file."), "error")
         services.check_editable(application)
@@ -481,9 +523,13 @@ def withdraw(app_id: int):
 @bp.post("/applications/<int:app_id>/recommend")
 @login_required(Perm.APPLICATION_REVIEW)
 def recommend(app_id: int):
-    form = RecommendForm()
+    user = _user()
+    form = recommend_form(application_for(user, app_id, Perm.APPLICATION_REVIEW))
     if not form.validate_on_submit():
-        abort(400)
+        if _invalid_status(form) == 400:
+            abort(400)
+        flash(_("Tick the box to confirm this action."), "error")
+        return _render_detail(application_for(user, app_id, Perm.APPLICATION_REVIEW), 422, recommend_form=form)
 
     def action(application, user):
         # joint rounds: the ticked levels (one level only: the form shows no choice)
@@ -573,7 +619,7 @@ def _bj(moment: dt.datetime | str) -> str:
 _ROW_HTML_LIMIT = 20_000
 
 
-def _row_html_cache() -> dict[int, tuple[tuple, str]]:
+def _row_html_cache(pick: bool) -> dict[int, tuple[tuple, str]]:
     """This app's rendered list rows for the request's language and script root, by application id:
     ``id -> (the row's values, its HTML)``.
 
@@ -583,21 +629,21 @@ def _row_html_cache() -> dict[int, tuple[tuple, str]]:
     the same lists all day.
     """
     caches = current_app.extensions.setdefault("greenmfg_row_html", {})
-    key = (id(translations()), request.script_root)  # the catalogue object lives as long as the app
+    key = (id(translations()), request.script_root, pick)  # the catalogue object lives as long as the app
     cache = caches.get(key)
     if cache is None or len(cache) >= _ROW_HTML_LIMIT:
         cache = caches[key] = {}
     return cache
 
 
-def _queue_rows(rows, unit_types) -> Markup:
+def _queue_rows(rows, unit_types, pick: bool = False) -> Markup:
     """The table rows of a list page, formatted in Python; every text goes through ``escape``.
 
     The review queue is the busiest page (bench/bench_city_list.py): rows shown before with the
     same values are taken from :func:`_row_html_cache`; for the others labels are escaped once a
     page, names and credit codes once a column, and a row is one f-string.
     """
-    cache = _row_html_cache()
+    cache = _row_html_cache(pick)
     values = rows  # plain tuples (list_applications): they compare in C
     html: list[str | None] = []
     missing = []
@@ -614,6 +660,7 @@ def _queue_rows(rows, unit_types) -> Markup:
         names = {code: escape(local_name(t)) for code, t in unit_types.items()}
         cities: dict[str, Markup] = {}
         base = escape(request.script_root)
+        tick = escape(_("Select application"))
         new = [values[i] for i in missing]
         for i, row, name, uscc in zip(missing, new, _escaped([r[5] for r in new]), _escaped([r[6] for r in new])):
             id_, st, ut, score, submitted, _raw_name, _raw_uscc, city = row
@@ -621,9 +668,13 @@ def _queue_rows(rows, unit_types) -> Markup:
             if city_html is None:
                 city_html = cities[city] = escape(city)
             span = spans.get(st) or f'<span class="status {escape(st)}">{escape(st)}</span>'
-            # ids are ints, scores floats (shown with the column's two decimals), times Beijing time
+            # ids are ints, scores floats (shown with the column's two decimals), times Beijing time; with
+            # ``pick`` (the city's bulk review) a submitted application has a box to tick
+            box = (f'<td><input type="checkbox" name="application_ids" value="{id_:d}" class="pick" '
+                   f'form="bulk-form" aria-label="{tick} {id_:d}"></td>' if st == S.SUBMITTED else '<td></td>'
+                   ) if pick else ""
             html[i] = (
-                f'<tr><td><a href="{base}/applications/{id_:d}">{id_:d}</a></td><td>{name}</td>'
+                f'<tr>{box}<td><a href="{base}/applications/{id_:d}">{id_:d}</a></td><td>{name}</td>'
                 f'<td>{uscc}</td><td>{city_html}</td><td>{names.get(ut) or escape(ut)}</td><td>{span}</td>'
                 f'<td>{"—" if score is None else f"{score:.2f}"}</td>'
                 f'<td>{"—" if submitted is None else _bj(submitted)}</td></tr>')
@@ -656,7 +707,9 @@ def _queue(template: str):
     here = request.script_root + request.path  # this page with another ``page``: no URL building needed
     prev_url = f"{here}?{urlencode({**query_args, 'page': page - 1})}" if page > 1 else None
     next_url = f"{here}?{urlencode({**query_args, 'page': page + 1})}" if len(rows) > PAGE else None
-    return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types), empty=not rows,
+    pick = user.role == Role.CITY  # the boxes of the bulk review; its form is a page of its own (city_bulk)
+    return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types, pick), empty=not rows,
+                           pick=pick,
                            t=_texts(_QUEUE_TEXT), city_deadlines=_city_deadlines(user, campaign_id, campaigns),
                            prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
                            campaign_id=campaign_id, campaigns=tuple((str(id_), title) for id_, title in campaigns),
@@ -682,6 +735,55 @@ def _city_deadlines(user, campaign_id: int | None, campaigns) -> list[tuple[str,
 @login_required(Perm.APPLICATION_REVIEW)
 def city_queue():
     return _queue("applications/queue.html")
+
+
+def _bulk_form(campaign_id: int | None) -> CityBulkForm:
+    form = city_bulk_form(db.session.get(Campaign, campaign_id) if campaign_id is not None else None)
+    form.campaign_id = campaign_id
+    if not form.until.data:
+        form.until.data = (now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
+            tzinfo=None, second=0, microsecond=0)
+    return form
+
+
+@bp.route("/city/bulk", methods=["GET", "POST"])
+@login_required(Perm.APPLICATION_REVIEW)
+def city_bulk():
+    """The applications ticked in the city's queue (GET: the action to choose and confirm); recommend or return
+    them all, all or nothing: one refusal and nothing is done, each refusal listed on the page that comes back
+    with the choices kept (issue 20)."""
+    user = _user()
+    raw = request.args.get("campaign", "")
+    campaign_id = int(raw) if raw.isdigit() and int(raw) <= ID_MAX else None
+    if campaign_id is None:
+        campaign_id = next(iter(services.campaign_choices(region_rules().region_code)), (None,))[0]
+    form = _bulk_form(campaign_id)
+    if request.method == "GET":
+        form.application_ids.data = request.args.getlist("application_ids", type=int)
+    picked = bulk.chosen(user, form.application_ids.data or [])
+    refusals, status = [], 200
+    if request.method == "POST" and not form.validate_on_submit():
+        if _invalid_status(form) == 400:
+            abort(400)
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        status = 422
+    elif request.method == "POST":
+        if form.action.data == "recommend":
+            _outcomes, refused = attempt(lambda: bulk.recommend_many(
+                user, picked, consulted_departments=form.consulted_departments.data or [],
+                acknowledge_warnings=bool(form.acknowledge_warnings.data)))
+            done = _("Recommended to the province: %(n)d applications.", n=len(picked))
+        else:
+            _outcomes, refused = attempt(lambda: bulk.return_many(user, picked, reason=form.reason.data or "",
+                                                                  until=_beijing_input(form.until.data)))
+            done = _("Returned for correction: %(n)d applications.", n=len(picked))
+        if refused is None:
+            flash(done, "info")
+            return redirect(url_for("applications.city_queue"))
+        flash(refused.localized(), "error")
+        refusals, status = getattr(refused, "refusals", None) or [(None, refused)], refused.http_status
+        picked = bulk.chosen(user, form.application_ids.data or [])
+    return render_template("applications/bulk.html", form=form, picked=picked, refusals=refusals), status
 
 
 @bp.get("/province/applications")
@@ -793,7 +895,7 @@ def import_summary():
 def campaigns():
     rules = region_rules()
     form = CampaignForm()
-    form.level.choices = [choice(code, local_name(lv)) for code, lv in rules.list_levels.items()]
+    form.level.choices = with_placeholder([choice(code, local_name(lv)) for code, lv in rules.list_levels.items()])
     form.unit_types.choices = [choice(code, local_name(t)) for code, t in rules.unit_types.items()]
     status = 200
     if request.method == "GET" and not form.year.data:
@@ -829,9 +931,9 @@ def _campaign(campaign_id: int) -> Campaign:
 def _campaign_page(campaign: Campaign, status: int = 200, **forms):
     rules = region_rules()
     deadline_form = forms.get("deadline_form") or DeadlineForm()
-    deadline_form.code.choices = [choice("closes_at", _("Applicants' submission deadline"))] + [
+    deadline_form.code.choices = with_placeholder([choice("closes_at", _("Applicants' submission deadline"))] + [
         choice(code, rules.deadlines[code].title if code in rules.deadlines else code)
-        for code in (campaign.deadlines or {})]
+        for code in (campaign.deadlines or {})])
     extensions = db.session.execute(select(DeadlineExtension, Organization).join(
         Organization, Organization.id == DeadlineExtension.organization_id).where(
         DeadlineExtension.campaign_id == campaign.id)).all()
@@ -856,7 +958,7 @@ def campaign_detail(campaign_id: int):
 def change_deadline(campaign_id: int):
     campaign = _campaign(campaign_id)
     form = DeadlineForm()
-    form.code.choices = [choice("closes_at", "closes_at")] + [choice(c, c) for c in (campaign.deadlines or {})]
+    form.code.choices = with_placeholder([choice("closes_at", "closes_at")] + [choice(c, c) for c in (campaign.deadlines or {})])
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return _campaign_page(campaign, _invalid_status(form), deadline_form=form)
@@ -901,9 +1003,10 @@ def _step_form(campaign: Campaign, form: StepExtensionForm | None = None) -> Ste
     form = form or StepExtensionForm()
     units = db.session.execute(select(AdminUnit.id, AdminUnit.name).where(
         AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)).all()
-    form.admin_unit.choices = [choice(str(i), name) for i, name in units]
-    form.step.choices = [choice(code, rules.deadlines[code].title) for code in (campaign.deadlines or {})
-                         if code in rules.deadlines and rules.deadlines[code].actor == "city"]
+    form.admin_unit.choices = with_placeholder([choice(str(i), name) for i, name in units])
+    steps = [choice(code, rules.deadlines[code].title) for code in (campaign.deadlines or {})
+             if code in rules.deadlines and rules.deadlines[code].actor == "city"]
+    form.step.choices = with_placeholder(steps) if steps else []
     return form
 
 

@@ -9,12 +9,13 @@ from wtforms import (
     DateField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from core.applications.forms import choice
+from core.applications.forms import choice, confirm_field
 from core.formfields import MultiCheckboxField
 
 
@@ -58,6 +59,23 @@ class ResolveForm(FlaskForm):
 class PublishForm(FlaskForm):
     document_no = StringField(_l("Document number"), validators=[DataRequired(), Length(min=2, max=100)])
     published_on = DateField(_l("Date of publication"), validators=[DataRequired()])
+    confirm = confirm_field()
+
+
+class AddUnitsForm(FlaskForm):
+    """Several candidates onto a notice that has not started (core.lists.notice_units)."""
+
+    application_ids = SelectMultipleField(coerce=int, validate_choice=False,
+                                          validators=[DataRequired(message=_l("Tick at least one unit."))])
+
+
+class RemoveUnitsForm(FlaskForm):
+    """Several units off a notice, with the reason (core.lists.notice_units)."""
+
+    item_ids = SelectMultipleField(coerce=int, validate_choice=False,
+                                   validators=[DataRequired(message=_l("Tick at least one unit."))])
+    reason = TextAreaField(_l("Reason for taking them off the notice"), validators=[DataRequired(), Length(min=2, max=500)])
+    confirm = confirm_field()
 
 
 class AddForm(FlaskForm):

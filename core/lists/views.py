@@ -21,11 +21,11 @@ from core.errors import GreenmfgError, NotFound
 from core.extensions import db
 from core.kernel.clock import this_year, today
 from core.kernel.rules import region_rules
-from core.kernel.uow import commit
-from core.lists import decisions, history, keys, notices, recommend
+from core.kernel.uow import attempt, commit
+from core.lists import decisions, history, keys, notice_units, notices, recommend
 from core.lists.forms import (
     AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
-    PublishForm, ResolveForm,
+    PublishForm, RemoveUnitsForm, ResolveForm, AddUnitsForm,
 )
 from core.models import Objection, RecommendationItem
 from core.plugins.types import Level
@@ -242,7 +242,11 @@ def manage_notices():
 @bp.get("/province/notices/<int:notice_id>")
 @login_required(ReviewPerm.NOTICE_MANAGE)
 def manage_notice(notice_id: int):
-    notice = notices.notice_or_404(notice_id)
+    return _staff_notice_page(notices.notice_or_404(notice_id))
+
+
+def _staff_notice_page(notice, status: int = 200, *, refusals=(), **forms):
+    """The notice's staff page; ``refusals`` of a bulk change that was not done (each unit and its reason)."""
     objections = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id)
                                     .order_by(Objection.id)).all()
     publish_form = PublishForm()
@@ -250,11 +254,52 @@ def manage_notice(notice_id: int):
         publish_form.published_on.data = max(today(), notice.ends_on + dt.timedelta(days=1))
     if notice.document_no and not publish_form.document_no.data:
         publish_form.document_no.data = notice.document_no
+    addable = (notice.status == "open" and notices.beijing_today() <= notice.starts_on)
     return render_template("lists/manage_notice.html", notice=notice, objections=objections,
-                           resolve_form=ResolveForm(), publish_form=publish_form,
+                           resolve_form=ResolveForm(), publish_form=forms.get("publish_form") or publish_form,
+                           add_form=forms.get("add_form") or AddUnitsForm(),
+                           remove_form=forms.get("remove_form") or RemoveUnitsForm(), refusals=refusals,
+                           candidates=notices.candidates_for(notice.level, notice.year, notice.admin_unit_id)
+                           if addable else [],
                            open_counts={i.id: notices.open_objections(i) for i in notice.items},
                            levels=region_rules().list_levels, unit_types=region_rules().unit_types,
-                           running=notices.is_running(notice))
+                           running=notices.is_running(notice)), status
+
+
+def _bulk_notice_change(notice, form, key: str, change, done: str):
+    """Run a bulk change of the notice's units: all done and back to the page, or nothing and each refusal shown."""
+    if not form.validate_on_submit():
+        if getattr(form, "csrf_token", None) is not None and form.csrf_token.errors:
+            abort(400)
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        return _staff_notice_page(notice, 422, **{key: form})
+    _outcome, refused = attempt(change)
+    if refused is not None:
+        flash(refused.localized(), "error")
+        return _staff_notice_page(notices.notice_or_404(notice.id), refused.http_status,
+                            refusals=getattr(refused, "refusals", ()), **{key: form})
+    flash(done, "info")
+    return redirect(url_for("lists.manage_notice", notice_id=notice.id))
+
+
+@bp.post("/province/notices/<int:notice_id>/units/add")
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def add_notice_units(notice_id: int):
+    """Put every ticked candidate on the notice (before it starts), all or nothing."""
+    notice = notices.notice_or_404(notice_id)
+    form = AddUnitsForm()
+    return _bulk_notice_change(notice, form, "add_form", lambda: notice_units.add_units(
+        _user().username, notice, form.application_ids.data), _("Units added to the notice."))
+
+
+@bp.post("/province/notices/<int:notice_id>/units/remove")
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def remove_notice_units(notice_id: int):
+    """Take every ticked unit off the notice with one reason, all or nothing."""
+    notice = notices.notice_or_404(notice_id)
+    form = RemoveUnitsForm()
+    return _bulk_notice_change(notice, form, "remove_form", lambda: notice_units.remove_units(
+        _user().username, notice, form.item_ids.data, form.reason.data), _("Units taken off the notice."))
 
 
 @bp.post("/province/objections/<int:objection_id>/resolve")
@@ -276,7 +321,7 @@ def publish(notice_id: int):
     target = url_for("lists.manage_notice", notice_id=notice.id)
     form = PublishForm()
     if not _form_ok(form):
-        return redirect(target)
+        return _staff_notice_page(notice, 422, publish_form=form)
     response, outcome = _run(lambda: notices.publish(_user().username, notice, document_no=form.document_no.data,
                                                      published_on=form.published_on.data), None, target)
     if not isinstance(outcome, GreenmfgError):

@@ -22,6 +22,7 @@ from core.kernel.uow import attempt, commit
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
 from core.review import evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
+from core.services.bulk import BulkRefused
 from core.review.evaluators import QUALIFICATION_FIELDS
 from core.review.forms import (
     AcceptForm, AffiliateForm, AssignForm, BulkForm, CommentForm, DrawForm, ExpertForm, JoinPoolForm, NewFirmForm,
@@ -335,14 +336,21 @@ def bulk():
         else:
             outcomes = experts.draw_many(user.username, applications, form.panel_size.data or experts.min_experts(),
                                          form.field_from.data, form.field.data)
+        refused = [o for o in outcomes if o["error"] is not None]
+        if refused:  # all or nothing (issue 20): one application refused and no panel changes
+            raise BulkRefused([(str(o["application"].id), o["error"]) for o in refused], len(outcomes))
         commit()
+    except BulkRefused as exc:
+        db.session.rollback()
+        flash(exc.localized(), "error")
+        rows = [{**o, "drawn": [], "progress": experts.progress(o["application"])} for o in outcomes]
+        return render_template("review/bulk.html", rows=rows, undone=True, unit_types=region_rules().unit_types,
+                               levels=region_rules().list_levels), exc.http_status
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
         return redirect(url_for("review.queue"))
-    done = sum(1 for o in outcomes if o["error"] is None)
-    flash(_("%(done)d of %(total)d applications served.", done=done, total=len(outcomes)),
-          "info" if done == len(outcomes) else "warning")
+    flash(_("%(done)d of %(total)d applications served.", done=len(outcomes), total=len(outcomes)), "info")
     rows = [{**o, "progress": experts.progress(o["application"])} for o in outcomes]
     return render_template("review/bulk.html", rows=rows, unit_types=region_rules().unit_types, levels=region_rules().list_levels)
 

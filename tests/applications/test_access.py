@@ -122,7 +122,7 @@ def test_anonymous_web_is_sent_to_login_and_api_gets_401(world):
         r = client.get(url)
         assert r.status_code == 302 and "/login?next=" in r.headers["Location"], url
     before = _state(world)
-    r = client.post(f"/applications/{target}/recommend", data={"acknowledge_warnings": "y"})
+    r = client.post(f"/applications/{target}/recommend", data={"acknowledge_warnings": "y", "confirm": "y"})
     assert r.status_code == 302 and _state(world) == before
     api = world.api(None)
     for method, url in (("get", "/api/v1/applications"), ("get", f"/api/v1/applications/{target}"),

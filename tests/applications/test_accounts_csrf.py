@@ -82,7 +82,8 @@ def test_city_actions_need_the_token(world):
     with world.app.app_context():
         assert db.session.get(Application, app_id).status.value == "submitted"
     token = csrf(client, f"/applications/{app_id}")
-    r = client.post(f"/applications/{app_id}/reject", data={"reject-reason": "材料不全", "reject-csrf_token": token})
+    r = client.post(f"/applications/{app_id}/reject", data={"reject-reason": "材料不全", "reject-confirm": "y",
+                                                          "reject-csrf_token": token})
     assert r.status_code == 302
     with world.app.app_context():
         assert db.session.get(Application, app_id).status.value == "rejected"

@@ -147,7 +147,7 @@ def test_web_form_errors_keep_what_was_typed_and_save_nothing(world):
     # a draft may be saved incomplete; submitting names what is missing
     r = web.post(f"/applications/{world.app_id}/edit", data={"contact_name": "王建国"})
     assert r.status_code == 302
-    r = web.post(f"/applications/{world.app_id}/submit?lang=zh")
+    r = web.post(f"/applications/{world.app_id}/submit?lang=zh", data={"confirm": "y"})
     html = r.get_data(as_text=True)
     assert r.status_code == 422 and "联系电话" in html
 

@@ -50,7 +50,7 @@ def hunan_web_form(app, main_business="精细化工产品的研发与生产") ->
         for key, value in zip(("year", "total_assets", "debt_ratio", "revenue", "profit", "tax"), row):
             data[f"ext_hunan__finances-{i}-{key}"] = str(value)
     for i, _item in enumerate(rules.negative_list_for("factory", "provincial", 2025)):
-        data[f"neg_{i}"] = "y"
+        data[f"neg_{i}"] = "no"  # 否: the item does not apply
     return data
 
 
@@ -140,7 +140,7 @@ def test_walk_from_campaign_to_summary_table(hunan, tmp_path):
         assert a.extension_data.get("hunan.finances", [0, 0, {}])[2].get("revenue") == 9500, sorted(a.extension_data)
         assert a.score is not None and a.organization.legal_representative == "李红梅"
 
-    r = ent.post(f"/applications/{app_id}/submit")
+    r = ent.post(f"/applications/{app_id}/submit", data={"confirm": "y"})
     assert r.status_code == 302
     assert _status(app, app_id) == "submitted"
 
@@ -166,14 +166,14 @@ def test_walk_from_campaign_to_summary_table(hunan, tmp_path):
     # -- the city returns it with a reason and an end time; the enterprise corrects and resubmits
     city = world.client("city_changsha")
     r = city.post(f"/applications/{app_id}/return", data={"reason": "主营业务描述不完整，请补充",
-                                                          "until": beijing_local(dt.timedelta(days=3))})
+                                                          "until": beijing_local(dt.timedelta(days=3)), "confirm": "y"})
     assert r.status_code == 302
     assert _status(app, app_id) == "returned"
     html = ent.get(f"/applications/{app_id}").get_data(as_text=True)
     assert "主营业务描述不完整" in html
     r = ent.post(f"/applications/{app_id}/edit", data=hunan_web_form(app, "精细化工产品及环氧树脂的研发与生产"))
     assert r.status_code == 302
-    assert ent.post(f"/applications/{app_id}/submit").status_code == 302
+    assert ent.post(f"/applications/{app_id}/submit", data={"confirm": "y"}).status_code == 302
     with app.app_context():
         assert db.session.get(Application, app_id).status.value == "submitted"
         saved = [e.data["diff"] for e in db.session.scalars(select(AuditLog).where(
@@ -206,10 +206,10 @@ def test_walk_from_campaign_to_summary_table(hunan, tmp_path):
 
     # -- the city recommends until the quota is full; the next one is refused naming the quota
     for n, target in enumerate(ids[:3]):
-        r = city.post(f"/applications/{target}/recommend", data={"acknowledge_warnings": "y"})
+        r = city.post(f"/applications/{target}/recommend", data={"acknowledge_warnings": "y", "confirm": "y"})
         assert r.status_code == 302, r.get_data(as_text=True)[:3000]
         assert _status(app, target) == "city_recommended"
-    r = city.post(f"/applications/{ids[3]}/recommend", data={"acknowledge_warnings": "y"})
+    r = city.post(f"/applications/{ids[3]}/recommend", data={"acknowledge_warnings": "y", "confirm": "y"})
     assert r.status_code == 409
     html = r.get_data(as_text=True)
     assert "3" in html and "quota_test" in html and "长沙市" in html

@@ -78,6 +78,8 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
 
     with sync_playwright() as p:
         browser, page, errors = open_page(p)
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))  # the app's own confirm dialog
 
         # -- the enterprise registers with its unified social credit code
         page.goto(f"{base}/register")
@@ -102,7 +104,7 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         page.fill("#contact_name", "王建国")
         page.fill("#contact_phone", "13800138000")
         page.fill("#address", "长沙市岳麓区麓谷大道1号")
-        for box in page.locator("#negative-list input[type=checkbox]").all():
+        for box in page.locator("#negative-list input[type=radio][value=no]").all():  # 否: does not apply
             box.check()
         page.fill("#ind_1", "0.8")
         page.fill("#ind_3", "12.5")
@@ -136,16 +138,19 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         page.focus("#save-draft")
         page.keyboard.press("Enter")  # the keyboard's way of pressing the button
         expect(page.locator(".flash.info")).to_contain_text("草稿已于")
-        page.select_option("#section", "indicator.1")
-        page.set_input_files("#file", files=[{"name": "能耗统计表.pdf", "mimeType": "application/pdf",
+        page.fill("#contact_email", "wang@example.com")  # typed, not saved: the upload saves it first
+        page.select_option("#evidence-section", "indicator.1")
+        page.set_input_files("#evidence-file", files=[{"name": "能耗统计表.pdf", "mimeType": "application/pdf",
                                                "buffer": _pdf(1)}])
         page.click("#upload-evidence")
-        expect(page.locator(".flash.info")).to_contain_text("能耗统计表.pdf")
+        expect(page.locator(".flash.info").last).to_contain_text("能耗统计表.pdf")
+        expect(page.locator("#contact_email")).to_have_value("wang@example.com")
         shot(page, "evidence")
 
         # -- reviews and submits; the application is then locked
         page.click("text=检查并提交")
         expect(page.locator("#eligibility")).to_be_visible()
+        page.check("#confirm")
         page.click("#submit-application")
         expect(page.locator("#status")).to_have_text("已提交")
         expect(page.locator("#edit-link")).to_have_count(0)
@@ -167,6 +172,7 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         if page.locator("#acknowledge_warnings").count():
             page.check("#acknowledge_warnings")
         shot(page, "city-review")
+        page.check("#recommend-confirm")
         page.click("#recommend")
         expect(page.locator("#status")).to_have_text("市州已推荐")
         shot(page, "recommended")
@@ -175,7 +181,7 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         shot(page, "city-ranked")
         browser.close()
 
-    assert errors == []
+    assert errors == [] and dialogs == ["此操作不能撤销。确定继续吗？"] * 2
     assert all(s.stat().st_size > 5000 for s in shots)
     from sqlalchemy import func, select
 

@@ -205,7 +205,8 @@ def test_form_and_api_offer_several_levels_in_a_joint_round(make_app):
                                               "levels": ["city"]})
     assert r.status_code == 422 and "levels applied for" in r.get_data(as_text=True)
     r = city.post(f"/applications/{app_id}/recommend", data={"consulted_departments": CONSULTED,
-                                                             "levels": ["provincial"], "acknowledge_warnings": "y"})
+                                                             "levels": ["provincial"], "acknowledge_warnings": "y",
+                                                             "confirm": "y"})
     assert r.status_code in (200, 302)
     with app.app_context():
         assert db.session.get(Application, app_id).recommended_levels == ["provincial"]

@@ -105,7 +105,7 @@ def test_staff_open_a_notice_resolve_and_publish_through_forms(province):
     client.post(f"/province/objections/{objection_id}/resolve",
                 data={"csrf_token": token, "outcome": "dismissed", "resolution": "经核实，已按期完成整改。"})
     response = client.post(f"/province/notices/{notice_id}/publish?lang=zh", data={
-        "csrf_token": token, "document_no": "晋工信节能函〔2025〕88号", "published_on": "2025-10-20"},
+        "csrf_token": token, "document_no": "晋工信节能函〔2025〕88号", "published_on": "2025-10-20", "confirm": "y"},
         follow_redirects=True)
     assert "已列入名单2家单位" in response.get_data(as_text=True)
     with app.app_context():
