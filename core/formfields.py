@@ -25,11 +25,16 @@ def ind_attr(number: int, part: str = "") -> str:
     return f"ind_{number}{'_' + part if part else ''}"
 
 
+#: the parts of an elasticity indicator's saved value (core/scoring/engine.py ``elasticity``), as readers name them
+ELASTICITY_PARTS = {"elasticity": _l("elasticity coefficient"), "emission_growth": _l("emission growth (%)"),
+                    "value_added_growth": _l("value-added growth (%)")}
+
+
 def indicator_fields(iset) -> dict[str, Any]:
     """Unbound form fields for every indicator of ``iset``: the scoring engine's inputs, one per indicator."""
     attrs: dict[str, Any] = {}
     functions = iset.params.get("platform_functions")
-    e_label, g_label = str(_l("elasticity coefficient")), str(_l("value-added growth (%)"))
+    e_label, g_label = str(ELASTICITY_PARTS["elasticity"]), str(ELASTICITY_PARTS["value_added_growth"])
     for ind in iset.indicators:
         label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
         if ind.kind == IndicatorKind.QUALITATIVE:

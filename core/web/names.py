@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask
 from flask_babel import get_locale, lazy_gettext as _l
 
+from core.formfields import ELASTICITY_PARTS
+
 _LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
 
 
@@ -68,6 +70,14 @@ def plain_value(value: Any) -> str:
 _YES, _NO = _l("yes"), _l("no")
 
 
+def indicator_value(value: Any) -> str:
+    """An indicator's saved value: an elasticity's parts named (弹性系数 0.42 · 工业增加值增长率 9.6), else as
+    :func:`plain_value` writes it."""
+    if isinstance(value, dict) and value and set(value) <= set(ELASTICITY_PARTS):
+        return " · ".join(f"{ELASTICITY_PARTS[k]} {plain_value(v)}" for k, v in value.items())
+    return plain_value(value)
+
+
 def authority_name(name: str) -> str:
     """An authority named in Chinese (a document's issuer), in English when it is a region that has an English
     name (工业和信息化部 → Ministry of Industry and Information Technology)."""
@@ -105,6 +115,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(in_language, "in_language")
     app.add_template_filter(authority_name, "authority")
     app.add_template_filter(plain_value, "plain")
+    app.add_template_filter(indicator_value, "indicator_value")
     app.add_template_filter(score_status, "score_status")
     app.add_template_filter(local_name, "named")
     app.add_template_filter(unit_type_name, "unit_type")

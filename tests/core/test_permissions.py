@@ -1,6 +1,6 @@
 """One permission registry (issue 22): every feature's permissions registered on each app at start-up,
 one may/require, per-instance withholding, and which role may do what pinned to the table before the
-registry (accounts' Perm, review's ReviewPerm and management's actions)."""
+registry (accounts' Perm, review's ReviewPerm and management's actions), plus the admin screens' (issue 20)."""
 from __future__ import annotations
 
 import ast
@@ -11,6 +11,7 @@ from flask_babel import force_locale
 
 from core import create_app
 from core.accounts.permissions import Perm
+from core.admin.access import AdminPerm
 from core.errors import AccessDenied
 from core.kernel.permissions import DuplicatePermission, Permission, Registry, granted, may, registry, require
 from core.management.access import ManagementPerm
@@ -25,14 +26,17 @@ PINNED: dict[str, frozenset[str]] = {
     "applicant": frozenset({"application.view", "application.create", "application.edit", "tokens",
                             "evaluator.request", "management.view", "management.file"}),
     "city": frozenset({"application.view", "application.review", "summary", "tokens", "management.view",
-                       "management.review", "management.propose", "management.dashboard", "management.verify"}),
+                       "management.review", "management.propose", "management.dashboard", "management.verify",
+                       "admin.accounts"}),
     "province": frozenset({"application.view", "campaign.manage", "extension.grant", "tokens", "evaluator.registry",
                            "review.manage", "notice.manage", "recommend", "management.view", "management.propose",
-                           "management.decide", "management.dashboard", "management.verify", "management.jobs"}),
+                           "management.decide", "management.dashboard", "management.verify", "management.jobs",
+                           "admin.accounts"}),
     "admin": frozenset({"application.view", "campaign.manage", "extension.grant", "tokens", "evaluator.registry",
                         "review.manage", "notice.manage", "recommend", "recommendation.import", "management.view",
                         "management.propose", "management.decide", "management.dashboard", "management.verify",
-                        "management.jobs"}),
+                        "management.jobs", "admin.accounts", "admin.units", "admin.holidays", "admin.firms",
+                        "admin.references"}),
     "evaluator": frozenset({"application.view", "tokens", "engagement.decide"}),
     "expert": frozenset({"tokens", "expert.score"}),
     "ministry": frozenset({"tokens", "evaluator.registry", "review.manage", "notice.manage",
@@ -56,7 +60,7 @@ def test_pinned_role_permission_table():
 def test_a_fresh_app_has_every_features_permissions_with_descriptions():
     app = _app()
     registered = registry(app).permissions
-    assert set(registered) == {str(p) for p in (*Perm, *ReviewPerm, *ManagementPerm)}
+    assert set(registered) == {str(p) for p in (*Perm, *ReviewPerm, *ManagementPerm, *AdminPerm)}
     with app.test_request_context(), force_locale("zh"):
         zh = str(registered[ManagementPerm.DECIDE].description)
     with app.test_request_context(), force_locale("en"):

@@ -235,9 +235,12 @@ def test_a_longer_queue_costs_the_home_page_no_more_queries(world):
                 kit.application(kit.campaign("hubei", year=2025), wuhan, org=org, status=S.DRAFT)
             db.session.commit()
 
+    def warm(role: str) -> int:  # a page's short-lived caches (campaign choices, 10 s) may expire under load
+        return min(statements(role), statements(role))
+
     more(6)
-    before = {role: statements(role) for role in ("city", "applicant")}
+    before = {role: warm(role) for role in ("city", "applicant")}
     more(12)
-    assert {role: statements(role) for role in ("city", "applicant")} == before
+    assert {role: warm(role) for role in ("city", "applicant")} == before
     # both returned listed, the first 5 of 19 drafts, the other 14 counted in one item
     assert "另有 14 项申报待完善" in _text(_home(app, "applicant"))

@@ -45,8 +45,8 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 #: an English word with a small letter (acronyms such as USCC, PDF, API, MIIT are allowed on Chinese pages)
 ENGLISH_WORD = re.compile(r"\b[A-Za-z]*[a-z][A-Za-z]*(?:'[a-z]+)?\b")
 #: allowed English on a Chinese page: the product's name and the language switch
-ZH_ALLOWED_WORDS = {"greenmfg", "English", "xlsx"}
-DOTTED_CODE = re.compile(r"\b[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\b")
+ZH_ALLOWED_WORDS = {"greenmfg", "English", "xlsx", "tce"}  # tce: 吨标准煤, the unit energy figures are given in
+DOTTED_CODE = re.compile(r"\b(?!e\.g\b|i\.e\b)[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*\b")
 UNDERSCORE_CODE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
 #: a Python value: True/False/None alone or in a list, dict or call; a list or dict; Decimal(...); datetime...
 PYTHON_REPR = re.compile(r"^(?:True|False|None)$|[\[(:,=] ?(?:True|False|None)\b|\b(?:True|False|None) ?[,)\]}]"
@@ -54,6 +54,11 @@ PYTHON_REPR = re.compile(r"^(?:True|False|None)$|[\[(:,=] ?(?:True|False|None)\b
 #: not words: addresses and paths, e-mail, the API's header, a browser's name, file names, credit codes,
 #: one-time secrets
 NOT_WORDS = re.compile(r"https?://\S+|(?<![\w.])/[\w/.{}<>-]+|\S+@\S+|Authorization: Bearer|\b\w+/[\d.]+|[\w.\-]+\.(?:pdf|xlsx|csv|json|xls)\b|\b[0-9A-Z]{18}\b|\b[A-Z2-7]{16,}\b")
+
+
+#: not read as prose: scripts, styles, and ``<code>``, which shows exactly what a user types (a file's column
+#: headers, the form of a code), in any language
+HIDDEN = ("script", "style", "code")
 
 
 class _Text(HTMLParser):
@@ -67,7 +72,7 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if tag in ("script", "style"):
+        if tag in HIDDEN:
             self._hidden += 1
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
@@ -76,7 +81,7 @@ class _Text(HTMLParser):
                 self.texts.append(values[name])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in HIDDEN:
             self._hidden = max(0, self._hidden - 1)
 
     def handle_data(self, data):
