@@ -1,9 +1,13 @@
 """Every role, in a real browser (Playwright driving Debian's chromium) on a live Hubei server, starts from its home
 page and completes its main task by clicking (the log-in page is the one address typed; typing goes into form
-fields only): the applicant completes and submits its draft; the city examines an application and returns it for
+fields only): the applicant completes and submits its draft; the city examines that application and returns it for
 correction; the province records a panel's result; the expert scores its assignment; the evaluator firm accepts a
-request; the ministry reads the national candidates a province sent; the admin opens a campaign's progress (no
-user screens yet). Screenshots go to test-artifacts/e2e/roles-*.png.
+request; the ministry reads the national candidates a province sent; the admin opens an account for a city
+officer. Screenshots go to test-artifacts/e2e/roles-*.png.
+
+A real SMTP server (aiosmtpd) receives what the journey should send: the applicant turns on e-mail in its inbox
+settings (clicking), then gets the city's return in Chinese; the city, whose settings ask for English, gets the
+applicant's submission in English; nobody else asked for e-mail, so nothing else is sent.
 
 The round is tests/web/home_world.py (Hubei, with the seed numbers it cites); the firm's report and the second
 panel are added here, as earlier steps of the round would leave them.
@@ -16,19 +20,23 @@ import sys
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from browser_kit import ARTIFACTS, open_page, require_browser, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notifications"))
+from mail_kit import Mailbox, free_port, settle  # noqa: E402
 from home_world import (
+    APPLICANT_ORG,
     LISTED_ORG,
     PASSWORD,
-    QUEUED_ORG,
     REVIEWED_ORG,
     USERS,
     seed,
 )
 
 ASKING_ORG = "武汉委托评价机械有限公司"
+APPLICANT_MAIL, CITY_MAIL = "wang@example.cn", "wuhan-bureau@example.cn"
 
 
 def _pdf(pages: int) -> bytes:
@@ -42,7 +50,17 @@ def _pdf(pages: int) -> bytes:
 
 
 @pytest.fixture
-def roles_server(sqlite_template, tmp_path):
+def mailbox():
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def roles_server(sqlite_template, tmp_path, mailbox):
     import kit
     from sqlalchemy import select
 
@@ -57,7 +75,9 @@ def roles_server(sqlite_template, tmp_path):
     shutil.copy(sqlite_template, path)
     app = create_app({"GREENMFG_MFA_ROLES": [], "GREENMFG_RATELIMIT_STORAGE": "memory://", "SECRET_KEY": "e2e-roles",
                       "GREENMFG_REGION": "hubei", "GREENMFG_RULES_YEAR": 2025, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "GREENMFG_REVIEW_MIN_EXPERTS": 1, "GREENMFG_EVIDENCE_DIR": str(tmp_path / "evidence")})
+                      "GREENMFG_REVIEW_MIN_EXPERTS": 1, "GREENMFG_EVIDENCE_DIR": str(tmp_path / "evidence"),
+                      "GREENMFG_JOBS_BACKEND": "thread", "GREENMFG_SMTP_HOST": "127.0.0.1",
+                      "GREENMFG_SMTP_PORT": mailbox.port, "GREENMFG_SMTP_FROM": "noreply@greenmfg.example.cn"})
     ids = seed(app)
     with app.app_context():
         firm_user = db.session.scalar(select(User).where(User.username == USERS["evaluator"]))
@@ -82,13 +102,19 @@ def roles_server(sqlite_template, tmp_path):
         row = experts.assign("e2e", listed, other)
         experts.save_scores(other.user, row, {str(k): round(w * 0.8, 2) for k, w in weights.items()})
         experts.submit_scores(other.user, row)
+        # the city bureau reads its e-mail in English (the applicant turns its e-mail on in the browser)
+        from core.notifications.service import save_setting
+
+        city_user = db.session.scalar(select(User).where(User.username == USERS["city"]))
+        save_setting(city_user, email=CITY_MAIL, phone=None, by_email=True, by_sms=False, language="en")
         db.session.commit()
         ids.update(listed=listed.id, weights=weights)
+    settle(app)  # what the round before the journey sent reaches inboxes only
     with serving(app) as base:
         yield {"url": base, "app": app, **ids}
 
 
-def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking(roles_server):
+def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking(roles_server, mailbox):
     require_browser()
     from playwright.sync_api import expect, sync_playwright
 
@@ -116,15 +142,24 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
 
     with sync_playwright() as p:
         browser, page, errors = open_page(p)
+        page.on("dialog", lambda d: d.accept())  # the app's own "cannot be undone" dialog
 
         # -- the applicant: its draft on the home page → the form → declarations → save → check → submit
         log_in(page, "applicant")
         expect(page.locator("#todo-applications tr.overdue")).to_contain_text("逾期")
         shot(page, "applicant-home")
+        # its inbox settings: e-mail on, to its address
+        page.click("#nav-inbox")
+        page.click("#inbox-settings")
+        page.fill("#email", APPLICANT_MAIL)
+        page.check("#by_email")
+        page.click("#settings-form button[type=submit]")
+        expect(page.locator(".flash.info")).to_contain_text("已保存")
+        page.click("header >> text=首页")
         page.locator("#todo-applications a", has_text="完善并提交草稿").click()
         page.fill("#contact_name", "王建国")
         page.fill("#contact_phone", "13800138000")
-        for box in page.locator("#negative-list input[type=checkbox]").all():
+        for box in page.locator("#negative-list input[type=radio][value=no]").all():  # 否: does not apply
             box.check()
         page.wait_for_timeout(600)
         page.wait_for_load_state("networkidle")
@@ -133,6 +168,7 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
         page.click("text=检查并提交")
         expect(page.locator("#eligibility")).to_be_visible()
         shot(page, "applicant-checks")
+        page.check("#confirm")
         page.click("#submit-application")
         expect(page.locator("#status")).to_have_text("已提交")
         log_out(page)
@@ -141,9 +177,10 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
         log_in(page, "city")
         expect(page.locator("#todo-city-review")).to_contain_text("已用 0 / 21")  # 002 附件3 武汉市 × 绿色工厂
         shot(page, "city-home")
-        page.locator("#todo-city-review a", has_text=QUEUED_ORG).click()
+        page.locator("#todo-city-review a", has_text=APPLICANT_ORG).first.click()  # the one just submitted
         page.fill("#reason", "请补充能源管理体系认证证书。")
         shot(page, "city-returns")
+        page.check("#return-confirm")
         page.click("#return")
         expect(page.locator("#return-reason")).to_contain_text("请补充能源管理体系认证证书。")
         log_out(page)
@@ -190,11 +227,20 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
         shot(page, "ministry-candidates")
         log_out(page)
 
-        # -- the admin: the campaigns on its home page → a campaign's page
+        # -- the admin: the campaigns on its home page; administration → accounts → a city officer's account
         log_in(page, "admin")
+        expect(page.locator("#todo-campaigns")).to_contain_text("补充申报")
         shot(page, "admin-home")
-        page.locator("#todo-campaigns a", has_text="补充申报").click()
-        expect(page.locator("h1")).to_contain_text("2025年度湖北省绿色工厂补充申报")
+        page.click("#nav-admin")
+        page.locator("#admin-sections a").first.click()
+        page.click("#new-account")
+        page.select_option("#role", "city")
+        page.fill("#username", "wuhan_clerk2")
+        page.fill("#display_name", "武汉市经信局 张科员")
+        page.select_option("#admin_unit_id", label="武汉市")
+        page.click("#account-form button[type=submit]")
+        expect(page.locator("#account-done")).to_contain_text("wuhan_clerk2")
+        shot(page, "admin-account-opened")
         page.click("text=English")
         page.click("header >> text=Home")
         expect(page.locator("#todo-title")).to_contain_text("What is due")
@@ -205,12 +251,18 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
 
     assert errors == []
     assert all(s.stat().st_size > 5000 for s in shots)
+    # the e-mails: the submission to the city in English, the return to the applicant in Chinese, nothing else
+    settle(roles_server["app"], mailbox, expected=2)
+    assert sorted(rcpt[0] for rcpt, _ in mailbox.received) == sorted([APPLICANT_MAIL, CITY_MAIL])
+    (to_city,), (to_applicant,) = mailbox.to(CITY_MAIL), mailbox.to(APPLICANT_MAIL)
+    assert "submitted its application" in to_city["Subject"] and APPLICANT_ORG in to_city["Subject"]
+    assert "退回" in to_applicant["Subject"] and "请补充能源管理体系认证证书。" in to_applicant.get_content()
     from core.extensions import db
     from core.models import Application, EvaluationRequest, ExpertAssignment
 
     with roles_server["app"].app_context():
-        assert db.session.get(Application, roles_server["draft"]).status == "submitted"
-        assert db.session.get(Application, roles_server["queued"]).status == "returned"
+        assert db.session.get(Application, roles_server["draft"]).status == "returned"  # submitted, then returned
+        assert db.session.get(Application, roles_server["queued"]).status == "submitted"
         assert db.session.get(Application, roles_server["listed"]).status == "graded"
         assert db.session.get(ExpertAssignment, roles_server["assignment"]).status == "submitted"
         asked = db.session.query(EvaluationRequest).filter(EvaluationRequest.id != roles_server["request"]).one()
