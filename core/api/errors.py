@@ -32,7 +32,7 @@ ERROR_CODES = (
     "bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "not_acceptable",
     "conflict", "payload_too_large", "unsupported_media_type", "invalid_input", "rate_limited",
     "server_error", "service_unavailable", "error", "refused", "limit_reached", "deadline_passed",
-    "calendar_data_missing", "login_throttled",
+    "calendar_data_missing", "login_throttled", "bulk_refused",
 )
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
