@@ -56,8 +56,9 @@ def test_the_app_role_may_only_append_to_the_audit_log(pg_url):
         ):
             with runtime.connect() as conn, pytest.raises(sa.exc.DBAPIError, match=expected):
                 conn.execute(sa.text(statement))
+        # CASCADE: the owner's most forceful form (the inbox's rows refer to audit rows), refused all the same
         with owner.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="append-only"):
-            conn.execute(sa.text("TRUNCATE audit_log"))
+            conn.execute(sa.text("TRUNCATE audit_log CASCADE"))
         with owner.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM audit_log")).scalar() == 1
         runtime.dispose()
