@@ -20,12 +20,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from browser_kit import ARTIFACTS, open_page, require_browser, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notifications"))
-from mail_kit import Mailbox, free_port, settle  # noqa: E402
+from mail_kit import settle, smtp_server  # noqa: E402
 from home_world import (
     APPLICANT_ORG,
     LISTED_ORG,
@@ -51,12 +50,8 @@ def _pdf(pages: int) -> bytes:
 
 @pytest.fixture
 def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
+    with smtp_server() as box:
+        yield box
 
 
 @pytest.fixture

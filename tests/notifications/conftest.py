@@ -5,23 +5,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # mail_kit.py
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "management"))  # mgmt_world.py
 
-from mail_kit import BASE_URL, Mailbox, free_port  # noqa: E402
+from mail_kit import BASE_URL, smtp_server  # noqa: E402
 
 
 @pytest.fixture
 def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
+    with smtp_server() as box:
+        yield box
 
 
 @pytest.fixture

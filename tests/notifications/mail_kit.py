@@ -4,7 +4,11 @@ from __future__ import annotations
 import email
 import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import policy
+
+from aiosmtpd.controller import Controller
 
 BASE_URL = "https://greenmfg.example.cn/"
 
@@ -22,6 +26,19 @@ class Mailbox:
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for rcpt, m in self.received if address in rcpt]
+
+
+@contextmanager
+def smtp_server() -> Iterator[Mailbox]:
+    """A real SMTP server on a free localhost port; what it receives is in the yielded mailbox (``.port``)."""
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.port = controller.port
+    try:
+        yield box
+    finally:
+        controller.stop()
 
 
 def free_port() -> int:
