@@ -51,6 +51,9 @@ class ThreadBackend:
     def __init__(self, app: Flask, threads: int):
         self.app = app
         self.pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="greenmfg-job")
+        #: calls someone waits on (a PDF check during an upload) never queue behind background jobs (e-mails,
+        #: exports): their own threads, as Redis gives them their own queue
+        self.calls = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="greenmfg-call")
         self.in_flight: dict[int, Future] = {}
         self.lock = threading.Lock()
 
@@ -82,7 +85,7 @@ class ThreadBackend:
         def work():
             with self.app.app_context():
                 return run_call(name, args, kwargs)
-        return self.pool.submit(work).result(timeout=timeout + 5)
+        return self.calls.submit(work).result(timeout=timeout + 5)
 
     def workers(self) -> int:
         return self.pool._max_workers

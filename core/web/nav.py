@@ -131,7 +131,7 @@ class Navigation:
             lang = "en" if str(get_locale()) == "en" else "zh-CN"
             start = Markup('<header class="top">\n  <div class="brand">{} <span class="region">{}</span></div>\n'
                            '  <nav>\n    ').format(brand, region) + self.render("header", role) + Markup("\n    ")
-            end = Markup('\n    <span class="lang"><a href="?lang=zh">中文</a> | <a href="?lang=en">English</a></span>'
+            end = Markup('\n    <span class="lang"><a href="?lang=zh" lang="zh-CN" hreflang="zh-CN">中文</a> | <a href="?lang=en" lang="en" hreflang="en">English</a></span>'
                          '\n  </nav>\n</header>')
             footer = Markup("<footer>greenmfg · {}</footer>").format(
                 tr.gettext(msgid(_FOOTER)))

@@ -170,3 +170,31 @@ def test_the_api_starts_a_recompute_for_staff_only(world):
     assert bad.status_code == 422
     assert api.post("/api/v1/jobs", json={"name": "no.such"}).status_code == 422
     assert world.api(None).get("/api/v1/jobs").status_code == 401
+
+
+def test_a_pdf_check_does_not_wait_behind_background_jobs(make_app, tmp_path):
+    """An upload's PDF check is a call someone waits on: with every background thread busy (notification
+    e-mails, an export), it still answers at once from the calls' own threads, not "could not be checked in time"
+    (seen in CI: the check queued behind notification deliveries and timed out)."""
+    import io
+    import threading
+
+    from pypdf import PdfWriter
+
+    from core.applications.evidence import check_pdf
+
+    app = make_app("hunan", GREENMFG_JOBS_BACKEND="thread", GREENMFG_JOBS_THREADS=1,
+                   GREENMFG_PDF_CHECK_SECONDS=5, GREENMFG_EVIDENCE_DIR=str(tmp_path))
+    writer, buf = PdfWriter(), io.BytesIO()
+    for _ in range(3):
+        writer.add_blank_page(width=595, height=842)
+    writer.write(buf)
+    release = threading.Event()
+    backend = app.extensions["greenmfg_jobs"]
+    busy = backend.pool.submit(release.wait, 60)  # the one background thread is taken
+    try:
+        with app.app_context():
+            assert check_pdf(buf.getvalue()) == 3
+    finally:
+        release.set()
+        busy.result(5)
