@@ -116,6 +116,12 @@ def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
 
     yield factory
     for app in apps:
+        jobs = app.extensions.get("greenmfg_jobs")
+        if getattr(jobs, "kind", None) == "thread":  # background work (notification deliveries) ends with its test,
+            try:                                     # never holding locks into the next test's reset
+                jobs.wait(30)
+            except TimeoutError:
+                pass
         with app.app_context():
             db.session.remove()
             db.engine.dispose()

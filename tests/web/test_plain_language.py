@@ -241,6 +241,9 @@ def _half_done_draft():
 
 @pytest.fixture
 def demo_site(make_app, tmp_path, request, monkeypatch):
+    if "postgresql" in request.node.name and request.param != "hubei":
+        pytest.skip("the crawl reads what pages print; PostgreSQL's values (Decimal, dates) are checked on the "
+                    "Hubei demo, SQLite's on every region (CI time)")
     from argon2 import PasswordHasher
 
     from core.services import passwords
