@@ -4,7 +4,7 @@ per-worker cache costs), in one run, on SQLite and PostgreSQL.
 
     python bench/bench_kept_lists.py [--applications 5000] [--requests 200] [--slices 6] [--pg URL]
 
-Builds a Hunan instance (bench_city_list.build) per database, logs in as Changsha's city staff and requests
+Builds a Hunan instance (bench/build_rows.py; kept with ``--keep DIR``) per database, logs in as Changsha's city staff and requests
 ``/city?status=submitted&unit_type=factory&campaign=1&page=2`` in-process (Flask's test client), alternating the
 two modes in ``--slices`` slices so other load falls on both alike. Prints min/median/max milliseconds per page
 of each mode and the ratio of the medians. Goal: the checked page within 1.15× of the unchecked one.
@@ -17,30 +17,27 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_city_list import SECRET, build  # noqa: E402
+from benchdb import with_databases  # noqa: E402
+from build_rows import CITY, build, make_app  # noqa: E402
 
 PAGE = "/city?status=submitted&unit_type=factory&campaign=1&page=2"
 GOAL = 1.15
 
 
-def _measure(url: str, n: int, requests: int, slices: int) -> dict[str, list[float]]:
-    from core import create_app
+def _measure(url: str, n: int, requests: int, slices: int, keep: bool) -> dict[str, list[float]]:
     from core.applications import services
 
-    cookie = build(url, n, seed=7)
-    app = create_app({"SECRET_KEY": SECRET, "GREENMFG_REGION": "hunan", "GREENMFG_RULES_YEAR": 2025,
-                      "SQLALCHEMY_DATABASE_URI": url, "GREENMFG_RATELIMIT_ENABLED": False})
+    built = build(url, n, keep=keep)
+    app = make_app(url, GREENMFG_RATELIMIT_ENABLED=False)
     client = app.test_client()
-    client.set_cookie("session", cookie)
+    client.set_cookie("session", built.cookies[CITY])
     checked = services._kept_version
 
     def unchecked() -> tuple:
@@ -66,16 +63,6 @@ def _measure(url: str, n: int, requests: int, slices: int) -> dict[str, list[flo
     return out
 
 
-def _pg_database(base: str):
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    return admin, name, sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=5000)
@@ -83,25 +70,14 @@ def main() -> int:
     parser.add_argument("--slices", type=int, default=6)
     parser.add_argument("--pg", default=os.environ.get("GREENMFG_TEST_PG_URL",
                                                        "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--keep", metavar="DIR", default="", help="keep and reuse the built databases (bench_pages.py)")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.2f} ({os.cpu_count()} CPUs); {args.applications} applications, "
           f"{args.slices} slices × {args.requests} requests per mode")
-    results = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite"] = _measure(f"sqlite:///{Path(tmp) / 'bench.sqlite3'}", args.applications, args.requests,
-                                     args.slices)
-    try:
-        admin, name, url = _pg_database(args.pg)
-    except Exception as exc:  # noqa: BLE001 - reported, the SQLite half stands
-        print(f"PostgreSQL skipped: {type(exc).__name__}: {exc}")
-    else:
-        import sqlalchemy as sa
-
-        try:
-            results["PostgreSQL"] = _measure(url, args.applications, args.requests, args.slices)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    found = with_databases(args.pg, lambda url: _measure(url, args.applications, args.requests, args.slices,
+                                                         bool(args.keep)),
+                           keep=args.keep or None, name=f"rows_{args.applications}")
+    results = {{"sqlite": "SQLite", "postgresql": "PostgreSQL"}[k]: v for k, v in found.items()}
     ok = True
     print(f"{'database':<11} {'checked ms (min/med/max)':<28} {'unchecked ms (min/med/max)':<28} ratio")
     for db_name, r in results.items():

@@ -23,13 +23,8 @@ import contextlib
 import os
 import re
 import shutil
-import signal
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,11 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_city_list import _session_cookie, free_port  # noqa: E402
 from benchdb import with_databases  # noqa: E402
-from build_rows import SECRET, build, make_app  # noqa: E402
+from build_rows import CITY, PROVINCE, SECRET, build, make_app  # noqa: E402
+from wrkkit import Ratios, compare, serving, settled_cookie  # noqa: E402
 
-CITY, PROVINCE = "changsha_city", "province_staff"
 API_STATEMENTS = 4
 
 
@@ -132,114 +126,85 @@ def survey(built, pages: list[Page], rotate: int) -> dict[str, dict]:
     return out
 
 
-def _serve(app_spec: str, env: dict, port: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    return subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
-                             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
-                            cwd=ROOT, env=env, start_new_session=True)
+@dataclass
+class Row:
+    """One page's figures on one database at one size (a line of the table and of ``--markdown``)."""
+    database: str
+    n: int
+    page: Page
+    statements: int
+    pages: int
+    same: Ratios
+    rotating: Ratios | None
+    met: bool
 
 
-def _wait(url: str) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url}")
+def _met(page: Page, statements: int, same: Ratios, rotating: Ratios | None) -> bool:
+    return (not same.non2xx and not (rotating and rotating.non2xx) and min(same.ratios) >= page.goal
+            and (rotating is None or min(rotating.ratios) >= min(page.goal, 0.30))
+            and (not page.api or statements <= API_STATEMENTS))
 
 
-def _settled_cookie(url: str, cookie: str) -> str:
-    """The cookie a browser keeps after its first visit (bench_city_list.py explains why)."""
-    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}", "User-Agent": ""})
-    response = urllib.request.urlopen(request, timeout=10)
-    return _session_cookie(response.headers.get_all("Set-Cookie") or []) or cookie
+def _spread(ratios: Ratios | None) -> str:
+    return " / ".join(f"{v:.1%}" for v in ratios.spread()) if ratios else "—"
 
 
-def _wrk(base: str, paths: list[str], duration: int, connections: int, headers: dict[str, str], tmp: Path) -> dict:
-    """wrk on ``paths[0]`` alone, or on every path in turn (a Lua script) when there are several."""
-    if len(paths) == 1:
-        cmd_extra = []
-    else:
-        script = tmp / "rotate.lua"
-        quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
-        script.write_text(f"local paths = {{{quoted}}}\nlocal i = 0\n"
-                          "request = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n")
-        cmd_extra = ["-s", str(script)]
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *cmd_extra]
-    for key, value in headers.items():
-        cmd += ["-H", f"{key}: {value}"]
-    out = subprocess.run([*cmd, base + paths[0]], capture_output=True, text=True, timeout=duration + 30,
-                         check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return {"rps": rps, "p99_ms": float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)],
-            "non2xx": int(non2xx.group(1)) if non2xx else 0}
-
-
-def _spread(values: list[float], fmt: str) -> str:
-    return " / ".join(format(v, fmt) for v in (min(values), statistics.median(values), max(values)))
-
-
-def run(url: str, args, pages: list[Page]) -> bool:
+def run(url: str, n: int, args, pages: list[Page]) -> list[Row]:
+    database = "postgresql" if url.startswith("postgresql") else "sqlite"
     t0 = time.perf_counter()
-    built = build(url if "://" in url else url, args.applications, args.seed)
-    print(f"  built {args.applications:,} applications in {time.perf_counter() - t0:.1f} s")
+    built = build(url, n, args.seed, keep=bool(args.keep))
+    print(f"  {'reused' if built.reused else 'built'} {n:,} applications in {time.perf_counter() - t0:.1f} s")
     info = survey(built, pages, args.rotate)
-    tmp = Path(tempfile.mkdtemp(prefix="greenmfg-w1-"))
-    port, bare_port = free_port(), free_port()
-    env = {**os.environ, "GREENMFG_REGION": "hunan", "GREENMFG_DATABASE_URL": built.url,
-           "GREENMFG_SECRET_KEY": SECRET, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"),
+    env = {"GREENMFG_REGION": "hunan", "GREENMFG_DATABASE_URL": built.url, "GREENMFG_SECRET_KEY": SECRET,
            "FLASK_GREENMFG_RULES_YEAR": "2025", "FLASK_GREENMFG_MFA_ROLES": "[]"}
-    servers = [_serve("core:create_app()", env, port), _serve("bench.bare_app:app", dict(os.environ), bare_port)]
-    ok = True
-    try:
-        base, bare = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}"
-        _wait(f"{base}/public/lists")
-        _wait(f"{bare}/")
-        cookies = {who: _settled_cookie(f"{base}/city" if who == CITY else f"{base}/province/applications", c)
+    rows = []
+    with serving(env) as servers:
+        cookies = {who: settled_cookie(servers.base + ("/city" if who == CITY else "/province/applications"), c)
                    for who, c in built.cookies.items()}
-        _wrk(bare, ["/"], 2, args.connections, {}, tmp)  # warm both servers' workers
-        print(f"  {'page':28} {'stmts':>5}  {'same: ratio min/median/max':>28}  {'p99 ms (max)':>12}  "
-              f"{'rotating: ratio':>22} ({'pages':>5})  {'p99 ms':>7}  goal")
+        print(f"  {'page':28} {'stmts':>5}  {'same: ratio min / median / max':>28}  {'p99 ms':>7}  "
+              f"{'rotating: ratio':>24} ({'pages':>5})  {'p99 ms':>7}  goal")
         for page in pages:
             headers = _headers(built, page)
             if page.who and not page.api:
                 headers = {"Cookie": f"session={cookies[page.who]}", "User-Agent": ""}
             paths = info[page.name]["paths"]
-            _wrk(base, paths, 2, args.connections, headers, tmp)  # warm
-            same, rotating = [], []
-            for _ in range(args.repetitions):
-                peer = _wrk(bare, ["/"], args.duration, args.connections, {}, tmp)
-                one = _wrk(base, paths[:1], args.duration, args.connections, headers, tmp)
-                same.append((one["rps"] / peer["rps"], one["p99_ms"], one["non2xx"]))
-                if len(paths) > 1:
-                    many = _wrk(base, paths, args.duration, args.connections, headers, tmp)
-                    rotating.append((many["rps"] / peer["rps"], many["p99_ms"], many["non2xx"]))
+            variants = {"same": paths[:1], **({"rotating": paths} if len(paths) > 1 else {})}
+            found = compare(servers, variants, headers, duration=args.duration, connections=args.connections,
+                            repetitions=args.repetitions)
+            same, rotating = found["same"], found.get("rotating")
             statements = info[page.name]["statements"]
-            failed = [x for x in same + rotating if x[2]]
-            met = (not failed and min(r for r, _p, _n in same) >= page.goal
-                   and all(r >= min(page.goal, 0.30) for r, _p, _n in rotating)
-                   and (not page.api or statements <= API_STATEMENTS))
-            ok &= met
-            rot = (f"{_spread([r for r, _p, _n in rotating], '.1%'):>22} ({len(paths):5d})  "
-                   f"{max(p for _r, p, _n in rotating):7.1f}") if rotating else f"{'—':>22} {'':7}  {'':7}"
-            print(f"  {page.name:28} {statements:5d}  {_spread([r for r, _p, _n in same], '.1%'):>28}  "
-                  f"{max(p for _r, p, _n in same):12.1f}  {rot}  ≥{page.goal:.0%}"
-                  f"{' ≤4 stmts' if page.api else ''} {'ok' if met else 'MISSED'}"
-                  f"{f' non-2xx {sum(x[2] for x in failed)}' if failed else ''}")
-    finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        shutil.rmtree(tmp, ignore_errors=True)
-    return ok
+            row = Row(database, n, page, statements, len(paths), same, rotating, _met(page, statements, same, rotating))
+            rows.append(row)
+            rot = (f"{_spread(rotating):>24} ({len(paths):5d})  {max(rotating.p99_ms):7.1f}" if rotating
+                   else f"{'—':>24} {'':7}  {'':7}")
+            non2xx = same.non2xx + (rotating.non2xx if rotating else 0)
+            print(f"  {page.name:28} {statements:5d}  {_spread(same):>28}  {max(same.p99_ms):7.1f}  {rot}  "
+                  f"≥{page.goal:.0%}{' ≤4 stmts' if page.api else ''} {'ok' if row.met else 'MISSED'}"
+                  f"{f' non-2xx {non2xx}' if non2xx else ''}")
+    return rows
+
+
+def markdown(rows: list[Row], loads: tuple[float, float], args) -> str:
+    """The README's table rows: one line per page, database and size."""
+    out = [f"<!-- bench/bench_pages.py --duration {args.duration} --repetitions {args.repetitions} "
+           f"--connections {args.connections}; load average {loads[0]:.2f} at start, {loads[1]:.2f} at end, "
+           f"{os.cpu_count()} CPUs -->",
+           "| Page | Database | Applications | SQL statements | Same page: ratio min / median / max | p99 ms "
+           "| Rotating pages: ratio min / median / max | p99 ms | Goal | Met |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        goal = f"≥ {r.page.goal:.0%}" + (f", ≤ {API_STATEMENTS} statements" if r.page.api else "")
+        rot_p99 = f"{max(r.rotating.p99_ms):.1f}" if r.rotating else "—"
+        out.append(f"| {r.page.name} | {'PostgreSQL' if r.database == 'postgresql' else 'SQLite'} | {r.n:,} "
+                   f"| {r.statements} | {_spread(r.same)} | {max(r.same.p99_ms):.1f} "
+                   f"| {_spread(r.rotating)}{f' ({r.pages} pages)' if r.rotating else ''} | {rot_p99} "
+                   f"| {goal} | {'yes' if r.met else '**no**'} |")
+    return "\n".join(out) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--applications", type=int, default=5000, help="5000, 50000 or 500000")
+    parser.add_argument("--applications", default="5000", help="sizes, comma-separated: 5000,50000,500000")
     parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--connections", type=int, default=10)
@@ -248,25 +213,33 @@ def main() -> int:
     parser.add_argument("--database", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument("--keep", metavar="DIR", default="",
+                        help="keep the built databases (SQLite files in DIR, PostgreSQL databases greenmfg_rows_N) "
+                             "and reuse them in later runs; rebuilt when the schema head changes")
+    parser.add_argument("--markdown", metavar="FILE", default="", help="write the README's table rows to FILE")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
         return 2
+    sizes = [int(size.replace("_", "")) for size in args.applications.split(",") if size.strip()]
     words = [w.strip() for w in args.only.split(",") if w.strip()]
     pages = [p for p in PAGES if not words or any(w in p.name for w in words)]
-    load = os.getloadavg()
-    print(f"W1: {args.applications:,} applications; gunicorn 2 sync workers; wrk -t2 -c{args.connections}, "
-          f"{args.duration} s a run, {args.repetitions} rounds; load average {load[0]:.2f} on {os.cpu_count()} CPUs")
-
-    def body(url: str) -> bool:
-        if args.database != "both" and not url.startswith(args.database):
-            print("  skipped (--database)")
-            return True
-        return run(url, args, pages)
-
-    results = with_databases(args.pg_url, body)
-    ok = all(results.values())
+    start = os.getloadavg()[0]
+    print(f"W1: {', '.join(f'{n:,}' for n in sizes)} applications; gunicorn 2 sync workers; wrk -t2 "
+          f"-c{args.connections}, {args.duration} s a run, {args.repetitions} rounds; load average {start:.2f} "
+          f"on {os.cpu_count()} CPUs")
+    rows: list[Row] = []
+    for n in sizes:
+        found = with_databases(args.pg_url, lambda url, n=n: run(url, n, args, pages), f", {n:,} applications",
+                               keep=args.keep or None, name=f"rows_{n}", only=args.database)
+        rows += [row for database in ("sqlite", "postgresql") for row in found.get(database, [])]
+    end = os.getloadavg()[0]
+    print(f"load average {start:.2f} at start, {end:.2f} at end")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(rows, (start, end), args), encoding="utf-8")
+        print(f"table rows written to {args.markdown}")
+    ok = bool(rows) and all(row.met for row in rows)
     print("PASS" if ok else "FAIL: a goal was missed")
     return 0 if ok else 1
 

@@ -1,0 +1,153 @@
+"""The web benches' loop: the product and the truly bare Flask app (bench/bare_app.py) under the same gunicorn
+settings (2 sync workers, as the README runs it), wrk on loopback, and the two measured one after the other in
+each round so that load from other processes falls on both alike (a ratio is page req/s ÷ bare req/s of the
+same round)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class Run:
+    rps: float
+    p99_ms: float
+    non2xx: int
+
+
+@dataclass
+class Servers:
+    base: str  # the product, http://127.0.0.1:port
+    bare: str  # bench/bare_app.py
+    tmp: Path  # for wrk's scripts
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _gunicorn(app_spec: str, env: dict, port: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
+                             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
+                            cwd=ROOT, env=env, start_new_session=True)
+
+
+def _wait(url: str) -> None:
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"no answer from {url}")
+
+
+@contextlib.contextmanager
+def serving(env: dict, ready: str = "/public/lists") -> Iterator[Servers]:
+    """The product (``core:create_app()`` with ``env``) and the bare app, each under its own gunicorn; stopped
+    (their process groups) on leaving. ``ready``: a product path that answers once it is up."""
+    tmp = Path(tempfile.mkdtemp(prefix="greenmfg-wrk-"))
+    port, bare_port = free_port(), free_port()
+    env = {**os.environ, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"), **env}
+    servers = [_gunicorn("core:create_app()", env, port), _gunicorn("bench.bare_app:app", dict(os.environ), bare_port)]
+    try:
+        found = Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}", tmp)
+        _wait(found.base + ready)
+        _wait(found.bare + "/")
+        wrk(found, found.bare, ["/"], 2, 10)  # warm both workers of the bare app
+        yield found
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def session_cookie(headers: list[str]) -> str | None:
+    for header in headers:
+        name, _, rest = header.partition("=")
+        if name.strip() == "session":
+            return rest.split(";", 1)[0]
+    return None
+
+
+def settled_cookie(url: str, cookie: str) -> str:
+    """The session cookie a browser keeps after its first visit to ``url``. wrk sends no User-Agent: the first
+    visit marks the session not fresh (Flask-Login's basic protection) and stores the log-out form's CSRF secret;
+    a browser keeps the cookie it gets back, so wrk replays that one rather than the log-in cookie (which would
+    make the server rewrite and re-sign the session on every request). Checked: a second visit changes nothing."""
+    def visit(value: str):
+        request = urllib.request.Request(url, headers={"Cookie": f"session={value}", "User-Agent": ""})
+        return urllib.request.urlopen(request, timeout=30)
+
+    settled = session_cookie(visit(cookie).headers.get_all("Set-Cookie") or []) or cookie
+    assert session_cookie(visit(settled).headers.get_all("Set-Cookie") or []) is None, "the session still changes"
+    return settled
+
+
+def wrk(servers: Servers, base: str, paths: list[str], duration: int, connections: int,
+        headers: dict[str, str] | None = None) -> Run:
+    """wrk -t2 on ``base + paths[0]`` alone, or on every path in turn (a Lua script) when there are several."""
+    extra = []
+    if len(paths) > 1:
+        script = servers.tmp / "rotate.lua"
+        quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
+        script.write_text(f"local paths = {{{quoted}}}\nlocal i = 0\n"
+                          "request = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n")
+        extra = ["-s", str(script)]
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra]
+    for key, value in (headers or {}).items():
+        cmd += ["-H", f"{key}: {value}"]
+    out = subprocess.run([*cmd, base + paths[0]], capture_output=True, text=True, timeout=duration + 60,
+                         check=True).stdout
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return Run(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+               p99_ms=float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)],
+               non2xx=int(non2xx.group(1)) if non2xx else 0)
+
+
+@dataclass
+class Ratios:
+    """A page's rounds: page req/s ÷ bare req/s of the same round, the page's p99 and its non-2xx answers."""
+    ratios: list[float]
+    p99_ms: list[float]
+    non2xx: int
+
+    def spread(self) -> tuple[float, float, float]:
+        return min(self.ratios), statistics.median(self.ratios), max(self.ratios)
+
+
+def compare(servers: Servers, variants: dict[str, list[str]], headers: dict[str, str], *, duration: int,
+            connections: int, repetitions: int) -> dict[str, Ratios]:
+    """Each variant (a name and its paths: one path asked again and again, or several in turn) against the bare
+    app: per round the bare app, then each variant; after a 2-second warming run of each variant."""
+    for paths in variants.values():
+        wrk(servers, servers.base, paths, 2, connections, headers)
+    out = {name: Ratios([], [], 0) for name in variants}
+    for _ in range(repetitions):
+        peer = wrk(servers, servers.bare, ["/"], duration, connections)
+        for name, paths in variants.items():
+            run = wrk(servers, servers.base, paths, duration, connections, headers)
+            out[name].ratios.append(run.rps / peer.rps)
+            out[name].p99_ms.append(run.p99_ms)
+            out[name].non2xx += run.non2xx
+    return out
