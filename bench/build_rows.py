@@ -97,9 +97,10 @@ def _wipe(url: str) -> None:
 
     from core.extensions import db
 
-    db.engine.dispose()
     if not sa.inspect(db.engine).get_table_names():
         return
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection to a SQLite file about to be unlinked
     if db.engine.dialect.name == "postgresql":
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("DROP SCHEMA public CASCADE")

@@ -1,4 +1,4 @@
-"""The city review list (the page bench/bench_city_list.py measures): filters, search, paging, the
+"""The city review list (the page bench/bench_pages.py measures first): filters, search, paging, the
 scope of each city, and the text of each cell, on SQLite and PostgreSQL.
 
 The page builds its query once per combination of filters and keeps it per scope, escapes names
