@@ -1,20 +1,22 @@
 """W1 (issue 23): every list page and JSON API collection beside a truly bare Flask app, in one run.
 
-    python bench/bench_pages.py [--applications 5000] [--duration 10] [--repetitions 3] [--only city,api]
-                                [--database both|sqlite|postgresql] [--pg-url postgresql+psycopg://postgres@127.0.0.1/postgres]
+    python bench/bench_pages.py [--applications 5000,50000,500000] [--duration 10] [--repetitions 3]
+                                [--only city,api] [--database both|sqlite|postgresql] [--keep DIR]
+                                [--markdown FILE] [--pg-url postgresql+psycopg://postgres@127.0.0.1/postgres]
 
-For each database (SQLite, then a throwaway PostgreSQL database: bench/benchdb.py) it builds N applications
-with bench/build_rows.py, counts the SQL statements of one request to each page (the engine's
-``before_cursor_execute`` event, in process), then serves the product with gunicorn (2 sync workers, as the
-README runs it) and bench/bare_app.py with the same settings, and measures with wrk (loopback) in
-``--repetitions`` rounds; in each round, one after the other: the bare route, the page asked again and again
-("same"), and the page's successive pages in turn ("rotating": a wrk Lua script walks the next-page links
-collected beforehand). The ratio is page req/s ÷ bare req/s of the same round, so load from other processes
-falls on both alike; printed as min / median / max over the rounds, with p99 latency.
+For each size and database (SQLite, then a throwaway PostgreSQL database: bench/benchdb.py; with ``--keep DIR``
+kept ones, reused while the schema head stays the same) it builds N applications with bench/build_rows.py, counts
+the SQL statements of one request to each page (the engine's ``before_cursor_execute`` event, in process), then
+serves the product and bench/bare_app.py under gunicorn (bench/wrkkit.py: 2 sync workers, as the README runs
+it) and measures with wrk (loopback) in ``--repetitions`` rounds; in each round, one after the other: the bare
+route, the page asked again and again ("same"), and the page's successive pages in turn ("rotating": a wrk Lua
+script walks the next-page links collected beforehand). The ratio is page req/s ÷ bare req/s of the same round,
+so load from other processes falls on both alike; printed as min / median / max over the rounds, with p99
+latency and the load average at start and end. ``--markdown FILE`` writes the same figures as the README's
+table rows.
 
 Goals (issue 23): city list same page ≥ 40 %, every other list and rotating pages ≥ 30 %, API collections
 ≥ 25 % and ≤ 4 statements. Exits 1 when a goal is missed (or a page answers other than 200).
-Sizes: 5k / 50k / 500k (``--applications``); bench/build_rows.py builds them alone too.
 """
 from __future__ import annotations
 
