@@ -142,7 +142,7 @@ class Row:
 
 
 def _met(page: Page, statements: int, same: Ratios, rotating: Ratios | None) -> bool:
-    return (not same.non2xx and not (rotating and rotating.non2xx) and min(same.ratios) >= page.goal
+    return (not same.failed and not (rotating and rotating.failed) and min(same.ratios) >= page.goal
             and (rotating is None or min(rotating.ratios) >= min(page.goal, 0.30))
             and (not page.api or statements <= API_STATEMENTS))
 
@@ -179,11 +179,16 @@ def run(url: str, n: int, args, pages: list[Page]) -> list[Row]:
             rows.append(row)
             rot = (f"{_spread(rotating):>24} ({len(paths):5d})  {max(rotating.p99_ms):7.1f}" if rotating
                    else f"{'—':>24} {'':7}  {'':7}")
-            non2xx = same.non2xx + (rotating.non2xx if rotating else 0)
+            failed = same.failed + (rotating.failed if rotating else 0)
             print(f"  {page.name:28} {statements:5d}  {_spread(same):>28}  {max(same.p99_ms):7.1f}  {rot}  "
                   f"≥{page.goal:.0%}{' ≤4 stmts' if page.api else ''} {'ok' if row.met else 'MISSED'}"
-                  f"{f' non-2xx {non2xx}' if non2xx else ''}")
+                  f"{f' failed (non-2xx or timed out) {failed}' if failed else ''}")
     return rows
+
+
+def _failed(row: Row) -> str:
+    failed = row.same.failed + (row.rotating.failed if row.rotating else 0)
+    return f" ({failed:,} requests failed or timed out)" if failed else ""
 
 
 def markdown(rows: list[Row], loads: tuple[float, float], args) -> str:
@@ -200,7 +205,7 @@ def markdown(rows: list[Row], loads: tuple[float, float], args) -> str:
         out.append(f"| {r.page.name} | {'PostgreSQL' if r.database == 'postgresql' else 'SQLite'} | {r.n:,} "
                    f"| {r.statements} | {_spread(r.same)} | {max(r.same.p99_ms):.1f} "
                    f"| {_spread(r.rotating)}{f' ({r.pages} pages)' if r.rotating else ''} | {rot_p99} "
-                   f"| {goal} | {'yes' if r.met else '**no**'} |")
+                   f"| {goal} | {'yes' if r.met else '**no**'}{_failed(r)} |")
     return "\n".join(out) + "\n"
 
 

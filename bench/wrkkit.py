@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 class Run:
     rps: float
     p99_ms: float
-    non2xx: int
+    failed: int  # answers other than 2xx/3xx, and requests wrk gave up on (socket timeouts: 2 s)
 
 
 @dataclass
@@ -120,17 +120,18 @@ def wrk(servers: Servers, base: str, paths: list[str], duration: int, connection
                          check=True).stdout
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     return Run(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
                p99_ms=float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)],
-               non2xx=int(non2xx.group(1)) if non2xx else 0)
+               failed=(int(non2xx.group(1)) if non2xx else 0) + (int(timeouts.group(1)) if timeouts else 0))
 
 
 @dataclass
 class Ratios:
-    """A page's rounds: page req/s ÷ bare req/s of the same round, the page's p99 and its non-2xx answers."""
+    """A page's rounds: page req/s ÷ bare req/s of the same round, the page's p99 and its failed requests."""
     ratios: list[float]
     p99_ms: list[float]
-    non2xx: int
+    failed: int
 
     def spread(self) -> tuple[float, float, float]:
         return min(self.ratios), statistics.median(self.ratios), max(self.ratios)
@@ -149,5 +150,5 @@ def compare(servers: Servers, variants: dict[str, list[str]], headers: dict[str,
             run = wrk(servers, servers.base, paths, duration, connections, headers)
             out[name].ratios.append(run.rps / peer.rps)
             out[name].p99_ms.append(run.p99_ms)
-            out[name].non2xx += run.non2xx
+            out[name].failed += run.failed
     return out
