@@ -43,7 +43,7 @@ from core.models import AdminUnit, Organization, ReferenceValue, UnitScore
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
 from core.plugins.types import IndicatorKind
-from core.scoring.recompute import decode_values, load_query, recompute
+from core.scoring.recompute import load_query, parse_json, recompute
 
 PROVINCES = ("beijing", "tianjin", "hebei", "shanxi", "neimenggu", "liaoning", "jilin", "heilongjiang", "shanghai",
              "jiangsu", "zhejiang", "anhui", "fujian", "jiangxi", "shandong", "henan", "hubei", "hunan", "guangdong",
@@ -141,8 +141,8 @@ def best_of(fn, runs: int = 3) -> float:
 
 def read_as_text(session: Session) -> None:
     """What recompute's own read costs: the values as JSON text, parsed with orjson."""
-    rows = session.execute(load_query(values_as_text=True)).all()
-    decode_values([r[7] for r in rows])
+    for row in session.execute(load_query(json_as_text=True)):
+        parse_json(row[7])
 
 
 def spread(values: list[float]) -> str:
