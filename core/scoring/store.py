@@ -5,7 +5,8 @@
   year's rows (new row versions, five indexes, WAL) costs the server more than reading
   them, so it runs while Python reads and scores the next year;
 * SQLite: one prepared ``UPDATE`` run by ``executemany`` per batch (no SQLAlchemy
-  parameter processing: that was a third of a first recompute);
+  parameter processing: that was a third of a first recompute), on a writer thread too
+  (sqlite3 releases the GIL while SQLite writes), the rows having been fetched first;
 * any other database: SQLAlchemy's executemany.
 
 Per-indicator scores are encoded with orjson (a tenth of the time of ``json``, which was
