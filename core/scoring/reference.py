@@ -49,6 +49,9 @@ class ReferenceBook:
                 (year, Reference(leading, baseline, source=source, year=year)))
         for entries in self._by_key.values():
             entries.sort(key=lambda e: e[0])
+        self._numbers: dict[str, set[int]] = {}
+        for set_code, _, number in self._by_key:
+            self._numbers.setdefault(set_code, set()).add(number)
         self._cache: dict[tuple[str, str, int], dict[int, Reference]] = {}
 
     @classmethod
@@ -68,9 +71,8 @@ class ReferenceBook:
         """References by indicator number: the industry's own, else the general ones."""
         cache_key = (set_code, industry or GENERAL, year)
         if cache_key not in self._cache:
-            numbers = {n for s, _, n in self._by_key if s == set_code}
             found = {}
-            for n in numbers:
+            for n in self._numbers.get(set_code, ()):
                 ref = self._newest((set_code, industry or GENERAL, n), year) or self._newest(
                     (set_code, GENERAL, n), year)
                 if ref is not None:

@@ -16,112 +16,45 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
+from cluster_kit import ROOT, Processes, base_env, follow_json, free_port, redis_url, wait_port
+
 sys.path.insert(0, str(ROOT / "tests" / "applications"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_port(port: int, proc: subprocess.Popen, what: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"{what} exited with {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{what} did not listen on {port}")
-
-
-def _redis_url() -> str:
-    from core.jobs.backends import redis_answers
-
-    url = f"redis://127.0.0.1:6379/{13}"
-    if not redis_answers(url):
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the cluster test: no Redis on 127.0.0.1:6379")
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    return url
-
-
 @pytest.fixture
 def cluster(pg_database, tmp_path):
-    import redis
-
     pg_database.reset()
     url = pg_database.url
-    redis_url = _redis_url()
-    redis.Redis.from_url(redis_url).flushdb()
-    s3_port = _port()
-    procs: list[subprocess.Popen] = []
-    env = {**os.environ, "GREENMFG_DATABASE_URL": url, "GREENMFG_REGION": "hunan", "GREENMFG_SECRET_KEY": "c" * 40,
-           "GREENMFG_INSTANCE_PATH": str(tmp_path / "instance"), "GREENMFG_INSTANCE_NAME": f"cluster-{uuid.uuid4().hex}",
-           "GREENMFG_RULES_YEAR": "2025", "GREENMFG_MFA_ROLES": "[]", "GREENMFG_REDIS_URL": redis_url,
-           "GREENMFG_JOBS_BACKEND": "redis", "GREENMFG_RATELIMIT_STORAGE": redis_url,
-           "GREENMFG_RATELIMIT_LOGIN": "4 per minute", "GREENMFG_JOBS_INLINE_ROWS": "-1",
-           "GREENMFG_JOBS_HEARTBEAT_SECONDS": "1", "GREENMFG_JOBS_STALE_SECONDS": "4", "GREENMFG_JOBS_TICK_SECONDS": "1",
-           "GREENMFG_STORAGE": "s3", "GREENMFG_S3_BUCKET": "cluster", "GREENMFG_S3_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
-           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
-           "GREENMFG_EXTRA_PLUGINS": '["quota_test=fixtures.quota_plugin"]'}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
-    env.pop("GREENMFG_TEST_PG_URL", None)
-
-    def start(args, name, **kw):
-        proc = subprocess.Popen(args, env=env, stdout=open(tmp_path / f"{name}.log", "wb"), stderr=subprocess.STDOUT,
-                                start_new_session=True, **kw)
-        procs.append(proc)
-        return proc
-
+    redis = redis_url(13)
+    s3_port = free_port()
+    env = base_env(url, redis, tmp_path / "instance", GREENMFG_RATELIMIT_LOGIN="4 per minute",
+                   GREENMFG_JOBS_INLINE_ROWS="-1", GREENMFG_JOBS_HEARTBEAT_SECONDS="1",
+                   GREENMFG_JOBS_STALE_SECONDS="4", GREENMFG_JOBS_TICK_SECONDS="1", GREENMFG_STORAGE="s3",
+                   GREENMFG_S3_BUCKET="cluster", GREENMFG_S3_ENDPOINT_URL=f"http://127.0.0.1:{s3_port}",
+                   AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1",
+                   GREENMFG_EXTRA_PLUGINS='["quota_test=fixtures.quota_plugin"]')
+    procs = Processes(env, tmp_path)
     try:
-        s3 = start([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)], "s3")
-        _wait_port(s3_port, s3, "the S3 server")
+        s3 = procs.start([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(s3_port)], "s3")
+        wait_port(s3_port, s3, "the S3 server")
         import boto3
 
         boto3.client("s3", endpoint_url=env["GREENMFG_S3_ENDPOINT_URL"], aws_access_key_id="test",
                      aws_secret_access_key="test", region_name="us-east-1").create_bucket(Bucket="cluster")
         world = _seed(env, url)
-        ports = {}
-        for name in ("A", "B"):
-            ports[name] = _port()
-            server = start([str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{ports[name]}",
-                            "--no-control-socket", "--timeout", "60", "core:create_app()"], f"gunicorn-{name}")
-            _wait_port(ports[name], server, f"gunicorn {name}")
-
-        def start_worker():
-            return start([str(BIN / "greenmfg"), "worker"], f"worker-{len(procs)}")
-        yield {"A": f"http://127.0.0.1:{ports['A']}", "B": f"http://127.0.0.1:{ports['B']}", "world": world,
-               "start_worker": start_worker, "url": url, "env": env, "logs": tmp_path}
+        servers = {name: procs.gunicorn(name, "--timeout", "60") for name in ("A", "B")}
+        yield {**servers, "world": world, "start_worker": procs.worker, "url": url, "env": env, "logs": tmp_path}
     finally:
-        for proc in procs:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        for proc in procs:
-            try:
-                proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        procs.stop()
 
 
 def _seed(env, url):
@@ -179,16 +112,6 @@ def _kill_tree(pid: int) -> None:
             pass
 
 
-def _job(base, token, location, until=("done", "failed"), seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job = requests.get(base + location, headers=token, timeout=10).json()
-        if job["status"] in until:
-            return job
-        time.sleep(0.1)
-    raise AssertionError(f"job still {job['status']} after {seconds} s: {job}")
-
-
 def test_two_servers_one_worker(cluster):
     from app_world import pdf
 
@@ -237,7 +160,7 @@ def test_two_servers_one_worker(cluster):
     # an export started on A is built by the worker and downloads on B
     started = requests.get(f"{A}/api/v1/summary", params={"campaign_id": world.campaign_id}, headers=city, timeout=30)
     assert started.status_code == 202, started.text
-    job = _job(B, city, started.headers["Location"].replace(A, ""))
+    job = follow_json(B, city, started.headers["Location"].replace(A, ""))
     assert job["status"] == "done", job
     xlsx = requests.get(B + job["download_url"], headers=city, timeout=30)
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
@@ -249,7 +172,7 @@ def test_two_servers_one_worker(cluster):
                             files={"file": ("history.xlsx", world.history)}, timeout=60)
     assert started.status_code == 202, started.text
     location = started.headers["Location"].replace(A, "")
-    running = _job(B, province, location, until=("running", "done", "failed"))
+    running = follow_json(B, province, location, until=("running", "done", "failed"))
     assert running["status"] == "running", running
     _kill_tree(worker.pid)
     worker.wait(10)
@@ -257,7 +180,7 @@ def test_two_servers_one_worker(cluster):
     stalled = requests.get(B + location, headers=province, timeout=10).json()
     assert stalled["status"] == "running" and stalled["attempts"] == 1  # nobody is working on it now
     cluster["start_worker"]()
-    done = _job(B, province, location, seconds=90)
+    done = follow_json(B, province, location, seconds=90)
     assert done["status"] == "done" and done["attempts"] == 2, done
     engine = sa.create_engine(cluster["url"], poolclass=sa.pool.NullPool)
     with engine.connect() as conn:
