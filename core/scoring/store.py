@@ -49,8 +49,7 @@ def result_writer(session: Session, columns: Sequence[str]) -> Iterator[tuple[Wr
         with _copy_writer(connection, columns) as write:
             yield write, True
     elif dialect.name == "sqlite":
-        with _executemany_writer(connection, columns) as write:
-            yield write, False
+        yield _executemany_writer(connection, columns), False
     else:
         yield _generic_writer(connection, columns), False
 
@@ -143,27 +142,16 @@ def _copy_writer(connection, columns: list[str]) -> Iterator[Write]:
     cursor.close()
 
 
-@contextmanager
-def _executemany_writer(connection, columns: list[str]) -> Iterator[Write]:
-    """One prepared UPDATE run by ``executemany`` per batch, on a worker thread: sqlite3 lets go of the GIL
-    while SQLite writes, so a year is written while the next is scored. The caller has fetched every row
-    before the first write (an open SELECT must not see the table change under it)."""
+def _executemany_writer(connection, columns: list[str]) -> Write:
     quote = connection.dialect.identifier_preparer.quote
     sql = f"UPDATE {_TABLE} SET {', '.join(f'{quote(c)} = ?' for c in columns)}, updated_at = ? WHERE id = ?"
     at = _updated_at(connection)
     cursor = connection.connection.driver_connection.cursor()
-    pending: list[Future] = []
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="unit-score-writer") as worker:
 
-        def write(rows: list[tuple]) -> None:
-            if rows:
-                params = [(*row[1:], at, row[0]) for row in _text_rows(columns, rows)]
-                pending.append(worker.submit(cursor.executemany, sql, params))
-
-        yield write
-        for future in pending:
-            future.result()  # the first error, if any
-    cursor.close()
+    def write(rows: list[tuple]) -> None:
+        if rows:
+            cursor.executemany(sql, [(*row[1:], at, row[0]) for row in _text_rows(columns, rows)])
+    return write
 
 
 def _generic_writer(connection, columns: list[str]) -> Write:
