@@ -67,7 +67,7 @@ class ThreadBackend:
             with self.lock:
                 self.in_flight.pop(job_id, None)
 
-    def dispatch(self, job_id: int, force: bool = False) -> bool:
+    def dispatch(self, job_id: int, force: bool = False, name: str | None = None) -> bool:
         with self.lock:
             if job_id in self.in_flight and not force:
                 return False
@@ -127,7 +127,7 @@ class RedisBackend:
     def rq_id(job_id: int) -> str:
         return f"greenmfg-job-{job_id}"
 
-    def dispatch(self, job_id: int, force: bool = False) -> bool:
+    def dispatch(self, job_id: int, force: bool = False, name: str | None = None) -> bool:
         from rq.exceptions import NoSuchJobError
         from rq.job import Job as RqJob, JobStatus
 
@@ -144,8 +144,10 @@ class RedisBackend:
                 pass
         from core.extensions import db
 
-        row = db.session.get(Job, job_id)
-        timeout = spec(row.name).timeout if row is not None else 1800
+        if name is None:  # right after a commit the session may emit no SQL: the caller passes the name
+            row = db.session.get(Job, job_id)
+            name = row.name if row is not None else None
+        timeout = spec(name).timeout if name is not None else 1800
         self.queue().enqueue("core.jobs.runner.run_job", job_id, job_id=rq_id, job_timeout=timeout,
                              result_ttl=3600, failure_ttl=7 * 86400)
         return True

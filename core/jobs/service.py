@@ -47,7 +47,7 @@ def enqueue(name: str, *args: Any, user: Any = None, actor: str | None = None, d
               max_attempts=job_spec.max_attempts, created_at=now())
     db.session.add(job)
     db.session.flush()
-    db.session.info.setdefault(_DISPATCH, []).append(job.id)
+    db.session.info.setdefault(_DISPATCH, []).append((job.id, name))  # the name: no read after the commit
     return job
 
 
@@ -57,9 +57,9 @@ def _after_commit(session: Session) -> None:
         return
     from core.jobs.backends import backend
 
-    for job_id in ids:
+    for job_id, name in ids:
         try:
-            backend().dispatch(job_id)
+            backend().dispatch(job_id, name=name)
         except Exception:  # noqa: BLE001 - the job is committed; recover() sends it again
             log.exception("job %s committed but not dispatched; the scheduler will dispatch it", job_id)
 
