@@ -50,7 +50,7 @@ class Application(TimestampMixin, db.Model):
     __tablename__ = "application"
     __table_args__ = (
         UniqueConstraint("campaign_id", "organization_id", "unit_type"),
-        Index("ix_application_queue", "admin_unit_id", "campaign_id", "status", "unit_type"),
+        Index("ix_application_queue", "admin_unit_id", "campaign_id", "status", "unit_type", "id"),  # 0029
         # keyset paging of the province's and a city's lists by status (migration 0028)
         Index("ix_application_status_id", "status", "id"),
         Index("ix_application_unit_status_id", "admin_unit_id", "status", "id"),
