@@ -788,7 +788,7 @@ _LIST_COLUMNS = (Application.id, type_coerce(Application.status, String()).label
                  Organization.name, Organization.uscc, Application.admin_unit_id)
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=64)  # 16 filter combinations × 3 cursor kinds
 def _list_ids(status: bool, unit_type: bool, campaign: bool, search: bool, seek: str):
     """The ids matching one combination of filters, built once; the values are bound at execution.
 
