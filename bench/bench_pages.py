@@ -52,8 +52,8 @@ class Page:
 
 
 PAGES = [
-    Page("city list", CITY, "/city?status=submitted&unit_type=factory&campaign=1", 0.40),
-    Page("province list", PROVINCE, "/province/applications?status=submitted", 0.30),
+    Page("city list", CITY, "/city?status=submitted&unit_type=factory&campaign=1", 0.40, follow="link"),
+    Page("province list", PROVINCE, "/province/applications?status=submitted", 0.30, follow="link"),
     Page("public lists", None, "/public/lists", 0.30, follow="link"),
     Page("public lists, name search", None, "/public/lists?q=%E9%95%BF%E6%B2%99", 0.30, follow="link"),  # 长沙
     Page("public notices", None, "/notices", 0.30, follow="none"),

@@ -21,6 +21,7 @@ from core.kernel.rules import region_rules
 from core.models import AdminUnit, EvaluatorFirm, Organization, Role, User
 
 PAGE_SIZE = 25
+COUNT_CAP = 1000  # accounts counted on the list page at most
 ROLE_LABELS = {Role.APPLICANT: _l("Applicant (organization)"), Role.CITY: _l("City bureau"),
                Role.PROVINCE: _l("Province staff"), Role.EXPERT: _l("Expert"), Role.EVALUATOR: _l("Evaluator firm"),
                Role.MINISTRY: _l("Ministry"), Role.ADMIN: _l("Administrator")}
@@ -54,31 +55,55 @@ def _fill(form) -> None:
 @login_required(AdminPerm.ACCOUNTS)
 def users():
     q = (request.args.get("q") or "").strip()[:80]
-    page = max(1, request.args.get("page", 1, type=int))
+    after, before = (request.args.get("after") or "")[:80], (request.args.get("before") or "")[:80]
     query = select(User).where(managed_scope(officer()))
     if q:
         like = f"%{q.lower()}%"
         query = query.outerjoin(Organization, Organization.id == User.organization_id).where(or_(
             func.lower(User.username).like(like), func.lower(User.display_name).like(like),
             func.lower(Organization.name).like(like), Organization.uscc == q.upper()))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(User.username).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render_template("admin/users.html", rows=rows, q=q, page=page, pages=pages, total=total,
+    # counted up to COUNT_CAP (more: "more than"), so a page never counts every account
+    total = db.session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()))
+    # keyset paging on the user name (unique): the page after ``after`` or before ``before``, never OFFSET
+    if after:
+        rows = db.session.scalars(query.where(User.username > after).order_by(User.username)
+                                  .limit(PAGE_SIZE + 1)).all()
+        next_after = rows[PAGE_SIZE - 1].username if len(rows) > PAGE_SIZE else None
+        rows = rows[:PAGE_SIZE]
+        prev_before = rows[0].username if rows else None
+    elif before:
+        rows = db.session.scalars(query.where(User.username < before).order_by(User.username.desc())
+                                  .limit(PAGE_SIZE + 1)).all()
+        prev_before = rows[PAGE_SIZE - 1].username if len(rows) > PAGE_SIZE else None
+        rows = list(reversed(rows[:PAGE_SIZE]))
+        next_after = rows[-1].username if rows else None
+    else:
+        rows = db.session.scalars(query.order_by(User.username).limit(PAGE_SIZE + 1)).all()
+        next_after, prev_before = (rows[PAGE_SIZE - 1].username if len(rows) > PAGE_SIZE else None), None
+        rows = rows[:PAGE_SIZE]
+    return render_template("admin/users.html", rows=rows, q=q, total=min(total, COUNT_CAP),
+                           capped=total > COUNT_CAP, next_after=next_after, prev_before=prev_before,
                            labels=ROLE_LABELS, bindings=_bindings(rows))
 
 
 def _bindings(rows) -> dict[int, str]:
-    """What each account is bound to, by name."""
+    """What each account is bound to, by name (one query per kind of binding, whatever the number of rows)."""
+    def named(model, ids):
+        return {x.id: x for x in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+
+    orgs = named(Organization, {u.organization_id for u in rows if u.organization_id})
+    units = named(AdminUnit, {u.admin_unit_id for u in rows if u.admin_unit_id and not u.organization_id})
+    firms = named(EvaluatorFirm, {u.evaluator_firm_id for u in rows if u.evaluator_firm_id
+                                  and not u.organization_id and not u.admin_unit_id})
     out = {}
     for user in rows:
         if user.organization_id:
-            org = db.session.get(Organization, user.organization_id)
+            org = orgs[user.organization_id]
             out[user.id] = f"{org.name} ({org.uscc})"
         elif user.admin_unit_id:
-            out[user.id] = db.session.get(AdminUnit, user.admin_unit_id).name
+            out[user.id] = units[user.admin_unit_id].name
         elif user.evaluator_firm_id:
-            out[user.id] = db.session.get(EvaluatorFirm, user.evaluator_firm_id).name
+            out[user.id] = firms[user.evaluator_firm_id].name
     return out
 
 

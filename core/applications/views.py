@@ -569,7 +569,7 @@ _QUEUE_TEXT = {
     "unit_type": _l("Unit type"), "campaign": _l("Campaign"), "q": _l("Name or credit code"), "filter": _l("Filter"),
     "no": _l("No."), "applicant": _l("Applicant"), "uscc": _l("Unified social credit code"), "city": _l("City"),
     "score": _l("Score"), "submitted_at": _l("Submitted at"), "empty": _l("Nothing matches these filters."),
-    "previous": _l("Previous"), "next": _l("Next"), "page": _l("Page %(n)d"),
+    "previous": _l("Previous"), "next": _l("Next"),
 }
 
 
@@ -682,6 +682,11 @@ def _queue_rows(rows, unit_types, pick: bool = False) -> Markup:
     return Markup("\n".join(html))
 
 
+def _cursor(raw: str | None) -> int | None:
+    """A page link's cursor (an application id); anything else: ``None`` (the first page)."""
+    return int(raw) if raw and raw.isdigit() and int(raw) <= ID_MAX else None
+
+
 def _queue(template: str):
     """A filtered list of the applications in the user's scope, 50 a page, newest first."""
     user = _user()
@@ -692,26 +697,25 @@ def _queue(template: str):
     q = args.get("q", "").strip()[:100]
     campaign_arg = args.get("campaign", "")
     campaign_id = int(campaign_arg) if campaign_arg.isdigit() and int(campaign_arg) <= ID_MAX else None
-    try:
-        page = max(1, min(int(args.get("page", 1)), 10000))
-    except ValueError:
-        page = 1
+    after, before = _cursor(args.get("after")), _cursor(args.get("before"))
     campaigns = services.campaign_choices(rules.region_code, including=campaign_id)
     if campaign_id is not None and campaign_id not in {c[0] for c in campaigns}:
         raise NotFound("No such campaign.")
     unit_types = rules.unit_types
-    rows = services.list_applications(application_scope(user), status=_STATUS_VALUES.get(status),
+    page = services.list_applications(application_scope(user), status=_STATUS_VALUES.get(status),
                                       unit_type=unit_type if unit_type in unit_types else None,
-                                      campaign_id=campaign_id, q=q, page=page, per_page=PAGE)
-    query_args = args.to_dict()
-    here = request.script_root + request.path  # this page with another ``page``: no URL building needed
-    prev_url = f"{here}?{urlencode({**query_args, 'page': page - 1})}" if page > 1 else None
-    next_url = f"{here}?{urlencode({**query_args, 'page': page + 1})}" if len(rows) > PAGE else None
+                                      campaign_id=campaign_id, q=q, after=after,
+                                      before=None if after is not None else before, per_page=PAGE)
+    # the same filters with the other page's cursor: no URL building needed
+    query_args = {k: v for k, v in args.items() if k not in ("after", "before", "page")}
+    here = request.script_root + request.path
+    prev_url = f"{here}?{urlencode({**query_args, 'before': page.prev_before})}" if page.prev_before is not None else None
+    next_url = f"{here}?{urlencode({**query_args, 'after': page.next_after})}" if page.next_after is not None else None
     pick = user.role == Role.CITY  # the boxes of the bulk review; its form is a page of its own (city_bulk)
-    return render_template(template, rows_html=_queue_rows(rows[:PAGE], unit_types, pick), empty=not rows,
+    return render_template(template, rows_html=_queue_rows(page.rows, unit_types, pick), empty=not page.rows,
                            pick=pick,
                            t=_texts(_QUEUE_TEXT), city_deadlines=_city_deadlines(user, campaign_id, campaigns),
-                           prev_url=prev_url, next_url=next_url, page=page, status=status, unit_type=unit_type, q=q,
+                           prev_url=prev_url, next_url=next_url, status=status, unit_type=unit_type, q=q,
                            campaign_id=campaign_id, campaigns=tuple((str(id_), title) for id_, title in campaigns),
                            unit_type_choices=tuple((code, local_name(ut)) for code, ut in unit_types.items()),
                            statuses=tuple((s.value, label) for s, label in _status_labels().items()

@@ -50,10 +50,15 @@ class Application(TimestampMixin, db.Model):
     __tablename__ = "application"
     __table_args__ = (
         UniqueConstraint("campaign_id", "organization_id", "unit_type"),
-        Index("ix_application_queue", "admin_unit_id", "campaign_id", "status", "unit_type"),
+        Index("ix_application_queue", "admin_unit_id", "campaign_id", "status", "unit_type", "id"),  # 0029
         # keyset paging of the province's and a city's lists by status (migration 0028)
         Index("ix_application_status_id", "status", "id"),
         Index("ix_application_unit_status_id", "admin_unit_id", "status", "id"),
+        # the same by campaign, and of every status (migration 0029)
+        Index("ix_application_campaign_status_id", "campaign_id", "status", "id"),
+        Index("ix_application_unit_campaign_status_id", "admin_unit_id", "campaign_id", "status", "id"),
+        Index("ix_application_unit_id", "admin_unit_id", "id"),
+        Index("ix_application_campaign_id_id", "campaign_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

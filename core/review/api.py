@@ -399,12 +399,14 @@ def make_blueprint() -> Blueprint:
         @blp.arguments(ReviewQueueQuerySchema, location="query")
         @blp.response(200, ReviewQueueSchema)
         def get(self, args):
-            """The applications under provincial review (``?year=``), each with its panel's progress."""
-            year = args["year"]
+            """The applications under provincial review (``?year=``), 50 a page oldest first (keyset paging:
+            ``?after=`` the page's ``next_after``), each with its panel's progress."""
+            queue, next_after, _prev = experts.review_queue(year=args["year"], after=args["after"])
+            progress = experts.progress_many(queue)
             return {"applications": [
                 {"application_id": a.id, "organization": a.organization.name, "unit_type": a.unit_type,
                  "level": a.level, "year": a.campaign.year, "status": str(a.status),
-                 "progress": progress_json(experts.progress(a))} for a in experts.review_queue(year=year)]}
+                 "progress": progress_json(progress[a.id])} for a in queue], "next_after": next_after}
 
     @blp.route("/review/draws")
     class Draws(MethodView):

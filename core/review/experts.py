@@ -19,14 +19,14 @@ from typing import Any, Iterable, Mapping
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import select, union_all
+from sqlalchemy.orm import joinedload
 
 from core.accounts import services as accounts
 from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel.clock import now, this_year
-from core.kernel.records import get_record
+from core.kernel.records import ID_MAX, get_record
 from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
@@ -590,12 +590,61 @@ def result_of(application: Application) -> ReviewResult | None:
     return db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
 
 
-def review_queue(statuses: Iterable[S] = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED),
-                 year: int | None = None) -> list[Application]:
-    query = (select(Application).join(Campaign).where(Campaign.region == region_rules().region_code,
-                                                      Application.status.in_(list(statuses))))
+#: the statuses of the applications the province reviews, and the review queue's page size
+REVIEW_STATUSES = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED)
+QUEUE_PAGE = 50
+
+
+def _queue_ids(statuses: Iterable[S], year: int | None, after: int | None, before: int | None, limit: int):
+    """The ids of one page of the queue: per status one seek into ``ix_application_status_id`` from the cursor
+    (up to ``limit`` ids each), merged; the ids in the order read (upwards, or downwards with ``before``)."""
+    campaigns = select(Campaign.id).where(Campaign.region == region_rules().region_code)
     if year:
-        query = query.where(Campaign.year == year)
-    query = query.options(contains_eager(Application.campaign), joinedload(Application.organization),
-                          joinedload(Application.admin_unit))  # with the queue: its pages show them
-    return list(db.session.scalars(query.order_by(Application.id).limit(1000)))
+        campaigns = campaigns.where(Campaign.year == year)
+    order = Application.id.desc() if before is not None else Application.id.asc()
+    seeks = []
+    for status in statuses:
+        seek = select(Application.id).where(Application.status == status, Application.campaign_id.in_(campaigns))
+        if before is not None:
+            seek = seek.where(Application.id < before)
+        elif after is not None:
+            seek = seek.where(Application.id > after)
+        seeks.append(select(seek.order_by(order).limit(limit).subquery().c.id))
+    merged = union_all(*seeks).subquery()
+    return select(merged.c.id).order_by(merged.c.id.desc() if before is not None else merged.c.id).limit(limit)
+
+
+def review_queue(statuses: Iterable[S] = REVIEW_STATUSES, year: int | None = None, *, after: int | None = None,
+                 before: int | None = None,
+                 per_page: int = QUEUE_PAGE) -> tuple[list[Application], int | None, int | None]:
+    """One page of the applications under provincial review, oldest first, with their campaign, organization
+    and city; and the cursors of the next and previous pages (``None``: there is none).
+
+    Keyset paging on the id: ``after`` the last id shown (the next page), ``before`` the first (the previous
+    page); each status is one index seek, so any page costs the same whatever the number of applications.
+    """
+    statuses = list(statuses)
+    ids = [i for (i,) in db.session.execute(_queue_ids(statuses, year, after, before, per_page + 1))]
+    more = len(ids) > per_page
+    ids = sorted(ids[:per_page])
+    page = list(db.session.scalars(
+        select(Application).where(Application.id.in_(ids))
+        .options(joinedload(Application.campaign), joinedload(Application.organization),
+                 joinedload(Application.admin_unit))  # with the queue: its pages show them
+        .order_by(Application.id))) if ids else []
+    if before is not None:
+        has_next, has_prev = True, more
+    else:
+        has_next, has_prev = more, after is not None
+    return page, (page[-1].id if page and has_next else None), (page[0].id if page and has_prev else None)
+
+
+def queued(ids: Iterable[int], statuses: Iterable[S] = REVIEW_STATUSES) -> list[int]:
+    """Those of ``ids`` that are in the review queue (of this region, in ``statuses``)."""
+    ids = [i for i in ids if isinstance(i, int) and 0 < i <= ID_MAX]
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(Application.id).join(Campaign).where(Campaign.region == region_rules().region_code,
+                                                    Application.status.in_(list(statuses)),
+                                                    Application.id.in_(ids)).order_by(Application.id)))

@@ -255,12 +255,16 @@ class QueueEntrySchema(Out):
 
 
 class ReviewQueueSchema(Out):
-    applications = fields.List(fields.Nested(QueueEntrySchema), required=True)
+    applications = fields.List(fields.Nested(QueueEntrySchema), required=True,
+                               metadata={"description": "one page, 50 a page, oldest first"})
+    next_after = fields.Integer(required=True, allow_none=True,
+                                metadata={"description": "the next page: pass it as after (null: the last page)"})
 
 
 class ReviewQueueQuerySchema(Query):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100),
                           metadata={"description": "only this round year"})
+    after = ident(load_default=None, metadata={"description": "keyset paging: next_after of the page before"})
 
 
 class OutcomeSchema(Out):

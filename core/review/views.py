@@ -17,6 +17,7 @@ from core.applications.forms import choice
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
 from core.kernel.clock import this_year
+from core.kernel.records import ID_MAX
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
 from core.models import AdminUnit, Application, EvaluatorEngagement, Role
@@ -301,21 +302,33 @@ def _bulk_form(form: BulkForm | None = None) -> BulkForm:
     return form
 
 
+def _cursor(raw: str | None) -> int | None:
+    """A page link's cursor (an application id); anything else: ``None`` (the first page)."""
+    return int(raw) if raw and raw.isdigit() and int(raw) <= ID_MAX else None
+
+
 @bp.get("/review")
 @login_required(ReviewPerm.REVIEW_MANAGE)
 def queue():
     """The applications the province reviews, each with its panel's progress; tick several to draw or assign
     experts for all of them at once."""
     year = request.args.get("year", type=int)
-    queue = experts.review_queue(year=year)
-    flagged = priorities.flags(queue)  # issue 17: 优先推荐 flags and ranks ahead, as in the city's list
+    after, before = _cursor(request.args.get("after")), _cursor(request.args.get("before"))
+    queue, next_after, prev_before = experts.review_queue(year=year, after=after,
+                                                          before=None if after is not None else before)
+    # issue 17: 优先推荐 flags and ranks ahead, as in the city's list (within the page: the queue is paged)
+    flagged = priorities.flags(queue)
     progress = experts.progress_many(queue)
     rows = [{"application": a, "progress": progress[a.id], "priorities": flagged.get(a.id, [])}
             for a in priorities.rank(queue, flagged=flagged)]
     form = _bulk_form()
     form.application_ids.choices = [choice(r["application"].id, str(r["application"].id)) for r in rows]
+    here = {"year": year} if year else {}
+    prev_url = url_for("review.queue", before=prev_before, **here) if prev_before is not None else None
+    next_url = url_for("review.queue", after=next_after, **here) if next_after is not None else None
     return render_template("review/queue.html", rows=rows, year=year, unit_types=region_rules().unit_types,
-                           levels=region_rules().list_levels, form=form)
+                           levels=region_rules().list_levels, form=form, prev_url=prev_url, next_url=next_url,
+                           ranked=bool(flagged))
 
 
 @bp.post("/review/bulk")
@@ -325,7 +338,7 @@ def bulk():
     each is shown (the experts drawn, or why none could be)."""
     user = _user()
     form = _bulk_form(BulkForm())
-    form.application_ids.choices = [choice(a.id, str(a.id)) for a in experts.review_queue()]
+    form.application_ids.choices = [choice(i, str(i)) for i in experts.queued(form.application_ids.data or [])]
     _checked(form, url_for("review.queue"))
     applications = [staff_application(user, ident, ReviewPerm.REVIEW_MANAGE) for ident in form.application_ids.data]
     try:

@@ -48,6 +48,6 @@ def test_the_request_catalogue_follows_force_locale(make_app):
             assert translations().gettext("Home") == "Home"
             assert render_template_string("{{ _('Home') }}") == "Home"
         assert translations().gettext("Home") == "首页"
-        assert render_template_string("{{ _('Page %(n)d', n=2) }}") == "第 2 页"
+        assert render_template_string("{{ _('%(n)d accounts', n=2) }}") == "共 2 个账户"
         assert bilingual("Home") == {"zh": "首页", "en": "Home"}
         assert translations().gettext("Home") == "首页"

@@ -26,15 +26,31 @@ SMALL, LARGE = 100, 10_000
 API_LIMIT = 4  # statements per API collection page (issue 23)
 
 
+def _offset(context, statement: str) -> list[str]:
+    """``[statement]`` if it pages with OFFSET, else ``[]``. SQLite's compiler writes ``OFFSET ?`` bound to 0 after
+    every LIMIT, so the statement's own tree is read there (an OFFSET asked for is an ``_offset_clause``)."""
+    compiled = getattr(context, "compiled", None)
+    if compiled is not None and compiled.statement is not None:
+        from sqlalchemy.sql.visitors import iterate
+
+        if any(getattr(e, "_offset_clause", None) is not None for e in iterate(compiled.statement)):
+            return [statement]
+    if context.dialect.name != "sqlite" and re.search(r"\bOFFSET\b", statement, re.IGNORECASE):
+        return [statement]
+    return []
+
+
 @contextlib.contextmanager
 def counting(engine):
-    """The statements executed meanwhile, first lines: ``seen["sql"]``."""
-    seen: dict = {"contexts": {}, "sql": []}
+    """The statements executed meanwhile, first lines: ``seen["sql"]``; whole: ``seen["full"]``."""
+    seen: dict = {"contexts": {}, "sql": [], "full": [], "offset": []}
 
     def listener(conn, cursor, statement, parameters, context, executemany):
         if id(context) not in seen["contexts"]:
             seen["contexts"][id(context)] = context  # kept alive, so no later context reuses its id
             seen["sql"].append(" ".join(statement.split())[:160])
+            seen["full"].append(statement)
+            seen["offset"] += _offset(context, statement)
 
     sa.event.listen(engine, "before_cursor_execute", listener)
     try:
@@ -96,11 +112,13 @@ def grow(world, n: int) -> None:
 #: (who, URL) of every list page and API collection; ``None``: anonymous
 PAGES = [
     ("city_changsha", "/city"),
-    ("city_changsha", "/city?status=submitted&unit_type=factory&page=3"),
+    ("city_changsha", "/city?status=submitted&unit_type=factory&after=5000"),
+    ("city_changsha", "/city?status=all&before=50"),
     ("city_changsha", "/city?q=%E7%BB%BF%E8%89%B2"),  # 绿色: every name matches
     ("province", "/province/applications"),
     ("province", "/province/applications?status=city_recommended"),
     ("province", "/review"),  # the province's review queue
+    ("province", "/review?after=50"),
     (None, "/public/lists"),
     (None, "/public/lists?year=2021&q=%E9%95%BF%E6%B2%99"),  # 长沙
     (None, "/notices"),
@@ -114,6 +132,7 @@ API = [
     ("city_changsha", "/api/v1/applications"),
     ("city_changsha", "/api/v1/applications?status=draft&per_page=100"),
     ("province", "/api/v1/applications?page=3&per_page=10"),
+    ("province", "/api/v1/review/applications?after=50"),
     ("city_changsha", "/api/v1/applications?q=%E9%95%BF%E6%B2%99"),
     (None, "/api/v1/lists"),
     (None, "/api/v1/lists?level=provincial&year=2022"),
@@ -141,7 +160,7 @@ def _measure(world, clients, tokens) -> dict[str, tuple[int, list[str]]]:
             response = clients[None].get(url, headers=headers)
         assert response.status_code == 200, (url, response.get_json())
         body = response.get_json()
-        assert body.get("items", body.get("entries", body.get("notices"))) is not None
+        assert body.get("items", body.get("entries", body.get("notices", body.get("applications")))) is not None
         out[f"API {who} {url}"] = (len(seen["contexts"]), seen["sql"])
     return out
 
@@ -155,7 +174,7 @@ def test_statements_per_page_are_the_same_for_100_and_10000_rows(world):
     for key, (count, sql) in small.items():
         assert large[key][0] == count, f"{key}: {count} statements at {SMALL} rows, {large[key][0]} at {LARGE}:\n" + \
             "\n".join(large[key][1])
-        if key.startswith("API ") and "/applications" in key:
+        if key.startswith("API ") and "/api/v1/applications" in key:
             assert count <= API_LIMIT, f"{key}: {count} statements:\n" + "\n".join(sql)
 
 
@@ -195,3 +214,76 @@ def test_pages_follow_each_other_without_offset(world):
             break
     submitted = sum(1 for k in range(230) if STATUSES[k % len(STATUSES)] == "submitted")
     assert len(ids) == len(set(ids)) == submitted and ids == sorted(ids, reverse=True)
+
+
+#: the paged lists of issue 23's keyset paging: (who, first page, the pattern of a row's id)
+KEYSET_LISTS = [
+    ("city_changsha", "/city?status=all", r'<td><a href="/applications/(\d+)">'),
+    ("province", "/province/applications?status=all", r'<td><a href="/applications/(\d+)">'),
+    ("province", "/province/applications?status=submitted&unit_type=factory", r'<td><a href="/applications/(\d+)">'),
+    ("province", "/review", r'<tr id="queue-(\d+)">'),
+]
+DEEP = 100  # the page whose statements are compared with the first's
+
+
+def _link(html: str, which: str) -> str | None:
+    found = re.search(rf'id="{which}-page" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_keyset_lists_cost_the_same_on_the_first_and_a_deep_page_and_visit_every_row_once(world):
+    """The city list, the province list and the review queue: with 10,000 applications the 100th page (or the
+    last, when there are fewer) runs the same statements as the first, none with OFFSET, and the next links
+    visit every row of the list once, newest first (the review queue oldest first); the previous link of a page
+    leads back to the page before it. Many rows share a score, a submission minute and a status: the sort key is
+    the id alone, unique."""
+    from core.extensions import db
+    from core.models import Application
+
+    grow(world, LARGE)
+    with world.app.app_context():
+        engine = db.engine
+        rows = db.session.execute(sa.select(Application.id, Application.status, Application.unit_type)).all()
+    expected = {
+        "/city?status=all": sorted((i for i, st, _ in rows if st != "draft"), reverse=True),
+        "/province/applications?status=all": sorted((i for i, st, _ in rows if st != "draft"), reverse=True),
+        "/province/applications?status=submitted&unit_type=factory": sorted(
+            (i for i, st, ut in rows if st == "submitted" and ut == "factory"), reverse=True),
+        "/review": sorted(i for i, st, _ in rows if st in ("city_recommended", "under_review", "graded")),
+    }
+    for who, first, pattern in KEYSET_LISTS:
+        client = world.client(who)
+        client.get(first)  # warms per-process caches
+        seen, pages, url, counts = [], [], first, {}
+        while url:
+            deep = len(pages) + 1 in (1, DEEP)
+            with counting(engine) as statements:
+                response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            html = response.get_data(as_text=True)
+            page_ids = [int(i) for i in re.findall(pattern, html)]
+            assert page_ids and len(page_ids) <= 50, (url, len(page_ids))
+            pages.append(page_ids)
+            seen += page_ids
+            assert not statements["offset"], (url, statements["offset"])
+            if deep or not _link(html, "next"):
+                counts[len(pages)] = (len(statements["contexts"]), statements["sql"])
+            if len(pages) in (2, DEEP) or (len(pages) > 1 and not _link(html, "next")):  # back to the page before
+                back = [int(i) for i in re.findall(pattern, client.get(_link(html, "prev")).get_data(as_text=True))]
+                if first != "/review":  # the review queue ranks priorities within a page; the ids are the same
+                    assert back == pages[-2], (url, "previous page")
+                assert sorted(back) == sorted(pages[-2]), (url, "previous page")
+            elif len(pages) == 1:
+                assert _link(html, "prev") is None
+            url = _link(html, "next")
+        want = expected[first]
+        assert sorted(seen, reverse=first != "/review") == want and len(seen) == len(set(seen)), (
+            first, len(seen), len(want))
+        if first != "/review":
+            assert seen == want  # newest first, page after page
+        last = max(counts)
+        deep_page = DEEP if DEEP in counts else last
+        assert len(pages) >= 5, (first, len(pages))
+        assert counts[deep_page][0] == counts[1][0], (
+            f"{first}: {counts[1][0]} statements on page 1, {counts[deep_page][0]} on page {deep_page}:\n"
+            + "\n".join(counts[deep_page][1]))
