@@ -48,17 +48,17 @@ class Page:
     path: str
     goal: float  # page req/s ÷ bare req/s, same page and rotating
     api: bool = False
-    follow: str = "page"  # how the next page is found: "page" (?page=k), "link" (id="next-page"), "after"
+    follow: str = "link"  # how the next page is found: "link" (the page's id="next-page" link), "after" (API), "none"
 
 
 PAGES = [
-    Page("city list", CITY, "/city?status=submitted&unit_type=factory&campaign=1", 0.40, follow="link"),
-    Page("province list", PROVINCE, "/province/applications?status=submitted", 0.30, follow="link"),
-    Page("public lists", None, "/public/lists", 0.30, follow="link"),
-    Page("public lists, name search", None, "/public/lists?q=%E9%95%BF%E6%B2%99", 0.30, follow="link"),  # 长沙
+    Page("city list", CITY, "/city?status=submitted&unit_type=factory&campaign=1", 0.40),
+    Page("province list", PROVINCE, "/province/applications?status=submitted", 0.30),
+    Page("public lists", None, "/public/lists", 0.30),
+    Page("public lists, name search", None, "/public/lists?q=%E9%95%BF%E6%B2%99", 0.30),  # 长沙
     Page("public notices", None, "/notices", 0.30, follow="none"),
     Page("province notices", PROVINCE, "/province/notices", 0.30, follow="none"),
-    Page("management filings", PROVINCE, "/management/filings", 0.30, follow="link"),
+    Page("management filings", PROVINCE, "/management/filings", 0.30),
     Page("API applications", CITY, "/api/v1/applications?per_page=50", 0.25, api=True, follow="after"),
     Page("API lists", None, "/api/v1/lists", 0.25, api=True, follow="after"),
 ]
@@ -108,11 +108,7 @@ def survey(built, pages: list[Page], rotate: int) -> dict[str, dict]:
         paths, path = [page.path], page.path
         while len(paths) < rotate and page.follow != "none":
             response = client.get(path, headers=headers)
-            if page.follow == "page":
-                k = len(paths) + 1
-                nxt = re.sub(r"([?&])page=\d+", "", path) + f"&page={k}" if 'id="next-page"' in \
-                    response.get_data(as_text=True) else None
-            elif page.follow == "link":
+            if page.follow == "link":
                 match = re.search(r'id="next-page" href="([^"]+)"', response.get_data(as_text=True))
                 nxt = match.group(1).replace("&amp;", "&") if match else None
             else:
