@@ -8,8 +8,8 @@ Builds a Hunan instance (bench/build_rows.py; kept with ``--keep DIR``) per data
 staff and requests the second page of ``/city?status=submitted&unit_type=factory&campaign=1`` (its next link)
 in-process (Flask's test client), alternating the two modes in ``--slices`` slices so other load falls on both
 alike. Prints min/median/max milliseconds per page of each mode and the ratio of the medians. Goal: the checked
-page within 1.15× of the unchecked one. Exits 1 if the goal is missed. ``--pg`` defaults to the local ``test`` server (a throwaway database is
-created and dropped); without a server the PostgreSQL half is skipped with the reason.
+page within 1.15× of the unchecked one. Exits 1 if the goal is missed. ``--pg`` defaults to the local ``test``
+server (a throwaway database is created and dropped); without a server the PostgreSQL half is skipped with the reason.
 """
 from __future__ import annotations
 
