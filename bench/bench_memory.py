@@ -76,7 +76,7 @@ def _wait(url: str) -> None:
 
 def _add_round(url: str, rows: int) -> int:
     """Changsha's 2024 round of ``rows`` recommended applications; its campaign's id."""
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
     from bench_summary_export import build_round
     from core.extensions import db
@@ -84,6 +84,9 @@ def _add_round(url: str, rows: int) -> int:
 
     app = make_app(url)
     with app.app_context():
+        if db.engine.dialect.name == "postgresql":  # build_rows gave the organizations their ids
+            db.session.execute(text("SELECT setval(pg_get_serial_sequence('organization', 'id'), "
+                                    "(SELECT max(id) FROM organization))"))
         changsha = db.session.scalar(select(AdminUnit).where(AdminUnit.code == "hunan.changsha"))
         _, campaign = build_round(rows, city=changsha)
         campaign_id = campaign.id
