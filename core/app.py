@@ -20,6 +20,7 @@ from werkzeug.http import parse_accept_header
 from sqlalchemy.engine import Engine
 
 from core import config as core_config, i18n, jobs, ratelimit, storage
+from core.services import memory
 from core.extensions import babel, csrf, db, login_manager, migrate
 from core.kernel.clock import this_year
 from core.plugins.errors import PolicyViolation
@@ -90,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     storage.init_app(app)  # issue 22: the file store (local folder or S3-compatible)
+    memory.init_app(app)  # issue 23: a worker gives back the memory of a large export or import
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)

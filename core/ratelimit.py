@@ -66,12 +66,25 @@ class Limits:
     """One app's counters: in the shared store (Redis), or in this worker's memory while the shared
     store does not answer, going back to the shared store as soon as it answers again."""
 
-    storage: Storage
+    #: where to count (``redis://...``, ``memory://``); connected at the first count, so a worker that
+    #: serves no rate-limited form never loads the Redis client (6 MB a process)
+    uri: str
     prefix: str
     _parsed: dict[str, list[RateLimitItem]]
     #: the shared store while counting in memory, and when it was last tried
     shared: Storage | None = None
     tried_at: float = 0.0
+    _storage: Storage | None = None
+
+    @property
+    def storage(self) -> Storage:
+        if self._storage is None:
+            self._storage = storage_from_string(self.uri)
+        return self._storage
+
+    @storage.setter
+    def storage(self, value: Storage) -> None:
+        self._storage = value
 
     def _back_to_shared(self) -> None:
         if self.shared is None or time.monotonic() - self.tried_at < RETRY_SHARED_SECONDS:
@@ -186,15 +199,14 @@ def init_app(app: Flask) -> None:
     for key in ("GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS", "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"):
         parse_many(app.config[key])
     uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"])
-    storage = storage_from_string(uri)
     # failed log-ins are throttled even where the per-address request limits are off
-    app.extensions["greenmfg_login_failures"] = Limits(storage=storage, prefix=f"greenmfg:{instance_name(app)}:auth",
+    app.extensions["greenmfg_login_failures"] = Limits(uri=uri, prefix=f"greenmfg:{instance_name(app)}:auth",
                                                        _parsed={})
     if not app.config["GREENMFG_RATELIMIT_ENABLED"]:
         return
     for key in ("GREENMFG_RATELIMIT_LOGIN", "GREENMFG_RATELIMIT_REGISTER", "GREENMFG_RATELIMIT_PUBLIC_REPORT"):
         parse_many(app.config[key])  # a mistyped limit stops the start, not a request
-    app.extensions["greenmfg_limits"] = Limits(storage=storage, prefix=f"greenmfg:{instance_name(app)}", _parsed={})
+    app.extensions["greenmfg_limits"] = Limits(uri=uri, prefix=f"greenmfg:{instance_name(app)}", _parsed={})
 
 
 def login_failures() -> Limits | None:

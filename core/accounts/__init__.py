@@ -6,35 +6,95 @@ registration, log-in and tokens.
 """
 from __future__ import annotations
 
-from flask import Flask, g, request
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 
 from core.accounts.sessions import current_sid_hash
 from core.extensions import db, login_manager
 from core.models import User, WebSession
 
-#: the user by primary key and open session, built once (a ``Session.get`` builds and keys its query on
-#: every call)
-_USER_BY_SESSION = (select(User).join(WebSession, WebSession.user_id == User.id)
-                    .where(User.id == bindparam("id"), WebSession.sid_hash == bindparam("sid"),
-                           WebSession.ended_at.is_(None)))
+#: what features asked the loader to read in its statement: name -> (columns of ``User.id``, request-wide)
+_READS_KEY = "greenmfg_user_reads"
+_QUERY_KEY = "greenmfg_user_query"
+
+
+def read_with_user(app: Flask, name: str, columns: Callable[[Any], Sequence[Any]], *,
+                   request_wide: bool = False) -> None:
+    """Have the user loader read ``columns(User.id)`` (scalar subqueries, correlated to the user or not)
+    in its one statement, so a number every signed-in page shows costs no statement of its own.
+
+    The value (the one column's, or a tuple of them) is :func:`read_for` the loaded user; with
+    ``request_wide`` it is also ``g.<name>`` (a value the feature would otherwise read once a request).
+    Call it from the feature's ``init_app``.
+    """
+    app.extensions.setdefault(_READS_KEY, {})[name] = (columns, request_wide)
+    app.extensions.pop(_QUERY_KEY, None)
+
+
+def read_for(user: Any, name: str) -> Any:
+    """What the loader read as ``name`` with ``user`` in this request; ``None`` when it did not (another
+    user, no request, a user loaded otherwise)."""
+    reads = g.get(_READS_KEY) if has_app_context() else None
+    if reads is None or reads[0] != getattr(user, "id", None):
+        return None
+    return reads[1].get(name)
+
+
+def forget_read(name: str) -> None:
+    """What the loader read as ``name`` is out of date (the request changed it): :func:`read_for` answers
+    ``None`` from now on, and the feature reads it again."""
+    reads = g.get(_READS_KEY) if has_app_context() else None
+    if reads is not None:
+        reads[1].pop(name, None)
+
+
+def _user_query() -> tuple[Select, list[tuple[str, int, bool]]]:
+    """The user by primary key and open session, with what features asked to read beside it
+    (:func:`read_with_user`); built once per app (building and keying a query costs more than running it)."""
+    built = current_app.extensions.get(_QUERY_KEY)
+    if built is None:
+        columns, layout = [], []
+        for name, (make, request_wide) in current_app.extensions.get(_READS_KEY, {}).items():
+            made = list(make(User.id))
+            layout.append((name, len(made), request_wide))
+            columns.extend(made)
+        query = (select(User, *columns).join(WebSession, WebSession.user_id == User.id)
+                 .where(User.id == bindparam("id"), WebSession.sid_hash == bindparam("sid"),
+                        WebSession.ended_at.is_(None)))
+        built = current_app.extensions[_QUERY_KEY] = (query, layout)
+    return built
 
 
 def _load_user(user_id: str) -> User | None:
     """Session ids are ``<id>:<session version>``; a bumped version ends old sessions, and the
     cookie's session row (:mod:`core.accounts.sessions`) must still be open.
 
-    One query per request (each request starts with an empty session), so a log-out, a password
-    change or a session ended from another browser, in any worker, ends this one at its next request.
+    One statement per request (each request starts with an empty session), so a log-out, a password
+    change or a session ended from another browser, in any worker, ends this one at its next request;
+    it also reads what features registered with :func:`read_with_user` (the inbox's unread count...).
     """
     ident, _, version = (user_id or "").partition(":")
     sid = current_sid_hash()
     if not ident.isdigit() or not version.isdigit() or sid is None:
         return None
-    user = db.session.execute(_USER_BY_SESSION, {"id": int(ident), "sid": sid}).scalar_one_or_none()
-    if user is None or user.session_version != int(version) or not user.active:
+    query, layout = _user_query()
+    row = db.session.execute(query, {"id": int(ident), "sid": sid}).one_or_none()
+    if row is None:
         return None
+    user = row[0]
+    if user.session_version != int(version) or not user.active:
+        return None
+    values, at = {}, 1
+    for name, width, request_wide in layout:
+        value = values[name] = row[at] if width == 1 else tuple(row[at:at + width])
+        at += width
+        if request_wide and name not in g:
+            setattr(g, name, value)
+    setattr(g, _READS_KEY, (user.id, values))
     return user
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zxcvbn import zxcvbn
-
 from core.errors import InvalidInput
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
@@ -30,6 +28,8 @@ def check(password: object, *, field: str = "password", user_inputs: Iterable[st
     lowered = password.lower()
     if any(x in lowered for x in inputs):
         raise InvalidInput("A password may not contain your user name or your name.", field=field)
+    from zxcvbn import zxcvbn  # here: its frequency lists cost each web worker 12 MB, used only on a new password
+
     result = zxcvbn(password[:_CHECKED], user_inputs=inputs)
     if result["score"] >= MIN_SCORE:
         return

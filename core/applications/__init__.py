@@ -11,6 +11,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from core.accounts import read_with_user
+    from core.applications import services
     from core.applications.views import NAV, bp
     from core.applications.todo import SECTIONS as TODO
     from core.web.nav import register
@@ -19,3 +21,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     register(app, *NAV)
     register_todo(app, *TODO)
+    # the kept lists' version (campaigns, units), read with the signed-in user: no statement of its own
+    read_with_user(app, "greenmfg_kept_version", lambda _user_id: list(services._KEPT_VERSION.selected_columns),
+                   request_wide=True)

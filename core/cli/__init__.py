@@ -34,6 +34,8 @@ def cli() -> None:
 
 
 def _register() -> None:
+    from flask_migrate.cli import db as db_commands  # here, not in create_app: web workers never load alembic
+
     from core.cli import calendar_cmd, demo, management_cmd, new_region, plugins_cmd, rules_cmd, score, units_cmd
 
     from core.cli import db_roles_cmd, evidence_cmd, lists_cmd  # issue 5; issue 19
@@ -43,6 +45,7 @@ def _register() -> None:
                    lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
+    cli.add_command(db_commands, name="db")
 
 
 _register()

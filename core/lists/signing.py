@@ -14,11 +14,12 @@ import base64
 import hashlib
 import os
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+# cryptography is imported in the functions: 7 MB a web worker that signs nothing (issue 23, W5)
 
 ALG = "Ed25519"
 
@@ -28,15 +29,22 @@ class KeyProblem(ValueError):
 
 
 def generate() -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.generate()
 
 
 def private_pem(key: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption())
 
 
 def public_raw(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
     return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
@@ -53,6 +61,9 @@ def key_id(key: Ed25519PrivateKey | Ed25519PublicKey | bytes) -> str:
 
 def parse_public(text: str) -> Ed25519PublicKey:
     """A public key given as base64 of its 32 bytes, or as PEM."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     text = (text or "").strip()
     try:
         if text.startswith("-----BEGIN"):
@@ -67,6 +78,9 @@ def parse_public(text: str) -> Ed25519PublicKey:
 
 
 def parse_private(text: str | bytes) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     data = text.encode() if isinstance(text, str) else text
     data = data.strip()
     try:
@@ -116,6 +130,8 @@ def sign(payload: bytes, key: Ed25519PrivateKey) -> dict[str, str]:
 
 
 def valid(payload: bytes, signature: Mapping[str, Any], public: Ed25519PublicKey) -> bool:
+    from cryptography.exceptions import InvalidSignature
+
     try:
         public.verify(base64.b64decode(str(signature.get("value", "")), validate=True), payload)
     except (InvalidSignature, ValueError, TypeError):

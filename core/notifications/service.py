@@ -14,10 +14,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from core.accounts import forget_read, read_for
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.kernel.clock import now
@@ -115,6 +116,8 @@ def _rows(row: AuditLog, target: Target, done: set[int]) -> list[Notification]:
                          link=link, created_at=now())
         db.session.add(n)
         out.append(n)
+    if out:
+        forget_read("unread")  # delivered within a request (inline jobs): its header counts them
     return out
 
 
@@ -135,13 +138,25 @@ def inbox(user: User, limit: int = 200) -> list[Notification]:
                                    .order_by(Notification.id.desc()).limit(limit)))
 
 
+def unread_of(user_id: Any) -> Any:
+    """The unread count of ``user_id`` (a column or a bound parameter) as a scalar subquery."""
+    return (select(func.count(Notification.id))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None)).scalar_subquery())
+
+
+#: built once (building and keying the statement cost more than running it)
+_UNREAD = select(unread_of(bindparam("user_id")))
+
+
 def unread_count(user: Any) -> int:
     """The navigation's number; 0 when the database cannot answer (the error page still renders)."""
     if not getattr(user, "is_authenticated", False):
         return 0
+    read = read_for(user, "unread")
+    if read is not None:
+        return read
     try:
-        return db.session.scalar(select(func.count(Notification.id)).where(
-            Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+        return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
     except SQLAlchemyError:
         return 0
 
@@ -160,6 +175,7 @@ def notification_for(user: User, ident: Any) -> Notification:
 def mark_read(user: User, n: Notification) -> None:
     if n.read_at is None:
         n.read_at = now()
+        forget_read("unread")
         audit.record(user.username, "notification.read", "notification", n.id)
 
 
@@ -167,6 +183,7 @@ def mark_all_read(user: User) -> int:
     done = db.session.execute(update(Notification).where(Notification.user_id == user.id,
                                                          Notification.read_at.is_(None))
                               .values(read_at=now()).execution_options(synchronize_session=False)).rowcount
+    forget_read("unread")
     if done:
         audit.record(user.username, "notification.all_read", "user", user.id, count=done)
     return done

@@ -24,19 +24,15 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from openpyxl import load_workbook
-from openpyxl import xml as openpyxl_xml
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.pagebreak import Break
 
 from core.errors import InvalidInput
+from core.services.memory import trim_after_request
 
 
 def open_xlsx(data: bytes, *, max_bytes: int, data_only: bool = False) -> Any:
     """A read-only openpyxl workbook of ``data``; :class:`InvalidInput` (field ``file``) when it cannot be one."""
+    from openpyxl import load_workbook, xml as openpyxl_xml  # here: 6 MB a process, for imports only
+
     if not openpyxl_xml.DEFUSEDXML:
         raise InvalidInput("Spreadsheet import is disabled: the defusedxml package is missing.")
     if len(data) > max_bytes:
@@ -48,6 +44,7 @@ def open_xlsx(data: bytes, *, max_bytes: int, data_only: bool = False) -> Any:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             if sum(i.file_size for i in zf.infolist()) > 50 * max_bytes:
                 raise InvalidInput("The spreadsheet unpacks to too much data.", field="file")
+        trim_after_request()  # the parsed rows are garbage once the response is sent
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except InvalidInput:
         raise
@@ -138,6 +135,8 @@ class PrintedSheet:
         self._header: tuple[list[PrintColumn], str] | None = None
         self._styles = styles
         self._row_styles: tuple | None = None
+        from openpyxl.utils import get_column_letter  # here: 6 MB a process, for exports only
+
         self.letters = [get_column_letter(i + 1) for i in range(len(self.widths))]
         for letter, width in zip(self.letters, self.widths):
             self.ws.column_dimensions[letter].width = width
@@ -161,6 +160,8 @@ class PrintedSheet:
         key = (role, align, number_format, size, bold, border, wrap, font, grey)
         name = self._styles.get(key)
         if name is None:
+            from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
+
             name = f"gm_{role}_{len(self._styles)}"
             side = Side(style="thin", color="FF000000")
             style = NamedStyle(name=name)
@@ -178,6 +179,8 @@ class PrintedSheet:
         return name
 
     def _cell(self, value: Any, style: str):
+        from openpyxl.cell import WriteOnlyCell
+
         value = clean(value)
         cell = WriteOnlyCell(self.ws, value=value)
         cell.style = style
@@ -189,6 +192,8 @@ class PrintedSheet:
     # ------------------------------------------------------------ page setup --
 
     def _setup_page(self, footer_left: str) -> None:
+        from openpyxl.worksheet.page import PageMargins
+
         ws = self.ws
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = "9"  # A4
@@ -333,6 +338,8 @@ class PrintedSheet:
             styles = ([self._style("cell", align=c.align, number_format=c.number_format, border=True) for c in columns]
                       + [self._style("cell_extra", align="left", border=True, grey=True) for _ in extra])
             last = self._row_styles = (columns, extra, styles, [c.width for c in columns] + [c.width for c in extra])
+        from openpyxl.cell import WriteOnlyCell
+
         styles, widths = last[2], last[3]
         lines = 1
         cells = []
@@ -359,6 +366,8 @@ class PrintedSheet:
         return self._append(cells, height)
 
     def _break_here(self) -> None:
+        from openpyxl.worksheet.pagebreak import Break
+
         self.ws.row_breaks.append(Break(id=self.row_no))
         self.pages += 1
         self.used = 0.0
@@ -411,6 +420,7 @@ class PrintedSheet:
     def close(self) -> None:
         """Set the print area (the printed columns) and, unless the sheet stacks tables, the header rows
         repeated on every page."""
+        trim_after_request()  # the workbook's objects are garbage once the response is sent
         last = self.letters[self.printed - 1]
         self.ws.print_area = f"A1:{last}{max(1, self.row_no)}"
         if not self.stacked and self.header_rows:
