@@ -563,7 +563,7 @@ def _campaign_arg(default_latest: bool = True) -> Campaign | None:
 
 
 #: the queue page's own texts, translated in one go per request (Jinja's ``_()`` costs a
-#: context lookup per call; this page is the hot path measured by bench/bench_city_list.py)
+#: context lookup per call; this page is the hot path measured by bench/bench_pages.py)
 _QUEUE_TEXT = {
     "title": _l("Applications"), "city_review": _l("City review"), "status": _l("Status"), "all": _l("All"),
     "unit_type": _l("Unit type"), "campaign": _l("Campaign"), "q": _l("Name or credit code"), "filter": _l("Filter"),
@@ -639,7 +639,7 @@ def _row_html_cache(pick: bool) -> dict[int, tuple[tuple, str]]:
 def _queue_rows(rows, unit_types, pick: bool = False) -> Markup:
     """The table rows of a list page, formatted in Python; every text goes through ``escape``.
 
-    The review queue is the busiest page (bench/bench_city_list.py): rows shown before with the
+    The review queue is the busiest page (bench/bench_pages.py): rows shown before with the
     same values are taken from :func:`_row_html_cache`; for the others labels are escaped once a
     page, names and credit codes once a column, and a row is one f-string.
     """

@@ -5,7 +5,7 @@ A link is visible by the user's role alone (a permission of the role, a set of r
 signed-out visitor), so the links of one place, and the header that holds them, are rendered
 once per role, language and script root and kept for the life of the app: every page shows the
 header, and rebuilding it (a translation and a URL per link) was a fifth of the city list's time
-(bench/bench_city_list.py). Only the signed-in user's name is filled in per request.
+(bench/bench_pages.py). Only the signed-in user's name is filled in per request.
 
 Places: ``header`` (the top bar of every page) and ``section`` (the review and list pages'
 sub-navigation).

@@ -1,4 +1,4 @@
-"""the review queue's index also covers the unit type (issue 4, bench/bench_city_list.py)
+"""the review queue's index also covers the unit type (issue 4, bench/bench_pages.py)
 
 A city filters its queue by campaign, status and unit type; with the unit type in the index the
 database reads only matching entries, newest first, instead of fetching every row of the
