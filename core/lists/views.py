@@ -188,7 +188,7 @@ def public_lists():
     names[rules.region_code] = local_name(rules.region)
     return render_template("lists/public.html", page=page, q=q, level=level, unit_type=unit_type, year=year,
                            region_filter=region, levels=rules.list_levels, unit_types=rules.unit_types,
-                           filters=notices.filter_values(), region_names=names)
+                           filters=notices.filter_values(), region_names=names, name_cap=notices.NAME_CAP)
 
 
 # ------------------------------------------------------------------- staff --

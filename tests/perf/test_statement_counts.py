@@ -195,3 +195,21 @@ def test_pages_follow_each_other_without_offset(world):
             break
     submitted = sum(1 for k in range(230) if STATUSES[k % len(STATUSES)] == "submitted")
     assert len(ids) == len(set(ids)) == submitted and ids == sorted(ids, reverse=True)
+
+
+def test_a_name_many_units_share_searches_the_most_recently_registered_and_says_so(world, monkeypatch):
+    """A name search reads the entries of a bounded number of matching organizations (the newest), so a short
+    common term (长沙) costs the same on 500,000 entries; the page says that it narrowed the search."""
+    from core.lists import notices
+
+    grow(world, 12)
+    monkeypatch.setattr(notices, "NAME_CAP", 3)
+    anonymous = world.client(None)
+    html = anonymous.get("/public/lists?q=%E9%95%BF%E6%B2%99&lang=zh").get_data(as_text=True)  # 长沙
+    names = re.findall(r"<td>(长沙第(\d{5})号绿色制造有限公司)</td>", html)
+    assert len(names) == 3 and 'id="name-narrowed"' in html and "最近登记的 3 家" in html
+    assert sorted(int(k) for _n, k in names) == [9, 10, 11]
+    exact = anonymous.get("/public/lists?q=%E7%AC%AC00007%E5%8F%B7").get_data(as_text=True)  # 第00007号
+    assert 'id="name-narrowed"' not in exact
+    assert re.findall(r"<td>(长沙第\d{5}号绿色制造有限公司)</td>", exact) == ["长沙第00007号绿色制造有限公司"]
+    assert 'id="name-narrowed"' not in anonymous.get("/public/lists?region=nowhere").get_data(as_text=True)
