@@ -223,16 +223,30 @@ def notice_or_404(notice_id: Any, region_only: bool = True, *, public: bool = Fa
     return notice
 
 
-def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None) -> list[PublicNotice]:
+def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None,
+            after: str | None = None) -> list[PublicNotice]:
     """The region's notices, newest first; ``public``: those that have started (a notice is not public
-    before its first day); ``admin_unit_id``: one city's own."""
+    before its first day); ``admin_unit_id``: one city's own; ``after``: those after the notice of that
+    :func:`notice_cursor` (keyset paging on ``ix_public_notice_recent``)."""
     query = select(PublicNotice).where(PublicNotice.region == region_rules().region_code)
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,12})", after or "")
+    if match:
+        try:
+            key = (dt.date.fromisoformat(match[1]), int(match[2]))
+        except ValueError:
+            key = None
+        if key:
+            query = query.where(tuple_(PublicNotice.starts_on, PublicNotice.id) < tuple_(*key))
     if public:
         query = query.where(PublicNotice.starts_on <= beijing_today())
     if admin_unit_id is not None:
         query = query.where(PublicNotice.admin_unit_id == admin_unit_id)
     return list(db.session.scalars(query.order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc())
                                    .limit(limit)))
+
+
+def notice_cursor(notice: PublicNotice) -> str:
+    return f"{notice.starts_on.isoformat()}.{notice.id}"
 
 
 def is_running(notice: PublicNotice, at: dt.datetime | None = None) -> bool:

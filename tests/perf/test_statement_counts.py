@@ -213,3 +213,29 @@ def test_a_name_many_units_share_searches_the_most_recently_registered_and_says_
     assert 'id="name-narrowed"' not in exact
     assert re.findall(r"<td>(长沙第\d{5}号绿色制造有限公司)</td>", exact) == ["长沙第00007号绿色制造有限公司"]
     assert 'id="name-narrowed"' not in anonymous.get("/public/lists?region=nowhere").get_data(as_text=True)
+
+
+def test_public_notices_page_fifty_at_a_time_newest_first(world):
+    """The public notices page shows 50 notices and links to the older ones (keyset on start day and id)."""
+    from core.extensions import db
+    from core.models import PublicNotice
+
+    start = dt.date(2025, 1, 1)
+    with world.app.app_context():
+        db.session.execute(sa.insert(PublicNotice), [
+            {"region": "hunan", "level": "provincial", "year": 2025, "title": f"公示{k:03d}",
+             "starts_on": start + dt.timedelta(days=k // 2), "ends_on": start + dt.timedelta(days=k // 2 + 10),
+             "period_days": 10, "period_count": "working_days", "period_source": "region", "period_cite": "",
+             "status": "published", "opened_by": "province"} for k in range(120)])
+        db.session.commit()
+    anonymous, seen, url, pages = world.client(None), [], "/notices", 0
+    while url:
+        html = anonymous.get(url).get_data(as_text=True)
+        titles = re.findall(r">(公示\d{3})</a>", html)
+        assert len(titles) <= 50
+        seen += titles
+        nxt = re.search(r'id="next-page" href="([^"]+)"', html)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else None
+        pages += 1
+    assert pages == 3 and len(seen) == len(set(seen)) == 120
+    assert [int(t[2:]) // 2 for t in seen] == sorted((int(t[2:]) // 2 for t in seen), reverse=True)
