@@ -223,16 +223,30 @@ def notice_or_404(notice_id: Any, region_only: bool = True, *, public: bool = Fa
     return notice
 
 
-def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None) -> list[PublicNotice]:
+def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None,
+            after: str | None = None) -> list[PublicNotice]:
     """The region's notices, newest first; ``public``: those that have started (a notice is not public
-    before its first day); ``admin_unit_id``: one city's own."""
+    before its first day); ``admin_unit_id``: one city's own; ``after``: those after the notice of that
+    :func:`notice_cursor` (keyset paging on ``ix_public_notice_recent``)."""
     query = select(PublicNotice).where(PublicNotice.region == region_rules().region_code)
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,12})", after or "")
+    if match:
+        try:
+            key = (dt.date.fromisoformat(match[1]), int(match[2]))
+        except ValueError:
+            key = None
+        if key:
+            query = query.where(tuple_(PublicNotice.starts_on, PublicNotice.id) < tuple_(*key))
     if public:
         query = query.where(PublicNotice.starts_on <= beijing_today())
     if admin_unit_id is not None:
         query = query.where(PublicNotice.admin_unit_id == admin_unit_id)
     return list(db.session.scalars(query.order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc())
                                    .limit(limit)))
+
+
+def notice_cursor(notice: PublicNotice) -> str:
+    return f"{notice.starts_on.isoformat()}.{notice.id}"
 
 
 def is_running(notice: PublicNotice, at: dt.datetime | None = None) -> bool:
@@ -384,18 +398,22 @@ def publish(actor: str, notice: PublicNotice, *, document_no: str, published_on:
 
 #: the public lists count at most this many matching entries (an exact count over every entry costs O(n))
 COUNT_CAP = 1000
+#: a name search looks at most at this many matching organizations, the most recently registered first
+NAME_CAP = 500
 
 
 @dataclass(frozen=True)
 class ListPage:
     """One page of the public lists: ``rows`` with the :data:`LIST_COLUMNS`, newest year first;
     ``total`` the matching entries counted up to :data:`COUNT_CAP` (``capped``: more match); ``next_after`` and
-    ``prev_before`` the cursors of the following and preceding pages (``None``: there is none)."""
+    ``prev_before`` the cursors of the following and preceding pages (``None``: there is none); ``narrowed``: the
+    name matched more than :data:`NAME_CAP` organizations and only the most recently registered were searched."""
     rows: list
     total: int
     capped: bool
     next_after: str | None
     prev_before: str | None
+    narrowed: bool = False
 
 
 #: what the public lists show of an entry (plain rows: no ORM objects to build per row)
@@ -414,8 +432,8 @@ def _filtered(query, *, level, year, region, unit_type, q):
         query = query.where(AdminUnit.region == region)
     if unit_type:
         query = query.where(ListEntry.unit_type == unit_type)
-    if q:  # a trigram GIN index answers it on PostgreSQL (migration 0028)
-        query = query.where(Organization.name.contains(q, autoescape=True))
+    if q is not None:  # the organizations whose name matches (:func:`_matching_organizations`)
+        query = query.where(ListEntry.organization_id.in_(q))
     return query
 
 
@@ -442,38 +460,67 @@ def browse(*, level: str | None = None, year: int | None = None, region: str | N
 
     Keyset paging on ``(year, id)`` (index ``ix_list_entry_browse``): ``after`` the last row of the page
     before, or ``before`` the first row of the page after; every page costs the same on 100 or 500,000
-    entries. The count stops at :data:`COUNT_CAP`.
+    entries. The count stops at :data:`COUNT_CAP`. A name search reads the entries of at most :data:`NAME_CAP`
+    matching organizations (:func:`_matching_organizations`).
     """
-    filters = {"level": level, "year": year, "region": region, "unit_type": unit_type, "q": (q or "").strip()}
+    if region and db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
+                                                               _first_listed().is_not(None)).limit(1)) is None:
+        # nothing listed there (or no such region): say so now rather than walk every entry to find none
+        return ListPage(rows=[], total=0, capped=False, next_after=None, prev_before=None)
+    q = (q or "").strip()
+    names = _matching_organizations(q, NAME_CAP) if q else None
+    filters = {"level": level, "year": year, "region": region, "unit_type": unit_type, "q": names}
     key = tuple_(ListEntry.year, ListEntry.id)
     query = _filtered(_joined(select(*LIST_COLUMNS)), **filters)
     after_key, before_key = _parse_cursor(after), _parse_cursor(before)
+    # a name search reads its organizations' entries (ix_list_entry_organization_id) and sorts those few; sorting on
+    # ``year + 0`` keeps PostgreSQL from walking every entry in (year, id) order to find the page instead
+    sort_year = ListEntry.year + 0 if names is not None else ListEntry.year
     if before_key is not None:
-        query = query.where(key > tuple_(*before_key)).order_by(ListEntry.year, ListEntry.id)
+        query = query.where(key > tuple_(*before_key)).order_by(sort_year, ListEntry.id)
     else:
         if after_key is not None:
             query = query.where(key < tuple_(*after_key))
-        query = query.order_by(ListEntry.year.desc(), ListEntry.id.desc())
+        query = query.order_by(sort_year.desc(), ListEntry.id.desc())
     rows = db.session.execute(query.limit(per_page + 1)).all()
     more = len(rows) > per_page
     rows = rows[:per_page]
     if before_key is not None:
         rows.reverse()
-    counted = _filtered(_joined(select(ListEntry.id), organization=bool(filters["q"]), unit=bool(region)),
+    counted = _filtered(_joined(select(ListEntry.id), organization=False, unit=bool(region)),
                         **filters).limit(COUNT_CAP + 1).subquery()  # joins only what a filter needs
-    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    counts = [select(func.count()).select_from(counted).scalar_subquery()]
+    if names is not None:  # did the name match more organizations than were searched? (in the same statement)
+        counts.append(select(func.count()).select_from(_matching_organizations(q, NAME_CAP + 1).subquery())
+                      .scalar_subquery())
+    total, *more_names = db.session.execute(select(*counts)).one()
     has_next = more if before_key is None else True
     has_prev = (after_key is not None) if before_key is None else more
     return ListPage(rows=rows, total=min(total, COUNT_CAP), capped=total > COUNT_CAP,
                     next_after=cursor(rows[-1]) if rows and has_next else None,
-                    prev_before=cursor(rows[0]) if rows and has_prev else None)
+                    prev_before=cursor(rows[0]) if rows and has_prev else None,
+                    narrowed=bool(more_names) and more_names[0] > NAME_CAP)
+
+
+def _matching_organizations(q: str, limit: int):
+    """The ids of up to ``limit`` organizations whose name contains ``q``, the most recently registered first
+    (a subquery: PostgreSQL probes ``ix_list_entry_organization_id`` once per organization it yields).
+
+    On PostgreSQL the trigram GIN index (migration 0028) answers a term of 3 characters or more; a shorter one
+    (长沙) has no trigram, so the scan of the organizations backwards stops at the cap: bounded by the table of
+    organizations, never by the entries. The entries of these organizations are then read by
+    ``ix_list_entry_organization_id``, at most a few per organization.
+    """
+    return (select(Organization.id).where(Organization.name.contains(q, autoescape=True))
+            .order_by(Organization.id.desc()).limit(limit))
 
 
 def filter_values() -> dict[str, list]:
     """The years and regions that have listed units (for the public page's filters).
 
     The years by a loose index scan (one index probe per year, ``ix_list_entry_browse``), the regions by one
-    existence probe per administrative unit: neither reads the entries.
+    probe per administrative unit (a small table, :func:`_first_listed`): neither reads the entries beyond the
+    first found. Always current (no cache).
     """
     listed = ListEntry.status == "listed"
     years_cte = select(func.max(ListEntry.year).label("year")).where(listed).cte("years", recursive=True)
@@ -481,10 +528,19 @@ def filter_values() -> dict[str, list]:
     years_cte = years_cte.union_all(select(below).where(years_cte.c.year.is_not(None)))
     years = [y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None)))]
     # unit → its organizations (index) → their entries (index), stopping at the first listed one
-    entry = select(ListEntry.id).where(ListEntry.organization_id == Organization.id, listed).exists()
-    has_listed = select(Organization.id).where(Organization.admin_unit_id == AdminUnit.id, entry).exists()
-    regions = sorted({r for (r,) in db.session.execute(select(AdminUnit.region).distinct().where(has_listed)) if r})
+    regions = sorted({r for (r,) in db.session.execute(select(AdminUnit.region).where(_first_listed().is_not(None)))
+                      if r})
     return {"years": years, "regions": regions}
+
+
+def _first_listed():
+    """An administrative unit's first listed entry (a scalar subquery correlated to :class:`AdminUnit`): its
+    organizations (``ix_organization_admin_unit_id``), their entries (``ix_list_entry_organization_id``), stopping
+    at the first (``LIMIT 1`` also keeps PostgreSQL from turning it into a join of every organization with every
+    entry)."""
+    return (select(ListEntry.id).join(Organization, Organization.id == ListEntry.organization_id)
+            .where(Organization.admin_unit_id == AdminUnit.id, ListEntry.status == "listed").limit(1)
+            .correlate(AdminUnit).scalar_subquery())
 
 
 def period_label(notice: PublicNotice) -> str:

@@ -129,9 +129,11 @@ def _levels_for(procedure: str, year: int, role: str) -> list:
 
 @bp.get("/notices")
 def public_notices():
-    rows = notices.notices(public=True)
+    rows = notices.notices(PER_PAGE + 1, public=True, after=request.args.get("after"))
+    more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
     return render_template("lists/notices.html", rows=rows, levels=region_rules().list_levels,
-                           running={n.id: notices.is_running(n) for n in rows})
+                           running={n.id: notices.is_running(n) for n in rows},
+                           next_after=notices.notice_cursor(rows[-1]) if more else None)
 
 
 def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
@@ -188,7 +190,7 @@ def public_lists():
     names[rules.region_code] = local_name(rules.region)
     return render_template("lists/public.html", page=page, q=q, level=level, unit_type=unit_type, year=year,
                            region_filter=region, levels=rules.list_levels, unit_types=rules.unit_types,
-                           filters=notices.filter_values(), region_names=names)
+                           filters=notices.filter_values(), region_names=names, name_cap=notices.NAME_CAP)
 
 
 # ------------------------------------------------------------------- staff --

@@ -13,9 +13,11 @@ from core.models.organizations import Organization
 
 class ListEntry(TimestampMixin, db.Model):
     __tablename__ = "list_entry"
-    #: the public lists, paged by (year, id) (migration 0028)
+    #: the public lists, paged by (year, id) (migration 0028), also of one unit type (migration 0030)
     __table_args__ = (Index("ix_list_entry_browse", "status", "year", "id"),
-                      Index("ix_list_entry_level_browse", "status", "level", "year", "id"))
+                      Index("ix_list_entry_level_browse", "status", "level", "year", "id"),
+                      Index("ix_list_entry_type_browse", "status", "unit_type", "year", "id"),
+                      Index("ix_list_entry_level_type_browse", "status", "level", "unit_type", "year", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)

@@ -287,3 +287,47 @@ def test_keyset_lists_cost_the_same_on_the_first_and_a_deep_page_and_visit_every
         assert counts[deep_page][0] == counts[1][0], (
             f"{first}: {counts[1][0]} statements on page 1, {counts[deep_page][0]} on page {deep_page}:\n"
             + "\n".join(counts[deep_page][1]))
+
+
+def test_a_name_many_units_share_searches_the_most_recently_registered_and_says_so(world, monkeypatch):
+    """A name search reads the entries of a bounded number of matching organizations (the newest), so a short
+    common term (长沙) costs the same on 500,000 entries; the page says that it narrowed the search."""
+    from core.lists import notices
+
+    grow(world, 12)
+    monkeypatch.setattr(notices, "NAME_CAP", 3)
+    anonymous = world.client(None)
+    html = anonymous.get("/public/lists?q=%E9%95%BF%E6%B2%99&lang=zh").get_data(as_text=True)  # 长沙
+    names = re.findall(r"<td>(长沙第(\d{5})号绿色制造有限公司)</td>", html)
+    assert len(names) == 3 and 'id="name-narrowed"' in html and "最近登记的 3 家" in html
+    assert sorted(int(k) for _n, k in names) == [9, 10, 11]
+    exact = anonymous.get("/public/lists?q=%E7%AC%AC00007%E5%8F%B7").get_data(as_text=True)  # 第00007号
+    assert 'id="name-narrowed"' not in exact
+    assert re.findall(r"<td>(长沙第\d{5}号绿色制造有限公司)</td>", exact) == ["长沙第00007号绿色制造有限公司"]
+    assert 'id="name-narrowed"' not in anonymous.get("/public/lists?region=nowhere").get_data(as_text=True)
+
+
+def test_public_notices_page_fifty_at_a_time_newest_first(world):
+    """The public notices page shows 50 notices and links to the older ones (keyset on start day and id)."""
+    from core.extensions import db
+    from core.models import PublicNotice
+
+    start = dt.date(2025, 1, 1)
+    with world.app.app_context():
+        db.session.execute(sa.insert(PublicNotice), [
+            {"region": "hunan", "level": "provincial", "year": 2025, "title": f"公示{k:03d}",
+             "starts_on": start + dt.timedelta(days=k // 2), "ends_on": start + dt.timedelta(days=k // 2 + 10),
+             "period_days": 10, "period_count": "working_days", "period_source": "region", "period_cite": "",
+             "status": "published", "opened_by": "province"} for k in range(120)])
+        db.session.commit()
+    anonymous, seen, url, pages = world.client(None), [], "/notices", 0
+    while url:
+        html = anonymous.get(url).get_data(as_text=True)
+        titles = re.findall(r">(公示\d{3})</a>", html)
+        assert len(titles) <= 50
+        seen += titles
+        nxt = re.search(r'id="next-page" href="([^"]+)"', html)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else None
+        pages += 1
+    assert pages == 3 and len(seen) == len(set(seen)) == 120
+    assert [int(t[2:]) // 2 for t in seen] == sorted((int(t[2:]) // 2 for t in seen), reverse=True)
