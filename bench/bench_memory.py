@@ -23,7 +23,6 @@ import argparse
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from benchdb import with_databases  # noqa: E402
 from build_rows import SECRET, build, make_app  # noqa: E402
+from wrkkit import free_port, wait_until_up  # noqa: E402
 
 TRAFFIC_GOAL_MB, EXPORT_GOAL_MB = 100.0, 120.0
 CITY, PROVINCE = "changsha_city", "province_staff"
@@ -48,12 +48,6 @@ PAGES = [(CITY, "/city?status=submitted&unit_type=factory&campaign=1", False),
          (None, "/api/v1/lists", False)]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
@@ -62,16 +56,6 @@ def rss_mb(pid: int) -> float:
 def workers(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return sorted(int(pid) for pid in children)
-
-
-def _wait(url: str) -> None:
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"no answer from {url}")
 
 
 def _add_round(url: str, rows: int) -> int:
@@ -125,7 +109,7 @@ def run(url: str, args) -> dict[str, list[float]]:
                                    "--timeout", "300", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                                    "core:create_app()"], cwd=ROOT, env=env, start_new_session=True)
         try:
-            _wait(base + "/public/lists")
+            wait_until_up(base + "/public/lists")
             figures: dict[str, list[float]] = {}
 
             def note(stage: str) -> list[float]:
@@ -170,13 +154,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers; RSS per worker; "
           f"load average {os.getloadavg()[0]:.1f}")
-    if args.database == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            results = {"sqlite": run(f"sqlite:///{tmp}/bench.sqlite3", args)}
-    elif args.database == "postgresql":
-        results = _postgresql_only(args)
-    else:
-        results = with_databases(args.pg_url, lambda url: run(url, args))
+    results = with_databases(args.pg_url, lambda url: run(url, args), only=args.database)
     failed = False
     print(f"load average {os.getloadavg()[0]:.1f}")
     for database, figures in results.items():
@@ -188,24 +166,6 @@ def main() -> int:
               f"   after {args.exports} exports {exports:6.1f} MB (goal < {EXPORT_GOAL_MB:.0f}"
               f"{', MISSED' if miss_e else ''})")
     return 1 if failed else 0
-
-
-def _postgresql_only(args) -> dict[str, dict[str, list[float]]]:
-    import uuid
-
-    import sqlalchemy as sa
-
-    admin = sa.create_engine(args.pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    name = f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = sa.engine.make_url(args.pg_url).set(database=name).render_as_string(hide_password=False)
-        return {"postgresql": run(url, args)}
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def _gunicorn(app_spec: str, env: dict, port: int) -> subprocess.Popen:
                             cwd=ROOT, env=env, start_new_session=True)
 
 
-def _wait(url: str) -> None:
+def wait_until_up(url: str) -> None:
     for _ in range(300):
         try:
             urllib.request.urlopen(url, timeout=1)
@@ -70,8 +70,8 @@ def serving(env: dict, ready: str = "/public/lists") -> Iterator[Servers]:
     servers = [_gunicorn("core:create_app()", env, port), _gunicorn("bench.bare_app:app", dict(os.environ), bare_port)]
     try:
         found = Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}", tmp)
-        _wait(found.base + ready)
-        _wait(found.bare + "/")
+        wait_until_up(found.base + ready)
+        wait_until_up(found.bare + "/")
         wrk(found, found.bare, ["/"], 2, 10)  # warm both workers of the bare app
         yield found
     finally:
