@@ -1,11 +1,11 @@
 """Flask extensions, created unbound and initialised in :func:`core.app.create_app`."""
+from typing import Any
+
+from flask import Flask
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from typing import Any
-
-from flask import Flask
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 

@@ -24,7 +24,6 @@ import zipfile
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-
 from core.errors import InvalidInput
 from core.services.memory import trim_after_request
 
