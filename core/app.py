@@ -106,6 +106,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(web_bp)
     register_nav(app, *web_nav)
+    from core.web import pagecache
+
+    with app.app_context():  # issue 23: list pages kept in Redis until the data they show changes
+        pagecache.init_app(app, db.engine)
     from core import accounts, applications
     from core.accounts.permissions import PERMISSIONS as accounts_permissions
     from core.admin.access import PERMISSIONS as admin_permissions

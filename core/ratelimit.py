@@ -147,7 +147,9 @@ class Limits:
         return None
 
 
-def _answers(uri: str, timeout: float = 0.2) -> bool:
+def redis_answers(uri: str, timeout: float = 0.3) -> bool:
+    """Whether a server accepts a connection at ``uri``'s address (checked at start-up by the rate limits,
+    the job queue and the page cache)."""
     parts = urlsplit(uri)
     try:
         with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=timeout):
@@ -160,7 +162,7 @@ def storage_uri(configured: str | None) -> str:
     """The configured storage, else the local Redis when it answers, else this process's memory."""
     if configured:
         return configured
-    return LOCAL_REDIS if _answers(LOCAL_REDIS) else "memory://"
+    return LOCAL_REDIS if redis_answers(LOCAL_REDIS) else "memory://"
 
 
 def limit(scope: str) -> Callable:

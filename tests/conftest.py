@@ -25,6 +25,10 @@ BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEA
                "GREENMFG_MFA_ROLES": [],
                # jobs run in threads of the test process (tests/jobs start real Redis workers themselves)
                "GREENMFG_JOBS_BACKEND": "thread"}
+#: ``GREENMFG_TEST_PAGE_CACHE=1`` runs every test with the list pages kept in Redis (core/web/pagecache.py), in a
+#: Redis database per xdist worker (8, 9, ...) emptied before each test: a test that then fails where it passes
+#: without it found a page kept past a change it shows
+KEEP_PAGES = os.environ.get("GREENMFG_TEST_PAGE_CACHE") == "1"
 
 
 def _migrate(url: str) -> None:
@@ -87,9 +91,18 @@ def pg_database() -> Iterator[PgDatabase]:
         admin.dispose()
 
 
+def _kept_pages_redis() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return f"redis://127.0.0.1:6379/{8 + int(worker.removeprefix('gw') or 0) % 8}"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path) -> Iterator[str]:
     """A migrated, empty database: a copy of the SQLite template, or the PostgreSQL test database."""
+    if KEEP_PAGES:
+        import redis
+
+        redis.Redis.from_url(_kept_pages_redis()).flushdb()
     if request.param == "sqlite":
         path = tmp_path / "greenmfg.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
@@ -109,8 +122,9 @@ def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
     apps = []
 
     def factory(region: str = "national", **config: Any):
+        kept = {"GREENMFG_PAGE_CACHE": "redis", "GREENMFG_REDIS_URL": _kept_pages_redis()} if KEEP_PAGES else {}
         app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                          "GREENMFG_REGION": region, **config})
+                          "GREENMFG_REGION": region, **kept, **config})
         apps.append(app)
         return app
 

@@ -9,18 +9,20 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.accounts import password_policy
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
 from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
 from core.extensions import db
+from core.kernel.changes import NEUTRAL
 from core.kernel.clock import aware, now
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, ApiToken, Organization, Role, User
 from core.services import audit
 from core.services.passwords import hash_password, verify_password
 from core.services.uscc import normalize_uscc
+from core.web import pagecache
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,80}$")
 #: failed log-ins per account and hour before log-in is refused (ASVS 2.2.1 allows at most 100)
@@ -293,9 +295,12 @@ def user_for_token(token: str | None) -> User | None:
     user = row.user
     if user is None or not user.active:
         return None
+    if row.expires_at is not None:
+        pagecache.valid_until(aware(row.expires_at).timestamp())  # a kept answer ends with the token
     last = aware(row.last_used_at)
-    if last is None or at - last > dt.timedelta(hours=1):  # at most one write an hour
-        row.last_used_at = at
+    if last is None or at - last > dt.timedelta(hours=1):  # at most one write an hour, shown on no kept page
+        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=at)
+                           .execution_options(**NEUTRAL))
         db.session.commit()
     return user
 

@@ -22,13 +22,14 @@ import hashlib
 import secrets
 import time
 
-from flask import Flask, flash, g, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user, user_logged_in
 from sqlalchemy import select, update
 
 from core.errors import NotFound
 from core.extensions import db
+from core.kernel.changes import NEUTRAL
 from core.kernel.clock import now
 from core.kernel.records import get_record
 from core.models import User, WebSession
@@ -116,8 +117,38 @@ def _expired(now: int, idle: int, absolute: int) -> str | None:
     return None
 
 
+def _limits(app: Flask) -> tuple[int, int]:
+    return (int(app.config.get("GREENMFG_SESSION_IDLE_MINUTES", 30)) * 60,
+            int(app.config.get("GREENMFG_SESSION_MAX_HOURS", 12)) * 3600)
+
+
+def page_identity() -> tuple[str, float] | None:
+    """Who asks, for a kept page (:mod:`core.web.pagecache`), from the request alone: the API token's digest,
+    the log-in session (user, session version and session row), or anonymous; with the moment the answer
+    stops being valid. ``None`` when the request must be made afresh: the session expired (it is ended and
+    the user told so) or is due to be marked as seen."""
+    endless = float("inf")
+    if request.path.startswith("/api/"):  # the API never reads the session cookie
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        token = token.strip()
+        if scheme.lower() == "bearer" and token:
+            return "token:" + hashlib.sha256(token.encode()).hexdigest(), endless
+        return "anonymous", endless
+    if "_user_id" not in session:
+        return "anonymous", endless
+    idle, absolute = _limits(current_app)
+    second = int(time.time())
+    mine = current_sid_hash()
+    if mine is None or _expired(second, idle, absolute) is not None or second - session["_seen"] >= REFRESH_SECONDS:
+        return None
+    return f"session:{session['_user_id']}:{mine}", min(session["_t0"] + absolute, session["_seen"] + REFRESH_SECONDS)
+
+
 def init_app(app: Flask) -> None:
+    from core.web import pagecache
+
     user_logged_in.connect(_started, app)
+    pagecache.identify_with(app, page_identity)
 
     @app.before_request
     def _check_session_age():
@@ -125,8 +156,7 @@ def init_app(app: Flask) -> None:
             return None
         if "_user_id" not in session:
             return None
-        idle = int(app.config.get("GREENMFG_SESSION_IDLE_MINUTES", 30)) * 60
-        absolute = int(app.config.get("GREENMFG_SESSION_MAX_HOURS", 12)) * 3600
+        idle, absolute = _limits(app)
         second = int(time.time())
         why = _expired(second, idle, absolute)
         mine = current_sid_hash()
@@ -135,7 +165,7 @@ def init_app(app: Flask) -> None:
                 session["_seen"] = second
                 if mine:
                     db.session.execute(update(WebSession).where(WebSession.sid_hash == mine)
-                                       .values(last_seen_at=now()))
+                                       .values(last_seen_at=now()).execution_options(**NEUTRAL))
                     db.session.commit()
             return None
         if mine:

@@ -54,6 +54,7 @@ from core.kernel.uow import commit
 from core.models import AdminUnit, Application, Campaign, Organization
 from core.services import deadlines as step_rules
 from core.services.uscc import normalize_uscc
+from core.web.pagecache import kept
 
 API_PREFIX = "/api/v1"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -188,6 +189,7 @@ def make_blueprint(app: Flask) -> Blueprint:
 
     @blp.route("/applications")
     class Applications(MethodView):
+        @kept()
         @authed(Perm.APPLICATION_VIEW)
         @blp.arguments(schemas.application_query, location="query")
         @blp.response(200, schemas.application_page)

@@ -85,6 +85,7 @@ from core.applications.actions import action_label, change_labels, change_value,
 from core.web.dates import moment_text
 from core.web.names import local_name
 from core.web.nav import NavLink
+from core.web.pagecache import kept
 
 bp = Blueprint("applications", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/applications")
@@ -736,6 +737,7 @@ def _city_deadlines(user, campaign_id: int | None, campaigns) -> list[tuple[str,
 
 
 @bp.get("/city")
+@kept()
 @login_required(Perm.APPLICATION_REVIEW)
 def city_queue():
     return _queue("applications/queue.html")
@@ -791,6 +793,7 @@ def city_bulk():
 
 
 @bp.get("/province/applications")
+@kept()
 @login_required(Perm.CAMPAIGN_MANAGE)
 def province_list():
     return _queue("applications/queue.html")

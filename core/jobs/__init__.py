@@ -76,11 +76,13 @@ def init_app(app: Flask) -> None:
     app.extensions["greenmfg_jobs_api"] = api
     backend = app.extensions["greenmfg_jobs"]
     if backend.kind == "thread" and app.config["GREENMFG_JOBS_EMBEDDED_SCHEDULER"] and not app.testing:
-        @app.before_request
         def _start_scheduler():
             from core.jobs.schedule import start_embedded
 
             start_embedded(app)
+
+        # first of the hooks, so a worker whose requests are all answered from kept pages starts it too
+        app.before_request_funcs.setdefault(None, []).insert(0, _start_scheduler)
 
 
 def call(name: str, *args: Any, timeout: float = 30.0, **kwargs: Any) -> Any:

@@ -17,14 +17,14 @@ cannot be rebuilt.
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+
+from core.ratelimit import redis_answers
 
 log = logging.getLogger(__name__)
 QUEUE = "greenmfg"
@@ -34,15 +34,6 @@ CALLS = "greenmfg-calls"
 
 class CallFailed(RuntimeError):
     """A waited-for call did not answer (its worker died, hit a limit, or raised)."""
-
-
-def redis_answers(url: str, timeout: float = 0.3) -> bool:
-    parts = urlsplit(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=timeout):
-            return True
-    except OSError:
-        return False
 
 
 class ThreadBackend:
@@ -129,7 +120,8 @@ class RedisBackend:
 
     def dispatch(self, job_id: int, force: bool = False, name: str | None = None) -> bool:
         from rq.exceptions import NoSuchJobError
-        from rq.job import Job as RqJob, JobStatus
+        from rq.job import Job as RqJob
+        from rq.job import JobStatus
 
         from core.jobs.registry import spec
         from core.models import Job
@@ -153,8 +145,8 @@ class RedisBackend:
         return True
 
     def dispatch_later(self, job_id: int, delay: float) -> None:
-        from core.jobs.registry import spec
         from core.extensions import db
+        from core.jobs.registry import spec
         from core.models import Job
 
         row = db.session.get(Job, job_id)

@@ -57,6 +57,7 @@ from core.lists.schemas import (
 )
 from core.models import PublicNotice, RecommendationItem
 from core.review.access import ReviewPerm, staff_application
+from core.web.pagecache import kept
 
 API_PREFIX = "/api/v1"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -263,6 +264,7 @@ def make_blueprint() -> Blueprint:
 
     @blp.route("/lists")
     class Lists(MethodView):
+        @kept()
         @public
         @blp.arguments(ListQuerySchema, location="query")
         @blp.response(200, ListPageSchema)

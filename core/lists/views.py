@@ -33,6 +33,7 @@ from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
 from core.web.names import local_name
 from core.web.nav import NavLink
+from core.web.pagecache import kept
 
 bp = Blueprint("lists", __name__, template_folder="templates")
 install_error_pages(bp)
@@ -128,6 +129,7 @@ def _levels_for(procedure: str, year: int, role: str) -> list:
 
 
 @bp.get("/notices")
+@kept()
 def public_notices():
     rows = notices.notices(PER_PAGE + 1, public=True, after=request.args.get("after"))
     more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
@@ -174,6 +176,7 @@ def object_to(notice_id: int):
 
 
 @bp.get("/public/lists")
+@kept()
 def public_lists():
     rules = region_rules()
     level = request.args.get("level") or None
@@ -197,6 +200,7 @@ def public_lists():
 
 
 @bp.route("/province/notices", methods=["GET", "POST"])
+@kept()
 @login_required(ReviewPerm.NOTICE_MANAGE)
 def manage_notices():
     rules = region_rules()

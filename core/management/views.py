@@ -84,6 +84,7 @@ from core.ratelimit import limit
 from core.services.uscc import normalize_uscc
 from core.web.names import local_name
 from core.web.nav import NavLink
+from core.web.pagecache import kept
 
 bp = Blueprint("management", __name__, url_prefix="/management", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -221,6 +222,7 @@ def dashboard_page():
 
 
 @bp.get("/filings")
+@kept()
 @login_required()
 def filings_list():
     user = require(_user(), ManagementPerm.VIEW)

@@ -44,7 +44,7 @@ def redis_url(number: int) -> str:
     module uses a number of its own, so modules running at once never share a queue."""
     import redis
 
-    from core.jobs.backends import redis_answers
+    from core.ratelimit import redis_answers
 
     url = f"redis://127.0.0.1:6379/{number}"
     if not redis_answers(url):

@@ -1,0 +1,146 @@
+"""Whole list pages kept in Redis, per visitor and address, until the data they show changes.
+
+A view marked :func:`kept` (the lists and their JSON collections) is made once; the same visitor asking the same
+address again gets the same bytes from Redis without a statement to the database, while
+
+* nothing was written to the database since (:mod:`core.kernel.changes`: every committed write, from any
+  process, job or command, changes the instance's generation, which is read before the page is made);
+* the page is younger than its seconds (60 by default) and today is the same day in Beijing, so a deadline's
+  "days left" is never a day old;
+* the visitor is the same: the key holds the log-in session (or API token) and what chooses the language, and
+  the accounts feature says whether that session may still be served without a look at the database
+  (:func:`identify_with`: not when it expired or is due to be marked as seen).
+
+Only ``GET`` answers with status 200 are kept; never a page that changed the visitor's session (a message
+shown once, a new form token) or set a cookie. An anonymous page is shared by every anonymous visitor with the
+same language, a signed-in one belongs to its session alone.
+
+``GREENMFG_PAGE_CACHE``: ``"auto"`` (default: Redis at ``GREENMFG_REDIS_URL`` when it answers at start-up;
+off in tests), ``"redis"`` or ``"off"``. ``GREENMFG_PAGE_CACHE_SECONDS``: the longest a page is kept (60).
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from flask import Flask, Response, current_app, g, request, session
+
+from core.config import ConfigurationError
+from core.kernel import changes
+from core.kernel.clock import today
+from core.ratelimit import instance_name, redis_answers
+
+_ATTRIBUTE = "_greenmfg_kept_seconds"
+_PENDING = "greenmfg_page_pending"
+#: an answer larger than this is made every time (a list page is 30-150 KB)
+MAX_BYTES = 1024 * 1024
+#: response headers never kept (each answer sets its own)
+_NOT_KEPT = frozenset({"set-cookie", "content-length", "date"})
+
+Identity = Callable[[], "tuple[str, float] | None"]
+
+
+def kept(seconds: int | None = None) -> Callable:
+    """Mark a view (a function, or a ``MethodView``'s ``get``) as kept for at most ``seconds`` (default:
+    ``GREENMFG_PAGE_CACHE_SECONDS``)."""
+    def mark(view: Callable) -> Callable:
+        setattr(view, _ATTRIBUTE, seconds or 0)
+        return view
+    return mark
+
+
+def identify_with(app: Flask, identity: Identity) -> None:
+    """Who is asking, without the database: ``(key, good until)`` (epoch seconds), or ``None`` when this
+    request must be made afresh (an expired session...). Set once, by the accounts feature."""
+    app.extensions["greenmfg_page_identity"] = identity
+
+
+def valid_until(moment: float) -> None:
+    """This answer's visitor stops being valid at ``moment`` (epoch seconds: an API token's expiry); the
+    kept page expires then too."""
+    g.greenmfg_page_until = min(moment, g.get("greenmfg_page_until", moment))
+
+
+def _seconds_of(app: Flask) -> int | None:
+    view = app.view_functions.get(request.endpoint) if request.endpoint else None
+    if view is None:
+        return None
+    owner = getattr(view, "view_class", None)
+    marked = getattr(getattr(owner, "get", None), _ATTRIBUTE, None) if owner is not None \
+        else getattr(view, _ATTRIBUTE, None)
+    if marked is None:
+        return None
+    return int(marked or app.config["GREENMFG_PAGE_CACHE_SECONDS"])
+
+
+def _key(prefix: str, who: str) -> str:
+    headers = request.headers
+    parts = (who, request.host, request.full_path, request.cookies.get("lang", ""),
+             headers.get("Accept-Language", ""), headers.get("Accept", ""), today().isoformat())
+    return f"{prefix}:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
+
+
+def _serve() -> Response | None:
+    app = current_app._get_current_object()
+    shared = changes.generation(app)
+    if shared is None or request.method != "GET":
+        return None
+    seconds = _seconds_of(app)
+    if seconds is None or session.get("_flashes"):
+        return None
+    identity: Identity | None = app.extensions.get("greenmfg_page_identity")
+    found = identity() if identity is not None else ("anonymous", float("inf"))
+    if found is None:
+        return None
+    who, until = found
+    key = _key(app.extensions["greenmfg_page_prefix"], who)
+    read = shared.read(key)
+    if read is None:
+        return None
+    number, (entry,) = read
+    if entry is not None:
+        head, _, body = entry.partition(b"\n")
+        stored_number, headers = orjson.loads(head)
+        if stored_number == number:
+            g.greenmfg_page_hit = True
+            return Response(body, status=200, headers=headers)
+    setattr(g, _PENDING, (key, number, min(seconds, until - time.time())))
+    return None
+
+
+def _keep(response: Response) -> Response:
+    pending = g.pop(_PENDING, None)
+    if pending is None or response.status_code != 200 or response.is_streamed or response.direct_passthrough \
+            or session.modified:
+        return response
+    key, number, seconds = pending
+    seconds = min(seconds, g.get("greenmfg_page_until", float("inf")) - time.time())
+    if "set-cookie" in response.headers or seconds < 1:
+        return response
+    body = response.get_data()
+    if len(body) > MAX_BYTES:
+        return response
+    headers = [(name, value) for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
+    changes.generation().put(key, orjson.dumps([number, headers]) + b"\n" + body, int(seconds))
+    return response
+
+
+def init_app(app: Flask, engine: Any) -> None:
+    app.config.setdefault("GREENMFG_PAGE_CACHE", "auto")
+    app.config.setdefault("GREENMFG_PAGE_CACHE_SECONDS", 60)
+    mode = str(app.config["GREENMFG_PAGE_CACHE"] or "off").lower()
+    if mode not in ("auto", "redis", "off"):
+        raise ConfigurationError(f"GREENMFG_PAGE_CACHE must be auto, redis or off (got {mode!r})")
+    url = app.config.get("GREENMFG_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    if mode == "off" or (mode == "auto" and (app.testing or not redis_answers(url))):
+        return
+    prefix = f"greenmfg:{instance_name(app)}"
+    app.extensions["greenmfg_page_prefix"] = prefix
+    changes.install(app, engine, url, prefix)
+    # first of the hooks: a kept page is answered before anything loads the user; last of the after-hooks,
+    # so what is kept carries every header the others set
+    app.before_request_funcs.setdefault(None, []).insert(0, _serve)
+    app.after_request_funcs.setdefault(None, []).insert(0, _keep)

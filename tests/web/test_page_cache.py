@@ -1,0 +1,253 @@
+"""Kept list pages (issue 23, core/web/pagecache.py): the same visitor asking the same list again is answered from
+Redis without a statement to the database, and never after anything it shows changed, from this process or
+another, nor after the visitor's session ended.
+
+Redis database 14 (other test modules use 11-13)."""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))  # app_world.py
+from app_world import build_world, login, make_uscc, open_campaign  # noqa: E402
+
+REDIS = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def redis_db():
+    from core.ratelimit import redis_answers
+
+    if not redis_answers(REDIS):
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    import redis
+
+    client = redis.Redis.from_url(REDIS)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture
+def world(make_app, redis_db, tmp_path):
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"),
+                   GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS)
+    world = build_world(app)
+    world.campaign_id = open_campaign(app, level="provincial", unit_types=("factory", "park"))
+    world.application = _application(app, world, "长沙保留页测试有限公司")
+    return world
+
+
+def _application(app, world, name: str) -> int:
+    from core.extensions import db
+    from core.kernel.clock import now
+    from core.models import Application, Organization
+
+    with app.app_context():
+        at = now()
+        org = Organization(uscc=make_uscc(), name=name, admin_unit_id=world.units["changsha"])
+        db.session.add(org)
+        db.session.flush()
+        row = Application(campaign_id=world.campaign_id, organization_id=org.id, admin_unit_id=world.units["changsha"],
+                          unit_type="factory", level="provincial", evaluation_mode="self", status="submitted",
+                          indicator_values={}, extension_data={}, requested_levels=["provincial"], declarations={},
+                          version=1, score=Decimal("71.5"), submitted_at=at)
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
+@contextlib.contextmanager
+def statements(app):
+    from core.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def _rename(app, application_id: int, name: str) -> None:
+    from core.extensions import db
+    from core.models import Application, Organization
+
+    with app.app_context():
+        org_id = db.session.get(Application, application_id).organization_id
+        db.session.execute(sa.update(Organization).where(Organization.id == org_id).values(name=name))
+        db.session.commit()
+
+
+def test_the_same_list_asked_again_is_answered_without_the_database_until_what_it_shows_changes(world):
+    client = world.client("city_changsha")
+    first = client.get("/city")
+    assert first.status_code == 200 and "长沙保留页测试有限公司" in first.get_data(as_text=True)
+    with statements(world.app) as seen:
+        again = client.get("/city")
+    assert again.status_code == 200 and seen == []
+    assert again.get_data() == first.get_data()
+    assert again.headers["Cache-Control"] == "no-store"  # still never kept by the browser
+    assert again.headers["Content-Security-Policy"]
+    _rename(world.app, world.application, "长沙改名后有限公司")
+    with statements(world.app) as seen:
+        changed = client.get("/city")
+    assert seen, "a page kept from before the change was served"
+    assert "长沙改名后有限公司" in changed.get_data(as_text=True)
+    assert "长沙保留页测试有限公司" not in changed.get_data(as_text=True)
+
+
+def test_a_change_made_by_another_process_ends_the_kept_page_too(world, make_app):
+    """Another web worker, a job worker or a command: its own app on the same database and Redis."""
+    other = make_app("hunan", GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS)
+    client = world.client("city_changsha")
+    client.get("/city")
+    _rename(other, world.application, "另一进程改名有限公司")
+    assert "另一进程改名有限公司" in client.get("/city").get_data(as_text=True)
+
+
+def test_a_change_rolled_back_or_shown_nowhere_keeps_the_page(world):
+    from core.extensions import db
+    from core.kernel.changes import NEUTRAL
+    from core.models import Organization, WebSession
+
+    client = world.client("city_changsha")
+    client.get("/city")
+    with world.app.app_context():
+        db.session.execute(sa.update(Organization).values(name="回滚的名称"))
+        db.session.rollback()
+        db.session.execute(sa.update(WebSession).values(agent="x").execution_options(**NEUTRAL))
+        db.session.commit()
+    with statements(world.app) as seen:
+        client.get("/city")
+    assert seen == []
+
+
+def test_each_session_has_its_own_pages_and_anonymous_visitors_share_theirs(world):
+    changsha, zhuzhou = world.client("city_changsha"), world.client("city_zhuzhou")
+    assert "长沙保留页测试有限公司" in changsha.get("/city").get_data(as_text=True)
+    with statements(world.app) as seen:
+        other_city = zhuzhou.get("/city").get_data(as_text=True)
+    assert seen and "长沙保留页测试有限公司" not in other_city
+    with statements(world.app) as seen:
+        second_login = world.client("city_changsha").get("/city")  # a second session of the same user
+    assert seen and second_login.status_code == 200
+    world.client().get("/public/lists")
+    with statements(world.app) as seen:
+        assert world.client().get("/public/lists").status_code == 200
+    assert seen == []
+    with statements(world.app) as seen:  # the language is part of the address
+        english = world.client().get("/public/lists?lang=en")
+    assert seen and english.status_code == 200
+
+
+def test_a_kept_page_is_never_shown_after_its_session_ended(world):
+    from core.accounts import sessions
+    from core.extensions import db
+    from core.models import User
+
+    client = world.client("city_changsha")
+    client.get("/city")
+    client.post("/logout")
+    after = client.get("/city")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
+
+    client = world.client("city_changsha")
+    client.get("/city")
+    with world.app.app_context():  # "log out everywhere" from another browser
+        sessions.end_all(db.session.get(User, world.users["city_changsha"].id), "test")
+        db.session.commit()
+    after = client.get("/city")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
+
+
+def test_an_idle_session_still_ends_on_time(world):
+    import time_machine
+
+    client = world.client("city_changsha")
+    client.get("/city")
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=31), tick=False):
+        after = client.get("/city")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
+
+
+def test_a_message_shown_once_is_not_kept(world):
+    client = world.client("city_changsha")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "只显示一次的消息")]
+    assert "只显示一次的消息" in client.get("/city").get_data(as_text=True)
+    assert "只显示一次的消息" not in client.get("/city").get_data(as_text=True)
+    with statements(world.app) as seen:
+        client.get("/city")
+    assert seen == []  # the page after the message is kept
+
+
+def test_an_api_token_has_its_own_answers_and_revoking_it_ends_them(world):
+    from core.accounts import services as accounts
+    from core.extensions import db
+    from core.models import ApiToken, User
+
+    api = world.api("city_changsha")
+    assert api.get("/api/v1/applications").status_code == 200
+    with statements(world.app) as seen:
+        assert api.get("/api/v1/applications").status_code == 200
+    assert seen == []
+    with world.app.app_context():
+        user = db.session.get(User, world.users["city_changsha"].id)
+        for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id)).all():
+            accounts.revoke_token(user, token.id)
+        db.session.commit()
+    assert api.get("/api/v1/applications").status_code == 401
+
+
+def test_without_redis_every_page_is_made_as_before(make_app, database_url):
+    app = make_app("hunan", GREENMFG_PAGE_CACHE="auto", GREENMFG_REDIS_URL="redis://127.0.0.1:1/0", TESTING=False)
+    assert "greenmfg_generation" not in app.extensions
+    client = app.test_client()
+    assert client.get("/public/lists").status_code == 200
+    with statements(app) as seen:
+        assert client.get("/public/lists").status_code == 200
+    assert seen
+
+
+def test_redis_stopping_while_running_only_means_pages_are_made_again(world, monkeypatch):
+    from core.kernel import changes
+
+    client = world.client("city_changsha")
+    client.get("/city")
+    shared = changes.generation(world.app)
+    monkeypatch.setattr(shared, "_client", __import__("redis").Redis.from_url("redis://127.0.0.1:1/0",
+                                                                               socket_connect_timeout=0.1))
+    with statements(world.app) as seen:
+        assert client.get("/city").status_code == 200
+    assert seen
+    _rename(world.app, world.application, "停机期间改名有限公司")  # the change is remembered ...
+    assert shared._pending
+    monkeypatch.setattr(shared, "_client", __import__("redis").Redis.from_url(REDIS))
+    monkeypatch.setattr(shared, "_down_until", 0.0)
+    assert "停机期间改名有限公司" in client.get("/city").get_data(as_text=True)  # ... and counted when Redis answers
+    assert not shared._pending
+
+
+@pytest.mark.parametrize("statement, writes", [
+    ("SELECT 1", False), ("  select * from x for update", False), ("SAVEPOINT sa_1", False),
+    ("INSERT INTO x VALUES (1)", True), ("UPDATE x SET a = 1", True), ("DELETE FROM x", True),
+    ("WITH t AS (SELECT 1) SELECT * FROM t", False), ("WITH t AS (SELECT 1) UPDATE x SET a = 1", True),
+    ("COPY x FROM STDIN", True), ("TRUNCATE x", True),
+])
+def test_what_counts_as_a_write(statement, writes):
+    from core.kernel.changes import is_write
+
+    assert is_write(statement) is writes
