@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from core.plugins.types import Indicator, IndicatorKind, IndicatorSet
@@ -53,6 +55,9 @@ Run = Callable[[Any], "float | Status"]
 ScorerFactory = Callable[[Indicator, Reference | None, IndicatorSet, str], Run]
 
 SCORERS: dict[str, ScorerFactory] = {}
+#: compiled plans by :func:`_plan_key`, oldest first, at most :data:`PLAN_CACHE_SIZE` (:func:`cached_plan`)
+_PLANS: dict[tuple, tuple[IndicatorSet, Plan]] = {}
+PLAN_CACHE_SIZE = 256
 
 
 def register_scorer(kind: str) -> Callable[[ScorerFactory], ScorerFactory]:
@@ -244,6 +249,31 @@ def compile_plan(iset: IndicatorSet, references: Mapping[int, Reference]) -> Pla
     return tuple(steps)
 
 
+def _plan_key(iset: IndicatorSet, references: Mapping[int, Reference]) -> tuple:
+    """What a plan is compiled from: the set itself (by identity: its ``params`` take no part in its
+    equality), the scorers and the interpolation it would use now, and the references."""
+    interpolation = f.INTERPOLATIONS.get(iset.params.get("interpolation", "linear"))
+    scorers = tuple(SCORERS.get(str(ind.kind)) for ind in iset.indicators)
+    return id(iset), interpolation, scorers, tuple(sorted(references.items()))
+
+
+def cached_plan(iset: IndicatorSet, references: Mapping[int, Reference]) -> Plan:
+    """:func:`compile_plan`, compiled once and then reused: a recompute meets the same set with the
+    same references in many groups (each industry's units in each year) and runs.
+
+    A changed rule set is another :class:`IndicatorSet` object, and changed references, another
+    scorer (:func:`register_scorer`) or interpolation are another key, so each compiles anew."""
+    key = _plan_key(iset, references)
+    entry = _PLANS.get(key)
+    if entry is not None and entry[0] is iset:  # the entry keeps its set alive, so no other set has its id
+        return entry[1]
+    plan = compile_plan(iset, references)
+    while len(_PLANS) >= PLAN_CACHE_SIZE:
+        _PLANS.pop(next(iter(_PLANS)), None)
+    _PLANS[key] = (iset, plan)
+    return plan
+
+
 def check_keys(iset: IndicatorSet, mapping: Mapping, prefix: str) -> None:
     known = {str(i.number) for i in iset.indicators}
     for key in mapping:
@@ -264,20 +294,44 @@ def score_rows(plan: Plan, values: list[Mapping[str, Any]]) -> list[tuple[float,
     the plan are ignored (checked on entry).
 
     Works column by column (``run.column`` where a scorer has one), which is what makes
-    recomputing a whole year cheap.
+    recomputing a whole year cheap; the per-row steps (picking the values, summing, building the
+    dictionaries) run as ``map`` over the rows, without Python code per value.
     """
     keys = [step.key for step in plan]
-    columns = [getattr(run, "column", None) or (lambda xs, run=run: [_rounded(run(x)) for x in xs])
-               for _, _, _, run in plan]
-    columns = [column([v.get(key) for v in values]) for key, column in zip(keys, columns)]
-    out = []
-    append = out.append
-    for row in zip(*columns):
+    runs = [getattr(run, "column", None) or (lambda xs, run=run: [_rounded(run(x)) for x in xs])
+            for _, _, _, run in plan]
+    columns = [column(raw) for column, raw in zip(runs, _value_columns(keys, values))]
+    rows = list(zip(*columns))
+    summed, complete = rows, [True] * len(rows)
+    for i in _with_status(columns):
+        if summed is rows:
+            summed = rows.copy()
+        summed[i], complete[i] = [x for x in rows[i] if not isinstance(x, str)], False
+    totals = map(round, map(sum, summed), repeat(2))
+    return list(zip(totals, complete, map(dict, map(zip, repeat(keys), rows))))
+
+
+def _value_columns(keys: list[str], values: list[Mapping[str, Any]]) -> list[list]:
+    """The raw values of each key, one list per key (``None`` where a unit has none)."""
+    if len(keys) < 2:  # itemgetter of one key gives the value, not a tuple
+        return [[v.get(key) for v in values] for key in keys]
+    pick, picked = itemgetter(*keys), []
+    append = picked.append
+    for v in values:
         try:
-            append((round(sum(row), 2), True, dict(zip(keys, row))))
-        except TypeError:  # a status among the scores: incomplete
-            append((round(sum([x for x in row if not isinstance(x, str)]), 2), False, dict(zip(keys, row))))
-    return out
+            append(pick(v))
+        except (KeyError, TypeError):  # a value left out (or not a mapping: .get says so)
+            append(tuple(map(v.get, keys)))
+    return [list(column) for column in zip(*picked)] if picked else [[] for _ in keys]
+
+
+def _with_status(columns: list[list]) -> set[int]:
+    """Rows with a status among their scores (incomplete ones)."""
+    rows: set[int] = set()
+    for column in columns:
+        if any(issubclass(kind, str) for kind in set(map(type, column))):
+            rows.update(i for i, x in enumerate(column) if isinstance(x, str))
+    return rows
 
 
 # ---------------------------------------------------------------- results --

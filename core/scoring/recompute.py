@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from core.kernel.rules import region_rules
 from core.models.scoring import UnitScore
 from core.plugins.types import Level
-from core.scoring.engine import Plan, compile_plan, score_rows
+from core.scoring.engine import Plan, cached_plan, score_rows
 from core.scoring.formulas import ScoringInputError
 from core.scoring.ranking import RESULT_COLUMNS, Streaks, rank_rows
 from core.scoring.reference import ReferenceBook
@@ -164,16 +166,10 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
 
 def _years(rows: Iterable) -> Iterator[list]:
     """The rows (ordered by year) a year at a time, fetched in chunks."""
-    chunks = iter(lambda: rows.fetchmany(5000), []) if hasattr(rows, "fetchmany") else (rows,)
-    part: list = []
-    for chunk in chunks:
-        for row in chunk:
-            if part and row[_YEAR] != part[0][_YEAR]:
-                yield part
-                part = []
-            part.append(row)
-    if part:
-        yield part
+    if hasattr(rows, "fetchmany"):
+        rows = chain.from_iterable(iter(lambda: rows.fetchmany(5000), []))
+    for _, part in groupby(rows, key=itemgetter(_YEAR)):
+        yield list(part)
 
 
 def _changed(old: tuple, new: tuple) -> bool:
@@ -197,7 +193,7 @@ def _score(units: _Units, values: Sequence[dict | None], rules: Any, book: Refer
     for (unit_type, year, industry), members in groups.items():
         iset = rules.indicator_set(unit_type, year)
         if iset is not None:
-            plan = compile_plan(iset, book.lookup(iset.code, industry, year))
+            plan = cached_plan(iset, book.lookup(iset.code, industry, year))
             group_values = [values[i] or {} for i in members]
             try:
                 results = score_rows(plan, group_values)
