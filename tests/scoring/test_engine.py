@@ -7,6 +7,7 @@ Reference values below are made up for the tests; only weights and directions ar
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 
 import pytest
@@ -201,6 +202,18 @@ def test_many_units_at_once_score_as_each_alone():
     group = [FULL_BUT_ONE, {**FULL_BUT_ONE, "3": None}, {"1": 0.55}, {}, {**FULL_BUT_ONE, "9": 2.5}]
     assert engine.score_rows(plan, group) == [engine.score_rows(plan, [values])[0] for values in group]
     assert [complete for _, complete, _ in engine.score_rows(plan, group)] == [True, False, False, False, True]
+
+
+def test_a_column_rounds_exactly_like_one_value():
+    """The column path's rounding (recompute) gives the very floats ``round(score, 4)`` gives, at and
+    beside every half of the last digit too (附件1 第3项: W=8, L=40, B=20, so 0.0001 point is 0.00025 %)."""
+    step = engine.compile_plan(FACTORY_2025, FACTORY_REFS)[2]
+    halves = [20 + (k + 0.5) * 0.00025 for k in range(0, 80000, 7)]
+    values = [v for h in halves for v in (h, math.nextafter(h, 0), math.nextafter(h, 100))]
+    values += [20 + 20 * i / 9973 for i in range(9973)]
+    scores = step.run.column(values)
+    assert scores == [step.run(x) for x in values] == [round(8 * (x - 20) / 20, 4) for x in values]
+    assert [str(x) for x in scores] == [str(step.run(x)) for x in values]
 
 
 def test_a_cached_plan_is_compiled_again_when_the_rules_change(monkeypatch):
