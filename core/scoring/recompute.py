@@ -176,9 +176,8 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
 
 def _years(rows: Iterable) -> Iterator[list]:
     """The rows (ordered by year) a year at a time, fetched in chunks."""
-    if hasattr(rows, "fetchmany"):
-        rows = chain.from_iterable(iter(lambda: rows.fetchmany(5000), []))
-    for _, part in groupby(rows, key=itemgetter(_YEAR)):
+    fetched = chain.from_iterable(iter(lambda: rows.fetchmany(5000), [])) if hasattr(rows, "fetchmany") else rows
+    for _, part in groupby(fetched, key=itemgetter(_YEAR)):
         yield list(part)
 
 
