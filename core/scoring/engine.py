@@ -17,6 +17,8 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import repeat
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from core.plugins.types import Indicator, IndicatorKind, IndicatorSet
@@ -53,6 +55,9 @@ Run = Callable[[Any], "float | Status"]
 ScorerFactory = Callable[[Indicator, Reference | None, IndicatorSet, str], Run]
 
 SCORERS: dict[str, ScorerFactory] = {}
+#: compiled plans by :func:`_plan_key`, oldest first, at most :data:`PLAN_CACHE_SIZE` (:func:`cached_plan`)
+_PLANS: dict[tuple, tuple[IndicatorSet, Plan]] = {}
+PLAN_CACHE_SIZE = 256
 
 
 def register_scorer(kind: str) -> Callable[[ScorerFactory], ScorerFactory]:
@@ -79,6 +84,7 @@ _LARGEST = sys.float_info.max  # bounds that also refuse inf and nan on the fast
 #: scores, rounded to 0.01
 DIGITS = 4
 MISSING, NEEDS_REFERENCE, NEEDS_REVIEW = Status.MISSING_VALUE, Status.NEEDS_REFERENCE, Status.NEEDS_REVIEW
+_SCALE, _HALF = 10.0 ** DIGITS, 0.5 - 1e-6
 
 
 @register_scorer(IndicatorKind.POSITIVE)
@@ -129,11 +135,24 @@ def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name
         return {"count": int(measured(value))} if functions is not None and value is not None else {}
 
     def column(values: list) -> list:
-        """``run`` over a column, the fast path inlined (no call per value)."""
+        """``run`` over a column, the fast path inlined (no call per value).
+
+        Between 0 and the weight, ``round(y, DIGITS)`` is taken as ``k / SCALE`` with ``k = round(y × SCALE)``
+        unless ``y × SCALE`` lies within 1e-6 of a half: further away, ``k`` is the rounded exact product
+        too (``y × SCALE`` is off by less than 2e-8 below 1e8), and the division is correctly rounded, so
+        both give the same float (``round`` with digits converts to decimal text and back: three times
+        slower)."""
         if not fast:
             return [run(x) for x in values]
         floats = functions is None
-        return [(weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0 else round(weight * r, DIGITS))
+        if not 0 < weight * _SCALE < 1e8:
+            return [(weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0
+                     else round(weight * r, DIGITS))
+                    if ((t := type(x)) is float and floats or t is int) and low <= x <= top else run(x)
+                    for x in values]
+        return [(weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0
+                 else k / _SCALE if -_HALF < (z := (y := weight * r) * _SCALE) - (k := round(z)) < _HALF
+                 else round(y, DIGITS))
                 if ((t := type(x)) is float and floats or t is int) and low <= x <= top else run(x)
                 for x in values]
 
@@ -244,6 +263,31 @@ def compile_plan(iset: IndicatorSet, references: Mapping[int, Reference]) -> Pla
     return tuple(steps)
 
 
+def _plan_key(iset: IndicatorSet, references: Mapping[int, Reference]) -> tuple:
+    """What a plan is compiled from: the set itself (by identity: its ``params`` take no part in its
+    equality), the scorers and the interpolation it would use now, and the references."""
+    interpolation = f.INTERPOLATIONS.get(iset.params.get("interpolation", "linear"))
+    scorers = tuple(SCORERS.get(str(ind.kind)) for ind in iset.indicators)
+    return id(iset), interpolation, scorers, tuple(sorted(references.items()))
+
+
+def cached_plan(iset: IndicatorSet, references: Mapping[int, Reference]) -> Plan:
+    """:func:`compile_plan`, compiled once and then reused: a recompute meets the same set with the
+    same references in many groups (each industry's units in each year) and runs.
+
+    A changed rule set is another :class:`IndicatorSet` object, and changed references, another
+    scorer (:func:`register_scorer`) or interpolation are another key, so each compiles anew."""
+    key = _plan_key(iset, references)
+    entry = _PLANS.get(key)
+    if entry is not None and entry[0] is iset:  # the entry keeps its set alive, so no other set has its id
+        return entry[1]
+    plan = compile_plan(iset, references)
+    while len(_PLANS) >= PLAN_CACHE_SIZE:
+        _PLANS.pop(next(iter(_PLANS)), None)
+    _PLANS[key] = (iset, plan)
+    return plan
+
+
 def check_keys(iset: IndicatorSet, mapping: Mapping, prefix: str) -> None:
     known = {str(i.number) for i in iset.indicators}
     for key in mapping:
@@ -264,20 +308,44 @@ def score_rows(plan: Plan, values: list[Mapping[str, Any]]) -> list[tuple[float,
     the plan are ignored (checked on entry).
 
     Works column by column (``run.column`` where a scorer has one), which is what makes
-    recomputing a whole year cheap.
+    recomputing a whole year cheap; the per-row steps (picking the values, summing, building the
+    dictionaries) run as ``map`` over the rows, without Python code per value.
     """
     keys = [step.key for step in plan]
-    columns = [getattr(run, "column", None) or (lambda xs, run=run: [_rounded(run(x)) for x in xs])
-               for _, _, _, run in plan]
-    columns = [column([v.get(key) for v in values]) for key, column in zip(keys, columns)]
-    out = []
-    append = out.append
-    for row in zip(*columns):
+    runs = [getattr(run, "column", None) or (lambda xs, run=run: [_rounded(run(x)) for x in xs])
+            for _, _, _, run in plan]
+    columns = [column(raw) for column, raw in zip(runs, _value_columns(keys, values))]
+    rows = list(zip(*columns))
+    summed, complete = rows, [True] * len(rows)
+    for i in _with_status(columns):
+        if summed is rows:
+            summed = rows.copy()
+        summed[i], complete[i] = [x for x in rows[i] if not isinstance(x, str)], False
+    totals = map(round, map(sum, summed), repeat(2))
+    return list(zip(totals, complete, map(dict, map(zip, repeat(keys), rows))))
+
+
+def _value_columns(keys: list[str], values: list[Mapping[str, Any]]) -> list[list]:
+    """The raw values of each key, one list per key (``None`` where a unit has none)."""
+    if len(keys) < 2:  # itemgetter of one key gives the value, not a tuple
+        return [[v.get(key) for v in values] for key in keys]
+    pick, picked = itemgetter(*keys), []
+    append = picked.append
+    for v in values:
         try:
-            append((round(sum(row), 2), True, dict(zip(keys, row))))
-        except TypeError:  # a status among the scores: incomplete
-            append((round(sum([x for x in row if not isinstance(x, str)]), 2), False, dict(zip(keys, row))))
-    return out
+            append(pick(v))
+        except (KeyError, TypeError):  # a value left out (or not a mapping: .get says so)
+            append(tuple(map(v.get, keys)))
+    return [list(column) for column in zip(*picked)] if picked else [[] for _ in keys]
+
+
+def _with_status(columns: list[list]) -> set[int]:
+    """Rows with a status among their scores (incomplete ones)."""
+    rows: set[int] = set()
+    for column in columns:
+        if any(issubclass(kind, str) for kind in set(map(type, column))):
+            rows.update(i for i, x in enumerate(column) if isinstance(x, str))
+    return rows
 
 
 # ---------------------------------------------------------------- results --

@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -24,7 +26,7 @@ from sqlalchemy.orm import Session
 from core.kernel.rules import region_rules
 from core.models.scoring import UnitScore
 from core.plugins.types import Level
-from core.scoring.engine import Plan, compile_plan, score_rows
+from core.scoring.engine import Plan, cached_plan, score_rows
 from core.scoring.formulas import ScoringInputError
 from core.scoring.ranking import RESULT_COLUMNS, Streaks, rank_rows
 from core.scoring.reference import ReferenceBook
@@ -33,6 +35,8 @@ from core.scoring.store import result_writer
 _KEY_COLUMNS = ("id", "organization_id", "unit_type", "level", "industry", "province", "year", "values")
 _JSON_COLUMNS = ("values", "scores")
 _YEAR = _KEY_COLUMNS.index("year")
+#: a row's key columns and its stored results (:func:`load_query`)
+_keys, _stored = itemgetter(slice(len(_KEY_COLUMNS))), itemgetter(slice(len(_KEY_COLUMNS), None))
 
 
 @dataclass
@@ -93,6 +97,14 @@ def parse_json(text: str | None) -> Any:
         return json.loads(text)
 
 
+def _parse_all(texts: Sequence[str | None]) -> list[Any]:
+    """:func:`parse_json` of each text, orjson's loop over them while none needs more."""
+    try:
+        return list(map(orjson.loads, texts))
+    except (orjson.JSONDecodeError, TypeError):
+        return [parse_json(t) for t in texts]
+
+
 def _driver_rows(session: Session, query: Any) -> Any:
     """Execute ``query`` on the session's connection with the driver's own cursor: plain tuples as the
     driver gives them (no SQLAlchemy rows, no type conversions; a third of reading the rows)."""
@@ -143,12 +155,12 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
             # a concurrent writer leaves the connection free between batches, so the rows of
             # the next year are turned into Python objects while the database writes this one
             for part in _years(cursor if concurrent else cursor.fetchall()):
-                ids, orgs, types, levels, industries, provinces, years, texts, *old_columns = zip(*part)
-                values = [parse_json(t) for t in texts]
+                ids, orgs, types, levels, industries, provinces, years, texts = zip(*map(_keys, part))
+                values = _parse_all(texts)
                 units = _Units(orgs, types, levels, industries, provinces, years)
                 scored = _score(units, values, rules, book, progress)
                 results = rank_rows(units, scored, rules, streaks)
-                changes = [(id_, *new) for id_, old, new in zip(ids, zip(*old_columns), results)
+                changes = [(id_, *new) for id_, old, new in zip(ids, map(_stored, part), results)
                            if _changed(old, new)]
                 write(changes)
                 report.rows += len(part)
@@ -164,16 +176,9 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
 
 def _years(rows: Iterable) -> Iterator[list]:
     """The rows (ordered by year) a year at a time, fetched in chunks."""
-    chunks = iter(lambda: rows.fetchmany(5000), []) if hasattr(rows, "fetchmany") else (rows,)
-    part: list = []
-    for chunk in chunks:
-        for row in chunk:
-            if part and row[_YEAR] != part[0][_YEAR]:
-                yield part
-                part = []
-            part.append(row)
-    if part:
-        yield part
+    fetched = chain.from_iterable(iter(lambda: rows.fetchmany(5000), [])) if hasattr(rows, "fetchmany") else rows
+    for _, part in groupby(fetched, key=itemgetter(_YEAR)):
+        yield list(part)
 
 
 def _changed(old: tuple, new: tuple) -> bool:
@@ -197,7 +202,7 @@ def _score(units: _Units, values: Sequence[dict | None], rules: Any, book: Refer
     for (unit_type, year, industry), members in groups.items():
         iset = rules.indicator_set(unit_type, year)
         if iset is not None:
-            plan = compile_plan(iset, book.lookup(iset.code, industry, year))
+            plan = cached_plan(iset, book.lookup(iset.code, industry, year))
             group_values = [values[i] or {} for i in members]
             try:
                 results = score_rows(plan, group_values)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import itemgetter
 
 import orjson
 from sqlalchemy import JSON, bindparam, update
@@ -54,12 +55,6 @@ def result_writer(session: Session, columns: Sequence[str]) -> Iterator[tuple[Wr
         yield _generic_writer(connection, columns), False
 
 
-def _text_rows(columns: list[str], rows: list[tuple]) -> list[tuple]:
-    at = columns.index("scores") + 1
-    dumps = orjson.dumps
-    return [(*row[:at], None if row[at] is None else dumps(row[at]).decode(), *row[at + 1:]) for row in rows]
-
-
 def _updated_at(connection) -> object:
     """Now, as the dialect stores ``updated_at`` (one conversion for the whole run)."""
     column = UnitScore.__table__.c.updated_at
@@ -76,6 +71,18 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def _escaped(values: Sequence) -> list[str]:
+    """:func:`_escape` of each value as text, once per distinct value (codes repeat in every row)."""
+    done: dict = {}
+    out = []
+    for v in values:
+        text = done.get(v)
+        if text is None:
+            text = done[v] = _NULL if v is None else _escape(str(v))
+        out.append(text)
+    return out
+
+
 def _copy_column(values: Sequence, kind: type) -> list[str]:
     """One column in COPY text format, by the column's Python type (one comprehension each)."""
     n = _NULL
@@ -86,7 +93,7 @@ def _copy_column(values: Sequence, kind: type) -> list[str]:
     if kind is dict:  # JSON text holds no raw control characters: only backslashes need doubling
         dumps = orjson.dumps
         return [n if v is None else dumps(v).decode().replace("\\", "\\\\") for v in values]
-    return [n if v is None else _escape(str(v)) for v in values]
+    return _escaped(values)
 
 
 def copy_text(kinds: Sequence[type], rows: list[tuple]) -> bytes:
@@ -148,9 +155,14 @@ def _executemany_writer(connection, columns: list[str]) -> Write:
     at = _updated_at(connection)
     cursor = connection.connection.driver_connection.cursor()
 
+    scores = columns.index("scores") + 1  # in a row, after its id
+    dumps = orjson.dumps
+
     def write(rows: list[tuple]) -> None:
         if rows:
-            cursor.executemany(sql, [(*row[1:], at, row[0]) for row in _text_rows(columns, rows)])
+            texts = [None if s is None else dumps(s).decode() for s in map(itemgetter(scores), rows)]
+            cursor.executemany(sql, [(*row[1:scores], text, *row[scores + 1:], at, row[0])
+                                     for row, text in zip(rows, texts)])
     return write
 
 

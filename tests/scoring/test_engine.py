@@ -7,6 +7,7 @@ Reference values below are made up for the tests; only weights and directions ar
 from __future__ import annotations
 
 import dataclasses
+import math
 import types
 
 import pytest
@@ -193,6 +194,60 @@ def test_many_units_score_exactly_like_one(values, count, qual):
     total, complete, scores = engine.score_rows(engine.compile_plan(FACTORY_2025, FACTORY_REFS), [values])[0]
     assert (total, complete) == (one.total, one.complete)
     assert scores == {str(r.number): r.score if r.score is not None else r.status for r in one.indicators}
+
+
+def test_many_units_at_once_score_as_each_alone():
+    """Scoring a group at once (recompute) gives each unit what it gets alone, complete or not, in order."""
+    plan = engine.compile_plan(FACTORY_2025, FACTORY_REFS)
+    group = [FULL_BUT_ONE, {**FULL_BUT_ONE, "3": None}, {"1": 0.55}, {}, {**FULL_BUT_ONE, "9": 2.5}]
+    assert engine.score_rows(plan, group) == [engine.score_rows(plan, [values])[0] for values in group]
+    assert [complete for _, complete, _ in engine.score_rows(plan, group)] == [True, False, False, False, True]
+
+
+def test_a_column_rounds_exactly_like_one_value():
+    """The column path's rounding (recompute) gives the very floats ``round(score, 4)`` gives, at and
+    beside every half of the last digit too (附件1 第3项: W=8, L=40, B=20, so 0.0001 point is 0.00025 %)."""
+    step = engine.compile_plan(FACTORY_2025, FACTORY_REFS)[2]
+    halves = [20 + (k + 0.5) * 0.00025 for k in range(0, 80000, 7)]
+    values = [v for h in halves for v in (h, math.nextafter(h, 0), math.nextafter(h, 100))]
+    values += [20 + 20 * i / 9973 for i in range(9973)]
+    scores = step.run.column(values)
+    assert scores == [step.run(x) for x in values] == [round(8 * (x - 20) / 20, 4) for x in values]
+    assert [str(x) for x in scores] == [str(step.run(x)) for x in values]
+
+
+def test_a_cached_plan_is_compiled_again_when_the_rules_change(monkeypatch):
+    """Issue 23: recompute reuses a compiled plan across groups and runs, but never one compiled from
+    other rules: changed references, a replaced indicator set, interpolation or scorer give the scores
+    a fresh compile gives."""
+    monkeypatch.setattr(engine, "_PLANS", {})
+    refs = dict(FACTORY_REFS)
+    plan = engine.cached_plan(FACTORY_2025, refs)
+    assert engine.cached_plan(FACTORY_2025, dict(FACTORY_REFS)) is plan
+
+    def cached(iset, references=refs):
+        return engine.score_rows(engine.cached_plan(iset, references), [FULL_BUT_ONE])[0][0]
+
+    assert cached(FACTORY_2025) == 96.0
+    assert cached(FACTORY_2025, {**refs, 1: Reference(0.50, 0.60)}) == 100.0  # 第1项 now at its leading value
+    heavier = dataclasses.replace(FACTORY_2025, indicators=tuple(
+        dataclasses.replace(ind, weight=16) if ind.number == 1 else ind for ind in FACTORY_2025.indicators))
+    assert cached(heavier) == 100.0  # 8 of 16 instead of 4 of 8
+    halves = dataclasses.replace(FACTORY_2025, params={**FACTORY_2025.params, "interpolation": "halves"})
+    monkeypatch.setitem(INTERPOLATIONS, "halves", lambda x, lead, base, weight: weight / 2)
+    assert cached(halves) == score_unit(halves, FULL_BUT_ONE, refs).total < 90
+    monkeypatch.setitem(INTERPOLATIONS, "halves", lambda x, lead, base, weight: 0.0)
+    assert cached(halves) == score_unit(halves, FULL_BUT_ONE, refs).total < 50
+
+    @engine.register_scorer(IndicatorKind.QUALITATIVE)
+    def nothing(ind, ref, iset, name):
+        return lambda value: 0.0
+
+    try:
+        assert cached(FACTORY_2025) == score_unit(FACTORY_2025, FULL_BUT_ONE, refs).total == 96.0 - 22  # 定性, 22 points
+    finally:
+        engine.register_scorer(IndicatorKind.QUALITATIVE)(engine.qualitative)
+    assert cached(FACTORY_2025) == 96.0 and engine.cached_plan(FACTORY_2025, refs) is plan
 
 
 # ------------------------------------------------------------ pluggability --
