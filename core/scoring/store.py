@@ -24,6 +24,7 @@ import orjson
 from sqlalchemy import JSON, bindparam, update
 from sqlalchemy.orm import Session
 
+from core.kernel import changes
 from core.kernel.clock import now
 from core.models.scoring import UnitScore
 
@@ -123,6 +124,7 @@ def _copy_writer(connection, columns: list[str]) -> Iterator[Write]:
     table = UnitScore.__table__
     kinds = [_python_type(table.c[c]) for c in ("id", *columns)]
     at = _updated_at(connection)
+    changes.wrote(connection)  # the driver's cursor writes: the commit ends kept pages like any write
     cursor = connection.connection.driver_connection.cursor()
     cursor.execute(f"CREATE TEMPORARY TABLE {_TEMP} ON COMMIT DROP AS "
                    f"SELECT id, {names} FROM {_TABLE} WITH NO DATA")
@@ -153,6 +155,7 @@ def _executemany_writer(connection, columns: list[str]) -> Write:
     quote = connection.dialect.identifier_preparer.quote
     sql = f"UPDATE {_TABLE} SET {', '.join(f'{quote(c)} = ?' for c in columns)}, updated_at = ? WHERE id = ?"
     at = _updated_at(connection)
+    changes.wrote(connection)  # the driver's cursor writes: the commit ends kept pages like any write
     cursor = connection.connection.driver_connection.cursor()
 
     scores = columns.index("scores") + 1  # in a row, after its id
