@@ -251,3 +251,19 @@ def test_what_counts_as_a_write(statement, writes):
     from core.kernel.changes import is_write
 
     assert is_write(statement) is writes
+
+
+def test_a_write_through_the_drivers_cursor_counts_and_a_read_does_not(world):
+    """The score store writes through the driver's cursor (core/scoring/store.py): it says so."""
+    from core.extensions import db
+    from core.kernel import changes
+
+    shared = changes.generation(world.app)
+    before = shared.read()[0]
+    with world.app.app_context():
+        db.session.execute(sa.text("SELECT 1"))
+        db.session.commit()
+        assert shared.read()[0] == before
+        changes.wrote(db.session.connection())
+        db.session.commit()
+    assert shared.read()[0] == before + 1
