@@ -34,6 +34,7 @@ from core.kernel.clock import now
 from core.kernel.records import get_record
 from core.models import User, WebSession
 from core.services import audit
+from core.web import pagecache
 
 #: how stale ``_seen`` may get before a request refreshes it (seconds)
 REFRESH_SECONDS = 60
@@ -133,9 +134,9 @@ def page_identity() -> tuple[str, float] | None:
         token = token.strip()
         if scheme.lower() == "bearer" and token:
             return "token:" + hashlib.sha256(token.encode()).hexdigest(), endless
-        return "anonymous", endless
+        return pagecache.ANONYMOUS, endless
     if "_user_id" not in session:
-        return "anonymous", endless
+        return pagecache.ANONYMOUS, endless
     idle, absolute = _limits(current_app)
     second = int(time.time())
     mine = current_sid_hash()
@@ -145,8 +146,6 @@ def page_identity() -> tuple[str, float] | None:
 
 
 def init_app(app: Flask) -> None:
-    from core.web import pagecache
-
     user_logged_in.connect(_started, app)
     pagecache.identify_with(app, page_identity)
 

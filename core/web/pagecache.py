@@ -13,7 +13,8 @@ address again gets the same bytes from Redis without a statement to the database
 
 Only ``GET`` answers with status 200 are kept; never a page that changed the visitor's session (a message
 shown once, a new form token) or set a cookie. An anonymous page is shared by every anonymous visitor with the
-same language, a signed-in one belongs to its session alone.
+same language, so only one made for a visitor without any session is kept (it can hold no form token); a
+signed-in one belongs to its session alone.
 
 ``GREENMFG_PAGE_CACHE``: ``"auto"`` (default: Redis at ``GREENMFG_REDIS_URL`` when it answers at start-up;
 off in tests), ``"redis"`` or ``"off"``. ``GREENMFG_PAGE_CACHE_SECONDS``: the longest a page is kept (60).
@@ -41,6 +42,8 @@ MAX_BYTES = 1024 * 1024
 _NOT_KEPT = frozenset({"set-cookie", "content-length", "date"})
 
 Identity = Callable[[], "tuple[str, float] | None"]
+#: who an anonymous visitor is: their pages are shared, so only a page made for a visitor without a session is kept
+ANONYMOUS = "anonymous"
 
 
 def kept(seconds: int | None = None) -> Callable:
@@ -92,7 +95,7 @@ def _serve() -> Response | None:
     if seconds is None or session.get("_flashes"):
         return None
     identity: Identity | None = app.extensions.get("greenmfg_page_identity")
-    found = identity() if identity is not None else ("anonymous", float("inf"))
+    found = identity() if identity is not None else (ANONYMOUS, float("inf"))
     if found is None:
         return None
     who, until = found
@@ -107,7 +110,7 @@ def _serve() -> Response | None:
         if stored_number == number:
             g.greenmfg_page_hit = True
             return Response(body, status=200, headers=headers)
-    setattr(g, _PENDING, (key, number, min(seconds, until - time.time())))
+    setattr(g, _PENDING, (key, number, min(seconds, until - time.time()), who == ANONYMOUS))
     return None
 
 
@@ -116,7 +119,9 @@ def _keep(response: Response) -> Response:
     if pending is None or response.status_code != 200 or response.is_streamed or response.direct_passthrough \
             or session.modified:
         return response
-    key, number, seconds = pending
+    key, number, seconds, shared = pending
+    if shared and len(session):  # made for a visitor with a session (a form's token...): not for everyone
+        return response
     seconds = min(seconds, g.get("greenmfg_page_until", float("inf")) - time.time())
     if "set-cookie" in response.headers or seconds < 1:
         return response
