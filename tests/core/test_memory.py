@@ -1,5 +1,6 @@
-"""What a worker keeps in memory (issue 23, W5): a web worker never loads alembic (only what migrates sets up
-Flask-Migrate), and a background job that read or wrote a workbook gives its memory back when it ends."""
+"""What a worker keeps in memory (issue 23, W5): a web worker serving pages loads neither alembic (only what
+migrates sets up Flask-Migrate) nor the Redis client (made when a job is sent), and a background job that read
+or wrote a workbook gives its memory back when it ends."""
 from __future__ import annotations
 
 import io
@@ -23,12 +24,13 @@ HISTORY = [["层级", "年度", "类型", "统一社会信用代码", "名称", 
             "2022-12-20"]]
 
 
-def test_a_web_worker_serves_pages_without_loading_alembic(database_url):
+def test_a_web_worker_serves_pages_without_loading_alembic_or_redis(database_url):
     script = ("import sys\nfrom core import create_app\n"
               f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {database_url!r}, 'SECRET_KEY': 't', "
-              "'GREENMFG_REGION': 'hunan', 'GREENMFG_JOBS_BACKEND': 'thread'})\n"
+              "'GREENMFG_REGION': 'hunan', 'GREENMFG_JOBS_BACKEND': 'redis', "
+              "'GREENMFG_REDIS_URL': 'redis://127.0.0.1:6379/21'})\n"
               "assert app.test_client().get('/public/lists').status_code == 200\n"
-              "print(sorted(m for m in ('alembic', 'flask_migrate') if m in sys.modules))\n")
+              "print(sorted(m for m in ('alembic', 'flask_migrate', 'redis') if m in sys.modules))\n")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
