@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchdb import with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.extensions import db, init_migrate  # noqa: E402
 
 HEADER = ["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期", "状态", "移出日期", "移出原因"]
 TRADES = ("机械", "化工", "建材", "电子", "纺织", "食品", "冶金", "医药", "汽车零部件", "新材料", "造纸", "家具")
@@ -81,6 +81,7 @@ def run(url: str, region: str, rows: int) -> dict[str, float]:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "GREENMFG_REGION": region,
                       "GREENMFG_RATELIMIT_ENABLED": False})
+    init_migrate(app)
     with app.app_context():
         upgrade()
     table = build_table(app, rows)

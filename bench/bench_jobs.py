@@ -41,9 +41,10 @@ def _app(url: str, backend: str = "redis"):
 def _migrate(url: str) -> None:
     from flask_migrate import upgrade
 
-    from core.extensions import db
+    from core.extensions import db, init_migrate
 
     app = _app(url, "thread")
+    init_migrate(app)
     with app.app_context():
         upgrade()
         db.engine.dispose()

@@ -58,6 +58,7 @@ def run(url: str, units: int) -> dict[str, float]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b", "GREENMFG_REGION": "shanxi",
                       "GREENMFG_RULES_YEAR": 2025, "GREENMFG_JOBS_BACKEND": "thread", "TESTING": True,
                       "GREENMFG_SMTP_HOST": "127.0.0.1", "GREENMFG_SMTP_PORT": smtp.port})
+    init_migrate(app)
     try:
         with app.app_context():
             upgrade()

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchdb import with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.extensions import db, init_migrate  # noqa: E402
 
 QUALIFIED = {"registered_in_china": True, "independent_legal_person": True, "evaluation_experience": True,
              "fixed_office": True, "sound_finances": True, "full_time_midlevel_staff": 12, "senior_staff": 6,
@@ -106,6 +106,7 @@ def run(url: str, applications: int, experts: int, firms: int, panel: int) -> di
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "GREENMFG_REGION": "hubei",
                       "GREENMFG_RATELIMIT_ENABLED": False, "GREENMFG_RULES_YEAR": 2025})
+    init_migrate(app)
     with app.app_context():
         upgrade()
     draft = build(app, applications, experts, firms)

@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchdb import with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.extensions import db, init_migrate  # noqa: E402
 
 TRADES = ("精细化工", "新材料", "装备制造", "电子信息", "食品加工", "生物医药", "有色金属", "建筑材料")
 INDUSTRIES = ("有色金属", "冶金", "建材", "化工", "机械", "汽车", "电子", "轻工", "食品", "生物医药", "其它")
@@ -154,6 +154,7 @@ def run(url: str, rows: int, runs: int) -> float:
     from core.applications.summary import export_summary
 
     app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    init_migrate(app)
     with app.app_context():
         upgrade()
         unit, campaign = build_round(rows)

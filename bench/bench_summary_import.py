@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_summary_export import CONFIG, build_round, stats, with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.extensions import db, init_migrate  # noqa: E402
 
 
 def peer_read(data: bytes) -> int:
@@ -59,6 +59,7 @@ def _empty_round(url: str):
     from flask_migrate import upgrade
 
     app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    init_migrate(app)
     with app.app_context():
         upgrade()
         unit, campaign = build_round(0)
@@ -92,6 +93,7 @@ def run(url: str, second_url: str, rows: int, runs: int) -> float:
     from core.applications.summary import export_summary, import_summary
 
     app = create_app({**CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    init_migrate(app)
     with app.app_context():
         upgrade()
         unit, campaign = build_round(rows)

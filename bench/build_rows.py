@@ -70,10 +70,10 @@ def make_app(url: str, **config):
 def script_head() -> str:
     """The migrations' head revision(s) of this checkout (inside an app context)."""
     from alembic.script import ScriptDirectory
-    from flask import current_app
 
-    config = current_app.extensions["migrate"].migrate.get_config()
-    return ",".join(sorted(ScriptDirectory.from_config(config).get_heads()))
+    from core.extensions import MIGRATIONS_DIR
+
+    return ",".join(sorted(ScriptDirectory(MIGRATIONS_DIR).get_heads()))
 
 
 def _kept(n: int, seed: int) -> dict | None:
@@ -190,6 +190,7 @@ def build(database: str, n: int, seed: int = 1, keep: bool = False) -> Built:
 
 def _fill(n: int, seed: int) -> dict:
     """The rows (inside the app context); returns what ``bench_built`` records."""
+    from flask import current_app
     from flask_migrate import upgrade
     from sqlalchemy import select
     from stdnum.cn import uscc
@@ -197,7 +198,7 @@ def _fill(n: int, seed: int) -> dict:
     assert uscc.is_valid(_uscc("91430100000000001"))
     from core.accounts import services as accounts
     from core.applications import services
-    from core.extensions import db
+    from core.extensions import db, init_migrate
     from core.kernel import clock
     from core.models import (AdminUnit, AnnualFiling, Application, DeadlineExtension, ListEntry, Organization,
                              PublicNotice, Role)
@@ -205,6 +206,7 @@ def _fill(n: int, seed: int) -> dict:
 
     t0 = time.perf_counter()
     rng = random.Random(seed)
+    init_migrate(current_app)
     upgrade()
     sync_admin_units("bench")
     db.session.flush()

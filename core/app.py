@@ -21,13 +21,11 @@ from sqlalchemy.engine import Engine
 
 from core import config as core_config, i18n, jobs, ratelimit, storage
 from core.services import memory
-from core.extensions import babel, csrf, db, login_manager, migrate
+from core.extensions import babel, csrf, db, login_manager
 from core.kernel.clock import this_year
 from core.plugins.errors import PolicyViolation
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
-
-MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 
 @dataclass(frozen=True)
@@ -92,7 +90,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     storage.init_app(app)  # issue 22: the file store (local folder or S3-compatible)
     memory.init_app(app)  # issue 23: a worker gives back the memory of a large export or import
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     i18n.init_app(app)

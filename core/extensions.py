@@ -1,5 +1,5 @@
 """Flask extensions, created unbound and initialised in :func:`core.app.create_app`."""
-from typing import Any
+from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
@@ -16,40 +16,24 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Migrations:
-    """Flask-Migrate for :func:`core.app.create_app`, imported (with alembic: 11 MB a process) only when
-    something migrates: ``app.extensions["migrate"]`` builds Flask-Migrate's own on first use, so a web
-    worker never loads it. The ``db`` commands are added by :mod:`core.cli`."""
+def init_migrate(app: Flask) -> None:
+    """Flask-Migrate on ``app`` with the project's migrations (``flask_migrate.upgrade()`` and the ``db``
+    commands then work in its app context). Called only by what migrates (the ``db`` commands, ``greenmfg
+    demo``, the tests' template databases): a web worker never imports alembic (11 MB a process)."""
+    from flask_migrate import Migrate
 
-    def init_app(self, app: Flask, db: SQLAlchemy, **kwargs: Any) -> None:
-        app.extensions["migrate"] = _MigrateOnUse(db, kwargs)
-
-
-class _MigrateOnUse:
-    def __init__(self, db: SQLAlchemy, kwargs: dict[str, Any]):
-        self._args = (db, kwargs)
-        self._real = None
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        if self._real is None:
-            from flask_migrate import Migrate, _MigrateConfig
-
-            db, kwargs = self._args
-            migrate = Migrate(db=db, **kwargs)
-            self._real = _MigrateConfig(migrate, db, **migrate.alembic_ctx_kwargs)
-        return getattr(self._real, name)
+    if "migrate" not in app.extensions:
+        Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrations()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()

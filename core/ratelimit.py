@@ -22,16 +22,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
-from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage, Storage, storage_from_string
-from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+if TYPE_CHECKING:  # limits itself is loaded at the first count: a worker that counts nothing never loads it
+    from limits import RateLimitItem
+    from limits.storage import Storage
+    from limits.strategies import MovingWindowRateLimiter
 
 DEFAULTS: dict[str, Any] = {
     "GREENMFG_RATELIMIT_ENABLED": True,
@@ -79,6 +81,8 @@ class Limits:
     @property
     def storage(self) -> Storage:
         if self._storage is None:
+            from limits.storage import storage_from_string
+
             self._storage = storage_from_string(self.uri)
         return self._storage
 
@@ -100,6 +104,8 @@ class Limits:
 
     @property
     def strategy(self) -> MovingWindowRateLimiter:
+        from limits.strategies import MovingWindowRateLimiter
+
         return MovingWindowRateLimiter(self.storage)
 
     def items(self, scope: str) -> list[RateLimitItem]:
@@ -107,6 +113,8 @@ class Limits:
         text = current_app.config[key]
         parsed = self._parsed.get(text)
         if parsed is None:
+            from limits import parse_many
+
             parsed = self._parsed[text] = parse_many(text)
         return parsed
 
@@ -117,6 +125,8 @@ class Limits:
         try:
             return self._hit(items, scope, address)
         except Exception:  # the shared store is gone: keep limiting, in this worker's memory, for now
+            from limits.storage import MemoryStorage
+
             if isinstance(self.storage, MemoryStorage):
                 raise
             log.warning("rate-limit storage %s failed; counting in memory until it answers again",
@@ -198,17 +208,26 @@ def init_app(app: Flask) -> None:
     hops = int(app.config["GREENMFG_PROXY_HOPS"] or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
-    for key in ("GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS", "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT"):
-        parse_many(app.config[key])
+    _check(app, "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS", "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT")
     uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"])
     # failed log-ins are throttled even where the per-address request limits are off
     app.extensions["greenmfg_login_failures"] = Limits(uri=uri, prefix=f"greenmfg:{instance_name(app)}:auth",
                                                        _parsed={})
     if not app.config["GREENMFG_RATELIMIT_ENABLED"]:
         return
-    for key in ("GREENMFG_RATELIMIT_LOGIN", "GREENMFG_RATELIMIT_REGISTER", "GREENMFG_RATELIMIT_PUBLIC_REPORT"):
-        parse_many(app.config[key])  # a mistyped limit stops the start, not a request
+    _check(app, "GREENMFG_RATELIMIT_LOGIN", "GREENMFG_RATELIMIT_REGISTER", "GREENMFG_RATELIMIT_PUBLIC_REPORT")
     app.extensions["greenmfg_limits"] = Limits(uri=uri, prefix=f"greenmfg:{instance_name(app)}", _parsed={})
+
+
+def _check(app: Flask, *keys: str) -> None:
+    """A mistyped limit stops the start, not a request. Only configured limits are parsed here (the defaults
+    are known good), so a web worker loads the limits library at its first count, not at start (issue 23)."""
+    configured = [app.config[key] for key in keys if app.config[key] != DEFAULTS[key]]
+    if configured:
+        from limits import parse_many
+
+        for text in configured:
+            parse_many(text)
 
 
 def login_failures() -> Limits | None:

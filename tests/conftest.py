@@ -35,8 +35,10 @@ def _migrate(url: str) -> None:
     from flask_migrate import upgrade
 
     from core import create_app
+    from core.extensions import init_migrate
 
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    init_migrate(app)
     with app.app_context():
         upgrade()
         from core.extensions import db

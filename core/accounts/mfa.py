@@ -14,7 +14,6 @@ import time
 from collections.abc import Iterable
 
 import pyotp
-import segno
 from flask import current_app
 from markupsafe import Markup
 
@@ -50,6 +49,8 @@ def provisioning_uri(user: User, secret: str) -> str:
 
 def qr_svg(uri: str) -> Markup:
     """The enrolment QR code as inline SVG (no image request, no data: URI: the CSP allows neither)."""
+    import segno  # here: only enrolment draws a QR code (1 MB a web worker need not hold)
+
     return Markup(segno.make(uri, error="m").svg_inline(scale=4, dark="#1f2d3d", light="#ffffff"))
 
 

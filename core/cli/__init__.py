@@ -33,9 +33,24 @@ def cli() -> None:
     pass
 
 
-def _register() -> None:
-    from flask_migrate.cli import db as db_commands  # here, not in create_app: web workers never load alembic
+def _db_commands() -> click.Group:
+    """Flask-Migrate's ``db`` commands, with Flask-Migrate set up on the app first (:func:`init_migrate`):
+    only these commands load alembic, never a web worker."""
+    from flask import current_app
+    from flask.cli import with_appcontext
+    from flask_migrate.cli import db
 
+    @with_appcontext
+    def migrating(**options):
+        from core.extensions import init_migrate
+
+        init_migrate(current_app)
+        return click.get_current_context().invoke(db.callback, **options)
+
+    return click.Group("db", commands=db.commands, params=db.params, callback=migrating, help=db.help)
+
+
+def _register() -> None:
     from core.cli import calendar_cmd, demo, management_cmd, new_region, plugins_cmd, rules_cmd, score, units_cmd
 
     from core.cli import db_roles_cmd, evidence_cmd, lists_cmd  # issue 5; issue 19
@@ -45,7 +60,7 @@ def _register() -> None:
                    lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
-    cli.add_command(db_commands, name="db")
+    cli.add_command(_db_commands())
 
 
 _register()

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from core.cli.demo_data import DEMO_PASSWORD, load_demo
+from core.extensions import init_migrate
 from core.kernel.rules import region_rules
 
 
@@ -14,6 +16,7 @@ from core.kernel.rules import region_rules
 @with_appcontext
 def demo_command(seed: int) -> None:
     """Create the database and load demo data. 创建数据库并装入演示数据。"""
+    init_migrate(current_app)
     upgrade()
     region = region_rules().region
     try:

@@ -20,6 +20,7 @@ import logging
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from flask import Flask, current_app
@@ -103,11 +104,16 @@ class RedisBackend:
     kind = "redis"
 
     def __init__(self, app: Flask, url: str):
-        from redis import Redis
-
         self.app = app
         self.url = url
-        self.redis = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=30)
+
+    @cached_property
+    def redis(self):
+        """The client, made on first use: a web worker that serves pages and starts no job never loads redis
+        (and the cryptography it imports), some 7 MB (issue 23, W5)."""
+        from redis import Redis
+
+        return Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=30)
 
     def queue(self, name: str = QUEUE):
         from rq import Queue

@@ -6,7 +6,8 @@ connection: the job's transaction stays open and unblocked), runs the registered
 the function's work with ``status = done``. A refusal (:class:`~core.errors.GreenmfgError`) fails the
 job with its message; a passing fault (database, storage, network) is retried after the spec's
 back-off; anything else is retried too and, after the last attempt, fails with a message that sends
-the user to the administrators.
+the user to the administrators. A job that asked for it (:func:`core.services.memory.trim_after_request`)
+gives its memory back to the system when it ends.
 
 :func:`run_call` runs a registered function for a caller that waits for the answer (the PDF check of
 an upload): no job row, the answer goes back through the queue.
@@ -28,6 +29,7 @@ from core.i18n import bilingual
 from core.jobs import service
 from core.jobs.context import JobContext
 from core.jobs.registry import spec
+from core.services import memory
 from core.storage.base import StorageError
 
 log = logging.getLogger(__name__)
@@ -116,6 +118,7 @@ def run_job(job_id: int) -> str:
         stop.set()
         beat.join(5)
         db.session.remove()
+        _give_back_memory()
 
 
 def _timed_out(exc: BaseException) -> bool:
@@ -129,3 +132,11 @@ def run_call(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
         return spec(name).func(None, *args, **kwargs)
     finally:
         db.session.remove()
+        _give_back_memory()
+
+
+def _give_back_memory() -> None:
+    """A job that built or read a large workbook leaves its memory to the process: a long-lived one (a web
+    worker's job threads) gives it back to the system; a work horse exits and gives back everything."""
+    if not isolated():
+        memory.trim_if_asked()

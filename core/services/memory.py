@@ -1,12 +1,15 @@
 """A web worker gives back the memory of a large piece of work (a 10,000-row export makes some 100 MB of
 short-lived objects): after the response, a full collection and glibc's ``malloc_trim`` return the freed
 heap to the system, so the worker's resident size falls back instead of staying at its peak (issue 23, W5).
+The same after a large background job that ran in a long-lived process (the in-process job threads):
+:func:`core.jobs.runner.run_job` calls :func:`trim_if_asked` when the job ends.
 """
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
 import gc
+import threading
 
 from flask import Flask, g, has_request_context
 
@@ -19,6 +22,8 @@ def _malloc_trim():
 
 
 _MALLOC_TRIM = _malloc_trim()
+#: per thread: the background job running in it asked for :func:`trim` when it ends
+_job = threading.local()
 
 
 def trim() -> None:
@@ -29,10 +34,21 @@ def trim() -> None:
 
 
 def trim_after_request() -> None:
-    """:func:`trim` once the current request is done (a large workbook was built or read). Outside a
-    request (a background job) nothing: the job's runner may call :func:`trim` when the job ends."""
+    """:func:`trim` once the current request is done (a large workbook was built or read); outside a
+    request, once the background job running in this thread ends (:func:`trim_if_asked`)."""
     if has_request_context():
         g.greenmfg_trim = True
+    else:
+        _job.trim = True
+
+
+def trim_if_asked() -> bool:
+    """:func:`trim` if the work that just ended in this thread asked for it; whether it did."""
+    if not getattr(_job, "trim", False):
+        return False
+    _job.trim = False
+    trim()
+    return True
 
 
 def init_app(app: Flask) -> None:

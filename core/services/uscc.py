@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import re
 
-from stdnum.cn import uscc as _uscc
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
-
 from core.errors import InvalidInput
 
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -20,6 +17,10 @@ _PATTERN = re.compile(r"^[1-9ANY][0-9A-HJ-NP-RTUW-Y][0-9]{6}[0-9A-HJ-NP-RTUW-Y]{
 
 def normalize_uscc(value: str, field: str = "uscc") -> str:
     """Return the compact, upper-case code or raise :class:`InvalidInput` saying what is wrong."""
+    # here, not at the top: a web worker that only shows pages never loads python-stdnum (1 MB)
+    from stdnum.cn import uscc as _uscc
+    from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+
     code = _uscc.compact(value or "")
     if len(code) != 18:
         raise InvalidInput(
@@ -51,6 +52,8 @@ def normalize_uscc(value: str, field: str = "uscc") -> str:
 
 
 def _checksum_error(code: str, field: str) -> InvalidInput:
+    from stdnum.cn import uscc as _uscc
+
     return InvalidInput(
         "The check character of the unified social credit code is wrong: the 18th character should be "
         "%(expected)s, not %(given)s. Please check for a typing error.",

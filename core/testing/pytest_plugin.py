@@ -63,10 +63,11 @@ def migrate_database(url: str) -> None:
     from flask_migrate import upgrade
 
     from core import create_app
-    from core.extensions import db
+    from core.extensions import db, init_migrate
 
     app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": url, "GREENMFG_REGION": "national",
                       "GREENMFG_EXTRA_PLUGINS": []})
+    init_migrate(app)
     with app.app_context():
         upgrade()
         db.engine.dispose()

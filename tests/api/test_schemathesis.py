@@ -32,7 +32,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(region, data
     from flask_migrate import upgrade
 
     from core import create_app
-    from core.extensions import db
+    from core.extensions import db, init_migrate
 
     if database == "postgresql":
         pg = request.getfixturevalue("pg_database")
@@ -45,6 +45,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(region, data
                       "GREENMFG_RATELIMIT_STORAGE": "memory://", "GREENMFG_MFA_ROLES": [],
                       "GREENMFG_EVIDENCE_DIR": str(tmp_path / "evidence")})
     if database != "postgresql":
+        init_migrate(app)
         with app.app_context():
             upgrade()
     try:

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 import factories as f
 from helpers import seed_text
-from core.extensions import db
+from core.extensions import db, init_migrate
 from core.models import Application, AuditLog
 
 
@@ -27,6 +27,7 @@ def test_saved_declarations_move_to_the_codes_in_force(make_app):
     text = re.sub(r"\s+", "", seed_text("000_5ae1342e00264ea1.txt"))
     assert "未正常生产经营的" in text and "在国务院及有关部委相关督查中被发现存在严重问题" in text
     app = make_app("hunan")
+    init_migrate(app)
     with app.app_context():
         downgrade(revision="0015_evaluation_review")
         hunan_2024 = _app("hunan", 2024, "provincial", {"not_operating": True, "inspection_problems": False,

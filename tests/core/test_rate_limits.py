@@ -4,6 +4,7 @@ web form and the JSON API sharing one allowance, each client address counted on 
 from __future__ import annotations
 
 import pytest
+from limits.storage import MemoryStorage, storage_from_string
 
 LIMITED = {"GREENMFG_RATELIMIT_ENABLED": True, "GREENMFG_RATELIMIT_STORAGE": "memory://",
            "GREENMFG_RATELIMIT_LOGIN": "3 per minute", "GREENMFG_RATELIMIT_PUBLIC_REPORT": "2 per hour",
@@ -90,10 +91,8 @@ def test_storage_is_the_local_redis_when_it_answers_else_memory(monkeypatch):
 
 
 def test_a_failing_store_falls_back_to_memory(limited):
-    from core import ratelimit
-
     # a Redis that does not answer (nothing listens on port 1)
-    limited.extensions["greenmfg_limits"].storage = ratelimit.storage_from_string("redis://127.0.0.1:1/0")
+    limited.extensions["greenmfg_limits"].storage = storage_from_string("redis://127.0.0.1:1/0")
     client = limited.test_client()
     statuses = [client.post("/login", data={"username": "a", "password": "b"}).status_code for _ in range(4)]
     assert statuses == [401, 401, 401, 429]  # still limited, now in memory
@@ -117,10 +116,10 @@ def test_counting_goes_back_to_redis_when_it_answers_again(limited, monkeypatch,
         port = sock.getsockname()[1]
     monkeypatch.setattr(ratelimit, "RETRY_SHARED_SECONDS", 0.0)
     limits = limited.extensions["greenmfg_limits"]
-    limits.storage = ratelimit.storage_from_string(f"redis://127.0.0.1:{port}/0")  # not started yet
+    limits.storage = storage_from_string(f"redis://127.0.0.1:{port}/0")  # not started yet
     client = limited.test_client()
     assert client.post("/login", data={"username": "a", "password": "b"}).status_code == 401
-    assert isinstance(limits.storage, ratelimit.MemoryStorage) and limits.shared is not None
+    assert isinstance(limits.storage, MemoryStorage) and limits.shared is not None
     redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -131,7 +130,7 @@ def test_counting_goes_back_to_redis_when_it_answers_again(limited, monkeypatch,
             except OSError:
                 time.sleep(0.1)
         assert client.post("/login", data={"username": "a", "password": "b"}).status_code == 401
-        assert limits.shared is None and not isinstance(limits.storage, ratelimit.MemoryStorage)
+        assert limits.shared is None and not isinstance(limits.storage, MemoryStorage)
         keys = subprocess.run(["redis-cli", "-p", str(port), "--scan"], capture_output=True, text=True).stdout
         assert "login" in keys  # the attempt was counted in Redis, shared by every worker
     finally:

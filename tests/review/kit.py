@@ -192,7 +192,7 @@ def pg_national_url(pg_database) -> Iterator[str]:
     from flask_migrate import upgrade
 
     from core import create_app
-    from core.extensions import db
+    from core.extensions import db, init_migrate
 
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
     name = f"greenmfg_test_{uuid.uuid4().hex[:10]}_national"
@@ -202,6 +202,7 @@ def pg_national_url(pg_database) -> Iterator[str]:
     try:
         app = create_app({"SECRET_KEY": "t", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
                           "SQLALCHEMY_DATABASE_URI": url})
+        init_migrate(app)
         with app.app_context():
             upgrade()
             db.engine.dispose()

@@ -1,0 +1,75 @@
+"""What a worker keeps in memory (issue 23, W5): a web worker serving pages loads none of alembic (only what
+migrates sets up Flask-Migrate), the Redis client (made when a job is sent), limits (at the first count),
+segno (an MFA enrolment's QR code) and python-stdnum (a USCC typed in), and a background job that read or
+wrote a workbook gives its memory back when it ends."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from core.accounts import services as accounts
+from core.extensions import db
+from core.lists.jobs import start_import
+from core.models import Job, JobStatus, Role
+from core.services import memory
+from core.services.admin_units import sync_admin_units
+
+ROOT = Path(__file__).resolve().parents[2]
+#: modules a web worker loads only when a request uses them (each costs every worker 0.7-11 MB)
+LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum")
+HISTORY = [["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期"],
+           ["省级", 2022, "绿色工厂", "914301000000000013", "长沙绿色机械有限公司", "长沙市", "湘工信节能〔2022〕80号",
+            "2022-12-20"]]
+
+
+def test_a_web_worker_serves_pages_without_loading_what_only_some_requests_use(database_url):
+    script = (f"import sys\nfrom core import create_app\nLAZY = {LAZY!r}\n"
+              f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {database_url!r}, 'SECRET_KEY': 't', "
+              "'GREENMFG_REGION': 'hunan', 'GREENMFG_JOBS_BACKEND': 'redis', "
+              "'GREENMFG_REDIS_URL': 'redis://127.0.0.1:6379/21'})\n"
+              "assert app.test_client().get('/public/lists').status_code == 200\n"
+              "print(sorted(m for m in LAZY if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _xlsx(rows) -> bytes:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _import_in_background(make_app, monkeypatch, raw: bytes, filename: str) -> list[str]:
+    """The threads in which :func:`memory.trim` ran while a list-history import ran as a job."""
+    trims: list[str] = []
+    monkeypatch.setattr(memory, "trim", lambda: trims.append(threading.current_thread().name))
+    app = make_app("hunan")
+    with app.app_context():
+        sync_admin_units("test")
+        province = accounts.create_user(username="prov_mem", password="名单历史导入口令-2025", display_name="省厅",
+                                        role=Role.PROVINCE, actor="test")
+        db.session.commit()
+        job_id = start_import(province, raw, filename, dry_run=True).id
+    app.extensions["greenmfg_jobs"].wait(30)
+    with app.app_context():
+        assert db.session.get(Job, job_id).status == JobStatus.DONE
+    return trims
+
+
+def test_a_job_that_read_a_workbook_gives_its_memory_back_when_it_ends(make_app, monkeypatch):
+    trims = _import_in_background(make_app, monkeypatch, _xlsx(HISTORY), "history.xlsx")
+    assert len(trims) == 1 and trims[0].startswith("greenmfg-job")
+
+
+def test_a_job_without_a_workbook_leaves_the_heap_alone(make_app, monkeypatch):
+    csv = "\n".join(",".join(str(v) for v in row) for row in HISTORY).encode("utf-8-sig")
+    assert _import_in_background(make_app, monkeypatch, csv, "history.csv") == []
