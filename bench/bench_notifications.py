@@ -47,7 +47,7 @@ def run(url: str, units: int) -> dict[str, float]:
 
     import kit
     from core import create_app
-    from core.extensions import db
+    from core.extensions import db, init_migrate
     from core.management import filings
     from core.models import AnnualFiling, Notification, Role, User
     from core.notifications import service

@@ -15,7 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))  # app_world.py
-from app_world import build_world, login, make_uscc, open_campaign  # noqa: E402
+from app_world import build_world, make_uscc, open_campaign  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/14"
 
