@@ -22,5 +22,5 @@ def init_app(app: Flask) -> None:
     register(app, *NAV)
     register_todo(app, *TODO)
     # the kept lists' version (campaigns, units), read with the signed-in user: no statement of its own
-    read_with_user(app, "greenmfg_kept_version", lambda _user_id: list(services._KEPT_VERSION.selected_columns),
+    read_with_user(app, "greenmfg_kept_version", lambda _user_id: list(services.KEPT_VERSION.selected_columns),
                    request_wide=True)

@@ -127,15 +127,16 @@ def open_campaign(*, actor: str, year: int, level: str, unit_types: Iterable[str
 
 
 #: list pages show the region's campaigns (in the filter) and city names (in the rows); each worker keeps
-#: them, checked once a request against the database (:data:`_KEPT_VERSION`: how many campaigns and units
+#: them, checked once a request against the database (:data:`KEPT_VERSION`: how many campaigns and units
 #: there are and the newest of each, one small statement), so what any worker or server wrote shows at once
 _CAMPAIGN_CHOICES = (select(Campaign.id, Campaign.title).where(Campaign.region == bindparam("region"))
                      .order_by(Campaign.year.desc(), Campaign.id.desc()))
 _UNIT_NAMES = select(AdminUnit.id, AdminUnit.name)
-_KEPT_VERSION = select(select(func.count(Campaign.id)).scalar_subquery(),
-                       select(func.max(Campaign.id)).scalar_subquery(),
-                       select(func.count(AdminUnit.id)).scalar_subquery(),
-                       select(func.max(AdminUnit.id)).scalar_subquery())
+#: how many campaigns and units there are and the newest of each: the version of what each worker keeps of them
+KEPT_VERSION = select(select(func.count(Campaign.id)).scalar_subquery(),
+                      select(func.max(Campaign.id)).scalar_subquery(),
+                      select(func.count(AdminUnit.id)).scalar_subquery(),
+                      select(func.max(AdminUnit.id)).scalar_subquery())
 
 
 def _kept_version() -> tuple:
@@ -143,9 +144,9 @@ def _kept_version() -> tuple:
     renamed; units are added by the region plugin's sync)."""
     if has_request_context():
         if "greenmfg_kept_version" not in g:
-            g.greenmfg_kept_version = tuple(db.session.execute(_KEPT_VERSION).one())
+            g.greenmfg_kept_version = tuple(db.session.execute(KEPT_VERSION).one())
         return g.greenmfg_kept_version
-    return tuple(db.session.execute(_KEPT_VERSION).one())
+    return tuple(db.session.execute(KEPT_VERSION).one())
 
 
 def _kept(key: str, load, missing) -> Any:
