@@ -81,7 +81,7 @@ def _seconds_of(app: Flask) -> int | None:
 
 def _key(prefix: str, who: str) -> str:
     headers = request.headers
-    parts = (who, request.host, request.full_path, request.cookies.get("lang", ""),
+    parts = (who, request.url, request.cookies.get("lang", ""),  # the URL: scheme, host, script root (links), query
              headers.get("Accept-Language", ""), headers.get("Accept", ""), today().isoformat())
     return f"{prefix}:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
 

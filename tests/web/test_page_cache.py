@@ -171,6 +171,15 @@ def test_an_anonymous_page_made_for_a_visitor_with_a_session_is_not_shared(world
     assert seen == []
 
 
+def test_the_same_page_under_another_address_is_made_for_it(world):
+    """Links follow the address the page was asked at (a proxy's path prefix, another host name)."""
+    client = world.client("city_changsha")
+    assert 'href="/gm/rules"' in client.get("/city", base_url="http://localhost/gm").get_data(as_text=True)
+    direct = client.get("/city").get_data(as_text=True)
+    assert 'href="/rules"' in direct and "/gm/" not in direct
+    assert "//intranet.example/" not in client.get("/city", base_url="https://intranet.example").get_data(as_text=True)
+
+
 def test_a_kept_page_is_never_shown_after_its_session_ended(world):
     from core.accounts import sessions
     from core.extensions import db
