@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +71,7 @@ from core.models import ApplicationStatus as S
 from core.plugins.types import EvaluationMode, Level, SummarySection, field_attr, year_text
 from core.services import audit
 from core.services.deadlines import check_step_open
+from core.services.memory import collector_paused
 from core.services.spreadsheets import open_xlsx
 from core.services.uscc import normalize_uscc
 
@@ -741,22 +741,8 @@ def import_xlsx(city: AdminUnit, campaign: Campaign, data: bytes, actor: str, *,
     """:func:`import_summary` for loaded objects (the web page and the API)."""
     if locale is None and not has_request_context():
         locale = "zh"  # a background job: the platform's first language unless told
-    with force_locale(locale) if locale else contextlib.nullcontext(), _no_gc():
+    with force_locale(locale) if locale else contextlib.nullcontext(), collector_paused():
         return _import(city, campaign, data, actor, progress)
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """An import (at most MAX_ROWS rows, MAX_BYTES) allocates some hundred thousand short-lived containers and
-    frees them by reference counting; the cyclic collector would only rescan them and the whole process's heap
-    (up to a third of a 1,000-row import, measured). It runs again when the import ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _import(city: AdminUnit, campaign: Campaign, data: bytes, actor: str, progress: Progress | None) -> dict[str, Any]:

@@ -8,12 +8,10 @@ calls; :func:`recompute` is the bare database function the benchmark times.
 """
 from __future__ import annotations
 
-import gc
 import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, groupby
 from operator import itemgetter
@@ -31,6 +29,7 @@ from core.scoring.formulas import ScoringInputError
 from core.scoring.ranking import RESULT_COLUMNS, Streaks, rank_rows
 from core.scoring.reference import ReferenceBook
 from core.scoring.store import result_writer
+from core.services.memory import collector_paused
 
 _KEY_COLUMNS = ("id", "organization_id", "unit_type", "level", "industry", "province", "year", "values")
 _JSON_COLUMNS = ("values", "scores")
@@ -118,19 +117,6 @@ def _driver_rows(session: Session, query: Any) -> Any:
     return cursor
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """The run allocates a few hundred thousand containers and frees none of them in cycles:
-    the cyclic collector would only rescan them (a sizeable share of the run)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = None, *, year: int | None = None,
               level: str | None = None, progress: Callable[[int], None] | None = None,
               commit: bool = True) -> RecomputeReport:
@@ -147,7 +133,7 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
     """
     started = time.perf_counter()
     report = RecomputeReport()
-    with _no_gc():
+    with collector_paused():
         book = ReferenceBook.from_db(session)
         streaks = _streaks_before(session, year, unit_types, level) if year is not None else {}
         cursor = _driver_rows(session, load_query(unit_types, year, level, json_as_text=True))

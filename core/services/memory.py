@@ -6,10 +6,12 @@ The same after a large background job that ran in a long-lived process (the in-p
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
 import threading
+from collections.abc import Iterator
 
 from flask import Flask, g, has_request_context
 
@@ -24,6 +26,21 @@ def _malloc_trim():
 _MALLOC_TRIM = _malloc_trim()
 #: per thread: the background job running in it asked for :func:`trim` when it ends
 _job = threading.local()
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block without the cyclic garbage collector: for work that allocates hundreds of thousands of
+    short-lived containers and frees them by reference counting (an import, a score recompute), where the
+    collector would only rescan them and the whole heap (a third of a 1,000-row import, measured). It runs
+    again when the block ends, however it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def trim() -> None:
