@@ -61,7 +61,9 @@ def counting(engine):
 
 @pytest.fixture
 def world(make_app, tmp_path):
-    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
+    # the statements of pages made (with GREENMFG_TEST_PAGE_CACHE=1 a page asked again would be kept: none)
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"),
+                   GREENMFG_PAGE_CACHE="off")
     world = build_world(app)
     world.campaign_id = open_campaign(app, level="provincial", unit_types=("factory", "park"))
     world.grown = 0
