@@ -38,6 +38,10 @@ class AnnualFiling(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("organization_id", "unit_type", "year"),
         Index("ix_annual_filing_progress", "year", "admin_unit_id", "status"),
+        # the filings list, paged by (year, id): province, city bureau, with a status (migration 0031)
+        Index("ix_annual_filing_year_page", "year", "id"),
+        Index("ix_annual_filing_unit_page", "admin_unit_id", "year", "id"),
+        Index("ix_annual_filing_status_page", "year", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
