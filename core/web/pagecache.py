@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from importlib import metadata
 from typing import Any
 
 import orjson
@@ -133,6 +134,19 @@ def _keep(response: Response) -> Response:
     return response
 
 
+def _release(app: Flask) -> str:
+    """What the pages were made with besides the data: the platform's version and the configuration (a region's
+    thresholds, the languages...). A restart with another of either makes its pages anew, while every worker
+    started alike shares them."""
+    try:
+        version = metadata.version("greenmfg")
+    except metadata.PackageNotFoundError:
+        version = "source"
+    settings = sorted((key, repr(sorted(value) if isinstance(value, (set, frozenset)) else value))
+                      for key, value in app.config.items() if key.isupper())  # a set's order varies by process
+    return hashlib.sha256(repr((version, settings)).encode()).hexdigest()[:12]
+
+
 def init_app(app: Flask, engine: Any) -> None:
     app.config.setdefault("GREENMFG_PAGE_CACHE", "auto")
     app.config.setdefault("GREENMFG_PAGE_CACHE_SECONDS", 60)
@@ -143,7 +157,7 @@ def init_app(app: Flask, engine: Any) -> None:
     if mode == "off" or (mode == "auto" and (app.testing or not redis_answers(url))):
         return
     prefix = f"greenmfg:{instance_name(app)}"
-    app.extensions["greenmfg_page_prefix"] = prefix
+    app.extensions["greenmfg_page_prefix"] = f"{prefix}:{_release(app)}"
     changes.install(app, engine, url, prefix)
     # first of the hooks: a kept page is answered before anything loads the user; last of the after-hooks,
     # so what is kept carries every header the others set

@@ -294,3 +294,23 @@ def test_a_write_through_the_drivers_cursor_counts_and_a_read_does_not(world):
         changes.wrote(db.session.connection())
         db.session.commit()
     assert shared.read()[0] == before + 1
+
+
+def test_workers_started_alike_share_pages_and_another_configuration_makes_its_own(database_url, tmp_path):
+    """Each gunicorn worker builds its own app: the pages' key holds a digest of the version and configuration,
+    the same in every process started alike (a set in the configuration prints in another order per process)."""
+    import subprocess
+
+    from core import create_app
+
+    root = Path(__file__).resolve().parents[2]
+    script = ("from core import create_app\n"
+              f"app = create_app({{'SECRET_KEY': 't', 'SQLALCHEMY_DATABASE_URI': {database_url!r}, "
+              f"'GREENMFG_REGION': 'hunan', 'GREENMFG_PAGE_CACHE': 'redis', 'GREENMFG_REDIS_URL': {REDIS!r}}})\n"
+              "print(app.extensions['greenmfg_page_prefix'])\n")
+    prefixes = {subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                               timeout=120, check=True).stdout.split()[-1] for _ in range(2)}
+    assert len(prefixes) == 1
+    other = create_app({"SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": database_url, "GREENMFG_REGION": "hunan",
+                        "GREENMFG_PAGE_CACHE": "redis", "GREENMFG_REDIS_URL": REDIS, "HUNAN_REVIEW_DAYS": 9})
+    assert other.extensions["greenmfg_page_prefix"] not in prefixes
