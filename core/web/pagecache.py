@@ -109,7 +109,6 @@ def _serve() -> Response | None:
         head, _, body = entry.partition(b"\n")
         stored_number, headers = orjson.loads(head)
         if stored_number == number:
-            g.greenmfg_page_hit = True
             return Response(body, status=200, headers=headers)
     setattr(g, _PENDING, (key, number, min(seconds, until - time.time()), who == ANONYMOUS))
     return None
