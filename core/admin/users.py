@@ -17,6 +17,7 @@ from core.admin.web import bp, officer, run_form
 from core.errors import NotFound
 from core.extensions import db
 from core.formfields import choice
+from core.kernel import paging
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, EvaluatorFirm, Organization, Role, User
 
@@ -66,21 +67,13 @@ def users():
     total = db.session.scalar(select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()))
     # keyset paging on the user name (unique): the page after ``after`` or before ``before``, never OFFSET
     if after:
-        rows = db.session.scalars(query.where(User.username > after).order_by(User.username)
-                                  .limit(PAGE_SIZE + 1)).all()
-        next_after = rows[PAGE_SIZE - 1].username if len(rows) > PAGE_SIZE else None
-        rows = rows[:PAGE_SIZE]
-        prev_before = rows[0].username if rows else None
+        direction, query = "after", query.where(User.username > after).order_by(User.username)
     elif before:
-        rows = db.session.scalars(query.where(User.username < before).order_by(User.username.desc())
-                                  .limit(PAGE_SIZE + 1)).all()
-        prev_before = rows[PAGE_SIZE - 1].username if len(rows) > PAGE_SIZE else None
-        rows = list(reversed(rows[:PAGE_SIZE]))
-        next_after = rows[-1].username if rows else None
+        direction, query = "before", query.where(User.username < before).order_by(User.username.desc())
     else:
-        rows = db.session.scalars(query.order_by(User.username).limit(PAGE_SIZE + 1)).all()
-        next_after, prev_before = (rows[PAGE_SIZE - 1].username if len(rows) > PAGE_SIZE else None), None
-        rows = rows[:PAGE_SIZE]
+        direction, query = "first", query.order_by(User.username)
+    rows, next_after, prev_before = paging.page(db.session.scalars(query.limit(PAGE_SIZE + 1)).all(), PAGE_SIZE,
+                                                direction, lambda user: user.username)
     return render_template("admin/users.html", rows=rows, q=q, total=min(total, COUNT_CAP),
                            capped=total > COUNT_CAP, next_after=next_after, prev_before=prev_before,
                            labels=ROLE_LABELS, bindings=_bindings(rows))

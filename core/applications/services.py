@@ -37,7 +37,7 @@ from core.applications.levels import requested_levels
 from core.applications.scoring import check_values, live_score
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
-from core.kernel import facts
+from core.kernel import facts, paging
 from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
 from core.kernel.rules import lazy_source_name, region_rules, source_name
 from core.models import (
@@ -916,13 +916,8 @@ def list_applications(scope, *, status: S | None = None, unit_type: str | None =
         params["name_like"], params["uscc_like"] = f"%{literal}%", f"{literal.upper()}%"
     # Core execution on the session's connection (same transaction): plain rows need no ORM loading
     rows = db.session.connection().execute(stmt, params).all()
-    more = len(rows) > per_page
-    if seek == "before":  # read upwards from the cursor: the extra row is the newest, above the page
-        rows = rows[1:] if more else rows
-        has_next, has_prev = True, more
-    else:
-        rows = rows[:per_page]
-        has_next, has_prev = more, seek == "after"
-    names = unit_names({row[7] for row in rows})
-    return ListPage([(*row[:7], names[row[7]]) for row in rows],
-                    rows[-1][0] if rows and has_next else None, rows[0][0] if rows and has_prev else None)
+    if seek == "before":  # read upwards from the cursor (the page comes newest first): the order read is reversed
+        rows.reverse()
+    shown = paging.page(rows, per_page, seek or "first", lambda row: row[0])
+    names = unit_names({row[7] for row in shown.rows})
+    return ListPage([(*row[:7], names[row[7]]) for row in shown.rows], shown.next, shown.prev)

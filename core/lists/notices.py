@@ -21,6 +21,7 @@ from sqlalchemy import func, select, tuple_
 
 from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel import paging
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
@@ -482,11 +483,8 @@ def browse(*, level: str | None = None, year: int | None = None, region: str | N
         if after_key is not None:
             query = query.where(key < tuple_(*after_key))
         query = query.order_by(sort_year.desc(), ListEntry.id.desc())
-    rows = db.session.execute(query.limit(per_page + 1)).all()
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    if before_key is not None:
-        rows.reverse()
+    shown = paging.page(db.session.execute(query.limit(per_page + 1)).all(), per_page,
+                        "before" if before_key is not None else "after" if after_key is not None else "first", cursor)
     counted = _filtered(_joined(select(ListEntry.id), organization=False, unit=bool(region)),
                         **filters).limit(COUNT_CAP + 1).subquery()  # joins only what a filter needs
     counts = [select(func.count()).select_from(counted).scalar_subquery()]
@@ -494,11 +492,8 @@ def browse(*, level: str | None = None, year: int | None = None, region: str | N
         counts.append(select(func.count()).select_from(_matching_organizations(q, NAME_CAP + 1).subquery())
                       .scalar_subquery())
     total, *more_names = db.session.execute(select(*counts)).one()
-    has_next = more if before_key is None else True
-    has_prev = (after_key is not None) if before_key is None else more
-    return ListPage(rows=rows, total=min(total, COUNT_CAP), capped=total > COUNT_CAP,
-                    next_after=cursor(rows[-1]) if rows and has_next else None,
-                    prev_before=cursor(rows[0]) if rows and has_prev else None,
+    return ListPage(rows=shown.rows, total=min(total, COUNT_CAP), capped=total > COUNT_CAP,
+                    next_after=shown.next, prev_before=shown.prev,
                     narrowed=bool(more_names) and more_names[0] > NAME_CAP)
 
 

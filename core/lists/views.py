@@ -19,6 +19,7 @@ from core.applications import priorities
 from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel import paging
 from core.kernel.clock import this_year, today
 from core.kernel.rules import region_rules
 from core.kernel.uow import attempt, commit
@@ -131,11 +132,10 @@ def _levels_for(procedure: str, year: int, role: str) -> list:
 @bp.get("/notices")
 @kept()
 def public_notices():
-    rows = notices.notices(PER_PAGE + 1, public=True, after=request.args.get("after"))
-    more, rows = len(rows) > PER_PAGE, rows[:PER_PAGE]
+    rows, next_after, _ = paging.page(notices.notices(PER_PAGE + 1, public=True, after=request.args.get("after")),
+                                      PER_PAGE, "first", notices.notice_cursor)
     return render_template("lists/notices.html", rows=rows, levels=region_rules().list_levels,
-                           running={n.id: notices.is_running(n) for n in rows},
-                           next_after=notices.notice_cursor(rows[-1]) if more else None)
+                           running={n.id: notices.is_running(n) for n in rows}, next_after=next_after)
 
 
 def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):

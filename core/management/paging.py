@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import tuple_
 
 from core.extensions import db
+from core.kernel import paging
 
 PER_PAGE = 50
 
@@ -27,7 +28,6 @@ def seek(query, *key, after: str | None = None, per_page: int = PER_PAGE) -> tup
     if start is not None:
         query = query.where(tuple_(*key) < tuple_(*start) if len(key) > 1 else key[0] < start[0])
     rows = db.session.scalars(query.order_by(*(k.desc() for k in key)).limit(per_page + 1)).all()
-    if len(rows) <= per_page:
-        return list(rows), None
-    last = rows[per_page - 1]
-    return list(rows[:per_page]), ".".join(str(getattr(last, k.key)) for k in key)
+    shown = paging.page(rows, per_page, "first" if start is None else "after",
+                        lambda row: ".".join(str(getattr(row, k.key)) for k in key))
+    return shown.rows, shown.next

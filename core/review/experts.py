@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from core.accounts import services as accounts
 from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel import paging
 from core.kernel.clock import now, this_year
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.rules import region_rules
@@ -625,18 +626,14 @@ def review_queue(statuses: Iterable[S] = REVIEW_STATUSES, year: int | None = Non
     """
     statuses = list(statuses)
     ids = [i for (i,) in db.session.execute(_queue_ids(statuses, year, after, before, per_page + 1))]
-    more = len(ids) > per_page
-    ids = sorted(ids[:per_page])
+    shown = paging.page(ids, per_page, "before" if before is not None else "after" if after is not None else "first",
+                        lambda ident: ident)
     page = list(db.session.scalars(
-        select(Application).where(Application.id.in_(ids))
+        select(Application).where(Application.id.in_(shown.rows))
         .options(joinedload(Application.campaign), joinedload(Application.organization),
                  joinedload(Application.admin_unit))  # with the queue: its pages show them
-        .order_by(Application.id))) if ids else []
-    if before is not None:
-        has_next, has_prev = True, more
-    else:
-        has_next, has_prev = more, after is not None
-    return page, (page[-1].id if page and has_next else None), (page[0].id if page and has_prev else None)
+        .order_by(Application.id))) if shown.rows else []
+    return page, shown.next, shown.prev
 
 
 def queued(ids: Iterable[int], statuses: Iterable[S] = REVIEW_STATUSES) -> list[int]:
