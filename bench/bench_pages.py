@@ -149,6 +149,18 @@ def _spread(ratios: Ratios | None) -> str:
     return " / ".join(f"{v:.1%}" for v in ratios.spread()) if ratios else "—"
 
 
+def _browser(url: str, cookie: str):
+    """The headers of a browser on ``url``, before each wrk run: a browser keeps the cookie each answer sends (the
+    session is marked as seen once a minute; a page with a form stores its CSRF secret at the first visit), wrk
+    replays one, so the cookie is settled anew on the page itself before each run of a few seconds."""
+    kept = [cookie]
+
+    def headers() -> dict[str, str]:
+        kept[0] = settled_cookie(url, kept[0])
+        return {"Cookie": f"session={kept[0]}", "User-Agent": ""}
+    return headers
+
+
 def run(url: str, n: int, args, pages: list[Page]) -> list[Row]:
     database = "postgresql" if url.startswith("postgresql") else "sqlite"
     t0 = time.perf_counter()
@@ -165,11 +177,7 @@ def run(url: str, n: int, args, pages: list[Page]) -> list[Row]:
         for page in pages:
             headers = _headers(built, page)
             if page.who and not page.api:
-                # a browser keeps the cookie each answer sends (the session is marked as seen once a minute; a page
-                # with a form stores its CSRF secret at the first visit), so the cookie is settled on the page itself
-                # before its runs (about 30 s), not replayed for the whole run
-                cookie = settled_cookie(servers.base + page.path, built.cookies[page.who])
-                headers = {"Cookie": f"session={cookie}", "User-Agent": ""}
+                headers = _browser(servers.base + page.path, built.cookies[page.who])
             paths = info[page.name]["paths"]
             variants = {"same": paths[:1], **({"rotating": paths} if len(paths) > 1 else {})}
             found = compare(servers, variants, headers, duration=args.duration, connections=args.connections,

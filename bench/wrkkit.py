@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,17 +137,22 @@ class Ratios:
         return min(self.ratios), statistics.median(self.ratios), max(self.ratios)
 
 
-def compare(servers: Servers, variants: dict[str, list[str]], headers: dict[str, str], *, duration: int,
-            connections: int, repetitions: int) -> dict[str, Ratios]:
+def compare(servers: Servers, variants: dict[str, list[str]], headers: dict[str, str] | Callable[[], dict[str, str]],
+            *, duration: int, connections: int, repetitions: int) -> dict[str, Ratios]:
     """Each variant (a name and its paths: one path asked again and again, or several in turn) against the bare
-    app: per round the bare app, then each variant; after a 2-second warming run of each variant."""
+    app: per round the bare app, then each variant; after a 2-second warming run of each variant. ``headers``
+    may be a function, called before each run of the product (a session cookie settled anew: a browser keeps the
+    cookie each answer sends, wrk replays one)."""
+    def now() -> dict[str, str]:
+        return headers() if callable(headers) else headers
+
     for paths in variants.values():
-        wrk(servers, servers.base, paths, 2, connections, headers)
+        wrk(servers, servers.base, paths, 2, connections, now())
     out = {name: Ratios([], [], 0) for name in variants}
     for _ in range(repetitions):
         peer = wrk(servers, servers.bare, ["/"], duration, connections)
         for name, paths in variants.items():
-            run = wrk(servers, servers.base, paths, duration, connections, headers)
+            run = wrk(servers, servers.base, paths, duration, connections, now())
             out[name].ratios.append(run.rps / peer.rps)
             out[name].p99_ms.append(run.p99_ms)
             out[name].failed += run.failed
