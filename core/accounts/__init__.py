@@ -12,9 +12,12 @@ from typing import Any
 from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
 
 from core.accounts.sessions import current_sid_hash
 from core.extensions import db, login_manager
+from core.kernel.memo import remembered
 from core.models import User, WebSession
 
 #: what features asked the loader to read in its statement: name -> (columns of ``User.id``, request-wide)
@@ -69,6 +72,39 @@ def _user_query() -> tuple[Select, list[tuple[str, int, bool]]]:
     return built
 
 
+#: what the loader does not keep between requests (core.kernel.memo): the secrets, read when a page uses them
+_NOT_REMEMBERED = frozenset({"password_hash", "totp_secret", "totp_last_step", "recovery_codes"})
+
+
+def _remembered_columns() -> tuple[str, ...]:
+    return tuple(c.key for c in User.__mapper__.column_attrs if c.key not in _NOT_REMEMBERED)
+
+
+def _read_user(ident: int, sid: str, fresh: list[User]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The user of an open session and what features asked to read beside it, as plain values; the loaded
+    instance goes to ``fresh``."""
+    query, layout = _user_query()
+    row = db.session.execute(query, {"id": ident, "sid": sid}).one_or_none()
+    if row is None:
+        return None
+    user = row[0]
+    fresh.append(user)
+    values, at = {}, 1
+    for name, width, _request_wide in layout:
+        values[name] = row[at] if width == 1 else tuple(row[at:at + width])
+        at += width
+    return {key: getattr(user, key) for key in _remembered_columns()}, values
+
+
+def _attached(columns: dict[str, Any]) -> User:
+    """A user remembered from an earlier request, in this request's session without a statement (the columns not
+    remembered load when first used)."""
+    user = User(**columns)
+    make_transient_to_detached(user)
+    db.session.add(user)
+    return user
+
+
 def _load_user(user_id: str) -> User | None:
     """Session ids are ``<id>:<session version>``; a bumped version ends old sessions, and the
     cookie's session row (:mod:`core.accounts.sessions`) must still be open.
@@ -76,25 +112,26 @@ def _load_user(user_id: str) -> User | None:
     One statement per request (each request starts with an empty session), so a log-out, a password
     change or a session ended from another browser, in any worker, ends this one at its next request;
     it also reads what features registered with :func:`read_with_user` (the inbox's unread count...).
+    A reading request takes what an earlier request of this process read while nothing was written since
+    (:mod:`core.kernel.memo`): each of those changes is a write.
     """
     ident, _, version = (user_id or "").partition(":")
     sid = current_sid_hash()
     if not ident.isdigit() or not version.isdigit() or sid is None:
         return None
-    query, layout = _user_query()
-    row = db.session.execute(query, {"id": int(ident), "sid": sid}).one_or_none()
-    if row is None:
+    fresh: list[User] = []
+    found = remembered("accounts.user", (int(ident), sid), lambda: _read_user(int(ident), sid, fresh))
+    if found is None:
         return None
-    user = row[0]
+    columns, read = found
+    user = fresh[0] if fresh else db.session.identity_map.get(identity_key(User, int(ident))) or _attached(columns)
     if user.session_version != int(version) or not user.active:
         return None
-    values, at = {}, 1
-    for name, width, request_wide in layout:
-        value = values[name] = row[at] if width == 1 else tuple(row[at:at + width])
-        at += width
+    _query, layout = _user_query()
+    for name, _width, request_wide in layout:
         if request_wide and name not in g:
-            setattr(g, name, value)
-    setattr(g, _READS_KEY, (user.id, values))
+            setattr(g, name, read[name])
+    setattr(g, _READS_KEY, (user.id, dict(read)))
     return user
 
 

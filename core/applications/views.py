@@ -63,6 +63,7 @@ from core.formfields import ind_attr
 from core.i18n import msgid, translations
 from core.kernel.clock import SHANGHAI, now, this_year
 from core.kernel.records import ID_MAX, get_record
+from core.kernel.memo import remembered
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
 from core.models import (
@@ -723,17 +724,22 @@ def _queue(template: str):
                                           if s != "draft"))  # drafts stay private to their applicant
 
 
-def _city_deadlines(user, campaign_id: int | None, campaigns) -> list[tuple[str, Any]]:
+def _city_deadlines(user, campaign_id: int | None, campaigns) -> tuple[tuple[str, Any], ...]:
     """For a city user: ``(campaign title, StepDeadline)`` of its own deadlines (the chosen campaign, else
-    the five newest), with the rule's source and the province's extension (issue 15)."""
+    the five newest), with the rule's source and the province's extension (issue 15); remembered while nothing
+    is written (:mod:`core.kernel.memo`)."""
     if user.role != Role.CITY or user.admin_unit_id is None:
-        return []
-    ids = [campaign_id] if campaign_id is not None else [c[0] for c in campaigns[:5]]
-    out = []
-    for campaign in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)).order_by(Campaign.id.desc())):
-        out += [(campaign.title, d) for d in step_rules.step_deadlines(campaign, "city",
-                                                                      admin_unit_id=user.admin_unit_id)]
-    return out
+        return ()
+    ids = (campaign_id,) if campaign_id is not None else tuple(c[0] for c in campaigns[:5])
+
+    def read() -> tuple[tuple[str, Any], ...]:
+        out = []
+        for campaign in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids))
+                                           .order_by(Campaign.id.desc())):
+            out += [(campaign.title, d) for d in step_rules.step_deadlines(campaign, "city",
+                                                                          admin_unit_id=user.admin_unit_id)]
+        return tuple(out)
+    return remembered("applications.city_deadlines", (user.admin_unit_id, ids), read)
 
 
 @bp.get("/city")

@@ -31,7 +31,7 @@ import orjson
 from flask import Flask, Response, current_app, g, request, session
 
 from core.config import ConfigurationError
-from core.kernel import changes
+from core.kernel import changes, memo
 from core.kernel.clock import today
 from core.ratelimit import instance_name, redis_answers
 
@@ -105,6 +105,7 @@ def _serve() -> Response | None:
     if read is None:
         return None
     number, (entry,) = read
+    memo.read_as(number)  # what the page is made from, if it is made (core.kernel.memo)
     if entry is not None:
         head, _, body = entry.partition(b"\n")
         stored_number, headers = orjson.loads(head)

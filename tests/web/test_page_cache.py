@@ -314,3 +314,98 @@ def test_workers_started_alike_share_pages_and_another_configuration_makes_its_o
     other = create_app({"SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": database_url, "GREENMFG_REGION": "hunan",
                         "GREENMFG_PAGE_CACHE": "redis", "GREENMFG_REDIS_URL": REDIS, "HUNAN_REVIEW_DAYS": 9})
     assert other.extensions["greenmfg_page_prefix"] not in prefixes
+
+
+# ------------------------------------------------ what pages read, remembered while nothing is written --
+# core/kernel/memo.py: a page made (another address, a page not kept) takes the user behind its session and the
+# city's deadlines from an earlier request of the process while the instance's generation is the same
+
+def _user_reads(seen: list[str]) -> list[str]:
+    return [s for s in seen if "user_account" in s and "web_session" in s]
+
+
+def test_a_new_page_takes_the_signed_in_user_from_the_last_request_until_something_is_written(world):
+    client = world.client("city_changsha")
+    assert client.get("/city").status_code == 200
+    with statements(world.app) as seen:
+        other = client.get("/city?status=returned")  # another address: a page made
+    assert other.status_code == 200 and seen and _user_reads(seen) == []
+    _rename(world.app, world.application, "写入之后有限公司")
+    with statements(world.app) as seen:
+        assert client.get("/city?status=rejected").status_code == 200
+    assert len(_user_reads(seen)) == 1
+
+
+def test_a_remembered_user_still_ends_with_a_session_ended_elsewhere(world):
+    from core.accounts import sessions
+    from core.extensions import db
+    from core.models import User
+
+    client = world.client("city_changsha")
+    client.get("/city")
+    assert client.get("/city?status=returned").status_code == 200
+    with world.app.app_context():  # "log out everywhere" from another browser
+        sessions.end_all(db.session.get(User, world.users["city_changsha"].id), "test")
+        db.session.commit()
+    after = client.get("/city?status=rejected")
+    assert after.status_code == 302 and "/login" in after.headers["Location"]
+
+
+def test_a_remembered_user_keeps_no_secret_and_reads_it_when_a_page_uses_it(world):
+    from core.accounts import _attached, _remembered_columns
+    from core.extensions import db
+    from core.models import User
+
+    assert not {"password_hash", "totp_secret", "recovery_codes"} & set(_remembered_columns())
+    with world.app.test_request_context("/city"):
+        user = db.session.get(User, world.users["city_changsha"].id)
+        columns, expected = {key: getattr(user, key) for key in _remembered_columns()}, user.password_hash
+        db.session.expunge_all()
+        with statements(world.app) as seen:
+            again = _attached(columns)
+            assert again.role == user.role and again.admin_unit_id == user.admin_unit_id
+        assert seen == []
+        with statements(world.app) as seen:
+            assert again.password_hash == expected
+        assert seen
+
+
+def test_remembered_values_follow_the_generation_and_never_serve_a_writing_request(world):
+    from core.kernel import changes
+    from core.kernel.memo import remembered
+
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    for method, expected in (("GET", 1), ("GET", 1), ("POST", 2), ("HEAD", 1)):
+        with world.app.test_request_context("/city", method=method):
+            assert remembered("test", "key", compute) == expected
+    changes.generation(world.app).bump()
+    with world.app.test_request_context("/city"):
+        assert remembered("test", "key", compute) == 3  # another generation: computed again
+    with world.app.app_context():  # outside a request (a job, a command): always computed
+        assert remembered("test", "key", compute) == 4
+
+
+def test_a_citys_deadlines_on_a_new_page_show_an_extension_granted_meanwhile(world):
+    """Hunan's 2024 round: cities report by 2023-12-05 (seed 000, 二.3); the province extends Changsha's step."""
+    import datetime as dt_
+
+    from core.extensions import db
+    from core.kernel.clock import now
+    from core.models import Campaign
+    from core.services.deadlines import grant_step_extension
+
+    campaign_id = open_campaign(world.app, level="provincial", year=2024)
+    client = world.client("city_changsha")
+    first = client.get(f"/city?campaign={campaign_id}").get_data(as_text=True)
+    assert "2023-12-05" in first and "特别延期理由" not in first
+    with world.app.app_context():
+        grant_step_extension(db.session.get(Campaign, campaign_id), world.units["changsha"],
+                             "hunan.city_submission_2024", now() + dt_.timedelta(days=30), "特别延期理由",
+                             "province_staff")
+        db.session.commit()
+    assert "特别延期理由" in client.get(f"/city?campaign={campaign_id}&status=returned").get_data(as_text=True)
