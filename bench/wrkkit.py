@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,6 +35,8 @@ class Servers:
     base: str  # the product, http://127.0.0.1:port
     bare: str  # bench/bare_app.py
     tmp: Path  # for wrk's scripts
+    #: the product again under other settings (``serving(..., others=)``): name -> http://127.0.0.1:port
+    others: dict[str, str] = field(default_factory=dict)
 
 
 def free_port() -> int:
@@ -61,16 +63,22 @@ def wait_until_up(url: str) -> None:
 
 
 @contextlib.contextmanager
-def serving(env: dict, ready: str = "/public/lists") -> Iterator[Servers]:
+def serving(env: dict, ready: str = "/public/lists", others: dict[str, dict] | None = None) -> Iterator[Servers]:
     """The product (``core:create_app()`` with ``env``) and the bare app, each under its own gunicorn; stopped
-    (their process groups) on leaving. ``ready``: a product path that answers once it is up."""
+    (their process groups) on leaving. ``ready``: a product path that answers once it is up. ``others``: the
+    product again, under its own gunicorn, with each name's settings on top of ``env``."""
     tmp = Path(tempfile.mkdtemp(prefix="greenmfg-wrk-"))
     port, bare_port = free_port(), free_port()
     env = {**os.environ, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"), **env}
     servers = [_gunicorn("core:create_app()", env, port), _gunicorn("bench.bare_app:app", dict(os.environ), bare_port)]
+    other_ports = {name: free_port() for name in others or {}}
+    servers += [_gunicorn("core:create_app()", {**env, **(others or {})[name]}, other_port)
+                for name, other_port in other_ports.items()]
     try:
-        found = Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}", tmp)
-        wait_until_up(found.base + ready)
+        found = Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}", tmp,
+                        {name: f"http://127.0.0.1:{other_port}" for name, other_port in other_ports.items()})
+        for base in (found.base, *found.others.values()):
+            wait_until_up(base + ready)
         wait_until_up(found.bare + "/")
         wrk(found, found.bare, ["/"], 2, 10)  # warm both workers of the bare app
         yield found
@@ -137,22 +145,25 @@ class Ratios:
         return min(self.ratios), statistics.median(self.ratios), max(self.ratios)
 
 
-def compare(servers: Servers, variants: dict[str, list[str]], headers: dict[str, str] | Callable[[], dict[str, str]],
+def compare(servers: Servers, variants: dict[str, list[str] | tuple[str, list[str]]],
+            headers: dict[str, str] | Callable[[str], dict[str, str]],
             *, duration: int, connections: int, repetitions: int) -> dict[str, Ratios]:
-    """Each variant (a name and its paths: one path asked again and again, or several in turn) against the bare
-    app: per round the bare app, then each variant; after a 2-second warming run of each variant. ``headers``
-    may be a function, called before each run of the product (a session cookie settled anew: a browser keeps the
-    cookie each answer sends, wrk replays one)."""
-    def now() -> dict[str, str]:
-        return headers() if callable(headers) else headers
+    """Each variant (a name and its paths: one path asked again and again, or several in turn; or ``(base,
+    paths)`` on another of the product's servers) against the bare app: per round the bare app, then each
+    variant; after a 2-second warming run of each variant. ``headers`` may be a function of the server's base
+    address, called before each run of the product (a session cookie settled anew: a browser keeps the cookie
+    each answer sends, wrk replays one)."""
+    def now(base: str) -> dict[str, str]:
+        return headers(base) if callable(headers) else headers
 
-    for paths in variants.values():
-        wrk(servers, servers.base, paths, 2, connections, now())
+    where = {name: value if isinstance(value, tuple) else (servers.base, value) for name, value in variants.items()}
+    for base, paths in where.values():
+        wrk(servers, base, paths, 2, connections, now(base))
     out = {name: Ratios([], [], 0) for name in variants}
     for _ in range(repetitions):
         peer = wrk(servers, servers.bare, ["/"], duration, connections)
-        for name, paths in variants.items():
-            run = wrk(servers, servers.base, paths, duration, connections, now())
+        for name, (base, paths) in where.items():
+            run = wrk(servers, base, paths, duration, connections, now(base))
             out[name].ratios.append(run.rps / peer.rps)
             out[name].p99_ms.append(run.p99_ms)
             out[name].failed += run.failed
