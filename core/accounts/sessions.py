@@ -21,8 +21,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Mapping
+from typing import Any
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, Request, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import logout_user, user_logged_in
 from sqlalchemy import select, update
@@ -107,8 +109,10 @@ def end_all(user: User, reason: str) -> None:
     _end(sessions_of(user), reason)
 
 
-def _expired(now: int, idle: int, absolute: int) -> str | None:
-    started, seen = session.get("_t0"), session.get("_seen")
+def _expired(now: int, idle: int, absolute: int, of: Mapping[str, Any] | None = None) -> str | None:
+    """Why the session (``of``, default this request's) ended at ``now``, or ``None``."""
+    of = session if of is None else of
+    started, seen = of.get("_t0"), of.get("_seen")
     if not isinstance(started, int) or not isinstance(seen, int):
         return "missing"
     if now - started >= absolute:
@@ -123,31 +127,36 @@ def _limits(app: Flask) -> tuple[int, int]:
             int(app.config.get("GREENMFG_SESSION_MAX_HOURS", 12)) * 3600)
 
 
-def page_identity() -> tuple[str, float] | None:
-    """Who asks, for a kept page (:mod:`core.web.pagecache`), from the request alone: the API token's digest,
-    the log-in session (user, session version and session row), or anonymous; with the moment the answer
-    stops being valid. ``None`` when the request must be made afresh: the session expired (it is ended and
-    the user told so) or is due to be marked as seen."""
+def page_identity_of(app: Flask) -> pagecache.Identity:
+    """Who asks, for a kept page (:mod:`core.web.pagecache`), from the request and its session alone (before any
+    request context): the API token's digest, the log-in session (user, session version and session row), or
+    anonymous; with the moment the answer stops being valid. ``None`` when the request must be made afresh: the
+    session expired (it is ended and the user told so) or is due to be marked as seen."""
     endless = float("inf")
-    if request.path.startswith("/api/"):  # the API never reads the session cookie
-        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        token = token.strip()
-        if scheme.lower() == "bearer" and token:
-            return "token:" + hashlib.sha256(token.encode()).hexdigest(), endless
-        return pagecache.ANONYMOUS, endless
-    if "_user_id" not in session:
-        return pagecache.ANONYMOUS, endless
-    idle, absolute = _limits(current_app)
-    second = int(time.time())
-    mine = current_sid_hash()
-    if mine is None or _expired(second, idle, absolute) is not None or second - session["_seen"] >= REFRESH_SECONDS:
-        return None
-    return f"session:{session['_user_id']}:{mine}", min(session["_t0"] + absolute, session["_seen"] + REFRESH_SECONDS)
+
+    def identity(request: Request, of: Mapping[str, Any]) -> tuple[str, float] | None:
+        if request.path.startswith("/api/"):  # the API never reads the session cookie
+            scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+            token = token.strip()
+            if scheme.lower() == "bearer" and token:
+                return "token:" + hashlib.sha256(token.encode()).hexdigest(), endless
+            return pagecache.ANONYMOUS, endless
+        if "_user_id" not in of:
+            return pagecache.ANONYMOUS, endless
+        idle, absolute = _limits(app)
+        second = int(time.time())
+        sid = of.get("_sid")
+        if not isinstance(sid, str) or _expired(second, idle, absolute, of) is not None \
+                or second - of["_seen"] >= REFRESH_SECONDS:
+            return None
+        return (f"session:{of['_user_id']}:{sid_hash(sid)}",
+                min(of["_t0"] + absolute, of["_seen"] + REFRESH_SECONDS))
+    return identity
 
 
 def init_app(app: Flask) -> None:
     user_logged_in.connect(_started, app)
-    pagecache.identify_with(app, page_identity)
+    pagecache.identify_with(app, page_identity_of(app))
 
     @app.before_request
     def _check_session_age():

@@ -16,19 +16,27 @@ shown once, a new form token) or set a cookie. An anonymous page is shared by ev
 same language, so only one made for a visitor without any session is kept (it can hold no form token); a
 signed-in one belongs to its session alone.
 
+A kept page is answered by the WSGI layer under Flask (:class:`_KeptPages`): the address is matched to its view,
+the session cookie read and Redis asked once, before any request context, user or hook is made; a page not kept
+(or no longer current) goes on to Flask with what was looked up, and is made and kept there.
+
 ``GREENMFG_PAGE_CACHE``: ``"auto"`` (default: Redis at ``GREENMFG_REDIS_URL`` when it answers at start-up;
-off in tests), ``"redis"`` or ``"off"``. ``GREENMFG_PAGE_CACHE_SECONDS``: the longest a page is kept (60).
+off in tests), ``"redis"`` or ``"off"``. ``GREENMFG_PAGE_CACHE_SECONDS``: the longest a page is kept (60; 0
+keeps no page, while what pages read is still remembered between writes: :mod:`core.kernel.memo`).
 """
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
 import orjson
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Request, Response, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from werkzeug.exceptions import HTTPException
 
 from core.config import ConfigurationError
 from core.kernel import changes, memo
@@ -42,9 +50,14 @@ MAX_BYTES = 1024 * 1024
 #: response headers never kept (each answer sets its own)
 _NOT_KEPT = frozenset({"set-cookie", "content-length", "date"})
 
-Identity = Callable[[], "tuple[str, float] | None"]
+#: who asks, from the request and its session alone: ``(key, good until)`` or ``None`` (made afresh)
+Identity = Callable[[Request, Mapping[str, Any]], "tuple[str, float] | None"]
 #: who an anonymous visitor is: their pages are shared, so only a page made for a visitor without a session is kept
 ANONYMOUS = "anonymous"
+#: what the WSGI layer found for a request it did not answer, for the request's own hooks: ``_Lookup``
+_LOOKED = "greenmfg.kept_lookup"
+#: the session the WSGI layer read from the cookie, for Flask to use rather than read it again
+_SESSION = "greenmfg.session"
 
 
 def kept(seconds: int | None = None) -> Callable:
@@ -57,8 +70,9 @@ def kept(seconds: int | None = None) -> Callable:
 
 
 def identify_with(app: Flask, identity: Identity) -> None:
-    """Who is asking, without the database: ``(key, good until)`` (epoch seconds), or ``None`` when this
-    request must be made afresh (an expired session...). Set once, by the accounts feature."""
+    """Who is asking, without the database: ``identity(request, session)`` answers ``(key, good until)`` (epoch
+    seconds), or ``None`` when this request must be made afresh (an expired session...). Set once, by the
+    accounts feature."""
     app.extensions["greenmfg_page_identity"] = identity
 
 
@@ -68,8 +82,8 @@ def valid_until(moment: float) -> None:
     g.greenmfg_page_until = min(moment, g.get("greenmfg_page_until", moment))
 
 
-def _seconds_of(app: Flask) -> int | None:
-    view = app.view_functions.get(request.endpoint) if request.endpoint else None
+def _seconds_of(app: Flask, endpoint: str | None) -> int | None:
+    view = app.view_functions.get(endpoint) if endpoint else None
     if view is None:
         return None
     owner = getattr(view, "view_class", None)
@@ -80,38 +94,115 @@ def _seconds_of(app: Flask) -> int | None:
     return int(marked or app.config["GREENMFG_PAGE_CACHE_SECONDS"])
 
 
-def _key(prefix: str, who: str) -> str:
-    headers = request.headers
-    parts = (who, request.url, request.cookies.get("lang", ""),  # the URL: scheme, host, script root (links), query
-             headers.get("Accept-Language", ""), headers.get("Accept", ""), today().isoformat())
+def _key(prefix: str, who: str, request: Request) -> str:
+    environ, headers = request.environ, request.headers
+    # the address as asked: scheme, host, script root (the page's links), path and query
+    address = (f"{environ.get('wsgi.url_scheme', 'http')}://{request.host}{environ.get('SCRIPT_NAME', '')}"
+               f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
+    parts = (who, address, request.cookies.get("lang", ""), headers.get("Accept-Language", ""),
+             headers.get("Accept", ""), today().isoformat())
     return f"{prefix}:page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:40]
 
 
-def _serve() -> Response | None:
-    app = current_app._get_current_object()
+@dataclass(frozen=True)
+class _Lookup:
+    """A kept view's request looked up: its key, the generation read with it, the page kept there (if still
+    current), who asks and until when the answer may be kept."""
+    key: str
+    number: int
+    page: tuple[bytes, list[tuple[str, str]]] | None
+    who: str
+    until: float
+
+
+def _look_up(app: Flask, request: Request, session: Mapping[str, Any]) -> _Lookup | None:
+    """The kept page for a ``GET`` of a kept view, with the generation, in one round trip to Redis; ``None``
+    when this request is not one to keep (a message shown once, an expired session, Redis not answering)."""
     shared = changes.generation(app)
-    if shared is None or request.method != "GET":
-        return None
-    seconds = _seconds_of(app)
-    if seconds is None or session.get("_flashes"):
+    if shared is None or session.get("_flashes"):
         return None
     identity: Identity | None = app.extensions.get("greenmfg_page_identity")
-    found = identity() if identity is not None else (ANONYMOUS, float("inf"))
+    found = identity(request, session) if identity is not None else (ANONYMOUS, float("inf"))
     if found is None:
         return None
     who, until = found
-    key = _key(app.extensions["greenmfg_page_prefix"], who)
+    key = _key(app.extensions["greenmfg_page_prefix"], who, request)
     read = shared.read(key)
     if read is None:
         return None
     number, (entry,) = read
-    memo.read_as(number)  # what the page is made from, if it is made (core.kernel.memo)
+    page = None
     if entry is not None:
         head, _, body = entry.partition(b"\n")
         stored_number, headers = orjson.loads(head)
         if stored_number == number:
-            return Response(body, status=200, headers=headers)
-    setattr(g, _PENDING, (key, number, min(seconds, until - time.time()), who == ANONYMOUS))
+            page = (body, [(name, value) for name, value in headers])
+    return _Lookup(key, number, page, who, until)
+
+
+class _KeptPages:
+    """The WSGI layer under Flask: a kept page is answered from Redis before a request context, the user or any
+    hook is made (a kept page is the same bytes whatever they would do: it was made by them, and kept only while
+    nothing they read changed). Anything else goes on to Flask, with what was looked up."""
+
+    def __init__(self, app: Flask, wsgi_app: Callable) -> None:
+        self.app, self.wsgi_app = app, wsgi_app
+        #: the first request of each process goes through Flask (its first-request hooks: the embedded scheduler)
+        self.started = False
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        if self.started and environ.get("REQUEST_METHOD") == "GET":
+            found = self._look_up(environ)
+            if found is not None and found.page is not None:
+                body, headers = found.page
+                start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
+                return [body]
+            if found is not None:
+                environ[_LOOKED] = found
+        self.started = True
+        return self.wsgi_app(environ, start_response)
+
+    def _look_up(self, environ: dict) -> _Lookup | None:
+        app = self.app
+        request = app.request_class(environ)
+        try:
+            endpoint = app.create_url_adapter(request).match(return_rule=True)[0].endpoint
+        except HTTPException:  # not found, a redirect to the canonical address...: Flask answers
+            return None
+        if _seconds_of(app, endpoint) is None:
+            return None
+        session = app.session_interface.open_session(app, request)
+        if session is None:
+            return None
+        environ[_SESSION] = session
+        return _look_up(app, request, session)
+
+
+class _SessionReadOnce(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, read once a request: what the WSGI layer read is the request's session."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        read = request.environ.pop(_SESSION, None)
+        return read if read is not None else super().open_session(app, request)
+
+
+def _serve() -> None:
+    """Before the view: note what the page will be kept under (the WSGI layer looked it up, or the first
+    request of the process looks it up now) and the generation the page is made from."""
+    if request.method != "GET":
+        return None
+    app = current_app._get_current_object()
+    seconds = _seconds_of(app, request.endpoint)
+    if seconds is None:
+        return None
+    found = request.environ.pop(_LOOKED, None) or _look_up(app, request, session)
+    if found is None:
+        return None
+    memo.read_as(found.number)  # what the page is made from (core.kernel.memo)
+    if found.page is not None:  # the first request of a process, asking a kept page
+        body, headers = found.page
+        return Response(body, status=200, headers=headers)
+    setattr(g, _PENDING, (found.key, found.number, min(seconds, found.until - time.time()), found.who == ANONYMOUS))
     return None
 
 
@@ -163,3 +254,6 @@ def init_app(app: Flask, engine: Any) -> None:
     # so what is kept carries every header the others set
     app.before_request_funcs.setdefault(None, []).insert(0, _serve)
     app.after_request_funcs.setdefault(None, []).insert(0, _keep)
+    app.wsgi_app = _KeptPages(app, app.wsgi_app)  # type: ignore[method-assign]
+    if type(app.session_interface) is SecureCookieSessionInterface:
+        app.session_interface = _SessionReadOnce()
