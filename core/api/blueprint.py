@@ -99,8 +99,27 @@ class Blueprint(flask_smorest.Blueprint):
                                              "form_and_files": "multipart/form-data"}
 
     def __init__(self, *args: Any, **kwargs: Any):
+        #: the routes whose documentation is still to be read (:attr:`_docs`)
+        self._unread: list[tuple] = []
         super().__init__(*args, **kwargs)
         self._prepare_doc_cbks.append(self._prepare_conventions_doc)
+
+    @property
+    def _docs(self) -> dict:
+        """flask-smorest's documentation of each endpoint, read from the views when it is first needed (the
+        OpenAPI document is written at its first ask: core.api.spec), not as each route is declared: its copies
+        of every operation's schemas cost each worker 1 MB (issue 23, W5). Read in the routes' order."""
+        unread, self._unread = self._unread, []
+        for endpoint, obj, parameters, tags, options in unread:
+            super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
+        return self.__dict__["_read_docs"]
+
+    @_docs.setter
+    def _docs(self, value: dict) -> None:
+        self.__dict__["_read_docs"] = value
+
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        self._unread.append((endpoint, obj, parameters, tags, options))
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
         return super().add_url_rule(bounded_rule(rule), endpoint, view_func, provide_automatic_options, **options)
