@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from copy import deepcopy
 from functools import wraps
 from http import HTTPStatus
 from typing import Any
@@ -88,8 +87,10 @@ def _snake(name: str) -> str:
 
 
 def _mark(view: Callable, **info: Any) -> Callable:
-    view._apidoc = deepcopy(getattr(view, "_apidoc", {}))
-    view._apidoc.setdefault("greenmfg", {}).update(info)
+    """Note ``info`` in ``view``'s documentation. A new dict, the rest shared: ``view`` may be a wrapper whose
+    ``_apidoc`` is the wrapped view's (functools.wraps), and flask-smorest copies what it changes."""
+    doc = getattr(view, "_apidoc", {})
+    view._apidoc = {**doc, "greenmfg": {**doc.get("greenmfg", {}), **info}}
     return view
 
 
