@@ -3,10 +3,12 @@
 
     python bench/bench_memory.py [--applications 50000] [--export-rows 10000] [--exports 4] [--duration 10]
                                  [--database both|sqlite|postgresql] [--pg-url postgresql+psycopg://postgres@127.0.0.1/postgres]
+                                 [--keep DIR]
 
 For each database (SQLite, then a throwaway PostgreSQL database: bench/benchdb.py) it builds N applications with
 bench/build_rows.py and, for Changsha, a 2024 round of ``--export-rows`` recommended applications with their 附件1
-data (bench/bench_summary_export.py's ``build_round``), then serves the product with gunicorn, 2 sync workers as
+data (bench/bench_summary_export.py's ``build_round``; with ``--keep DIR`` both are kept, SQLite in DIR and PostgreSQL
+as ``greenmfg_memory_N``, and reused by the next run until the migrations' head changes), then serves the product with gunicorn, 2 sync workers as
 the README runs it (plus ``--timeout 300``: a loaded machine may take longer than 30 s to write 10,000 rows).
 It reads each worker's RSS (``/proc/<pid>/status``) after start-up, after wrk has asked each W1 page and API
 collection for ``--duration`` seconds (city list, province list, public lists, the two API collections), and
@@ -58,16 +60,24 @@ def workers(master: int) -> list[int]:
     return sorted(int(pid) for pid in children)
 
 
-def _add_round(url: str, rows: int) -> int:
-    """Changsha's 2024 round of ``rows`` recommended applications; its campaign's id."""
-    from sqlalchemy import select, text
+def _add_round(url: str, rows: int, reuse: bool) -> int:
+    """Changsha's 2024 round of ``rows`` recommended applications (``reuse``: the one already there, if it has
+    ``rows``); its campaign's id."""
+    from sqlalchemy import func, select, text
 
     from bench_summary_export import build_round
     from core.extensions import db
-    from core.models import AdminUnit
+    from core.models import AdminUnit, Application, Campaign
 
     app = make_app(url)
     with app.app_context():
+        if reuse:
+            kept = db.session.execute(select(Campaign.id, func.count(Application.id)).join(Application)
+                                      .where(Campaign.year == 2024).group_by(Campaign.id)).all()
+            for campaign_id, count in kept:
+                if count == rows:
+                    db.engine.dispose()
+                    return campaign_id
         if db.engine.dialect.name == "postgresql":  # build_rows gave the organizations their ids
             db.session.execute(text("SELECT setval(pg_get_serial_sequence('organization', 'id'), "
                                     "(SELECT max(id) FROM organization))"))
@@ -95,8 +105,8 @@ def _wrk(url: str, duration: int, headers: dict[str, str]) -> tuple[float, int]:
 
 def run(url: str, args) -> dict[str, list[float]]:
     print(f"  building {args.applications:,} applications and a {args.export_rows:,}-row summary round…")
-    built = build(url, args.applications)
-    campaign_id = _add_round(built.url, args.export_rows)
+    built = build(url, args.applications, keep=bool(args.keep))
+    campaign_id = _add_round(built.url, args.export_rows, built.reused)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -151,10 +161,14 @@ def main() -> int:
     parser.add_argument("--database", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1/postgres"))
+    parser.add_argument("--keep", metavar="DIR", default="",
+                        help="keep the built databases (SQLite files in DIR, PostgreSQL databases greenmfg_memory_N) "
+                             "and reuse them")
     args = parser.parse_args()
     print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers; RSS per worker; "
           f"load average {os.getloadavg()[0]:.1f}")
-    results = with_databases(args.pg_url, lambda url: run(url, args), only=args.database)
+    results = with_databases(args.pg_url, lambda url: run(url, args), only=args.database,
+                             keep=args.keep or None, name=f"memory_{args.applications}")
     failed = False
     print(f"load average {os.getloadavg()[0]:.1f}")
     for database, figures in results.items():

@@ -84,8 +84,8 @@ class Limits:
             from limits.storage import storage_from_string
 
             if self.uri.startswith("redis"):
-                # imported whole first: limits reads a module another thread is still importing (the page cache's
-                # or the job queue's client, in the in-process scheduler) as "redis 0.0.0" and refuses it
+                # imported whole first: limits reads a module another thread is still importing (the job queue's
+                # client, in the in-process scheduler) as "redis 0.0.0" and refuses it
                 import redis  # noqa: F401
             self._storage = storage_from_string(self.uri)
         return self._storage

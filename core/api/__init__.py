@@ -126,7 +126,7 @@ def init_api(app: Flask) -> Api:
     app.url_map.converters["date"] = DateConverter
     api = Api(app)
     api.register_converter(DateConverter, date_param_schema)
-    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
+    api.later(lambda spec: spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"}))
     app.extensions["greenmfg_api"] = api
     api.register_blueprint(rules_bp)
     csrf.exempt(rules_bp)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from copy import deepcopy
 from functools import wraps
 from http import HTTPStatus
 from typing import Any
@@ -88,8 +87,10 @@ def _snake(name: str) -> str:
 
 
 def _mark(view: Callable, **info: Any) -> Callable:
-    view._apidoc = deepcopy(getattr(view, "_apidoc", {}))
-    view._apidoc.setdefault("greenmfg", {}).update(info)
+    """Note ``info`` in ``view``'s documentation. A new dict, the rest shared: ``view`` may be a wrapper whose
+    ``_apidoc`` is the wrapped view's (functools.wraps), and flask-smorest copies what it changes."""
+    doc = getattr(view, "_apidoc", {})
+    view._apidoc = {**doc, "greenmfg": {**doc.get("greenmfg", {}), **info}}
     return view
 
 
@@ -99,8 +100,27 @@ class Blueprint(flask_smorest.Blueprint):
                                              "form_and_files": "multipart/form-data"}
 
     def __init__(self, *args: Any, **kwargs: Any):
+        #: the routes whose documentation is still to be read (:attr:`_docs`)
+        self._unread: list[tuple] = []
         super().__init__(*args, **kwargs)
         self._prepare_doc_cbks.append(self._prepare_conventions_doc)
+
+    @property
+    def _docs(self) -> dict:
+        """flask-smorest's documentation of each endpoint, read from the views when it is first needed (the
+        OpenAPI document is written at its first ask: core.api.spec), not as each route is declared: its copies
+        of every operation's schemas cost each worker 1 MB (issue 23, W5). Read in the routes' order."""
+        unread, self._unread = self._unread, []
+        for endpoint, obj, parameters, tags, options in unread:
+            super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
+        return self.__dict__["_read_docs"]
+
+    @_docs.setter
+    def _docs(self, value: dict) -> None:
+        self.__dict__["_read_docs"] = value
+
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        self._unread.append((endpoint, obj, parameters, tags, options))
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
         return super().add_url_rule(bounded_rule(rule), endpoint, view_func, provide_automatic_options, **options)

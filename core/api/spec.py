@@ -3,9 +3,15 @@
 The document is generated from the endpoints' declarations (:mod:`core.api.blueprint`) and finished
 here: the one error body (``Error``) for every error answer, the bearer scheme, numbers as numbers (a
 plugin's ``Decimal`` bounds would otherwise be written as strings) and the region in the title.
+
+It is written when it is first needed (``/api/openapi.json``, ``/api/docs``, ``flask openapi``, ``api.spec``),
+not at start-up: its paths and schemas cost every web worker about 2 MB that serving the API never reads
+(issue 23, W5). Until then each blueprint's part, and what a feature adds with :meth:`Api.later`, waits in
+the order it was registered, so the document is the one an eager start would have written.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +34,50 @@ def plain_numbers(value: Any) -> Any:
 
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        #: what is still to be written into the document, in order
+        self._unwritten: list[Callable[[Any], None]] = []
+        self._writing = False
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self) -> Any:
+        """The apispec document, every part registered so far written into it."""
+        if self._unwritten and not self._writing:
+            self._writing = True  # a part that reads ``api.spec`` gets the document as far as it is written
+            try:
+                while self._unwritten:
+                    self._unwritten[0](self._spec)
+                    self._unwritten.pop(0)
+            finally:
+                self._writing = False
+        return self._spec
+
+    @spec.setter
+    def spec(self, value: Any) -> None:
+        self._spec = value
+
+    @property
+    def written(self) -> bool:
+        """Whether every part registered so far is in the document."""
+        return not self._unwritten
+
+    def later(self, part: Callable[[Any], None]) -> None:
+        """``part(spec)`` when the document is written, after the parts registered before it."""
+        self._unwritten.append(part)
+
+    def register_blueprint(self, blp: Any, *, parameters: Any = None, **options: Any) -> None:
+        """flask-smorest's, with the blueprint's paths and tag written into the document later."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+
+        def document(spec: Any) -> None:
+            blp.register_views_in_doc(self, self._app, spec, name=name, parameters=parameters)
+            spec.tag({"name": name, "description": blp.description})
+
+        self.later(document)
 
     def handle_http_exception(self, error):
         return http_error_response(error)

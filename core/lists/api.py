@@ -447,7 +447,7 @@ def _key_json(row, names: dict[str, str]) -> dict[str, Any]:
 
 def register_api(api: Api, app: Flask) -> None:
     """Called by :func:`core.api.init_api`."""
-    api.spec.components.schema("RecommendationDocument", schema=RecommendationDocumentSchema)
+    api.later(lambda spec: spec.components.schema("RecommendationDocument", schema=RecommendationDocumentSchema))
     blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)

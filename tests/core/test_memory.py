@@ -1,15 +1,18 @@
 """What a worker keeps in memory (issue 23, W5): a web worker serving pages loads none of alembic (only what
-migrates sets up Flask-Migrate), the Redis client (made when a job is sent), limits (at the first count),
-segno (an MFA enrolment's QR code) and python-stdnum (a USCC typed in), and a background job that read or
-wrote a workbook gives its memory back when it ends."""
+migrates sets up Flask-Migrate), redis-py (made when a job is sent or a rate limit counts: kept pages talk to
+Redis through core/kernel/redis_wire.py), limits (at the first count), segno (an MFA enrolment's QR code) and
+python-stdnum (a USCC typed in), nor writes the OpenAPI document until it is asked for, and a background job
+that read or wrote a workbook gives its memory back when it ends."""
 from __future__ import annotations
 
 import io
 import subprocess
 import sys
 import threading
+import uuid
 from pathlib import Path
 
+import pytest
 from openpyxl import Workbook
 
 from core.accounts import services as accounts
@@ -20,16 +23,17 @@ from core.services import memory
 from core.services.admin_units import sync_admin_units
 
 ROOT = Path(__file__).resolve().parents[2]
-#: modules a web worker loads only when a request uses them (each costs every worker 0.7-11 MB)
-LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum")
+#: modules a web worker loads only when a request uses them (each costs every worker 0.4-11 MB)
+LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum", "argon2")
 HISTORY = [["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期"],
            ["省级", 2022, "绿色工厂", "914301000000000013", "长沙绿色机械有限公司", "长沙市", "湘工信节能〔2022〕80号",
             "2022-12-20"]]
 
 
 def test_a_web_worker_serves_pages_without_loading_what_only_some_requests_use(database_url):
-    """(With kept pages, the Redis client is what keeps them: core/web/pagecache.py.)"""
-    script = (f"import sys\nfrom core import create_app\nLAZY = {LAZY!r}\n"
+    """(Nor, on PostgreSQL, SQLAlchemy's SQLite dialect: 0.7 MB.)"""
+    lazy = LAZY + (("sqlalchemy.dialects.sqlite",) if database_url.startswith("postgresql") else ())
+    script = (f"import sys\nfrom core import create_app\nLAZY = {lazy!r}\n"
               f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {database_url!r}, 'SECRET_KEY': 't', "
               "'GREENMFG_REGION': 'hunan', 'GREENMFG_JOBS_BACKEND': 'redis', 'GREENMFG_PAGE_CACHE': 'off', "
               "'GREENMFG_REDIS_URL': 'redis://127.0.0.1:6379/21'})\n"
@@ -38,6 +42,49 @@ def test_a_web_worker_serves_pages_without_loading_what_only_some_requests_use(d
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+KEPT = "redis://127.0.0.1:6379/6"
+
+
+def test_kept_pages_and_the_api_are_served_without_redis_py_or_the_openapi_document(database_url):
+    """The second answer of each page comes from Redis without a statement; redis-py is not loaded for it, and
+    the OpenAPI document (2 MB a worker) is written at its first ask only, the same document either way."""
+    from core.ratelimit import redis_answers
+
+    if not redis_answers(KEPT):
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    script = (f"import sys\nfrom sqlalchemy import event\nfrom core import create_app\nfrom core.extensions import db\n"
+              f"LAZY = {LAZY!r}\n"
+              f"app = create_app({{'SQLALCHEMY_DATABASE_URI': {database_url!r}, 'SECRET_KEY': 't', "
+              f"'GREENMFG_REGION': 'hunan', 'GREENMFG_JOBS_BACKEND': 'redis', 'GREENMFG_PAGE_CACHE': 'redis', "
+              f"'GREENMFG_REDIS_URL': {KEPT!r}, 'GREENMFG_INSTANCE_NAME': 'memory-test-' + sys.argv[1]}})\n"
+              "seen = []\n"
+              "with app.app_context():\n"
+              "    event.listen(db.engine, 'before_cursor_execute', lambda *a: seen.append(a[2]))\n"
+              "client = app.test_client()\n"
+              "for path in ('/public/lists', '/api/v1/lists'):\n"
+              "    first = client.get(path)\n"
+              "    del seen[:]\n"
+              "    again = client.get(path)\n"
+              "    assert again.status_code == first.status_code == 200 and again.data == first.data, path\n"
+              "    assert seen == [], (path, seen)\n"
+              "api = app.extensions['greenmfg_api']\n"
+              "print(sorted(m for m in LAZY if m in sys.modules), api.written)\n"
+              "doc = client.get('/api/openapi.json')\n"
+              "print(api.written, doc.status_code, len(doc.get_json()['paths']) > 50)\n")
+    name = uuid.uuid4().hex
+    try:
+        out = subprocess.run([sys.executable, "-c", script, name], cwd=ROOT, capture_output=True, text=True,
+                             timeout=120)
+    finally:
+        import redis
+
+        client = redis.Redis.from_url(KEPT)
+        for key in client.scan_iter(f"greenmfg:memory-test-{name}:*"):
+            client.delete(key)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-2:] == ["[] False", "True 200 True"]
 
 
 def _xlsx(rows) -> bytes:
