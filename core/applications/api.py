@@ -10,16 +10,19 @@ invalid input with messages per field in Chinese and English. The region's form 
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask, Response, send_file
 from flask.views import MethodView
 from flask_smorest import Api
+from marshmallow import Schema
 from sqlalchemy import select
 
 from core.accounts import api_user
 from core.accounts.permissions import Perm, application_for, application_scope
 from core.api import BINARY, Blueprint, authed, report_or_error
+from core.api.schema import dumped_answer, dumper
 from core.applications import eligibility, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.fields import jsonable
@@ -74,15 +77,8 @@ def campaign_json(c: Campaign) -> dict[str, Any]:
             "deadlines": c.deadlines or {}, "deadline_reasons": c.deadline_reasons or {}}
 
 
-def application_json(a: Application, extensions: dict | None = None) -> dict[str, Any]:
-    """``extensions``: :func:`services.extensions_for` of a page (omitted: looked up for ``a``)."""
+def application_json(a: Application) -> dict[str, Any]:
     org = a.organization
-    if a.status not in services.EDITABLE:
-        deadline = None
-    elif extensions is None:
-        deadline = services.deadline_of(a)
-    else:
-        deadline = services.deadline_of(a, extensions.get((a.campaign_id, a.organization_id)))
     return {
         "id": a.id, "campaign_id": a.campaign_id, "organization": {"id": org.id, "name": org.name, "uscc": org.uscc},
         "admin_unit": {"code": a.admin_unit.code, "name": a.admin_unit.name}, "unit_type": a.unit_type,
@@ -93,7 +89,7 @@ def application_json(a: Application, extensions: dict | None = None) -> dict[str
         "declarations": a.declarations or {},
         "indicator_values": a.indicator_values or {}, "extension": a.extension_data or {},
         "score": None if a.score is None else float(a.score), "tier": a.tier,
-        "deadline": deadline,
+        "deadline": services.deadline_of(a) if a.status in services.EDITABLE else None,
         "submitted_at": aware(a.submitted_at), "return_reason": a.return_reason,
         "return_until": aware(a.return_until), "decision_reason": a.decision_reason,
         "recommended_at": aware(a.recommended_at), "eligibility": a.eligibility,
@@ -101,9 +97,67 @@ def application_json(a: Application, extensions: dict | None = None) -> dict[str
     }
 
 
+#: the columns of services.api_page, in the order application_items reads them
+_ITEM_COLUMNS = ("id", "campaign_id", "organization_id", "org_name", "uscc", "unit_code", "unit_name", "unit_type",
+                 "level", "status", "evaluation_mode", "industry", "requested_levels", "contact_name",
+                 "contact_phone", "contact_email", "legal_representative", "address", "declarations",
+                 "indicator_values", "extension_data", "score", "tier", "submitted_at", "return_reason",
+                 "return_until", "decision_reason", "recommended_at", "eligibility", "recommended_levels",
+                 "closes_at", "extension_until")
+
+
+def application_items(schema: type[Schema]) -> Callable[[Sequence[Any]], list[dict[str, Any]]]:
+    """The collection's items straight from rows of :func:`services.api_page`, as ``schema`` dumps
+    :func:`application_json` of the same applications: the same values and types (times as ISO text, the score as a
+    float), the stored JSON values dumped by the schema's own fields where they are not already what it gives
+    (:func:`core.api.schema.dumper`), the region's form fields it does not declare left out. Checked against the
+    schema over generated rows (tests/applications/test_api_collection.py) and, under ``TESTING``, on every answer
+    (:func:`core.api.schema.dumped_answer`)."""
+    if tuple(select(*services.API_COLUMNS).selected_columns.keys()) != _ITEM_COLUMNS:
+        raise RuntimeError("services.API_COLUMNS changed: application_items reads its rows by position")
+    declared = schema().dump_fields
+    if any(declared[name].format != "iso" for name in ("deadline", "submitted_at", "return_until", "recommended_at")):
+        raise RuntimeError("application_items writes times as ISO text, as the schema did")
+    requested, declarations, indicators, eligibility, recommended = (dumper(declared[name]) for name in (
+        "requested_levels", "declarations", "indicator_values", "eligibility", "recommended_levels"))
+    extension = declared["extension"].schema.dump  # the region's form fields (schemas._Passthrough)
+    editable = frozenset(str(status) for status in services.EDITABLE)
+    deadline_from = services.deadline_from
+
+    def items(rows: Sequence[Any]) -> list[dict[str, Any]]:
+        out = []
+        for (id_, campaign_id, organization_id, org_name, uscc, unit_code, unit_name, unit_type, level, status,
+             evaluation_mode, industry, requested_levels, contact_name, contact_phone, contact_email, legal, address,
+             declared_values, indicator_values, extension_data, score, tier, submitted_at, return_reason,
+             return_until, decision_reason, recommended_at, results, recommended_levels, closes_at,
+             extension_until) in rows:
+            out.append({
+                "id": id_, "campaign_id": campaign_id,
+                "organization": {"id": organization_id, "name": org_name, "uscc": uscc},
+                "admin_unit": {"code": unit_code, "name": unit_name}, "unit_type": unit_type, "level": level,
+                "status": status, "evaluation_mode": evaluation_mode, "industry": industry,
+                "requested_levels": requested(requested_levels or []), "contact_name": contact_name,
+                "contact_phone": contact_phone, "contact_email": contact_email, "legal_representative": legal,
+                "address": address, "declarations": declarations(declared_values or {}),
+                "indicator_values": indicators(indicator_values or {}), "extension": extension(extension_data or {}),
+                "score": None if score is None else float(score), "tier": tier,
+                "deadline": deadline_from(status, return_until, closes_at, extension_until).isoformat()
+                if status in editable else None,
+                "submitted_at": None if submitted_at is None else submitted_at.isoformat(),
+                "return_reason": return_reason,
+                "return_until": None if return_until is None else return_until.isoformat(),
+                "decision_reason": decision_reason,
+                "recommended_at": None if recommended_at is None else recommended_at.isoformat(),
+                "eligibility": eligibility(results), "recommended_levels": recommended(recommended_levels),
+            })
+        return out
+    return items
+
+
 def make_blueprint(app: Flask) -> Blueprint:
     rules = app.extensions["greenmfg"].rules
     schemas = region_schemas(rules)
+    items = application_items(schemas.application)
     blp = Blueprint("applications_api", __name__, url_prefix=API_PREFIX,
                     description="Accounts, campaigns, applications, evidence, city review and summary tables")
 
@@ -203,9 +257,10 @@ def make_blueprint(app: Flask) -> Blueprint:
             rows = services.api_page(application_scope(api_user()), status=args["status"], unit_type=args["unit_type"],
                                      campaign_id=args["campaign_id"], q=args["q"], after=args["after"],
                                      page=args["page"], per_page=per)
-            extensions = services.extensions_for([a for a in rows[:per] if a.status in services.EDITABLE])
-            return {"items": [application_json(a, extensions) for a in rows[:per]], "page": args["page"],
-                    "has_next": len(rows) > per, "next_after": rows[per - 1].id if len(rows) > per else None}
+            more = len(rows) > per
+            return dumped_answer(schemas.application_page, {
+                "items": items(rows[:per]), "page": args["page"], "has_next": more,
+                "next_after": rows[per - 1].id if more else None})
 
         @authed(Perm.APPLICATION_CREATE)
         @blp.arguments(schemas.application_create)

@@ -10,6 +10,7 @@ round's (``gm_policy_industries``, some rounds accept any industry by name), che
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -411,10 +412,15 @@ class _Passthrough(Schema):
     (dates as ``YYYY-MM-DD``, decimals as numbers), keyed by field code."""
 
     def dump(self, obj: Any, *, many: bool | None = None):
-        keys = {f.data_key or name for name, f in self.fields.items()}
         if many:
             return [self.dump(o) for o in obj]
+        keys = self.codes
         return {k: v for k, v in (obj or {}).items() if k in keys}
+
+    @functools.cached_property
+    def codes(self) -> frozenset[str]:
+        """The field codes answered (the others stored are left out)."""
+        return frozenset(f.data_key or name for name, f in self.fields.items())
 
 
 def _extension_fields(rules: Any) -> dict[str, fields.Field]:

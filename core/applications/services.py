@@ -20,7 +20,6 @@ from typing import Any, NamedTuple
 from flask import current_app, g, has_request_context
 from flask_babel import LazyString
 from sqlalchemy import Float, String, bindparam, func, select, type_coerce
-from sqlalchemy.orm import joinedload
 
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
@@ -248,30 +247,29 @@ def extension_for(application: Application) -> DeadlineExtension | None:
         DeadlineExtension.organization_id == application.organization_id))
 
 
-def extensions_for(applications: Iterable[Application]) -> dict[tuple[int, int], DeadlineExtension]:
-    """The deadline extensions of many applications in one query, by ``(campaign_id, organization_id)``."""
-    keys = {(a.campaign_id, a.organization_id) for a in applications}
-    if not keys:
-        return {}
-    rows = db.session.scalars(select(DeadlineExtension).where(
-        DeadlineExtension.organization_id.in_({org for _c, org in keys}),
-        DeadlineExtension.campaign_id.in_({c for c, _org in keys})))
-    return {(r.campaign_id, r.organization_id): r for r in rows}
-
-
 _UNKNOWN = object()
 
 
 def deadline_of(application: Application, extension: Any = _UNKNOWN) -> dt.datetime:
     """Until when the applicant may save and submit: the return window, else the campaign
-    deadline or the applicant's extension, whichever is later (``extension``: the one
-    :func:`extensions_for` found, or ``None``; omitted: looked up)."""
+    deadline or the applicant's extension, whichever is later (``extension``: the applicant's
+    :class:`DeadlineExtension` or ``None``; omitted: looked up)."""
     if application.status == S.RETURNED and application.return_until is not None:
         return aware(application.return_until)
-    closes = aware(application.campaign.closes_at)
     ext = extension_for(application) if extension is _UNKNOWN else extension
-    if ext is not None and aware(ext.until) > closes:
-        closes = aware(ext.until)
+    return deadline_from(application.status, None, application.campaign.closes_at,
+                         None if ext is None else ext.until)
+
+
+def deadline_from(status: str, return_until: dt.datetime | None, closes_at: dt.datetime,
+                  extension_until: dt.datetime | None) -> dt.datetime:
+    """:func:`deadline_of` from the values it reads (a row of :func:`api_page`): the return window, else the
+    campaign's deadline or the applicant's extension, whichever is later."""
+    if status == S.RETURNED and return_until is not None:
+        return aware(return_until)
+    closes = aware(closes_at)
+    if extension_until is not None and aware(extension_until) > closes:
+        closes = aware(extension_until)
     return closes
 
 
@@ -857,34 +855,94 @@ def _scoped(filters: tuple[bool, bool, bool, bool, str], scope):
     return scoped
 
 
+#: what the JSON API's collection answers of each application (:func:`api_page`), by name: the application's own
+#: columns, its organization's, its city's, its campaign's deadline and the applicant's deadline extension
+API_COLUMNS = (
+    Application.id, Application.campaign_id, Application.organization_id, Organization.name.label("org_name"),
+    Organization.uscc, AdminUnit.code.label("unit_code"), AdminUnit.name.label("unit_name"), Application.unit_type,
+    Application.level, type_coerce(Application.status, String()).label("status"), Application.evaluation_mode,
+    Application.industry, Application.requested_levels, Application.contact_name, Application.contact_phone,
+    Application.contact_email, Organization.legal_representative, Organization.address, Application.declarations,
+    Application.indicator_values, Application.extension_data, Application.score, Application.tier,
+    Application.submitted_at, Application.return_reason, Application.return_until, Application.decision_reason,
+    Application.recommended_at, Application.eligibility, Application.recommended_levels,
+    Campaign.closes_at, DeadlineExtension.until.label("extension_until"))
+
+
 def api_page(scope, *, status: str | None = None, unit_type: str | None = None, campaign_id: int | None = None,
-             q: str | None = None, after: int | None = None, page: int = 1, per_page: int = 50) -> list[Application]:
-    """One page of the applications in ``scope`` for the JSON API, newest first, plus one if another follows,
-    with their organization, city and campaign loaded by the same statement.
+             q: str | None = None, after: int | None = None, page: int = 1, per_page: int = 50) -> list[Any]:
+    """One page of the applications in ``scope`` for the JSON API, newest first, plus one if another follows:
+    rows of :data:`API_COLUMNS` (the status as its stored text), their organization, city, campaign and deadline
+    extension (at most one per campaign and organization) joined in the same statement.
 
     ``after``: keyset paging (ids below it); otherwise ``page`` by a deferred join (the skipped ids come from
     the index, never rows).
     """
-    ids = select(Application.id).where(scope)
+    filters = (bool(status), bool(unit_type), bool(campaign_id), bool(q), after is not None)
+    params = {"status": status, "unit_type": unit_type, "campaign_id": campaign_id, "after": after,
+              "offset": (max(page, 1) - 1) * per_page, "limit": per_page + 1}
+    if q:  # escaped as autoescape=True does: ``/`` escapes
+        literal = q.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        params["name_like"], params["uscc_like"] = f"%{literal}%", f"{literal.upper()}%"
+    # Core execution on the session's connection (same transaction): plain rows need no ORM loading
+    return db.session.connection().execute(_for_scope(_API_STATEMENTS, filters, scope, _api_statement), params).all()
+
+
+@functools.lru_cache(maxsize=64)  # 16 filter combinations × 2 kinds of paging
+def _api_ids(status: bool, unit_type: bool, campaign: bool, search: bool, after: bool):
+    """The ids of one page of the API's collection for one combination of filters, built once; the values
+    are bound at execution (as :func:`_list_ids`)."""
+    ids = select(Application.id)
     if status:
-        ids = ids.where(Application.status == status)
+        ids = ids.where(Application.status == bindparam("status"))
     if unit_type:
-        ids = ids.where(Application.unit_type == unit_type)
-    if campaign_id:
-        ids = ids.where(Application.campaign_id == campaign_id)
-    if q:
+        ids = ids.where(Application.unit_type == bindparam("unit_type"))
+    if campaign:
+        ids = ids.where(Application.campaign_id == bindparam("campaign_id"))
+    if search:
         ids = ids.join(Organization, Organization.id == Application.organization_id).where(
-            Organization.name.contains(q, autoescape=True) | Organization.uscc.startswith(q.upper(), autoescape=True))
-    if after is not None:
-        ids = ids.where(Application.id < after)
-    else:
-        ids = ids.offset((max(page, 1) - 1) * per_page)
-    ids = ids.order_by(Application.id.desc()).limit(per_page + 1)
-    stmt = (select(Application).where(Application.id.in_(ids.subquery().select()))
-            .options(joinedload(Application.organization), joinedload(Application.admin_unit),
-                     joinedload(Application.campaign))
+            Organization.name.like(bindparam("name_like"), escape="/")
+            | Organization.uscc.like(bindparam("uscc_like"), escape="/"))
+    if after:
+        ids = ids.where(Application.id < bindparam("after"))
+    return ids
+
+
+def _api_statement(filters: tuple[bool, ...], scope):
+    ids = _api_ids(*filters).where(scope)
+    if not filters[-1]:
+        ids = ids.offset(bindparam("offset"))
+    ids = ids.order_by(Application.id.desc()).limit(bindparam("limit"))
+    return (select(*API_COLUMNS)
+            .outerjoin(Organization, Organization.id == Application.organization_id)
+            .outerjoin(AdminUnit, AdminUnit.id == Application.admin_unit_id)
+            .outerjoin(Campaign, Campaign.id == Application.campaign_id)
+            .outerjoin(DeadlineExtension, (DeadlineExtension.campaign_id == Application.campaign_id)
+                       & (DeadlineExtension.organization_id == Application.organization_id))
+            .where(Application.id.in_(ids.subquery().select()))
             .order_by(Application.id.desc()))
-    return list(db.session.scalars(stmt).unique())
+
+
+_API_STATEMENTS: dict[tuple, Any] = {}
+
+
+def _for_scope(kept: dict[tuple, Any], filters: tuple, scope, build):
+    """``build(filters, scope)``, reused for every request with the same filters and scope (as :func:`_scoped`):
+    one statement object per SQL shape and bound scope values spares SQLAlchemy building it and adapting its
+    cached compilation to new column objects per request."""
+    cache_key = scope._generate_cache_key()
+    if cache_key is None:
+        return build(filters, scope)
+    try:
+        key = (filters, cache_key.key, tuple(b.effective_value for b in cache_key.bindparams))
+        statement = kept.get(key)
+    except TypeError:  # an unhashable bound value: build it each time
+        return build(filters, scope)
+    if statement is None:
+        if len(kept) >= 1024:
+            kept.clear()
+        statement = kept[key] = build(filters, scope)
+    return statement
 
 
 class ListPage(NamedTuple):

@@ -6,7 +6,10 @@ pages); everything else takes a bearer token and a permission (:mod:`core.review
 """
 from __future__ import annotations
 
+import functools
 import json
+import operator
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask, Response, request
@@ -17,6 +20,7 @@ from flask_smorest import Api
 from core.accounts import api_user
 from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
 from core.api.errors import abort_json
+from core.api.schema import dumped_answer
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
@@ -97,6 +101,25 @@ def decision_json(d, with_entries: bool = True) -> dict[str, Any]:
         out["entries"] = [{"list_entry": e.id, "application_id": e.application_id, "name": e.organization.name,
                            "uscc": e.organization.uscc, "unit_type": e.unit_type} for e in decisions.entries_of(d)]
     return out
+
+
+_ENTRY_COLUMNS = ("year", "level", "unit_type", "name", "uscc", "region", "city", "notice_no", "listed_on")
+
+
+@functools.lru_cache(maxsize=8)
+def _entry_getter(columns: tuple[str, ...]) -> Callable[[Any], tuple]:
+    return operator.itemgetter(*(columns.index(name) for name in _ENTRY_COLUMNS))
+
+
+def list_entries(rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """The entries of a page of :func:`notices.browse` as :class:`ListEntrySchema` dumps them (texts, the year, the
+    day listed as ISO text), answered without dumping them again (:func:`core.api.schema.dumped_answer`)."""
+    if not rows:
+        return []
+    return [{"year": year, "level": level, "unit_type": unit_type, "name": name, "uscc": uscc, "region": region,
+             "city": city, "notice_no": notice_no, "listed_on": listed_on.isoformat() if listed_on else None}
+            for year, level, unit_type, name, uscc, region, city, notice_no, listed_on
+            in map(_entry_getter(rows[0]._fields), rows)]
 
 
 def _publisher_unit(level: str, year: int) -> int | None:
@@ -271,11 +294,9 @@ def make_blueprint() -> Blueprint:
         def get(self, args):
             """Published lists, filtered by level, year, region and unit type (public)."""
             page = notices.browse(**args, per_page=100)
-            return {"total": page.total, "capped": page.capped, "next_after": page.next_after,
-                    "prev_before": page.prev_before, "entries": [
-                {"year": e.year, "level": e.level, "unit_type": e.unit_type, "name": e.name, "uscc": e.uscc,
-                 "region": e.region, "city": e.city, "notice_no": e.notice_no,
-                 "listed_on": e.listed_on.isoformat() if e.listed_on else None} for e in page.rows]}
+            return dumped_answer(ListPageSchema, {"total": page.total, "capped": page.capped,
+                                                  "next_after": page.next_after, "prev_before": page.prev_before,
+                                                  "entries": list_entries(page.rows)})
 
     # ----------------------------------------------------- recommendation --
 
