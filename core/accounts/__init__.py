@@ -12,9 +12,8 @@ from typing import Any
 from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 
+from core.accounts.remembered import attached, columns_of
 from core.accounts.sessions import current_sid_hash
 from core.extensions import db, login_manager
 from core.kernel.memo import remembered
@@ -72,14 +71,6 @@ def _user_query() -> tuple[Select, list[tuple[str, int, bool]]]:
     return built
 
 
-#: what the loader does not keep between requests (core.kernel.memo): the secrets, read when a page uses them
-_NOT_REMEMBERED = frozenset({"password_hash", "totp_secret", "totp_last_step", "recovery_codes"})
-
-
-def _remembered_columns() -> tuple[str, ...]:
-    return tuple(c.key for c in User.__mapper__.column_attrs if c.key not in _NOT_REMEMBERED)
-
-
 def _read_user(ident: int, sid: str, fresh: list[User]) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The user of an open session and what features asked to read beside it, as plain values; the loaded
     instance goes to ``fresh``."""
@@ -93,16 +84,7 @@ def _read_user(ident: int, sid: str, fresh: list[User]) -> tuple[dict[str, Any],
     for name, width, _request_wide in layout:
         values[name] = row[at] if width == 1 else tuple(row[at:at + width])
         at += width
-    return {key: getattr(user, key) for key in _remembered_columns()}, values
-
-
-def _attached(columns: dict[str, Any]) -> User:
-    """A user remembered from an earlier request, in this request's session without a statement (the columns not
-    remembered load when first used)."""
-    user = User(**columns)
-    make_transient_to_detached(user)
-    db.session.add(user)
-    return user
+    return columns_of(user), values
 
 
 def _load_user(user_id: str) -> User | None:
@@ -124,7 +106,7 @@ def _load_user(user_id: str) -> User | None:
     if found is None:
         return None
     columns, read = found
-    user = fresh[0] if fresh else db.session.identity_map.get(identity_key(User, int(ident))) or _attached(columns)
+    user = fresh[0] if fresh else attached(columns)
     if user.session_version != int(version) or not user.active:
         return None
     _query, layout = _user_query()

@@ -9,14 +9,17 @@ import hashlib
 import re
 import secrets
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from core.accounts import password_policy
+from core.accounts.remembered import attached, columns_of
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
 from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
 from core.extensions import db
 from core.kernel.changes import NEUTRAL
 from core.kernel.clock import aware, now
+from core.kernel.memo import remembered
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, ApiToken, Organization, Role, User
 from core.services import audit
@@ -282,26 +285,46 @@ def revoke_token(user: User, token_id: int) -> None:
         audit.record(user.username, "token.revoked", "api_token", row.id)
 
 
+#: the app's ``{token id: when this process last wrote its last_used_at}`` (a remembered token is not read again)
+_LAST_WRITTEN = "greenmfg_token_last_written"
+
+
+def _read_token(digest: str, fresh: list[User]) -> tuple | None:
+    """``(token id, revoked at, expires at, last used at, the user's remembered columns)`` of the token with this
+    digest, or ``None``; the user instance loaded goes to ``fresh``."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
+    if row is None or row.user is None:
+        return None
+    fresh.append(row.user)
+    return row.id, aware(row.revoked_at), aware(row.expires_at), aware(row.last_used_at), columns_of(row.user)
+
+
 def user_for_token(token: str | None) -> User | None:
-    """The active user a bearer token belongs to, or ``None`` (unknown, revoked or expired)."""
+    """The active user a bearer token belongs to, or ``None`` (unknown, revoked or expired). A reading request
+    takes the token and its user from what an earlier request of this process read while nothing was written
+    since (:mod:`core.kernel.memo`: a revocation, a new token or a changed user is a write)."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(token)))
-    if row is None or row.revoked_at is not None:
+    digest, fresh = _hash(token), []
+    found = remembered("accounts.token", digest, lambda: _read_token(digest, fresh))
+    if found is None:
         return None
+    token_id, revoked_at, expires_at, last_used_at, columns = found
     at = now()
-    if row.expires_at is not None and aware(row.expires_at) <= at:
+    if revoked_at is not None or (expires_at is not None and expires_at <= at):
         return None
-    user = row.user
-    if user is None or not user.active:
+    user = fresh[0] if fresh else attached(columns)
+    if not user.active:
         return None
-    if row.expires_at is not None:
-        pagecache.valid_until(aware(row.expires_at).timestamp())  # a kept answer ends with the token
-    last = aware(row.last_used_at)
+    if expires_at is not None:
+        pagecache.valid_until(expires_at.timestamp())  # a kept answer ends with the token
+    written = current_app.extensions.setdefault(_LAST_WRITTEN, {})
+    last = max(filter(None, (last_used_at, written.get(token_id))), default=None)
     if last is None or at - last > dt.timedelta(hours=1):  # at most one write an hour, shown on no kept page
-        db.session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=at)
+        db.session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=at)
                            .execution_options(**NEUTRAL))
         db.session.commit()
+        written[token_id] = at
     return user
 
 

@@ -352,17 +352,17 @@ def test_a_remembered_user_still_ends_with_a_session_ended_elsewhere(world):
 
 
 def test_a_remembered_user_keeps_no_secret_and_reads_it_when_a_page_uses_it(world):
-    from core.accounts import _attached, _remembered_columns
+    from core.accounts.remembered import attached, remembered_columns
     from core.extensions import db
     from core.models import User
 
-    assert not {"password_hash", "totp_secret", "recovery_codes"} & set(_remembered_columns())
+    assert not {"password_hash", "totp_secret", "recovery_codes"} & set(remembered_columns())
     with world.app.test_request_context("/city"):
         user = db.session.get(User, world.users["city_changsha"].id)
-        columns, expected = {key: getattr(user, key) for key in _remembered_columns()}, user.password_hash
+        columns, expected = {key: getattr(user, key) for key in remembered_columns()}, user.password_hash
         db.session.expunge_all()
         with statements(world.app) as seen:
-            again = _attached(columns)
+            again = attached(columns)
             assert again.role == user.role and again.admin_unit_id == user.admin_unit_id
         assert seen == []
         with statements(world.app) as seen:
@@ -409,3 +409,36 @@ def test_a_citys_deadlines_on_a_new_page_show_an_extension_granted_meanwhile(wor
                              "province_staff")
         db.session.commit()
     assert "特别延期理由" in client.get(f"/city?campaign={campaign_id}&status=returned").get_data(as_text=True)
+
+
+def test_an_api_token_is_read_once_until_something_is_written_and_its_last_use_at_most_hourly(world):
+    import time_machine
+
+    from core.accounts import services as accounts
+    from core.extensions import db
+    from core.models import ApiToken, User
+
+    api = world.api("city_changsha")
+    assert api.get("/api/v1/applications").status_code == 200
+    with statements(world.app) as seen:
+        assert api.get("/api/v1/applications?status=returned").status_code == 200  # a new answer, made
+    assert seen and not [s for s in seen if "api_token" in s]
+    mine = sa.select(ApiToken).where(ApiToken.user_id == world.users["city_changsha"].id)
+    with world.app.app_context():
+        used = {t.id: t.last_used_at for t in db.session.scalars(mine)}
+    assert used and all(used.values())
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    with time_machine.travel(later, tick=False):
+        assert api.get("/api/v1/applications?status=rejected").status_code == 200
+    with time_machine.travel(later + dt.timedelta(minutes=10), tick=False):  # within the hour: not written again
+        assert api.get("/api/v1/applications?status=draft").status_code == 200
+    with world.app.app_context():
+        again = {t.id: t.last_used_at for t in db.session.scalars(mine)}
+    changed = [i for i in used if again[i] != used[i]]
+    assert len(changed) == 1 and abs((again[changed[0]].replace(tzinfo=dt.UTC) - later).total_seconds()) < 1
+    with world.app.app_context():  # revoked in another browser: the remembered token ends at once
+        user = db.session.get(User, world.users["city_changsha"].id)
+        for token in db.session.scalars(sa.select(ApiToken).where(ApiToken.user_id == user.id)).all():
+            accounts.revoke_token(user, token.id)
+        db.session.commit()
+    assert api.get("/api/v1/applications?status=submitted").status_code == 401
