@@ -49,14 +49,21 @@ def attach_field_messages(err: InvalidInput, messages: Mapping[str, Any]) -> Inv
 
 def jsonable(value: Any) -> Any:
     """Python values from WTForms or marshmallow as JSON (dates ISO, decimals as numbers)."""
+    kind = value.__class__  # the common exact types first (an import converts every value of every row)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items() if k != "csrf_token"}
+    if kind is list:
+        return [jsonable(v) for v in value]
+    if kind is Decimal or isinstance(value, Decimal):
+        if not value.is_finite():
+            raise InvalidInput("Not a valid number.")
+        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, float):
         return value
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise InvalidInput("Not a valid number.")
-        return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()
     if isinstance(value, Mapping):

@@ -15,10 +15,11 @@ is applied or refused, with the reason, in the user's language:
 All or nothing: the file is read and checked in memory; if any row is refused nothing is written and
 the report lists every row. Otherwise the writes go in batches whatever the number of rows: one
 SELECT for all the credit codes (with their applications and deadline extensions), one INSERT of
-the new organizations and one of the new applications (each an executemany, its ids read back with
-one SELECT: on PostgreSQL faster than INSERT ... RETURNING, which psycopg would parse as one long
-statement), one UPDATE of the changed drafts (each checked against its version), one INSERT of the
-audit rows. A row the same as its draft writes nothing. openpyxl parses the XML with defusedxml.
+the new organizations and one of the new applications (each an executemany, or one COPY on
+PostgreSQL; their ids read back with one SELECT), one UPDATE of the changed drafts (an executemany,
+each checked against its version), one INSERT of the audit rows (:mod:`core.services.bulk_writes`).
+A row the same as its draft writes nothing. openpyxl parses the XML with defusedxml
+(:func:`core.services.spreadsheets.open_xlsx`); the plugins' own marshmallow fields check the values.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
-from sqlalchemy import and_, bindparam, insert, select, update
+from sqlalchemy import and_, select
 
 from core.applications import services
 from core.applications.fields import fields_for, is_upload, jsonable, schema_for
@@ -70,6 +71,7 @@ from core.models import AdminUnit, Application, AuditLog, Campaign, DeadlineExte
 from core.models import ApplicationStatus as S
 from core.plugins.types import EvaluationMode, Level, SummarySection, field_attr, year_text
 from core.services import audit
+from core.services.bulk_writes import insert_rows, update_rows
 from core.services.deadlines import check_step_open
 from core.services.memory import collector_paused
 from core.services.spreadsheets import open_xlsx
@@ -374,15 +376,16 @@ class _Checker:
         ext_now = dict(app.extension_data or {}) if app is not None else {}
         tables: dict[str, list] = {}
         changes: dict[str, tuple[Col, Any]] = {}
-        for col in line.table.cols:
-            if col.key not in line.cells or col.kind in ("seq",) or col.key in (USCC_KEY, "unit_type"):
+        cells = line.cells
+        for col, role in self._once(("roles", id(line.table)), lambda: self.roles(line.table)):
+            if col.key not in cells:
                 continue
-            raw = line.cells[col.key]
-            if col.key in ("name", "applicant_name"):
+            raw = cells[col.key]
+            if role == "name":
                 if plan.known is not None and text(raw) and normalized(raw) != normalized(plan.known.name):
                     self.refuse(plan, col, plan.known.name, raw, str(_NAME))
                 continue
-            if col.kind == "read_only" or (col.form_field is not None and col.cell is None and self._whole(col)):
+            if role == "kept":
                 old = display(col, view)
                 if not same(raw, old) and not (app is None and text(raw) == ""):
                     reason = str(_WHOLE_TABLE) if col.kind != "read_only" else str(column_message(col))
@@ -410,6 +413,22 @@ class _Checker:
             plan.refused = True
             return
         self.values(plan, changes, ext_now, tables)
+
+    def roles(self, table: _Table) -> list[tuple[Col, str]]:
+        """The columns a row of ``table`` is compared by, in order, each with what it is: ``name`` (the
+        organization's), ``kept`` (the platform's, or a whole table or file: refused when changed) or
+        ``value`` (applied to drafts); the row number, the credit code and the unit type are left out."""
+        out = []
+        for col in table.cols:
+            if col.kind == "seq" or col.key in (USCC_KEY, "unit_type"):
+                continue
+            if col.key in ("name", "applicant_name"):
+                out.append((col, "name"))
+            elif col.kind == "read_only" or (col.form_field is not None and col.cell is None and self._whole(col)):
+                out.append((col, "kept"))
+            else:
+                out.append((col, "value"))
+        return out
 
     def field(self, col: Col) -> Any:
         """The plugin's marshmallow field of a column (made once per import)."""
@@ -626,7 +645,7 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
             new_orgs[p.uscc] = {"uscc": p.uscc, "name": p.name, "admin_unit_id": city.id, "created_at": now,
                                 "updated_at": now}
     if new_orgs:
-        db.session.execute(insert(Organization.__table__), list(new_orgs.values()))
+        insert_rows(Organization.__table__, list(new_orgs.values()))
         for org_id, code in db.session.execute(select(Organization.id, Organization.uscc)
                                                .where(Organization.uscc.in_(list(new_orgs)))):
             orgs[code] = org_id
@@ -650,7 +669,7 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
                          "requested_levels": v.get("requested_levels", [campaign.level]),
                          "contact_name": v.get("contact_name"), "contact_phone": v.get("contact_phone"),
                          "declarations": {}, "version": 1, "created_at": now, "updated_at": now})
-        db.session.execute(insert(Application.__table__), rows)  # executemany and a SELECT (module docstring)
+        insert_rows(Application.__table__, rows)  # and a SELECT of the ids (module docstring)
         ids = {}
         for app_id, org_id, unit_type in db.session.execute(
                 select(Application.id, Application.organization_id, Application.unit_type)
@@ -663,13 +682,6 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
                 unit_type=p.unit_type, via="summary_import", diff=p.diff)
     updates = [p for p in plans if p.app is not None and p.diff]
     if updates:
-        table = Application.__table__
-        stmt = (update(table).where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-                .values(extension_data=bindparam("b_ext"), contact_name=bindparam("b_contact_name"),
-                        contact_phone=bindparam("b_contact_phone"), industry=bindparam("b_industry"),
-                        requested_levels=bindparam("b_levels"), evaluation_mode=bindparam("b_mode"),
-                        score=bindparam("b_score"), tier=bindparam("b_tier"), version=bindparam("b_next"),
-                        updated_at=bindparam("b_now")))
         params = []
         book = None
         for p in updates:
@@ -678,21 +690,19 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
             if "industry" in v and a.indicator_values:
                 book = book or _reference_book()
                 score, tier = _rescore(a, v["industry"], checker, book)
-            params.append({"b_id": a.id, "b_version": a.version, "b_next": a.version + 1, "b_now": now,
-                           "b_ext": v.get("extension_data", a.extension_data or {}),
-                           "b_contact_name": v.get("contact_name", a.contact_name),
-                           "b_contact_phone": v.get("contact_phone", a.contact_phone),
-                           "b_industry": v.get("industry", a.industry),
-                           "b_levels": v.get("requested_levels", a.requested_levels),
-                           "b_mode": v.get("evaluation_mode", a.evaluation_mode), "b_score": score, "b_tier": tier})
+            params.append(((a.id, a.version), {  # each draft checked against its version
+                "evaluation_mode": v.get("evaluation_mode", a.evaluation_mode),
+                "industry": v.get("industry", a.industry),
+                "extension_data": v.get("extension_data", a.extension_data or {}), "score": score, "tier": tier,
+                "requested_levels": v.get("requested_levels", a.requested_levels),
+                "contact_name": v.get("contact_name", a.contact_name),
+                "contact_phone": v.get("contact_phone", a.contact_phone), "version": a.version + 1,
+                "updated_at": now}))
             log("application.saved", "application", a.id, diff=p.diff, via="summary_import")
-        result = db.session.execute(stmt, params)
-        dialect = db.session.get_bind().dialect
-        if dialect.supports_sane_multi_rowcount and result.rowcount not in (-1, len(params)):
+        if update_rows(Application.__table__, ("id", "version"), params) not in (-1, len(params)):
             db.session.rollback()  # a draft was saved meanwhile: nothing of the file is written
             raise Refused("Someone changed this application at the same time; reload the page and try again.")
-    if audits:
-        db.session.execute(insert(AuditLog.__table__), audits)
+    insert_rows(AuditLog.__table__, audits)
 
 
 def _reference_book():

@@ -209,6 +209,17 @@ def test_three_year_finances(rules):
         load(ff, FINANCE_ROWS[:2])
 
 
+def test_three_year_finances_without_a_year_are_refused_not_a_crash(rules):
+    """An import checks only the cells it was given (a partial load): a finance row without its year is refused
+    with the seed's message (000 附件1, three consecutive years), not a server error."""
+    ff = rules.form_fields["hunan.finances"]
+    schema = marshmallow.Schema.from_dict({"x": ff.make_schema_field()})()
+    rows = [dict(FINANCE_ROWS[0]), {k: v for k, v in FINANCE_ROWS[1].items() if k != "year"}, dict(FINANCE_ROWS[2])]
+    with pytest.raises(marshmallow.ValidationError) as refused:
+        schema.load({"x": rows}, partial=True)
+    assert forms.YEARS_MESSAGE in str(refused.value.messages)
+
+
 def test_products_energy_water(rules):
     """000 附件1 2023年度预计主要产品生产销售及能源资源消费情况."""
     ff = rules.form_fields["hunan.products"]
