@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from flask import current_app
 from sqlalchemy import func, select, tuple_
@@ -224,12 +224,20 @@ def notice_or_404(notice_id: Any, region_only: bool = True, *, public: bool = Fa
     return notice
 
 
+#: what the lists of notices show of a notice (plain rows: :func:`notices` with ``columns``)
+NOTICE_COLUMNS = (PublicNotice.id, PublicNotice.title, PublicNotice.level, PublicNotice.period_days,
+                  PublicNotice.period_count, PublicNotice.period_source, PublicNotice.starts_on,
+                  PublicNotice.ends_on, PublicNotice.published_on, PublicNotice.status)
+
+
 def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None,
-            after: str | None = None) -> list[PublicNotice]:
+            after: str | None = None, columns: tuple | None = None) -> list[Any]:
     """The region's notices, newest first; ``public``: those that have started (a notice is not public
     before its first day); ``admin_unit_id``: one city's own; ``after``: those after the notice of that
-    :func:`notice_cursor` (keyset paging on ``ix_public_notice_recent``)."""
-    query = select(PublicNotice).where(PublicNotice.region == region_rules().region_code)
+    :func:`notice_cursor` (keyset paging on ``ix_public_notice_recent``). :class:`PublicNotice` records, or
+    plain rows of ``columns`` (:data:`NOTICE_COLUMNS`)."""
+    query = (select(*columns) if columns else select(PublicNotice)).where(
+        PublicNotice.region == region_rules().region_code)
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,12})", after or "")
     if match:
         try:
@@ -242,8 +250,8 @@ def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None
         query = query.where(PublicNotice.starts_on <= beijing_today())
     if admin_unit_id is not None:
         query = query.where(PublicNotice.admin_unit_id == admin_unit_id)
-    return list(db.session.scalars(query.order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc())
-                                   .limit(limit)))
+    query = query.order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc()).limit(limit)
+    return list(db.session.execute(query) if columns else db.session.scalars(query))
 
 
 def notice_cursor(notice: PublicNotice) -> str:
@@ -455,17 +463,18 @@ def _parse_cursor(value: str | None) -> tuple[int, int] | None:
 
 def browse(*, level: str | None = None, year: int | None = None, region: str | None = None,
            unit_type: str | None = None, q: str | None = None, after: str | None = None,
-           before: str | None = None, per_page: int = 50) -> ListPage:
+           before: str | None = None, per_page: int = 50, listed_regions: Collection[str] | None = None) -> ListPage:
     """One page of the public lists (filters: level, year, region, unit type, part of the unit's name), newest
     year first, then newest entry.
 
     Keyset paging on ``(year, id)`` (index ``ix_list_entry_browse``): ``after`` the last row of the page
     before, or ``before`` the first row of the page after; every page costs the same on 100 or 500,000
     entries. The count stops at :data:`COUNT_CAP`. A name search reads the entries of at most :data:`NAME_CAP`
-    matching organizations (:func:`_matching_organizations`).
+    matching organizations (:func:`_matching_organizations`). ``listed_regions``: the regions that have listed
+    units (:func:`filter_values`), when the caller has them; else a region is looked up.
     """
-    if region and db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
-                                                               _first_listed().is_not(None)).limit(1)) is None:
+    if region and (region not in listed_regions if listed_regions is not None else db.session.scalar(
+            select(AdminUnit.id).where(AdminUnit.region == region, _first_listed().is_not(None)).limit(1)) is None):
         # nothing listed there (or no such region): say so now rather than walk every entry to find none
         return ListPage(rows=[], total=0, capped=False, next_after=None, prev_before=None)
     q = (q or "").strip()
@@ -510,22 +519,29 @@ def _matching_organizations(q: str, limit: int):
             .order_by(Organization.id.desc()).limit(limit))
 
 
-def filter_values() -> dict[str, list]:
+@dataclass(frozen=True)
+class FilterValues:
+    """What the public lists' filters offer: the years and the regions that have listed units."""
+    years: tuple[int, ...]
+    regions: tuple[str, ...]
+
+
+def filter_values() -> FilterValues:
     """The years and regions that have listed units (for the public page's filters).
 
     The years by a loose index scan (one index probe per year, ``ix_list_entry_browse``), the regions by one
     probe per administrative unit (a small table, :func:`_first_listed`): neither reads the entries beyond the
-    first found. Always current (no cache).
+    first found. Always current (plain data: the page remembers it while nothing is written).
     """
     listed = ListEntry.status == "listed"
     years_cte = select(func.max(ListEntry.year).label("year")).where(listed).cte("years", recursive=True)
     below = select(func.max(ListEntry.year)).where(listed, ListEntry.year < years_cte.c.year).scalar_subquery()
     years_cte = years_cte.union_all(select(below).where(years_cte.c.year.is_not(None)))
-    years = [y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None)))]
+    years = tuple(y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None))))
     # unit → its organizations (index) → their entries (index), stopping at the first listed one
     regions = sorted({r for (r,) in db.session.execute(select(AdminUnit.region).where(_first_listed().is_not(None)))
                       if r})
-    return {"years": years, "regions": regions}
+    return FilterValues(years=years, regions=tuple(regions))
 
 
 def _first_listed():
