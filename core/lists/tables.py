@@ -111,3 +111,20 @@ def notice_rows(rows: Sequence[Any], levels: Mapping[str, Any], running: Callabl
                    f'{escape(row.period_source)}</span></td><td>{day_text(row.starts_on)} – <span class="notice-end">'
                    f'{day_text(row.ends_on)}</span></td>\n<td>{state}</td></tr>')
     return Markup("\n".join(out) + "\n")
+
+
+def staff_notice_rows(rows: Sequence[Any], state_label: Callable[[str], str]) -> Markup:
+    """The staff's table of notices (``notices.NOTICE_COLUMNS``): title (a link to the notice's staff page), the
+    days it runs and its period, and its state."""
+    texts = _texts({key: _NOTICE_TEXT[key] for key in ("working_days", "days")})
+    states: dict[str, str] = {}
+    before, after = id_links("lists.manage_notice", "notice_id")
+    out = []
+    for row, title in zip(rows, escaped([row.title for row in rows])):
+        state = states.get(row.status)
+        if state is None:
+            state = states[row.status] = str(escape(state_label(row.status)))
+        out.append(f'<tr><td><a href="{before}{row.id:d}{after}">{title}</a></td><td>{day_text(row.starts_on)} – '
+                   f'{day_text(row.ends_on)} ({escape(period_text(texts, row.period_count, row.period_days))})</td>'
+                   f'<td>{state}</td></tr>')
+    return Markup("\n".join(out) + "\n") if out else Markup("")

@@ -33,6 +33,7 @@ from core.models import Objection, RecommendationItem
 from core.plugins.types import Level
 from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
+from core.review.views import state_label
 from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
@@ -250,8 +251,9 @@ def manage_notices():
             end, problem = None, exc.localized()
         previews.append({"level": rules.list_levels[c.value], "period": period, "end": end, "problem": problem,
                          "publication": rules.publication(c.value, year)})
-    return render_template("lists/manage_notices.html", form=form, rows=notices.notices(), previews=previews,
-                           levels=rules.list_levels, candidates=candidates), status
+    rows = notices.notices(columns=notices.NOTICE_COLUMNS)
+    return render_template("lists/manage_notices.html", form=form, empty=not rows, previews=previews,
+                           rows_html=tables.staff_notice_rows(rows, state_label), candidates=candidates), status
 
 
 @bp.get("/province/notices/<int:notice_id>")
