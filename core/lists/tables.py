@@ -7,6 +7,7 @@ row is one f-string (:mod:`core.web.rows`); the HTML is what the templates wrote
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from core.i18n import msgid, translations
 from core.plugins.types import DayCount
 from core.web.dates import day_text
 from core.web.names import local_name
-from core.web.rows import escaped, id_links, labels, options
+from core.web.rows import Cells, escaped, id_links, labels, options
 
 NONE = "—"
 
@@ -45,28 +46,17 @@ def list_rows(rows: Sequence[Any], levels: Mapping[str, Any], unit_types: Mappin
     document number and date of publication."""
     if not rows:
         return Markup("")
-    level_names, type_names = coded_labels(levels), coded_labels(unit_types)
-    regions: dict[str | None, str] = {None: NONE, "": NONE}
-    cities: dict[str | None, str] = {None: NONE, "": NONE}
-    out = []
+    level_cells, type_cells = Cells(known=coded_labels(levels)), Cells(known=coded_labels(unit_types))
+    region_cells = Cells(lambda code: region_names.get(code, code) if code else NONE)
+    city_cells, day_cells = Cells(lambda city: city or NONE), Cells(lambda day: day or "")
     names = escaped([row.name for row in rows])
     numbers = escaped([row.notice_no or "" for row in rows])
-    for row, name, number in zip(rows, names, numbers):
-        region = regions.get(row.region)
-        if region is None:
-            region = regions[row.region] = str(escape(region_names.get(row.region, row.region)))
-        city = cities.get(row.city)
-        if city is None:
-            city = cities[row.city] = str(escape(row.city))
-        level = level_names.get(row.level)
-        if level is None:
-            level = str(escape(row.level))
-        kind = type_names.get(row.unit_type)
-        if kind is None:
-            kind = str(escape(row.unit_type))
-        day = row.listed_on
-        out.append(f"<tr><td>{row.year}</td><td>{level}</td>\n<td>{kind}</td><td>{name}</td><td>{region}</td>"
-                   f"<td>{city}</td><td>{number}</td><td>{escape(day) if day else ''}</td></tr>")
+    out = []
+    for (_id, year, level, unit_type, _no, day, _name, _uscc, region, city, *_counts), name, number in zip(
+            rows, names, numbers):
+        out.append(f"<tr><td>{year}</td><td>{level_cells[level]}</td>\n<td>{type_cells[unit_type]}</td><td>{name}</td>"
+                   f"<td>{region_cells[region]}</td><td>{city_cells[city]}</td><td>{number}</td>"
+                   f"<td>{day_cells[day]}</td></tr>")
     return Markup("\n".join(out) + "\n")
 
 
@@ -87,44 +77,43 @@ def period_text(texts: Mapping[str, str], count: str, days: int) -> str:
     return texts["working_days" if count == DayCount.WORKING_DAYS else "days"] % {"days": days}
 
 
-def notice_rows(rows: Sequence[Any], levels: Mapping[str, Any], running: Callable[[Any], bool]) -> Markup:
+def notice_rows(rows: Sequence[Any], levels: Mapping[str, Any], today: dt.date) -> Markup:
     """The public notices' table rows (``notices.NOTICE_COLUMNS``): title (a link to the notice), level, period
-    and its source, the days it runs, and whether it takes objections or was published."""
+    and its source, the days it runs, and whether it takes objections ``today`` (Beijing) or was published."""
     if not rows:
         return Markup("")
     texts = _texts(_NOTICE_TEXT)
-    level_names = coded_labels(levels)
+    level_cells, source_cells, day_cells = Cells(known=coded_labels(levels)), Cells(), Cells(day_text)
+    period_cells = Cells(lambda period: period_text(texts, *period))
     before, after = id_links("lists.public_notice", "notice_id")
     out = []
-    for row, title in zip(rows, escaped([row.title for row in rows])):
-        level = level_names.get(row.level)
-        if level is None:
-            level = str(escape(row.level))
-        if running(row):
-            state = Markup(texts["running"]) % {"day": row.ends_on}
-        elif row.published_on:
-            state = Markup(texts["published"]) % {"day": row.published_on}
+    for (id_, _title, level, days, count, source, starts_on, ends_on, published_on, _status), title in zip(
+            rows, escaped([row.title for row in rows])):
+        if starts_on <= today <= ends_on:  # notices.runs_on
+            state = texts["running"] % {"day": day_cells[ends_on]}
+        elif published_on:
+            state = texts["published"] % {"day": day_cells[published_on]}
         else:
             state = texts["closed"]
-        out.append(f'<tr><td><a href="{before}{row.id:d}{after}">{title}</a></td><td>{level}</td>\n'
-                   f'<td>{escape(period_text(texts, row.period_count, row.period_days))} <span class="src">'
-                   f'{escape(row.period_source)}</span></td><td>{day_text(row.starts_on)} – <span class="notice-end">'
-                   f'{day_text(row.ends_on)}</span></td>\n<td>{state}</td></tr>')
+        out.append(f'<tr><td><a href="{before}{id_:d}{after}">{title}</a></td><td>{level_cells[level]}</td>\n'
+                   f'<td>{period_cells[count, days]} <span class="src">{source_cells[source]}</span></td>'
+                   f'<td>{day_cells[starts_on]} – <span class="notice-end">{day_cells[ends_on]}</span></td>\n'
+                   f'<td>{state}</td></tr>')
     return Markup("\n".join(out) + "\n")
 
 
 def staff_notice_rows(rows: Sequence[Any], state_label: Callable[[str], str]) -> Markup:
     """The staff's table of notices (``notices.NOTICE_COLUMNS``): title (a link to the notice's staff page), the
     days it runs and its period, and its state."""
+    if not rows:
+        return Markup("")
     texts = _texts({key: _NOTICE_TEXT[key] for key in ("working_days", "days")})
-    states: dict[str, str] = {}
+    state_cells, day_cells = Cells(state_label), Cells(day_text)
+    period_cells = Cells(lambda period: period_text(texts, *period))
     before, after = id_links("lists.manage_notice", "notice_id")
     out = []
-    for row, title in zip(rows, escaped([row.title for row in rows])):
-        state = states.get(row.status)
-        if state is None:
-            state = states[row.status] = str(escape(state_label(row.status)))
-        out.append(f'<tr><td><a href="{before}{row.id:d}{after}">{title}</a></td><td>{day_text(row.starts_on)} – '
-                   f'{day_text(row.ends_on)} ({escape(period_text(texts, row.period_count, row.period_days))})</td>'
-                   f'<td>{state}</td></tr>')
-    return Markup("\n".join(out) + "\n") if out else Markup("")
+    for (id_, _title, _level, days, count, _source, starts_on, ends_on, _published_on, status), title in zip(
+            rows, escaped([row.title for row in rows])):
+        out.append(f'<tr><td><a href="{before}{id_:d}{after}">{title}</a></td><td>{day_cells[starts_on]} – '
+                   f'{day_cells[ends_on]} ({period_cells[count, days]})</td><td>{state_cells[status]}</td></tr>')
+    return Markup("\n".join(out) + "\n")

@@ -138,7 +138,7 @@ def public_notices():
                                                       columns=notices.NOTICE_COLUMNS),
                                       PER_PAGE, "first", notices.notice_cursor)
     return render_template("lists/notices.html", empty=not rows, next_after=next_after,
-                           rows_html=tables.notice_rows(rows, region_rules().list_levels, notices.is_running))
+                           rows_html=tables.notice_rows(rows, region_rules().list_levels, notices.beijing_today()))
 
 
 def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):

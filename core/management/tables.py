@@ -16,7 +16,7 @@ from core.i18n import msgid, translations
 from core.models import AnnualFiling, Organization
 from core.web.dates import deadline_text
 from core.web.names import local_name
-from core.web.rows import escaped, id_links, labels, options
+from core.web.rows import Cells, escaped, id_links, labels, options
 
 #: what the filings list shows of a filing (plain rows, no ORM objects)
 FILING_COLUMNS = (AnnualFiling.id, AnnualFiling.year, AnnualFiling.status, AnnualFiling.unit_type,
@@ -41,26 +41,19 @@ def filing_rows(rows: Sequence[Any], unit_types: Mapping[str, Any], levels: Mapp
     list levels it is on, status, due date and score."""
     if not rows:
         return Markup("")
-    type_names = labels((code, local_name(t)) for code, t in unit_types.items())
+    type_cells = Cells(known=labels((code, local_name(t)) for code, t in unit_types.items()))
     level_names = labels((code, local_name(lv)) for code, lv in levels.items())
-    names = status_labels(lazy_statuses)
-    statuses: dict[str, tuple[str, str]] = {}  # status -> its two cells' texts, made once a page
-    days: dict[Any, str] = {}
+    # the levels a unit is on, as the template wrote them: each name and a space
+    on_cells = Cells(lambda on: Markup("".join(f"{level_names.get(lv) or escape(lv)} " for lv in on)))
+    labels_of = status_labels(lazy_statuses)
+    status_cells, label_cells = Cells(), Cells(lambda status: labels_of.get(status, status))
+    due_cells = Cells(deadline_text)
     before, after = id_links("management.filing_page", "ident")
     out = []
-    for row, name in zip(rows, escaped([row.name for row in rows])):
-        kind = type_names.get(row.unit_type)
-        if kind is None:
-            kind = str(escape(row.unit_type))
-        on = "".join(f"{level_names.get(lv) or escape(lv)} " for lv in row.levels or ())
-        status = statuses.get(row.status)
-        if status is None:
-            status = statuses[row.status] = (str(escape(row.status)), str(escape(names.get(row.status, row.status))))
-        due = days.get(row.due_on)
-        if due is None:
-            due = days[row.due_on] = str(escape(deadline_text(row.due_on)))
-        score = "—" if row.score is None else escape(row.score)
-        out.append(f'<tr data-status="{status[0]}"><td>{row.year}</td><td><a href="{before}{row.id:d}{after}">'
-                   f'{name}</a></td>\n  <td>{kind}</td><td>{on}</td>\n  <td>{status[1]}</td><td>{due}</td>'
-                   f'<td>{score}</td></tr>')
+    names = escaped([row.name for row in rows])
+    for (id_, year, status, unit_type, on, due_on, score, _name), name in zip(rows, names):
+        out.append(f'<tr data-status="{status_cells[status]}"><td>{year}</td><td><a href="{before}{id_:d}{after}">'
+                   f'{name}</a></td>\n  <td>{type_cells[unit_type]}</td><td>{on_cells[tuple(on or ())]}</td>\n  '
+                   f'<td>{label_cells[status]}</td><td>{due_cells[due_on]}</td>'
+                   f'<td>{"—" if score is None else escape(score)}</td></tr>')
     return Markup("\n  ".join(out) + "\n  ")

@@ -7,7 +7,8 @@ Every text goes through :func:`markupsafe.escape`, as Jinja's autoescaping does.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -42,3 +43,16 @@ def id_links(endpoint: str, argument: str) -> tuple[str, str]:
     integer ``ident``, escaped for an attribute; built once per process (:func:`core.web.nav.fixed_url`)."""
     before, _, after = fixed_url(endpoint, **{argument: _PLACEHOLDER}).partition(str(_PLACEHOLDER))
     return str(escape(before)), str(escape(after))
+
+
+class Cells(dict):
+    """``cells[value]``: the escaped text of ``show(value)``, made once a page for each distinct value (a list's
+    status, city or day repeats down its rows); ``known``: texts already escaped, by value."""
+
+    def __init__(self, show: Callable[[Any], Any] = str, known: Mapping[Any, str] | None = None) -> None:
+        super().__init__(known or ())
+        self.show = show
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = str(escape(self.show(value)))
+        return text
