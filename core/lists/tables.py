@@ -23,6 +23,15 @@ from core.web.rows import Cells, escaped, id_links, labels, options
 NONE = "—"
 
 
+#: the public lists page's own texts (core.web.rows.texts)
+PUBLIC_TEXT = {
+    "published_lists": _l("Published lists"), "level": _l("List level"), "all": _l("All"), "year": _l("Year"),
+    "region": _l("Region"), "unit_type": _l("Unit type"), "unit_name": _l("Unit name"), "show": _l("Show"),
+    "city": _l("City"), "document_no": _l("Document number"), "date": _l("Date"), "empty": _l("No listed units yet."),
+    "previous": _l("Previous"), "next": _l("Next"),
+}
+
+
 def coded_labels(records: Mapping[str, Any]) -> dict[str, str]:
     """``{code: escaped local name}`` of a rule's records (list levels, unit types): ``|named`` once a page."""
     return labels((code, local_name(record)) for code, record in records.items())

@@ -37,6 +37,7 @@ from core.review.views import state_label
 from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
+from core.web.rows import texts
 
 bp = Blueprint("lists", __name__, template_folder="templates")
 install_error_pages(bp)
@@ -199,7 +200,7 @@ def public_lists():
     names[rules.region_code] = local_name(rules.region)
     levels, unit_types = rules.list_levels, rules.unit_types
     return render_template("lists/public.html", page=page, q=q, level=level, unit_type=unit_type, year=year,
-                           region_filter=region, name_cap=notices.NAME_CAP,
+                           region_filter=region, name_cap=notices.NAME_CAP, t=texts(tables.PUBLIC_TEXT),
                            rows_html=tables.list_rows(page.rows, levels, unit_types, names),
                            options=tables.filter_options(levels, unit_types, filters.years, filters.regions, names,
                                                          level=level, year=year, region=region,
