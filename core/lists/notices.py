@@ -12,12 +12,13 @@ number and date. Callers commit.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Collection, Iterable
 
 from flask import current_app
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Date, Integer, bindparam, func, select, tuple_
 
 from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
@@ -224,26 +225,46 @@ def notice_or_404(notice_id: Any, region_only: bool = True, *, public: bool = Fa
     return notice
 
 
+#: what the lists of notices show of a notice (plain rows: :func:`notices` with ``columns``)
+NOTICE_COLUMNS = (PublicNotice.id, PublicNotice.title, PublicNotice.level, PublicNotice.period_days,
+                  PublicNotice.period_count, PublicNotice.period_source, PublicNotice.starts_on,
+                  PublicNotice.ends_on, PublicNotice.published_on, PublicNotice.status)
+
+
 def notices(limit: int = 200, *, public: bool = False, admin_unit_id: int | None = None,
-            after: str | None = None) -> list[PublicNotice]:
+            after: str | None = None, columns: tuple | None = None) -> list[Any]:
     """The region's notices, newest first; ``public``: those that have started (a notice is not public
     before its first day); ``admin_unit_id``: one city's own; ``after``: those after the notice of that
-    :func:`notice_cursor` (keyset paging on ``ix_public_notice_recent``)."""
-    query = select(PublicNotice).where(PublicNotice.region == region_rules().region_code)
+    :func:`notice_cursor` (keyset paging on ``ix_public_notice_recent``). :class:`PublicNotice` records, or
+    plain rows of ``columns`` (:data:`NOTICE_COLUMNS`)."""
+    params: dict[str, Any] = {"region": region_rules().region_code}
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})\.(\d{1,12})", after or "")
     if match:
         try:
-            key = (dt.date.fromisoformat(match[1]), int(match[2]))
+            params["key_day"], params["key_id"] = dt.date.fromisoformat(match[1]), int(match[2])
         except ValueError:
-            key = None
-        if key:
-            query = query.where(tuple_(PublicNotice.starts_on, PublicNotice.id) < tuple_(*key))
+            pass
     if public:
-        query = query.where(PublicNotice.starts_on <= beijing_today())
+        params["today"] = beijing_today()
     if admin_unit_id is not None:
-        query = query.where(PublicNotice.admin_unit_id == admin_unit_id)
-    return list(db.session.scalars(query.order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc())
-                                   .limit(limit)))
+        params["admin_unit_id"] = admin_unit_id
+    query = _notices_statement(columns, public, admin_unit_id is not None, "key_id" in params, limit)
+    return list(db.session.execute(query, params) if columns else db.session.scalars(query, params))
+
+
+@functools.lru_cache(maxsize=64)
+def _notices_statement(columns: tuple | None, public: bool, city: bool, after: bool, limit: int):
+    """The statement of :func:`notices` (its values bound parameters: ``region``, ``today``, ``admin_unit_id``,
+    the cursor's ``key_day`` and ``key_id``), made once per shape."""
+    query = (select(*columns) if columns else select(PublicNotice)).where(PublicNotice.region == bindparam("region"))
+    if after:
+        query = query.where(tuple_(PublicNotice.starts_on, PublicNotice.id)
+                            < tuple_(bindparam("key_day", type_=Date), bindparam("key_id", type_=Integer)))
+    if public:
+        query = query.where(PublicNotice.starts_on <= bindparam("today"))
+    if city:
+        query = query.where(PublicNotice.admin_unit_id == bindparam("admin_unit_id"))
+    return query.order_by(PublicNotice.starts_on.desc(), PublicNotice.id.desc()).limit(limit)
 
 
 def notice_cursor(notice: PublicNotice) -> str:
@@ -251,9 +272,15 @@ def notice_cursor(notice: PublicNotice) -> str:
 
 
 def is_running(notice: PublicNotice, at: dt.datetime | None = None) -> bool:
-    at = aware(at or now())
-    opens = dt.datetime.combine(notice.starts_on, dt.time(0), tzinfo=SHANGHAI)
-    return opens <= at < end_of_day(notice.ends_on)
+    """Whether ``notice`` takes objections at ``at`` (now): from 00:00 of its first day to 24:00 of its last,
+    Beijing time."""
+    return runs_on(notice, beijing_today(at))
+
+
+def runs_on(notice: Any, day: dt.date) -> bool:
+    """Whether ``notice`` (a record or a row of :data:`NOTICE_COLUMNS`) runs on ``day`` in Beijing: the days of
+    :func:`is_running`, for a list of notices read at one moment."""
+    return notice.starts_on <= day <= notice.ends_on
 
 
 def file_objection(notice: PublicNotice, *, item_id: Any, name: str, contact: str, grounds: str,
@@ -405,10 +432,11 @@ NAME_CAP = 500
 
 @dataclass(frozen=True)
 class ListPage:
-    """One page of the public lists: ``rows`` with the :data:`LIST_COLUMNS`, newest year first;
-    ``total`` the matching entries counted up to :data:`COUNT_CAP` (``capped``: more match); ``next_after`` and
-    ``prev_before`` the cursors of the following and preceding pages (``None``: there is none); ``narrowed``: the
-    name matched more than :data:`NAME_CAP` organizations and only the most recently registered were searched."""
+    """One page of the public lists: ``rows`` with the :data:`LIST_COLUMNS` (and the counts after them), newest
+    year first; ``total`` the matching entries counted up to :data:`COUNT_CAP` (``capped``: more match);
+    ``next_after`` and ``prev_before`` the cursors of the following and preceding pages (``None``: there is none);
+    ``narrowed``: the name matched more than :data:`NAME_CAP` organizations and only the most recently registered
+    were searched."""
     rows: list
     total: int
     capped: bool
@@ -424,14 +452,15 @@ LIST_COLUMNS = (ListEntry.id, ListEntry.year, ListEntry.level, ListEntry.unit_ty
 
 
 def _filtered(query, *, level, year, region, unit_type, q):
+    """``query`` narrowed to listed entries and each filter that is not ``None`` (a value or a bound parameter)."""
     query = query.where(ListEntry.status == "listed")
-    if level:
+    if level is not None:
         query = query.where(ListEntry.level == level)
-    if year:
+    if year is not None:
         query = query.where(ListEntry.year == year)
-    if region:
+    if region is not None:
         query = query.where(AdminUnit.region == region)
-    if unit_type:
+    if unit_type is not None:
         query = query.where(ListEntry.unit_type == unit_type)
     if q is not None:  # the organizations whose name matches (:func:`_matching_organizations`)
         query = query.where(ListEntry.organization_id.in_(q))
@@ -455,77 +484,113 @@ def _parse_cursor(value: str | None) -> tuple[int, int] | None:
 
 def browse(*, level: str | None = None, year: int | None = None, region: str | None = None,
            unit_type: str | None = None, q: str | None = None, after: str | None = None,
-           before: str | None = None, per_page: int = 50) -> ListPage:
+           before: str | None = None, per_page: int = 50, listed_regions: Collection[str] | None = None) -> ListPage:
     """One page of the public lists (filters: level, year, region, unit type, part of the unit's name), newest
     year first, then newest entry.
 
     Keyset paging on ``(year, id)`` (index ``ix_list_entry_browse``): ``after`` the last row of the page
     before, or ``before`` the first row of the page after; every page costs the same on 100 or 500,000
     entries. The count stops at :data:`COUNT_CAP`. A name search reads the entries of at most :data:`NAME_CAP`
-    matching organizations (:func:`_matching_organizations`).
+    matching organizations (:func:`_matching_organizations`). ``listed_regions``: the regions that have listed
+    units (:func:`filter_values`), when the caller has them; else a region is looked up.
+
+    One statement (:func:`_page_statements`): the page's rows carry the count (and for a name search the number
+    of organizations matched, the name read once); a page without rows (past the end) counts in a second.
     """
-    if region and db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
-                                                               _first_listed().is_not(None)).limit(1)) is None:
+    if region and (region not in listed_regions if listed_regions is not None else db.session.scalar(
+            select(AdminUnit.id).where(AdminUnit.region == region, _first_listed().is_not(None)).limit(1)) is None):
         # nothing listed there (or no such region): say so now rather than walk every entry to find none
         return ListPage(rows=[], total=0, capped=False, next_after=None, prev_before=None)
     q = (q or "").strip()
-    names = _matching_organizations(q, NAME_CAP) if q else None
-    filters = {"level": level, "year": year, "region": region, "unit_type": unit_type, "q": names}
-    key = tuple_(ListEntry.year, ListEntry.id)
-    query = _filtered(_joined(select(*LIST_COLUMNS)), **filters)
     after_key, before_key = _parse_cursor(after), _parse_cursor(before)
-    # a name search reads its organizations' entries (ix_list_entry_organization_id) and sorts those few; sorting on
-    # ``year + 0`` keeps PostgreSQL from walking every entry in (year, id) order to find the page instead
-    sort_year = ListEntry.year + 0 if names is not None else ListEntry.year
-    if before_key is not None:
-        query = query.where(key > tuple_(*before_key)).order_by(sort_year, ListEntry.id)
-    else:
-        if after_key is not None:
-            query = query.where(key < tuple_(*after_key))
-        query = query.order_by(sort_year.desc(), ListEntry.id.desc())
-    shown = paging.page(db.session.execute(query.limit(per_page + 1)).all(), per_page,
-                        "before" if before_key is not None else "after" if after_key is not None else "first", cursor)
-    counted = _filtered(_joined(select(ListEntry.id), organization=False, unit=bool(region)),
-                        **filters).limit(COUNT_CAP + 1).subquery()  # joins only what a filter needs
-    counts = [select(func.count()).select_from(counted).scalar_subquery()]
-    if names is not None:  # did the name match more organizations than were searched? (in the same statement)
-        counts.append(select(func.count()).select_from(_matching_organizations(q, NAME_CAP + 1).subquery())
-                      .scalar_subquery())
-    total, *more_names = db.session.execute(select(*counts)).one()
+    direction = "before" if before_key is not None else "after" if after_key is not None else "first"
+    values = {"level": level or None, "year": year or None, "region": region or None, "unit_type": unit_type or None,
+              # the escaping of ``contains(q, autoescape=True)``, on a bound parameter
+              "name": q.replace("/", "//").replace("%", "/%").replace("_", "/_") if q else None}
+    page_query, counts_query = _page_statements(*(value is not None for value in values.values()), direction,
+                                                per_page + 1, NAME_CAP, COUNT_CAP)
+    params = {name: value for name, value in values.items() if value is not None}
+    if direction != "first":
+        params["key_year"], params["key_id"] = before_key if before_key is not None else after_key
+    rows = db.session.execute(page_query, params).all()
+    shown = paging.page(rows, per_page, direction, cursor)
+    total, *more_names = rows[0][len(LIST_COLUMNS):] if rows else db.session.execute(counts_query, params).one()
     return ListPage(rows=shown.rows, total=min(total, COUNT_CAP), capped=total > COUNT_CAP,
                     next_after=shown.next, prev_before=shown.prev,
                     narrowed=bool(more_names) and more_names[0] > NAME_CAP)
 
 
-def _matching_organizations(q: str, limit: int):
-    """The ids of up to ``limit`` organizations whose name contains ``q``, the most recently registered first
-    (a subquery: PostgreSQL probes ``ix_list_entry_organization_id`` once per organization it yields).
+@functools.lru_cache(maxsize=256)
+def _page_statements(level: bool, year: bool, region: bool, unit_type: bool, name: bool, direction: str,
+                     limit: int, name_cap: int, count_cap: int):
+    """The statements of a page of the public lists filtered as told (``True``: the filter is given, as the bound
+    parameter of its name; ``name`` the escaped part of the unit's name; ``key_year`` and ``key_id`` the cursor's),
+    read in ``direction`` (``first``, ``after`` or ``before`` the cursor), ``limit`` rows, searching ``name_cap``
+    organizations and counting up to ``count_cap`` entries: the rows with the counts after the
+    :data:`LIST_COLUMNS`, and the counts alone. Made once per shape, not per request."""
+    # the organizations whose name matches, one more than are searched: did the name match more than that?
+    matched = _matching_organizations(bindparam("name"), name_cap + 1).cte("names") if name else None
+    names = select(matched.c.id).order_by(matched.c.id.desc()).limit(name_cap) if matched is not None else None
+    filters = {"level": bindparam("level") if level else None, "year": bindparam("year") if year else None,
+               "region": bindparam("region") if region else None,
+               "unit_type": bindparam("unit_type") if unit_type else None, "q": names}
+    counted = _filtered(_joined(select(ListEntry.id), organization=False, unit=region),
+                        **filters).limit(count_cap + 1).subquery()  # joins only what a filter needs
+    counts = [select(func.count()).select_from(counted).scalar_subquery().label("total")]
+    if matched is not None:
+        counts.append(select(func.count()).select_from(matched).scalar_subquery().label("matched"))
+    query = _filtered(_joined(select(*LIST_COLUMNS, *counts)), **filters)
+    key = tuple_(ListEntry.year, ListEntry.id)
+    at = tuple_(bindparam("key_year", type_=Integer), bindparam("key_id", type_=Integer))
+    # a name search reads its organizations' entries (ix_list_entry_organization_id) and sorts those few; sorting on
+    # ``year + 0`` keeps PostgreSQL from walking every entry in (year, id) order to find the page instead
+    sort_year = ListEntry.year + 0 if name else ListEntry.year
+    if direction == "before":
+        query = query.where(key > at).order_by(sort_year, ListEntry.id)
+    else:
+        if direction == "after":
+            query = query.where(key < at)
+        query = query.order_by(sort_year.desc(), ListEntry.id.desc())
+    return query.limit(limit), select(*counts)
+
+
+def _matching_organizations(pattern, limit: int):
+    """The ids of up to ``limit`` organizations whose name contains ``pattern`` (a bound parameter holding the
+    text with ``/``, ``%`` and ``_`` escaped by ``/``), the most recently registered first (a subquery:
+    PostgreSQL probes ``ix_list_entry_organization_id`` once per organization it yields).
 
     On PostgreSQL the trigram GIN index (migration 0028) answers a term of 3 characters or more; a shorter one
     (长沙) has no trigram, so the scan of the organizations backwards stops at the cap: bounded by the table of
     organizations, never by the entries. The entries of these organizations are then read by
     ``ix_list_entry_organization_id``, at most a few per organization.
     """
-    return (select(Organization.id).where(Organization.name.contains(q, autoescape=True))
+    return (select(Organization.id).where(Organization.name.contains(pattern, escape="/"))
             .order_by(Organization.id.desc()).limit(limit))
 
 
-def filter_values() -> dict[str, list]:
+@dataclass(frozen=True)
+class FilterValues:
+    """What the public lists' filters offer: the years and the regions that have listed units."""
+    years: tuple[int, ...]
+    regions: tuple[str, ...]
+
+
+def filter_values() -> FilterValues:
     """The years and regions that have listed units (for the public page's filters).
 
     The years by a loose index scan (one index probe per year, ``ix_list_entry_browse``), the regions by one
     probe per administrative unit (a small table, :func:`_first_listed`): neither reads the entries beyond the
-    first found. Always current (no cache).
+    first found. Always current (plain data: the page remembers it while nothing is written).
     """
     listed = ListEntry.status == "listed"
     years_cte = select(func.max(ListEntry.year).label("year")).where(listed).cte("years", recursive=True)
     below = select(func.max(ListEntry.year)).where(listed, ListEntry.year < years_cte.c.year).scalar_subquery()
     years_cte = years_cte.union_all(select(below).where(years_cte.c.year.is_not(None)))
-    years = [y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None)))]
+    years = tuple(y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None))))
     # unit → its organizations (index) → their entries (index), stopping at the first listed one
     regions = sorted({r for (r,) in db.session.execute(select(AdminUnit.region).where(_first_listed().is_not(None)))
                       if r})
-    return {"years": years, "regions": regions}
+    return FilterValues(years=years, regions=tuple(regions))
 
 
 def _first_listed():

@@ -680,3 +680,11 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
 
 def imports() -> list[RecommendationImport]:
     return list(db.session.scalars(select(RecommendationImport).order_by(RecommendationImport.id.desc()).limit(200)))
+
+
+def province_names() -> tuple[tuple[str, str], ...]:
+    """``(province code, its name)`` of the :func:`imports` shown, in their order (plain data: the public lists
+    remember it while nothing is written)."""
+    return tuple((code, name) for code, name in db.session.execute(
+        select(RecommendationImport.province, RecommendationImport.province_name)
+        .order_by(RecommendationImport.id.desc()).limit(200)))

@@ -21,9 +21,10 @@ from core.errors import GreenmfgError, NotFound
 from core.extensions import db
 from core.kernel import paging
 from core.kernel.clock import this_year, today
+from core.kernel.memo import remembered
 from core.kernel.rules import region_rules
 from core.kernel.uow import attempt, commit
-from core.lists import decisions, history, keys, notice_units, notices, recommend
+from core.lists import decisions, history, keys, notice_units, notices, recommend, tables
 from core.lists.forms import (
     AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
     PublishForm, RemoveUnitsForm, ResolveForm, AddUnitsForm,
@@ -32,9 +33,11 @@ from core.models import Objection, RecommendationItem
 from core.plugins.types import Level
 from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
+from core.review.views import state_label
 from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
+from core.web.rows import texts
 
 bp = Blueprint("lists", __name__, template_folder="templates")
 install_error_pages(bp)
@@ -132,10 +135,11 @@ def _levels_for(procedure: str, year: int, role: str) -> list:
 @bp.get("/notices")
 @kept()
 def public_notices():
-    rows, next_after, _ = paging.page(notices.notices(PER_PAGE + 1, public=True, after=request.args.get("after")),
+    rows, next_after, _ = paging.page(notices.notices(PER_PAGE + 1, public=True, after=request.args.get("after"),
+                                                      columns=notices.NOTICE_COLUMNS),
                                       PER_PAGE, "first", notices.notice_cursor)
-    return render_template("lists/notices.html", rows=rows, levels=region_rules().list_levels,
-                           running={n.id: notices.is_running(n) for n in rows}, next_after=next_after)
+    return render_template("lists/notices.html", empty=not rows, next_after=next_after,
+                           rows_html=tables.notice_rows(rows, region_rules().list_levels, notices.beijing_today()))
 
 
 def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
@@ -187,13 +191,20 @@ def public_lists():
     year = year if year and 2000 <= year <= 2100 else None
     region = (request.args.get("region") or "").strip()[:40] or None
     q = (request.args.get("q") or "").strip()[:100]
+    # what the filters offer changes only when something is written: remembered until then (core.kernel.memo)
+    filters = remembered("lists.filter_values", None, notices.filter_values)
     page = notices.browse(level=level, year=year, region=region, unit_type=unit_type, q=q,
-                          after=request.args.get("after"), before=request.args.get("before"), per_page=PER_PAGE)
-    names = {i.province: i.province_name for i in recommend.imports()}
+                          after=request.args.get("after"), before=request.args.get("before"), per_page=PER_PAGE,
+                          listed_regions=filters.regions)
+    names = dict(remembered("lists.province_names", None, recommend.province_names))
     names[rules.region_code] = local_name(rules.region)
+    levels, unit_types = rules.list_levels, rules.unit_types
     return render_template("lists/public.html", page=page, q=q, level=level, unit_type=unit_type, year=year,
-                           region_filter=region, levels=rules.list_levels, unit_types=rules.unit_types,
-                           filters=notices.filter_values(), region_names=names, name_cap=notices.NAME_CAP)
+                           region_filter=region, name_cap=notices.NAME_CAP, t=texts(tables.PUBLIC_TEXT),
+                           rows_html=tables.list_rows(page.rows, levels, unit_types, names),
+                           options=tables.filter_options(levels, unit_types, filters.years, filters.regions, names,
+                                                         level=level, year=year, region=region,
+                                                         unit_type=unit_type))
 
 
 # ------------------------------------------------------------------- staff --
@@ -241,8 +252,9 @@ def manage_notices():
             end, problem = None, exc.localized()
         previews.append({"level": rules.list_levels[c.value], "period": period, "end": end, "problem": problem,
                          "publication": rules.publication(c.value, year)})
-    return render_template("lists/manage_notices.html", form=form, rows=notices.notices(), previews=previews,
-                           levels=rules.list_levels, candidates=candidates), status
+    rows = notices.notices(columns=notices.NOTICE_COLUMNS)
+    return render_template("lists/manage_notices.html", form=form, empty=not rows, previews=previews,
+                           rows_html=tables.staff_notice_rows(rows, state_label), candidates=candidates), status
 
 
 @bp.get("/province/notices/<int:notice_id>")

@@ -42,6 +42,7 @@ from core.management import (
     removals,
     rereviews,
     round_filings,
+    tables,
 )
 from core.management.access import ManagementPerm
 from core.management.forms import (
@@ -228,21 +229,23 @@ def filings_list():
     user = require(_user(), ManagementPerm.VIEW)
     year = _year()
     status = request.args.get("status") or ""
-    query = select(AnnualFiling).where(access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id))
+    query = (select(*tables.FILING_COLUMNS).join(Organization, Organization.id == AnnualFiling.organization_id)
+             .where(access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id)))
     if user.role != Role.APPLICANT:
         query = query.where(AnnualFiling.year == year)
     if status in filings.STATUSES:
         query = query.where(AnnualFiling.status == status)
     after = request.args.get("after")
-    rows, next_after = paging.seek(query.options(joinedload(AnnualFiling.organization)), AnnualFiling.year,
-                                   AnnualFiling.id, after=after)
+    rows, next_after = paging.seek(query, AnnualFiling.year, AnnualFiling.id, after=after, plain=True)
     try:
         due = filings.due_date(year)
     except InvalidInput:
         due = None
-    return render_template("management/filings.html", rows=rows, after=after, next_after=next_after,
-                           year=year, status=status, due=due,
-                           statuses=filings.STATUSES, open_form=YearForm(year=year),
+    rules = region_rules()
+    return render_template("management/filings.html", after=after, next_after=next_after, empty=not rows,
+                           rows_html=tables.filing_rows(rows, rules.unit_types, rules.list_levels, STATUS_LABELS),
+                           year=year, due=due, open_form=YearForm(year=year),
+                           status_options=tables.status_options(filings.STATUSES, STATUS_LABELS, status),
                            reminder_days=filings.reminder_days())
 
 

@@ -191,3 +191,49 @@ def test_public_list_page_and_api_filter_by_level_year_region_and_type(app, clie
     assert body["total"] == 3 and {e["notice_no"] for e in body["entries"]} == {"晋工信节能函〔2025〕9号"}
     assert client.get("/api/v1/lists?year=2024").get_json()["total"] == 0
     assert client.get("/api/v1/notices").get_json()["notices"][0]["ends_on"] == "2025-10-15"
+
+
+def _page(client, url: str) -> str:
+    """The page at ``url``, its language chosen afresh (the test's app context, and Flask-Babel's choice kept in
+    its ``g``, is shared by the test's requests)."""
+    from flask import g
+
+    g.pop("_flask_babel", None)
+    return client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.region("shanxi")
+def test_public_list_rows_in_both_languages_escaped_with_the_count_past_the_last_page(app, client):
+    """The public lists' rows (formatted in Python, core.lists.tables) show each label in the page's language and
+    every name escaped; a page past the last still counts what matches."""
+    notice, apps = _notice(n=3)
+    apps[0].organization.name = '<b>"晋阳"&绿色</b>有限公司'
+    notices.publish("province", notice, document_no="晋工信节能函〔2025〕9号", published_on=dt.date(2025, 10, 17),
+                    at=kit.beijing(dt.date(2025, 10, 16)))
+    db.session.commit()
+    chinese = _page(client, "/public/lists?lang=zh")
+    english = _page(client, "/public/lists?lang=en")
+    for text in (chinese, english):
+        assert "&lt;b&gt;&#34;晋阳&#34;&amp;绿色&lt;/b&gt;有限公司" in text and "<b>" not in text
+        assert text.count("晋工信节能函〔2025〕9号") == 3 and text.count("2025-10-17") == 3
+        assert '<option value="2025">2025</option>' in text and '<option value="shanxi">' in text
+    assert "省级" in chinese and "山西省" in chinese and "共3家单位" in chinese
+    assert "Provincial level" in english and "Shanxi" in english and "3 units" in english
+    past = _page(client, "/public/lists?after=2001.1&lang=en")
+    assert "3 units" in past and "No listed units yet." in past
+    chosen = _page(client, "/public/lists?year=2025&region=shanxi&lang=en")
+    assert '<option value="2025" selected>' in chosen and '<option value="shanxi" selected>' in chosen
+
+
+@pytest.mark.region("shanxi")
+def test_public_notices_list_says_which_take_objections_and_which_were_published(app, client):
+    running, _ = _notice(start=dt.date.today())
+    ended, _ = _notice(start=dt.date(2025, 9, 26))
+    notices.publish("province", ended, document_no="晋工信节能函〔2025〕9号", published_on=dt.date(2025, 10, 17),
+                    at=kit.beijing(dt.date(2025, 10, 16)))
+    db.session.commit()
+    english = _page(client, "/notices?lang=en")
+    assert f'href="/notices/{running.id}"' in english and f'href="/notices/{ended.id}"' in english
+    assert f"Objections accepted until {running.ends_on.isoformat()}, 24:00 Beijing time" in english
+    assert "List published on 2025-10-17" in english and "10 working days" in english
+    assert "10个工作日" in _page(client, "/notices?lang=zh")

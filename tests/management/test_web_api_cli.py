@@ -75,6 +75,10 @@ def test_unit_files_on_the_web_city_accepts_and_scopes_hold(app):
     live = float(re.search(r'id="live-total">([0-9.]+)<', page).group(1))
     assert live > 70
     assert ent.post(f"/management/filings/{filing.id}/submit").status_code == 302
+    listed = ent.get("/management/filings").get_data(as_text=True)  # rows formatted in Python (management.tables)
+    assert (f'<tr data-status="submitted"><td>{filing.year}</td><td><a href="/management/filings/{filing.id}">'
+            "太原网页填报有限公司</a></td>") in listed
+    assert "<td>省级 国家级 </td>" in listed and f"<td>{filing.due_on.isoformat()} 24:00</td>" in listed
     r = ent.post(f"/management/filings/{filing.id}", data=form)
     assert r.status_code == 409 and "不能再修改" in r.get_data(as_text=True)
 

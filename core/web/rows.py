@@ -1,0 +1,67 @@
+"""Pieces of list pages formatted in Python rather than Jinja: a page made for its request spends most of its time
+in the template's per-row work (a filter call, a context lookup and an ``escape`` per cell), which a list page
+can do once per column and once per label instead (bench/bench_pages.py, "new page").
+
+Every text goes through :func:`markupsafe.escape`, as Jinja's autoescaping does.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from core.i18n import msgid, translations
+from core.web.nav import fixed_url
+
+
+def escaped(values: Sequence[str]) -> list[str]:
+    """``escape`` of each text, in one call for the whole column when no text holds a NUL."""
+    parts = str(escape("\0".join(values))).split("\0")
+    return parts if len(parts) == len(values) else [str(escape(value)) for value in values]
+
+
+@functools.lru_cache(maxsize=1024)
+def options(pairs: tuple[tuple[str, str], ...], selected: str | None) -> Markup:
+    """``<option>`` elements for ``(value, label)`` pairs, the one whose value is ``selected`` marked; kept by
+    its arguments (labels carry the page's language): a filter form shows the same few choices on every page."""
+    return Markup("".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
+        for value, label in pairs))
+
+
+def labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """``{code: escaped label}``: each label escaped once a page, not once a row."""
+    return {code: str(escape(label)) for code, label in pairs}
+
+
+_PLACEHOLDER = 987654321
+
+
+def id_links(endpoint: str, argument: str) -> tuple[str, str]:
+    """``(before, after)``: ``url_for(endpoint, **{argument: ident})`` is ``before + str(ident) + after`` for any
+    integer ``ident``, escaped for an attribute; built once per process (:func:`core.web.nav.fixed_url`)."""
+    before, _, after = fixed_url(endpoint, **{argument: _PLACEHOLDER}).partition(str(_PLACEHOLDER))
+    return str(escape(before)), str(escape(after))
+
+
+class Cells(dict):
+    """``cells[value]``: the escaped text of ``show(value)``, made once a page for each distinct value (a list's
+    status, city or day repeats down its rows); ``known``: texts already escaped, by value."""
+
+    def __init__(self, show: Callable[[Any], Any] = str, known: Mapping[Any, str] | None = None) -> None:
+        super().__init__(known or ())
+        self.show = show
+
+    def __missing__(self, value: Any) -> str:
+        text = self[value] = str(escape(self.show(value)))
+        return text
+
+
+def texts(lazy: Mapping[str, Any]) -> SimpleNamespace:
+    """A page's own texts (``lazy_gettext`` strings by name) translated once for the request: ``t.name`` in its
+    template instead of ``_()`` (a context lookup, a call and a format each). Trusted like ``_()``'s (Markup)."""
+    catalogue = translations()
+    return SimpleNamespace(**{name: Markup(catalogue.ugettext(msgid(text))) for name, text in lazy.items()})
