@@ -43,7 +43,7 @@ class UnitScore(TimestampMixin, db.Model):
 
     ``values`` holds the raw indicator values by table number; ``scores`` the
     per-indicator score or status. Everything but ``values`` is recomputed by
-    :func:`core.scoring.ranking.recompute`.
+    :func:`core.scoring.recompute.recompute`.
     """
 
     __tablename__ = "unit_score"

@@ -1,8 +1,8 @@
 """Recompute the scores, ranks and flags of stored :class:`~core.models.scoring.UnitScore` rows.
 
 One SELECT (:func:`load_query`) reads the rows; scores are computed column by column
-(:func:`core.scoring.engine.score_rows`), ranks and flags population by population
-(:func:`core.scoring.ranking.rank_rows`); only rows whose results changed are written
+(:func:`core.scoring.engine.score_columns`), ranks and flags population by population
+(:func:`core.scoring.ranking.rank_columns`), one list per column; only rows whose results changed are written
 back (:mod:`core.scoring.store`), year by year. :func:`recompute_scores` is the audited service the CLI
 calls; :func:`recompute` is the bare database function the benchmark times.
 """

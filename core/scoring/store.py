@@ -1,12 +1,13 @@
-"""Write recomputed results back to ``unit_score``, a batch (a year) at a time.
+"""Write recomputed results back to ``unit_score``, a batch (a year) at a time, from columns.
 
 * PostgreSQL (psycopg 3): the calling thread turns a batch into COPY text; a writer thread
-  COPYs it into a temporary table and applies it with one ``UPDATE … FROM``. Writing a
-  year's rows (new row versions, five indexes, WAL) costs the server more than reading
-  them, so it runs while Python reads and scores the next year;
-* SQLite: one prepared ``UPDATE`` run by ``executemany`` per batch (no SQLAlchemy
-  parameter processing: that was a third of a first recompute), on a writer thread too
-  (sqlite3 releases the GIL while SQLite writes), the rows having been fetched first;
+  COPYs it into a temporary table and applies it with one ``UPDATE … FROM``, while Python
+  reads and scores the next year (the table's pages are filled to 40 %, so the new row
+  versions stay in their pages and no index changes: ``core.models.scoring.FILLFACTOR``);
+* SQLite: one ``UPDATE`` run by ``executemany`` per batch, on the driver's cursor (no
+  SQLAlchemy parameter processing: that was a third of a first recompute), flags bound as
+  0/1 and a column NULL in every row set in the statement (see ``_SQLITE_BOOL``). It runs in
+  the calling thread: sqlite3 needs the GIL back for every row it binds;
 * any other database: SQLAlchemy's executemany.
 
 Per-indicator scores are encoded with orjson (a tenth of the time of ``json``, which was
