@@ -34,18 +34,26 @@ class ReferenceValue(db.Model):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=now)
 
 
+#: how full PostgreSQL fills the pages of ``unit_score`` (percent; see :class:`UnitScore`)
+FILLFACTOR = 40
+
+
 class UnitScore(TimestampMixin, db.Model):
     """One listed unit's score for one year, with its ranks and flags.
 
     ``values`` holds the raw indicator values by table number; ``scores`` the
     per-indicator score or status. Everything but ``values`` is recomputed by
-    :func:`core.scoring.ranking.recompute`.
+    :func:`core.scoring.recompute.recompute`.
     """
 
     __tablename__ = "unit_score"
     __table_args__ = (
         UniqueConstraint("organization_id", "unit_type", "level", "year"),
         Index("ix_unit_score_population", "level", "unit_type", "year"),
+        # PostgreSQL: pages filled to 40 % leave room for a row's new version beside the old one when a
+        # recompute writes its results (a row about doubles: the scores), so the update touches no index
+        # (a heap-only tuple; migration 0032)
+        {"postgresql_with": {"fillfactor": FILLFACTOR}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

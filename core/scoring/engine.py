@@ -13,11 +13,12 @@ reviewer must decide, e.g. elasticity at zero value-added growth).
 """
 from __future__ import annotations
 
+import math
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from itertools import repeat
+from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -134,30 +135,62 @@ def quantitative(ind: Indicator, ref: Reference | None, iset: IndicatorSet, name
             return _products(ind, value, ref, interpolate, name)[1]
         return {"count": int(measured(value))} if functions is not None and value is not None else {}
 
-    def column(values: list) -> list:
+    def column(values: Sequence) -> list:
         """``run`` over a column, the fast path inlined (no call per value).
 
-        Between 0 and the weight, ``round(y, DIGITS)`` is taken as ``k / SCALE`` with ``k = round(y × SCALE)``
-        unless ``y × SCALE`` lies within 1e-6 of a half: further away, ``k`` is the rounded exact product
-        too (``y × SCALE`` is off by less than 2e-8 below 1e8), and the division is correctly rounded, so
-        both give the same float (``round`` with digits converts to decimal text and back: three times
-        slower)."""
+        Between 0 and the weight, ``round(y, DIGITS)`` (``y`` = weight × r) is taken as ``k / SCALE`` with
+        ``k = round(r × weight × SCALE)`` unless that product lies within 1e-6 of a half: further away, ``k``
+        is the rounded exact ``y × SCALE`` too (the product is off by less than 4e-8 below 1e8), and the
+        division is correctly rounded, so both give the same float (``round`` with digits converts to
+        decimal text and back: three times slower). A column of plain numbers within the bounds (:func:`_plain`)
+        is scored without the checks per value."""
         if not fast:
             return [run(x) for x in values]
-        floats = functions is None
         if not 0 < weight * _SCALE < 1e8:
             return [(weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0
                      else round(weight * r, DIGITS))
                     if ((t := type(x)) is float and floats or t is int) and low <= x <= top else run(x)
                     for x in values]
+        scale, half, rnd = _SCALE, _HALF, round
+        plain = _plain(values, numbers, low, top)
+        if plain is _NUMBERS:
+            return [weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0
+                    else k / scale if -half < (z := r * scaled) - (k := rnd(z)) < half else rnd(weight * r, DIGITS)
+                    for x in values]
+        if plain is _SOME_MISSING:
+            return [MISSING if x is None else weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0
+                    else k / scale if -half < (z := r * scaled) - (k := rnd(z)) < half else rnd(weight * r, DIGITS)
+                    for x in values]
         return [(weight if (r := (x - baseline) / span) >= 1.0 else 0.0 if r <= 0.0
-                 else k / _SCALE if -_HALF < (z := (y := weight * r) * _SCALE) - (k := round(z)) < _HALF
-                 else round(y, DIGITS))
+                 else k / scale if -half < (z := r * scaled) - (k := rnd(z)) < half else rnd(weight * r, DIGITS))
                 if ((t := type(x)) is float and floats or t is int) and low <= x <= top else run(x)
                 for x in values]
 
+    floats = functions is None  # a count of platform functions is an int
+    numbers = {float, int} if floats else {int}
+    scaled = weight * _SCALE
     run.explain, run.column = explain, column
     return run
+
+
+#: what :func:`_plain` finds
+_NUMBERS, _SOME_MISSING = "numbers", "numbers and some missing"
+
+
+def _plain(values: Sequence, numbers: set[type], low: float, top: float) -> str | None:
+    """Whether every value is a finite number of the ``numbers`` types (not a bool) within the bounds, or
+    ``None`` (left out), so that the fast path need not check them one by one: each check here is one pass
+    in C. :data:`_NUMBERS`, :data:`_SOME_MISSING`, or ``None`` when a value needs the checks."""
+    kinds = set(map(type, values))
+    missing = type(None) in kinds
+    if not values or not kinds - {type(None)} <= numbers:
+        return None
+    present = list(filter(None, values)) if missing else values  # zeros go too: within every bound
+    if present and not math.isfinite(sum(present)):
+        return None  # a nan or an infinity (or a sum too large to tell)
+    if present and not (low == -_LARGEST and top == _LARGEST or low <= min(present) and max(present) <= top):
+        return None
+    return _SOME_MISSING if missing else _NUMBERS
 
 
 def _products(ind: Indicator, products: list, ref: Reference | None, interpolate: f.Interpolation,
@@ -305,7 +338,12 @@ def score_rows(plan: Plan, values: list[Mapping[str, Any]]) -> list[tuple[float,
     """Fast path for many units sharing a plan: ``(total, complete, {number: score or status})``
     per unit, exactly as :func:`score_unit` gives them: scores rounded to :data:`DIGITS` decimals,
     the total their sum rounded to 0.01; a status is a :class:`Status` (a ``str``). Keys outside
-    the plan are ignored (checked on entry).
+    the plan are ignored (checked on entry). :func:`score_columns` gives the same as three lists."""
+    return list(zip(*score_columns(plan, values))) if values else []
+
+
+def score_columns(plan: Plan, values: list[Mapping[str, Any]]) -> tuple[list, list[bool], list[dict[str, Any]]]:
+    """:func:`score_rows` as three lists: the totals, whether each unit is complete, and the scores.
 
     Works column by column (``run.column`` where a scorer has one), which is what makes
     recomputing a whole year cheap; the per-row steps (picking the values, summing, building the
@@ -321,12 +359,12 @@ def score_rows(plan: Plan, values: list[Mapping[str, Any]]) -> list[tuple[float,
         if summed is rows:
             summed = rows.copy()
         summed[i], complete[i] = [x for x in rows[i] if not isinstance(x, str)], False
-    totals = map(round, map(sum, summed), repeat(2))
-    return list(zip(totals, complete, map(dict, map(zip, repeat(keys), rows))))
+    totals = list(map(round, map(sum, summed), repeat(2)))
+    return totals, complete, list(map(dict, map(zip, repeat(keys), rows)))
 
 
-def _value_columns(keys: list[str], values: list[Mapping[str, Any]]) -> list[list]:
-    """The raw values of each key, one list per key (``None`` where a unit has none)."""
+def _value_columns(keys: list[str], values: list[Mapping[str, Any]]) -> list[Sequence]:
+    """The raw values of each key, one sequence per key (``None`` where a unit has none)."""
     if len(keys) < 2:  # itemgetter of one key gives the value, not a tuple
         return [[v.get(key) for v in values] for key in keys]
     pick, picked = itemgetter(*keys), []
@@ -336,15 +374,17 @@ def _value_columns(keys: list[str], values: list[Mapping[str, Any]]) -> list[lis
             append(pick(v))
         except (KeyError, TypeError):  # a value left out (or not a mapping: .get says so)
             append(tuple(map(v.get, keys)))
-    return [list(column) for column in zip(*picked)] if picked else [[] for _ in keys]
+    return list(zip(*picked)) if picked else [[] for _ in keys]
 
 
-def _with_status(columns: list[list]) -> set[int]:
+def _with_status(columns: list[Sequence]) -> set[int]:
     """Rows with a status among their scores (incomplete ones)."""
     rows: set[int] = set()
     for column in columns:
-        if any(issubclass(kind, str) for kind in set(map(type, column))):
-            rows.update(i for i, x in enumerate(column) if isinstance(x, str))
+        try:
+            sum(column)  # numbers only (added up in C, no Python code per value); a status stops it
+        except TypeError:
+            rows.update(compress(range(len(column)), map(isinstance, column, repeat(str))))
     return rows
 
 

@@ -1,8 +1,8 @@
 """Recompute the scores, ranks and flags of stored :class:`~core.models.scoring.UnitScore` rows.
 
 One SELECT (:func:`load_query`) reads the rows; scores are computed column by column
-(:func:`core.scoring.engine.score_rows`), ranks and flags population by population
-(:func:`core.scoring.ranking.rank_rows`); only rows whose results changed are written
+(:func:`core.scoring.engine.score_columns`), ranks and flags population by population
+(:func:`core.scoring.ranking.rank_columns`), one list per column; only rows whose results changed are written
 back (:mod:`core.scoring.store`), year by year. :func:`recompute_scores` is the audited service the CLI
 calls; :func:`recompute` is the bare database function the benchmark times.
 """
@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import json
 import time
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import chain, groupby
-from operator import itemgetter
+from itertools import chain, compress, groupby
+from operator import itemgetter, ne, not_
 from typing import Any
 
 import orjson
@@ -24,18 +23,17 @@ from sqlalchemy.orm import Session
 from core.kernel.rules import region_rules
 from core.models.scoring import UnitScore
 from core.plugins.types import Level
-from core.scoring.engine import Plan, cached_plan, score_rows
+from core.scoring.engine import Plan, cached_plan, score_columns, score_rows
 from core.scoring.formulas import ScoringInputError
-from core.scoring.ranking import RESULT_COLUMNS, Streaks, rank_rows
+from core.scoring.ranking import RESULT_COLUMNS, Scored, Streaks, indices_by_key, inverse, rank_columns
 from core.scoring.reference import ReferenceBook
-from core.scoring.store import result_writer
+from core.scoring.store import Write, result_writer
 from core.services.memory import collector_paused
 
 _KEY_COLUMNS = ("id", "organization_id", "unit_type", "level", "industry", "province", "year", "values")
 _JSON_COLUMNS = ("values", "scores")
 _YEAR = _KEY_COLUMNS.index("year")
-#: a row's key columns and its stored results (:func:`load_query`)
-_keys, _stored = itemgetter(slice(len(_KEY_COLUMNS))), itemgetter(slice(len(_KEY_COLUMNS), None))
+_SCORES, _TOTAL, _REMOVAL = (RESULT_COLUMNS.index(c) for c in ("scores", "total", "removal_candidate"))
 
 
 @dataclass
@@ -141,23 +139,30 @@ def recompute(session: Session, rules: Any, unit_types: Iterable[str] | None = N
             # a concurrent writer leaves the connection free between batches, so the rows of
             # the next year are turned into Python objects while the database writes this one
             for part in _years(cursor if concurrent else cursor.fetchall()):
-                ids, orgs, types, levels, industries, provinces, years, texts = zip(*map(_keys, part))
-                values = _parse_all(texts)
-                units = _Units(orgs, types, levels, industries, provinces, years)
-                scored = _score(units, values, rules, book, progress)
-                results = rank_rows(units, scored, rules, streaks)
-                changes = [(id_, *new) for id_, old, new in zip(ids, map(_stored, part), results)
-                           if _changed(old, new)]
-                write(changes)
-                report.rows += len(part)
-                report.complete += sum(1 for s in scored if s[3])
-                report.written += len(changes)
-                report.removal_candidates += sum(1 for r in results if r[10])
+                _recompute_year(part, rules, book, streaks, write, report, progress)
+                # what a year makes is freed now: the collector, running again at the end, would go
+                # through every object still alive that was made while it was paused
+                del part
         cursor.close()
     if commit:
         session.commit()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _recompute_year(part: list[tuple], rules: Any, book: ReferenceBook, streaks: Streaks, write: Write,
+                    report: RecomputeReport, progress: Callable[[int], None] | None) -> None:
+    """Score, rank and write back a year's rows (as :func:`load_query` reads them), adding to ``report``."""
+    ids, orgs, types, levels, industries, provinces, years, texts, *stored = zip(*part)
+    units = _Units(orgs, types, levels, industries, provinces, years)
+    scored = _score(units, _parse_all(texts), rules, book, progress)
+    results = rank_columns(units, scored, rules, streaks)
+    changed = _changed(stored, results)
+    write(ids, results, changed)
+    report.rows += len(part)
+    report.complete += sum(scored.complete)
+    report.written += len(part) if changed is None else sum(changed)
+    report.removal_candidates += sum(results[_REMOVAL])
 
 
 def _years(rows: Iterable) -> Iterator[list]:
@@ -167,38 +172,54 @@ def _years(rows: Iterable) -> Iterator[list]:
         yield list(part)
 
 
-def _changed(old: tuple, new: tuple) -> bool:
-    """Whether the stored results ``old`` (as the driver reads them: scores as JSON text, the total a
-    Decimal or a float, flags maybe 0/1) differ from ``new``."""
-    if old[0] != new[0] or old[3:] != new[3:]:
-        return True
-    total = old[2]
-    if total is None or new[2] is None:
-        return total is not new[2]
-    return float(total) != new[2] or parse_json(old[1]) != new[1]
+def _changed(stored: Sequence[Sequence], results: Sequence[Sequence]) -> list[bool] | None:
+    """Which rows' stored results (as the driver reads them: scores as JSON text, the total a Decimal or a
+    float, flags maybe 0/1) differ from the new ``results`` (both one sequence per column); ``None`` when
+    every row does (a first run: nothing stored yet)."""
+    plain = [i for i in range(len(RESULT_COLUMNS)) if i not in (_SCORES, _TOTAL)]
+    differs = list(map(ne, zip(*(stored[i] for i in plain)), zip(*(results[i] for i in plain))))
+    if all(differs):
+        return None
+    for i in compress(range(len(differs)), map(not_, differs)):
+        total, new = stored[_TOTAL][i], results[_TOTAL][i]
+        if total is None or new is None:
+            differs[i] = total is not new
+        else:
+            differs[i] = float(total) != new or parse_json(stored[_SCORES][i]) != results[_SCORES][i]
+    return differs
 
 
 def _score(units: _Units, values: Sequence[dict | None], rules: Any, book: ReferenceBook,
-           progress: Callable[[int], None] | None) -> list[tuple]:
-    """``(indicator_set, scores, total, complete)`` per row, scoring rows that share a plan together."""
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for i, key in enumerate(zip(units.types, units.years, units.industries)):
-        groups[key].append(i)
-    out: list[tuple] = [(None, None, None, False)] * len(values)
+           progress: Callable[[int], None] | None) -> Scored:
+    """The rows' scores; rows that share a plan (a unit type, year and industry) are scored together."""
+    groups = indices_by_key(zip(units.types, units.years, units.industries))
+    # each group's scores side by side, then put back in the rows' order
+    scored = Scored([], [], [], [])
+    codes, scores, totals, complete = scored
     for (unit_type, year, industry), members in groups.items():
         iset = rules.indicator_set(unit_type, year)
-        if iset is not None:
+        if iset is None:
+            codes += [None] * len(members)
+            scores += [None] * len(members)
+            totals += [None] * len(members)
+            complete += [False] * len(members)
+        else:
             plan = cached_plan(iset, book.lookup(iset.code, industry, year))
-            group_values = [values[i] or {} for i in members]
+            group_values = [v or {} for v in map(values.__getitem__, members)]
             try:
-                results = score_rows(plan, group_values)
+                group_totals, group_complete, group_scores = score_columns(plan, group_values)
             except ScoringInputError:  # a malformed stored value: find it row by row
-                results = [_score_one(plan, v) for v in group_values]
-            for i, (total, complete, scores) in zip(members, results):
-                out[i] = (iset.code, scores, total, complete)
+                group_totals, group_complete, group_scores = zip(*(_score_one(plan, v) for v in group_values))
+            codes += [iset.code] * len(members)
+            scores += group_scores
+            totals += group_totals
+            complete += group_complete
         if progress:
             progress(len(members))
-    return out
+    if len(groups) == 1:
+        return scored
+    back = inverse(list(chain.from_iterable(groups.values())))
+    return Scored(*(list(map(column.__getitem__, back)) for column in scored))
 
 
 def _score_one(plan: Plan, values: dict) -> tuple:

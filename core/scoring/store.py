@@ -1,12 +1,13 @@
-"""Write recomputed results back to ``unit_score``, a batch (a year) at a time.
+"""Write recomputed results back to ``unit_score``, a batch (a year) at a time, from columns.
 
 * PostgreSQL (psycopg 3): the calling thread turns a batch into COPY text; a writer thread
-  COPYs it into a temporary table and applies it with one ``UPDATE … FROM``. Writing a
-  year's rows (new row versions, five indexes, WAL) costs the server more than reading
-  them, so it runs while Python reads and scores the next year;
-* SQLite: one prepared ``UPDATE`` run by ``executemany`` per batch (no SQLAlchemy
-  parameter processing: that was a third of a first recompute), on a writer thread too
-  (sqlite3 releases the GIL while SQLite writes), the rows having been fetched first;
+  COPYs it into a temporary table and applies it with one ``UPDATE … FROM``, while Python
+  reads and scores the next year (the table's pages are filled to 40 %, so the new row
+  versions stay in their pages and no index changes: ``core.models.scoring.FILLFACTOR``);
+* SQLite: one ``UPDATE`` run by ``executemany`` per batch, on the driver's cursor (no
+  SQLAlchemy parameter processing: that was a third of a first recompute), flags bound as
+  0/1 and a column NULL in every row set in the statement (see ``_SQLITE_BOOL``). It runs in
+  the calling thread: sqlite3 needs the GIL back for every row it binds;
 * any other database: SQLAlchemy's executemany.
 
 Per-indicator scores are encoded with orjson (a tenth of the time of ``json``, which was
@@ -18,18 +19,19 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from decimal import Decimal
-from operator import itemgetter
+from itertools import compress, repeat
 
 import orjson
-from sqlalchemy import JSON, bindparam, update
+from sqlalchemy import JSON, Boolean, bindparam, update
 from sqlalchemy.orm import Session
 
 from core.kernel import changes
 from core.kernel.clock import now
 from core.models.scoring import UnitScore
 
-#: write(rows): rows are ``(id, *values of the columns)``; ``scores`` a dict
-Write = Callable[[list[tuple]], None]
+#: write(ids, columns, changed): sets the columns of the rows ``ids``, where ``changed`` is true (``None``: of
+#: every row); ``columns`` hold one sequence per column, a row at each index (``scores`` dicts)
+Write = Callable[[Sequence[int], Sequence[Sequence], Sequence[bool] | None], None]
 
 _TABLE = UnitScore.__tablename__
 _TEMP = "unit_score_results"
@@ -37,7 +39,7 @@ _TEMP = "unit_score_results"
 
 @contextmanager
 def result_writer(session: Session, columns: Sequence[str]) -> Iterator[tuple[Write, bool]]:
-    """``(write, concurrent)``: ``write(rows)`` sets ``columns`` and ``updated_at`` of each row;
+    """``(write, concurrent)``: ``write(ids, values, changed)`` sets ``columns`` and ``updated_at`` of the rows;
     every write has reached the database when the block ends (errors are raised there).
 
     ``concurrent``: writes run on a worker thread, and the caller may go on fetching an
@@ -97,11 +99,26 @@ def _copy_column(values: Sequence, kind: type) -> list[str]:
     return _escaped(values)
 
 
-def copy_text(kinds: Sequence[type], rows: list[tuple]) -> bytes:
-    """Rows in PostgreSQL's COPY text format; ``kinds`` are the columns' Python types
-    (``dict`` for JSON)."""
-    columns = [_copy_column(values, kind) for values, kind in zip(zip(*rows), kinds)]
-    return "\n".join(map("\t".join, zip(*columns))).encode() + b"\n"
+def copy_text(kinds: Sequence[type], columns: Sequence[Sequence]) -> bytes:
+    """Rows in PostgreSQL's COPY text format, from their columns (one sequence per column, a row at each
+    index); ``kinds`` are the columns' Python types (``dict`` for JSON)."""
+    texts = [_copy_column(values, kind) for values, kind in zip(columns, kinds)]
+    return "\n".join(map("\t".join, zip(*texts))).encode() + b"\n"
+
+
+def _changed_only(ids: Sequence[int], columns: Sequence[Sequence],
+                  changed: Sequence[bool] | None) -> tuple[Sequence[int], Sequence[Sequence]]:
+    if changed is None:
+        return ids, columns
+    return list(compress(ids, changed)), [list(compress(column, changed)) for column in columns]
+
+
+def _json_texts(values: Sequence) -> list[str | None]:
+    """JSON text of each value (orjson, a tenth of the time of ``json``), ``None`` for ``None``."""
+    texts = list(map(bytes.decode, map(orjson.dumps, values)))
+    if None in values:
+        texts = [None if v is None else text for v, text in zip(values, texts)]
+    return texts
 
 
 def _python_type(column) -> type:
@@ -140,9 +157,10 @@ def _copy_writer(connection, columns: list[str]) -> Iterator[Write]:
     # touch the connection until the block ends, and leaving the block waits for the worker
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="unit-score-writer") as worker:
 
-        def write(rows: list[tuple]) -> None:
-            if rows:
-                pending.append(worker.submit(apply, copy_text(kinds, rows)))
+        def write(ids: Sequence[int], values: Sequence[Sequence], changed: Sequence[bool] | None) -> None:
+            ids, values = _changed_only(ids, values, changed)
+            if ids:
+                pending.append(worker.submit(apply, copy_text(kinds, [ids, *values])))
 
         yield write
         for future in pending:
@@ -151,21 +169,32 @@ def _copy_writer(connection, columns: list[str]) -> Iterator[Write]:
     cursor.close()
 
 
+#: a boolean as SQLite stores it: the sqlite3 module binds int, float and str at once, but looks for an
+#: adapter for anything else (a bool, None) and fails at some cost (two attribute lookups, one a formatted
+#: error): a third of its binding time
+_SQLITE_BOOL = {False: 0, True: 1, None: None}.__getitem__
+
+
 def _executemany_writer(connection, columns: list[str]) -> Write:
     quote = connection.dialect.identifier_preparer.quote
-    sql = f"UPDATE {_TABLE} SET {', '.join(f'{quote(c)} = ?' for c in columns)}, updated_at = ? WHERE id = ?"
+    table = UnitScore.__table__
+    booleans = [isinstance(table.c[c].type, Boolean) for c in columns]
     at = _updated_at(connection)
     changes.wrote(connection)  # the driver's cursor writes: the commit ends kept pages like any write
     cursor = connection.connection.driver_connection.cursor()
+    scores = columns.index("scores")
 
-    scores = columns.index("scores") + 1  # in a row, after its id
-    dumps = orjson.dumps
-
-    def write(rows: list[tuple]) -> None:
-        if rows:
-            texts = [None if s is None else dumps(s).decode() for s in map(itemgetter(scores), rows)]
-            cursor.executemany(sql, [(*row[1:scores], text, *row[scores + 1:], at, row[0])
-                                     for row, text in zip(rows, texts)])
+    def write(ids: Sequence[int], values: Sequence[Sequence], changed: Sequence[bool] | None) -> None:
+        ids, values = _changed_only(ids, values, changed)
+        if not ids:
+            return
+        values = [_json_texts(column) if i == scores else list(map(_SQLITE_BOOL, column)) if boolean else column
+                  for i, (column, boolean) in enumerate(zip(values, booleans))]
+        # a column that is NULL in every row is set by the statement, not bound row by row (see above)
+        null = [column.count(None) == len(column) for column in values]
+        sets = ", ".join(f"{quote(c)} = {'NULL' if n else '?'}" for c, n in zip(columns, null))
+        bound = [column for column, n in zip(values, null) if not n]
+        cursor.executemany(f"UPDATE {_TABLE} SET {sets}, updated_at = ? WHERE id = ?", zip(*bound, repeat(at), ids))
     return write
 
 
@@ -173,7 +202,9 @@ def _generic_writer(connection, columns: list[str]) -> Write:
     t = UnitScore.__table__
     statement = update(t).where(t.c.id == bindparam("b_id")).values(updated_at=now())
 
-    def write(rows: list[tuple]) -> None:
-        if rows:
-            connection.execute(statement, [{"b_id": row[0], **dict(zip(columns, row[1:]))} for row in rows])
+    def write(ids: Sequence[int], values: Sequence[Sequence], changed: Sequence[bool] | None) -> None:
+        ids, values = _changed_only(ids, values, changed)
+        if ids:
+            connection.execute(statement, [{"b_id": id_, **dict(zip(columns, row))}
+                                           for id_, row in zip(ids, zip(*values))])
     return write

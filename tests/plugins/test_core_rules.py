@@ -82,9 +82,8 @@ def test_hook_gm_policy_consulted_departments(make_app):
 def _codes(rules, n: int = 20) -> list[str]:
     units = SimpleNamespace(orgs=list(range(n)), types=["factory"] * n, levels=["national"] * n,
                             industries=["steel"] * n, provinces=["hunan"] * n, years=[2025] * n)
-    scored = [(None, {}, float(i), True) for i in range(n)]
-    column = ranking.RESULT_COLUMNS.index("green_code")
-    return [row[column] for row in ranking.rank_rows(units, scored, rules)]
+    scored = ranking.Scored([None] * n, [{}] * n, [float(i) for i in range(n)], [True] * n)
+    return ranking.rank_columns(units, scored, rules)[ranking.RESULT_COLUMNS.index("green_code")]
 
 
 def test_hook_gm_policy_green_code_bands(greenmfg_rules):

@@ -343,3 +343,37 @@ def test_tier_from_the_region_grading_scheme():
     assert (out["total"], out["tier"], out["grading"]["recommendable"]) == (96.0, "A", True)
     national = RegionRules(build_plugin_manager("national"))
     assert score_request(parse_request(data, national), national)["tier"] is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 14]),
+       st.floats(0.01, 50), st.floats(0.01, 50), st.sampled_from([8, 6, 4, 1, 100, 0.5]),
+       st.one_of(
+           st.lists(st.one_of(st.floats(0, 100), st.integers(0, 100), st.none()), min_size=1, max_size=40),
+           st.lists(st.one_of(st.floats(-10, 120, allow_nan=False), st.integers(-5, 120), st.none(), st.booleans(),
+                              st.sampled_from([math.nan, math.inf, -math.inf, "12.5", 0.0, -0.0, 1e-9])),
+                    min_size=1, max_size=40)))
+def test_a_column_scores_as_each_value_alone(number, lead, base, weight, values):
+    """Issue 23: the column path (recompute) takes plain columns (numbers within bounds, some left out)
+    without checks per value; whatever a column holds, it gives each value exactly what ``run`` gives it
+    (the same floats, statuses and refusals)."""
+    ind = dataclasses.replace(next(i for i in FACTORY_2025.indicators if i.number == number), weight=weight)
+    if ind.leading is not None:
+        ref = None  # printed in the table (第4项: platform functions, counted in 项)
+    else:
+        low, high = sorted((lead, base + lead + 0.01))
+        ref = Reference(high, low) if ind.kind == IndicatorKind.POSITIVE else Reference(low, high)
+    run = engine.SCORERS[str(ind.kind)](ind, ref, FACTORY_2025, f"values.{number}")
+
+    def alone(x):
+        try:
+            return run(x)
+        except ScoringInputError:
+            return ScoringInputError
+    expected = [alone(x) for x in values]
+    if ScoringInputError in expected:
+        with pytest.raises(ScoringInputError):
+            run.column(values)
+        return
+    got = run.column(values)
+    assert [(type(x), str(x)) for x in got] == [(type(x), str(x)) for x in expected]

@@ -122,6 +122,44 @@ def test_values_helper_scores_exactly():
     assert score_unit(FACTORY_2025, values_for(61.25), refs).total == 61.25
 
 
+def test_rank_columns_give_each_row_its_populations_ranks_in_any_row_order():
+    """Issue 23: ranks, flags and bands are computed population by population (year, level, unit type) and put
+    back in the rows' order: shuffling the rows shuffles the results with them, and a row's results are those
+    of its population ranked alone; streaks carry from year to year."""
+    import random
+    from types import SimpleNamespace
+
+    from core.scoring.ranking import RESULT_COLUMNS, Scored, rank_columns
+
+    rules = RegionRules(build_plugin_manager("shanxi"))
+    rng = random.Random(7)
+    rows = [(org, year, level, unit_type, rng.choice(["hunan", "hubei", "jiangxi"]), rng.choice(["a", "b"]),
+             round(30 + org + rng.uniform(0, 3), 2), rng.random() > 0.1)
+            for org in range(60) for year in (2025, 2026) for level in ("national", "provincial")
+            for unit_type in ("factory", "park")]
+
+    def ranked(rows, streaks=None):
+        orgs, years, levels, types, provinces, industries, totals, complete = map(list, zip(*rows))
+        units = SimpleNamespace(orgs=orgs, types=types, levels=levels, industries=industries, provinces=provinces,
+                                years=years)
+        scored = Scored(["set"] * len(rows), [{}] * len(rows), totals, complete)
+        return list(zip(*rank_columns(units, scored, rules, {} if streaks is None else streaks)))
+
+    results = dict(zip(rows, ranked(rows)))
+    shuffled = rows.copy()
+    rng.shuffle(shuffled)
+    assert dict(zip(shuffled, ranked(shuffled))) == results
+    for population in {(year, level, unit_type) for _, year, level, unit_type, *_ in rows}:
+        alone = [row for row in rows if (row[1], row[2], row[3]) == population]
+        streaks = {(org, level, unit_type): (year, results[row][RESULT_COLUMNS.index("bottom_streak")])
+                   for row in rows if (row[1], row[2], row[3]) == (population[0] - 1, *population[1:])
+                   for org, year, level, unit_type in [row[:4]]}
+        assert dict(zip(alone, ranked(alone, streaks))) == {row: results[row] for row in alone}
+    streak = RESULT_COLUMNS.index("bottom_streak")
+    assert any(result[streak] == 2 for result in results.values())  # two years in the bottom share
+    assert {result[RESULT_COLUMNS.index("tier")] for result in results.values()} > {None}  # Shanxi's tiers
+
+
 # ------------------------------------------------------------ database --
 
 def _setup(session, totals_by_year: dict[int, list[float | None]]):

@@ -127,7 +127,7 @@ def test_copy_text_escapes_what_copy_needs():
     """PostgreSQL COPY text format: NULL as \\N, booleans t/f, backslashes, tabs and newlines escaped."""
     kinds = [_python_type(US.__table__.c[c]) for c in ("id", *RESULT_COLUMNS)]
     row = (7, "a\tb", {"error": 'x\\y "z"\n'}, 61.25, True, None, 2, 3, None, False, 0, False, "A+", None)
-    line = copy_text(kinds, [row]).decode()
+    line = copy_text(kinds, [[value] for value in row]).decode()
     assert line == ('7\ta\\tb\t{"error":"x\\\\\\\\y \\\\"z\\\\"\\\\n"}\t61.25\tt\t\\N\t2\t3\t\\N\tf\t0\tf\tA+\t\\N\n')
 
 
@@ -149,3 +149,20 @@ def test_recompute_writes_in_the_callers_transaction(app):
     db.session.rollback()
     assert scores_of(orgs[0], 2025).total is None
     assert recompute(db.session, app.extensions["greenmfg"].rules).written == 20
+
+
+def test_a_column_null_in_every_row_is_written_as_null(app):
+    """The SQLite writer sets a column that is NULL in every changed row in the statement itself, and binds
+    flags as 0/1 (issue 23): a stale value is still cleared, and the flags read back as before."""
+    orgs = setup_years({2025: [30.0] + [31.0] + OTHERS})
+    rules = app.extensions["greenmfg"].rules
+    recompute(db.session, rules)
+    db.session.execute(sa.update(UnitScore).values(tier="X", bottom_share=True, below_province_average=None))
+    db.session.commit()
+    assert recompute(db.session, rules).written == 20
+    db.session.expire_all()
+    rows = [scores_of(org, 2025) for org in orgs]
+    assert {row.tier for row in rows} == {None}  # national: no tiers
+    assert [row.bottom_share for row in rows] == [True] + [False] * 19
+    assert rows[0].below_province_average is True and rows[19].below_province_average is False
+    assert recompute(db.session, rules).written == 0
