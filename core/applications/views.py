@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from types import SimpleNamespace
 from urllib.parse import urlencode
 from typing import Any
@@ -87,6 +86,7 @@ from core.web.dates import moment_text
 from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
+from core.web.rows import escaped, options
 
 bp = Blueprint("applications", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/applications")
@@ -582,24 +582,10 @@ def _texts(lazy: dict) -> SimpleNamespace:
     return SimpleNamespace(**{key: tr.gettext(msgid(value)) for key, value in lazy.items()})
 
 
-@bp.app_template_global("options")
-@functools.lru_cache(maxsize=1024)
-def _options(pairs: tuple[tuple[str, str], ...], selected: str) -> Markup:
-    """``<option>`` elements for ``(value, label)`` pairs, ``selected`` marked; values and labels
-    escaped. Kept by its arguments (the labels carry the language): a filter form shows the same
-    few choices on every page."""
-    return Markup("".join(
-        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>{escape(label)}</option>'
-        for value, label in pairs))
+bp.add_app_template_global(options, "options")  # the filter forms' choices (core.web.rows)
 
 
 _STATUS_VALUES = {s.value: s for s in S}
-
-
-def _escaped(values: list[str]) -> list[str]:
-    """``escape`` of each value, in one call for the whole column when no value holds a NUL."""
-    parts = str(escape("\0".join(values))).split("\0")
-    return parts if len(parts) == len(values) else [str(escape(value)) for value in values]
 
 
 _UTC8 = dt.timedelta(hours=8)  # Asia/Shanghai has kept UTC+8 without daylight saving since 1991
@@ -664,7 +650,7 @@ def _queue_rows(rows, unit_types, pick: bool = False) -> Markup:
         base = escape(request.script_root)
         tick = escape(_("Select application"))
         new = [values[i] for i in missing]
-        for i, row, name, uscc in zip(missing, new, _escaped([r[5] for r in new]), _escaped([r[6] for r in new])):
+        for i, row, name, uscc in zip(missing, new, escaped([r[5] for r in new]), escaped([r[6] for r in new])):
             id_, st, ut, score, submitted, _raw_name, _raw_uscc, city = row
             city_html = cities.get(city)
             if city_html is None:

@@ -161,11 +161,11 @@ def test_english_page_and_logged_out_session(world):
 
 
 def test_escaped_columns_fall_back_per_value():
-    from core.applications.views import _escaped
+    from core.web.rows import escaped
 
-    assert _escaped(["a<b", "c&d", ""]) == ["a&lt;b", "c&amp;d", ""]
-    assert _escaped(["nul\0inside", "<"]) == ["nul\0inside", "&lt;"]  # one call per value then
-    assert _escaped([]) == []
+    assert escaped(["a<b", "c&d", ""]) == ["a&lt;b", "c&amp;d", ""]
+    assert escaped(["nul\0inside", "<"]) == ["nul\0inside", "&lt;"]  # one call per value then
+    assert escaped([]) == []
 
 
 def test_layout_links_follow_the_script_root(world):
