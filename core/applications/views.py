@@ -86,7 +86,7 @@ from core.web.dates import moment_text
 from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
-from core.web.rows import escaped, options
+from core.web.rows import escaped, options, translated
 
 bp = Blueprint("applications", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/applications")
@@ -578,8 +578,7 @@ _QUEUE_TEXT = {
 def _texts(lazy: dict) -> SimpleNamespace:
     """``lazy`` translated; ``t.key`` in a template finds the attribute on the first try (a dict
     would cost Jinja a failed ``getattr`` per text)."""
-    tr = translations()
-    return SimpleNamespace(**{key: tr.gettext(msgid(value)) for key, value in lazy.items()})
+    return SimpleNamespace(**translated(lazy))
 
 
 bp.add_app_template_global(options, "options")  # the filter forms' choices (core.web.rows)

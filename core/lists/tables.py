@@ -12,13 +12,12 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from core.i18n import msgid, translations
 from core.plugins.types import DayCount
 from core.web.dates import day_text
 from core.web.names import local_name
-from core.web.rows import Cells, escaped, id_links, labels, options
+from core.web.rows import Cells, coded_labels, escaped, id_links, options, translated
 
 NONE = "—"
 
@@ -30,11 +29,6 @@ PUBLIC_TEXT = {
     "city": _l("City"), "document_no": _l("Document number"), "date": _l("Date"), "empty": _l("No listed units yet."),
     "previous": _l("Previous"), "next": _l("Next"),
 }
-
-
-def coded_labels(records: Mapping[str, Any]) -> dict[str, str]:
-    """``{code: escaped local name}`` of a rule's records (list levels, unit types): ``|named`` once a page."""
-    return labels((code, local_name(record)) for code, record in records.items())
 
 
 def filter_options(levels: Mapping[str, Any], unit_types: Mapping[str, Any], years: Sequence[int],
@@ -76,11 +70,6 @@ _NOTICE_TEXT = {
 }
 
 
-def _texts(lazy: Mapping[str, Any]) -> dict[str, str]:
-    tr = translations()
-    return {key: tr.ugettext(msgid(value)) for key, value in lazy.items()}
-
-
 def period_text(texts: Mapping[str, str], count: str, days: int) -> str:
     """:func:`core.lists.notices.period_label` with the page's texts."""
     return texts["working_days" if count == DayCount.WORKING_DAYS else "days"] % {"days": days}
@@ -91,7 +80,7 @@ def notice_rows(rows: Sequence[Any], levels: Mapping[str, Any], today: dt.date) 
     and its source, the days it runs, and whether it takes objections ``today`` (Beijing) or was published."""
     if not rows:
         return Markup("")
-    texts = _texts(_NOTICE_TEXT)
+    texts = translated(_NOTICE_TEXT)
     level_cells, source_cells, day_cells = Cells(known=coded_labels(levels)), Cells(), Cells(day_text)
     period_cells = Cells(lambda period: period_text(texts, *period))
     before, after = id_links("lists.public_notice", "notice_id")
@@ -116,7 +105,7 @@ def staff_notice_rows(rows: Sequence[Any], state_label: Callable[[str], str]) ->
     days it runs and its period, and its state."""
     if not rows:
         return Markup("")
-    texts = _texts({key: _NOTICE_TEXT[key] for key in ("working_days", "days")})
+    texts = translated({key: _NOTICE_TEXT[key] for key in ("working_days", "days")})
     state_cells, day_cells = Cells(state_label), Cells(day_text)
     period_cells = Cells(lambda period: period_text(texts, *period))
     before, after = id_links("lists.manage_notice", "notice_id")

@@ -12,26 +12,18 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from core.i18n import msgid, translations
 from core.models import AnnualFiling, Organization
 from core.web.dates import deadline_text
-from core.web.names import local_name
-from core.web.rows import Cells, escaped, id_links, labels, options
+from core.web.rows import Cells, coded_labels, escaped, id_links, options, translated
 
 #: what the filings list shows of a filing (plain rows, no ORM objects)
 FILING_COLUMNS = (AnnualFiling.id, AnnualFiling.year, AnnualFiling.status, AnnualFiling.unit_type,
                   AnnualFiling.levels, AnnualFiling.due_on, AnnualFiling.score, Organization.name)
 
 
-def status_labels(lazy: Mapping[str, Any]) -> dict[str, str]:
-    """``{status: label}`` in the request's language (the ``|mstatus`` filter's labels), each translated once."""
-    tr = translations()
-    return {code: tr.ugettext(msgid(label)) for code, label in lazy.items()}
-
-
 def status_options(statuses: Sequence[str], lazy: Mapping[str, Any], selected: str) -> Markup:
-    """The status filter's ``<option>`` elements (after its "—")."""
-    names = status_labels(lazy)
+    """The status filter's ``<option>`` elements (after its "—"); ``lazy``: the ``|mstatus`` filter's labels."""
+    names = translated(lazy)
     return options(tuple((s, names.get(s, s)) for s in statuses), selected)
 
 
@@ -41,11 +33,11 @@ def filing_rows(rows: Sequence[Any], unit_types: Mapping[str, Any], levels: Mapp
     list levels it is on, status, due date and score."""
     if not rows:
         return Markup("")
-    type_cells = Cells(known=labels((code, local_name(t)) for code, t in unit_types.items()))
-    level_names = labels((code, local_name(lv)) for code, lv in levels.items())
+    type_cells = Cells(known=coded_labels(unit_types))
+    level_names = coded_labels(levels)
     # the levels a unit is on, as the template wrote them: each name and a space
     on_cells = Cells(lambda on: Markup("".join(f"{level_names.get(lv) or escape(lv)} " for lv in on)))
-    labels_of = status_labels(lazy_statuses)
+    labels_of = translated(lazy_statuses)
     status_cells, label_cells = Cells(), Cells(lambda status: labels_of.get(status, status))
     due_cells = Cells(deadline_text)
     before, after = id_links("management.filing_page", "ident")

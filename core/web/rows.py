@@ -14,6 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from core.i18n import msgid, translations
+from core.web.names import local_name
 from core.web.nav import fixed_url
 
 
@@ -35,6 +36,11 @@ def options(pairs: tuple[tuple[str, str], ...], selected: str | None) -> Markup:
 def labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """``{code: escaped label}``: each label escaped once a page, not once a row."""
     return {code: str(escape(label)) for code, label in pairs}
+
+
+def coded_labels(records: Mapping[str, Any]) -> dict[str, str]:
+    """``{code: escaped local name}`` of a rule's records (list levels, unit types): ``|named`` once a page."""
+    return labels((code, local_name(record)) for code, record in records.items())
 
 
 _PLACEHOLDER = 987654321
@@ -60,8 +66,13 @@ class Cells(dict):
         return text
 
 
+def translated(lazy: Mapping[str, Any]) -> dict[str, str]:
+    """``{name: text}`` of ``lazy_gettext`` strings in the request's language, each translated once."""
+    catalogue = translations()
+    return {name: catalogue.ugettext(msgid(text)) for name, text in lazy.items()}
+
+
 def texts(lazy: Mapping[str, Any]) -> SimpleNamespace:
     """A page's own texts (``lazy_gettext`` strings by name) translated once for the request: ``t.name`` in its
     template instead of ``_()`` (a context lookup, a call and a format each). Trusted like ``_()``'s (Markup)."""
-    catalogue = translations()
-    return SimpleNamespace(**{name: Markup(catalogue.ugettext(msgid(text))) for name, text in lazy.items()})
+    return SimpleNamespace(**{name: Markup(text) for name, text in translated(lazy).items()})

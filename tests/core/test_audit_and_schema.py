@@ -39,3 +39,18 @@ def test_models_and_migrations_agree(app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
     assert diff == []
+
+
+def test_tables_keep_the_room_their_models_ask_for_on_postgresql(app):
+    """Migrations 0032 and 0033 (issue 23, W2 and W4): unit_score and application pages keep room for a row's
+    new version, as the models declare, so a recompute or a re-imported summary table touches no index."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("fillfactor is PostgreSQL's; SQLite has no such setting")
+    declared = {t.name: t.dialect_options["postgresql"]["with"]["fillfactor"] for t in db.metadata.sorted_tables
+                if (t.dialect_options["postgresql"].get("with") or {}).get("fillfactor")}
+    assert declared == {"unit_score": 40, "application": 50}
+    with db.engine.connect() as conn:
+        options = dict(conn.execute(sa.text("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(:names)"),
+                                    {"names": list(declared)}).all())
+    assert {name: options[name] for name in declared} == {name: [f"fillfactor={value}"]
+                                                           for name, value in declared.items()}
