@@ -6,10 +6,11 @@ locale, and the templates' ``_()`` goes through it (installed by :func:`init_app
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, g
-from flask_babel import force_locale, get_translations, gettext
+from flask_babel import force_locale, get_locale, get_translations, gettext
 
 LANGS = ("zh", "en")
 
@@ -68,3 +69,30 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+
+
+def english() -> bool:
+    """Whether the current page or message is in English."""
+    locale = get_locale()
+    return locale is not None and locale.language == "en"
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def split_languages(text: str) -> tuple[str, str] | None:
+    """``("中文", "English")`` of a text kept as "中文 / English"; None for a text in one language."""
+    parts = str(text).split(" / ")
+    for i in range(1, len(parts)):
+        chinese, rest = " / ".join(parts[:i]), " / ".join(parts[i:])
+        if _CJK.search(chinese) and rest[:1].isascii() and rest[:1].isalnum():
+            return chinese, rest
+    return None
+
+
+def in_language(text: str | None) -> str:
+    """A stored "中文 / English" text (an eligibility result, a plugin's message) in the page's language only."""
+    if not text:
+        return text or ""
+    halves = split_languages(text)
+    return str(text) if halves is None else halves[1 if english() else 0]

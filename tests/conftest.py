@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -23,8 +24,10 @@ PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@1
 BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
                "GREENMFG_RATELIMIT_ENABLED": False, "GREENMFG_RATELIMIT_STORAGE": "memory://",
                "GREENMFG_MFA_ROLES": [],
-               # jobs run in threads of the test process (tests/jobs start real Redis workers themselves)
-               "GREENMFG_JOBS_BACKEND": "thread"}
+               # jobs run in threads of the test process (tests/jobs start real Redis workers themselves); no
+               # scheduler thread: an app made with TESTING=False would otherwise run the hourly due work
+               # (overdue filings → removal proposals) on the database of every later test
+               "GREENMFG_JOBS_BACKEND": "thread", "GREENMFG_JOBS_EMBEDDED_SCHEDULER": False}
 #: ``GREENMFG_TEST_PAGE_CACHE=1`` runs every test with the list pages kept in Redis (core/web/pagecache.py), in a
 #: Redis database per xdist worker (8, 9, ...) emptied before each test: a test that then fails where it passes
 #: without it found a page kept past a change it shows
@@ -59,6 +62,11 @@ class PgDatabase:
         self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
 
     def reset(self) -> None:
+        # a connection left by an earlier test (a job thread or server still finishing) could hold a table's
+        # lock while it waits for one TRUNCATE holds (seen once: "deadlock detected" at a test's setup)
+        with self.engine.begin() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
         with self.engine.begin() as conn:
             tables = [t for t in sa.inspect(conn).get_table_names() if t != "alembic_version"]
             if tables:  # the audit log's guard refuses TRUNCATE; a superuser's replica mode skips triggers
@@ -131,7 +139,10 @@ def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
         return app
 
     yield factory
+    from core.jobs.schedule import stop_embedded
+
     for app in apps:
+        stop_embedded(app)  # a test that turned the scheduler on ends it with the test
         jobs = app.extensions.get("greenmfg_jobs")
         if getattr(jobs, "kind", None) == "thread":  # background work (notification deliveries) ends with its test,
             try:                                     # never holding locks into the next test's reset

@@ -53,3 +53,18 @@ def register_province_key(app, province: str, private_key: str) -> str:
         row = keys.register("ministry", province, signing.public_text(signing.parse_private(private_key)))
         db.session.commit()
         return row.key_id
+
+
+def redis_client(url: str, *, empty: bool = False):
+    """A redis-py client of the Redis database at ``url``, or the test skips (no Redis at 127.0.0.1:6379).
+    With ``empty`` the database is emptied first (tests/web/test_page_cache.py owns its database)."""
+    from core.ratelimit import redis_answers
+
+    if not redis_answers(url):
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    import redis
+
+    client = redis.Redis.from_url(url)
+    if empty:
+        client.flushdb()
+    return client

@@ -56,13 +56,11 @@ def jsonable(value: Any) -> Any:
         return {str(k): jsonable(v) for k, v in value.items() if k != "csrf_token"}
     if kind is list:
         return [jsonable(v) for v in value]
-    if kind is Decimal or isinstance(value, Decimal):
+    if isinstance(value, Decimal):
         if not value.is_finite():
             raise InvalidInput("Not a valid number.")
         return int(value) if value == value.to_integral_value() and abs(value) < 2**53 else float(value)
-    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
-        return value
-    if isinstance(value, float):
+    if isinstance(value, (int, str, float)):  # their subclasses (a str enum, bool) as they are
         return value
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()

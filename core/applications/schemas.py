@@ -135,6 +135,7 @@ class AdminUnitRefSchema(Out):
 
 
 class EligibilityResultSchema(Out):
+    dumps_dicts_as_given = True  # the API's collection takes stored results as they are (core.api.schema.dumper)
     kind = one_of(["negative_list", "ban", "removal", "evaluation_report", "rule", "joint_round",
                    "judged_condition", "priority"], required=True)
     code = fields.String(required=True)

@@ -71,7 +71,7 @@ def loop(app: Flask, stop: threading.Event, every: float) -> None:
         stop.wait(every)
 
 
-_embedded: dict[int, threading.Thread] = {}
+_embedded: dict[int, tuple[threading.Thread, threading.Event]] = {}
 
 
 def start_embedded(app: Flask) -> None:
@@ -81,5 +81,15 @@ def start_embedded(app: Flask) -> None:
     stop = threading.Event()
     thread = threading.Thread(target=loop, args=(app, stop, float(app.config["GREENMFG_JOBS_TICK_SECONDS"])),
                               daemon=True, name="greenmfg-scheduler")
-    _embedded[id(app)] = thread
+    _embedded[id(app)] = (thread, stop)
     thread.start()
+
+
+def stop_embedded(app: Flask, timeout: float = 10.0) -> None:
+    """End ``app``'s in-process scheduler thread, if it has one, after its current tick. An app that is
+    thrown away (a test's, a reloaded worker's) must not go on running scheduled work on its database."""
+    entry = _embedded.pop(id(app), None)
+    if entry is not None:
+        thread, stop = entry
+        stop.set()
+        thread.join(timeout)

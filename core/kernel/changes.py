@@ -46,8 +46,8 @@ def is_write(statement: str) -> bool:
 class Generation:
     """The shared number of one instance, in Redis at ``url`` under ``key``."""
 
-    def __init__(self, url: str, key: str) -> None:
-        self.url, self.key = url, key
+    def __init__(self, url: str, key: str, timeout: float = 0.25) -> None:
+        self.url, self.key, self.timeout = url, key, timeout
         self._client: Any = None
         self._down_until = 0.0
         #: bumps that failed while Redis did not answer, sent first when it answers again
@@ -58,7 +58,7 @@ class Generation:
         if self._client is None:  # three commands on one socket, not redis-py's whole package (6 MB a worker)
             from core.kernel import redis_wire
 
-            self._client = redis_wire.connect(self.url, timeout=0.25)
+            self._client = redis_wire.connect(self.url, timeout=self.timeout)
         return self._client
 
     def _failed(self, exc: Exception) -> None:
@@ -118,9 +118,10 @@ def generation(app: Flask | None = None) -> Generation | None:
     return (app or current_app).extensions.get("greenmfg_generation")
 
 
-def install(app: Flask, engine: Any, url: str, prefix: str) -> Generation:
-    """Count ``engine``'s committed writes in Redis at ``url`` (called once per app, by the page cache)."""
-    shared = Generation(url, f"{prefix}:generation")
+def install(app: Flask, engine: Any, url: str, prefix: str, timeout: float = 0.25) -> Generation:
+    """Count ``engine``'s committed writes in Redis at ``url`` (called once per app, by the page cache); a Redis
+    that takes longer than ``timeout`` seconds to answer counts as not answering."""
+    shared = Generation(url, f"{prefix}:generation", timeout)
     app.extensions["greenmfg_generation"] = shared
 
     def note_write(conn, cursor, statement, parameters, context, executemany):

@@ -37,7 +37,7 @@ from typing import Any, Iterable, Mapping
 
 from flask import current_app
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from core.applications.levels import is_for, recommended_levels, requested_levels
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
@@ -678,13 +678,17 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     return report
 
 
+def _shown(*columns: Any) -> Select:
+    """The imports the ministry's page shows: the last 200, newest first."""
+    return select(*columns).order_by(RecommendationImport.id.desc()).limit(200)
+
+
 def imports() -> list[RecommendationImport]:
-    return list(db.session.scalars(select(RecommendationImport).order_by(RecommendationImport.id.desc()).limit(200)))
+    return list(db.session.scalars(_shown(RecommendationImport)))
 
 
 def province_names() -> tuple[tuple[str, str], ...]:
     """``(province code, its name)`` of the :func:`imports` shown, in their order (plain data: the public lists
     remember it while nothing is written)."""
     return tuple((code, name) for code, name in db.session.execute(
-        select(RecommendationImport.province, RecommendationImport.province_name)
-        .order_by(RecommendationImport.id.desc()).limit(200)))
+        _shown(RecommendationImport.province, RecommendationImport.province_name)))

@@ -118,6 +118,20 @@ def _year(default: int | None = None) -> int:
     return year if 2000 <= year <= 2100 else today().year
 
 
+#: what a removal proposal came from (Removal.source, set by the service that proposed it)
+REMOVAL_SOURCES = {
+    "manual": _l("proposed by hand"), "filing": _l("annual dynamic-management table not filed on time"),
+    "ranking": _l("bottom share of the national ranking"), "change": _l("change of the unit's details"),
+    "complaint": _l("complaint or report"), "rereview": _l("re-review"),
+}
+
+
+@bp.app_template_filter("removal_source")
+def _removal_source(source: str) -> str:
+    label = REMOVAL_SOURCES.get(source)
+    return str(label) if label is not None else "—"
+
+
 @bp.app_template_filter("mstatus")
 def _status_label(status: str) -> str:
     label = STATUS_LABELS.get(status)

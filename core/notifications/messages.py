@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from core.i18n import msgid, translations
+from core.i18n import in_language, msgid, translations
 from core.kernel.clock import SHANGHAI, aware
 from core.models import Notification
 from core.notifications.rules import MESSAGES
@@ -43,6 +43,8 @@ def params(notification: Notification) -> dict[str, Any]:
     if raw.get("year") and level:
         raw["round"] = translate(_ROUND) % {"year": raw["year"], "level": raw["level"]}
     raw["deadline"] = beijing_deadline(raw.get("deadline"))
+    if raw.get("reason"):  # a reason the platform wrote as "中文 / English" reads in the message's language
+        raw["reason"] = in_language(raw["reason"])
     return _Params(raw)
 
 

@@ -2,20 +2,15 @@
 pages; a list level (市级, 省级, 国家级) is named by its level. Other names (units, documents) have no English."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from core.formfields import ELASTICITY_PARTS
+from core.i18n import english, in_language
 
 _LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
-
-
-def english() -> bool:
-    locale = get_locale()
-    return locale is not None and locale.language == "en"
 
 
 def local_name(record: Any) -> str:
@@ -90,28 +85,26 @@ def authority_name(name: str) -> str:
     return name
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+#: who did something when it was not a person's account (core.jobs.schedule, core.notifications, the CLI)
+_WORKERS = {"scheduler": _l("scheduled work of the platform"), "system": _l("the platform"),
+            "notifications": _l("the platform's notifications")}
+_COMMAND_LINE = _l("command line (%(user)s)")
 
 
-def split_languages(text: str) -> tuple[str, str] | None:
-    """``("中文", "English")`` of a text kept as "中文 / English"; None for a text in one language."""
-    parts = str(text).split(" / ")
-    for i in range(1, len(parts)):
-        chinese, rest = " / ".join(parts[:i]), " / ".join(parts[i:])
-        if _CJK.search(chinese) and rest[:1].isascii() and rest[:1].isalnum():
-            return chinese, rest
-    return None
-
-
-def in_language(text: str | None) -> str:
-    """A stored "中文 / English" text (an eligibility result, a plugin's message) in the page's language only."""
-    if not text:
-        return text or ""
-    halves = split_languages(text)
-    return str(text) if halves is None else halves[1 if english() else 0]
+def recorded_by(actor: str | None) -> str:
+    """Who a record says acted: an account's name as it is; the platform's own work in words."""
+    if not actor:
+        return "—"
+    label = _WORKERS.get(actor)
+    if label is not None:
+        return str(label)
+    if actor.startswith("cli:"):
+        return str(_COMMAND_LINE) % {"user": actor[4:]}
+    return actor
 
 
 def register(app: Flask) -> None:
+    app.add_template_filter(recorded_by, "who")
     app.add_template_filter(in_language, "in_language")
     app.add_template_filter(authority_name, "authority")
     app.add_template_filter(plain_value, "plain")

@@ -23,6 +23,8 @@ the session cookie read and Redis asked once, before any request context, user o
 ``GREENMFG_PAGE_CACHE``: ``"auto"`` (default: Redis at ``GREENMFG_REDIS_URL`` when it answers at start-up;
 off in tests), ``"redis"`` or ``"off"``. ``GREENMFG_PAGE_CACHE_SECONDS``: the longest a page is kept (60; 0
 keeps no page, while what pages read is still remembered between writes: :mod:`core.kernel.memo`).
+``GREENMFG_PAGE_CACHE_REDIS_TIMEOUT``: seconds Redis may take to answer before pages are made as if it were
+down (0.25).
 """
 from __future__ import annotations
 
@@ -249,7 +251,7 @@ def init_app(app: Flask, engine: Any) -> None:
         return
     prefix = f"greenmfg:{instance_name(app)}"
     app.extensions["greenmfg_page_prefix"] = f"{prefix}:{_release(app)}"
-    changes.install(app, engine, url, prefix)
+    changes.install(app, engine, url, prefix, float(app.config.get("GREENMFG_PAGE_CACHE_REDIS_TIMEOUT", 0.25)))
     # first of the hooks: a kept page is answered before anything loads the user; last of the after-hooks,
     # so what is kept carries every header the others set
     app.before_request_funcs.setdefault(None, []).insert(0, _serve)

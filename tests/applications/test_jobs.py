@@ -198,3 +198,27 @@ def test_a_pdf_check_does_not_wait_behind_background_jobs(make_app, tmp_path):
     finally:
         release.set()
         busy.result(5)
+
+
+def test_a_served_instance_starts_its_scheduler_once_and_a_thrown_away_app_ends_it(make_app):
+    """A demo instance (in-process jobs) runs its periodic work from the web process: the first request
+    starts one scheduler thread. An app that is thrown away ends it (core.jobs.schedule.stop_embedded):
+    a CI run once saw a finished test's scheduler propose removals in a later test's database."""
+    import threading
+
+    from core.jobs.schedule import stop_embedded
+
+    def schedulers() -> list[threading.Thread]:
+        return [t for t in threading.enumerate() if t.name == "greenmfg-scheduler" and t.is_alive()]
+
+    before = len(schedulers())
+    app = make_app("hunan", TESTING=False, GREENMFG_JOBS_EMBEDDED_SCHEDULER=True, GREENMFG_JOBS_TICK_SECONDS="3600")
+    client = app.test_client()
+    assert len(schedulers()) == before  # nothing runs until the instance serves
+    client.get("/login")
+    client.get("/login")
+    assert len(schedulers()) == before + 1
+    stop_embedded(app)
+    assert len(schedulers()) == before
+    assert make_app("hunan", TESTING=True).test_client().get("/login").status_code == 200
+    assert len(schedulers()) == before  # the test configuration starts none

@@ -10,6 +10,7 @@ import time
 import uuid
 
 import pytest
+from helpers import redis_client
 
 from core.kernel import redis_wire
 
@@ -18,18 +19,11 @@ URL = "redis://127.0.0.1:6379/6"
 
 @pytest.fixture
 def redis_py():
-    from core.ratelimit import redis_answers
-
-    if not redis_answers(URL):
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    import redis
-
-    client = redis.Redis.from_url(URL)
-    made: list[str] = []
-    client.made = made
+    client = redis_client(URL)  # database 6 is shared: only the keys a test made are deleted
+    client.made = []
     yield client
-    if made:
-        client.delete(*made)
+    if client.made:
+        client.delete(*client.made)
 
 
 def _keys(redis_py, n: int) -> list[str]:

@@ -223,3 +223,11 @@ def test_an_overdue_filing_tells_the_unit_its_city_and_the_province_of_the_remov
     assert subject == "榆次节水装备有限公司未填报年度动态管理表"
     assert "2026-04-15 24:00（北京时间）" in text
     assert got[province.id, "removal.proposed.province"].link == f"/management/removals/{removal.id}"
+    # the reason the platform wrote in both languages reads in the message's language only (a CI crawl saw both)
+    proposed = got[province.id, "removal.proposed.province"]
+    with force_locale("zh"):
+        _, text = messages.render(proposed)
+    assert "未按时填报2026年度动态管理表（截止2026-04-15）" in text and "did not file" not in text
+    with force_locale("en"):
+        _, text = messages.render(proposed)
+    assert "did not file the 2026 dynamic-management table by 2026-04-15" in text and "未按时" not in text

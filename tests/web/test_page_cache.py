@@ -16,20 +16,14 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))  # app_world.py
 from app_world import build_world, make_uscc, open_campaign  # noqa: E402
+from helpers import redis_client  # noqa: E402
 
 REDIS = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
 def redis_db():
-    from core.ratelimit import redis_answers
-
-    if not redis_answers(REDIS):
-        pytest.skip("no Redis at 127.0.0.1:6379")
-    import redis
-
-    client = redis.Redis.from_url(REDIS)
-    client.flushdb()
+    client = redis_client(REDIS, empty=True)
     yield client
     client.flushdb()
 
@@ -40,7 +34,9 @@ def world(make_app, redis_db, tmp_path, monkeypatch):
     # once-a-minute "seen" mark and the pages' 60 s would then make a page afresh where the test expects it kept
     monkeypatch.setattr("core.accounts.sessions.REFRESH_SECONDS", 3600)
     app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"),
-                   GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS, GREENMFG_PAGE_CACHE_SECONDS=3600)
+                   GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS, GREENMFG_PAGE_CACHE_SECONDS=3600,
+                   # nor may a slow answer from Redis (0.25 s by default) count as Redis down, with pages made
+                   GREENMFG_PAGE_CACHE_REDIS_TIMEOUT=5)
     world = build_world(app)
     world.campaign_id = open_campaign(app, level="provincial", unit_types=("factory", "park"))
     world.application = _application(app, world, "长沙保留页测试有限公司")

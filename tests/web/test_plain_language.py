@@ -28,10 +28,11 @@ ENTRY = {
     "public": ["/", "/rules", "/public/lists", "/notices", "/login", "/register"],
     "enterprise": ["/applications", "/management/", "/account", "/account/password", "/jobs"],
     "drafter": ["/applications", "/account"],
-    "city": ["/city", "/city/recommended", "/city/lists", "/management/", "/account"],
+    "city": ["/city", "/city/recommended", "/city/lists", "/management/", "/management/removals", "/inbox",
+             "/account"],
     "province": ["/province/applications", "/province/campaigns", "/review", "/province/recommendation",
                  "/province/notices", "/province/lists", "/province/list-history", "/review/experts",
-                 "/review/evaluators", "/management/", "/management/dashboard"],
+                 "/review/evaluators", "/management/", "/management/dashboard", "/management/removals", "/inbox"],
     "expert": ["/expert", "/account"],
     "evaluator": ["/review/engagements", "/account"],
     "ministry": ["/ministry/imports", "/ministry/province-keys", "/management/"],
@@ -138,7 +139,7 @@ def _data_texts(app) -> tuple[set[str], set[str]]:
 def _halves(texts: set[str], lang: str) -> set[str]:
     """Data kept as "中文 / English" (a region's message, a platform default's note) is allowed in each
     language by its own half only: a page shows the half of its language."""
-    from core.web.names import split_languages
+    from core.i18n import split_languages
 
     out = set()
     for text in texts:
@@ -266,6 +267,11 @@ def demo_site(make_app, tmp_path, request, monkeypatch):
         accounts.create_user(username="drafter", password=DEMO_PASSWORD, display_name=draft.organization.name,
                              role=Role.APPLICANT, actor="test", organization_id=draft.organization_id)
         filings.open_year(this_year(), "test")  # the annual dynamic-management tables of the listed units
+        # the hourly scheduled work, as a served instance runs it: this year's tables are overdue, so removals
+        # are proposed (reasons the platform writes in both languages, "scheduled work" as who proposed them)
+        from core.management.jobs import run_due
+
+        run_due("scheduler")
         db.session.commit()
         db.session.remove()
     return app
@@ -290,6 +296,8 @@ def test_every_main_page_reads_plainly_in_both_languages(demo_site):
         assert {_pattern(u) for u in ENTRY[role]} <= reached[role], role
     _deadline_reads_one_way(demo_site)
     assert all(any("N" in p for p in reached[role]) for role in ("enterprise", "drafter", "province"))
+    # the scheduled work's removal proposals and their messages were read (seed 001: 未按时填报 → 移出名单)
+    assert {"/management/removals/N", "/inbox/N"} <= reached["city"] & reached["province"]
     assert not report, "\n".join(report[:80]) + f"\n… {len(report)} problems"
 
 
