@@ -96,3 +96,10 @@ def in_language(text: str | None) -> str:
         return text or ""
     halves = split_languages(text)
     return str(text) if halves is None else halves[1 if english() else 0]
+
+
+def halves(text: str | None) -> tuple[str, str]:
+    """``(Chinese, English)`` of a stored text: its two halves when kept as "中文 / English", else the text twice
+    (a name, a reason a person wrote in one language)."""
+    text = str(text or "")
+    return split_languages(text) or (text, text)

@@ -21,7 +21,7 @@ from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
 from core.errors import GreenmfgError
 from core.extensions import db
-from core.i18n import bilingual_text
+from core.i18n import bilingual_text, halves
 from core.kernel import facts
 from core.kernel.clock import today
 from core.kernel.facts import RuleData
@@ -37,6 +37,23 @@ from core.plugins.types import JudgedCondition, Level, ReviewerJudges
 def N_(msgid: str) -> str:
     """Mark a message for extraction (translated by :func:`bilingual_text`)."""
     return msgid
+
+
+def _removal_message(rules: Any, entry: ListEntry) -> str:
+    """"2024年国家级绿色工厂：<reason>（2025-12-20） / 2024 national list (Green factory): <reason> (2025-12-20)": the list
+    named by the region's words in each language, the reason's own half of each."""
+    from flask_babel import force_locale
+
+    from core.services.limits import LEVEL_LABELS
+
+    level, unit_type = rules.list_levels.get(entry.level), rules.unit_types.get(entry.unit_type)
+    with force_locale("en"):
+        level_en = str(LEVEL_LABELS.get(entry.level, entry.level))
+    zh, en = halves(entry.removal_reason or "—")
+    day = entry.removed_on.isoformat()
+    return (f"{entry.year}年{level.name if level else entry.level}{unit_type.name if unit_type else entry.unit_type}"
+            f"：{zh}（{day}） / {entry.year} {level_en} list ({unit_type.name_en if unit_type else entry.unit_type}): "
+            f"{en} ({day})")
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -183,10 +200,11 @@ def evaluate(application: Application, as_of: dt.date | None = None,
                                                 Ban.starts_on <= as_of, Ban.ends_on >= as_of)
                               .order_by(Ban.ends_on.desc())).all()
     for ban in bans:
+        zh, en = halves(ban.reason)
+        until = ban.ends_on.isoformat()
         results.append({"kind": "ban", "code": f"ban.{ban.sanction_code}", "title": "禁止申报 / ban on applying",
                         "source": "database", "cite": ban.sanction_code, "blocking": True, "stage": "submit",
-                        "ok": False, "message": f"{ban.reason}（至 {ban.ends_on.isoformat()} / until "
-                                                f"{ban.ends_on.isoformat()}）"})
+                        "ok": False, "message": f"{zh}（至 {until}） / {en} (until {until})"})
     cutoff = _years_before(as_of, removal_lookback)
     removals = db.session.scalars(select(ListEntry).where(
         ListEntry.organization_id == org.id, ListEntry.status == "removed", ListEntry.removed_on.is_not(None),
@@ -195,9 +213,7 @@ def evaluate(application: Application, as_of: dt.date | None = None,
         results.append({"kind": "removal", "code": f"removal.{entry.id}",
                         "title": "被动态调整出绿色制造名单 / removed from a green list",
                         "source": "database", "cite": entry.notice_no or "", "blocking": True, "stage": "submit",
-                        "ok": False,
-                        "message": f"{entry.year} {entry.level} {entry.unit_type}: {entry.removal_reason or ''}"
-                                   f"（{entry.removed_on.isoformat()}）"})
+                        "ok": False, "message": _removal_message(rules, entry)})
 
     report = _evaluation_report(application, rules, as_of)
     if report is not None:

@@ -86,7 +86,8 @@ def review(change: ChangeReport, still_compliant: bool, note: str, actor: str, *
     else:
         if not sanction_code:
             raise InvalidInput("Choose the removal reason (sanction).", field="sanction")
-        removal = removals.propose(org, sanction_code, f"{note}（变更报告 / change report no. {change.id}）", actor,
+        removal = removals.propose(org, sanction_code, f"{note}（变更报告第{change.id}号） / {note} (change report "
+                                   f"no. {change.id})", actor,
                                    levels=levels, source="change", source_ref=str(change.id), on=on,
                                    evidence_note=optional_text(change.description, "description", 4000))
         change.removal_id, change.status = removal.id, REMOVAL_PROPOSED

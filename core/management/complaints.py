@@ -85,7 +85,7 @@ def _remove_or_ban(complaint: Complaint, finding: str, actor: str, on: dt.date, 
         raise InvalidInput("Choose the removal reason (sanction).", field="sanction")
     org = db.session.get(Organization, complaint.organization_id)
     removal = removals.propose(org, sanction_code, finding, actor, levels=levels,
-                               evidence_note=f"实名举报 / complaint no. {complaint.id}: {complaint.evidence_note}",
+                               evidence_note=complaint.evidence_note,  # the page links the complaint itself
                                source="complaint", source_ref=str(complaint.id), on=on)
     complaint.removal_id, complaint.status = removal.id, REMOVAL
 

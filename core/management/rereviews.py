@@ -103,8 +103,12 @@ def record_result(review: ReReview, passed: bool, note: str, actor: str, on: dt.
         code = failure_sanction(provision) if provision is not None else FALLBACK_SANCTION
         org = db.session.get(Organization, review.organization_id)
         if removals.listed_entries(org.id, review.unit_type, list(region_rules().list_levels)):
-            removal = removals.propose(org, code, f"{review.cycle_year}年度复核不再符合要求 / re-review "
-                                                  f"{review.cycle_year}: {note}", actor, unit_type=review.unit_type,
+            # the finding in each language's half of the reason (the first 900 characters: a reason holds 2,000),
+            # all of it, as written, in the proposal's evidence
+            finding = note if len(note) <= 900 else note[:899] + "…"
+            removal = removals.propose(org, code, f"{review.cycle_year}年度复核不再符合要求：{finding} / the "
+                                                  f"{review.cycle_year} re-review found the unit no longer qualifies: "
+                                                  f"{finding}", actor, unit_type=review.unit_type, evidence_note=note,
                                        source="rereview", source_ref=str(review.id), on=on, year=review.cycle_year)
             review.removal_id = removal.id
     audit.record(actor, "rereview.recorded", "re_review", review.id, passed=passed, note=note,

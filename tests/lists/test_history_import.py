@@ -182,5 +182,10 @@ def test_history_based_rules_decide_after_an_import(hunan):
         results = eligibility.evaluate(again, day)
         removal = [r for r in results if r["kind"] == "removal"]
         assert removal and removal[0]["ok"] is False and "未按时填报" in removal[0]["message"]
+        # the list named in words in each language (a page showed "2021 provincial factory" to Chinese readers)
+        from core.i18n import halves
+
+        assert halves(removal[0]["message"]) == ("2021年省级绿色工厂：未按时填报年度动态管理表（2024-05-01）",
+                                                 "2021 provincial list (Green factory): 未按时填报年度动态管理表 (2024-05-01)")
         gates = {g["code"]: g for g in recommend.gates(with_history, 2025, as_of=day)}
         assert gates["already_national"]["ok"] is False

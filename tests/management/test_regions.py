@@ -108,9 +108,37 @@ def test_hubei_three_yearly_re_review(app):
     removal = db.session.get(Removal, review.removal_id)
     assert (removal.sanction_code, removal.status, removal.source) == ("hubei.triennial_review", "proposed", "rereview")
     assert "停产" in removal.reason
+    assert removal.evidence_note == "现场复核：主要生产线已停产，不再符合绿色工厂评价要求"
     removals.decide(removal, True, "", "hubei_province", dt.date(2025, 7, 1))
     removals.publish("hubei_province", dt.date(2025, 12, 30), "鄂经信节能函〔2025〕1号")
     db.session.commit()
     assert db.session.scalar(select(ListEntry.status).where(ListEntry.organization_id == due.id)) == "removed"
     # the unit first listed in 2023 is due three years later, in 2026
     assert jobs.run_due("cron", dt.date(2026, 5, 1))["rereviews_opened"] == 1
+
+
+@pytest.mark.region("hubei")
+def test_a_long_re_review_finding_still_proposes_the_removal(app):
+    """The reviewer may write 4,000 characters (the form's limit); a removal's reason holds 2,000. The proposal
+    keeps the finding's start in each language's half of its reason and the whole finding as its evidence
+    (before, a finding over about 1,970 characters refused the proposal and the result with it)."""
+    from core.extensions import db
+    from core.i18n import halves
+    from core.management import jobs, rereviews
+    from core.models import Removal, ReReview
+
+    ids = units(app)
+    due = organization(ids["xiangyang"], "襄阳2022年省级绿色工厂长篇复核有限公司")
+    listed(due, "provincial", 2022)
+    db.session.commit()
+    assert jobs.run_due("cron", dt.date(2025, 5, 1))["rereviews_opened"] == 1
+    review = db.session.scalar(select(ReReview))
+    rereviews.schedule(review, dt.date(2025, 6, 10), "xiangyang_city", dt.date(2025, 5, 20))
+    finding = "现场复核：主要生产线已停产。" + "能耗台账缺失，" * 480  # 3,374 characters
+    rereviews.record_result(review, False, finding, "xiangyang_city", dt.date(2025, 6, 10))
+    db.session.commit()
+    removal = db.session.get(Removal, review.removal_id)
+    assert removal.status == "proposed" and removal.evidence_note == finding and len(removal.reason) <= 2000
+    zh, en = halves(removal.reason)
+    assert zh.startswith("2025年度复核不再符合要求：现场复核：主要生产线已停产。") and zh.endswith("…")
+    assert en.startswith("the 2025 re-review found the unit no longer qualifies: 现场复核")

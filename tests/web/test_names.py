@@ -1,0 +1,45 @@
+"""Who acted and what a stored text says, in the page's language (core/web/names.py, core/i18n.py): the platform's
+own work is named in words, never by its internal actor name; a text the platform kept as "中文 / English" shows
+the half of the page's language (a CI crawl found removal proposals showing both, proposed by "scheduler")."""
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale
+
+from core.i18n import halves, in_language
+from core.web.names import recorded_by
+
+
+@pytest.fixture(scope="module")
+def app():
+    from core import create_app
+
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://", "TESTING": True,
+                      "GREENMFG_REGION": "hunan"})  # nothing here reads the database
+    with app.test_request_context("/"):
+        yield app
+
+
+@pytest.mark.parametrize(("actor", "zh", "en"), [
+    ("scheduler", "平台定时任务", "scheduled work of the platform"),
+    ("notifications", "平台通知", "the platform's notifications"),
+    ("cli:root", "命令行（root）", "command line (root)"),
+    ("changsha_city", "changsha_city", "changsha_city"),  # an account: its name, as the accounts page shows it
+    (None, "—", "—"),
+])
+def test_who_acted_reads_in_words(app: Flask, actor, zh, en):
+    with force_locale("zh"):
+        assert recorded_by(actor) == zh
+    with force_locale("en"):
+        assert recorded_by(actor) == en
+
+
+def test_a_text_kept_in_both_languages_shows_the_half_of_the_page(app: Flask):
+    reason = "未按时填报2026年度动态管理表（截止2026-04-15） / did not file the 2026 dynamic-management table by 2026-04-15"
+    with force_locale("zh"):
+        assert in_language(reason) == "未按时填报2026年度动态管理表（截止2026-04-15）"
+    with force_locale("en"):
+        assert in_language(reason) == "did not file the 2026 dynamic-management table by 2026-04-15"
+    assert halves("材料不全") == ("材料不全", "材料不全")  # a person's reason in one language: shown as written
+    assert halves("ISO 14001 / GB/T 24001") == ("ISO 14001 / GB/T 24001",) * 2  # no Chinese half: not split
