@@ -276,3 +276,13 @@ def test_evidence_pdf_is_kept_with_the_removal_and_only_in_scope(app, tmp_path):
     assert r.status_code == 422 and "PDF" in r.get_data(as_text=True), r.get_data(as_text=True)[-1500:]
     html = city.get(f"/management/removals/{removal.id}").get_data(as_text=True)
     assert "信用中国截图.pdf" in html and "被列入失信被执行人名单" in html and "ty_city" in html
+    # the province decides on the page: 批准 or 驳回 (a removal is not a recommendation: never 不予推荐), and a
+    # rejected removal reads 已驳回
+    province = web(app, "sx_province")
+    page = province.get(f"/management/removals/{removal.id}?lang=zh").get_data(as_text=True)
+    decision = page[page.index('id="decide-form"'):]
+    assert "批准" in decision and "驳回" in decision and "不予推荐" not in decision
+    r = province.post(f"/management/removals/{removal.id}/decide", data={"decision": "reject", "note": "证据不足"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:1500]
+    page = province.get(f"/management/removals/{removal.id}").get_data(as_text=True)
+    assert '<td id="removal-status">已驳回</td>' in page and "不予推荐" not in page
