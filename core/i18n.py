@@ -92,10 +92,7 @@ def split_languages(text: str) -> tuple[str, str] | None:
 
 def in_language(text: str | None) -> str:
     """A stored "中文 / English" text (an eligibility result, a plugin's message) in the page's language only."""
-    if not text:
-        return text or ""
-    halves = split_languages(text)
-    return str(text) if halves is None else halves[1 if english() else 0]
+    return halves(text)[1 if english() else 0]
 
 
 def halves(text: str | None) -> tuple[str, str]:

@@ -21,7 +21,7 @@ from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
 from core.errors import GreenmfgError
 from core.extensions import db
-from core.i18n import bilingual_text, halves
+from core.i18n import bilingual, bilingual_text, halves
 from core.kernel import facts
 from core.kernel.clock import today
 from core.kernel.facts import RuleData
@@ -42,13 +42,10 @@ def N_(msgid: str) -> str:
 def _removal_message(rules: Any, entry: ListEntry) -> str:
     """"2024年国家级绿色工厂：<reason>（2025-12-20） / 2024 national list (Green factory): <reason> (2025-12-20)": the list
     named by the region's words in each language, the reason's own half of each."""
-    from flask_babel import force_locale
-
     from core.services.limits import LEVEL_LABELS
 
     level, unit_type = rules.list_levels.get(entry.level), rules.unit_types.get(entry.unit_type)
-    with force_locale("en"):
-        level_en = str(LEVEL_LABELS.get(entry.level, entry.level))
+    level_en = bilingual(LEVEL_LABELS[entry.level])["en"] if entry.level in LEVEL_LABELS else entry.level
     zh, en = halves(entry.removal_reason or "—")
     day = entry.removed_on.isoformat()
     return (f"{entry.year}年{level.name if level else entry.level}{unit_type.name if unit_type else entry.unit_type}"

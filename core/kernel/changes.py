@@ -46,7 +46,7 @@ def is_write(statement: str) -> bool:
 class Generation:
     """The shared number of one instance, in Redis at ``url`` under ``key``."""
 
-    def __init__(self, url: str, key: str, timeout: float = 0.25) -> None:
+    def __init__(self, url: str, key: str, timeout: float) -> None:
         self.url, self.key, self.timeout = url, key, timeout
         self._client: Any = None
         self._down_until = 0.0
@@ -118,7 +118,7 @@ def generation(app: Flask | None = None) -> Generation | None:
     return (app or current_app).extensions.get("greenmfg_generation")
 
 
-def install(app: Flask, engine: Any, url: str, prefix: str, timeout: float = 0.25) -> Generation:
+def install(app: Flask, engine: Any, url: str, prefix: str, timeout: float) -> Generation:
     """Count ``engine``'s committed writes in Redis at ``url`` (called once per app, by the page cache); a Redis
     that takes longer than ``timeout`` seconds to answer counts as not answering."""
     shared = Generation(url, f"{prefix}:generation", timeout)

@@ -243,6 +243,7 @@ def _release(app: Flask) -> str:
 def init_app(app: Flask, engine: Any) -> None:
     app.config.setdefault("GREENMFG_PAGE_CACHE", "auto")
     app.config.setdefault("GREENMFG_PAGE_CACHE_SECONDS", 60)
+    app.config.setdefault("GREENMFG_PAGE_CACHE_REDIS_TIMEOUT", 0.25)
     mode = str(app.config["GREENMFG_PAGE_CACHE"] or "off").lower()
     if mode not in ("auto", "redis", "off"):
         raise ConfigurationError(f"GREENMFG_PAGE_CACHE must be auto, redis or off (got {mode!r})")
@@ -251,7 +252,7 @@ def init_app(app: Flask, engine: Any) -> None:
         return
     prefix = f"greenmfg:{instance_name(app)}"
     app.extensions["greenmfg_page_prefix"] = f"{prefix}:{_release(app)}"
-    changes.install(app, engine, url, prefix, float(app.config.get("GREENMFG_PAGE_CACHE_REDIS_TIMEOUT", 0.25)))
+    changes.install(app, engine, url, prefix, float(app.config["GREENMFG_PAGE_CACHE_REDIS_TIMEOUT"]))
     # first of the hooks: a kept page is answered before anything loads the user; last of the after-hooks,
     # so what is kept carries every header the others set
     app.before_request_funcs.setdefault(None, []).insert(0, _serve)
