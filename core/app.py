@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import pluggy
 from babel import Locale
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event
 from werkzeug.datastructures import LanguageAccept
@@ -200,8 +200,11 @@ def _apply_plugin_defaults(app: Flask, pm: pluggy.PluginManager, region: str) ->
 
 
 def _select_locale() -> Locale:
-    """The page language: ``?lang=``, the ``lang`` cookie, the account's, the browser's, else the first."""
+    """The page language: ``?lang=``, the ``lang`` cookie, the account's, the browser's, else the first (also
+    outside a request, where no ``force_locale`` names one: a job, the command line, a service called by a test)."""
     languages = app_languages()
+    if not has_request_context():
+        return _locale(languages[0])
     chosen = request.args.get("lang") or request.cookies.get("lang")
     if chosen not in languages:
         user = current_user._get_current_object()

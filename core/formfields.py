@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice as choice  # noqa: F401  (WTForm
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.i18n import local_text
 from core.plugins.types import IndicatorKind
 
 
@@ -36,7 +37,7 @@ def indicator_fields(iset) -> dict[str, Any]:
     functions = iset.params.get("platform_functions")
     e_label, g_label = str(ELASTICITY_PARTS["elasticity"]), str(ELASTICITY_PARTS["value_added_growth"])
     for ind in iset.indicators:
-        label = f"{ind.number}. {ind.name}" + (f"（{ind.unit}）" if ind.unit else "")
+        label = f"{ind.number}. {local_text(ind.name, ind.name_en)}" + (f"（{ind.unit}）" if ind.unit else "")
         if ind.kind == IndicatorKind.QUALITATIVE:
             attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
                 choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])

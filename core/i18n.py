@@ -77,6 +77,12 @@ def english() -> bool:
     return locale is not None and locale.language == "en"
 
 
+def local_text(name: str, name_en: str | None) -> str:
+    """A plugin's name (an indicator's, a form field's) in the page's language: ``name_en`` on English pages
+    where the plugin gives one, else ``name``."""
+    return name_en if name_en and english() else name
+
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -357,7 +357,9 @@ class QuotaSchema(Out):
 
 class ScoreIndicatorSchema(Out):
     number = fields.Raw(required=True, metadata={"description": "the indicator's number in the table"})
-    name = fields.String(required=True)
+    name = fields.String(required=True, metadata={"description": "the name in the indicator table (Chinese)"})
+    name_en = fields.String(required=True, metadata={
+        "description": "the platform's English translation of the name, or empty where the plugin gives none"})
     weight = fields.Float(required=True)
     kind = fields.String(required=True)
     value = fields.Raw(required=True, allow_none=True)

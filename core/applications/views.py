@@ -59,7 +59,7 @@ from core.applications.scoring import indicator_set, live_score
 from core.errors import CalendarDataMissing, DeadlinePassed, GreenmfgError, InvalidInput, LimitReached, NotFound, Refused
 from core.extensions import db
 from core.formfields import ind_attr
-from core.i18n import msgid, translations
+from core.i18n import local_text, msgid, translations
 from core.kernel.clock import SHANGHAI, now, this_year
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.memo import remembered
@@ -248,7 +248,7 @@ def _section_choices(application) -> list[tuple[str, str]]:
     iset = indicator_set(application)
     if iset is not None:
         for ind in iset.indicators:
-            labels[f"indicator.{ind.number}"] = f"{_('Indicator')} {ind.number} {ind.name}"
+            labels[f"indicator.{ind.number}"] = f"{_('Indicator')} {ind.number} {local_text(ind.name, ind.name_en)}"
     allowed = evidence_service.allowed_sections(application)
     out = [choice(k, v) for k, v in labels.items() if k in allowed]
     out += [choice(s, section_name(s)) for s in sorted(allowed - set(labels))]

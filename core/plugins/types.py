@@ -697,6 +697,9 @@ class Indicator:
     baseline: float | None = None
     #: True for percentages, which must lie in 0-100
     percent: bool = False
+    #: the name on English pages, a platform translation (``name`` is the official one: Chinese pages, the API's
+    #: ``name``, the xlsx tables); empty: English pages show ``name``
+    name_en: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,6 +19,7 @@ from core.applications.fields import fields_for, is_upload, jsonable, typed_exte
 from core.applications.scoring import live_score
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.i18n import local_text
 from core.kernel.permissions import may
 from core.kernel.records import record_id
 from core.kernel.rules import region_rules
@@ -83,7 +84,8 @@ def section_labels(application: Application, gettext) -> dict[str, str]:
             labels[f.code] = str(f.label)
     iset = rules.indicator_set(application.unit_type, application.campaign.year)
     for ind in iset.indicators if iset is not None else ():
-        labels[f"indicator.{ind.number}"] = f"{gettext('Indicator')} {ind.number} {ind.name}"
+        name = local_text(ind.name, ind.name_en)
+        labels[f"indicator.{ind.number}"] = f"{gettext('Indicator')} {ind.number} {name}"
     return labels
 
 
@@ -129,7 +131,8 @@ def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
     units = {i.number: i.unit for i in iset.indicators} if iset is not None else {}
     for ind in (scored or {}).get("indicators", []):
         number = int(ind["number"])
-        indicators.append({"number": number, "name": ind["name"], "weight": ind["weight"], "unit": units.get(number, ""),
+        indicators.append({"number": number, "name": ind["name"], "name_en": ind.get("name_en", ""),
+                           "weight": ind["weight"], "unit": units.get(number, ""),
                            "value": ind["value"], "self_score": ind["score"], "status": ind["status"],
                            "evaluator_score": evaluated.get(str(number)),
                            "evidence": by_section.get(f"indicator.{number}", [])})

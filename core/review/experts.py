@@ -345,7 +345,7 @@ def score_items(application: Application) -> list[dict[str, Any]]:
     iset = region_rules().indicator_set(application.unit_type, application.campaign.year)
     if iset is None:
         return [{"number": 0, "name": _("Overall score"), "group": "", "weight": 100.0, "self_score": total}]
-    return [{"number": i.number, "name": i.name, "group": i.group, "weight": float(i.weight),
+    return [{"number": i.number, "name": i.name, "name_en": i.name_en, "group": i.group, "weight": float(i.weight),
              "self_score": selfs.get(i.number)} for i in iset.indicators]
 
 

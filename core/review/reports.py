@@ -50,7 +50,7 @@ def indicator_items(application: Application) -> list[dict[str, Any]]:
     iset = indicator_set(application)
     if iset is None:
         return []
-    return [{"number": i.number, "name": i.name, "group": i.group, "weight": float(i.weight)}
+    return [{"number": i.number, "name": i.name, "name_en": i.name_en, "group": i.group, "weight": float(i.weight)}
             for i in iset.indicators]
 
 

@@ -401,10 +401,11 @@ class IndicatorResult:
     value: Any = None
     score: float | None = None
     inputs: dict = field(default_factory=dict)
+    name_en: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "name": self.name, "weight": self.weight, "kind": self.kind,
-                "value": self.value, "score": self.score, "status": self.status, "inputs": self.inputs}
+        return {"number": self.number, "name": self.name, "name_en": self.name_en, "weight": self.weight,
+                "kind": self.kind, "value": self.value, "score": self.score, "status": self.status, "inputs": self.inputs}
 
 
 @dataclass
@@ -452,7 +453,7 @@ def score_unit(iset: IndicatorSet, values: Mapping[Any, Any],
                 inputs["reference_year"] = ref.year
         ind = step.indicator
         results.append(IndicatorResult(
-            number=ind.number, name=ind.name, weight=ind.weight, kind=str(ind.kind),
+            number=ind.number, name=ind.name, name_en=ind.name_en, weight=ind.weight, kind=str(ind.kind),
             status=str(Status.SCORED if scored else score), value=raw,
             score=round(score, DIGITS) if scored else None, inputs=inputs))
     return UnitResult(indicator_set=iset.code, indicators=results)

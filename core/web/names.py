@@ -1,22 +1,26 @@
-"""A record's name in the page's language: a region, a unit type or a department has a ``name_en`` for English
-pages; a list level (市级, 省级, 国家级) is named by its level. Other names (units, documents) have no English."""
+"""A record's name in the page's language: a region, a unit type, a department or an indicator has a ``name_en``
+for English pages; a list level (市级, 省级, 国家级) is named by its level. Other names (units, documents) have no
+English."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.formfields import ELASTICITY_PARTS
-from core.i18n import english, in_language
+from core.i18n import english, in_language, local_text
 
 _LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
 
 
 def local_name(record: Any) -> str:
-    """``record.name``, or its English form on an English page; "—" for none."""
+    """``record.name`` (or ``record["name"]``), or its English form on an English page; "—" for none."""
     if record is None:
         return "—"
+    if isinstance(record, Mapping):  # a result's row (an indicator's score, an item to score)
+        return str(local_text(record.get("name") or "—", record.get("name_en")))
     name = getattr(record, "name", None)
     if name is None:
         return str(record)

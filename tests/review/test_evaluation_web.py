@@ -16,6 +16,7 @@ import io
 import re
 
 import pytest
+import time_machine
 from argon2 import PasswordHasher
 
 import kit
@@ -240,6 +241,9 @@ def test_expert_reads_the_whole_application_beside_the_score_form(world):
     page = client.get(f"/expert/assignments/{first}?lang=en").get_data(as_text=True)
     assert "Evaluator&#39;s score" in page or "Evaluator's score" in page
     assert "The application" in page and "Green factory" in page
+    # the case file's indicators and the score form name them in English (seed 001 附件1, indicator 4)
+    assert page.count("Functions of the energy and carbon management platform in place") >= 2
+    assert "能碳管理系统平台功能符合数量" not in page
 
 
 def test_province_draws_for_many_applications_and_sees_progress_and_an_expert_account_joins_the_pool(world):
@@ -358,3 +362,47 @@ def test_an_expert_who_declines_no_longer_reads_the_application(world):
     assert client.get(f"/review/case-files/{world['queued']}").status_code == 404
     page = client.get(f"/expert/assignments/{assignment}?lang=zh").get_data(as_text=True)
     assert 'id="case-file"' not in page and "曾为该企业提供咨询" in page
+
+
+@pytest.mark.parametrize("region", ["hunan", "hubei", "jiangxi", "shanxi", "national"])
+def test_every_indicator_of_every_table_has_an_english_name(make_app, region):
+    """The tables are the ministry's (seed 001 附件1 绿色工厂评价要求, 附件2 绿色工业园区评价要求, through
+    plugins/national/indicators.py); English pages name each indicator in English (domain: "speak the user's
+    language"), the official Chinese name stays in the API's ``name``, the xlsx tables and Chinese pages."""
+    from core.kernel.rules import region_rules
+
+    app = make_app(region)
+    with app.app_context():
+        sets = region_rules().indicator_sets
+    assert sets
+    for iset in sets.values():
+        for ind in iset.indicators:
+            assert ind.name_en and ind.name_en.isascii() and ind.name_en != ind.name, (iset.code, ind.number)
+
+
+def test_indicators_are_named_in_the_page_language_on_the_application_its_form_and_the_api(world):
+    """Hubei's factory table is the ministry's 2025 table (seed 001 附件1): indicator 4 is
+    能碳管理系统平台功能符合数量, in English "Functions of the energy and carbon management platform in place"."""
+    zh_name, en_name = "能碳管理系统平台功能符合数量", "Functions of the energy and carbon management platform in place"
+    client = world["app"].test_client()
+    _login(client, "ent")
+    draft = world["draft"]
+    english = client.get(f"/applications/{draft}?lang=en").get_data(as_text=True)
+    assert f"4. {en_name}" in english and zh_name not in english
+    chinese = client.get(f"/applications/{draft}?lang=zh").get_data(as_text=True)
+    assert f"4. {zh_name}" in chinese and en_name not in chinese
+    with time_machine.travel(dt.datetime(2025, 6, 2, 9, tzinfo=dt.UTC), tick=False):  # the 2025 round is open
+        client = world["app"].test_client()
+        _login(client, "ent")
+        form = client.get(f"/applications/{draft}/edit?lang=en").get_data(as_text=True)
+        chinese_form = client.get(f"/applications/{draft}/edit?lang=zh").get_data(as_text=True)
+    # the indicator's value field, and the evidence section an applicant uploads its proof to
+    assert f"4. {en_name}" in form and "1. Energy consumption intensity" in form and f"Indicator 4 {en_name}" in form
+    assert f"4. {zh_name}" in chinese_form and f"指标 4 {zh_name}" in chinese_form and en_name not in chinese_form
+    api = world["app"].test_client()
+    with world["app"].app_context():
+        token, _ = accounts.create_token(db.session.query(User).filter_by(username="ent").one(), "test")
+        db.session.commit()
+    score = api.get(f"/api/v1/applications/{draft}/score", headers={"Authorization": f"Bearer {token}"}).get_json()
+    fourth = next(i for i in score["indicators"] if i["number"] == 4)
+    assert fourth["name"] == zh_name and fourth["name_en"] == en_name
