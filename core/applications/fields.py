@@ -17,6 +17,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError
 
 from core.errors import InvalidInput
+from core.i18n import english
 from core.kernel.messages import bilingual_message
 from core.plugins.types import FormField, Level, field_attr, year_text
 
@@ -86,24 +87,30 @@ def is_upload(ff: FormField) -> bool:
 
 
 def fields_for(rules: Any, unit_type: str, level: str, year: int | None = None) -> list[FormField]:
-    """The plugin fields of a unit type and level; with ``year``, labels holding year fields read for
-    that round (Hunan's ``{year-1}年度预计…`` is 2023年度预计… in the 2024 round, 2025年度… in 2026)."""
+    """The plugin fields of a unit type and level; with ``year``, as a page shows them: labels holding year
+    fields read for that round (Hunan's ``{year-1}年度预计…`` is 2023年度预计… in the 2024 round, 2025年度… in
+    2026), and on an English page the plugin's English label (``label_en``) where it gives one."""
     ffs = rules.form_fields_for(unit_type, Level(level))
-    if year is None or not any("{" in f.label for f in ffs):
+    if year is None:
         return ffs
-    return [for_year(f, year) for f in ffs]
+    in_english = english()
+    if not in_english and not any("{" in f.label for f in ffs):
+        return ffs
+    return [for_year(f, year, in_english=in_english) for f in ffs]
 
 
-_DATED: dict[tuple[str, str, int], FormField] = {}
+_DATED: dict[tuple[str, str, int, str], FormField] = {}
 
 
-def for_year(ff: FormField, year: int | None) -> FormField:
-    """``ff`` with its label (the WTForms field's and the API field's too) filled for a round of ``year``."""
-    if "{" not in ff.label:
+def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> FormField:
+    """``ff`` with its label (the WTForms field's and the API field's too) filled for a round of ``year``, in
+    English where asked and the plugin gives one."""
+    text = ff.label_en if in_english and ff.label_en else ff.label
+    if "{" not in text and text == ff.label:
         return ff
-    key = (ff.code, ff.source, year if year is not None else -1)
+    key = (ff.code, ff.source, year if year is not None else -1, text)
     if key not in _DATED:
-        label = year_text(ff.label, year)
+        label = year_text(text, year)
         make_field, make_schema_field = ff.make_field, ff.make_schema_field
 
         def relabelled_field():

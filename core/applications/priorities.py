@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app
 
-from core.applications.fields import fields_for, is_upload
+from core.applications.fields import fields_for, for_year, is_upload
 from core.i18n import bilingual_text
 from core.kernel.clock import today
 from core.kernel.rules import region_rules
@@ -33,7 +33,9 @@ def _evidence(application: Application, codes: Sequence[str]) -> str | None:
     if not codes:
         return None
     rules = region_rules()
-    ffs = {f.code: f for f in fields_for(rules, application.unit_type, application.level, application.campaign.year)}
+    # the form's own labels, in Chinese on any page: the text is kept in both languages with the result
+    ffs = {f.code: for_year(f, application.campaign.year)
+           for f in fields_for(rules, application.unit_type, application.level)}
     stored = application.extension_data or {}
     parts = []
     for code in codes:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Callable, ClassVar, Mapping
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 
 class UnitKind(StrEnum):
@@ -514,6 +514,19 @@ class FormField(CodedRecord):
     unit_types: tuple[str, ...] = ()
     levels: tuple[Level, ...] = ()
     section: str = "basic"
+    #: the label on English pages, a platform translation (``label`` is the form's own, in Chinese); it may hold
+    #: the same year fields (``{year-1}``); empty: English pages show ``label``
+    label_en: str = ""
+
+
+def with_english_labels(fields: Sequence[FormField], labels: Mapping[str, str]) -> tuple[FormField, ...]:
+    """``fields`` with their English labels (``label_en``) from ``labels``, ``{code: label}``: a plugin keeps its
+    translations as one table beside its fields. A code in ``labels`` that names no field raises ``KeyError``
+    (a renamed field would otherwise lose its translation silently)."""
+    unknown = set(labels) - {f.code for f in fields}
+    if unknown:
+        raise KeyError(f"English labels for unknown fields: {', '.join(sorted(unknown))}")
+    return tuple(replace(f, label_en=labels[f.code]) if f.code in labels else f for f in fields)
 
 
 def field_attr(code: str) -> str:

@@ -460,6 +460,10 @@ class RegionContract:
             if f.code in own:
                 assert set(f.unit_types) <= set(rules.unit_types), f"{f.code}: unknown unit types {f.unit_types}"
                 assert all(isinstance(lv, Level) for lv in f.levels), f"{f.code}: levels {f.levels!r}"
+                try:  # an English label holds the label's kind of year fields ({year-1}), nothing else in braces
+                    year_text(f.label_en, self.year)
+                except (KeyError, ValueError, IndexError) as exc:
+                    raise AssertionError(f"{f.code}: label_en {f.label_en!r} has an unknown field ({exc})") from None
         unreachable = own - built
         assert not unreachable, f"form fields offered for no unit type and level: {sorted(unreachable)}"
 

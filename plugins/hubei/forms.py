@@ -10,7 +10,7 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms import validators as v
 
-from core.plugins.types import FormField
+from core.plugins.types import FormField, with_english_labels
 from plugins.hubei.rules import APPLICANT_DATA_KEYS, KEY_INDUSTRIES, OTHER_INDUSTRY, cite, key_industry_field
 
 _P, _F, _S, _K = ("product",), ("factory",), ("supply_chain",), ("park",)
@@ -106,3 +106,39 @@ PRIORITY_FIELDS = tuple(_key_industry(ut) for ut in KEY_INDUSTRIES) + (
 )
 
 FORM_FIELDS = FORM_FIELDS + PRIORITY_FIELDS
+
+#: English labels (platform translations; the form's own labels above are the official ones)
+LABELS_EN = {
+    "hubei.actual_manufacturing": "A manufacturing enterprise engaged in actual production",
+    "hubei.complies_with_laws": "Complies with the relevant laws, regulations, policies and standards in construction "
+                                "and production",
+    "hubei.covers_subsidiaries": "This application includes independent subsidiaries (must be no: each subsidiary "
+                                 "applies on its own)",
+    "hubei.factory_key_industry": "Key industry it belongs to (recommended first)",
+    "hubei.factory_leading_performance": "Sound economic and technical basis and returns, clear competitive edge, "
+                                         "performance leading its industry",
+    "hubei.factory_management_systems": "Sound quality, occupational health, environmental, safety and energy management",
+    "hubei.in_cultivation_pool": "Already in the city's green-manufacturing cultivation pool",
+    "hubei.independent_legal_person": "Lawfully established, with independent legal personality",
+    "hubei.meets_type_standard": "Meets the evaluation standards and policy requirements of this category",
+    "hubei.park_carbon_intensity_falling": "Carbon emission intensity keeps falling",
+    "hubei.park_environment_compliant": "Environmental quality up to standard, enterprises' emissions compliant, key "
+                                        "pollutants within total-amount control",
+    "hubei.park_green_body": "Has a dedicated body responsible for green development",
+    "hubei.park_green_body_staff": "Full-time staff of the dedicated green-development body",
+    "hubei.park_legal_boundary": "Has statutory boundaries and extent",
+    "hubei.park_level": "Level of the park",
+    "hubei.park_manufacturing_energy_function": "Mainly for manufacturing and energy supply",
+    "hubei.park_targets_met": "Energy-saving and emission-reduction targets met",
+    "hubei.park_unified_management": "Has a unified management body",
+    "hubei.product_cleaner_production_leading": "The producer's cleaner production leads its industry",
+    "hubei.product_emissions_compliant": "Pollutant emissions meet national and local emission standards",
+    "hubei.product_key_industry": "Key industry it belongs to (recommended first)",
+    "hubei.product_performance_standards": "Quality, safety, hygiene, energy saving and utilisation up to standard",
+    "hubei.sc_industry_influence": "Strong influence in its industry, sales and profitability leading its industry",
+    "hubei.sc_management_systems": "Fairly complete energy, resource and environmental management systems, sound rules",
+    "hubei.sc_strategy": "Has a green supply-chain management strategy with clear targets and measures",
+    "hubei.sc_supplier_management": "Many suppliers, with a complete supplier management system",
+    "hubei.supply_chain_key_industry": "Key industry it belongs to (recommended first)",
+}
+FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)

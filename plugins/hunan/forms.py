@@ -31,7 +31,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTValidationError
 
-from core.plugins.types import FormField, Level
+from core.plugins.types import FormField, Level, with_english_labels
 
 from plugins.hunan import rules as r
 
@@ -357,3 +357,81 @@ SCOPE_FIELDS = (
 )
 
 FORM_FIELDS = FACTORY_FIELDS + PARK_FIELDS + COMMON_FIELDS + SCOPE_FIELDS
+
+#: English labels (platform translations; the form's own labels above are the official ones)
+LABELS_EN = {
+    "hunan.above_designated_size": "The enterprise is an industrial enterprise above designated size",
+    "hunan.bonus_cleaner_production": "Carries out a cleaner-production audit",
+    "hunan.bonus_energy_diagnosis": "Carries out an energy-saving diagnosis",
+    "hunan.bonus_green_design": "Develops green-design products",
+    "hunan.bonus_resource_announcement": "Applies for the resource-utilisation industry standard announcement",
+    "hunan.bonus_solid_waste_demo": "Applies for Hunan's industrial solid-waste utilisation demonstration",
+    "hunan.bonus_solution_provider": "Applies as a green-manufacturing system solution provider",
+    "hunan.bonus_water_saving": "Applies for recognition as a water-saving enterprise",
+    "hunan.cp_audit_date": "Date the latest cleaner-production audit was completed",
+    "hunan.cp_mandatory_status": "Mandatory cleaner-production audit (last five years)",
+    "hunan.cp_voluntary_status": "Voluntary cleaner-production audit (last five years)",
+    "hunan.energy_diagnosis_status": "Energy-saving diagnosis in the last five years",
+    "hunan.energy_efficiency_level": "Energy-efficiency level (recommended first)",
+    "hunan.energy_efficiency_proof": "Proof of benchmark energy efficiency or the advanced energy-consumption limit",
+    "hunan.energy_total": "Expected total energy use in {year-1} (10,000 tce)",
+    "hunan.enterprise_nature": "Type of enterprise",
+    "hunan.fax": "Fax number",
+    "hunan.finances": "The enterprise's business in the last three years",
+    "hunan.founded_on": "Date founded",
+    "hunan.honour_carbon_benchmark": "Industrial carbon-reduction benchmark enterprise",
+    "hunan.honour_design_demo": "Industrial product green-design demonstration enterprise",
+    "hunan.honour_green_unit": "Green factory or green supply-chain management enterprise",
+    "hunan.honour_solid_waste_demo": "Provincial industrial solid-waste utilisation demonstration enterprise (project)",
+    "hunan.honour_solution_provider": "National or provincial green-manufacturing system solution provider",
+    "hunan.honour_water_saving": "Provincial water-saving enterprise",
+    "hunan.honours_evidence": "Honours, qualifications and bonus items, with proof",
+    "hunan.industry": "Industry",
+    "hunan.leading_industry": "Leading industries",
+    "hunan.main_business": "Main business",
+    "hunan.modern_industry": "Modern industrial system it belongs to",
+    "hunan.org_code": "Organization code",
+    "hunan.park_above_size_count": "Of which enterprises above designated size",
+    "hunan.park_built_area": "Built-up area of the park (km²)",
+    "hunan.park_cp_mandatory_count": "Of which passed a mandatory cleaner-production audit (last five years)",
+    "hunan.park_cp_voluntary_count": "Of which passed a voluntary cleaner-production audit (last five years)",
+    "hunan.park_energy_intensity_decline": "Decline in energy use per 10,000 yuan of industrial value added in {year-1} "
+                                           "(%, expected)",
+    "hunan.park_energy_intensive_count": "Of which energy-intensive enterprises",
+    "hunan.park_enterprise_count": "Enterprises in the park",
+    "hunan.park_hightech_share": "High-tech industries' share of the park's gross industrial output in {year-1} "
+                                 "(%, expected)",
+    "hunan.park_hon_carbon_benchmark": "Hunan industrial carbon-reduction benchmark enterprises (number)",
+    "hunan.park_hon_design_demo": "National industrial product green-design demonstration enterprises (number)",
+    "hunan.park_hon_nat_design_firms": "Enterprises with national green-design products (number)",
+    "hunan.park_hon_nat_design_products": "National green-design products (number)",
+    "hunan.park_hon_nat_factory": "National green factories (number)",
+    "hunan.park_hon_nat_solution_provider": "National green-manufacturing system solution providers (number)",
+    "hunan.park_hon_nat_supply_chain": "National green supply-chain management demonstration enterprises (number)",
+    "hunan.park_hon_prov_design_firms": "Enterprises with Hunan green-design products (number)",
+    "hunan.park_hon_prov_design_products": "Hunan green-design products (number)",
+    "hunan.park_hon_prov_factory": "Provincial green factories (number)",
+    "hunan.park_hon_prov_solution_provider": "Hunan green-manufacturing system solution providers (number)",
+    "hunan.park_hon_prov_supply_chain": "Provincial green supply-chain management demonstration enterprises (number)",
+    "hunan.park_hon_solid_waste_firms": "Hunan industrial solid-waste utilisation demonstration enterprises (number)",
+    "hunan.park_hon_solid_waste_projects": "Hunan industrial solid-waste utilisation demonstration projects (number)",
+    "hunan.park_hon_water_saving": "Hunan water-saving enterprises (number)",
+    "hunan.park_industrial_output_est": "The park's gross industrial output in {year-1} (100 million yuan, expected)",
+    "hunan.park_industrial_va_share": "Share of industrial value added (%)",
+    "hunan.park_key_enterprise_count": "Key enterprises in the park",
+    "hunan.park_legal_boundary": "Has statutory boundaries and extent",
+    "hunan.park_level": "Level of the park",
+    "hunan.park_main_function": "Mainly for manufacturing and energy supply",
+    "hunan.park_planned_area": "Planned area of the park (km²)",
+    "hunan.park_solid_waste_utilisation": "Utilisation rate of industrial solid waste in {year-1} (%, expected)",
+    "hunan.park_total_output_est": "The park's gross output in {year-1} (100 million yuan, expected)",
+    "hunan.park_unified_management": "Has a unified management body",
+    "hunan.park_wastewater_intensity": "Wastewater per 10,000 yuan of industrial value added in {year-1} "
+                                       "(t per 10,000 yuan, expected)",
+    "hunan.products": "Expected production and sales of the main products in {year-1}",
+    "hunan.sc_lead_proof": "Proof of being a leading or chain-leader enterprise",
+    "hunan.sc_lead_role": "Leading or chain-leader enterprise",
+    "hunan.water_total": "Expected total water use in {year-1} (10,000 m³)",
+    "hunan.work_plan": "Hunan green-manufacturing system work plan",
+}
+FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)

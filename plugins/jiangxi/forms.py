@@ -9,7 +9,7 @@ from wtforms import BooleanField, FloatField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms import validators as v
 
-from core.plugins.types import FormField
+from core.plugins.types import FormField, with_english_labels
 
 from core.plugins.types import Level
 from plugins.jiangxi.rules import PARK_FIELDS, PARK_MIN_VALUE_ADDED_SHARE, PARK_RANKS, S003, SC_GREEN_FACTORY_FIELD
@@ -95,3 +95,24 @@ FORM_FIELDS = PARK_CONDITION_FIELDS + (
     _flag(SC_GREEN_FACTORY_FIELD, "本企业为绿色工厂", f"{S003} 二（三） (原则上申报绿色供应链管理企业应为绿色工厂)",
           "原则上申报绿色供应链管理企业应为绿色工厂；未勾选时由审核人确认", section="basic"),
 )
+
+#: English labels (platform translations; the form's own labels above are the official ones)
+LABELS_EN = {
+    "jiangxi.county": "County or district",
+    "jiangxi.park_industrial_va_share": "Industry's share of the park's value added (%)",
+    "jiangxi.park_legal_boundary": "Has statutory boundaries and extent",
+    "jiangxi.park_main_function": "Mainly for manufacturing and energy supply",
+    "jiangxi.park_rank": "Level of the park",
+    "jiangxi.park_type": "Type of park (e.g. national economic and technological development zone, provincial "
+                         "high-tech zone)",
+    "jiangxi.park_unified_management": "Has a unified management body",
+    "jiangxi.priority_automotive": "Automotive industry",
+    "jiangxi.priority_electronics": "Electronics industry",
+    "jiangxi.priority_epr_pilot": "Pilot enterprise for extended producer responsibility of automotive products",
+    "jiangxi.priority_green_supplier_leader": "Leading enterprise with many green factories among its suppliers",
+    "jiangxi.priority_machinery": "Machinery industry",
+    "jiangxi.priority_telecoms": "Telecommunications manufacturing industry",
+    "jiangxi.priority_textiles": "Textile industry",
+    "jiangxi.sc_is_green_factory": "The enterprise is a green factory",
+}
+FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)

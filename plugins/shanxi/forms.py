@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 from wtforms import BooleanField, FloatField, TextAreaField
 from wtforms import validators as v
 
-from core.plugins.types import FormField, Level
+from core.plugins.types import FormField, Level, with_english_labels
 from plugins.shanxi.rules import (
     FIELD_PREFIX, LEAD_EVIDENCE_FIELD, PARK_ENTERPRISES_CITE, PARK_ENTERPRISES_FIELD, PARK_MIN_VALUE_ADDED_SHARE, S,
     SHANXI_LEVELS,
@@ -99,3 +99,32 @@ FORM_FIELDS = (
     _flag("green_supplier_leader", "供应商中绿色工厂数量众多的龙头企业", unit_types=("supply_chain",),
           section=_PRIORITY, cite=f"{S} 第十六条 (优先推荐供应商中绿色工厂数量众多的龙头企业)"),
 )
+
+#: English labels (platform translations; the form's own labels above are the official ones)
+LABELS_EN = {
+    "shanxi.actual_manufacturing": "A manufacturing enterprise engaged in actual production",
+    "shanxi.chain_leader": "Chain-leader enterprise of an industrial chain",
+    "shanxi.energy_advanced": "Reaches the advanced value of the national energy-consumption limit or grade 1 (other "
+                              "industries)",
+    "shanxi.energy_benchmark": "Energy efficiency at the benchmark level published by the national authorities (key "
+                               "industrial sectors)",
+    "shanxi.green_supplier_leader": "Leading enterprise with many green factories among its suppliers",
+    "shanxi.independent_legal_entity": "Lawfully established, with independent legal personality or an independently "
+                                       "accounting unit treated as one",
+    "shanxi.is_green_factory": "The enterprise is a green factory (at any level)",
+    "shanxi.lead_enterprise_evidence": "Influence in the industry, business strength, completeness of the industrial "
+                                       "chain, green supply-chain management, leading role in the chain and green "
+                                       "factories built (statement and proof, Article 10 (1))",
+    "shanxi.little_giant": "Specialised, refined, distinctive and innovative \"little giant\" enterprise",
+    "shanxi.park_cultivation_plan": "Has published a green-factory cultivation plan for the park and organises its "
+                                    "enterprises to build green factories",
+    "shanxi.park_enterprise_usccs": "Unified social credit codes of the enterprises in the park (one a line; Article "
+                                    "17: the park's enterprises included)",
+    "shanxi.park_industrial_va_share": "Industry's share of the park's value added (%)",
+    "shanxi.park_legal_boundary": "Has statutory boundaries and extent",
+    "shanxi.park_main_function": "Mainly for manufacturing and energy supply",
+    "shanxi.park_unified_management": "Has a unified management body",
+    "shanxi.specialty_town_leader": "Leading enterprise of a provincial specialty town",
+    "shanxi.supplier_cultivation_plan": "Has a green-factory cultivation plan for its suppliers",
+}
+FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)

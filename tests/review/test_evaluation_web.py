@@ -406,3 +406,47 @@ def test_indicators_are_named_in_the_page_language_on_the_application_its_form_a
     score = api.get(f"/api/v1/applications/{draft}/score", headers={"Authorization": f"Bearer {token}"}).get_json()
     fourth = next(i for i in score["indicators"] if i["number"] == 4)
     assert fourth["name"] == zh_name and fourth["name_en"] == en_name
+
+
+@pytest.mark.parametrize("region", ["hunan", "hubei", "jiangxi", "shanxi"])
+def test_every_form_field_of_every_province_has_an_english_label(make_app, region):
+    """Each province's own application fields (plugins/<region>/forms.py, citing seeds 000, 002, 003 and 004)
+    carry a platform translation for English pages, with the same year fields as the official label."""
+    import re as _re
+
+    from core.kernel.rules import region_rules
+
+    app = make_app(region)
+    with app.app_context():
+        fields = region_rules().form_fields.values()
+    assert fields
+    for f in fields:
+        assert f.label_en and not _re.search(r"[\u3400-\u9fff]", f.label_en), f.code
+        assert _re.findall(r"\{[^}]*\}", f.label_en) == _re.findall(r"\{[^}]*\}", f.label), f.code
+
+
+def test_a_hunan_form_reads_its_fields_in_the_page_language_with_the_rounds_years(make_app, tmp_path):
+    """Hunan's 2024 factory form (seed 000 附件2-1) asks for 2023年度预计年能耗总量（万吨标煤）; an English page asks
+    for the expected total energy use in 2023, a Chinese page as the form prints it."""
+    from core.models import AdminUnit
+    from core.services.admin_units import sync_admin_units
+
+    app = make_app("hunan", WTF_CSRF_ENABLED=True, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
+    with app.app_context():
+        sync_admin_units("test")
+        changsha = db.session.query(AdminUnit).filter_by(code="hunan.changsha").one()
+        c = kit.campaign("hunan", year=2024)
+        draft = kit.application(c, changsha, status=S.DRAFT, org=kit.organization(changsha, "长沙绿色电机有限公司"))
+        accounts.create_user(username="hunan_ent", password=PASSWORD, display_name="hunan_ent", role=Role.APPLICANT, actor="test",
+                             organization_id=draft.organization_id)
+        db.session.commit()
+        draft_id, opens = draft.id, c.opens_at
+    with time_machine.travel(opens + dt.timedelta(days=1), tick=False):
+        client = app.test_client()
+        _login(client, "hunan_ent")
+        english = client.get(f"/applications/{draft_id}/edit?lang=en").get_data(as_text=True)
+        chinese = client.get(f"/applications/{draft_id}/edit?lang=zh").get_data(as_text=True)
+    # (the field's citation, shown beside it, quotes the form's own column in Chinese)
+    assert "Expected total energy use in 2023 (10,000 tce)" in english and "2023年度预计年能耗总量" not in english
+    assert "2023年度预计年能耗总量（万吨标煤）" in chinese and "Expected total energy use" not in chinese
+    assert "Type of enterprise" in english and "企业性质" in chinese
