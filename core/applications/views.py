@@ -353,9 +353,11 @@ def _render_detail(application, status: int = 200, **extra):
     user = _user()
     rules = region_rules()
     if application.status in services.EDITABLE and user.role == Role.APPLICANT:
-        results = eligibility.evaluate(application)
-    else:
+        results, unrecorded = eligibility.evaluate(application), False
+    else:  # what the checks said at the submission; an application made outside the platform's submission (the
+        # demo's, an imported one) has no record: the page says so, not "no checks"
         results = application.eligibility or []
+        unrecorded = application.eligibility is None
     try:
         score_result = live_score(application)
     except GreenmfgError:
@@ -372,6 +374,7 @@ def _render_detail(application, status: int = 200, **extra):
     quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year)
     context = {
         "application": application, "org": application.organization, "results": results, "score": score_result,
+        "unrecorded": unrecorded,
         "fields": [(f, values.get(f.code), (application.extension_data or {}).get(f.code)) for f in ffs],
         "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": _change_labels(rules, application, ffs),
         "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS),

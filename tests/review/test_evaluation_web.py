@@ -450,3 +450,16 @@ def test_a_hunan_form_reads_its_fields_in_the_page_language_with_the_rounds_year
     assert "Expected total energy use in 2023 (10,000 tce)" in english and "2023年度预计年能耗总量" not in english
     assert "2023年度预计年能耗总量（万吨标煤）" in chinese and "Expected total energy use" not in chinese
     assert "Type of enterprise" in english and "企业性质" in chinese
+
+
+def test_an_application_without_a_record_of_its_checks_says_so_instead_of_no_checks(world):
+    """Hubei's provincial factories have checks (seed 002 二: conditions every applicant declares), recorded when
+    the applicant submits. A unit made outside the platform's submission (kit rows here, the demo's rows) has
+    no record: the page says that, never "No checks for this unit type and level"."""
+    client = world["app"].test_client()
+    _login(client, "prov")
+    page = client.get(f"/applications/{world['reviewed']}?lang=en").get_data(as_text=True)
+    assert 'id="eligibility-unrecorded"' in page and "did not go through the platform" in page
+    assert "No checks for this unit type and level" not in page
+    assert "本申报未经平台提交，没有保存资格审查记录" in client.get(
+        f"/applications/{world['reviewed']}?lang=zh").get_data(as_text=True)
