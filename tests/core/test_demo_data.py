@@ -41,6 +41,11 @@ def test_usccs_carry_the_regions_area_codes(make_app, tmp_path, region):
         in_city = [code for code, unit in orgs if unit == city]
         assert in_city and all(code[2:8] == city_code for code in in_city)
         assert len({code[2:8] for code, _ in orgs}) > 5  # each city its own code, not one for all
+        # a green industrial park applies through its management committee (seed 001 附件2; 003 二（二）), never
+        # a company: the demo made 萍乡新材料股份有限公司 a park
+        parks = db.session.execute(select(Organization.name, Application.status).join(
+            Application, Application.organization_id == Organization.id).where(Application.unit_type == "park")).all()
+        assert parks and all("园" in name for name, _ in parks), parks
 
 
 def test_reference_values_make_live_scores_complete_and_pages_say_they_are_demo_values(make_app, tmp_path):
