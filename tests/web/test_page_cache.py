@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import sys
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,13 +35,19 @@ def world(make_app, redis_db, tmp_path, monkeypatch):
     # a loaded machine may take more than a minute between a test's log-in and its last request: the session's
     # once-a-minute "seen" mark and the pages' 60 s would then make a page afresh where the test expects it kept
     monkeypatch.setattr("core.accounts.sessions.REFRESH_SECONDS", 3600)
+    # an instance of its own: on PostgreSQL every test uses one database, hence one generation key, and a pooled
+    # connection of an earlier test that wrote, collected late, would count as a change to this test's pages
+    instance = f"page-cache-{uuid.uuid4().hex[:12]}"
     app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"),
                    GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS, GREENMFG_PAGE_CACHE_SECONDS=3600,
+                   GREENMFG_INSTANCE_NAME=instance,
                    # nor may a slow answer from Redis (0.25 s by default) count as Redis down, with pages made
                    GREENMFG_PAGE_CACHE_REDIS_TIMEOUT=5)
     world = build_world(app)
+    world.instance = instance
     world.campaign_id = open_campaign(app, level="provincial", unit_types=("factory", "park"))
     world.application = _application(app, world, "长沙保留页测试有限公司")
+    gc.collect()  # the same for this world's own connections: each goes back to the pool before a page is kept
     return world
 
 
@@ -110,7 +118,8 @@ def test_the_same_list_asked_again_is_answered_without_the_database_until_what_i
 
 def test_a_change_made_by_another_process_ends_the_kept_page_too(world, make_app):
     """Another web worker, a job worker or a command: its own app on the same database and Redis."""
-    other = make_app("hunan", GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS, GREENMFG_PAGE_CACHE_SECONDS=3600)
+    other = make_app("hunan", GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS, GREENMFG_PAGE_CACHE_SECONDS=3600,
+                     GREENMFG_INSTANCE_NAME=world.instance)
     client = world.client("city_changsha")
     client.get("/city")
     _rename(other, world.application, "另一进程改名有限公司")
