@@ -16,6 +16,7 @@ from core.admin.forms import ReferenceForm, UploadForm
 from core.admin.web import bp, officer, run_form
 from core.extensions import db
 from core.formfields import choice
+from core.i18n import local_text
 from core.kernel.rules import region_rules
 from core.kernel.uow import attempt
 from core.models.scoring import ReferenceValue
@@ -33,14 +34,14 @@ def _form(**kwargs) -> ReferenceForm:
     form = ReferenceForm(**kwargs)
     form.indicator_set.choices = [choice("", "—")] + [choice(code, s.title) for code, s in rules.indicator_sets.items()]
     form.industry.choices = [choice(GENERAL, _("General (all industries)"))] + [
-        choice(code, ind.name) for code, ind in rules.industries.items()]
+        choice(code, local_text(ind.name, ind.name_en)) for code, ind in rules.industries.items()]
     return form
 
 
 def _names(rules) -> dict:
     names = {code: s.title for code, s in rules.indicator_sets.items()}
     indicators = {(code, i.number): i.name for code, s in rules.indicator_sets.items() for i in s.indicators}
-    industries = {code: ind.name for code, ind in rules.industries.items()}
+    industries = {code: local_text(ind.name, ind.name_en) for code, ind in rules.industries.items()}
     return {"sets": names, "indicators": indicators, "industries": {GENERAL: _("General (all industries)"),
                                                                     **industries}}
 

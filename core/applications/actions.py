@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.i18n import local_text
+
 ACTIONS = {
     "application.created": _l("Application created"), "application.saved": _l("Draft saved"),
     "application.submitted": _l("Submitted"), "application.returned": _l("Returned for correction"),
@@ -51,7 +53,7 @@ def change_labels(rules, application, form_fields, indicators=()) -> dict[str, s
         items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
     except (KeyError, ValueError):
         items = ()
-    labels.update({f"declarations.{i.code}": i.title for i in items})
+    labels.update({f"declarations.{i.code}": local_text(i.title, i.title_en) for i in items})
     return labels
 
 
@@ -64,20 +66,3 @@ def change_value(key: str, value, rules, modes) -> str:
     if key == "evaluation_mode" and value in modes:
         return str(modes[value])
     return plain_value(value)
-
-
-def column_labels(form_fields) -> dict[str, dict[str, str]]:
-    """For a field holding rows (a table of products, of yearly figures): its columns' labels, by key."""
-    from marshmallow import fields
-
-    out = {}
-    for f in form_fields:
-        try:
-            schema_field = f.make_schema_field()
-        except Exception:  # noqa: BLE001 - a field that builds nothing has no columns
-            continue
-        inner = getattr(schema_field, "inner", None)
-        if isinstance(schema_field, fields.List) and isinstance(inner, fields.Nested):
-            nested = inner.schema
-            out[f.code] = {name: field.metadata.get("label", name) for name, field in nested.fields.items()}
-    return out

@@ -304,7 +304,8 @@ def _declaration_result(item: Any, answer: Any) -> dict[str, Any]:
                                  cite=readable_cite(item.cite))
     else:
         message = bilingual_text(N_("not declared"))
-    return {"kind": "negative_list", "code": item.code, "title": item.title, "source": item.source,
+    title = f"{item.title} / {item.title_en}" if item.title_en else item.title  # shown in the page's language
+    return {"kind": "negative_list", "code": item.code, "title": title, "source": item.source,
             "cite": item.cite, "blocking": True, "stage": "submit", "ok": ok, "message": message}
 
 

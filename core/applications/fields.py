@@ -21,6 +21,7 @@ from core.i18n import english
 from core.kernel.messages import bilingual_message
 from core.plugins.types import FormField, Level, field_attr, year_text
 
+
 def bilingual_messages(messages: Any) -> Any:
     if isinstance(messages, dict):
         return {k: bilingual_messages(v) for k, v in messages.items()}
@@ -99,16 +100,18 @@ def fields_for(rules: Any, unit_type: str, level: str, year: int | None = None) 
     return [for_year(f, year, in_english=in_english) for f in ffs]
 
 
-_DATED: dict[tuple[str, str, int, str], FormField] = {}
+_DATED: dict[tuple[str, str, int, str, bool], FormField] = {}
 
 
 def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> FormField:
     """``ff`` with its label (the WTForms field's and the API field's too) filled for a round of ``year``, in
-    English where asked and the plugin gives one."""
+    English where asked and the plugin gives one, with its options and table columns in English too
+    (``terms_en``; the values sent and stored stay the document's)."""
     text = ff.label_en if in_english and ff.label_en else ff.label
-    if "{" not in text and text == ff.label:
+    terms = ff.terms_en if in_english else {}
+    if "{" not in text and text == ff.label and not terms:
         return ff
-    key = (ff.code, ff.source, year if year is not None else -1, text)
+    key = (ff.code, ff.source, year if year is not None else -1, text, bool(terms))
     if key not in _DATED:
         label = year_text(text, year)
         make_field, make_schema_field = ff.make_field, ff.make_schema_field
@@ -119,7 +122,7 @@ def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> Fo
             unbound = make_field()
             if not isinstance(unbound, UnboundField):
                 return unbound
-            args, kwargs = list(unbound.args), dict(unbound.kwargs)
+            args, kwargs = _in_terms(unbound, terms)
             if "label" in kwargs or not (args and isinstance(args[0], str)):
                 kwargs["label"] = label
             else:
@@ -135,6 +138,156 @@ def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> Fo
         _DATED[key] = dataclasses.replace(ff, label=label, make_field=relabelled_field,
                                           make_schema_field=relabelled_schema_field)
     return _DATED[key]
+
+
+def _in_terms(unbound: Any, terms: Mapping[str, str]) -> tuple[list[Any], dict[str, Any]]:
+    """An unbound WTForms field's arguments with its label, its options' labels and, for a table (a FieldList
+    of sub-forms), its columns' labels put through ``terms``."""
+    from wtforms import FieldList
+    from wtforms import FormField as SubForm
+    from wtforms.fields.core import UnboundField
+
+    args, kwargs = list(unbound.args), dict(unbound.kwargs)
+    if not terms:
+        return args, kwargs
+    if "label" in kwargs and isinstance(kwargs["label"], str):
+        kwargs["label"] = terms.get(kwargs["label"], kwargs["label"])
+    elif args and isinstance(args[0], str):
+        args[0] = terms.get(args[0], args[0])
+    choices = kwargs.get("choices")
+    if choices is not None and not callable(choices):
+        kwargs["choices"] = [_option_in(c, terms) for c in choices]
+    if issubclass(unbound.field_class, FieldList) and args and isinstance(args[0], UnboundField) \
+            and issubclass(args[0].field_class, SubForm) and args[0].args:
+        inner = args[0]
+        args[0] = UnboundField(inner.field_class, _form_in(inner.args[0], terms), *inner.args[1:], **inner.kwargs)
+    return args, kwargs
+
+
+def _option_pair(option: Any) -> tuple[Any, str]:
+    """(value, label) of one of a WTForms field's ``choices``: a plain value, a SelectChoice or a tuple."""
+    from wtforms.fields.choices import SelectChoice
+
+    if isinstance(option, str):
+        return option, option
+    if isinstance(option, SelectChoice):
+        return option.value, option.label if option.label is not None else option.value
+    return option[0], option[1]
+
+
+def _option_in(option: Any, terms: Mapping[str, str]) -> Any:
+    from wtforms.fields.choices import SelectChoice
+
+    if isinstance(option, SelectChoice):
+        label = option.label if option.label is not None else option.value
+        return SelectChoice(option.value, terms.get(label, label), option.render_kw, option.optgroup)
+    value, label = _option_pair(option)
+    render_kw = option[2] if isinstance(option, tuple) and len(option) > 2 else {}
+    return SelectChoice(value, terms.get(label, label), render_kw)
+
+
+_FORMS_IN: dict[tuple[type, tuple[tuple[str, str], ...]], type] = {}
+
+
+def _form_in(form_class: type, terms: Mapping[str, str]) -> type:
+    """A sub-form class (a table's row) with its fields' labels and options put through ``terms``."""
+    from wtforms.fields.core import UnboundField
+
+    key = (form_class, tuple(sorted(terms.items())))
+    if key not in _FORMS_IN:
+        fields = sorted(((name, value) for name in dir(form_class)
+                         if isinstance(value := getattr(form_class, name), UnboundField)),
+                        key=lambda pair: pair[1].creation_counter)
+        attrs = {}
+        for name, unbound in fields:  # made in the class's order: the form keeps its columns' order
+            args, kwargs = _in_terms(unbound, terms)
+            attrs[name] = UnboundField(unbound.field_class, *args, **kwargs)
+        _FORMS_IN[key] = type(form_class.__name__, (form_class,), attrs)
+    return _FORMS_IN[key]
+
+
+def inner_texts(ff: FormField) -> list[str]:
+    """The texts inside a field a page shows: its options' labels and, for a table, its columns' labels (and
+    their options'), as the plugin writes them; what ``terms_en`` translates."""
+    from wtforms import FieldList
+    from wtforms import FormField as SubForm
+    from wtforms.fields.core import UnboundField
+
+    def of(unbound: Any) -> list[str]:
+        texts = [str(_option_pair(c)[1]) for c in (unbound.kwargs.get("choices") or [])
+                 if not callable(unbound.kwargs.get("choices"))]
+        if issubclass(unbound.field_class, FieldList) and unbound.args and isinstance(unbound.args[0], UnboundField) \
+                and issubclass(unbound.args[0].field_class, SubForm) and unbound.args[0].args:
+            form_class = unbound.args[0].args[0]
+            for name in dir(form_class):
+                column = getattr(form_class, name)
+                if isinstance(column, UnboundField):
+                    label = column.kwargs.get("label", column.args[0] if column.args else None)
+                    texts += ([label] if isinstance(label, str) else []) + of(column)
+        return texts
+
+    unbound = ff.make_field()
+    return of(unbound) if isinstance(unbound, UnboundField) else []
+
+
+#: by the field's maker: a page's copy of a field (:func:`for_year`) names its options in the page's language
+_OPTIONS: dict[Any, dict[Any, str]] = {}
+
+
+def option_labels(ff: FormField) -> dict[Any, str]:
+    """``{value: label}`` of a field with options (a select, radio buttons), as the plugin's form names them;
+    empty for any other field."""
+    key = ff.make_field
+    if key not in _OPTIONS:
+        unbound = ff.make_field()
+        choices = getattr(unbound, "kwargs", {}).get("choices")
+        labels: dict[Any, str] = {}
+        if choices is not None and not callable(choices):
+            for option in choices:
+                value, label = _option_pair(option)
+                labels[value] = label
+        _OPTIONS[key] = labels
+    return _OPTIONS[key]
+
+
+def shown_value(ff: FormField, value: Any) -> Any:
+    """A stored value as a page shows it: an option by its label (Hubei's park level ``provincial`` is 省级), in
+    English on English pages where the plugin translates it (``terms_en``); any other value as stored."""
+    labels = option_labels(ff)
+    if not labels:
+        return value
+
+    def one(v: Any) -> Any:
+        if not isinstance(v, str) or v not in labels:
+            return v
+        label = labels[v]
+        return ff.terms_en.get(label, label) if english() else label
+
+    return [one(v) for v in value] if isinstance(value, list) else one(value)
+
+
+def column_label(ff: FormField, label: str) -> str:
+    """A table column's label in the page's language."""
+    return ff.terms_en.get(label, label) if english() else label
+
+
+def column_labels(form_fields: Iterable[FormField]) -> dict[str, dict[str, str]]:
+    """For a field holding rows (a table of products, of yearly figures): its columns' labels, by key, in the
+    page's language."""
+    from marshmallow import fields
+
+    out = {}
+    for f in form_fields:
+        try:
+            schema_field = f.make_schema_field()
+        except Exception:  # noqa: BLE001 - a field that builds nothing has no columns
+            continue
+        inner = getattr(schema_field, "inner", None)
+        if isinstance(schema_field, fields.List) and isinstance(inner, fields.Nested):
+            nested = inner.schema
+            out[f.code] = {name: column_label(f, field.metadata.get("label", name))
+                           for name, field in nested.fields.items()}
+    return out
 
 
 def schema_for(ffs: Iterable[FormField]) -> Schema:

@@ -13,11 +13,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as UploadField
 from wtforms import (
     BooleanField,
-    SelectMultipleField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -41,6 +41,7 @@ from core.formfields import (
     indicator_initial,
     indicator_values,
 )
+from core.i18n import local_text
 from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
 
@@ -103,7 +104,8 @@ def application_form_class(application) -> type[FlaskForm]:
         "address": StringField(_l("Address"), [Optional(), Length(max=300)]),
         "industry": SelectField(industry_label, validate_choice=True,
                                 choices=[choice("", _l("General requirements"))]
-                                + [choice(code, ind.name) for code, ind in rules.industries.items()]),
+                                + [choice(code, local_text(ind.name, ind.name_en))
+                                   for code, ind in rules.industries.items()]),
     }
     if rules.industry_choices(application.unit_type, campaign.year).open:
         # issue 17: the round's document accepts any industry (by name; a key industry's name selects its values)
@@ -117,8 +119,8 @@ def application_form_class(application) -> type[FlaskForm]:
         attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],
                                                        choices=[choice(lv, rules.list_levels[lv].name) for lv in levels])
     for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
-        attrs[neg_attr(i)] = RadioField(item.title, [Optional()], choices=[choice(NEG_YES, _l("Yes")),
-                                                                           choice(NEG_NO, _l("No"))])
+        attrs[neg_attr(i)] = RadioField(local_text(item.title, item.title_en), [Optional()],
+                                        choices=[choice(NEG_YES, _l("Yes")), choice(NEG_NO, _l("No"))])
     iset = indicator_set(application)
     if iset is not None:
         attrs.update(indicator_fields(iset))
@@ -169,6 +171,31 @@ def _blank(field) -> bool:
         return not getattr(field.data, "filename", None)
     raw = field.raw_data or []
     return all(not str(v).strip() for v in raw)
+
+
+def _row_lists(form: FlaskForm):
+    """The form's tables (a FieldList of sub-forms: Hunan's products, its three years of finances)."""
+    return [f for f in form if f.type == "FieldList" and all(e.type == "FormField" for e in f.entries)]
+
+
+def drop_blank_rows(form: FlaskForm) -> None:
+    """A row left empty in a table that may grow is no row: the form's spare row, one the applicant cleared (a
+    table of fixed rows, Hunan's three years, keeps its rows)."""
+    for table in _row_lists(form):
+        if table.max_entries is not None and table.min_entries == table.max_entries:
+            continue
+        kept = [e for e in table.entries if not _blank(e)]
+        if len(kept) != len(table.entries):
+            table.entries[:] = kept
+
+
+def add_spare_rows(form: FlaskForm) -> None:
+    """One empty row at the end of each table that may grow, to type a new row into (saving keeps it and gives
+    another): works without JavaScript."""
+    for table in _row_lists(form):
+        room = table.max_entries is None or len(table.entries) < table.max_entries
+        if room and (not table.entries or any(v not in (None, "") for v in table.entries[-1].data.values())):
+            table.append_entry()
 
 
 def draft_errors(form: FlaskForm) -> bool:

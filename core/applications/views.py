@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -31,7 +31,14 @@ from core.accounts.permissions import Perm, application_for, application_scope
 from core.accounts.web import install_error_pages, login_required
 from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
-from core.applications.fields import fields_for, is_upload, typed_extension
+from core.applications.actions import action_label, change_labels, change_value
+from core.applications.fields import (
+    column_labels,
+    fields_for,
+    is_upload,
+    shown_value,
+    typed_extension,
+)
 from core.applications.forms import (
     MODE_LABELS,
     CampaignForm,
@@ -45,24 +52,34 @@ from core.applications.forms import (
     ReturnForm,
     StartForm,
     StepExtensionForm,
+    add_spare_rows,
     application_form_class,
     changes_from_form,
     choice,
     city_bulk_form,
     draft_errors,
+    drop_blank_rows,
     initial_data,
     neg_attr,
     recommend_form,
     with_placeholder,
 )
 from core.applications.scoring import indicator_set, live_score
-from core.errors import CalendarDataMissing, DeadlinePassed, GreenmfgError, InvalidInput, LimitReached, NotFound, Refused
+from core.errors import (
+    CalendarDataMissing,
+    DeadlinePassed,
+    GreenmfgError,
+    InvalidInput,
+    LimitReached,
+    NotFound,
+    Refused,
+)
 from core.extensions import db
 from core.formfields import ind_attr
 from core.i18n import local_text, msgid, translations
 from core.kernel.clock import SHANGHAI, now, this_year
-from core.kernel.records import ID_MAX, get_record
 from core.kernel.memo import remembered
+from core.kernel.records import ID_MAX, get_record
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
 from core.models import (
@@ -81,7 +98,6 @@ from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
-from core.applications.actions import action_label, change_labels, change_value, column_labels
 from core.web.dates import moment_text
 from core.web.names import local_name
 from core.web.nav import NavLink
@@ -223,6 +239,7 @@ def _edit_context(application, form) -> dict[str, Any]:
     except GreenmfgError:
         score = None
     evidence_form = _evidence_form(application)
+    add_spare_rows(form)
     return {"application": application, "form": form, "org": application.organization,
             "negative": [(item, getattr(form, neg_attr(i))) for i, item in enumerate(items)],
             "iset": iset, "ind_attr": ind_attr, "groups": _groups(application, form), "score": score,
@@ -280,6 +297,7 @@ def edit(app_id: int):
         form = form_class(data=initial_data(application))
         return render_template("applications/edit.html", **_edit_context(application, form))
     form = form_class()
+    drop_blank_rows(form)
     status = 200
     # a file chosen is uploaded whichever button saved the form (nothing chosen is silently dropped)
     uploading = request.form.get("then") == "upload" or bool(getattr(request.files.get("evidence-file"), "filename", ""))
@@ -331,6 +349,7 @@ def score(app_id: int):
     """The live self-evaluation score of the values in the form (nothing is saved)."""
     application = application_for(_user(), app_id, Perm.APPLICATION_EDIT)
     form = application_form_class(application)()
+    drop_blank_rows(form)
     form.validate()
     changes, _uploads = changes_from_form(form, application)
     values = {k: v for k, v in (changes.get("indicator_values") or {}).items() if v is not None}
@@ -375,7 +394,7 @@ def _render_detail(application, status: int = 200, **extra):
     context = {
         "application": application, "org": application.organization, "results": results, "score": score_result,
         "unrecorded": unrecorded,
-        "fields": [(f, values.get(f.code), (application.extension_data or {}).get(f.code)) for f in ffs],
+        "fields": [(f, shown_value(f, values.get(f.code)), (application.extension_data or {}).get(f.code)) for f in ffs],
         "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": _change_labels(rules, application, ffs),
         "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS),
         "column_labels": column_labels(ffs),

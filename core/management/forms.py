@@ -18,7 +18,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from core.formfields import MultiCheckboxField, choice, indicator_fields, indicator_initial, indicator_values
+from core.formfields import (
+    MultiCheckboxField,
+    choice,
+    indicator_fields,
+    indicator_initial,
+    indicator_values,
+)
+from core.i18n import local_text
 
 
 def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
@@ -30,7 +37,7 @@ def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
     attrs: dict[str, Any] = {
         "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
                                 choices=[choice("", _l("General requirements"))]
-                                + [choice(code, ind.name) for code, ind in industries.items()]),
+                                + [choice(code, local_text(ind.name, ind.name_en)) for code, ind in industries.items()]),
     }
     if iset is not None:
         attrs.update(indicator_fields(iset))

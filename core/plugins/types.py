@@ -138,10 +138,15 @@ class UnitType(CodedRecord):
 
 @dataclass(frozen=True, kw_only=True)
 class Industry(CodedRecord):
-    """One of MIIT's key industries with its own evaluation requirements."""
+    """One of MIIT's key industries with its own evaluation requirements.
+
+    :ivar name_en: its name on English pages, a platform translation (the official name stays ``name``: the
+        API, the xlsx tables and Chinese pages use it); without one English pages show ``name``.
+    """
 
     name: str
     sector: str
+    name_en: str | None = None
 
 
 # --------------------------------------------------------------- calendar ---
@@ -395,9 +400,14 @@ class CorrectionPolicy(Record):
 
 @dataclass(frozen=True, kw_only=True)
 class NegativeListItem(CodedRecord):
-    """One item of the negative list (负面清单) an applicant declares against."""
+    """One item of the negative list (负面清单) an applicant declares against.
+
+    ``title_en`` is its English on English pages, a platform translation (the declaration is made against the
+    document's ``title``); without one English pages show ``title``.
+    """
 
     title: str
+    title_en: str | None = None
     lookback_years: int = 3
     unit_types: tuple[str, ...] = ()  # empty: all types
     levels: tuple[Level, ...] = ()  # empty: all levels
@@ -517,16 +527,23 @@ class FormField(CodedRecord):
     #: the label on English pages, a platform translation (``label`` is the form's own, in Chinese); it may hold
     #: the same year fields (``{year-1}``); empty: English pages show ``label``
     label_en: str = ""
+    #: English for the texts inside the field, a platform translation, ``{Chinese: English}``: its options'
+    #: labels and its table's column labels (the stored values stay the document's); English pages show them
+    terms_en: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
-def with_english_labels(fields: Sequence[FormField], labels: Mapping[str, str]) -> tuple[FormField, ...]:
-    """``fields`` with their English labels (``label_en``) from ``labels``, ``{code: label}``: a plugin keeps its
-    translations as one table beside its fields. A code in ``labels`` that names no field raises ``KeyError``
-    (a renamed field would otherwise lose its translation silently)."""
+def with_english_labels(fields: Sequence[FormField], labels: Mapping[str, str],
+                        terms: Mapping[str, str] | None = None) -> tuple[FormField, ...]:
+    """``fields`` with their English labels (``label_en``) from ``labels``, ``{code: label}``, and the English of
+    the texts inside them (``terms_en``: options, table columns) from ``terms``, ``{Chinese: English}``: a plugin
+    keeps its translations as tables beside its fields. A code in ``labels`` that names no field raises
+    ``KeyError`` (a renamed field would otherwise lose its translation silently); the contract kit
+    (``core.testing.contract``) checks that every term is used and every option and column translated."""
     unknown = set(labels) - {f.code for f in fields}
     if unknown:
         raise KeyError(f"English labels for unknown fields: {', '.join(sorted(unknown))}")
-    return tuple(replace(f, label_en=labels[f.code]) if f.code in labels else f for f in fields)
+    shared = dict(terms or {})
+    return tuple(replace(f, label_en=labels.get(f.code, f.label_en), terms_en=shared or f.terms_en) for f in fields)
 
 
 def field_attr(code: str) -> str:

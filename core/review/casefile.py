@@ -15,7 +15,14 @@ from typing import Any
 from sqlalchemy import select
 
 from core.applications import evidence as evidence_service
-from core.applications.fields import fields_for, is_upload, jsonable, typed_extension
+from core.applications.fields import (
+    column_labels,
+    fields_for,
+    is_upload,
+    jsonable,
+    shown_value,
+    typed_extension,
+)
 from core.applications.scoring import live_score
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
@@ -23,7 +30,15 @@ from core.i18n import local_text
 from core.kernel.permissions import may
 from core.kernel.records import record_id
 from core.kernel.rules import region_rules
-from core.models import Application, EvaluationRequest, Evidence, ExpertAssignment, ExpertProfile, Role, User
+from core.models import (
+    Application,
+    EvaluationRequest,
+    Evidence,
+    ExpertAssignment,
+    ExpertProfile,
+    Role,
+    User,
+)
 from core.plugins.types import Level
 from core.review import reports
 from core.review.access import ReviewPerm, staff_application
@@ -107,15 +122,18 @@ def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
     values = typed_extension(ffs, application.extension_data or {})
     stored = application.extension_data or {}
     region_fields = []
+    columns = column_labels(ffs)
     for f in ffs:
         upload = None
         if is_upload(f) and stored.get(f.code) not in (None, ""):
             upload = next((x for x in files if str(x.id) == str(stored[f.code])), None)
-        region_fields.append({"code": f.code, "label": str(f.label), "section": f.section,
-                              "value": None if is_upload(f) else jsonable(values.get(f.code)),
+        value = None if is_upload(f) else jsonable(values.get(f.code))
+        region_fields.append({"code": f.code, "label": str(f.label), "section": f.section, "value": value,
+                              # as the page shows it: an option by its label, a table's columns by theirs
+                              "shown": jsonable(shown_value(f, value)), "columns": columns.get(f.code, {}),
                               "evidence": _file(upload, labels) if upload is not None else None})
     declared = application.declarations or {}
-    declarations = [{"code": item.code, "title": item.title, "declared": declared.get(item.code) is True,
+    declarations = [{"code": item.code, "title": item.title, "title_en": item.title_en, "declared": declared.get(item.code) is True,
                      # issue 17: False is the applicant's declaration that the item applies, not a missing answer
                      "applies": declared.get(item.code) is False, "source": item.source, "cite": item.cite}
                     for item in rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)]
@@ -155,6 +173,7 @@ def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
             "year": application.campaign.year, "campaign": application.campaign.title,
             "requested_levels": list(application.requested_levels or [application.level]),
             "industry": application.industry, "industry_name": industry.name if industry else None,
+            "industry_name_en": industry.name_en if industry else None,
             "evaluation_mode": application.evaluation_mode,
             "self_score": None if application.score is None else float(application.score),
             "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,

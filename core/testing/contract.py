@@ -36,6 +36,7 @@ from core.plugins.errors import PluginError
 from core.plugins.manager import NATIONAL, build_plugin_manager, installed_regions
 from core.plugins.rules import RegionRules
 from core.plugins.types import (
+    SHARED_UNIT_TYPES,
     CapBasis,
     CodedRecord,
     CorrectionPolicy,
@@ -48,7 +49,6 @@ from core.plugins.types import (
     NoticePeriod,
     Quota,
     Region,
-    SHARED_UNIT_TYPES,
     UnitKind,
     field_attr,
     year_text,
@@ -466,6 +466,43 @@ class RegionContract:
                     raise AssertionError(f"{f.code}: label_en {f.label_en!r} has an unknown field ({exc})") from None
         unreachable = own - built
         assert not unreachable, f"form fields offered for no unit type and level: {sorted(unreachable)}"
+
+    def test_english_terms(self):
+        """A plugin that translates the texts inside its fields (``terms_en``: options, table columns) translates
+        every one of them that holds Chinese, and no term it gives is unused (a renamed option would otherwise
+        lose its English silently)."""
+        import re
+
+        from core.applications.fields import inner_texts
+
+        fields = self._form_fields()
+        terms: dict[str, str] = {}
+        for f in fields:
+            terms.update(f.terms_en)
+        if not terms:
+            pytest.skip("the plugin gives no English for its fields' options and columns")
+        used = set()
+        missing = []
+        for f in fields:
+            for text in inner_texts(f):
+                used.add(text)
+                if re.search(r"[\u4e00-\u9fff]", text) and not f.terms_en.get(text):
+                    missing.append(f"{f.code}: {text}")
+        assert not missing, "options or columns without English:\n" + "\n".join(missing)
+        unused = sorted(set(terms) - used)
+        assert not unused, f"English terms no field uses: {unused}"
+
+    def test_english_names(self):
+        """The negative-list items and industries the plugin registers read in English on English pages
+        (``title_en``, ``name_en``: a platform translation); without one an English page shows the Chinese."""
+        import re
+
+        records = [(i.code, i.title_en) for i in self._own_records("gm_register_negative_list_items")]
+        records += [(i.code, i.name_en) for i in self._own_records("gm_register_industries")]
+        if not records:
+            pytest.skip("the plugin registers no negative-list item or industry")
+        missing = [code for code, english in records if not english or re.search(r"[\u4e00-\u9fff]", english)]
+        assert not missing, f"without English (title_en / name_en): {missing}"
 
     def test_form_fields_validate_sample(self, greenmfg_make_app):
         """Each field accepts a sample value (guessed from its validators, or ``form_samples``)."""

@@ -7,11 +7,17 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 from wtforms import BooleanField, IntegerField, SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
 
 from core.plugins.types import FormField, with_english_labels
-from plugins.hubei.rules import APPLICANT_DATA_KEYS, KEY_INDUSTRIES, OTHER_INDUSTRY, cite, key_industry_field
+from plugins.hubei.rules import (
+    APPLICANT_DATA_KEYS,
+    KEY_INDUSTRIES,
+    OTHER_INDUSTRY,
+    cite,
+    key_industry_field,
+)
 
 _P, _F, _S, _K = ("product",), ("factory",), ("supply_chain",), ("park",)
 
@@ -141,4 +147,15 @@ LABELS_EN = {
     "hubei.sc_supplier_management": "Many suppliers, with a complete supplier management system",
     "hubei.supply_chain_key_industry": "Key industry it belongs to (recommended first)",
 }
-FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)
+#: English of the options, a platform translation: what is sent and stored stays the document's
+TERMS_EN = {
+    "省级": "Provincial", "国家级": "National",
+    # 重点行业 of seed 002's factory, product and supply-chain conditions
+    "电子信息": "Electronic information", "高端装备": "High-end equipment", "汽车": "Automotive", "食品": "Food",
+    "医药": "Pharmaceuticals", "新能源": "New energy", "新材料": "New materials", "其他行业": "Other industries",
+    "机械": "Machinery", "电子": "Electronics", "通信": "Telecommunications", "石化": "Petrochemicals", "钢铁": "Steel",
+    "建材": "Building materials", "纺织": "Textiles", "家电": "Household appliances", "航空航天": "Aerospace",
+    "电子电器": "Electronics and electrical appliances", "大型成套装备": "Large complete equipment", "轻工": "Light industry",
+    "包装": "Packaging",
+}
+FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN, TERMS_EN)

@@ -561,6 +561,8 @@ NEGATIVE_LIST_LEVELS = (Level.CITY, Level.PROVINCIAL)
 NEGATIVE_LIST = (
     NegativeListItem(code="hubei.major_accident_or_incident", sets_aside=("accident_or_tax",),
                      title="发生较大及以上生产安全和质量事故、III级（较大）及以上突发环境污染事件",
+                     title_en="A major or larger production safety or quality accident, or a Level III (major) or "
+                              "higher environmental pollution emergency",
                      lookback_years=3, levels=NEGATIVE_LIST_LEVELS,
                      years=tuple(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1)),
                      cite=cite("附件1 二(二) (近三年有下列情况的，不得申报绿色制造名单：…发生较大及以上生产安全和质量事故、"

@@ -21,18 +21,24 @@ from wtforms import (
     FieldList,
     FileField,
     Form,
-    FormField as WTFormField,
     IntegerField,
     RadioField,
     SelectField,
     StringField,
 )
+from wtforms import FormField as WTFormField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.validators import ValidationError as WTValidationError
 
 from core.plugins.types import FormField, Level, with_english_labels
-
 from plugins.hunan import rules as r
 
 S000 = r.S000
@@ -434,4 +440,34 @@ LABELS_EN = {
     "hunan.water_total": "Expected total water use in {year-1} (10,000 m³)",
     "hunan.work_plan": "Hunan green-manufacturing system work plan",
 }
-FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)
+#: English of the texts inside the fields (options, table columns), a platform translation: what is sent and stored
+#: stays the document's Chinese
+TERMS_EN = {
+    # 所属行业 (seed 000 附件1)
+    "有色金属": "Non-ferrous metals", "冶金": "Metallurgy", "建材": "Building materials", "化工": "Chemicals",
+    "机械": "Machinery", "汽车": "Automotive", "电子": "Electronics", "轻工": "Light industry", "食品": "Food",
+    "生物医药": "Biomedicine", "其它": "Other",
+    # 所属现代产业体系 (seed 000 附件1)
+    "现代石化": "Modern petrochemicals", "绿色矿山": "Green mining", "食品加工": "Food processing",
+    "轻工纺织": "Light industry and textiles", "工程机械": "Construction machinery", "轨道交通": "Rail transit",
+    "现代农业": "Modern agriculture", "文化旅游": "Culture and tourism", "数字产业": "Digital industry",
+    "新能源": "New energy", "大健康": "Health", "空天海洋": "Aerospace and marine", "人工智能": "Artificial intelligence",
+    "生命工程": "Life engineering", "量子科技": "Quantum technology", "前沿材料": "Frontier materials",
+    # 近五年实施清洁生产情况, 节能诊断
+    "已完成": "Completed", "未完成": "Not completed",
+    # 主要产品生产销售情况
+    "产品名称": "Product", "生产能力": "Production capacity", "年生产量": "Annual output", "产销率（%）": "Sales-to-output ratio (%)",
+    "国内市场占有率（%）": "Domestic market share (%)",
+    # 企业近三年经营情况
+    "年度": "Year", "总资产（万元）": "Total assets (10,000 yuan)", "负债率（%）": "Debt ratio (%)",
+    "主营业务收入（万元）": "Main business revenue (10,000 yuan)", "利润（万元）": "Profit (10,000 yuan)",
+    "税金（万元）": "Taxes (10,000 yuan)",
+    # 园区级别, 能效水平, 链主企业
+    "国家级": "National", "省级": "Provincial",
+    "达到能效标杆水平（重点用能行业）": "At the energy-efficiency benchmark level (key energy-using industries)",
+    "达到国家能源消耗限额标准先进值（其他行业）": "At the advanced value of the national energy-consumption quota standards "
+                                              "(other industries)",
+    "均未达到": "Neither", "行业龙头企业": "Leading enterprise of its industry",
+    "在产业链发挥主导作用的链主企业": "Chain-leader enterprise steering its industrial chain", "以上均不是": "None of these",
+}
+FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN, TERMS_EN)

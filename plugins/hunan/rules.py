@@ -99,6 +99,18 @@ NEGATIVE_LIST_2024_MAP = (
     ("在工业节能监察中受到处罚或被要求限期整改且未按要求完成整改", "hunan.energy_inspection_2024",
      "energy_inspection_unrectified"),
 )
+#: the items' English on English pages (a platform translation; the declaration is made against the Chinese)
+NEGATIVE_LIST_2024_EN = {
+    "hunan.not_operating_2024": "Not producing or operating normally",
+    "hunan.env_disclosure": "Not strictly following the rules on the mandatory disclosure of environmental information",
+    "hunan.accident_2024": "A major or larger environmental, safety (including network and data security), product "
+                           "quality or occupational injury accident",
+    "hunan.credit_blacklist": "On a blacklist of dishonest entities",
+    "hunan.inspection_problems_2024": "Serious problems found in inspections by the State Council or the ministries "
+                                      "concerned",
+    "hunan.energy_inspection_2024": "Penalised in an industrial energy-conservation inspection, or ordered to rectify "
+                                    "within a time limit without rectifying as required",
+}
 #: national's six items (001 一.1), none of which the 2024 provincial round declares
 NATIONAL_NEGATIVE_LIST = ("not_operating", "accident_or_tax", "removed_from_list", "inspection_problems",
                           "energy_inspection_unrectified", "dishonest_debtor")
@@ -109,6 +121,7 @@ NATIONAL_NEGATIVE_LIST = ("not_operating", "accident_or_tax", "removed_from_list
 _PROV = (Level.PROVINCIAL,)
 NEGATIVE_LIST = tuple(
     NegativeListItem(code=code, title=f"{phrase}（湖南省级创建）", lookback_years=3, levels=_PROV, years=(2024,),
+                     title_en=f"{NEGATIVE_LIST_2024_EN[code]} (Hunan provincial round)",
                      sets_aside=NATIONAL_NEGATIVE_LIST,
                      cite=f"{S000} 二.1 (近三年有下列情况的不予推荐：{phrase})")
     for phrase, code, _national in NEGATIVE_LIST_2024_MAP

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 from wtforms import BooleanField, FloatField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms import validators as v
+from wtforms.fields.choices import SelectChoice
 
-from core.plugins.types import FormField, with_english_labels
-
-from core.plugins.types import Level
-from plugins.jiangxi.rules import PARK_FIELDS, PARK_MIN_VALUE_ADDED_SHARE, PARK_RANKS, S003, SC_GREEN_FACTORY_FIELD
+from core.plugins.types import FormField, Level, with_english_labels
+from plugins.jiangxi.rules import (
+    PARK_FIELDS,
+    PARK_MIN_VALUE_ADDED_SHARE,
+    PARK_RANKS,
+    S003,
+    SC_GREEN_FACTORY_FIELD,
+)
 
 _PRIORITY_CITE = f"{S003} 二（三） (优先推荐汽车、机械、电子、纺织、通信制造等行业…龙头企业和汽车产品生产者责任延伸试点企业)"
 
@@ -115,4 +119,6 @@ LABELS_EN = {
     "jiangxi.priority_textiles": "Textile industry",
     "jiangxi.sc_is_green_factory": "The enterprise is a green factory",
 }
-FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)
+#: English of the options, a platform translation: what is sent and stored stays the document's
+TERMS_EN = {"国家级": "National", "省级": "Provincial", "省级以下": "Below provincial"}
+FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN, TERMS_EN)

@@ -124,11 +124,35 @@ _KEY_INDUSTRIES = {
     "纺织": ["印染", "化学纤维", "棉纺织", "色纺纱"],
     "电子": ["光伏", "锂离子电池", "计算机", "印制电路板", "集成电路", "显示器件", "移动通信终端"],
 }
+#: the industries' English on English pages (a platform translation; 附件3 names them in Chinese only)
+_KEY_INDUSTRIES_EN = {
+    "长流程钢铁": "Long-process (blast furnace) steel", "短流程钢铁": "Short-process (electric furnace) steel",
+    "铁合金": "Ferroalloys", "焦化": "Coking",
+    "石油化工一体化": "Integrated refining and petrochemicals", "精对苯二甲酸": "Purified terephthalic acid (PTA)",
+    "煤制烯烃": "Coal-to-olefins", "烧碱": "Caustic soda", "纯碱": "Soda ash", "电石": "Calcium carbide",
+    "黄磷": "Yellow phosphorus", "尿素": "Urea", "磷铵": "Ammonium phosphates", "钛白粉": "Titanium dioxide",
+    "聚氯乙烯": "Polyvinyl chloride (PVC)", "轮胎": "Tyres", "涂料": "Coatings",
+    "铜冶炼": "Copper smelting", "锌冶炼": "Zinc smelting", "铅冶炼": "Lead smelting",
+    "电解铝": "Electrolytic aluminium", "工业硅": "Industrial silicon", "氧化铝": "Alumina",
+    "水泥": "Cement", "平板玻璃及制品": "Flat glass and glass products", "建筑陶瓷": "Building ceramics",
+    "卫生陶瓷": "Sanitary ceramics",
+    "汽车整车": "Complete vehicles", "船舶": "Ships", "铸造": "Foundry", "锅炉": "Boilers",
+    "内燃机及其零部件": "Internal combustion engines and their parts", "压缩机": "Compressors",
+    "电机": "Electric motors", "变压器": "Transformers", "电线电缆": "Wires and cables",
+    "风电装备": "Wind power equipment",
+    "造纸": "Papermaking", "家用电器": "Household appliances", "日用陶瓷": "Household ceramics",
+    "皮革": "Leather", "制糖": "Sugar",
+    "印染": "Printing and dyeing", "化学纤维": "Chemical fibres", "棉纺织": "Cotton textiles",
+    "色纺纱": "Colour-spun yarn",
+    "光伏": "Photovoltaics", "锂离子电池": "Lithium-ion batteries", "计算机": "Computers",
+    "印制电路板": "Printed circuit boards", "集成电路": "Integrated circuits", "显示器件": "Display devices",
+    "移动通信终端": "Mobile communication terminals",
+}
 _SECTOR_CODES = {"钢铁": "steel", "石油化工": "petrochem", "有色": "nonferrous", "建材": "building",
                  "机械": "machinery", "轻工": "light", "纺织": "textile", "电子": "electronics"}
 
 KEY_INDUSTRIES = tuple(
-    Industry(code=f"{_SECTOR_CODES[sector]}.{i + 1:02d}", name=name, sector=sector,
+    Industry(code=f"{_SECTOR_CODES[sector]}.{i + 1:02d}", name=name, sector=sector, name_en=_KEY_INDUSTRIES_EN[name],
              cite=f"{SEED_001} 附件3 重点行业清单")
     for sector, names in _KEY_INDUSTRIES.items()
     for i, name in enumerate(names)

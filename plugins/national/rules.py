@@ -68,16 +68,25 @@ DEADLINES = (
 
 NEGATIVE_LIST = (
     NegativeListItem(code="not_operating", title="未正常经营生产（工商注销、连续停产12个月以上、被列入经营异常名单且未被移出等）",
+                     title_en="Not operating normally (deregistered, production stopped for more than 12 consecutive months, "
+                              "on the list of abnormal operations and not removed, etc.)",
                      cite=f"{S001} 一.1 (1); {S004} 第十七条"),
     NegativeListItem(code="accident_or_tax", title="发生安全（含网络安全、数据安全）、质量、环境污染等事故以及偷漏税等违法违规行为",
+                     title_en="A safety (including network and data security), quality or environmental pollution accident, or "
+                              "tax evasion or another violation of laws and regulations",
                      cite=f"{S001} 一.1 (2); {S004} 第十七条"),
     NegativeListItem(code="removed_from_list", title="被动态调整出绿色制造名单",
+                     title_en="Removed from a green manufacturing list in its dynamic adjustment",
                      cite=f"{S001} 一.1 (3); {S004} 第十七条"),
     NegativeListItem(code="inspection_problems", title="在国务院及有关部委相关督查工作中被发现存在严重问题",
+                     title_en="Serious problems found in inspections by the State Council or the ministries concerned",
                      cite=f"{S001} 一.1 (4); {S004} 第十七条"),
     NegativeListItem(code="energy_inspection_unrectified", title="被列入工业节能监察整改名单且未按要求完成整改",
+                     title_en="On the rectification list of an industrial energy-conservation inspection without rectifying "
+                              "as required",
                      cite=f"{S001} 一.1 (5); {S004} 第十七条"),
     NegativeListItem(code="dishonest_debtor", title="被列为失信被执行人",
+                     title_en="Listed as a dishonest judgment debtor",
                      cite=f"{S001} 一.1 (6); {S004} 第十七条"),
 )
 

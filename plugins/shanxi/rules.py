@@ -353,6 +353,11 @@ NEGATIVE_LIST = (
                      title="园区内企业近三年存在第十七条所列情形（未正常经营生产；发生安全、质量、环境污染等事故以及偷漏税等"
                            "违法违规行为；被动态调整出绿色制造名单；在督查工作中被发现存在严重问题；被列入工业节能监察整改名单"
                            "且未按要求完成整改；被列为失信被执行人）",
+                     title_en="Enterprises in the park have, in the last three years, any of the cases of Article 17 (not "
+                              "operating normally; a safety, quality or environmental pollution accident, or tax evasion or "
+                              "another violation; removed from a green manufacturing list; serious problems found in "
+                              "inspections; on the rectification list of an energy-conservation inspection without "
+                              "rectifying; listed as a dishonest judgment debtor)",
                      unit_types=("park",), levels=SHANXI_LEVELS, cite=PARK_ENTERPRISES_CITE),
 )
 

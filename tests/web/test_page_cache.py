@@ -2,7 +2,7 @@
 Redis without a statement to the database, and never after anything it shows changed, from this process or
 another, nor after the visitor's session ended.
 
-Redis database 14 (other test modules use 11-13)."""
+Redis database 14 (other test modules use 11-13); each test's keys carry an instance name of its own."""
 from __future__ import annotations
 
 import contextlib
@@ -24,19 +24,13 @@ REDIS = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
-def redis_db():
-    client = redis_client(REDIS, empty=True)
-    yield client
-    client.flushdb()
-
-
-@pytest.fixture
-def world(make_app, redis_db, tmp_path, monkeypatch):
+def world(make_app, tmp_path, monkeypatch):
     # a loaded machine may take more than a minute between a test's log-in and its last request: the session's
     # once-a-minute "seen" mark and the pages' 60 s would then make a page afresh where the test expects it kept
     monkeypatch.setattr("core.accounts.sessions.REFRESH_SECONDS", 3600)
     # an instance of its own: on PostgreSQL every test uses one database, hence one generation key, and a pooled
     # connection of an earlier test that wrote, collected late, would count as a change to this test's pages
+    redis_client(REDIS)  # skips without Redis
     instance = f"page-cache-{uuid.uuid4().hex[:12]}"
     app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"),
                    GREENMFG_PAGE_CACHE="redis", GREENMFG_REDIS_URL=REDIS, GREENMFG_PAGE_CACHE_SECONDS=3600,
@@ -48,7 +42,11 @@ def world(make_app, redis_db, tmp_path, monkeypatch):
     world.campaign_id = open_campaign(app, level="provincial", unit_types=("factory", "park"))
     world.application = _application(app, world, "长沙保留页测试有限公司")
     gc.collect()  # the same for this world's own connections: each goes back to the pool before a page is kept
-    return world
+    yield world
+    # only this test's keys go: a test of this file on another worker (pytest -n without --dist loadfile) keeps its own
+    client = redis_client(REDIS)
+    for key in client.scan_iter(match=f"greenmfg:{instance}:*", count=1000):
+        client.delete(key)
 
 
 def _application(app, world, name: str) -> int:

@@ -212,8 +212,7 @@ def _half_done_draft():
     from sqlalchemy import select
 
     from core.applications import services
-    from core.applications.actions import column_labels
-    from core.applications.fields import fields_for
+    from core.applications.fields import column_labels, fields_for
     from core.errors import GreenmfgError
     from core.extensions import db
     from core.kernel.rules import region_rules
