@@ -299,7 +299,7 @@ class _Checker:
         self.city, self.campaign, self.choice = city, campaign, choice
         self.rules = region_rules()
         self.now = now()
-        self._schemas: dict[str, tuple[Any, dict[str, str], dict[str, str]]] = {}
+        self._fields_of: dict[str, tuple[dict[str, Any], dict[str, str], dict[str, str]]] = {}
         self._fields: dict[int, Any] = {}
         self._whole_cache: dict[int, bool] = {}
         self._memo: dict[tuple, Any] = {}
@@ -310,15 +310,21 @@ class _Checker:
             self._memo[key] = make()
         return self._memo[key]
 
-    def fields(self, unit_type: str) -> tuple[Any, dict[str, str], dict[str, str]]:
-        """The schema of a unit type's plugin fields in this round, {attribute: code} and {code: attribute}
-        (built once per import)."""
-        if unit_type not in self._schemas:
+    def fields(self, unit_type: str) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+        """A unit type's plugin fields in this round by ``ext_`` attribute, {attribute: code} and {code:
+        attribute} (found once per import)."""
+        if unit_type not in self._fields_of:
             ffs = [f for f in fields_for(self.rules, unit_type, self.campaign.level, self.campaign.year)
                    if not is_upload(f)]
-            self._schemas[unit_type] = (schema_for(ffs), {field_attr(f.code): f.code for f in ffs},
-                                         {f.code: field_attr(f.code) for f in ffs})
-        return self._schemas[unit_type]
+            self._fields_of[unit_type] = ({field_attr(f.code): f for f in ffs}, {field_attr(f.code): f.code for f in ffs},
+                                          {f.code: field_attr(f.code) for f in ffs})
+        return self._fields_of[unit_type]
+
+    def schema(self, unit_type: str, attrs: tuple[str, ...]) -> Any:
+        """The schema of just these fields (the columns a row changes), made once per import: the plugin fields
+        are independent (no schema-wide check), so a row is not looked up against every field of its type."""
+        return self._once(("schema", unit_type, attrs),
+                          lambda: schema_for([self.fields(unit_type)[0][a] for a in attrs]))
 
     def window(self, known: _Known | None) -> GreenmfgError | None:
         """The applicant's window the draft is saved in (as :func:`services.check_editable`)."""
@@ -565,12 +571,13 @@ class _Checker:
             except GreenmfgError as exc:
                 _field_refused(plan, [col], exc.localized())
         if ext_raw:
-            schema, codes, attrs = self.fields(plan.unit_type)
+            _, codes, attrs = self.fields(plan.unit_type)
             for code in [c for c in ext_raw if c not in attrs]:
                 _field_refused(plan, by_code.get(code, []), field_message("Unknown field."))
                 ext_raw.pop(code)
+            given = {attrs[k]: v for k, v in ext_raw.items()}
             try:
-                typed = schema.load({attrs[k]: v for k, v in ext_raw.items()}, partial=True)
+                typed = self.schema(plan.unit_type, tuple(sorted(given))).load(given, partial=True)
             except ValidationError as exc:
                 for attr, messages in exc.messages.items():
                     code = codes.get(attr, attr)

@@ -187,7 +187,10 @@ def mine():
     rows = db.session.scalars(select(Application).where(application_scope(user))
                               .order_by(Application.id.desc()).limit(200)).all()
     campaigns = services.open_campaigns()
-    return render_template("applications/mine.html", applications=rows, campaigns=campaigns,
+    # a unit type the organization already applied for in a campaign links to that application: a second one
+    # would be refused (services.start_application)
+    started = {(a.campaign_id, a.unit_type): a for a in rows}
+    return render_template("applications/mine.html", applications=rows, campaigns=campaigns, started=started,
                            unit_types=region_rules().unit_types, start_form=StartForm(), org=user.organization_id and
                            db.session.get(Organization, user.organization_id))
 

@@ -124,6 +124,11 @@ def test_walk_from_campaign_to_summary_table(hunan, tmp_path):
     r = ent.post("/applications/start", data={"campaign_id": campaign_id, "unit_type": "factory"})
     assert r.status_code == 302
     app_id = int(r.headers["Location"].split("/")[-2])
+    # the open round now links to the draft instead of offering a second factory application (it would be
+    # refused)
+    mine = ent.get("/applications").get_data(as_text=True)
+    assert 'data-start="factory"' not in mine
+    assert f'data-started="factory" href="/applications/{app_id}"' in mine and f"（编号 {app_id}，草稿）" in mine
     r = ent.get(f"/applications/{app_id}/edit")
     assert r.status_code == 200 and "ext_hunan__main_business" in r.get_data(as_text=True)
     data = hunan_web_form(app)
