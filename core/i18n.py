@@ -83,6 +83,12 @@ def local_text(name: str, name_en: str | None) -> str:
     return name_en if name_en and english() else name
 
 
+def both(text: str, text_en: str | None) -> str:
+    """A plugin's title kept as "中文 / English" when it gives the English (shown with :func:`in_language`), else
+    as it is."""
+    return f"{text} / {text_en}" if text_en else text
+
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

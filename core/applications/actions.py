@@ -48,7 +48,7 @@ def change_labels(rules, application, form_fields, indicators=()) -> dict[str, s
 
     labels = {key: str(label) for key, label in _FIELDS.items()}
     labels.update({f"ext.{f.code}": f.label for f in form_fields})
-    labels.update({f"indicator.{i.number}": f"{i.number}. {i.name}" for i in indicators})
+    labels.update({f"indicator.{i.number}": f"{i.number}. {local_text(i.name, i.name_en)}" for i in indicators})
     try:
         items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
     except (KeyError, ValueError):
@@ -57,10 +57,16 @@ def change_labels(rules, application, form_fields, indicators=()) -> dict[str, s
     return labels
 
 
-def change_value(key: str, value, rules, modes) -> str:
-    """A value before or after a change, as the form shows it: level and evaluation-mode names, yes/no."""
+def change_value(key: str, value, rules, modes, form_fields=()) -> str:
+    """A value before or after a change, as the form shows it: level and evaluation-mode names, a region field's
+    option by its label (``form_fields``: the application's), yes/no."""
+    from core.applications.fields import shown_value
     from core.web.names import local_name, plain_value
 
+    if key.startswith("ext."):
+        field = next((f for f in form_fields if f.code == key[4:]), None)
+        if field is not None:
+            value = shown_value(field, value)
     if key == "requested_levels" and isinstance(value, list):
         return ", ".join(local_name(rules.list_levels.get(v)) if v in rules.list_levels else str(v) for v in value)
     if key == "evaluation_mode" and value in modes:

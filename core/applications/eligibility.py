@@ -21,7 +21,7 @@ from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
 from core.errors import GreenmfgError
 from core.extensions import db
-from core.i18n import bilingual, bilingual_text, halves
+from core.i18n import bilingual, bilingual_text, both, halves
 from core.kernel import facts
 from core.kernel.clock import today
 from core.kernel.facts import RuleData
@@ -304,8 +304,7 @@ def _declaration_result(item: Any, answer: Any) -> dict[str, Any]:
                                  cite=readable_cite(item.cite))
     else:
         message = bilingual_text(N_("not declared"))
-    title = f"{item.title} / {item.title_en}" if item.title_en else item.title  # shown in the page's language
-    return {"kind": "negative_list", "code": item.code, "title": title, "source": item.source,
+    return {"kind": "negative_list", "code": item.code, "title": both(item.title, item.title_en), "source": item.source,
             "cite": item.cite, "blocking": True, "stage": "submit", "ok": ok, "message": message}
 
 
@@ -315,8 +314,8 @@ def _evidence_text(rule: JudgedCondition, data: Mapping[str, Any]) -> str:
 
 
 def _rule_result(rule: Any, data: Mapping[str, Any], level: str) -> dict[str, Any]:
-    result = {"kind": "rule", "code": rule.code, "title": rule.title, "source": rule.source, "cite": rule.cite,
-              "blocking": rule.blocking, "stage": "recommend", "ok": None, "message": None, "levels": [level]}
+    result = {"kind": "rule", "code": rule.code, "title": both(rule.title, rule.title_en), "source": rule.source,
+              "cite": rule.cite, "blocking": rule.blocking, "stage": "recommend", "ok": None, "message": None, "levels": [level]}
     if isinstance(rule, JudgedCondition):
         # the reviewer judges it on the applicant's evidence (shown here); the acknowledgement is audited
         result["kind"] = "judged_condition"

@@ -134,6 +134,31 @@ def allowed_sections(application: Application) -> set[str]:
     return sections
 
 
+def section_labels(application: Application, gettext: Any = None) -> dict[str, str]:
+    """Every section the application's evidence may go to, as people name it (never a code), in the order the
+    form offers them: core's own, the region form's file fields by their label, the indicators by number and
+    name, any other form section by its name. ``gettext`` translates core's own names (default: the page's
+    language)."""
+    from flask_babel import gettext as page_gettext
+
+    from core.applications.fields import fields_for, is_upload, section_name
+    from core.i18n import local_text
+
+    gettext = gettext or page_gettext
+    rules = region_rules()
+    labels = {"general": gettext("General"), "basic": gettext("Basic data"),
+              "negative_list": gettext("Negative-list declaration"), SELF_REPORT_SECTION: gettext("Self-evaluation report")}
+    for f in fields_for(rules, application.unit_type, application.level, application.campaign.year):
+        if is_upload(f):
+            labels[f.code] = str(f.label)
+    iset = rules.indicator_set(application.unit_type, application.campaign.year)
+    for ind in iset.indicators if iset is not None else ():
+        labels[f"indicator.{ind.number}"] = f"{gettext('Indicator')} {ind.number} {local_text(ind.name, ind.name_en)}"
+    for section in sorted(allowed_sections(application) - set(labels)):
+        labels[section] = section_name(section)
+    return labels
+
+
 def read_upload(stream: IO[bytes]) -> bytes:
     """Read at most the size limit plus one byte (so an oversized file is told apart)."""
     return stream.read(max_bytes() + 1)

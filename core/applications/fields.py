@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
 from core.errors import InvalidInput
@@ -347,3 +348,19 @@ def missing_required(ffs: list[FormField], stored: Mapping[str, Any]) -> dict[st
     except ValidationError as exc:
         return _by_code(ffs, exc.messages)
     return {}
+
+
+#: names of the form sections region plugins use (a section without a name here reads "Further information":
+#: a page never shows a section's code)
+SECTION_NAMES = {
+    "basic": _l("Basic data"), "production": _l("Production, energy and water"), "finances": _l("Finances"),
+    "honours": _l("Honours and qualifications"), "bonus": _l("Bonus items"),
+    "cleaner_production": _l("Cleaner production"), "work_plan": _l("Work plan"),
+    "park_conditions": _l("Park conditions"), "park_status": _l("Green development of the park"),
+    "conditions": _l("Basic conditions"), "cultivation": _l("Cultivation priorities"),
+}
+
+
+def section_name(section: str) -> str:
+    """A form section's name in the page's language."""
+    return str(SECTION_NAMES.get(section, _l("Further information")))

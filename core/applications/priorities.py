@@ -16,7 +16,7 @@ from typing import Any
 from flask import current_app
 
 from core.applications.fields import fields_for, for_year, is_upload
-from core.i18n import bilingual_text
+from core.i18n import bilingual_text, both
 from core.kernel.clock import today
 from core.kernel.rules import region_rules
 from core.models import Application
@@ -71,7 +71,7 @@ def evaluate(application: Application, data: Mapping[str, Any]) -> list[dict[str
             message = f"{message}（{evidence}）" if evidence else message
         else:
             message = evidence
-        out.append({"kind": "priority", "code": p.code, "title": p.title, "source": p.source, "cite": p.cite,
+        out.append({"kind": "priority", "code": p.code, "title": both(p.title, p.title_en), "source": p.source, "cite": p.cite,
                     "blocking": False, "stage": "recommend", "ok": None if has is None else bool(has),
                     "message": message, "levels": [str(application.level)]})
     return out

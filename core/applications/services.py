@@ -18,7 +18,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from flask import current_app, g, has_request_context
-from flask_babel import LazyString
 from sqlalchemy import Float, String, bindparam, func, select, type_coerce
 
 from core.applications import eligibility
@@ -38,7 +37,7 @@ from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.kernel import facts, paging
 from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
-from core.kernel.rules import lazy_source_name, region_rules, source_name
+from core.kernel.rules import lazy_source_name, region_rules, results_line
 from core.models import (
     AdminUnit,
     Application,
@@ -559,7 +558,7 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
     blockers = eligibility.submit_blockers(results)
     if blockers:
         raise Refused("The application cannot be submitted: %(reasons)s.",
-                      reasons="; ".join(f"{r['title']} ({r['message']})" for r in blockers))
+                      reasons=results_line(blockers))
     _rescore(application)
     before = application.status
     application.status = S.SUBMITTED
@@ -708,13 +707,11 @@ def recommend(application: Application, actor: str, *, consulted_departments: It
     blockers = eligibility.recommend_blockers(results, chosen)
     if blockers:
         raise Refused("The application cannot be recommended: %(reasons)s.",
-                      reasons=LazyString(lambda: "; ".join(f"{r['title']} ({r['message']}; {source_name(r['source'])})"
-                                                           for r in blockers)))
+                      reasons=results_line(blockers, sources=True))
     pending = [r for r in eligibility.warnings(results) if not r.get("levels") or set(chosen) & set(r["levels"])]
     if pending and not acknowledge_warnings:
         raise Refused("Acknowledge these warnings to recommend: %(warnings)s.",
-                      warnings="; ".join(f"{r['title']}" + (f" ({r['message']})" if r["message"] else "")
-                                         for r in pending))
+                      warnings=results_line(pending))
     quota = limits.reserve_quota(application, actor)
     key = None
     used = None

@@ -36,6 +36,7 @@ from core.applications.fields import (
     column_labels,
     fields_for,
     is_upload,
+    section_name,
     shown_value,
     typed_extension,
 )
@@ -210,27 +211,12 @@ def start():
     return redirect(url_for("applications.edit", app_id=application.id))
 
 
-#: names of the form sections region plugins use (a section without a name here reads "Further information":
-#: a page never shows a section's code)
-SECTION_NAMES = {
-    "basic": _l("Basic data"), "production": _l("Production, energy and water"), "finances": _l("Finances"),
-    "honours": _l("Honours and qualifications"), "bonus": _l("Bonus items"),
-    "cleaner_production": _l("Cleaner production"), "work_plan": _l("Work plan"),
-    "park_conditions": _l("Park conditions"), "park_status": _l("Green development of the park"),
-    "conditions": _l("Basic conditions"), "cultivation": _l("Cultivation priorities"),
-}
-
-
 def _groups(application, form) -> list[tuple[str, list]]:
     """Plugin fields by section (with its display name), in registration order."""
     groups: dict[str, list] = {}
     for f in fields_for(region_rules(), application.unit_type, application.level, application.campaign.year):
         groups.setdefault(f.section, []).append((f, getattr(form, field_attr(f.code))))
     return [(section, section_name(section), items) for section, items in groups.items()]
-
-
-def section_name(section: str) -> str:
-    return str(SECTION_NAMES.get(section, _l("Further information")))
 
 
 def _edit_context(application, form) -> dict[str, Any]:
@@ -247,6 +233,7 @@ def _edit_context(application, form) -> dict[str, Any]:
             "negative": [(item, getattr(form, neg_attr(i))) for i, item in enumerate(items)],
             "iset": iset, "ind_attr": ind_attr, "groups": _groups(application, form), "score": score,
             "deadline": services.deadline_of(application), "evidence": evidence_service.listing(application),
+            "section_labels": evidence_service.section_labels(application),
             "evidence_form": evidence_form, "delete_form": EmptyForm(),
             "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
 
@@ -259,20 +246,8 @@ def _evidence_form(application, **kwargs) -> EvidenceForm:
 
 
 def _section_choices(application) -> list[tuple[str, str]]:
-    rules = region_rules()
-    labels = {"general": _("General"), "basic": _("Basic data"), "negative_list": _("Negative-list declaration"),
-              evidence_service.SELF_REPORT_SECTION: _("Self-evaluation report")}
-    for f in fields_for(rules, application.unit_type, application.level, application.campaign.year):
-        if is_upload(f):
-            labels[f.code] = f.label
-    iset = indicator_set(application)
-    if iset is not None:
-        for ind in iset.indicators:
-            labels[f"indicator.{ind.number}"] = f"{_('Indicator')} {ind.number} {local_text(ind.name, ind.name_en)}"
     allowed = evidence_service.allowed_sections(application)
-    out = [choice(k, v) for k, v in labels.items() if k in allowed]
-    out += [choice(s, section_name(s)) for s in sorted(allowed - set(labels))]
-    return out
+    return [choice(k, v) for k, v in evidence_service.section_labels(application).items() if k in allowed]
 
 
 def _attach_error(form, exc: GreenmfgError, application) -> None:
@@ -399,9 +374,10 @@ def _render_detail(application, status: int = 200, **extra):
         "unrecorded": unrecorded,
         "fields": [(f, shown_value(f, values.get(f.code)), (application.extension_data or {}).get(f.code)) for f in ffs],
         "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": _change_labels(rules, application, ffs),
-        "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS),
+        "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS, ffs),
         "column_labels": column_labels(ffs),
         "evidence": evidence_service.listing(application), "history": history,
+        "section_labels": evidence_service.section_labels(application),
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,
         "submit_form": ConfirmForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),

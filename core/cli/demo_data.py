@@ -2,7 +2,9 @@
 
 Names are invented; 统一社会信用代码 carry the area code (GB/T 2260, from python-stdnum's
 table) of the region's city the unit sits in, and valid check characters; deadlines, caps,
-quotas and tiers all come from the region plugin through the same services the web forms use.
+quotas and tiers all come from the region plugin through the same services the web forms use. Each unit fills
+in its form with the region plugin's examples (``FormField.example``), saves it and, unless it is a draft,
+submits it through the platform's services, so its page shows the checks made at submission.
 The shipped demo 引领值/基准值 (core/scoring/data/demo_reference.csv, illustrative, not MIIT's)
 are loaded so live scores are meaningful; pages label them as demo values.
 """
@@ -19,14 +21,16 @@ from typing import Any, Callable, Iterator
 import stdnum
 from sqlalchemy import func, select
 from stdnum.cn import uscc as stdnum_uscc
+from wtforms import BooleanField
 
+from core.applications import services
 from core.extensions import db
 from core.kernel.clock import end_of_day, this_year, today
 from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit, Application, ApplicationStatus, Campaign, EvaluatorFirm, EvaluatorSanction, Organization, Role, User,
 )
-from core.plugins.types import EvaluationMode, IndicatorKind, Level
+from core.plugins.types import EvaluationMode, IndicatorKind, Level, dated_example
 from core.review.evaluators import QUALIFICATION_FIELDS
 from core.services import audit, limits
 from core.services.admin_units import sync_admin_units
@@ -170,25 +174,30 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
                                            else EvaluationMode.SELF).value)
         if status != ApplicationStatus.DRAFT:
             app.submitted_at = opens + dt.timedelta(days=20 + n)
-        if status == ApplicationStatus.GRADED:
+        app.indicator_values = _indicator_values(rules, book, app, year, rng,
+                                                 half=status == ApplicationStatus.DRAFT)
+        app.status = ApplicationStatus.DRAFT  # filled in, evaluated and submitted first, as a real one is
+        db.session.add(app)
+        db.session.flush()
+        audit.record(ACTOR, "application.created", "application", app.id, campaign=campaign.id,
+                     unit_type=unit_type)
+        draft = status == ApplicationStatus.DRAFT
+        _fill_in(app, rules, year, rng, draft=draft)
+        if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
+            # the demo evaluator's own work: one request, then reports to file
+            _evaluate(app, firms[0 if n % 2 or draft else 2], rng, pending=(n == 0), report=not draft)
+        if not draft:  # through the platform's submission: its checks are recorded, as for a unit that applies
+            services.submit(app, ACTOR, at=app.submitted_at)
+        app.status = status
+        if status == ApplicationStatus.GRADED:  # the province's grade, after the submission's own score
             app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
             tier = rules.grading(unit_type, level).tier_for(float(app.score))
             app.tier = tier.code if tier else None
-        app.indicator_values = _indicator_values(rules, book, app, year, rng,
-                                                 half=status == ApplicationStatus.DRAFT)
-        app.status = ApplicationStatus.DRAFT  # evaluated first, as a real application is; its status follows
-        db.session.add(app)
-        db.session.flush()
-        if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
-            draft = status == ApplicationStatus.DRAFT  # the demo evaluator's own work: one request, then reports to file
-            _evaluate(app, firms[0 if n % 2 or draft else 2], rng, pending=(n == 0), report=not draft)
-        app.status = status
         if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
             try:
                 limits.reserve_quota(app, ACTOR)
             except Exception:  # noqa: BLE001 - a full quota in the demo sends it back to submitted
                 app.status = ApplicationStatus.SUBMITTED
-        audit.record(ACTOR, "application.created", "application", app.id, status=app.status.value)
         counts["applications"] += 1
 
     # the province's existing lists, loaded as a deployment loads them: a table through the history import
@@ -282,6 +291,38 @@ def _pdf(pages: int) -> bytes:
         writer.add_blank_page(width=595, height=842)
     writer.write(buf)
     return buf.getvalue()
+
+
+def _fill_in(app: Application, rules: Any, year: int, rng: random.Random, *, draft: bool) -> None:
+    """What the unit types into its form, saved as a draft save saves it (the same checks, audited): the contact,
+    the negative-list declaration, the region form with its plugin's examples (a yes/no or an option the plugin
+    gives none for is picked here) and a PDF for each of its file fields; a draft has filled in half of the
+    region form and attached nothing yet."""
+    from core.applications.fields import fields_for, is_upload, option_labels
+
+    ffs = fields_for(rules, app.unit_type, app.level, year)
+    extension: dict[str, Any] = {}
+    for i, f in enumerate(ffs):
+        if is_upload(f) or (draft and i % 2):
+            continue
+        if f.example is not None:
+            extension[f.code] = dated_example(f.example, year)
+        elif options := [value for value in option_labels(f) if value not in ("", None)]:
+            extension[f.code] = rng.choice(options)
+        elif getattr(f.make_field(), "field_class", None) is BooleanField:
+            extension[f.code] = rng.random() < 0.5
+    items = rules.negative_list_for(app.unit_type, Level(app.level), year)
+    unit = app.organization.name
+    services.save_draft(app, {
+        "contact_name": rng.choice(_PEOPLE), "contact_phone": f"1{rng.choice('3589')}{rng.randrange(10 ** 9):09d}",
+        "contact_email": f"greenmfg{app.organization_id}@example.com",
+        # True: declared not to apply (the unit answers every item of its negative list before submitting)
+        "declarations": {} if draft else {item.code: True for item in items},
+        "extension": extension}, ACTOR)
+    if not draft:
+        for f in ffs:
+            if is_upload(f):
+                services.add_evidence(app, f.code, f"{unit}{f.label}.pdf", _pdf(2), ACTOR)
 
 
 def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, *, pending: bool, report: bool) -> None:

@@ -2,7 +2,7 @@
 (:class:`core.plugins.rules.RegionRules`), built once per application at start-up."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 
@@ -34,3 +34,23 @@ def lazy_source_name(source: str | None):
     from flask_babel import LazyString
 
     return LazyString(source_name, source)
+
+
+def results_line(results: Any, *, sources: bool = False) -> Any:
+    """Check results (``title``, ``message``, ``source``: an eligibility or gate result) as one line in the
+    language it is read in, ``title (message; source)`` joined by "; ": a refusal's reasons, made when the
+    message is rendered, in each of its languages."""
+    from flask_babel import LazyString
+
+    from core.i18n import in_language
+
+    def line() -> str:
+        parts = []
+        for r in results:
+            inner = [in_language(r["message"])] if r.get("message") else []
+            if sources:
+                inner.append(source_name(r.get("source")))
+            parts.append(in_language(r["title"]) + (f" ({'; '.join(inner)})" if inner else ""))
+        return "; ".join(parts)
+
+    return LazyString(line)

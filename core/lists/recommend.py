@@ -44,7 +44,7 @@ from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, R
 from core.extensions import db
 from core.i18n import N_, bilingual_text
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now, today
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, results_line
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
@@ -254,12 +254,11 @@ def add(actor: str, rec: Recommendation, application: Application, *, acknowledg
     blocked = blockers(results)
     if blocked:
         raise Refused("The unit cannot be recommended to the national list: %(reasons)s.",
-                      reasons="; ".join(f"{g['title']} ({g['message']}; {g['source']})" for g in blocked))
+                      reasons=results_line(blocked, sources=True))
     pending = warnings(results)
     if pending and not acknowledge_warnings:
         raise Refused("Acknowledge these warnings to recommend: %(warnings)s.",
-                      warnings="; ".join(g["title"] + (f" ({g['message']})" if g["message"] else "")
-                                         for g in pending))
+                      warnings=results_line(pending))
     result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
     for g in results:
         g["acknowledged"] = g in pending

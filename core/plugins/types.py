@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any, Callable, ClassVar, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Sequence, TypeVar
 
 
 class UnitKind(StrEnum):
@@ -447,6 +447,9 @@ class EligibilityRule(CodedRecord):
     """
 
     title: str
+    #: the title on English pages, a platform translation (``title`` is the document's); see
+    #: :func:`with_english_titles`
+    title_en: str | None = None
     unit_types: tuple[str, ...] = ()
     levels: tuple[Level, ...] = ()
     #: the rounds (years) whose document sets the condition; empty: every year
@@ -530,6 +533,11 @@ class FormField(CodedRecord):
     #: English for the texts inside the field, a platform translation, ``{Chinese: English}``: its options'
     #: labels and its table's column labels (the stored values stay the document's); English pages show them
     terms_en: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
+    #: a realistic value, as an applicant fills it in and the JSON API takes it (a table: a list of rows);
+    #: its strings may hold year fields (``"{year-1}"``, filled for the round: :func:`dated_example`). The demo
+    #: instance fills its applications' forms with it and the contract kit checks the field accepts it;
+    #: ``None``: the demo picks a yes/no or an option itself and leaves any other field blank
+    example: Any = field(default=None, compare=False, hash=False)
 
 
 def with_english_labels(fields: Sequence[FormField], labels: Mapping[str, str],
@@ -544,6 +552,37 @@ def with_english_labels(fields: Sequence[FormField], labels: Mapping[str, str],
         raise KeyError(f"English labels for unknown fields: {', '.join(sorted(unknown))}")
     shared = dict(terms or {})
     return tuple(replace(f, label_en=labels.get(f.code, f.label_en), terms_en=shared or f.terms_en) for f in fields)
+
+
+R = TypeVar("R", bound=CodedRecord)
+
+
+def with_english_titles(records: Sequence[R], titles: Mapping[str, str]) -> tuple[R, ...]:
+    """``records`` (eligibility rules, priorities) with their English titles (``title_en``) from ``titles``,
+    ``{code: English}``: a plugin keeps its translations as one table beside its rules; the contract kit
+    (``core.testing.contract``) asks for one for every rule and priority the plugin registers."""
+    return tuple(replace(r, title_en=titles[r.code]) if r.code in titles else r for r in records)
+
+
+def with_examples(fields: Sequence[FormField], examples: Mapping[str, Any]) -> tuple[FormField, ...]:
+    """``fields`` with their ``example`` values from ``examples``, ``{code: value}``: a plugin keeps its examples
+    as one table beside its fields. A code that names no field raises ``KeyError``."""
+    unknown = set(examples) - {f.code for f in fields}
+    if unknown:
+        raise KeyError(f"examples for unknown fields: {', '.join(sorted(unknown))}")
+    return tuple(replace(f, example=examples[f.code]) if f.code in examples else f for f in fields)
+
+
+def dated_example(value: Any, year: int | None) -> Any:
+    """A field's ``example`` for a round of ``year``: the year fields of its strings filled (``"{year-3}"`` →
+    ``"2023"`` in a 2026 round), in lists and rows too."""
+    if isinstance(value, str):
+        return year_text(value, year)
+    if isinstance(value, Mapping):
+        return {k: dated_example(v, year) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [dated_example(v, year) for v in value]
+    return value
 
 
 def field_attr(code: str) -> str:
@@ -771,6 +810,8 @@ class Priority(CodedRecord):
     """
 
     title: str
+    #: the title on English pages, a platform translation (``title`` is the document's)
+    title_en: str | None = None
     unit_types: tuple[str, ...] = ()
     levels: tuple[Level, ...] = ()
     years: tuple[int, ...] = ()

@@ -26,7 +26,6 @@ from core.applications.fields import (
 from core.applications.scoring import live_score
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
-from core.i18n import local_text
 from core.kernel.permissions import may
 from core.kernel.records import record_id
 from core.kernel.rules import region_rules
@@ -88,22 +87,6 @@ def evidence_file(application: Application, evidence_id: Any) -> Evidence:
     return evidence_service.evidence_for(application, evidence_id)
 
 
-def section_labels(application: Application, gettext) -> dict[str, str]:
-    """Evidence sections as people name them (``gettext`` translates core's own labels)."""
-    rules = region_rules()
-    labels = {"general": gettext("General"), "basic": gettext("Basic data"),
-              "negative_list": gettext("Negative-list declaration"),
-              evidence_service.SELF_REPORT_SECTION: gettext("Self-evaluation report")}
-    for f in fields_for(rules, application.unit_type, application.level, application.campaign.year):
-        if is_upload(f):
-            labels[f.code] = str(f.label)
-    iset = rules.indicator_set(application.unit_type, application.campaign.year)
-    for ind in iset.indicators if iset is not None else ():
-        name = local_text(ind.name, ind.name_en)
-        labels[f"indicator.{ind.number}"] = f"{gettext('Indicator')} {ind.number} {name}"
-    return labels
-
-
 def _file(row: Evidence, labels: dict[str, str]) -> dict[str, Any]:
     return {"id": row.id, "section": row.section, "section_label": labels.get(row.section, row.section),
             "name": row.original_name, "pages": row.pages, "size": row.size, "sha256": row.sha256}
@@ -113,7 +96,7 @@ def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
     """The case file of ``application`` as plain data (see the module docstring)."""
     rules = region_rules()
     org = application.organization
-    labels = section_labels(application, gettext)
+    labels = evidence_service.section_labels(application, gettext)
     files = evidence_service.listing(application)
     by_section: dict[str, list[dict[str, Any]]] = {}
     for row in files:

@@ -50,6 +50,7 @@ from core.plugins.types import (
     Quota,
     Region,
     UnitKind,
+    dated_example,
     field_attr,
     year_text,
 )
@@ -493,19 +494,22 @@ class RegionContract:
         assert not unused, f"English terms no field uses: {unused}"
 
     def test_english_names(self):
-        """The negative-list items and industries the plugin registers read in English on English pages
-        (``title_en``, ``name_en``: a platform translation); without one an English page shows the Chinese."""
+        """The negative-list items, eligibility rules, priorities and industries the plugin registers read in
+        English on English pages (``title_en``, ``name_en``: a platform translation; ``with_english_titles``
+        keeps the rules' as one table); without one an English page shows the Chinese."""
         import re
 
-        records = [(i.code, i.title_en) for i in self._own_records("gm_register_negative_list_items")]
+        records = [(i.code, i.title_en) for hook in ("gm_register_negative_list_items", "gm_register_eligibility_rules",
+                                                     "gm_register_priorities") for i in self._own_records(hook)]
         records += [(i.code, i.name_en) for i in self._own_records("gm_register_industries")]
         if not records:
-            pytest.skip("the plugin registers no negative-list item or industry")
+            pytest.skip("the plugin registers no negative-list item, eligibility rule, priority or industry")
         missing = [code for code, english in records if not english or re.search(r"[\u4e00-\u9fff]", english)]
         assert not missing, f"without English (title_en / name_en): {missing}"
 
     def test_form_fields_validate_sample(self, greenmfg_make_app):
-        """Each field accepts a sample value (guessed from its validators, or ``form_samples``)."""
+        """Each field accepts a sample value: ``form_samples``, else the plugin's ``example``, else one guessed
+        from its validators."""
         fields = self._form_fields()
         app = greenmfg_make_app(region=self.region, GREENMFG_RULES_YEAR=self.year)
         problems = []
@@ -566,6 +570,8 @@ class RegionContract:
     def _sample(self, f) -> Any:
         if f.code in self.form_samples:
             return self.form_samples[f.code]
+        if f.example is not None:  # the plugin's own realistic value (the demo fills its forms with it)
+            return dated_example(f.example, self.year)
         try:
             return _guess(_bound(f), self.year)
         except NeedsSample as exc:

@@ -10,7 +10,7 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
-from core.plugins.types import FormField, with_english_labels
+from core.plugins.types import FormField, with_english_labels, with_examples
 from plugins.hubei.rules import (
     APPLICANT_DATA_KEYS,
     KEY_INDUSTRIES,
@@ -159,3 +159,20 @@ TERMS_EN = {
     "包装": "Packaging",
 }
 FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN, TERMS_EN)
+
+#: what a unit typically answers (invented, not policy): the demo instance fills its applications with them and the
+#: contract kit checks each one passes its field; the conditions of seed 002 附件1 are met, a subsidiary applies
+#: on its own (各子公司单独申报), the priorities are left to each unit
+EXAMPLES = {
+    "hubei.product_cleaner_production_leading": True, "hubei.product_emissions_compliant": True,
+    "hubei.product_performance_standards": True, "hubei.independent_legal_person": True,
+    "hubei.actual_manufacturing": True, "hubei.covers_subsidiaries": False, "hubei.complies_with_laws": True,
+    "hubei.factory_leading_performance": True, "hubei.factory_management_systems": True,
+    "hubei.sc_industry_influence": True, "hubei.sc_management_systems": True, "hubei.sc_strategy": True,
+    "hubei.sc_supplier_management": True, "hubei.park_manufacturing_energy_function": True,
+    "hubei.park_legal_boundary": True, "hubei.park_unified_management": True, "hubei.park_targets_met": True,
+    "hubei.park_carbon_intensity_falling": True, "hubei.park_environment_compliant": True,
+    "hubei.park_green_body": True, "hubei.meets_type_standard": True, "hubei.park_level": "provincial",
+    "hubei.park_green_body_staff": 6, "hubei.in_cultivation_pool": True,
+}
+FORM_FIELDS = with_examples(FORM_FIELDS, EXAMPLES)

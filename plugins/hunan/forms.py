@@ -38,7 +38,7 @@ from wtforms.validators import (
 )
 from wtforms.validators import ValidationError as WTValidationError
 
-from core.plugins.types import FormField, Level, with_english_labels
+from core.plugins.types import FormField, Level, with_english_labels, with_examples
 from plugins.hunan import rules as r
 
 S000 = r.S000
@@ -471,3 +471,47 @@ TERMS_EN = {
     "在产业链发挥主导作用的链主企业": "Chain-leader enterprise steering its industrial chain", "以上均不是": "None of these",
 }
 FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN, TERMS_EN)
+
+#: what an enterprise or a park typically fills in (invented figures, not policy): the demo instance fills its
+#: applications with them and the contract kit checks each one passes its field; the three years of finances and the
+#: dates follow the round (``{year-1}``: the year before it)
+EXAMPLES = {
+    r.F_INDUSTRY: "化工", r.F_MODERN_INDUSTRY: "现代石化",
+    "hunan.main_business": "精细化工产品、环氧树脂及固化剂的研发、生产和销售",
+    "hunan.enterprise_nature": "民营企业",
+    "hunan.founded_on": "2008-05-16",
+    r.F_CP_MANDATORY: r.DONE, r.F_CP_VOLUNTARY: r.NOT_DONE, r.F_CP_AUDIT_DATE: "{year-2}-06-30",
+    r.F_ENERGY_DIAGNOSIS: r.DONE,
+    "hunan.products": [
+        {"name": "环氧树脂", "capacity": "5万吨/年", "output": "4.3万吨", "sales_rate": "98.5", "market_share": "3.2"},
+        {"name": "环氧固化剂", "capacity": "1.2万吨/年", "output": "1.0万吨", "sales_rate": "96.0",
+         "market_share": "1.8"},
+    ],
+    "hunan.energy_total": "1.86", "hunan.water_total": "42.5",
+    "hunan.finances": [
+        {"year": "{year-3}", "total_assets": "86500", "debt_ratio": "46.2", "revenue": "72800", "profit": "5230",
+         "tax": "2160"},
+        {"year": "{year-2}", "total_assets": "91200", "debt_ratio": "44.8", "revenue": "78600", "profit": "5910",
+         "tax": "2380"},
+        {"year": "{year-1}", "total_assets": "97400", "debt_ratio": "43.5", "revenue": "84300", "profit": "6420",
+         "tax": "2570"},
+    ],
+    r.F_PARK_LEVEL: "省级", "hunan.leading_industry": "新材料、先进装备制造、食品加工",
+    "hunan.park_planned_area": "32.6", "hunan.park_built_area": "21.4",
+    "hunan.park_enterprise_count": 186, r.F_PARK_ABOVE_SIZE: 124, "hunan.park_energy_intensive_count": 17,
+    "hunan.park_key_enterprise_count": 23, r.F_PARK_CP_MANDATORY: 21, r.F_PARK_CP_VOLUNTARY: 9,
+    "hunan.park_energy_intensity_decline": "3.8", "hunan.park_hightech_share": "46.5",
+    "hunan.park_solid_waste_utilisation": "91.2", "hunan.park_wastewater_intensity": "2.35",
+    "hunan.park_total_output_est": "612.4", "hunan.park_industrial_output_est": "538.7",
+    "hunan.park_hon_nat_factory": 6, "hunan.park_hon_prov_factory": 14, "hunan.park_hon_nat_supply_chain": 1,
+    "hunan.park_hon_prov_supply_chain": 3, "hunan.park_hon_nat_design_firms": 2, "hunan.park_hon_nat_design_products": 5,
+    "hunan.park_hon_prov_design_firms": 4, "hunan.park_hon_prov_design_products": 9, "hunan.park_hon_design_demo": 0,
+    "hunan.park_hon_nat_solution_provider": 0, "hunan.park_hon_prov_solution_provider": 1,
+    "hunan.park_hon_water_saving": 5, "hunan.park_hon_solid_waste_firms": 2, "hunan.park_hon_solid_waste_projects": 3,
+    "hunan.park_hon_carbon_benchmark": 1,
+    r.F_PARK_MAIN_FUNCTION: True, r.F_PARK_VA_SHARE: "68.5", r.F_PARK_LEGAL_BOUNDARY: True,
+    r.F_PARK_UNIFIED_MANAGEMENT: True,
+    "hunan.fax": "0731-88765432",
+    r.F_ABOVE_SIZE: True, r.F_ENERGY_LEVEL: r.ENERGY_LEVELS[0], r.F_SC_ROLE: r.SC_LEADER,
+}
+FORM_FIELDS = with_examples(FORM_FIELDS, EXAMPLES)

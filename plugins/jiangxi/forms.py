@@ -9,7 +9,7 @@ from wtforms import BooleanField, FloatField, SelectField, StringField
 from wtforms import validators as v
 from wtforms.fields.choices import SelectChoice
 
-from core.plugins.types import FormField, Level, with_english_labels
+from core.plugins.types import FormField, Level, with_english_labels, with_examples
 from plugins.jiangxi.rules import (
     PARK_FIELDS,
     PARK_MIN_VALUE_ADDED_SHARE,
@@ -122,3 +122,12 @@ LABELS_EN = {
 #: English of the options, a platform translation: what is sent and stored stays the document's
 TERMS_EN = {"国家级": "National", "省级": "Provincial", "省级以下": "Below provincial"}
 FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN, TERMS_EN)
+
+#: what a unit typically answers (invented, not policy): the demo instance fills its applications with them and the
+#: contract kit checks each one passes its field; a park meets seed 003 二（二）, the priorities are left to each unit
+EXAMPLES = {
+    "jiangxi.park_main_function": True, "jiangxi.park_industrial_va_share": 62.5, "jiangxi.park_legal_boundary": True,
+    "jiangxi.park_unified_management": True, "jiangxi.park_rank": "provincial", "jiangxi.county": "经济技术开发区",
+    "jiangxi.park_type": "省级经济技术开发区", "jiangxi.sc_is_green_factory": True,
+}
+FORM_FIELDS = with_examples(FORM_FIELDS, EXAMPLES)

@@ -33,6 +33,7 @@ from core.plugins.types import (
     ReviewPanel,
     FilingFigure,
     FilingFigures,
+    with_english_titles,
 )
 
 S001 = "001_3f04a56fc6693327.txt"
@@ -104,7 +105,7 @@ def _needs_provincial_listing(data):
             return None
         if data.get("stage") != "province":
             return None
-        return ("未列入本轮省级绿色制造名单（国家级推荐与省级遴选同时进行，须先确定省级名单）/ not on the provincial list "
+        return ("未列入本轮省级绿色制造名单（国家级推荐与省级遴选同时进行，须先确定省级名单） / not on the provincial list "
                 f"decided in this joint round ({joint.cite})")
     return "新申报国家级单位须为现有省级绿色制造单位 / a new national applicant must already be on the provincial list"
 
@@ -250,3 +251,10 @@ FILING_FIGURES = FilingFigures(
     cite="平台默认：年度动态管理表的关键指标（文件要求“上报绿色制造关键指标情况”，未列明指标） / platform default: the "
          "documents ask for key figures without listing them",
 )
+
+#: the rules' and priorities' titles on English pages (a platform translation; the title stays the document's)
+TITLES_EN = {
+    "national_needs_provincial": "A national green factory must first be on the provincial list",
+    "round2025_unit_types": "Scope of the 2025 recommendation: green factories and green industrial parks",
+}
+ELIGIBILITY = with_english_titles(ELIGIBILITY, TITLES_EN)

@@ -10,7 +10,7 @@ from marshmallow import fields, validate
 from wtforms import BooleanField, FloatField, TextAreaField
 from wtforms import validators as v
 
-from core.plugins.types import FormField, Level, with_english_labels
+from core.plugins.types import FormField, Level, with_english_labels, with_examples
 from plugins.shanxi.rules import (
     FIELD_PREFIX, LEAD_EVIDENCE_FIELD, PARK_ENTERPRISES_CITE, PARK_ENTERPRISES_FIELD, PARK_MIN_VALUE_ADDED_SHARE, S,
     SHANXI_LEVELS,
@@ -128,3 +128,17 @@ LABELS_EN = {
     "shanxi.supplier_cultivation_plan": "Has a green-factory cultivation plan for its suppliers",
 }
 FORM_FIELDS = with_english_labels(FORM_FIELDS, LABELS_EN)
+
+#: what a unit typically answers (invented, not policy; the credit codes are made up with valid check characters):
+#: the demo instance fills its applications with them and the contract kit checks each one passes its field; the
+#: conditions of seed 004 are met, the priorities are left to each unit
+EXAMPLES = {
+    "shanxi.independent_legal_entity": True, "shanxi.actual_manufacturing": True, "shanxi.park_legal_boundary": True,
+    "shanxi.park_unified_management": True, "shanxi.park_main_function": True,
+    "shanxi.park_industrial_va_share": 64.0,
+    "shanxi.park_enterprise_usccs": "91140100793PCF4215\n911402000CHX9RQ13Y\n91140400GHB8Q5T342",
+    "shanxi.park_cultivation_plan": True, "shanxi.supplier_cultivation_plan": True, "shanxi.is_green_factory": True,
+    "shanxi.lead_enterprise_evidence": "行业龙头企业，近三年主营业务收入年均增长12%；覆盖上游供应商126家，其中绿色工厂18家；"
+                                        "已建立供应商绿色评价和分级管理制度，带动供应商开展节能降碳改造。",
+}
+FORM_FIELDS = with_examples(FORM_FIELDS, EXAMPLES)

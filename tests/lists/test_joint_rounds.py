@@ -100,7 +100,7 @@ def test_jiangxi_2024_new_factory_listed_provincially_then_recommended(jiangxi):
     # not (yet) on this round's provincial list: refused with the reason and its source
     with pytest.raises(Refused, match="not on the provincial list decided in this joint round") as info:
         recommend.add("province", rec, a, at=at)
-    assert "; national)" in str(info.value) and kit.SEED_JIANGXI in str(info.value)  # the rule's source
+    assert "; 工业和信息化部)" in str(info.value) and kit.SEED_JIANGXI in str(info.value)  # the rule's source, by name
 
     _list_provincially(a, 2024)
     assert a in recommend.candidates(2024)  # LISTED in the same round is a candidate
@@ -171,7 +171,7 @@ def test_non_joint_round_refuses_national_without_provincial_listing(make_app):
         _grade(graded, "hunan")
         rec = recommend.recommendation_for(2025, "province", create=True)
         recommend.set_consulted("province", rec, CONSULTED)
-        with pytest.raises(Refused, match="must already be on the provincial list; national"):
+        with pytest.raises(Refused, match="on the provincial list; Ministry of Industry and Information Technology"):
             recommend.add("province", rec, graded, acknowledge_warnings=True, at=kit.beijing(dt.date(2025, 10, 20)))
 
 

@@ -57,7 +57,7 @@ def test_gates_tier_listing_round_types_and_average(shanxi):
     graded_c = _graded("shanxi", 65)
     with pytest.raises(Refused, match="C级") as info:
         recommend.add("province", rec, graded_c, at=BEFORE)
-    assert "shanxi" in str(info.value)
+    assert "山西省)" in str(info.value) and "Shanxi)" in str(info.value)  # the rule's source, by its name
     not_listed = _graded("shanxi", 88, listed=False)
     with pytest.raises(Refused, match="provincial list"):
         recommend.add("province", rec, not_listed, at=BEFORE)

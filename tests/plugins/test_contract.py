@@ -25,10 +25,7 @@ class TestHunanContract(RegionContract):
     has_summary_layouts = True
     #: 组织机构代码 (8 characters, optional hyphen, check character): the contract cannot guess a pattern
     form_samples = {
-        "hunan.org_code": "12345678-9",
-        # three consecutive years, ascending (附件1 企业近三年经营情况)
-        "hunan.finances": [{"year": y, "total_assets": "1000", "debt_ratio": "40", "revenue": "800",
-                            "profit": "50", "tax": "20"} for y in (2021, 2022, 2023)],
+        "hunan.org_code": "12345678-9",  # the plugin's example of 附件1 企业近三年经营情况 covers hunan.finances
     }
 
 

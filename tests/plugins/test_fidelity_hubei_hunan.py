@@ -334,7 +334,7 @@ def test_a_negative_list_item_setting_aside_an_unknown_code_stops_start_up():
 def test_the_new_claims_show_under_a_named_form_section(hunan, hubei):
     """The fields of the claims (000 一.1, 一.3; 002 二, 三(一)) sit in a section the form names in words,
     never under an internal code."""
-    from core.applications.views import SECTION_NAMES
+    from core.applications.fields import SECTION_NAMES
     from plugins.hubei import forms as hubei_forms
     from plugins.hunan import forms as hunan_forms
 

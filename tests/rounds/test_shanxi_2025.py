@@ -139,7 +139,7 @@ def test_shanxi_2025_city_list_then_provincial_list_and_national_recommendation(
         assert r.status_code == 201, f"step 9 {who} recommended to MIIT: {show(r)}"
     r = rnd.post("province", "/api/v1/recommendations/2025/items", bj(2025, 10, 20),
                  json={"application_id": ids["grade_c"], "acknowledge_warnings": True})
-    assert r.status_code == 409 and "C级" in rk.error_text(r) and "shanxi" in rk.error_text(r), \
+    assert r.status_code == 409 and "C级" in rk.error_text(r) and "山西省" in rk.error_text(r), \
         f"step 9 grade C refused with the reason and its source (第十四条): {show(r)}"
     r = rnd.post("province", "/api/v1/recommendations/2025/export", bj(2025, 11, 3))
     assert r.status_code == 200, f"step 10 signed export: {show(r)}"
