@@ -315,7 +315,8 @@ def _evidence_text(rule: JudgedCondition, data: Mapping[str, Any]) -> str:
 
 def _rule_result(rule: Any, data: Mapping[str, Any], level: str) -> dict[str, Any]:
     result = {"kind": "rule", "code": rule.code, "title": both(rule.title, rule.title_en), "source": rule.source,
-              "cite": rule.cite, "blocking": rule.blocking, "stage": "recommend", "ok": None, "message": None, "levels": [level]}
+              "cite": rule.cite, "blocking": rule.blocking, "stage": "recommend", "ok": None, "message": None,
+              "levels": [level]}
     if isinstance(rule, JudgedCondition):
         # the reviewer judges it on the applicant's evidence (shown here); the acknowledgement is audited
         result["kind"] = "judged_condition"

@@ -147,7 +147,8 @@ def section_labels(application: Application, gettext: Any = None) -> dict[str, s
     gettext = gettext or page_gettext
     rules = region_rules()
     labels = {"general": gettext("General"), "basic": gettext("Basic data"),
-              "negative_list": gettext("Negative-list declaration"), SELF_REPORT_SECTION: gettext("Self-evaluation report")}
+              "negative_list": gettext("Negative-list declaration"),
+              SELF_REPORT_SECTION: gettext("Self-evaluation report")}
     for f in fields_for(rules, application.unit_type, application.level, application.campaign.year):
         if is_upload(f):
             labels[f.code] = str(f.label)

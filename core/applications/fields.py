@@ -141,11 +141,36 @@ def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> Fo
     return _DATED[key]
 
 
+def _row_form(unbound: Any) -> type | None:
+    """The row form of a table field (a FieldList of sub-forms, Hunan's products), else ``None``."""
+    from wtforms import FieldList
+    from wtforms import FormField as SubForm
+    from wtforms.fields.core import UnboundField
+
+    if issubclass(unbound.field_class, FieldList) and unbound.args and isinstance(unbound.args[0], UnboundField) \
+            and issubclass(unbound.args[0].field_class, SubForm) and unbound.args[0].args:
+        return unbound.args[0].args[0]
+    return None
+
+
+def _columns(form_class: type) -> list[tuple[str, Any]]:
+    """A row form's unbound fields, ``(name, field)``, in the order the class declares them (its columns)."""
+    from wtforms.fields.core import UnboundField
+
+    return sorted(((name, value) for name in dir(form_class)
+                   if isinstance(value := getattr(form_class, name), UnboundField)),
+                  key=lambda pair: pair[1].creation_counter)
+
+
+def _choices(unbound: Any) -> list[Any]:
+    """An unbound field's fixed ``choices`` (none when it has none, or computes them)."""
+    choices = unbound.kwargs.get("choices")
+    return [] if choices is None or callable(choices) else list(choices)
+
+
 def _in_terms(unbound: Any, terms: Mapping[str, str]) -> tuple[list[Any], dict[str, Any]]:
     """An unbound WTForms field's arguments with its label, its options' labels and, for a table (a FieldList
     of sub-forms), its columns' labels put through ``terms``."""
-    from wtforms import FieldList
-    from wtforms import FormField as SubForm
     from wtforms.fields.core import UnboundField
 
     args, kwargs = list(unbound.args), dict(unbound.kwargs)
@@ -155,13 +180,11 @@ def _in_terms(unbound: Any, terms: Mapping[str, str]) -> tuple[list[Any], dict[s
         kwargs["label"] = terms.get(kwargs["label"], kwargs["label"])
     elif args and isinstance(args[0], str):
         args[0] = terms.get(args[0], args[0])
-    choices = kwargs.get("choices")
-    if choices is not None and not callable(choices):
+    if choices := _choices(unbound):
         kwargs["choices"] = [_option_in(c, terms) for c in choices]
-    if issubclass(unbound.field_class, FieldList) and args and isinstance(args[0], UnboundField) \
-            and issubclass(args[0].field_class, SubForm) and args[0].args:
+    if (row := _row_form(unbound)) is not None:
         inner = args[0]
-        args[0] = UnboundField(inner.field_class, _form_in(inner.args[0], terms), *inner.args[1:], **inner.kwargs)
+        args[0] = UnboundField(inner.field_class, _form_in(row, terms), *inner.args[1:], **inner.kwargs)
     return args, kwargs
 
 
@@ -177,12 +200,12 @@ def _option_pair(option: Any) -> tuple[Any, str]:
 
 
 def _option_in(option: Any, terms: Mapping[str, str]) -> Any:
+    """One option with its label put through ``terms``, as a SelectChoice (what it carries besides kept)."""
     from wtforms.fields.choices import SelectChoice
 
-    if isinstance(option, SelectChoice):
-        label = option.label if option.label is not None else option.value
-        return SelectChoice(option.value, terms.get(label, label), option.render_kw, option.optgroup)
     value, label = _option_pair(option)
+    if isinstance(option, SelectChoice):
+        return SelectChoice(value, terms.get(label, label), option.render_kw, option.optgroup)
     render_kw = option[2] if isinstance(option, tuple) and len(option) > 2 else {}
     return SelectChoice(value, terms.get(label, label), render_kw)
 
@@ -196,11 +219,8 @@ def _form_in(form_class: type, terms: Mapping[str, str]) -> type:
 
     key = (form_class, tuple(sorted(terms.items())))
     if key not in _FORMS_IN:
-        fields = sorted(((name, value) for name in dir(form_class)
-                         if isinstance(value := getattr(form_class, name), UnboundField)),
-                        key=lambda pair: pair[1].creation_counter)
         attrs = {}
-        for name, unbound in fields:  # made in the class's order: the form keeps its columns' order
+        for name, unbound in _columns(form_class):  # made in the class's order: the form keeps its columns' order
             args, kwargs = _in_terms(unbound, terms)
             attrs[name] = UnboundField(unbound.field_class, *args, **kwargs)
         _FORMS_IN[key] = type(form_class.__name__, (form_class,), attrs)
@@ -210,21 +230,14 @@ def _form_in(form_class: type, terms: Mapping[str, str]) -> type:
 def inner_texts(ff: FormField) -> list[str]:
     """The texts inside a field a page shows: its options' labels and, for a table, its columns' labels (and
     their options'), as the plugin writes them; what ``terms_en`` translates."""
-    from wtforms import FieldList
-    from wtforms import FormField as SubForm
     from wtforms.fields.core import UnboundField
 
     def of(unbound: Any) -> list[str]:
-        texts = [str(_option_pair(c)[1]) for c in (unbound.kwargs.get("choices") or [])
-                 if not callable(unbound.kwargs.get("choices"))]
-        if issubclass(unbound.field_class, FieldList) and unbound.args and isinstance(unbound.args[0], UnboundField) \
-                and issubclass(unbound.args[0].field_class, SubForm) and unbound.args[0].args:
-            form_class = unbound.args[0].args[0]
-            for name in dir(form_class):
-                column = getattr(form_class, name)
-                if isinstance(column, UnboundField):
-                    label = column.kwargs.get("label", column.args[0] if column.args else None)
-                    texts += ([label] if isinstance(label, str) else []) + of(column)
+        texts = [str(_option_pair(c)[1]) for c in _choices(unbound)]
+        if (row := _row_form(unbound)) is not None:
+            for _, column in _columns(row):
+                label = column.kwargs.get("label", column.args[0] if column.args else None)
+                texts += ([label] if isinstance(label, str) else []) + of(column)
         return texts
 
     unbound = ff.make_field()
@@ -241,13 +254,7 @@ def option_labels(ff: FormField) -> dict[Any, str]:
     key = ff.make_field
     if key not in _OPTIONS:
         unbound = ff.make_field()
-        choices = getattr(unbound, "kwargs", {}).get("choices")
-        labels: dict[Any, str] = {}
-        if choices is not None and not callable(choices):
-            for option in choices:
-                value, label = _option_pair(option)
-                labels[value] = label
-        _OPTIONS[key] = labels
+        _OPTIONS[key] = dict(_option_pair(o) for o in _choices(unbound)) if hasattr(unbound, "kwargs") else {}
     return _OPTIONS[key]
 
 
@@ -259,17 +266,14 @@ def shown_value(ff: FormField, value: Any) -> Any:
         return value
 
     def one(v: Any) -> Any:
-        if not isinstance(v, str) or v not in labels:
-            return v
-        label = labels[v]
-        return ff.terms_en.get(label, label) if english() else label
+        return term(ff, labels[v]) if isinstance(v, str) and v in labels else v
 
     return [one(v) for v in value] if isinstance(value, list) else one(value)
 
 
-def column_label(ff: FormField, label: str) -> str:
-    """A table column's label in the page's language."""
-    return ff.terms_en.get(label, label) if english() else label
+def term(ff: FormField, text: str) -> str:
+    """A text inside a field (an option's or a table column's label) in the page's language (``terms_en``)."""
+    return ff.terms_en.get(text, text) if english() else text
 
 
 def column_labels(form_fields: Iterable[FormField]) -> dict[str, dict[str, str]]:
@@ -286,7 +290,7 @@ def column_labels(form_fields: Iterable[FormField]) -> dict[str, dict[str, str]]
         inner = getattr(schema_field, "inner", None)
         if isinstance(schema_field, fields.List) and isinstance(inner, fields.Nested):
             nested = inner.schema
-            out[f.code] = {name: column_label(f, field.metadata.get("label", name))
+            out[f.code] = {name: term(f, field.metadata.get("label", name))
                            for name, field in nested.fields.items()}
     return out
 

@@ -71,8 +71,8 @@ def evaluate(application: Application, data: Mapping[str, Any]) -> list[dict[str
             message = f"{message}（{evidence}）" if evidence else message
         else:
             message = evidence
-        out.append({"kind": "priority", "code": p.code, "title": both(p.title, p.title_en), "source": p.source, "cite": p.cite,
-                    "blocking": False, "stage": "recommend", "ok": None if has is None else bool(has),
+        out.append({"kind": "priority", "code": p.code, "title": both(p.title, p.title_en), "source": p.source,
+                    "cite": p.cite, "blocking": False, "stage": "recommend", "ok": None if has is None else bool(has),
                     "message": message, "levels": [str(application.level)]})
     return out
 

@@ -316,7 +316,8 @@ class _Checker:
         if unit_type not in self._fields_of:
             ffs = [f for f in fields_for(self.rules, unit_type, self.campaign.level, self.campaign.year)
                    if not is_upload(f)]
-            self._fields_of[unit_type] = ({field_attr(f.code): f for f in ffs}, {field_attr(f.code): f.code for f in ffs},
+            self._fields_of[unit_type] = ({field_attr(f.code): f for f in ffs},
+                                          {field_attr(f.code): f.code for f in ffs},
                                           {f.code: field_attr(f.code) for f in ffs})
         return self._fields_of[unit_type]
 

@@ -116,7 +116,8 @@ def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
                               "shown": jsonable(shown_value(f, value)), "columns": columns.get(f.code, {}),
                               "evidence": _file(upload, labels) if upload is not None else None})
     declared = application.declarations or {}
-    declarations = [{"code": item.code, "title": item.title, "title_en": item.title_en, "declared": declared.get(item.code) is True,
+    declarations = [{"code": item.code, "title": item.title, "title_en": item.title_en,
+                     "declared": declared.get(item.code) is True,
                      # issue 17: False is the applicant's declaration that the item applies, not a missing answer
                      "applies": declared.get(item.code) is False, "source": item.source, "cite": item.cite}
                     for item in rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)]

@@ -635,31 +635,51 @@ def publication(level):
 
 #: the rules' and priorities' titles on English pages (a platform translation; the title stays the document's)
 TITLES_EN = {
-    "hubei.city_opinion": "The city's industry and IT bureau's first review (the application, the site, above all whether a case the national documents bar applies) and its recommendation opinion",
-    "hubei.factory_compliance": "Complies with the laws, regulations, policies and standards in construction and production",
-    "hubei.factory_leading": "A good economic and technical base and returns, clear competitive advantages, performance indicators leading its industry",
-    "hubei.factory_legal_person": "A lawfully established manufacturer with independent legal personality that actually produces; each subsidiary with its own legal personality applies on its own",
+    "hubei.city_opinion": "The city's industry and IT bureau's first review (the application, the site, above all "
+                          "whether a case the national documents bar applies) and its recommendation opinion",
+    "hubei.factory_compliance": "Complies with the laws, regulations, policies and standards in construction and "
+                                "production",
+    "hubei.factory_leading": "A good economic and technical base and returns, clear competitive advantages, "
+                             "performance indicators leading its industry",
+    "hubei.factory_legal_person": "A lawfully established manufacturer with independent legal personality that "
+                                  "actually produces; each subsidiary with its own legal personality applies on its "
+                                  "own",
     "hubei.factory_management": "Sound quality, occupational health, environmental, work safety and energy management",
     "hubei.factory_standard": "Meets the standards and policy requirements for green factories",
-    "hubei.national_from_provincial": "National lists are in principle recommended from the best of the provincial lists (since 2022 the national recommendation runs with the provincial selection)",
-    "hubei.park_basic": "An industrial park at provincial level or above, mainly for manufacturing and energy supply, with statutory boundaries and a unified management body",
-    "hubei.park_environment": "Environmental quality up to standard, enterprises' emissions within standards, key pollutants within the total-amount limits",
+    "hubei.national_from_provincial": "National lists are in principle recommended from the best of the provincial "
+                                      "lists (since 2022 the national recommendation runs with the provincial "
+                                      "selection)",
+    "hubei.park_basic": "An industrial park at provincial level or above, mainly for manufacturing and energy supply, "
+                        "with statutory boundaries and a unified management body",
+    "hubei.park_environment": "Environmental quality up to standard, enterprises' emissions within standards, key "
+                              "pollutants within the total-amount limits",
     "hubei.park_green_body": "A dedicated body for green development, with full-time staff",
     "hubei.park_standard": "Meets the standards and policy requirements for green industrial parks",
-    "hubei.park_targets": "Meets the energy-saving and emission-reduction targets set by the state and local government, with carbon intensity falling",
-    "hubei.product_cleaner_production": "The producer's cleaner production leads its industry and its emissions meet national and local standards",
-    "hubei.product_performance": "Product quality, safety, hygiene, energy saving and resource use meet national, industry and local standards",
+    "hubei.park_targets": "Meets the energy-saving and emission-reduction targets set by the state and local "
+                          "government, with carbon intensity falling",
+    "hubei.product_cleaner_production": "The producer's cleaner production leads its industry and its emissions meet "
+                                        "national and local standards",
+    "hubei.product_performance": "Product quality, safety, hygiene, energy saving and resource use meet national, "
+                                 "industry and local standards",
     "hubei.product_standard": "The product meets the green-design product evaluation standards and policy requirements",
-    "hubei.sc_influence": "Strong influence in its industry, sales and profitability leading it, sound energy, resource and environmental management systems and rules",
-    "hubei.sc_legal_person": "Lawfully established with independent legal personality; complies with the laws, regulations, policies and standards in construction and production",
+    "hubei.sc_influence": "Strong influence in its industry, sales and profitability leading it, sound energy, "
+                          "resource and environmental management systems and rules",
+    "hubei.sc_legal_person": "Lawfully established with independent legal personality; complies with the laws, "
+                             "regulations, policies and standards in construction and production",
     "hubei.sc_standard": "Meets the standards and policy requirements for green supply-chain management enterprises",
     "hubei.sc_strategy": "A green supply-chain management strategy with clear targets and measures",
     "hubei.sc_suppliers": "Many suppliers, with a complete supplier management system",
-    "hubei.third_party_evaluation": "After its self-evaluation, an on-site evaluation by a third-party firm qualified under Annex 2 (2022–2025; not for the 2025 national recommendation)",
+    "hubei.third_party_evaluation": "After its self-evaluation, an on-site evaluation by a third-party firm qualified "
+                                    "under Annex 2 (2022–2025; not for the 2025 national recommendation)",
     "hubei.cultivation_pool": "In its city's cultivation pool for the green manufacturing system",
-    "hubei.key_industry_factory": "Key industries: electronic information, high-end equipment, automotive, food, pharmaceuticals, new energy, new materials and others",
-    "hubei.key_industry_product": "Key industries: machinery, high-end equipment, electronics, telecommunications, petrochemicals, steel, building materials, textiles, household appliances and others",
-    "hubei.key_industry_supply_chain": "Key industries: automotive, aerospace, electronics and electrical appliances, telecommunications, large complete equipment, light industry, textiles, food, building materials, pharmaceuticals, packaging and others",
+    "hubei.key_industry_factory": "Key industries: electronic information, high-end equipment, automotive, food, "
+                                  "pharmaceuticals, new energy, new materials and others",
+    "hubei.key_industry_product": "Key industries: machinery, high-end equipment, electronics, telecommunications, "
+                                  "petrochemicals, steel, building materials, textiles, household appliances and "
+                                  "others",
+    "hubei.key_industry_supply_chain": "Key industries: automotive, aerospace, electronics and electrical appliances, "
+                                       "telecommunications, large complete equipment, light industry, textiles, food, "
+                                       "building materials, pharmaceuticals, packaging and others",
 }
 ELIGIBILITY = with_english_titles(ELIGIBILITY, TITLES_EN)
 PRIORITIES = with_english_titles(PRIORITIES, TITLES_EN)

@@ -416,13 +416,20 @@ def publication(level):
 #: the rules' and priorities' titles on English pages (a platform translation; the title stays the document's)
 TITLES_EN = {
     "hunan.above_designated_size": "Green factory: an industrial enterprise above designated size (scope of the call)",
-    "hunan.city_block_unfiled": "No new units of a city are recommended while its existing national units have not all filed",
+    "hunan.city_block_unfiled": "No new units of a city are recommended while its existing national units have not "
+                                "all filed",
     "hunan.cleaner_production_audit": "A cleaner-production audit in the last five years (in principle)",
-    "hunan.national_needs_provincial_park": "A park newly applying for the national list must be an existing provincial green park",
-    "hunan.park_cleaner_production_share": "Enterprises audited for cleaner production in the last five years are 15% or more of those above designated size (in principle)",
-    "hunan.park_conditions": "Green park conditions: mainly manufacturing and energy supply, industry over 50% of value added, statutory boundaries, a unified management body, provincial level or above",
-    "hunan.sc_lead_enterprise": "Green supply-chain management demonstration enterprise: a leading or chain-leader enterprise (scope of the call)",
-    "hunan.energy_efficiency_benchmark": "Recommended first: factories at the energy-efficiency benchmark level (key energy-using industries) or at the advanced value of the national energy-consumption quota standards (other industries)",
+    "hunan.national_needs_provincial_park": "A park newly applying for the national list must be an existing "
+                                            "provincial green park",
+    "hunan.park_cleaner_production_share": "Enterprises audited for cleaner production in the last five years are 15% "
+                                           "or more of those above designated size (in principle)",
+    "hunan.park_conditions": "Green park conditions: mainly manufacturing and energy supply, industry over 50% of "
+                             "value added, statutory boundaries, a unified management body, provincial level or above",
+    "hunan.sc_lead_enterprise": "Green supply-chain management demonstration enterprise: a leading or chain-leader "
+                                "enterprise (scope of the call)",
+    "hunan.energy_efficiency_benchmark": "Recommended first: factories at the energy-efficiency benchmark level (key "
+                                         "energy-using industries) or at the advanced value of the national "
+                                         "energy-consumption quota standards (other industries)",
     "hunan.park_green_factories": "Recommended first: industrial parks with many green factories",
 }
 ELIGIBILITY = with_english_titles(ELIGIBILITY, TITLES_EN)

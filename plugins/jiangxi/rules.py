@@ -341,9 +341,14 @@ def industries(year: int) -> IndustryChoices | None:
 
 #: the rules' and priorities' titles on English pages (a platform translation; the title stays the document's)
 TITLES_EN = {
-    "jiangxi.city_consultation": "Before recommending, the city asks the local ecology and environment, emergency management and market regulation authorities",
-    "jiangxi.park_conditions": "Green park conditions: mainly for manufacturing and energy supply, industry over 50% of value added, statutory boundaries, a unified management body, provincial level or above",
-    "jiangxi.provincial_reapply_for_national": "A park or enterprise on the provincial list that wants the national list applies again",
-    "jiangxi.supply_chain_green_factory": "A green supply-chain management applicant should in principle be a green factory (the reviewer confirms)",
+    "jiangxi.city_consultation": "Before recommending, the city asks the local ecology and environment, emergency "
+                                 "management and market regulation authorities",
+    "jiangxi.park_conditions": "Green park conditions: mainly for manufacturing and energy supply, industry over 50% "
+                               "of value added, statutory boundaries, a unified management body, provincial level or "
+                               "above",
+    "jiangxi.provincial_reapply_for_national": "A park or enterprise on the provincial list that wants the national "
+                                               "list applies again",
+    "jiangxi.supply_chain_green_factory": "A green supply-chain management applicant should in principle be a green "
+                                          "factory (the reviewer confirms)",
 }
 ELIGIBILITY = with_english_titles(ELIGIBILITY, TITLES_EN)

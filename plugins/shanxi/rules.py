@@ -446,17 +446,30 @@ PROVISIONS = (
 
 #: the rules' and priorities' titles on English pages (a platform translation; the title stays the document's)
 TITLES_EN = {
-    "shanxi.departments_consulted": "Before recommending, the ecology and environment, emergency management and market regulation authorities are fully consulted",
-    "shanxi.factory_conditions": "Green factory conditions: an independent legal person or an independently accounting unit treated as one, a manufacturer that actually produces",
-    "shanxi.park_conditions": "Green industrial park conditions: statutory boundaries, a unified management body, mainly manufacturing and energy supply, industry over 50% of value added, a published green-factory cultivation plan",
-    "shanxi.park_enterprises_records": "No enterprise in the park has, in the last three years, a case of Article 17 (the platform's records)",
+    "shanxi.departments_consulted": "Before recommending, the ecology and environment, emergency management and "
+                                    "market regulation authorities are fully consulted",
+    "shanxi.factory_conditions": "Green factory conditions: an independent legal person or an independently "
+                                 "accounting unit treated as one, a manufacturer that actually produces",
+    "shanxi.park_conditions": "Green industrial park conditions: statutory boundaries, a unified management body, "
+                              "mainly manufacturing and energy supply, industry over 50% of value added, a published "
+                              "green-factory cultivation plan",
+    "shanxi.park_enterprises_records": "No enterprise in the park has, in the last three years, a case of Article 17 "
+                                       "(the platform's records)",
     "shanxi.provincial_needs_city_list": "A provincial green factory should in principle first be on the city list",
-    "shanxi.reviewer_independence": "The provincial reviewing experts or third-party firms took no part in evaluating the province's enterprises",
+    "shanxi.reviewer_independence": "The provincial reviewing experts or third-party firms took no part in evaluating "
+                                    "the province's enterprises",
     "shanxi.rules_validity": "The implementing rules are in force from 2024-07-19 to 2029-07-18",
-    "shanxi.supply_chain_conditions": "Green supply-chain management enterprise conditions: an independent legal person with a green-factory cultivation plan for its suppliers",
-    "shanxi.supply_chain_green_factory": "A recommended green supply-chain management enterprise should in principle be a green factory",
-    "shanxi.supply_chain_lead_enterprise": "A green supply-chain management enterprise of great influence and strength, with a complete industrial chain and a good base in green supply-chain management, steering its chain and building green factories (the reviewer judges)",
-    "shanxi.priority_energy_efficiency": "Factories at the energy-efficiency benchmark level (key industrial fields), or at the advanced value or level 1 of the energy-consumption quota standards (other industries)",
+    "shanxi.supply_chain_conditions": "Green supply-chain management enterprise conditions: an independent legal "
+                                      "person with a green-factory cultivation plan for its suppliers",
+    "shanxi.supply_chain_green_factory": "A recommended green supply-chain management enterprise should in principle "
+                                         "be a green factory",
+    "shanxi.supply_chain_lead_enterprise": "A green supply-chain management enterprise of great influence and "
+                                           "strength, with a complete industrial chain and a good base in green "
+                                           "supply-chain management, steering its chain and building green factories "
+                                           "(the reviewer judges)",
+    "shanxi.priority_energy_efficiency": "Factories at the energy-efficiency benchmark level (key industrial fields), "
+                                         "or at the advanced value or level 1 of the energy-consumption quota "
+                                         "standards (other industries)",
     "shanxi.priority_green_supplier_leader": "A leading enterprise with many green factories among its suppliers",
 }
 ELIGIBILITY = with_english_titles(ELIGIBILITY, TITLES_EN)
