@@ -20,16 +20,9 @@ from core.kernel.rules import region_rules
 from core.models import AdminUnit, CalendarDay, CalendarYear
 from core.plugins.types import UnitKind
 from core.services import admin_units, calendar
+from core.web.names import KIND_LABELS
 
 # ------------------------------------------------------------------ units --
-
-#: the kinds of unit as a page says them (the stored value is the Chinese name)
-KIND_LABELS = {UnitKind.CITY: _l("Prefecture-level city"), UnitKind.PREFECTURE: _l("Autonomous prefecture"),
-               UnitKind.DIRECT_CITY: _l("City administered by the province"),
-               UnitKind.FORESTRY_DISTRICT: _l("Forestry district"),
-               UnitKind.PILOT_COUNTY: _l("Pilot county administered by the province"),
-               UnitKind.NEW_AREA: _l("New area"), UnitKind.REFORM_ZONE: _l("Comprehensive reform zone")}
-
 
 def _unit_page(form, status: int = 200):
     rows = db.session.scalars(select(AdminUnit).where(AdminUnit.region == region_rules().region_code)

@@ -17,11 +17,14 @@ def region_rules() -> RegionRules:
 
 def source_name(source: str | None) -> str:
     """Who supplies a rule, as people say it: the plugin's region by name (its ``name_en`` in English), or
-    "platform default" for what core itself assumes where no document gives a value."""
+    "platform default" for what core itself assumes where no document gives a value, "this instance's setting"
+    for what the deployer configured."""
     from flask_babel import get_locale, gettext
 
     if not source or source == "core":
         return gettext("platform default")
+    if source == "config":  # a value the deployer set where the documents leave it open
+        return gettext("this instance's setting")
     region = region_rules().identities.get(source)
     if region is None:
         return source
@@ -43,11 +46,12 @@ def results_line(results: Any, *, sources: bool = False) -> Any:
     from flask_babel import LazyString
 
     from core.i18n import in_language
+    from core.plugins.rules import readable_message
 
     def line() -> str:
         parts = []
         for r in results:
-            inner = [in_language(r["message"])] if r.get("message") else []
+            inner = [in_language(readable_message(r["message"]))] if r.get("message") else []
             if sources:
                 inner.append(source_name(r.get("source")))
             parts.append(in_language(r["title"]) + (f" ({'; '.join(inner)})" if inner else ""))

@@ -52,8 +52,8 @@ def _text(value: Any, field: str, low: int, high: int) -> str:
 #: the deployer's notice periods where a document requires a notice but names no period
 #: (``GREENMFG_NOTICE_PERIODS = {"provincial": [5, "working_days"]}``); this is the platform's default
 DEFAULT_NOTICE_PERIOD = (5, DayCount.WORKING_DAYS)
-CONFIGURED_CITE = ("平台设置：文件要求公示但未规定公示期，由部署单位配置（GREENMFG_NOTICE_PERIODS）/ deployer setting: the "
-                   "document requires a notice but names no period")
+CONFIGURED_CITE = ("平台设置：文件要求公示但未规定公示期，公示期由部署单位设定 / deployer setting, as the document requires a "
+                   "notice but names no period")
 
 
 def _level(level: Any) -> Level:

@@ -755,6 +755,27 @@ def cited_documents(cite: str | None, documents) -> list["Document"]:
     return found
 
 
+def readable_message(text: str | None, documents=None) -> str:
+    """A plugin's message (a refusal's reason, a warning) with each seed file name it quotes made the document it
+    holds, ``《title》（文号）`` and article, the rest of the text as written (both of its languages). A seed no
+    document claims loses its file name."""
+    text = str(text or "")
+    if _SEED_FILE.search(text) is None:
+        return text
+    documents = list(_active_documents() if documents is None else documents)
+    out, pos = [], 0
+    for match in _SEED_FILE.finditer(text):
+        if match.start() < pos:
+            continue
+        out.append(text[pos:match.start()])
+        doc, consumed, replacement = _document_at(match[1], text[match.end():], documents)
+        pos = match.end() + consumed
+        if doc is not None:
+            out.append(doc.label + replacement)
+    out.append(text[pos:])
+    return re.sub(r"[ \t]{2,}", " ", "".join(out))
+
+
 def readable_cite(cite: str | None, documents=None) -> str:
     """A rule's citation as people read it: each seed file name becomes the document it holds,
     ``《title》（文号）`` followed by the article (``《关于开展2025年度绿色工厂推荐工作的通知》（工信厅节函〔2025〕390号）

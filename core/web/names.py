@@ -11,8 +11,17 @@ from flask_babel import lazy_gettext as _l
 
 from core.formfields import ELASTICITY_PARTS
 from core.i18n import english, in_language, local_text
+from core.plugins.rules import readable_message
+from core.plugins.types import UnitKind
 
 _LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
+
+#: the kinds of unit as a page says them (the stored value is the Chinese name)
+KIND_LABELS = {UnitKind.CITY: _l("Prefecture-level city"), UnitKind.PREFECTURE: _l("Autonomous prefecture"),
+               UnitKind.DIRECT_CITY: _l("City administered by the province"),
+               UnitKind.FORESTRY_DISTRICT: _l("Forestry district"),
+               UnitKind.PILOT_COUNTY: _l("Pilot county administered by the province"),
+               UnitKind.NEW_AREA: _l("New area"), UnitKind.REFORM_ZONE: _l("Comprehensive reform zone")}
 
 
 def local_name(record: Any) -> str:
@@ -30,6 +39,20 @@ def local_name(record: Any) -> str:
         if hasattr(record, "rank") and getattr(record, "code", None) in _LEVELS:
             return str(_LEVELS[record.code])
     return name
+
+
+def unit_kind_name(kind: str) -> str:
+    """A submitting unit's kind (市, 州, 省直管试点县...) in the page's language."""
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else kind
+
+
+def level_name(code: str) -> str:
+    """A list level's name by its code, as the region names it (省级 / Provincial level)."""
+    from core.kernel.rules import region_rules
+
+    level = region_rules().list_levels.get(code)
+    return local_name(level) if level is not None else str(_LEVELS.get(code, code))
 
 
 def unit_type_name(code: str) -> str:
@@ -107,12 +130,20 @@ def recorded_by(actor: str | None) -> str:
     return actor
 
 
+def message_in_language(text: str | None) -> str:
+    """A stored "中文 / English" text (a check's result, a plugin's message) in the page's language, a document it
+    quotes by its seed file named as people cite it (:func:`core.plugins.rules.readable_message`)."""
+    return in_language(readable_message(text))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(recorded_by, "who")
-    app.add_template_filter(in_language, "in_language")
+    app.add_template_filter(message_in_language, "in_language")
     app.add_template_filter(authority_name, "authority")
     app.add_template_filter(plain_value, "plain")
     app.add_template_filter(indicator_value, "indicator_value")
     app.add_template_filter(score_status, "score_status")
     app.add_template_filter(local_name, "named")
     app.add_template_filter(unit_type_name, "unit_type")
+    app.add_template_filter(level_name, "level")
+    app.add_template_filter(unit_kind_name, "unit_kind")

@@ -100,7 +100,17 @@ def test_jiangxi_2024_new_factory_listed_provincially_then_recommended(jiangxi):
     # not (yet) on this round's provincial list: refused with the reason and its source
     with pytest.raises(Refused, match="not on the provincial list decided in this joint round") as info:
         recommend.add("province", rec, a, at=at)
-    assert "; 工业和信息化部)" in str(info.value) and kit.SEED_JIANGXI in str(info.value)  # the rule's source, by name
+    assert "; 工业和信息化部)" in str(info.value)  # the rule's source, by name
+    # the joint round's document as people cite it (003's 文号 and article), never its seed file's name
+    assert "赣工信办节能函〔2024〕20号）一" in str(info.value) and kit.SEED_JIANGXI not in str(info.value)
+    # the gate as the recommendation page shows it, in English too
+    message = next(g["message"] for g in recommend.gates(a, 2024, CONSULTED, dt.date(2024, 7, 10))
+                   if g["code"] == "national_needs_provincial")
+    with current_app.test_request_context("/", headers={"Accept-Language": "en"}):
+        from flask import render_template_string
+        shown = render_template_string("{{ m|in_language }}", m=message)
+    assert shown.startswith("not on the provincial list decided in this joint round (《")
+    assert "20号）一" in shown and ".txt" not in shown
 
     _list_provincially(a, 2024)
     assert a in recommend.candidates(2024)  # LISTED in the same round is a candidate

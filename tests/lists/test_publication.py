@@ -92,6 +92,16 @@ def test_hubei_provincial_notice_period_is_the_deployers_setting(make_app):
     notice = opened.get_json()
     assert notice["ends_on"] == "2025-11-09" and notice["period"]["source"] == "config"
     assert "未规定公示期" in notice["period"]["cite"]
+    with app.test_request_context():
+        from flask import url_for
+
+        page = url_for("lists.public_notice", notice_id=notice["id"])
+    # the public page names where the period comes from in the reader's language, never a setting's code
+    zh = client.get(page).get_data(as_text=True)
+    assert "本平台部署设置" in zh and "未规定公示期" in zh and ">config<" not in zh and "deployer setting" not in zh
+    en = client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "this instance&#39;s setting" in en and "the document requires a notice but names no period" in en
+    assert "未规定公示期" not in en and "GREENMFG" not in zh + en
     with app.app_context():
         from core.lists import notices
 

@@ -224,7 +224,7 @@ def test_hubei_2025_provincial_round_with_third_party_evaluation_targets_and_not
     assert r.status_code == 201, f"step 6 provincial notice opened: {show(r)}"
     notice = r.get_json()
     assert notice["period"]["days"] == NOTICE_DAYS and notice["ends_on"] == "2025-08-07", notice["period"]
-    assert notice["period"]["source"] == "config" and "GREENMFG_NOTICE_PERIODS" in notice["period"]["cite"], \
+    assert notice["period"]["source"] == "config" and "部署单位设定" in notice["period"]["cite"], \
         notice["period"]  # labelled as the deployer's setting, not a rule of the document
 
     # -- objections while the notice runs (public, real name); the province resolves them

@@ -43,3 +43,18 @@ def test_a_text_kept_in_both_languages_shows_the_half_of_the_page(app: Flask):
         assert in_language(reason) == "did not file the 2026 dynamic-management table by 2026-04-15"
     assert halves("材料不全") == ("材料不全", "材料不全")  # a person's reason in one language: shown as written
     assert halves("ISO 14001 / GB/T 24001") == ("ISO 14001 / GB/T 24001",) * 2  # no Chinese half: not split
+
+
+def test_levels_unit_types_and_unit_kinds_read_as_names(app: Flask):
+    """A level, a unit type and a submitting unit's kind are shown by name, never by code (a read-through found the
+    evaluator's engagements, the recommendation's candidates and the home page's units showing codes)."""
+    from core.web.names import level_name, unit_kind_name, unit_type_name
+
+    with force_locale("zh"):
+        assert (level_name("provincial"), unit_type_name("factory"), unit_kind_name("市")) == ("省级", "绿色工厂", "市")
+        rendered = app.jinja_env.from_string("{{ 'national'|level }}·{{ '省直管试点县'|unit_kind }}").render()
+        assert rendered == "国家级·省直管试点县"
+    with force_locale("en"):
+        assert level_name("provincial") == "Provincial level"
+        assert unit_type_name("factory") == "Green factory"
+        assert unit_kind_name("州") == "Autonomous prefecture"
