@@ -42,7 +42,7 @@ from sqlalchemy import Select, func, select
 from core.applications.levels import is_for, recommended_levels, requested_levels
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.i18n import N_, bilingual_text
+from core.i18n import N_, bilingual_text, both
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now, today
 from core.kernel.rules import region_rules, results_line
 from core.models import (
@@ -148,15 +148,18 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
                                         levels=", ".join(recommended_levels(application) or ()))))
     for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL, year):
         if rule.check is None:
-            out.append(_gate(rule.code, None, rule.blocking, rule.title, None, rule.source, rule.cite))
+            out.append(_gate(rule.code, None, rule.blocking, both(rule.title, rule.title_en), None, rule.source,
+                             rule.cite))
             continue
         try:
             message = rule.check(data)
         except Exception as exc:  # a plugin bug must not break the page; staff decide
             current_app.logger.exception("rule %s failed", rule.code)
-            out.append(_gate(rule.code, None, rule.blocking, rule.title, type(exc).__name__, rule.source, rule.cite))
+            out.append(_gate(rule.code, None, rule.blocking, both(rule.title, rule.title_en), type(exc).__name__,
+                             rule.source, rule.cite))
             continue
-        out.append(_gate(rule.code, message is None, rule.blocking, rule.title, message, rule.source, rule.cite))
+        out.append(_gate(rule.code, message is None, rule.blocking, both(rule.title, rule.title_en), message,
+                         rule.source, rule.cite))
     average = rules.average_gate(year, application.unit_type)
     if result is not None and average.applies:
         avg, n, avg_year = province_average(application.unit_type, year)
@@ -495,6 +498,16 @@ def verify(document: Mapping[str, Any], at: dt.datetime | None = None) -> str:
     return registered.key_id
 
 
+def _rule_problem(rule: Any, message: str) -> str:
+    """A plugin rule a recommended unit fails, kept as "中文 / English": its title, message and source by name."""
+    result = [{"title": both(rule.title, rule.title_en), "message": message, "source": rule.source}]
+    texts = []
+    for language in ("zh", "en"):
+        with force_locale(language):
+            texts.append(str(results_line(result, sources=True)))
+    return both(*texts)
+
+
 def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: list[str]) -> tuple[list[str], dict]:
     rules = region_rules()
     problems: list[str] = []
@@ -555,7 +568,7 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
         except Exception:  # noqa: BLE001 - a rule that cannot run on imported data is left to the reviewers
             continue
         if message:
-            problems.append(f"{rule.title}: {message} ({rule.source})")
+            problems.append(_rule_problem(rule, message))
     values = item.get("indicator_values") or {}
     if not isinstance(values, dict):
         problems.append(bilingual_text(N_("Indicator values must be given per indicator number.")))

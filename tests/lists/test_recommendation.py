@@ -145,6 +145,17 @@ def test_import_checks_signature_key_deadline_and_rows(shanxi, make_app, nationa
                                           at=BEFORE)
         assert not report["ok"] and report["rows"][0]["ok"] and "C级" in report["rows"][1]["problems"][0]
         db.session.rollback()
+        # a unit the file does not show on the provincial list fails the ministry's rule (办法 第十一条), named in
+        # both languages with its source by name, never by the plugin's code
+        unlisted = json.loads(raw)
+        unlisted["items"][1]["provincial_list"] = None
+        report = recommend.import_document("ministry", json.dumps(recommend.sign(unlisted, signer)).encode(),
+                                          at=BEFORE)
+        problem = report["rows"][1]["problems"][0]
+        assert problem == ("国家级绿色工厂须先列入省级名单 (新申报国家级单位须为现有省级绿色制造单位; 工业和信息化部) / "
+                           "A national green factory must first be on the provincial list (a new national applicant "
+                           "must already be on the provincial list; Ministry of Industry and Information Technology)")
+        db.session.rollback()
         from core.models import Application
 
         assert db.session.query(Application).count() == 0
