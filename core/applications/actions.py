@@ -37,7 +37,7 @@ def action_label(action: str) -> str:
 _FIELDS = {"contact_name": _l("Contact person"), "contact_phone": _l("Contact phone"),
            "contact_email": _l("Contact e-mail"), "legal_representative": _l("Legal representative"),
            "address": _l("Address"), "industry": _l("Industry"), "evaluation_mode": _l("Evaluation mode"),
-           "requested_levels": _l("Levels applied for")}
+           "requested_levels": _l("Levels applied for"), "evidence": _l("Evidence")}
 OTHER_FIELD = _l("Application data")
 
 
@@ -47,7 +47,7 @@ def change_labels(rules, application, form_fields, indicators=()) -> dict[str, s
     from core.plugins.types import Level
 
     labels = {key: str(label) for key, label in _FIELDS.items()}
-    labels.update({f"ext.{f.code}": f.label for f in form_fields})
+    labels.update({f"ext.{f.code}": local_text(f.label, f.label_en) for f in form_fields})
     labels.update({f"indicator.{i.number}": f"{i.number}. {local_text(i.name, i.name_en)}" for i in indicators})
     try:
         items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)

@@ -136,10 +136,14 @@ class RectificationForm(FlaskForm):
     sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
 
 
+#: what a change report may say changed (core.management.changes.KINDS), as the pages name it
+CHANGE_KIND_LABELS = {"name": _l("Name"), "scope": _l("Business scope"), "address": _l("Production address"),
+                      "boundary": _l("Organizational boundary")}
+
+
 class ChangeForm(FlaskForm):
-    kinds = MultiCheckboxField(_l("What changed"), [DataRequired()], choices=[
-        choice("name", _l("Name")), choice("scope", _l("Business scope")), choice("address", _l("Production address")),
-        choice("boundary", _l("Organizational boundary"))])
+    kinds = MultiCheckboxField(_l("What changed"), [DataRequired()],
+                               choices=[choice(k, label) for k, label in CHANGE_KIND_LABELS.items()])
     after_name = StringField(_l("New name"), [Optional(), Length(max=200)])
     after_scope = TextAreaField(_l("New business scope"), [Optional(), Length(max=1000)])
     after_address = StringField(_l("New production address"), [Optional(), Length(max=300)])

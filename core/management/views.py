@@ -46,6 +46,7 @@ from core.management import (
 )
 from core.management.access import ManagementPerm
 from core.management.forms import (
+    CHANGE_KIND_LABELS,
     BanForm,
     ChangeForm,
     ChangeReviewForm,
@@ -136,6 +137,15 @@ def _removal_source(source: str) -> str:
 def _status_label(status: str) -> str:
     label = STATUS_LABELS.get(status)
     return str(label) if label is not None else status
+
+
+@bp.app_template_filter("change_kinds")
+def _change_kinds(kinds) -> str:
+    """What a change report says changed, by name (名称、生产地址), never by its stored code."""
+    from flask_babel import gettext
+
+    kinds = [kinds] if isinstance(kinds, str) else kinds or ()
+    return gettext(", ").join(str(CHANGE_KIND_LABELS.get(k, k)) for k in kinds)
 
 
 @bp.context_processor

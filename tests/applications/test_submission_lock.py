@@ -99,6 +99,9 @@ def test_hunan_2025_national_return_fixes_only_the_contact(hunan):
     page = world.client("city_changsha").get(f"/applications/{app_id}").get_data(as_text=True)
     table = page.split('id="corrections"')[1].split("</table>")[0]
     assert "联系电话" in table and "contact_phone" not in table and "0731-1234567" in table and "0731-7654321" in table and "ent" in table
+    # what a correction may change in this round (001 national: the contact only), by the form's names
+    policy = page.split("id=\"corrections\"")[0].rsplit("<p class=\"cite\">", 1)[1]
+    assert "联系人、联系电话" in policy and "contact_" not in policy, policy
     detail = world.api("city_changsha").get(f"/api/v1/applications/{app_id}").get_json()
     assert detail["corrections"][0]["diff"] == {"contact_phone": ["0731-1234567", "0731-7654321"]}
     assert detail["corrections"][0]["actor"] == "ent" and detail["corrections"][0]["at"].startswith("20")

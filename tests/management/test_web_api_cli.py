@@ -185,6 +185,17 @@ def test_api_filing_change_and_removal(app):
     assert r.status_code == 201, r.get_json()
     change = r.get_json()
     assert change["higher_levels"] == ["provincial", "national"]
+    # the city's pages say what changed by name, in the page's language, never by the stored code
+    from flask_babel import refresh
+
+    for path in ("/management/changes", f"/management/changes/{change['id']}"):
+        refresh()  # the requests share the test's app context, where Flask-Babel keeps the language it chose
+        zh = web(app, "ty_city").get(path).get_data(as_text=True)
+        assert ">名称<" in zh or "名称: 太原网页绿色科技有限公司" in zh, (path, zh[-3000:])
+        assert ">name<" not in zh and "name: " not in zh
+        refresh()
+        en = web(app, "ty_city").get(path + "?lang=en").get_data(as_text=True)
+        assert ">Name<" in en, path
     r = city("post", f"/api/v1/management/changes/{change['id']}/review",
              json={"still_compliant": True, "note": "更名不影响绿色工厂条件"})
     assert r.status_code == 200 and r.get_json()["send_up_year"] in (dt.date.today().year, dt.date.today().year + 1)
