@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 
 from core.applications import consulted
-from core.applications.fields import fields_for, is_upload, typed_extension
+from core.applications.fields import fields_for, is_upload, rows_in_page_language, typed_extension
 from core.applications.scoring import indicator_set
 from core.applications.services import recommendable_levels, requested_level_choices
 from core.formfields import (
@@ -130,7 +130,7 @@ def application_form_class(application) -> type[FlaskForm]:
             kwargs = dict(unbound.kwargs)
             kwargs["validators"] = [Optional()]
             unbound = UnboundField(unbound.field_class, *unbound.args, **kwargs)
-        attrs[field_attr(f.code)] = unbound
+        attrs[field_attr(f.code)] = rows_in_page_language(unbound)
     return type("ApplicationForm", (NoPreselectionForm,), attrs)
 
 
@@ -198,6 +198,17 @@ def add_spare_rows(form: FlaskForm) -> None:
             table.append_entry()
 
 
+def _clear_errors(field) -> None:
+    """No error on ``field`` nor on any cell inside it (a table's cells show their own errors)."""
+    if field.type == "FormField":  # its errors are its sub-form's, read from the cells
+        for sub in field.form:
+            _clear_errors(sub)
+        return
+    field.errors = []
+    for entry in getattr(field, "entries", ()):
+        _clear_errors(entry)
+
+
 def draft_errors(form: FlaskForm) -> bool:
     """Validate for a draft: drop errors of fields left empty. True when no error remains."""
     form.validate()
@@ -208,7 +219,7 @@ def draft_errors(form: FlaskForm) -> bool:
                 ok = False
             continue
         if field.errors and _blank(field):
-            field.errors = []
+            _clear_errors(field)
         if field.errors:
             ok = False
     return ok

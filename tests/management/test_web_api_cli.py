@@ -91,6 +91,9 @@ def test_unit_files_on_the_web_city_accepts_and_scopes_hold(app):
     page = ent.get(f"/management/filings/{filing.id}").get_data(as_text=True)
     national_row = re.search(r'<tr data-level="national">(.*?)</tr>', page, re.DOTALL).group(1)
     assert re.search(r'class="rank">1 / 1<', national_row)
+    # the filed key figures by their names and units (national's platform default), never the stored keys
+    key_data = page.split('id="key-data"')[1].split("</dl>")[0]
+    assert "<dt>工业总产值（万元）</dt><dd>5200.0</dd>" in key_data and "output_value" not in page
     assert filings.standing(db.session.get(AnnualFiling, filing.id))[0].total is not None
 
 
