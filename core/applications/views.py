@@ -227,27 +227,29 @@ def _edit_context(application, form) -> dict[str, Any]:
         score = live_score(application)
     except GreenmfgError:
         score = None
-    evidence_form = _evidence_form(application)
+    labels = evidence_service.section_labels(application)
+    evidence_form = _evidence_form(application, labels=labels)
     add_spare_rows(form)
     return {"application": application, "form": form, "org": application.organization,
             "negative": [(item, getattr(form, neg_attr(i))) for i, item in enumerate(items)],
             "iset": iset, "ind_attr": ind_attr, "groups": _groups(application, form), "score": score,
             "deadline": services.deadline_of(application), "evidence": evidence_service.listing(application),
-            "section_labels": evidence_service.section_labels(application),
-            "evidence_form": evidence_form, "delete_form": EmptyForm(),
+            "section_labels": labels, "evidence_form": evidence_form, "delete_form": EmptyForm(),
             "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
 
 
-def _evidence_form(application, **kwargs) -> EvidenceForm:
-    """The upload inside the application form: posted with the typed fields, saved together (issue 20)."""
+def _evidence_form(application, labels: dict[str, str] | None = None, **kwargs) -> EvidenceForm:
+    """The upload inside the application form: posted with the typed fields, saved together (issue 20).
+    ``labels``: the application's section labels, when the caller has them."""
     form = EvidenceForm(prefix="evidence", meta={"csrf": False}, **kwargs)
-    form.section.choices = with_placeholder(_section_choices(application))
+    form.section.choices = with_placeholder(_section_choices(application, labels))
     return form
 
 
-def _section_choices(application) -> list[tuple[str, str]]:
+def _section_choices(application, labels: dict[str, str] | None = None) -> list[tuple[str, str]]:
     allowed = evidence_service.allowed_sections(application)
-    return [choice(k, v) for k, v in evidence_service.section_labels(application).items() if k in allowed]
+    labels = evidence_service.section_labels(application) if labels is None else labels
+    return [choice(k, v) for k, v in labels.items() if k in allowed]
 
 
 def _attach_error(form, exc: GreenmfgError, application) -> None:
