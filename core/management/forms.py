@@ -31,9 +31,6 @@ from core.i18n import local_text
 def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
     """The annual table: the year's indicators (the scoring engine's input) and the key figures of the region's
     rule (``figures``: :class:`~core.plugins.types.FilingFigure`, named in the page's language)."""
-    from flask_babel import get_locale
-
-    english = str(get_locale() or "zh")[:2] == "en"
     attrs: dict[str, Any] = {
         "industry": SelectField(_l("Industry (selects the reference values)"), validate_choice=True,
                                 choices=[choice("", _l("General requirements"))]
@@ -42,11 +39,25 @@ def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
     if iset is not None:
         attrs.update(indicator_fields(iset))
     for figure in figures:
-        label = figure.name_en if english else figure.name
-        attrs[f"key_{figure.key}"] = FloatField(f"{label}（{figure.unit}）" if figure.unit else label,
-                                                [Optional(), NumberRange(min=0, max=1e12)])
-    attrs["key_remarks"] = TextAreaField(_l("Remarks"), [Optional(), Length(max=2000)])
+        attrs[f"key_{figure.key}"] = FloatField(figure_label(figure), [Optional(), NumberRange(min=0, max=1e12)])
+    attrs["key_remarks"] = TextAreaField(REMARKS, [Optional(), Length(max=2000)])
     return type("FilingForm", (FlaskForm,), attrs)
+
+
+REMARKS = _l("Remarks")
+
+
+def figure_label(figure) -> str:
+    """A key figure as the annual table names it in the page's language, with its unit: 工业总产值（万元）."""
+    label = local_text(figure.name, figure.name_en)
+    return f"{label}（{figure.unit}）" if figure.unit else label
+
+
+def key_data_rows(key_data: dict[str, Any], figures=()) -> list[tuple[str, Any]]:
+    """A filing's key figures as ``(name, value)``, named as the table names them (a key the rule no longer
+    has reads "Key data")."""
+    names = {f.key: figure_label(f) for f in figures}
+    return [(names.get(k) or str(REMARKS if k == "remarks" else _l("Key data")), v) for k, v in key_data.items()]
 
 
 def filing_initial(filing, iset, figures=()) -> dict[str, Any]:

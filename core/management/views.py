@@ -67,6 +67,7 @@ from core.management.forms import (
     filing_changes,
     filing_form_class,
     filing_initial,
+    key_data_rows,
 )
 from core.models import (
     AdminUnit,
@@ -292,8 +293,9 @@ def _filing(ident, perm: str = ManagementPerm.VIEW) -> AnnualFiling:
 
 def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
+    figures_rule = filings.key_figures(filing)
     if form is None:
-        figures = filings.key_figures(filing).figures
+        figures = figures_rule.figures
         form = filing_form_class(iset, region_rules().industries, figures)(data=filing_initial(filing, iset, figures))
     try:
         score = filings.live_score(filing)
@@ -305,7 +307,7 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
             "reopen_form": ReturnFilingForm(), "submit_form": EmptyForm(),
             "editable": filing.status in filings.OPEN and may(_user(), ManagementPerm.FILE),
             "reminders": filing_reminders(filing), "green_code_rule": region_rules().green_code_bands(filing.year),
-            "figures_rule": filings.key_figures(filing)}
+            "figures_rule": figures_rule, "key_data": key_data_rows(filing.key_data or {}, figures_rule.figures)}
 
 
 def filing_reminders(filing: AnnualFiling):
