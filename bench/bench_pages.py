@@ -157,12 +157,12 @@ def _spread(ratios: Ratios | None) -> str:
 def _browser(path: str, cookie: str):
     """The headers of a browser on ``path`` of the server at a base address, before each wrk run: a browser keeps
     the cookie each answer sends (the session is marked as seen once a minute; a page with a form stores its
-    CSRF secret at the first visit), wrk replays one, so the cookie is settled anew on the page itself before
-    each run of a few seconds."""
+    CSRF secret at the first visit), wrk replays one, so the cookie is settled anew on the page itself, and
+    marked as seen that second, before each run of a few seconds."""
     kept = [cookie]
 
     def headers(base: str) -> dict[str, str]:
-        kept[0] = settled_cookie(base + path, kept[0])
+        kept[0] = settled_cookie(base + path, kept[0], SECRET)
         return {"Cookie": f"session={kept[0]}", "User-Agent": ""}
     return headers
 

@@ -97,16 +97,37 @@ def session_cookie(headers: list[str]) -> str | None:
     return None
 
 
-def settled_cookie(url: str, cookie: str) -> str:
+def seen_now(cookie: str, secret: str) -> str:
+    """``cookie`` as the server sends it back when it marks the session as seen (``_seen``: now), signed with the
+    instance's ``secret`` by Flask's own session serializer. A browser keeps that cookie; wrk replays one, so a
+    cookie last marked 50 seconds before a run would be due again 10 seconds into it, and from then on every
+    request of the run would mark the session (an UPDATE and a commit: core/accounts/sessions.py) and measure
+    that instead of the page."""
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = Flask("bench")
+    app.secret_key = secret
+    serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    data = serializer.loads(cookie)
+    data["_seen"] = int(time.time())
+    return serializer.dumps(data)
+
+
+def settled_cookie(url: str, cookie: str, secret: str | None = None) -> str:
     """The session cookie a browser keeps after its first visit to ``url``. wrk sends no User-Agent: the first
     visit marks the session not fresh (Flask-Login's basic protection) and stores the log-out form's CSRF secret;
     a browser keeps the cookie it gets back, so wrk replays that one rather than the log-in cookie (which would
-    make the server rewrite and re-sign the session on every request). Checked: a second visit changes nothing."""
+    make the server rewrite and re-sign the session on every request). With the instance's ``secret``, the
+    session is also marked as seen this second (:func:`seen_now`), so that it stays settled for the minute after.
+    Checked: a second visit changes nothing."""
     def visit(value: str):
         request = urllib.request.Request(url, headers={"Cookie": f"session={value}", "User-Agent": ""})
         return urllib.request.urlopen(request, timeout=30)
 
     settled = session_cookie(visit(cookie).headers.get_all("Set-Cookie") or []) or cookie
+    if secret:
+        settled = seen_now(settled, secret)
     assert session_cookie(visit(settled).headers.get_all("Set-Cookie") or []) is None, "the session still changes"
     return settled
 
