@@ -324,10 +324,31 @@ def column_labels(form_fields: Iterable[FormField]) -> dict[str, dict[str, str]]
     return out
 
 
-def schema_for(ffs: Iterable[FormField]) -> Schema:
+def schema_for(ffs: Iterable[FormField], *, draft: bool = False) -> Schema:
     """A marshmallow schema of plugin fields, keyed by ``ext_`` attribute (marshmallow reads a
-    dotted key as a nested path, so codes are never used as keys)."""
-    return Schema.from_dict({field_attr(f.code): f.make_schema_field() for f in ffs})()
+    dotted key as a nested path, so codes are never used as keys). ``draft``: a table (a list of rows) is
+    checked cell by cell only; its checks of itself as a whole (its number of rows, rules across its rows) wait
+    for the full load at submission, as its blank cells do."""
+    return Schema.from_dict({field_attr(f.code): draft_field(f.make_schema_field()) if draft else
+                             f.make_schema_field() for f in ffs})()
+
+
+def draft_field(schema_field: Any) -> Any:
+    """``schema_field`` for a draft: a table's rows without the table's own validators (the rows' cells are
+    checked as given, and may be left out where the load is ``partial``)."""
+    from marshmallow import fields
+
+    inner = getattr(schema_field, "inner", None)
+    if isinstance(schema_field, fields.List) and isinstance(inner, fields.Nested):
+        return fields.List(inner, metadata=schema_field.metadata)
+    return schema_field
+
+
+def _entered(value: Any) -> Any:
+    """A draft's table without its blank cells (a row of ``None`` and ``""`` is ``{}``); any other value as is."""
+    if isinstance(value, list) and all(isinstance(row, Mapping) for row in value):
+        return [{k: v for k, v in row.items() if v is not None and v != ""} for row in value]
+    return value
 
 
 def _by_attr(ffs: Iterable[FormField], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -350,9 +371,10 @@ def load_extension(ffs: list[FormField], raw: Mapping[str, Any], *, partial: boo
         raise field_errors({k: ["Unknown field."] for k in unknown})
     # a draft may leave any field blank: an empty value clears it (the full load at submission asks again)
     cleared = {k: None for k, v in raw.items() if v is None or v == ""} if partial else {}
-    given = {k: v for k, v in raw.items() if k not in cleared}
+    given = {k: _entered(v) if partial else v for k, v in raw.items() if k not in cleared}
     try:
-        return {**cleared, **_by_code(ffs, schema_for(ffs).load(_by_attr(ffs, given), partial=partial))}
+        return {**cleared, **_by_code(ffs, schema_for(ffs, draft=partial).load(_by_attr(ffs, given),
+                                                                               partial=partial))}
     except ValidationError as exc:
         raise field_errors(_by_code(ffs, exc.messages), {f.code: f.label for f in ffs}) from None
 
@@ -364,12 +386,12 @@ def typed_extension(ffs: list[FormField], stored: Mapping[str, Any]) -> dict[str
     """
     relevant = [f for f in ffs if stored.get(f.code) is not None]
     try:
-        return _by_code(ffs, schema_for(relevant).load(_by_attr(relevant, stored), partial=True))
+        return _by_code(ffs, schema_for(relevant, draft=True).load(_by_attr(relevant, stored), partial=True))
     except ValidationError as exc:
         bad = set(_by_code(ffs, exc.messages))
         good = [f for f in relevant if f.code not in bad]
         try:
-            return _by_code(ffs, schema_for(good).load(_by_attr(good, stored), partial=True))
+            return _by_code(ffs, schema_for(good, draft=True).load(_by_attr(good, stored), partial=True))
         except ValidationError:
             return {}
 

@@ -198,28 +198,43 @@ def add_spare_rows(form: FlaskForm) -> None:
             table.append_entry()
 
 
-def _clear_errors(field) -> None:
-    """No error on ``field`` nor on any cell inside it (a table's cells show their own errors)."""
+def _draft_check(field) -> None:
+    """What a draft keeps of ``field``'s errors: those of what was entered. A cell left blank is no error (nor is
+    a field or a table left wholly blank), and a table with a blank cell is not yet checked as a whole (its
+    number of rows, a rule across its rows, Hunan's three consecutive years): a table is filled in over several
+    sittings, and those checks wait for it to be filled, or for submission
+    (:func:`core.applications.fields.missing_required`)."""
     if field.type == "FormField":  # its errors are its sub-form's, read from the cells
         for sub in field.form:
-            _clear_errors(sub)
+            _draft_check(sub)
         return
-    field.errors = []
-    for entry in getattr(field, "entries", ()):
-        _clear_errors(entry)
+    if field.type == "FieldList":
+        whole = [e for e in field.errors if isinstance(e, str)]  # the table's checks of itself
+        for entry in field.entries:
+            _draft_check(entry)
+        cells = [entry.errors for entry in field.entries]
+        field.errors = (cells if any(cells) else []) + ([] if _any_blank(field) else whole)
+        return
+    if field.errors and _blank(field):
+        field.errors = []
+
+
+def _any_blank(field) -> bool:
+    """A cell of a table (or the field itself) left blank."""
+    if field.type == "FieldList":
+        return any(_any_blank(entry) for entry in field.entries)
+    if field.type == "FormField":
+        return any(_any_blank(sub) for sub in field.form)
+    return _blank(field)
 
 
 def draft_errors(form: FlaskForm) -> bool:
-    """Validate for a draft: drop errors of fields left empty. True when no error remains."""
+    """Validate for a draft (:func:`_draft_check`). True when no error remains."""
     form.validate()
     ok = True
     for field in form:
-        if field.name == "csrf_token":
-            if field.errors:
-                ok = False
-            continue
-        if field.errors and _blank(field):
-            _clear_errors(field)
+        if field.name != "csrf_token":
+            _draft_check(field)
         if field.errors:
             ok = False
     return ok

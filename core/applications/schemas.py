@@ -19,6 +19,7 @@ from marshmallow import Schema, ValidationError, fields, missing, validate, vali
 from flask_smorest.fields import Upload
 
 from core.api.schema import In, Out, Query, Vocabulary, ident, one_of, regional, text, year
+from core.applications.fields import draft_field
 from core.models import ApplicationStatus
 from core.plugins.types import field_attr, year_text
 
@@ -426,10 +427,12 @@ class _Passthrough(Schema):
         return frozenset(f.data_key or name for name, f in self.fields.items())
 
 
-def _extension_fields(rules: Any) -> dict[str, fields.Field]:
+def _extension_fields(rules: Any, *, draft: bool = False) -> dict[str, fields.Field]:
+    """The region's form fields by code. ``draft``: as a draft takes them (:func:`draft_field`: a table is checked
+    cell by cell, its rules as a whole at submission)."""
     out: dict[str, fields.Field] = {}
     for f in rules.form_fields.values():
-        field = f.make_schema_field()
+        field = draft_field(f.make_schema_field()) if draft else f.make_schema_field()
         field.data_key = f.code
         field.required = False
         field.load_default = missing  # PATCH: nothing sent, nothing changed (never a default)
@@ -463,7 +466,7 @@ def region_schemas(rules: Any) -> RegionSchemas:
     vocab = Vocabulary(rules)
     region = rules.region_code
     suffix = region.title().replace("_", "")
-    extension_in = type(f"ApplicationExtension{suffix}", (In,), _extension_fields(rules))
+    extension_in = type(f"ApplicationExtension{suffix}", (In,), _extension_fields(rules, draft=True))
     extension_out = type(f"ApplicationExtensionOut{suffix}", (_Passthrough,), _extension_fields(rules))
     campaign = regional(CampaignSchema, region, level=vocab.level(required=True),
                         unit_types=fields.List(vocab.unit_type(), required=True))
@@ -475,8 +478,10 @@ def region_schemas(rules: Any) -> RegionSchemas:
                                 metadata={"description": "the region's form fields, by field code"}))
     core = {k: copy.deepcopy(v) for k, v in _CORE_UPDATE.items()}
     core["requested_levels"] = fields.List(vocab.level(), validate=validate.Length(max=3))
-    core["extension"] = fields.Nested(extension_in, metadata={
-        "description": "the region's form fields by code; the fields sent are changed, the others kept"})
+    # partial: a draft may leave any cell of a table blank (submission checks the stored data in full)
+    core["extension"] = fields.Nested(extension_in(partial=True), metadata={
+        "description": "the region's form fields by code; the fields sent are changed, the others kept; a "
+                       "table's cells may be left out in a draft"})
     update = type(f"ApplicationUpdate{suffix}", (In,), core)
     return RegionSchemas(
         vocabulary=vocab,

@@ -67,3 +67,62 @@ def test_submission_still_asks_for_every_required_field(world):
     assert r.status_code == 422
     body = r.get_json()
     assert text in str(body), body
+
+
+def _finances(world):
+    from core.extensions import db
+    from core.models import Application
+
+    with world.app.app_context():
+        return db.session.get(Application, world.app_id).extension_data.get("hunan.finances")
+
+
+def test_a_table_filled_in_part_saves_and_submission_asks_for_the_rest(world):
+    """Hunan's 企业近三年经营情况 (seed 000_5ae1342e00264ea1.txt, 附件1: three years, each with 总资产, 负债率,
+    主营业务收入, 利润 and 税金) is filled in over several sittings: a draft saves the one year entered, through the
+    web form and through the API; the blank cells and the rule of three consecutive years wait for submission."""
+    import re
+
+    client, url = world.client("applicant_changsha"), f"/applications/{world.app_id}/edit"
+    r = client.post(url, data={"ext_hunan__finances-0-year": "2022", "ext_hunan__finances-0-total_assets": "1200.5",
+                               "ext_hunan__products-0-name": "环氧树脂"})
+    assert r.status_code == 302, re.findall(r'<div class="error"[^>]*>(.*?)</div>', r.get_data(as_text=True))
+    assert _finances(world) == [{"year": 2022, "total_assets": 1200.5}, {}, {}]
+    html = client.get(url).get_data(as_text=True)
+    assert 'name="ext_hunan__finances-0-year" type="number" value="2022"' in html or re.search(
+        r'name="ext_hunan__finances-0-year"[^>]*value="2022"', html), "the year entered is shown again"
+    assert re.search(r'name="ext_hunan__finances-0-total_assets"[^>]*value="1200.5', html)
+    assert sorted({int(n) for n in re.findall(r'name="ext_hunan__finances-(\d+)-year"', html)}) == [0, 1, 2]
+    assert '<div class="error"' not in html
+
+    # what was entered is still checked: a negative 负债率 comes back on its cell alone, and nothing is saved
+    r = client.post(url, data={"ext_hunan__finances-0-year": "2022", "ext_hunan__finances-0-debt_ratio": "-1"})
+    assert r.status_code == 422
+    assert re.findall(r'<div class="error"[^>]*>(.*?)</div>', r.get_data(as_text=True)) == ["数值必须大于 0。"]
+    assert _finances(world) == [{"year": 2022, "total_assets": 1200.5}, {}, {}]
+
+    # a table filled in whole is checked as a whole at once, in the page's language: three consecutive years
+    years = {f"ext_hunan__finances-{i}-{name}": value for i, year in enumerate((2022, 2024, 2023))
+             for name, value in (("year", year), ("total_assets", 100), ("debt_ratio", 40), ("revenue", 90),
+                                 ("profit", 5), ("tax", 3))}
+    r = client.post(url, data=years)
+    assert r.status_code == 422
+    assert re.findall(r'<div class="error"[^>]*>(.*?)</div>', r.get_data(as_text=True)) == ["须按年度顺序填写连续三年"]
+    r = client.post(url + "?lang=en", data=years)
+    assert re.findall(r'<div class="error"[^>]*>(.*?)</div>', r.get_data(as_text=True)) == [
+        "three consecutive years in order"]
+    assert _finances(world) == [{"year": 2022, "total_assets": 1200.5}, {}, {}]
+
+    # submitting names the table that is not complete
+    r = client.post(f"/applications/{world.app_id}/submit?lang=zh", data={"confirm": "y"})
+    assert r.status_code == 422
+    assert re.search(r"提交前请填写以下内容：[^<]*企业近三年经营情况", r.get_data(as_text=True))
+
+    # the API saves a draft's table in part too, and submission names the table as incomplete
+    api, api_url = world.api("applicant_changsha"), f"/api/v1/applications/{world.app_id}"
+    r = api.patch(api_url, json={"extension": {"hunan.finances": [{"year": 2022, "revenue": 880}]}})
+    assert r.status_code == 200, r.get_json()
+    assert _finances(world) == [{"year": 2022, "revenue": 880}]
+    r = api.post(f"{api_url}/submit")
+    assert r.status_code == 422
+    assert "hunan.finances" in str(r.get_json()), r.get_json()
