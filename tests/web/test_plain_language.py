@@ -4,7 +4,7 @@ internal code, no Python value and no word of the other language.
 Each region gets the demo data (``core.cli.demo_data``: applications in every state, evaluations, experts,
 list history, the users admin/province/city/enterprise/evaluator/expert) plus a ministry account. Every role
 starts at the home page and its own entry pages and follows the links of the pages it sees (one page per
-address pattern), so a new page is scanned as soon as something links to it. The visible text is what a reader
+address pattern, up to three records for a record's page), so a new page is scanned as soon as something links to it. The visible text is what a reader
 sees: text nodes, and the ``title``, ``placeholder`` and ``aria-label`` attributes; not scripts, styles or codes
 inside other attributes.
 
@@ -38,7 +38,8 @@ ENTRY = {
     "ministry": ["/ministry/imports", "/ministry/province-keys", "/management/"],
     "admin": ["/management/", "/account/reset", "/province/campaigns"],
 }
-MAX_PAGES = 60
+MAX_PAGES = 60  # address patterns a role's crawl reads
+RECORDS_PER_PATTERN = 3  # records read per pattern of a record's page (/applications/N)
 #: an article of a cited document (附件2, 第十条, 三（一）): documents are cited by 文号 and article in both languages
 ARTICLE = re.compile(r"附件\s*\d+|第[一二三四五六七八九十百零]+[条章款项]|[一二三四五六七八九十]+（[一二三四五六七八九十]+）")
 
@@ -180,14 +181,21 @@ def _pattern(path: str) -> str:
 
 
 def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_names: set[str]) -> tuple[dict, set]:
-    """Visit ``start`` and the pages they link to; ``{url: [problems]}`` and the addresses seen."""
+    """Visit ``start`` and the pages they link to; ``{url: [problems]}`` and the address patterns seen. A record's
+    page (an address with a number in its path) is read for up to ``RECORDS_PER_PATTERN`` records, so that a
+    defect that shows only with some data (an evaluator firm with engagements, an application with a score) is
+    read as well as the record that happened to be linked first."""
     client.get(f"/?lang={lang}")
-    queue, seen, found = list(start), set(), {}
-    while queue and len(seen) < MAX_PAGES:
+    queue, visited, found = list(start), set(), {}
+    per_pattern: dict[str, int] = {}
+    while queue and len(per_pattern) < MAX_PAGES:
         url = queue.pop(0)
-        if _pattern(url) in seen:
+        pattern = _pattern(url)
+        limit = RECORDS_PER_PATTERN if re.search(r"\d", urlsplit(url).path) else 1
+        if url in visited or per_pattern.get(pattern, 0) >= limit:
             continue
-        seen.add(_pattern(url))
+        visited.add(url)
+        per_pattern[pattern] = per_pattern.get(pattern, 0) + 1
         response = client.get(url)
         if response.status_code != 200 or not response.content_type.startswith("text/html"):
             continue
@@ -202,7 +210,7 @@ def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_name
                     or link.path.startswith("/api") or re.search(r"\.(pdf|xlsx|csv|json)$|/download$|/evidence/|/files/|/report$", link.path)):
                 continue
             queue.append(link.path + (f"?{link.query}" if link.query else ""))
-    return found, seen
+    return found, set(per_pattern)
 
 
 def _half_done_draft():
