@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN
+from core.kernel.forms import PageForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
     org_name = StringField(_l("Organization name"), validators=[DataRequired(), Length(min=2, max=200)])
     admin_unit = SelectField(_l("City (administrative unit)"), validators=[DataRequired()])
@@ -27,7 +27,7 @@ class RegisterForm(FlaskForm):
                               validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(PageForm):
     old_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=PASSWORD_MAX)])
     new_password = PasswordField(_l("New password"),
                                  validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
@@ -35,19 +35,19 @@ class PasswordChangeForm(FlaskForm):
                                   validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))])
 
 
-class ResetForm(FlaskForm):
+class ResetForm(PageForm):
     username = StringField(_l("User name of the account"), validators=[DataRequired(), Length(max=80)])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(PageForm):
     code = StringField(_l("Code from your authenticator app, or a recovery code"),
                        validators=[DataRequired(), Length(max=20)])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PageForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)])
     days = IntegerField(_l("Valid for (days)"), default=90, validators=[DataRequired(), NumberRange(min=1, max=366)])
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(PageForm):
     """A form with only the CSRF token (log-out, revoke, and other one-button actions)."""

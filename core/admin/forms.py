@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms.fields.choices import SelectChoice as choice
 from wtforms import DateField, FloatField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from core.kernel.forms import PageForm
 
-class AccountForm(FlaskForm):
+
+class AccountForm(PageForm):
     role = SelectField(_l("Role"), validators=[DataRequired(_l("Please choose a role."))])
     username = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=80)])
     display_name = StringField(_l("Name shown (person or office)"), validators=[DataRequired(), Length(max=100)])
@@ -23,7 +24,7 @@ class AccountForm(FlaskForm):
                                     validators=[Optional()])
 
 
-class BindingForm(FlaskForm):
+class BindingForm(PageForm):
     uscc = StringField(_l("Organization's unified social credit code"), validators=[Optional(), Length(max=40)])
     admin_unit_id = SelectField(_l("City (administrative unit)"), coerce=lambda v: int(v) if v else None,
                                 validators=[Optional()])
@@ -31,17 +32,17 @@ class BindingForm(FlaskForm):
                                     validators=[Optional()])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(PageForm):
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=80)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=100)])
     kind = SelectField(_l("Kind"), validators=[DataRequired(_l("Please choose the kind."))])
 
 
-class RenameForm(FlaskForm):
+class RenameForm(PageForm):
     name = StringField(_l("New name"), validators=[DataRequired(), Length(min=2, max=100)])
 
 
-class DayForm(FlaskForm):
+class DayForm(PageForm):
     day = DateField(_l("Day"), validators=[DataRequired(_l("Give a date (YYYY-MM-DD)."))])
     kind = RadioField(_l("The day is"), choices=[choice("holiday", _l("a holiday (no work)")),
                                                  choice("workday", _l("a make-up working day"))],
@@ -49,20 +50,20 @@ class DayForm(FlaskForm):
     name = StringField(_l("Name (e.g. Spring Festival)"), validators=[Optional(), Length(max=100)])
 
 
-class ClearDayForm(FlaskForm):
+class ClearDayForm(PageForm):
     day = DateField(_l("Day"), validators=[DataRequired()])
 
 
-class YearForm(FlaskForm):
+class YearForm(PageForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
 
 
-class FirmUpdateForm(FlaskForm):
+class FirmUpdateForm(PageForm):
     name = StringField(_l("Firm name"), validators=[DataRequired(), Length(min=2, max=200)])
     legal_representative = StringField(_l("Legal representative"), validators=[DataRequired(), Length(min=2, max=100)])
 
 
-class ReferenceForm(FlaskForm):
+class ReferenceForm(PageForm):
     indicator_set = SelectField(_l("Indicator set"), validators=[DataRequired(_l("Choose the indicator set."))])
     industry = SelectField(_l("Industry"), validators=[DataRequired()])
     number = IntegerField(_l("Indicator number"), validators=[InputRequired(), NumberRange(min=1, max=999)])
@@ -71,5 +72,5 @@ class ReferenceForm(FlaskForm):
     baseline = FloatField(_l("Baseline value"), validators=[InputRequired()])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PageForm):
     file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[FileRequired(_l("Choose a file."))])

@@ -19,6 +19,7 @@ from marshmallow import Schema, ValidationError
 
 from core.errors import InvalidInput
 from core.i18n import english
+from core.kernel.forms import PageMeta
 from core.kernel.messages import bilingual_message
 from core.plugins.types import FormField, Level, field_attr, year_text
 
@@ -153,30 +154,19 @@ def _row_form(unbound: Any) -> type | None:
     return None
 
 
-class _PageLanguage:
-    """WTForms' own messages (a value missing, a number below its minimum) in the page's language: a table's row
-    form is a plain WTForms form, which Flask-WTF does not translate."""
-
-    @property
-    def locales(self) -> list[str] | bool:
-        from flask_babel import get_locale
-
-        locale = get_locale()
-        return [str(locale)] if locale is not None else False
-
-
 _ROWS_IN_LANGUAGE: dict[type, type] = {}
 
 
 def rows_in_page_language(unbound: Any) -> Any:
-    """``unbound`` (a plugin's field), a table's rows checked with messages in the page's language."""
+    """``unbound`` (a plugin's field), a table's rows checked with messages in the page's language: a table's row
+    form is a plain WTForms form, which Flask-WTF does not translate (:class:`core.kernel.forms.PageMeta`)."""
     from wtforms.fields.core import UnboundField
 
     row = _row_form(unbound) if isinstance(unbound, UnboundField) else None
     if row is None:
         return unbound
     if row not in _ROWS_IN_LANGUAGE:
-        _ROWS_IN_LANGUAGE[row] = type(row.__name__, (row,), {"Meta": _PageLanguage})
+        _ROWS_IN_LANGUAGE[row] = type(row.__name__, (row,), {"Meta": PageMeta})
     inner = unbound.args[0]
     rows = UnboundField(inner.field_class, _ROWS_IN_LANGUAGE[row], *inner.args[1:], **inner.kwargs)
     return UnboundField(unbound.field_class, rows, *unbound.args[1:], **unbound.kwargs)

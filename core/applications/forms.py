@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as UploadField
 from wtforms import (
     BooleanField,
@@ -42,6 +41,7 @@ from core.formfields import (
     indicator_values,
 )
 from core.i18n import local_text
+from core.kernel.forms import PageForm
 from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
 
@@ -63,7 +63,7 @@ def with_placeholder(choices: list) -> list:
     return [choice("", _l("Choose…")), *choices]
 
 
-class NoPreselectionForm(FlaskForm):
+class NoPreselectionForm(PageForm):
     """A form whose required selects start empty (请选择): a submit without a choice errors on that field."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -90,7 +90,7 @@ def region_industry_field(ffs) -> bool:
     return any(f.code.rsplit(".", 1)[-1] == "industry" for f in ffs)
 
 
-def application_form_class(application) -> type[FlaskForm]:
+def application_form_class(application) -> type[PageForm]:
     rules = region_rules()
     campaign = application.campaign
     ffs = fields_for(rules, application.unit_type, application.level, campaign.year)
@@ -173,12 +173,12 @@ def _blank(field) -> bool:
     return all(not str(v).strip() for v in raw)
 
 
-def _row_lists(form: FlaskForm):
+def _row_lists(form: PageForm):
     """The form's tables (a FieldList of sub-forms: Hunan's products, its three years of finances)."""
     return [f for f in form if f.type == "FieldList" and all(e.type == "FormField" for e in f.entries)]
 
 
-def drop_blank_rows(form: FlaskForm) -> None:
+def drop_blank_rows(form: PageForm) -> None:
     """A row left empty in a table that may grow is no row: the form's spare row, one the applicant cleared (a
     table of fixed rows, Hunan's three years, keeps its rows)."""
     for table in _row_lists(form):
@@ -189,7 +189,7 @@ def drop_blank_rows(form: FlaskForm) -> None:
             table.entries[:] = kept
 
 
-def add_spare_rows(form: FlaskForm) -> None:
+def add_spare_rows(form: PageForm) -> None:
     """One empty row at the end of each table that may grow, to type a new row into (saving keeps it and gives
     another): works without JavaScript."""
     for table in _row_lists(form):
@@ -228,7 +228,7 @@ def _any_blank(field) -> bool:
     return _blank(field)
 
 
-def draft_errors(form: FlaskForm) -> bool:
+def draft_errors(form: PageForm) -> bool:
     """Validate for a draft (:func:`_draft_check`). True when no error remains."""
     form.validate()
     ok = True
@@ -240,7 +240,7 @@ def draft_errors(form: FlaskForm) -> bool:
     return ok
 
 
-def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+def changes_from_form(form: PageForm, application) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
     """(changes for :func:`services.save_draft`, [(upload field code, file)])."""
     rules = region_rules()
     changes: dict[str, Any] = {k: (getattr(form, k).data or None) for k in (
@@ -276,7 +276,7 @@ def changes_from_form(form: FlaskForm, application) -> tuple[dict[str, Any], lis
 # ---------------------------------------------------------------- others --
 
 
-class StartForm(FlaskForm):
+class StartForm(PageForm):
     campaign_id = IntegerField(validators=[InputRequired()])
     unit_type = StringField(validators=[DataRequired(), Length(max=40)])
 
@@ -288,30 +288,30 @@ def confirm_field() -> BooleanField:
                         [DataRequired(message=_l("Tick the box to confirm this action."))])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     """An irreversible action without other input (submitting an application)."""
 
     confirm = confirm_field()
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(PageForm):
     section = SelectField(_l("Attach to"), validators=[DataRequired()])
     file = UploadField(_l("PDF file"), validators=[DataRequired()])
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(PageForm):
     reason = TextAreaField(_l("Reason for the return"), validators=[DataRequired(), Length(min=2, max=500)])
     until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
                                validators=[DataRequired()])
     confirm = confirm_field()
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
     confirm = confirm_field()
 
 
-class RecommendForm(FlaskForm):
+class RecommendForm(PageForm):
     #: the departments of the region's rule (rules.consulted_departments; set per request by recommend_form)
     consulted_departments = MultiCheckboxField(_l("Departments consulted"), choices=[], validate_choice=False)
     #: where the rule says "等": other departments consulted, by name (shown only then)
@@ -338,7 +338,7 @@ def recommend_form(application) -> RecommendForm:
     return form
 
 
-class CityBulkForm(FlaskForm):
+class CityBulkForm(PageForm):
     """The city's queue: one action for every ticked application (all or nothing, core.applications.bulk)."""
 
     application_ids = SelectMultipleField(coerce=int, validate_choice=False,
@@ -375,7 +375,7 @@ def city_bulk_form(campaign) -> CityBulkForm:
     return form
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(PageForm):
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     level = SelectField(_l("List level"), validators=[DataRequired()])
     unit_types = MultiCheckboxField(_l("Unit types"), validators=[DataRequired()])
@@ -384,23 +384,23 @@ class CampaignForm(FlaskForm):
                                    format="%Y-%m-%dT%H:%M", validators=[Optional()])
 
 
-class DeadlineForm(FlaskForm):
+class DeadlineForm(PageForm):
     code = SelectField(_l("Deadline"), validators=[DataRequired()])
     value = DateTimeLocalField(_l("New deadline (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     reason = TextAreaField(_l("Reason for the change"), validators=[DataRequired(), Length(min=2, max=500)])
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
     until = DateTimeLocalField(_l("Extended until (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     file = UploadField(_l("Filled summary table (.xlsx)"), validators=[DataRequired()])
 
 
-class StepExtensionForm(FlaskForm):
+class StepExtensionForm(PageForm):
     """The province extends one city's deadline for one step of a campaign (issue 15)."""
 
     admin_unit = SelectField(_l("City"), validators=[DataRequired()])

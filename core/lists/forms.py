@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -17,9 +16,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from core.applications.forms import choice, confirm_field
 from core.formfields import MultiCheckboxField
+from core.kernel.forms import PageForm
 
 
-class NoticeForm(FlaskForm):
+class NoticeForm(PageForm):
     level = SelectField(_l("List level"), validators=[DataRequired()])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     starts_on = DateField(_l("First day of the notice"), validators=[DataRequired()])
@@ -29,7 +29,7 @@ class NoticeForm(FlaskForm):
     application_ids = MultiCheckboxField(_l("Graded applications"), coerce=int, validators=[DataRequired()])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(PageForm):
     level = SelectField(_l("List level"), validators=[DataRequired()])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     document_no = StringField(_l("Document number of the decision"), validators=[DataRequired(),
@@ -39,7 +39,7 @@ class DecisionForm(FlaskForm):
     application_ids = MultiCheckboxField(_l("Units to list"), coerce=int, validators=[DataRequired()])
 
 
-class ObjectionForm(FlaskForm):
+class ObjectionForm(PageForm):
     item_id = SelectField(_l("Unit concerned"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Your real name"), validators=[DataRequired(), Length(min=2, max=100)])
     contact = StringField(_l("Telephone or e-mail"), validators=[DataRequired(), Length(min=5, max=120)])
@@ -49,27 +49,27 @@ class ObjectionForm(FlaskForm):
                              validators=[Optional(), Length(max=4000)])
 
 
-class ResolveForm(FlaskForm):
+class ResolveForm(PageForm):
     outcome = SelectField(_l("Outcome"), choices=[choice("dismissed", _l("Dismissed: the unit stays on the notice")),
                                                    choice("upheld", _l("Upheld: the unit is taken off the notice"))],
                           validators=[DataRequired()])
     resolution = TextAreaField(_l("Finding"), validators=[DataRequired(), Length(min=2, max=2000)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PageForm):
     document_no = StringField(_l("Document number"), validators=[DataRequired(), Length(min=2, max=100)])
     published_on = DateField(_l("Date of publication"), validators=[DataRequired()])
     confirm = confirm_field()
 
 
-class AddUnitsForm(FlaskForm):
+class AddUnitsForm(PageForm):
     """Several candidates onto a notice that has not started (core.lists.notice_units)."""
 
     application_ids = SelectMultipleField(coerce=int, validate_choice=False,
                                           validators=[DataRequired(message=_l("Tick at least one unit."))])
 
 
-class RemoveUnitsForm(FlaskForm):
+class RemoveUnitsForm(PageForm):
     """Several units off a notice, with the reason (core.lists.notice_units)."""
 
     item_ids = SelectMultipleField(coerce=int, validate_choice=False,
@@ -78,12 +78,12 @@ class RemoveUnitsForm(FlaskForm):
     confirm = confirm_field()
 
 
-class AddForm(FlaskForm):
+class AddForm(PageForm):
     application_id = IntegerField(validators=[DataRequired()])
     acknowledge_warnings = BooleanField(_l("I have checked the warnings"))
 
 
-class ConsultedForm(FlaskForm):
+class ConsultedForm(PageForm):
     consulted_departments = MultiCheckboxField(_l("Departments consulted before recommending"),
                                                validators=[Optional()], validate_choice=False)
     #: where the region's rule says "等": other departments consulted, by name (shown only then)
@@ -91,16 +91,16 @@ class ConsultedForm(FlaskForm):
                                       validators=[Optional(), Length(max=1200)])
 
 
-class HistoryForm(FlaskForm):
+class HistoryForm(PageForm):
     file = FileField(_l("List history (xlsx or CSV)"), validators=[DataRequired()])
     dry_run = BooleanField(_l("Check only, write nothing"))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(PageForm):
     file = FileField(_l("Recommendation file (JSON)"), validators=[DataRequired()])
 
 
-class ProvinceKeyForm(FlaskForm):
+class ProvinceKeyForm(PageForm):
     province = SelectField(_l("Province"), validators=[DataRequired()])
     public_key = StringField(_l("Public key (the 44-character text the province sent)"),
                              validators=[DataRequired(), Length(max=200)])

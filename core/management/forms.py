@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -26,9 +25,10 @@ from core.formfields import (
     indicator_values,
 )
 from core.i18n import local_text
+from core.kernel.forms import PageForm
 
 
-def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
+def filing_form_class(iset, industries: dict, figures=()) -> type[PageForm]:
     """The annual table: the year's indicators (the scoring engine's input) and the key figures of the region's
     rule (``figures``: :class:`~core.plugins.types.FilingFigure`, named in the page's language)."""
     attrs: dict[str, Any] = {
@@ -41,7 +41,7 @@ def filing_form_class(iset, industries: dict, figures=()) -> type[FlaskForm]:
     for figure in figures:
         attrs[f"key_{figure.key}"] = FloatField(figure_label(figure), [Optional(), NumberRange(min=0, max=1e12)])
     attrs["key_remarks"] = TextAreaField(REMARKS, [Optional(), Length(max=2000)])
-    return type("FilingForm", (FlaskForm,), attrs)
+    return type("FilingForm", (PageForm,), attrs)
 
 
 REMARKS = _l("Remarks")
@@ -79,20 +79,20 @@ def filing_changes(form, iset, figures=()) -> dict[str, Any]:
     return {"values": values, "key_data": key_data, "industry": form.industry.data or None}
 
 
-class YearForm(FlaskForm):
+class YearForm(PageForm):
     year = IntegerField(_l("Year"), [DataRequired(), NumberRange(min=2000, max=2100)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     note = TextAreaField(_l("Note"), [Optional(), Length(max=500)])
 
 
-class ReturnFilingForm(FlaskForm):
+class ReturnFilingForm(PageForm):
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=500)])
     until = DateField(_l("Correct until"), [DataRequired()])
 
 
-class ProposeForm(FlaskForm):
+class ProposeForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
     sanction = SelectField(_l("Reason for removal (sanction)"), [DataRequired()])
     unit_type = SelectField(_l("Unit type"), [Optional()])
@@ -102,7 +102,7 @@ class ProposeForm(FlaskForm):
     file = FileField(_l("Evidence (PDF)"))
 
 
-class ImmediateForm(FlaskForm):
+class ImmediateForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
     sanction = SelectField(_l("Reason for removal (sanction)"), [DataRequired()])
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=2000)])
@@ -110,18 +110,18 @@ class ImmediateForm(FlaskForm):
     notice_no = StringField(_l("Notice number"), [Optional(), Length(max=100)])
 
 
-class DecideForm(FlaskForm):
+class DecideForm(PageForm):
     decision = RadioField(_l("Decision"), [DataRequired()], choices=[choice("approve", _l("Approve")),
                                                                    choice("reject", _l("Reject"))])
     note = TextAreaField(_l("Note"), [Optional(), Length(max=500)])
     notice_no = StringField(_l("Notice number"), [Optional(), Length(max=100)])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(PageForm):
     notice_no = StringField(_l("Notice number"), [DataRequired(), Length(max=100)])
 
 
-class ComplaintForm(FlaskForm):
+class ComplaintForm(PageForm):
     subject_uscc = StringField(_l("Credit code of the unit or firm complained about"), [DataRequired(),
                                                                                        Length(max=40)])
     admin_unit = SelectField(_l("City (for a third-party firm)"), [Optional()])
@@ -132,7 +132,7 @@ class ComplaintForm(FlaskForm):
     file = FileField(_l("Evidence (PDF)"))
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(PageForm):
     outcome = RadioField(_l("Outcome"), [DataRequired()], choices=[
         choice("dismissed", _l("Not confirmed: dismissed")), choice("rectification", _l("Confirmed: rectification")),
         choice("removal", _l("Confirmed: removal"))])
@@ -141,7 +141,7 @@ class VerifyForm(FlaskForm):
     sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
 
 
-class RectificationForm(FlaskForm):
+class RectificationForm(PageForm):
     rectified = RadioField(_l("Rectified?"), [DataRequired()], choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=2000)])
     sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
@@ -152,7 +152,7 @@ CHANGE_KIND_LABELS = {"name": _l("Name"), "scope": _l("Business scope"), "addres
                       "boundary": _l("Organizational boundary")}
 
 
-class ChangeForm(FlaskForm):
+class ChangeForm(PageForm):
     kinds = MultiCheckboxField(_l("What changed"), [DataRequired()],
                                choices=[choice(k, label) for k, label in CHANGE_KIND_LABELS.items()])
     after_name = StringField(_l("New name"), [Optional(), Length(max=200)])
@@ -164,23 +164,23 @@ class ChangeForm(FlaskForm):
     effective_on = DateField(_l("Effective on"), [Optional()])
 
 
-class ChangeReviewForm(FlaskForm):
+class ChangeReviewForm(PageForm):
     still_compliant = RadioField(_l("Does the unit still meet the standard?"), [DataRequired()],
                                  choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=500)])
     sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(PageForm):
     scheduled_on = DateField(_l("On-site review date"), [DataRequired()])
 
 
-class ResultForm(FlaskForm):
+class ResultForm(PageForm):
     passed = RadioField(_l("Still qualifies?"), [DataRequired()], choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Result and reasons"), [DataRequired(), Length(min=2, max=4000)])
 
 
-class BanForm(FlaskForm):
+class BanForm(PageForm):
     subject = RadioField(_l("Who"), [DataRequired()], choices=[choice("evaluator", _l("Third-party firm")),
                                                               choice("organization", _l("Applicant"))])
     uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
@@ -189,9 +189,9 @@ class BanForm(FlaskForm):
     evidence_note = TextAreaField(_l("Evidence"), [Optional(), Length(max=2000)])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PageForm):
     file = FileField(_l("Evidence (PDF)"))
 
 
-class FlagForm(FlaskForm):
+class FlagForm(PageForm):
     confirm = BooleanField(_l("Confirm"))

@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from core.formfields import choice
+from core.kernel.forms import PageForm
 
 
-class SettingForm(FlaskForm):
+class SettingForm(PageForm):
     email = StringField(_l("E-mail address"), validators=[Optional(), Length(max=120)])
     by_email = BooleanField(_l("Send me each message by e-mail"))
     phone = StringField(_l("Mobile phone"), validators=[Optional(), Length(max=40)])

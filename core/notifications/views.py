@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from core.accounts.web import install_error_pages, login_required, run_and_redirect, show_refusal
+from core.kernel.forms import PageForm
 from core.kernel.uow import attempt
 from core.notifications import messages, service
 from core.notifications.forms import SettingForm
@@ -31,7 +31,7 @@ def inbox():
     user = _user()
     rows = [_shown(n) for n in service.inbox(user)]
     return render_template("notifications/inbox.html", rows=rows, unread=sum(1 for r in rows if not r["row"].read_at),
-                           form=FlaskForm())
+                           form=PageForm())
 
 
 @bp.get("/inbox/<int:ident>")
@@ -50,7 +50,7 @@ def message(ident: int):
 def mark_read(ident: int):
     user = _user()
     n = service.notification_for(user, ident)
-    FlaskForm().validate_on_submit() or _bad_form()
+    PageForm().validate_on_submit() or _bad_form()
     return run_and_redirect(lambda: service.mark_read(user, n), None, url_for("notifications.inbox"))[0]
 
 
@@ -58,7 +58,7 @@ def mark_read(ident: int):
 @login_required()
 def mark_all_read():
     user = _user()
-    FlaskForm().validate_on_submit() or _bad_form()
+    PageForm().validate_on_submit() or _bad_form()
     return run_and_redirect(lambda: service.mark_all_read(user), _("Every message is marked read."),
                             url_for("notifications.inbox"))[0]
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField, DateField, DecimalField, IntegerField, PasswordField, RadioField, SelectField, StringField,
@@ -13,23 +12,24 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from core.accounts.services import PASSWORD_MAX, PASSWORD_MIN
 from core.applications.forms import choice
 from core.formfields import MultiCheckboxField
+from core.kernel.forms import PageForm
 from core.review.evaluators import QUALIFICATION_FIELDS
 
 
-class FirmForm(FlaskForm):
+class FirmForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Firm name"), validators=[DataRequired(), Length(min=2, max=200)])
     legal_representative = StringField(_l("Legal representative"), validators=[DataRequired(), Length(min=2, max=100)])
 
 
-def _qualification_form() -> type[FlaskForm]:
+def _qualification_form() -> type[PageForm]:
     attrs = {}
     for key, (kind, label) in QUALIFICATION_FIELDS.items():
         if kind is bool:
             attrs[key] = BooleanField(label)
         else:
             attrs[key] = IntegerField(label, validators=[Optional(), NumberRange(min=0, max=100000)])
-    return type("QualificationForm", (FlaskForm,), attrs)
+    return type("QualificationForm", (PageForm,), attrs)
 
 
 QualificationForm = _qualification_form()
@@ -39,21 +39,21 @@ class NewFirmForm(FirmForm, QualificationForm):
     pass
 
 
-class AffiliateForm(FlaskForm):
+class AffiliateForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), validators=[DataRequired(), Length(max=40)])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=200)])
     relation = StringField(_l("Relation (parent, subsidiary, shareholder...)"),
                            validators=[DataRequired(), Length(min=2, max=100)])
 
 
-class SanctionForm(FlaskForm):
+class SanctionForm(PageForm):
     sanction_code = SelectField(_l("Rule"), validators=[Optional()])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
     starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
     ends_on = DateField(_l("Ends on (only without a rule)"), validators=[Optional()])
 
 
-class AcceptForm(FlaskForm):
+class AcceptForm(PageForm):
     """The firm's declaration of independence, made when it accepts: each item must be declared (a firm that
     cannot declare one declines the request)."""
 
@@ -64,21 +64,21 @@ class AcceptForm(FlaskForm):
                                   validators=[DataRequired(_l("Declare each item, or decline the request."))])
 
 
-class ModeForm(FlaskForm):
+class ModeForm(PageForm):
     mode = RadioField(_l("Evaluation mode"), validators=[DataRequired()])
 
 
-class ChooseFirmForm(FlaskForm):
+class ChooseFirmForm(PageForm):
     firm_id = RadioField(_l("Evaluator firm"), coerce=int, validators=[DataRequired(_l("Choose a firm."))])
     self_evaluation_by = StringField(_l("Credit code of whoever wrote the self-evaluation (your own, or the "
                                         "consultancy's)"), validators=[DataRequired(), Length(max=40)])
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PageForm):
     file = FileField(_l("PDF file"), validators=[FileRequired(_l("Choose a PDF file."))])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(PageForm):
     """The firm's evaluation report: the PDF, the day of the on-site visit, the evaluated total where the region
     has no indicator table (per-indicator scores come as ``score_<number>`` inputs)."""
 
@@ -87,7 +87,7 @@ class ReportForm(FlaskForm):
     score = DecimalField(_l("Evaluated total score (0-100)"), places=2, validators=[Optional(), NumberRange(0, 100)])
 
 
-class JoinPoolForm(FlaskForm):
+class JoinPoolForm(PageForm):
     user_id = SelectField(_l("Expert account"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Name"), validators=[Optional(), Length(min=2, max=100)])
     employer_name = StringField(_l("Employer"), validators=[Optional(), Length(max=200)])
@@ -97,7 +97,7 @@ class JoinPoolForm(FlaskForm):
                          validators=[Optional(), Length(max=1000)])
 
 
-class BulkForm(FlaskForm):
+class BulkForm(PageForm):
     """Draw or assign experts for the applications ticked on the review queue."""
 
     application_ids = MultiCheckboxField(_l("Applications"), coerce=int,
@@ -113,11 +113,11 @@ class BulkForm(FlaskForm):
     expert_id = SelectField(_l("Expert"), coerce=int, validators=[Optional()])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(PageForm):
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
 
 
-class ExpertForm(FlaskForm):
+class ExpertForm(PageForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(min=2, max=100)])
     username = StringField(_l("User name"), validators=[DataRequired(), Length(min=3, max=80)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
@@ -129,14 +129,14 @@ class ExpertForm(FlaskForm):
                          validators=[Optional(), Length(max=1000)])
 
 
-class AssignForm(FlaskForm):
+class AssignForm(PageForm):
     expert_id = SelectField(_l("Expert"), coerce=int, validators=[DataRequired()])
 
 
-class DrawForm(FlaskForm):
+class DrawForm(PageForm):
     field = StringField(_l("Field of expertise"), validators=[Optional(), Length(max=80)])
     count = IntegerField(_l("Number of experts"), default=3, validators=[DataRequired(), NumberRange(min=1, max=20)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(PageForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=4000)])

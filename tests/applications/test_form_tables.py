@@ -73,7 +73,7 @@ def test_the_products_table_grows_a_row_at_a_time_and_keeps_no_empty_row(hunan):
     assert 'value="固化剂"' in html and 'aria-invalid="true"' in html and 'class="has-error"' in html
     shown = " ".join(re.findall(r'<div class="error"[^>]*>(.*?)</div>', html))
     # only the wrong figure, in the page's language (a draft's empty cells are not errors)
-    assert shown == "数值必须大于 0。", shown  # the column's head, never its internal name
+    assert shown == "数值不能小于 0。", shown  # the column's head, never its internal name
     assert [p["name"] for p in _products(hunan, app_id)] == ["环氧树脂"]
     r = client.post(f"/applications/{app_id}/edit", data={**second, "ext_hunan__products-1-sales_rate": "97"})
     assert r.status_code == 302

@@ -98,7 +98,7 @@ def test_a_table_filled_in_part_saves_and_submission_asks_for_the_rest(world):
     # what was entered is still checked: a negative 负债率 comes back on its cell alone, and nothing is saved
     r = client.post(url, data={"ext_hunan__finances-0-year": "2022", "ext_hunan__finances-0-debt_ratio": "-1"})
     assert r.status_code == 422
-    assert re.findall(r'<div class="error"[^>]*>(.*?)</div>', r.get_data(as_text=True)) == ["数值必须大于 0。"]
+    assert re.findall(r'<div class="error"[^>]*>(.*?)</div>', r.get_data(as_text=True)) == ["数值不能小于 0。"]
     assert _finances(world) == [{"year": 2022, "total_assets": 1200.5}, {}, {}]
 
     # a table filled in whole is checked as a whole at once, in the page's language: three consecutive years
