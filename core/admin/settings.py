@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.accounts.web import login_required

@@ -77,7 +77,7 @@ from core.errors import (
 )
 from core.extensions import db
 from core.formfields import ind_attr
-from core.i18n import local_text, msgid, translations
+from core.i18n import msgid, translations
 from core.kernel.clock import SHANGHAI, now, this_year
 from core.kernel.memo import remembered
 from core.kernel.records import ID_MAX, get_record
@@ -918,8 +918,7 @@ def campaigns():
                               .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
     counts = dict(db.session.execute(select(Application.campaign_id, func.count(Application.id))
                                      .group_by(Application.campaign_id)).all())
-    return render_template("applications/campaigns.html", form=form, campaigns=rows, counts=counts,
-                           levels=rules.list_levels), status
+    return render_template("applications/campaigns.html", form=form, campaigns=rows, counts=counts), status
 
 
 def _campaign(campaign_id: int) -> Campaign:
@@ -945,7 +944,7 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
                            step_form=step_form if step_form.step.choices else None,
                            step_extensions=step_exts, unit_names=services.unit_names(e.admin_unit_id for e in step_exts),
                            deadline_titles={c: d.title for c, d in rules.deadlines.items()},
-                           level=rules.list_levels.get(campaign.level), unit_types=rules.unit_types), status
+                           level=rules.list_levels.get(campaign.level)), status
 
 
 @bp.get("/province/campaigns/<int:campaign_id>")

@@ -23,7 +23,7 @@ from sqlalchemy import Date, Integer, bindparam, func, select, tuple_
 from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel import paging
-from core.kernel.clock import SHANGHAI, aware, end_of_day, now
+from core.kernel.clock import SHANGHAI, aware, now
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
 from core.models import (

@@ -143,13 +143,11 @@ def public_notices():
 
 
 def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
-    rules = region_rules()
     form = form or ObjectionForm()
     items = [i for i in notice.items if i.status == "in_notice"]
     form.item_id.choices = [choice(i.id, i.organization.name) for i in items]
     return render_template("lists/notice.html", notice=notice, items=notice.items, form=form,
-                           running=notices.is_running(notice), levels=rules.list_levels,
-                           unit_types=rules.unit_types), status
+                           running=notices.is_running(notice)), status
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -495,7 +493,7 @@ def recommendation():
     day, record = recommend.deadline(year)
     return render_template("lists/recommendation.html", year=year, rec=rec, rows=rows, add_form=AddForm(),
                            remove_form=EmptyForm(), export_form=EmptyForm(), consulted_form=consulted_form,
-                           deadline=day, deadline_record=record, unit_types=region_rules().unit_types)
+                           deadline=day, deadline_record=record)
 
 
 @bp.post("/province/recommendation/consulted")

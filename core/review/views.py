@@ -198,7 +198,7 @@ def engagements():
                      "requirements": evaluators.engagement_requirements(r.application.unit_type),
                      "state": reports.status(r.application) if r.status == "accepted" else None})
     return render_template("review/engagements.html", firm=firm, rows=rows, caps=evaluators.cap_status(firm, year),
-                           year=year, unit_types=region_rules().unit_types, levels=region_rules().list_levels)
+                           year=year)
 
 
 @bp.post("/review/requests/<int:request_id>/decline")
@@ -326,8 +326,7 @@ def queue():
     here = {"year": year} if year else {}
     prev_url = url_for("review.queue", before=prev_before, **here) if prev_before is not None else None
     next_url = url_for("review.queue", after=next_after, **here) if next_after is not None else None
-    return render_template("review/queue.html", rows=rows, year=year, unit_types=region_rules().unit_types,
-                           levels=region_rules().list_levels, form=form, prev_url=prev_url, next_url=next_url,
+    return render_template("review/queue.html", rows=rows, year=year, form=form, prev_url=prev_url, next_url=next_url,
                            ranked=bool(flagged))
 
 
@@ -357,15 +356,14 @@ def bulk():
         db.session.rollback()
         flash(exc.localized(), "error")
         rows = [{**o, "drawn": [], "progress": experts.progress(o["application"])} for o in outcomes]
-        return render_template("review/bulk.html", rows=rows, undone=True, unit_types=region_rules().unit_types,
-                               levels=region_rules().list_levels), exc.http_status
+        return render_template("review/bulk.html", rows=rows, undone=True), exc.http_status
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
         return redirect(url_for("review.queue"))
     flash(_("%(done)d of %(total)d applications served.", done=len(outcomes), total=len(outcomes)), "info")
     rows = [{**o, "progress": experts.progress(o["application"])} for o in outcomes]
-    return render_template("review/bulk.html", rows=rows, unit_types=region_rules().unit_types, levels=region_rules().list_levels)
+    return render_template("review/bulk.html", rows=rows)
 
 
 def _review_page(application: Application, status: int = 200):
@@ -389,7 +387,6 @@ def _review_page(application: Application, status: int = 200):
                            table=experts.score_table(application, visible), visible=visible,
                            result=experts.result_of(application), scheme=scheme, min_experts=experts.min_experts(application),
                            panel_rule=experts.panel_rule(application),
-                           unit_types=rules.unit_types, levels=rules.list_levels,
                            independence=experts.independence_rules(application)), status
 
 
@@ -440,8 +437,7 @@ def grade(app_id: int):
 @login_required(ReviewPerm.EXPERT_SCORE)
 def my_assignments():
     user = _user()
-    return render_template("review/my_assignments.html", rows=experts.my_assignments(user),
-                           unit_types=region_rules().unit_types)
+    return render_template("review/my_assignments.html", rows=experts.my_assignments(user))
 
 
 def _score_page(row, status: int = 200):
