@@ -130,6 +130,14 @@ def recorded_by(actor: str | None) -> str:
     return actor
 
 
+def local_title(record: Any) -> str:
+    """``record.title`` (a plugin rule's) or ``record["title"]`` (a case file's negative-list item), or its
+    ``title_en`` on an English page where the plugin gives one."""
+    if isinstance(record, Mapping):
+        return local_text(record["title"], record.get("title_en"))
+    return local_text(record.title, getattr(record, "title_en", None))
+
+
 def message_in_language(text: str | None) -> str:
     """A stored "中文 / English" text (a check's result, a plugin's message) in the page's language, a document it
     quotes by its seed file named as people cite it (:func:`core.plugins.rules.readable_message`)."""
@@ -144,6 +152,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(indicator_value, "indicator_value")
     app.add_template_filter(score_status, "score_status")
     app.add_template_filter(local_name, "named")
+    app.add_template_filter(local_title, "titled")
     app.add_template_filter(unit_type_name, "unit_type")
     app.add_template_filter(level_name, "level")
     app.add_template_filter(unit_kind_name, "unit_kind")

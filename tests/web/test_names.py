@@ -58,3 +58,17 @@ def test_levels_unit_types_and_unit_kinds_read_as_names(app: Flask):
         assert level_name("provincial") == "Provincial level"
         assert unit_type_name("factory") == "Green factory"
         assert unit_kind_name("州") == "Autonomous prefecture"
+
+
+def test_a_rule_and_a_declared_item_read_by_their_title_in_the_pages_language(app: Flask):
+    """An expert's independence rule (review page) and a negative-list item (case file) by title: Chinese, or the
+    plugin's English on an English page, the Chinese where the plugin gives none."""
+    from types import SimpleNamespace
+
+    rule = SimpleNamespace(title="评价机构与申报单位无利害关系", title_en="The firm has no interest in the applicant")
+    item = {"code": "x", "title": "近三年发生较大及以上安全事故", "title_en": None}
+    template = app.jinja_env.from_string("{{ rule|titled }}·{{ item|titled }}")
+    with force_locale("zh"):
+        assert template.render(rule=rule, item=item) == "评价机构与申报单位无利害关系·近三年发生较大及以上安全事故"
+    with force_locale("en"):
+        assert template.render(rule=rule, item=item) == "The firm has no interest in the applicant·近三年发生较大及以上安全事故"
