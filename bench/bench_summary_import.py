@@ -3,7 +3,8 @@
     python bench/bench_summary_import.py [--rows 1000] [--runs 3] [--goal 2.0] [--no-fail]
                                          [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
-The file is Hunan's 2024 table (000 附件2-1/2-2) as a city exports it, ``--rows`` units long. Each run times
+The file is Hunan's 2024 table (000 附件2-1/2-2) as a city exports it and saves it again in a spreadsheet program
+(:func:`_saved`), ``--rows`` units long. Each run times
 :func:`core.applications.summary.import_summary` (the service the page, the API and a background job call:
 every column checked in memory with the plugins' own fields, one SELECT for all the credit codes, bulk
 INSERTs and UPDATEs, the audit rows in one INSERT) twice:
@@ -70,6 +71,19 @@ def _empty_round(url: str):
     return app, ids
 
 
+def _saved(data: bytes) -> bytes:
+    """The file as a city sends it back: opened and saved by a spreadsheet program (openpyxl's normal mode here,
+    which like Excel and WPS writes each sheet's ``<dimension>``). The platform exports with openpyxl's
+    write-only mode, which writes none, and openpyxl read-only reads a sheet without one twice (once to find its
+    size), the peer as much as the import: 115 ms against 82 ms for the peer on 1,000 rows."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(data))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _edited(data: bytes) -> bytes:
     """The working copy with the 2023 revenue and the contact of every row changed (as a clerk would)."""
     from openpyxl import load_workbook
@@ -110,7 +124,8 @@ def run(url: str, second_url: str, rows: int, runs: int) -> float:
         drafts_ids = drafts_unit.id, drafts_campaign.id
         edited = _edited(export_summary(*drafts_ids, "bench", include_drafts=True))
         db.session.commit()
-    files = {"new units": data, "unchanged": data, "drafts changed": edited}
+    saved = _saved(data)
+    files = {"new units": saved, "unchanged": saved, "drafts changed": edited}
     expected = {"new units": "created", "unchanged": "unchanged", "drafts changed": "updated"}
     times: dict[str, list[float]] = {label: [] for label in (*files, "peer")}
     ratios: dict[str, list[float]] = {label: [] for label in files}
