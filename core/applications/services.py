@@ -550,9 +550,8 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
     check_resubmission(application)
     problems = completeness(application)
     if problems:
-        labels = _labels(application)
         err = InvalidInput("Please complete these fields before submitting: %(fields)s.", field=next(iter(problems)),
-                           fields=", ".join(str(labels.get(k, k)) for k in problems))
+                           fields=_field_names(application, problems))
         raise attach_field_messages(err, problems)
     results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date())
     blockers = eligibility.submit_blockers(results)
@@ -570,13 +569,19 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
     return results
 
 
-def _labels(application: Application) -> dict[str, str]:
-    from flask_babel import gettext as _
+def _field_names(application: Application, keys: Iterable[str]):
+    """The fields ``keys`` by the names the form gives them, in the language the message is read in (a refusal
+    is shown in Chinese and English): the region's fields by their label or ``label_en``, read for the round's
+    year, joined as that language lists them (、 or ", ")."""
+    from flask_babel import LazyString, gettext
 
-    labels = {f.code: f.label for f in fields_for(region_rules(), application.unit_type, application.level,
-                                                  application.campaign.year)}
-    labels.update({"contact_name": _("Contact person"), "contact_phone": _("Contact phone")})
-    return labels
+    unit_type, level, year, keys = application.unit_type, application.level, application.campaign.year, list(keys)
+
+    def names() -> str:
+        labels = {f.code: f.label for f in fields_for(region_rules(), unit_type, level, year)}
+        labels.update({"contact_name": gettext("Contact person"), "contact_phone": gettext("Contact phone")})
+        return gettext(", ").join(str(labels.get(k, k)) for k in keys)
+    return LazyString(names)
 
 
 # ---------------------------------------------------------- submission lock --

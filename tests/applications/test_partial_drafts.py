@@ -2,6 +2,8 @@
 field, and submission asks for every required field again. Issue 20: "Saving a draft refuses partial drafts"."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from app_world import build_world, open_campaign, start_draft
 
@@ -67,6 +69,12 @@ def test_submission_still_asks_for_every_required_field(world):
     assert r.status_code == 422
     body = r.get_json()
     assert text in str(body), body
+    # the message names the fields as the form does, in each of its languages (a refusal is kept in both): the
+    # English one by the plugin's English labels, the Chinese one listed with 、
+    assert re.search(r"[\u3400-\u9fff]", body["message_en"]) is None, body["message_en"]
+    assert "Contact phone" in body["message_en"] and "The enterprise's business in the last three years" in \
+        body["message_en"]
+    assert body["message"].startswith("提交前请填写以下内容：") and "联系电话、" in body["message"]
 
 
 def _finances(world):
@@ -81,8 +89,6 @@ def test_a_table_filled_in_part_saves_and_submission_asks_for_the_rest(world):
     """Hunan's 企业近三年经营情况 (seed 000_5ae1342e00264ea1.txt, 附件1: three years, each with 总资产, 负债率,
     主营业务收入, 利润 and 税金) is filled in over several sittings: a draft saves the one year entered, through the
     web form and through the API; the blank cells and the rule of three consecutive years wait for submission."""
-    import re
-
     client, url = world.client("applicant_changsha"), f"/applications/{world.app_id}/edit"
     r = client.post(url, data={"ext_hunan__finances-0-year": "2022", "ext_hunan__finances-0-total_assets": "1200.5",
                                "ext_hunan__products-0-name": "环氧树脂"})
