@@ -7,6 +7,7 @@ locale, and the templates' ``_()`` goes through it (installed by :func:`init_app
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, g
@@ -52,6 +53,15 @@ def bilingual(lazy: Any, **params: Any) -> dict[str, str]:
         with force_locale(loc):
             out[loc] = gettext(text, **params)
     return out
+
+
+def lazy_list(items: Iterable[Any], name: Callable[[Any], Any] = str) -> Any:
+    """``items``, each named by ``name``, listed as the language a message is read in lists them (、 or ", "): a
+    message's parameter made when the message is shown, in each of its languages (a refusal is kept in both)."""
+    from flask_babel import LazyString
+
+    items = list(items)
+    return LazyString(lambda: gettext(", ").join(str(name(item)) for item in items))
 
 
 def bilingual_text(lazy: Any, **params: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core.i18n import local_text
+from core.models import ApplicationStatus
 
 ACTIONS = {
     "application.created": _l("Application created"), "application.saved": _l("Draft saved"),
@@ -33,6 +34,15 @@ def action_label(action: str) -> str:
     """A recorded action in words (never its code)."""
     return str(ACTIONS.get(action, OTHER))
 
+
+#: an application's status in words (never its code)
+S = ApplicationStatus
+STATUS_NAMES = {
+    S.DRAFT: _l("Draft"), S.SUBMITTED: _l("Submitted"), S.RETURNED: _l("Returned for correction"),
+    S.CITY_RECOMMENDED: _l("Recommended by the city"), S.REJECTED: _l("Rejected"),
+    S.UNDER_REVIEW: _l("Under provincial review"), S.GRADED: _l("Graded"), S.IN_NOTICE: _l("In public notice"),
+    S.LISTED: _l("Listed"), S.WITHDRAWN: _l("Withdrawn"),
+}
 
 _FIELDS = {"contact_name": _l("Contact person"), "contact_phone": _l("Contact phone"),
            "contact_email": _l("Contact e-mail"), "legal_representative": _l("Legal representative"),

@@ -44,8 +44,8 @@ from core.i18n import local_text
 from core.kernel.forms import PageForm
 from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
+from core.web.names import MODE_LABELS
 
-MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
 
 #: a negative-list item answered 否 (does not apply: the declaration the rules need) or 是 (it applies)
 NEG_NO, NEG_YES = "no", "yes"

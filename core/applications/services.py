@@ -18,11 +18,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from flask import current_app, g, has_request_context
+from flask_babel import LazyString
 from sqlalchemy import Float, String, bindparam, func, select, type_coerce
 
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
 from core.applications import consulted as consulted_rule
+from core.applications.actions import OTHER_FIELD, STATUS_NAMES, change_labels
 from core.applications.fields import (
     attach_field_messages,
     fields_for,
@@ -32,9 +34,10 @@ from core.applications.fields import (
     missing_required,
 )
 from core.applications.levels import requested_levels
-from core.applications.scoring import check_values, live_score
-from core.errors import DeadlinePassed, InvalidInput, Refused
+from core.applications.scoring import check_values, indicator_set, live_score
+from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, Refused
 from core.extensions import db
+from core.i18n import lazy_list
 from core.kernel import facts, paging
 from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
 from core.kernel.rules import lazy_source_name, region_rules, results_line
@@ -55,6 +58,7 @@ from core.plugins.rules import readable_cite
 from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
 from core.services import audit, limits
 from core.services.deadlines import check_step_open
+from core.web.names import level_name, mode_name, unit_type_name
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
@@ -103,7 +107,7 @@ def open_campaign(*, actor: str, year: int, level: str, unit_types: Iterable[str
     types = sorted(set(unit_types or ()))
     if not types or not set(types) <= offered:
         raise InvalidInput("Choose unit types this region runs at this level: %(types)s.", field="unit_types",
-                           types=", ".join(sorted(offered)))
+                           types=lazy_list(sorted(offered), unit_type_name))
     opens_at = utc(opens_at) or now()
     closes_at = utc(closes_at or default_closes_at(year, level, types))
     if closes_at is None:
@@ -432,7 +436,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
         allowed = [str(m) for m in modes.allowed]
         if changes["evaluation_mode"] not in allowed:
             raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
-                               field="evaluation_mode", modes=", ".join(allowed),
+                               field="evaluation_mode", modes=lazy_list(allowed, mode_name),
                                source=lazy_source_name(modes.source))
         application.evaluation_mode = changes["evaluation_mode"]
     if "requested_levels" in changes:
@@ -440,7 +444,7 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
         choices = requested_level_choices(campaign, application.unit_type)
         if not isinstance(levels, list) or not all(isinstance(x, str) and x in choices for x in levels):
             raise InvalidInput("Requested levels must be among: %(levels)s.", field="requested_levels",
-                               levels=", ".join(choices))
+                               levels=lazy_list(choices, level_name))
         application.requested_levels = sorted(set(levels))
     if "declarations" in changes:
         items = {i.code for i in rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)}
@@ -570,18 +574,11 @@ def submit(application: Application, actor: str, at: dt.datetime | None = None) 
 
 
 def _field_names(application: Application, keys: Iterable[str]):
-    """The fields ``keys`` by the names the form gives them, in the language the message is read in (a refusal
-    is shown in Chinese and English): the region's fields by their label or ``label_en``, read for the round's
-    year, joined as that language lists them (、 or ", ")."""
-    from flask_babel import LazyString, gettext
-
-    unit_type, level, year, keys = application.unit_type, application.level, application.campaign.year, list(keys)
-
-    def names() -> str:
-        labels = {f.code: f.label for f in fields_for(region_rules(), unit_type, level, year)}
-        labels.update({"contact_name": gettext("Contact person"), "contact_phone": gettext("Contact phone")})
-        return gettext(", ").join(str(labels.get(k, k)) for k in keys)
-    return LazyString(names)
+    """The fields ``keys`` (``contact_name``, a region field's code) by the names the form gives them, in the
+    language the message is read in (a refusal is kept in Chinese and English), listed as that language lists
+    them (、 or ", ")."""
+    named = _change_name(application)
+    return lazy_list(keys, lambda key: named(key if key.startswith("contact_") else f"ext.{key}"))
 
 
 # ---------------------------------------------------------- submission lock --
@@ -602,13 +599,28 @@ def check_correction(application: Application, fields: Iterable[str]) -> None:
     policy = correction_policy(application)
     for name in fields:
         if not policy.allows(name):
-            labels = {f.code: f.label for f in fields_for(region_rules(), application.unit_type, application.level,
-                                                          application.campaign.year)}
-            label = labels.get(name.removeprefix("ext."), name)
-            allowed = ", ".join(policy.fields) if policy.scope == policy.FIELDS else "—"
-            raise Refused("%(label)s (%(name)s) cannot be changed after submission in this round; a correction "
-                          "may change only: %(allowed)s (rule from %(source)s: %(cite)s).", field=name, name=name,
-                          allowed=allowed, source=policy.source, cite=policy.cite, label=str(label))
+            named = _change_name(application)
+            raise Refused("%(label)s cannot be changed after submission in this round; a correction may change "
+                          "only: %(allowed)s (rule from %(source)s: %(cite)s).", field=name,
+                          label=LazyString(named, name),
+                          allowed=lazy_list(policy.fields, named) if policy.scope == policy.FIELDS else "—",
+                          source=lazy_source_name(policy.source), cite=readable_cite(policy.cite))
+
+
+def _change_name(application: Application):
+    """A function naming a change's key (``contact_name``, ``ext.<field>``, ``declarations.<item>``) as the form
+    does, in the language of the message it is called for (:func:`core.applications.actions.change_labels`)."""
+    unit_type, level, year = application.unit_type, application.level, application.campaign.year
+    rules = region_rules()
+    try:
+        indicators = getattr(indicator_set(application), "indicators", ()) or ()
+    except GreenmfgError:
+        indicators = ()
+
+    def named(key: str) -> str:
+        labels = change_labels(rules, application, fields_for(rules, unit_type, level, year), indicators)
+        return labels.get(key) or str(OTHER_FIELD)
+    return named
 
 
 def corrections(application: Application) -> list[dict[str, Any]]:
@@ -647,8 +659,8 @@ def check_resubmission(application: Application) -> None:
     after = live_score(application) if application.indicator_values else None
     if before is not None and after is not None and float(after["total"]) > float(before) + 1e-9:
         raise Refused("A correction may not raise the score (%(before)s → %(after)s) in this round (rule from "
-                      "%(source)s: %(cite)s).", before=before, after=float(after["total"]), source=policy.source,
-                      cite=policy.cite)
+                      "%(source)s: %(cite)s).", before=before, after=float(after["total"]),
+                      source=lazy_source_name(policy.source), cite=readable_cite(policy.cite))
 
 
 # -------------------------------------------------------------- city review --
@@ -656,7 +668,8 @@ def check_resubmission(application: Application) -> None:
 
 def _require_status(application: Application, *allowed: S) -> None:
     if application.status not in allowed:
-        raise Refused("This is not possible while the application is %(status)s.", status=str(application.status))
+        raise Refused("This is not possible while the application is %(status)s.",
+                      status=STATUS_NAMES.get(application.status, str(application.status)))
 
 
 def return_for_correction(application: Application, reason: str, until: dt.datetime, actor: str,
@@ -670,10 +683,12 @@ def return_for_correction(application: Application, reason: str, until: dt.datet
     policy = correction_policy(application)
     if policy.scope == policy.NOTHING:
         raise Refused("In this round submitted data are final; the application cannot be returned for correction "
-                      "(rule from %(source)s: %(cite)s).", source=policy.source, cite=policy.cite)
+                      "(rule from %(source)s: %(cite)s).", source=lazy_source_name(policy.source),
+                      cite=readable_cite(policy.cite))
     if until > at + dt.timedelta(days=policy.max_days):
         raise InvalidInput("The correction period may last at most %(days)d days (rule from %(source)s: %(cite)s).",
-                           field="until", days=policy.max_days, source=policy.source, cite=readable_cite(policy.cite))
+                           field="until", days=policy.max_days, source=lazy_source_name(policy.source),
+                           cite=readable_cite(policy.cite))
     application.status = S.RETURNED
     application.return_reason, application.return_until = reason, until
     audit.record(actor, "application.returned", "application", application.id, reason=reason,

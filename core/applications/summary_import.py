@@ -63,7 +63,7 @@ from core.applications.summary_layout import (
 )
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.i18n import N_
+from core.i18n import N_, lazy_list
 from core.kernel.clock import aware, deadline_text, moment_text, now
 from core.kernel.messages import field_message
 from core.kernel.rules import region_rules
@@ -76,6 +76,7 @@ from core.services.deadlines import check_step_open
 from core.services.memory import collector_paused
 from core.services.spreadsheets import open_xlsx
 from core.services.uscc import normalize_uscc
+from core.web.names import mode_name
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024
@@ -538,7 +539,7 @@ class _Checker:
                                                                     self.campaign.year).allowed])
                     if mode is not None and mode not in allowed:
                         raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
-                                           field="evaluation_mode", modes=", ".join(allowed), source=col.header)
+                                           field="evaluation_mode", modes=lazy_list(allowed, mode_name), source=col.header)
                     if mode is not None:
                         values["evaluation_mode"] = mode
                 elif col.cell is not None:

@@ -31,7 +31,7 @@ from core.accounts.permissions import Perm, application_for, application_scope
 from core.accounts.web import install_error_pages, login_required
 from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
-from core.applications.actions import action_label, change_labels, change_value
+from core.applications.actions import STATUS_NAMES, action_label, change_labels, change_value
 from core.applications.fields import (
     column_labels,
     fields_for,
@@ -151,21 +151,13 @@ def _beijing_input(moment: dt.datetime | None) -> dt.datetime | None:
     return moment.replace(tzinfo=SHANGHAI) if moment.tzinfo is None else moment
 
 
-_STATUS_NAMES = {
-    S.DRAFT: _l("Draft"), S.SUBMITTED: _l("Submitted"), S.RETURNED: _l("Returned for correction"),
-    S.CITY_RECOMMENDED: _l("Recommended by the city"), S.REJECTED: _l("Rejected"),
-    S.UNDER_REVIEW: _l("Under provincial review"), S.GRADED: _l("Graded"), S.IN_NOTICE: _l("In public notice"),
-    S.LISTED: _l("Listed"), S.WITHDRAWN: _l("Withdrawn"),
-}
-
-
 def _status_labels() -> dict[str, str]:
     """Status names in the request's language (built once per request: list pages show many)."""
     labels = g.get("_status_labels")
     if labels is None:
         tr = translations()
         labels = g._status_labels = {status: tr.gettext(msgid(name))
-                                     for status, name in _STATUS_NAMES.items()}
+                                     for status, name in STATUS_NAMES.items()}
     return labels
 
 

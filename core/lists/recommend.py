@@ -42,16 +42,18 @@ from sqlalchemy import Select, func, select
 from core.applications.levels import is_for, recommended_levels, requested_levels
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.i18n import N_, bilingual_text, both
+from core.i18n import N_, bilingual_text, both, lazy_list
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now, today
-from core.kernel.rules import region_rules, results_line
+from core.kernel.rules import lazy_source_name, region_rules, results_line
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
 )
+from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services import audit
 from core.services.uscc import normalize_uscc
+from core.web.names import level_name
 
 FORMAT = "greenmfg.recommendation/1"
 ALG = "Ed25519"
@@ -76,8 +78,8 @@ def check_deadline(year: int, at: dt.datetime | None = None) -> None:
     at = aware(at or now())
     if day is not None and at >= end_of_day(day):
         raise DeadlinePassed("The deadline for recommending to the national list passed on %(day)s (24:00 Beijing "
-                             "time; rule from %(source)s: %(cite)s).", day=day.isoformat(), source=record.source,
-                             cite=record.cite)
+                             "time; rule from %(source)s: %(cite)s).", day=day.isoformat(),
+                             source=lazy_source_name(record.source), cite=readable_cite(record.cite))
 
 
 # ------------------------------------------------------------------- gates --
@@ -145,7 +147,7 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
     if Level.NATIONAL in asked and not is_for(application, Level.NATIONAL):
         out.append(_gate("city_level", False, True, bilingual_text(N_("Recommended by the city at national level")),
                          bilingual_text(N_("the city recommended this unit at %(levels)s only"),
-                                        levels=", ".join(recommended_levels(application) or ()))))
+                                        levels=lazy_list(recommended_levels(application) or (), level_name))))
     for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL, year):
         if rule.check is None:
             out.append(_gate(rule.code, None, rule.blocking, both(rule.title, rule.title_en), None, rule.source,
@@ -606,8 +608,8 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     day, record = deadline(year)
     if day is not None and exported_at >= end_of_day(day):
         raise DeadlinePassed("The recommendation was exported after the deadline of %(day)s (24:00 Beijing time; "
-                             "rule from %(source)s: %(cite)s).", day=day.isoformat(), source=record.source,
-                             cite=record.cite)
+                             "rule from %(source)s: %(cite)s).", day=day.isoformat(),
+                             source=lazy_source_name(record.source), cite=readable_cite(record.cite))
     previous = db.session.scalar(select(RecommendationImport).where(RecommendationImport.province == code,
                                                                     RecommendationImport.year == year))
     if previous is not None:

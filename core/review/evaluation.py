@@ -17,12 +17,14 @@ from core.applications import services as app_services
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.errors import GreenmfgError, InvalidInput, Refused
 from core.extensions import db
+from core.i18n import lazy_list
 from core.kernel import clock
 from core.kernel.rules import lazy_source_name
 from core.models import Application, EvaluationRequest, EvaluatorEngagement, Evidence, User
 from core.plugins.types import EvaluationMode
 from core.review import evaluators, reports
 from core.services import limits
+from core.web.names import mode_name
 
 
 def firm_choices(application: Application, today: dt.date | None = None) -> list[dict[str, Any]]:
@@ -58,7 +60,8 @@ def set_mode(user: User, application: Application, mode: str) -> dict[str, list[
     allowed = [str(m) for m in reports.modes_of(application).allowed]
     if mode not in allowed:
         raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).", field="evaluation_mode",
-                           modes=", ".join(allowed), source=lazy_source_name(reports.modes_of(application).source))
+                           modes=lazy_list(allowed, mode_name),
+                           source=lazy_source_name(reports.modes_of(application).source))
     if mode != application.evaluation_mode:
         engaged = engagement(application)
         if engaged is not None:

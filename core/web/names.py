@@ -15,6 +15,8 @@ from core.plugins.rules import readable_message
 from core.plugins.types import UnitKind
 
 _LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
+#: the evaluation modes a round allows (core.plugins.types.EvaluationMode), as the forms name them
+MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
 
 #: the kinds of unit as a page says them (the stored value is the Chinese name)
 KIND_LABELS = {UnitKind.CITY: _l("Prefecture-level city"), UnitKind.PREFECTURE: _l("Autonomous prefecture"),
@@ -53,6 +55,11 @@ def level_name(code: str) -> str:
 
     level = region_rules().list_levels.get(code)
     return local_name(level) if level is not None else str(_LEVELS.get(code, code))
+
+
+def mode_name(code: str) -> str:
+    """An evaluation mode's name by its code (自评价 / Third-party evaluation)."""
+    return str(MODE_LABELS.get(code, code))
 
 
 def unit_type_name(code: str) -> str:

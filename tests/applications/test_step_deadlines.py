@@ -68,11 +68,17 @@ def _recommend(a, at):
     return services.recommend(a, "city", consulted_departments=CONSULTED, acknowledge_warnings=True, at=at)
 
 
-def _refused(a, at, day: str, source: str, seed: str) -> str:
+JIANGXI_DOC = "赣工信办节能函〔2024〕20号"  # seed 003_a3fa60aeba77aa34.txt
+
+
+def _refused(a, at, day: str, source: str, document: str) -> str:
+    """Refused after ``day`` 24:00 Beijing time, naming the rule's source (its region) and its document (文号 or
+    title) as people read them, never a plugin code or a seed file (issue 17)."""
     with pytest.raises(DeadlinePassed) as info:
         _recommend(a, at)
     text = str(info.value)
-    assert day in text and "24:00" in text and source in text and seed in text
+    assert day in text and "24:00" in text and f"规则来源：{source}：" in text and document in text, text
+    assert ".txt" not in text and "rule from jiangxi" not in text
     assert a.status == S.SUBMITTED
     return text
 
@@ -85,7 +91,7 @@ def test_jiangxi_city_deadline_2024_05_27(app):
     on_time, late = _submitted(c), _submitted(c)
     _recommend(on_time, _bj(2024, 5, 27, 23, 59, 59))
     assert on_time.status == S.CITY_RECOMMENDED
-    text = _refused(late, _bj(2024, 5, 28, 0, 0, 30), "2024-05-27", "jiangxi", kit.SEED_JIANGXI)
+    text = _refused(late, _bj(2024, 5, 28, 0, 0, 30), "2024-05-27", "江西省", JIANGXI_DOC)
     assert "2024年5月27日前" in text
 
 
@@ -97,7 +103,7 @@ def test_hunan_2024_provincial_round_city_deadline_2023_12_05(app):
     on_time, late = _submitted(c), _submitted(c)
     _recommend(on_time, _bj(2023, 12, 5, 23, 59, 59))
     assert on_time.status == S.CITY_RECOMMENDED
-    _refused(late, _bj(2023, 12, 6, 0, 0, 30), "2023-12-05", "hunan", "000_5ae1342e00264ea1.txt")
+    _refused(late, _bj(2023, 12, 6, 0, 0, 30), "2023-12-05", "湖南省", "2024年湖南省绿色制造体系创建计划")  # seed 000
 
 
 @pytest.mark.region("hunan")
@@ -109,7 +115,8 @@ def test_hunan_2025_national_round_city_deadline_10_30(app):
     late = _submitted(c, provincial_listing=True)
     _recommend(on_time, _bj(2025, 10, 30, 23, 59, 59))
     assert on_time.status == S.CITY_RECOMMENDED
-    _refused(late, _bj(2025, 10, 31, 0, 0, 30), "2025-10-30", "hunan", kit.SEED_NATIONAL)
+    _refused(late, _bj(2025, 10, 31, 0, 0, 30), "2025-10-30", "湖南省",
+             "《关于开展2025年度国家级绿色制造单位推荐工作的通知》")  # seed 001
 
 
 @pytest.mark.region("shanxi")
@@ -120,7 +127,7 @@ def test_shanxi_city_deadline_05_31(app):
     on_time, late = _submitted(c), _submitted(c)
     _recommend(on_time, _bj(2025, 5, 31, 23, 59, 59))
     assert on_time.status == S.CITY_RECOMMENDED
-    _refused(late, _bj(2025, 6, 1, 0, 0, 30), "2025-05-31", "shanxi", kit.SEED_SHANXI)
+    _refused(late, _bj(2025, 6, 1, 0, 0, 30), "2025-05-31", "山西省", "晋工信节能规字〔2024〕3号")  # seed 004
 
 
 @pytest.mark.region("jiangxi")
@@ -140,7 +147,7 @@ def test_a_province_extension_lets_one_city_recommend_until_its_end(app):
     a, b, too_late = _submitted(c, nanchang), _submitted(c, jiujiang), _submitted(c, nanchang)
     _recommend(a, _bj(2024, 6, 1, 10, 0))  # the extended city: in time
     assert a.status == S.CITY_RECOMMENDED
-    _refused(b, _bj(2024, 6, 1, 10, 0), "2024-05-27", "jiangxi", kit.SEED_JIANGXI)  # another city: not extended
+    _refused(b, _bj(2024, 6, 1, 10, 0), "2024-05-27", "江西省", JIANGXI_DOC)  # another city: not extended
     with pytest.raises(DeadlinePassed, match="2024-06-03 18:00"):
         _recommend(too_late, _bj(2024, 6, 3, 18, 0, 1))
     # the extension must end after the deadline
@@ -173,7 +180,8 @@ def test_web_and_api_grant_and_show_a_city_extension(jiangxi_web):
     refused = city.post(f"/api/v1/applications/{app_id}/recommend", json=body)
     assert refused.status_code == 409
     message = refused.get_json()["errors"][0]["message_en"]
-    assert "2024-05-27" in message and "24:00" in message and "jiangxi" in message and kit.SEED_JIANGXI in message
+    assert "2024-05-27" in message and "24:00" in message and "Jiangxi" in message and JIANGXI_DOC in message
+    assert ".txt" not in message and "jiangxi" not in message, message
 
     province = world.client("province")
     page = province.get(f"/province/campaigns/{campaign_id}")
@@ -224,7 +232,7 @@ def test_the_city_summary_import_obeys_the_same_deadline(app):
     city = kit.unit("jiangxi")
     with pytest.raises(DeadlinePassed) as info:
         summary.import_xlsx(city, c, b"not read", "city")
-    assert "2024-05-27" in str(info.value) and kit.SEED_JIANGXI in str(info.value)
+    assert "2024-05-27" in str(info.value) and JIANGXI_DOC in str(info.value) and ".txt" not in str(info.value)
     deadlines.grant_step_extension(c, city.id, "jiangxi.city_submission_2024",
                                    clock.now() + dt.timedelta(days=1), "汇总表延后报送", "province")
     with pytest.raises(InvalidInput, match="Only .xlsx files"):  # past the deadline check: the file is read

@@ -10,6 +10,7 @@ Sources:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -75,17 +76,20 @@ def test_hunan_2025_national_return_fixes_only_the_contact(hunan):
         later = now + dt.timedelta(hours=1)
         with pytest.raises(Refused) as info:
             services.save_draft(a, {"indicator_values": {"3": 30}}, "ent", at=later)
-        text = str(info.value)
-        assert "indicator.3" in text and SEED in text and "national" in text and info.value.field == "indicator.3"
+        text = str(info.value)  # both languages: the indicator, what a correction may change, the rule, by name
+        assert info.value.field == "indicator.3"
+        assert "本批次提交后不能修改3. 可再生能源利用率；退回更正只能修改：联系人、联系电话" in text, text
+        assert "工业和信息化部" in text and "四.2" in text and "3. " in text.split(" / ", 1)[1]
+        assert not re.search(r"indicator\.|contact_|\bnational\b|\.txt", text), text
         db.session.rollback()
         a = db.session.get(Application, app_id)
         assert a.indicator_values["3"] == 10
-        with pytest.raises(Refused, match="evidence") as info:
+        with pytest.raises(Refused, match="不能修改佐证材料.* / Evidence cannot be changed") as info:
             services.add_evidence(a, section, "新佐证.pdf", pdf(), "ent", at=later)
-        assert SEED in str(info.value)
+        assert "四.2" in str(info.value) and ".txt" not in str(info.value)
         db.session.rollback()
         a = db.session.get(Application, app_id)
-        with pytest.raises(Refused, match="evidence"):
+        with pytest.raises(Refused, match="不能修改佐证材料.* / Evidence cannot be changed"):
             services.remove_evidence(a, db.session.get(Evidence, row.id), "ent", at=later)
         db.session.rollback()
         a = db.session.get(Application, app_id)
@@ -108,7 +112,8 @@ def test_hunan_2025_national_return_fixes_only_the_contact(hunan):
     # through the API too: the applicant cannot raise indicator 3 (the rule and its source are named)
     refused = world.api("applicant_changsha").patch(f"/api/v1/applications/{app_id}",
                                                     json={"indicator_values": {"3": 30}})
-    assert refused.status_code == 409 and SEED in refused.get_json()["errors"][0]["message_en"]
+    message_en = refused.get_json()["errors"][0]["message_en"]
+    assert refused.status_code == 409 and "四.2" in message_en and ".txt" not in message_en, message_en
 
 
 def test_hunan_2024_provincial_return_allows_changes_within_90_days(hunan):
@@ -209,7 +214,26 @@ def test_the_applicant_fixes_the_phone_on_the_web_form(hunan):
     ind3 = next(k for k in form if k.endswith("3") and k.startswith("ind"))
     refused = applicant.post(f"/applications/{app_id}/edit", data={**form, "contact_phone": "0731-7654321",
                                                                       ind3: "30"})
-    assert refused.status_code == 409 and SEED in refused.get_data(as_text=True)
+    # the refusal names the indicator, what may change and the document by 文号 and article, never a file name
+    flash = re.search(r'class="flash error"[^>]*>(.*?)</div>', refused.get_data(as_text=True), re.S).group(1)
+    assert refused.status_code == 409 and flash.startswith("本批次提交后不能修改3. 可再生能源利用率；"), flash
+    assert "四.2" in flash and not re.search(r"\.txt|indicator\.|contact_", flash), flash
     with hunan.app_context():
         a = db.session.get(Application, app_id)
         assert a.contact_phone == "0731-7654321" and a.indicator_values["3"] == 10
+
+
+def test_a_refusal_names_the_status_and_the_evaluation_modes_in_words(hunan):
+    """A city cannot return a draft for correction; the refusal says the status as the pages do (草稿 / Draft),
+    never its code. An evaluation mode the round does not allow is refused naming the allowed modes in words."""
+    world = build_world(hunan, units=("changsha",))
+    with hunan.app_context():
+        c = kit.campaign("hunan", year=2024, level="provincial", types=("factory",))
+        a = kit.application(c, db.session.get(AdminUnit, world.units["changsha"]), status=S.DRAFT, mode="self")
+        with pytest.raises(Refused) as info:
+            services.return_for_correction(a, "请更正", clock.now() + dt.timedelta(days=5), "city")
+        assert str(info.value) == "申报状态为 草稿 时不能执行此操作。 / This is not possible while the application is Draft."
+        with pytest.raises(InvalidInput) as info:
+            services.save_draft(a, {"evaluation_mode": "peer_review"}, "ent", at=dt.datetime(2024, 10, 8, tzinfo=SHANGHAI))
+        zh, en = str(info.value).split(" / ", 1)
+        assert "自评价" in zh and "Self-evaluation" in en and "third_party" not in str(info.value), str(info.value)

@@ -100,6 +100,9 @@ def test_binding_quota_refuses_past_the_limit_naming_it(make_app):
         with pytest.raises(LimitReached) as info:
             limits.reserve_quota(f.application(c, unit), "t")
         assert "3" in str(info.value) and unit.name in str(info.value) and "quota_test" in str(info.value)
+        # the unit type by its name in each language, never its code
+        zh, en = str(info.value).split(" / ", 1)
+        assert "绿色工厂" in zh and "for Green factory is full" in en, str(info.value)
         # another type has its own quota
         limits.reserve_quota(f.application(c, unit, "park"), "t")
 

@@ -142,7 +142,7 @@ def test_jiangxi_city_recommends_only_the_provincial_level(jiangxi):
     assert a not in recommend.candidates(2024)
     rec = recommend.recommendation_for(2024, "province", create=True)
     recommend.set_consulted("province", rec, CONSULTED)
-    with pytest.raises(Refused, match="recommended this unit at provincial only"):
+    with pytest.raises(Refused, match="recommended this unit at Provincial level only"):
         recommend.add("province", rec, a, at=kit.beijing(dt.date(2024, 7, 10)))
 
 
@@ -175,7 +175,7 @@ def test_non_joint_round_refuses_national_without_provincial_listing(make_app):
             services.recommend(a, "city", consulted_departments=CONSULTED, acknowledge_warnings=True,
                                at=kit.beijing(dt.date(2025, 10, 1)))
         draft = kit.application(a.campaign, kit.unit("hunan"), status=S.DRAFT, mode="self")
-        with pytest.raises(InvalidInput, match="Requested levels must be among: national"):
+        with pytest.raises(InvalidInput, match="申报层级须为以下之一：国家级。 / Requested levels must be among: National level"):
             services.save_draft(draft, {"requested_levels": BOTH}, "applicant", at=kit.beijing(dt.date(2025, 10, 1)))
         graded = kit.application(a.campaign, kit.unit("hunan"), mode="self")  # city-recommended
         _grade(graded, "hunan")
@@ -230,7 +230,7 @@ def test_form_and_api_refuse_several_levels_outside_a_joint_round(make_app):
     api = world.api("applicant_changsha")
     app_id = api.post("/api/v1/applications", json={"campaign_id": campaign_id, "unit_type": "factory"}).get_json()["id"]
     r = api.patch(f"/api/v1/applications/{app_id}", json={"requested_levels": BOTH})
-    assert r.status_code == 422 and "Requested levels must be among: national" in r.get_data(as_text=True)
+    assert r.status_code == 422 and r.get_json()["errors"][0]["message_en"] == "Requested levels must be among: National level."
     assert 'name="requested_levels"' not in world.client("applicant_changsha").get(
         f"/applications/{app_id}/edit").get_data(as_text=True)
 

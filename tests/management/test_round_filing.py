@@ -112,7 +112,9 @@ def test_hunan_2025_city_blocked_until_its_national_units_file_in_the_round(app)
     round_filings.save(h, {"values": factory_values(0.6)}, "late", _bj(2025, 10, 27, 12))
     with pytest.raises(DeadlinePassed) as info:
         round_filings.submit(h, "late", _bj(2025, 10, 28, 0, 0, 30))
-    assert "2025-10-27" in str(info.value) and "24:00" in str(info.value) and SEED in str(info.value)
+    text = str(info.value)  # the rule's document by its title and article (seed 001 三), never its file name
+    assert "2025-10-27" in text and "24:00" in text and "《关于开展2025年度国家级绿色制造单位推荐工作的通知》" in text
+    assert ".txt" not in text, text
     db.session.rollback()
     assert round_filings.unfiled_round_units(xiangtan, campaign) == [late.id]
 
