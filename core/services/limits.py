@@ -269,7 +269,6 @@ def quota_key(admin_unit_code: str, unit_type: str, quota: Quota, year: int) -> 
     return f"quota:{admin_unit_code}:{unit_type}:{period[0]}-{period[1]}"
 
 
-
 def _unit_type_name(code: str) -> Any:
     """A unit type by its name in the language a message is read in (绿色工厂 / Green factory), its code where the
     region has no such type."""
@@ -277,6 +276,7 @@ def _unit_type_name(code: str) -> Any:
         unit_type = region_rules().unit_types.get(code)
         return local_text(unit_type.name, unit_type.name_en) if unit_type is not None else code
     return LazyString(name)
+
 
 def reserve_quota(application: Application, actor: str) -> Quota:
     """Take a place in the city's quota for ``application`` (city recommendation). The caller commits."""
