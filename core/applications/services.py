@@ -37,7 +37,7 @@ from core.applications.levels import requested_levels
 from core.applications.scoring import check_values, indicator_set, live_score
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, Refused
 from core.extensions import db
-from core.i18n import lazy_list
+from core.i18n import english, lazy_list
 from core.kernel import facts, paging
 from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
 from core.kernel.rules import lazy_source_name, region_rules, results_line
@@ -617,9 +617,14 @@ def _change_name(application: Application):
     except GreenmfgError:
         indicators = ()
 
+    by_language: dict[bool, dict[str, str]] = {}  # the form's labels, made once for each language they are read in
+
     def named(key: str) -> str:
-        labels = change_labels(rules, application, fields_for(rules, unit_type, level, year), indicators)
-        return labels.get(key) or str(OTHER_FIELD)
+        in_english = english()
+        if in_english not in by_language:
+            by_language[in_english] = change_labels(rules, application, fields_for(rules, unit_type, level, year),
+                                                    indicators)
+        return by_language[in_english].get(key) or str(OTHER_FIELD)
     return named
 
 
