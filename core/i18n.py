@@ -55,13 +55,18 @@ def bilingual(lazy: Any, **params: Any) -> dict[str, str]:
     return out
 
 
+def listed(names: Iterable[Any]) -> str:
+    """``names`` listed as the page's language lists them: 名称、生产地址, or "Name, Business scope"."""
+    return gettext(", ").join(str(name) for name in names)
+
+
 def lazy_list(items: Iterable[Any], name: Callable[[Any], Any] = str) -> Any:
-    """``items``, each named by ``name``, listed as the language a message is read in lists them (、 or ", "): a
-    message's parameter made when the message is shown, in each of its languages (a refusal is kept in both)."""
+    """``items``, each named by ``name``, :func:`listed` in the language a message is read in: a message's
+    parameter made when the message is shown, in each of its languages (a refusal is kept in both)."""
     from flask_babel import LazyString
 
     items = list(items)
-    return LazyString(lambda: gettext(", ").join(str(name(item)) for item in items))
+    return LazyString(lambda: listed(name(item) for item in items))
 
 
 def bilingual_text(lazy: Any, **params: Any) -> str:

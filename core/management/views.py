@@ -24,6 +24,7 @@ from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
+from core.i18n import listed
 from core.kernel.clock import today
 from core.kernel.permissions import may, require
 from core.kernel.records import get_record
@@ -143,10 +144,8 @@ def _status_label(status: str) -> str:
 @bp.app_template_filter("change_kinds")
 def _change_kinds(kinds) -> str:
     """What a change report says changed, by name (名称、生产地址), never by its stored code."""
-    from flask_babel import gettext
-
     kinds = [kinds] if isinstance(kinds, str) else kinds or ()
-    return gettext(", ").join(str(CHANGE_KIND_LABELS.get(k, k)) for k in kinds)
+    return listed(CHANGE_KIND_LABELS.get(k, k) for k in kinds)
 
 
 @bp.context_processor
