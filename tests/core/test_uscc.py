@@ -56,3 +56,31 @@ def test_any_single_character_corruption_is_caught(body, first, position, replac
     corrupted = code[:position] + replacement + code[position + 1:]
     with pytest.raises(InvalidInput):
         normalize_uscc(corrupted)
+
+
+def test_a_code_with_a_letter_in_an_organization_code_is_malformed():
+    """A code of a digit authority names its organization by digits up to position 8 (stdnum's check)."""
+    body = "9A11000060003734"
+    code = body + "1" + stdnum_uscc.calc_check_digit(body + "1")
+    with pytest.raises(InvalidInput) as info:
+        normalize_uscc(code)
+    assert "malformed" in str(info.value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from("123456789"), st.text(alphabet="0123456789", min_size=7, max_size=7),
+       st.text(alphabet=ALPHABET, min_size=10, max_size=10), st.sampled_from(["", " ", "-", "\n"]),
+       st.booleans(), st.booleans())
+def test_digit_authorities_agree_with_stdnum(first, division, rest, separator, lower, letter):
+    """Codes of the digit authorities are accepted exactly when python-stdnum accepts them, however typed (the
+    fast path for codes already compact included)."""
+    code = first + ("A" + division[1:] if letter else division) + rest[:9]
+    code += stdnum_uscc.calc_check_digit(code) if rest[9] in "0123456789" else rest[9]
+    typed = code[:9] + separator + code[9:] if separator else code
+    typed = typed.lower() if lower else typed
+    try:
+        ours = normalize_uscc(typed)
+    except InvalidInput:
+        ours = None
+    theirs = stdnum_uscc.compact(typed) if stdnum_uscc.is_valid(typed) else None
+    assert ours == theirs
