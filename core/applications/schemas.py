@@ -432,7 +432,7 @@ def _extension_fields(rules: Any, *, draft: bool = False) -> dict[str, fields.Fi
     cell by cell, its rules as a whole at submission)."""
     out: dict[str, fields.Field] = {}
     for f in rules.form_fields.values():
-        field = draft_field(f.make_schema_field()) if draft else f.make_schema_field()
+        field = _rows_in_part(draft_field(f.make_schema_field()) if draft else f.make_schema_field())
         field.data_key = f.code
         field.required = False
         field.load_default = missing  # PATCH: nothing sent, nothing changed (never a default)
@@ -440,9 +440,24 @@ def _extension_fields(rules: Any, *, draft: bool = False) -> dict[str, fields.Fi
         field.allow_none = True
         scope = ", ".join(f.unit_types) if f.unit_types else "all unit types"
         label = year_text(f.label, None)  # year fields read N-1… (N: the round's year)
-        field.metadata = {**field.metadata, "description": f"{label} ({f.code}; {scope}; {f.source}: {f.cite})"}
+        region = rules.identities.get(f.source)
+        source = (region.name_en or region.name) if region is not None else f.source
+        field.metadata = {**field.metadata, "description": (
+            f"{label} ({f.code}; {scope}; rule from {source}: {rules.readable(f.cite)})")}
         out[field_attr(f.code)] = field
     return out
+
+
+def _rows_in_part(field: fields.Field) -> fields.Field:
+    """A table's rows documented with no cell required: a draft saves a table filled in part (and answers it so),
+    a submission checks every cell."""
+    inner = getattr(field, "inner", None)
+    if not isinstance(field, fields.List) or not isinstance(inner, fields.Nested):
+        return field
+    nested = inner.nested if isinstance(inner.nested, type) else type(inner.nested)
+    rows = fields.List(fields.Nested(nested(partial=True)), validate=field.validate, metadata=field.metadata)
+    rows.validators = list(field.validators)
+    return rows
 
 
 @dataclass(frozen=True)
