@@ -51,16 +51,17 @@ _FIELDS = {"contact_name": _l("Contact person"), "contact_phone": _l("Contact ph
 OTHER_FIELD = _l("Application data")
 
 
-def change_labels(rules, application, form_fields, indicators=()) -> dict[str, str]:
+def change_labels(rules, unit_type: str, level: str, year: int, form_fields, indicators=()) -> dict[str, str]:
     """What each key of a recorded change (``contact_name``, ``ext.<field>``, ``declarations.<item>``,
-    ``indicator.<n>``) is called on the form."""
+    ``indicator.<n>``) is called on the form of ``unit_type`` at ``level`` in ``year``'s round (plain values: a
+    refusal names its fields when it is read, maybe after the application's session has ended)."""
     from core.plugins.types import Level
 
     labels = {key: str(label) for key, label in _FIELDS.items()}
     labels.update({f"ext.{f.code}": local_text(f.label, f.label_en) for f in form_fields})
     labels.update({f"indicator.{i.number}": f"{i.number}. {local_text(i.name, i.name_en)}" for i in indicators})
     try:
-        items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
+        items = rules.negative_list_for(unit_type, Level(level), year)
     except (KeyError, ValueError):
         items = ()
     labels.update({f"declarations.{i.code}": local_text(i.title, i.title_en) for i in items})
@@ -71,7 +72,8 @@ def change_value(key: str, value, rules, modes, form_fields=()) -> str:
     """A value before or after a change, as the form shows it: level and evaluation-mode names, a region field's
     option by its label (``form_fields``: the application's), yes/no."""
     from core.applications.fields import shown_value
-    from core.web.names import local_name, plain_value
+    from core.kernel.names import local_name
+    from core.web.names import plain_value
 
     if key.startswith("ext."):
         field = next((f for f in form_fields if f.code == key[4:]), None)

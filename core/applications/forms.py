@@ -42,9 +42,9 @@ from core.formfields import (
 )
 from core.i18n import local_text
 from core.kernel.forms import PageForm
+from core.kernel.names import MODE_LABELS
 from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
-from core.web.names import MODE_LABELS
 
 
 #: a negative-list item answered 否 (does not apply: the declaration the rules need) or 是 (it applies)

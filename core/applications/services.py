@@ -54,11 +54,11 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
+from core.kernel.names import level_name, mode_name, unit_type_name
 from core.plugins.rules import readable_cite
 from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
 from core.services import audit, limits
 from core.services.deadlines import check_step_open
-from core.web.names import level_name, mode_name, unit_type_name
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
@@ -622,8 +622,8 @@ def _change_name(application: Application):
     def named(key: str) -> str:
         in_english = english()
         if in_english not in by_language:
-            by_language[in_english] = change_labels(rules, application, fields_for(rules, unit_type, level, year),
-                                                    indicators)
+            by_language[in_english] = change_labels(rules, unit_type, level, year,
+                                                    fields_for(rules, unit_type, level, year), indicators)
         return by_language[in_english].get(key) or str(OTHER_FIELD)
     return named
 

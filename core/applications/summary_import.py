@@ -66,6 +66,7 @@ from core.extensions import db
 from core.i18n import N_, lazy_list
 from core.kernel.clock import aware, deadline_text, moment_text, now
 from core.kernel.messages import field_message
+from core.kernel.names import mode_name
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, Application, AuditLog, Campaign, DeadlineExtension, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
@@ -76,7 +77,6 @@ from core.services.deadlines import check_step_open
 from core.services.memory import collector_paused
 from core.services.spreadsheets import open_xlsx
 from core.services.uscc import normalize_uscc
-from core.web.names import mode_name
 
 MAX_ROWS = 5000
 MAX_BYTES = 5 * 1024 * 1024

@@ -41,7 +41,6 @@ from core.applications.fields import (
     typed_extension,
 )
 from core.applications.forms import (
-    MODE_LABELS,
     CampaignForm,
     CityBulkForm,
     ConfirmForm,
@@ -95,12 +94,12 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
+from core.kernel.names import MODE_LABELS, local_name
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
 from core.web.dates import moment_text
-from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
 from core.web.rows import escaped, options, translated
@@ -166,7 +165,6 @@ def _status_label(status) -> str:
 
 
 bp.add_app_template_global(_status_label, "status_label")
-bp.add_app_template_global(MODE_LABELS, "mode_labels")
 bp.add_app_template_filter(action_label, "action")
 
 
@@ -337,7 +335,8 @@ def _change_labels(rules, application, ffs) -> dict[str, str]:
         iset = indicator_set(application)
     except GreenmfgError:
         iset = None
-    return change_labels(rules, application, ffs, getattr(iset, "indicators", ()) or ())
+    return change_labels(rules, application.unit_type, application.level, application.campaign.year, ffs,
+                         getattr(iset, "indicators", ()) or ())
 
 
 def _render_detail(application, status: int = 200, **extra):
@@ -363,11 +362,13 @@ def _render_detail(application, status: int = 200, **extra):
         return_form.until.data = (now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
             tzinfo=None, second=0, microsecond=0)
     quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year)
+    labels = _change_labels(rules, application, ffs)
+    policy = services.correction_policy(application)
     context = {
         "application": application, "org": application.organization, "results": results, "score": score_result,
         "unrecorded": unrecorded,
         "fields": [(f, shown_value(f, values.get(f.code)), (application.extension_data or {}).get(f.code)) for f in ffs],
-        "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": _change_labels(rules, application, ffs),
+        "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": labels,
         "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS, ffs),
         "column_labels": column_labels(ffs),
         "evidence": evidence_service.listing(application), "history": history,
@@ -379,7 +380,8 @@ def _render_detail(application, status: int = 200, **extra):
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
         "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
         # issue 15: every change after the first submission, before → after, who, when (for the city)
-        "corrections": services.corrections(application), "correction_policy": services.correction_policy(application),
+        "corrections": services.corrections(application), "correction_policy": policy,
+        "correction_fields": [labels.get(k) or _("Application data") for k in policy.fields or ()],
     }
     context.update(extra)
     return render_template("applications/detail.html", **context), status

@@ -49,11 +49,11 @@ from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
 )
+from core.kernel.names import level_name
 from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services import audit
 from core.services.uscc import normalize_uscc
-from core.web.names import level_name
 
 FORMAT = "greenmfg.recommendation/1"
 ALG = "Ed25519"
@@ -146,7 +146,7 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
     data.update({"requested_levels": asked + ([] if Level.NATIONAL in asked else [Level.NATIONAL]), "year": year})
     if Level.NATIONAL in asked and not is_for(application, Level.NATIONAL):
         out.append(_gate("city_level", False, True, bilingual_text(N_("Recommended by the city at national level")),
-                         bilingual_text(N_("the city recommended this unit at %(levels)s only"),
+                         bilingual_text(N_("the city recommended this unit only for: %(levels)s"),
                                         levels=lazy_list(recommended_levels(application) or (), level_name))))
     for rule in rules.eligibility_rules_for(application.unit_type, Level.NATIONAL, year):
         if rule.check is None:

@@ -14,9 +14,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from core.kernel.names import local_name
 from core.plugins.types import DayCount
 from core.web.dates import day_text
-from core.web.names import local_name
 from core.web.rows import Cells, coded_labels, escaped, id_links, options, translated
 
 NONE = "—"

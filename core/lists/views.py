@@ -29,12 +29,12 @@ from core.lists.forms import (
     AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
     PublishForm, RemoveUnitsForm, ResolveForm, AddUnitsForm,
 )
+from core.kernel.names import local_name, unit_type_name
 from core.models import Objection, RecommendationItem
 from core.plugins.types import Level
 from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
 from core.review.views import state_label
-from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
 from core.web.rows import texts
@@ -95,11 +95,6 @@ NAV = (
 )
 
 PUBLISHER_ROLES = notices.PUBLISHER_ROLES
-
-
-def _unit_type_name(code: str) -> str:
-    unit_type = region_rules().unit_types.get(code)
-    return local_name(unit_type) if unit_type is not None else code
 
 
 def _tier_label(application) -> str:
@@ -219,7 +214,7 @@ def manage_notices():
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year) if level else []
-    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {_unit_type_name(a.unit_type)} · "
+    form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {unit_type_name(a.unit_type)} · "
                                                  f"{_tier_label(a)}") for a in candidates]
     status = 200
     if request.method == "GET":

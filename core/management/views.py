@@ -84,9 +84,9 @@ from core.models import (
     Role,
     RoundFiling,
 )
+from core.kernel.names import local_name
 from core.ratelimit import limit
 from core.services.uscc import normalize_uscc
-from core.web.names import local_name
 from core.web.nav import NavLink
 from core.web.pagecache import kept
 

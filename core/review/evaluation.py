@@ -19,12 +19,12 @@ from core.errors import GreenmfgError, InvalidInput, Refused
 from core.extensions import db
 from core.i18n import lazy_list
 from core.kernel import clock
+from core.kernel.names import mode_name
 from core.kernel.rules import lazy_source_name
 from core.models import Application, EvaluationRequest, EvaluatorEngagement, Evidence, User
 from core.plugins.types import EvaluationMode
 from core.review import evaluators, reports
 from core.services import limits
-from core.web.names import mode_name
 
 
 def firm_choices(application: Application, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.accounts.forms import EmptyForm
@@ -18,9 +18,10 @@ from core.accounts.web import login_required
 from core.accounts.web import run_and_redirect as _run
 from core.applications import evidence as evidence_service
 from core.applications import services as app_services
-from core.applications.forms import MODE_LABELS, choice
+from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel.names import MODE_LABELS
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit
 from core.models import Role
@@ -68,7 +69,7 @@ def _evaluation_page(application, status: int = 200, choose_form: ChooseFirmForm
         "review/evaluation.html", application=application, state=state, editable=editable, engaged=engaged,
         pending=pending, requests=evaluators.requests_for_application(application.id), choices=choices,
         choose_form=choose_form, mode_form=mode_form, upload_form=upload_form or UploadForm(),
-        cancel_form=EmptyForm(), delete_form=EmptyForm(), mode_labels=MODE_LABELS,
+        cancel_form=EmptyForm(), delete_form=EmptyForm(),
         unit_type=region_rules().unit_types.get(application.unit_type),
         level=region_rules().list_levels.get(application.level)), status
 
@@ -265,17 +266,7 @@ def evaluation_summary(application) -> dict[str, Any]:
             "pending": evaluation.pending_request(application)}
 
 
-def evaluation_mode_label(mode: str) -> str:
-    return str(MODE_LABELS.get(mode, mode))
-
-
-def is_english() -> bool:
-    return str(get_locale()) == "en"
-
-
 bp.add_app_template_global(evaluation_summary, "evaluation_summary")
-bp.add_app_template_global(evaluation_mode_label, "evaluation_mode_label")
-bp.add_app_template_global(is_english, "is_english")
 bp.add_app_template_global(readable_cite, "readable_cite")
 
 

@@ -17,8 +17,8 @@ from sqlalchemy import func, select, update
 
 from core.errors import GreenmfgError, LimitReached, Refused
 from core.extensions import db
-from core.i18n import local_text
 from core.kernel import clock
+from core.kernel.names import unit_type_name
 from core.kernel.rules import lazy_source_name, region_rules
 from core.models import (
     Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, FirmAffiliate, LimitCounter,
@@ -269,15 +269,6 @@ def quota_key(admin_unit_code: str, unit_type: str, quota: Quota, year: int) -> 
     return f"quota:{admin_unit_code}:{unit_type}:{period[0]}-{period[1]}"
 
 
-def _unit_type_name(code: str) -> Any:
-    """A unit type by its name in the language a message is read in (绿色工厂 / Green factory), its code where the
-    region has no such type."""
-    def name() -> str:
-        unit_type = region_rules().unit_types.get(code)
-        return local_text(unit_type.name, unit_type.name_en) if unit_type is not None else code
-    return LazyString(name)
-
-
 def reserve_quota(application: Application, actor: str) -> Quota:
     """Take a place in the city's quota for ``application`` (city recommendation). The caller commits."""
     unit = application.admin_unit
@@ -290,7 +281,7 @@ def reserve_quota(application: Application, actor: str) -> Quota:
             raise LimitReached(
                 "The quota of %(unit)s for %(type)s is full: %(limit)d for %(start)d-%(end)d "
                 "(rule from %(source)s: %(cite)s).",
-                unit=unit.name, type=_unit_type_name(application.unit_type), limit=quota.limit,
+                unit=unit.name, type=LazyString(unit_type_name, application.unit_type), limit=quota.limit,
                 start=(quota.period or (year, year))[0], end=(quota.period or (year, year))[1],
                 source=lazy_source_name(quota.source), cite=readable_cite(quota.cite),
             )

@@ -12,6 +12,7 @@ from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.i18n import in_language
 from core.kernel.clock import this_year, today
+from core.kernel.names import local_name
 from core.kernel.rules import region_rules, source_name
 from core.models import AdminUnit, ReferenceValue, User
 from core.plugins.rules import readable_cite
@@ -19,7 +20,6 @@ from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
 from core.web import dates, names
-from core.web.names import local_name
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 from core.web.todo import sections_for
 

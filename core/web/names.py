@@ -1,6 +1,6 @@
-"""A record's name in the page's language: a region, a unit type, a department or an indicator has a ``name_en``
-for English pages; a list level (市级, 省级, 国家级) is named by its level. Other names (units, documents) have no
-English."""
+"""Names and values in the page's language, and the templates' filters for them: a record's name
+(:mod:`core.kernel.names`: a plugin's ``name_en``, a list level by its level), a unit's kind, a saved value, who
+acted. Other names (units, documents) have no English."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,13 +10,10 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.formfields import ELASTICITY_PARTS
-from core.i18n import english, in_language, local_text
+from core.i18n import english, in_language, listed, local_text
+from core.kernel.names import level_name, local_name, mode_name, unit_type_name
 from core.plugins.rules import readable_message
 from core.plugins.types import UnitKind
-
-_LEVELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
-#: the evaluation modes a round allows (core.plugins.types.EvaluationMode), as the forms name them
-MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
 
 #: the kinds of unit as a page says them (the stored value is the Chinese name)
 KIND_LABELS = {UnitKind.CITY: _l("Prefecture-level city"), UnitKind.PREFECTURE: _l("Autonomous prefecture"),
@@ -26,48 +23,10 @@ KIND_LABELS = {UnitKind.CITY: _l("Prefecture-level city"), UnitKind.PREFECTURE: 
                UnitKind.NEW_AREA: _l("New area"), UnitKind.REFORM_ZONE: _l("Comprehensive reform zone")}
 
 
-def local_name(record: Any) -> str:
-    """``record.name`` (or ``record["name"]``), or its English form on an English page; "—" for none."""
-    if record is None:
-        return "—"
-    if isinstance(record, Mapping):  # a result's row (an indicator's score, an item to score)
-        return str(local_text(record.get("name") or "—", record.get("name_en")))
-    name = getattr(record, "name", None)
-    if name is None:
-        return str(record)
-    if english():
-        if getattr(record, "name_en", None):
-            return record.name_en
-        if hasattr(record, "rank") and getattr(record, "code", None) in _LEVELS:
-            return str(_LEVELS[record.code])
-    return name
-
-
 def unit_kind_name(kind: str) -> str:
     """A submitting unit's kind (市, 州, 省直管试点县...) in the page's language."""
     label = KIND_LABELS.get(kind)
     return str(label) if label is not None else kind
-
-
-def level_name(code: str) -> str:
-    """A list level's name by its code, as the region names it (省级 / Provincial level)."""
-    from core.kernel.rules import region_rules
-
-    level = region_rules().list_levels.get(code)
-    return local_name(level) if level is not None else str(_LEVELS.get(code, code))
-
-
-def mode_name(code: str) -> str:
-    """An evaluation mode's name by its code (自评价 / Third-party evaluation)."""
-    return str(MODE_LABELS.get(code, code))
-
-
-def unit_type_name(code: str) -> str:
-    """A unit type's name by its code (an expert's field, a cap's scope)."""
-    from core.kernel.rules import region_rules
-
-    unit_type = region_rules().unit_types.get(code)
-    return local_name(unit_type) if unit_type is not None else code
 
 
 #: why an indicator has no score (core.scoring.engine statuses)
@@ -162,4 +121,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(local_title, "titled")
     app.add_template_filter(unit_type_name, "unit_type")
     app.add_template_filter(level_name, "level")
+    app.add_template_filter(mode_name, "mode")
+    app.add_template_filter(listed, "listed")
+    app.add_template_global(english, "is_english")
     app.add_template_filter(unit_kind_name, "unit_kind")

@@ -22,9 +22,9 @@ from markupsafe import Markup, escape
 from flask_babel import get_locale, lazy_gettext as _l
 
 from core.i18n import msgid, translations
+from core.kernel.names import local_name
 from core.kernel.permissions import granted
 from core.kernel.rules import region_rules
-from core.web.names import local_name
 
 Audience = Literal["signed_in", "visitors", "everyone"]
 

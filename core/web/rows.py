@@ -14,7 +14,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from core.i18n import msgid, translations
-from core.web.names import local_name
+from core.kernel.names import local_name
 from core.web.nav import fixed_url
 
 

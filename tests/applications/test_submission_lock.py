@@ -68,7 +68,7 @@ def test_hunan_2025_national_return_fixes_only_the_contact(hunan):
         a, row, section = _returned(c, unit, at, org=db.session.get(Organization, world.orgs["changsha"]),
                                     returned_at=now)
         db.session.commit()
-        app_id = a.id
+        app_id, evidence_id = a.id, row.id
         policy = current_app.extensions["greenmfg"].rules.correction("national", 2025, "factory")
         assert policy.source == "national" and SEED in policy.cite and policy.allows("contact_phone")
         assert not policy.allows("indicator.3") and not policy.allows("evidence")
@@ -76,6 +76,8 @@ def test_hunan_2025_national_return_fixes_only_the_contact(hunan):
         later = now + dt.timedelta(hours=1)
         with pytest.raises(Refused) as info:
             services.save_draft(a, {"indicator_values": {"3": 30}}, "ent", at=later)
+        db.session.rollback()
+        db.session.expunge_all()  # read once its application has left the session (as a job's report reads it)
         text = str(info.value)  # both languages: the indicator, what a correction may change, the rule, by name
         assert info.value.field == "indicator.3"
         assert "本批次提交后不能修改3. 可再生能源利用率；退回更正只能修改：联系人、联系电话" in text, text
@@ -90,7 +92,7 @@ def test_hunan_2025_national_return_fixes_only_the_contact(hunan):
         db.session.rollback()
         a = db.session.get(Application, app_id)
         with pytest.raises(Refused, match="不能修改佐证材料.* / Evidence cannot be changed"):
-            services.remove_evidence(a, db.session.get(Evidence, row.id), "ent", at=later)
+            services.remove_evidence(a, db.session.get(Evidence, evidence_id), "ent", at=later)
         db.session.rollback()
         a = db.session.get(Application, app_id)
 

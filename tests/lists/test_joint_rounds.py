@@ -142,7 +142,7 @@ def test_jiangxi_city_recommends_only_the_provincial_level(jiangxi):
     assert a not in recommend.candidates(2024)
     rec = recommend.recommendation_for(2024, "province", create=True)
     recommend.set_consulted("province", rec, CONSULTED)
-    with pytest.raises(Refused, match="recommended this unit at Provincial level only"):
+    with pytest.raises(Refused, match="recommended this unit only for: Provincial level"):
         recommend.add("province", rec, a, at=kit.beijing(dt.date(2024, 7, 10)))
 
 

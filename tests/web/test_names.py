@@ -48,7 +48,8 @@ def test_a_text_kept_in_both_languages_shows_the_half_of_the_page(app: Flask):
 def test_levels_unit_types_and_unit_kinds_read_as_names(app: Flask):
     """A level, a unit type and a submitting unit's kind are shown by name, never by code (a read-through found the
     evaluator's engagements, the recommendation's candidates and the home page's units showing codes)."""
-    from core.web.names import level_name, unit_kind_name, unit_type_name
+    from core.kernel.names import level_name, unit_type_name
+    from core.web.names import unit_kind_name
 
     with force_locale("zh"):
         assert (level_name("provincial"), unit_type_name("factory"), unit_kind_name("市")) == ("省级", "绿色工厂", "市")
