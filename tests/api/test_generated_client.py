@@ -306,3 +306,42 @@ def _second_applicant(app, people, campaign_id: int) -> int:
     services.submit(a, user.username)
     db.session.commit()
     return a.id
+
+
+def test_a_table_filled_in_part_reads_back_through_the_generated_client(make_app, tmp_path):
+    """Hunan's 企业近三年经营情况 (seed 000_5ae1342e00264ea1.txt, 附件1: each year's 总资产, 负债率, 主营业务收入,
+    利润, 税金) is filled in over several sittings: a draft saved with one year's revenue only reads back through a
+    client generated from the document (its rows require no cell), and the field's description names the rule by
+    its document, not by a seed file."""
+    from core.accounts import services as accounts
+    from core.applications import services
+    from core.extensions import db
+    from core.models import User
+
+    app = make_app("hunan", GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"))
+    document = kit.served_document(app)
+    finances = document["components"]["schemas"]["ApplicationExtensionHunan"]["properties"]["hunan.finances"]
+    assert "rule from Hunan: 《" in finances["description"] and ".txt" not in finances["description"], finances
+    package = kit.generate_client(document, tmp_path / "client", "greenmfg_hunan_rows")
+    people = kit.people(app, division="430100", experts=0)
+    with app.app_context():
+        token, _ = accounts.create_token(db.session.get(User, people.user_ids["applicant"]), "rows")
+        campaign = services.open_campaign(actor="test", year=2025, level="provincial", unit_types=["factory"],
+                                          closes_at=kit.bj(2099, 12, 31))
+        app_id = services.start_application(db.session.get(User, people.user_ids["applicant"]), campaign,
+                                            "factory").id
+        db.session.commit()
+    ent = kit.http_client(package, app, token)
+    from importlib import import_module
+
+    m = import_module(f"{package.__name__}.models")
+    patch = import_module(f"{package.__name__}.api.applications_api.patch_one_application")
+    get = import_module(f"{package.__name__}.api.applications_api.get_one_application")
+    row = m.FinanceRow(year=2023, revenue=880.0)
+    r = patch.sync_detailed(app_id, client=ent, body=m.ApplicationUpdateHunan(
+        extension=m.ApplicationExtensionHunan(hunan_finances=[row])))
+    assert r.status_code == 200, r.content
+    r = get.sync_detailed(app_id, client=ent)
+    assert r.status_code == 200, r.content
+    assert isinstance(r.parsed, m.ApplicationHunan), r.content[:300]
+    assert [f.to_dict() for f in r.parsed.extension.hunan_finances] == [{"year": 2023, "revenue": 880.0}]
