@@ -36,8 +36,10 @@ def notice_end_command(level: str, start: dt.datetime) -> None:
         end, period = notices.notice_end(level, start.date())
     except GreenmfgError as exc:
         raise click.ClickException(str(exc)) from None
+    from core.plugins.rules import readable_cite
+
     click.echo(f"{start.date().isoformat()}\t{end.isoformat()}\t{period.days} {period.count}\t{period.source}\t"
-               f"{period.cite}")
+               f"{readable_cite(period.cite)}")  # the document by its title and 文号, then the article
 
 
 @lists_group.command("export")

@@ -184,7 +184,10 @@ class RoundFilingSchema(Out):
     levels = fields.List(fields.String(), required=True)
     status = one_of([round_filings.DUE, round_filings.SUBMITTED], required=True)
     due_on = date_text(required=True, allow_none=True)
-    deadline_source = fields.String(required=True, allow_none=True)
+    deadline_source = fields.String(required=True, allow_none=True, metadata={
+        "description": "who sets the deadline: the region code of the plugin the rule comes from"})
+    deadline_cite = fields.String(required=True, allow_none=True, metadata={
+        "description": "the document and article the deadline comes from: 《title》（文号）article"})
     industry = fields.String(required=True, allow_none=True)
     values = fields.Dict(required=True)
     score = fields.Float(required=True, allow_none=True)

@@ -179,6 +179,7 @@ def test_cli_exports_and_a_national_cli_imports(shanxi, make_app, national_url, 
     assert result.exit_code == 1 and "2025-11-07" in result.output
     result = runner.invoke(cli, ["lists", "notice-end", "--level", "provincial", "--start", "2025-09-26"])
     assert result.exit_code == 0 and result.output.startswith("2025-09-26\t2025-10-15\t10 working_days\tshanxi")
+    assert "晋工信节能规字〔2024〕3号" in result.output and ".txt" not in result.output, result.output
     out.write_bytes(recommend.recommendation_for(2025).document.encode())
     ministry = make_app("national", SQLALCHEMY_DATABASE_URI=national_url, GREENMFG_RECOMMENDATION_MAX_AGE_DAYS=0)
     register_province_key(ministry, "shanxi", KEY)

@@ -162,7 +162,10 @@ def test_the_unit_files_through_the_api(app):
     opened = call("post", "province", "/api/v1/management/round-filings", json={"campaign_id": campaign.id})
     assert opened.status_code == 201 and opened.get_json() == {"created": 1}
     mine = call("get", "unit", f"/api/v1/management/round-filings?campaign_id={campaign.id}").get_json()
-    assert len(mine) == 1 and mine[0]["due_on"] == "2025-10-27" and SEED in mine[0]["deadline_source"]
+    assert len(mine) == 1 and mine[0]["due_on"] == "2025-10-27" and mine[0]["deadline_source"] == "hunan"
+    # SEED 三 (10月27日前完成申报填报), cited by the document's title, never its file name
+    assert mine[0]["deadline_cite"].startswith("《关于开展2025年度国家级绿色制造单位推荐工作的通知》") and "三 (10月27日" in \
+        mine[0]["deadline_cite"] and ".txt" not in mine[0]["deadline_cite"], mine[0]
     ident = mine[0]["id"]
     refused = call("patch", "unit", f"/api/v1/management/round-filings/{ident}", json={"values": factory_values(0.5)})
     assert refused.status_code == 409 and "2025-10-27" in refused.get_json()["errors"][0]["message_en"]

@@ -98,7 +98,8 @@ def test_hunan_2025_national_round_from_history_to_signed_recommendation(rnd):
                 query_string={"campaign_id": campaign["id"]})
     assert r.status_code == 200 and len(r.get_json()) == 1, show(r)
     filing = r.get_json()[0]
-    assert filing["due_on"] == "2025-10-27" and rk.SEED_NATIONAL_2025 in filing["deadline_source"], filing
+    assert filing["due_on"] == "2025-10-27" and filing["deadline_source"] == "hunan", filing
+    assert "三 (10月27日" in filing["deadline_cite"] and rk.SEED_NATIONAL_2025 not in filing["deadline_cite"], filing
     r = rnd.patch("changsha_nat", f"/api/v1/management/round-filings/{filing['id']}", bj(2025, 10, 20),
                   json={"values": SELF_VALUES})
     assert r.status_code == 200, f"step 3 existing unit saves its self-evaluation: {show(r)}"
