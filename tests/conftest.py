@@ -155,6 +155,16 @@ def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture
+def cheap_hashes(monkeypatch):
+    """Passwords hashed with argon2's cheapest settings for the test (accounts made and signed in by the dozen)."""
+    from argon2 import PasswordHasher
+
+    from core.services import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
 def app(make_app, request):
     marker = request.node.get_closest_marker("region")
     app = make_app(marker.args[0] if marker else "national")

@@ -30,6 +30,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.routing import BaseConverter, ValidationError
 
+from core.api.cites import readable_cites
 from core.api.errors import abort_json
 from core.kernel.records import ID_MAX
 
@@ -124,6 +125,11 @@ class Blueprint(flask_smorest.Blueprint):
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
         return super().add_url_rule(bounded_rule(rule), endpoint, view_func, provide_automatic_options, **options)
+
+    @staticmethod
+    def _prepare_response_content(data: Any) -> Any:
+        """Every answer's citations as people read them (:mod:`core.api.cites`), as the pages show them."""
+        return readable_cites(data)
 
     @staticmethod
     def _prepare_conventions_doc(doc: dict, doc_info: dict, *, method: str, **kwargs: Any) -> dict:

@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 from flask import Response, current_app, has_app_context
 from marshmallow import RAISE, Schema, fields, missing, post_dump, post_load, validate
 
+from core.api.cites import readable_cites
 from core.kernel.records import ID_MAX
 
 
@@ -116,7 +117,7 @@ class Vocabulary:
 
 def dumped_answer(schema: type[Schema], data: Any) -> Response:
     """The JSON answer of ``data``, which the view built as ``schema`` dumps it (``@blp.response`` still documents
-    the schema): the same bytes as dumping it, without dumping. Under ``TESTING`` the answer is checked: dumping it
+    the schema): the same bytes as dumping it, without dumping, its citations made readable (:mod:`core.api.cites`). Under ``TESTING`` the answer is checked: dumping it
     again (its times and dates read back from their ISO text) must give the same JSON, byte for byte (a key the
     schema lacks raises there too)."""
     provider = current_app.json
@@ -126,7 +127,7 @@ def dumped_answer(schema: type[Schema], data: Any) -> Response:
         if answered != expected:
             raise AssertionError(f"{schema.__name__}: the answer is not as the schema dumps it:\n"
                                  f"{answered[:2000]}\n!=\n{expected[:2000]}")
-    return provider.response(data)
+    return provider.response(readable_cites(data, schema))  # as flask-smorest's answers (core.api.blueprint)
 
 
 def _undumped(schema: Schema | fields.Field, value: Any) -> Any:
@@ -134,8 +135,8 @@ def _undumped(schema: Schema | fields.Field, value: Any) -> Any:
     if value is None:
         return None
     if isinstance(schema, Schema):
-        if not isinstance(value, dict):
-            return value
+        if not isinstance(value, dict) or type(schema).dump is not Schema.dump:  # a schema dumping its own way
+            return value  # (core.applications.schemas._Passthrough: the stored JSON, dates as their text)
         named = {field.data_key or name: field for name, field in schema.dump_fields.items()}
         return {key: _undumped(named[key], item) if key in named else item for key, item in value.items()}
     field = schema

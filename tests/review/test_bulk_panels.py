@@ -6,7 +6,6 @@ import re
 
 import kit
 import pytest
-from argon2 import PasswordHasher
 
 from core.extensions import db
 from core.models import AuditLog, ExpertAssignment, Role
@@ -16,10 +15,8 @@ PASSWORD = "绿色制造-测试口令-2025"
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
 
 
 @pytest.fixture

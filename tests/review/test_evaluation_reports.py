@@ -19,7 +19,6 @@ import io
 import json
 
 import pytest
-from argon2 import PasswordHasher
 
 import kit
 from core.accounts import services as accounts
@@ -41,10 +40,8 @@ SHANXI_RULE = "第十一条 (晋工信节能规字〔2024〕3号: 按照自愿�
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
 
 
 class Api:

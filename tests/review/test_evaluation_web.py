@@ -17,7 +17,6 @@ import re
 
 import pytest
 import time_machine
-from argon2 import PasswordHasher
 
 import kit
 from core.accounts import services as accounts
@@ -39,10 +38,8 @@ PASSWORD = "评价页面测试口令-2025-绿色工厂"
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
 
 
 def _pdf(pages: int = 2) -> bytes:

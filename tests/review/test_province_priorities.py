@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from argon2 import PasswordHasher
 
 import factories as f
 from helpers import seed_text
@@ -24,10 +23,8 @@ TITLE = "能效水平达到标杆水平（工业重点领域）"
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
 
 
 @pytest.fixture

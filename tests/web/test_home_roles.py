@@ -25,12 +25,7 @@ from home_world import (
 
 
 @pytest.fixture
-def world(make_app, monkeypatch):
-    from argon2 import PasswordHasher
-
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def world(make_app, cheap_hashes):
     app = make_app("hubei", WTF_CSRF_ENABLED=False)
     return app, seed(app)
 
@@ -157,12 +152,11 @@ def test_roles_land_on_their_tasks_and_visitors_keep_the_public_home(world):
     assert NOTICED_ORG not in _text(_home(app, "expert"))  # the notice is the province's business
 
 
-def test_the_city_sees_its_step_deadline_flagged_overdue_until_the_province_extends_it(make_app, monkeypatch):
+def test_the_city_sees_its_step_deadline_flagged_overdue_until_the_province_extends_it(make_app, cheap_hashes):
     """Shanxi's cities recommend by 31 May (004_7a8ddd82f611ab67.txt 第十三条); the province moved this round's date
     to two days ago: Taiyuan's home flags it overdue, Datong's extension to 18:00 in five days shows instead."""
     import datetime as dt
 
-    from argon2 import PasswordHasher
     from sqlalchemy import select
 
     from core.accounts import services as accounts
@@ -170,10 +164,9 @@ def test_the_city_sees_its_step_deadline_flagged_overdue_until_the_province_exte
     from core.extensions import db
     from core.kernel.clock import SHANGHAI, today
     from core.models import AdminUnit, Role
-    from core.services import deadlines, passwords
+    from core.services import deadlines
     from core.services.admin_units import sync_admin_units
 
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     app = make_app("shanxi", WTF_CSRF_ENABLED=False)
     with app.app_context():
         sync_admin_units("test")
