@@ -75,39 +75,45 @@ def _each(items: list, change) -> list:
 #: in a plan: a value that may hold anything (read whole)
 ANY = "any"
 _PLANS = "greenmfg_cite_plans"
+_UNKNOWN = object()
 
 
-def plan_of(schema: type[Schema]) -> dict[str, Any] | None:
+def plan_of(schema: type[Schema], _making: frozenset = frozenset()) -> dict[str, Any] | None:
     """Where the answers ``schema`` dumps may hold a citation: ``{key: True}`` for a citation, ``{key: ANY}`` for
     a value that may hold anything, ``{key: plan}`` for a nested schema's (of each item of a list), ``{key:
-    ("values", plan)}`` for each value of a dict; ``None``: nowhere. Made once per schema and process."""
+    ("values", plan)}`` for each value of a dict; ``None``: nowhere. Made once per schema and process (stored
+    when whole: a thread never reads a plan being made)."""
     plans = current_app.extensions.setdefault(_PLANS, {})
-    if schema not in plans:
-        plans[schema] = None  # a schema nested in itself has no citation of its own there
-        plans[schema] = _schema_plan(schema())
-    return plans[schema]
+    plan = plans.get(schema, _UNKNOWN)
+    if plan is _UNKNOWN:
+        if schema in _making:
+            return ANY  # a schema nested in itself: read whole below its first level
+        plan = plans[schema] = _schema_plan(schema(), _making | {schema})
+    return plan
 
 
-def _schema_plan(schema: Schema) -> dict[str, Any] | None:
+def _schema_plan(schema: Schema, making: frozenset) -> dict[str, Any] | None:
     plan = {}
     for name, field in schema.dump_fields.items():
         key = field.data_key or name
-        found = _field_plan(key, field)
+        found = _field_plan(key, field, making)
         if found is not None:
             plan[key] = found
     return plan or None
 
 
-def _field_plan(key: str, field: fields.Field) -> Any:
+def _field_plan(key: str, field: fields.Field, making: frozenset) -> Any:
     if isinstance(field, fields.String):
         return True if key == "cite" or key.endswith("_cite") else None
     if isinstance(field, fields.Nested):
-        return plan_of(type(field.schema))
+        return plan_of(type(field.schema), making)
     if isinstance(field, fields.List):
-        return None if isinstance(field.inner, fields.String) else _field_plan("", field.inner)
+        return None if isinstance(field.inner, fields.String) else _field_plan("", field.inner, making)
     if isinstance(field, fields.Dict):
-        inner = None if field.value_field is None else _field_plan("", field.value_field)
-        return ANY if field.value_field is None else None if inner is None else ("values", inner)
+        if field.value_field is None:
+            return ANY
+        inner = _field_plan("", field.value_field, making)
+        return None if inner is None else ("values", inner)
     if isinstance(field, (fields.Number, fields.Boolean, fields.DateTime, fields.Date, fields.Time)):
         return None
     return ANY  # Raw, Method, Function and the like: anything

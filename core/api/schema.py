@@ -117,9 +117,9 @@ class Vocabulary:
 
 def dumped_answer(schema: type[Schema], data: Any) -> Response:
     """The JSON answer of ``data``, which the view built as ``schema`` dumps it (``@blp.response`` still documents
-    the schema): the same bytes as dumping it, without dumping, its citations made readable (:mod:`core.api.cites`). Under ``TESTING`` the answer is checked: dumping it
-    again (its times and dates read back from their ISO text) must give the same JSON, byte for byte (a key the
-    schema lacks raises there too)."""
+    the schema): the same bytes as dumping it, without dumping, its citations made readable as in every answer
+    (:mod:`core.api.cites`). Under ``TESTING`` the answer is checked: dumping it again (its times and dates read
+    back from their ISO text) must give the same JSON, byte for byte (a key the schema lacks raises there too)."""
     provider = current_app.json
     if current_app.config.get("TESTING"):
         instance = schema()

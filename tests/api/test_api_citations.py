@@ -99,3 +99,26 @@ def test_an_answer_is_copied_where_a_citation_changes_never_written_to(make_app)
     cite = out["items"][0]["eligibility"][0]["cite"]
     assert cite.startswith("《") and cite.endswith("四.2") and ".txt" not in cite, cite
     assert out["items"][0]["other"] is untouched and out["deadline_cite"] == "第五条" and out["n"] == 3
+
+
+def test_a_collection_is_read_only_where_its_schema_lets_a_citation_be(make_app):
+    """The 50-row collections (core.api.schema.dumped_answer) are read along their schema's plan: an application
+    page reaches each item's eligibility results' cite, and no further than it must."""
+    from marshmallow import fields
+
+    from core.api.cites import ANY, plan_of
+    from core.api.schema import Out
+    from core.applications.schemas import region_schemas
+
+    app = make_app("hunan")
+    with app.app_context():
+        page = plan_of(region_schemas(app.extensions["greenmfg"].rules).application_page)
+        item = page["items"]
+        assert item["eligibility"] == {"cite": True}
+        assert "extension" not in item and "admin_unit" not in item and "contact_name" not in item
+
+        class Node(Out):  # a schema nested in itself: planned once, read whole below its first level
+            cite = fields.String()
+            children = fields.List(fields.Nested(lambda: Node()))
+
+        assert plan_of(Node) == {"cite": True, "children": ANY}
