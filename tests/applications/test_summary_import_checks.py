@@ -175,3 +175,27 @@ def test_new_units_are_created_with_their_own_ids_in_the_audit(app):
     assert sorted(imported.values()) == sorted(new_codes)
     for org_id, code in imported.items():
         assert db.session.get(Organization, int(org_id)).uscc == code
+
+
+@pytest.mark.region("shanxi")
+def test_a_mode_the_round_does_not_allow_is_refused_naming_the_rules_source(app):
+    """Shanxi's table has a 评价方式 column (004 第十一条); in the 2025 national round the ministry's notice allows
+    self-evaluation only (001_3f04a56fc6693327.txt 附件1 二 (一): 如实自主填报申报表完成自评价). A row asking for
+    第三方评价 is refused naming the ministry as the rule's source, as a draft's save does, not the column."""
+    import dataclasses
+
+    case = dataclasses.replace(CASES["shanxi-2025"], level="national")
+    unit, campaign = world(case)
+    populate(case, unit, campaign, 2, status=S.DRAFT, types=("factory",))
+    db.session.commit()
+    data = summary.export_summary(unit.id, campaign.id, "city", include_drafts=True)  # 评价方式: 第三方评价
+    db.session.execute(sa.update(Application).where(Application.campaign_id == campaign.id)
+                       .values(evaluation_mode="self"))
+    db.session.commit()
+    for locale, words in (("zh", "评价方式须为以下之一：自评价（规则来源：工业和信息化部）"),
+                          ("en", "Evaluation mode must be one of: Self-evaluation (rule from Ministry of Industry")):
+        report = summary.import_summary(unit.id, campaign.id, data, "city", locale=locale)
+        db.session.rollback()
+        assert not report["ok"] and report["rejected"] == 2, report
+        reasons = [f["reason"] for r in report["rows"] for f in r["fields"] if f["status"] == "refused"]
+        assert reasons and all(words in reason for reason in reasons), reasons
