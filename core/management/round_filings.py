@@ -26,7 +26,6 @@ from core.kernel.clock import now
 from core.kernel.rules import region_rules
 from core.management import filings
 from core.models import Campaign, Organization, RoundFiling
-from core.plugins.rules import readable_cite
 from core.services import audit
 from core.services.deadlines import check_step_open, step_deadlines
 
@@ -136,8 +135,9 @@ def filing_json(f: RoundFiling) -> dict[str, Any]:
                                                                        "uscc": f.organization.uscc},
             "unit_type": f.unit_type, "step": f.step, "levels": f.levels or [], "status": f.status,
             "due_on": None if step is None else step.day.isoformat(),
-            # who sets the deadline (a plugin's region code, as the lists' API answers it) and where, as people cite it
+            # who sets the deadline (a plugin's region code, as the lists' API answers it) and where (the API answers
+            # every citation as people cite it: core.api.cites)
             "deadline_source": None if step is None else step.source,
-            "deadline_cite": None if step is None else readable_cite(step.cite),
+            "deadline_cite": None if step is None else step.cite,
             "industry": f.industry, "values": f.values or {}, "score": None if f.score is None else float(f.score),
             "submitted_at": None if f.submitted_at is None else f.submitted_at.isoformat()}
