@@ -577,7 +577,7 @@ def _field_names(application: Application, keys: Iterable[str]):
     """The fields ``keys`` (``contact_name``, a region field's code) by the names the form gives them, in the
     language the message is read in (a refusal is kept in Chinese and English), listed as that language lists
     them (、 or ", ")."""
-    named = _change_name(application)
+    named = change_name(application)
     return lazy_list(keys, lambda key: named(key if key.startswith("contact_") else f"ext.{key}"))
 
 
@@ -599,7 +599,7 @@ def check_correction(application: Application, fields: Iterable[str]) -> None:
     policy = correction_policy(application)
     for name in fields:
         if not policy.allows(name):
-            named = _change_name(application)
+            named = change_name(application)
             raise Refused("%(label)s cannot be changed after submission in this round; a correction may change "
                           "only: %(allowed)s (rule from %(source)s: %(cite)s).", field=name,
                           label=LazyString(named, name),
@@ -607,9 +607,10 @@ def check_correction(application: Application, fields: Iterable[str]) -> None:
                           source=lazy_source_name(policy.source), cite=readable_cite(policy.cite))
 
 
-def _change_name(application: Application):
-    """A function naming a change's key (``contact_name``, ``ext.<field>``, ``declarations.<item>``) as the form
-    does, in the language of the message it is called for (:func:`core.applications.actions.change_labels`)."""
+def change_name(application: Application):
+    """A function naming a change's key (``contact_name``, ``ext.<field>``, ``declarations.<item>``,
+    ``indicator.<n>``) as the form does, in the language of the page or message it is called for
+    (:func:`core.applications.actions.change_labels`): a refusal's fields, the application page's changes."""
     unit_type, level, year = application.unit_type, application.level, application.campaign.year
     rules = region_rules()
     try:

@@ -31,7 +31,7 @@ from core.accounts.permissions import Perm, application_for, application_scope
 from core.accounts.web import install_error_pages, login_required
 from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
-from core.applications.actions import STATUS_NAMES, action_label, change_labels, change_value
+from core.applications.actions import STATUS_NAMES, action_label, change_value
 from core.applications.fields import (
     column_labels,
     fields_for,
@@ -330,15 +330,6 @@ def score(app_id: int):
     return jsonify(result or {})
 
 
-def _change_labels(rules, application, ffs) -> dict[str, str]:
-    try:
-        iset = indicator_set(application)
-    except GreenmfgError:
-        iset = None
-    return change_labels(rules, application.unit_type, application.level, application.campaign.year, ffs,
-                         getattr(iset, "indicators", ()) or ())
-
-
 def _render_detail(application, status: int = 200, **extra):
     user = _user()
     rules = region_rules()
@@ -362,13 +353,13 @@ def _render_detail(application, status: int = 200, **extra):
         return_form.until.data = (now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
             tzinfo=None, second=0, microsecond=0)
     quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year)
-    labels = _change_labels(rules, application, ffs)
+    field_name = services.change_name(application)
     policy = services.correction_policy(application)
     context = {
         "application": application, "org": application.organization, "results": results, "score": score_result,
         "unrecorded": unrecorded,
         "fields": [(f, shown_value(f, values.get(f.code)), (application.extension_data or {}).get(f.code)) for f in ffs],
-        "uploads": {f.code for f in ffs if is_upload(f)}, "field_labels": labels,
+        "uploads": {f.code for f in ffs if is_upload(f)}, "field_name": field_name,
         "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS, ffs),
         "column_labels": column_labels(ffs),
         "evidence": evidence_service.listing(application), "history": history,
@@ -381,7 +372,7 @@ def _render_detail(application, status: int = 200, **extra):
         "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
         # issue 15: every change after the first submission, before → after, who, when (for the city)
         "corrections": services.corrections(application), "correction_policy": policy,
-        "correction_fields": [labels.get(k) or _("Application data") for k in policy.fields or ()],
+        "correction_fields": [field_name(k) for k in policy.fields or ()],
     }
     context.update(extra)
     return render_template("applications/detail.html", **context), status
