@@ -40,7 +40,7 @@ from core.extensions import db
 from core.i18n import english, lazy_list
 from core.kernel import facts, paging
 from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
-from core.kernel.rules import lazy_source_name, region_rules, results_line
+from core.kernel.rules import lazy_source_name, region_rules, results_line, rule_of
 from core.models import (
     AdminUnit,
     Application,
@@ -55,7 +55,6 @@ from core.models import (
     ApplicationStatus as S,
 )
 from core.kernel.names import level_name, mode_name, unit_type_name
-from core.plugins.rules import readable_cite
 from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
 from core.services import audit, limits
 from core.services.deadlines import check_step_open
@@ -604,7 +603,7 @@ def check_correction(application: Application, fields: Iterable[str]) -> None:
                           "only: %(allowed)s (rule from %(source)s: %(cite)s).", field=name,
                           label=LazyString(named, name),
                           allowed=lazy_list(policy.fields, named) if policy.scope == policy.FIELDS else "—",
-                          source=lazy_source_name(policy.source), cite=readable_cite(policy.cite))
+                          **rule_of(policy))
 
 
 def change_name(application: Application):
@@ -666,7 +665,7 @@ def check_resubmission(application: Application) -> None:
     if before is not None and after is not None and float(after["total"]) > float(before) + 1e-9:
         raise Refused("A correction may not raise the score (%(before)s → %(after)s) in this round (rule from "
                       "%(source)s: %(cite)s).", before=before, after=float(after["total"]),
-                      source=lazy_source_name(policy.source), cite=readable_cite(policy.cite))
+                      **rule_of(policy))
 
 
 # -------------------------------------------------------------- city review --
@@ -689,12 +688,10 @@ def return_for_correction(application: Application, reason: str, until: dt.datet
     policy = correction_policy(application)
     if policy.scope == policy.NOTHING:
         raise Refused("In this round submitted data are final; the application cannot be returned for correction "
-                      "(rule from %(source)s: %(cite)s).", source=lazy_source_name(policy.source),
-                      cite=readable_cite(policy.cite))
+                      "(rule from %(source)s: %(cite)s).", **rule_of(policy))
     if until > at + dt.timedelta(days=policy.max_days):
         raise InvalidInput("The correction period may last at most %(days)d days (rule from %(source)s: %(cite)s).",
-                           field="until", days=policy.max_days, source=lazy_source_name(policy.source),
-                           cite=readable_cite(policy.cite))
+                           field="until", days=policy.max_days, **rule_of(policy))
     application.status = S.RETURNED
     application.return_reason, application.return_until = reason, until
     audit.record(actor, "application.returned", "application", application.id, reason=reason,

@@ -39,6 +39,15 @@ def lazy_source_name(source: str | None):
     return LazyString(source_name, source)
 
 
+def rule_of(record: Any) -> dict[str, Any]:
+    """A refusal's ``source`` and ``cite`` parameters for the rule ``record`` gives (a plugin record with
+    ``source`` and ``cite``): who gives it by name in the language the message is read in (:func:`lazy_source_name`),
+    and its document as people cite it (《title》（文号）article)."""
+    from core.plugins.rules import readable_cite
+
+    return {"source": lazy_source_name(record.source), "cite": readable_cite(record.cite)}
+
+
 def results_line(results: Any, *, sources: bool = False) -> Any:
     """Check results (``title``, ``message``, ``source``: an eligibility or gate result) as one line in the
     language it is read in, ``title (message; source)`` joined by "; ": a refusal's reasons, made when the

@@ -17,10 +17,9 @@ from sqlalchemy import select
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel.records import get_record
-from core.kernel.rules import lazy_source_name, region_rules
+from core.kernel.rules import region_rules, rule_of
 from core.lists.notices import beijing_today, check_applications, check_publisher, listing_block
 from core.models import AdminUnit, Application, ApplicationStatus as S, ListDecision, ListEntry
-from core.plugins.rules import readable_cite
 from core.plugins.types import PublicationProcedure
 from core.services import audit
 
@@ -37,8 +36,7 @@ def publish_decision(actor: str, *, level: str, year: int, application_ids: Iter
     how = check_publisher(level, year, admin_unit_id)
     if how.procedure != PublicationProcedure.DECISION:
         raise Refused("The %(level)s list is published after a public notice (rule from %(source)s: %(cite)s); "
-                      "open a notice instead.", level=rules.list_levels[level].name, source=lazy_source_name(how.source),
-                      cite=readable_cite(how.cite))
+                      "open a notice instead.", level=rules.list_levels[level].name, **rule_of(how))
     document_no = (document_no or "").strip()
     if not 2 <= len(document_no) <= 100:
         raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="document_no",

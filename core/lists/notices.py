@@ -25,12 +25,11 @@ from core.extensions import db
 from core.kernel import paging
 from core.kernel.clock import SHANGHAI, aware, now
 from core.kernel.records import get_record
-from core.kernel.rules import lazy_source_name, region_rules
+from core.kernel.rules import region_rules, rule_of
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Ban, ListEntry, NoticeItem, Objection, Organization, PublicNotice,
     ReviewResult,
 )
-from core.plugins.rules import readable_cite
 from core.plugins.types import DayCount, Level, NoticePeriod, PublicationProcedure
 from core.services import audit
 from core.services.calendar import WorkCalendar
@@ -85,7 +84,7 @@ def period_for(level: str, year: int | None = None):
     if how.procedure != PublicationProcedure.NOTICE:
         raise Refused("The %(level)s list is published by a decision, without a public notice (rule from "
                       "%(source)s: %(cite)s).", level=region_rules().list_levels[lv].name,
-                      source=lazy_source_name(how.source), cite=readable_cite(how.cite))
+                      **rule_of(how))
     period = region_rules().notice_period(lv)
     if period is not None:
         return period

@@ -44,13 +44,12 @@ from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, R
 from core.extensions import db
 from core.i18n import N_, bilingual_text, both, lazy_list
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now, today
-from core.kernel.rules import lazy_source_name, region_rules, results_line
+from core.kernel.rules import region_rules, results_line, rule_of
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
 )
 from core.kernel.names import level_name
-from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services import audit
 from core.services.uscc import normalize_uscc
@@ -79,7 +78,7 @@ def check_deadline(year: int, at: dt.datetime | None = None) -> None:
     if day is not None and at >= end_of_day(day):
         raise DeadlinePassed("The deadline for recommending to the national list passed on %(day)s (24:00 Beijing "
                              "time; rule from %(source)s: %(cite)s).", day=day.isoformat(),
-                             source=lazy_source_name(record.source), cite=readable_cite(record.cite))
+                             **rule_of(record))
 
 
 # ------------------------------------------------------------------- gates --
@@ -609,7 +608,7 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     if day is not None and exported_at >= end_of_day(day):
         raise DeadlinePassed("The recommendation was exported after the deadline of %(day)s (24:00 Beijing time; "
                              "rule from %(source)s: %(cite)s).", day=day.isoformat(),
-                             source=lazy_source_name(record.source), cite=readable_cite(record.cite))
+                             **rule_of(record))
     previous = db.session.scalar(select(RecommendationImport).where(RecommendationImport.province == code,
                                                                     RecommendationImport.year == year))
     if previous is not None:

@@ -28,7 +28,7 @@ from core.extensions import db
 from core.kernel import paging
 from core.kernel.clock import now, this_year
 from core.kernel.records import ID_MAX, get_record
-from core.kernel.rules import lazy_source_name, region_rules
+from core.kernel.rules import region_rules, rule_of
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
     ExpertProfile, ReviewResult, Role, User,
@@ -483,11 +483,8 @@ def grade(actor: str, application: Application) -> ReviewResult:
     panel = panel_rule(application)
     needed = panel.min_experts
     if len(rows) < needed:
-        from core.plugins.rules import readable_cite
-
         raise Refused("The panel needs at least %(n)d experts with submitted scores; %(have)d so far (rule from "
-                      "%(source)s: %(cite)s).", n=needed, have=len(rows), source=lazy_source_name(panel.source),
-                      cite=readable_cite(panel.cite))
+                      "%(source)s: %(cite)s).", n=needed, have=len(rows), **rule_of(panel))
     score = (sum((Decimal(r.total) for r in rows), Decimal(0)) / len(rows)).quantize(TWO, rounding=ROUND_HALF_UP)
     means = {}
     for item in score_items(application):

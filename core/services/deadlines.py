@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from core.errors import DeadlinePassed
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now
-from core.kernel.rules import lazy_source_name, region_rules
+from core.kernel.rules import region_rules, rule_of
 from core.models import Campaign
-from core.plugins.rules import readable_cite
 
 
 def check_submission_open(campaign: Campaign, at: dt.datetime | None = None) -> None:
@@ -107,14 +106,12 @@ def check_step_open(campaign: Campaign, actor: str, *, unit_type: str | None = N
             raise DeadlinePassed(
                 "The deadline for this step (%(title)s) was %(day)s, 24:00 Beijing time, and the province's "
                 "extension ended at %(until)s (Beijing time) (rule from %(source)s: %(cite)s).",
-                title=step.title, day=step.day.isoformat(), source=lazy_source_name(step.source),
-                cite=readable_cite(step.cite),
+                title=step.title, day=step.day.isoformat(), **rule_of(step),
                 until=step.extended_until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
         raise DeadlinePassed(
             "The deadline for this step (%(title)s) passed on %(day)s, 24:00 Beijing time (rule from %(source)s: "
             "%(cite)s). Only the province can extend it.",
-            title=step.title, day=step.day.isoformat(), source=lazy_source_name(step.source),
-            cite=readable_cite(step.cite))
+            title=step.title, day=step.day.isoformat(), **rule_of(step))
 
 
 def grant_step_extension(campaign: Campaign, admin_unit_id: int, step: str, until: dt.datetime, reason: str,

@@ -19,7 +19,7 @@ from core.errors import GreenmfgError, LimitReached, Refused
 from core.extensions import db
 from core.kernel import clock
 from core.kernel.names import unit_type_name
-from core.kernel.rules import lazy_source_name, region_rules
+from core.kernel.rules import region_rules, rule_of
 from core.models import (
     Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, FirmAffiliate, LimitCounter,
 )
@@ -283,7 +283,7 @@ def reserve_quota(application: Application, actor: str) -> Quota:
                 "(rule from %(source)s: %(cite)s).",
                 unit=unit.name, type=LazyString(unit_type_name, application.unit_type), limit=quota.limit,
                 start=(quota.period or (year, year))[0], end=(quota.period or (year, year))[1],
-                source=lazy_source_name(quota.source), cite=readable_cite(quota.cite),
+                **rule_of(quota),
             )
         audit.record(actor, "quota.reserved", "application", application.id, key=key, limit=quota.limit,
                      source=quota.source)
