@@ -55,7 +55,7 @@ from core.models import (
     ApplicationStatus as S,
 )
 from core.kernel.names import level_name, mode_name, unit_type_name
-from core.plugins.types import CorrectionPolicy, EvaluationMode, Level
+from core.plugins.types import CorrectionPolicy, EvaluationMode, EvaluationModes, Level
 from core.services import audit, limits
 from core.services.deadlines import check_step_open
 
@@ -431,12 +431,8 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
     if "industry" in changes:
         application.industry = round_industry(rules, application.unit_type, campaign.year, changes["industry"])
     if "evaluation_mode" in changes:
-        modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
-        allowed = [str(m) for m in modes.allowed]
-        if changes["evaluation_mode"] not in allowed:
-            raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
-                               field="evaluation_mode", modes=lazy_list(allowed, mode_name),
-                               source=lazy_source_name(modes.source))
+        check_mode(rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year),
+                   changes["evaluation_mode"])
         application.evaluation_mode = changes["evaluation_mode"]
     if "requested_levels" in changes:
         levels = changes["requested_levels"] or [campaign.level]
@@ -544,6 +540,16 @@ def completeness(application: Application) -> dict[str, list[str]]:
                                                                                           f.code):
             problems[f.code] = ["Missing data for required field."]
     return problems
+
+
+def check_mode(modes: EvaluationModes, mode: str) -> None:
+    """Refuse ``mode`` unless the round's ``modes`` allow it, naming them and the rule's source (a draft's save,
+    the summary import, the evaluation page)."""
+    allowed = [str(m) for m in modes.allowed]
+    if mode not in allowed:
+        raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
+                           field="evaluation_mode", modes=lazy_list(allowed, mode_name),
+                           source=lazy_source_name(modes.source))
 
 
 def submit(application: Application, actor: str, at: dt.datetime | None = None) -> list[dict[str, Any]]:

@@ -66,8 +66,8 @@ from core.extensions import db
 from core.i18n import N_, lazy_list
 from core.kernel.clock import aware, deadline_text, moment_text, now
 from core.kernel.messages import field_message
-from core.kernel.names import level_name, mode_name
-from core.kernel.rules import lazy_source_name, region_rules
+from core.kernel.names import level_name
+from core.kernel.rules import region_rules
 from core.models import AdminUnit, Application, AuditLog, Campaign, DeadlineExtension, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
 from core.plugins.types import EvaluationMode, Level, SummarySection, field_attr, year_text
@@ -533,14 +533,9 @@ class _Checker:
                     values["requested_levels"] = sorted(set(levels))
                 elif key == "evaluation_mode":
                     mode = self.mode(col, raw)
-                    modes = self._once(("modes", plan.unit_type), lambda: self.rules.evaluation_modes(
-                        plan.unit_type, Level(self.campaign.level), self.campaign.year))
-                    allowed = [str(m) for m in modes.allowed]
-                    if mode is not None and mode not in allowed:  # as a draft's save words it (services.save_draft)
-                        raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).",
-                                           field="evaluation_mode", modes=lazy_list(allowed, mode_name),
-                                           source=lazy_source_name(modes.source))
                     if mode is not None:
+                        services.check_mode(self._once(("modes", plan.unit_type), lambda: self.rules.evaluation_modes(
+                            plan.unit_type, Level(self.campaign.level), self.campaign.year)), mode)
                         values["evaluation_mode"] = mode
                 elif col.cell is not None:
                     code, _, selector, name = col.cell

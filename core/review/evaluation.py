@@ -15,12 +15,9 @@ from sqlalchemy import select
 
 from core.applications import services as app_services
 from core.applications.evidence import SELF_REPORT_SECTION
-from core.errors import GreenmfgError, InvalidInput, Refused
+from core.errors import GreenmfgError, Refused
 from core.extensions import db
-from core.i18n import lazy_list
 from core.kernel import clock
-from core.kernel.names import mode_name
-from core.kernel.rules import lazy_source_name
 from core.models import Application, EvaluationRequest, EvaluatorEngagement, Evidence, User
 from core.plugins.types import EvaluationMode
 from core.review import evaluators, reports
@@ -57,11 +54,7 @@ def pending_request(application: Application) -> EvaluationRequest | None:
 def set_mode(user: User, application: Application, mode: str) -> dict[str, list[Any]]:
     """Choose self or third-party evaluation (among the modes the round allows; the application must be editable).
     Not while a firm evaluates the application or a request waits for its answer. Returns the audited diff."""
-    allowed = [str(m) for m in reports.modes_of(application).allowed]
-    if mode not in allowed:
-        raise InvalidInput("Evaluation mode must be one of: %(modes)s (rule from %(source)s).", field="evaluation_mode",
-                           modes=lazy_list(allowed, mode_name),
-                           source=lazy_source_name(reports.modes_of(application).source))
+    app_services.check_mode(reports.modes_of(application), mode)
     if mode != application.evaluation_mode:
         engaged = engagement(application)
         if engaged is not None:
