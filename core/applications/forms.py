@@ -42,9 +42,9 @@ from core.formfields import (
 )
 from core.i18n import local_text
 from core.kernel.forms import PageForm
-from core.kernel.names import MODE_LABELS
 from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
+from core.web.names import mode_choices
 
 
 #: a negative-list item answered 否 (does not apply: the declaration the rules need) or 是 (it applies)
@@ -113,7 +113,7 @@ def application_form_class(application) -> type[PageForm]:
                                         [Optional(), Length(max=80)])
     modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
     attrs["evaluation_mode"] = RadioField(_l("Evaluation mode"), [Optional()],
-                                          choices=[choice(str(m), MODE_LABELS.get(str(m), str(m))) for m in modes.allowed])
+                                          choices=mode_choices(modes.allowed))
     levels = requested_level_choices(campaign, application.unit_type)
     if len(levels) > 1:
         attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],

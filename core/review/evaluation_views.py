@@ -21,7 +21,6 @@ from core.applications import services as app_services
 from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
-from core.kernel.names import MODE_LABELS
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit
 from core.models import Role
@@ -31,6 +30,7 @@ from core.review.access import ReviewPerm
 from core.review.forms import AcceptForm, ChooseFirmForm, ModeForm, ReportForm, UploadForm
 from core.review.views import _checked, bp
 from core.services import limits
+from core.web.names import mode_choices
 
 
 def _user():
@@ -56,7 +56,7 @@ def _evaluation_page(application, status: int = 200, choose_form: ChooseFirmForm
     engaged = evaluation.engagement(application)
     pending = evaluation.pending_request(application)
     mode_form = ModeForm(data={"mode": application.evaluation_mode})
-    mode_form.mode.choices = [choice(m, MODE_LABELS.get(m, m)) for m in state["allowed"]]
+    mode_form.mode.choices = mode_choices(state["allowed"])
     choices = []
     requestable = (user.role == Role.APPLICANT and application.evaluation_mode == "third_party" and engaged is None
                    and pending is None and application.status in evaluators.REQUESTABLE)
@@ -117,7 +117,7 @@ def evaluation_mode(app_id: int):
     user = _user()
     application = application_for(user, app_id, Perm.APPLICATION_EDIT)
     form = ModeForm()
-    form.mode.choices = [choice(m, MODE_LABELS.get(m, m)) for m in reports.status(application)["allowed"]]
+    form.mode.choices = mode_choices(reports.status(application)["allowed"])
     _checked(form, url_for("review.evaluation_page", app_id=app_id))
     return _run(lambda: evaluation.set_mode(user, application, form.mode.data), _("Saved."),
                 url_for("review.evaluation_page", app_id=app_id))[0]

@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from core.accounts import services as accounts
 from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.i18n import lazy_list
 from core.kernel import paging
 from core.kernel.clock import now, this_year
 from core.kernel.records import ID_MAX, get_record
@@ -479,7 +480,7 @@ def grade(actor: str, application: Application) -> ReviewResult:
     rows = [r for r in assignments(application) if r.status != "declined"]
     waiting = [r.expert.name for r in rows if r.status != "submitted"]
     if waiting:
-        raise Refused("Waiting for the scores of: %(experts)s.", experts=", ".join(waiting))
+        raise Refused("Waiting for the scores of: %(experts)s.", experts=lazy_list(waiting))
     panel = panel_rule(application)
     needed = panel.min_experts
     if len(rows) < needed:

@@ -3,15 +3,15 @@
 acted. Other names (units, documents) have no English."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from core.formfields import ELASTICITY_PARTS
+from core.formfields import ELASTICITY_PARTS, choice
 from core.i18n import english, in_language, listed, local_text
-from core.kernel.names import level_name, local_name, mode_name, unit_type_name
+from core.kernel.names import MODE_LABELS, level_name, local_name, mode_name, unit_type_name
 from core.plugins.rules import readable_message
 from core.plugins.types import UnitKind
 
@@ -27,6 +27,11 @@ def unit_kind_name(kind: str) -> str:
     """A submitting unit's kind (市, 州, 省直管试点县...) in the page's language."""
     label = KIND_LABELS.get(kind)
     return str(label) if label is not None else kind
+
+
+def mode_choices(modes: Iterable[Any]) -> list[choice]:
+    """A form's choices of evaluation mode (自评价 / Third-party evaluation), the round's allowed ``modes`` in order."""
+    return [choice(str(m), MODE_LABELS.get(str(m), str(m))) for m in modes]
 
 
 #: why an indicator has no score (core.scoring.engine statuses)

@@ -148,6 +148,13 @@ def test_grading_waits_for_every_expert_and_the_minimum_panel(app):
     experts.submit_scores(e1.user, r1)
     with pytest.raises(Refused, match="专家乙"):
         experts.grade("province", a)
+    e3 = kit.expert("专家丙", "shanxi", unit_=other)
+    experts.assign("province", a, e3)
+    with pytest.raises(Refused) as waiting:
+        experts.grade("province", a)
+    assert waiting.value.localized("zh") == "尚待以下专家提交评分：专家乙、专家丙。"  # listed as Chinese lists
+    assert waiting.value.localized("en") == "Waiting for the scores of: 专家乙, 专家丙."
+    experts.decline(e3.user, experts.assignments(a)[2], "与申报单位存在合作关系")
     experts.decline(e2.user, experts.assignments(a)[1], "与申报单位存在合作关系")
     with pytest.raises(Refused, match="at least 3"):
         experts.grade("province", a)
