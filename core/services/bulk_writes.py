@@ -35,9 +35,27 @@ _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 def _processed(connection: Any, table: Table, names: Sequence[str], rows: Any) -> Iterator[tuple]:
     """Each row (values in ``names`` order) as the driver gets it: through its column type's bind processor."""
     dialect = connection.dialect
-    processors = [table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names]
+    processors = [_again(p) if p is not None else None
+                  for p in (table.c[n].type.dialect_impl(dialect).bind_processor(dialect) for n in names)]
     for row in rows:
         yield tuple([v if p is None else p(v) for v, p in zip(row, processors)])
+
+
+def _again(processor: Any) -> Any:
+    """``processor``, answering a value given again (the same object: the batch's one ``now`` in every row's
+    times) from its last answer; the rows are processed one after the other, before the batch is written."""
+    last: list[Any] = [_NOTHING, None]
+
+    def process(value: Any) -> Any:
+        if value is last[0]:
+            return last[1]
+        out = processor(value)
+        last[0], last[1] = value, out
+        return out
+    return process
+
+
+_NOTHING = object()
 
 
 def _with_defaults(table: Table, rows: list[dict[str, Any]]) -> tuple[list[str], Iterator[list]]:

@@ -29,6 +29,7 @@ down (0.25).
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -235,9 +236,23 @@ def _release(app: Flask) -> str:
         version = metadata.version("greenmfg")
     except metadata.PackageNotFoundError:
         version = "source"
-    settings = sorted((key, repr(sorted(value) if isinstance(value, (set, frozenset)) else value))
-                      for key, value in app.config.items() if key.isupper())  # a set's order varies by process
+    settings = sorted((key, _stable(value)) for key, value in app.config.items() if key.isupper())
     return hashlib.sha256(repr((version, settings)).encode()).hexdigest()[:12]
+
+
+def _stable(value: Any) -> str:
+    """A setting as every process started alike writes it: a set's members sorted (their order varies by
+    process), an object such as a function without the address its repr holds (the engine options' JSON writer)."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{key!r}: {_stable(v)}" for key, v in value.items()) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_stable(v) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_stable(v) for v in value) + "]"
+    return _ADDRESS.sub("", repr(value))
+
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def init_app(app: Flask, engine: Any) -> None:
