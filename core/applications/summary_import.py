@@ -72,7 +72,7 @@ from core.models import AdminUnit, Application, AuditLog, Campaign, DeadlineExte
 from core.models import ApplicationStatus as S
 from core.plugins.types import EvaluationMode, Level, SummarySection, field_attr, year_text
 from core.services import audit
-from core.services.bulk_writes import insert_rows, update_rows
+from core.services.bulk_writes import among, insert_rows, update_rows
 from core.services.deadlines import check_step_open
 from core.services.memory import collector_paused
 from core.services.spreadsheets import open_xlsx
@@ -263,7 +263,7 @@ def _known(campaign: Campaign, codes: list[str]) -> dict[str, _Known]:
              .outerjoin(EvaluatorFirm, EvaluatorFirm.id == Application.evaluator_firm_id)
              .outerjoin(DeadlineExtension, and_(DeadlineExtension.organization_id == Organization.id,
                                                 DeadlineExtension.campaign_id == campaign.id))
-             .where(Organization.uscc.in_(codes)))
+             .where(among(Organization.uscc, codes)))
     out: dict[str, _Known] = {}
     for row in db.session.execute(query):
         known = out.get(row.uscc)
@@ -651,7 +651,7 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
     if new_orgs:
         insert_rows(Organization.__table__, list(new_orgs.values()))
         for org_id, code in db.session.execute(select(Organization.id, Organization.uscc)
-                                               .where(Organization.uscc.in_(list(new_orgs)))):
+                                               .where(among(Organization.uscc, list(new_orgs)))):
             orgs[code] = org_id
             log("organization.imported", "organization", org_id, uscc=code, name=new_orgs[code]["name"])
     creates = [p for p in plans if p.app is None]
@@ -678,7 +678,7 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
         for app_id, org_id, unit_type in db.session.execute(
                 select(Application.id, Application.organization_id, Application.unit_type)
                 .where(Application.campaign_id == campaign.id,
-                       Application.organization_id.in_(sorted({orgs[p.uscc] for p in creates})))):
+                       among(Application.organization_id, sorted({orgs[p.uscc] for p in creates})))):
             ids[(org_id, unit_type)] = app_id
         for p in creates:
             key = (orgs[p.uscc], p.unit_type)  # created with the row's values: one audit row holds both
