@@ -1,4 +1,5 @@
-"""Many rows written at once, shaped for each database (issue 23, W4: a 1,000-row summary import).
+"""Many rows written, or looked up by their keys, at once, shaped for each database (issue 23, W4: a 1,000-row
+summary import).
 
 :func:`insert_rows` and :func:`update_rows` write what SQLAlchemy's executemany of an INSERT or an UPDATE
 writes: the same columns, the columns' own Python defaults for what an inserted row leaves out (called per
@@ -9,8 +10,9 @@ SQLAlchemy's events, as before), and new rows on PostgreSQL with psycopg by one 
 takes in a fraction of the time of as many single-row INSERTs (through the driver's cursor: not among
 the statements SQLAlchemy's events see; it marks the connection written for kept pages). Changed rows
 were measured by COPY too: into a temporary table and one ``UPDATE … FROM`` it was no faster for 1,000
-drafts (the server's cost is the new row versions and their index entries). Everything runs on the
-session's connection, in its transaction; the caller commits.
+drafts (the server's cost is the new row versions and their index entries). A value given again to a column
+(the batch's one time in every row) is processed once. :func:`among` looks up a batch's keys. Everything runs
+on the session's connection, in its transaction; the caller commits.
 """
 from __future__ import annotations
 
@@ -43,7 +45,8 @@ def _processed(connection: Any, table: Table, names: Sequence[str], rows: Any) -
 
 def _again(processor: Any) -> Any:
     """``processor``, answering a value given again (the same object: the batch's one ``now`` in every row's
-    times) from its last answer; the rows are processed one after the other, before the batch is written."""
+    times) from its last answer; the rows are processed one after the other, and nothing changes a value
+    while they are."""
     last: list[Any] = [_NOTHING, None]
 
     def process(value: Any) -> Any:
