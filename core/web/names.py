@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.formfields import ELASTICITY_PARTS, choice
 from core.i18n import english, in_language, listed, local_text
-from core.kernel.names import MODE_LABELS, level_name, local_name, mode_name, unit_type_name
+from core.kernel.names import level_name, local_name, mode_name, unit_type_name
 from core.plugins.rules import readable_message
 from core.plugins.types import UnitKind
 
@@ -30,8 +30,9 @@ def unit_kind_name(kind: str) -> str:
 
 
 def mode_choices(modes: Iterable[Any]) -> list[choice]:
-    """A form's choices of evaluation mode (自评价 / Third-party evaluation), the round's allowed ``modes`` in order."""
-    return [choice(str(m), MODE_LABELS.get(str(m), str(m))) for m in modes]
+    """A form's choices of evaluation mode (自评价 / Third-party evaluation), the round's allowed ``modes`` in order
+    (the forms are made for each request, in its language)."""
+    return [choice(str(m), mode_name(str(m))) for m in modes]
 
 
 #: why an indicator has no score (core.scoring.engine statuses)
