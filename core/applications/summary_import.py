@@ -18,7 +18,8 @@ SELECT for all the credit codes (with their applications and deadline extensions
 the new organizations and one of the new applications (each an executemany, or one COPY on
 PostgreSQL; their ids read back with one SELECT), one UPDATE of the changed drafts (an executemany,
 each checked against its version), one INSERT of the audit rows (:mod:`core.services.bulk_writes`).
-A row the same as its draft writes nothing. openpyxl parses the XML with defusedxml
+Drafts whose industry changes are scored again (the industry selects the reference values): their
+indicator values are read with one more SELECT, only then. A row the same as its draft writes nothing. openpyxl parses the XML with defusedxml
 (:func:`core.services.spreadsheets.open_xlsx`); the plugins' own marshmallow fields check the values.
 """
 from __future__ import annotations
@@ -255,7 +256,7 @@ def _known(campaign: Campaign, codes: list[str]) -> dict[str, _Known]:
                     DeadlineExtension.until, Application.id, Application.unit_type, Application.level,
                     Application.status, Application.version, Application.evaluation_mode,
                     Application.requested_levels, Application.industry, Application.extension_data,
-                    Application.indicator_values, Application.score, Application.tier, Application.contact_name,
+                    Application.score, Application.tier, Application.contact_name,
                     Application.contact_phone, Application.evaluator_firm_id, EvaluatorFirm.name.label("firm"))
              .outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id)
              .outerjoin(Application, and_(Application.organization_id == Organization.id,
@@ -688,12 +689,13 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
     if updates:
         params = []
         book = None
+        indicators = _indicator_values([p.app.id for p in updates if "industry" in p.values])
         for p in updates:
             a, v = p.app, p.values
             score, tier = a.score, a.tier
-            if "industry" in v and a.indicator_values:
+            if indicators.get(a.id):
                 book = book or _reference_book()
-                score, tier = _rescore(a, v["industry"], checker, book)
+                score, tier = _rescore(a, indicators[a.id], v["industry"], checker, book)
             params.append(((a.id, a.version), {  # each draft checked against its version
                 "evaluation_mode": v.get("evaluation_mode", a.evaluation_mode),
                 "industry": v.get("industry", a.industry),
@@ -709,20 +711,31 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
     insert_rows(AuditLog.__table__, audits)
 
 
+def _indicator_values(ids: list[int]) -> dict[int, dict]:
+    """The stored indicator values of the drafts whose industry the file changes (one SELECT, none without
+    such a draft): the industry selects the reference values they are scored against; other rows keep their
+    score and are not read for it."""
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Application.id, Application.indicator_values)
+                                   .where(among(Application.id, ids))).all())
+
+
 def _reference_book():
     from core.scoring.reference import ReferenceBook
 
     return ReferenceBook.from_db(db.session)
 
 
-def _rescore(app: Any, industry: str | None, checker: _Checker, book: Any) -> tuple[Any, Any]:
-    """The draft's score under its new industry (the industry selects the reference values)."""
+def _rescore(app: Any, values: dict, industry: str | None, checker: _Checker, book: Any) -> tuple[Any, Any]:
+    """The draft's score of its indicator ``values`` under its new industry (the industry selects the reference
+    values)."""
     from core.applications.scoring import GENERAL, parse_request, score_request
 
     campaign = checker.campaign
     request = parse_request({"unit_type": app.unit_type, "year": campaign.year, "level": app.level,
                              "industry": industry or GENERAL,
-                             "values": {str(k): v for k, v in (app.indicator_values or {}).items()}}, checker.rules)
+                             "values": {str(k): v for k, v in values.items()}}, checker.rules)
     result = score_request(request, checker.rules, book)
     if result is None:
         return None, None

@@ -276,3 +276,54 @@ def test_export_and_import_run_as_a_background_job_would(make_app):
         assert not report["ok"] and seen and seen[-1] <= 1200
         (row,) = [r for r in report["rows"] if r["action"] == "rejected"]
         assert "名称变更" in row["fields"][0]["reason"] and row["action_label"] == "已拒绝"
+
+
+@pytest.mark.region("shanxi")
+def test_a_changed_industry_scores_the_draft_again_as_its_form_does(app):
+    """The 引领值/基准值 a factory's quantitative indicators are scored against are its industry's (seed 001, MIIT
+    390号 附件: the 53 key industries with their own requirements; domain.md "scoring": keyed by industry,
+    indicator and year). A draft whose 所属行业 is changed in the table is scored again against the new industry's
+    values: the import stores the score the draft form gives for the same values and industry; a draft whose
+    industry stays keeps its score."""
+    from core.applications.scoring import indicator_set, live_score
+    from core.models import ReferenceValue
+    from core.scoring.reference import GENERAL
+
+    case = CASES["shanxi-2025"]
+    unit, campaign = world(case)
+    populate(case, unit, campaign, 6, status=S.DRAFT, types=("factory",))
+    drafts = db.session.scalars(select(Application).where(Application.campaign_id == campaign.id)
+                                .order_by(Application.id)).all()
+    iset = indicator_set(drafts[0])
+    positive = [i.number for i in iset.indicators if i.kind == "positive" and i.unit != "项"]  # measured
+    moved, kept = drafts[0], drafts[1]
+    new_industry = next(code for code in sorted(app.extensions["greenmfg"].rules.industries)
+                        if code not in {moved.industry, kept.industry})
+    for industry, (baseline, leading) in ((GENERAL, (10.0, 20.0)), (new_industry, (5.0, 15.0))):
+        db.session.add_all(ReferenceValue(indicator_set=iset.code, industry=industry, number=n, year=case.year,
+                                          baseline=baseline, leading=leading) for n in positive)
+    for a in drafts:
+        a.indicator_values = {str(n): 15.0 for n in positive}
+        a.score = live_score(a)["total"]
+    db.session.commit()
+    before = {a.id: a.score for a in drafts}
+
+    wb = load_workbook(io.BytesIO(summary.export_summary(unit.id, campaign.id, "city", include_drafts=True)))
+    ws = wb.worksheets[0]
+    rows = rows_of(ws)
+    headers = next(r for r in rows if r[0] == "序号")
+    code_col, industry_col = headers.index("统一社会信用代码") + 1, headers.index("所属行业") + 1
+    name = app.extensions["greenmfg"].rules.industries[new_industry].name
+    at = next(i for i, r in enumerate(rows, start=1) if r[code_col - 1] == moved.organization.uscc)
+    ws.cell(row=at, column=industry_col).value = name
+    report = summary.import_summary(unit.id, campaign.id, save(wb), "city", locale="zh")
+    assert report["ok"] and report["updated"] == 1 and report["unchanged"] == 5, report["rows"]
+    db.session.commit()
+
+    db.session.expire_all()
+    moved, kept = db.session.get(Application, moved.id), db.session.get(Application, kept.id)
+    assert moved.industry == new_industry
+    assert moved.score == live_score(moved)["total"] != before[moved.id]  # the form's score for the new industry
+    assert kept.score == before[kept.id]
+    (saved,) = db.session.scalars(select(AuditLog).where(AuditLog.action == "application.saved")).all()
+    assert saved.object_id == str(moved.id) and saved.data["diff"]["industry"][1] == new_industry
