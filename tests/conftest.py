@@ -155,13 +155,12 @@ def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
 
 
 @pytest.fixture
-def cheap_hashes(monkeypatch):
+def cheap_hashes():
     """Passwords hashed with argon2's cheapest settings for the test (accounts made and signed in by the dozen)."""
-    from argon2 import PasswordHasher
+    from helpers import cheap_hashing
 
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    with cheap_hashing():
+        yield
 
 
 @pytest.fixture

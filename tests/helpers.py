@@ -1,10 +1,28 @@
 """Helpers shared by test modules (import as ``from helpers import ...``; conftest.py is not a module)."""
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+
+@contextlib.contextmanager
+def cheap_hashing() -> Iterator[None]:
+    """Passwords hashed with argon2's cheapest settings meanwhile (accounts made and signed in by the dozen;
+    verifying reads the cost from the hash, so log-ins are quick too). The production parameters are tested in
+    tests/core."""
+    from argon2 import PasswordHasher
+
+    from core.services import passwords
+
+    production, passwords._hasher = passwords._hasher, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    try:
+        yield
+    finally:
+        passwords._hasher = production
 
 
 def rules_for(region: str, year: int = 2025):

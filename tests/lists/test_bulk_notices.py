@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import time_machine
-from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
@@ -26,10 +25,8 @@ BEFORE_START = kit.beijing(dt.date(2025, 9, 20), 10)
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
 
 
 @pytest.fixture

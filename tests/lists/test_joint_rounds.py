@@ -38,12 +38,8 @@ BOTH = ["national", "provincial"]
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from argon2 import PasswordHasher
-
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
 
 
 def _submitted(region: str, year: int, levels: list[str]) -> Application:

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
@@ -28,10 +27,8 @@ PUBLIC = signing.public_text(signing.parse_private(KEY))
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
 
 
 def _token(client, url: str) -> str:

@@ -84,19 +84,14 @@ def factory_values(strength: float) -> dict[str, object]:
 
 
 def user(role: str, name: str | None = None, **bindings):
-    """An account with a cheap argon2 hash (verifying reads the cost from the hash, so log-ins are
-    quick too; the production parameters are tested in tests/core)."""
-    from argon2 import PasswordHasher
+    """An account with a cheap argon2 hash (:func:`helpers.cheap_hashing`)."""
+    from helpers import cheap_hashing
 
     from core.accounts import services as accounts
-    from core.services import passwords
 
-    production, passwords._hasher = passwords._hasher, PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    try:
+    with cheap_hashing():
         return accounts.create_user(username=name or f"{role}{next(_numbers)}", password=PASSWORD,
                                     display_name=name or role, role=role, actor="test", **bindings)
-    finally:
-        passwords._hasher = production
 
 
 def login(client, username: str) -> None:

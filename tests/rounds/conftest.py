@@ -2,11 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 
 
 @pytest.fixture(autouse=True)
-def _cheap_hashes(monkeypatch):
-    from core.services import passwords
-
-    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+def _cheap_hashes(cheap_hashes):
+    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
