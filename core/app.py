@@ -26,6 +26,7 @@ from core.kernel.clock import this_year
 from core.plugins.errors import PolicyViolation
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
+from core.web.json_answers import OrjsonProvider
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     instance_path = os.environ.get("GREENMFG_INSTANCE_PATH")
     app = Flask("core", instance_path=instance_path, instance_relative_config=True)
+    app.json = OrjsonProvider(app)  # JSON answers written by orjson (core.web.json_answers)
     app.config.update(core_config.DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(core_config.from_environment(os.environ))
