@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from core import config as core_config, i18n, jobs, ratelimit, storage
 from core.services import memory
 from core.extensions import babel, csrf, db, login_manager
+from core.kernel import uow
 from core.kernel.clock import this_year
 from core.plugins.errors import PolicyViolation
 from core.plugins.manager import build_plugin_manager
@@ -90,6 +91,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     apply_cookie_settings(app)
 
     db.init_app(app)
+    uow.init_app(app)  # issue 23: a transaction that only read ends with a COMMIT (keeps prepared statements)
     storage.init_app(app)  # issue 22: the file store (local folder or S3-compatible)
     memory.init_app(app)  # issue 23: a worker gives back the memory of a large export or import
     csrf.init_app(app)

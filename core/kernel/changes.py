@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 #: ``stmt.execution_options(**NEUTRAL)``: a write no kept page shows
 NEUTRAL = {"greenmfg_page_neutral": True}
 _WROTE, _COMMITTED = "greenmfg_wrote", "greenmfg_committed_write"
+_TRANSACTION_WROTE = "greenmfg_transaction_wrote"
 #: statements that read (or only steer the transaction); anything else counts as a write
 _READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "PRAGMA", "SHOW", "SET ", "BEGIN", "EXPLAIN", "COMMIT")
 #: after Redis failed to answer, this process tries again this many seconds later (each try may wait the timeout)
@@ -109,8 +110,30 @@ class Generation:
 
 
 def wrote(connection: Connection) -> None:
-    """``connection`` wrote through a driver cursor: its commit changes the generation like any other write."""
+    """``connection`` wrote through a driver cursor: its commit changes the generation like any other write,
+    and its transaction does not count as one that only read (:func:`transaction_wrote`)."""
     connection.info[_WROTE] = True
+    connection.info[_TRANSACTION_WROTE] = True
+
+
+def track_transactions(engine: Any) -> None:
+    """Note on each of ``engine``'s connections whether the transaction under way wrote anything (a write no
+    kept page shows included): :func:`transaction_wrote` (called once per app)."""
+    def note(conn, cursor, statement, parameters, context, executemany):
+        if is_write(statement):
+            conn.info[_TRANSACTION_WROTE] = True
+
+    def ended(conn):
+        conn.info.pop(_TRANSACTION_WROTE, None)
+
+    event.listen(engine, "before_cursor_execute", note)
+    for name in ("begin", "commit", "rollback"):
+        event.listen(engine, name, ended)
+
+
+def transaction_wrote(connection: Connection) -> bool:
+    """Whether the transaction under way on ``connection`` wrote (:func:`track_transactions`)."""
+    return bool(connection.info.get(_TRANSACTION_WROTE))
 
 
 def generation(app: Flask | None = None) -> Generation | None:

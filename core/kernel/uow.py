@@ -6,14 +6,19 @@ Chinese and English, never a half-written record or a 500.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError
+from flask import Flask
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import GreenmfgError, Refused
 from core.extensions import db
+from core.kernel import changes
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -41,3 +46,37 @@ def attempt(action: Callable[[], T]) -> tuple[T | None, GreenmfgError | None]:
         db.session.rollback()
         return None, exc
     return outcome, None
+
+
+def init_app(app: Flask) -> None:
+    """End every app context (a request, a job, a command) whose transaction only read with a COMMIT
+    (:func:`end_reads`); registered after Flask-SQLAlchemy, so it runs before the session is removed."""
+    with app.app_context():
+        changes.track_transactions(db.engine)
+
+    @app.teardown_appcontext
+    def _end_reads(exc: BaseException | None) -> None:
+        if exc is None:
+            end_reads()
+
+
+def end_reads() -> None:
+    """Commit the session's transaction if it only read: nothing pending in the session, no statement that
+    writes (:func:`core.kernel.changes.transaction_wrote`). Anything else is left to the rollback that removing
+    the session does, as before.
+
+    A transaction that only read means the same committed or rolled back, but psycopg forgets a connection's
+    prepared statements at every ROLLBACK (a rolled-back transaction may have dropped what they name). Ended
+    with a COMMIT, the statements a page runs again and again stay prepared on the connection, and PostgreSQL
+    stops planning them: 0.6 ms of the 0.8 ms the server spent on a page of the JSON API (issue 23, W1)."""
+    if not db.session.registry.has():
+        return
+    session = db.session()
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    try:
+        if changes.transaction_wrote(session.connection()):
+            return
+        session.commit()
+    except SQLAlchemyError:  # the connection failed: removing the session rolls back and gives it up
+        log.warning("ending a transaction that only read failed", exc_info=True)
