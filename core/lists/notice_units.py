@@ -24,11 +24,16 @@ def _ids(values: Iterable) -> list[int]:
     return sorted({int(v) for v in values})
 
 
+def accepts_units(notice: PublicNotice, at=None) -> bool:
+    """Whether units may still go on ``notice``: open, and before its first day (on that day it runs already)."""
+    return notice.status == "open" and beijing_today(at) < notice.starts_on
+
+
 def add_units(actor: str, notice: PublicNotice, application_ids: Iterable, at=None) -> list[NoticeItem]:
     """Put the applications on ``notice`` (not yet started), each as when the notice was opened."""
     if notice.status != "open":
         raise Refused("This notice is published; units can no longer be added or taken off.")
-    if beijing_today(at) > notice.starts_on:
+    if not accepts_units(notice, at):
         raise Refused("The notice started on %(start)s: a unit added now would have less than the full period to be "
                       "objected to. Put it on a new notice.", start=notice.starts_on.isoformat())
     ids = _ids(application_ids)

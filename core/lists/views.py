@@ -265,7 +265,7 @@ def _staff_notice_page(notice, status: int = 200, *, refusals=(), **forms):
         publish_form.published_on.data = max(today(), notice.ends_on + dt.timedelta(days=1))
     if notice.document_no and not publish_form.document_no.data:
         publish_form.document_no.data = notice.document_no
-    addable = (notice.status == "open" and notices.beijing_today() <= notice.starts_on)
+    addable = notice_units.accepts_units(notice)
     return render_template("lists/manage_notice.html", notice=notice, objections=objections,
                            resolve_form=ResolveForm(), publish_form=forms.get("publish_form") or publish_form,
                            add_form=forms.get("add_form") or AddUnitsForm(),

@@ -16,7 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.p
 import kit  # noqa: E402
 from core.accounts import services as accounts  # noqa: E402
 from core.extensions import db  # noqa: E402
-from core.lists import notices  # noqa: E402
+from core.errors import Refused  # noqa: E402
+from core.lists import notice_units, notices  # noqa: E402
 from core.models import ApplicationStatus as S, AuditLog, NoticeItem, PublicNotice, Role  # noqa: E402
 from core.models import Application  # noqa: E402
 
@@ -107,6 +108,28 @@ def test_nothing_is_added_once_the_notice_has_started(world):
         r = client.post(f"/province/notices/{world['notice']}/units/add?lang=zh", data={"application_ids": [a2]})
         assert r.status_code == 409 and "完整的公示期" in r.get_data(as_text=True)
     assert _state(world)[1] == ["in_notice", "graded", "graded"]
+
+
+@pytest.mark.parametrize("lang, refusal", [("zh", "公示已于 2025-09-26 开始"), ("en", "The notice started on 2025-09-26")])
+def test_nothing_is_added_on_the_notice_s_first_day(world, lang, refusal):
+    """On its first day the notice runs (公示中): a unit added then would have less than the full period."""
+    a1, a2, a3 = world["ids"]
+    with time_machine.travel(kit.beijing(dt.date(2025, 9, 26), 0, 5), tick=False):
+        client = _client(world)
+        page = client.get(f"/province/notices/{world['notice']}?lang={lang}").get_data(as_text=True)
+        assert 'name="application_ids"' not in page and 'id="add-form"' not in page
+        r = client.post(f"/province/notices/{world['notice']}/units/add?lang={lang}", data={"application_ids": [a2]})
+        assert r.status_code == 409 and refusal in r.get_data(as_text=True)
+        with world["app"].app_context():  # the service the API and the command line share refuses it too
+            notice = db.session.get(PublicNotice, world["notice"])
+            with pytest.raises(Refused):
+                notice_units.add_units("prov", notice, [a3])
+    items, statuses, _audit = _state(world)
+    assert items == {a1: "in_notice"} and statuses == ["in_notice", "graded", "graded"]
+    with time_machine.travel(kit.beijing(dt.date(2025, 9, 26), 0, 5), tick=False):
+        shown = world["app"].test_client().get(f"/notices/{world['notice']}?lang=zh").get_data(as_text=True)
+    table = re.search(r'id="notice-items">.*?</table>', shown, re.S).group(0)
+    assert table.count("<tr>") == 2  # the header and the one unit the notice opened with
 
 
 def test_publishing_asks_for_a_confirmation(world):
