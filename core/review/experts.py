@@ -18,22 +18,24 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
 from flask import current_app, has_request_context
-from flask_babel import force_locale, gettext
+from flask_babel import LazyString, force_locale, gettext
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload
 
 from core.accounts import services as accounts
 from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.i18n import lazy_list
+from core.i18n import in_language, lazy_list
 from core.kernel import paging
 from core.kernel.clock import now, this_year
 from core.kernel.records import ID_MAX, get_record
+from core.kernel.names import local_name
 from core.kernel.rules import region_rules, rule_of
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
     ExpertProfile, ReviewResult, Role, User,
 )
+from core.plugins.rules import readable_cite
 from core.plugins.types import Level, ReviewPanel
 from core.services import audit
 from core.services.uscc import normalize_uscc
@@ -54,8 +56,41 @@ def _(msgid: str, **params: Any) -> str:
 # -------------------------------------------------------------------- pool --
 
 
+def field_name(code: str | None) -> str:
+    """An expert's field (a unit type or a key industry, stored by its code) by its name in the language read
+    in (锂离子电池 / Lithium-ion batteries); a field the region does not name, as it was given."""
+    if not code:
+        return ""
+    rules = region_rules()
+    record = rules.unit_types.get(code) or rules.industries.get(code)
+    return local_name(record) if record is not None else code
+
+
+def field_code(text: str | None) -> str | None:
+    """A field as typed on a form (its name in Chinese or English, or its code) as the code experts are
+    matched by; a text that names no unit type or industry of the region stays as typed; ``None`` for none."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    rules = region_rules()
+    for records in (rules.unit_types, rules.industries):
+        if text in records:
+            return text
+        for code, record in records.items():
+            if text == record.name or text.casefold() == (getattr(record, "name_en", None) or "").casefold():
+                return code
+    return text
+
+
+def field_names() -> list[str]:
+    """The names of every field an expert may have (unit types, key industries), in the page's language: what a
+    form's field box suggests."""
+    rules = region_rules()
+    return [local_name(r) for r in (*rules.unit_types.values(), *rules.industries.values())]
+
+
 def _fields(values: Iterable[Any] | None) -> list[str]:
-    out = sorted({str(v).strip() for v in (values or ()) if str(v).strip()})
+    out = sorted({field_code(str(v)) for v in (values or ()) if str(v).strip()})
     if len(out) > 30 or any(len(v) > 80 for v in out):
         raise InvalidInput("Give at most 30 fields of up to 80 characters.", field="fields")
     return out
@@ -269,7 +304,7 @@ def draw(actor: str, application: Application, count: int, field: str | None = N
     _check_assignable(application)
     if not isinstance(count, int) or not 1 <= count <= 20:
         raise InvalidInput("Draw 1 to 20 experts.", field="count")
-    field = (field or "").strip() or None
+    field = field_code(field)
     taken = set(db.session.scalars(select(ExpertAssignment.expert_id)
                                    .where(ExpertAssignment.application_id == application.id)))
     evaluated = evaluators_in_province(application.campaign.year) if independence_rules(application) else []
@@ -285,7 +320,8 @@ def draw(actor: str, application: Application, count: int, field: str | None = N
             eligible.append(expert)
     if len(eligible) < count:
         raise Refused("Only %(n)d experts in the pool may review this application (field: %(area)s); "
-                      "%(count)d are needed.", n=len(eligible), area=field or "*", count=count)
+                      "%(count)d are needed.", n=len(eligible), area=LazyString(field_name, field) if field else "*",
+                      count=count)
     chosen = (rng or random.SystemRandom()).sample(eligible, count)
     rows = [assign(actor, application, expert, method="draw", evaluated=evaluated, firm=firm) for expert in chosen]
     audit.record(actor, "review.experts_drawn", "application", application.id, field=field, count=count,
@@ -401,7 +437,8 @@ def save_scores(user: User, row: ExpertAssignment, scores: Mapping[Any, Any], co
 
 
 def submit_scores(user: User, row: ExpertAssignment) -> Decimal:
-    """Submit: every item must be scored; afterwards the scores are final and the others' visible."""
+    """Submit: every item must be scored; afterwards the scores are final. The other experts' scores stay
+    hidden until the panel's result is recorded (:func:`visible_assignments`)."""
     _check_open(row)
     items = score_items(row.application)
     missing = [str(it["number"]) for it in items if str(it["number"]) not in (row.scores or {})]
@@ -468,6 +505,19 @@ def panel_rule(application: Application | None = None) -> ReviewPanel:
                key=lambda p: p.min_experts)
 
 
+def panel_rule_text(panel: ReviewPanel) -> str:
+    """Where the panel size comes from, in the language read in, saying once that it is the platform's default
+    where no document sets it: the rule's document and article, or the default's own words (the plugins word
+    theirs "平台默认：… / platform default…"; one that does not is marked here), or this instance's setting."""
+    cite = in_language(readable_cite(panel.cite))
+    if not panel.platform_default or panel.source in ("instance", "config"):
+        return cite
+    mark = gettext("platform default")
+    if cite.casefold().startswith(mark.casefold()):
+        return cite
+    return gettext("platform default (no document sets it): %(why)s", why=cite)
+
+
 def min_experts(application: Application | None = None) -> int:
     return panel_rule(application).min_experts
 
@@ -484,8 +534,12 @@ def grade(actor: str, application: Application) -> ReviewResult:
     panel = panel_rule(application)
     needed = panel.min_experts
     if len(rows) < needed:
+        if panel.platform_default:  # no document sets it: the rule's own words say whose default it is
+            raise Refused("The panel needs at least %(n)d experts with submitted scores and has %(have)d "
+                          "(%(rule)s).", n=needed, have=len(rows), rule=LazyString(panel_rule_text, panel))
         raise Refused("The panel needs at least %(n)d experts with submitted scores; %(have)d so far (rule from "
-                      "%(source)s: %(cite)s).", n=needed, have=len(rows), **rule_of(panel))
+                      "%(source)s: %(cite)s).", n=needed, have=len(rows),
+                      **{**rule_of(panel), "cite": LazyString(lambda: in_language(readable_cite(panel.cite)))})
     score = (sum((Decimal(r.total) for r in rows), Decimal(0)) / len(rows)).quantize(TWO, rounding=ROUND_HALF_UP)
     means = {}
     for item in score_items(application):
@@ -535,10 +589,18 @@ def progress_many(applications: Iterable[Application]) -> dict[int, dict[str, An
 
 
 def _progress(application: Application, rows: list[ExpertAssignment], result: ReviewResult | None) -> dict[str, Any]:
+    """``open``: the panel still takes experts (the application is recommended or under review); once it is
+    graded the panel is closed and nothing more is needed of it. ``tier``: the grade's tier by name (the panel
+    result's, else the one the application holds)."""
     active = [r for r in rows if r.status != "declined"]
+    tier = (result.tier_label or result.tier) if result is not None else None
+    if tier is None and application.tier:
+        found = [t for t in region_rules().grading(application.unit_type, Level(application.level)).tiers
+                 if t.code == application.tier]
+        tier = found[0].label if found else application.tier
     return {"assigned": len(active), "submitted": sum(1 for r in active if r.status == "submitted"),
             "declined": len(rows) - len(active), "needed": min_experts(application), "result": result,
-            "experts": [r.expert.name for r in active]}
+            "experts": [r.expert.name for r in active], "open": application.status in ASSIGNABLE, "tier": tier}
 
 
 #: where the field of a bulk draw comes from: none (any expert), each application's unit type or industry
@@ -558,7 +620,7 @@ def draw_many(actor: str, applications: Iterable[Application], panel_size: int, 
     outcomes = []
     for application in applications:
         have = [r for r in assignments(application) if r.status != "declined"]
-        wanted = (field or "").strip() or {"any": None, "unit_type": application.unit_type,
+        wanted = field_code(field) or {"any": None, "unit_type": application.unit_type,
                                            "industry": application.industry or application.unit_type}[field_from]
         outcome = {"application": application, "field": wanted, "drawn": [], "error": None}
         needed = panel_size - len(have)

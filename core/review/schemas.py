@@ -328,7 +328,7 @@ class AssignmentDetailSchema(AssignmentSchema):
         "description": "per indicator: number, name, weight, self_score and each assignment's score with its "
                        "deviation (cells)"})
     others = fields.List(fields.Nested(AssignmentSchema), metadata={
-        "description": "the other experts' submitted scores, once one's own are submitted"})
+        "description": "the other experts' submitted scores, once the panel's result is recorded"})
     diff = fields.Dict(metadata={"description": "what this save changed"})
     panel_closed = fields.Boolean(metadata={"description": "the panel's result is recorded"})
     case_file = fields.Nested("CaseFileBodySchema", allow_none=True, metadata={

@@ -378,15 +378,16 @@ def _review_page(application: Application, status: int = 200):
     assign_form = AssignForm()
     assign_form.expert_id.choices = [choice(p["expert"].id, p["expert"].name) for p in pool if not p["conflicts"]]
     draw_form = DrawForm()
-    if not draw_form.field.data:
-        draw_form.field.data = application.industry or ""
+    if not draw_form.field.data:  # the industry by its name; the draw matches experts by its code
+        draw_form.field.data = experts.field_name(application.industry)
     visible = experts.visible_assignments(user, application)
     scheme = rules.grading(application.unit_type, application.level)
     return render_template("review/application.html", application=application, rows=rows, pool=pool,
                            assign_form=assign_form, draw_form=draw_form, grade_form=EmptyForm(),
                            table=experts.score_table(application, visible), visible=visible,
                            result=experts.result_of(application), scheme=scheme, min_experts=experts.min_experts(application),
-                           panel_rule=experts.panel_rule(application),
+                           panel_rule=experts.panel_rule_text(experts.panel_rule(application)),
+                           field_names=experts.field_names(),
                            independence=experts.independence_rules(application)), status
 
 
@@ -440,9 +441,11 @@ def my_assignments():
     return render_template("review/my_assignments.html", rows=experts.my_assignments(user))
 
 
-def _score_page(row, status: int = 200):
+def _score_page(row, status: int = 200, form: CommentForm | None = None, typed: dict[str, str] | None = None,
+                wrong: dict[str, str] | None = None):
     """The whole application (its case file) beside the score form; the other experts' scores once the panel
-    has closed."""
+    has closed. After a refused save: ``form`` the comment as posted, ``typed`` every score as typed (by indicator
+    number), ``wrong`` the score the refusal names (``number``, ``message``: marked at its box)."""
     from core.review import casefile
 
     user = _user()
@@ -454,9 +457,9 @@ def _score_page(row, status: int = 200):
     evaluated = {i["number"]: i["evaluator_score"] for i in data["indicators"]} if data else {}
     return render_template("review/score.html", row=row, application=application, cf=data, evaluated=evaluated,
                            table=experts.score_table(application, [row] + others), others=others,
-                           form=CommentForm(data={"comment": row.comment or ""}), submit_form=EmptyForm(),
+                           form=form or CommentForm(data={"comment": row.comment or ""}), submit_form=EmptyForm(),
                            decline_form=ReasonForm(), unit_types=region_rules().unit_types,
-                           closed=experts.panel_closed(application)), status
+                           closed=experts.panel_closed(application), typed=typed, wrong=wrong), status
 
 
 @bp.route("/expert/assignments/<int:assignment_id>", methods=["GET", "POST"])
@@ -467,19 +470,25 @@ def score(assignment_id: int):
     if request.method == "GET":
         return _score_page(row)
     form = CommentForm()
+    # what the expert typed goes back into the form on any refusal (nothing typed is lost)
+    scores = {key[len("score_"):]: value.strip() for key, value in request.form.items() if key.startswith("score_")}
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
         flash(_("Please correct the marked fields; nothing was saved."), "error")
-        return _score_page(row, 422)
-    scores = {key[len("score_"):]: value.strip() for key, value in request.form.items() if key.startswith("score_")}
+        return _score_page(row, 422, form, scores)
     try:
         experts.save_scores(user, row, scores, form.comment.data)
         commit()
     except GreenmfgError as exc:
         db.session.rollback()
         flash(exc.localized(), "error")
-        return _score_page(experts.assignment_for_expert(user, assignment_id), exc.http_status)
+        field = exc.field or ""
+        if field == "comment":
+            form.comment.errors = [*form.comment.errors, exc.localized()]
+        wrong = field.split(".", 1)[1] if field.startswith("scores.") else None
+        return _score_page(experts.assignment_for_expert(user, assignment_id), exc.http_status, form, scores,
+                           wrong and {"number": wrong, "message": exc.localized()})
     flash(_("Scores saved."), "info")
     return redirect(url_for("review.score", assignment_id=row.id))
 
@@ -490,8 +499,8 @@ def submit_scores(assignment_id: int):
     user = _user()
     row = experts.assignment_for_expert(user, assignment_id)
     _checked(EmptyForm(), url_for("review.score", assignment_id=row.id))
-    return _run(lambda: experts.submit_scores(user, row), _("Scores submitted. You can now see the other experts' "
-                                                            "submitted scores."),
+    return _run(lambda: experts.submit_scores(user, row), _("Scores submitted; they are final. The other experts' "
+                                                            "scores are shown once the panel's result is recorded."),
                 url_for("review.score", assignment_id=row.id))[0]
 
 
@@ -523,6 +532,7 @@ def state_label(code: str) -> str:
 
 
 bp.add_app_template_global(state_label, "state_label")
+bp.add_app_template_filter(experts.field_name, "expert_field")
 
 NAV = (
     NavLink(endpoint="review.queue", label=_l("Expert review"), perm=ReviewPerm.REVIEW_MANAGE, order=60),
