@@ -459,7 +459,10 @@ class _Checker:
 
     def equal(self, col: Col, raw: Any, view: AppView, old: Any) -> bool:
         """Whether the cell says what is stored (by meaning: numbers by value, ticks by the boxes ticked);
-        ``old`` is what the column shows for ``view``."""
+        ``old`` is what the column shows for ``view``: a cell that reads as exported is unchanged, whatever is
+        stored behind the text (an industry kept by its name where the round lists codes, say)."""
+        if (raw.__class__ is old.__class__ and raw == old) or same(raw, old):
+            return True
         key = col.key
         if key == "contact":
             name, phone = split_contact(text(raw), services.PHONE_RE)
@@ -483,7 +486,7 @@ class _Checker:
         if col.form_field is not None and col.cell is None and isinstance(view.ext.get(key), bool):
             new = convert(self.field(col), raw)
             return new is None and not view.ext.get(key) or new == view.ext.get(key)
-        return (raw.__class__ is old.__class__ and raw == old) or same(raw, old)  # most cells: as exported
+        return False
 
     # -- values -------------------------------------------------------------
 

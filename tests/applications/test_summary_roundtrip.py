@@ -327,3 +327,23 @@ def test_a_changed_industry_scores_the_draft_again_as_its_form_does(app):
     assert kept.score == before[kept.id]
     (saved,) = db.session.scalars(select(AuditLog).where(AuditLog.action == "application.saved")).all()
     assert saved.object_id == str(moved.id) and saved.data["diff"]["industry"][1] == new_industry
+
+
+@pytest.mark.region("shanxi")
+def test_a_cell_that_reads_as_exported_is_unchanged_whatever_is_stored_behind_it(app):
+    """Found walking the Shanxi demo: applications whose 所属行业 was stored by its name (烧碱) where the round
+    lists industries by code came back from an untouched table as changed: refused for every submitted unit
+    ("该申报已提交…导入不能修改"), "烧碱 → 烧碱 已更新" for drafts. A cell that reads as the export wrote it is
+    unchanged."""
+    case = CASES["shanxi-2025"]
+    unit, campaign = world(case)
+    populate(case, unit, campaign, 3, status=S.CITY_RECOMMENDED, types=("factory",))
+    populate(case, unit, campaign, 3, status=S.DRAFT, start=10, types=("factory",))
+    rules = app.extensions["greenmfg"].rules
+    for a in db.session.scalars(select(Application).where(Application.campaign_id == campaign.id)):
+        a.industry = rules.industries[a.industry].name  # kept by its name, as older data may be
+    db.session.commit()
+    data = summary.export_summary(unit.id, campaign.id, "city", include_drafts=True)
+    report = summary.import_summary(unit.id, campaign.id, data, "city", locale="zh")
+    assert report["ok"] and report["unchanged"] == 6 and report["updated"] == report["rejected"] == 0, [
+        (r["row"], r["fields"]) for r in report["rows"] if r["fields"]]
