@@ -474,8 +474,6 @@ def _engaged(world) -> None:
         db.session.commit()
 
 
-@pytest.mark.xfail(strict=True, reason="needs core/accounts/templates/accounts/_macros.html render_field to show a "
-                                       "translated (lazy) error as one text, as applications/_fields.html does")
 def test_a_report_without_its_pdf_says_so_in_one_line_in_chinese_and_english(world):
     _engaged(world)
     client = world["app"].test_client()
