@@ -118,8 +118,8 @@ LABELS_EN = {
     "hubei.actual_manufacturing": "A manufacturing enterprise engaged in actual production",
     "hubei.complies_with_laws": "Complies with the relevant laws, regulations, policies and standards in construction "
                                 "and production",
-    "hubei.covers_subsidiaries": "This application includes independent subsidiaries (must be no: each subsidiary "
-                                 "applies on its own)",
+    "hubei.covers_subsidiaries": "This application includes independent subsidiaries (where there are several, each "
+                                 "subsidiary applies on its own: leave this unticked)",
     "hubei.factory_key_industry": "Key industry it belongs to (recommended first)",
     "hubei.factory_leading_performance": "Sound economic and technical basis and returns, clear competitive edge, "
                                          "performance leading its industry",

@@ -346,7 +346,8 @@ APPLICANT_DATA_KEYS = {
     "meets_type_standard": "bool: 符合本类别相关评价标准、政策要求",
     "independent_legal_person": "bool: 依法设立并具有独立法人资格",
     "actual_manufacturing": "bool: 从事实际生产过程的制造业企业",
-    "covers_subsidiaries": "bool: 本申报包含下设独立法人子公司 (must be false: 各子公司单独申报)",
+    # ticked, the application fails 一(二)1 (the rule's message says so); unticked is the answer the rule needs
+    "covers_subsidiaries": "bool: 本申报包含下设的独立法人子公司（下设多个独立法人子公司的，各子公司应单独申报，本项不应勾选）",
     "complies_with_laws": "bool: 建设和生产过程中遵守有关法律、法规、政策和标准",
     "factory_leading_performance": "bool: 经济技术基础和效益较好，竞争优势明显，绩效指标行业领先",
     "factory_management_systems": "bool: 质量、职业健康、环保、安全生产和能源管理健全",
@@ -381,7 +382,8 @@ def _all_true(*keys: str, message: str) -> Callable[[Mapping[str, Any]], str | N
 
 def _factory_legal_person(data: Mapping[str, Any]) -> str | None:
     if data.get("covers_subsidiaries") is True:
-        return "下设多个独立法人子公司的，各子公司应单独申报 / each subsidiary legal person applies separately"
+        return ("本申报不得包含下设的独立法人子公司：各子公司应单独申报 / this application may not include independent "
+                "subsidiaries: each subsidiary that is a legal person applies on its own")
     return _all_true("independent_legal_person", "actual_manufacturing",
                      message="须为依法设立、具有独立法人资格、从事实际生产过程的制造业企业")(data)
 
@@ -476,8 +478,10 @@ ELIGIBILITY = (
     _rule("park_standard", "符合绿色工业园区相关标准、政策要求", _K,
           _all_true("meets_type_standard", message="须符合绿色工业园区相关标准"), "附件1 一(四)5"),
     # 三 组织实施: flow
+    # the plan's rounds only (2022-2025): a later round is not the plan's; it neither checks nor lists the condition
+    # (its evaluation page says no report is required, the checks say nothing to the contrary)
     _rule("third_party_evaluation", "自评价后须委托符合附件2资质要求的第三方评价机构开展现场评价（2022—2025年；2025年国家级推荐除外）",
-          (), _third_party_evaluation, "三(三); 附件2"),
+          (), _third_party_evaluation, "三(三); 附件2", years=tuple(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1))),
     _rule("national_from_provincial", "申报国家级绿色制造名单原则上从省级绿色制造名单中择优推荐（2022年起国家级推荐与省级遴选同时进行）",
           (), _national_from_provincial, "三(五)", levels=(Level.NATIONAL,), blocking=False),
 )
