@@ -1,6 +1,8 @@
 """What an application's operation log calls each recorded action, in the reader's language."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 from core.i18n import local_text
@@ -68,19 +70,55 @@ def change_labels(rules, unit_type: str, level: str, year: int, form_fields, ind
     return labels
 
 
-def change_value(key: str, value, rules, modes, form_fields=()) -> str:
-    """A value before or after a change, as the form shows it: level and evaluation-mode names, a region field's
-    option by its label (``form_fields``: the application's), yes/no."""
-    from core.applications.fields import shown_value
+def change_value(key: str, value, rules, modes, form_fields=(), files=None) -> str:
+    """A value before or after a change, as the form shows it: an industry, a level and an evaluation mode by
+    their names, a region field's option by its label (``form_fields``: the application's), a negative-list item
+    by the answer given on the form (a declaration ``True`` is the answer 否, the item does not apply), an
+    uploaded file by its name (``files``: {evidence id: file name} of the application's files), yes/no."""
+    from core.applications.fields import is_upload, shown_value
     from core.kernel.names import local_name
-    from core.web.names import plain_value
+    from core.web.names import indicator_value, plain_value
 
+    if key.startswith("declarations.") and isinstance(value, bool):
+        return str(NEG_WORDS[value])
     if key.startswith("ext."):
         field = next((f for f in form_fields if f.code == key[4:]), None)
+        if field is not None and is_upload(field) and value not in (None, ""):
+            return (files or {}).get(str(value)) or str(DELETED_FILE)
         if field is not None:
             value = shown_value(field, value)
+    if key == "industry" and isinstance(value, str) and value in rules.industries:
+        return local_name(rules.industries[value])
     if key == "requested_levels" and isinstance(value, list):
         return ", ".join(local_name(rules.list_levels.get(v)) if v in rules.list_levels else str(v) for v in value)
     if key == "evaluation_mode" and value in modes:
         return str(modes[value])
+    if key.startswith("indicator."):
+        return indicator_value(value)
     return plain_value(value)
+
+
+#: a file a change named that the application no longer holds
+DELETED_FILE = _l("a file since deleted")
+
+#: a negative-list declaration as the form's question was answered: ``True`` declares the item does not apply (否)
+NEG_WORDS = {True: _l("No"), False: _l("Yes")}
+
+#: the order of a change's keys on a page: the form's (its unit and contact fields, the evaluation, the negative
+#: list, the indicators, the region's fields)
+_GROUPS = ("legal_representative", "address", "contact_name", "contact_phone", "contact_email", "industry",
+           "evaluation_mode", "requested_levels", "declarations", "indicator", "ext", "evidence")
+
+
+def change_order(key: str) -> tuple:
+    """Sort key of a recorded change's key: by the form's sections, numbers by their value (indicator 2 before
+    indicator 10), never as text."""
+    head = key.split(".", 1)[0]
+    rank = _GROUPS.index(head) if head in _GROUPS else len(_GROUPS)
+    parts = re.split(r"(\d+)", key)
+    return (rank, *[(0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p])
+
+
+def ordered_changes(diff) -> list:
+    """A recorded change's ``(key, [before, after])`` pairs in the form's order (:func:`change_order`)."""
+    return sorted((diff or {}).items(), key=lambda kv: change_order(kv[0]))

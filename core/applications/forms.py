@@ -27,12 +27,13 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
 )
 
 from core.applications import consulted
 from core.applications.fields import fields_for, is_upload, rows_in_page_language, typed_extension
 from core.applications.scoring import indicator_set
-from core.applications.services import recommendable_levels, requested_level_choices
+from core.applications.services import EMAIL_RE, PHONE_RE, recommendable_levels, requested_level_choices
 from core.formfields import (
     MultiCheckboxField,
     choice,
@@ -46,6 +47,9 @@ from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
 from core.web.names import mode_choices
 
+
+#: a contact phone or e-mail not in the form a reader can use (the service's own message)
+BAD_FORMAT = _l("This value is not in a valid format.")
 
 #: a negative-list item answered 否 (does not apply: the declaration the rules need) or 是 (it applies)
 NEG_NO, NEG_YES = "no", "yes"
@@ -98,8 +102,11 @@ def application_form_class(application) -> type[PageForm]:
                       else _l("Industry (selects the reference values)"))
     attrs: dict[str, Any] = {
         "contact_name": StringField(_l("Contact person"), [Optional(), Length(max=100)]),
-        "contact_phone": StringField(_l("Contact phone"), [Optional(), Length(max=40)]),
-        "contact_email": StringField(_l("Contact e-mail"), [Optional(), Length(max=120)]),
+        # the formats save_draft holds them to, checked here too: every field at fault is marked at once
+        "contact_phone": StringField(_l("Contact phone"), [Optional(), Length(max=40),
+                                                           Regexp(PHONE_RE, message=BAD_FORMAT)]),
+        "contact_email": StringField(_l("Contact e-mail"), [Optional(), Length(max=120),
+                                                            Regexp(EMAIL_RE, message=BAD_FORMAT)]),
         "legal_representative": StringField(_l("Legal representative"), [Optional(), Length(max=100)]),
         "address": StringField(_l("Address"), [Optional(), Length(max=300)]),
         "industry": SelectField(industry_label, validate_choice=True,

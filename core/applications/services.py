@@ -379,6 +379,21 @@ def _text(value: Any, field: str, max_len: int, pattern: re.Pattern | None = Non
     return text or None
 
 
+#: the draft's text fields: (key, longest, the format it must have)
+_TEXT_FIELDS = (("contact_name", 100, None), ("contact_phone", 40, PHONE_RE), ("contact_email", 120, EMAIL_RE),
+                ("legal_representative", 100, None), ("address", 300, None))
+
+
+def _text_faults(application: Application, faults: list[InvalidInput]) -> InvalidInput:
+    """One refusal naming every text field at fault as the form names them; ``errors`` holds each field's own
+    refusal (the form marks each field, the JSON API gives one error item per field)."""
+    named = change_name(application)
+    err = InvalidInput("Some fields are invalid: %(fields)s.", field=faults[0].field,
+                       fields=lazy_list([f.field for f in faults], named))
+    err.errors = faults
+    return err
+
+
 def round_industry(rules: Any, unit_type: str, year: int, value: Any) -> str | None:
     """The industry an application of ``unit_type`` in the round of ``year`` names: a registered key industry
     the round offers (its code, or its name), or, where the round's document accepts any industry
@@ -418,16 +433,18 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
                               "address", "extension"}
     if unknown:
         raise InvalidInput("Unknown fields: %(fields)s.", field=min(unknown), fields=", ".join(sorted(unknown)))
-    if "contact_name" in changes:
-        application.contact_name = _text(changes["contact_name"], "contact_name", 100)
-    if "contact_phone" in changes:
-        application.contact_phone = _text(changes["contact_phone"], "contact_phone", 40, PHONE_RE)
-    if "contact_email" in changes:
-        application.contact_email = _text(changes["contact_email"], "contact_email", 120, EMAIL_RE)
-    if "legal_representative" in changes:
-        org.legal_representative = _text(changes["legal_representative"], "legal_representative", 100)
-    if "address" in changes:
-        org.address = _text(changes["address"], "address", 300)
+    # every text field at fault is named at once (a bad phone and a bad e-mail in one save)
+    texts, faults = {}, []
+    for key, max_len, pattern in _TEXT_FIELDS:
+        if key in changes:
+            try:
+                texts[key] = _text(changes[key], key, max_len, pattern)
+            except InvalidInput as exc:
+                faults.append(exc)
+    if faults:
+        raise _text_faults(application, faults)
+    for key, value in texts.items():
+        setattr(org if key in ("legal_representative", "address") else application, key, value)
     if "industry" in changes:
         application.industry = round_industry(rules, application.unit_type, campaign.year, changes["industry"])
     if "evaluation_mode" in changes:

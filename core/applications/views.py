@@ -31,7 +31,7 @@ from core.accounts.permissions import Perm, application_for, application_scope
 from core.accounts.web import install_error_pages, login_required
 from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
-from core.applications.actions import STATUS_NAMES, action_label, change_value
+from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
 from core.applications.fields import (
     column_labels,
     fields_for,
@@ -76,7 +76,7 @@ from core.errors import (
 )
 from core.extensions import db
 from core.formfields import ind_attr
-from core.i18n import msgid, translations
+from core.i18n import listed, msgid, translations
 from core.kernel.clock import SHANGHAI, now, this_year
 from core.kernel.memo import remembered
 from core.kernel.records import ID_MAX, get_record
@@ -209,12 +209,24 @@ def _groups(application, form) -> list[tuple[str, list]]:
     return [(section, section_name(section), items) for section, items in groups.items()]
 
 
-def _edit_context(application, form) -> dict[str, Any]:
+def _typed_score(application, form) -> dict[str, Any] | None:
+    """The live score of the indicator values and industry typed in ``form`` (validated), as the page's
+    score panel and the score endpoint give it.
+
+    :raises GreenmfgError: a value the scoring engine cannot take, naming the indicator."""
+    changes, _uploads = changes_from_form(form, application)
+    values = {k: v for k, v in (changes.get("indicator_values") or {}).items() if v is not None}
+    return live_score(application, values, changes.get("industry"))
+
+
+def _edit_context(application, form, typed: bool = False) -> dict[str, Any]:
+    """The edit page's context. ``typed``: the form holds what the applicant typed (a save refused): its score
+    panel scores those values, as the form shows them, not the stored ones."""
     rules = region_rules()
     items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
     iset = indicator_set(application)
     try:
-        score = live_score(application)
+        score = _typed_score(application, form) if typed else live_score(application)
     except GreenmfgError:
         score = None
     labels = evidence_service.section_labels(application)
@@ -244,6 +256,8 @@ def _section_choices(application, labels: dict[str, str] | None = None) -> list[
 
 def _attach_error(form, exc: GreenmfgError, application) -> None:
     errors = getattr(exc, "errors", None) or ({exc.field: [exc.localized()]} if exc.field else {})
+    if isinstance(errors, list):  # a refusal of several fields, each its own (services._text_faults)
+        errors = {e.field: [e.localized()] for e in errors if isinstance(e, GreenmfgError) and e.field}
     for key, messages in errors.items():
         name = key
         if key.startswith("values."):
@@ -276,7 +290,7 @@ def edit(app_id: int):
         # nothing is lost: the page comes back with every typed value and the upload's errors
         flash(_("Choose a section and a PDF file; nothing was saved."), "error")
         draft_errors(form)
-        context = _edit_context(application, form)
+        context = _edit_context(application, form, typed=True)
         context["evidence_form"] = evidence_form
         return render_template("applications/edit.html", **context), _invalid_status(form)
     if draft_errors(form):
@@ -308,9 +322,15 @@ def edit(app_id: int):
                 return redirect(url_for("applications.detail", app_id=application.id))
             return redirect(url_for("applications.edit", app_id=application.id) + ("#evidence" if uploading else ""))
     else:
-        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        flash(_("Please correct the marked fields (%(fields)s); nothing was saved.",
+                fields=listed(_faulty_labels(form))), "error")
         status = _invalid_status(form)
-    return render_template("applications/edit.html", **_edit_context(application, form)), status
+    return render_template("applications/edit.html", **_edit_context(application, form, typed=True)), status
+
+
+def _faulty_labels(form) -> list[str]:
+    """The labels of the form's fields marked with an error, in the form's order (a table by its own label)."""
+    return [str(f.label.text) for f in form if f.errors and f.name != "csrf_token"]
 
 
 @bp.post("/applications/<int:app_id>/score")
@@ -321,10 +341,8 @@ def score(app_id: int):
     form = application_form_class(application)()
     drop_blank_rows(form)
     form.validate()
-    changes, _uploads = changes_from_form(form, application)
-    values = {k: v for k, v in (changes.get("indicator_values") or {}).items() if v is not None}
     try:
-        result = live_score(application, values, changes.get("industry"))
+        result = _typed_score(application, form)
     except GreenmfgError as exc:
         return jsonify({"errors": [exc.to_dict()]}), exc.http_status
     return jsonify(result or {})
@@ -354,15 +372,18 @@ def _render_detail(application, status: int = 200, **extra):
             tzinfo=None, second=0, microsecond=0)
     quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year)
     field_name = services.change_name(application)
+    evidence = evidence_service.listing(application)
+    files = {str(e.id): e.original_name for e in evidence}
     policy = services.correction_policy(application)
     context = {
         "application": application, "org": application.organization, "results": results, "score": score_result,
         "unrecorded": unrecorded,
         "fields": [(f, shown_value(f, values.get(f.code)), (application.extension_data or {}).get(f.code)) for f in ffs],
         "uploads": {f.code for f in ffs if is_upload(f)}, "field_name": field_name,
-        "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS, ffs),
+        "change_text": lambda key, value: change_value(key, value, rules, MODE_LABELS, ffs, files),
+        "ordered_changes": ordered_changes,
         "column_labels": column_labels(ffs),
-        "evidence": evidence_service.listing(application), "history": history,
+        "evidence": evidence, "history": history,
         "section_labels": evidence_service.section_labels(application),
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,

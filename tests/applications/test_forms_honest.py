@@ -169,3 +169,24 @@ def test_a_refused_edit_is_a_page_with_the_reason_and_a_link_back(world):
         html = r.get_data(as_text=True)
         assert "<h1>409</h1>" not in html and reason in html
         assert re.search(rf'<a class="button" href="/applications/{world.app_id}" id="back">{back}</a>', html)
+
+
+def test_the_history_names_an_uploaded_file_by_its_name_never_by_its_number(world):
+    """A region's upload field (Hunan's 工作方案) holds the file's record: the history says which file, by the name
+    it was uploaded with, and a file deleted since as such."""
+    api, url = world.api("applicant_changsha"), f"/api/v1/applications/{world.app_id}"
+    r = api.post(f"{url}/evidence", content_type="multipart/form-data",
+                 data={"section": "hunan.work_plan", "file": (io.BytesIO(pdf(2)), "创建工作方案.pdf")})
+    assert r.status_code == 201, r.get_json()
+    evidence_id = r.get_json()["id"]
+    ent = world.client("applicant_changsha")
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", ent.get(f"/applications/{world.app_id}?lang=zh")
+                                      .get_data(as_text=True)))
+    log = html[html.index("操作记录"):]
+    assert "— → 创建工作方案.pdf" in log and f"→ {evidence_id} " not in log
+
+    assert api.delete(f"{url}/evidence/{evidence_id}").status_code in (200, 204)
+    html = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", ent.get(f"/applications/{world.app_id}?lang=zh")
+                                      .get_data(as_text=True)))
+    log = html[html.index("操作记录"):]
+    assert "已删除的文件 → —" in log and "— → 已删除的文件" in log and f" {evidence_id} " not in log
