@@ -77,6 +77,7 @@ def end_reads() -> None:
     try:
         if changes.transaction_wrote(session.connection()):
             return
+        session.expire_on_commit = False  # what was read stays readable after the context, as a rollback left it
         session.commit()
     except SQLAlchemyError:  # the connection failed: removing the session rolls back and gives it up
         log.warning("ending a transaction that only read failed", exc_info=True)

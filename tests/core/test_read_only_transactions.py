@@ -92,3 +92,12 @@ def test_statements_stay_prepared_between_requests_on_postgresql(make_app, datab
             "SELECT generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE '%admin_unit%'"
         )).scalars().all()
     assert prepared and max(prepared) >= 3  # prepared at the 5th request, run again by the 6th to the 8th
+
+
+def test_what_was_read_stays_readable_after_the_context_as_a_rollback_left_it(make_app):
+    """A job's or a command's rows read in an app context are still read after it ends (the commit does not
+    expire them, as the rollback did not)."""
+    app, _ = _app_with_routes(make_app)
+    with app.app_context():
+        unit = db.session.scalars(sa.select(AdminUnit).where(AdminUnit.code == "hunan.test")).one()
+    assert unit.name == "测试市"
