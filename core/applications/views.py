@@ -820,9 +820,16 @@ def city_ranked():
             quotas.append(services.quota_status(unit, code, campaign.year))
     campaigns = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
                                    .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(20)).all()
+    import_closed = None  # the city's step has closed: say so before anyone fills and uploads a table
+    if campaign is not None:
+        try:
+            step_rules.check_step_open(campaign, "city", admin_unit_id=unit.id)
+        except DeadlinePassed as exc:
+            import_closed = exc.localized()
     return render_template("applications/ranked.html", unit=unit, campaign=campaign, campaigns=campaigns,
                            groups=groups, quotas=quotas, import_form=ImportForm(), unit_types=rules.unit_types,
-                           layout=summary.layout_for(campaign) if campaign else None, pdf=pdf_available())
+                           layout=summary.layout_for(campaign) if campaign else None, pdf=pdf_available(),
+                           import_closed=import_closed)
 
 
 @bp.get("/city/summary.xlsx")

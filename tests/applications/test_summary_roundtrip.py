@@ -347,3 +347,43 @@ def test_a_cell_that_reads_as_exported_is_unchanged_whatever_is_stored_behind_it
     report = summary.import_summary(unit.id, campaign.id, data, "city", locale="zh")
     assert report["ok"] and report["unchanged"] == 6 and report["updated"] == report["rejected"] == 0, [
         (r["row"], r["fields"]) for r in report["rows"] if r["fields"]]
+
+
+def test_the_city_page_says_the_import_is_closed_before_anyone_uploads(make_app):
+    """Found walking the Shanxi demo: after the city's recommendation deadline the page still offered the import,
+    and only the upload said the step had closed. Now the page says so (date, rule, who can extend) in the
+    user's language and offers no import; the province's extension for the city opens it again. The exports
+    stay available."""
+    import datetime as dt
+
+    from app_world import build_world
+
+    from core.services.deadlines import grant_step_extension
+
+    app = make_app("hunan", WTF_CSRF_ENABLED=False)
+    w = build_world(app)
+    case = CASES["hunan-2024"]
+    with app.app_context():
+        unit, campaign = world(case)
+        rules = app.extensions["greenmfg"].rules
+        code = next(c for c, d in rules.deadlines.items() if d.actor == "city" and (
+            not d.levels or case.level in {str(x) for x in d.levels}))
+        campaign.deadlines = {code: (dt.date.today() - dt.timedelta(days=3)).isoformat()}
+        db.session.commit()
+        campaign_id, unit_id = campaign.id, unit.id
+    city = w.client("city_changsha")
+    for lang, words in (("zh", ("导入已填写的汇总表在本轮已关闭", "只有省厅可以延期")),
+                        ("en", ("Importing a filled table is closed for this round", "Only the province can extend"))):
+        page = city.get(f"/city/recommended?campaign={campaign_id}&lang={lang}").get_data(as_text=True)
+        assert 'id="import-closed"' in page and 'id="import-form"' not in page, lang
+        for word in words:
+            assert word in page, (lang, word)
+        assert 'id="export-summary"' in page and 'id="export-working"' in page
+    with app.app_context():
+        from core.models import Campaign
+
+        grant_step_extension(db.session.get(Campaign, campaign_id), unit_id, code,
+                             dt.datetime.now(dt.UTC) + dt.timedelta(days=5), "材料补正", "province")
+        db.session.commit()
+    page = city.get(f"/city/recommended?campaign={campaign_id}").get_data(as_text=True)
+    assert 'id="import-form"' in page and 'id="import-closed"' not in page
