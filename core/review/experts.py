@@ -43,6 +43,8 @@ from core.services.uscc import normalize_uscc
 ASSIGNABLE = (S.CITY_RECOMMENDED, S.UNDER_REVIEW)
 INDEPENDENCE_SUFFIX = "reviewer_independence"
 TWO = Decimal("0.01")
+#: the number of the one item an expert scores where the region has no indicator table (总分 / Overall score)
+OVERALL = 0
 
 
 def _(msgid: str, **params: Any) -> str:
@@ -381,7 +383,8 @@ def score_items(application: Application) -> list[dict[str, Any]]:
     selfs, total = self_scores(application)
     iset = region_rules().indicator_set(application.unit_type, application.campaign.year)
     if iset is None:
-        return [{"number": 0, "name": _("Overall score"), "group": "", "weight": 100.0, "self_score": total}]
+        return [{"number": OVERALL, "name": _("Overall score"), "group": "", "weight": 100.0, "self_score": total,
+                 "overall": True}]
     return [{"number": i.number, "name": i.name, "name_en": i.name_en, "group": i.group, "weight": float(i.weight),
              "self_score": selfs.get(i.number)} for i in iset.indicators]
 
@@ -418,6 +421,9 @@ def save_scores(user: User, row: ExpertAssignment, scores: Mapping[Any, Any], co
         except ArithmeticError:
             raise InvalidInput("A score must be a number.", field=f"scores.{number}") from None
         if isinstance(value, bool) or not score.is_finite() or not 0 <= score <= Decimal(str(items[number]["weight"])):
+            if items[number].get("overall"):  # the one row without an indicator table, named as the page names it
+                raise InvalidInput("The overall score must be from 0 to %(max)s.", field=f"scores.{number}",
+                                   max=f"{items[number]['weight']:g}")
             raise InvalidInput("The score of indicator %(number)d must lie between 0 and %(max)s.",
                                field=f"scores.{number}", number=number, max=f"{items[number]['weight']:g}")
         merged[str(number)] = float(score)
@@ -442,6 +448,8 @@ def submit_scores(user: User, row: ExpertAssignment) -> Decimal:
     _check_open(row)
     items = score_items(row.application)
     missing = [str(it["number"]) for it in items if str(it["number"]) not in (row.scores or {})]
+    if [it for it in items if it.get("overall")] and missing:
+        raise InvalidInput("Fill in the overall score before submitting.", field=f"scores.{OVERALL}")
     if missing:
         raise InvalidInput("Score every indicator before submitting; missing: %(numbers)s.", field="scores",
                            numbers=", ".join(missing))
@@ -463,6 +471,30 @@ def score_table(application: Application, rows: list[ExpertAssignment]) -> list[
             cells.append({"assignment": row.id, "score": value, "deviation": deviation})
         table.append({**item, "cells": cells})
     return table
+
+
+def draw_default(application: Application, free: Iterable[ExpertProfile]) -> dict[str, Any]:
+    """What the random draw offers for ``application`` before anything is typed, so that it succeeds whenever the
+    pool can serve the application. ``free``: the active pool's experts not assigned to it and without a conflict.
+
+    ``count``: how many experts the panel still needs (at least one); ``field``: the code to draw from: the
+    application's industry, else its unit type, the first that ``count`` free experts list (experts list either,
+    core/review/experts.field_code); else ``None`` (every field, as the bulk draw's "any field"). ``basis``:
+    ``"industry"``, ``"unit_type"`` or ``None``; ``n``: how many free experts that matches; ``short``: the
+    application's fields too few experts list (codes)."""
+    free = list(free)
+    have = sum(1 for r in assignments(application) if r.status != "declined")
+    count = max(1, min(20, min_experts(application) - have))
+    short = []
+    # an industry stored by its name (as a summary-table import may give it) is matched by its code as well
+    for basis, code in (("industry", field_code(application.industry)), ("unit_type", application.unit_type)):
+        if not code or code in short:
+            continue
+        n = sum(1 for e in free if code in (e.fields or []))
+        if n >= count:
+            return {"count": count, "field": code, "basis": basis, "n": n, "short": short}
+        short.append(code)
+    return {"count": count, "field": None, "basis": None, "n": len(free), "short": short}
 
 
 def panel_closed(application: Application) -> bool:

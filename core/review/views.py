@@ -366,7 +366,36 @@ def bulk():
     return render_template("review/bulk.html", rows=rows)
 
 
-def _review_page(application: Application, status: int = 200):
+def _draw_hint(application: Application, default: dict[str, Any]) -> str:
+    """What the draw form's field box holds by default and how many experts it matches (experts.draw_default)."""
+    n, count = default["n"], default["count"]
+    if default["basis"] == "industry":
+        text = _("The default is the application's industry, listed by %(n)d experts in the pool who need not "
+                 "avoid this application.", n=n)
+    elif default["basis"] == "unit_type":
+        text = _("The default is the application's unit type, listed by %(n)d experts in the pool who need not "
+                 "avoid this application.", n=n)
+    else:
+        text = _("The default is any field: %(n)d experts in the pool need not avoid this application.", n=n)
+    short = [experts.field_name(code) for code in default["short"]]
+    if application.industry and len(short) == 1 and default["basis"] == "unit_type":
+        text += " " + _("Fewer than %(count)d such experts list its industry (%(industry)s).",
+                        count=count, industry=short[0])
+    elif len(short) == 2:
+        text += " " + _("Fewer than %(count)d such experts list its industry (%(industry)s) or its unit type "
+                        "(%(unit_type)s).",
+                        count=count, industry=short[0], unit_type=short[1])
+    elif short:
+        text += " " + _("Fewer than %(count)d such experts list its unit type (%(unit_type)s).",
+                        count=count, unit_type=short[0])
+    if default["basis"]:
+        text += " " + _("Empty the box to draw experts of any field.")
+    return text
+
+
+def _review_page(application: Application, status: int = 200, draw_form: DrawForm | None = None):
+    """The province's page of one application under review; ``draw_form`` the random draw as posted (after a
+    refusal), else its defaults: a field and a number of experts the pool can serve (experts.draw_default)."""
     rules = region_rules()
     user = _user()
     rows = experts.assignments(application)
@@ -377,9 +406,10 @@ def _review_page(application: Application, status: int = 200):
             for e in experts.pool() if e.id not in taken]
     assign_form = AssignForm()
     assign_form.expert_id.choices = [choice(p["expert"].id, p["expert"].name) for p in pool if not p["conflicts"]]
-    draw_form = DrawForm()
-    if not draw_form.field.data:  # the industry by its name; the draw matches experts by its code
-        draw_form.field.data = experts.field_name(application.industry)
+    default = experts.draw_default(application, [p["expert"] for p in pool if not p["conflicts"]])
+    if draw_form is None:  # the field by its name; the draw matches experts by its code
+        draw_form = DrawForm(formdata=None, data={"field": experts.field_name(default["field"]),
+                                                  "count": default["count"]})
     visible = experts.visible_assignments(user, application)
     scheme = rules.grading(application.unit_type, application.level)
     return render_template("review/application.html", application=application, rows=rows, pool=pool,
@@ -387,7 +417,7 @@ def _review_page(application: Application, status: int = 200):
                            table=experts.score_table(application, visible), visible=visible,
                            result=experts.result_of(application), scheme=scheme, min_experts=experts.min_experts(application),
                            panel_rule=experts.panel_rule_text(experts.panel_rule(application)),
-                           field_names=experts.field_names(),
+                           field_names=experts.field_names(), draw_hint=_draw_hint(application, default),
                            independence=experts.independence_rules(application)), status
 
 
@@ -416,9 +446,12 @@ def draw(app_id: int):
     user = _user()
     application = staff_application(user, app_id, ReviewPerm.REVIEW_MANAGE)
     form = DrawForm()
-    _checked(form, url_for("review.review_application", app_id=app_id))
-    return _run(lambda: experts.draw(user.username, application, form.count.data, form.field.data),
-                _("Experts drawn."), url_for("review.review_application", app_id=app_id))[0]
+    # on a refusal the page comes back with the field and number as typed
+    outcome = _posted(form, lambda: experts.draw(user.username, application, form.count.data, form.field.data))
+    if isinstance(outcome, int):
+        return _review_page(application, outcome, form)
+    flash(_("Experts drawn."), "info")
+    return redirect(url_for("review.review_application", app_id=app_id))
 
 
 @bp.post("/review/applications/<int:app_id>/grade")
