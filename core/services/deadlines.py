@@ -4,7 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import LazyString
+
 from core.errors import DeadlinePassed
+from core.i18n import local_text
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now
 from core.kernel.rules import region_rules, rule_of
 from core.models import Campaign
@@ -50,6 +53,13 @@ class StepDeadline:
     #: the province's extension for the city (None: none)
     extended_until: dt.datetime | None = None
     extension_reason: str | None = None
+    #: the task in English where the plugin gives it (:attr:`core.plugins.types.Deadline.title_en`)
+    title_en: str | None = None
+
+    @property
+    def local_title(self) -> LazyString:
+        """The task in the language of the page or message it is shown in."""
+        return LazyString(local_text, self.title, self.title_en)
 
     @property
     def effective(self) -> dt.datetime:
@@ -89,7 +99,7 @@ def step_deadlines(campaign: Campaign, actor: str, *, unit_type: str | None = No
                                 source=record.source, cite=record.cite,
                                 changed_reason=(campaign.deadline_reasons or {}).get(code),
                                 extended_until=None if ext is None else aware(ext.until),
-                                extension_reason=None if ext is None else ext.reason))
+                                extension_reason=None if ext is None else ext.reason, title_en=record.title_en))
     return out
 
 
@@ -106,12 +116,12 @@ def check_step_open(campaign: Campaign, actor: str, *, unit_type: str | None = N
             raise DeadlinePassed(
                 "The deadline for this step (%(title)s) was %(day)s, 24:00 Beijing time, and the province's "
                 "extension ended at %(until)s (Beijing time) (rule from %(source)s: %(cite)s).",
-                title=step.title, day=step.day.isoformat(), **rule_of(step),
+                title=step.local_title, day=step.day.isoformat(), **rule_of(step),
                 until=step.extended_until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
         raise DeadlinePassed(
             "The deadline for this step (%(title)s) passed on %(day)s, 24:00 Beijing time (rule from %(source)s: "
             "%(cite)s). Only the province can extend it.",
-            title=step.title, day=step.day.isoformat(), **rule_of(step))
+            title=step.local_title, day=step.day.isoformat(), **rule_of(step))
 
 
 def grant_step_extension(campaign: Campaign, admin_unit_id: int, step: str, until: dt.datetime, reason: str,

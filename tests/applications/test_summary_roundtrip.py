@@ -371,9 +371,12 @@ def test_the_city_page_says_the_import_is_closed_before_anyone_uploads(make_app)
         campaign.deadlines = {code: (dt.date.today() - dt.timedelta(days=3)).isoformat()}
         db.session.commit()
         campaign_id, unit_id = campaign.id, unit.id
+        task, task_en = rules.deadlines[code].title, rules.deadlines[code].title_en
+    assert task_en, "the step's task in English (000's deadline, Hunan plugin)"
     city = w.client("city_changsha")
-    for lang, words in (("zh", ("导入已填写的汇总表在本轮已关闭", "只有省厅可以延期")),
-                        ("en", ("Importing a filled table is closed for this round", "Only the province can extend"))):
+    for lang, words in (("zh", ("导入已填写的汇总表在本轮已关闭", "只有省厅可以延期", task)),
+                        ("en", ("Importing a filled table is closed for this round", "Only the province can extend",
+                                task_en))):
         page = city.get(f"/city/recommended?campaign={campaign_id}&lang={lang}").get_data(as_text=True)
         assert 'id="import-closed"' in page and 'id="import-form"' not in page, lang
         for word in words:
