@@ -88,7 +88,7 @@ def _d(value: dt.date | None) -> str | None:
 def filing_json(f: AnnualFiling) -> dict[str, Any]:
     return {"id": f.id, "year": f.year, "organization": {"id": f.organization_id, "name": f.organization.name,
                                                          "uscc": f.organization.uscc},
-            "unit_type": f.unit_type, "levels": f.levels, "status": f.status, "due_on": _d(f.due_on),
+            "unit_type": f.unit_type, "levels": f.levels, "status": filings.status_of(f), "due_on": _d(f.due_on),
             "deadline": _d(filings.deadline_of(f)), "industry": f.industry, "values": f.values or {},
             "key_data": f.key_data or {}, "score": None if f.score is None else float(f.score),
             "complete": f.complete, "review_note": f.review_note,
@@ -177,7 +177,7 @@ def make_blueprint() -> Blueprint:
             if args["year"]:
                 query = query.where(AnnualFiling.year == args["year"])
             if args["status"]:
-                query = query.where(AnnualFiling.status == args["status"])
+                query = query.where(filings.status_column() == args["status"])  # past its deadline: overdue
             return [filing_json(f) for f in db.session.scalars(query.order_by(AnnualFiling.id).limit(1000))]
 
     @blp.route("/filings/<int:ident>")

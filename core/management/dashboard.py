@@ -47,12 +47,17 @@ def counters(year: int, admin_unit_id: int | None = None, on: dt.date | None = N
     def unit(column):
         return (column == admin_unit_id,) if admin_unit_id is not None else ()
 
-    progress = filings.progress_by_city(year, admin_unit_id)
+    progress = filings.progress_by_city(year, admin_unit_id, on)
     by_status = {s: sum(p[s] for p in progress.values()) for s in filings.STATUSES}
     try:
         due_on = filings.due_date(year)
     except InvalidInput:  # the region sets no date that year: shown as unknown
         due_on = None
+    # a year opened after its due date is filed by the date the province gave (filings.open_year)
+    given = db.session.scalar(select(func.max(AnnualFiling.due_on)).where(AnnualFiling.year == year,
+                                                                            *unit(AnnualFiling.admin_unit_id)))
+    if given is not None and (due_on is None or given > due_on):
+        due_on = given
     removals_by = dict(db.session.execute(select(Removal.status, func.count(Removal.id))
                                           .where(*unit(Removal.admin_unit_id)).group_by(Removal.status)).all())
     return {
@@ -166,8 +171,9 @@ def _common_source(cites: list[str]) -> str:
     return " ".join(words)
 
 
-def open_items(admin_unit_id: int | None = None, limit: int = 20) -> dict[str, list]:
-    """The latest open removals, complaints, changes and overdue filings, for the dashboard lists."""
+def open_items(admin_unit_id: int | None = None, limit: int = 20, on: dt.date | None = None) -> dict[str, list]:
+    """The latest open removals, complaints, changes and overdue filings (an open one past its deadline
+    included, :func:`filings.status_of`), for the dashboard lists."""
     def unit(column):
         return (column == admin_unit_id,) if admin_unit_id is not None else ()
 
@@ -181,7 +187,7 @@ def open_items(admin_unit_id: int | None = None, limit: int = 20) -> dict[str, l
         "changes": list(db.session.scalars(select(ChangeReport).where(ChangeReport.status == "reported",
                                                                       *unit(ChangeReport.admin_unit_id))
                                            .order_by(ChangeReport.id.desc()).limit(limit))),
-        "overdue": list(db.session.scalars(select(AnnualFiling).where(AnnualFiling.status == "overdue",
+        "overdue": list(db.session.scalars(select(AnnualFiling).where(filings.status_column(on) == filings.OVERDUE,
                                                                       *unit(AnnualFiling.admin_unit_id))
                                            .order_by(AnnualFiling.id.desc()).limit(limit))),
     }

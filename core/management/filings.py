@@ -10,7 +10,13 @@
 * Submitted filings are locked (001_3f04a56fc6693327.txt 四.2: 提交后无法修改); the city
   accepts one or returns it for correction until a date.
 * A filing not made by the due date becomes a removal proposal (004 第二十一条 (二); 001 四.1:
-  an existing national unit that does not file gets no score and is removed). The filing a round's
+  an existing national unit that does not file gets no score and is removed). The hourly job stores that
+  (:func:`mark_overdue`); until it has run, an open filing whose deadline has passed already counts and shows
+  as overdue everywhere (:func:`status_of`, :func:`status_column`: lists, dashboards, the filing's page, API).
+* A year opened after its due date (the job opens it only until then) would leave every unit overdue at
+  once, before it was asked to file. Seed 004 sets no later date, so the province gives the units a date to
+  file by, with a reason (:func:`open_year` ``until``): at most :data:`MAX_RETURN_DAYS` days, the platform
+  default it already applies to reopening an overdue filing (:func:`reopen`). The filing a round's
   document asks of listed units (Hunan 2025 by 10-27, which gates the city's recommendations) is
   :mod:`core.management.round_filings`, not this yearly table.
 """
@@ -23,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
@@ -73,6 +79,14 @@ def due_date(year: int) -> dt.date:
     return day
 
 
+def due_rule(year: int):
+    """The record the region's due date comes from (its document and article), or ``None``."""
+    try:
+        return region_rules().deadline(DEADLINE_CODE, year)[1]
+    except KeyError:
+        return None
+
+
 def reminder_days() -> list[int]:
     """Working days before the due date on which reminders go out (configurable)."""
     raw = current_app.config.get("GREENMFG_FILING_REMINDER_DAYS", DEFAULT_REMINDER_DAYS)
@@ -98,6 +112,35 @@ def deadline_of(filing: AnnualFiling) -> dt.date:
     return filing.due_on
 
 
+def status_of(filing: AnnualFiling, on: dt.date | None = None) -> str:
+    """The status the filing shows and counts as on ``on`` (default today): an open one whose deadline has
+    passed is overdue, whether or not the hourly job has stored it yet (:func:`mark_overdue`)."""
+    if filing.status in OPEN and deadline_of(filing) < (on or today()):
+        return OVERDUE
+    return filing.status
+
+
+def deadline_column():
+    """:func:`deadline_of` as an SQL expression."""
+    return case((and_(AnnualFiling.status == RETURNED, AnnualFiling.correct_until.is_not(None),
+                      AnnualFiling.correct_until > AnnualFiling.due_on), AnnualFiling.correct_until),
+                else_=AnnualFiling.due_on)
+
+
+def status_column(on: dt.date | None = None):
+    """:func:`status_of` as an SQL expression (to count, filter and list by)."""
+    return case((and_(AnnualFiling.status.in_(OPEN), deadline_column() < (on or today())), OVERDUE),
+                else_=AnnualFiling.status)
+
+
+def is_late(year: int, on: dt.date | None = None) -> bool:
+    """Whether ``year``'s due date has passed on ``on`` (default today): opening it now needs a new date."""
+    try:
+        return due_date(year) < (on or today())
+    except InvalidInput:
+        return False
+
+
 # ------------------------------------------------------------------ opening --
 
 
@@ -114,9 +157,27 @@ def listed_units(year: int, admin_unit_id: int | None = None) -> dict[tuple[int,
     return {key: sorted_levels(levels) for key, levels in out.items()}
 
 
-def open_year(year: int, actor: str, progress: Callable[[int], None] | None = None) -> int:
-    """Open the year's filing for every listed unit that has none yet (idempotent). Returns how many."""
-    due = due_date(year)
+def open_year(year: int, actor: str, progress: Callable[[int], None] | None = None, *,
+              until: dt.date | None = None, reason: str | None = None, on: dt.date | None = None) -> int:
+    """Open the year's filing for every listed unit that has none yet (idempotent). Returns how many.
+
+    After the year's due date (seed 004 第十八条: 04-15), ``until`` gives the units a date to file by, with a
+    ``reason`` (audited): from ``on`` (default today) to at most :data:`MAX_RETURN_DAYS` days later, the
+    platform default of a reopened filing. Without it the filings are due on the passed date, so every one is
+    overdue at once (the deliberate ``greenmfg filings open``). Before the due date no other date is taken.
+    """
+    on = on or today()
+    due = original = due_date(year)
+    if until is not None:
+        if due >= on:
+            raise InvalidInput("The filings of %(year)d are due by %(due)s (Beijing time); a later date can "
+                               "only be given once that date has passed.", field="until", year=year,
+                               due=due.isoformat())
+        if until < on or until > on + dt.timedelta(days=MAX_RETURN_DAYS):
+            raise InvalidInput("The date to file by must be between today and %(days)d days from today.",
+                               field="until", days=MAX_RETURN_DAYS)
+        reason = text(reason, "reason")
+        due = until
     have = set(db.session.execute(select(AnnualFiling.organization_id, AnnualFiling.unit_type)
                                   .where(AnnualFiling.year == year)).all())
     wanted = listed_units(year)
@@ -133,8 +194,9 @@ def open_year(year: int, actor: str, progress: Callable[[int], None] | None = No
         if progress:
             progress(1)
     db.session.flush()
+    extra = {"year_due_on": original.isoformat(), "reason": reason} if due != original else {}
     audit.record(actor, "filings.opened", "annual_filing", None, year=year, due_on=due.isoformat(),
-                 created=len(missing))
+                 created=len(missing), **extra)
     return len(missing)
 
 
@@ -390,7 +452,7 @@ def reopen(filing: AnnualFiling, until: dt.date, reason: str, actor: str, on: dt
     """Province staff reopen an overdue filing until ``until`` (a justified delay); an open removal
     proposal raised by it is rejected with the same reason."""
     on = on or today()
-    if filing.status != OVERDUE:
+    if status_of(filing, on) != OVERDUE:
         raise Refused("This is not possible while the filing is %(status)s.", status=filing.status)
     reason = text(reason, "reason")
     if until is None or until < on or until > on + dt.timedelta(days=MAX_RETURN_DAYS):
@@ -493,10 +555,13 @@ def unfiled_national_units(admin_unit_id: int | None, year: int) -> list[int]:
 # ---------------------------------------------------------------- progress --
 
 
-def progress_by_city(year: int, admin_unit_id: int | None = None) -> dict[int | None, dict[str, int]]:
-    """{admin unit id: {status: count}} of the year's filings."""
-    query = (select(AnnualFiling.admin_unit_id, AnnualFiling.status, func.count(AnnualFiling.id))
-             .where(AnnualFiling.year == year).group_by(AnnualFiling.admin_unit_id, AnnualFiling.status))
+def progress_by_city(year: int, admin_unit_id: int | None = None,
+                     on: dt.date | None = None) -> dict[int | None, dict[str, int]]:
+    """{admin unit id: {status: count}} of the year's filings, by the status they show on ``on``
+    (:func:`status_of`: an open filing past its deadline counts as overdue)."""
+    status = status_column(on).label("shown_status")
+    query = (select(AnnualFiling.admin_unit_id, status, func.count(AnnualFiling.id))
+             .where(AnnualFiling.year == year).group_by(AnnualFiling.admin_unit_id, status))
     if admin_unit_id is not None:
         query = query.where(AnnualFiling.admin_unit_id == admin_unit_id)
     out: dict[int | None, dict[str, int]] = defaultdict(lambda: {s: 0 for s in STATUSES})

@@ -83,6 +83,13 @@ class YearForm(PageForm):
     year = IntegerField(_l("Year"), [DataRequired(), NumberRange(min=2000, max=2100)])
 
 
+class OpenYearForm(YearForm):
+    """Open a year's filings; after the year's due date with a date to file by and its reason
+    (:func:`core.management.filings.open_year`)."""
+    until = DateField(_l("Date to file by"), [Optional()])
+    reason = TextAreaField(_l("Reason"), [Optional(), Length(max=500)])
+
+
 class ReviewForm(PageForm):
     note = TextAreaField(_l("Note"), [Optional(), Length(max=500)])
 

@@ -5,8 +5,9 @@ Each step is idempotent and commits on its own, so a run that stops half-way lea
 half-written and the next run carries on; two runs racing lose nothing (a unique key makes
 the loser's step roll back and report it).
 
-1. open this year's filings, until the due date (later openings are a deliberate act:
-   ``greenmfg filings open``, as they make every unit overdue at once);
+1. open this year's filings, until the due date (later openings are a deliberate act: on the filings
+   page with a date to file by and a reason, or ``greenmfg filings open``, which makes every unit overdue
+   at once);
 2. send the reminders that are due (N working days before the due date);
 3. turn filings whose due date has passed into removal proposals;
 4. propose the removal of units three years running in the bottom 5 % (stored rankings);

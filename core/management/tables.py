@@ -16,9 +16,15 @@ from core.models import AnnualFiling, Organization
 from core.web.dates import deadline_text
 from core.web.rows import Cells, coded_labels, escaped, id_links, options, translated
 
-#: what the filings list shows of a filing (plain rows, no ORM objects)
-FILING_COLUMNS = (AnnualFiling.id, AnnualFiling.year, AnnualFiling.status, AnnualFiling.unit_type,
-                  AnnualFiling.levels, AnnualFiling.due_on, AnnualFiling.score, Organization.name)
+
+def filing_columns(status) -> tuple:
+    """What the filings list shows of a filing (plain rows, no ORM objects); ``status``: the status column it
+    shows (:func:`core.management.filings.status_column`: an open filing past its deadline is overdue) and the
+    date it is due by (a returned one's correction date)."""
+    from core.management.filings import deadline_column
+
+    return (AnnualFiling.id, AnnualFiling.year, status.label("status"), AnnualFiling.unit_type,
+            AnnualFiling.levels, deadline_column().label("due_on"), AnnualFiling.score, Organization.name)
 
 
 def status_options(statuses: Sequence[str], lazy: Mapping[str, Any], selected: str) -> Markup:
@@ -29,7 +35,7 @@ def status_options(statuses: Sequence[str], lazy: Mapping[str, Any], selected: s
 
 def filing_rows(rows: Sequence[Any], unit_types: Mapping[str, Any], levels: Mapping[str, Any],
                 lazy_statuses: Mapping[str, Any]) -> Markup:
-    """The filings table's rows (:data:`FILING_COLUMNS`): year, unit (a link to its filing), unit type, the
+    """The filings table's rows (:func:`filing_columns`): year, unit (a link to its filing), unit type, the
     list levels it is on, status, due date and score."""
     if not rows:
         return Markup("")

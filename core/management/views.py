@@ -54,6 +54,7 @@ from core.management.forms import (
     ComplaintForm,
     DecideForm,
     ImmediateForm,
+    OpenYearForm,
     ProposeForm,
     PublishForm,
     RectificationForm,
@@ -251,14 +252,18 @@ def dashboard_page():
 @login_required()
 def filings_list():
     user = require(_user(), ManagementPerm.VIEW)
-    year = _year()
+    return _filings_page(user, _year())
+
+
+def _filings_page(user, year: int, open_form: OpenYearForm | None = None, code: int = 200):
     status = request.args.get("status") or ""
-    query = (select(*tables.FILING_COLUMNS).join(Organization, Organization.id == AnnualFiling.organization_id)
+    shown = filings.status_column()  # an open filing past its deadline is listed and filtered as overdue
+    query = (select(*tables.filing_columns(shown)).join(Organization, Organization.id == AnnualFiling.organization_id)
              .where(access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id)))
     if user.role != Role.APPLICANT:
         query = query.where(AnnualFiling.year == year)
     if status in filings.STATUSES:
-        query = query.where(AnnualFiling.status == status)
+        query = query.where(shown == status)
     after = request.args.get("after")
     rows, next_after = paging.seek(query, AnnualFiling.year, AnnualFiling.id, after=after, plain=True)
     try:
@@ -268,22 +273,43 @@ def filings_list():
     rules = region_rules()
     return render_template("management/filings.html", after=after, next_after=next_after, empty=not rows,
                            rows_html=tables.filing_rows(rows, rules.unit_types, rules.list_levels, STATUS_LABELS),
-                           year=year, due=due, open_form=YearForm(year=year),
+                           year=year, due=due, late=filings.is_late(year), max_days=filings.MAX_RETURN_DAYS,
+                           due_rule=filings.due_rule(year),
+                           open_form=open_form or OpenYearForm(year=year),
                            status_options=tables.status_options(filings.STATUSES, STATUS_LABELS, status),
-                           reminder_days=filings.reminder_days())
+                           reminder_days=filings.reminder_days()), code
 
 
 @bp.post("/filings/open")
 @login_required()
 def filings_open():
+    """Open a year's filings; after its due date only with a date to file by and a reason (the page asks)."""
     user = require(_user(), ManagementPerm.JOBS)
-    form = YearForm()
+    form = OpenYearForm()
     if not form.validate_on_submit():
-        _form_error(form)
-    created = filings.open_year(form.year.data, access.actor(user))
+        if form.year.errors or form.csrf_token.errors:
+            _form_error(form)
+        return _filings_page(user, form.year.data, form, 422)
+    year = form.year.data
+    late = filings.is_late(year)
+    if late and form.until.data is None:
+        form.until.errors = [_("The filings of %(year)d were due by %(due)s (Beijing time): give the units a date "
+                               "to file by, or every unit is overdue at once.", year=year,
+                               due=filings.due_date(year).isoformat())]
+        return _filings_page(user, year, form, 422)
+    try:
+        created = filings.open_year(year, access.actor(user), until=form.until.data if late else None,
+                                    reason=form.reason.data if late else None)
+    except InvalidInput as exc:
+        getattr(form, exc.field if exc.field in ("until", "reason") else "until").errors = [exc.localized()]
+        return _filings_page(user, year, form, 422)
     commit()
-    flash(_("%(n)d filings opened for %(year)d.", n=created, year=form.year.data), "info")
-    return redirect(url_for("management.filings_list", year=form.year.data))
+    if late:
+        flash(_("%(n)d filings opened for %(year)d; the units file by %(date)s (Beijing time).", n=created, year=year,
+                date=form.until.data.isoformat()), "info")
+    else:
+        flash(_("%(n)d filings opened for %(year)d.", n=created, year=year), "info")
+    return redirect(url_for("management.filings_list", year=year))
 
 
 def _filing(ident, perm: str = ManagementPerm.VIEW) -> AnnualFiling:
@@ -302,9 +328,10 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
         score = None
     standing = [(s, filings.population(s.unit_type, s.level, s.year)) for s in filings.standing(filing)]
     return {"filing": filing, "form": form, "iset": iset, "score": score, "standing": standing,
-            "deadline": filings.deadline_of(filing), "review_form": ReviewForm(), "return_form": ReturnFilingForm(),
-            "reopen_form": ReturnFilingForm(), "submit_form": EmptyForm(),
-            "editable": filing.status in filings.OPEN and may(_user(), ManagementPerm.FILE),
+            "deadline": filings.deadline_of(filing), "status": filings.status_of(filing),
+            "review_form": ReviewForm(), "return_form": ReturnFilingForm(), "reopen_form": ReturnFilingForm(),
+            "submit_form": EmptyForm(),
+            "editable": filings.status_of(filing) in filings.OPEN and may(_user(), ManagementPerm.FILE),
             "reminders": filing_reminders(filing), "green_code_rule": region_rules().green_code_bands(filing.year),
             "figures_rule": figures_rule, "key_data": key_data_rows(filing.key_data or {}, figures_rule.figures)}
 
