@@ -162,6 +162,8 @@ class Deadline(CodedRecord):
     """
 
     title: str
+    #: the task in English, for English pages (a platform translation; the title stays the document's)
+    title_en: str | None = None
     unit_types: tuple[str, ...] = ()  # empty: all types
     levels: tuple[Level, ...] = ()  # the list level the step leads to; empty: all
     month_day: tuple[int, int] | None = None

@@ -78,6 +78,8 @@ CITY_SUBMISSION_DOCUMENTS = ("推荐文件", "推荐汇总表", "推荐项目评
 DEADLINES = (
     Deadline(code="jiangxi.city_submission_2024",
              title="各设区市报送推荐文件、推荐汇总表、推荐项目评价报告（PDF），并同步上传管理平台",
+             title_en="Cities submit the recommendation letter, summary table and evaluation reports (PDF) and "
+                      "upload them to the platform",
              rounds={ROUND_YEAR: dt.date(2024, 5, 27)}, actor="city",
              unit_types=("factory", "park", "supply_chain"), levels=(Level.PROVINCIAL, Level.NATIONAL),
              cite=f"{S003} 一 (于2024年5月27日前将推荐文件、推荐汇总表、推荐项目评价报告报送省工业和信息化厅)"),

@@ -3,7 +3,8 @@
 Core turns each rule's cite (``"001_3f04a56fc6693327.txt 附件1 二 (二)"``) into
 ``《关于开展2025年度绿色工厂推荐工作的通知》（工信厅节函〔2025〕390号）二 (二)`` through this table; the seed
 file names stay here and in the README for developers. A province's document appears here when a national
-rule restates it (003 and 004 restate the 办法's caps and lists); the province registers the same record.
+rule is inferred from it (rules.inferred: the cite presents it as the source of a platform inference, never as
+the national rule's source); the province registers the same record.
 """
 import datetime as dt
 

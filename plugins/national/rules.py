@@ -4,6 +4,13 @@ Seeds: 001_3f04a56fc6693327.txt (MIIT 工信厅节函〔2025〕390号 within Hun
 003_a3fa60aeba77aa34.txt and 004_7a8ddd82f611ab67.txt (which restate the 办法's caps and lists).
 The 《绿色工厂梯度培育及管理暂行办法》 (工信部节〔2024〕13号) itself is not a seed; its articles
 are cited through ../shared/reference/domain.md Part B1.
+
+National's rules apply on every instance, so each cites a national document: the 办法 or the 390号 (a cite
+``001 附件1 …``; ``001`` without ``附件1`` is Hunan's own notice). A province's document is never cited as a
+national rule's source: the seeds that restate a national rule (003, 004, Hunan's notice in 001) are named in
+the comments only. Where no national document says it and the rule is taken from the provinces' documents,
+the cite says so (:func:`inferred`, domain.md Part C) and names them as the source of that inference; a
+province whose own document sets the rule restates it with ``replaces=`` and its own cite (plugins/shanxi).
 """
 import datetime as dt
 
@@ -41,12 +48,19 @@ S003 = "003_a3fa60aeba77aa34.txt"
 S004 = "004_7a8ddd82f611ab67.txt"
 BANFA = "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号, domain.md B1)"
 
+
+def inferred(what: str, sources: str) -> str:
+    """A cite's part naming the provinces' documents ``what`` is inferred from, no national document stating it:
+    on every instance they read as the source of the platform's inference, never as the instance's rule."""
+    return f"平台推断（{what}：国家文件未作规定，参照省级文件）：{sources}"
+
+
 REGION = Region(code="national", name="工业和信息化部", name_en="Ministry of Industry and Information Technology",
                 authority="national", version="2025.1", cite=f"{S001} 附件1 (工信厅节函〔2025〕390号)")
 
 LIST_LEVELS = (
-    ListLevel(code="city", name="市级", rank=1, cite=f"{BANFA} 第二条; {S004} 第二条"),
-    ListLevel(code="provincial", name="省级", rank=2, cite=f"{BANFA} 第二条; {S004} 第二条"),
+    ListLevel(code="city", name="市级", rank=1, cite=f"{BANFA} 第二条"),  # restated: 004 第二条
+    ListLevel(code="provincial", name="省级", rank=2, cite=f"{BANFA} 第二条"),
     ListLevel(code="national", name="国家级", rank=3, cite=f"{BANFA} 第二条"),
 )
 
@@ -54,41 +68,46 @@ UNIT_TYPES = (
     UnitType(code="factory", name="绿色工厂", name_en="Green factory", cite=f"{S001} 附件1 绿色工厂评价要求; {BANFA}"),
     UnitType(code="park", name="绿色工业园区", name_en="Green industrial park", cite=f"{S001} 附件2 绿色工业园区评价要求; {BANFA} 第十三条"),
     UnitType(code="supply_chain", name="绿色供应链管理企业", name_en="Green supply-chain management enterprise",
-             cite=f"{S003} 一; {BANFA} 第十三条"),
+             cite=f"{BANFA} 第十三条"),  # restated: 003 一
 )
 
 DEADLINES = (
     Deadline(code="province_recommendation", title="省级主管部门向工业和信息化部报送推荐名单",
+             title_en="The provincial department reports its recommendations to the Ministry",
              month_day=(7, 31), rounds={2025: dt.date(2025, 11, 7)}, actor="province",
              levels=(Level.NATIONAL,),
              cite=f"{BANFA} 第十二条 (每年7月31日前); {S001} 附件1 三 (2025年11月7日前)"),
     Deadline(code="dynamic_filing", title="绿色制造名单单位填报年度动态管理表",
+             title_en="Listed units file the annual dynamic-management table",
              month_day=(4, 15), actor="listed_unit",
-             cite=f"{BANFA} 第十六条; {S004} 第十八条"),
+             cite=f"{BANFA} 第十六条 (每年4月15日前填报动态管理表)"),  # restated: 004 第十八条 (Shanxi replaces it)
 )
 
+#: the 办法's six-item negative list, 近三年 (domain.md B1 第十五条, as A2); the items' wording is the one Hunan's
+#: notice (001 一.1 (1)-(6)) and Shanxi's 细则 (004 第十七条) restate, cited in neither's name
+NEGATIVE_LIST_CITE = f"{BANFA} 第十五条 (近三年有下列情况的，不得申报绿色制造名单)"
 NEGATIVE_LIST = (
     NegativeListItem(code="not_operating", title="未正常经营生产（工商注销、连续停产12个月以上、被列入经营异常名单且未被移出等）",
                      title_en="Not operating normally (deregistered, production stopped for more than 12 consecutive months, "
                               "on the list of abnormal operations and not removed, etc.)",
-                     cite=f"{S001} 一.1 (1); {S004} 第十七条"),
+                     cite=NEGATIVE_LIST_CITE),
     NegativeListItem(code="accident_or_tax", title="发生安全（含网络安全、数据安全）、质量、环境污染等事故以及偷漏税等违法违规行为",
                      title_en="A safety (including network and data security), quality or environmental pollution accident, or "
                               "tax evasion or another violation of laws and regulations",
-                     cite=f"{S001} 一.1 (2); {S004} 第十七条"),
+                     cite=NEGATIVE_LIST_CITE),
     NegativeListItem(code="removed_from_list", title="被动态调整出绿色制造名单",
                      title_en="Removed from a green manufacturing list in its dynamic adjustment",
-                     cite=f"{S001} 一.1 (3); {S004} 第十七条"),
+                     cite=NEGATIVE_LIST_CITE),
     NegativeListItem(code="inspection_problems", title="在国务院及有关部委相关督查工作中被发现存在严重问题",
                      title_en="Serious problems found in inspections by the State Council or the ministries concerned",
-                     cite=f"{S001} 一.1 (4); {S004} 第十七条"),
+                     cite=NEGATIVE_LIST_CITE),
     NegativeListItem(code="energy_inspection_unrectified", title="被列入工业节能监察整改名单且未按要求完成整改",
                      title_en="On the rectification list of an industrial energy-conservation inspection without rectifying "
                               "as required",
-                     cite=f"{S001} 一.1 (5); {S004} 第十七条"),
+                     cite=NEGATIVE_LIST_CITE),
     NegativeListItem(code="dishonest_debtor", title="被列为失信被执行人",
                      title_en="Listed as a dishonest judgment debtor",
-                     cite=f"{S001} 一.1 (6); {S004} 第十七条"),
+                     cite=NEGATIVE_LIST_CITE),
 )
 
 
@@ -119,20 +138,27 @@ def _round_2025_types(data):
 ELIGIBILITY = (
     EligibilityRule(code="national_needs_provincial", title="国家级绿色工厂须先列入省级名单",
                     levels=(Level.NATIONAL,), unit_types=("factory",), check=_needs_provincial_listing,
-                    cite=f"{BANFA} 第十一条; {S001} 一.1 (现有省级绿色工厂、绿色园区自愿申报)"),
+                    cite=f"{BANFA} 第十一条"),  # restated: 001 一.1 (Hunan: 现有省级绿色工厂、绿色园区自愿申报)
     EligibilityRule(code="round2025_unit_types", title="2025年度推荐范围：绿色工厂、绿色工业园区",
                     levels=(Level.NATIONAL,), check=_round_2025_types,
                     cite=f"{S001} 附件1 一 (本年度推荐工作包括绿色工厂、绿色工业园区)"),
 )
 
+#: removal reasons: 390号 三 states the fraud sanction (根据《办法》移出, 禁止三年内再次申报); the others follow the
+#: pattern of the provinces' rules (domain.md B1 "Removal and bans", B9): inferred, and cited so
 SANCTIONS = (
     Sanction(code="fraud", title="数据或材料造假：从各级名单移出，三年内禁止再次申报",
-             ban_years=3, all_levels=True, cite=f"{S001} 四.2; {S004} 第二十二条"),
+             ban_years=3, all_levels=True,
+             cite=f"{S001} 附件1 三 (如发现企业、园区存在数据或材料造假，我部将根据《办法》将企业、园区从名单中移出，"
+                  f"并禁止三年内再次申报); {inferred('从各级名单移出', f'{S001} 四.2、{S004} 第二十二条')}"),
     Sanction(code="not_filed", title="未按时填报年度动态管理表：无法获得评价得分，移出名单",
-             cite=f"{S001} 四.1; {S004} 第二十一条 (二)"),
-    Sanction(code="negative_list_event", title="出现负面清单所列情形：移出名单", cite=f"{S004} 第二十一条 (一)"),
+             cite=f"{BANFA} 第十六条 (每年4月15日前填报动态管理表); "
+                  f"{inferred('未按时填报的移出名单', f'{S001} 四.1、{S004} 第二十一条 (二)')}"),
+    Sanction(code="negative_list_event", title="出现负面清单所列情形：移出名单",
+             cite=f"{BANFA} 第十五条 (负面清单); {inferred('出现所列情形的移出名单', f'{S004} 第二十一条 (一)')}"),
     Sanction(code="major_accident", title="发生重大及以上安全、质量事故或二级及以上突发环境事件：立即从各级名单移出",
-             all_levels=True, cite=f"{S004} 第十九条、第二十一条; {S003} 三"),
+             all_levels=True, cite=f"{BANFA} 第十六条 (动态管理); "
+                                   f"{inferred('重大事故立即从各级名单移出', f'{S004} 第二十一条、{S003} 三')}"),
     Sanction(code="bottom_five_percent", title="现有国家绿色工厂、绿色工业园区得分连续三年处于后5%：移出名单",
              consecutive_years=3, bottom_share=0.05, cite=f"{S001} 附件1 二 (二)"),
 )
@@ -140,8 +166,10 @@ SANCTIONS = (
 EVALUATOR_CAP_NATIONAL = EvaluatorCap(
     limit=15, basis=CapBasis.LEGAL_REPRESENTATIVE, levels=(Level.NATIONAL,),
     unit_types=("factory", "park", "supply_chain"),
-    cite=f"{BANFA} 第二十条; {S003} 二（四） (赣工信办节能函〔2024〕20号: 同一法定代表人的第三方机构每年度开展的"
-         "国家级绿色制造评价项目（包括绿色工厂、绿色园区、绿色供应链管理企业）总计不得超过15项)",
+    # restated word for word by Jiangxi's 赣工信办节能函〔2024〕20号 二（四）: a developers' note (left out of the
+    # cite people read, core.plugins.rules.readable_cite), never the national rule's source on a page
+    cite=f"{BANFA} 第二十条 (同一法定代表人的第三方机构每年开展的国家级评价项目，绿色工厂、绿色园区、绿色供应链管理企业"
+         f"合计不得超过15项) (restated by {S003} 二（四）)",
 )
 
 def joint_round(level: Level) -> JointRound:
@@ -186,8 +214,8 @@ CORRECTION_DEFAULT = CorrectionPolicy(scope=CorrectionPolicy.EVERYTHING, max_day
 #: declarations, the region's form fields and every evidence file of the self-evaluation stay frozen.
 CORRECTION_2025_NATIONAL = CorrectionPolicy(
     scope=CorrectionPolicy.FIELDS, fields=("contact_name", "contact_phone", "contact_email", "address"), max_days=90,
-    cite=f"{S001} 四.2 (各单位申报填报信息在系统提交后无法修改，不能通过修改指标提高评分); "
-         f"附件1 二 (一) (如实自主填报申报表完成自评价); 90 days: platform default",
+    cite=f"{S001} 附件1 二 (一) (如实自主填报申报表完成自评价); "
+         f"{inferred('提交后不得修改，不能通过修改指标提高评分', f'{S001} 四.2')}; 90 days: platform default",
 )
 
 
@@ -232,7 +260,7 @@ EVALUATOR_BAN = EvaluatorBan(years=3, platform_default=True,
 #: warning staff acknowledge; for the 2025 round's factories and parks only
 AVERAGE_GATE_2025 = AverageGate(
     applies=True, blocking=False,
-    cite=f"{S001} 工信厅节函〔2025〕390号 一 (推荐的企业或园区原则上不低于本地区已有国家绿色工厂、绿色工业园区的平均水平)",
+    cite=f"{S001} 附件1 一 (推荐的企业或园区原则上不低于本地区已有国家绿色工厂、绿色工业园区的平均水平)",
 )
 NO_AVERAGE_GATE = AverageGate(applies=False, platform_default=True,
                               cite="本轮文件未规定“不低于本地区平均水平” / no document of this round sets the gate")

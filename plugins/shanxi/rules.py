@@ -3,8 +3,11 @@
 Seed: 004_7a8ddd82f611ab67.txt, 《绿色工厂梯度培育及管理实施细则》, issued by 山西省工业和信息化厅 as
 晋工信节能规字〔2024〕3号 (identification: ../shared/reference/domain.md B4). The 细则 governs the
 provincial and city lists (第二条); national rules (plugins/national) still apply where Shanxi
-restates them (第十七条 negative list, 第十八条 dynamic filing by 04-15, 第二十一条 removal reasons,
-the 重大 accident rule) and are deliberately not duplicated here.
+restates them word for word (第十七条 negative list: the 办法's six items). Where national's rule is only
+inferred from the provinces' documents, or national cites the 办法 alone, and the 细则 is Shanxi's own rule
+(第十八条 dynamic filing by 04-15, 第二十一条 removal reasons and the 重大 accident rule), Shanxi restates
+it with ``replaces=`` so a Shanxi page cites its own article: national cites no province's document as its
+rule on any instance.
 
 Eligibility checks read documented keys from the application data (see ``_value``):
 core supplies ``unit_type``, ``level``, ``year`` and ``held_levels``; the form fields of
@@ -82,11 +85,18 @@ VALID_TO = dt.date(2029, 7, 18)
 
 DEADLINES = (
     Deadline(code=f"{CODE}.city_recommendation", title="市级工信主管部门通过管理平台向省工信厅推荐市层面绿色制造单位",
+             title_en="City bureaus recommend city-level green manufacturing units to the provincial department "
+                      "through the platform",
              month_day=(5, 31), actor="city", levels=(Level.PROVINCIAL,), in_force=(VALID_FROM, VALID_TO),
              cite=f"{S} 第十三条 (于每年5月31日前…推荐至省工业和信息化厅; 园区、供应链管理企业流程和时间要求相同); "
                   "第三十二条 (自2024年7月19日起实施，有效期为五年)"),
+    # national's dynamic_filing (办法 第十六条, 04-15) as the 细则 restates it, citing Shanxi's article
+    Deadline(code=f"{CODE}.dynamic_filing", replaces="dynamic_filing", title="绿色制造名单单位填报年度动态管理表",
+             title_en="Listed units file the annual dynamic-management table",
+             month_day=(4, 15), actor="listed_unit",
+             cite=f"{S} 第十八条 (已公布的国家、省、市级绿色制造名单应在每年4月15日前，通过管理平台填报年度动态管理表); "
+                  "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号, domain.md B1) 第十六条"),
 )
-# Dynamic filing by 04-15 (第十八条) is national's ``dynamic_filing`` (which already cites 第十八条).
 
 NOTICE_PROVINCIAL = NoticePeriod(days=10, count=DayCount.WORKING_DAYS,
                                  cite=f"{S} 第十三条 (在省工业和信息化厅网站公示10个工作日)")
@@ -407,10 +417,20 @@ PRIORITIES = (
 )
 
 # ------------------------------------------------------------- sanctions --
-# National already holds, citing this seed: negative_list_event (第二十一条 (一)), not_filed (第二十一条 (二)),
-# fraud (第二十一条 (三), 第二十二条) and major_accident (第十九条–第二十一条; same wording, not replaced).
+# National holds fraud (工信厅节函〔2025〕390号 三; 第二十一条 (三) says the same). Its negative_list_event,
+# not_filed and major_accident are national inferences from the provinces' rules: here they are Shanxi's own
+# (第二十一条), restated with the same effect and Shanxi's cite.
 
 SANCTIONS = (
+    Sanction(code=f"{CODE}.negative_list_event", replaces="negative_list_event",
+             title="出现第十七条所列情形：移出名单",
+             cite=f"{S} 第二十一条 (一) (第十七条中所提到情况…在发布年度名单时予以移出并进行公告)"),
+    Sanction(code=f"{CODE}.not_filed", replaces="not_filed", title="拒不按时填报动态管理表：移出名单",
+             cite=f"{S} 第二十一条 (二) (拒不按时填报动态管理表)"),
+    Sanction(code=f"{CODE}.major_accident", replaces="major_accident",
+             title="发生重大及以上生产安全和质量事故、Ⅱ级（重大）及以上突发环境污染事件：及时从各层面名单移出",
+             all_levels=True,
+             cite=f"{S} 第二十一条 (发生重大及以上生产安全和质量事故、Ⅱ级(重大)及以上突发环境污染事件的，及时从各层面名单移出并进行公告)"),
     Sanction(code=f"{CODE}.evaluation_fraud", title="评价过程中弄虚作假、欺瞒：取消申报资格，三年内不得再次申报",
              removal=False, ban_years=3, cite=f"{S} 第二十二条"),
     Sanction(code=f"{CODE}.material_change",

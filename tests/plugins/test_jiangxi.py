@@ -116,7 +116,9 @@ def test_evaluator_cap_is_national_15(rules, ut):
     assert cap.basis == CapBasis.LEGAL_REPRESENTATIVE
     assert set(cap.unit_types) == {"factory", "park", "supply_chain"}
     assert cap.source == "national"
-    assert f"{SEED} 二" in cap.cite  # national cites seed 003 二, which restates the cap
+    # national cites the 办法 第二十条; Jiangxi's 二（四） restates it: a developers' note, never the cite people read
+    readable = rules.readable(cap.cite)
+    assert readable.startswith("《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号) 第二十条") and "赣工信" not in readable
 
 
 # -- 三（三）: 弄虚作假…三年内不予采信 ----------------------------------------------------------------

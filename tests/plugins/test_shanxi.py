@@ -71,11 +71,18 @@ def test_every_shanxi_record_cites_the_seed(rules):
             assert rules.eligibility_rules[code].source == "shanxi"
 
 
+#: national records the 细则 sets for Shanxi itself, restated with Shanxi's article (replaces=)
+RESTATED = {"dynamic_filing", "negative_list_event", "not_filed", "major_accident"}
+
+
 def test_new_codes_are_prefixed(rules):
-    """Region codes are prefixed ``shanxi.`` so they never clash with national's."""
+    """Region codes are prefixed ``shanxi.`` so they never clash with national's; a restated national record keeps
+    national's code and says whose record it replaced."""
     for registry in (rules.admin_units, rules.deadlines, rules.eligibility_rules, rules.sanctions, rules.form_fields):
         for code, rec in registry.items():
-            if rec.source == "shanxi":
+            if rec.source == "shanxi" and code in RESTATED:
+                assert rec.replaced == "national"
+            elif rec.source == "shanxi":
                 assert code.startswith("shanxi.") and rec.replaced is None
 
 
@@ -106,11 +113,12 @@ def test_city_recommendation_by_may_31(rules):
     assert rules.deadline("shanxi.city_recommendation", 2028)[0] == dt.date(2028, 5, 31)
 
 
-def test_dynamic_filing_stays_national(rules):
-    """004_7a8ddd82f611ab67.txt 第十八条 restates the national 04-15 filing: national record, not duplicated."""
+def test_dynamic_filing_cites_the_detailed_rules(rules):
+    """004_7a8ddd82f611ab67.txt 第十八条 restates the national 04-15 filing (办法 第十六条): on Shanxi's pages it is
+    Shanxi's article; national's record cites the 办法 only (no province's document as a national rule)."""
     day, rec = rules.deadline("dynamic_filing", 2025)
-    assert day == dt.date(2025, 4, 15)
-    assert rec.source == "national" and rec.replaced is None and "第十八条" in rec.cite
+    assert day == dt.date(2025, 4, 15) and rec.actor == "listed_unit"
+    assert rec.source == "shanxi" and rec.replaced == "national" and "第十八条" in rec.cite
     assert [c for c in rules.deadlines if "dynamic" in c] == ["dynamic_filing"]
 
 
@@ -223,10 +231,11 @@ def test_national_modes_stay_national(rules):
 
 
 def test_negative_list_is_national(rules):
-    """004_7a8ddd82f611ab67.txt 第十七条: the same six items, 3-year look-back, as national; not duplicated."""
+    """004_7a8ddd82f611ab67.txt 第十七条: the same six items, 3-year look-back, as national's (办法 第十五条); not
+    duplicated."""
     items = rules.negative_list_for("factory", Level.PROVINCIAL)
     assert len(items) == 6
-    assert all(i.source == "national" and i.lookback_years == 3 and "第十七条" in i.cite for i in items)
+    assert all(i.source == "national" and i.lookback_years == 3 and "第十五条" in i.cite for i in items)
 
 
 # ------------------------------------------------------------ eligibility --
@@ -344,13 +353,15 @@ def test_shanxi_sanctions(rules):
     assert "第二十五条" in s["shanxi.verified_complaint"].cite
 
 
-def test_removal_reasons_stay_national(rules):
-    """004_7a8ddd82f611ab67.txt 第二十一条: removal reasons and immediate removal match national's records."""
+def test_removal_reasons_cite_the_detailed_rules(rules):
+    """004_7a8ddd82f611ab67.txt 第二十一条: removal reasons and immediate removal, national's inferences restated as
+    Shanxi's own article; fraud stays national's (工信厅节函〔2025〕390号 三)."""
     s = rules.sanctions
-    for code, article in [("negative_list_event", "第二十一条"), ("not_filed", "第二十一条"), ("fraud", "第二十二条"),
-                          ("major_accident", "第二十一条")]:
-        assert s[code].source == "national" and s[code].replaced is None and article in s[code].cite
-    assert s["major_accident"].all_levels and s["fraud"].ban_years == 3
+    for code in ("negative_list_event", "not_filed", "major_accident"):
+        assert s[code].source == "shanxi" and s[code].replaced == "national" and "第二十一条" in s[code].cite
+        assert s[code].removal and "平台推断" not in s[code].cite
+    assert s["fraud"].source == "national" and "附件1 三" in s["fraud"].cite
+    assert s["major_accident"].all_levels and s["fraud"].ban_years == 3 and s["fraud"].all_levels
 
 
 # --------------------------------------------------------------- form fields --
