@@ -62,18 +62,27 @@ def filings_group() -> None:
 
 @filings_group.command("open")
 @click.option("--year", type=int, required=True)
+@click.option("--until", type=_DATE, default=None,
+              help="截止日期已过时给出的填报日期 / after the due date: the date to file by (at most 60 days ahead)")
+@click.option("--reason", default=None, help="给出该日期的理由 / why that date (audited; required with --until)")
 @with_appcontext
-def filings_open(year: int) -> None:
+def filings_open(year: int, until: dt.datetime | None, reason: str | None) -> None:
     """为名单单位开启年度填报 / open the year's filing for every listed unit (idempotent)."""
-    from core.management import filings
+    from core.kernel.clock import today
     from core.kernel.uow import commit
+    from core.management import filings
 
     try:
-        made = filings.open_year(year, _actor(), _counter("开启 / opening"))
+        made = filings.open_year(year, _actor(), _counter("开启 / opening"), until=_day(until), reason=reason)
         commit()
     except GreenmfgError as exc:
         _fail(exc)
-    click.echo(f"\n已开启 / opened: {made} ({year}, 截止 / due {filings.due_date(year).isoformat()})")
+    due = _day(until) or filings.due_date(year)
+    click.echo(f"\n已开启 / opened: {made} ({year}, 截止 / due {due.isoformat()})")
+    if made and due < today():
+        click.echo(f"注意：截止日期{due.isoformat()}已过，这些单位即刻逾期；可用 --until 与 --reason 给出填报日期。 / "
+                   f"Note: the due date {due.isoformat()} has passed, so these units are overdue at once; give a "
+                   "date to file by with --until and --reason.", err=True)
 
 
 @filings_group.command("remind")

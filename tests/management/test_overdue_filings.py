@@ -181,3 +181,35 @@ def test_before_the_due_date_no_other_date_is_taken(app):
         assert 'id="late-warning"' not in page and "开启" in page
         assert filings.open_year(YEAR, "test") == 2
         assert filings.progress_by_city(YEAR)[ids["taiyuan"]]["due"] == 1
+
+
+@pytest.mark.region("shanxi")
+def test_the_command_line_gives_a_late_year_a_date_to_file_by_or_warns(app, late):
+    """``greenmfg filings open`` after the due date: with ``--until`` and ``--reason`` the units file by that
+    date (audited as on the page); without them it still opens the year as due on 04-15 and says, in Chinese
+    and English, that every unit is overdue at once."""
+    from core.extensions import db
+    from core.models import AnnualFiling
+
+    from core.cli.management_cmd import filings_group
+
+    _world(app)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(filings_group, ["open", "--year", str(YEAR), "--until", "2027-03-01", "--reason", "补开"])
+    assert refused.exit_code != 0 and "60" in refused.output
+    done = runner.invoke(filings_group, ["open", "--year", str(YEAR), "--until", "2026-12-20",
+                                         "--reason", "2026年度填报开启较晚，给予填报期限"])
+    assert done.exit_code == 0, done.output
+    assert "已开启 / opened: 2" in done.output and "2026-12-20" in done.output and "逾期" not in done.output
+    db.session.expire_all()
+    assert {f.due_on for f in db.session.scalars(select(AnnualFiling))} == {dt.date(2026, 12, 20)}
+
+
+@pytest.mark.region("shanxi")
+def test_the_command_line_without_a_date_says_every_unit_is_overdue_at_once(app, late):
+    from core.cli.management_cmd import filings_group
+
+    _world(app)
+    done = app.test_cli_runner().invoke(filings_group, ["open", "--year", str(YEAR)])
+    assert done.exit_code == 0, done.output
+    assert "即刻逾期" in done.output and "overdue at once" in done.output and "--until" in done.output
