@@ -7,6 +7,11 @@ in its form with the region plugin's examples (``FormField.example``), saves it 
 submits it through the platform's services, so its page shows the checks made at submission.
 The shipped demo 引领值/基准值 (core/scoring/data/demo_reference.csv, illustrative, not MIIT's)
 are loaded so live scores are meaningful; pages label them as demo values.
+
+Each step happens on the day the demo says it did (:class:`_Timeline`): a unit creates its application, fills it
+in, asks its evaluator, who accepts, visits and files the report, all before the unit submits it on its
+submission date, and the city and the province act after; every audit row and record of a step carries that
+step's time, so an application's history reads in the order its page's dates tell.
 """
 from __future__ import annotations
 
@@ -19,16 +24,17 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import stdnum
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from stdnum.cn import uscc as stdnum_uscc
 from wtforms import BooleanField
 
 from core.applications import services
 from core.extensions import db
-from core.kernel.clock import end_of_day, this_year, today
+from core.kernel.clock import SHANGHAI, end_of_day, this_year, today
 from core.kernel.rules import region_rules
 from core.models import (
-    AdminUnit, Application, ApplicationStatus, Campaign, EvaluatorFirm, EvaluatorSanction, Organization, Role, User,
+    AdminUnit, Application, ApplicationStatus, AuditLog, Campaign, EvaluatorFirm, EvaluatorSanction, Organization,
+    Role, User,
 )
 from core.plugins.types import EvaluationMode, IndicatorKind, Level, dated_example
 from core.review.evaluators import QUALIFICATION_FIELDS
@@ -92,11 +98,70 @@ def history_table(rows: list[list]) -> bytes:
     return buf.getvalue().encode("utf-8-sig")
 
 
+class _Timeline:
+    """Steps of the demo dated as the demo tells them: ``with timeline.at(moment):`` every row written in the
+    block (an audit row, a record's ``created_at`` and ``updated_at``) carries ``moment``, as if the step had been
+    taken then. The records a service dates itself (an engagement's acceptance) are set by the step."""
+
+    def __init__(self) -> None:
+        self.moments: list[dt.datetime] = []
+
+    def _stamp(self, _mapper, _connection, target) -> None:
+        if not self.moments:
+            return
+        moment = self.moments[-1]
+        if isinstance(target, AuditLog):
+            target.at = moment
+        if hasattr(target, "created_at") and getattr(target, "created_at", None) is None:
+            target.created_at = moment
+        if hasattr(target, "updated_at"):
+            target.updated_at = moment
+
+    def __enter__(self) -> "_Timeline":
+        event.listen(db.Model, "before_insert", self._stamp, propagate=True)
+        event.listen(db.Model, "before_update", self._stamp, propagate=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(db.Model, "before_insert", self._stamp)
+        event.remove(db.Model, "before_update", self._stamp)
+
+    class _At:
+        def __init__(self, timeline: "_Timeline", moment: dt.datetime) -> None:
+            self.timeline, self.moment = timeline, moment
+
+        def __enter__(self) -> dt.datetime:
+            db.session.flush()  # what earlier steps wrote keeps their times
+            self.timeline.moments.append(self.moment)
+            return self.moment
+
+        def __exit__(self, *exc) -> None:
+            try:
+                if exc[0] is None:
+                    db.session.flush()
+            finally:
+                self.timeline.moments.pop()
+
+    def at(self, moment: dt.datetime) -> "_Timeline._At":
+        return self._At(self, moment)
+
+
+def _beijing(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """An instant of the demo's story: ``day`` at ``hour``:``minute`` Beijing time, in UTC."""
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
+
+
 def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
               import_history: Callable[..., dict] | None = None) -> dict[str, int]:
     """Fill an empty database with demo data. Refuses a database that already has organizations."""
     if db.session.scalar(select(func.count(Organization.id))):
         raise RuntimeError("数据库已有数据，演示数据只装入空库 / the database already has data; demo data loads into an empty one")
+    with _Timeline() as timeline:
+        return _load(seed, progress, import_history, timeline)
+
+
+def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: Callable[..., dict] | None,
+          timeline: _Timeline) -> dict[str, int]:
     rng = random.Random(seed)
     rules = region_rules()
     sync_admin_units(ACTOR)
@@ -133,14 +198,17 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
     levels = [lv for lv in (Level.PROVINCIAL, Level.CITY) if rules.unit_types_for(lv)] or [Level.NATIONAL]
     level = levels[0]
     types = [t.code for t in rules.unit_types_for(level)]
-    opens = dt.datetime.combine(dt.date(year, 3, 1), dt.time(0), tzinfo=dt.timezone.utc)
-    campaign = Campaign(region=rules.region_code, year=year, level=level.value,
-                        title=f"{year}年度{rules.region.name}绿色制造名单申报（{rules.list_levels[level.value].name}）",
-                        unit_types=types, opens_at=opens, closes_at=end_of_day(dt.date(year, 12, 31)),
-                        deadlines={d.code: day.isoformat() for day, d in rules.deadlines_for(year)})
-    db.session.add(campaign)
-    db.session.flush()
-    audit.record(ACTOR, "campaign.opened", "campaign", campaign.id, year=year, level=level.value)
+    # the round opened on 1 March (70 days ago when the year is younger): every step of the story lies in the past
+    first_day = min(dt.date(year, 3, 1), today() - dt.timedelta(days=70))
+    opens = _beijing(first_day, 0)
+    with timeline.at(opens):
+        campaign = Campaign(region=rules.region_code, year=year, level=level.value,
+                            title=f"{year}年度{rules.region.name}绿色制造名单申报（{rules.list_levels[level.value].name}）",
+                            unit_types=types, opens_at=opens, closes_at=end_of_day(dt.date(year, 12, 31)),
+                            deadlines={d.code: day.isoformat() for day, d in rules.deadlines_for(year)})
+        db.session.add(campaign)
+        db.session.flush()
+        audit.record(ACTOR, "campaign.opened", "campaign", campaign.id, year=year, level=level.value)
 
     statuses = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.SUBMITTED,
                 ApplicationStatus.RETURNED, ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED]
@@ -172,32 +240,44 @@ def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
                           evaluation_mode=(EvaluationMode.THIRD_PARTY if modes.third_party_required or
                                            (n % 3 != 2 and EvaluationMode.THIRD_PARTY in modes.allowed)
                                            else EvaluationMode.SELF).value)
-        if status != ApplicationStatus.DRAFT:
-            app.submitted_at = opens + dt.timedelta(days=20 + n)
-        app.indicator_values = _indicator_values(rules, book, app, year, rng,
-                                                 half=status == ApplicationStatus.DRAFT)
-        app.status = ApplicationStatus.DRAFT  # filled in, evaluated and submitted first, as a real one is
-        db.session.add(app)
-        db.session.flush()
-        audit.record(ACTOR, "application.created", "application", app.id, campaign=campaign.id,
-                     unit_type=unit_type)
+        # the story of one application: created in the round's first ten days, filled in the next day, the
+        # evaluator asked two days later, accepting two days after that, visiting and filing its report in the
+        # week before the unit submits (day 20 + n), the city or the province acting five days after that
+        started = first_day + dt.timedelta(days=n % 10)
+        submitted_at = _beijing(first_day + dt.timedelta(days=20 + n), 8)
         draft = status == ApplicationStatus.DRAFT
-        _fill_in(app, rules, year, rng, draft=draft)
+        with timeline.at(_beijing(started, 9, 30)):
+            app = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
+                              unit_type=unit_type, level=level.value, industry=org.industry, status=status,
+                              evaluation_mode=(EvaluationMode.THIRD_PARTY if modes.third_party_required or
+                                               (n % 3 != 2 and EvaluationMode.THIRD_PARTY in modes.allowed)
+                                               else EvaluationMode.SELF).value)
+            app.indicator_values = _indicator_values(rules, book, app, year, rng, half=draft)
+            app.status = ApplicationStatus.DRAFT  # filled in, evaluated and submitted first, as a real one is
+            db.session.add(app)
+            db.session.flush()
+            audit.record(ACTOR, "application.created", "application", app.id, campaign=campaign.id,
+                         unit_type=unit_type)
+        with timeline.at(_beijing(started + dt.timedelta(days=1), 10, 15)) as saved:
+            _fill_in(app, rules, year, rng, draft=draft, at=saved)
         if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
             # the demo evaluator's own work: one request, then reports to file
-            _evaluate(app, firms[0 if n % 2 or draft else 2], rng, pending=(n == 0), report=not draft)
+            _evaluate(app, firms[0 if n % 2 or draft else 2], rng, timeline, started, submitted_at,
+                      pending=(n == 0), report=not draft)
         if not draft:  # through the platform's submission: its checks are recorded, as for a unit that applies
-            services.submit(app, ACTOR, at=app.submitted_at)
-        app.status = status
-        if status == ApplicationStatus.GRADED:  # the province's grade, after the submission's own score
-            app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
-            tier = rules.grading(unit_type, level).tier_for(float(app.score))
-            app.tier = tier.code if tier else None
-        if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
-            try:
-                limits.reserve_quota(app, ACTOR)
-            except Exception:  # noqa: BLE001 - a full quota in the demo sends it back to submitted
-                app.status = ApplicationStatus.SUBMITTED
+            with timeline.at(submitted_at):
+                services.submit(app, ACTOR, at=submitted_at)
+        with timeline.at(submitted_at + dt.timedelta(days=5, hours=2)):
+            app.status = status
+            if status == ApplicationStatus.GRADED:  # the province's grade, after the submission's own score
+                app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
+                tier = rules.grading(unit_type, level).tier_for(float(app.score))
+                app.tier = tier.code if tier else None
+            if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
+                try:
+                    limits.reserve_quota(app, ACTOR)
+                except Exception:  # noqa: BLE001 - a full quota in the demo sends it back to submitted
+                    app.status = ApplicationStatus.SUBMITTED
         counts["applications"] += 1
 
     # the province's existing lists, loaded as a deployment loads them: a table through the history import
@@ -293,7 +373,8 @@ def _pdf(pages: int) -> bytes:
     return buf.getvalue()
 
 
-def _fill_in(app: Application, rules: Any, year: int, rng: random.Random, *, draft: bool) -> None:
+def _fill_in(app: Application, rules: Any, year: int, rng: random.Random, *, draft: bool,
+             at: dt.datetime | None = None) -> None:
     """What the unit types into its form, saved as a draft save saves it (the same checks, audited): the contact,
     the negative-list declaration, the region form with its plugin's examples (a yes/no or an option the plugin
     gives none for is picked here) and a PDF for each of its file fields; a draft has filled in half of the
@@ -318,17 +399,19 @@ def _fill_in(app: Application, rules: Any, year: int, rng: random.Random, *, dra
         "contact_email": f"greenmfg{app.organization_id}@example.com",
         # True: declared not to apply (the unit answers every item of its negative list before submitting)
         "declarations": {} if draft else {item.code: True for item in items},
-        "extension": extension}, ACTOR)
+        "extension": extension}, ACTOR, at=at)
     if not draft:
         for f in ffs:
             if is_upload(f):
-                services.add_evidence(app, f.code, f"{unit}{f.label}.pdf", _pdf(2), ACTOR)
+                services.add_evidence(app, f.code, f"{unit}{f.label}.pdf", _pdf(2), ACTOR, at=at)
 
 
-def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, *, pending: bool, report: bool) -> None:
-    """The demo's third-party evaluations, as the services record them: the applicant names the firm; the firm
-    accepts with its declaration of independence and files its report (per-indicator scores, the on-site visit);
-    one request is left for the demo ``evaluator`` account to answer."""
+def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timeline: _Timeline, started: dt.date,
+              submitted_at: dt.datetime, *, pending: bool, report: bool) -> None:
+    """The demo's third-party evaluations, as the services record them: the applicant names the firm (two days
+    after it started); the firm accepts with its declaration of independence two days later, visits the unit and
+    files its report (per-indicator scores, the on-site visit) in the days before the submission; one request is
+    left for the demo ``evaluator`` account to answer."""
     from types import SimpleNamespace
 
     from core.review import evaluators, reports
@@ -336,27 +419,39 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, *, pend
     from core.errors import GreenmfgError
 
     someone = SimpleNamespace(username=ACTOR)
-    try:
-        request = evaluators.request_evaluation(someone, app, firm, app.organization.uscc)
-    except GreenmfgError:  # a firm the region would not accept: the demo unit evaluates itself
-        app.evaluation_mode = EvaluationMode.SELF.value
-        return
+    asked, accepted = started + dt.timedelta(days=2), started + dt.timedelta(days=4)
+    filed = submitted_at.astimezone(SHANGHAI).date() - dt.timedelta(days=3)
+    with timeline.at(_beijing(asked, 14)):
+        try:
+            request = evaluators.request_evaluation(someone, app, firm, app.organization.uscc, today=asked)
+        except GreenmfgError:  # a firm the region would not accept: the demo unit evaluates itself
+            app.evaluation_mode = EvaluationMode.SELF.value
+            return
     if pending:
         return
-    try:
-        evaluators.accept_request(someone, request, wrote_self_evaluation=False, interested_party=False)
-    except GreenmfgError:  # a cap reached in the demo: the firm declines and the unit evaluates itself
-        evaluators.decline_request(someone, request, "年度评价项目已满 / annual cap reached")
-        app.evaluation_mode = EvaluationMode.SELF.value
-        return
+    with timeline.at(_beijing(accepted, 11)) as moment:
+        try:
+            evaluators.accept_request(someone, request, wrote_self_evaluation=False, interested_party=False,
+                                      today=accepted)
+        except GreenmfgError:  # a cap reached in the demo: the firm declines and the unit evaluates itself
+            evaluators.decline_request(someone, request, "年度评价项目已满 / annual cap reached")
+            app.evaluation_mode = EvaluationMode.SELF.value
+            request.decided_at = moment
+            return
+        # the acceptance as the firm declared it then (the service dates it by the clock): the declaration, still
+        # unwritten, is the one its audit row holds
+        request.decided_at = moment
+        request.declarations["declared_at"] = moment.isoformat(timespec="seconds")
     if not report:
         return  # an engagement whose report the demo evaluator still has to file
     firm_user = SimpleNamespace(username=ACTOR, role=Role.EVALUATOR, evaluator_firm_id=firm.id)
     items = reports.indicator_items(app)
     share = rng.uniform(0.72, 0.93)
     scores = {str(i["number"]): round(i["weight"] * share, 2) for i in items} or None
-    reports.file_report(firm_user, request, _pdf(3), "第三方评价报告.pdf", scores=scores,
-                        score=None if items else round(100 * share, 1), visited_on=today())
+    with timeline.at(_beijing(filed, 16)):  # the on-site visit the day before the report
+        reports.file_report(firm_user, request, _pdf(3), "第三方评价报告.pdf", scores=scores,
+                            score=None if items else round(100 * share, 1),
+                            visited_on=filed - dt.timedelta(days=1), today=filed)
 
 
 def _expert_pool(account: User, units: list[AdminUnit], types: list[str], campaign: Campaign) -> int:

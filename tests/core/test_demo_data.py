@@ -134,3 +134,50 @@ def test_demo_applications_are_filled_in_and_submitted_through_the_platform(make
     table = page[page.index('id="eligibility"'):page.index("</table>", page.index('id="eligibility"'))]
     checks = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<tr><td>(.*?)</td>", table, re.S)]
     assert checks and not [c for c in checks if re.search(r"[\u4e00-\u9fff]", c)], checks
+
+
+@pytest.mark.parametrize("region", ["hubei", "shanxi"])
+def test_each_demo_application_s_history_follows_the_dates_it_shows(make_app, tmp_path, region):
+    """The Hubei walk (/tmp/walk_hubei 14): demo application 2 showed 提交时间 2026-03-22 08:00 but its history said
+    已提交 at the time the demo was built, and the on-site evaluation after that. Each step of the demo happens on
+    its day: created, filled in, the evaluator asked, accepting, visiting and filing its report, all before the
+    submission, whose audit row carries the submission time; nothing lies in the future."""
+    from core.cli.demo_data import DEMO_PASSWORD
+    from core.kernel.clock import SHANGHAI, aware, moment_text, now
+    from core.models import AuditLog, EvaluationReport, EvaluationRequest
+
+    app, _ = _load(make_app, tmp_path, region)
+    with app.app_context():
+        apps = db.session.scalars(select(Application).order_by(Application.id)).all()
+        sent = [a for a in apps if a.submitted_at is not None]
+        assert len(sent) > 20
+        reported = 0
+        for a in apps:
+            rows = db.session.scalars(select(AuditLog).where(
+                AuditLog.object_type == "application", AuditLog.object_id == str(a.id)).order_by(AuditLog.id)).all()
+            times = [aware(r.at) for r in rows]
+            assert times == sorted(times) and times[-1] <= now(), (a.id, [(r.action, r.at) for r in rows])
+            assert aware(a.created_at) == times[0] and rows[0].action == "application.created"
+            if a.submitted_at is None:
+                continue
+            submitted = [aware(r.at) for r in rows if r.action == "application.submitted"]
+            assert submitted == [aware(a.submitted_at)], a.id
+            before = [r for r in rows if r.action != "application.submitted" and aware(r.at) < aware(a.submitted_at)]
+            assert {r.action for r in before} >= {"application.created", "application.saved"}
+            report = db.session.scalar(select(EvaluationReport).where(EvaluationReport.application_id == a.id))
+            if report is not None:
+                reported += 1
+                request = db.session.get(EvaluationRequest, report.request_id)
+                accepted = aware(request.decided_at).astimezone(SHANGHAI).date()
+                filed = aware(report.created_at)
+                assert accepted <= report.visited_on <= filed.astimezone(SHANGHAI).date()
+                assert filed < aware(a.submitted_at) and aware(request.created_at) < aware(request.decided_at)
+                assert request.declarations["declared_at"] == aware(request.decided_at).isoformat(timespec="seconds")
+        assert reported
+        enterprise = db.session.scalar(select(User).where(User.username == "enterprise"))
+        own = db.session.scalar(select(Application).where(Application.organization_id == enterprise.organization_id))
+        own_id, shown = own.id, moment_text(own.submitted_at)
+    client = app.test_client()
+    assert client.post("/login", data={"username": "enterprise", "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get(f"/applications/{own_id}?lang=zh").get_data(as_text=True)
+    assert page.count(shown) >= 2  # 提交时间 and the history's 已提交 row
