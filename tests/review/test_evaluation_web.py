@@ -496,12 +496,17 @@ def _scoring(world) -> int:
         return row.id
 
 
-def test_a_refused_score_keeps_every_score_typed_and_marks_the_one_out_of_range(world):
+def _scoring_page(world):
+    """专家1 signed in on the page of the assignment :func:`_scoring` makes: (assignment, client, url, token)."""
     assignment = _scoring(world)
     client = world["app"].test_client()
     _login(client, "exp1")
     url = f"/expert/assignments/{assignment}"
-    token = _csrf(client, url)
+    return assignment, client, url, _csrf(client, url)
+
+
+def test_a_refused_score_keeps_every_score_typed_and_marks_the_one_out_of_range(world):
+    assignment, client, url, token = _scoring_page(world)
     typed = {f"score_{k}": str(w - 1) for k, w in kit.FACTORY_WEIGHTS.items()}
     typed["score_3"] = "9"  # indicator 3 weighs 8 (001 附件1)
     r = client.post(f"{url}?lang=zh", data={"csrf_token": token, **typed, "comment": "资料齐全"})
@@ -521,11 +526,7 @@ def test_a_refused_score_keeps_every_score_typed_and_marks_the_one_out_of_range(
 
 
 def test_after_submitting_the_message_and_the_page_agree_when_the_others_scores_show(world):
-    assignment = _scoring(world)
-    client = world["app"].test_client()
-    _login(client, "exp1")
-    url = f"/expert/assignments/{assignment}"
-    token = _csrf(client, url)
+    assignment, client, url, token = _scoring_page(world)
     client.post(url, data={"csrf_token": token, **{f"score_{k}": v for k, v in kit.scores_for(80).items()}})
     page = client.post(f"{url}/submit?lang=zh", data={"csrf_token": token},
                        follow_redirects=True).get_data(as_text=True)
