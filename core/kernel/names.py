@@ -1,6 +1,6 @@
 """What a region's records are called in the language a page or a message is read in: a region, a unit type, a
 department or an indicator by its plugin's ``name_en`` on English pages; a list level (市级, 省级, 国家级) by its
-level; an evaluation mode by the forms' words. Below the services, so that a refusal made there names things
+level; a grade by its tier's ``label_en``; an evaluation mode by the forms' words. Below the services, so that a refusal made there names things
 as the pages do (:mod:`core.web.names` registers these as the templates' filters)."""
 from __future__ import annotations
 
@@ -49,3 +49,30 @@ def unit_type_name(code: str) -> str:
     """A unit type's name by its code (绿色工厂 / Green factory); the code where the region has no such type."""
     unit_type = region_rules().unit_types.get(code)
     return local_name(unit_type) if unit_type is not None else code
+
+
+def tier_name(tier: Any, unit_type: str | None = None, level: str | None = None) -> str:
+    """A grade by its label (A级 / Grade A): a tier record, or what a record stores of it (its code, or the label
+    a panel result keeps), looked up in the region's grading of ``unit_type`` at ``level`` (any of its gradings
+    when not given); "—" for none, the value itself when the region has no such tier."""
+    if tier is None or tier == "":
+        return "—"
+    if not isinstance(tier, str):
+        return str(local_text(tier.label, getattr(tier, "label_en", None)))
+    found = next((t for t in _tiers(unit_type, level) if tier in (t.code, t.label)), None)
+    return tier_name(found) if found is not None else tier
+
+
+def _tiers(unit_type: str | None, level: str | None) -> list[Any]:
+    """The tiers of the region's gradings: of ``unit_type`` at ``level`` first, then all others."""
+    rules = region_rules()
+    pairs = [(unit_type, level)] if unit_type and level else []
+    pairs += [(u, lv) for u in rules.unit_types for lv in rules.list_levels if (u, lv) != (unit_type, level)]
+    found: list[Any] = []
+    for u, lv in pairs:
+        try:
+            scheme = rules.grading(u, lv)
+        except (LookupError, ValueError):  # no such level or type in this region
+            continue
+        found.extend(scheme.tiers if scheme is not None else ())
+    return found

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from core.kernel.names import local_name
+from core.kernel.rules import source_name
 from core.plugins.types import DayCount
 from core.web.dates import day_text
 from core.web.rows import Cells, coded_labels, escaped, id_links, options, translated
@@ -36,7 +37,8 @@ def filter_options(levels: Mapping[str, Any], unit_types: Mapping[str, Any], yea
                    region: str | None, unit_type: str | None) -> dict[str, Markup]:
     """The ``<option>`` elements of the public lists' four filters (after each select's "All")."""
     return {
-        "level": options(tuple((str(code), lv.name) for code, lv in levels.items()), level),
+        "level": options(tuple((str(code), local_name(lv)) for code, lv in
+                               sorted(levels.items(), key=lambda kv: getattr(kv[1], "rank", 0))), level),
         "year": options(tuple((str(y), str(y)) for y in years), None if year is None else str(year)),
         "region": options(tuple((r, region_names.get(r, r)) for r in regions), region),
         "type": options(tuple((str(code), local_name(t)) for code, t in unit_types.items()), unit_type),
@@ -81,7 +83,7 @@ def notice_rows(rows: Sequence[Any], levels: Mapping[str, Any], today: dt.date) 
     if not rows:
         return Markup("")
     texts = translated(_NOTICE_TEXT)
-    level_cells, source_cells, day_cells = Cells(known=coded_labels(levels)), Cells(), Cells(day_text)
+    level_cells, source_cells, day_cells = Cells(known=coded_labels(levels)), Cells(source_name), Cells(day_text)
     period_cells = Cells(lambda period: period_text(texts, *period))
     before, after = id_links("lists.public_notice", "notice_id")
     out = []

@@ -297,6 +297,9 @@ class Tier(Record):
 
     code: str
     label: str
+    #: the grade in English, for English pages (a platform translation, e.g. "Grade A"; the label stays the
+    #: document's)
+    label_en: str | None = None
     min_score: float
     max_score: float | None = None
     #: whether a unit of this tier may be recommended to the next level

@@ -160,10 +160,10 @@ def grading_scheme(config: Mapping[str, Any] | None = None) -> GradingScheme:
         )
     return GradingScheme(
         tiers=(
-            Tier(code="C", label="C级", min_score=0.0, max_score=b_min, recommendable=False,
+            Tier(code="C", label="C级", label_en="Grade C", min_score=0.0, max_score=b_min, recommendable=False,
                  cite=f"{S} 第十四条 (推荐国家级须达到B级以上: C级不予推荐)"),
-            Tier(code="B", label="B级", min_score=b_min, max_score=a_min, cite=_GRADING_CITE),
-            Tier(code="A", label="A级", min_score=a_min, max_score=None, cite=_GRADING_CITE),
+            Tier(code="B", label="B级", label_en="Grade B", min_score=b_min, max_score=a_min, cite=_GRADING_CITE),
+            Tier(code="A", label="A级", label_en="Grade A", min_score=a_min, max_score=None, cite=_GRADING_CITE),
         ),
         cite=_GRADING_CITE,
     )
