@@ -76,3 +76,10 @@ def _tiers(unit_type: str | None, level: str | None) -> list[Any]:
             continue
         found.extend(scheme.tiers if scheme is not None else ())
     return found
+
+
+def deadline_title(code: str) -> str:
+    """A region's deadline by its task (提交申报材料 / its ``title_en`` on English pages); the code where the region
+    has no such deadline."""
+    deadline = region_rules().deadlines.get(code)
+    return str(local_text(deadline.title, deadline.title_en)) if deadline is not None else code
