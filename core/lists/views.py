@@ -29,7 +29,7 @@ from core.lists.forms import (
     AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
     PublishForm, RemoveUnitsForm, ResolveForm, AddUnitsForm,
 )
-from core.kernel.names import local_name, unit_type_name
+from core.kernel.names import local_name, tier_name, unit_type_name
 from core.models import Objection, RecommendationItem
 from core.plugins.types import Level
 from core.ratelimit import limit
@@ -98,14 +98,8 @@ PUBLISHER_ROLES = notices.PUBLISHER_ROLES
 
 
 def _tier_label(application) -> str:
-    """The grade an application was given, by its label (优秀, 良好 …), not its code."""
-    if not application.tier:
-        return "—"
-    try:
-        scheme = region_rules().grading(application.unit_type, Level(application.level))
-    except (KeyError, ValueError):
-        return "—"
-    return next((t.label for t in scheme.tiers if t.code == application.tier), "—")
+    """The grade an application was given, by its label in the page's language (A级 / Grade A), not its code."""
+    return tier_name(application.tier, application.unit_type, application.level)
 
 
 def _year() -> int:
@@ -142,7 +136,8 @@ def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
     items = [i for i in notice.items if i.status == "in_notice"]
     form.item_id.choices = [choice(i.id, i.organization.name) for i in items]
     return render_template("lists/notice.html", notice=notice, items=notice.items, form=form,
-                           running=notices.is_running(notice)), status
+                           running=notices.is_running(notice),
+                           publishable=notices.beijing_today() > notice.ends_on), status
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -274,7 +269,8 @@ def _staff_notice_page(notice, status: int = 200, *, refusals=(), **forms):
                            if addable else [],
                            open_counts={i.id: notices.open_objections(i) for i in notice.items},
                            levels=region_rules().list_levels, unit_types=region_rules().unit_types,
-                           running=notices.is_running(notice)), status
+                           running=notices.is_running(notice),
+                           publishable=notices.beijing_today() > notice.ends_on), status
 
 
 def _bulk_notice_change(notice, form, key: str, change, done: str):
@@ -333,14 +329,16 @@ def publish(notice_id: int):
     form = PublishForm()
     if not _form_ok(form):
         return _staff_notice_page(notice, 422, publish_form=form)
-    response, outcome = _run(lambda: notices.publish(_user().username, notice, document_no=form.document_no.data,
-                                                     published_on=form.published_on.data), None, target)
-    if not isinstance(outcome, GreenmfgError):
-        flash(_("%(n)d units listed.", n=len(outcome["listed"])), "info")
-        if outcome["blocked"]:
-            flash(_("%(n)d units stay on the notice until their objections are resolved: %(names)s.",
-                    n=len(outcome["blocked"]), names="、".join(b["name"] for b in outcome["blocked"])), "warning")
-    return response
+    outcome, refused = attempt(lambda: notices.publish(_user().username, notice, document_no=form.document_no.data,
+                                                       published_on=form.published_on.data))
+    if refused is not None:  # the page again with what was typed (文号, date, the tick), and why
+        flash(refused.localized(), "error")
+        return _staff_notice_page(notices.notice_or_404(notice.id), refused.http_status, publish_form=form)
+    flash(_("%(n)d units listed.", n=len(outcome["listed"])), "info")
+    if outcome["blocked"]:
+        flash(_("%(n)d units stay on the notice until their objections are resolved: %(names)s.",
+                n=len(outcome["blocked"]), names="、".join(b["name"] for b in outcome["blocked"])), "warning")
+    return redirect(target)
 
 
 # --------------------------------------------------------- lists by decision --
@@ -356,7 +354,7 @@ def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year, admin_unit_id) if level else []
     form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {local_name(rules.unit_types[a.unit_type])}"
-                                                 f"{' · ' + a.tier if a.tier else ''}") for a in candidates]
+                                                 f"{' · ' + _tier_label(a) if a.tier else ''}") for a in candidates]
     status = 200
     if request.method == "GET":
         form.level.data, form.year.data = level, year

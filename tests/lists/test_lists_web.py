@@ -187,3 +187,39 @@ def test_ministry_uploads_a_file_through_the_form(make_app, national_url, provin
     assert api.post("/api/v1/recommendation-imports", data=raw, headers=headers).status_code == 415
     body = api.post("/api/v1/recommendation-imports", data=raw, headers=headers, content_type="application/json")
     assert body.status_code == 409 and "already imported" in body.get_json()["errors"][0]["message_en"]
+
+
+def test_publishing_before_the_notice_ends_says_when_and_keeps_what_was_typed(province):
+    """Shanxi walk 15: 发布 before the notice ended showed the refusal but emptied 文号 (the view redirected), and
+    the form looked as if it could succeed; the public notices' period badge read "shanxi" (walk 3)."""
+    import time_machine
+
+    app, (good, weak) = province
+    client = app.test_client()
+    with time_machine.travel(kit.beijing(dt.date(2025, 9, 28), 10), tick=False):  # the notice runs to 10-15
+        _login(client, "prov")
+        token = _token(client, "/province/notices?level=provincial&year=2025")
+        client.post("/province/notices?lang=zh", data={
+            "csrf_token": token, "level": "provincial", "year": "2025", "starts_on": "2025-09-26",
+            "start_reason": "纸质公示已于2025年9月26日在厅网站发布，现补录到平台。",
+            "application_ids": [str(good), str(weak)]})
+        with app.app_context():
+            notice_id = db.session.query(PublicNotice).one().id
+        page = client.get(f"/province/notices/{notice_id}?lang=zh").get_data(as_text=True)
+        assert "公示至2025-10-15结束，结束后方可发布名单。" in page
+        assert re.search(r'<button type="submit" id="publish" disabled', page)
+        refused = client.post(f"/province/notices/{notice_id}/publish?lang=zh", data={
+            "csrf_token": token, "document_no": "晋工信节能函〔2025〕88号", "published_on": "2025-10-20",
+            "confirm": "y"})
+        text = refused.get_data(as_text=True)
+        assert refused.status_code == 409, refused.status_code
+        assert "公示至2025-10-15结束" in text and 'value="晋工信节能函〔2025〕88号"' in text
+        assert re.search(r'id="confirm"[^>]*checked|checked[^>]*id="confirm"', text)
+        public = app.test_client()
+        for lang, region in (("zh", "山西省"), ("en", "Shanxi")):
+            notices_page = public.get(f"/notices?lang={lang}").get_data(as_text=True)
+            badge = re.search(r'<span class="src">([^<]*)</span>', notices_page).group(1)
+            assert badge == region, (lang, badge)
+    _login(client, "prov")  # after the notice: the form is open again
+    page = client.get(f"/province/notices/{notice_id}?lang=zh").get_data(as_text=True)
+    assert re.search(r'<button type="submit" id="publish">', page) and "结束后方可发布名单" not in page
