@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -33,8 +32,8 @@ from core.extensions import db
 from core.kernel.clock import SHANGHAI, end_of_day, this_year, today
 from core.kernel.rules import region_rules
 from core.models import (
-    AdminUnit, Application, ApplicationStatus, AuditLog, Campaign, EvaluatorFirm, EvaluatorSanction, Organization,
-    Role, User,
+    AdminUnit, Application, ApplicationStatus, AuditLog, Campaign, EvaluatorFirm, EvaluatorSanction, ExpertProfile,
+    Organization, Role, User,
 )
 from core.plugins.types import EvaluationMode, IndicatorKind, Level, dated_example
 from core.review.evaluators import QUALIFICATION_FIELDS
@@ -227,19 +226,21 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         orgs.append(org)
     db.session.flush()
     counts["organizations"] = len(orgs)
+    # the expert pool first: the province grades an application through a panel of the region's size
+    expert_account = User(username="expert", display_name="评审专家", role=Role.EXPERT)
+    expert_account.password_hash = hash_password(DEMO_PASSWORD)
+    db.session.add(expert_account)
+    db.session.flush()
+    pool = _expert_pool(expert_account, units, types)
 
     # a park applies through its management committee (the names with 园), never a company; the kinds with an
     # indicator table this year come first, so that the demo enterprise (the second unit) scores itself
     companies = sorted((t for t in types if t != "park"), key=lambda t: rules.indicator_set(t, year) is None) or types
+    apps: list[Application] = []
     for n, org in enumerate(orgs):
         unit_type = "park" if "园" in org.name and "park" in types else companies[(n - 1) % len(companies)]
         modes = rules.evaluation_modes(unit_type, level, year)
         status = statuses[n % len(statuses)]
-        app = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
-                          unit_type=unit_type, level=level.value, industry=org.industry, status=status,
-                          evaluation_mode=(EvaluationMode.THIRD_PARTY if modes.third_party_required or
-                                           (n % 3 != 2 and EvaluationMode.THIRD_PARTY in modes.allowed)
-                                           else EvaluationMode.SELF).value)
         # the story of one application: created in the round's first ten days, filled in the next day, the
         # evaluator asked two days later, accepting two days after that, visiting and filing its report in the
         # week before the unit submits (day 20 + n), the city or the province acting five days after that
@@ -248,7 +249,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         draft = status == ApplicationStatus.DRAFT
         with timeline.at(_beijing(started, 9, 30)):
             app = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
-                              unit_type=unit_type, level=level.value, industry=org.industry, status=status,
+                              unit_type=unit_type, level=level.value, status=status,
+                              industry=_industry(rules, unit_type, year, org),
                               evaluation_mode=(EvaluationMode.THIRD_PARTY if modes.third_party_required or
                                                (n % 3 != 2 and EvaluationMode.THIRD_PARTY in modes.allowed)
                                                else EvaluationMode.SELF).value)
@@ -268,16 +270,16 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
             with timeline.at(submitted_at):
                 services.submit(app, ACTOR, at=submitted_at)
         with timeline.at(submitted_at + dt.timedelta(days=5, hours=2)):
-            app.status = status
-            if status == ApplicationStatus.GRADED:  # the province's grade, after the submission's own score
-                app.score = Decimal(str(round(rng.uniform(58, 96), 1)))
-                tier = rules.grading(unit_type, level).tier_for(float(app.score))
-                app.tier = tier.code if tier else None
+            # a graded application was recommended by its city first, then graded by its panel (below)
+            app.status = ApplicationStatus.CITY_RECOMMENDED if status == ApplicationStatus.GRADED else status
             if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
                 try:
                     limits.reserve_quota(app, ACTOR)
                 except Exception:  # noqa: BLE001 - a full quota in the demo sends it back to submitted
                     app.status = ApplicationStatus.SUBMITTED
+        if status == ApplicationStatus.GRADED and app.status == ApplicationStatus.CITY_RECOMMENDED:
+            _panel(app, pool, rng, timeline, submitted_at)
+        apps.append(app)
         counts["applications"] += 1
 
     # the province's existing lists, loaded as a deployment loads them: a table through the history import
@@ -300,20 +302,22 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                 p for r in report["rows"] for p in r["problems"])[:500])
         counts["list_entries"] = report["created"]
 
+    city = _demo_city(units, apps)
     users = [
         User(username="admin", display_name="系统管理员", role=Role.ADMIN),
         User(username="province", display_name="省厅节能处", role=Role.PROVINCE),
-        User(username="city", display_name=f"{units[0].name}工信局", role=Role.CITY, admin_unit_id=units[0].id),
+        User(username="city", display_name=f"{city.name}工信局", role=Role.CITY, admin_unit_id=city.id),
         User(username="enterprise", display_name=orgs[1].name, role=Role.APPLICANT, organization_id=orgs[1].id),
         User(username="evaluator", display_name=firms[0].name, role=Role.EVALUATOR, evaluator_firm_id=firms[0].id),
-        User(username="expert", display_name="评审专家", role=Role.EXPERT),
+        expert_account,
     ]
     for u in users:
         u.password_hash = hash_password(DEMO_PASSWORD)
         db.session.add(u)
     db.session.flush()
     counts["users"] = len(users)
-    counts["experts"] = _expert_pool(users[-1], units, types, campaign)
+    counts["experts"] = len(pool)
+    _assign_demo_expert(pool[0], campaign)
     audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
     db.session.commit()
     return counts
@@ -454,21 +458,94 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timelin
                             visited_on=filed - dt.timedelta(days=1), today=filed)
 
 
-def _expert_pool(account: User, units: list[AdminUnit], types: list[str], campaign: Campaign) -> int:
-    """The demo ``expert`` account and four colleagues in the pool; ``expert`` reviews a recommended application."""
+def _industry(rules: Any, unit_type: str, year: int, org: Organization) -> str | None:
+    """What the application form stores for the unit's industry (:func:`services.round_industry`): the code of a
+    registered industry the round offers, or the name as given where the round takes any industry. A unit whose
+    industry the round does not offer its kind of application takes the first one it does (its record follows)."""
+    from core.errors import GreenmfgError
+
+    try:
+        return services.round_industry(rules, unit_type, year, org.industry)
+    except GreenmfgError:
+        choices = rules.industry_choices(unit_type, year)
+        code = next((c for c in rules.industries if not choices.codes or c in choices.codes), None)
+        if code is None:
+            return None
+        org.industry = rules.industries[code].name
+        return code
+
+
+def _demo_city(units: list[AdminUnit], apps: list[Application]) -> AdminUnit:
+    """The demo ``city`` account's city: the first with submitted applications to review and recommend (the Shanxi
+    walk found 长治市 with drafts only), one that has also recommended some when there is such a city."""
+    sent: dict[int, set] = {}
+    for app in apps:
+        sent.setdefault(app.admin_unit_id, set()).add(app.status)
+    return max(units, key=lambda u: (ApplicationStatus.SUBMITTED in sent.get(u.id, ()),
+                                     bool(sent.get(u.id, set()) - {ApplicationStatus.DRAFT,
+                                                                   ApplicationStatus.SUBMITTED})))
+
+
+_COLLEAGUES = ("林志远", "高明", "何静", "宋立", "郑海涛", "冯雪", "韩松", "曹颖", "彭博", "蒋慧", "罗成", "唐宁")
+
+
+def _expert_pool(account: User, units: list[AdminUnit], types: list[str]) -> list[ExpertProfile]:
+    """The demo ``expert`` account and its colleagues in the pool: enough of them for the largest panel the
+    region's rounds need (``experts.min_experts``) after each avoids the applications of its own city; the
+    first four come from cities of the region, the others from none of them."""
     from core.review import experts
 
     pool = [experts.join_pool(ACTOR, account, name="评审专家", fields=types)]
-    for i, name in enumerate(("林志远", "高明", "何静", "宋立")):
-        colleague = User(username=f"expert{i + 2}", display_name=name, role=Role.EXPERT,
-                         password_hash=hash_password(DEMO_PASSWORD))
+    colleagues = max(4, experts.min_experts() + 1)
+    for i, name in enumerate((_COLLEAGUES * 2)[:colleagues]):
+        colleague = User(username=f"expert{i + 2}", display_name=name if i < len(_COLLEAGUES) else f"{name}{i}",
+                         role=Role.EXPERT, password_hash=hash_password(DEMO_PASSWORD))
         db.session.add(colleague)
         db.session.flush()
         pool.append(experts.join_pool(ACTOR, colleague, fields=types,
-                                      admin_unit_code=units[(i + 1) % len(units)].code if len(units) > 1 else None))
+                                      admin_unit_code=units[(i + 1) % len(units)].code
+                                      if len(units) > 1 and i < 4 else None))
+    return pool
+
+
+def _panel(app: Application, pool: list[ExpertProfile], rng: random.Random, timeline: _Timeline,
+           submitted_at: dt.datetime) -> None:
+    """Grade ``app`` as the province does: a panel of the region's size (``experts.min_experts``) from the demo
+    expert's colleagues, each free of conflicts, assigned the day after the city's recommendation; each expert
+    scores every item near the applicant's self-score (or, without one, between 60 % and 95 % of its weight) and
+    submits; the province records the panel's result. The applicant's self-score stays its own."""
+    from core.review import experts
+
+    day = submitted_at.astimezone(SHANGHAI).date()
+    needed = experts.min_experts(app)
+    free = [p for p in pool[1:] if not experts.conflicts(p, app)]
+    if len(free) < needed:
+        raise RuntimeError(f"demo expert pool too small for application {app.id}: {len(free)} < {needed}")
+    members = rng.sample(free, needed)
+    with timeline.at(_beijing(day + dt.timedelta(days=6), 9)):
+        rows = [experts.assign(ACTOR, app, member) for member in members]
+    items = experts.score_items(app)
+    for k, (member, row) in enumerate(zip(members, rows)):
+        share = rng.uniform(0.6, 0.95)
+        scores = {}
+        for item in items:
+            base = item["self_score"] if item["self_score"] is not None else item["weight"] * share
+            scores[str(item["number"])] = round(min(item["weight"], max(0.0, base * rng.uniform(0.9, 1.05))), 2)
+        with timeline.at(_beijing(day + dt.timedelta(days=8), 10 + k)) as moment:
+            experts.save_scores(member.user, row, scores, comment="材料齐全，现场核查情况与自评价基本一致。")
+            experts.submit_scores(member.user, row)
+            row.submitted_at = moment
+    with timeline.at(_beijing(day + dt.timedelta(days=9), 15)) as moment:
+        result = experts.grade(ACTOR, app)
+        result.graded_at = moment
+
+
+def _assign_demo_expert(expert: ExpertProfile, campaign: Campaign) -> None:
+    """The demo ``expert`` account reviews two recommended applications."""
+    from core.review import experts
+
     waiting = db.session.scalars(select(Application).where(
         Application.campaign_id == campaign.id, Application.status == ApplicationStatus.CITY_RECOMMENDED)
         .order_by(Application.id)).all()
     for app in waiting[:2]:
-        experts.assign(ACTOR, app, pool[0])
-    return len(pool)
+        experts.assign(ACTOR, app, expert)

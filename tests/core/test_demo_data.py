@@ -181,3 +181,65 @@ def test_each_demo_application_s_history_follows_the_dates_it_shows(make_app, tm
     assert client.post("/login", data={"username": "enterprise", "password": DEMO_PASSWORD}).status_code == 302
     page = client.get(f"/applications/{own_id}?lang=zh").get_data(as_text=True)
     assert page.count(shown) >= 2  # 提交时间 and the history's 已提交 row
+
+
+@pytest.mark.parametrize("region", [*AREAS, "national"])
+def test_demo_industries_panels_and_city_are_what_the_platform_records(make_app, tmp_path, region):
+    """Three defects the walks found in the demo data (/tmp/walk_shanxi 3, 8; /tmp/walk_hubei 13):
+    an application's industry is what its form stores (``round_industry``: a key industry's code, which English
+    pages name by its name_en, or the name where the round takes any industry), never the name of a key industry;
+    a graded application was graded by a panel of the region's size whose experts submitted their scores, its
+    result recorded, its tier the panel's and its score still the applicant's self-score (it showed 94.90 in the
+    list, 70.57 on its page, "尚未指派专家" on its review page and A级 in the notice); the demo ``city`` account has
+    submitted applications to review and recommend (长治市 had drafts only, 市州审核 listed nothing)."""
+    from core.applications.scoring import live_score
+    from core.applications.services import round_industry
+    from core.cli.demo_data import DEMO_PASSWORD
+    from core.kernel.rules import region_rules
+    from core.models import ExpertAssignment, ReviewResult
+    from core.review import experts
+
+    app, _ = _load(make_app, tmp_path, region)
+    with app.app_context():
+        rules = region_rules()
+        apps = db.session.scalars(select(Application).order_by(Application.id)).all()
+        for a in apps:
+            year = a.campaign.year
+            assert a.industry and round_industry(rules, a.unit_type, year, a.industry) == a.industry, a.industry
+            if not rules.industry_choices(a.unit_type, year).open:
+                assert a.industry in rules.industries and rules.industries[a.industry].name_en, a.industry
+        graded = [a for a in apps if a.status == ApplicationStatus.GRADED]
+        assert graded
+        for a in graded:
+            result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == a.id))
+            rows = db.session.scalars(select(ExpertAssignment).where(ExpertAssignment.application_id == a.id)).all()
+            submitted = [r for r in rows if r.status == "submitted"]
+            assert result is not None and len(submitted) == result.experts >= experts.min_experts(a), a.id
+            mean = sum(float(r.total) for r in submitted) / len(submitted)
+            assert float(result.score) == pytest.approx(mean, abs=0.01) and a.tier == result.tier
+            assert not [c for r in rows for c in experts.conflicts(r.expert, a)]
+            own = live_score(a)
+            if own is not None:  # the self-score stays the applicant's
+                assert float(a.score) == pytest.approx(own["total"], abs=0.01), a.id
+            assert aware_ok(result.graded_at, a.submitted_at)
+        city = db.session.scalar(select(User).where(User.username == "city"))
+        mine = [a for a in apps if a.admin_unit_id == city.admin_unit_id]
+        to_review = [a for a in mine if a.status == ApplicationStatus.SUBMITTED]
+        assert to_review, [a.status for a in mine]
+        names = [a.organization.name for a in to_review]
+        graded_id = graded[0].id
+    client = app.test_client()
+    assert client.post("/login", data={"username": "city", "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get("/city?lang=zh").get_data(as_text=True)
+    assert any(name in page for name in names) and "没有符合条件的记录" not in page
+    client = app.test_client()
+    assert client.post("/login", data={"username": "province", "password": DEMO_PASSWORD}).status_code == 302
+    r = client.get(f"/review/applications/{graded_id}?lang=zh")
+    assert r.status_code == 200 and "尚未指派专家" not in r.get_data(as_text=True)
+
+
+def aware_ok(graded_at, submitted_at) -> bool:
+    """The panel's result lies after the submission and not in the future."""
+    from core.kernel.clock import aware, now
+
+    return aware(submitted_at) < aware(graded_at) <= now()
