@@ -100,7 +100,7 @@ def city_items(user, at: dt.datetime):
         for step in steps[c.id]:
             ends = step.extended_until or step.ends
             if ends > at - PASSED_SHOWN:
-                out.append(item(_("Step deadline: %(step)s", step=step.title),
+                out.append(item(_("Step deadline: %(step)s", step=step.local_title),
                                 url_for("applications.city_queue", campaign=c.id), deadline=ends, at=at, note=c.title))
     unit = db.session.get(AdminUnit, user.admin_unit_id)
     for c in campaigns[:1]:

@@ -94,7 +94,7 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
-from core.kernel.names import MODE_LABELS, local_name
+from core.kernel.names import MODE_LABELS, deadline_title, local_name
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.spreadsheets import pdf_available
@@ -956,7 +956,6 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
                            extension_form=forms.get("extension_form") or ExtensionForm(), extensions=extensions,
                            step_form=step_form if step_form.step.choices else None,
                            step_extensions=step_exts, unit_names=services.unit_names(e.admin_unit_id for e in step_exts),
-                           deadline_titles={c: d.title for c, d in rules.deadlines.items()},
                            level=rules.list_levels.get(campaign.level)), status
 
 
@@ -1017,7 +1016,7 @@ def _step_form(campaign: Campaign, form: StepExtensionForm | None = None) -> Ste
     units = db.session.execute(select(AdminUnit.id, AdminUnit.name).where(
         AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)).all()
     form.admin_unit.choices = with_placeholder([choice(str(i), name) for i, name in units])
-    steps = [choice(code, rules.deadlines[code].title) for code in (campaign.deadlines or {})
+    steps = [choice(code, deadline_title(code)) for code in (campaign.deadlines or {})
              if code in rules.deadlines and rules.deadlines[code].actor == "city"]
     form.step.choices = with_placeholder(steps) if steps else []
     return form
