@@ -94,12 +94,13 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
-from core.kernel.names import MODE_LABELS, deadline_title, local_name
+from core.kernel.names import MODE_LABELS, deadline_title, local_name, tier_name
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
 from core.web.dates import moment_text
+from core.web.names import score_status
 from core.web.nav import NavLink
 from core.web.pagecache import kept
 from core.web.rows import escaped, options, translated
@@ -345,6 +346,11 @@ def score(app_id: int):
         result = _typed_score(application, form)
     except GreenmfgError as exc:
         return jsonify({"errors": [exc.to_dict()]}), exc.http_status
+    if result:  # the page's words for the grade and each indicator's state, as the page first printed them
+        result = {**result, "tier_label": tier_name(result["tier"], application.unit_type, application.level)
+                  if result.get("tier") else "",
+                  "indicators": [{**ind, "status_label": score_status(ind["status"])}
+                                 for ind in result.get("indicators") or []]}
     return jsonify(result or {})
 
 

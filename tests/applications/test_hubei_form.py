@@ -162,3 +162,17 @@ def test_a_round_after_the_plan_does_not_claim_its_third_party_condition(world):
             codes = {r.code for r in _rules(world).eligibility_rules_for("factory", Level.PROVINCIAL, year)}
             assert ("hubei.third_party_evaluation" in codes) is listed, year
 
+
+
+def test_the_live_score_names_each_indicator_s_state_in_the_page_language(world):
+    """The score the form shows as it is typed (applications.js) reads in the page's words, as the page first
+    printed it: an indicator left blank says so (未填写数值 / its English), never the engine's code."""
+    ent = world.client("applicant_wuhan")
+    blank = next(ind.number for ind in _indicators(world) if ind.kind != "qualitative" and ind.unit != "项")
+    data = _form(world, **{f"ind_{blank}": ""})
+    for lang in ("zh", "en"):
+        body = ent.post(f"/applications/{world.app_id}/score?lang={lang}", data=data).get_json()
+        (row,) = [i for i in body["indicators"] if str(i["number"]) == str(blank)]
+        assert row["score"] is None and row["status_label"] not in ("", "—", row["status"])
+        assert ("未" in row["status_label"]) == (lang == "zh")
+        assert body["tier_label"] == ""  # Hubei grades no self-evaluation (only Shanxi's tiers are named)

@@ -21,10 +21,10 @@
         }
         if (res.body.total === undefined) { return; }
         out.textContent = res.body.total.toFixed(2);
-        detail.textContent = res.body.complete ? (res.body.tier || "") : (form.getAttribute("data-incomplete") || "");
+        detail.textContent = res.body.complete ? (res.body.tier_label || "") : (form.getAttribute("data-incomplete") || "");
         (res.body.indicators || []).forEach(function (ind) {
           var cell = document.querySelector("[data-score-for='" + ind.number + "']");
-          if (cell) { cell.textContent = ind.score === null ? ind.status : ind.score.toFixed(2); }
+          if (cell) { cell.textContent = ind.score === null ? ind.status_label : ind.score.toFixed(2); }
         });
       }).catch(function () {});
   }
