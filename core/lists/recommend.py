@@ -36,7 +36,7 @@ from types import SimpleNamespace
 from typing import Any, Iterable, Mapping
 
 from flask import current_app
-from flask_babel import force_locale, gettext
+from flask_babel import LazyString, force_locale, gettext
 from sqlalchemy import Select, func, select
 
 from core.applications.levels import is_for, recommended_levels, requested_levels
@@ -49,7 +49,7 @@ from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
 )
-from core.kernel.names import level_name
+from core.kernel.names import level_name, tier_name
 from core.plugins.types import Level
 from core.services import audit
 from core.services.uscc import normalize_uscc
@@ -130,7 +130,7 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
                          bilingual_text(N_("not graded yet"))))
     else:
         scheme = rules.grading(application.unit_type, Level(application.level))
-        label = result.tier_label or result.tier or "—"
+        label = LazyString(tier_name, result.tier or result.tier_label, application.unit_type, application.level)
         out.append(_gate("tier", bool(result.recommendable), True,
                          bilingual_text(N_("Tier allows national recommendation")),
                          None if result.recommendable else bilingual_text(N_("tier %(tier)s may not be recommended to the "
