@@ -560,8 +560,9 @@ ELIGIBILITY = ELIGIBILITY + (CITY_OPINION,)
 #: plan's years (2022-2025). Items (一), (三) and (四) are national items already (national's wording is the
 #: same or splits them); only (二) differs: there it stands in for national's item. National-level applicants
 #: (the joint rounds' national recommendation, 三(五)) declare national's six items, which the 2025 national
-#: round requires word for word (工信厅节函〔2025〕390号 一.1: …网络安全、数据安全…事故以及偷漏税); so do city and
-#: provincial applicants after 2025, when no Hubei document gives its own list.
+#: round requires word for word (as the Hunan notice on that round states it, seed 001 一、1:
+#: …网络安全、数据安全…事故以及偷漏税); so do city and provincial applicants after 2025, when no Hubei document
+#: gives its own list.
 NEGATIVE_LIST_LEVELS = (Level.CITY, Level.PROVINCIAL)
 NEGATIVE_LIST = (
     NegativeListItem(code="hubei.major_accident_or_incident", sets_aside=("accident_or_tax",),
