@@ -33,7 +33,7 @@ def demo(sqlite_template, tmp_path_factory):
     from core.cli.demo_data import DEMO_PASSWORD, load_demo
     from core.extensions import db
     from core.lists.history import import_history
-    from core.models import Application, EvaluationReport, EvaluationRequest, ExpertAssignment, Role, User
+    from core.models import Application, EvaluationReport, EvaluationRequest, ExpertAssignment, ExpertProfile, Role, User
 
     path = tmp_path_factory.mktemp("phone") / "demo.sqlite3"
     shutil.copy(sqlite_template, path)
@@ -56,7 +56,10 @@ def demo(sqlite_template, tmp_path_factory):
             EvaluationRequest.firm_id == evaluator.evaluator_firm_id, EvaluationRequest.status == "accepted",
             EvaluationRequest.application_id.not_in(select(EvaluationReport.application_id))))
         ids = {"app": draft.id, "case": to_file,
-               "assignment": db.session.scalar(select(ExpertAssignment.id).order_by(ExpertAssignment.id))}
+               "assignment": db.session.scalar(  # the signed-in expert's own (panel colleagues have theirs)
+                   select(ExpertAssignment.id).join(ExpertProfile, ExpertProfile.id == ExpertAssignment.expert_id)
+                   .join(User, User.id == ExpertProfile.user_id).where(User.username == "expert")
+                   .order_by(ExpertAssignment.id))}
     with serving(app) as base:
         yield base, ids
 
