@@ -278,6 +278,11 @@ def is_running(notice: PublicNotice, at: dt.datetime | None = None) -> bool:
     return runs_on(notice, beijing_today(at))
 
 
+def publishable(notice: PublicNotice, at: dt.datetime | None = None) -> bool:
+    """Whether ``notice``'s list may be published at ``at`` (now): from the day after its last day, Beijing time."""
+    return beijing_today(at) > notice.ends_on
+
+
 def runs_on(notice: Any, day: dt.date) -> bool:
     """Whether ``notice`` (a record or a row of :data:`NOTICE_COLUMNS`) runs on ``day`` in Beijing: the days of
     :func:`is_running`, for a list of notices read at one moment."""
@@ -380,7 +385,7 @@ def publish(actor: str, notice: PublicNotice, *, document_no: str, published_on:
     publishing again after resolving them lists them with the same document number.
     """
     at = aware(at or now())
-    if beijing_today(at) <= notice.ends_on:
+    if not publishable(notice, at):
         raise Refused("The notice runs until %(end)s; the list can be published after it ends.",
                       end=notice.ends_on.isoformat())
     document_no = _text(document_no, "document_no", 2, 100)

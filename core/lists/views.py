@@ -136,8 +136,7 @@ def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
     items = [i for i in notice.items if i.status == "in_notice"]
     form.item_id.choices = [choice(i.id, i.organization.name) for i in items]
     return render_template("lists/notice.html", notice=notice, items=notice.items, form=form,
-                           running=notices.is_running(notice),
-                           publishable=notices.beijing_today() > notice.ends_on), status
+                           running=notices.is_running(notice)), status
 
 
 @bp.get("/notices/<int:notice_id>")
@@ -270,7 +269,7 @@ def _staff_notice_page(notice, status: int = 200, *, refusals=(), **forms):
                            open_counts={i.id: notices.open_objections(i) for i in notice.items},
                            levels=region_rules().list_levels, unit_types=region_rules().unit_types,
                            running=notices.is_running(notice),
-                           publishable=notices.beijing_today() > notice.ends_on), status
+                           publishable=notices.publishable(notice)), status
 
 
 def _bulk_notice_change(notice, form, key: str, change, done: str):
