@@ -622,14 +622,11 @@ def progress_many(applications: Iterable[Application]) -> dict[int, dict[str, An
 
 def _progress(application: Application, rows: list[ExpertAssignment], result: ReviewResult | None) -> dict[str, Any]:
     """``open``: the panel still takes experts (the application is recommended or under review); once it is
-    graded the panel is closed and nothing more is needed of it. ``tier``: the grade's tier by name (the panel
-    result's, else the one the application holds)."""
+    graded the panel is closed and nothing more is needed of it. ``tier``: the grade as stored (the panel
+    result's, else the one the application holds), for :func:`core.kernel.names.tier_name` to name."""
     active = [r for r in rows if r.status != "declined"]
-    tier = (result.tier_label or result.tier) if result is not None else None
-    if tier is None and application.tier:
-        found = [t for t in region_rules().grading(application.unit_type, Level(application.level)).tiers
-                 if t.code == application.tier]
-        tier = found[0].label if found else application.tier
+    tier = (result.tier or result.tier_label) if result is not None else None
+    tier = tier or application.tier or None
     return {"assigned": len(active), "submitted": sum(1 for r in active if r.status == "submitted"),
             "declined": len(rows) - len(active), "needed": min_experts(application), "result": result,
             "experts": [r.expert.name for r in active], "open": application.status in ASSIGNABLE, "tier": tier}
