@@ -19,8 +19,9 @@ the new organizations and one of the new applications (each an executemany, or o
 PostgreSQL; their ids read back with one SELECT), one UPDATE of the changed drafts (an executemany,
 each checked against its version), one INSERT of the audit rows (:mod:`core.services.bulk_writes`).
 Drafts whose industry changes are scored again (the industry selects the reference values): their
-indicator values are read with one more SELECT, only then. A row the same as its draft writes nothing. openpyxl parses the XML with defusedxml
-(:func:`core.services.spreadsheets.open_xlsx`); the plugins' own marshmallow fields check the values.
+indicator values are read with one more SELECT, only then. A row the same as its draft writes nothing.
+openpyxl parses the XML with defusedxml (:func:`core.services.spreadsheets.open_xlsx`); the plugins' own
+marshmallow fields check the values.
 """
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """What a region's records are called in the language a page or a message is read in: a region, a unit type, a
 department or an indicator by its plugin's ``name_en`` on English pages; a list level (市级, 省级, 国家级) by its
-level; a grade by its tier's ``label_en``; an evaluation mode by the forms' words. Below the services, so that a refusal made there names things
-as the pages do (:mod:`core.web.names` registers these as the templates' filters)."""
+level; a grade by its tier's ``label_en``; an evaluation mode by the forms' words. Below the services, so that
+a refusal made there names things as the pages do (:mod:`core.web.names` registers these as the templates'
+filters)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
