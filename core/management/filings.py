@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 
 from core.errors import DeadlinePassed, InvalidInput, Refused
@@ -60,6 +61,12 @@ DUE, SUBMITTED, RETURNED, ACCEPTED, OVERDUE, CLOSED = "due", "submitted", "retur
 OPEN = (DUE, RETURNED)
 FILED = (SUBMITTED, ACCEPTED)
 STATUSES = (DUE, SUBMITTED, RETURNED, ACCEPTED, OVERDUE, CLOSED)
+#: each status by its name, as the filing pages show it (the management pages' words), never its code
+STATUS_LABELS = {DUE: _l("Due"), SUBMITTED: _l("Submitted"), RETURNED: _l("Returned for correction"),
+                 ACCEPTED: _l("Accepted"), OVERDUE: _l("Overdue"), CLOSED: _l("Closed")}
+#: a removal proposal's status by its name (a reopened filing rejects the proposal it raised)
+REMOVAL_STATUS_LABELS = {removals.PROPOSED: _l("Proposed"), removals.APPROVED: _l("Approved"),
+                         removals.REJECTED: _l("Rejected by the province"), removals.PUBLISHED: _l("Published")}
 DEADLINE_CODE = "dynamic_filing"
 DEFAULT_REMINDER_DAYS = (10, 3)
 MAX_RETURN_DAYS = 60
@@ -118,6 +125,12 @@ def status_of(filing: AnnualFiling, on: dt.date | None = None) -> str:
     if filing.status in OPEN and deadline_of(filing) < (on or today()):
         return OVERDUE
     return filing.status
+
+
+def status_label(status: str) -> Any:
+    """A filing status by its name in the language the text is read in (a lazy text: a refusal names it in
+    Chinese and in English); an unknown status as it is."""
+    return STATUS_LABELS.get(status, status)
 
 
 def deadline_column():
@@ -422,7 +435,8 @@ def submit(filing: AnnualFiling, actor: str, on: dt.date | None = None) -> None:
 def accept(filing: AnnualFiling, actor: str, note: str = "", on: dt.date | None = None) -> None:
     """The city accepts a submitted filing; its values become the unit's scores of the year, ranked."""
     if filing.status != SUBMITTED:
-        raise Refused("This is not possible while the filing is %(status)s.", status=filing.status)
+        raise Refused("This is not possible while the filing is %(status)s.",
+                      status=status_label(status_of(filing, on)))
     filing.status, filing.reviewed_by, filing.reviewed_at = ACCEPTED, actor, moment(on)
     filing.review_note = optional_text(note, "note", 500) or None
     _record_scores(filing)
@@ -436,7 +450,8 @@ def return_filing(filing: AnnualFiling, reason: str, until: dt.date, actor: str,
     """The city returns a submitted filing for correction until ``until``, with a reason."""
     on = on or today()
     if filing.status != SUBMITTED:
-        raise Refused("This is not possible while the filing is %(status)s.", status=filing.status)
+        raise Refused("This is not possible while the filing is %(status)s.",
+                      status=status_label(status_of(filing, on)))
     reason = text(reason, "reason")
     if until is None or until < on:
         raise InvalidInput("The correction period must end in the future.", field="until")
@@ -453,7 +468,8 @@ def reopen(filing: AnnualFiling, until: dt.date, reason: str, actor: str, on: dt
     proposal raised by it is rejected with the same reason."""
     on = on or today()
     if status_of(filing, on) != OVERDUE:
-        raise Refused("This is not possible while the filing is %(status)s.", status=filing.status)
+        raise Refused("This is not possible while the filing is %(status)s.",
+                      status=status_label(status_of(filing, on)))
     reason = text(reason, "reason")
     if until is None or until < on or until > on + dt.timedelta(days=MAX_RETURN_DAYS):
         raise InvalidInput("The correction period may last at most %(days)d days.", field="until",
@@ -463,7 +479,8 @@ def reopen(filing: AnnualFiling, until: dt.date, reason: str, actor: str, on: dt
     proposal = db.session.scalar(select(Removal).where(Removal.source == "filing",
                                                        Removal.source_ref == str(filing.id)))
     if proposal is not None and proposal.status != removals.PROPOSED:
-        raise Refused("This is not possible while the removal is %(status)s.", status=proposal.status)
+        raise Refused("This is not possible while the removal is %(status)s.",
+                      status=REMOVAL_STATUS_LABELS.get(proposal.status, proposal.status))
     if proposal is not None:
         removals.decide(proposal, False, reason, actor, on)
         proposal.source_ref = f"{filing.id}@{proposal.id}"  # a later overdue may propose again
