@@ -12,8 +12,7 @@ from flask_smorest import Api
 from marshmallow import fields
 from sqlalchemy import select
 
-from core.accounts import api_user
-from core.api.blueprint import Blueprint, authed, public
+from core.api.blueprint import Blueprint, authed, public, token_user
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
 from core.errors import AccessDenied, NotFound
 from core.extensions import csrf, db
@@ -159,7 +158,7 @@ def make_blueprint() -> Blueprint:
 
                 raise Refused("An administrative unit with this code already exists.")
             unit = admin_units.add_configurable_unit(args["code"], args["name"].strip(), args["kind"],
-                                                     api_user().username)
+                                                     token_user().username)
             db.session.commit()
             return unit_json(unit)
 
@@ -177,7 +176,7 @@ def make_blueprint() -> Blueprint:
         def patch(self, args, code):
             """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
             unit = _unit(code)
-            admin_units.change_unit(unit, api_user().username, **args)
+            admin_units.change_unit(unit, token_user().username, **args)
             db.session.commit()
             return unit_json(unit)
 
@@ -198,7 +197,7 @@ def make_blueprint() -> Blueprint:
         def put(self, args, day):
             """Rule on one day: a holiday or a make-up working day (administrators; audited). Answers the
             day's year."""
-            calendar.set_day(day, args["is_workday"], args["name"].strip(), api_user().username)
+            calendar.set_day(day, args["is_workday"], args["name"].strip(), token_user().username)
             db.session.commit()
             return calendar_json(day.year)
 
@@ -206,7 +205,7 @@ def make_blueprint() -> Blueprint:
         @blp.response(200, CalendarYearSchema)
         def delete(self, day):
             """Remove the ruling on one day; the library's answer (or the weekday) applies again. Audited."""
-            if not calendar.clear_day(day, api_user().username):
+            if not calendar.clear_day(day, token_user().username):
                 raise NotFound("No ruling on this day.")
             db.session.commit()
             return calendar_json(day.year)
@@ -219,7 +218,7 @@ def make_blueprint() -> Blueprint:
         def post(self, args, year):
             """Declare a year's holidays and make-up working days completely entered, so working days can be
             counted in a year the library does not cover. Audited."""
-            calendar.declare_year_entered(year, api_user().username, args["note"].strip())
+            calendar.declare_year_entered(year, token_user().username, args["note"].strip())
             db.session.commit()
             return calendar_json(year)
 
