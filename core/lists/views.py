@@ -114,7 +114,7 @@ def _levels_for(procedure: str, year: int, role: str) -> list:
     for code, lv in rules.list_levels.items():
         how = rules.publication(code, year)
         if how.procedure == procedure and role in PUBLISHER_ROLES.get(how.publisher, ()):
-            out.append(choice(code, lv.name))
+            out.append(choice(code, local_name(lv)))
     return out
 
 
