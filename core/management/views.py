@@ -419,7 +419,7 @@ def _propose_form() -> ProposeForm:
     form = ProposeForm()
     form.sanction.choices = _sanction_choices()
     form.unit_type.choices = [choice("", "—")] + [choice(c, local_name(t)) for c, t in region_rules().unit_types.items()]
-    form.levels.choices = [choice(c, lv.name) for c, lv in region_rules().list_levels.items()]
+    form.levels.choices = [choice(c, local_name(lv)) for c, lv in region_rules().list_levels.items()]
     return form
 
 
