@@ -488,6 +488,8 @@ def _score_page(row, status: int = 200, form: CommentForm | None = None, typed: 
     # an expert who declined (a conflict of interest) no longer reads the application
     data = casefile.build(application, _) if row.status != "declined" else None
     evaluated = {i["number"]: i["evaluator_score"] for i in data["indicators"]} if data else {}
+    if data and experts.OVERALL not in evaluated:  # no indicator table: the one overall score is the report's total
+        evaluated[experts.OVERALL] = data["evaluator_total"]
     return render_template("review/score.html", row=row, application=application, cf=data, evaluated=evaluated,
                            table=experts.score_table(application, [row] + others), others=others,
                            form=form or CommentForm(data={"comment": row.comment or ""}), submit_form=EmptyForm(),
