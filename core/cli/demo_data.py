@@ -284,15 +284,27 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
 
     # the province's existing lists, loaded as a deployment loads them: a table through the history import
     history_rows = []
+    filing = rules.deadlines.get("dynamic_filing")
+
+    def removal_day(listed: int) -> dt.date:
+        """A unit listed in ``listed`` (on 12-20) that did not file its first annual dynamic-management table, due
+        the next year by the region's deadline (办法 第十六条: 04-15), removed with the list a fortnight later."""
+        due = (filing.for_year(listed + 1) if filing is not None else None) or dt.date(listed + 1, 4, 15)
+        return due + dt.timedelta(days=16)
+
+    # built before last year's national units' removal day has come, the removed unit's story is a year older
+    earlier = 0 if removal_day(year - 1) <= today() else 1
     for n, org in enumerate(orgs[: len(orgs) // 2]):
         unit_name = next(u.name for u in units if u.id == org.admin_unit_id)
-        for lv, y in ((Level.CITY, year - 3), (Level.PROVINCIAL, year - 2), (Level.NATIONAL, year - 1)):
+        back = earlier if n == 4 else 0
+        for lv, y in ((Level.CITY, year - 3 - back), (Level.PROVINCIAL, year - 2 - back),
+                      (Level.NATIONAL, year - 1 - back)):
             if n % 3 == 2 and lv == Level.NATIONAL:
                 continue
             removed = n == 4 and lv == Level.NATIONAL
             history_rows.append([rules.list_levels[lv.value].name, y, rules.unit_types[types[0]].name, org.uscc, org.name,
                                  unit_name, f"示范公告〔{y}〕{n + 1}号", dt.date(y, 12, 20).isoformat(),
-                                 "移出" if removed else "列入", dt.date(year, 5, 1).isoformat() if removed else "",
+                                 "移出" if removed else "列入", removal_day(y).isoformat() if removed else "",
                                  "未按时填报年度动态管理表" if removed else ""])
     if import_history is not None:
         db.session.flush()
