@@ -42,7 +42,7 @@ from sqlalchemy import Select, func, select
 from core.applications.levels import is_for, recommended_levels, requested_levels
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.i18n import N_, bilingual_text, both, lazy_list
+from core.i18n import N_, bilingual_text, both, english, lazy_list
 from core.kernel.clock import SHANGHAI, aware, end_of_day, now, today
 from core.kernel.rules import region_rules, results_line, rule_of
 from core.models import (
@@ -335,6 +335,30 @@ def _float(value: Any) -> float | None:
     return None if value is None else float(value)
 
 
+def _tier_label_en(result: ReviewResult | None, application: Application) -> str | None:
+    """The grade's English name in this province's grading (``Tier.label_en``: Grade C), which the file carries
+    beside the grade's code and label so that the ministry's English pages name it; ``None`` without a grade or
+    an English name."""
+    stored = (result.tier or result.tier_label) if result is not None else None
+    if not stored:
+        return None
+    with force_locale("en"):
+        name = tier_name(stored, application.unit_type, application.level)
+    return None if name in (stored, result.tier_label) else name
+
+
+def sent_tier_name(item: Mapping[str, Any]) -> Any:
+    """The grade a province's file gives a unit, named in the language the text is read in (a lazy text, for a
+    message kept in Chinese and English): the name of the province's grading the file carries, ``tier_label``
+    (C级) in Chinese and ``tier_label_en`` (Grade C) in English; a file without the English name (exported before
+    it was carried) names it by the label it sent. The file itself, the evidence, keeps what the province sent."""
+    def text(value: Any) -> str | None:
+        return None if value is None else (str(value).strip()[:40] or None)
+
+    label, code, label_en = text(item.get("tier_label")), text(item.get("tier")), text(item.get("tier_label_en"))
+    return LazyString(lambda: (english() and label_en) or label or code or "—")
+
+
 def _item_json(seq: int, item: RecommendationItem) -> dict[str, Any]:
     a = item.application
     org, unit = a.organization, a.admin_unit
@@ -349,6 +373,7 @@ def _item_json(seq: int, item: RecommendationItem) -> dict[str, Any]:
         "application_level": a.level, "indicator_values": a.indicator_values or {},
         "self_score": _float(a.score), "review_score": _float(result.score) if result else None,
         "tier": result.tier if result else None, "tier_label": result.tier_label if result else None,
+        "tier_label_en": _tier_label_en(result, a),
         "recommendable": bool(result.recommendable) if result else False,
         "experts": result.experts if result else 0,
         "requested_levels": requested_levels(a),
@@ -538,7 +563,7 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
         problems.append(bilingual_text(N_("The unit's city is missing.")))
     if item.get("recommendable") is not True:
         problems.append(bilingual_text(N_("The unit's tier does not allow national recommendation (%(tier)s)."),
-                              tier=str(item.get("tier_label") or item.get("tier") or "—")))
+                                       tier=sent_tier_name(item)))
     org = db.session.scalar(select(Organization).where(Organization.uscc == clean["uscc"]))
     ban = db.session.scalars(select(Ban).where(Ban.uscc == clean["uscc"], Ban.subject == "organization",
                                                Ban.starts_on <= at_day, Ban.ends_on >= at_day)).first()
