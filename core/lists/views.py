@@ -343,6 +343,11 @@ def publish(notice_id: int):
 # --------------------------------------------------------- lists by decision --
 
 
+#: why a candidate cannot be listed (:func:`core.lists.notices.listing_block`), as the decision form says it
+_LISTING_BLOCKS = {"banned": _l("cannot be listed: banned from applying"),
+                   "already_listed": _l("cannot be listed: already on a list of this level")}
+
+
 def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra):
     """The decision form and the decisions already published, for the province or one city."""
     rules = region_rules()
@@ -352,8 +357,14 @@ def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra)
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year, admin_unit_id) if level else []
+    # a unit banned or already on a list of this level is offered with the reason it cannot be listed, before a
+    # decision naming only such units is refused
+    day = notices.beijing_today()
+    blocks = {a.id: notices.listing_block(a.organization, a.unit_type, level, day) for a in candidates}
     form.application_ids.choices = [choice(a.id, f"{a.organization.name} · {local_name(rules.unit_types[a.unit_type])}"
-                                                 f"{' · ' + _tier_label(a) if a.tier else ''}") for a in candidates]
+                                                 f"{' · ' + _tier_label(a) if a.tier else ''}"
+                                                 f"{' · ' + str(_LISTING_BLOCKS[blocks[a.id]]) if blocks[a.id] else ''}")
+                                    for a in candidates]
     status = 200
     if request.method == "GET":
         form.level.data, form.year.data = level, year
