@@ -50,7 +50,7 @@ from core.models import (
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
 )
 from core.kernel.names import level_name, tier_name
-from core.plugins.types import Level
+from core.plugins.types import Level, Outcome, check_outcome
 from core.services import audit
 from core.services.uscc import normalize_uscc
 
@@ -159,8 +159,11 @@ def gates(application: Application, year: int, consulted: Iterable[str] = (),
             out.append(_gate(rule.code, None, rule.blocking, both(rule.title, rule.title_en), type(exc).__name__,
                              rule.source, rule.cite))
             continue
-        out.append(_gate(rule.code, message is None, rule.blocking, both(rule.title, rule.title_en), message,
-                         rule.source, rule.cite))
+        # a reviewer's judgement asks for an acknowledgement; a condition that does not apply passes, said so
+        _outcome, fields = check_outcome(message)
+        gate = _gate(rule.code, fields["ok"], rule.blocking, both(rule.title, rule.title_en), fields["message"],
+                     rule.source, rule.cite)
+        out.append({**gate, **fields})
     average = rules.average_gate(year, application.unit_type)
     if result is not None and average.applies:
         avg, n, avg_year = province_average(application.unit_type, year)
@@ -382,8 +385,8 @@ def _item_json(seq: int, item: RecommendationItem) -> dict[str, Any]:
             "listed_on": provincial.listed_on.isoformat() if provincial.listed_on else None,
             # listed provincially in this same (joint) round: 003 一; 002 三(五)
             "same_round": provincial.year == a.campaign.year},
-        "gates": [{k: g.get(k) for k in ("code", "ok", "blocking", "message", "source", "acknowledged")}
-                  for g in item.gates or []],
+        "gates": [{**{k: g.get(k) for k in ("code", "ok", "blocking", "message", "source", "acknowledged")},
+                   **({"applicable": False} if g.get("applicable") is False else {})} for g in item.gates or []],
     }
 
 
@@ -593,7 +596,7 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
             message = rule.check(data)
         except Exception:  # noqa: BLE001 - a rule that cannot run on imported data is left to the reviewers
             continue
-        if message:
+        if message and check_outcome(message)[0] is not Outcome.NOT_APPLICABLE:
             problems.append(_rule_problem(rule, message))
     values = item.get("indicator_values") or {}
     if not isinstance(values, dict):

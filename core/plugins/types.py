@@ -429,7 +429,9 @@ class EligibilityRule(CodedRecord):
     """A condition an application must meet.
 
     ``check`` receives the application's data and returns an error message, or
-    ``None`` when the rule holds. ``blocking`` False makes it a warning a reviewer
+    ``None`` when the rule holds; a :class:`ReviewerJudges` text when a reviewer judges it, a
+    :class:`NotApplicable` text when the condition does not apply to this application (see
+    :func:`check_outcome`). ``blocking`` False makes it a warning a reviewer
     must acknowledge. Core supplies these keys: ``unit_type``, ``level``,
     ``year``, ``as_of`` (date), ``held_levels`` and ``requested_levels`` (lists of
     :class:`Level`), ``industry``, ``evaluation_mode``,
@@ -833,6 +835,50 @@ class ReviewerJudges(str):
     automatically and a reviewer judges the rest from the evidence: the text says what to judge and on
     which evidence (``ReviewerJudges("已声明为规模以上工业企业；依据企业近三年经营情况判断")``). The result reads
     "to be checked by the reviewer" (``ok`` None) with that text, a warning the reviewer acknowledges."""
+
+
+class NotApplicable(str):
+    """What an :class:`EligibilityRule`'s ``check`` returns when its condition does not apply to the application,
+    the text saying why ("中文 / English", as other messages). Example: Hubei's on-site third-party evaluation
+    (鄂经信办节能〔2022〕8号 三(三)) for a unit that self-evaluates in the 2025 national round, where MIIT asks for the
+    platform self-evaluation only (工信厅节函〔2025〕390号: 不再需要提交第三方评价报告).
+
+    The result reads "not applicable" (不适用) with that text: neither met nor failed, it blocks neither the
+    submission nor a recommendation and asks no acknowledgement. In a result it is ``ok`` True (nothing stands in
+    the way; a reader that knows only ``ok`` keeps working) with ``applicable`` False (:func:`check_outcome`).
+    A rule that does not concern a round at all says so with ``years``, ``levels`` or ``unit_types`` instead: it is
+    then not listed."""
+
+
+class Outcome(StrEnum):
+    """What a condition's (or a gate's) check came to, as pages show it."""
+
+    MET = "met"  # ✓ 符合
+    NOT_MET = "not_met"  # ✗ 不符合
+    REVIEWER = "reviewer"  # ? for a reviewer to judge (ReviewerJudges)
+    NOT_APPLICABLE = "not_applicable"  # – 不适用 (NotApplicable)
+
+
+def check_outcome(answer: str | None) -> tuple[Outcome, dict[str, Any]]:
+    """What a ``check``'s answer means, and the fields a result records for it: ``ok`` (True met or not
+    applicable, False not met, None for a reviewer), ``message`` (the answer's text, or None) and, for a condition
+    that does not apply, ``applicable`` False (absent otherwise: results stored before it existed read alike)."""
+    if answer is None:
+        return Outcome.MET, {"ok": True, "message": None}
+    if isinstance(answer, NotApplicable):
+        return Outcome.NOT_APPLICABLE, {"ok": True, "message": str(answer), "applicable": False}
+    if isinstance(answer, ReviewerJudges):
+        return Outcome.REVIEWER, {"ok": None, "message": str(answer)}
+    return Outcome.NOT_MET, {"ok": False, "message": str(answer)}
+
+
+def result_outcome(result: Mapping[str, Any]) -> Outcome:
+    """The outcome a recorded result (a mapping with ``ok`` and maybe ``applicable``) shows."""
+    if result.get("applicable") is False:
+        return Outcome.NOT_APPLICABLE
+    ok = result.get("ok")
+    return Outcome.MET if ok else (Outcome.REVIEWER if ok is None else Outcome.NOT_MET)
+
 
 # ------------------------------------------------- rules core used to fix ---
 # issue 17: rules core once hard-coded, now answered by a plugin (national by default). Where no document
