@@ -255,7 +255,10 @@ def add(actor: str, rec: Recommendation, application: Application, *, acknowledg
                                                              RecommendationItem.application_id == application.id)):
         raise Refused("This unit is already in the recommendation.")
     if application.status not in (S.GRADED, S.LISTED):
-        raise Refused("This is not possible while the application is %(status)s.", status=str(application.status))
+        from core.applications.actions import STATUS_NAMES
+
+        raise Refused("This is not possible while the application is %(status)s.",
+                      status=STATUS_NAMES.get(application.status, str(application.status)))
     as_of = aware(at or now()).astimezone(SHANGHAI).date()
     results = gates(application, rec.year, rec.consulted_departments or [], as_of)
     blocked = blockers(results)
