@@ -31,7 +31,7 @@ from core.models import (
     ListEntry, Organization,
 )
 from core.plugins.rules import readable_cite
-from core.plugins.types import JudgedCondition, Level, ReviewerJudges
+from core.plugins.types import JudgedCondition, Level, check_outcome
 
 
 def N_(msgid: str) -> str:
@@ -176,7 +176,8 @@ def _evaluation_report(application: Application, rules, as_of: dt.date) -> dict[
 
 def evaluate(application: Application, as_of: dt.date | None = None,
              city_input: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
-    """All eligibility results for ``application``; ``ok`` is True, False, or None (manual check).
+    """All eligibility results for ``application``; ``ok`` is True, False, or None (manual check); a rule whose
+    condition does not apply (``NotApplicable``) is ``ok`` True with ``applicable`` False.
 
     The region's rules are evaluated for every requested level (joint rounds): a rule for all levels
     once, with the round's level; a rule for named levels at each of them. Each result lists the
@@ -333,9 +334,8 @@ def _rule_result(rule: Any, data: Mapping[str, Any], level: str) -> dict[str, An
         except Exception as exc:  # a plugin bug must not break the page; the reviewer decides
             current_app.logger.exception("eligibility rule %s failed", rule.code)
             result["message"] = f"自动检查未能运行，需人工审核 / the automatic check could not run ({type(exc).__name__})"
-        else:
-            result["ok"] = None if isinstance(message, ReviewerJudges) else message is None
-            result["message"] = str(message) if message is not None else None
+        else:  # met, not met, for the reviewer (ReviewerJudges) or not applicable (NotApplicable: ok, applicable False)
+            result.update(check_outcome(message)[1])
     return result
 
 

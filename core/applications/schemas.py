@@ -146,6 +146,9 @@ class EligibilityResultSchema(Out):
     blocking = fields.Boolean(required=True)
     stage = one_of(["submit", "recommend"], required=True)
     ok = fields.Boolean(required=True, allow_none=True, metadata={"description": "null: checked by a person"})
+    applicable = fields.Boolean(metadata={"description": "false: the condition does not apply to this application "
+                                                         "(neither met nor failed; ok is true and message says why); "
+                                                         "absent: it applies"})
     message = fields.String(required=True, allow_none=True)
     levels = fields.List(fields.String(), metadata={"description": "levels the rule gates (joint rounds)"})
 

@@ -233,6 +233,9 @@ class ListPageSchema(Out):
 class GateSchema(Out):
     code = fields.String(required=True)
     ok = fields.Boolean(required=True, allow_none=True)
+    applicable = fields.Boolean(metadata={"description": "false: the condition does not apply to this unit (neither "
+                                                         "met nor failed; ok is true and message says why); absent: "
+                                                         "it applies"})
     blocking = fields.Boolean(required=True)
     title = fields.String()
     message = fields.String(required=True, allow_none=True)

@@ -26,6 +26,7 @@ from core.plugins.types import (
     JointRound,
     Level,
     NegativeListItem,
+    NotApplicable,
     Priority,
     Provision,
     Quota,
@@ -412,8 +413,14 @@ def _national_from_provincial(data: Mapping[str, Any]) -> str | None:
 
 def _third_party_evaluation(data: Mapping[str, Any]) -> str | None:
     year, level = data.get("year"), data.get("level")
-    if year is None or level is None or not third_party_required(level, year):
+    if year is None or level is None:
         return None
+    if not third_party_required(level, year):
+        # the 2025 national round (and its joint provincial selection): MIIT's 390号 asks a unit to self-evaluate on
+        # its platform and no third-party report (001 附件1 二(一)); the plan's condition does not apply to it
+        return NotApplicable("2025年国家级推荐由申报单位在管理平台自评价，不再需要提交第三方评价报告（工信厅节函〔2025〕390号）"
+                             " / the 2025 national round asks for the unit's self-evaluation on the MIIT platform and "
+                             "no third-party evaluation report (MIIT 工信厅节函〔2025〕390号)")
     evaluator = data.get("evaluator")
     if not isinstance(evaluator, Mapping):
         return "须自主委托符合评价资质要求的第三方评价机构开展现场评价 / an on-site third-party evaluation is required"

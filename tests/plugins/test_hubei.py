@@ -14,7 +14,7 @@ from helpers import seed_text
 
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
-from core.plugins.types import CapBasis, EvaluationMode, Level, UnitKind
+from core.plugins.types import CapBasis, EvaluationMode, Level, NotApplicable, UnitKind
 
 from plugins.hubei import rules as hubei_rules
 
@@ -261,7 +261,9 @@ def test_third_party_rule_checks_evaluator(rules):
     assert rule.check(base) is not None
     assert rule.check({**base, "evaluator": QUALIFIED}) is None
     assert "不少于10人" in rule.check({**base, "evaluator": {**QUALIFIED, "full_time_midlevel_staff": 9}})
-    assert rule.check({**base, "level": "national", "year": 2025}) is None  # MIIT 390号 round
+    # MIIT 390号 round (001 附件1 二(一): 不再需要提交第三方评价报告): the plan's condition does not apply
+    assert isinstance(rule.check({**base, "level": "national", "year": 2025, "evaluation_mode": "self"}),
+                      NotApplicable)
 
 
 # -------------------------------------------------------- negative list --
