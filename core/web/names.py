@@ -86,7 +86,7 @@ def authority_name(name: str) -> str:
 
 #: who did something when it was not a person's account (core.jobs.schedule, core.notifications, the CLI)
 _WORKERS = {"scheduler": _l("scheduled work of the platform"), "system": _l("the platform"),
-            "notifications": _l("the platform's notifications")}
+            "notifications": _l("the platform's notifications"), "demo:data": _l("demo data")}
 _COMMAND_LINE = _l("command line (%(user)s)")
 
 

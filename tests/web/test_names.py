@@ -25,6 +25,7 @@ def app():
     ("scheduler", "平台定时任务", "scheduled work of the platform"),
     ("notifications", "平台通知", "the platform's notifications"),
     ("cli:root", "命令行（root）", "command line (root)"),
+    ("demo:data", "演示数据", "demo data"),  # the demo's own steps (Hunan walk: the history read 操作人 demo)
     ("changsha_city", "changsha_city", "changsha_city"),  # an account: its name, as the accounts page shows it
     (None, "—", "—"),
 ])
