@@ -28,6 +28,7 @@ from stdnum.cn import uscc as stdnum_uscc
 from wtforms import BooleanField
 
 from core.applications import services
+from core.applications.evidence import SELF_REPORT_SECTION
 from core.extensions import db
 from core.kernel.clock import SHANGHAI, end_of_day, this_year, today
 from core.kernel.rules import region_rules
@@ -37,12 +38,13 @@ from core.models import (
 )
 from core.plugins.types import EvaluationMode, IndicatorKind, Level, dated_example
 from core.review.evaluators import QUALIFICATION_FIELDS
-from core.services import audit, limits
+from core.services import audit
 from core.services.admin_units import sync_admin_units
 from core.services.passwords import hash_password
 from core.web import DEMO_REFERENCE_FILE
 
-ACTOR = "demo"
+#: who the demo data says acted where no demo account did (a colon: never an account's name); pages name it in words
+ACTOR = "demo:data"
 _TRADES = ["新材料", "精密机械", "电子科技", "化工", "食品", "建材", "汽车零部件", "生物医药", "有色金属", "纺织"]
 _SUFFIX = ["股份有限公司", "有限公司", "集团有限公司"]
 _PEOPLE = ["王建国", "李红梅", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周强", "吴敏"]
@@ -77,6 +79,16 @@ def division_code(province: str, unit: str = "") -> str:
     if not codes:
         return "110000"
     return codes.get(unit) or codes[""]
+
+
+def place_name(unit: str) -> str:
+    """How a company's name says where it is: a city without 市 (长沙市 → 长沙, 郴州市 → 郴州), an autonomous
+    prefecture by its first two characters (湘西土家族苗族自治州 → 湘西), any other unit as it is (赣江新区)."""
+    if unit.endswith("自治州"):
+        return unit[:2]
+    if unit.endswith("市") and len(unit) > 2:
+        return unit[:-1]
+    return unit
 
 
 def make_uscc(rng: random.Random, division: str = "110000") -> str:
@@ -215,13 +227,17 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     for n in progress(range(36)):
         unit = units[n % len(units)]
         trade = rng.choice(_TRADES)
+        suffix = rng.choice(_SUFFIX)
         org = Organization(uscc=make_uscc(rng, division_code(province, unit.name)),
-                           name=f"{unit.name.rstrip('市州区')}{trade}{rng.choice(_SUFFIX)}"
+                           name=f"{place_name(unit.name)}{trade}{suffix}"
                            if n % 7 else f"{unit.name}{trade}产业园管理委员会",
                            admin_unit_id=unit.id, industry=rng.choice(industries),
                            legal_representative=rng.choice(_PEOPLE))
-        if any(o.name == org.name for o in orgs):
-            org.name = f"{org.name[:-4]}{n}号{org.name[-4:]}"
+        taken = {o.name for o in orgs}
+        if org.name in taken:  # another company of the same place and trade: another legal form, else a second one
+            org.name = next((f"{place_name(unit.name)}{trade}{other}" for other in _SUFFIX
+                             if f"{place_name(unit.name)}{trade}{other}" not in taken),
+                            f"{place_name(unit.name)}第二{trade}{suffix}")
         db.session.add(org)
         orgs.append(org)
     db.session.flush()
@@ -266,17 +282,24 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
             # the demo evaluator's own work: one request, then reports to file
             _evaluate(app, firms[0 if n % 2 or draft else 2], rng, timeline, started, submitted_at,
                       pending=(n == 0), report=not draft)
+        if not draft and app.evaluation_mode == EvaluationMode.SELF.value and modes.report_required:
+            # a unit evaluating itself attaches its self-evaluation report the day before it submits (a round that
+            # asks for it refuses the city's recommendation without it: Jiangxi 2024 一, Shanxi 第十一条)
+            with timeline.at(submitted_at - dt.timedelta(days=1)) as at:
+                services.add_evidence(app, SELF_REPORT_SECTION, f"{org.name}自评价报告.pdf", _pdf(4), ACTOR, at=at)
         if not draft:  # through the platform's submission: its checks are recorded, as for a unit that applies
             with timeline.at(submitted_at):
                 services.submit(app, ACTOR, at=submitted_at)
-        with timeline.at(submitted_at + dt.timedelta(days=5, hours=2)):
-            # a graded application was recommended by its city first, then graded by its panel (below)
-            app.status = ApplicationStatus.CITY_RECOMMENDED if status == ApplicationStatus.GRADED else status
-            if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
-                try:
-                    limits.reserve_quota(app, ACTOR)
-                except Exception:  # noqa: BLE001 - a full quota in the demo sends it back to submitted
-                    app.status = ApplicationStatus.SUBMITTED
+        if status in (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED):
+            # a graded application was recommended by its city first (through the platform's recommendation:
+            # its time, levels, consulted departments and quota place recorded), then graded by its panel (below)
+            with timeline.at(submitted_at + dt.timedelta(days=5, hours=2)) as at:
+                _recommend(app, at)
+        elif status == ApplicationStatus.RETURNED:
+            _return(app, timeline, submitted_at)
+        elif status != ApplicationStatus.SUBMITTED:
+            with timeline.at(submitted_at + dt.timedelta(days=5, hours=2)):
+                app.status = status
         if status == ApplicationStatus.GRADED and app.status == ApplicationStatus.CITY_RECOMMENDED:
             _panel(app, pool, rng, timeline, submitted_at)
         apps.append(app)
@@ -468,6 +491,40 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timelin
         reports.file_report(firm_user, request, _pdf(3), "第三方评价报告.pdf", scores=scores,
                             score=None if items else round(100 * share, 1),
                             visited_on=filed - dt.timedelta(days=1), today=filed)
+
+
+def _recommend(app: Application, at: dt.datetime) -> None:
+    """The city recommends ``app`` as a city bureau does, having consulted every department the round's rule
+    names; a refusal (a full quota, a report still missing) leaves it submitted, as on the platform."""
+    from core.applications import consulted
+    from core.errors import GreenmfgError
+
+    policy = consulted.offered(app.campaign.level, app.campaign.year)
+    try:
+        with db.session.begin_nested():
+            services.recommend(app, ACTOR, consulted_departments=list(policy.codes), acknowledge_warnings=True, at=at)
+    except GreenmfgError:
+        db.session.refresh(app)
+
+
+#: why the demo city returned an application, and for how long it may be corrected
+RETURN_REASON = "请补充能源计量器具配备清单及近三年能源利用状况报告"
+RETURN_DAYS = 7
+
+
+def _return(app: Application, timeline: _Timeline, submitted_at: dt.datetime) -> None:
+    """The city returns ``app`` for correction with its reason, yesterday, for the days the round allows
+    (a round where nothing may change after submission keeps it submitted)."""
+    from core.errors import GreenmfgError
+
+    day = max(today() - dt.timedelta(days=1), submitted_at.astimezone(SHANGHAI).date() + dt.timedelta(days=5))
+    with timeline.at(_beijing(day, 10)) as at:
+        days = min(RETURN_DAYS, services.correction_policy(app).max_days)
+        try:
+            with db.session.begin_nested():
+                services.return_for_correction(app, RETURN_REASON, at + dt.timedelta(days=days), ACTOR, at=at)
+        except GreenmfgError:
+            db.session.refresh(app)
 
 
 def _industry(rules: Any, unit_type: str, year: int, org: Organization) -> str | None:
