@@ -13,8 +13,10 @@ from core.kernel.rules import region_rules
 
 @click.command("demo")
 @click.option("--seed", type=int, default=2025, help="Random seed for the invented names.")
+@click.option("--port", type=int, default=5000, show_default=True,
+              help="The port the instance will be served on (for the address printed at the end).")
 @with_appcontext
-def demo_command(seed: int) -> None:
+def demo_command(seed: int, port: int) -> None:
     """Create the database and load demo data. 创建数据库并装入演示数据。"""
     init_migrate(current_app)
     upgrade()
@@ -36,7 +38,7 @@ def demo_command(seed: int) -> None:
         click.echo("引领值/基准值 are demo values, not MIIT's (演示值，非政策数值); "
                    "load the real ones with: greenmfg reference import FILE")
     click.echo(f"demo users admin, province, city, enterprise, evaluator, expert; password {DEMO_PASSWORD}")
-    click.echo("start it with: greenmfg run   (then open http://127.0.0.1:5000/)")
+    click.echo(f"start it with: greenmfg run --port {port}   (then open http://127.0.0.1:{port}/)")
 
 
 COMMANDS = [demo_command]

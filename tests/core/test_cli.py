@@ -59,9 +59,11 @@ def test_plugins_lists_hooks(instance):
 
 def test_demo_then_pages(instance):
     env = {**instance, "GREENMFG_REGION": "shanxi"}
-    out = greenmfg("demo", env=env)
+    out = greenmfg("demo", "--port", "5301", env=env)
     assert out.returncode == 0, out.stderr
     assert "山西省 (shanxi)" in out.stdout and "organizations 36" in out.stdout
+    # the address it prints is where scripts/demo serves it (a port in use moves it on), not always :5000
+    assert "greenmfg run --port 5301" in out.stdout and "http://127.0.0.1:5301/" in out.stdout
     again = greenmfg("demo", env=env)
     assert again.returncode != 0 and "already has data" in again.stderr
     from core import create_app
