@@ -951,7 +951,7 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
     rules = region_rules()
     deadline_form = forms.get("deadline_form") or DeadlineForm()
     deadline_form.code.choices = with_placeholder([choice("closes_at", _("Applicants' submission deadline"))] + [
-        choice(code, rules.deadlines[code].title if code in rules.deadlines else code)
+        choice(code, deadline_title(code))
         for code in (campaign.deadlines or {})])
     extensions = db.session.execute(select(DeadlineExtension, Organization).join(
         Organization, Organization.id == DeadlineExtension.organization_id).where(
