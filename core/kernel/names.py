@@ -84,3 +84,17 @@ def deadline_title(code: str) -> str:
     has no such deadline."""
     deadline = region_rules().deadlines.get(code)
     return str(local_text(deadline.title, deadline.title_en)) if deadline is not None else code
+
+
+def sanction_title(sanction: Any, stored: str | None = None) -> str:
+    """A removal or ban rule by its title in the page's language (its ``title_en`` on English pages): a
+    :class:`~core.plugins.types.Sanction`, or the code a removal or a ban stores, looked up in the region's
+    rules; ``stored`` (the title a record kept) or the code itself where the region has no such sanction."""
+    if sanction is None or sanction == "":
+        return stored or "—"
+    if isinstance(sanction, str):
+        record = region_rules().sanctions.get(sanction)
+        if record is None:
+            return stored or sanction
+        sanction = record
+    return str(local_text(sanction.title, getattr(sanction, "title_en", None)))

@@ -24,8 +24,28 @@ from core.formfields import (
     indicator_initial,
     indicator_values,
 )
-from core.i18n import local_text
+from core.i18n import english, local_text
 from core.kernel.forms import PageForm
+from core.kernel.names import sanction_title
+from core.kernel.rules import region_rules, source_name
+
+
+class SanctionField(SelectField):
+    """A choice of the region's removal or ban rules (sanctions, by code): each named by its title in the page's
+    language (the plugin's ``title_en`` on English pages) and its rule's source by name, in the page's own
+    brackets (（山西省） / (Shanxi)), whatever label the view gave it; a choice that is no sanction (the blank
+    "—") keeps its label."""
+
+    def iter_choices(self):
+        sanctions = region_rules().sanctions
+        for c in super().iter_choices():
+            record = sanctions.get(c.value) if c.value else None
+            if record is not None:
+                source = source_name(record.source)
+                title = sanction_title(record)
+                label = f"{title} ({source})" if english() else f"{title}（{source}）"
+                c = c._replace(label=label)
+            yield c
 
 
 def filing_form_class(iset, industries: dict, figures=()) -> type[PageForm]:
@@ -101,7 +121,7 @@ class ReturnFilingForm(PageForm):
 
 class ProposeForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
-    sanction = SelectField(_l("Reason for removal (sanction)"), [DataRequired()])
+    sanction = SanctionField(_l("Reason for removal (sanction)"), [DataRequired()])
     unit_type = SelectField(_l("Unit type"), [Optional()])
     levels = MultiCheckboxField(_l("Lists (levels)"), [Optional()])
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=2000)])
@@ -111,7 +131,7 @@ class ProposeForm(PageForm):
 
 class ImmediateForm(PageForm):
     uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
-    sanction = SelectField(_l("Reason for removal (sanction)"), [DataRequired()])
+    sanction = SanctionField(_l("Reason for removal (sanction)"), [DataRequired()])
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=2000)])
     evidence_note = TextAreaField(_l("Evidence"), [DataRequired(), Length(min=2, max=4000)])
     notice_no = StringField(_l("Notice number"), [Optional(), Length(max=100)])
@@ -145,13 +165,13 @@ class VerifyForm(PageForm):
         choice("removal", _l("Confirmed: removal"))])
     finding = TextAreaField(_l("Finding"), [DataRequired(), Length(min=2, max=4000)])
     rectify_until = DateField(_l("Rectify until"), [Optional()])
-    sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
+    sanction = SanctionField(_l("Reason for removal (sanction)"), [Optional()])
 
 
 class RectificationForm(PageForm):
     rectified = RadioField(_l("Rectified?"), [DataRequired()], choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=2000)])
-    sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
+    sanction = SanctionField(_l("Reason for removal (sanction)"), [Optional()])
 
 
 #: what a change report may say changed (core.management.changes.KINDS), as the pages name it
@@ -175,7 +195,7 @@ class ChangeReviewForm(PageForm):
     still_compliant = RadioField(_l("Does the unit still meet the standard?"), [DataRequired()],
                                  choices=[choice("yes", _l("Yes")), choice("no", _l("No"))])
     note = TextAreaField(_l("Note"), [DataRequired(), Length(min=2, max=500)])
-    sanction = SelectField(_l("Reason for removal (sanction)"), [Optional()])
+    sanction = SanctionField(_l("Reason for removal (sanction)"), [Optional()])
 
 
 class ScheduleForm(PageForm):
@@ -191,7 +211,7 @@ class BanForm(PageForm):
     subject = RadioField(_l("Who"), [DataRequired()], choices=[choice("evaluator", _l("Third-party firm")),
                                                               choice("organization", _l("Applicant"))])
     uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
-    sanction = SelectField(_l("Sanction"), [Optional()])
+    sanction = SanctionField(_l("Sanction"), [Optional()])
     reason = TextAreaField(_l("Reason"), [DataRequired(), Length(min=2, max=500)])
     evidence_note = TextAreaField(_l("Evidence"), [Optional(), Length(max=2000)])
 

@@ -469,9 +469,15 @@ class EligibilityRule(CodedRecord):
 
 @dataclass(frozen=True, kw_only=True)
 class Sanction(CodedRecord):
-    """A removal or ban rule (动态管理): what triggers it and what follows."""
+    """A removal or ban rule (动态管理): what triggers it and what follows.
+
+    ``title_en`` is its English on English pages (the removal and ban forms, the removals and the rules
+    pages), a platform translation of the document's ``title``; without one English pages show ``title``.
+    """
 
     title: str
+    #: the title on English pages, a platform translation (``title`` is the document's)
+    title_en: str | None = None
     removal: bool = True
     ban_years: int = 0
     #: True when removal applies at every level at once (e.g. 重大 accidents)

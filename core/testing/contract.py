@@ -494,16 +494,17 @@ class RegionContract:
         assert not unused, f"English terms no field uses: {unused}"
 
     def test_english_names(self):
-        """The negative-list items, eligibility rules, priorities and industries the plugin registers read in
-        English on English pages (``title_en``, ``name_en``: a platform translation; ``with_english_titles``
+        """The negative-list items, eligibility rules, priorities, sanctions and industries the plugin registers
+        read in English on English pages (``title_en``, ``name_en``: a platform translation; ``with_english_titles``
         keeps the rules' as one table); without one an English page shows the Chinese."""
         import re
 
         records = [(i.code, i.title_en) for hook in ("gm_register_negative_list_items", "gm_register_eligibility_rules",
-                                                     "gm_register_priorities") for i in self._own_records(hook)]
+                                                     "gm_register_priorities", "gm_register_sanctions")
+                   for i in self._own_records(hook)]
         records += [(i.code, i.name_en) for i in self._own_records("gm_register_industries")]
         if not records:
-            pytest.skip("the plugin registers no negative-list item, eligibility rule, priority or industry")
+            pytest.skip("the plugin registers no negative-list item, eligibility rule, priority, sanction or industry")
         missing = [code for code, english in records if not english or re.search(r"[\u4e00-\u9fff]", english)]
         assert not missing, f"without English (title_en / name_en): {missing}"
 

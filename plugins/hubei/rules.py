@@ -598,6 +598,10 @@ SANCTIONS = (
     Sanction(code="hubei.triennial_review",
              title="三年一复核：市级经信部门组织现场复核，不再符合绿色制造评价要求的单位（名单和原因）报省经信厅，"
                    "省经信厅技术评审后反馈工信部；不再符合要求的动态调整出名单",
+             title_en="Re-review every three years: the city's economy and information technology bureau re-reviews on site and "
+                      "reports the units that no longer meet the green manufacturing evaluation requirements (names and reasons) "
+                      "to the provincial department, which reviews them technically and reports back to MIIT; units that no longer "
+                      "meet the requirements are taken off the list",
              removal=True, cite=cite("三(六)")),
 )
 

@@ -245,6 +245,8 @@ def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
 SANCTIONS = (
     Sanction(code="jiangxi.evaluator_fraud",
              title="第三方机构在评价过程中弄虚作假或故意隐瞒评价对象问题：三年内不予采信其所出具的评价结果",
+             title_en="A third-party firm commits fraud or deliberately conceals problems of the unit it evaluates during the "
+                      "evaluation: the evaluation results it issues are not accepted for three years",
              removal=False, ban_years=3,
              cite=f"{S003} 三（三） (经查实…弄虚作假或故意隐瞒评价对象问题的第三方机构，三年内不予采信)"),
 )

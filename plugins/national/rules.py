@@ -148,18 +148,25 @@ ELIGIBILITY = (
 #: pattern of the provinces' rules (domain.md B1 "Removal and bans", B9): inferred, and cited so
 SANCTIONS = (
     Sanction(code="fraud", title="数据或材料造假：从各级名单移出，三年内禁止再次申报",
+             title_en="Falsified data or materials: removed from the lists at every level, barred from applying again for three years",
              ban_years=3, all_levels=True,
              cite=f"{S001} 附件1 三 (如发现企业、园区存在数据或材料造假，我部将根据《办法》将企业、园区从名单中移出，"
                   f"并禁止三年内再次申报); {inferred('从各级名单移出', f'{S001} 四.2、{S004} 第二十二条')}"),
     Sanction(code="not_filed", title="未按时填报年度动态管理表：无法获得评价得分，移出名单",
+             title_en="Annual dynamic-management table not filed on time: no evaluation score can be given, removed from the list",
              cite=f"{BANFA} 第十六条 (每年4月15日前填报动态管理表); "
                   f"{inferred('未按时填报的移出名单', f'{S001} 四.1、{S004} 第二十一条 (二)')}"),
     Sanction(code="negative_list_event", title="出现负面清单所列情形：移出名单",
+             title_en="A situation on the negative list occurs: removed from the list",
              cite=f"{BANFA} 第十五条 (负面清单); {inferred('出现所列情形的移出名单', f'{S004} 第二十一条 (一)')}"),
     Sanction(code="major_accident", title="发生重大及以上安全、质量事故或二级及以上突发环境事件：立即从各级名单移出",
+             title_en="A major or more serious safety or quality accident, or a level II or more serious environmental emergency: "
+                      "removed from the lists at every level at once",
              all_levels=True, cite=f"{BANFA} 第十六条 (动态管理); "
                                    f"{inferred('重大事故立即从各级名单移出', f'{S004} 第二十一条、{S003} 三')}"),
     Sanction(code="bottom_five_percent", title="现有国家绿色工厂、绿色工业园区得分连续三年处于后5%：移出名单",
+             title_en="A listed national green factory or green industrial park scores in the bottom 5% three years running: "
+                      "removed from the list",
              consecutive_years=3, bottom_share=0.05, cite=f"{S001} 附件1 二 (二)"),
 )
 

@@ -424,23 +424,36 @@ PRIORITIES = (
 SANCTIONS = (
     Sanction(code=f"{CODE}.negative_list_event", replaces="negative_list_event",
              title="出现第十七条所列情形：移出名单",
+             title_en="A situation named in Article 17 occurs: removed from the list",
              cite=f"{S} 第二十一条 (一) (第十七条中所提到情况…在发布年度名单时予以移出并进行公告)"),
     Sanction(code=f"{CODE}.not_filed", replaces="not_filed", title="拒不按时填报动态管理表：移出名单",
+             title_en="Refuses to file the dynamic-management table on time: removed from the list",
              cite=f"{S} 第二十一条 (二) (拒不按时填报动态管理表)"),
     Sanction(code=f"{CODE}.major_accident", replaces="major_accident",
              title="发生重大及以上生产安全和质量事故、Ⅱ级（重大）及以上突发环境污染事件：及时从各层面名单移出",
+             title_en="A major or more serious production safety or quality accident, or a level II (major) or more serious "
+                      "environmental pollution emergency: removed promptly from the lists at every level",
              all_levels=True,
              cite=f"{S} 第二十一条 (发生重大及以上生产安全和质量事故、Ⅱ级(重大)及以上突发环境污染事件的，及时从各层面名单移出并进行公告)"),
     Sanction(code=f"{CODE}.evaluation_fraud", title="评价过程中弄虚作假、欺瞒：取消申报资格，三年内不得再次申报",
+             title_en="Fraud or deception found during the evaluation: disqualified from applying, and may not apply again "
+                      "within three years",
              removal=False, ban_years=3, cite=f"{S} 第二十二条"),
     Sanction(code=f"{CODE}.material_change",
              title="名称变更或生产经营范围、生产地址、组织边界重大变更：报市级主管部门审核，变更后不再符合标准的从本层面名单移出",
+             title_en="A change of name, or a major change of business scope, production address or organisational boundary: "
+                      "reported to the city's competent department for review; a unit that no longer meets the standards after "
+                      "the change is removed from the list at this level",
              removal=True, cite=f"{S} 第二十三条"),
     Sanction(code=f"{CODE}.evaluator_fraud",
              title="第三方机构弄虚作假或故意隐瞒评价对象问题：管理平台通报，三年内不予采信其评价结果",
+             title_en="A third-party firm commits fraud or deliberately conceals problems of the unit it evaluates: named on the "
+                      "management platform, its evaluation results not accepted for three years",
              removal=False, ban_years=3, cite=f"{S} 第二十四条"),
     Sanction(code=f"{CODE}.verified_complaint",
              title="实名举报经核实：视情节轻重整改，或按第二十一条移出名单；涉及第三方机构的按第二十四条处理",
+             title_en="A report under real name is verified: rectification or, by the seriousness of the case, removal from the "
+                      "list under Article 21; a third-party firm concerned is dealt with under Article 24",
              removal=False, cite=f"{S} 第二十五条"),
 )
 
