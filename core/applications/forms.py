@@ -43,6 +43,7 @@ from core.formfields import (
 )
 from core.i18n import local_text
 from core.kernel.forms import PageForm
+from core.kernel.names import level_name
 from core.kernel.rules import region_rules
 from core.plugins.types import Level, field_attr
 from core.web.names import mode_choices
@@ -124,7 +125,7 @@ def application_form_class(application) -> type[PageForm]:
     levels = requested_level_choices(campaign, application.unit_type)
     if len(levels) > 1:
         attrs["requested_levels"] = MultiCheckboxField(_l("Levels applied for"), [Optional()],
-                                                       choices=[choice(lv, rules.list_levels[lv].name) for lv in levels])
+                                                       choices=[choice(lv, level_name(lv)) for lv in levels])
     for i, item in enumerate(rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)):
         attrs[neg_attr(i)] = RadioField(local_text(item.title, item.title_en), [Optional()],
                                         choices=[choice(NEG_YES, _l("Yes")), choice(NEG_NO, _l("No"))])
@@ -332,14 +333,12 @@ class RecommendForm(PageForm):
 
 def recommend_form(application) -> RecommendForm:
     """The city's recommendation form; in a joint round one checkbox per requested level, all ticked."""
-    rules = region_rules()
     form = RecommendForm()
     departments = consulted.offered(application.campaign.level, application.campaign.year)
     form.consulted_departments.choices = [choice(k, v) for k, v in consulted.labels(departments).items()]
     form.others_allowed = departments.others_allowed
     levels = recommendable_levels(application)
-    form.levels.choices = [choice(lv, rules.list_levels[lv].name if lv in rules.list_levels else lv)
-                           for lv in levels]
+    form.levels.choices = [choice(lv, level_name(lv)) for lv in levels]
     if not form.is_submitted():
         form.levels.data = list(levels)
     return form

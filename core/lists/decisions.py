@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
+from flask_babel import LazyString
 from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
+from core.kernel.names import level_name
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules, rule_of
 from core.lists.notices import beijing_today, check_applications, check_publisher, listing_block
@@ -36,7 +38,7 @@ def publish_decision(actor: str, *, level: str, year: int, application_ids: Iter
     how = check_publisher(level, year, admin_unit_id)
     if how.procedure != PublicationProcedure.DECISION:
         raise Refused("The %(level)s list is published after a public notice (rule from %(source)s: %(cite)s); "
-                      "open a notice instead.", level=rules.list_levels[level].name, **rule_of(how))
+                      "open a notice instead.", level=LazyString(level_name, str(level)), **rule_of(how))
     document_no = (document_no or "").strip()
     if not 2 <= len(document_no) <= 100:
         raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="document_no",
@@ -49,6 +51,7 @@ def publish_decision(actor: str, *, level: str, year: int, application_ids: Iter
     apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).order_by(Application.id)
                                    .with_for_update()))
     check_applications(apps, ids, level, year, admin_unit_id, how.publisher)
+    # the decision's own title, as the 发文 is titled: in Chinese whatever the publisher's page language
     unit_name = db.session.get(AdminUnit, admin_unit_id).name if admin_unit_id else rules.region.name
     decision = ListDecision(region=rules.region_code, level=level, year=year, document_no=document_no,
                             title=(title or "").strip()[:200] or f"{year}年度{unit_name}{rules.list_levels[level].name}"

@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from typing import Any, Collection, Iterable
 
 from flask import current_app
+from flask_babel import LazyString
 from sqlalchemy import Date, Integer, bindparam, func, select, tuple_
 
 from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel import paging
 from core.kernel.clock import SHANGHAI, aware, now
+from core.kernel.names import level_name
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules, rule_of
 from core.models import (
@@ -83,7 +85,7 @@ def period_for(level: str, year: int | None = None):
     how = region_rules().publication(lv, year)
     if how.procedure != PublicationProcedure.NOTICE:
         raise Refused("The %(level)s list is published by a decision, without a public notice (rule from "
-                      "%(source)s: %(cite)s).", level=region_rules().list_levels[lv].name,
+                      "%(source)s: %(cite)s).", level=LazyString(level_name, str(lv)),
                       **rule_of(how))
     period = region_rules().notice_period(lv)
     if period is not None:
@@ -133,7 +135,7 @@ def check_publisher(level: str, year: int, admin_unit_id: int | None) -> Any:
         raise InvalidInput("A city list is published by its city bureau, for its own city.", field="level")
     if how.publisher != "city" and admin_unit_id is not None:
         raise Refused("The %(level)s list is published by the %(publisher)s, not by a city.",
-                      level=region_rules().list_levels[Level(level)].name, publisher=how.publisher)
+                      level=LazyString(level_name, str(Level(level))), publisher=how.publisher)
     return how
 
 
@@ -181,9 +183,10 @@ def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, applic
         raise InvalidInput("Choose at least one application.", field="application_ids")
     apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).with_for_update()))
     check_applications(apps, ids, level, year, admin_unit_id, how.publisher)
-    level_name = rules.list_levels[level].name
+    # the notice's own title, as the published 公示 is titled: in Chinese whatever the opener's page language, as
+    # a unit's or a document's name (shown as it is on English pages)
     unit_name = db.session.get(AdminUnit, admin_unit_id).name if admin_unit_id else rules.region.name
-    title = (title or "").strip()[:200] or f"{year}年度{unit_name}{level_name}绿色制造名单公示"
+    title = (title or "").strip()[:200] or f"{year}年度{unit_name}{rules.list_levels[level].name}绿色制造名单公示"
     notice = PublicNotice(region=rules.region_code, level=level, year=year, title=title, starts_on=starts_on,
                           ends_on=ends_on, period_days=period.days, period_count=str(period.count),
                           period_source=period.source, period_cite=(period.cite or "")[:500], status="open",
