@@ -8,6 +8,7 @@ Hubei and Shanxi. The LibreOffice-saved variant of the round trip is in test_sum
 from __future__ import annotations
 
 import io
+from urllib.parse import quote
 
 import pytest
 from openpyxl import load_workbook
@@ -222,7 +223,8 @@ def _report_page(w, campaign_id):
     page = city.get(f"/city/recommended?campaign={campaign_id}").get_data(as_text=True)
     assert "2024年湖南省绿色制造体系申报汇总表" in page and "export-working" in page
     r = city.get(f"/city/summary.xlsx?campaign={campaign_id}&drafts=1")
-    assert r.status_code == 200 and "working" in r.headers["Content-Disposition"]
+    # named for people: 汇总表-2024-长沙市-工作底稿.xlsx, as RFC 5987 filename* (tests/web/test_download_names.py)
+    assert r.status_code == 200 and quote("工作底稿") in r.headers["Content-Disposition"]
     wb = load_workbook(io.BytesIO(r.data))
     ws = wb["附件2-1"]
     assert "工作底稿" in ws.cell(row=4, column=1).value
