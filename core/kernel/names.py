@@ -98,3 +98,14 @@ def sanction_title(sanction: Any, stored: str | None = None) -> str:
             return stored or sanction
         sanction = record
     return str(local_text(sanction.title, getattr(sanction, "title_en", None)))
+
+
+def indicator_unit(indicator: Any) -> str:
+    """An indicator's unit in the page's language: ``unit`` (the table's, t/万元), or its ``unit_en`` on English
+    pages where the plugin gives one (t/10,000 yuan); an :class:`~core.plugins.types.Indicator` or a row with
+    ``unit`` and ``unit_en`` (a case file's, a score's); "" for none."""
+    if indicator is None:
+        return ""
+    if isinstance(indicator, Mapping):
+        return str(local_text(indicator.get("unit") or "", indicator.get("unit_en")))
+    return str(local_text(getattr(indicator, "unit", "") or "", getattr(indicator, "unit_en", None)))

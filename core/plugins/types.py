@@ -782,6 +782,9 @@ class Indicator:
     #: the name on English pages, a platform translation (``name`` is the official one: Chinese pages, the API's
     #: ``name``, the xlsx tables); empty: English pages show ``name``
     name_en: str = ""
+    #: the unit on English pages, a platform translation (``unit`` is the table's: Chinese pages, the API's
+    #: ``unit``, the xlsx tables; ``"项"`` marks a count of functions); empty: English pages show ``unit``
+    unit_en: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -508,6 +508,20 @@ class RegionContract:
         missing = [code for code, english in records if not english or re.search(r"[\u4e00-\u9fff]", english)]
         assert not missing, f"without English (title_en / name_en): {missing}"
 
+    def test_english_units(self):
+        """The indicators of the plugin's evaluation tables read their units in English on English pages
+        (``Indicator.unit_en``, a platform translation): every unit that holds Chinese (万元, 产品单位) has one,
+        without Chinese."""
+        import re
+
+        sets = self._own_records("gm_register_indicator_sets")
+        units = [(f"{s.code} #{i.number}", i.unit, i.unit_en) for s in sets for i in s.indicators]
+        if not any(re.search(r"[\u4e00-\u9fff]", unit) for _, unit, _ in units):
+            pytest.skip("the plugin's indicators have no unit in Chinese")
+        missing = [f"{where}: {unit}" for where, unit, english in units
+                   if re.search(r"[\u4e00-\u9fff]", unit) and (not english or re.search(r"[\u4e00-\u9fff]", english))]
+        assert not missing, "indicator units without English (unit_en):\n" + "\n".join(missing)
+
     def test_form_fields_validate_sample(self, greenmfg_make_app):
         """Each field accepts a sample value: ``form_samples``, else the plugin's ``example``, else one guessed
         from its validators."""

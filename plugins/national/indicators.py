@@ -3,9 +3,35 @@
 Source: 001_3f04a56fc6693327.txt, 附件1 绿色工厂评价要求 (14 indicators), 附件2 绿色工业园区评价要求
 (17 indicators), 附件3 重点行业清单. Weights, directions and types are copied from the tables.
 """
+from dataclasses import replace
+
 from core.plugins.types import Indicator, IndicatorKind as K, IndicatorSet, Industry, IndustryChoices
 
 SEED_001 = "001_3f04a56fc6693327.txt"
+
+#: the tables' units in English on English pages (a platform translation; 附件1 and 附件2 print them in Chinese):
+#: 万元 is 10,000 yuan, 亿元 100 million yuan; "%" needs none
+UNITS_EN = {
+    "tce/产品单位或tce/万元": "tce/unit of product or tce/10,000 yuan",
+    "tCO2/产品单位或tCO2/万元": "tCO2/unit of product or tCO2/10,000 yuan",
+    "项": "functions",
+    "原材料单位/产品单位或原材料单位/万元": "unit of raw material/unit of product or unit of raw material/10,000 yuan",
+    "m3/产品单位或m3/万元": "m3/unit of product or m3/10,000 yuan",
+    "污染物单位/产品单位或污染物单位/万元": "unit of pollutant/unit of product or unit of pollutant/10,000 yuan",
+    "产品单位/m2或万元/m2": "units of product/m2 or 10,000 yuan/m2",
+    "亿元/km2": "100 million yuan/km2",
+    "万元/tce": "10,000 yuan/tce",
+    "元/m3": "yuan/m3",
+    "t/万元": "t/10,000 yuan",
+    "tCO2/万元": "tCO2/10,000 yuan",
+}
+
+
+def _with_english_units(iset: IndicatorSet) -> IndicatorSet:
+    """``iset`` with each indicator's English unit (``unit_en``) from :data:`UNITS_EN`."""
+    return replace(iset, indicators=tuple(replace(i, unit_en=UNITS_EN.get(i.unit, i.unit_en))
+                                          for i in iset.indicators))
+
 
 FACTORY_2025 = IndicatorSet(
     code="miit2025.factory",
@@ -112,6 +138,8 @@ PARK_2025 = IndicatorSet(
         },
     },
 )
+
+FACTORY_2025, PARK_2025 = _with_english_units(FACTORY_2025), _with_english_units(PARK_2025)
 
 _KEY_INDUSTRIES = {
     "钢铁": ["长流程钢铁", "短流程钢铁", "铁合金", "焦化"],
