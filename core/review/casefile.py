@@ -130,11 +130,12 @@ def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
         scored = None
     indicators = []
     iset = rules.indicator_set(application.unit_type, application.campaign.year)
-    units = {i.number: i.unit for i in iset.indicators} if iset is not None else {}
+    units = {i.number: (i.unit, i.unit_en) for i in iset.indicators} if iset is not None else {}
     for ind in (scored or {}).get("indicators", []):
         number = int(ind["number"])
         indicators.append({"number": number, "name": ind["name"], "name_en": ind.get("name_en", ""),
-                           "weight": ind["weight"], "unit": units.get(number, ""),
+                           "weight": ind["weight"], "unit": units.get(number, ("", None))[0],
+                           "unit_en": units.get(number, ("", None))[1],
                            "value": ind["value"], "self_score": ind["score"], "status": ind["status"],
                            "evaluator_score": evaluated.get(str(number)),
                            "evidence": by_section.get(f"indicator.{number}", [])})
