@@ -109,3 +109,11 @@ def indicator_unit(indicator: Any) -> str:
     if isinstance(indicator, Mapping):
         return str(local_text(indicator.get("unit") or "", indicator.get("unit_en")))
     return str(local_text(getattr(indicator, "unit", "") or "", getattr(indicator, "unit_en", None)))
+
+
+def figure_unit(figure: Any) -> str:
+    """A key figure's unit (:class:`~core.plugins.types.FilingFigure`) in the page's language: ``unit`` (the
+    table's, 万元), or its ``unit_en`` on English pages where the plugin gives one (10,000 yuan); "" for none."""
+    if figure is None:
+        return ""
+    return str(local_text(getattr(figure, "unit", "") or "", getattr(figure, "unit_en", None)))

@@ -26,7 +26,7 @@ from core.formfields import (
 )
 from core.i18n import english, local_text
 from core.kernel.forms import PageForm
-from core.kernel.names import sanction_title
+from core.kernel.names import figure_unit, sanction_title
 from core.kernel.rules import region_rules, source_name
 
 
@@ -68,9 +68,13 @@ REMARKS = _l("Remarks")
 
 
 def figure_label(figure) -> str:
-    """A key figure as the annual table names it in the page's language, with its unit: 工业总产值（万元）."""
+    """A key figure as the annual table names it in the page's language, with its unit in the page's brackets:
+    工业总产值（万元）, Industrial output value (10,000 yuan) (the plugin's ``unit_en``, else its ``unit``)."""
     label = local_text(figure.name, figure.name_en)
-    return f"{label}（{figure.unit}）" if figure.unit else label
+    unit = figure_unit(figure)
+    if not unit:
+        return label
+    return f"{label} ({unit})" if english() else f"{label}（{unit}）"
 
 
 def key_data_rows(key_data: dict[str, Any], figures=()) -> list[tuple[str, Any]]:

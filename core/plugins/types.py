@@ -972,7 +972,11 @@ class FilingFigure:
     key: str
     name: str
     name_en: str
+    #: the unit as the table writes it (万元, tce, m³): Chinese pages (工业总产值（万元）), the API, the xlsx
     unit: str = ""
+    #: the unit on English pages, a platform translation (万元 → ``"10,000 yuan"``, 万吨标煤 → ``"10,000 tce"``; a
+    #: unit without Chinese, tce or m³, is given as it is); ``None``: English pages show ``unit``
+    unit_en: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

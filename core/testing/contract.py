@@ -509,18 +509,30 @@ class RegionContract:
         assert not missing, f"without English (title_en / name_en): {missing}"
 
     def test_english_units(self):
-        """The indicators of the plugin's evaluation tables read their units in English on English pages
-        (``Indicator.unit_en``, a platform translation): every unit that holds Chinese (万元, 产品单位) has one,
+        """The indicators of the plugin's evaluation tables and the key figures of its annual filing
+        (``gm_policy_filing_figures``) read their units in English on English pages (``Indicator.unit_en``,
+        ``FilingFigure.unit_en``, a platform translation): every unit that holds Chinese (万元, 产品单位) has one,
         without Chinese."""
         import re
 
         sets = self._own_records("gm_register_indicator_sets")
         units = [(f"{s.code} #{i.number}", i.unit, i.unit_en) for s in sets for i in s.indicators]
+        rules = self._rules()
+        seen = set()
+        for year in self._years():
+            for ut in rules.unit_types:
+                figures = self._answer(rules, "filing_figures", year, ut)
+                if figures is None or figures.source != self.region:
+                    continue
+                for f in figures.figures:
+                    if (f.key, f.unit, f.unit_en) not in seen:
+                        seen.add((f.key, f.unit, f.unit_en))
+                        units.append((f"filing figure {f.key} ({ut}, {year})", f.unit or "", f.unit_en))
         if not any(re.search(r"[\u4e00-\u9fff]", unit) for _, unit, _ in units):
-            pytest.skip("the plugin's indicators have no unit in Chinese")
+            pytest.skip("the plugin's indicators and filing figures have no unit in Chinese")
         missing = [f"{where}: {unit}" for where, unit, english in units
                    if re.search(r"[\u4e00-\u9fff]", unit) and (not english or re.search(r"[\u4e00-\u9fff]", english))]
-        assert not missing, "indicator units without English (unit_en):\n" + "\n".join(missing)
+        assert not missing, "units without English (unit_en):\n" + "\n".join(missing)
 
     def test_form_fields_validate_sample(self, greenmfg_make_app):
         """Each field accepts a sample value: ``form_samples``, else the plugin's ``example``, else one guessed

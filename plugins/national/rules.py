@@ -277,11 +277,14 @@ def average_gate(year: int, unit_type: str) -> AverageGate:
     return AVERAGE_GATE_2025 if year == 2025 and unit_type in ("factory", "park") else NO_AVERAGE_GATE
 
 #: the annual table's key figures: 004 第十八条 asks for "绿色制造关键指标情况" and refers to the 办法's 动态管理表 (not
-#: a seed) for its content: these three are the platform's default
+#: a seed) for its content: these three are the platform's default. ``unit_en`` is the unit on English pages (a
+#: platform translation: 万元 is 10,000 yuan; tce and m³ read the same in both languages)
 FILING_FIGURES = FilingFigures(
-    figures=(FilingFigure(key="output_value", name="工业总产值", name_en="Industrial output value", unit="万元"),
-             FilingFigure(key="energy_use", name="综合能源消费量", name_en="Total energy use", unit="tce"),
-             FilingFigure(key="water_use", name="取水量", name_en="Water use", unit="m³")),
+    figures=(FilingFigure(key="output_value", name="工业总产值", name_en="Industrial output value", unit="万元",
+                          unit_en="10,000 yuan"),
+             FilingFigure(key="energy_use", name="综合能源消费量", name_en="Total energy use", unit="tce",
+                          unit_en="tce"),
+             FilingFigure(key="water_use", name="取水量", name_en="Water use", unit="m³", unit_en="m³")),
     platform_default=True,
     cite="平台默认：年度动态管理表的关键指标（文件要求“上报绿色制造关键指标情况”，未列明指标） / platform default: the "
          "documents ask for key figures without listing them",
