@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import Flask, Response, send_file
+from flask import Flask, send_file
 from flask.views import MethodView
 from flask_smorest import Api
 from marshmallow import Schema
@@ -57,6 +57,7 @@ from core.kernel.uow import commit
 from core.models import AdminUnit, Application, Campaign, Organization
 from core.services import deadlines as step_rules
 from core.services.uscc import normalize_uscc
+from core.web.downloads import attachment
 from core.web.pagecache import kept
 
 API_PREFIX = "/api/v1"
@@ -454,9 +455,7 @@ def make_blueprint(app: Flask) -> Blueprint:
                 return job_accepted(job)
             data = summary.export_xlsx(unit, c, api_user().username, include_drafts=drafts)
             db.session.commit()
-            return Response(data, mimetype=XLSX,
-                            headers={"Content-Disposition": f'attachment; filename="summary-{c.year}-{unit.code}.xlsx"',
-                                     "X-Content-Type-Options": "nosniff"})
+            return attachment(data, summary.download_name(unit, c, include_drafts=drafts), XLSX)
 
         @authed(Perm.SUMMARY)
         @blp.arguments(CampaignQuerySchema, location="query")

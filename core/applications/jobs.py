@@ -87,8 +87,7 @@ def export_summary_job(ctx, city_id: int, campaign_id: int, include_drafts: bool
         ctx.progress(done, total, stage=_BUILDING)
 
     data = summary.export_xlsx(city, campaign, user.username, include_drafts=include_drafts, progress=progress)
-    suffix = "-working" if include_drafts else ""
-    ctx.save_file(f"summary-{campaign.year}-{city.code}{suffix}.xlsx", data, XLSX)
+    ctx.save_file(summary.download_name(city, campaign, include_drafts=include_drafts), data, XLSX)
     return {"applications": written["rows"], "bytes": len(data)}
 
 

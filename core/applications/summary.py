@@ -43,6 +43,7 @@ from core.models import ApplicationStatus as S
 from core.plugins.types import year_text
 from core.services import audit
 from core.services.spreadsheets import PrintColumn, PrintedSheet, to_pdf
+from core.web.downloads import file_name
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "USCC_KEY", "export_summary", "export_summary_pdf", "export_xlsx",
            "import_summary", "import_xlsx", "layout_for", "recommended", "row_count", "LayoutChoice"]
@@ -227,3 +228,13 @@ def export_summary_pdf(city_id: int, campaign_id: int, actor: str, *, progress: 
     Audited as an export; the caller commits."""
     data = export_summary(city_id, campaign_id, actor, progress=progress)
     return to_pdf(data)
+
+
+def download_name(city: AdminUnit, campaign: Campaign, *, include_drafts: bool = False, suffix: str = ".xlsx") -> str:
+    """The summary table's file name for people, in the current language: 汇总表-2026-赣江新区.xlsx, with 工作底稿
+    for the working copy with drafts (the page, the JSON API and the background export name it alike)."""
+    from flask_babel import gettext
+
+    return file_name(gettext("Summary table"), campaign.year, city, gettext("working copy") if include_drafts else "",
+                     suffix=suffix)
+

@@ -99,7 +99,7 @@ from core.services import deadlines as step_rules
 from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
 from core.web.dates import moment_text
-from core.web.downloads import attachment, file_name
+from core.web.downloads import attachment
 from core.web.names import score_status
 from core.web.nav import NavLink
 from core.web.pagecache import kept
@@ -853,8 +853,8 @@ def export_summary():
         return redirect(url_for("jobs.detail", public_id=job.public_id))
     data = summary.export_xlsx(unit, campaign, _user().username, include_drafts=drafts)
     db.session.commit()
-    name = file_name(_("Summary table"), campaign.year, unit, _("working copy") if drafts else "", suffix=".xlsx")
-    return attachment(data, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return attachment(data, summary.download_name(unit, campaign, include_drafts=drafts),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 @bp.get("/city/summary.pdf")
@@ -871,7 +871,7 @@ def export_summary_pdf():
         flash(exc.localized(), "error")
         return redirect(url_for("applications.city_ranked", campaign=campaign.id))
     db.session.commit()
-    return attachment(data, file_name(_("Summary table"), campaign.year, unit, suffix=".pdf"), "application/pdf")
+    return attachment(data, summary.download_name(unit, campaign, suffix=".pdf"), "application/pdf")
 
 
 @bp.post("/city/summary")

@@ -61,6 +61,7 @@ from core.lists.schemas import (
 )
 from core.models import PublicNotice, RecommendationItem
 from core.review.access import ReviewPerm, staff_application
+from core.web.downloads import attachment
 from core.web.pagecache import kept
 
 API_PREFIX = "/api/v1"
@@ -392,9 +393,8 @@ def make_blueprint() -> Blueprint:
             if rec is None or not rec.document:
                 raise NotFound("No recommendation for this year yet.")
             if args["format"] == "xlsx":
-                return Response(recommend.xlsx(json.loads(rec.document)), mimetype=XLSX,
-                                headers={"Content-Disposition":
-                                         f'attachment; filename="recommendation-{rec.region}-{year}.xlsx"'})
+                return attachment(recommend.xlsx(json.loads(rec.document)), recommend.download_name(rec, year, ".xlsx"),
+                                  XLSX)
             return Response(rec.document, mimetype="application/json")
 
     @blp.route("/recommendation-imports")

@@ -53,6 +53,7 @@ from core.kernel.names import level_name, tier_name
 from core.plugins.types import Level, Outcome, check_outcome
 from core.services import audit
 from core.services.uscc import normalize_uscc
+from core.web.downloads import file_name
 
 FORMAT = "greenmfg.recommendation/1"
 ALG = "Ed25519"
@@ -736,3 +737,10 @@ def province_names() -> tuple[tuple[str, str], ...]:
     remember it while nothing is written)."""
     return tuple((code, name) for code, name in db.session.execute(
         _shown(RecommendationImport.province, RecommendationImport.province_name)))
+
+
+def download_name(rec: Any, year: int, suffix: str) -> str:
+    """推荐名单-湖南省-2025-v2.json (Recommendation-Hunan-2025-v2.json): the region by its name, never its code
+    (a recommendation is the instance's own region's); the page and the JSON API name it alike."""
+    return file_name(gettext("Recommendation"), region_rules().region, year, f"v{rec.version}", suffix=suffix)
+

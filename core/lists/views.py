@@ -35,7 +35,7 @@ from core.plugins.types import Level
 from core.ratelimit import limit
 from core.review.access import ReviewPerm, staff_application
 from core.review.views import state_label
-from core.web.downloads import attachment, file_name
+from core.web.downloads import attachment
 from core.web.nav import NavLink
 from core.web.pagecache import kept
 from core.web.rows import texts
@@ -575,21 +575,15 @@ def _exported(year: int):
 @login_required(ReviewPerm.RECOMMEND)
 def recommendation_json(year: int):
     rec = _exported(year)
-    return attachment(rec.document.encode("utf-8"), _recommendation_file(rec, year, ".json"), "application/json")
+    return attachment(rec.document.encode("utf-8"), recommend.download_name(rec, year, ".json"), "application/json")
 
 
 @bp.get("/province/recommendation/<int:year>.xlsx")
 @login_required(ReviewPerm.RECOMMEND)
 def recommendation_xlsx(year: int):
     rec = _exported(year)
-    return attachment(recommend.xlsx(json.loads(rec.document)), _recommendation_file(rec, year, ".xlsx"),
+    return attachment(recommend.xlsx(json.loads(rec.document)), recommend.download_name(rec, year, ".xlsx"),
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
-
-def _recommendation_file(rec, year: int, suffix: str) -> str:
-    """推荐名单-湖南省-2025-v2.json (Recommendation-Hunan-2025-v2.json): the region by its name, never its code
-    (a recommendation is the instance's own region's)."""
-    return file_name(_("Recommendation"), region_rules().region, year, f"v{rec.version}", suffix=suffix)
 
 
 @bp.route("/ministry/imports", methods=["GET", "POST"])

@@ -54,13 +54,14 @@ def test_a_large_export_is_a_job_its_starter_follows_and_downloads(world):
     public_id = started.headers["Location"].rsplit("/", 1)[1]
     _wait(app)
     page = client.get(f"/jobs/{public_id}?lang=en").get_data(as_text=True)
-    assert 'data-status="done"' in page and "Summary table export" in page and "Download summary-2025-" in page
+    assert 'data-status="done"' in page and "Summary table export" in page and "Download 汇总表-2025-长沙市.xlsx" in page
     assert "Refresh" not in client.get(f"/jobs/{public_id}").headers  # finished: the page stops refreshing
     zh = client.get(f"/jobs/{public_id}?lang=zh").get_data(as_text=True)
     assert "汇总表导出" in zh and "已完成" in zh
     download = client.get(f"/jobs/{public_id}/download")
     assert download.status_code == 200 and download.data[:2] == b"PK"
-    assert "summary-2025-" in download.headers["Content-Disposition"]
+    # built by the worker in the platform's first language, named for people (core.applications.summary.download_name)
+    assert "%E6%B1%87%E6%80%BB%E8%A1%A8-2025-%E9%95%BF%E6%B2%99%E5%B8%82.xlsx" in download.headers["Content-Disposition"]
     assert public_id in client.get("/jobs").get_data(as_text=True)
     other = world.client("city_zhuzhou")  # another city's user: the job does not exist for them
     assert other.get(f"/jobs/{public_id}").status_code == 404

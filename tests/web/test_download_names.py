@@ -49,7 +49,12 @@ def test_city_summary_table_is_named_by_its_city_in_the_page_s_language(make_app
     assert _download_name(en) == "Summary table-2024-赣江新区.xlsx"  # units have no English names
     working = city.get(f"/city/summary.xlsx?campaign={campaign_id}&drafts=1&lang=zh")
     assert _download_name(working) == "汇总表-2024-赣江新区-工作底稿.xlsx"
-    for response in (zh, en, working):
+    # the JSON API names the same file alike (a client saving it reads the same name)
+    api = world.api("city_ganjiang_new_area").get(f"/api/v1/summary?campaign_id={campaign_id}",
+                                                   headers={"Accept-Language": "zh"})
+    assert api.status_code == 200 and api.data[:2] == b"PK"
+    assert _download_name(api) == "汇总表-2024-赣江新区.xlsx"
+    for response in (zh, en, working, api):
         assert "ganjiang_new_area" not in response.headers["Content-Disposition"]
 
 
@@ -72,8 +77,9 @@ def test_recommendation_files_are_named_by_the_region(make_app):
         recommend.set_consulted("prov", rec, ["ecology_environment", "emergency_management", "market_regulation"])
         recommend.add("prov", rec, a, at=kit.beijing(dt.date(2025, 10, 25)))
         recommend.export("prov", rec, at=kit.beijing(dt.date(2025, 10, 25)))
-        accounts.create_user(username="prov", password="下载文件名测试口令-2025", display_name="prov",
-                             role=Role.PROVINCE, actor="t")
+        prov = accounts.create_user(username="prov", password="下载文件名测试口令-2025", display_name="prov",
+                                    role=Role.PROVINCE, actor="t")
+        token, _ = accounts.create_token(prov, "test")
         db.session.commit()
         version = rec.version
     client = app.test_client()
@@ -84,3 +90,7 @@ def test_recommendation_files_are_named_by_the_region(make_app):
     sheet = client.get("/province/recommendation/2025.xlsx?lang=en")
     assert sheet.status_code == 200 and sheet.data[:2] == b"PK"
     assert _download_name(sheet) == f"Recommendation-Shanxi-2025-v{version}.xlsx"
+    api = app.test_client().get("/api/v1/recommendations/2025/export?format=xlsx",
+                     headers={"Authorization": f"Bearer {token}", "Accept-Language": "zh"})
+    assert api.status_code == 200 and api.data[:2] == b"PK"
+    assert _download_name(api) == f"推荐名单-山西省-2025-v{version}.xlsx"
