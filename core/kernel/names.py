@@ -16,6 +16,8 @@ from core.kernel.rules import region_rules
 LEVEL_LABELS = {"city": _l("City level"), "provincial": _l("Provincial level"), "national": _l("National level")}
 #: the evaluation modes a round allows (core.plugins.types.EvaluationMode), as the forms name them
 MODE_LABELS = {"self": _l("Self-evaluation"), "third_party": _l("Third-party evaluation")}
+#: who publishes a level's list (core.plugins.types.Publication.publisher), as a refusal names them
+PUBLISHER_LABELS = {"city": _l("city bureau"), "province": _l("provincial department"), "ministry": _l("Ministry")}
 
 
 def local_name(record: Any) -> str:
@@ -39,6 +41,11 @@ def level_name(code: str) -> str:
     """A list level's name by its code, as the region names it (省级 / Provincial level)."""
     level = region_rules().list_levels.get(code)
     return local_name(level) if level is not None else str(LEVEL_LABELS.get(code, code))
+
+
+def publisher_name(code: str) -> str:
+    """Who publishes a list, by the publisher's code (省级工信主管部门 / provincial department)."""
+    return str(PUBLISHER_LABELS.get(code, code))
 
 
 def mode_name(code: str) -> str:

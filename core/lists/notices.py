@@ -25,7 +25,8 @@ from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel import paging
 from core.kernel.clock import SHANGHAI, aware, now
-from core.kernel.names import level_name
+from core.i18n import lazy_list
+from core.kernel.names import level_name, publisher_name
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules, rule_of
 from core.models import (
@@ -135,12 +136,14 @@ def check_publisher(level: str, year: int, admin_unit_id: int | None) -> Any:
         raise InvalidInput("A city list is published by its city bureau, for its own city.", field="level")
     if how.publisher != "city" and admin_unit_id is not None:
         raise Refused("The %(level)s list is published by the %(publisher)s, not by a city.",
-                      level=LazyString(level_name, str(Level(level))), publisher=how.publisher)
+                      level=LazyString(level_name, str(Level(level))),
+                      publisher=LazyString(publisher_name, how.publisher))
     return how
 
 
 def check_applications(apps: list[Application], ids: list[int], level: str, year: int,
                        admin_unit_id: int | None, publisher: str) -> None:
+    from core.applications.actions import STATUS_NAMES
     from core.applications.levels import is_for
 
     rules = region_rules()
@@ -152,8 +155,10 @@ def check_applications(apps: list[Application], ids: list[int], level: str, year
                 or a.campaign.region != rules.region_code
                 or (admin_unit_id is not None and a.admin_unit_id != admin_unit_id)):
             raise Refused("Application %(id)d cannot go on this list: it must be %(needed)s, ask for the %(level)s "
-                          "level and be of %(year)d (it is %(status)s).", id=a.id, level=level, year=year,
-                          needed=" / ".join(str(x) for x in allowed), status=str(a.status))
+                          "list and be of %(year)d (it is %(status)s).", id=a.id,
+                          level=LazyString(level_name, str(Level(level))), year=year,
+                          needed=lazy_list(allowed, lambda s: STATUS_NAMES.get(s, s)),
+                          status=LazyString(lambda s=a.status: str(STATUS_NAMES.get(s, s))))
 
 
 def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, application_ids: Iterable[int],

@@ -54,6 +54,9 @@ def test_publication_refusals_name_the_level_in_each_language(hunan):
     not_a_city = _refusal(lambda: notices.check_publisher("provincial", 2025, kit.unit("hunan").id))
     assert not_a_city.localized("en").startswith("The Provincial level list is published by"), not_a_city.localized("en")
     assert not_a_city.localized("zh").startswith("省级名单由")
+    # who publishes it, in words (it read 由 province 发布)
+    assert not_a_city.localized("zh") == "省级名单由省级工业和信息化主管部门发布，而不是由市级发布。"
+    assert "the provincial department, not by a city" in not_a_city.localized("en")
 
     after_notice = _refusal(lambda: decisions.publish_decision(
         "province", level="national", year=2025, application_ids=[1], document_no="湘工信节能〔2025〕1号",
@@ -79,3 +82,18 @@ def test_joint_round_forms_offer_the_levels_in_the_page_s_language(jiangxi):
     assert applied == recommended == ["National level", "Provincial level"], (applied, recommended)
     applied, recommended = labels("zh")
     assert applied == recommended == ["国家级", "省级"], (applied, recommended)
+
+
+def test_a_unit_that_cannot_go_on_a_list_is_refused_in_words(hunan):
+    """Putting a unit still under review on the provincial list names the statuses and the level, not their codes
+    (it read 须处于 graded 状态、申报 provincial 级别 … 当前为 under_review)."""
+    c = kit.campaign("hunan", year=2025)
+    waiting = kit.application(c, kit.unit("hunan"), status=S.UNDER_REVIEW)
+    db.session.flush()
+    refusal = _refusal(lambda: notices.check_applications([waiting], [waiting.id], "provincial", 2025, None,
+                                                          "province"))
+    zh, en = refusal.localized("zh"), refusal.localized("en")
+    assert "已评级" in zh and "省级名单" in zh and "省级评审中" in zh, zh
+    assert "Graded" in en and "the Provincial level list" in en and "Under provincial review" in en, en
+    for text in (zh, en):  # the codes (case-sensitive: Graded and Under provincial review are words)
+        assert not re.search(r"\bgraded\b|the provincial level|under_review|申报 provincial", text), text
