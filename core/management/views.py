@@ -100,10 +100,7 @@ NAV = (NavLink(endpoint="management.index", label=_l("Listed units"),
                roles=frozenset({Role.APPLICANT, Role.CITY, Role.PROVINCE, Role.ADMIN, Role.MINISTRY}), order=70),)
 
 STATUS_LABELS = {
-    "due": _l("Due"), "submitted": _l("Submitted"), "returned": _l("Returned for correction"),
-    "accepted": _l("Accepted"), "overdue": _l("Overdue"), "closed": _l("Closed"),
-    "proposed": _l("Proposed"), "approved": _l("Approved"), "rejected": _l("Rejected by the province"),
-    "published": _l("Published"), "received": _l("Received"), "dismissed": _l("Dismissed"),
+    **filings.STATUS_LABELS, **filings.REMOVAL_STATUS_LABELS, "received": _l("Received"), "dismissed": _l("Dismissed"),
     "rectification": _l("Rectification"), "rectified": _l("Rectified"), "removal": _l("Removal"),
     "banned": _l("Reports refused"), "reported": _l("Reported"), "removal_proposed": _l("Removal proposed"),
     "scheduled": _l("Scheduled"), "passed": _l("Passed"), "failed": _l("Failed"),
