@@ -61,7 +61,7 @@ def test_demo_then_pages(instance):
     env = {**instance, "GREENMFG_REGION": "shanxi"}
     out = greenmfg("demo", "--port", "5301", env=env)
     assert out.returncode == 0, out.stderr
-    assert "山西省 (shanxi)" in out.stdout and "organizations 36" in out.stdout
+    assert "山西省 (shanxi)" in out.stdout and "organizations 48" in out.stdout
     # the address it prints is where scripts/demo serves it (a port in use moves it on), not always :5000
     assert "greenmfg run --port 5301" in out.stdout and "http://127.0.0.1:5301/" in out.stdout
     again = greenmfg("demo", env=env)
