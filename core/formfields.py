@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice as choice  # noqa: F401  (WTForm
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.i18n import english, local_text
+from core.i18n import bracketed, local_text
 from core.plugins.types import IndicatorKind
 
 
@@ -31,22 +31,13 @@ ELASTICITY_PARTS = {"elasticity": _l("elasticity coefficient"), "emission_growth
                     "value_added_growth": _l("value-added growth (%)")}
 
 
-def _unit_suffix(ind: Any) -> str:
-    """An indicator's unit after its label, in the page's language: （t/万元） or (t/10,000 yuan)."""
-    if not ind.unit:
-        return ""
-    if english():
-        return f" ({local_text(ind.unit, getattr(ind, 'unit_en', None))})"
-    return f"（{ind.unit}）"
-
-
 def indicator_fields(iset) -> dict[str, Any]:
     """Unbound form fields for every indicator of ``iset``: the scoring engine's inputs, one per indicator."""
     attrs: dict[str, Any] = {}
     functions = iset.params.get("platform_functions")
     e_label, g_label = str(ELASTICITY_PARTS["elasticity"]), str(ELASTICITY_PARTS["value_added_growth"])
     for ind in iset.indicators:
-        label = f"{ind.number}. {local_text(ind.name, ind.name_en)}" + _unit_suffix(ind)
+        label = f"{ind.number}. {local_text(ind.name, ind.name_en)}" + bracketed(local_text(ind.unit, ind.unit_en))
         if ind.kind == IndicatorKind.QUALITATIVE:
             attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
                 choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])

@@ -98,6 +98,14 @@ def local_text(name: str, name_en: str | None) -> str:
     return name_en if name_en and english() else name
 
 
+def bracketed(text: Any) -> str:
+    """``text`` in the page's own brackets after a label: " (10,000 yuan)" in English, "（万元）" in Chinese; "" for
+    no text."""
+    if not text:
+        return ""
+    return f" ({text})" if english() else f"（{text}）"
+
+
 def both(text: str, text_en: str | None) -> str:
     """A plugin's title kept as "中文 / English" when it gives the English (shown with :func:`in_language`), else
     as it is."""

@@ -107,20 +107,12 @@ def sanction_title(sanction: Any, stored: str | None = None) -> str:
     return str(local_text(sanction.title, getattr(sanction, "title_en", None)))
 
 
-def indicator_unit(indicator: Any) -> str:
-    """An indicator's unit in the page's language: ``unit`` (the table's, t/万元), or its ``unit_en`` on English
-    pages where the plugin gives one (t/10,000 yuan); an :class:`~core.plugins.types.Indicator` or a row with
-    ``unit`` and ``unit_en`` (a case file's, a score's); "" for none."""
-    if indicator is None:
+def unit_name(record: Any) -> str:
+    """A unit of measure in the page's language: ``unit`` (the table's, t/万元), or its ``unit_en`` on English pages
+    where the plugin gives one (t/10,000 yuan); of an :class:`~core.plugins.types.Indicator`, a
+    :class:`~core.plugins.types.FilingFigure` or a row with ``unit`` and ``unit_en`` (a case file's); "" for none."""
+    if record is None:
         return ""
-    if isinstance(indicator, Mapping):
-        return str(local_text(indicator.get("unit") or "", indicator.get("unit_en")))
-    return str(local_text(getattr(indicator, "unit", "") or "", getattr(indicator, "unit_en", None)))
-
-
-def figure_unit(figure: Any) -> str:
-    """A key figure's unit (:class:`~core.plugins.types.FilingFigure`) in the page's language: ``unit`` (the
-    table's, 万元), or its ``unit_en`` on English pages where the plugin gives one (10,000 yuan); "" for none."""
-    if figure is None:
-        return ""
-    return str(local_text(getattr(figure, "unit", "") or "", getattr(figure, "unit_en", None)))
+    if isinstance(record, Mapping):
+        return str(local_text(record.get("unit") or "", record.get("unit_en")))
+    return str(local_text(getattr(record, "unit", "") or "", getattr(record, "unit_en", None)))

@@ -24,9 +24,9 @@ from core.formfields import (
     indicator_initial,
     indicator_values,
 )
-from core.i18n import english, local_text
+from core.i18n import bracketed, local_text
 from core.kernel.forms import PageForm
-from core.kernel.names import figure_unit, sanction_title
+from core.kernel.names import sanction_title, unit_name
 from core.kernel.rules import region_rules, source_name
 
 
@@ -41,10 +41,7 @@ class SanctionField(SelectField):
         for c in super().iter_choices():
             record = sanctions.get(c.value) if c.value else None
             if record is not None:
-                source = source_name(record.source)
-                title = sanction_title(record)
-                label = f"{title} ({source})" if english() else f"{title}（{source}）"
-                c = c._replace(label=label)
+                c = c._replace(label=sanction_title(record) + bracketed(source_name(record.source)))
             yield c
 
 
@@ -70,11 +67,7 @@ REMARKS = _l("Remarks")
 def figure_label(figure) -> str:
     """A key figure as the annual table names it in the page's language, with its unit in the page's brackets:
     工业总产值（万元）, Industrial output value (10,000 yuan) (the plugin's ``unit_en``, else its ``unit``)."""
-    label = local_text(figure.name, figure.name_en)
-    unit = figure_unit(figure)
-    if not unit:
-        return label
-    return f"{label} ({unit})" if english() else f"{label}（{unit}）"
+    return local_text(figure.name, figure.name_en) + bracketed(unit_name(figure))
 
 
 def key_data_rows(key_data: dict[str, Any], figures=()) -> list[tuple[str, Any]]:

@@ -153,7 +153,7 @@ def _helpers():
 
 
 def _sanction_choices(removal_only: bool = True, blank: bool = False) -> list[tuple[str, str]]:
-    items = [choice(s.code, f"{s.title}（{source_name(s.source)}）") for s in region_rules().sanctions.values()
+    items = [choice(s.code, s.title) for s in region_rules().sanctions.values()  # named by SanctionField
              if s.removal or not removal_only]
     return ([choice("", "—")] if blank else []) + items
 

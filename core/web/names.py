@@ -10,9 +10,9 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from core.formfields import ELASTICITY_PARTS, choice
-from core.i18n import english, in_language, listed, local_text
+from core.i18n import bracketed, english, in_language, listed, local_text
 from core.kernel.names import (
-    deadline_title, level_name, local_name, mode_name, sanction_title, tier_name, unit_type_name,
+    deadline_title, level_name, local_name, mode_name, sanction_title, tier_name, unit_name, unit_type_name,
 )
 from core.plugins.rules import readable_message
 from core.plugins.types import UnitKind
@@ -131,6 +131,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(level_name, "level")
     app.add_template_filter(tier_name, "tier")
     app.add_template_filter(sanction_title, "sanction")
+    app.add_template_filter(unit_name, "unit")
+    app.add_template_filter(bracketed, "bracketed")
     app.add_template_filter(deadline_title, "deadline_title")
     app.add_template_filter(mode_name, "mode")
     app.add_template_filter(listed, "listed")

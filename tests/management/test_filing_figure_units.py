@@ -40,7 +40,7 @@ def _key_data(html: str) -> dict[str, str]:
 
 
 @pytest.mark.region("shanxi")
-def test_the_filing_s_form_and_page_show_figure_units_in_the_page_s_language(app):
+def test_the_filing_s_form_and_page_show_unit_names_in_the_page_s_language(app):
     from flask_babel import refresh
 
     from core.extensions import db
@@ -85,7 +85,7 @@ def test_the_filing_s_form_and_page_show_figure_units_in_the_page_s_language(app
 
 def test_a_figure_without_english_keeps_its_unit_in_the_page_s_brackets(make_app):
     """A third-party plugin's figure gives no ``unit_en`` (the default): English pages show its unit as given."""
-    from core.kernel.names import figure_unit
+    from core.kernel.names import unit_name
     from core.management.forms import figure_label
     from core.plugins.types import FilingFigure
 
@@ -95,7 +95,7 @@ def test_a_figure_without_english_keeps_its_unit_in_the_page_s_brackets(make_app
     app = make_app("national")
     with app.test_request_context("/?lang=en"):
         assert figure_label(figure) == "CO2 emissions (万吨)" and figure_label(bare) == "Projects"
-        assert figure_unit(FilingFigure(key="k", name="产值", name_en="Output", unit="万元",
+        assert unit_name(FilingFigure(key="k", name="产值", name_en="Output", unit="万元",
                                         unit_en="10,000 yuan")) == "10,000 yuan"
     with app.test_request_context("/?lang=zh"):
         assert figure_label(figure) == "二氧化碳排放量（万吨）"

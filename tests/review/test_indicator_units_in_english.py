@@ -1,7 +1,7 @@
 """Indicator units in the page's language (English walk of the demos): the expert's case file showed the
 national tables' units in Chinese on English pages (tce/产品单位或tce/万元, 污染物单位/产品单位或污染物单位/万元).
 Each unit of 工信厅节函〔2025〕390号 附件1 (factories, 14 indicators) and 附件2 (parks, 17 indicators) that holds
-Chinese has its English (``Indicator.unit_en``), named by ``core.kernel.names.indicator_unit``; Chinese pages
+Chinese has its English (``Indicator.unit_en``), named by ``core.kernel.names.unit_name``; Chinese pages
 and the API keep the table's unit."""
 from __future__ import annotations
 
@@ -31,20 +31,20 @@ def test_every_chinese_unit_of_the_2025_tables_has_english(app):
 
 
 def test_units_read_in_the_page_s_language(app):
-    from core.kernel.names import indicator_unit
+    from core.kernel.names import unit_name
 
     factory, park = _indicators(app, "factory"), _indicators(app, "park")
     with app.test_request_context("/?lang=en"):
-        assert indicator_unit(factory[1]) == "tce/unit of product or tce/10,000 yuan"
-        assert indicator_unit(factory[11]) == "unit of pollutant/unit of product or unit of pollutant/10,000 yuan"
-        assert indicator_unit(park[14]) == "t/10,000 yuan"
-        assert indicator_unit(factory[3]) == "%"
+        assert unit_name(factory[1]) == "tce/unit of product or tce/10,000 yuan"
+        assert unit_name(factory[11]) == "unit of pollutant/unit of product or unit of pollutant/10,000 yuan"
+        assert unit_name(park[14]) == "t/10,000 yuan"
+        assert unit_name(factory[3]) == "%"
         # a case file's row (core.review.casefile) once it carries the English
-        assert indicator_unit({"unit": "t/万元", "unit_en": "t/10,000 yuan"}) == "t/10,000 yuan"
-        assert indicator_unit({"unit": "t/万元"}) == "t/万元"
+        assert unit_name({"unit": "t/万元", "unit_en": "t/10,000 yuan"}) == "t/10,000 yuan"
+        assert unit_name({"unit": "t/万元"}) == "t/万元"
     with app.test_request_context("/?lang=zh"):
-        assert indicator_unit(factory[1]) == "tce/产品单位或tce/万元"
-        assert indicator_unit(park[14]) == "t/万元"
+        assert unit_name(factory[1]) == "tce/产品单位或tce/万元"
+        assert unit_name(park[14]) == "t/万元"
 
 
 PASSWORD = "湖南指标单位英文页面-2026"
