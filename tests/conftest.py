@@ -1,10 +1,17 @@
-"""Test fixtures: every database test runs on SQLite and on PostgreSQL.
+"""Test fixtures: the database tests run on PostgreSQL, the production database, and those whose SQL differs
+between the two databases on SQLite as well.
 
-``database_url`` is parametrized over both back ends, so one ``pytest`` run
-covers both. PostgreSQL tests use a throwaway database created on the server at
-``GREENMFG_TEST_PG_URL`` (default: the local ``test`` database with trust auth)
-and dropped afterwards. Without a server they skip with the reason; with
-``CI`` set they fail instead, so CI can never pass without PostgreSQL.
+``database_url`` is PostgreSQL for every test; a test file marked ``both_databases`` (row locks and counters,
+upserts and bulk writes, keyset paging, JSON and dates as stored, migrations, statement counts, the round walks
+and the SQLite demo's own tests) gets a SQLite run too (:func:`pytest_generate_tests`). PostgreSQL tests use a
+throwaway database per worker, created on the server at ``GREENMFG_TEST_PG_URL`` (default: the local ``test``
+database with trust auth), emptied before each test and dropped afterwards. Without a server they skip with the
+reason; with ``CI`` set they fail instead, so CI can never pass without PostgreSQL.
+
+What a test costs before its own work is kept small: the database is emptied by deleting rows (not truncating
+46 tables), an app built for a region and configuration is kept for the worker's later tests (:class:`_KeptApps`),
+passwords are hashed with argon2's cheapest settings (but in tests marked ``real_hashing``), and the browser and
+LibreOffice start once (tests/e2e/conftest.py, tests/applications/test_summary_print.py).
 """
 from __future__ import annotations
 
@@ -18,7 +25,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from helpers import PgDatabase
+
 PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+#: the test databases are named this plus a random suffix (two checkouts or CI jobs on one server keep apart)
+DB_PREFIX = os.environ.get("GREENMFG_TEST_DB_PREFIX", "greenmfg_test_")
 #: rate limits off: tests log in far more often than a person (tests/core/test_rate_limits.py turns them on);
 #: no second factor required of staff (tests/accounts/test_mfa.py requires it)
 BASE_CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
@@ -56,24 +67,6 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-class PgDatabase:
-    def __init__(self, url: str):
-        self.url = url
-        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-
-    def reset(self) -> None:
-        # a connection left by an earlier test (a job thread or server still finishing) could hold a table's
-        # lock while it waits for one TRUNCATE holds (seen once: "deadlock detected" at a test's setup)
-        with self.engine.begin() as conn:
-            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-        with self.engine.begin() as conn:
-            tables = [t for t in sa.inspect(conn).get_table_names() if t != "alembic_version"]
-            if tables:  # the audit log's guard refuses TRUNCATE; a superuser's replica mode skips triggers
-                conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
-                conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-
-
 @pytest.fixture(scope="session")
 def pg_database() -> Iterator[PgDatabase]:
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
@@ -86,7 +79,7 @@ def pg_database() -> Iterator[PgDatabase]:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
         pytest.skip(reason)
-    name = f"greenmfg_test_{uuid.uuid4().hex[:10]}"
+    name = f"{DB_PREFIX}{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
@@ -106,15 +99,38 @@ def _kept_pages_redis() -> str:
     return f"redis://127.0.0.1:6379/{8 + int(worker.removeprefix('gw') or 0) % 8}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> Iterator[str]:
-    """A migrated, empty database: a copy of the SQLite template, or the PostgreSQL test database."""
+#: the test files whose tests run on both databases (``pytestmark = pytest.mark.both_databases``); the others
+#: run on PostgreSQL, the production database. See :func:`pytest_generate_tests`.
+BOTH = ("sqlite", "postgresql")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_databases: run this test's database on SQLite as well as PostgreSQL "
+                                       "(its SQL differs between them: locking, JSON, dates, bulk writes, the demo)")
+    config.addinivalue_line("markers", "real_hashing: passwords hashed with the production argon2 parameters")
+
+
+def pytest_generate_tests(metafunc):
+    """``database_url`` is PostgreSQL, the production database; tests marked ``both_databases`` (the SQL that
+    differs between the two: row locks, upserts, bulk writes, JSON, dates, the SQLite demo) run on SQLite too."""
+    if "database_url" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_databases") is not None
+        metafunc.parametrize("database_url", BOTH if both else ("postgresql",), indirect=True)
+
+
+@pytest.fixture
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    """A migrated, empty database: the worker's SQLite file copied afresh from the template, or the worker's
+    PostgreSQL test database emptied. One URL per back end and worker, so the apps built on it can be kept."""
     if KEEP_PAGES:
         import redis
 
         redis.Redis.from_url(_kept_pages_redis()).flushdb()
     if request.param == "sqlite":
-        path = tmp_path / "greenmfg.sqlite3"
+        path = tmp_path_factory.getbasetemp() / "worker.sqlite3"
+        for leftover in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                         path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
     else:
@@ -123,25 +139,97 @@ def database_url(request, tmp_path) -> Iterator[str]:
         yield pg.url
 
 
-@pytest.fixture
-def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
-    """Build an app on the test database: ``make_app(region="hubei", **config)``."""
-    from core import create_app
+class _KeptApps:
+    """Apps kept for the worker's later tests: building one costs 0.25-0.4 s of CPU (262 URL rules, the API's
+    schemas), and most tests ask for the same few (a region on the worker's database with the test
+    configuration). An app goes back only as it was built: a test that changed its configuration, its extensions
+    or its plugins throws it away; what a request leaves behind (remembered reads, login-failure counters) is
+    dropped when the test ends."""
+
+    LIMIT = 16
+
+    def __init__(self) -> None:
+        self.apps: dict[str, tuple[Any, tuple]] = {}
+
+    @staticmethod
+    def key(config: dict[str, Any]) -> str | None:
+        plain = (str, int, float, bool, type(None))
+        if all(isinstance(v, plain) or (isinstance(v, (list, tuple)) and all(isinstance(i, plain) for i in v))
+               for v in config.values()):
+            return repr(sorted(config.items()))
+        return None  # a plugin object, a callable: this test's own app
+
+    @staticmethod
+    def state(app) -> tuple:
+        extensions = tuple(sorted((k, id(v), dict(v) if isinstance(v, dict) else None)
+                                  for k, v in app.extensions.items()))
+        plugins = tuple(sorted(name for name, _ in app.extensions["greenmfg"].pm.list_name_plugin()))
+        return repr(sorted(app.config.items())), extensions, plugins
+
+    def take(self, key: str):
+        kept = self.apps.pop(key, None)
+        if kept is None:
+            return None
+        self.apps[key] = kept  # most recently used last
+        return kept[0]
+
+    def keep(self, key: str, app) -> None:
+        self.apps[key] = (app, self.state(app))
+        while len(self.apps) > self.LIMIT:
+            old_key = next(iter(self.apps))
+            self.drop(old_key)
+
+    def give_back(self, key: str, app, built: frozenset) -> None:
+        """The test is over: clear what requests left, and throw the app away if the test changed it."""
+        for name in set(app.extensions) - built:
+            del app.extensions[name]
+        for limits in (app.extensions.get("greenmfg_login_failures"), app.extensions.get("greenmfg_limits")):
+            if limits is not None:  # counters in this process's memory start again
+                limits.storage, limits.shared = None, None
+        if key in self.apps and self.state(app) != self.apps[key][1]:
+            self.drop(key)
+
+    def drop(self, key: str) -> None:
+        app, _ = self.apps.pop(key)
+        _dispose(app)
+
+
+_KEPT = _KeptApps()
+
+
+def _dispose(app) -> None:
     from core.extensions import db
 
-    apps = []
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url) -> Iterator[Callable[..., Any]]:
+    """An app on the test database: ``make_app(region="hubei", **config)``; the same region and configuration
+    on the same database give the app an earlier test built (:class:`_KeptApps`)."""
+    from core import create_app
+
+    used: list[tuple[str | None, Any, frozenset]] = []
 
     def factory(region: str = "national", **config: Any):
         kept = {"GREENMFG_PAGE_CACHE": "redis", "GREENMFG_REDIS_URL": _kept_pages_redis()} if KEEP_PAGES else {}
-        app = create_app({**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url,
-                          "GREENMFG_REGION": region, **kept, **config})
-        apps.append(app)
+        settings = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "GREENMFG_REGION": region,
+                    **kept, **config}
+        key = _KEPT.key(settings)
+        app = _KEPT.take(key) if key else None
+        if app is None:
+            app = create_app(settings)
+            if key:
+                _KEPT.keep(key, app)
+        used.append((key, app, frozenset(app.extensions)))
         return app
 
     yield factory
     from core.jobs.schedule import stop_embedded
 
-    for app in apps:
+    for key, app, built in used:
         stop_embedded(app)  # a test that turned the scheduler on ends it with the test
         jobs = app.extensions.get("greenmfg_jobs")
         if getattr(jobs, "kind", None) == "thread":  # background work (notification deliveries) ends with its test,
@@ -149,18 +237,33 @@ def make_app(database_url, tmp_path) -> Iterator[Callable[..., Any]]:
                 jobs.wait(30)
             except TimeoutError:
                 pass
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        _dispose(app)  # no connection outlives the test: the next one empties (or replaces) the database
+        if key:
+            _KEPT.give_back(key, app, built)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session", autouse=True)
 def cheap_hashes():
-    """Passwords hashed with argon2's cheapest settings for the test (accounts made and signed in by the dozen)."""
+    """Passwords hashed with argon2's cheapest settings (accounts are made and signed in by the dozen); tests
+    marked ``real_hashing`` use the production parameters (tests/core/test_password_hashing.py)."""
     from helpers import cheap_hashing
 
     with cheap_hashing():
         yield
+
+
+@pytest.fixture(autouse=True)
+def _real_hashing(request):
+    if request.node.get_closest_marker("real_hashing") is None:
+        yield
+        return
+    from core.services import passwords
+
+    cheap, passwords._hasher = passwords._hasher, None  # made with the production parameters at first use
+    try:
+        yield
+    finally:
+        passwords._hasher = cheap
 
 
 @pytest.fixture

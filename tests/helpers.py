@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 
 @contextlib.contextmanager
@@ -86,3 +87,31 @@ def redis_client(url: str, *, empty: bool = False):
     if empty:
         client.flushdb()
     return client
+
+
+class PgDatabase:
+    """The worker's PostgreSQL test database, emptied before each test by deleting rows.
+
+    A ``TRUNCATE`` of the 46 tables took 2.3-2.8 s a test on the 2-core machine (it makes new files for every
+    table); deleting the few rows a test wrote and restarting the sequences takes milliseconds."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        self._empty_all: str | None = None
+
+    def reset(self) -> None:
+        with self.engine.begin() as conn:
+            if self._empty_all is None:
+                tables = [t for t in sa.inspect(conn).get_table_names() if t != "alembic_version"]
+                quote = conn.dialect.identifier_preparer.quote
+                # the audit log's guard refuses DELETE; a superuser's replica mode skips triggers, foreign keys
+                # included, so the order of the tables does not matter
+                self._empty_all = ";".join(["SET LOCAL session_replication_role = replica",
+                                            *(f"DELETE FROM {quote(t)}" for t in tables),
+                                            "SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"])
+            # a connection left by an earlier test (a job thread or server still finishing) could hold a lock
+            # the delete waits for
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+            conn.exec_driver_sql(self._empty_all)

@@ -17,9 +17,6 @@ ROLES = ("admin", "province", "city", "enterprise", "evaluator", "expert")
 
 @pytest.fixture
 def demo_api(make_app, tmp_path, request, cheap_hashes):
-    if "postgresql" in request.node.name and request.param != "hubei":
-        pytest.skip("the answers' citations do not depend on the database; PostgreSQL is asked on the Hubei demo "
-                    "(CI time)")
     from core.accounts import services as accounts
     from core.cli.demo_data import load_demo
     from core.extensions import db

@@ -15,6 +15,9 @@ import pytest
 import sqlalchemy as sa
 from app_world import build_world, make_uscc, open_campaign
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 ROWS = 240
 STATUSES = ["draft", "submitted", "returned", "city_recommended", "rejected", "under_review", "graded", "in_notice",
             "listed", "withdrawn"]

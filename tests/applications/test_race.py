@@ -6,12 +6,16 @@ same application (its place is rolled back with it).
 """
 from __future__ import annotations
 
+import pytest
 import multiprocessing
 
 from app_world import PASSWORD, QUOTA_PLUGIN, build_world, make_uscc, open_campaign
 from sqlalchemy import func, select
 
 from core.kernel import uow
+
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
 
 
 def _worker(url, ids, barrier, results):

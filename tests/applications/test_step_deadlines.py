@@ -30,6 +30,9 @@ from core.models import AdminUnit, AuditLog, ListEntry  # noqa: E402
 from core.models import ApplicationStatus as S  # noqa: E402
 from core.services import deadlines  # noqa: E402
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 CONSULTED = ["ecology_environment", "emergency_management", "market_regulation"]
 
 

@@ -30,6 +30,9 @@ from core.models import AdminUnit, Application, Evidence, Organization  # noqa: 
 from core.models import ApplicationStatus as S  # noqa: E402
 from core.services import audit  # noqa: E402
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 SEED = "001_3f04a56fc6693327.txt 四.2"
 
 

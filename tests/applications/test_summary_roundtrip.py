@@ -32,6 +32,9 @@ from core.extensions import db
 from core.models import Application, AuditLog, Organization
 from core.models import ApplicationStatus as S
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 def _same(a, b) -> bool:
     na, nb = number(a), number(b)

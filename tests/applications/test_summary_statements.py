@@ -21,6 +21,9 @@ from core.applications import summary
 from core.extensions import db
 from core.models import ApplicationStatus as S
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 @contextlib.contextmanager
 def counting():

@@ -23,6 +23,9 @@ from app_world import (
 )
 from sqlalchemy import func, select
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 #: 附件1 企业近三年经营情况 of the 2025 round: 2022, 2023 and 2024 (预计), the year before the round last
 HUNAN_FINANCES = [(2022, "5000", "40", "8000", "600", "200"), (2023, "5500", "41", "8800", "650", "210"),
                   (2024, "6000", "39", "9500", "700", "230")]

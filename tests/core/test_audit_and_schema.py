@@ -11,6 +11,9 @@ from core.models import AuditLog
 from core.models.audit import AuditLogIsAppendOnly
 from core.services import audit
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 def test_orm_refuses_to_change_audit_rows(app):
     entry = audit.record("t", "x.done", "thing", 1, a=1)

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 REGIONS = ["national", "hunan", "hubei", "jiangxi", "shanxi"]
 
 

@@ -10,6 +10,9 @@ from core.kernel.clock import SHANGHAI, end_of_day
 from core.models import Campaign
 from core.services.deadlines import check_submission_open
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 def campaign():
     # Hunan 2025: units file by 2025-10-27 (001_3f04a56fc6693327.txt 三)

@@ -14,6 +14,9 @@ from stdnum.cn import uscc
 from core.extensions import db
 from core.models import AdminUnit, Application, ApplicationStatus, EvaluatorFirm, Organization, ReferenceValue, User
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 #: region -> (province area code, a city and its area code), GB/T 2260
 AREAS = {"hubei": ("42", "武汉市", "420100"), "jiangxi": ("36", "南昌市", "360100"),
          "shanxi": ("14", "太原市", "140100"), "hunan": ("43", "长沙市", "430100")}

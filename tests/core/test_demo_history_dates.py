@@ -16,6 +16,9 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Application, ListEntry
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 #: Beijing days the demo is built on: before the filing deadline (04-15), and after it but before May (a build later
 #: in the year is every other demo test's, on the real clock)
 BUILT_ON = [dt.date(2026, 3, 10), dt.date(2026, 4, 20)]

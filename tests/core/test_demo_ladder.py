@@ -16,6 +16,9 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import Application, ApplicationStatus, Campaign, ListEntry, User
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 REGIONS = ["hunan", "hubei", "jiangxi", "shanxi", "national"]
 
 

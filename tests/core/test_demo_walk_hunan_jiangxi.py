@@ -19,6 +19,9 @@ from sqlalchemy import select
 from core.extensions import db
 from core.models import AdminUnit, Application, ApplicationStatus, AuditLog, Organization
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 def _load(make_app, tmp_path, region):
     from core.cli.demo_data import load_demo

@@ -16,6 +16,9 @@ from core.extensions import db
 from core.models import AuditLog, Ban, EvaluatorEngagement, EvaluatorSanction
 from core.services import limits
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 QUOTA_PLUGIN = "quota_test=fixtures.quota_plugin"
 
 

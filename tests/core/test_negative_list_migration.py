@@ -6,6 +6,7 @@ for national's accident item only in its own city and provincial rounds of 2022-
 """
 from __future__ import annotations
 
+import pytest
 import re
 
 from flask_migrate import downgrade, upgrade
@@ -15,6 +16,9 @@ import factories as f
 from helpers import seed_text
 from core.extensions import db, init_migrate
 from core.models import Application, AuditLog
+
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
 
 
 def _app(region, year, level, declarations):

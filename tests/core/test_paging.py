@@ -4,6 +4,9 @@ import pytest
 
 from core.kernel.paging import page
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 #: the rows of a list, newest first, as the lists show them; a row's cursor is its key
 ROWS = list(range(100, 0, -1))
 

@@ -11,6 +11,9 @@ from core.extensions import db
 from core.kernel import changes
 from core.models import AdminUnit
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 def _app_with_routes(make_app):
     app = make_app("hunan")

@@ -55,12 +55,17 @@ def serving(app) -> Iterator[str]:
             db.engine.dispose()
 
 
-def open_page(playwright):
-    """Launch chromium and open a zh-CN page; return (browser, page, errors) where errors collects page errors."""
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    return browser, page, errors
+@contextlib.contextmanager
+def open_page(browser, **context_options) -> Iterator[tuple]:
+    """A fresh zh-CN page (its own cookies and storage) in the session's chromium (the ``chromium`` fixture,
+    tests/e2e/conftest.py); yield (page, errors), errors collecting the page's script errors."""
+    options = {"viewport": {"width": 1280, "height": 900}, "locale": "zh-CN", **context_options}
+    context = browser.new_context(**options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        yield page, errors
+    finally:
+        context.close()

@@ -11,7 +11,7 @@ import io
 import shutil
 
 import pytest
-from browser_kit import ARTIFACTS, open_page, require_browser, serving
+from browser_kit import ARTIFACTS, open_page, serving
 
 PASSWORD = "浏览器测试口令-绿色工厂2025"
 CITY_PASSWORD = "city-password-2025"
@@ -63,9 +63,8 @@ def live_server(sqlite_template, tmp_path):
                "uscc": body + uscc.calc_check_digit(body)}
 
 
-def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_path):
-    require_browser()
-    from playwright.sync_api import expect, sync_playwright
+def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_path, chromium):
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = live_server["url"]
@@ -76,8 +75,7 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         page.screenshot(path=str(target), full_page=True)
         shots.append(target)
 
-    with sync_playwright() as p:
-        browser, page, errors = open_page(p)
+    with open_page(chromium) as (page, errors):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))  # the app's own confirm dialog
 
@@ -179,7 +177,6 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         page.goto(f"{base}/city/recommended")
         expect(page.locator("table.ranked").first).to_contain_text("长沙浏览器测试化工有限公司")
         shot(page, "city-ranked")
-        browser.close()
 
     assert errors == [] and dialogs == ["此操作不能撤销。确定继续吗？"] * 2
     assert all(s.stat().st_size > 5000 for s in shots)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_kit import ARTIFACTS, open_page, require_browser, serving
+from browser_kit import ARTIFACTS, open_page, serving
 
 PASSWORD = "dashboard-browser-2025"
 
@@ -65,16 +65,14 @@ def hubei_server(sqlite_template, tmp_path):
         yield base
 
 
-def test_dashboards_render_with_their_charts(hubei_server):
-    require_browser()
-    from playwright.sync_api import expect, sync_playwright
+def test_dashboards_render_with_their_charts(hubei_server, chromium):
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = hubei_server
     outside: list[str] = []
 
-    with sync_playwright() as p:
-        browser, page, errors = open_page(p)
+    with open_page(chromium) as (page, errors):
 
         def guard(route):
             if not route.request.url.startswith(base):
@@ -123,6 +121,5 @@ def test_dashboards_render_with_their_charts(hubei_server):
         page.goto(f"{base}/management/filings?year=2025")
         expect(page.locator("#filings")).to_contain_text("武汉市")
         page.screenshot(path=str(ARTIFACTS / "management-03-city-filings.png"), full_page=True)
-        browser.close()
 
     assert outside == [] and errors == []

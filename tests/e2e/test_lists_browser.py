@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from browser_kit import ARTIFACTS, open_page, require_browser, serving
+from browser_kit import ARTIFACTS, open_page, serving
 
 
 @pytest.fixture
@@ -29,15 +29,13 @@ def hunan_demo(sqlite_template, tmp_path):
         yield base
 
 
-def test_the_province_publishes_the_hunan_demos_provincial_list_by_clicking(hunan_demo):
-    require_browser()
-    from playwright.sync_api import expect, sync_playwright
+def test_the_province_publishes_the_hunan_demos_provincial_list_by_clicking(hunan_demo, chromium):
+    from playwright.sync_api import expect
 
     from core.cli.demo_data import DEMO_PASSWORD
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser, page, errors = open_page(p)
+    with open_page(chromium) as (page, errors):
         page.goto(hunan_demo + "/")
         page.click("header >> text=登录")
         page.fill("#username", "province")
@@ -56,5 +54,4 @@ def test_the_province_publishes_the_hunan_demos_provincial_list_by_clicking(huna
         expect(page.locator(".flash.info")).to_contain_text("湘工信节能〔2025〕120号")
         expect(page.locator("table")).to_contain_text("湘工信节能〔2025〕120号")
         page.screenshot(path=str(ARTIFACTS / "lists-02-published.png"), full_page=True)
-        browser.close()
     assert not errors

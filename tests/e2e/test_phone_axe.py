@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_kit import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, require_browser, serving
+from browser_kit import ARTIFACTS, open_page, serving
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 #: axe-core 4.10.3 as npm ships it (vendor/axe-core/README.md)
@@ -119,24 +119,14 @@ def _check(page, url: str, shot: str, phone: bool) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("role", list(PAGES), ids=lambda r: r or "public")
-def test_pages_pass_axe_and_fit_a_phone(demo, role, lang):
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
+def test_pages_pass_axe_and_fit_a_phone(demo, role, lang, chromium):
     from core.cli.demo_data import DEMO_PASSWORD
 
     base, ids = demo
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": PHONE, "height": 812}, locale="zh-CN",
-                                      device_scale_factor=1, is_mobile=True, has_touch=True,
-                                      bypass_csp=True)  # axe is injected as an inline script
-        page = context.new_page()
-        page.set_default_timeout(15000)
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with open_page(chromium, viewport={"width": PHONE, "height": 812}, device_scale_factor=1, is_mobile=True,
+                   has_touch=True, bypass_csp=True) as (page, errors):  # axe is injected as an inline script
         page.goto(f"{base}/login?lang={lang}")
         assert page.locator("html").get_attribute("lang").startswith(lang)
         if role:
@@ -147,6 +137,5 @@ def test_pages_pass_axe_and_fit_a_phone(demo, role, lang):
             assert "/login" not in page.url, f"{role} could not sign in"
         for n, (path, phone) in enumerate(PAGES[role]):
             problems += _check(page, base + path.format(**ids), f"{role or 'public'}-{lang}-{n}", phone)
-        browser.close()
     assert not errors
     assert not problems, "\n".join(problems)

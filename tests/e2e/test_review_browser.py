@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_kit import ARTIFACTS, open_page, require_browser, serving
+from browser_kit import ARTIFACTS, open_page, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py
 
@@ -114,9 +114,8 @@ def review_server(sqlite_template, tmp_path):
         yield {"url": base, "app": app, "report_file": report_file, **ids}
 
 
-def test_the_applicants_evaluators_and_experts_journeys_by_clicking(review_server):
-    require_browser()
-    from playwright.sync_api import expect, sync_playwright
+def test_the_applicants_evaluators_and_experts_journeys_by_clicking(review_server, chromium):
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = review_server["url"]
@@ -139,8 +138,7 @@ def test_the_applicants_evaluators_and_experts_journeys_by_clicking(review_serve
         expect(page.locator("#logout-link")).to_have_count(0)
 
     weights = review_server["weights"]
-    with sync_playwright() as p:
-        browser, page, errors = open_page(p)
+    with open_page(chromium) as (page, errors):
 
         # -- the applicant: its applications → the application → the evaluation page → a qualified firm
         log_in(page, "qiye")
@@ -208,7 +206,6 @@ def test_the_applicants_evaluators_and_experts_journeys_by_clicking(review_serve
         shot(page, "expert-in-english")
         page.click("text=中文")
         log_out(page)
-        browser.close()
 
     assert errors == []
     assert all(s.stat().st_size > 5000 for s in shots)
@@ -224,14 +221,12 @@ def test_the_applicants_evaluators_and_experts_journeys_by_clicking(review_serve
         assert row.status == "submitted" and float(row.total) == 82.0 and row.comment.startswith("现场评价报告")
 
 
-def test_the_public_browses_the_list_and_objects_on_a_running_notice(review_server):
-    require_browser()
-    from playwright.sync_api import expect, sync_playwright
+def test_the_public_browses_the_list_and_objects_on_a_running_notice(review_server, chromium):
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = review_server["url"]
-    with sync_playwright() as p:
-        browser, page, errors = open_page(p)
+    with open_page(chromium) as (page, errors):
         page.goto(f"{base}/public/lists")
         page.select_option("#f-level", "provincial")
         page.select_option("#f-year", "2025")
@@ -248,7 +243,6 @@ def test_the_public_browses_the_list_and_objects_on_a_running_notice(review_serv
         page.screenshot(path=str(ARTIFACTS / "review-public-notice.png"), full_page=True)
         page.click("#file-objection")
         expect(page.locator(".flash.info")).to_contain_text("异议已收到")
-        browser.close()
     assert errors == []
     from core.extensions import db
     from core.models import Objection

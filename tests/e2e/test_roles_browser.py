@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_kit import ARTIFACTS, open_page, require_browser, serving
+from browser_kit import ARTIFACTS, open_page, serving
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "notifications"))
@@ -109,9 +109,8 @@ def roles_server(sqlite_template, tmp_path, mailbox):
         yield {"url": base, "app": app, **ids}
 
 
-def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking(roles_server, mailbox):
-    require_browser()
-    from playwright.sync_api import expect, sync_playwright
+def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking(roles_server, mailbox, chromium):
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     base = roles_server["url"]
@@ -135,8 +134,7 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
         page.click("#logout-form button")
         expect(page.locator("#logout-link")).to_have_count(0)
 
-    with sync_playwright() as p:
-        browser, page, errors = open_page(p)
+    with open_page(chromium) as (page, errors):
         page.on("dialog", lambda d: d.accept())  # the app's own "cannot be undone" dialog
 
         # -- the applicant: its draft on the home page → the form → declarations → save → check → submit
@@ -242,7 +240,6 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
         shot(page, "admin-home-english")
         page.click("text=中文")
         log_out(page)
-        browser.close()
 
     assert errors == []
     assert all(s.stat().st_size > 5000 for s in shots)

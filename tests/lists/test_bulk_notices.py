@@ -21,6 +21,9 @@ from core.lists import notice_units, notices  # noqa: E402
 from core.models import ApplicationStatus as S, AuditLog, NoticeItem, PublicNotice, Role  # noqa: E402
 from core.models import Application  # noqa: E402
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 PASSWORD = "名单测试口令-2025-绿色工厂"
 BEFORE_START = kit.beijing(dt.date(2025, 9, 20), 10)
 

@@ -32,6 +32,9 @@ from core.lists import history  # noqa: E402
 from core.models import AuditLog, ListEntry, Organization, Role  # noqa: E402
 from core.services.admin_units import sync_admin_units  # noqa: E402
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 HEADER = ["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期", "状态", "移出日期", "移出原因"]
 
 

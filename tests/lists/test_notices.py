@@ -21,6 +21,9 @@ from core.lists import notices
 from core.models import ApplicationStatus as S, AuditLog, ListEntry, Objection
 from core.services import calendar
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.region("shanxi")
 @pytest.mark.parametrize("start, end", [

@@ -30,6 +30,9 @@ from core.accounts import services as accounts  # noqa: E402
 from core.extensions import db  # noqa: E402
 from core.models import ApplicationStatus as S, AuditLog, ListEntry, Role  # noqa: E402
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 def _token(role: Role, **bind) -> dict[str, str]:
     user = kit.user(role, **bind)

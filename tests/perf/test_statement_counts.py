@@ -22,6 +22,9 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))  # app_world.py
 from app_world import build_world, make_uscc, open_campaign  # noqa: E402
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 SMALL, LARGE = 100, 10_000
 API_LIMIT = 4  # statements per API collection page (issue 23)
 

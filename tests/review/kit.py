@@ -22,6 +22,8 @@ import sqlalchemy as sa
 
 from stdnum.cn import uscc as stdnum_uscc
 
+from helpers import PgDatabase
+
 from flask import current_app
 
 from core.applications.evidence import SELF_REPORT_SECTION
@@ -187,8 +189,8 @@ PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@1
 
 
 @pytest.fixture(scope="session")
-def pg_national_url(pg_database) -> Iterator[str]:
-    """A second migrated PostgreSQL database (the province's is ``pg_database``)."""
+def pg_national_url(pg_database) -> Iterator[PgDatabase]:
+    """A second migrated PostgreSQL database (the province's is ``pg_database``), emptied by each test that uses it."""
     from flask_migrate import upgrade
 
     from core import create_app
@@ -206,7 +208,7 @@ def pg_national_url(pg_database) -> Iterator[str]:
         with app.app_context():
             upgrade()
             db.engine.dispose()
-        yield url
+        yield PgDatabase(url)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -221,11 +223,6 @@ def national_url(database_url, request, tmp_path) -> Iterator[str]:
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    url = request.getfixturevalue("pg_national_url")
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    with engine.begin() as conn:
-        tables = [t for t in sa.inspect(conn).get_table_names() if t != "alembic_version"]
-        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))  # past the audit log's TRUNCATE guard
-        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    engine.dispose()
-    yield url
+    national: PgDatabase = request.getfixturevalue("pg_national_url")
+    national.reset()
+    yield national.url

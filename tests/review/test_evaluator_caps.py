@@ -32,6 +32,9 @@ from core.plugins.types import CapBasis, Level, Region, SharedEvaluatorCap
 from core.review import evaluators
 from core.services import limits
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 HUBEI_RULE = "《湖北省绿色制造体系建设实施方案（2022—2025年）》（鄂经信办节能〔2022〕8号）附件2 二(三) (鄂经信办节能〔2022〕8号: 同一法人的评价机构每年开展的绿色制造体系评价项目总计不得超过15项)"
 LEVELS = ("city", "provincial", "national")
 

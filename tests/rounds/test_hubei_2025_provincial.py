@@ -33,6 +33,9 @@ import pytest
 import round_kit as rk
 from round_kit import bj, show
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 #: 附件2 一: full qualifications of a firm (≥10 mid-level staff, ≥5 senior)
 QUALIFIED = {"registered_in_china": True, "independent_legal_person": True, "evaluation_experience": True,
              "fixed_office": True, "sound_finances": True, "full_time_midlevel_staff": 12, "senior_staff": 6,

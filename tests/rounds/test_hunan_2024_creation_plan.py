@@ -19,6 +19,9 @@ import pytest
 import round_kit as rk
 from round_kit import bj, show
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 FINANCES = [(2020, 5000, 40, 8000, 600, 200), (2021, 5500, 41, 8800, 650, 210), (2022, 6000, 39, 9500, 700, 230)]
 
 

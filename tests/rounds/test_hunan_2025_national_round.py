@@ -27,6 +27,9 @@ import round_kit as rk
 from helpers import new_signing_key
 from round_kit import bj, show
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 #: MIIT 2025 factory self-evaluation (001 附件1 绿色工厂评价要求, 14 indicators; #4 eight platform functions):
 #: every indicator of the table filled in (quantitative ones as measured values; #13 not done)
 SELF_VALUES = {"1": 0.9, "2": 2.0, "3": 20.0, "4": 8, "5": 1.5, "6": 4.0, "7": 90.0, "8": 80.0, "9": True,

@@ -22,6 +22,9 @@ import round_kit as rk
 from helpers import new_signing_key
 from round_kit import bj, show
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 BOTH = ["national", "provincial"]
 
 

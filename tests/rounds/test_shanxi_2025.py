@@ -22,6 +22,9 @@ import round_kit as rk
 from helpers import new_signing_key
 from round_kit import bj, show
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 
 #: 第十一条 (line 57): 编写评价报告后通过管理平台提交 — each applicant uploads its self-evaluation report (section
 #: evaluation_report), which the city's recommendation waits for

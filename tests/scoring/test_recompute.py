@@ -18,6 +18,9 @@ from core.scoring.ranking import RESULT_COLUMNS
 from core.scoring.recompute import recompute, recompute_scores
 from core.scoring.store import _python_type, copy_text
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 OTHERS = [42.0 + 2 * i for i in range(18)]
 
 

@@ -2,10 +2,14 @@
 shows them; a deadline at midnight reads 24:00 of the day before, as notices write it."""
 from __future__ import annotations
 
+import pytest
 import datetime as dt
 
 from core.kernel.clock import SHANGHAI
 from core.web.dates import day_text, deadline_text, moment_text
+
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
 
 
 def test_a_deadline_at_midnight_reads_24_00_of_the_day_before():

@@ -20,6 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))  #
 from app_world import build_world, make_uscc, open_campaign  # noqa: E402
 from helpers import redis_client  # noqa: E402
 
+#: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
+pytestmark = pytest.mark.both_databases
+
 REDIS = "redis://127.0.0.1:6379/14"
 
 

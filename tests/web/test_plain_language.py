@@ -249,9 +249,6 @@ def _half_done_draft():
 
 @pytest.fixture
 def demo_site(make_app, tmp_path, request, cheap_hashes):
-    if "postgresql" in request.node.name and request.param != "hubei":
-        pytest.skip("the crawl reads what pages print; PostgreSQL's values (Decimal, dates) are checked on the "
-                    "Hubei demo, SQLite's on every region (CI time)")
     from core.accounts import services as accounts
     from core.cli.demo_data import load_demo
     from core.extensions import db
