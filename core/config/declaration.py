@@ -181,6 +181,10 @@ SETTINGS: tuple[Setting, ...] = (
        "The PostgreSQL server the test suite makes its throwaway databases on.", kind="test"),
     _S("GREENMFG_SEEDS", "str", "../shared/seeds", "tests",
        "The folder of seed policy documents the rule tests read.", kind="test"),
+    _S("GREENMFG_TEST_PAGE_CACHE", "bool", False, "tests",
+       "Run the suite with every list page kept in Redis (GREENMFG_TEST_PAGE_CACHE=1 scripts/test).", kind="test"),
+    _S("GREENMFG_TEST_WORKERS", "str", "auto", "tests",
+       "pytest-xdist workers scripts/test starts (0: in its own process).", kind="test"),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
