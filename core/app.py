@@ -48,7 +48,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     :raises core.plugins.PluginError: a plugin broke the contract (clashing codes,
         a cap above the national one...); the message names the plugin.
     """
-    instance_path = os.environ.get("GREENMFG_INSTANCE_PATH")
+    instance_path = str(instance_folder())
     app = Flask("core", instance_path=instance_path, instance_relative_config=True)
     app.json = OrjsonProvider(app)  # JSON answers written by orjson (core.web.json_answers)
     app.config.update(core_config.DEFAULTS)
@@ -64,6 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = core_config.engine_options(app.config)
+    from core import logs  # issue 44: one logging set-up for web, worker and command line
+
+    logs.init_app(app)
 
     if str(app.config.get("GREENMFG_TRACE_HOOKS")).lower() in {"1", "true", "yes", "on"}:
         _trace_hooks()
@@ -144,7 +147,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_apis(app, init_api(app))
     init_security(app)
     ratelimit.init_app(app)
+    from core import health  # issue 44: /healthz and /readyz for a load balancer
+
+    health.init_app(app)
     return app
+
+
+def instance_folder() -> Path:
+    """The instance folder: ``GREENMFG_INSTANCE_PATH``, else ``./instance`` of the working directory."""
+    return Path(os.environ.get("GREENMFG_INSTANCE_PATH") or "instance").resolve()
 
 
 def _register_apis(app: Flask, api) -> None:

@@ -27,8 +27,18 @@ def load_app(config=None):
         sys.exit(2)
 
 
-@click.group(cls=FlaskGroup, create_app=load_app, add_version_option=True,
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("greenmfg")
+    except PackageNotFoundError:  # a checkout that was never installed
+        return "unknown"
+
+
+@click.group(cls=FlaskGroup, create_app=load_app, add_version_option=False,
              help="greenmfg: 绿色制造名单管理平台 / green manufacturing list platform.")
+@click.version_option(_version(), "--version", prog_name="greenmfg", message="%(prog)s %(version)s")
 def cli() -> None:
     pass
 
@@ -47,7 +57,30 @@ def _db_commands() -> click.Group:
         init_migrate(current_app)
         return click.get_current_context().invoke(db.callback, **options)
 
-    return click.Group("db", commands=db.commands, params=db.params, callback=migrating, help=db.help)
+    commands = dict(db.commands)
+    commands["upgrade"] = _upgrade_with_units(db.commands["upgrade"])
+    return click.Group("db", commands=commands, params=db.params, callback=migrating, help=db.help)
+
+
+def _upgrade_with_units(upgrade: click.Command) -> click.Command:
+    """``db upgrade`` to the head also loads the region plugin's administrative units (市州 and peers), so a
+    new database can take applications and its list history at once (``greenmfg units sync`` does the same)."""
+    from flask.cli import with_appcontext
+
+    @with_appcontext
+    def callback(**options):
+        click.get_current_context().invoke(upgrade.callback, **options)
+        if options.get("sql") or options.get("revision") not in (None, "head", "heads"):
+            return
+        from core.extensions import db
+        from core.services.admin_units import sync_admin_units
+
+        changes = sync_admin_units("cli:db-upgrade")
+        db.session.commit()
+        click.echo(f"行政单位 / administrative units: {changes} changes")
+
+    return click.Command("upgrade", params=upgrade.params, callback=callback, help=upgrade.help,
+                         short_help=upgrade.short_help)
 
 
 def _register() -> None:
@@ -55,9 +88,10 @@ def _register() -> None:
 
     from core.cli import db_roles_cmd, evidence_cmd, lists_cmd  # issue 5; issue 19
     from core.cli import jobs_cmd, keys_cmd  # issue 22
+    from core.cli import ops_cmd  # issue 44
 
     for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd, management_cmd,
-                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd):
+                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(_db_commands())

@@ -6,6 +6,8 @@ import os
 import click
 from flask.cli import with_appcontext
 
+from sqlalchemy.exc import DBAPIError
+
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.services.db_roles import grant_app_role
@@ -32,6 +34,14 @@ def grant_app_command(role: str, password_env: str | None) -> None:
             granted = grant_app_role(conn, role, password=password)
     except GreenmfgError as exc:
         raise click.ClickException(str(exc)) from None
+    except DBAPIError as exc:
+        if "permission denied" not in str(exc.orig).lower() and "must have" not in str(exc.orig).lower():
+            raise
+        raise click.ClickException(
+            f"数据库拒绝 / the database refused: {str(exc.orig).strip().splitlines()[0]}. The tables' owner may "
+            f"not create or change roles: a database administrator creates the role first, with its password "
+            f"(CREATE ROLE {role} LOGIN PASSWORD '…'), then run this command without --password-env "
+            f"(README, Deployment).") from None
     click.echo(f"{role}: {len(granted['read_write'])} tables read-write; audit_log SELECT, INSERT only")
 
 

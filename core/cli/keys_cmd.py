@@ -27,14 +27,15 @@ def keys_group() -> None:
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="where to write the private key (outside the instance folder, e.g. /etc/greenmfg/recommendation.key)")
 @click.option("--force", is_flag=True, help="replace an existing key file (the old public key stops working)")
-@with_appcontext
 def keys_generate(out: Path, force: bool) -> None:
     """生成本省签名密钥 / create this province's Ed25519 signing key (file mode 0600) and print its public key
-    for the ministry to register."""
+    for the ministry to register. Needs no instance: it runs before the key it writes is configured (production
+    mode would refuse to start without it)."""
+    from core.app import instance_folder
     from core.lists import signing
 
     out = out.expanduser().resolve()
-    instance = Path(current_app.instance_path).resolve()
+    instance = instance_folder()
     if out == instance or instance in out.parents:
         _fail(f"私钥不得放在实例目录中 / the private key must not be kept in the instance folder ({instance}); "
               "choose a path outside it")

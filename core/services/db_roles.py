@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import inspect, text
+from sqlalchemy import String, inspect, text
 from sqlalchemy.engine import Connection
 
 from core.errors import InvalidInput, Refused
@@ -41,7 +41,9 @@ def grant_app_role(conn: Connection, role: str, *, password: str | None = None) 
     if not exists:
         conn.execute(text(f"CREATE ROLE {quoted} LOGIN"))
     if password:
-        conn.execute(text(f"ALTER ROLE {quoted} PASSWORD :p").bindparams(p=password))
+        # a utility statement takes no bound parameter: the password goes in as a quoted literal
+        literal = String().literal_processor(conn.dialect)(password)
+        conn.execute(text(f"ALTER ROLE {quoted} PASSWORD {literal}"))
     schema = conn.dialect.identifier_preparer.quote(conn.execute(text("SELECT current_schema()")).scalar())
     conn.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {quoted}"))
     tables = sorted(t for t in inspect(conn).get_table_names())

@@ -1,4 +1,5 @@
-"""Core configuration defaults (``GREENMFG_*`` and Flask's own keys). No secrets here.
+"""Core configuration: the defaults of every declared ``GREENMFG_*`` setting (core/config/declaration.py) and
+Flask's own keys. No secrets here.
 
 Precedence, highest first: ``create_app(config=...)``, environment variables (every
 ``GREENMFG_<KEY>``, with ``GREENMFG_DATABASE_URL`` and ``GREENMFG_SECRET_KEY`` standing for
@@ -13,15 +14,18 @@ from typing import Any
 
 import orjson
 
-DEFAULTS = {
-    "GREENMFG_REGION": "national",
-    #: extra plugin modules to register, as "name=module.path" strings
-    "GREENMFG_EXTRA_PLUGINS": [],
-    #: the year used to validate year-dependent rules at start-up (default: this year)
-    "GREENMFG_RULES_YEAR": None,
-    "GREENMFG_TIMEZONE": "Asia/Shanghai",
-    #: log every hook call and its answer (logger "greenmfg.hooks", DEBUG) for debugging a plugin
-    "GREENMFG_TRACE_HOOKS": False,
+
+from core.config.declaration import BY_NAME, SETTINGS, Setting  # noqa: F401  (Setting: for readers)
+
+
+def _copy(value: Any) -> Any:
+    """A fresh copy of a mutable default, so one app's changes never reach another's."""
+    return json.loads(json.dumps(value)) if isinstance(value, (list, dict)) else value
+
+
+#: Flask's own keys this platform sets, then every declared ``GREENMFG_*`` configuration key with its default
+#: (core/config/declaration.py is the one place a setting and its default are written)
+FLASK_DEFAULTS = {
     "BABEL_DEFAULT_LOCALE": "zh",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "LANGUAGES": ["zh", "en"],
@@ -29,35 +33,31 @@ DEFAULTS = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
-    #: signed-in web sessions end after this many idle minutes, and this many hours after log-in
-    "GREENMFG_SESSION_IDLE_MINUTES": 30,
-    "GREENMFG_SESSION_MAX_HOURS": 12,
-    #: seconds to wait for a database connection, and for one SQL statement (PostgreSQL), before the
-    #: request answers 503 with Retry-After (GREENMFG_RETRY_AFTER_SECONDS) instead of holding a worker
-    "GREENMFG_DB_CONNECT_TIMEOUT": 5,
-    "GREENMFG_DB_STATEMENT_TIMEOUT": 30,
-    "GREENMFG_RETRY_AFTER_SECONDS": 30,
-    #: roles that must use a second factor (TOTP) to sign in on the web (core.accounts.mfa)
-    "GREENMFG_MFA_ROLES": ["province", "ministry", "admin"],
-    #: served over HTTPS (behind the reverse proxy): Secure, ``__Host-`` cookies
-    "GREENMFG_HTTPS": False,
-    #: refuse to start without HTTPS, a configured secret key and a configured signing key
-    "GREENMFG_PRODUCTION": False,
-    #: the province's Ed25519 signing key for recommendation files (core.lists.signing): a PEM file written by
-    #: ``greenmfg keys generate`` outside the instance folder, or the key itself from a secret manager
-    "GREENMFG_RECOMMENDATION_KEY_FILE": None,
-    "GREENMFG_RECOMMENDATION_KEY": None,
-    #: a national instance refuses recommendation files exported longer ago than this (replays)
-    "GREENMFG_RECOMMENDATION_MAX_AGE_DAYS": 60,
 }
-
 #: environment variables that stand for another configuration key (read as plain text)
 ENV_KEYS = {
     "GREENMFG_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "GREENMFG_SECRET_KEY": "SECRET_KEY",
 }
 #: ``GREENMFG_`` variables that are not configuration (where the instance lives; test settings)
-NOT_CONFIG = frozenset({"GREENMFG_INSTANCE_PATH", "GREENMFG_TEST_PG_URL", "GREENMFG_SEEDS"})
+NOT_CONFIG = frozenset(s.name for s in SETTINGS if s.kind != "config")
+DEFAULTS: dict[str, Any] = {
+    **FLASK_DEFAULTS,
+    **{s.name: _copy(s.default) for s in SETTINGS if s.kind == "config" and s.name not in ENV_KEYS},
+}
+
+
+def setting(name: str, config: Mapping[str, Any] | None = None) -> Any:
+    """A declared setting's value: from ``config`` (default: the current app's), else its declared default.
+
+    :raises KeyError: ``name`` is not declared (declare it in core/config/declaration.py).
+    """
+    declared = BY_NAME[name]
+    if config is None:
+        from flask import current_app
+
+        config = current_app.config
+    return config.get(name, declared.default)
 
 
 def from_environment(environ: Mapping[str, str]) -> dict[str, Any]:

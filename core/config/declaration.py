@@ -1,0 +1,192 @@
+"""Every ``GREENMFG_*`` setting, declared once: name, type, default, meaning, the component that reads it.
+
+As CKAN's config declaration does, this list is the one place a setting exists: :data:`core.config.DEFAULTS`
+is built from it, ``greenmfg config list`` prints it, ``greenmfg config check`` validates an environment
+against it, and ``docs/configuration.md`` is generated from it (``greenmfg config list --format markdown``).
+tests/ops/test_settings_declared.py fails when the code reads a ``GREENMFG_*`` name this list lacks.
+
+``kind``: ``config`` (a configuration key: the instance's ``config.py`` or an environment variable of the
+same name), ``env`` (an environment variable only, read before the configuration exists), ``test``
+(read by the test suite only).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: the types a setting may have; an environment value is parsed as JSON first (core.config.from_environment)
+TYPES = ("str", "int", "float", "bool", "list", "dict", "any")
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: str
+    default: Any
+    component: str
+    description: str
+    kind: str = "config"
+    #: the values allowed (case-insensitive), when the setting is a choice
+    choices: tuple[str, ...] = ()
+    #: a secret: ``config list`` never prints a configured value of it
+    secret: bool = False
+
+
+_S = Setting
+
+SETTINGS: tuple[Setting, ...] = (
+    # ---------------------------------------------------------------- instance
+    _S("GREENMFG_INSTANCE_PATH", "str", "./instance", "core.app",
+       "The instance folder: config.py, the generated secret key (without GREENMFG_SECRET_KEY), the SQLite "
+       "database (without a database URL) and stored files (local store). Relative to the working directory.",
+       kind="env"),
+    _S("GREENMFG_REGION", "str", "national", "core.app",
+       "The region plugin this instance runs (national, hunan, hubei, jiangxi, shanxi or any installed plugin)."),
+    _S("GREENMFG_DATABASE_URL", "str", None, "core.app",
+       "The database (SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host/db); stands for "
+       "SQLALCHEMY_DATABASE_URI. Default: SQLite in the instance folder.", secret=True),
+    _S("GREENMFG_SECRET_KEY", "str", None, "core.app",
+       "Signs sessions and forms; stands for SECRET_KEY. Required in production; default: generated and kept "
+       "in the instance folder.", secret=True),
+    _S("GREENMFG_EXTRA_PLUGINS", "list", [], "core.app",
+       "Extra plugin modules to register, as \"name=module.path\" strings."),
+    _S("GREENMFG_RULES_YEAR", "int", None, "core.app",
+       "The year whose rules are validated at start-up (default: this year)."),
+    _S("GREENMFG_TRACE_HOOKS", "bool", False, "core.app",
+       "Log every hook call and its answer (logger greenmfg.hooks) to debug a plugin."),
+    _S("GREENMFG_PRODUCTION", "bool", False, "core.app",
+       "Refuse to start without HTTPS, a configured secret key, jobs on Redis and (provinces) the signing key."),
+    _S("GREENMFG_HTTPS", "bool", False, "core.accounts",
+       "Served over HTTPS behind the reverse proxy: Secure, __Host- cookies."),
+    _S("GREENMFG_INSTANCE_NAME", "str", None, "core.ratelimit",
+       "What rate-limit counters and kept pages are keyed by in a shared Redis (default: the region and a "
+       "digest of the database address)."),
+    _S("GREENMFG_BASE_URL", "str", "http://127.0.0.1:5000/", "core.notifications",
+       "The instance's public address: the links in e-mails start with it."),
+    # ---------------------------------------------------------------- logs
+    _S("GREENMFG_LOG_LEVEL", "str", "INFO", "core.logs",
+       "The lowest level written to the log (standard error) by web workers, job workers and commands.",
+       choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+    _S("GREENMFG_LOG_FORMAT", "str", "plain", "core.logs",
+       "plain: one readable line per record; json: one JSON object per line (for a log collector). Every line "
+       "has its time and the request id (- outside a request).", choices=("plain", "json")),
+    # ---------------------------------------------------------------- database
+    _S("GREENMFG_DB_CONNECT_TIMEOUT", "float", 5, "core.config",
+       "Seconds to wait for a database connection before the request answers 503 with Retry-After."),
+    _S("GREENMFG_DB_STATEMENT_TIMEOUT", "float", 30, "core.config",
+       "Seconds one SQL statement may run (PostgreSQL statement_timeout); 0 for no limit."),
+    _S("GREENMFG_RETRY_AFTER_SECONDS", "int", 30, "core.security",
+       "The Retry-After of the 503 answered while the database does not answer."),
+    # ---------------------------------------------------------------- accounts
+    _S("GREENMFG_SESSION_IDLE_MINUTES", "int", 30, "core.accounts",
+       "A signed-in session ends after this many minutes without activity."),
+    _S("GREENMFG_SESSION_MAX_HOURS", "int", 12, "core.accounts",
+       "A signed-in session ends this many hours after log-in."),
+    _S("GREENMFG_MFA_ROLES", "list", ["province", "ministry", "admin"], "core.accounts",
+       "Roles that must set up a second factor (TOTP) before anything else."),
+    # ---------------------------------------------------------------- rate limits
+    _S("GREENMFG_RATELIMIT_ENABLED", "bool", True, "core.ratelimit", "Limit log-ins, registrations and public reports."),
+    _S("GREENMFG_RATELIMIT_LOGIN", "str", "10 per minute;60 per hour", "core.ratelimit",
+       "Log-in attempts per client address."),
+    _S("GREENMFG_RATELIMIT_REGISTER", "str", "5 per hour;20 per day", "core.ratelimit",
+       "Registrations per client address."),
+    _S("GREENMFG_RATELIMIT_PUBLIC_REPORT", "str", "5 per hour;20 per day", "core.ratelimit",
+       "Public objections and complaints per client address."),
+    _S("GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS", "str", "5 per 15 minutes", "core.ratelimit",
+       "Failed log-ins per account and client address (throttled, never locked out)."),
+    _S("GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT", "str", "10 per minute", "core.ratelimit",
+       "Failed log-ins per account from every address."),
+    _S("GREENMFG_RATELIMIT_STORAGE", "str", None, "core.ratelimit",
+       "Where counters live (a limits storage URI); default: the local Redis when it answers, else memory."),
+    _S("GREENMFG_PROXY_HOPS", "int", 0, "core.ratelimit",
+       "Reverse proxies in front (nginx: 1); the client address is read from X-Forwarded-For accordingly."),
+    # ---------------------------------------------------------------- JSON API
+    _S("GREENMFG_API_MAX_JSON_BYTES", "int", 5 * 1024 * 1024, "core.api", "Largest JSON body the API reads."),
+    _S("GREENMFG_API_MAX_JSON_DEPTH", "int", 32, "core.api", "Deepest nesting of a JSON body the API reads."),
+    _S("GREENMFG_API_MAX_TEXT", "int", 100_000, "core.api", "Longest text value in a JSON body."),
+    # ---------------------------------------------------------------- kept pages and Redis
+    _S("GREENMFG_REDIS_URL", "str", "redis://127.0.0.1:6379/0", "core.jobs",
+       "Redis for the job queue and the kept list pages.", secret=True),
+    _S("GREENMFG_PAGE_CACHE", "str", "auto", "core.web",
+       "Keep list pages in Redis: auto (when Redis answers at start-up), redis (required) or off.",
+       choices=("auto", "redis", "off")),
+    _S("GREENMFG_PAGE_CACHE_SECONDS", "int", 60, "core.web", "A kept page is made again after this many seconds."),
+    _S("GREENMFG_PAGE_CACHE_REDIS_TIMEOUT", "float", 0.25, "core.web",
+       "A Redis slower than this (seconds) counts as down for 5 s: pages are made meanwhile."),
+    # ---------------------------------------------------------------- jobs
+    _S("GREENMFG_JOBS_BACKEND", "str", "auto", "core.jobs",
+       "auto (Redis when it answers at start-up), redis, or thread (jobs in the web process: the demo).",
+       choices=("auto", "redis", "thread")),
+    _S("GREENMFG_JOBS_THREADS", "int", 2, "core.jobs", "Job threads of the web process (thread back end)."),
+    _S("GREENMFG_JOBS_HEARTBEAT_SECONDS", "float", 5, "core.jobs", "A running job writes its progress this often."),
+    _S("GREENMFG_JOBS_STALE_SECONDS", "float", 60, "core.jobs",
+       "A running job silent this long is sent again (its worker died)."),
+    _S("GREENMFG_JOBS_REQUEUE_SECONDS", "float", 600, "core.jobs",
+       "A queued job nobody took for this long is sent to the queue again."),
+    _S("GREENMFG_JOBS_TICK_SECONDS", "float", 30, "core.jobs", "The scheduler's period."),
+    _S("GREENMFG_JOBS_SCHEDULE", "dict", None, "core.jobs",
+       "Periods (seconds; 0 turns one off) of the scheduled jobs, e.g. {\"management.run_due\": 3600, "
+       "\"storage.sweep\": 3600, \"jobs.prune\": 86400} (the default)."),
+    _S("GREENMFG_JOBS_EMBEDDED_SCHEDULER", "bool", True, "core.jobs",
+       "With the thread back end, run the scheduler as a thread of the web process."),
+    _S("GREENMFG_JOBS_KEEP_DAYS", "int", 30, "core.jobs", "Finished jobs are removed after this many days."),
+    _S("GREENMFG_JOBS_INLINE_ROWS", "int", 300, "core.applications",
+       "Summary exports of more applications run as a job."),
+    _S("GREENMFG_JOBS_INLINE_BYTES", "int", 256 * 1024, "core.applications",
+       "Summary and list-history imports larger than this (bytes) run as a job."),
+    # ---------------------------------------------------------------- stored files
+    _S("GREENMFG_STORAGE", "str", "local", "core.storage", "The file store: local (a folder) or s3.",
+       choices=("local", "s3")),
+    _S("GREENMFG_EVIDENCE_DIR", "str", None, "core.storage",
+       "The local store's folder (default: <instance>/evidence)."),
+    _S("GREENMFG_S3_BUCKET", "str", None, "core.storage", "The S3 bucket (GREENMFG_STORAGE = s3)."),
+    _S("GREENMFG_S3_PREFIX", "str", "", "core.storage", "Key prefix inside the bucket."),
+    _S("GREENMFG_S3_ENDPOINT_URL", "str", None, "core.storage", "S3-compatible endpoint (MinIO, Ceph…)."),
+    _S("GREENMFG_S3_REGION", "str", None, "core.storage", "The S3 region name."),
+    _S("GREENMFG_EVIDENCE_MAX_BYTES", "int", 10 * 1024 * 1024, "core.applications", "Largest uploaded file (bytes)."),
+    _S("GREENMFG_PDF_CHECK_CPU_SECONDS", "int", 10, "core.applications",
+       "CPU seconds the check of one uploaded PDF may use."),
+    _S("GREENMFG_PDF_CHECK_SECONDS", "float", 20.0, "core.applications",
+       "Seconds the upload waits for the PDF check's answer."),
+    # ---------------------------------------------------------------- notifications
+    _S("GREENMFG_SMTP_HOST", "str", None, "core.notifications",
+       "SMTP server for e-mail; without one, e-mails are written to the log (logger greenmfg.mail, INFO)."),
+    _S("GREENMFG_SMTP_PORT", "int", 25, "core.notifications", "SMTP port."),
+    _S("GREENMFG_SMTP_USER", "str", None, "core.notifications", "SMTP user name."),
+    _S("GREENMFG_SMTP_PASSWORD", "str", None, "core.notifications", "SMTP password.", secret=True),
+    _S("GREENMFG_SMTP_STARTTLS", "bool", False, "core.notifications", "Use STARTTLS."),
+    _S("GREENMFG_SMTP_FROM", "str", "greenmfg@localhost", "core.notifications", "The sender address."),
+    _S("GREENMFG_SMTP_TIMEOUT", "float", 30, "core.notifications", "Seconds to wait for the SMTP server."),
+    _S("GREENMFG_SMS_GATEWAY", "str", "log", "core.notifications",
+       "The SMS gateway (entry point group greenmfg.sms_gateways); log writes messages to the log."),
+    # ---------------------------------------------------------------- rules the deployer sets
+    _S("GREENMFG_NOTICE_PERIODS", "dict", None, "core.lists",
+       "Notice periods where a document requires a notice but names none, e.g. "
+       "{\"provincial\": [10, \"working_days\"]} (platform default: 5 working days)."),
+    _S("GREENMFG_FILING_REMINDER_DAYS", "list", (10, 3), "core.management",
+       "Working days before the annual filing's due date on which reminders go out."),
+    _S("GREENMFG_REVIEW_MIN_EXPERTS", "int", None, "core.review",
+       "Experts per panel for every application, overriding the region's rule."),
+    _S("GREENMFG_MINISTRY_MAY_MANAGE", "bool", False, "core.review",
+       "On a provincial instance, let the ministry's account run review, notices and the evaluator registry."),
+    # ---------------------------------------------------------------- recommendation files
+    _S("GREENMFG_RECOMMENDATION_KEY_FILE", "str", None, "core.lists",
+       "The province's Ed25519 signing key (PEM written by greenmfg keys generate, outside the instance folder)."),
+    _S("GREENMFG_RECOMMENDATION_KEY", "str", None, "core.lists",
+       "The signing key itself, from a secret manager (instead of the file).", secret=True),
+    _S("GREENMFG_RECOMMENDATION_MAX_AGE_DAYS", "int", 60, "core.lists",
+       "A national instance refuses recommendation files exported longer ago than this."),
+    # ---------------------------------------------------------------- tests
+    _S("GREENMFG_TEST_PG_URL", "str", "postgresql+psycopg://postgres@127.0.0.1:5432/test", "tests",
+       "The PostgreSQL server the test suite makes its throwaway databases on.", kind="test"),
+    _S("GREENMFG_SEEDS", "str", "../shared/seeds", "tests",
+       "The folder of seed policy documents the rule tests read.", kind="test"),
+    _S("GREENMFG_TEST_PAGE_CACHE", "bool", False, "tests",
+       "Run the suite with every list page kept in Redis (GREENMFG_TEST_PAGE_CACHE=1 scripts/test).", kind="test"),
+    _S("GREENMFG_TEST_WORKERS", "str", "auto", "tests",
+       "pytest-xdist workers scripts/test starts (0: in its own process).", kind="test"),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+#: a name read by building it (``f"GREENMFG_RATELIMIT_{scope}"``): the settings it may stand for are declared
+PREFIXES = ("GREENMFG_RATELIMIT_",)
