@@ -179,6 +179,8 @@ SETTINGS: tuple[Setting, ...] = (
     # ---------------------------------------------------------------- tests
     _S("GREENMFG_TEST_PG_URL", "str", "postgresql+psycopg://postgres@127.0.0.1:5432/test", "tests",
        "The PostgreSQL server the test suite makes its throwaway databases on.", kind="test"),
+    _S("GREENMFG_TEST_DB_PREFIX", "str", "greenmfg_test_", "tests",
+       "The test suite names its throwaway PostgreSQL databases this plus a random suffix.", kind="test"),
     _S("GREENMFG_SEEDS", "str", "../shared/seeds", "tests",
        "The folder of seed policy documents the rule tests read.", kind="test"),
     _S("GREENMFG_TEST_PAGE_CACHE", "bool", False, "tests",
