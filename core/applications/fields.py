@@ -2,7 +2,7 @@
 
 Values are stored in ``Application.extension_data`` keyed by the field's code, as JSON
 (dates as ISO strings, decimals as numbers). Every write goes through the plugin's
-marshmallow field (``make_schema_field``), whichever channel it came from, so the web form,
+marshmallow field (:func:`core.declared_fields.api_field`), whichever channel it came from, so the web form,
 the JSON API and the summary-table import accept exactly the same values. Drafts are loaded
 ``partial`` (required fields may stay empty); submission loads the stored data in full.
 """
@@ -17,6 +17,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError
 
+from core.declared_fields import api_field, web_field
 from core.errors import InvalidInput
 from core.i18n import english
 from core.kernel.forms import PageMeta
@@ -84,7 +85,7 @@ def is_upload(ff: FormField) -> bool:
     """A field whose value is the id of an evidence upload (a file in the web form)."""
     from wtforms import FileField
 
-    unbound = ff.make_field()
+    unbound = web_field(ff)
     field_class = getattr(unbound, "field_class", None)
     return bool(field_class and issubclass(field_class, FileField))
 
@@ -102,7 +103,7 @@ def fields_for(rules: Any, unit_type: str, level: str, year: int | None = None) 
     return [for_year(f, year, in_english=in_english) for f in ffs]
 
 
-_DATED: dict[tuple[str, str, int, str, bool], FormField] = {}
+_DATED: dict[tuple[str, str, int, str, bool, str], FormField] = {}
 
 
 def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> FormField:
@@ -111,12 +112,18 @@ def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> Fo
     (``terms_en``; the values sent and stored stay the document's)."""
     text = ff.label_en if in_english and ff.label_en else ff.label
     terms = ff.terms_en if in_english else {}
-    if "{" not in text and text == ff.label and not terms:
+    hint = ff.help_en if in_english and ff.help_en else ""
+    if "{" not in text and text == ff.label and not terms and not hint:
         return ff
-    key = (ff.code, ff.source, year if year is not None else -1, text, bool(terms))
+    key = (ff.code, ff.source, year if year is not None else -1, text, bool(terms), hint)
     if key not in _DATED:
         label = year_text(text, year)
-        make_field, make_schema_field = ff.make_field, ff.make_schema_field
+
+        def make_field():
+            return web_field(ff)
+
+        def make_schema_field():
+            return api_field(ff)
 
         def relabelled_field():
             from wtforms.fields.core import UnboundField
@@ -125,6 +132,8 @@ def for_year(ff: FormField, year: int | None, *, in_english: bool = False) -> Fo
             if not isinstance(unbound, UnboundField):
                 return unbound
             args, kwargs = _in_terms(unbound, terms)
+            if hint:
+                kwargs["description"] = hint
             if "label" in kwargs or not (args and isinstance(args[0], str)):
                 kwargs["label"] = label
             else:
@@ -259,7 +268,7 @@ def inner_texts(ff: FormField) -> list[str]:
                 texts += ([label] if isinstance(label, str) else []) + of(column)
         return texts
 
-    unbound = ff.make_field()
+    unbound = web_field(ff)
     return of(unbound) if isinstance(unbound, UnboundField) else []
 
 
@@ -270,9 +279,9 @@ _OPTIONS: dict[Any, dict[Any, str]] = {}
 def option_labels(ff: FormField) -> dict[Any, str]:
     """``{value: label}`` of a field with options (a select, radio buttons), as the plugin's form names them;
     empty for any other field."""
-    key = ff.make_field
+    key = ff.make_field or ff  # a page's copy has its own maker; a declared field is its own key
     if key not in _OPTIONS:
-        unbound = ff.make_field()
+        unbound = web_field(ff)
         _OPTIONS[key] = dict(_option_pair(o) for o in _choices(unbound)) if hasattr(unbound, "kwargs") else {}
     return _OPTIONS[key]
 
@@ -303,7 +312,7 @@ def column_labels(form_fields: Iterable[FormField]) -> dict[str, dict[str, str]]
     out = {}
     for f in form_fields:
         try:
-            schema_field = f.make_schema_field()
+            schema_field = api_field(f)
         except Exception:  # noqa: BLE001 - a field that builds nothing has no columns
             continue
         inner = getattr(schema_field, "inner", None)
@@ -319,8 +328,8 @@ def schema_for(ffs: Iterable[FormField], *, draft: bool = False) -> Schema:
     dotted key as a nested path, so codes are never used as keys). ``draft``: a table (a list of rows) is
     checked cell by cell only; its checks of itself as a whole (its number of rows, rules across its rows) wait
     for the full load at submission, as its blank cells do."""
-    return Schema.from_dict({field_attr(f.code): draft_field(f.make_schema_field()) if draft else
-                             f.make_schema_field() for f in ffs})()
+    return Schema.from_dict({field_attr(f.code): draft_field(api_field(f)) if draft else api_field(f)
+                             for f in ffs})()
 
 
 def draft_field(schema_field: Any) -> Any:

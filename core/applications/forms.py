@@ -41,6 +41,7 @@ from core.formfields import (
     indicator_initial,
     indicator_values,
 )
+from core.declared_fields import web_field
 from core.i18n import local_text
 from core.kernel.forms import PageForm
 from core.kernel.names import level_name
@@ -133,7 +134,7 @@ def application_form_class(application) -> type[PageForm]:
     if iset is not None:
         attrs.update(indicator_fields(iset))
     for f in ffs:
-        unbound = f.make_field()
+        unbound = web_field(f)
         if is_upload(f) and isinstance(unbound, UnboundField):
             kwargs = dict(unbound.kwargs)
             kwargs["validators"] = [Optional()]

@@ -20,6 +20,7 @@ from flask_smorest.fields import Upload
 
 from core.api.schema import In, Out, Query, Vocabulary, ident, one_of, regional, text, year
 from core.applications.fields import draft_field
+from core.declared_fields import api_field
 from core.models import ApplicationStatus
 from core.plugins.types import field_attr, year_text
 
@@ -435,7 +436,7 @@ def _extension_fields(rules: Any, *, draft: bool = False) -> dict[str, fields.Fi
     cell by cell, its rules as a whole at submission)."""
     out: dict[str, fields.Field] = {}
     for f in rules.form_fields.values():
-        field = _rows_in_part(draft_field(f.make_schema_field()) if draft else f.make_schema_field())
+        field = _rows_in_part(draft_field(api_field(f)) if draft else api_field(f))
         field.data_key = f.code
         field.required = False
         field.load_default = missing  # PATCH: nothing sent, nothing changed (never a default)

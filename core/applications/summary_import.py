@@ -63,6 +63,7 @@ from core.applications.summary_layout import (
     table_row,
     text,
 )
+from core.declared_fields import api_field
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_, lazy_list
@@ -443,7 +444,7 @@ class _Checker:
     def field(self, col: Col) -> Any:
         """The plugin's marshmallow field of a column (made once per import)."""
         if id(col) not in self._fields:
-            self._fields[id(col)] = col.form_field.make_schema_field()
+            self._fields[id(col)] = api_field(col.form_field)
         return self._fields[id(col)]
 
     def _whole(self, col: Col) -> bool:

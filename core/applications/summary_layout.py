@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields as ma_fields
 
+from core.declared_fields import api_field
 from core.errors import InvalidInput
 from core.kernel.rules import region_rules
 from core.plugins.types import (
@@ -187,7 +188,7 @@ def resolve_columns(section: SummarySection, year: int, unit_types: tuple[str, .
             table_rows = tuple({"year": int(year_text(y, year))} for y in c.table_years)
             number = True
         elif form_field is not None:
-            schema_field = form_field.make_schema_field()
+            schema_field = api_field(form_field)
             number = isinstance(schema_field, (ma_fields.Number,))
         if key == "score":
             number = True

@@ -29,6 +29,7 @@ from wtforms import BooleanField
 
 from core.applications import services
 from core.applications.evidence import SELF_REPORT_SECTION
+from core.declared_fields import web_field
 from core.extensions import db
 from core.kernel.clock import SHANGHAI, end_of_day, this_year, today
 from core.kernel.rules import region_rules
@@ -468,7 +469,7 @@ def _fill_in(app: Application, rules: Any, year: int, rng: random.Random, *, dra
             extension[f.code] = dated_example(f.example, year)
         elif options := [value for value in option_labels(f) if value not in ("", None)]:
             extension[f.code] = rng.choice(options)
-        elif getattr(f.make_field(), "field_class", None) is BooleanField:
+        elif getattr(web_field(f), "field_class", None) is BooleanField:
             extension[f.code] = rng.random() < 0.5
     items = rules.negative_list_for(app.unit_type, Level(app.level), year)
     unit = app.organization.name

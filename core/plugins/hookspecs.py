@@ -231,17 +231,30 @@ def gm_register_sanctions() -> Sequence[Sanction]:
 
 @hookspec
 def gm_register_form_fields() -> Sequence[FormField]:
-    """Return extra application-form fields, each with its marshmallow twin.
+    """Return extra application-form fields, each declared once.
 
-    Called once at start-up. Core attaches each as ``ext_<region>__<code>``
-    on a per-request form subclass and on the API schema; values are stored in
-    the application's extension data, never in core columns.
+    Called once at start-up. A :class:`FormField` says what it holds (``kind``,
+    :class:`FieldKind`: text, number, yes/no, date, choice, upload, table) and
+    what it accepts (``required``, ``minimum``/``maximum``, ``max_length``,
+    ``pattern``, ``choices``; a table's ``columns``, ``min_rows``/``max_rows``
+    and ``rows_check``). Core builds the web form's field and the JSON API's
+    field (and so its OpenAPI property) from that one declaration, so both
+    accept the same values, and attaches them as ``ext_<region>__<code>`` on a
+    per-request form subclass and on the API schema; values are stored in the
+    application's extension data, never in core columns.
+
+    Escape hatch, for what a declaration cannot say: no ``kind``, and both
+    ``make_field`` (an unbound WTForms field) and ``make_schema_field`` (its
+    marshmallow twin); the contract kit tries every bound and option either
+    side states on both sides and fails on any disagreement.
 
     :return: a sequence of :class:`FormField`.
 
     All results are collected and merged by ``code``.
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2 declared once (``kind`` and its bounds); the two
+       factories only as an escape hatch.
     """
 
 

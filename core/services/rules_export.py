@@ -9,6 +9,7 @@ import datetime as dt
 import enum
 from typing import Any
 
+from core.declared_fields import web_field
 from core.plugins.rules import RegionRules
 from core.plugins.types import year_text
 
@@ -129,7 +130,7 @@ def field_choices(form_field: Any) -> list[str]:
     """The labels of the choices a plugin's form field offers (Hunan's 11 industries), in order; empty for a
     field without a fixed list."""
     try:
-        unbound = form_field.make_field()
+        unbound = web_field(form_field)
     except Exception:  # noqa: BLE001 - a field needing an app context lists no choices here
         return []
     choices = getattr(unbound, "kwargs", {}).get("choices")

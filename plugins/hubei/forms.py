@@ -5,12 +5,7 @@ Each field's code is ``hubei.<key>``; the checks in :mod:`plugins.hubei.rules` r
 """
 from __future__ import annotations
 
-from marshmallow import fields, validate
-from wtforms import BooleanField, IntegerField, SelectField
-from wtforms import validators as v
-from wtforms.fields.choices import SelectChoice
-
-from core.plugins.types import FormField, with_english_labels, with_examples
+from core.plugins.types import FieldKind, FormField, with_english_labels, with_examples
 from plugins.hubei.rules import (
     APPLICANT_DATA_KEYS,
     KEY_INDUSTRIES,
@@ -54,30 +49,21 @@ def _label(key: str) -> str:
 def _declaration(key: str, unit_types: tuple[str, ...], section: str) -> FormField:
     label = _label(key)
     return FormField(
-        code=f"hubei.{key}", label=label, unit_types=unit_types, section="conditions",
-        make_field=lambda: BooleanField(label, default=False),
-        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"description": label}),
+        code=f"hubei.{key}", label=label, unit_types=unit_types, section="conditions", kind=FieldKind.YES_NO,
         cite=cite(section),
     )
 
 
-_PARK_LEVELS = [("provincial", "省级"), ("national", "国家级")]
+_PARK_LEVELS = (("provincial", "省级"), ("national", "国家级"))
 
 FORM_FIELDS = tuple(_declaration(k, types, section) for k, (types, section) in _DECLARATIONS.items()) + (
     FormField(
         code="hubei.park_level", label="园区级别", unit_types=_K, section="conditions",
-        make_field=lambda: SelectField("园区级别", choices=[SelectChoice(c, label) for c, label in _PARK_LEVELS],
-                                       validators=[v.InputRequired()]),
-        make_schema_field=lambda: fields.String(required=True, validate=validate.OneOf([c for c, _ in _PARK_LEVELS]),
-                                                metadata={"description": "园区级别 (省级以上)"}),
-        cite=cite("附件1 一(四)1"),
+        kind=FieldKind.CHOICE, choices=_PARK_LEVELS, required=True, cite=cite("附件1 一(四)1"),
     ),
     FormField(
         code="hubei.park_green_body_staff", label="绿色发展专门机构专职工作人员人数", unit_types=_K, section="conditions",
-        make_field=lambda: IntegerField("绿色发展专门机构专职工作人员人数", validators=[v.InputRequired(), v.NumberRange(min=0)]),
-        make_schema_field=lambda: fields.Integer(required=True, validate=validate.Range(min=0),
-                                                 metadata={"description": "专职工作人员人数"}),
-        cite=cite("附件1 一(四)4"),
+        kind=FieldKind.INTEGER, required=True, minimum=0, cite=cite("附件1 一(四)4"),
     ),
 )
 
@@ -91,12 +77,7 @@ def _key_industry(unit_type: str) -> FormField:
     choices = (*KEY_INDUSTRIES[unit_type], OTHER_INDUSTRY)
     return FormField(
         code=key_industry_field(unit_type), label=label, unit_types=(unit_type,), section="conditions",
-        make_field=lambda: SelectField(label, choices=[SelectChoice("", "—")] + [SelectChoice(c, c) for c in choices],
-                                       validators=[v.Optional()]),
-        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
-                                                validate=validate.OneOf(choices + ("",)),
-                                                metadata={"description": label, "choices": list(choices)}),
-        cite=cite(_INDUSTRY_CITES[unit_type]),
+        kind=FieldKind.CHOICE, choices=choices, cite=cite(_INDUSTRY_CITES[unit_type]),
     )
 
 
@@ -104,9 +85,7 @@ _POOL_LABEL = "已列入所在市州绿色制造体系创建培育库"
 
 PRIORITY_FIELDS = tuple(_key_industry(ut) for ut in KEY_INDUSTRIES) + (
     FormField(
-        code="hubei.in_cultivation_pool", label=_POOL_LABEL, section="conditions",
-        make_field=lambda: BooleanField(_POOL_LABEL, default=False),
-        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"description": _POOL_LABEL}),
+        code="hubei.in_cultivation_pool", label=_POOL_LABEL, section="conditions", kind=FieldKind.YES_NO,
         cite=cite("三(一) (建立本地区绿色制造体系创建培育库)"),
     ),
 )

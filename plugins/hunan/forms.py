@@ -1,7 +1,7 @@
 """Hunan application-form fields: 附件1 基本情况表 of seed 000 (one for factories and supply-chain
 enterprises, one for parks), the 创建工作方案 upload, the park conditions of 一.2 and the bonus items
-of 二.2. Each FormField pairs an unbound WTForms field with its marshmallow 4 twin; both accept the
-same values. All fields are for the provincial creation round (levels=(PROVINCIAL,)).
+of 二.2. Each field is declared once (kind, bounds, choices, required); core builds the web form's field and
+the JSON API's from it. All fields are for the provincial creation round (levels=(PROVINCIAL,)).
 
 Fields core already has (unit name, address, legal representative, contact person, phone, e-mail)
 are not repeated. Shapes:
@@ -13,32 +13,7 @@ are not repeated. Shapes:
   consecutive ascending years; the last row is the estimate (预计) for the year before the round
   (2021, 2022, 2023预计 in the 2024 round). 万元 and %.
 """
-from marshmallow import Schema, ValidationError, fields, validate
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    FieldList,
-    FileField,
-    Form,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-)
-from wtforms import FormField as WTFormField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-)
-from wtforms.validators import ValidationError as WTValidationError
-
-from core.plugins.types import FormField, Level, with_english_labels, with_examples
+from core.plugins.types import Column, FieldKind, FormField, Level, with_english_labels, with_examples
 from plugins.hunan import rules as r
 
 S000 = r.S000
@@ -53,112 +28,54 @@ ORG_CODE_RE = r"^[0-9A-Z]{8}-?[0-9X]$"
 
 # ------------------------------------------------------------------ helpers --
 
-def _meta(label, **extra):
-    return {"label": label, **extra}
+def _field(code, label, kind, *, unit_types, section, cite, **declared):
+    return FormField(code=code, label=label, kind=kind, unit_types=unit_types, levels=LEVELS, section=section,
+                     cite=cite, **declared)
 
 
 def _choice(code, label, choices, *, unit_types, section, cite, radio=False):
-    choices = tuple(choices)
-    wt = RadioField if radio else SelectField
-    return FormField(
-        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
-        make_field=lambda: wt(label, choices=list(choices), validators=[DataRequired()]),
-        make_schema_field=lambda: fields.String(required=True, validate=validate.OneOf(choices),
-                                                metadata=_meta(label, choices=list(choices))),
-    )
+    return _field(code, label, FieldKind.CHOICE, unit_types=unit_types, section=section, cite=cite,
+                  choices=tuple(choices), radio=radio, required=True)
 
 
 def _text(code, label, *, unit_types, section, cite, required=True, max_len=200):
-    return FormField(
-        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
-        make_field=lambda: StringField(label, validators=[DataRequired() if required else Optional(),
-                                                          Length(max=max_len)]),
-        make_schema_field=lambda: (
-            fields.String(required=True, validate=validate.Length(min=1, max=max_len), metadata=_meta(label))
-            if required else
-            fields.String(load_default=None, allow_none=True, validate=validate.Length(max=max_len),
-                          metadata=_meta(label))
-        ),
-    )
+    return _field(code, label, FieldKind.TEXT, unit_types=unit_types, section=section, cite=cite,
+                  required=required, max_length=max_len)
 
 
 def _number(code, label, *, unit_types, section, cite, integer=False, required=True, minimum=0, maximum=None):
-    def make_field():
-        wt = IntegerField if integer else DecimalField
-        return wt(label, validators=[InputRequired() if required else Optional(),
-                                     NumberRange(min=minimum, max=maximum)])
-
-    def make_schema_field():
-        ma = fields.Integer if integer else fields.Decimal
-        kw = {"required": True} if required else {"load_default": None, "allow_none": True}
-        return ma(validate=validate.Range(min=minimum, max=maximum), metadata=_meta(label), **kw)
-
-    return FormField(code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
-                     make_field=make_field, make_schema_field=make_schema_field)
+    return _field(code, label, FieldKind.INTEGER if integer else FieldKind.DECIMAL, unit_types=unit_types,
+                  section=section, cite=cite, required=required, minimum=minimum, maximum=maximum)
 
 
 def _flag(code, label, *, unit_types, section, cite):
-    return FormField(
-        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
-        make_field=lambda: BooleanField(label),
-        make_schema_field=lambda: fields.Boolean(load_default=False, metadata=_meta(label)),
-    )
+    return _field(code, label, FieldKind.YES_NO, unit_types=unit_types, section=section, cite=cite)
 
 
 def _upload(code, label, *, unit_types, section, cite, required=True, **meta):
-    return FormField(
-        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
-        make_field=lambda: FileField(label, validators=[DataRequired() if required else Optional()]),
-        # the API takes the id of an upload made through core's file endpoint
-        make_schema_field=lambda: (
-            fields.String(required=True, validate=validate.Length(min=1), metadata=_meta(label, upload=True, **meta))
-            if required else
-            fields.String(load_default=None, allow_none=True, metadata=_meta(label, upload=True, **meta))
-        ),
-    )
+    # the API takes the id of an upload made through core's file endpoint
+    return _field(code, label, FieldKind.UPLOAD, unit_types=unit_types, section=section, cite=cite,
+                  required=required, api_metadata=meta)
 
 
-# ----------------------------------------------------- structured sub-forms --
+# ----------------------------------------------------------- tables' rows --
 
-class ProductRowForm(Form):
-    name = StringField("产品名称", validators=[DataRequired(), Length(max=100)])
-    capacity = StringField("生产能力", validators=[Optional(), Length(max=100)])
-    output = StringField("年生产量", validators=[Optional(), Length(max=100)])
-    sales_rate = DecimalField("产销率（%）", validators=[Optional(), NumberRange(min=0)])
-    market_share = DecimalField("国内市场占有率（%）", validators=[Optional(), NumberRange(min=0, max=100)])
+PRODUCT_COLUMNS = (
+    Column(key="name", label="产品名称", kind=FieldKind.TEXT, required=True, max_length=100),
+    Column(key="capacity", label="生产能力", kind=FieldKind.TEXT, max_length=100),
+    Column(key="output", label="年生产量", kind=FieldKind.TEXT, max_length=100),
+    Column(key="sales_rate", label="产销率（%）", kind=FieldKind.DECIMAL, minimum=0),
+    Column(key="market_share", label="国内市场占有率（%）", kind=FieldKind.DECIMAL, minimum=0, maximum=100),
+)
 
-
-class ProductRowSchema(Schema):
-    """One product row; optional cells are left out rather than defaulted (a PATCH sends what it means)."""
-
-    name = fields.String(required=True, validate=validate.Length(min=1, max=100), metadata=_meta("产品名称"))
-    capacity = fields.String(allow_none=True, validate=validate.Length(max=100),
-                             metadata=_meta("生产能力"))
-    output = fields.String(allow_none=True, validate=validate.Length(max=100),
-                           metadata=_meta("年生产量"))
-    sales_rate = fields.Decimal(allow_none=True, validate=validate.Range(min=0),
-                                metadata=_meta("产销率（%）"))
-    market_share = fields.Decimal(allow_none=True, validate=validate.Range(min=0, max=100),
-                                  metadata=_meta("国内市场占有率（%）"))
-
-
-class FinanceRowForm(Form):
-    year = IntegerField("年度", validators=[InputRequired()])
-    total_assets = DecimalField("总资产（万元）", validators=[InputRequired(), NumberRange(min=0)])
-    debt_ratio = DecimalField("负债率（%）", validators=[InputRequired(), NumberRange(min=0)])
-    revenue = DecimalField("主营业务收入（万元）", validators=[InputRequired(), NumberRange(min=0)])
-    profit = DecimalField("利润（万元）", validators=[InputRequired()])
-    tax = DecimalField("税金（万元）", validators=[InputRequired(), NumberRange(min=0)])
-
-
-class FinanceRowSchema(Schema):
-    year = fields.Integer(required=True, metadata=_meta("年度"))
-    total_assets = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("总资产（万元）"))
-    debt_ratio = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("负债率（%）"))
-    revenue = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("主营业务收入（万元）"))
-    profit = fields.Decimal(required=True, metadata=_meta("利润（万元）"))
-    tax = fields.Decimal(required=True, validate=validate.Range(min=0), metadata=_meta("税金（万元）"))
-
+FINANCE_COLUMNS = (
+    Column(key="year", label="年度", kind=FieldKind.INTEGER, required=True),
+    Column(key="total_assets", label="总资产（万元）", kind=FieldKind.DECIMAL, required=True, minimum=0),
+    Column(key="debt_ratio", label="负债率（%）", kind=FieldKind.DECIMAL, required=True, minimum=0),
+    Column(key="revenue", label="主营业务收入（万元）", kind=FieldKind.DECIMAL, required=True, minimum=0),
+    Column(key="profit", label="利润（万元）", kind=FieldKind.DECIMAL, required=True),
+    Column(key="tax", label="税金（万元）", kind=FieldKind.DECIMAL, required=True, minimum=0),
+)
 
 FINANCE_YEARS = 3
 YEARS_MESSAGE = "须按年度顺序填写连续三年 / three consecutive years in order"
@@ -170,14 +87,10 @@ def _consecutive(years):
     return all(b == a + 1 for a, b in zip(years, years[1:]))
 
 
-def _schema_three_years(rows):
-    if not _consecutive([row.get("year") for row in rows]):  # a partial load (an import) may leave a year out
-        raise ValidationError(YEARS_MESSAGE)
-
-
-def _form_three_years(form, field):
-    if not _consecutive([entry.form.year.data for entry in field.entries]):
-        raise WTValidationError(YEARS_MESSAGE)
+def three_years(rows):
+    """The rule across the finances' rows (web form and API alike): three consecutive years in order; a partial
+    load (an import) may leave a year out, and is refused."""
+    return None if _consecutive([row.get("year") for row in rows]) else YEARS_MESSAGE
 
 
 #: labels with year fields read for the round (core fills them from the campaign's year): the seed's 2024 round
@@ -187,22 +100,14 @@ PRODUCTS_LABEL = "{year-1}年度预计主要产品生产销售情况"
 PRODUCTS = FormField(
     code="hunan.products", label=PRODUCTS_LABEL, unit_types=FACTORY_TYPES, levels=LEVELS,
     section="production", cite=f"{FACTORY_FORM} 2023年度预计主要产品生产销售及能源资源消费情况",
-    make_field=lambda: FieldList(WTFormField(ProductRowForm), label=PRODUCTS_LABEL,
-                                 min_entries=1),
-    make_schema_field=lambda: fields.List(fields.Nested(ProductRowSchema), required=True,
-                                          validate=validate.Length(min=1),
-                                          metadata=_meta(PRODUCTS_LABEL)),
+    kind=FieldKind.TABLE, columns=PRODUCT_COLUMNS, required=True, min_rows=1, row_name="ProductRow",
 )
 
 FINANCES = FormField(
     code="hunan.finances", label="企业近三年经营情况", unit_types=FACTORY_TYPES, levels=LEVELS,
     section="finances", cite=f"{FACTORY_FORM} 企业近三年经营情况",
-    make_field=lambda: FieldList(WTFormField(FinanceRowForm), label="企业近三年经营情况",
-                                 min_entries=FINANCE_YEARS, max_entries=FINANCE_YEARS,
-                                 validators=[_form_three_years]),
-    make_schema_field=lambda: fields.List(fields.Nested(FinanceRowSchema), required=True,
-                                          validate=[validate.Length(equal=FINANCE_YEARS), _schema_three_years],
-                                          metadata=_meta("企业近三年经营情况")),
+    kind=FieldKind.TABLE, columns=FINANCE_COLUMNS, required=True, min_rows=FINANCE_YEARS, max_rows=FINANCE_YEARS,
+    rows_check=three_years, row_name="FinanceRow",
 )
 
 # ----------------------------------------------- factory / supply-chain form --
@@ -224,25 +129,17 @@ FACTORY_FIELDS = (
     _text("hunan.main_business", "主营业务", unit_types=FACTORY_TYPES, section="basic", cite=FACTORY_FORM),
     _text("hunan.enterprise_nature", "企业性质", unit_types=FACTORY_TYPES, section="basic", cite=FACTORY_FORM,
           max_len=50),
-    FormField(code="hunan.org_code", label="组织机构代码", unit_types=FACTORY_TYPES, levels=LEVELS, section="basic",
-              cite=f"{FACTORY_FORM} (legacy; positions 9-17 of the USCC)",
-              make_field=lambda: StringField("组织机构代码", validators=[Optional(), Regexp(ORG_CODE_RE)]),
-              make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
-                                                      validate=validate.Regexp(ORG_CODE_RE),
-                                                      metadata=_meta("组织机构代码"))),
-    FormField(code="hunan.founded_on", label="成立时间", unit_types=FACTORY_TYPES, levels=LEVELS, section="basic",
-              cite=FACTORY_FORM,
-              make_field=lambda: DateField("成立时间", validators=[DataRequired()]),
-              make_schema_field=lambda: fields.Date(required=True, metadata=_meta("成立时间"))),
+    _field("hunan.org_code", "组织机构代码", FieldKind.TEXT, unit_types=FACTORY_TYPES, section="basic",
+           cite=f"{FACTORY_FORM} (legacy; positions 9-17 of the USCC)", pattern=ORG_CODE_RE),
+    _field("hunan.founded_on", "成立时间", FieldKind.DATE, unit_types=FACTORY_TYPES, section="basic",
+           cite=FACTORY_FORM, required=True),
     _choice(r.F_CP_MANDATORY, "强制性清洁生产审核（近五年）", r.STATUS_CHOICES, unit_types=FACTORY_TYPES,
             section="cleaner_production", cite=f"{FACTORY_FORM} 近五年实施清洁生产情况", radio=True),
     _choice(r.F_CP_VOLUNTARY, "自愿性清洁生产审核（近五年）", r.STATUS_CHOICES, unit_types=FACTORY_TYPES,
             section="cleaner_production", cite=f"{FACTORY_FORM} 近五年实施清洁生产情况", radio=True),
-    FormField(code=r.F_CP_AUDIT_DATE, label="最近一次清洁生产审核完成日期", unit_types=FACTORY_TYPES, levels=LEVELS,
-              section="cleaner_production", cite=f"{S000} 二.1 (近五年内开展了清洁生产审核; checked by hunan.cleaner_production_audit)",
-              make_field=lambda: DateField("最近一次清洁生产审核完成日期", validators=[Optional()]),
-              make_schema_field=lambda: fields.Date(load_default=None, allow_none=True,
-                                                    metadata=_meta("最近一次清洁生产审核完成日期"))),
+    _field(r.F_CP_AUDIT_DATE, "最近一次清洁生产审核完成日期", FieldKind.DATE, unit_types=FACTORY_TYPES,
+           section="cleaner_production",
+           cite=f"{S000} 二.1 (近五年内开展了清洁生产审核; checked by hunan.cleaner_production_audit)"),
     _choice(r.F_ENERGY_DIAGNOSIS, "近五年节能诊断开展情况", r.STATUS_CHOICES, unit_types=FACTORY_TYPES,
             section="cleaner_production", cite=f"{FACTORY_FORM} 近五年节能诊断开展情况", radio=True),
     *(_flag(code, label, unit_types=FACTORY_TYPES, section="honours",
@@ -338,15 +235,8 @@ COMMON_FIELDS = (
 
 def _optional_choice(code, label, choices, *, unit_types, section, cite):
     """A choice the applicant may leave empty (a claim: no claim, no priority)."""
-    choices = tuple(choices)
-    return FormField(
-        code=code, label=label, unit_types=unit_types, levels=LEVELS, section=section, cite=cite,
-        make_field=lambda: SelectField(label, choices=[SelectChoice("", "—")] + [SelectChoice(c, c) for c in choices],
-                                       validators=[Optional()]),
-        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
-                                                validate=validate.OneOf(choices + ("",)),
-                                                metadata=_meta(label, choices=list(choices))),
-    )
+    return _field(code, label, FieldKind.CHOICE, unit_types=unit_types, section=section, cite=cite,
+                  choices=tuple(choices))
 
 
 SCOPE_FIELDS = (

@@ -1,18 +1,12 @@
-"""Jiangxi's extra application-form fields (WTForms field + marshmallow twin), as data.
+"""Jiangxi's extra application-form fields, each declared once (core builds the web form's and the API's field).
 
 Core attaches each as ``ext_jiangxi__<code>``; values live in the application's extension data.
 """
 from __future__ import annotations
 
-from marshmallow import fields, validate
-from wtforms import BooleanField, FloatField, SelectField, StringField
-from wtforms import validators as v
-from wtforms.fields.choices import SelectChoice
-
-from core.plugins.types import FormField, Level, with_english_labels, with_examples
+from core.plugins.types import FieldKind, FormField, Level, with_english_labels, with_examples
 from plugins.jiangxi.rules import (
     PARK_FIELDS,
-    PARK_MIN_VALUE_ADDED_SHARE,
     PARK_RANKS,
     S003,
     SC_GREEN_FACTORY_FIELD,
@@ -21,27 +15,18 @@ from plugins.jiangxi.rules import (
 _PRIORITY_CITE = f"{S003} 二（三） (优先推荐汽车、机械、电子、纺织、通信制造等行业…龙头企业和汽车产品生产者责任延伸试点企业)"
 
 
-def _flag(code: str, label: str, cite: str, description: str = "", section: str = "jiangxi_priority") -> FormField:
-    meta = {"title": label, "description": description or label, "cite": cite}
-    return FormField(
-        code=code, label=label, unit_types=("supply_chain",), section=section,
-        make_field=lambda: BooleanField(label, description=description),
-        make_schema_field=lambda: fields.Boolean(load_default=False, metadata=dict(meta)),
-        cite=cite,
-    )
+def _flag(code: str, label: str, cite: str, help: str = "", help_en: str = "",
+          section: str = "jiangxi_priority") -> FormField:
+    return FormField(code=code, label=label, unit_types=("supply_chain",), section=section, kind=FieldKind.YES_NO,
+                     help=help, help_en=help_en, cite=cite)
 
 
 _TABLE_CITE = f"{S003} 附件 (2024年绿色制造名单推荐汇总表: 区县; 园区 类型)"
 
 
 def _text(code: str, label: str, unit_types: tuple[str, ...]) -> FormField:
-    return FormField(
-        code=code, label=label, unit_types=unit_types, section="basic",
-        make_field=lambda: StringField(label, validators=[v.InputRequired(), v.Length(max=60)]),
-        make_schema_field=lambda: fields.String(required=True, validate=validate.Length(min=1, max=60),
-                                                metadata={"title": label}),
-        cite=_TABLE_CITE,
-    )
+    return FormField(code=code, label=label, unit_types=unit_types, section="basic", kind=FieldKind.TEXT,
+                     required=True, max_length=60, cite=_TABLE_CITE)
 
 
 _PARK_CITE = (f"{S003} 二（二） (推荐的绿色园区是以产品制造和能源供给为主要功能、工业增加值占比超过50%、具有法定边界和范围、"
@@ -50,12 +35,8 @@ _PARK_LEVELS = (Level.PROVINCIAL, Level.NATIONAL)
 
 
 def _park_flag(key: str, label: str) -> FormField:
-    return FormField(
-        code=PARK_FIELDS[key], label=label, unit_types=("park",), levels=_PARK_LEVELS, section="park_conditions",
-        make_field=lambda: BooleanField(label),
-        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"title": label, "cite": _PARK_CITE}),
-        cite=_PARK_CITE,
-    )
+    return FormField(code=PARK_FIELDS[key], label=label, unit_types=("park",), levels=_PARK_LEVELS,
+                     section="park_conditions", kind=FieldKind.YES_NO, cite=_PARK_CITE)
 
 
 _SHARE_LABEL = "工业增加值占园区增加值比重（%）"
@@ -65,23 +46,13 @@ PARK_CONDITION_FIELDS = (
     _park_flag("main_function", "以产品制造和能源供给为主要功能"),
     FormField(
         code=PARK_FIELDS["va_share"], label=_SHARE_LABEL, unit_types=("park",), levels=_PARK_LEVELS,
-        section="park_conditions",
-        make_field=lambda: FloatField(_SHARE_LABEL, validators=[v.Optional(), v.NumberRange(min=0, max=100)]),
-        make_schema_field=lambda: fields.Float(
-            load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
-            metadata={"title": _SHARE_LABEL, "description": f"须超过{PARK_MIN_VALUE_ADDED_SHARE:g}%"}),
-        cite=_PARK_CITE,
+        section="park_conditions", kind=FieldKind.NUMBER, minimum=0, maximum=100, cite=_PARK_CITE,
     ),
     _park_flag("legal_boundary", "具有法定边界和范围"),
     _park_flag("unified_management", "具备统一管理机构"),
     FormField(
         code=PARK_FIELDS["rank"], label=_RANK_LABEL, unit_types=("park",), levels=_PARK_LEVELS, section="park_conditions",
-        make_field=lambda: SelectField(_RANK_LABEL, choices=[SelectChoice("", "—")] + [
-            SelectChoice(c, label) for c, label in PARK_RANKS], validators=[v.Optional()]),
-        make_schema_field=lambda: fields.String(
-            load_default=None, allow_none=True, validate=validate.OneOf([c for c, _ in PARK_RANKS]),
-            metadata={"title": _RANK_LABEL, "description": "须为省级及以上园区"}),
-        cite=_PARK_CITE,
+        kind=FieldKind.CHOICE, choices=tuple(PARK_RANKS), cite=_PARK_CITE,
     ),
 )
 
@@ -97,7 +68,9 @@ FORM_FIELDS = PARK_CONDITION_FIELDS + (
     _flag("jiangxi.priority_epr_pilot", "汽车产品生产者责任延伸试点企业", _PRIORITY_CITE),
     _flag("jiangxi.priority_green_supplier_leader", "供应商中绿色工厂数量众多的龙头企业", _PRIORITY_CITE),
     _flag(SC_GREEN_FACTORY_FIELD, "本企业为绿色工厂", f"{S003} 二（三） (原则上申报绿色供应链管理企业应为绿色工厂)",
-          "原则上申报绿色供应链管理企业应为绿色工厂；未勾选时由审核人确认", section="basic"),
+          "原则上申报绿色供应链管理企业应为绿色工厂；未勾选时由审核人确认",
+          "In principle an enterprise applying for green supply-chain management should be a green factory; "
+          "left unticked, the reviewer confirms it", section="basic"),
 )
 
 #: English labels (platform translations; the form's own labels above are the official ones)

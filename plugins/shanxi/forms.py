@@ -1,4 +1,4 @@
-"""Shanxi's extra application-form fields, each with its marshmallow twin.
+"""Shanxi's extra application-form fields, each declared once (core builds the web form's and the API's field).
 
 Priority flags for cultivation (第七条) and the declarations the eligibility rules of
 :mod:`plugins.shanxi.rules` check (第八条、第九条、第十条、第十六条). A field with code
@@ -6,13 +6,9 @@ Priority flags for cultivation (第七条) and the declarations the eligibility 
 """
 from __future__ import annotations
 
-from marshmallow import fields, validate
-from wtforms import BooleanField, FloatField, TextAreaField
-from wtforms import validators as v
-
-from core.plugins.types import FormField, Level, with_english_labels, with_examples
+from core.plugins.types import FieldKind, FormField, Level, with_english_labels, with_examples
 from plugins.shanxi.rules import (
-    FIELD_PREFIX, LEAD_EVIDENCE_FIELD, PARK_ENTERPRISES_CITE, PARK_ENTERPRISES_FIELD, PARK_MIN_VALUE_ADDED_SHARE, S,
+    FIELD_PREFIX, LEAD_EVIDENCE_FIELD, PARK_ENTERPRISES_CITE, PARK_ENTERPRISES_FIELD, S,
     SHANXI_LEVELS,
 )
 
@@ -21,9 +17,7 @@ def _flag(name: str, label: str, *, unit_types: tuple[str, ...], cite: str, sect
           levels: tuple[Level, ...] = SHANXI_LEVELS) -> FormField:
     return FormField(
         code=f"{FIELD_PREFIX}{name}", label=label, unit_types=unit_types, levels=levels, section=section,
-        make_field=lambda: BooleanField(label, default=False),
-        make_schema_field=lambda: fields.Boolean(load_default=False, metadata={"description": label}),
-        cite=cite,
+        kind=FieldKind.YES_NO, cite=cite,
     )
 
 
@@ -57,21 +51,14 @@ FORM_FIELDS = (
     FormField(
         code=f"{FIELD_PREFIX}park_industrial_va_share", label="工业增加值占园区增加值比重（%）",
         unit_types=("park",), levels=SHANXI_LEVELS, section=_CONDITIONS,
-        make_field=lambda: FloatField("工业增加值占园区增加值比重（%）",
-                                      validators=[v.Optional(), v.NumberRange(min=0, max=100)]),
-        make_schema_field=lambda: fields.Float(
-            load_default=None, allow_none=True, validate=validate.Range(min=0, max=100),
-            metadata={"description": f"工业增加值占比，须超过{PARK_MIN_VALUE_ADDED_SHARE:g}%"}),
+        kind=FieldKind.NUMBER, minimum=0, maximum=100,
         cite=f"{S} 第九条 (一) (工业增加值占比超过50%)",
     ),
     # 第十七条: 企业或园区（含园区内企业）— the park lists its enterprises; core checks their records
     FormField(
         code=PARK_ENTERPRISES_FIELD, label=_PARK_ENTERPRISES_LABEL, unit_types=("park",), levels=SHANXI_LEVELS,
         section=_CONDITIONS,
-        make_field=lambda: TextAreaField(_PARK_ENTERPRISES_LABEL, validators=[v.Optional(), v.Length(max=20000)]),
-        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
-                                                validate=validate.Length(max=20000),
-                                                metadata={"description": _PARK_ENTERPRISES_LABEL}),
+        kind=FieldKind.LONG_TEXT, max_length=20000,
         cite=PARK_ENTERPRISES_CITE,
     ),
     _flag("park_cultivation_plan", "已发布园区绿色工厂培育计划并组织园区内企业开展绿色工厂创建",
@@ -85,10 +72,7 @@ FORM_FIELDS = (
     FormField(
         code=LEAD_EVIDENCE_FIELD, label=_LEAD_LABEL, unit_types=("supply_chain",), levels=SHANXI_LEVELS,
         section=_CONDITIONS,
-        make_field=lambda: TextAreaField(_LEAD_LABEL, validators=[v.Optional(), v.Length(max=2000)]),
-        make_schema_field=lambda: fields.String(load_default=None, allow_none=True,
-                                                validate=validate.Length(max=2000),
-                                                metadata={"description": _LEAD_LABEL}),
+        kind=FieldKind.LONG_TEXT, max_length=2000,
         cite=f"{S} 第十条 (一)",
     ),
     # 第十六条: 优先推荐

@@ -12,6 +12,8 @@ from marshmallow import fields as mf, validate as mv
 
 import api_kit as kit
 
+from core.declared_fields import api_field
+
 #: values a generic rule cannot guess (a pattern the service checks)
 SPECIAL = {"contact_phone": ("0351-7654321", "010-12345678"), "contact_email": ("a@example.cn", "b@example.cn"),
            "hunan.org_code": ("12345678-9", "87654321-X")}
@@ -141,7 +143,7 @@ def test_patch_changes_only_the_field_sent(make_app, tmp_path, region):
             baseline["indicator_values"] = {"1": 0.6}
         extension = {}
         for f in ffs:
-            extension[f.code] = evidence[f.code][1] if f in uploads else sample(f.make_schema_field(), 0, name=f.code)
+            extension[f.code] = evidence[f.code][1] if f in uploads else sample(api_field(f), 0, name=f.code)
         baseline["extension"] = extension
         answer = _patch(client, headers, app_id, baseline)
         for key, val in baseline.items():
@@ -159,7 +161,7 @@ def test_patch_changes_only_the_field_sent(make_app, tmp_path, region):
             single.append(("indicator_values", "1", 0.7))
         for f in ffs:
             single.append(("extension", f.code, evidence[f.code][0] if f in uploads
-                           else sample(f.make_schema_field(), 1, name=f.code)))
+                           else sample(api_field(f), 1, name=f.code)))
         for key, inner, new in single:
             before_answer, before_stored = answer, _stored(app, app_id)
             body = {key: {inner: new} if inner is not None else new}

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from stdnum.cn import uscc as stdnum_uscc
 
+from core.declared_fields import api_field
 from core.extensions import db
 from core.kernel.clock import end_of_day
 from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organization
@@ -228,7 +229,7 @@ def new_value(col, old, n: int, unit_type: str, campaign: Campaign):
         return options[0] if options else None
     if col.cell is not None:
         return float((number(old) or 0) + 100) + 0.25 + n
-    field = col.form_field.make_schema_field()
+    field = api_field(col.form_field)
     choices = field.metadata.get("choices")
     if choices:
         return next(c for c in choices[n % len(choices):] + list(choices) if c != old)

@@ -7,6 +7,8 @@ import re
 import pytest
 from app_world import build_world, open_campaign, start_draft
 
+from core.declared_fields import api_field
+
 
 @pytest.fixture
 def world(make_app, tmp_path):
@@ -26,7 +28,7 @@ def _required_text_and_number(world):
 
     with world.app.app_context():
         ffs = [f for f in fields_for(region_rules(), "factory", "provincial", 2025) if not is_upload(f)]
-        kinds = {f.code: f.make_schema_field() for f in ffs}
+        kinds = {f.code: api_field(f) for f in ffs}
     text = next(c for c, field in kinds.items() if field.required and type(field) is mm.String
                 and not any(isinstance(v, validate.OneOf) for v in field.validators))
     number = next(c for c, field in kinds.items() if field.required and isinstance(field, mm.Number))

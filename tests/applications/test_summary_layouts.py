@@ -12,6 +12,7 @@ import pytest
 
 from helpers import rules_for, seed_text
 
+from core.declared_fields import api_field, web_field
 from core.plugins.types import Level, SummaryLayout, year_text
 
 S000, S001, S003 = "000_5ae1342e00264ea1.txt", "001_3f04a56fc6693327.txt", "003_a3fa60aeba77aa34.txt"
@@ -193,11 +194,11 @@ def test_hunan_form_labels_name_the_year_before_the_round(app):
         assert park["hunan.park_energy_intensity_decline"].label == f"{shown}年度万元工业增加值能耗下降率（%）（预计）"
         assert park["hunan.park_total_output_est"].label == f"{shown}年园区总产值（亿元）（预计）"
         # the web form's field and the API field carry the same label
-        form = type("F", (Form,), {"x": factory["hunan.energy_total"].make_field(),
-                                   "p": factory["hunan.products"].make_field()})()
+        form = type("F", (Form,), {"x": web_field(factory["hunan.energy_total"]),
+                                   "p": web_field(factory["hunan.products"])})()
         assert form.x.label.text == f"{shown}年度预计年能耗总量（万吨标煤）"
         assert form.p.label.text == f"{shown}年度预计主要产品生产销售情况"
-        assert factory["hunan.energy_total"].make_schema_field().metadata["label"] == f"{shown}年度预计年能耗总量（万吨标煤）"
+        assert api_field(factory["hunan.energy_total"]).metadata["label"] == f"{shown}年度预计年能耗总量（万吨标煤）"
     stored = [f.label for f in rules.form_fields.values()]
     assert not any(re.search(r"20\d\d年", label) for label in stored)  # no year is written into a label
 

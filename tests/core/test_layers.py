@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("core.errors", "core.extensions", "core.config", "core.i18n", "core.kernel.clock",
                     "core.ratelimit", "core.scaffold")),
     ("plugin contract", ("core.plugins",)),
-    ("models", ("core.models", "core.formfields")),
+    ("models", ("core.models", "core.formfields", "core.declared_fields")),
     ("kernel", ("core.kernel",)),
     ("shared services", ("core.services", "core.storage")),
     ("web and API toolkit", ("core.web", "core.api")),

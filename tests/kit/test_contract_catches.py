@@ -53,6 +53,66 @@ def gm_register_form_fields():
                       make_schema_field=lambda: fields.String(required=True))]
 '''
 
+#: the issue's plant: through the escape hatch, the web form takes 0 and up, the API 10 and up (its example, 20,
+#: passes both, so the sample-based checks pass)
+BOUNDS_MISMATCH = '''
+from marshmallow import fields, validate
+from wtforms import IntegerField
+from wtforms.validators import InputRequired, NumberRange
+from core.plugins.types import FormField
+
+
+@hookimpl
+def gm_register_form_fields():
+    return [FormField(code=f"{CODE}.staff", label="专职人员", cite="test", example=20,
+                      make_field=lambda: IntegerField("专职人员", validators=[InputRequired(), NumberRange(min=0)]),
+                      make_schema_field=lambda: fields.Integer(required=True, validate=validate.Range(min=10)))]
+'''
+
+#: the web form offers two options, the API takes a third
+CHOICE_MISMATCH = '''
+from marshmallow import fields, validate
+from wtforms import SelectField
+from wtforms.validators import DataRequired
+from core.plugins.types import FormField
+
+
+@hookimpl
+def gm_register_form_fields():
+    return [FormField(code=f"{CODE}.level", label="级别", cite="test", example="a",
+                      make_field=lambda: SelectField("级别", choices=["a", "b"], validators=[DataRequired()]),
+                      make_schema_field=lambda: fields.String(required=True, validate=validate.OneOf(["a", "b", "c"])))]
+'''
+
+#: a field of every kind, declared once: passes the whole contract
+DECLARED = '''
+from core.plugins.types import Column, FieldKind, FormField, with_examples
+
+
+@hookimpl
+def gm_register_form_fields():
+    fields = (
+        FormField(code=f"{CODE}.staff", label="专职人员", cite="test", kind=FieldKind.INTEGER, required=True,
+                  minimum=10, maximum=500),
+        FormField(code=f"{CODE}.share", label="占比（%）", cite="test", kind=FieldKind.NUMBER, minimum=0, maximum=100),
+        FormField(code=f"{CODE}.output", label="产值", cite="test", kind=FieldKind.DECIMAL, required=True, minimum=0),
+        FormField(code=f"{CODE}.name", label="名称", cite="test", kind=FieldKind.TEXT, required=True, max_length=20),
+        FormField(code=f"{CODE}.code", label="代码", cite="test", kind=FieldKind.TEXT, pattern=r"^[0-9]{4}$"),
+        FormField(code=f"{CODE}.note", label="说明", cite="test", kind=FieldKind.LONG_TEXT, max_length=200),
+        FormField(code=f"{CODE}.flag", label="已创建", cite="test", kind=FieldKind.YES_NO),
+        FormField(code=f"{CODE}.day", label="日期", cite="test", kind=FieldKind.DATE),
+        FormField(code=f"{CODE}.level", label="级别", cite="test", kind=FieldKind.CHOICE, required=True,
+                  choices=(("a", "甲"), ("b", "乙")), radio=True),
+        FormField(code=f"{CODE}.pick", label="选项", cite="test", kind=FieldKind.CHOICE, choices=("x", "y")),
+        FormField(code=f"{CODE}.plan", label="方案", cite="test", kind=FieldKind.UPLOAD),
+        FormField(code=f"{CODE}.rows", label="产品", cite="test", kind=FieldKind.TABLE, required=True, min_rows=1,
+                  max_rows=3, columns=(
+                      Column(key="name", label="名称", kind=FieldKind.TEXT, required=True, max_length=10),
+                      Column(key="share", label="占比", kind=FieldKind.DECIMAL, minimum=0, maximum=100))),
+    )
+    return with_examples(fields, {f"{CODE}.code": "1234", f"{CODE}.rows": [{"name": "甲", "share": "20"}]})
+'''
+
 #: name -> (overrides of BASE, class body lines, the contract test that must fail)
 CASES = {
     "ok": ({}, [], None),
@@ -73,6 +133,11 @@ CASES = {
                     [], "test_quota"),
     "emptyflag": ({}, ["has_form_fields = True"], "test_form_fields_build"),
     "twinmismatch": ({"extra": FORM_FIELD}, ["has_form_fields = True"], "test_form_and_schema_agree_on_required"),
+    "boundsmismatch": ({"extra": BOUNDS_MISMATCH}, ["has_form_fields = True"],
+                       "test_form_and_schema_agree_on_every_bound"),
+    "choicemismatch": ({"extra": CHOICE_MISMATCH}, ["has_form_fields = True"],
+                       "test_form_and_schema_agree_on_every_bound"),
+    "declared": ({"extra": DECLARED}, ["has_form_fields = True"], None),
     "wrongname": ({"region_code": '"guangdong"'}, [], "test_registers_cleanly"),
     "unmarked": ({"deadline_decorator": "# forgot @hookimpl"}, ["has_deadlines = False"], "test_registers_cleanly"),
     "badtemplates": ({}, [], "test_templates_namespaced"),

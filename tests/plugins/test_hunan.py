@@ -14,6 +14,7 @@ from helpers import seed_text
 import wtforms
 from werkzeug.datastructures import MultiDict
 
+from core.declared_fields import api_field, web_field
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
 from core.plugins.types import EvaluationMode, Level, ReviewerJudges, UnitKind, field_attr
@@ -39,11 +40,11 @@ def flat(name):
 
 def build(ff, formdata=None):
     """Instantiate a FormField's WTForms field inside a form class."""
-    return type("F", (wtforms.Form,), {"x": ff.make_field()})(formdata=formdata)
+    return type("F", (wtforms.Form,), {"x": web_field(ff)})(formdata=formdata)
 
 
 def load(ff, value):
-    return marshmallow.Schema.from_dict({"x": ff.make_schema_field()})().load({"x": value})
+    return marshmallow.Schema.from_dict({"x": api_field(ff)})().load({"x": value})
 
 
 # ----------------------------------------------------------------- identity --
@@ -149,7 +150,7 @@ def test_every_form_field_builds(rules):
     for ff in fields:
         assert ff.unit_types and ff.levels == (Level.PROVINCIAL,)
         assert isinstance(build(ff).x, wtforms.Field)
-        assert isinstance(ff.make_schema_field(), marshmallow.fields.Field)
+        assert isinstance(api_field(ff), marshmallow.fields.Field)
 
 
 def test_form_fields_restricted_by_unit_type(rules):
@@ -181,7 +182,7 @@ def test_honours_grid_is_six_booleans(rules):
     for ff in honours:
         assert isinstance(build(ff).x, wtforms.BooleanField)
         assert load(ff, True) == {"x": True}
-        assert marshmallow.Schema.from_dict({"x": ff.make_schema_field()})().load({}) == {"x": False}
+        assert marshmallow.Schema.from_dict({"x": api_field(ff)})().load({}) == {"x": False}
 
 
 FINANCE_ROWS = [
@@ -213,7 +214,7 @@ def test_three_year_finances_without_a_year_are_refused_not_a_crash(rules):
     """An import checks only the cells it was given (a partial load): a finance row without its year is refused
     with the seed's message (000 附件1, three consecutive years), not a server error."""
     ff = rules.form_fields["hunan.finances"]
-    schema = marshmallow.Schema.from_dict({"x": ff.make_schema_field()})()
+    schema = marshmallow.Schema.from_dict({"x": api_field(ff)})()
     rows = [dict(FINANCE_ROWS[0]), {k: v for k, v in FINANCE_ROWS[1].items() if k != "year"}, dict(FINANCE_ROWS[2])]
     with pytest.raises(marshmallow.ValidationError) as refused:
         schema.load({"x": rows}, partial=True)
@@ -253,7 +254,7 @@ def test_work_plan_outline_seven_sections(rules):
         assert section in text
     ff = rules.form_fields["hunan.work_plan"]
     assert isinstance(build(ff).x, wtforms.FileField)
-    assert ff.make_schema_field().metadata["outline"] == list(hunan_rules.WORK_PLAN_OUTLINE)
+    assert api_field(ff).metadata["outline"] == list(hunan_rules.WORK_PLAN_OUTLINE)
 
 
 def test_bonus_items(rules):
@@ -448,12 +449,12 @@ FACTORY_SAMPLE = {**FACTORY_SAMPLE, "hunan.above_designated_size": True, "hunan.
 def test_whole_basic_form_round_trip(rules, unit_type, sample):
     """000 附件1: a filled 基本情况表 passes WTForms and marshmallow, and the checks that read it."""
     ffs = rules.form_fields_for(unit_type, Level.PROVINCIAL)
-    form_cls = type("F", (wtforms.Form,), {field_attr(f.code): f.make_field() for f in ffs})
+    form_cls = type("F", (wtforms.Form,), {field_attr(f.code): web_field(f) for f in ffs})
     form = form_cls(formdata=_formdata(sample))
     assert form.validate(), form.errors
     # core attaches fields as ext_hunan__<name> and hands checks the values under the code
     attrs = {field_attr(f.code): f.code for f in ffs}
-    schema = marshmallow.Schema.from_dict({field_attr(f.code): f.make_schema_field() for f in ffs})()
+    schema = marshmallow.Schema.from_dict({field_attr(f.code): api_field(f) for f in ffs})()
     loaded = {attrs[k]: v for k, v in schema.load({field_attr(k): v for k, v in sample.items()}).items()}
     assert set(loaded) == {f.code for f in ffs}
     checks = [r for r in rules.eligibility_rules_for(unit_type, Level.PROVINCIAL) if r.source == "hunan"]

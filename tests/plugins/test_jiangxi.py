@@ -12,6 +12,7 @@ from helpers import seed_text
 from marshmallow import Schema
 from wtforms import BooleanField, Form
 
+from core.declared_fields import api_field, web_field
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
 from core.plugins.types import CapBasis, EvaluationMode, Level, UnitKind, year_text
@@ -218,13 +219,13 @@ def test_form_fields_build():
     for f in forms.FORM_FIELDS:
         if f.code in ("jiangxi.county", "jiangxi.park_type", "jiangxi.park_industrial_va_share", "jiangxi.park_rank"):
             continue  # text fields for the summary table, tested below; 二（二）'s share and rank: tests/rules
-        unbound = f.make_field()
+        unbound = web_field(f)
         assert unbound.field_class is BooleanField
-        form = type("F", (Form,), {"flag": f.make_field()})()
+        form = type("F", (Form,), {"flag": web_field(f)})()
         assert form.flag.label.text == f.label
-        sf = f.make_schema_field()
+        sf = api_field(f)
         assert sf.load_default is False and sf.metadata["title"] == f.label
-        schema = Schema.from_dict({"flag": f.make_schema_field()})()
+        schema = Schema.from_dict({"flag": api_field(f)})()
         assert schema.load({}) == {"flag": False}
         assert schema.load({"flag": True}) == {"flag": True}
 
@@ -295,7 +296,7 @@ def test_summary_table_text_fields():
     """003 附件: the table asks for each unit's 区县 and, for parks, 类型; both are required text."""
     by_code = {f.code: f for f in forms.FORM_FIELDS}
     for code in ("jiangxi.county", "jiangxi.park_type"):
-        schema = Schema.from_dict({"x": by_code[code].make_schema_field()})()
+        schema = Schema.from_dict({"x": api_field(by_code[code])})()
         assert schema.load({"x": "新建区"}) == {"x": "新建区"}
         assert schema.validate({}) and schema.validate({"x": ""})
     assert by_code["jiangxi.park_type"].unit_types == ("park",)

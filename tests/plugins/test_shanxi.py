@@ -12,6 +12,7 @@ import pytest
 from marshmallow import Schema, ValidationError
 from wtforms import BooleanField, FloatField
 
+from core.declared_fields import api_field, web_field
 from core.plugins import PolicyViolation
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
@@ -372,8 +373,8 @@ def test_priority_flags(rules):
     fields = {f.code: f for f in rules.form_fields_for("factory", Level.PROVINCIAL)}
     for code in ("shanxi.chain_leader", "shanxi.specialty_town_leader", "shanxi.little_giant"):
         f = fields[code]
-        assert f.make_field().field_class is BooleanField
-        schema = Schema.from_dict({"flag": f.make_schema_field()})()
+        assert web_field(f).field_class is BooleanField
+        schema = Schema.from_dict({"flag": api_field(f)})()
         assert schema.load({}) == {"flag": False} and schema.load({"flag": True}) == {"flag": True}
         assert "第七条" in f.cite and f.source == "shanxi"
 
@@ -381,8 +382,8 @@ def test_priority_flags(rules):
 def test_park_share_field(rules):
     """004_7a8ddd82f611ab67.txt 第九条 (一): 工业增加值占比, a percentage."""
     f = rules.form_fields["shanxi.park_industrial_va_share"]
-    assert f.unit_types == ("park",) and f.make_field().field_class is FloatField
-    schema = Schema.from_dict({"share": f.make_schema_field()})()
+    assert f.unit_types == ("park",) and web_field(f).field_class is FloatField
+    schema = Schema.from_dict({"share": api_field(f)})()
     assert schema.load({"share": 62.5}) == {"share": 62.5} and schema.load({}) == {"share": None}
     with pytest.raises(ValidationError):
         schema.load({"share": 120})

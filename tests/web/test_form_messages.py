@@ -35,14 +35,14 @@ def test_a_forms_own_messages_read_rightly_in_the_pages_language(make_app, lang,
         assert not form.validate()
         assert [e for f in form for e in f.errors] == expected
 
-    # a region table's row form (a plain WTForms form): Hunan's 负债率 below 0
-    from wtforms import FieldList, FormField
+    # a region table's row form (a plain WTForms form core builds from the declaration): Hunan's 负债率 below 0
     from wtforms.form import Form
 
-    from plugins.hunan.forms import FinanceRowForm
+    from core.declared_fields import web_field
+    from plugins.hunan.forms import FINANCES
 
     class Table(Form):
-        rows = rows_in_page_language(FieldList(FormField(FinanceRowForm), min_entries=1))
+        rows = rows_in_page_language(web_field(FINANCES))
 
     row = {"rows-0-year": "2023", "rows-0-total_assets": "1", "rows-0-debt_ratio": "-1", "rows-0-revenue": "1",
            "rows-0-profit": "1", "rows-0-tax": "1"}

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from core.declared_fields import api_field
+
 DEMO_PASSWORD = "greenmfg-demo-2025"
 REGIONS = ["hunan", "hubei", "jiangxi", "shanxi", "national"]
 ROLES = ["public", "enterprise", "drafter", "city", "province", "expert", "evaluator", "ministry", "admin"]
@@ -236,7 +238,7 @@ def _half_done_draft():
                                 "declarations": {i.code: False for i in items}}, "drafter")
     ffs = fields_for(rules, draft.unit_type, draft.level, draft.campaign.year)
     for code in column_labels(ffs):
-        nested = next(f for f in ffs if f.code == code).make_schema_field().inner.schema
+        nested = api_field(next(f for f in ffs if f.code == code)).inner.schema
         row = {name: "示例" if isinstance(f, fields.String) else 1 for name, f in nested.fields.items()
                if isinstance(f, (fields.String, fields.Number))}
         try:
