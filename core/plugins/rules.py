@@ -254,31 +254,17 @@ class RegionRules:
     def negative_list_for(self, unit_type: str, level: Level, year: int | None = None) -> list[NegativeListItem]:
         """The items an applicant of ``unit_type`` at ``level`` declares in the round of ``year`` (without a
         year: of any year); an item that applies sets aside the items it stands in for (``sets_aside``)."""
-        applying = [
-            i
-            for i in self.negative_list_items.values()
-            if (not i.unit_types or unit_type in i.unit_types) and (not i.levels or level in i.levels)
-            and (year is None or not i.years or year in i.years)
-        ]
+        applying = [i for i in self.negative_list_items.values() if i.applies(unit_type, level, year)]
         aside = {code for i in applying for code in i.sets_aside}
         return [i for i in applying if i.code not in aside]
 
     def eligibility_rules_for(self, unit_type: str, level: Level, year: int | None = None) -> list[EligibilityRule]:
         """The conditions an application of ``unit_type`` at ``level`` meets in the round of ``year`` (without
         a year: of any year)."""
-        return [
-            r
-            for r in self.eligibility_rules.values()
-            if (not r.unit_types or unit_type in r.unit_types) and (not r.levels or level in r.levels)
-            and (year is None or not r.years or year in r.years)
-        ]
+        return [r for r in self.eligibility_rules.values() if r.applies(unit_type, level, year)]
 
     def form_fields_for(self, unit_type: str, level: Level) -> list[FormField]:
-        return [
-            f
-            for f in self.form_fields.values()
-            if (not f.unit_types or unit_type in f.unit_types) and (not f.levels or level in f.levels)
-        ]
+        return [f for f in self.form_fields.values() if f.applies(unit_type, level)]
 
     def deadline(self, code: str, year: int) -> tuple[dt.date | None, Deadline]:
         """The date of deadline ``code`` in ``year`` and the record it comes from."""
@@ -295,7 +281,7 @@ class RegionRules:
 
     def indicator_set(self, unit_type: str, year: int) -> IndicatorSet | None:
         """The indicator table in force for ``unit_type`` in ``year`` (the newest that applies)."""
-        sets = [s for s in self.indicator_sets.values() if s.applies_to(unit_type, year)]
+        sets = [s for s in self.indicator_sets.values() if s.applies(unit_type, year=year)]
         return max(sets, key=lambda s: (s.year_from, s.source != NATIONAL), default=None)
 
     # ------------------------------------------------------------ policies --
@@ -623,7 +609,7 @@ class RegionRules:
         yield "region", self.region.code, self.region
         for kind, hook in _KIND_HOOKS:
             for code, rec in self._registry(hook).items():
-                if kind in _ROUND_KINDS and rec.years and year not in rec.years:
+                if kind in _ROUND_KINDS and not rec.applies(year=year):
                     continue  # a condition, item or priority of other rounds
                 yield kind, code, rec
         for ut in self.unit_types:
