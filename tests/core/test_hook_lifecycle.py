@@ -89,12 +89,14 @@ def renamed_hook(monkeypatch):
     return gm_register_rules_in_words
 
 
-def test_a_plugin_implementing_a_deprecated_hook_is_warned_and_still_answers(renamed_hook, caplog):
+def test_a_plugin_implementing_a_deprecated_hook_is_warned_and_still_answers(renamed_hook, caplog, monkeypatch):
     class OldStyle(Testland):
         @hookimpl
         def gm_register_rules_in_words(self):
             return [Provision(code="extra0.spot_checks", title="抽查", cite="test")]
 
+    # an alembic run earlier in the session (fileConfig) disables the loggers that existed then
+    monkeypatch.setattr(logging.getLogger("greenmfg.plugins"), "disabled", False)
     with caplog.at_level(logging.WARNING, logger="greenmfg.plugins"):
         with pytest.warns(PluginDeprecationWarning) as caught:
             rules = rules_with(OldStyle())
