@@ -21,10 +21,12 @@ from sqlalchemy.engine import Engine
 
 from core import config as core_config, i18n, jobs, ratelimit, storage
 from core.services import memory
+from core.storage import staging
 from core.extensions import babel, csrf, db, login_manager
 from core.kernel import uow
 from core.kernel.clock import this_year
 from core.plugins.errors import PolicyViolation
+from core.plugins.lifecycle import implementations
 from core.plugins.manager import build_plugin_manager
 from core.plugins.rules import RegionRules
 from core.web.json_answers import OrjsonProvider
@@ -96,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     uow.init_app(app)  # issue 23: a transaction that only read ends with a COMMIT (keeps prepared statements)
     storage.init_app(app)  # issue 22: the file store (local folder or S3-compatible)
+    staging.install()  # its writes follow the database transaction
     memory.init_app(app)  # issue 23: a worker gives back the memory of a large export or import
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
@@ -204,7 +207,7 @@ def _load_extra(spec: str | tuple[str, object]) -> tuple[str, object]:
 
 
 def _apply_plugin_defaults(app: Flask, pm: pluggy.PluginManager, region: str) -> None:
-    for impl in pm.hook.gm_setup_config_defaults.get_hookimpls():
+    for impl in implementations(pm, "gm_setup_config_defaults"):
         prefix = impl.plugin_name.upper() + "_"
         for key, value in (impl.function() or {}).items():
             if not key.startswith(prefix):

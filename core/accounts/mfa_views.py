@@ -2,47 +2,24 @@
 That staff roles enrol before doing anything else is :mod:`core.accounts.obligations`."""
 from __future__ import annotations
 
-import time
-
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from core.accounts import mfa
 from core.accounts.forms import CodeForm
+from core.accounts.mfa_pending import pending_user
 from core.accounts.views import bp, home_for
-from core.accounts.web import login_required, safe_next, show_refusal
+from core.accounts.web import login_required, show_refusal
+from core.errors import GreenmfgError
 from core.extensions import db
-from core.models import User
 from core.ratelimit import limit
-
-#: a password accepted this long ago still waits for its code; then the log-in starts again
-PENDING_SECONDS = 300
-
-
-def defer_login(user: User, next_url: str | None):
-    """After the password: remember who is half-way in and ask for the code."""
-    session.clear()
-    session["mfa_pending"] = {"user": f"{user.id}:{user.session_version}", "at": int(time.time()),
-                              "next": safe_next(next_url)}
-    return redirect(url_for("accounts.mfa_verify"))
-
-
-def _pending_user() -> User | None:
-    pending = session.get("mfa_pending") or {}
-    ident, _, version = str(pending.get("user", "")).partition(":")
-    if not ident.isdigit() or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
-        return None
-    user = db.session.get(User, int(ident))
-    if user is None or not user.active or str(user.session_version) != version or not user.totp_secret:
-        return None
-    return user
 
 
 @bp.route("/login/verify", methods=["GET", "POST"])
 @limit("login")
 def mfa_verify():
-    user = _pending_user()
+    user = pending_user()
     if user is None:
         session.pop("mfa_pending", None)
         flash(_("Please log in again."), "info")
@@ -75,8 +52,6 @@ def mfa_setup():
     form = CodeForm()
     status = 200
     if form.validate_on_submit():
-        from core.errors import GreenmfgError
-
         try:
             codes = mfa.enable(user, secret, form.code.data, user.username)
         except GreenmfgError as exc:

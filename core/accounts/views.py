@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from core.accounts import services
 from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, ResetForm, TokenForm
+from core.accounts.mfa_pending import defer_login
 from core.accounts.permissions import Perm
 from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next, show_refusal
 from core.errors import GreenmfgError
@@ -69,8 +70,6 @@ def login():
         else:
             db.session.commit()
             if user.totp_secret:  # the password is half the way in (core.accounts.mfa_views)
-                from core.accounts.mfa_views import defer_login
-
                 return defer_login(user, request.args.get("next"))
             session.clear()  # nothing from before the log-in survives it
             login_user(user)

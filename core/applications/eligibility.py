@@ -19,11 +19,12 @@ from sqlalchemy import select
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.applications.fields import fields_for, typed_extension
 from core.applications.levels import requested_levels
+from core.applications.priority_results import evaluate as evaluate_priorities
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.i18n import bilingual, bilingual_text, both, halves
 from core.kernel import facts
-from core.kernel.clock import today
+from core.kernel.clock import add_years, today
 from core.kernel.facts import RuleData
 from core.kernel.rules import region_rules
 from core.models import (
@@ -32,6 +33,8 @@ from core.models import (
 )
 from core.plugins.rules import readable_cite
 from core.plugins.types import JudgedCondition, Level, check_outcome
+from core.services.limits import LEVEL_LABELS
+from core.services.uscc import normalize_uscc
 
 
 def N_(msgid: str) -> str:
@@ -42,8 +45,6 @@ def N_(msgid: str) -> str:
 def _removal_message(rules: Any, entry: ListEntry) -> str:
     """"2024年国家级绿色工厂：<reason>（2025-12-20） / 2024 national list (Green factory): <reason> (2025-12-20)": the list
     named by the region's words in each language, the reason's own half of each."""
-    from core.services.limits import LEVEL_LABELS
-
     level, unit_type = rules.list_levels.get(entry.level), rules.unit_types.get(entry.unit_type)
     level_en = bilingual(LEVEL_LABELS[entry.level])["en"] if entry.level in LEVEL_LABELS else entry.level
     zh, en = halves(entry.removal_reason or "—")
@@ -51,13 +52,6 @@ def _removal_message(rules: Any, entry: ListEntry) -> str:
     return (f"{entry.year}年{level.name if level else entry.level}{unit_type.name if unit_type else entry.unit_type}"
             f"：{zh}（{day}） / {entry.year} {level_en} list ({unit_type.name_en if unit_type else entry.unit_type}): "
             f"{en} ({day})")
-
-
-def _years_before(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
 
 
 def round_listed_levels(application: Application) -> list[Level]:
@@ -203,7 +197,7 @@ def evaluate(application: Application, as_of: dt.date | None = None,
         results.append({"kind": "ban", "code": f"ban.{ban.sanction_code}", "title": "禁止申报 / ban on applying",
                         "source": "database", "cite": ban.sanction_code, "blocking": True, "stage": "submit",
                         "ok": False, "message": f"{zh}（至 {until}） / {en} (until {until})"})
-    cutoff = _years_before(as_of, removal_lookback)
+    cutoff = add_years(as_of, -removal_lookback)
     removals = db.session.scalars(select(ListEntry).where(
         ListEntry.organization_id == org.id, ListEntry.status == "removed", ListEntry.removed_on.is_not(None),
         ListEntry.removed_on >= cutoff, ListEntry.removed_on <= as_of)).all()
@@ -235,9 +229,7 @@ def evaluate(application: Application, as_of: dt.date | None = None,
     pending = _pending_provincial(application, data)
     if pending is not None:
         results.append(pending)
-    # issue 17: the region's priorities (优先推荐) flag the application; they never block nor warn
-    from core.applications.priorities import evaluate as evaluate_priorities
-
+    # the region's priorities (优先推荐) flag the application; they never block nor warn
     if rules.priorities_for(application.unit_type, level, campaign.year):
         results.extend(evaluate_priorities(application, rule_data(application, as_of, city_input)))
     return results
@@ -248,8 +240,6 @@ def member_records(listed: Any, as_of: dt.date, lookback: int) -> dict[str, list
     their 统一社会信用代码, one per line or separated by commas): active bans, removals from a list within
     ``lookback`` years, and negative-list items they declared as applying in a round of those years.
     Returns ``member_records`` and ``member_invalid`` (entries that are not a valid code)."""
-    from core.services.uscc import normalize_uscc
-
     codes, invalid = [], []
     for entry in re.split(r"[\s,，;；、]+", str(listed or "")):
         if not entry:
@@ -269,7 +259,7 @@ def member_records(listed: Any, as_of: dt.date, lookback: int) -> dict[str, list
         records.append({"uscc": ban.uscc, "name": names.get(ban.uscc, ""), "record": "ban",
                         "reason": bilingual_text(N_("banned from applying until %(until)s: %(reason)s"),
                                                  until=ban.ends_on.isoformat(), reason=ban.reason)})
-    cutoff = _years_before(as_of, lookback)
+    cutoff = add_years(as_of, -lookback)
     for entry, uscc in db.session.execute(select(ListEntry, Organization.uscc).join(
             Organization, Organization.id == ListEntry.organization_id).where(
             Organization.uscc.in_(codes), ListEntry.status == "removed", ListEntry.removed_on.is_not(None),

@@ -77,9 +77,9 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 
 def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict[str, str]:
     """The region's deadlines that apply to a round: {code: ISO date}."""
-    types = set(unit_types)
+    types = tuple(unit_types) or (None,)
     return {d.code: day.isoformat() for day, d in region_rules().deadlines_for(year)
-            if (not d.levels or Level(level) in d.levels) and (not d.unit_types or types & set(d.unit_types))
+            if any(d.applies(unit_type, level) for unit_type in types)
             and (d.actor in ("applicant", "city", "province")
                  # a listed unit's filing in the round (Hunan 2025 existing units, 001 三), not the yearly table
                  or (d.actor == "listed_unit" and year in d.rounds))}
@@ -87,10 +87,9 @@ def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict
 
 def default_closes_at(year: int, level: str, unit_types: Iterable[str]) -> dt.datetime | None:
     """The applicants' deadline the region sets for the round, as the instant it passes."""
-    rules, types = region_rules(), set(unit_types)
+    rules, types = region_rules(), tuple(unit_types) or (None,)
     days = [day for day, d in rules.deadlines_for(year)
-            if d.actor == "applicant" and (not d.levels or Level(level) in d.levels)
-            and (not d.unit_types or types & set(d.unit_types))]
+            if d.actor == "applicant" and any(d.applies(unit_type, level) for unit_type in types)]
     return end_of_day(min(days)) if days else None
 
 

@@ -99,7 +99,7 @@ def layout_for(campaign: Any) -> LayoutChoice:
     rules = region_rules()
     level, year = Level(campaign.level), int(campaign.year)
     usable = [lay for lay in rules.summary_layouts.values()
-              if (not lay.levels or level in lay.levels) and any(s.columns for s in lay.sections)]
+              if lay.applies(level=level) and any(s.columns for s in lay.sections)]
     exact = [lay for lay in usable if year in lay.years] or [lay for lay in usable if not lay.years]
     if exact:
         return LayoutChoice(exact[0], year)

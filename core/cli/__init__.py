@@ -6,25 +6,10 @@ changes data goes through the same services as the web forms and the API.
 """
 from __future__ import annotations
 
-import sys
-
 import click
 from flask.cli import FlaskGroup
 
-from core.plugins.errors import PluginError
-
-
-def load_app(config=None):
-    """Build the app for a CLI command; a plugin problem ends with its message, exit code 2."""
-    from core.app import create_app
-
-    from core.config import ConfigurationError
-
-    try:
-        return create_app(config)
-    except (PluginError, ConfigurationError) as exc:
-        click.echo(f"错误 / error: {exc}", err=True)
-        sys.exit(2)
+from core.cli.app_loader import load_app
 
 
 def _version() -> str:

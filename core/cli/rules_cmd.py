@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from core.cli.app_loader import load_app
 from core.kernel.clock import this_year
 from core.services.rules_export import rules_document
 
@@ -23,8 +24,6 @@ def rules_command(region: str | None, year: int | None, fmt: str) -> None:
     and their validity head the listing. Platform defaults (the scoring formulas) and reused tables say so."""
     year = year or this_year()
     if region and region != current_app.config["GREENMFG_REGION"]:
-        from core.cli import load_app
-
         app = load_app({"GREENMFG_REGION": region})
     else:
         app = current_app

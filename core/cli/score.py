@@ -16,6 +16,7 @@ from flask import Flask, current_app, has_app_context
 from flask.cli import ScriptInfo
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from core.cli.app_loader import load_app
 from core.plugins.types import Level
 from core.scoring import ScoringInputError, parse_request, score_request
 
@@ -31,8 +32,6 @@ def _actor() -> str:
 
 def _app(region: str | None) -> Flask:
     if region:
-        from core.cli import load_app
-
         return load_app({"GREENMFG_REGION": region})
     if has_app_context():
         return current_app._get_current_object()

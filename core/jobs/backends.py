@@ -23,8 +23,9 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 
+from core.jobs.runner import run_call, run_job
 from core.ratelimit import redis_answers
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,6 @@ class ThreadBackend:
         self.lock = threading.Lock()
 
     def _run(self, job_id: int) -> str:
-        from core.jobs.runner import run_job
-
         try:
             with self.app.app_context():
                 return run_job(job_id)
@@ -72,8 +71,6 @@ class ThreadBackend:
         timer.start()
 
     def call(self, name: str, args: list[Any], kwargs: dict[str, Any], timeout: float) -> Any:
-        from core.jobs.runner import run_call
-
         def work():
             with self.app.app_context():
                 return run_call(name, args, kwargs)
@@ -194,6 +191,3 @@ def make_backend(app: Flask):
         return RedisBackend(app, url)
     return ThreadBackend(app, int(app.config["GREENMFG_JOBS_THREADS"]))
 
-
-def backend():
-    return current_app.extensions["greenmfg_jobs"]

@@ -28,6 +28,7 @@ from core.extensions import db
 from core.i18n import bilingual
 from core.jobs import service
 from core.jobs.context import JobContext
+from core.jobs.current import backend
 from core.jobs.registry import spec
 from core.services import memory
 from core.storage.base import StorageError
@@ -107,8 +108,6 @@ def run_job(job_id: int) -> str:
         if ctx.attempt < job_spec.max_attempts:
             service.retry_later(job_id, token, job_spec.delay(ctx.attempt), detail)
             log.warning("job %s (%s) attempt %d failed; retrying", job_id, job.name, ctx.attempt, exc_info=True)
-            from core.jobs.backends import backend
-
             backend().dispatch_later(job_id, job_spec.delay(ctx.attempt))
             return "retrying"
         log.error("job %s (%s) failed after %d attempts", job_id, job.name, ctx.attempt, exc_info=True)

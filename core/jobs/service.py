@@ -15,14 +15,18 @@ import uuid
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from flask_babel import get_locale, gettext, lazy_gettext as _l
+from sqlalchemy import and_, event, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.errors import NotFound
 from core.extensions import db
-from core.i18n import bilingual
+from core.i18n import bilingual, msgid
+from core.jobs.current import backend
 from core.jobs.registry import spec
 from core.kernel.clock import now
 from core.models import Job, JobStatus as S
+from core.storage import staging
 
 log = logging.getLogger(__name__)
 _DISPATCH = "greenmfg_jobs_dispatch"
@@ -55,8 +59,6 @@ def _after_commit(session: Session) -> None:
     ids = session.info.pop(_DISPATCH, None)
     if not ids:
         return
-    from core.jobs.backends import backend
-
     for job_id, name in ids:
         try:
             backend().dispatch(job_id, name=name)
@@ -75,8 +77,6 @@ _installed = False
 def install() -> None:
     global _installed
     if not _installed:
-        from sqlalchemy import event
-
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_transaction_end", _after_transaction_end)
         _installed = True
@@ -139,8 +139,6 @@ def retry_later(job_id: int, token: str, delay: int, detail: str) -> dt.datetime
     return when
 
 
-from flask_babel import lazy_gettext as _l  # noqa: E402
-
 _RETRYING = _l("A passing fault interrupted the job; it will run again shortly.")
 LOST = _l("The worker running this job stopped %(n)d times; the job was given up. Start it again, or ask the "
           "administrators to check the job workers.")
@@ -156,8 +154,6 @@ def recover(limit: int = 200) -> dict[str, int]:
     * retrying whose time has come: dispatched;
     * queued for longer than ``GREENMFG_JOBS_REQUEUE_SECONDS`` (the queue lost it): dispatched again.
     """
-    from core.jobs.backends import backend
-
     at = now()
     stale = at - dt.timedelta(seconds=float(_config("GREENMFG_JOBS_STALE_SECONDS")))
     out = {"requeued": 0, "given_up": 0, "dispatched": 0}
@@ -193,8 +189,6 @@ def recover(limit: int = 200) -> dict[str, int]:
 
 def job_for(user: Any, public_id: Any) -> Job:
     """The user's own job (404 for anyone else's, and for a malformed id)."""
-    from core.errors import NotFound
-
     text = str(public_id or "")
     job = None
     if len(text) == 32 and all(c in "0123456789abcdef" for c in text):
@@ -209,10 +203,6 @@ def jobs_of(user: Any, limit: int = 50) -> list[Job]:
 
 
 def title(job: Job) -> str:
-    from flask_babel import gettext
-
-    from core.i18n import msgid
-
     try:
         return gettext(msgid(spec(job.name).title))
     except LookupError:
@@ -220,8 +210,6 @@ def title(job: Job) -> str:
 
 
 def stage_text(job: Job) -> str:
-    from flask_babel import gettext
-
     stage = job.stage or {}
     text = stage.get("msgid")
     if not text:
@@ -230,17 +218,12 @@ def stage_text(job: Job) -> str:
 
 
 def error_text(job: Job) -> str:
-    from flask_babel import get_locale
-
     error = job.error or {}
     lang = str(get_locale() or "zh")[:2]
     return error.get(lang) or error.get("zh") or error.get("en") or ""
 
 
 def read_result(job: Job) -> bytes:
-    from core.errors import NotFound
-    from core.storage import staging
-
     if job.status != S.DONE or not job.result_key:
         raise NotFound("No such file.")
     try:
@@ -251,8 +234,6 @@ def read_result(job: Job) -> bytes:
 
 def prune(days: int) -> int:
     """Remove finished jobs older than ``days`` (their files after the commit)."""
-    from core.storage import staging
-
     cutoff = now() - dt.timedelta(days=days)
     old = list(db.session.scalars(select(Job).where(Job.status.in_([S.DONE, S.FAILED]), Job.finished_at < cutoff)
                                   .limit(5000)))

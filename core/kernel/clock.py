@@ -67,3 +67,13 @@ def end_of_day(day: dt.date) -> dt.datetime:
 def noon(day: dt.date) -> dt.datetime:
     """The instant recorded for an action dated ``day`` (a simulated or back-dated day): noon Beijing time."""
     return dt.datetime.combine(day, dt.time(12), tzinfo=SHANGHAI).astimezone(dt.UTC)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (earlier when negative); 29 February becomes 28 February in a year without
+    one (a ban of 3 years from 2024-02-29 runs to 2027-02-28; a 3-year look-back from 2027-02-28 starts on
+    2024-02-28)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

@@ -18,9 +18,9 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
-from core.kernel.clock import today
+from core.kernel.clock import add_years, today
 from core.kernel.rules import region_rules
-from core.management.common import add_years, optional_text, text
+from core.management.common import optional_text, text
 from core.models import Ban, EvaluatorFirm, Organization
 from core.services import audit
 from core.services.uscc import normalize_uscc

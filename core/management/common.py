@@ -56,13 +56,6 @@ def _no_nul(cleaned: str, field: str) -> None:
         raise InvalidInput("%(label)s: a text may not contain NUL characters.", field=field, label=_label(field))
 
 
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def working_days_before(calendar: WorkCalendar, day: dt.date, n: int) -> dt.date:
     """The ``n``-th working day before ``day`` (``day`` itself not counted)."""
     if n < 1:

@@ -43,11 +43,8 @@ def owing(campaign: Campaign, admin_unit_id: int | None = None) -> dict[tuple[in
     out: dict[tuple[int, str], tuple[str, list[str]]] = {}
     for step in steps(campaign):
         record = region_rules().deadlines[step.code]
-        wanted = {str(x) for x in record.levels}
         for (org, unit_type), levels in filings.listed_units(campaign.year, admin_unit_id).items():
-            if record.unit_types and unit_type not in record.unit_types:
-                continue
-            if wanted and not wanted & set(levels):
+            if not any(record.applies(unit_type, level) for level in levels):
                 continue
             out.setdefault((org, unit_type), (step.code, levels))
     return out

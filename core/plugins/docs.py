@@ -8,9 +8,10 @@ drift from the hookspecs.
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 
-from core.plugins import hookspecs
+from core.plugins import hookspecs, lifecycle
 
 
 def hook_names() -> list[str]:
@@ -21,15 +22,51 @@ def signature(name: str) -> str:
     return f"{name}{inspect.signature(getattr(hookspecs, name))}"
 
 
+def status(name: str) -> str:
+    """One line on where the hook stands in the contract's lifecycle: added in, or deprecated since."""
+    spec = getattr(hookspecs, name)
+    options = lifecycle.spec_options(spec)
+    warning = options.get("warn_on_impl")
+    if isinstance(warning, lifecycle.PluginDeprecationWarning):
+        instead = f"; implement `{warning.renamed_to}` instead" if warning.renamed_to else ""
+        advice = f" {warning.advice}" if warning.advice else ""
+        line = (f"**Deprecated** since contract {warning.since}, removed in {warning.removed_in}{instead}.{advice} "
+                "Implementing it warns at start-up.")
+    else:
+        added = re.search(r"versionadded:: ([\d.]+)", spec.__doc__ or "")
+        line = f"Stable: in the contract since {added[1] if added else '?'}."
+    for argument, arg_warning in (options.get("warn_on_impl_args") or {}).items():
+        instead = f" (use `{arg_warning.renamed_to}`)" if arg_warning.renamed_to else ""
+        line += (f" Argument `{argument}` deprecated since {arg_warning.since}, removed in "
+                 f"{arg_warning.removed_in}{instead}.")
+    return line
+
+
+def lifecycle_section() -> list[str]:
+    current = lifecycle.deprecations(hookspecs)
+    rows = ["| Hook | Argument | Deprecated since | Removed in | Instead |", "|---|---|---|---|---|"]
+    rows += [f"| `{w.hook}` | {f'`{w.argument}`' if w.argument else '—'} | {w.since} | {w.removed_in} | "
+             f"{f'`{w.renamed_to}`' if w.renamed_to else w.advice or '—'} |" for w in current]
+    removed = [f"- `{hook}`: removed in {version}; {advice}" for hook, (version, advice)
+               in sorted(lifecycle.REMOVED_HOOKS.items())]
+    return ["## Deprecating and renaming hooks", "",
+            f"Plugin contract version: **{lifecycle.CONTRACT_VERSION}** (`from core.plugins import CONTRACT_VERSION`); "
+            "what changed in each version: [CHANGELOG-plugins.md](CHANGELOG-plugins.md).", "",
+            textwrap.dedent(lifecycle.__doc__ or "").strip().partition("\n\n")[2], "",
+            "Deprecated now:", "",
+            *(rows if current else ["None: every hook and argument below is stable."]), "",
+            "Removed:", "", *(removed or ["None yet."]), ""]
+
+
 def render() -> str:
     out = ["# Hook reference", "",
            "Generated from `core/plugins/hookspecs.py` by `python -m core.plugins.docs`; do not edit by hand.",
-           "", textwrap.dedent(hookspecs.__doc__ or "").strip(), ""]
+           "", textwrap.dedent(hookspecs.__doc__ or "").strip(), "", *lifecycle_section()]
     for name in hook_names():
         spec = getattr(hookspecs, name)
-        firstresult = getattr(spec, "greenmfg_spec", {}).get("firstresult", False)
+        firstresult = lifecycle.spec_options(spec).get("firstresult", False)
         out += [f"## `{name}`", "", "```python", signature(name), "```", "",
-                f"*{'Single answer (firstresult)' if firstresult else 'All answers collected'}.*", "",
+                f"*{'Single answer (firstresult)' if firstresult else 'All answers collected'}.* {status(name)}", "",
                 textwrap.dedent(spec.__doc__ or "").strip(), ""]
     return "\n".join(out).rstrip() + "\n"
 

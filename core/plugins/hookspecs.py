@@ -28,6 +28,15 @@ facade, which validates, stamps and caches the answers.
 All arguments are passed by keyword; an implementation may accept any subset
 of them (pluggy matches by name), so new arguments can be added later without
 breaking plugins.
+
+The contract changes by the rules of :mod:`core.plugins.lifecycle`: it has a version
+(``core.plugins.CONTRACT_VERSION``, changes in ``docs/CHANGELOG-plugins.md``); a hook or
+an argument is deprecated, with a warning naming the version that removes it and what
+to use instead, before it is removed; a renamed hook keeps answering under its old name
+until then. Each hook says when it was added (``versionadded``), changed
+(``versionchanged``) and, on its way out, deprecated (``deprecated``). Hook wrappers
+(``wrapper=True``, ``hookwrapper=True``) are refused at start-up: core calls every
+implementation itself.
 """
 from __future__ import annotations
 
@@ -37,14 +46,20 @@ import pluggy
 
 from core.plugins.types import (
     AdminUnit,
+    AverageGate,
+    ConsultedDepartments,
     CorrectionPolicy,
     Deadline,
+    Document,
     EligibilityRule,
     EvaluationModes,
+    EvaluatorBan,
     EvaluatorCap,
     EvaluatorRequirement,
+    FilingFigures,
     FormField,
     GradingScheme,
+    GreenCodeBands,
     IndicatorSet,
     Industry,
     IndustryChoices,
@@ -58,13 +73,12 @@ from core.plugins.types import (
     Publication,
     Quota,
     Region,
+    ReviewPanel,
     Sanction,
     SharedEvaluatorCap,
     SummaryLayout,
     UnitType,
 )
-from core.plugins.types import AverageGate, ConsultedDepartments, EvaluatorBan, GreenCodeBands, ReviewPanel
-from core.plugins.types import FilingFigures
 
 PROJECT = "greenmfg"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -683,40 +697,6 @@ def gm_policy_filing_figures(year: int, unit_type: str, national: FilingFigures 
     """
 
 
-POLICY_HOOKS = (
-    "gm_policy_evaluator_cap",
-    "gm_policy_quota",
-    "gm_policy_grading",
-    "gm_policy_notice_period",
-    "gm_policy_evaluation_modes",
-    "gm_policy_joint_round",
-    "gm_policy_correction",
-    "gm_policy_publication",
-    "gm_policy_consulted_departments",
-    "gm_policy_green_code_bands",
-    "gm_policy_review_panel",
-    "gm_policy_evaluator_ban",
-    "gm_policy_average_gate",
-    "gm_policy_filing_figures",
-)
-REGISTRY_HOOKS = (
-    "gm_register_list_levels",
-    "gm_register_unit_types",
-    "gm_register_admin_units",
-    "gm_register_industries",
-    "gm_register_deadlines",
-    "gm_register_negative_list_items",
-    "gm_register_eligibility_rules",
-    "gm_register_sanctions",
-    "gm_register_form_fields",
-    "gm_register_summary_layouts",
-    "gm_register_indicator_sets",
-    "gm_register_evaluator_requirements",
-    "gm_register_provisions",
-    "gm_register_evaluator_caps",
-)
-
-
 @hookspec
 def gm_register_priorities() -> Sequence[Priority]:
     """Return the priorities (优先推荐) the region's documents give some applicants.
@@ -741,7 +721,7 @@ def gm_register_priorities() -> Sequence[Priority]:
     """
 
 
-# ============================================== issue 17: a round's industries ==
+# ======================================================= a round's industries ==
 
 
 @hookspec(firstresult=True)
@@ -768,13 +748,7 @@ def gm_policy_industries(unit_type: str, year: int, national: IndustryChoices | 
     """
 
 
-REGISTRY_HOOKS = REGISTRY_HOOKS + ("gm_register_priorities",)
-
-
 # ================================================================ documents ==
-
-from core.plugins.types import Document  # noqa: E402  (added after the sections above)
-
 
 @hookspec
 def gm_register_documents() -> Sequence[Document]:
@@ -805,7 +779,45 @@ def gm_register_documents() -> Sequence[Document]:
     """
 
 
+# ============================================================ hook families ==
+
+#: single-answer hooks, resolved by :class:`core.plugins.rules.RegionRules`
+POLICY_HOOKS = (
+    "gm_policy_evaluator_cap",
+    "gm_policy_quota",
+    "gm_policy_grading",
+    "gm_policy_notice_period",
+    "gm_policy_evaluation_modes",
+    "gm_policy_joint_round",
+    "gm_policy_correction",
+    "gm_policy_publication",
+    "gm_policy_consulted_departments",
+    "gm_policy_green_code_bands",
+    "gm_policy_review_panel",
+    "gm_policy_evaluator_ban",
+    "gm_policy_average_gate",
+    "gm_policy_filing_figures",
+    "gm_policy_industries",
+)
+#: registries, merged by code
+REGISTRY_HOOKS = (
+    "gm_register_list_levels",
+    "gm_register_unit_types",
+    "gm_register_admin_units",
+    "gm_register_industries",
+    "gm_register_deadlines",
+    "gm_register_negative_list_items",
+    "gm_register_eligibility_rules",
+    "gm_register_sanctions",
+    "gm_register_form_fields",
+    "gm_register_summary_layouts",
+    "gm_register_indicator_sets",
+    "gm_register_evaluator_requirements",
+    "gm_register_provisions",
+    "gm_register_evaluator_caps",
+    "gm_register_priorities",
+)
 #: hooks supplying facts (documents) rather than rules: collected, identical duplicates allowed
 DOCUMENT_HOOKS = ("gm_register_documents",)
-
-POLICY_HOOKS = POLICY_HOOKS + ("gm_policy_industries",)
+#: every hook of the contract
+HOOKS = ("gm_region", *REGISTRY_HOOKS, *POLICY_HOOKS, *DOCUMENT_HOOKS, "gm_setup_config_defaults")

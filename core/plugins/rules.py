@@ -24,20 +24,27 @@ import pluggy
 
 from core.plugins import hookspecs
 from core.plugins.errors import PluginConflict, PolicyViolation
+from core.plugins.lifecycle import call_arguments, implementations
 from core.plugins.manager import NATIONAL
 from core.plugins.merge import merge_registry
 from core.plugins.types import (
     AdminUnit,
+    AverageGate,
     CapBasis,
+    ConsultedDepartments,
     CorrectionPolicy,
     Deadline,
+    Document,
     EligibilityRule,
     EvaluationMode,
     EvaluationModes,
+    EvaluatorBan,
     EvaluatorCap,
     EvaluatorRequirement,
+    FilingFigures,
     FormField,
     GradingScheme,
+    GreenCodeBands,
     IndicatorSet,
     Industry,
     IndustryChoices,
@@ -54,14 +61,12 @@ from core.plugins.types import (
     Record,
     Region,
     ReportStage,
+    ReviewPanel,
     Sanction,
     SharedEvaluatorCap,
     SummaryLayout,
     UnitType,
 )
-from core.plugins.types import AverageGate, ConsultedDepartments, EvaluatorBan, GreenCodeBands, ReviewPanel
-from core.plugins.types import FilingFigures
-from core.plugins.types import Document
 
 _POLICY_TYPES: dict[str, type] = {
     "gm_policy_evaluator_cap": EvaluatorCap,
@@ -85,9 +90,9 @@ _POLICY_TYPES: dict[str, type] = {
 log = logging.getLogger("greenmfg.hooks")
 
 
-def _call(impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
-    """Call one implementation; with ``GREENMFG_TRACE_HOOKS`` set, log the call and its answer."""
-    result = impl.function(*[kwargs[name] for name in impl.argnames])
+def _call(pm: pluggy.PluginManager, hook: str, impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
+    """Call one implementation of ``hook``; with ``GREENMFG_TRACE_HOOKS`` set, log the call and its answer."""
+    result = impl.function(*call_arguments(pm, hook, impl, kwargs))
     if log.isEnabledFor(logging.DEBUG):
         args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items() if k in impl.argnames)
         log.debug("%s [%s](%s) -> %s", impl.function.__name__, impl.plugin_name, args,
@@ -132,8 +137,8 @@ class RegionRules:
 
     def _resolve_region(self) -> Region:
         answers = [
-            (impl.plugin_name, _call(impl, {}))
-            for impl in self.pm.hook.gm_region.get_hookimpls()
+            (impl.plugin_name, _call(self.pm, "gm_region", impl, {}))
+            for impl in implementations(self.pm, "gm_region")
         ]
         for name, r in answers:
             if not isinstance(r, Region):
@@ -171,11 +176,11 @@ class RegionRules:
 
     def _registry(self, hook: str) -> dict[str, Any]:
         if hook not in self._registries:
-            impls = getattr(self.pm.hook, hook).get_hookimpls()
+            impls = implementations(self.pm, hook)
             # national first, then the others in registration order; merge.py
             # makes the result independent of that order except for replaces=.
             impls = sorted(impls, key=lambda i: i.plugin_name != NATIONAL)
-            answers = [(impl.plugin_name, _call(impl, {})) for impl in impls]
+            answers = [(impl.plugin_name, _call(self.pm, hook, impl, {})) for impl in impls]
             self._registries[hook] = merge_registry(hook, answers)
         return self._registries[hook]
 
@@ -249,31 +254,17 @@ class RegionRules:
     def negative_list_for(self, unit_type: str, level: Level, year: int | None = None) -> list[NegativeListItem]:
         """The items an applicant of ``unit_type`` at ``level`` declares in the round of ``year`` (without a
         year: of any year); an item that applies sets aside the items it stands in for (``sets_aside``)."""
-        applying = [
-            i
-            for i in self.negative_list_items.values()
-            if (not i.unit_types or unit_type in i.unit_types) and (not i.levels or level in i.levels)
-            and (year is None or not i.years or year in i.years)
-        ]
+        applying = [i for i in self.negative_list_items.values() if i.applies(unit_type, level, year)]
         aside = {code for i in applying for code in i.sets_aside}
         return [i for i in applying if i.code not in aside]
 
     def eligibility_rules_for(self, unit_type: str, level: Level, year: int | None = None) -> list[EligibilityRule]:
         """The conditions an application of ``unit_type`` at ``level`` meets in the round of ``year`` (without
         a year: of any year)."""
-        return [
-            r
-            for r in self.eligibility_rules.values()
-            if (not r.unit_types or unit_type in r.unit_types) and (not r.levels or level in r.levels)
-            and (year is None or not r.years or year in r.years)
-        ]
+        return [r for r in self.eligibility_rules.values() if r.applies(unit_type, level, year)]
 
     def form_fields_for(self, unit_type: str, level: Level) -> list[FormField]:
-        return [
-            f
-            for f in self.form_fields.values()
-            if (not f.unit_types or unit_type in f.unit_types) and (not f.levels or level in f.levels)
-        ]
+        return [f for f in self.form_fields.values() if f.applies(unit_type, level)]
 
     def deadline(self, code: str, year: int) -> tuple[dt.date | None, Deadline]:
         """The date of deadline ``code`` in ``year`` and the record it comes from."""
@@ -290,7 +281,7 @@ class RegionRules:
 
     def indicator_set(self, unit_type: str, year: int) -> IndicatorSet | None:
         """The indicator table in force for ``unit_type`` in ``year`` (the newest that applies)."""
-        sets = [s for s in self.indicator_sets.values() if s.applies_to(unit_type, year)]
+        sets = [s for s in self.indicator_sets.values() if s.applies(unit_type, year=year)]
         return max(sets, key=lambda s: (s.year_from, s.source != NATIONAL), default=None)
 
     # ------------------------------------------------------------ policies --
@@ -300,9 +291,7 @@ class RegionRules:
         if key in self._policy_cache:
             return self._policy_cache[key]
         expected = _POLICY_TYPES[hook]
-        impls = [
-            i for i in reversed(getattr(self.pm.hook, hook).get_hookimpls()) if not (i.hookwrapper or i.wrapper)
-        ]
+        impls = list(reversed(implementations(self.pm, hook)))  # wrappers are refused at start-up
         national_impls = [i for i in impls if i.plugin_name == NATIONAL]
         baseline = None
         if national_impls:
@@ -320,9 +309,8 @@ class RegionRules:
         self._policy_cache[key] = result
         return result
 
-    @staticmethod
-    def _checked(hook: str, expected: type, impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
-        value = _call(impl, kwargs)
+    def _checked(self, hook: str, expected: type, impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
+        value = _call(self.pm, hook, impl, kwargs)
         if value is None:
             return None
         if not isinstance(value, expected):
@@ -473,9 +461,9 @@ class RegionRules:
         """Shared caps: a whole limit above 0 per a known basis, known levels and unit types; one that
         replaces a national cap is not looser; no two caps (shared or per level) count different
         projects under one counter."""
-        national_impls = [i for i in self.pm.hook.gm_register_evaluator_caps.get_hookimpls()
-                          if i.plugin_name == NATIONAL]
-        national = {r.code: r for r in (_call(national_impls[0], {}) or ())} if national_impls else {}
+        hook = "gm_register_evaluator_caps"
+        national_impls = [i for i in implementations(self.pm, hook) if i.plugin_name == NATIONAL]
+        national = {r.code: r for r in (_call(self.pm, hook, national_impls[0], {}) or ())} if national_impls else {}
         for cap in self.shared_evaluator_caps.values():
             problem = None
             if isinstance(cap.limit, bool) or not isinstance(cap.limit, int) or cap.limit < 1:
@@ -621,7 +609,7 @@ class RegionRules:
         yield "region", self.region.code, self.region
         for kind, hook in _KIND_HOOKS:
             for code, rec in self._registry(hook).items():
-                if kind in _ROUND_KINDS and rec.years and year not in rec.years:
+                if kind in _ROUND_KINDS and not rec.applies(year=year):
                     continue  # a condition, item or priority of other rounds
                 yield kind, code, rec
         for ut in self.unit_types:
@@ -662,10 +650,10 @@ class RegionRules:
         The same document may come from several plugins (national registers the provincial documents its
         rules restate); two different records under one code stop start-up."""
         if "gm_register_documents" not in self._registries:
-            impls = sorted(self.pm.hook.gm_register_documents.get_hookimpls(), key=lambda i: i.plugin_name != NATIONAL)
+            impls = sorted(implementations(self.pm, "gm_register_documents"), key=lambda i: i.plugin_name != NATIONAL)
             merged: dict[str, Document] = {}
             for impl in impls:
-                for rec in _call(impl, {}) or ():
+                for rec in _call(self.pm, "gm_register_documents", impl, {}) or ():
                     if not isinstance(rec, Document):
                         raise PluginConflict(f"gm_register_documents: plugin {impl.plugin_name!r} returned "
                                              f"{type(rec).__name__}, not Document")

@@ -89,6 +89,16 @@ class CodedRecord(Record):
     code: str
     replaces: str | None = None
 
+    def applies(self, unit_type: str | None = None, level: "Level | str | None" = None,
+                year: int | None = None) -> bool:
+        """Whether the record concerns an application of ``unit_type`` at ``level`` in the round of ``year``: each
+        of its ``unit_types``, ``levels`` and ``years`` holds the value asked, or is empty (every one) or absent
+        from the record. An argument left ``None`` is not asked about."""
+        unit_types, levels, years = (getattr(self, name, ()) for name in ("unit_types", "levels", "years"))
+        return ((unit_type is None or not unit_types or unit_type in unit_types)
+                and (level is None or not levels or Level(level) in levels)
+                and (year is None or not years or year in years))
+
 
 # --------------------------------------------------------------- identity ---
 
@@ -945,12 +955,15 @@ class IndicatorSet(CodedRecord):
     indicators: tuple[Indicator, ...] = ()
     params: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
+    def applies(self, unit_type: str | None = None, level: "Level | str | None" = None,
+                year: int | None = None) -> bool:
+        """Whether the table is the one of ``unit_type`` and in force in ``year`` (it serves every level)."""
+        return ((unit_type is None or self.unit_type == unit_type)
+                and (year is None or (year >= self.year_from and (self.year_to is None or year <= self.year_to))))
+
     def applies_to(self, unit_type: str, year: int) -> bool:
-        return (
-            self.unit_type == unit_type
-            and year >= self.year_from
-            and (self.year_to is None or year <= self.year_to)
-        )
+        """``applies(unit_type, year=year)``, the name of contract 0.4."""
+        return self.applies(unit_type, year=year)
 
     @property
     def total_weight(self) -> float:
@@ -980,10 +993,6 @@ class Priority(CodedRecord):
     years: tuple[int, ...] = ()
     evidence: tuple[str, ...] = ()
     check: Callable[[Mapping[str, Any]], bool | None] | None = field(default=None, compare=False)
-
-    def applies(self, unit_type: str, level: "Level | str", year: int | None) -> bool:
-        return ((not self.unit_types or unit_type in self.unit_types) and (not self.levels or Level(level) in self.levels)
-                and (year is None or not self.years or year in self.years))
 
 
 class ReviewerJudges(str):

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel import clock
-from core.kernel.clock import now
+from core.kernel.clock import add_years, now
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
 from core.models import (
@@ -128,7 +128,7 @@ def requirement_results(firm: EvaluatorFirm, unit_type: str | None = None) -> li
     """The region's requirements on the firm itself, each with its source and whether it holds."""
     out = []
     for req in region_rules().evaluator_requirements.values():
-        if req.scope != "institution" or (unit_type and req.unit_types and unit_type not in req.unit_types):
+        if req.scope != "institution" or not req.applies(unit_type or None):
             continue
         message = req.check({**(firm.qualifications or {}), "unit_type": unit_type}) if req.check else None
         out.append({"code": req.code, "title": req.title, "source": req.source, "cite": req.cite,
@@ -148,13 +148,6 @@ def sanction_choices() -> list[Any]:
     return [s for s in region_rules().sanctions.values() if s.ban_years > 0]
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def sanction_firm(actor: str, firm: EvaluatorFirm, *, reason: str, starts_on: dt.date,
                   sanction_code: str | None = None, ends_on: dt.date | None = None) -> EvaluatorSanction:
     """Record a sanction. With ``sanction_code`` the end follows the rule (fraud: 3 years, the last day
@@ -165,7 +158,7 @@ def sanction_firm(actor: str, firm: EvaluatorFirm, *, reason: str, starts_on: dt
         rule = region_rules().sanctions.get(sanction_code)
         if rule is None or rule.ban_years <= 0:
             raise InvalidInput("Unknown sanction: %(code)s.", field="sanction_code", code=sanction_code[:80])
-        ends_on = _add_years(starts_on, rule.ban_years) - dt.timedelta(days=1)
+        ends_on = add_years(starts_on, rule.ban_years) - dt.timedelta(days=1)
         cite = f"{rule.source}: {rule.cite}"
     if ends_on is None or ends_on < starts_on:
         raise InvalidInput("The sanction must end on or after the day it starts.", field="ends_on")
@@ -212,7 +205,7 @@ def engagement_requirements(unit_type: str | None = None) -> list[Any]:
     """The region's requirements on one engagement (independence and the like), which the firm declares it meets
     when it accepts (e.g. 002_9c75e1d2ebfbdf50.txt 附件2 二(三))."""
     return [r for r in region_rules().evaluator_requirements.values()
-            if r.scope == "engagement" and (not unit_type or not r.unit_types or unit_type in r.unit_types)]
+            if r.scope == "engagement" and r.applies(unit_type or None)]
 
 
 # ------------------------------------------------------------------ requests --

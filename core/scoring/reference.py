@@ -122,7 +122,7 @@ def check_row(rules: Any, cells: dict[str, Any], row: int) -> tuple[str, str, in
         raise ScoringInputError("%(field)s: %(kind)s indicator %(number)s takes no reference value",
                                 field=f"{at}: number", kind=str(ind.kind), number=number)
     year = int(as_number(cells["year"], f"{at}: year", whole=True))
-    if not iset.applies_to(iset.unit_type, year):
+    if not iset.applies(year=year):
         raise ScoringInputError("%(field)s: year %(year)s is outside indicator set %(set)s",
                                 field=f"{at}: year", year=year, set=set_code)
     leading = as_number(cells["leading"], f"{at}: leading")

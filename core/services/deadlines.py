@@ -89,9 +89,7 @@ def step_deadlines(campaign: Campaign, actor: str, *, unit_type: str | None = No
         record = rules.deadlines.get(code)
         if record is None or record.actor != actor:
             continue
-        if record.levels and level not in {str(x) for x in record.levels}:
-            continue
-        if unit_type is not None and record.unit_types and unit_type not in record.unit_types:
+        if not record.applies(unit_type, level):
             continue
         day = dt.date.fromisoformat(iso)
         ext = extensions.get(code)

@@ -195,7 +195,7 @@ def firm_problems(firm: EvaluatorFirm, application: Application, today: dt.date,
         problems.append(Refused("%(firm)s wrote the self-evaluation of %(unit)s and cannot evaluate it.",
                                 firm=firm.name, unit=org.name))
     requirements = [r for r in region_rules().evaluator_requirements.values()
-                    if r.check is not None and (not r.unit_types or application.unit_type in r.unit_types)]
+                    if r.check is not None and r.applies(application.unit_type)]
     if requirements:
         data = {**(firm.qualifications or {}), "wrote_self_evaluation": False, "interested_party": False,
                 "unit_type": application.unit_type, "year": application.campaign.year}

@@ -69,9 +69,6 @@ def init_app(app) -> None:
     for key, value in CONFIG_DEFAULTS.items():
         app.config.setdefault(key, value)
     app.extensions["greenmfg_store"] = build_store(app.config, app.instance_path)
-    from core.storage import staging
-
-    staging.install()
 
 
 def store() -> FileStore:

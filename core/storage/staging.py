@@ -19,6 +19,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from core.extensions import db
+from core.storage import store
 from core.storage.base import FileStore
 
 PENDING = "pending/"
@@ -32,30 +34,22 @@ def _ops(session: Session) -> list[tuple[str, FileStore, str]]:
 
 
 def _session() -> Session:
-    from core.extensions import db
-
     return db.session()
 
 
 def stage(key: str, data: bytes, session: Session | None = None) -> None:
     """Write ``data`` for ``key`` now, visible under ``key`` once the session commits."""
-    from core.storage import store
-
     target = store()
     target.put(PENDING + target.check_key(key), data)
     _ops(session or _session()).append(("promote", target, key))
 
 
 def delete_after_commit(key: str, session: Session | None = None) -> None:
-    from core.storage import store
-
     _ops(session or _session()).append(("delete", store(), key))
 
 
 def read(key: str, target: FileStore | None = None) -> bytes:
     """The bytes of a committed row's file (promoting it if its writer died before promoting)."""
-    from core.storage import store
-
     target = target or store()
     try:
         return target.get(key)

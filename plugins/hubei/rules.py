@@ -328,7 +328,7 @@ def evaluator_problems(evaluator: Mapping[str, Any], *, unit_type: str | None = 
     data = {**evaluator, "unit_type": unit_type, "year": year}
     problems = []
     for req in EVALUATOR_REQUIREMENTS:
-        if req.scope not in scopes or (req.unit_types and unit_type not in req.unit_types):
+        if req.scope not in scopes or not req.applies(unit_type):
             continue
         message = req.check(data)
         if message:

@@ -16,6 +16,7 @@ each check. Form-field codes used here are defined once below and reused by ``fo
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from core.plugins import add_years
 from core.plugins.types import (
     AdminUnit,
     Deadline,
@@ -190,13 +191,6 @@ def _date(value):
     return dt.date.fromisoformat(str(value))
 
 
-def _years_before(day, years):
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _as_of(data):
     """Reference day of the look-back: ``data["as_of"]`` (the submission day), else today."""
     return _date(data.get("as_of")) or dt.date.today()
@@ -210,7 +204,7 @@ def check_cleaner_production(data):
     近五年实施清洁生产情况); ``as_of`` (reference day, default today).
     """
     as_of = _as_of(data)
-    cutoff = _years_before(as_of, CP_LOOKBACK_YEARS)
+    cutoff = add_years(as_of, -CP_LOOKBACK_YEARS)
     audit = _date(data.get(F_CP_AUDIT_DATE))
     if audit is not None:
         if audit >= cutoff:

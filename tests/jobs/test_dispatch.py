@@ -14,7 +14,8 @@ def test_the_schedulers_periodic_jobs_are_in_the_redis_queue_at_once(make_app, c
     from rq import Queue
 
     from core.jobs import schedule
-    from core.jobs.backends import QUEUE, backend
+    from core.jobs.backends import QUEUE
+    from core.jobs.current import backend
     from core.models import Job
 
     app = make_app("hunan", GREENMFG_JOBS_BACKEND="redis", GREENMFG_REDIS_URL=redis_url(11),
