@@ -267,7 +267,7 @@ def gm_register_form_fields() -> Sequence[FormField]:
     All results are collected and merged by ``code``.
 
     .. versionadded:: 0.1
-    .. versionchanged:: 0.2 declared once (``kind`` and its bounds); the two
+    .. versionchanged:: 0.6 declared once (``kind`` and its bounds); the two
        factories only as an escape hatch.
     """
 

@@ -57,7 +57,7 @@ import pluggy
 from core.plugins.errors import UnknownHook, UnsupportedImplementation
 
 #: the version of the hook contract (hooks, their arguments, the record types): see docs/CHANGELOG-plugins.md
-CONTRACT_VERSION = "0.5"
+CONTRACT_VERSION = "0.6"
 
 #: hooks removed from the contract: {old name: (the version that removed it, what to do instead)}
 REMOVED_HOOKS: dict[str, tuple[str, str]] = {}
