@@ -51,6 +51,7 @@ from core.applications.summary_layout import (
     column_message,
     convert,
     display,
+    filed_score,
     layout_for,
     normalized,
     number,
@@ -258,7 +259,8 @@ def _known(campaign: Campaign, codes: list[str]) -> dict[str, _Known]:
                     Application.status, Application.version, Application.evaluation_mode,
                     Application.requested_levels, Application.industry, Application.extension_data,
                     Application.score, Application.tier, Application.contact_name,
-                    Application.contact_phone, Application.evaluator_firm_id, EvaluatorFirm.name.label("firm"))
+                    Application.contact_phone, Application.evaluator_firm_id, EvaluatorFirm.name.label("firm"),
+                    filed_score())
              .outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id)
              .outerjoin(Application, and_(Application.organization_id == Organization.id,
                                           Application.campaign_id == campaign.id))
@@ -373,7 +375,8 @@ class _Checker:
                            uscc=plan.uscc, city=self.city.name)
         return AppView(unit_type=app.unit_type, evaluation_mode=app.evaluation_mode, level=app.level,
                        requested_levels=app.requested_levels, industry=app.industry, ext=app.extension_data or {},
-                       score=app.score, tier=app.tier, contact_name=app.contact_name, contact_phone=app.contact_phone,
+                       score=app.score, evaluated_score=app.evaluated_score, tier=app.tier,
+                       contact_name=app.contact_name, contact_phone=app.contact_phone,
                        name=known.name, uscc=plan.uscc, city=known.city, firm=app.firm)
 
     # -- one row ------------------------------------------------------------
