@@ -354,6 +354,19 @@ def _pending_provincial(application: Application, data: Mapping[str, Any]) -> di
             "levels": [str(Level.NATIONAL)]}
 
 
+def with_current_report(application: Application, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks recorded at submission with the evaluation report's check as it stands now: the firm files its
+    report after the submission, and the city's recommendation reads the report as it is then, so a page that
+    showed the submission's "no firm has accepted the engagement yet" beside the filed report was wrong."""
+    current = _evaluation_report(application, region_rules(), today())
+    out = []
+    for r in results:
+        if r.get("code") == "evaluation_report" and current is not None:
+            r = {**r, **jsonable_results([current])[0]}
+        out.append(r)
+    return out
+
+
 def submit_blockers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in results if r["stage"] == "submit" and r["ok"] is False]
 
