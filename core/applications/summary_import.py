@@ -356,14 +356,18 @@ class _Checker:
         return code
 
     def type_labels(self, table: _Table) -> dict[str, str]:
-        """{normalized text: unit type} of a table's 创建类型 column: the column's label, the type's name or
-        code (the first type that a text names wins)."""
+        """{normalized text: unit type} of a table's 创建类型 column: the column's label (also without the
+        region's name it may open with: 湖南省绿色工厂 or 绿色工厂), the type's name or code (the first type that a
+        text names wins)."""
         col = next((c for c in table.cols if c.key == "unit_type"), None)
         pairs = dict(col.choices) if col else {}
         names = {code: self.rules.unit_types[code].name for code in table.types if code in self.rules.unit_types}
+        region = self.rules.region.name
         out: dict[str, str] = {}
         for code in table.types:
-            for label in (pairs.get(code), names.get(code), code):
+            label = pairs.get(code)
+            short = label.removeprefix(region) if label and region and label != region else None
+            for label in (label, short, names.get(code), code):
                 if label is not None:
                     out.setdefault(normalized(label), code)
         return out
