@@ -140,7 +140,7 @@ ELIGIBILITY = (
                     levels=(Level.NATIONAL,), unit_types=("factory",), check=_needs_provincial_listing,
                     cite=f"{BANFA} 第十一条"),  # restated: 001 一.1 (Hunan: 现有省级绿色工厂、绿色园区自愿申报)
     EligibilityRule(code="round2025_unit_types", title="2025年度推荐范围：绿色工厂、绿色工业园区",
-                    levels=(Level.NATIONAL,), check=_round_2025_types,
+                    levels=(Level.NATIONAL,), years=(2025,), check=_round_2025_types,
                     cite=f"{S001} 附件1 一 (本年度推荐工作包括绿色工厂、绿色工业园区)"),
 )
 
