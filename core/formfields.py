@@ -36,6 +36,7 @@ def indicator_fields(iset) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     functions = iset.params.get("platform_functions")
     e_label, g_label = str(ELASTICITY_PARTS["elasticity"]), str(ELASTICITY_PARTS["value_added_growth"])
+    n_label = _l("number of functions met, if not ticked one by one")
     for ind in iset.indicators:
         label = f"{ind.number}. {local_text(ind.name, ind.name_en)}" + bracketed(local_text(ind.unit, ind.unit_en))
         if ind.kind == IndicatorKind.QUALITATIVE:
@@ -50,7 +51,7 @@ def indicator_fields(iset) -> dict[str, Any]:
             # a value stored as a count (the API, an import, the demo) names no function: the count stays its own
             # input, so loading and saving the form keeps it (issue 42)
             attrs[ind_attr(ind.number, "n")] = IntegerField(
-                f"{label} · {_l('number of functions met, if not ticked one by one')}",
+                f"{label} · {n_label}",
                 [Optional(), NumberRange(min=0, max=len(functions))])
         else:
             rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
