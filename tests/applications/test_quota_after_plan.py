@@ -53,5 +53,5 @@ def test_hubei_2026_recommendation_page_shows_the_ended_plans_targets(make_app):
     quotas = re.findall(r'<span class="quota[^"]*">(.*?)<span class="src">', page, re.S)
     assert len(quotas) == 4, quotas
     text = [re.sub(r"<[^>]+>|\s+", "", q) for q in quotas]
-    assert "0/3" in text[1] and "2021–2025" in text[1], text
+    assert "0/3" in text[1] and "目标期2021—2025年，已结束" in text[1], text
     assert "无名额限制" in text[3] and all("无名额限制" not in t for t in text[:3]), text
