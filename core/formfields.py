@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import FloatField, SelectField, SelectMultipleField
+from wtforms import FloatField, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice as choice  # noqa: F401  (WTForms 3.3: no (value, label) tuples)
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -36,6 +36,7 @@ def indicator_fields(iset) -> dict[str, Any]:
     attrs: dict[str, Any] = {}
     functions = iset.params.get("platform_functions")
     e_label, g_label = str(ELASTICITY_PARTS["elasticity"]), str(ELASTICITY_PARTS["value_added_growth"])
+    n_label = _l("number of functions met, if not ticked one by one")
     for ind in iset.indicators:
         label = f"{ind.number}. {local_text(ind.name, ind.name_en)}" + bracketed(local_text(ind.unit, ind.unit_en))
         if ind.kind == IndicatorKind.QUALITATIVE:
@@ -47,6 +48,11 @@ def indicator_fields(iset) -> dict[str, Any]:
         elif functions and ind.unit == "项":
             attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
                                                              choices=[choice(f, f) for f in functions])
+            # a value stored as a count (the API, an import, the demo) names no function: the count stays its own
+            # input, so loading and saving the form keeps it (issue 42)
+            attrs[ind_attr(ind.number, "n")] = IntegerField(
+                f"{label} · {n_label}",
+                [Optional(), NumberRange(min=0, max=len(functions))])
         else:
             rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
             attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
@@ -56,6 +62,7 @@ def indicator_fields(iset) -> dict[str, Any]:
 def indicator_initial(iset, values: Mapping[str, Any]) -> dict[str, Any]:
     """Stored indicator values (keyed by table number) as the fields' initial data."""
     data: dict[str, Any] = {}
+    functions = iset.params.get("platform_functions")
     for ind in iset.indicators:
         v = values.get(str(ind.number))
         if ind.kind == IndicatorKind.QUALITATIVE:
@@ -64,6 +71,10 @@ def indicator_initial(iset, values: Mapping[str, Any]) -> dict[str, Any]:
             if isinstance(v, dict):
                 data[ind_attr(ind.number, "e")] = v.get("elasticity")
                 data[ind_attr(ind.number, "g")] = v.get("value_added_growth")
+        elif functions and ind.unit == "项":
+            counted = isinstance(v, (int, float)) and not isinstance(v, bool)
+            data[ind_attr(ind.number)] = [] if counted or v is None else list(v)
+            data[ind_attr(ind.number, "n")] = int(v) if counted else None
         else:
             data[ind_attr(ind.number)] = v
     return data
@@ -73,9 +84,12 @@ def indicator_values(form, iset) -> dict[str, Any]:
     """The submitted indicator fields as values keyed by table number (``None`` where left empty)."""
     values: dict[str, Any] = {}
     for ind in iset.indicators:
+        count = getattr(form, ind_attr(ind.number, "n"), None)
         if ind.kind == IndicatorKind.QUALITATIVE:
             v = getattr(form, ind_attr(ind.number)).data
             values[str(ind.number)] = None if not v else v == "yes"
+        elif count is not None and not getattr(form, ind_attr(ind.number)).data:
+            values[str(ind.number)] = count.data  # no box ticked: the count as entered (None when cleared)
         elif ind.kind == IndicatorKind.ELASTICITY:
             e, g = getattr(form, ind_attr(ind.number, "e")).data, getattr(form, ind_attr(ind.number, "g")).data
             values[str(ind.number)] = None if e is None or g is None else {"elasticity": e, "value_added_growth": g}

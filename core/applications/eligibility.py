@@ -151,8 +151,14 @@ def _evaluation_report(application: Application, rules, as_of: dt.date) -> dict[
         if firm is None:
             message = bilingual_text(N_("no third-party firm has accepted the engagement yet"))
         elif banned is not None:
-            message = bilingual_text(N_("the reports of %(firm)s are not accepted until %(until)s (%(reason)s)"),
-                                     firm=firm.name, until=banned.ends_on.isoformat(), reason=banned.reason)
+            # a reason kept as "中文 / English" reads in each half's own language (the Chinese page read
+            # "评价报告数据造假 / falsified report data")
+            reason_zh, reason_en = halves(banned.reason)
+            text = N_("the reports of %(firm)s are not accepted until %(until)s (%(reason)s)")
+            until = banned.ends_on.isoformat()
+            zh = bilingual(text, firm=firm.name, until=until, reason=reason_zh)["zh"]
+            en = bilingual(text, firm=firm.name, until=until, reason=reason_en)["en"]
+            message = en if zh == en else f"{zh} / {en}"
         elif report is None:
             message = bilingual_text(N_("%(firm)s has not filed its evaluation report yet"), firm=firm.name)
         elif modes.on_site_visit and report.visited_on is None:
@@ -342,6 +348,19 @@ def _pending_provincial(application: Application, data: Mapping[str, Any]) -> di
             "cite": joint.cite, "blocking": True, "stage": "recommend", "ok": True,
             "message": bilingual_text(N_("pending the provincial decision of this round")),
             "levels": [str(Level.NATIONAL)]}
+
+
+def with_current_report(application: Application, results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The checks recorded at submission with the evaluation report's check as it stands now: the firm files its
+    report after the submission, and the city's recommendation reads the report as it is then, so a page that
+    showed the submission's "no firm has accepted the engagement yet" beside the filed report was wrong."""
+    current = _evaluation_report(application, region_rules(), today())
+    out = []
+    for r in results:
+        if r.get("code") == "evaluation_report" and current is not None:
+            r = {**r, **jsonable_results([current])[0]}
+        out.append(r)
+    return out
 
 
 def submit_blockers(results: list[dict[str, Any]]) -> list[dict[str, Any]]:

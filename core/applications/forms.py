@@ -267,6 +267,7 @@ def changes_from_form(form: PageForm, application) -> tuple[dict[str, Any], list
     if iset is not None:
         changes["indicator_values"] = indicator_values(form, iset)
     ext: dict[str, Any] = {}
+    stored = application.extension_data or {}
     uploads = []
     for f in fields_for(rules, application.unit_type, application.level):
         field = getattr(form, field_attr(f.code))
@@ -276,6 +277,8 @@ def changes_from_form(form: PageForm, application) -> tuple[dict[str, Any], list
             continue
         if _blank(field) and field.type != "BooleanField":
             ext[f.code] = None
+        elif field.type == "BooleanField" and not field.data and stored.get(f.code) is None:
+            ext[f.code] = None  # a box never ticked stays unanswered: saving the form unchanged changes nothing
         else:
             ext[f.code] = field.data
     changes["extension"] = ext

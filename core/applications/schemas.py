@@ -358,6 +358,8 @@ class QuotaSchema(Out):
     cite = fields.String(required=True)
     period = fields.List(fields.Integer(), allow_none=True,
                          metadata={"description": "first and last year the quota counts"})
+    ended = fields.Boolean(metadata={"description": "true: the region's quota plan ended before this round; its last "
+                                                    "figure is shown as a target"})
 
 
 class ScoreIndicatorSchema(Out):

@@ -806,14 +806,30 @@ def withdraw_recommendation(application: Application, reason: str, actor: str) -
     application.quota_key = None
 
 
+#: how many years back a round looks for the region's last quota plan (as the management dashboard does)
+QUOTA_LOOKBACK = 10
+
+
 def quota_status(admin_unit: AdminUnit, unit_type: str, year: int) -> dict[str, Any]:
-    quota = region_rules().quota(admin_unit.code, unit_type, year)
+    """The city's quota for ``unit_type`` in the round of ``year``: its limit and places used. A round after the
+    region's quota plan has ended shows that plan's figure as the dashboard does (Hubei 2026: 附件3's 2021-2025
+    targets), marked ``ended``, never "no quota" beside the dashboard's targets."""
+    rules = region_rules()
+    quota, ended = rules.quota(admin_unit.code, unit_type, year), False
+    if quota.unlimited:
+        for earlier in range(year - 1, year - QUOTA_LOOKBACK, -1):
+            candidate = rules.quota(admin_unit.code, unit_type, earlier)
+            if not candidate.unlimited and candidate.period and candidate.period[1] < year:
+                quota, ended, year = candidate, True, earlier
+                break
+            if candidate.period:  # the plan's own blank cell: no target for this unit and type
+                break
     if quota.unlimited:
         return {"unit_type": unit_type, "limit": None, "used": None, "binding": quota.binding, "source": quota.source,
                 "cite": quota.cite}
     key = limits.quota_key(admin_unit.code, unit_type, quota, year)
     return {"unit_type": unit_type, "limit": quota.limit, "used": limits.used(key), "binding": quota.binding,
-            "source": quota.source, "cite": quota.cite, "period": quota.period}
+            "source": quota.source, "cite": quota.cite, "period": quota.period, "ended": ended}
 
 
 # ------------------------------------------------------------- list pages --

@@ -28,6 +28,7 @@ from sqlalchemy import case, func, select
 from core.applications import services
 from core.applications.summary_import import MAX_BYTES, MAX_ROWS, import_summary, import_xlsx
 from core.applications.summary_layout import (
+    filed_score,
     USCC_KEY,
     Col,
     LayoutChoice,
@@ -57,7 +58,8 @@ _PROGRESS_EVERY = 500
 _COLUMNS = (Application.id, Application.unit_type, Application.level, Application.evaluation_mode,
             Application.requested_levels, Application.industry, Application.extension_data.label("ext"), Application.score,
             Application.tier, Application.contact_name, Application.contact_phone, Organization.name.label("name"),
-            Organization.uscc.label("uscc"), AdminUnit.name.label("city"), EvaluatorFirm.name.label("firm"))
+            Organization.uscc.label("uscc"), AdminUnit.name.label("city"), EvaluatorFirm.name.label("firm"),
+            filed_score())
 
 
 def recommended(city: AdminUnit, campaign: Campaign, unit_types: Iterable[str] | None = None) -> list[Application]:

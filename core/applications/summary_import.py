@@ -51,6 +51,7 @@ from core.applications.summary_layout import (
     column_message,
     convert,
     display,
+    filed_score,
     layout_for,
     normalized,
     number,
@@ -259,7 +260,8 @@ def _known(campaign: Campaign, codes: list[str]) -> dict[str, _Known]:
                     Application.status, Application.version, Application.evaluation_mode,
                     Application.requested_levels, Application.industry, Application.extension_data,
                     Application.score, Application.tier, Application.contact_name,
-                    Application.contact_phone, Application.evaluator_firm_id, EvaluatorFirm.name.label("firm"))
+                    Application.contact_phone, Application.evaluator_firm_id, EvaluatorFirm.name.label("firm"),
+                    filed_score())
              .outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id)
              .outerjoin(Application, and_(Application.organization_id == Organization.id,
                                           Application.campaign_id == campaign.id))
@@ -355,14 +357,18 @@ class _Checker:
         return code
 
     def type_labels(self, table: _Table) -> dict[str, str]:
-        """{normalized text: unit type} of a table's 创建类型 column: the column's label, the type's name or
-        code (the first type that a text names wins)."""
+        """{normalized text: unit type} of a table's 创建类型 column: the column's label (also without the
+        region's name it may open with: 湖南省绿色工厂 or 绿色工厂), the type's name or code (the first type that a
+        text names wins)."""
         col = next((c for c in table.cols if c.key == "unit_type"), None)
         pairs = dict(col.choices) if col else {}
         names = {code: self.rules.unit_types[code].name for code in table.types if code in self.rules.unit_types}
+        region = self.rules.region.name
         out: dict[str, str] = {}
         for code in table.types:
-            for label in (pairs.get(code), names.get(code), code):
+            label = pairs.get(code)
+            short = label.removeprefix(region) if label and region and label != region else None
+            for label in (label, short, names.get(code), code):
                 if label is not None:
                     out.setdefault(normalized(label), code)
         return out
@@ -374,7 +380,8 @@ class _Checker:
                            uscc=plan.uscc, city=self.city.name)
         return AppView(unit_type=app.unit_type, evaluation_mode=app.evaluation_mode, level=app.level,
                        requested_levels=app.requested_levels, industry=app.industry, ext=app.extension_data or {},
-                       score=app.score, tier=app.tier, contact_name=app.contact_name, contact_phone=app.contact_phone,
+                       score=app.score, evaluated_score=app.evaluated_score, tier=app.tier,
+                       contact_name=app.contact_name, contact_phone=app.contact_phone,
                        name=known.name, uscc=plan.uscc, city=known.city, firm=app.firm)
 
     # -- one row ------------------------------------------------------------

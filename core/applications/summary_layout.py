@@ -17,10 +17,12 @@ from typing import Any, Callable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import fields as ma_fields
+from sqlalchemy import select
 
 from core.declared_fields import api_field
 from core.errors import InvalidInput
 from core.kernel.rules import region_rules
+from core.models import Application, EvaluationReport
 from core.plugins.types import (
     FormField,
     Level,
@@ -41,7 +43,9 @@ TICKED, UNTICKED = "☑", "☐"
 _TICK_MARKS = "☑✓✔√■☒✅"
 MODE_LABELS = {"self": "自评价", "third_party": "第三方评价"}
 #: the readable name of each core key (the import report names the column by its header instead)
-READ_ONLY = {"city", "evaluator", "score", "tier"}
+READ_ONLY = {"city", "evaluator", "score", "evaluated_score", "tier"}
+#: columns of a score (0-100, two decimals)
+SCORES = ("score", "evaluated_score")
 IDENTITY = {"uscc", "unit_type", "name", "applicant_name"}
 
 
@@ -118,7 +122,7 @@ def layout_for(campaign: Any) -> LayoutChoice:
 #: ``code[-1].name`` (by position) or ``code[year={year-1}].name`` (by year, filled for the round)
 _ROW_PATH = re.compile(r"(?P<code>[\w.]+)\[(?:(?P<index>-?\d+)|(?P<field>\w+)=(?P<value>[^\]]+))\]\.(?P<name>\w+)")
 _WIDTHS = {"seq": 5, "name": 26, "applicant_name": 26, USCC_KEY: 21, "city": 10, "unit_type": 12, "industry": 10,
-           "evaluator": 22, "evaluation_mode": 10, "requested_levels": 14, "score": 9, "tier": 7, "contact": 19}
+           "evaluator": 22, "evaluation_mode": 10, "requested_levels": 14, "score": 9, "evaluated_score": 9, "tier": 7, "contact": 19}
 
 
 @dataclass
@@ -190,7 +194,7 @@ def resolve_columns(section: SummarySection, year: int, unit_types: tuple[str, .
         elif form_field is not None:
             schema_field = api_field(form_field)
             number = isinstance(schema_field, (ma_fields.Number,))
-        if key == "score":
+        if key in SCORES:
             number = True
         width = c.width or _WIDTHS.get(key) or (12 if number else 14)
         if key == "seq":
@@ -205,7 +209,7 @@ def resolve_columns(section: SummarySection, year: int, unit_types: tuple[str, .
         if not choices and key == "requested_levels":
             choices = {code: lv.name for code, lv in rules.list_levels.items()}
         cols.append(Col(key=key, header=year_text(c.header, year), group=year_text(c.group, year), width=width,
-                        number_format=c.number_format or ("0.00" if key == "score" else ""), align=align,
+                        number_format=c.number_format or ("0.00" if key in SCORES else ""), align=align,
                         ticks=c.ticks, choices=choices, form_field=form_field, cell=cell, table_rows=table_rows))
     if not any(c.key == USCC_KEY for c in cols):
         cols.append(Col(key=USCC_KEY, header=USCC_HEADER, group="", width=_WIDTHS[USCC_KEY], number_format="",
@@ -227,6 +231,8 @@ class AppView:
     industry: str | None = None
     ext: Mapping[str, Any] = field(default_factory=dict)
     score: Any = None
+    #: the engaged third-party firm's filed score (its evaluation report), None before it files
+    evaluated_score: Any = None
     tier: str | None = None
     contact_name: str | None = None
     contact_phone: str | None = None
@@ -297,6 +303,8 @@ def reader(col: Col) -> Callable[[AppView, int | None], Any]:
         return levels
     if key == "score":
         return lambda view, seq: None if view.score is None else float(view.score)
+    if key == "evaluated_score":
+        return lambda view, seq: None if view.evaluated_score is None else float(view.evaluated_score)
     if key == "tier":
         return lambda view, seq: view.tier or ""
     if col.cell is not None:
@@ -468,6 +476,16 @@ def structural_texts(choice: LayoutChoice, unit: str) -> tuple[set[str], tuple[s
     return exact, tuple(prefixes)
 
 
+def filed_score():
+    """The engaged firm's filed score of each application (its evaluation report), a column for a query of
+    applications: ``evaluated_score``."""
+    return (select(EvaluationReport.score)
+            .where(EvaluationReport.application_id == Application.id,
+                   EvaluationReport.firm_id == Application.evaluator_firm_id)
+            .order_by(EvaluationReport.id.desc()).limit(1)
+            .scalar_subquery().label("evaluated_score"))
+
+
 def section_types(section: SummarySection, campaign: Any) -> tuple[str, ...]:
     """The unit types a section lists in this campaign (a section without types lists every type)."""
     types = tuple(campaign.unit_types or ())
@@ -482,5 +500,7 @@ def column_message(col: Col) -> Any:
                         "annual cap is checked there); an import cannot set it."),
         "score": _l("The score is computed by the platform from the indicator self-evaluation; an import "
                     "cannot set it."),
+        "evaluated_score": _l("The evaluated score is the one the third-party firm filed with its report; an "
+                              "import cannot set it."),
         "tier": _l("The grade is computed by the platform; an import cannot set it."),
     }[col.key]

@@ -361,7 +361,7 @@ def _render_detail(application, status: int = 200, **extra):
         results, unrecorded = eligibility.evaluate(application), False
     else:  # what the checks said at the submission; an application made outside the platform's submission (the
         # demo's, an imported one) has no record: the page says so, not "no checks"
-        results = application.eligibility or []
+        results = eligibility.with_current_report(application, application.eligibility or [])
         unrecorded = application.eligibility is None
     try:
         score_result = live_score(application)

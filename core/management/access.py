@@ -35,15 +35,19 @@ class ManagementPerm(StrEnum):
 
 
 _STAFF = frozenset({Role.PROVINCE, Role.ADMIN})
+#: the ministry reads the listed units of the whole instance (办法 第十六条: it runs the national lists' dynamic
+#: management); what it may change stays with the staff of the instance
+_READERS = frozenset({Role.MINISTRY})
 #: this package's permissions, registered at start-up (:mod:`core.kernel.permissions`)
 PERMISSIONS = (
-    Permission(ManagementPerm.VIEW, frozenset({Role.APPLICANT, Role.CITY, *_STAFF}),
+    Permission(ManagementPerm.VIEW, frozenset({Role.APPLICANT, Role.CITY, *_STAFF, *_READERS}),
                _l("See listed units' filings and records")),
     Permission(ManagementPerm.FILE, frozenset({Role.APPLICANT}), _l("File annual data and report changes")),
     Permission(ManagementPerm.REVIEW, frozenset({Role.CITY}), _l("Review filings, changes and re-reviews")),
     Permission(ManagementPerm.PROPOSE, frozenset({Role.CITY, *_STAFF}), _l("Propose removing a listed unit")),
     Permission(ManagementPerm.DECIDE, _STAFF, _l("Decide and publish removals and bans")),
-    Permission(ManagementPerm.DASHBOARD, frozenset({Role.CITY, *_STAFF}), _l("See the management dashboard")),
+    Permission(ManagementPerm.DASHBOARD, frozenset({Role.CITY, *_STAFF, *_READERS}),
+               _l("See the management dashboard")),
     Permission(ManagementPerm.VERIFY, frozenset({Role.CITY, *_STAFF}), _l("Verify complaints and re-reviews")),
     Permission(ManagementPerm.JOBS, _STAFF, _l("Open the yearly filings and re-reviews")),
 )
@@ -65,7 +69,7 @@ def scope(user: Any, unit_column, org_column=None) -> ColumnElement[bool]:
     """The WHERE clause of the rows ``user`` may see, by the rows' city and organization columns."""
     if not _active(user):
         return false()
-    if user.role in (Role.PROVINCE, Role.ADMIN):
+    if user.role in (Role.PROVINCE, Role.ADMIN) or user.role in _READERS:
         return true()
     if user.role == Role.CITY and user.admin_unit_id is not None:
         return unit_column == user.admin_unit_id

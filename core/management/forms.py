@@ -117,7 +117,9 @@ class ReturnFilingForm(PageForm):
 
 
 class ProposeForm(PageForm):
-    uscc = StringField(_l("Unified social credit code"), [DataRequired(), Length(max=40)])
+    #: the listed units of the user's area, by name (the view fills the choices); a code typed below wins
+    unit = SelectField(_l("Listed unit"), [Optional()], validate_choice=True)
+    uscc = StringField(_l("or its unified social credit code"), [Optional(), Length(max=40)])
     sanction = SanctionField(_l("Reason for removal (sanction)"), [DataRequired()])
     unit_type = SelectField(_l("Unit type"), [Optional()])
     levels = MultiCheckboxField(_l("Lists (levels)"), [Optional()])

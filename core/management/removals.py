@@ -258,6 +258,23 @@ def propose_bottom_share(year: int, actor: str, on: dt.date | None = None,
     return made
 
 
+#: at most this many listed units are offered to pick from (a province beyond it types the credit code)
+PICK_LIMIT = 3000
+
+
+def listed_units(user) -> list[tuple[str, str]]:
+    """``(credit code, name)`` of the units on a list (not removed) that ``user`` may propose to remove, by name:
+    what the removal form offers to pick, so no one has to type a credit code (issue 42)."""
+    from core.management.access import scope
+
+    rows = db.session.execute(
+        select(Organization.uscc, Organization.name).where(
+            Organization.id.in_(select(ListEntry.organization_id).where(ListEntry.status == "listed")),
+            scope(user, Organization.admin_unit_id, Organization.id))
+        .order_by(Organization.name, Organization.uscc).limit(PICK_LIMIT))
+    return [(code, name) for code, name in rows]
+
+
 def visible(query, user):
     from core.management.access import scope
 

@@ -417,6 +417,10 @@ def _propose_form() -> ProposeForm:
     form.sanction.choices = _sanction_choices()
     form.unit_type.choices = [choice("", "—")] + [choice(c, local_name(t)) for c, t in region_rules().unit_types.items()]
     form.levels.choices = [choice(c, local_name(lv)) for c, lv in region_rules().list_levels.items()]
+    form.unit.choices = [choice("", "—")] + [choice(code, f"{name}（{code}）")
+                                             for code, name in removals.listed_units(_user())]
+    if request.method == "GET" and request.args.get("uscc"):  # a unit's page links here with its code
+        form.unit.data = request.args["uscc"].strip().upper()
     return form
 
 
@@ -447,7 +451,9 @@ def removal_propose():
     form = _propose_form()
     if not form.validate_on_submit():
         _form_error(form)
-    org = _org_by_uscc(form.uscc.data)
+    if not (form.uscc.data or form.unit.data):
+        raise InvalidInput("Pick the listed unit (or type its credit code).", field="unit")
+    org = _org_by_uscc(form.uscc.data or form.unit.data)
     removal = removals.propose(org, form.sanction.data, form.reason.data, access.actor(user),
                                levels=form.levels.data or None, unit_type=form.unit_type.data or None,
                                evidence_note=form.evidence_note.data or "")

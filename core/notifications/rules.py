@@ -85,6 +85,27 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
         _l("%(unit)s: annual filing returned for correction"),
         _l("The city returned the %(year)s dynamic-management table of %(unit)s: %(reason)s. Correct it and file "
            "it again by %(deadline)s (Beijing time).")),
+    "review.graded": (
+        _l("%(unit)s: review completed, grade %(tier)s"),
+        _l("The expert review of %(unit)s (%(round)s) is completed: panel score %(score)s, grade %(tier)s.")),
+    "review.scored": (
+        _l("%(unit)s: review completed"),
+        _l("The expert review of %(unit)s (%(round)s) is completed: panel score %(score)s.")),
+    "notice.application_in_notice": (
+        _l("%(unit)s is in the public notice"),
+        _l("%(unit)s is in the public notice of the %(year)s %(level)s list until %(deadline)s (Beijing time); "
+           "objections may be filed until then.")),
+    "notice.objection_received": (
+        _l("An objection against %(unit)s was received"),
+        _l("An objection against %(unit)s was received during the public notice of the %(year)s %(level)s list; "
+           "the province examines it and may ask for an explanation.")),
+    "application.recommendation_withdrawn": (
+        _l("%(unit)s: recommendation withdrawn"),
+        _l("The city withdrew its recommendation of %(unit)s (%(round)s): %(reason)s.")),
+    "application.recommendation_withdrawn.province": (
+        _l("%(city)s withdrew the recommendation of %(unit)s"),
+        _l("%(city)s withdrew its recommendation of %(unit)s (%(round)s): %(reason)s. It no longer waits for the "
+           "province's review.")),
     "removal.proposed": (
         _l("%(unit)s: removal from the list proposed"),
         _l("A removal of %(unit)s from the list was proposed: %(reason)s. The province decides on it.")),
@@ -222,6 +243,54 @@ def _objection(row: AuditLog) -> Iterator[Target]:
                  ("lists.manage_notice", {"notice_id": notice.id}))
 
 
+def _graded(row: AuditLog) -> Iterator[Target]:
+    a, data = _application(row), row.data or {}
+    if a is None:
+        return
+    score = data.get("score")
+    params = _app_params(a, score=f"{score:.2f}" if isinstance(score, (int, float)) else "",
+                         tier=data.get("tier") or "")
+    # a region without grades (Hubei) is told its score only, never "grade —"
+    yield Target(unit_users(a.organization_id), "review.graded" if data.get("tier") else "review.scored", params,
+                 _detail(a))
+
+
+def _in_notice(row: AuditLog) -> Iterator[Target]:
+    a = _application(row)
+    notice = db.session.get(PublicNotice, (row.data or {}).get("notice") or 0)
+    if a is None or notice is None:
+        return
+    yield Target(unit_users(a.organization_id), "notice.application_in_notice",
+                 _app_params(a, year=notice.year, level=notice.level, deadline=_deadline(notice.ends_on)), _detail(a))
+
+
+def _objection_received(row: AuditLog) -> Iterator[Target]:
+    """The unit objected to and its city: an objection against it was received (who filed it is not said)."""
+    item = db.session.get(NoticeItem, (row.data or {}).get("item") or 0)
+    notice = db.session.get(PublicNotice, int(row.object_id)) if row.object_id else None
+    if item is None or notice is None:
+        return
+    a = item.application
+    params = {"unit": a.organization.name, "year": notice.year, "level": notice.level}
+    yield Target(unit_users(a.organization_id), "notice.objection_received", params, _detail(a))
+    yield Target(city_users(a.admin_unit_id), "notice.objection_received", params, _detail(a))
+
+
+def _objection_filed(row: AuditLog) -> Iterator[Target]:
+    yield from _objection(row)
+    yield from _objection_received(row)
+
+
+def _withdrawn(row: AuditLog) -> Iterator[Target]:
+    a = _application(row)
+    if a is None:
+        return
+    yield Target(unit_users(a.organization_id), "application.recommendation_withdrawn",
+                 _app_params(a, reason=_reason(row)), _detail(a))
+    yield Target(province_users(), "application.recommendation_withdrawn.province",
+                 _app_params(a, city=a.admin_unit.name, reason=_reason(row)), _detail(a))
+
+
 def _filing_params(filing: AnnualFiling, day: Any, **extra: Any) -> dict[str, Any]:
     return {"unit": filing.organization.name, "year": filing.year, "deadline": _deadline(day), **extra}
 
@@ -280,7 +349,10 @@ RULES: dict[str, Callable[[AuditLog], Iterable[Target]]] = {
     "review.expert_assigned": _expert_assigned,
     "evaluator.requested": _evaluator_requested,
     "evaluator.engagement_accepted": _engagement_accepted,
-    "notice.objection_filed": _objection,
+    "notice.objection_filed": _objection_filed,
+    "review.graded": _graded,
+    "notice.application_in_notice": _in_notice,
+    "application.recommendation_withdrawn": _withdrawn,
     "filings.reminded": _reminded,
     "filing.overdue": _overdue,
     "filing.returned": _filing_returned,

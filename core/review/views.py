@@ -492,7 +492,7 @@ def _score_page(row, status: int = 200, form: CommentForm | None = None, typed: 
         evaluated[experts.OVERALL] = data["evaluator_total"]
     return render_template("review/score.html", row=row, application=application, cf=data, evaluated=evaluated,
                            table=experts.score_table(application, [row] + others), others=others,
-                           form=form or CommentForm(data={"comment": row.comment or ""}), submit_form=EmptyForm(),
+                           form=form or CommentForm(data={"comment": row.comment or ""}),
                            decline_form=ReasonForm(), unit_types=region_rules().unit_types,
                            closed=experts.panel_closed(application), typed=typed, wrong=wrong), status
 
@@ -524,7 +524,19 @@ def score(assignment_id: int):
         wrong = field.split(".", 1)[1] if field.startswith("scores.") else None
         return _score_page(experts.assignment_for_expert(user, assignment_id), exc.http_status, form, scores,
                            wrong and {"number": wrong, "message": exc.localized()})
-    flash(_("Scores saved."), "info")
+    if request.form.get("then") != "submit":
+        flash(_("Scores saved."), "info")
+        return redirect(url_for("review.score", assignment_id=row.id))
+    # 提交评分 posts the typed scores with it: saved above (kept if the submission is refused), then submitted
+    try:
+        experts.submit_scores(user, row)
+        commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        flash(_("Scores saved.") + " " + exc.localized(), "error")
+        return _score_page(experts.assignment_for_expert(user, assignment_id), exc.http_status)
+    flash(_("Scores submitted; they are final. The other experts' scores are shown once the panel's result is "
+            "recorded."), "info")
     return redirect(url_for("review.score", assignment_id=row.id))
 
 

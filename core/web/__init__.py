@@ -28,7 +28,7 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 bp.add_app_template_global(nav_links, "nav_links")
 bp.add_app_template_global(fixed_url, "fixed_url")
 bp.add_app_template_global(page_chrome, "page_chrome")
-bp.add_app_template_filter(readable_cite, "cite")
+bp.add_app_template_filter(lambda text: in_language(readable_cite(text)), "cite")  # "中文 / English" in the page's language
 bp.add_app_template_filter(source_name, "source")
 bp.record_once(lambda state: dates.register(state.app))
 bp.record_once(lambda state: names.register(state.app))

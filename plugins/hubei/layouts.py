@@ -29,7 +29,7 @@ SUMMARY_LAYOUTS = (
                          SummaryColumn(key="requested_levels", header="申报级别", width=15, ticks=True,
                                        choices=(("provincial", "省级"), ("national", "国家级"))),
                          SummaryColumn(key="evaluator", header="第三方评价机构", width=24),
-                         SummaryColumn(key="score", header="评价得分", width=9),
+                         SummaryColumn(key="evaluated_score", header="评价得分", width=9),
                          SummaryColumn(key="contact", header="联系人及电话", width=21)),
             ),),
             notes=("注：1、创建类型按绿色工厂、绿色设计产品、绿色工业园区、绿色供应链管理企业填写。",

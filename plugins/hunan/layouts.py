@@ -17,9 +17,10 @@ from plugins.hunan import rules as r
 
 S000, S001 = r.S000, r.S001
 
-#: 000 附件2-1 注2: 创建类型是指湖南省绿色工厂和湖南省绿色供应链管理示范企业 (000 calls the supply-chain
-#: unit 绿色供应链管理示范企业 throughout, where the national name is 绿色供应链管理企业)
-CREATION_TYPES = (("factory", "绿色工厂"), ("supply_chain", "绿色供应链管理示范企业"))
+#: 000 附件2-1 注2: 创建类型是指湖南省绿色工厂和湖南省绿色供应链管理示范企业, printed as the note words them
+#: (000 calls the supply-chain unit 绿色供应链管理示范企业 throughout, where the national name is
+#: 绿色供应链管理企业); an import also reads them without 湖南省
+CREATION_TYPES = (("factory", "湖南省绿色工厂"), ("supply_chain", "湖南省绿色供应链管理示范企业"))
 CREATION_TYPES_CITE = f"{S000} 附件2-1 注2 (创建类型是指湖南省绿色工厂和湖南省绿色供应链管理示范企业)"
 #: the three years of 附件1 企业近三年经营情况 (2021年, 2022年, 2023年预计 in the 2024 round)
 FINANCE_YEARS = ("{year-3}", "{year-2}", "{year-1}")

@@ -140,7 +140,7 @@ ELIGIBILITY = (
                     levels=(Level.NATIONAL,), unit_types=("factory",), check=_needs_provincial_listing,
                     cite=f"{BANFA} 第十一条"),  # restated: 001 一.1 (Hunan: 现有省级绿色工厂、绿色园区自愿申报)
     EligibilityRule(code="round2025_unit_types", title="2025年度推荐范围：绿色工厂、绿色工业园区",
-                    levels=(Level.NATIONAL,), check=_round_2025_types,
+                    levels=(Level.NATIONAL,), years=(2025,), check=_round_2025_types,
                     cite=f"{S001} 附件1 一 (本年度推荐工作包括绿色工厂、绿色工业园区)"),
 )
 
@@ -214,7 +214,7 @@ MODES_DEFAULT = EvaluationModes(
 #: what a city's return for correction may change (issue 15). No seed sets a correction period
 #: outside the 2025 round: 90 days is the platform's default, marked as such.
 CORRECTION_DEFAULT = CorrectionPolicy(scope=CorrectionPolicy.EVERYTHING, max_days=90,
-                                      cite="greenmfg 平台默认 / platform default (no document sets a correction period)")
+                                      cite="平台默认（文件未规定更正期限） / platform default (no document sets a correction period)")
 #: 2025 national round: submitted data are final and no correction may raise the score. A return may fix
 #: only the contact details and the address (no bearing on the score or on eligibility); the
 #: indicator values, the industry (it selects the reference values), the negative-list

@@ -47,7 +47,7 @@ def test_2024_tables_print_as_attachments_2_1_and_2_2(app):
                        "2023年利润（预计）", "2023年税收（预计）", "申报单位联系人及手机", "统一社会信用代码"]
     body = data_rows(rows)
     assert [r[0] for r in body] == [1, 2, 3, 4]  # factories and supply-chain enterprises (4 of 6)
-    assert {r[3] for r in body} == {"绿色工厂", "绿色供应链管理示范企业"}
+    assert {r[3] for r in body} == {"湖南省绿色工厂", "湖南省绿色供应链管理示范企业"}  # 000 附件2-1 注2
     notes = [r[0] for r in rows[h + 1 + len(body):]]
     assert notes[0] == "注：1、此表由市州工信局、省直管试点县（市）工信部门填写。" and notes[1].startswith("2、创建类型是指")
     # the merged title spans the printed columns; the credit code is outside the print area, the header repeats

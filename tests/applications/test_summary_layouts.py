@@ -77,11 +77,12 @@ def test_hunan_2024_prints_attachments_2_1_and_2_2_as_the_seed(hunan):
 
 def test_hunan_creation_type_prints_the_demonstration_enterprise(hunan):
     """Issue 17 item 5 — 000 附件2-1 注2: "2、创建类型是指湖南省绿色工厂和湖南省绿色供应链管理示范企业。"
-    (national's name, 绿色供应链管理企业, is not what Hunan's table prints)."""
+    (national's name, 绿色供应链管理企业, is not what Hunan's table prints); issue 42: with the note's 湖南省."""
     assert "2、创建类型是指湖南省绿色工厂和湖南省绿色供应链管理示范企业。" in flat(S000)
     layout = hunan.summary_layouts["hunan.creation_plan_2024"]
     column = next(c for c in layout.sheets[0].sections[0].columns if c.key == "unit_type")
-    assert dict(column.choices) == {"factory": "绿色工厂", "supply_chain": "绿色供应链管理示范企业"}
+    assert dict(column.choices) == {"factory": "湖南省绿色工厂", "supply_chain": "湖南省绿色供应链管理示范企业"}
+    assert all(label in flat(S000) for _, label in column.choices)
     assert hunan.unit_types["supply_chain"].name == "绿色供应链管理企业"  # national's name, elsewhere
 
 

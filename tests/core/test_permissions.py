@@ -40,7 +40,7 @@ PINNED: dict[str, frozenset[str]] = {
     "evaluator": frozenset({"application.view", "tokens", "engagement.decide"}),
     "expert": frozenset({"tokens", "expert.score"}),
     "ministry": frozenset({"tokens", "evaluator.registry", "review.manage", "notice.manage",
-                           "recommendation.import"}),
+                           "recommendation.import", "management.view", "management.dashboard"}),  # issue 42: 名单内单位
 }
 
 

@@ -97,6 +97,7 @@ def test_staff_open_a_notice_resolve_and_publish_through_forms(province):
         notice_id, objection_id = notice.id, row.id
     page = client.get(f"/province/notices/{notice_id}?lang=zh").get_data(as_text=True)
     assert "赵敏" in page and "13900000001" in page  # staff see the contact; the public page does not
+    assert "异议人: 赵敏" in page and "起始日" not in page  # issue 42: the objector was labelled 起始日 (From)
     assert "13900000001" not in app.test_client().get(f"/notices/{notice_id}").get_data(as_text=True)
     token = _token(client, f"/province/notices/{notice_id}")
     client.post(f"/province/objections/{objection_id}/resolve",

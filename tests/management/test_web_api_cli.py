@@ -300,3 +300,28 @@ def test_evidence_pdf_is_kept_with_the_removal_and_only_in_scope(app, tmp_path):
     assert r.status_code == 302, r.get_data(as_text=True)[:1500]
     page = province.get(f"/management/removals/{removal.id}").get_data(as_text=True)
     assert '<td id="removal-status">已驳回</td>' in page and "不予推荐" not in page
+
+
+@pytest.mark.region("shanxi")
+def test_city_proposes_a_removal_by_picking_a_listed_unit(app):
+    """Issue 42: 提出移出建议 needed a credit code typed in, and no page the city reaches shows it. The form now
+    offers the listed units of the city's own area by name (004 第二十一条: the city proposes, the province
+    decides); another city's unit is not offered, and a unit's page may link with the unit preselected."""
+    from core.extensions import db
+    from core.models import Removal
+
+    _ids, org, other, _people, _year = _world(app)
+    city = web(app, "ty_city")
+    page = city.get("/management/removals?lang=zh").get_data(as_text=True)
+    form = page[page.index('id="propose-form"'):]
+    form = form[:form.index("</form>")]
+    picks = re.findall(r'<option[^>]*value="([^"]*)"[^>]*>([^<]*)</option>', form[:form.index('name="uscc"')])
+    assert (org.uscc, f"太原网页填报有限公司（{org.uscc}）") in picks
+    assert other.uscc not in [code for code, _ in picks]  # 大同's unit is not the 太原 city's to propose
+    linked = city.get(f"/management/removals?uscc={org.uscc}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{org.uscc}"|<option value="{org.uscc}" selected', linked)
+    r = city.post("/management/removals", data={"unit": org.uscc, "sanction": "negative_list_event",
+                                                "levels": ["provincial"], "reason": "被列入失信被执行人名单"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    removal = db.session.scalar(select(Removal))
+    assert removal.organization_id == org.id and removal.status == "proposed"

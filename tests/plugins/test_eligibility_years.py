@@ -72,3 +72,13 @@ def test_rules_view_and_api_list_hunans_scope_in_2024_only(make_app, runner):
         assert ("绿色工厂：规模以上工业企业" in html) is listed, year
         out = runner.invoke(cli, args=["rules", "--region", "hunan", "--year", str(year)]).output
         assert (f"eligibility_rule {SIZE}" in out) is listed, year
+
+
+def test_national_2025_scope_is_checked_and_listed_in_the_2025_round_only():
+    """Issue 42: 2024 and 2026 national rounds listed "2025年度推荐范围：绿色工厂、绿色工业园区". Seed 001
+    (001_3f04a56fc6693327.txt) 附件1 一 sets it for its own round (本年度推荐工作包括绿色工厂、绿色工业园区)."""
+    assert "本年度推荐工作包括绿色工厂、绿色工业园区" in re.sub(r"\s+|\*\*", "", seed_text("001_3f04a56fc6693327.txt"))
+    for year, shown in ((2024, False), (2025, True), (2026, False)):
+        rules = rules_for("national", year)
+        codes = [r.code for r in rules.eligibility_rules_for("factory", Level.NATIONAL, year)]
+        assert ("round2025_unit_types" in codes) is shown, (year, codes)

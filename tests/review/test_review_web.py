@@ -201,3 +201,43 @@ def test_api_permissions_and_content_type(world):
     draw = _api(client, world["prov"]).post(f"/api/v1/review/applications/{world['a']}/draw",
                                             json={"count": 3, "field": "factory"})
     assert draw.status_code == 409 and "Only 2" in draw.get_json()["errors"][0]["message_en"]
+
+
+def test_submitting_without_saving_keeps_and_submits_the_typed_scores(world):
+    """Issue 42: an expert who typed all 14 scores (seed 001 附件1, the factory table) and clicked 提交评分 without
+    保存 lost them all (the submit button was a form of its own and sent nothing typed). The button now sends
+    the typed scores: they are saved and submitted; a refused submission (one score missing) keeps what was
+    typed, saved, and names what is missing."""
+    with world["app"].app_context():
+        from core.models import Application
+
+        a = db.session.get(Application, world["a"])
+        for key in ("exp1_id", "exp2_id"):
+            experts.assign("prov", a, experts.expert_or_404(world[key]))
+        db.session.commit()
+        first, second = (db.session.query(ExpertAssignment).filter_by(expert_id=world[k]).one().id
+                         for k in ("exp1_id", "exp2_id"))
+    typed = {f"score_{k}": str(v) for k, v in kit.scores_for(82).items()}
+    assert len(typed) == 14
+    one = world["app"].test_client()
+    _login(one, "exp1")
+    page = one.get(f"/expert/assignments/{first}?lang=zh").get_data(as_text=True)
+    # the submit button belongs to the form holding the scores
+    form_html = page[page.index('id="score-form"'):]
+    assert form_html.index('id="submit-scores"') < form_html.index("</form>")
+    token = _token(one, f"/expert/assignments/{first}")
+    done = one.post(f"/expert/assignments/{first}?lang=zh", data={"csrf_token": token, **typed, "then": "submit"},
+                    follow_redirects=True)
+    assert done.status_code == 200 and "评分已提交" in done.get_data(as_text=True)
+    with world["app"].app_context():
+        row = db.session.get(ExpertAssignment, first)
+        assert row.status == "submitted" and float(row.total) == 82.0 and len(row.scores) == 14
+    two = world["app"].test_client()
+    _login(two, "exp2")
+    token = _token(two, f"/expert/assignments/{second}")
+    partial = {k: v for k, v in typed.items() if k != "score_14"}
+    refused = two.post(f"/expert/assignments/{second}?lang=zh", data={"csrf_token": token, **partial, "then": "submit"})
+    assert refused.status_code == 422 and "14" in refused.get_data(as_text=True)
+    with world["app"].app_context():
+        row = db.session.get(ExpertAssignment, second)
+        assert row.status == "assigned" and len(row.scores) == 13
