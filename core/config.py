@@ -43,6 +43,9 @@ DEFAULTS = {
     "GREENMFG_HTTPS": False,
     #: refuse to start without HTTPS, a configured secret key and a configured signing key
     "GREENMFG_PRODUCTION": False,
+    #: a training instance (issue 42): every page says so, and an administrator may move its clock forward
+    #: (``greenmfg clock set``); a production instance refuses to start in training mode
+    "GREENMFG_TRAINING": False,
     #: the province's Ed25519 signing key for recommendation files (core.lists.signing): a PEM file written by
     #: ``greenmfg keys generate`` outside the instance folder, or the key itself from a secret manager
     "GREENMFG_RECOMMENDATION_KEY_FILE": None,
@@ -123,6 +126,10 @@ class ConfigurationError(RuntimeError):
 def production_problems(config: Mapping[str, Any], secret_given: bool, authority: str) -> list[str]:
     """What a production instance (``GREENMFG_PRODUCTION``) lacks, in Chinese and English."""
     problems = []
+    if str(config.get("GREENMFG_TRAINING")).lower() in {"1", "true", "yes", "on"}:
+        problems.append("生产实例不能以培训模式运行，其时钟不能调整 / GREENMFG_TRAINING is set: a production instance "
+                        "cannot be a training instance (its clock is never moved); unset it, or start a separate "
+                        "training instance without GREENMFG_PRODUCTION")
     if not config.get("GREENMFG_HTTPS"):
         problems.append("未启用 HTTPS / GREENMFG_HTTPS is not set (serve the instance over HTTPS)")
     if not secret_given:
