@@ -79,7 +79,7 @@ def test_every_page_of_a_training_instance_carries_the_banner(make_app):
     client = app.test_client()
     page = client.get("/").get_data(as_text=True)
     assert 'id="training-banner"' in page
-    assert f"培训实例" in page and "Training instance" in page and _real_today().isoformat() in page
+    assert "培训实例" in page and "Training instance" in page and _real_today().isoformat() in page
     _login(client, "ent1")
     assert 'id="training-banner"' in client.get("/applications").get_data(as_text=True)
     plain = _world_plain(make_app)
@@ -107,7 +107,7 @@ def test_admin_moves_the_clock_on_the_web_and_the_deadline_passes(make_app):
 
     # every page reads the moved date: the banner names it, the campaign's deadline has passed
     mine = ent.get("/applications").get_data(as_text=True)
-    assert later.isoformat() in re.search(r'id="training-banner".*?</div>', mine, re.S).group(0)
+    assert later.isoformat() in re.search(r'id="training-banner".*?</div>', mine, re.DOTALL).group(0)
     assert "培训演示申报批次" not in mine
     with app.app_context():
         campaign_id = db.session.scalar(select(Campaign.id))
