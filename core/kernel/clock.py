@@ -36,7 +36,10 @@ def offset() -> dt.timedelta:
     """How far the instance's clock runs ahead of the real time: zero but on a training instance."""
     if not training():
         return _NO_OFFSET
-    from flask import g
+    from flask import current_app, g
+
+    if "sqlalchemy" not in current_app.extensions:  # the app is being built: no database yet
+        return _NO_OFFSET
     from sqlalchemy import text
 
     from core.extensions import db

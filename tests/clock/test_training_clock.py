@@ -181,3 +181,10 @@ def test_an_instance_that_is_not_a_training_instance_refuses_to_move_its_clock(m
     with app.app_context():
         assert clock.today() == _real_today()
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "clock.moved")) is None
+
+
+def test_a_training_instance_starts_without_a_rules_year(make_app):
+    """Start-up reads the year (GREENMFG_RULES_YEAR unset) before the database is set up: the real date serves."""
+    app = make_app("hunan", GREENMFG_TRAINING=True, GREENMFG_RULES_YEAR=None)
+    with app.app_context():
+        assert clock.today() == _real_today()
