@@ -18,7 +18,7 @@ from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F4
 from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
 from core.extensions import db
 from core.kernel.changes import NEUTRAL
-from core.kernel.clock import aware, now
+from core.kernel.clock import aware, now, real_now
 from core.kernel.memo import remembered
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, ApiToken, Organization, Role, User
@@ -214,7 +214,7 @@ def create_token(user: User, name: str, days: int = TOKEN_DAYS, *, minutes: int 
     lifetime = dt.timedelta(minutes=int(minutes)) if minutes is not None else dt.timedelta(days=int(days))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, token_hash=_hash(token), prefix=token[:10],
-                   expires_at=now() + lifetime)
+                   expires_at=real_now() + lifetime)  # tokens end in real time (issue 42)
     db.session.add(row)
     db.session.flush()
     audit.record(user.username, "token.created", "api_token", row.id, name=name, expires=row.expires_at.isoformat(),
@@ -310,7 +310,7 @@ def user_for_token(token: str | None) -> User | None:
     if found is None:
         return None
     token_id, revoked_at, expires_at, last_used_at, columns = found
-    at = now()
+    at = real_now()  # a token's life is real time, whatever a training clock reads (issue 42)
     if revoked_at is not None or (expires_at is not None and expires_at <= at):
         return None
     user = fresh[0] if fresh else attached(columns)

@@ -10,7 +10,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from core.admin import firms, references, settings, users  # noqa: F401  (their routes join the blueprint)
+    from core.admin import clock, firms, references, settings, users  # noqa: F401  (their routes join the blueprint)
     from core.admin.web import NAV, bp
     from core.web.nav import register
 

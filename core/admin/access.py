@@ -21,6 +21,7 @@ class AdminPerm(StrEnum):
     HOLIDAYS = "admin.holidays"
     FIRMS = "admin.firms"
     REFERENCES = "admin.references"
+    CLOCK = "admin.clock"
 
 
 _ADMIN = frozenset({Role.ADMIN})
@@ -32,4 +33,5 @@ PERMISSIONS = (
     Permission(AdminPerm.HOLIDAYS, _ADMIN, _l("Edit the holiday table")),
     Permission(AdminPerm.FIRMS, _ADMIN, _l("Register and update evaluator firms")),
     Permission(AdminPerm.REFERENCES, _ADMIN, _l("Enter and import reference values for scoring")),
+    Permission(AdminPerm.CLOCK, _ADMIN, _l("Move a training instance's clock forward")),
 )

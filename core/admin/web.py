@@ -30,6 +30,8 @@ SECTIONS = (
     ("admin.firms", AdminPerm.FIRMS, _l("Evaluator firms"), _l("Register and update firms; see their sanctions.")),
     ("admin.references", AdminPerm.REFERENCES, _l("Reference values"),
      _l("Leading and baseline values the live scores compare with.")),
+    ("admin.clock", AdminPerm.CLOCK, _l("Training clock"),
+     _l("The instance's date; on a training instance, move it forward to see a round's later steps.")),
 )
 
 

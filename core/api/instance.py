@@ -222,7 +222,47 @@ def make_blueprint() -> Blueprint:
             db.session.commit()
             return calendar_json(year)
 
+    _clock_routes(blp)
     return blp
+
+
+def _clock_routes(blp: Blueprint) -> None:
+    """``/clock`` (issue 42): the instance's date; an administrator moves a training instance's date forward
+    (a production instance refuses), through the service of the admin page and ``greenmfg clock``."""
+    from core.services import training_clock
+
+    class ClockSchema(Out):
+        dumps_dicts_as_given = True
+        training = fields.Boolean(required=True, metadata={"description": "a training instance (its date may move)"})
+        today = fields.Date(required=True, metadata={"description": "the instance's date (Beijing)"})
+        now = fields.AwareDateTime(required=True, metadata={"description": "the instance's instant"})
+        real_today = fields.Date(required=True, metadata={"description": "the real date (Beijing)"})
+        offset_days = fields.Integer(required=True)
+        moved_by = fields.String(allow_none=True)
+        moved_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was last moved"})
+
+    class ClockMoveSchema(In):
+        day = fields.Date(required=True, metadata={"description": "the instance's new date, after its date now"})
+        note = text(300, load_default="", metadata={"description": "why (audited)"})
+
+    @blp.route("/clock")
+    class Clock(MethodView):
+        @public
+        @blp.response(200, ClockSchema)
+        def get(self):
+            """The instance's date and the real date; on a training instance they may differ."""
+            return training_clock.state().as_dict()
+
+        @authed(_admin)
+        @blp.arguments(ClockMoveSchema)
+        @blp.response(200, ClockSchema)
+        def put(self, args):
+            """Move a training instance's date forward (administrators; audited). Every service, job, deadline,
+            notice and page reads the moved date. Refused (409) on an instance that is not a training instance,
+            and (422) for a date not after the instance's date."""
+            moved = training_clock.move_to(args["day"], token_user().username, args["note"])
+            db.session.commit()
+            return moved.as_dict()
 
 
 def register_api(api: Api) -> None:

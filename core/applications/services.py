@@ -57,7 +57,7 @@ from core.models import (
 from core.kernel.names import level_name, mode_name, unit_type_name
 from core.plugins.types import CorrectionPolicy, EvaluationMode, EvaluationModes, Level
 from core.services import audit, limits
-from core.services.deadlines import check_step_open
+from core.services.deadlines import check_step_open, stored_deadline
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
@@ -202,8 +202,8 @@ def change_deadline(campaign: Campaign, code: str, value: dt.date | dt.datetime,
     else:
         if code not in (campaign.deadlines or {}):
             raise InvalidInput("Unknown deadline: %(code)s.", field="code", code=code)
-        day = value.date() if isinstance(value, dt.datetime) else value
-        before, after = campaign.deadlines[code], day.isoformat()
+        # issue 42: the time entered is kept (17:00 stays 17:00); a bare day ends at 24:00 Beijing time
+        before, after = campaign.deadlines[code], stored_deadline(value)
         campaign.deadlines = {**campaign.deadlines, code: after}
     campaign.deadline_reasons = {**(campaign.deadline_reasons or {}), code: reason}
     audit.record(actor, "campaign.deadline_changed", "campaign", campaign.id, code=code, before=before, after=after,

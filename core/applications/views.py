@@ -958,6 +958,7 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
                            extension_form=forms.get("extension_form") or ExtensionForm(), extensions=extensions,
                            step_form=step_form if step_form.step.choices else None,
                            step_extensions=step_exts, unit_names=services.unit_names(e.admin_unit_id for e in step_exts),
+                           round_deadlines=step_rules.round_deadlines(campaign),
                            level=rules.list_levels.get(campaign.level)), status
 
 
@@ -978,8 +979,7 @@ def change_deadline(campaign_id: int):
         return _campaign_page(campaign, _invalid_status(form), deadline_form=form)
     value = _beijing_input(form.value.data)
     refused = attempt(lambda: services.change_deadline(
-        campaign, form.code.data, value if form.code.data == "closes_at" else value.date(), form.reason.data,
-        _user().username))[1]
+        campaign, form.code.data, value, form.reason.data, _user().username))[1]  # the time entered is kept
     if refused:
         flash(refused.localized(), "error")
         return _campaign_page(_campaign(campaign_id), refused.http_status, deadline_form=form)

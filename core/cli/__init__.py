@@ -74,9 +74,10 @@ def _register() -> None:
     from core.cli import db_roles_cmd, evidence_cmd, lists_cmd  # issue 5; issue 19
     from core.cli import jobs_cmd, keys_cmd  # issue 22
     from core.cli import ops_cmd  # issue 44
+    from core.cli import clock_cmd  # issue 42
 
     for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd, management_cmd,
-                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd):
+                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(_db_commands())

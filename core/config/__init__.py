@@ -123,6 +123,10 @@ class ConfigurationError(RuntimeError):
 def production_problems(config: Mapping[str, Any], secret_given: bool, authority: str) -> list[str]:
     """What a production instance (``GREENMFG_PRODUCTION``) lacks, in Chinese and English."""
     problems = []
+    if str(config.get("GREENMFG_TRAINING")).lower() in {"1", "true", "yes", "on"}:
+        problems.append("生产实例不能以培训模式运行，其时钟不能调整 / GREENMFG_TRAINING is set: a production instance "
+                        "cannot be a training instance (its clock is never moved); unset it, or start a separate "
+                        "training instance without GREENMFG_PRODUCTION")
     if not config.get("GREENMFG_HTTPS"):
         problems.append("未启用 HTTPS / GREENMFG_HTTPS is not set (serve the instance over HTTPS)")
     if not secret_given:

@@ -4,23 +4,76 @@ Every instant the platform records is aware and in UTC (SQLite keeps no offset, 
 would read back 8 hours late); every day a rule speaks of (a deadline, a notice's last day, the year of a
 round) is a day in Asia/Shanghai, where a deadline day ends at 24:00. Tests move this clock with
 time-machine, which moves :func:`datetime.datetime.now` under it.
+
+A training instance (``GREENMFG_TRAINING``, issue 42) runs ahead of the real time by whole days: an
+administrator moves its date forward (:mod:`core.services.training_clock`), which stores the offset in the
+one-row table ``training_clock``, so web workers, job workers and the command line read the same clock.
+The offset is read once per application context (a request, a job, a command) and again after
+:data:`OFFSET_SECONDS` in a long one; an instance that is not a training instance never reads it.
 """
 from __future__ import annotations
 
 import datetime as dt
+import time
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: how long an application context keeps the training offset it read
+OFFSET_SECONDS = 5.0
+_NO_OFFSET = dt.timedelta(0)
+_KEPT = "_greenmfg_clock_offset"
+_YES = frozenset({"1", "true", "yes", "on"})
 
 
-def now() -> dt.datetime:
-    """This instant, aware, in UTC."""
+def training() -> bool:
+    """Whether the running instance is a training instance (``GREENMFG_TRAINING``; no app: no)."""
+    from flask import current_app, has_app_context
+
+    return has_app_context() and str(current_app.config.get("GREENMFG_TRAINING")).lower() in _YES
+
+
+def offset() -> dt.timedelta:
+    """How far the instance's clock runs ahead of the real time: zero but on a training instance."""
+    if not training():
+        return _NO_OFFSET
+    from flask import current_app, g
+
+    if "sqlalchemy" not in current_app.extensions:  # the app is being built: no database yet
+        return _NO_OFFSET
+    from sqlalchemy import text
+
+    from core.extensions import db
+
+    kept = g.get(_KEPT)
+    if kept is not None and time.monotonic() - kept[1] < OFFSET_SECONDS:
+        return kept[0]
+    days = db.session.execute(text("SELECT offset_days FROM training_clock WHERE id = 1")).scalar()
+    value = dt.timedelta(days=int(days or 0))
+    setattr(g, _KEPT, (value, time.monotonic()))
+    return value
+
+
+def forget_offset() -> None:
+    """Read the offset again at the next question (after this process moved the clock)."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop(_KEPT, None)
+
+
+def real_now() -> dt.datetime:
+    """This instant in the real world, aware, in UTC (what a training clock is moved from)."""
     return dt.datetime.now(dt.UTC)
 
 
+def now() -> dt.datetime:
+    """This instant on the instance's clock, aware, in UTC."""
+    return real_now() + offset()
+
+
 def today() -> dt.date:
-    """Today in Beijing time."""
-    return dt.datetime.now(SHANGHAI).date()
+    """Today in Beijing time, on the instance's clock."""
+    return now().astimezone(SHANGHAI).date()
 
 
 def this_year() -> int:

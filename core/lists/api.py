@@ -302,9 +302,9 @@ def make_blueprint() -> Blueprint:
     # ----------------------------------------------------- recommendation --
 
     def _rec_json(rec) -> dict[str, Any]:
-        day, record = recommend.deadline(rec.year)
+        found = recommend.deadline(rec.year)
         return {"year": rec.year, "status": rec.status, "version": rec.version, "digest": rec.digest,
-                "deadline": day.isoformat() if day else None, "deadline_source": record.source if record else None,
+                "deadline": found.day.isoformat() if found else None, "deadline_source": found.source if found else None,
                 "consulted_departments": rec.consulted_departments or [],
                 "items": [{"id": i.id, "application_id": i.application_id, "name": i.application.organization.name,
                            "score": None if i.score is None else float(i.score), "tier": i.tier, "gates": i.gates}

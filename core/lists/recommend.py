@@ -43,7 +43,7 @@ from core.applications.levels import is_for, recommended_levels, requested_level
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_, bilingual_text, both, english, lazy_list
-from core.kernel.clock import SHANGHAI, aware, end_of_day, now, today
+from core.kernel.clock import SHANGHAI, aware, now, today
 from core.kernel.rules import region_rules, results_line, rule_of
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
@@ -52,6 +52,7 @@ from core.models import (
 from core.kernel.names import level_name, tier_name
 from core.plugins.types import Level, Outcome, check_outcome
 from core.services import audit
+from core.services.deadlines import RoundDeadline, recommendation_deadline, round_years, stored_deadline
 from core.services.uscc import normalize_uscc
 from core.web.downloads import file_name
 
@@ -66,20 +67,18 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # ---------------------------------------------------------------- deadline --
 
 
-def deadline(year: int) -> tuple[dt.date | None, Any]:
-    try:
-        return region_rules().deadline("province_recommendation", year)
-    except KeyError:
-        return None, None
+def deadline(year: int) -> RoundDeadline | None:
+    """The deadline of ``year``'s recommendation: the round's (moved by the province, with its reason), else the
+    plugin's (:func:`core.services.deadlines.recommendation_deadline`, the one resolver every page reads)."""
+    return recommendation_deadline(year)
 
 
 def check_deadline(year: int, at: dt.datetime | None = None) -> None:
-    day, record = deadline(year)
+    found = deadline(year)
     at = aware(at or now())
-    if day is not None and at >= end_of_day(day):
-        raise DeadlinePassed("The deadline for recommending to the national list passed on %(day)s (24:00 Beijing "
-                             "time; rule from %(source)s: %(cite)s).", day=day.isoformat(),
-                             **rule_of(record))
+    if found is not None and at >= found.ends:
+        raise DeadlinePassed("The deadline for recommending to the national list passed at %(deadline)s (Beijing "
+                             "time; rule from %(source)s: %(cite)s).", deadline=found.text, **rule_of(found))
 
 
 # ------------------------------------------------------------------- gates --
@@ -219,6 +218,15 @@ def candidates(year: int) -> list[Application]:
 
 
 # ---------------------------------------------------------- recommendation --
+
+
+def years() -> list[int]:
+    """The years a province may recommend for, newest first: every year with a round of the region or a
+    recommendation, and this year (the recommendation page's round picker)."""
+    region = region_rules().region_code
+    found = set(round_years()) | set(db.session.scalars(select(Recommendation.year).where(
+        Recommendation.region == region)))
+    return sorted(found, reverse=True)
 
 
 def recommendation_for(year: int, actor: str | None = None, create: bool = False) -> Recommendation | None:
@@ -402,13 +410,13 @@ def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> di
         raise Refused("Add at least one unit before exporting the recommendation.")
     at = aware(at or now())
     rules = region_rules()
-    day, record = deadline(rec.year)
+    found = deadline(rec.year)
     rec.version = (rec.version or 0) + 1
     document = {
         "format": FORMAT, "province": {"code": rules.region_code, "name": rules.region.name,
                                        "name_en": rules.region.name_en},
         "year": rec.year, "level": "national", "version": rec.version,
-        "deadline": day.isoformat() if day else None, "deadline_source": record.source if record else None,
+        "deadline": found.day.isoformat() if found else None, "deadline_source": found.source if found else None,
         "exported_at": at.isoformat(), "exported_by": actor,
         "consulted_departments": list(rec.consulted_departments or []),
         "items": [_item_json(n, item) for n, item in enumerate(items, start=1)],
@@ -636,11 +644,10 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     province, year = document["province"], document["year"]
     code, pname = str(province.get("code", ""))[:40], str(province.get("name", ""))[:100]
     exported_at = aware(dt.datetime.fromisoformat(document["exported_at"]))
-    day, record = deadline(year)
-    if day is not None and exported_at >= end_of_day(day):
-        raise DeadlinePassed("The recommendation was exported after the deadline of %(day)s (24:00 Beijing time; "
-                             "rule from %(source)s: %(cite)s).", day=day.isoformat(),
-                             **rule_of(record))
+    found = deadline(year)
+    if found is not None and exported_at >= found.ends:
+        raise DeadlinePassed("The recommendation was exported after the deadline of %(deadline)s (Beijing time; "
+                             "rule from %(source)s: %(cite)s).", deadline=found.text, **rule_of(found))
     previous = db.session.scalar(select(RecommendationImport).where(RecommendationImport.province == code,
                                                                     RecommendationImport.year == year))
     if previous is not None:
@@ -671,8 +678,9 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     types = sorted({r["clean"]["unit_type"] for r in rows})
     campaign = Campaign(region=rules.region_code, year=year, level="national",
                         title=f"{year}年度国家级绿色制造名单推荐（{pname}）"[:200], unit_types=types,
-                        opens_at=exported_at, closes_at=end_of_day(day) if day else exported_at,
-                        deadlines={"province_recommendation": day.isoformat()} if day else {}, deadline_reasons={})
+                        opens_at=exported_at, closes_at=found.ends if found else exported_at,
+                        deadlines={"province_recommendation": stored_deadline(found.ends)} if found else {},
+                        deadline_reasons={})
     db.session.add(campaign)
     db.session.flush()
     ids = []

@@ -50,11 +50,11 @@ def province_items(user, at: dt.datetime):
 
 
 def recommendation_items(user, at: dt.datetime):
-    day, record = recommend.deadline(this_year())
-    if day is None:
+    found = recommend.deadline(this_year())
+    if found is None:
         return []
-    return [item(_("Recommend units to the national list: %(title)s", title=record.title),
-                 url_for("lists.recommendation"), deadline=end_of_day(day), at=at)]
+    return [item(_("Recommend units to the national list: %(title)s", title=found.title),
+                 url_for("lists.recommendation"), deadline=found.ends, at=at)]
 
 
 def city_items(user, at: dt.datetime):

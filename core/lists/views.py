@@ -494,10 +494,9 @@ def recommendation():
     consulted_form = ConsultedForm(data={"consulted_departments": consulted,
                                          "other_departments": consulted_rule.others_text(offered, consulted)})
     _department_choices(consulted_form, offered)
-    day, record = recommend.deadline(year)
     return render_template("lists/recommendation.html", year=year, rec=rec, rows=rows, add_form=AddForm(),
                            remove_form=EmptyForm(), export_form=EmptyForm(), consulted_form=consulted_form,
-                           deadline=day, deadline_record=record)
+                           deadline=recommend.deadline(year), years=recommend.years())
 
 
 @bp.post("/province/recommendation/consulted")

@@ -2,6 +2,7 @@
 from core.models.accounts import ApiToken, WebSession
 from core.models.audit import AuditLog
 from core.models.calendar import CalendarDay, CalendarYear
+from core.models.clock import TrainingClock
 from core.models.campaigns import Application, ApplicationStatus, Campaign, RoundFiling, StepExtension
 from core.models.counters import LimitCounter
 from core.models.evidence import DeadlineExtension, Evidence
@@ -35,3 +36,4 @@ __all__ += ["AnnualFiling", "ChangeReport", "Complaint", "FilingReminder", "Mana
 __all__ += ["RoundFiling", "StepExtension"]
 __all__ += ["Job", "JobStatus", "ProvinceKey"]
 __all__ += ["Notification", "NotificationSetting"]
+__all__ += ["TrainingClock"]

@@ -24,6 +24,7 @@ from core.models import AdminUnit, Application, EvaluatorEngagement, Role
 from core.review import evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
 from core.services.bulk import BulkRefused
+from core.services.deadlines import round_years
 from core.review.evaluators import QUALIFICATION_FIELDS
 from core.review.forms import (
     AcceptForm, AffiliateForm, AssignForm, BulkForm, CommentForm, DrawForm, ExpertForm, JoinPoolForm, NewFirmForm,
@@ -326,7 +327,7 @@ def queue():
     here = {"year": year} if year else {}
     prev_url = url_for("review.queue", before=prev_before, **here) if prev_before is not None else None
     next_url = url_for("review.queue", after=next_after, **here) if next_after is not None else None
-    return render_template("review/queue.html", rows=rows, year=year, form=form, prev_url=prev_url, next_url=next_url,
+    return render_template("review/queue.html", rows=rows, year=year, years=round_years(), form=form, prev_url=prev_url, next_url=next_url,
                            ranked=bool(flagged))
 
 

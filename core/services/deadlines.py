@@ -1,4 +1,12 @@
-"""Deadlines in Asia/Shanghai time. A deadline day ends at 24:00 Beijing time."""
+"""Deadlines in Asia/Shanghai time. A deadline day ends at 24:00 Beijing time.
+
+A round carries its own calendar (issue 42): ``Campaign.deadlines`` holds every step deadline of the round,
+copied from the region plugin when the round opens (the document's date) and moved by the province (audited,
+with a reason, at the time entered: "2026-12-20T17:00+08:00", where a bare day "2024-07-31" ends at 24:00).
+:func:`round_deadlines` is the one resolver every step's service and page reads: the round's deadline, shown
+as moved with the document's date beside it, else the plugin's; :func:`recommendation_deadline` answers for the
+province → MIIT recommendation of a year.
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +16,154 @@ from flask_babel import LazyString
 
 from core.errors import DeadlinePassed
 from core.i18n import local_text
-from core.kernel.clock import SHANGHAI, aware, end_of_day, now
+from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, now
 from core.kernel.rules import region_rules, rule_of
 from core.models import Campaign
+
+#: the deadline code of the province's recommendation to the Ministry (办法 第十二条; national plugin)
+RECOMMENDATION = "province_recommendation"
+
+
+def deadline_end(value: str) -> dt.datetime:
+    """A round's stored deadline as the instant it passes: a day ("2024-07-31") at 24:00 Beijing time, an instant
+    entered with its time ("2026-12-20T17:00+08:00") at that time."""
+    if "T" in value:
+        return aware(dt.datetime.fromisoformat(value)).astimezone(dt.UTC)
+    return end_of_day(dt.date.fromisoformat(value))
+
+
+def stored_deadline(value: dt.date | dt.datetime) -> str:
+    """How a round stores a deadline: a day, or an instant in Beijing time to the minute (midnight is the end of
+    the day before, as notices write "24:00")."""
+    if not isinstance(value, dt.datetime):
+        return value.isoformat()
+    local = aware(value).astimezone(SHANGHAI)
+    if (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0):
+        return (local.date() - dt.timedelta(days=1)).isoformat()
+    return local.replace(second=0, microsecond=0).isoformat(timespec="minutes")
+
+
+def deadline_day(ends: dt.datetime) -> dt.date:
+    """The Beijing day a deadline falls on (24:00 belongs to the day it ends)."""
+    return (aware(ends) - dt.timedelta(microseconds=1)).astimezone(SHANGHAI).date()
+
+
+@dataclass(frozen=True)
+class RoundDeadline:
+    """One deadline of a round as every page and service of its step reads it."""
+
+    code: str
+    title: str
+    title_en: str | None
+    actor: str
+    source: str
+    cite: str
+    #: the instant it passes
+    ends: dt.datetime
+    #: the document's (the plugin's) date for the round's year; None: the document sets none that year
+    document_day: dt.date | None
+    #: the province's move: why, who, when (None: the document's date)
+    reason: str | None = None
+    moved_by: str | None = None
+    moved_at: dt.datetime | None = None
+    campaign_id: int | None = None
+
+    @property
+    def moved(self) -> bool:
+        return self.reason is not None and (self.document_day is None or self.ends != end_of_day(self.document_day))
+
+    @property
+    def text(self) -> str:
+        return deadline_text(self.ends)
+
+    @property
+    def day(self) -> dt.date:
+        return deadline_day(self.ends)
+
+    @property
+    def document_text(self) -> str:
+        return "" if self.document_day is None else deadline_text(self.document_day)
+
+    @property
+    def local_title(self) -> LazyString:
+        return LazyString(local_text, self.title, self.title_en)
+
+
+def deadline_moves(campaign: Campaign) -> dict[str, tuple[str, dt.datetime]]:
+    """{code: (who, when)} of the province's last move of each deadline of ``campaign`` (the audit log)."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import AuditLog
+
+    rows = db.session.execute(select(AuditLog.actor, AuditLog.at, AuditLog.data).where(
+        AuditLog.action == "campaign.deadline_changed", AuditLog.object_type == "campaign",
+        AuditLog.object_id == str(campaign.id)).order_by(AuditLog.id)).all()
+    return {(data or {}).get("code"): (actor, aware(at)) for actor, at, data in rows}
+
+
+def round_deadlines(campaign: Campaign) -> list[RoundDeadline]:
+    """Every step deadline of ``campaign`` (the round's own calendar), by the instant it passes: the round's date,
+    with the province's move, beside the document's date."""
+    rules = region_rules()
+    reasons = campaign.deadline_reasons or {}
+    moves = deadline_moves(campaign) if reasons else {}
+    out = []
+    for code, value in (campaign.deadlines or {}).items():
+        record = rules.deadlines.get(code)
+        who, when = moves.get(code, (None, None))
+        out.append(RoundDeadline(
+            code=code, title=record.title if record else code, title_en=record.title_en if record else None,
+            actor=record.actor if record else "", source=record.source if record else "",
+            cite=record.cite if record else "", ends=deadline_end(value),
+            document_day=record.for_year(campaign.year) if record else None, reason=reasons.get(code),
+            moved_by=who, moved_at=when, campaign_id=campaign.id))
+    return sorted(out, key=lambda d: (d.ends, d.code))
+
+
+def round_deadline(campaign: Campaign, code: str) -> RoundDeadline | None:
+    """One deadline of ``campaign``'s calendar (None: the round has no such step)."""
+    return next((d for d in round_deadlines(campaign) if d.code == code), None)
+
+
+def round_years() -> list[int]:
+    """The years of the region's rounds, newest first, and this year (the pages' round pickers)."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.kernel.clock import this_year
+
+    found = set(db.session.scalars(select(Campaign.year).where(Campaign.region == region_rules().region_code)
+                                   .distinct()))
+    return sorted(found | {this_year()}, reverse=True)
+
+
+def recommendation_deadline(year: int) -> RoundDeadline | None:
+    """The deadline of the province's recommendation to the Ministry for ``year``: the one the province moved on a
+    round of that year (the latest, where it moved several), else the round's, else the plugin's (办法 第十二条
+    07-31; the year's notice may set another). None: no such deadline in the region."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+
+    rules = region_rules()
+    record = rules.deadlines.get(RECOMMENDATION)
+    if record is None:
+        return None
+    rounds = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code,
+                                                       Campaign.year == year)).all()
+    found = [d for c in rounds if RECOMMENDATION in (c.deadlines or {})
+             for d in round_deadlines(c) if d.code == RECOMMENDATION]
+    moved = [d for d in found if d.moved]
+    if moved:
+        return max(moved, key=lambda d: d.ends)
+    if found:
+        return found[0]
+    day = record.for_year(year)
+    if day is None:
+        return None
+    return RoundDeadline(code=RECOMMENDATION, title=record.title, title_en=record.title_en, actor=record.actor,
+                         source=record.source, cite=record.cite, ends=end_of_day(day), document_day=day)
 
 
 def check_submission_open(campaign: Campaign, at: dt.datetime | None = None) -> None:
@@ -43,13 +196,15 @@ class StepDeadline:
     code: str
     title: str
     day: dt.date
-    #: the instant the day ends (24:00 Beijing time)
+    #: the instant it passes (24:00 Beijing time of the day, or the time the province entered when it moved it)
     ends: dt.datetime
     actor: str
     source: str
     cite: str
     #: why province staff changed the campaign's date (None: the plugin's date)
     changed_reason: str | None = None
+    #: the document's (the plugin's) date for the round's year
+    document_day: dt.date | None = None
     #: the province's extension for the city (None: none)
     extended_until: dt.datetime | None = None
     extension_reason: str | None = None
@@ -91,11 +246,12 @@ def step_deadlines(campaign: Campaign, actor: str, *, unit_type: str | None = No
             continue
         if not record.applies(unit_type, level):
             continue
-        day = dt.date.fromisoformat(iso)
+        ends = deadline_end(iso)
         ext = extensions.get(code)
-        out.append(StepDeadline(code=code, title=record.title, day=day, ends=end_of_day(day), actor=actor,
+        out.append(StepDeadline(code=code, title=record.title, day=deadline_day(ends), ends=ends, actor=actor,
                                 source=record.source, cite=record.cite,
                                 changed_reason=(campaign.deadline_reasons or {}).get(code),
+                                document_day=record.for_year(campaign.year),
                                 extended_until=None if ext is None else aware(ext.until),
                                 extension_reason=None if ext is None else ext.reason, title_en=record.title_en))
     return out
@@ -112,14 +268,14 @@ def check_step_open(campaign: Campaign, actor: str, *, unit_type: str | None = N
             continue
         if step.extended_until is not None:
             raise DeadlinePassed(
-                "The deadline for this step (%(title)s) was %(day)s, 24:00 Beijing time, and the province's "
+                "The deadline for this step (%(title)s) was %(deadline)s (Beijing time), and the province's "
                 "extension ended at %(until)s (Beijing time) (rule from %(source)s: %(cite)s).",
-                title=step.local_title, day=step.day.isoformat(), **rule_of(step),
+                title=step.local_title, deadline=deadline_text(step.ends), **rule_of(step),
                 until=step.extended_until.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))
         raise DeadlinePassed(
-            "The deadline for this step (%(title)s) passed on %(day)s, 24:00 Beijing time (rule from %(source)s: "
+            "The deadline for this step (%(title)s) passed at %(deadline)s (Beijing time; rule from %(source)s: "
             "%(cite)s). Only the province can extend it.",
-            title=step.local_title, day=step.day.isoformat(), **rule_of(step))
+            title=step.local_title, deadline=deadline_text(step.ends), **rule_of(step))
 
 
 def grant_step_extension(campaign: Campaign, admin_unit_id: int, step: str, until: dt.datetime, reason: str,
@@ -144,8 +300,8 @@ def grant_step_extension(campaign: Campaign, admin_unit_id: int, step: str, unti
         raise InvalidInput("Unknown deadline: %(code)s.", field="step", code=step)
     if until is None:
         raise InvalidInput("Missing data for required field.", field="until")
-    until = aware(until).astimezone(dt.timezone.utc)
-    ends = end_of_day(dt.date.fromisoformat(campaign.deadlines[step]))
+    until = aware(until).astimezone(dt.UTC)
+    ends = deadline_end(campaign.deadlines[step])
     if until <= ends:
         raise InvalidInput("An extension must end after the campaign deadline (%(closes)s).", field="until",
                            closes=ends.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M"))

@@ -22,12 +22,14 @@ from core.services.rules_export import document_rows, indicator_table_notes, rul
 from core.web import dates, names
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 from core.web.todo import sections_for
+from core.web.training import training_banner
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/static/core")
 bp.add_app_template_global(nav_links, "nav_links")
 bp.add_app_template_global(fixed_url, "fixed_url")
 bp.add_app_template_global(page_chrome, "page_chrome")
+bp.add_app_template_global(training_banner, "training_banner")
 bp.add_app_template_filter(lambda text: in_language(readable_cite(text)), "cite")  # "中文 / English" in the page's language
 bp.add_app_template_filter(source_name, "source")
 bp.record_once(lambda state: dates.register(state.app))

@@ -39,8 +39,8 @@ def deadline_text(moment: dt.date | dt.datetime | str | None) -> str:
     (:func:`core.kernel.clock.deadline_text`, which messages use too)."""
     if moment is None or moment == "":
         return NONE
-    if isinstance(moment, str):  # a day kept as text (a round's deadlines)
-        moment = dt.date.fromisoformat(moment)
+    if isinstance(moment, str):  # a day, or an instant with the time entered, kept as text (a round's deadlines)
+        moment = dt.datetime.fromisoformat(moment) if "T" in moment else dt.date.fromisoformat(moment)
     return clock.deadline_text(moment)
 
 

@@ -43,7 +43,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.config import ConfigurationError
 from core.kernel import changes, memo
-from core.kernel.clock import today
+from core.kernel.clock import today, training
 from core.ratelimit import instance_name, redis_answers
 
 _ATTRIBUTE = "_greenmfg_kept_seconds"
@@ -265,6 +265,9 @@ def init_app(app: Flask, engine: Any) -> None:
     url = app.config.get("GREENMFG_REDIS_URL") or "redis://127.0.0.1:6379/0"
     if mode == "off" or (mode == "auto" and (app.testing or not redis_answers(url))):
         return
+    with app.app_context():
+        if training():  # issue 42: a page kept before the training clock moved would show the old date
+            return
     prefix = f"greenmfg:{instance_name(app)}"
     app.extensions["greenmfg_page_prefix"] = f"{prefix}:{_release(app)}"
     changes.install(app, engine, url, prefix, float(app.config["GREENMFG_PAGE_CACHE_REDIS_TIMEOUT"]))

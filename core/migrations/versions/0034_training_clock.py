@@ -1,0 +1,28 @@
+"""training clock (issue 42): how many days a training instance runs ahead of the real date
+
+Revision ID: 0034_training_clock
+Revises: 0033_application_fillfactor
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = "0034_training_clock"
+down_revision = "0033_application_fillfactor"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        "training_clock",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("offset_days", sa.Integer(), nullable=False),
+        sa.Column("moved_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_training_clock")),
+    )
+
+
+def downgrade():
+    op.drop_table("training_clock")
