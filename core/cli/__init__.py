@@ -55,9 +55,10 @@ def _register() -> None:
 
     from core.cli import db_roles_cmd, evidence_cmd, lists_cmd  # issue 5; issue 19
     from core.cli import jobs_cmd, keys_cmd  # issue 22
+    from core.cli import audit_cmd  # issue 47
 
     for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd, management_cmd,
-                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd):
+                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, audit_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(_db_commands())
