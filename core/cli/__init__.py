@@ -42,9 +42,12 @@ def _db_commands() -> click.Group:
 
     @with_appcontext
     def migrating(**options):
-        from core.extensions import init_migrate
+        from core.extensions import db as database, init_migrate
+        from core.kernel import db_deadline
 
         init_migrate(current_app)
+        if database.engine.dialect.name == "postgresql":
+            db_deadline.lift(database.engine)  # an index on a large table may take minutes
         return click.get_current_context().invoke(db.callback, **options)
 
     return click.Group("db", commands=db.commands, params=db.params, callback=migrating, help=db.help)
