@@ -12,10 +12,11 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 
-#: the longest value of one parameter (a search text, a name) and of the whole query string, the most parameters
+#: the longest value of one parameter (a search text, a name) and of the whole query string, the most parameters (a
+#: city's bulk page takes up to 500 ticked applications as ``application_ids``)
 VALUE_CHARS = 500
-QUERY_BYTES = 4096
-PARAMETERS = 64
+QUERY_BYTES = 16 * 1024
+PARAMETERS = 600
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: a whole number no column holds (beyond 64 bits): refused before a page converts it (OverflowError)
 _HUGE_NUMBER = re.compile(r"\s*[+-]?0*\d{19,}\s*")
