@@ -133,18 +133,18 @@ def install(engine: Any, config: Any) -> None:
         """The pool's ping, with its deadline (SQLAlchemy's own pre-ping has none): a connection that does not
         answer is dropped and the pool connects anew (bounded by the connect timeout)."""
         WATCHDOG.arm(dbapi_connection, ping)
+        autocommit = dbapi_connection.autocommit
         try:
+            if not autocommit:  # as SQLAlchemy's own ping: no transaction left open, one round trip
+                dbapi_connection.autocommit = True
             with dbapi_connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
+            if not autocommit:
+                dbapi_connection.autocommit = False
         except Exception as exc:  # noqa: BLE001 - any failure: another connection
             raise DisconnectionError(f"the pooled connection did not answer ({type(exc).__name__})") from exc
         finally:
             WATCHDOG.disarm(dbapi_connection)
-        try:
-            if dbapi_connection.info.transaction_status != 0:  # the ping opened a transaction: close it
-                dbapi_connection.rollback()
-        except Exception as exc:  # noqa: BLE001
-            raise DisconnectionError("the pooled connection did not answer") from exc
 
 
 def lift(engine: Any) -> None:
