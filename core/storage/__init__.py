@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core.storage.base import STORE_FULL, FileStore, StoredFile, StorageError, StoreFull
+from core.storage.base import FULL_AT, STORE_FULL, FileStore, StoredFile, StorageError, StoreFull, note_full
 from core.storage.local import LocalStore
 
 __all__ = ["FileStore", "LocalStore", "StoredFile", "StorageError", "StoreFull", "store", "build_store",
@@ -89,13 +89,6 @@ def store() -> FileStore:
     return current
 
 
-def note_full() -> None:
-    """A write was refused for want of room (:class:`StoreFull`): :func:`storage_status` says so for a while."""
-    import time
-
-    current_app.extensions["greenmfg_store_full_at"] = time.monotonic()
-
-
 def storage_status() -> dict:
     """For the readiness check (/readyz) and the administrators: whether the file store has room.
 
@@ -108,7 +101,7 @@ def storage_status() -> dict:
 
     current = store()
     free = current.free_bytes() if isinstance(current, LocalStore) else None
-    full_at = current_app.extensions.get("greenmfg_store_full_at")
+    full_at = current_app.extensions.get(FULL_AT)
     recently_full = full_at is not None and time.monotonic() - full_at < FULL_SECONDS
     short = free is not None and free < int(current_app.config["GREENMFG_STORAGE_MIN_FREE_BYTES"])
     ok = not (recently_full or short)

@@ -5,8 +5,10 @@ import abc
 import datetime as dt
 from collections.abc import Iterator
 import errno
+import time
 from dataclasses import dataclass
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from core.errors import GreenmfgError
@@ -20,6 +22,8 @@ class StorageError(RuntimeError):
 #: the store has no room (a full disk, a quota): the user is told so (507), nothing is half-written
 STORE_FULL = _l("The file store is full, so the file was not saved and nothing was changed. Please tell the "
                 "platform's administrator; try again once they have made room.")
+#: where the app keeps when a write last found no room (:func:`note_full`)
+FULL_AT = "greenmfg_store_full_at"
 #: the system errors that mean "no room": disk full, quota exceeded
 NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT})
 
@@ -33,11 +37,15 @@ class StoreFull(GreenmfgError):
     def __init__(self) -> None:
         super().__init__(msgid(STORE_FULL))
         try:
-            from core.storage import note_full
-
             note_full()
         except RuntimeError:  # outside an app (a script): nothing to report to
             pass
+
+
+def note_full() -> None:
+    """A write was refused for want of room (:class:`StoreFull`): :func:`core.storage.storage_status` says so for
+    a while."""
+    current_app.extensions[FULL_AT] = time.monotonic()
 
 
 @dataclass(frozen=True)
