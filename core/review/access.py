@@ -10,13 +10,11 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, select
+from sqlalchemy import false
 from sqlalchemy.sql import ColumnElement
 
 from core.accounts.permissions import application_scope
-from core.errors import NotFound
-from core.extensions import db
-from core.kernel.permissions import Permission, require
+from core.kernel.permissions import Permission, load_or_404
 from core.models import Application, ApplicationStatus, Role, User
 
 
@@ -37,6 +35,8 @@ class ReviewPerm(StrEnum):
     RECOMMEND = "recommend"
     #: import a province's signed recommendation (national instance)
     RECOMMENDATION_IMPORT = "recommendation.import"
+    #: file the evaluation report of an engagement one's firm accepted, reading its case file (the firm)
+    REPORT_FILE = "evaluation.report"
 
 
 STAFF = (Role.PROVINCE, Role.ADMIN, Role.MINISTRY)
@@ -54,6 +54,8 @@ PERMISSIONS = (
                _l("Recommend units to the national list and export the signed file")),
     Permission(ReviewPerm.RECOMMENDATION_IMPORT, frozenset({Role.ADMIN, Role.MINISTRY}),
                _l("Import a province's signed recommendation")),
+    Permission(ReviewPerm.REPORT_FILE, frozenset({Role.EVALUATOR}),
+               _l("Read the case files of one's firm's engagements and file their evaluation reports")),
 )
 
 
@@ -65,18 +67,7 @@ def staff_scope(user: Any) -> ColumnElement[bool]:
 
 
 def staff_application(user: Any, application_id: Any, perm: ReviewPerm, for_update: bool = False) -> Application:
-    """Load one application in the user's scope (404 outside it), then check ``perm`` (403)."""
-    try:
-        ident = int(application_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such application.") from None
-    if not 0 < ident < 2**31:
-        raise NotFound("No such application.")
-    query = select(Application).where(staff_scope(user), Application.id == ident)
-    if for_update:
-        query = query.with_for_update()
-    application = db.session.scalar(query)
-    if application is None:
-        raise NotFound("No such application.")
-    require(user, perm)
-    return application
+    """One application in the user's :func:`staff_scope` (404 outside it), then ``perm`` (403):
+    :func:`core.kernel.permissions.load_or_404`."""
+    return load_or_404(user, Application, application_id, staff_scope(user), perm, for_update=for_update,
+                       message="No such application.")

@@ -14,15 +14,18 @@ from typing import Any, Mapping
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from core.accounts.permissions import firm_of, organization_of
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel import clock
 from core.kernel.clock import now
+from core.kernel.permissions import may
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
+from core.review.access import ReviewPerm
 from core.models import (
     Application, ApplicationStatus as S, EvaluationRequest, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction,
-    FirmAffiliate, Role, User,
+    FirmAffiliate, User,
 )
 from core.plugins.types import EvaluationMode, Level
 from core.services import audit, limits
@@ -250,8 +253,6 @@ def request_evaluation(user: User, application: Application, firm: EvaluatorFirm
 
 def request_or_404(user: User, request_id: Any) -> EvaluationRequest:
     """A request the user may see: the firm's own, the applicant's own, or any (registry staff)."""
-    from core.kernel.permissions import may
-    from core.review.access import ReviewPerm
 
     try:
         ident = int(request_id)
@@ -260,8 +261,8 @@ def request_or_404(user: User, request_id: Any) -> EvaluationRequest:
     row = get_record(EvaluationRequest, ident)
     if row is None:
         raise NotFound("No such request.")
-    own_firm = user.role == Role.EVALUATOR and user.evaluator_firm_id == row.firm_id
-    own_org = user.role == Role.APPLICANT and user.organization_id == row.application.organization_id
+    own_firm = firm_of(user) is not None and firm_of(user) == row.firm_id
+    own_org = organization_of(user) is not None and organization_of(user) == row.application.organization_id
     if not (own_firm or own_org or may(user, ReviewPerm.EVALUATOR_REGISTRY)):
         raise NotFound("No such request.")
     return row
