@@ -10,12 +10,14 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false
+from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
-from core.accounts.permissions import application_scope
-from core.kernel.permissions import Permission, load_or_404
-from core.models import Application, ApplicationStatus, Role, User
+from core.accounts.permissions import application_scope, firm_of, organization_of
+from core.kernel.permissions import Permission, load_or_404, may
+from core.models import (
+    Application, ApplicationStatus, EvaluationRequest, ExpertAssignment, ExpertProfile, Role, User,
+)
 
 
 class ReviewPerm(StrEnum):
@@ -71,3 +73,21 @@ def staff_application(user: Any, application_id: Any, perm: ReviewPerm, for_upda
     :func:`core.kernel.permissions.load_or_404`."""
     return load_or_404(user, Application, application_id, staff_scope(user), perm, for_update=for_update,
                        message="No such application.")
+
+
+def request_scope(user: Any) -> ColumnElement[bool]:
+    """Evaluation requests a user may see: its firm's, its organization's applications', or any (registry staff)."""
+    if may(user, ReviewPerm.EVALUATOR_REGISTRY):
+        return true()
+    firm, org = firm_of(user), organization_of(user)
+    seen = ([EvaluationRequest.firm_id == firm] if firm is not None else []) + (
+        [EvaluationRequest.application_id.in_(select(Application.id).where(Application.organization_id == org))]
+        if org is not None else [])
+    return or_(*seen) if seen else false()
+
+
+def assignment_scope(user: Any) -> ColumnElement[bool]:
+    """Expert assignments a user may open as the expert: its own."""
+    if not isinstance(user, User) or not user.active:
+        return false()
+    return ExpertAssignment.expert_id.in_(select(ExpertProfile.id).where(ExpertProfile.user_id == user.id))

@@ -28,11 +28,11 @@ from core.extensions import db
 from core.i18n import in_language, lazy_list
 from core.kernel import paging
 from core.kernel.clock import now, this_year
-from core.kernel.permissions import holders, may
+from core.kernel.permissions import holders, load_or_404, may
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.names import local_name
 from core.kernel.rules import region_rules, rule_of
-from core.review.access import ReviewPerm
+from core.review.access import ReviewPerm, assignment_scope
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
     ExpertProfile, ReviewResult, Role, User,
@@ -337,14 +337,7 @@ def draw(actor: str, application: Application, count: int, field: str | None = N
 
 def assignment_for_expert(user: User, assignment_id: Any) -> ExpertAssignment:
     """An assignment of the signed-in expert (404 for anyone else's)."""
-    try:
-        ident = int(assignment_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such assignment.") from None
-    row = get_record(ExpertAssignment, ident)
-    if row is None or row.expert.user_id != user.id:
-        raise NotFound("No such assignment.")
-    return row
+    return load_or_404(user, ExpertAssignment, assignment_id, assignment_scope(user), message="No such assignment.")
 
 
 def my_assignments(user: User) -> list[ExpertAssignment]:
