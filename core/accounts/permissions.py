@@ -20,6 +20,7 @@ import functools
 from enum import StrEnum
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, select, true
 from sqlalchemy.sql import ColumnElement, Select
@@ -151,14 +152,27 @@ def firm_of(user: Any) -> int | None:
     return _bound(user, Role.EVALUATOR)
 
 
-def accounts_of(role: Role, bound_to: int | None = None) -> ColumnElement[bool]:
-    """The WHERE clause of the accounts of ``role`` (those bound to ``bound_to`` for a role with a binding):
-    e.g. who is told of an organization's, a city's or a firm's business."""
-    column = BINDINGS.get(role)
-    if column is not None and bound_to is None:
-        return false()
+#: :func:`accounts_of` without a binding: every account of the role
+ANY_BINDING = object()
+
+
+def accounts_of(role: Role | str, bound_to: Any = ANY_BINDING) -> ColumnElement[bool]:
+    """The WHERE clause of the accounts of ``role``; for a role with a binding, those bound to ``bound_to``
+    (None: nobody): e.g. who is told of an organization's, a city's or a firm's business, or an officer's
+    filter by role."""
+    role = Role(role)
     where = User.role == role
-    return where & (getattr(User, column) == bound_to) if column is not None else where
+    column = BINDINGS.get(role)
+    if column is None or bound_to is ANY_BINDING:
+        return where
+    return where & (getattr(User, column) == bound_to) if bound_to is not None else false()
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether ``user`` must sign in with a second factor: its role is one the instance's
+    ``GREENMFG_MFA_ROLES`` names (default: province, ministry and admin; :mod:`core.accounts.mfa`)."""
+    roles = current_app.config.get("GREENMFG_MFA_ROLES", ("province", "ministry", "admin"))
+    return str(user.role) in set(roles)
 
 
 # ---------------------------------------------------------- looking after accounts --

@@ -13,7 +13,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from core.accounts import password_policy
-from core.accounts.permissions import binding_of, city_of, may_manage, may_reset, unit_of
+from core.accounts.permissions import (
+    binding_of, city_of, may_manage, may_reset, second_factor_required, unit_of,
+)
 from core.accounts.remembered import attached, columns_of
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
 from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
@@ -258,7 +260,7 @@ def issue_token(username: str, password: str, code: str | None, *, name: str, mi
                 throttle.hit("login_failures_per_address", f"{account}|{remote or 'unknown'}")
                 throttle.hit("login_failures_per_account", account)
             raise InvalidInput("The code is wrong or was already used.", field="code")
-    elif mfa.required_for(user):
+    elif second_factor_required(user):
         audit.record(user.username, "token.refused", "user", user.id, reason="mfa_not_set_up", remote=remote)
         raise AccessDenied("Your role must use a second factor: set it up on the web (My account) first.")
     return create_token(user, name, minutes=int(minutes), channel="api", remote=remote)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.accounts import services
 from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, ResetForm, TokenForm
-from core.accounts.permissions import Perm, looks_after_accounts
+from core.accounts.permissions import Perm, looks_after_accounts, second_factor_required
 from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next, show_refusal
 from core.errors import GreenmfgError
 from core.extensions import db
@@ -168,10 +168,10 @@ def account():
              ("accounts.web_sessions", _("Signed-in sessions"))]
     if may(user, Perm.TOKENS):
         links.append(("accounts.tokens", _("API tokens")))
-    if str(user.role) in ("admin", "province", "city"):
+    if looks_after_accounts(user):
         links.append(("accounts.reset", _("Reset a password")))
     return render_template("accounts/account.html", links=links, mfa_on=mfa.enabled(user),
-                           mfa_required=mfa.required_for(user))
+                           mfa_required=second_factor_required(user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
