@@ -124,11 +124,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from core.accounts.permissions import PERMISSIONS as accounts_permissions
     from core.admin.access import PERMISSIONS as admin_permissions
     from core.kernel import permissions
+    from core.lists.access import PERMISSIONS as lists_permissions
     from core.management.access import PERMISSIONS as management_permissions
     from core.review.access import PERMISSIONS as review_permissions
 
     # issue 22: the one permission registry, filled by every feature for this app only
-    permissions.init_app(app, accounts_permissions, review_permissions, management_permissions, admin_permissions)
+    permissions.init_app(app, accounts_permissions, review_permissions, management_permissions, admin_permissions,
+                         lists_permissions)
     accounts.init_app(app)
     applications.init_app(app)
     from core import lists, review  # issue 5: review, notices, lists, recommendation

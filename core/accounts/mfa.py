@@ -1,7 +1,8 @@
 """The second factor: time-based one-time passwords (RFC 6238, pyotp) with recovery codes.
 
 Required for the roles in ``GREENMFG_MFA_ROLES`` (default: province, ministry and admin, who run
-campaigns, publish lists and manage accounts: ASVS 4.0.3 4.3.1), optional for everyone else. A code
+campaigns, publish lists and manage accounts: ASVS 4.0.3 4.3.1;
+:func:`core.accounts.permissions.second_factor_required`), optional for everyone else. A code
 is accepted once (its time step is remembered, ASVS 2.8.4), one step of clock drift either way is
 tolerated, and ten single-use recovery codes (stored as SHA-256 digests, shown once) stand in for a
 lost phone. Every enrolment, use of a recovery code and failed code is audited.
@@ -11,10 +12,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from collections.abc import Iterable
 
 import pyotp
-from flask import current_app
 from markupsafe import Markup
 
 from core.accounts.sessions import end_all
@@ -24,14 +23,8 @@ from core.kernel.rules import region_rules
 from core.models import User
 from core.services import audit
 
-DEFAULT_ROLES = ("province", "ministry", "admin")
 RECOVERY_CODES = 10
 STEP = 30
-
-
-def required_for(user: User) -> bool:
-    roles: Iterable[str] = current_app.config.get("GREENMFG_MFA_ROLES", DEFAULT_ROLES)
-    return str(user.role) in set(roles)
 
 
 def enabled(user: User) -> bool:

@@ -9,6 +9,7 @@ from flask_login import current_user, login_user
 from core.accounts import mfa
 from core.accounts.forms import CodeForm
 from core.accounts.mfa_pending import pending_user
+from core.accounts.permissions import second_factor_required
 from core.accounts.views import bp, home_for
 from core.accounts.web import login_required, show_refusal
 from core.errors import GreenmfgError
@@ -46,7 +47,7 @@ def mfa_verify():
 def mfa_setup():
     user = current_user._get_current_object()
     if mfa.enabled(user):
-        return render_template("accounts/mfa_setup.html", enabled=True, required=mfa.required_for(user))
+        return render_template("accounts/mfa_setup.html", enabled=True, required=second_factor_required(user))
     secret = session.get("mfa_secret") or mfa.new_secret()
     session["mfa_secret"] = secret
     form = CodeForm()
@@ -65,5 +66,5 @@ def mfa_setup():
     elif request.method == "POST":
         status = 422
     uri = mfa.provisioning_uri(user, secret)
-    return render_template("accounts/mfa_setup.html", enabled=False, required=mfa.required_for(user), form=form,
+    return render_template("accounts/mfa_setup.html", enabled=False, required=second_factor_required(user), form=form,
                            secret=secret, qr=mfa.qr_svg(uri)), status

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.accounts import mfa
+from core.accounts.permissions import second_factor_required
 
 #: pages an account with an obligation may still reach
 _ALWAYS_OPEN = frozenset({"accounts.logout", "accounts.logout_page", "static", "web.static"})
@@ -32,7 +33,7 @@ def init_app(app: Flask) -> None:
                 return None
             flash(_("Your password was reset: choose your own password before you continue."), "info")
             return redirect(url_for("accounts.password"))
-        if mfa.required_for(user) and not mfa.enabled(user) and request.endpoint not in _MFA_OPEN:
+        if second_factor_required(user) and not mfa.enabled(user) and request.endpoint not in _MFA_OPEN:
             flash(_("Your role must use a second factor: set it up before you continue."), "info")
             return redirect(url_for("accounts.mfa_setup"))
         return None

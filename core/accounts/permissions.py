@@ -1,5 +1,5 @@
-"""The applications' permissions (registered in :mod:`core.kernel.permissions`, which decides what a role
-may do) and which rows a user may see.
+"""The applications' and accounts' permissions (registered in :mod:`core.kernel.permissions`, which decides
+what a role may do) and which rows a user may see.
 
 Deny by default. Every view (web and API) and every service that loads an application goes
 through :func:`visible_applications` or :func:`application_for`, so a query is always scoped
@@ -7,6 +7,12 @@ by ownership: an applicant sees its own organization's applications, city staff 
 administrative unit's once submitted (a draft stays private to the applicant), province staff the
 submitted ones of the region, an evaluator firm the ones it evaluates. Rows outside the scope do not exist for the user (404); a visible row the
 role may not act on is refused (403).
+
+The scope rests on what an account is bound to (:data:`BINDINGS`: an applicant to its organization, a city
+bureau to its city, an evaluator to its firm); :func:`organization_of`, :func:`city_of` and :func:`firm_of`
+answer what a user acts for, and :func:`accounts_of` the accounts that act for one. Who opens and looks
+after which accounts is a permission per kind of account (``accounts.manage.<role>``, :func:`may_manage`),
+a city bureau's reach its own city.
 """
 from __future__ import annotations
 
@@ -14,13 +20,13 @@ import functools
 from enum import StrEnum
 from typing import Any
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, select
+from sqlalchemy import false, select, true
 from sqlalchemy.sql import ColumnElement, Select
 
-from core.errors import NotFound
 from core.extensions import db
-from core.kernel.permissions import Permission, require
+from core.kernel.permissions import Permission, load_or_404, may
 from core.models import Application, ApplicationStatus, Organization, Role, User
 
 
@@ -38,7 +44,25 @@ class Perm(StrEnum):
     TOKENS = "tokens"
 
 
+def manage_perm(role: Role | str) -> str:
+    """The permission to open and look after accounts of ``role`` (reset, close, bind)."""
+    return f"accounts.manage.{Role(role).value}"
+
+
 _STAFF = (Role.PROVINCE, Role.ADMIN)
+_ADMIN = frozenset({Role.ADMIN})
+#: who opens and looks after accounts of each role: administrators any; province staff applicants, city
+#: bureaus, experts and evaluators; a city bureau the applicants of its own city (:func:`may_manage`)
+_MANAGE = (
+    Permission(manage_perm(Role.APPLICANT), frozenset({Role.ADMIN, Role.PROVINCE, Role.CITY}),
+               _l("Open and look after applicant accounts (a city bureau: its own city's)")),
+    Permission(manage_perm(Role.CITY), frozenset(_STAFF), _l("Open and look after city bureau accounts")),
+    Permission(manage_perm(Role.EXPERT), frozenset(_STAFF), _l("Open and look after expert accounts")),
+    Permission(manage_perm(Role.EVALUATOR), frozenset(_STAFF), _l("Open and look after evaluator firm accounts")),
+    Permission(manage_perm(Role.PROVINCE), _ADMIN, _l("Open and look after province staff accounts")),
+    Permission(manage_perm(Role.MINISTRY), _ADMIN, _l("Open and look after ministry accounts")),
+    Permission(manage_perm(Role.ADMIN), _ADMIN, _l("Open and look after administrator accounts")),
+)
 #: this package's permissions, registered at start-up (:mod:`core.kernel.permissions`)
 PERMISSIONS = (
     Permission(Perm.APPLICATION_VIEW, frozenset({Role.APPLICANT, Role.CITY, *_STAFF, Role.EVALUATOR}),
@@ -51,6 +75,7 @@ PERMISSIONS = (
     Permission(Perm.CAMPAIGN_MANAGE, frozenset(_STAFF), _l("Manage campaigns")),
     Permission(Perm.EXTENSION_GRANT, frozenset(_STAFF), _l("Grant deadline extensions")),
     Permission(Perm.TOKENS, frozenset(Role), _l("Manage API tokens")),
+    *_MANAGE,
 )
 
 
@@ -88,35 +113,115 @@ def visible_applications(user: Any) -> Select:
 
 def application_for(user: Any, application_id: Any, perm: Perm = Perm.APPLICATION_VIEW,
                     for_update: bool = False) -> Application:
-    """Load one application through the user's scope, then check ``perm``.
-
-    :raises NotFound: no such application, or one outside the user's scope (never told apart).
-    :raises AccessDenied: the user sees it but its role may not do ``perm``.
-    """
-    try:
-        ident = int(application_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such application.") from None
-    if not -2**31 < ident < 2**31:
-        raise NotFound("No such application.")
-    query = visible_applications(user).where(Application.id == ident)
-    if for_update:
-        query = query.with_for_update()
-    application = db.session.scalar(query)
-    if application is None:
-        raise NotFound("No such application.")
-    require(user, perm)
-    return application
+    """One application through the user's scope (404 outside it), then ``perm`` (403): :func:`load_or_404`."""
+    return load_or_404(user, Application, application_id, application_scope(user), perm, for_update=for_update,
+                       message="No such application.")
 
 
-def organization_scope(user: Any) -> ColumnElement[bool]:
-    """Organizations a user may see: its own (applicant) or its unit's (city)."""
-    if not _authenticated(user):
+# ------------------------------------------------------------------ bindings --
+
+#: the column that binds an account of a role to what it acts for
+BINDINGS: dict[Role, str] = {Role.APPLICANT: "organization_id", Role.CITY: "admin_unit_id",
+                             Role.EVALUATOR: "evaluator_firm_id"}
+
+
+def binding_of(role: Role | str) -> str | None:
+    """The column an account of ``role`` is bound by (``organization_id``, ``admin_unit_id``,
+    ``evaluator_firm_id``), None for a role bound to nothing."""
+    return BINDINGS.get(Role(role))
+
+
+def _bound(user: Any, role: Role) -> int | None:
+    if not _authenticated(user) or user.role != role:
+        return None
+    return getattr(user, BINDINGS[role])
+
+
+def organization_of(user: Any) -> int | None:
+    """The organization an applicant account acts for (None for any other account)."""
+    return _bound(user, Role.APPLICANT)
+
+
+def city_of(user: Any) -> int | None:
+    """The administrative unit a city bureau's account acts for (None for any other account)."""
+    return _bound(user, Role.CITY)
+
+
+def firm_of(user: Any) -> int | None:
+    """The evaluator firm an evaluator account acts for (None for any other account)."""
+    return _bound(user, Role.EVALUATOR)
+
+
+#: :func:`accounts_of` without a binding: every account of the role
+ANY_BINDING = object()
+
+
+def accounts_of(role: Role | str, bound_to: Any = ANY_BINDING) -> ColumnElement[bool]:
+    """The WHERE clause of the accounts of ``role``; for a role with a binding, those bound to ``bound_to``
+    (None: nobody): e.g. who is told of an organization's, a city's or a firm's business, or an officer's
+    filter by role."""
+    role = Role(role)
+    where = User.role == role
+    column = BINDINGS.get(role)
+    if column is None or bound_to is ANY_BINDING:
+        return where
+    return where & (getattr(User, column) == bound_to) if bound_to is not None else false()
+
+
+def second_factor_required(user: User) -> bool:
+    """Whether ``user`` must sign in with a second factor: its role is one the instance's
+    ``GREENMFG_MFA_ROLES`` names (default: province, ministry and admin; :mod:`core.accounts.mfa`)."""
+    roles = current_app.config.get("GREENMFG_MFA_ROLES", ("province", "ministry", "admin"))
+    return str(user.role) in set(roles)
+
+
+# ---------------------------------------------------------- looking after accounts --
+
+def _city_reach(officer: User) -> tuple[bool, int | None]:
+    """Whether an officer's reach is one city (a city bureau), and which."""
+    return officer.role == Role.CITY, officer.admin_unit_id
+
+
+def looks_after_accounts(officer: Any) -> bool:
+    """Whether ``officer`` may look after accounts of some role (administrators, province staff, city bureaus)."""
+    return any(may(officer, manage_perm(role)) for role in Role)
+
+
+def may_manage(officer: Any, role: Role | str, unit_id: int | None = None) -> bool:
+    """Whether ``officer`` may open or look after an account of ``role`` belonging to the administrative unit
+    ``unit_id`` (an applicant's: its organization's unit): the role's ``accounts.manage.<role>`` permission,
+    and for a city bureau an account of its own city."""
+    if not may(officer, manage_perm(role)):
+        return False
+    one_city, city = _city_reach(officer)
+    return not one_city or (unit_id is not None and unit_id == city)
+
+
+def unit_of(user: User) -> int | None:
+    """The administrative unit an account belongs to: a city's own, an applicant's organization's."""
+    if user.organization_id is not None:
+        org = db.session.get(Organization, user.organization_id)
+        return org.admin_unit_id if org is not None else None
+    return user.admin_unit_id
+
+
+def may_reset(officer: Any, target: User) -> bool:
+    """Whether ``officer`` may reset ``target``'s password: an account it looks after, never its own and never
+    another administrator's."""
+    if officer.id == target.id or (officer.role == Role.ADMIN and target.role == Role.ADMIN):
+        return False
+    return may_manage(officer, target.role, unit_of(target))
+
+
+def managed_scope(officer: Any) -> ColumnElement[bool]:
+    """The WHERE clause of the accounts ``officer`` looks after (:func:`may_manage`)."""
+    roles = [role for role in Role if may(officer, manage_perm(role))]
+    if not roles:
         return false()
-    if user.role == Role.APPLICANT and user.organization_id is not None:
-        return Organization.id == user.organization_id
-    if user.role == Role.CITY and user.admin_unit_id is not None:
-        return Organization.admin_unit_id == user.admin_unit_id
-    if user.role in (Role.PROVINCE, Role.ADMIN):
-        return Organization.id.is_not(None)
-    return false()
+    where = User.role.in_(roles) if len(roles) < len(Role) else true()
+    one_city, city = _city_reach(officer)
+    if not one_city:
+        return where
+    if city is None:
+        return false()
+    return where & User.organization_id.in_(select(Organization.id).where(Organization.admin_unit_id == city))

@@ -13,6 +13,9 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from core.accounts import password_policy
+from core.accounts.permissions import (
+    binding_of, city_of, may_manage, may_reset, second_factor_required, unit_of,
+)
 from core.accounts.remembered import attached, columns_of
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
 from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
@@ -258,7 +261,7 @@ def issue_token(username: str, password: str, code: str | None, *, name: str, mi
                 throttle.hit("login_failures_per_address", f"{account}|{remote or 'unknown'}")
                 throttle.hit("login_failures_per_account", account)
             raise InvalidInput("The code is wrong or was already used.", field="code")
-    elif mfa.required_for(user):
+    elif second_factor_required(user):
         audit.record(user.username, "token.refused", "user", user.id, reason="mfa_not_set_up", remote=remote)
         raise AccessDenied("Your role must use a second factor: set it up on the web (My account) first.")
     return create_token(user, name, minutes=int(minutes), channel="api", remote=remote)
@@ -382,11 +385,11 @@ def _organization(uscc: str | None, org_name: str | None, admin_unit_id: int | N
 def create_account(officer: User, *, username: str, display_name: str, role: Role | str, uscc: str | None = None,
                    org_name: str | None = None, admin_unit_id: int | None = None,
                    evaluator_firm_id: int | None = None) -> tuple[User, str]:
-    """An officer opens an account (:func:`core.accounts.resets.may_manage` says which); returns it and a
+    """An officer opens an account (:func:`core.accounts.permissions.may_manage` says which); returns it and a
     one-time password to hand over, which the account must change at its first log-in. An applicant is bound
     to the organization with ``uscc``, added with ``org_name`` when none is on file (a city adds it in its own
     unit)."""
-    from core.accounts.resets import may_manage, temporary_password
+    from core.accounts.resets import temporary_password
 
     try:
         role = Role(role)
@@ -394,8 +397,8 @@ def create_account(officer: User, *, username: str, display_name: str, role: Rol
         raise InvalidInput("Please choose a role.", field="role") from None
     organization_id = None
     if role == Role.APPLICANT:
-        if officer.role == Role.CITY:
-            admin_unit_id = officer.admin_unit_id
+        if city_of(officer) is not None:  # a city bureau opens accounts in its own city
+            admin_unit_id = city_of(officer)
         _refuse_unless(may_manage(officer, role, admin_unit_id))
         if not (uscc or "").strip():
             raise InvalidInput("Give the organization's unified social credit code.", field="uscc")
@@ -416,23 +419,23 @@ def rebind(officer: User, target: User, *, uscc: str | None = None, admin_unit_i
            evaluator_firm_id: int | None = None) -> dict[str, list]:
     """Bind an account to another organization (by credit code, on file), city or evaluator firm, as its role
     requires; the officer must look after the account both before and after. Audited; returns the diff."""
-    from core.accounts.resets import may_manage, unit_of
     from core.models import EvaluatorFirm
 
     _refuse_unless(officer.id != target.id and may_manage(officer, target.role, unit_of(target)))
-    if target.role == Role.APPLICANT:
+    key = binding_of(target.role)
+    if key == "organization_id":
         org = db.session.scalar(select(Organization).where(Organization.uscc == normalize_uscc(uscc or "")))
         if org is None:
             raise InvalidInput("No such organization.", field="uscc")
         _refuse_unless(may_manage(officer, target.role, org.admin_unit_id))
-        key, value = "organization_id", org.id
-    elif target.role == Role.CITY:
+        value = org.id
+    elif key == "admin_unit_id":
         _check_binding(Role.CITY, None, admin_unit_id, None)
-        key, value = "admin_unit_id", admin_unit_id
-    elif target.role == Role.EVALUATOR:
+        value = admin_unit_id
+    elif key == "evaluator_firm_id":
         if db.session.get(EvaluatorFirm, evaluator_firm_id) is None:
             raise InvalidInput("No such evaluator firm.", field="evaluator_firm_id")
-        key, value = "evaluator_firm_id", evaluator_firm_id
+        value = evaluator_firm_id
     else:
         raise InvalidInput("This role is bound to no organization, unit or firm.", field="role")
     before = getattr(target, key)
@@ -446,7 +449,5 @@ def rebind(officer: User, target: User, *, uscc: str | None = None, admin_unit_i
 
 def change_active(officer: User, target: User, active: bool) -> None:
     """An officer closes or reopens an account it looks after (never its own, nor another administrator's)."""
-    from core.accounts.resets import may_reset
-
     _refuse_unless(may_reset(officer, target))
     set_active(target, active, officer.username)

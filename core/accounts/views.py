@@ -18,12 +18,13 @@ from sqlalchemy import select
 from core.accounts import services
 from core.accounts.forms import EmptyForm, LoginForm, PasswordChangeForm, RegisterForm, ResetForm, TokenForm
 from core.accounts.mfa_pending import defer_login
-from core.accounts.permissions import Perm
+from core.accounts.permissions import Perm, looks_after_accounts, second_factor_required
 from core.accounts.web import install_error_pages, login_required, run_and_redirect, safe_next, show_refusal
 from core.errors import GreenmfgError
 from core.extensions import db
+from core.kernel.permissions import may
 from core.kernel.rules import region_rules
-from core.models import AdminUnit, Role
+from core.models import AdminUnit
 from core.ratelimit import limit
 from core.web.nav import NavLink
 
@@ -37,17 +38,22 @@ NAV = (
 install_error_pages(bp)
 
 
+#: where an account lands after log-in: the page of the first of these permissions it holds (the review
+#: feature's by code: it sits above accounts), its main task page; the province, the ministry and the admin, whose
+#: work spans several pages, land on the home page's to-do list (:mod:`core.web.todo`)
+LANDING = (
+    (Perm.APPLICATION_CREATE, "applications.mine"),
+    (Perm.APPLICATION_REVIEW, "applications.city_queue"),
+    ("engagement.decide", "review.engagements"),  # its evaluation requests and engagements, each with its case file
+    ("expert.score", "review.my_assignments"),  # its reviews, each opening the application beside the score form
+)
+
+
 def home_for(user) -> str:
-    """Where a role lands after log-in: its main task page; the province, the ministry and the admin, whose
-    work spans several pages, on the home page's to-do list (:mod:`core.web.todo`)."""
-    if user.role == Role.APPLICANT:
-        return url_for("applications.mine")
-    if user.role == Role.CITY:
-        return url_for("applications.city_queue")
-    if user.role == Role.EVALUATOR:  # its evaluation requests and engagements, each linked to its case file
-        return url_for("review.engagements")
-    if user.role == Role.EXPERT:  # its reviews, each opening the application beside the score form
-        return url_for("review.my_assignments")
+    """Where ``user`` lands after log-in (:data:`LANDING`)."""
+    for perm, endpoint in LANDING:
+        if may(user, perm):
+            return url_for(endpoint)
     return url_for("web.home")
 
 
@@ -161,10 +167,10 @@ def account():
              ("accounts.web_sessions", _("Signed-in sessions"))]
     if may(user, Perm.TOKENS):
         links.append(("accounts.tokens", _("API tokens")))
-    if str(user.role) in ("admin", "province", "city"):
+    if looks_after_accounts(user):
         links.append(("accounts.reset", _("Reset a password")))
     return render_template("accounts/account.html", links=links, mfa_on=mfa.enabled(user),
-                           mfa_required=mfa.required_for(user))
+                           mfa_required=second_factor_required(user))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -200,10 +206,9 @@ def reset():
     from flask import abort
 
     from core.accounts.resets import reset_password
-    from core.models import Role
 
     officer = current_user._get_current_object()
-    if officer.role not in (Role.ADMIN, Role.PROVINCE, Role.CITY):
+    if not looks_after_accounts(officer):
         abort(403)
     form = ResetForm()
     status, done = 200, None

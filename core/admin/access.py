@@ -2,7 +2,7 @@
 :mod:`core.kernel.permissions` at start-up).
 
 Accounts are looked after by administrators, province staff and city bureaus; which accounts each
-of them may open, reset, close or bind is the accounts feature's rule (:func:`core.accounts.resets.may_manage`).
+of them may open, reset, close or bind is the accounts feature's rule (:func:`core.accounts.permissions.may_manage`).
 The instance's settings (units, holidays, evaluator firms, reference values) are the administrators'.
 """
 from __future__ import annotations

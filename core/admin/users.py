@@ -9,7 +9,8 @@ from sqlalchemy import func, or_, select
 
 from core.accounts import services
 from core.accounts.forms import EmptyForm
-from core.accounts.resets import managed_scope, may_manage, may_reset, reset_password
+from core.accounts.permissions import binding_of, city_of, managed_scope, may_manage, may_reset
+from core.accounts.resets import reset_password
 from core.accounts.web import login_required
 from core.admin.access import AdminPerm
 from core.admin.forms import AccountForm, BindingForm
@@ -127,7 +128,7 @@ def new_user():
             done = {"id": user.id, "username": user.username, "display_name": user.display_name,
                     "password": password}
             form = _account_form(me, formdata=None)
-    return render_template("admin/user_new.html", form=form, done=done, city=me.role == Role.CITY), status
+    return render_template("admin/user_new.html", form=form, done=done, city=city_of(me) is not None), status
 
 
 @bp.get("/admin/users/<int:user_id>")
@@ -142,6 +143,7 @@ def user_detail(user_id: int):
 def _detail(target: User, bind, status: int, temporary: str | None = None):
     return render_template("admin/user.html", target=target, bind=bind, form=EmptyForm(), labels=ROLE_LABELS,
                            binding=_bindings([target]).get(target.id), may_act=may_reset(officer(), target),
+                           bound_by=binding_of(target.role),
                            temporary=temporary), status
 
 

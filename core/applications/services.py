@@ -21,6 +21,7 @@ from flask import current_app, g, has_request_context
 from flask_babel import LazyString
 from sqlalchemy import Float, String, bindparam, func, select, type_coerce
 
+from core.accounts.permissions import Perm
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
 from core.applications import consulted as consulted_rule
@@ -40,6 +41,7 @@ from core.extensions import db
 from core.i18n import english, lazy_list
 from core.kernel import facts, paging
 from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
+from core.kernel.permissions import may
 from core.kernel.rules import lazy_source_name, region_rules, results_line, rule_of
 from core.models import (
     AdminUnit,
@@ -48,7 +50,6 @@ from core.models import (
     DeadlineExtension,
     Evidence,
     Organization,
-    Role,
     User,
 )
 from core.models import (
@@ -295,7 +296,7 @@ def check_editable(application: Application, at: dt.datetime | None = None) -> N
 def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.datetime | None = None) -> Application:
     """An applicant starts a draft for one unit type in an open campaign."""
     org = db.session.get(Organization, user.organization_id) if user.organization_id else None
-    if user.role != Role.APPLICANT or org is None:
+    if not may(user, Perm.APPLICATION_CREATE) or org is None:
         raise Refused("Only an applicant account bound to an organization can apply.")
     if org.admin_unit_id is None:
         raise Refused("Your organization has no city (administrative unit) on file; ask your city bureau.")

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from core.accounts.forms import EmptyForm
-from core.accounts.permissions import Perm, application_for, application_scope
+from core.accounts.permissions import Perm, application_for, application_scope, city_of
 from core.accounts.web import install_error_pages, login_required
 from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
@@ -78,6 +78,7 @@ from core.formfields import ind_attr
 from core.i18n import listed, msgid, translations
 from core.kernel.clock import SHANGHAI, now, this_year
 from core.kernel.memo import remembered
+from core.kernel.permissions import may
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
@@ -88,7 +89,6 @@ from core.models import (
     Campaign,
     DeadlineExtension,
     Organization,
-    Role,
 )
 from core.models import (
     ApplicationStatus as S,
@@ -357,7 +357,7 @@ def score(app_id: int):
 def _render_detail(application, status: int = 200, **extra):
     user = _user()
     rules = region_rules()
-    if application.status in services.EDITABLE and user.role == Role.APPLICANT:
+    if application.status in services.EDITABLE and may(user, Perm.APPLICATION_EDIT):
         results, unrecorded = eligibility.evaluate(application), False
     else:  # what the checks said at the submission; an application made outside the platform's submission (the
         # demo's, an imported one) has no record: the page says so, not "no checks"
@@ -392,7 +392,7 @@ def _render_detail(application, status: int = 200, **extra):
         "evidence": evidence, "history": history,
         "section_labels": evidence_service.section_labels(application),
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
-        "can_edit": user.role == Role.APPLICANT, "can_review": user.role == Role.CITY,
+        "can_edit": may(user, Perm.APPLICATION_EDIT), "can_review": may(user, Perm.APPLICATION_REVIEW),
         "submit_form": ConfirmForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
         "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
@@ -713,7 +713,7 @@ def _queue(template: str):
     here = request.script_root + request.path
     prev_url = f"{here}?{urlencode({**query_args, 'before': page.prev_before})}" if page.prev_before is not None else None
     next_url = f"{here}?{urlencode({**query_args, 'after': page.next_after})}" if page.next_after is not None else None
-    pick = user.role == Role.CITY  # the boxes of the bulk review; its form is a page of its own (city_bulk)
+    pick = may(user, Perm.APPLICATION_REVIEW)  # the boxes of the bulk review; its form is a page of its own (city_bulk)
     return render_template(template, rows_html=_queue_rows(page.rows, unit_types, pick), empty=not page.rows,
                            pick=pick,
                            t=_texts(_QUEUE_TEXT), city_deadlines=_city_deadlines(user, campaign_id, campaigns),
@@ -728,7 +728,7 @@ def _city_deadlines(user, campaign_id: int | None, campaigns) -> tuple[tuple[str
     """For a city user: ``(campaign title, StepDeadline)`` of its own deadlines (the chosen campaign, else
     the five newest), with the rule's source and the province's extension (issue 15); remembered while nothing
     is written (:mod:`core.kernel.memo`)."""
-    if user.role != Role.CITY or user.admin_unit_id is None:
+    if city_of(user) is None:
         return ()
     ids = (campaign_id,) if campaign_id is not None else tuple(c[0] for c in campaigns[:5])
 

@@ -524,7 +524,8 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timelin
         request.declarations["declared_at"] = moment.isoformat(timespec="seconds")
     if not report:
         return  # an engagement whose report the demo evaluator still has to file
-    firm_user = SimpleNamespace(username=ACTOR, role=Role.EVALUATOR, evaluator_firm_id=firm.id)
+    # the firm as the demo's actor: an evaluator account of the firm, never stored (the service checks the binding)
+    firm_user = User(username=ACTOR, role=Role.EVALUATOR, evaluator_firm_id=firm.id, active=True)
     items = reports.indicator_items(app)
     share = rng.uniform(0.72, 0.93)
     scores = {str(i["number"]): round(i["weight"] * share, 2) for i in items} or None

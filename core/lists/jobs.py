@@ -14,6 +14,8 @@ from flask_babel import gettext, lazy_gettext as _l
 from core.errors import Refused
 from core.extensions import db
 from core.jobs import enqueue, job
+from core.kernel.permissions import may
+from core.lists.access import ListsPerm
 from core.models import User
 
 #: rows of the report kept with the job (every row with a problem comes first)
@@ -46,7 +48,7 @@ def import_history_job(ctx, input_key: str, filename: str, dry_run: bool = False
     from core.storage import staging
 
     user = db.session.get(User, ctx.user_id) if ctx.user_id else None
-    if user is not None and (not user.active or str(user.role) not in history.IMPORTER_ROLES):
+    if user is not None and not may(user, ListsPerm.HISTORY):
         raise Refused("The account that started this job may no longer import the list history.")
     ctx.progress(5, stage=_l("Reading and checking the rows"))
     report = history.import_history(ctx.actor, staging.read(input_key), filename, dry_run=dry_run)

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.accounts.forms import EmptyForm
+from core.accounts.permissions import city_of
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
 from core.applications import consulted as consulted_rule
@@ -22,9 +23,11 @@ from core.extensions import db
 from core.kernel import paging
 from core.kernel.clock import this_year, today
 from core.kernel.memo import remembered
+from core.kernel.permissions import may
 from core.kernel.rules import region_rules
 from core.kernel.uow import attempt, commit
 from core.lists import decisions, history, keys, notice_units, notices, recommend, tables
+from core.lists.access import ListsPerm, publish_perm
 from core.lists.forms import (
     AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
     PublishForm, RemoveUnitsForm, ResolveForm, AddUnitsForm,
@@ -90,12 +93,10 @@ NAV = (
             perm=ReviewPerm.RECOMMENDATION_IMPORT, order=27),
     NavLink(endpoint="lists.manage_decisions", label=_l("Lists by decision"), place="section",
             perm=ReviewPerm.NOTICE_MANAGE, order=25),
-    NavLink(endpoint="lists.city_lists", label=_l("City list"), roles=frozenset({"city"}), order=63),
+    NavLink(endpoint="lists.city_lists", label=_l("City list"), perm=ListsPerm.PUBLISH_CITY, order=63),
     NavLink(endpoint="lists.list_history", label=_l("List history"), place="section",
-            roles=history.IMPORTER_ROLES, order=26),
+            perm=ListsPerm.HISTORY, order=26),
 )
-
-PUBLISHER_ROLES = notices.PUBLISHER_ROLES
 
 
 def _tier_label(application) -> str:
@@ -108,13 +109,13 @@ def _year() -> int:
     return year if year and 2000 <= year <= 2100 else notices.beijing_today().year
 
 
-def _levels_for(procedure: str, year: int, role: str) -> list:
-    """The levels whose list this role publishes by ``procedure`` in ``year`` (labels for a select)."""
+def _levels_for(procedure: str, year: int, user) -> list:
+    """The levels whose list ``user`` publishes by ``procedure`` in ``year`` (labels for a select)."""
     rules = region_rules()
     out = []
     for code, lv in rules.list_levels.items():
         how = rules.publication(code, year)
-        if how.procedure == procedure and role in PUBLISHER_ROLES.get(how.publisher, ()):
+        if how.procedure == procedure and may(user, publish_perm(how.publisher)):
             out.append(choice(code, local_name(lv)))
     return out
 
@@ -205,7 +206,7 @@ def manage_notices():
     rules = region_rules()
     form = NoticeForm()
     year = _year()
-    form.level.choices = _levels_for("notice", year, str(_user().role))
+    form.level.choices = _levels_for("notice", year, _user())
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year) if level else []
@@ -349,12 +350,12 @@ _LISTING_BLOCKS = {"banned": _l("cannot be listed: banned from applying"),
                    "already_listed": _l("cannot be listed: already on a list of this level")}
 
 
-def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra):
+def _decision_page(template: str, admin_unit_id: int | None, **extra):
     """The decision form and the decisions already published, for the province or one city."""
     rules = region_rules()
     form = DecisionForm()
     year = _year()
-    form.level.choices = _levels_for("decision", year, role)
+    form.level.choices = _levels_for("decision", year, _user())
     level = request.values.get("level") or (form.level.choices[0].value if form.level.choices else None)
     level = level if level in {c.value for c in form.level.choices} else None
     candidates = notices.candidates_for(level, year, admin_unit_id) if level else []
@@ -403,7 +404,7 @@ def _decision_page(template: str, admin_unit_id: int | None, role: str, **extra)
 def manage_decisions():
     """The province publishes a list by decision where its document names no notice (Hunan's creation
     plan, Jiangxi's provincial list...)."""
-    return _decision_page("lists/decisions.html", None, str(_user().role))
+    return _decision_page("lists/decisions.html", None)
 
 
 @bp.route("/city/lists", methods=["GET", "POST"])
@@ -411,12 +412,12 @@ def manage_decisions():
 def city_lists():
     """A city bureau publishes its own city's list (Shanxi 第十二条)."""
     user = _user()
-    if str(user.role) != "city" or user.admin_unit_id is None:
+    if city_of(user) is None or not may(user, ListsPerm.PUBLISH_CITY):
         abort(403)
     from core.models import AdminUnit
 
-    unit = db.session.get(AdminUnit, user.admin_unit_id)
-    return _decision_page("lists/decisions.html", user.admin_unit_id, "city", city=unit)
+    unit = db.session.get(AdminUnit, city_of(user))
+    return _decision_page("lists/decisions.html", city_of(user), city=unit)
 
 
 # ------------------------------------------------------------ list history --
@@ -426,7 +427,7 @@ def city_lists():
 @login_required(ReviewPerm.NOTICE_MANAGE)
 def list_history():
     """Province staff load the lists the province already has (core.lists.history)."""
-    if str(_user().role) not in history.IMPORTER_ROLES:
+    if not may(_user(), ListsPerm.HISTORY):
         abort(403)
     form = HistoryForm()
     report, status = None, 200

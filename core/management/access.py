@@ -15,9 +15,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false, true
 from sqlalchemy.sql import ColumnElement
 
-from core.errors import NotFound
-from core.extensions import db
-from core.kernel.permissions import Permission, require
+from core.accounts import permissions as accounts_access
+from core.kernel.permissions import Permission, load_or_404
 from core.models import Role, User
 
 UNIT, CITY, PROVINCE = "unit", "city", "province"
@@ -32,6 +31,9 @@ class ManagementPerm(StrEnum):
     DASHBOARD = "management.dashboard"
     VERIFY = "management.verify"
     JOBS = "management.jobs"
+    #: attach and download the files of removals, complaints and re-reviews (a change report's files are its
+    #: unit's too)
+    FILES = "management.files"
 
 
 _STAFF = frozenset({Role.PROVINCE, Role.ADMIN})
@@ -50,6 +52,8 @@ PERMISSIONS = (
                _l("See the management dashboard")),
     Permission(ManagementPerm.VERIFY, frozenset({Role.CITY, *_STAFF}), _l("Verify complaints and re-reviews")),
     Permission(ManagementPerm.JOBS, _STAFF, _l("Open the yearly filings and re-reviews")),
+    Permission(ManagementPerm.FILES, frozenset({Role.CITY, *_STAFF}),
+               _l("Attach and download the files of removals, complaints and re-reviews")),
 )
 
 
@@ -59,10 +63,6 @@ def _active(user: Any) -> bool:
 
 def actor(user: Any) -> str:
     return user.username if _active(user) else "public"
-
-
-def is_province(user: Any) -> bool:
-    return _active(user) and user.role in (Role.PROVINCE, Role.ADMIN)
 
 
 def scope(user: Any, unit_column, org_column=None) -> ColumnElement[bool]:
@@ -80,28 +80,17 @@ def scope(user: Any, unit_column, org_column=None) -> ColumnElement[bool]:
 
 def load(user: Any, model, ident: Any, unit_column=None, org_column=None, perm: str = ManagementPerm.VIEW,
          by_organization: bool = True):
-    """One row of ``model`` through the user's scope, then the role check for ``perm``.
+    """One row of ``model`` through the user's scope (by the row's city and organization columns), then the
+    role check for ``perm``: :func:`core.kernel.permissions.load_or_404`.
 
     ``by_organization`` False: the organization the row is about does not see it (a complaint).
     """
-    try:
-        ident = int(ident)
-    except (TypeError, ValueError):
-        raise NotFound("No such record.") from None
-    if not 0 < ident < 2**31:
-        raise NotFound("No such record.")
-    from sqlalchemy import select
-
     unit_column = unit_column if unit_column is not None else model.admin_unit_id
     if org_column is None and by_organization:
         org_column = getattr(model, "organization_id", None)
-    row = db.session.scalar(select(model).where(model.id == ident, scope(user, unit_column, org_column)))
-    if row is None:
-        raise NotFound("No such record.")
-    require(user, perm)
-    return row
+    return load_or_404(user, model, ident, scope(user, unit_column, org_column), perm)
 
 
 def city_of(user: Any) -> int | None:
     """The admin unit a city user works for (None for province staff: all cities)."""
-    return user.admin_unit_id if _active(user) and user.role == Role.CITY else None
+    return accounts_access.city_of(user)

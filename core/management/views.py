@@ -191,7 +191,7 @@ def _attach(form, record_type: str, record_id: int) -> None:
 @login_required()
 def index():
     user = _user()
-    if user.role == Role.APPLICANT:
+    if may(user, ManagementPerm.FILE):  # a listed unit's work is its own filings
         return redirect(url_for("management.filings_list"))
     return redirect(url_for("management.dashboard_page"))
 
@@ -257,7 +257,7 @@ def _filings_page(user, year: int, open_form: OpenYearForm | None = None, code: 
     shown = filings.status_column()  # an open filing past its deadline is listed and filtered as overdue
     query = (select(*tables.filing_columns(shown)).join(Organization, Organization.id == AnnualFiling.organization_id)
              .where(access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id)))
-    if user.role != Role.APPLICANT:
+    if not may(user, ManagementPerm.FILE):  # officers see one year; a listed unit its filings of every year
         query = query.where(AnnualFiling.year == year)
     if status in filings.STATUSES:
         query = query.where(shown == status)
@@ -523,7 +523,7 @@ def attach_file(kind: str, ident: int):
         raise NotFound("No such record.")
     model, page = models[kind]
     record = access.load(_user(), model, ident)
-    if _user().role == Role.APPLICANT and kind != "change":
+    if kind != "change" and not may(_user(), ManagementPerm.FILES):
         raise NotFound("No such record.")
     form = UploadForm()
     if not form.validate_on_submit() or not getattr(form.file.data, "filename", None):
@@ -541,7 +541,7 @@ def file_download(ident: int):
         raise NotFound("No such record.")
     models = {"removal": Removal, "complaint": Complaint, "change": ChangeReport, "rereview": ReReview}
     record = access.load(_user(), models[row.record_type], row.record_id)
-    if _user().role == Role.APPLICANT and row.record_type != "change":
+    if row.record_type != "change" and not may(_user(), ManagementPerm.FILES):
         raise NotFound("No such record.")
     del record
     return send_file(files.open_file(row), mimetype="application/pdf", as_attachment=True,

@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from core.accounts.permissions import accounts_of
 from core.extensions import db
 from core.kernel.clock import end_of_day
 from core.models import (
@@ -122,19 +123,19 @@ def _ids(*where: Any) -> list[int]:
 
 
 def unit_users(organization_id: int) -> list[int]:
-    return _ids(User.role == Role.APPLICANT, User.organization_id == organization_id)
+    return _ids(accounts_of(Role.APPLICANT, organization_id))
 
 
 def city_users(admin_unit_id: int | None) -> list[int]:
-    return _ids(User.role == Role.CITY, User.admin_unit_id == admin_unit_id) if admin_unit_id else []
+    return _ids(accounts_of(Role.CITY, admin_unit_id)) if admin_unit_id else []
 
 
 def province_users() -> list[int]:
-    return _ids(User.role == Role.PROVINCE)
+    return _ids(accounts_of(Role.PROVINCE))
 
 
 def firm_users(firm_id: int | None) -> list[int]:
-    return _ids(User.role == Role.EVALUATOR, User.evaluator_firm_id == firm_id) if firm_id else []
+    return _ids(accounts_of(Role.EVALUATOR, firm_id)) if firm_id else []
 
 
 # -------------------------------------------------------------------- parameters --

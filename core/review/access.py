@@ -10,14 +10,14 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false, select
+from sqlalchemy import false, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
-from core.accounts.permissions import application_scope
-from core.errors import NotFound
-from core.extensions import db
-from core.kernel.permissions import Permission, require
-from core.models import Application, ApplicationStatus, Role, User
+from core.accounts.permissions import application_scope, firm_of, organization_of
+from core.kernel.permissions import Permission, load_or_404, may
+from core.models import (
+    Application, ApplicationStatus, EvaluationRequest, ExpertAssignment, ExpertProfile, Role, User,
+)
 
 
 class ReviewPerm(StrEnum):
@@ -37,6 +37,8 @@ class ReviewPerm(StrEnum):
     RECOMMEND = "recommend"
     #: import a province's signed recommendation (national instance)
     RECOMMENDATION_IMPORT = "recommendation.import"
+    #: file the evaluation report of an engagement one's firm accepted, reading its case file (the firm)
+    REPORT_FILE = "evaluation.report"
 
 
 STAFF = (Role.PROVINCE, Role.ADMIN, Role.MINISTRY)
@@ -54,6 +56,8 @@ PERMISSIONS = (
                _l("Recommend units to the national list and export the signed file")),
     Permission(ReviewPerm.RECOMMENDATION_IMPORT, frozenset({Role.ADMIN, Role.MINISTRY}),
                _l("Import a province's signed recommendation")),
+    Permission(ReviewPerm.REPORT_FILE, frozenset({Role.EVALUATOR}),
+               _l("Read the case files of one's firm's engagements and file their evaluation reports")),
 )
 
 
@@ -65,18 +69,25 @@ def staff_scope(user: Any) -> ColumnElement[bool]:
 
 
 def staff_application(user: Any, application_id: Any, perm: ReviewPerm, for_update: bool = False) -> Application:
-    """Load one application in the user's scope (404 outside it), then check ``perm`` (403)."""
-    try:
-        ident = int(application_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such application.") from None
-    if not 0 < ident < 2**31:
-        raise NotFound("No such application.")
-    query = select(Application).where(staff_scope(user), Application.id == ident)
-    if for_update:
-        query = query.with_for_update()
-    application = db.session.scalar(query)
-    if application is None:
-        raise NotFound("No such application.")
-    require(user, perm)
-    return application
+    """One application in the user's :func:`staff_scope` (404 outside it), then ``perm`` (403):
+    :func:`core.kernel.permissions.load_or_404`."""
+    return load_or_404(user, Application, application_id, staff_scope(user), perm, for_update=for_update,
+                       message="No such application.")
+
+
+def request_scope(user: Any) -> ColumnElement[bool]:
+    """Evaluation requests a user may see: its firm's, its organization's applications', or any (registry staff)."""
+    if may(user, ReviewPerm.EVALUATOR_REGISTRY):
+        return true()
+    firm, org = firm_of(user), organization_of(user)
+    seen = ([EvaluationRequest.firm_id == firm] if firm is not None else []) + (
+        [EvaluationRequest.application_id.in_(select(Application.id).where(Application.organization_id == org))]
+        if org is not None else [])
+    return or_(*seen) if seen else false()
+
+
+def assignment_scope(user: Any) -> ColumnElement[bool]:
+    """Expert assignments a user may open as the expert: its own."""
+    if not isinstance(user, User) or not user.active:
+        return false()
+    return ExpertAssignment.expert_id.in_(select(ExpertProfile.id).where(ExpertProfile.user_id == user.id))

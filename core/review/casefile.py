@@ -24,6 +24,7 @@ from core.applications.fields import (
     typed_extension,
 )
 from core.applications.scoring import live_score
+from core.accounts.permissions import firm_of
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
 from core.kernel.permissions import may
@@ -35,7 +36,6 @@ from core.models import (
     Evidence,
     ExpertAssignment,
     ExpertProfile,
-    Role,
     User,
 )
 from core.plugins.types import Level
@@ -54,16 +54,17 @@ def _ident(application_id: Any) -> int:
 
 def engagement_of(user: User, application_id: int) -> EvaluationRequest | None:
     """The accepted request that engages the user's firm for the application."""
-    if user.role != Role.EVALUATOR or user.evaluator_firm_id is None:
+    firm = firm_of(user)
+    if firm is None or not may(user, ReviewPerm.REPORT_FILE):
         return None
     return db.session.scalar(select(EvaluationRequest).where(
-        EvaluationRequest.application_id == application_id, EvaluationRequest.firm_id == user.evaluator_firm_id,
+        EvaluationRequest.application_id == application_id, EvaluationRequest.firm_id == firm,
         EvaluationRequest.status == "accepted"))
 
 
 def assignment_of(user: User, application_id: int) -> ExpertAssignment | None:
     """The user's assignment to review the application (not declined)."""
-    if user.role != Role.EXPERT:
+    if not may(user, ReviewPerm.EXPERT_SCORE):
         return None
     return db.session.scalar(select(ExpertAssignment).join(ExpertProfile).where(
         ExpertAssignment.application_id == application_id, ExpertProfile.user_id == user.id,
@@ -74,10 +75,12 @@ def access(user: Any, application_id: Any) -> tuple[Application, str]:
     """The application and the capacity the user reads it in (firm, expert or staff); 404 for anyone else."""
     ident = _ident(application_id)
     if isinstance(user, User) and user.active:
-        if engagement_of(user, ident) is not None or assignment_of(user, ident) is not None:
+        capacity = FIRM if engagement_of(user, ident) is not None else (
+            EXPERT if assignment_of(user, ident) is not None else None)
+        if capacity is not None:
             application = db.session.get(Application, ident)
             if application is not None:
-                return application, FIRM if user.role == Role.EVALUATOR else EXPERT
+                return application, capacity
         if may(user, ReviewPerm.REVIEW_MANAGE):
             return staff_application(user, ident, ReviewPerm.REVIEW_MANAGE), STAFF
     raise NotFound("No such application.")

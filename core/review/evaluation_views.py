@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.accounts.forms import EmptyForm
-from core.accounts.permissions import Perm, application_for
+from core.accounts.permissions import Perm, application_for, firm_of
 from core.accounts.web import login_required
 from core.accounts.web import run_and_redirect as _run
 from core.applications import evidence as evidence_service
@@ -21,9 +21,9 @@ from core.applications import services as app_services
 from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
+from core.kernel.permissions import may
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit
-from core.models import Role
 from core.plugins.rules import readable_cite
 from core.review import casefile, evaluation, evaluators, reports
 from core.review.access import ReviewPerm
@@ -52,14 +52,14 @@ def _evaluation_page(application, status: int = 200, choose_form: ChooseFirmForm
                      upload_form: UploadForm | None = None):
     user = _user()
     state = reports.status(application)
-    editable = application.status in app_services.EDITABLE and user.role == Role.APPLICANT
+    editable = application.status in app_services.EDITABLE and may(user, Perm.APPLICATION_EDIT)
     engaged = evaluation.engagement(application)
     pending = evaluation.pending_request(application)
     mode_form = ModeForm(data={"mode": application.evaluation_mode})
     mode_form.mode.choices = mode_choices(state["allowed"])
     choices = []
-    requestable = (user.role == Role.APPLICANT and application.evaluation_mode == "third_party" and engaged is None
-                   and pending is None and application.status in evaluators.REQUESTABLE)
+    requestable = (may(user, ReviewPerm.EVALUATOR_REQUEST) and application.evaluation_mode == "third_party"
+                   and engaged is None and pending is None and application.status in evaluators.REQUESTABLE)
     if requestable:
         choices = evaluation.firm_choices(application)
         if choose_form is None:
@@ -172,7 +172,7 @@ def evaluation_report(app_id: int):
 def request_accept(request_id: int):
     user = _user()
     row = evaluators.request_or_404(user, request_id)
-    if user.role == Role.EVALUATOR and row.firm_id != user.evaluator_firm_id:
+    if firm_of(user) != row.firm_id:  # a firm answers its own requests
         raise NotFound("No such request.")
     form = AcceptForm(prefix=f"accept{row.id}")
     _checked(form, url_for("review.engagements"))

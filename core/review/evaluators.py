@@ -18,11 +18,13 @@ from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel import clock
 from core.kernel.clock import add_years, now
+from core.kernel.permissions import load_or_404
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
+from core.review.access import request_scope
 from core.models import (
     Application, ApplicationStatus as S, EvaluationRequest, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction,
-    FirmAffiliate, Role, User,
+    FirmAffiliate, User,
 )
 from core.plugins.types import EvaluationMode, Level
 from core.services import audit, limits
@@ -242,22 +244,9 @@ def request_evaluation(user: User, application: Application, firm: EvaluatorFirm
 
 
 def request_or_404(user: User, request_id: Any) -> EvaluationRequest:
-    """A request the user may see: the firm's own, the applicant's own, or any (registry staff)."""
-    from core.kernel.permissions import may
-    from core.review.access import ReviewPerm
-
-    try:
-        ident = int(request_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such request.") from None
-    row = get_record(EvaluationRequest, ident)
-    if row is None:
-        raise NotFound("No such request.")
-    own_firm = user.role == Role.EVALUATOR and user.evaluator_firm_id == row.firm_id
-    own_org = user.role == Role.APPLICANT and user.organization_id == row.application.organization_id
-    if not (own_firm or own_org or may(user, ReviewPerm.EVALUATOR_REGISTRY)):
-        raise NotFound("No such request.")
-    return row
+    """A request the user may see (:func:`core.review.access.request_scope`): the firm's own, the applicant's
+    own, or any (registry staff)."""
+    return load_or_404(user, EvaluationRequest, request_id, request_scope(user), message="No such request.")
 
 
 def _require_pending(row: EvaluationRequest) -> None:

@@ -28,9 +28,11 @@ from core.extensions import db
 from core.i18n import in_language, lazy_list
 from core.kernel import paging
 from core.kernel.clock import now, this_year
+from core.kernel.permissions import holders, load_or_404, may
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.names import local_name
 from core.kernel.rules import region_rules, rule_of
+from core.review.access import ReviewPerm, assignment_scope
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
     ExpertProfile, ReviewResult, Role, User,
@@ -147,7 +149,7 @@ def join_pool(actor: str, user: User, *, name: str | None = None, fields: Iterab
               employer_uscc: str | None = None, employer_name: str | None = None,
               admin_unit_code: str | None = None, evaluator_firm_id: int | None = None) -> ExpertProfile:
     """Put an existing account with the expert role in the pool (audited); its name defaults to the account's."""
-    if not isinstance(user, User) or user.role != Role.EXPERT or not user.active:
+    if not may(user, ReviewPerm.EXPERT_SCORE):
         raise Refused("Only an active account with the expert role can join the expert pool.")
     if profile_of(user) is not None:
         raise Refused("%(expert)s is already in the expert pool.", expert=user.display_name)
@@ -166,9 +168,11 @@ def join_pool(actor: str, user: User, *, name: str | None = None, fields: Iterab
 
 
 def accounts_outside_pool() -> list[User]:
-    """Active expert accounts not yet in the pool (e.g. created by an administrator)."""
+    """Active expert accounts (those whose role may score) not yet in the pool (e.g. created by an
+    administrator)."""
     inside = select(ExpertProfile.user_id)
-    return list(db.session.scalars(select(User).where(User.role == Role.EXPERT, User.active,
+    scorers = holders(ReviewPerm.EXPERT_SCORE)
+    return list(db.session.scalars(select(User).where(User.role.in_(scorers), User.active,
                                                       User.id.not_in(inside)).order_by(User.username)))
 
 
@@ -333,14 +337,7 @@ def draw(actor: str, application: Application, count: int, field: str | None = N
 
 def assignment_for_expert(user: User, assignment_id: Any) -> ExpertAssignment:
     """An assignment of the signed-in expert (404 for anyone else's)."""
-    try:
-        ident = int(assignment_id)
-    except (TypeError, ValueError):
-        raise NotFound("No such assignment.") from None
-    row = get_record(ExpertAssignment, ident)
-    if row is None or row.expert.user_id != user.id:
-        raise NotFound("No such assignment.")
-    return row
+    return load_or_404(user, ExpertAssignment, assignment_id, assignment_scope(user), message="No such assignment.")
 
 
 def my_assignments(user: User) -> list[ExpertAssignment]:
@@ -506,7 +503,7 @@ def visible_assignments(user: User, application: Application) -> list[ExpertAssi
     """Whose scores ``user`` may see: staff all; an expert their own, and the other experts' submitted
     scores only once the panel has closed (its result recorded): each expert judges alone until then."""
     rows = assignments(application)
-    if user.role != Role.EXPERT:
+    if may(user, ReviewPerm.REVIEW_MANAGE):
         return rows
     mine = [r for r in rows if r.expert.user_id == user.id]
     if not mine:

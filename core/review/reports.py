@@ -25,13 +25,16 @@ from sqlalchemy import select
 from core.applications.eligibility import engaged_report, self_reports
 from core.applications.evidence import check_pdf
 from core.applications.scoring import indicator_set
+from core.accounts.permissions import firm_of
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_
 from core.kernel import clock
 from core.kernel.clock import SHANGHAI
+from core.kernel.permissions import may
 from core.kernel.rules import region_rules
-from core.models import Application, ApplicationStatus as S, EvaluationReport, EvaluationRequest, Role, User
+from core.review.access import ReviewPerm
+from core.models import Application, ApplicationStatus as S, EvaluationReport, EvaluationRequest, User
 from core.plugins.rules import readable_cite
 from core.plugins.types import EvaluationMode, Level, ReportStage
 from core.services import audit
@@ -145,7 +148,7 @@ def file_report(user: User, request: EvaluationRequest, data: bytes, filename: s
                 scores: Mapping[Any, Any] | None = None, visited_on: Any = None,
                 today: dt.date | None = None) -> EvaluationReport:
     """The engaged firm files (or replaces) its report for an engagement it accepted."""
-    if user.role != Role.EVALUATOR or user.evaluator_firm_id != request.firm_id:
+    if firm_of(user) is None or firm_of(user) != request.firm_id or not may(user, ReviewPerm.REPORT_FILE):
         raise Refused("Only the engaged firm files its evaluation report.")
     if request.status != "accepted":
         raise Refused("The firm files its report once it has accepted the engagement (it is %(status)s).",

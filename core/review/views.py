@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from core.accounts.forms import EmptyForm
+from core.accounts.permissions import firm_of
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
 from core.applications import priorities
@@ -20,7 +21,7 @@ from core.kernel.clock import this_year
 from core.kernel.records import ID_MAX
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit
-from core.models import AdminUnit, Application, EvaluatorEngagement, Role
+from core.models import AdminUnit, Application, EvaluatorEngagement
 from core.review import evaluators, experts, reports
 from core.review.access import ReviewPerm, staff_application
 from core.services.bulk import BulkRefused
@@ -207,7 +208,7 @@ def engagements():
 def request_decline(request_id: int):
     user = _user()
     row = evaluators.request_or_404(user, request_id)
-    if user.role == Role.EVALUATOR and row.firm_id != user.evaluator_firm_id:
+    if firm_of(user) != row.firm_id:  # a firm answers its own requests
         raise NotFound("No such request.")
     form = ReasonForm(prefix=f"decline{row.id}")
     _checked(form, url_for("review.engagements"))

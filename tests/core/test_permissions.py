@@ -10,10 +10,11 @@ import pytest
 from flask_babel import force_locale
 
 from core import create_app
-from core.accounts.permissions import Perm
+from core.accounts.permissions import Perm, manage_perm
 from core.admin.access import AdminPerm
 from core.errors import AccessDenied
 from core.kernel.permissions import DuplicatePermission, Permission, Registry, granted, may, registry, require
+from core.lists.access import ListsPerm
 from core.management.access import ManagementPerm
 from core.models import Role, User
 from core.review.access import ReviewPerm
@@ -21,26 +22,36 @@ from tests.conftest import BASE_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: today's full role -> permission table (accounts, review and management before the registry)
+#: today's full role -> permission table (accounts, review and management before the registry; issue 45: the
+#: decisions that were inline role comparisons, which an instance could not withdraw: who looks after which
+#: accounts, who handles the files of removals, complaints and re-reviews, who files an evaluation report, who
+#: publishes the lists of each publisher and loads the list history)
+_OFFICER_ACCOUNTS = {"accounts.manage.applicant", "accounts.manage.city", "accounts.manage.expert",
+                     "accounts.manage.evaluator"}
 PINNED: dict[str, frozenset[str]] = {
     "applicant": frozenset({"application.view", "application.create", "application.edit", "tokens",
                             "evaluator.request", "management.view", "management.file"}),
     "city": frozenset({"application.view", "application.review", "summary", "tokens", "management.view",
                        "management.review", "management.propose", "management.dashboard", "management.verify",
-                       "admin.accounts"}),
+                       "admin.accounts", "accounts.manage.applicant", "management.files", "lists.publish.city"}),
     "province": frozenset({"application.view", "campaign.manage", "extension.grant", "tokens", "evaluator.registry",
                            "review.manage", "notice.manage", "recommend", "management.view", "management.propose",
                            "management.decide", "management.dashboard", "management.verify", "management.jobs",
-                           "admin.accounts"}),
+                           "admin.accounts", *_OFFICER_ACCOUNTS, "management.files", "lists.history",
+                           "lists.publish.province"}),
     "admin": frozenset({"application.view", "campaign.manage", "extension.grant", "tokens", "evaluator.registry",
                         "review.manage", "notice.manage", "recommend", "recommendation.import", "management.view",
                         "management.propose", "management.decide", "management.dashboard", "management.verify",
                         "management.jobs", "admin.accounts", "admin.units", "admin.holidays", "admin.firms",
-                        "admin.references"}),
-    "evaluator": frozenset({"application.view", "tokens", "engagement.decide"}),
+                        "admin.references", "admin.clock", *_OFFICER_ACCOUNTS, "accounts.manage.province",
+                        "accounts.manage.ministry",
+                        "accounts.manage.admin", "management.files", "lists.history", "lists.publish.province",
+                        "lists.publish.ministry"}),
+    "evaluator": frozenset({"application.view", "tokens", "engagement.decide", "evaluation.report"}),
     "expert": frozenset({"tokens", "expert.score"}),
     "ministry": frozenset({"tokens", "evaluator.registry", "review.manage", "notice.manage",
-                           "recommendation.import", "management.view", "management.dashboard"}),  # issue 42: 名单内单位
+                           "recommendation.import", "management.view", "management.dashboard",  # issue 42: 名单内单位
+                           "lists.publish.ministry"}),
 }
 
 
@@ -60,7 +71,8 @@ def test_pinned_role_permission_table():
 def test_a_fresh_app_has_every_features_permissions_with_descriptions():
     app = _app()
     registered = registry(app).permissions
-    assert set(registered) == {str(p) for p in (*Perm, *ReviewPerm, *ManagementPerm, *AdminPerm)}
+    assert set(registered) == {str(p) for p in (*Perm, *ReviewPerm, *ManagementPerm, *AdminPerm, *ListsPerm)} | {
+        manage_perm(role) for role in Role}
     with app.test_request_context(), force_locale("zh"):
         zh = str(registered[ManagementPerm.DECIDE].description)
     with app.test_request_context(), force_locale("en"):
