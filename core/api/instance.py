@@ -129,103 +129,100 @@ def _unit(code: str) -> AdminUnit:
     return unit
 
 
-def make_blueprint() -> Blueprint:
-    blp = Blueprint("instance_api", __name__, url_prefix=API_PREFIX,
-                    description="Administrative units and the working-day calendar")
+blp = Blueprint("instance_api", __name__, url_prefix=API_PREFIX,
+                description="Administrative units and the working-day calendar")
 
-    @blp.route("/admin-units")
-    class AdminUnits(MethodView):
-        @public
-        @blp.arguments(AdminUnitQuerySchema, location="query")
-        @blp.response(200, AdminUnitSchema(many=True))
-        def get(self, args):
-            """The administrative units of this region (cities and their peers) with their codes."""
-            region = region_rules().region_code
-            query = select(AdminUnit).where(AdminUnit.region == region)
-            if not args["include_inactive"]:
-                query = query.where(AdminUnit.active)
-            return [unit_json(u) for u in db.session.scalars(query.order_by(AdminUnit.code))]
+@blp.route("/admin-units")
+class AdminUnits(MethodView):
+    @public
+    @blp.arguments(AdminUnitQuerySchema, location="query")
+    @blp.response(200, AdminUnitSchema(many=True))
+    def get(self, args):
+        """The administrative units of this region (cities and their peers) with their codes."""
+        region = region_rules().region_code
+        query = select(AdminUnit).where(AdminUnit.region == region)
+        if not args["include_inactive"]:
+            query = query.where(AdminUnit.active)
+        return [unit_json(u) for u in db.session.scalars(query.order_by(AdminUnit.code))]
 
-        @authed(_admin)
-        @blp.arguments(AdminUnitCreateSchema)
-        @blp.response(201, AdminUnitSchema)
-        def post(self, args):
-            """Add a unit of a kind the region lets administrators add (a pilot county). Audited."""
-            region = region_rules().region_code
-            if db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
-                                                            AdminUnit.code == args["code"])):
-                from core.errors import Refused
+    @authed(_admin)
+    @blp.arguments(AdminUnitCreateSchema)
+    @blp.response(201, AdminUnitSchema)
+    def post(self, args):
+        """Add a unit of a kind the region lets administrators add (a pilot county). Audited."""
+        region = region_rules().region_code
+        if db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
+                                                        AdminUnit.code == args["code"])):
+            from core.errors import Refused
 
-                raise Refused("An administrative unit with this code already exists.")
-            unit = admin_units.add_configurable_unit(args["code"], args["name"].strip(), args["kind"],
-                                                     token_user().username)
-            db.session.commit()
-            return unit_json(unit)
+            raise Refused("An administrative unit with this code already exists.")
+        unit = admin_units.add_configurable_unit(args["code"], args["name"].strip(), args["kind"],
+                                                 token_user().username)
+        db.session.commit()
+        return unit_json(unit)
 
-    @blp.route("/admin-units/<string(maxlength=80):code>")
-    class OneAdminUnit(MethodView):
-        @public
-        @blp.response(200, AdminUnitSchema)
-        def get(self, code):
-            """One administrative unit."""
-            return unit_json(_unit(code))
+@blp.route("/admin-units/<string(maxlength=80):code>")
+class OneAdminUnit(MethodView):
+    @public
+    @blp.response(200, AdminUnitSchema)
+    def get(self, code):
+        """One administrative unit."""
+        return unit_json(_unit(code))
 
-        @authed(_admin)
-        @blp.arguments(AdminUnitUpdateSchema)
-        @blp.response(200, AdminUnitSchema)
-        def patch(self, args, code):
-            """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
-            unit = _unit(code)
-            admin_units.change_unit(unit, token_user().username, **args)
-            db.session.commit()
-            return unit_json(unit)
+    @authed(_admin)
+    @blp.arguments(AdminUnitUpdateSchema)
+    @blp.response(200, AdminUnitSchema)
+    def patch(self, args, code):
+        """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
+        unit = _unit(code)
+        admin_units.change_unit(unit, token_user().username, **args)
+        db.session.commit()
+        return unit_json(unit)
 
-    @blp.route("/holidays")
-    class Holidays(MethodView):
-        @public
-        @blp.arguments(HolidayQuerySchema, location="query")
-        @blp.response(200, CalendarYearSchema)
-        def get(self, args):
-            """A year's holidays and make-up working days, and whether working days can be counted in it."""
-            return calendar_json(args["year"])
+@blp.route("/holidays")
+class Holidays(MethodView):
+    @public
+    @blp.arguments(HolidayQuerySchema, location="query")
+    @blp.response(200, CalendarYearSchema)
+    def get(self, args):
+        """A year's holidays and make-up working days, and whether working days can be counted in it."""
+        return calendar_json(args["year"])
 
-    @blp.route("/holidays/<date:day>")
-    class Holiday(MethodView):
-        @authed(_admin)
-        @blp.arguments(CalendarDayUpdateSchema)
-        @blp.response(200, CalendarYearSchema)
-        def put(self, args, day):
-            """Rule on one day: a holiday or a make-up working day (administrators; audited). Answers the
-            day's year."""
-            calendar.set_day(day, args["is_workday"], args["name"].strip(), token_user().username)
-            db.session.commit()
-            return calendar_json(day.year)
+@blp.route("/holidays/<date:day>")
+class Holiday(MethodView):
+    @authed(_admin)
+    @blp.arguments(CalendarDayUpdateSchema)
+    @blp.response(200, CalendarYearSchema)
+    def put(self, args, day):
+        """Rule on one day: a holiday or a make-up working day (administrators; audited). Answers the
+        day's year."""
+        calendar.set_day(day, args["is_workday"], args["name"].strip(), token_user().username)
+        db.session.commit()
+        return calendar_json(day.year)
 
-        @authed(_admin)
-        @blp.response(200, CalendarYearSchema)
-        def delete(self, day):
-            """Remove the ruling on one day; the library's answer (or the weekday) applies again. Audited."""
-            if not calendar.clear_day(day, token_user().username):
-                raise NotFound("No ruling on this day.")
-            db.session.commit()
-            return calendar_json(day.year)
+    @authed(_admin)
+    @blp.response(200, CalendarYearSchema)
+    def delete(self, day):
+        """Remove the ruling on one day; the library's answer (or the weekday) applies again. Audited."""
+        if not calendar.clear_day(day, token_user().username):
+            raise NotFound("No ruling on this day.")
+        db.session.commit()
+        return calendar_json(day.year)
 
-    @blp.route("/holidays/years/<int:year>/complete")
-    class HolidayYearComplete(MethodView):
-        @authed(_admin)
-        @blp.arguments(YearCompleteSchema)
-        @blp.response(200, CalendarYearSchema)
-        def post(self, args, year):
-            """Declare a year's holidays and make-up working days completely entered, so working days can be
-            counted in a year the library does not cover. Audited."""
-            calendar.declare_year_entered(year, token_user().username, args["note"].strip())
-            db.session.commit()
-            return calendar_json(year)
+@blp.route("/holidays/years/<int:year>/complete")
+class HolidayYearComplete(MethodView):
+    @authed(_admin)
+    @blp.arguments(YearCompleteSchema)
+    @blp.response(200, CalendarYearSchema)
+    def post(self, args, year):
+        """Declare a year's holidays and make-up working days completely entered, so working days can be
+        counted in a year the library does not cover. Audited."""
+        calendar.declare_year_entered(year, token_user().username, args["note"].strip())
+        db.session.commit()
+        return calendar_json(year)
 
-    return blp
 
 
 def register_api(api: Api) -> None:
-    blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)
