@@ -12,24 +12,24 @@ the user accounts of the instance.
 from __future__ import annotations
 
 from flask import request
-from flask.views import MethodView
 from flask_smorest import Api
 from marshmallow import fields, validate
 from sqlalchemy import func, or_, select
 
-from core.accounts import api_user, mfa, services
+from core.accounts import mfa, services
 from core.accounts.permissions import Perm
 from core.accounts.resets import reset_password
 from core.api import Blueprint, authed, limited, public
+from core.api.resource import Resource
 from core.api.schema import In, Out, Query, ident, one_of, text
 from core.errors import AccessDenied, GreenmfgError, NotFound
 from core.extensions import csrf, db
 from core.kernel.clock import aware
+from core.kernel.permissions import may
 from core.models import ApiToken, Role, User
 
 API_PREFIX = "/api/v1"
 ROLES = [r.value for r in Role]
-
 
 # ------------------------------------------------------------------ schemas --
 
@@ -139,7 +139,7 @@ def user_json(user: User) -> dict:
 
 
 def _admin(user: User) -> None:
-    if user.role != Role.ADMIN:
+    if not may(user, Perm.USERS):
         raise AccessDenied("Only an administrator manages accounts.")
 
 
@@ -164,8 +164,9 @@ blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX,
 
 # -------------------------------------------------------------- tokens --
 
+
 @blp.route("/tokens")
-class Tokens(MethodView):
+class Tokens(Resource):
     @public
     @limited("login")
     @blp.arguments(TokenRequestSchema)
@@ -190,21 +191,23 @@ class Tokens(MethodView):
     def get(self):
         """The tokens of the token's account, newest first (never the tokens themselves)."""
         current = _current_token_id()
-        return [token_json(t, current) for t in services.tokens_of(api_user())]
+        return [token_json(t, current) for t in services.tokens_of(self.user)]
+
 
 @blp.route("/tokens/<int:token_id>")
-class OneToken(MethodView):
+class OneToken(Resource):
     @authed(Perm.TOKENS)
     @blp.response(204)
     def delete(self, token_id):
         """Revoke one of one's own tokens (this one included); it stops working at once. Audited."""
-        services.revoke_token(api_user(), token_id)
+        services.revoke_token(self.user, token_id)
         db.session.commit()
 
 # ------------------------------------------------------- own password --
 
+
 @blp.route("/me/password")
-class Password(MethodView):
+class Password(Resource):
     @authed(Perm.TOKENS)
     @limited("login")
     @blp.arguments(PasswordChangeSchema)
@@ -212,28 +215,30 @@ class Password(MethodView):
     def post(self, args):
         """Change the password of the token's account; its web sessions end, tokens stay."""
         try:
-            services.change_password(api_user(), args["current_password"], args["new_password"], channel="api")
+            services.change_password(self.user, args["current_password"], args["new_password"], channel="api")
         except GreenmfgError:
             db.session.commit()  # the audited refusal
             raise
         db.session.commit()
 
+
 @blp.route("/password-resets")
-class PasswordReset(MethodView):
+class PasswordReset(Resource):
     @authed(lambda user: user)
     @blp.arguments(PasswordResetSchema)
     @blp.response(201, PasswordResetResultSchema)
     def post(self, args):
         """An officer resets another account's password (a city its firms; the province its staff and
         firms; an administrator anyone but administrators). Audited; the account's sessions end."""
-        target, password = reset_password(api_user(), args["username"])
+        target, password = reset_password(self.user, args["username"])
         db.session.commit()
         return {"username": target.username, "temporary_password": password}
 
 # --------------------------------------------------------- user accounts --
 
+
 @blp.route("/users")
-class Users(MethodView):
+class Users(Resource):
     @authed(_admin)
     @blp.arguments(UserQuerySchema, location="query")
     @blp.response(200, UserPageSchema)
@@ -241,7 +246,7 @@ class Users(MethodView):
         """The accounts of this instance (administrators), filtered, by user name."""
         query = select(User)
         if args["role"]:
-            query = query.where(User.role == Role(args["role"]))
+            query = query.filter_by(role=Role(args["role"]))
         if args["active"] is not None:
             query = query.where(User.active == args["active"])
         if args["q"]:
@@ -258,12 +263,13 @@ class Users(MethodView):
     def post(self, args):
         """Create an account (administrators): the password policy applies; an applicant is bound to its
         organization, a city account to its unit, an evaluator to its firm. Audited."""
-        user = services.create_user(actor=api_user().username, **args)
+        user = services.create_user(actor=self.user.username, **args)
         db.session.commit()
         return user_json(user)
 
+
 @blp.route("/users/<int:user_id>")
-class OneUser(MethodView):
+class OneUser(Resource):
     @authed(_admin)
     @blp.response(200, UserSchema)
     def get(self, user_id):
@@ -276,7 +282,7 @@ class OneUser(MethodView):
     def patch(self, args, user_id):
         """Rename an account or close/reopen it (administrators; not one's own). Only the fields sent
         change. Audited."""
-        admin, user = api_user(), _account(user_id)
+        admin, user = self.user, _account(user_id)
         if user.id == admin.id:
             raise AccessDenied("An administrator may not close or change their own account here.")
         if "display_name" in args and args["display_name"].strip() != user.display_name:
@@ -290,20 +296,20 @@ class OneUser(MethodView):
         db.session.commit()
         return user_json(user)
 
+
 @blp.route("/users/<int:user_id>/second-factor-reset")
-class SecondFactorReset(MethodView):
+class SecondFactorReset(Resource):
     @authed(_admin)
     @blp.response(200, UserSchema)
     def post(self, user_id):
         """Remove an account's second factor (lost phone and codes); it enrols again at its next log-in.
         Its sessions end. Audited (administrators)."""
-        admin, user = api_user(), _account(user_id)
+        admin, user = self.user, _account(user_id)
         if user.id == admin.id:
             raise AccessDenied("An administrator may not reset their own second factor.")
         mfa.reset(user, admin.username)
         db.session.commit()
         return user_json(user)
-
 
 
 def register_api(api: Api) -> None:

@@ -36,6 +36,8 @@ class Perm(StrEnum):
     CAMPAIGN_MANAGE = "campaign.manage"
     EXTENSION_GRANT = "extension.grant"
     TOKENS = "tokens"
+    #: list, create, close and reopen any account of the instance and reset a lost second factor
+    USERS = "accounts.users"
 
 
 _STAFF = (Role.PROVINCE, Role.ADMIN)
@@ -51,6 +53,8 @@ PERMISSIONS = (
     Permission(Perm.CAMPAIGN_MANAGE, frozenset(_STAFF), _l("Manage campaigns")),
     Permission(Perm.EXTENSION_GRANT, frozenset(_STAFF), _l("Grant deadline extensions")),
     Permission(Perm.TOKENS, frozenset(Role), _l("Manage API tokens")),
+    Permission(Perm.USERS, frozenset({Role.ADMIN}),
+               _l("List, create, close and reopen any account of the instance; reset a lost second factor")),
 )
 
 

@@ -5,19 +5,22 @@ services as the command line (``greenmfg calendar``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from flask.views import MethodView
 from flask_smorest import Api
 from marshmallow import fields
 from sqlalchemy import select
 
-from core.api.blueprint import Blueprint, authed, public, token_user
+from core.api.blueprint import Blueprint, authed, public
+from core.api.resource import Resource
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
+from core.admin.access import AdminPerm
 from core.errors import AccessDenied, NotFound
 from core.extensions import csrf, db
+from core.kernel.permissions import may
 from core.kernel.rules import region_rules
-from core.models import AdminUnit, CalendarDay, CalendarYear, Role
+from core.models import AdminUnit, CalendarDay, CalendarYear
 from core.plugins.types import UnitKind
 from core.services import admin_units, calendar
 
@@ -25,10 +28,15 @@ API_PREFIX = "/api/v1"
 KINDS = [k.value for k in UnitKind]
 
 
-def _admin(user) -> None:
-    if user.role != Role.ADMIN:
-        raise AccessDenied("Only an administrator keeps the administrative units and the calendar.")
+def _keeper(perm: AdminPerm) -> Callable[[Any], None]:
+    """The check of an administrator's change to the units (``AdminPerm.UNITS``) or the calendar (``HOLIDAYS``)."""
+    def check(user: Any) -> None:
+        if not may(user, perm):
+            raise AccessDenied("Only an administrator keeps the administrative units and the calendar.")
+    return check
 
+
+_units_keeper, _calendar_keeper = _keeper(AdminPerm.UNITS), _keeper(AdminPerm.HOLIDAYS)
 
 # ------------------------------------------------------------------ schemas --
 
@@ -89,7 +97,6 @@ class CalendarDayUpdateSchema(In):
 class YearCompleteSchema(In):
     note = text(300, load_default="")
 
-
 # ------------------------------------------------------------------- output --
 
 
@@ -132,8 +139,9 @@ def _unit(code: str) -> AdminUnit:
 blp = Blueprint("instance_api", __name__, url_prefix=API_PREFIX,
                 description="Administrative units and the working-day calendar")
 
+
 @blp.route("/admin-units")
-class AdminUnits(MethodView):
+class AdminUnits(Resource):
     @public
     @blp.arguments(AdminUnitQuerySchema, location="query")
     @blp.response(200, AdminUnitSchema(many=True))
@@ -145,7 +153,7 @@ class AdminUnits(MethodView):
             query = query.where(AdminUnit.active)
         return [unit_json(u) for u in db.session.scalars(query.order_by(AdminUnit.code))]
 
-    @authed(_admin)
+    @authed(_units_keeper)
     @blp.arguments(AdminUnitCreateSchema)
     @blp.response(201, AdminUnitSchema)
     def post(self, args):
@@ -157,30 +165,32 @@ class AdminUnits(MethodView):
 
             raise Refused("An administrative unit with this code already exists.")
         unit = admin_units.add_configurable_unit(args["code"], args["name"].strip(), args["kind"],
-                                                 token_user().username)
+                                                 self.user.username)
         db.session.commit()
         return unit_json(unit)
 
+
 @blp.route("/admin-units/<string(maxlength=80):code>")
-class OneAdminUnit(MethodView):
+class OneAdminUnit(Resource):
     @public
     @blp.response(200, AdminUnitSchema)
     def get(self, code):
         """One administrative unit."""
         return unit_json(_unit(code))
 
-    @authed(_admin)
+    @authed(_units_keeper)
     @blp.arguments(AdminUnitUpdateSchema)
     @blp.response(200, AdminUnitSchema)
     def patch(self, args, code):
         """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
         unit = _unit(code)
-        admin_units.change_unit(unit, token_user().username, **args)
+        admin_units.change_unit(unit, self.user.username, **args)
         db.session.commit()
         return unit_json(unit)
 
+
 @blp.route("/holidays")
-class Holidays(MethodView):
+class Holidays(Resource):
     @public
     @blp.arguments(HolidayQuerySchema, location="query")
     @blp.response(200, CalendarYearSchema)
@@ -188,39 +198,40 @@ class Holidays(MethodView):
         """A year's holidays and make-up working days, and whether working days can be counted in it."""
         return calendar_json(args["year"])
 
+
 @blp.route("/holidays/<date:day>")
-class Holiday(MethodView):
-    @authed(_admin)
+class Holiday(Resource):
+    @authed(_calendar_keeper)
     @blp.arguments(CalendarDayUpdateSchema)
     @blp.response(200, CalendarYearSchema)
     def put(self, args, day):
         """Rule on one day: a holiday or a make-up working day (administrators; audited). Answers the
         day's year."""
-        calendar.set_day(day, args["is_workday"], args["name"].strip(), token_user().username)
+        calendar.set_day(day, args["is_workday"], args["name"].strip(), self.user.username)
         db.session.commit()
         return calendar_json(day.year)
 
-    @authed(_admin)
+    @authed(_calendar_keeper)
     @blp.response(200, CalendarYearSchema)
     def delete(self, day):
         """Remove the ruling on one day; the library's answer (or the weekday) applies again. Audited."""
-        if not calendar.clear_day(day, token_user().username):
+        if not calendar.clear_day(day, self.user.username):
             raise NotFound("No ruling on this day.")
         db.session.commit()
         return calendar_json(day.year)
 
+
 @blp.route("/holidays/years/<int:year>/complete")
-class HolidayYearComplete(MethodView):
-    @authed(_admin)
+class HolidayYearComplete(Resource):
+    @authed(_calendar_keeper)
     @blp.arguments(YearCompleteSchema)
     @blp.response(200, CalendarYearSchema)
     def post(self, args, year):
         """Declare a year's holidays and make-up working days completely entered, so working days can be
         counted in a year the library does not cover. Audited."""
-        calendar.declare_year_entered(year, token_user().username, args["note"].strip())
+        calendar.declare_year_entered(year, self.user.username, args["note"].strip())
         db.session.commit()
         return calendar_json(year)
-
 
 
 def register_api(api: Api) -> None:

@@ -13,13 +13,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask, Response, request
-from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 
 from core.accounts import api_user
 from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
 from core.api.errors import abort_json
+from core.api.resource import Resource
 from core.api.schema import dumped_answer
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
@@ -146,8 +146,9 @@ def _maybe_staff() -> bool:
 blp = Blueprint("lists_api", __name__, url_prefix=API_PREFIX,
                 description="Public notices, objections, lists, national recommendation and its import")
 
+
 @blp.route("/notices")
-class Notices(MethodView):
+class Notices(Resource):
     @optional_auth
     @blp.response(200, NoticeListSchema)
     def get(self):
@@ -163,12 +164,12 @@ class Notices(MethodView):
         region's period on the working-day calendar (409 when a year lacks holiday data). A start
         before today needs ``start_reason``."""
         unit = _publisher_unit(args["level"], args["year"])
-        notice = notices.open_notice(api_user().username, admin_unit_id=unit, **args)
-        commit()
-        return notice_json(notice, staff=True)
+        notice = notices.open_notice(self.user.username, admin_unit_id=unit, **args)
+        return self.done(notice_json, notice, staff=True)
+
 
 @blp.route("/list-decisions")
-class ListDecisions(MethodView):
+class ListDecisions(Resource):
     @public
     @blp.response(200, DecisionListSchema)
     def get(self):
@@ -182,12 +183,13 @@ class ListDecisions(MethodView):
         """Publish a list by decision where the level's document names no notice: the province's, or a
         city bureau's own city list. Units banned or already listed are reported, not listed."""
         unit = _publisher_unit(args["level"], args["year"])
-        outcome = decisions.publish_decision(api_user().username, admin_unit_id=unit, **args)
+        outcome = decisions.publish_decision(self.user.username, admin_unit_id=unit, **args)
         commit()
         return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
 
+
 @blp.route("/list-history")
-class ListHistory(MethodView):
+class ListHistory(Resource):
     @authed(ReviewPerm.NOTICE_MANAGE)
     @blp.arguments(HistoryUploadSchema, location="form_and_files")
     @blp.response(200, HistoryReportSchema)
@@ -200,7 +202,7 @@ class ListHistory(MethodView):
         ``dry_run`` checks only): all or nothing, idempotent, audited. 200 with the report when imported
         (or checked), 422 with the report when a row has problems; a large file is imported by a
         background job: 202 with the job (follow ``Location``, GET /api/v1/jobs/{id})."""
-        if str(api_user().role) not in history.IMPORTER_ROLES:
+        if str(self.user.role) not in history.IMPORTER_ROLES:
             raise AccessDenied("Your role may not do this.")
         upload, dry_run = form["file"], form["dry_run"]
         if not hasattr(upload, "read"):
@@ -209,25 +211,27 @@ class ListHistory(MethodView):
         from core.lists import jobs as list_jobs  # issue 22: a large file is imported by a job
 
         if list_jobs.import_in_background(raw):
-            job = list_jobs.start_import(api_user(), raw, upload.filename or "", dry_run)
+            job = list_jobs.start_import(self.user, raw, upload.filename or "", dry_run)
             return job_accepted(job)
-        report = history.import_history(api_user().username, raw, upload.filename or "", dry_run=dry_run)
+        report = history.import_history(self.user.username, raw, upload.filename or "", dry_run=dry_run)
         if report["ok"] and not dry_run:
             commit()
         else:
             db.session.rollback()
         return report, (200 if report["ok"] else 422)
 
+
 @blp.route("/list-decisions/<int:decision_id>")
-class OneListDecision(MethodView):
+class OneListDecision(Resource):
     @public
     @blp.response(200, DecisionSchema)
     def get(self, decision_id):
         """One published decision with its units (public)."""
         return decision_json(decisions.decision_or_404(decision_id))
 
+
 @blp.route("/notices/<int:notice_id>")
-class Notice(MethodView):
+class Notice(Resource):
     @optional_auth
     @blp.response(200, NoticeSchema)
     def get(self, notice_id):
@@ -235,8 +239,9 @@ class Notice(MethodView):
         staff = _maybe_staff()
         return notice_json(notices.notice_or_404(notice_id, public=not staff), staff=staff)
 
+
 @blp.route("/notices/<int:notice_id>/objections")
-class NoticeObjections(MethodView):
+class NoticeObjections(Resource):
     @authed(ReviewPerm.NOTICE_MANAGE)
     @blp.response(200, ObjectionListSchema)
     def get(self, notice_id):
@@ -260,20 +265,21 @@ class NoticeObjections(MethodView):
         commit()
         return {"id": row.id, "notice_id": notice.id, "item_id": row.item_id, "status": row.status}
 
+
 @blp.route("/objections/<int:objection_id>/resolve")
-class ObjectionResolution(MethodView):
+class ObjectionResolution(Resource):
     @authed(ReviewPerm.NOTICE_MANAGE)
     @blp.arguments(ObjectionResolveSchema)
     @blp.response(200, ObjectionSchema)
     def post(self, args, objection_id):
         """Resolve an objection: dismissed (the unit stays) or upheld (the unit leaves the notice)."""
         objection = notices.objection_or_404(objection_id)
-        notices.resolve_objection(api_user().username, objection, args["outcome"], args["resolution"])
-        commit()
-        return objection_json(objection)
+        notices.resolve_objection(self.user.username, objection, args["outcome"], args["resolution"])
+        return self.done(objection_json, objection)
+
 
 @blp.route("/notices/<int:notice_id>/publish")
-class NoticePublication(MethodView):
+class NoticePublication(Resource):
     @authed(ReviewPerm.NOTICE_MANAGE)
     @blp.arguments(ListPublishSchema)
     @blp.response(200, PublicationSchema)
@@ -281,12 +287,13 @@ class NoticePublication(MethodView):
         """After the notice, list every unit without an open objection (list entries with the document
         number and date); the others are reported as blocked."""
         notice = notices.notice_or_404(notice_id)
-        outcome = notices.publish(api_user().username, notice, **args)
+        outcome = notices.publish(self.user.username, notice, **args)
         commit()
         return outcome
 
+
 @blp.route("/lists")
-class Lists(MethodView):
+class Lists(Resource):
     @kept()
     @public
     @blp.arguments(ListQuerySchema, location="query")
@@ -300,6 +307,7 @@ class Lists(MethodView):
 
 # ----------------------------------------------------- recommendation --
 
+
 def _rec_json(rec) -> dict[str, Any]:
     day, record = recommend.deadline(rec.year)
     return {"year": rec.year, "status": rec.status, "version": rec.version, "digest": rec.digest,
@@ -309,8 +317,9 @@ def _rec_json(rec) -> dict[str, Any]:
                        "score": None if i.score is None else float(i.score), "tier": i.tier, "gates": i.gates}
                       for i in rec.items]}
 
+
 @blp.route("/recommendations/<int:year>")
-class Recommendation(MethodView):
+class Recommendation(Resource):
     @authed(ReviewPerm.RECOMMEND)
     @blp.response(200, RecommendationStateSchema)
     def get(self, year):
@@ -323,37 +332,38 @@ class Recommendation(MethodView):
                                 "gates": recommend.gates(a, year, consulted)}
                                for a in recommend.candidates(year) if a.id not in chosen]}
 
+
 @blp.route("/recommendations/<int:year>/consulted")
-class ConsultedDepartments(MethodView):
+class ConsultedDepartments(Resource):
     @authed(ReviewPerm.RECOMMEND)
     @blp.arguments(ConsultedDepartmentsSchema)
     @blp.response(200, RecommendationSchema)
     def put(self, args, year):
         """Record the departments consulted before recommending: codes of the region's rule and, where it
         allows others ("等"), other departments by name."""
-        user = api_user()
+        user = self.user
         rec = recommend.recommendation_for(year, user.username, create=True)
         recommend.set_consulted(user.username, rec, args["consulted_departments"])
-        commit()
-        return _rec_json(rec)
+        return self.done(_rec_json, rec)
+
 
 @blp.route("/recommendations/<int:year>/items")
-class RecommendationItems(MethodView):
+class RecommendationItems(Resource):
     @authed(ReviewPerm.RECOMMEND)
     @documents(404)
     @blp.arguments(RecommendationAddSchema)
     @blp.response(201, RecommendationSchema)
     def post(self, args, year):
         """Add a unit through the gates (409 naming the blocking ones; warnings need acknowledging)."""
-        user = api_user()
+        user = self.user
         application = staff_application(user, args["application_id"], ReviewPerm.RECOMMEND)
         rec = recommend.recommendation_for(year, user.username, create=True)
         recommend.add(user.username, rec, application, acknowledge_warnings=args["acknowledge_warnings"])
-        commit()
-        return _rec_json(rec)
+        return self.done(_rec_json, rec)
+
 
 @blp.route("/recommendations/<int:year>/items/<int:item_id>")
-class RecommendedUnit(MethodView):
+class RecommendedUnit(Resource):
     @authed(ReviewPerm.RECOMMEND)
     @blp.response(200, RecommendationSchema)
     def delete(self, year, item_id):
@@ -362,12 +372,12 @@ class RecommendedUnit(MethodView):
         item = db.session.get(RecommendationItem, item_id) if rec else None
         if item is None or item.recommendation_id != rec.id:
             raise NotFound("No such recommended unit.")
-        recommend.remove(api_user().username, rec, item)
-        commit()
-        return _rec_json(rec)
+        recommend.remove(self.user.username, rec, item)
+        return self.done(_rec_json, rec)
+
 
 @blp.route("/recommendations/<int:year>/export")
-class RecommendationExport(MethodView):
+class RecommendationExport(Resource):
     @authed(ReviewPerm.RECOMMEND)
     @blp.response(200, RecommendationDocumentSchema)
     def post(self, year):
@@ -375,7 +385,7 @@ class RecommendationExport(MethodView):
         rec = recommend.recommendation_for(year)
         if rec is None:
             raise NotFound("No recommendation for this year yet.")
-        recommend.export(api_user().username, rec)
+        recommend.export(self.user.username, rec)
         commit()
         # the signed document byte for byte as stored and as GET answers it: nothing of an answer's own
         # conventions (core.api.cites) may touch what the signature covers
@@ -396,8 +406,9 @@ class RecommendationExport(MethodView):
                               XLSX)
         return Response(rec.document, mimetype="application/json")
 
+
 @blp.route("/recommendation-imports")
-class RecommendationImports(MethodView):
+class RecommendationImports(Resource):
     @authed(ReviewPerm.RECOMMENDATION_IMPORT)
     @blp.response(200, RecommendationImportListSchema)
     def get(self):
@@ -424,15 +435,16 @@ class RecommendationImports(MethodView):
         if len(raw) > recommend.MAX_BYTES:
             raise InvalidInput("The file is larger than %(mb)d MB.", field="file",
                                mb=recommend.MAX_BYTES // (1024 * 1024))
-        report = recommend.import_document(api_user().username, raw)
+        report = recommend.import_document(self.user.username, raw)
         if not report["ok"]:
             db.session.rollback()
             return report, 422
         commit()
         return report, 201
 
+
 @blp.route("/province-keys")
-class ProvinceKeys(MethodView):
+class ProvinceKeys(Resource):
     @authed(ReviewPerm.RECOMMENDATION_IMPORT)
     @blp.response(200, ProvinceKeyListSchema)
     def get(self):
@@ -446,20 +458,18 @@ class ProvinceKeys(MethodView):
     def post(self, args):
         """Register the public key a province sent: its recommendation files signed with the key are then
         imported. 409 on a province instance or for a key already registered."""
-        row = keys.register(api_user().username, args["province"], args["public_key"], args["note"])
-        commit()
-        return _key_json(row, keys.province_names())
+        row = keys.register(self.user.username, args["province"], args["public_key"], args["note"])
+        return self.done(_key_json, row, keys.province_names())
+
 
 @blp.route("/province-keys/<key_id>/revoke")
-class ProvinceKeyRevocation(MethodView):
+class ProvinceKeyRevocation(Resource):
     @authed(ReviewPerm.RECOMMENDATION_IMPORT)
     @blp.response(200, ProvinceKeySchema)
     def post(self, key_id):
         """Revoke a key the province replaced or lost: files signed with it are refused from now on."""
-        row = keys.revoke(api_user().username, key_id)
-        commit()
-        return _key_json(row, keys.province_names())
-
+        row = keys.revoke(self.user.username, key_id)
+        return self.done(_key_json, row, keys.province_names())
 
 
 def _key_json(row, names: dict[str, str]) -> dict[str, Any]:

@@ -36,7 +36,7 @@ PINNED: dict[str, frozenset[str]] = {
                         "review.manage", "notice.manage", "recommend", "recommendation.import", "management.view",
                         "management.propose", "management.decide", "management.dashboard", "management.verify",
                         "management.jobs", "admin.accounts", "admin.units", "admin.holidays", "admin.firms",
-                        "admin.references"}),
+                        "admin.references", "accounts.users"}),
     "evaluator": frozenset({"application.view", "tokens", "engagement.decide"}),
     "expert": frozenset({"tokens", "expert.score"}),
     "ministry": frozenset({"tokens", "evaluator.registry", "review.manage", "notice.manage",
