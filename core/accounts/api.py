@@ -12,24 +12,24 @@ the user accounts of the instance.
 from __future__ import annotations
 
 from flask import request
-from flask.views import MethodView
 from flask_smorest import Api
 from marshmallow import fields, validate
 from sqlalchemy import func, or_, select
 
-from core.accounts import api_user, mfa, services
+from core.accounts import mfa, services
 from core.accounts.permissions import Perm
 from core.accounts.resets import reset_password
 from core.api import Blueprint, authed, limited, public
+from core.api.resource import Resource
 from core.api.schema import In, Out, Query, ident, one_of, text
 from core.errors import AccessDenied, GreenmfgError, NotFound
 from core.extensions import csrf, db
 from core.kernel.clock import aware
+from core.kernel.permissions import may
 from core.models import ApiToken, Role, User
 
 API_PREFIX = "/api/v1"
 ROLES = [r.value for r in Role]
-
 
 # ------------------------------------------------------------------ schemas --
 
@@ -139,7 +139,7 @@ def user_json(user: User) -> dict:
 
 
 def _admin(user: User) -> None:
-    if user.role != Role.ADMIN:
+    if not may(user, Perm.USERS):
         raise AccessDenied("Only an administrator manages accounts.")
 
 
@@ -159,156 +159,159 @@ def _current_token_id() -> int | None:
     return db.session.scalar(select(ApiToken.id).where(ApiToken.token_hash == _hash(token.strip())))
 
 
-def make_blueprint() -> Blueprint:
-    blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX,
-                    description="Tokens, one's own account and (administrators) user accounts")
+blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX,
+                description="Tokens, one's own account and (administrators) user accounts")
 
-    # -------------------------------------------------------------- tokens --
+# -------------------------------------------------------------- tokens --
 
-    @blp.route("/tokens")
-    class Tokens(MethodView):
-        @public
-        @limited("login")
-        @blp.arguments(TokenRequestSchema)
-        @blp.response(201, IssuedTokenSchema)
-        def post(self, args):
-            """A short-lived token for a user name and password (and the second factor's code where the
-            account has one). Limited per address like the web log-in; failures are throttled per account
-            and every attempt is audited."""
-            try:
-                token, row = services.issue_token(args["username"], args["password"], args["code"],
-                                                  name=args["name"], minutes=args["minutes"],
-                                                  remote=request.remote_addr)
-            except GreenmfgError:
-                db.session.commit()  # the failure is counted and audited before the refusal
-                raise
-            db.session.commit()
-            return {"id": row.id, "token": token, "token_type": "Bearer", "name": row.name,
-                    "expires_at": aware(row.expires_at)}
 
-        @authed(Perm.TOKENS)
-        @blp.response(200, TokenSchema(many=True))
-        def get(self):
-            """The tokens of the token's account, newest first (never the tokens themselves)."""
-            current = _current_token_id()
-            return [token_json(t, current) for t in services.tokens_of(api_user())]
+@blp.route("/tokens")
+class Tokens(Resource):
+    @public
+    @limited("login")
+    @blp.arguments(TokenRequestSchema)
+    @blp.response(201, IssuedTokenSchema)
+    def post(self, args):
+        """A short-lived token for a user name and password (and the second factor's code where the
+        account has one). Limited per address like the web log-in; failures are throttled per account
+        and every attempt is audited."""
+        try:
+            token, row = services.issue_token(args["username"], args["password"], args["code"],
+                                              name=args["name"], minutes=args["minutes"],
+                                              remote=request.remote_addr)
+        except GreenmfgError:
+            db.session.commit()  # the failure is counted and audited before the refusal
+            raise
+        db.session.commit()
+        return {"id": row.id, "token": token, "token_type": "Bearer", "name": row.name,
+                "expires_at": aware(row.expires_at)}
 
-    @blp.route("/tokens/<int:token_id>")
-    class OneToken(MethodView):
-        @authed(Perm.TOKENS)
-        @blp.response(204)
-        def delete(self, token_id):
-            """Revoke one of one's own tokens (this one included); it stops working at once. Audited."""
-            services.revoke_token(api_user(), token_id)
-            db.session.commit()
+    @authed(Perm.TOKENS)
+    @blp.response(200, TokenSchema(many=True))
+    def get(self):
+        """The tokens of the token's account, newest first (never the tokens themselves)."""
+        current = _current_token_id()
+        return [token_json(t, current) for t in services.tokens_of(self.user)]
 
-    # ------------------------------------------------------- own password --
 
-    @blp.route("/me/password")
-    class Password(MethodView):
-        @authed(Perm.TOKENS)
-        @limited("login")
-        @blp.arguments(PasswordChangeSchema)
-        @blp.response(204)
-        def post(self, args):
-            """Change the password of the token's account; its web sessions end, tokens stay."""
-            try:
-                services.change_password(api_user(), args["current_password"], args["new_password"], channel="api")
-            except GreenmfgError:
-                db.session.commit()  # the audited refusal
-                raise
-            db.session.commit()
+@blp.route("/tokens/<int:token_id>")
+class OneToken(Resource):
+    @authed(Perm.TOKENS)
+    @blp.response(204)
+    def delete(self, token_id):
+        """Revoke one of one's own tokens (this one included); it stops working at once. Audited."""
+        services.revoke_token(self.user, token_id)
+        db.session.commit()
 
-    @blp.route("/password-resets")
-    class PasswordReset(MethodView):
-        @authed(lambda user: user)
-        @blp.arguments(PasswordResetSchema)
-        @blp.response(201, PasswordResetResultSchema)
-        def post(self, args):
-            """An officer resets another account's password (a city its firms; the province its staff and
-            firms; an administrator anyone but administrators). Audited; the account's sessions end."""
-            target, password = reset_password(api_user(), args["username"])
-            db.session.commit()
-            return {"username": target.username, "temporary_password": password}
+# ------------------------------------------------------- own password --
 
-    # --------------------------------------------------------- user accounts --
 
-    @blp.route("/users")
-    class Users(MethodView):
-        @authed(_admin)
-        @blp.arguments(UserQuerySchema, location="query")
-        @blp.response(200, UserPageSchema)
-        def get(self, args):
-            """The accounts of this instance (administrators), filtered, by user name."""
-            query = select(User)
-            if args["role"]:
-                query = query.where(User.role == Role(args["role"]))
-            if args["active"] is not None:
-                query = query.where(User.active == args["active"])
-            if args["q"]:
-                query = query.where(or_(func.lower(User.username).contains(args["q"].lower(), autoescape=True),
-                                        User.display_name.contains(args["q"], autoescape=True)))
-            per = 100
-            rows = db.session.scalars(query.order_by(User.username).limit(per + 1)
-                                      .offset((args["page"] - 1) * per)).all()
-            return {"items": [user_json(u) for u in rows[:per]], "page": args["page"], "has_next": len(rows) > per}
+@blp.route("/me/password")
+class Password(Resource):
+    @authed(Perm.TOKENS)
+    @limited("login")
+    @blp.arguments(PasswordChangeSchema)
+    @blp.response(204)
+    def post(self, args):
+        """Change the password of the token's account; its web sessions end, tokens stay."""
+        try:
+            services.change_password(self.user, args["current_password"], args["new_password"], channel="api")
+        except GreenmfgError:
+            db.session.commit()  # the audited refusal
+            raise
+        db.session.commit()
 
-        @authed(_admin)
-        @blp.arguments(UserCreateSchema)
-        @blp.response(201, UserSchema)
-        def post(self, args):
-            """Create an account (administrators): the password policy applies; an applicant is bound to its
-            organization, a city account to its unit, an evaluator to its firm. Audited."""
-            user = services.create_user(actor=api_user().username, **args)
-            db.session.commit()
-            return user_json(user)
 
-    @blp.route("/users/<int:user_id>")
-    class OneUser(MethodView):
-        @authed(_admin)
-        @blp.response(200, UserSchema)
-        def get(self, user_id):
-            """One account (administrators)."""
-            return user_json(_account(user_id))
+@blp.route("/password-resets")
+class PasswordReset(Resource):
+    @authed(lambda user: user)
+    @blp.arguments(PasswordResetSchema)
+    @blp.response(201, PasswordResetResultSchema)
+    def post(self, args):
+        """An officer resets another account's password (a city its firms; the province its staff and
+        firms; an administrator anyone but administrators). Audited; the account's sessions end."""
+        target, password = reset_password(self.user, args["username"])
+        db.session.commit()
+        return {"username": target.username, "temporary_password": password}
 
-        @authed(_admin)
-        @blp.arguments(UserUpdateSchema)
-        @blp.response(200, UserSchema)
-        def patch(self, args, user_id):
-            """Rename an account or close/reopen it (administrators; not one's own). Only the fields sent
-            change. Audited."""
-            admin, user = api_user(), _account(user_id)
-            if user.id == admin.id:
-                raise AccessDenied("An administrator may not close or change their own account here.")
-            if "display_name" in args and args["display_name"].strip() != user.display_name:
-                from core.services import audit
+# --------------------------------------------------------- user accounts --
 
-                audit.record(admin.username, "account.renamed", "user", user.id,
-                             before=user.display_name, after=args["display_name"].strip())
-                user.display_name = args["display_name"].strip()
-            if "active" in args:
-                services.set_active(user, args["active"], admin.username)
-            db.session.commit()
-            return user_json(user)
 
-    @blp.route("/users/<int:user_id>/second-factor-reset")
-    class SecondFactorReset(MethodView):
-        @authed(_admin)
-        @blp.response(200, UserSchema)
-        def post(self, user_id):
-            """Remove an account's second factor (lost phone and codes); it enrols again at its next log-in.
-            Its sessions end. Audited (administrators)."""
-            admin, user = api_user(), _account(user_id)
-            if user.id == admin.id:
-                raise AccessDenied("An administrator may not reset their own second factor.")
-            mfa.reset(user, admin.username)
-            db.session.commit()
-            return user_json(user)
+@blp.route("/users")
+class Users(Resource):
+    @authed(_admin)
+    @blp.arguments(UserQuerySchema, location="query")
+    @blp.response(200, UserPageSchema)
+    def get(self, args):
+        """The accounts of this instance (administrators), filtered, by user name."""
+        query = select(User)
+        if args["role"]:
+            query = query.filter_by(role=Role(args["role"]))
+        if args["active"] is not None:
+            query = query.where(User.active == args["active"])
+        if args["q"]:
+            query = query.where(or_(func.lower(User.username).contains(args["q"].lower(), autoescape=True),
+                                    User.display_name.contains(args["q"], autoescape=True)))
+        per = 100
+        rows = db.session.scalars(query.order_by(User.username).limit(per + 1)
+                                  .offset((args["page"] - 1) * per)).all()
+        return {"items": [user_json(u) for u in rows[:per]], "page": args["page"], "has_next": len(rows) > per}
 
-    return blp
+    @authed(_admin)
+    @blp.arguments(UserCreateSchema)
+    @blp.response(201, UserSchema)
+    def post(self, args):
+        """Create an account (administrators): the password policy applies; an applicant is bound to its
+        organization, a city account to its unit, an evaluator to its firm. Audited."""
+        user = services.create_user(actor=self.user.username, **args)
+        db.session.commit()
+        return user_json(user)
+
+
+@blp.route("/users/<int:user_id>")
+class OneUser(Resource):
+    @authed(_admin)
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        """One account (administrators)."""
+        return user_json(_account(user_id))
+
+    @authed(_admin)
+    @blp.arguments(UserUpdateSchema)
+    @blp.response(200, UserSchema)
+    def patch(self, args, user_id):
+        """Rename an account or close/reopen it (administrators; not one's own). Only the fields sent
+        change. Audited."""
+        admin, user = self.user, _account(user_id)
+        if user.id == admin.id:
+            raise AccessDenied("An administrator may not close or change their own account here.")
+        if "display_name" in args and args["display_name"].strip() != user.display_name:
+            from core.services import audit
+
+            audit.record(admin.username, "account.renamed", "user", user.id,
+                         before=user.display_name, after=args["display_name"].strip())
+            user.display_name = args["display_name"].strip()
+        if "active" in args:
+            services.set_active(user, args["active"], admin.username)
+        db.session.commit()
+        return user_json(user)
+
+
+@blp.route("/users/<int:user_id>/second-factor-reset")
+class SecondFactorReset(Resource):
+    @authed(_admin)
+    @blp.response(200, UserSchema)
+    def post(self, user_id):
+        """Remove an account's second factor (lost phone and codes); it enrols again at its next log-in.
+        Its sessions end. Audited (administrators)."""
+        admin, user = self.user, _account(user_id)
+        if user.id == admin.id:
+            raise AccessDenied("An administrator may not reset their own second factor.")
+        mfa.reset(user, admin.username)
+        db.session.commit()
+        return user_json(user)
 
 
 def register_api(api: Api) -> None:
-    blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)

@@ -42,6 +42,8 @@ class Perm(StrEnum):
     CAMPAIGN_MANAGE = "campaign.manage"
     EXTENSION_GRANT = "extension.grant"
     TOKENS = "tokens"
+    #: list, create, close and reopen any account of the instance and reset a lost second factor
+    USERS = "accounts.users"
 
 
 def manage_perm(role: Role | str) -> str:
@@ -76,6 +78,8 @@ PERMISSIONS = (
     Permission(Perm.EXTENSION_GRANT, frozenset(_STAFF), _l("Grant deadline extensions")),
     Permission(Perm.TOKENS, frozenset(Role), _l("Manage API tokens")),
     *_MANAGE,
+    Permission(Perm.USERS, frozenset({Role.ADMIN}),
+               _l("List, create, close and reopen any account of the instance; reset a lost second factor")),
 )
 
 

@@ -339,9 +339,7 @@ def _refuse_without_second_factor(user: User, token_id: int) -> None:
     """A token made without a second factor serves no role that must use one (ASVS 4.0.3 4.3.1, GB/T 22239-2019
     8.1.4.1 d): made before the role's enforcement began (``GREENMFG_MFA_ROLES``, an upgrade) or before its owner set
     the factor up, it stops working; each refused use is audited (committed: the refusal rolls nothing back)."""
-    from core.accounts import mfa
-
-    if not mfa.required_for(user):
+    if not second_factor_required(user):
         return
     audit.record(user.username, "token.refused", "api_token", token_id, reason="made_without_second_factor")
     db.session.commit()

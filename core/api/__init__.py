@@ -7,14 +7,13 @@ passes (:mod:`core.api.validation`) and the schema building blocks (:mod:`core.a
 """
 from __future__ import annotations
 
-
 from typing import TYPE_CHECKING
 
 from flask import Flask
-from flask.views import MethodView
 from marshmallow import fields
 
 from core.api.blueprint import Blueprint, authed, documents, limited, optional_auth, public, token_user
+from core.api.resource import Resource
 from core.api.schema import Out, Query, year
 from core.kernel.clock import this_year
 from core.kernel.rules import region_rules
@@ -30,6 +29,7 @@ def report_or_error(report: str) -> dict:
     """The 422 of an all-or-nothing import: the report of the rejected rows, or the one error body (a file
     that cannot be read at all)."""
     return {"oneOf": [{"$ref": f"#/components/schemas/{report}"}, {"$ref": "#/components/schemas/Error"}]}
+
 
 __all__ = ["BINARY", "Blueprint", "report_or_error", "authed", "documents", "init_api", "limited", "optional_auth", "public",
            "token_user"]
@@ -91,7 +91,7 @@ class RulesDocumentSchema(Out):
 
 
 @rules_bp.route("/rules")
-class RulesView(MethodView):
+class RulesView(Resource):
     @public
     @rules_bp.arguments(RulesQuerySchema, location="query")
     @rules_bp.response(200, RulesDocumentSchema)

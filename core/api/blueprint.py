@@ -32,6 +32,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from core.api.cites import readable_cites
 from core.api.errors import abort_json
+from core.api.regional import resolve_per_app
 from core.kernel.records import ID_MAX
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -104,6 +105,7 @@ class Blueprint(flask_smorest.Blueprint):
         #: the routes whose documentation is still to be read (:attr:`_docs`)
         self._unread: list[tuple] = []
         super().__init__(*args, **kwargs)
+        self._prepare_doc_cbks.insert(0, self._resolve_per_app)
         self._prepare_doc_cbks.append(self._prepare_conventions_doc)
 
     @property
@@ -130,6 +132,13 @@ class Blueprint(flask_smorest.Blueprint):
     def _prepare_response_content(data: Any) -> Any:
         """Every answer's citations as people read them (:mod:`core.api.cites`), as the pages show them."""
         return readable_cites(data)
+
+    @staticmethod
+    def _resolve_per_app(doc: dict, doc_info: dict, *, app: Flask, **kwargs: Any) -> dict:
+        """The schemas an app makes for its region (:mod:`core.api.regional`) in place of their slots, before
+        flask-smorest documents the arguments and answers."""
+        resolve_per_app(doc_info, app)
+        return doc
 
     @staticmethod
     def _prepare_conventions_doc(doc: dict, doc_info: dict, *, method: str, **kwargs: Any) -> dict:

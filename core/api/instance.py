@@ -5,30 +5,38 @@ services as the command line (``greenmfg calendar``)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from flask.views import MethodView
 from flask_smorest import Api
 from marshmallow import fields
 from sqlalchemy import select
 
-from core.api.blueprint import Blueprint, authed, public, token_user
+from core.api.blueprint import Blueprint, authed, public
+from core.api.resource import Resource
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
+from core.admin.access import AdminPerm
 from core.errors import AccessDenied, NotFound
 from core.extensions import csrf, db
+from core.kernel.permissions import may
 from core.kernel.rules import region_rules
-from core.models import AdminUnit, CalendarDay, CalendarYear, Role
+from core.models import AdminUnit, CalendarDay, CalendarYear
 from core.plugins.types import UnitKind
-from core.services import admin_units, calendar
+from core.services import admin_units, calendar, training_clock
 
 API_PREFIX = "/api/v1"
 KINDS = [k.value for k in UnitKind]
 
 
-def _admin(user) -> None:
-    if user.role != Role.ADMIN:
-        raise AccessDenied("Only an administrator keeps the administrative units and the calendar.")
+def _keeper(perm: AdminPerm) -> Callable[[Any], None]:
+    """The check of an administrator's change to the units (``AdminPerm.UNITS``) or the calendar (``HOLIDAYS``)."""
+    def check(user: Any) -> None:
+        if not may(user, perm):
+            raise AccessDenied("Only an administrator keeps the administrative units and the calendar.")
+    return check
 
+
+_units_keeper, _calendar_keeper = _keeper(AdminPerm.UNITS), _keeper(AdminPerm.HOLIDAYS)
 
 # ------------------------------------------------------------------ schemas --
 
@@ -89,7 +97,6 @@ class CalendarDayUpdateSchema(In):
 class YearCompleteSchema(In):
     note = text(300, load_default="")
 
-
 # ------------------------------------------------------------------- output --
 
 
@@ -129,143 +136,143 @@ def _unit(code: str) -> AdminUnit:
     return unit
 
 
-def make_blueprint() -> Blueprint:
-    blp = Blueprint("instance_api", __name__, url_prefix=API_PREFIX,
-                    description="Administrative units and the working-day calendar")
-
-    @blp.route("/admin-units")
-    class AdminUnits(MethodView):
-        @public
-        @blp.arguments(AdminUnitQuerySchema, location="query")
-        @blp.response(200, AdminUnitSchema(many=True))
-        def get(self, args):
-            """The administrative units of this region (cities and their peers) with their codes."""
-            region = region_rules().region_code
-            query = select(AdminUnit).where(AdminUnit.region == region)
-            if not args["include_inactive"]:
-                query = query.where(AdminUnit.active)
-            return [unit_json(u) for u in db.session.scalars(query.order_by(AdminUnit.code))]
-
-        @authed(_admin)
-        @blp.arguments(AdminUnitCreateSchema)
-        @blp.response(201, AdminUnitSchema)
-        def post(self, args):
-            """Add a unit of a kind the region lets administrators add (a pilot county). Audited."""
-            region = region_rules().region_code
-            if db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
-                                                            AdminUnit.code == args["code"])):
-                from core.errors import Refused
-
-                raise Refused("An administrative unit with this code already exists.")
-            unit = admin_units.add_configurable_unit(args["code"], args["name"].strip(), args["kind"],
-                                                     token_user().username)
-            db.session.commit()
-            return unit_json(unit)
-
-    @blp.route("/admin-units/<string(maxlength=80):code>")
-    class OneAdminUnit(MethodView):
-        @public
-        @blp.response(200, AdminUnitSchema)
-        def get(self, code):
-            """One administrative unit."""
-            return unit_json(_unit(code))
-
-        @authed(_admin)
-        @blp.arguments(AdminUnitUpdateSchema)
-        @blp.response(200, AdminUnitSchema)
-        def patch(self, args, code):
-            """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
-            unit = _unit(code)
-            admin_units.change_unit(unit, token_user().username, **args)
-            db.session.commit()
-            return unit_json(unit)
-
-    @blp.route("/holidays")
-    class Holidays(MethodView):
-        @public
-        @blp.arguments(HolidayQuerySchema, location="query")
-        @blp.response(200, CalendarYearSchema)
-        def get(self, args):
-            """A year's holidays and make-up working days, and whether working days can be counted in it."""
-            return calendar_json(args["year"])
-
-    @blp.route("/holidays/<date:day>")
-    class Holiday(MethodView):
-        @authed(_admin)
-        @blp.arguments(CalendarDayUpdateSchema)
-        @blp.response(200, CalendarYearSchema)
-        def put(self, args, day):
-            """Rule on one day: a holiday or a make-up working day (administrators; audited). Answers the
-            day's year."""
-            calendar.set_day(day, args["is_workday"], args["name"].strip(), token_user().username)
-            db.session.commit()
-            return calendar_json(day.year)
-
-        @authed(_admin)
-        @blp.response(200, CalendarYearSchema)
-        def delete(self, day):
-            """Remove the ruling on one day; the library's answer (or the weekday) applies again. Audited."""
-            if not calendar.clear_day(day, token_user().username):
-                raise NotFound("No ruling on this day.")
-            db.session.commit()
-            return calendar_json(day.year)
-
-    @blp.route("/holidays/years/<int:year>/complete")
-    class HolidayYearComplete(MethodView):
-        @authed(_admin)
-        @blp.arguments(YearCompleteSchema)
-        @blp.response(200, CalendarYearSchema)
-        def post(self, args, year):
-            """Declare a year's holidays and make-up working days completely entered, so working days can be
-            counted in a year the library does not cover. Audited."""
-            calendar.declare_year_entered(year, token_user().username, args["note"].strip())
-            db.session.commit()
-            return calendar_json(year)
-
-    _clock_routes(blp)
-    return blp
+blp = Blueprint("instance_api", __name__, url_prefix=API_PREFIX,
+                description="Administrative units and the working-day calendar")
 
 
-def _clock_routes(blp: Blueprint) -> None:
-    """``/clock`` (issue 42): the instance's date; an administrator moves a training instance's date forward
-    (a production instance refuses), through the service of the admin page and ``greenmfg clock``."""
-    from core.services import training_clock
+@blp.route("/admin-units")
+class AdminUnits(Resource):
+    @public
+    @blp.arguments(AdminUnitQuerySchema, location="query")
+    @blp.response(200, AdminUnitSchema(many=True))
+    def get(self, args):
+        """The administrative units of this region (cities and their peers) with their codes."""
+        region = region_rules().region_code
+        query = select(AdminUnit).where(AdminUnit.region == region)
+        if not args["include_inactive"]:
+            query = query.where(AdminUnit.active)
+        return [unit_json(u) for u in db.session.scalars(query.order_by(AdminUnit.code))]
 
-    class ClockSchema(Out):
-        dumps_dicts_as_given = True
-        training = fields.Boolean(required=True, metadata={"description": "a training instance (its date may move)"})
-        today = fields.Date(required=True, metadata={"description": "the instance's date (Beijing)"})
-        now = fields.AwareDateTime(required=True, metadata={"description": "the instance's instant"})
-        real_today = fields.Date(required=True, metadata={"description": "the real date (Beijing)"})
-        offset_days = fields.Integer(required=True)
-        moved_by = fields.String(allow_none=True)
-        moved_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was last moved"})
+    @authed(_units_keeper)
+    @blp.arguments(AdminUnitCreateSchema)
+    @blp.response(201, AdminUnitSchema)
+    def post(self, args):
+        """Add a unit of a kind the region lets administrators add (a pilot county). Audited."""
+        region = region_rules().region_code
+        if db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region,
+                                                        AdminUnit.code == args["code"])):
+            from core.errors import Refused
 
-    class ClockMoveSchema(In):
-        day = fields.Date(required=True, metadata={"description": "the instance's new date, after its date now"})
-        note = text(300, load_default="", metadata={"description": "why (audited)"})
+            raise Refused("An administrative unit with this code already exists.")
+        unit = admin_units.add_configurable_unit(args["code"], args["name"].strip(), args["kind"],
+                                                 self.user.username)
+        db.session.commit()
+        return unit_json(unit)
 
-    @blp.route("/clock")
-    class Clock(MethodView):
-        @public
-        @blp.response(200, ClockSchema)
-        def get(self):
-            """The instance's date and the real date; on a training instance they may differ."""
-            return training_clock.state().as_dict()
 
-        @authed(_admin)
-        @blp.arguments(ClockMoveSchema)
-        @blp.response(200, ClockSchema)
-        def put(self, args):
-            """Move a training instance's date forward (administrators; audited). Every service, job, deadline,
-            notice and page reads the moved date. Refused (409) on an instance that is not a training instance,
-            and (422) for a date not after the instance's date."""
-            moved = training_clock.move_to(args["day"], token_user().username, args["note"])
-            db.session.commit()
-            return moved.as_dict()
+@blp.route("/admin-units/<string(maxlength=80):code>")
+class OneAdminUnit(Resource):
+    @public
+    @blp.response(200, AdminUnitSchema)
+    def get(self, code):
+        """One administrative unit."""
+        return unit_json(_unit(code))
+
+    @authed(_units_keeper)
+    @blp.arguments(AdminUnitUpdateSchema)
+    @blp.response(200, AdminUnitSchema)
+    def patch(self, args, code):
+        """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
+        unit = _unit(code)
+        admin_units.change_unit(unit, self.user.username, **args)
+        db.session.commit()
+        return unit_json(unit)
+
+
+@blp.route("/holidays")
+class Holidays(Resource):
+    @public
+    @blp.arguments(HolidayQuerySchema, location="query")
+    @blp.response(200, CalendarYearSchema)
+    def get(self, args):
+        """A year's holidays and make-up working days, and whether working days can be counted in it."""
+        return calendar_json(args["year"])
+
+
+@blp.route("/holidays/<date:day>")
+class Holiday(Resource):
+    @authed(_calendar_keeper)
+    @blp.arguments(CalendarDayUpdateSchema)
+    @blp.response(200, CalendarYearSchema)
+    def put(self, args, day):
+        """Rule on one day: a holiday or a make-up working day (administrators; audited). Answers the
+        day's year."""
+        calendar.set_day(day, args["is_workday"], args["name"].strip(), self.user.username)
+        db.session.commit()
+        return calendar_json(day.year)
+
+    @authed(_calendar_keeper)
+    @blp.response(200, CalendarYearSchema)
+    def delete(self, day):
+        """Remove the ruling on one day; the library's answer (or the weekday) applies again. Audited."""
+        if not calendar.clear_day(day, self.user.username):
+            raise NotFound("No ruling on this day.")
+        db.session.commit()
+        return calendar_json(day.year)
+
+
+@blp.route("/holidays/years/<int:year>/complete")
+class HolidayYearComplete(Resource):
+    @authed(_calendar_keeper)
+    @blp.arguments(YearCompleteSchema)
+    @blp.response(200, CalendarYearSchema)
+    def post(self, args, year):
+        """Declare a year's holidays and make-up working days completely entered, so working days can be
+        counted in a year the library does not cover. Audited."""
+        calendar.declare_year_entered(year, self.user.username, args["note"].strip())
+        db.session.commit()
+        return calendar_json(year)
+
+
+class ClockSchema(Out):
+    dumps_dicts_as_given = True
+    training = fields.Boolean(required=True, metadata={"description": "a training instance (its date may move)"})
+    today = fields.Date(required=True, metadata={"description": "the instance's date (Beijing)"})
+    now = fields.AwareDateTime(required=True, metadata={"description": "the instance's instant"})
+    real_today = fields.Date(required=True, metadata={"description": "the real date (Beijing)"})
+    offset_days = fields.Integer(required=True)
+    moved_by = fields.String(allow_none=True)
+    moved_at = fields.AwareDateTime(allow_none=True, metadata={"description": "when it was last moved"})
+
+
+class ClockMoveSchema(In):
+    day = fields.Date(required=True, metadata={"description": "the instance's new date, after its date now"})
+    note = text(300, load_default="", metadata={"description": "why (audited)"})
+
+
+@blp.route("/clock")
+class Clock(Resource):
+    """``/clock`` (issue 42): the instance's date; an administrator moves a training instance's date forward (a
+    production instance refuses), through the service of the admin page and ``greenmfg clock``."""
+
+    @public
+    @blp.response(200, ClockSchema)
+    def get(self):
+        """The instance's date and the real date; on a training instance they may differ."""
+        return training_clock.state().as_dict()
+
+    @authed(AdminPerm.CLOCK)
+    @blp.arguments(ClockMoveSchema)
+    @blp.response(200, ClockSchema)
+    def put(self, args):
+        """Move a training instance's date forward (administrators; audited). Every service, job, deadline,
+        notice and page reads the moved date. Refused (409) on an instance that is not a training instance,
+        and (422) for a date not after the instance's date."""
+        moved = training_clock.move_to(args["day"], self.user.username, args["note"])
+        db.session.commit()
+        return moved.as_dict()
 
 
 def register_api(api: Api) -> None:
-    blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from flask import Flask, send_file
-from flask.views import MethodView
+from flask import Flask, current_app, send_file
 from flask_smorest import Api
 from marshmallow import Schema
 from sqlalchemy import select
@@ -22,6 +21,8 @@ from sqlalchemy import select
 from core.accounts import api_user
 from core.accounts.permissions import Perm, application_for, application_scope
 from core.api import BINARY, Blueprint, authed, report_or_error
+from core.api.regional import PerAppSchemas
+from core.api.resource import Resource
 from core.api.schema import dumped_answer, dumper
 from core.applications import eligibility, services, summary
 from core.applications import evidence as evidence_service
@@ -155,347 +156,380 @@ def application_items(schema: type[Schema]) -> Callable[[Sequence[Any]], list[di
     return items
 
 
-def make_blueprint(app: Flask) -> Blueprint:
-    rules = app.extensions["greenmfg"].rules
-    schemas = region_schemas(rules)
-    items = application_items(schemas.application)
-    blp = Blueprint("applications_api", __name__, url_prefix=API_PREFIX,
-                    description="Accounts, campaigns, applications, evidence, city review and summary tables")
+#: the region's schemas (its codes as enums, its form fields under ``extension``), made once per app at
+#: :func:`register_api`; the resources below name them by slot (:mod:`core.api.regional`)
+REGION = PerAppSchemas("applications")
+ITEMS = "greenmfg_application_items"
 
-    @blp.route("/me")
-    class Me(MethodView):
-        @authed(Perm.TOKENS)
-        @blp.response(200, MeSchema)
-        def get(self):
-            """The account the token belongs to."""
-            user = api_user()
-            return {"id": user.id, "username": user.username, "display_name": user.display_name,
-                    "role": str(user.role), "organization_id": user.organization_id,
-                    "admin_unit_id": user.admin_unit_id, "evaluator_firm_id": user.evaluator_firm_id}
+blp = Blueprint("applications_api", __name__, url_prefix=API_PREFIX,
+                description="Accounts, campaigns, applications, evidence, city review and summary tables")
 
-    # ------------------------------------------------------------ campaigns --
 
-    @blp.route("/campaigns")
-    class Campaigns(MethodView):
-        @authed(lambda user: user)
-        @blp.response(200, schemas.campaign(many=True))
-        def get(self):
-            """Campaigns of this region, newest first (any signed-in role)."""
-            rows = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
-                                      .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(200))
-            return [campaign_json(c) for c in rows]
+@blp.route("/me")
+class Me(Resource):
+    @authed(Perm.TOKENS)
+    @blp.response(200, MeSchema)
+    def get(self):
+        """The account the token belongs to."""
+        user = self.user
+        return {"id": user.id, "username": user.username, "display_name": user.display_name,
+                "role": str(user.role), "organization_id": user.organization_id,
+                "admin_unit_id": user.admin_unit_id, "evaluator_firm_id": user.evaluator_firm_id}
 
-        @authed(Perm.CAMPAIGN_MANAGE)
-        @blp.arguments(schemas.campaign_create)
-        @blp.response(201, schemas.campaign)
-        def post(self, args):
-            """Open a campaign (province staff). Deadlines come from the region plugin."""
-            c = services.open_campaign(actor=api_user().username, **args)
-            commit()
-            return campaign_json(c)
+# ------------------------------------------------------------ campaigns --
 
-    @blp.route("/campaigns/<int:campaign_id>/deadlines")
-    class CampaignDeadline(MethodView):
-        @authed(Perm.CAMPAIGN_MANAGE)
-        @blp.arguments(DeadlineChangeSchema)
-        @blp.response(200, schemas.campaign)
-        def post(self, args, campaign_id):
-            """Change one deadline of a campaign, with a reason (audited)."""
-            c = _campaign(campaign_id)
-            at, date = args.get("at"), args.get("date")
-            value = at if args["code"] == "closes_at" and at else date or at
-            services.change_deadline(c, args["code"], value, args["reason"], api_user().username)
-            commit()
-            return campaign_json(c)
 
-    @blp.route("/campaigns/<int:campaign_id>/extensions")
-    class CampaignExtension(MethodView):
-        @authed(Perm.EXTENSION_GRANT)
-        @blp.arguments(ExtensionSchema)
-        @blp.response(201, ExtensionOutSchema)
-        def post(self, args, campaign_id):
-            """Let one applicant submit after the campaign deadline (province staff)."""
-            c = _campaign(campaign_id)
-            org = db.session.scalar(select(Organization).where(Organization.uscc == normalize_uscc(args["uscc"])))
-            if org is None:
-                raise NotFound("No organization with this credit code is registered.")
-            row = services.grant_extension(c, org, args["until"], args["reason"], api_user().username)
-            commit()
-            return {"uscc": org.uscc, "until": aware(row.until), "reason": row.reason}
+@blp.route("/campaigns")
+class Campaigns(Resource):
+    @authed(lambda user: user)
+    @blp.response(200, REGION("campaign", many=True))
+    def get(self):
+        """Campaigns of this region, newest first (any signed-in role)."""
+        rows = db.session.scalars(select(Campaign).where(Campaign.region == region_rules().region_code)
+                                  .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(200))
+        return [campaign_json(c) for c in rows]
 
-    @blp.route("/campaigns/<int:campaign_id>/step-extensions")
-    class CampaignStepExtension(MethodView):
-        @authed(Perm.EXTENSION_GRANT)
-        @blp.arguments(StepExtensionSchema)
-        @blp.response(201, StepExtensionOutSchema)
-        def post(self, args, campaign_id):
-            """Let one city act after one step's deadline of the campaign (province staff; audited)."""
-            c = _campaign(campaign_id)
-            unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == args["admin_unit"],
-                                                             AdminUnit.region == c.region))
-            if unit is None:
-                raise NotFound("No such city.")
-            row = step_rules.grant_step_extension(c, unit.id, args["step"], args["until"], args["reason"],
-                                                  api_user().username)
-            commit()
-            return {"admin_unit": unit.code, "step": row.step, "until": aware(row.until), "reason": row.reason}
+    @authed(Perm.CAMPAIGN_MANAGE)
+    @blp.arguments(REGION("campaign_create"))
+    @blp.response(201, REGION("campaign"))
+    def post(self, args):
+        """Open a campaign (province staff). Deadlines come from the region plugin."""
+        c = services.open_campaign(actor=self.user.username, **args)
+        return self.done(campaign_json, c)
 
-    # --------------------------------------------------------- applications --
 
-    @blp.route("/applications")
-    class Applications(MethodView):
-        @kept()
-        @authed(Perm.APPLICATION_VIEW)
-        @blp.arguments(schemas.application_query, location="query")
-        @blp.response(200, schemas.application_page)
-        def get(self, args):
-            """Applications the caller may see (own organization, own city...), filtered, newest first.
+@blp.route("/campaigns/<int:campaign_id>/deadlines")
+class CampaignDeadline(Resource):
+    @authed(Perm.CAMPAIGN_MANAGE)
+    @blp.arguments(DeadlineChangeSchema)
+    @blp.response(200, REGION("campaign"))
+    def post(self, args, campaign_id):
+        """Change one deadline of a campaign, with a reason (audited)."""
+        c = _campaign(campaign_id)
+        at, date = args.get("at"), args.get("date")
+        value = at if args["code"] == "closes_at" and at else date or at
+        services.change_deadline(c, args["code"], value, args["reason"], self.user.username)
+        return self.done(campaign_json, c)
 
-            Pages by keyset: ``after`` = ``next_after`` of the page before (``page`` still works, a deferred
-            join over the index). Organizations, cities, campaigns and deadline extensions load with the
-            page: the same few statements for any page size and any number of applications."""
-            per = args["per_page"]
-            rows = services.api_page(application_scope(api_user()), status=args["status"], unit_type=args["unit_type"],
-                                     campaign_id=args["campaign_id"], q=args["q"], after=args["after"],
-                                     page=args["page"], per_page=per)
-            more = len(rows) > per
-            return dumped_answer(schemas.application_page, {
-                "items": items(rows[:per]), "page": args["page"], "has_next": more,
-                "next_after": rows[per - 1].id if more else None})
 
-        @authed(Perm.APPLICATION_CREATE)
-        @blp.arguments(schemas.application_create)
-        @blp.response(201, schemas.application)
-        def post(self, args):
-            """Start a draft (applicants)."""
-            a = services.start_application(api_user(), _campaign(args["campaign_id"]), args["unit_type"])
-            commit()
-            return application_json(a)
+@blp.route("/campaigns/<int:campaign_id>/extensions")
+class CampaignExtension(Resource):
+    @authed(Perm.EXTENSION_GRANT)
+    @blp.arguments(ExtensionSchema)
+    @blp.response(201, ExtensionOutSchema)
+    def post(self, args, campaign_id):
+        """Let one applicant submit after the campaign deadline (province staff)."""
+        c = _campaign(campaign_id)
+        org = db.session.scalar(select(Organization).where(Organization.uscc == normalize_uscc(args["uscc"])))
+        if org is None:
+            raise NotFound("No organization with this credit code is registered.")
+        row = services.grant_extension(c, org, args["until"], args["reason"], self.user.username)
+        commit()
+        return {"uscc": org.uscc, "until": aware(row.until), "reason": row.reason}
 
-    @blp.route("/applications/<int:app_id>")
-    class OneApplication(MethodView):
-        @authed(Perm.APPLICATION_VIEW)
-        @blp.response(200, schemas.application)
-        def get(self, app_id):
-            """One application (404 outside the caller's scope), with the changes made after its first
-            submission."""
-            a = application_for(api_user(), app_id)
-            return {**application_json(a), "corrections": services.corrections(a)}
 
-        @authed(Perm.APPLICATION_EDIT)
-        @blp.arguments(schemas.update)
-        @blp.response(200, schemas.application)
-        def patch(self, args, app_id):
-            """Save draft data: only the fields sent change (within ``declarations``, ``indicator_values`` and
-            ``extension``, only the keys sent); required ones are checked on submission."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
-            changes = {k: v for k, v in args.items() if k != "extension"}
-            if "extension" in args:
-                changes["extension"] = jsonable({schemas.codes[k]: v for k, v in args["extension"].items()})
-            services.save_draft(a, changes, api_user().username)
-            commit()
-            return application_json(a)
-
-    @blp.route("/applications/<int:app_id>/submit")
-    class SubmitApplication(MethodView):
-        @authed(Perm.APPLICATION_EDIT)
-        @blp.response(200, schemas.application)
-        def post(self, app_id):
-            """Submit; afterwards the application is locked until the city returns it."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
-            services.submit(a, api_user().username)
-            commit()
-            return application_json(a)
-
-    @blp.route("/applications/<int:app_id>/eligibility")
-    class Eligibility(MethodView):
-        @authed(Perm.APPLICATION_VIEW)
-        @blp.response(200, EligibilitySchema)
-        def get(self, app_id):
-            """Eligibility results now (negative list, bans, removals, the region's rules) with reasons."""
-            a = application_for(api_user(), app_id)
-            return {"results": eligibility.jsonable_results(eligibility.evaluate(a))}
-
-    @blp.route("/applications/<int:app_id>/score")
-    class Score(MethodView):
-        @authed(Perm.APPLICATION_VIEW)
-        @blp.response(200, ScoreSchema)
-        def get(self, app_id):
-            """The live self-evaluation score of the stored indicator values (scoring engine); an empty
-            object when the unit type has no indicator table this round."""
-            return live_score(application_for(api_user(), app_id)) or {}
-
-    @blp.route("/applications/<int:app_id>/return")
-    class ReturnApplication(MethodView):
-        @authed(Perm.APPLICATION_REVIEW)
-        @blp.arguments(ReturnSchema)
-        @blp.response(200, schemas.application)
-        def post(self, args, app_id):
-            """Return for correction with a reason and an end time (city staff)."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
-            services.return_for_correction(a, args["reason"], args["until"], api_user().username)
-            commit()
-            return application_json(a)
-
-    @blp.route("/applications/<int:app_id>/reject")
-    class RejectApplication(MethodView):
-        @authed(Perm.APPLICATION_REVIEW)
-        @blp.arguments(ReasonSchema)
-        @blp.response(200, schemas.application)
-        def post(self, args, app_id):
-            """Reject with a reason (city staff)."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
-            services.reject(a, args["reason"], api_user().username)
-            commit()
-            return application_json(a)
-
-    @blp.route("/applications/<int:app_id>/recommend")
-    class RecommendApplication(MethodView):
-        @authed(Perm.APPLICATION_REVIEW)
-        @blp.arguments(RecommendSchema)
-        @blp.response(200, schemas.recommend_result)
-        def post(self, args, app_id):
-            """Recommend within the city's quota (city staff); 409 naming the quota when it is full."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
-            out = services.recommend(a, api_user().username, **args)
-            commit()
-            q = out["quota"]
-            return {"application": application_json(a), "over_target": out["over_target"],
-                    "warnings": eligibility.jsonable_results(out["warnings"]),
-                    "quota": None if q.unlimited else {"limit": q.limit, "used": out["used"], "binding": q.binding,
-                                                       "source": q.source, "cite": q.cite}}
-
-    @blp.route("/applications/<int:app_id>/withdraw")
-    class WithdrawRecommendation(MethodView):
-        @authed(Perm.APPLICATION_REVIEW)
-        @blp.arguments(ReasonSchema)
-        @blp.response(200, schemas.application)
-        def post(self, args, app_id):
-            """Withdraw a recommendation; its quota place is released (city staff)."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_REVIEW)
-            services.withdraw_recommendation(a, args["reason"], api_user().username)
-            commit()
-            return application_json(a)
-
-    # ------------------------------------------------------------- evidence --
-
-    @blp.route("/applications/<int:app_id>/evidence")
-    class EvidenceList(MethodView):
-        @authed(Perm.APPLICATION_VIEW)
-        @blp.response(200, EvidenceSchema(many=True))
-        def get(self, app_id):
-            """Evidence files of an application."""
-            return evidence_service.listing(application_for(api_user(), app_id))
-
-        @authed(Perm.APPLICATION_EDIT)
-        @blp.arguments(EvidenceUploadSchema, location="form_and_files")
-        @blp.response(201, EvidenceSchema)
-        def post(self, form, app_id):
-            """Upload one PDF (multipart: ``section``, ``file``). Checked by content; at most 10 MB."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
-            upload = form["file"]
-            row = None
-            try:
-                row = services.add_evidence(a, form["section"], upload.filename,
-                                            evidence_service.read_upload(upload.stream), api_user().username)
-                commit()
-            except Exception:
-                if row is not None:
-                    evidence_service.discard(row)
-                raise
-            return row
-
-    @blp.route("/applications/<int:app_id>/evidence/<int:evidence_id>")
-    class EvidenceFile(MethodView):
-        @authed(Perm.APPLICATION_VIEW)
-        @blp.response(200, BINARY, content_type="application/pdf", description="the PDF, as an attachment")
-        def get(self, app_id, evidence_id):
-            """Download one evidence file (PDF, as an attachment)."""
-            a = application_for(api_user(), app_id)
-            row = evidence_service.evidence_for(a, evidence_id)
-            response = send_file(evidence_service.open_file(row), mimetype="application/pdf", as_attachment=True,
-                                 download_name=row.original_name, max_age=0)
-            response.headers["X-Content-Type-Options"] = "nosniff"
-            return response
-
-        @authed(Perm.APPLICATION_EDIT)
-        @blp.response(204)
-        def delete(self, app_id, evidence_id):
-            """Delete one evidence file of a draft."""
-            a = application_for(api_user(), app_id, Perm.APPLICATION_EDIT)
-            services.remove_evidence(a, evidence_service.evidence_for(a, evidence_id), api_user().username)
-            commit()  # the file goes with the commit (core.storage.staging)
-
-    # -------------------------------------------------------- summary table --
-
-    def _city() -> AdminUnit:
-        user = api_user()
-        unit = db.session.get(AdminUnit, user.admin_unit_id) if user.admin_unit_id else None
+@blp.route("/campaigns/<int:campaign_id>/step-extensions")
+class CampaignStepExtension(Resource):
+    @authed(Perm.EXTENSION_GRANT)
+    @blp.arguments(StepExtensionSchema)
+    @blp.response(201, StepExtensionOutSchema)
+    def post(self, args, campaign_id):
+        """Let one city act after one step's deadline of the campaign (province staff; audited)."""
+        c = _campaign(campaign_id)
+        unit = db.session.scalar(select(AdminUnit).where(AdminUnit.code == args["admin_unit"],
+                                                         AdminUnit.region == c.region))
         if unit is None:
-            raise NotFound("Your account is not bound to a city.")
-        return unit
+            raise NotFound("No such city.")
+        row = step_rules.grant_step_extension(c, unit.id, args["step"], args["until"], args["reason"],
+                                              self.user.username)
+        commit()
+        return {"admin_unit": unit.code, "step": row.step, "until": aware(row.until), "reason": row.reason}
 
-    @blp.route("/summary")
-    class Summary(MethodView):
-        @authed(Perm.SUMMARY)
-        @blp.arguments(SummaryQuerySchema, location="query")
-        @blp.response(200, BINARY, content_type=XLSX, description="the table in the region's layout (xlsx)")
-        @blp.alt_response(202, schema=JobSchema, description="a large table: the background job that builds it")
-        def get(self, args):
-            """The city's recommendation table in the region's layout, print-ready (xlsx); with
-            ``include_drafts`` a working copy of every application of the city to correct drafts in bulk.
-            For more than GREENMFG_JOBS_INLINE_ROWS applications, 202 with a background job that builds it
-            (follow ``Location``; the job's ``download_url`` gives the file)."""
-            unit, c = _city(), _campaign(args["campaign_id"])
-            drafts = args["include_drafts"]
-            from core.applications import jobs as app_jobs  # issue 22: a large table is built by a job
+# --------------------------------------------------------- applications --
 
-            if app_jobs.export_in_background(unit, c, include_drafts=drafts):
-                job = app_jobs.start_export(unit, c, api_user(), include_drafts=drafts)
-                return job_accepted(job)
-            data = summary.export_xlsx(unit, c, api_user().username, include_drafts=drafts)
-            db.session.commit()
-            return attachment(data, summary.download_name(unit, c, include_drafts=drafts), XLSX)
 
-        @authed(Perm.SUMMARY)
-        @blp.arguments(CampaignQuerySchema, location="query")
-        @blp.arguments(SummaryUploadSchema, location="files")
-        @blp.response(200, ImportReportSchema)
-        @blp.alt_response(202, schema=JobSchema, description="a large file: the background job that imports it")
-        @blp.alt_response(422, schema=report_or_error("ImportReport"),
-                          description="rows were rejected (the report), or the file cannot be read (Error); nothing "
-                                      "was written")
-        def post(self, args, files):
-            """Import a filled table (multipart ``file``): create or update draft applications, all or nothing,
-            with a report per row (422 with the report when a row is rejected)."""
-            unit, c = _city(), _campaign(args["campaign_id"])
-            data = files["file"].stream.read(summary.MAX_BYTES + 1)
-            from core.applications import jobs as app_jobs  # issue 22: a large file is imported by a job
+@blp.route("/applications")
+class Applications(Resource):
+    @kept()
+    @authed(Perm.APPLICATION_VIEW)
+    @blp.arguments(REGION("application_query"), location="query")
+    @blp.response(200, REGION("application_page"))
+    def get(self, args):
+        """Applications the caller may see (own organization, own city...), filtered, newest first.
 
-            if app_jobs.import_in_background(data):
-                job = app_jobs.start_import(unit, c, data, api_user())
-                return job_accepted(job)
-            report = summary.import_xlsx(unit, c, data, api_user().username)
-            if report["ok"]:
-                commit()
-                return report
-            return report, 422
+        Pages by keyset: ``after`` = ``next_after`` of the page before (``page`` still works, a deferred
+        join over the index). Organizations, cities, campaigns and deadline extensions load with the
+        page: the same few statements for any page size and any number of applications."""
+        per = args["per_page"]
+        rows = services.api_page(application_scope(self.user), status=args["status"], unit_type=args["unit_type"],
+                                 campaign_id=args["campaign_id"], q=args["q"], after=args["after"],
+                                 page=args["page"], per_page=per)
+        more = len(rows) > per
+        return dumped_answer(REGION.of().application_page, {
+            "items": current_app.extensions[ITEMS](rows[:per]), "page": args["page"], "has_next": more,
+            "next_after": rows[per - 1].id if more else None})
 
-    @blp.route("/quotas")
-    class Quotas(MethodView):
-        @authed(Perm.SUMMARY)
-        @blp.arguments(CampaignQuerySchema, location="query")
-        @blp.response(200, schemas.quota(many=True))
-        def get(self, args):
-            """The city's quota use per unit type for a campaign."""
-            unit, c = _city(), _campaign(args["campaign_id"])
-            return [services.quota_status(unit, t, c.year) for t in c.unit_types or []]
+    @authed(Perm.APPLICATION_CREATE)
+    @blp.arguments(REGION("application_create"))
+    @blp.response(201, REGION("application"))
+    def post(self, args):
+        """Start a draft (applicants)."""
+        a = services.start_application(self.user, _campaign(args["campaign_id"]), args["unit_type"])
+        return self.done(application_json, a)
 
-    return blp
+
+@blp.route("/applications/<int:app_id>")
+class OneApplication(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_VIEW)
+    @blp.response(200, REGION("application"))
+    def get(self, app_id):
+        """One application (404 outside the caller's scope), with the changes made after its first
+        submission."""
+        a = self.record(app_id)
+        return {**application_json(a), "corrections": services.corrections(a)}
+
+    @authed(Perm.APPLICATION_EDIT)
+    @blp.arguments(REGION("update"))
+    @blp.response(200, REGION("application"))
+    def patch(self, args, app_id):
+        """Save draft data: only the fields sent change (within ``declarations``, ``indicator_values`` and
+        ``extension``, only the keys sent); required ones are checked on submission."""
+        a = self.record(app_id, Perm.APPLICATION_EDIT)
+        changes = {k: v for k, v in args.items() if k != "extension"}
+        if "extension" in args:
+            codes = REGION.of().codes
+            changes["extension"] = jsonable({codes[k]: v for k, v in args["extension"].items()})
+        services.save_draft(a, changes, self.user.username)
+        return self.done(application_json, a)
+
+
+@blp.route("/applications/<int:app_id>/submit")
+class SubmitApplication(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_EDIT)
+    @blp.response(200, REGION("application"))
+    def post(self, app_id):
+        """Submit; afterwards the application is locked until the city returns it."""
+        a = self.record(app_id, Perm.APPLICATION_EDIT)
+        services.submit(a, self.user.username)
+        return self.done(application_json, a)
+
+
+@blp.route("/applications/<int:app_id>/eligibility")
+class Eligibility(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_VIEW)
+    @blp.response(200, EligibilitySchema)
+    def get(self, app_id):
+        """Eligibility results now (negative list, bans, removals, the region's rules) with reasons."""
+        a = self.record(app_id)
+        return {"results": eligibility.jsonable_results(eligibility.evaluate(a))}
+
+
+@blp.route("/applications/<int:app_id>/score")
+class Score(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_VIEW)
+    @blp.response(200, ScoreSchema)
+    def get(self, app_id):
+        """The live self-evaluation score of the stored indicator values (scoring engine); an empty
+        object when the unit type has no indicator table this round."""
+        return live_score(self.record(app_id)) or {}
+
+
+@blp.route("/applications/<int:app_id>/return")
+class ReturnApplication(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_REVIEW)
+    @blp.arguments(ReturnSchema)
+    @blp.response(200, REGION("application"))
+    def post(self, args, app_id):
+        """Return for correction with a reason and an end time (city staff)."""
+        a = self.record(app_id, Perm.APPLICATION_REVIEW)
+        services.return_for_correction(a, args["reason"], args["until"], self.user.username)
+        return self.done(application_json, a)
+
+
+@blp.route("/applications/<int:app_id>/reject")
+class RejectApplication(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_REVIEW)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, REGION("application"))
+    def post(self, args, app_id):
+        """Reject with a reason (city staff)."""
+        a = self.record(app_id, Perm.APPLICATION_REVIEW)
+        services.reject(a, args["reason"], self.user.username)
+        return self.done(application_json, a)
+
+
+@blp.route("/applications/<int:app_id>/recommend")
+class RecommendApplication(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_REVIEW)
+    @blp.arguments(RecommendSchema)
+    @blp.response(200, REGION("recommend_result"))
+    def post(self, args, app_id):
+        """Recommend within the city's quota (city staff); 409 naming the quota when it is full."""
+        a = self.record(app_id, Perm.APPLICATION_REVIEW)
+        out = services.recommend(a, self.user.username, **args)
+        commit()
+        q = out["quota"]
+        return {"application": application_json(a), "over_target": out["over_target"],
+                "warnings": eligibility.jsonable_results(out["warnings"]),
+                "quota": None if q.unlimited else {"limit": q.limit, "used": out["used"], "binding": q.binding,
+                                                   "source": q.source, "cite": q.cite}}
+
+
+@blp.route("/applications/<int:app_id>/withdraw")
+class WithdrawRecommendation(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_REVIEW)
+    @blp.arguments(ReasonSchema)
+    @blp.response(200, REGION("application"))
+    def post(self, args, app_id):
+        """Withdraw a recommendation; its quota place is released (city staff)."""
+        a = self.record(app_id, Perm.APPLICATION_REVIEW)
+        services.withdraw_recommendation(a, args["reason"], self.user.username)
+        return self.done(application_json, a)
+
+# ------------------------------------------------------------- evidence --
+
+
+@blp.route("/applications/<int:app_id>/evidence")
+class EvidenceList(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_VIEW)
+    @blp.response(200, EvidenceSchema(many=True))
+    def get(self, app_id):
+        """Evidence files of an application."""
+        return evidence_service.listing(self.record(app_id))
+
+    @authed(Perm.APPLICATION_EDIT)
+    @blp.arguments(EvidenceUploadSchema, location="form_and_files")
+    @blp.response(201, EvidenceSchema)
+    def post(self, form, app_id):
+        """Upload one PDF (multipart: ``section``, ``file``). Checked by content; at most 10 MB."""
+        a = self.record(app_id, Perm.APPLICATION_EDIT)
+        upload = form["file"]
+        row = None
+        try:
+            row = services.add_evidence(a, form["section"], upload.filename,
+                                        evidence_service.read_upload(upload.stream), self.user.username)
+            commit()
+        except Exception:
+            if row is not None:
+                evidence_service.discard(row)
+            raise
+        return row
+
+
+@blp.route("/applications/<int:app_id>/evidence/<int:evidence_id>")
+class EvidenceFile(Resource):
+    loader = application_for
+
+    @authed(Perm.APPLICATION_VIEW)
+    @blp.response(200, BINARY, content_type="application/pdf", description="the PDF, as an attachment")
+    def get(self, app_id, evidence_id):
+        """Download one evidence file (PDF, as an attachment)."""
+        a = self.record(app_id)
+        row = evidence_service.evidence_for(a, evidence_id)
+        response = send_file(evidence_service.open_file(row), mimetype="application/pdf", as_attachment=True,
+                             download_name=row.original_name, max_age=0)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @authed(Perm.APPLICATION_EDIT)
+    @blp.response(204)
+    def delete(self, app_id, evidence_id):
+        """Delete one evidence file of a draft."""
+        a = self.record(app_id, Perm.APPLICATION_EDIT)
+        services.remove_evidence(a, evidence_service.evidence_for(a, evidence_id), self.user.username)
+        commit()  # the file goes with the commit (core.storage.staging)
+
+# -------------------------------------------------------- summary table --
+
+
+def _city() -> AdminUnit:
+    user = api_user()
+    unit = db.session.get(AdminUnit, user.admin_unit_id) if user.admin_unit_id else None
+    if unit is None:
+        raise NotFound("Your account is not bound to a city.")
+    return unit
+
+
+@blp.route("/summary")
+class Summary(Resource):
+    @authed(Perm.SUMMARY)
+    @blp.arguments(SummaryQuerySchema, location="query")
+    @blp.response(200, BINARY, content_type=XLSX, description="the table in the region's layout (xlsx)")
+    @blp.alt_response(202, schema=JobSchema, description="a large table: the background job that builds it")
+    def get(self, args):
+        """The city's recommendation table in the region's layout, print-ready (xlsx); with
+        ``include_drafts`` a working copy of every application of the city to correct drafts in bulk.
+        For more than GREENMFG_JOBS_INLINE_ROWS applications, 202 with a background job that builds it
+        (follow ``Location``; the job's ``download_url`` gives the file)."""
+        unit, c = _city(), _campaign(args["campaign_id"])
+        drafts = args["include_drafts"]
+        from core.applications import jobs as app_jobs  # issue 22: a large table is built by a job
+
+        if app_jobs.export_in_background(unit, c, include_drafts=drafts):
+            job = app_jobs.start_export(unit, c, self.user, include_drafts=drafts)
+            return job_accepted(job)
+        data = summary.export_xlsx(unit, c, self.user.username, include_drafts=drafts)
+        db.session.commit()
+        return attachment(data, summary.download_name(unit, c, include_drafts=drafts), XLSX)
+
+    @authed(Perm.SUMMARY)
+    @blp.arguments(CampaignQuerySchema, location="query")
+    @blp.arguments(SummaryUploadSchema, location="files")
+    @blp.response(200, ImportReportSchema)
+    @blp.alt_response(202, schema=JobSchema, description="a large file: the background job that imports it")
+    @blp.alt_response(422, schema=report_or_error("ImportReport"),
+                      description="rows were rejected (the report), or the file cannot be read (Error); nothing "
+                                  "was written")
+    def post(self, args, files):
+        """Import a filled table (multipart ``file``): create or update draft applications, all or nothing,
+        with a report per row (422 with the report when a row is rejected)."""
+        unit, c = _city(), _campaign(args["campaign_id"])
+        data = files["file"].stream.read(summary.MAX_BYTES + 1)
+        from core.applications import jobs as app_jobs  # issue 22: a large file is imported by a job
+
+        if app_jobs.import_in_background(data):
+            job = app_jobs.start_import(unit, c, data, self.user)
+            return job_accepted(job)
+        report = summary.import_xlsx(unit, c, data, self.user.username)
+        if report["ok"]:
+            commit()
+            return report
+        return report, 422
+
+
+@blp.route("/quotas")
+class Quotas(Resource):
+    @authed(Perm.SUMMARY)
+    @blp.arguments(CampaignQuerySchema, location="query")
+    @blp.response(200, REGION("quota", many=True))
+    def get(self, args):
+        """The city's quota use per unit type for a campaign."""
+        unit, c = _city(), _campaign(args["campaign_id"])
+        return [services.quota_status(unit, t, c.year) for t in c.unit_types or []]
 
 
 def register_api(api: Api, app: Flask) -> None:
-    """Called by :func:`core.api.init_api`."""
-    blp = make_blueprint(app)
+    """Called by :func:`core.api.init_api`: the app's region schemas, then the blueprint declared once."""
+    schemas = region_schemas(app.extensions["greenmfg"].rules)
+    REGION.provide(app, schemas)
+    app.extensions[ITEMS] = application_items(schemas.application)
     api.register_blueprint(blp)
     csrf.exempt(blp)

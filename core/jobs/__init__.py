@@ -68,6 +68,10 @@ def init_app(app: Flask) -> None:
         raise ConfigurationError("GREENMFG_JOBS_SCHEDULE 含未知任务 / names jobs that do not exist: "
                                  + ", ".join(unknown) + "; known: " + ", ".join(sorted(specs())))
     app.extensions["greenmfg_jobs"] = backends.make_backend(app)
+    from core.jobs.access import permissions as start_permissions
+    from core.kernel import permissions
+
+    permissions.registry(app).register(*start_permissions())  # who may start a job by name (POST /api/v1/jobs)
     service.install()
     sweep.register(service.referenced_keys)
     from core.jobs import api, views

@@ -6,17 +6,18 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, jsonify, url_for
-from flask.views import MethodView
 from flask_smorest import Api
 from marshmallow import fields
 
-from core.accounts import api_user
 from core.api import BINARY, Blueprint, authed
+from core.api.resource import Resource
 from core.api.schema import In, Out, one_of, text
 from core.errors import AccessDenied, InvalidInput
 from core.extensions import csrf, db
 from core.jobs import service
+from core.jobs.access import start_perm
 from core.jobs.registry import spec
+from core.kernel.permissions import may
 from core.models import JobStatus
 
 
@@ -80,58 +81,57 @@ def job_accepted(job):
     return response
 
 
-def make_blueprint() -> Blueprint:
-    blp = Blueprint("jobs_api", __name__, url_prefix="/api/v1", description="Background jobs one started")
+blp = Blueprint("jobs_api", __name__, url_prefix="/api/v1", description="Background jobs one started")
 
-    @blp.route("/jobs")
-    class Jobs(MethodView):
-        @authed(_signed_in)
-        @blp.response(200, JobSchema(many=True))
-        def get(self):
-            """The last 50 jobs the token's account started, newest first."""
-            return [job_json(j) for j in service.jobs_of(api_user())]
 
-        @authed(_signed_in)
-        @blp.arguments(JobStartSchema)
-        @blp.response(202, JobSchema)
-        def post(self, args):
-            """Start a job your role may start by name; follow it at its URL (Location)."""
-            user = api_user()
-            try:
-                job_spec = spec(args["name"])
-            except LookupError:
-                raise InvalidInput("Unknown job: %(name)s.", field="name", name=str(args["name"])[:80]) from None
-            if str(user.role) not in job_spec.startable_by:
-                raise AccessDenied("Your role may not do this.")
-            kwargs = job_spec.arguments(args["arguments"]) if job_spec.arguments else {}
-            job = service.enqueue(job_spec.name, user=user, **kwargs)
-            db.session.commit()
-            return job_json(job), 202, {"Location": url_for("jobs_api.Job", public_id=job.public_id)}
+@blp.route("/jobs")
+class Jobs(Resource):
+    @authed(_signed_in)
+    @blp.response(200, JobSchema(many=True))
+    def get(self):
+        """The last 50 jobs the token's account started, newest first."""
+        return [job_json(j) for j in service.jobs_of(self.user)]
 
-    @blp.route("/jobs/<string(maxlength=64):public_id>")
-    class Job(MethodView):
-        @authed(_signed_in)
-        @blp.response(200, JobSchema)
-        def get(self, public_id):
-            """One of your jobs: status, progress, then its report and file, or why it failed."""
-            return job_json(service.job_for(api_user(), public_id))
+    @authed(_signed_in)
+    @blp.arguments(JobStartSchema)
+    @blp.response(202, JobSchema)
+    def post(self, args):
+        """Start a job your role may start by name; follow it at its URL (Location)."""
+        user = self.user
+        try:
+            job_spec = spec(args["name"])
+        except LookupError:
+            raise InvalidInput("Unknown job: %(name)s.", field="name", name=str(args["name"])[:80]) from None
+        if not may(user, start_perm(job_spec.name)):
+            raise AccessDenied("Your role may not do this.")
+        kwargs = job_spec.arguments(args["arguments"]) if job_spec.arguments else {}
+        job = service.enqueue(job_spec.name, user=user, **kwargs)
+        db.session.commit()
+        return job_json(job), 202, {"Location": url_for("jobs_api.Job", public_id=job.public_id)}
 
-    @blp.route("/jobs/<string(maxlength=64):public_id>/result")
-    class JobResult(MethodView):
-        @authed(_signed_in)
-        @blp.response(200, BINARY, content_type="application/octet-stream")
-        def get(self, public_id):
-            """The job's result file (once done)."""
-            job = service.job_for(api_user(), public_id)
-            return Response(service.read_result(job), mimetype=job.result_type or "application/octet-stream",
-                            headers={"Content-Disposition":
-                                     f"attachment; filename*=UTF-8''{quote(job.result_name or 'result')}",
-                                     "X-Content-Type-Options": "nosniff"})
 
-    return blp
+@blp.route("/jobs/<string(maxlength=64):public_id>")
+class Job(Resource):
+    @authed(_signed_in)
+    @blp.response(200, JobSchema)
+    def get(self, public_id):
+        """One of your jobs: status, progress, then its report and file, or why it failed."""
+        return job_json(service.job_for(self.user, public_id))
+
+
+@blp.route("/jobs/<string(maxlength=64):public_id>/result")
+class JobResult(Resource):
+    @authed(_signed_in)
+    @blp.response(200, BINARY, content_type="application/octet-stream")
+    def get(self, public_id):
+        """The job's result file (once done)."""
+        job = service.job_for(self.user, public_id)
+        return Response(service.read_result(job), mimetype=job.result_type or "application/octet-stream",
+                        headers={"Content-Disposition":
+                                 f"attachment; filename*=UTF-8''{quote(job.result_name or 'result')}",
+                                 "X-Content-Type-Options": "nosniff"})
 
 
 def register_api(api: Api) -> None:
-    blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)

@@ -13,21 +13,22 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import Flask, Response, request
-from flask.views import MethodView
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 
 from core.accounts import api_user
 from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
 from core.api.errors import abort_json
+from core.api.resource import Resource
 from core.api.schema import dumped_answer
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
 from core.kernel.clock import aware
-from core.kernel.permissions import require
+from core.kernel.permissions import may, require
 from core.kernel.uow import commit
 from core.lists import decisions, history, keys, notices, recommend
+from core.lists.access import ListsPerm, publish_perm
 from core.lists.schemas import (
     ProvinceKeyCreateSchema,
     ProvinceKeyListSchema,
@@ -128,7 +129,7 @@ def _publisher_unit(level: str, year: int) -> int | None:
     (or an administrator) for the province, ministry staff for the ministry (403 otherwise)."""
     user = api_user()
     how = notices.publication(level, year)
-    if str(user.role) not in notices.PUBLISHER_ROLES.get(how.publisher, ()):
+    if not may(user, publish_perm(how.publisher)):
         raise AccessDenied("Your role may not publish this list: the %(publisher)s publishes it.",
                            publisher=how.publisher)
     if how.publisher != "city":
@@ -137,331 +138,338 @@ def _publisher_unit(level: str, year: int) -> int | None:
 
 
 def _maybe_staff() -> bool:
-    from core.kernel.permissions import may
-
     user = api_user()
     return user is not None and may(user, ReviewPerm.NOTICE_MANAGE)
 
 
-def make_blueprint() -> Blueprint:
-    blp = Blueprint("lists_api", __name__, url_prefix=API_PREFIX,
-                    description="Public notices, objections, lists, national recommendation and its import")
+blp = Blueprint("lists_api", __name__, url_prefix=API_PREFIX,
+                description="Public notices, objections, lists, national recommendation and its import")
 
-    @blp.route("/notices")
-    class Notices(MethodView):
-        @optional_auth
-        @blp.response(200, NoticeListSchema)
-        def get(self):
-            """Public notices of this instance, newest first (public: those that have started; staff see all)."""
-            staff = _maybe_staff()
-            return {"notices": [notice_json(n, staff=staff) for n in notices.notices(public=not staff)]}
 
-        @authed(ReviewPerm.NOTICE_MANAGE)
-        @blp.arguments(PublicNoticeCreateSchema)
-        @blp.response(201, NoticeSchema)
-        def post(self, args):
-            """Open a notice where the level's list is published after one; the end date follows the
-            region's period on the working-day calendar (409 when a year lacks holiday data). A start
-            before today needs ``start_reason``."""
-            unit = _publisher_unit(args["level"], args["year"])
-            notice = notices.open_notice(api_user().username, admin_unit_id=unit, **args)
+@blp.route("/notices")
+class Notices(Resource):
+    @optional_auth
+    @blp.response(200, NoticeListSchema)
+    def get(self):
+        """Public notices of this instance, newest first (public: those that have started; staff see all)."""
+        staff = _maybe_staff()
+        return {"notices": [notice_json(n, staff=staff) for n in notices.notices(public=not staff)]}
+
+    @authed(ReviewPerm.NOTICE_MANAGE)
+    @blp.arguments(PublicNoticeCreateSchema)
+    @blp.response(201, NoticeSchema)
+    def post(self, args):
+        """Open a notice where the level's list is published after one; the end date follows the
+        region's period on the working-day calendar (409 when a year lacks holiday data). A start
+        before today needs ``start_reason``."""
+        unit = _publisher_unit(args["level"], args["year"])
+        notice = notices.open_notice(self.user.username, admin_unit_id=unit, **args)
+        return self.done(notice_json, notice, staff=True)
+
+
+@blp.route("/list-decisions")
+class ListDecisions(Resource):
+    @public
+    @blp.response(200, DecisionListSchema)
+    def get(self):
+        """Lists published by decision (public): document number, date, level, year, units."""
+        return {"decisions": [decision_json(d) for d in decisions.decisions()]}
+
+    @authed(lambda user: user)
+    @blp.arguments(ListDecisionCreateSchema)
+    @blp.response(201, DecisionPublishedSchema)
+    def post(self, args):
+        """Publish a list by decision where the level's document names no notice: the province's, or a
+        city bureau's own city list. Units banned or already listed are reported, not listed."""
+        unit = _publisher_unit(args["level"], args["year"])
+        outcome = decisions.publish_decision(self.user.username, admin_unit_id=unit, **args)
+        commit()
+        return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
+
+
+@blp.route("/list-history")
+class ListHistory(Resource):
+    @authed(ReviewPerm.NOTICE_MANAGE)
+    @blp.arguments(HistoryUploadSchema, location="form_and_files")
+    @blp.response(200, HistoryReportSchema)
+    @blp.alt_response(202, schema=JobSchema, description="a large file: the background job that imports it")
+    @blp.alt_response(422, schema=report_or_error("HistoryReport"),
+                      description="rows have problems (the report), or the file cannot be read (Error); nothing "
+                                  "was written")
+    def post(self, form):
+        """Import the province's existing list entries from an xlsx or CSV file (multipart ``file``;
+        ``dry_run`` checks only): all or nothing, idempotent, audited. 200 with the report when imported
+        (or checked), 422 with the report when a row has problems; a large file is imported by a
+        background job: 202 with the job (follow ``Location``, GET /api/v1/jobs/{id})."""
+        if not may(self.user, ListsPerm.HISTORY):
+            raise AccessDenied("Your role may not do this.")
+        upload, dry_run = form["file"], form["dry_run"]
+        if not hasattr(upload, "read"):
+            raise InvalidInput("Attach the file (multipart field 'file').", field="file")
+        raw = upload.read()
+        from core.lists import jobs as list_jobs  # issue 22: a large file is imported by a job
+
+        if list_jobs.import_in_background(raw):
+            job = list_jobs.start_import(self.user, raw, upload.filename or "", dry_run)
+            return job_accepted(job)
+        report = history.import_history(self.user.username, raw, upload.filename or "", dry_run=dry_run)
+        if report["ok"] and not dry_run:
             commit()
-            return notice_json(notice, staff=True)
+        else:
+            db.session.rollback()
+        return report, (200 if report["ok"] else 422)
 
-    @blp.route("/list-decisions")
-    class ListDecisions(MethodView):
-        @public
-        @blp.response(200, DecisionListSchema)
-        def get(self):
-            """Lists published by decision (public): document number, date, level, year, units."""
-            return {"decisions": [decision_json(d) for d in decisions.decisions()]}
 
-        @authed(lambda user: user)
-        @blp.arguments(ListDecisionCreateSchema)
-        @blp.response(201, DecisionPublishedSchema)
-        def post(self, args):
-            """Publish a list by decision where the level's document names no notice: the province's, or a
-            city bureau's own city list. Units banned or already listed are reported, not listed."""
-            unit = _publisher_unit(args["level"], args["year"])
-            outcome = decisions.publish_decision(api_user().username, admin_unit_id=unit, **args)
-            commit()
-            return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
+@blp.route("/list-decisions/<int:decision_id>")
+class OneListDecision(Resource):
+    @public
+    @blp.response(200, DecisionSchema)
+    def get(self, decision_id):
+        """One published decision with its units (public)."""
+        return decision_json(decisions.decision_or_404(decision_id))
 
-    @blp.route("/list-history")
-    class ListHistory(MethodView):
-        @authed(ReviewPerm.NOTICE_MANAGE)
-        @blp.arguments(HistoryUploadSchema, location="form_and_files")
-        @blp.response(200, HistoryReportSchema)
-        @blp.alt_response(202, schema=JobSchema, description="a large file: the background job that imports it")
-        @blp.alt_response(422, schema=report_or_error("HistoryReport"),
-                          description="rows have problems (the report), or the file cannot be read (Error); nothing "
-                                      "was written")
-        def post(self, form):
-            """Import the province's existing list entries from an xlsx or CSV file (multipart ``file``;
-            ``dry_run`` checks only): all or nothing, idempotent, audited. 200 with the report when imported
-            (or checked), 422 with the report when a row has problems; a large file is imported by a
-            background job: 202 with the job (follow ``Location``, GET /api/v1/jobs/{id})."""
-            if str(api_user().role) not in history.IMPORTER_ROLES:
-                raise AccessDenied("Your role may not do this.")
-            upload, dry_run = form["file"], form["dry_run"]
-            if not hasattr(upload, "read"):
-                raise InvalidInput("Attach the file (multipart field 'file').", field="file")
-            raw = upload.read()
-            from core.lists import jobs as list_jobs  # issue 22: a large file is imported by a job
 
-            if list_jobs.import_in_background(raw):
-                job = list_jobs.start_import(api_user(), raw, upload.filename or "", dry_run)
-                return job_accepted(job)
-            report = history.import_history(api_user().username, raw, upload.filename or "", dry_run=dry_run)
-            if report["ok"] and not dry_run:
-                commit()
-            else:
-                db.session.rollback()
-            return report, (200 if report["ok"] else 422)
+@blp.route("/notices/<int:notice_id>")
+class Notice(Resource):
+    @optional_auth
+    @blp.response(200, NoticeSchema)
+    def get(self, notice_id):
+        """One notice with its units (public once it has started; staff also see open objection counts)."""
+        staff = _maybe_staff()
+        return notice_json(notices.notice_or_404(notice_id, public=not staff), staff=staff)
 
-    @blp.route("/list-decisions/<int:decision_id>")
-    class OneListDecision(MethodView):
-        @public
-        @blp.response(200, DecisionSchema)
-        def get(self, decision_id):
-            """One published decision with its units (public)."""
-            return decision_json(decisions.decision_or_404(decision_id))
 
-    @blp.route("/notices/<int:notice_id>")
-    class Notice(MethodView):
-        @optional_auth
-        @blp.response(200, NoticeSchema)
-        def get(self, notice_id):
-            """One notice with its units (public once it has started; staff also see open objection counts)."""
-            staff = _maybe_staff()
-            return notice_json(notices.notice_or_404(notice_id, public=not staff), staff=staff)
+@blp.route("/notices/<int:notice_id>/objections")
+class NoticeObjections(Resource):
+    @authed(ReviewPerm.NOTICE_MANAGE)
+    @blp.response(200, ObjectionListSchema)
+    def get(self, notice_id):
+        """The objections to a notice, with the objectors' contact details (staff)."""
+        from sqlalchemy import select
 
-    @blp.route("/notices/<int:notice_id>/objections")
-    class NoticeObjections(MethodView):
-        @authed(ReviewPerm.NOTICE_MANAGE)
-        @blp.response(200, ObjectionListSchema)
-        def get(self, notice_id):
-            """The objections to a notice, with the objectors' contact details (staff)."""
-            from sqlalchemy import select
+        from core.models import Objection
 
-            from core.models import Objection
+        notice = notices.notice_or_404(notice_id)
+        rows = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id).order_by(Objection.id))
+        return {"objections": [objection_json(o) for o in rows]}
 
-            notice = notices.notice_or_404(notice_id)
-            rows = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id).order_by(Objection.id))
-            return {"objections": [objection_json(o) for o in rows]}
+    @public
+    @limited("public_report")
+    @blp.arguments(ObjectionCreateSchema)
+    @blp.response(201, ObjectionFiledSchema)
+    def post(self, args, notice_id):
+        """File a real-name objection to one unit while the notice runs (public; no token)."""
+        notice = notices.notice_or_404(notice_id, public=True)
+        row = notices.file_objection(notice, **args)
+        commit()
+        return {"id": row.id, "notice_id": notice.id, "item_id": row.item_id, "status": row.status}
 
-        @public
-        @limited("public_report")
-        @blp.arguments(ObjectionCreateSchema)
-        @blp.response(201, ObjectionFiledSchema)
-        def post(self, args, notice_id):
-            """File a real-name objection to one unit while the notice runs (public; no token)."""
-            notice = notices.notice_or_404(notice_id, public=True)
-            row = notices.file_objection(notice, **args)
-            commit()
-            return {"id": row.id, "notice_id": notice.id, "item_id": row.item_id, "status": row.status}
 
-    @blp.route("/objections/<int:objection_id>/resolve")
-    class ObjectionResolution(MethodView):
-        @authed(ReviewPerm.NOTICE_MANAGE)
-        @blp.arguments(ObjectionResolveSchema)
-        @blp.response(200, ObjectionSchema)
-        def post(self, args, objection_id):
-            """Resolve an objection: dismissed (the unit stays) or upheld (the unit leaves the notice)."""
-            objection = notices.objection_or_404(objection_id)
-            notices.resolve_objection(api_user().username, objection, args["outcome"], args["resolution"])
-            commit()
-            return objection_json(objection)
+@blp.route("/objections/<int:objection_id>/resolve")
+class ObjectionResolution(Resource):
+    @authed(ReviewPerm.NOTICE_MANAGE)
+    @blp.arguments(ObjectionResolveSchema)
+    @blp.response(200, ObjectionSchema)
+    def post(self, args, objection_id):
+        """Resolve an objection: dismissed (the unit stays) or upheld (the unit leaves the notice)."""
+        objection = notices.objection_or_404(objection_id)
+        notices.resolve_objection(self.user.username, objection, args["outcome"], args["resolution"])
+        return self.done(objection_json, objection)
 
-    @blp.route("/notices/<int:notice_id>/publish")
-    class NoticePublication(MethodView):
-        @authed(ReviewPerm.NOTICE_MANAGE)
-        @blp.arguments(ListPublishSchema)
-        @blp.response(200, PublicationSchema)
-        def post(self, args, notice_id):
-            """After the notice, list every unit without an open objection (list entries with the document
-            number and date); the others are reported as blocked."""
-            notice = notices.notice_or_404(notice_id)
-            outcome = notices.publish(api_user().username, notice, **args)
-            commit()
-            return outcome
 
-    @blp.route("/lists")
-    class Lists(MethodView):
-        @kept()
-        @public
-        @blp.arguments(ListQuerySchema, location="query")
-        @blp.response(200, ListPageSchema)
-        def get(self, args):
-            """Published lists, filtered by level, year, region and unit type (public)."""
-            page = notices.browse(**args, per_page=100)
-            return dumped_answer(ListPageSchema, {"total": page.total, "capped": page.capped,
-                                                  "next_after": page.next_after, "prev_before": page.prev_before,
-                                                  "entries": list_entries(page.rows)})
+@blp.route("/notices/<int:notice_id>/publish")
+class NoticePublication(Resource):
+    @authed(ReviewPerm.NOTICE_MANAGE)
+    @blp.arguments(ListPublishSchema)
+    @blp.response(200, PublicationSchema)
+    def post(self, args, notice_id):
+        """After the notice, list every unit without an open objection (list entries with the document
+        number and date); the others are reported as blocked."""
+        notice = notices.notice_or_404(notice_id)
+        outcome = notices.publish(self.user.username, notice, **args)
+        commit()
+        return outcome
 
-    # ----------------------------------------------------- recommendation --
 
-    def _rec_json(rec) -> dict[str, Any]:
-        found = recommend.deadline(rec.year)
-        return {"year": rec.year, "status": rec.status, "version": rec.version, "digest": rec.digest,
-                "deadline": found.day.isoformat() if found else None, "deadline_source": found.source if found else None,
-                "consulted_departments": rec.consulted_departments or [],
-                "items": [{"id": i.id, "application_id": i.application_id, "name": i.application.organization.name,
-                           "score": None if i.score is None else float(i.score), "tier": i.tier, "gates": i.gates}
-                          for i in rec.items]}
+@blp.route("/lists")
+class Lists(Resource):
+    @kept()
+    @public
+    @blp.arguments(ListQuerySchema, location="query")
+    @blp.response(200, ListPageSchema)
+    def get(self, args):
+        """Published lists, filtered by level, year, region and unit type (public)."""
+        page = notices.browse(**args, per_page=100)
+        return dumped_answer(ListPageSchema, {"total": page.total, "capped": page.capped,
+                                              "next_after": page.next_after, "prev_before": page.prev_before,
+                                              "entries": list_entries(page.rows)})
 
-    @blp.route("/recommendations/<int:year>")
-    class Recommendation(MethodView):
-        @authed(ReviewPerm.RECOMMEND)
-        @blp.response(200, RecommendationStateSchema)
-        def get(self, year):
-            """The recommendation of ``year`` and the candidates with their gates."""
-            rec = recommend.recommendation_for(year)
-            chosen = {i.application_id for i in rec.items} if rec else set()
-            consulted = rec.consulted_departments if rec else []
-            return {"recommendation": _rec_json(rec) if rec else None,
-                    "candidates": [{"application_id": a.id, "name": a.organization.name, "unit_type": a.unit_type,
-                                    "gates": recommend.gates(a, year, consulted)}
-                                   for a in recommend.candidates(year) if a.id not in chosen]}
+# ----------------------------------------------------- recommendation --
 
-    @blp.route("/recommendations/<int:year>/consulted")
-    class ConsultedDepartments(MethodView):
-        @authed(ReviewPerm.RECOMMEND)
-        @blp.arguments(ConsultedDepartmentsSchema)
-        @blp.response(200, RecommendationSchema)
-        def put(self, args, year):
-            """Record the departments consulted before recommending: codes of the region's rule and, where it
-            allows others ("等"), other departments by name."""
-            user = api_user()
-            rec = recommend.recommendation_for(year, user.username, create=True)
-            recommend.set_consulted(user.username, rec, args["consulted_departments"])
-            commit()
-            return _rec_json(rec)
 
-    @blp.route("/recommendations/<int:year>/items")
-    class RecommendationItems(MethodView):
-        @authed(ReviewPerm.RECOMMEND)
-        @documents(404)
-        @blp.arguments(RecommendationAddSchema)
-        @blp.response(201, RecommendationSchema)
-        def post(self, args, year):
-            """Add a unit through the gates (409 naming the blocking ones; warnings need acknowledging)."""
-            user = api_user()
-            application = staff_application(user, args["application_id"], ReviewPerm.RECOMMEND)
-            rec = recommend.recommendation_for(year, user.username, create=True)
-            recommend.add(user.username, rec, application, acknowledge_warnings=args["acknowledge_warnings"])
-            commit()
-            return _rec_json(rec)
+def _rec_json(rec) -> dict[str, Any]:
+    found = recommend.deadline(rec.year)
+    return {"year": rec.year, "status": rec.status, "version": rec.version, "digest": rec.digest,
+            "deadline": found.day.isoformat() if found else None,
+            "deadline_source": found.source if found else None,
+            "consulted_departments": rec.consulted_departments or [],
+            "items": [{"id": i.id, "application_id": i.application_id, "name": i.application.organization.name,
+                       "score": None if i.score is None else float(i.score), "tier": i.tier, "gates": i.gates}
+                      for i in rec.items]}
 
-    @blp.route("/recommendations/<int:year>/items/<int:item_id>")
-    class RecommendedUnit(MethodView):
-        @authed(ReviewPerm.RECOMMEND)
-        @blp.response(200, RecommendationSchema)
-        def delete(self, year, item_id):
-            """Take a unit out of the recommendation (before the deadline)."""
-            rec = recommend.recommendation_for(year)
-            item = db.session.get(RecommendationItem, item_id) if rec else None
-            if item is None or item.recommendation_id != rec.id:
-                raise NotFound("No such recommended unit.")
-            recommend.remove(api_user().username, rec, item)
-            commit()
-            return _rec_json(rec)
 
-    @blp.route("/recommendations/<int:year>/export")
-    class RecommendationExport(MethodView):
-        @authed(ReviewPerm.RECOMMEND)
-        @blp.response(200, RecommendationDocumentSchema)
-        def post(self, year):
-            """Sign and store a new version; returns the signed JSON document (the file for the ministry)."""
-            rec = recommend.recommendation_for(year)
-            if rec is None:
-                raise NotFound("No recommendation for this year yet.")
-            recommend.export(api_user().username, rec)
-            commit()
-            # the signed document byte for byte as stored and as GET answers it: nothing of an answer's own
-            # conventions (core.api.cites) may touch what the signature covers
-            return Response(rec.document, mimetype="application/json")
+@blp.route("/recommendations/<int:year>")
+class Recommendation(Resource):
+    @authed(ReviewPerm.RECOMMEND)
+    @blp.response(200, RecommendationStateSchema)
+    def get(self, year):
+        """The recommendation of ``year`` and the candidates with their gates."""
+        rec = recommend.recommendation_for(year)
+        chosen = {i.application_id for i in rec.items} if rec else set()
+        consulted = rec.consulted_departments if rec else []
+        return {"recommendation": _rec_json(rec) if rec else None,
+                "candidates": [{"application_id": a.id, "name": a.organization.name, "unit_type": a.unit_type,
+                                "gates": recommend.gates(a, year, consulted)}
+                               for a in recommend.candidates(year) if a.id not in chosen]}
 
-        @authed(ReviewPerm.RECOMMEND)
-        @blp.arguments(ExportQuerySchema, location="query")
-        @blp.response(200, RecommendationDocumentSchema, description="the signed document (format=json)")
-        @blp.alt_response(200, schema=BINARY, content_type=XLSX, success=True,
-                          description="the same as a table for people (format=xlsx)")
-        def get(self, args, year):
-            """The last exported document: JSON, or xlsx with ``?format=xlsx``."""
-            rec = recommend.recommendation_for(year)
-            if rec is None or not rec.document:
-                raise NotFound("No recommendation for this year yet.")
-            if args["format"] == "xlsx":
-                return attachment(recommend.xlsx(json.loads(rec.document)), recommend.download_name(rec, year, ".xlsx"),
-                                  XLSX)
-            return Response(rec.document, mimetype="application/json")
 
-    @blp.route("/recommendation-imports")
-    class RecommendationImports(MethodView):
-        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
-        @blp.response(200, RecommendationImportListSchema)
-        def get(self):
-            """Provincial recommendations imported by this (national) instance."""
-            return {"imports": [{"id": i.id, "province": i.province, "province_name": i.province_name,
-                                 "year": i.year, "version": i.version, "digest": i.digest,
-                                 "application_ids": i.application_ids} for i in recommend.imports()]}
+@blp.route("/recommendations/<int:year>/consulted")
+class ConsultedDepartments(Resource):
+    @authed(ReviewPerm.RECOMMEND)
+    @blp.arguments(ConsultedDepartmentsSchema)
+    @blp.response(200, RecommendationSchema)
+    def put(self, args, year):
+        """Record the departments consulted before recommending: codes of the region's rule and, where it
+        allows others ("等"), other departments by name."""
+        user = self.user
+        rec = recommend.recommendation_for(year, user.username, create=True)
+        recommend.set_consulted(user.username, rec, args["consulted_departments"])
+        return self.done(_rec_json, rec)
 
-        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
-        @documents(415)
-        @blp.doc(requestBody={"required": True, "description": "the signed document exactly as exported",
-                              "content": {"application/json": {"schema": {
-                                  "$ref": "#/components/schemas/RecommendationDocument"}}}})
-        @blp.response(201, RecommendationImportReportSchema)
-        @blp.alt_response(422, schema=report_or_error("RecommendationImportReport"),
-                          description="rows were rejected (the report), or the document cannot be read (Error); "
-                                      "nothing was imported")
-        def post(self):
-            """Import a province's signed recommendation (the JSON document as the request body): all or
-            nothing; 422 with the problems per row when any row is rejected."""
-            if not request.is_json:
-                abort_json(415, _JSON_ONLY)
-            raw = request.get_data(cache=False)
-            if len(raw) > recommend.MAX_BYTES:
-                raise InvalidInput("The file is larger than %(mb)d MB.", field="file",
-                                   mb=recommend.MAX_BYTES // (1024 * 1024))
-            report = recommend.import_document(api_user().username, raw)
-            if not report["ok"]:
-                db.session.rollback()
-                return report, 422
-            commit()
-            return report, 201
 
-    @blp.route("/province-keys")
-    class ProvinceKeys(MethodView):
-        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
-        @blp.response(200, ProvinceKeyListSchema)
-        def get(self):
-            """The register of provinces' public signing keys (national instance), revoked ones included."""
-            names = keys.province_names()
-            return {"keys": [_key_json(row, names) for row in keys.listing()]}
+@blp.route("/recommendations/<int:year>/items")
+class RecommendationItems(Resource):
+    @authed(ReviewPerm.RECOMMEND)
+    @documents(404)
+    @blp.arguments(RecommendationAddSchema)
+    @blp.response(201, RecommendationSchema)
+    def post(self, args, year):
+        """Add a unit through the gates (409 naming the blocking ones; warnings need acknowledging)."""
+        user = self.user
+        application = staff_application(user, args["application_id"], ReviewPerm.RECOMMEND)
+        rec = recommend.recommendation_for(year, user.username, create=True)
+        recommend.add(user.username, rec, application, acknowledge_warnings=args["acknowledge_warnings"])
+        return self.done(_rec_json, rec)
 
-        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
-        @blp.arguments(ProvinceKeyCreateSchema)
-        @blp.response(201, ProvinceKeySchema)
-        def post(self, args):
-            """Register the public key a province sent: its recommendation files signed with the key are then
-            imported. 409 on a province instance or for a key already registered."""
-            row = keys.register(api_user().username, args["province"], args["public_key"], args["note"])
-            commit()
-            return _key_json(row, keys.province_names())
 
-    @blp.route("/province-keys/<key_id>/revoke")
-    class ProvinceKeyRevocation(MethodView):
-        @authed(ReviewPerm.RECOMMENDATION_IMPORT)
-        @blp.response(200, ProvinceKeySchema)
-        def post(self, key_id):
-            """Revoke a key the province replaced or lost: files signed with it are refused from now on."""
-            row = keys.revoke(api_user().username, key_id)
-            commit()
-            return _key_json(row, keys.province_names())
+@blp.route("/recommendations/<int:year>/items/<int:item_id>")
+class RecommendedUnit(Resource):
+    @authed(ReviewPerm.RECOMMEND)
+    @blp.response(200, RecommendationSchema)
+    def delete(self, year, item_id):
+        """Take a unit out of the recommendation (before the deadline)."""
+        rec = recommend.recommendation_for(year)
+        item = db.session.get(RecommendationItem, item_id) if rec else None
+        if item is None or item.recommendation_id != rec.id:
+            raise NotFound("No such recommended unit.")
+        recommend.remove(self.user.username, rec, item)
+        return self.done(_rec_json, rec)
 
-    return blp
+
+@blp.route("/recommendations/<int:year>/export")
+class RecommendationExport(Resource):
+    @authed(ReviewPerm.RECOMMEND)
+    @blp.response(200, RecommendationDocumentSchema)
+    def post(self, year):
+        """Sign and store a new version; returns the signed JSON document (the file for the ministry)."""
+        rec = recommend.recommendation_for(year)
+        if rec is None:
+            raise NotFound("No recommendation for this year yet.")
+        recommend.export(self.user.username, rec)
+        commit()
+        # the signed document byte for byte as stored and as GET answers it: nothing of an answer's own
+        # conventions (core.api.cites) may touch what the signature covers
+        return Response(rec.document, mimetype="application/json")
+
+    @authed(ReviewPerm.RECOMMEND)
+    @blp.arguments(ExportQuerySchema, location="query")
+    @blp.response(200, RecommendationDocumentSchema, description="the signed document (format=json)")
+    @blp.alt_response(200, schema=BINARY, content_type=XLSX, success=True,
+                      description="the same as a table for people (format=xlsx)")
+    def get(self, args, year):
+        """The last exported document: JSON, or xlsx with ``?format=xlsx``."""
+        rec = recommend.recommendation_for(year)
+        if rec is None or not rec.document:
+            raise NotFound("No recommendation for this year yet.")
+        if args["format"] == "xlsx":
+            return attachment(recommend.xlsx(json.loads(rec.document)), recommend.download_name(rec, year, ".xlsx"),
+                              XLSX)
+        return Response(rec.document, mimetype="application/json")
+
+
+@blp.route("/recommendation-imports")
+class RecommendationImports(Resource):
+    @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+    @blp.response(200, RecommendationImportListSchema)
+    def get(self):
+        """Provincial recommendations imported by this (national) instance."""
+        return {"imports": [{"id": i.id, "province": i.province, "province_name": i.province_name,
+                             "year": i.year, "version": i.version, "digest": i.digest,
+                             "application_ids": i.application_ids} for i in recommend.imports()]}
+
+    @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+    @documents(415)
+    @blp.doc(requestBody={"required": True, "description": "the signed document exactly as exported",
+                          "content": {"application/json": {"schema": {
+                              "$ref": "#/components/schemas/RecommendationDocument"}}}})
+    @blp.response(201, RecommendationImportReportSchema)
+    @blp.alt_response(422, schema=report_or_error("RecommendationImportReport"),
+                      description="rows were rejected (the report), or the document cannot be read (Error); "
+                                  "nothing was imported")
+    def post(self):
+        """Import a province's signed recommendation (the JSON document as the request body): all or
+        nothing; 422 with the problems per row when any row is rejected."""
+        if not request.is_json:
+            abort_json(415, _JSON_ONLY)
+        raw = request.get_data(cache=False)
+        if len(raw) > recommend.MAX_BYTES:
+            raise InvalidInput("The file is larger than %(mb)d MB.", field="file",
+                               mb=recommend.MAX_BYTES // (1024 * 1024))
+        report = recommend.import_document(self.user.username, raw)
+        if not report["ok"]:
+            db.session.rollback()
+            return report, 422
+        commit()
+        return report, 201
+
+
+@blp.route("/province-keys")
+class ProvinceKeys(Resource):
+    @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+    @blp.response(200, ProvinceKeyListSchema)
+    def get(self):
+        """The register of provinces' public signing keys (national instance), revoked ones included."""
+        names = keys.province_names()
+        return {"keys": [_key_json(row, names) for row in keys.listing()]}
+
+    @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+    @blp.arguments(ProvinceKeyCreateSchema)
+    @blp.response(201, ProvinceKeySchema)
+    def post(self, args):
+        """Register the public key a province sent: its recommendation files signed with the key are then
+        imported. 409 on a province instance or for a key already registered."""
+        row = keys.register(self.user.username, args["province"], args["public_key"], args["note"])
+        return self.done(_key_json, row, keys.province_names())
+
+
+@blp.route("/province-keys/<key_id>/revoke")
+class ProvinceKeyRevocation(Resource):
+    @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+    @blp.response(200, ProvinceKeySchema)
+    def post(self, key_id):
+        """Revoke a key the province replaced or lost: files signed with it are refused from now on."""
+        row = keys.revoke(self.user.username, key_id)
+        return self.done(_key_json, row, keys.province_names())
 
 
 def _key_json(row, names: dict[str, str]) -> dict[str, Any]:
@@ -471,6 +479,5 @@ def _key_json(row, names: dict[str, str]) -> dict[str, Any]:
 def register_api(api: Api, app: Flask) -> None:
     """Called by :func:`core.api.init_api`."""
     api.later(lambda spec: spec.components.schema("RecommendationDocument", schema=RecommendationDocumentSchema))
-    blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)

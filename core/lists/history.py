@@ -50,10 +50,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "removed_on": ("移出日期", "removed_on"),
     "removal_reason": ("移出原因", "removal_reason"),
 }
-#: who loads the history: the province's staff (and administrators), who publish its lists
-#: pending: the JSON API's check (core/lists/api.py) until it asks ``may(user, ListsPerm.HISTORY)``
-#: (core.lists.access), the pages' and the job's check; then delete
-IMPORTER_ROLES = frozenset({"province", "admin"})
 REQUIRED = ("level", "year", "unit_type", "uscc", "name", "city", "document_no", "listed_on")
 TEMPLATE_HEADERS = [COLUMNS[k][0] for k in COLUMNS]
 _LEVEL_WORDS = {"市级": "city", "市": "city", "city": "city", "省级": "provincial", "省": "provincial",

@@ -65,11 +65,6 @@ def _level(level: Any) -> Level:
     return Level(level)
 
 
-#: who publishes a level's list, as the publication rule names it, and the roles that act for them
-#: pending: the JSON API's check (core/lists/api.py) until it asks ``may(user, publish_perm(publisher))``
-#: (core.lists.access), the pages' check; then delete
-PUBLISHER_ROLES = {"city": frozenset({"city"}), "province": frozenset({"province", "admin"}),
-                   "ministry": frozenset({"ministry", "admin"})}
 
 
 def publication(level: str, year: int):

@@ -8,15 +8,16 @@ user's scope, 409 for refusals, 422 for invalid input, each in Chinese and Engli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
-from flask.views import MethodView
 from flask_smorest import Api
 from sqlalchemy import select
 
 from core.accounts import api_user
 from core.api import Blueprint, authed, documents, limited, optional_auth
+from core.api.resource import Resource
 from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.kernel.clock import today
@@ -76,7 +77,6 @@ from core.models import (
     RoundFiling,
 )
 from core.services.uscc import normalize_uscc
-
 
 # ----------------------------------------------------------------- output --
 
@@ -157,385 +157,413 @@ def _org(uscc: str) -> Organization:
     return org
 
 
-def make_blueprint() -> Blueprint:
-    blp = Blueprint("management_api", __name__, url_prefix="/api/v1/management",
-                    description="Listed units over the years: filings, removals, bans, complaints, changes, "
-                                "re-reviews, dashboards")
+def scoped(model: Any, **options: Any) -> Callable[..., Any]:
+    """The load-or-404 of a ``model`` row under the user's scope (:func:`core.management.access.load`)."""
+    def load(user: Any, ident: Any, perm: str = ManagementPerm.VIEW) -> Any:
+        return access.load(user, model, ident, perm=perm, **options)
+    return load
 
-    # ------------------------------------------------------------ filings --
 
-    @blp.route("/filings")
-    class Filings(MethodView):
-        @authed(ManagementPerm.VIEW)
-        @blp.arguments(YearQuery, location="query")
-        @blp.response(200, FilingSchema(many=True))
-        def get(self, args):
-            """Filings the user may see (a unit: its own; a city: its units'; the province: all)."""
-            user = api_user()
-            query = select(AnnualFiling).where(access.scope(user, AnnualFiling.admin_unit_id,
-                                                            AnnualFiling.organization_id))
-            if args["year"]:
-                query = query.where(AnnualFiling.year == args["year"])
-            if args["status"]:
-                query = query.where(filings.status_column() == args["status"])  # past its deadline: overdue
-            return [filing_json(f) for f in db.session.scalars(query.order_by(AnnualFiling.id).limit(1000))]
+blp = Blueprint("management_api", __name__, url_prefix="/api/v1/management",
+                description="Listed units over the years: filings, removals, bans, complaints, changes, "
+                            "re-reviews, dashboards")
 
-    @blp.route("/filings/<int:ident>")
-    class Filing(MethodView):
-        @authed(ManagementPerm.VIEW)
-        @blp.response(200, FilingSchema)
-        def get(self, ident):
-            """One filing with its live score and, once accepted, its rank."""
-            return filing_json(access.load(api_user(), AnnualFiling, ident))
+# ------------------------------------------------------------ filings --
 
-        @authed(ManagementPerm.FILE)
-        @blp.arguments(FilingUpdate)
-        @blp.response(200, FilingSchema)
-        def patch(self, args, ident):
-            """Save values (the unit, until the due date; not after submission); only the fields sent change."""
-            f = access.load(api_user(), AnnualFiling, ident, perm=ManagementPerm.FILE)
-            filings.save(f, args, api_user().username)
-            commit()
-            return filing_json(f)
 
-    @blp.route("/filings/<int:ident>/submit")
-    class FilingSubmit(MethodView):
-        @authed(ManagementPerm.FILE)
-        @blp.response(200, FilingSchema)
-        def post(self, ident):
-            """Submit the filing; it is locked afterwards."""
-            f = access.load(api_user(), AnnualFiling, ident, perm=ManagementPerm.FILE)
-            filings.submit(f, api_user().username)
-            commit()
-            return filing_json(f)
+@blp.route("/filings")
+class Filings(Resource):
+    @authed(ManagementPerm.VIEW)
+    @blp.arguments(YearQuery, location="query")
+    @blp.response(200, FilingSchema(many=True))
+    def get(self, args):
+        """Filings the user may see (a unit: its own; a city: its units'; the province: all)."""
+        user = self.user
+        query = select(AnnualFiling).where(access.scope(user, AnnualFiling.admin_unit_id,
+                                                        AnnualFiling.organization_id))
+        if args["year"]:
+            query = query.where(AnnualFiling.year == args["year"])
+        if args["status"]:
+            query = query.where(filings.status_column() == args["status"])  # past its deadline: overdue
+        return [filing_json(f) for f in db.session.scalars(query.order_by(AnnualFiling.id).limit(1000))]
 
-    @blp.route("/filings/<int:ident>/review")
-    class FilingReviewView(MethodView):
-        @authed(ManagementPerm.REVIEW)
-        @blp.arguments(FilingReview)
-        @blp.response(200, FilingSchema)
-        def post(self, args, ident):
-            """The city accepts a filing (it is then ranked) or returns it for correction until a date."""
-            f = access.load(api_user(), AnnualFiling, ident, perm=ManagementPerm.REVIEW)
-            if args["decision"] == "accept":
-                filings.accept(f, api_user().username, args["note"])
-            else:
-                filings.return_filing(f, args["note"], args["until"], api_user().username)
-            commit()
-            return filing_json(f)
 
-    # ------------------------------------------------------ round filings --
-    # issue 15: the filing a round's document asks of listed units (Hunan 2025: existing national units by 10-27)
+@blp.route("/filings/<int:ident>")
+class Filing(Resource):
+    loader = scoped(AnnualFiling)
 
-    @blp.route("/round-filings")
-    class RoundFilings(MethodView):
-        @authed(ManagementPerm.VIEW)
-        @blp.arguments(RoundFilingQuery, location="query")
-        @blp.response(200, RoundFilingSchema(many=True))
-        def get(self, args):
-            """Round filings the user may see (a unit: its own; a city: its units'; the province: all)."""
-            user = api_user()
-            query = select(RoundFiling).where(access.scope(user, RoundFiling.admin_unit_id,
-                                                           RoundFiling.organization_id))
-            if args["campaign_id"]:
-                query = query.where(RoundFiling.campaign_id == args["campaign_id"])
-            return [round_filings.filing_json(f)
-                    for f in db.session.scalars(query.order_by(RoundFiling.id).limit(1000))]
+    @authed(ManagementPerm.VIEW)
+    @blp.response(200, FilingSchema)
+    def get(self, ident):
+        """One filing with its live score and, once accepted, its rank."""
+        return filing_json(self.record(ident))
 
-        @authed(ManagementPerm.DECIDE)
-        @blp.arguments(RoundFilingOpen)
-        @blp.response(201, RoundFilingsOpened)
-        def post(self, args):
-            """Open the round's filings for every unit that owes one (province staff; idempotent)."""
-            campaign = db.session.get(Campaign, args["campaign_id"])
-            if campaign is None:
-                raise NotFound("No such campaign.")
-            created = round_filings.open_round(campaign, api_user().username)
-            commit()
-            return {"created": created}
+    @authed(ManagementPerm.FILE)
+    @blp.arguments(FilingUpdate)
+    @blp.response(200, FilingSchema)
+    def patch(self, args, ident):
+        """Save values (the unit, until the due date; not after submission); only the fields sent change."""
+        f = self.record(ident, ManagementPerm.FILE)
+        filings.save(f, args, self.user.username)
+        return self.done(filing_json, f)
 
-    @blp.route("/round-filings/<int:ident>")
-    class OneRoundFiling(MethodView):
-        @authed(ManagementPerm.VIEW)
-        @blp.response(200, RoundFilingSchema)
-        def get(self, ident):
-            """One round filing with its due date and the rule it comes from."""
-            return round_filings.filing_json(access.load(api_user(), RoundFiling, ident))
 
-        @authed(ManagementPerm.FILE)
-        @blp.arguments(RoundFilingUpdate)
-        @blp.response(200, RoundFilingSchema)
-        def patch(self, args, ident):
-            """Save the self-evaluation (the unit, until 24:00 Beijing time of the round's date)."""
-            f = access.load(api_user(), RoundFiling, ident, perm=ManagementPerm.FILE)
-            round_filings.save(f, args, api_user().username)
-            commit()
-            return round_filings.filing_json(f)
+@blp.route("/filings/<int:ident>/submit")
+class FilingSubmit(Resource):
+    loader = scoped(AnnualFiling)
 
-    @blp.route("/round-filings/<int:ident>/submit")
-    class RoundFilingSubmit(MethodView):
-        @authed(ManagementPerm.FILE)
-        @blp.response(200, RoundFilingSchema)
-        def post(self, ident):
-            """Submit the round filing by its date; it is locked afterwards."""
-            f = access.load(api_user(), RoundFiling, ident, perm=ManagementPerm.FILE)
-            round_filings.submit(f, api_user().username)
-            commit()
-            return round_filings.filing_json(f)
+    @authed(ManagementPerm.FILE)
+    @blp.response(200, FilingSchema)
+    def post(self, ident):
+        """Submit the filing; it is locked afterwards."""
+        f = self.record(ident, ManagementPerm.FILE)
+        filings.submit(f, self.user.username)
+        return self.done(filing_json, f)
 
-    # ----------------------------------------------------------- removals --
 
-    @blp.route("/removals")
-    class Removals(MethodView):
-        @authed(ManagementPerm.PROPOSE)
-        @blp.arguments(YearQuery, location="query")
-        @blp.response(200, RemovalSchema(many=True))
-        def get(self, args):
-            """Removals in the user's scope."""
-            query = removals.visible(select(Removal), api_user())
-            if args["status"]:
-                query = query.where(Removal.status == args["status"])
-            return [removal_json(r) for r in db.session.scalars(query.order_by(Removal.id).limit(1000))]
+@blp.route("/filings/<int:ident>/review")
+class FilingReviewView(Resource):
+    loader = scoped(AnnualFiling)
 
-        @authed(ManagementPerm.PROPOSE)
-        @blp.arguments(RemovalCreate)
-        @blp.response(201, RemovalSchema)
-        def post(self, args):
-            """Propose a removal (or, for province staff and a 重大 accident, remove at once)."""
-            org, actor = _org(args["uscc"]), api_user().username
-            if args["immediate"]:
-                require(api_user(), ManagementPerm.DECIDE)
-                r = removals.remove_immediately(org, args["sanction"], args["reason"], args["evidence_note"], actor,
-                                                notice_no=args["notice_no"])
-            else:
-                r = removals.propose(org, args["sanction"], args["reason"], actor, levels=args["levels"],
-                                     unit_type=args["unit_type"], evidence_note=args["evidence_note"])
-            commit()
-            return removal_json(r)
+    @authed(ManagementPerm.REVIEW)
+    @blp.arguments(FilingReview)
+    @blp.response(200, FilingSchema)
+    def post(self, args, ident):
+        """The city accepts a filing (it is then ranked) or returns it for correction until a date."""
+        f = self.record(ident, ManagementPerm.REVIEW)
+        if args["decision"] == "accept":
+            filings.accept(f, self.user.username, args["note"])
+        else:
+            filings.return_filing(f, args["note"], args["until"], self.user.username)
+        return self.done(filing_json, f)
 
-    @blp.route("/removals/<int:ident>/decision")
-    class RemovalDecisionView(MethodView):
-        @authed(ManagementPerm.DECIDE)
-        @blp.arguments(RemovalDecision)
-        @blp.response(200, RemovalSchema)
-        def post(self, args, ident):
-            """The province approves or rejects a proposal."""
-            r = access.load(api_user(), Removal, ident, perm=ManagementPerm.DECIDE)
-            removals.decide(r, args["approve"], args["note"], api_user().username, notice_no=args["notice_no"])
-            commit()
-            return removal_json(r)
+# ------------------------------------------------------ round filings --
+# issue 15: the filing a round's document asks of listed units (Hunan 2025: existing national units by 10-27)
 
-    @blp.route("/removals/publish")
-    class RemovalPublish(MethodView):
-        @authed(ManagementPerm.DECIDE)
-        @blp.arguments(PublishBody)
-        @blp.response(200, RemovalSchema(many=True))
-        def post(self, args):
-            """Publish every approved removal with the list (notice number)."""
-            done = removals.publish(api_user().username, args["on"], args["notice_no"])
-            commit()
-            return [removal_json(r) for r in done]
 
-    # --------------------------------------------------------- complaints --
+@blp.route("/round-filings")
+class RoundFilings(Resource):
+    @authed(ManagementPerm.VIEW)
+    @blp.arguments(RoundFilingQuery, location="query")
+    @blp.response(200, RoundFilingSchema(many=True))
+    def get(self, args):
+        """Round filings the user may see (a unit: its own; a city: its units'; the province: all)."""
+        user = self.user
+        query = select(RoundFiling).where(access.scope(user, RoundFiling.admin_unit_id,
+                                                       RoundFiling.organization_id))
+        if args["campaign_id"]:
+            query = query.where(RoundFiling.campaign_id == args["campaign_id"])
+        return [round_filings.filing_json(f)
+                for f in db.session.scalars(query.order_by(RoundFiling.id).limit(1000))]
 
-    @blp.route("/complaints")
-    class Complaints(MethodView):
-        @authed(ManagementPerm.VERIFY)
-        @blp.response(200, ComplaintSchema(many=True))
-        def get(self):
-            """Complaints to the user's city (province: all)."""
-            rows = db.session.scalars(select(Complaint).where(access.scope(api_user(), Complaint.admin_unit_id))
-                                      .order_by(Complaint.id).limit(1000))
-            return [complaint_json(c) for c in rows]
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(RoundFilingOpen)
+    @blp.response(201, RoundFilingsOpened)
+    def post(self, args):
+        """Open the round's filings for every unit that owes one (province staff; idempotent)."""
+        campaign = db.session.get(Campaign, args["campaign_id"])
+        if campaign is None:
+            raise NotFound("No such campaign.")
+        created = round_filings.open_round(campaign, self.user.username)
+        commit()
+        return {"created": created}
 
-        @optional_auth
-        @limited("public_report")
-        @blp.arguments(ComplaintCreate)
-        @blp.response(201, ComplaintSchema)
-        def post(self, args):
-            """File a real-name complaint with evidence (no token needed)."""
-            user = api_user()
-            c = complaints.file_complaint(args["subject_uscc"], args["complainant_name"], args["complainant_contact"],
-                                          args["content"], args["evidence_note"], actor=access.actor(user),
-                                          admin_unit_code=args["admin_unit"])
-            commit()
-            return complaint_json(c, full=False)
 
-    @blp.route("/complaints/<int:ident>/verify")
-    class ComplaintVerifyView(MethodView):
-        @authed(ManagementPerm.VERIFY)
-        @blp.arguments(ComplaintVerify)
-        @blp.response(200, ComplaintSchema)
-        def post(self, args, ident):
-            """The city records its verification: dismissed, rectification with a deadline, or removal."""
-            c = access.load(api_user(), Complaint, ident, perm=ManagementPerm.VERIFY, by_organization=False)
-            complaints.verify(c, args["outcome"], args["finding"], api_user().username,
-                              rectify_until=args["rectify_until"], sanction_code=args["sanction"])
-            commit()
-            return complaint_json(c)
+@blp.route("/round-filings/<int:ident>")
+class OneRoundFiling(Resource):
+    loader = scoped(RoundFiling)
 
-    @blp.route("/complaints/<int:ident>/rectification")
-    class ComplaintRectification(MethodView):
-        @authed(ManagementPerm.VERIFY)
-        @blp.arguments(RectificationBody)
-        @blp.response(200, ComplaintSchema)
-        def post(self, args, ident):
-            """The city checks the rectification: done, or not done (removal)."""
-            c = access.load(api_user(), Complaint, ident, perm=ManagementPerm.VERIFY, by_organization=False)
-            complaints.close_rectification(c, args["rectified"], args["note"], api_user().username,
-                                           sanction_code=args["sanction"])
-            commit()
-            return complaint_json(c)
+    @authed(ManagementPerm.VIEW)
+    @blp.response(200, RoundFilingSchema)
+    def get(self, ident):
+        """One round filing with its due date and the rule it comes from."""
+        return round_filings.filing_json(self.record(ident))
 
-    # ------------------------------------------------------------ changes --
+    @authed(ManagementPerm.FILE)
+    @blp.arguments(RoundFilingUpdate)
+    @blp.response(200, RoundFilingSchema)
+    def patch(self, args, ident):
+        """Save the self-evaluation (the unit, until 24:00 Beijing time of the round's date)."""
+        f = self.record(ident, ManagementPerm.FILE)
+        round_filings.save(f, args, self.user.username)
+        return self.done(round_filings.filing_json, f)
 
-    @blp.route("/changes")
-    class Changes(MethodView):
-        @authed(ManagementPerm.VIEW)
-        @blp.response(200, ChangeSchema(many=True))
-        def get(self):
-            """Change reports in the user's scope."""
-            rows = db.session.scalars(select(ChangeReport).where(access.scope(
-                api_user(), ChangeReport.admin_unit_id, ChangeReport.organization_id)).order_by(ChangeReport.id))
-            return [change_json(c) for c in rows]
 
-        @authed(ManagementPerm.FILE)
-        @blp.arguments(ChangeCreate)
-        @blp.response(201, ChangeSchema)
-        def post(self, args):
-            """A listed unit reports a change of name, scope, address or boundary to its city."""
-            user = api_user()
-            org = db.session.get(Organization, user.organization_id)
-            c = changes.report(org, args["kinds"], args["after"], args["description"], user.username,
-                               effective_on=args["effective_on"])
-            commit()
-            return change_json(c)
+@blp.route("/round-filings/<int:ident>/submit")
+class RoundFilingSubmit(Resource):
+    loader = scoped(RoundFiling)
 
-    @blp.route("/changes/<int:ident>/review")
-    class ChangeReviewView(MethodView):
-        @authed(ManagementPerm.REVIEW)
-        @blp.arguments(ChangeReviewBody)
-        @blp.response(200, ChangeSchema)
-        def post(self, args, ident):
-            """The city reviews a change: accepted (applied) or a removal proposal."""
-            c = access.load(api_user(), ChangeReport, ident, perm=ManagementPerm.REVIEW)
-            changes.review(c, args["still_compliant"], args["note"], api_user().username,
-                           sanction_code=args["sanction"])
-            commit()
-            return change_json(c)
+    @authed(ManagementPerm.FILE)
+    @blp.response(200, RoundFilingSchema)
+    def post(self, ident):
+        """Submit the round filing by its date; it is locked afterwards."""
+        f = self.record(ident, ManagementPerm.FILE)
+        round_filings.submit(f, self.user.username)
+        return self.done(round_filings.filing_json, f)
 
-    # --------------------------------------------------------- re-reviews --
+# ----------------------------------------------------------- removals --
 
-    @blp.route("/rereviews")
-    class ReReviews(MethodView):
-        @authed(ManagementPerm.VERIFY)
-        @blp.arguments(YearQuery, location="query")
-        @blp.response(200, ReReviewSchema(many=True))
-        def get(self, args):
-            """Re-reviews of a year in the user's scope."""
-            query = select(ReReview).where(access.scope(api_user(), ReReview.admin_unit_id))
-            if args["year"]:
-                query = query.where(ReReview.cycle_year == args["year"])
-            return [rereview_json(r) for r in db.session.scalars(query.order_by(ReReview.id))]
 
-    @blp.route("/rereviews/<int:ident>")
-    class ReReviewView(MethodView):
-        @authed(ManagementPerm.REVIEW)
-        @blp.arguments(ReReviewBody)
-        @blp.response(200, ReReviewSchema)
-        def post(self, args, ident):
-            """Schedule the on-site review (``scheduled_on``) or record its result (``passed``, ``note``)."""
-            r = access.load(api_user(), ReReview, ident, perm=ManagementPerm.REVIEW)
-            if args["scheduled_on"] is not None:
-                rereviews.schedule(r, args["scheduled_on"], api_user().username)
-            if args["passed"] is not None:
-                rereviews.record_result(r, args["passed"], args["note"], api_user().username)
-            commit()
-            return rereview_json(r)
+@blp.route("/removals")
+class Removals(Resource):
+    @authed(ManagementPerm.PROPOSE)
+    @blp.arguments(YearQuery, location="query")
+    @blp.response(200, RemovalSchema(many=True))
+    def get(self, args):
+        """Removals in the user's scope."""
+        query = removals.visible(select(Removal), self.user)
+        if args["status"]:
+            query = query.where(Removal.status == args["status"])
+        return [removal_json(r) for r in db.session.scalars(query.order_by(Removal.id).limit(1000))]
 
-    # ---------------------------------------------------------------- bans --
+    @authed(ManagementPerm.PROPOSE)
+    @blp.arguments(RemovalCreate)
+    @blp.response(201, RemovalSchema)
+    def post(self, args):
+        """Propose a removal (or, for province staff and a 重大 accident, remove at once)."""
+        org, actor = _org(args["uscc"]), self.user.username
+        if args["immediate"]:
+            require(self.user, ManagementPerm.DECIDE)
+            r = removals.remove_immediately(org, args["sanction"], args["reason"], args["evidence_note"], actor,
+                                            notice_no=args["notice_no"])
+        else:
+            r = removals.propose(org, args["sanction"], args["reason"], actor, levels=args["levels"],
+                                 unit_type=args["unit_type"], evidence_note=args["evidence_note"])
+        return self.done(removal_json, r)
 
-    @blp.route("/bans")
-    class Bans(MethodView):
-        @authed(ManagementPerm.DECIDE)
-        @blp.arguments(BanQuery, location="query")
-        @blp.response(200, BanSchema(many=True))
-        def get(self, args):
-            """Bans on applying (organizations) and on reports (evaluation firms), longest-running first."""
-            query = select(Ban)
-            if args["uscc"]:
-                query = query.where(Ban.uscc == args["uscc"].strip().upper())
-            if args["active"] is not None:
-                on = today()
-                in_force = (Ban.starts_on <= on) & (Ban.ends_on >= on)
-                query = query.where(in_force if args["active"] else ~in_force)
-            rows = db.session.scalars(query.order_by(Ban.ends_on.desc(), Ban.id.desc()).limit(500)).all()
-            names = _ban_names(rows)
-            return [ban_json(b, names) for b in rows]
 
-        @authed(ManagementPerm.DECIDE)
-        @documents(404)
-        @blp.arguments(BanCreate)
-        @blp.response(201, BanSchema)
-        def post(self, args):
-            """Ban a credit code (province staff; audited): an organization for its sanction's years (fraud: 3),
-            or a third-party firm's reports for 3 years (or its sanction's)."""
-            user, code = api_user(), normalize_uscc(args["uscc"])
-            if args["subject"] == "evaluator":
-                firm = db.session.scalar(select(EvaluatorFirm).where(EvaluatorFirm.uscc == code))
-                if firm is None:
-                    raise NotFound("No third-party firm has this credit code.")
-                ban = bans.ban_evaluator(firm, args["reason"], access.actor(user), evidence_note=args["evidence_note"],
-                                         sanction_code=args["sanction"] or None)
-            else:
-                org = db.session.scalar(select(Organization).where(Organization.uscc == code))
-                if org is None:
-                    raise NotFound("No organization with this credit code is registered.")
-                if not args["sanction"]:
-                    raise InvalidInput("Choose the removal reason (sanction).", field="sanction")
-                ban = bans.ban_organization(org, args["sanction"], args["reason"], access.actor(user),
-                                            evidence_note=args["evidence_note"])
-            commit()
-            return ban_json(ban, _ban_names([ban]))
+@blp.route("/removals/<int:ident>/decision")
+class RemovalDecisionView(Resource):
+    loader = scoped(Removal)
 
-    @blp.route("/bans/<int:ident>/lift")
-    class BanLiftView(MethodView):
-        @authed(ManagementPerm.DECIDE)
-        @blp.arguments(BanLift)
-        @blp.response(200, BanSchema)
-        def post(self, args, ident):
-            """End a ban early (a decision overturned), with the reason; the row stays. Audited."""
-            ban = db.session.get(Ban, ident)
-            if ban is None:
-                raise NotFound("No such ban.")
-            bans.lift(ban, args["reason"], api_user().username)
-            commit()
-            return ban_json(ban, _ban_names([ban]))
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(RemovalDecision)
+    @blp.response(200, RemovalSchema)
+    def post(self, args, ident):
+        """The province approves or rejects a proposal."""
+        r = self.record(ident, ManagementPerm.DECIDE)
+        removals.decide(r, args["approve"], args["note"], self.user.username, notice_no=args["notice_no"])
+        return self.done(removal_json, r)
 
-    # ---------------------------------------------------------- dashboard --
 
-    @blp.route("/dashboard")
-    class Dashboard(MethodView):
-        @authed(ManagementPerm.DASHBOARD)
-        @blp.arguments(YearQuery, location="query")
-        @blp.response(200, DashboardSchema)
-        def get(self, args):
-            """The dashboard's figures: filings by status and city, removals, complaints, listed units
-            by type and year, quota progress."""
-            user = api_user()
-            city = access.city_of(user)
-            if city is None and args["city"]:
-                unit = next((u for u in dashboard.cities() if u.code == args["city"]), None)
-                if unit is None:
-                    raise InvalidInput("Unknown fields: %(fields)s.", field="city", fields=args["city"])
-                city = unit.id
-            return dashboard.summary(args["year"] or today().year, city)
+@blp.route("/removals/publish")
+class RemovalPublish(Resource):
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(PublishBody)
+    @blp.response(200, RemovalSchema(many=True))
+    def post(self, args):
+        """Publish every approved removal with the list (notice number)."""
+        done = removals.publish(self.user.username, args["on"], args["notice_no"])
+        commit()
+        return [removal_json(r) for r in done]
 
-    return blp
+# --------------------------------------------------------- complaints --
+
+
+@blp.route("/complaints")
+class Complaints(Resource):
+    @authed(ManagementPerm.VERIFY)
+    @blp.response(200, ComplaintSchema(many=True))
+    def get(self):
+        """Complaints to the user's city (province: all)."""
+        rows = db.session.scalars(select(Complaint).where(access.scope(self.user, Complaint.admin_unit_id))
+                                  .order_by(Complaint.id).limit(1000))
+        return [complaint_json(c) for c in rows]
+
+    @optional_auth
+    @limited("public_report")
+    @blp.arguments(ComplaintCreate)
+    @blp.response(201, ComplaintSchema)
+    def post(self, args):
+        """File a real-name complaint with evidence (no token needed)."""
+        user = self.user
+        c = complaints.file_complaint(args["subject_uscc"], args["complainant_name"], args["complainant_contact"],
+                                      args["content"], args["evidence_note"], actor=access.actor(user),
+                                      admin_unit_code=args["admin_unit"])
+        return self.done(complaint_json, c, full=False)
+
+
+@blp.route("/complaints/<int:ident>/verify")
+class ComplaintVerifyView(Resource):
+    loader = scoped(Complaint, by_organization=False)
+
+    @authed(ManagementPerm.VERIFY)
+    @blp.arguments(ComplaintVerify)
+    @blp.response(200, ComplaintSchema)
+    def post(self, args, ident):
+        """The city records its verification: dismissed, rectification with a deadline, or removal."""
+        c = self.record(ident, ManagementPerm.VERIFY)
+        complaints.verify(c, args["outcome"], args["finding"], self.user.username,
+                          rectify_until=args["rectify_until"], sanction_code=args["sanction"])
+        return self.done(complaint_json, c)
+
+
+@blp.route("/complaints/<int:ident>/rectification")
+class ComplaintRectification(Resource):
+    loader = scoped(Complaint, by_organization=False)
+
+    @authed(ManagementPerm.VERIFY)
+    @blp.arguments(RectificationBody)
+    @blp.response(200, ComplaintSchema)
+    def post(self, args, ident):
+        """The city checks the rectification: done, or not done (removal)."""
+        c = self.record(ident, ManagementPerm.VERIFY)
+        complaints.close_rectification(c, args["rectified"], args["note"], self.user.username,
+                                       sanction_code=args["sanction"])
+        return self.done(complaint_json, c)
+
+# ------------------------------------------------------------ changes --
+
+
+@blp.route("/changes")
+class Changes(Resource):
+    @authed(ManagementPerm.VIEW)
+    @blp.response(200, ChangeSchema(many=True))
+    def get(self):
+        """Change reports in the user's scope."""
+        rows = db.session.scalars(select(ChangeReport).where(access.scope(
+            self.user, ChangeReport.admin_unit_id, ChangeReport.organization_id)).order_by(ChangeReport.id))
+        return [change_json(c) for c in rows]
+
+    @authed(ManagementPerm.FILE)
+    @blp.arguments(ChangeCreate)
+    @blp.response(201, ChangeSchema)
+    def post(self, args):
+        """A listed unit reports a change of name, scope, address or boundary to its city."""
+        user = self.user
+        org = db.session.get(Organization, user.organization_id)
+        c = changes.report(org, args["kinds"], args["after"], args["description"], user.username,
+                           effective_on=args["effective_on"])
+        return self.done(change_json, c)
+
+
+@blp.route("/changes/<int:ident>/review")
+class ChangeReviewView(Resource):
+    loader = scoped(ChangeReport)
+
+    @authed(ManagementPerm.REVIEW)
+    @blp.arguments(ChangeReviewBody)
+    @blp.response(200, ChangeSchema)
+    def post(self, args, ident):
+        """The city reviews a change: accepted (applied) or a removal proposal."""
+        c = self.record(ident, ManagementPerm.REVIEW)
+        changes.review(c, args["still_compliant"], args["note"], self.user.username,
+                       sanction_code=args["sanction"])
+        return self.done(change_json, c)
+
+# --------------------------------------------------------- re-reviews --
+
+
+@blp.route("/rereviews")
+class ReReviews(Resource):
+    @authed(ManagementPerm.VERIFY)
+    @blp.arguments(YearQuery, location="query")
+    @blp.response(200, ReReviewSchema(many=True))
+    def get(self, args):
+        """Re-reviews of a year in the user's scope."""
+        query = select(ReReview).where(access.scope(self.user, ReReview.admin_unit_id))
+        if args["year"]:
+            query = query.where(ReReview.cycle_year == args["year"])
+        return [rereview_json(r) for r in db.session.scalars(query.order_by(ReReview.id))]
+
+
+@blp.route("/rereviews/<int:ident>")
+class ReReviewView(Resource):
+    loader = scoped(ReReview)
+
+    @authed(ManagementPerm.REVIEW)
+    @blp.arguments(ReReviewBody)
+    @blp.response(200, ReReviewSchema)
+    def post(self, args, ident):
+        """Schedule the on-site review (``scheduled_on``) or record its result (``passed``, ``note``)."""
+        r = self.record(ident, ManagementPerm.REVIEW)
+        if args["scheduled_on"] is not None:
+            rereviews.schedule(r, args["scheduled_on"], self.user.username)
+        if args["passed"] is not None:
+            rereviews.record_result(r, args["passed"], args["note"], self.user.username)
+        return self.done(rereview_json, r)
+
+# ---------------------------------------------------------------- bans --
+
+
+@blp.route("/bans")
+class Bans(Resource):
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(BanQuery, location="query")
+    @blp.response(200, BanSchema(many=True))
+    def get(self, args):
+        """Bans on applying (organizations) and on reports (evaluation firms), longest-running first."""
+        query = select(Ban)
+        if args["uscc"]:
+            query = query.where(Ban.uscc == args["uscc"].strip().upper())
+        if args["active"] is not None:
+            on = today()
+            in_force = (Ban.starts_on <= on) & (Ban.ends_on >= on)
+            query = query.where(in_force if args["active"] else ~in_force)
+        rows = db.session.scalars(query.order_by(Ban.ends_on.desc(), Ban.id.desc()).limit(500)).all()
+        names = _ban_names(rows)
+        return [ban_json(b, names) for b in rows]
+
+    @authed(ManagementPerm.DECIDE)
+    @documents(404)
+    @blp.arguments(BanCreate)
+    @blp.response(201, BanSchema)
+    def post(self, args):
+        """Ban a credit code (province staff; audited): an organization for its sanction's years (fraud: 3),
+        or a third-party firm's reports for 3 years (or its sanction's)."""
+        user, code = self.user, normalize_uscc(args["uscc"])
+        if args["subject"] == "evaluator":
+            firm = db.session.scalar(select(EvaluatorFirm).where(EvaluatorFirm.uscc == code))
+            if firm is None:
+                raise NotFound("No third-party firm has this credit code.")
+            ban = bans.ban_evaluator(firm, args["reason"], access.actor(user), evidence_note=args["evidence_note"],
+                                     sanction_code=args["sanction"] or None)
+        else:
+            org = db.session.scalar(select(Organization).where(Organization.uscc == code))
+            if org is None:
+                raise NotFound("No organization with this credit code is registered.")
+            if not args["sanction"]:
+                raise InvalidInput("Choose the removal reason (sanction).", field="sanction")
+            ban = bans.ban_organization(org, args["sanction"], args["reason"], access.actor(user),
+                                        evidence_note=args["evidence_note"])
+        return self.done(ban_json, ban, _ban_names([ban]))
+
+
+@blp.route("/bans/<int:ident>/lift")
+class BanLiftView(Resource):
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(BanLift)
+    @blp.response(200, BanSchema)
+    def post(self, args, ident):
+        """End a ban early (a decision overturned), with the reason; the row stays. Audited."""
+        ban = db.session.get(Ban, ident)
+        if ban is None:
+            raise NotFound("No such ban.")
+        bans.lift(ban, args["reason"], self.user.username)
+        return self.done(ban_json, ban, _ban_names([ban]))
+
+# ---------------------------------------------------------- dashboard --
+
+
+@blp.route("/dashboard")
+class Dashboard(Resource):
+    @authed(ManagementPerm.DASHBOARD)
+    @blp.arguments(YearQuery, location="query")
+    @blp.response(200, DashboardSchema)
+    def get(self, args):
+        """The dashboard's figures: filings by status and city, removals, complaints, listed units
+        by type and year, quota progress."""
+        user = self.user
+        city = access.city_of(user)
+        if city is None and args["city"]:
+            unit = next((u for u in dashboard.cities() if u.code == args["city"]), None)
+            if unit is None:
+                raise InvalidInput("Unknown fields: %(fields)s.", field="city", fields=args["city"])
+            city = unit.id
+        return dashboard.summary(args["year"] or today().year, city)
 
 
 def register_api(api: Api, app: Flask) -> None:
     """Called from :func:`core.api.init_api`."""
-    blp = make_blueprint()
     api.register_blueprint(blp)
     csrf.exempt(blp)

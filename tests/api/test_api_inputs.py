@@ -206,7 +206,7 @@ def test_what_the_database_still_refuses_is_a_4xx_with_nothing_saved(world, monk
     back."""
     import sqlalchemy.exc as sa_exc
 
-    from core.applications import api as applications_api
+    from core.api import resource
 
     app, client = world.app, world.app.test_client()
     before = _written(app)
@@ -216,7 +216,7 @@ def test_what_the_database_still_refuses_is_a_4xx_with_nothing_saved(world, monk
         def refuse(*args, error=error, **kwargs):
             raise error
 
-        monkeypatch.setattr(applications_api, "commit", refuse)  # the unit of work the endpoint ends with
+        monkeypatch.setattr(resource, "commit", refuse)  # the unit of work every resource ends with (done)
         body = _refused(client.patch(url, headers=headers, json={"contact_name": "赵磊"}), status)
         assert "nothing was saved" in body["message_en"] and "未保存" in body["message_zh"]
     assert _written(app) == before

@@ -42,11 +42,6 @@ ROOT = Path(__file__).resolve().parents[2]
 #: the row scopes every other module asks for)
 ACCESS_MODULES = ("core/kernel/permissions.py", "core/*/permissions.py", "core/*/access.py")
 
-#: JSON API modules being restructured by the API work of issue 45, which moves their role comparisons onto
-#: ``may``/``load_or_404``; the lead removes each entry once that work is merged (the test below fails while
-#: an entry no longer compares roles, so the set only shrinks)
-PENDING_API = {"core/accounts/api.py", "core/review/api.py", "core/api/instance.py", "core/lists/api.py",
-               "core/jobs/api.py"}
 
 #: ``x.role == ...``, ``x.role != ...``, ``x.role in ...``, ``x.role not in ...`` (``.role.value`` and
 #: ``str(x.role)`` too), and the comparison written the other way round (``Role.CITY == user.role``);
@@ -85,26 +80,19 @@ def _offenders() -> dict[str, list[str]]:
 
 
 def test_no_role_comparison_outside_the_access_modules():
-    offenders = [hit for rel, hits in _offenders().items() if rel not in PENDING_API for hit in hits]
+    offenders = [hit for hits in _offenders().values() for hit in hits]
     assert offenders == [], ("compare roles only in an access module (" + ", ".join(ACCESS_MODULES) + "); "
                              "elsewhere ask may(user, '<permission>') or a scope/binding helper of the access "
                              "module:\n" + "\n".join(offenders))
 
 
-def test_pending_api_modules_still_compare_roles():
-    """An entry of :data:`PENDING_API` that compares no role any more is removed from the set."""
-    offenders = _offenders()
-    missing = sorted(rel for rel in PENDING_API if not (ROOT / rel).exists())
-    cleaned = sorted(rel for rel in PENDING_API if (ROOT / rel).exists() and rel not in offenders)
-    assert missing == [] and cleaned == [], f"remove from PENDING_API: {missing + cleaned}"
-
-
 def test_the_access_modules_are_where_the_permissions_are_declared():
     declared = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "core").rglob("*.py")
                       if _access_module(p.relative_to(ROOT).as_posix()))
-    assert declared == ["core/accounts/permissions.py", "core/admin/access.py", "core/kernel/permissions.py",
-                        "core/lists/access.py", "core/management/access.py", "core/review/access.py"]
-    for rel in declared[:2] + declared[3:]:
+    assert declared == ["core/accounts/permissions.py", "core/admin/access.py", "core/jobs/access.py",
+                        "core/kernel/permissions.py", "core/lists/access.py", "core/management/access.py",
+                        "core/review/access.py"]
+    for rel in declared[:2] + declared[4:]:
         assert "PERMISSIONS = (" in (ROOT / rel).read_text(encoding="utf-8"), rel
 
 

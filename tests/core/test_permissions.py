@@ -17,6 +17,8 @@ from core.kernel.permissions import DuplicatePermission, Permission, Registry, g
 from core.lists.access import ListsPerm
 from core.management.access import ManagementPerm
 from core.models import Role, User
+from core.jobs.access import start_perm
+from core.jobs.registry import specs
 from core.review.access import ReviewPerm
 from tests.conftest import BASE_CONFIG
 
@@ -38,7 +40,7 @@ PINNED: dict[str, frozenset[str]] = {
                            "review.manage", "notice.manage", "recommend", "management.view", "management.propose",
                            "management.decide", "management.dashboard", "management.verify", "management.jobs",
                            "admin.accounts", *_OFFICER_ACCOUNTS, "management.files", "lists.history",
-                           "lists.publish.province"}),
+                           "lists.publish.province", "jobs.start.scores.recompute"}),
     "admin": frozenset({"application.view", "campaign.manage", "extension.grant", "tokens", "evaluator.registry",
                         "review.manage", "notice.manage", "recommend", "recommendation.import", "management.view",
                         "management.propose", "management.decide", "management.dashboard", "management.verify",
@@ -46,12 +48,12 @@ PINNED: dict[str, frozenset[str]] = {
                         "admin.references", "admin.clock", *_OFFICER_ACCOUNTS, "accounts.manage.province",
                         "accounts.manage.ministry",
                         "accounts.manage.admin", "management.files", "lists.history", "lists.publish.province",
-                        "lists.publish.ministry"}),
+                        "lists.publish.ministry", "accounts.users", "jobs.start.scores.recompute"}),
     "evaluator": frozenset({"application.view", "tokens", "engagement.decide", "evaluation.report"}),
     "expert": frozenset({"tokens", "expert.score"}),
     "ministry": frozenset({"tokens", "evaluator.registry", "review.manage", "notice.manage",
                            "recommendation.import", "management.view", "management.dashboard",  # issue 42: 名单内单位
-                           "lists.publish.ministry"}),
+                           "lists.publish.ministry", "jobs.start.scores.recompute"}),
 }
 
 
@@ -72,7 +74,7 @@ def test_a_fresh_app_has_every_features_permissions_with_descriptions():
     app = _app()
     registered = registry(app).permissions
     assert set(registered) == {str(p) for p in (*Perm, *ReviewPerm, *ManagementPerm, *AdminPerm, *ListsPerm)} | {
-        manage_perm(role) for role in Role}
+        manage_perm(role) for role in Role} | {start_perm(name) for name, spec in specs().items() if spec.startable_by}
     with app.test_request_context(), force_locale("zh"):
         zh = str(registered[ManagementPerm.DECIDE].description)
     with app.test_request_context(), force_locale("en"):
