@@ -53,7 +53,7 @@ def build(app, applications: int, experts: int, firms: int, seed: int = 16) -> i
         Organization, Role, User,
     )
     from core.services.admin_units import sync_admin_units
-    from core.kernel.clock import end_of_day
+    from core.clock import end_of_day
 
     rng = random.Random(seed)
     with app.app_context():

@@ -201,7 +201,7 @@ def _fill(n: int, seed: int) -> dict:
     from core.accounts import services as accounts
     from core.applications import services
     from core.extensions import db, init_migrate
-    from core.kernel import clock
+    from core import clock
     from core.models import (AdminUnit, AnnualFiling, Application, DeadlineExtension, ListEntry, Organization,
                              PublicNotice, Role)
     from core.services.admin_units import sync_admin_units

@@ -24,7 +24,7 @@ from core.services import memory
 from core.storage import staging
 from core.extensions import babel, csrf, db, login_manager
 from core.kernel import uow
-from core.kernel.clock import this_year
+from core.clock import this_year
 from core.plugins.errors import PolicyViolation
 from core.plugins.lifecycle import implementations
 from core.plugins.manager import build_plugin_manager

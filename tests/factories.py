@@ -7,7 +7,7 @@ import itertools
 from stdnum.cn import uscc as stdnum_uscc
 
 from core.extensions import db
-from core.kernel.clock import end_of_day
+from core.clock import end_of_day
 from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organization
 
 _counter = itertools.count(1)

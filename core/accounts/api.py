@@ -24,7 +24,7 @@ from core.api.resource import Resource
 from core.api.schema import In, Out, Query, ident, one_of, text
 from core.errors import AccessDenied, GreenmfgError, NotFound
 from core.extensions import csrf, db
-from core.kernel.clock import aware
+from core.clock import aware
 from core.kernel.permissions import may
 from core.models import ApiToken, Role, User
 

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from core.accounts.sessions import end_all
 from core.errors import InvalidInput
-from core.kernel.clock import now
+from core.clock import now
 from core.kernel.rules import region_rules
 from core.models import User
 from core.services import audit

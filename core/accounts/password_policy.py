@@ -110,7 +110,7 @@ def _places() -> list[str]:
 
 
 def _years() -> list[str]:
-    from core.kernel.clock import this_year
+    from core.clock import this_year
 
     current = this_year()
     return [str(y) for y in range(current + 1, 1989, -1)] + [str(y)[2:] + "年" for y in range(current + 1, 1999, -1)]

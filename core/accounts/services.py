@@ -21,7 +21,7 @@ from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F4
 from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
 from core.extensions import db
 from core.kernel.changes import NEUTRAL
-from core.kernel.clock import aware, now, real_now
+from core.clock import aware, now, real_now
 from core.kernel.memo import remembered
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, ApiToken, Organization, Role, User

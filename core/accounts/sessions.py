@@ -32,7 +32,7 @@ from sqlalchemy import select, update
 from core.errors import NotFound
 from core.extensions import db
 from core.kernel.changes import NEUTRAL
-from core.kernel.clock import now
+from core.clock import now
 from core.kernel.records import get_record
 from core.models import User, WebSession
 from core.services import audit

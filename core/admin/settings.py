@@ -15,7 +15,7 @@ from core.admin.web import bp, officer, run_form
 from core.errors import NotFound
 from core.extensions import db
 from core.formfields import choice
-from core.kernel.clock import this_year
+from core.clock import this_year
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, CalendarDay, CalendarYear
 from core.plugins.types import UnitKind

@@ -15,7 +15,7 @@ from marshmallow import fields
 from core.api.blueprint import Blueprint, authed, documents, limited, optional_auth, public, token_user
 from core.api.resource import Resource
 from core.api.schema import Out, Query, year
-from core.kernel.clock import this_year
+from core.clock import this_year
 from core.kernel.rules import region_rules
 
 if TYPE_CHECKING:

@@ -51,7 +51,7 @@ from core.applications.scoring import live_score
 from core.errors import NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
-from core.kernel.clock import aware
+from core.clock import aware
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit

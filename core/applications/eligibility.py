@@ -24,7 +24,7 @@ from core.errors import GreenmfgError
 from core.extensions import db
 from core.i18n import bilingual, bilingual_text, both, halves
 from core.kernel import facts
-from core.kernel.clock import add_years, today
+from core.clock import add_years, today
 from core.kernel.facts import RuleData
 from core.kernel.rules import region_rules
 from core.models import (

@@ -11,7 +11,7 @@ from typing import Any
 
 from core.applications.eligibility import rule_data
 from core.applications.priority_results import evaluate
-from core.kernel.clock import today
+from core.clock import today
 from core.kernel.rules import region_rules
 from core.models import Application
 from core.plugins.types import Level

@@ -40,7 +40,7 @@ from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, Refused
 from core.extensions import db
 from core.i18n import english, lazy_list
 from core.kernel import facts, paging
-from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
+from core.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
 from core.kernel.permissions import may
 from core.kernel.rules import lazy_source_name, region_rules, results_line, rule_of
 from core.models import (

@@ -68,7 +68,7 @@ from core.declared_fields import api_field
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_, lazy_list
-from core.kernel.clock import aware, deadline_text, moment_text, now
+from core.clock import aware, deadline_text, moment_text, now
 from core.kernel.messages import field_message
 from core.kernel.names import level_name
 from core.kernel.rules import region_rules

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from core.applications import services
 from core.applications.views import _status_labels
 from core.extensions import db
-from core.kernel.clock import aware
+from core.clock import aware
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, Application, Campaign, DeadlineExtension, Role
 from core.models import ApplicationStatus as S

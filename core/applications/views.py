@@ -76,7 +76,7 @@ from core.errors import (
 from core.extensions import db
 from core.formfields import ind_attr
 from core.i18n import listed, msgid, translations
-from core.kernel.clock import SHANGHAI, now, this_year
+from core.clock import SHANGHAI, now, this_year
 from core.kernel.memo import remembered
 from core.kernel.permissions import may
 from core.kernel.records import ID_MAX, get_record

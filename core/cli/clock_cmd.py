@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 from core.errors import GreenmfgError
 from core.extensions import db
-from core.kernel.clock import beijing
+from core.clock import beijing
 from core.services import training_clock
 
 

@@ -31,7 +31,7 @@ from core.applications import services
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.declared_fields import web_field
 from core.extensions import db
-from core.kernel.clock import SHANGHAI, end_of_day, this_year, today
+from core.clock import SHANGHAI, end_of_day, this_year, today
 from core.kernel.rules import region_rules
 from core.models import (
     AdminUnit, Application, ApplicationStatus, AuditLog, Campaign, EvaluatorFirm, EvaluatorSanction, ExpertProfile,

@@ -68,7 +68,7 @@ def filings_group() -> None:
 @with_appcontext
 def filings_open(year: int, until: dt.datetime | None, reason: str | None) -> None:
     """为名单单位开启年度填报 / open the year's filing for every listed unit (idempotent)."""
-    from core.kernel.clock import today
+    from core.clock import today
     from core.kernel.uow import commit
     from core.management import filings
 
@@ -92,7 +92,7 @@ def filings_remind(on) -> None:
     """发送到期提醒 / send the reminders due (N working days before the due date)."""
     from core.management import filings
     from core.kernel.uow import commit
-    from core.kernel.clock import today
+    from core.clock import today
 
     try:
         count = filings.send_reminders(_day(on) or today(), _actor(), _counter("提醒 / reminding"))
@@ -114,7 +114,7 @@ def filings_overdue(year: int | None, on, dry_run: bool) -> None:
     from core.extensions import db
     from core.management import filings
     from core.kernel.uow import commit
-    from core.kernel.clock import today
+    from core.clock import today
     from core.models import AnnualFiling
 
     day = _day(on) or today()

@@ -6,7 +6,7 @@ import json
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from core.kernel.clock import this_year
+from core.clock import this_year
 from core.kernel.rules import region_rules
 
 

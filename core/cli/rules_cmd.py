@@ -8,7 +8,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.cli.app_loader import load_app
-from core.kernel.clock import this_year
+from core.clock import this_year
 from core.services.rules_export import rules_document
 
 

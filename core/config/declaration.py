@@ -61,7 +61,7 @@ SETTINGS: tuple[Setting, ...] = (
        "Log every hook call and its answer (logger greenmfg.hooks) to debug a plugin."),
     _S("GREENMFG_PRODUCTION", "bool", False, "core.app",
        "Refuse to start without HTTPS, a configured secret key, jobs on Redis and (provinces) the signing key."),
-    _S("GREENMFG_TRAINING", "bool", False, "core.kernel.clock",
+    _S("GREENMFG_TRAINING", "bool", False, "core.clock",
        "A training instance: every page says so and an administrator may move its clock forward (greenmfg clock "
        "set); production mode refuses it."),
     _S("GREENMFG_HTTPS", "bool", False, "core.accounts",

@@ -24,7 +24,7 @@ from core.extensions import db
 from core.i18n import bilingual, msgid
 from core.jobs.current import backend
 from core.jobs.registry import spec
-from core.kernel.clock import now
+from core.clock import now
 from core.models import Job, JobStatus as S
 from core.storage import staging
 

@@ -24,7 +24,7 @@ from core.api.schema import dumped_answer
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
-from core.kernel.clock import aware
+from core.clock import aware
 from core.kernel.permissions import may, require
 from core.kernel.uow import commit
 from core.lists import decisions, history, keys, notices, recommend

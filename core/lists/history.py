@@ -27,7 +27,7 @@ from sqlalchemy import insert, select, update
 from core.errors import GreenmfgError, InvalidInput
 from core.extensions import db
 from core.i18n import N_, bilingual_text
-from core.kernel.clock import now, this_year
+from core.clock import now, this_year
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, ListEntry, Organization
 from core.services import audit

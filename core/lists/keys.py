@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.kernel.clock import now
+from core.clock import now
 from core.kernel.rules import region_rules
 from core.lists import signing
 from core.models import ProvinceKey

@@ -24,7 +24,7 @@ from sqlalchemy import Date, Integer, bindparam, func, select, tuple_
 from core.errors import DeadlinePassed, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel import paging
-from core.kernel.clock import SHANGHAI, aware, now
+from core.clock import SHANGHAI, aware, now
 from core.i18n import lazy_list
 from core.kernel.names import level_name, publisher_name
 from core.kernel.records import get_record

@@ -43,7 +43,7 @@ from core.applications.levels import is_for, recommended_levels, requested_level
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_, bilingual_text, both, english, lazy_list
-from core.kernel.clock import SHANGHAI, aware, now, today
+from core.clock import SHANGHAI, aware, now, today
 from core.kernel.rules import region_rules, results_line, rule_of
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,

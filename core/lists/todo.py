@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.kernel.clock import end_of_day, this_year
+from core.clock import end_of_day, this_year
 from core.kernel.rules import region_rules
 from core.lists import keys, recommend
 from core.models import (

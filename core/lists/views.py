@@ -21,7 +21,7 @@ from core.applications.forms import choice
 from core.errors import GreenmfgError, NotFound
 from core.extensions import db
 from core.kernel import paging
-from core.kernel.clock import this_year, today
+from core.clock import this_year, today
 from core.kernel.memo import remembered
 from core.kernel.permissions import may
 from core.kernel.rules import region_rules

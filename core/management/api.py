@@ -20,7 +20,7 @@ from core.api import Blueprint, authed, documents, limited, optional_auth
 from core.api.resource import Resource
 from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
-from core.kernel.clock import today
+from core.clock import today
 from core.kernel.permissions import require
 from core.kernel.uow import commit
 from core.management import (

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
-from core.kernel.clock import add_years, today
+from core.clock import add_years, today
 from core.kernel.rules import region_rules
 from core.management.common import optional_text, text
 from core.models import Ban, EvaluatorFirm, Organization

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from core.errors import InvalidInput
-from core.kernel.clock import noon, now
+from core.clock import noon, now
 from core.kernel.rules import region_rules
 from core.services.calendar import WorkCalendar
 

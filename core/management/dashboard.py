@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.errors import InvalidInput
 from core.extensions import db
-from core.kernel.clock import this_year, today
+from core.clock import this_year, today
 from core.kernel.rules import region_rules
 from core.management import complaints, filings, rereviews
 from core.models import (

@@ -34,7 +34,7 @@ from sqlalchemy import and_, case, func, select
 
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
-from core.kernel.clock import today
+from core.clock import today
 from core.kernel.rules import region_rules
 from core.management import removals
 from core.management.common import (

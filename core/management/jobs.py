@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.jobs import job
-from core.kernel.clock import today
+from core.clock import today
 from core.management import filings, removals, rereviews
 from core.models import AuditLog, PublicNotice, Removal, UnitScore
 from core.services import audit

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
-from core.kernel.clock import today
+from core.clock import today
 from core.kernel.rules import region_rules
 from core.management import bans
 from core.management.common import (

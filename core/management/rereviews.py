@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
-from core.kernel.clock import today
+from core.clock import today
 from core.kernel.rules import region_rules
 from core.management import removals
 from core.management.common import moment, sorted_levels, text

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
-from core.kernel.clock import now
+from core.clock import now
 from core.kernel.rules import region_rules
 from core.management import filings
 from core.models import Campaign, Organization, RoundFiling

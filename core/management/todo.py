@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.kernel.clock import end_of_day
+from core.clock import end_of_day
 from core.management import filings
 from core.models import AnnualFiling, Complaint, Role
 from core.web.todo import FIRST, TodoSection, item

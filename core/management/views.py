@@ -25,7 +25,7 @@ from core.accounts.web import install_error_pages, login_required
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.i18n import listed
-from core.kernel.clock import today
+from core.clock import today
 from core.kernel.permissions import may, require
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules, source_name

@@ -7,7 +7,7 @@ from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.kernel.clock import now
+from core.clock import now
 from core.models.base import UTCDateTime
 from core.models.users import User
 

@@ -8,7 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from core.kernel.clock import now
+from core.clock import now
 
 #: JSON on SQLite, JSONB on PostgreSQL
 JSONType = JSON().with_variant(JSONB(), "postgresql")

@@ -9,7 +9,7 @@ from core.models.base import TimestampMixin
 
 
 class TrainingClock(TimestampMixin, db.Model):
-    """The offset :mod:`core.kernel.clock` adds to the real time on a training instance (row ``id`` 1).
+    """The offset :mod:`core.clock` adds to the real time on a training instance (row ``id`` 1).
 
     Whole days, so the instance's hours follow the real ones; history is the audit log (``clock.moved``)."""
 

@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.kernel.clock import now
+from core.clock import now
 from core.models.base import JSONType, UTCDateTime
 
 

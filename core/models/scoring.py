@@ -12,7 +12,7 @@ from sqlalchemy import Float, ForeignKey, Index, Numeric, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.kernel.clock import now
+from core.clock import now
 from core.models.base import JSONType, TimestampMixin, UTCDateTime
 
 

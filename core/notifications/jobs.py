@@ -7,7 +7,7 @@ from flask_babel import force_locale, lazy_gettext as _l
 
 from core.extensions import db
 from core.jobs import job
-from core.kernel.clock import now
+from core.clock import now
 from core.models import Notification, User
 from core.notifications import mail, messages, service
 from core.notifications.sms import gateway

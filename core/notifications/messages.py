@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from core.i18n import in_language, msgid, translations
-from core.kernel.clock import SHANGHAI, aware
+from core.clock import SHANGHAI, aware
 from core.models import Notification
 from core.notifications.rules import MESSAGES
 from core.services.limits import LEVEL_LABELS

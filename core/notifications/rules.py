@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from core.accounts.permissions import accounts_of
 from core.extensions import db
-from core.kernel.clock import end_of_day
+from core.clock import end_of_day
 from core.models import (
     AnnualFiling, Application, AuditLog, EvaluatorFirm, ExpertAssignment, ExpertProfile, NoticeItem, Organization,
     PublicNotice, Removal, Role, User,

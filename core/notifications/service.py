@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from core.accounts import forget_read, read_for
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
-from core.kernel.clock import now
+from core.clock import now
 from core.models import AuditLog, Notification, NotificationSetting, User
 from core.notifications.rules import RULES, Target
 from core.services import audit

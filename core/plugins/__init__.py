@@ -8,7 +8,7 @@ the errors core raises about plugins, the contract's version
 (``CONTRACT_VERSION``, see docs/CHANGELOG-plugins.md) and the date helper
 ``add_years`` (the platform's one rule for "N years after", 29 February included).
 """
-from core.kernel.clock import add_years
+from core.clock import add_years
 from core.plugins import types
 from core.plugins.errors import (
     PluginConflict,

@@ -19,7 +19,7 @@ from core.applications import evidence as evidence_service
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf
 from flask_babel import gettext
-from core.kernel.clock import aware, now
+from core.clock import aware, now
 from core.kernel.permissions import may
 from core.kernel.records import get_record
 from core.kernel.uow import commit

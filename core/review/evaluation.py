@@ -17,7 +17,7 @@ from core.applications import services as app_services
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.errors import GreenmfgError, Refused
 from core.extensions import db
-from core.kernel import clock
+from core import clock
 from core.models import Application, EvaluationRequest, EvaluatorEngagement, Evidence, User
 from core.plugins.types import EvaluationMode
 from core.review import evaluators, reports

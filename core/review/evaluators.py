@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
-from core.kernel import clock
-from core.kernel.clock import add_years, now
+from core import clock
+from core.clock import add_years, now
 from core.kernel.permissions import load_or_404
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules

@@ -27,7 +27,7 @@ from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import in_language, lazy_list
 from core.kernel import paging
-from core.kernel.clock import now, this_year
+from core.clock import now, this_year
 from core.kernel.permissions import holders, load_or_404, may
 from core.kernel.records import ID_MAX, get_record
 from core.kernel.names import local_name

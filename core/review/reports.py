@@ -29,8 +29,8 @@ from core.accounts.permissions import firm_of
 from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_
-from core.kernel import clock
-from core.kernel.clock import SHANGHAI
+from core import clock
+from core.clock import SHANGHAI
 from core.kernel.permissions import may
 from core.kernel.rules import region_rules
 from core.review.access import ReviewPerm

@@ -17,7 +17,7 @@ from core.applications import priorities
 from core.applications.forms import choice
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
-from core.kernel.clock import this_year
+from core.clock import this_year
 from core.kernel.records import ID_MAX
 from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt, commit

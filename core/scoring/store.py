@@ -26,7 +26,7 @@ from sqlalchemy import JSON, Boolean, bindparam, update
 from sqlalchemy.orm import Session
 
 from core.kernel import changes
-from core.kernel.clock import now
+from core.clock import now
 from core.models.scoring import UnitScore
 
 #: write(ids, columns, changed): sets the columns of the rows ``ids``, where ``changed`` is true (``None``: of

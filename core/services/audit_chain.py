@@ -35,7 +35,7 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, object_session
 
 from core.extensions import db
-from core.kernel.clock import now
+from core.clock import now
 from core.models import AuditLog
 
 GENESIS = "0" * 64

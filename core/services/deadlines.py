@@ -16,7 +16,7 @@ from flask_babel import LazyString
 
 from core.errors import DeadlinePassed
 from core.i18n import local_text
-from core.kernel.clock import SHANGHAI, aware, deadline_text, end_of_day, now
+from core.clock import SHANGHAI, aware, deadline_text, end_of_day, now
 from core.kernel.rules import region_rules, rule_of
 from core.models import Campaign
 
@@ -131,7 +131,7 @@ def round_years() -> list[int]:
     from sqlalchemy import select
 
     from core.extensions import db
-    from core.kernel.clock import this_year
+    from core.clock import this_year
 
     found = set(db.session.scalars(select(Campaign.year).where(Campaign.region == region_rules().region_code)
                                    .distinct()))

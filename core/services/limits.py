@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 
 from core.errors import GreenmfgError, LimitReached, Refused
 from core.extensions import db
-from core.kernel import clock
+from core import clock
 from core.kernel.names import unit_type_name
 from core.kernel.rules import region_rules, rule_of
 from core.models import (

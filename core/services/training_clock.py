@@ -4,7 +4,7 @@
 A deployer starts a training instance with ``GREENMFG_TRAINING=true`` (a production instance,
 ``GREENMFG_PRODUCTION``, refuses to start so). On it an administrator moves the instance's date forward, so
 trainers, evaluators and new clerks see a round's later steps (a notice's end, the ministry's deadline, next
-year's filing) in one sitting; :mod:`core.kernel.clock` adds the stored offset to the real time for every
+year's filing) in one sitting; :mod:`core.clock` adds the stored offset to the real time for every
 service, job, deadline, notice and page. The clock moves forward only: records made at the later date
 (submissions, decisions, audit rows) would otherwise lie in the instance's future. To start again, a
 deployer builds a new training instance (``greenmfg demo``). Every move is audited (``clock.moved``).
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from core.errors import InvalidInput, Refused
 from core.extensions import db
-from core.kernel import clock
+from core import clock
 from core.models import TrainingClock
 from core.services import audit
 

@@ -20,7 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 
-from core.kernel.clock import now
+from core.clock import now
 from core.storage.base import FileStore
 from core.storage.staging import PENDING
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
 from core.i18n import in_language
-from core.kernel.clock import this_year, today
+from core.clock import this_year, today
 from core.kernel.names import local_name
 from core.kernel.rules import region_rules, source_name
 from core.models import AdminUnit, ReferenceValue, User

@@ -10,8 +10,8 @@ import datetime as dt
 
 from flask import Flask
 
-from core.kernel import clock
-from core.kernel.clock import SHANGHAI, aware
+from core import clock
+from core.clock import SHANGHAI, aware
 
 NONE = "—"
 
@@ -26,7 +26,7 @@ def day_text(value: dt.date | dt.datetime | None) -> str:
 
 
 def moment_text(moment: dt.datetime | None) -> str:
-    """An instant in Beijing time, to the minute: ``2026-12-31 09:30`` (:func:`core.kernel.clock.moment_text`)."""
+    """An instant in Beijing time, to the minute: ``2026-12-31 09:30`` (:func:`core.clock.moment_text`)."""
     if moment is None or moment == "":
         return NONE
     if not isinstance(moment, dt.datetime):
@@ -36,7 +36,7 @@ def moment_text(moment: dt.datetime | None) -> str:
 
 def deadline_text(moment: dt.date | dt.datetime | str | None) -> str:
     """A deadline in Beijing time; midnight, and a bare day, read as 24:00 of the last day: ``2026-12-31 24:00``
-    (:func:`core.kernel.clock.deadline_text`, which messages use too)."""
+    (:func:`core.clock.deadline_text`, which messages use too)."""
     if moment is None or moment == "":
         return NONE
     if isinstance(moment, str):  # a day, or an instant with the time entered, kept as text (a round's deadlines)

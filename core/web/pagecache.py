@@ -43,7 +43,7 @@ from werkzeug.exceptions import HTTPException
 
 from core.config import ConfigurationError
 from core.kernel import changes, memo
-from core.kernel.clock import today, training
+from core.clock import today, training
 from core.ratelimit import instance_name, redis_answers
 
 _ATTRIBUTE = "_greenmfg_kept_seconds"

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from core.kernel.clock import aware, now
+from core.clock import aware, now
 
 #: how many rows of one kind a section lists; the item with the count links to all of them
 FIRST = 5

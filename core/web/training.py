@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from core.kernel import clock
+from core import clock
 
 
 def training_banner() -> Markup:

@@ -38,7 +38,7 @@ def pdf(pages: int = 1, text: str = "") -> bytes:
 
 def beijing_local(delta: dt.timedelta) -> str:
     """A datetime-local form value, ``delta`` from now, in Beijing time."""
-    from core.kernel.clock import SHANGHAI
+    from core.clock import SHANGHAI
 
     return (dt.datetime.now(SHANGHAI) + delta).strftime("%Y-%m-%dT%H:%M")
 
@@ -138,7 +138,7 @@ class _Ref:
 def open_campaign(app, level="provincial", unit_types=("factory",), year=2025, days=30):
     from core.applications import services
     from core.extensions import db
-    from core.kernel import clock
+    from core import clock
 
     with app.app_context():
         c = services.open_campaign(actor="province_user", year=year, level=level, unit_types=list(unit_types),

@@ -21,7 +21,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 from core.declared_fields import api_field
 from core.extensions import db
-from core.kernel.clock import end_of_day
+from core.clock import end_of_day
 from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
 

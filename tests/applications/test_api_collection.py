@@ -63,7 +63,7 @@ def _eligibility(rng):
 
 def _grow(app, world, campaigns, codes, rng):
     from core.extensions import db
-    from core.kernel.clock import now
+    from core.clock import now
     from core.models import Application, DeadlineExtension, Organization
 
     with app.app_context():

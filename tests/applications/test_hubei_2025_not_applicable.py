@@ -13,7 +13,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # app_world.py
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py
@@ -23,11 +22,6 @@ from helpers import seed_text  # noqa: E402
 
 RULE = "hubei.third_party_evaluation"
 CONSULTED = ["ecology_environment", "emergency_management", "market_regulation"]
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts signed in: argon2's cheapest settings (tests/conftest.py)."""
 
 
 def test_the_seeds_say_so():

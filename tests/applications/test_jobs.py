@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from core.errors import Refused
 from core.jobs import job
-from core.kernel import clock
+from core import clock
 from core.storage.base import StorageError
 
 CALLS: dict[str, int] = {}

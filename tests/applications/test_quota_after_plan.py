@@ -12,7 +12,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py
 import kit  # noqa: E402
@@ -21,11 +20,6 @@ from core.extensions import db  # noqa: E402
 from core.models import Role  # noqa: E402
 
 PASSWORD = "名额测试口令-2026-鄂州市"
-
-
-@pytest.fixture(autouse=True)
-def _cheap(cheap_hashes):
-    """Accounts signed in: argon2's cheapest settings."""
 
 
 def test_hubei_2026_recommendation_page_shows_the_ended_plans_targets(make_app):

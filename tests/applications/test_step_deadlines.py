@@ -24,8 +24,8 @@ from app_world import build_world  # noqa: E402
 from core.applications import services  # noqa: E402
 from core.errors import DeadlinePassed, InvalidInput  # noqa: E402
 from core.extensions import db  # noqa: E402
-from core.kernel import clock
-from core.kernel.clock import SHANGHAI  # noqa: E402
+from core import clock
+from core.clock import SHANGHAI  # noqa: E402
 from core.models import AdminUnit, AuditLog, ListEntry  # noqa: E402
 from core.models import ApplicationStatus as S  # noqa: E402
 from core.services import deadlines  # noqa: E402

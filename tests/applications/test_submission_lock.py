@@ -24,8 +24,8 @@ from core.applications import evidence as evidence_service  # noqa: E402
 from core.applications import services  # noqa: E402
 from core.errors import InvalidInput, Refused  # noqa: E402
 from core.extensions import db  # noqa: E402
-from core.kernel import clock
-from core.kernel.clock import SHANGHAI  # noqa: E402
+from core import clock
+from core.clock import SHANGHAI  # noqa: E402
 from core.models import AdminUnit, Application, Evidence, Organization  # noqa: E402
 from core.models import ApplicationStatus as S  # noqa: E402
 from core.services import audit  # noqa: E402

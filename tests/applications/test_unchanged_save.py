@@ -77,7 +77,7 @@ def _stored(a: Application) -> dict:
 def _editable(app) -> list[tuple[int, int]]:
     """Every demo application made editable by its applicant: drafts as they are, the others returned for
     correction (as the city returns them) for ten days; (application, organization) ids."""
-    from core.kernel.clock import now
+    from core.clock import now
 
     with app.app_context():
         apps = db.session.scalars(select(Application).order_by(Application.id)).all()

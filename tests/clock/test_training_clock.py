@@ -18,8 +18,8 @@ from core.accounts import services as accounts
 from core.cli.clock_cmd import clock_group
 from core.config import ConfigurationError
 from core.extensions import db
-from core.kernel import clock
-from core.kernel.clock import SHANGHAI, end_of_day
+from core import clock
+from core.clock import SHANGHAI, end_of_day
 from core.models import AdminUnit, AuditLog, Campaign, Organization, Role, User
 from core.services.admin_units import sync_admin_units
 

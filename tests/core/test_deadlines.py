@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from core.errors import DeadlinePassed
-from core.kernel.clock import SHANGHAI, end_of_day
+from core.clock import SHANGHAI, end_of_day
 from core.models import Campaign
 from core.services.deadlines import check_submission_open
 

@@ -146,7 +146,7 @@ def test_each_demo_application_s_history_follows_the_dates_it_shows(make_app, tm
     its day: created, filled in, the evaluator asked, accepting, visiting and filing its report, all before the
     submission, whose audit row carries the submission time; nothing lies in the future."""
     from core.cli.demo_data import DEMO_PASSWORD
-    from core.kernel.clock import SHANGHAI, aware, moment_text, now
+    from core.clock import SHANGHAI, aware, moment_text, now
     from core.models import AuditLog, EvaluationReport, EvaluationRequest
 
     app, _ = _load(make_app, tmp_path, region)
@@ -243,6 +243,6 @@ def test_demo_industries_panels_and_city_are_what_the_platform_records(make_app,
 
 def aware_ok(graded_at, submitted_at) -> bool:
     """The panel's result lies after the submission and not in the future."""
-    from core.kernel.clock import aware, now
+    from core.clock import aware, now
 
     return aware(submitted_at) < aware(graded_at) <= now()

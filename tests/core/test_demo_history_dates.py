@@ -30,7 +30,7 @@ def test_the_demo_removal_follows_the_missed_filing_and_lies_in_the_past(make_ap
 
     from core.applications.eligibility import member_records
     from core.cli.demo_data import load_demo
-    from core.kernel.clock import SHANGHAI, today
+    from core.clock import SHANGHAI, today
     from core.kernel.rules import region_rules
     from core.lists.history import import_history
 

@@ -76,7 +76,7 @@ def campaign_levels() -> list[str]:
 def test_the_province_publishes_the_demos_graded_units(make_app, tmp_path, region):
     """By the region's publication procedure for the round's level (Hunan, Jiangxi: a decision; Hubei, Shanxi: a
     public notice, then the list): every graded unit is listed, none refused for being already listed."""
-    from core.kernel.clock import SHANGHAI, today
+    from core.clock import SHANGHAI, today
     from core.lists import decisions, notices
     from core.plugins.types import PublicationProcedure
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).parents[2]
 
 #: bottom to top; a module belongs to the layer of its longest listed prefix
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("core.errors", "core.extensions", "core.config", "core.i18n", "core.kernel.clock",
+    ("foundation", ("core.errors", "core.extensions", "core.config", "core.i18n", "core.clock",
                     "core.ratelimit", "core.scaffold")),
     ("plugin contract", ("core.plugins",)),
     ("models", ("core.models", "core.formfields", "core.declared_fields")),
@@ -112,7 +112,7 @@ def test_region_plugins_import_only_the_public_plugin_api():
 def test_the_rule_itself_catches_an_upward_import(tmp_path):
     """The check is not vacuous: an import from the kernel into a feature is reported."""
     assert layer_of("core.kernel.uow") < layer_of("core.applications.services") < layer_of("core.lists.views")
-    assert layer_of("core.kernel.clock") < layer_of("core.models.base")
+    assert layer_of("core.clock") < layer_of("core.models.base")
     assert layer_of("core.api.instance") == len(LAYERS) - 1 and layer_of("core.api.blueprint") == 5
 
 
@@ -140,8 +140,8 @@ def _core_files(*skip: str):
 
 
 def test_one_clock():
-    """Only core/kernel/clock.py reads the time or says what today is; nobody else defines now/today/aware."""
-    found = [f"{rel}:{line} {what}" for rel, path in _core_files("core/kernel/clock.py")
+    """Only core/clock.py reads the time or says what today is; nobody else defines now/today/aware."""
+    found = [f"{rel}:{line} {what}" for rel, path in _core_files("core/clock.py")
              for line, kind, what in _calls_and_defs(path)
              if (kind == "call" and what in ("datetime.now", "datetime.utcnow", "date.today", "datetime.today"))
              or (kind == "def" and what.lstrip("_") in ("now", "today", "aware", "utcnow", "this_year"))]

@@ -78,7 +78,7 @@ def test_shanxi_home_shows_grading_and_working_day_notice(client):
 
     import time_machine
 
-    from core.kernel.clock import SHANGHAI
+    from core.clock import SHANGHAI
 
     with time_machine.travel(dt.datetime(2025, 9, 26, 10, tzinfo=SHANGHAI), tick=False):  # the one clock
         html = client.get("/?year=2025").get_data(as_text=True)

@@ -17,8 +17,6 @@ PASSWORD = "浏览器测试口令-绿色工厂2025"
 CITY_PASSWORD = "city-password-2025"
 
 
-
-
 def _pdf(pages: int = 1) -> bytes:
     from pypdf import PdfWriter
 
@@ -38,7 +36,7 @@ def live_server(sqlite_template, tmp_path):
     from core import create_app
     from core.accounts import services as accounts
     from core.applications import services
-    from core.kernel import clock
+    from core import clock
     from core.extensions import db
     from core.models import AdminUnit, Role
     from core.services.admin_units import sync_admin_units

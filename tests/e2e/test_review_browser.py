@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.p
 
 def beijing_today() -> dt.date:
     """Today in Beijing, the day every date of the platform is counted in."""
-    from core.kernel.clock import SHANGHAI
+    from core.clock import SHANGHAI
 
     return dt.datetime.now(SHANGHAI).date()
 

@@ -61,7 +61,7 @@ def roles_server(sqlite_template, tmp_path, mailbox):
 
     from core import create_app
     from core.extensions import db
-    from core.kernel.clock import today
+    from core.clock import today
     from core.models import AdminUnit, Application, EvaluationRequest, User
     from core.models import ApplicationStatus as S
     from core.review import evaluators, experts, reports

@@ -28,11 +28,6 @@ PASSWORD = "名单测试口令-2025-绿色工厂"
 BEFORE_START = kit.beijing(dt.date(2025, 9, 20), 10)
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
-
-
 @pytest.fixture
 def world(make_app):
     app = make_app("shanxi", GREENMFG_REVIEW_MIN_EXPERTS=1, WTF_CSRF_ENABLED=False)

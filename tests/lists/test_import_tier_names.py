@@ -15,7 +15,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
@@ -29,11 +28,6 @@ from core.models import ApplicationStatus as S, ListEntry, Role
 BEFORE = kit.beijing(dt.date(2025, 10, 20))
 KEY = new_signing_key()
 PASSWORD = "名单测试口令-2025-等级名称"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts signed in: argon2's cheapest settings (tests/conftest.py)."""
 
 
 def _graded(total: float):

@@ -37,11 +37,6 @@ CONSULTED = ["ecology_environment", "emergency_management", "market_regulation"]
 BOTH = ["national", "provincial"]
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
-
-
 def _submitted(region: str, year: int, levels: list[str]) -> Application:
     """A new factory (no listing anywhere) that asks for ``levels`` in the region's national round."""
     c = kit.campaign(region, year=year, level="national", types=("factory",))

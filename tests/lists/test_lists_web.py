@@ -28,11 +28,6 @@ KEY = new_signing_key()
 PASSWORD = "名单测试口令-2025-绿色工厂"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
-
-
 def _token(client, url: str) -> str:
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
 

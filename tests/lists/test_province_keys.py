@@ -10,7 +10,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
@@ -24,11 +23,6 @@ from core.models import ApplicationStatus as S, AuditLog, ListEntry, Role  # noq
 PASSWORD = "密钥登记测试口令-2025"
 KEY = new_signing_key()
 PUBLIC = signing.public_text(signing.parse_private(KEY))
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts made and signed in by the dozen: argon2's cheapest settings (tests/conftest.py)."""
 
 
 def _token(client, url: str) -> str:

@@ -8,17 +8,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from core.extensions import db
 from core.models import Role
 
 PASSWORD = "部委名单内单位测试口令-2026"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts signed in: argon2's cheapest settings."""
 
 
 def test_ministry_opens_listed_units_from_its_menu(make_app):

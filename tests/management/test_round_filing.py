@@ -14,7 +14,7 @@ import pytest
 from mgmt_world import factory_values, listed, organization, units, user, web
 from sqlalchemy import select
 
-from core.kernel.clock import SHANGHAI
+from core.clock import SHANGHAI
 
 SEED = "001_3f04a56fc6693327.txt"
 

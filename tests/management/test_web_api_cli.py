@@ -21,7 +21,7 @@ from mgmt_world import (
 )
 from sqlalchemy import select
 
-from core.kernel.clock import today as beijing_today
+from core.clock import today as beijing_today
 
 
 def _world(app):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.applications import services as applications
 from core.extensions import db
-from core.kernel.clock import SHANGHAI, today
+from core.clock import SHANGHAI, today
 from core.lists import notices
 from core.management import filings
 from core.models import AnnualFiling, ApplicationStatus as S, Job, Notification, Role

@@ -80,7 +80,7 @@ def grow(world, n: int) -> None:
     """Add ``n`` organizations in Changsha, each with an application (some with a deadline extension), a
     list entry and an annual filing."""
     from core.extensions import db
-    from core.kernel.clock import now, today
+    from core.clock import now, today
     from core.models import AnnualFiling, Application, DeadlineExtension, ListEntry, Organization
 
     app, start = world.app, world.grown

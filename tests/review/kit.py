@@ -28,7 +28,7 @@ from flask import current_app
 
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.extensions import db
-from core.kernel.clock import SHANGHAI, end_of_day
+from core.clock import SHANGHAI, end_of_day
 from core.models import (
     AdminUnit, Application, ApplicationStatus, Campaign, EvaluationReport, EvaluationRequest, EvaluatorFirm, Evidence,
     ExpertProfile, Organization, Role, User,

@@ -14,11 +14,6 @@ from core.models import ApplicationStatus as S
 PASSWORD = "绿色制造-测试口令-2025"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
-
-
 @pytest.fixture
 def world(make_app, tmp_path):
     from core.accounts import services as accounts

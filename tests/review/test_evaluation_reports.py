@@ -29,7 +29,7 @@ from core.review import evaluators
 
 def beijing_today() -> dt.date:
     """Today in Beijing, the day every date of the platform is counted in."""
-    from core.kernel.clock import SHANGHAI
+    from core.clock import SHANGHAI
 
     return dt.datetime.now(SHANGHAI).date()
 
@@ -37,11 +37,6 @@ PASSWORD = "评价报告测试口令-2025-绿色工厂"
 CONSULTED = ["ecology_environment", "emergency_management", "market_regulation"]
 JIANGXI_RULE = "一 (赣工信办节能函〔2024〕20号: 可采取自我评价的方式"
 SHANXI_RULE = "第十一条 (晋工信节能规字〔2024〕3号: 按照自愿原则"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
 
 
 class Api:

@@ -30,16 +30,11 @@ from core.review import evaluators, experts
 
 def beijing_today() -> dt.date:
     """Today in Beijing, the day every date of the platform is counted in."""
-    from core.kernel.clock import SHANGHAI
+    from core.clock import SHANGHAI
 
     return dt.datetime.now(SHANGHAI).date()
 
 PASSWORD = "评价页面测试口令-2025-绿色工厂"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
 
 
 def _pdf(pages: int = 2) -> bytes:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
 
 import kit
 from core.extensions import db
@@ -14,11 +13,6 @@ from core.models import Application, ExpertProfile, Role
 from core.review import evaluators, experts
 
 PASSWORD = "湖南评审页面测试口令-2026-供应链"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """The test signs an expert in (tests/conftest.py: cheap_hashes)."""
 
 
 def test_overall_row_shows_the_evaluator_s_total(make_app):

@@ -22,11 +22,6 @@ PASSWORD = "省级优先推荐-测试口令-2025"
 TITLE = "能效水平达到标杆水平（工业重点领域）"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
-
-
 @pytest.fixture
 def shanxi(make_app):
     app = make_app("shanxi")

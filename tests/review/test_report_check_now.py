@@ -9,18 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 
 import kit
 from core.extensions import db
 from core.models import ApplicationStatus as S, EvaluationRequest, Role
 
 PASSWORD = "报告检查测试口令-2025-绿色工厂"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts signed in: argon2's cheapest settings."""
 
 
 def test_city_sees_the_filed_report_as_met(make_app):

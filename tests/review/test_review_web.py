@@ -19,11 +19,6 @@ from core.review import experts
 PASSWORD = "评审测试口令-2025-绿色工厂"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
-
-
 def _account(role: Role, name: str, **bind):
     user = accounts.create_user(username=name, password=PASSWORD, display_name=name, role=role, actor="test", **bind)
     token, _ = accounts.create_token(user, "t")

@@ -19,11 +19,6 @@ from core.review import experts
 PASSWORD = "山西评审页面测试口令-2026-供应链"
 
 
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Every test of this module signs accounts in (tests/conftest.py: cheap_hashes)."""
-
-
 def _csrf(client, url: str) -> str:
     page = client.get(url).get_data(as_text=True)
     return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)

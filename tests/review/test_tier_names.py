@@ -7,7 +7,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # kit.py
@@ -17,11 +16,6 @@ from core.extensions import db  # noqa: E402
 from core.models import Role  # noqa: E402
 
 PASSWORD = "等级名称测试口令-2026-绿色工厂"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """One account signed in: argon2's cheapest settings."""
 
 
 def test_review_queue_and_page_name_the_grade_in_the_page_s_language(make_app):

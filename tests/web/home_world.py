@@ -33,7 +33,7 @@ def seed(app) -> dict:
     from core.accounts import services as accounts
     from core.applications import services
     from core.extensions import db
-    from core.kernel.clock import SHANGHAI, end_of_day, now, today
+    from core.clock import SHANGHAI, end_of_day, now, today
     from core.lists import notices
     from core.models import AdminUnit, RecommendationImport, Role
     from core.models import ApplicationStatus as S

@@ -9,7 +9,6 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py
 import kit  # noqa: E402
@@ -18,11 +17,6 @@ from core.extensions import db  # noqa: E402
 from core.models import ApplicationStatus as S, EvaluationRequest, EvaluatorSanction, Role  # noqa: E402
 
 PASSWORD = "中文页面用语测试口令-2026"
-
-
-@pytest.fixture(autouse=True)
-def _cheap(cheap_hashes):
-    """Accounts signed in: argon2's cheapest settings."""
 
 
 def test_application_page_reads_one_language(make_app):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import datetime as dt
 
-from core.kernel.clock import SHANGHAI
+from core.clock import SHANGHAI
 from core.web.dates import day_text, deadline_text, moment_text
 
 #: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too

@@ -7,7 +7,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
 from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py
@@ -20,11 +19,6 @@ from core.models import Role  # noqa: E402
 PASSWORD = "截止期限测试口令-2026-绿色工厂"
 ZH = "市级工信主管部门通过管理平台向省工信厅推荐市层面绿色制造单位"
 EN = "City bureaus recommend city-level green manufacturing units to the provincial department through the platform"
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Two accounts signed in: argon2's cheapest settings."""
 
 
 def _client(app, username: str):

@@ -11,18 +11,12 @@ import sys
 from pathlib import Path
 from urllib.parse import unquote
 
-import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "applications"))  # app_world.py
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py
 import kit  # noqa: E402
 from app_world import build_world, open_campaign  # noqa: E402
 from helpers import new_signing_key  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _cheap_hashes(cheap_hashes):
-    """Accounts signed in: argon2's cheapest settings."""
 
 
 def _download_name(response) -> str:

@@ -31,7 +31,7 @@ def world(make_app, cheap_hashes):
 
 
 def _bj(moment) -> str:
-    from core.kernel.clock import SHANGHAI
+    from core.clock import SHANGHAI
 
     local = moment.astimezone(SHANGHAI)
     if (local.hour, local.minute) == (0, 0):
@@ -162,7 +162,7 @@ def test_the_city_sees_its_step_deadline_flagged_overdue_until_the_province_exte
     from core.accounts import services as accounts
     from core.applications import services
     from core.extensions import db
-    from core.kernel.clock import SHANGHAI, today
+    from core.clock import SHANGHAI, today
     from core.models import AdminUnit, Role
     from core.services import deadlines
     from core.services.admin_units import sync_admin_units

@@ -54,7 +54,7 @@ def world(make_app, tmp_path, monkeypatch):
 
 def _application(app, world, name: str) -> int:
     from core.extensions import db
-    from core.kernel.clock import now
+    from core.clock import now
     from core.models import Application, Organization
 
     with app.app_context():
@@ -401,7 +401,7 @@ def test_a_citys_deadlines_on_a_new_page_show_an_extension_granted_meanwhile(wor
     import datetime as dt_
 
     from core.extensions import db
-    from core.kernel.clock import now
+    from core.clock import now
     from core.models import Campaign
     from core.services.deadlines import grant_step_extension
 

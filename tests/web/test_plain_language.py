@@ -254,7 +254,7 @@ def demo_site(make_app, tmp_path, request, cheap_hashes):
     from core.accounts import services as accounts
     from core.cli.demo_data import load_demo
     from core.extensions import db
-    from core.kernel.clock import this_year
+    from core.clock import this_year
     from core.lists.history import import_history
     from core.management import filings
     from core.models import Role
@@ -305,7 +305,7 @@ def test_every_main_page_reads_plainly_in_both_languages(demo_site):
 def _deadline_reads_one_way(app):
     """The campaign closes at the end of 12-31: the list and the detail page both say "12-31 24:00",
     labelled 截止时间 (issue 20 saw "2026-12-31 24:00" on the list and "2027-01-01 00:00:00" labelled 事项)."""
-    from core.kernel.clock import this_year
+    from core.clock import this_year
 
     client = app.test_client()
     client.post("/login", data={"username": "drafter", "password": DEMO_PASSWORD})
