@@ -108,6 +108,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "both_databases: run this test's database on SQLite as well as PostgreSQL "
                                        "(its SQL differs between them: locking, JSON, dates, bulk writes, the demo)")
     config.addinivalue_line("markers", "real_hashing: passwords hashed with the production argon2 parameters")
+    config.addinivalue_line("markers", "own_app: the test changes its app (adds routes...): make_app builds it afresh "
+                                       "and keeps it for no other test")
 
 
 def pytest_generate_tests(metafunc):
@@ -206,7 +208,7 @@ def _dispose(app) -> None:
 
 
 @pytest.fixture
-def make_app(database_url) -> Iterator[Callable[..., Any]]:
+def make_app(database_url, request) -> Iterator[Callable[..., Any]]:
     """An app on the test database: ``make_app(region="hubei", **config)``; the same region and configuration
     on the same database give the app an earlier test built (:class:`_KeptApps`)."""
     from core import create_app
@@ -217,7 +219,7 @@ def make_app(database_url) -> Iterator[Callable[..., Any]]:
         kept = {"GREENMFG_PAGE_CACHE": "redis", "GREENMFG_REDIS_URL": _kept_pages_redis()} if KEEP_PAGES else {}
         settings = {**BASE_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url, "GREENMFG_REGION": region,
                     **kept, **config}
-        key = _KEPT.key(settings)
+        key = None if request.node.get_closest_marker("own_app") else _KEPT.key(settings)
         app = _KEPT.take(key) if key else None
         if app is None:
             app = create_app(settings)

@@ -235,7 +235,6 @@ class HolidayYearComplete(Resource):
 
 
 class ClockSchema(Out):
-    dumps_dicts_as_given = True
     training = fields.Boolean(required=True, metadata={"description": "a training instance (its date may move)"})
     today = fields.Date(required=True, metadata={"description": "the instance's date (Beijing)"})
     now = fields.AwareDateTime(required=True, metadata={"description": "the instance's instant"})

@@ -22,7 +22,7 @@ from core.errors import InvalidInput
 from core.i18n import english
 from core.kernel.forms import PageMeta
 from core.kernel.messages import bilingual_message
-from core.plugins.types import FormField, Level, field_attr, year_text
+from core.plugins.types import FieldKind, FormField, Level, field_attr, year_text
 
 
 def bilingual_messages(messages: Any) -> Any:
@@ -396,9 +396,13 @@ def typed_extension(ffs: list[FormField], stored: Mapping[str, Any]) -> dict[str
 
 
 def missing_required(ffs: list[FormField], stored: Mapping[str, Any]) -> dict[str, Any]:
-    """Field errors of the stored data loaded in full (what blocks a submission), by code."""
+    """Field errors of the stored data loaded in full (what blocks a submission), by code. A tick box never ticked
+    (stored as no answer) is left out, which is unticked, ``false`` (:class:`FieldKind` ``YES_NO``): the web form
+    cannot answer it otherwise."""
+    answered = {code: value for code, value in stored.items()
+                if value is not None or not any(f.code == code and f.kind == FieldKind.YES_NO for f in ffs)}
     try:
-        schema_for(ffs).load(_by_attr(ffs, stored))
+        schema_for(ffs).load(_by_attr(ffs, answered))
     except ValidationError as exc:
         return _by_code(ffs, exc.messages)
     return {}

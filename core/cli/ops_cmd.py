@@ -97,7 +97,7 @@ def settings_markdown() -> str:
              "`greenmfg config check` validates an environment before a start; `greenmfg config list --format "
              "json` prints this list. Settings of kind *env* are read from the environment only; *test* ones by "
              "the test suite only. Region plugins add their own keys, prefixed with the region code "
-             "(`SHANXI_GRADE_A_MIN`): see each plugin's README.", ""]
+             "(`<REGION>_…`): see each plugin's README.", ""]
     component = None
     for s in sorted(declaration.SETTINGS, key=lambda s: (s.component, s.name)):
         if s.component != component:

@@ -149,7 +149,7 @@ def test_walk_from_campaign_to_summary_table(hunan, tmp_path):
         assert a.score is not None and a.organization.legal_representative == "李红梅"
 
     r = ent.post(f"/applications/{app_id}/submit", data={"confirm": "y"})
-    assert r.status_code == 302
+    assert r.status_code == 302, r.get_data(as_text=True)
     assert _status(app, app_id) == "submitted"
 
     # -- after submit: no edits (web and API), no uploads

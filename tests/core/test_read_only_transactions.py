@@ -12,7 +12,7 @@ from core.kernel import changes
 from core.models import AdminUnit
 
 #: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
-pytestmark = pytest.mark.both_databases
+pytestmark = [pytest.mark.both_databases, pytest.mark.own_app]  # the tests add routes to their app
 
 
 def _app_with_routes(make_app):

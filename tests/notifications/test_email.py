@@ -93,9 +93,10 @@ def test_a_province_rejecting_after_an_objection_tells_the_unit_and_the_objectio
 
     notices.resolve_objection("province", row, "upheld", "经核实，该企业未完成节能监察整改。")
     db.session.commit()
-    settle(mail_app, mailbox, 2)
-    assert len(mailbox.received) == 2
-    rejected, = mailbox.to("wang@example.cn")
+    # the unit was also told it went on notice and that an objection was received (issue 42), then the rejection
+    settle(mail_app, mailbox, 4)
+    assert len(mailbox.received) == 4 and len(mailbox.to("wang@example.cn")) == 3
+    rejected, = [m for m in mailbox.to("wang@example.cn") if "异议成立" in m["Subject"]]
     assert rejected["Subject"] == "晋阳节能材料有限公司：异议成立，申报未予通过"
     assert "经核实，该企业未完成节能监察整改。" in rejected.get_content()
     assert db.session.scalar(select(Notification.user_id).where(Notification.action == "notice.application_removed")) \
