@@ -71,9 +71,12 @@ def api_field(ff: FormField) -> ma.Field:
     summary-table import: :mod:`core.applications.fields`)."""
     if ff.make_schema_field is not None:
         return ff.make_schema_field()
-    metadata = {"label": ff.label, "title": year_text(ff.label, None)}
+    # a choice's label goes to its description, not its title: client generators name an enum's class after its
+    # title, and two choices with one label (Hubei's key industry, per unit type) would claim one class
+    label_key = "description" if ff.kind == FieldKind.CHOICE else "title"
+    metadata = {"label": ff.label, label_key: year_text(ff.label, None)}
     if ff.help:
-        metadata["description"] = ff.help
+        metadata["description"] = f"{metadata['description']}: {ff.help}" if label_key == "description" else ff.help
     metadata.update(ff.api_metadata)
     if ff.kind == FieldKind.TABLE:
         bounds = _rows_bounds(ff)
