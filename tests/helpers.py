@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -115,3 +118,89 @@ class PgDatabase:
             conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                  "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
             conn.exec_driver_sql(self._empty_all)
+
+
+class DemoCopies:
+    """The demo (``greenmfg demo``: :func:`core.cli.demo_data.load_demo`) built once per worker for each region,
+    database, day and configuration, and copied into the empty database of every later test that asks for the same.
+
+    A load writes about 1,400 rows through the services (submissions, evaluations, PDF checks, recommendations,
+    list decisions): 5-25 s on the 2-core machine, asked for by some 60 tests. A copy is the rows themselves
+    (PostgreSQL ``COPY`` in binary, triggers off as in :meth:`PgDatabase.reset`, the sequences where the load left
+    them; SQLite the file) and the evidence files, in well under a second. The load runs at the platform's date,
+    part of the key, so a test that moves the clock gets its own load."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple, tuple[dict, Any, Path]] = {}
+
+    def load(self, app, seed: int = 2025) -> dict[str, int]:
+        """Fill ``app``'s empty database (and its evidence folder) with the demo; the load's counts."""
+        from core.cli.demo_data import load_demo
+        from core.clock import today
+        from core.extensions import db
+        from core.lists.history import import_history
+
+        with app.app_context():
+            evidence = app.config.get("GREENMFG_EVIDENCE_DIR")
+            plain = (str, int, float, bool, type(None))
+            config = repr(sorted((k, v) for k, v in app.config.items()
+                                 if k != "GREENMFG_EVIDENCE_DIR" and isinstance(v, plain)))
+            key = (app.config["SQLALCHEMY_DATABASE_URI"], seed, today(), config)
+            if key in self.kept and evidence and self._empty(db):
+                counts, rows, files = self.kept[key]
+                self._restore(db.engine, rows)
+                shutil.copytree(files, evidence, dirs_exist_ok=True)
+                return dict(counts)
+            counts = load_demo(seed, iter, import_history)
+            db.session.commit()
+            if evidence:
+                files = Path(tempfile.mkdtemp(prefix="demo-evidence-"))
+                shutil.copytree(evidence, files, dirs_exist_ok=True)
+                self.kept[key] = (dict(counts), self._rows(db.engine), files)
+            return counts
+
+    @staticmethod
+    def _empty(db) -> bool:
+        from core.models import AuditLog, Organization, User
+
+        return not any(db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in (User, Organization,
+                                                                                              AuditLog))
+
+    @staticmethod
+    def _rows(engine) -> Any:
+        if engine.dialect.name == "sqlite":
+            engine.dispose()
+            return Path(engine.url.database).read_bytes()
+        copies = {}
+        with engine.connect() as conn:
+            tables = [t for t in sa.inspect(conn).get_table_names() if t != "alembic_version"]
+            cursor = conn.connection.driver_connection.cursor()
+            quote = conn.dialect.identifier_preparer.quote
+            for table in tables:
+                with cursor.copy(f"COPY {quote(table)} TO STDOUT (FORMAT binary)") as copy:
+                    copies[quote(table)] = b"".join(bytes(block) for block in copy)
+            sequences = conn.execute(sa.text("SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                                             "last_value FROM pg_sequences")).all()
+        return copies, sequences
+
+    @staticmethod
+    def _restore(engine, rows: Any) -> None:
+        if engine.dialect.name == "sqlite":
+            engine.dispose()
+            Path(engine.url.database).write_bytes(rows)
+            return
+        copies, sequences = rows
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            cursor = conn.connection.driver_connection.cursor()
+            for table, data in copies.items():
+                if data:
+                    with cursor.copy(f"COPY {table} FROM STDIN (FORMAT binary)") as copy:
+                        copy.write(data)
+            for name, last in sequences:
+                conn.execute(sa.text("SELECT setval(CAST(:n AS regclass), :v, :called)"),
+                             {"n": name, "v": last or 1, "called": last is not None})
+
+
+#: one per worker (tests/conftest.py's ``demo`` fixture)
+DEMO_COPIES = DemoCopies()

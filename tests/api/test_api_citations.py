@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from helpers import DEMO_COPIES
 
 #: a plugin's seed file, or a reference note a plugin's cite may carry for its developers
 NOT_FOR_READERS = re.compile(r"\d{3}_[0-9a-f]{16}\.txt|\b(?:domain|architecture|features|ecosystem)\.md\b")
@@ -18,14 +19,12 @@ ROLES = ("admin", "province", "city", "enterprise", "evaluator", "expert")
 @pytest.fixture
 def demo_api(make_app, tmp_path, request, cheap_hashes):
     from core.accounts import services as accounts
-    from core.cli.demo_data import load_demo
     from core.extensions import db
-    from core.lists.history import import_history
     from core.models import User
 
     app = make_app(request.param, GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"), GREENMFG_MFA_ROLES=[])
     with app.app_context():
-        load_demo(2025, iter, import_history)
+        DEMO_COPIES.load(app)
         tokens = {}
         for user in db.session.scalars(db.select(User).where(User.username.in_(ROLES))):
             tokens[user.username], _ = accounts.create_token(user, "citations")

@@ -15,6 +15,7 @@ import datetime as dt
 import io
 
 import pytest
+from helpers import DEMO_COPIES
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
@@ -25,12 +26,9 @@ REGIONS = ["hubei", "hunan", "jiangxi", "shanxi", "national"]
 
 
 def _load(make_app, tmp_path, region):
-    from core.cli.demo_data import load_demo
-    from core.lists.history import import_history
-
     app = make_app(region, GREENMFG_EVIDENCE_DIR=str(tmp_path), WTF_CSRF_ENABLED=False)
     with app.app_context():
-        load_demo(2025, iter, import_history)
+        DEMO_COPIES.load(app)
     return app
 
 

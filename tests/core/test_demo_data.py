@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from helpers import DEMO_COPIES
 from sqlalchemy import select
 from stdnum.cn import uscc
 
@@ -23,12 +24,9 @@ AREAS = {"hubei": ("42", "武汉市", "420100"), "jiangxi": ("36", "南昌市", 
 
 
 def _load(make_app, tmp_path, region):
-    from core.cli.demo_data import load_demo
-    from core.lists.history import import_history
-
     app = make_app(region, GREENMFG_EVIDENCE_DIR=str(tmp_path), WTF_CSRF_ENABLED=False)
     with app.app_context():
-        counts = load_demo(2025, iter, import_history)
+        counts = DEMO_COPIES.load(app)
     return app, counts
 
 

@@ -16,6 +16,7 @@ import io
 import re
 
 import pytest
+from helpers import DEMO_COPIES
 import time_machine
 
 import kit
@@ -277,12 +278,10 @@ def test_the_demo_expert_is_in_the_pool_with_work_and_the_demo_evaluator_has_req
     """``greenmfg demo``: the demo ``expert`` account is in the pool with applications to review (evaluated by a
     firm that filed its report), and the demo ``evaluator`` firm has a request to answer and engagements whose
     report it still has to file; every engagement went through a request and the declaration."""
-    from core.lists.history import import_history
-    from core.cli.demo_data import load_demo
 
     app = make_app(region, GREENMFG_EVIDENCE_DIR=str(tmp_path))
     with app.app_context():
-        load_demo(2025, iter, import_history)
+        DEMO_COPIES.load(app)
         user = db.session.query(User).filter_by(username="expert").one()
         profile = experts.profile_of(user)
         assert profile is not None and profile.active and len(experts.pool()) == 5

@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
+from helpers import DEMO_COPIES
 
 from core.declared_fields import api_field
 
@@ -252,16 +253,14 @@ def _half_done_draft():
 @pytest.fixture
 def demo_site(make_app, tmp_path, request, cheap_hashes):
     from core.accounts import services as accounts
-    from core.cli.demo_data import load_demo
     from core.extensions import db
     from core.clock import this_year
-    from core.lists.history import import_history
     from core.management import filings
     from core.models import Role
 
     app = make_app(request.param, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"))
     with app.app_context():
-        load_demo(2025, iter, import_history)
+        DEMO_COPIES.load(app)
         accounts.create_user(username="ministry", password=DEMO_PASSWORD, display_name="工业和信息化部节能司",
                              role=Role.MINISTRY, actor="test")
         draft = _half_done_draft()
