@@ -200,6 +200,7 @@ def pg_national_url(pg_database) -> Iterator[PgDatabase]:
     name = f"greenmfg_test_{uuid.uuid4().hex[:10]}_national"
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))  # as tests/conftest.py's
     url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     try:
         app = create_app({"SECRET_KEY": "t", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
