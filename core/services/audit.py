@@ -1,4 +1,5 @@
-"""Writing the append-only audit log. Every state change calls :func:`record`."""
+"""Writing the append-only audit log. Every state change calls :func:`record`; each row takes its place in the
+log's hash chain as it is inserted (:mod:`core.services.audit_chain`)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from core.extensions import db
 from core.kernel.rules import region_rules
 from core.models import AuditLog
+from core.services import audit_chain  # noqa: F401  (extends the chain on every insert)
 
 
 def record(actor: str, action: str, object_type: str, object_id: Any = None, **data: Any) -> AuditLog:
