@@ -30,8 +30,8 @@ def audit_verify() -> None:
 @audit_group.command("anchor")
 @with_appcontext
 def audit_anchor() -> None:
-    """签名锚点 / sign the chain's last entry with the instance's key into the instance folder's anchor file (the
-    workers' scheduler does this hourly; run it from cron where none runs)."""
+    """签名锚点 / sign the chain's last entry with the instance's key into the anchor file (in GREENMFG_AUDIT_ANCHOR_DIR,
+    else the instance folder; the workers' scheduler does this hourly: run it from cron where none runs)."""
     from core.services import audit_chain
 
     record = audit_chain.anchor()

@@ -49,7 +49,11 @@ SETTINGS: tuple[Setting, ...] = (
        "The key of the audit log's hash chain, a secret the database never holds (default: derived from the "
        "secret key; set it before rotating GREENMFG_SECRET_KEY).", secret=True),
     _S("GREENMFG_AUDIT_ANCHOR_KEY_FILE", "str", None, "core.services.audit_chain",
-       "The Ed25519 key (PEM) that signs the audit chain's anchors (default: the recommendation signing key)."),
+       "The Ed25519 key (PEM) that signs the audit chain's anchors (default: the recommendation signing key, else "
+       "a key made in the anchor folder)."),
+    _S("GREENMFG_AUDIT_ANCHOR_DIR", "str", None, "core.services.audit_chain",
+       "The folder of the audit chain's signed anchors (audit-anchors.jsonl) and last verification, apart from the "
+       "database (default: the instance folder); copy it off the server or mount write-once storage here."),
     _S("GREENMFG_SECRET_KEY", "str", None, "core.app",
        "Signs sessions and forms; stands for SECRET_KEY. Required in production; default: generated and kept "
        "in the instance folder.", secret=True),

@@ -11,9 +11,9 @@ user's name, the owner rewriting a row with the triggers disabled) cannot comput
 breaks at that row; removing a row breaks the link of the row after it.
 
 **Anchors.** At intervals (the ``audit.anchor`` job, hourly; ``greenmfg audit anchor``) the instance signs the
-chain's last entry (its id and hash) with its Ed25519 key and appends the signed anchor to a file in the instance
-folder, apart from the database: removing the newest entries, or rewriting the chain with the key, no longer
-matches an anchor.
+chain's last entry (its id and hash) with its Ed25519 key and appends the signed anchor to a file in the anchor
+folder (``GREENMFG_AUDIT_ANCHOR_DIR``, default the instance folder), apart from the database: removing the newest
+entries, or rewriting the chain with the key, no longer matches an anchor.
 
 **Verification.** :func:`verify` (``greenmfg audit verify``) reads the whole log in order and reports the first
 entry that breaks the chain or an anchor; the last result is kept beside the anchors and shown on the
@@ -112,19 +112,23 @@ def _forget_tail(session: Session, _transaction: Any) -> None:
 
 # ------------------------------------------------------------------ anchors --
 
-def instance_file(name: str) -> Path:
-    return Path(current_app.instance_path) / name
+def anchor_file(name: str) -> Path:
+    """``name`` in the anchor folder: ``GREENMFG_AUDIT_ANCHOR_DIR`` (made if missing), else the instance folder."""
+    configured = current_app.config.get("GREENMFG_AUDIT_ANCHOR_DIR")
+    folder = Path(configured) if configured else Path(current_app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / name
 
 
 def _anchor_key():
     """The instance's Ed25519 key: ``GREENMFG_AUDIT_ANCHOR_KEY_FILE``, else the recommendation signing key
-    (``GREENMFG_RECOMMENDATION_KEY_FILE``), else a key of its own made in the instance folder (mode 0600)."""
+    (``GREENMFG_RECOMMENDATION_KEY_FILE``), else a key of its own made in the anchor folder (mode 0600)."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     config = current_app.config
     configured = config.get("GREENMFG_AUDIT_ANCHOR_KEY_FILE") or config.get("GREENMFG_RECOMMENDATION_KEY_FILE")
-    path = Path(configured) if configured else instance_file(ANCHOR_KEY_FILE)
+    path = Path(configured) if configured else anchor_file(ANCHOR_KEY_FILE)
     if not path.exists() and not configured:
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -145,7 +149,7 @@ def _anchor_payload(anchor: dict[str, Any]) -> bytes:
 
 
 def anchor() -> dict[str, Any] | None:
-    """Sign the chain's last entry and append the anchor to the instance's anchor file (``None``: nothing to
+    """Sign the chain's last entry and append the anchor to the anchor file (``None``: nothing to
     anchor yet, or the last entry is anchored already)."""
     import base64
 
@@ -165,7 +169,7 @@ def anchor() -> dict[str, Any] | None:
     record["alg"] = "Ed25519"
     record["key"] = base64.b64encode(public).decode()
     record["signature"] = base64.b64encode(key.sign(_anchor_payload(record))).decode()
-    with instance_file(ANCHORS_FILE).open("a", encoding="utf-8") as out:
+    with anchor_file(ANCHORS_FILE).open("a", encoding="utf-8") as out:
         out.write(json.dumps(record, sort_keys=True) + "\n")
         out.flush()
         os.fsync(out.fileno())
@@ -173,7 +177,7 @@ def anchor() -> dict[str, Any] | None:
 
 
 def read_anchors() -> list[dict[str, Any]]:
-    path = instance_file(ANCHORS_FILE)
+    path = anchor_file(ANCHORS_FILE)
     if not path.exists():
         return []
     out = []
@@ -295,7 +299,7 @@ def verify(record_result: bool = True) -> Verification:
                 result.ok, result.first_bad, result.reason = False, missing[0], "anchor_missing"
     db.session.rollback()
     if record_result:
-        path = instance_file(VERIFICATION_FILE)
+        path = anchor_file(VERIFICATION_FILE)
         temporary = path.with_suffix(".tmp")
         temporary.write_text(json.dumps(asdict(result), ensure_ascii=False), encoding="utf-8")
         temporary.replace(path)
@@ -308,7 +312,7 @@ def _anchor_public_raw() -> bytes | None:
 
     config = current_app.config
     configured = config.get("GREENMFG_AUDIT_ANCHOR_KEY_FILE") or config.get("GREENMFG_RECOMMENDATION_KEY_FILE")
-    path = Path(configured) if configured else instance_file(ANCHOR_KEY_FILE)
+    path = Path(configured) if configured else anchor_file(ANCHOR_KEY_FILE)
     if not path.exists():
         return None
     return _anchor_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
@@ -316,7 +320,7 @@ def _anchor_public_raw() -> bytes | None:
 
 def last_verification() -> Verification | None:
     """The result of the last ``greenmfg audit verify`` on this instance (``None``: never verified)."""
-    path = instance_file(VERIFICATION_FILE)
+    path = anchor_file(VERIFICATION_FILE)
     try:
         return Verification(**json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):

@@ -3,7 +3,7 @@
 Before, the application's role could INSERT a back-dated row in another user's name, indistinguishable from a real
 one, and the owner could disable the triggers and rewrite rows without a trace. Now every entry chains a keyed hash
 of the one before; ``greenmfg audit verify`` passes on an untouched log and names the first bad entry after a forged
-insert, an owner's rewrite, a removed entry or a removed tail (caught by the signed anchor in the instance folder);
+insert, an owner's rewrite, a removed entry or a removed tail (caught by the signed anchor in the anchor folder);
 the administrator's page shows the last verification."""
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ PASSWORD = "审计日志链测试口令-2026-绿色工厂"
 
 
 @pytest.fixture
-def app(make_app, tmp_path, monkeypatch):
-    monkeypatch.setenv("GREENMFG_INSTANCE_PATH", str(tmp_path / "instance"))  # the anchors are the test's own
-    app = make_app("hunan", WTF_CSRF_ENABLED=False)
+def app(make_app, tmp_path):
+    # the anchors are the test's own: not in an instance folder that parallel workers or earlier tests share
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_AUDIT_ANCHOR_DIR=str(tmp_path / "anchors"))
     with app.app_context():
         services.create_user(username="admin_audit", password=PASSWORD, display_name="审计管理员", role=Role.ADMIN,
                              actor="test")
@@ -68,7 +68,7 @@ def test_an_untouched_log_verifies_and_the_admin_page_shows_it(app):
         assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
     code, output = _verify(app)
     assert code == 0 and "审计日志完整" in output, output and "audit log intact" in output and "1 signed anchors" in output
-    anchors = Path(app.instance_path, "audit-anchors.jsonl").read_text().splitlines()
+    anchors = Path(app.config["GREENMFG_AUDIT_ANCHOR_DIR"], "audit-anchors.jsonl").read_text().splitlines()
     assert json.loads(anchors[-1])["alg"] == "Ed25519"
 
     client = app.test_client()
