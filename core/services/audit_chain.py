@@ -3,12 +3,13 @@
 **Chain.** Every entry keeps ``prev_hash``, the hash of the entry before it (64 zeros for the first), and ``hash``,
 an HMAC-SHA-256 over ``prev_hash`` and the entry's fields (when, who, what, on which object, in which region, the
 details), keyed with a secret the database never holds (``GREENMFG_AUDIT_CHAIN_KEY``, else derived from the
-instance's ``SECRET_KEY``). The application writes entries only through :func:`core.services.audit.record`, whose
-rows get their place in the chain as they are inserted (:func:`_extend`): the insert takes a transaction-level
-advisory lock on PostgreSQL, so appends are serialised until the transaction ends and no two entries follow the
-same one. Someone who can only reach the database (the application's role inserting a back-dated row in another
-user's name, the owner rewriting a row with the triggers disabled) cannot compute the keyed hash, so the chain
-breaks at that row; removing a row breaks the link of the row after it.
+instance's ``SECRET_KEY``). The application writes entries only through :func:`core.services.audit.record` (and
+:func:`core.services.audit.record_rows` for a file's import), whose rows get their place in the chain as they are
+inserted (:func:`_extend`, :func:`chained`): the first append of a transaction takes an advisory lock on
+PostgreSQL, so appends are serialised until the transaction ends and no two entries follow the same one. Someone
+who can only reach the database (the application's role inserting a back-dated row in another user's name, the
+owner rewriting a row with the triggers disabled) cannot compute the keyed hash, so the chain breaks at that row;
+removing a row breaks the link of the row after it.
 
 **Anchors.** At intervals (the ``audit.anchor`` job, hourly; ``greenmfg audit anchor``) the instance signs the
 chain's last entry (its id and hash) with its Ed25519 key and appends the signed anchor to a file in the anchor
@@ -26,22 +27,29 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, object_session
 
-from core.extensions import db
 from core.clock import now
+from core.config import json_text
+from core.extensions import db
 from core.models import AuditLog
 
 GENESIS = "0" * 64
 #: the advisory lock that serialises appends on PostgreSQL (any fixed 64-bit number of our own)
 LOCK_KEY = 4_047_202_611
+#: the most statements the chain adds to a transaction that writes audit entries, however many (:func:`_reserve`):
+#: the append lock, and the tail read with the entries' ids (PostgreSQL); the tail read only (SQLite)
+STATEMENTS = 2
 _TAIL = "greenmfg_audit_tail"
+_IDS = "greenmfg_audit_ids"
 ANCHORS_FILE = "audit-anchors.jsonl"
 VERIFICATION_FILE = "audit-verification.json"
 ANCHOR_KEY_FILE = "audit-anchor.key"
@@ -78,36 +86,84 @@ def entry_hash(key: bytes, prev_hash: str, row: Any) -> str:
     return hmac.new(key, prev_hash.encode() + b"\n" + body, hashlib.sha256).hexdigest()
 
 
+def _reserve(connection: Any, info: dict, count: int) -> list[int]:
+    """``count`` ids, in chain order, for entries about to be appended, with the chain's tail known in ``info``.
+
+    On PostgreSQL the first append of a transaction takes the append lock (a transaction-level advisory lock, held
+    until the transaction ends: the next append reads this one's entries as its predecessors), then reads the tail
+    and takes the ids from the table's sequence in one statement; later appends of the transaction take the ids
+    only. On SQLite (one writer at a time) the tail is read once and the ids counted on from it. So a request, a
+    job or an import adds at most two statements however many entries it writes."""
+    tail = info.get(_TAIL)
+    if connection.dialect.name == "postgresql":
+        ids = "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) AS id"
+        if tail is None:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+            rows = connection.execute(text(f"{ids}, (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) AS tail "
+                                           "FROM generate_series(1, :n)"), {"n": count}).all()
+            info[_TAIL] = {"hash": rows[0].tail}
+        else:
+            rows = connection.execute(text(f"{ids} FROM generate_series(1, :n)"), {"n": count}).all()
+        return sorted(row.id for row in rows)
+    if tail is None:
+        last = connection.execute(select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)).first()
+        tail = info[_TAIL] = {"hash": last.hash, "next_id": last.id + 1} if last else {"hash": None, "next_id": 1}
+    first = tail["next_id"]
+    tail["next_id"] = first + count
+    return list(range(first, first + count))
+
+
+def _link(info: dict, entry: Any, entry_id: int) -> None:
+    """Give ``entry`` (a row being inserted, or its fields) its id, normalised fields and place after the tail."""
+    entry.id = entry_id
+    if entry.at is None:
+        entry.at = now()
+    entry.object_id = None if entry.object_id is None else str(entry.object_id)
+    entry.data = json.loads(json_text(entry.data if entry.data is not None else {}))
+    entry.prev_hash = info[_TAIL]["hash"] or GENESIS
+    entry.hash = entry_hash(chain_key(), entry.prev_hash, entry)
+    info[_TAIL]["hash"] = entry.hash
+
+
+@event.listens_for(Session, "before_flush")
+def _reserve_ids(session: Session, _context: Any, _instances: Any) -> None:
+    """The ids of the flush's new entries, taken at once (:func:`_reserve`); :func:`_extend` hands them out."""
+    count = sum(1 for o in session.new if isinstance(o, AuditLog) and o.id is None)
+    if count:
+        session.info[_IDS] = _reserve(session.connection(), session.info, count)
+
+
 @event.listens_for(AuditLog, "before_insert")
 def _extend(_mapper, connection, target: AuditLog) -> None:
-    """Give an entry being inserted its place: after the last entry (read under the append lock), its id, its
-    normalised fields and its hash."""
+    """An entry being inserted takes its place in the chain, in the order the flush inserts them (after the
+    demo's listener has dated it: core/cli/demo_data.py)."""
     session = object_session(target)
     info = session.info if session is not None else connection.info
-    tail = info.get(_TAIL)
-    postgresql = connection.dialect.name == "postgresql"
-    if tail is None:
-        if postgresql:  # held until the transaction ends: the next append reads this one as its predecessor
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-        last = connection.execute(select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)).first()
-        tail = (last.id, last.hash) if last is not None else (0, None)
-    last_id, last_hash = tail
-    if postgresql:
-        target.id = connection.execute(text("SELECT nextval(pg_get_serial_sequence('audit_log', 'id'))")).scalar()
-    else:
-        target.id = last_id + 1
-    if target.at is None:
-        target.at = now()
-    target.object_id = None if target.object_id is None else str(target.object_id)
-    target.data = json.loads(json.dumps(target.data if target.data is not None else {}, ensure_ascii=False))
-    target.prev_hash = last_hash or GENESIS
-    target.hash = entry_hash(chain_key(), target.prev_hash, target)
-    info[_TAIL] = (target.id, target.hash)
+    reserved = info.get(_IDS)
+    _link(info, target, reserved.pop(0) if reserved else _reserve(connection, info, 1)[0])
+
+
+@event.listens_for(Session, "after_flush")
+def _drop_reserved(session: Session, _context: Any) -> None:
+    session.info.pop(_IDS, None)  # an id not used is a gap in the numbers, not in the chain
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_tail(session: Session, _transaction: Any) -> None:
     session.info.pop(_TAIL, None)  # read again under the lock by the next transaction (or after a savepoint)
+
+
+def chained(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries written in bulk (a file's import, :func:`core.services.audit.record_rows`), each a dict of the
+    columns (``at``, ``actor``, ``action``, ``object_type``, ``object_id``, ``region``, ``data``), in the chain like
+    those the session inserts: with their ``id``, ``prev_hash`` and ``hash``, in order."""
+    info = db.session.info
+    out = []
+    for entry_id, row in zip(_reserve(db.session.connection(), info, len(rows)), rows):
+        entry = SimpleNamespace(**{"at": None, "object_id": None, "data": None, **row})
+        _link(info, entry, entry_id)
+        out.append(vars(entry))
+    return out
 
 
 # ------------------------------------------------------------------ anchors --
@@ -133,10 +189,19 @@ def _anchor_key():
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
             out.write(pem)
-        return key
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(part, path)  # whole or not at all: where another process made one first, its key is read
+            return key
+        except FileExistsError:
+            pass
+        finally:
+            part.unlink()
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
         raise ValueError(f"{path}: 不是 Ed25519 私钥 / not an Ed25519 private key")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core.storage.base import FULL_AT, STORE_FULL, FileStore, StoredFile, StorageError, StoreFull, note_full
+from core.storage.base import FULL_AT, STORE_FULL, FileStore, StoredFile, StorageError, StoreFull
 from core.storage.local import LocalStore
 
 __all__ = ["FileStore", "LocalStore", "StoredFile", "StorageError", "StoreFull", "store", "build_store",

@@ -12,13 +12,17 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from core.accounts import services
+from core.clock import now
 from core.cli.audit_cmd import audit_group
 from core.extensions import db
 from core.models import AuditLog, Role
 from core.services import audit
+
+#: the chain takes its ids differently on the two databases (a sequence under a lock; counted on): run on SQLite too
+pytestmark = pytest.mark.both_databases
 
 PASSWORD = "审计日志链测试口令-2026-绿色工厂"
 
@@ -75,6 +79,25 @@ def test_an_untouched_log_verifies_and_the_admin_page_shows_it(app):
     client.post("/login", data={"username": "admin_audit", "password": PASSWORD})
     page = client.get("/admin?lang=zh").get_data(as_text=True)
     assert 'id="audit-verification"' in page and "审计日志完整" in page
+
+
+def test_rows_written_in_bulk_join_the_chain(app):
+    """A file's import writes its audit rows in one INSERT (core/applications/summary_import.py): they take their
+    place in the chain between the entries the session writes in the same transaction, and the next transaction's
+    entries follow them."""
+    with app.app_context():
+        audit.record("city_zhang", "summary.import_started", "campaign", 1)
+        db.session.flush()
+        audit.record_rows([{"at": now(), "actor": "city_zhang", "action": "application.created",
+                            "object_type": "application", "object_id": n, "region": "hunan",
+                            "data": {"via": "summary_import", "row": n}} for n in range(3)])
+        audit.record("city_zhang", "summary.imported", "campaign", 1, rows=3)
+        db.session.commit()
+        audit.record("admin_audit", "account.opened", "user", 2)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.hash.is_(None))) == 0
+    code, output = _verify(app)
+    assert code == 0 and "审计日志完整" in output, output
 
 
 def test_a_forged_insert_is_found(app):
