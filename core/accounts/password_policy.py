@@ -75,8 +75,9 @@ _HANZI_ONLY_MIN = 16
 def _check_chinese_context(password: str, lowered: str, field: str) -> None:
     """What zxcvbn cannot judge: place names, the platform's words, years, common Chinese characters."""
     if _too_little_left(lowered):
-        raise InvalidInput("This password is made of place names, the platform's words or years (湖南, hunan, 绿色制造, "
-                           "2026 …) with too little else; choose a phrase of unrelated words.", field=field)
+        raise InvalidInput("This password is made of place names, the platform's words or years (%(examples)s …) "
+                           "with too little else; choose a phrase of unrelated words.", field=field,
+                           examples=", ".join(_examples()))
     if _common_hanzi_only(password):
         raise InvalidInput("A password made only of common Chinese characters must have at least %(n)d of them; "
                            "add more, or mix in other words, letters and digits.", field=field, n=_HANZI_ONLY_MIN)
@@ -107,6 +108,21 @@ def _places() -> list[str]:
             if name.endswith(suffix) and len(name) > len(suffix) + 1:
                 out.add(name[: -len(suffix)])
     return sorted(out)
+
+
+def _examples() -> list[str]:
+    """What the refusal names as examples: the instance's region in Chinese and pinyin, a platform word, the year."""
+    from flask import has_app_context
+
+    from core.clock import this_year
+
+    names = []
+    if has_app_context():
+        from core.kernel.rules import region_rules
+
+        region = region_rules().region
+        names = [region.name, (region.name_en or "").lower().replace(" ", "")]
+    return [*filter(None, names), "绿色制造", str(this_year())]
 
 
 def _years() -> list[str]:

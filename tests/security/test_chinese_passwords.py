@@ -53,3 +53,4 @@ def test_the_refusal_says_why_in_both_languages(hunan):
     with pytest.raises(InvalidInput) as caught:
         password_policy.check("湖南绿色制造工厂申报密码")
     assert "地名" in caught.value.localized("zh") and "place names" in caught.value.localized("en")
+    assert "湖南" in caught.value.localized("zh") and "hunan" in caught.value.localized("en")  # the instance's region
