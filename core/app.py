@@ -117,6 +117,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     with app.app_context():  # issue 23: list pages kept in Redis until the data they show changes
         pagecache.init_app(app, db.engine)
+        from core.kernel import db_deadline
+
+        db_deadline.install(db.engine, app.config)  # issue 47: no wait on a stalled database outlasts 10 s
     from core import accounts, applications
     from core.accounts.permissions import PERMISSIONS as accounts_permissions
     from core.admin.access import PERMISSIONS as admin_permissions

@@ -16,6 +16,10 @@ CSP = "default-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri '
 
 
 def init_security(app: Flask) -> None:
+    from core.web import query_guard
+
+    query_guard.install(app)
+
     @app.before_request
     def _request_id():
         g.request_id = uuid.uuid4().hex[:12]
@@ -38,7 +42,8 @@ def init_security(app: Flask) -> None:
 
             return http_error_response(exc)
         response = app.make_response((render_template("error.html", code=exc.code, name=exc.name,
-                                                      retry_after=retry_after), exc.code))
+                                                      retry_after=retry_after,
+                                                      message=getattr(exc, "greenmfg_message", None)), exc.code))
         if exc.code == 405 and getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         if retry_after is not None:

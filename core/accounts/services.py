@@ -217,7 +217,8 @@ def create_token(user: User, name: str, days: int = TOKEN_DAYS, *, minutes: int 
     lifetime = dt.timedelta(minutes=int(minutes)) if minutes is not None else dt.timedelta(days=int(days))
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, name=name, token_hash=_hash(token), prefix=token[:10],
-                   expires_at=real_now() + lifetime)  # tokens end in real time (issue 42)
+                   expires_at=real_now() + lifetime,  # tokens end in real time (issue 42)
+                   second_factor=bool(user.totp_secret))
     db.session.add(row)
     db.session.flush()
     audit.record(user.username, "token.created", "api_token", row.id, name=name, expires=row.expires_at.isoformat(),
@@ -293,13 +294,14 @@ _LAST_WRITTEN = "greenmfg_token_last_written"
 
 
 def _read_token(digest: str, fresh: list[User]) -> tuple | None:
-    """``(token id, revoked at, expires at, last used at, the user's remembered columns)`` of the token with this
-    digest, or ``None``; the user instance loaded goes to ``fresh``."""
+    """``(token id, revoked at, expires at, last used at, made with a second factor, the user's remembered columns)``
+    of the token with this digest, or ``None``; the user instance loaded goes to ``fresh``."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
     if row is None or row.user is None:
         return None
     fresh.append(row.user)
-    return row.id, aware(row.revoked_at), aware(row.expires_at), aware(row.last_used_at), columns_of(row.user)
+    return (row.id, aware(row.revoked_at), aware(row.expires_at), aware(row.last_used_at), bool(row.second_factor),
+            columns_of(row.user))
 
 
 def user_for_token(token: str | None) -> User | None:
@@ -312,13 +314,15 @@ def user_for_token(token: str | None) -> User | None:
     found = remembered("accounts.token", digest, lambda: _read_token(digest, fresh))
     if found is None:
         return None
-    token_id, revoked_at, expires_at, last_used_at, columns = found
+    token_id, revoked_at, expires_at, last_used_at, second_factor, columns = found
     at = real_now()  # a token's life is real time, whatever a training clock reads (issue 42)
     if revoked_at is not None or (expires_at is not None and expires_at <= at):
         return None
     user = fresh[0] if fresh else attached(columns)
     if not user.active:
         return None
+    if not second_factor:
+        _refuse_without_second_factor(user, token_id)
     if expires_at is not None:
         pagecache.valid_until(expires_at.timestamp())  # a kept answer ends with the token
     written = current_app.extensions.setdefault(_LAST_WRITTEN, {})
@@ -329,6 +333,18 @@ def user_for_token(token: str | None) -> User | None:
         db.session.commit()
         written[token_id] = at
     return user
+
+
+def _refuse_without_second_factor(user: User, token_id: int) -> None:
+    """A token made without a second factor serves no role that must use one (ASVS 4.0.3 4.3.1, GB/T 22239-2019
+    8.1.4.1 d): made before the role's enforcement began (``GREENMFG_MFA_ROLES``, an upgrade) or before its owner set
+    the factor up, it stops working; each refused use is audited (committed: the refusal rolls nothing back)."""
+    if not second_factor_required(user):
+        return
+    audit.record(user.username, "token.refused", "api_token", token_id, reason="made_without_second_factor")
+    db.session.commit()
+    raise AccessDenied("This token was made without a second factor, which your role must use: set up the second "
+                       "factor on the web (My account), then make a new token.")
 
 
 def tokens_of(user: User) -> list[ApiToken]:

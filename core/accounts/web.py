@@ -85,7 +85,7 @@ def install_error_pages(bp: Blueprint) -> None:
         retry_after = getattr(exc, "retry_after", None)
         if exc.code == 429:
             messages[429] = _(msgid(TOO_MANY), n=retry_after)
-        message = messages.get(exc.code or 500, exc.description or "")
+        message = getattr(exc, "greenmfg_message", None) or messages.get(exc.code or 500, exc.description or "")
         headers = {}
         if exc.code == 405 and getattr(exc, "valid_methods", None):
             headers["Allow"] = ", ".join(exc.valid_methods)

@@ -62,4 +62,6 @@ def run_form(form, action: Callable[[], Any]) -> tuple[Any, int | None]:
 def index():
     user = officer()
     sections = [s for s in SECTIONS if may(user, s[1])]
-    return render_template("admin/index.html", sections=sections)
+    from core.services.audit_chain import last_verification
+
+    return render_template("admin/index.html", sections=sections, verification=last_verification())

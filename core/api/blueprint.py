@@ -163,6 +163,8 @@ class Blueprint(flask_smorest.Blueprint):
         if method in ("post", "put", "patch", "delete"):
             add(409)
             add(413)
+        if "multipart/form-data" in doc.get("requestBody", {}).get("content", {}):
+            add(507)  # a file is stored: the store may be full (core.storage.base.StoreFull, code store_full)
         return doc
 
     def register_views_in_doc(self, api, app, spec, *, name, parameters):

@@ -9,7 +9,10 @@ What a schema cannot say, or says too late, is refused here with a 4xx in the on
   deeper than ``GREENMFG_API_MAX_JSON_DEPTH`` (default 32) → 400;
 * a NUL character anywhere in a text (query, form field, file name, JSON key or string; PostgreSQL
   cannot store one) → 422 naming the field;
-* a single text longer than ``GREENMFG_API_MAX_TEXT`` (default 100,000 characters) → 422.
+* a single text longer than ``GREENMFG_API_MAX_TEXT`` (default 100,000 characters) → 422;
+* a query string no page takes (another control character, a value over 500 characters, a whole number beyond
+  64 bits, over 16 KB or 600 parameters: :mod:`core.web.query_guard`, which answers the web pages' 400) → 422
+  naming the parameter (``null``: the query string as a whole).
 
 Schemas then check each field's type, range and length (every text field has a maximum); a value the
 database still refuses (:class:`sqlalchemy.exc.DataError`) is a 422 and a conflicting write
@@ -26,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 
 from core.api.errors import error_body, error_response, texts
+from core.web import query_guard
 
 DEFAULTS = {"GREENMFG_API_MAX_JSON_BYTES": 5 * 1024 * 1024, "GREENMFG_API_MAX_JSON_DEPTH": 32,
             "GREENMFG_API_MAX_TEXT": 100_000}
@@ -84,6 +88,9 @@ def check_request() -> None:
     for key, value in request.args.items(multi=True):
         _check_text(key, key)
         _check_text(key, value)
+    hostile = query_guard.fault()
+    if hostile is not None:
+        raise Refusal(422, "invalid_input", query_guard.MESSAGE, field=hostile or None)
     if _is_json():
         limit = current_app.config["GREENMFG_API_MAX_JSON_BYTES"]
         if (request.content_length or 0) > limit:

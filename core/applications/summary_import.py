@@ -17,7 +17,8 @@ the report lists every row. Otherwise the writes go in batches whatever the numb
 SELECT for all the credit codes (with their applications and deadline extensions), one INSERT of
 the new organizations and one of the new applications (each an executemany, or one COPY on
 PostgreSQL; their ids read back with one SELECT), one UPDATE of the changed drafts (an executemany,
-each checked against its version), one INSERT of the audit rows (:mod:`core.services.bulk_writes`).
+each checked against its version), one INSERT of the audit rows (:mod:`core.services.bulk_writes`), in the
+audit log's hash chain (its lock, and one SELECT of the chain's tail with the rows' ids).
 Drafts whose industry changes are scored again (the industry selects the reference values): their
 indicator values are read with one more SELECT, only then. A row the same as its draft writes nothing.
 openpyxl parses the XML with defusedxml (:func:`core.services.spreadsheets.open_xlsx`); the plugins' own
@@ -72,7 +73,7 @@ from core.clock import aware, deadline_text, moment_text, now
 from core.kernel.messages import field_message
 from core.kernel.names import level_name
 from core.kernel.rules import region_rules
-from core.models import AdminUnit, Application, AuditLog, Campaign, DeadlineExtension, EvaluatorFirm, Organization
+from core.models import AdminUnit, Application, Campaign, DeadlineExtension, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
 from core.plugins.types import EvaluationMode, Level, SummarySection, field_attr, year_text
 from core.services import audit
@@ -720,7 +721,7 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
         if update_rows(Application.__table__, ("id", "version"), params) not in (-1, len(params)):
             db.session.rollback()  # a draft was saved meanwhile: nothing of the file is written
             raise Refused("Someone changed this application at the same time; reload the page and try again.")
-    insert_rows(AuditLog.__table__, audits)
+    audit.record_rows(audits)  # in the audit log's hash chain (core/services/audit_chain.py)
 
 
 def _indicator_values(ids: list[int]) -> dict[int, dict]:

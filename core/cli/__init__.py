@@ -37,9 +37,12 @@ def _db_commands() -> click.Group:
 
     @with_appcontext
     def migrating(**options):
-        from core.extensions import init_migrate
+        from core.extensions import db as database, init_migrate
+        from core.kernel import db_deadline
 
         init_migrate(current_app)
+        if database.engine.dialect.name == "postgresql":
+            db_deadline.lift(database.engine)  # an index on a large table may take minutes
         return click.get_current_context().invoke(db.callback, **options)
 
     commands = dict(db.commands)
@@ -75,9 +78,10 @@ def _register() -> None:
     from core.cli import jobs_cmd, keys_cmd  # issue 22
     from core.cli import ops_cmd  # issue 44
     from core.cli import clock_cmd  # issue 42
+    from core.cli import audit_cmd  # issue 47
 
     for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd, management_cmd,
-                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd):
+                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd, audit_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(_db_commands())

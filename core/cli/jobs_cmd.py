@@ -70,7 +70,7 @@ def worker_command(no_scheduler: bool, burst: bool, name: str | None) -> None:
                                                                  name="greenmfg-scheduler", daemon=True)
         scheduler.start()
     worker = Worker([backend.queue(CALLS), backend.queue(QUEUE)], connection=backend.redis,
-                    name=name or f"greenmfg-{socket.gethostname()}-{os.getpid()}")
+                    name=name or f"greenmfg-{backend.tag}-{socket.gethostname()}-{os.getpid()}")
     try:
         worker.work(with_scheduler=True, burst=burst, logging_level="INFO")
     finally:

@@ -91,7 +91,14 @@ def engine_options(config: Mapping[str, Any]) -> dict[str, Any]:
         statement_ms = int(float(config.get("GREENMFG_DB_STATEMENT_TIMEOUT") or 0) * 1000)
         if statement_ms and "options" not in args:
             args["options"] = f"-c statement_timeout={statement_ms}"
+        # a peer that stops acknowledging (a cable pulled, a host gone) is noticed in seconds, not hours
+        args.setdefault("keepalives", 1)
+        args.setdefault("keepalives_idle", 10)
+        args.setdefault("keepalives_interval", 3)
+        args.setdefault("keepalives_count", 3)
+        args.setdefault("tcp_user_timeout", int(float(config.get("GREENMFG_DB_CLIENT_TIMEOUT") or 9) * 1000))
         options.setdefault("pool_timeout", connect)  # waiting for a free connection of the pool
+        options["pool_pre_ping"] = False  # core.kernel.db_deadline pings with a deadline (SQLAlchemy's has none)
     elif url.startswith("sqlite"):
         args.setdefault("timeout", connect)  # waiting for another writer's lock
     options["connect_args"] = args

@@ -45,6 +45,15 @@ SETTINGS: tuple[Setting, ...] = (
     _S("GREENMFG_DATABASE_URL", "str", None, "core.app",
        "The database (SQLAlchemy URL, e.g. postgresql+psycopg://user:password@host/db); stands for "
        "SQLALCHEMY_DATABASE_URI. Default: SQLite in the instance folder.", secret=True),
+    _S("GREENMFG_AUDIT_CHAIN_KEY", "str", None, "core.services.audit_chain",
+       "The key of the audit log's hash chain, a secret the database never holds (default: derived from the "
+       "secret key; set it before rotating GREENMFG_SECRET_KEY).", secret=True),
+    _S("GREENMFG_AUDIT_ANCHOR_KEY_FILE", "str", None, "core.services.audit_chain",
+       "The Ed25519 key (PEM) that signs the audit chain's anchors (default: the recommendation signing key, else "
+       "a key made in the anchor folder)."),
+    _S("GREENMFG_AUDIT_ANCHOR_DIR", "str", None, "core.services.audit_chain",
+       "The folder of the audit chain's signed anchors (audit-anchors.jsonl) and last verification, apart from the "
+       "database (default: the instance folder); copy it off the server or mount write-once storage here."),
     _S("GREENMFG_SECRET_KEY", "str", None, "core.app",
        "Signs sessions and forms; stands for SECRET_KEY. Required in production; default: generated and kept "
        "in the instance folder.", secret=True),
@@ -76,8 +85,14 @@ SETTINGS: tuple[Setting, ...] = (
     # ---------------------------------------------------------------- database
     _S("GREENMFG_DB_CONNECT_TIMEOUT", "float", 5, "core.config",
        "Seconds to wait for a database connection before the request answers 503 with Retry-After."),
-    _S("GREENMFG_DB_STATEMENT_TIMEOUT", "float", 30, "core.config",
-       "Seconds one SQL statement may run (PostgreSQL statement_timeout); 0 for no limit."),
+    _S("GREENMFG_DB_STATEMENT_TIMEOUT", "float", 8, "core.config",
+       "Seconds one SQL statement may run (PostgreSQL statement_timeout), well under gunicorn's 30 s; 0 for no "
+       "limit (greenmfg db upgrade lifts it)."),
+    _S("GREENMFG_DB_CLIENT_TIMEOUT", "float", 9, "core.kernel.db_deadline",
+       "Seconds the application waits on any database reply (a statement, commit or rollback) before it gives "
+       "up on a stalled network path and answers 503 with Retry-After."),
+    _S("GREENMFG_DB_PING_TIMEOUT", "float", 2, "core.kernel.db_deadline",
+       "Seconds the pool's check of a kept connection may take before the connection is replaced."),
     _S("GREENMFG_RETRY_AFTER_SECONDS", "int", 30, "core.security",
        "The Retry-After of the 503 answered while the database does not answer."),
     # ---------------------------------------------------------------- accounts
@@ -146,6 +161,8 @@ SETTINGS: tuple[Setting, ...] = (
     _S("GREENMFG_S3_PREFIX", "str", "", "core.storage", "Key prefix inside the bucket."),
     _S("GREENMFG_S3_ENDPOINT_URL", "str", None, "core.storage", "S3-compatible endpoint (MinIO, Ceph…)."),
     _S("GREENMFG_S3_REGION", "str", None, "core.storage", "The S3 region name."),
+    _S("GREENMFG_STORAGE_MIN_FREE_BYTES", "int", 256 * 1024 * 1024, "core.storage",
+       "Below this much free room a local store reports itself short of room in /readyz."),
     _S("GREENMFG_EVIDENCE_MAX_BYTES", "int", 10 * 1024 * 1024, "core.applications", "Largest uploaded file (bytes)."),
     _S("GREENMFG_PDF_CHECK_CPU_SECONDS", "int", 10, "core.applications",
        "CPU seconds the check of one uploaded PDF may use."),

@@ -29,8 +29,10 @@ from core.jobs.runner import run_call, run_job
 from core.ratelimit import redis_answers
 
 log = logging.getLogger(__name__)
+#: the queue of jobs and, served before it, the queue of calls a request waits for (PDF checks); the Redis
+#: queue names carry the instance (:meth:`RedisBackend.queue`), so instances sharing one Redis database never
+#: take each other's jobs (issue 47)
 QUEUE = "greenmfg"
-#: the queue of calls a request waits for (PDF checks): served before long jobs
 CALLS = "greenmfg-calls"
 
 
@@ -100,9 +102,18 @@ class ThreadBackend:
 class RedisBackend:
     kind = "redis"
 
-    def __init__(self, app: Flask, url: str):
+    def __init__(self, app: Flask, url: str, instance: str):
+        import hashlib
+        import re
+
         self.app = app
         self.url = url
+        #: the instance's name (:func:`core.ratelimit.instance_name`), in every queue name and job id
+        self.instance = instance
+        #: the same as a job id may spell it (RQ allows letters, digits, ``-`` and ``_``), with a digest of the
+        #: name so that two names spelt alike (``hunan:a`` and ``hunan_a``) stay apart
+        self.tag = (re.sub(r"[^A-Za-z0-9_-]", "_", instance)[:40] + "-"
+                    + hashlib.sha256(instance.encode()).hexdigest()[:8])
 
     @cached_property
     def redis(self):
@@ -112,14 +123,17 @@ class RedisBackend:
 
         return Redis.from_url(self.url, socket_connect_timeout=2, socket_timeout=30)
 
+    def queue_name(self, name: str = QUEUE) -> str:
+        """The Redis queue of this instance for ``name`` (:data:`QUEUE` or :data:`CALLS`)."""
+        return f"{name}:{self.instance}"
+
     def queue(self, name: str = QUEUE):
         from rq import Queue
 
-        return Queue(name, connection=self.redis)
+        return Queue(self.queue_name(name), connection=self.redis)
 
-    @staticmethod
-    def rq_id(job_id: int) -> str:
-        return f"greenmfg-job-{job_id}"
+    def rq_id(self, job_id: int) -> str:
+        return f"greenmfg-{self.tag}-job-{job_id}"
 
     def dispatch(self, job_id: int, force: bool = False, name: str | None = None) -> bool:
         from rq.exceptions import NoSuchJobError
@@ -188,6 +202,8 @@ def make_backend(app: Flask):
         raise ConfigurationError(f"GREENMFG_JOBS_BACKEND must be auto, redis or thread (got {kind!r})")
     sqlite = str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite")
     if kind == "redis" or (kind == "auto" and not sqlite and redis_answers(url)):
-        return RedisBackend(app, url)
+        from core.ratelimit import instance_name
+
+        return RedisBackend(app, url, instance_name(app))
     return ThreadBackend(app, int(app.config["GREENMFG_JOBS_THREADS"]))
 

@@ -30,6 +30,8 @@ DEFAULT_SCHEDULE = {
     "storage.sweep": 3600,
     #: finished jobs older than GREENMFG_JOBS_KEEP_DAYS, with their files
     "jobs.prune": 86400,
+    #: the audit log's chain signed into the anchor file (GREENMFG_AUDIT_ANCHOR_DIR) (core/services/audit_chain.py)
+    "audit.anchor": 3600,
 }
 
 

@@ -1,4 +1,6 @@
-"""Append-only audit log. Database triggers refuse UPDATE and DELETE (see the migration)."""
+"""Append-only audit log. Database triggers refuse UPDATE and DELETE (see the migration); each entry carries the
+keyed hash of the one before it (:mod:`core.services.audit_chain`), so a row inserted, changed or removed behind
+the application's back breaks the chain ``greenmfg audit verify`` checks."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +24,10 @@ class AuditLog(db.Model):
     object_id: Mapped[str | None] = mapped_column(String(60))
     region: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSONType, default=dict)
+    #: the chain (issue 47): the hash of the entry before (64 zeros for the first) and this entry's HMAC-SHA-256 over
+    #: it and the entry's fields; empty on entries written before the chain began (migration 0035)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditLogIsAppendOnly(RuntimeError):

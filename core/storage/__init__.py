@@ -24,10 +24,11 @@ from __future__ import annotations
 
 from flask import current_app
 
-from core.storage.base import FileStore, StoredFile, StorageError
+from core.storage.base import FULL_AT, STORE_FULL, FileStore, StoredFile, StorageError, StoreFull
 from core.storage.local import LocalStore
 
-__all__ = ["FileStore", "LocalStore", "StoredFile", "StorageError", "store", "build_store", "CONFIG_DEFAULTS"]
+__all__ = ["FileStore", "LocalStore", "StoredFile", "StorageError", "StoreFull", "store", "build_store",
+           "storage_status", "CONFIG_DEFAULTS"]
 
 CONFIG_DEFAULTS = {
     "GREENMFG_STORAGE": "local",
@@ -36,7 +37,11 @@ CONFIG_DEFAULTS = {
     "GREENMFG_S3_PREFIX": "",
     "GREENMFG_S3_ENDPOINT_URL": None,
     "GREENMFG_S3_REGION": None,
+    #: below this much room a local store reports itself short of room in storage_status() (the readiness check)
+    "GREENMFG_STORAGE_MIN_FREE_BYTES": 256 * 1024 * 1024,
 }
+#: a write refused for want of room keeps the store reported full this long, even if room seems to come back
+FULL_SECONDS = 300
 _KINDS = ("local", "s3")
 
 
@@ -82,3 +87,22 @@ def store() -> FileStore:
         if wanted != current.root:
             current = current_app.extensions["greenmfg_store"] = LocalStore(wanted)
     return current
+
+
+def storage_status() -> dict:
+    """For the readiness check (/readyz) and the administrators: whether the file store has room.
+
+    ``{"ok": bool, "kind": "local"|"s3", "free_bytes": int | None, "message": {"zh": …, "en": …} | None}``; not ok
+    when a write was refused for want of room in the last :data:`FULL_SECONDS` or a local store has less than
+    ``GREENMFG_STORAGE_MIN_FREE_BYTES`` left. Reads no file and no database row."""
+    import time
+
+    from core.i18n import bilingual
+
+    current = store()
+    free = current.free_bytes() if isinstance(current, LocalStore) else None
+    full_at = current_app.extensions.get(FULL_AT)
+    recently_full = full_at is not None and time.monotonic() - full_at < FULL_SECONDS
+    short = free is not None and free < int(current_app.config["GREENMFG_STORAGE_MIN_FREE_BYTES"])
+    ok = not (recently_full or short)
+    return {"ok": ok, "kind": current.kind, "free_bytes": free, "message": None if ok else bilingual(STORE_FULL)}

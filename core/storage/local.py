@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.storage.base import FileStore, StoredFile
+from core.storage.base import FileStore, StoredFile, StoreFull, no_room
 
 
 class LocalStore(FileStore):
@@ -21,15 +21,19 @@ class LocalStore(FileStore):
 
     def put(self, key: str, data: bytes) -> None:
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = path.parent / f".{path.name}.{uuid.uuid4().hex[:8]}.part"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())  # a full disk shows here, not after the row that names the file is committed
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             tmp.unlink(missing_ok=True)
+            if no_room(exc):
+                raise StoreFull() from exc
             raise
 
     def get(self, key: str) -> bytes:
@@ -63,3 +67,14 @@ class LocalStore(FileStore):
 
     def describe(self) -> str:
         return f"local folder {self.root}"
+
+    def free_bytes(self) -> int | None:
+        """The room left for this store's files (``None`` where the folder cannot be read)."""
+        folder = self.root
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        try:
+            stat = os.statvfs(folder)
+        except OSError:
+            return None
+        return stat.f_bavail * stat.f_frsize

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from app_world import build_world, open_campaign
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.errors import Refused
 from core.jobs import job
@@ -36,7 +36,9 @@ def _refused(ctx):
 
 @pytest.fixture
 def world(make_app, tmp_path):
-    app = make_app("hunan", GREENMFG_JOBS_INLINE_ROWS=-1, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
+    app = make_app("hunan", GREENMFG_JOBS_INLINE_ROWS=-1, WTF_CSRF_ENABLED=False,
+                   GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"),
+                   GREENMFG_AUDIT_ANCHOR_DIR=str(tmp_path / "anchors"))  # the hourly audit.anchor job writes there
     w = build_world(app)
     w.campaign_id = open_campaign(app)
     return w
@@ -149,13 +151,15 @@ def test_each_periodic_slot_runs_once_however_often_the_scheduler_ticks(world):
     _wait(app)
     with app.app_context():
         jobs = db.session.scalars(select(Job).order_by(Job.id)).all()
-        assert sorted(j.name for j in jobs) == ["jobs.prune", "management.run_due", "storage.sweep"]
+        assert sorted(j.name for j in jobs) == ["audit.anchor", "jobs.prune", "management.run_due", "storage.sweep"]
         assert all(j.status == "done" and j.user_id is None for j in jobs), [(j.name, j.error, j.detail) for j in jobs]
         run_due = next(j for j in jobs if j.name == "management.run_due")
         assert set(run_due.result) >= {"reminders_sent", "overdue_proposals", "rereviews_opened", "notices_ended"}
-        del AuditLog
+        anchored = next(j for j in jobs if j.name == "audit.anchor").result["anchored"]  # the chain's tail, signed
+        assert anchored is not None and anchored <= db.session.scalar(select(func.max(AuditLog.id)))
     third = tick(app, now=at + 3600)  # the next hour: the hourly ones again, the daily one not
-    assert sorted(k.split("@")[0] for k in third["enqueued"]) == ["management.run_due", "storage.sweep"]
+    assert sorted(k.split("@")[0] for k in third["enqueued"]) == ["audit.anchor", "management.run_due",
+                                                                  "storage.sweep"]
     _wait(app)
 
 

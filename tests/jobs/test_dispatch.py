@@ -26,5 +26,5 @@ def test_the_schedulers_periodic_jobs_are_in_the_redis_queue_at_once(make_app, c
     with app.app_context():
         ids = sorted(backend().rq_id(j.id) for j in db.session.scalars(db.select(Job)))
         assert len(ids) == len(report["enqueued"])
-        assert sorted(Queue(QUEUE, connection=backend().redis).job_ids) == ids
+        assert sorted(backend().queue(QUEUE).job_ids) == ids
     assert "not dispatched" not in caplog.text

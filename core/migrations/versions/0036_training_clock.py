@@ -1,13 +1,13 @@
 """training clock (issue 42): how many days a training instance runs ahead of the real date
 
-Revision ID: 0034_training_clock
-Revises: 0033_application_fillfactor
+Revision ID: 0036_training_clock
+Revises: 0035_audit_chain
 """
 from alembic import op
 import sqlalchemy as sa
 
-revision = "0034_training_clock"
-down_revision = "0033_application_fillfactor"
+revision = "0036_training_clock"
+down_revision = "0035_audit_chain"
 branch_labels = None
 depends_on = None
 
