@@ -33,6 +33,7 @@ from core.plugins.types import (
     CapBasis,
     ConsultedDepartments,
     CorrectionPolicy,
+    DayCount,
     Deadline,
     Document,
     EligibilityRule,
@@ -123,12 +124,23 @@ _KIND_HOOKS = (
 #: published for: later rounds reuse it)
 _ROUND_KINDS = frozenset({"eligibility_rule", "negative_list_item", "priority"})
 
+#: the notice period where a document requires a public notice but names no period (Hubei's provincial list,
+#: 002 三(五)): the platform's default, unless the deployer sets one (``GREENMFG_NOTICE_PERIODS``)
+DEFAULT_NOTICE_PERIOD = (5, DayCount.WORKING_DAYS)
+DEFAULT_NOTICE_CITE = ("平台默认：文件要求公示但未规定公示期，公示期为5个工作日 / Platform default, as the document requires "
+                       "a notice but names no period: 5 working days")
+CONFIGURED_NOTICE_CITE = ("本平台部署设置：文件要求公示但未规定公示期，公示期由部署单位设定 / This instance's setting, as the "
+                          "document requires a notice but names no period")
+
 
 class RegionRules:
     """Typed, validated, provenance-stamped access to the active region's rules."""
 
-    def __init__(self, pm: pluggy.PluginManager):
+    def __init__(self, pm: pluggy.PluginManager, *, notice_periods: dict | None = None):
+        """``notice_periods``: the deployer's periods where a document requires a notice but names none
+        (``GREENMFG_NOTICE_PERIODS``, ``{"provincial": [10, "working_days"]}``)."""
         self.pm = pm
+        self.configured_notice_periods = dict(notice_periods or {})
         self._policy_cache: dict[tuple, Any] = {}
         self._registries: dict[str, dict[str, Any]] = {}
         self.region = self._resolve_region()
@@ -359,7 +371,26 @@ class RegionRules:
         return self._policy("gm_policy_grading", unit_type=unit_type, level=Level(level))
 
     def notice_period(self, level: Level) -> NoticePeriod | None:
+        """The notice period a plugin gives for ``level`` (a document's); ``None`` where none does."""
         return self._policy("gm_policy_notice_period", level=Level(level))
+
+    def applied_notice_period(self, level: Level, year: int) -> NoticePeriod | None:
+        """The notice period the ``level`` list of ``year`` is published after: a plugin's (the document's),
+        else, where the list is published after a notice whose period no document names, the deployer's
+        setting (source ``config``) or the platform's default of 5 working days (source ``core``), each
+        labelled so; ``None`` for a list published by decision with no period of its own."""
+        level = Level(level)
+        period = self.notice_period(level)
+        if period is not None or str(level) not in self.list_levels:
+            return period
+        if self.publication(level, year).procedure != PublicationProcedure.NOTICE:
+            return None
+        configured = self.configured_notice_periods.get(str(level))
+        if configured:
+            days, count = configured
+            return NoticePeriod(days=int(days), count=DayCount(count), cite=CONFIGURED_NOTICE_CITE, source="config")
+        days, count = DEFAULT_NOTICE_PERIOD
+        return NoticePeriod(days=days, count=count, cite=DEFAULT_NOTICE_CITE, source="core")
 
     def evaluation_modes(self, unit_type: str, level: Level, year: int) -> EvaluationModes:
         return self._policy("gm_policy_evaluation_modes", unit_type=unit_type, level=Level(level), year=year)
@@ -622,7 +653,7 @@ class RegionRules:
             for unit in self.admin_units:
                 yield "quota", f"{unit}/{ut}/{year}", self.quota(unit, ut, year)
         for level in Level:
-            period = self.notice_period(level)
+            period = self.applied_notice_period(level, year)
             if period is not None:
                 yield "notice_period", str(level), period
             yield "publication", f"{level}/{year}", self.publication(level, year)
@@ -791,4 +822,20 @@ def readable_cite(cite: str | None, documents=None) -> str:
         out.append(replacement if same else doc.label + replacement)
         previous = doc
     out.append(text[pos:])
-    return re.sub(r"\s{2,}", " ", _without_notes("".join(out))).strip(" ;；")
+    return _unshipped(re.sub(r"\s{2,}", " ", _without_notes("".join(out))).strip(" ;；"), documents)
+
+
+#: said after each part of a cite that quotes a document the platform holds no copy of (the 办法, 工信部节〔2024〕13号,
+#: is cited from secondary sources: its articles are not in the seeds)
+UNSHIPPED = "（本平台未收录原文）"
+
+
+def _unshipped(text: str, documents) -> str:
+    """``text`` with each part (between "；") that names a document without a copy shipped with the platform (a
+    document with no seed file) marked :data:`UNSHIPPED`, once."""
+    numbers = [d.number for d in documents if not d.seed and d.number]
+    if not numbers or not text:
+        return text
+    parts = text.split("；")
+    return "；".join(part + UNSHIPPED if UNSHIPPED not in part and any(n in part.replace(" ", "") for n in numbers)
+                    else part for part in parts)

@@ -74,7 +74,7 @@ def test_two_plugins_describing_one_document_differently_stop_start_up():
      "《关于开展2025年度国家级绿色制造单位推荐工作的通知》（湖南省工业和信息化厅）一.1 (2)；"
      "《绿色工厂梯度培育及管理实施细则》（晋工信节能规字〔2024〕3号）第十七条"),
     ("《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号, domain.md B1) 第十二条",
-     "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号) 第十二条"),
+     "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号) 第十二条（本平台未收录原文）"),
 ])
 def test_a_cite_reads_as_document_number_and_article(cite, readable):
     """seed 001: Hunan's notice (no number) encloses MIIT's 390号 as its 附件1, whose own 附件1-3 are the factory
