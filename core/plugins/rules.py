@@ -120,9 +120,6 @@ _KIND_HOOKS = (
     ("priority", "gm_register_priorities"),
 )
 
-#: kinds whose ``years`` name the only rounds they apply to (a summary layout's years are the rounds it was
-#: published for: later rounds reuse it)
-_ROUND_KINDS = frozenset({"eligibility_rule", "negative_list_item", "priority"})
 
 #: the notice period where a document requires a public notice but names no period (Hubei's provincial list,
 #: 002 三(五)): the platform's default, unless the deployer sets one (``GREENMFG_NOTICE_PERIODS``)
@@ -290,6 +287,31 @@ class RegionRules:
         """Every deadline that falls in ``year``, by date."""
         dated = [(d.for_year(year), d) for d in self.deadlines.values()]
         return sorted(((day, d) for day, d in dated if day is not None), key=lambda x: (x[0], x[1].code))
+
+    def round_industries(self, unit_type: str, year: int) -> dict[str, Industry]:
+        """The registered industries an application of ``unit_type`` in the round of ``year`` may name: those
+        its :meth:`industry_choices` offer (all registered ones when it names none)."""
+        codes = self.industry_choices(unit_type, year).codes
+        return {code: ind for code, ind in self.industries.items() if not codes or code in codes}
+
+    def summary_layout_for(self, level: Level, year: int) -> tuple[SummaryLayout | None, int | None]:
+        """The summary layout of the ``level`` round of ``year`` and the year it was published for when the
+        round reuses another year's (``None`` when it is the round's own): the layout published for ``year``,
+        else the newest earlier one, else the earliest later one; ``(None, None)``: core's default layout."""
+        level = Level(level)
+        usable = [lay for lay in self.summary_layouts.values()
+                  if lay.applies(level=level) and any(s.columns for s in lay.sections)]
+        exact = [lay for lay in usable if year in lay.years] or [lay for lay in usable if not lay.years]
+        if exact:
+            return exact[0], None
+        earlier = [lay for lay in usable if max(lay.years) < year]
+        if earlier:
+            chosen = max(earlier, key=lambda lay: max(lay.years))
+            return chosen, max(chosen.years)
+        if usable:
+            chosen = min(usable, key=lambda lay: min(lay.years))
+            return chosen, min(chosen.years)
+        return None, None
 
     def indicator_set(self, unit_type: str, year: int) -> IndicatorSet | None:
         """The indicator table in force for ``unit_type`` in ``year`` (the newest that applies)."""
@@ -636,41 +658,11 @@ class RegionRules:
         return {hook: dict(counts) for hook, counts in sorted(out.items())}
 
     def effective_rules(self, year: int) -> Iterator[tuple[str, str, Record]]:
-        """Yield ``(kind, key, record)`` for every effective rule, for listings."""
-        yield "region", self.region.code, self.region
-        for kind, hook in _KIND_HOOKS:
-            for code, rec in self._registry(hook).items():
-                if kind in _ROUND_KINDS and not rec.applies(year=year):
-                    continue  # a condition, item or priority of other rounds
-                yield kind, code, rec
-        for ut in self.unit_types:
-            for level in Level:
-                yield "evaluator_cap", f"{ut}/{level}", self.evaluator_cap(ut, level)
-                yield "grading", f"{ut}/{level}", self.grading(ut, level)
-                yield "evaluation_modes", f"{ut}/{level}/{year}", self.evaluation_modes(ut, level, year)
-                yield "joint_round", f"{ut}/{level}/{year}", self.joint_round(level, year, ut)
-                yield "correction", f"{ut}/{level}/{year}", self.correction(level, year, ut)
-            for unit in self.admin_units:
-                yield "quota", f"{unit}/{ut}/{year}", self.quota(unit, ut, year)
-        for level in Level:
-            period = self.applied_notice_period(level, year)
-            if period is not None:
-                yield "notice_period", str(level), period
-            yield "publication", f"{level}/{year}", self.publication(level, year)
-        yield from self._core_rules(year)
+        """Yield ``(kind, key, record)`` for every rule a round of ``year`` applies: the one resolver
+        (:func:`core.plugins.applied.round_rules`) behind the listing and the services' lookups."""
+        from core.plugins.applied import round_rules
 
-    def _core_rules(self, year: int) -> Iterator[tuple[str, str, Record]]:
-        """The rules core once hard-coded (issue 17), for listings."""
-        for level in Level:
-            yield "consulted_departments", f"{level}/{year}", self.consulted_departments(level, year)
-            for ut in self.unit_types:
-                yield "review_panel", f"{ut}/{level}/{year}", self.review_panel(level, year, ut)
-        yield "green_code_bands", str(year), self.green_code_bands(year)
-        yield "evaluator_ban", "evaluator", self.evaluator_ban()
-        for ut in self.unit_types:
-            yield "average_gate", f"{ut}/{year}", self.average_gate(year, ut)
-            yield "filing_figures", f"{ut}/{year}", self.filing_figures(year, ut)
-
+        yield from round_rules(self, year)
 
     # ----------------------------------------------------------- documents --
 
