@@ -84,7 +84,7 @@ def _policies(rules: RegionRules, year: int) -> Iterator[tuple[str, str, Record]
         yield "publication", f"{level}/{year}", rules.publication(level, year)
         yield "consulted_departments", f"{level}/{year}", rules.consulted_departments(level, year)
         for ut in rules.unit_types:
-            yield "review_panel", f"{ut}/{level}/{year}", rules.review_panel(level, year, ut)
+            yield "review_panel", f"{ut}/{level}/{year}", rules.applied_review_panel(level, year, ut)
     yield "green_code_bands", str(year), rules.green_code_bands(year)
     yield "evaluator_ban", "evaluator", rules.evaluator_ban()
     for ut in rules.unit_types:

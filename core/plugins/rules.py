@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter, defaultdict
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import pluggy
 
@@ -133,11 +133,12 @@ CONFIGURED_NOTICE_CITE = ("本平台部署设置：文件要求公示但未规�
 class RegionRules:
     """Typed, validated, provenance-stamped access to the active region's rules."""
 
-    def __init__(self, pm: pluggy.PluginManager, *, notice_periods: dict | None = None):
-        """``notice_periods``: the deployer's periods where a document requires a notice but names none
-        (``GREENMFG_NOTICE_PERIODS``, ``{"provincial": [10, "working_days"]}``)."""
+    def __init__(self, pm: pluggy.PluginManager, *, settings: Mapping[str, Any] | None = None):
+        """``settings``: the instance's configuration (the app's config, read when asked), for the values a
+        deployer sets where the documents leave them open: ``GREENMFG_NOTICE_PERIODS`` (a notice period no
+        document names) and ``GREENMFG_REVIEW_MIN_EXPERTS`` (the panel size of every round)."""
         self.pm = pm
-        self.configured_notice_periods = dict(notice_periods or {})
+        self.settings: Mapping[str, Any] = settings if settings is not None else {}
         self._policy_cache: dict[tuple, Any] = {}
         self._registries: dict[str, dict[str, Any]] = {}
         self.region = self._resolve_region()
@@ -407,7 +408,7 @@ class RegionRules:
             return period
         if self.publication(level, year).procedure != PublicationProcedure.NOTICE:
             return None
-        configured = self.configured_notice_periods.get(str(level))
+        configured = (self.settings.get("GREENMFG_NOTICE_PERIODS") or {}).get(str(level))
         if configured:
             days, count = configured
             return NoticePeriod(days=int(days), count=DayCount(count), cite=CONFIGURED_NOTICE_CITE, source="config")
@@ -440,6 +441,16 @@ class RegionRules:
     def review_panel(self, level: Level, year: int, unit_type: str) -> ReviewPanel:
         """The expert panel grading an application of the ``level`` round of ``year``."""
         return self._policy("gm_policy_review_panel", level=Level(level), year=year, unit_type=unit_type)
+
+    def applied_review_panel(self, level: Level, year: int, unit_type: str) -> ReviewPanel:
+        """The panel an application of the ``level`` round of ``year`` is graded by: the region's rule
+        (:meth:`review_panel`), unless the instance sets ``GREENMFG_REVIEW_MIN_EXPERTS`` for every round,
+        then that setting, labelled this instance's setting (source ``instance``)."""
+        configured = self.settings.get("GREENMFG_REVIEW_MIN_EXPERTS")
+        if configured is not None:
+            return ReviewPanel(min_experts=int(configured), source="instance", platform_default=True,
+                               cite="本平台实例的设置 / this instance's setting")
+        return self.review_panel(level, year, unit_type)
 
     def evaluator_ban(self) -> EvaluatorBan:
         """The ban on a third-party evaluator found to have falsified (years its reports are not accepted)."""

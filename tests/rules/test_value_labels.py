@@ -79,3 +79,20 @@ def test_the_2025_national_correction_lock_is_hunan_s_rule_applied_by_inference(
     cite = rules.readable(rules.correction(Level.NATIONAL, 2025, "factory").cite)
     assert "平台推断" in cite and "本平台将湖南省工业和信息化厅的规定推及各省" in cite
     assert cite.endswith("四.2；平台默认：更正期限90日")
+
+
+def test_an_instance_panel_size_is_what_the_listing_shows(make_app):
+    """The experts grading an application: Shanxi's rule (004_7a8ddd82f611ab67.txt 第十三条 组织专家) unless the
+    instance sets a panel size for every round; the listing shows the size the review applies, labelled."""
+    from core.review.experts import panel_rule
+
+    app = make_app("shanxi", GREENMFG_REVIEW_MIN_EXPERTS=2)
+    rules = app.extensions["greenmfg"].rules
+    with app.app_context():
+        applied = panel_rule()
+    assert (applied.min_experts, applied.source) == (2, "instance")
+    from core.services.rules_export import rule_rows
+
+    panels = [r for r in rule_rows(rules, 2025) if r["kind"] == "review_panel"]
+    assert panels and {(r["value"]["min_experts"], r["source"]) for r in panels} == {(2, "instance")}
+    assert {r["applied_as"] for r in panels} == {"default"} and all("实例的设置" in r["cite"] for r in panels)
