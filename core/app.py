@@ -76,7 +76,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extra = [_load_extra(spec) for spec in app.config["GREENMFG_EXTRA_PLUGINS"]]
     pm = build_plugin_manager(region, extra)
     _apply_plugin_defaults(app, pm, region)
-    rules = RegionRules(pm)
+    rules = RegionRules(pm, settings=app.config)  # the deployer's values where documents leave them open
     with app.app_context():  # plugins may read their (prefixed) config while answering
         rules.validate(app.config["GREENMFG_RULES_YEAR"] or this_year())
     app.extensions["greenmfg"] = Greenmfg(pm=pm, rules=rules)

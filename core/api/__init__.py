@@ -45,6 +45,12 @@ class RuleSchema(Out):
     documents = fields.List(fields.String(), required=True,
                             metadata={"description": "codes of the documents the rule cites (see `documents`)"})
     replaced = fields.String(required=True, allow_none=True)
+    applied_as = fields.String(required=True, metadata={
+        "description": "how the rule stands in the year: in_force (a document it cites is in force), carried (its "
+                       "documents expired: the platform carries it on), ahead (its documents came later) or default "
+                       "(no document: a platform default or this instance's setting)"})
+    carried_from = fields.List(fields.String(), required=True, metadata={
+        "description": "for a carried or ahead rule: the documents it comes from, as people cite them"})
     value = fields.Dict(required=True, metadata={"description": "the rule's data (docs/rules-json.md)"})
 
 

@@ -402,7 +402,7 @@ def round_industry(rules: Any, unit_type: str, year: int, value: Any) -> str | N
     if not text:
         return None
     choices = rules.industry_choices(unit_type, year)
-    offered = {code: ind for code, ind in rules.industries.items() if not choices.codes or code in choices.codes}
+    offered = rules.round_industries(unit_type, year)  # what the rules listing shows for the round (issue 43)
     if text in offered:
         return text
     by_name = next((code for code, ind in offered.items() if ind.name == text), None)

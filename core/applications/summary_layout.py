@@ -101,20 +101,11 @@ def layout_for(campaign: Any) -> LayoutChoice:
     """The layout of the campaign's level published for its year; else the newest earlier one (the
     round reuses it and says so), else the earliest later one; else core's default layout."""
     rules = region_rules()
-    level, year = Level(campaign.level), int(campaign.year)
-    usable = [lay for lay in rules.summary_layouts.values()
-              if lay.applies(level=level) and any(s.columns for s in lay.sections)]
-    exact = [lay for lay in usable if year in lay.years] or [lay for lay in usable if not lay.years]
-    if exact:
-        return LayoutChoice(exact[0], year)
-    earlier = [lay for lay in usable if max(lay.years) < year]
-    if earlier:
-        chosen = max(earlier, key=lambda lay: max(lay.years))
-        return LayoutChoice(chosen, year, max(chosen.years))
-    if usable:
-        chosen = min(usable, key=lambda lay: min(lay.years))
-        return LayoutChoice(chosen, year, min(chosen.years))
-    return LayoutChoice(_default_layout(rules.region.name), year)
+    year = int(campaign.year)
+    chosen, published = rules.summary_layout_for(Level(campaign.level), year)  # the resolver's choice (issue 43)
+    if chosen is None:
+        return LayoutChoice(_default_layout(rules.region.name), year)
+    return LayoutChoice(chosen, year, published)
 
 
 # ------------------------------------------------------------- the columns --

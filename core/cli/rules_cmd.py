@@ -18,10 +18,11 @@ from core.services.rules_export import rules_document
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @with_appcontext
 def rules_command(region: str | None, year: int | None, fmt: str) -> None:
-    """List every rule in force in the year with its source plugin and readable source. 列出当年生效的规则及其来源。
+    """List every rule a round of the year applies, with its plugin and readable source. 列出当年度批次适用的规则及其来源。
 
-    A rule is in force when a document it cites is in force that year (issued, not expired); the documents
-    and their validity head the listing. Platform defaults (the scoring formulas) and reused tables say so."""
+    The same resolver answers the services (core.plugins.applied): a rule whose documents are not in force that
+    year is listed as carried from the document it names; the documents and their validity head the listing.
+    Platform defaults (the scoring formulas, unnamed notice periods) say so."""
     year = year or this_year()
     if region and region != current_app.config["GREENMFG_REGION"]:
         app = load_app({"GREENMFG_REGION": region})
@@ -41,7 +42,8 @@ def rules_command(region: str | None, year: int | None, fmt: str) -> None:
     click.echo("规则 / rules:")
     for row in doc["rules"]:
         replaced = f" (replaces {row['replaced']})" if row["replaced"] else ""
-        click.echo(f"  [{row['source']}{replaced}] {row['kind']} {row['key']}")
+        carried = {"carried": " 沿用 / carried", "ahead": " 先行适用 / ahead"}.get(row["applied_as"], "")
+        click.echo(f"  [{row['source']}{replaced}{carried}] {row['kind']} {row['key']}")
         if "counted_together" in row["value"]:
             click.echo(f"      {row['value']['limit']} per {row['value']['basis']}; counted together: "
                        + " + ".join(row["value"]["counted_together"]))

@@ -6,7 +6,8 @@ removed within three years may not apply (negative list), a unit already listed 
 Province staff therefore load their existing city, provincial and national entries, removals included,
 from an xlsx or CSV table (web page, JSON API, ``greenmfg lists import-history``).
 
-The import is all or nothing (any bad row: nothing is written, every problem reported with its row
+The import is all or nothing (any bad row, a listing or removal dated after the import day in Beijing
+time among them: nothing is written, every problem reported with its row
 number in Chinese and English), audited once with the file's SHA-256 and counts, and idempotent: a row
 is keyed by its credit code, unit type, level and year; an identical row is ``unchanged``, a changed one
 (a removal recorded later) ``updated`` with what changed. An unknown credit code creates the
@@ -27,7 +28,7 @@ from sqlalchemy import insert, select, update
 from core.errors import GreenmfgError, InvalidInput
 from core.extensions import db
 from core.i18n import N_, bilingual_text
-from core.clock import now, this_year
+from core.clock import now, today
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, ListEntry, Organization
 from core.services import audit
@@ -145,7 +146,8 @@ def _check(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict
         units[u.code] = u
         units[u.name] = u
         units[u.name.rstrip("市州")] = u
-    current_year = this_year()
+    import_day = today()  # Beijing's date on the platform clock: no row may record a day still to come
+    current_year = import_day.year
     clean, report, seen = [], [], {}
     for number, row in enumerate(rows[1:], start=2):
         cell = {k: (row[i] if i < len(row) else None) for k, i in cols.items()}
@@ -193,6 +195,11 @@ def _check(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict
             problems.append(bilingual_text(N_("A removal needs its date and its reason.")))
         if status == "listed" and (removed_on or reason):
             problems.append(bilingual_text(N_("A removal date or reason is given for a unit still listed.")))
+        for day, field in ((listed_on, "发布日期 listed_on"), (removed_on, "移出日期 removed_on")):
+            if day and day > import_day:
+                problems.append(bilingual_text(N_("%(field)s %(day)s lies after today (%(today)s, Beijing time): "
+                                                  "a list records only what has happened."),
+                                               field=field, day=day.isoformat(), today=import_day.isoformat()))
         if removed_on and listed_on and removed_on < listed_on:
             problems.append(bilingual_text(N_("The removal date lies before the listing date.")))
         key = (uscc, unit_type, level, year)

@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Collection, Iterable
 
-from flask import current_app
 from flask_babel import LazyString
 from sqlalchemy import Date, Integer, bindparam, func, select, tuple_
 
@@ -33,7 +32,7 @@ from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Ban, ListEntry, NoticeItem, Objection, Organization, PublicNotice,
     ReviewResult,
 )
-from core.plugins.types import DayCount, Level, NoticePeriod, PublicationProcedure
+from core.plugins.types import DayCount, Level, PublicationProcedure
 from core.services import audit
 from core.services.calendar import WorkCalendar
 
@@ -52,13 +51,6 @@ def _text(value: Any, field: str, low: int, high: int) -> str:
     return text
 
 
-#: the deployer's notice periods where a document requires a notice but names no period
-#: (``GREENMFG_NOTICE_PERIODS = {"provincial": [5, "working_days"]}``); this is the platform's default
-DEFAULT_NOTICE_PERIOD = (5, DayCount.WORKING_DAYS)
-CONFIGURED_CITE = ("平台设置：文件要求公示但未规定公示期，公示期由部署单位设定 / deployer setting, as the document requires a "
-                   "notice but names no period")
-
-
 def _level(level: Any) -> Level:
     if level not in region_rules().list_levels:
         raise InvalidInput("Unknown list level: %(level)s.", field="level", level=str(level)[:20])
@@ -74,7 +66,8 @@ def publication(level: str, year: int):
 
 def period_for(level: str, year: int | None = None):
     """The notice period of ``level``: the region's rule, else (where the document requires a notice
-    but names no period) the deployer's setting, marked as such.
+    but names no period) the deployer's setting or the platform's default, each marked as such
+    (:meth:`~core.plugins.rules.RegionRules.applied_notice_period`, which the rules listing shows too).
 
     :raises Refused: the level's list is published by a decision, without a notice.
     """
@@ -85,12 +78,7 @@ def period_for(level: str, year: int | None = None):
         raise Refused("The %(level)s list is published by a decision, without a public notice (rule from "
                       "%(source)s: %(cite)s).", level=LazyString(level_name, str(lv)),
                       **rule_of(how))
-    period = region_rules().notice_period(lv)
-    if period is not None:
-        return period
-    configured = (current_app.config.get("GREENMFG_NOTICE_PERIODS") or {}).get(str(lv)) or DEFAULT_NOTICE_PERIOD
-    days, count = configured
-    return NoticePeriod(days=int(days), count=DayCount(count), cite=CONFIGURED_CITE, source="config")
+    return region_rules().applied_notice_period(lv, year)
 
 
 def notice_end(level: str, starts_on: dt.date) -> tuple[dt.date, Any]:

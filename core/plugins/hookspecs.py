@@ -756,8 +756,10 @@ def gm_register_documents() -> Sequence[Document]:
 
     Called once at start-up. Core turns every cite (``"<seed file> <article>"``) into what people read,
     ``《title》（number） article``, through these records (:attr:`Document.seed`, :attr:`Document.seed_parts`);
-    users never see a seed file's name. ``greenmfg rules --year Y`` lists only the rules whose documents are
-    in force in ``Y`` (:meth:`Document.in_force_in`). Register every document your cites name, including
+    users never see a seed file's name. ``greenmfg rules --year Y`` lists every rule a round of ``Y`` applies
+    and, for one whose documents are not in force in ``Y`` (:meth:`Document.in_force_in`), names the document
+    the platform carries it from; a document without ``seed`` is cited as one the platform holds no copy of
+    (本平台未收录原文). Register every document your cites name, including
     another region's document a national rule restates; the same document (same code, same fields) may come
     from several plugins, different records under one code stop start-up.
 

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter, defaultdict
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 import pluggy
 
@@ -33,6 +33,7 @@ from core.plugins.types import (
     CapBasis,
     ConsultedDepartments,
     CorrectionPolicy,
+    DayCount,
     Deadline,
     Document,
     EligibilityRule,
@@ -119,16 +120,25 @@ _KIND_HOOKS = (
     ("priority", "gm_register_priorities"),
 )
 
-#: kinds whose ``years`` name the only rounds they apply to (a summary layout's years are the rounds it was
-#: published for: later rounds reuse it)
-_ROUND_KINDS = frozenset({"eligibility_rule", "negative_list_item", "priority"})
+
+#: the notice period where a document requires a public notice but names no period (Hubei's provincial list,
+#: 002 三(五)): the platform's default, unless the deployer sets one (``GREENMFG_NOTICE_PERIODS``)
+DEFAULT_NOTICE_PERIOD = (5, DayCount.WORKING_DAYS)
+DEFAULT_NOTICE_CITE = ("平台默认：文件要求公示但未规定公示期，公示期为5个工作日 / Platform default, as the document requires "
+                       "a notice but names no period: 5 working days")
+CONFIGURED_NOTICE_CITE = ("本平台部署设置：文件要求公示但未规定公示期，公示期由部署单位设定 / This instance's setting, as the "
+                          "document requires a notice but names no period")
 
 
 class RegionRules:
     """Typed, validated, provenance-stamped access to the active region's rules."""
 
-    def __init__(self, pm: pluggy.PluginManager):
+    def __init__(self, pm: pluggy.PluginManager, *, settings: Mapping[str, Any] | None = None):
+        """``settings``: the instance's configuration (the app's config, read when asked), for the values a
+        deployer sets where the documents leave them open: ``GREENMFG_NOTICE_PERIODS`` (a notice period no
+        document names) and ``GREENMFG_REVIEW_MIN_EXPERTS`` (the panel size of every round)."""
         self.pm = pm
+        self.settings: Mapping[str, Any] = settings if settings is not None else {}
         self._policy_cache: dict[tuple, Any] = {}
         self._registries: dict[str, dict[str, Any]] = {}
         self.region = self._resolve_region()
@@ -279,6 +289,31 @@ class RegionRules:
         dated = [(d.for_year(year), d) for d in self.deadlines.values()]
         return sorted(((day, d) for day, d in dated if day is not None), key=lambda x: (x[0], x[1].code))
 
+    def round_industries(self, unit_type: str, year: int) -> dict[str, Industry]:
+        """The registered industries an application of ``unit_type`` in the round of ``year`` may name: those
+        its :meth:`industry_choices` offer (all registered ones when it names none)."""
+        codes = self.industry_choices(unit_type, year).codes
+        return {code: ind for code, ind in self.industries.items() if not codes or code in codes}
+
+    def summary_layout_for(self, level: Level, year: int) -> tuple[SummaryLayout | None, int | None]:
+        """The summary layout of the ``level`` round of ``year`` and the year it was published for when the
+        round reuses another year's (``None`` when it is the round's own): the layout published for ``year``,
+        else the newest earlier one, else the earliest later one; ``(None, None)``: core's default layout."""
+        level = Level(level)
+        usable = [lay for lay in self.summary_layouts.values()
+                  if lay.applies(level=level) and any(s.columns for s in lay.sections)]
+        exact = [lay for lay in usable if year in lay.years] or [lay for lay in usable if not lay.years]
+        if exact:
+            return exact[0], None
+        earlier = [lay for lay in usable if max(lay.years) < year]
+        if earlier:
+            chosen = max(earlier, key=lambda lay: max(lay.years))
+            return chosen, max(chosen.years)
+        if usable:
+            chosen = min(usable, key=lambda lay: min(lay.years))
+            return chosen, min(chosen.years)
+        return None, None
+
     def indicator_set(self, unit_type: str, year: int) -> IndicatorSet | None:
         """The indicator table in force for ``unit_type`` in ``year`` (the newest that applies)."""
         sets = [s for s in self.indicator_sets.values() if s.applies(unit_type, year=year)]
@@ -359,7 +394,26 @@ class RegionRules:
         return self._policy("gm_policy_grading", unit_type=unit_type, level=Level(level))
 
     def notice_period(self, level: Level) -> NoticePeriod | None:
+        """The notice period a plugin gives for ``level`` (a document's); ``None`` where none does."""
         return self._policy("gm_policy_notice_period", level=Level(level))
+
+    def applied_notice_period(self, level: Level, year: int) -> NoticePeriod | None:
+        """The notice period the ``level`` list of ``year`` is published after: a plugin's (the document's),
+        else, where the list is published after a notice whose period no document names, the deployer's
+        setting (source ``config``) or the platform's default of 5 working days (source ``core``), each
+        labelled so; ``None`` for a list published by decision with no period of its own."""
+        level = Level(level)
+        period = self.notice_period(level)
+        if period is not None or str(level) not in self.list_levels:
+            return period
+        if self.publication(level, year).procedure != PublicationProcedure.NOTICE:
+            return None
+        configured = (self.settings.get("GREENMFG_NOTICE_PERIODS") or {}).get(str(level))
+        if configured:
+            days, count = configured
+            return NoticePeriod(days=int(days), count=DayCount(count), cite=CONFIGURED_NOTICE_CITE, source="config")
+        days, count = DEFAULT_NOTICE_PERIOD
+        return NoticePeriod(days=days, count=count, cite=DEFAULT_NOTICE_CITE, source="core")
 
     def evaluation_modes(self, unit_type: str, level: Level, year: int) -> EvaluationModes:
         return self._policy("gm_policy_evaluation_modes", unit_type=unit_type, level=Level(level), year=year)
@@ -387,6 +441,16 @@ class RegionRules:
     def review_panel(self, level: Level, year: int, unit_type: str) -> ReviewPanel:
         """The expert panel grading an application of the ``level`` round of ``year``."""
         return self._policy("gm_policy_review_panel", level=Level(level), year=year, unit_type=unit_type)
+
+    def applied_review_panel(self, level: Level, year: int, unit_type: str) -> ReviewPanel:
+        """The panel an application of the ``level`` round of ``year`` is graded by: the region's rule
+        (:meth:`review_panel`), unless the instance sets ``GREENMFG_REVIEW_MIN_EXPERTS`` for every round,
+        then that setting, labelled this instance's setting (source ``instance``)."""
+        configured = self.settings.get("GREENMFG_REVIEW_MIN_EXPERTS")
+        if configured is not None:
+            return ReviewPanel(min_experts=int(configured), source="instance", platform_default=True,
+                               cite="本平台实例的设置 / this instance's setting")
+        return self.review_panel(level, year, unit_type)
 
     def evaluator_ban(self) -> EvaluatorBan:
         """The ban on a third-party evaluator found to have falsified (years its reports are not accepted)."""
@@ -605,41 +669,11 @@ class RegionRules:
         return {hook: dict(counts) for hook, counts in sorted(out.items())}
 
     def effective_rules(self, year: int) -> Iterator[tuple[str, str, Record]]:
-        """Yield ``(kind, key, record)`` for every effective rule, for listings."""
-        yield "region", self.region.code, self.region
-        for kind, hook in _KIND_HOOKS:
-            for code, rec in self._registry(hook).items():
-                if kind in _ROUND_KINDS and not rec.applies(year=year):
-                    continue  # a condition, item or priority of other rounds
-                yield kind, code, rec
-        for ut in self.unit_types:
-            for level in Level:
-                yield "evaluator_cap", f"{ut}/{level}", self.evaluator_cap(ut, level)
-                yield "grading", f"{ut}/{level}", self.grading(ut, level)
-                yield "evaluation_modes", f"{ut}/{level}/{year}", self.evaluation_modes(ut, level, year)
-                yield "joint_round", f"{ut}/{level}/{year}", self.joint_round(level, year, ut)
-                yield "correction", f"{ut}/{level}/{year}", self.correction(level, year, ut)
-            for unit in self.admin_units:
-                yield "quota", f"{unit}/{ut}/{year}", self.quota(unit, ut, year)
-        for level in Level:
-            period = self.notice_period(level)
-            if period is not None:
-                yield "notice_period", str(level), period
-            yield "publication", f"{level}/{year}", self.publication(level, year)
-        yield from self._core_rules(year)
+        """Yield ``(kind, key, record)`` for every rule a round of ``year`` applies: the one resolver
+        (:func:`core.plugins.applied.round_rules`) behind the listing and the services' lookups."""
+        from core.plugins.applied import round_rules
 
-    def _core_rules(self, year: int) -> Iterator[tuple[str, str, Record]]:
-        """The rules core once hard-coded (issue 17), for listings."""
-        for level in Level:
-            yield "consulted_departments", f"{level}/{year}", self.consulted_departments(level, year)
-            for ut in self.unit_types:
-                yield "review_panel", f"{ut}/{level}/{year}", self.review_panel(level, year, ut)
-        yield "green_code_bands", str(year), self.green_code_bands(year)
-        yield "evaluator_ban", "evaluator", self.evaluator_ban()
-        for ut in self.unit_types:
-            yield "average_gate", f"{ut}/{year}", self.average_gate(year, ut)
-            yield "filing_figures", f"{ut}/{year}", self.filing_figures(year, ut)
-
+        yield from round_rules(self, year)
 
     # ----------------------------------------------------------- documents --
 
@@ -791,4 +825,20 @@ def readable_cite(cite: str | None, documents=None) -> str:
         out.append(replacement if same else doc.label + replacement)
         previous = doc
     out.append(text[pos:])
-    return re.sub(r"\s{2,}", " ", _without_notes("".join(out))).strip(" ;；")
+    return _unshipped(re.sub(r"\s{2,}", " ", _without_notes("".join(out))).strip(" ;；"), documents)
+
+
+#: said after each part of a cite that quotes a document the platform holds no copy of (the 办法, 工信部节〔2024〕13号,
+#: is cited from secondary sources: its articles are not in the seeds)
+UNSHIPPED = "（本平台未收录原文）"
+
+
+def _unshipped(text: str, documents) -> str:
+    """``text`` with each part (between "；") that names a document without a copy shipped with the platform (a
+    document with no seed file) marked :data:`UNSHIPPED`, once."""
+    numbers = [d.number for d in documents if not d.seed and d.number]
+    if not numbers or not text:
+        return text
+    parts = text.split("；")
+    return "；".join(part + UNSHIPPED if UNSHIPPED not in part and any(n in part.replace(" ", "") for n in numbers)
+                    else part for part in parts)

@@ -222,10 +222,11 @@ class Publication(Record):
 
     ``publisher`` is ``city`` (each city bureau its own city's list), ``province`` or ``ministry``.
     With ``procedure`` NOTICE the period comes from :func:`gm_policy_notice_period`; where the document
-    requires a notice but names no period, no plugin answers that hook and the deployer sets it
-    (``GREENMFG_NOTICE_PERIODS``), shown as a platform setting. ``platform_default`` True marks an answer
-    that is the platform's default where the document says nothing (national answers it for city and
-    provincial lists), never a rule of a document.
+    requires a notice but names no period, no plugin answers that hook: the platform's default of 5 working
+    days applies, labelled so, unless the deployer sets one (``GREENMFG_NOTICE_PERIODS``, labelled this
+    instance's setting). ``platform_default`` True marks an answer that is the platform's default where
+    the document says nothing (national answers it for city and provincial lists), never a rule of a
+    document.
     """
 
     procedure: PublicationProcedure

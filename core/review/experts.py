@@ -17,7 +17,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
-from flask import current_app, has_request_context
+from flask import has_request_context
 from flask_babel import LazyString, force_locale, gettext
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import joinedload
@@ -521,16 +521,12 @@ def panel_rule(application: Application | None = None) -> ReviewPanel:
     national's platform default is 3 experts), unless the instance sets ``GREENMFG_REVIEW_MIN_EXPERTS``, which
     then applies to every application (shown as this instance's setting). Without an application: the largest
     panel any of this year's rounds needs (the default size of a draw)."""
-    configured = current_app.config.get("GREENMFG_REVIEW_MIN_EXPERTS")
-    if configured is not None:
-        return ReviewPanel(min_experts=int(configured), source="instance", platform_default=True,
-                           cite="本平台实例的设置 / this instance's setting")
-    rules = region_rules()
+    rules = region_rules()  # the rules listing shows the same panel (RegionRules.applied_review_panel, issue 43)
     if application is not None:
-        return rules.review_panel(Level(application.campaign.level), application.campaign.year,
-                                  application.unit_type)
+        return rules.applied_review_panel(Level(application.campaign.level), application.campaign.year,
+                                          application.unit_type)
     year = this_year()
-    return max((rules.review_panel(level, year, ut) for ut in rules.unit_types for level in Level),
+    return max((rules.applied_review_panel(level, year, ut) for ut in rules.unit_types for level in Level),
                key=lambda p: p.min_experts)
 
 

@@ -10,6 +10,7 @@ import enum
 from typing import Any
 
 from core.declared_fields import web_field
+from core.plugins.applied import AHEAD, CARRIED, applied_rules
 from core.plugins.rules import RegionRules
 from core.plugins.types import year_text
 
@@ -37,23 +38,17 @@ def plain(value: Any) -> Any:
 
 
 def rule_rows(rules: RegionRules, year: int) -> list[dict[str, Any]]:
-    """Every rule in force in ``year``, each with its readable source (``readable_cite``).
-
-    A rule is in force when a document it cites is in force in ``year`` (issued, not expired:
-    :meth:`~core.plugins.types.Document.in_force_in`); a rule citing no document (a platform default) always
-    is. An indicator table, summary layout or form field the platform keeps using after its document lapsed is
-    listed with ``reused`` saying so. ``cite`` is the readable source (《title》（文号） and article)."""
+    """Every rule a round of ``year`` applies (:func:`core.plugins.applied.applied_rules`, the resolver the
+    services' lookups go through), each with its readable source (``readable_cite``) and where it stands:
+    ``applied_as`` is ``in_force`` (a document it cites is in force in ``year``), ``carried`` (its documents
+    expired: ``carried_from`` names them and ``value.reused`` says so), ``ahead`` (its documents came later)
+    or ``default`` (no document: a platform default or this instance's setting)."""
     rows = []
-    for kind, key, record in rules.effective_rules(year):
-        documents = rules.cited_documents(record.cite)
-        reused = None
-        if kind != "region" and documents and not any(d.in_force_in(year) for d in documents):
-            reused = _reused(rules, kind, record, year, documents)
-            if reused is None:
-                continue
+    for rule in applied_rules(rules, year):
+        kind, key, record, documents = rule.kind, rule.key, rule.record, list(rule.documents)
         value = plain(record)
-        if reused:
-            value["reused"] = reused
+        if rule.standing in (CARRIED, AHEAD):
+            value["reused"] = _reused(rules, kind, record, year, documents) or rule.note
         for note in _inferences(kind, record):
             value.setdefault("inferences", []).append(note)
         if kind == "form_field":
@@ -78,6 +73,8 @@ def rule_rows(rules: RegionRules, year: int) -> list[dict[str, Any]]:
             "cite": rules.readable(record.cite),
             "documents": [d.code for d in documents],
             "replaced": record.replaced,
+            "applied_as": rule.standing,
+            "carried_from": [d.label for d in documents] if rule.standing in (CARRIED, AHEAD) else [],
             "value": value,
         })
     return rows
@@ -108,10 +105,10 @@ def _inferences(kind: str, record: Any) -> list[str]:
 
 
 def _reused(rules: RegionRules, kind: str, record: Any, year: int, documents: list) -> str | None:
-    """Why a rule whose documents are not in force in ``year`` is still listed: the platform reuses it for the
-    rounds of ``year`` (an indicator table, a summary layout); ``None`` when it does not."""
+    """What a round of ``year`` reuses, said the way a clerk knows it (an earlier year's indicator table, form or
+    summary layout); ``None`` for other rules (the resolver's note says which document they are carried from)."""
     if any(d.starts is not None and d.starts.year > year for d in documents):
-        return None  # not issued yet: nothing to reuse
+        return None  # not issued yet: nothing reused
     source = "；".join(d.label for d in documents)
     if kind == "indicator_set" and rules.indicator_set(record.unit_type, year) is record:
         return f"{year}年沿用{record.year_from}年度指标表：{source} / {year} reuses the {record.year_from} table"

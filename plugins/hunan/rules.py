@@ -16,7 +16,7 @@ each check. Form-field codes used here are defined once below and reused by ``fo
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from core.plugins import add_years
+from core.plugins import add_years, today
 from core.plugins.types import (
     AdminUnit,
     Deadline,
@@ -192,8 +192,9 @@ def _date(value):
 
 
 def _as_of(data):
-    """Reference day of the look-back: ``data["as_of"]`` (the submission day), else today."""
-    return _date(data.get("as_of")) or dt.date.today()
+    """Reference day of the look-back: ``data["as_of"]`` (the submission day), else today in Beijing on the
+    platform's clock (``core.plugins.today``)."""
+    return _date(data.get("as_of")) or today()
 
 
 def check_cleaner_production(data):

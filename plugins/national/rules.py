@@ -49,9 +49,12 @@ S004 = "004_7a8ddd82f611ab67.txt"
 BANFA = "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号, domain.md B1)"
 
 
-def inferred(what: str, sources: str) -> str:
+def inferred(what: str, sources: str, province: str = "") -> str:
     """A cite's part naming the provinces' documents ``what`` is inferred from, no national document stating it:
-    on every instance they read as the source of the platform's inference, never as the instance's rule."""
+    on every instance they read as the source of the platform's inference, never as the instance's rule. With
+    ``province``: one province's own rule, which the platform applies to every province's national round."""
+    if province:
+        return f"平台推断（{what}：国家文件未作规定，本平台将{province}的规定推及各省）：{sources}"
     return f"平台推断（{what}：国家文件未作规定，参照省级文件）：{sources}"
 
 
@@ -222,7 +225,8 @@ CORRECTION_DEFAULT = CorrectionPolicy(scope=CorrectionPolicy.EVERYTHING, max_day
 CORRECTION_2025_NATIONAL = CorrectionPolicy(
     scope=CorrectionPolicy.FIELDS, fields=("contact_name", "contact_phone", "contact_email", "address"), max_days=90,
     cite=f"{S001} 附件1 二 (一) (如实自主填报申报表完成自评价); "
-         f"{inferred('提交后不得修改，不能通过修改指标提高评分', f'{S001} 四.2')}; 90 days: platform default",
+         f"{inferred('提交后不得修改，不能通过修改指标提高评分', f'{S001} 四.2', province='湖南省工业和信息化厅')}; "
+         "平台默认：更正期限90日",
 )
 
 

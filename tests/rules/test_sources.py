@@ -1,5 +1,5 @@
 """Sources people can read (issue 17): every rule cites its document by number (文号) and article, never a seed
-file or a reference note; ``greenmfg rules --year Y`` lists only the rules in force in Y; choice lists and the
+file or a reference note; ``greenmfg rules --year Y`` lists every rule a round of Y applies, carried ones named so (issue 43); choice lists and the
 platform's inferred formulas are shown with their source.
 
 Documents quoted: seed 001_3f04a56fc6693327.txt 附件1 (工信厅节函〔2025〕390 号, 2025 年 9 月 28 日), seed
@@ -74,7 +74,7 @@ def test_two_plugins_describing_one_document_differently_stop_start_up():
      "《关于开展2025年度国家级绿色制造单位推荐工作的通知》（湖南省工业和信息化厅）一.1 (2)；"
      "《绿色工厂梯度培育及管理实施细则》（晋工信节能规字〔2024〕3号）第十七条"),
     ("《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号, domain.md B1) 第十二条",
-     "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号) 第十二条"),
+     "《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号) 第十二条（本平台未收录原文）"),
 ])
 def test_a_cite_reads_as_document_number_and_article(cite, readable):
     """seed 001: Hunan's notice (no number) encloses MIIT's 390号 as its 附件1, whose own 附件1-3 are the factory
@@ -115,16 +115,22 @@ def _rules_json(runner, region: str, year: int) -> dict:
 
 
 @pytest.mark.parametrize("region", REGIONS)
-def test_greenmfg_rules_lists_only_rules_in_force_each_year(runner, region):
-    """`greenmfg rules --region R --year Y`, 2023-2027: a rule shows when a document it cites is in force that year
-    (issued, not expired), each with a readable source; a table the platform keeps using says it is reused."""
+def test_greenmfg_rules_lists_every_rule_with_how_it_stands_each_year(runner, region):
+    """`greenmfg rules --region R --year Y`, 2023-2027: every rule a round of Y applies (issue 43), each with a
+    readable source; a rule whose documents are not in force in Y names the document it is carried from."""
     for year in YEARS:
         doc = _rules_json(runner, region, year)
         assert not INTERNAL.search(json.dumps(doc, ensure_ascii=False)), (region, year)
         in_force = {d["code"] for d in doc["documents"] if d["in_force"]}
+        labels = {d["code"]: d["label"] for d in doc["documents"]}
         for row in doc["rules"]:
             if row["kind"] != "region" and row["documents"]:
-                assert set(row["documents"]) & in_force or row["value"].get("reused"), (year, row["key"])
+                if set(row["documents"]) & in_force:
+                    assert row["applied_as"] == "in_force" and not row["carried_from"], (year, row["key"])
+                else:
+                    assert row["applied_as"] in ("carried", "ahead"), (year, row["key"])
+                    assert row["carried_from"] == [labels[c] for c in row["documents"]]
+                    assert any(label in row["value"]["reused"] for label in row["carried_from"]), (year, row["key"])
             if row["documents"]:  # a document's title and number, or a platform default labelled as such
                 assert row["cite"].startswith(("《", "平台默认")), row
         text = _cli(runner, "rules", "--region", region, "--year", str(year)).output
@@ -132,17 +138,22 @@ def test_greenmfg_rules_lists_only_rules_in_force_each_year(runner, region):
 
 
 def test_shanxi_rules_start_on_2024_07_19(runner):
-    """seed 004 第三十二条: 自2024年7月19日起实施, 有效期为五年: nothing of the 细则 is in force in 2023."""
+    """seed 004 第三十二条: 自2024年7月19日起实施, 有效期为五年: nothing of the 细则 is in force in 2023; what a 2023
+    round would apply of it is listed as applied ahead of the 细则, which it names."""
     own = lambda year: [r for r in _rules_json(runner, "shanxi", year)["rules"] if r["source"] == "shanxi"]
-    assert [r["kind"] for r in own(2023)] == ["region"]
+    rows_2023 = own(2023)
+    assert rows_2023[0]["kind"] == "region" and len(rows_2023) > 20
+    assert {r["applied_as"] for r in rows_2023[1:] if r["documents"]} == {"ahead"}
+    assert all("晋工信节能规字〔2024〕3号" in " ".join(r["carried_from"]) for r in rows_2023[1:] if r["documents"])
     assert {"shanxi.city_recommendation", "shanxi.provincial_cap"} & {r["key"] for r in own(2024)} or \
         len(own(2024)) > 20
     assert len(own(2029)) == len(own(2025))
+    assert all(r["applied_as"] in ("in_force", "default") for r in own(2025))
 
 
 def test_hunan_2024_call_is_not_in_force_in_2026(runner):
-    """seed 000 (2023年10月20日) calls for the 2024 creation plan: its negative-list items are not listed for
-    2026; the provincial forms the platform still offers say which document they reuse."""
+    """seed 000 (2023年10月20日) calls for the 2024 creation plan: its negative-list items belong to that round and
+    are not listed for 2026; the provincial forms the platform still offers say which document they reuse."""
     rows = _rules_json(runner, "hunan", 2026)["rules"]
     assert not [r for r in rows if r["kind"] == "negative_list_item" and r["source"] == "hunan"]
     industry = next(r for r in rows if r["key"] == "hunan.industry")
@@ -152,11 +163,17 @@ def test_hunan_2024_call_is_not_in_force_in_2026(runner):
 
 
 def test_national_2025_round_rules_only_in_2025(runner):
-    """seed 001 附件1 (390号): 2025年11月7日前报送; the 53 key industries of 附件3 belong to the 2025 round."""
+    """seed 001 附件1 (390号): 2025年11月7日前报送; the 53 key industries of 附件3 come from the 2025 round's notice:
+    in force in 2025, applied ahead of it in 2024 and carried on in 2026 (a round of those years offers them)."""
     keys = lambda year: {r["key"] for r in _rules_json(runner, "national", year)["rules"]}
     assert "round2025_unit_types" in keys(2025) and "round2025_unit_types" not in keys(2024)
     industries = lambda year: [r for r in _rules_json(runner, "national", year)["rules"] if r["kind"] == "industry"]
-    assert len(industries(2025)) == 53 and industries(2024) == []
+    assert len(industries(2025)) == 53 and {r["applied_as"] for r in industries(2025)} == {"in_force"}
+    assert {r["applied_as"] for r in industries(2024)} == {"ahead"} and len(industries(2024)) == 53
+    carried = industries(2026)
+    assert len(carried) == 53 and {r["applied_as"] for r in carried} == {"carried"}
+    assert all("2026年沿用《关于开展2025年度绿色工厂推荐工作的通知》（工信厅节函〔2025〕390号）的规定" in r["value"]["reused"]
+               for r in carried)
 
 
 # ============================================================= choice lists ==
