@@ -16,12 +16,12 @@ rules_export`); nothing a round applies is hidden because its document expired.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import Any, Iterator
 
 from core.plugins.types import Document, Level, Record
 
-if TYPE_CHECKING:
-    from core.plugins.rules import RegionRules
+#: :class:`core.plugins.rules.RegionRules`, which imports this module (so this one cannot import it back)
+RegionRules = Any
 
 IN_FORCE, CARRIED, AHEAD, DEFAULT = "in_force", "carried", "ahead", "default"
 

@@ -23,6 +23,7 @@ from typing import Any, Iterator, Mapping
 import pluggy
 
 from core.plugins import hookspecs
+from core.plugins.applied import round_rules
 from core.plugins.errors import PluginConflict, PolicyViolation
 from core.plugins.lifecycle import call_arguments, implementations
 from core.plugins.manager import NATIONAL
@@ -671,8 +672,6 @@ class RegionRules:
     def effective_rules(self, year: int) -> Iterator[tuple[str, str, Record]]:
         """Yield ``(kind, key, record)`` for every rule a round of ``year`` applies: the one resolver
         (:func:`core.plugins.applied.round_rules`) behind the listing and the services' lookups."""
-        from core.plugins.applied import round_rules
-
         yield from round_rules(self, year)
 
     # ----------------------------------------------------------- documents --

@@ -32,7 +32,10 @@ def test_rules_json_has_a_source_on_every_rule(region, instance):
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["format"] == "greenmfg.rules/1" and doc["region"]["code"] == region
-    assert doc["rules"] and all(r["source"] in {"national", region} for r in doc["rules"])
+    assert doc["rules"] and all(r["source"] in {"national", region, "core"} for r in doc["rules"])
+    # a value no document gives is the platform's, and says so (Hubei's provincial notice period, issue 43)
+    assert all(r["applied_as"] == "default" and r["cite"].startswith("平台默认") for r in doc["rules"]
+               if r["source"] == "core")
     kinds = {r["kind"] for r in doc["rules"]}
     assert {"deadline", "negative_list_item", "evaluator_cap", "unit_type", "sanction"} <= kinds
     if region != "national":
