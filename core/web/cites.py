@@ -4,7 +4,8 @@ writes it.
 
 A plugin writes a dated article as ``第十二条 (每年7月31日前)``; a Chinese page reads it in the document's own
 brackets, ``第十二条（每年7月31日前）``, an English page as ``Article 12 (by 31 July each year)``; a date of one
-round's notice (001 三: ``(2025年11月7日前)``) reads ``（2025年11月7日前）`` / ``(by 7 November 2025)``. Given the
+round's notice (001 三: ``(2025年11月7日前)``) reads ``（2025年11月7日前）`` / ``(by 7 November 2025)``; any other
+Chinese a plugin put in ASCII brackets reads in full-width ones on a Chinese page. Given the
 round's year, a part of a citation that sets another year's date is left out: a 2026 deadline does not cite the
 2025 notice's 11月7日.
 """
@@ -21,6 +22,8 @@ _DATED = re.compile(r"\s*[(（]\s*(?:(?P<year>\d{4})\s*年|(?P<yearly>每年))\s
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _PARTS = re.compile(r"\s*[;；]\s*")
+#: on a Chinese page, any other bracketed Chinese a plugin wrote in ASCII brackets: "三 (10月27日（周一）前完成申报填报)"
+_CHINESE_IN_ASCII = re.compile(r"\s*\(([^()]*[\u4e00-\u9fff][^()]*)\)")
 
 
 def _date(match: re.Match) -> str:
@@ -48,4 +51,7 @@ def cite_text(cite: str | None, year: int | None = None) -> str:
         kept = [part for part in parts if not _other_year(part, int(year))]
         if kept and len(kept) < len(parts):
             text = ("; " if english() else "；").join(kept)
-    return _DATED.sub(_date, text).strip()
+    text = _DATED.sub(_date, text)
+    if not english():
+        text = _CHINESE_IN_ASCII.sub(r"（\1）", text)
+    return text.strip()
