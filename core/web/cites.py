@@ -24,6 +24,8 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _PARTS = re.compile(r"\s*[;；]\s*")
 #: on a Chinese page, any other bracketed Chinese a plugin wrote in ASCII brackets: "三 (10月27日（周一）前完成申报填报)"
 _CHINESE_IN_ASCII = re.compile(r"\s*\(([^()]*[\u4e00-\u9fff][^()]*)\)")
+#: no space after a full-width bracket before Chinese: "（工信部节〔2024〕13号）第十六条"
+_AFTER_BRACKET = re.compile(r"）\s+(?=[\u4e00-\u9fff《])")
 
 
 def _date(match: re.Match) -> str:
@@ -53,5 +55,5 @@ def cite_text(cite: str | None, year: int | None = None) -> str:
             text = ("; " if english() else "；").join(kept)
     text = _DATED.sub(_date, text)
     if not english():
-        text = _CHINESE_IN_ASCII.sub(r"（\1）", text)
+        text = _AFTER_BRACKET.sub("）", _CHINESE_IN_ASCII.sub(r"（\1）", text))
     return text.strip()
