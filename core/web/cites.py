@@ -47,7 +47,12 @@ def _other_year(part: str, year: int) -> bool:
 def cite_text(cite: str | None, year: int | None = None) -> str:
     """``cite`` as the page reads it: readable, in the page's language, its dates as the document writes them;
     with ``year``, without the parts that date another year's round."""
-    text = in_language(readable_cite(cite))
+    return as_written(in_language(readable_cite(cite)), year)
+
+
+def as_written(text: str, year: int | None = None) -> str:
+    """A readable citation (:func:`readable_cite`, in the page's language) with its dates and brackets as the page
+    writes them (:func:`cite_text`)."""
     if year is not None:
         parts = _PARTS.split(text)
         kept = [part for part in parts if not _other_year(part, int(year))]
