@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
-from core.i18n import in_language
 from core.clock import this_year, today
 from core.kernel.names import local_name
 from core.kernel.rules import region_rules, source_name
@@ -21,7 +20,7 @@ from core.services.rules_export import document_rows, indicator_table_notes, rul
 from core.web import dates, names
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 from core.web.todo import sections_for
-from core.web.cites import cite_text
+from core.web.cites import as_written, cite_text
 from core.web.training import training_banner
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -31,6 +30,7 @@ bp.add_app_template_global(fixed_url, "fixed_url")
 bp.add_app_template_global(page_chrome, "page_chrome")
 bp.add_app_template_global(training_banner, "training_banner")
 bp.add_app_template_filter(cite_text, "cite")  # readable, in the page's language, dated as the document
+bp.add_app_template_filter(as_written, "written")  # a readable cite (a rules row's) as the page writes it
 bp.add_app_template_filter(source_name, "source")
 bp.record_once(lambda state: dates.register(state.app))
 bp.record_once(lambda state: names.register(state.app))
@@ -57,9 +57,7 @@ def rule_source(record) -> str:
     a rule no document sets (``platform_default``), that it is the platform's default, with why."""
     from flask_babel import gettext
 
-    from core.plugins.rules import readable_cite
-
-    cite = in_language(readable_cite(getattr(record, "cite", "")))
+    cite = cite_text(getattr(record, "cite", ""))
     if getattr(record, "platform_default", False):
         return gettext("platform default (no document sets it): %(why)s", why=cite)
     return cite

@@ -32,3 +32,13 @@ def test_dates_in_a_cite_read_as_the_document_writes_them(make_app):
     this_year, round_2025 = _rows(app, "en")
     assert "第十二条 (by 31 July each year)" in this_year and "7月31日前" not in this_year, this_year
     assert "三 (by 7 November 2025)" in round_2025 and "11月7日前" not in round_2025, round_2025
+
+
+def test_the_rules_page_writes_them_so_too(make_app):
+    client = make_app("hubei").test_client()
+    row = next(tr for tr in BeautifulSoup(client.get("/rules?year=2026&lang=zh").get_data(as_text=True),
+                                          "html.parser").select("tr") if "省级主管部门向工业和信息化部报送推荐名单" in tr.get_text())
+    assert row.select_one(".cite").get_text(strip=True).endswith("第十二条（每年7月31日前）"), row
+    row = next(tr for tr in BeautifulSoup(client.get("/rules?year=2025&lang=en").get_data(as_text=True),
+                                          "html.parser").select("tr") if "to the Ministry" in tr.get_text())
+    assert row.select_one(".cite").get_text(strip=True).endswith("三 (by 7 November 2025)"), row
