@@ -39,13 +39,17 @@ class GreenmfgError(Exception):
         super().__init__(self.bilingual())
 
     def localized(self, locale: str | None = None) -> str:
+        """The message in ``locale`` (default the page's), a reason or a listed message that ends its own
+        sentence not stopped twice (:func:`core.i18n.one_stop`)."""
+        from core.i18n import one_stop
+
         if not has_app_context():
             text = _catalogue(locale or "zh").gettext(self.msgid)
-            return text % self.params if self.params else text
+            return one_stop(text % self.params if self.params else text)
         if locale is None:
-            return gettext(self.msgid, **self.params)
+            return one_stop(gettext(self.msgid, **self.params))
         with force_locale(locale):
-            return gettext(self.msgid, **self.params)
+            return one_stop(gettext(self.msgid, **self.params))
 
     def bilingual(self) -> str:
         if has_app_context():  # parameters may be lazy texts themselves (a field's label)

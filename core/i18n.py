@@ -55,9 +55,21 @@ def bilingual(lazy: Any, **params: Any) -> dict[str, str]:
     return out
 
 
+#: a full stop right before another mark of the sentence: a reason or a check's message that ends its own sentence,
+#: put where the message goes on (…：%(reason)s。 / A。；B)
+_SPENT_STOP = re.compile(r"。+(?=[。；，、！？])|(?<=[！？])。")
+
+
+def one_stop(text: Any) -> Any:
+    """``text`` without a doubled stop: "请补充材料。。" reads "请补充材料。", "A。；B。" reads "A；B。"."""
+    if not isinstance(text, str) or "。" not in text:
+        return text
+    return type(text)(_SPENT_STOP.sub("", text))  # a Markup stays Markup (its text is escaped already)
+
+
 def listed(names: Iterable[Any]) -> str:
     """``names`` listed as the page's language lists them: 名称、生产地址, or "Name, Business scope"."""
-    return gettext(", ").join(str(name) for name in names)
+    return one_stop(gettext(", ").join(str(name) for name in names))
 
 
 def lazy_list(items: Iterable[Any], name: Callable[[Any], Any] = str) -> Any:
@@ -84,6 +96,18 @@ def init_app(app: Flask) -> None:
         pgettext=lambda c, s: translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
+    for name in ("gettext", "ngettext", "pgettext", "npgettext"):  # a sentence put in ends once (one_stop); _() too
+        app.jinja_env.globals[name] = _stopped_once(app.jinja_env.globals[name])
+
+
+def _stopped_once(inner: Callable) -> Callable:
+    from jinja2 import pass_context
+
+    @pass_context
+    def call(context, *args, **variables):
+        return one_stop(inner(context, *args, **variables))
+
+    return call
 
 
 def english() -> bool:

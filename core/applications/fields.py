@@ -409,9 +409,10 @@ def missing_required(ffs: list[FormField], stored: Mapping[str, Any]) -> dict[st
 
 
 #: names of the form sections region plugins use (a section without a name here reads "Further information":
-#: a page never shows a section's code)
+#: a page never shows a section's code); "production" is Hunan's 附件1 heading, whole (seed 000 line 281:
+#: 2023年度预计主要产品生产销售及能源资源消费情况; its fields name the round's year)
 SECTION_NAMES = {
-    "basic": _l("Basic data"), "production": _l("Production, energy and water"), "finances": _l("Finances"),
+    "basic": _l("Basic data"), "production": _l("Production and sales of the main products, energy and resource use"), "finances": _l("Finances"),
     "honours": _l("Honours and qualifications"), "bonus": _l("Bonus items"),
     "cleaner_production": _l("Cleaner production"), "work_plan": _l("Work plan"),
     "park_conditions": _l("Park conditions"), "park_status": _l("Green development of the park"),

@@ -236,7 +236,9 @@ def _edit_context(application, form, typed: bool = False) -> dict[str, Any]:
     return {"application": application, "form": form, "org": application.organization,
             "negative": [(item, getattr(form, neg_attr(i))) for i, item in enumerate(items)],
             "iset": iset, "ind_attr": ind_attr, "groups": _groups(application, form), "score": score,
-            "deadline": services.deadline_of(application), "evidence": evidence_service.listing(application),
+            "deadline": services.deadline_of(application),
+            "closes": step_rules.applicants_deadline(application.campaign),
+            "evidence": evidence_service.listing(application),
             "section_labels": labels, "evidence_form": evidence_form, "delete_form": EmptyForm(),
             "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
 
@@ -392,6 +394,7 @@ def _render_detail(application, status: int = 200, **extra):
         "evidence": evidence, "history": history,
         "section_labels": evidence_service.section_labels(application),
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
+        "closes": step_rules.applicants_deadline(application.campaign),
         "can_edit": may(user, Perm.APPLICATION_EDIT), "can_review": may(user, Perm.APPLICATION_REVIEW),
         "submit_form": ConfirmForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
         "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),

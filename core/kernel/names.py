@@ -71,6 +71,12 @@ def tier_name(tier: Any, unit_type: str | None = None, level: str | None = None)
     return tier_name(found) if found is not None else tier
 
 
+def region_grades() -> bool:
+    """Whether the region grades any unit type at any level (Shanxi's A/B/C, 004 第十四条); a region that grades
+    nothing (Hubei, 002) shows no grade column on its pages."""
+    return bool(_tiers(None, None))
+
+
 def _tiers(unit_type: str | None, level: str | None) -> list[Any]:
     """The tiers of the region's gradings: of ``unit_type`` at ``level`` first, then all others."""
     rules = region_rules()

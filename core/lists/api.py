@@ -310,7 +310,7 @@ class Lists(Resource):
 def _rec_json(rec) -> dict[str, Any]:
     found = recommend.deadline(rec.year)
     return {"year": rec.year, "status": rec.status, "version": rec.version, "digest": rec.digest,
-            "deadline": found.day.isoformat() if found else None,
+            "deadline": found.day.isoformat() if found else None, "deadline_at": found.instant if found else None,
             "deadline_source": found.source if found else None,
             "consulted_departments": rec.consulted_departments or [],
             "items": [{"id": i.id, "application_id": i.application_id, "name": i.application.organization.name,

@@ -253,12 +253,20 @@ class RecommendationItemSchema(Out):
     gates = fields.List(fields.Nested(GateSchema), required=True)
 
 
+#: the recommendation's deadline (办法 第十二条; moved by the province on the round, at the time it entered)
+_DEADLINE_DAY = "the Beijing day the recommendation's deadline falls on (a deadline at 24:00 is its own day's)"
+_DEADLINE_AT = ("the instant the recommendation's deadline passes, in Beijing time with its offset: "
+                "2026-12-20T17:00:00+08:00 where the province moved it to 17:00, the next day's 00:00 for one at 24:00")
+
+
 class RecommendationSchema(Out):
     year = fields.Integer(required=True)
     status = one_of(["draft", "exported"], required=True)
     version = fields.Integer(required=True, allow_none=True)
     digest = fields.String(required=True, allow_none=True)
-    deadline = date_text(required=True, allow_none=True)
+    deadline = date_text(required=True, allow_none=True, metadata={"description": _DEADLINE_DAY})
+    deadline_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time",
+                                                                          "description": _DEADLINE_AT})
     deadline_source = fields.String(required=True, allow_none=True)
     consulted_departments = fields.List(fields.String(), required=True)
     items = fields.List(fields.Nested(RecommendationItemSchema), required=True)
@@ -296,7 +304,9 @@ class RecommendationDocumentSchema(Out):
     year = fields.Integer(required=True)
     level = fields.String(required=True)
     version = fields.Integer(required=True)
-    deadline = date_text(required=True, allow_none=True)
+    deadline = date_text(required=True, allow_none=True, metadata={"description": _DEADLINE_DAY})
+    deadline_at = fields.String(allow_none=True, metadata={"format": "date-time", "description": _DEADLINE_AT + (
+        "; absent from a file exported before it was added, which gives the day only")})
     deadline_source = fields.String(required=True, allow_none=True)
     exported_at = fields.String(required=True, metadata={"format": "date-time"})
     exported_by = fields.String(required=True)

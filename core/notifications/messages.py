@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from core.i18n import in_language, msgid, translations
+from core.i18n import in_language, msgid, one_stop, translations
 from core.clock import SHANGHAI, aware
 from core.models import Notification
 from core.notifications.rules import MESSAGES
@@ -52,4 +52,4 @@ def render(notification: Notification) -> tuple[str, str]:
     """(subject, text) in the current language."""
     subject, body = MESSAGES[notification.action]
     values = params(notification)
-    return translate(subject) % values, translate(body) % values
+    return one_stop(translate(subject) % values), one_stop(translate(body) % values)

@@ -67,10 +67,21 @@ class RoundDeadline:
     moved_by: str | None = None
     moved_at: dt.datetime | None = None
     campaign_id: int | None = None
+    #: where no document dates it (an applicants' deadline the province entered): the date the round opened with
+    opened_with: dt.datetime | None = None
 
     @property
     def moved(self) -> bool:
-        return self.reason is not None and (self.document_day is None or self.ends != end_of_day(self.document_day))
+        if self.reason is None:
+            return False
+        if self.document_day is not None:
+            return self.ends != end_of_day(self.document_day)
+        return self.opened_with is None or self.ends != self.opened_with
+
+    @property
+    def original(self) -> dt.datetime | None:
+        """The date it had before the province moved it: the document's, else the round's first."""
+        return end_of_day(self.document_day) if self.document_day is not None else self.opened_with
 
     @property
     def text(self) -> str:
@@ -79,6 +90,12 @@ class RoundDeadline:
     @property
     def day(self) -> dt.date:
         return deadline_day(self.ends)
+
+    @property
+    def instant(self) -> str:
+        """The instant it passes as a client reads it, in Beijing time with its offset: a moved deadline keeps its
+        time of day ("2026-12-20T17:00:00+08:00"), a day's end is the next day's 00:00 ("2024-08-01T00:00:00+08:00")."""
+        return self.ends.astimezone(SHANGHAI).isoformat()
 
     @property
     def document_text(self) -> str:
@@ -124,6 +141,45 @@ def round_deadlines(campaign: Campaign) -> list[RoundDeadline]:
 def round_deadline(campaign: Campaign, code: str) -> RoundDeadline | None:
     """One deadline of ``campaign``'s calendar (None: the round has no such step)."""
     return next((d for d in round_deadlines(campaign) if d.code == code), None)
+
+
+#: the code under which a round keeps the province's move of the applicants' deadline (Campaign.closes_at)
+APPLICANTS = "closes_at"
+
+
+def applicants_deadline(campaign: Campaign) -> RoundDeadline:
+    """The applicants' submission deadline of ``campaign`` (its ``closes_at``) as the round's other deadlines read:
+    where the province moved it, with the document's date beside it (the region's applicants' deadline for the
+    round, its source and article) or, where no document dates it, the date the round opened with."""
+    rules = region_rules()
+    types = tuple(campaign.unit_types or ()) or (None,)
+    dated = [(day, d) for day, d in rules.deadlines_for(campaign.year)
+             if d.actor == "applicant" and any(d.applies(t, str(campaign.level)) for t in types)]
+    day, record = min(dated, key=lambda pair: pair[0]) if dated else (None, None)
+    reason = (campaign.deadline_reasons or {}).get(APPLICANTS)
+    who, when = deadline_moves(campaign).get(APPLICANTS, (None, None)) if reason else (None, None)
+    opened = None
+    if reason and day is None:
+        opened = _opened_with(campaign)
+    return RoundDeadline(
+        code=APPLICANTS, title=record.title if record else "", title_en=record.title_en if record else None,
+        actor="applicant", source=record.source if record else "", cite=record.cite if record else "",
+        ends=aware(campaign.closes_at), document_day=day, reason=reason, moved_by=who, moved_at=when,
+        campaign_id=campaign.id, opened_with=opened)
+
+
+def _opened_with(campaign: Campaign) -> dt.datetime | None:
+    """The applicants' deadline ``campaign`` was opened with (the audit log's campaign.opened)."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import AuditLog
+
+    data = db.session.scalar(select(AuditLog.data).where(
+        AuditLog.action == "campaign.opened", AuditLog.object_type == "campaign",
+        AuditLog.object_id == str(campaign.id)).order_by(AuditLog.id).limit(1))
+    value = (data or {}).get("closes_at")
+    return aware(dt.datetime.fromisoformat(value)) if value else None
 
 
 def round_years() -> list[int]:

@@ -12,8 +12,9 @@ convention); A4 landscape fitted to the page width, the header rows repeated on 
 area set, "第 n 页" in the footer (each sheet from 1). Columns after ``printed`` stay on screen but out of the print
 area (the credit code kept for re-import). Row heights are computed from the text, so every row
 shows all its text in Excel and LibreOffice alike, and pages are broken here: the notes and the
-signature block stay with the table's last row, and a sheet that stacks several tables starts each
-page with its table's caption and header again.
+signature block stay with the table's last row, and a sheet that stacks several tables (Jiangxi's, 003 附件)
+repeats its label and title on every page (its print titles) and starts each page with its table's caption and
+header again.
 """
 from __future__ import annotations
 
@@ -131,6 +132,10 @@ class PrintedSheet:
         self.rows_on_page = 0
         self.header_height = 0.0
         self.header_rows: tuple[int, int] | None = None
+        #: the attachment label and title rows (附件, 2024年绿色制造名单推荐汇总表) and their height: a stacked sheet
+        #: repeats them on every page as its print titles (its tables' headers are written again on each page)
+        self.title_rows: tuple[int, int] | None = None
+        self.title_height = 0.0
         self._header: tuple[list[PrintColumn], str] | None = None
         self._styles = styles
         self._row_styles: tuple | None = None
@@ -237,12 +242,20 @@ class PrintedSheet:
     def label(self, text: str) -> None:
         """The attachment label at the top left (附件2-1), in 黑体 as the documents print it."""
         if text:
-            self._banner(text, self._style("label", align="left", size=14, font="黑体", wrap=False), 14,
-                         last=min(2, self.printed - 1), minimum=22)
+            row = self._banner(text, self._style("label", align="left", size=14, font="黑体", wrap=False), 14,
+                               last=min(2, self.printed - 1), minimum=22)
+            self._titled(row)
 
     def title(self, text: str) -> None:
         if text:
-            self._banner(text, self._style("title", size=18, bold=True, font=self.fonts[0]), 18, minimum=34)
+            self._titled(self._banner(text, self._style("title", size=18, bold=True, font=self.fonts[0]), 18,
+                                      minimum=34))
+
+    def _titled(self, row: int) -> None:
+        """``row`` (the label's or the title's, written just now) belongs to the sheet's title rows."""
+        first = self.title_rows[0] if self.title_rows and self.title_rows[1] == row - 1 else row
+        self.title_rows = (first, row)
+        self.title_height = sum(self.ws.row_dimensions[r].height for r in range(first, row + 1))
 
     def subtitle(self, text: str) -> None:
         if text:
@@ -369,7 +382,7 @@ class PrintedSheet:
 
         self.ws.row_breaks.append(Break(id=self.row_no))
         self.pages += 1
-        self.used = 0.0
+        self.used = self.title_height if self.stacked and self.title_rows else 0.0  # the print titles
         self.rows_on_page = 0
 
     def _new_page(self) -> None:
@@ -417,13 +430,15 @@ class PrintedSheet:
             self._banner(text, style, 12, first=first, minimum=24)
 
     def close(self) -> None:
-        """Set the print area (the printed columns) and, unless the sheet stacks tables, the header rows
-        repeated on every page."""
+        """Set the print area (the printed columns) and the rows repeated on every page: the header rows, or,
+        on a sheet that stacks tables (each new page writes its table's caption and header again), its title."""
         trim_after_request()  # the workbook's objects are garbage once the response is sent
         last = self.letters[self.printed - 1]
         self.ws.print_area = f"A1:{last}{max(1, self.row_no)}"
         if not self.stacked and self.header_rows:
             self.ws.print_title_rows = f"{self.header_rows[0]}:{self.header_rows[1]}"
+        elif self.stacked and self.title_rows:
+            self.ws.print_title_rows = f"{self.title_rows[0]}:{self.title_rows[1]}"
 
 
 # ---------------------------------------------------------------- to PDF --

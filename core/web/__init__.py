@@ -10,18 +10,17 @@ from sqlalchemy import select
 
 from core.errors import GreenmfgError
 from core.extensions import db, login_manager
-from core.i18n import in_language
 from core.clock import this_year, today
 from core.kernel.names import local_name
 from core.kernel.rules import region_rules, source_name
 from core.models import AdminUnit, ReferenceValue, User
-from core.plugins.rules import readable_cite
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
 from core.web import dates, names
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 from core.web.todo import sections_for
+from core.web.cites import as_written, cite_text
 from core.web.training import training_banner
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -30,7 +29,8 @@ bp.add_app_template_global(nav_links, "nav_links")
 bp.add_app_template_global(fixed_url, "fixed_url")
 bp.add_app_template_global(page_chrome, "page_chrome")
 bp.add_app_template_global(training_banner, "training_banner")
-bp.add_app_template_filter(lambda text: in_language(readable_cite(text)), "cite")  # "中文 / English" in the page's language
+bp.add_app_template_filter(cite_text, "cite")  # readable, in the page's language, dated as the document
+bp.add_app_template_filter(as_written, "written")  # a readable cite (a rules row's) as the page writes it
 bp.add_app_template_filter(source_name, "source")
 bp.record_once(lambda state: dates.register(state.app))
 bp.record_once(lambda state: names.register(state.app))
@@ -57,9 +57,7 @@ def rule_source(record) -> str:
     a rule no document sets (``platform_default``), that it is the platform's default, with why."""
     from flask_babel import gettext
 
-    from core.plugins.rules import readable_cite
-
-    cite = in_language(readable_cite(getattr(record, "cite", "")))
+    cite = cite_text(getattr(record, "cite", ""))
     if getattr(record, "platform_default", False):
         return gettext("platform default (no document sets it): %(why)s", why=cite)
     return cite

@@ -12,7 +12,8 @@ from flask_babel import lazy_gettext as _l
 from core.formfields import ELASTICITY_PARTS, choice
 from core.i18n import bracketed, english, in_language, listed, local_text
 from core.kernel.names import (
-    deadline_title, level_name, local_name, mode_name, sanction_title, tier_name, unit_name, unit_type_name,
+    deadline_title, level_name, local_name, mode_name, region_grades, sanction_title, tier_name, unit_name,
+    unit_type_name,
 )
 from core.plugins.rules import readable_message
 from core.plugins.types import UnitKind
@@ -92,8 +93,14 @@ _WORKERS = {"scheduler": _l("scheduled work of the platform"), "system": _l("the
 _COMMAND_LINE = _l("command line (%(user)s)")
 
 
+#: who may read an account's log-in name beside its name: who lists and looks after every account
+_SEES_LOGIN_NAMES = "accounts.users"
+
+
 def recorded_by(actor: str | None) -> str:
-    """Who a record says acted: an account's name as it is; the platform's own work in words."""
+    """Who a record says acted, as people know them: an account's name (the person's, its bureau's or its
+    organisation's, as the account gives it), with its log-in name for an administrator only; the platform's own
+    work in words. A log-in name no account holds (a closed-down record) is shown as it is."""
     if not actor:
         return "—"
     label = _WORKERS.get(actor)
@@ -101,7 +108,39 @@ def recorded_by(actor: str | None) -> str:
         return str(label)
     if actor.startswith("cli:"):
         return str(_COMMAND_LINE) % {"user": actor[4:]}
-    return actor
+    name = _account_names().get(actor)
+    if name is None:
+        name = _account_names()[actor] = _account_name(actor)
+    if not name or name == actor:
+        return actor
+    return f"{name}{bracketed(actor)}" if _sees_login_names() else name
+
+
+def _account_names() -> dict[str, str | None]:
+    """The names looked up on this page (a history table names the same few accounts again and again)."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return {}
+    return g.setdefault("greenmfg_account_names", {})
+
+
+def _account_name(username: str) -> str | None:
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import User
+
+    return db.session.scalar(select(User.display_name).where(User.username == username))
+
+
+def _sees_login_names() -> bool:
+    from flask import has_request_context
+    from flask_login import current_user
+
+    from core.kernel.permissions import may
+
+    return has_request_context() and may(current_user, _SEES_LOGIN_NAMES)
 
 
 def local_title(record: Any) -> str:
@@ -130,6 +169,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(unit_type_name, "unit_type")
     app.add_template_filter(level_name, "level")
     app.add_template_filter(tier_name, "tier")
+    app.add_template_global(region_grades, "region_grades")
     app.add_template_filter(sanction_title, "sanction")
     app.add_template_filter(unit_name, "unit")
     app.add_template_filter(bracketed, "bracketed")

@@ -26,9 +26,8 @@ def app():
     ("notifications", "平台通知", "the platform's notifications"),
     ("cli:root", "命令行（root）", "command line (root)"),
     ("demo:data", "演示数据", "demo data"),  # the demo's own steps (Hunan walk: the history read 操作人 demo)
-    ("changsha_city", "changsha_city", "changsha_city"),  # an account: its name, as the accounts page shows it
     (None, "—", "—"),
-])
+])  # an account reads by its name (its log-in name for an administrator): tests/notifications/test_return_wording.py
 def test_who_acted_reads_in_words(app: Flask, actor, zh, en):
     with force_locale("zh"):
         assert recorded_by(actor) == zh

@@ -152,6 +152,17 @@ def _halves(texts: set[str], lang: str) -> set[str]:
     return out
 
 
+def _as_cited(app, texts: set[str], lang: str) -> set[str]:
+    """A document's citation as a page writes it (core/web/cites.py: its dates and brackets as the document writes
+    them in Chinese, in English words on an English page; a round's row without another year's date)."""
+    from flask_babel import force_locale
+
+    from core.web.cites import as_written
+
+    with app.test_request_context("/"), force_locale(lang):
+        return {as_written(t, year) for t in _halves(texts, lang) for year in (None, 2024, 2025, 2026)}
+
+
 def _allowed_pattern(texts: set[str]) -> re.Pattern:
     """Any of ``texts``; one in Latin letters only as a whole word (an account named "city" hides no code)."""
     return re.compile("|".join(rf"\b{re.escape(t)}\b" if t.isascii() else re.escape(t)
@@ -280,7 +291,8 @@ def demo_site(make_app, tmp_path, request, cheap_hashes):
 @pytest.mark.parametrize("demo_site", REGIONS, indirect=True)
 def test_every_main_page_reads_plainly_in_both_languages(demo_site):
     allowed_texts, english_names = _data_texts(demo_site)
-    allowed = {lang: _allowed_pattern(_halves(allowed_texts, lang)) for lang in ("zh", "en")}
+    allowed = {lang: _allowed_pattern(_halves(allowed_texts, lang) | _as_cited(demo_site, allowed_texts, lang))
+               for lang in ("zh", "en")}
     report, reached = [], {}
     for role in ROLES:
         for lang in ("zh", "en"):
