@@ -29,6 +29,8 @@ def moment_text(moment: dt.datetime | None) -> str:
     """An instant in Beijing time, to the minute: ``2026-12-31 09:30`` (:func:`core.clock.moment_text`)."""
     if moment is None or moment == "":
         return NONE
+    if isinstance(moment, str):  # an instant kept as ISO text (the audit log's last verification)
+        moment = dt.datetime.fromisoformat(moment)
     if not isinstance(moment, dt.datetime):
         return day_text(moment)
     return clock.moment_text(moment)

@@ -71,8 +71,8 @@ def test_front_page_and_rules_page_cite_the_region_s_or_the_ministry_s_documents
     assert "绿色制造名单单位填报年度动态管理表" in row.get_text()
     # the page writes the document's number and the article's date in the document's full-width brackets, and says
     # the platform ships no copy of the 办法 (issue 43)
-    assert row.select_one(".cite").get_text(strip=True) == (f"{BANFA}第十六条（每年4月15日前填报动态管理表）"
-                                                            "（本平台未收录原文）")
+    assert row.select_one(".cite").get_text(strip=True) == (
+        "《绿色工厂梯度培育及管理暂行办法》（工信部节〔2024〕13号）第十六条（每年4月15日前填报动态管理表）（本平台未收录原文）")
     assert "晋工信" not in row.get_text() and "工业和信息化部" in row.select_one(".src").get_text()
 
 
