@@ -22,11 +22,12 @@ from core.accounts.resets import reset_password
 from core.api import Blueprint, authed, limited, public
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, ident, one_of, text
-from core.errors import AccessDenied, GreenmfgError, NotFound
+from core.errors import AccessDenied, GreenmfgError, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.clock import aware
 from core.kernel.permissions import may
-from core.models import ApiToken, Role, User
+from core.kernel.rules import region_rules
+from core.models import AdminUnit, ApiToken, Role, User
 
 API_PREFIX = "/api/v1"
 ROLES = [r.value for r in Role]
@@ -116,7 +117,9 @@ class UserCreateSchema(In):
     display_name = text(100, 1, required=True)
     role = one_of(ROLES, required=True)
     organization_id = ident(allow_none=True, metadata={"description": "applicant accounts"})
-    admin_unit_id = ident(allow_none=True, metadata={"description": "city accounts"})
+    admin_unit_id = ident(allow_none=True, metadata={"description": "city accounts (or admin_unit_code)"})
+    admin_unit_code = text(80, 1, metadata={"description": "city accounts: the unit's code, as "
+                                                           "GET /api/v1/admin-units lists it"})
     evaluator_firm_id = ident(allow_none=True, metadata={"description": "evaluator accounts"})
 
 
@@ -136,6 +139,17 @@ def user_json(user: User) -> dict:
             "active": user.active, "organization_id": user.organization_id, "admin_unit_id": user.admin_unit_id,
             "evaluator_firm_id": user.evaluator_firm_id, "second_factor": bool(user.totp_secret),
             "must_change_password": bool(user.must_change_password), "created_at": aware(user.created_at)}
+
+
+def admin_unit_id_of(code: str, given_id: int | None) -> int:
+    """The id of this region's unit with ``code`` (a person types a code, a client may have either)."""
+    unit_id = db.session.scalar(select(AdminUnit.id).where(AdminUnit.region == region_rules().region_code,
+                                                           AdminUnit.code == code))
+    if unit_id is None:
+        raise InvalidInput("No such administrative unit.", field="admin_unit_code")
+    if given_id is not None and given_id != unit_id:
+        raise InvalidInput("admin_unit_id and admin_unit_code name different units.", field="admin_unit_code")
+    return unit_id
 
 
 def _admin(user: User) -> None:
@@ -263,6 +277,9 @@ class Users(Resource):
     def post(self, args):
         """Create an account (administrators): the password policy applies; an applicant is bound to its
         organization, a city account to its unit, an evaluator to its firm. Audited."""
+        code = args.pop("admin_unit_code", None)
+        if code is not None:
+            args["admin_unit_id"] = admin_unit_id_of(code, args.get("admin_unit_id"))
         user = services.create_user(actor=self.user.username, **args)
         db.session.commit()
         return user_json(user)

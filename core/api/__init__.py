@@ -115,6 +115,7 @@ def init_api(app: Flask) -> Api:
     from core.api.spec import Api
     from core.errors import GreenmfgError
     from core.extensions import csrf
+    from core.plugins import CONTRACT_VERSION
 
     rules = app.extensions["greenmfg"].rules
     app.config.setdefault("API_TITLE", f"greenmfg API ({rules.region.name_en})")
@@ -122,10 +123,13 @@ def init_api(app: Flask) -> Api:
     app.config.setdefault("OPENAPI_VERSION", "3.0.3")
     app.config.setdefault("OPENAPI_URL_PREFIX", "/api")
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    # which region's document a client holds: the region's request bodies (ApplicationUpdateHunan...) differ
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": (
         "The JSON API of a greenmfg instance. Ask for a short-lived token with POST /api/v1/tokens and send it "
         "as `Authorization: Bearer <token>`. Every error answers with the `Error` body, in Chinese and "
-        "English.")}})
+        "English."), "x-greenmfg-region": {"code": rules.region_code, "name": rules.region.name,
+                                            "name_en": rules.region.name_en},
+        "x-greenmfg-plugin-contract": CONTRACT_VERSION}})
     validation.init_app(app)
     from core.api.blueprint import DateConverter, date_param_schema
 

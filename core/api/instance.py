@@ -42,6 +42,7 @@ _units_keeper, _calendar_keeper = _keeper(AdminPerm.UNITS), _keeper(AdminPerm.HO
 
 
 class AdminUnitSchema(Out):
+    id = fields.Integer(required=True, metadata={"description": "what an account's admin_unit_id names"})
     code = fields.String(required=True)
     name = fields.String(required=True)
     kind = one_of(KINDS, required=True)
@@ -101,7 +102,7 @@ class YearCompleteSchema(In):
 
 
 def unit_json(unit: AdminUnit) -> dict[str, Any]:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind, "source": unit.source, "active": unit.active}
+    return {"id": unit.id, "code": unit.code, "name": unit.name, "kind": unit.kind, "source": unit.source, "active": unit.active}
 
 
 def calendar_json(year: int) -> dict[str, Any]:

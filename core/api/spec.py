@@ -32,6 +32,44 @@ def plain_numbers(value: Any) -> Any:
     return value
 
 
+def query_parameters_without_null(document: dict[str, Any]) -> dict[str, Any]:
+    """A query string has no ``null``: an optional query parameter is left out, never sent as null. marshmallow's
+    ``load_default=None`` makes apispec write ``nullable``, ``default: null`` and ``null`` among an enum's values,
+    and a client generator then makes three enum classes of one parameter; the document says what a client sends."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else ():
+                schema = parameter.get("schema", {})
+                if parameter.get("in") != "query" or not schema.get("nullable"):
+                    continue
+                del schema["nullable"]
+                if "enum" in schema:
+                    schema["enum"] = [v for v in schema["enum"] if v is not None]
+                if "default" in schema and schema["default"] is None:
+                    del schema["default"]
+    return document
+
+
+#: what a client generator that knows no office or PDF media type reads a file answer as (openapi-python-client
+#: returns ``File`` for it, and fell into its error branch on the xlsx before)
+OCTET_STREAM = "application/octet-stream"
+
+
+def files_also_as_octet_streams(document: dict[str, Any]) -> dict[str, Any]:
+    """Every file answer (a ``format: binary`` string: PDF, xlsx) also offered as ``application/octet-stream``, the
+    media type every client reads as bytes; the server still names the file's own type."""
+    for operations in document.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {}) if isinstance(response, dict) else {}
+                binary = [m for m, media in content.items() if media.get("schema", {}).get("format") == "binary"]
+                if binary and OCTET_STREAM not in content:
+                    content[OCTET_STREAM] = {"schema": dict(content[binary[0]]["schema"])}
+    return document
+
+
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
 
@@ -84,7 +122,7 @@ class Api(SmorestApi):
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI document as served at ``/api/openapi.json``."""
-        return plain_numbers(self.spec.to_dict())
+        return files_also_as_octet_streams(query_parameters_without_null(plain_numbers(self.spec.to_dict())))
 
     def _openapi_json(self):
         return current_app.json.response(self.document())

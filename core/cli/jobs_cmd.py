@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core.cli.management_cmd import jobs_group
+from core.cli.output import emit, format_option
 
 
 def _scheduler_main(parent: int, every: float) -> None:
@@ -82,8 +83,9 @@ def worker_command(no_scheduler: bool, burst: bool, name: str | None) -> None:
 @click.option("--status", default=None, type=click.Choice(["queued", "running", "retrying", "done", "failed"]))
 @click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--details", is_flag=True, help="also print the last technical error of each job")
+@format_option
 @with_appcontext
-def jobs_list(status: str | None, limit: int, details: bool) -> None:
+def jobs_list(status: str | None, limit: int, details: bool, fmt: str) -> None:
     """列出后台任务 / list background jobs, newest first (id, name, status, progress, attempts, who, when)."""
     from sqlalchemy import select
 
@@ -93,13 +95,20 @@ def jobs_list(status: str | None, limit: int, details: bool) -> None:
     query = select(Job).order_by(Job.id.desc()).limit(limit)
     if status:
         query = query.where(Job.status == status)
-    for job in db.session.scalars(query):
-        error = (job.error or {}).get("zh", "")
-        click.echo("\t".join(str(x) for x in (job.public_id, job.name, job.status, f"{job.progress}%",
-                                              f"{job.attempts}/{job.max_attempts}", job.actor,
-                                              job.created_at.isoformat(timespec="seconds"), error)))
-        if details and job.detail:
-            click.echo("    " + job.detail.strip().replace("\n", "\n    "))
+    jobs = list(db.session.scalars(query))
+    rows = [{"id": job.public_id, "name": job.name, "status": job.status, "progress": job.progress,
+             "attempts": job.attempts, "max_attempts": job.max_attempts, "actor": job.actor,
+             "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at,
+             "error": (job.error or {}).get("zh") or None, **({"detail": job.detail} if details else {})}
+            for job in jobs]
+    columns = ["id", "name", "status", "progress", "attempts", "max_attempts", "actor", "created_at", "error"]
+    if fmt != "text" or not details:
+        emit(rows, fmt, columns + (["detail"] if details and fmt == "csv" else []))
+        return
+    for row in rows:
+        emit([row], fmt, columns)
+        if row["detail"]:
+            click.echo("    " + row["detail"].strip().replace("\n", "\n    "))
 
 
 @jobs_group.command("tick")

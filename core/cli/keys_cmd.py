@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from core.cli.output import emit, format_option
 from core.errors import GreenmfgError
 
 
@@ -101,15 +102,14 @@ def keys_revoke(key_id: str) -> None:
 
 
 @keys_group.command("list")
+@format_option
 @with_appcontext
-def keys_list() -> None:
+def keys_list(fmt: str) -> None:
     """已登记的省级公钥 / the registered keys: province, key id, registered, revoked."""
     from core.lists import keys
 
-    for row in keys.listing():
-        click.echo("\t".join((row.province, row.key_id, row.registered_at.isoformat(timespec="seconds"),
-                              row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else "-",
-                              row.public_key)))
+    emit([keys.key_json(row) for row in keys.listing()], fmt,
+         ["province", "key_id", "registered_at", "revoked_at", "public_key"])
 
 
 COMMANDS = [keys_group]

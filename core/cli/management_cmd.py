@@ -15,6 +15,7 @@ from collections.abc import Callable
 import click
 from flask.cli import with_appcontext
 
+from core.cli.output import emit, format_option
 from core.errors import GreenmfgError
 
 
@@ -147,8 +148,9 @@ def removals_group() -> None:
 
 @removals_group.command("list")
 @click.option("--status", default=None)
+@format_option
 @with_appcontext
-def removals_list(status: str | None) -> None:
+def removals_list(status: str | None, fmt: str) -> None:
     """列出移出记录 / list removals (id, status, unit, reason, approver)."""
     from sqlalchemy import select
 
@@ -158,9 +160,10 @@ def removals_list(status: str | None) -> None:
     query = select(Removal).order_by(Removal.id)
     if status:
         query = query.where(Removal.status == status)
-    for r in db.session.scalars(query):
-        click.echo("\t".join(str(x) for x in (r.id, r.status, r.uscc, r.org_name, r.sanction_code, ",".join(r.levels),
-                                                r.decided_by or "-")))
+    rows = [{"id": r.id, "status": r.status, "uscc": r.uscc, "organization": r.org_name, "sanction": r.sanction_code,
+             "levels": r.levels, "decided_by": r.decided_by, "published_on": r.published_on}
+            for r in db.session.scalars(query)]
+    emit(rows, fmt, ["id", "status", "uscc", "organization", "sanction", "levels", "decided_by"])
 
 
 @removals_group.command("bottom-share")

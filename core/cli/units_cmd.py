@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from core.cli.output import emit, format_option
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.kernel.rules import region_rules
@@ -45,13 +46,14 @@ def add_command(code: str, name: str, kind: str) -> None:
 
 
 @units_group.command("list")
+@format_option
 @with_appcontext
-def list_command() -> None:
-    """List the instance's units with their kind and source."""
+def list_command(fmt: str) -> None:
+    """List the instance's units with their id, code, kind, source and whether in use."""
     region = region_rules().region_code
-    for unit in db.session.scalars(select(AdminUnit).where(AdminUnit.region == region).order_by(AdminUnit.id)):
-        state = "" if unit.active else "inactive"
-        click.echo("\t".join(filter(None, (unit.code, unit.name, unit.kind, unit.source, state))))
+    units = db.session.scalars(select(AdminUnit).where(AdminUnit.region == region).order_by(AdminUnit.id))
+    emit([{"id": u.id, "code": u.code, "name": u.name, "kind": u.kind, "source": u.source, "active": u.active}
+          for u in units], fmt, ["id", "code", "name", "kind", "source", "active"])
 
 
 COMMANDS = [units_group]

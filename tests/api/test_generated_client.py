@@ -215,7 +215,7 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
     with kit.at(bj(2025, 5, 30)):
         city = j.login("city")
         r = j.api("applications_api", "get_applications").sync_detailed(
-            client=city, campaign_id=campaign_id, status=m.GetApplicationsStatusType1.SUBMITTED)
+            client=city, campaign_id=campaign_id, status=m.GetApplicationsStatus.SUBMITTED)
         assert r.status_code == 200 and {a.id for a in r.parsed.items} == {app_id, other}, r.content
         r = j.api("applications_api", "post_return_application").sync_detailed(other, client=city, body=m.Return(
             reason="证明材料缺少盖章页，请补充后重新提交", until=bj(2025, 6, 10, 18)))
@@ -280,7 +280,7 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
         province = j.login("province")
         r = publish.sync_detailed(notice.id, client=province, body=body)
         assert r.status_code == 200 and [x.application for x in r.parsed.listed] == [app_id], r.content
-        r = j.api("lists_api", "get_lists").sync_detailed(client=j.anonymous(), level=m.GetListsLevelType1.PROVINCIAL,
+        r = j.api("lists_api", "get_lists").sync_detailed(client=j.anonymous(), level=m.GetListsLevel.PROVINCIAL,
                                                            year=2025)
         assert r.status_code == 200 and [e.uscc for e in r.parsed.entries] == [people.uscc], r.content
         assert r.parsed.entries[0].notice_no == "晋工信节能函〔2025〕200号"

@@ -198,3 +198,22 @@ def test_the_upload_is_one_multipart_body(documents):
     assert body["properties"]["file"] == {"type": "string", "format": "binary",
                                           "description": "one PDF, at most 10 MB"}
     assert set(body["required"]) == {"file", "section"}
+
+
+@pytest.mark.parametrize("region", kit.REGIONS)
+def test_query_parameters_are_never_null_and_the_document_names_its_region(documents, region):
+    """A query string has no null (issue 48): an optional parameter is left out. Declared nullable, with ``null``
+    among an enum's values, a generator made three enum classes of every ``lang`` and filter parameter. The document
+    names the region whose request bodies it describes and the plugin contract's version."""
+    from core.plugins import CONTRACT_VERSION
+
+    doc = documents[region]
+    queries = [(path, p) for path, _, op in _operations(doc) for p in op.get("parameters", []) if p["in"] == "query"]
+    assert len(queries) > 50
+    nullable = [(path, p["name"]) for path, p in queries
+                if p["schema"].get("nullable") or None in p["schema"].get("enum", ()) or
+                ("default" in p["schema"] and p["schema"]["default"] is None)]
+    assert nullable == []
+    assert {p["name"]: p["schema"]["enum"] for _, p in queries if p["name"] == "lang"} == {"lang": ["zh", "en"]}
+    assert doc["info"]["x-greenmfg-region"]["code"] == region
+    assert doc["info"]["x-greenmfg-plugin-contract"] == CONTRACT_VERSION

@@ -256,3 +256,33 @@ def test_administrative_units_and_holidays_through_the_api(people):
 def _staff_token(people, role: str) -> str:
     secret = _enrol(people.app, people.user_ids[role])
     return people.token(role, code=pyotp.TOTP(secret).now())
+
+
+def test_a_city_account_is_made_from_what_the_api_lists_by_id_or_by_code(people):
+    """Every id a request body needs is returned by some operation (issue 48): GET /api/v1/admin-units gives each
+    unit's id beside its code; a city account is bound by either, and a code that names no unit of this region, or
+    an id and a code naming two units, is refused naming the field."""
+    app, client = people.app, people.app.test_client()
+    _enrol(app, people.user_ids["admin"])
+    from core.accounts import services as accounts
+    from core.extensions import db
+    from core.models import User
+
+    with app.app_context():
+        token, _ = accounts.create_token(db.session.get(User, people.user_ids["admin"]), "admin")
+        db.session.commit()
+    admin = {"Authorization": f"Bearer {token}"}
+    units = client.get("/api/v1/admin-units").get_json()
+    zhuzhou, xiangtan = (next(u for u in units if u["name"] == name) for name in ("株洲市", "湘潭市"))
+    body = {"password": "株洲工信局-节能科-2025", "display_name": "株洲市工信局", "role": "city"}
+    r = client.post("/api/v1/users", headers=admin, json={**body, "username": "zz_by_id", "admin_unit_id": zhuzhou["id"]})
+    assert r.status_code == 201 and r.get_json()["admin_unit_id"] == zhuzhou["id"], r.get_json()
+    r = client.post("/api/v1/users", headers=admin,
+                    json={**body, "username": "zz_by_code", "admin_unit_code": zhuzhou["code"]})
+    assert r.status_code == 201 and r.get_json()["admin_unit_id"] == zhuzhou["id"], r.get_json()
+    r = client.post("/api/v1/users", headers=admin, json={**body, "username": "zz_nowhere",
+                                                          "admin_unit_code": "hubei.wuhan"})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "admin_unit_code"
+    r = client.post("/api/v1/users", headers=admin, json={**body, "username": "zz_two", "admin_unit_id": zhuzhou["id"],
+                                                          "admin_unit_code": xiangtan["code"]})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "admin_unit_code"

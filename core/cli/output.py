@@ -1,0 +1,63 @@
+"""What a listing command prints: ``--format text`` (tab-separated, for people and ``cut``), ``json`` (an array of
+objects with the API's field names) or ``csv`` (a header row, then one row per record, for a spreadsheet).
+
+Times are Beijing time with its offset in every format (``2026-11-25T09:30:00+08:00``), as pages show them and
+as the API's clients read them; the database keeps UTC.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import click
+
+from core.clock import SHANGHAI, aware
+
+FORMATS = ("text", "json", "csv")
+
+
+def format_option(command: Callable) -> Callable:
+    """The ``--format`` option of a listing command."""
+    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+                        help="输出格式 / output: text (tab-separated), json or csv")(command)
+
+
+def cell(value: Any) -> Any:
+    """A value as JSON carries it: an instant in Beijing time with the offset, a date as YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return aware(value).astimezone(SHANGHAI).isoformat(timespec="seconds")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str]) -> None:
+    """Print ``rows`` (dicts with at least ``columns``, in the API's field names) in ``fmt``; text and csv show
+    ``columns`` in order, json every key."""
+    records = [{k: cell(v) for k, v in row.items()} for row in rows]
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_plain(r.get(c)) for c in columns] for r in records)
+        click.echo(out.getvalue(), nl=False)
+        return
+    for record in records:
+        click.echo("\t".join(_plain(record.get(c)) or "-" for c in columns))
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
