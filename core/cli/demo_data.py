@@ -190,7 +190,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     db.session.flush()
     units = list(db.session.scalars(select(AdminUnit).where(AdminUnit.region == rules.region_code,
                                                             AdminUnit.active)))
-    if not units:  # a ministry instance: provinces submit, shown as one pseudo-unit
+    ministry = not units
+    if ministry:  # a ministry instance: provinces submit, shown as one pseudo-unit
         units = [AdminUnit(region=rules.region_code, code="national.demo_province", name="示范省",
                            kind="市", source="admin")]
         db.session.add_all(units)
@@ -213,7 +214,7 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         db.session.add(firm)
         firms.append(firm)
     db.session.flush()
-    db.session.add(EvaluatorSanction(firm_id=firms[1].id, reason="评价报告数据造假 / falsified report data",
+    db.session.add(EvaluatorSanction(firm_id=firms[1].id, reason="评价报告数据造假",
                                      starts_on=dt.date(year - 1, 6, 1), ends_on=dt.date(year + 2, 5, 31)))
     counts["firms"] = len(firms)
 
@@ -231,6 +232,7 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         db.session.add(campaign)
         db.session.flush()
         audit.record(ACTOR, "campaign.opened", "campaign", campaign.id, year=year, level=level.value)
+    _place_steps(campaign, timeline)
 
     statuses = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.SUBMITTED,
                 ApplicationStatus.RETURNED, ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED]
@@ -393,6 +395,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         User(username="evaluator", display_name=firms[0].name, role=Role.EVALUATOR, evaluator_firm_id=firms[0].id),
         expert_account,
     ]
+    if ministry:  # the ministry's staff: imports the provinces' recommendations, runs the notice, publishes
+        users.insert(1, User(username="ministry", display_name="工业和信息化部节能与综合利用司", role=Role.MINISTRY))
     for u in users:
         u.password_hash = hash_password(DEMO_PASSWORD)
         db.session.add(u)
@@ -403,6 +407,32 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
     db.session.commit()
     return counts
+
+
+#: why the demo moved a step whose document date had passed when the demo was made (a demo value, not a document's)
+PLACED_REASON = ("演示数据：文件规定的日期在演示数据装入时已过，培训演示将此环节顺延至今后，以便逐步演练"
+                 "（演示设定，非文件日期）")
+#: how many days after the demo's day the first of those steps falls (the walk moves the clock through a
+#: notice period of 15 days and the province's review before the recommendation to the Ministry)
+PLACED_DAYS = 30
+
+
+def _place_steps(campaign: Campaign, timeline: _Timeline) -> None:
+    """A training demo walks every step of its round today: each step whose document date has already passed
+    (the city's step, the province's recommendation to the Ministry: 办法 第十二条 07-31) is moved as a province
+    moves one, audited with its reason, to :data:`PLACED_DAYS` days from today and after, in the order of the
+    document's dates; the page shows the document's date beside the moved one. The annual filing (a listed
+    unit's, 办法 第十六条 04-15) is no step of the round and keeps its date."""
+    from core.services.deadlines import deadline_end
+
+    records = region_rules().deadlines
+    passed = sorted((deadline_end(value), code) for code, value in (campaign.deadlines or {}).items()
+                    if deadline_end(value) <= end_of_day(today())
+                    and getattr(records.get(code), "actor", None) in ("city", "province"))
+    with timeline.at(_beijing(today(), 8)):
+        for n, (_, code) in enumerate(passed):
+            services.change_deadline(campaign, code, today() + dt.timedelta(days=PLACED_DAYS + n), PLACED_REASON,
+                                     ACTOR)
 
 
 def _load_references(rules: Any):

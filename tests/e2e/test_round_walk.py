@@ -1,0 +1,342 @@
+"""A round walked by clicking, per region (issue 42, the first item of "Done when").
+
+Debian's chromium (Playwright) on a live training instance of the region's demo (core/cli/demo_data.py
+``load_demo``) on PostgreSQL, at the real date: the home page is the one address typed; every other page is reached
+by clicking from the role's to-do page (home page). Each step is done by the role the seed names, with the demo
+accounts ``greenmfg demo`` prints (:func:`core.cli.demo_data.demo_accounts`), and the training clock is moved on the
+administrator's clock page where the seed's calendar needs it.
+"""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from browser_kit import open_page, serving
+
+PASSWORD = "greenmfg-demo-2025"  # core.cli.demo_data.DEMO_PASSWORD, what the demo prints
+NEW_PASSWORD = "绿色工厂演练口令-2026-湖南"
+
+
+def extra_config(region: str) -> dict:
+    return {}
+
+
+class Walk:
+    """One page walking a round: signs in as a role, goes home, clicks."""
+
+    def __init__(self, page, base: str, app, region: str) -> None:
+        self.page, self.base, self.app, self.region = page, base, app, region
+        self.user: str | None = None
+        page.on("dialog", lambda d: d.accept())
+
+    # ------------------------------------------------------------------ moves --
+    def open_home(self) -> None:
+        """The one typed address."""
+        self.page.goto(self.base + "/")
+
+    def home(self) -> None:
+        self.page.click("header >> text=首页")
+
+    def log_in(self, username: str, password: str = PASSWORD) -> None:
+        from playwright.sync_api import expect
+
+        if self.user:
+            self.log_out()
+        self.open_home()
+        self.page.click("header a[href$='/login']")
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("#login-submit")
+        self.home()
+        expect(self.page.locator("#todo-title")).to_contain_text("待办事项")
+        self.user = username
+
+    def log_out(self) -> None:
+        self.page.click("#logout-link")
+        self.page.click("#logout-form button")
+        from playwright.sync_api import expect
+
+        expect(self.page.locator("#logout-link")).to_have_count(0)
+        self.user = None
+
+    def click(self, selector: str, **kw) -> None:
+        self.page.locator(selector, **kw).first.click()
+
+    def flash(self) -> str:
+        return " ".join(self.page.locator(".flash").all_inner_texts())
+
+
+# ---------------------------------------------------------------- the steps --
+def register(w: Walk, uscc: str, name: str, city: str, username: str) -> None:
+    """Registration of an enterprise, signed out: the home page → 注册."""
+    w.open_home()
+    w.click("header a[href$='/register']")
+    w.page.fill("#uscc", uscc)
+    w.page.fill("#org_name", name)
+    w.page.select_option("#admin_unit", label=city)
+    w.page.fill("#legal_representative", "周建华")
+    w.page.fill("#display_name", "周建华")
+    w.page.fill("#username", username)
+    w.page.fill("#password", NEW_PASSWORD)
+    w.page.fill("#password2", NEW_PASSWORD)
+    w.page.click("#register-submit")
+    from playwright.sync_api import expect
+
+    expect(w.page.locator("#logout-link")).to_have_count(1)  # registered and signed in
+    w.user = username
+
+
+def new_uscc(region_name: str, city: str, n: int = 1) -> str:
+    """A credit code with the city's area code and valid check characters (as the demo's own)."""
+    import random
+
+    from core.cli.demo_data import division_code, make_uscc
+
+    return make_uscc(random.Random(f"walk-{n}"), division_code(region_name, city))
+
+
+def pdf(pages: int = 2) -> bytes:
+    import io
+
+    from pypdf import PdfWriter
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def pdf_file(name: str) -> dict:
+    return {"name": name, "mimeType": "application/pdf", "buffer": pdf()}
+
+
+def indicator_values(w: Walk, unit_type: str) -> dict:
+    """What a unit types into its self-evaluation: the demo's own values (between 基准值 and 引领值)."""
+    import random
+    from types import SimpleNamespace
+
+    from core.cli.demo_data import _indicator_values
+    from core.clock import this_year
+    from core.kernel.rules import region_rules
+    from core.scoring.reference import ReferenceBook
+    from core.extensions import db
+
+    with w.app.app_context():
+        rules = region_rules()
+        return _indicator_values(rules, ReferenceBook.from_db(db.session), SimpleNamespace(unit_type=unit_type),
+                                 this_year(), random.Random(7), half=False)
+
+
+def fill_application(w: Walk, unit_type: str, *, third_party: bool) -> None:
+    """The applicant fills in every box of its region's form as a unit would: its contact, each negative-list item
+    answered 否, the self-evaluation (the demo's values), the region's required fields, a PDF for each file field."""
+    page = w.page
+    form = page.locator("#application-form")
+    page.fill("#contact_name", "周建华")
+    page.fill("#contact_phone", "13807310001")
+    page.fill("#contact_email", "walk@example.cn")
+    page.check("#evaluation_mode-1" if third_party else "#evaluation_mode-0")
+    for radio in form.locator("input[type=radio][name^=neg_][value=no]").all():
+        radio.check()
+    for number, value in indicator_values(w, unit_type).items():
+        box = form.locator(f"[name=ind_{number}]")
+        if isinstance(value, dict):
+            for key, part in value.items():
+                form.locator(f"[name=ind_{number}_{key}]").fill(str(part))
+        elif isinstance(value, bool):
+            box.first.select_option("yes" if value else "no")
+        elif box.first.get_attribute("type") == "checkbox":
+            form.locator(f"[name=ind_{number}_n]").fill(str(value))
+        else:
+            box.fill(str(value))
+    done: set[str] = set()
+    for field in form.locator("[name^=ext_]").all():
+        name, kind = field.get_attribute("name"), field.get_attribute("type")
+        tag = field.evaluate("e => e.tagName")
+        if name in done or not field.is_visible():
+            continue
+        required = field.get_attribute("required") is not None
+        if kind == "file":
+            field.set_input_files(pdf_file(f"{name}.pdf"))
+        elif kind == "radio":
+            if required:
+                field.check()
+        elif kind == "checkbox":
+            if any(claim in name for claim in SCOPE_CLAIMS):
+                field.check()
+        elif tag == "SELECT":
+            if required:
+                field.select_option(index=1)
+        elif required:
+            field.fill(_value_for(name, kind))
+        done.add(name)
+
+
+#: the scope a round's call limits applicants to, which the walking unit claims (Hunan 000 一.1 规模以上工业企业)
+SCOPE_CLAIMS = ("above_designated_size", "lead_enterprise")
+
+
+def submit(w: Walk) -> None:
+    """The applicant, from its to-do page: its application → 检查并提交 → confirms → submits."""
+    from playwright.sync_api import expect
+
+    w.click("#todo-applications a")
+    w.click("main a", has_text="检查并提交")
+    w.page.check("#confirm")
+    w.click("#submit-application")
+    expect(w.page.locator("#status")).to_have_text("已提交")
+
+
+def recommend(w: Walk) -> None:
+    """The city, on the application: every department its rule names consulted, confirms, recommends."""
+    from playwright.sync_api import expect
+
+    for box in w.page.locator("#recommend-form input[name=consulted_departments]").all():
+        box.check()
+    w.page.check("#recommend-confirm")
+    w.click("#recommend")
+    expect(w.page.locator(".flash.info")).to_be_visible()
+
+
+def draw_panel(w: Walk) -> list[str]:
+    """The province draws a panel of the region's size; the accounts of the experts drawn (the page names them)."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import Role, User
+
+    w.click("#draw-form button[type=submit]")
+    assert "抽取" in w.flash() or w.page.locator("#draw-form").count()
+    names = w.page.locator("#assignments tr td:first-child").all_inner_texts()
+    with w.app.app_context():
+        found = dict(db.session.execute(select(User.display_name, User.username).where(User.role == Role.EXPERT)).all())
+    return [found[name.strip()] for name in names if name.strip() in found]
+
+
+def score(w: Walk, org: str) -> None:
+    from playwright.sync_api import expect
+
+    w.click("#todo-assignments a", has_text=org)
+    for number, weight in weights(w, org).items():
+        w.page.fill(f"#score_{number}", f"{weight * 0.8:.2f}")
+    w.click("#save-scores")
+    w.click("#submit-scores")
+    expect(w.page.locator("#assignment-status")).to_have_text("已提交")
+
+
+def weights(w: Walk, org: str) -> dict[int, float]:
+    """The weight of each indicator of ``org``'s application (what the page's table prints)."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import Application, Organization
+    from core.review import reports
+
+    with w.app.app_context():
+        application = db.session.scalars(select(Application).join(Application.organization)
+                                         .where(Organization.name == org).order_by(Application.id.desc())).first()
+        return {int(i["number"]): float(i["weight"]) for i in reports.indicator_items(application)}
+
+
+def file_report(w: Walk, org: str) -> None:
+    """The firm, on the case file it just accepted: visits the site today and files its report, scored."""
+    from playwright.sync_api import expect
+
+    w.page.set_input_files("#file", pdf_file("第三方评价报告.pdf"))
+    w.page.fill("#visited_on", instance_today(w).isoformat())
+    for number, weight in weights(w, org).items():
+        w.page.fill(f"#report_score_{number}", f"{weight * 0.85:.2f}")
+    w.click("#file-report")
+    expect(w.page.locator(".flash.info")).to_be_visible()
+
+
+def instance_today(w: Walk):
+    from core.clock import today
+
+    with w.app.app_context():
+        return today()
+
+
+def _value_for(name: str, kind: str | None) -> str:
+    if kind == "date":
+        return "2012-05-18"
+    if kind == "number":
+        match = re.search(r"-(\d)-year$", name)
+        if match:
+            return str(2023 + int(match.group(1)))
+        return "12.5"
+    return "节能环保装备制造"
+
+
+ORG = "演练绿色工厂有限公司"
+
+
+def org_name(city: str) -> str:
+    from core.cli.demo_data import place_name
+
+    return place_name(city) + ORG
+
+
+def demo_city(w: Walk) -> str:
+    """The city of the demo's ``city`` account: the walking unit registers there."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import AdminUnit, User
+
+    with w.app.app_context():
+        return db.session.scalar(select(AdminUnit.name).join(User, User.admin_unit_id == AdminUnit.id)
+                                 .where(User.username == "city"))
+
+
+def walk_hunan(w: Walk) -> None:
+    city = demo_city(w)
+    org = org_name(city)
+    register(w, new_uscc("湖南省", city), org, city, "hn_walker")
+    w.home()
+    w.click("#todo-applications a", has_text="正在受理申报")
+    w.click("button[data-start=factory]")
+    fill_application(w, "factory", third_party=True)
+    w.click("#save-draft")
+    assert "草稿已于" in w.flash()
+    w.click("main a", has_text="检查并提交")
+    w.click("main a", has_text="选择第三方评价机构")
+    w.page.check("#firm-1")  # the demo evaluator's firm
+    w.click("#send-request")
+    # the firm: the request on its to-do page → declares its independence → accepts → files its report
+    w.log_in("evaluator")
+    w.click("#todo-engagements a", has_text=org)
+    row = w.page.locator("#requests tr", has_text=org)
+    row.locator("input[name$='not_author']").check()
+    row.locator("input[name$='not_interested']").check()
+    row.locator("button[id^='accept-']").click()
+    file_report(w, org)
+    # the applicant: its application → 检查并提交 → confirms → submits
+    w.log_in("hn_walker", NEW_PASSWORD)
+    submit(w)
+    # the city: its queue on its to-do page → the application → recommends it
+    w.log_in("city")
+    w.click("#todo-city-review a", has_text=org)
+    recommend(w)
+    # the province: the recommended applications on its to-do page → the application → a panel
+    w.log_in("province")
+    w.click("#todo-panels a", has_text="请指派专家")
+    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    panel = draw_panel(w)
+    for username in panel:  # each expert: the assignment on its to-do page → scores → submits
+        w.log_in(username)
+        score(w, org)
+    w.log_in("province")
+    w.click("#todo-panels a", has_text="请录入评审结果")
+    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    w.click("#grade")
+    assert "评审结果已记录" in w.flash()
+    w.home()
+    open("/tmp/walk/eval.html","w").write(w.page.inner_html("main"))
+    open("/tmp/walk/form.html","w").write(w.page.inner_html("main"))
+    raise AssertionError("stop")
+
+
+WALKS = {"hunan": walk_hunan}
