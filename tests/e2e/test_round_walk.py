@@ -8,19 +8,26 @@ administrator's clock page where the seed's calendar needs it.
 """
 from __future__ import annotations
 
+import json
 import re
 import time
+from pathlib import Path
 
 import pytest
 from browser_kit import open_page, serving
+from helpers import new_signing_key
 
 PASSWORD = "greenmfg-demo-2025"  # core.cli.demo_data.DEMO_PASSWORD, what the demo prints
 NEW_PASSWORD = "绿色工厂演练口令-2026-湖南"
 
 
+#: the province's key for signing its recommendation file (``scripts/demo`` generates one per region)
+SIGNING_KEY = new_signing_key()
+
+
 def extra_config(region: str) -> dict:
     """What the region's walk needs besides the demo: the province's signing key for its file to the Ministry."""
-    return {}
+    return {} if region == "national" else {"GREENMFG_RECOMMENDATION_KEY": SIGNING_KEY}
 
 
 @pytest.fixture
@@ -48,6 +55,7 @@ class Walk:
     def __init__(self, page, base: str, app, region: str) -> None:
         self.page, self.base, self.app, self.region = page, base, app, region
         self.user: str | None = None
+        self.sent: dict | None = None  # the signed recommendation file the province sent to the Ministry
         page.on("dialog", lambda d: d.accept())
 
     # ------------------------------------------------------------------ moves --
@@ -265,7 +273,13 @@ def to_ministry(w: Walk, org: str) -> None:
         assert "现有国家级单位未全部完成填报" in text, text
         pytest.xfail("the recommendation to MIIT waits for the city's existing national units to file (Hunan 001 "
                      "一.2), and the demo has no listed-unit account to file with: " + text)
-    w.click("form[action*='/province/recommendation/export'] button[type=submit]")
+    w.click("#export")
+    assert "已签名导出" in w.flash(), w.flash()
+    with w.page.expect_download() as download:
+        w.click("main a", has_text="JSON")
+    document = json.loads(Path(download.value.path()).read_bytes())
+    assert [item["name"] for item in document["items"]] == [org] and document["signature"]["alg"] == "Ed25519"
+    w.sent = document
 
 
 def weights(w: Walk, org: str) -> dict[int, float]:
