@@ -8,14 +8,19 @@ administrator's clock page where the seed's calendar needs it.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from browser_kit import open_page, serving
 from helpers import new_signing_key
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py: the ministry's own database
+from kit import pg_national_url  # noqa: E402,F401  (fixture)
 
 PASSWORD = "greenmfg-demo-2025"  # core.cli.demo_data.DEMO_PASSWORD, what the demo prints
 NEW_PASSWORD = "绿色工厂演练口令-2026-湖南"
@@ -30,22 +35,71 @@ def extra_config(region: str) -> dict:
     return {} if region == "national" else {"GREENMFG_RECOMMENDATION_KEY": SIGNING_KEY}
 
 
-@pytest.fixture
-def walk(make_app, tmp_path, chromium, request):
-    """The region's demo as ``scripts/demo`` makes it (a training instance), served; one page walks it."""
+def load(make_app, tmp_path, region: str, **config):
+    """The region's demo as ``scripts/demo`` makes it: a training instance, its demo data loaded."""
     from core.cli.demo_data import load_demo
     from core.extensions import db
     from core.lists.history import import_history
 
-    region = request.param
-    app = make_app(region, GREENMFG_TRAINING=True, GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"),
-                   **extra_config(region))
+    app = make_app(region, GREENMFG_TRAINING=True, GREENMFG_EVIDENCE_DIR=str(tmp_path / region),
+                   **extra_config(region), **config)
     with app.app_context():
         load_demo(2025, iter, import_history)
         db.session.commit()
         db.session.remove()
+    return app
+
+
+def hunan_file(app) -> dict:
+    """What the Hunan walk sends the Ministry (tests the province's steps by browser), made through the same
+    services on the Hunan demo for the national walk: a graded factory listed by decision, recommended, signed."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.lists import decisions, recommend
+    from core.models import Application, ApplicationStatus
+
+    with app.app_context():
+        graded = db.session.scalars(select(Application).where(
+            Application.status == ApplicationStatus.GRADED, Application.unit_type == "factory")
+            .order_by(Application.id)).first()
+        year = graded.campaign.year
+        decisions.publish_decision("province", level="provincial", year=year, application_ids=[graded.id],
+                                   document_no="湘工信节能〔2026〕88号", published_on=instance_day(app))
+        rec = recommend.recommendation_for(year, "province", create=True)
+        recommend.set_consulted("province", rec, ["ecology_environment", "emergency_management",
+                                                  "market_regulation"])
+        recommend.add("province", rec, db.session.get(Application, graded.id), acknowledge_warnings=True)
+        document = recommend.export("province", rec)
+        db.session.commit()
+        db.session.remove()
+        return document
+
+
+def instance_day(app):
+    from core.clock import today
+
+    with app.app_context():
+        return today()
+
+
+@pytest.fixture
+def walk(make_app, tmp_path, chromium, request):
+    """The region's training demo, served; one page walks it. The national walk starts from the recommendation
+    file the Hunan demo's province signed (its own database: the ministry's instance is another deployment)."""
+    region = request.param
+    sent = None
+    if region == "national":
+        sent = hunan_file(load(make_app, tmp_path, "hunan"))
+        national = request.getfixturevalue("pg_national_url")
+        national.reset()
+        app = load(make_app, tmp_path, region, SQLALCHEMY_DATABASE_URI=national.url)
+    else:
+        app = load(make_app, tmp_path, region)
     with serving(app) as base, open_page(chromium) as (page, errors):
-        yield Walk(page, base, app, region)
+        w = Walk(page, base, app, region)
+        w.sent = sent
+        yield w
         assert errors == []
 
 
@@ -93,6 +147,11 @@ class Walk:
 
     def flash(self) -> str:
         return " ".join(self.page.locator(".flash").all_inner_texts())
+
+    def expect_flash(self, text: str) -> None:
+        from playwright.sync_api import expect
+
+        expect(self.page.locator(".flash").first).to_contain_text(text)
 
 
 # ---------------------------------------------------------------- the steps --
@@ -236,7 +295,8 @@ def draw_panel(w: Walk) -> list[str]:
     from core.models import Role, User
 
     w.click("#draw-form button[type=submit]")
-    assert "抽取" in w.flash() or w.page.locator("#draw-form").count()
+    expect_panel = w.page.locator("#assignments tr td")
+    expect_panel.first.wait_for()
     names = w.page.locator("#assignments tr td:first-child").all_inner_texts()
     with w.app.app_context():
         found = dict(db.session.execute(select(User.display_name, User.username).where(User.role == Role.EXPERT)).all())
@@ -274,12 +334,25 @@ def to_ministry(w: Walk, org: str) -> None:
         pytest.xfail("the recommendation to MIIT waits for the city's existing national units to file (Hunan 001 "
                      "一.2), and the demo has no listed-unit account to file with: " + text)
     w.click("#export")
-    assert "已签名导出" in w.flash(), w.flash()
+    w.expect_flash("已签名导出")
     with w.page.expect_download() as download:
         w.click("main a", has_text="JSON")
     document = json.loads(Path(download.value.path()).read_bytes())
     assert [item["name"] for item in document["items"]] == [org] and document["signature"]["alg"] == "Ed25519"
     w.sent = document
+
+
+def move_clock(w: Walk, day, reason: str) -> None:
+    """The administrator, from its to-do page: 系统管理 → 培训时钟 → the instance's new date (audited)."""
+    from playwright.sync_api import expect
+
+    w.log_in("admin")
+    w.click("#nav-admin")
+    w.click("main a", has_text="培训时钟")
+    w.page.fill("#day", day.isoformat())
+    w.page.fill("#note", reason)
+    w.click("#move-clock")
+    expect(w.page.locator("main")).to_contain_text(day.isoformat())
 
 
 def weights(w: Walk, org: str) -> dict[int, float]:
@@ -301,18 +374,11 @@ def file_report(w: Walk, org: str) -> None:
     from playwright.sync_api import expect
 
     w.page.set_input_files("#file", pdf_file("第三方评价报告.pdf"))
-    w.page.fill("#visited_on", instance_today(w).isoformat())
+    w.page.fill("#visited_on", instance_day(w.app).isoformat())
     for number, weight in weights(w, org).items():
         w.page.fill(f"#report_score_{number}", f"{weight * 0.85:.2f}")
     w.click("#file-report")
     expect(w.page.locator(".flash.info")).to_be_visible()
-
-
-def instance_today(w: Walk):
-    from core.clock import today
-
-    with w.app.app_context():
-        return today()
 
 
 def _value_for(name: str, kind: str | None) -> str:
@@ -356,7 +422,7 @@ def walk_hunan(w: Walk) -> None:
     w.click("button[data-start=factory]")
     fill_application(w, "factory", third_party=True)
     w.click("#save-draft")
-    assert "草稿已于" in w.flash()
+    w.expect_flash("草稿已于")
     w.click("main a", has_text="检查并提交")
     w.click("main a", has_text="选择第三方评价机构")
     w.page.check("#firm-1")  # the demo evaluator's firm
@@ -388,7 +454,7 @@ def walk_hunan(w: Walk) -> None:
     w.click("#todo-panels a", has_text="请录入评审结果")
     w.page.locator("main tr", has_text=org).locator("a").first.click()
     w.click("#grade")
-    assert "评审结果已记录" in w.flash()
+    w.expect_flash("评审结果已记录")
     # the province publishes the year's creation plan by decision (000 二.4: no notice named)
     w.click("main a", has_text="发文公布名单")
     w.page.fill("#document_no", "湘工信节能〔2026〕88号")
@@ -396,7 +462,7 @@ def walk_hunan(w: Walk) -> None:
     for box in w.page.locator("#decision-form input[name=application_ids]").all():
         box.check()
     w.click("#publish-decision")
-    assert "列入" in w.flash(), w.flash()
+    w.expect_flash("列入")
     # … and recommends the unit to the Ministry from its to-do page (办法 第十二条; the demo placed the step after
     # today, the page shows the document's 07-31 beside it)
     w.home()
@@ -406,7 +472,86 @@ def walk_hunan(w: Walk) -> None:
     to_ministry(w, org)
 
 
-WALKS = {"hunan": walk_hunan}
+def walk_national(w: Walk) -> None:
+    """The Ministry: registers the province's public key, imports its signed recommendation, puts the units on
+    notice, takes an objection signed out, and publishes the national list."""
+    from core.lists import signing
+
+    w.log_in("ministry")
+    w.click("#todo-imports a", has_text="导入省级签名的推荐文件")
+    w.click("main a", has_text="省级签名公钥")
+    w.page.select_option("#province", value=w.sent["province"]["code"])
+    w.page.fill("#public_key", signing.public_text(signing.parse_private(SIGNING_KEY)))
+    w.page.fill("#note", "湖南省工业和信息化厅推荐文件签名公钥")
+    w.click("main form button[type=submit]")
+    w.click("main a", has_text="各省推荐名单")
+    w.page.set_input_files("#file", {"name": "hunan-2026.json", "mimeType": "application/json",
+                                     "buffer": json.dumps(w.sent, ensure_ascii=False).encode()})
+    w.click("#import-form button[type=submit]")
+    w.expect_flash("进入国家级评审队列")
+    org = w.sent["items"][0]["name"]
+    # the national review: the candidates on its to-do page → a panel → the experts score → graded
+    w.home()
+    w.click("#todo-panels a", has_text="请指派专家")
+    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    panel = draw_panel(w)
+    for username in panel:
+        w.log_in(username)
+        score(w, org)
+    w.log_in("ministry")
+    w.click("#todo-panels a", has_text="请录入评审结果")
+    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    w.click("#grade")
+    w.expect_flash("评审结果已记录")
+    # the notice (办法 第十二条: 15 days), starting today
+    w.click("main a", has_text="公示管理")
+    w.page.fill("#title", "2026年度国家级绿色制造名单公示")
+    for box in w.page.locator("#notice-form input[name=application_ids]").all():
+        box.check()
+    w.click("#open-notice")
+    ends = re.search(r"\d{4}-\d{2}-\d{2}", w.page.locator("main", has_text="公示").inner_text())
+    # an objection, signed out: the home page → 公示 → the notice → the objection form
+    w.log_out()
+    w.open_home()
+    w.click("header a", has_text="公示")
+    w.click("main a", has_text="2026年度国家级绿色制造名单公示")
+    w.page.select_option("#item_id", label=org)
+    w.page.fill("#name", "李国华")
+    w.page.fill("#contact", "13907360002")
+    w.page.fill("#grounds", "该单位厂区2026年10月曾发生危险废物非法倾倒，请核查。")
+    w.click("#file-objection")
+    w.expect_flash("异议")
+    # the ministry: the objection on its to-do page → the notice → resolves it after checking
+    w.log_in("ministry")
+    w.click("#todo-notices a", has_text="2026年度国家级绿色制造名单公示")
+    resolve = w.page.locator("form[action*='/objections/']")
+    resolve.locator("select[name=outcome]").select_option(index=0)  # 不成立: the unit stays on notice
+    resolve.locator("textarea[name=resolution]").fill("经核查，生态环境部门无该单位2026年违法倾倒记录，异议不成立。")
+    resolve.locator("button[type=submit]").click()
+    w.expect_flash("异议")
+    from playwright.sync_api import expect
+
+    expect(w.page.locator("#publish")).to_be_disabled()  # 公示至…结束，结束后方可发布名单
+    ends = w.page.locator("main").inner_text()
+    last_day = re.search(r"公示至(\d{4}-\d{2}-\d{2})结束", ends).group(1)
+    # the trainer moves the training clock to the day after the notice's last day
+    move_clock(w, dt.date.fromisoformat(last_day) + dt.timedelta(days=1), "公示期满，演练发布国家级名单")
+    w.log_in("ministry")
+    w.click("#todo-notices a", has_text="2026年度国家级绿色制造名单公示")
+    w.page.fill("#document_no", "工信部节函〔2026〕300号")
+    w.page.check("#publish-form input[name=confirm]")
+    w.click("#publish")
+    w.expect_flash("已列入名单1家单位")
+    # the published national list, signed out
+    w.log_out()
+    w.open_home()
+    w.click("header a", has_text="名单")
+    from playwright.sync_api import expect
+
+    expect(w.page.locator("main")).to_contain_text(org)
+
+
+WALKS = {"hunan": walk_hunan, "national": walk_national}
 
 
 @pytest.mark.parametrize("walk", sorted(WALKS), indirect=True)
