@@ -291,6 +291,9 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                          unit_type=unit_type)
         with timeline.at(_beijing(started + dt.timedelta(days=1), 10, 15)) as saved:
             _fill_in(app, rules, year, rng, draft=draft, at=saved)
+        if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value and not modes.third_party_required \
+                and _no_room(firms[0 if n % 2 or draft else 2], app, year):
+            app.evaluation_mode = EvaluationMode.SELF.value
         if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
             # the demo evaluator's own work: one request, then reports to file
             _evaluate(app, firms[0 if n % 2 or draft else 2], rng, timeline, started, submitted_at,
@@ -532,6 +535,20 @@ def _fill_in(app: Application, rules: Any, year: int, rng: random.Random, *, dra
         for f in ffs:
             if is_upload(f):
                 services.add_evidence(app, f.code, f"{unit}{f.label}.pdf", _pdf(2), ACTOR, at=at)
+
+
+#: places the demo evaluator's firm keeps in its year's cap, for the requests a trainee sends it: the Hubei walk
+#: found 华中 (its legal representative's firms together) at 15 / 15, so no new request could be sent to it
+EVALUATOR_ROOM = 3
+
+
+def _no_room(firm: EvaluatorFirm, app: Application, year: int) -> bool:
+    """Whether ``firm`` would leave less than :data:`EVALUATOR_ROOM` places of its year's cap (the unit then
+    evaluates itself, where its round allows)."""
+    from core.services.limits import places_left
+
+    left, _ = places_left(firm, app.unit_type, app.level, year)
+    return left is not None and left <= EVALUATOR_ROOM
 
 
 def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timeline: _Timeline, started: dt.date,

@@ -261,8 +261,12 @@ def fill_application(w: Walk, unit_type: str, *, third_party: bool) -> None:
         done.add(name)
 
 
-#: the scope a round's call limits applicants to, which the walking unit claims (Hunan 000 一.1 规模以上工业企业)
-SCOPE_CLAIMS = ("above_designated_size", "lead_enterprise")
+#: what the walking factory truthfully claims of the conditions its round's call names: Hunan 000 一.1 规模以上工业企业;
+#: Hubei 002 附件1 一(二) 1-5 (an independent legal person in actual manufacturing, lawful, leading, managed, up to the
+#: standard; "covers subsidiaries" stays unticked, as the rule asks)
+SCOPE_CLAIMS = ("above_designated_size", "lead_enterprise", "meets_type_standard", "independent_legal_person",
+                "actual_manufacturing", "complies_with_laws", "factory_leading_performance",
+                "factory_management_systems")
 
 
 def submit(w: Walk) -> None:
@@ -413,10 +417,30 @@ def demo_city(w: Walk) -> str:
                                  .where(User.username == "city"))
 
 
-def walk_hunan(w: Walk) -> None:
+#: per province: its name, the document number its list is published under (invented, in the province's style)
+PROVINCES = {"hunan": ("湖南省", "湘工信节能〔2026〕88号"), "hubei": ("湖北省", "鄂经信节能〔2026〕66号"),
+             "jiangxi": ("江西省", "赣工信节能字〔2026〕77号"), "shanxi": ("山西省", "晋工信节能字〔2026〕55号")}
+
+
+def publication(w: Walk):
+    """How the province publishes its list, as its seed says (``rules.publication``): by decision (Hunan 000 二.4,
+    Jiangxi 003 一) or after a public notice (Hubei 002 三(五), Shanxi 004 第十三条)."""
+    from core.clock import this_year
+    from core.kernel.rules import region_rules
+
+    with w.app.app_context():
+        return region_rules().publication("provincial", this_year()).procedure.value
+
+
+def walk_province(w: Walk) -> None:
+    """Registration → application → third-party evaluation → the city's recommendation → the province's panel →
+    the provincial list (by decision, or after a notice, with the training clock moved past its end) → the signed
+    recommendation to MIIT."""
+    province, document_no = PROVINCES[w.region]
     city = demo_city(w)
     org = org_name(city)
-    register(w, new_uscc("湖南省", city), org, city, "hn_walker")
+    username = f"{w.region}_walker"
+    register(w, new_uscc(province, city), org, city, username)
     w.home()
     w.click("#todo-applications a", has_text="正在受理申报")
     w.click("button[data-start=factory]")
@@ -436,45 +460,101 @@ def walk_hunan(w: Walk) -> None:
     row.locator("button[id^='accept-']").click()
     file_report(w, org)
     # the applicant: its application → 检查并提交 → confirms → submits
-    w.log_in("hn_walker", NEW_PASSWORD)
+    w.log_in(username, NEW_PASSWORD)
     submit(w)
     # the city: its queue on its to-do page → the application → recommends it
     w.log_in("city")
     w.click("#todo-city-review a", has_text=org)
     recommend(w)
-    # the province: the recommended applications on its to-do page → the application → a panel
-    w.log_in("province")
-    w.click("#todo-panels a", has_text="请指派专家")
-    w.page.locator("main tr", has_text=org).locator("a").first.click()
-    panel = draw_panel(w)
-    for username in panel:  # each expert: the assignment on its to-do page → scores → submits
-        w.log_in(username)
-        score(w, org)
-    w.log_in("province")
-    w.click("#todo-panels a", has_text="请录入评审结果")
-    w.page.locator("main tr", has_text=org).locator("a").first.click()
-    w.click("#grade")
-    w.expect_flash("评审结果已记录")
-    # the province publishes the year's creation plan by decision (000 二.4: no notice named)
-    w.click("main a", has_text="发文公布名单")
-    w.page.fill("#document_no", "湘工信节能〔2026〕88号")
-    w.page.fill("#title", "2026年度湖南省绿色制造体系创建计划")
-    for box in w.page.locator("#decision-form input[name=application_ids]").all():
-        box.check()
-    w.click("#publish-decision")
-    w.expect_flash("列入")
+    # the province: the recommended applications on its to-do page → the application → a panel → its result
+    review(w, "province", org)
+    if publication(w) == "decision":
+        w.click("main a", has_text="发文公布名单")
+        w.page.fill("#document_no", document_no)
+        w.page.fill("#title", f"2026年度{province}绿色制造名单")
+        for box in w.page.locator("#decision-form input[name=application_ids]").all():
+            box.check()
+        w.click("#publish-decision")
+        w.expect_flash("列入")
+    else:
+        notice_and_publish(w, "province", org, f"2026年度{province}绿色制造名单公示", document_no, objection=False)
     # … and recommends the unit to the Ministry from its to-do page (办法 第十二条; the demo placed the step after
     # today, the page shows the document's 07-31 beside it)
-    w.home()
+    w.log_in("province")
     from playwright.sync_api import expect
 
     expect(w.page.locator("#todo-recommendation")).not_to_contain_text("逾期")
     to_ministry(w, org)
 
 
+def review(w: Walk, staff: str, org: str) -> None:
+    """The staff's panel, from its to-do page: a panel drawn, each expert scores from its own, the result."""
+    w.log_in(staff)
+    w.click("#todo-panels a", has_text="请指派专家")
+    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    for username in draw_panel(w):  # each expert: the assignment on its to-do page → scores → submits
+        w.log_in(username)
+        score(w, org)
+    w.log_in(staff)
+    w.click("#todo-panels a", has_text="请录入评审结果")
+    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    w.click("#grade")
+    w.expect_flash("评审结果已记录")
+
+
+def notice_and_publish(w: Walk, staff: str, org: str, title: str, document_no: str, *, objection: bool) -> None:
+    """The notice, from the review page's menu (公示管理), starting today; an objection signed out (the home page →
+    公示 → the notice) that the staff resolves from its to-do page; the training clock moved by the administrator
+    past the notice's last day; the list published from the staff's to-do page; the public list shows the unit."""
+    from playwright.sync_api import expect
+
+    w.click("main a", has_text="公示管理")
+    w.page.fill("#title", title)
+    for box in w.page.locator("#notice-form input[name=application_ids]").all():
+        box.check()
+    w.click("#open-notice")
+    w.expect_flash("公示")
+    if objection:
+        w.log_out()
+        w.open_home()
+        w.click("header a", has_text="公示")
+        w.click("main a", has_text=title)
+        w.page.select_option("#item_id", label=org)
+        w.page.fill("#name", "李国华")
+        w.page.fill("#contact", "13907360002")
+        w.page.fill("#grounds", "该单位厂区2026年10月曾发生危险废物非法倾倒，请核查。")
+        w.click("#file-objection")
+        w.expect_flash("异议")
+        w.log_in(staff)
+        w.click("#todo-notices a", has_text=title)
+        resolve = w.page.locator("form[action*='/objections/']")
+        resolve.locator("select[name=outcome]").select_option(index=0)  # 不成立: the unit stays on notice
+        resolve.locator("textarea[name=resolution]").fill("经核查，生态环境部门无该单位2026年违法倾倒记录，异议不成立。")
+        resolve.locator("button[type=submit]").click()
+        w.expect_flash("异议")
+    else:
+        w.home()
+        w.click("#todo-notices a", has_text=title)
+    expect(w.page.locator("#publish")).to_be_disabled()  # 公示至…结束，结束后方可发布名单
+    last_day = re.search(r"公示至(\d{4}-\d{2}-\d{2})结束", w.page.locator("main").inner_text()).group(1)
+    # the trainer moves the training clock to the day after the notice's last day
+    move_clock(w, dt.date.fromisoformat(last_day) + dt.timedelta(days=1), f"{title}期满，演练发布名单")
+    w.log_in(staff)
+    w.click("#todo-notices a", has_text=title)
+    w.page.fill("#document_no", document_no)
+    w.page.check("#publish-form input[name=confirm]")
+    w.click("#publish")
+    w.expect_flash("列入名单")
+    w.log_out()
+    w.open_home()
+    w.click("header a", has_text="名单")
+    expect(w.page.locator("main")).to_contain_text(org)
+
+
 def walk_national(w: Walk) -> None:
-    """The Ministry: registers the province's public key, imports its signed recommendation, puts the units on
-    notice, takes an objection signed out, and publishes the national list."""
+    """The Ministry: registers the province's public key, imports its signed recommendation, reviews it with a
+    panel, puts it on notice (办法 第十二条: 15 days), takes an objection signed out, and publishes the national
+    list once the training clock has passed the notice's end."""
     from core.lists import signing
 
     w.log_in("ministry")
@@ -490,68 +570,12 @@ def walk_national(w: Walk) -> None:
     w.click("#import-form button[type=submit]")
     w.expect_flash("进入国家级评审队列")
     org = w.sent["items"][0]["name"]
-    # the national review: the candidates on its to-do page → a panel → the experts score → graded
-    w.home()
-    w.click("#todo-panels a", has_text="请指派专家")
-    w.page.locator("main tr", has_text=org).locator("a").first.click()
-    panel = draw_panel(w)
-    for username in panel:
-        w.log_in(username)
-        score(w, org)
-    w.log_in("ministry")
-    w.click("#todo-panels a", has_text="请录入评审结果")
-    w.page.locator("main tr", has_text=org).locator("a").first.click()
-    w.click("#grade")
-    w.expect_flash("评审结果已记录")
-    # the notice (办法 第十二条: 15 days), starting today
-    w.click("main a", has_text="公示管理")
-    w.page.fill("#title", "2026年度国家级绿色制造名单公示")
-    for box in w.page.locator("#notice-form input[name=application_ids]").all():
-        box.check()
-    w.click("#open-notice")
-    ends = re.search(r"\d{4}-\d{2}-\d{2}", w.page.locator("main", has_text="公示").inner_text())
-    # an objection, signed out: the home page → 公示 → the notice → the objection form
-    w.log_out()
-    w.open_home()
-    w.click("header a", has_text="公示")
-    w.click("main a", has_text="2026年度国家级绿色制造名单公示")
-    w.page.select_option("#item_id", label=org)
-    w.page.fill("#name", "李国华")
-    w.page.fill("#contact", "13907360002")
-    w.page.fill("#grounds", "该单位厂区2026年10月曾发生危险废物非法倾倒，请核查。")
-    w.click("#file-objection")
-    w.expect_flash("异议")
-    # the ministry: the objection on its to-do page → the notice → resolves it after checking
-    w.log_in("ministry")
-    w.click("#todo-notices a", has_text="2026年度国家级绿色制造名单公示")
-    resolve = w.page.locator("form[action*='/objections/']")
-    resolve.locator("select[name=outcome]").select_option(index=0)  # 不成立: the unit stays on notice
-    resolve.locator("textarea[name=resolution]").fill("经核查，生态环境部门无该单位2026年违法倾倒记录，异议不成立。")
-    resolve.locator("button[type=submit]").click()
-    w.expect_flash("异议")
-    from playwright.sync_api import expect
-
-    expect(w.page.locator("#publish")).to_be_disabled()  # 公示至…结束，结束后方可发布名单
-    ends = w.page.locator("main").inner_text()
-    last_day = re.search(r"公示至(\d{4}-\d{2}-\d{2})结束", ends).group(1)
-    # the trainer moves the training clock to the day after the notice's last day
-    move_clock(w, dt.date.fromisoformat(last_day) + dt.timedelta(days=1), "公示期满，演练发布国家级名单")
-    w.log_in("ministry")
-    w.click("#todo-notices a", has_text="2026年度国家级绿色制造名单公示")
-    w.page.fill("#document_no", "工信部节函〔2026〕300号")
-    w.page.check("#publish-form input[name=confirm]")
-    w.click("#publish")
-    w.expect_flash("已列入名单1家单位")
-    # the published national list, signed out
-    w.log_out()
-    w.open_home()
-    w.click("header a", has_text="名单")
-    from playwright.sync_api import expect
-
-    expect(w.page.locator("main")).to_contain_text(org)
+    review(w, "ministry", org)
+    notice_and_publish(w, "ministry", org, "2026年度国家级绿色制造名单公示", "工信部节函〔2026〕300号", objection=True)
 
 
-WALKS = {"hunan": walk_hunan, "national": walk_national}
+WALKS = {"hunan": walk_province, "hubei": walk_province, "jiangxi": walk_province, "shanxi": walk_province,
+         "national": walk_national}
 
 
 @pytest.mark.parametrize("walk", sorted(WALKS), indirect=True)
