@@ -2,9 +2,24 @@
 
 Debian's chromium (Playwright) on a live training instance of the region's demo (core/cli/demo_data.py
 ``load_demo``) on PostgreSQL, at the real date: the home page is the one address typed; every other page is reached
-by clicking from the role's to-do page (home page). Each step is done by the role the seed names, with the demo
-accounts ``greenmfg demo`` prints (:func:`core.cli.demo_data.demo_accounts`), and the training clock is moved on the
-administrator's clock page where the seed's calendar needs it.
+by clicking from the role's to-do page (home page) and the menus of the pages it opens. Each step is done by the
+role the seed names, with the accounts ``greenmfg demo`` prints (:func:`core.cli.demo_data.demo_accounts`):
+
+* a province (hunan, hubei, jiangxi, shanxi): a factory registers (signed out) in the demo city's city and applies;
+  it names the demo evaluator's firm, which accepts from its to-do page and files its on-site report (Hubei 002
+  三(三); the other regions allow it, 办法 第十条); the factory submits; the city recommends it (the departments its
+  rule names consulted); the province draws a panel, each expert scores from its to-do page, the province records
+  the result; the provincial list is published as the seed says: by decision (Hunan 000 二.4, Jiangxi 003 一) or
+  after a public notice (Hubei 002 三(五), Shanxi 004 第十三条: 10 working days), the administrator moving the training
+  clock past the notice's last day (publishing waits for it); the province then recommends the unit to MIIT (办法
+  第十二条; the demo moved the passed 07-31 to after today, the page shows both) and downloads the signed file;
+* national: the ministry registers Hunan's public key, imports the file Hunan's province signed, reviews it with a
+  panel, puts it on notice (办法 第十二条: 15 days), a member of the public objects signed out, the ministry resolves
+  the objection from its to-do page, the clock is moved past the notice and the ministry publishes; the public list
+  shows the unit.
+
+Not walked (issue 42, what the platform lacks): Shanxi's city round and city list before the provincial round
+(004 第十二条): the demo has none, so the city confirms the warning "原则上应先纳入市层面绿色工厂名单" instead.
 """
 from __future__ import annotations
 
