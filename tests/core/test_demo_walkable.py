@@ -85,3 +85,36 @@ def test_a_sanction_reads_in_chinese_on_the_firms_page(make_app, tmp_path):
     assert client.post("/login", data={"username": "province", "password": DEMO_PASSWORD}).status_code == 302
     page = client.get(f"/review/evaluators/{firm}?lang=zh").get_data(as_text=True)
     assert "评价报告数据造假" in page and "falsified" not in page
+
+
+def test_the_ministry_finds_its_panels_and_notices_on_its_to_do_page(make_app, tmp_path):
+    """A national instance: the ministry reviews the candidates and runs the national notice (办法 第十二条); its
+    to-do page listed only the imports, so the walk reached panels and notices by the menu only (the notice with
+    its objection on the ministry's to-do page is walked in tests/e2e/test_round_walk.py)."""
+    from core.cli.demo_data import DEMO_PASSWORD
+    from core.models import Role
+
+    app = _load(make_app, tmp_path, "national")
+    with app.app_context():
+        shown = {s.key for s in app.extensions["greenmfg_todo"] if Role.MINISTRY in s.roles}
+    assert {"imports", "panels", "notices"} <= shown, shown
+    client = app.test_client()
+    assert client.post("/login", data={"username": "ministry", "password": DEMO_PASSWORD}).status_code == 302
+    home = client.get("/?lang=zh").get_data(as_text=True)
+    # the demo's own candidates, recommended: a panel to draw, from the ministry's to-do page
+    assert 'id="todo-panels"' in home and 'href="/review"' in home[home.index('id="todo-panels"'):]
+
+
+def test_the_demo_evaluator_has_room_for_a_trainees_request(make_app, tmp_path):
+    """Hubei caps a firm at 15 projects a year, counted by legal person (002 附件2 二(三)): the demo's evaluations
+    took all 15 places of 华中 and its sister firm, so a trainee's factory could not ask the demo evaluator."""
+    from core.clock import this_year
+    from core.models import EvaluatorFirm, User
+    from core.services.limits import places_left
+
+    app = _load(make_app, tmp_path, "hubei")
+    with app.app_context():
+        firm = db.session.scalar(select(EvaluatorFirm).join(User, User.evaluator_firm_id == EvaluatorFirm.id)
+                                 .where(User.username == "evaluator"))
+        left, rows = places_left(firm, "factory", "provincial", this_year())
+        assert rows and left is not None and left > 0, rows
