@@ -35,10 +35,10 @@ from browser_kit import open_page, serving
 from helpers import new_signing_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py: the ministry's own database
-from kit import pg_national_url  # noqa: E402,F401  (fixture)
+from kit import pg_national_url  # noqa: F401  (fixture)
 
 PASSWORD = "greenmfg-demo-2025"  # core.cli.demo_data.DEMO_PASSWORD, what the demo prints
-NEW_PASSWORD = "绿色工厂演练口令-2026-湖南"
+NEW_PASSWORD = "绿色工厂演练口令-2026-注册"
 
 
 #: the province's key for signing its recommendation file (``scripts/demo`` generates one per region)
@@ -221,9 +221,9 @@ def indicator_values(w: Walk, unit_type: str) -> dict:
 
     from core.cli.demo_data import _indicator_values
     from core.clock import this_year
+    from core.extensions import db
     from core.kernel.rules import region_rules
     from core.scoring.reference import ReferenceBook
-    from core.extensions import db
 
     with w.app.app_context():
         rules = region_rules()
