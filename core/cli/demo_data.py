@@ -191,7 +191,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     db.session.flush()
     units = list(db.session.scalars(select(AdminUnit).where(AdminUnit.region == rules.region_code,
                                                             AdminUnit.active)))
-    if not units:  # a ministry instance: provinces submit, shown as one pseudo-unit
+    ministry = not units
+    if ministry:  # a ministry instance: provinces submit, shown as one pseudo-unit
         units = [AdminUnit(region=rules.region_code, code="national.demo_province", name="示范省",
                            kind="市", source="admin")]
         db.session.add_all(units)
@@ -214,7 +215,7 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         db.session.add(firm)
         firms.append(firm)
     db.session.flush()
-    db.session.add(EvaluatorSanction(firm_id=firms[1].id, reason="评价报告数据造假 / falsified report data",
+    db.session.add(EvaluatorSanction(firm_id=firms[1].id, reason="评价报告数据造假",
                                      starts_on=dt.date(year - 1, 6, 1), ends_on=dt.date(year + 2, 5, 31)))
     counts["firms"] = len(firms)
 
@@ -228,10 +229,11 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         campaign = Campaign(region=rules.region_code, year=year, level=level.value,
                             title=f"{year}年度{rules.region.name}绿色制造名单申报（{rules.list_levels[level.value].name}）",
                             unit_types=types, opens_at=opens, closes_at=end_of_day(dt.date(year, 12, 31)),
-                            deadlines={d.code: day.isoformat() for day, d in rules.deadlines_for(year)})
+                            deadlines=_round_calendar(rules, year))
         db.session.add(campaign)
         db.session.flush()
         audit.record(ACTOR, "campaign.opened", "campaign", campaign.id, year=year, level=level.value)
+    _place_steps(campaign, timeline)
 
     statuses = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.SUBMITTED,
                 ApplicationStatus.RETURNED, ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED]
@@ -290,6 +292,9 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                          unit_type=unit_type)
         with timeline.at(_beijing(started + dt.timedelta(days=1), 10, 15)) as saved:
             _fill_in(app, rules, year, rng, draft=draft, at=saved)
+        if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value and not modes.third_party_required \
+                and _no_room(firms[0 if n % 2 or draft else 2], app, year):
+            app.evaluation_mode = EvaluationMode.SELF.value
         if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
             # the demo evaluator's own work: one request, then reports to file
             _evaluate(app, firms[0 if n % 2 or draft else 2], rng, timeline, started, submitted_at,
@@ -394,6 +399,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         User(username="evaluator", display_name=firms[0].name, role=Role.EVALUATOR, evaluator_firm_id=firms[0].id),
         expert_account,
     ]
+    if ministry:  # the ministry's staff: imports the provinces' recommendations, runs the notice, publishes
+        users.insert(1, User(username="ministry", display_name="工业和信息化部节能与综合利用司", role=Role.MINISTRY))
     for u in users:
         u.password_hash = hash_password(DEMO_PASSWORD)
         db.session.add(u)
@@ -404,6 +411,41 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
     db.session.commit()
     return counts
+
+
+def _round_calendar(rules: Any, year: int) -> dict[str, str]:
+    """The demo round's steps: the year's deadlines up to the province's report to the Ministry (the step after its
+    list), but the listed units' yearly table (办法 第十六条 04-15), which is no filing of the round
+    (``services.campaign_deadlines``): copied in, it made every Hunan city owe a round filing no one could open,
+    and 001 四.1 then refused every unit the province recommended to MIIT (issue 42's walk)."""
+    return {d.code: day.isoformat() for day, d in rules.deadlines_for(year)
+            if d.actor != "listed_unit" or year in d.rounds}
+
+
+#: why the demo moved a step whose document date had passed when the demo was made (a demo value, not a document's)
+PLACED_REASON = ("演示数据：文件规定的日期在演示数据装入时已过，培训演示将此环节顺延至今后，以便逐步演练"
+                 "（演示设定，非文件日期）")
+#: how many days after the demo's day the first of those steps falls (the walk moves the clock through a
+#: notice period of 15 days and the province's review before the recommendation to the Ministry)
+PLACED_DAYS = 30
+
+
+def _place_steps(campaign: Campaign, timeline: _Timeline) -> None:
+    """A training demo walks every step of its round today: each step whose document date has already passed
+    (the city's step, the province's recommendation to the Ministry: 办法 第十二条 07-31) is moved as a province
+    moves one, audited with its reason, to :data:`PLACED_DAYS` days from today and after, in the order of the
+    document's dates; the page shows the document's date beside the moved one. The annual filing (a listed
+    unit's, 办法 第十六条 04-15) is no step of the round and keeps its date."""
+    from core.services.deadlines import deadline_end
+
+    records = region_rules().deadlines
+    passed = sorted((deadline_end(value), code) for code, value in (campaign.deadlines or {}).items()
+                    if deadline_end(value) <= end_of_day(today())
+                    and getattr(records.get(code), "actor", None) in ("city", "province"))
+    with timeline.at(_beijing(today(), 8)):
+        for n, (_, code) in enumerate(passed):
+            services.change_deadline(campaign, code, today() + dt.timedelta(days=PLACED_DAYS + n), PLACED_REASON,
+                                     ACTOR)
 
 
 def _load_references(rules: Any):
@@ -494,6 +536,20 @@ def _fill_in(app: Application, rules: Any, year: int, rng: random.Random, *, dra
         for f in ffs:
             if is_upload(f):
                 services.add_evidence(app, f.code, f"{unit}{f.label}.pdf", _pdf(2), ACTOR, at=at)
+
+
+#: places the demo evaluator's firm keeps in its year's cap, for the requests a trainee sends it: the Hubei walk
+#: found 华中 (its legal representative's firms together) at 15 / 15, so no new request could be sent to it
+EVALUATOR_ROOM = 3
+
+
+def _no_room(firm: EvaluatorFirm, app: Application, year: int) -> bool:
+    """Whether ``firm`` would leave less than :data:`EVALUATOR_ROOM` places of its year's cap (the unit then
+    evaluates itself, where its round allows)."""
+    from core.services.limits import places_left
+
+    left, _ = places_left(firm, app.unit_type, app.level, year)
+    return left is not None and left <= EVALUATOR_ROOM
 
 
 def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timeline: _Timeline, started: dt.date,

@@ -86,7 +86,9 @@ def ministry_items(user, at: dt.datetime):
 
 
 SECTIONS = (
-    TodoSection(key="notices", title=_l("Public notices"), roles=frozenset({Role.PROVINCE, Role.ADMIN}),
+    # the ministry runs the national notice of a national instance (办法 第十二条): its running notice, its open
+    # objections and its publication are on its to-do page too (the walk found none there: issue 42)
+    TodoSection(key="notices", title=_l("Public notices"), roles=frozenset({Role.PROVINCE, Role.MINISTRY, Role.ADMIN}),
                 provider=province_items, order=30),
     TodoSection(key="recommendation", title=_l("National recommendation"), roles=frozenset({Role.PROVINCE, Role.ADMIN}),
                 provider=recommendation_items, order=40),

@@ -97,6 +97,7 @@ SECTIONS = (
                 order=10),
     TodoSection(key="engagements", title=_l("Evaluation requests"), roles=frozenset({Role.EVALUATOR}),
                 provider=evaluator_items, order=10),
-    TodoSection(key="panels", title=_l("Expert panels"), roles=frozenset({Role.PROVINCE, Role.ADMIN}),
+    # the ministry reviews the candidates a national instance imported (the walk reached them only by the menu)
+    TodoSection(key="panels", title=_l("Expert panels"), roles=frozenset({Role.PROVINCE, Role.MINISTRY, Role.ADMIN}),
                 provider=panel_items, order=20),
 )

@@ -267,13 +267,15 @@ def demo_site(make_app, tmp_path, request, cheap_hashes):
     from core.extensions import db
     from core.clock import this_year
     from core.management import filings
-    from core.models import Role
+    from core.models import Role, User
+    from sqlalchemy import select
 
     app = make_app(request.param, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "evidence"))
     with app.app_context():
         DEMO_COPIES.load(app)
-        accounts.create_user(username="ministry", password=DEMO_PASSWORD, display_name="工业和信息化部节能司",
-                             role=Role.MINISTRY, actor="test")
+        if db.session.scalar(select(User).where(User.username == "ministry")) is None:  # the national demo has one
+            accounts.create_user(username="ministry", password=DEMO_PASSWORD, display_name="工业和信息化部节能司",
+                                 role=Role.MINISTRY, actor="test")
         draft = _half_done_draft()
         accounts.create_user(username="drafter", password=DEMO_PASSWORD, display_name=draft.organization.name,
                              role=Role.APPLICANT, actor="test", organization_id=draft.organization_id)
