@@ -194,6 +194,27 @@ def round_years() -> list[int]:
     return sorted(found | {this_year()}, reverse=True)
 
 
+def year_deadlines(year: int) -> list[RoundDeadline]:
+    """The region's deadlines of ``year`` as its rounds apply them (the home page's table): where the province moved
+    one on a round of that year, the move (the latest, where it moved it on several rounds), with the document's
+    date beside it; else the document's date. What the pages list is what the steps enforce."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+
+    rules = region_rules()
+    moved: dict[str, RoundDeadline] = {}
+    for campaign in db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code,
+                                                              Campaign.year == year)):
+        for d in round_deadlines(campaign) if campaign.deadline_reasons else ():
+            if d.moved and (d.code not in moved or d.ends > moved[d.code].ends):
+                moved[d.code] = d
+    out = [moved.get(record.code) or RoundDeadline(
+        code=record.code, title=record.title, title_en=record.title_en, actor=record.actor, source=record.source,
+        cite=record.cite, ends=end_of_day(day), document_day=day) for day, record in rules.deadlines_for(year)]
+    return sorted(out, key=lambda d: (d.ends, d.code))
+
+
 def recommendation_deadline(year: int) -> RoundDeadline | None:
     """The deadline of the province's recommendation to the Ministry for ``year``: the one the province moved on a
     round of that year (the latest, where it moved several), else the round's, else the plugin's (办法 第十二条

@@ -16,6 +16,7 @@ from core.kernel.rules import region_rules, source_name
 from core.models import AdminUnit, ReferenceValue, User
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
+from core.services.deadlines import year_deadlines
 from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
 from core.web import dates, names
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
@@ -103,7 +104,7 @@ def home():
     units = db.session.scalars(
         select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id)
     ).all()
-    return render_template("home.html", region=rules.region, year=year, deadlines=rules.deadlines_for(year),
+    return render_template("home.html", region=rules.region, year=year, deadlines=year_deadlines(year),
                            unit_types=list(rules.unit_types.values()), units=units,
                            notices=_notice_examples(rules), gradings=_gradings(rules),
                            rounds=_round_deadlines(rules, year), todo=todo)

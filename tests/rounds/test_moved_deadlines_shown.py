@@ -90,3 +90,30 @@ def test_the_api_gives_the_moved_recommendation_deadline_to_the_minute(rnd):  # 
         field = spec[name]["properties"]["deadline_at"]
         assert field["format"] == "date-time" and "+08:00" in field["description"], (name, field)
     assert "deadline_at" in spec["Recommendation"]["required"]
+
+
+def test_the_home_pages_deadlines_are_the_ones_the_rounds_apply(rnd):  # noqa: F811 (the imported fixture)
+    """What the platform shows is what it applies (issue 42): the home page's table of the year's deadlines read
+    07-31 (办法 第十二条; Jiangxi 2024, seed 003_a3fa60aeba77aa34.txt) after the province had moved the step to MIIT
+    on its round; the step and the recommendation page enforced the move. Now the table gives the moved instant,
+    with the document's date beside it, in both languages; a deadline nobody moved keeps the document's day."""
+    from bs4 import BeautifulSoup
+
+    def row(lang: str, title: str) -> str:
+        page = _page(rnd, "province_staff", f"/?year=2024&lang={lang}", bj(2026, 11, 25, 9))
+        cells = next(tr for tr in BeautifulSoup(page, "html.parser").select("tr:has(span.src)")  # the year's table
+                     if title in tr.get_text())
+        return re.sub(r"\s+", " ", cells.get_text(" ")).strip()
+
+    campaign = _open_round(rnd)
+    assert row("zh", "报送推荐名单").startswith("2024-07-31 "), row("zh", "报送推荐名单")
+    _move(rnd, campaign, "province_recommendation", "2026-12-20T17:00", "工信部通知延期报送", bj(2026, 11, 25))
+    zh = row("zh", "报送推荐名单")
+    assert zh.startswith("2026-12-20 17:00"), zh
+    assert "原定2024-07-31 24:00" in zh and "第十二条" in zh and "工信部通知延期报送" in zh, zh
+    en = row("en", "to the Ministry")
+    assert en.startswith("2026-12-20 17:00") and "originally 2024-07-31 24:00" in en, en
+    with rnd.app.app_context():
+        from core.services.deadlines import recommendation_deadline
+
+        assert recommendation_deadline(2024).instant == "2026-12-20T17:00:00+08:00"  # what the step applies
