@@ -32,21 +32,26 @@ def plain_numbers(value: Any) -> Any:
     return value
 
 
+def _operations(document: dict[str, Any]):
+    """Every operation object of the document (a path item's ``parameters`` list is not one)."""
+    for item in document.get("paths", {}).values():
+        yield from (operation for operation in item.values() if isinstance(operation, dict))
+
+
 def query_parameters_without_null(document: dict[str, Any]) -> dict[str, Any]:
     """A query string has no ``null``: an optional query parameter is left out, never sent as null. marshmallow's
     ``load_default=None`` makes apispec write ``nullable``, ``default: null`` and ``null`` among an enum's values,
     and a client generator then makes three enum classes of one parameter; the document says what a client sends."""
-    for operations in document.get("paths", {}).values():
-        for operation in operations.values():
-            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else ():
-                schema = parameter.get("schema", {})
-                if parameter.get("in") != "query" or not schema.get("nullable"):
-                    continue
-                del schema["nullable"]
-                if "enum" in schema:
-                    schema["enum"] = [v for v in schema["enum"] if v is not None]
-                if "default" in schema and schema["default"] is None:
-                    del schema["default"]
+    for operation in _operations(document):
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter.get("in") != "query" or not schema.get("nullable"):
+                continue
+            del schema["nullable"]
+            if "enum" in schema:
+                schema["enum"] = [v for v in schema["enum"] if v is not None]
+            if "default" in schema and schema["default"] is None:
+                del schema["default"]
     return document
 
 
@@ -58,15 +63,12 @@ OCTET_STREAM = "application/octet-stream"
 def files_also_as_octet_streams(document: dict[str, Any]) -> dict[str, Any]:
     """Every file answer (a ``format: binary`` string: PDF, xlsx) also offered as ``application/octet-stream``, the
     media type every client reads as bytes; the server still names the file's own type."""
-    for operations in document.get("paths", {}).values():
-        for operation in operations.values():
-            if not isinstance(operation, dict):
-                continue
-            for response in operation.get("responses", {}).values():
-                content = response.get("content", {}) if isinstance(response, dict) else {}
-                binary = [m for m, media in content.items() if media.get("schema", {}).get("format") == "binary"]
-                if binary and OCTET_STREAM not in content:
-                    content[OCTET_STREAM] = {"schema": dict(content[binary[0]]["schema"])}
+    for operation in _operations(document):
+        for response in operation.get("responses", {}).values():
+            content = response.get("content", {}) if isinstance(response, dict) else {}
+            binary = [m for m, media in content.items() if media.get("schema", {}).get("format") == "binary"]
+            if binary and OCTET_STREAM not in content:
+                content[OCTET_STREAM] = {"schema": dict(content[binary[0]]["schema"])}
     return document
 
 
