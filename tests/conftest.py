@@ -108,11 +108,41 @@ BOTH = ("sqlite", "postgresql")
 
 
 def pytest_configure(config):
+    # names the run for the folder its workers share (tests/helpers.py demo_dir); set here, in the controller,
+    # before xdist starts the workers, which inherit it
+    os.environ.setdefault("GREENMFG_TEST_RUN", uuid.uuid4().hex[:12])
     config.addinivalue_line("markers", "both_databases: run this test's database on SQLite as well as PostgreSQL "
                                        "(its SQL differs between them: locking, JSON, dates, bulk writes, the demo)")
     config.addinivalue_line("markers", "real_hashing: passwords hashed with the production argon2 parameters")
     config.addinivalue_line("markers", "own_app: the test changes its app (adds routes...): make_app builds it afresh "
                                        "and keeps it for no other test")
+
+
+#: the files that take longest on the 2-core machine (``GREENMFG_TEST_LOG``, summed per file), longest first: they
+#: are handed out first (scripts/test runs xdist with ``--no-loadscope-reorder``), so no worker ends the run alone
+#: on one of them while the other is idle; the other files follow, those with more tests first
+SLOW_FILES = ("e2e/test_round_walk.py", "core/test_demo_data.py", "api/test_schemathesis.py",
+              "web/test_plain_language.py", "core/test_demo_ladder.py", "e2e/test_phone_axe.py",
+              "core/test_demo_walkable.py", "review/test_evaluator_caps.py", "api/test_api_citations.py",
+              "applications/test_unchanged_save.py", "review/test_evaluation_web.py", "e2e/test_roles_browser.py",
+              "e2e/test_lists_browser.py", "security/test_stalled_database.py", "kit/test_contract_catches.py",
+              "applications/test_evidence_orphans.py", "security/test_hostile_query_strings.py",
+              "ops/test_deployment.py", "jobs/test_cluster.py", "core/test_demo_walk_hunan_jiangxi.py")
+
+
+def pytest_collection_modifyitems(items):
+    def file_of(item) -> str:
+        return item.nodeid.split("::", 1)[0].removeprefix("tests/")
+
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[file_of(item)] = counts.get(file_of(item), 0) + 1
+
+    def weight(item) -> tuple[int, int, str]:
+        name = file_of(item)
+        return (SLOW_FILES.index(name) if name in SLOW_FILES else len(SLOW_FILES), -counts[name], name)
+
+    items.sort(key=weight)  # stable: a file's tests keep their order
 
 
 def pytest_generate_tests(metafunc):
@@ -301,3 +331,12 @@ def pytest_runtest_logreport(report):
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         with open(TEST_LOG, "a", encoding="utf-8") as log:
             log.write(f"{worker}\t{report.when}\t{report.outcome}\t{report.duration:.2f}\t{report.nodeid}\n")
+
+
+def pytest_sessionfinish(session):
+    """The run's demo copies (tests/helpers.py :class:`DemoCopies`) go when the run ends: in the controller of an
+    xdist run, after every worker is done, or in the only process."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        from helpers import demo_dir
+
+        shutil.rmtree(demo_dir(), ignore_errors=True)

@@ -121,20 +121,28 @@ class PgDatabase:
 
 
 class DemoCopies:
-    """The demo (``greenmfg demo``: :func:`core.cli.demo_data.load_demo`) built once per worker for each region,
-    database, day and configuration, and copied into the empty database of every later test that asks for the same.
+    """The demo (``greenmfg demo``: :func:`core.cli.demo_data.load_demo`) built once per test run for each region,
+    database, day and configuration, and copied into the empty database of every later test that asks for the same,
+    on any worker.
 
     A load writes about 1,400 rows through the services (submissions, evaluations, PDF checks, recommendations,
     list decisions): 5-25 s on the 2-core machine, asked for by some 60 tests. A copy is the rows themselves
     (PostgreSQL ``COPY`` in binary, triggers off as in :meth:`PgDatabase.reset`, the sequences where the load left
-    them; SQLite the file) and the evidence files, in well under a second. The load runs at the platform's date,
-    part of the key, so a test that moves the clock gets its own load."""
+    them; SQLite the file) and the evidence files, in well under a second. The copies are files in a folder the
+    run's workers share (:data:`DEMO_DIR`, removed when the run ends); a worker that needs a load another worker is
+    making waits for it (a lock per load) instead of making it too. The load runs at the platform's date, part of
+    the key, so a test that moves the clock gets its own load."""
 
-    def __init__(self) -> None:
-        self.kept: dict[tuple, tuple[dict, Any, Path]] = {}
+    @property
+    def folder(self) -> Path:
+        return demo_dir()
 
     def load(self, app, seed: int = 2025) -> dict[str, int]:
         """Fill ``app``'s empty database (and its evidence folder) with the demo; the load's counts."""
+        import fcntl
+        import hashlib
+        import pickle
+
         from core.cli.demo_data import load_demo
         from core.clock import today
         from core.extensions import db
@@ -142,22 +150,31 @@ class DemoCopies:
 
         with app.app_context():
             evidence = app.config.get("GREENMFG_EVIDENCE_DIR")
+            if not evidence or not self._empty(db):
+                counts = load_demo(seed, iter, import_history)
+                db.session.commit()
+                return counts
             plain = (str, int, float, bool, type(None))
             config = repr(sorted((k, v) for k, v in app.config.items()
-                                 if k != "GREENMFG_EVIDENCE_DIR" and isinstance(v, plain)))
-            key = (app.config["SQLALCHEMY_DATABASE_URI"], seed, today(), config)
-            if key in self.kept and evidence and self._empty(db):
-                counts, rows, files = self.kept[key]
-                self._restore(db.engine, rows)
-                shutil.copytree(files, evidence, dirs_exist_ok=True)
-                return dict(counts)
-            counts = load_demo(seed, iter, import_history)
-            db.session.commit()
-            if evidence:
-                files = Path(tempfile.mkdtemp(prefix="demo-evidence-"))
-                shutil.copytree(evidence, files, dirs_exist_ok=True)
-                self.kept[key] = (dict(counts), self._rows(db.engine), files)
-            return counts
+                                 if k not in ("GREENMFG_EVIDENCE_DIR", "SQLALCHEMY_DATABASE_URI")
+                                 and isinstance(v, plain)))
+            key = repr((db.engine.dialect.name, seed, today(), config))
+            kept = self.folder / hashlib.sha256(key.encode()).hexdigest()[:24]
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(kept.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # held while this worker loads; the other waits, then copies
+                if (kept / "rows.pickle").exists():
+                    counts, rows = pickle.loads((kept / "rows.pickle").read_bytes())
+                    self._restore(db.engine, rows)
+                    shutil.copytree(kept / "evidence", evidence, dirs_exist_ok=True)
+                    return dict(counts)
+                counts = load_demo(seed, iter, import_history)
+                db.session.commit()
+                making = Path(tempfile.mkdtemp(prefix=kept.name + "-", dir=self.folder))
+                shutil.copytree(evidence, making / "evidence", dirs_exist_ok=True)
+                (making / "rows.pickle").write_bytes(pickle.dumps((dict(counts), self._rows(db.engine))))
+                making.rename(kept)
+                return counts
 
     @staticmethod
     def _empty(db) -> bool:
@@ -202,5 +219,10 @@ class DemoCopies:
                              {"n": name, "v": last or 1, "called": last is not None})
 
 
-#: one per worker (tests/conftest.py's ``demo`` fixture)
+def demo_dir() -> Path:
+    """The folder the run's workers share for their demo copies: tests/conftest.py names the run
+    (``GREENMFG_TEST_RUN``) before the workers start, so they inherit it, and removes the folder when the run ends."""
+    return Path(tempfile.gettempdir()) / f"greenmfg-demo-{os.environ.get('GREENMFG_TEST_RUN', os.getpid())}"
+
+
 DEMO_COPIES = DemoCopies()

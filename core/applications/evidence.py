@@ -23,7 +23,9 @@ import hashlib
 import io
 import os
 import re
+import threading
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 from typing import IO, Any
 
@@ -90,17 +92,37 @@ def _ceilings() -> tuple[int, float]:
             float(current_app.config.get("GREENMFG_PDF_CHECK_SECONDS", pdfcheck.WALL_SECONDS)))
 
 
+#: verdicts of the files this process has parsed, by their SHA-256 and the ceilings they were parsed within: the
+#: same bytes always parse the same, so a file uploaded again (one certificate for several applications, a page
+#: sent twice) is not parsed again (0.2-0.6 s a check). A check stopped at a ceiling is not kept: the machine may
+#: only have been busy. At most :data:`VERDICTS_KEPT`, the oldest forgotten first.
+_verdicts: OrderedDict[tuple[bytes, int, float], pdfcheck.Outcome] = OrderedDict()
+_verdicts_lock = threading.Lock()
+VERDICTS_KEPT = 1024
+
+
 def _checked(data: bytes) -> pdfcheck.Outcome:
-    """The parse, in the job workers' pool (or a child process when no worker runs)."""
+    """The parse, in the job workers' pool (or a child process when no worker runs), unless these bytes were
+    parsed within the same ceilings before."""
     from core.jobs import call
     from core.jobs.backends import CallFailed
 
     cpu, wall = _ceilings()
+    key = (hashlib.sha256(data).digest(), cpu, wall)
+    with _verdicts_lock:
+        if key in _verdicts:
+            _verdicts.move_to_end(key)
+            return _verdicts[key]
     try:
-        answer = call("evidence.check_pdf", data, timeout=wall)
+        outcome = pdfcheck.Outcome(**call("evidence.check_pdf", data, timeout=wall))
     except (CallFailed, TimeoutError):  # killed at a ceiling, or no answer in time: not accepted
         return pdfcheck.Outcome(too_costly=True)
-    return pdfcheck.Outcome(**answer)
+    if not outcome.too_costly:
+        with _verdicts_lock:
+            _verdicts[key] = outcome
+            while len(_verdicts) > VERDICTS_KEPT:
+                _verdicts.popitem(last=False)
+    return outcome
 
 
 def check_in_worker(data: bytes) -> dict[str, Any]:

@@ -193,6 +193,7 @@ def test_a_pdf_check_does_not_wait_behind_background_jobs(make_app, tmp_path):
     writer, buf = PdfWriter(), io.BytesIO()
     for _ in range(3):
         writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": f"pool {tmp_path.name}"})  # bytes no earlier test uploaded: parsed, not recalled
     writer.write(buf)
     release = threading.Event()
     backend = app.extensions["greenmfg_jobs"]

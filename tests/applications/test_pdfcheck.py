@@ -83,3 +83,37 @@ def test_a_process_that_exists_for_one_check_parses_within_the_same_ceilings():
 
     assert here(_pdf(3), pdfcheck.MEMORY_BYTES) == pdfcheck.Outcome(pages=3)
     assert here(_heavy_pdf(), 8 * 1024 * 1024) == pdfcheck.Outcome(too_costly=True)
+
+
+@pytest.mark.region("hunan")
+def test_a_file_parsed_before_is_not_parsed_again_but_one_stopped_at_a_ceiling_is(app, monkeypatch):
+    """The same bytes always parse the same: an upload of a file this process has checked (one certificate for
+    several applications) answers from the kept verdict; a check stopped at a ceiling is not kept (the machine may
+    only have been busy), nor is a verdict reached within other ceilings used."""
+    import uuid
+
+    from core import jobs
+    from core.applications.evidence import check_pdf
+    from core.errors import InvalidInput
+
+    parses = []
+    real = jobs.call
+
+    def counted(name, *args, **kwargs):
+        parses.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(jobs, "call", counted)
+    writer, out = PdfWriter(), io.BytesIO()
+    for _ in range(2):
+        writer.add_blank_page(595, 842)
+    writer.add_metadata({"/Title": uuid.uuid4().hex})  # bytes no other test parsed
+    writer.write(out)
+    certificate = out.getvalue()
+    assert check_pdf(certificate) == 2 and check_pdf(certificate) == 2
+    assert parses == ["evidence.check_pdf"]
+    app.config["GREENMFG_PDF_CHECK_SECONDS"] = 0.001
+    for _ in range(2):
+        with pytest.raises(InvalidInput):
+            check_pdf(certificate)
+    assert len(parses) == 3  # within the new ceiling: parsed, stopped, and parsed again the next time

@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from helpers import DEMO_COPIES
 from sqlalchemy import select
 
 from core.extensions import db
 
 
 def _load(make_app, tmp_path, region):
-    from core.cli.demo_data import load_demo
-    from core.lists.history import import_history
-
     app = make_app(region, GREENMFG_EVIDENCE_DIR=str(tmp_path), WTF_CSRF_ENABLED=False)
-    with app.app_context():
-        load_demo(2025, iter, import_history)
-        db.session.commit()
+    DEMO_COPIES.load(app)
     return app
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 from browser_kit import open_page, serving
-from helpers import new_signing_key
+from helpers import DEMO_COPIES, new_signing_key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py: the ministry's own database
 from kit import pg_national_url  # noqa: F401  (fixture)
@@ -52,15 +52,12 @@ def extra_config(region: str) -> dict:
 
 def load(make_app, tmp_path, region: str, **config):
     """The region's demo as ``scripts/demo`` makes it: a training instance, its demo data loaded."""
-    from core.cli.demo_data import load_demo
     from core.extensions import db
-    from core.lists.history import import_history
 
     app = make_app(region, GREENMFG_TRAINING=True, GREENMFG_EVIDENCE_DIR=str(tmp_path / region),
                    **extra_config(region), **config)
+    DEMO_COPIES.load(app)  # the national walk's Hunan demo is the Hunan walk's, copied
     with app.app_context():
-        load_demo(2025, iter, import_history)
-        db.session.commit()
         db.session.remove()
     return app
 
