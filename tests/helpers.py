@@ -133,6 +133,9 @@ class DemoCopies:
     making waits for it (a lock per load) instead of making it too. The load runs at the platform's date, part of
     the key, so a test that moves the clock gets its own load."""
 
+    #: settings the load does not read: where the rows and files go, and whether forms ask for the CSRF token
+    NOT_IN_KEY = ("GREENMFG_EVIDENCE_DIR", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED")
+
     @property
     def folder(self) -> Path:
         return demo_dir()
@@ -156,8 +159,7 @@ class DemoCopies:
                 return counts
             plain = (str, int, float, bool, type(None))
             config = repr(sorted((k, v) for k, v in app.config.items()
-                                 if k not in ("GREENMFG_EVIDENCE_DIR", "SQLALCHEMY_DATABASE_URI")
-                                 and isinstance(v, plain)))
+                                 if k not in self.NOT_IN_KEY and isinstance(v, plain)))
             key = repr((db.engine.dialect.name, seed, today(), config))
             kept = self.folder / hashlib.sha256(key.encode()).hexdigest()[:24]
             self.folder.mkdir(parents=True, exist_ok=True)
