@@ -7,6 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from core.cli.output import emit_record, format_option
+
 
 @click.group("audit")
 def audit_group() -> None:
@@ -14,15 +16,18 @@ def audit_group() -> None:
 
 
 @audit_group.command("verify")
+@format_option
 @with_appcontext
-def audit_verify() -> None:
+def audit_verify(fmt: str) -> None:
     """校验审计日志 / read the whole audit log in order and report the first entry that breaks the hash chain or a
     signed anchor (exit status 1); the result is shown on the administrator's page."""
+    from dataclasses import asdict
+
     from core.services import audit_chain
 
     result = audit_chain.verify()
-    click.echo(result.describe("zh"))
-    click.echo(result.describe("en"))
+    emit_record({**asdict(result), "message_zh": result.describe("zh"), "message_en": result.describe("en")}, fmt,
+                lambda: click.echo(f"{result.describe('zh')}\n{result.describe('en')}"))
     if not result.ok:
         sys.exit(1)
 

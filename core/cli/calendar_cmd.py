@@ -8,6 +8,7 @@ import getpass
 import click
 from flask.cli import with_appcontext
 
+from core.cli.output import emit, format_option
 from core.errors import GreenmfgError
 from core.extensions import db
 from core.services.calendar import WorkCalendar, declare_year_entered, library_covers, set_day
@@ -81,20 +82,26 @@ def complete_year_command(year: int, note: str) -> None:
 
 @calendar_group.command("show")
 @click.argument("year", type=int)
+@format_option
 @with_appcontext
-def show_command(year: int) -> None:
+def show_command(year: int, fmt: str) -> None:
     """List YEAR's non-working weekdays and working weekend days."""
     cal = WorkCalendar()
     source = "chinese-calendar + admin table" if library_covers(year) else "admin table"
-    day = dt.date(year, 1, 1)
+    day, rows = dt.date(year, 1, 1), []
     try:
         while day.year == year:
             workday = cal.is_workday(day)
             if workday != (day.weekday() < 5):
-                click.echo(f"{day} {'调休上班 workday' if workday else '放假 holiday'}")
+                rows.append({"date": day, "workday": workday, "source": source})
             day += dt.timedelta(days=1)
     except GreenmfgError as exc:
         raise click.ClickException(str(exc))
+    if fmt != "text":
+        emit(rows, fmt, ["date", "workday", "source"])
+        return
+    for row in rows:
+        click.echo(f"{row['date']} {'调休上班 workday' if row['workday'] else '放假 holiday'}")
     click.echo(f"source: {source}")
 
 

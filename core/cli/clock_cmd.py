@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from core.errors import GreenmfgError
 from core.extensions import db
+from core.cli.output import emit_record, format_option
 from core.clock import beijing
 from core.services import training_clock
 
@@ -30,10 +31,12 @@ def clock_group() -> None:
 
 
 @clock_group.command("show")
+@format_option
 @with_appcontext
-def show_command() -> None:
+def show_command(fmt: str) -> None:
     """Show the instance's date and the real date."""
-    _show(training_clock.state())
+    state = training_clock.state()
+    emit_record(state.as_dict(), fmt, lambda: _show(state))
 
 
 @clock_group.command("set")

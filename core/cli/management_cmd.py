@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import json
 import sys
 from collections.abc import Callable
 
 import click
 from flask.cli import with_appcontext
 
-from core.cli.output import emit, format_option
+from core.cli.output import emit, emit_record, format_option
 from core.errors import GreenmfgError
 
 
@@ -107,8 +106,9 @@ def filings_remind(on) -> None:
 @click.option("--year", type=int, default=None, help="只列出该年度 / only list this year's")
 @click.option("--on", "on", type=_DATE, default=None, help="日期 / day (default: today, Beijing time)")
 @click.option("--dry-run", is_flag=True, help="只列出，不提出移出 / list only, propose nothing")
+@format_option
 @with_appcontext
-def filings_overdue(year: int | None, on, dry_run: bool) -> None:
+def filings_overdue(year: int | None, on, dry_run: bool, fmt: str) -> None:
     """逾期未填报转为移出建议 / overdue filings become removal proposals."""
     from sqlalchemy import select
 
@@ -123,9 +123,9 @@ def filings_overdue(year: int | None, on, dry_run: bool) -> None:
         query = select(AnnualFiling).where(AnnualFiling.status.in_(filings.OPEN), AnnualFiling.due_on < day)
         if year:
             query = query.where(AnnualFiling.year == year)
-        for f in db.session.scalars(query):
-            if filings.deadline_of(f) < day:
-                click.echo(f"{f.year}\t{f.organization.uscc}\t{f.organization.name}\t{f.unit_type}\t{f.due_on}")
+        emit([{"year": f.year, "uscc": f.organization.uscc, "organization": f.organization.name,
+               "unit_type": f.unit_type, "due_on": f.due_on} for f in db.session.scalars(query)
+              if filings.deadline_of(f) < day], fmt, ["year", "uscc", "organization", "unit_type", "due_on"])
         return
     try:
         made = filings.mark_overdue(day, _actor(), _counter("检查 / checking"))
@@ -133,9 +133,10 @@ def filings_overdue(year: int | None, on, dry_run: bool) -> None:
     except GreenmfgError as exc:
         _fail(exc)
     made = [r for r in made if year is None or r.year == year]
-    click.echo(f"\n移出建议 / removal proposals: {len(made)}")
-    for r in made:
-        click.echo(f"{r.id}\t{r.uscc}\t{r.org_name}\t{r.reason}")
+    if fmt == "text":
+        click.echo(f"\n移出建议 / removal proposals: {len(made)}")
+    emit([{"id": r.id, "uscc": r.uscc, "organization": r.org_name, "reason": r.reason} for r in made], fmt,
+         ["id", "uscc", "organization", "reason"])
 
 
 # ---------------------------------------------------------------- removals --
@@ -233,9 +234,10 @@ def jobs_group() -> None:
 
 @jobs_group.command("run-due")
 @click.option("--on", "on", type=_DATE, default=None, help="日期 / day (default: today, Beijing time)")
-@click.option("--json", "as_json", is_flag=True, help="JSON 输出 / print the report as JSON")
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="the same as --format json (kept for crontabs)")
+@format_option
 @with_appcontext
-def jobs_run_due(on, as_json: bool) -> None:
+def jobs_run_due(on, as_json: bool, fmt: str) -> None:
     """运行到期任务（可由 cron 每几分钟运行，可重复运行）/ run the due jobs; idempotent, cron-safe.
 
     Opens the year's filings, sends reminders, turns overdue filings and bottom-5 % units into
@@ -251,11 +253,8 @@ def jobs_run_due(on, as_json: bool) -> None:
 
     report = jobs.run_due(_actor(), _day(on), progress)
     click.echo("", err=True)
-    if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False))
-        return
-    for key, value in report.items():
-        click.echo(f"{key}: {value}")
+    emit_record(report, "json" if as_json else fmt,
+                lambda: [click.echo(f"{key}: {value}") for key, value in report.items()])
 
 
 COMMANDS = [filings_group, removals_group, jobs_group]

@@ -53,6 +53,18 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str]) ->
         click.echo("\t".join(_plain(record.get(c)) or "-" for c in columns))
 
 
+def emit_record(record: Mapping[str, Any], fmt: str, text: Callable[[], None]) -> None:
+    """Print one record (``greenmfg clock show``): ``json`` the object, ``csv`` a header and one row, ``text`` as
+    ``text`` prints it for people."""
+    if fmt == "text":
+        text()
+        return
+    if fmt == "json":
+        click.echo(json.dumps({k: cell(v) for k, v in record.items()}, ensure_ascii=False, indent=2))
+        return
+    emit([record], fmt, list(record))
+
+
 def _plain(value: Any) -> str:
     if value is None:
         return ""

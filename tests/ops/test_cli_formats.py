@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 
@@ -60,3 +61,73 @@ def test_units_list_in_every_format_and_times_in_beijing(instance):
     job = json.loads(_run(instance, "jobs", "list", "--format", "json"))[0]
     assert job["created_at"] == "2026-11-25T00:30:00+08:00"
     assert "2026-11-25T00:30:00+08:00" in _run(instance, "jobs", "list")
+
+
+#: every command that lists or reports, with the arguments a run needs and the fields its JSON carries (a record
+#: for the one-record reports, the first row for the listings)
+REPORTS = {("calendar", "show", "2026"): {"date", "workday", "source"},
+           ("clock", "show"): {"training", "today", "now", "real_today", "offset_days"},
+           ("audit", "verify"): {"ok", "entries", "chained", "anchors", "first_bad", "message_zh", "message_en"},
+           ("jobs", "run-due", "--on", "2026-11-25"): {"on", "filings_opened", "reminders_sent", "overdue_proposals"},
+           ("filings", "overdue", "--dry-run"): set(),
+           ("config", "list"): {"name", "type", "default"},
+           ("plugins",): set(),
+           ("rules", "--year", "2026"): set()}
+
+#: the commands that neither list nor report: they act (and say in a line what they did), start something, or
+#: are Flask's and Flask-Migrate's own
+ACTIONS = {"run", "shell", "routes", "demo", "new-region", "worker", "score", "calendar set", "calendar import",
+           "calendar complete-year", "reference import", "scores recompute", "scores import", "units sync",
+           "units add", "filings open", "filings remind", "removals bottom-share", "removals decide",
+           "removals publish", "jobs tick", "lists notice-end", "lists export", "lists import", "lists key",
+           "lists import-history", "db-roles grant-app", "evidence sweep", "keys generate", "keys show",
+           "keys register", "keys revoke", "users create-admin", "config check", "clock set", "audit anchor"}
+
+
+def _commands():
+    import click
+
+    from core.cli import cli
+
+    def walk(command, path):
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield " ".join(path), command
+
+    return dict(walk(cli, []))
+
+
+def test_every_command_that_lists_or_reports_takes_format_and_every_other_is_named_an_action():
+    listed = {" ".join(c) for c in LISTINGS} | {" ".join(a for a in c if not a.startswith("-") and not a[0].isdigit())
+                                                for c in REPORTS}
+    for name, command in _commands().items():
+        if name.startswith("db ") or name in ACTIONS:
+            continue
+        options = {o for p in command.params for o in getattr(p, "opts", [])}
+        assert "--format" in options, f"greenmfg {name} lists or reports: give it --format (core/cli/output.py)"
+        assert name in listed, f"greenmfg {name}: add it to this file's LISTINGS or REPORTS"
+
+
+@pytest.mark.parametrize("command", list(REPORTS), ids=" ".join)
+def test_every_report_prints_json_a_program_reads(instance, command):
+    from core.cli import cli
+
+    result = instance.test_cli_runner().invoke(cli, [*command, "--format", "json"])
+    assert result.exit_code in ((0, 1) if command[0] == "audit" else (0,)), result.output  # verify: 1 = broken
+    answer = json.loads(result.output)
+    record = answer[0] if isinstance(answer, list) and answer else answer
+    if REPORTS[command]:
+        assert REPORTS[command] <= set(record), record
+    if command[:2] == ("clock", "show"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", record["now"]), record["now"]
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d", record["today"])
+    if command[:2] == ("calendar", "show"):  # 2026: 国庆节 from 1 October, and weekend days worked for the holidays
+        days = {row["date"]: row["workday"] for row in answer}
+        assert days["2026-10-01"] is False and True in days.values()
+
+
+def test_run_due_keeps_its_json_flag_for_crontabs(instance):
+    assert json.loads(_run(instance, "jobs", "run-due", "--on", "2026-11-25", "--json")) == json.loads(
+        _run(instance, "jobs", "run-due", "--on", "2026-11-25", "--format", "json"))
