@@ -449,6 +449,6 @@ for _n in range(1, NOTICE_ROWS + 1):
     setattr(RoundNoticeForm, f"quota_article_{_n}", StringField(_l("Article"), validators=[Optional(), Length(max=80)]))
     setattr(RoundNoticeForm, f"condition_{_n}", SelectField(_l("Condition"), validators=[Optional()]))
     setattr(RoundNoticeForm, f"condition_switch_{_n}", SelectField(
-        _l("In this round"), choices=[("on", _l("applied")), ("off", _l("set aside"))], validators=[Optional()]))
+        _l("In this round"), choices=[choice("on", _l("applied")), choice("off", _l("set aside"))], validators=[Optional()]))
     setattr(RoundNoticeForm, f"condition_article_{_n}", StringField(_l("Article"),
                                                                     validators=[Optional(), Length(max=80)]))

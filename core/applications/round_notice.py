@@ -30,6 +30,7 @@ from sqlalchemy import select
 from core.applications import services
 from core.applications.evidence import _clean_name, check_pdf
 from core.errors import InvalidInput, NotFound
+from core.i18n import N_
 from core.extensions import db
 from core.clock import end_of_day
 from core.kernel.rules import region_rules
@@ -46,11 +47,18 @@ FILE_PREFIX = "notices/"
 MAX_RULES = 100
 
 
+#: what each text of the notice is called in its refusal (no field codes on pages)
+_TEXTS = {
+    "notice_no": N_("Please enter the notice's number (文号), %(low)d to %(high)d characters."),
+    "notice_title": N_("Please enter the notice's title, %(low)d to %(high)d characters."),
+    "notice_issuer": N_("Please enter who issued the notice, %(low)d to %(high)d characters."),
+}
+
+
 def _text(value: Any, field: str, low: int, high: int) -> str:
     text = str(value or "").strip()
     if not low <= len(text) <= high:
-        raise InvalidInput("Please fill in %(field)s (%(low)d to %(high)d characters).", field=field,
-                           low=low, high=high)
+        raise InvalidInput(_TEXTS[field], field=field, low=low, high=high)
     return text
 
 

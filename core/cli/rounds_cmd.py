@@ -1,6 +1,7 @@
 """``greenmfg rounds``: open a round from its notice, list a round's rules with where each comes from (issue 43)."""
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 
 from core.cli.output import emit, format_option
+from core.clock import SHANGHAI
 from core.errors import GreenmfgError
 from core.extensions import db
 
@@ -53,6 +55,8 @@ def rounds_group() -> None:
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="The notice itself (PDF).")
 @click.option("--title", default=None, help="The round's title (default: the notice's).")
+@click.option("--closes-at", default=None,
+              help="Applicants' deadline, Beijing time (YYYY-MM-DDTHH:MM; default: the notice's or the region's).")
 @click.option("--deadline", "deadlines", multiple=True,
               help="CODE=YYYY-MM-DD[@ARTICLE]: a step deadline the notice sets (repeat).")
 @click.option("--quota", "quotas", multiple=True,
@@ -61,8 +65,8 @@ def rounds_group() -> None:
               help="CODE=on|off[@ARTICLE]: a condition the notice applies or sets aside (repeat).")
 @format_option
 @with_appcontext
-def open_command(year, level, unit_types, notice_no, notice_title, issuer, issued_on, path, title, deadlines, quotas,
-                 conditions, fmt) -> None:
+def open_command(year, level, unit_types, notice_no, notice_title, issuer, issued_on, path, title, closes_at,
+                 deadlines, quotas, conditions, fmt) -> None:
     """Open a round from its notice, with what the notice sets against the region's rules; audited.
     从申报通知开启批次。"""
     from core.applications import round_notice
@@ -70,13 +74,20 @@ def open_command(year, level, unit_types, notice_no, notice_title, issuer, issue
     def whole(value: str, text: str) -> str:
         return value
 
+    closes = None
+    if closes_at:
+        try:
+            closes = dt.datetime.fromisoformat(closes_at)
+        except ValueError:
+            raise click.BadParameter(f"{closes_at!r}: YYYY-MM-DDTHH:MM", param_hint="--closes-at") from None
+        closes = closes if closes.tzinfo else closes.replace(tzinfo=SHANGHAI)
     rules = (_pairs(deadlines, "deadline", whole) + _pairs(quotas, "quota", whole)
              + _pairs(conditions, "condition", _switch))
     try:
         campaign = round_notice.open_round(
             actor=f"cli:{getpass.getuser()}", year=year, level=level, unit_types=unit_types, notice_no=notice_no,
             notice_title=notice_title, notice_issuer=issuer, notice_issued_on=issued_on, file=path.read_bytes(),
-            filename=path.name, rules=rules, title=title)
+            filename=path.name, rules=rules, title=title, closes_at=closes)
         db.session.commit()
     except GreenmfgError as exc:
         db.session.rollback()

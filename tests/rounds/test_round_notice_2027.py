@@ -179,3 +179,58 @@ def test_a_notice_above_the_rules_it_may_change_is_refused(rnd):
         assert "工业和信息化部" in rk.error_text(r) or "Ministry" in rk.error_text(r), rk.error_text(r)
     r = rnd.get("province", "/api/v1/campaigns", bj(2027, 3, 15))
     assert r.get_json() == []
+
+
+def test_province_staff_open_the_round_from_its_notice_on_the_web_and_with_the_cli(rnd, tmp_path):
+    """The same service behind the page and the command: the page in Chinese, a half-filled row refused in the
+    page's language, the round's page naming the notice and linking the next step, its rules."""
+    from core.cli import cli
+
+    condition = CONDITIONS[rnd.region][0]
+    client = rnd.app.test_client()
+    with rk.at(bj(2027, 3, 15)):
+        assert client.post("/login", data={"username": "province_staff", "password": rk.PASSWORD}).status_code == 302
+        page = client.get("/province/campaigns/notice").get_data(as_text=True)
+        assert "从申报通知开启批次" in page and "通知文号" in page, page[:400]
+        form = {"notice_no": NUMBER, "notice_title": TITLE, "notice_issuer": "省工业和信息化厅",
+                "notice_issued_on": "2027-03-10", "year": "2027", "level": "national", "unit_types": ["factory"],
+                "closes_at": "2027-05-31T17:00", "deadline_1": DEADLINE, "deadline_day_1": "2027-08-14",
+                "deadline_article_1": "三", "quota_unit_1": rnd.unit_codes["city"], "quota_type_1": "factory",
+                "condition_1": condition, "condition_switch_1": "off", "condition_article_1": "二(一)"}
+        r = client.post("/province/campaigns/notice", content_type="multipart/form-data",
+                        data={**form, "file": (io.BytesIO(rk.pdf()), "通知.pdf")})
+        assert r.status_code == 422 and "请选择市州和申报类型并填写名额" in r.get_data(as_text=True), r.status_code
+        r = client.post("/province/campaigns/notice", content_type="multipart/form-data",
+                        data={**form, "quota_places_1": "1", "file": (io.BytesIO(rk.pdf()), "通知.pdf")})
+        assert r.status_code == 302, r.get_data(as_text=True)[:600]
+        page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert f"《{TITLE}》（{NUMBER}）" in page and "通知.pdf" in page
+    web_id = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    assert f"/rules?round={web_id}" in page
+
+    notice = tmp_path / "通知.pdf"
+    notice.write_bytes(rk.pdf())
+    runner = rnd.app.test_cli_runner()
+    with rk.at(bj(2027, 3, 16)):
+        out = runner.invoke(cli, [
+            "rounds", "open", "--year", "2027", "--level", "national", "--unit-type", "factory",
+            "--notice-no", "绿制办〔2027〕4号", "--notice-title", TITLE, "--issuer", "省工业和信息化厅",
+            "--issued-on", "2027-03-12", "--file", str(notice), "--closes-at", "2027-05-31T17:00", "--deadline", f"{DEADLINE}=2027-08-21@三",
+            "--quota", f"{rnd.unit_codes['city']}/factory=2@附件3", "--condition", f"{condition}=off@二(一)",
+            "--format", "json"])
+        assert out.exit_code == 0, out.output
+        cli_id = json.loads(out.output)[0]["id"]
+        listed = runner.invoke(cli, ["rounds", "rules", str(cli_id), "--format", "json"])
+    rows = {(row["kind"], row["key"]): row for row in json.loads(listed.output)}
+    assert rows[("deadline", DEADLINE)]["value"]["date_in_year"] == "2027-08-21"
+    assert "绿制办〔2027〕4号" in rows[("quota", f"{rnd.unit_codes['city']}/factory/2027")]["notice"]
+    with rnd.app.app_context():
+        from sqlalchemy import select
+
+        from core.extensions import db
+        from core.models import AuditLog
+
+        recorded = db.session.scalars(select(AuditLog).where(AuditLog.action == "campaign.notice_recorded")
+                                      .order_by(AuditLog.id)).all()
+    assert [(a.object_id, a.data["notice_no"]) for a in recorded] == [(str(web_id), NUMBER),
+                                                                       (str(cli_id), "绿制办〔2027〕4号")]
