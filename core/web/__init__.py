@@ -187,6 +187,11 @@ def rules_page():
             raise NotFound("No such campaign.")
         year, notice = campaign.year, RoundNotice.of(campaign)
     rows = rule_rows(rules, year, notice)
+    # the year's rounds opened from a notice: what each notice sets is listed with that round's rules
+    noticed = [] if campaign is not None else db.session.execute(
+        select(Campaign.id, Campaign.title, Campaign.notice_no).where(
+            Campaign.region == rules.region_code, Campaign.year == year, Campaign.notice_no.is_not(None))
+        .order_by(Campaign.id)).all()
     for row in rows:
         row["applies_to"] = _applies_to(rules, row["key"]) if "/" in row["key"] or row["kind"] == "notice_period" else ""
     kind = request.args.get("kind")
@@ -194,7 +199,8 @@ def rules_page():
     if kind:
         rows = [r for r in rows if r["kind"] == kind]
     return render_template("rules.html", rows=rows, year=year, kinds=kinds, kind=kind,
-                           documents=document_rows(rules, year), campaign=campaign, notice=notice)
+                           documents=document_rows(rules, year), campaign=campaign, notice=notice,
+                           noticed=noticed)
 
 
 @bp.get("/lists")

@@ -146,6 +146,9 @@ def test_a_2027_round_opened_from_its_notice_applies_and_names_it(rnd):
         page = rnd.app.test_client().get(f"/rules?round={c['id']}").get_data(as_text=True)
     assert f"《{TITLE}》（{NUMBER}）" in page and "2027-08-14" in page
     assert page.count(NUMBER) >= 4, page.count(NUMBER)
+    with rk.at(bj(2027, 3, 20)):  # the year's listing leads to the round whose notice changes it
+        year_page = rnd.app.test_client().get("/rules?year=2027").get_data(as_text=True)
+    assert f'/rules?round={c["id"]}' in year_page and f'/rules?round={plain["id"]}' not in year_page
 
     # greenmfg rounds rules ID, in JSON and as text
     from core.cli import cli
