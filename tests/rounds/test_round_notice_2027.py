@@ -22,6 +22,9 @@ import round_kit as rk
 from helpers import seed_text
 from round_kit import bj, show
 
+#: the notice's rules are stored JSON and its date a date column: run on SQLite too (tests/conftest.py BOTH)
+pytestmark = pytest.mark.both_databases
+
 
 #: per region: the condition the 2027 notice sets aside, the seed that sets it and the words it sets it with
 CONDITIONS = {
