@@ -31,7 +31,7 @@ def report_or_error(report: str) -> dict:
     return {"oneOf": [{"$ref": f"#/components/schemas/{report}"}, {"$ref": "#/components/schemas/Error"}]}
 
 
-__all__ = ["BINARY", "Blueprint", "report_or_error", "authed", "documents", "init_api", "limited", "optional_auth", "public",
+__all__ = ["BINARY", "Blueprint", "RoundRulesSchema", "report_or_error", "authed", "documents", "init_api", "limited", "optional_auth", "public",
            "token_user"]
 
 rules_bp = Blueprint("rules", __name__, url_prefix="/api/v1", description="Effective rules with provenance")
@@ -47,8 +47,10 @@ class RuleSchema(Out):
     replaced = fields.String(required=True, allow_none=True)
     applied_as = fields.String(required=True, metadata={
         "description": "how the rule stands in the year: in_force (a document it cites is in force), carried (its "
-                       "documents expired: the platform carries it on), ahead (its documents came later) or default "
-                       "(no document: a platform default or this instance's setting)"})
+                       "documents expired: the platform carries it on), ahead (its documents came later), default "
+                       "(no document: a platform default or this instance's setting) or, in a round's rules, notice "
+                       "(the round's notice sets it: value.notice names it, value.applied is false for a condition "
+                       "it sets aside)"})
     carried_from = fields.List(fields.String(), required=True, metadata={
         "description": "for a carried or ahead rule: the documents it comes from, as people cite them"})
     value = fields.Dict(required=True, metadata={"description": "the rule's data (docs/rules-json.md)"})
@@ -94,6 +96,14 @@ class RulesDocumentSchema(Out):
     plugins = fields.List(fields.Nested(PluginVersionSchema), required=True)
     documents = fields.List(fields.Nested(DocumentSchema), required=True)
     rules = fields.List(fields.Nested(RuleSchema), required=True)
+
+
+class RoundRulesSchema(RulesDocumentSchema):
+    """The rules of one round (issue 43): the year's, with what the round's notice sets."""
+
+    round = fields.Dict(required=True, metadata={
+        "description": "the round: id, year, level, title and notice (number (文号), title, issuer, issued_on, label, "
+                       "file_name, rules; null: opened without one)"})
 
 
 @rules_bp.route("/rules")

@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from core.accounts import api_user
 from core.accounts.permissions import Perm, application_for, application_scope
-from core.api import BINARY, Blueprint, authed, report_or_error
+from core.api import BINARY, Blueprint, RoundRulesSchema, authed, report_or_error
 from core.api.regional import PerAppSchemas
 from core.api.resource import Resource
 from core.api.schema import dumped_answer, dumper
-from core.applications import eligibility, services, summary
+from core.applications import eligibility, round_notice, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.fields import jsonable
 from core.applications.schemas import (
@@ -76,7 +76,8 @@ def _campaign(campaign_id: Any) -> Campaign:
 def campaign_json(c: Campaign) -> dict[str, Any]:
     return {"id": c.id, "region": c.region, "year": c.year, "level": c.level, "title": c.title,
             "unit_types": c.unit_types, "opens_at": aware(c.opens_at), "closes_at": aware(c.closes_at),
-            "deadlines": c.deadlines or {}, "deadline_reasons": c.deadline_reasons or {}}
+            "deadlines": c.deadlines or {}, "deadline_reasons": c.deadline_reasons or {},
+            "notice": round_notice.round_json(c)["notice"]}
 
 
 def application_json(a: Application) -> dict[str, Any]:
@@ -196,6 +197,45 @@ class Campaigns(Resource):
         """Open a campaign (province staff). Deadlines come from the region plugin."""
         c = services.open_campaign(actor=self.user.username, **args)
         return self.done(campaign_json, c)
+
+
+@blp.route("/campaigns/notice")
+class RoundFromNotice(Resource):
+    @authed(Perm.CAMPAIGN_MANAGE)
+    @blp.arguments(REGION("round_notice_create"), location="form_and_files")
+    @blp.response(201, REGION("campaign"))
+    def post(self, form):
+        """Open a round from its notice (province staff; multipart: the notice's 文号, title, issuer and date, the
+        PDF as ``file``, and ``rules``: what the notice sets for the round against the region's standing rules,
+        checked against the plugin contract and the national ceilings). Audited."""
+        upload = form.pop("file")
+        data = evidence_service.read_upload(upload.stream)
+        c = round_notice.open_round(actor=self.user.username, file=data, filename=upload.filename, **form)
+        return self.done(campaign_json, c)
+
+
+@blp.route("/campaigns/<int:campaign_id>/rules")
+class RoundRules(Resource):
+    @authed(lambda user: user)
+    @blp.response(200, RoundRulesSchema)
+    def get(self, campaign_id):
+        """Every rule the round applies, each with where it comes from: the round's notice (naming its 文号), a
+        document in force, carried from an earlier document (named), or a platform default; ``round`` is the round
+        with its notice (any signed-in role)."""
+        return round_notice.round_rules_document(_campaign(campaign_id))
+
+
+@blp.route("/campaigns/<int:campaign_id>/notice")
+class RoundNoticeFile(Resource):
+    @authed(lambda user: user)
+    @blp.response(200, BINARY, content_type="application/pdf", description="the notice's PDF, as an attachment")
+    def get(self, campaign_id):
+        """Download the notice a round was opened from (any signed-in role)."""
+        c = _campaign(campaign_id)
+        response = send_file(round_notice.notice_file(c), mimetype="application/pdf", as_attachment=True,
+                             download_name=c.notice_file_name or "notice.pdf", max_age=0)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 @blp.route("/campaigns/<int:campaign_id>/deadlines")
@@ -523,7 +563,7 @@ class Quotas(Resource):
     def get(self, args):
         """The city's quota use per unit type for a campaign."""
         unit, c = _city(), _campaign(args["campaign_id"])
-        return [services.quota_status(unit, t, c.year) for t in c.unit_types or []]
+        return [services.quota_status(unit, t, c.year, c) for t in c.unit_types or []]
 
 
 def register_api(api: Api, app: Flask) -> None:

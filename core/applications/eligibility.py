@@ -26,7 +26,7 @@ from core.i18n import bilingual, bilingual_text, both, halves
 from core.kernel import facts
 from core.clock import add_years, today
 from core.kernel.facts import RuleData
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, rules_of_round
 from core.models import (
     Application, Ban, Campaign, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence,
     ListEntry, Organization,
@@ -181,8 +181,9 @@ def evaluate(application: Application, as_of: dt.date | None = None,
 
     The region's rules are evaluated for every requested level (joint rounds): a rule for all levels
     once, with the round's level; a rule for named levels at each of them. Each result lists the
-    ``levels`` it gates (see :func:`recommend_blockers`)."""
-    rules = region_rules()
+    ``levels`` it gates (see :func:`recommend_blockers`). A round opened from a notice applies the conditions the
+    notice switches on or sets aside (issue 43, :func:`core.kernel.rules.rules_of_round`)."""
+    rules = rules_of_round(application.campaign)
     as_of = as_of or today()
     level = Level(application.level)
     org = application.organization

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField as UploadField
 from wtforms import (
     BooleanField,
+    DateField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -417,3 +418,37 @@ class StepExtensionForm(PageForm):
     step = SelectField(_l("Deadline"), validators=[DataRequired()])
     until = DateTimeLocalField(_l("Extended until (Beijing time)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
+
+
+class RoundNoticeForm(PageForm):
+    """Open a round from its notice (issue 43): the notice, its file, and what it sets for the round (rows below)."""
+
+    notice_no = StringField(_l("Notice number (文号)"), validators=[DataRequired(), Length(min=2, max=80)])
+    notice_title = StringField(_l("Notice title"), validators=[DataRequired(), Length(min=2, max=300)])
+    notice_issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(min=2, max=200)])
+    notice_issued_on = DateField(_l("Date of the notice"), validators=[DataRequired()])
+    file = UploadField(_l("The notice itself (PDF)"), validators=[DataRequired()])
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    level = SelectField(_l("List level"), validators=[DataRequired()])
+    unit_types = MultiCheckboxField(_l("Unit types"), validators=[DataRequired()])
+    title = StringField(_l("Title of the round (empty: the notice's title)"), validators=[Optional(), Length(max=200)])
+    closes_at = DateTimeLocalField(_l("Submission deadline (Beijing time; empty: the notice's or the region's)"),
+                                   format="%Y-%m-%dT%H:%M", validators=[Optional()])
+
+
+#: how many deadlines, quotas and conditions the page takes at once (the API and the CLI take any number)
+NOTICE_ROWS = 3
+for _n in range(1, NOTICE_ROWS + 1):
+    setattr(RoundNoticeForm, f"deadline_{_n}", SelectField(_l("Deadline"), validators=[Optional()]))
+    setattr(RoundNoticeForm, f"deadline_day_{_n}", DateField(_l("Date in the notice"), validators=[Optional()]))
+    setattr(RoundNoticeForm, f"deadline_article_{_n}", StringField(_l("Article"), validators=[Optional(), Length(max=80)]))
+    setattr(RoundNoticeForm, f"quota_unit_{_n}", SelectField(_l("City"), validators=[Optional()]))
+    setattr(RoundNoticeForm, f"quota_type_{_n}", SelectField(_l("Unit type"), validators=[Optional()]))
+    setattr(RoundNoticeForm, f"quota_places_{_n}", IntegerField(_l("Places"),
+                                                                validators=[Optional(), NumberRange(min=0, max=10000)]))
+    setattr(RoundNoticeForm, f"quota_article_{_n}", StringField(_l("Article"), validators=[Optional(), Length(max=80)]))
+    setattr(RoundNoticeForm, f"condition_{_n}", SelectField(_l("Condition"), validators=[Optional()]))
+    setattr(RoundNoticeForm, f"condition_switch_{_n}", SelectField(
+        _l("In this round"), choices=[choice("on", _l("applied")), choice("off", _l("set aside"))], validators=[Optional()]))
+    setattr(RoundNoticeForm, f"condition_article_{_n}", StringField(_l("Article"),
+                                                                    validators=[Optional(), Length(max=80)]))

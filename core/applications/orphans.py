@@ -15,7 +15,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from core.extensions import db
-from core.models import EvaluationReport, Evidence, ManagementFile
+from core.models import Campaign, EvaluationReport, Evidence, ManagementFile
 from core.storage import sweep as storage_sweep
 
 DEFAULT_GRACE = storage_sweep.DEFAULT_GRACE
@@ -25,6 +25,7 @@ def referenced_keys() -> set[str]:
     keys = set(db.session.scalars(select(Evidence.storage_name)))
     keys |= set(db.session.scalars(select(EvaluationReport.storage_name)))
     keys |= {f"management/{name}" for name in db.session.scalars(select(ManagementFile.storage_name))}
+    keys |= set(db.session.scalars(select(Campaign.notice_file).where(Campaign.notice_file.is_not(None))))  # issue 43
     return keys
 
 

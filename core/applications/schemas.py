@@ -64,6 +64,10 @@ class CampaignSchema(Out):
                             metadata={"description": "deadline code → the day it ends (24:00 Beijing time)"})
     deadline_reasons = fields.Dict(keys=fields.String(), values=fields.String(), required=True,
                                    metadata={"description": "deadline code → why it was changed"})
+    notice = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "the notice the round was opened from (issue 43): number (文号), title, issuer, issued_on, "
+                       "label (《title》（文号）), file_name, and the rules it sets for the round (kind deadline, quota "
+                       "or condition, key, value, article); null: opened without one"})
 
 
 class CampaignCreateSchema(In):
@@ -75,6 +79,45 @@ class CampaignCreateSchema(In):
     opens_at = fields.AwareDateTime(allow_none=True, metadata={"description": "default: now"})
     closes_at = fields.AwareDateTime(allow_none=True,
                                      metadata={"description": "default: the region's applicants' deadline"})
+
+
+class _JsonList(fields.Field):
+    """A JSON array sent as one text field of a multipart form (the notice's rules beside its file)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list:
+        import json
+
+        try:
+            loaded = json.loads(value) if isinstance(value, str) else value
+        except ValueError:
+            raise ValidationError("Not valid JSON.") from None
+        if not isinstance(loaded, list) or not all(isinstance(x, dict) for x in loaded) or len(loaded) > 100:
+            raise ValidationError("A JSON array of at most 100 objects.")
+        return loaded
+
+
+NOTICE_RULES = ('the rules the notice sets for the round, a JSON array of objects {"kind": "deadline" | "quota" | '
+                '"condition", "key": a deadline code | "<admin unit code>/<unit type>" | a condition code, "value": '
+                'the date (YYYY-MM-DD) | the number of places | true (applied) or false (set aside), "article": the '
+                'notice\'s article}; checked against the plugin contract and the national ceilings')
+
+
+class RoundNoticeCreateSchema(In):
+    """Open a round from its notice (multipart, issue 43)."""
+
+    year = year(required=True)
+    level = fields.String(required=True, validate=validate.Length(max=20))
+    unit_types = fields.List(fields.String(validate=validate.Length(max=40)), required=True,
+                             validate=validate.Length(min=1, max=10))
+    title = text(200, allow_none=True, metadata={"description": "default: the notice's title"})
+    notice_no = text(80, 2, required=True, metadata={"description": "the notice's number (文号)"})
+    notice_title = text(300, 2, required=True)
+    notice_issuer = text(200, 2, required=True)
+    notice_issued_on = fields.Date(required=True)
+    closes_at = fields.AwareDateTime(allow_none=True, metadata={
+        "description": "default: the applicants' deadline the notice sets, else the region's"})
+    rules = _JsonList(load_default=list, metadata={"type": "string", "description": NOTICE_RULES})
+    file = Upload(required=True, metadata={"description": "the notice itself: one PDF, at most 10 MB"})
 
 
 class DeadlineChangeSchema(In):
@@ -471,6 +514,7 @@ class RegionSchemas:
     vocabulary: Vocabulary
     campaign: type[Schema]
     campaign_create: type[Schema]
+    round_notice_create: type[Schema]
     application: type[Schema]
     application_page: type[Schema]
     application_create: type[Schema]
@@ -510,6 +554,9 @@ def region_schemas(rules: Any) -> RegionSchemas:
         campaign_create=regional(CampaignCreateSchema, region, level=vocab.level(required=True),
                                  unit_types=fields.List(vocab.unit_type(), required=True,
                                                         validate=validate.Length(min=1, max=10))),
+        round_notice_create=regional(RoundNoticeCreateSchema, region, level=vocab.level(required=True),
+                                     unit_types=fields.List(vocab.unit_type(), required=True,
+                                                            validate=validate.Length(min=1, max=10))),
         application=application,
         application_page=regional(ApplicationPageSchema, region,
                                   items=fields.List(fields.Nested(application), required=True)),

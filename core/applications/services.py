@@ -42,7 +42,7 @@ from core.i18n import english, lazy_list
 from core.kernel import facts, paging
 from core.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
 from core.kernel.permissions import may
-from core.kernel.rules import lazy_source_name, region_rules, results_line, rule_of
+from core.kernel.rules import lazy_source_name, region_rules, results_line, rule_of, rules_of_round
 from core.models import (
     AdminUnit,
     Application,
@@ -811,11 +811,12 @@ def withdraw_recommendation(application: Application, reason: str, actor: str) -
 QUOTA_LOOKBACK = 10
 
 
-def quota_status(admin_unit: AdminUnit, unit_type: str, year: int) -> dict[str, Any]:
+def quota_status(admin_unit: AdminUnit, unit_type: str, year: int, campaign: Campaign | None = None) -> dict[str, Any]:
     """The city's quota for ``unit_type`` in the round of ``year``: its limit and places used. A round after the
     region's quota plan has ended shows that plan's figure as the dashboard does (Hubei 2026: 附件3's 2021-2025
-    targets), marked ``ended``, never "no quota" beside the dashboard's targets."""
-    rules = region_rules()
+    targets), marked ``ended``, never "no quota" beside the dashboard's targets. With ``campaign``: the quota its
+    notice sets, where it sets one (issue 43)."""
+    rules = rules_of_round(campaign)
     quota, ended = rules.quota(admin_unit.code, unit_type, year), False
     if quota.unlimited:
         for earlier in range(year - 1, year - QUOTA_LOOKBACK, -1):

@@ -105,7 +105,7 @@ def city_items(user, at: dt.datetime):
     unit = db.session.get(AdminUnit, user.admin_unit_id)
     for c in campaigns[:1]:
         for code in c.unit_types or []:
-            quota = services.quota_status(unit, code, c.year)
+            quota = services.quota_status(unit, code, c.year, c)
             if quota["limit"] is not None:
                 out.append(item(_("Quota for %(type)s: %(used)d of %(limit)d used", type=_type_name(code),
                                   used=quota["used"], limit=quota["limit"]),

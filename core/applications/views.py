@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope, city_of
 from core.accounts.web import install_error_pages, login_required
-from core.applications import bulk, eligibility, services, summary
+from core.applications import bulk, eligibility, round_notice, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
 from core.applications.fields import (
@@ -40,6 +40,7 @@ from core.applications.fields import (
     typed_extension,
 )
 from core.applications.forms import (
+    NOTICE_ROWS,
     CampaignForm,
     CityBulkForm,
     ConfirmForm,
@@ -49,6 +50,7 @@ from core.applications.forms import (
     ImportForm,
     ReasonForm,
     ReturnForm,
+    RoundNoticeForm,
     StartForm,
     StepExtensionForm,
     add_spare_rows,
@@ -378,7 +380,8 @@ def _render_detail(application, status: int = 200, **extra):
     if not return_form.until.data:
         return_form.until.data = (now() + dt.timedelta(days=7)).astimezone(SHANGHAI).replace(
             tzinfo=None, second=0, microsecond=0)
-    quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year)
+    quota = services.quota_status(application.admin_unit, application.unit_type, application.campaign.year,
+                                   application.campaign)
     field_name = services.change_name(application)
     evidence = evidence_service.listing(application)
     files = {str(e.id): e.original_name for e in evidence}
@@ -826,7 +829,7 @@ def city_ranked():
     if campaign is not None:
         for code in campaign.unit_types or []:
             groups.append((rules.unit_types.get(code), summary.recommended(unit, campaign, [code])))
-            quotas.append(services.quota_status(unit, code, campaign.year))
+            quotas.append(services.quota_status(unit, code, campaign.year, campaign))
     campaigns = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
                                    .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(20)).all()
     import_closed = None  # the city's step has closed: say so before anyone fills and uploads a table
@@ -939,6 +942,91 @@ def campaigns():
     return render_template("applications/campaigns.html", form=form, campaigns=rows, counts=counts), status
 
 
+def _notice_form(rules) -> RoundNoticeForm:
+    """The form opening a round from its notice, its choices in the page's language (no codes shown)."""
+    from core.i18n import local_text
+
+    form = RoundNoticeForm()
+    form.level.choices = with_placeholder([choice(code, local_name(lv)) for code, lv in rules.list_levels.items()])
+    form.unit_types.choices = [choice(code, local_name(t)) for code, t in rules.unit_types.items()]
+    deadlines = with_placeholder([choice(code, deadline_title(code)) for code in sorted(rules.deadlines)])
+    units = with_placeholder([choice(u.code, u.name) for u in db.session.scalars(
+        select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id))])
+    types = with_placeholder([choice(code, local_name(t)) for code, t in rules.unit_types.items()])
+    conditions = with_placeholder([
+        choice(code, f"{local_text(r.title, r.title_en)}（{source_name(r.source)}）")
+        for code, r in sorted(rules.eligibility_rules.items())])
+    for n in range(1, NOTICE_ROWS + 1):
+        getattr(form, f"deadline_{n}").choices = deadlines
+        getattr(form, f"quota_unit_{n}").choices = units
+        getattr(form, f"quota_type_{n}").choices = types
+        getattr(form, f"condition_{n}").choices = conditions
+    return form
+
+
+def _notice_rules(form: RoundNoticeForm) -> list[dict[str, Any]]:
+    """The rows of the form the province filled in, as the notice's rules (a row half filled is refused)."""
+    out = []
+    for n in range(1, NOTICE_ROWS + 1):
+        field = lambda name: getattr(form, f"{name}_{n}")  # noqa: E731
+        if field("deadline").data or field("deadline_day").data:
+            if not (field("deadline").data and field("deadline_day").data):
+                raise InvalidInput("Choose the deadline and enter the notice's date.", field=f"deadline_{n}")
+            out.append({"kind": "deadline", "key": field("deadline").data, "value": field("deadline_day").data,
+                        "article": field("deadline_article").data})
+        if field("quota_unit").data or field("quota_type").data or field("quota_places").data is not None:
+            if not (field("quota_unit").data and field("quota_type").data and field("quota_places").data is not None):
+                raise InvalidInput("Choose the city and the unit type and enter the places.", field=f"quota_unit_{n}")
+            out.append({"kind": "quota", "key": f"{field('quota_unit').data}/{field('quota_type').data}",
+                        "value": field("quota_places").data, "article": field("quota_article").data})
+        if field("condition").data:
+            out.append({"kind": "condition", "key": field("condition").data,
+                        "value": field("condition_switch").data != "off", "article": field("condition_article").data})
+    return out
+
+
+@bp.route("/province/campaigns/notice", methods=["GET", "POST"])
+@login_required(Perm.CAMPAIGN_MANAGE)
+def open_from_notice():
+    """Open a round from its notice: the notice, its file, and the deadlines, quotas and conditions it sets."""
+    rules = region_rules()
+    form = _notice_form(rules)
+    status = 200
+    if request.method == "GET" and not form.year.data:
+        form.year.data = this_year()
+    if form.validate_on_submit():
+        def opened() -> Campaign:
+            upload = form.file.data
+            return round_notice.open_round(
+                actor=_user().username, year=form.year.data, level=form.level.data, unit_types=form.unit_types.data,
+                notice_no=form.notice_no.data, notice_title=form.notice_title.data,
+                notice_issuer=form.notice_issuer.data, notice_issued_on=form.notice_issued_on.data,
+                file=evidence_service.read_upload(upload.stream), filename=upload.filename,
+                rules=_notice_rules(form), title=form.title.data, closes_at=_beijing_input(form.closes_at.data))
+        campaign, refused = attempt(opened)
+        if refused:
+            flash(refused.localized(), "error")
+            status = refused.http_status
+        else:
+            flash(_("Round opened from the notice; what the notice sets is listed with the round's rules."), "info")
+            return redirect(url_for("applications.campaign_detail", campaign_id=campaign.id))
+    elif request.method == "POST":
+        flash(_("Please correct the marked fields; nothing was saved."), "error")
+        status = _invalid_status(form)
+    return render_template("applications/round_notice.html", form=form, rows=range(1, NOTICE_ROWS + 1)), status
+
+
+@bp.get("/province/campaigns/<int:campaign_id>/notice")
+@login_required(Perm.CAMPAIGN_MANAGE)
+def notice_download(campaign_id: int):
+    """The notice a round was opened from (PDF, as an attachment)."""
+    campaign = _campaign(campaign_id)
+    response = send_file(round_notice.notice_file(campaign), mimetype="application/pdf", as_attachment=True,
+                         download_name=campaign.notice_file_name or "notice.pdf", max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _campaign(campaign_id: int) -> Campaign:
     campaign = get_record(Campaign, campaign_id)
     if campaign is None or campaign.region != region_rules().region_code:
@@ -962,6 +1050,7 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
                            step_form=step_form if step_form.step.choices else None,
                            step_extensions=step_exts, unit_names=services.unit_names(e.admin_unit_id for e in step_exts),
                            round_deadlines=step_rules.round_deadlines(campaign),
+                           notice=round_notice.round_json(campaign)["notice"],
                            level=rules.list_levels.get(campaign.level)), status
 
 

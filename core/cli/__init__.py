@@ -79,9 +79,10 @@ def _register() -> None:
     from core.cli import ops_cmd  # issue 44
     from core.cli import clock_cmd  # issue 42
     from core.cli import audit_cmd  # issue 47
+    from core.cli import rounds_cmd  # issue 43
 
     for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd, management_cmd,
-                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd, audit_cmd):
+                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd, audit_cmd, rounds_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(_db_commands())

@@ -15,6 +15,15 @@ def region_rules() -> RegionRules:
     return current_app.extensions["greenmfg"].rules
 
 
+def rules_of_round(campaign: Any) -> Any:
+    """The region rules as the round ``campaign`` applies them: with what the notice it was opened from sets for it
+    (issue 43, :class:`core.plugins.applied.NoticeRules`), else the region's."""
+    from core.plugins.applied import NoticeRules, RoundNotice
+
+    notice = RoundNotice.of(campaign) if campaign is not None else None
+    return region_rules() if notice is None else NoticeRules(region_rules(), notice)
+
+
 def source_name(source: str | None) -> str:
     """Who supplies a rule, as people say it: the plugin's region by name (its ``name_en`` in English), or
     "platform default" for what core itself assumes where no document gives a value, "this instance's setting"

@@ -44,7 +44,7 @@ from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, R
 from core.extensions import db
 from core.i18n import N_, bilingual_text, both, english, lazy_list
 from core.clock import SHANGHAI, aware, now, today
-from core.kernel.rules import region_rules, results_line, rule_of
+from core.kernel.rules import region_rules, results_line, rule_of, rules_of_round
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
@@ -118,10 +118,11 @@ def city_consulted(application: Application) -> set[str]:
 
 def gates(application: Application, year: int, consulted: Iterable[str] = (),
           as_of: dt.date | None = None) -> list[dict[str, Any]]:
-    """Every gate for recommending ``application`` to the national list, with its outcome."""
+    """Every gate for recommending ``application`` to the national list, with its outcome (the conditions of its
+    round: a notice's switched on or set aside, issue 43)."""
     from core.applications.eligibility import rule_data
 
-    rules = region_rules()
+    rules = rules_of_round(application.campaign)
     as_of = as_of or today()
     out: list[dict[str, Any]] = []
     result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))

@@ -44,6 +44,18 @@ class Campaign(TimestampMixin, db.Model):
     deadlines: Mapped[dict] = mapped_column(JSONType, default=dict)
     #: why province staff changed a deadline of this campaign {code or "closes_at": reason} (audited)
     deadline_reasons: Mapped[dict] = mapped_column(JSONType, default=dict)
+    #: the notice the province opened the round from (issue 43): 文号, title, issuer, date and the file itself
+    #: (a key of the file store, ``notices/<32 hex>``); None for a round opened without one
+    notice_no: Mapped[str | None] = mapped_column(String(80))
+    notice_title: Mapped[str | None] = mapped_column(String(300))
+    notice_issuer: Mapped[str | None] = mapped_column(String(200))
+    notice_issued_on: Mapped[dt.date | None]
+    notice_file: Mapped[str | None] = mapped_column(String(120))
+    notice_file_name: Mapped[str | None] = mapped_column(String(200))
+    #: what the notice sets for this round against the region's standing rules, each with its article:
+    #: [{"kind": "deadline" | "quota" | "condition", "key": …, "value": …, "article": …}]
+    #: (:class:`core.plugins.applied.RoundNotice`; written once, when the round opens, audited)
+    notice_rules: Mapped[list] = mapped_column(JSONType, default=list)
 
 
 #: PostgreSQL: application pages filled to 50 %, so a city re-importing its summary table (every draft of a page

@@ -8,22 +8,159 @@ very same lookups, for every unit type and level of the region, and answers each
 * ``carried``: every document it cites has expired: the platform carries the rule on, from that document (named);
 * ``ahead``: every document it cites was issued after Y: the platform applies it before its issue, from that
   document (named);
-* ``default``: no document: a platform default or this instance's setting (the record's ``cite`` says which).
+* ``default``: no document: a platform default or this instance's setting (the record's ``cite`` says which);
+* ``notice``: the notice the round was opened from sets it for that round (issue 43, :class:`RoundNotice`): a step
+  deadline moved, a city's quota, a condition switched off, or one the plugins offer switched on (a one-round
+  condition of an earlier notice, named). :class:`NoticeRules` answers the services' lookups for such a round
+  (:func:`core.kernel.rules.rules_of_round`), and :func:`applied_rules` lists the same answers.
 
 ``greenmfg rules``, the rules page and ``GET /api/v1/rules`` list exactly these rules (:mod:`core.services.
 rules_export`); nothing a round applies is hidden because its document expired.
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from core.plugins.types import Document, Level, Record
+from core.plugins.types import Document, EligibilityRule, Level, Quota, Record
 
 #: :class:`core.plugins.rules.RegionRules`, which imports this module (so this one cannot import it back)
 RegionRules = Any
 
-IN_FORCE, CARRIED, AHEAD, DEFAULT = "in_force", "carried", "ahead", "default"
+IN_FORCE, CARRIED, AHEAD, DEFAULT, NOTICE = "in_force", "carried", "ahead", "default", "notice"
+#: what a round's notice may set for the round against the region's standing rules
+NOTICE_KINDS = ("deadline", "quota", "condition")
+
+
+@dataclass(frozen=True)
+class NoticeRule:
+    """One rule a round's notice sets: ``deadline`` (key: the deadline's code, value: an ISO date), ``quota`` (key:
+    ``<admin unit code>/<unit type>``, value: the number of places) or ``condition`` (key: the eligibility rule's code,
+    value: True to apply it in the round, False to set it aside), with the notice's article."""
+
+    kind: str
+    key: str
+    value: Any
+    article: str = ""
+
+
+@dataclass(frozen=True)
+class RoundNotice:
+    """The notice a round of ``year`` was opened from: 文号, title, issuer, date, and the rules it sets."""
+
+    number: str
+    title: str
+    issuer: str
+    issued_on: dt.date | None
+    year: int
+    rules: tuple[NoticeRule, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The notice as people cite it: 《title》（文号）."""
+        return f"《{self.title}》（{self.number}）"
+
+    def cite(self, article: str = "") -> str:
+        return f"{self.label}{article or ''}"
+
+    def find(self, kind: str, key: str) -> NoticeRule | None:
+        return next((r for r in self.rules if r.kind == kind and r.key == key), None)
+
+    def of_kind(self, kind: str) -> list[NoticeRule]:
+        return [r for r in self.rules if r.kind == kind]
+
+    def note(self, rule: NoticeRule, earlier: str = "") -> str:
+        """What the listing says of a rule the notice sets, in Chinese and English."""
+        here = self.cite(rule.article)
+        if rule.kind == "condition" and rule.value is False:
+            return f"本轮不适用：{here} / set aside in this round by this notice {self.number}"
+        if rule.kind == "condition" and earlier:
+            return (f"本轮适用：{here}，沿用{earlier}的规定 / applied in this round by this notice {self.number}, carried "
+                    f"from {earlier}")
+        return f"本轮通知规定：{here} / set by this notice {self.number}"
+
+    @classmethod
+    def of(cls, campaign: Any) -> "RoundNotice | None":
+        """The notice a round (a :class:`~core.models.Campaign`) records; None: it was opened without one."""
+        if not getattr(campaign, "notice_no", None):
+            return None
+        return cls(number=campaign.notice_no, title=campaign.notice_title or "", issuer=campaign.notice_issuer or "",
+                   issued_on=campaign.notice_issued_on, year=campaign.year,
+                   rules=tuple(NoticeRule(r["kind"], r["key"], r["value"], r.get("article") or "")
+                               for r in campaign.notice_rules or ()))
+
+
+class NoticeRules:
+    """The region's rules as a round opened from ``notice`` applies them: every lookup is the region's
+    (:class:`~core.plugins.rules.RegionRules`), except those the notice sets for its year, answered with the notice
+    as their citation (what the services apply and :func:`applied_rules` lists)."""
+
+    def __init__(self, rules: RegionRules, notice: RoundNotice):
+        self.base, self.notice = rules, notice
+        #: id of each record made here → (the record, the notice's rule, the earlier document it carries), so
+        #: the listing tells them apart (the records are kept alive with their ids)
+        self._made: dict[int, tuple[Record, NoticeRule, str]] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.base, name)
+
+    def _keep(self, record: Record, rule: NoticeRule, earlier: str = "") -> Record:
+        self._made[id(record)] = (record, rule, earlier)
+        return record
+
+    def made_by_notice(self, record: Record) -> tuple[NoticeRule, str] | None:
+        kept = self._made.get(id(record))
+        return None if kept is None or kept[0] is not record else kept[1:]
+
+    def _deadline(self, record: Any, year: int) -> Any:
+        rule = self.notice.find("deadline", record.code) if year == self.notice.year else None
+        if rule is None:
+            return record
+        day = dt.date.fromisoformat(str(rule.value)[:10])
+        return self._keep(dataclasses.replace(record, rounds={**record.rounds, year: day},
+                                              cite=self.notice.cite(rule.article)), rule)
+
+    def deadline(self, code: str, year: int) -> tuple[dt.date | None, Any]:
+        _, record = self.base.deadline(code, year)
+        record = self._deadline(record, year)
+        return record.for_year(year), record
+
+    def deadlines_for(self, year: int) -> list[tuple[dt.date, Any]]:
+        out = []
+        for day, record in self.base.deadlines_for(year):
+            record = self._deadline(record, year)
+            out.append((record.for_year(year) or day, record))
+        return sorted(out, key=lambda x: (x[0], x[1].code))
+
+    def quota(self, admin_unit: str, unit_type: str, year: int) -> Quota:
+        rule = self.notice.find("quota", f"{admin_unit}/{unit_type}") if year == self.notice.year else None
+        if rule is None:
+            return self.base.quota(admin_unit, unit_type, year)
+        return self._keep(Quota(limit=int(rule.value), binding=True, period=(year, year),
+                                cite=self.notice.cite(rule.article), source=self.base.region_code), rule)
+
+    def eligibility_rules_for(self, unit_type: str, level: Level, year: int | None = None) -> list[EligibilityRule]:
+        found = self.base.eligibility_rules_for(unit_type, level, year)
+        if year != self.notice.year:
+            return found
+        off = {r.key for r in self.notice.of_kind("condition") if r.value is False}
+        out = [r for r in found if r.code not in off]
+        have = {r.code for r in out}
+        for rule in self.notice.of_kind("condition"):
+            record = self.base.eligibility_rules.get(rule.key)
+            if rule.value is not True or record is None or rule.key in have or not record.applies(unit_type, level):
+                continue
+            earlier = self.base.readable(record.cite)
+            out.append(self._keep(dataclasses.replace(record, years=(), cite=f"{self.notice.cite(rule.article)}；"
+                                                      f"{record.cite}"), rule, earlier))
+        return sorted(out, key=lambda r: r.code)
+
+    def set_aside(self) -> list[tuple[EligibilityRule, NoticeRule]]:
+        """The region's conditions the notice sets aside in its round."""
+        return [(self.base.eligibility_rules[r.key], r) for r in self.notice.of_kind("condition")
+                if r.value is False and r.key in self.base.eligibility_rules]
 
 
 @dataclass(frozen=True)
@@ -35,8 +172,11 @@ class Applied:
     record: Record
     standing: str
     documents: tuple[Document, ...]
-    #: for a carried or ahead rule: "carried from 《…》（…）" in Chinese and English; else ""
+    #: for a carried or ahead rule: "carried from 《…》（…）" in Chinese and English; a notice's rule: what the notice
+    #: does with it; else ""
     note: str = ""
+    #: False: a condition the round's notice sets aside (listed, not applied)
+    applied: bool = True
 
 
 def _round_records(rules: RegionRules, year: int) -> Iterator[tuple[str, str, Record]]:
@@ -114,13 +254,32 @@ def standing(documents: list[Document], year: int) -> tuple[str, str]:
                    f"{doc.label}, in force from {doc.starts.isoformat()}")
 
 
-def applied_rules(rules: RegionRules, year: int) -> list[Applied]:
-    """Every rule a round of ``year`` applies, with where it stands (module docstring)."""
-    out = []
+def applied_rules(rules: RegionRules, year: int, notice: RoundNotice | None = None) -> list[Applied]:
+    """Every rule a round of ``year`` applies, with where it stands (module docstring); with the ``notice`` the
+    round was opened from, what the notice sets is listed as the notice's (and a condition it sets aside, as set
+    aside), through the very lookups :class:`NoticeRules` answers the services with."""
+    if notice is not None and notice.year == year and not isinstance(rules, NoticeRules):
+        rules = NoticeRules(rules, notice)
+    made = getattr(rules, "made_by_notice", lambda record: None)
+    out, seen = [], set()
     for kind, key, record in round_rules(rules, year):
         documents = [] if kind == "region" else rules.cited_documents(record.cite)
         how, note = standing(documents, year)
+        by_notice = made(record)
+        if by_notice is not None:
+            how, note = NOTICE, rules.notice.note(*by_notice)
+        seen.add((kind, key))
         out.append(Applied(kind, key, record, how, tuple(documents), note))
+    if isinstance(rules, NoticeRules):
+        for rule in rules.notice.of_kind("quota"):  # a unit the plugins do not register (entered by the admin)
+            key = f"{rule.key}/{year}"
+            if ("quota", key) not in seen:
+                unit, _, unit_type = rule.key.partition("/")
+                record = rules.quota(unit, unit_type, year)
+                out.append(Applied("quota", key, record, NOTICE, (), rules.notice.note(rule)))
+        for record, rule in rules.set_aside():
+            out.append(Applied("eligibility_rule", record.code, record, NOTICE,
+                               tuple(rules.cited_documents(record.cite)), rules.notice.note(rule), applied=False))
     return out
 
 
@@ -129,5 +288,5 @@ def applied_keys(rules: RegionRules, year: int) -> set[tuple[str, str]]:
     return {(kind, key) for kind, key, _ in round_rules(rules, year)}
 
 
-__all__ = ["AHEAD", "Applied", "CARRIED", "DEFAULT", "IN_FORCE", "applied_keys", "applied_rules", "round_rules",
-           "standing"]
+__all__ = ["AHEAD", "Applied", "CARRIED", "DEFAULT", "IN_FORCE", "NOTICE", "NOTICE_KINDS", "NoticeRule", "NoticeRules",
+           "RoundNotice", "applied_keys", "applied_rules", "round_rules", "standing"]

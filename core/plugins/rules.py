@@ -391,6 +391,15 @@ class RegionRules:
     def quota(self, admin_unit: str, unit_type: str, year: int) -> Quota:
         return self._policy("gm_policy_quota", admin_unit=admin_unit, unit_type=unit_type, year=year)
 
+    def national_quota(self, admin_unit: str, unit_type: str, year: int) -> Quota | None:
+        """The national rules' quota for the same arguments: the ceiling a region's quota, and a round's notice,
+        stays under (:meth:`_check_ceiling`); None where the national plugin gives none."""
+        impls = [i for i in implementations(self.pm, "gm_policy_quota") if i.plugin_name == NATIONAL]
+        if not impls:
+            return None
+        return self._checked("gm_policy_quota", Quota, impls[0],
+                             {"admin_unit": admin_unit, "unit_type": unit_type, "year": year, "national": None})
+
     def grading(self, unit_type: str, level: Level) -> GradingScheme:
         return self._policy("gm_policy_grading", unit_type=unit_type, level=Level(level))
 

@@ -19,7 +19,7 @@ from core.errors import GreenmfgError, LimitReached, Refused
 from core.extensions import db
 from core import clock
 from core.kernel.names import unit_type_name
-from core.kernel.rules import region_rules, rule_of
+from core.kernel.rules import region_rules, rule_of, rules_of_round
 from core.models import (
     Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, FirmAffiliate, LimitCounter,
 )
@@ -273,7 +273,8 @@ def reserve_quota(application: Application, actor: str) -> Quota:
     """Take a place in the city's quota for ``application`` (city recommendation). The caller commits."""
     unit = application.admin_unit
     year = application.campaign.year
-    quota = region_rules().quota(unit.code, application.unit_type, year)
+    # the round's quota: its notice's where the notice sets one (issue 43)
+    quota = rules_of_round(application.campaign).quota(unit.code, application.unit_type, year)
     if not quota.unlimited:
         key = quota_key(unit.code, application.unit_type, quota, year)
         # a target (binding=False) is counted for progress but never refuses

@@ -10,7 +10,7 @@ import enum
 from typing import Any
 
 from core.declared_fields import web_field
-from core.plugins.applied import AHEAD, CARRIED, applied_rules
+from core.plugins.applied import AHEAD, CARRIED, NOTICE, RoundNotice, applied_rules
 from core.plugins.rules import RegionRules
 from core.plugins.types import year_text
 
@@ -37,18 +37,23 @@ def plain(value: Any) -> Any:
     return value
 
 
-def rule_rows(rules: RegionRules, year: int) -> list[dict[str, Any]]:
+def rule_rows(rules: RegionRules, year: int, notice: RoundNotice | None = None) -> list[dict[str, Any]]:
     """Every rule a round of ``year`` applies (:func:`core.plugins.applied.applied_rules`, the resolver the
     services' lookups go through), each with its readable source (``readable_cite``) and where it stands:
     ``applied_as`` is ``in_force`` (a document it cites is in force in ``year``), ``carried`` (its documents
     expired: ``carried_from`` names them and ``value.reused`` says so), ``ahead`` (its documents came later)
-    or ``default`` (no document: a platform default or this instance's setting)."""
+    or ``default`` (no document: a platform default or this instance's setting). With the ``notice`` a round was
+    opened from (issue 43), what the notice sets is ``notice`` (``value.notice`` says what it does, naming its 文号;
+    ``value.applied`` is False for a condition it sets aside; a condition it switches on is ``carried_from`` the
+    earlier notice)."""
     rows = []
-    for rule in applied_rules(rules, year):
+    for rule in applied_rules(rules, year, notice):
         kind, key, record, documents = rule.kind, rule.key, rule.record, list(rule.documents)
         value = plain(record)
         if rule.standing in (CARRIED, AHEAD):
             value["reused"] = _reused(rules, kind, record, year, documents) or rule.note
+        if rule.standing == NOTICE:
+            value["notice"], value["applied"] = rule.note, rule.applied
         for note in _inferences(kind, record):
             value.setdefault("inferences", []).append(note)
         if kind == "form_field":
@@ -74,7 +79,8 @@ def rule_rows(rules: RegionRules, year: int) -> list[dict[str, Any]]:
             "documents": [d.code for d in documents],
             "replaced": record.replaced,
             "applied_as": rule.standing,
-            "carried_from": [d.label for d in documents] if rule.standing in (CARRIED, AHEAD) else [],
+            "carried_from": [d.label for d in documents] if rule.standing in (CARRIED, AHEAD)
+            or (rule.standing == NOTICE and kind == "eligibility_rule") else [],
             "value": value,
         })
     return rows
@@ -166,7 +172,7 @@ def _filled(value: Any, year: int) -> Any:
     return value
 
 
-def rules_document(rules: RegionRules, year: int) -> dict[str, Any]:
+def rules_document(rules: RegionRules, year: int, notice: RoundNotice | None = None) -> dict[str, Any]:
     plugins = [
         {"name": name, "version": getattr(rules.identities.get(name), "version", None)}
         for name, _ in rules.pm.list_name_plugin()
@@ -178,7 +184,7 @@ def rules_document(rules: RegionRules, year: int) -> dict[str, Any]:
         "year": year,
         "plugins": plugins,
         "documents": document_rows(rules, year),
-        "rules": rule_rows(rules, year),
+        "rules": rule_rows(rules, year, notice),
     }
 
 

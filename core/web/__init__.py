@@ -172,9 +172,26 @@ def _applies_to(rules, key: str) -> str:
 
 @bp.get("/rules")
 def rules_page():
-    year = _year()
-    rules = region_rules()
-    rows = rule_rows(rules, year)
+    """The rules a round of the year applies; with ``round``, the rules of that round: its year's, with what the
+    notice it was opened from sets (issue 43), each naming the notice."""
+    from core.kernel.records import get_record
+    from core.models import Campaign
+    from core.plugins.applied import RoundNotice
+
+    year, rules, notice, campaign = _year(), region_rules(), None, None
+    if request.args.get("round"):
+        campaign = get_record(Campaign, request.args.get("round"))
+        if campaign is None or campaign.region != rules.region_code:
+            from core.errors import NotFound
+
+            raise NotFound("No such campaign.")
+        year, notice = campaign.year, RoundNotice.of(campaign)
+    rows = rule_rows(rules, year, notice)
+    # the year's rounds opened from a notice: what each notice sets is listed with that round's rules
+    noticed = [] if campaign is not None else db.session.execute(
+        select(Campaign.id, Campaign.title, Campaign.notice_no).where(
+            Campaign.region == rules.region_code, Campaign.year == year, Campaign.notice_no.is_not(None))
+        .order_by(Campaign.id)).all()
     for row in rows:
         row["applies_to"] = _applies_to(rules, row["key"]) if "/" in row["key"] or row["kind"] == "notice_period" else ""
     kind = request.args.get("kind")
@@ -182,7 +199,8 @@ def rules_page():
     if kind:
         rows = [r for r in rows if r["kind"] == kind]
     return render_template("rules.html", rows=rows, year=year, kinds=kinds, kind=kind,
-                           documents=document_rows(rules, year))
+                           documents=document_rows(rules, year), campaign=campaign, notice=notice,
+                           noticed=noticed)
 
 
 @bp.get("/lists")
