@@ -43,7 +43,7 @@ from core.applications.levels import is_for, recommended_levels, requested_level
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.i18n import N_, bilingual_text, both, english, lazy_list
-from core.clock import SHANGHAI, aware, now, today
+from core.clock import SHANGHAI, aware, deadline_text, now, today
 from core.kernel.rules import region_rules, results_line, rule_of, rules_of_round
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
@@ -451,7 +451,9 @@ def xlsx(document: Mapping[str, Any]) -> bytes:
         header = [
             (gettext("Province"), f"{province['name']} ({province['code']})"),
             (gettext("Year"), document["year"]), (gettext("Version"), document["version"]),
-            (gettext("Deadline"), document.get("deadline") or ""),
+            # to the minute where the province moved it (2026-12-20 17:00), else the day's end (2024-07-31 24:00)
+            (gettext("Deadline"), deadline_text(dt.datetime.fromisoformat(document["deadline_at"]))
+             if document.get("deadline_at") else document.get("deadline") or ""),
             (gettext("Exported at"), document["exported_at"]), (gettext("Exported by"), document["exported_by"]),
             ("SHA-256", digest(document)),
             (gettext("Signature"), f"{document['signature']['alg']} {document['signature']['key_id']} "

@@ -84,6 +84,17 @@ def test_the_api_gives_the_moved_recommendation_deadline_to_the_minute(rnd):  # 
     r = rnd.post("province", "/api/v1/recommendations/2024/export", bj(2026, 12, 20, 16, 45))
     assert r.status_code == 200, show(r)
     assert r.get_json()["deadline_at"] == "2026-12-20T17:00:00+08:00", r.get_json()
+    # the table for people shows the moved deadline to the minute, as the pages do
+    import io
+
+    import openpyxl
+
+    from core.lists import recommend
+
+    with rnd.app.app_context():
+        sheet = openpyxl.load_workbook(io.BytesIO(recommend.xlsx(r.get_json()))).active
+        header = {row[0]: row[1] for row in sheet.iter_rows(max_row=8, values_only=True)}
+    assert header["截止时间"] == "2026-12-20 17:00", header
 
     spec = rnd.app.test_client().get("/api/openapi.json").get_json()["components"]["schemas"]
     for name in ("Recommendation", "RecommendationDocument"):
