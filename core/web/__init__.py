@@ -203,6 +203,25 @@ def rules_page():
                            noticed=noticed)
 
 
+@bp.get("/rules/diff")
+def rules_diff_page():
+    """What changed between the rules of two rounds, two years, or the region and the national rules (issue 43):
+    the same comparison as ``greenmfg rules diff``."""
+    from core.models import Campaign
+    from core.services import rules_diff
+
+    rules, year = region_rules(), this_year()
+    a, b = request.args.get("a") or str(year - 1), request.args.get("b") or str(year)
+    sides = [(str(y), f"{rules.region.name} {y}") for y in range(year - 3, year + 2)]
+    if rules.region.authority != "national":
+        sides += [(f"national@{y}", f"{source_name('national')} {y}") for y in range(year - 3, year + 2)]
+    sides += [(f"round:{c.id}", c.title + (f"（{c.notice_no}）" if c.notice_no else "")) for c in db.session.scalars(
+        select(Campaign).where(Campaign.region == rules.region_code).order_by(Campaign.year.desc(), Campaign.id))]
+    found = rules_diff.compare(rules_diff.side(a), rules_diff.side(b))
+    return render_template("rules_diff.html", found=found, a=a, b=b, sides=sides, field_name=rules_diff.field_name,
+                           shown=rules_diff.shown)
+
+
 @bp.get("/lists")
 def lists_page():
     """The public lists live in the lists module; this address stays for old links."""
