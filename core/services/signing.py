@@ -17,16 +17,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Union
+from typing import TYPE_CHECKING, Any
 
 from core.services.sm2 import SPKI_PREFIX as SM2_SPKI_PREFIX, SM2PrivateKey, SM2PublicKey
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-    PrivateKey = Union[Ed25519PrivateKey, SM2PrivateKey]
-    PublicKey = Union[Ed25519PublicKey, SM2PublicKey]
+    PrivateKey = Ed25519PrivateKey | SM2PrivateKey
+    PublicKey = Ed25519PublicKey | SM2PublicKey
 
 # cryptography (and gmssl) are imported in the functions: 7 MB a web worker that signs nothing (issue 23, W5)
 

@@ -49,7 +49,7 @@ class SM2PublicKey:
         self.x, self.y = x, y
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> "SM2PublicKey":
+    def from_bytes(cls, raw: bytes) -> SM2PublicKey:
         """The uncompressed point: 65 bytes ``04 || x || y``, or the 64 bytes ``x || y``."""
         if len(raw) == 65 and raw[0] == 4:
             raw = raw[1:]
@@ -89,7 +89,7 @@ class SM2PrivateKey:
         self._public = SM2PublicKey(int(point[:64], 16), int(point[64:], 16))
 
     @classmethod
-    def generate(cls) -> "SM2PrivateKey":
+    def generate(cls) -> SM2PrivateKey:
         return cls(secrets.randbelow(N - 2) + 1)
 
     def public_key(self) -> SM2PublicKey:
@@ -101,7 +101,7 @@ class SM2PrivateKey:
                 f"{self._d:064x}\n{END}\n").encode()
 
     @classmethod
-    def from_text(cls, text: str) -> "SM2PrivateKey":
+    def from_text(cls, text: str) -> SM2PrivateKey:
         body = text.strip()
         if not (body.startswith(BEGIN) and body.endswith(END)):
             raise ValueError("not a greenmfg SM2 private key file")

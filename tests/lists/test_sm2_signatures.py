@@ -106,7 +106,7 @@ def test_keys_whose_x_begins_with_0_or_4_sign_and_openssl_reads_the_signatures(t
     checked = subprocess.run([openssl, "pkeyutl", "-verify", "-pubin", "-inkey", str(tmp_path / "pub.pem"),
                               "-rawin", "-digest", "sm3", "-pkeyopt", "distid:1234567812345678",
                               "-in", str(tmp_path / "msg"), "-sigfile", str(tmp_path / "sig.der")],
-                             capture_output=True, text=True)
+                             capture_output=True, text=True, check=False)
     if "Verif" in checked.stdout + checked.stderr:  # an OpenSSL built with SM2
         assert "Signature Verified Successfully" in checked.stdout, checked.stdout + checked.stderr
 
