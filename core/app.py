@@ -80,7 +80,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     with app.app_context():  # plugins may read their (prefixed) config while answering
         rules.validate(app.config["GREENMFG_RULES_YEAR"] or this_year())
     app.extensions["greenmfg"] = Greenmfg(pm=pm, rules=rules)
-    from core.lists import signing  # issue 22: a configured signing key must load, or the start stops
+    from core.services import signing  # issue 22: a configured signing key must load, or the start stops
 
     try:
         signing.load_configured(app.config)

@@ -59,7 +59,7 @@ def new_signing_key() -> str:
 
     from cryptography.hazmat.primitives import serialization
 
-    from core.lists import signing
+    from core.services import signing
 
     key = signing.generate()
     return base64.b64encode(key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
@@ -69,7 +69,8 @@ def new_signing_key() -> str:
 def register_province_key(app, province: str, private_key: str) -> str:
     """The ministry registers the public key of ``private_key`` for ``province`` (as ``greenmfg keys register``)."""
     from core.extensions import db
-    from core.lists import keys, signing
+    from core.lists import keys
+    from core.services import signing
 
     with app.app_context():
         row = keys.register("ministry", province, signing.public_text(signing.parse_private(private_key)))

@@ -103,7 +103,8 @@ def import_command(file: Path, actor: str | None) -> None:
 @with_appcontext
 def key_command() -> None:
     """The key id and public key this province signs its recommendations with (``greenmfg keys show``)."""
-    from core.lists import recommend, signing
+    from core.lists import recommend
+    from core.services import signing
 
     key = recommend.signing_key()
     click.echo(f"{signing.key_id(key)}\t{signing.public_text(key)}")

@@ -49,8 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
        "The key of the audit log's hash chain, a secret the database never holds (default: derived from the "
        "secret key; set it before rotating GREENMFG_SECRET_KEY).", secret=True),
     _S("GREENMFG_AUDIT_ANCHOR_KEY_FILE", "str", None, "core.services.audit_chain",
-       "The Ed25519 key (PEM) that signs the audit chain's anchors (default: the recommendation signing key, else "
-       "a key made in the anchor folder)."),
+       "The key (Ed25519 PEM, or an SM2 key file from greenmfg keys generate) that signs the audit chain's anchors "
+       "(default: the recommendation signing key, else a key made in the anchor folder with "
+       "GREENMFG_SIGNING_ALGORITHM)."),
     _S("GREENMFG_AUDIT_ANCHOR_DIR", "str", None, "core.services.audit_chain",
        "The folder of the audit chain's signed anchors (audit-anchors.jsonl) and last verification, apart from the "
        "database (default: the instance folder); copy it off the server or mount write-once storage here."),
@@ -190,8 +191,13 @@ SETTINGS: tuple[Setting, ...] = (
     _S("GREENMFG_MINISTRY_MAY_MANAGE", "bool", False, "core.review",
        "On a provincial instance, let the ministry's account run review, notices and the evaluator registry."),
     # ---------------------------------------------------------------- recommendation files
+    _S("GREENMFG_SIGNING_ALGORITHM", "str", "ed25519", "core.lists",
+       "The signature algorithm of recommendation files and audit anchors: ed25519, or sm2 (SM2 with SM3, GB/T "
+       "32918 and GB/T 32905, for provinces assessed under GB/T 39786-2021). greenmfg keys generate makes keys of "
+       "it, and a configured signing key of the other algorithm stops the start.", choices=("ed25519", "sm2")),
     _S("GREENMFG_RECOMMENDATION_KEY_FILE", "str", None, "core.lists",
-       "The province's Ed25519 signing key (PEM written by greenmfg keys generate, outside the instance folder)."),
+       "The province's signing key (Ed25519 PEM or SM2 key file, written by greenmfg keys generate, outside the "
+       "instance folder)."),
     _S("GREENMFG_RECOMMENDATION_KEY", "str", None, "core.lists",
        "The signing key itself, from a secret manager (instead of the file).", secret=True),
     _S("GREENMFG_RECOMMENDATION_MAX_AGE_DAYS", "int", 60, "core.lists",

@@ -102,7 +102,7 @@ class ImportForm(PageForm):
 
 class ProvinceKeyForm(PageForm):
     province = SelectField(_l("Province"), validators=[DataRequired()])
-    public_key = StringField(_l("Public key (the 44-character text the province sent)"),
+    public_key = StringField(_l("Public key (the text the province sent: 44 characters for Ed25519, 88 for SM2)"),
                              validators=[DataRequired(), Length(max=200)])
     note = StringField(_l("How the key reached the ministry (letter number, date)"),
                        validators=[Optional(), Length(max=300)])

@@ -3,7 +3,8 @@
 A national instance accepts a province's recommendation file only if it is signed by a key registered
 here for that province and not revoked. Staff register a key the province sends them out of band
 (``greenmfg keys register``, the *Province keys* page, ``POST /api/v1/province-keys``); a province that
-rotates its key registers the new one and the old one is revoked. Every change is audited."""
+rotates its key registers the new one and the old one is revoked. Every change is audited. A key is Ed25519 or
+SM2 (issue 47), told apart by its length; files it signs must carry its algorithm."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,7 +15,7 @@ from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.clock import now
 from core.kernel.rules import region_rules
-from core.lists import signing
+from core.services import signing
 from core.models import ProvinceKey
 from core.services import audit
 
@@ -35,20 +36,20 @@ def register(actor: str, province: str, public_key: str, note: str = "") -> Prov
     try:
         public = signing.parse_public(public_key)
     except signing.KeyProblem:
-        raise InvalidInput("This is not an Ed25519 public key (32 bytes in base64, as `greenmfg keys generate` "
+        raise InvalidInput("This is not an Ed25519 or SM2 public key (in base64, as `greenmfg keys generate` "
                            "prints it).", field="public_key") from None
     kid = signing.key_id(public)
     existing = db.session.scalar(select(ProvinceKey).where(ProvinceKey.key_id == kid))
     if existing is not None:
         raise Refused("This key is already registered (for %(province)s, key %(key)s).", province=existing.province,
                       key=kid)
-    row = ProvinceKey(province=code, public_key=signing.public_text(public), key_id=kid,
+    row = ProvinceKey(province=code, public_key=signing.public_text(public), key_id=kid, alg=signing.alg_of(public),
                       note=(note or "").strip()[:300] or None, registered_by=actor,
                       registered_at=now())
     db.session.add(row)
     db.session.flush()
     audit.record(actor, "province_key.registered", "province_key", row.id, province=code, key_id=kid,
-                 note=row.note)
+                 alg=row.alg, note=row.note)
     return row
 
 
@@ -94,6 +95,7 @@ def by_key_id(kid: str) -> ProvinceKey | None:
 
 
 def key_json(row: ProvinceKey) -> dict[str, Any]:
-    return {"province": row.province, "key_id": row.key_id, "public_key": row.public_key, "note": row.note,
+    return {"province": row.province, "key_id": row.key_id, "alg": row.alg, "public_key": row.public_key,
+            "note": row.note,
             "registered_by": row.registered_by, "registered_at": row.registered_at,
             "revoked_at": row.revoked_at, "revoked_by": row.revoked_by}

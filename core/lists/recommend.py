@@ -16,13 +16,13 @@ Gates checked when staff add a unit (each with its source):
 * not banned, not already on the national list.
 
 The deadline is ``rules.deadline("province_recommendation", year)`` (办法 第十二条 07-31; 2025: 11-07),
-ending 24:00 Beijing time. Signing (issue 22): Ed25519 over the canonical JSON with the province's
-private key (:mod:`core.lists.signing`: ``GREENMFG_RECOMMENDATION_KEY_FILE`` written by ``greenmfg keys
-generate`` outside the instance folder); the national instance verifies it with the public key it
-registered for the province (:mod:`core.lists.keys`) and refuses a tampered file, a file signed by a key
-not registered for the province it names, and a replayed file (each file carries its own id, imported
-once, and its export time, which may be neither in the future nor older than
-``GREENMFG_RECOMMENDATION_MAX_AGE_DAYS``).
+ending 24:00 Beijing time. Signing (issue 22): Ed25519, or SM2-SM3 (issue 47, ``GREENMFG_SIGNING_ALGORITHM``),
+over the canonical JSON with the province's private key (:mod:`core.services.signing`:
+``GREENMFG_RECOMMENDATION_KEY_FILE`` written by ``greenmfg keys generate`` outside the instance folder); the
+national instance verifies it with the public key it registered for the province (:mod:`core.lists.keys`) and
+refuses a tampered file, a file signed by a key not registered for the province it names, and a replayed file
+(each file carries its own id, imported once, and its export time, which may be neither in the future nor older
+than ``GREENMFG_RECOMMENDATION_MAX_AGE_DAYS``).
 """
 from __future__ import annotations
 
@@ -57,7 +57,6 @@ from core.services.uscc import normalize_uscc
 from core.web.downloads import file_name
 
 FORMAT = "greenmfg.recommendation/1"
-ALG = "Ed25519"
 #: how far a file's export time may run ahead of the importing server's clock
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_BYTES = 5 * 1024 * 1024
@@ -306,8 +305,8 @@ def remove(actor: str, rec: Recommendation, item: RecommendationItem, at: dt.dat
 
 
 def signing_key():
-    """This province's Ed25519 private key (:func:`core.lists.signing.load_configured`)."""
-    from core.lists import signing
+    """This province's private key, Ed25519 or SM2 (:func:`core.services.signing.load_configured`)."""
+    from core.services import signing
 
     try:
         key = signing.load_configured(current_app.config)
@@ -321,7 +320,7 @@ def signing_key():
 
 
 def key_id(key) -> str:
-    from core.lists import signing
+    from core.services import signing
 
     return signing.key_id(key)
 
@@ -332,8 +331,8 @@ def canonical(document: Mapping[str, Any]) -> bytes:
 
 
 def sign(document: dict[str, Any], key) -> dict[str, Any]:
-    """Sign ``document`` in place with the Ed25519 private ``key`` (over everything but the signature)."""
-    from core.lists import signing
+    """Sign ``document`` in place with the private ``key`` (Ed25519 or SM2; over everything but the signature)."""
+    from core.services import signing
 
     document.setdefault("document_id", uuid.uuid4().hex)
     document["signature"] = signing.sign(canonical(document), key)
@@ -503,13 +502,14 @@ def _parse(raw: bytes) -> dict[str, Any]:
 def verify(document: Mapping[str, Any], at: dt.datetime | None = None) -> str:
     """Check the file's signature against the key the ministry registered for the province it names, and
     that it is not a replay; returns the key id."""
-    from core.lists import keys, signing
+    from core.lists import keys
+    from core.services import signing
 
     province = str(document["province"].get("code", ""))[:40]
     sig = document["signature"]
-    if sig.get("alg") != ALG:
-        raise Refused("The file is not signed with Ed25519 (algorithm %(alg)s): ask the province to export it again "
-                      "with a current version.", alg=str(sig.get("alg"))[:40])
+    if sig.get("alg") not in signing.ALGORITHMS:
+        raise Refused("The file is not signed with Ed25519 or SM2-SM3 (algorithm %(alg)s): ask the province to "
+                      "export it again with a current version.", alg=str(sig.get("alg"))[:40])
     registered = keys.by_key_id(str(sig.get("key_id", "")))
     if registered is None:
         raise Refused("The file is signed by key %(key)s, which the ministry has not registered; register the "
@@ -520,6 +520,9 @@ def verify(document: Mapping[str, Any], at: dt.datetime | None = None) -> str:
     if registered.revoked_at is not None:
         raise Refused("The file is signed by key %(key)s of %(province)s, revoked on %(when)s.", key=registered.key_id,
                       province=province, when=aware(registered.revoked_at).astimezone(SHANGHAI).strftime("%Y-%m-%d"))
+    if (registered.alg or signing.ED25519) != sig.get("alg"):
+        raise Refused("The file is signed with %(alg)s but key %(key)s is registered as an %(registered)s key: "
+                      "refused.", alg=str(sig.get("alg")), key=registered.key_id, registered=registered.alg)
     if not signing.valid(canonical(document), sig, signing.parse_public(registered.public_key)):
         raise Refused("The signature does not match: the file was changed after export or signed with another key.")
     document_id = document.get("document_id")

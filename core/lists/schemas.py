@@ -285,11 +285,12 @@ class RecommendationStateSchema(Out):
 
 
 class SignatureSchema(Out):
-    alg = one_of(["Ed25519"], required=True)
+    alg = one_of(["Ed25519", "SM2-SM3"], required=True)
     key_id = fields.String(required=True, metadata={"description": "the province's public key, as the ministry "
                                                                    "registered it"})
-    value = fields.String(required=True, metadata={"description": "base64 Ed25519 signature over the canonical "
-                                                                  "JSON of every other key"})
+    value = fields.String(required=True, metadata={"description": "base64 signature (Ed25519, or SM2-SM3: r || s, "
+                                                                  "64 bytes) over the canonical JSON of every other "
+                                                                  "key"})
 
 
 class RecommendationDocumentSchema(Out):
@@ -386,7 +387,8 @@ class ProvinceKeyCreateSchema(In):
     province = text(40, 2, required=True, metadata={
         "description": "the province's region code, as its recommendation files name it (province.code)"})
     public_key = text(200, 40, required=True, metadata={
-        "description": "the Ed25519 public key, 32 bytes in base64, as `greenmfg keys show` prints it"})
+        "description": "the public key in base64, as `greenmfg keys show` prints it: Ed25519 (32 bytes) or SM2 (the "
+                       "65-byte uncompressed point); the algorithm is told from it"})
     note = text(300, load_default="", metadata={"description": "how the key reached the ministry"})
 
 
@@ -394,6 +396,7 @@ class ProvinceKeySchema(Out):
     province = fields.String(required=True)
     province_name = fields.String(required=True, metadata={"description": "the province's name, where known"})
     key_id = fields.String(required=True)
+    alg = one_of(["Ed25519", "SM2-SM3"], required=True, metadata={"description": "the key's algorithm"})
     public_key = fields.String(required=True)
     note = fields.String(required=True, allow_none=True)
     registered_by = fields.String(required=True)

@@ -12,7 +12,8 @@ owner rewriting a row with the triggers disabled) cannot compute the keyed hash,
 removing a row breaks the link of the row after it.
 
 **Anchors.** At intervals (the ``audit.anchor`` job, hourly; ``greenmfg audit anchor``) the instance signs the
-chain's last entry (its id and hash) with its Ed25519 key and appends the signed anchor to a file in the anchor
+chain's last entry (its id and hash) with its key (Ed25519, or SM2-SM3 with ``GREENMFG_SIGNING_ALGORITHM=sm2``:
+:mod:`core.services.signing`) and appends the signed anchor to a file in the anchor
 folder (``GREENMFG_AUDIT_ANCHOR_DIR``, default the instance folder), apart from the database: removing the newest
 entries, or rewriting the chain with the key, no longer matches an anchor.
 
@@ -177,18 +178,17 @@ def anchor_file(name: str) -> Path:
 
 
 def _anchor_key():
-    """The instance's Ed25519 key: ``GREENMFG_AUDIT_ANCHOR_KEY_FILE``, else the recommendation signing key
-    (``GREENMFG_RECOMMENDATION_KEY_FILE``), else a key of its own made in the anchor folder (mode 0600)."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    """The instance's signing key: ``GREENMFG_AUDIT_ANCHOR_KEY_FILE``, else the recommendation signing key
+    (``GREENMFG_RECOMMENDATION_KEY_FILE``), else a key of its own made in the anchor folder (mode 0600), of the
+    algorithm ``GREENMFG_SIGNING_ALGORITHM`` chooses when it is made (Ed25519 PEM, or the SM2 key file)."""
+    from core.services import signing
 
     config = current_app.config
     configured = config.get("GREENMFG_AUDIT_ANCHOR_KEY_FILE") or config.get("GREENMFG_RECOMMENDATION_KEY_FILE")
     path = Path(configured) if configured else anchor_file(ANCHOR_KEY_FILE)
     if not path.exists() and not configured:
-        key = Ed25519PrivateKey.generate()
-        pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+        key = signing.generate(signing.configured_algorithm(config))
+        pem = signing.private_pem(key)
         part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
         fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as out:
@@ -202,10 +202,10 @@ def _anchor_key():
             pass
         finally:
             part.unlink()
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise ValueError(f"{path}: 不是 Ed25519 私钥 / not an Ed25519 private key")
-    return key
+    try:
+        return signing.parse_private(path.read_bytes())
+    except signing.KeyProblem:
+        raise ValueError(f"{path}: 不是 Ed25519 或 SM2 私钥 / not an Ed25519 or SM2 private key") from None
 
 
 def _anchor_payload(anchor: dict[str, Any]) -> bytes:
@@ -216,9 +216,7 @@ def _anchor_payload(anchor: dict[str, Any]) -> bytes:
 def anchor() -> dict[str, Any] | None:
     """Sign the chain's last entry and append the anchor to the anchor file (``None``: nothing to
     anchor yet, or the last entry is anchored already)."""
-    import base64
-
-    from cryptography.hazmat.primitives import serialization
+    from core.services import signing
 
     last = db.session.execute(select(AuditLog.id, AuditLog.hash).where(AuditLog.hash.is_not(None))
                               .order_by(AuditLog.id.desc()).limit(1)).first()
@@ -230,10 +228,10 @@ def anchor() -> dict[str, Any] | None:
     entries = db.session.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.id <= last.id))
     key = _anchor_key()
     record = {"id": last.id, "hash": last.hash, "at": _instant(now()), "entries": int(entries or 0)}
-    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    record["alg"] = "Ed25519"
-    record["key"] = base64.b64encode(public).decode()
-    record["signature"] = base64.b64encode(key.sign(_anchor_payload(record))).decode()
+    signature = signing.sign(_anchor_payload(record), key)
+    record["alg"] = signature["alg"]
+    record["key"] = signing.public_text(key)
+    record["signature"] = signature["value"]
     with anchor_file(ANCHORS_FILE).open("a", encoding="utf-8") as out:
         out.write(json.dumps(record, sort_keys=True) + "\n")
         out.flush()
@@ -256,18 +254,18 @@ def read_anchors() -> list[dict[str, Any]]:
 
 
 def _anchor_signed(record: dict[str, Any], public_raw: bytes) -> bool:
+    """Whether ``record`` is signed by the key ``public_raw``, with the algorithm the record names (anchors made
+    before SM2 was possible name Ed25519) and that key's."""
     import base64
 
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    from core.services import signing
 
     try:
         if base64.b64decode(record["key"]) != public_raw:
             return False
-        Ed25519PublicKey.from_public_bytes(public_raw).verify(base64.b64decode(record["signature"]),
-                                                              _anchor_payload(record))
-        return True
-    except (InvalidSignature, KeyError, ValueError, TypeError):
+        signature = {"alg": record.get("alg", signing.ED25519), "value": record["signature"]}
+        return signing.valid(_anchor_payload(record), signature, signing.public_from_raw(public_raw))
+    except (KeyError, ValueError, TypeError):
         return False
 
 
@@ -373,14 +371,14 @@ def verify(record_result: bool = True) -> Verification:
 
 def _anchor_public_raw() -> bytes | None:
     """The public half of the configured anchor key, when one is configured or made (else the anchors' own)."""
-    from cryptography.hazmat.primitives import serialization
+    from core.services import signing
 
     config = current_app.config
     configured = config.get("GREENMFG_AUDIT_ANCHOR_KEY_FILE") or config.get("GREENMFG_RECOMMENDATION_KEY_FILE")
     path = Path(configured) if configured else anchor_file(ANCHOR_KEY_FILE)
     if not path.exists():
         return None
-    return _anchor_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return signing.public_raw(_anchor_key())
 
 
 def last_verification() -> Verification | None:

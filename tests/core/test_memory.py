@@ -24,7 +24,7 @@ from core.services.admin_units import sync_admin_units
 
 ROOT = Path(__file__).resolve().parents[2]
 #: modules a web worker loads only when a request uses them (each costs every worker 0.4-11 MB)
-LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum", "argon2")
+LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum", "argon2", "gmssl", "Cryptodome")
 HISTORY = [["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期"],
            ["省级", 2022, "绿色工厂", "914301000000000013", "长沙绿色机械有限公司", "长沙市", "湘工信节能〔2022〕80号",
             "2022-12-20"]]

@@ -575,7 +575,7 @@ def walk_national(w: Walk) -> None:
     """The Ministry: registers the province's public key, imports its signed recommendation, reviews it with a
     panel, puts it on notice (办法 第十二条: 15 days), takes an objection signed out, and publishes the national
     list once the training clock has passed the notice's end."""
-    from core.lists import signing
+    from core.services import signing
 
     w.log_in("ministry")
     w.click("#todo-imports a", has_text="导入省级签名的推荐文件")

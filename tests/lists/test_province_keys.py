@@ -17,7 +17,8 @@ from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from helpers import new_signing_key  # noqa: E402
 from core.accounts import services as accounts  # noqa: E402
 from core.extensions import db  # noqa: E402
-from core.lists import recommend, signing  # noqa: E402
+from core.lists import recommend  # noqa: E402
+from core.services import signing  # noqa: E402
 from core.models import ApplicationStatus as S, AuditLog, ListEntry, Role  # noqa: E402
 
 PASSWORD = "密钥登记测试口令-2025"

@@ -18,7 +18,8 @@ from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from core.cli import cli as gm_cli  # noqa: E402
 from core.errors import Refused  # noqa: E402
 from core.extensions import db  # noqa: E402
-from core.lists import recommend, signing  # noqa: E402
+from core.lists import recommend  # noqa: E402
+from core.services import signing  # noqa: E402
 from core.models import AuditLog, ListEntry  # noqa: E402
 
 BEFORE = kit.beijing(dt.date(2025, 10, 20))

@@ -13,7 +13,7 @@ import pytest
 LISTINGS = {("units", "list"): {"id", "code", "name", "kind", "source", "active"},
             ("jobs", "list"): {"id", "name", "status", "progress", "attempts", "created_at"},
             ("removals", "list"): {"id", "status", "uscc", "organization", "sanction", "levels"},
-            ("keys", "list"): {"province", "key_id", "registered_at", "revoked_at", "public_key"}}
+            ("keys", "list"): {"province", "key_id", "alg", "registered_at", "revoked_at", "public_key"}}
 
 
 @pytest.fixture
