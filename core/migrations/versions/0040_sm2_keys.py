@@ -2,7 +2,7 @@
 65-byte SM2 point in base64
 
 Revision ID: 0040_sm2_keys
-Revises: 0036_training_clock
+Revises: 0037_round_notice
 """
 from alembic import op
 import sqlalchemy as sa
