@@ -22,8 +22,6 @@ import round_kit as rk
 from helpers import seed_text
 from round_kit import bj, show
 
-#: the notice's rules are stored JSON and its date a date column: run on SQLite too (tests/conftest.py BOTH)
-pytestmark = pytest.mark.both_databases
 
 
 #: per region: the condition the 2027 notice sets aside, the seed that sets it and the words it sets it with
@@ -80,6 +78,9 @@ def _results(rnd, campaign_id: int) -> set[str]:
     return {x["code"] for x in r.get_json()["results"]}
 
 
+#: the notice's rules are stored JSON and its date a date column: the walk runs on SQLite too (tests/conftest.py
+#: BOTH); the refusals and the web form's path store nothing the walk does not
+@pytest.mark.both_databases
 def test_a_2027_round_opened_from_its_notice_applies_and_names_it(rnd):
     condition, seed, words = CONDITIONS[rnd.region]
     assert words in seed_text(seed)
