@@ -153,3 +153,32 @@ def start_draft(world: World, campaign_id: int, unit_type: str = "factory",
     r = world.api(username).post("/api/v1/applications", json={"campaign_id": campaign_id, "unit_type": unit_type})
     assert r.status_code == 201, r.get_json()
     return r.get_json()["id"]
+
+
+def submitted_applications(app, world: World, campaign_id: int, count: int, name: str = "竞争测试",
+                           unit: str = "changsha", login: str = "race") -> list[int]:
+    """``count`` units of ``unit``, each with an applicant account, whose factory applications are filled in (the
+    contact and every negative-list declaration) and submitted through the services; their ids."""
+    from core.accounts import services as accounts
+    from core.applications import services
+    from core.extensions import db
+    from core.models import Campaign, Organization, Role
+
+    ids = []
+    with app.app_context():
+        rules = app.extensions["greenmfg"].rules
+        campaign = db.session.get(Campaign, campaign_id)
+        for n in range(count):
+            org = Organization(uscc=make_uscc(), name=f"{name}{n}有限公司", admin_unit_id=world.units[unit])
+            db.session.add(org)
+            db.session.flush()
+            user = accounts.create_user(username=f"{login}{n}", password=PASSWORD, display_name="x",
+                                        role=Role.APPLICANT, actor="t", organization_id=org.id)
+            a = services.start_application(user, campaign, "factory")
+            services.save_draft(a, {"contact_name": "王", "contact_phone": "13800000000", "declarations": {
+                i.code: True for i in rules.negative_list_for("factory", campaign.level)}}, user.username)
+            services.submit(a, user.username)
+            ids.append(a.id)
+        db.session.commit()
+        db.session.remove()
+    return ids

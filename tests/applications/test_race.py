@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 import multiprocessing
 
-from app_world import PASSWORD, QUOTA_PLUGIN, build_world, make_uscc, open_campaign
+from app_world import QUOTA_PLUGIN, build_world, open_campaign, submitted_applications
 from sqlalchemy import func, select
 
 from core.kernel import uow
@@ -51,27 +51,12 @@ def test_concurrent_recommendations_respect_the_quota(make_app, database_url):
     app = make_app("hunan", GREENMFG_EXTRA_PLUGINS=[QUOTA_PLUGIN])
     world = build_world(app, units=("changsha",))
     campaign_id = open_campaign(app, level="city")
-    from core.accounts import services as accounts
-    from core.applications import services
     from core.extensions import db
-    from core.models import Application, Campaign, LimitCounter, Organization, Role
+    from core.models import Application, LimitCounter
 
-    ids = []
+    ids = submitted_applications(app, world, campaign_id, 5)
     with app.app_context():
-        rules = app.extensions["greenmfg"].rules
-        for n in range(5):
-            org = Organization(uscc=make_uscc(), name=f"竞争测试{n}有限公司", admin_unit_id=world.units["changsha"])
-            db.session.add(org)
-            db.session.flush()
-            user = accounts.create_user(username=f"race{n}", password=PASSWORD, display_name="x", role=Role.APPLICANT,
-                                        actor="t", organization_id=org.id)
-            a = services.start_application(user, db.session.get(Campaign, campaign_id), "factory")
-            services.save_draft(a, {"contact_name": "王", "contact_phone": "13800000000", "declarations": {
-                i.code: True for i in rules.negative_list_for("factory", "city")}}, user.username)
-            services.submit(a, user.username)
-            ids.append(a.id)
-        db.session.commit()
-        db.engine.dispose()
+        db.engine.dispose()  # no connection shared with the processes
 
     ctx = multiprocessing.get_context("spawn")
     barrier, results = ctx.Barrier(3), ctx.Queue()

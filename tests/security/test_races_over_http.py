@@ -65,31 +65,14 @@ def _at_once(calls: list[tuple[str, dict, dict]]) -> list[requests.Response]:
 
 
 def test_a_binding_quota_holds_when_three_clients_recommend_five_applications_at_once(make_app, served):
-    from app_world import PASSWORD, build_world, make_uscc, open_campaign
+    from app_world import build_world, open_campaign, submitted_applications
 
-    from core.accounts import services as accounts
-    from core.applications import services
-    from core.models import Application, Campaign, LimitCounter, Organization, Role
+    from core.models import Application, LimitCounter
 
     app = make_app("hunan", GREENMFG_EXTRA_PLUGINS=[QUOTA_PLUGIN])
     world = build_world(app, units=("changsha",))
-    campaign_id = open_campaign(app, level="city")
-    ids = []
-    with app.app_context():
-        rules = app.extensions["greenmfg"].rules
-        for n in range(5):
-            org = Organization(uscc=make_uscc(), name=f"并发推荐{n}有限公司", admin_unit_id=world.units["changsha"])
-            db.session.add(org)
-            db.session.flush()
-            user = accounts.create_user(username=f"http_race{n}", password=PASSWORD, display_name="x",
-                                        role=Role.APPLICANT, actor="t", organization_id=org.id)
-            a = services.start_application(user, db.session.get(Campaign, campaign_id), "factory")
-            services.save_draft(a, {"contact_name": "王", "contact_phone": "13800000000", "declarations": {
-                i.code: True for i in rules.negative_list_for("factory", "city")}}, user.username)
-            services.submit(a, user.username)
-            ids.append(a.id)
-        db.session.commit()
-        db.session.remove()
+    ids = submitted_applications(app, world, open_campaign(app, level="city"), 5, name="并发推荐",
+                                 login="http_race")
     base = served("hunan", [QUOTA_PLUGIN])
     city = {"Authorization": f"Bearer {world.tokens['city_changsha']}"}
     orders = [ids, ids[::-1], ids[2:] + ids[:2]]  # three clients, every application, each in another order
