@@ -388,7 +388,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
             if (n % 3 == 2 and lv == Level.NATIONAL) or lv.value not in rules.list_levels:
                 continue
             stage = rules.publication(lv, y).stage
-            if stage is not None:  # the stage before the list first (Hunan 000 二.4: the 2024 创建计划), then 认定
+            if stage is not None and stage.round_publishes:  # the round's stage first (Hunan 000 二.4: the 2024
+                # 创建计划), then the province's 认定 lists the unit
                 history_rows.append(stage_row(stage, lv, y, listed_type, org, 100 + n + 1))
             history_rows.append(history_row(lv, y, listed_type, org, 100 + n + 1,
                                             removed=n == 4 and lv == Level.NATIONAL))

@@ -179,7 +179,7 @@ def recognize(actor: str, *, entry_ids: Iterable[Any], document_no: str, publish
         reason = listing_block(org, e.unit_type, level, published_on) or (
             "recognized" if recognition_of(e) is not None else None)
         if reason:
-            blocked.append({"list_entry": e.id, "name": org.name, "reason": reason})
+            blocked.append({"list_entry": e.id, "application": e.application_id, "name": org.name, "reason": reason})
             continue
         entry = ListEntry(organization_id=org.id, unit_type=e.unit_type, level=level, year=year, status=LISTED,
                           listed_on=published_on, notice_no=document_no, application_id=e.application_id,
@@ -189,9 +189,14 @@ def recognize(actor: str, *, entry_ids: Iterable[Any], document_no: str, publish
         if application is not None and application.status == S.GRADED:
             application.status = S.LISTED
         db.session.flush()
-        audit.record(actor, "list.stage_recognized", "list_entry", e.id, list_entry=entry.id, level=level, year=year,
-                     notice_no=document_no, listed_on=published_on.isoformat(), decision=decision.id,
-                     stage=stage.name if stage else None)
+        if application is not None:  # the unit's inbox says it is listed, as for any listing (list.entry_created)
+            audit.record(actor, "list.entry_created", "application", application.id, list_entry=entry.id,
+                         level=level, year=year, notice_no=document_no, listed_on=published_on.isoformat(),
+                         decision=decision.id, recognized_from=e.id, stage=stage.name if stage else None)
+        else:
+            audit.record(actor, "list.stage_recognized", "list_entry", e.id, list_entry=entry.id, level=level,
+                         year=year, notice_no=document_no, listed_on=published_on.isoformat(), decision=decision.id,
+                         stage=stage.name if stage else None)
         listed.append({"stage_entry": e.id, "name": org.name, "list_entry": entry.id})
     if not listed:
         raise Refused("Nothing can be listed: %(n)d units are banned or already on this list.", n=len(blocked))

@@ -151,6 +151,41 @@ def test_a_later_hunan_provincial_decision_is_the_list(make_app, cheap_hashes):
         db.session.rollback()
 
 
+def test_the_stage_and_the_recognition_through_the_api(make_app, cheap_hashes):
+    from core.accounts import services as accounts
+    from core.models import Role
+
+    app = make_app("hunan")
+    with app.app_context():
+        u = kit.unit("hunan", name="常德市")
+        c = kit.campaign("hunan", year=2024)
+        a = kit.application(c, u, status=S.GRADED, org=kit.organization(u, "常德创建单位烟机有限公司"))
+        token, _ = accounts.create_token(kit.user(Role.PROVINCE), "test")
+        db.session.commit()
+        app_id = a.id
+    client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
+    plan = client.post("/api/v1/list-decisions", headers=headers, json={
+        "level": "provincial", "year": 2024, "application_ids": [app_id], "document_no": "湘工信节能〔2024〕14号",
+        "published_on": "2024-03-22"})
+    assert plan.status_code == 201 and plan.get_json()["entries"][0]["status"] == "cultivation", plan.get_json()
+    entry = next(e for e in client.get("/api/v1/list-stage?year=2024").get_json()["entries"]
+                 if e["name"] == "常德创建单位烟机有限公司")
+    assert (entry["stage"], entry["member"], entry["recognized"]) == ("创建计划", "创建单位", None)
+    assert "湖南省绿色制造体系创建计划征集工作的通知" in entry["cite"] and "二.4" in entry["cite"]  # seed 000, as cited
+    assert client.post("/api/v1/list-stage/recognitions", json={
+        "entry_ids": [entry["list_entry"]], "document_no": "湘工信节能〔2024〕90号",
+        "published_on": "2024-12-20"}).status_code == 401  # the province's decision only
+    done = client.post("/api/v1/list-stage/recognitions", headers=headers, json={
+        "entry_ids": [entry["list_entry"]], "document_no": "湘工信节能〔2024〕90号", "published_on": "2024-12-20"})
+    assert done.status_code == 201, done.get_json()
+    assert done.get_json()["entries"][0]["status"] == "listed"
+    public = client.get("/api/v1/lists?level=provincial&year=2024").get_json()
+    assert [e["name"] for e in public["entries"]] == ["常德创建单位烟机有限公司"]
+    again = next(e for e in client.get("/api/v1/list-stage?year=2024").get_json()["entries"]
+                 if e["name"] == "常德创建单位烟机有限公司")
+    assert again["recognized"]["document_no"] == "湘工信节能〔2024〕90号"
+
+
 def test_history_import_reads_the_stage(make_app, cheap_hashes):
     """A province loading its history names the 创建计划 in the status column: a stage entry, beside the 认定 of the
     same year; where the region's documents name no stage (Jiangxi 003), the row is refused with the reason."""
