@@ -93,6 +93,11 @@ NAV = (
             perm=ReviewPerm.RECOMMENDATION_IMPORT, order=27),
     NavLink(endpoint="lists.manage_decisions", label=_l("Lists by decision"), place="section",
             perm=ReviewPerm.NOTICE_MANAGE, order=25),
+    # issue 43: the stage before a list (创建计划, 培育库), public, and the province's 认定
+    NavLink(endpoint="lists.public_stage", label=_l("Before the lists"), place="section", audience="everyone",
+            order=21),
+    NavLink(endpoint="lists.manage_stage", label=_l("Recognition (认定)"), place="section",
+            perm=ReviewPerm.NOTICE_MANAGE, order=25),
     NavLink(endpoint="lists.city_lists", label=_l("City list"), perm=ListsPerm.PUBLISH_CITY, order=63),
     NavLink(endpoint="lists.list_history", label=_l("List history"), place="section",
             perm=ListsPerm.HISTORY, order=26),

@@ -186,6 +186,36 @@ def test_the_stage_and_the_recognition_through_the_api(make_app, cheap_hashes):
     assert again["recognized"]["document_no"] == "湘工信节能〔2024〕90号"
 
 
+def test_the_province_recognizes_on_its_page(make_app, cheap_hashes):
+    from core.accounts import services as accounts
+    from core.lists import decisions
+    from core.models import Role
+
+    app = make_app("hunan", WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        u = kit.unit("hunan", name="郴州市")
+        c = kit.campaign("hunan", year=2024)
+        a = kit.application(c, u, status=S.GRADED, org=kit.organization(u, "郴州创建单位有色金属有限公司"))
+        decisions.publish_decision("province", level="provincial", year=2024, application_ids=[a.id],
+                                   document_no="湘工信节能〔2024〕15号", published_on=dt.date(2024, 3, 23))
+        accounts.create_user(username="prov_stage", password="湖南认定测试口令-2026", display_name="省厅",
+                             role=Role.PROVINCE, actor="test")
+        db.session.commit()
+        entry_id = db.session.scalar(select(ListEntry.id).where(ListEntry.status == STAGE))
+    client = app.test_client()
+    assert client.post("/login", data={"username": "prov_stage", "password": "湖南认定测试口令-2026"}).status_code == 302
+    page = BeautifulSoup(client.get("/province/stage?lang=zh").get_data(as_text=True), "html.parser")
+    assert any("郴州创建单位有色金属有限公司" in label.get_text() for label in page.select("#f-entry_ids label"))
+    r = client.post("/province/stage", data={"year": 2024, "document_no": "湘工信节能〔2024〕91号",
+                                             "published_on": "2024-12-20", "entry_ids": [entry_id]})
+    assert r.status_code == 302, r.get_data(as_text=True)[:3000]
+    with app.app_context():
+        listed = db.session.scalar(select(ListEntry).where(ListEntry.status == "listed"))
+        assert (listed.level, listed.year, listed.notice_no) == ("provincial", 2024, "湘工信节能〔2024〕91号")
+    public = client.get("/public/stage?lang=zh").get_data(as_text=True)
+    assert "已认定：2024年由 湘工信节能〔2024〕91号 列入名单" in public
+
+
 def test_history_import_reads_the_stage(make_app, cheap_hashes):
     """A province loading its history names the 创建计划 in the status column: a stage entry, beside the 认定 of the
     same year; where the region's documents name no stage (Jiangxi 003), the row is refused with the reason."""
