@@ -70,19 +70,28 @@ def check_may_apply(org: Organization, unit_type: str, campaign: Campaign) -> No
 
     :raises Refused: with the listing (year, level, document number) and the rule, in both languages.
     """
+    problem = refusal(org.id, org.name, unit_type, campaign)
+    if problem is not None:
+        raise problem
+
+
+def refusal(organization_id: int, name: str, unit_type: str, campaign: Campaign) -> Refused | None:
+    """Why the unit may not start an application of ``unit_type`` in ``campaign`` because of its listings (the
+    refusal, not raised), else ``None``; the city's summary import reports it on the row."""
     level = str(campaign.level)
-    same, higher = standing(org.id, unit_type, level)
+    same, higher = standing(organization_id, unit_type, level)
     if same is not None:
         listing = _listing(same)
-        raise Refused("%(unit)s is already on %(listing)s: it does not apply to the %(level)s list again "
-                      "(%(rule)s).", unit=org.name, listing=LazyString(_in_language, listing),
-                      level=LazyString(level_name, level), rule=LazyString(_rule_text, SAME_LEVEL_RULE))
+        return Refused("%(unit)s is already on %(listing)s: it does not apply to the %(level)s list again "
+                       "(%(rule)s).", unit=name, listing=LazyString(_in_language, listing),
+                       level=LazyString(level_name, level), rule=LazyString(_rule_text, SAME_LEVEL_RULE))
     joint = region_rules().joint_round(Level(level), campaign.year, unit_type)
     if higher and joint.higher_listing == "refuse":
-        raise Refused("%(unit)s is already on %(listing)s, a higher list: it may not apply to the %(level)s list "
-                      "(rule from %(source)s: %(cite)s).", unit=org.name,
-                      listing=LazyString(_in_language, _listing(higher[0])), level=LazyString(level_name, level),
-                      source=lazy_source_name(joint.source), cite=readable_cite(joint.higher_listing_cite))
+        return Refused("%(unit)s is already on %(listing)s, a higher list: it may not apply to the %(level)s list "
+                       "(rule from %(source)s: %(cite)s).", unit=name,
+                       listing=LazyString(_in_language, _listing(higher[0])), level=LazyString(level_name, level),
+                       source=lazy_source_name(joint.source), cite=readable_cite(joint.higher_listing_cite))
+    return None
 
 
 def _in_language(texts: dict[str, str]) -> str:

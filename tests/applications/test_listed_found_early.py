@@ -124,3 +124,43 @@ def test_a_region_policy_may_refuse_the_higher_listed_unit(make_app, tmp_path, c
 
         assert region_rules().joint_round("provincial", 2025, "factory").higher_listing == "refuse"
     assert login(app.test_client(), "ent_changsha").status_code == 302
+
+
+@pytest.mark.region("hunan")
+def test_the_citys_summary_import_refuses_a_listed_unit_too(app):
+    """The city's 汇总表 import creates applications too (000 附件2-1): a row naming a unit already on the round's
+    list is rejected with the same reason, and nothing is written."""
+    import io
+
+    from openpyxl import load_workbook
+    from summary_kit import CASES, populate, rows_of, save, uscc
+    from summary_kit import world as summary_world
+
+    from core.applications import summary
+    from core.extensions import db
+    from core.models import ApplicationStatus as S, ListEntry, Organization
+
+    case = CASES["hunan-2024"]
+    unit, campaign = summary_world(case)
+    populate(case, unit, campaign, 2, status=S.DRAFT, types=("factory",))
+    data = summary.export_summary(unit.id, campaign.id, "city", include_drafts=True)
+    org = Organization(uscc=uscc(990001), name="长沙已在省级名单电气有限公司", admin_unit_id=unit.id)
+    db.session.add(org)
+    db.session.flush()
+    db.session.add(ListEntry(organization_id=org.id, unit_type="factory", level="provincial", year=2023,
+                             status="listed", listed_on=dt.date(2023, 12, 20), notice_no="湘工信节能〔2023〕100号",
+                             source="import"))
+    db.session.commit()
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["附件2-1"]
+    rows = rows_of(ws)
+    header = next(r for r in rows if r[0] == "序号")
+    first = next(i for i, r in enumerate(rows, start=1) if isinstance(r[0], int))
+    uscc_col = next(i for i, h in enumerate(header, start=1) if h and "统一社会信用代码" in str(h))
+    ws.cell(row=first, column=uscc_col).value = org.uscc
+    ws.cell(row=first, column=header.index("申报单位") + 1).value = org.name
+    report = summary.import_summary(unit.id, campaign.id, save(wb), "city", locale="zh")
+    assert not report["ok"]
+    (rejected,) = [r for r in report["rows"] if r["action"] == "rejected"]
+    assert "2023年省级绿色工厂（湘工信节能〔2023〕100号）" in rejected["reason"] and "平台规则" in rejected["reason"], rejected
+    db.session.rollback()
