@@ -130,8 +130,9 @@ def notes(application: Application) -> list[dict[str, Any]]:
                                    f"already on {listing['en']}, a higher list: the region's rule refuses its "
                                    f"application to the {level_texts['en']} list"})
         else:
-            default = bilingual(N_("platform default, inferred: no document forbids it (004 第二条 三级联动; 002 附件3 "
-                                   "counts 国家、省、市 listings together); the city and the province decide"))
+            default = bilingual(N_("platform default, inferred: no document forbids it (004 第二条 links the national, "
+                                   "provincial and city lists; 002 附件3 counts their listings together); the city and "
+                                   "the province decide"))
             out.append({"kind": "warning", "cite": "",
                         "message": f"本单位已在更高层级的{listing['zh']}中，仍申报{level_texts['zh']}名单（{default['zh']}） / "
                                    f"the unit is already on {listing['en']}, a higher list, and applies to the "

@@ -96,7 +96,7 @@ NAV = (
     # issue 43: the stage before a list (创建计划, 培育库), public, and the province's 认定
     NavLink(endpoint="lists.public_stage", label=_l("Before the lists"), place="section", audience="everyone",
             order=21),
-    NavLink(endpoint="lists.manage_stage", label=_l("Recognition (认定)"), place="section",
+    NavLink(endpoint="lists.manage_stage", label=_l("Recognition"), place="section",
             perm=ReviewPerm.NOTICE_MANAGE, order=25),
     NavLink(endpoint="lists.city_lists", label=_l("City list"), perm=ListsPerm.PUBLISH_CITY, order=63),
     NavLink(endpoint="lists.list_history", label=_l("List history"), place="section",
@@ -391,7 +391,7 @@ def _decision_page(template: str, admin_unit_id: int | None, **extra):
         else:
             if outcome.get("stage") is not None:  # the round's decision published the stage before the list
                 flash(_("%(n)d units put into the %(stage)s by %(no)s; they are not listed until the province's "
-                        "recognition (认定).", n=len(outcome["listed"]), stage=outcome["stage"].name,
+                        "recognition.", n=len(outcome["listed"]), stage=outcome["stage"].name,
                         no=outcome["decision"].document_no), "info")
                 if outcome["blocked"]:
                     flash(_("Not put into it (banned, listed or already in it): %(names)s.",

@@ -61,7 +61,7 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     "list.stage_entry_created": (
         _l("%(unit)s is in the %(year)s %(stage)s"),
         _l("%(unit)s was put into the %(year)s %(stage)s (%(notice_no)s): it is not listed until the province's "
-           "recognition (认定).")),
+           "recognition.")),
     "review.expert_assigned": (
         _l("Review assigned: %(unit)s"),
         _l("You are assigned to review the application of %(unit)s (%(round)s). Score it on your assignment page.")),
