@@ -257,3 +257,22 @@ def _table(rows):
     w.writerow(["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期", "状态", "移出日期", "移出原因"])
     w.writerows(rows)
     return buf.getvalue().encode("utf-8")
+
+
+def test_the_dashboard_counts_no_stage_entry(make_app):
+    """The province's counts of listed units (and the quota progress, which reads the same entries) leave out a
+    unit that is only in the 创建计划: 000 二.4 makes it a 创建单位, not a listed unit."""
+    from core.management.dashboard import listed_by_type_year
+
+    app = make_app("hunan")
+    with app.app_context():
+        u = kit.unit("hunan", name="益阳市")
+        for name, status in (("益阳已认定有限公司", "listed"), ("益阳创建单位有限公司", STAGE)):
+            org = kit.organization(u, name)
+            db.session.add(ListEntry(organization_id=org.id, unit_type="factory", level="provincial", year=2024,
+                                     status=status, listed_on=dt.date(2024, 3, 20), notice_no="湘工信节能〔2024〕12号",
+                                     source="import"))
+        db.session.flush()
+        counts = listed_by_type_year(admin_unit_id=u.id, level="provincial", until=2025)
+        assert counts["cities"][u.id][2024] == {"factory": 1}
+        db.session.rollback()
