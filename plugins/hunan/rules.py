@@ -419,9 +419,8 @@ CREATION_PLAN = CultivationStage(
     cite=f"{S000} 二.4 (确定为…创建单位，并发布2024年度湖南省绿色制造体系创建计划；列入创建计划的单位应对照相关评价要求和标准"
          f"开展创建，并于规定时间内完成创建工作); 二.2 (评价认定)")
 CREATION_PLAN_YEARS = (2024,)
-PUBLICATION_2024_PLAN = Publication(
-    procedure=PublicationProcedure.DECISION, publisher="province", stage=CREATION_PLAN,
-    cite=f"{S000} 二.4 (筛选…确定为…创建单位，并发布2024年度湖南省绿色制造体系创建计划)")
+PUBLICATION_2024_PLAN = Publication(  # the decision publishes the plan: the plan's own words are its cite
+    procedure=PublicationProcedure.DECISION, publisher="province", stage=CREATION_PLAN, cite=CREATION_PLAN.cite)
 
 
 def publication(level, year=None):
