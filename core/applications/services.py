@@ -25,6 +25,7 @@ from core.accounts.permissions import Perm
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
 from core.applications import consulted as consulted_rule
+from core.applications import listings
 from core.applications.actions import OTHER_FIELD, STATUS_NAMES, change_labels
 from core.applications.fields import (
     attach_field_messages,
@@ -317,6 +318,9 @@ def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.dat
     if existing is not None:
         raise Refused("Your organization already has an application of this type in this campaign (no. %(id)d).",
                       id=existing.id)
+    # issue 43: a unit already on this round's list (or, where the region says so, on a higher one) is refused now,
+    # not at the province's decision
+    listings.check_may_apply(org, unit_type, campaign)
     return _new_application(campaign, org, unit_type, user.username)
 
 

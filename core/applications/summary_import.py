@@ -39,7 +39,7 @@ from marshmallow import ValidationError
 from marshmallow import fields as ma_fields
 from sqlalchemy import and_, select
 
-from core.applications import services
+from core.applications import listings, services
 from core.applications.fields import fields_for, is_upload, jsonable, schema_for
 from core.applications.summary_layout import (
     USCC_HEADER,
@@ -390,6 +390,11 @@ class _Checker:
     def check(self, plan: _Plan) -> None:
         """Compare every column of the row with what is stored; collect the values to write."""
         line, app = plan.line, plan.app
+        if app is None and plan.known is not None:
+            # issue 43: a unit already on the round's list is refused at the start, as services.start_application
+            listed = listings.refusal(plan.known.id, plan.known.name, plan.unit_type, self.campaign)
+            if listed is not None:
+                raise listed
         view = self.view(plan)
         editable = app is None or app.status == S.DRAFT
         ext_now = dict(app.extension_data or {}) if app is not None else {}

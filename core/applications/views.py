@@ -28,7 +28,7 @@ from sqlalchemy import func, select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope, city_of
 from core.accounts.web import install_error_pages, login_required
-from core.applications import bulk, eligibility, round_notice, services, summary
+from core.applications import bulk, eligibility, listings, round_notice, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
 from core.applications.fields import (
@@ -402,6 +402,7 @@ def _render_detail(application, status: int = 200, **extra):
         "submit_form": ConfirmForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
         "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
+        "listing_notes": listings.notes(application),
         "unit_type": rules.unit_types.get(application.unit_type), "level": rules.list_levels.get(application.level),
         # issue 15: every change after the first submission, before → after, who, when (for the city)
         "corrections": services.corrections(application), "correction_policy": policy,

@@ -344,6 +344,13 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                 "移出" if removed else "列入", removal_day(y).isoformat() if removed else "",
                 "未按时填报年度动态管理表" if removed else ""]
 
+    def stage_row(stage: Any, lv: Level, y: int, unit_type: str, org: Organization, number: int) -> list:
+        """The unit's entry in the stage before the ``lv`` list of ``y`` (a 创建计划, a 培育库), published in March;
+        the province's 认定 lists it on 12-20."""
+        return [rules.list_levels[lv.value].name, y, rules.unit_types[unit_type].name, org.uscc, org.name,
+                unit_names[org.admin_unit_id], f"{stage.name}〔{y}〕{number}号", dt.date(y, 3, 20).isoformat(),
+                stage.name, "", ""]
+
     rank = {lv: rules.list_levels[lv].rank for lv in rules.list_levels}
     below = max((lv for lv in rules.list_levels if rank[lv] < rank[level.value]), key=rank.get, default=None)
     if below is not None:
@@ -380,6 +387,10 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                       (Level.NATIONAL, year - 1 - back)):
             if (n % 3 == 2 and lv == Level.NATIONAL) or lv.value not in rules.list_levels:
                 continue
+            stage = rules.publication(lv, y).stage
+            if stage is not None and stage.round_publishes:  # the round's stage first (Hunan 000 二.4: the 2024
+                # 创建计划), then the province's 认定 lists the unit
+                history_rows.append(stage_row(stage, lv, y, listed_type, org, 100 + n + 1))
             history_rows.append(history_row(lv, y, listed_type, org, 100 + n + 1,
                                             removed=n == 4 and lv == Level.NATIONAL))
     if import_history is not None:

@@ -27,7 +27,7 @@ from core.jobs.api import JobSchema, job_accepted
 from core.clock import aware
 from core.kernel.permissions import may, require
 from core.kernel.uow import commit
-from core.lists import decisions, history, keys, notices, recommend
+from core.lists import cultivation, decisions, history, keys, notices, recommend
 from core.lists.access import ListsPerm, publish_perm
 from core.lists.schemas import (
     ProvinceKeyCreateSchema,
@@ -48,6 +48,8 @@ from core.lists.schemas import (
     NoticeSchema,
     ObjectionCreateSchema,
     ObjectionFiledSchema,
+    RecognitionCreateSchema,
+    StageListSchema,
     ObjectionListSchema,
     ObjectionResolveSchema,
     ObjectionSchema,
@@ -101,7 +103,8 @@ def decision_json(d, with_entries: bool = True) -> dict[str, Any]:
            "rule": {"source": d.rule_source, "cite": d.rule_cite}}
     if with_entries:
         out["entries"] = [{"list_entry": e.id, "application_id": e.application_id, "name": e.organization.name,
-                           "uscc": e.organization.uscc, "unit_type": e.unit_type} for e in decisions.entries_of(d)]
+                           "uscc": e.organization.uscc, "unit_type": e.unit_type, "status": e.status}
+                          for e in decisions.entries_of(d)]
     return out
 
 
@@ -183,6 +186,41 @@ class ListDecisions(Resource):
         city bureau's own city list. Units banned or already listed are reported, not listed."""
         unit = _publisher_unit(args["level"], args["year"])
         outcome = decisions.publish_decision(self.user.username, admin_unit_id=unit, **args)
+        commit()
+        return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
+
+
+def stage_json(row: Any) -> dict[str, Any]:
+    e, stage, done = row.entry, row.stage, row.recognized
+    return {"list_entry": e.id, "year": e.year, "level": e.level, "stage": stage.name if stage else None,
+            "member": stage.member if stage else None, "cite": stage.cite if stage else None,
+            "unit_type": e.unit_type, "name": e.organization.name, "uscc": e.organization.uscc,
+            "document_no": e.notice_no, "published_on": e.listed_on.isoformat() if e.listed_on else None,
+            "recognized": None if done is None else {"list_entry": done.id, "year": done.year,
+                                                     "document_no": done.notice_no}}
+
+
+@blp.route("/list-stage")
+class ListStage(Resource):
+    @public
+    @blp.response(200, StageListSchema)
+    def get(self):
+        """The units in a stage before a list (public): Hunan's 创建计划 (000 二.4), Shanxi's 培育库 (004 第七条),
+        Hubei's 培育库 (002 三(一)); not listed, each with the listing that followed the province's 认定, if any."""
+        year_ = request.args.get("year", type=int)
+        return {"entries": [stage_json(r) for r in cultivation.stage_rows(
+            year=year_ if year_ and 2000 <= year_ <= 2100 else None)]}
+
+
+@blp.route("/list-stage/recognitions")
+class StageRecognitions(Resource):
+    @authed(ReviewPerm.NOTICE_MANAGE)
+    @blp.arguments(RecognitionCreateSchema)
+    @blp.response(201, DecisionPublishedSchema)
+    def post(self, args):
+        """The province's 认定: units of the stage move onto the list of its level by a decision; units banned or
+        already listed are reported, not listed."""
+        outcome = cultivation.recognize(self.user.username, **args)
         commit()
         return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
 

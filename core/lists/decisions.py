@@ -3,7 +3,9 @@
 Hunan's provincial creation plan (000_5ae1342e00264ea1.txt 二.4: 发布2024年度湖南省绿色制造体系创建计划),
 Jiangxi's provincial list (003_a3fa60aeba77aa34.txt 一: 遴选确定2024年度省级绿色制造名单), Shanxi's and Hubei's
 city lists (004_7a8ddd82f611ab67.txt 第十二条; 002_9c75e1d2ebfbdf50.txt 附件3 备注) and, as a platform default
-where a document says nothing, any city or provincial list (:meth:`RegionRules.publication`). The
+where a document says nothing, any city or provincial list (:meth:`RegionRules.publication`). Where the
+round's decision publishes the stage before the list (Hunan 2024: the 创建计划), :func:`publish_decision` puts
+the units into that stage (:mod:`core.lists.cultivation`), not on the list. The
 publisher records the decision's document number and date; each unit becomes a :class:`ListEntry` of
 source ``decision``. A city bureau publishes its own city's list only. Callers commit.
 """
@@ -34,6 +36,13 @@ def publish_decision(actor: str, *, level: str, year: int, application_ids: Iter
 
     :raises Refused: the level's list is published after a public notice, or nothing can be listed.
     """
+    from core.lists import cultivation
+
+    if cultivation.round_publishes_stage(level, year) is not None:
+        # the round's decision publishes the stage before the list, not the list (Hunan 000 二.4: 创建计划)
+        return cultivation.publish_stage(actor, level=level, year=year, application_ids=application_ids,
+                                         document_no=document_no, published_on=published_on,
+                                         admin_unit_id=admin_unit_id, title=title, at=at)
     rules = region_rules()
     how = check_publisher(level, year, admin_unit_id)
     if how.procedure != PublicationProcedure.DECISION:

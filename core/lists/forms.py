@@ -39,6 +39,16 @@ class DecisionForm(PageForm):
     application_ids = MultiCheckboxField(_l("Units to list"), coerce=int, validators=[DataRequired()])
 
 
+class RecognizeForm(PageForm):
+    """The province's 认定 of units in the stage before a list (issue 43)."""
+    year = IntegerField(_l("Year of the list"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    document_no = StringField(_l("Document number of the decision"), validators=[DataRequired(),
+                                                                                  Length(min=2, max=100)])
+    published_on = DateField(_l("Date of the decision"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    entry_ids = MultiCheckboxField(_l("Units recognized"), coerce=int, validators=[DataRequired()])
+
+
 class ObjectionForm(PageForm):
     item_id = SelectField(_l("Unit concerned"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Your real name"), validators=[DataRequired(), Length(min=2, max=100)])

@@ -9,7 +9,8 @@ from an xlsx or CSV table (web page, JSON API, ``greenmfg lists import-history``
 The import is all or nothing (any bad row, a listing or removal dated after the import day in Beijing
 time among them: nothing is written, every problem reported with its row
 number in Chinese and English), audited once with the file's SHA-256 and counts, and idempotent: a row
-is keyed by its credit code, unit type, level and year; an identical row is ``unchanged``, a changed one
+is keyed by its credit code, unit type, level and year (and whether it is the stage before the list, 创建计划 /
+培育库, which the status column names: issue 43); an identical row is ``unchanged``, a changed one
 (a removal recorded later) ``updated`` with what changed. An unknown credit code creates the
 organization in the named city. Rows are checked in memory and written in batches (one query for all
 credit codes, one for the existing entries, bulk INSERT and UPDATE), so five years of a province
@@ -31,6 +32,7 @@ from core.i18n import N_, bilingual_text
 from core.clock import now, today
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, ListEntry, Organization
+from core.models.lists import STAGE
 from core.services import audit
 from core.services.spreadsheets import open_xlsx
 from core.services.uscc import normalize_uscc
@@ -56,7 +58,10 @@ TEMPLATE_HEADERS = [COLUMNS[k][0] for k in COLUMNS]
 _LEVEL_WORDS = {"市级": "city", "市": "city", "city": "city", "省级": "provincial", "省": "provincial",
                 "provincial": "provincial", "国家级": "national", "国家": "national", "national": "national"}
 _STATUS_WORDS = {"": "listed", "列入": "listed", "在列": "listed", "listed": "listed", "移出": "removed",
-                 "已移出": "removed", "removed": "removed"}
+                 "已移出": "removed", "removed": "removed",
+                 # the stage before a list, where the region has one (issue 43): 创建计划 / 培育库
+                 "创建计划": STAGE, "创建单位": STAGE, "培育库": STAGE, "培育对象": STAGE, "培育单位": STAGE,
+                 "培育": STAGE, STAGE: STAGE}
 
 
 # ---------------------------------------------------------------- reading --
@@ -189,11 +194,15 @@ def _check(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict
             problems.append(bilingual_text(N_("Give the date as YYYY-MM-DD: %(field)s."), field="发布日期 listed_on"))
         status = _STATUS_WORDS.get(str(cell.get("status") or "").strip())
         if status is None:
-            problems.append(bilingual_text(N_("The status must be 列入 (listed) or 移出 (removed).")))
+            problems.append(bilingual_text(N_("The status must be 列入 (listed), 移出 (removed) or the stage before "
+                                              "a list (创建计划, 培育库).")))
+        elif status == STAGE and level and year and _stage(level, year) is None:
+            problems.append(bilingual_text(N_("The region's documents name no stage before the %(level)s list of "
+                                              "%(year)d."), level=level, year=year))
         removed_on, reason = _date(cell.get("removed_on")), str(cell.get("removal_reason") or "").strip()[:500] or None
         if status == "removed" and (removed_on is None or not reason):
             problems.append(bilingual_text(N_("A removal needs its date and its reason.")))
-        if status == "listed" and (removed_on or reason):
+        if status in ("listed", STAGE) and (removed_on or reason):
             problems.append(bilingual_text(N_("A removal date or reason is given for a unit still listed.")))
         for day, field in ((listed_on, "发布日期 listed_on"), (removed_on, "移出日期 removed_on")):
             if day and day > import_day:
@@ -202,7 +211,7 @@ def _check(rows: list[tuple[Any, ...]]) -> tuple[list[dict[str, Any]], list[dict
                                                field=field, day=day.isoformat(), today=import_day.isoformat()))
         if removed_on and listed_on and removed_on < listed_on:
             problems.append(bilingual_text(N_("The removal date lies before the listing date.")))
-        key = (uscc, unit_type, level, year)
+        key = (uscc, unit_type, level, year, status == STAGE)
         if key in seen:
             problems.append(bilingual_text(N_("The same unit, type, level and year is already in row %(row)d."),
                                            row=seen[key]))
@@ -265,14 +274,14 @@ def import_history(actor: str, raw: bytes, filename: str = "", *, dry_run: bool 
     ids = sorted({orgs[c["uscc"]] for c in clean if c["uscc"] in orgs})
     for part in _chunks(ids):
         for e in db.session.scalars(select(ListEntry).where(ListEntry.organization_id.in_(part))):
-            existing[(e.organization_id, e.unit_type, e.level, e.year)] = e
+            existing[(e.organization_id, e.unit_type, e.level, e.year, e.status == STAGE)] = e
     creates, updates = [], []
     at = now()
     for c in clean:
         values = {"listed_on": c["listed_on"], "notice_no": c["document_no"], "status": c["status"],
                   "removed_on": c["removed_on"], "removal_reason": c["removal_reason"]}
         org_id = orgs.get(c["uscc"])
-        entry = existing.get((org_id, c["unit_type"], c["level"], c["year"])) if org_id else None
+        entry = existing.get((org_id, c["unit_type"], c["level"], c["year"], c["status"] == STAGE)) if org_id else None
         line = by_row[c["row"]]
         if entry is None:
             line["action"] = "created"
@@ -297,6 +306,12 @@ def import_history(actor: str, raw: bytes, filename: str = "", *, dry_run: bool 
                           for r in report if r.get("action") == "updated"][:200])
     db.session.expire_all()
     return result
+
+
+def _stage(level: str, year: int) -> Any:
+    from core.lists.cultivation import stage_of
+
+    return stage_of(level, year)
 
 
 def _plain(value: Any) -> Any:

@@ -32,6 +32,7 @@ from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Ban, ListEntry, NoticeItem, Objection, Organization, PublicNotice,
     ReviewResult,
 )
+from core.models.lists import STAGE
 from core.plugins.types import DayCount, Level, PublicationProcedure
 from core.services import audit
 from core.services.calendar import WorkCalendar
@@ -111,6 +112,10 @@ def candidates_for(level: str, year: int, admin_unit_id: int | None = None) -> l
         query = query.where(Application.admin_unit_id == admin_unit_id)
     on_notice = select(NoticeItem.application_id).join(PublicNotice).where(PublicNotice.level == level)
     query = query.where(Application.id.not_in(on_notice))
+    # an application whose unit the round put into the stage before this list (a 创建计划) moves on by 认定
+    in_stage = select(ListEntry.application_id).where(ListEntry.level == level, ListEntry.status == STAGE,
+                                                      ListEntry.application_id.is_not(None))
+    query = query.where(Application.id.not_in(in_stage))
     return [a for a in db.session.scalars(query.order_by(Application.id)) if is_for(a, level)]
 
 

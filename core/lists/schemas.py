@@ -35,6 +35,36 @@ class ListDecisionCreateSchema(In):
     title = text(200, allow_none=True)
 
 
+class RecognitionCreateSchema(In):
+    """The province's 认定 of units in the stage before a list (issue 43)."""
+    entry_ids = fields.List(ident(), required=True, validate=validate.Length(min=1, max=2000),
+                            metadata={"description": "stage entries (GET /list-stage) the decision lists"})
+    year = year(allow_none=True, metadata={"description": "the list's year (default: the decision's year)"})
+    document_no = text(100, 2, required=True, metadata={"description": "the decision's document number (文号)"})
+    published_on = fields.Date(required=True)
+    title = text(200, allow_none=True)
+
+
+class StageEntrySchema(Out):
+    list_entry = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    level = one_of(LEVELS, required=True, metadata={"description": "the list the stage leads to"})
+    stage = fields.String(required=True, allow_none=True, metadata={"description": "the stage's name (创建计划, 培育库)"})
+    member = fields.String(required=True, allow_none=True, metadata={"description": "its units' name (创建单位, 培育对象)"})
+    cite = fields.String(required=True, allow_none=True)
+    unit_type = fields.String(required=True)
+    name = fields.String(required=True)
+    uscc = fields.String(required=True)
+    document_no = fields.String(required=True, allow_none=True)
+    published_on = date_text(required=True, allow_none=True)
+    recognized = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "the listing that followed (year, document_no, list_entry); null: not listed yet"})
+
+
+class StageListSchema(Out):
+    entries = fields.List(fields.Nested(StageEntrySchema), required=True)
+
+
 class ObjectionCreateSchema(In):
     item_id = ident(required=True, metadata={"description": "the unit on the notice objected to"})
     name = text(100, 2, required=True, metadata={"description": "real name (实名)"})
@@ -141,13 +171,18 @@ class DecisionEntrySchema(Out):
     name = fields.String(required=True)
     uscc = fields.String(required=True)
     unit_type = fields.String(required=True)
+    status = one_of(["listed", "removed", "cultivation"], metadata={
+        "description": "listed (or removed since); cultivation: put into the stage before the list (a 创建计划, "
+                       "a 培育库), not listed until the province's 认定"})
 
 
 class BlockedSchema(Out):
     item = fields.Integer(metadata={"description": "the notice item (publication after a notice)"})
-    application = fields.Integer(required=True)
+    list_entry = fields.Integer(metadata={"description": "the stage entry (a 认定 of the stage before a list)"})
+    application = fields.Integer(required=True, allow_none=True)
     name = fields.String(required=True)
-    reason = fields.String(required=True, metadata={"description": "open_objection, banned, already_listed…"})
+    reason = fields.String(required=True, metadata={
+        "description": "open_objection, banned, already_listed, in_stage (already in the stage), recognized…"})
     open_objections = fields.Integer()
 
 

@@ -26,11 +26,11 @@ from core.kernel.memo import remembered
 from core.kernel.permissions import may
 from core.kernel.rules import region_rules
 from core.kernel.uow import attempt, commit
-from core.lists import decisions, history, keys, notice_units, notices, recommend, tables
+from core.lists import cultivation, decisions, history, keys, notice_units, notices, recommend, tables
 from core.lists.access import ListsPerm, publish_perm
 from core.lists.forms import (
     AddForm, ConsultedForm, DecisionForm, HistoryForm, ImportForm, NoticeForm, ObjectionForm, ProvinceKeyForm,
-    PublishForm, RemoveUnitsForm, ResolveForm, AddUnitsForm,
+    PublishForm, RecognizeForm, RemoveUnitsForm, ResolveForm, AddUnitsForm,
 )
 from core.kernel.names import local_name, tier_name, unit_type_name
 from core.models import Objection, RecommendationItem
@@ -92,6 +92,11 @@ NAV = (
     NavLink(endpoint="lists.province_keys", label=_l("Province signing keys"), place="section",
             perm=ReviewPerm.RECOMMENDATION_IMPORT, order=27),
     NavLink(endpoint="lists.manage_decisions", label=_l("Lists by decision"), place="section",
+            perm=ReviewPerm.NOTICE_MANAGE, order=25),
+    # issue 43: the stage before a list (创建计划, 培育库), public, and the province's 认定
+    NavLink(endpoint="lists.public_stage", label=_l("Before the lists"), place="section", audience="everyone",
+            order=21),
+    NavLink(endpoint="lists.manage_stage", label=_l("Recognition"), place="section",
             perm=ReviewPerm.NOTICE_MANAGE, order=25),
     NavLink(endpoint="lists.city_lists", label=_l("City list"), perm=ListsPerm.PUBLISH_CITY, order=63),
     NavLink(endpoint="lists.list_history", label=_l("List history"), place="section",
@@ -384,6 +389,14 @@ def _decision_page(template: str, admin_unit_id: int | None, **extra):
             flash(exc.localized(), "error")
             status = exc.http_status
         else:
+            if outcome.get("stage") is not None:  # the round's decision published the stage before the list
+                flash(_("%(n)d units put into the %(stage)s by %(no)s; they are not listed until the province's "
+                        "recognition.", n=len(outcome["listed"]), stage=outcome["stage"].name,
+                        no=outcome["decision"].document_no), "info")
+                if outcome["blocked"]:
+                    flash(_("Not put into it (banned, listed or already in it): %(names)s.",
+                            names="、".join(b["name"] for b in outcome["blocked"])), "warning")
+                return redirect(url_for("lists.public_stage", year=outcome["decision"].year))
             flash(_("%(n)d units listed by %(no)s.", n=len(outcome["listed"]), no=outcome["decision"].document_no),
                   "info")
             if outcome["blocked"]:
@@ -394,9 +407,64 @@ def _decision_page(template: str, admin_unit_id: int | None, **extra):
     else:
         status = 422
     publication = rules.publication(level, year) if level else None
-    return render_template(template, form=form, candidates=candidates, publication=publication,
-                           rows=decisions.decisions(admin_unit_id=admin_unit_id), levels=rules.list_levels,
+    rows = decisions.decisions(admin_unit_id=admin_unit_id)
+    return render_template(template, form=form, candidates=candidates, publication=publication, rows=rows,
+                           levels=rules.list_levels, stage_decisions=cultivation.stage_decision_ids(rows),
                            **extra), status
+
+
+# ------------------------------------------------------- the stage before a list --
+
+
+def _stage_filters() -> tuple[int | None, bool]:
+    year = request.args.get("year", type=int)
+    return (year if year and 2000 <= year <= 2100 else None), request.args.get("waiting") == "1"
+
+
+@bp.get("/public/stage")
+def public_stage():
+    """The units in a stage before a list (Hunan 000 二.4 创建计划 / 创建单位; Shanxi 004 第七条 培育对象; Hubei 002
+    三(一) 培育库), under the stage's own name: not listed; the ones the province has since recognized say so."""
+    year, waiting = _stage_filters()
+    return render_template("lists/stage.html", rows=cultivation.stage_rows(year=year, waiting_only=waiting),
+                           year=year, waiting=waiting, form=None, staff=False)
+
+
+@bp.route("/province/stage", methods=["GET", "POST"])
+@login_required(ReviewPerm.NOTICE_MANAGE)
+def manage_stage():
+    """The province's 认定: units of the stage move onto the list of its level by a decision."""
+    year, _waiting = _stage_filters()
+    form = RecognizeForm()
+    rows = cultivation.stage_rows(year=year, waiting_only=True)
+    form.entry_ids.choices = [choice(r.entry.id, f"{r.entry.organization.name} · {r.entry.year} · "
+                                                 f"{local_name(region_rules().unit_types[r.entry.unit_type])}")
+                              for r in rows if r.entry.unit_type in region_rules().unit_types]
+    status = 200
+    if request.method == "GET":
+        form.year.data = form.year.data or this_year()
+        form.published_on.data = form.published_on.data or notices.beijing_today()
+    elif _form_ok(form):
+        try:
+            outcome = cultivation.recognize(_user().username, entry_ids=form.entry_ids.data,
+                                            document_no=form.document_no.data, published_on=form.published_on.data,
+                                            year=form.year.data, title=form.title.data)
+            commit()
+        except GreenmfgError as exc:
+            db.session.rollback()
+            flash(exc.localized(), "error")
+            status = exc.http_status
+        else:
+            flash(_("%(n)d units listed by %(no)s.", n=len(outcome["listed"]), no=outcome["decision"].document_no),
+                  "info")
+            if outcome["blocked"]:
+                flash(_("Not listed (banned or already on this list): %(names)s.",
+                        names="、".join(b["name"] for b in outcome["blocked"])), "warning")
+            return redirect(url_for("lists.public_lists", level=outcome["decision"].level,
+                                    year=outcome["decision"].year))
+    else:
+        status = 422
+    return render_template("lists/stage.html", rows=rows, year=year, waiting=True, form=form, staff=True), status
 
 
 @bp.route("/province/lists", methods=["GET", "POST"])

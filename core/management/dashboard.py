@@ -25,6 +25,7 @@ from core.models import (
     Removal,
     ReReview,
 )
+from core.models.lists import STAGE
 
 QUOTA_LOOKBACK = 10
 
@@ -91,7 +92,7 @@ def listed_by_type_year(admin_unit_id: int | None = None, level: str | None = No
     first = until - years + 1
     query = (select(Organization.admin_unit_id, ListEntry.year, ListEntry.unit_type, func.count(ListEntry.id))
              .join(Organization, Organization.id == ListEntry.organization_id)
-             .where(ListEntry.year >= first, ListEntry.year <= until)
+             .where(ListEntry.year >= first, ListEntry.year <= until, ListEntry.status != STAGE)
              .group_by(Organization.admin_unit_id, ListEntry.year, ListEntry.unit_type))
     if admin_unit_id is not None:
         query = query.where(Organization.admin_unit_id == admin_unit_id)
@@ -138,7 +139,7 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
                 select(func.count(func.distinct(ListEntry.organization_id)))
                 .join(Organization, Organization.id == ListEntry.organization_id)
                 .where(Organization.admin_unit_id == unit.id, ListEntry.unit_type == unit_type,
-                       ListEntry.year >= start, ListEntry.year <= end,
+                       ListEntry.year >= start, ListEntry.year <= end, ListEntry.status != STAGE,
                        ListEntry.level.in_([str(lv) for lv in quota.counts_levels]))) or 0
             row["types"][unit_type] = {"target": quota.limit, "count": count,
                                        "percent": round(100 * count / quota.limit, 1) if quota.limit else None}

@@ -10,6 +10,12 @@ from core.extensions import db
 from core.models.base import TimestampMixin
 from core.models.organizations import Organization
 
+#: a unit on the list (every rule that reads listings reads this status)
+LISTED = "listed"
+#: a unit in the stage before a list (创建计划 / 培育库, issue 43): published, shown under the stage's own name,
+#: never counted as a listing (core.lists.cultivation)
+STAGE = "cultivation"
+
 
 class ListEntry(TimestampMixin, db.Model):
     __tablename__ = "list_entry"
@@ -24,7 +30,7 @@ class ListEntry(TimestampMixin, db.Model):
     unit_type: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(20), index=True)
     year: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default="listed")  # listed | removed
+    status: Mapped[str] = mapped_column(String(20), default="listed")  # listed | removed | cultivation (STAGE)
     listed_on: Mapped[dt.date | None] = mapped_column(Date)
     notice_no: Mapped[str | None] = mapped_column(String(100))
     removed_on: Mapped[dt.date | None] = mapped_column(Date)

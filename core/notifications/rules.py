@@ -58,6 +58,10 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     "list.entry_created": (
         _l("%(unit)s is on the %(year)s %(level)s list"),
         _l("%(unit)s was put on the %(year)s %(level)s list (%(notice_no)s).")),
+    "list.stage_entry_created": (
+        _l("%(unit)s is in the %(year)s %(stage)s"),
+        _l("%(unit)s was put into the %(year)s %(stage)s (%(notice_no)s): it is not listed until the province's "
+           "recognition.")),
     "review.expert_assigned": (
         _l("Review assigned: %(unit)s"),
         _l("You are assigned to review the application of %(unit)s (%(round)s). Score it on your assignment page.")),
@@ -205,6 +209,16 @@ def _listed(row: AuditLog) -> Iterator[Target]:
                                  notice_no=data.get("notice_no") or ""), _detail(a))
 
 
+def _in_stage(row: AuditLog) -> Iterator[Target]:
+    """Put into the stage before a list (a 创建计划, a 培育库: issue 43), which is no listing."""
+    a = _application(row)
+    data = row.data or {}
+    if a is not None:
+        yield Target(unit_users(a.organization_id), "list.stage_entry_created",
+                     _app_params(a, year=data.get("year", a.campaign.year), stage=data.get("stage") or "",
+                                 notice_no=data.get("notice_no") or ""), _detail(a))
+
+
 def _expert_assigned(row: AuditLog) -> Iterator[Target]:
     a = _application(row)
     expert = db.session.get(ExpertProfile, (row.data or {}).get("expert") or 0)
@@ -347,6 +361,7 @@ RULES: dict[str, Callable[[AuditLog], Iterable[Target]]] = {
     "notice.application_removed": _on_application("notice.application_removed", reason=_reason),
     "application.recommended": _recommended,
     "list.entry_created": _listed,
+    "list.stage_entry_created": _in_stage,
     "review.expert_assigned": _expert_assigned,
     "evaluator.requested": _evaluator_requested,
     "evaluator.engagement_accepted": _engagement_accepted,

@@ -583,6 +583,11 @@ def gm_policy_publication(level: Level, year: int, national: Publication | None)
     lists by a decision of the city or the province as a *platform default* (``platform_default=True``),
     which a province replaces with what its document says.
 
+    A province whose document describes a stage before the list (创建计划 / 创建单位, 培育库 / 培育对象) names it
+    in ``stage`` (:class:`CultivationStage`): units published into it show publicly under the stage's name and
+    count as no listing for any rule; ``round_publishes=True`` where the round's own decision publishes the stage
+    (the list follows by the province's 认定).
+
     :return: a :class:`Publication`; ``None`` for no opinion.
 
     Stops at first non-None result; national answers last.
@@ -594,8 +599,15 @@ def gm_policy_publication(level: Level, year: int, national: Publication | None)
             if level == Level.CITY:
                 return Publication(procedure=PublicationProcedure.DECISION, publisher="city",
                                    cite="004_7a8ddd82f611ab67.txt 第十二条")
+            if level == Level.PROVINCIAL:
+                return Publication(procedure=PublicationProcedure.NOTICE, publisher="province",
+                                   cite="004_7a8ddd82f611ab67.txt 第十三条",
+                                   stage=CultivationStage(name="培育库", member="培育对象",
+                                                          name_en="cultivation pool", member_en="cultivated unit",
+                                                          cite="004_7a8ddd82f611ab67.txt 第七条"))
 
     .. versionadded:: 0.2
+    .. versionchanged:: 0.6 ``stage`` (a stage before the list, issue 43)
     """
 
 

@@ -593,6 +593,10 @@ class RegionRules:
             problem = f"unknown levels in {list(map(str, joint.levels))}"
         elif joint.provincial_satisfies_national and not {Level.NATIONAL, Level.PROVINCIAL} <= set(joint.levels):
             problem = "provincial_satisfies_national needs both national and provincial levels"
+        elif joint.higher_listing not in ("warn", "refuse"):
+            problem = f"higher_listing must be 'warn' or 'refuse', not {joint.higher_listing!r}"
+        elif joint.higher_listing == "refuse" and not joint.higher_listing_cite:
+            problem = "higher_listing 'refuse' names no document (higher_listing_cite)"
         if problem:
             raise PolicyViolation(f"gm_policy_joint_round: plugin {joint.source!r}: {problem}")
 

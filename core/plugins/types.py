@@ -217,6 +217,26 @@ class PublicationProcedure(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CultivationStage(Record):
+    """A stage before a list (创建计划 / 创建单位, 培育库 / 培育对象): units published into it by a decision are
+    shown publicly under the stage's own name and count as no listing for any rule that reads listings (the
+    prerequisite of the next level, "already listed", the bars and the quotas). A unit moves from the stage to the
+    list by the province's 认定, a decision of its own.
+
+    ``round_publishes`` True: the round's own publication of this level and year puts its units into the stage,
+    not on the list (Hunan's 2024 round publishes a 创建计划). ``publisher`` is who fills the stage
+    (``province`` or ``city``).
+    """
+
+    name: str
+    member: str
+    name_en: str
+    member_en: str
+    publisher: str = "province"
+    round_publishes: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class Publication(Record):
     """How the list of one level is published in a region, and by whom.
 
@@ -226,12 +246,14 @@ class Publication(Record):
     days applies, labelled so, unless the deployer sets one (``GREENMFG_NOTICE_PERIODS``, labelled this
     instance's setting). ``platform_default`` True marks an answer that is the platform's default where
     the document says nothing (national answers it for city and provincial lists), never a rule of a
-    document.
+    document. ``stage`` names the stage before the list where the document has one (:class:`CultivationStage`).
     """
 
     procedure: PublicationProcedure
     publisher: str
     platform_default: bool = False
+    #: the stage before this list, where the region's document has one (:class:`CultivationStage`)
+    stage: CultivationStage | None = None
 
 
 # ----------------------------------------------------------------- limits ---
@@ -375,6 +397,12 @@ class JointRound(Record):
 
     levels: tuple[Level, ...]
     provincial_satisfies_national: bool = False
+    #: a unit already on a higher list of the unit type applying to this round (issue 43): ``warn`` (the platform's
+    #: default: no seed forbids it, 004 第二条 describes 三级联动 and 002 附件3 counts 国家、省、市 listings together;
+    #: the applicant, the city and the province see a warning) or ``refuse`` (the region's document forbids it,
+    #: cited in ``higher_listing_cite``). A unit on the same level's list is always refused.
+    higher_listing: str = "warn"
+    higher_listing_cite: str = ""
 
     @property
     def joint(self) -> bool:

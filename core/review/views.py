@@ -13,7 +13,7 @@ from core.accounts.forms import EmptyForm
 from core.accounts.permissions import firm_of
 from core.accounts.web import install_error_pages, login_required
 from core.accounts.web import run_and_redirect as _run
-from core.applications import priorities
+from core.applications import listings, priorities
 from core.applications.forms import choice
 from core.errors import GreenmfgError, InvalidInput, NotFound
 from core.extensions import db
@@ -420,7 +420,8 @@ def _review_page(application: Application, status: int = 200, draw_form: DrawFor
                            result=experts.result_of(application), scheme=scheme, min_experts=experts.min_experts(application),
                            panel_rule=experts.panel_rule_text(experts.panel_rule(application)),
                            field_names=experts.field_names(), draw_hint=_draw_hint(application, default),
-                           independence=experts.independence_rules(application)), status
+                           independence=experts.independence_rules(application),
+                           listing_notes=listings.notes(application)), status
 
 
 @bp.get("/review/applications/<int:app_id>")

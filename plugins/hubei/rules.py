@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from core.plugins.types import (
+    CultivationStage,
     AdminUnit,
     CapBasis,
     EligibilityRule,
@@ -640,7 +641,12 @@ PROVISIONS = REVIEW_CYCLES + FLOW
 PUBLICATION = {
     Level.PROVINCIAL: Publication(procedure=PublicationProcedure.NOTICE, publisher="province",
                                   cite=f"{S002} 三(五) (经评审合格、公示无异议的申报单位，确认为省级绿色制造单位；"
-                                       f"公示期未规定)"),
+                                       f"公示期未规定)",
+                                  stage=CultivationStage(
+                                      name="培育库", member="培育单位", name_en="cultivation pool",
+                                      member_en="cultivated unit", publisher="city",
+                                      cite=f"{S002} 三(一) (选择一批具备创建绿色制造体系基础条件的企业、园区，建立本地区"
+                                           f"绿色制造体系创建培育库，加强对培育单位的指导帮扶)")),
     Level.CITY: Publication(procedure=PublicationProcedure.DECISION, publisher="city",
                             cite=f"{S002} 附件3 备注 (国家、省、市发布的绿色工厂…名单)"),
 }

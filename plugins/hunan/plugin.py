@@ -45,8 +45,8 @@ def gm_register_summary_layouts():
 
 
 @hookimpl
-def gm_policy_publication(level):
-    return rules.publication(level)
+def gm_policy_publication(level, year):
+    return rules.publication(level, year)
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 
 from core.plugins import add_years, today
 from core.plugins.types import (
+    CultivationStage,
     AdminUnit,
     Deadline,
     EligibilityRule,
@@ -409,8 +410,23 @@ PUBLICATION_PROVINCIAL = Publication(
     cite=f"{S000} 二.4 (筛选…确定为…创建单位，并发布2024年度湖南省绿色制造体系创建计划)")
 
 
-def publication(level):
-    return PUBLICATION_PROVINCIAL if level == Level.PROVINCIAL else None
+#: the 2024 round's decision publishes a creation plan, not the list: 000 二.4 (确定为…创建单位，并发布2024年度湖南省
+#: 绿色制造体系创建计划。列入创建计划的单位应…于规定时间内完成创建工作); the 评价认定 comes later (二.2), and only
+#: 现有省级绿色工厂、绿色园区 apply nationally (001 一.1)
+CREATION_PLAN = CultivationStage(
+    name="创建计划", member="创建单位", name_en="creation plan", member_en="creation unit", publisher="province",
+    round_publishes=True,
+    cite=f"{S000} 二.4 (确定为…创建单位，并发布2024年度湖南省绿色制造体系创建计划；列入创建计划的单位应对照相关评价要求和标准"
+         f"开展创建，并于规定时间内完成创建工作); 二.2 (评价认定)")
+CREATION_PLAN_YEARS = (2024,)
+PUBLICATION_2024_PLAN = Publication(  # the decision publishes the plan: the plan's own words are its cite
+    procedure=PublicationProcedure.DECISION, publisher="province", stage=CREATION_PLAN, cite=CREATION_PLAN.cite)
+
+
+def publication(level, year=None):
+    if level != Level.PROVINCIAL:
+        return None
+    return PUBLICATION_2024_PLAN if year in CREATION_PLAN_YEARS else PUBLICATION_PROVINCIAL
 
 #: the rules' and priorities' titles on English pages (a platform translation; the title stays the document's)
 TITLES_EN = {

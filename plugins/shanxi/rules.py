@@ -21,6 +21,7 @@ from typing import Any, Mapping
 
 from core.plugins import PolicyViolation
 from core.plugins.types import (
+    CultivationStage,
     AdminUnit,
     CapBasis,
     DayCount,
@@ -107,7 +108,13 @@ PUBLICATION = {
     Level.CITY: Publication(procedure=PublicationProcedure.DECISION, publisher="city",
                             cite=f"{S} 第十二条 (按照本实施细则组织本地区市层面绿色工厂创建，发布市层面绿色工厂名单)"),
     Level.PROVINCIAL: Publication(procedure=PublicationProcedure.NOTICE, publisher="province",
-                                  cite=f"{S} 第十三条 (公示10个工作日，经公示无异议后纳入省级绿色制造名单并予以公告)"),
+                                  cite=f"{S} 第十三条 (公示10个工作日，经公示无异议后纳入省级绿色制造名单并予以公告)",
+                                  stage=CultivationStage(
+                                      name="培育库", member="培育对象", name_en="cultivation pool",
+                                      member_en="cultivated unit", publisher="province",
+                                      cite=f"{S} 第七条 (市级工业和信息化主管部门…制定培育计划，建立培育库，并报送省工业和"
+                                           f"信息化厅备案。省工业和信息化厅将具备培育条件且有提升潜力的企业、工业园区列为"
+                                           f"培育对象)")),
 }
 
 # ---------------------------------------------------------------- limits --

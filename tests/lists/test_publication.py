@@ -2,7 +2,8 @@
 through the JSON API.
 
 * Hunan, provincial: a decision (000_5ae1342e00264ea1.txt 二.4 "确定为…创建单位，并发布2024年度湖南省绿色制造
-  体系创建计划"): no notice named, so opening one is refused and a decision with its 文号 lists the units.
+  体系创建计划"): no notice named, so opening one is refused; the 2024 decision with its 文号 puts the units into
+  the 创建计划, not on the list (issue 43: the stage before a list, tests/lists/test_cultivation_stage.py).
 * Hubei, provincial: a notice (002_9c75e1d2ebfbdf50.txt 三(五) "经评审合格、公示无异议的申报单位，确认为省级绿色制造
   单位") whose period the document does not name: the deployer's setting applies and says so.
 * Jiangxi, provincial: a decision (003_a3fa60aeba77aa34.txt 一 "遴选确定2024年度省级绿色制造名单").
@@ -65,7 +66,12 @@ def test_a_provincial_list_by_decision(make_app, region, year):
     body = done.get_json()
     assert body["rule"]["source"] == region and len(body["entries"]) == 2 and body["blocked"] == []
     public = client.get(f"/api/v1/lists?level=provincial&year={year}").get_json()
-    assert public["total"] == 2 and {e["notice_no"] for e in public["entries"]} == {"厅发〔2024〕12号"}
+    if region == "hunan":  # issue 43: Hunan's 2024 decision publishes the 创建计划 (000 二.4), not the list
+        assert public["total"] == 0 and {e["status"] for e in body["entries"]} == {"cultivation"}
+        assert body["title"] == "2024年度湖南省绿色制造体系创建计划"
+    else:
+        assert public["total"] == 2 and {e["notice_no"] for e in public["entries"]} == {"厅发〔2024〕12号"}
+        assert {e["status"] for e in body["entries"]} == {"listed"}
     again = client.post("/api/v1/list-decisions", headers=province, json={
         "level": "provincial", "year": year, "application_ids": ids, "document_no": "厅发〔2024〕13号",
         "published_on": "2024-03-02"})
@@ -73,7 +79,8 @@ def test_a_provincial_list_by_decision(make_app, region, year):
     with app.app_context():
         entries = db.session.scalars(select(ListEntry)).all()
         assert {(e.source, e.level) for e in entries} == {("decision", "provincial")}
-        assert db.session.scalar(select(AuditLog).where(AuditLog.action == "list.decision_published"))
+        action = "list.stage_published" if region == "hunan" else "list.decision_published"
+        assert db.session.scalar(select(AuditLog).where(AuditLog.action == action))
 
 
 def test_hubei_provincial_notice_period_is_the_deployers_setting(make_app):

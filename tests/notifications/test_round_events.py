@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import kit
 import mgmt_world as world
 from flask_babel import force_locale
@@ -73,3 +75,31 @@ def test_graded_in_notice_objection_and_withdrawal_are_told(mail_app):
     theirs = _texts(province.id)
     assert "株洲市撤回了对株洲轨道绿色制造有限公司的推荐" == theirs["application.recommendation_withdrawn.province"][0][0][0]
     assert "notice.objection_filed" in theirs
+
+
+@pytest.mark.region("hunan")
+def test_a_creation_unit_is_told_it_is_in_the_plan_and_then_listed(mail_app):
+    """Issue 43, Hunan 000 二.4: the 2024 decision makes the unit a 创建单位 of the 创建计划, which is no listing (its
+    inbox says so); the province's 认定 (二.2 评价认定) lists it, and the inbox says that as for any listing."""
+    from core.lists import cultivation, decisions
+    from core.models import ListEntry
+
+    u, c = kit.unit("hunan", name="娄底市"), kit.campaign("hunan", year=2024)
+    org = kit.organization(u, name="娄底创建计划钢铁有限公司")
+    ent = world.user("applicant", "ent-ld", organization_id=org.id)
+    a = kit.application(c, u, org=org, status=S.GRADED)
+    db.session.commit()
+    decisions.publish_decision("province", level="provincial", year=2024, application_ids=[a.id],
+                               document_no="湘工信节能〔2024〕16号", published_on=dt.date(2024, 3, 25))
+    db.session.commit()
+    entry = db.session.scalar(select(ListEntry).where(ListEntry.organization_id == org.id))
+    cultivation.recognize("province", entry_ids=[entry.id], document_no="湘工信节能〔2024〕92号",
+                          published_on=dt.date(2024, 12, 20))
+    db.session.commit()
+    settle(mail_app)
+    mine = _texts(ent.id)
+    (zh, en), = mine["list.stage_entry_created"]
+    assert zh[0] == "娄底创建计划钢铁有限公司 已列入2024年创建计划" and "经省厅认定前不属于名单" in zh[1], zh
+    assert "not listed until the province's recognition" in en[1]
+    (zh, en), = mine["list.entry_created"]
+    assert "湘工信节能〔2024〕92号" in zh[1]

@@ -8,8 +8,10 @@ Follows seed 000_5ae1342e00264ea1.txt (湖南省工业和信息化厅, 2023-10-2
   工信部门提出申请 … 于2023年12月5日前正式行文将…申报汇总表（附件2）…报送我厅 — the city / pilot county
   recommends by 2023-12-05 24:00 Beijing time; 2023-12-06 00:00:30 is refused.
 * 二.4 (lines 112-120): 我厅…进行审核，筛选…确定为…创建单位，并发布2024年度湖南省绿色制造体系创建计划 — the province
-  reviews (expert panel) and publishes the plan (the provincial list); the seed names no public notice, so the
-  plan is published by DECISION with its document number (issue 15 "Lists at every level").
+  reviews (expert panel) and publishes the plan; the seed names no public notice, so the plan is published by
+  DECISION with its document number (issue 15 "Lists at every level"). The plan is the stage before the list
+  (issue 43): 列入创建计划的单位应…于规定时间内完成创建工作, the 评价认定 comes later (二.2), so its units are shown
+  under the plan's name, not on the provincial list, until the province's 认定.
 * 附件1 (创建工作方案提纲) and 附件2-1 (汇总表 columns: 主营业务, 所属行业, 现代产业体系, 经营情况…): the form fields.
 """
 from __future__ import annotations
@@ -114,17 +116,20 @@ def test_hunan_2024_creation_plan_from_call_to_published_plan(rnd):
         f"step 6 a unit the city did not recommend cannot be put on the plan: {show(r)}"
     r = rnd.post("province", "/api/v1/list-decisions", bj(2023, 12, 28, 15), json=decision)
     assert r.status_code == 201, f"step 6 province publishes the creation plan by decision: {show(r)}"
-    assert rnd.status(ids["changsha_a"]) == "listed" and rnd.status(ids["youxian_a"]) == "listed"
+    # the plan is no listing (issue 43): the applications wait for the 认定
+    assert rnd.status(ids["changsha_a"]) == "graded" and rnd.status(ids["youxian_a"]) == "graded"
     r = rnd.get(None, "/api/v1/list-decisions", bj(2023, 12, 29))  # public: the decision and the rule it follows
     published = r.get_json()["decisions"]
     assert [(d["document_no"], d["published_on"]) for d in published] == [("湘工信节能〔2023〕120号", "2023-12-28")]
     assert published[0]["rule"]["source"] == "hunan" and "二.4" in published[0]["rule"]["cite"], published[0]["rule"]
 
-    # -- the public list shows both units with the document number, the pilot county's unit under its county
-    entries = rnd.public_list(bj(2023, 12, 29), level="provincial", year=2024)
-    by_uscc = {e["uscc"]: e for e in entries}
-    assert set(by_uscc) == {rnd.usccs["changsha_a"], rnd.usccs["youxian_a"]}, entries
-    assert by_uscc[rnd.usccs["changsha_a"]]["notice_no"] == "湘工信节能〔2023〕120号"
-    assert by_uscc[rnd.usccs["changsha_a"]]["listed_on"] == "2023-12-28"
-    assert by_uscc[rnd.usccs["youxian_a"]]["city"] == "攸县"
+    # -- the public 创建计划 shows both units with the document number under the plan's name; the provincial list
+    #    shows none of them until the 认定 (issue 43)
+    assert rnd.public_list(bj(2023, 12, 29), level="provincial", year=2024) == []
+    r = rnd.get(None, "/api/v1/list-stage", bj(2023, 12, 29), query_string={"year": 2024})
+    by_uscc = {e["uscc"]: e for e in r.get_json()["entries"]}
+    assert set(by_uscc) == {rnd.usccs["changsha_a"], rnd.usccs["youxian_a"]}, by_uscc
+    assert by_uscc[rnd.usccs["changsha_a"]]["document_no"] == "湘工信节能〔2023〕120号"
+    assert by_uscc[rnd.usccs["changsha_a"]]["published_on"] == "2023-12-28"
+    assert {e["stage"] for e in by_uscc.values()} == {"创建计划"} and {e["recognized"] for e in by_uscc.values()} == {None}
     assert rnd.usccs["changsha_b"] not in by_uscc  # never recommended: not on the plan
