@@ -116,7 +116,7 @@ def test_hunan_2024_creation_plan_from_call_to_published_plan(rnd):
     assert r.status_code == 201, f"step 6 province publishes the creation plan by decision: {show(r)}"
     assert rnd.status(ids["changsha_a"]) == "listed" and rnd.status(ids["youxian_a"]) == "listed"
     r = rnd.get(None, "/api/v1/list-decisions", bj(2023, 12, 29))  # public: the decision and the rule it follows
-    published = r.get_json()["decisions"]
+    published = r.get_json()["items"]
     assert [(d["document_no"], d["published_on"]) for d in published] == [("湘工信节能〔2023〕120号", "2023-12-28")]
     assert published[0]["rule"]["source"] == "hunan" and "二.4" in published[0]["rule"]["cite"], published[0]["rule"]
 
