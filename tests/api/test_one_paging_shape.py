@@ -104,7 +104,11 @@ def demo(make_app, tmp_path):
         DEMO_COPIES.load(app)
         import datetime as dt
 
+        import factories
         from core.models import PublicNotice
+
+        for year in (2023, 2024):  # campaigns page by (year, id), newest first: a cursor of two numbers
+            factories.campaign("hunan", year, "provincial")
 
         for n, day in enumerate((dt.date(2025, 9, 1), dt.date(2025, 9, 8))):  # the demo opens no notice
             db.session.add(PublicNotice(region="hunan", level="provincial", year=2025, title=f"公示{n + 1}",
