@@ -82,9 +82,10 @@ ERROR_REF = {"$ref": "#/components/schemas/Error"}
 
 def errors_as_problems(document: dict[str, Any]) -> dict[str, Any]:
     """Every ``Error`` answer an operation declares itself under ``application/problem+json``, the media type the
-    server sends it as (RFC 9457); an all-or-nothing import's 422, its report or the ``Error`` of a file that cannot
-    be read (:func:`core.api.report_or_error`), as the report under ``application/json`` and the ``Error`` as a
-    problem."""
+    server sends it as (RFC 9457). An all-or-nothing import's 422 (:func:`core.api.report_or_error`) is its report
+    (``application/json``) or the ``Error`` of a file that cannot be read (``application/problem+json``): both media
+    types are offered, and ``application/json`` keeps its ``oneOf``, since a generated client reads the first media
+    type of an answer whatever the server names (openapi-python-client: the report, else the Error)."""
     for operation in _operations(document):
         for response in operation.get("responses", {}).values():
             content = response.get("content", {}) if isinstance(response, dict) else {}
@@ -92,8 +93,6 @@ def errors_as_problems(document: dict[str, Any]) -> dict[str, Any]:
             if schema == ERROR_REF:
                 content[PROBLEM_JSON] = content.pop("application/json")
             elif ERROR_REF in schema.get("oneOf", []):
-                others = [s for s in schema["oneOf"] if s != ERROR_REF]
-                content["application/json"] = {"schema": others[0] if len(others) == 1 else {"oneOf": others}}
                 content[PROBLEM_JSON] = {"schema": dict(ERROR_REF)}
     return document
 
