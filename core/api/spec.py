@@ -97,6 +97,25 @@ def errors_as_problems(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+#: the ``Link`` header of a collection's page (:mod:`core.api.paging`)
+LINK_HEADER = {"description": 'the next page, as next: <URL>; rel="next" (RFC 8288); absent on the last page',
+               "schema": {"type": "string"}}
+
+
+def collections_with_link_headers(document: dict[str, Any]) -> dict[str, Any]:
+    """The ``Link`` header declared on the 200 answer of every collection (an answer of a ``Page`` envelope)."""
+    schemas = document.get("components", {}).get("schemas", {})
+    envelope = set(schemas.get("Page", {}).get("properties", {}))
+    for operation in _operations(document):
+        answer = operation.get("responses", {}).get("200")
+        if not isinstance(answer, dict):
+            continue
+        ref = answer.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+        if envelope and set(schemas.get(ref.split("/")[-1], {}).get("properties", {})) == envelope:
+            answer.setdefault("headers", {})["Link"] = dict(LINK_HEADER)
+    return document
+
+
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
 
@@ -163,8 +182,8 @@ class Api(SmorestApi):
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI document as served at ``/api/openapi.json``."""
-        return errors_as_problems(files_also_as_octet_streams(query_parameters_without_null(
-            plain_numbers(self.spec.to_dict()))))
+        return collections_with_link_headers(errors_as_problems(files_also_as_octet_streams(
+            query_parameters_without_null(plain_numbers(self.spec.to_dict())))))
 
     def _openapi_json(self):
         return current_app.json.response(self.document())

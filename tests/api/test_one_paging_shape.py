@@ -78,6 +78,8 @@ def test_every_collection_of_the_document_answers_the_one_page_envelope(document
             if {k: v for k, v in props[key].items() if k != "description"} != \
                     {k: v for k, v in page["properties"][key].items() if k != "description"}:
                 problems.append(f"{path}: {key} is {props[key]}")
+        if "Link" not in _resolve(doc, c["op"]["responses"]["200"]).get("headers", {}):
+            problems.append(f"{path}: no Link header declared")
         if "$ref" not in props["items"]["items"]:
             problems.append(f"{path}: items untyped")
         parameters = {p["name"]: p for p in c["op"].get("parameters", []) if p["in"] == "query"}
