@@ -82,3 +82,17 @@ def test_refusals_answer_as_problems_in_both_languages(make_app):
     r = client.post("/api/v1/tokens", json={"username": people.usernames["applicant"], "password": "错误的口令-0000"})
     assert r.status_code in (401, 422) and r.mimetype == PROBLEM
     assert r.get_json()["type"] == "urn:greenmfg:problem:" + r.get_json()["code"]
+
+
+def test_every_code_has_its_type_and_title_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from core.api.errors import ERROR_CODES, TITLES
+
+    assert set(TITLES) == set(ERROR_CODES)
+    for code, title in TITLES.items():
+        with force_locale("zh"):
+            zh = str(title)
+        with force_locale("en"):
+            en = str(title)
+        assert zh != en and not zh.isascii(), (code, zh, en)  # each title translated (scripts/i18n)
