@@ -20,6 +20,7 @@ from core.accounts import mfa, services
 from core.accounts.permissions import Perm
 from core.accounts.resets import reset_password
 from core.api import Blueprint, authed, limited, public
+from core.api.paging import Paged, page_of, paged_query, window
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, ident, one_of, text
 from core.errors import AccessDenied, GreenmfgError, InvalidInput, NotFound
@@ -98,17 +99,12 @@ class UserSchema(Out):
     created_at = fields.DateTime(required=True)
 
 
-class UserPageSchema(Out):
-    items = fields.List(fields.Nested(UserSchema), required=True)
-    page = fields.Integer(required=True)
-    has_next = fields.Boolean(required=True)
-
-
 class UserQuerySchema(Query):
     role = one_of(ROLES, load_default=None)
     q = text(80, load_default=None, metadata={"description": "part of the user name or display name"})
     active = fields.Boolean(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000), metadata={
+        "description": "deprecated (issue 48): the page by its number; use after", "deprecated": True})
 
 
 class UserCreateSchema(In):
@@ -201,11 +197,12 @@ class Tokens(Resource):
                 "expires_at": aware(row.expires_at)}
 
     @authed(Perm.TOKENS)
-    @blp.response(200, TokenSchema(many=True))
-    def get(self):
+    @blp.arguments(Paged, location="query")
+    @blp.response(200, page_of(TokenSchema))
+    def get(self, args):
         """The tokens of the token's account, newest first (never the tokens themselves)."""
         current = _current_token_id()
-        return [token_json(t, current) for t in services.tokens_of(self.user)]
+        return window(services.tokens_of(self.user), args, lambda t: token_json(t, current))
 
 
 @blp.route("/tokens/<int:token_id>")
@@ -254,8 +251,8 @@ class PasswordReset(Resource):
 @blp.route("/users")
 class Users(Resource):
     @authed(_admin)
-    @blp.arguments(UserQuerySchema, location="query")
-    @blp.response(200, UserPageSchema)
+    @blp.arguments(paged_query("UserPageQuery", UserQuerySchema, default=100), location="query")
+    @blp.response(200, page_of(UserSchema))
     def get(self, args):
         """The accounts of this instance (administrators), filtered, by user name."""
         query = select(User)
@@ -266,10 +263,9 @@ class Users(Resource):
         if args["q"]:
             query = query.where(or_(func.lower(User.username).contains(args["q"].lower(), autoescape=True),
                                     User.display_name.contains(args["q"], autoescape=True)))
-        per = 100
-        rows = db.session.scalars(query.order_by(User.username).limit(per + 1)
-                                  .offset((args["page"] - 1) * per)).all()
-        return {"items": [user_json(u) for u in rows[:per]], "page": args["page"], "has_next": len(rows) > per}
+        if args["page"] > 1 and args["after"] is None:  # the deprecated page number: its position
+            args["after"] = str((args["page"] - 1) * args["limit"])
+        return window(query.order_by(User.username), args, user_json)
 
     @authed(_admin)
     @blp.arguments(UserCreateSchema)

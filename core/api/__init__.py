@@ -2,8 +2,9 @@
 
 How an endpoint is declared (who may call it, its schemas, its answers) is in docs/api-conventions.md;
 the pieces are here: :class:`Blueprint` and the ``authed``/``optional_auth``/``public`` decorators
-(:mod:`core.api.blueprint`), the one error format (:mod:`core.api.errors`), the request checks every call
-passes (:mod:`core.api.validation`) and the schema building blocks (:mod:`core.api.schema`).
+(:mod:`core.api.blueprint`), the one error format (:mod:`core.api.errors`, RFC 9457 problems), the one paging
+shape of every collection (:mod:`core.api.paging`), the request checks every call passes
+(:mod:`core.api.validation`) and the schema building blocks (:mod:`core.api.schema`).
 """
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ BINARY = {"type": "string", "format": "binary"}
 
 def report_or_error(report: str) -> dict:
     """The 422 of an all-or-nothing import: the report of the rejected rows, or the one error body (a file
-    that cannot be read at all)."""
+    that cannot be read at all). The document offers them as two media types: the report as ``application/json``,
+    the error as ``application/problem+json`` (:func:`core.api.spec.errors_as_problems`)."""
     return {"oneOf": [{"$ref": f"#/components/schemas/{report}"}, {"$ref": "#/components/schemas/Error"}]}
 
 
@@ -136,11 +138,16 @@ def init_api(app: Flask) -> Api:
     # which region's document a client holds: the region's request bodies (ApplicationUpdateHunan...) differ
     app.config.setdefault("API_SPEC_OPTIONS", {"info": {"description": (
         "The JSON API of a greenmfg instance. Ask for a short-lived token with POST /api/v1/tokens and send it "
-        "as `Authorization: Bearer <token>`. Every error answers with the `Error` body, in Chinese and "
-        "English."), "x-greenmfg-region": {"code": rules.region_code, "name": rules.region.name,
-                                            "name_en": rules.region.name_en},
+        "as `Authorization: Bearer <token>`. Every collection answers with one page of the `Page` envelope "
+        "(`items`, `next`, `next_after`, `total`), its next page also in the `Link` header (rel=\"next\"); pass "
+        "`next_after` back as `after`. Every error answers as `application/problem+json` (RFC 9457) with the "
+        "`Error` body, in Chinese and English."),
+        "x-greenmfg-region": {"code": rules.region_code, "name": rules.region.name, "name_en": rules.region.name_en},
         "x-greenmfg-plugin-contract": CONTRACT_VERSION}})
     validation.init_app(app)
+    from core.api.paging import link_header
+
+    app.after_request(link_header)
     from core.api.blueprint import DateConverter, date_param_schema
 
     app.url_map.converters["date"] = DateConverter

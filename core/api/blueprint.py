@@ -10,9 +10,9 @@ operation it registers, so an endpoint only states what is particular to it:
   so an out-of-range id is a 404 from routing, never a database overflow;
 * **an operationId** from the view class (``OneApplication.patch`` → ``patch_one_application``), unique
   across the document (a clash takes the blueprint's name in front);
-* **every error answer typed** with the one :class:`~core.api.errors.ErrorSchema`: 400/413/422 from the
-  request checks, 401/403 for token operations, 404 where the path names a record, 409 for state changes,
-  429 for rate-limited ones, and ``default`` for the rest;
+* **every error answer typed** with the one :class:`~core.api.errors.ErrorSchema` (an RFC 9457 problem):
+  400/413/422 from the request checks, 401/403 for token operations, 404 where the path names a record, 409 for
+  state changes, 429 for rate-limited ones, and ``default`` for the rest;
 * **uploads** as one ``multipart/form-data`` body: ``@blp.arguments(Schema, location="form_and_files")``.
 """
 from __future__ import annotations

@@ -1,17 +1,24 @@
-"""One error body for every JSON API blueprint, in Chinese and English (documented as ``Error``).
+"""One error body for every JSON API blueprint, in Chinese and English (documented as ``Error``): a problem
+details object of RFC 9457, answered as ``application/problem+json`` (issue 48).
 
 Every refusal under ``/api/`` (a domain error raised by a service, a webargs validation error, an
 HTTP error from routing, a rate limit, the request checks of :mod:`core.api.validation`, the
 database being away, an unexpected fault) leaves through :func:`error_response`::
 
-    {"status": 422, "code": "invalid_input",
+    {"type": "urn:greenmfg:problem:invalid_input", "title": "…the code's title, in the request's language",
+     "status": 422, "detail": "…in the request's language", "instance": "/api/v1/applications/7",
+     "code": "invalid_input",
      "message": "…in the request's language", "message_zh": "…", "message_en": "…",
      "errors": [{"code": "invalid_input", "field": "reason", "message": "…", "message_zh": "…",
                  "message_en": "…"}],
      "request_id": "3f9c…"}
 
-``errors`` always holds at least one item: one per field at fault when fields are, else the refusal
-itself. ``code`` is one of :data:`ERROR_CODES` (stable; clients branch on it, never on the text).
+``type``, ``title``, ``status``, ``detail`` and ``instance`` are RFC 9457's members: ``type`` is
+``urn:greenmfg:problem:<code>`` (a stable URI naming the reason, not a page to fetch), ``detail`` the message in
+the request's language and ``instance`` the path of the request refused. The rest are this API's extension
+members, as before RFC 9457: ``errors`` always holds at least one item, one per field at fault when fields are,
+else the refusal itself. ``code`` is one of :data:`ERROR_CODES` (stable; clients branch on it or on ``type``,
+never on the text).
 Nothing is half-written: the session is rolled back before the body is built.
 """
 from __future__ import annotations
@@ -19,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from flask import Response, g, jsonify
+from flask import Response, g, has_request_context, jsonify, request
 from flask_babel import get_locale, lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import HTTPException
@@ -54,6 +61,23 @@ _HTTP_MESSAGES = {
             "give the administrator this reference: %(ref)s"),
 }
 _OTHER = _l("The request was refused (HTTP %(status)s).")
+#: the media type of every error answer (RFC 9457)
+PROBLEM_JSON = "application/problem+json"
+#: ``type`` of a problem: this prefix and its code
+PROBLEM_TYPE = "urn:greenmfg:problem:"
+#: ``title`` of each code: the same for every problem of the code (RFC 9457 §3.1.4), in the request's language
+TITLES = {
+    "bad_request": _l("Bad request"), "unauthorized": _l("Not signed in"), "forbidden": _l("Not allowed"),
+    "not_found": _l("Not found"), "method_not_allowed": _l("Method not allowed"),
+    "not_acceptable": _l("Format not available"), "conflict": _l("Conflict with the current state"),
+    "payload_too_large": _l("Request too large"), "unsupported_media_type": _l("Unsupported content type"),
+    "invalid_input": _l("Invalid input"), "rate_limited": _l("Too many requests"),
+    "server_error": _l("Server error"), "service_unavailable": _l("Service unavailable"),
+    "error": _l("Request refused"), "refused": _l("Request refused"), "limit_reached": _l("Limit reached"),
+    "deadline_passed": _l("Deadline passed"), "calendar_data_missing": _l("Calendar data missing"),
+    "login_throttled": _l("Too many failed sign-ins"), "bulk_refused": _l("Batch refused"),
+    "store_full": _l("File store full"),
+}
 _LOCATIONS = {"json", "query", "querystring", "form", "files", "form_and_files", "view_args", "path", "headers",
               "cookies"}
 
@@ -70,14 +94,23 @@ class ErrorItemSchema(Schema):
 
 
 class ErrorSchema(Schema):
-    """The body of every 4xx and 5xx answer of the API."""
+    """The body of every 4xx and 5xx answer of the API: an RFC 9457 problem (``application/problem+json``) whose
+    extension members keep the messages in both languages and one item per field at fault."""
 
     class Meta:
         name = "Error"
 
+    type = fields.String(required=True, metadata={
+        "format": "uri", "description": "the problem's type: urn:greenmfg:problem: and its code (RFC 9457)"})
+    title = fields.String(required=True, metadata={
+        "description": "the problem type's short title, in the request's language (RFC 9457)"})
     status = fields.Integer(required=True, metadata={"description": "the HTTP status"})
+    detail = fields.String(required=True, metadata={
+        "description": "this occurrence explained, in the request's language (as message) (RFC 9457)"})
+    instance = fields.String(required=True, metadata={
+        "format": "uri-reference", "description": "the path of the request refused (RFC 9457)"})
     code = fields.String(required=True, validate=validate.OneOf(ERROR_CODES),
-                         metadata={"description": "stable machine-readable reason"})
+                         metadata={"description": "stable machine-readable reason (extension)"})
     message = fields.String(required=True, metadata={"description": "in the request's language"})
     message_zh = fields.String(required=True)
     message_en = fields.String(required=True)
@@ -102,12 +135,17 @@ def error_body(status: int, code: str, message: Mapping[str, str],
     items = list(items or [])
     if not items:
         items = [{"code": code, "field": None, **message}]
-    return {"status": status, "code": code, **message, "errors": items, "request_id": g.get("request_id")}
+    title = TITLES.get(code, TITLES["error"])
+    return {"type": PROBLEM_TYPE + code, "title": str(title), "status": status, "detail": message["message"],
+            "instance": request.path if has_request_context() else None, "code": code, **message, "errors": items,
+            "request_id": g.get("request_id")}
 
 
 def error_response(status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> Response:
+    """``body`` (:func:`error_body`) as an ``application/problem+json`` answer."""
     response = jsonify(body)
     response.status_code = status
+    response.mimetype = PROBLEM_JSON
     for key, value in (headers or {}).items():
         response.headers[key] = value
     return response

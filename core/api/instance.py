@@ -13,6 +13,7 @@ from marshmallow import fields
 from sqlalchemy import select
 
 from core.api.blueprint import Blueprint, authed, public
+from core.api.paging import page_of, paged_query, window
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
 from core.admin.access import AdminPerm
@@ -144,15 +145,15 @@ blp = Blueprint("instance_api", __name__, url_prefix=API_PREFIX,
 @blp.route("/admin-units")
 class AdminUnits(Resource):
     @public
-    @blp.arguments(AdminUnitQuerySchema, location="query")
-    @blp.response(200, AdminUnitSchema(many=True))
+    @blp.arguments(paged_query("AdminUnitPageQuery", AdminUnitQuerySchema, default=200), location="query")
+    @blp.response(200, page_of(AdminUnitSchema))
     def get(self, args):
-        """The administrative units of this region (cities and their peers) with their codes."""
+        """The administrative units of this region (cities and their peers) with their codes, by code."""
         region = region_rules().region_code
         query = select(AdminUnit).where(AdminUnit.region == region)
         if not args["include_inactive"]:
             query = query.where(AdminUnit.active)
-        return [unit_json(u) for u in db.session.scalars(query.order_by(AdminUnit.code))]
+        return window(db.session.scalars(query.order_by(AdminUnit.code)).all(), args, unit_json)
 
     @authed(_units_keeper)
     @blp.arguments(AdminUnitCreateSchema)

@@ -1,7 +1,8 @@
 """The flask-smorest ``Api`` of an instance and the OpenAPI document it serves.
 
 The document is generated from the endpoints' declarations (:mod:`core.api.blueprint`) and finished
-here: the one error body (``Error``) for every error answer, the bearer scheme, numbers as numbers (a
+here: the one error body (``Error``, an RFC 9457 problem: ``application/problem+json``) for every error answer,
+the envelope of every collection (``Page``: :mod:`core.api.paging`), the bearer scheme, numbers as numbers (a
 plugin's ``Decimal`` bounds would otherwise be written as strings) and the region in the title.
 
 It is written when it is first needed (``/api/openapi.json``, ``/api/docs``, ``flask openapi``, ``api.spec``),
@@ -15,10 +16,14 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import http
+
 from flask import current_app
 from flask_smorest import Api as SmorestApi
+from flask_smorest.utils import prepare_response
 
-from core.api.errors import ErrorSchema, http_error_response
+from core.api.errors import PROBLEM_JSON, ErrorSchema, http_error_response
+from core.api.paging import PageSchema
 
 
 def plain_numbers(value: Any) -> Any:
@@ -72,6 +77,45 @@ def files_also_as_octet_streams(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+
+def errors_as_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Every ``Error`` answer an operation declares itself under ``application/problem+json``, the media type the
+    server sends it as (RFC 9457). An all-or-nothing import's 422 (:func:`core.api.report_or_error`) is its report
+    (``application/json``) or the ``Error`` of a file that cannot be read (``application/problem+json``): both media
+    types are offered, and ``application/json`` keeps its ``oneOf``, since a generated client reads the first media
+    type of an answer whatever the server names (openapi-python-client: the report, else the Error)."""
+    for operation in _operations(document):
+        for response in operation.get("responses", {}).values():
+            content = response.get("content", {}) if isinstance(response, dict) else {}
+            schema = content.get("application/json", {}).get("schema", {})
+            if schema == ERROR_REF:
+                content[PROBLEM_JSON] = content.pop("application/json")
+            elif ERROR_REF in schema.get("oneOf", []):
+                content[PROBLEM_JSON] = {"schema": dict(ERROR_REF)}
+    return document
+
+
+#: the ``Link`` header of a collection's page (:mod:`core.api.paging`)
+LINK_HEADER = {"description": 'the next page, as next: <URL>; rel="next" (RFC 8288); absent on the last page',
+               "schema": {"type": "string"}}
+
+
+def collections_with_link_headers(document: dict[str, Any]) -> dict[str, Any]:
+    """The ``Link`` header declared on the 200 answer of every collection (an answer of a ``Page`` envelope)."""
+    schemas = document.get("components", {}).get("schemas", {})
+    envelope = set(schemas.get("Page", {}).get("properties", {}))
+    for operation in _operations(document):
+        answer = operation.get("responses", {}).get("200")
+        if not isinstance(answer, dict):
+            continue
+        ref = answer.get("content", {}).get("application/json", {}).get("schema", {}).get("$ref", "")
+        if envelope and set(schemas.get(ref.split("/")[-1], {}).get("properties", {})) == envelope:
+            answer.setdefault("headers", {})["Link"] = dict(LINK_HEADER)
+    return document
+
+
 class Api(SmorestApi):
     ERROR_SCHEMA = ErrorSchema
 
@@ -119,12 +163,27 @@ class Api(SmorestApi):
 
         self.later(document)
 
+    def _register_responses(self) -> None:
+        """flask-smorest's error answers (one per status, and ``default``), typed as RFC 9457 problems: the
+        ``Error`` body as ``application/problem+json``; and the ``Page`` envelope every collection answers with."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
+        self.spec.components.schema("Page", schema=PageSchema)
+
     def handle_http_exception(self, error):
         return http_error_response(error)
 
     def document(self) -> dict[str, Any]:
         """The OpenAPI document as served at ``/api/openapi.json``."""
-        return files_also_as_octet_streams(query_parameters_without_null(plain_numbers(self.spec.to_dict())))
+        return collections_with_link_headers(errors_as_problems(files_also_as_octet_streams(
+            query_parameters_without_null(plain_numbers(self.spec.to_dict())))))
 
     def _openapi_json(self):
         return current_app.json.response(self.document())

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from core.accounts import api_user
 from core.accounts.permissions import Perm, application_for, application_scope
 from core.api import BINARY, Blueprint, RoundRulesSchema, authed, report_or_error
+from core.api.paging import Paged, answer, page_of, paged_query, seek, window
 from core.api.regional import PerAppSchemas
 from core.api.resource import Resource
 from core.api.schema import dumped_answer, dumper
@@ -183,12 +184,12 @@ class Me(Resource):
 @blp.route("/campaigns")
 class Campaigns(Resource):
     @authed(lambda user: user)
-    @blp.response(200, REGION("campaign", many=True))
-    def get(self):
+    @blp.arguments(Paged, location="query")
+    @blp.response(200, REGION("campaign_page"))
+    def get(self, args):
         """Campaigns of this region, newest first (any signed-in role)."""
-        rows = db.session.scalars(select(Campaign).where(Campaign.region == region_rules().region_code)
-                                  .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(200))
-        return [campaign_json(c) for c in rows]
+        return seek(select(Campaign).where(Campaign.region == region_rules().region_code), Campaign.year,
+                    Campaign.id, args=args, descending=True, json=campaign_json)
 
     @authed(Perm.CAMPAIGN_MANAGE)
     @blp.arguments(REGION("campaign_create"))
@@ -297,17 +298,16 @@ class Applications(Resource):
     def get(self, args):
         """Applications the caller may see (own organization, own city...), filtered, newest first.
 
-        Pages by keyset: ``after`` = ``next_after`` of the page before (``page`` still works, a deferred
-        join over the index). Organizations, cities, campaigns and deadline extensions load with the
+        Pages by keyset: ``after`` = ``next_after`` of the page before (the deprecated ``page`` still works, a
+        deferred join over the index). Organizations, cities, campaigns and deadline extensions load with the
         page: the same few statements for any page size and any number of applications."""
-        per = args["per_page"]
+        per = args["limit"] or args["per_page"]
         rows = services.api_page(application_scope(self.user), status=args["status"], unit_type=args["unit_type"],
                                  campaign_id=args["campaign_id"], q=args["q"], after=args["after"],
                                  page=args["page"], per_page=per)
         more = len(rows) > per
-        return dumped_answer(REGION.of().application_page, {
-            "items": current_app.extensions[ITEMS](rows[:per]), "page": args["page"], "has_next": more,
-            "next_after": rows[per - 1].id if more else None})
+        return dumped_answer(REGION.of().application_page, answer(
+            current_app.extensions[ITEMS](rows[:per]), rows[per - 1].id if more else None))
 
     @authed(Perm.APPLICATION_CREATE)
     @blp.arguments(REGION("application_create"))
@@ -450,10 +450,11 @@ class EvidenceList(Resource):
     loader = application_for
 
     @authed(Perm.APPLICATION_VIEW)
-    @blp.response(200, EvidenceSchema(many=True))
-    def get(self, app_id):
-        """Evidence files of an application."""
-        return evidence_service.listing(self.record(app_id))
+    @blp.arguments(Paged, location="query")
+    @blp.response(200, page_of(EvidenceSchema))
+    def get(self, args, app_id):
+        """Evidence files of an application, by section."""
+        return window(evidence_service.listing(self.record(app_id)), args)
 
     @authed(Perm.APPLICATION_EDIT)
     @blp.arguments(EvidenceUploadSchema, location="form_and_files")
@@ -558,12 +559,12 @@ class Summary(Resource):
 @blp.route("/quotas")
 class Quotas(Resource):
     @authed(Perm.SUMMARY)
-    @blp.arguments(CampaignQuerySchema, location="query")
-    @blp.response(200, REGION("quota", many=True))
+    @blp.arguments(paged_query("CampaignPageQuery", CampaignQuerySchema), location="query")
+    @blp.response(200, REGION("quota_page"))
     def get(self, args):
         """The city's quota use per unit type for a campaign."""
         unit, c = _city(), _campaign(args["campaign_id"])
-        return [services.quota_status(unit, t, c.year, c) for t in c.unit_types or []]
+        return window(c.unit_types or [], args, lambda t: services.quota_status(unit, t, c.year, c))
 
 
 def register_api(api: Api, app: Flask) -> None:

@@ -18,6 +18,7 @@ from marshmallow import Schema, ValidationError, fields, missing, validate, vali
 
 from flask_smorest.fields import Upload
 
+from core.api.paging import page_of
 from core.api.schema import In, Out, Query, Vocabulary, ident, one_of, regional, text, year
 from core.applications.fields import draft_field
 from core.declared_fields import api_field
@@ -246,12 +247,6 @@ class ApplicationSchema(Out):
         "description": "changes made after the first submission (detail only)"})
 
 
-class ApplicationPageSchema(Out):
-    items = fields.List(fields.Nested(ApplicationSchema), required=True)
-    page = fields.Integer(required=True)
-    has_next = fields.Boolean(required=True)
-    next_after = fields.Integer(required=True, allow_none=True,
-                                metadata={"description": "the next page: pass it as after"})
 
 
 class ApplicationCreateSchema(In):
@@ -264,9 +259,14 @@ class ApplicationQuerySchema(Query):
     unit_type = text(40, load_default=None)
     campaign_id = ident(load_default=None)
     q = text(100, load_default=None, metadata={"description": "part of the name, or the start of the credit code"})
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000))
-    after = ident(load_default=None, metadata={"description": "keyset paging: next_after of the page before"})
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100))
+    after = ident(load_default=None, metadata={"description": "the page after this cursor: next_after of the page "
+                                                             "before (the first page: leave out)"})
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100),
+                           metadata={"description": "items per page (default 50)"})
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000), metadata={
+        "description": "deprecated (issue 48): the page by its number; use after", "deprecated": True})
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=100),
+                              metadata={"description": "deprecated (issue 48): use limit", "deprecated": True})
 
 
 _CORE_UPDATE = {
@@ -517,11 +517,13 @@ class RegionSchemas:
     round_notice_create: type[Schema]
     application: type[Schema]
     application_page: type[Schema]
+    campaign_page: type[Schema]
     application_create: type[Schema]
     application_query: type[Schema]
     update: type[Schema]
     recommend_result: type[Schema]
     quota: type[Schema]
+    quota_page: type[Schema]
     #: PATCH attribute (``ext_hunan__x``) → field code (``hunan.x``)
     codes: dict[str, str]
 
@@ -535,6 +537,7 @@ def region_schemas(rules: Any) -> RegionSchemas:
     extension_out = type(f"ApplicationExtensionOut{suffix}", (_Passthrough,), _extension_fields(rules))
     campaign = regional(CampaignSchema, region, level=vocab.level(required=True),
                         unit_types=fields.List(vocab.unit_type(), required=True))
+    quota = regional(QuotaSchema, region, unit_type=vocab.unit_type(required=True))
     application = regional(
         ApplicationSchema, region, unit_type=vocab.unit_type(required=True), level=vocab.level(required=True),
         requested_levels=fields.List(vocab.level(), required=True),
@@ -558,14 +561,15 @@ def region_schemas(rules: Any) -> RegionSchemas:
                                      unit_types=fields.List(vocab.unit_type(), required=True,
                                                             validate=validate.Length(min=1, max=10))),
         application=application,
-        application_page=regional(ApplicationPageSchema, region,
-                                  items=fields.List(fields.Nested(application), required=True)),
+        application_page=page_of(application, f"ApplicationPage{suffix}"),
+        campaign_page=page_of(campaign),
         application_create=regional(ApplicationCreateSchema, region, unit_type=vocab.unit_type(required=True)),
         application_query=regional(ApplicationQuerySchema, region, unit_type=vocab.unit_type(load_default=None)),
         update=update,
         recommend_result=regional(RecommendResultSchema, region, application=fields.Nested(application,
                                                                                            required=True)),
-        quota=regional(QuotaSchema, region, unit_type=vocab.unit_type(required=True)),
+        quota=quota,
+        quota_page=page_of(quota),
         codes={field_attr(f.code): f.code for f in rules.form_fields.values()},
     )
 

@@ -8,8 +8,10 @@ from urllib.parse import quote
 from flask import Response, jsonify, url_for
 from flask_smorest import Api
 from marshmallow import fields
+from sqlalchemy import select
 
 from core.api import BINARY, Blueprint, authed
+from core.api.paging import Paged, page_of, seek
 from core.api.resource import Resource
 from core.api.schema import In, Out, one_of, text
 from core.errors import AccessDenied, InvalidInput
@@ -18,7 +20,7 @@ from core.jobs import service
 from core.jobs.access import start_perm
 from core.jobs.registry import spec
 from core.kernel.permissions import may
-from core.models import JobStatus
+from core.models import Job as JobRow, JobStatus
 
 
 def _signed_in(user) -> None:
@@ -87,10 +89,12 @@ blp = Blueprint("jobs_api", __name__, url_prefix="/api/v1", description="Backgro
 @blp.route("/jobs")
 class Jobs(Resource):
     @authed(_signed_in)
-    @blp.response(200, JobSchema(many=True))
-    def get(self):
-        """The last 50 jobs the token's account started, newest first."""
-        return [job_json(j) for j in service.jobs_of(self.user)]
+    @blp.arguments(Paged, location="query")
+    @blp.response(200, page_of(JobSchema))
+    def get(self, args):
+        """The jobs the token's account started, newest first."""
+        return seek(select(JobRow).where(JobRow.user_id == self.user.id), JobRow.id, args=args, descending=True,
+                    json=job_json)
 
     @authed(_signed_in)
     @blp.arguments(JobStartSchema)

@@ -19,12 +19,14 @@ from flask_smorest import Api
 from core.accounts import api_user
 from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
 from core.api.errors import abort_json
+from core.api.paging import Paged, answer, paged_query, seek, window
 from core.api.resource import Resource
-from core.api.schema import dumped_answer
+from core.api.schema import Query, dumped_answer, text
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
 from core.clock import aware
+from core.kernel import paging
 from core.kernel.permissions import may, require
 from core.kernel.uow import commit
 from core.lists import cultivation, decisions, history, keys, notices, recommend
@@ -149,14 +151,25 @@ blp = Blueprint("lists_api", __name__, url_prefix=API_PREFIX,
                 description="Public notices, objections, lists, national recommendation and its import")
 
 
+class NoticeQuery(Query):
+    after = text(30, load_default=None, metadata={
+        "description": "the page after this cursor: next_after of the page before (the first page: leave out)"})
+
+
+NoticePageQuery = paged_query("NoticePageQuery", NoticeQuery)
+
+
 @blp.route("/notices")
 class Notices(Resource):
     @optional_auth
+    @blp.arguments(NoticePageQuery, location="query")
     @blp.response(200, NoticeListSchema)
-    def get(self):
+    def get(self, args):
         """Public notices of this instance, newest first (public: those that have started; staff see all)."""
         staff = _maybe_staff()
-        return {"notices": [notice_json(n, staff=staff) for n in notices.notices(public=not staff)]}
+        rows = notices.notices(args["limit"] + 1, public=not staff, after=args["after"])
+        shown = paging.page(rows, args["limit"], "first", notices.notice_cursor)
+        return answer([notice_json(n, staff=staff) for n in shown.rows], shown.next)
 
     @authed(ReviewPerm.NOTICE_MANAGE)
     @blp.arguments(PublicNoticeCreateSchema)
@@ -173,10 +186,11 @@ class Notices(Resource):
 @blp.route("/list-decisions")
 class ListDecisions(Resource):
     @public
+    @blp.arguments(Paged, location="query")
     @blp.response(200, DecisionListSchema)
-    def get(self):
+    def get(self, args):
         """Lists published by decision (public): document number, date, level, year, units."""
-        return {"decisions": [decision_json(d) for d in decisions.decisions()]}
+        return window(decisions.decisions(limit=10_000), args, decision_json)
 
     @authed(lambda user: user)
     @blp.arguments(ListDecisionCreateSchema)
@@ -280,16 +294,17 @@ class Notice(Resource):
 @blp.route("/notices/<int:notice_id>/objections")
 class NoticeObjections(Resource):
     @authed(ReviewPerm.NOTICE_MANAGE)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, ObjectionListSchema)
-    def get(self, notice_id):
+    def get(self, args, notice_id):
         """The objections to a notice, with the objectors' contact details (staff)."""
         from sqlalchemy import select
 
         from core.models import Objection
 
         notice = notices.notice_or_404(notice_id)
-        rows = db.session.scalars(select(Objection).where(Objection.notice_id == notice.id).order_by(Objection.id))
-        return {"objections": [objection_json(o) for o in rows]}
+        return seek(select(Objection).where(Objection.notice_id == notice.id), Objection.id, args=args,
+                    json=objection_json)
 
     @public
     @limited("public_report")
@@ -337,10 +352,10 @@ class Lists(Resource):
     @blp.response(200, ListPageSchema)
     def get(self, args):
         """Published lists, filtered by level, year, region and unit type (public)."""
-        page = notices.browse(**args, per_page=100)
-        return dumped_answer(ListPageSchema, {"total": page.total, "capped": page.capped,
-                                              "next_after": page.next_after, "prev_before": page.prev_before,
-                                              "entries": list_entries(page.rows)})
+        per_page = args.pop("limit")
+        page = notices.browse(**args, per_page=per_page)
+        return dumped_answer(ListPageSchema, answer(list_entries(page.rows), page.next_after,
+                                                    None if page.capped else page.total))
 
 # ----------------------------------------------------- recommendation --
 
@@ -448,12 +463,13 @@ class RecommendationExport(Resource):
 @blp.route("/recommendation-imports")
 class RecommendationImports(Resource):
     @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, RecommendationImportListSchema)
-    def get(self):
+    def get(self, args):
         """Provincial recommendations imported by this (national) instance."""
-        return {"imports": [{"id": i.id, "province": i.province, "province_name": i.province_name,
-                             "year": i.year, "version": i.version, "digest": i.digest,
-                             "application_ids": i.application_ids} for i in recommend.imports()]}
+        return window(recommend.imports(), args, lambda i: {
+            "id": i.id, "province": i.province, "province_name": i.province_name, "year": i.year,
+            "version": i.version, "digest": i.digest, "application_ids": i.application_ids})
 
     @authed(ReviewPerm.RECOMMENDATION_IMPORT)
     @documents(415)
@@ -484,11 +500,12 @@ class RecommendationImports(Resource):
 @blp.route("/province-keys")
 class ProvinceKeys(Resource):
     @authed(ReviewPerm.RECOMMENDATION_IMPORT)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, ProvinceKeyListSchema)
-    def get(self):
+    def get(self, args):
         """The register of provinces' public signing keys (national instance), revoked ones included."""
         names = keys.province_names()
-        return {"keys": [_key_json(row, names) for row in keys.listing()]}
+        return window(keys.listing(), args, lambda row: _key_json(row, names))
 
     @authed(ReviewPerm.RECOMMENDATION_IMPORT)
     @blp.arguments(ProvinceKeyCreateSchema)

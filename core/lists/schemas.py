@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
+from core.api.paging import page_of
 from core.api.schema import In, Out, Query, date_text, ident, one_of, text, year
 from core.plugins.types import Level
 
@@ -90,8 +91,12 @@ class ListQuerySchema(Query):
     region = text(40, load_default=None)
     unit_type = text(40, load_default=None)
     q = text(100, load_default=None, metadata={"description": "part of the unit's name"})
-    after = text(20, load_default=None, metadata={"description": "the next page: next_after of this page"})
-    before = text(20, load_default=None, metadata={"description": "the previous page: prev_before of this page"})
+    after = text(20, load_default=None, metadata={"description": "the page after this cursor: next_after of the page "
+                                                                "before (the first page: leave out)"})
+    before = text(20, load_default=None, metadata={"description": "the page before this cursor (the cursor of a "
+                                                                 "page's first entry)"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=100),
+                           metadata={"description": "items per page (default 100)"})
 
 
 class RecommendationAddSchema(In):
@@ -156,8 +161,7 @@ class NoticeSchema(Out):
     items = fields.List(fields.Nested(NoticeItemSchema), required=True)
 
 
-class NoticeListSchema(Out):
-    notices = fields.List(fields.Nested(NoticeSchema), required=True)
+NoticeListSchema = page_of(NoticeSchema)
 
 
 class DecisionRuleSchema(Out):
@@ -209,8 +213,7 @@ class DecisionPublishedSchema(DecisionSchema):
     blocked = fields.List(fields.Nested(BlockedSchema), required=True)
 
 
-class DecisionListSchema(Out):
-    decisions = fields.List(fields.Nested(DecisionSchema), required=True)
+DecisionListSchema = page_of(DecisionSchema)
 
 
 class PublicationSchema(Out):
@@ -234,8 +237,7 @@ class ObjectionSchema(Out):
     resolved_by = fields.String(required=True, allow_none=True)
 
 
-class ObjectionListSchema(Out):
-    objections = fields.List(fields.Nested(ObjectionSchema), required=True)
+ObjectionListSchema = page_of(ObjectionSchema)
 
 
 class ObjectionFiledSchema(Out):
@@ -257,12 +259,8 @@ class ListEntrySchema(Out):
     listed_on = date_text(required=True, allow_none=True)
 
 
-class ListPageSchema(Out):
-    total = fields.Integer(required=True, metadata={"description": "matching entries, counted up to 1,000"})
-    capped = fields.Boolean(required=True, metadata={"description": "more than total match"})
-    next_after = fields.String(required=True, allow_none=True)
-    prev_before = fields.String(required=True, allow_none=True)
-    entries = fields.List(fields.Nested(ListEntrySchema), required=True)
+#: ``total``: the matching entries when there are at most 1,000 (more: null)
+ListPageSchema = page_of(ListEntrySchema, "ListPage")
 
 
 class GateSchema(Out):
@@ -388,8 +386,7 @@ class RecommendationImportSchema(Out):
     application_ids = fields.List(fields.Integer(), required=True)
 
 
-class RecommendationImportListSchema(Out):
-    imports = fields.List(fields.Nested(RecommendationImportSchema), required=True)
+RecommendationImportListSchema = page_of(RecommendationImportSchema)
 
 
 class HistoryRowSchema(Out):
@@ -440,5 +437,4 @@ class ProvinceKeySchema(Out):
     revoked_by = fields.String(required=True, allow_none=True)
 
 
-class ProvinceKeyListSchema(Out):
-    keys = fields.List(fields.Nested(ProvinceKeySchema), required=True)
+ProvinceKeyListSchema = page_of(ProvinceKeySchema)

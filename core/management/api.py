@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from core.accounts import api_user
 from core.api import Blueprint, authed, documents, limited, optional_auth
+from core.api.paging import Paged, page_of, paged_query, seek, window
 from core.api.resource import Resource
 from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
@@ -168,16 +169,21 @@ blp = Blueprint("management_api", __name__, url_prefix="/api/v1/management",
                 description="Listed units over the years: filings, removals, bans, complaints, changes, "
                             "re-reviews, dashboards")
 
+#: the collections' queries: their filters and the paging parameters (core.api.paging)
+YearPage = paged_query("YearPageQuery", YearQuery)
+RoundFilingPage = paged_query("RoundFilingPageQuery", RoundFilingQuery)
+BanPage = paged_query("BanPageQuery", BanQuery)
+
 # ------------------------------------------------------------ filings --
 
 
 @blp.route("/filings")
 class Filings(Resource):
     @authed(ManagementPerm.VIEW)
-    @blp.arguments(YearQuery, location="query")
-    @blp.response(200, FilingSchema(many=True))
+    @blp.arguments(YearPage, location="query")
+    @blp.response(200, page_of(FilingSchema))
     def get(self, args):
-        """Filings the user may see (a unit: its own; a city: its units'; the province: all)."""
+        """Filings the user may see (a unit: its own; a city: its units'; the province: all), oldest first."""
         user = self.user
         query = select(AnnualFiling).where(access.scope(user, AnnualFiling.admin_unit_id,
                                                         AnnualFiling.organization_id))
@@ -185,7 +191,7 @@ class Filings(Resource):
             query = query.where(AnnualFiling.year == args["year"])
         if args["status"]:
             query = query.where(filings.status_column() == args["status"])  # past its deadline: overdue
-        return [filing_json(f) for f in db.session.scalars(query.order_by(AnnualFiling.id).limit(1000))]
+        return seek(query, AnnualFiling.id, args=args, json=filing_json)
 
 
 @blp.route("/filings/<int:ident>")
@@ -244,8 +250,8 @@ class FilingReviewView(Resource):
 @blp.route("/round-filings")
 class RoundFilings(Resource):
     @authed(ManagementPerm.VIEW)
-    @blp.arguments(RoundFilingQuery, location="query")
-    @blp.response(200, RoundFilingSchema(many=True))
+    @blp.arguments(RoundFilingPage, location="query")
+    @blp.response(200, page_of(RoundFilingSchema))
     def get(self, args):
         """Round filings the user may see (a unit: its own; a city: its units'; the province: all)."""
         user = self.user
@@ -253,8 +259,7 @@ class RoundFilings(Resource):
                                                        RoundFiling.organization_id))
         if args["campaign_id"]:
             query = query.where(RoundFiling.campaign_id == args["campaign_id"])
-        return [round_filings.filing_json(f)
-                for f in db.session.scalars(query.order_by(RoundFiling.id).limit(1000))]
+        return seek(query, RoundFiling.id, args=args, json=round_filings.filing_json)
 
     @authed(ManagementPerm.DECIDE)
     @blp.arguments(RoundFilingOpen)
@@ -307,14 +312,14 @@ class RoundFilingSubmit(Resource):
 @blp.route("/removals")
 class Removals(Resource):
     @authed(ManagementPerm.PROPOSE)
-    @blp.arguments(YearQuery, location="query")
-    @blp.response(200, RemovalSchema(many=True))
+    @blp.arguments(YearPage, location="query")
+    @blp.response(200, page_of(RemovalSchema))
     def get(self, args):
         """Removals in the user's scope."""
         query = removals.visible(select(Removal), self.user)
         if args["status"]:
             query = query.where(Removal.status == args["status"])
-        return [removal_json(r) for r in db.session.scalars(query.order_by(Removal.id).limit(1000))]
+        return seek(query, Removal.id, args=args, json=removal_json)
 
     @authed(ManagementPerm.PROPOSE)
     @blp.arguments(RemovalCreate)
@@ -363,12 +368,12 @@ class RemovalPublish(Resource):
 @blp.route("/complaints")
 class Complaints(Resource):
     @authed(ManagementPerm.VERIFY)
-    @blp.response(200, ComplaintSchema(many=True))
-    def get(self):
-        """Complaints to the user's city (province: all)."""
-        rows = db.session.scalars(select(Complaint).where(access.scope(self.user, Complaint.admin_unit_id))
-                                  .order_by(Complaint.id).limit(1000))
-        return [complaint_json(c) for c in rows]
+    @blp.arguments(Paged, location="query")
+    @blp.response(200, page_of(ComplaintSchema))
+    def get(self, args):
+        """Complaints to the user's city (province: all), oldest first."""
+        return seek(select(Complaint).where(access.scope(self.user, Complaint.admin_unit_id)), Complaint.id,
+                    args=args, json=complaint_json)
 
     @optional_auth
     @limited("public_report")
@@ -418,12 +423,13 @@ class ComplaintRectification(Resource):
 @blp.route("/changes")
 class Changes(Resource):
     @authed(ManagementPerm.VIEW)
-    @blp.response(200, ChangeSchema(many=True))
-    def get(self):
-        """Change reports in the user's scope."""
-        rows = db.session.scalars(select(ChangeReport).where(access.scope(
-            self.user, ChangeReport.admin_unit_id, ChangeReport.organization_id)).order_by(ChangeReport.id))
-        return [change_json(c) for c in rows]
+    @blp.arguments(Paged, location="query")
+    @blp.response(200, page_of(ChangeSchema))
+    def get(self, args):
+        """Change reports in the user's scope, oldest first."""
+        return seek(select(ChangeReport).where(access.scope(
+            self.user, ChangeReport.admin_unit_id, ChangeReport.organization_id)), ChangeReport.id, args=args,
+            json=change_json)
 
     @authed(ManagementPerm.FILE)
     @blp.arguments(ChangeCreate)
@@ -457,14 +463,14 @@ class ChangeReviewView(Resource):
 @blp.route("/rereviews")
 class ReReviews(Resource):
     @authed(ManagementPerm.VERIFY)
-    @blp.arguments(YearQuery, location="query")
-    @blp.response(200, ReReviewSchema(many=True))
+    @blp.arguments(YearPage, location="query")
+    @blp.response(200, page_of(ReReviewSchema))
     def get(self, args):
         """Re-reviews of a year in the user's scope."""
         query = select(ReReview).where(access.scope(self.user, ReReview.admin_unit_id))
         if args["year"]:
             query = query.where(ReReview.cycle_year == args["year"])
-        return [rereview_json(r) for r in db.session.scalars(query.order_by(ReReview.id))]
+        return seek(query, ReReview.id, args=args, json=rereview_json)
 
 
 @blp.route("/rereviews/<int:ident>")
@@ -489,8 +495,8 @@ class ReReviewView(Resource):
 @blp.route("/bans")
 class Bans(Resource):
     @authed(ManagementPerm.DECIDE)
-    @blp.arguments(BanQuery, location="query")
-    @blp.response(200, BanSchema(many=True))
+    @blp.arguments(BanPage, location="query")
+    @blp.response(200, page_of(BanSchema))
     def get(self, args):
         """Bans on applying (organizations) and on reports (evaluation firms), longest-running first."""
         query = select(Ban)
@@ -500,9 +506,9 @@ class Bans(Resource):
             on = today()
             in_force = (Ban.starts_on <= on) & (Ban.ends_on >= on)
             query = query.where(in_force if args["active"] else ~in_force)
-        rows = db.session.scalars(query.order_by(Ban.ends_on.desc(), Ban.id.desc()).limit(500)).all()
-        names = _ban_names(rows)
-        return [ban_json(b, names) for b in rows]
+        page = window(query.order_by(Ban.ends_on.desc(), Ban.id.desc()), args)
+        names = _ban_names(page["items"])
+        return {**page, "items": [ban_json(b, names) for b in page["items"]]}
 
     @authed(ManagementPerm.DECIDE)
     @documents(404)

@@ -14,6 +14,7 @@ from flask_smorest import Api
 
 from core.accounts.permissions import Perm, application_for
 from core.api import BINARY, Blueprint, authed
+from core.api.paging import Paged, answer, window
 from core.api.resource import Resource
 from core.applications import evidence as evidence_service
 from core.errors import GreenmfgError, InvalidInput, NotFound
@@ -150,10 +151,11 @@ blp = Blueprint("review_api", __name__, url_prefix=API_PREFIX,
 @blp.route("/evaluators")
 class Firms(Resource):
     @authed(ReviewPerm.EVALUATOR_REGISTRY)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, FirmListSchema)
-    def get(self):
+    def get(self, args):
         """The registry of evaluator firms with the region's requirements and any sanction."""
-        return {"firms": [firm_json(f) for f in evaluators.firms()]}
+        return window(evaluators.firms(), args, firm_json)
 
     @authed(ReviewPerm.EVALUATOR_REGISTRY)
     @blp.arguments(FirmCreateSchema)
@@ -221,11 +223,12 @@ class AppRequests(Resource):
     loader = application_for
 
     @authed(ReviewPerm.EVALUATOR_REQUEST)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, EvaluationRequestListSchema)
-    def get(self, app_id):
+    def get(self, args, app_id):
         """The applicant's requests to evaluator firms for one application."""
         application = self.record(app_id)
-        return {"requests": [request_json(r) for r in evaluators.requests_for_application(application.id)]}
+        return window(evaluators.requests_for_application(application.id), args, request_json)
 
     @authed(ReviewPerm.EVALUATOR_REQUEST)
     @blp.arguments(EvaluationRequestCreateSchema)
@@ -296,13 +299,14 @@ class SelfReport(Resource):
 @blp.route("/evaluation-requests")
 class FirmRequests(Resource):
     @authed(ReviewPerm.ENGAGEMENT_DECIDE)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, EvaluationRequestListSchema)
-    def get(self):
+    def get(self, args):
         """Requests addressed to the signed-in firm."""
         user = self.user
         if user.evaluator_firm_id is None:
             raise NotFound("No such evaluator firm.")
-        return {"requests": [request_json(r) for r in evaluators.requests_for_firm(user.evaluator_firm_id)]}
+        return window(evaluators.requests_for_firm(user.evaluator_firm_id), args, request_json)
 
 
 @blp.route("/evaluation-requests/<int:request_id>/accept")
@@ -370,10 +374,11 @@ class Decline(Resource):
 @blp.route("/experts")
 class Experts(Resource):
     @authed(ReviewPerm.REVIEW_MANAGE)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, ExpertListSchema)
-    def get(self):
+    def get(self, args):
         """The expert pool of this instance."""
-        return {"experts": [expert_json(e) for e in experts.pool(active_only=False)]}
+        return window(experts.pool(active_only=False), args, expert_json)
 
     @authed(ReviewPerm.REVIEW_MANAGE)
     @blp.arguments(ExpertCreateSchema)
@@ -408,12 +413,13 @@ class ReviewQueue(Resource):
     def get(self, args):
         """The applications under provincial review (``?year=``), 50 a page oldest first (keyset paging:
         ``?after=`` the page's ``next_after``), each with its panel's progress."""
-        queue, next_after, _prev = experts.review_queue(year=args["year"], after=args["after"])
+        queue, next_after, _prev = experts.review_queue(year=args["year"], after=args["after"],
+                                                        per_page=args["limit"])
         progress = experts.progress_many(queue)
-        return {"applications": [
+        return answer([
             {"application_id": a.id, "organization": a.organization.name, "unit_type": a.unit_type,
              "level": a.level, "year": a.campaign.year, "status": str(a.status),
-             "progress": progress_json(progress[a.id])} for a in queue], "next_after": next_after}
+             "progress": progress_json(progress[a.id])} for a in queue], next_after)
 
 
 @blp.route("/review/draws")
@@ -558,10 +564,11 @@ class Grade(Resource):
 @blp.route("/assignments")
 class MyAssignments(Resource):
     @authed(ReviewPerm.EXPERT_SCORE)
+    @blp.arguments(Paged, location="query")
     @blp.response(200, AssignmentListSchema)
-    def get(self):
+    def get(self, args):
         """The signed-in expert's assignments."""
-        return {"assignments": [assignment_json(r, True) for r in experts.my_assignments(self.user)]}
+        return window(experts.my_assignments(self.user), args, lambda r: assignment_json(r, True))
 
 
 @blp.route("/assignments/<int:assignment_id>")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
+from core.api.paging import page_of
 from core.api.schema import In, Out, Query, date_text, ident, one_of, text
 
 _QUALIFICATIONS = {"description": "keys of the firm's qualifications (registered_in_china, senior_staff…): "
@@ -137,8 +138,7 @@ class FirmSchema(Out):
     diff = fields.Dict(metadata={"description": "field → [before, after] (after a change)"})
 
 
-class FirmListSchema(Out):
-    firms = fields.List(fields.Nested(FirmSchema), required=True)
+FirmListSchema = page_of(FirmSchema)
 
 
 class FirmSanctionSchema(Out):
@@ -169,8 +169,7 @@ class EvaluationRequestSchema(Out):
     cap_key = fields.String(metadata={"description": "the annual cap the engagement counts against"})
 
 
-class EvaluationRequestListSchema(Out):
-    requests = fields.List(fields.Nested(EvaluationRequestSchema), required=True)
+EvaluationRequestListSchema = page_of(EvaluationRequestSchema)
 
 
 class EvaluationReportSchema(Out):
@@ -254,17 +253,16 @@ class QueueEntrySchema(Out):
     progress = fields.Nested(ProgressSchema, required=True)
 
 
-class ReviewQueueSchema(Out):
-    applications = fields.List(fields.Nested(QueueEntrySchema), required=True,
-                               metadata={"description": "one page, 50 a page, oldest first"})
-    next_after = fields.Integer(required=True, allow_none=True,
-                                metadata={"description": "the next page: pass it as after (null: the last page)"})
+ReviewQueueSchema = page_of(QueueEntrySchema, "ReviewQueue")
 
 
 class ReviewQueueQuerySchema(Query):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100),
                           metadata={"description": "only this round year"})
-    after = ident(load_default=None, metadata={"description": "keyset paging: next_after of the page before"})
+    after = ident(load_default=None, metadata={"description": "the page after this cursor: next_after of the page "
+                                                             "before (the first page: leave out)"})
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
+                           metadata={"description": "items per page (default 50)"})
 
 
 class OutcomeSchema(Out):
@@ -304,8 +302,7 @@ class ExpertSchema(Out):
     active = fields.Boolean(required=True)
 
 
-class ExpertListSchema(Out):
-    experts = fields.List(fields.Nested(ExpertSchema), required=True)
+ExpertListSchema = page_of(ExpertSchema)
 
 
 class AssignmentSchema(Out):
@@ -335,8 +332,7 @@ class AssignmentDetailSchema(AssignmentSchema):
         "description": "the whole application, read-only (as /review/case-files/{id}); null once declined"})
 
 
-class AssignmentListSchema(Out):
-    assignments = fields.List(fields.Nested(AssignmentSchema), required=True)
+AssignmentListSchema = page_of(AssignmentSchema)
 
 
 class ResultSchema(Out):

@@ -80,6 +80,8 @@ class Journey:
         error = response.parsed
         assert isinstance(error, self.models.Error), type(error)
         assert error.status == status and error.message_zh and error.message_en and error.request_id
+        assert response.headers["Content-Type"].startswith("application/problem+json")  # RFC 9457 (issue 48)
+        assert error.type_ == f"urn:greenmfg:problem:{error.code}" and error.detail == error.message
         assert error.errors and all(isinstance(e, self.models.ErrorItem) for e in error.errors)
         if code:
             assert error.code == code, error
@@ -136,7 +138,7 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
     with kit.at(bj(2025, 5, 10)):
         ent = j.login("applicant")
         r = j.api("applications_api", "get_campaigns").sync_detailed(client=ent)
-        assert r.status_code == 200 and campaign_id in [c.id for c in r.parsed]
+        assert r.status_code == 200 and campaign_id in [c.id for c in r.parsed.items]
         r = j.api("applications_api", "post_applications").sync_detailed(client=ent, body=m.ApplicationCreateShanxi(
             campaign_id=campaign_id, unit_type=m.ApplicationCreateShanxiUnitType.FACTORY))
         assert r.status_code == 201, r.content
@@ -282,8 +284,9 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
         assert r.status_code == 200 and [x.application for x in r.parsed.listed] == [app_id], r.content
         r = j.api("lists_api", "get_lists").sync_detailed(client=j.anonymous(), level=m.GetListsLevel.PROVINCIAL,
                                                            year=2025)
-        assert r.status_code == 200 and [e.uscc for e in r.parsed.entries] == [people.uscc], r.content
-        assert r.parsed.entries[0].notice_no == "晋工信节能函〔2025〕200号"
+        assert r.status_code == 200 and [e.uscc for e in r.parsed.items] == [people.uscc], r.content
+        assert r.parsed.items[0].notice_no == "晋工信节能函〔2025〕200号"
+        assert r.parsed.total == 1 and r.parsed.next_ is None and r.parsed.next_after is None
 
 
 def _second_applicant(app, people, campaign_id: int) -> int:

@@ -1,7 +1,7 @@
 """The served OpenAPI document of every region is a valid contract a generated client can rely on
 (issue 18): openapi-spec-validator accepts it; every operation is named, tagged, secured and typed;
 PATCH bodies carry no defaults; numbers are numbers; codes are enums; the region's form fields have one
-naming in and out; the error body documented is the one the server sends."""
+naming in and out; the error body documented is the one the server sends, as an RFC 9457 problem."""
 from __future__ import annotations
 
 
@@ -99,9 +99,13 @@ def test_every_operation_is_named_tagged_secured_and_typed(documents, region):
                 if not schema:
                     problems.append(f"{where} {status} {media}: no schema")
                 elif status[0] in "45" or status == "default":
-                    if schema != {"$ref": "#/components/schemas/Error"} and not (
-                            status == "422" and {"$ref": "#/components/schemas/Error"} in schema.get("oneOf", [])):
-                        problems.append(f"{where} {status}: error body is not Error ({schema})")
+                    # RFC 9457 (issue 48): every error is an Error problem; an import's 422 may be its report
+                    if media == "application/problem+json":
+                        if schema != {"$ref": "#/components/schemas/Error"}:
+                            problems.append(f"{where} {status}: error body is not Error ({schema})")
+                    elif not (status == "422" and media == "application/json" and "application/problem+json" in content
+                              and {"$ref": "#/components/schemas/Error"} in schema.get("oneOf", [])):
+                        problems.append(f"{where} {status} {media}: an error answer not as application/problem+json")
                 elif media != "application/json":
                     if schema != {"type": "string", "format": "binary"}:
                         problems.append(f"{where} {status} {media}: a file not documented as binary")

@@ -56,7 +56,7 @@ def test_a_short_lived_token_from_credentials_is_audited_and_revocable(people):
     created = _audit(app, "token.created")[-1]
     assert created.data["channel"] == "api" and created.actor == "api_applicant"
     assert issued["token"] not in str(created.data) and kit.PASSWORD not in str(created.data)
-    listing = client.get("/api/v1/tokens", headers=headers).get_json()
+    listing = client.get("/api/v1/tokens", headers=headers).get_json()["items"]
     assert [t["name"] for t in listing if t["current"]] == ["nightly export"]
     assert all("token" not in t for t in listing)
     # after its lifetime it stops
@@ -198,7 +198,7 @@ def test_bans_are_imposed_listed_and_lifted_through_the_api(people):
     r = client.post("/api/v1/management/bans", headers=province, json={
         "subject": "evaluator", "uscc": kit.make_uscc("110000"), "reason": "评价报告造假"})
     assert r.status_code == 404
-    listing = client.get(f"/api/v1/management/bans?uscc={people.uscc}&active=true", headers=province).get_json()
+    listing = client.get(f"/api/v1/management/bans?uscc={people.uscc}&active=true", headers=province).get_json()["items"]
     assert [b["id"] for b in listing] == [ban["id"]]
     import time_machine
 
@@ -213,7 +213,7 @@ def test_bans_are_imposed_listed_and_lifted_through_the_api(people):
 def test_administrative_units_and_holidays_through_the_api(people):
     app, client = people.app, people.app.test_client()
     admin = {"Authorization": f"Bearer {_staff_token(people, 'admin')}"}
-    units = client.get("/api/v1/admin-units").get_json()
+    units = client.get("/api/v1/admin-units").get_json()["items"]
     assert {"hunan.changsha", "hunan.zhuzhou"} <= {u["code"] for u in units}
     r = client.post("/api/v1/admin-units", headers=people.headers("city"),
                     json={"code": "hunan.liling", "name": "醴陵市", "kind": "省直管试点县"})
@@ -225,7 +225,7 @@ def test_administrative_units_and_holidays_through_the_api(people):
         "code": "hunan.liling", "name": "醴陵市", "kind": "省直管试点县"}).status_code == 409
     r = client.patch("/api/v1/admin-units/hunan.liling", headers=admin, json={"active": False})
     assert r.status_code == 200 and r.get_json()["active"] is False
-    assert "hunan.liling" not in {u["code"] for u in client.get("/api/v1/admin-units").get_json()}
+    assert "hunan.liling" not in {u["code"] for u in client.get("/api/v1/admin-units").get_json()["items"]}
     assert client.patch("/api/v1/admin-units/hunan.changsha", headers=admin, json={"name": "x市"}).status_code == 409
     # holidays: 2027 is beyond chinese-calendar 1.11.0 until the administrator enters it
     year = client.get("/api/v1/holidays?year=2027").get_json()
@@ -272,7 +272,7 @@ def test_a_city_account_is_made_from_what_the_api_lists_by_id_or_by_code(people)
         token, _ = accounts.create_token(db.session.get(User, people.user_ids["admin"]), "admin")
         db.session.commit()
     admin = {"Authorization": f"Bearer {token}"}
-    units = client.get("/api/v1/admin-units").get_json()
+    units = client.get("/api/v1/admin-units").get_json()["items"]
     zhuzhou, xiangtan = (next(u for u in units if u["name"] == name) for name in ("株洲市", "湘潭市"))
     body = {"password": "株洲工信局-节能科-2025", "display_name": "株洲市工信局", "role": "city"}
     r = client.post("/api/v1/users", headers=admin, json={**body, "username": "zz_by_id", "admin_unit_id": zhuzhou["id"]})

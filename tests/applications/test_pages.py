@@ -177,7 +177,7 @@ def test_withdrawing_a_recommendation_frees_the_quota_place(make_app, tmp_path):
     r = city.post(f"/api/v1/applications/{app_id}/withdraw", json={"reason": "排序调整"})
     assert r.status_code == 200 and r.get_json()["status"] == "submitted"
     r = city.get(f"/api/v1/quotas?campaign_id={world.campaign_id}")
-    assert {q["unit_type"]: q["used"] for q in r.get_json()}["factory"] == 0
+    assert {q["unit_type"]: q["used"] for q in r.get_json()["items"]}["factory"] == 0
     with app.app_context():
         from core.extensions import db
         from core.models import AuditLog

@@ -126,12 +126,13 @@ def test_two_servers_one_worker(cluster):
     import datetime as dt
 
     closes = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=20)).isoformat()
-    before = {c["id"] for c in requests.get(f"{B}/api/v1/campaigns", headers=applicant, timeout=30).json()}
+    before = {c["id"] for c in requests.get(f"{B}/api/v1/campaigns", headers=applicant, timeout=30).json()["items"]}
     opened = requests.post(f"{A}/api/v1/campaigns", headers=province, timeout=30, json={
         "year": 2025, "level": "provincial", "unit_types": ["park"], "closes_at": closes})
     assert opened.status_code == 201, opened.text
     for server in (B, B, A, B):  # each request may land on either gunicorn worker of the server
-        shown = {c["id"] for c in requests.get(f"{server}/api/v1/campaigns", headers=applicant, timeout=30).json()}
+        shown = {c["id"] for c in
+                 requests.get(f"{server}/api/v1/campaigns", headers=applicant, timeout=30).json()["items"]}
         assert shown == before | {opened.json()["id"]}
 
     # an upload on A downloads on B

@@ -191,9 +191,9 @@ def test_public_list_page_and_api_filter_by_level_year_region_and_type(app, clie
     empty = client.get("/public/lists?level=national").get_data(as_text=True)
     assert apps[0].organization.name not in empty
     body = client.get("/api/v1/lists?level=provincial&year=2025&region=shanxi").get_json()
-    assert body["total"] == 3 and {e["notice_no"] for e in body["entries"]} == {"晋工信节能函〔2025〕9号"}
+    assert body["total"] == 3 and {e["notice_no"] for e in body["items"]} == {"晋工信节能函〔2025〕9号"}
     assert client.get("/api/v1/lists?year=2024").get_json()["total"] == 0
-    assert client.get("/api/v1/notices").get_json()["notices"][0]["ends_on"] == "2025-10-15"
+    assert client.get("/api/v1/notices").get_json()["items"][0]["ends_on"] == "2025-10-15"
 
 
 def _page(client, url: str) -> str:

@@ -108,7 +108,7 @@ def test_the_key_register_over_the_api(make_app, national_url):
             db.session.commit()
     api = ministry.test_client()
     miit = {"Authorization": f"Bearer {tokens['miit']}"}
-    assert api.get("/api/v1/province-keys", headers=miit).get_json() == {"keys": []}
+    assert api.get("/api/v1/province-keys", headers=miit).get_json()["items"] == []
     hubei = signing.public_text(signing.generate())
     made = api.post("/api/v1/province-keys", headers=miit, json={"province": "hubei", "public_key": hubei,
                                                                  "note": "鄂经信函"})

@@ -70,7 +70,7 @@ def test_a_provincial_list_by_decision(make_app, region, year):
         assert public["total"] == 0 and {e["status"] for e in body["entries"]} == {"cultivation"}
         assert body["title"] == "2024年度湖南省绿色制造体系创建计划"
     else:
-        assert public["total"] == 2 and {e["notice_no"] for e in public["entries"]} == {"厅发〔2024〕12号"}
+        assert public["total"] == 2 and {e["notice_no"] for e in public["items"]} == {"厅发〔2024〕12号"}
         assert {e["status"] for e in body["entries"]} == {"listed"}
     again = client.post("/api/v1/list-decisions", headers=province, json={
         "level": "provincial", "year": year, "application_ids": ids, "document_no": "厅发〔2024〕13号",
@@ -168,13 +168,13 @@ def test_shanxi_provincial_notice_starts_today_or_with_a_reason_and_is_hidden_un
         future = client.post("/api/v1/notices", headers=province, json={
             "level": "provincial", "year": 2025, "starts_on": "2025-09-26", "application_ids": ids[1:]})
         assert future.status_code == 201 and future.get_json()["ends_on"] == "2025-10-15"
-        public = client.get("/api/v1/notices").get_json()["notices"]
+        public = client.get("/api/v1/notices").get_json()["items"]
         assert [n["id"] for n in public] == [reasoned.get_json()["id"]]
         assert public[0]["start_reason"] == "9月18日已在厅网站发布纸质公示，现补录到平台。"
         assert client.get(f"/api/v1/notices/{future.get_json()['id']}").status_code == 404
         assert client.get(f"/notices/{future.get_json()['id']}").status_code == 404
         assert "补录到平台" in client.get(f"/notices/{reasoned.get_json()['id']}").get_data(as_text=True)
-        staff = client.get("/api/v1/notices", headers=province).get_json()["notices"]
+        staff = client.get("/api/v1/notices", headers=province).get_json()["items"]
         assert len(staff) == 2
     with time_machine.travel(kit.beijing(dt.date(2025, 9, 26), 0, 1), tick=False):
         assert client.get(f"/api/v1/notices/{future.get_json()['id']}").status_code == 200

@@ -101,7 +101,7 @@ def test_filings_past_their_due_date_count_and_show_as_overdue_everywhere(app, l
     db.session.commit()
     g.pop("api_user", None)
     answer = app.test_client().get("/api/v1/management/filings?status=overdue",
-                                   headers={"Authorization": f"Bearer {token}"}).get_json()
+                                   headers={"Authorization": f"Bearer {token}"}).get_json()["items"]
     assert [(r["id"], r["status"], r["deadline"]) for r in answer] == [(filing.id, "overdue", "2026-04-15")]
 
     # the province reopens it (a justified delay) before the hourly job stored it as overdue

@@ -161,7 +161,7 @@ def test_the_unit_files_through_the_api(app):
     assert call("post", "unit", "/api/v1/management/round-filings", json={"campaign_id": campaign.id}).status_code == 403
     opened = call("post", "province", "/api/v1/management/round-filings", json={"campaign_id": campaign.id})
     assert opened.status_code == 201 and opened.get_json() == {"created": 1}
-    mine = call("get", "unit", f"/api/v1/management/round-filings?campaign_id={campaign.id}").get_json()
+    mine = call("get", "unit", f"/api/v1/management/round-filings?campaign_id={campaign.id}").get_json()["items"]
     assert len(mine) == 1 and mine[0]["due_on"] == "2025-10-27" and mine[0]["deadline_source"] == "hunan"
     # SEED 三 (10月27日前完成申报填报), cited by the document's title, never its file name
     assert mine[0]["deadline_cite"].startswith("《关于开展2025年度国家级绿色制造单位推荐工作的通知》") and "三 (10月27日" in \
@@ -178,7 +178,7 @@ def test_the_unit_files_through_the_api(app):
     saved = call("patch", "unit", f"/api/v1/management/round-filings/{ident}", json={"values": factory_values(0.5)})
     assert saved.status_code == 200 and saved.get_json()["score"] is not None
     assert call("post", "unit", f"/api/v1/management/round-filings/{ident}/submit").status_code == 200
-    assert [f["id"] for f in call("get", "city", "/api/v1/management/round-filings").get_json()] == [ident]
+    assert [f["id"] for f in call("get", "city", "/api/v1/management/round-filings").get_json()["items"]] == [ident]
     assert round_filings.unfiled_round_units(ids["changsha"], db.session.get(type(campaign), campaign.id)) == []
 
 

@@ -169,7 +169,7 @@ def test_api_filing_change_and_removal(app):
     ent, city, province = api("ent"), api("city"), api("province")
     assert app.test_client().get("/api/v1/management/filings").status_code == 401
     g.pop("api_user", None)
-    rows = ent("get", "/api/v1/management/filings").get_json()
+    rows = ent("get", "/api/v1/management/filings").get_json()["items"]
     assert [r["organization"]["uscc"] for r in rows] == [org.uscc]
     fid = rows[0]["id"]
     r = ent("patch", f"/api/v1/management/filings/{fid}", json={"values": {"3": 150}})

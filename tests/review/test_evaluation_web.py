@@ -333,7 +333,7 @@ def test_pool_and_bulk_endpoints_of_the_api(world):
     r = client.post("/api/v1/review/draws", headers=headers,
                     json={"application_ids": [world["queued"]], "panel_size": 0})
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "panel_size"
-    queue = client.get("/api/v1/review/applications", headers=headers).get_json()["applications"]
+    queue = client.get("/api/v1/review/applications", headers=headers).get_json()["items"]
     progress = {a["application_id"]: a["progress"] for a in queue}
     assert (progress[world["reviewed"]]["assigned"], progress[world["queued"]]["assigned"]) == (0, 1)
     assert progress[world["queued"]]["experts"] == ["新专家"] and progress[world["queued"]]["needed"] == 2

@@ -119,7 +119,7 @@ def test_applicant_requests_and_the_firm_accepts_within_the_cap(world):
     declared = {"wrote_self_evaluation": False, "interested_party": False}
     assert _api(firm, world["ent"]).post(f"/api/v1/evaluation-requests/{request_id}/accept",
                                          json=declared).status_code == 403
-    listing = _api(firm, world["firmuser"]).get("/api/v1/evaluation-requests").get_json()["requests"]
+    listing = _api(firm, world["firmuser"]).get("/api/v1/evaluation-requests").get_json()["items"]
     assert [r["id"] for r in listing] == [request_id]
     # the declaration of independence is explicit: without it nothing is accepted
     silent = _api(firm, world["firmuser"]).post(f"/api/v1/evaluation-requests/{request_id}/accept", json={})

@@ -246,4 +246,4 @@ class Round:
     def public_list(self, when: dt.datetime, **query) -> list[dict]:
         r = self.get(None, "/api/v1/lists", when, query_string=query)
         assert r.status_code == 200, show(r)
-        return r.get_json()["entries"]
+        return r.get_json()["items"]

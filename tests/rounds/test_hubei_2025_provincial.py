@@ -172,7 +172,7 @@ def test_hubei_2025_provincial_round_with_third_party_evaluation_targets_and_not
     # -- 附件3: the city sees its target (仙桃市 绿色工厂 1, a non-binding 预期目标) and recommends past it with a warning
     r = rnd.get("city_xiantao", "/api/v1/quotas", bj(2025, 7, 1), query_string={"campaign_id": campaign_id})
     assert r.status_code == 200, show(r)
-    target = next(q for q in r.get_json() if q["unit_type"] == "factory")
+    target = next(q for q in r.get_json()["items"] if q["unit_type"] == "factory")
     assert (target["limit"], target["binding"], target["source"]) == (1, False, "hubei"), target
     assert "附件3" in target["cite"], target
     r = rnd.post("city_xiantao", f"/api/v1/applications/{ids['xiantao_a']}/recommend", bj(2025, 7, 2),
@@ -192,13 +192,13 @@ def test_hubei_2025_provincial_round_with_third_party_evaluation_targets_and_not
     r = rnd.get("province", f"/api/v1/review/case-files/{ids['xiantao_b']}", bj(2025, 7, 15))
     assert r.status_code == 200 and r.get_json()["capacity"] == "staff", show(r)
     r = rnd.get("province", "/api/v1/review/applications", bj(2025, 7, 15))
-    assert {a["application_id"]: a["progress"]["submitted"] for a in r.get_json()["applications"]} == {
+    assert {a["application_id"]: a["progress"]["submitted"] for a in r.get_json()["items"]} == {
         ids["xiantao_a"]: 0, ids["xiantao_b"]: 0}
 
     # each expert reads the whole application and the firm's report beside the score form, and scores blind
     for app_key, totals in (("xiantao_a", [82, 84, 86]), ("xiantao_b", [78, 80, 82])):
         for n, (expert, total) in enumerate(zip(("expert1", "expert2", "expert3"), totals)):
-            mine = [a for a in rnd.get(expert, "/api/v1/assignments", bj(2025, 7, 20)).get_json()["assignments"]
+            mine = [a for a in rnd.get(expert, "/api/v1/assignments", bj(2025, 7, 20)).get_json()["items"]
                     if a["application_id"] == ids[app_key]]
             assert len(mine) == 1, f"step 6 {expert} has the {app_key} assignment"
             r = rnd.get(expert, f"/api/v1/assignments/{mine[0]['id']}", bj(2025, 7, 20))

@@ -119,7 +119,7 @@ def test_hunan_2024_creation_plan_from_call_to_published_plan(rnd):
     # the plan is no listing (issue 43): the applications wait for the 认定
     assert rnd.status(ids["changsha_a"]) == "graded" and rnd.status(ids["youxian_a"]) == "graded"
     r = rnd.get(None, "/api/v1/list-decisions", bj(2023, 12, 29))  # public: the decision and the rule it follows
-    published = r.get_json()["decisions"]
+    published = r.get_json()["items"]
     assert [(d["document_no"], d["published_on"]) for d in published] == [("湘工信节能〔2023〕120号", "2023-12-28")]
     assert published[0]["rule"]["source"] == "hunan" and "二.4" in published[0]["rule"]["cite"], published[0]["rule"]
 

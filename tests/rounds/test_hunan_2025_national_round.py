@@ -99,8 +99,8 @@ def test_hunan_2025_national_round_from_history_to_signed_recommendation(rnd):
     assert r.status_code == 201 and r.get_json()["created"] == 2, f"step 3 round filings opened: {show(r)}"
     r = rnd.get("changsha_nat", "/api/v1/management/round-filings", bj(2025, 10, 10),
                 query_string={"campaign_id": campaign["id"]})
-    assert r.status_code == 200 and len(r.get_json()) == 1, show(r)
-    filing = r.get_json()[0]
+    assert r.status_code == 200 and len(r.get_json()["items"]) == 1, show(r)
+    filing = r.get_json()["items"][0]
     assert filing["due_on"] == "2025-10-27" and filing["deadline_source"] == "hunan", filing
     assert "三 (10月27日" in filing["deadline_cite"] and rk.SEED_NATIONAL_2025 not in filing["deadline_cite"], filing
     r = rnd.patch("changsha_nat", f"/api/v1/management/round-filings/{filing['id']}", bj(2025, 10, 20),
@@ -111,7 +111,7 @@ def test_hunan_2025_national_round_from_history_to_signed_recommendation(rnd):
     # Zhuzhou's existing unit is late: after 10-27 24:00 its filing is refused
     r = rnd.get("zhuzhou_nat", "/api/v1/management/round-filings", bj(2025, 10, 28),
                 query_string={"campaign_id": campaign["id"]})
-    late_filing = r.get_json()[0]["id"]
+    late_filing = r.get_json()["items"][0]["id"]
     r = rnd.patch("zhuzhou_nat", f"/api/v1/management/round-filings/{late_filing}", bj(2025, 10, 28, 0, 0, 30),
                   json={"values": SELF_VALUES})
     assert r.status_code == 409 and "2025-10-27" in rk.error_text(r), f"step 3 late round filing refused: {show(r)}"

@@ -114,7 +114,7 @@ def test_shanxi_2025_city_list_then_provincial_list_and_national_recommendation(
     assert r.status_code == 201, f"step 7 provincial notice: {show(r)}"
     notice = r.get_json()
     r = rnd.get(None, "/api/v1/notices", bj(2025, 9, 25, 18))
-    assert notice["id"] not in {n["id"] for n in r.get_json()["notices"]}, f"step 7 not public before 09-26: {show(r)}"
+    assert notice["id"] not in {n["id"] for n in r.get_json()["items"]}, f"step 7 not public before 09-26: {show(r)}"
     r = rnd.get(None, f"/api/v1/notices/{notice['id']}", bj(2025, 9, 26, 8))
     assert r.status_code == 200 and r.get_json()["running"] is True, f"step 7 public and running on 09-26: {show(r)}"
     assert notice["ends_on"] == "2025-10-15", notice

@@ -182,9 +182,9 @@ def test_a_web_worker_killed_at_commit_leaves_no_orphan_file(world, served, kill
     assert _files(world.evidence_dir) == set()  # nothing under a final name: committed or not, it is still pending
     assert len(_files(world.evidence_dir / "pending")) == 1
     if kill_at == "before":
-        assert listed.json() == []  # the row never committed
+        assert listed.json()["items"] == []  # the row never committed
     else:
-        [row] = listed.json()  # committed: the download finds its file (and moves it to its name)
+        [row] = listed.json()["items"]  # committed: the download finds its file (and moves it to its name)
         download = requests.get(f"{base}/api/v1/applications/{world.app_id}/evidence/{row['id']}",
                                 headers=headers, timeout=30)
         assert download.status_code == 200 and download.content == killed_pdf
