@@ -15,11 +15,12 @@ from typing import Any
 from flask import Flask, Response, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
+from marshmallow import fields, validate
 
 from core.accounts import api_user
 from core.api import BINARY, Blueprint, authed, documents, limited, optional_auth, public, report_or_error
 from core.api.errors import abort_json
-from core.api.paging import Paged, answer, paged_query, seek, window
+from core.api.paging import Paged, answer, page_of, paged_query, seek, window
 from core.api.resource import Resource
 from core.api.schema import Query, dumped_answer, text
 from core.errors import AccessDenied, InvalidInput, NotFound
@@ -51,7 +52,7 @@ from core.lists.schemas import (
     ObjectionCreateSchema,
     ObjectionFiledSchema,
     RecognitionCreateSchema,
-    StageListSchema,
+    StageEntrySchema,
     ObjectionListSchema,
     ObjectionResolveSchema,
     ObjectionSchema,
@@ -159,6 +160,14 @@ class NoticeQuery(Query):
 NoticePageQuery = paged_query("NoticePageQuery", NoticeQuery)
 
 
+class _StageQuery(Query):
+    year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100),
+                          metadata={"description": "only the stage's entries of this year"})
+
+
+StageQuery = paged_query("StageQuery", _StageQuery)
+
+
 @blp.route("/notices")
 class Notices(Resource):
     @optional_auth
@@ -217,13 +226,12 @@ def stage_json(row: Any) -> dict[str, Any]:
 @blp.route("/list-stage")
 class ListStage(Resource):
     @public
-    @blp.response(200, StageListSchema)
-    def get(self):
+    @blp.arguments(StageQuery, location="query")
+    @blp.response(200, page_of(StageEntrySchema))
+    def get(self, args):
         """The units in a stage before a list (public): Hunan's 创建计划 (000 二.4), Shanxi's 培育库 (004 第七条),
         Hubei's 培育库 (002 三(一)); not listed, each with the listing that followed the province's 认定, if any."""
-        year_ = request.args.get("year", type=int)
-        return {"entries": [stage_json(r) for r in cultivation.stage_rows(
-            year=year_ if year_ and 2000 <= year_ <= 2100 else None)]}
+        return window(cultivation.stage_rows(year=args.get("year")), args, stage_json)
 
 
 @blp.route("/list-stage/recognitions")

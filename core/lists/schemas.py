@@ -62,8 +62,6 @@ class StageEntrySchema(Out):
         "description": "the listing that followed (year, document_no, list_entry); null: not listed yet"})
 
 
-class StageListSchema(Out):
-    entries = fields.List(fields.Nested(StageEntrySchema), required=True)
 
 
 class ObjectionCreateSchema(In):

@@ -168,7 +168,7 @@ def test_the_stage_and_the_recognition_through_the_api(make_app, cheap_hashes):
         "level": "provincial", "year": 2024, "application_ids": [app_id], "document_no": "湘工信节能〔2024〕14号",
         "published_on": "2024-03-22"})
     assert plan.status_code == 201 and plan.get_json()["entries"][0]["status"] == "cultivation", plan.get_json()
-    entry = next(e for e in client.get("/api/v1/list-stage?year=2024").get_json()["entries"]
+    entry = next(e for e in client.get("/api/v1/list-stage?year=2024").get_json()["items"]
                  if e["name"] == "常德创建单位烟机有限公司")
     assert (entry["stage"], entry["member"], entry["recognized"]) == ("创建计划", "创建单位", None)
     assert "湖南省绿色制造体系创建计划征集工作的通知" in entry["cite"] and "二.4" in entry["cite"]  # seed 000, as cited
@@ -180,8 +180,8 @@ def test_the_stage_and_the_recognition_through_the_api(make_app, cheap_hashes):
     assert done.status_code == 201, done.get_json()
     assert done.get_json()["entries"][0]["status"] == "listed"
     public = client.get("/api/v1/lists?level=provincial&year=2024").get_json()
-    assert [e["name"] for e in public["entries"]] == ["常德创建单位烟机有限公司"]
-    again = next(e for e in client.get("/api/v1/list-stage?year=2024").get_json()["entries"]
+    assert [e["name"] for e in public["items"]] == ["常德创建单位烟机有限公司"]
+    again = next(e for e in client.get("/api/v1/list-stage?year=2024").get_json()["items"]
                  if e["name"] == "常德创建单位烟机有限公司")
     assert again["recognized"]["document_no"] == "湘工信节能〔2024〕90号"
 

@@ -112,10 +112,10 @@ def test_a_2027_round_opened_from_its_notice_applies_and_names_it(rnd):
     assert condition in _results(rnd, plain["id"])
     assert condition not in _results(rnd, c["id"])
     r = rnd.get("city_city", "/api/v1/quotas", bj(2027, 3, 20), query_string={"campaign_id": c["id"]})
-    quota = {q["unit_type"]: q for q in r.get_json()}["factory"]
+    quota = {q["unit_type"]: q for q in r.get_json()["items"]}["factory"]
     assert quota["limit"] == 1 and quota["used"] == 0 and NUMBER in quota["cite"], show(r)
     r = rnd.get("city_city", "/api/v1/quotas", bj(2027, 3, 20), query_string={"campaign_id": plain["id"]})
-    before = r.get_json()[0]  # no quota, or (Hubei) the ended plan's target beside it, marked ended
+    before = r.get_json()["items"][0]  # no quota, or (Hubei) the ended plan's target beside it, marked ended
     assert NUMBER not in before["cite"] and (before["limit"] is None or before["ended"]), show(r)
     with rnd.app.app_context():
         from core.services.deadlines import recommendation_deadline
@@ -184,7 +184,7 @@ def test_a_notice_above_the_rules_it_may_change_is_refused(rnd):
     if rnd.region != "national":
         assert "工业和信息化部" in rk.error_text(r) or "Ministry" in rk.error_text(r), rk.error_text(r)
     r = rnd.get("province", "/api/v1/campaigns", bj(2027, 3, 15))
-    assert r.get_json() == []
+    assert r.get_json()["items"] == []
 
 
 def test_province_staff_open_the_round_from_its_notice_on_the_web_and_with_the_cli(rnd, tmp_path):
