@@ -20,6 +20,8 @@ from core.accounts import mfa, services
 from core.accounts.permissions import Perm
 from core.accounts.resets import reset_password
 from core.api import Blueprint, authed, limited, public
+from core.api.etags import if_match
+from core.api.idempotency import not_replayable
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, ident, one_of, text
 from core.errors import AccessDenied, GreenmfgError, InvalidInput, NotFound
@@ -182,6 +184,7 @@ blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX,
 @blp.route("/tokens")
 class Tokens(Resource):
     @public
+    @not_replayable  # the answer is a credential: never stored
     @limited("login")
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, IssuedTokenSchema)
@@ -239,6 +242,7 @@ class Password(Resource):
 @blp.route("/password-resets")
 class PasswordReset(Resource):
     @authed(lambda user: user)
+    @not_replayable  # the answer is a temporary password: never stored
     @blp.arguments(PasswordResetSchema)
     @blp.response(201, PasswordResetResultSchema)
     def post(self, args):
@@ -294,6 +298,7 @@ class OneUser(Resource):
         return user_json(_account(user_id))
 
     @authed(_admin)
+    @if_match
     @blp.arguments(UserUpdateSchema)
     @blp.response(200, UserSchema)
     def patch(self, args, user_id):

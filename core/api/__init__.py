@@ -131,6 +131,9 @@ def init_api(app: Flask) -> Api:
                                             "name_en": rules.region.name_en},
         "x-greenmfg-plugin-contract": CONTRACT_VERSION}})
     validation.init_app(app)
+    from core.api import etags
+
+    etags.init_app(app)
     from core.api.blueprint import DateConverter, date_param_schema
 
     app.url_map.converters["date"] = DateConverter

@@ -13,6 +13,7 @@ from marshmallow import fields
 from sqlalchemy import select
 
 from core.api.blueprint import Blueprint, authed, public
+from core.api.etags import if_match
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
 from core.admin.access import AdminPerm
@@ -180,6 +181,7 @@ class OneAdminUnit(Resource):
         return unit_json(_unit(code))
 
     @authed(_units_keeper)
+    @if_match
     @blp.arguments(AdminUnitUpdateSchema)
     @blp.response(200, AdminUnitSchema)
     def patch(self, args, code):
@@ -262,6 +264,7 @@ class Clock(Resource):
         return training_clock.state().as_dict()
 
     @authed(AdminPerm.CLOCK)
+    @if_match
     @blp.arguments(ClockMoveSchema)
     @blp.response(200, ClockSchema)
     def put(self, args):

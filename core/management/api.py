@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from core.accounts import api_user
 from core.api import Blueprint, authed, documents, limited, optional_auth
+from core.api.etags import if_match
 from core.api.resource import Resource
 from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
@@ -199,6 +200,7 @@ class Filing(Resource):
         return filing_json(self.record(ident))
 
     @authed(ManagementPerm.FILE)
+    @if_match
     @blp.arguments(FilingUpdate)
     @blp.response(200, FilingSchema)
     def patch(self, args, ident):
@@ -280,6 +282,7 @@ class OneRoundFiling(Resource):
         return round_filings.filing_json(self.record(ident))
 
     @authed(ManagementPerm.FILE)
+    @if_match
     @blp.arguments(RoundFilingUpdate)
     @blp.response(200, RoundFilingSchema)
     def patch(self, args, ident):

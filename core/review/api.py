@@ -14,6 +14,7 @@ from flask_smorest import Api
 
 from core.accounts.permissions import Perm, application_for
 from core.api import BINARY, Blueprint, authed
+from core.api.etags import if_match
 from core.api.resource import Resource
 from core.applications import evidence as evidence_service
 from core.errors import GreenmfgError, InvalidInput, NotFound
@@ -177,6 +178,7 @@ class Firm(Resource):
             {"uscc": a.uscc, "name": a.name, "relation": a.relation} for a in evaluators.affiliates(firm)]}
 
     @authed(ReviewPerm.EVALUATOR_REGISTRY)
+    @if_match
     @blp.arguments(FirmUpdateSchema)
     @blp.response(200, FirmSchema)
     def patch(self, args, firm_id):
@@ -584,6 +586,7 @@ class Assignment(Resource):
                 "case_file": casefile.build(row.application, gettext) if row.status != "declined" else None}
 
     @authed(ReviewPerm.EXPERT_SCORE)
+    @if_match
     @blp.arguments(ExpertScoresSchema)
     @blp.response(200, AssignmentDetailSchema)
     def patch(self, args, assignment_id):

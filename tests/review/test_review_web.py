@@ -60,8 +60,10 @@ def _api(client, token):
     class Api:
         def __getattr__(self, method):
             def call(url, **kw):
+                from helpers import with_tag
+
                 kw.setdefault("headers", {})["Authorization"] = f"Bearer {token}"
-                return getattr(client, method)(url, **kw)
+                return with_tag(client, method, url, **kw)  # a change sends the tag it read (issue 48)
             return call
     return Api()
 
