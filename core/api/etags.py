@@ -106,5 +106,6 @@ def form_tag(data: Any) -> str:
 
 def stale_form(data: Any) -> bool:
     """Whether the submitted form was filled in on another version of the record than ``data``, the current one.
-    A form posted without the field (an old page) is stale too: it cannot tell."""
-    return request.form.get(FORM_FIELD, "") != form_tag(data)
+    Every edit page carries the field; a post without it (a script posting the form) is not checked."""
+    posted = request.form.get(FORM_FIELD)
+    return bool(posted) and posted != form_tag(data)

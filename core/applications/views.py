@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope, city_of
 from core.accounts.web import install_error_pages, login_required
+from core.api import etags
 from core.applications import bulk, eligibility, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
@@ -220,9 +221,10 @@ def _typed_score(application, form) -> dict[str, Any] | None:
     return live_score(application, values, changes.get("industry"))
 
 
-def _edit_context(application, form, typed: bool = False) -> dict[str, Any]:
+def _edit_context(application, form, typed: bool = False, etag: str | None = None) -> dict[str, Any]:
     """The edit page's context. ``typed``: the form holds what the applicant typed (a save refused): its score
-    panel scores those values, as the form shows them, not the stored ones."""
+    panel scores those values, as the form shows them, not the stored ones. ``etag``: the version the form was
+    filled in on (default: the one the page first showed when the applicant typed, else the stored one)."""
     rules = region_rules()
     items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
     iset = indicator_set(application)
@@ -240,6 +242,7 @@ def _edit_context(application, form, typed: bool = False) -> dict[str, Any]:
             "closes": step_rules.applicants_deadline(application.campaign),
             "evidence": evidence_service.listing(application),
             "section_labels": labels, "evidence_form": evidence_form, "delete_form": EmptyForm(),
+            "etag": etag or (typed and request.form.get(etags.FORM_FIELD)) or etags.form_tag(initial_data(application)),
             "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
 
 
@@ -286,6 +289,15 @@ def edit(app_id: int):
     form = form_class()
     drop_blank_rows(form)
     status = 200
+    saved = initial_data(application)
+    if etags.stale_form(saved):
+        # someone saved the draft since this form was opened (issue 48): nothing is saved, nothing typed is lost
+        flash(_("Someone else saved this application after you opened it; nothing was saved. What you typed is "
+                "still in the form, and the saved values that differ from it are shown above. Save again to "
+                "replace them with yours."), "error")
+        context = _edit_context(application, form, typed=True, etag=etags.form_tag(saved))
+        context["conflicts"] = _conflicts(form, saved)
+        return render_template("applications/edit.html", **context), 409
     # a file chosen is uploaded whichever button saved the form (nothing chosen is silently dropped)
     uploading = request.form.get("then") == "upload" or bool(getattr(request.files.get("evidence-file"), "filename", ""))
     evidence_form = _evidence_form(application)
@@ -329,6 +341,37 @@ def edit(app_id: int):
                 fields=listed(_faulty_labels(form))), "error")
         status = _invalid_status(form)
     return render_template("applications/edit.html", **_edit_context(application, form, typed=True)), status
+
+
+def _conflicts(form, saved: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, saved value as the page shows it) of each field whose saved value differs from what was typed."""
+    out = []
+    for field in form:
+        if field.name not in saved or field.name == "csrf_token":
+            continue
+        value = saved[field.name]
+        if _same(field.data, value):
+            continue
+        choices = getattr(field, "choices", None)
+        choices = {str(c[0]): c[1] for c in choices if isinstance(c, (list, tuple)) and len(c) >= 2} \
+            if isinstance(choices, (list, tuple)) else {}
+        values = value if isinstance(value, (list, tuple)) else [value]
+        shown = [str(choices.get(str(v), v)) for v in values if v not in (None, "")]
+        out.append((str(field.label.text), "、".join(shown) or "—"))
+    return out
+
+
+def _same(typed: Any, saved: Any) -> bool:
+    def plain(v: Any) -> Any:
+        if v in (None, "", []):
+            return None
+        if isinstance(v, (list, tuple)):
+            return [plain(i) for i in v]
+        try:
+            return float(v) if not isinstance(v, bool) and not isinstance(v, str) else str(v).strip()
+        except (TypeError, ValueError):
+            return str(v)
+    return plain(typed) == plain(saved)
 
 
 def _faulty_labels(form) -> list[str]:
