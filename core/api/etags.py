@@ -76,8 +76,6 @@ def current_tag(resource: Any) -> str:
 def if_match(view: Callable) -> Callable:
     """A PATCH, PUT or DELETE of a resource with a GET: the caller's ``If-Match`` must be the record's tag (428
     without one, 412 when stale); the answer carries the new tag. Put it right under the ``authed`` line."""
-    from core.api.blueprint import _mark
-
     @wraps(view)
     def wrapper(resource: Any, *args: Any, **kwargs: Any):
         if not request.if_match:
@@ -88,7 +86,9 @@ def if_match(view: Callable) -> Callable:
         if 200 <= response.status_code < 300 and request.method != "DELETE":
             response.set_etag(current_tag(resource))
         return response
-    return _mark(wrapper, if_match=True)
+    doc = getattr(wrapper, "_apidoc", {})  # core.api.blueprint documents If-Match, 412 and 428 from this mark
+    wrapper._apidoc = {**doc, "greenmfg": {**doc.get("greenmfg", {}), "if_match": True}}
+    return wrapper
 
 
 # ------------------------------------------------------------------ web forms --
@@ -109,3 +109,34 @@ def stale_form(data: Any) -> bool:
     Every edit page carries the field; a post without it (a script posting the form) is not checked."""
     posted = request.form.get(FORM_FIELD)
     return bool(posted) and posted != form_tag(data)
+
+
+def form_conflicts(form, saved: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, saved value as the page shows it) of each field whose saved value differs from what was typed."""
+    out = []
+    for field in form:
+        if field.name not in saved or field.name == "csrf_token":
+            continue
+        value = saved[field.name]
+        if _same_value(field.data, value):
+            continue
+        choices = getattr(field, "choices", None)
+        choices = {str(c[0]): c[1] for c in choices if isinstance(c, (list, tuple)) and len(c) >= 2} \
+            if isinstance(choices, (list, tuple)) else {}
+        values = value if isinstance(value, (list, tuple)) else [value]
+        shown = [str(choices.get(str(v), v)) for v in values if v not in (None, "")]
+        out.append((str(field.label.text), "、".join(shown) or "—"))
+    return out
+
+
+def _same_value(typed: Any, saved: Any) -> bool:
+    def plain(v: Any) -> Any:
+        if v in (None, "", []):
+            return None
+        if isinstance(v, (list, tuple)):
+            return [plain(i) for i in v]
+        try:
+            return float(v) if not isinstance(v, bool) and not isinstance(v, str) else str(v).strip()
+        except (TypeError, ValueError):
+            return str(v)
+    return plain(typed) == plain(saved)

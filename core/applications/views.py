@@ -296,7 +296,7 @@ def edit(app_id: int):
                 "still in the form, and the saved values that differ from it are shown above. Save again to "
                 "replace them with yours."), "error")
         context = _edit_context(application, form, typed=True, etag=etags.form_tag(saved))
-        context["conflicts"] = _conflicts(form, saved)
+        context["conflicts"] = etags.form_conflicts(form, saved)
         return render_template("applications/edit.html", **context), 409
     # a file chosen is uploaded whichever button saved the form (nothing chosen is silently dropped)
     uploading = request.form.get("then") == "upload" or bool(getattr(request.files.get("evidence-file"), "filename", ""))
@@ -341,37 +341,6 @@ def edit(app_id: int):
                 fields=listed(_faulty_labels(form))), "error")
         status = _invalid_status(form)
     return render_template("applications/edit.html", **_edit_context(application, form, typed=True)), status
-
-
-def _conflicts(form, saved: dict[str, Any]) -> list[tuple[str, str]]:
-    """(label, saved value as the page shows it) of each field whose saved value differs from what was typed."""
-    out = []
-    for field in form:
-        if field.name not in saved or field.name == "csrf_token":
-            continue
-        value = saved[field.name]
-        if _same(field.data, value):
-            continue
-        choices = getattr(field, "choices", None)
-        choices = {str(c[0]): c[1] for c in choices if isinstance(c, (list, tuple)) and len(c) >= 2} \
-            if isinstance(choices, (list, tuple)) else {}
-        values = value if isinstance(value, (list, tuple)) else [value]
-        shown = [str(choices.get(str(v), v)) for v in values if v not in (None, "")]
-        out.append((str(field.label.text), "、".join(shown) or "—"))
-    return out
-
-
-def _same(typed: Any, saved: Any) -> bool:
-    def plain(v: Any) -> Any:
-        if v in (None, "", []):
-            return None
-        if isinstance(v, (list, tuple)):
-            return [plain(i) for i in v]
-        try:
-            return float(v) if not isinstance(v, bool) and not isinstance(v, str) else str(v).strip()
-        except (TypeError, ValueError):
-            return str(v)
-    return plain(typed) == plain(saved)
 
 
 def _faulty_labels(form) -> list[str]:

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
+from core.api import etags
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.i18n import listed
@@ -316,6 +317,9 @@ def _filing(ident, perm: str = ManagementPerm.VIEW) -> AnnualFiling:
 def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
     figures_rule = filings.key_figures(filing)
+    # the version the form was filled in on: the posted one while the typed values are shown, else the stored one
+    etag = (form is not None and request.form.get(etags.FORM_FIELD)) or etags.form_tag(
+        filing_initial(filing, iset, figures_rule.figures))
     if form is None:
         figures = figures_rule.figures
         form = filing_form_class(iset, region_rules().industries, figures)(data=filing_initial(filing, iset, figures))
@@ -330,7 +334,8 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
             "submit_form": EmptyForm(),
             "editable": filings.status_of(filing) in filings.OPEN and may(_user(), ManagementPerm.FILE),
             "reminders": filing_reminders(filing), "green_code_rule": region_rules().green_code_bands(filing.year),
-            "figures_rule": figures_rule, "key_data": key_data_rows(filing.key_data or {}, figures_rule.figures)}
+            "figures_rule": figures_rule, "key_data": key_data_rows(filing.key_data or {}, figures_rule.figures),
+            "etag": etag}
 
 
 def filing_reminders(filing: AnnualFiling):
@@ -349,6 +354,14 @@ def filing_page(ident: int):
         iset = filings.indicator_set(filing)
         figures = filings.key_figures(filing).figures
         form = filing_form_class(iset, region_rules().industries, figures)()
+        saved = filing_initial(filing, iset, figures)
+        if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
+            flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still "
+                    "in the form, and the saved values that differ from it are shown above. Save again to replace "
+                    "them with yours."), "error")
+            context = _filing_context(filing, form)
+            context.update(etag=etags.form_tag(saved), conflicts=etags.form_conflicts(form, saved))
+            return render_template("management/filing.html", **context), 409
         if not form.validate_on_submit():
             return render_template("management/filing.html", **_filing_context(filing, form)), 422
         filings.save(filing, filing_changes(form, iset, figures), access.actor(_user()))
