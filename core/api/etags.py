@@ -78,9 +78,10 @@ def if_match(view: Callable) -> Callable:
     without one, 412 when stale); the answer carries the new tag. Put it right under the ``authed`` line."""
     @wraps(view)
     def wrapper(resource: Any, *args: Any, **kwargs: Any):
+        current = current_tag(resource)  # first: a record outside the caller's scope stays a 404
         if not request.if_match:
             abort_json(428, REQUIRED)
-        if not request.if_match.star_tag and not request.if_match.contains(current_tag(resource)):
+        if not request.if_match.star_tag and not request.if_match.contains(current):
             abort_json(412, STALE)
         response = current_app.make_response(view(resource, *args, **kwargs))
         if 200 <= response.status_code < 300 and request.method != "DELETE":

@@ -51,7 +51,8 @@ IN_PROGRESS = _l("A request with this Idempotency-Key is still being processed. 
 #: how the header is declared on every operation that honours it (core.api.blueprint)
 PARAMETER = {
     "name": HEADER, "in": "header", "required": False, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-    "description": "Makes a retry safe: the same key with the same body within the instance's keeping time (24 hours unless configured) receives the first "
+    "description": "Makes a retry safe: the same key with the same body within the instance's keeping time (24 "
+                   "hours unless configured) receives the first "
                    "(successful) answer again, with `Idempotent-Replayed: true`, instead of doing the work twice; the "
                    "same key with another body is a 422 `idempotency_key_reused`; while the first request runs, 409 "
                    "`request_in_progress`. Keys are per account and operation."}

@@ -834,6 +834,7 @@ def round_filings_open(campaign_id: int):
 
 def _round_filing_context(filing, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
+    etag = (form is not None and request.form.get(etags.FORM_FIELD)) or etags.form_tag(filing_initial(filing, iset))
     if form is None:
         form = filing_form_class(iset, region_rules().industries)(data=filing_initial(filing, iset))
     try:
@@ -842,7 +843,7 @@ def _round_filing_context(filing, form=None) -> dict[str, Any]:
         score = None
     step = next((s for s in round_filings.steps(filing.campaign) if s.code == filing.step), None)
     return {"filing": filing, "form": form, "iset": iset, "score": score, "step": step, "submit_form": EmptyForm(),
-            "editable": filing.status == round_filings.DUE and may(_user(), ManagementPerm.FILE)}
+            "editable": filing.status == round_filings.DUE and may(_user(), ManagementPerm.FILE), "etag": etag}
 
 
 @bp.route("/round-filings/<int:ident>", methods=["GET", "POST"])
@@ -853,6 +854,14 @@ def round_filing_page(ident: int):
         require(_user(), ManagementPerm.FILE)
         iset = filings.indicator_set(filing)
         form = filing_form_class(iset, region_rules().industries)()
+        saved = filing_initial(filing, iset)
+        if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
+            flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still "
+                    "in the form, and the saved values that differ from it are shown above. Save again to replace "
+                    "them with yours."), "error")
+            context = _round_filing_context(filing, form)
+            context.update(etag=etags.form_tag(saved), conflicts=etags.form_conflicts(form, saved))
+            return render_template("management/round_filing.html", **context), 409
         if not form.validate_on_submit():
             return render_template("management/round_filing.html", **_round_filing_context(filing, form)), 422
         changes = filing_changes(form, iset)

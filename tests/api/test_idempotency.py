@@ -89,7 +89,8 @@ def test_the_first_answer_survives_a_restart_and_expires_after_the_setting(make_
                                              headers={**people.headers("applicant"), "Idempotency-Key": KEY})
         assert again.status_code == 201 and again.get_json() == first.get_json()
         assert again.headers["Idempotent-Replayed"] == "true"
-    with kit.at(sent + dt.timedelta(hours=24, minutes=1)):  # 24 hours on: the key is a new request, which the rule refuses
+    # 24 hours on: the key is a new request, which the rule refuses
+    with kit.at(sent + dt.timedelta(hours=24, minutes=1)):
         late = restarted.test_client().post("/api/v1/applications", json=body,
                                             headers={**people.headers("applicant"), "Idempotency-Key": KEY})
         assert late.status_code == 409 and "Idempotent-Replayed" not in late.headers

@@ -227,7 +227,8 @@ def test_administrative_units_and_holidays_through_the_api(people):
     r = with_tag(client, "patch", "/api/v1/admin-units/hunan.liling", headers=admin, json={"active": False})
     assert r.status_code == 200 and r.get_json()["active"] is False
     assert "hunan.liling" not in {u["code"] for u in client.get("/api/v1/admin-units").get_json()}
-    assert with_tag(client, "patch", "/api/v1/admin-units/hunan.changsha", headers=admin, json={"name": "x市"}).status_code == 409
+    r = with_tag(client, "patch", "/api/v1/admin-units/hunan.changsha", headers=admin, json={"name": "x市"})
+    assert r.status_code == 409
     # holidays: 2027 is beyond chinese-calendar 1.11.0 until the administrator enters it
     year = client.get("/api/v1/holidays?year=2027").get_json()
     assert year["complete"] is False and year["library"] is False and year["days"] == []
