@@ -298,8 +298,8 @@ class OneUser(Resource):
         return user_json(_account(user_id))
 
     @authed(_admin)
-    @if_match
     @blp.arguments(UserUpdateSchema)
+    @if_match
     @blp.response(200, UserSchema)
     def patch(self, args, user_id):
         """Rename an account or close/reopen it (administrators; not one's own). Only the fields sent

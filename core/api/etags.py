@@ -33,7 +33,8 @@ STALE = _l("Someone else changed this record since you read it (If-Match no long
            "was saved: GET the record again and apply your change to the current version.")
 
 #: how the header is declared on the operations :func:`if_match` marks (core.api.blueprint)
-PARAMETER = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+PARAMETER = {"name": "If-Match", "in": "header", "required": True,
+             "schema": {"type": "string", "pattern": r'^(\*|(W/)?"[\x21\x23-\x7e]*"(, ?(W/)?"[\x21\x23-\x7e]*")*)$'},
              "description": "The `ETag` of your last GET of this record (or of your last change to it). 412 when "
                             "the record changed since; `*` changes whatever version is current."}
 #: how the tag is declared on the answers that carry it
@@ -75,7 +76,8 @@ def current_tag(resource: Any) -> str:
 
 def if_match(view: Callable) -> Callable:
     """A PATCH, PUT or DELETE of a resource with a GET: the caller's ``If-Match`` must be the record's tag (428
-    without one, 412 when stale); the answer carries the new tag. Put it right under the ``authed`` line."""
+    without one, 412 when stale); the answer carries the new tag. Put it right above the ``response`` line: the
+    token and the body are checked first."""
     @wraps(view)
     def wrapper(resource: Any, *args: Any, **kwargs: Any):
         current = current_tag(resource)  # first: a record outside the caller's scope stays a 404

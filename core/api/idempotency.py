@@ -50,7 +50,7 @@ IN_PROGRESS = _l("A request with this Idempotency-Key is still being processed. 
 
 #: how the header is declared on every operation that honours it (core.api.blueprint)
 PARAMETER = {
-    "name": HEADER, "in": "header", "required": False, "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "name": HEADER, "in": "header", "required": False, "schema": {"type": "string", "pattern": _KEY.pattern},
     "description": "Makes a retry safe: the same key with the same body within the instance's keeping time (24 "
                    "hours unless configured) receives the first "
                    "(successful) answer again, with `Idempotent-Replayed: true`, instead of doing the work twice; the "

@@ -181,8 +181,8 @@ class OneAdminUnit(Resource):
         return unit_json(_unit(code))
 
     @authed(_units_keeper)
-    @if_match
     @blp.arguments(AdminUnitUpdateSchema)
+    @if_match
     @blp.response(200, AdminUnitSchema)
     def patch(self, args, code):
         """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
@@ -267,8 +267,8 @@ class Clock(Resource):
         return state.as_dict(), 200, {"ETag": f'"{version}"'}
 
     @authed(AdminPerm.CLOCK)
-    @if_match
     @blp.arguments(ClockMoveSchema)
+    @if_match
     @blp.response(200, ClockSchema)
     def put(self, args):
         """Move a training instance's date forward (administrators; audited). Every service, job, deadline,

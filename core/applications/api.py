@@ -292,8 +292,8 @@ class OneApplication(Resource):
         return {**application_json(a), "corrections": services.corrections(a)}
 
     @authed(Perm.APPLICATION_EDIT)
-    @if_match
     @blp.arguments(REGION("update"))
+    @if_match
     @blp.response(200, REGION("application"))
     def patch(self, args, app_id):
         """Save draft data: only the fields sent change (within ``declarations``, ``indicator_values`` and

@@ -200,8 +200,8 @@ class Filing(Resource):
         return filing_json(self.record(ident))
 
     @authed(ManagementPerm.FILE)
-    @if_match
     @blp.arguments(FilingUpdate)
+    @if_match
     @blp.response(200, FilingSchema)
     def patch(self, args, ident):
         """Save values (the unit, until the due date; not after submission); only the fields sent change."""
@@ -282,8 +282,8 @@ class OneRoundFiling(Resource):
         return round_filings.filing_json(self.record(ident))
 
     @authed(ManagementPerm.FILE)
-    @if_match
     @blp.arguments(RoundFilingUpdate)
+    @if_match
     @blp.response(200, RoundFilingSchema)
     def patch(self, args, ident):
         """Save the self-evaluation (the unit, until 24:00 Beijing time of the round's date)."""

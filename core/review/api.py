@@ -178,8 +178,8 @@ class Firm(Resource):
             {"uscc": a.uscc, "name": a.name, "relation": a.relation} for a in evaluators.affiliates(firm)]}
 
     @authed(ReviewPerm.EVALUATOR_REGISTRY)
-    @if_match
     @blp.arguments(FirmUpdateSchema)
+    @if_match
     @blp.response(200, FirmSchema)
     def patch(self, args, firm_id):
         """Change a firm's name, legal representative or qualifications (audited diff)."""
@@ -586,8 +586,8 @@ class Assignment(Resource):
                 "case_file": casefile.build(row.application, gettext) if row.status != "declined" else None}
 
     @authed(ReviewPerm.EXPERT_SCORE)
-    @if_match
     @blp.arguments(ExpertScoresSchema)
+    @if_match
     @blp.response(200, AssignmentDetailSchema)
     def patch(self, args, assignment_id):
         """Save scores per indicator number (0 to the indicator's weight; null clears one); what is not
