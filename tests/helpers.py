@@ -229,3 +229,20 @@ def demo_dir() -> Path:
 
 
 DEMO_COPIES = DemoCopies()
+
+
+def read_tag(client, url: str, headers: dict | None = None) -> dict[str, str]:
+    """``If-Match`` as a client that read the record before changing it sends (issue 48): the ETag of a GET of
+    ``url`` (its path) with the same headers; nothing when the GET answers none (a path with no representation)."""
+    response = client.get(url.split("?", 1)[0], headers=dict(headers or {}))
+    etag = response.headers.get("ETag")
+    return {"If-Match": etag} if response.status_code == 200 and etag else {}
+
+
+def with_tag(client, method: str, url: str, **kwargs: Any):
+    """``client.<method>(url, **kwargs)`` for a PATCH, PUT or DELETE sent with the tag of a GET just before it
+    (unless the caller gave ``If-Match``), as every client that edits what it read does."""
+    headers = kwargs["headers"] = dict(kwargs.get("headers") or {})  # the caller's dict stays as it was
+    if method in ("patch", "put", "delete") and "If-Match" not in headers:
+        headers.update(read_tag(client, url, headers))
+    return getattr(client, method)(url, **kwargs)

@@ -21,6 +21,8 @@ from core.accounts.permissions import Perm
 from core.accounts.resets import reset_password
 from core.api import Blueprint, authed, limited, public
 from core.api.paging import Paged, page_of, paged_query, window
+from core.api.etags import if_match
+from core.api.idempotency import not_replayable
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, ident, one_of, text
 from core.errors import AccessDenied, GreenmfgError, InvalidInput, NotFound
@@ -178,6 +180,7 @@ blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX,
 @blp.route("/tokens")
 class Tokens(Resource):
     @public
+    @not_replayable  # the answer is a credential: never stored
     @limited("login")
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, IssuedTokenSchema)
@@ -236,6 +239,7 @@ class Password(Resource):
 @blp.route("/password-resets")
 class PasswordReset(Resource):
     @authed(lambda user: user)
+    @not_replayable  # the answer is a temporary password: never stored
     @blp.arguments(PasswordResetSchema)
     @blp.response(201, PasswordResetResultSchema)
     def post(self, args):
@@ -291,6 +295,7 @@ class OneUser(Resource):
 
     @authed(_admin)
     @blp.arguments(UserUpdateSchema)
+    @if_match
     @blp.response(200, UserSchema)
     def patch(self, args, user_id):
         """Rename an account or close/reopen it (administrators; not one's own). Only the fields sent

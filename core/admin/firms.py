@@ -10,6 +10,7 @@ from core.accounts.web import login_required
 from core.admin.access import AdminPerm
 from core.admin.forms import FirmUpdateForm
 from core.admin.web import bp, officer, run_form
+from core.api import etags
 from core.extensions import db
 from core.models import EvaluatorSanction
 from core.review import evaluators
@@ -45,7 +46,16 @@ def firms():
 def firm(firm_id: int):
     row = evaluators.firm_or_404(firm_id)
     form, status = FirmUpdateForm(obj=row), 200
-    if request.method == "POST":
+    saved = {"name": row.name, "legal_representative": row.legal_representative}
+    etag, conflicts = etags.form_tag(saved), []
+    if request.method == "POST" and etags.stale_form(saved):
+        # another officer saved the firm since this page was opened (issue 48): nothing saved, nothing typed lost
+        flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still in "
+                "the form, and the saved values that differ from it are shown above. Save again to replace them "
+                "with yours."), "error")
+        conflicts, status = etags.form_conflicts(form, saved), 409
+    elif request.method == "POST":
+        etag = request.form.get(etags.FORM_FIELD) or etag  # a refused save keeps the version it was typed on
         outcome, failed = run_form(form, lambda: evaluators.update_firm(
             officer().username, row, name=form.name.data, legal_representative=form.legal_representative.data))
         if not failed:
@@ -53,4 +63,4 @@ def firm(firm_id: int):
             return redirect(url_for("admin.firm", firm_id=row.id))
         status = failed
     return render_template("admin/firm.html", firm=row, form=form, sanctions=_sanctions(row.id),
-                           active=evaluators.active_sanction(row)), status
+                           active=evaluators.active_sanction(row), etag=etag, conflicts=conflicts), status

@@ -148,6 +148,9 @@ def init_api(app: Flask) -> Api:
     from core.api.paging import link_header
 
     app.after_request(link_header)
+    from core.api import etags
+
+    etags.init_app(app)
     from core.api.blueprint import DateConverter, date_param_schema
 
     app.url_map.converters["date"] = DateConverter

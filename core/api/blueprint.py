@@ -165,10 +165,30 @@ class Blueprint(flask_smorest.Blueprint):
             add(413)
         if "multipart/form-data" in doc.get("requestBody", {}).get("content", {}):
             add(507)  # a file is stored: the store may be full (core.storage.base.StoreFull, code store_full)
+        _retries_and_versions_doc(doc, doc_info, method, add)
         return doc
 
     def register_views_in_doc(self, api, app, spec, *, name, parameters):
         super().register_views_in_doc(api, app, _NamingSpec(spec, api, name), name=name, parameters=parameters)
+
+
+def _retries_and_versions_doc(doc: dict, doc_info: dict, method: str, add: Callable[[int], None]) -> None:
+    """Issue 48 in the document: ``Idempotency-Key`` on the POSTs that honour it (:mod:`core.api.idempotency`),
+    ``If-Match`` with its 412/428 on the changes :func:`core.api.etags.if_match` marks, ``ETag`` on what carries one."""
+    from core.api import etags, idempotency
+
+    info = doc_info.get("greenmfg", {})
+    if method == "post" and info.get("idempotency", True):
+        doc.setdefault("parameters", []).append(dict(idempotency.PARAMETER))
+    tagged = method == "get" or info.get("if_match")
+    if info.get("if_match"):
+        doc.setdefault("parameters", []).append(dict(etags.PARAMETER))
+        add(412)
+        add(428)
+    for status in doc_info.get("success_status_codes", []) if tagged and method != "delete" else ():
+        answer = doc["responses"].get(status, doc["responses"].get(str(status)))
+        if isinstance(answer, dict) and status != 204:
+            answer.setdefault("headers", {})["ETag"] = dict(etags.HEADER)
 
 
 class _NamingSpec:

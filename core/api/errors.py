@@ -40,11 +40,12 @@ ERROR_CODES = (
     "conflict", "payload_too_large", "unsupported_media_type", "invalid_input", "rate_limited",
     "server_error", "service_unavailable", "error", "refused", "limit_reached", "deadline_passed",
     "calendar_data_missing", "login_throttled", "bulk_refused", "store_full",
+    "precondition_failed", "precondition_required", "idempotency_key_reused", "request_in_progress",
 )
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
                415: "unsupported_media_type", 422: "invalid_input", 429: "rate_limited", 500: "server_error",
-               503: "service_unavailable", 507: "store_full"}
+               503: "service_unavailable", 507: "store_full", 412: "precondition_failed", 428: "precondition_required"}
 _HTTP_MESSAGES = {
     400: _l("The request could not be read: the body is not valid JSON, or a value is in the wrong form."),
     401: _l("A valid API token is required (Authorization: Bearer <token>)."),

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.api.blueprint import Blueprint, authed, public
 from core.api.paging import page_of, paged_query, window
+from core.api.etags import form_tag, if_match
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
 from core.admin.access import AdminPerm
@@ -182,6 +183,7 @@ class OneAdminUnit(Resource):
 
     @authed(_units_keeper)
     @blp.arguments(AdminUnitUpdateSchema)
+    @if_match
     @blp.response(200, AdminUnitSchema)
     def patch(self, args, code):
         """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""
@@ -259,11 +261,15 @@ class Clock(Resource):
     @public
     @blp.response(200, ClockSchema)
     def get(self):
-        """The instance's date and the real date; on a training instance they may differ."""
-        return training_clock.state().as_dict()
+        """The instance's date and the real date; on a training instance they may differ. The ETag names the
+        clock's setting (its offset and last move), not the running instant."""
+        state = training_clock.state()
+        version = form_tag([state.training, state.offset_days, state.moved_by, state.moved_at])
+        return state.as_dict(), 200, {"ETag": f'"{version}"'}
 
     @authed(AdminPerm.CLOCK)
     @blp.arguments(ClockMoveSchema)
+    @if_match
     @blp.response(200, ClockSchema)
     def put(self, args):
         """Move a training instance's date forward (administrators; audited). Every service, job, deadline,

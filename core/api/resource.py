@@ -48,6 +48,12 @@ class Resource(MethodView):
     #: the feature's load-or-404 helper for the record the path names (``None``: the path names none)
     loader: ClassVar[Loader | None] = None
 
+    def dispatch_request(self, **kwargs: Any) -> Any:
+        """The method's answer; a POST's ``Idempotency-Key`` honoured (:mod:`core.api.idempotency`, issue 48)."""
+        from core.api.idempotency import replayable
+
+        return replayable(self, super().dispatch_request, kwargs)
+
     @property
     def user(self) -> Any:
         """The user of the request's bearer token (``None`` on a public operation called without one)."""

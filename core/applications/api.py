@@ -22,6 +22,7 @@ from core.accounts import api_user
 from core.accounts.permissions import Perm, application_for, application_scope
 from core.api import BINARY, Blueprint, RoundRulesSchema, authed, report_or_error
 from core.api.paging import Paged, answer, page_of, paged_query, seek, window
+from core.api.etags import if_match
 from core.api.regional import PerAppSchemas
 from core.api.resource import Resource
 from core.api.schema import dumped_answer, dumper
@@ -332,6 +333,7 @@ class OneApplication(Resource):
 
     @authed(Perm.APPLICATION_EDIT)
     @blp.arguments(REGION("update"))
+    @if_match
     @blp.response(200, REGION("application"))
     def patch(self, args, app_id):
         """Save draft data: only the fields sent change (within ``declarations``, ``indicator_values`` and
@@ -487,10 +489,12 @@ class EvidenceFile(Resource):
         row = evidence_service.evidence_for(a, evidence_id)
         response = send_file(evidence_service.open_file(row), mimetype="application/pdf", as_attachment=True,
                              download_name=row.original_name, max_age=0)
+        response.set_etag(row.sha256[:40])  # the file's own tag: the If-Match of its DELETE (issue 48)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 
     @authed(Perm.APPLICATION_EDIT)
+    @if_match
     @blp.response(204)
     def delete(self, app_id, evidence_id):
         """Delete one evidence file of a draft."""

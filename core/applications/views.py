@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope, city_of
 from core.accounts.web import install_error_pages, login_required
+from core.api import etags
 from core.applications import bulk, eligibility, listings, round_notice, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
@@ -222,9 +223,10 @@ def _typed_score(application, form) -> dict[str, Any] | None:
     return live_score(application, values, changes.get("industry"))
 
 
-def _edit_context(application, form, typed: bool = False) -> dict[str, Any]:
+def _edit_context(application, form, typed: bool = False, etag: str | None = None) -> dict[str, Any]:
     """The edit page's context. ``typed``: the form holds what the applicant typed (a save refused): its score
-    panel scores those values, as the form shows them, not the stored ones."""
+    panel scores those values, as the form shows them, not the stored ones. ``etag``: the version the form was
+    filled in on (default: the one the page first showed when the applicant typed, else the stored one)."""
     rules = region_rules()
     items = rules.negative_list_for(application.unit_type, Level(application.level), application.campaign.year)
     iset = indicator_set(application)
@@ -242,6 +244,7 @@ def _edit_context(application, form, typed: bool = False) -> dict[str, Any]:
             "closes": step_rules.applicants_deadline(application.campaign),
             "evidence": evidence_service.listing(application),
             "section_labels": labels, "evidence_form": evidence_form, "delete_form": EmptyForm(),
+            "etag": etag or (typed and request.form.get(etags.FORM_FIELD)) or etags.form_tag(initial_data(application)),
             "uploads": {f.code for f in fields_for(rules, application.unit_type, application.level) if is_upload(f)}}
 
 
@@ -288,6 +291,15 @@ def edit(app_id: int):
     form = form_class()
     drop_blank_rows(form)
     status = 200
+    saved = initial_data(application)
+    if etags.stale_form(saved):
+        # someone saved the draft since this form was opened (issue 48): nothing is saved, nothing typed is lost
+        flash(_("Someone else saved this application after you opened it; nothing was saved. What you typed is "
+                "still in the form, and the saved values that differ from it are shown above. Save again to "
+                "replace them with yours."), "error")
+        context = _edit_context(application, form, typed=True, etag=etags.form_tag(saved))
+        context["conflicts"] = etags.form_conflicts(form, saved)
+        return render_template("applications/edit.html", **context), 409
     # a file chosen is uploaded whichever button saved the form (nothing chosen is silently dropped)
     uploading = request.form.get("then") == "upload" or bool(getattr(request.files.get("evidence-file"), "filename", ""))
     evidence_form = _evidence_form(application)

@@ -103,6 +103,10 @@ SETTINGS: tuple[Setting, ...] = (
        "A signed-in session ends this many hours after log-in."),
     _S("GREENMFG_MFA_ROLES", "list", ["province", "ministry", "admin"], "core.accounts",
        "Roles that must set up a second factor (TOTP) before anything else."),
+    # ---------------------------------------------------------------- API
+    _S("GREENMFG_IDEMPOTENCY_HOURS", "int", 24, "core.api.idempotency",
+       "Hours the first answer to an API request's Idempotency-Key is kept: a retry with the same key and body within "
+       "them receives that answer again instead of doing the work twice."),
     # ---------------------------------------------------------------- rate limits
     _S("GREENMFG_RATELIMIT_ENABLED", "bool", True, "core.ratelimit", "Limit log-ins, registrations and public reports."),
     _S("GREENMFG_RATELIMIT_LOGIN", "str", "10 per minute;60 per hour", "core.ratelimit",

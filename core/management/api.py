@@ -18,6 +18,7 @@ from sqlalchemy import select
 from core.accounts import api_user
 from core.api import Blueprint, authed, documents, limited, optional_auth
 from core.api.paging import Paged, page_of, paged_query, seek, window
+from core.api.etags import if_match
 from core.api.resource import Resource
 from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
@@ -206,6 +207,7 @@ class Filing(Resource):
 
     @authed(ManagementPerm.FILE)
     @blp.arguments(FilingUpdate)
+    @if_match
     @blp.response(200, FilingSchema)
     def patch(self, args, ident):
         """Save values (the unit, until the due date; not after submission); only the fields sent change."""
@@ -286,6 +288,7 @@ class OneRoundFiling(Resource):
 
     @authed(ManagementPerm.FILE)
     @blp.arguments(RoundFilingUpdate)
+    @if_match
     @blp.response(200, RoundFilingSchema)
     def patch(self, args, ident):
         """Save the self-evaluation (the unit, until 24:00 Beijing time of the round's date)."""

@@ -22,6 +22,7 @@ from sqlalchemy.orm import joinedload
 
 from core.accounts.forms import EmptyForm
 from core.accounts.web import install_error_pages, login_required
+from core.api import etags
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
 from core.i18n import listed
@@ -316,6 +317,9 @@ def _filing(ident, perm: str = ManagementPerm.VIEW) -> AnnualFiling:
 def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
     figures_rule = filings.key_figures(filing)
+    # the version the form was filled in on: the posted one while the typed values are shown, else the stored one
+    etag = (form is not None and request.form.get(etags.FORM_FIELD)) or etags.form_tag(
+        filing_initial(filing, iset, figures_rule.figures))
     if form is None:
         figures = figures_rule.figures
         form = filing_form_class(iset, region_rules().industries, figures)(data=filing_initial(filing, iset, figures))
@@ -330,7 +334,8 @@ def _filing_context(filing: AnnualFiling, form=None) -> dict[str, Any]:
             "submit_form": EmptyForm(),
             "editable": filings.status_of(filing) in filings.OPEN and may(_user(), ManagementPerm.FILE),
             "reminders": filing_reminders(filing), "green_code_rule": region_rules().green_code_bands(filing.year),
-            "figures_rule": figures_rule, "key_data": key_data_rows(filing.key_data or {}, figures_rule.figures)}
+            "figures_rule": figures_rule, "key_data": key_data_rows(filing.key_data or {}, figures_rule.figures),
+            "etag": etag}
 
 
 def filing_reminders(filing: AnnualFiling):
@@ -349,6 +354,14 @@ def filing_page(ident: int):
         iset = filings.indicator_set(filing)
         figures = filings.key_figures(filing).figures
         form = filing_form_class(iset, region_rules().industries, figures)()
+        saved = filing_initial(filing, iset, figures)
+        if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
+            flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still "
+                    "in the form, and the saved values that differ from it are shown above. Save again to replace "
+                    "them with yours."), "error")
+            context = _filing_context(filing, form)
+            context.update(etag=etags.form_tag(saved), conflicts=etags.form_conflicts(form, saved))
+            return render_template("management/filing.html", **context), 409
         if not form.validate_on_submit():
             return render_template("management/filing.html", **_filing_context(filing, form)), 422
         filings.save(filing, filing_changes(form, iset, figures), access.actor(_user()))
@@ -821,6 +834,7 @@ def round_filings_open(campaign_id: int):
 
 def _round_filing_context(filing, form=None) -> dict[str, Any]:
     iset = filings.indicator_set(filing)
+    etag = (form is not None and request.form.get(etags.FORM_FIELD)) or etags.form_tag(filing_initial(filing, iset))
     if form is None:
         form = filing_form_class(iset, region_rules().industries)(data=filing_initial(filing, iset))
     try:
@@ -829,7 +843,7 @@ def _round_filing_context(filing, form=None) -> dict[str, Any]:
         score = None
     step = next((s for s in round_filings.steps(filing.campaign) if s.code == filing.step), None)
     return {"filing": filing, "form": form, "iset": iset, "score": score, "step": step, "submit_form": EmptyForm(),
-            "editable": filing.status == round_filings.DUE and may(_user(), ManagementPerm.FILE)}
+            "editable": filing.status == round_filings.DUE and may(_user(), ManagementPerm.FILE), "etag": etag}
 
 
 @bp.route("/round-filings/<int:ident>", methods=["GET", "POST"])
@@ -840,6 +854,14 @@ def round_filing_page(ident: int):
         require(_user(), ManagementPerm.FILE)
         iset = filings.indicator_set(filing)
         form = filing_form_class(iset, region_rules().industries)()
+        saved = filing_initial(filing, iset)
+        if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
+            flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still "
+                    "in the form, and the saved values that differ from it are shown above. Save again to replace "
+                    "them with yours."), "error")
+            context = _round_filing_context(filing, form)
+            context.update(etag=etags.form_tag(saved), conflicts=etags.form_conflicts(form, saved))
+            return render_template("management/round_filing.html", **context), 409
         if not form.validate_on_submit():
             return render_template("management/round_filing.html", **_round_filing_context(filing, form)), 422
         changes = filing_changes(form, iset)

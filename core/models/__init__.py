@@ -20,6 +20,7 @@ from core.models.review import (
     EvaluationReport, EvaluationRequest, ExpertAssignment, ExpertProfile, FirmAffiliate, ReviewResult,
 )
 from core.models.scoring import ReferenceValue, UnitScore
+from core.models.idempotency import IdempotencyKey
 from core.models.jobs import Job, JobStatus
 from core.models.keys import ProvinceKey
 from core.models.users import Role, User
@@ -37,3 +38,4 @@ __all__ += ["RoundFiling", "StepExtension"]
 __all__ += ["Job", "JobStatus", "ProvinceKey"]
 __all__ += ["Notification", "NotificationSetting"]
 __all__ += ["TrainingClock"]
+__all__ += ["IdempotencyKey"]

@@ -15,6 +15,7 @@ from flask_smorest import Api
 from core.accounts.permissions import Perm, application_for
 from core.api import BINARY, Blueprint, authed
 from core.api.paging import Paged, answer, window
+from core.api.etags import if_match
 from core.api.resource import Resource
 from core.applications import evidence as evidence_service
 from core.errors import GreenmfgError, InvalidInput, NotFound
@@ -180,6 +181,7 @@ class Firm(Resource):
 
     @authed(ReviewPerm.EVALUATOR_REGISTRY)
     @blp.arguments(FirmUpdateSchema)
+    @if_match
     @blp.response(200, FirmSchema)
     def patch(self, args, firm_id):
         """Change a firm's name, legal representative or qualifications (audited diff)."""
@@ -592,6 +594,7 @@ class Assignment(Resource):
 
     @authed(ReviewPerm.EXPERT_SCORE)
     @blp.arguments(ExpertScoresSchema)
+    @if_match
     @blp.response(200, AssignmentDetailSchema)
     def patch(self, args, assignment_id):
         """Save scores per indicator number (0 to the indicator's weight; null clears one); what is not

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import firm_of
 from core.accounts.web import install_error_pages, login_required
+from core.api import etags
 from core.accounts.web import run_and_redirect as _run
 from core.applications import listings, priorities
 from core.applications.forms import choice
@@ -477,8 +478,13 @@ def my_assignments():
     return render_template("review/my_assignments.html", rows=experts.my_assignments(user))
 
 
+def _score_version(row) -> dict:
+    """What the score form edits, as saved: the version its hidden field names (issue 48)."""
+    return {"scores": {str(k): v for k, v in (row.scores or {}).items()}, "comment": row.comment or ""}
+
+
 def _score_page(row, status: int = 200, form: CommentForm | None = None, typed: dict[str, str] | None = None,
-                wrong: dict[str, str] | None = None):
+                wrong: dict[str, str] | None = None, conflicts: list | None = None):
     """The whole application (its case file) beside the score form; the other experts' scores once the panel
     has closed. After a refused save: ``form`` the comment as posted, ``typed`` every score as typed (by indicator
     number), ``wrong`` the score the refusal names (``number``, ``message``: marked at its box)."""
@@ -497,7 +503,9 @@ def _score_page(row, status: int = 200, form: CommentForm | None = None, typed: 
                            table=experts.score_table(application, [row] + others), others=others,
                            form=form or CommentForm(data={"comment": row.comment or ""}),
                            decline_form=ReasonForm(), unit_types=region_rules().unit_types,
-                           closed=experts.panel_closed(application), typed=typed, wrong=wrong), status
+                           closed=experts.panel_closed(application), typed=typed, wrong=wrong,
+                           conflicts=conflicts, etag=etags.form_tag(_score_version(row)) if conflicts or typed is None
+                           else request.form.get(etags.FORM_FIELD) or etags.form_tag(_score_version(row))), status
 
 
 @bp.route("/expert/assignments/<int:assignment_id>", methods=["GET", "POST"])
@@ -510,6 +518,16 @@ def score(assignment_id: int):
     form = CommentForm()
     # what the expert typed goes back into the form on any refusal (nothing typed is lost)
     scores = {key[len("score_"):]: value.strip() for key, value in request.form.items() if key.startswith("score_")}
+    saved = _score_version(row)
+    if etags.stale_form(saved):  # saved from another page since this one was opened: nothing saved, nothing lost
+        flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still in "
+                "the form, and the saved values that differ from it are shown above. Save again to replace them "
+                "with yours."), "error")
+        differ = [(number, str(value)) for number, value in sorted(saved["scores"].items())
+                  if str(value) != scores.get(number, "") and value is not None]
+        if saved["comment"] != (form.comment.data or ""):
+            differ.append((str(form.comment.label.text), saved["comment"] or "—"))
+        return _score_page(row, 409, form, scores, conflicts=differ or [("—", "—")])
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)

@@ -128,6 +128,38 @@ def test_an_evaluator_firm_registered_and_updated(world, browser):
     assert _audited(world["app"], "evaluator.updated")[0].data["diff"]["legal_representative"] == ["周明", "李华"]
 
 
+def test_two_officers_editing_one_firm_the_second_sees_the_first_s_change(world, browser):
+    """Issue 48: the firm page carries its version; the second officer's save on the older version saves nothing,
+    shows the saved legal representative beside what they typed, and a save after seeing it goes through."""
+    import re
+
+    code = factories.uscc(778)
+    first, second = browser("admin1"), browser("admin1")
+    assert first.post("/admin/firms", {"uscc": code, "name": "潇湘评价有限公司", "legal_representative": "周明"}
+                      ).status_code == 302
+    with world["app"].app_context():
+        firm_id = db.session.scalar(select(EvaluatorFirm.id).where(EvaluatorFirm.uscc == code))
+    url = f"/admin/firms/{firm_id}"
+
+    def tag(html: str) -> str:
+        return re.search(r'<input type="hidden" name="etag" value="([0-9a-f]+)">', html).group(1)
+
+    opened = tag(first.get(url).get_data(as_text=True))
+    assert tag(second.get(url).get_data(as_text=True)) == opened
+    assert first.post(url, {"name": "潇湘评价有限公司", "legal_representative": "李华", "etag": opened}
+                      ).status_code == 302
+    r = second.post(f"{url}?lang=zh", {"name": "潇湘评价有限公司", "legal_representative": "王强", "etag": opened})
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert "其他人" in html and 'value="王强"' in html and "李华" in html[html.index('id="conflicts"'):]
+    with world["app"].app_context():
+        assert db.session.get(EvaluatorFirm, firm_id).legal_representative == "李华"
+    assert second.post(url, {"name": "潇湘评价有限公司", "legal_representative": "王强", "etag": tag(html)}
+                       ).status_code == 302
+    with world["app"].app_context():
+        assert db.session.get(EvaluatorFirm, firm_id).legal_representative == "王强"
+
+
 def _live(app, application_id: int) -> dict:
     from core.applications.scoring import live_score
     from core.models import Application

@@ -21,8 +21,9 @@ ROLES = ("applicant", "city", "province", "admin")
 
 #: statuses schema-valid data may get: a state refusal (409), a rule the document cannot express (422: a
 #: credit code's check digit, a deadline's order, an indicator number of another table), not found (404), a
-#: rate limit (429); schemathesis' own default list plus 422
-POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]
+#: rate limit (429), an If-Match that is well-formed but not the record's current ETag (412, issue 48: the document
+#: cannot name the current version); schemathesis' own default list plus 412 and 422
+POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "412", "422", "429"]
 
 
 @dataclass

@@ -9,6 +9,7 @@ import json
 import pytest
 
 import api_kit as kit
+from helpers import with_tag
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_nul_characters_are_refused_everywhere_before_anything_is_written(world)
             "content": "该企业存在超标排放的问题，请核查", "evidence_note": "现场照片"}}, "complainant_name"),
     ]
     for method, target, kwargs, field in cases:
-        r = getattr(client, method)(target, headers=_headers(world, "applicant"), **kwargs)
+        r = with_tag(client, method, target, headers=_headers(world, "applicant"), **kwargs)
         body = _refused(r, 422, field)
         assert "NUL" in body["message_en"] and "NUL" in body["message_zh"]
     assert _written(app) == before
@@ -117,15 +118,15 @@ def test_deep_and_malformed_json_and_oversized_bodies_are_refused(world):
     before = _written(app)
     url, headers = f"/api/v1/applications/{world.app_id}", _headers(world, "applicant")
     deep = '{"indicator_values": {"1": ' + "[" * 5000 + "]" * 5000 + "}}"
-    body = _refused(client.patch(url, headers=headers, data=deep, content_type="application/json"), 400)
+    body = _refused(with_tag(client, "patch", url, headers=headers, data=deep, content_type="application/json"), 400)
     assert "32" in body["message_en"]
     nested33 = {"indicator_values": {"1": json.loads("[" * 31 + "]" * 31)}}
-    _refused(client.patch(url, headers=headers, json=nested33), 400)
+    _refused(with_tag(client, "patch", url, headers=headers, json=nested33), 400)
     for raw in ('{"contact_name": NaN}', '{"contact_name": "\\ud800"}', '{"contact_name": ', b'{"a": "\xff"}',
                 '{"indicator_values": {"1": 1e999999}}'):
-        _refused(client.patch(url, headers=headers, data=raw, content_type="application/json"), 400)
+        _refused(with_tag(client, "patch", url, headers=headers, data=raw, content_type="application/json"), 400)
     big = json.dumps({"contact_name": "x" * (70 * 1024)})
-    _refused(client.patch(url, headers=headers, data=big, content_type="application/json"), 413)
+    _refused(with_tag(client, "patch", url, headers=headers, data=big, content_type="application/json"), 413)
     r = client.post(f"{url}/evidence", headers=headers, content_type="multipart/form-data",
                     data={"section": "general", "file": (io.BytesIO(b"%PDF" + b"0" * (3 * 1024 * 1024)), "a.pdf")})
     _refused(r, 413)
@@ -175,7 +176,7 @@ def test_every_text_of_every_json_body_is_bounded_and_refused_past_its_length(wo
             if prop.get("minLength", 0) > 1:
                 values.append("字" * (prop["minLength"] - 1))
             for value in values:
-                r = getattr(client, method)(url, headers=_headers(world, role), json={name: value})
+                r = with_tag(client, method, url, headers=_headers(world, role), json={name: value})
                 assert r.status_code in (401, 403, 404, 422), (method, url, name, r.status_code)
                 if r.status_code == 422:
                     _refused(r, 422, name)
@@ -217,6 +218,6 @@ def test_what_the_database_still_refuses_is_a_4xx_with_nothing_saved(world, monk
             raise error
 
         monkeypatch.setattr(resource, "commit", refuse)  # the unit of work every resource ends with (done)
-        body = _refused(client.patch(url, headers=headers, json={"contact_name": "赵磊"}), status)
+        body = _refused(with_tag(client, "patch", url, headers=headers, json={"contact_name": "赵磊"}), status)
         assert "nothing was saved" in body["message_en"] and "未保存" in body["message_zh"]
     assert _written(app) == before

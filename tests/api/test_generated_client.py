@@ -3,7 +3,8 @@ an enterprise's (token, campaign, draft, PATCH each field group, evidence, submi
 city's (queue, return, recommend, export and import the summary table) and a province's (second factor,
 expert review, notice, publication), in Shanxi's 2025 provincial round (晋工信节能规字〔2024〕3号,
 004_7a8ddd82f611ab67.txt 第十二条 to 第十四条) on SQLite and PostgreSQL. Every refusal arrives as the
-generated ``Error`` type."""
+generated ``Error`` type. The round includes a retried create (issue 48: the same ``Idempotency-Key`` is answered
+with the first answer, one draft made) and a stale change (``If-Match`` of an older version: 412, nothing saved)."""
 from __future__ import annotations
 
 import io
@@ -139,10 +140,22 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
         ent = j.login("applicant")
         r = j.api("applications_api", "get_campaigns").sync_detailed(client=ent)
         assert r.status_code == 200 and campaign_id in [c.id for c in r.parsed.items]
-        r = j.api("applications_api", "post_applications").sync_detailed(client=ent, body=m.ApplicationCreateShanxi(
-            campaign_id=campaign_id, unit_type=m.ApplicationCreateShanxiUnitType.FACTORY))
-        assert r.status_code == 201, r.content
+        create = j.api("applications_api", "post_applications")
+        draft = m.ApplicationCreateShanxi(campaign_id=campaign_id, unit_type=m.ApplicationCreateShanxiUnitType.FACTORY)
+        r = create.sync_detailed(client=ent, body=draft, idempotency_key="draft-2025-factory-1")
+        assert r.status_code == 201 and "idempotent-replayed" not in r.headers, r.content
         app_id = r.parsed.id
+        # the answer was lost on the way: the retry with the same key gets it again, the draft is not made twice
+        retry = create.sync_detailed(client=j.login("applicant"), body=draft, idempotency_key="draft-2025-factory-1")
+        assert retry.status_code == 201 and retry.headers["idempotent-replayed"] == "true", retry.content
+        assert retry.parsed.id == app_id and retry.content == r.content
+        r = j.api("applications_api", "get_applications").sync_detailed(client=ent, campaign_id=campaign_id)
+        assert [a.id for a in r.parsed.items] == [app_id], r.content
+        # without the key a retry meets the business rule (one application per unit type and round, 第十二条)
+        j.refused(create.sync_detailed(client=ent, body=draft), 409)
+        other = m.ApplicationCreateShanxi(campaign_id=campaign_id, unit_type=m.ApplicationCreateShanxiUnitType.PARK)
+        j.refused(create.sync_detailed(client=ent, body=other, idempotency_key="draft-2025-factory-1"), 422,
+                  "idempotency_key_reused", "Idempotency-Key")
         r = j.api("applications_api", "post_submit_application").sync_detailed(app_id, client=ent)
         error = j.refused(r, 422, "invalid_input", "contact_name")  # each missing field named
         assert {"contact_name", "contact_phone"} <= {e.field for e in error.errors}
@@ -161,9 +174,12 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
                 shanxi_independent_legal_entity=True, shanxi_actual_manufacturing=True)),
         ]
         seen = None
+        r = j.api("applications_api", "get_one_application").sync_detailed(app_id, client=ent)
+        first_tag = tag = r.headers["etag"]
         for body in groups:
-            r = patch.sync_detailed(app_id, client=ent, body=body)
+            r = patch.sync_detailed(app_id, client=ent, body=body, if_match=tag)
             assert r.status_code == 200, r.content
+            tag = r.headers["etag"]  # each change's answer gives the next one its tag
             now = r.parsed.to_dict()
             sent = body.to_dict()
             if seen is not None:  # only what was sent changed
@@ -176,7 +192,16 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
                     assert now[key] == value, key
             seen = now
         assert seen["extension"] == {"shanxi.independent_legal_entity": True, "shanxi.actual_manufacturing": True}
-        r = patch.sync_detailed(app_id, client=ent, body=m.ApplicationUpdateShanxi(contact_email="not-an-email"))
+        assert tag != first_tag
+        # a second clerk who read the draft before those changes saves: refused, nothing of the others' undone
+        r = patch.sync_detailed(app_id, client=ent, body=m.ApplicationUpdateShanxi(contact_name="李四"),
+                                if_match=first_tag)
+        error = j.refused(r, 412, "precondition_failed")
+        assert "If-Match" in error.message_en and "其他人" in error.message_zh
+        r = j.api("applications_api", "get_one_application").sync_detailed(app_id, client=ent)
+        assert r.parsed.contact_name == "郭强" and r.headers["etag"] == tag
+        r = patch.sync_detailed(app_id, client=ent, body=m.ApplicationUpdateShanxi(contact_email="not-an-email"),
+                                if_match=tag)
         j.refused(r, 422, "invalid_input", "contact_email")
         r = j.api("applications_api", "post_evidence_list").sync_detailed(app_id, client=ent, body=m.EvidenceUpload(
             section="general", file=j.pkg.types.File(payload=io.BytesIO(kit.pdf(10)), file_name="证明材料.pdf",
@@ -201,7 +226,9 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
         assert [i.number for i in r.parsed.indicators][:1] and r.parsed.indicator_set
         r = j.api("applications_api", "post_submit_application").sync_detailed(app_id, client=ent)
         assert r.status_code == 200 and r.parsed.status == m.ApplicationShanxiStatus.SUBMITTED, r.content
-        r = patch.sync_detailed(app_id, client=ent, body=m.ApplicationUpdateShanxi(contact_name="改名"))
+        r = j.api("applications_api", "get_one_application").sync_detailed(app_id, client=ent)
+        r = patch.sync_detailed(app_id, client=ent, body=m.ApplicationUpdateShanxi(contact_name="改名"),
+                                if_match=r.headers["etag"])
         j.refused(r, 409, "refused")  # locked after submission
         r = j.api("applications_api", "get_eligibility").sync_detailed(app_id, client=ent)
         assert r.status_code == 200 and {x.kind for x in r.parsed.results} >= {"negative_list"}
@@ -259,7 +286,7 @@ def test_enterprise_city_and_province_journeys_with_the_generated_client(client_
             weights = {str(row["number"]): float(row["weight"]) for row in r.parsed.to_dict()["table"]}
             scores = {k: round(w * 0.9, 2) for k, w in weights.items()}
             r = j.api("review_api", "patch_assignment").sync_detailed(assignment, client=expert, body=m.ExpertScores(
-                scores=m.ExpertScoresScores.from_dict(scores)))
+                scores=m.ExpertScoresScores.from_dict(scores)), if_match=r.headers["etag"])
             assert r.status_code == 200, r.content
             r = j.api("review_api", "post_submit").sync_detailed(assignment, client=expert)
             assert r.status_code == 200 and r.parsed.status == "submitted", r.content
@@ -341,8 +368,9 @@ def test_a_table_filled_in_part_reads_back_through_the_generated_client(make_app
     patch = import_module(f"{package.__name__}.api.applications_api.patch_one_application")
     get = import_module(f"{package.__name__}.api.applications_api.get_one_application")
     row = m.FinanceRow(year=2023, revenue=880.0)
+    tag = get.sync_detailed(app_id, client=ent).headers["etag"]
     r = patch.sync_detailed(app_id, client=ent, body=m.ApplicationUpdateHunan(
-        extension=m.ApplicationExtensionHunan(hunan_finances=[row])))
+        extension=m.ApplicationExtensionHunan(hunan_finances=[row])), if_match=tag)
     assert r.status_code == 200, r.content
     r = get.sync_detailed(app_id, client=ent)
     assert r.status_code == 200, r.content

@@ -197,7 +197,7 @@ def test_the_region_fields_have_one_naming_in_and_out(documents, apps, region):
 
 def test_the_upload_is_one_multipart_body(documents):
     op = documents["hunan"]["paths"]["/api/v1/applications/{app_id}/evidence"]["post"]
-    assert "parameters" not in op or all(p["in"] == "path" for p in op["parameters"])
+    assert "parameters" not in op or all(p["in"] in ("path", "header") for p in op["parameters"])  # Idempotency-Key
     body = _resolve(documents["hunan"], op["requestBody"]["content"]["multipart/form-data"]["schema"])
     assert body["properties"]["file"] == {"type": "string", "format": "binary",
                                           "description": "one PDF, at most 10 MB"}

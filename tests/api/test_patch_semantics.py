@@ -11,6 +11,7 @@ import pytest
 from marshmallow import fields as mf, validate as mv
 
 import api_kit as kit
+from helpers import with_tag
 
 from core.declared_fields import api_field
 
@@ -56,7 +57,7 @@ def sample(field: mf.Field, variant: int, index: int = 0, name: str = "") -> Any
 
 
 def _patch(client, headers, app_id, body):
-    r = client.patch(f"/api/v1/applications/{app_id}", json=body, headers=headers)
+    r = with_tag(client, "patch", f"/api/v1/applications/{app_id}", json=body, headers=headers)
     assert r.status_code == 200, (body, r.get_json())
     return r.get_json()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import api_kit as kit
-from helpers import seed_text
+from helpers import seed_text, with_tag
 
 FREE_INDUSTRY = "锂电池正极材料制造"  # none of the registered industries
 
@@ -38,7 +38,7 @@ def test_jiangxi_2024_factory_names_any_industry_through_the_api(make_app):
     assert FREE_INDUSTRY not in {i.name for i in app.extensions["greenmfg"].rules.industries.values()}
     app_id, headers = _draft(app, people, 2024, "national")
     client = app.test_client()
-    r = client.patch(f"/api/v1/applications/{app_id}", json={"industry": FREE_INDUSTRY}, headers=headers)
+    r = with_tag(client, "patch", f"/api/v1/applications/{app_id}", json={"industry": FREE_INDUSTRY}, headers=headers)
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["industry"] == FREE_INDUSTRY
     assert client.get(f"/api/v1/applications/{app_id}", headers=headers).get_json()["industry"] == FREE_INDUSTRY
@@ -51,7 +51,7 @@ def test_hunan_round_refuses_an_industry_outside_its_list(make_app):
     people = kit.people(app, experts=0, division="430100")
     app_id, headers = _draft(app, people, 2024, "provincial")
     client = app.test_client()
-    r = client.patch(f"/api/v1/applications/{app_id}", json={"industry": FREE_INDUSTRY}, headers=headers)
+    r = with_tag(client, "patch", f"/api/v1/applications/{app_id}", json={"industry": FREE_INDUSTRY}, headers=headers)
     assert r.status_code == 422, r.get_json()
     body = r.get_json()
     assert body["code"] == "invalid_input" and "industry" in [e["field"] for e in body["errors"]]
@@ -59,5 +59,5 @@ def test_hunan_round_refuses_an_industry_outside_its_list(make_app):
     assert "industry" in body["message_en"].lower() and "2024" in body["message_en"]
     hunan_industry = next(iter(app.extensions["greenmfg"].rules.industry_choices("factory", 2024).codes), None) \
         or sorted(app.extensions["greenmfg"].rules.industries)[0]
-    r = client.patch(f"/api/v1/applications/{app_id}", json={"industry": hunan_industry}, headers=headers)
+    r = with_tag(client, "patch", f"/api/v1/applications/{app_id}", json={"industry": hunan_industry}, headers=headers)
     assert r.status_code == 200 and r.get_json()["industry"] == hunan_industry, r.get_json()

@@ -70,8 +70,10 @@ class ApiClient:
 
     def __getattr__(self, method):
         def call(url, **kwargs):
+            from helpers import with_tag
+
             kwargs.setdefault("headers", {}).update(self.headers)
-            return getattr(self.client, method)(url, **kwargs)
+            return with_tag(self.client, method, url, **kwargs)  # a change sends the tag it read (issue 48)
         return call
 
 

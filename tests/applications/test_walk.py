@@ -13,6 +13,7 @@ import io
 
 import openpyxl
 import pytest
+from helpers import with_tag
 from app_world import (
     PASSWORD,
     QUOTA_PLUGIN,
@@ -163,8 +164,9 @@ def test_walk_from_campaign_to_summary_table(hunan, tmp_path):
         user = db.session.scalar(select(User).where(User.username == "shifan"))
         token, _ = accounts.create_token(user, "t")
         db.session.commit()
-    r = app.test_client().patch(f"/api/v1/applications/{app_id}", json={"extension": {"hunan.main_business": "x"}},
-                                headers={"Authorization": f"Bearer {token}"})
+    r = with_tag(app.test_client(), "patch", f"/api/v1/applications/{app_id}",
+                 json={"extension": {"hunan.main_business": "x"}},
+                 headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 409 and r.get_json()["errors"][0]["code"] == "refused", r.get_json()
     assert "submitted" in r.get_json()["errors"][0]["message_en"]
     r = ent.post(f"/applications/{app_id}/evidence", content_type="multipart/form-data",

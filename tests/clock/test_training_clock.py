@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 import pytest
+from helpers import with_tag
 from sqlalchemy import select
 
 from core.accounts import services as accounts
@@ -131,17 +132,17 @@ def test_clock_moves_through_the_api_and_the_services_read_it(make_app):
         campaign_id = db.session.scalar(select(Campaign.id))
     r = client.get("/api/v1/clock")
     assert r.status_code == 200 and r.get_json()["training"] is True and r.get_json()["offset_days"] == 0
-    r = client.put("/api/v1/clock", json={"day": (_real_today() + dt.timedelta(days=3)).isoformat()},
+    r = with_tag(client, "put", "/api/v1/clock", json={"day": (_real_today() + dt.timedelta(days=3)).isoformat()},
                    headers={"Authorization": f"Bearer {ent}"})
     assert r.status_code == 403
-    r = client.put("/api/v1/clock", json={"day": (_real_today() + dt.timedelta(days=30)).isoformat(),
+    r = with_tag(client, "put", "/api/v1/clock", json={"day": (_real_today() + dt.timedelta(days=30)).isoformat(),
                                           "note": "公示期满"}, headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["today"] == (_real_today() + dt.timedelta(days=30)).isoformat()
     r = client.post("/api/v1/applications", json={"campaign_id": campaign_id, "unit_type": "factory"},
                     headers={"Authorization": f"Bearer {ent}"})
     assert r.status_code == 409 and r.get_json()["code"] == "deadline_passed"
-    r = client.put("/api/v1/clock", json={"day": (_real_today() + dt.timedelta(days=29)).isoformat()},
+    r = with_tag(client, "put", "/api/v1/clock", json={"day": (_real_today() + dt.timedelta(days=29)).isoformat()},
                    headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 422 and "forward" in str(r.get_json())
     with app.app_context():
@@ -166,7 +167,7 @@ def test_an_instance_that_is_not_a_training_instance_refuses_to_move_its_clock(m
     app = _world(make_app, training=False)
     admin = _token(app, "admin1")
     later = (_real_today() + dt.timedelta(days=30)).isoformat()
-    r = app.test_client().put("/api/v1/clock", json={"day": later}, headers={"Authorization": f"Bearer {admin}"})
+    r = with_tag(app.test_client(), "put", "/api/v1/clock", json={"day": later}, headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 409
     body = r.get_json()
     assert "不是培训实例" in body["message_zh"] and "not a training instance" in body["message_en"]

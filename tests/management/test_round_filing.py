@@ -156,7 +156,9 @@ def test_the_unit_files_through_the_api(app):
     client = web(app)
 
     def call(method, who, url, **kw):
-        return getattr(client, method)(url, headers={"Authorization": f"Bearer {tokens[who]}"}, **kw)
+        from helpers import with_tag
+
+        return with_tag(client, method, url, headers={"Authorization": f"Bearer {tokens[who]}"}, **kw)
 
     assert call("post", "unit", "/api/v1/management/round-filings", json={"campaign_id": campaign.id}).status_code == 403
     opened = call("post", "province", "/api/v1/management/round-filings", json={"campaign_id": campaign.id})

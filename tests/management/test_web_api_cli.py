@@ -162,8 +162,10 @@ def test_api_filing_change_and_removal(app):
         client = app.test_client()
 
         def call(method, url, **kw):
+            from helpers import with_tag
+
             g.pop("api_user", None)  # requests share the test's app context, and with it flask.g
-            return getattr(client, method)(url, headers=headers, **kw)
+            return with_tag(client, method, url, headers=headers, **kw)  # a change sends the tag it read
         return call
 
     ent, city, province = api("ent"), api("city"), api("province")

@@ -60,8 +60,10 @@ def _api(client, token):
     class Api:
         def __getattr__(self, method):
             def call(url, **kw):
+                from helpers import with_tag
+
                 kw.setdefault("headers", {})["Authorization"] = f"Bearer {token}"
-                return getattr(client, method)(url, **kw)
+                return with_tag(client, method, url, **kw)  # a change sends the tag it read (issue 48)
             return call
     return Api()
 
@@ -236,3 +238,32 @@ def test_submitting_without_saving_keeps_and_submits_the_typed_scores(world):
     with world["app"].app_context():
         row = db.session.get(ExpertAssignment, second)
         assert row.status == "assigned" and len(row.scores) == 13
+
+
+def test_an_expert_s_second_tab_does_not_undo_the_first_s_scores(world):
+    """Issue 48: the score form carries its version; scores saved from an older page save nothing, the page shows
+    the saved scores that differ beside what was typed, and nothing typed is lost."""
+    with world["app"].app_context():
+        from core.models import Application
+
+        a = db.session.get(Application, world["a"])
+        experts.assign("prov", a, experts.expert_or_404(world["exp1_id"]))
+        db.session.commit()
+        mine = db.session.query(ExpertAssignment).filter_by(expert_id=world["exp1_id"]).one().id
+    one = world["app"].test_client()
+    _login(one, "exp1")
+    url = f"/expert/assignments/{mine}?lang=zh"
+    page = one.get(url).get_data(as_text=True)
+    opened = re.search(r'<input type="hidden" name="etag" value="([0-9a-f]+)">', page).group(1)
+    token = _token(one, url)
+    assert one.post(url, data={"csrf_token": token, "score_4": "5", "etag": opened}).status_code == 302
+    r = one.post(url, data={"csrf_token": token, "score_4": "3.5", "etag": opened})
+    assert r.status_code == 409
+    html = r.get_data(as_text=True)
+    assert "其他人" in html and 'value="3.5"' in html and "5" in html[html.index('id="conflicts"'):]
+    with world["app"].app_context():
+        assert db.session.get(ExpertAssignment, mine).scores["4"] == 5
+    fresh = re.search(r'<input type="hidden" name="etag" value="([0-9a-f]+)">', html).group(1)
+    assert one.post(url, data={"csrf_token": token, "score_4": "3.5", "etag": fresh}).status_code == 302
+    with world["app"].app_context():
+        assert db.session.get(ExpertAssignment, mine).scores["4"] == 3.5

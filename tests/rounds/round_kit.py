@@ -103,7 +103,9 @@ class Round:
         if who is not None:
             headers["Authorization"] = f"Bearer {self.tokens[who]}"
         with at(when):
-            return getattr(self.app.test_client(), method)(url, **kwargs)
+            from helpers import with_tag
+
+            return with_tag(self.app.test_client(), method, url, **kwargs)  # a change sends the tag it read
 
     def get(self, who, url, when, **kw):
         return self.call(who, "get", url, when, **kw)

@@ -2,13 +2,13 @@
 65-byte SM2 point in base64
 
 Revision ID: 0040_sm2_keys
-Revises: 0037_round_notice
+Revises: 0039_idempotency_keys
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0040_sm2_keys"
-down_revision = "0037_round_notice"
+down_revision = "0039_idempotency_keys"
 branch_labels = None
 depends_on = None
 
