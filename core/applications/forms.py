@@ -423,7 +423,7 @@ class StepExtensionForm(PageForm):
 class RoundNoticeForm(PageForm):
     """Open a round from its notice (issue 43): the notice, its file, and what it sets for the round (rows below)."""
 
-    notice_no = StringField(_l("Notice number (文号)"), validators=[DataRequired(), Length(min=2, max=80)])
+    notice_no = StringField(_l("Document number of the notice"), validators=[DataRequired(), Length(min=2, max=80)])
     notice_title = StringField(_l("Notice title"), validators=[DataRequired(), Length(min=2, max=300)])
     notice_issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(min=2, max=200)])
     notice_issued_on = DateField(_l("Date of the notice"), validators=[DataRequired()])
