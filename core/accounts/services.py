@@ -43,8 +43,12 @@ def check_password_policy(password: str, field: str = "password", user_inputs=()
 
 def register_applicant(*, username: str, password: str, display_name: str, uscc: str, org_name: str,
                        admin_unit_code: str, legal_representative: str | None = None,
-                       address: str | None = None) -> User:
+                       address: str | None = None, choices: dict | None = None) -> User:
     """Create an applicant account bound to the organization with this USCC.
+
+    ``choices`` (an e-mail address, whether to be told by e-mail, the language of messages) go to the
+    features that registered for them (:func:`core.accounts.registered`: the notifications feature keeps the
+    choices and sends the address a link to verify it).
 
     A new USCC creates the organization in the chosen administrative unit. An organization
     already on file (e.g. imported by its city) may be claimed only while it has no account
@@ -85,6 +89,9 @@ def register_applicant(*, username: str, password: str, display_name: str, uscc:
     db.session.flush()
     audit.record(username, "account.registered", "user", user.id, organization=code, claimed=claimed,
                  admin_unit=unit.code)
+    from core.accounts import registered
+
+    registered(user, choices or {})
     return user
 
 
