@@ -37,23 +37,6 @@ def read_with_user(app: Flask, name: str, columns: Callable[[Any], Sequence[Any]
     app.extensions.pop(_QUERY_KEY, None)
 
 
-_REGISTERED_KEY = "greenmfg_on_registration"
-
-
-def on_registration(app: Flask, handler: Callable[[User, dict[str, Any]], None]) -> None:
-    """Have ``handler(user, choices)`` run when an applicant registers, in the registration's transaction (a
-    refusal it raises refuses the registration): how a later feature takes what the form asked for it, e.g.
-    the notifications feature the e-mail address and the notification choices (issue 48). Call it from the
-    feature's ``init_app``."""
-    app.extensions.setdefault(_REGISTERED_KEY, []).append(handler)
-
-
-def registered(user: User, choices: dict[str, Any]) -> None:
-    """Run the features' registration handlers (:func:`on_registration`) for the new account ``user``."""
-    for handler in current_app.extensions.get(_REGISTERED_KEY, ()):
-        handler(user, dict(choices))
-
-
 def read_for(user: Any, name: str) -> Any:
     """What the loader read as ``name`` with ``user`` in this request; ``None`` when it did not (another
     user, no request, a user loaded otherwise)."""

@@ -29,7 +29,8 @@ CONFIG_DEFAULTS: dict[str, Any] = {
 
 def init_app(app: Flask) -> None:
     """Register the jobs, the audit-log listener, the pages and the inbox link (before ``jobs.init_app``)."""
-    from core.accounts import on_registration, read_with_user
+    from core.accounts import read_with_user
+    from core.accounts.registration import on_registration
     from core.notifications import jobs, service, sms, views  # noqa: F401  (jobs registers the delivery jobs)
     from core.web.nav import NavLink, register
 
