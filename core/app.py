@@ -174,6 +174,7 @@ def _register_apis(app: Flask, api) -> None:
     from core.jobs.api import register_api as jobs_api
     from core.lists.api import register_api as lists_api
     from core.management.api import register_api as management_api
+    from core.notifications.api import register_api as notifications_api
     from core.review.api import register_api as review_api
 
     applications_api(api, app)
@@ -181,6 +182,7 @@ def _register_apis(app: Flask, api) -> None:
     lists_api(api, app)
     management_api(api, app)
     accounts_api(api)
+    notifications_api(api)
     jobs_api(api)
     instance_api(api)
 

@@ -196,7 +196,7 @@ class _KeptApps:
 
     @staticmethod
     def state(app) -> tuple:
-        extensions = tuple(sorted((k, id(v), dict(v) if isinstance(v, dict) else None)
+        extensions = tuple(sorted((k, id(v), dict(v) if isinstance(v, dict) else _withheld(v))
                                   for k, v in app.extensions.items()))
         plugins = tuple(sorted(name for name, _ in app.extensions["greenmfg"].pm.list_name_plugin()))
         return repr(sorted(app.config.items())), extensions, plugins
@@ -227,6 +227,12 @@ class _KeptApps:
     def drop(self, key: str) -> None:
         app, _ = self.apps.pop(key)
         _dispose(app)
+
+
+def _withheld(extension: Any) -> Any:
+    """What a permission registry withholds (a test's ``withheld(app, ...)`` changes the app: it is not kept)."""
+    withheld = getattr(extension, "_withheld", None)
+    return dict(withheld) if isinstance(withheld, dict) else None
 
 
 _KEPT = _KeptApps()

@@ -7,7 +7,11 @@ the user accounts of the instance.
   listed and revoked under ``/tokens``; a closed account's tokens stop at once.
 * ``/me/password``: change one's own password (ASVS 2.1.5, 2.1.6): web sessions end, tokens stay.
 * ``/password-resets``: an officer resets another account's password.
-* ``/users``: administrators list, create, close and reopen accounts and reset a lost second factor.
+* ``/users``: the accounts the caller looks after, as on the web's Administration pages and by the same rule
+  (:func:`core.accounts.permissions.may_manage`): an administrator any; province staff applicants, city
+  bureaus, experts and evaluators; a city bureau its own city's applicants. Listed, opened (with a one-time
+  password), closed and reopened, re-bound and given a new password through the same services the web calls;
+  administrators also set a password, rename an account and reset a lost second factor (issue 48).
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from marshmallow import fields, validate
 from sqlalchemy import func, or_, select
 
 from core.accounts import mfa, services
-from core.accounts.permissions import Perm
+from core.accounts.permissions import Perm, looks_after_accounts, managed_scope
 from core.accounts.resets import reset_password
 from core.api import Blueprint, authed, limited, public
 from core.api.paging import Paged, page_of, paged_query, window
@@ -109,12 +113,23 @@ class UserQuerySchema(Query):
         "description": "deprecated (issue 48): the page by its number; use after", "deprecated": True})
 
 
+class CreatedUserSchema(UserSchema):
+    temporary_password = fields.String(required=True, allow_none=True, metadata={
+        "description": "the one-time password to hand over (shown once; the account changes it at its first "
+                       "log-in); null when an administrator set the password"})
+
+
 class UserCreateSchema(In):
     username = text(80, 3, required=True, metadata={"description": "3 to 80 letters, digits or . _ @ -"})
-    password = text(128, 1, required=True, load_only=True)
+    password = text(128, 1, load_only=True, metadata={
+        "description": "administrators only; left out, the account receives a one-time password"})
     display_name = text(100, 1, required=True)
     role = one_of(ROLES, required=True)
-    organization_id = ident(allow_none=True, metadata={"description": "applicant accounts"})
+    organization_id = ident(allow_none=True, metadata={"description": "applicant accounts (or uscc)"})
+    uscc = text(40, 1, metadata={"description": "applicant accounts: the organization's unified social credit "
+                                                "code; one not on file is added with org_name (a city: in its "
+                                                "own city)"})
+    org_name = text(200, 2, metadata={"description": "the organization's registered name, to add one not on file"})
     admin_unit_id = ident(allow_none=True, metadata={"description": "city accounts (or admin_unit_code)"})
     admin_unit_code = text(80, 1, metadata={"description": "city accounts: the unit's code, as "
                                                            "GET /api/v1/admin-units lists it"})
@@ -122,8 +137,12 @@ class UserCreateSchema(In):
 
 
 class UserUpdateSchema(In):
-    display_name = text(100, 1)
+    display_name = text(100, 1, metadata={"description": "administrators only"})
     active = fields.Boolean(metadata={"description": "false closes the account: its sessions end, its tokens stop"})
+    uscc = text(40, 1, metadata={"description": "binds an applicant account to this organization (on file)"})
+    admin_unit_id = ident(metadata={"description": "binds a city account to this unit (or admin_unit_code)"})
+    admin_unit_code = text(80, 1)
+    evaluator_firm_id = ident(metadata={"description": "binds an evaluator account to this firm"})
 
 
 def token_json(row: ApiToken, current_id: int | None = None) -> dict:
@@ -155,11 +174,53 @@ def _admin(user: User) -> None:
         raise AccessDenied("Only an administrator manages accounts.")
 
 
-def _account(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+def _officer(user: User) -> None:
+    """Looks after accounts of some kind (:func:`core.accounts.permissions.looks_after_accounts`)."""
+    if not looks_after_accounts(user):
+        raise AccessDenied("Your role looks after no accounts.")
+
+
+def _account(user_id: int, officer: User) -> User:
+    """An account ``officer`` looks after (the web's rule); any other does not exist for it (404)."""
+    user = db.session.scalar(select(User).where(User.id == user_id, managed_scope(officer)))
     if user is None:
         raise NotFound("No such account.")
     return user
+
+
+def _create(officer: User, args: dict) -> tuple[User, str | None]:
+    """An administrator may set the password (:data:`Perm.USERS`); any officer opens an account it looks after
+    with a one-time password, as on the web (:func:`core.accounts.services.create_account`)."""
+    code = args.pop("admin_unit_code", None)
+    if code is not None:
+        args["admin_unit_id"] = admin_unit_id_of(code, args.get("admin_unit_id"))
+    uscc, org_name = args.pop("uscc", None), args.pop("org_name", None)
+    if "password" in args:
+        _admin(officer)
+        if uscc is not None and args.get("organization_id") is None:
+            args["organization_id"] = _organization_id(uscc)
+        return services.create_user(actor=officer.username, **args), None
+    if uscc is None and args.get("organization_id") is not None:
+        from core.models import Organization
+
+        org = db.session.get(Organization, args["organization_id"])
+        if org is None:
+            raise InvalidInput("No such organization.", field="organization_id")
+        uscc = org.uscc
+    return services.create_account(officer, username=args["username"], display_name=args["display_name"],
+                                   role=args["role"], uscc=uscc, org_name=org_name,
+                                   admin_unit_id=args.get("admin_unit_id"),
+                                   evaluator_firm_id=args.get("evaluator_firm_id"))
+
+
+def _organization_id(uscc: str) -> int:
+    from core.models import Organization
+    from core.services.uscc import normalize_uscc
+
+    org_id = db.session.scalar(select(Organization.id).where(Organization.uscc == normalize_uscc(uscc)))
+    if org_id is None:
+        raise InvalidInput("No such organization.", field="uscc")
+    return org_id
 
 
 def _current_token_id() -> int | None:
@@ -172,7 +233,7 @@ def _current_token_id() -> int | None:
 
 
 blp = Blueprint("accounts_api", __name__, url_prefix=API_PREFIX,
-                description="Tokens, one's own account and (administrators) user accounts")
+                description="Tokens, one's own account and the accounts one looks after")
 
 # -------------------------------------------------------------- tokens --
 
@@ -254,12 +315,13 @@ class PasswordReset(Resource):
 
 @blp.route("/users")
 class Users(Resource):
-    @authed(_admin)
+    @authed(_officer)
     @blp.arguments(paged_query("UserPageQuery", UserQuerySchema, default=100), location="query")
     @blp.response(200, page_of(UserSchema))
     def get(self, args):
-        """The accounts of this instance (administrators), filtered, by user name."""
-        query = select(User)
+        """The accounts the caller looks after, filtered, by user name (an administrator: every account; province
+        staff: applicants, city bureaus, experts and evaluators; a city bureau: its own city's applicants)."""
+        query = select(User).where(managed_scope(self.user))
         if args["role"]:
             query = query.filter_by(role=Role(args["role"]))
         if args["active"] is not None:
@@ -271,48 +333,69 @@ class Users(Resource):
             args["after"] = str((args["page"] - 1) * args["limit"])
         return window(query.order_by(User.username), args, user_json)
 
-    @authed(_admin)
+    @authed(_officer)
+    @not_replayable  # the answer carries a one-time password: never stored
     @blp.arguments(UserCreateSchema)
-    @blp.response(201, UserSchema)
+    @blp.response(201, CreatedUserSchema)
     def post(self, args):
-        """Create an account (administrators): the password policy applies; an applicant is bound to its
-        organization, a city account to its unit, an evaluator to its firm. Audited."""
-        code = args.pop("admin_unit_code", None)
-        if code is not None:
-            args["admin_unit_id"] = admin_unit_id_of(code, args.get("admin_unit_id"))
-        user = services.create_user(actor=self.user.username, **args)
+        """Open an account of a kind the caller looks after, as the web's Administration pages do: it receives a
+        one-time password, shown once, to change at its first log-in. An applicant is bound to its organization
+        (by uscc or organization_id; a city opens accounts in its own city only), a city account to its unit,
+        an evaluator to its firm. Administrators may set the password instead. Audited."""
+        user, temporary = _create(self.user, args)
         db.session.commit()
-        return user_json(user)
+        return {**user_json(user), "temporary_password": temporary}
 
 
 @blp.route("/users/<int:user_id>")
 class OneUser(Resource):
-    @authed(_admin)
+    @authed(_officer)
     @blp.response(200, UserSchema)
     def get(self, user_id):
-        """One account (administrators)."""
-        return user_json(_account(user_id))
+        """One account the caller looks after."""
+        return user_json(_account(user_id, self.user))
 
-    @authed(_admin)
+    @authed(_officer)
     @blp.arguments(UserUpdateSchema)
     @if_match
     @blp.response(200, UserSchema)
     def patch(self, args, user_id):
-        """Rename an account or close/reopen it (administrators; not one's own). Only the fields sent
-        change. Audited."""
-        admin, user = self.user, _account(user_id)
-        if user.id == admin.id:
-            raise AccessDenied("An administrator may not close or change their own account here.")
+        """Close or reopen an account the caller looks after (never its own, nor another administrator's), bind it
+        to another organization (uscc), unit or firm, or (administrators) rename it. Only the fields sent change.
+        Audited."""
+        officer, user = self.user, _account(user_id, self.user)
         if "display_name" in args and args["display_name"].strip() != user.display_name:
+            _admin(officer)
+            if user.id == officer.id:
+                raise AccessDenied("An administrator may not close or change their own account here.")
             from core.services import audit
 
-            audit.record(admin.username, "account.renamed", "user", user.id,
+            audit.record(officer.username, "account.renamed", "user", user.id,
                          before=user.display_name, after=args["display_name"].strip())
             user.display_name = args["display_name"].strip()
+        code = args.pop("admin_unit_code", None)
+        if code is not None:
+            args["admin_unit_id"] = admin_unit_id_of(code, args.get("admin_unit_id"))
+        binding = {k: args[k] for k in ("uscc", "admin_unit_id", "evaluator_firm_id") if k in args}
+        if binding:
+            services.rebind(officer, user, **binding)
         if "active" in args:
-            services.set_active(user, args["active"], admin.username)
+            services.change_active(officer, user, args["active"])
         db.session.commit()
         return user_json(user)
+
+
+@blp.route("/users/<int:user_id>/password-reset")
+class UserPasswordReset(Resource):
+    @authed(_officer)
+    @not_replayable  # the answer is a one-time password: never stored
+    @blp.response(201, PasswordResetResultSchema)
+    def post(self, user_id):
+        """Give an account the caller looks after a one-time password (not its own, nor another administrator's),
+        as the web does; its sessions end and it must choose a new password at its next log-in. Audited."""
+        target, password = reset_password(self.user, _account(user_id, self.user).username)
+        db.session.commit()
+        return {"username": target.username, "temporary_password": password}
 
 
 @blp.route("/users/<int:user_id>/second-factor-reset")
@@ -322,7 +405,7 @@ class SecondFactorReset(Resource):
     def post(self, user_id):
         """Remove an account's second factor (lost phone and codes); it enrols again at its next log-in.
         Its sessions end. Audited (administrators)."""
-        admin, user = self.user, _account(user_id)
+        admin, user = self.user, _account(user_id, self.user)
         if user.id == admin.id:
             raise AccessDenied("An administrator may not reset their own second factor.")
         mfa.reset(user, admin.username)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN
+from core.formfields import choice
 from core.kernel.forms import PageForm
 
 
@@ -25,6 +26,10 @@ class RegisterForm(PageForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX)])
     password2 = PasswordField(_l("Repeat the password"),
                               validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    email = StringField(_l("E-mail address (optional)"), validators=[Optional(), Length(max=120)])
+    by_email = BooleanField(_l("Send me each message by e-mail as well as to my inbox"), default=True)
+    language = SelectField(_l("Language of e-mails"), validators=[Optional()], choices=[
+        choice("", _l("The language of my account")), choice("zh", "中文"), choice("en", "English")])
 
 
 class PasswordChangeForm(PageForm):

@@ -16,6 +16,7 @@ from core.accounts import password_policy
 from core.accounts.permissions import (
     binding_of, city_of, may_manage, may_reset, second_factor_required, unit_of,
 )
+from core.accounts.registration import registered
 from core.accounts.remembered import attached, columns_of
 from core.accounts.password_policy import PASSWORD_MAX, PASSWORD_MIN  # noqa: F401  (core.review.forms reads them here)
 from core.errors import AccessDenied, InvalidInput, LoginThrottled, NotFound, Refused
@@ -43,8 +44,12 @@ def check_password_policy(password: str, field: str = "password", user_inputs=()
 
 def register_applicant(*, username: str, password: str, display_name: str, uscc: str, org_name: str,
                        admin_unit_code: str, legal_representative: str | None = None,
-                       address: str | None = None) -> User:
+                       address: str | None = None, choices: dict | None = None) -> User:
     """Create an applicant account bound to the organization with this USCC.
+
+    ``choices`` (an e-mail address, whether to be told by e-mail, the language of messages) go to the
+    features that registered for them (:func:`core.accounts.registration.registered`: the notifications feature keeps the
+    choices and sends the address a link to verify it).
 
     A new USCC creates the organization in the chosen administrative unit. An organization
     already on file (e.g. imported by its city) may be claimed only while it has no account
@@ -85,6 +90,7 @@ def register_applicant(*, username: str, password: str, display_name: str, uscc:
     db.session.flush()
     audit.record(username, "account.registered", "user", user.id, organization=code, claimed=claimed,
                  admin_unit=unit.code)
+    registered(user, choices or {})
     return user
 
 

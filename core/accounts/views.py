@@ -139,7 +139,9 @@ def register():
             user = services.register_applicant(
                 username=form.username.data, password=form.password.data, display_name=form.display_name.data,
                 uscc=form.uscc.data, org_name=form.org_name.data, admin_unit_code=form.admin_unit.data,
-                legal_representative=form.legal_representative.data, address=form.address.data)
+                legal_representative=form.legal_representative.data, address=form.address.data,
+                choices={"email": form.email.data, "by_email": form.by_email.data,
+                         "language": form.language.data or None})
         except GreenmfgError as exc:
             db.session.rollback()
             status = show_refusal(form, exc)
@@ -149,6 +151,9 @@ def register():
             session.clear()
             login_user(user)
             flash(_("Your account is ready. You can now start an application."), "info")
+            if (form.email.data or "").strip():
+                flash(_("We sent a link to %(email)s: open it to receive your messages there.",
+                        email=form.email.data.strip()), "info")
             return redirect(url_for("applications.mine"))
     elif request.method == "POST":
         status = 422

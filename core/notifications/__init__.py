@@ -30,6 +30,7 @@ CONFIG_DEFAULTS: dict[str, Any] = {
 def init_app(app: Flask) -> None:
     """Register the jobs, the audit-log listener, the pages and the inbox link (before ``jobs.init_app``)."""
     from core.accounts import read_with_user
+    from core.accounts.registration import on_registration
     from core.notifications import jobs, service, sms, views  # noqa: F401  (jobs registers the delivery jobs)
     from core.web.nav import NavLink, register
 
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
         app.config.setdefault(key, value)
     app.extensions["greenmfg_sms"] = sms.load(str(app.config["GREENMFG_SMS_GATEWAY"]), app.config)
     service.install()
+    on_registration(app, service.registered)  # issue 48: the address and choices a registration gives
     read_with_user(app, "unread", lambda user_id: [service.unread_of(user_id)])  # the header's number
     app.register_blueprint(views.bp)
     register(app, NavLink(endpoint="notifications.inbox", label=_l("Inbox"), order=85, element_id="nav-inbox",

@@ -13,6 +13,10 @@ from core.notifications import mail, messages, service
 from core.notifications.sms import gateway
 
 _OPEN = _l("Open: %(link)s")
+_VERIFY_SUBJECT = _l("Confirm your e-mail address")
+_VERIFY_TEXT = _l("You gave this address when registering %(unit)s on the green manufacturing platform. Open this "
+                  "link within %(hours)d hours to receive your messages here:\n\n%(link)s\n\nIf you did not "
+                  "register, ignore this e-mail; nothing will be sent to you.")
 
 
 def _load(notification_id: int) -> tuple[Notification, User, Any] | None:
@@ -54,3 +58,21 @@ def sms(ctx, notification_id: int) -> dict[str, int] | None:
     gateway().send(setting.phone, text)
     n.texted_at = now()
     return {"sent": 1}
+
+
+@job("notifications.verify_email", _l("E-mail address check"), max_attempts=6, backoff=(30, 120, 600, 1800, 3600))
+def verify_email(ctx, user_id: int, email: str, by_email: bool) -> dict[str, int] | None:
+    """The link that verifies the address a registration gave (:func:`core.notifications.service.verify_email`),
+    in the account's language; an SMTP failure raises and is retried."""
+    from core.models import Organization
+
+    user = db.session.get(User, user_id)
+    if user is None or not user.active:
+        return None
+    org = db.session.get(Organization, user.organization_id) if user.organization_id else None
+    link = service.verification_link(user, email, by_email)
+    with force_locale(service.language_of(user, service.setting_of(user))):
+        subject = messages.translate(_VERIFY_SUBJECT)
+        text = messages.translate(_VERIFY_TEXT) % {"unit": org.name if org else user.display_name,
+                                                   "hours": service.VERIFY_HOURS, "link": link}
+    return {"sent": int(mail.send(email, subject, text + "\n"))}

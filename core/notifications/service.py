@@ -195,12 +195,17 @@ def setting_of(user: User) -> NotificationSetting | None:
     return db.session.scalar(select(NotificationSetting).where(NotificationSetting.user_id == user.id))
 
 
+def _check_email(email: str | None) -> str | None:
+    email = (email or "").strip() or None
+    if email and (len(email) > 120 or not _EMAIL.match(email)):
+        raise InvalidInput("This is not an e-mail address.", field="email")
+    return email
+
+
 def save_setting(user: User, *, email: str | None, phone: str | None, by_email: bool, by_sms: bool,
                  language: str | None) -> NotificationSetting:
     """The user's own settings; an address is needed for what they turn on."""
-    email, phone, language = (email or "").strip() or None, (phone or "").strip() or None, language or None
-    if email and (len(email) > 120 or not _EMAIL.match(email)):
-        raise InvalidInput("This is not an e-mail address.", field="email")
+    email, phone, language = _check_email(email), (phone or "").strip() or None, language or None
     if phone and not _PHONE.match(phone):
         raise InvalidInput("This is not a phone number.", field="phone")
     if by_email and not email:
@@ -216,4 +221,82 @@ def save_setting(user: User, *, email: str | None, phone: str | None, by_email: 
     row.email, row.phone, row.by_email, row.by_sms, row.language = email, phone, by_email, by_sms, language
     audit.record(user.username, "notification.settings_changed", "user", user.id, by_email=by_email, by_sms=by_sms,
                  language=language, email_set=bool(email), phone_set=bool(phone))
+    return row
+
+
+def setting_json(user: User) -> dict[str, Any]:
+    """The user's settings as the API shows them (without a row: nothing by e-mail or SMS, the account's language)."""
+    row = setting_of(user)
+    if row is None:
+        return {"email": None, "phone": None, "by_email": False, "by_sms": False, "language": None}
+    return {"email": row.email, "phone": row.phone, "by_email": bool(row.by_email and row.email),
+            "by_sms": bool(row.by_sms and row.phone), "language": row.language}
+
+
+def change_setting(user: User, changes: dict[str, Any]) -> NotificationSetting:
+    """Change only the settings named in ``changes`` (the API's PATCH), through :func:`save_setting`."""
+    merged = {**setting_json(user), **changes}
+    return save_setting(user, email=merged["email"], phone=merged["phone"], by_email=bool(merged["by_email"]),
+                        by_sms=bool(merged["by_sms"]), language=merged["language"])
+
+
+# --------------------------------------------------- the address given at registration --
+
+#: how long the link that verifies an address works
+VERIFY_HOURS = 72
+_VERIFY_SALT = "greenmfg.notifications.verify-email"
+
+
+def _serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.secret_key, salt=_VERIFY_SALT)
+
+
+def registered(user: User, choices: dict[str, Any]) -> None:
+    """An applicant registered (:func:`core.accounts.on_registration`): keep the language it chose, and send the
+    e-mail address it gave a link to verify it; the address is used (by e-mail, as it chose) once verified."""
+    email, language = _check_email(choices.get("email")), choices.get("language") or None
+    if language is not None and language not in LANGUAGES:
+        raise InvalidInput("Choose a language from the list.", field="language")
+    if language is not None:
+        save_setting(user, email=None, phone=None, by_email=False, by_sms=False, language=language)
+    if email:
+        from core.jobs import enqueue
+
+        enqueue("notifications.verify_email", user.id, email, bool(choices.get("by_email", True)),
+                actor="notifications")
+        audit.record(user.username, "notification.email_verification_sent", "user", user.id)
+
+
+def verification_token(user: User, email: str, by_email: bool) -> str:
+    """A signed token (itsdangerous) naming the account, the address and the choice; it expires after
+    :data:`VERIFY_HOURS` hours."""
+    return _serializer().dumps({"u": user.id, "e": email, "m": bool(by_email)})
+
+
+def verification_link(user: User, email: str, by_email: bool) -> str:
+    """The absolute address of the page that verifies ``email`` (built without a request: a worker sends it)."""
+    return absolute(_path(("notifications.verify_email", {"token": verification_token(user, email, by_email)})))
+
+
+def verify_email(token: str) -> NotificationSetting:
+    """Verify the address of a registration's link: it becomes the account's e-mail address, with messages by
+    e-mail as chosen. An expired, altered or foreign link is refused. Audited."""
+    from itsdangerous import BadSignature, SignatureExpired
+
+    try:
+        data = _serializer().loads(token or "", max_age=VERIFY_HOURS * 3600)
+    except SignatureExpired:
+        raise InvalidInput("This link has expired. Give your e-mail address again in your notification "
+                           "settings.", field="token") from None
+    except BadSignature:
+        raise InvalidInput("This link is not valid.", field="token") from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or not _EMAIL.match(str(data.get("e") or "")):
+        raise InvalidInput("This link is not valid.", field="token")
+    row = setting_of(user)
+    row = save_setting(user, email=data["e"], phone=row.phone if row else None, by_email=bool(data.get("m")),
+                       by_sms=bool(row and row.by_sms and row.phone), language=row.language if row else None)
+    audit.record(user.username, "notification.email_verified", "user", user.id)
     return row

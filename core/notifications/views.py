@@ -90,3 +90,13 @@ def settings():
         else:
             status = 400
     return render_template("notifications/settings.html", form=form), status
+
+
+@bp.get("/inbox/verify/<token>")
+def verify_email(token: str):
+    """The link a registration's e-mail address receives (issue 48): no log-in needed, the signed token is the
+    proof; the address becomes the account's, with messages by e-mail as chosen at registration."""
+    email, refused = attempt(lambda: service.verify_email(token).email)
+    if refused is not None:
+        return render_template("notifications/verified.html", refused=refused.localized(), email=None), 400
+    return render_template("notifications/verified.html", refused=None, email=email)

@@ -33,11 +33,17 @@ def test_the_accounts_list_follows_the_registry(world):
     app, people = world
     client = app.test_client()
     assert client.get("/api/v1/users", headers=_as(people, "admin")).status_code == 200
-    refused = client.get("/api/v1/users", headers=_as(people, "province"))
-    assert refused.status_code == 403 and refused.get_json()["message_en"] == "Only an administrator manages accounts."
-    withheld(app, "admin", ["accounts.users"])
+    # province staff look after applicant, city, expert and evaluator accounts (issue 48: as on the web)
+    listed = client.get("/api/v1/users", headers=_as(people, "province")).get_json()["items"]
+    assert {u["role"] for u in listed} == {"applicant", "city", "evaluator"}
+    withheld(app, "province", ["accounts.manage.city"])
+    listed = client.get("/api/v1/users", headers=_as(people, "province")).get_json()["items"]
+    assert {u["role"] for u in listed} == {"applicant", "evaluator"}
+    withheld(app, "admin", [f"accounts.manage.{role}" for role in
+                            ("applicant", "city", "expert", "evaluator", "province", "ministry", "admin")])
     refused = client.get("/api/v1/users", headers=_as(people, "admin"))
-    assert refused.status_code == 403 and "管理" in refused.get_json()["message_zh"]
+    assert refused.status_code == 403 and refused.get_json()["message_en"] == "Your role looks after no accounts."
+    assert "管理" in refused.get_json()["message_zh"]
 
 
 def test_units_and_calendar_follow_the_registry(world):
