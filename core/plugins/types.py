@@ -1081,6 +1081,23 @@ class ConsultedDepartments(Record):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CityRecommendation(Record):
+    """What a city gives with its recommendation to the ``level`` round of ``year`` (市级推荐).
+
+    ``opinion_required``: the city writes its 推荐意见 (text, ``opinion_min`` to ``opinion_max`` characters)
+    on each application it recommends; elsewhere the opinion is optional (at most ``opinion_max``).
+    ``file_required``: the city uploads its 推荐文件 (the city's official recommendation document, one PDF
+    per city and round); the province's page marks a city that has recommended without one.
+    """
+
+    opinion_required: bool = False
+    opinion_min: int = 10
+    opinion_max: int = 2000
+    file_required: bool = False
+    platform_default: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class GreenCodeBands(Record):
     """企业绿码 bands: ``bands`` are ``(label, share)`` pairs, best first, each ``share`` the cumulative share of
     units (0-1] scoring strictly higher than the band's last unit may reach (A+ 0.05, A 0.40, B 1.0). The
