@@ -130,3 +130,35 @@ def test_a_region_that_asks_for_no_opinion_recommends_without_one(make_app, monk
         "consulted_departments": CONSULTED, "acknowledge_warnings": True})
     assert r.status_code == 200, r.get_json()
     assert r.get_json()["opinion"] is None and _status(world) == "city_recommended"
+
+
+class _AsksForAnOpinion:
+    """A plugin whose document asks every city for a 推荐意见 of 20 to 500 characters (the hook's contract)."""
+
+    @staticmethod
+    def gm_policy_city_recommendation(level, year):
+        from core.plugins.types import CityRecommendation
+
+        return CityRecommendation(opinion_required=True, opinion_min=20, opinion_max=500, cite="test fixture")
+
+
+def test_hook_gm_policy_city_recommendation(make_app):
+    """A plugin's answer replaces national's platform default, with its source; the service applies its bounds
+    (Hubei's own answer, 002 三(四), is tested above)."""
+    from core.applications import city_recommendation
+    from core.errors import InvalidInput
+    from core.plugins import hookimpl
+
+    plugin = _AsksForAnOpinion()
+    plugin.gm_policy_city_recommendation = hookimpl(_AsksForAnOpinion.gm_policy_city_recommendation)
+    app = make_app("national", GREENMFG_EXTRA_PLUGINS=[("opinion_test", plugin)])
+    with app.app_context():
+        rules = app.extensions["greenmfg"].rules
+        rule = rules.city_recommendation("provincial", 2025)
+        assert (rule.source, rule.opinion_required, rule.opinion_min, rule.opinion_max) == ("opinion_test", True, 20, 500)
+        assert not rule.file_required
+        c = kit.campaign("national", year=2025, level="provincial", types=("factory",))
+        with pytest.raises(InvalidInput, match="20 to 500"):
+            city_recommendation.check_opinion(c, "同意推荐。")
+        assert city_recommendation.check_opinion(c, OPINION) == OPINION
+        assert ("city_recommendation", "provincial/2025", rule) in set(rules.effective_rules(2025))
