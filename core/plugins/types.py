@@ -811,7 +811,8 @@ class SummaryColumn:
     * a core value: ``seq`` (row number), ``name``/``applicant_name`` (registered name), ``uscc``,
       ``city``, ``unit_type``, ``industry``, ``evaluator`` (the engaged third-party firm),
       ``evaluation_mode``, ``requested_levels``, ``score`` (the self-evaluation), ``evaluated_score`` (the
-      engaged firm's filed score), ``tier``, ``contact`` (person and phone);
+      engaged firm's filed score), ``tier``, ``contact`` (person and phone), ``city_opinion`` (the city's
+      推荐意见, written when it recommends);
     * a plugin form field's code (``hunan.main_business``);
     * one cell of a table-valued form field: ``<code>[<row>].<name>`` by position
       (``hunan.finances[-1].revenue``: the last row) or, better, by year:
@@ -820,8 +821,8 @@ class SummaryColumn:
 
     What an import may change: ``contact``, ``industry``, ``requested_levels``, ``evaluation_mode``,
     plugin fields and table cells, on drafts. ``seq`` is ignored; ``uscc`` and ``unit_type`` identify
-    the application; ``name`` names a new organization; ``city``, ``evaluator``, the scores and ``tier``
-    are the platform's (a different value is refused with the reason).
+    the application; ``name`` names a new organization; ``city``, ``evaluator``, the scores, ``tier`` and
+    ``city_opinion`` are the platform's (a different value is refused with the reason).
 
     :ivar header: the printed header; may hold year fields (``{year-1}年主营业务收入（预计）``).
     :ivar group: a header printed above consecutive columns of the same group (a merged cell in a

@@ -9,9 +9,11 @@ whose documents ask for no written opinion (Hunan 2025, seed 001) recommends wit
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from app_world import build_world
 from sqlalchemy import select
@@ -112,6 +114,19 @@ def test_hubei_opinion_is_kept_and_the_province_reads_it(hubei):
     detail = province.get(f"/applications/{hubei.app_id}?lang=zh").get_data(as_text=True)
     assert 'id="city-opinion"' in detail and OPINION in detail
     assert OPINION not in hubei.client("applicant_wuhan").get(f"/applications/{hubei.app_id}").get_data(as_text=True)
+
+    # the city's summary table (Hubei's platform layout) carries it in its column 市级推荐意见
+    from core.models import Application
+
+    with hubei.app.app_context():
+        campaign_id = db.session.get(Application, hubei.app_id).campaign_id
+    table = hubei.api("city_wuhan").get(f"/api/v1/summary?campaign_id={campaign_id}")
+    assert table.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(table.data)).worksheets[0]
+    rows = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if "市级推荐意见" in r)
+    column = header.index("市级推荐意见")
+    assert [r[column] for r in rows[rows.index(header) + 1:] if r[column]] == [OPINION]
 
 
 def test_a_region_that_asks_for_no_opinion_recommends_without_one(make_app, monkeypatch):
