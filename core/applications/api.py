@@ -26,11 +26,14 @@ from core.api.etags import if_match
 from core.api.regional import PerAppSchemas
 from core.api.resource import Resource
 from core.api.schema import dumped_answer, dumper
-from core.applications import eligibility, round_notice, services, summary
+from core.applications import city_recommendation, eligibility, round_notice, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.fields import jsonable
 from core.applications.schemas import (
     CampaignQuerySchema,
+    CityRecommendationFilesSchema,
+    RecommendationFileSchema,
+    RecommendationFileUploadSchema,
     SummaryQuerySchema,
     DeadlineChangeSchema,
     EligibilitySchema,
@@ -425,7 +428,7 @@ class RecommendApplication(Resource):
         out = services.recommend(a, self.user.username, **args)
         commit()
         q = out["quota"]
-        return {"application": application_json(a), "over_target": out["over_target"],
+        return {"application": application_json(a), "over_target": out["over_target"], "opinion": a.city_opinion,
                 "warnings": eligibility.jsonable_results(out["warnings"]),
                 "quota": None if q.unlimited else {"limit": q.limit, "used": out["used"], "binding": q.binding,
                                                    "source": q.source, "cite": q.cite}}
@@ -558,6 +561,42 @@ class Summary(Resource):
             commit()
             return report
         return report, 422
+
+
+@blp.route("/recommendation-files")
+class RecommendationFiles(Resource):
+    @authed(Perm.CAMPAIGN_MANAGE)
+    @blp.arguments(CampaignQuerySchema, location="query")
+    @blp.response(200, CityRecommendationFilesSchema(many=True))
+    def get(self, args):
+        """The cities of a round with their 推荐文件 (province staff): ``missing`` marks a city without it where
+        the region's rule requires it (Jiangxi 2024: 推荐文件、推荐汇总表…报送省工业和信息化厅)."""
+        return city_recommendation.round_files_json(_campaign(args["campaign_id"]))
+
+    @authed(Perm.SUMMARY)
+    @blp.arguments(CampaignQuerySchema, location="query")
+    @blp.arguments(RecommendationFileUploadSchema, location="files")
+    @blp.response(201, RecommendationFileSchema)
+    def post(self, args, files):
+        """Upload the city's 推荐文件 for the round (multipart ``file``, a PDF checked by content; city staff); a
+        new upload replaces the previous one."""
+        unit, c = _city(), _campaign(args["campaign_id"])
+        upload = files["file"]
+        row = city_recommendation.upload_file(c, unit, upload.filename, evidence_service.read_upload(upload.stream),
+                                              self.user.username)
+        commit()
+        return row
+
+
+@blp.route("/recommendation-files/<int:file_id>")
+class RecommendationFile(Resource):
+    @authed(city_recommendation.may_read_files)
+    @blp.response(200, BINARY, content_type="application/pdf", description="the PDF, as an attachment")
+    def get(self, file_id):
+        """Download a city's 推荐文件: the province any city's, a city its own (403 for another city's)."""
+        row = city_recommendation.file_for(self.user, file_id)
+        return attachment(city_recommendation.open_file(row).read(), city_recommendation.download_name(row),
+                          "application/pdf")
 
 
 @blp.route("/quotas")

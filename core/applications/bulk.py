@@ -27,11 +27,13 @@ def chosen(user, ids: Iterable[int]) -> list:
 
 
 def recommend_many(user, applications: list, *, consulted_departments: Iterable[str] = (),
-                   acknowledge_warnings: bool = False) -> list[dict[str, Any]]:
-    """Recommend each application (every level it asks for) with the same consultation; the outcomes."""
+                   acknowledge_warnings: bool = False, opinion: str | None = None) -> list[dict[str, Any]]:
+    """Recommend each application (every level it asks for) with the same consultation and the same 推荐意见
+    (where the region asks for one); the outcomes."""
     departments = list(consulted_departments)
     return apply_to_each(applications, lambda a: services.recommend(
-        a, user.username, consulted_departments=departments, acknowledge_warnings=acknowledge_warnings), _label)
+        a, user.username, consulted_departments=departments, acknowledge_warnings=acknowledge_warnings,
+        opinion=opinion), _label)
 
 
 def return_many(user, applications: list, *, reason: str, until: dt.datetime | None) -> None:

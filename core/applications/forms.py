@@ -31,7 +31,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from core.applications import consulted
+from core.applications import city_recommendation, consulted
 from core.applications.fields import fields_for, is_upload, rows_in_page_language, typed_extension
 from core.applications.scoring import indicator_set
 from core.applications.services import EMAIL_RE, PHONE_RE, recommendable_levels, requested_level_choices
@@ -332,6 +332,8 @@ class RecommendForm(PageForm):
                                       validators=[Optional(), Length(max=1200)])
     #: joint rounds: the levels recommended among the requested ones (the service checks the choice)
     levels = MultiCheckboxField(_l("Levels recommended"), choices=[], validate_choice=False)
+    #: the city's 推荐意见 (the service checks it against the region's rule: required where it asks for one)
+    opinion = TextAreaField(_l("The city's recommendation opinion (推荐意见)"), validators=[Optional(), Length(max=4000)])
     acknowledge_warnings = BooleanField(_l("I have checked the warnings listed above"))
     confirm = confirm_field()
 
@@ -346,6 +348,7 @@ def recommend_form(application) -> RecommendForm:
     form.levels.choices = [choice(lv, level_name(lv)) for lv in levels]
     if not form.is_submitted():
         form.levels.data = list(levels)
+    form.opinion_rule = city_recommendation.policy(application.campaign)
     return form
 
 
@@ -358,6 +361,8 @@ class CityBulkForm(PageForm):
                         choices=[choice("recommend", _l("Recommend to the province")),
                                  choice("return", _l("Return for correction"))])
     consulted_departments = MultiCheckboxField(_l("Departments consulted"), choices=[], validate_choice=False)
+    #: the same 推荐意见 for every ticked application (where the region asks for one)
+    opinion = TextAreaField(_l("The city's recommendation opinion (推荐意见)"), validators=[Optional(), Length(max=4000)])
     acknowledge_warnings = BooleanField(_l("I have checked the warnings of each application"))
     reason = TextAreaField(_l("Reason for the return"), validators=[Optional(), Length(max=500)])
     until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
@@ -409,6 +414,12 @@ class ExtensionForm(PageForm):
 
 class ImportForm(PageForm):
     file = UploadField(_l("Filled summary table (.xlsx)"), validators=[DataRequired()])
+
+
+class RecommendationFileForm(PageForm):
+    """The city's 推荐文件 for the round (one PDF; a new upload replaces the last)."""
+
+    file = UploadField(_l("The city's recommendation document (推荐文件, PDF)"), validators=[DataRequired()])
 
 
 class StepExtensionForm(PageForm):

@@ -301,6 +301,10 @@ class RecommendSchema(In):
         metadata={"description": "departments consulted: the codes the region's rule names (``GET /api/v1/rules``, "
                                  "kind consulted_departments) and, where it allows others, other departments by name"})
     acknowledge_warnings = fields.Boolean(load_default=False)
+    opinion = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000),
+                            metadata={"description": "the city's 推荐意见; required where the region's rule asks for "
+                                                     "one (``GET /api/v1/rules``, kind city_recommendation): 422 "
+                                                     "when missing or out of length"})
     levels = fields.List(fields.String(validate=validate.Length(max=20)), validate=validate.Length(max=3),
                          load_default=None, allow_none=True,
                          metadata={"description": "joint rounds: the levels recommended among the requested ones "
@@ -323,6 +327,8 @@ class RecommendResultSchema(Out):
     quota = fields.Nested(QuotaUseSchema, required=True, allow_none=True)
     over_target = fields.Boolean(required=True)
     warnings = fields.List(fields.Nested(EligibilityResultSchema), required=True)
+    #: the city's 推荐意见 as recorded (None when none was given)
+    opinion = fields.String(required=True, allow_none=True)
 
 
 class EvidenceSchema(Out):
@@ -347,6 +353,33 @@ class SummaryUploadSchema(In):
 
 class CampaignQuerySchema(Query):
     campaign_id = ident(required=True)
+
+
+class RecommendationFileUploadSchema(In):
+    file = Upload(required=True, metadata={"description": "the city's 推荐文件 for the round: one PDF, at most 10 MB; "
+                                                          "a new upload replaces the previous one"})
+
+
+class RecommendationFileSchema(Out):
+    id = fields.Integer(required=True)
+    campaign_id = fields.Integer(required=True)
+    original_name = fields.String(required=True)
+    size = fields.Integer(required=True)
+    pages = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    uploaded_by = fields.String(required=True)
+    uploaded_at = fields.DateTime(required=True, attribute="updated_at")
+
+
+class CityRecommendationFilesSchema(Out):
+    """One city of the round: how many it recommended, its 推荐文件 (or null), and ``missing`` where the
+    region's rule requires the file and the city has not uploaded it."""
+
+    city = fields.String(required=True, metadata={"description": "the city's code"})
+    city_name = fields.String(required=True)
+    recommended = fields.Integer(required=True)
+    file = fields.Nested(RecommendationFileSchema, required=True, allow_none=True)
+    missing = fields.Boolean(required=True)
 
 
 class SummaryQuerySchema(CampaignQuerySchema):

@@ -24,6 +24,7 @@ from sqlalchemy import Float, String, bindparam, func, select, type_coerce
 from core.accounts.permissions import Perm
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
+from core.applications import city_recommendation
 from core.applications import consulted as consulted_rule
 from core.applications import listings
 from core.applications.actions import OTHER_FIELD, STATUS_NAMES, change_labels
@@ -735,10 +736,12 @@ def reject(application: Application, reason: str, actor: str) -> None:
 
 def recommend(application: Application, actor: str, *, consulted_departments: Iterable[str] = (),
               acknowledge_warnings: bool = False, at: dt.datetime | None = None,
-              levels: Iterable[str] | None = None) -> dict[str, Any]:
+              levels: Iterable[str] | None = None, opinion: str | None = None) -> dict[str, Any]:
     """City staff recommend a submitted application, within the region's quota for the city.
 
     ``levels``: the levels recommended, among the requested ones (joint rounds; default all of them).
+    ``opinion``: the city's 推荐意见, required where the region's rule asks for it
+    (:func:`core.applications.city_recommendation.check_opinion`).
     The region's blocking rules for those levels must hold (evaluated now, with the city's input);
     warnings must be acknowledged. The quota place is taken atomically in this transaction.
     :returns: ``{"quota": Quota, "used": n, "over_target": bool, "warnings": [...]}``.
@@ -751,6 +754,7 @@ def recommend(application: Application, actor: str, *, consulted_departments: It
     # the departments the region's rule offers (a document's list; "等": others by name)
     consulted = consulted_rule.normalize(
         consulted_rule.offered(application.campaign.level, application.campaign.year), consulted_departments)
+    opinion_text = city_recommendation.check_opinion(application.campaign, opinion)
     chosen = _recommended_levels(application, levels)
     results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date(),
                                    {"consulted_departments": consulted})
@@ -771,11 +775,12 @@ def recommend(application: Application, actor: str, *, consulted_departments: It
     application.status = S.CITY_RECOMMENDED
     application.recommended_at = at
     application.recommended_levels = chosen
+    application.city_opinion = opinion_text
     application.quota_key = key
     application.eligibility = eligibility.jsonable_results(results)
     audit.record(actor, "application.recommended", "application", application.id, quota_key=key, quota_used=used,
                  quota_limit=quota.limit, quota_source=quota.source, consulted_departments=consulted,
-                 acknowledged=[r["code"] for r in pending], levels=chosen)
+                 acknowledged=[r["code"] for r in pending], levels=chosen, opinion=opinion_text)
     return {"quota": quota, "used": used, "over_target": bool(used and not quota.binding and used > quota.limit),
             "warnings": pending}
 
@@ -806,6 +811,7 @@ def withdraw_recommendation(application: Application, reason: str, actor: str) -
         limits.release(application.quota_key)
     application.status = S.SUBMITTED
     application.recommended_at = None
+    application.city_opinion = None
     audit.record(actor, "application.recommendation_withdrawn", "application", application.id, reason=reason,
                  quota_key=application.quota_key)
     application.quota_key = None

@@ -59,7 +59,7 @@ _COLUMNS = (Application.id, Application.unit_type, Application.level, Applicatio
             Application.requested_levels, Application.industry, Application.extension_data.label("ext"), Application.score,
             Application.tier, Application.contact_name, Application.contact_phone, Organization.name.label("name"),
             Organization.uscc.label("uscc"), AdminUnit.name.label("city"), EvaluatorFirm.name.label("firm"),
-            filed_score())
+            Application.city_opinion, filed_score())
 
 
 def recommended(city: AdminUnit, campaign: Campaign, unit_types: Iterable[str] | None = None) -> list[Application]:

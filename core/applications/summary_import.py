@@ -262,7 +262,7 @@ def _known(campaign: Campaign, codes: list[str]) -> dict[str, _Known]:
                     Application.requested_levels, Application.industry, Application.extension_data,
                     Application.score, Application.tier, Application.contact_name,
                     Application.contact_phone, Application.evaluator_firm_id, EvaluatorFirm.name.label("firm"),
-                    filed_score())
+                    Application.city_opinion, filed_score())
              .outerjoin(AdminUnit, AdminUnit.id == Organization.admin_unit_id)
              .outerjoin(Application, and_(Application.organization_id == Organization.id,
                                           Application.campaign_id == campaign.id))
@@ -383,7 +383,8 @@ class _Checker:
                        requested_levels=app.requested_levels, industry=app.industry, ext=app.extension_data or {},
                        score=app.score, evaluated_score=app.evaluated_score, tier=app.tier,
                        contact_name=app.contact_name, contact_phone=app.contact_phone,
-                       name=known.name, uscc=plan.uscc, city=known.city, firm=app.firm)
+                       name=known.name, uscc=plan.uscc, city=known.city, firm=app.firm,
+                       city_opinion=app.city_opinion)
 
     # -- one row ------------------------------------------------------------
 

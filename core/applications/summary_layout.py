@@ -43,7 +43,7 @@ TICKED, UNTICKED = "☑", "☐"
 _TICK_MARKS = "☑✓✔√■☒✅"
 MODE_LABELS = {"self": "自评价", "third_party": "第三方评价"}
 #: the readable name of each core key (the import report names the column by its header instead)
-READ_ONLY = {"city", "evaluator", "score", "evaluated_score", "tier"}
+READ_ONLY = {"city", "evaluator", "score", "evaluated_score", "tier", "city_opinion"}
 #: columns of a score (0-100, two decimals)
 SCORES = ("score", "evaluated_score")
 IDENTITY = {"uscc", "unit_type", "name", "applicant_name"}
@@ -231,6 +231,8 @@ class AppView:
     uscc: str = ""
     city: str = ""
     firm: str | None = None
+    #: the city's 推荐意见, written when it recommended (None before, or where none was given)
+    city_opinion: str | None = None
 
 
 def table_row(table: Any, col: Col) -> dict | None:
@@ -298,6 +300,8 @@ def reader(col: Col) -> Callable[[AppView, int | None], Any]:
         return lambda view, seq: None if view.evaluated_score is None else float(view.evaluated_score)
     if key == "tier":
         return lambda view, seq: view.tier or ""
+    if key == "city_opinion":
+        return lambda view, seq: view.city_opinion or ""
     if col.cell is not None:
         code, name = col.cell[0], col.cell[3]
 
@@ -494,4 +498,6 @@ def column_message(col: Col) -> Any:
         "evaluated_score": _l("The evaluated score is the one the third-party firm filed with its report; an "
                               "import cannot set it."),
         "tier": _l("The grade is computed by the platform; an import cannot set it."),
+        "city_opinion": _l("The city's recommendation opinion is written when the city recommends the application; "
+                           "an import cannot set it."),
     }[col.key]

@@ -27,9 +27,9 @@ from sqlalchemy import func, select
 
 from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope, city_of
-from core.accounts.web import install_error_pages, login_required
+from core.accounts.web import install_error_pages, login_required, run_and_redirect
 from core.api import etags
-from core.applications import bulk, eligibility, listings, round_notice, services, summary
+from core.applications import bulk, city_recommendation, eligibility, listings, round_notice, services, summary
 from core.applications import evidence as evidence_service
 from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
 from core.applications.fields import (
@@ -49,6 +49,7 @@ from core.applications.forms import (
     EvidenceForm,
     ExtensionForm,
     ImportForm,
+    RecommendationFileForm,
     ReasonForm,
     ReturnForm,
     RoundNoticeForm,
@@ -411,6 +412,8 @@ def _render_detail(application, status: int = 200, **extra):
         "deadline": services.deadline_of(application), "editable": application.status in services.EDITABLE,
         "closes": step_rules.applicants_deadline(application.campaign),
         "can_edit": may(user, Perm.APPLICATION_EDIT), "can_review": may(user, Perm.APPLICATION_REVIEW),
+        # the city's 推荐意见: for the city and the province (staff), not the applicant's own page
+        "shows_opinion": may(user, Perm.APPLICATION_REVIEW) or may(user, Perm.CAMPAIGN_MANAGE),
         "submit_form": ConfirmForm(), "return_form": return_form, "reject_form": ReasonForm(prefix="reject"),
         "withdraw_form": ReasonForm(prefix="withdraw"), "recommend_form": recommend_form(application),
         "warnings": eligibility.warnings(results), "quota": quota, "iset": indicator_set(application),
@@ -573,7 +576,8 @@ def recommend(app_id: int):
         outcome = services.recommend(application, user.username,
                                      consulted_departments=(form.consulted_departments.data or [])
                                      + (form.other_departments.data or "").splitlines(),
-                                     acknowledge_warnings=bool(form.acknowledge_warnings.data), levels=levels)
+                                     acknowledge_warnings=bool(form.acknowledge_warnings.data), levels=levels,
+                                     opinion=form.opinion.data)
         quota = outcome["quota"]
         if outcome["over_target"]:
             return _("Note: this exceeds the target of %(limit)d for this unit type (%(used)d recommended; "
@@ -802,7 +806,7 @@ def city_bulk():
         if form.action.data == "recommend":
             _outcomes, refused = attempt(lambda: bulk.recommend_many(
                 user, picked, consulted_departments=form.consulted_departments.data or [],
-                acknowledge_warnings=bool(form.acknowledge_warnings.data)))
+                acknowledge_warnings=bool(form.acknowledge_warnings.data), opinion=form.opinion.data))
             done = _("Recommended to the province: %(n)d applications.", n=len(picked))
         else:
             _outcomes, refused = attempt(lambda: bulk.return_many(user, picked, reason=form.reason.data or "",
@@ -854,7 +858,37 @@ def city_ranked():
     return render_template("applications/ranked.html", unit=unit, campaign=campaign, campaigns=campaigns,
                            groups=groups, quotas=quotas, import_form=ImportForm(), unit_types=rules.unit_types,
                            layout=summary.layout_for(campaign) if campaign else None, pdf=pdf_available(),
-                           import_closed=import_closed)
+                           import_closed=import_closed, file_form=RecommendationFileForm(),
+                           city_file=city_recommendation.file_of(campaign, unit.id) if campaign else None,
+                           city_rule=city_recommendation.policy(campaign) if campaign else None)
+
+
+@bp.post("/city/recommendation-file")
+@login_required(Perm.SUMMARY)
+def upload_recommendation_file():
+    """The city uploads its 推荐文件 for the round (PDF), beside its summary table (issue 43)."""
+    unit = _city_unit()
+    campaign = _campaign_arg(default_latest=False)
+    if campaign is None:
+        raise NotFound("No such campaign.")
+    form = RecommendationFileForm()
+    target = url_for("applications.city_ranked", campaign=campaign.id)
+    if not form.validate_on_submit():
+        flash(_("Choose the recommendation document (PDF)."), "error")
+        return redirect(target)
+    data = evidence_service.read_upload(form.file.data.stream)
+    return run_and_redirect(lambda: city_recommendation.upload_file(
+        campaign, unit, form.file.data.filename, data, _user().username),
+        _("The recommendation document is uploaded."), target)[0]
+
+
+@bp.get("/recommendation-files/<int:file_id>")
+@login_required()
+def recommendation_file(file_id: int):
+    """A city's 推荐文件: the province any city's, a city its own."""
+    row = city_recommendation.file_for(_user(), file_id)
+    return attachment(city_recommendation.open_file(row).read(), city_recommendation.download_name(row),
+                      "application/pdf")
 
 
 @bp.get("/city/summary.xlsx")
@@ -1064,7 +1098,9 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
                            step_extensions=step_exts, unit_names=services.unit_names(e.admin_unit_id for e in step_exts),
                            round_deadlines=step_rules.round_deadlines(campaign),
                            notice=round_notice.round_json(campaign)["notice"],
-                           level=rules.list_levels.get(campaign.level)), status
+                           level=rules.list_levels.get(campaign.level),
+                           city_files=city_recommendation.round_files(campaign),
+                           city_rule=city_recommendation.policy(campaign)), status
 
 
 @bp.get("/province/campaigns/<int:campaign_id>")

@@ -612,6 +612,10 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timelin
                             visited_on=filed - dt.timedelta(days=1), today=filed)
 
 
+#: the demo city's 推荐意见 (written where the round asks for one: Hubei 三(四) 出具推荐意见)
+CITY_OPINION = "经初审，该单位申报资料齐全，现场情况属实，未发现国家文件规定不得申报的情形，同意推荐。"
+
+
 def _recommend(app: Application, at: dt.datetime) -> None:
     """The city recommends ``app`` as a city bureau does, having consulted every department the round's rule
     names; a refusal (a full quota, a report still missing) leaves it submitted, as on the platform."""
@@ -621,7 +625,8 @@ def _recommend(app: Application, at: dt.datetime) -> None:
     policy = consulted.offered(app.campaign.level, app.campaign.year)
     try:
         with db.session.begin_nested():
-            services.recommend(app, ACTOR, consulted_departments=list(policy.codes), acknowledge_warnings=True, at=at)
+            services.recommend(app, ACTOR, consulted_departments=list(policy.codes), acknowledge_warnings=True, at=at,
+                               opinion=CITY_OPINION)
     except GreenmfgError:
         db.session.refresh(app)
 

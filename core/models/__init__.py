@@ -5,7 +5,7 @@ from core.models.calendar import CalendarDay, CalendarYear
 from core.models.clock import TrainingClock
 from core.models.campaigns import Application, ApplicationStatus, Campaign, RoundFiling, StepExtension
 from core.models.counters import LimitCounter
-from core.models.evidence import DeadlineExtension, Evidence
+from core.models.evidence import CityRecommendationFile, DeadlineExtension, Evidence
 from core.models.evaluators import EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction
 from core.models.lists import Ban, ListEntry
 from core.models.notices import (
@@ -27,7 +27,7 @@ from core.models.users import Role, User
 
 __all__ = [
     "AdminUnit", "ApiToken", "WebSession", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
-    "DeadlineExtension", "Evidence",
+    "CityRecommendationFile", "DeadlineExtension", "Evidence",
     "Campaign", "EvaluatorEngagement", "EvaluatorFirm", "EvaluatorSanction", "LimitCounter", "ListEntry",
     "Organization", "ReferenceValue", "Role", "UnitScore", "User",
     "EvaluationReport", "EvaluationRequest", "ExpertAssignment", "ExpertProfile", "FirmAffiliate", "NoticeItem", "Objection",

@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -117,6 +117,8 @@ class Application(TimestampMixin, db.Model):
     recommended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     #: levels the city recommended among the requested ones (joint rounds; None until it recommends)
     recommended_levels: Mapped[list | None] = mapped_column(JSONType)
+    #: the city's 推荐意见, written when it recommends (required where the region's rule asks for it)
+    city_opinion: Mapped[str | None] = mapped_column(Text)
     #: the quota counter the recommendation took a place in (released when it is withdrawn)
     quota_key: Mapped[str | None] = mapped_column(String(300))
     #: optimistic lock: a save racing a submit or a review fails instead of overwriting it

@@ -40,3 +40,20 @@ class DeadlineExtension(TimestampMixin, db.Model):
     until: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(String(500))
     granted_by: Mapped[str] = mapped_column(String(120))
+
+
+class CityRecommendationFile(TimestampMixin, db.Model):
+    """A city's 推荐文件 for a round (its official recommendation document, one PDF per city and round)."""
+
+    __tablename__ = "city_recommendation_file"
+    __table_args__ = (UniqueConstraint("campaign_id", "admin_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    admin_unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"))
+    original_name: Mapped[str] = mapped_column(String(200))
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int]
+    uploaded_by: Mapped[str] = mapped_column(String(120))

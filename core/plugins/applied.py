@@ -223,6 +223,7 @@ def _policies(rules: RegionRules, year: int) -> Iterator[tuple[str, str, Record]
             yield "notice_period", str(level), period
         yield "publication", f"{level}/{year}", rules.publication(level, year)
         yield "consulted_departments", f"{level}/{year}", rules.consulted_departments(level, year)
+        yield "city_recommendation", f"{level}/{year}", rules.city_recommendation(level, year)
         for ut in rules.unit_types:
             yield "review_panel", f"{ut}/{level}/{year}", rules.applied_review_panel(level, year, ut)
     yield "green_code_bands", str(year), rules.green_code_bands(year)

@@ -47,6 +47,7 @@ import pluggy
 from core.plugins.types import (
     AdminUnit,
     AverageGate,
+    CityRecommendation,
     ConsultedDepartments,
     CorrectionPolicy,
     Deadline,
@@ -630,6 +631,31 @@ def gm_policy_consulted_departments(level: Level, year: int,
 
 
 @hookspec(firstresult=True)
+def gm_policy_city_recommendation(level: Level, year: int,
+                                  national: CityRecommendation | None) -> CityRecommendation | None:
+    """Return what a city gives with its recommendation to ``level`` in the round of ``year``.
+
+    Called when a city recommends (its 推荐意见 is refused when missing or out of length where
+    ``opinion_required``), when the recommend forms are built, and on the province's page of the round (a city
+    without its 推荐文件 is marked where ``file_required``). National answers neither required, as a platform
+    default: no national document asks the city for either.
+
+    :return: a :class:`CityRecommendation`; ``None`` for no opinion.
+
+    Stops at first non-None result; national answers last.
+
+    .. versionadded:: 0.6
+
+    Example (Hubei, 鄂经信办节能〔2022〕8号 三(四))::
+
+        @hookimpl
+        def gm_policy_city_recommendation(year):
+            if year in range(2022, 2026):
+                return CityRecommendation(opinion_required=True, cite="002_9c75e1d2ebfbdf50.txt 三(四)")
+    """
+
+
+@hookspec(firstresult=True)
 def gm_policy_green_code_bands(year: int, national: GreenCodeBands | None) -> GreenCodeBands | None:
     """Return the 企业绿码 bands of the national units scored for ``year``.
 
@@ -806,6 +832,7 @@ POLICY_HOOKS = (
     "gm_policy_correction",
     "gm_policy_publication",
     "gm_policy_consulted_departments",
+    "gm_policy_city_recommendation",
     "gm_policy_green_code_bands",
     "gm_policy_review_panel",
     "gm_policy_evaluator_ban",

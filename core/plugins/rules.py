@@ -32,6 +32,7 @@ from core.plugins.types import (
     AdminUnit,
     AverageGate,
     CapBasis,
+    CityRecommendation,
     ConsultedDepartments,
     CorrectionPolicy,
     DayCount,
@@ -80,6 +81,7 @@ _POLICY_TYPES: dict[str, type] = {
     "gm_policy_joint_round": JointRound,
     "gm_policy_correction": CorrectionPolicy,
     "gm_policy_consulted_departments": ConsultedDepartments,
+    "gm_policy_city_recommendation": CityRecommendation,
     "gm_policy_green_code_bands": GreenCodeBands,
     "gm_policy_review_panel": ReviewPanel,
     "gm_policy_evaluator_ban": EvaluatorBan,
@@ -444,6 +446,10 @@ class RegionRules:
         """The departments offered when staff record whom they consulted before recommending to ``level``."""
         return self._policy("gm_policy_consulted_departments", level=Level(level), year=year)
 
+    def city_recommendation(self, level: Level, year: int) -> CityRecommendation:
+        """What a city gives with its recommendation to ``level`` in ``year``: its opinion, its file."""
+        return self._policy("gm_policy_city_recommendation", level=Level(level), year=year)
+
     def green_code_bands(self, year: int) -> GreenCodeBands:
         """The 企业绿码 bands of the national units scored for ``year``."""
         return self._policy("gm_policy_green_code_bands", year=year)
@@ -618,6 +624,9 @@ class RegionRules:
         """The rules core once hard-coded (issue 17): every one answered, and usable."""
         answers: list[tuple[str, Any, str | None]] = []
         for level in Level:
+            city = self.city_recommendation(level, year)
+            answers.append(("gm_policy_city_recommendation", city, None if city is None or (
+                1 <= city.opinion_min <= city.opinion_max) else "opinion lengths out of order"))
             depts = self.consulted_departments(level, year)
             answers.append(("gm_policy_consulted_departments", depts, None if depts is None or (
                 depts.departments or depts.others_allowed) and len(set(depts.codes)) == len(depts.codes)
@@ -674,6 +683,7 @@ class RegionRules:
                       "correction": "gm_policy_correction", "publication": "gm_policy_publication",
                       "notice_period": "gm_policy_notice_period", "region": "gm_region"})
         hooks.update({"consulted_departments": "gm_policy_consulted_departments",
+                      "city_recommendation": "gm_policy_city_recommendation",
                       "green_code_bands": "gm_policy_green_code_bands", "review_panel": "gm_policy_review_panel",
                       "evaluator_ban": "gm_policy_evaluator_ban", "average_gate": "gm_policy_average_gate",
                       "filing_figures": "gm_policy_filing_figures"})

@@ -839,7 +839,8 @@ class SummaryColumn:
     * a core value: ``seq`` (row number), ``name``/``applicant_name`` (registered name), ``uscc``,
       ``city``, ``unit_type``, ``industry``, ``evaluator`` (the engaged third-party firm),
       ``evaluation_mode``, ``requested_levels``, ``score`` (the self-evaluation), ``evaluated_score`` (the
-      engaged firm's filed score), ``tier``, ``contact`` (person and phone);
+      engaged firm's filed score), ``tier``, ``contact`` (person and phone), ``city_opinion`` (the city's
+      推荐意见, written when it recommends);
     * a plugin form field's code (``hunan.main_business``);
     * one cell of a table-valued form field: ``<code>[<row>].<name>`` by position
       (``hunan.finances[-1].revenue``: the last row) or, better, by year:
@@ -848,8 +849,8 @@ class SummaryColumn:
 
     What an import may change: ``contact``, ``industry``, ``requested_levels``, ``evaluation_mode``,
     plugin fields and table cells, on drafts. ``seq`` is ignored; ``uscc`` and ``unit_type`` identify
-    the application; ``name`` names a new organization; ``city``, ``evaluator``, the scores and ``tier``
-    are the platform's (a different value is refused with the reason).
+    the application; ``name`` names a new organization; ``city``, ``evaluator``, the scores, ``tier`` and
+    ``city_opinion`` are the platform's (a different value is refused with the reason).
 
     :ivar header: the printed header; may hold year fields (``{year-1}年主营业务收入（预计）``).
     :ivar group: a header printed above consecutive columns of the same group (a merged cell in a
@@ -1106,6 +1107,23 @@ class ConsultedDepartments(Record):
     @property
     def codes(self) -> tuple[str, ...]:
         return tuple(d.code for d in self.departments)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CityRecommendation(Record):
+    """What a city gives with its recommendation to the ``level`` round of ``year`` (市级推荐).
+
+    ``opinion_required``: the city writes its 推荐意见 (text, ``opinion_min`` to ``opinion_max`` characters)
+    on each application it recommends; elsewhere the opinion is optional (at most ``opinion_max``).
+    ``file_required``: the city uploads its 推荐文件 (the city's official recommendation document, one PDF
+    per city and round); the province's page marks a city that has recommended without one.
+    """
+
+    opinion_required: bool = False
+    opinion_min: int = 10
+    opinion_max: int = 2000
+    file_required: bool = False
+    platform_default: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

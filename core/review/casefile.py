@@ -167,6 +167,7 @@ def build(application: Application, gettext=lambda s: s) -> dict[str, Any]:
             "submitted_at": application.submitted_at.isoformat() if application.submitted_at else None,
             "contact_name": application.contact_name, "contact_phone": application.contact_phone,
             "contact_email": application.contact_email,
+            "city_opinion": application.city_opinion,
         },
         "organization": {"name": org.name, "uscc": org.uscc, "legal_representative": org.legal_representative,
                          "address": org.address, "city": application.admin_unit.name},

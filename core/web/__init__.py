@@ -153,7 +153,8 @@ _KINDS = {"region": _l("Region"), "list_level": _l("List level"), "unit_type": _
           "correction": _l("Correction"), "quota": _l("Quota"), "notice_period": _l("Public notice period"),
           "publication": _l("Publication"), "average_gate": _l("Average score threshold"),
           "review_panel": _l("Expert panel"), "green_code_bands": _l("Green code bands"),
-          "filing_figures": _l("Annual filing figures"), "evaluator_ban": _l("Evaluator ban")}
+          "filing_figures": _l("Annual filing figures"), "evaluator_ban": _l("Evaluator ban"),
+          "city_recommendation": _l("City's recommendation: opinion and document")}
 
 
 @bp.app_template_filter("rule_kind")

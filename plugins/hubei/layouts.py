@@ -4,7 +4,7 @@ Seed 002 三(四): 市级经信部门负责对本地区申报单位…进行初�
 prescribes no table, so this one is the platform's (marked so on the page and in the printed footer):
 one row per recommended unit with what 三(三)-(五) ask the city to check (the unit's type, the levels
 it applies for, since 2022 provincial and national together, and the third party that evaluated it
-on site). The plan runs 2022-2025 (实施方案（2022—2025年）); a later round reuses the 2025 layout and
+on site), and the 推荐意见 the city wrote when it recommended each unit (三(四)). The plan runs 2022-2025 (实施方案（2022—2025年）); a later round reuses the 2025 layout and
 says so. The title's year is the round's.
 """
 from core.plugins.types import Level, SummaryColumn, SummaryLayout, SummarySection, SummarySheet
@@ -30,14 +30,16 @@ SUMMARY_LAYOUTS = (
                                        choices=(("provincial", "省级"), ("national", "国家级"))),
                          SummaryColumn(key="evaluator", header="第三方评价机构", width=24),
                          SummaryColumn(key="evaluated_score", header="评价得分", width=9),
-                         SummaryColumn(key="contact", header="联系人及电话", width=21)),
+                         SummaryColumn(key="contact", header="联系人及电话", width=21),
+                         # 三(四) 出具推荐意见: the opinion the city wrote when it recommended the unit
+                         SummaryColumn(key="city_opinion", header="市级推荐意见", width=36)),
             ),),
             notes=("注：1、创建类型按绿色工厂、绿色设计产品、绿色工业园区、绿色供应链管理企业填写。",
                    "2、国家级绿色制造名单申报推荐的同时进行省级绿色制造名单遴选，申报级别可同时勾选省级和国家级"
                    "（鄂经信办节能〔2022〕8号 三（五））。"),
             footer=("推荐单位：", "（单位公章）", "年　　月　　日"),
         ),),
-        cite=cite("三(四) (市级经信部门…出具推荐意见，择优向省经信厅推荐); 三(五) (国家级…申报推荐的同时进行省级"
+        cite=cite("三(四) (市级经信部门…出具推荐意见，择优向省经信厅推荐: the column 市级推荐意见); 三(五) (国家级…申报推荐的同时进行省级"
                   "…遴选); the seed prescribes no table: platform layout"),
     ),
 )

@@ -41,6 +41,12 @@ def gm_register_sanctions():
 
 
 @hookimpl
+def gm_policy_city_recommendation(level, year):
+    """三(四): the city writes its 推荐意见 (seed 002)."""
+    return rules.city_recommendation(level, year)
+
+
+@hookimpl
 def gm_policy_quota(admin_unit, unit_type, year):
     return rules.quota(admin_unit, unit_type, year)
 

@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 from core.plugins.types import (
+    CityRecommendation,
     CultivationStage,
     AdminUnit,
     CapBasis,
@@ -547,18 +548,32 @@ def _city_opinion(data: Mapping[str, Any]) -> str | None:
     if data.get("year") not in PLAN_ROUNDS:
         return None
     return ReviewerJudges("市级经信部门初审申报资料、现场情况及不得申报情形后出具推荐意见，推荐时确认 / the city confirms its "
-                          "initial review and opinion when it recommends")
+                          "initial review when it recommends, with its written opinion")
 
+
+_CITY_OPINION_CITE = cite("三(四) (市级经信部门负责对本地区申报单位及其申报资料、现场情况等进行初审，并出具推荐意见，重点核实"
+                          "申报主体是否存在国家文件规定不得申报的情况等)")
 
 #: 三(四): the city's initial review and its 推荐意见, checked by the city when it recommends (a condition the
-#: city judges: acknowledged and recorded with the recommendation)
+#: city judges: acknowledged and recorded with the recommendation). The opinion itself is written text the city
+#: gives with each recommendation (CITY_RECOMMENDATION below): required in the plan's rounds.
 CITY_OPINION = EligibilityRule(
     code="hubei.city_opinion", levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL),
     title="市级经信部门初审（申报资料、现场情况，重点核实是否存在国家文件规定不得申报的情况）并出具推荐意见",
     check=lambda data: _city_opinion(data), blocking=True,
-    cite=cite("三(四) (市级经信部门负责对本地区申报单位及其申报资料、现场情况等进行初审，并出具推荐意见，重点核实申报主体是否"
-              "存在国家文件规定不得申报的情况等)"),
+    cite=_CITY_OPINION_CITE,
 )
+
+#: 三(四) 出具推荐意见: the city writes its 推荐意见 on each unit it recommends (10 to 2000 characters: the platform's
+#: bounds, the plan names none), in the plan's rounds (2022-2025) at every level it runs.
+CITY_RECOMMENDATION = CityRecommendation(opinion_required=True, opinion_min=10, opinion_max=2000,
+                                         cite=_CITY_OPINION_CITE + "；推荐意见10–2000字为平台设定（文件未规定字数）")
+
+
+def city_recommendation(level: Level, year: int) -> CityRecommendation | None:
+    return CITY_RECOMMENDATION if year in PLAN_ROUNDS else None
+
+
 ELIGIBILITY = ELIGIBILITY + (CITY_OPINION,)
 
 

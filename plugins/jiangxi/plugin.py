@@ -67,6 +67,11 @@ def gm_policy_evaluation_modes(level, year):
 
 
 @hookimpl
+def gm_policy_city_recommendation(level, year):
+    return rules.city_recommendation(level, year)
+
+
+@hookimpl
 def gm_policy_evaluator_ban():
     """003 三（三）: a firm that falsified is not believed for three years (issue 17: core no longer fixes it)."""
     sanction = next(s for s in rules.SANCTIONS if s.code == "jiangxi.evaluator_fraud")

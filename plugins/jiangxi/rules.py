@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from core.plugins.types import (
+    CityRecommendation,
     AdminUnit,
     Deadline,
     EligibilityRule,
@@ -237,6 +238,25 @@ def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
     """The 2024 round's modes at both of its levels (provincial selection and national recommendation)."""
     if year == ROUND_YEAR and Level(level) in (Level.PROVINCIAL, Level.NATIONAL):
         return MODES_2024
+    return None
+
+
+# ------------------------------------------------ city's recommendation ---
+
+#: 一: 各地市…于2024年5月27日前将推荐文件、推荐汇总表（见附件）、推荐项目评价报告（PDF格式电子件）报送省工业和信息化厅:
+#: the city uploads its 推荐文件 (one PDF per city and round, beside its summary table); the province's page marks
+#: a city that recommended without it. The notice asks for no written opinion on each application.
+CITY_RECOMMENDATION_2024 = CityRecommendation(
+    file_required=True,
+    cite=f"{S003} 一 (各地市…于2024年5月27日前将推荐文件、推荐汇总表（见附件）、推荐项目评价报告（PDF格式电子件）"
+         "报送省工业和信息化厅)",
+)
+
+
+def city_recommendation(level: Level, year: int) -> CityRecommendation | None:
+    """The 2024 round (provincial selection and national recommendation): the city's 推荐文件."""
+    if year == ROUND_YEAR and Level(level) in (Level.PROVINCIAL, Level.NATIONAL):
+        return CITY_RECOMMENDATION_2024
     return None
 
 

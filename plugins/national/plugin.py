@@ -103,6 +103,11 @@ def gm_policy_consulted_departments():
 
 
 @hookimpl(trylast=True)
+def gm_policy_city_recommendation():
+    return rules.CITY_RECOMMENDATION
+
+
+@hookimpl(trylast=True)
 def gm_policy_green_code_bands():
     return rules.GREEN_CODE_BANDS
 

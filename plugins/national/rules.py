@@ -15,6 +15,7 @@ province whose own document sets the rule restates it with ``replaces=`` and its
 import datetime as dt
 
 from core.plugins.types import (
+    CityRecommendation,
     CapBasis,
     CorrectionPolicy,
     Deadline,
@@ -247,6 +248,16 @@ CONSULTED_DEPARTMENTS = ConsultedDepartments(
     cite="平台默认：工信厅节函〔2025〕390号未规定征求意见的部门；按省级文件“征求当地生态环境、应急管理、市场监管等"
          "主管部门意见”的写法列出，可另填其他部门 / platform default: the departments provincial documents name, "
          "others by name",
+)
+
+#: the city's recommendation: no national document asks the city for a written opinion on each application or
+#: for a recommendation document (the ministry's notices address the provinces): neither required, a platform
+#: default; the regions whose documents ask for them say so (gm_policy_city_recommendation)
+CITY_RECOMMENDATION = CityRecommendation(
+    platform_default=True,
+    cite="平台默认：国家文件未要求市级对每个申报单位出具书面推荐意见或报送推荐文件；推荐意见可选填（不超过2000字） / "
+         "platform default: no national document asks the city for a written opinion or a recommendation "
+         "document; an opinion is optional (at most 2000 characters)",
 )
 
 #: 企业绿码 (MIIT notice of 2024-01-05, not among the seeds; 004 第二十六条 only encourages it): A+ 5 %, A 35 %, B 60 %

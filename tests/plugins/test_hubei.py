@@ -390,7 +390,7 @@ def test_city_recommendation_summary_layout(rules):
     layout = rules.summary_layouts["hubei.city_recommendation"]
     (section,) = layout.sections
     assert [c.header for c in section.columns] == ["序号", "市州", "单位名称", "统一社会信用代码", "创建类型", "申报级别",
-                                                   "第三方评价机构", "评价得分", "联系人及电话"]
+                                                   "第三方评价机构", "评价得分", "联系人及电话", "市级推荐意见"]
     assert set(section.unit_types) == {"factory", "park", "supply_chain", "product"} and layout.source == "hubei"
 
 

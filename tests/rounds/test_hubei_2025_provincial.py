@@ -175,11 +175,14 @@ def test_hubei_2025_provincial_round_with_third_party_evaluation_targets_and_not
     target = next(q for q in r.get_json()["items"] if q["unit_type"] == "factory")
     assert (target["limit"], target["binding"], target["source"]) == (1, False, "hubei"), target
     assert "附件3" in target["cite"], target
+    # 三(四) 出具推荐意见: the city writes its opinion; without it the recommendation is refused (422)
     r = rnd.post("city_xiantao", f"/api/v1/applications/{ids['xiantao_a']}/recommend", bj(2025, 7, 2),
                  json={"acknowledge_warnings": True})
+    assert r.status_code == 422 and "推荐意见" in r.get_json()["message_zh"], f"step 4 without the opinion: {show(r)}"
+    opinion = {"acknowledge_warnings": True, "opinion": "经初审，申报资料齐全、现场情况属实，无不得申报情形，同意推荐。"}
+    r = rnd.post("city_xiantao", f"/api/v1/applications/{ids['xiantao_a']}/recommend", bj(2025, 7, 2), json=opinion)
     assert r.status_code == 200 and r.get_json()["over_target"] is False, f"step 4 first recommendation: {show(r)}"
-    r = rnd.post("city_xiantao", f"/api/v1/applications/{ids['xiantao_b']}/recommend", bj(2025, 7, 2),
-                 json={"acknowledge_warnings": True})
+    r = rnd.post("city_xiantao", f"/api/v1/applications/{ids['xiantao_b']}/recommend", bj(2025, 7, 2), json=opinion)
     assert r.status_code == 200 and r.get_json()["over_target"] is True, f"step 4 past the target: warned: {show(r)}"
 
     # -- 三(五): the province draws a panel of three for both applications at once, by unit type
