@@ -566,12 +566,12 @@ class Summary(Resource):
 @blp.route("/recommendation-files")
 class RecommendationFiles(Resource):
     @authed(Perm.CAMPAIGN_MANAGE)
-    @blp.arguments(CampaignQuerySchema, location="query")
-    @blp.response(200, CityRecommendationFilesSchema(many=True))
+    @blp.arguments(paged_query("CityFilesQuery", CampaignQuerySchema), location="query")
+    @blp.response(200, page_of(CityRecommendationFilesSchema))
     def get(self, args):
         """The cities of a round with their 推荐文件 (province staff): ``missing`` marks a city without it where
         the region's rule requires it (Jiangxi 2024: 推荐文件、推荐汇总表…报送省工业和信息化厅)."""
-        return city_recommendation.round_files_json(_campaign(args["campaign_id"]))
+        return window(city_recommendation.round_files_json(_campaign(args["campaign_id"])), args)
 
     @authed(Perm.SUMMARY)
     @blp.arguments(CampaignQuerySchema, location="query")

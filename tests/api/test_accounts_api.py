@@ -5,6 +5,7 @@ reads and changes its own notification settings (GET/PATCH /api/v1/me/notificati
 from __future__ import annotations
 
 import pytest
+from helpers import with_tag
 
 import api_kit as kit
 
@@ -62,13 +63,13 @@ def test_province_opens_city_and_expert_accounts_with_a_one_time_password(world)
     everyone = {u["username"] for u in client.get("/api/v1/users", headers=_as(people, "province")).get_json()["items"]}
     assert "api_admin" not in everyone and "api_ministry" not in everyone and "expert_li" in everyone
     # closed and reopened, given a new one-time password, as on the web
-    r = client.patch(f"/api/v1/users/{city['id']}", headers=_as(people, "province"), json={"active": False})
+    r = with_tag(client, "patch", f"/api/v1/users/{city['id']}", headers=_as(people, "province"), json={"active": False})
     assert r.status_code == 200 and r.get_json()["active"] is False
-    r = client.patch(f"/api/v1/users/{city['id']}", headers=_as(people, "province"), json={"active": True})
+    r = with_tag(client, "patch", f"/api/v1/users/{city['id']}", headers=_as(people, "province"), json={"active": True})
     assert r.get_json()["active"] is True
     r = client.post(f"/api/v1/users/{city['id']}/password-reset", headers=_as(people, "province"))
     assert r.status_code == 201 and r.get_json()["temporary_password"] != temporary
-    r = client.patch(f"/api/v1/users/{people.user_ids['admin']}", headers=_as(people, "province"),
+    r = with_tag(client, "patch", f"/api/v1/users/{people.user_ids['admin']}", headers=_as(people, "province"),
                      json={"active": False})
     assert r.status_code == 404  # an account it does not look after does not exist for it
 
@@ -109,9 +110,9 @@ def test_a_city_opens_applicant_accounts_of_its_own_city_only_with_the_webs_answ
     assert listed == {"api_applicant", "ent_new"}
     r = client.post(f"/api/v1/users/{made['id']}/password-reset", headers=city)
     assert r.status_code == 201 and r.get_json()["username"] == "ent_new"
-    r = client.patch(f"/api/v1/users/{made['id']}", headers=city, json={"active": False})
+    r = with_tag(client, "patch", f"/api/v1/users/{made['id']}", headers=city, json={"active": False})
     assert r.status_code == 200 and r.get_json()["active"] is False
-    r = client.patch(f"/api/v1/users/{made['id']}", headers=city, json={"display_name": "改名"})
+    r = with_tag(client, "patch", f"/api/v1/users/{made['id']}", headers=city, json={"display_name": "改名"})
     assert r.status_code == 403  # renaming is an administrator's, as on the web (no such page for a city)
     assert client.get(f"/api/v1/users/{people.user_ids['province']}", headers=city).status_code == 404
     r = client.get("/api/v1/users", headers=_as(people, "applicant"))
@@ -125,13 +126,13 @@ def test_own_notification_settings_are_read_and_changed(world):
     r = client.get("/api/v1/me/notifications", headers=me)
     assert r.status_code == 200
     assert r.get_json() == {"email": None, "phone": None, "by_email": False, "by_sms": False, "language": None}
-    r = client.patch("/api/v1/me/notifications", headers=me, json={"by_email": True})
+    r = with_tag(client, "patch", "/api/v1/me/notifications", headers=me, json={"by_email": True})
     assert r.status_code == 422 and r.get_json()["message_en"] == \
         "Give an e-mail address to receive messages by e-mail."
     assert "电子邮" in r.get_json()["message_zh"]
-    r = client.patch("/api/v1/me/notifications", headers=me, json={"email": "wang@example.cn", "by_email": True})
+    r = with_tag(client, "patch", "/api/v1/me/notifications", headers=me, json={"email": "wang@example.cn", "by_email": True})
     assert r.status_code == 200 and r.get_json()["by_email"] is True
-    r = client.patch("/api/v1/me/notifications", headers=me, json={"language": "en"})
+    r = with_tag(client, "patch", "/api/v1/me/notifications", headers=me, json={"language": "en"})
     assert r.get_json() == {"email": "wang@example.cn", "phone": None, "by_email": True, "by_sms": False,
                             "language": "en"}
     assert client.get("/api/v1/me/notifications", headers=me).get_json()["language"] == "en"

@@ -39,7 +39,7 @@ def test_every_read_answers_a_tag_and_every_change_of_a_record_asks_for_it(regio
             else:
                 assert "If-Match" not in names, (method, path)
     # the seven PATCH operations of the issue, the training clock's PUT and the DELETE of an evidence file
-    assert sum(1 for g in guarded if g.startswith("PATCH")) == 7 and len(guarded) == 9, guarded
+    assert sum(1 for g in guarded if g.startswith("PATCH")) == 8 and len(guarded) == 10, guarded
 
 
 def _draft(app, people):

@@ -60,7 +60,8 @@ def test_the_city_uploads_its_file_and_the_province_downloads_it(jiangxi):
     file_id = r.get_json()["id"]
 
     listing = {row["city"]: row for row in
-               jiangxi.api("province").get(f"/api/v1/recommendation-files?campaign_id={jiangxi.campaign_id}").get_json()}
+               jiangxi.api("province").get(f"/api/v1/recommendation-files?campaign_id={jiangxi.campaign_id}")
+               .get_json()["items"]}
     assert listing["jiangxi.nanchang"]["file"]["id"] == file_id and listing["jiangxi.nanchang"]["missing"] is False
     assert listing["jiangxi.jiujiang"]["file"] is None and listing["jiangxi.jiujiang"]["missing"] is True
     assert listing["jiangxi.nanchang"]["recommended"] == 1
@@ -90,7 +91,8 @@ def test_a_file_that_is_not_a_pdf_is_refused(jiangxi):
     r = _upload(jiangxi, "city_nanchang", "推荐文件".encode() * 10, name="推荐文件.docx")
     assert r.status_code == 422
     assert "PDF" in r.get_json()["message_en"] and "PDF" in r.get_json()["message_zh"]
-    listing = jiangxi.api("province").get(f"/api/v1/recommendation-files?campaign_id={jiangxi.campaign_id}").get_json()
+    listing = jiangxi.api("province").get(f"/api/v1/recommendation-files?campaign_id={jiangxi.campaign_id}").get_json()[
+        "items"]
     assert all(row["file"] is None and row["missing"] for row in listing)
 
 
