@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 import re
 
+import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
@@ -21,10 +22,43 @@ from core.models import Application, AuditLog
 pytestmark = pytest.mark.both_databases
 
 
+def _tables():
+    """The tables as the database has them now (at an old revision they lack columns the models have since)."""
+    meta = sa.MetaData()
+    meta.reflect(db.engine, only=["admin_unit", "organization", "campaign", "application"])
+    return meta.tables
+
+
+def _insert(table, **given) -> int:
+    """A row of ``table`` with ``given``; every other required column without a default gets a blank value."""
+    import datetime as dt
+
+    row = dict(given)
+    for col in table.columns:
+        if col.name in row or col.nullable or col.primary_key or col.server_default is not None:
+            continue
+        try:
+            kind = col.type.python_type
+        except NotImplementedError:  # JSON
+            kind = dict
+        row[col.name] = {int: 0, str: "", bool: False, dt.datetime: dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                         dt.date: dt.date(2025, 1, 1)}.get(kind, {})
+    return db.session.execute(table.insert().values(row)).inserted_primary_key[0]
+
+
 def _app(region, year, level, declarations):
-    a = f.application(f.campaign(region, year, level), f.admin_unit(region), "factory", level=level)
-    a.declarations = declarations
-    return a
+    """An application with ``declarations``, written as the schema of its revision has it (no model involved)."""
+    import uuid
+
+    t = _tables()
+    unit = _insert(t["admin_unit"], region=region, code=f"{region}.u{uuid.uuid4().hex[:8]}", name="长沙市", kind="市",
+                   source="test")
+    org = _insert(t["organization"], uscc=f.uscc(), name=f"测试企业{uuid.uuid4().hex[:6]}有限公司", admin_unit_id=unit)
+    campaign = _insert(t["campaign"], region=region, year=year, level=level, title=f"{year} {level}",
+                       unit_types=["factory"])
+    return _insert(t["application"], campaign_id=campaign, organization_id=org, admin_unit_id=unit,
+                   unit_type="factory", level=level, evaluation_mode="self", status="draft",
+                   declarations=declarations)
 
 
 def test_saved_declarations_move_to_the_codes_in_force(make_app):
@@ -41,7 +75,7 @@ def test_saved_declarations_move_to_the_codes_in_force(make_app):
         hubei_cleared = _app("hubei", 2025, "national", {"hubei.major_accident_or_incident": True})
         hubei_provincial = _app("hubei", 2024, "provincial", {"hubei.major_accident_or_incident": False})
         db.session.commit()
-        ids = [a.id for a in (hunan_2024, hunan_2025, hubei_national, hubei_cleared, hubei_provincial)]
+        ids = [hunan_2024, hunan_2025, hubei_national, hubei_cleared, hubei_provincial]
         db.session.remove()
         upgrade()
         got = {i: db.session.get(Application, i).declarations for i in ids}
@@ -57,7 +91,8 @@ def test_saved_declarations_move_to_the_codes_in_force(make_app):
         assert audited == {str(ids[0]), str(ids[2])}
         db.session.remove()
         downgrade(revision="0015_evaluation_review")
-        assert db.session.get(Application, ids[0]).declarations == {
+        application = _tables()["application"]
+        assert db.session.execute(sa.select(application.c.declarations).where(application.c.id == ids[0])).scalar() == {
             "not_operating": True, "inspection_problems": False, "hunan.env_disclosure": True}
         db.session.remove()
         upgrade()

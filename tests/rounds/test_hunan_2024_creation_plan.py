@@ -127,7 +127,7 @@ def test_hunan_2024_creation_plan_from_call_to_published_plan(rnd):
     #    shows none of them until the 认定 (issue 43)
     assert rnd.public_list(bj(2023, 12, 29), level="provincial", year=2024) == []
     r = rnd.get(None, "/api/v1/list-stage", bj(2023, 12, 29), query_string={"year": 2024})
-    by_uscc = {e["uscc"]: e for e in r.get_json()["entries"]}
+    by_uscc = {e["uscc"]: e for e in r.get_json()["items"]}
     assert set(by_uscc) == {rnd.usccs["changsha_a"], rnd.usccs["youxian_a"]}, by_uscc
     assert by_uscc[rnd.usccs["changsha_a"]]["document_no"] == "湘工信节能〔2023〕120号"
     assert by_uscc[rnd.usccs["changsha_a"]]["published_on"] == "2023-12-28"

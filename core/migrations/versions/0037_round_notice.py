@@ -15,20 +15,29 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("campaign", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("notice_no", sa.String(length=80), nullable=True))
-        batch_op.add_column(sa.Column("notice_title", sa.String(length=300), nullable=True))
-        batch_op.add_column(sa.Column("notice_issuer", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("notice_issued_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("notice_file", sa.String(length=120), nullable=True))
-        batch_op.add_column(sa.Column("notice_file_name", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column(
-            "notice_rules", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            server_default=sa.text("'[]'"), nullable=False))
+    # added in place (ALTER TABLE … ADD COLUMN, on SQLite too): a batch copy of the table would drop and make again a
+    # table the applications' foreign keys name, which SQLite refuses once rounds have applications
+    op.add_column("campaign", sa.Column("notice_no", sa.String(length=80), nullable=True))
+    op.add_column("campaign", sa.Column("notice_title", sa.String(length=300), nullable=True))
+    op.add_column("campaign", sa.Column("notice_issuer", sa.String(length=200), nullable=True))
+    op.add_column("campaign", sa.Column("notice_issued_on", sa.Date(), nullable=True))
+    op.add_column("campaign", sa.Column("notice_file", sa.String(length=120), nullable=True))
+    op.add_column("campaign", sa.Column("notice_file_name", sa.String(length=200), nullable=True))
+    op.add_column("campaign", sa.Column(
+        "notice_rules", sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+        server_default=sa.text("'[]'"), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table("campaign", schema=None) as batch_op:
-        for column in ("notice_rules", "notice_file_name", "notice_file", "notice_issued_on", "notice_issuer",
-                       "notice_title", "notice_no"):
-            batch_op.drop_column(column)
+    for column in ("notice_rules", "notice_file_name", "notice_file", "notice_issued_on", "notice_issuer",
+                   "notice_title", "notice_no"):
+        _drop("campaign", column)
+
+
+def _drop(table: str, column: str) -> None:
+    """Drop a column. SQLite drops it in place (ALTER TABLE … DROP COLUMN, SQLite 3.35+): a batch copy would drop and
+    make again a table other tables' foreign keys name, which SQLite refuses while rows point at it."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    else:
+        op.drop_column(table, column)

@@ -14,8 +14,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("application") as batch:
-        batch.add_column(sa.Column("city_opinion", sa.Text(), nullable=True))
+    op.add_column("application", sa.Column("city_opinion", sa.Text(), nullable=True))  # in place (see 0037)
     op.create_table(
         "city_recommendation_file",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -37,5 +36,13 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_city_recommendation_file_campaign_id", table_name="city_recommendation_file")
     op.drop_table("city_recommendation_file")
-    with op.batch_alter_table("application") as batch:
-        batch.drop_column("city_opinion")
+    _drop("application", "city_opinion")
+
+
+def _drop(table: str, column: str) -> None:
+    """Drop a column. SQLite drops it in place (ALTER TABLE … DROP COLUMN, SQLite 3.35+): a batch copy would drop and
+    make again a table other tables' foreign keys name, which SQLite refuses while rows point at it."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f'ALTER TABLE "{table}" DROP COLUMN "{column}"')
+    else:
+        op.drop_column(table, column)
