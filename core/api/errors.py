@@ -78,6 +78,9 @@ TITLES = {
     "deadline_passed": _l("Deadline passed"), "calendar_data_missing": _l("Calendar data missing"),
     "login_throttled": _l("Too many failed sign-ins"), "bulk_refused": _l("Batch refused"),
     "store_full": _l("File store full"),
+    "idempotency_key_reused": _l("Idempotency key used for another request"),
+    "request_in_progress": _l("The same request is still in progress"),
+    "precondition_failed": _l("Changed since it was read"), "precondition_required": _l("If-Match required"),
 }
 _LOCATIONS = {"json", "query", "querystring", "form", "files", "form_and_files", "view_args", "path", "headers",
               "cookies"}

@@ -49,7 +49,7 @@ def check_opinion(campaign: Campaign, text: Any) -> str | None:
     value = str(text or "").strip()
     if not value:
         if rule.opinion_required:
-            raise InvalidInput("Write the city's recommendation opinion (推荐意见): this round requires it (rule "
+            raise InvalidInput("Write the city's recommendation opinion: this round requires it (rule "
                                "from %(source)s: %(cite)s).", field="opinion", **rule_of(rule))
         return None
     low = rule.opinion_min if rule.opinion_required else 1

@@ -333,7 +333,7 @@ class RecommendForm(PageForm):
     #: joint rounds: the levels recommended among the requested ones (the service checks the choice)
     levels = MultiCheckboxField(_l("Levels recommended"), choices=[], validate_choice=False)
     #: the city's 推荐意见 (the service checks it against the region's rule: required where it asks for one)
-    opinion = TextAreaField(_l("The city's recommendation opinion (推荐意见)"), validators=[Optional(), Length(max=4000)])
+    opinion = TextAreaField(_l("The city's recommendation opinion"), validators=[Optional(), Length(max=4000)])
     acknowledge_warnings = BooleanField(_l("I have checked the warnings listed above"))
     confirm = confirm_field()
 
@@ -362,7 +362,7 @@ class CityBulkForm(PageForm):
                                  choice("return", _l("Return for correction"))])
     consulted_departments = MultiCheckboxField(_l("Departments consulted"), choices=[], validate_choice=False)
     #: the same 推荐意见 for every ticked application (where the region asks for one)
-    opinion = TextAreaField(_l("The city's recommendation opinion (推荐意见)"), validators=[Optional(), Length(max=4000)])
+    opinion = TextAreaField(_l("The city's recommendation opinion"), validators=[Optional(), Length(max=4000)])
     acknowledge_warnings = BooleanField(_l("I have checked the warnings of each application"))
     reason = TextAreaField(_l("Reason for the return"), validators=[Optional(), Length(max=500)])
     until = DateTimeLocalField(_l("Corrections accepted until (Beijing time)"), format="%Y-%m-%dT%H:%M",
@@ -419,7 +419,7 @@ class ImportForm(PageForm):
 class RecommendationFileForm(PageForm):
     """The city's 推荐文件 for the round (one PDF; a new upload replaces the last)."""
 
-    file = UploadField(_l("The city's recommendation document (推荐文件, PDF)"), validators=[DataRequired()])
+    file = UploadField(_l("The city's recommendation document (PDF)"), validators=[DataRequired()])
 
 
 class StepExtensionForm(PageForm):

@@ -82,10 +82,11 @@ def rules_diff_command(a: str, b: str, fmt: str) -> None:
               "cite": r["cite"]} for r in found["added"]]
             + [{"change": "removed", "kind": r["kind"], "key": r["key"], "fields": [], "source": r["source"],
                 "cite": r["cite"]} for r in found["removed"]]
-            + [{"change": "changed", "kind": c["kind"], "key": c["key"], "fields": c["fields"],
+            + [{"change": "changed", "kind": c["kind"], "key": c["key"], "fields": rules_diff.shown_fields(c),
                 "source": c["b"]["source"], "cite": c["b"]["cite"],
-                "before": {f: rules_diff.shown(c["a"], f) for f in c["fields"]},
-                "after": {f: rules_diff.shown(c["b"], f) for f in c["fields"]}} for c in found["changed"]])
+                "before": {f: rules_diff.shown(c["a"], f) for f in rules_diff.shown_fields(c)},
+                "after": {f: rules_diff.shown(c["b"], f) for f in rules_diff.shown_fields(c)}}
+               for c in found["changed"]])
     if fmt == "text":
         click.echo(f"{found['a']['label']} → {found['b']['label']}: {len(found['added'])} added / 新增, "
                    f"{len(found['removed'])} removed / 删除, {len(found['changed'])} changed / 变更")

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from core.errors import InvalidInput, NotFound
+from core.kernel.names import local_name
 from core.kernel.rules import region_rules
 
 #: what a rule's comparison looks at besides its value
@@ -74,7 +75,7 @@ def side(spec: str) -> Side:
         return Side(spec, label, here.region_code, campaign.year, rule_rows(here, campaign.year, notice))
     year, region = int(found["year"]), found["region"] or here.region_code
     rules = here if region == here.region_code else _other_region(region, year)
-    return Side(spec, f"{rules.region.name} {year}", region, year, rule_rows(rules, year))
+    return Side(spec, f"{local_name(rules.region)} {year}", region, year, rule_rows(rules, year))
 
 
 def _other_region(code: str, year: int) -> Any:
@@ -127,18 +128,37 @@ def field_name(field: str) -> str:
     return str(FIELD_NAMES.get(field, _l("Another value")))
 
 
+#: fields whose values read as they are (texts, numbers, dates); another field's change is said, not shown
+READABLE = {"limit", "days", "date_in_year", "month_day", "title", "name", "label", "choices", "cite", "notice",
+            "required", "binding", "applied", "applied_as", "source", "period"}
+
+
+def shown_fields(change: dict[str, Any]) -> list[str]:
+    """The changed fields as a page names them: an English twin (``label_en``) folds into its field."""
+    return sorted({f.removesuffix("_en") for f in change["fields"]})
+
+
 def shown(row: dict[str, Any], field: str) -> str:
-    """A compared field's value as a short text (a list joined, a long value cut)."""
+    """A field's value as a page shows it, in the page's language (a field's English twin on English pages); a
+    value that does not read as text (a table's layout, codes) is said to have changed."""
+    from core.i18n import english, local_text
     from core.kernel.rules import source_name
 
-    value = row.get(field) if field in COMPARED else row["value"].get(field)
+    if field not in READABLE:
+        return str(_l("changed (see the rules of each side)"))
+    value = row.get(field) if field in COMPARED else local_text(row["value"].get(field),
+                                                                 row["value"].get(f"{field}_en"))
     if field == "applied_as":
         value = str(APPLIED_AS.get(value, value))
     elif field == "source":
         value = source_name(value)
+    elif field == "cite" and english() and row["value"].get("cite_en"):
+        value = row["value"]["cite_en"]
+    if isinstance(value, bool):
+        return str(_l("yes") if value else _l("no"))
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
     elif isinstance(value, dict):
-        value = "；".join(f"{k}: {v}" for k, v in value.items())
+        return str(_l("changed (see the rules of each side)"))
     text = "—" if value in (None, "") else str(value)
     return text if len(text) <= 160 else text[:159] + "…"

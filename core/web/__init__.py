@@ -213,14 +213,14 @@ def rules_diff_page():
 
     rules, year = region_rules(), this_year()
     a, b = request.args.get("a") or str(year - 1), request.args.get("b") or str(year)
-    sides = [(str(y), f"{rules.region.name} {y}") for y in range(year - 3, year + 2)]
+    sides = [(str(y), f"{local_name(rules.region)} {y}") for y in range(year - 3, year + 2)]
     if rules.region.authority != "national":
         sides += [(f"national@{y}", f"{source_name('national')} {y}") for y in range(year - 3, year + 2)]
     sides += [(f"round:{c.id}", c.title + (f"（{c.notice_no}）" if c.notice_no else "")) for c in db.session.scalars(
         select(Campaign).where(Campaign.region == rules.region_code).order_by(Campaign.year.desc(), Campaign.id))]
     found = rules_diff.compare(rules_diff.side(a), rules_diff.side(b))
     return render_template("rules_diff.html", found=found, a=a, b=b, sides=sides, field_name=rules_diff.field_name,
-                           shown=rules_diff.shown)
+                           shown=rules_diff.shown, shown_fields=rules_diff.shown_fields)
 
 
 @bp.get("/lists")

@@ -245,7 +245,8 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
     assert all(s.stat().st_size > 5000 for s in shots)
     # the e-mails: the submission to the city in English, the return to the applicant in Chinese, nothing else
     settle(roles_server["app"], mailbox, expected=2)
-    assert sorted(rcpt[0] for rcpt, _ in mailbox.received) == sorted([APPLICANT_MAIL, CITY_MAIL])
+    assert sorted(rcpt[0] for rcpt, _ in mailbox.received) == sorted([APPLICANT_MAIL, CITY_MAIL]), [
+        (rcpt, mail["Subject"]) for rcpt, mail in mailbox.received]
     (to_city,), (to_applicant,) = mailbox.to(CITY_MAIL), mailbox.to(APPLICANT_MAIL)
     assert "submitted its application" in to_city["Subject"] and APPLICANT_ORG in to_city["Subject"]
     assert "退回" in to_applicant["Subject"] and "请补充能源管理体系认证证书。" in to_applicant.get_content()

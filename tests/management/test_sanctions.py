@@ -29,7 +29,8 @@ def test_fraud_ban_refuses_the_renamed_company_with_the_end_date(app):
     listed(org, "provincial", 2023)
     applicant = user("applicant", "fraud_ent", organization_id=org.id)
     utc = dt.UTC
-    old_round = services.open_campaign(actor="province", year=2026, level="provincial", unit_types=["factory"],
+    # on the provincial list already, it applies to the national round (the provincial one would refuse it at once)
+    old_round = services.open_campaign(actor="province", year=2026, level="national", unit_types=["factory"],
                                        opens_at=dt.datetime(2026, 3, 1, tzinfo=utc),
                                        closes_at=dt.datetime(2026, 6, 30, tzinfo=utc))
     draft = services.start_application(applicant, old_round, "factory", at=dt.datetime(2026, 4, 1, tzinfo=utc))
