@@ -22,7 +22,7 @@ from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel.names import level_name
 from core.kernel.rules import region_rules
-from core.lists.notices import beijing_today, check_applications, listing_block
+from core.lists.notices import chosen_applications, decision_document, listing_block
 from core.models import AdminUnit, Application, ApplicationStatus as S, ListDecision, ListEntry, Organization
 from core.models.lists import LISTED, STAGE
 from core.plugins.types import CultivationStage, Level
@@ -45,16 +45,6 @@ def round_publishes_stage(level: str, year: int) -> CultivationStage | None:
     """The stage the ``level`` round of ``year`` publishes instead of the list (Hunan 2024: a 创建计划)."""
     stage = stage_of(level, year)
     return stage if stage is not None and stage.round_publishes else None
-
-
-def _document(document_no: str, published_on: Any, at: dt.datetime | None) -> str:
-    document_no = (document_no or "").strip()
-    if not 2 <= len(document_no) <= 100:
-        raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="document_no",
-                           name="document_no", low=2, high=100)
-    if not isinstance(published_on, dt.date) or published_on > beijing_today(at):
-        raise InvalidInput("The decision's date cannot lie in the future.", field="published_on")
-    return document_no
 
 
 def in_stage(org_id: int, unit_type: str, level: str) -> ListEntry | None:
@@ -94,13 +84,8 @@ def publish_stage(actor: str, *, level: str, year: int, application_ids: Iterabl
         raise InvalidInput("This stage is filled by each city bureau, for its own city.", field="level")
     if stage.publisher != "city" and admin_unit_id is not None:
         raise Refused("This stage is filled by the province, not by a city.")
-    document_no = _document(document_no, published_on, at)
-    ids = sorted({int(i) for i in application_ids})
-    if not ids:
-        raise InvalidInput("Choose at least one application.", field="application_ids")
-    apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).order_by(Application.id)
-                                   .with_for_update()))
-    check_applications(apps, ids, level, year, admin_unit_id, stage.publisher)
+    document_no = decision_document(document_no, published_on, at)
+    apps = chosen_applications(application_ids, level, year, admin_unit_id, stage.publisher)
     unit_name = db.session.get(AdminUnit, admin_unit_id).name if admin_unit_id else rules.region.name
     decision = ListDecision(region=rules.region_code, level=level, year=year, document_no=document_no,
                             title=(title or "").strip()[:200] or f"{year}年度{unit_name}绿色制造体系{stage.name}",
@@ -145,7 +130,7 @@ def recognize(actor: str, *, entry_ids: Iterable[Any], document_no: str, publish
     :raises Refused: nothing can be listed.
     """
     rules = region_rules()
-    document_no = _document(document_no, published_on, at)
+    document_no = decision_document(document_no, published_on, at)
     year = int(year or published_on.year)
     ids = sorted({int(i) for i in entry_ids})
     if not ids:

@@ -17,13 +17,13 @@ from typing import Any, Iterable
 from flask_babel import LazyString
 from sqlalchemy import select
 
-from core.errors import InvalidInput, NotFound, Refused
+from core.errors import NotFound, Refused
 from core.extensions import db
 from core.kernel.names import level_name
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules, rule_of
-from core.lists.notices import beijing_today, check_applications, check_publisher, listing_block
-from core.models import AdminUnit, Application, ApplicationStatus as S, ListDecision, ListEntry
+from core.lists.notices import check_publisher, chosen_applications, decision_document, listing_block
+from core.models import AdminUnit, ApplicationStatus as S, ListDecision, ListEntry
 from core.plugins.types import PublicationProcedure
 from core.services import audit
 
@@ -48,18 +48,8 @@ def publish_decision(actor: str, *, level: str, year: int, application_ids: Iter
     if how.procedure != PublicationProcedure.DECISION:
         raise Refused("The %(level)s list is published after a public notice (rule from %(source)s: %(cite)s); "
                       "open a notice instead.", level=LazyString(level_name, str(level)), **rule_of(how))
-    document_no = (document_no or "").strip()
-    if not 2 <= len(document_no) <= 100:
-        raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="document_no",
-                           name="document_no", low=2, high=100)
-    if not isinstance(published_on, dt.date) or published_on > beijing_today(at):
-        raise InvalidInput("The decision's date cannot lie in the future.", field="published_on")
-    ids = sorted({int(i) for i in application_ids})
-    if not ids:
-        raise InvalidInput("Choose at least one application.", field="application_ids")
-    apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).order_by(Application.id)
-                                   .with_for_update()))
-    check_applications(apps, ids, level, year, admin_unit_id, how.publisher)
+    document_no = decision_document(document_no, published_on, at)
+    apps = chosen_applications(application_ids, level, year, admin_unit_id, how.publisher)
     # the decision's own title, as the 发文 is titled: in Chinese whatever the publisher's page language
     unit_name = db.session.get(AdminUnit, admin_unit_id).name if admin_unit_id else rules.region.name
     decision = ListDecision(region=rules.region_code, level=level, year=year, document_no=document_no,

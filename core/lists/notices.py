@@ -131,6 +131,30 @@ def check_publisher(level: str, year: int, admin_unit_id: int | None) -> Any:
     return how
 
 
+def chosen_applications(application_ids: Iterable[int], level: str, year: int, admin_unit_id: int | None,
+                        publisher: str) -> list[Application]:
+    """The applications a notice, a decision or a stage's decision puts on its list, locked for this transaction and
+    checked (:func:`check_applications`); none chosen is refused."""
+    ids = sorted({int(i) for i in application_ids})
+    if not ids:
+        raise InvalidInput("Choose at least one application.", field="application_ids")
+    apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).order_by(Application.id)
+                                   .with_for_update()))
+    check_applications(apps, ids, level, year, admin_unit_id, publisher)
+    return apps
+
+
+def decision_document(document_no: str, published_on: Any, at: dt.datetime | None) -> str:
+    """A published decision's 文号 (2 to 100 characters), refused with a date after today (Beijing)."""
+    document_no = (document_no or "").strip()
+    if not 2 <= len(document_no) <= 100:
+        raise InvalidInput("%(name)s must have %(low)d to %(high)d characters.", field="document_no",
+                           name="document_no", low=2, high=100)
+    if not isinstance(published_on, dt.date) or published_on > beijing_today(at):
+        raise InvalidInput("The decision's date cannot lie in the future.", field="published_on")
+    return document_no
+
+
 def check_applications(apps: list[Application], ids: list[int], level: str, year: int,
                        admin_unit_id: int | None, publisher: str) -> None:
     from core.applications.actions import STATUS_NAMES
@@ -173,11 +197,8 @@ def open_notice(actor: str, *, level: str, year: int, starts_on: dt.date, applic
     if beijing_today(at) > ends_on:
         raise Refused("A notice from %(start)s would already have ended on %(end)s: nobody could object.",
                       start=starts_on.isoformat(), end=ends_on.isoformat())
-    ids = sorted({int(i) for i in application_ids})
-    if not ids:
-        raise InvalidInput("Choose at least one application.", field="application_ids")
-    apps = list(db.session.scalars(select(Application).where(Application.id.in_(ids)).with_for_update()))
-    check_applications(apps, ids, level, year, admin_unit_id, how.publisher)
+    apps = chosen_applications(application_ids, level, year, admin_unit_id, how.publisher)
+    ids = [a.id for a in apps]
     # the notice's own title, as the published 公示 is titled: in Chinese whatever the opener's page language, as
     # a unit's or a document's name (shown as it is on English pages)
     unit_name = db.session.get(AdminUnit, admin_unit_id).name if admin_unit_id else rules.region.name
