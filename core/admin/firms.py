@@ -50,9 +50,7 @@ def firm(firm_id: int):
     etag, conflicts = etags.form_tag(saved), []
     if request.method == "POST" and etags.stale_form(saved):
         # another officer saved the firm since this page was opened (issue 48): nothing saved, nothing typed lost
-        flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still in "
-                "the form, and the saved values that differ from it are shown above. Save again to replace them "
-                "with yours."), "error")
+        etags.flash_stale()
         conflicts, status = etags.form_conflicts(form, saved), 409
     elif request.method == "POST":
         etag = request.form.get(etags.FORM_FIELD) or etag  # a refused save keeps the version it was typed on

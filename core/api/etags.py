@@ -114,6 +114,17 @@ def stale_form(data: Any) -> bool:
     return bool(posted) and posted != form_tag(data)
 
 
+def flash_stale() -> None:
+    """Tell the user their save was refused for an older version of the record: nothing saved, nothing typed lost
+    (the page shows the saved values that differ, :func:`form_conflicts`)."""
+    from flask import flash
+    from flask_babel import gettext
+
+    flash(gettext("Someone else saved this record after you opened it; nothing was saved. What you typed is still "
+                  "in the form, and the saved values that differ from it are shown above. Save again to replace "
+                  "them with yours."), "error")
+
+
 def form_conflicts(form, saved: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, saved value as the page shows it) of each field whose saved value differs from what was typed."""
     out = []

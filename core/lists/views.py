@@ -397,13 +397,7 @@ def _decision_page(template: str, admin_unit_id: int | None, **extra):
                     flash(_("Not put into it (banned, listed or already in it): %(names)s.",
                             names="、".join(b["name"] for b in outcome["blocked"])), "warning")
                 return redirect(url_for("lists.public_stage", year=outcome["decision"].year))
-            flash(_("%(n)d units listed by %(no)s.", n=len(outcome["listed"]), no=outcome["decision"].document_no),
-                  "info")
-            if outcome["blocked"]:
-                flash(_("Not listed (banned or already on this list): %(names)s.",
-                        names="、".join(b["name"] for b in outcome["blocked"])), "warning")
-            return redirect(url_for("lists.public_lists", level=outcome["decision"].level,
-                                    year=outcome["decision"].year))
+            return _listed(outcome)
     else:
         status = 422
     publication = rules.publication(level, year) if level else None
@@ -455,16 +449,19 @@ def manage_stage():
             flash(exc.localized(), "error")
             status = exc.http_status
         else:
-            flash(_("%(n)d units listed by %(no)s.", n=len(outcome["listed"]), no=outcome["decision"].document_no),
-                  "info")
-            if outcome["blocked"]:
-                flash(_("Not listed (banned or already on this list): %(names)s.",
-                        names="、".join(b["name"] for b in outcome["blocked"])), "warning")
-            return redirect(url_for("lists.public_lists", level=outcome["decision"].level,
-                                    year=outcome["decision"].year))
+            return _listed(outcome)
     else:
         status = 422
     return render_template("lists/stage.html", rows=rows, year=year, waiting=True, form=form, staff=True), status
+
+
+def _listed(outcome: dict):
+    """After a decision put units on a list: say how many and which were not, and show the list."""
+    flash(_("%(n)d units listed by %(no)s.", n=len(outcome["listed"]), no=outcome["decision"].document_no), "info")
+    if outcome["blocked"]:
+        flash(_("Not listed (banned or already on this list): %(names)s.",
+                names="、".join(b["name"] for b in outcome["blocked"])), "warning")
+    return redirect(url_for("lists.public_lists", level=outcome["decision"].level, year=outcome["decision"].year))
 
 
 @bp.route("/province/lists", methods=["GET", "POST"])

@@ -356,9 +356,7 @@ def filing_page(ident: int):
         form = filing_form_class(iset, region_rules().industries, figures)()
         saved = filing_initial(filing, iset, figures)
         if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
-            flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still "
-                    "in the form, and the saved values that differ from it are shown above. Save again to replace "
-                    "them with yours."), "error")
+            etags.flash_stale()
             context = _filing_context(filing, form)
             context.update(etag=etags.form_tag(saved), conflicts=etags.form_conflicts(form, saved))
             return render_template("management/filing.html", **context), 409
@@ -856,9 +854,7 @@ def round_filing_page(ident: int):
         form = filing_form_class(iset, region_rules().industries)()
         saved = filing_initial(filing, iset)
         if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
-            flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still "
-                    "in the form, and the saved values that differ from it are shown above. Save again to replace "
-                    "them with yours."), "error")
+            etags.flash_stale()
             context = _round_filing_context(filing, form)
             context.update(etag=etags.form_tag(saved), conflicts=etags.form_conflicts(form, saved))
             return render_template("management/round_filing.html", **context), 409

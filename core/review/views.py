@@ -520,9 +520,7 @@ def score(assignment_id: int):
     scores = {key[len("score_"):]: value.strip() for key, value in request.form.items() if key.startswith("score_")}
     saved = _score_version(row)
     if etags.stale_form(saved):  # saved from another page since this one was opened: nothing saved, nothing lost
-        flash(_("Someone else saved this record after you opened it; nothing was saved. What you typed is still in "
-                "the form, and the saved values that differ from it are shown above. Save again to replace them "
-                "with yours."), "error")
+        etags.flash_stale()
         differ = [(number, str(value)) for number, value in sorted(saved["scores"].items())
                   if str(value) != scores.get(number, "") and value is not None]
         if saved["comment"] != (form.comment.data or ""):
