@@ -602,6 +602,14 @@ def _campaign_arg(default_latest: bool = True) -> Campaign | None:
                              .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(1))
 
 
+def _campaign_named() -> Campaign:
+    """The campaign the request names (``?campaign=``); 404 without one."""
+    campaign = _campaign_arg(default_latest=False)
+    if campaign is None:
+        raise NotFound("No such campaign.")
+    return campaign
+
+
 #: the queue page's own texts, translated in one go per request (Jinja's ``_()`` costs a
 #: context lookup per call; this page is the hot path measured by bench/bench_pages.py)
 _QUEUE_TEXT = {
@@ -868,9 +876,7 @@ def city_ranked():
 def upload_recommendation_file():
     """The city uploads its 推荐文件 for the round (PDF), beside its summary table (issue 43)."""
     unit = _city_unit()
-    campaign = _campaign_arg(default_latest=False)
-    if campaign is None:
-        raise NotFound("No such campaign.")
+    campaign = _campaign_named()
     form = RecommendationFileForm()
     target = url_for("applications.city_ranked", campaign=campaign.id)
     if not form.validate_on_submit():
@@ -895,9 +901,7 @@ def recommendation_file(file_id: int):
 @login_required(Perm.SUMMARY)
 def export_summary():
     unit = _city_unit()
-    campaign = _campaign_arg(default_latest=False)
-    if campaign is None:
-        raise NotFound("No such campaign.")
+    campaign = _campaign_named()
     drafts = request.args.get("drafts") == "1"
     from core.applications import jobs as app_jobs  # issue 22: a large table is built by a job
 
@@ -914,9 +918,7 @@ def export_summary():
 @login_required(Perm.SUMMARY)
 def export_summary_pdf():
     unit = _city_unit()
-    campaign = _campaign_arg(default_latest=False)
-    if campaign is None:
-        raise NotFound("No such campaign.")
+    campaign = _campaign_named()
     try:
         data = summary.export_summary_pdf(unit.id, campaign.id, _user().username)
     except GreenmfgError as exc:
@@ -931,9 +933,7 @@ def export_summary_pdf():
 @login_required(Perm.SUMMARY)
 def import_summary():
     unit = _city_unit()
-    campaign = _campaign_arg(default_latest=False)
-    if campaign is None:
-        raise NotFound("No such campaign.")
+    campaign = _campaign_named()
     form = ImportForm()
     if not form.validate_on_submit():
         flash(_("Choose a filled summary table (.xlsx)."), "error")
