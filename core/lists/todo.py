@@ -1,6 +1,7 @@
 """What is due on notices and lists, for the signed-in home page (:mod:`core.web.todo`): the province's
 running notices with their open objections, and its national recommendation deadline; the objections a city's
-units face; the recommendations a national instance imported, for the ministry."""
+units face, and the city list a city bureau publishes itself with the units it recommended in its city round (Shanxi
+004_7a8ddd82f611ab67.txt 第十二条); the recommendations a national instance imported, for the ministry."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.clock import end_of_day, this_year
 from core.kernel.rules import region_rules
-from core.lists import keys, recommend
+from core.lists import keys, notices as list_notices, recommend
 from core.models import (
     Application,
     NoticeItem,
@@ -23,6 +24,7 @@ from core.models import (
     RecommendationImport,
     Role,
 )
+from core.plugins.types import Level
 from core.web.todo import FIRST, TodoSection, item
 
 
@@ -73,6 +75,20 @@ def city_items(user, at: dt.datetime):
                  count=n) for notice_id, title, ends_on, n in rows]
 
 
+def city_list_items(user, at: dt.datetime):
+    """The city's own list, where its bureau publishes it (Shanxi 004 第十二条: 发布市层面绿色工厂名单, a decision): the
+    units it recommended in the year's city round wait for it (what the 市级名单 page offers)."""
+    year = this_year()
+    if user.admin_unit_id is None or Level.CITY.value not in region_rules().list_levels \
+            or list_notices.publication(Level.CITY.value, year).publisher != "city":
+        return []
+    waiting = list_notices.candidates_for(Level.CITY.value, year, user.admin_unit_id)
+    if not waiting:
+        return []
+    return [item(_("Publish the city list: %(n)d units recommended in the city round", n=len(waiting)),
+                 url_for("lists.city_lists", level=Level.CITY.value, year=year), count=len(waiting))]
+
+
 def ministry_items(user, at: dt.datetime):
     rows = db.session.scalars(select(RecommendationImport).order_by(RecommendationImport.id.desc())
                               .limit(FIRST)).all()
@@ -94,6 +110,8 @@ SECTIONS = (
                 provider=recommendation_items, order=40),
     TodoSection(key="objections", title=_l("Objections"), roles=frozenset({Role.CITY}), provider=city_items,
                 order=30),
+    TodoSection(key="city-list", title=_l("City list"), roles=frozenset({Role.CITY}), provider=city_list_items,
+                order=35),
     TodoSection(key="imports", title=_l("Provincial recommendations"), roles=frozenset({Role.MINISTRY, Role.ADMIN}),
                 provider=ministry_items, order=10),
 )
