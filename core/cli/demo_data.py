@@ -174,6 +174,55 @@ def demo_accounts() -> dict[Role, list[str]]:
     return {role: names for role, names in found.items() if names}
 
 
+def round_level(rules: Any, ministry: bool) -> Level:
+    """The level of the demo's round: the national round in a ministry's instance (办法 第十二条; 001 二(一): the
+    provinces recommend, the ministry reviews, puts on notice and publishes), else the province's own."""
+    if ministry:
+        return Level.NATIONAL
+    return next((lv for lv in (Level.PROVINCIAL, Level.CITY) if rules.unit_types_for(lv)), Level.NATIONAL)
+
+
+def city_list_first(rules: Any, level: Level, year: int) -> bool:
+    """Whether the round of ``level`` asks a unit to be on its city's list first, so the demo holds the cities' own
+    round beside it: a rule of the round that a factory with no city listing fails and one on its city's list
+    passes (Shanxi 004_7a8ddd82f611ab67.txt 第十二条: 省层面绿色工厂原则上应先纳入市层面绿色工厂名单, published by the
+    city bureau itself)."""
+    if level == Level.CITY or Level.CITY.value not in rules.list_levels or not rules.unit_types_for(Level.CITY) \
+            or rules.publication(Level.CITY, year).publisher != "city":
+        return False
+    base = {"unit_type": "factory", "level": level, "year": year, "as_of": today()}
+    return any(_answer(rule, {**base, "held_levels": ()}) and not _answer(rule, {**base, "held_levels": (Level.CITY,)})
+               for rule in rules.eligibility_rules_for("factory", level, year) if rule.check is not None)
+
+
+def _answer(rule: Any, data: dict[str, Any]) -> str | None:
+    """What ``rule`` answers a factory of which ``data`` says only its level, year and listings (a rule that reads
+    more of an application answers nothing here)."""
+    try:
+        return rule.check(data)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+
+
+def _open_round(rules: Any, level: Level, year: int, types: list[str], first_day: dt.date) -> Campaign:
+    """The demo's round of ``level``, open from ``first_day`` to the year's end, audited. The province's round holds
+    the year's calendar up to its report to the Ministry (:func:`_round_calendar`); a city round (Shanxi 004 第十二条:
+    the city publishes its own list, by no date the 细则 names) holds the steps the region sets for its level, as a
+    round the province opens does (``services.open_campaign``)."""
+    from core.applications.services import campaign_deadlines
+
+    opens = _beijing(first_day, 0)
+    campaign = Campaign(region=rules.region_code, year=year, level=level.value,
+                        title=f"{year}年度{rules.region.name}绿色制造名单申报（{rules.list_levels[level.value].name}）",
+                        unit_types=types, opens_at=opens, closes_at=end_of_day(dt.date(year, 12, 31)),
+                        deadlines=campaign_deadlines(year, level.value, types) if level == Level.CITY
+                        else _round_calendar(rules, year))
+    db.session.add(campaign)
+    db.session.flush()
+    audit.record(ACTOR, "campaign.opened", "campaign", campaign.id, year=year, level=level.value)
+    return campaign
+
+
 def load_demo(seed: int = 2025, progress: Callable[[Iterator], Iterator] = iter,
               import_history: Callable[..., dict] | None = None) -> dict[str, int]:
     """Fill an empty database with demo data. Refuses a database that already has organizations."""
@@ -219,21 +268,10 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                                      starts_on=dt.date(year - 1, 6, 1), ends_on=dt.date(year + 2, 5, 31)))
     counts["firms"] = len(firms)
 
-    levels = [lv for lv in (Level.PROVINCIAL, Level.CITY) if rules.unit_types_for(lv)] or [Level.NATIONAL]
-    level = levels[0]
+    level = round_level(rules, ministry)
     types = [t.code for t in rules.unit_types_for(level)]
     # the round opened on 1 March (70 days ago when the year is younger): every step of the story lies in the past
     first_day = min(dt.date(year, 3, 1), today() - dt.timedelta(days=70))
-    opens = _beijing(first_day, 0)
-    with timeline.at(opens):
-        campaign = Campaign(region=rules.region_code, year=year, level=level.value,
-                            title=f"{year}年度{rules.region.name}绿色制造名单申报（{rules.list_levels[level.value].name}）",
-                            unit_types=types, opens_at=opens, closes_at=end_of_day(dt.date(year, 12, 31)),
-                            deadlines=_round_calendar(rules, year))
-        db.session.add(campaign)
-        db.session.flush()
-        audit.record(ACTOR, "campaign.opened", "campaign", campaign.id, year=year, level=level.value)
-    _place_steps(campaign, timeline)
 
     statuses = [ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ApplicationStatus.SUBMITTED,
                 ApplicationStatus.RETURNED, ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.GRADED]
@@ -266,9 +304,24 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     # a park applies through its management committee (the names with 园), never a company; the kinds with an
     # indicator table this year come first, so that the demo enterprise (the second unit) scores itself
     companies = sorted((t for t in types if t != "park"), key=lambda t: rules.indicator_set(t, year) is None) or types
+    planned = ["park" if "园" in org.name and "park" in types else companies[(n - 1) % len(companies)]
+               for n, org in enumerate(orgs)]
+    # the province's lists first, as a deployed instance has them before its round: the checks the platform stores
+    # at each submission (a national factory first on the provincial list: 办法 第十一条, 001 二(一); a Shanxi
+    # provincial factory first on its city's list: 004 第十二条) see the listings
+    counts["organizations"] += _load_history(rules, seed, level, year, units, orgs, planned, companies, types,
+                                             industries, import_history, counts)
+
+    with timeline.at(_beijing(first_day, 0)):
+        campaign = _open_round(rules, level, year, types, first_day)
+    _place_steps(campaign, timeline)
+    if city_list_first(rules, level, year):  # the cities' own round, whose list comes first (Shanxi 004 第十二条)
+        with timeline.at(_beijing(first_day, 0)):
+            _open_round(rules, Level.CITY, year, [t.code for t in rules.unit_types_for(Level.CITY)], first_day)
+
     apps: list[Application] = []
     for n, org in enumerate(orgs):
-        unit_type = "park" if "园" in org.name and "park" in types else companies[(n - 1) % len(companies)]
+        unit_type = planned[n]
         modes = rules.evaluation_modes(unit_type, level, year)
         status = statuses[n % len(statuses)]
         # the story of one application: created in the round's first ten days, filled in the next day, the
@@ -322,6 +375,34 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         apps.append(app)
         counts["applications"] += 1
 
+    city = _demo_city(units, apps)
+    users = [
+        User(username="admin", display_name="系统管理员", role=Role.ADMIN),
+        User(username="province", display_name="省厅节能处", role=Role.PROVINCE),
+        User(username="city", display_name=f"{city.name}工信局", role=Role.CITY, admin_unit_id=city.id),
+        User(username="enterprise", display_name=orgs[1].name, role=Role.APPLICANT, organization_id=orgs[1].id),
+        User(username="evaluator", display_name=firms[0].name, role=Role.EVALUATOR, evaluator_firm_id=firms[0].id),
+        expert_account,
+    ]
+    if ministry:  # the ministry's staff: imports the provinces' recommendations, runs the notice, publishes
+        users.insert(1, User(username="ministry", display_name="工业和信息化部节能与综合利用司", role=Role.MINISTRY))
+    for u in users:
+        u.password_hash = hash_password(DEMO_PASSWORD)
+        db.session.add(u)
+    db.session.flush()
+    counts["users"] = len(users)
+    counts["experts"] = len(pool)
+    _assign_demo_expert(pool[0], campaign)
+    audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
+    db.session.commit()
+    return counts
+
+
+def _load_history(rules: Any, seed: int, level: Level, year: int, units: list[AdminUnit], orgs: list[Organization],
+                  planned: list[str], companies: list[str], types: list[str], industries: list[str],
+                  import_history: Callable[..., dict] | None, counts: dict[str, int]) -> int:
+    """The lists the region already has, imported before its round as a deployment imports them (``planned``: the
+    kind each of ``orgs`` applies for in the round); returns how many listed units that do not apply it adds."""
     # the province's existing lists, loaded as a deployment loads them: a table through the history import. Units
     # climb the ladder, as in a deployed province: a unit on a list does not apply to that list's round again, one on
     # the list below does (city list → provincial round). So the first half of this round's applicants were on the
@@ -354,10 +435,10 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     rank = {lv: rules.list_levels[lv].rank for lv in rules.list_levels}
     below = max((lv for lv in rules.list_levels if rank[lv] < rank[level.value]), key=rank.get, default=None)
     if below is not None:
-        for n, app in enumerate(apps[: len(apps) // 2]):
-            if app.unit_type in {t.code for t in rules.unit_types_for(Level(below))}:
+        for n, (org, unit_type) in enumerate(list(zip(orgs, planned))[: len(orgs) // 2]):
+            if unit_type in {t.code for t in rules.unit_types_for(Level(below))}:
                 y = year - 2 - n % 2
-                history_rows.append(history_row(Level(below), y, app.unit_type, app.organization, n + 1))
+                history_rows.append(history_row(Level(below), y, unit_type, org, n + 1))
     # the listed units that do not apply this year: a random generator of their own, so that the applicants' data
     # stays what it was
     others_rng = random.Random(seed + 1)
@@ -371,13 +452,12 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                                                 for nth in ("", "第二", "第三", "第四", "第五") for suffix in _SUFFIX)
                     if candidate not in taken)
         taken.add(name)
-        org = Organization(uscc=make_uscc(others_rng, division_code(province, unit.name)), name=name,
+        org = Organization(uscc=make_uscc(others_rng, division_code(rules.region.name, unit.name)), name=name,
                            admin_unit_id=unit.id, industry=others_rng.choice(industries),
                            legal_representative=others_rng.choice(_PEOPLE))
         db.session.add(org)
         others.append(org)
     db.session.flush()
-    counts["organizations"] += len(others)
     listed_type = next((t for t in companies if t in rules.unit_types), types[0])
     # built before last year's national units' removal day has come, the removed unit's story is a year older
     earlier = 0 if removal_day(year - 1) <= today() else 1
@@ -400,28 +480,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
             raise RuntimeError("demo history rejected: " + "; ".join(
                 p for r in report["rows"] for p in r["problems"])[:500])
         counts["list_entries"] = report["created"]
+    return len(others)
 
-    city = _demo_city(units, apps)
-    users = [
-        User(username="admin", display_name="系统管理员", role=Role.ADMIN),
-        User(username="province", display_name="省厅节能处", role=Role.PROVINCE),
-        User(username="city", display_name=f"{city.name}工信局", role=Role.CITY, admin_unit_id=city.id),
-        User(username="enterprise", display_name=orgs[1].name, role=Role.APPLICANT, organization_id=orgs[1].id),
-        User(username="evaluator", display_name=firms[0].name, role=Role.EVALUATOR, evaluator_firm_id=firms[0].id),
-        expert_account,
-    ]
-    if ministry:  # the ministry's staff: imports the provinces' recommendations, runs the notice, publishes
-        users.insert(1, User(username="ministry", display_name="工业和信息化部节能与综合利用司", role=Role.MINISTRY))
-    for u in users:
-        u.password_hash = hash_password(DEMO_PASSWORD)
-        db.session.add(u)
-    db.session.flush()
-    counts["users"] = len(users)
-    counts["experts"] = len(pool)
-    _assign_demo_expert(pool[0], campaign)
-    audit.record(ACTOR, "demo.loaded", "instance", None, **counts)
-    db.session.commit()
-    return counts
 
 
 def _round_calendar(rules: Any, year: int) -> dict[str, str]:

@@ -9,17 +9,18 @@ role the seed names, with the accounts ``greenmfg demo`` prints (:func:`core.cli
   it names the demo evaluator's firm, which accepts from its to-do page and files its on-site report (Hubei 002
   三(三); the other regions allow it, 办法 第十条); the factory submits; the city recommends it (the departments its
   rule names consulted); the province draws a panel, each expert scores from its to-do page, the province records
-  the result; the provincial list is published as the seed says: by decision (Hunan 000 二.4, Jiangxi 003 一) or
+  the result; in Shanxi the unit first applies to the cities' own round, the city recommends it and publishes its
+  city list from its to-do page (004 第十二条: 发布市层面绿色工厂名单; 省层面绿色工厂原则上应先纳入市层面绿色工厂名单), so
+  the city's provincial recommendation carries no warning; the provincial list is published as the seed says: by
+  decision (Hunan 000 二.4, Jiangxi 003 一) or
   after a public notice (Hubei 002 三(五), Shanxi 004 第十三条: 10 working days), the administrator moving the training
   clock past the notice's last day (publishing waits for it); the province then recommends the unit to MIIT (办法
   第十二条; the demo moved the passed 07-31 to after today, the page shows both) and downloads the signed file;
 * national: the ministry registers Hunan's public key, imports the file Hunan's province signed, reviews it with a
   panel, puts it on notice (办法 第十二条: 15 days), a member of the public objects signed out, the ministry resolves
   the objection from its to-do page, the clock is moved past the notice and the ministry publishes; the public list
-  shows the unit.
-
-Not walked (issue 42, what the platform lacks): Shanxi's city round and city list before the provincial round
-(004 第十二条): the demo has none, so the city confirms the warning "原则上应先纳入市层面绿色工厂名单" instead.
+  shows the unit. The national demo's own round is national (001 二(一)); its list history comes before it, as a
+  deployed instance has it (core/cli/demo_data.py).
 """
 from __future__ import annotations
 
@@ -292,23 +293,30 @@ def submit(w: Walk) -> None:
     expect(w.page.locator("#status")).to_have_text("已提交")
 
 
-def recommend(w: Walk) -> None:
-    """The city, on the application: every department its rule names consulted, confirms, recommends."""
+#: the warning a Shanxi city reads recommending a factory to the province that is not on its city list yet (004
+#: 第十二条: 省层面绿色工厂原则上应先纳入市层面绿色工厂名单); the walk lists the unit on the city list first
+CITY_LIST_WARNING = "原则上应先纳入市层面绿色工厂名单"
+
+
+def recommend(w: Walk) -> str:
+    """The city, on the application: every department its rule names consulted, confirms, recommends; the round's
+    warnings, where it shows some, read and confirmed. Returns the warnings it read."""
     from playwright.sync_api import expect
 
     for box in w.page.locator("#recommend-form input[name=consulted_departments]").all():
         box.check()
     w.page.check("#recommend-confirm")
     w.click("#recommend")
+    warnings = ""
     if w.page.locator("#recommend-form #acknowledge_warnings").count():
-        # the round's warnings, read and confirmed (Shanxi 004 第十二条: a provincial factory is first on its city's
-        # list "原则上"; the demo has no city round to put it there: issue 42, not walked)
+        warnings = w.flash()
         for box in w.page.locator("#recommend-form input[name=consulted_departments]").all():
             box.check()
         w.page.check("#recommend-form #acknowledge_warnings")
         w.page.check("#recommend-confirm")
         w.click("#recommend")
     expect(w.page.locator(".flash.info")).to_be_visible()
+    return warnings
 
 
 def draw_panel(w: Walk) -> list[str]:
@@ -452,40 +460,47 @@ def publication(w: Walk):
         return region_rules().publication("provincial", this_year()).procedure.value
 
 
+def round_title(w: Walk, level: str) -> str | None:
+    """The title of the demo's open round of ``level`` (None without one): the applicant picks it on its page."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import Campaign
+
+    with w.app.app_context():
+        return db.session.scalar(select(Campaign.title).where(Campaign.level == level).order_by(Campaign.id))
+
+
 def walk_province(w: Walk) -> None:
-    """Registration → application → third-party evaluation → the city's recommendation → the province's panel →
-    the provincial list (by decision, or after a notice, with the training clock moved past its end) → the signed
-    recommendation to MIIT."""
+    """Registration → (in Shanxi, the city round: application → evaluation → the city's recommendation → the city
+    list) → application → third-party evaluation → the city's recommendation → the province's panel → the provincial
+    list (by decision, or after a notice, with the training clock moved past its end) → the signed recommendation to
+    MIIT."""
     province, document_no = PROVINCES[w.region]
     city = demo_city(w)
     org = org_name(city)
     username = f"{w.region}_walker"
     register(w, new_uscc(province, city), org, city, username)
-    w.home()
-    w.click("#todo-applications a", has_text="正在受理申报")
-    w.click("button[data-start=factory]")
-    fill_application(w, "factory", third_party=True)
-    w.click("#save-draft")
-    w.expect_flash("草稿已于")
-    w.click("main a", has_text="检查并提交")
-    w.click("main a", has_text="选择第三方评价机构")
-    w.page.check("#firm-1")  # the demo evaluator's firm
-    w.click("#send-request")
-    # the firm: the request on its to-do page → declares its independence → accepts → files its report
-    w.log_in("evaluator")
-    w.click("#todo-engagements a", has_text=org)
-    row = w.page.locator("#requests tr", has_text=org)
-    row.locator("input[name$='not_author']").check()
-    row.locator("input[name$='not_interested']").check()
-    row.locator("button[id^='accept-']").click()
-    file_report(w, org)
-    # the applicant: its application → 检查并提交 → confirms → submits
-    w.log_in(username, NEW_PASSWORD)
-    submit(w)
+    city_round = round_title(w, "city")
+    if city_round:
+        # Shanxi 004 第十二条: the city examines what it receives and publishes its city list (发布市层面绿色工厂名单);
+        # a provincial green factory is on it first
+        apply(w, org, username, city_round)
+        w.log_in("city")
+        w.click("#todo-city-review a", has_text=org)
+        recommend(w)
+        publish_city_list(w, org, city)
+        w.log_in(username, NEW_PASSWORD)
+    apply(w, org, username, round_title(w, "provincial"))
     # the city: its queue on its to-do page → the application → recommends it
     w.log_in("city")
     w.click("#todo-city-review a", has_text=org)
-    recommend(w)
+    warnings = recommend(w)
+    if city_round:  # on the city list already (004 第十二条): no warning to confirm, the check met
+        assert CITY_LIST_WARNING not in warnings, warnings
+        from playwright.sync_api import expect
+
+        expect(w.page.locator("#eligibility tr", has_text=CITY_LIST_WARNING)).to_contain_text("✓")
     # the province: the recommended applications on its to-do page → the application → a panel → its result
     review(w, "province", org)
     if publication(w) == "decision":
@@ -505,6 +520,54 @@ def walk_province(w: Walk) -> None:
 
     expect(w.page.locator("#todo-recommendation")).not_to_contain_text("逾期")
     to_ministry(w, org)
+
+
+def publish_city_list(w: Walk, org: str, city: str) -> None:
+    """The city, from its to-do page (市级名单: the units it recommended in the city round): the decision's 文号 and
+    title, the unit chosen, published (Shanxi 004 第十二条: by the city bureau, no notice named); the public list shows
+    it at the city level."""
+    from playwright.sync_api import expect
+
+    w.home()
+    w.click("#todo-city-list a")
+    w.page.fill("#document_no", f"{place_name_of(city)}工信发〔2026〕21号")
+    w.page.fill("#title", f"2026年度{city}市层面绿色工厂名单")
+    w.page.locator("#decision-form label", has_text=org).locator("input[name=application_ids]").check()
+    w.click("#publish-decision")
+    w.expect_flash("列入")
+    expect(w.page.locator("main")).to_contain_text(org)
+
+
+def place_name_of(city: str) -> str:
+    from core.cli.demo_data import place_name
+
+    return place_name(city)
+
+
+def apply(w: Walk, org: str, username: str, title: str) -> None:
+    """The applicant, from its to-do page: the open round ``title`` → applies as a factory → fills in its form →
+    names the demo evaluator's firm, which accepts from its to-do page and files its on-site report → submits."""
+    w.home()
+    w.click("#todo-applications a", has_text="正在受理申报")
+    w.page.locator("fieldset", has_text=title).locator("button[data-start=factory]").click()
+    fill_application(w, "factory", third_party=True)
+    w.click("#save-draft")
+    w.expect_flash("草稿已于")
+    w.click("main a", has_text="检查并提交")
+    w.click("main a", has_text="选择第三方评价机构")
+    w.page.check("#firm-1")  # the demo evaluator's firm
+    w.click("#send-request")
+    # the firm: the request on its to-do page → declares its independence → accepts → files its report
+    w.log_in("evaluator")
+    w.click("#todo-engagements a", has_text=org)
+    row = w.page.locator("#requests tr", has_text=org)
+    row.locator("input[name$='not_author']").check()
+    row.locator("input[name$='not_interested']").check()
+    row.locator("button[id^='accept-']").click()
+    file_report(w, org)
+    # the applicant: its application → 检查并提交 → confirms → submits
+    w.log_in(username, NEW_PASSWORD)
+    submit(w)
 
 
 def review(w: Walk, staff: str, org: str) -> None:
