@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from core.admin.users import ROLE_LABELS
-from core.cli.demo_data import DEMO_PASSWORD, demo_accounts, load_demo
+from core.cli.demo_data import DEMO_PASSWORD, demo_accounts, listed_accounts, load_demo
 from core.extensions import init_migrate
 from core.kernel.rules import region_rules
 
@@ -41,6 +41,11 @@ def demo_command(seed: int, port: int) -> None:
     click.echo(f"demo accounts (password {DEMO_PASSWORD}):")
     for role, names in demo_accounts().items():
         click.echo(f"  {ROLE_LABELS[role]} ({role.value}): {', '.join(names)}")
+    levels = region_rules().list_levels
+    for username, level, year in listed_accounts():
+        # the listed unit that files its annual table (办法 第十六条), also an applicant of this year's round
+        click.echo(f"  名单内单位 (listed unit, annual filing): {username} "
+                   f"({year}年{levels[level].name}名单 / the {level} list of {year})")
     click.echo(f"start it with: greenmfg run --port {port}   (then open http://127.0.0.1:{port}/)")
 
 

@@ -12,6 +12,11 @@ Each step happens on the day the demo says it did (:class:`_Timeline`): a unit c
 in, asks its evaluator, who accepts, visits and files the report, all before the unit submits it on its
 submission date, and the city and the province act after; every audit row and record of a step carries that
 step's time, so an application's history reads in the order its page's dates tell.
+
+The data come in the order a deployed instance has them: the region's list history first, then its round (a ministry's
+instance: the national round, 001_3f04a56fc6693327.txt 二(一)), so the checks stored at each submission see the
+listings. Where the round asks a unit to be on its city's list first, the demo also holds the cities' own round (Shanxi
+004_7a8ddd82f611ab67.txt 第十二条), open today, for the city to publish its list before the province's round.
 """
 from __future__ import annotations
 
@@ -172,6 +177,18 @@ def demo_accounts() -> dict[Role, list[str]]:
     for username, role in db.session.execute(select(User.username, User.role).order_by(User.id)):
         found.setdefault(Role(role), []).append(username)
     return {role: names for role, names in found.items() if names}
+
+
+def listed_accounts() -> list[tuple[str, str, int]]:
+    """The demo accounts of listed units, each with the level and year of its newest listing: the account that files
+    the annual dynamic-management table (办法 第十六条; Shanxi 004 第十八条), which ``greenmfg demo`` names as such."""
+    from core.models import ListEntry
+
+    rows = db.session.execute(select(User.username, ListEntry.level, func.max(ListEntry.year))
+                              .join(ListEntry, ListEntry.organization_id == User.organization_id)
+                              .where(ListEntry.status == "listed")
+                              .group_by(User.username, ListEntry.level).order_by(User.username)).all()
+    return [(username, level, year) for username, level, year in rows]
 
 
 def round_level(rules: Any, ministry: bool) -> Level:

@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from core.extensions import db
 from core.clock import end_of_day, this_year
+from core.extensions import db
 from core.kernel.rules import region_rules
-from core.lists import keys, notices as list_notices, recommend
+from core.lists import keys, recommend
+from core.lists import notices as list_notices
 from core.models import (
     Application,
     NoticeItem,

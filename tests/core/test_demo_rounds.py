@@ -32,7 +32,9 @@ def _stored(app, code: str) -> dict:
 
 
 def test_the_national_demo_runs_a_national_round_whose_checks_see_the_provincial_lists(make_app, tmp_path):
-    from core.models import Application, ApplicationStatus as S, Campaign, ListEntry
+    from core.cli.demo_data import demo_accounts, listed_accounts
+    from core.models import Application, Campaign, ListEntry, Role
+    from core.models import ApplicationStatus as S
 
     app = _load(make_app, tmp_path, "national")
     with app.app_context():
@@ -49,12 +51,16 @@ def test_the_national_demo_runs_a_national_round_whose_checks_see_the_provincial
                        for a in factories if a.organization_id not in provincial)
         # so the listed factories went on through the city and the panel, as a deployed instance's do
         assert any(a.status == S.GRADED for a in listed)
+        # ``greenmfg demo`` names the listed unit that files its annual table (办法 第十六条), and the ministry
+        assert [(name, level) for name, level, _ in listed_accounts()] == [("enterprise", "provincial")]
+        assert demo_accounts()[Role.MINISTRY] == ["ministry"] and len(demo_accounts()[Role.EXPERT]) >= 3
 
 
 def test_shanxi_holds_a_city_round_beside_the_provincial_and_its_checks_see_the_city_lists(make_app, tmp_path):
-    from core.services.deadlines import check_step_open
+    from core.cli.demo_data import listed_accounts
     from core.clock import now
     from core.models import Application, Campaign, ListEntry
+    from core.services.deadlines import check_step_open
 
     app = _load(make_app, tmp_path, "shanxi")
     with app.app_context():
@@ -70,6 +76,8 @@ def test_shanxi_holds_a_city_round_beside_the_provincial_and_its_checks_see_the_
             Application.eligibility.is_not(None))).all()
         on_list = [a for a in submitted if a.organization_id in city_listed]
         assert on_list and all(_stored(a, "shanxi.provincial_needs_city_list")["ok"] for a in on_list)
+        # the listed unit that files its annual table (004 第十八条), named by ``greenmfg demo``
+        assert [(name, level) for name, level, _ in listed_accounts()] == [("enterprise", "city")]
 
 
 def test_a_shanxi_city_publishes_its_list_from_its_to_do_page_and_the_province_round_sees_it(make_app, tmp_path):
@@ -77,7 +85,15 @@ def test_a_shanxi_city_publishes_its_list_from_its_to_do_page_and_the_province_r
     tests/e2e/test_round_walk.py); the city's to-do page offers 市级名单 (it did not), the city publishes it there; the unit's provincial application then meets 第十二条's check."""
     from core.applications import eligibility
     from core.cli.demo_data import DEMO_PASSWORD
-    from core.models import Application, ApplicationStatus as S, AuditLog, Campaign, ListEntry, Organization, User
+    from core.models import (
+        Application,
+        AuditLog,
+        Campaign,
+        ListEntry,
+        Organization,
+        User,
+    )
+    from core.models import ApplicationStatus as S
 
     app = _load(make_app, tmp_path, "shanxi")
     with app.app_context():
@@ -91,7 +107,7 @@ def test_a_shanxi_city_publishes_its_list_from_its_to_do_page_and_the_province_r
         for level in ("city", "provincial"):
             a = Application(campaign_id=rounds[level].id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
                             unit_type="factory", level=level, status=S.SUBMITTED, evaluation_mode="self",
-                            submitted_at=dt.datetime.now(dt.timezone.utc))
+                            submitted_at=dt.datetime.now(dt.UTC))
             db.session.add(a)
             applications[level] = a
         db.session.flush()
