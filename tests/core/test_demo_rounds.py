@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from helpers import DEMO_COPIES
 from sqlalchemy import select
 
@@ -157,3 +158,22 @@ def today_text(app) -> str:
 
     with app.app_context():
         return today().isoformat()
+
+
+@pytest.mark.parametrize("region,expected", [("shanxi", True), ("hunan", False), ("hubei", False),
+                                             ("jiangxi", False), ("national", False)])
+def test_only_a_round_that_asks_for_the_city_list_first_gets_the_city_round(make_app, region, expected):
+    """Shanxi's provincial round asks its factories to be on their city's list first (004 第十二条); the other seeds
+    name no such rule (Hunan 000, Hubei 002, Jiangxi 003; 办法 for the ministry), so their demos hold one round."""
+    from core.cli.demo_data import city_list_first, round_level
+    from core.clock import this_year
+    from core.kernel.rules import region_rules
+    from core.plugins.types import Level
+
+    app = make_app(region)
+    with app.app_context():
+        rules = region_rules()
+        level = round_level(rules, ministry=region == "national")
+        assert level == (Level.NATIONAL if region == "national" else Level.PROVINCIAL)
+        assert city_list_first(rules, level, this_year()) is expected
+        assert city_list_first(rules, Level.CITY, this_year()) is False
