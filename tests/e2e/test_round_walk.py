@@ -8,14 +8,14 @@ role the seed names, with the accounts ``greenmfg demo`` prints (:func:`core.cli
 * a province (hunan, hubei, jiangxi, shanxi): a factory registers (signed out) in the demo city's city and applies;
   it names the demo evaluator's firm, which accepts from its to-do page and files its on-site report (Hubei 002
   三(三); the other regions allow it, 办法 第十条); the factory submits; the city recommends it (the departments its
-  rule names consulted); the province draws a panel, each expert scores from its to-do page, the province records
-  the result; in Shanxi the unit first applies to the cities' own round, the city recommends it and publishes its
-  city list from its to-do page (004 第十二条: 发布市层面绿色工厂名单; 省层面绿色工厂原则上应先纳入市层面绿色工厂名单), so
-  the city's provincial recommendation carries no warning; the provincial list is published as the seed says: by
-  decision (Hunan 000 二.4, Jiangxi 003 一) or
-  after a public notice (Hubei 002 三(五), Shanxi 004 第十三条: 10 working days), the administrator moving the training
-  clock past the notice's last day (publishing waits for it); the province then recommends the unit to MIIT (办法
-  第十二条; the demo moved the passed 07-31 to after today, the page shows both) and downloads the signed file;
+  rule names consulted). In Shanxi this is the cities' own round first: the city publishes its city list from its
+  to-do page (市级名单; 004 第十二条: 发布市层面绿色工厂名单, by decision), then the factory applies to the province's
+  round the same way, and the city's recommendation carries no warning (省层面绿色工厂原则上应先纳入市层面绿色工厂名单:
+  the check is met). The province draws a panel, each expert scores from its to-do page, the province records the
+  result; the provincial list is published as the seed says: by decision (Hunan 000 二.4, Jiangxi 003 一) or after a
+  public notice (Hubei 002 三(五), Shanxi 004 第十三条: 10 working days), the administrator moving the training clock
+  past the notice's last day (publishing waits for it); the province then recommends the unit to MIIT (办法 第十二条;
+  the demo moved the passed 07-31 to after today, the page shows both) and downloads the signed file;
 * national: the ministry registers Hunan's public key, imports the file Hunan's province signed, reviews it with a
   panel, puts it on notice (办法 第十二条: 15 days), a member of the public objects signed out, the ministry resolves
   the objection from its to-do page, the clock is moved past the notice and the ministry publishes; the public list
@@ -528,20 +528,16 @@ def publish_city_list(w: Walk, org: str, city: str) -> None:
     it at the city level."""
     from playwright.sync_api import expect
 
+    from core.cli.demo_data import place_name
+
     w.home()
     w.click("#todo-city-list a")
-    w.page.fill("#document_no", f"{place_name_of(city)}工信发〔2026〕21号")
+    w.page.fill("#document_no", f"{place_name(city)}工信发〔2026〕21号")
     w.page.fill("#title", f"2026年度{city}市层面绿色工厂名单")
     w.page.locator("#decision-form label", has_text=org).locator("input[name=application_ids]").check()
     w.click("#publish-decision")
     w.expect_flash("列入")
     expect(w.page.locator("main")).to_contain_text(org)
-
-
-def place_name_of(city: str) -> str:
-    from core.cli.demo_data import place_name
-
-    return place_name(city)
 
 
 def apply(w: Walk, org: str, username: str, title: str) -> None:
