@@ -34,7 +34,7 @@ from core.kernel.rules import region_rules
 from core.models import AdminUnit, ListEntry, Organization
 from core.models.lists import STAGE
 from core.services import audit
-from core.services.spreadsheets import open_xlsx
+from core.services.spreadsheets import read_xlsx
 from core.services.uscc import normalize_uscc
 
 MAX_ROWS = 50_000
@@ -86,22 +86,10 @@ def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
 
 
 def _xlsx_rows(raw: bytes) -> list[tuple[Any, ...]]:
-    wb = open_xlsx(raw, max_bytes=MAX_BYTES, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()
-        rows = []
-        for row in ws.iter_rows(values_only=True, max_col=len(COLUMNS) + 5):
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                raise InvalidInput("At most %(n)d rows can be imported at once.", field="file", n=MAX_ROWS)
-        return rows
-    except GreenmfgError:
-        raise
-    except Exception:  # noqa: BLE001 - a failure while reading the rows is the file's
-        raise InvalidInput("The file is damaged or not an .xlsx spreadsheet.", field="file") from None
-    finally:
-        wb.close()
+    """The first sheet's rows (cached values of formulas; an empty row is ``()``, so rows keep their numbers)."""
+    ((_, rows),) = read_xlsx(raw, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 1, max_cols=len(COLUMNS) + 5,
+                             data_only=True, first_only=True)
+    return rows
 
 
 def _header_map(header: Iterable[Any]) -> dict[str, int]:
