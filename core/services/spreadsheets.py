@@ -42,7 +42,7 @@ _SI, _SHEET_DATA = _MAIN + "si", _MAIN + "sheetData"
 _SMALL_PART = 8 * 1024 * 1024
 #: the most XML one row of a sheet may take (60 columns of long text fit): a row of a million cells is refused
 #: before its cells are built
-_ROW_BYTES = 4 * 1024 * 1024
+_ROW_BYTES = 2 * 1024 * 1024
 _CHUNK = 64 * 1024
 _DAMAGED = "The file is damaged or not an .xlsx spreadsheet."
 _TOO_MANY_ROWS = "At most %(n)d rows can be imported at once."
@@ -324,6 +324,8 @@ class _Package:
                 break
             if since_row > _ROW_BYTES:  # one row (or what stands before the first) larger than any real one
                 raise InvalidInput("The spreadsheet unpacks to too much data.", field="file")
+        if parser is not None:
+            parser.close()  # a sheet cut short is damaged
         return rows
 
 
