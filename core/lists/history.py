@@ -34,6 +34,7 @@ from core.kernel.rules import region_rules
 from core.models import AdminUnit, ListEntry, Organization
 from core.models.lists import STAGE
 from core.services import audit
+from core.services.memory import collector_paused
 from core.services.spreadsheets import read_xlsx
 from core.services.uscc import normalize_uscc
 
@@ -232,6 +233,11 @@ def import_history(actor: str, raw: bytes, filename: str = "", *, dry_run: bool 
         "updated", "unchanged", "organizations_created", "sha256"}``; nothing is written unless ``ok``
         and not ``dry_run``. The caller commits.
     """
+    with collector_paused():  # its rows are freed by reference counting; the collector would only rescan them
+        return _import(actor, raw, filename, dry_run=dry_run)
+
+
+def _import(actor: str, raw: bytes, filename: str, *, dry_run: bool) -> dict[str, Any]:
     digest = hashlib.sha256(raw).hexdigest()
     clean, report = _check(read_rows(raw, filename))
     result: dict[str, Any] = {"ok": all(r["ok"] for r in report), "dry_run": dry_run, "rows": report,

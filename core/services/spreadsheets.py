@@ -168,13 +168,14 @@ class _Package:
                 out.append((sheet.get("name", ""), target))
         return out
 
-    def date_styles(self) -> tuple[set[int], set[int]]:
-        """The cell styles (by index) whose number format shows a date, and those showing a duration."""
+    def date_styles(self) -> tuple[set[str], set[str]]:
+        """The cell styles (their index as the cells' ``s`` attribute writes it) whose number format shows a date,
+        and those showing a duration."""
         from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 
         tree = self._small(self.parts["styles"]) if "styles" in self.parts else None
-        dates: set[int] = set()
-        durations: set[int] = set()
+        dates: set[str] = set()
+        durations: set[str] = set()
         if tree is None:
             return dates, durations
         custom = {int(f.get("numFmtId", -1)): f.get("formatCode", "") for f in tree.iter(_MAIN + "numFmt")}
@@ -183,9 +184,9 @@ class _Package:
             fmt_id = int(xf.get("numFmtId", 0))
             fmt = custom.get(fmt_id) or BUILTIN_FORMATS.get(fmt_id, "General")
             if is_date_format(fmt):
-                dates.add(index)
+                dates.add(str(index))
             if is_timedelta_format(fmt):
-                durations.add(index)
+                durations.add(str(index))
         return dates, durations
 
     def _stream(self, path: str, limit: int):
@@ -238,7 +239,7 @@ class _Package:
         parser.close()
         return out
 
-    def rows(self, path: str, strings: list[str], dates: tuple[set[int], set[int]], *, max_rows: int,
+    def rows(self, path: str, strings: list[str], dates: tuple[set[str], set[str]], *, max_rows: int,
              max_cols: int, data_only: bool) -> Rows:
         """One sheet's rows, streamed row by row (see :func:`read_xlsx` for the limits)."""
         from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
@@ -293,9 +294,9 @@ class _Package:
                         if t is None or t == "n":
                             value = float(value) if "." in value or "E" in value or "e" in value else int(value)
                             style = c.get("s")
-                            if style and int(style) in date_styles:
+                            if style in date_styles:
                                 try:
-                                    value = from_excel(value, epoch, timedelta=int(style) in durations)
+                                    value = from_excel(value, epoch, timedelta=style in durations)
                                 except (OverflowError, ValueError):
                                     value = "#VALUE!"
                         elif t == "s":
