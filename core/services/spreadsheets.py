@@ -1,11 +1,13 @@
-"""Spreadsheets: opening the ones people upload, safely, and printing official tables.
+"""Spreadsheets: reading the ones people upload, safely, and printing official tables.
 
-Opening (:func:`open_xlsx`): openpyxl parses the XML with defusedxml (refused if it is missing); the
-file is recognised by its content, not its name; its unpacked size is bounded (a zip bomb is refused
-before parsing); any parse failure is the file's, reported in both languages.
+Reading (:func:`read_xlsx`): the sheets' XML streamed from the zip and parsed row by row (expat, through
+ElementTree's pull parser), values as openpyxl reads them; the file is recognised by its content, not its name; the
+zip directory's sizes are bounded (a zip bomb is refused before inflating), a DTD is refused, and a row past the
+limit (a million-row sheet, a crafted cell at XFD1048576) is refused as it is met; any parse failure is the file's,
+reported in both languages. openpyxl is loaded only for its number-format and date helpers.
 
-Printing (:class:`PrintedSheet`): one sheet of an official table streamed into a write-only
-workbook, the way a clerk files it: the 附件 label, a merged title and subtitle, the seal and unit
+Printing (:class:`PrintedBook`, :class:`PrintedSheet`): one sheet of an official table written by xlsxwriter,
+the way a clerk files it: the 附件 label, a merged title and subtitle, the seal and unit
 lines, a bordered table with wrapped text (header rows merged where a group spans columns), notes
 and a signature block; fonts named (宋体 for titles and headers, 仿宋 for cells by the documents'
 convention); A4 landscape fitted to the page width, the header rows repeated on every page, the print
@@ -363,7 +365,7 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
 
 def text_width(text: str, size: float = 11) -> float:
     """The width of ``text`` in Excel column units at ``size`` points (a CJK glyph is about two)."""
-    wide = len(_WIDE.findall(text))
+    wide = len(text) - len(_WIDE.sub("", text))
     return (2.1 * wide + 1.1 * (len(text) - wide)) * size / 11
 
 
@@ -670,7 +672,8 @@ class PrintedSheet:
         ws.set_row(r, height)
         self.heights.append(height)
         self.used += height
-        write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
+        # the writers behind write_string & co. (those only add the parsing of "A1" cell names): every cell
+        write_string, write_number, write_blank = ws._write_string, ws._write_number, ws._write_blank
         for c, (value, fmt) in enumerate(zip(pending, formats)):  # _put inlined: every cell
             cls = value.__class__
             if cls is str and value:

@@ -192,7 +192,7 @@ def test_a_million_row_sheet_is_refused_at_the_limit_not_read_to_its_end():
 
     million = package(rows(), level=1)
     assert len(million) < 20 << 20
-    peak, raised, took = peak_of(lambda: read_xlsx(million, max_bytes=20 << 20, max_rows=5200))
+    peak, raised, _ = peak_of(lambda: read_xlsx(million, max_bytes=20 << 20, max_rows=5200))
     assert isinstance(raised, InvalidInput) and "At most 5200 rows" in raised.msgid % raised.params, raised
     assert peak < SMALL, peak
     # the summary import's own limit, through the history import's reader too (50,000 rows)
