@@ -313,17 +313,23 @@ def _plain(value: Any) -> Any:
 
 
 def template_xlsx() -> bytes:
-    """An empty table with the headers and one example row, for clerks."""
-    from openpyxl import Workbook
+    """An empty table with the headers and one example row, for clerks (written by xlsxwriter, as the platform
+    writes every table; read back by :func:`read_rows`)."""
+    import xlsxwriter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "名单历史"
-    ws.append(TEMPLATE_HEADERS)
-    ws.append(["省级", 2023, "绿色工厂", "91430100MA4L000000", "示例绿色制造有限公司", "长沙市", "湘工信节能〔2023〕100号",
-               "2023-12-20", "列入", None, None])
-    for col, width in zip("ABCDEFGHIJK", (8, 8, 16, 22, 30, 10, 26, 12, 8, 12, 30), strict=True):
-        ws.column_dimensions[col].width = width
     buf = io.BytesIO()
-    wb.save(buf)
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("名单历史")
+    example = ["省级", 2023, "绿色工厂", "91430100MA4L000000", "示例绿色制造有限公司", "长沙市", "湘工信节能〔2023〕100号",
+               "2023-12-20", "列入"]
+    for col, (header, width) in enumerate(zip(TEMPLATE_HEADERS, (8, 8, 16, 22, 30, 10, 26, 12, 8, 12, 30),
+                                              strict=True)):
+        ws.set_column_pixels(col, col, width * 7)
+        ws.write_string(0, col, header)
+    for col, value in enumerate(example):
+        if isinstance(value, int):
+            ws.write_number(1, col, value)
+        else:
+            ws.write_string(1, col, value)
+    wb.close()
     return buf.getvalue()
