@@ -258,7 +258,12 @@ class _Package:
         for chunk in self._stream(path, 50 * self.max_bytes):
             parser.feed(chunk)
             since_row += len(chunk)
-            for _, el in parser.read_events():
+            events = parser._events_queue  # read_events() without its generator: a row's cells end here too
+            while events:
+                event = events.popleft()
+                if isinstance(event, Exception):
+                    raise event
+                el = event[1]
                 tag = el.tag
                 if tag is not _ROW and tag != _ROW:
                     if tag == _SHEET_DATA:  # nothing after the cells is read
@@ -287,13 +292,17 @@ class _Package:
                             t_node = node.find(_T)
                             value = (t_node.text or "") if t_node is not None else "".join(
                                 x.text or "" for run in node.iterfind(_R) for x in run.iterfind(_T))
+                    elif len(c) == 1:  # a value alone (no formula): the common cell
+                        value = c[0].text or None if c[0].tag == _V else None
                     else:
                         value = c.findtext(_V) or None
-                    formula = None if data_only else c.find(_F)
+                    formula = None if data_only or len(c) < 2 else c.find(_F)
                     if formula is not None:
                         value = "=" + (formula.text or "")
                     elif value is not None:
-                        if t is None or t == "n":
+                        if t == "s":
+                            value = strings[int(value)]
+                        elif t is None or t == "n":
                             value = float(value) if "." in value or "E" in value or "e" in value else int(value)
                             style = c.get("s")
                             if style in date_styles:
@@ -301,8 +310,6 @@ class _Package:
                                     value = from_excel(value, epoch, timedelta=style in durations)
                                 except (OverflowError, ValueError):
                                     value = "#VALUE!"
-                        elif t == "s":
-                            value = strings[int(value)]
                         elif t == "b":
                             value = bool(int(value))
                         elif t == "d":
