@@ -1,6 +1,6 @@
-"""Benchmark W4 (issue 23): a filled 1,000-row summary table imported, beside openpyxl reading the same file.
+"""Benchmark W4 (issues 23, 46): a filled 1,000-row summary table imported, beside openpyxl reading the same file.
 
-    python bench/bench_summary_import.py [--rows 1000] [--runs 3] [--goal 2.0] [--no-fail]
+    python bench/bench_summary_import.py [--rows 1000] [--runs 3] [--goal 1.0] [--fallback 1.3] [--no-fail]
                                          [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 The file is Hunan's 2024 table (000 附件2-1/2-2) as a city exports it and saves it again in a spreadsheet program
@@ -18,8 +18,10 @@ INSERTs and UPDATEs, the audit rows in one INSERT) twice:
 and, right before each, openpyxl in read-only mode reading every cell of the same file (the peer: the pair
 shares the machine's load). Each import is rolled back after it is timed, so every run starts from the same
 data. It prints min/median/max of ``--runs`` runs, the SQL statements of one import, the ratio import/peer
-of each pair (min/median/max), and exits 1 when a median ratio is above ``--goal`` (issue 23: ≤ 2×), on
-SQLite and, when the server answers, PostgreSQL.
+of each pair (min/median/max) and the platform's reader (:func:`core.services.spreadsheets.read_xlsx`) alone beside
+the peer, on SQLite and, when the server answers, PostgreSQL. Issue 46's goal is import ÷ openpyxl's read ≤ 1.0×;
+when that is missed, its fallback import ÷ (openpyxl's read + the plugins' marshmallow loads) ≤ 1.3× must hold,
+else the bench exits 1.
 
 It also prints the part of each import that no import of this file can skip (:class:`Floor`): checking the
 values with the plugins' marshmallow fields, as the draft form and the API do (issue 17: one set of rules for
@@ -45,7 +47,9 @@ from bench_summary_export import CONFIG, build_round, stats, with_databases  # n
 
 from core import create_app  # noqa: E402
 from core.extensions import db, init_migrate  # noqa: E402
+from core.applications.summary_import import MAX_BYTES, MAX_ROWS  # noqa: E402
 from core.services.memory import collector_paused  # noqa: E402
+from core.services.spreadsheets import read_xlsx  # noqa: E402
 
 
 def peer_read(data: bytes) -> int:
@@ -163,9 +167,11 @@ def run(url: str, second_url: str, rows: int, runs: int) -> float:
     saved = _saved(data)
     files = {"new units": saved, "unchanged": saved, "drafts changed": edited}
     expected = {"new units": "created", "unchanged": "unchanged", "drafts changed": "updated"}
-    times: dict[str, list[float]] = {label: [] for label in (*files, "peer")}
+    times: dict[str, list[float]] = {label: [] for label in (*files, "peer", "reader")}
     ratios: dict[str, list[float]] = {label: [] for label in files}
     floors: dict[str, list[float]] = {label: [] for label in files}
+    held: dict[str, list[float]] = {label: [] for label in files}
+    readers: list[float] = []
     counts: dict[str, int] = {}
     for _ in range(runs):
         for label, target, (city_id, campaign_id) in (("new units", empty_app, empty_ids), ("unchanged", app, ids),
@@ -179,6 +185,11 @@ def run(url: str, second_url: str, rows: int, runs: int) -> float:
                 cells = peer_read(files[label])
                 peer = time.perf_counter() - started
             times["peer"].append(peer)
+            with collector_paused():
+                started = time.perf_counter()
+                read_xlsx(files[label], max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 200)
+                times["reader"].append(time.perf_counter() - started)
+            readers.append(times["reader"][-1] / peer)
             with target.app_context():
                 statements: list[int] = []
                 listener = lambda *a, **k: statements.append(1)  # noqa: E731
@@ -197,26 +208,34 @@ def run(url: str, second_url: str, rows: int, runs: int) -> float:
             times[label].append(took)
             ratios[label].append(took / peer)
             floors[label].append((peer + floor.seconds) / peer)
+            held[label].append(took / (peer + floor.seconds))
     for target in (app, empty_app):
         with target.app_context():
             db.engine.dispose()
-    worst = 0.0
+    worst = worst_held = 0.0
     print(f"  openpyxl read-only     {stats(times['peer'])}  ({cells} cells, {len(data) // 1024} KiB)")
+    print(f"  read_xlsx alone        {stats(times['reader'])}  ÷ openpyxl min {min(readers):.2f}x "
+          f"median {statistics.median(readers):.2f}x max {max(readers):.2f}x")
     for label in files:
         ratio = statistics.median(ratios[label])
         worst = max(worst, ratio)
+        worst_held = max(worst_held, statistics.median(held[label]))
         print(f"  import, {label:14s} {stats(times[label])}  ({counts[label]} SQL statements)  "
-              f"ratio min {min(ratios[label]):.2f}x median {ratio:.2f}x max {max(ratios[label]):.2f}x")
-        print(f"    {'':22s} floor (the read + the plugins' marshmallow loads) median "
-              f"{statistics.median(floors[label]):.2f}x")
-    return worst
+              f"÷ openpyxl read min {min(ratios[label]):.2f}x median {ratio:.2f}x max {max(ratios[label]):.2f}x")
+        print(f"    {'':22s} ÷ (openpyxl read + the plugins' marshmallow loads) min {min(held[label]):.2f}x "
+              f"median {statistics.median(held[label]):.2f}x max {max(held[label]):.2f}x; "
+              f"(read + loads) ÷ read {statistics.median(floors[label]):.2f}x")
+    print(f"  load average {os.getloadavg()[0]:.2f}")
+    return worst, worst_held
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--goal", type=float, default=2.0)
+    parser.add_argument("--goal", type=float, default=1.0)
+    parser.add_argument("--fallback", type=float, default=1.3,
+                        help="import ÷ (openpyxl read + the plugins' loads) held when --goal is missed")
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_TEST_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--no-fail", action="store_true")
@@ -224,17 +243,22 @@ def main() -> int:
     print(f"W4: a {args.rows}-row summary import (Hunan 附件2-1/2-2) beside openpyxl read-only, {args.runs} runs; "
           f"load average {os.getloadavg()[0]:.2f}")
 
-    def body(url: str) -> float:
+    def body(url: str) -> tuple[float, float]:
         if url.startswith("sqlite"):
             second = url.replace("bench.sqlite3", "empty.sqlite3")
             return run(url, second, args.rows, args.runs)
         return with_second_pg(url, lambda second: run(url, second, args.rows, args.runs))
 
     results = with_databases(args.pg_url, body)
-    worst = max(results.values())
+    worst = max(r[0] for r in results.values())
+    worst_held = max(r[1] for r in results.values())
     verdict = "met" if worst <= args.goal else "MISSED"
-    print(f"goal: import ≤ {args.goal}x openpyxl read-only on every database — {verdict} (worst {worst:.2f}x)")
-    return 0 if worst <= args.goal or args.no_fail else 1
+    print(f"goal: import ≤ {args.goal}x openpyxl read-only on every database — {verdict} (worst median {worst:.2f}x)")
+    fallback = "held" if worst_held <= args.fallback else "MISSED"
+    print(f"fallback: import ≤ {args.fallback}x (openpyxl read + marshmallow loads) — {fallback} "
+          f"(worst median {worst_held:.2f}x); load average {os.getloadavg()[0]:.2f}")
+    ok = worst <= args.goal or worst_held <= args.fallback
+    return 0 if ok or args.no_fail else 1
 
 
 def with_second_pg(url: str, body):

@@ -21,7 +21,7 @@ each checked against its version), one INSERT of the audit rows (:mod:`core.serv
 audit log's hash chain (its lock, and one SELECT of the chain's tail with the rows' ids).
 Drafts whose industry changes are scored again (the industry selects the reference values): their
 indicator values are read with one more SELECT, only then. A row the same as its draft writes nothing.
-openpyxl parses the XML with defusedxml (:func:`core.services.spreadsheets.open_xlsx`); the plugins' own
+The file is read by :func:`core.services.spreadsheets.read_xlsx` (streamed, bounded, no DTD); the plugins' own
 marshmallow fields check the values.
 """
 from __future__ import annotations
@@ -80,7 +80,7 @@ from core.services import audit
 from core.services.bulk_writes import among, insert_rows, update_rows
 from core.services.deadlines import check_step_open
 from core.services.memory import collector_paused
-from core.services.spreadsheets import open_xlsx
+from core.services.spreadsheets import read_xlsx
 from core.services.uscc import normalize_uscc
 
 MAX_ROWS = 5000
@@ -174,54 +174,40 @@ def _read(data: bytes, choice: LayoutChoice, campaign: Campaign, city: AdminUnit
     tables = _tables(choice, campaign)
     known = {h for t in tables for h in (*t.headers, *t.groups)}
     exact, prefixes = structural_texts(choice, city.name)
-    wb = open_xlsx(data, max_bytes=MAX_BYTES)
+    sheets = read_xlsx(data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 200, max_cols=60)
     lines: list[_Line] = []
     ignored: list[str] = []
-    try:
-        for ws in wb.worksheets:
-            try:
-                ws.reset_dimensions()
-                rows = []
-                for row in ws.iter_rows(values_only=True, max_col=60):
-                    rows.append(row)
-                    if len(rows) > MAX_ROWS + 200:
-                        raise InvalidInput("At most %(n)d rows can be imported at once.", field="file", n=MAX_ROWS)
-            except InvalidInput:
-                raise
-            except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors for damaged files
-                raise InvalidInput("The file is damaged or not an .xlsx spreadsheet.", field="file") from None
-            current: tuple[_Table, dict[int, Col]] | None = None
-            seen_table = False
-            skip = -1
-            for r, values in enumerate(rows):
-                if r <= skip:
-                    continue
-                if current is not None and values and values[0].__class__ is int:  # a numbered row: data
-                    _add(lines, ws.title, r, current, values)
-                    continue
-                texts = [t for t in (normalized(v) for v in values) if t]
-                if not texts:
-                    continue
-                found = _header(tables, rows, r) if sum(t in known for t in texts) >= 2 else None
-                if found is not None:
-                    table, cols, height = found
-                    if not any(c.key == USCC_KEY for c in cols.values()):
-                        raise InvalidInput("The table %(table)s has no column %(column)s, which identifies each row; "
-                                           "export the table again and fill that file.", field="file",
-                                           table=year_text(table.section.title, choice.year), column=USCC_HEADER)
-                    current, seen_table, skip = (table, cols), True, r + height - 1
-                    continue
-                if all(t in exact or t.startswith(prefixes) or t.startswith("注") for t in texts):
-                    continue
-                if current is not None:
-                    _add(lines, ws.title, r, current, values)
-            if not seen_table:
-                ignored.append(ws.title)
-        if len(ignored) == len(wb.worksheets):
-            raise InvalidInput("No sheet of this file has the columns of the layout %(layout)s.", field="file",
-                               layout=choice.title)
-    finally:
-        wb.close()
+    for title, rows in sheets:
+        current: tuple[_Table, dict[int, Col]] | None = None
+        seen_table = False
+        skip = -1
+        for r, values in enumerate(rows):
+            if r <= skip or not values:
+                continue
+            if current is not None and values[0].__class__ is int:  # a numbered row: data
+                _add(lines, title, r, current, values)
+                continue
+            texts = [t for t in (normalized(v) for v in values) if t]
+            if not texts:
+                continue
+            found = _header(tables, rows, r) if sum(t in known for t in texts) >= 2 else None
+            if found is not None:
+                table, cols, height = found
+                if not any(c.key == USCC_KEY for c in cols.values()):
+                    raise InvalidInput("The table %(table)s has no column %(column)s, which identifies each row; "
+                                       "export the table again and fill that file.", field="file",
+                                       table=year_text(table.section.title, choice.year), column=USCC_HEADER)
+                current, seen_table, skip = (table, cols), True, r + height - 1
+                continue
+            if all(t in exact or t.startswith(prefixes) or t.startswith("注") for t in texts):
+                continue
+            if current is not None:
+                _add(lines, title, r, current, values)
+        if not seen_table:
+            ignored.append(title)
+    if len(ignored) == len(sheets):
+        raise InvalidInput("No sheet of this file has the columns of the layout %(layout)s.", field="file",
+                           layout=choice.title)
     return lines, ignored
 
 

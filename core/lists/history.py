@@ -34,7 +34,8 @@ from core.kernel.rules import region_rules
 from core.models import AdminUnit, ListEntry, Organization
 from core.models.lists import STAGE
 from core.services import audit
-from core.services.spreadsheets import open_xlsx
+from core.services.memory import collector_paused
+from core.services.spreadsheets import read_xlsx
 from core.services.uscc import normalize_uscc
 
 MAX_ROWS = 50_000
@@ -86,22 +87,10 @@ def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
 
 
 def _xlsx_rows(raw: bytes) -> list[tuple[Any, ...]]:
-    wb = open_xlsx(raw, max_bytes=MAX_BYTES, data_only=True)
-    try:
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()
-        rows = []
-        for row in ws.iter_rows(values_only=True, max_col=len(COLUMNS) + 5):
-            rows.append(row)
-            if len(rows) > MAX_ROWS + 1:
-                raise InvalidInput("At most %(n)d rows can be imported at once.", field="file", n=MAX_ROWS)
-        return rows
-    except GreenmfgError:
-        raise
-    except Exception:  # noqa: BLE001 - a failure while reading the rows is the file's
-        raise InvalidInput("The file is damaged or not an .xlsx spreadsheet.", field="file") from None
-    finally:
-        wb.close()
+    """The first sheet's rows (cached values of formulas; an empty row is ``()``, so rows keep their numbers)."""
+    ((_, rows),) = read_xlsx(raw, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 1, max_cols=len(COLUMNS) + 5,
+                             data_only=True, first_only=True)
+    return rows
 
 
 def _header_map(header: Iterable[Any]) -> dict[str, int]:
@@ -244,6 +233,11 @@ def import_history(actor: str, raw: bytes, filename: str = "", *, dry_run: bool 
         "updated", "unchanged", "organizations_created", "sha256"}``; nothing is written unless ``ok``
         and not ``dry_run``. The caller commits.
     """
+    with collector_paused():  # its rows are freed by reference counting; the collector would only rescan them
+        return _import(actor, raw, filename, dry_run=dry_run)
+
+
+def _import(actor: str, raw: bytes, filename: str, *, dry_run: bool) -> dict[str, Any]:
     digest = hashlib.sha256(raw).hexdigest()
     clean, report = _check(read_rows(raw, filename))
     result: dict[str, Any] = {"ok": all(r["ok"] for r in report), "dry_run": dry_run, "rows": report,
@@ -319,17 +313,23 @@ def _plain(value: Any) -> Any:
 
 
 def template_xlsx() -> bytes:
-    """An empty table with the headers and one example row, for clerks."""
-    from openpyxl import Workbook
+    """An empty table with the headers and one example row, for clerks (written by xlsxwriter, as the platform
+    writes every table; read back by :func:`read_rows`)."""
+    import xlsxwriter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "名单历史"
-    ws.append(TEMPLATE_HEADERS)
-    ws.append(["省级", 2023, "绿色工厂", "91430100MA4L000000", "示例绿色制造有限公司", "长沙市", "湘工信节能〔2023〕100号",
-               "2023-12-20", "列入", None, None])
-    for col, width in zip("ABCDEFGHIJK", (8, 8, 16, 22, 30, 10, 26, 12, 8, 12, 30), strict=True):
-        ws.column_dimensions[col].width = width
     buf = io.BytesIO()
-    wb.save(buf)
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    ws = wb.add_worksheet("名单历史")
+    example = ["省级", 2023, "绿色工厂", "91430100MA4L000000", "示例绿色制造有限公司", "长沙市", "湘工信节能〔2023〕100号",
+               "2023-12-20", "列入"]
+    for col, (header, width) in enumerate(zip(TEMPLATE_HEADERS, (8, 8, 16, 22, 30, 10, 26, 12, 8, 12, 30),
+                                              strict=True)):
+        ws.set_column_pixels(col, col, width * 7)
+        ws.write_string(0, col, header)
+    for col, value in enumerate(example):
+        if isinstance(value, int):
+            ws.write_number(1, col, value)
+        else:
+            ws.write_string(1, col, value)
+    wb.close()
     return buf.getvalue()

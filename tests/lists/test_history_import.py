@@ -192,3 +192,13 @@ def test_history_based_rules_decide_after_an_import(hunan):
                                                  "2021 provincial list (Green factory): 未按时填报年度动态管理表 (2024-05-01)")
         gates = {g["code"]: g for g in recommend.gates(with_history, 2025, as_of=day)}
         assert gates["already_national"]["ok"] is False
+
+
+def test_the_template_reads_back_with_every_column_named():
+    """The template clerks download (written by xlsxwriter) is read back by the import's own reader: its first row
+    names every column and its example row is under them."""
+    from core.lists.history import COLUMNS, _header_map, read_rows, template_xlsx
+
+    rows = read_rows(template_xlsx(), "名单历史.xlsx")
+    assert set(_header_map(rows[0])) == set(COLUMNS)
+    assert rows[1][:5] == ("省级", 2023, "绿色工厂", "91430100MA4L000000", "示例绿色制造有限公司")
