@@ -61,6 +61,8 @@ class RateLimited(TooManyRequests):
 
 #: while counting in memory after the shared store failed, try the shared store again this often (seconds)
 RETRY_SHARED_SECONDS = 30.0
+#: seconds the shared store may take to connect or answer before counting falls back to memory
+STORE_TIMEOUT = 2.0
 
 
 @dataclass
@@ -68,8 +70,7 @@ class Limits:
     """One app's counters: in the shared store (Redis), or in this worker's memory while the shared
     store does not answer, going back to the shared store as soon as it answers again."""
 
-    #: where to count (``redis://...``, ``memory://``); connected at the first count, so a worker that
-    #: serves no rate-limited form never loads the Redis client (6 MB a process)
+    #: where to count (``redis://...``, ``memory://``); connected at the first count
     uri: str
     prefix: str
     _parsed: dict[str, list[RateLimitItem]]
@@ -81,13 +82,19 @@ class Limits:
     @property
     def storage(self) -> Storage:
         if self._storage is None:
-            from limits.storage import storage_from_string
+            if self.uri.startswith(("redis://", "rediss://")):
+                # the process's one pool for this address (core.kernel.redis_client), shared with the kept pages
+                # and the job queue; redis-py is imported whole first: limits reads a module another thread is
+                # still importing (the job queue's client, in the in-process scheduler) as "redis 0.0.0"
+                from limits.storage import RedisStorage
 
-            if self.uri.startswith("redis"):
-                # imported whole first: limits reads a module another thread is still importing (the job queue's
-                # client, in the in-process scheduler) as "redis 0.0.0" and refuses it
-                import redis  # noqa: F401
-            self._storage = storage_from_string(self.uri)
+                from core.kernel.redis_client import pool
+
+                self._storage = RedisStorage(self.uri, connection_pool=pool(self.uri, STORE_TIMEOUT))
+            else:
+                from limits.storage import storage_from_string
+
+                self._storage = storage_from_string(self.uri)
         return self._storage
 
     @storage.setter
