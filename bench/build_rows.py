@@ -175,7 +175,8 @@ def build(database: str, n: int, seed: int = 1, keep: bool = False) -> Built:
         from core.extensions import db
         from core.kernel import db_deadline
 
-        db_deadline.lift(db.engine)
+        if db.engine.dialect.name == "postgresql":  # SQLite has no deadline to lift
+            db_deadline.lift(db.engine)
         info = _kept(n, seed) if keep else None
         reused = info is not None
         if not reused:
