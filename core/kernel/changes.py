@@ -57,9 +57,9 @@ class Generation:
     @property
     def client(self) -> Any:
         if self._client is None:  # the process's pool for this address (redis-py is loaded here, at the first use)
-            from core.kernel import redis_client
+            from core.ratelimit import redis_client
 
-            self._client = redis_client.client(self.url, timeout=self.timeout)
+            self._client = redis_client(self.url, timeout=self.timeout)
         return self._client
 
     def _failed(self, exc: Exception) -> None:

@@ -1,5 +1,5 @@
 """What a worker keeps in memory (issue 23, W5): a web worker serving pages loads none of alembic (only what
-migrates sets up Flask-Migrate), redis-py (the one Redis client, core/kernel/redis_client.py: loaded when pages
+migrates sets up Flask-Migrate), redis-py (the one Redis client, core/ratelimit.py redis_pool: loaded when pages
 are kept in Redis, a job is sent or a rate limit counts), limits (at the first count), segno (an MFA enrolment's QR
 code) and python-stdnum (a USCC typed in), nor writes the OpenAPI document until it is asked for, and a
 background job that read or wrote a workbook gives its memory back when it ends."""

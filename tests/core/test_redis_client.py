@@ -1,4 +1,4 @@
-"""The platform's one Redis client (core/kernel/redis_client.py: redis-py reading with hiredis): the kept pages'
+"""The platform's one Redis client (core/ratelimit.py ``redis_pool``: redis-py reading with hiredis): the kept pages'
 generation and the rate limits share one pool per process and address, on the database the address names; a
 Redis that does not answer costs a page its timeout, not more, and Redis is asked again once it answers; a forked
 child (an RQ work horse) never shares a socket with its parent. Redis database 6; every key is this run's own."""
@@ -13,8 +13,8 @@ import uuid
 import pytest
 from helpers import redis_client
 
+from core import ratelimit as shared
 from core.kernel import changes
-from core.kernel import redis_client as shared
 
 URL = "redis://127.0.0.1:6379/6"
 
@@ -41,7 +41,7 @@ def _keys(redis_py, n: int) -> list[str]:
 def test_answers_are_read_by_hiredis():
     from redis._parsers import _HiredisParser
 
-    connection = shared.pool(URL, 1).make_connection()
+    connection = shared.redis_pool(URL, 1).make_connection()
     assert isinstance(connection._parser, _HiredisParser)
     connection.disconnect()
 
@@ -64,10 +64,10 @@ def test_pages_and_rate_limits_share_one_pool(redis_py):
     from core.ratelimit import STORE_TIMEOUT, Limits
 
     limits = Limits(uri=URL, prefix=f"greenmfg-test:client:{uuid.uuid4().hex}", _parsed={})
-    assert limits.storage.storage.connection_pool is shared.pool(URL, STORE_TIMEOUT)
+    assert limits.storage.storage.connection_pool is shared.redis_pool(URL, STORE_TIMEOUT)
     generation = changes.Generation(URL, "unused", timeout=STORE_TIMEOUT)
     assert generation.client.connection_pool is limits.storage.storage.connection_pool
-    assert shared.pool(URL, 0.25) is not shared.pool(URL, STORE_TIMEOUT)  # another timeout, another pool
+    assert shared.redis_pool(URL, 0.25) is not shared.redis_pool(URL, STORE_TIMEOUT)  # another timeout, another pool
 
 
 def test_no_answer_fails_within_the_timeout_and_redis_is_asked_again_later(redis_py, monkeypatch):
@@ -82,7 +82,7 @@ def test_no_answer_fails_within_the_timeout_and_redis_is_asked_again_later(redis
         assert time.monotonic() - started < 2
     assert generation._pending
     (key,) = _keys(redis_py, 1)
-    generation.key, generation._client = key, shared.client(URL, 0.2)  # the same address, answering now
+    generation.key, generation._client = key, shared.redis_client(URL, 0.2)  # the same address, answering now
     assert generation.read() is None  # still waiting out the retry
     monkeypatch.setattr(changes, "RETRY_SECONDS", 0.0)
     generation._down_until = time.monotonic()
@@ -90,7 +90,7 @@ def test_no_answer_fails_within_the_timeout_and_redis_is_asked_again_later(redis
 
 
 def test_threads_share_one_client(redis_py):
-    client = shared.client(URL, 2)
+    client = shared.redis_client(URL, 2)
     (key,) = _keys(redis_py, 1)
 
     def bump():
@@ -108,13 +108,13 @@ def test_threads_share_one_client(redis_py):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork")
 def test_a_forked_child_gets_its_own_connection(redis_py):
     """An RQ work horse forks from a process whose client may be connected: the two never share a socket."""
-    client = shared.client(URL, 1)
+    client = shared.redis_client(URL, 1)
     key, done = _keys(redis_py, 2)
     assert client.incr(key) == 1
     pid = os.fork()
     if pid == 0:  # the child
         try:
-            child = shared.client(URL, 1)
+            child = shared.redis_client(URL, 1)
             code = 0 if child.incr(key) == 2 and child.set(done, b"yes") else 1
         except BaseException:  # noqa: BLE001
             code = 2
