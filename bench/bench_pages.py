@@ -22,6 +22,11 @@ those of a page made (a kept page runs none).
 
 Goals (issue 23): city list same page ≥ 40 %, every other list, rotating pages and new pages ≥ 30 %, API
 collections ≥ 25 % and ≤ 4 statements. Exits 1 when a goal is missed (or a page answers other than 200).
+
+``--buffers`` (issue 46, Scaling; PostgreSQL only, no server): per page and size, the PostgreSQL buffers (shared
+hit + read) of one request made afresh: each statement the page ran (after a warming request) is run again under
+``EXPLAIN (ANALYZE, BUFFERS)`` with its own parameters, the buffers of every statement summed. Goal: at the
+largest size ÷ at the smallest ≤ 1.5× for every page. ``--name`` names the kept databases (``greenmfg_NAME_N``).
 """
 from __future__ import annotations
 
@@ -83,6 +88,79 @@ def counting(engine):
         yield contexts
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+BUFFERS_GOAL = 1.5
+
+
+def buffers(built, pages: list[Page]) -> dict[str, int]:
+    """Per page: the buffers of the statements of one request made afresh (module docstring, ``--buffers``)."""
+    import sqlalchemy as sa
+
+    from core.extensions import db
+
+    app = make_app(built.url, GREENMFG_PAGE_CACHE="off")
+    with app.app_context():
+        engine = db.engine
+    out = {}
+    for page in pages:
+        client, headers = _client(app, built, page), _headers(built, page)
+        path = page.path.replace("campaign=1", f"campaign={built.campaign_id}")  # a database built after a failed try
+        client.get(path, headers=headers)
+        ran: list = []
+
+        def listener(conn, cursor, statement, parameters, context, executemany):
+            ran.append((statement, parameters))
+
+        sa.event.listen(engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(path, headers=headers)
+            assert response.status_code == 200, (path, response.status_code)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", listener)
+        total = 0
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            for statement, parameters in ran:
+                if not statement.lstrip().upper().startswith(("SELECT", "WITH")):
+                    continue  # a write (a session marked as seen): not the page's reading
+                with raw.cursor() as cursor:
+                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters)
+                    plan = cursor.fetchone()[0][0]["Plan"]
+                total += plan.get("Shared Hit Blocks", 0) + plan.get("Shared Read Blocks", 0)
+            raw.rollback()
+        out[page.name] = total
+    with app.app_context():
+        db.engine.dispose()
+    return out
+
+
+def scaling(args, sizes: list[int], pages: list[Page]) -> int:
+    """``--buffers``: each page's buffers at every size, and the largest size's ÷ the smallest's."""
+    found: dict[int, dict[str, int]] = {}
+    for n in sizes:
+        def measure(url, n=n):
+            t0 = time.perf_counter()
+            built = build(url, n, args.seed, keep=bool(args.keep))
+            print(f"  {'reused' if built.reused else 'built'} {n:,} applications in {time.perf_counter() - t0:.1f} s; "
+                  f"load average {os.getloadavg()[0]:.2f}")
+            return buffers(built, pages)
+        found[n] = with_databases(args.pg_url, measure, f", {n:,} applications", keep=args.keep or None,
+                                  name=f"{args.name}_{n}", only="postgresql").get("postgresql", {})
+    if not all(found.values()):
+        print("PostgreSQL did not answer")
+        return 2
+    small, large = min(sizes), max(sizes)
+    print(f"  {'page':28} " + " ".join(f"{n:>9,}" for n in sizes) + f"  {large:,} ÷ {small:,}  goal")
+    ok = True
+    for page in pages:
+        ratio = found[large][page.name] / max(1, found[small][page.name])
+        ok &= ratio <= BUFFERS_GOAL
+        print(f"  {page.name:28} " + " ".join(f"{found[n][page.name]:>9,}" for n in sizes)
+              + f"  {ratio:>9.2f}×  ≤ {BUFFERS_GOAL}× {'ok' if ratio <= BUFFERS_GOAL else 'MISSED'}")
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print("PASS" if ok else "FAIL: a goal was missed")
+    return 0 if ok else 1
 
 
 def _client(app, built, page: Page):
@@ -247,17 +325,24 @@ def main() -> int:
                              "and reuse them in later runs; rebuilt when the schema head changes")
     parser.add_argument("--markdown", metavar="FILE", default="", help="write the README's table rows to FILE")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--buffers", action="store_true",
+                        help="PostgreSQL buffers per page at each size, and the largest ÷ the smallest (no server)")
+    parser.add_argument("--name", default="rows", help="kept databases are greenmfg_NAME_N (with --keep)")
     parser.add_argument("--page-cache", choices=("auto", "off"), default="auto",
                         help="auto: list pages kept in Redis as deployed (core/web/pagecache.py), and a second server "
                              "making every page (the new-page figures); off: no Redis pages at all, every request "
                              "makes its page")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
-        return 2
     sizes = [int(size.replace("_", "")) for size in args.applications.split(",") if size.strip()]
     words = [w.strip() for w in args.only.split(",") if w.strip()]
     pages = [p for p in PAGES if not words or any(w in p.name for w in words)]
+    if args.buffers:
+        print(f"Scaling: PostgreSQL buffers per request, {', '.join(f'{n:,}' for n in sizes)} applications; "
+              f"load average {os.getloadavg()[0]:.2f}")
+        return scaling(args, sizes, pages)
+    if not shutil.which("wrk"):
+        print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
+        return 2
     start = os.getloadavg()[0]
     print(f"W1: {', '.join(f'{n:,}' for n in sizes)} applications; gunicorn 2 sync workers; wrk -t2 "
           f"-c{args.connections}, {args.duration} s a run, {args.repetitions} rounds; load average {start:.2f} "
@@ -265,7 +350,7 @@ def main() -> int:
     rows: list[Row] = []
     for n in sizes:
         found = with_databases(args.pg_url, lambda url, n=n: run(url, n, args, pages), f", {n:,} applications",
-                               keep=args.keep or None, name=f"rows_{n}", only=args.database)
+                               keep=args.keep or None, name=f"{args.name}_{n}", only=args.database)
         rows += [row for database in ("sqlite", "postgresql") for row in found.get(database, [])]
     end = os.getloadavg()[0]
     print(f"load average {start:.2f} at start, {end:.2f} at end")

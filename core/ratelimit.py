@@ -18,6 +18,7 @@ import hashlib
 import logging
 import math
 import socket
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class RateLimited(TooManyRequests):
 
 #: while counting in memory after the shared store failed, try the shared store again this often (seconds)
 RETRY_SHARED_SECONDS = 30.0
+#: seconds the shared store may take to connect or answer before counting falls back to memory
+STORE_TIMEOUT = 2.0
 
 
 @dataclass
@@ -68,8 +71,7 @@ class Limits:
     """One app's counters: in the shared store (Redis), or in this worker's memory while the shared
     store does not answer, going back to the shared store as soon as it answers again."""
 
-    #: where to count (``redis://...``, ``memory://``); connected at the first count, so a worker that
-    #: serves no rate-limited form never loads the Redis client (6 MB a process)
+    #: where to count (``redis://...``, ``memory://``); connected at the first count
     uri: str
     prefix: str
     _parsed: dict[str, list[RateLimitItem]]
@@ -81,13 +83,17 @@ class Limits:
     @property
     def storage(self) -> Storage:
         if self._storage is None:
-            from limits.storage import storage_from_string
-
-            if self.uri.startswith("redis"):
+            if self.uri.startswith(("redis://", "rediss://")):
+                # the process's one pool for this address (redis_pool), shared with the kept pages; redis-py is
                 # imported whole first: limits reads a module another thread is still importing (the job queue's
-                # client, in the in-process scheduler) as "redis 0.0.0" and refuses it
-                import redis  # noqa: F401
-            self._storage = storage_from_string(self.uri)
+                # client, in the in-process scheduler) as "redis 0.0.0"
+                from limits.storage import RedisStorage
+
+                self._storage = RedisStorage(self.uri, connection_pool=redis_pool(self.uri, STORE_TIMEOUT))
+            else:
+                from limits.storage import storage_from_string
+
+                self._storage = storage_from_string(self.uri)
         return self._storage
 
     @storage.setter
@@ -159,6 +165,39 @@ class Limits:
                 reset = strategy.get_window_stats(item, self.prefix, scope, key).reset_time
                 return max(1.0, reset - time.time())
         return None
+
+
+_pools: dict[tuple[str, float | None], Any] = {}
+_pools_lock = threading.Lock()
+
+
+def redis_pool(url: str, timeout: float | None) -> Any:
+    """The platform's one Redis client is redis-py, reading with hiredis (installed beside it). This is the
+    process's connection pool for ``url`` whose connections wait at most ``timeout`` seconds to connect and for
+    each answer (``None``: as long as it takes), made at the first use (``import redis``: 5.5 MB a worker).
+
+    The kept pages' generation (:mod:`core.kernel.changes`) and the rate limits and failed log-ins (limits'
+    ``RedisStorage``, :attr:`Limits.storage`) share it, so a web worker that keeps pages and counts log-ins holds one
+    pool per address, not one per library (redis-py's pool starts afresh in a forked child). The job queue (RQ,
+    :mod:`core.jobs.backends`) and the health check make their redis-py clients with their own timeouts."""
+    key = (url, timeout)
+    found = _pools.get(key)
+    if found is None:
+        with _pools_lock:
+            found = _pools.get(key)
+            if found is None:
+                import redis
+
+                found = _pools[key] = redis.ConnectionPool.from_url(url, socket_timeout=timeout,
+                                                                    socket_connect_timeout=timeout)
+    return found
+
+
+def redis_client(url: str, timeout: float | None) -> Any:
+    """A redis-py client on this process's pool for ``url`` (:func:`redis_pool`): bytes in, bytes out."""
+    import redis
+
+    return redis.Redis(connection_pool=redis_pool(url, timeout))
 
 
 def redis_answers(uri: str, timeout: float = 0.3) -> bool:

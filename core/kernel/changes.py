@@ -56,10 +56,10 @@ class Generation:
 
     @property
     def client(self) -> Any:
-        if self._client is None:  # three commands on one socket, not redis-py's whole package (6 MB a worker)
-            from core.kernel import redis_wire
+        if self._client is None:  # the process's pool for this address (redis-py is loaded here, at the first use)
+            from core.ratelimit import redis_client
 
-            self._client = redis_wire.connect(self.url, timeout=self.timeout)
+            self._client = redis_client(self.url, timeout=self.timeout)
         return self._client
 
     def _failed(self, exc: Exception) -> None:
