@@ -15,6 +15,7 @@ LibreOffice start once (tests/e2e/conftest.py, tests/applications/test_summary_p
 """
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import uuid
@@ -95,6 +96,45 @@ def pg_database() -> Iterator[PgDatabase]:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_national_url(pg_database) -> Iterator[PgDatabase]:
+    """A second migrated PostgreSQL database for the worker (the province's is ``pg_database``): the national
+    (ministry) instance that imports a province's file; emptied by each test that uses it (:func:`national_url`)."""
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = f"{DB_PREFIX}{uuid.uuid4().hex[:10]}_national"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        _migrate(url)
+        db = PgDatabase(url)
+        yield db
+        db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def national_url(database_url, request, tmp_path_factory) -> Iterator[str]:
+    """An empty migrated database for a national instance, on the back end of ``database_url``: the worker's
+    second SQLite file copied afresh from the template, or its second PostgreSQL database emptied (one URL per
+    worker, so the national apps built on it are kept like the others)."""
+    if database_url.startswith("sqlite"):
+        path = tmp_path_factory.getbasetemp() / "national.sqlite3"
+        for leftover in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                         path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    national: PgDatabase = request.getfixturevalue("pg_national_url")
+    national.reset()
+    yield national.url
 
 
 def _kept_pages_redis() -> str:
@@ -181,25 +221,42 @@ class _KeptApps:
     or its plugins throws it away; what a request leaves behind (remembered reads, login-failure counters) is
     dropped when the test ends."""
 
-    LIMIT = 16
+    #: about 2.5 MiB an app; a worker's run asks for some 100 different apps (regions, settings, databases), and
+    #: 16 kept made tests/lists alone build 54 apps for 35 settings
+    LIMIT = 96
+    #: settings the app reads at each use, with their value when not given: the folders (core.storage.store,
+    #: core.services.audit_chain; usually the test's own ``tmp_path``) and whether forms ask for the CSRF token
+    #: (Flask-WTF reads it at each request and form). Not part of the key: a kept app is given the test's values
+    #: when it is taken
+    PER_TEST = {"GREENMFG_EVIDENCE_DIR": None, "GREENMFG_AUDIT_ANCHOR_DIR": None, "WTF_CSRF_ENABLED": True}
+    #: extensions that follow a per-test folder (the local file store is made anew when the folder changes)
+    FOLLOWS_FOLDERS = ("greenmfg_store",)
 
     def __init__(self) -> None:
         self.apps: dict[str, tuple[Any, tuple]] = {}
 
-    @staticmethod
-    def key(config: dict[str, Any]) -> str | None:
+    @classmethod
+    def key(cls, config: dict[str, Any]) -> str | None:
         plain = (str, int, float, bool, type(None))
         if all(isinstance(v, plain) or (isinstance(v, (list, tuple)) and all(isinstance(i, plain) for i in v))
                for v in config.values()):
-            return repr(sorted(config.items()))
+            return repr(sorted((k, v) for k, v in config.items() if k not in cls.PER_TEST))
         return None  # a plugin object, a callable: this test's own app
 
-    @staticmethod
-    def state(app) -> tuple:
-        extensions = tuple(sorted((k, id(v), dict(v) if isinstance(v, dict) else _withheld(v))
+    @classmethod
+    def point(cls, app, config: dict[str, Any]) -> None:
+        """The test's own values of the :data:`PER_TEST` settings (or what an app built without them has)."""
+        for name, default in cls.PER_TEST.items():
+            app.config[name] = config.get(name, default)
+
+    @classmethod
+    def state(cls, app) -> tuple:
+        extensions = tuple(sorted((k, type(v).__name__ if k in cls.FOLLOWS_FOLDERS else id(v),
+                                   dict(v) if isinstance(v, dict) else _withheld(v))
                                   for k, v in app.extensions.items()))
         plugins = tuple(sorted(name for name, _ in app.extensions["greenmfg"].pm.list_name_plugin()))
-        return repr(sorted(app.config.items())), extensions, plugins
+        config = sorted((k, v) for k, v in app.config.items() if k not in cls.PER_TEST)
+        return repr(config), extensions, plugins
 
     def take(self, key: str):
         kept = self.apps.pop(key, None)
@@ -264,6 +321,12 @@ def make_app(database_url, request) -> Iterator[Callable[..., Any]]:
             app = create_app(settings)
             if key:
                 _KEPT.keep(key, app)
+                # the kept app (and the modules, collected tests and apps before it) out of the collector's
+                # sight: a full collection (core.services.memory.trim after an export) scanned them all, 1.5 s
+                # each on a loaded worker, and every automatic one of the oldest generation too
+                gc.freeze()
+        else:
+            _KEPT.point(app, settings)
         used.append((key, app, frozenset(app.extensions)))
         return app
 

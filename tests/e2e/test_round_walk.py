@@ -35,8 +35,6 @@ import pytest
 from browser_kit import open_page, serving
 from helpers import DEMO_COPIES, new_signing_key
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py: the ministry's own database
-from kit import pg_national_url  # noqa: F401  (fixture)
 
 PASSWORD = "greenmfg-demo-2025"  # core.cli.demo_data.DEMO_PASSWORD, what the demo prints
 NEW_PASSWORD = "绿色工厂演练口令-2026-注册"

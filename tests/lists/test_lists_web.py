@@ -16,7 +16,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
-from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from helpers import new_signing_key, register_province_key  # noqa: E402
 from core.accounts import services as accounts
 from core.extensions import db

@@ -19,7 +19,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
 from helpers import new_signing_key, register_province_key  # noqa: E402
-from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.lists import recommend

@@ -14,7 +14,6 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "review"))  # kit.py, shared with tests/review
 import kit  # noqa: E402
-from kit import national_url, pg_national_url  # noqa: E402,F401  (fixtures)
 from core.cli import cli as gm_cli  # noqa: E402
 from core.errors import Refused  # noqa: E402
 from core.extensions import db  # noqa: E402

@@ -11,20 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import os
-import shutil
 import uuid
 from decimal import Decimal
-from typing import Iterator
-
-import pytest
-import sqlalchemy as sa
-
-from stdnum.cn import uscc as stdnum_uscc
-
-from helpers import PgDatabase
 
 from flask import current_app
+from stdnum.cn import uscc as stdnum_uscc
 
 from core.applications.evidence import SELF_REPORT_SECTION
 from core.extensions import db
@@ -178,52 +169,3 @@ def panel(application_: Application, totals: list[float], experts_: list[ExpertP
         svc.save_scores(expert_.user, row, scores_for(total, weights))
         svc.submit_scores(expert_.user, row)
     return svc.grade(actor, application_)
-
-
-# ----------------------------------------------------------------- fixtures --
-# A second database for the national (ministry) instance that imports a province's file, on the
-# back end of ``database_url``. Test modules import these two fixtures from here (there is no
-# conftest.py in tests/lists: tests/applications imports its own conftest by module name).
-
-PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-@pytest.fixture(scope="session")
-def pg_national_url(pg_database) -> Iterator[PgDatabase]:
-    """A second migrated PostgreSQL database (the province's is ``pg_database``), emptied by each test that uses it."""
-    from flask_migrate import upgrade
-
-    from core import create_app
-    from core.extensions import db, init_migrate
-
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    name = f"greenmfg_test_{uuid.uuid4().hex[:10]}_national"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))  # as tests/conftest.py's
-    url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        app = create_app({"SECRET_KEY": "t", "TESTING": True, "GREENMFG_RULES_YEAR": 2025,
-                          "SQLALCHEMY_DATABASE_URI": url})
-        init_migrate(app)
-        with app.app_context():
-            upgrade()
-            db.engine.dispose()
-        yield PgDatabase(url)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def national_url(database_url, request, tmp_path) -> Iterator[str]:
-    """An empty migrated database for a national instance, on the back end of ``database_url``."""
-    if database_url.startswith("sqlite"):
-        path = tmp_path / "national.sqlite3"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    national: PgDatabase = request.getfixturevalue("pg_national_url")
-    national.reset()
-    yield national.url
