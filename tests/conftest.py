@@ -25,7 +25,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-
 from helpers import PgDatabase
 
 PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

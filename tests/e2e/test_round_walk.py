@@ -34,7 +34,6 @@ import pytest
 from browser_kit import open_page, serving
 from helpers import DEMO_COPIES, new_signing_key
 
-
 PASSWORD = "greenmfg-demo-2025"  # core.cli.demo_data.DEMO_PASSWORD, what the demo prints
 NEW_PASSWORD = "绿色工厂演练口令-2026-注册"
 
