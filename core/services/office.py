@@ -1,8 +1,8 @@
 """Printing a workbook to PDF with LibreOffice: a kept LibreOffice, else one started for the conversion.
 
 Starting LibreOffice costs seconds of CPU; converting a table with one already running costs a fraction of that. So
-the job worker keeps one (:func:`start_kept`, called by ``greenmfg worker`` at start-up, :func:`stop_kept` when it
-stops): unoserver's listener (:mod:`core.services.office_listener`, run by the Python that has LibreOffice's
+the job worker keeps one (:func:`start_kept`, called by ``greenmfg worker`` at start-up without waiting for it,
+:func:`stop_kept` when it stops): unoserver's listener (:mod:`core.services.office_listener`, run by the Python that has LibreOffice's
 ``uno`` module) on ``127.0.0.1:GREENMFG_PDF_PORT``, LibreOffice itself on the next port, with its own profile in
 ``<temp>/greenmfg-office-<port>/``. Each conversion asks it first (an ``info`` call answered within 2 s); one that
 does not answer (it died, or nothing started it: the in-process back end) is started again there and then, under a
@@ -119,18 +119,25 @@ def oneshot(xlsx: bytes, *, timeout: int = 120) -> bytes:
 
 
 def start_kept(settings: Settings | None = None) -> bool:
-    """Start the kept LibreOffice now (the job worker, at start-up); whether it answers. Never raises."""
+    """Start the kept LibreOffice now (the job worker, at start-up), without waiting for it to answer: the worker
+    takes jobs at once, and the first PDF waits for it only if it is still starting. Whether it was started (or
+    already answers). Never raises."""
     settings = settings or Settings.of_app()
     if settings.renderer == ONESHOT or not pdf_available():
         log.info("PDF printing: %s", "one-shot soffice (GREENMFG_PDF_RENDERER)" if settings.renderer == ONESHOT
                  else "no LibreOffice on this server")
         return False
+    kept = Kept(settings)
     try:
-        ok = Kept(settings).ensure()
+        if kept.alive():
+            ok = True
+        else:
+            with kept._locked():
+                ok = kept.alive() or kept._start(wait=False)
     except Exception:  # noqa: BLE001 - the worker runs without it; each conversion tries again
         log.exception("the kept LibreOffice could not start")
         return False
-    log.info("PDF printing: %s", f"kept LibreOffice on port {settings.port}" if ok
+    log.info("PDF printing: %s", f"kept LibreOffice on port {settings.port} (starting)" if ok
              else "the kept LibreOffice could not start; one-shot soffice until it does")
     return ok
 
@@ -212,15 +219,45 @@ class Kept:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def ensure(self) -> bool:
-        """Running and answering: already, or started now (``False`` if it cannot start)."""
+        """Running and answering: already, once it has started (a start under way is waited for), or started now
+        (``False`` if it cannot start)."""
         if self.alive():
             return True
         with self._locked():
             if self.alive():  # another job started it while this one waited for the lock
                 return True
+            if self._starting() and self._answers_within(self.settings.start_seconds - self._age()):
+                return True
             return self._start()
 
-    def _start(self) -> bool:
+    def _starting(self) -> bool:
+        """Whether the listener of the pid file is alive and younger than ``GREENMFG_PDF_START_SECONDS``."""
+        pid = self.pid()
+        if not pid or self._age() >= self.settings.start_seconds:
+            return False
+        try:
+            return os.getpgid(pid) == pid
+        except ProcessLookupError:
+            return False
+
+    def _age(self) -> float:
+        try:
+            return time.time() - self.pid_path.stat().st_mtime
+        except OSError:
+            return float("inf")
+
+    def _answers_within(self, seconds: float, process: subprocess.Popen | None = None) -> bool:
+        deadline = time.monotonic() + max(0.0, seconds)
+        while time.monotonic() < deadline:
+            if process is not None and process.poll() is not None:
+                log.warning("the kept LibreOffice exited at start (%s); see %s", process.returncode, self.log_path)
+                return False
+            if self.alive():
+                return True
+            time.sleep(0.5)
+        return self.alive()
+
+    def _start(self, wait: bool = True) -> bool:
         self._kill(self.pid())  # a listener that stopped answering (its LibreOffice hung) goes first
         python, folder = self.python(), self.unoserver_folder()
         if python is None or folder is None:
@@ -241,16 +278,13 @@ class Kept:
         if os.getpid() not in _started_here:
             _started_here.add(os.getpid())
             atexit.register(_stop_at_exit, self.settings)
-        deadline = time.monotonic() + self.settings.start_seconds
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                log.warning("the kept LibreOffice exited at start (%s); see %s", process.returncode, self.log_path)
-                return False
-            if self.alive():
-                log.info("kept LibreOffice started on port %d (listener pid %d)", self.port, process.pid)
-                return True
-            time.sleep(0.5)
-        log.warning("the kept LibreOffice did not answer within %.0f s", self.settings.start_seconds)
+        if not wait:
+            return True
+        if self._answers_within(self.settings.start_seconds, process):
+            log.info("kept LibreOffice started on port %d (listener pid %d)", self.port, process.pid)
+            return True
+        if process.poll() is None:
+            log.warning("the kept LibreOffice did not answer within %.0f s", self.settings.start_seconds)
         self._kill(process.pid)
         return False
 
