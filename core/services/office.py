@@ -2,8 +2,8 @@
 
 Starting LibreOffice costs seconds of CPU; converting a table with one already running costs a fraction of that. So
 the job worker keeps one (:func:`start_kept`, called by ``greenmfg worker`` at start-up without waiting for it,
-:func:`stop_kept` when it stops): unoserver's listener (:mod:`core.services.office_listener`, run by the Python that has LibreOffice's
-``uno`` module) on ``127.0.0.1:GREENMFG_PDF_PORT``, LibreOffice itself on the next port, with its own profile in
+:func:`stop_kept` when it stops): unoserver's listener (:mod:`core.services.office_listener`, run by the Python
+that has LibreOffice's ``uno`` module) on ``127.0.0.1:GREENMFG_PDF_PORT``, LibreOffice itself on the next port, with its own profile in
 ``<temp>/greenmfg-office-<port>/``. Each conversion asks it first (an ``info`` call answered within 2 s); one that
 does not answer (it died, or nothing started it: the in-process back end) is started again there and then, under a
 file lock so that two jobs never start two. Only if it cannot start (no ``uno``, no unoserver, it does not answer
@@ -57,15 +57,16 @@ class Settings:
     start_seconds: float = 90.0
 
     @classmethod
-    def of_app(cls) -> "Settings":
+    def of_app(cls) -> Settings:
         from flask import current_app, has_app_context
 
         if not has_app_context():
             return cls()
         c = current_app.config
-        return cls(renderer=str(c.get("GREENMFG_PDF_RENDERER") or KEPT).lower(), port=int(c.get("GREENMFG_PDF_PORT")
-                   or 2003), python=c.get("GREENMFG_PDF_PYTHON") or None, timeout=int(c.get("GREENMFG_PDF_TIMEOUT_SECONDS")
-                   or 120), start_seconds=float(c.get("GREENMFG_PDF_START_SECONDS") or 90))
+        return cls(renderer=str(c.get("GREENMFG_PDF_RENDERER") or KEPT).lower(),
+                   port=int(c.get("GREENMFG_PDF_PORT") or 2003), python=c.get("GREENMFG_PDF_PYTHON") or None,
+                   timeout=int(c.get("GREENMFG_PDF_TIMEOUT_SECONDS") or 120),
+                   start_seconds=float(c.get("GREENMFG_PDF_START_SECONDS") or 90))
 
 
 def pdf_available() -> bool:
@@ -134,7 +135,7 @@ def start_kept(settings: Settings | None = None) -> bool:
         else:
             with kept._locked():
                 ok = kept.alive() or kept._start(wait=False)
-    except Exception:  # noqa: BLE001 - the worker runs without it; each conversion tries again
+    except Exception:
         log.exception("the kept LibreOffice could not start")
         return False
     log.info("PDF printing: %s", f"kept LibreOffice on port {settings.port} (starting)" if ok
@@ -204,7 +205,7 @@ class Kept:
         found = importlib.util.find_spec("unoserver")
         if found is None or not found.submodule_search_locations:
             return None
-        return str(Path(list(found.submodule_search_locations)[0]).parent)
+        return str(Path(next(iter(found.submodule_search_locations))).parent)
 
     @contextlib.contextmanager
     def _locked(self):

@@ -27,7 +27,7 @@ class _HiddenDesktop:
     def __init__(self, desktop):
         self._desktop = desktop
 
-    def loadComponentFromURL(self, url, frame, flags, props):  # noqa: N802 - UNO's name
+    def loadComponentFromURL(self, url, frame, flags, props):  # UNO's name
         return self._desktop.loadComponentFromURL(url, "_blank", flags, _hidden(props))
 
     def __getattr__(self, name):

@@ -32,7 +32,8 @@ TITLE = "2024年湖南省绿色制造体系申报汇总表"
 def _require_tools() -> None:
     missing = [t for t in ("soffice", "pdftotext") if shutil.which(t) is None]
     if missing:
-        reason = f"{', '.join(missing)} not installed (apt-get install -y libreoffice-calc-nogui python3-uno poppler-utils)"
+        reason = (f"{', '.join(missing)} not installed "
+                  "(apt-get install -y libreoffice-calc-nogui python3-uno poppler-utils)")
         if os.environ.get("CI"):
             pytest.fail(f"CI must print the summary PDF: {reason}")
         pytest.skip(reason)
