@@ -134,7 +134,7 @@ def start_kept(settings: Settings | None = None) -> bool:
             ok = True
         else:
             with kept._locked():
-                ok = kept.alive() or kept._start(wait=False)
+                ok = kept.alive() or kept._start(wait=False, with_parent=True)
     except Exception:
         log.exception("the kept LibreOffice could not start")
         return False
@@ -258,7 +258,9 @@ class Kept:
             time.sleep(0.5)
         return self.alive()
 
-    def _start(self, wait: bool = True) -> bool:
+    def _start(self, wait: bool = True, with_parent: bool = False) -> bool:
+        """Start the listener; ``with_parent``: it ends when this process does, even killed (the worker's own; one
+        a job started outlives the job's process, and the worker stops it)."""
         self._kill(self.pid())  # a listener that stopped answering (its LibreOffice hung) goes first
         python, folder = self.python(), self.unoserver_folder()
         if python is None or folder is None:
@@ -267,6 +269,7 @@ class Kept:
             return False
         listener = Path(__file__).with_name("office_listener.py")
         cmd = [python, "-I", str(listener), folder,  # -I: not this folder first (its calendar.py)
+               str(os.getpid() if with_parent else 0),
                "--interface", "127.0.0.1", "--port", str(self.port),
                "--uno-interface", "127.0.0.1", "--uno-port", str(self.port + 1),
                "--user-installation", str(self.folder / "profile"),

@@ -1,6 +1,8 @@
 """The kept LibreOffice's listener: unoserver's server, run by the Python that has LibreOffice's ``uno`` module.
 
-Started by :mod:`core.services.office` as ``<that python> office_listener.py <unoserver's folder> <unoserver args>``;
+Started by :mod:`core.services.office` as ``<that python> -I office_listener.py <unoserver's folder> <parent pid>
+<unoserver args>``; with a parent pid (not 0) it ends, with its LibreOffice, when that process is gone (the worker
+that started it was killed);
 it imports nothing of greenmfg (that Python has none of its packages). It adds the folder holding unoserver (the
 application's own site-packages) at the end of ``sys.path``, so the interpreter's own packages (``uno``) come first.
 
@@ -34,9 +36,27 @@ class _HiddenDesktop:
         return getattr(self._desktop, name)
 
 
+def _end_with(parent: int) -> None:
+    """End this process group (the listener and its LibreOffice) once ``parent`` is no longer this one's parent."""
+    import os
+    import signal
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.killpg(os.getpgid(0), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def main() -> int:
     sys.path.append(sys.argv[1])
-    del sys.argv[1]
+    parent = int(sys.argv[2])
+    del sys.argv[1:3]
+    if parent:
+        _end_with(parent)
     from unoserver import converter, server
 
     opened = converter.UnoConverter.__init__
