@@ -1,11 +1,13 @@
 """Background jobs of the applications package: the upload's PDF check, large summary-table exports
-and imports (:mod:`core.applications.summary`), and the stored-file clean-up.
+and imports (:mod:`core.applications.summary`), the summary table printed to PDF, and the stored-file clean-up.
 
 A summary export of more than ``GREENMFG_JOBS_INLINE_ROWS`` applications, and an import of a file
 larger than ``GREENMFG_JOBS_INLINE_BYTES``, run as jobs: the city's user is sent to the job's page,
 which follows the progress and then offers the file or shows the import's row-by-row report. Smaller
-ones answer at once, as before. The job runs as the user who started it: their account must still be
-active and bound to the city.
+ones answer at once, as before. The summary table as PDF is always a job (LibreOffice prints it: seconds, not a
+request's time): the user starts it, follows it and downloads the PDF from the job's page. A job runs as the user
+who started it, in the language of the page they started it from (the file's name, the report's text): their
+account must still be active and bound to the city.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import uuid
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import get_locale, gettext, lazy_gettext as _l
 
 from core.errors import NotFound, Refused
 from core.extensions import db
@@ -22,7 +24,9 @@ from core.jobs import enqueue, job
 from core.models import AdminUnit, Campaign, User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
 _BUILDING = _l("Building the table")
+_PRINTING = _l("Printing the table to PDF with LibreOffice")
 _IMPORTING = _l("Reading and checking the rows")
 
 
@@ -104,6 +108,33 @@ def start_export(city: AdminUnit, campaign: Campaign, user: User, *, include_dra
     return row
 
 
+@job("summary.pdf", _l("Summary table as PDF"), describe=_describe_export, back=_back_to_city, timeout=900)
+def export_pdf_job(ctx, city_id: int, campaign_id: int) -> dict[str, Any]:
+    """The city's summary table printed to PDF: the table is written (the first half of the progress), then
+    LibreOffice prints it. A LibreOffice that is missing or fails fails the job with its message in both
+    languages, and nothing is stored or audited."""
+    from core.applications import summary
+
+    user, city, campaign = _as_city_user(ctx, city_id, campaign_id)
+    ctx.progress(0, stage=_BUILDING)
+    written = {"rows": 0}
+
+    def progress(done: int, total: int) -> None:
+        written["rows"] = done
+        ctx.progress(50.0 * done / total if total else 50, stage=_BUILDING)
+
+    printed = summary.export_pdf(city, campaign, user.username, progress=progress,
+                                 printing=lambda: ctx.progress(50, stage=_PRINTING))
+    ctx.save_file(summary.download_name(city, campaign, suffix=".pdf"), printed.data, PDF)
+    return {"applications": written["rows"], "bytes": len(printed.data), "printed_by": printed.by}
+
+
+def start_pdf(city: AdminUnit, campaign: Campaign, user: User):
+    row = enqueue("summary.pdf", city.id, campaign.id, user=user)
+    db.session.commit()
+    return row
+
+
 def _describe_import(result: dict[str, Any]) -> list[str]:
     if result.get("ok"):
         return [gettext("Imported: %(created)d created, %(updated)d updated, %(unchanged)d unchanged.",
@@ -122,7 +153,7 @@ def import_summary_job(ctx, city_id: int, campaign_id: int, input_key: str) -> d
     user, city, campaign = _as_city_user(ctx, city_id, campaign_id)
     ctx.progress(5, stage=_IMPORTING)
     data = staging.read(input_key)
-    report = summary.import_xlsx(city, campaign, data, user.username,
+    report = summary.import_xlsx(city, campaign, data, user.username, locale=str(get_locale()),  # the starter's
                                  progress=lambda done, total: ctx.progress(done, total, stage=_IMPORTING))
     if not report["ok"]:
         db.session.rollback()  # nothing written; the report is the job's result

@@ -42,10 +42,11 @@ from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organiz
 from core.models import ApplicationStatus as S
 from core.plugins.types import year_text
 from core.services import audit
-from core.services.spreadsheets import PrintColumn, PrintedBook, to_pdf
+from core.services.office import Printed, print_pdf
+from core.services.spreadsheets import PrintColumn, PrintedBook
 from core.web.downloads import file_name
 
-__all__ = ["MAX_BYTES", "MAX_ROWS", "USCC_KEY", "export_summary", "export_summary_pdf", "export_xlsx",
+__all__ = ["MAX_BYTES", "MAX_ROWS", "USCC_KEY", "export_pdf", "export_summary", "export_xlsx",
            "import_summary", "import_xlsx", "layout_for", "recommended", "row_count", "LayoutChoice"]
 
 Progress = Callable[[int, int], None]
@@ -217,12 +218,16 @@ def export_xlsx(city: AdminUnit, campaign: Campaign, actor: str, *, include_draf
     return data
 
 
-def export_summary_pdf(city_id: int, campaign_id: int, actor: str, *, progress: Progress | None = None) -> bytes:
-    """The same table as PDF, for those who print from the browser: the xlsx of :func:`export_summary`
-    (the same layout description) printed by LibreOffice on the server (:func:`core.services.spreadsheets.to_pdf`).
-    Audited as an export; the caller commits."""
-    data = export_summary(city_id, campaign_id, actor, progress=progress)
-    return to_pdf(data)
+def export_pdf(city: AdminUnit, campaign: Campaign, actor: str, *, progress: Progress | None = None,
+               printing: Callable[[], None] | None = None) -> Printed:
+    """The same table as PDF, for those who print from the browser: the xlsx of :func:`export_xlsx` (the same
+    layout description) printed by LibreOffice on the server (:func:`core.services.office.print_pdf`: the kept one,
+    else a one-shot ``soffice``). Audited as an export; the caller commits. ``printing`` is called when the table
+    is written and LibreOffice starts printing it (a job shows that stage)."""
+    data = export_xlsx(city, campaign, actor, progress=progress)
+    if printing is not None:
+        printing()
+    return print_pdf(data)
 
 
 def download_name(city: AdminUnit, campaign: Campaign, *, include_drafts: bool = False, suffix: str = ".xlsx") -> str:

@@ -100,7 +100,7 @@ from core.models import (
 from core.kernel.names import MODE_LABELS, deadline_title, local_name, tier_name
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
-from core.services.spreadsheets import pdf_available
+from core.services.office import pdf_available
 from core.services.uscc import normalize_uscc
 from core.web.dates import moment_text
 from core.web.downloads import attachment
@@ -866,6 +866,7 @@ def city_ranked():
     return render_template("applications/ranked.html", unit=unit, campaign=campaign, campaigns=campaigns,
                            groups=groups, quotas=quotas, import_form=ImportForm(), unit_types=rules.unit_types,
                            layout=summary.layout_for(campaign) if campaign else None, pdf=pdf_available(),
+                           pdf_form=EmptyForm(),
                            import_closed=import_closed, file_form=RecommendationFileForm(),
                            city_file=city_recommendation.file_of(campaign, unit.id) if campaign else None,
                            city_rule=city_recommendation.policy(campaign) if campaign else None)
@@ -914,19 +915,16 @@ def export_summary():
                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@bp.get("/city/summary.pdf")
+@bp.post("/city/summary.pdf")
 @login_required(Perm.SUMMARY)
 def export_summary_pdf():
+    """The same table as PDF: a job (LibreOffice prints it), followed on its page, which then offers the file."""
     unit = _city_unit()
-    campaign = _campaign_named()
-    try:
-        data = summary.export_summary_pdf(unit.id, campaign.id, _user().username)
-    except GreenmfgError as exc:
-        db.session.rollback()
-        flash(exc.localized(), "error")
-        return redirect(url_for("applications.city_ranked", campaign=campaign.id))
-    db.session.commit()
-    return attachment(data, summary.download_name(unit, campaign, suffix=".pdf"), "application/pdf")
+    campaign = _campaign_named()  # the CSRF token is checked for every form (core.extensions.csrf)
+    from core.applications import jobs as app_jobs
+
+    job = app_jobs.start_pdf(unit, campaign, _user())
+    return redirect(url_for("jobs.detail", public_id=job.public_id))
 
 
 @bp.post("/city/summary")

@@ -47,7 +47,8 @@ def worker_command(no_scheduler: bool, burst: bool, name: str | None) -> None:
 
     Run one or more on any server that reaches the database, Redis and the file store. Each job runs in
     a process forked for it and is killed at its time limit; a worker killed mid-job loses nothing: the
-    scheduler of any worker sends the job again once its heartbeat stops.
+    scheduler of any worker sends the job again once its heartbeat stops. It keeps one LibreOffice running to
+    print summary PDFs (docs/operations.md), stopped with the worker.
     """
     from rq import Worker
 
@@ -70,6 +71,9 @@ def worker_command(no_scheduler: bool, burst: bool, name: str | None) -> None:
         scheduler = multiprocessing.get_context("fork").Process(target=_scheduler_main, args=(os.getpid(), every),
                                                                  name="greenmfg-scheduler", daemon=True)
         scheduler.start()
+    from core.services import office
+
+    office.start_kept()  # the LibreOffice that prints summary PDFs, kept for every job (logs what prints them)
     worker = Worker([backend.queue(CALLS), backend.queue(QUEUE)], connection=backend.redis,
                     name=name or f"greenmfg-{backend.tag}-{socket.gethostname()}-{os.getpid()}")
     try:
@@ -77,6 +81,7 @@ def worker_command(no_scheduler: bool, burst: bool, name: str | None) -> None:
     finally:
         if scheduler is not None and scheduler.is_alive():
             scheduler.terminate()
+        office.stop_kept()
 
 
 @jobs_group.command("list")

@@ -157,6 +157,19 @@ SETTINGS: tuple[Setting, ...] = (
        "Summary exports of more applications run as a job."),
     _S("GREENMFG_JOBS_INLINE_BYTES", "int", 256 * 1024, "core.applications",
        "Summary and list-history imports larger than this (bytes) run as a job."),
+    # ---------------------------------------------------------------- printing to PDF
+    _S("GREENMFG_PDF_RENDERER", "str", "kept", "core.services.office",
+       "kept: the job worker keeps one LibreOffice running (unoserver) and prints every PDF with it, falling back to "
+       "a one-shot soffice only when it cannot start; oneshot: start soffice for each PDF.", choices=("kept", "oneshot")),
+    _S("GREENMFG_PDF_PORT", "int", 2003, "core.services.office",
+       "The loopback port of the kept LibreOffice's listener (unoserver); LibreOffice itself takes the next port."),
+    _S("GREENMFG_PDF_PYTHON", "str", None, "core.services.office",
+       "The Python that has LibreOffice's uno module and runs the listener (default: the first of /usr/bin/python3 "
+       "(Debian's python3-uno), LibreOffice's program/python)."),
+    _S("GREENMFG_PDF_TIMEOUT_SECONDS", "int", 120, "core.services.office",
+       "Seconds one conversion may take; past this the kept LibreOffice is stopped (started again on next use)."),
+    _S("GREENMFG_PDF_START_SECONDS", "float", 90, "core.services.office",
+       "Seconds to wait for the kept LibreOffice to answer when it starts, before printing with a one-shot soffice."),
     # ---------------------------------------------------------------- stored files
     _S("GREENMFG_STORAGE", "str", "local", "core.storage", "The file store: local (a folder) or s3.",
        choices=("local", "s3")),

@@ -14,6 +14,7 @@ an upload): no job row, the answer goes back through the queue.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -21,6 +22,7 @@ import traceback
 from typing import Any
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from core.errors import GreenmfgError
@@ -88,8 +90,10 @@ def run_job(job_id: int) -> str:
     beat = threading.Thread(target=_heartbeat, args=(ctx, stop, float(app.config["GREENMFG_JOBS_HEARTBEAT_SECONDS"]),
                                                      app), daemon=True, name=f"job-{job_id}-heartbeat")
     beat.start()
+    language = (job.kwargs or {}).get(service.LANGUAGE_KEY)
     try:
-        result = job_spec.func(ctx, *args, **kwargs)
+        with force_locale(language) if language else contextlib.nullcontext():  # the starter's language
+            result = job_spec.func(ctx, *args, **kwargs)
         if not service.complete(job_id, token, result, ctx.files):
             db.session.rollback()  # another attempt took the job over: this one commits nothing
             return "skipped"

@@ -43,8 +43,14 @@ def enqueue(name: str, *args: Any, user: Any = None, actor: str | None = None, d
     :param user: the user who started it (they alone see it); ``None`` for the scheduler and the CLI
     :param actor: the name the audit log records (default: the user's name)
     :param dedupe_key: a key that makes a second enqueue of the same key fail at commit (periodic slots)
+
+    The job runs in the starter's language (:func:`starter_language`): the names of its files and the text of its
+    report are theirs.
     """
     job_spec = spec(name)
+    language = starter_language(user)
+    if language:
+        kwargs = {**kwargs, LANGUAGE_KEY: language}
     job = Job(public_id=uuid.uuid4().hex, name=name, args=list(args), kwargs=dict(kwargs),
               user_id=getattr(user, "id", None), actor=(actor or getattr(user, "username", None) or "system")[:120],
               dedupe_key=dedupe_key, status=S.QUEUED, progress=0, stage={}, attempts=0,
@@ -53,6 +59,20 @@ def enqueue(name: str, *args: Any, user: Any = None, actor: str | None = None, d
     db.session.flush()
     db.session.info.setdefault(_DISPATCH, []).append((job.id, name))  # the name: no read after the commit
     return job
+
+
+#: the job's hidden argument (the runner passes no ``_`` argument on) naming the language it runs in
+LANGUAGE_KEY = "_locale"
+
+
+def starter_language(user: Any) -> str | None:
+    """The language of whoever starts a job: the page's or the API request's (``?lang``, the cookie, the account's,
+    the browser's), else the account's; ``None`` for the scheduler (a job then runs in the platform's first)."""
+    from flask import has_request_context
+
+    if has_request_context():
+        return str(get_locale() or "") or None
+    return getattr(user, "locale", None) or None
 
 
 def _after_commit(session: Session) -> None:

@@ -756,39 +756,3 @@ class PrintedSheet:
         elif self.stacked and self.title_rows:
             self.ws.repeat_rows(self.title_rows[0] - 1, self.title_rows[1] - 1)
 
-
-# ---------------------------------------------------------------- to PDF --
-
-
-def pdf_available() -> bool:
-    """Whether this server can print a workbook to PDF (LibreOffice's ``soffice`` on the PATH)."""
-    import shutil
-
-    return shutil.which("soffice") is not None
-
-
-def to_pdf(xlsx: bytes, *, timeout: int = 120) -> bytes:
-    """The workbook printed to PDF by LibreOffice headless: the same pages as printing the xlsx (page
-    setup, print area, repeated header rows, breaks). :class:`~core.errors.Refused` without LibreOffice."""
-    import subprocess
-    import tempfile
-    from pathlib import Path
-
-    from core.errors import Refused
-
-    if not pdf_available():
-        raise Refused("Printing to PDF needs LibreOffice on the server; download the .xlsx table and print it.")
-    with tempfile.TemporaryDirectory(prefix="greenmfg-pdf-") as tmp:
-        source = Path(tmp) / "table.xlsx"
-        source.write_bytes(xlsx)
-        profile = (Path(tmp) / "profile").as_uri()  # its own profile: runs never share or lock one
-        try:
-            done = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                                   "--convert-to", "pdf", "--outdir", tmp, str(source)],
-                                  capture_output=True, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise Refused("Printing to PDF took too long; download the .xlsx table and print it.") from None
-        target = Path(tmp) / "table.pdf"
-        if done.returncode != 0 or not target.exists():
-            raise Refused("Printing to PDF failed; download the .xlsx table and print it.")
-        return target.read_bytes()

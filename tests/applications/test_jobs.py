@@ -62,7 +62,7 @@ def test_a_large_export_is_a_job_its_starter_follows_and_downloads(world):
     assert "汇总表导出" in zh and "已完成" in zh
     download = client.get(f"/jobs/{public_id}/download")
     assert download.status_code == 200 and download.data[:2] == b"PK"
-    # built by the worker in the platform's first language, named for people (core.applications.summary.download_name)
+    # built by the worker in its starter's language (here the platform's first), named for people (download_name)
     assert "%E6%B1%87%E6%80%BB%E8%A1%A8-2025-%E9%95%BF%E6%B2%99%E5%B8%82.xlsx" in download.headers["Content-Disposition"]
     assert public_id in client.get("/jobs").get_data(as_text=True)
     other = world.client("city_zhuzhou")  # another city's user: the job does not exist for them

@@ -273,14 +273,14 @@ def test_round_trip_once_saved_by_libreoffice(rendered, name):
 
 
 def test_the_same_table_as_pdf_from_the_city_page(make_app, tmp_path):
-    """Optional PDF: the city page links the same table as PDF (printed from the same layout by LibreOffice on
-    the server): A4 landscape, the title, the seal line and the rows."""
+    """Optional PDF: the city page starts the same table as PDF (a job: printed from the same layout by the kept
+    LibreOffice on the server): A4 landscape, the title, the seal line and the rows."""
     _require_tools()
     from app_world import build_world
 
     from core.extensions import db
 
-    app = make_app("hunan", WTF_CSRF_ENABLED=False)
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_PDF_PORT=5713)  # the kept LibreOffice of the tests
     w = build_world(app)
     case = CASES["hunan-2024"]
     with app.app_context():
@@ -296,7 +296,11 @@ def test_the_same_table_as_pdf_from_the_city_page(make_app, tmp_path):
         assert len(names) == 4
     city = w.client("city_changsha")
     assert "export-pdf" in city.get(f"/city/recommended?campaign={campaign_id}").get_data(as_text=True)
-    r = city.get(f"/city/summary.pdf?campaign={campaign_id}")
+    started = city.post(f"/city/summary.pdf?campaign={campaign_id}")  # a job (issue 46 W6): start, follow, download
+    assert started.status_code == 302 and "/jobs/" in started.headers["Location"]
+    app.extensions["greenmfg_jobs"].wait(180)
+    assert 'id="job-download"' in city.get(started.headers["Location"]).get_data(as_text=True)
+    r = city.get(started.headers["Location"] + "/download")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     pdf = tmp_path / "table.pdf"
     pdf.write_bytes(r.data)
