@@ -225,6 +225,13 @@ def test_a_job_names_its_file_in_the_language_of_whoever_started_it(make_app):
 # ---------------------------------------------------------------- the kept LibreOffice --
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _kept_office_stopped():
+    """The kept LibreOffice these tests started (by a job, so not tied to this process) ends with them."""
+    yield
+    office.stop_kept(office.Settings(port=PORT))
+
+
 @pytest.fixture
 def office_log(caplog):
     """What core.services.office logs (a migration's logging set-up may have switched existing loggers off)."""

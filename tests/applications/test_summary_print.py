@@ -28,6 +28,8 @@ from summary_kit import CASES, edit_every_column, populate, save, world
 ARTIFACTS = Path(os.environ.get("GREENMFG_TEST_ARTIFACTS", Path(__file__).resolve().parents[2] / "test-artifacts"))
 SIZES = (1, 20, 200)
 TOOLS = ("soffice", "pdfinfo", "pdftotext", "pdftoppm")
+#: the loopback port of the kept LibreOffice the city-page PDF test prints with
+KEPT_PORT = 5717
 CONFIG = {"SECRET_KEY": "test-secret", "TESTING": True, "GREENMFG_RATELIMIT_ENABLED": False,
           "GREENMFG_RATELIMIT_STORAGE": "memory://", "GREENMFG_MFA_ROLES": []}
 #: what page 1 of each table prints above it: (sheet, title, seal line)
@@ -280,7 +282,8 @@ def test_the_same_table_as_pdf_from_the_city_page(make_app, tmp_path):
 
     from core.extensions import db
 
-    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_PDF_PORT=5713)  # the kept LibreOffice of the tests
+    # a kept LibreOffice of this test's own (tests/applications/test_summary_pdf_job.py, on another worker, kills its)
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_PDF_PORT=KEPT_PORT)
     w = build_world(app)
     case = CASES["hunan-2024"]
     with app.app_context():
@@ -301,6 +304,9 @@ def test_the_same_table_as_pdf_from_the_city_page(make_app, tmp_path):
     app.extensions["greenmfg_jobs"].wait(180)
     assert 'id="job-download"' in city.get(started.headers["Location"]).get_data(as_text=True)
     r = city.get(started.headers["Location"] + "/download")
+    from core.services import office
+
+    office.stop_kept(office.Settings(port=KEPT_PORT))
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     pdf = tmp_path / "table.pdf"
     pdf.write_bytes(r.data)

@@ -61,7 +61,10 @@ def base_env(database_url: str, redis: str, instance: Path, **settings: str) -> 
            "GREENMFG_SECRET_KEY": "c" * 40, "GREENMFG_INSTANCE_PATH": str(instance),
            "GREENMFG_INSTANCE_NAME": f"cluster-{uuid.uuid4().hex}", "GREENMFG_RULES_YEAR": "2025",
            "GREENMFG_MFA_ROLES": "[]", "GREENMFG_REDIS_URL": redis, "GREENMFG_JOBS_BACKEND": "redis",
-           "GREENMFG_RATELIMIT_STORAGE": redis, **settings}
+           "GREENMFG_RATELIMIT_STORAGE": redis,
+           # no kept LibreOffice started by each worker these tests start and kill (its own tests are
+           # tests/applications/test_summary_pdf_job.py)
+           "GREENMFG_PDF_RENDERER": "oneshot", **settings}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "tests"), str(ROOT)])
     env.pop("GREENMFG_TEST_PG_URL", None)
     return env
