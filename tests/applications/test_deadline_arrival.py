@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 
 import pytest
 import time_machine
@@ -208,3 +209,21 @@ def test_a_failed_commit_leaves_no_half_written_submission(hunan, database_url):
         r = client.post(f"/applications/{app_id}/submit", data={"confirm": "y"})
         assert r.status_code == 302 and r.location.endswith(f"/applications/{app_id}"), r.location
     assert _submitted(hunan, app_id)[0] == S.SUBMITTED
+
+
+def test_a_training_instance_judges_the_arrival_on_its_own_clock(make_app):
+    """On a training instance (issue 42) moved 3 days ahead, a request's arrival is the real arrival plus 3 days,
+    however long the request then takes."""
+    from core.services import training_clock
+
+    app = make_app("hunan", WTF_CSRF_ENABLED=False, GREENMFG_TRAINING=True)
+    real = dt.datetime(2025, 12, 28, 23, 59, 59, 900000, tzinfo=SHANGHAI)
+    with time_machine.travel(real, tick=False) as traveller:
+        with app.app_context():
+            training_clock.move_to(real.date() + dt.timedelta(days=3), "admin_user")
+            db.session.commit()
+        # what the outermost WSGI layer (core.clock.install) notes as the request comes in
+        with app.test_request_context(environ_base={"greenmfg.arrived": time.time()}):
+            traveller.move_to(real + dt.timedelta(seconds=2))
+            assert clock.arrival() == (real + dt.timedelta(days=3)).astimezone(dt.UTC)
+            assert clock.now() == (real + dt.timedelta(days=3, seconds=2)).astimezone(dt.UTC)
