@@ -68,7 +68,6 @@ if os.environ.get("RUSH_PLAN"):
     from locust.exception import StopUser
 
     PLAN = json.loads(Path(os.environ["RUSH_PLAN"]).read_text())
-    PHASE = PLAN["phase"]
     PDF = big_pdf()
     _applicants = iter(PLAN["applicants"])
     _cities = itertools.cycle(PLAN["cities"])
@@ -90,7 +89,7 @@ if os.environ.get("RUSH_PLAN"):
             gevent.spawn(environment.runner.quit)  # not from the user's own greenlet, which quit() kills
 
     class Applicant(HttpUser):
-        """One applicant's last minutes: read, save twice, upload the PDF, submit (then leaves)."""
+        """Applicants' last minutes, one after another: read, save twice, upload the PDF, submit."""
         fixed_count = PLAN["applicant_users"]
         wait_time = between(0.5, 2.0)
 
@@ -130,9 +129,7 @@ if os.environ.get("RUSH_PLAN"):
                 record["submitted"] = r.status_code == 200 and (r.json() or {}).get("status") == "submitted"
             record["end"] = time.time()
             JOURNEYS.append(record)
-            _all_done(self.environment)
-            if PHASE == "rush":
-                raise StopUser()
+            _all_done(self.environment)  # else this user takes the next applicant's journey
 
     class City(HttpUser):
         """A city's staff paging its list of submitted factories (the next-page link, up to 5 pages)."""
@@ -386,7 +383,8 @@ def main() -> int:
     parser.add_argument("--applications", type=int, default=50000)
     parser.add_argument("--applicants", type=int, default=200, help="applicants in the rush (each one journey)")
     parser.add_argument("--alone", type=int, default=8, help="journeys in the quiet phase, one at a time")
-    parser.add_argument("--rush-users", type=int, default=50, help="applicants at once (locust users) in the rush")
+    parser.add_argument("--rush-users", type=int, default=50,
+                        help="applicants at once (locust users, each taking the next applicant's journey) in the rush")
     parser.add_argument("--seconds", type=int, default=420, help="time bound of the rush phase")
     parser.add_argument("--port", type=int, default=5740)
     parser.add_argument("--redis-db", type=int, default=7)

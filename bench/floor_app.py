@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: statements the floor makes itself (the signed-in user) and so leaves out of the page's own
-_OWN = re.compile(r"\b(FROM|JOIN)\s+\"?(user_account|web_session|api_token)\b", re.I)
+_OWN = re.compile(r"\b(FROM|JOIN)\s+\"?(user_account|web_session|api_token)\b", re.IGNORECASE)
 
 
 @dataclass

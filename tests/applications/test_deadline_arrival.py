@@ -19,8 +19,8 @@ from sqlalchemy import event, select
 from core import clock
 from core.applications import eligibility, services
 from core.applications import evidence as evidence_service
-from core.errors import DeadlinePassed
 from core.clock import SHANGHAI
+from core.errors import DeadlinePassed
 from core.extensions import db
 from core.models import Application, AuditLog, Evidence, User
 from core.models import ApplicationStatus as S
@@ -120,7 +120,7 @@ def test_arrived_after_midnight_is_refused_in_both_languages(hunan, channel):
             assert body["message_en"] == ("The deadline passed at 2025-12-31 24:00 (Beijing time); the application "
                                           "can no longer be changed or submitted."), body
     status, submitted_at, audited = _submitted(hunan, app_id)
-    assert status == S.DRAFT and audited == []
+    assert status == S.DRAFT and submitted_at is None and audited == []
 
 
 def test_service_judges_the_time_it_is_given(hunan):
@@ -146,7 +146,7 @@ def test_upload_then_submit_under_a_slow_commit_is_whole(hunan):
     world = build_world(hunan, units=("changsha",))
     app_id = _ready_draft(hunan, world)
     with hunan.app_context():
-        section = sorted(evidence_service.allowed_sections(db.session.get(Application, app_id)))[0]
+        section = min(evidence_service.allowed_sections(db.session.get(Application, app_id)))
         engine = db.engine
     finish = []
     with time_machine.travel(JUST_BEFORE - dt.timedelta(milliseconds=400), tick=False) as traveller:
