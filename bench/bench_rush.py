@@ -460,6 +460,7 @@ def main() -> int:
     minutes = (max(j["end"] for j in done) - min(j["start"] for j in journeys)) / 60 if done else 0
     lost, half, problems = _check(url, quiet["journeys"] + journeys, plan, pdf_sha)
     missing_files = _files_present(evidence_dir, url, plan, pdf_sha)
+    shutil.rmtree(evidence_dir, ignore_errors=True)  # a run uploads 2 MB per journey: checked, then let go
     access_5xx = sum(1 for line in (tmp / "access.log").read_text().splitlines()
                      if re.search(r'" 5\d\d ', line) and "/readyz" not in line)  # not ready yet: not an error
     errors = {**quiet["server_errors"]}
@@ -494,7 +495,7 @@ def main() -> int:
         failures.append("lost or half-written submissions")
     if not done:
         failures.append("no journey completed")
-    print(f"\nfiles kept in {tmp}")
+    print(f"\nlogs and locust's figures kept in {tmp}")
     if failures:
         print("goals missed: " + "; ".join(failures))
         return 1
