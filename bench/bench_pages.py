@@ -309,6 +309,110 @@ def markdown(rows: list[Row], loads: tuple[float, float], args) -> str:
     return "\n".join(out) + "\n"
 
 
+FLOOR_GOAL = 1.4  # issue 46: a page made in process ÷ its own signed-in floor (bench/floor_app.py)
+
+
+def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
+    """``--floor``: each page made in process (no page cache) beside its own floor (bench/floor_app.py), CPU time
+    of this process per request, ``args.requests`` requests of each, alternated over ``args.repetitions`` rounds;
+    rows (page, statements, page bytes, floor bytes, product ms, floor ms, ratios) for the table."""
+    from floor_app import capture, create_floor, floor_path
+
+    from core.extensions import db
+
+    built = build(url, n, keep=bool(args.keep))
+    product = make_app(built.url, GREENMFG_PAGE_CACHE="off", GREENMFG_RATELIMIT_ENABLED=False)
+    clients, specs = [], []
+    for page in pages:
+        client, headers = _client(product, built, page), _headers(built, page)
+        who = "" if page.who is None else ("token" if page.api else "cookie")
+        specs.append(capture(product, client, page.path, headers, who))
+        clients.append((client, headers))
+    floor = create_floor(built.url, SECRET, specs)
+    floor_clients = []
+    for i, (page, spec) in enumerate(zip(pages, specs)):
+        client = floor.test_client()
+        if page.who and not page.api:
+            client.set_cookie("session", built.cookies[page.who])
+        r = client.get(floor_path(i, page.path), headers=clients[i][1])
+        assert r.status_code == 200, (page.name, r.status_code, r.get_data(as_text=True)[:300])
+        floor_clients.append((client, len(r.get_data())))
+
+    def cpu(client, path, headers) -> float:
+        t0 = time.process_time()
+        for _ in range(args.requests):
+            client.get(path, headers=headers)
+        return (time.process_time() - t0) / args.requests * 1000
+
+    if args.profile_page:  # what stands between a made page and its floor: cProfile of the page made
+        import cProfile
+        import pstats
+
+        i = next(k for k, p in enumerate(pages) if args.profile_page in p.name)
+        profiler = cProfile.Profile()
+        profiler.enable()
+        cpu(clients[i][0], pages[i].path, clients[i][1])
+        profiler.disable()
+        stats = pstats.Stats(profiler)
+        total = sum(row[2] for row in stats.stats.values())
+        by_file: dict[str, float] = {}
+        for (file, _, _), row in stats.stats.items():
+            where = re.sub(r".*/site-packages/([^/]+)/.*", r"\1", file) if "site-packages" in file else \
+                re.sub(r".*/(core|plugins)/", r"\1/", file)
+            by_file[where] = by_file.get(where, 0) + row[2]
+        print(f"  {pages[i].name}, made: self time by package or module ({args.requests} requests)")
+        for where, t in sorted(by_file.items(), key=lambda kv: -kv[1])[:15]:
+            print(f"    {100 * t / total:5.1f}%  {where}")
+        stats.sort_stats("tottime").print_stats(15)
+        stats.print_callers(r"werkzeug/local.py:\d+\(__get__\)")  # who asks the context-local proxies
+    out = []
+    for i, page in enumerate(pages):
+        made, least, ratios = [], [], []
+        for _ in range(args.repetitions):
+            a = cpu(clients[i][0], page.path, clients[i][1])
+            b = cpu(floor_clients[i][0], floor_path(i, page.path), clients[i][1])
+            made.append(a), least.append(b), ratios.append(a / b)
+        ratios.sort()
+        out.append((page, len(specs[i].statements), specs[i].page_bytes, floor_clients[i][1], min(made), min(least),
+                    ratios))
+        print(f"  {page.name}: {min(made):.2f} ms ÷ floor {min(least):.2f} ms = {ratios[len(ratios) // 2]:.2f}× "
+              f"(min {ratios[0]:.2f}, max {ratios[-1]:.2f}); {len(specs[i].statements)} statements; "
+              f"{specs[i].page_bytes:,} B, floor {floor_clients[i][1]:,} B; load average {os.getloadavg()[0]:.2f}")
+    with product.app_context():
+        db.engine.dispose()
+    floor.extensions["floor_engine"].dispose()
+    return out
+
+
+def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
+    start = os.getloadavg()[0]
+    print(f"W1 floor, in process: {', '.join(f'{n:,}' for n in sizes)} applications; {args.requests} requests a "
+          f"page, {args.repetitions} rounds; load average {start:.2f} on {os.cpu_count()} CPUs")
+    lines, ok = [], True
+    for n in sizes:
+        found = with_databases(args.pg_url, lambda url, n=n: floor_run(url, n, args, pages), f", {n:,} applications",
+                               keep=args.keep or None, name=f"rows_{n}", only=args.database)
+        for database in ("sqlite", "postgresql"):
+            for page, statements, page_bytes, floor_bytes, made, least, ratios in found.get(database, []):
+                median = ratios[len(ratios) // 2]
+                met = median <= FLOOR_GOAL
+                ok &= met
+                lines.append(f"| {page.name} | {'SQLite' if database == 'sqlite' else 'PostgreSQL'} | {n:,} | "
+                             f"{statements} | {page_bytes:,} / {floor_bytes:,} | {made:.2f} / {least:.2f} | "
+                             f"{ratios[0]:.2f}× / {median:.2f}× / {ratios[-1]:.2f}× | ≤ {FLOOR_GOAL}× | "
+                             f"{'yes' if met else '**no**'} |")
+    end = os.getloadavg()[0]
+    table = [f"<!-- bench/bench_pages.py --floor --requests {args.requests} --repetitions {args.repetitions}; "
+             f"load average {start:.2f} at start, {end:.2f} at end, {os.cpu_count()} CPUs -->",
+             "| Page | Database | Applications | Statements | Bytes: page / floor | CPU ms a request: made / floor | "
+             "Ratio min / median / max | Goal | Met |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |", *lines]
+    print("\n".join(table))
+    if args.markdown:
+        Path(args.markdown).write_text("\n".join(table) + "\n", encoding="utf-8")
+    print("PASS" if ok else "FAIL: a goal was missed")
+    return 0 if ok and lines else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", default="5000", help="sizes, comma-separated: 5000,50000,500000")
@@ -332,7 +436,15 @@ def main() -> int:
                         help="auto: list pages kept in Redis as deployed (core/web/pagecache.py), and a second server "
                              "making every page (the new-page figures); off: no Redis pages at all, every request "
                              "makes its page")
+    parser.add_argument("--floor", action="store_true",
+                        help="issue 46: each page made in process beside its own floor (bench/floor_app.py)")
+    parser.add_argument("--requests", type=int, default=200, help="--floor: requests of each page a round")
+    parser.add_argument("--profile-page", default="", help="--floor: cProfile the page whose name holds this")
     args = parser.parse_args()
+    if args.floor:
+        sizes = [int(size.replace("_", "")) for size in args.applications.split(",") if size.strip()]
+        words = [w.strip() for w in args.only.split(",") if w.strip()]
+        return floor_main(args, [p for p in PAGES if not words or any(w in p.name for w in words)], sizes)
     sizes = [int(size.replace("_", "")) for size in args.applications.split(",") if size.strip()]
     words = [w.strip() for w in args.only.split(",") if w.strip()]
     pages = [p for p in PAGES if not words or any(w in p.name for w in words)]

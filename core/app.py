@@ -24,7 +24,7 @@ from core.services import memory
 from core.storage import staging
 from core.extensions import babel, csrf, db, login_manager
 from core.kernel import uow
-from core.clock import this_year
+from core.clock import install as note_arrivals, this_year
 from core.plugins.errors import PolicyViolation
 from core.plugins.lifecycle import implementations
 from core.plugins.manager import build_plugin_manager
@@ -158,6 +158,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from core import health  # issue 44: /healthz and /readyz for a load balancer
 
     health.init_app(app)
+    note_arrivals(app)  # issue 46: a deadline is judged by when a request arrived (the outermost WSGI layer)
     return app
 
 

@@ -10,6 +10,10 @@ administrator moves its date forward (:mod:`core.services.training_clock`), whic
 one-row table ``training_clock``, so web workers, job workers and the command line read the same clock.
 The offset is read once per application context (a request, a job, a command) and again after
 :data:`OFFSET_SECONDS` in a long one; an instance that is not a training instance never reads it.
+
+A request is judged by when it arrived (issue 46, the deadline day): :func:`arrival` is the instant the WSGI
+layer of :func:`install` saw the request, before its body was read or any hook ran, on the instance's clock. A
+submission that arrives at 23:59:59 is on time even when a busy worker finishes it after 24:00.
 """
 from __future__ import annotations
 
@@ -69,6 +73,38 @@ def real_now() -> dt.datetime:
 def now() -> dt.datetime:
     """This instant on the instance's clock, aware, in UTC."""
     return real_now() + offset()
+
+
+#: the WSGI environ key holding the request's arrival (seconds since the epoch, real time)
+_ARRIVED = "greenmfg.arrived"
+
+
+class _Arrival:
+    """The outermost WSGI layer: notes when each request arrived, before anything reads its body."""
+
+    def __init__(self, wsgi_app) -> None:
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ: dict, start_response):
+        environ.setdefault(_ARRIVED, time.time())
+        return self.wsgi_app(environ, start_response)
+
+
+def install(app) -> None:
+    """Note every request's arrival (call last in building the app, so the layer is the outermost one)."""
+    app.wsgi_app = _Arrival(app.wsgi_app)
+
+
+def arrival() -> dt.datetime:
+    """When the request being served arrived, on the instance's clock (a training clock's offset added),
+    aware, in UTC; outside a request (a job, a command), :func:`now`."""
+    from flask import has_request_context, request
+
+    if has_request_context():
+        arrived = request.environ.get(_ARRIVED)
+        if arrived is not None:
+            return dt.datetime.fromtimestamp(arrived, dt.UTC) + offset()
+    return now()
 
 
 def today() -> dt.date:

@@ -56,7 +56,7 @@ from core.applications.scoring import live_score
 from core.errors import NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
-from core.clock import aware
+from core.clock import arrival, aware
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit
@@ -346,7 +346,7 @@ class OneApplication(Resource):
         if "extension" in args:
             codes = REGION.of().codes
             changes["extension"] = jsonable({codes[k]: v for k, v in args["extension"].items()})
-        services.save_draft(a, changes, self.user.username)
+        services.save_draft(a, changes, self.user.username, at=arrival())
         return self.done(application_json, a)
 
 
@@ -359,7 +359,7 @@ class SubmitApplication(Resource):
     def post(self, app_id):
         """Submit; afterwards the application is locked until the city returns it."""
         a = self.record(app_id, Perm.APPLICATION_EDIT)
-        services.submit(a, self.user.username)
+        services.submit(a, self.user.username, at=arrival())  # issue 46: judged by when it arrived
         return self.done(application_json, a)
 
 
@@ -471,7 +471,8 @@ class EvidenceList(Resource):
         row = None
         try:
             row = services.add_evidence(a, form["section"], upload.filename,
-                                        evidence_service.read_upload(upload.stream), self.user.username)
+                                        evidence_service.read_upload(upload.stream), self.user.username,
+                                        at=arrival())
             commit()
         except Exception:
             if row is not None:

@@ -80,7 +80,7 @@ from core.errors import (
 from core.extensions import db
 from core.formfields import ind_attr
 from core.i18n import listed, msgid, translations
-from core.clock import SHANGHAI, now, this_year
+from core.clock import SHANGHAI, arrival, now, this_year
 from core.kernel.memo import remembered
 from core.kernel.permissions import may
 from core.kernel.records import ID_MAX, get_record
@@ -315,13 +315,14 @@ def edit(app_id: int):
         changes, uploads = changes_from_form(form, application)
         if uploading:
             uploads.append((evidence_form.section.data, evidence_form.file.data))
-        stored = []
+        stored, arrived = [], arrival()  # issue 46: a save that arrived before the deadline is on time
 
         def save() -> None:
-            services.save_draft(application, changes, user.username)
+            services.save_draft(application, changes, user.username, at=arrived)
             for code, upload in uploads:
                 stored.append(services.add_evidence(application, code, upload.filename,
-                                                    evidence_service.read_upload(upload.stream), user.username))
+                                                    evidence_service.read_upload(upload.stream), user.username,
+                                                    at=arrived))
 
         refused = attempt(save)[1]
         if refused:
@@ -455,7 +456,8 @@ def submit(app_id: int):
             abort(400)
         flash(_("Tick the box to confirm this action."), "error")
         return _render_detail(application_for(_user(), app_id, Perm.APPLICATION_EDIT), 422, submit_form=form)
-    return _act(app_id, Perm.APPLICATION_EDIT, lambda a, u: services.submit(a, u.username) and None,
+    arrived = arrival()  # issue 46: on time is when the request arrived, however long the worker takes after
+    return _act(app_id, Perm.APPLICATION_EDIT, lambda a, u: services.submit(a, u.username, at=arrived) and None,
                 _("Submitted. The application is now locked; your city bureau will review it."))
 
 
@@ -468,7 +470,7 @@ def upload(app_id: int):
     form.section.choices = with_placeholder(_section_choices(application))
     if not form.validate_on_submit():
         flash(_("Choose a section and a PDF file."), "error")
-        services.check_editable(application)
+        services.check_editable(application, arrival())
         form_obj = application_form_class(application)(data=initial_data(application))
         context = _edit_context(application, form_obj)
         context["evidence_form"] = form
@@ -476,7 +478,8 @@ def upload(app_id: int):
     row = None
     try:
         row = services.add_evidence(application, form.section.data, form.file.data.filename,
-                                    evidence_service.read_upload(form.file.data.stream), user.username)
+                                    evidence_service.read_upload(form.file.data.stream), user.username,
+                                    at=arrival())
         commit()
     except GreenmfgError as exc:
         db.session.rollback()
