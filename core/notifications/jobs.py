@@ -20,7 +20,9 @@ _VERIFY_TEXT = _l("You gave this address when registering %(unit)s on the green 
 
 
 def _load(notification_id: int) -> tuple[Notification, User, Any] | None:
-    n = db.session.get(Notification, notification_id)
+    """The notification, locked until the job's commit: a second run of the same job (sent again when a busy
+    worker's heartbeat was late) waits here and then finds it already sent, instead of sending it twice."""
+    n = db.session.get(Notification, notification_id, with_for_update=True)
     if n is None:
         return None
     user = db.session.get(User, n.user_id)

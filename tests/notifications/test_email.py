@@ -174,6 +174,50 @@ def test_a_user_who_turned_email_off_gets_the_inbox_row_only(mail_app, mailbox):
     assert row.link == f"/applications/{a.id}"
 
 
+def test_the_same_mail_job_run_twice_at_once_sends_one_mail(mail_app, mailbox, monkeypatch):
+    """A job is sent again when a busy worker's heartbeat is late (core/jobs/runner.py), so two runs of one
+    notification's mail can overlap: the second waits for the first's commit and finds the mail sent."""
+    import threading
+    import time
+
+    from core.notifications import jobs, mail
+
+    u, c = kit.unit("national"), kit.campaign("national", level="national")
+    org = kit.organization(u)
+    a = kit.application(c, u, org=org, status=S.SUBMITTED)
+    _applicants(org, wang="zh")
+    db.session.commit()
+    applications.reject(a, "材料不全", "city")
+    db.session.commit()
+    settle(mail_app, mailbox, 1)
+    n = db.session.scalar(select(Notification))
+    n.emailed_at = None  # as if the job had not run yet
+    db.session.commit()
+    notification_id = n.id
+    mailbox.received.clear()
+    sent = mail.send
+
+    def slow_send(*args, **kwargs):  # a slow SMTP server: the second run starts while the first is sending
+        time.sleep(0.5)
+        return sent(*args, **kwargs)
+
+    monkeypatch.setattr(mail, "send", slow_send)
+
+    def run():
+        with mail_app.app_context():
+            jobs.email(None, notification_id)
+            db.session.commit()
+
+    runs = [threading.Thread(target=run) for _ in range(2)]
+    for t in runs:
+        t.start()
+    for t in runs:
+        t.join(30)
+    settle(mail_app, mailbox, 1)
+    time.sleep(0.3)
+    assert [rcpt for rcpt, _ in mailbox.received] == [["wang@example.cn"]]
+
+
 def test_an_unreachable_smtp_server_keeps_the_inbox_row_and_retries(make_app, mailbox):
     from mail_kit import free_port
 
