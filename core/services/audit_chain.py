@@ -24,6 +24,7 @@ administrator's page.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -34,6 +35,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import orjson
 from flask import current_app
 from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session, object_session
@@ -68,7 +70,9 @@ def chain_key() -> bytes:
     return key
 
 
+@functools.lru_cache(maxsize=64)
 def _instant(at: dt.datetime) -> str:
+    """The entry's time as the hash reads it (an import's rows share one time: written out once)."""
     if at.tzinfo is None:
         at = at.replace(tzinfo=dt.timezone.utc)
     return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -76,15 +80,47 @@ def _instant(at: dt.datetime) -> str:
 
 def canonical(at: dt.datetime, actor: str, action: str, object_type: str, object_id: str | None, region: str,
               data: Any) -> bytes:
-    """The entry's fields as the hash reads them (sorted keys, UTF-8, no spaces)."""
-    return json.dumps({"at": _instant(at), "actor": actor, "action": action, "object_type": object_type,
-                       "object_id": object_id, "region": region, "data": data if data is not None else {}},
-                      sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    """The entry's fields as the hash reads them: ``json.dumps`` with sorted keys, UTF-8, no spaces.
+
+    orjson writes the same bytes in a fraction of the time (W4: an import hashes 2,000 entries) for every value
+    it accepts but floats below 1e-4 or from 1e16 on, which it writes without Python's exponent (``0.00001`` for
+    ``1e-05``): a value holding such a float, an integer beyond 64 bits or a lone surrogate is written by
+    ``json.dumps`` (tests/security/test_audit_chain.py compares the two)."""
+    entry = {"at": _instant(at), "actor": actor, "action": action, "object_type": object_type,
+             "object_id": object_id, "region": region, "data": data if data is not None else {}}
+    if _orjson_exact(entry["data"]):
+        try:
+            return orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a lone surrogate, a key not text
+            pass
+    return json.dumps(entry, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _orjson_exact(value: Any) -> bool:
+    """Whether every float in ``value`` (plain JSON) is one orjson writes as ``json.dumps`` does: 0 or
+    1e-4 ≤ |x| < 1e16 (Python's ``repr`` uses an exponent outside that range, orjson other forms)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        kind = v.__class__
+        if kind is dict:
+            stack.extend(v.values())
+        elif kind is list:
+            stack.extend(v)
+        elif kind is float:
+            if not (v == 0 or 1e-4 <= abs(v) < 1e16):
+                return False
+        elif kind not in _EXACT:
+            return False
+    return True
+
+
+_EXACT = frozenset((str, int, bool, type(None)))
 
 
 def entry_hash(key: bytes, prev_hash: str, row: Any) -> str:
     body = canonical(row.at, row.actor, row.action, row.object_type, row.object_id, row.region, row.data)
-    return hmac.new(key, prev_hash.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+    return hmac.digest(key, prev_hash.encode() + b"\n" + body, "sha256").hex()
 
 
 def _reserve(connection: Any, info: dict, count: int) -> list[int]:
@@ -114,16 +150,26 @@ def _reserve(connection: Any, info: dict, count: int) -> list[int]:
     return list(range(first, first + count))
 
 
-def _link(info: dict, entry: Any, entry_id: int) -> None:
+def _link(info: dict, entry: Any, entry_id: int, key: bytes | None = None) -> None:
     """Give ``entry`` (a row being inserted, or its fields) its id, normalised fields and place after the tail."""
     entry.id = entry_id
     if entry.at is None:
         entry.at = now()
     entry.object_id = None if entry.object_id is None else str(entry.object_id)
-    entry.data = json.loads(json_text(entry.data if entry.data is not None else {}))
+    entry.data = _stored(entry.data if entry.data is not None else {})
     entry.prev_hash = info[_TAIL]["hash"] or GENESIS
-    entry.hash = entry_hash(chain_key(), entry.prev_hash, entry)
+    entry.hash = entry_hash(key or chain_key(), entry.prev_hash, entry)
     info[_TAIL]["hash"] = entry.hash
+
+
+def _stored(data: Any) -> Any:
+    """``data`` as the database gives it back (written as the JSON column writes it, read as it reads it), so the
+    hash is of what is stored."""
+    written = json_text(data)
+    try:
+        return orjson.loads(written)
+    except orjson.JSONDecodeError:  # what only json writes (NaN, an integer beyond 64 bits)
+        return json.loads(written)
 
 
 @event.listens_for(Session, "before_flush")
@@ -159,10 +205,11 @@ def chained(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     columns (``at``, ``actor``, ``action``, ``object_type``, ``object_id``, ``region``, ``data``), in the chain like
     those the session inserts: with their ``id``, ``prev_hash`` and ``hash``, in order."""
     info = db.session.info
+    key = chain_key()
     out = []
     for entry_id, row in zip(_reserve(db.session.connection(), info, len(rows)), rows):
         entry = SimpleNamespace(**{"at": None, "object_id": None, "data": None, **row})
-        _link(info, entry, entry_id)
+        _link(info, entry, entry_id, key)
         out.append(vars(entry))
     return out
 
