@@ -163,3 +163,23 @@ def test_filtered_and_numbered_pages(world):
         expected = _expected(world.app, [item["id"] for item in body["items"]])
         assert [world.app.json.dumps(item) for item in body["items"]] == [expected[item["id"]]
                                                                            for item in body["items"]], query
+
+
+@pytest.mark.parametrize("query", ["", "q=%E7%AC%AC&", "unit_type=park&"])
+def test_pages_read_in_one_pass_and_numbered_pages_agree(world, query):
+    """The first page and the keyset pages (read in one pass, each row joined as found) hold the ids that the
+    numbered pages (the deferred join over the index) hold, in the same order, newest first."""
+    api = world.api("province")
+    walked, url = [], f"/api/v1/applications?{query}per_page=20"
+    while url:
+        body = api.get(url).get_json()
+        walked += [item["id"] for item in body["items"]]
+        url = body["next"] and body["next"].removeprefix("http://localhost")
+    numbered, page = [], 1
+    while True:
+        items = api.get(f"/api/v1/applications?{query}per_page=20&page={page}").get_json()["items"]
+        if not items:
+            break
+        numbered += [item["id"] for item in items]
+        page += 1
+    assert walked and walked == numbered == sorted(walked, reverse=True)
