@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from core.errors import InvalidInput
+from core.i18n import N_
 from core.services.memory import trim_after_request
 
 
@@ -46,8 +47,8 @@ _SMALL_PART = 8 * 1024 * 1024
 #: before its cells are built
 _ROW_BYTES = 2 * 1024 * 1024
 _CHUNK = 64 * 1024
-_DAMAGED = "The file is damaged or not an .xlsx spreadsheet."
-_TOO_MANY_ROWS = "At most %(n)d rows can be imported at once."
+_DAMAGED = N_("The file is damaged or not an .xlsx spreadsheet.")
+_TOO_MANY_ROWS = N_("At most %(n)d rows can be imported at once.")
 _LETTERS: dict[str, int] = {}
 
 
