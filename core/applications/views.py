@@ -29,7 +29,7 @@ from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope, city_of
 from core.accounts.web import install_error_pages, login_required, run_and_redirect
 from core.api import etags
-from core.applications import bulk, city_recommendation, eligibility, listings, round_notice, services, summary
+from core.applications import bulk, city_recommendation, eligibility, listings, round_notice, services
 from core.applications import evidence as evidence_service
 from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
 from core.applications.fields import (
@@ -100,7 +100,6 @@ from core.models import (
 from core.kernel.names import MODE_LABELS, deadline_title, local_name, tier_name
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
-from core.services.spreadsheets import pdf_available
 from core.services.uscc import normalize_uscc
 from core.web.dates import moment_text
 from core.web.downloads import attachment
@@ -847,6 +846,8 @@ def _city_unit() -> AdminUnit:
 @bp.get("/city/recommended")
 @login_required(Perm.SUMMARY)
 def city_ranked():
+    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
+    from core.services.spreadsheets import pdf_available
     unit = _city_unit()
     campaign = _campaign_arg()
     rules = region_rules()
@@ -900,6 +901,7 @@ def recommendation_file(file_id: int):
 @bp.get("/city/summary.xlsx")
 @login_required(Perm.SUMMARY)
 def export_summary():
+    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
     unit = _city_unit()
     campaign = _campaign_named()
     drafts = request.args.get("drafts") == "1"
@@ -917,6 +919,7 @@ def export_summary():
 @bp.get("/city/summary.pdf")
 @login_required(Perm.SUMMARY)
 def export_summary_pdf():
+    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
     unit = _city_unit()
     campaign = _campaign_named()
     try:
@@ -932,6 +935,7 @@ def export_summary_pdf():
 @bp.post("/city/summary")
 @login_required(Perm.SUMMARY)
 def import_summary():
+    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
     unit = _city_unit()
     campaign = _campaign_named()
     form = ImportForm()

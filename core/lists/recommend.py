@@ -50,7 +50,7 @@ from core.models import (
 )
 from core.kernel.names import level_name, tier_name
 from core.plugins.types import Level, Outcome, check_outcome
-from core.services import audit, spreadsheets
+from core.services import audit
 from core.services.deadlines import RoundDeadline, recommendation_deadline, round_years, stored_deadline
 from core.services.uscc import normalize_uscc
 from core.web.downloads import file_name
@@ -433,6 +433,8 @@ def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> di
 def _write_row(ws, r: int, values: Iterable[Any], quoted) -> None:
     """One row of the table by each value's type: text is always text (a name starting like a formula is
     shown as typed, never computed), numbers numbers, nothing an empty cell."""
+    from core.services import spreadsheets
+
     for c, value in enumerate(values):
         if value is None or value == "":
             continue
@@ -451,6 +453,8 @@ def _write_row(ws, r: int, values: Iterable[Any], quoted) -> None:
 def xlsx(document: Mapping[str, Any]) -> bytes:
     """The signed recommendation as a table for people (the JSON is what machines import), written by
     xlsxwriter like the summary tables."""
+    from core.services import spreadsheets  # here: loaded by the requests that write or read a workbook only
+
     with force_locale("zh"):
         book = spreadsheets.PrintedBook(title=gettext("Recommendation"))
         ws = book.wb.add_worksheet(gettext("Recommendation")[:31])
