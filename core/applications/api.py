@@ -530,7 +530,8 @@ class Summary(Resource):
         unit, c = _city(), _campaign(args["campaign_id"])
         drafts = args["include_drafts"]
         from core.applications import jobs as app_jobs  # issue 22: a large table is built by a job
-        from core.applications import summary  # here: the summary table's code loads with its requests only
+        # here: the summary table's code loads with its requests only
+        from core.applications import summary
 
         if app_jobs.export_in_background(unit, c, include_drafts=drafts):
             job = app_jobs.start_export(unit, c, self.user, include_drafts=drafts)
@@ -550,7 +551,8 @@ class Summary(Resource):
     def post(self, args, files):
         """Import a filled table (multipart ``file``): create or update draft applications, all or nothing,
         with a report per row (422 with the report when a row is rejected)."""
-        from core.applications import summary  # here: the summary table's code loads with its requests only
+        # here: the summary table's code loads with its requests only
+        from core.applications import summary
 
         unit, c = _city(), _campaign(args["campaign_id"])
         data = files["file"].stream.read(summary.MAX_BYTES + 1)

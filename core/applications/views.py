@@ -846,7 +846,8 @@ def _city_unit() -> AdminUnit:
 @bp.get("/city/recommended")
 @login_required(Perm.SUMMARY)
 def city_ranked():
-    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
+    # here: the summary table's code loads with the city's summary pages only
+    from core.applications import summary
     from core.services.spreadsheets import pdf_available
     unit = _city_unit()
     campaign = _campaign_arg()
@@ -901,7 +902,8 @@ def recommendation_file(file_id: int):
 @bp.get("/city/summary.xlsx")
 @login_required(Perm.SUMMARY)
 def export_summary():
-    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
+    # here: the summary table's code loads with the city's summary pages only
+    from core.applications import summary
     unit = _city_unit()
     campaign = _campaign_named()
     drafts = request.args.get("drafts") == "1"
@@ -919,7 +921,8 @@ def export_summary():
 @bp.get("/city/summary.pdf")
 @login_required(Perm.SUMMARY)
 def export_summary_pdf():
-    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
+    # here: the summary table's code loads with the city's summary pages only
+    from core.applications import summary
     unit = _city_unit()
     campaign = _campaign_named()
     try:
@@ -935,7 +938,8 @@ def export_summary_pdf():
 @bp.post("/city/summary")
 @login_required(Perm.SUMMARY)
 def import_summary():
-    from core.applications import summary  # here: the summary table's code loads with the city's summary pages only
+    # here: the summary table's code loads with the city's summary pages only
+    from core.applications import summary
     unit = _city_unit()
     campaign = _campaign_named()
     form = ImportForm()

@@ -87,7 +87,8 @@ def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
 
 def _xlsx_rows(raw: bytes) -> list[tuple[Any, ...]]:
     """The first sheet's rows (cached values of formulas; an empty row is ``()``, so rows keep their numbers)."""
-    from core.services.spreadsheets import read_xlsx  # here: loaded by the requests that read a workbook only
+    # here: loaded by the requests that read a workbook only
+    from core.services.spreadsheets import read_xlsx
 
     ((_, rows),) = read_xlsx(raw, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 1, max_cols=len(COLUMNS) + 5,
                              data_only=True, first_only=True)

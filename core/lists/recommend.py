@@ -453,7 +453,8 @@ def _write_row(ws, r: int, values: Iterable[Any], quoted) -> None:
 def xlsx(document: Mapping[str, Any]) -> bytes:
     """The signed recommendation as a table for people (the JSON is what machines import), written by
     xlsxwriter like the summary tables."""
-    from core.services import spreadsheets  # here: loaded by the requests that write or read a workbook only
+    # here: loaded by the requests that write or read a workbook only
+    from core.services import spreadsheets
 
     with force_locale("zh"):
         book = spreadsheets.PrintedBook(title=gettext("Recommendation"))

@@ -42,7 +42,8 @@ def email(ctx, notification_id: int) -> dict[str, int] | None:
     with force_locale(service.language_of(user, setting)):
         subject, text = messages.render(n)
         link = messages.translate(_OPEN) % {"link": service.absolute(n.link)}
-    from core.notifications import mail  # here: SMTP is loaded by the job worker that sends, not every web worker
+    # here: SMTP is loaded by the job worker that sends, not every web worker
+    from core.notifications import mail
 
     sent = mail.send(setting.email, subject, f"{text}\n\n{link}\n")
     n.emailed_at = now()
@@ -77,6 +78,7 @@ def verify_email(ctx, user_id: int, email: str, by_email: bool) -> dict[str, int
         subject = messages.translate(_VERIFY_SUBJECT)
         text = messages.translate(_VERIFY_TEXT) % {"unit": org.name if org else user.display_name,
                                                    "hours": service.VERIFY_HOURS, "link": link}
-    from core.notifications import mail  # here: SMTP is loaded by the job worker that sends
+    # here: SMTP is loaded by the job worker that sends
+    from core.notifications import mail
 
     return {"sent": int(mail.send(email, subject, text + "\n"))}
