@@ -3,6 +3,7 @@ bare Flask worker after the same kind of traffic, and after four 10,000-row summ
 
     python bench/bench_memory.py [--applications 50000] [--export-rows 10000] [--exports 4] [--duration 10]
                                  [--logins 8] [--database both|sqlite|postgresql] [--redis redis://127.0.0.1:6379/0]
+                                 [--port PORT]
                                  [--pg-url postgresql+psycopg://postgres@127.0.0.1/postgres] [--keep DIR]
 
 For each database (SQLite, then a throwaway PostgreSQL database: bench/benchdb.py) it builds N applications with
@@ -80,9 +81,9 @@ def log_in(base: str, username: str) -> None:
             raise RuntimeError(f"{username} could not sign in ({response.status}, {response.url})")
 
 
-def bare_workers(duration: int) -> list[float]:
+def bare_workers(duration: int, port: int = 0) -> list[float]:
     """The RSS of bench/bare_app.py's two gunicorn workers after wrk asked its route for ``duration`` seconds."""
-    port = free_port()
+    port = port or free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.bare_app:app"],
@@ -150,7 +151,7 @@ def run(url: str, args) -> dict[str, list[float]]:
     print(f"  building {args.applications:,} applications and a {args.export_rows:,}-row summary round…")
     built = build(url, args.applications, keep=bool(args.keep))
     campaign_id = _add_round(built.url, args.export_rows, built.reused)
-    port = free_port()
+    port = args.port + 1 if args.port else free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GREENMFG_REGION": "hunan", "GREENMFG_DATABASE_URL": built.url,
@@ -210,6 +211,8 @@ def main() -> int:
                         help="log-ins through the form before the pages (the product's limit: 10 a minute an address)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
                         help="the Redis of the product's kept pages and rate limits")
+    parser.add_argument("--port", type=int, default=0,
+                        help="the bare app listens on PORT, the product on PORT + 1 (default: free ports)")
     parser.add_argument("--database", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1/postgres"))
@@ -219,10 +222,10 @@ def main() -> int:
     args = parser.parse_args()
     print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers; RSS per worker; "
           f"load average {os.getloadavg()[0]:.1f}")
-    bare = max(bare_workers(args.duration))
+    bare = max(bare_workers(args.duration, args.port))
     results = with_databases(args.pg_url, lambda url: run(url, args), only=args.database,
                              keep=args.keep or None, name=f"memory_{args.applications}")
-    bare = max(bare, *bare_workers(args.duration))  # before and after: the floor is the larger of the two
+    bare = max(bare, *bare_workers(args.duration, args.port))  # before and after: the floor is the larger of the two
     goal = bare + ABOVE_BARE_MB
     failed = False
     print(f"load average {os.getloadavg()[0]:.1f}; bare Flask worker {bare:.1f} MiB")

@@ -26,7 +26,7 @@ from core.api.etags import if_match
 from core.api.regional import PerAppSchemas
 from core.api.resource import Resource
 from core.api.schema import dumped_answer, dumper
-from core.applications import city_recommendation, eligibility, round_notice, services, summary
+from core.applications import city_recommendation, eligibility, round_notice, services
 from core.applications import evidence as evidence_service
 from core.applications.fields import jsonable
 from core.applications.schemas import (
@@ -531,6 +531,8 @@ class Summary(Resource):
         unit, c = _city(), _campaign(args["campaign_id"])
         drafts = args["include_drafts"]
         from core.applications import jobs as app_jobs  # issue 22: a large table is built by a job
+        # here: the summary table's code loads with its requests only
+        from core.applications import summary
 
         if app_jobs.export_in_background(unit, c, include_drafts=drafts):
             job = app_jobs.start_export(unit, c, self.user, include_drafts=drafts)
@@ -550,6 +552,9 @@ class Summary(Resource):
     def post(self, args, files):
         """Import a filled table (multipart ``file``): create or update draft applications, all or nothing,
         with a report per row (422 with the report when a row is rejected)."""
+        # here: the summary table's code loads with its requests only
+        from core.applications import summary
+
         unit, c = _city(), _campaign(args["campaign_id"])
         data = files["file"].stream.read(summary.MAX_BYTES + 1)
         from core.applications import jobs as app_jobs  # issue 22: a large file is imported by a job

@@ -29,7 +29,7 @@ from core.accounts.forms import EmptyForm
 from core.accounts.permissions import Perm, application_for, application_scope, city_of
 from core.accounts.web import install_error_pages, login_required, run_and_redirect
 from core.api import etags
-from core.applications import bulk, city_recommendation, eligibility, listings, round_notice, services, summary
+from core.applications import bulk, city_recommendation, eligibility, listings, round_notice, services
 from core.applications import evidence as evidence_service
 from core.applications.actions import STATUS_NAMES, action_label, change_value, ordered_changes
 from core.applications.fields import (
@@ -850,6 +850,9 @@ def _city_unit() -> AdminUnit:
 @bp.get("/city/recommended")
 @login_required(Perm.SUMMARY)
 def city_ranked():
+    # here: the summary table's code loads with the city's summary pages only
+    from core.applications import summary
+
     unit = _city_unit()
     campaign = _campaign_arg()
     rules = region_rules()
@@ -904,6 +907,8 @@ def recommendation_file(file_id: int):
 @bp.get("/city/summary.xlsx")
 @login_required(Perm.SUMMARY)
 def export_summary():
+    # here: the summary table's code loads with the city's summary pages only
+    from core.applications import summary
     unit = _city_unit()
     campaign = _campaign_named()
     drafts = request.args.get("drafts") == "1"
@@ -933,6 +938,8 @@ def export_summary_pdf():
 @bp.post("/city/summary")
 @login_required(Perm.SUMMARY)
 def import_summary():
+    # here: the summary table's code loads with the city's summary pages only
+    from core.applications import summary
     unit = _city_unit()
     campaign = _campaign_named()
     form = ImportForm()

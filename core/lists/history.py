@@ -35,7 +35,6 @@ from core.models import AdminUnit, ListEntry, Organization
 from core.models.lists import STAGE
 from core.services import audit
 from core.services.memory import collector_paused
-from core.services.spreadsheets import read_xlsx
 from core.services.uscc import normalize_uscc
 
 MAX_ROWS = 50_000
@@ -88,6 +87,9 @@ def read_rows(raw: bytes, filename: str) -> list[tuple[Any, ...]]:
 
 def _xlsx_rows(raw: bytes) -> list[tuple[Any, ...]]:
     """The first sheet's rows (cached values of formulas; an empty row is ``()``, so rows keep their numbers)."""
+    # here: loaded by the requests that read a workbook only
+    from core.services.spreadsheets import read_xlsx
+
     ((_, rows),) = read_xlsx(raw, max_bytes=MAX_BYTES, max_rows=MAX_ROWS + 1, max_cols=len(COLUMNS) + 5,
                              data_only=True, first_only=True)
     return rows

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import uuid
 from decimal import Decimal
@@ -60,7 +59,6 @@ FORMAT = "greenmfg.recommendation/1"
 #: how far a file's export time may run ahead of the importing server's clock
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_BYTES = 5 * 1024 * 1024
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ---------------------------------------------------------------- deadline --
@@ -432,20 +430,36 @@ def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> di
     return document
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def _write_row(ws, r: int, values: Iterable[Any], quoted) -> None:
+    """One row of the table by each value's type: text is always text (a name starting like a formula is
+    shown as typed, never computed), numbers numbers, nothing an empty cell."""
+    from core.services import spreadsheets
+
+    for c, value in enumerate(values):
+        if value is None or value == "":
+            continue
+        if isinstance(value, bool):
+            ws.write_boolean(r, c, value)
+        elif isinstance(value, (int, float, Decimal)):
+            ws.write_number(r, c, value)
+        else:
+            value = spreadsheets.clean(str(value))
+            if value.startswith(spreadsheets.FORMULA_START):
+                ws.write_string(r, c, value, quoted)
+            else:
+                ws.write_string(r, c, value)
 
 
 def xlsx(document: Mapping[str, Any]) -> bytes:
-    """The signed recommendation as a table for people (the JSON is what machines import)."""
-    from openpyxl import Workbook
+    """The signed recommendation as a table for people (the JSON is what machines import), written by
+    xlsxwriter like the summary tables."""
+    # here: loaded by the requests that write or read a workbook only
+    from core.services import spreadsheets
 
-    wb = Workbook()
-    ws = wb.active
     with force_locale("zh"):
-        ws.title = gettext("Recommendation")[:31]
+        book = spreadsheets.PrintedBook(title=gettext("Recommendation"))
+        ws = book.wb.add_worksheet(gettext("Recommendation")[:31])
+        quoted = book.wb.add_format({"quote_prefix": True})
         province = document["province"]
         header = [
             (gettext("Province"), f"{province['name']} ({province['code']})"),
@@ -458,26 +472,26 @@ def xlsx(document: Mapping[str, Any]) -> bytes:
             (gettext("Signature"), f"{document['signature']['alg']} {document['signature']['key_id']} "
                                    f"{document['signature']['value']}"),
         ]
-        for label, value in header:
-            ws.append([_cell(label), _cell(value)])
-        ws.append([])
-        columns = [gettext("No."), gettext("City"), gettext("Unit name"), gettext("Unified social credit code"),
-                   gettext("Unit type"), gettext("Industry"), gettext("Self-evaluation score"),
-                   gettext("Panel score"), gettext("Tier"), gettext("Provincial list")]
-        ws.append(columns)
+        for r, row in enumerate(header):
+            _write_row(ws, r, row, quoted)
+        r = len(header) + 1  # a blank row, then the table
+        _write_row(ws, r, (gettext("No."), gettext("City"), gettext("Unit name"),
+                           gettext("Unified social credit code"), gettext("Unit type"), gettext("Industry"),
+                           gettext("Self-evaluation score"), gettext("Panel score"), gettext("Tier"),
+                           gettext("Provincial list")), quoted)
         types = region_rules().unit_types
         for item in document["items"]:
+            r += 1
             listing = item.get("provincial_list") or {}
-            ws.append([_cell(v) for v in (
+            _write_row(ws, r, (
                 item["seq"], item["admin_unit"]["name"], item["name"], item["uscc"],
                 types[item["unit_type"]].name if item["unit_type"] in types else item["unit_type"],
                 item.get("industry") or "", item.get("self_score"), item.get("review_score"),
                 item.get("tier_label") or item.get("tier") or "",
                 " ".join(str(x) for x in (listing.get("notice_no"), listing.get("listed_on"),
-                                          gettext("(this round)") if listing.get("same_round") else None) if x))])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+                                          gettext("(this round)") if listing.get("same_round") else None) if x)),
+                quoted)
+    return book.bytes()
 
 
 # ------------------------------------------------------------------ import --

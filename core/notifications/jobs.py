@@ -9,7 +9,7 @@ from core.extensions import db
 from core.jobs import job
 from core.clock import now
 from core.models import Notification, User
-from core.notifications import mail, messages, service
+from core.notifications import messages, service
 from core.notifications.sms import gateway
 
 _OPEN = _l("Open: %(link)s")
@@ -44,6 +44,9 @@ def email(ctx, notification_id: int) -> dict[str, int] | None:
     with force_locale(service.language_of(user, setting)):
         subject, text = messages.render(n)
         link = messages.translate(_OPEN) % {"link": service.absolute(n.link)}
+    # here: SMTP is loaded by the job worker that sends, not every web worker
+    from core.notifications import mail
+
     sent = mail.send(setting.email, subject, f"{text}\n\n{link}\n")
     n.emailed_at = now()
     return {"sent": int(sent)}
@@ -77,4 +80,7 @@ def verify_email(ctx, user_id: int, email: str, by_email: bool) -> dict[str, int
         subject = messages.translate(_VERIFY_SUBJECT)
         text = messages.translate(_VERIFY_TEXT) % {"unit": org.name if org else user.display_name,
                                                    "hours": service.VERIFY_HOURS, "link": link}
+    # here: SMTP is loaded by the job worker that sends
+    from core.notifications import mail
+
     return {"sent": int(mail.send(email, subject, text + "\n"))}

@@ -1,8 +1,9 @@
 """What a worker keeps in memory (issue 23, W5): a web worker serving pages loads none of alembic (only what
 migrates sets up Flask-Migrate), redis-py (the one Redis client, core/ratelimit.py redis_pool: loaded when pages
 are kept in Redis, a job is sent or a rate limit counts), limits (at the first count), segno (an MFA enrolment's QR
-code) and python-stdnum (a USCC typed in), nor writes the OpenAPI document until it is asked for, and a
-background job that read or wrote a workbook gives its memory back when it ends."""
+code) and python-stdnum (a USCC typed in), nor the summary table's code, the workbook readers and writers
+(openpyxl, xlsxwriter), pypdf, zxcvbn or SMTP (the job worker sends e-mail), nor writes the OpenAPI document
+until it is asked for, and a background job that read or wrote a workbook gives its memory back when it ends."""
 from __future__ import annotations
 
 import io
@@ -24,7 +25,10 @@ from core.services.admin_units import sync_admin_units
 
 ROOT = Path(__file__).resolve().parents[2]
 #: modules a web worker loads only when a request uses them (each costs every worker 0.4-11 MB)
-LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum", "argon2", "gmssl", "Cryptodome")
+LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum", "argon2", "gmssl", "Cryptodome",
+        # the summary table's and the workbooks' code (issue 46): loaded by the requests that write or read one
+        "core.applications.summary", "core.applications.summary_import", "core.services.spreadsheets", "openpyxl",
+        "xlsxwriter", "pypdf", "zxcvbn", "smtplib")
 HISTORY = [["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期"],
            ["省级", 2022, "绿色工厂", "914301000000000013", "长沙绿色机械有限公司", "长沙市", "湘工信节能〔2022〕80号",
             "2022-12-20"]]

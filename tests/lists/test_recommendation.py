@@ -186,3 +186,24 @@ def test_cli_exports_and_a_national_cli_imports(shanxi, make_app, national_url, 
         result = ministry.test_cli_runner().invoke(cli, ["lists", "import", str(out), "--actor", "cli-test"])
     assert result.exit_code == 0, result.output
     assert "2 units queued" in result.output
+
+
+def test_the_table_for_people_keeps_types_and_never_computes_a_name(shanxi):
+    """The xlsx beside the signed JSON (written by xlsxwriter, like the summary tables): scores are numbers, a unit
+    name that starts like a formula is text shown as typed, and no cell is a formula."""
+    import io
+
+    from openpyxl import load_workbook
+
+    document = json.loads(_exported(shanxi))
+    document["items"][0]["name"] = "=HYPERLINK(\"http://x\")绿色工厂"
+    book = load_workbook(io.BytesIO(recommend.xlsx(document)))
+    sheet = book.active
+    assert sheet.title == "推荐名单" and book.properties.title == "推荐名单"
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert rows[0][:2] == ["省份", "山西省 (shanxi)"] and rows[1][:2] == ["年度", 2025] and not any(rows[8])
+    assert rows[9][:3] == ["序号", "市州", "单位名称"]
+    first = rows[10]
+    assert first[0] == 1 and first[2] == "=HYPERLINK(\"http://x\")绿色工厂" and first[7] == 90
+    assert sheet.cell(11, 3).data_type == "s" and sheet.cell(11, 3).quotePrefix
+    assert [r[7] for r in rows[10:]] == [90, 80]
