@@ -236,10 +236,7 @@ class Kept:
         pid = self.pid()
         if not pid or self._age() >= self.settings.start_seconds:
             return False
-        try:
-            return os.getpgid(pid) == pid
-        except ProcessLookupError:
-            return False
+        return _running(pid)
 
     def _age(self) -> float:
         try:
@@ -252,6 +249,8 @@ class Kept:
         while time.monotonic() < deadline:
             if process is not None and process.poll() is not None:
                 log.warning("the kept LibreOffice exited at start (%s); see %s", process.returncode, self.log_path)
+                return False
+            if process is None and not _running(self.pid()):  # the start another job began has died
                 return False
             if self.alive():
                 return True
@@ -361,3 +360,16 @@ def _stop_at_exit(settings: Settings) -> None:
     with contextlib.suppress(Exception):
         Kept(settings).stop()
 
+
+def _running(pid: int | None) -> bool:
+    """Whether the listener ``pid`` (a process group's leader) still runs: a child of this process that died is
+    reaped here first, since until then it stays a zombie that still has its group (and a start would wait for it
+    to answer until GREENMFG_PDF_START_SECONDS ran out)."""
+    if not pid:
+        return False
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        return os.getpgid(pid) == pid
+    except ProcessLookupError:
+        return False
