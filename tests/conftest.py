@@ -67,19 +67,9 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def pg_database() -> Iterator[PgDatabase]:
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
-                             connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError as exc:
-        reason = f"no PostgreSQL server at {PG_URL} ({type(exc.orig).__name__}); set GREENMFG_TEST_PG_URL"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        pytest.skip(reason)
-    name = f"{DB_PREFIX}{uuid.uuid4().hex[:10]}"
+def _throwaway_database(admin: sa.Engine, suffix: str = "") -> Iterator[PgDatabase]:
+    """A migrated PostgreSQL database of its own, dropped afterwards."""
+    name = f"{DB_PREFIX}{uuid.uuid4().hex[:10]}{suffix}"
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         # a throwaway database: a commit need not wait for its WAL to reach the disk (a crash loses the last
@@ -94,28 +84,36 @@ def pg_database() -> Iterator[PgDatabase]:
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def pg_national_url(pg_database) -> Iterator[PgDatabase]:
+def pg_admin() -> Iterator[sa.Engine]:
+    """The server's administrative connection (skips, or fails under CI, without a server)."""
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
+                             connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as exc:
+        reason = f"no PostgreSQL server at {PG_URL} ({type(exc.orig).__name__}); set GREENMFG_TEST_PG_URL"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+    yield admin
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_database(pg_admin) -> Iterator[PgDatabase]:
+    """The worker's PostgreSQL test database, migrated once, emptied before each test (``database_url``)."""
+    yield from _throwaway_database(pg_admin)
+
+
+@pytest.fixture(scope="session")
+def pg_national_url(pg_admin, pg_database) -> Iterator[PgDatabase]:
     """A second migrated PostgreSQL database for the worker (the province's is ``pg_database``): the national
     (ministry) instance that imports a province's file; emptied by each test that uses it (:func:`national_url`)."""
-    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
-    name = f"{DB_PREFIX}{uuid.uuid4().hex[:10]}_national"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        conn.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
-    url = sa.engine.make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        _migrate(url)
-        db = PgDatabase(url)
-        yield db
-        db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    yield from _throwaway_database(pg_admin, "_national")
 
 
 @pytest.fixture
