@@ -31,6 +31,8 @@ TITLE = "2024年湖南省绿色制造体系申报汇总表"
 
 def _require_tools() -> None:
     missing = [t for t in ("soffice", "pdftotext") if shutil.which(t) is None]
+    if office.Kept(office.Settings(port=PORT)).python() is None:  # the kept LibreOffice's listener needs uno
+        missing.append("python3-uno")
     if missing:
         reason = (f"{', '.join(missing)} not installed "
                   "(apt-get install -y libreoffice-calc-nogui python3-uno poppler-utils)")
