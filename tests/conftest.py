@@ -116,18 +116,23 @@ def pg_national_url(pg_admin, pg_database) -> Iterator[PgDatabase]:
     yield from _throwaway_database(pg_admin, "_national")
 
 
+def _fresh_sqlite(path: Path, template: Path) -> str:
+    """The URL of ``path``, the migrated template copied over it afresh (with no journal left from before)."""
+    for leftover in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+                     path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
 def national_url(database_url, request, tmp_path_factory) -> Iterator[str]:
     """An empty migrated database for a national instance, on the back end of ``database_url``: the worker's
     second SQLite file copied afresh from the template, or its second PostgreSQL database emptied (one URL per
     worker, so the national apps built on it are kept like the others)."""
     if database_url.startswith("sqlite"):
-        path = tmp_path_factory.getbasetemp() / "national.sqlite3"
-        for leftover in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
-                         path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
+        yield _fresh_sqlite(tmp_path_factory.getbasetemp() / "national.sqlite3",
+                            request.getfixturevalue("sqlite_template"))
         return
     national: PgDatabase = request.getfixturevalue("pg_national_url")
     national.reset()
@@ -199,12 +204,8 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
         redis.Redis.from_url(_kept_pages_redis()).flushdb()
     if request.param == "sqlite":
-        path = tmp_path_factory.getbasetemp() / "worker.sqlite3"
-        for leftover in (path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
-                         path.with_name(path.name + "-shm")):
-            leftover.unlink(missing_ok=True)
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
+        yield _fresh_sqlite(tmp_path_factory.getbasetemp() / "worker.sqlite3",
+                            request.getfixturevalue("sqlite_template"))
     else:
         pg: PgDatabase = request.getfixturevalue("pg_database")
         pg.reset()

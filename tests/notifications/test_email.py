@@ -34,6 +34,17 @@ def _applicants(org, **locales):
     return out
 
 
+def _rejected_for(**locales):
+    """A national application rejected by the city, committed: its applicants (``_applicants``) are notified."""
+    u, c = kit.unit("national"), kit.campaign("national", level="national")
+    org = kit.organization(u)
+    a = kit.application(c, u, org=org, status=S.SUBMITTED)
+    _applicants(org, **locales)
+    db.session.commit()
+    applications.reject(a, "材料不全", "city")
+    db.session.commit()
+
+
 def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
@@ -182,13 +193,7 @@ def test_the_same_mail_job_run_twice_at_once_sends_one_mail(mail_app, mailbox, m
 
     from core.notifications import jobs, mail
 
-    u, c = kit.unit("national"), kit.campaign("national", level="national")
-    org = kit.organization(u)
-    a = kit.application(c, u, org=org, status=S.SUBMITTED)
-    _applicants(org, wang="zh")
-    db.session.commit()
-    applications.reject(a, "材料不全", "city")
-    db.session.commit()
+    _rejected_for(wang="zh")
     settle(mail_app, mailbox, 1)
     n = db.session.scalar(select(Notification))
     n.emailed_at = None  # as if the job had not run yet
@@ -224,13 +229,7 @@ def test_an_unreachable_smtp_server_keeps_the_inbox_row_and_retries(make_app, ma
     app = make_app("national", GREENMFG_SMTP_HOST="127.0.0.1", GREENMFG_SMTP_PORT=free_port(),
                    GREENMFG_SMTP_TIMEOUT=2)
     with app.app_context():
-        u, c = kit.unit("national"), kit.campaign("national", level="national")
-        org = kit.organization(u)
-        a = kit.application(c, u, org=org, status=S.SUBMITTED)
-        _applicants(org, liu="zh")
-        db.session.commit()
-        applications.reject(a, "材料不全", "city")
-        db.session.commit()
+        _rejected_for(liu="zh")
         settle(app)
         assert _count(Notification) == 1
         mail_job = db.session.scalar(select(Job).where(Job.name == "notifications.email"))
