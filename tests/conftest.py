@@ -394,7 +394,7 @@ TEST_LOG = os.environ.get("GREENMFG_TEST_LOG")
 def pytest_runtest_logreport(report):
     if getattr(report, "node", None) is not None:
         return  # the xdist controller hears every worker's report again
-    if TEST_LOG and (report.when == "call" or report.outcome != "passed" or report.duration > 1):
+    if TEST_LOG:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         with open(TEST_LOG, "a", encoding="utf-8") as log:
             log.write(f"{worker}\t{report.when}\t{report.outcome}\t{report.duration:.2f}\t{report.nodeid}\n")

@@ -194,11 +194,14 @@ def _pattern(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_names: set[str]) -> tuple[dict, set]:
+def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_names: set[str],
+          scanned: dict[str, list[str]] | None = None) -> tuple[dict, set]:
     """Visit ``start`` and the pages they link to; ``{url: [problems]}`` and the address patterns seen. A record's
     page (an address with a number in its path) is read for up to ``RECORDS_PER_PATTERN`` records, so that a
     defect that shows only with some data (an evaluator firm with engagements, an application with a score) is
-    read as well as the record that happened to be linked first."""
+    read as well as the record that happened to be linked first. ``scanned`` keeps what :func:`scan` found in each
+    text already read in ``lang`` (the menus and headings repeat on every page)."""
+    scanned = {} if scanned is None else scanned
     client.get(f"/?lang={lang}")
     queue, visited, found = list(start), set(), {}
     per_pattern: dict[str, int] = {}
@@ -215,7 +218,10 @@ def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_name
             continue
         page = _Text()
         page.feed(response.get_data(as_text=True))
-        problems = [f"{p} in {text[:120]!r}" for text in page.texts for p in scan(text, lang, allowed, english_names)]
+        for text in page.texts:
+            if text not in scanned:
+                scanned[text] = scan(text, lang, allowed, english_names)
+        problems = [f"{p} in {text[:120]!r}" for text in page.texts for p in scanned[text]]
         if problems:
             found[url] = sorted(set(problems))
         for href in page.links:
@@ -295,14 +301,14 @@ def test_every_main_page_reads_plainly_in_both_languages(demo_site):
     allowed_texts, english_names = _data_texts(demo_site)
     allowed = {lang: _allowed_pattern(_halves(allowed_texts, lang) | _as_cited(demo_site, allowed_texts, lang))
                for lang in ("zh", "en")}
-    report, reached = [], {}
+    report, reached, scanned = [], {}, {"zh": {}, "en": {}}
     for role in ROLES:
         for lang in ("zh", "en"):
             client = demo_site.test_client()
             if role != "public":
                 login = client.post("/login", data={"username": role, "password": DEMO_PASSWORD})
                 assert login.status_code == 302, f"{role} cannot log in"
-            found, seen = crawl(client, lang, ["/"] + ENTRY[role], allowed[lang], english_names)
+            found, seen = crawl(client, lang, ["/"] + ENTRY[role], allowed[lang], english_names, scanned[lang])
             reached[role] = seen
             report += [f"{role} {lang} {url}: {p}" for url, problems in found.items() for p in problems]
     # every role reached its entry pages and at least one record's page (the scan is not of empty pages)
