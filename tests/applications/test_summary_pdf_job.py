@@ -286,3 +286,26 @@ def test_a_kept_libreoffice_that_cannot_start_falls_back_to_a_one_shot_and_says_
     printed = office.print_pdf(workbook, settings)
     assert printed.by == office.ONESHOT and TITLE in _text(printed.data, tmp_path)
     assert "could not start" in office_log.text and "printed by a one-shot soffice" in office_log.text
+
+
+def test_stopping_a_kept_libreoffice_does_not_wait_on_a_zombie_of_its_group():
+    """A LibreOffice whose listener died first is left to process 1, which in a container often reaps nothing: its
+    zombie still has the group, and every stop waited the whole 10 s for it (seen as a 10 s test teardown). Here a
+    listener stand-in (``sleep``) with a child of its own in its group; the stop ends both at once."""
+    import subprocess
+
+    from core.services.office import Kept, _group_lives
+
+    leader = subprocess.Popen(["sh", "-c", "sleep 30 & exec sleep 30"], start_new_session=True)
+    time.sleep(0.3)
+    assert _group_lives(leader.pid)
+    started = time.monotonic()
+    Kept._kill(leader.pid)
+    took = time.monotonic() - started
+    assert took < 3, f"the stop waited {took:.1f} s"
+    assert not _group_lives(leader.pid)
+    zombie = subprocess.Popen(["true"], start_new_session=True)  # exits and is not reaped: a zombie
+    time.sleep(0.3)
+    os.killpg(zombie.pid, 0)  # its group still takes a signal, what the stop used to ask ...
+    assert not _group_lives(zombie.pid)  # ... but nothing in it runs
+    zombie.wait()

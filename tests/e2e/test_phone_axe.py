@@ -1,7 +1,8 @@
 """Every role's main pages of the Hubei demo, in Chinese and English, checked by axe-core in Debian's chromium
 (issue 20): no serious or critical violation anywhere, and the public and applicant pages fit a 375 px phone
-(no horizontal scroll; no Chinese squeezed a few characters a line in a table cell). Screenshots of each page
-at 375 px go to test-artifacts/e2e/.
+(no horizontal scroll; no Chinese squeezed a few characters a line in a table cell). A page with a problem is
+saved as a screenshot at 375 px in test-artifacts/e2e/; ``GREENMFG_E2E_SCREENSHOTS=1`` saves every page (66
+full-page screenshots were a fifth of the test's time).
 
 axe-core is vendored (tests/e2e/vendor/axe-core, the pinned npm release, MPL-2.0) and injected into each page;
 nothing is fetched at test time. Skipped only when chromium or Playwright is missing and CI is not set.
@@ -13,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_kit import ARTIFACTS, open_page, serving
+from browser_kit import ARTIFACTS, EVERY_SCREENSHOT, open_page, serving
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 #: axe-core 4.10.3 as npm ships it (vendor/axe-core/README.md)
@@ -113,7 +114,8 @@ def _check(page, url: str, shot: str, phone: bool) -> list[str]:
         problems.append(f"{url}: {width} px wide at a {PHONE} px viewport")
     if phone:
         problems += [f"{url}: Chinese squeezed in a table cell: {text}" for text in page.evaluate(SQUEEZED)[:5]]
-    page.screenshot(path=str(ARTIFACTS / f"phone-{shot}.png"), full_page=True)
+    if problems or EVERY_SCREENSHOT:
+        page.screenshot(path=str(ARTIFACTS / f"phone-{shot}.png"), full_page=True)
     return problems
 
 
