@@ -295,7 +295,10 @@ class Kept:
 
     @staticmethod
     def _kill(pid: int | None) -> None:
-        """End the listener's process group (the listener and its LibreOffice): TERM, then KILL after 10 s."""
+        """End the listener's process group (the listener and its LibreOffice): TERM, then KILL what is left once
+        the listener has gone, or after 3 s. LibreOffice's launcher (oosplash) can outlive a TERM, and unoserver
+        then waits 10 s for it before it exits; its profile is this port's own and a kill leaves nothing that blocks
+        the next start (a kept LibreOffice that died is started again)."""
         if not pid:
             return
         try:
@@ -306,14 +309,16 @@ class Kept:
             return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(group, signal.SIGTERM)
-        for _ in range(100):
+        for _ in range(30):
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
-            if not _group_lives(group):
-                return
+            running = _group_running(group)
+            if not running or pid not in running:
+                break
             time.sleep(0.1)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGKILL)
+        if _group_running(group):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
 
     def stop(self) -> None:
         with self._locked():
@@ -359,25 +364,27 @@ def _stop_at_exit(settings: Settings) -> None:
         Kept(settings).stop()
 
 
-def _group_lives(group: int) -> bool:
-    """Whether a process of ``group`` still runs. A zombie does not count: a LibreOffice whose listener died first
+def _group_running(group: int) -> set[int]:
+    """The processes of ``group`` that still run. A zombie does not count: a LibreOffice whose listener died first
     is handed to process 1, which in a container often reaps nothing, and its zombie kept the group "alive", so
-    every stop waited the whole 10 s. Without ``/proc`` (not Linux), whether the group takes a signal."""
+    every stop waited the whole 10 s. Without ``/proc`` (not Linux), the group as one process while it takes a
+    signal."""
     proc = Path("/proc")
     if not (proc / "self" / "stat").exists():
         try:
             os.killpg(group, 0)
         except ProcessLookupError:
-            return False
-        return True
+            return set()
+        return {group}
+    running = set()
     for stat in proc.glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue  # ended while being read
         if len(fields) > 2 and fields[2] == str(group) and fields[0] not in ("Z", "X"):
-            return True
-    return False
+            running.add(int(stat.parent.name))
+    return running
 
 
 def _running(pid: int | None) -> bool:
