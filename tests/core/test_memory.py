@@ -118,9 +118,22 @@ def _import_in_background(make_app, monkeypatch, raw: bytes, filename: str) -> l
     return trims
 
 
-def test_a_job_that_read_a_workbook_gives_its_memory_back_when_it_ends(make_app, monkeypatch):
-    trims = _import_in_background(make_app, monkeypatch, _xlsx(HISTORY), "history.xlsx")
+def test_a_job_that_read_a_large_workbook_gives_its_memory_back_when_it_ends(make_app, monkeypatch):
+    from core.services import spreadsheets
+
+    raw = _xlsx(HISTORY)
+    monkeypatch.setattr(spreadsheets, "TRIM_BYTES", len(raw))  # this file counts as large
+    trims = _import_in_background(make_app, monkeypatch, raw, "history.xlsx")
     assert len(trims) == 1 and trims[0].startswith("greenmfg-job")
+
+
+def test_a_small_workbook_leaves_the_heap_alone(make_app, monkeypatch):
+    """A full collection holds the interpreter lock 0.1 s in a worker: small work does not pay it (issue 46 W6)."""
+    from core.services import spreadsheets
+
+    raw = _xlsx(HISTORY)
+    assert len(raw) < spreadsheets.TRIM_BYTES
+    assert _import_in_background(make_app, monkeypatch, raw, "history.xlsx") == []
 
 
 def test_a_job_without_a_workbook_leaves_the_heap_alone(make_app, monkeypatch):
