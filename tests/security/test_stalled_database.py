@@ -132,10 +132,16 @@ def test_a_stalled_database_answers_503_within_10_seconds_and_the_next_request_a
 
 
 def test_more_stalled_requests_than_the_pool_holds_each_answer_and_serving_resumes(make_app, proxied):
-    """16 stalled requests, more than the pool has connections (5 + 10 overflow): every connection the stall ends goes
-    back to the pool, so none waits for a free one. Shorter timeouts than deployed (the same code, 2 s a request
-    instead of 5: libpq waits at least 2 s for a connection) keep the test short."""
+    """More stalled requests in a row than the pool has connections (here 1 + 1 overflow, so that four requests
+    pass it; deployed 5 + 10): every connection the stall ends goes back to the pool, so none waits for a free one.
+    Shorter timeouts than deployed (the same code, 2 s a request instead of 5: libpq waits at least 2 s for a
+    connection) keep the test short."""
     proxy, url = proxied
     app = make_app("hunan", SQLALCHEMY_DATABASE_URI=url, GREENMFG_PAGE_CACHE="off", GREENMFG_DB_CONNECT_TIMEOUT=1,
-                   GREENMFG_DB_PING_TIMEOUT=0.5, GREENMFG_DB_CLIENT_TIMEOUT=1)
-    print("seconds per stalled request:", _stalled_requests(app, proxy, 16, 4.0))
+                   GREENMFG_DB_PING_TIMEOUT=0.5, GREENMFG_DB_CLIENT_TIMEOUT=1,
+                   SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 1})
+    with app.app_context():
+        from core.extensions import db as database
+
+        assert database.engine.pool.size() == 1
+    print("seconds per stalled request:", _stalled_requests(app, proxy, 4, 4.0))
