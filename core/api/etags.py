@@ -74,24 +74,30 @@ def current_tag(resource: Any) -> str:
         response.close()
 
 
-def if_match(view: Callable) -> Callable:
+def if_match(view: Callable | None = None, *, answers_as_get: bool = False) -> Callable:
     """A PATCH, PUT or DELETE of a resource with a GET: the caller's ``If-Match`` must be the record's tag (428
     without one, 412 when stale); the answer carries the new tag. Put it right above the ``response`` line: the
-    token and the body are checked first."""
-    @wraps(view)
-    def wrapper(resource: Any, *args: Any, **kwargs: Any):
-        current = current_tag(resource)  # first: a record outside the caller's scope stays a 404
-        if not request.if_match:
-            abort_json(428, REQUIRED)
-        if not request.if_match.star_tag and not request.if_match.contains(current):
-            abort_json(412, STALE)
-        response = current_app.make_response(view(resource, *args, **kwargs))
-        if 200 <= response.status_code < 300 and request.method != "DELETE":
-            response.set_etag(current_tag(resource))
-        return response
-    doc = getattr(wrapper, "_apidoc", {})  # core.api.blueprint documents If-Match, 412 and 428 from this mark
-    wrapper._apidoc = {**doc, "greenmfg": {**doc.get("greenmfg", {}), "if_match": True}}
-    return wrapper
+    token and the body are checked first.
+
+    ``answers_as_get``: the change answers the record exactly as its GET does, so the new tag is its own answer's
+    instead of one more GET made for it (a save of an application made its whole GET twice besides its own answer:
+    issue 46, W-rush). tests/api/test_etags.py checks that a GET after the change answers the same tag."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(resource: Any, *args: Any, **kwargs: Any):
+            current = current_tag(resource)  # first: a record outside the caller's scope stays a 404
+            if not request.if_match:
+                abort_json(428, REQUIRED)
+            if not request.if_match.star_tag and not request.if_match.contains(current):
+                abort_json(412, STALE)
+            response = current_app.make_response(view(resource, *args, **kwargs))
+            if 200 <= response.status_code < 300 and request.method != "DELETE":
+                response.set_etag(tag_of(response) if answers_as_get else current_tag(resource))
+            return response
+        doc = getattr(wrapper, "_apidoc", {})  # core.api.blueprint documents If-Match, 412 and 428 from this mark
+        wrapper._apidoc = {**doc, "greenmfg": {**doc.get("greenmfg", {}), "if_match": True}}
+        return wrapper
+    return decorate(view) if view is not None else decorate
 
 
 # ------------------------------------------------------------------ web forms --

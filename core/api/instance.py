@@ -183,7 +183,7 @@ class OneAdminUnit(Resource):
 
     @authed(_units_keeper)
     @blp.arguments(AdminUnitUpdateSchema)
-    @if_match
+    @if_match(answers_as_get=True)
     @blp.response(200, AdminUnitSchema)
     def patch(self, args, code):
         """Rename, close or reopen a unit an administrator added (only the fields sent change). Audited."""

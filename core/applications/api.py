@@ -322,6 +322,11 @@ class Applications(Resource):
         return self.done(application_json, a)
 
 
+def _with_corrections(a) -> dict:
+    """An application as its GET answers it: with the changes made after its first submission."""
+    return {**application_json(a), "corrections": services.corrections(a)}
+
+
 @blp.route("/applications/<int:app_id>")
 class OneApplication(Resource):
     loader = application_for
@@ -331,23 +336,23 @@ class OneApplication(Resource):
     def get(self, app_id):
         """One application (404 outside the caller's scope), with the changes made after its first
         submission."""
-        a = self.record(app_id)
-        return {**application_json(a), "corrections": services.corrections(a)}
+        return _with_corrections(self.record(app_id))
 
     @authed(Perm.APPLICATION_EDIT)
     @blp.arguments(REGION("update"))
-    @if_match
+    @if_match(answers_as_get=True)
     @blp.response(200, REGION("application"))
     def patch(self, args, app_id):
         """Save draft data: only the fields sent change (within ``declarations``, ``indicator_values`` and
-        ``extension``, only the keys sent); required ones are checked on submission."""
+        ``extension``, only the keys sent); required ones are checked on submission. Answers the application as
+        its GET does, with its new ``ETag``."""
         a = self.record(app_id, Perm.APPLICATION_EDIT)
         changes = {k: v for k, v in args.items() if k != "extension"}
         if "extension" in args:
             codes = REGION.of().codes
             changes["extension"] = jsonable({codes[k]: v for k, v in args["extension"].items()})
         services.save_draft(a, changes, self.user.username, at=arrival())
-        return self.done(application_json, a)
+        return self.done(_with_corrections, a)
 
 
 @blp.route("/applications/<int:app_id>/submit")
