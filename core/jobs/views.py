@@ -58,9 +58,23 @@ def mine():
 def detail(public_id: str):
     job = service.job_for(_user(), public_id)
     response = Response(render_template("jobs/detail.html", **view_model(job)))
-    if job.status in JobStatus.OPEN:
-        response.headers["Refresh"] = "2"  # the page follows the job until it ends (no script needed)
+    if job.status in JobStatus.OPEN:  # the page follows the job until it ends (no script needed)
+        response.headers["Refresh"] = str(refresh_seconds(job))
     return response
+
+
+#: a job younger than this is followed every second: most end within seconds (a summary PDF prints in 0.2-1.5 s,
+#: a small import), and the user saw them done only at the next reload (2 s); older ones every 2 s
+QUICK_SECONDS = 20
+
+
+def refresh_seconds(job) -> int:
+    """How soon the job's page reloads itself: 1 s while the job is young, then 2 s."""
+    from core.clock import now
+
+    created = job.created_at
+    young = created is not None and (now() - created).total_seconds() < QUICK_SECONDS
+    return 1 if young else 2
 
 
 @bp.get("/jobs/<public_id>/download")

@@ -228,3 +228,19 @@ def test_a_served_instance_starts_its_scheduler_once_and_a_thrown_away_app_ends_
     assert len(schedulers()) == before
     assert make_app("hunan", TESTING=True).test_client().get("/login").status_code == 200
     assert len(schedulers()) == before  # the test configuration starts none
+
+
+def test_a_young_jobs_page_reloads_every_second_and_an_older_one_every_two(make_app):
+    """A summary PDF prints in 0.2-1.5 s: its page, reloading every 2 s, showed it done up to 2 s late. A job of
+    less than 20 s is followed every second, an older one every 2 s (core/jobs/views.py)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from core.clock import now
+    from core.jobs.views import QUICK_SECONDS, refresh_seconds
+
+    app = make_app("hunan")
+    with app.app_context():
+        assert refresh_seconds(SimpleNamespace(created_at=now() - dt.timedelta(seconds=1))) == 1
+        assert refresh_seconds(SimpleNamespace(created_at=now() - dt.timedelta(seconds=QUICK_SECONDS - 1))) == 1
+        assert refresh_seconds(SimpleNamespace(created_at=now() - dt.timedelta(seconds=QUICK_SECONDS + 1))) == 2

@@ -137,7 +137,7 @@ def test_progress_is_visible_while_libreoffice_prints(city, monkeypatch):
         time.sleep(0.5)  # the heartbeat (0.1 s here) writes the progress to the job's row
         page = city.city.get(f"/jobs/{public_id}?lang=en")
         html = page.get_data(as_text=True)
-        assert page.headers.get("Refresh") == "2" and 'data-status="running"' in html
+        assert page.headers.get("Refresh") == "1" and 'data-status="running"' in html  # young: every second
         assert "Printing the table to PDF with LibreOffice" in html and 'value="50"' in html
         zh = city.city.get(f"/jobs/{public_id}?lang=zh").get_data(as_text=True)
         assert "正在将汇总表打印为PDF" in zh
