@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.accounts.web import login_required
+from core.clock import now
 from core.jobs import service
 from core.jobs.registry import spec
 from core.models import JobStatus
@@ -70,8 +71,6 @@ QUICK_SECONDS = 20
 
 def refresh_seconds(job) -> int:
     """How soon the job's page reloads itself: 1 s while the job is young, then 2 s."""
-    from core.clock import now
-
     created = job.created_at
     young = created is not None and (now() - created).total_seconds() < QUICK_SECONDS
     return 1 if young else 2

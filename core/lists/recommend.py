@@ -431,23 +431,12 @@ def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> di
 
 
 def _write_row(ws, r: int, values: Iterable[Any], quoted) -> None:
-    """One row of the table by each value's type: text is always text (a name starting like a formula is
-    shown as typed, never computed), numbers numbers, nothing an empty cell."""
+    """One row of the table by each value's type (:func:`core.services.spreadsheets.write_cell`: a name starting
+    like a formula is shown as typed, never computed)."""
     from core.services import spreadsheets
 
     for c, value in enumerate(values):
-        if value is None or value == "":
-            continue
-        if isinstance(value, bool):
-            ws.write_boolean(r, c, value)
-        elif isinstance(value, (int, float, Decimal)):
-            ws.write_number(r, c, value)
-        else:
-            value = spreadsheets.clean(str(value))
-            if value.startswith(spreadsheets.FORMULA_START):
-                ws.write_string(r, c, value, quoted)
-            else:
-                ws.write_string(r, c, value)
+        spreadsheets.write_cell(ws, r, c, value, None, lambda: quoted)
 
 
 def xlsx(document: Mapping[str, Any]) -> bytes:

@@ -313,10 +313,10 @@ class Kept:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(pid, os.WNOHANG)
             running = _group_running(group)
-            if not running or pid not in running:
+            if pid not in running:  # the listener has gone (and perhaps all of its group)
                 break
             time.sleep(0.1)
-        if _group_running(group):
+        if running:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(group, signal.SIGKILL)
 

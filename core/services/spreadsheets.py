@@ -397,6 +397,25 @@ def clean(value: Any) -> Any:
     return _ILLEGAL.sub("", value) if isinstance(value, str) else value
 
 
+def write_cell(ws: Any, row: int, col: int, value: Any, fmt: Any = None, quoted: Any = None) -> None:
+    """Write one cell of an xlsxwriter sheet by its type: text is always text, never a formula (text that starts
+    like one is written in ``quoted()``, ``fmt`` with a quote prefix, and shown as typed), numbers numbers, nothing
+    an empty cell (blank in ``fmt``; without a format, no cell)."""
+    cls = value.__class__
+    if value is None or value == "":  # an empty text is an empty cell
+        ws.write_blank(row, col, None, fmt)
+    elif cls is str:
+        if _ILLEGAL.search(value):
+            value = _ILLEGAL.sub("", value)
+        ws.write_string(row, col, value, quoted() if quoted and value.startswith(FORMULA_START) else fmt)
+    elif cls is bool:
+        ws.write_boolean(row, col, value, fmt)
+    elif isinstance(value, (int, float, Decimal)) and math.isfinite(value):
+        ws.write_number(row, col, value, fmt)
+    else:
+        ws.write_string(row, col, clean(str(value)), fmt)
+
+
 class PrintedBook:
     """A workbook of printed sheets, written by xlsxwriter in memory: :meth:`sheet` adds one, :meth:`bytes`
     finishes the file. Its formats are made once per workbook and shared by its sheets."""
@@ -492,23 +511,8 @@ class PrintedSheet:
         return made
 
     def _put(self, row: int, col: int, value: Any, fmt: Any) -> None:
-        """Write one cell by its type: text is always text (never a formula), numbers numbers."""
-        ws = self.ws
-        cls = value.__class__
-        if value is None or value == "":  # an empty text is an empty cell
-            ws.write_blank(row, col, None, fmt)
-        elif cls is str:
-            if _ILLEGAL.search(value):
-                value = _ILLEGAL.sub("", value)
-            if value.startswith(FORMULA_START):
-                fmt = self.book.formats[("quoted", id(fmt))]
-            ws.write_string(row, col, value, fmt)
-        elif cls is bool:
-            ws.write_boolean(row, col, value, fmt)
-        elif isinstance(value, (int, float, Decimal)) and math.isfinite(value):
-            ws.write_number(row, col, value, fmt)
-        else:
-            ws.write_string(row, col, clean(str(value)), fmt)
+        """Write one cell by its type (:func:`write_cell`) in ``fmt``, or its quote-prefixed twin."""
+        write_cell(self.ws, row, col, value, fmt, lambda: self.book.formats[("quoted", id(fmt))])
 
     # ------------------------------------------------------------ page setup --
 

@@ -85,9 +85,9 @@ def _restore(app, people, tokens: dict[str, tuple[str, int]]) -> None:
 
 def fuzz(app, people, *, examples: int = 5, roles=ROLES) -> Report:
     """Every operation, as every role, with positive and negative data. The cases of an operation and mode are
-    generated once and sent as each role: generation is derandomized, so each role was sent the same cases when
-    each generated its own, at four times the cost (generation was about 45% of the run); only the token that
-    schemathesis applies when it sends a case differs."""
+    generated once and sent as each role, with that role's token: generating was about 45 % of the run when each
+    role generated its own (four sets of ``examples`` distinct cases an operation and mode; now one set, which
+    every role is sent)."""
     import schemathesis
     from schemathesis import GenerationMode
 

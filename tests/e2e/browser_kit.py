@@ -14,9 +14,9 @@ import pytest
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-#: the launch flags that work on this machine (ecosystem.md 4.5); no outside connections
 #: ``GREENMFG_E2E_SCREENSHOTS=1``: tests that check many pages save each (otherwise only a page with a problem)
 EVERY_SCREENSHOT = os.environ.get("GREENMFG_E2E_SCREENSHOTS") == "1"
+#: the launch flags that work on this machine (ecosystem.md 4.5); no outside connections
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 
