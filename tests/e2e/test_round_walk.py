@@ -152,7 +152,14 @@ class Walk:
         self.user = None
 
     def click(self, selector: str, **kw) -> None:
-        self.page.locator(selector, **kw).first.click()
+        self.press(self.page.locator(selector, **kw).first)
+
+    def press(self, target) -> None:
+        """Click ``target`` and, when that opens a page, wait until the page is read: a click only waits for the
+        next page to start arriving, and ``.all()`` or ``.count()`` on a page still arriving finds too little
+        (a warning's box not yet on the page is not ticked, and the province's recommendation is refused)."""
+        target.click()
+        self.page.wait_for_load_state("domcontentloaded")
 
     def flash(self) -> str:
         return " ".join(self.page.locator(".flash").all_inner_texts())
@@ -352,7 +359,7 @@ def to_ministry(w: Walk, org: str) -> None:
     row = w.page.locator("main tr", has_text=org)
     for box in row.locator("input[type=checkbox]").all():
         box.check()
-    row.locator("button[type=submit]").click()
+    w.press(row.locator("button[type=submit]"))
     refused = w.page.locator(".flash.error")
     if refused.count():
         # Hunan 001 一.2: a city's new applicants are not recommended until its existing national units have
@@ -541,7 +548,7 @@ def apply(w: Walk, org: str, username: str, title: str) -> None:
     names the demo evaluator's firm, which accepts from its to-do page and files its on-site report → submits."""
     w.home()
     w.click("#todo-applications a", has_text="正在受理申报")
-    w.page.locator("fieldset", has_text=title).locator("button[data-start=factory]").click()
+    w.press(w.page.locator("fieldset", has_text=title).locator("button[data-start=factory]"))
     fill_application(w, "factory", third_party=True)
     w.click("#save-draft")
     w.expect_flash("草稿已于")
@@ -555,7 +562,7 @@ def apply(w: Walk, org: str, username: str, title: str) -> None:
     row = w.page.locator("#requests tr", has_text=org)
     row.locator("input[name$='not_author']").check()
     row.locator("input[name$='not_interested']").check()
-    row.locator("button[id^='accept-']").click()
+    w.press(row.locator("button[id^='accept-']"))
     file_report(w, org)
     # the applicant: its application → 检查并提交 → confirms → submits
     w.log_in(username, NEW_PASSWORD)
@@ -566,13 +573,13 @@ def review(w: Walk, staff: str, org: str) -> None:
     """The staff's panel, from its to-do page: a panel drawn, each expert scores from its own, the result."""
     w.log_in(staff)
     w.click("#todo-panels a", has_text="请指派专家")
-    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    w.press(w.page.locator("main tr", has_text=org).locator("a").first)
     for username in draw_panel(w):  # each expert: the assignment on its to-do page → scores → submits
         w.log_in(username)
         score(w, org)
     w.log_in(staff)
     w.click("#todo-panels a", has_text="请录入评审结果")
-    w.page.locator("main tr", has_text=org).locator("a").first.click()
+    w.press(w.page.locator("main tr", has_text=org).locator("a").first)
     w.click("#grade")
     w.expect_flash("评审结果已记录")
 
@@ -605,7 +612,7 @@ def notice_and_publish(w: Walk, staff: str, org: str, title: str, document_no: s
         resolve = w.page.locator("form[action*='/objections/']")
         resolve.locator("select[name=outcome]").select_option(index=0)  # 不成立: the unit stays on notice
         resolve.locator("textarea[name=resolution]").fill("经核查，生态环境部门无该单位2026年违法倾倒记录，异议不成立。")
-        resolve.locator("button[type=submit]").click()
+        w.press(resolve.locator("button[type=submit]"))
         w.expect_flash("异议")
     else:
         w.home()
