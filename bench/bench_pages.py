@@ -36,10 +36,12 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -327,17 +329,14 @@ def markdown(rows: list[Row], loads: tuple[float, float], args) -> str:
 
 
 FLOOR_GOAL = 1.4  # issue 46: a page made in process ÷ its own signed-in floor (bench/floor_app.py)
+FLOOR_GOAL_SERVED = 1.3  # the same under gunicorn: worker CPU per request, and the floor's req/s ÷ the page's
 
 
-def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
-    """``--floor``: each page made in process (no page cache) beside its own floor (bench/floor_app.py), CPU time
-    of this process per request, ``args.requests`` requests of each, alternated over ``args.repetitions`` rounds;
-    rows (page, statements, page bytes, floor bytes, product ms, floor ms, ratios) for the table."""
-    from floor_app import capture, create_floor, floor_path
+def _captured(built, pages: list[Page]):
+    """The product in process (no page cache), a test client and headers per page, and each page's floor
+    (its statements and template, bench/floor_app.py)."""
+    from floor_app import capture
 
-    from core.extensions import db
-
-    built = build(url, n, keep=bool(args.keep))
     product = make_app(built.url, GREENMFG_PAGE_CACHE="off", GREENMFG_RATELIMIT_ENABLED=False)
     clients, specs = [], []
     for page in pages:
@@ -345,6 +344,19 @@ def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
         who = "" if page.who is None else ("token" if page.api else "cookie")
         specs.append(capture(product, client, page.path, headers, who))
         clients.append((client, headers))
+    return product, clients, specs
+
+
+def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
+    """``--floor``: each page made in process (no page cache) beside its own floor (bench/floor_app.py), CPU time
+    of this process per request, ``args.requests`` requests of each, alternated over ``args.repetitions`` rounds;
+    rows (page, statements, page bytes, floor bytes, product ms, floor ms, ratios) for the table."""
+    from floor_app import create_floor, floor_path
+
+    from core.extensions import db
+
+    built = build(url, n, keep=bool(args.keep))
+    product, clients, specs = _captured(built, pages)
     floor = create_floor(built.url, SECRET, specs)
     floor_clients = []
     for i, (page, spec) in enumerate(zip(pages, specs)):
@@ -401,28 +413,110 @@ def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     return out
 
 
+def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
+    """``--floor --gunicorn``: the product (no page cache, otherwise as deployed) and the floor app
+    (floor_app:served()), each under the README's gunicorn (2 sync workers), driven by wrk on loopback for
+    ``args.duration`` seconds a run, one after the other, over ``args.repetitions`` rounds; per page the worker
+    CPU per request (the workers' user + system time over the run ÷ answers, /proc) and req/s. Rows (page,
+    statements, page bytes, floor bytes, product CPU ms, floor CPU ms, CPU ratios, req/s ratios floor ÷ product)."""
+    import tempfile
+    import urllib.request
+
+    from floor_app import floor_path, save
+    from wrkkit import free_port, gunicorn, wait_until_up, workers_cpu, wrk
+
+    from core.extensions import db
+
+    built = build(url, n, keep=bool(args.keep))
+    product, _clients, specs = _captured(built, pages)
+    with product.app_context():
+        db.engine.dispose()
+    tmp = Path(tempfile.mkdtemp(prefix="greenmfg-floor-"))
+    save(specs, tmp / "pages.pickle")
+    env = {**os.environ, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"), "GREENMFG_REGION": "hunan",
+           "GREENMFG_DATABASE_URL": built.url, "GREENMFG_SECRET_KEY": SECRET, "FLASK_GREENMFG_RULES_YEAR": "2025",
+           "FLASK_GREENMFG_MFA_ROLES": "[]", "FLASK_GREENMFG_PAGE_CACHE": "off"}
+    floor_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "GREENMFG_FLOOR_PAGES": str(tmp / "pages.pickle"), "GREENMFG_FLOOR_URL": built.url,
+                 "GREENMFG_FLOOR_SECRET": SECRET}
+    port, floor_port = free_port(), free_port()
+    servers = [gunicorn("core:create_app()", env, port), gunicorn("floor_app:served()", floor_env, floor_port)]
+    base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
+    where = SimpleNamespace(tmp=tmp)
+    out = []
+    try:
+        wait_until_up(base + "/public/lists")
+        wait_until_up(floor_base + "/up")
+
+        def measured(server, address: str, path: str, headers: dict[str, str], seconds: int):
+            before = workers_cpu(server)
+            run = wrk(where, address, [path], seconds, args.connections, headers)
+            assert run.failed == 0 and run.requests, (address + path, run)
+            return (workers_cpu(server) - before) / run.requests * 1000, run.rps
+
+        for i, page in enumerate(pages):
+            headers = _headers(built, page)
+            browser = _browser(page.path, built.cookies[page.who]) if page.who and not page.api else None
+            made, least, cpu, rps = [], [], [], []
+            for rnd in range(args.repetitions + 1):  # the first round warms both and is not counted
+                seconds = 2 if rnd == 0 else args.duration
+                if browser:
+                    headers = browser(base)
+                a = measured(servers[0], base, page.path, headers, seconds)
+                b = measured(servers[1], floor_base, floor_path(i, page.path), headers, seconds)
+                if rnd:
+                    made.append(a[0]), least.append(b[0]), cpu.append(a[0] / b[0]), rps.append(b[1] / a[1])
+            cpu.sort(), rps.sort()
+            request = urllib.request.Request(floor_base + floor_path(i, page.path), headers=headers)
+            floor_bytes = len(urllib.request.urlopen(request, timeout=30).read())
+            out.append((page, len(specs[i].statements), specs[i].page_bytes, floor_bytes, min(made), min(least), cpu,
+                        rps))
+            print(f"  {page.name}: worker CPU {min(made):.2f} ms ÷ floor {min(least):.2f} ms = "
+                  f"{cpu[len(cpu) // 2]:.2f}× (min {cpu[0]:.2f}, max {cpu[-1]:.2f}); req/s floor ÷ made "
+                  f"{rps[len(rps) // 2]:.2f}× (min {rps[0]:.2f}, max {rps[-1]:.2f}); load average "
+                  f"{os.getloadavg()[0]:.2f}")
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
 def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     start = os.getloadavg()[0]
-    print(f"W1 floor, in process: {', '.join(f'{n:,}' for n in sizes)} applications; {args.requests} requests a "
-          f"page, {args.repetitions} rounds; load average {start:.2f} on {os.cpu_count()} CPUs")
+    served = args.gunicorn
+    how = (f"under gunicorn (2 sync workers), wrk -c{args.connections} for {args.duration} s a run" if served
+           else f"in process, {args.requests} requests a page")
+    print(f"W1 floor, {how}: {', '.join(f'{n:,}' for n in sizes)} applications; {args.repetitions} rounds; "
+          f"load average {start:.2f} on {os.cpu_count()} CPUs")
+    goal = FLOOR_GOAL_SERVED if served else FLOOR_GOAL
     lines, ok = [], True
     for n in sizes:
-        found = with_databases(args.pg_url, lambda url, n=n: floor_run(url, n, args, pages), f", {n:,} applications",
+        measure = floor_served if served else floor_run
+        found = with_databases(args.pg_url, lambda url, n=n: measure(url, n, args, pages), f", {n:,} applications",
                                keep=args.keep or None, name=f"rows_{n}", only=args.database)
         for database in ("sqlite", "postgresql"):
-            for page, statements, page_bytes, floor_bytes, made, least, ratios in found.get(database, []):
+            for page, statements, page_bytes, second, made, least, ratios, *rps in found.get(database, []):
                 median = ratios[len(ratios) // 2]
-                met = median <= FLOOR_GOAL
+                met = median <= goal and (not rps or rps[0][len(rps[0]) // 2] <= goal)
                 ok &= met
+                spread = f"{ratios[0]:.2f}× / {median:.2f}× / {ratios[-1]:.2f}×"
+                if rps:
+                    r = rps[0]
+                    spread += f" | {r[0]:.2f}× / {r[len(r) // 2]:.2f}× / {r[-1]:.2f}×"
                 lines.append(f"| {page.name} | {'SQLite' if database == 'sqlite' else 'PostgreSQL'} | {n:,} | "
-                             f"{statements} | {page_bytes:,} / {floor_bytes:,} | {made:.2f} / {least:.2f} | "
-                             f"{ratios[0]:.2f}× / {median:.2f}× / {ratios[-1]:.2f}× | ≤ {FLOOR_GOAL}× | "
-                             f"{'yes' if met else '**no**'} |")
+                             f"{statements} | {page_bytes:,} / {second:,} | {made:.2f} / {least:.2f} | {spread} | "
+                             f"≤ {goal}× | {'yes' if met else '**no**'} |")
     end = os.getloadavg()[0]
-    table = [f"<!-- bench/bench_pages.py --floor --requests {args.requests} --repetitions {args.repetitions}; "
-             f"load average {start:.2f} at start, {end:.2f} at end, {os.cpu_count()} CPUs -->",
-             "| Page | Database | Applications | Statements | Bytes: page / floor | CPU ms a request: made / floor | "
-             "Ratio min / median / max | Goal | Met |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |", *lines]
+    command = (f"--floor --gunicorn --duration {args.duration} --repetitions {args.repetitions}" if served
+               else f"--floor --requests {args.requests} --repetitions {args.repetitions}")
+    header = ("| Page | Database | Applications | Statements | Bytes: page / floor | "
+              "Worker CPU ms a request: made / floor | CPU ratio min / median / max | "
+              "req/s floor ÷ made min / median / max | Goal | Met |" if served else
+              "| Page | Database | Applications | Statements | Bytes: page / floor | CPU ms a request: made / floor | "
+              "Ratio min / median / max | Goal | Met |")
+    table = [f"<!-- bench/bench_pages.py {command}; load average {start:.2f} at start, {end:.2f} at end, "
+             f"{os.cpu_count()} CPUs -->", header, "| --- " * header.count(" | ") + "| --- |", *lines]
     print("\n".join(table))
     if args.markdown:
         Path(args.markdown).write_text("\n".join(table) + "\n", encoding="utf-8")
@@ -456,6 +550,8 @@ def main() -> int:
     parser.add_argument("--floor", action="store_true",
                         help="issue 46: each page made in process beside its own floor (bench/floor_app.py)")
     parser.add_argument("--requests", type=int, default=200, help="--floor: requests of each page a round")
+    parser.add_argument("--gunicorn", action="store_true",
+                        help="--floor: both under gunicorn, driven by wrk (worker CPU per request and req/s)")
     parser.add_argument("--profile-page", default="", help="--floor: cProfile the page whose name holds this")
     args = parser.parse_args()
     if args.floor:

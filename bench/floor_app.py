@@ -10,11 +10,17 @@ the product's page as made, its first table body replaced by a loop over the row
 the page's (they are near, not equal: the loop writes every column of the rows in plain cells).
 
     from floor_app import capture, create_floor   # bench/bench_pages.py --floor measures with them
+
+Under gunicorn (``bench/bench_pages.py --floor --gunicorn``) the pages captured are written with :func:`save` and
+the floor is served by ``floor_app:served()`` (``bench/`` on the path: the pages name this module), which reads them back (``GREENMFG_FLOOR_PAGES``) with the
+database URL and the secret (``GREENMFG_FLOOR_URL``, ``GREENMFG_FLOOR_SECRET``).
 """
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -120,6 +126,7 @@ def create_floor(url: str, secret: str, pages: list[FloorPage]):
         return template.render(rows=rows, user=user)
 
     app.add_url_rule("/floor/<int:i>", view_func=view)
+    app.add_url_rule("/up", "up", lambda: "up")  # the bench waits for this before measuring
     app.extensions["floor_engine"] = engine
     return app
 
@@ -127,3 +134,17 @@ def create_floor(url: str, secret: str, pages: list[FloorPage]):
 def floor_path(i: int, path: str) -> str:
     query = path.partition("?")[2]
     return f"/floor/{i}" + (f"?{query}" if query else "")
+
+
+def save(pages: list[FloorPage], path) -> None:
+    """Write the captured pages for :func:`served` (a file only the bench writes and reads back)."""
+    with open(path, "wb") as f:
+        pickle.dump(pages, f)
+
+
+def served():
+    """The floor app for gunicorn: the pages :func:`save` wrote (``GREENMFG_FLOOR_PAGES``), the database URL
+    (``GREENMFG_FLOOR_URL``) and the product's secret (``GREENMFG_FLOOR_SECRET``) from the environment."""
+    with open(os.environ["GREENMFG_FLOOR_PAGES"], "rb") as f:
+        pages = pickle.load(f)  # the bench's own file, written by save() a moment before
+    return create_floor(os.environ["GREENMFG_FLOOR_URL"], os.environ["GREENMFG_FLOOR_SECRET"], pages)

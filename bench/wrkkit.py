@@ -28,6 +28,7 @@ class Run:
     rps: float
     p99_ms: float
     failed: int  # answers other than 2xx/3xx, and requests wrk gave up on (socket timeouts: 2 s)
+    requests: int = 0  # answers wrk received in the run
 
 
 @dataclass
@@ -45,9 +46,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def _gunicorn(app_spec: str, env: dict, port: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    return subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
+def gunicorn(app_spec: str, env: dict, port: int) -> subprocess.Popen:
+    """``app_spec`` under gunicorn as the README runs it (2 sync workers) on 127.0.0.1:``port``, in its own
+    process group (stop it with ``os.killpg``)."""
+    binary = Path(sys.executable).with_name("gunicorn")
+    return subprocess.Popen([str(binary), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
                              "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app_spec],
                             cwd=ROOT, env=env, start_new_session=True)
 
@@ -70,9 +73,9 @@ def serving(env: dict, ready: str = "/public/lists", others: dict[str, dict] | N
     tmp = Path(tempfile.mkdtemp(prefix="greenmfg-wrk-"))
     port, bare_port = free_port(), free_port()
     env = {**os.environ, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"), **env}
-    servers = [_gunicorn("core:create_app()", env, port), _gunicorn("bench.bare_app:app", dict(os.environ), bare_port)]
+    servers = [gunicorn("core:create_app()", env, port), gunicorn("bench.bare_app:app", dict(os.environ), bare_port)]
     other_ports = {name: free_port() for name in others or {}}
-    servers += [_gunicorn("core:create_app()", {**env, **(others or {})[name]}, other_port)
+    servers += [gunicorn("core:create_app()", {**env, **(others or {})[name]}, other_port)
                 for name, other_port in other_ports.items()]
     try:
         found = Servers(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{bare_port}", tmp,
@@ -87,6 +90,19 @@ def serving(env: dict, ready: str = "/public/lists", others: dict[str, dict] | N
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def workers_cpu(server: subprocess.Popen) -> float:
+    """CPU seconds (user + system) spent so far by the worker processes of the gunicorn ``server`` (its master's
+    children, read from /proc: Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        with contextlib.suppress(FileNotFoundError):  # a worker that has just gone
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    return total / tick
 
 
 def session_cookie(headers: list[str]) -> str | None:
@@ -152,7 +168,8 @@ def wrk(servers: Servers, base: str, paths: list[str], duration: int, connection
     timeouts = re.search(r"Socket errors:.*timeout (\d+)", out)
     return Run(rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
                p99_ms=float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99.group(2)],
-               failed=(int(non2xx.group(1)) if non2xx else 0) + (int(timeouts.group(1)) if timeouts else 0))
+               failed=(int(non2xx.group(1)) if non2xx else 0) + (int(timeouts.group(1)) if timeouts else 0),
+               requests=int(re.search(r"(\d+) requests in", out).group(1)))
 
 
 @dataclass
