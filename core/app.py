@@ -159,6 +159,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     health.init_app(app)
     note_arrivals(app)  # issue 46: a deadline is judged by when a request arrived (the outermost WSGI layer)
+    memory.settle(app)  # issue 46: what the start made is left out of the collector's full passes
     return app
 
 
