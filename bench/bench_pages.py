@@ -332,12 +332,23 @@ FLOOR_GOAL = 1.4  # issue 46: a page made in process ÷ its own signed-in floor 
 FLOOR_GOAL_SERVED = 1.3  # the same under gunicorn: worker CPU per request, and the floor's req/s ÷ the page's
 
 
-def _captured(built, pages: list[Page]):
-    """The product in process (no page cache), a test client and headers per page, and each page's floor
-    (its statements and template, bench/floor_app.py)."""
+def _made(args) -> dict[str, str]:
+    """How the product makes each page for the floor runs: ``--remembered``, as deployed with every page made for
+    its request (kept 0 seconds, Redis on: what pages read is remembered while nothing is written,
+    core/kernel/memo.py); else nothing kept and nothing remembered (kept pages off)."""
+    if args.remembered:
+        return {"GREENMFG_PAGE_CACHE": "redis", "GREENMFG_PAGE_CACHE_SECONDS": "0"}
+    return {"GREENMFG_PAGE_CACHE": "off"}
+
+
+def _captured(built, pages: list[Page], args):
+    """The product in process (pages made as :func:`_made` says), a test client and headers per page, and each
+    page's floor (its statements and template, bench/floor_app.py): the statements of a page made after a first
+    request (so, with ``--remembered``, those of a page made while nothing was written since)."""
     from floor_app import capture
 
-    product = make_app(built.url, GREENMFG_PAGE_CACHE="off", GREENMFG_RATELIMIT_ENABLED=False)
+    product = make_app(built.url, GREENMFG_RATELIMIT_ENABLED=False,
+                       **{k: int(v) if v.isdigit() else v for k, v in _made(args).items()})
     clients, specs = [], []
     for page in pages:
         client, headers = _client(product, built, page), _headers(built, page)
@@ -356,7 +367,7 @@ def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     from core.extensions import db
 
     built = build(url, n, keep=bool(args.keep))
-    product, clients, specs = _captured(built, pages)
+    product, clients, specs = _captured(built, pages, args)
     floor = create_floor(built.url, SECRET, specs)
     floor_clients = []
     for i, (page, spec) in enumerate(zip(pages, specs)):
@@ -428,14 +439,14 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     from core.extensions import db
 
     built = build(url, n, keep=bool(args.keep))
-    product, _clients, specs = _captured(built, pages)
+    product, _clients, specs = _captured(built, pages, args)
     with product.app_context():
         db.engine.dispose()
     tmp = Path(tempfile.mkdtemp(prefix="greenmfg-floor-"))
     save(specs, tmp / "pages.pickle")
     env = {**os.environ, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"), "GREENMFG_REGION": "hunan",
            "GREENMFG_DATABASE_URL": built.url, "GREENMFG_SECRET_KEY": SECRET, "FLASK_GREENMFG_RULES_YEAR": "2025",
-           "FLASK_GREENMFG_MFA_ROLES": "[]", "FLASK_GREENMFG_PAGE_CACHE": "off"}
+           "FLASK_GREENMFG_MFA_ROLES": "[]", **{f"FLASK_{k}": v for k, v in _made(args).items()}}
     floor_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "GREENMFG_FLOOR_PAGES": str(tmp / "pages.pickle"), "GREENMFG_FLOOR_URL": built.url,
                  "GREENMFG_FLOOR_SECRET": SECRET}
     port, floor_port = free_port(), free_port()
@@ -510,6 +521,7 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     end = os.getloadavg()[0]
     command = (f"--floor --gunicorn --duration {args.duration} --repetitions {args.repetitions}" if served
                else f"--floor --requests {args.requests} --repetitions {args.repetitions}")
+    command += " --remembered" if args.remembered else ""
     header = ("| Page | Database | Applications | Statements | Bytes: page / floor | "
               "Worker CPU ms a request: made / floor | CPU ratio min / median / max | "
               "req/s floor ÷ made min / median / max | Goal | Met |" if served else
@@ -550,6 +562,9 @@ def main() -> int:
     parser.add_argument("--floor", action="store_true",
                         help="issue 46: each page made in process beside its own floor (bench/floor_app.py)")
     parser.add_argument("--requests", type=int, default=200, help="--floor: requests of each page a round")
+    parser.add_argument("--remembered", action="store_true",
+                        help="--floor: pages made as deployed (kept 0 s, what they read remembered while nothing is "
+                             "written) rather than with kept pages off")
     parser.add_argument("--gunicorn", action="store_true",
                         help="--floor: both under gunicorn, driven by wrk (worker CPU per request and req/s)")
     parser.add_argument("--profile-page", default="", help="--floor: cProfile the page whose name holds this")
