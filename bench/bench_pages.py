@@ -332,12 +332,12 @@ FLOOR_GOAL = 1.4  # issue 46: a page made in process ÷ its own signed-in floor 
 FLOOR_GOAL_SERVED = 1.3  # the same under gunicorn: worker CPU per request, and the floor's req/s ÷ the page's
 
 
-def _made(args) -> dict[str, str]:
+def _made(args) -> dict[str, str | int]:
     """How the product makes each page for the floor runs: ``--remembered``, as deployed with every page made for
     its request (kept 0 seconds, Redis on: what pages read is remembered while nothing is written,
     core/kernel/memo.py); else nothing kept and nothing remembered (kept pages off)."""
     if args.remembered:
-        return {"GREENMFG_PAGE_CACHE": "redis", "GREENMFG_PAGE_CACHE_SECONDS": "0"}
+        return {"GREENMFG_PAGE_CACHE": "redis", "GREENMFG_PAGE_CACHE_SECONDS": 0}
     return {"GREENMFG_PAGE_CACHE": "off"}
 
 
@@ -347,8 +347,7 @@ def _captured(built, pages: list[Page], args):
     request (so, with ``--remembered``, those of a page made while nothing was written since)."""
     from floor_app import capture
 
-    product = make_app(built.url, GREENMFG_RATELIMIT_ENABLED=False,
-                       **{k: int(v) if v.isdigit() else v for k, v in _made(args).items()})
+    product = make_app(built.url, GREENMFG_RATELIMIT_ENABLED=False, **_made(args))
     clients, specs = [], []
     for page in pages:
         client, headers = _client(product, built, page), _headers(built, page)
@@ -359,9 +358,10 @@ def _captured(built, pages: list[Page], args):
 
 
 def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
-    """``--floor``: each page made in process (no page cache) beside its own floor (bench/floor_app.py), CPU time
-    of this process per request, ``args.requests`` requests of each, alternated over ``args.repetitions`` rounds;
-    rows (page, statements, page bytes, floor bytes, product ms, floor ms, ratios) for the table."""
+    """``--floor``: each page made in process (as :func:`_made` says) beside its own floor (bench/floor_app.py),
+    CPU time of this process per request, ``args.requests`` requests of each, alternated over
+    ``args.repetitions`` rounds; rows (page, statements, page bytes, floor bytes, product ms, floor ms, ratios)
+    for the table."""
     from floor_app import create_floor, floor_path
 
     from core.extensions import db
@@ -425,7 +425,7 @@ def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
 
 
 def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
-    """``--floor --gunicorn``: the product (no page cache, otherwise as deployed) and the floor app
+    """``--floor --gunicorn``: the product (pages made as :func:`_made` says, otherwise as deployed) and the floor app
     (floor_app:served()), each under the README's gunicorn (2 sync workers), driven by wrk on loopback for
     ``args.duration`` seconds a run, one after the other, over ``args.repetitions`` rounds; per page the worker
     CPU per request (the workers' user + system time over the run ÷ answers, /proc) and req/s. Rows (page,
@@ -446,9 +446,9 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     save(specs, tmp / "pages.pickle")
     env = {**os.environ, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"), "GREENMFG_REGION": "hunan",
            "GREENMFG_DATABASE_URL": built.url, "GREENMFG_SECRET_KEY": SECRET, "FLASK_GREENMFG_RULES_YEAR": "2025",
-           "FLASK_GREENMFG_MFA_ROLES": "[]", **{f"FLASK_{k}": v for k, v in _made(args).items()}}
-    floor_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "GREENMFG_FLOOR_PAGES": str(tmp / "pages.pickle"), "GREENMFG_FLOOR_URL": built.url,
-                 "GREENMFG_FLOOR_SECRET": SECRET}
+           "FLASK_GREENMFG_MFA_ROLES": "[]", **{f"FLASK_{k}": str(v) for k, v in _made(args).items()}}
+    floor_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "GREENMFG_FLOOR_PAGES": str(tmp / "pages.pickle"),
+                 "GREENMFG_FLOOR_URL": built.url, "GREENMFG_FLOOR_SECRET": SECRET}
     port, floor_port = free_port(), free_port()
     servers = [gunicorn("core:create_app()", env, port), gunicorn("floor_app:served()", floor_env, floor_port)]
     base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
@@ -501,9 +501,9 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     print(f"W1 floor, {how}: {', '.join(f'{n:,}' for n in sizes)} applications; {args.repetitions} rounds; "
           f"load average {start:.2f} on {os.cpu_count()} CPUs")
     goal = FLOOR_GOAL_SERVED if served else FLOOR_GOAL
+    measure = floor_served if served else floor_run
     lines, ok = [], True
     for n in sizes:
-        measure = floor_served if served else floor_run
         found = with_databases(args.pg_url, lambda url, n=n: measure(url, n, args, pages), f", {n:,} applications",
                                keep=args.keep or None, name=f"rows_{n}", only=args.database)
         for database in ("sqlite", "postgresql"):

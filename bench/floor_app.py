@@ -12,8 +12,9 @@ the page's (they are near, not equal: the loop writes every column of the rows i
     from floor_app import capture, create_floor   # bench/bench_pages.py --floor measures with them
 
 Under gunicorn (``bench/bench_pages.py --floor --gunicorn``) the pages captured are written with :func:`save` and
-the floor is served by ``floor_app:served()`` (``bench/`` on the path: the pages name this module), which reads them back (``GREENMFG_FLOOR_PAGES``) with the
-database URL and the secret (``GREENMFG_FLOOR_URL``, ``GREENMFG_FLOOR_SECRET``).
+the floor is served by ``floor_app:served()`` (``bench/`` on the path: the pages name this module), which reads
+them back (``GREENMFG_FLOOR_PAGES``) with the database URL and the secret (``GREENMFG_FLOOR_URL``,
+``GREENMFG_FLOOR_SECRET``).
 """
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""A worker's start-up objects kept out of the collector's way (:func:`settle`), and a web worker gives back the memory of a large piece of work (a 10,000-row export makes some 100 MB of
-short-lived objects): after the response, a full collection and glibc's ``malloc_trim`` return the freed
-heap to the system, so the worker's resident size falls back instead of staying at its peak (issue 23, W5).
+"""A worker's start-up objects kept out of the collector's way (:func:`settle`), and a web worker gives back the
+memory of a large piece of work (a 10,000-row export makes some 100 MB of short-lived objects): after the
+response, a full collection and glibc's ``malloc_trim`` return the freed heap to the system, so the worker's
+resident size falls back instead of staying at its peak (issue 23, W5).
 The same after a large background job that ran in a long-lived process (the in-process job threads):
 :func:`core.jobs.runner.run_job` calls :func:`trim_if_asked` when the job ends.
 """
