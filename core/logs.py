@@ -17,6 +17,7 @@ import json
 import logging
 import sys
 import time
+import uuid
 from typing import Any, Mapping
 
 from flask import Flask, g, has_request_context
@@ -79,6 +80,11 @@ def configure(level: str = "INFO", fmt: str = "plain", stream=None) -> logging.H
     return handler
 
 
+def new_request_id() -> str:
+    """A request's id: 12 hexadecimal digits, in the log lines, the ``X-Request-Id`` header and error pages."""
+    return uuid.uuid4().hex[:12]
+
+
 def init_app(app: Flask, config: Mapping[str, Any] | None = None) -> None:
     """Logging from the app's settings; the app's own logger (``core``) writes through the root handler, and
     every answer carries its request id in ``X-Request-Id``."""
@@ -89,6 +95,12 @@ def init_app(app: Flask, config: Mapping[str, Any] | None = None) -> None:
         configure(setting("GREENMFG_LOG_LEVEL", config), setting("GREENMFG_LOG_FORMAT", config))
     app.logger.handlers.clear()  # Flask's default handler would write each line twice
     app.logger.propagate = True
+
+    # the first of the app's before-request functions (logs are set up before anything else registers one), so a
+    # request refused by an earlier one (a missing CSRF token, the forced second factor) has its id too
+    @app.before_request
+    def _request_id():
+        g.request_id = new_request_id()
 
     @app.after_request
     def _request_id_header(response):

@@ -9,7 +9,7 @@ Behind a reverse proxy set ``GREENMFG_PROXY_HOPS`` so that the address is the cl
 
 Configuration (limit strings such as ``"10 per minute;60 per hour"``):
 ``GREENMFG_RATELIMIT_LOGIN``, ``GREENMFG_RATELIMIT_REGISTER``, ``GREENMFG_RATELIMIT_PUBLIC_REPORT``;
-``GREENMFG_RATELIMIT_STORAGE`` (default ``redis://127.0.0.1:6379/0`` if it answers at start-up,
+``GREENMFG_RATELIMIT_STORAGE`` (default: the instance's ``GREENMFG_REDIS_URL`` if it answers at start-up,
 else ``memory://``); ``GREENMFG_RATELIMIT_ENABLED`` (default on).
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT": "10 per minute",
     "GREENMFG_PROXY_HOPS": 0,
 }
+#: ``GREENMFG_REDIS_URL``'s default (core.jobs), where the settings are read before the jobs' defaults are set
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"
 #: what a refused user reads (HTML pages and JSON), with the seconds to wait
 TOO_MANY = _l("Too many attempts from your address. Please wait %(n)s seconds and try again.")
@@ -211,11 +212,12 @@ def redis_answers(uri: str, timeout: float = 0.3) -> bool:
         return False
 
 
-def storage_uri(configured: str | None) -> str:
-    """The configured storage, else the local Redis when it answers, else this process's memory."""
+def storage_uri(configured: str | None, redis_url: str) -> str:
+    """The configured storage, else the instance's Redis (``GREENMFG_REDIS_URL``) when it answers, else this
+    process's memory: never another Redis database than the one the instance names (issue 56)."""
     if configured:
         return configured
-    return LOCAL_REDIS if redis_answers(LOCAL_REDIS) else "memory://"
+    return redis_url if redis_answers(redis_url) else "memory://"
 
 
 def limit(scope: str) -> Callable:
@@ -226,7 +228,9 @@ def limit(scope: str) -> Callable:
         def wrapper(*args: Any, **kwargs: Any):
             limits: Limits | None = current_app.extensions.get("greenmfg_limits")
             if limits is not None and request.method == "POST":
-                wait = limits.hit(scope, request.remote_addr or "unknown")
+                address = request.remote_addr or "unknown"
+                wait = limits.hit(scope, address)
+                g.greenmfg_rate_counted = (scope, address)  # the answer's RateLimit headers (core.api.policy_headers)
                 if wait is not None:
                     raise RateLimited(retry_after=math.ceil(wait))
             return view(*args, **kwargs)
@@ -252,7 +256,7 @@ def init_app(app: Flask) -> None:
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     _check(app, "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ADDRESS", "GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT")
-    uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"])
+    uri = storage_uri(app.config["GREENMFG_RATELIMIT_STORAGE"], app.config.get("GREENMFG_REDIS_URL") or LOCAL_REDIS)
     # failed log-ins are throttled even where the per-address request limits are off
     app.extensions["greenmfg_login_failures"] = Limits(uri=uri, prefix=f"greenmfg:{instance_name(app)}:auth",
                                                        _parsed={})

@@ -1,8 +1,6 @@
 """Security headers and bilingual error pages (ASVS 14.4, 7.4.1; ecosystem.md section 3)."""
 from __future__ import annotations
 
-import uuid
-
 from flask import Flask, g, render_template, request
 from sqlalchemy.exc import DisconnectionError, OperationalError, TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -19,10 +17,6 @@ def init_security(app: Flask) -> None:
     from core.web import query_guard
 
     query_guard.install(app)
-
-    @app.before_request
-    def _request_id():
-        g.request_id = uuid.uuid4().hex[:12]
 
     @app.after_request
     def _headers(response):

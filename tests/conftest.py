@@ -153,6 +153,11 @@ def pytest_configure(config):
     # names the run for the folder its workers share (tests/helpers.py demo_dir); set here, in the controller,
     # before xdist starts the workers, which inherit it
     os.environ.setdefault("GREENMFG_TEST_RUN", uuid.uuid4().hex[:12])
+    # an app a test builds without its own instance folder writes there (the audit's verification and anchors, a
+    # secret key), never into the checkout's ./instance (issue 56)
+    import tempfile
+
+    os.environ.setdefault("GREENMFG_INSTANCE_PATH", tempfile.mkdtemp(prefix="greenmfg-test-instance-"))
     config.addinivalue_line("markers", "both_databases: run this test's database on SQLite as well as PostgreSQL "
                                        "(its SQL differs between them: locking, JSON, dates, bulk writes, the demo)")
     config.addinivalue_line("markers", "real_hashing: passwords hashed with the production argon2 parameters")

@@ -349,6 +349,10 @@ class Users(Resource):
 
 @blp.route("/users/<int:user_id>")
 class OneUser(Resource):
+
+    def guarded(self, user_id):
+        """The account a change guards (core.api.etags.if_match: its version is the tag)."""
+        return _account(user_id, self.user)
     @authed(_officer)
     @blp.response(200, UserSchema)
     def get(self, user_id):

@@ -10,9 +10,16 @@ with the instance's region and city names (in Chinese, with and without 省/市/
 plugin's English name and codes), the platform's own words (绿色制造, 工厂, 申报, lvse, greenmfg …) and the years around
 the current one taken out, too little of it is left (``hunan2026hunan``, ``湖南绿色制造工厂申报密码``), and when it is a
 short phrase made only of the most common Chinese characters (fewer than 16).
+
+Issue 55 adds what a guesser of Chinese passwords tries first (:mod:`core.accounts.pinyin_words`): pinyin surnames
+and given names (``zhangwei123456``, a name and a birthday), the love numbers and phrases (``woaini1314520``),
+every province and capital (``hunan2026hunan`` on the Hubei instance), the departments' names and abbreviations
+(``jingxinting2026``, ``hbsjxt123456``), dates and keyboard runs: what is left of a password without them must
+still weigh 4 (docs/security.md, 等保 身份鉴别).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from core.errors import InvalidInput
@@ -133,13 +140,26 @@ def _years() -> list[str]:
 
 
 def _too_little_left(lowered: str) -> bool:
-    """Whether, with place names, the platform's words and years taken out, too little of the password is left."""
-    left = lowered
-    for word in sorted({*PLATFORM_WORDS, *_places(), *_years()}, key=len, reverse=True):
-        if len(word) >= 2:
-            left = left.replace(word, " ")
+    """Whether, with place names, the platform's words, years and dates, and the pieces of Chinese passwords
+    (:mod:`core.accounts.pinyin_words`: names, love numbers, provinces, departments, keyboard runs) taken out, too
+    little of the password is left."""
+    left = _DATES.sub(" ", lowered)
+    for word in _guessable_words():
+        left = left.replace(word, " ")
     weight = sum(2 if _is_hanzi(c) else 1 if c.isalpha() else 0.5 if c.isdigit() else 0 for c in left)
     return weight < _MIN_LEFT
+
+
+#: a date as people write it in a password: 19880808, 1988-08-08, 1988.8.8, or a year of birth alone (1940-2039)
+_DATES = re.compile(r"(19|20)\d\d[-./]?(0?[1-9]|1[0-2])[-./]?(0?[1-9]|[12]\d|3[01])|19[4-9]\d|20[0-3]\d")
+
+
+def _guessable_words() -> list[str]:
+    """Longest first, so that ``zhangwei`` goes before ``zhang`` and ``wei``."""
+    from core.accounts import pinyin_words
+
+    found = {*PLATFORM_WORDS, *_places(), *_years(), *pinyin_words.words()}
+    return sorted((w for w in found if len(w) >= 2), key=len, reverse=True)
 
 
 def _common_hanzi_only(password: str) -> bool:

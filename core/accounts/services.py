@@ -295,6 +295,19 @@ def revoke_token(user: User, token_id: int) -> None:
         audit.record(user.username, "token.revoked", "api_token", row.id)
 
 
+def revoke_all_tokens(user: User, actor: str, reason: str) -> int:
+    """Every API token of ``user`` still valid stops working now (a second factor or a password reset from the
+    server); audited once with their number. How many were revoked."""
+    rows = list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                          ApiToken.revoked_at.is_(None))))
+    at = now()
+    for row in rows:
+        row.revoked_at = at
+    if rows:
+        audit.record(actor, "token.revoked_all", "user", user.id, count=len(rows), reason=reason)
+    return len(rows)
+
+
 #: the app's ``{token id: when this process last wrote its last_used_at}`` (a remembered token is not read again)
 _LAST_WRITTEN = "greenmfg_token_last_written"
 

@@ -22,9 +22,14 @@ class AdminPerm(StrEnum):
     FIRMS = "admin.firms"
     REFERENCES = "admin.references"
     CLOCK = "admin.clock"
+    #: see whether the audit log was verified, and the command that verifies it on the server
+    AUDIT = "admin.audit"
 
 
 _ADMIN = frozenset({Role.ADMIN})
+#: the officers who look after accounts but not the instance's settings: their menu opens the accounts (账户管理),
+#: not the administrators' 系统管理
+ACCOUNT_KEEPERS = frozenset({Role.PROVINCE, Role.CITY})
 #: this package's permissions, registered at start-up (:mod:`core.kernel.permissions`)
 PERMISSIONS = (
     Permission(AdminPerm.ACCOUNTS, frozenset({Role.ADMIN, Role.PROVINCE, Role.CITY}),
@@ -34,4 +39,5 @@ PERMISSIONS = (
     Permission(AdminPerm.FIRMS, _ADMIN, _l("Register and update evaluator firms")),
     Permission(AdminPerm.REFERENCES, _ADMIN, _l("Enter and import reference values for scoring")),
     Permission(AdminPerm.CLOCK, _ADMIN, _l("Move a training instance's clock forward")),
+    Permission(AdminPerm.AUDIT, _ADMIN, _l("See when the audit log was last verified on the server")),
 )

@@ -48,6 +48,8 @@ def firm(firm_id: int):
     form, status = FirmUpdateForm(obj=row), 200
     saved = {"name": row.name, "legal_representative": row.legal_representative}
     etag, conflicts = etags.form_tag(saved), []
+    if request.method == "POST" and not etags.stale_form(saved) and not etags.claim_form(row):
+        saved = {"name": row.name, "legal_representative": row.legal_representative}  # saved in between (issue 55)
     if request.method == "POST" and etags.stale_form(saved):
         # another officer saved the firm since this page was opened (issue 48): nothing saved, nothing typed lost
         etags.flash_stale()

@@ -9,7 +9,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from core.accounts.web import install_error_pages, login_required
-from core.admin.access import AdminPerm
+from core.admin.access import ACCOUNT_KEEPERS, AdminPerm
 from core.kernel.permissions import may
 from core.kernel.uow import attempt
 from core.web.nav import NavLink
@@ -17,8 +17,12 @@ from core.web.nav import NavLink
 bp = Blueprint("admin", __name__, template_folder="templates")
 install_error_pages(bp)
 
-NAV = (NavLink(endpoint="admin.index", label=_l("Administration"), perm=AdminPerm.ACCOUNTS, order=86,
-               element_id="nav-admin"),)
+#: the administrators' 系统管理 (the instance's settings and the audit log's verification); province and city staff
+#: look after the accounts they keep (账户管理), which is all the administration they may open
+NAV = (NavLink(endpoint="admin.index", label=_l("Administration"), perm=AdminPerm.UNITS, order=86,
+               element_id="nav-admin"),
+       NavLink(endpoint="admin.users", label=_l("Account management"), perm=AdminPerm.ACCOUNTS,
+               roles=ACCOUNT_KEEPERS, order=86, element_id="nav-accounts"))
 
 #: the start page's sections: endpoint, permission, title, what it is for
 SECTIONS = (
@@ -64,4 +68,6 @@ def index():
     sections = [s for s in SECTIONS if may(user, s[1])]
     from core.services.audit_chain import last_verification
 
-    return render_template("admin/index.html", sections=sections, verification=last_verification())
+    audit = may(user, AdminPerm.AUDIT)  # the server's command is the administrators' business alone
+    return render_template("admin/index.html", sections=sections, show_audit=audit,
+                           verification=last_verification() if audit else None)

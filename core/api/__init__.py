@@ -148,8 +148,12 @@ def init_api(app: Flask) -> Api:
     from core.api.paging import link_header
 
     app.after_request(link_header)
-    from core.api import etags
+    from core.api import conditional, etags
 
+    conditional.init_app(app)  # before etags: it runs after the ETag is set (304 to If-None-Match, issue 58)
+    from core.api import policy_headers
+
+    policy_headers.init_app(app)  # RateLimit and Deprecation/Sunset headers (issue 58)
     etags.init_app(app)
     from core.api.blueprint import DateConverter, date_param_schema
 

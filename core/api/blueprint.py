@@ -163,6 +163,8 @@ class Blueprint(flask_smorest.Blueprint):
         if method in ("post", "put", "patch", "delete"):
             add(409)
             add(413)
+        if doc.get("requestBody"):
+            add(415)  # a body of another type than it takes (core.api.validation.check_media_type)
         if "multipart/form-data" in doc.get("requestBody", {}).get("content", {}):
             add(507)  # a file is stored: the store may be full (core.storage.base.StoreFull, code store_full)
         _retries_and_versions_doc(doc, doc_info, method, add)
@@ -189,6 +191,13 @@ def _retries_and_versions_doc(doc: dict, doc_info: dict, method: str, add: Calla
         answer = doc["responses"].get(status, doc["responses"].get(str(status)))
         if isinstance(answer, dict) and status != 204:
             answer.setdefault("headers", {})["ETag"] = dict(etags.HEADER)
+            if method == "get" and status == 200:  # 304 to If-None-Match (core.api.conditional, issue 58)
+                from core.api import conditional
+
+                parameters = doc.setdefault("parameters", [])
+                if conditional.PARAMETER not in parameters:
+                    parameters.append(dict(conditional.PARAMETER))
+                add(304)
 
 
 class _NamingSpec:

@@ -60,8 +60,109 @@ def init_app(app: Flask) -> None:
     def _tag_reads(response: Response) -> Response:
         if (request.method in ("GET", "HEAD") and response.status_code == 200 and request.path.startswith("/api/v1/")
                 and response.mimetype == "application/json" and "ETag" not in response.headers):
-            response.set_etag(tag(response.get_data()))
+            row = _guarded_record()
+            response.set_etag(version_tag(row) if row is not None else tag(response.get_data()))
         return response
+
+
+def _guarded_record() -> Any:
+    """The versioned record the request's path names, when its resource guards changes (``guarded``)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    cls = getattr(view, "view_class", None)
+    if cls is None or not hasattr(cls, "guarded"):
+        return None
+    return cls().guarded(**(request.view_args or {}))
+
+
+def version_tag(row: Any) -> str:
+    """The tag of a versioned record: derived from its version (and which record it is), so a change of the record
+    changes it and no representation is made to compare a tag. An evidence file, never changed, has its
+    SHA-256."""
+    version = getattr(row, "version", None)
+    if version is None:
+        return row.sha256[:40]
+    return tag(f"{row.__tablename__}:{row.id}:{version}".encode())
+
+
+def claim(row: Any, seen: int | None) -> bool:
+    """Compare-and-set (issue 55): ``UPDATE <table> SET version = version + 1 WHERE id = ? AND version = ?``
+    with the version ``seen`` the caller's tag or form was checked against (``None``: whatever it is now, the
+    row still there). True when the row matched: this transaction then holds the row until it commits, and the
+    session's copy carries the new version; False when someone changed (or removed) it since, and nothing is
+    written. An evidence file (no version) is claimed by ``UPDATE ... SET id = id WHERE id = ?``."""
+    from sqlalchemy import update
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from core.extensions import db
+
+    table = type(row).__table__
+    versioned = "version" in table.c
+    statement = update(table).where(table.c.id == row.id)
+    if versioned:
+        statement = statement.values(version=table.c.version + 1)
+        if seen is not None:
+            statement = statement.where(table.c.version == seen)
+    else:
+        statement = statement.values(id=table.c.id)
+    if db.session.execute(statement).rowcount != 1:
+        return False
+    if versioned:
+        set_committed_value(row, "version", db.session.scalar(select_version(table, row.id)))
+    if seen is None:  # read before the row was held: read it again
+        db.session.expire(row, [a for a in db.inspect(row).mapper.column_attrs.keys() if a != "version"])
+    return True
+
+
+def select_version(table: Any, ident: Any) -> Any:
+    from sqlalchemy import select
+
+    return select(table.c.version).where(table.c.id == ident)
+
+
+def refuse_stale() -> None:
+    """End the request with 412: nothing of it is kept."""
+    from core.extensions import db
+
+    db.session.rollback()
+    abort_json(412, STALE)
+
+
+def if_match(view: Callable | None = None, *, answers_as_get: bool = False) -> Callable:
+    """A PATCH, PUT or DELETE of a resource with a GET: the caller's ``If-Match`` must be the record's tag (428
+    without one, 412 when stale); the answer carries the new tag. Put it right above the ``response`` line: the
+    token and the body are checked first.
+
+    A resource whose record has a version says which record the path names (``guarded(**view_args)``, scope
+    checked: 404 outside it). Its tag derives from the version (:func:`version_tag`), and the change is a
+    compare-and-set (:func:`claim`, issue 55): the version the tag was compared with is the one the UPDATE
+    requires, so of clients sending one tag at once exactly one changes the record and the others get 412,
+    never a lost update nor a 409. Without one (the clock before its first move, a notification setting not yet
+    made) the tag is the hash of what a GET answers, compared and written in one transaction as before.
+
+    ``answers_as_get`` (an unversioned record): the change answers the record exactly as its GET does, so the
+    new tag is its own answer's instead of one more GET made for it (issue 46, W-rush)."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(resource: Any, *args: Any, **kwargs: Any):
+            row = resource.guarded(**kwargs) if hasattr(resource, "guarded") else None  # a 404 comes first
+            if row is None:
+                return _by_representation(view, answers_as_get, resource, *args, **kwargs)
+            if not request.if_match:
+                abort_json(428, REQUIRED)
+            seen = getattr(row, "version", None)
+            if not request.if_match.star_tag:
+                if not request.if_match.contains(version_tag(row)):
+                    abort_json(412, STALE)
+            if not claim(row, None if request.if_match.star_tag else seen):
+                refuse_stale()
+            response = current_app.make_response(view(resource, *args, **kwargs))
+            if 200 <= response.status_code < 300 and request.method != "DELETE":
+                response.set_etag(version_tag(row))
+            return response
+        doc = getattr(wrapper, "_apidoc", {})  # core.api.blueprint documents If-Match, 412 and 428 from this mark
+        wrapper._apidoc = {**doc, "greenmfg": {**doc.get("greenmfg", {}), "if_match": True}}
+        return wrapper
+    return decorate(view) if view is not None else decorate
 
 
 def current_tag(resource: Any) -> str:
@@ -74,30 +175,16 @@ def current_tag(resource: Any) -> str:
         response.close()
 
 
-def if_match(view: Callable | None = None, *, answers_as_get: bool = False) -> Callable:
-    """A PATCH, PUT or DELETE of a resource with a GET: the caller's ``If-Match`` must be the record's tag (428
-    without one, 412 when stale); the answer carries the new tag. Put it right above the ``response`` line: the
-    token and the body are checked first.
-
-    ``answers_as_get``: the change answers the record exactly as its GET does, so the new tag is its own answer's
-    instead of one more GET made for it (a save of an application made its whole GET twice besides its own answer:
-    issue 46, W-rush). tests/api/test_etags.py checks that a GET after the change answers the same tag."""
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(resource: Any, *args: Any, **kwargs: Any):
-            current = current_tag(resource)  # first: a record outside the caller's scope stays a 404
-            if not request.if_match:
-                abort_json(428, REQUIRED)
-            if not request.if_match.star_tag and not request.if_match.contains(current):
-                abort_json(412, STALE)
-            response = current_app.make_response(view(resource, *args, **kwargs))
-            if 200 <= response.status_code < 300 and request.method != "DELETE":
-                response.set_etag(tag_of(response) if answers_as_get else current_tag(resource))
-            return response
-        doc = getattr(wrapper, "_apidoc", {})  # core.api.blueprint documents If-Match, 412 and 428 from this mark
-        wrapper._apidoc = {**doc, "greenmfg": {**doc.get("greenmfg", {}), "if_match": True}}
-        return wrapper
-    return decorate(view) if view is not None else decorate
+def _by_representation(view: Callable, answers_as_get: bool, resource: Any, *args: Any, **kwargs: Any):
+    current = current_tag(resource)
+    if not request.if_match:
+        abort_json(428, REQUIRED)
+    if not request.if_match.star_tag and not request.if_match.contains(current):
+        abort_json(412, STALE)
+    response = current_app.make_response(view(resource, *args, **kwargs))
+    if 200 <= response.status_code < 300 and request.method != "DELETE":
+        response.set_etag(tag_of(response) if answers_as_get else current_tag(resource))
+    return response
 
 
 # ------------------------------------------------------------------ web forms --
@@ -118,6 +205,19 @@ def stale_form(data: Any) -> bool:
     Every edit page carries the field; a post without it (a script posting the form) is not checked."""
     posted = request.form.get(FORM_FIELD)
     return bool(posted) and posted != form_tag(data)
+
+
+def claim_form(row: Any) -> bool:
+    """The web form's compare-and-set (issue 55), once :func:`stale_form` found the page's version current: the
+    save requires the version that check read (:func:`claim`), so of two browsers saving one page at once one
+    saves and the other is told, with what it typed kept. False (rolled back, the session reads afresh) when
+    someone saved in between; a post without the field (a script) is not checked, as :func:`stale_form`."""
+    from core.extensions import db
+
+    if not request.form.get(FORM_FIELD) or claim(row, row.version):
+        return True
+    db.session.rollback()
+    return False
 
 
 def flash_stale() -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from core.api.blueprint import Blueprint, authed, public
 from core.api.paging import page_of, paged_query, window
-from core.api.etags import form_tag, if_match
+from core.api.etags import form_tag, if_match, version_tag
 from core.api.resource import Resource
 from core.api.schema import In, Out, Query, date_text, one_of, text, year
 from core.admin.access import AdminPerm
@@ -175,6 +175,10 @@ class AdminUnits(Resource):
 
 @blp.route("/admin-units/<string(maxlength=80):code>")
 class OneAdminUnit(Resource):
+
+    def guarded(self, code):
+        """The unit a change guards (core.api.etags.if_match: its version is the tag)."""
+        return _unit(code)
     @public
     @blp.response(200, AdminUnitSchema)
     def get(self, code):
@@ -258,13 +262,19 @@ class Clock(Resource):
     """``/clock`` (issue 42): the instance's date; an administrator moves a training instance's date forward (a
     production instance refuses), through the service of the admin page and ``greenmfg clock``."""
 
+    def guarded(self):
+        """The clock's row a move guards, once moved (core.api.etags.if_match: its version is the tag)."""
+        return training_clock.row()
+
     @public
     @blp.response(200, ClockSchema)
     def get(self):
         """The instance's date and the real date; on a training instance they may differ. The ETag names the
         clock's setting (its offset and last move), not the running instant."""
         state = training_clock.state()
-        version = form_tag([state.training, state.offset_days, state.moved_by, state.moved_at])
+        row = self.guarded()
+        version = version_tag(row) if row is not None else form_tag(
+            [state.training, state.offset_days, state.moved_by, state.moved_at])
         return state.as_dict(), 200, {"ETag": f'"{version}"'}
 
     @authed(AdminPerm.CLOCK)

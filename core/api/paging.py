@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import g, request
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import tuple_
 
 from core.api.schema import Out, Query
@@ -36,7 +36,9 @@ from core.kernel import paging
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
-CURSOR = re.compile(r"\d{1,12}(\.\d{1,12}){0,3}")
+CURSOR = re.compile(r"\d{1,16}(\.\d{1,12}){0,3}")
+#: a cursor that is a record id (:class:`IdCursor`)
+ID_CURSOR = re.compile(r"^[1-9]\d{0,9}$")
 #: ``g`` attribute of the request's next page, written as the ``Link`` header (:func:`link_header`)
 _NEXT = "api_next_page"
 _NEXT_DOC = "the next page's URL, also sent as the Link header with rel=\"next\" (null: this is the last page)"
@@ -52,6 +54,29 @@ def page_query(default: int = DEFAULT_LIMIT, maximum: int = MAX_LIMIT) -> dict[s
         "limit": fields.Integer(load_default=default, validate=validate.Range(min=1, max=maximum), metadata={
             "description": f"items per page (default {default})"}),
     }
+
+
+class IdCursor(fields.String):
+    """The cursor of a collection that pages by record id: a string in the document and on the wire, as every
+    cursor is (issue 58: a client generator typed it integer on two collections), loaded as the id."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        metadata = {"pattern": ID_CURSOR.pattern, **kwargs.pop("metadata", {})}
+        super().__init__(metadata=metadata, **kwargs)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> int:
+        from core.kernel.records import ID_MAX
+
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if not ID_CURSOR.fullmatch(text) or int(text) > ID_MAX:
+            raise ValidationError("Not a cursor of this list: pass back the next_after of the page before.")
+        return int(text)
+
+
+def id_cursor() -> IdCursor:
+    """``after`` of a collection whose cursor is a record id (``next_after`` is the last id of the page)."""
+    return IdCursor(load_default=None, metadata={
+        "description": "the page after this cursor: next_after of the page before (the first page: leave out)"})
 
 
 def paged_query(name: str, base: type[Schema] = Query, default: int = DEFAULT_LIMIT,
@@ -149,5 +174,6 @@ def link_header(response: Any) -> Any:
     """``after_request``: the next page of a collection's answer as its ``Link`` header (RFC 8288)."""
     link = g.pop(_NEXT, None)
     if link and response.status_code == 200:
-        response.headers.add("Link", f'<{link}>; rel="next"')
+        # one Link field (RFC 8288 3), the next page first (a deprecated parameter's documentation may follow)
+        response.headers["Link"] = ", ".join([f'<{link}>; rel="next"', *response.headers.getlist("Link")])
     return response

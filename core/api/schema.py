@@ -67,6 +67,10 @@ class Out(Schema):
         return data
 
 
+#: what a record's ``updated_at`` is (issue 58: a collection's ``updated_since`` reads it, :mod:`core.api.sync`)
+UPDATED_AT = "when the record last changed (RFC 3339, UTC): pass a time you read before as updated_since"
+
+
 def text(maximum: int, minimum: int = 0, **kwargs: Any) -> fields.String:
     """A text of at most ``maximum`` characters (and at least ``minimum``)."""
     return fields.String(validate=validate.Length(min=minimum or None, max=maximum), **kwargs)

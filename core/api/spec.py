@@ -17,8 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 import http
+import json
 
-from flask import current_app
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 
@@ -180,10 +180,27 @@ class Api(SmorestApi):
     def handle_http_exception(self, error):
         return http_error_response(error)
 
+    def init_app(self, app: Any, *args: Any, **kwargs: Any) -> None:
+        """flask-smorest's, with its ``openapi print|write`` replaced by ours (:mod:`core.api.openapi_cli`): they
+        write :meth:`document_text`, the served document, not apispec's unfinished one (issue 58)."""
+        super().init_app(app, *args, **kwargs)
+        from core.api.openapi_cli import openapi_cli
+
+        app.cli.add_command(openapi_cli)
+
     def document(self) -> dict[str, Any]:
-        """The OpenAPI document as served at ``/api/openapi.json``."""
-        return collections_with_link_headers(errors_as_problems(files_also_as_octet_streams(
-            query_parameters_without_null(plain_numbers(self.spec.to_dict())))))
+        """The OpenAPI document as served at ``/api/openapi.json`` and written by ``greenmfg openapi``."""
+        from core.api.spec_lint import linted
+
+        return linted(collections_with_link_headers(errors_as_problems(files_also_as_octet_streams(
+            query_parameters_without_null(plain_numbers(self.spec.to_dict()))))))
+
+    def document_text(self) -> str:
+        """The document's JSON text, the one byte sequence both ``/api/openapi.json`` and ``greenmfg openapi
+        print|write`` give (compact, keys sorted, a final newline: what Flask's JSON answer was)."""
+        return json.dumps(self.document(), sort_keys=True, separators=(",", ":")) + "\n"
 
     def _openapi_json(self):
-        return current_app.json.response(self.document())
+        from core.api.conditional import answer_text
+
+        return answer_text(self.document_text(), "application/json")

@@ -1,10 +1,12 @@
 """Request checks every JSON API call passes before any view runs (one layer for all blueprints).
 
 What a schema cannot say, or says too late, is refused here with a 4xx in the one error format
-(:mod:`core.api.errors`), before anything is read from or written to the database:
+(:mod:`core.api.errors`), before anything is read from or written to the database; a hostile query string first,
+then the routing's 405 and a token operation's 401 without a token come before the body is judged (issue 55):
 
 * a JSON body larger than ``GREENMFG_API_MAX_JSON_BYTES`` (default 5 MiB, a signed recommendation; uploads are multipart and
   limited by ``MAX_CONTENT_LENGTH``) → 413;
+* a body whose ``Content-Type`` the operation does not take (text, a form or no type where it takes JSON) → 415;
 * a body that is not JSON by RFC 8259 (NaN, an infinite number, a lone surrogate, bad UTF-8) or is nested
   deeper than ``GREENMFG_API_MAX_JSON_DEPTH`` (default 32) → 400;
 * a NUL character anywhere in a text (query, form field, file name, JSON key or string; PostgreSQL
@@ -25,6 +27,7 @@ from typing import Any
 
 import orjson
 from flask import Flask, current_app, g, request
+from werkzeug.exceptions import MethodNotAllowed
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -37,6 +40,8 @@ _NOT_JSON = _l("The request body is not valid JSON (RFC 8259: UTF-8, no NaN or i
                "surrogates).")
 _TOO_DEEP = _l("The JSON body is nested more than %(n)d levels deep.")
 _TOO_LARGE = _l("The request body is too large: at most %(kb)s KB of JSON.")
+_NOT_TAKEN = _l("This operation takes a body of type %(takes)s, not %(type)s: nothing was read or saved. Send "
+               "it with the header Content-Type: %(takes)s.")
 _NUL = _l("A text may not contain NUL characters.")
 _LONG = _l("A text may not be longer than %(n)d characters.")
 _DATABASE_CONFLICT = _l("This conflicts with data saved at the same time, or names a record that does not exist; "
@@ -83,14 +88,19 @@ def _check_text(field: str, value: str) -> None:
         raise Refusal(422, "invalid_input", _LONG, field=field, n=limit)
 
 
-def check_request() -> None:
-    """Raise :class:`Refusal` for what no API view may receive."""
+def check_query() -> None:
+    """Raise :class:`Refusal` for a query string no API view may receive (NUL, control characters, overlong)."""
     for key, value in request.args.items(multi=True):
         _check_text(key, key)
         _check_text(key, value)
     hostile = query_guard.fault()
     if hostile is not None:
         raise Refusal(422, "invalid_input", query_guard.MESSAGE, field=hostile or None)
+
+
+def check_request() -> None:
+    """Raise :class:`Refusal` for what no API view may receive: its query (:func:`check_query`), then its body."""
+    check_query()
     if _is_json():
         limit = current_app.config["GREENMFG_API_MAX_JSON_BYTES"]
         if (request.content_length or 0) > limit:
@@ -115,6 +125,37 @@ def check_request() -> None:
         for key, upload in request.files.items(multi=True):
             _check_text(key, key)
             _check_text(key, upload.filename or "")
+
+
+def _operation() -> Any:
+    """The view method the request's route and method name (``None`` for a plain view)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    cls = getattr(view, "view_class", None)
+    return getattr(cls, request.method.lower(), None) if cls is not None else None
+
+
+def _marks(operation: Any) -> dict:
+    return getattr(operation, "_apidoc", {}).get("greenmfg", {})
+
+
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+
+
+def check_media_type(operation: Any) -> None:
+    """415 (issue 55) for a body whose Content-Type the operation does not take: a JSON body's operation sent
+    text, a form or a body without a type (which it read as no change, answering 200 and saving nothing), an
+    upload sent as JSON. An operation that reads no body ignores whatever is sent, as before."""
+    takes = {p.get("in") for p in getattr(operation, "_apidoc", {}).get("arguments", {}).get("parameters", [])}
+    if not _has_body():
+        return
+    if "json" in takes and not _is_json():
+        raise Refusal(415, "unsupported_media_type", _NOT_TAKEN, type=request.mimetype or "—",
+                      takes="application/json")
+    if takes & {"files", "form", "form_and_files"} and request.mimetype not in ("multipart/form-data",
+                                                              "application/x-www-form-urlencoded"):
+        raise Refusal(415, "unsupported_media_type", _NOT_TAKEN, type=request.mimetype or "—",
+                      takes="multipart/form-data")
 
 
 def refusal_response(exc: Refusal):
@@ -157,6 +198,13 @@ def init_app(app: Flask) -> None:
 
             g.request_id = uuid.uuid4().hex[:12]
         try:
+            check_query()  # a hostile query first, as the app's first hook refuses it on every page
+            if isinstance(request.routing_exception, MethodNotAllowed):
+                return None  # 405 with its Allow header, answered by the routing before the body is read
+            operation = _operation()
+            if _marks(operation).get("auth") == "token" and not request.headers.get("Authorization"):
+                return None  # no token: the operation's 401 comes before its body is judged, nothing read
+            check_media_type(operation)
             check_request()
         except Refusal as exc:
             return refusal_response(exc)

@@ -95,6 +95,8 @@ def change_value(key: str, value, rules, modes, form_fields=(), files=None) -> s
         return str(modes[value])
     if key.startswith("indicator."):
         return indicator_value(value)
+    if key.isdigit() and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:.2f}"  # an expert's score of an indicator, as the score tables print it
     return plain_value(value)
 
 

@@ -46,6 +46,8 @@ from core.applications.schemas import (
     ReasonSchema,
     RecommendSchema,
     ReturnSchema,
+    RoundStepsQuery,
+    RoundStepsSchema,
     ScoreSchema,
     StepExtensionOutSchema,
     StepExtensionSchema,
@@ -53,13 +55,14 @@ from core.applications.schemas import (
     region_schemas,
 )
 from core.applications.scoring import live_score
-from core.errors import NotFound
+from core.errors import InvalidInput, NotFound
 from core.extensions import csrf, db
 from core.jobs.api import JobSchema, job_accepted
 from core.clock import arrival, aware
 from core.kernel.records import get_record
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit
+from core.services.round_steps import round_steps
 from core.models import AdminUnit, Application, Campaign, Organization
 from core.services import deadlines as step_rules
 from core.services.uscc import normalize_uscc
@@ -230,6 +233,25 @@ class RoundRules(Resource):
         return round_notice.round_rules_document(_campaign(campaign_id))
 
 
+@blp.route("/round-steps")
+class RoundSteps(Resource):
+    @authed(Perm.CAMPAIGN_MANAGE)
+    @blp.arguments(RoundStepsQuery, location="query")
+    @blp.response(200, RoundStepsSchema)
+    def get(self, query):
+        """The steps of a round of ``year`` at ``level`` that its notice may date (``greenmfg rounds steps``), each
+        with its default date and where it comes from: a document (文号 and article), another round's notice of the
+        year, or not set (province staff)."""
+        rules = region_rules()
+        if query["level"] not in rules.list_levels:
+            raise InvalidInput("Unknown list level: %(level)s.", field="level", level=query["level"][:20])
+        unknown = sorted(set(query["unit_type"]) - set(rules.unit_types))
+        if unknown:
+            raise InvalidInput("Unknown unit type: %(type)s.", field="unit_type", type=unknown[0][:40])
+        steps = round_steps(query["year"], query["level"], query["unit_type"])
+        return {"year": query["year"], "level": query["level"], "steps": [s.json() for s in steps]}
+
+
 @blp.route("/campaigns/<int:campaign_id>/notice")
 class RoundNoticeFile(Resource):
     @authed(lambda user: user)
@@ -330,6 +352,10 @@ def _with_corrections(a) -> dict:
 @blp.route("/applications/<int:app_id>")
 class OneApplication(Resource):
     loader = application_for
+
+    def guarded(self, app_id):
+        """The application a change guards (core.api.etags.if_match: its version is the tag)."""
+        return self.record(app_id)
 
     @authed(Perm.APPLICATION_VIEW)
     @blp.response(200, REGION("application"))
@@ -489,6 +515,10 @@ class EvidenceList(Resource):
 @blp.route("/applications/<int:app_id>/evidence/<int:evidence_id>")
 class EvidenceFile(Resource):
     loader = application_for
+
+    def guarded(self, app_id, evidence_id):
+        """The evidence file a DELETE guards (its SHA-256 is the tag; claimed, so of two DELETEs one is made)."""
+        return evidence_service.evidence_for(self.record(app_id), evidence_id)
 
     @authed(Perm.APPLICATION_VIEW)
     @blp.response(200, BINARY, content_type="application/pdf", description="the PDF, as an attachment")

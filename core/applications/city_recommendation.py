@@ -23,7 +23,7 @@ from core.applications import evidence
 from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import db
 from core.kernel.permissions import may
-from core.kernel.rules import region_rules, rule_of
+from core.kernel.rules import region_rules, rule_of, rules_of_round
 from core.models import AdminUnit, Application, ApplicationStatus, Campaign, CityRecommendationFile
 from core.plugins.types import CityRecommendation, Level
 from core.services import audit
@@ -36,7 +36,9 @@ RECOMMENDED = (ApplicationStatus.CITY_RECOMMENDED, ApplicationStatus.UNDER_REVIE
 
 
 def policy(campaign: Campaign) -> CityRecommendation:
-    return region_rules().city_recommendation(Level(campaign.level), campaign.year)
+    """The round's rule: the region's, or as the round's notice has it (a condition it switches on or sets aside,
+    issue 53: :func:`core.kernel.rules.rules_of_round`)."""
+    return rules_of_round(campaign).city_recommendation(Level(campaign.level), campaign.year)
 
 
 # ------------------------------------------------------------------ opinion --

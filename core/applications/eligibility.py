@@ -106,6 +106,9 @@ def rule_data(application: Application, as_of: dt.date, city_input: Mapping[str,
     if city_input:
         consulted = list(city_input.get("consulted_departments") or ())
         data["consulted_departments"] = consulted
+    # the city's 推荐意见 (issue 53): the one it gives as it recommends, else the one it gave (None: not yet)
+    data["city_opinion"] = (city_input["city_opinion"] if city_input and "city_opinion" in city_input
+                            else application.city_opinion)
     return data
 
 
@@ -137,10 +140,15 @@ def _evaluation_report(application: Application, rules, as_of: dt.date) -> dict[
     modes = rules.evaluation_modes(application.unit_type, Level(application.level), application.campaign.year)
     third = application.evaluation_mode == "third_party"
     required = bool(modes.report_required or (third and modes.third_party_required))
-    if not third and not required:
+    if not third and not required and not modes.third_party_required:
         return None
-    message = None
-    if third:
+    message, stage = None, str(modes.report_stage) if required else "recommend"
+    if not third and modes.third_party_required:
+        # issue 53: the round asks for a third party's evaluation (a region's standing rule, or a condition its
+        # notice switches on): a self-evaluated application is not submitted, whatever report it carries
+        message, required, stage = bilingual_text(N_("this round requires an evaluation by a qualified third-party "
+                                                     "firm; the application is self-evaluated")), True, "submit"
+    elif third:
         firm = db.session.get(EvaluatorFirm, application.evaluator_firm_id) if application.evaluator_firm_id else None
         report = engaged_report(application) if firm is not None else None
         banned = None
@@ -170,8 +178,7 @@ def _evaluation_report(application: Application, rules, as_of: dt.date) -> dict[
         message = f"{message}（{readable_cite(modes.cite)}）"
     return {"kind": "evaluation_report", "code": "evaluation_report",
             "title": bilingual_text(N_("Evaluation report")), "source": modes.source, "cite": modes.cite,
-            "blocking": required, "stage": str(modes.report_stage) if required else "recommend",
-            "ok": message is None, "message": message}
+            "blocking": required, "stage": stage, "ok": message is None, "message": message}
 
 
 def evaluate(application: Application, as_of: dt.date | None = None,
@@ -231,6 +238,8 @@ def evaluate(application: Application, as_of: dt.date | None = None,
             if rule.members_field:
                 data.update(member_records(data.get(rule.members_field), as_of, removal_lookback))
             result = _rule_result(rule, data, at_level)
+            if result["ok"] is False and city_input is None and _city_meets(rule, data, rules, at_level):
+                result["met_by"] = "city"  # the city's step when it recommends, not the applicant's failure
             seen[rule.code] = result
             results.append(result)
     pending = _pending_provincial(application, data)
@@ -336,6 +345,22 @@ def _rule_result(rule: Any, data: Mapping[str, Any], level: str) -> dict[str, An
     return result
 
 
+def _city_meets(rule: Any, data: RuleData, rules: Any, level: str) -> bool:
+    """A condition only the city can meet: the check that fails on the applicant's data passes once the city has
+    done its part (consulted every department the rules name, its other units filed the round's filing), so
+    the applicant's page shows it as the city's step when it recommends, not as a failure of the application."""
+    if rule.check is None or isinstance(rule, JudgedCondition):
+        return False
+    offered = rules.consulted_departments(Level(level), data.get("year"))
+    probe = RuleData(data, deferred=dict(data._deferred))
+    probe.update({"consulted_departments": [d for dep in offered.departments for d in (dep.code, dep.name)],
+                  "city_unfiled_round_units": ()})
+    try:
+        return rule.check(probe) is None
+    except Exception:  # noqa: BLE001 - a plugin's check that cannot run on the probe: shown as it was
+        return False
+
+
 def _pending_provincial(application: Application, data: Mapping[str, Any]) -> dict[str, Any] | None:
     """In a joint round where the same round's provincial listing satisfies the national prerequisite,
     an application asking for both levels shows the prerequisite as pending, not as a refusal."""
@@ -355,7 +380,7 @@ def with_current_report(application: Application, results: list[dict[str, Any]])
     """The checks recorded at submission with the evaluation report's check as it stands now: the firm files its
     report after the submission, and the city's recommendation reads the report as it is then, so a page that
     showed the submission's "no firm has accepted the engagement yet" beside the filed report was wrong."""
-    current = _evaluation_report(application, region_rules(), today())
+    current = _evaluation_report(application, rules_of_round(application.campaign), today())
     out = []
     for r in results:
         if r.get("code") == "evaluation_report" and current is not None:
@@ -382,6 +407,15 @@ def warnings(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             and (r["ok"] is None or (not r["blocking"] and r["ok"] is False))]
 
 
+def _jsonable(value: Any) -> Any:
+    """A result's value as stored and answered: texts, booleans and null as they are, a list (``levels``) as a
+    list of its values (issue 58: ``str`` of a list was answered as its characters), anything else as its text."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(item) for item in value]
+    return str(value)
+
+
 def jsonable_results(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{k: (str(v) if v is not None and not isinstance(v, (bool, str)) else v) for k, v in r.items()}
-            for r in results]
+    return [{k: _jsonable(v) for k, v in r.items()} for r in results]

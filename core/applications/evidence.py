@@ -35,7 +35,7 @@ from sqlalchemy import select
 from core.applications import pdfcheck
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, rules_of_round
 from core.models import Application, Evidence
 from core.services import audit
 from core.storage import staging
@@ -77,6 +77,10 @@ def check_pdf(data: bytes) -> int:
     if outcome.too_costly:
         raise InvalidInput("The PDF could not be checked within the time and memory allowed; please save it again "
                            "(for example with 'print to PDF') and upload it.", field="file")
+    if outcome.too_inflated:
+        raise InvalidInput("The PDF's contents decompress to more than %(mb)d MB; a file this size cannot hold "
+                           "that much. Please save it again (for example with 'print to PDF') and upload it.",
+                           field="file", mb=pdfcheck.MAX_INFLATED_BYTES // (1024 * 1024))
     if outcome.encrypted:
         raise InvalidInput("Encrypted or password-protected PDFs are not accepted.", field="file")
     if outcome.damaged:
@@ -84,6 +88,9 @@ def check_pdf(data: bytes) -> int:
     pages = outcome.pages
     if pages < 1:
         raise InvalidInput("The PDF has no pages.", field="file")
+    if pages > pdfcheck.MAX_PAGES:
+        raise InvalidInput("The PDF has %(pages)d pages; a file of evidence may have at most %(max)d. Split it "
+                           "into parts and upload each.", field="file", pages=pages, max=pdfcheck.MAX_PAGES)
     return pages
 
 
@@ -151,7 +158,8 @@ def allowed_sections(application: Application) -> set[str]:
         sections |= {f"indicator.{i.number}" for i in iset.indicators}
     from core.plugins.types import Level
 
-    if rules.evaluation_modes(application.unit_type, Level(application.level), application.campaign.year).report_required:
+    if rules_of_round(application.campaign).evaluation_modes(application.unit_type, Level(application.level),
+                                                             application.campaign.year).report_required:
         sections.add(SELF_REPORT_SECTION)
     return sections
 

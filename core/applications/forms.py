@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField as UploadField
 from wtforms import (
     BooleanField,
+    HiddenField,
     DateField,
     DateTimeLocalField,
     IntegerField,
@@ -46,7 +47,7 @@ from core.declared_fields import web_field
 from core.i18n import local_text
 from core.kernel.forms import PageForm
 from core.kernel.names import level_name
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, rules_of_round
 from core.plugins.types import Level, field_attr
 from core.web.names import mode_choices
 
@@ -121,7 +122,7 @@ def application_form_class(application) -> type[PageForm]:
         # issue 17: the round's document accepts any industry (by name; a key industry's name selects its values)
         attrs["industry"] = StringField(_l("Industry (a key industry's name selects its reference values)"),
                                         [Optional(), Length(max=80)])
-    modes = rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year)
+    modes = rules_of_round(campaign).evaluation_modes(application.unit_type, Level(application.level), campaign.year)
     attrs["evaluation_mode"] = RadioField(_l("Evaluation mode"), [Optional()],
                                           choices=mode_choices(modes.allowed))
     levels = requested_level_choices(campaign, application.unit_type)
@@ -388,6 +389,9 @@ def city_bulk_form(campaign) -> CityBulkForm:
     if campaign is not None:
         departments = consulted.offered(campaign.level, campaign.year)
         form.consulted_departments.choices = [choice(k, v) for k, v in consulted.labels(departments).items()]
+        if str(campaign.level) == "city":  # the city's own list (004 第十二条): nothing goes to the province
+            form.action.choices = [choice("recommend", _l("Approve for the city list")),
+                                   choice("return", _l("Return for correction"))]
     return form
 
 
@@ -438,19 +442,30 @@ class RoundNoticeForm(PageForm):
     notice_title = StringField(_l("Notice title"), validators=[DataRequired(), Length(min=2, max=300)])
     notice_issuer = StringField(_l("Issued by"), validators=[DataRequired(), Length(min=2, max=200)])
     notice_issued_on = DateField(_l("Date of the notice"), validators=[DataRequired()])
-    file = UploadField(_l("The notice itself (PDF)"), validators=[DataRequired()])
+    #: required by the service (refused with its message when neither attached nor kept from an earlier try)
+    file = UploadField(_l("The notice itself (PDF)"), validators=[Optional()])
+    #: the file attached at an earlier try of this form, kept for an hour so a refusal never asks for it again
+    kept_file = HiddenField(validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
+    kept_name = HiddenField(validators=[Optional(), Length(max=200)])
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
     level = SelectField(_l("List level"), validators=[DataRequired()])
     unit_types = MultiCheckboxField(_l("Unit types"), validators=[DataRequired()])
     title = StringField(_l("Title of the round (empty: the notice's title)"), validators=[Optional(), Length(max=200)])
     closes_at = DateTimeLocalField(_l("Submission deadline (Beijing time; empty: the notice's or the region's)"),
                                    format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    #: the cap and the notice period the notice sets for the round's level (empty: the region's)
+    evaluator_cap = IntegerField(_l("Evaluation projects one evaluator may take this year at this level"),
+                                 validators=[Optional(), NumberRange(min=1, max=1000)])
+    evaluator_cap_article = StringField(_l("Article"), validators=[Optional(), Length(max=80)])
+    notice_period = IntegerField(_l("Public notice of the list (working days)"),
+                                 validators=[Optional(), NumberRange(min=1, max=60)])
+    notice_period_article = StringField(_l("Article"), validators=[Optional(), Length(max=80)])
 
 
 #: how many deadlines, quotas and conditions the page takes at once (the API and the CLI take any number)
-NOTICE_ROWS = 3
+NOTICE_ROWS = 5
 for _n in range(1, NOTICE_ROWS + 1):
-    setattr(RoundNoticeForm, f"deadline_{_n}", SelectField(_l("Deadline"), validators=[Optional()]))
+    setattr(RoundNoticeForm, f"deadline_{_n}", SelectField(_l("Step"), validators=[Optional()]))
     setattr(RoundNoticeForm, f"deadline_day_{_n}", DateField(_l("Date in the notice"), validators=[Optional()]))
     setattr(RoundNoticeForm, f"deadline_article_{_n}", StringField(_l("Article"), validators=[Optional(), Length(max=80)]))
     setattr(RoundNoticeForm, f"quota_unit_{_n}", SelectField(_l("City"), validators=[Optional()]))

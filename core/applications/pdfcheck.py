@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import resource
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 
 #: ceilings for one check: CPU seconds, address space, wall-clock seconds
 CPU_SECONDS = 10
 MEMORY_BYTES = 1024 * 1024 * 1024
 WALL_SECONDS = 20.0
+#: what a file may hold (issue 55): its streams decompressed together, and its pages. A 292 KB file whose stream
+#: inflates to 300 MB (a "zip bomb": zlib reaches about 1,000 to 1) was accepted, to be inflated again by every
+#: reader and renderer; a scanned evidence file of the maximum upload size (its pictures are JPEG, which stay
+#: compressed) inflates to a few times its size
+MAX_INFLATED_BYTES = 256 * 1024 * 1024
+MAX_PAGES = 2000
 
 
 @dataclass(frozen=True)
@@ -38,6 +46,8 @@ class Outcome:
     damaged: bool = False
     #: the check hit a ceiling (time or memory): the file cannot be accepted
     too_costly: bool = False
+    #: its streams decompress past :data:`MAX_INFLATED_BYTES` (a compression bomb)
+    too_inflated: bool = False
 
 
 def check(data: bytes, *, cpu_seconds: int = CPU_SECONDS, memory_bytes: int = MEMORY_BYTES,
@@ -66,7 +76,8 @@ _OUT_OF_MEMORY = (b"MemoryError", b"Cannot allocate memory", b"failed to map seg
 
 def _outcome(answer: dict[str, object]) -> Outcome:
     return Outcome(pages=int(answer.get("pages", 0)), encrypted=bool(answer.get("encrypted")),
-                   damaged=bool(answer.get("damaged")), too_costly=bool(answer.get("too_costly")))
+                   damaged=bool(answer.get("damaged")), too_costly=bool(answer.get("too_costly")),
+                   too_inflated=bool(answer.get("too_inflated")))
 
 
 def _address_space() -> int:
@@ -100,6 +111,8 @@ def _parse(data: bytes) -> dict[str, object]:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    if inflated_past(data, MAX_INFLATED_BYTES):
+        return {"too_inflated": True}
     try:
         reader = PdfReader(io.BytesIO(data), strict=True)
         if reader.is_encrypted:
@@ -110,6 +123,36 @@ def _parse(data: bytes) -> dict[str, object]:
         if _ran_out_of_memory(error):  # pypdf rewraps a MemoryError as "Error reading PDF file"
             return {"too_costly": True}
         return {"damaged": True}
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+_CHUNK = 1024 * 1024
+
+
+def inflated_past(data: bytes, limit: int) -> bool:
+    """Whether the file's zlib (FlateDecode) streams decompress to more than ``limit`` bytes together. Every
+    ``stream … endstream`` of the file is tried as it is stored (not through a parser, so an object stream or a
+    damaged dictionary hides nothing), decompressed a megabyte at a time and the output dropped: the check holds
+    one chunk, whatever the bomb."""
+    total, at = 0, 0
+    while (found := _STREAM.search(data, at)) is not None:
+        start = found.end()
+        end = data.find(b"endstream", start)
+        end = len(data) if end < 0 else end
+        at = end + 1
+        inflate, pending = zlib.decompressobj(), data[start:end]
+        try:
+            while pending:
+                out = inflate.decompress(pending, _CHUNK)
+                total += len(out)
+                if total > limit:
+                    return True
+                if inflate.eof or not out and not inflate.unconsumed_tail:
+                    break
+                pending = inflate.unconsumed_tail
+        except zlib.error:
+            continue  # not a zlib stream (a JPEG, an uncompressed stream, another filter): counted as stored
+    return False
 
 
 def _ran_out_of_memory(error: BaseException | None) -> bool:

@@ -27,18 +27,22 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
+from flask_babel import LazyString, gettext
+
 from core.applications import services
 from core.applications.evidence import _clean_name, check_pdf
 from core.errors import InvalidInput, NotFound
-from core.i18n import N_
+from core.i18n import N_, lazy_list
 from core.extensions import db
-from core.clock import end_of_day
+from core.clock import end_of_day, today as today_in_beijing
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, Campaign
 from core.plugins.applied import NOTICE_KINDS, NoticeRule, RoundNotice
 from core.plugins.manager import NATIONAL
-from core.plugins.types import Level
+from core.plugins.types import Level, PublicationProcedure
+from core.kernel.names import level_name
 from core.services import audit
+from core.services.round_steps import APPLICANTS, step_codes
 from core.services.rules_export import rules_document
 from core.storage import staging
 
@@ -73,39 +77,69 @@ def _day(value: Any, field: str) -> dt.date:
         raise InvalidInput("Not a valid date (YYYY-MM-DD): %(value)s.", field=field, value=str(value)[:40]) from None
 
 
+#: what each kind of a notice's rule is called in a refusal that names its row
+_KIND_NAMES = {"deadline": N_("step date"), "quota": N_("quota"), "condition": N_("condition"),
+               "evaluator_cap": N_("evaluator cap"), "notice_period": N_("notice period")}
+
+
 def notice_rules(year: int, level: str, unit_types: Iterable[str],
-                 entries: Iterable[Mapping[str, Any]]) -> list[NoticeRule]:
+                 entries: Iterable[Mapping[str, Any]], *, today: dt.date | None = None) -> list[NoticeRule]:
     """The rules a notice sets for a round of ``year`` at ``level`` for ``unit_types``, checked against the plugin
-    contract and the national ceilings before the round opens (:class:`~core.errors.InvalidInput` on the first
-    one that cannot apply, field ``rules``)."""
+    contract and the national ceilings before the round opens. A date may be given to any step of the round
+    (:func:`core.services.round_steps.round_steps`, dated by a document or not), never to one already past on
+    ``today``. The first rule that cannot apply is refused (:class:`~core.errors.InvalidInput`) naming its row: the
+    entry's ``field`` (the web form's row) where it has one, else ``rules[i]``."""
     rules, types = region_rules(), sorted(set(unit_types or ()))
-    deadlines = services.campaign_deadlines(year, level, types)
+    steps = step_codes(year, level, types)
+    today = today or today_in_beijing()
     out: list[NoticeRule] = []
-    for entry in entries:
-        kind, key = str(entry.get("kind") or ""), str(entry.get("key") or "").strip()
-        article = str(entry.get("article") or "").strip()[:80]
-        value = entry.get("value")
-        if kind not in NOTICE_KINDS:
-            raise InvalidInput("A notice sets deadlines, quotas and conditions; unknown kind: %(kind)s.",
-                               field="rules", kind=kind[:40])
-        if any(r.kind == kind and r.key == key for r in out):
-            raise InvalidInput("The notice sets %(key)s twice.", field="rules", key=key[:120])
-        if kind == "deadline":
-            if key not in deadlines:
-                raise InvalidInput("This round has no deadline %(key)s: %(known)s.", field="rules", key=key[:120],
-                                   known=", ".join(sorted(deadlines)) or "—")
-            day = _day(value, "rules")
-            if not year - 1 <= day.year <= year + 1:
-                raise InvalidInput("A deadline of the %(year)d round must fall between %(first)d and %(last)d.",
-                                   field="rules", year=year, first=year - 1, last=year + 1)
-            out.append(NoticeRule(kind, key, day.isoformat(), article))
-        elif kind == "quota":
-            out.append(NoticeRule(kind, key, _quota(rules, year, types, key, value), article))
-        else:
-            out.append(NoticeRule(kind, key, _condition(rules, level, types, key, value), article))
+    for index, entry in enumerate(entries):
+        kind = str(entry.get("kind") or "")
+        field = str(entry.get("field") or f"rules[{index}]")
+        try:
+            rule = _notice_rule(rules, steps, year, level, types, kind, entry, today)
+            if any(r.kind == rule.kind and r.key == rule.key for r in out):
+                raise InvalidInput("The notice sets this twice.")
+        except InvalidInput as refused:
+            raise InvalidInput("Row %(row)d of the %(kind)s: %(reason)s", field=field,
+                               row=int(entry.get("row") or index + 1),
+                               kind=LazyString(gettext, _KIND_NAMES.get(kind, N_("rules"))),
+                               reason=LazyString(refused.localized)) from None
+        out.append(rule)
         if len(out) > MAX_RULES:
             raise InvalidInput("A notice sets at most %(n)d rules here.", field="rules", n=MAX_RULES)
     return out
+
+
+def _notice_rule(rules, steps, year: int, level: str, types: list[str], kind: str, entry: Mapping[str, Any],
+                 today: dt.date) -> NoticeRule:
+    key, value = str(entry.get("key") or "").strip(), entry.get("value")
+    article = str(entry.get("article") or "").strip()[:80]
+    if kind not in NOTICE_KINDS:
+        raise InvalidInput("A notice sets step dates, quotas, conditions, evaluator caps and notice periods; this row "
+                           "is none of them.")
+    if kind == "quota":
+        return NoticeRule(kind, key, _quota(rules, year, types, key, value), article)
+    if kind == "condition":
+        return NoticeRule(kind, key, _condition(rules, level, types, key, value), article)
+    if kind == "evaluator_cap":
+        return NoticeRule(kind, key, _cap(rules, types, key, value), article)
+    if kind == "notice_period":
+        return NoticeRule(kind, key, _period(rules, year, key, value), article)
+    step = steps.get(key)
+    if step is None:
+        raise InvalidInput("This round has no such step; a notice may date: %(known)s.",
+                           known=lazy_list(steps.values(), lambda s: s.local_title))
+    day = _day(value, "rules")
+    if not year - 1 <= day.year <= year + 1:
+        raise InvalidInput("A date of the %(year)d round falls between %(first)d and %(last)d.",
+                           year=year, first=year - 1, last=year + 1)
+    if day < today:
+        raise InvalidInput("%(step)s: the notice's date %(day)s has already passed (today is %(today)s); a round "
+                           "cannot open with a step already closed. Check the date, or open the round and let the "
+                           "province extend the step with its reason.", step=step.local_title,
+                           day=day.isoformat(), today=today.isoformat())
+    return NoticeRule(kind, key, day.isoformat(), article)
 
 
 def _quota(rules, year: int, types: list[str], key: str, value: Any) -> int:
@@ -126,6 +160,52 @@ def _quota(rules, year: int, types: list[str], key: str, value: Any) -> int:
         raise InvalidInput("The notice's quota of %(limit)d is above the national ceiling of %(ceiling)d (%(cite)s).",
                            field="rules", limit=limit, ceiling=ceiling.limit, cite=rules.readable(ceiling.cite))
     return limit
+
+
+def _whole(value: Any, low: int, high: int) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
+
+
+def _level_of(rules, key: str) -> Level:
+    if key not in rules.list_levels:
+        raise InvalidInput("Choose one of the region's list levels.")
+    return Level(key)
+
+
+def _cap(rules, types: list[str], key: str, value: Any) -> int:
+    """An evaluator cap the notice sets for the projects of one level: a whole number of projects a year, never
+    above the Ministry's cap for that level (001 附件1 三: 15 国家级项目 per 法定代表人)."""
+    level = _level_of(rules, key)
+    limit = _whole(value, 1, 1000)
+    if limit is None:
+        raise InvalidInput("An evaluator cap is a whole number of projects a year, from 1 to 1000.")
+    if rules.region_code != NATIONAL:
+        for unit_type in types:
+            national = rules.policy_without("gm_policy_evaluator_cap", rules.region_code, unit_type=unit_type,
+                                            level=level)
+            if national is not None and not national.unlimited and level in national.levels and limit > national.limit:
+                raise InvalidInput("The notice's cap of %(limit)d projects is above the Ministry's cap of %(ceiling)d "
+                                   "(%(cite)s).", limit=limit, ceiling=national.limit,
+                                   cite=rules.readable(national.cite))
+    return limit
+
+
+def _period(rules, year: int, key: str, value: Any) -> int:
+    """The public notice's length the notice sets for one level's list, in working days (1 to 60); a list the
+    region publishes by a decision has no public notice (e.g. Hunan 000 二.4, Jiangxi 003 一)."""
+    level = _level_of(rules, key)
+    how = rules.publication(level, year)
+    if how.procedure != PublicationProcedure.NOTICE:
+        raise InvalidInput("The %(level)s list is published by a decision, without a public notice (%(cite)s); "
+                           "there is no notice period to set.", level=LazyString(level_name, str(level)),
+                           cite=rules.readable(how.cite))
+    days = _whole(value, 1, 60)
+    if days is None:
+        raise InvalidInput("A notice period is a whole number of working days, from 1 to 60.")
+    return days
 
 
 def _condition(rules, level: str, types: list[str], key: str, value: Any) -> bool:
@@ -160,6 +240,10 @@ def open_round(*, actor: str, year: int, level: str, unit_types: Iterable[str], 
     if not year - 1 <= issued_on.year <= year:
         raise InvalidInput("The notice of the %(year)d round is dated in %(first)d or %(year)d.",
                            field="notice_issued_on", year=year, first=year - 1)
+    if issued_on > today_in_beijing():
+        raise InvalidInput("The notice is dated %(day)s, after today (%(today)s): a round opens from a notice "
+                           "already issued.", field="notice_issued_on", day=issued_on.isoformat(),
+                           today=today_in_beijing().isoformat())
     if not file:
         raise InvalidInput("Attach the notice itself (PDF).", field="file")
     pages = check_pdf(file)
@@ -168,11 +252,15 @@ def open_round(*, actor: str, year: int, level: str, unit_types: Iterable[str], 
         raise InvalidInput("Unknown list level: %(level)s.", field="level", level=level)
     types = sorted(set(unit_types or ()))
     chosen = notice_rules(year, level, types, rules)
-    moved = {r.key: r for r in chosen if r.kind == "deadline"}
-    if closes_at is None:  # the applicants' deadline the notice moves, else the region's
+    moved = {r.key: r for r in chosen if r.kind == "deadline" and r.key != APPLICANTS}
+    if closes_at is None:  # the applicants' closing the notice dates, else its applicants' steps, else the region's
+        closing = next((r for r in chosen if r.kind == "deadline" and r.key == APPLICANTS), None)
         days = [dt.date.fromisoformat(r.value) for code, r in moved.items()
                 if region.deadlines[code].actor == "applicant"]
-        closes_at = end_of_day(min(days)) if days else None
+        if closing is not None:
+            closes_at = end_of_day(dt.date.fromisoformat(closing.value))
+        elif days:
+            closes_at = end_of_day(min(days))
     campaign = services.open_campaign(actor=actor, year=year, level=level, unit_types=types,
                                       title=title or notice_title[:200], opens_at=opens_at, closes_at=closes_at)
     notice = RoundNotice(number=number, title=notice_title, issuer=issuer, issued_on=issued_on, year=year,
@@ -187,6 +275,9 @@ def open_round(*, actor: str, year: int, level: str, unit_types: Iterable[str], 
         campaign.deadlines = {**campaign.deadlines, **{code: r.value for code, r in moved.items()}}
         campaign.deadline_reasons = {**(campaign.deadline_reasons or {}),
                                      **{code: notice.cite(r.article) for code, r in moved.items()}}
+    closing = notice.find("deadline", APPLICANTS)
+    if closing is not None:
+        campaign.deadline_reasons = {**(campaign.deadline_reasons or {}), APPLICANTS: notice.cite(closing.article)}
     db.session.flush()
     audit.record(actor, "campaign.notice_recorded", "campaign", campaign.id, notice_no=number, title=notice_title,
                  issuer=issuer, issued_on=issued_on.isoformat(), file=campaign.notice_file_name,

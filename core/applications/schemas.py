@@ -18,8 +18,8 @@ from marshmallow import Schema, ValidationError, fields, missing, validate, vali
 
 from flask_smorest.fields import Upload
 
-from core.api.paging import page_of
-from core.api.schema import In, Out, Query, Vocabulary, ident, one_of, regional, text, year
+from core.api.paging import id_cursor, page_of
+from core.api.schema import In, Out, Query, Vocabulary, date_text, ident, one_of, regional, text, year
 from core.applications.fields import draft_field
 from core.declared_fields import api_field
 from core.models import ApplicationStatus
@@ -98,9 +98,11 @@ class _JsonList(fields.Field):
 
 
 NOTICE_RULES = ('the rules the notice sets for the round, a JSON array of objects {"kind": "deadline" | "quota" | '
-                '"condition", "key": a deadline code | "<admin unit code>/<unit type>" | a condition code, "value": '
-                'the date (YYYY-MM-DD) | the number of places | true (applied) or false (set aside), "article": the '
-                'notice\'s article}; checked against the plugin contract and the national ceilings')
+                '"condition" | "evaluator_cap" | "notice_period", "key": a step code from GET /api/v1/round-steps '
+                '("closes_at" for the applicants\' closing) | "<admin unit code>/<unit type>" | a condition code | a '
+                'list level, "value": the date (YYYY-MM-DD, not before today) | the number of places | true (applied) '
+                'or false (set aside) | projects a year | working days, "article": the notice\'s article}; checked '
+                'against the plugin contract and the national ceilings')
 
 
 class RoundNoticeCreateSchema(In):
@@ -121,9 +123,36 @@ class RoundNoticeCreateSchema(In):
     file = Upload(required=True, metadata={"description": "the notice itself: one PDF, at most 10 MB"})
 
 
+class RoundStepsQuery(Query):
+    year = year(required=True)
+    level = fields.String(required=True, validate=validate.Length(max=20))
+    unit_type = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+                            validate=validate.Length(max=10), metadata={"description": "repeat; default: any"})
+
+
+class RoundStepSchema(Out):
+    dumps_dicts_as_given = True
+    code = fields.String(required=True, metadata={"description": 'the step; "closes_at": the applicants\' closing'})
+    title = fields.String(required=True)
+    title_en = fields.String(allow_none=True)
+    actor = fields.String(required=True)
+    source = fields.String(required=True)
+    cite = fields.String(required=True)
+    default_date = date_text(allow_none=True, metadata={"description": "null: no document or notice dates it"})
+    origin = one_of(("document", "notice", "unset"), required=True)
+    dated_by = fields.String(required=True, metadata={"description": "the document (文号, article) or notice"})
+
+
+class RoundStepsSchema(Out):
+    year = fields.Integer(required=True)
+    level = fields.String(required=True)
+    steps = fields.List(fields.Nested(RoundStepSchema), required=True)
+
+
 class DeadlineChangeSchema(In):
     code = text(100, required=True, metadata={
-        "description": '"closes_at" or a code from the campaign\'s deadlines'})
+        "description": '"closes_at", a code from the campaign\'s deadlines, or a step of the round no document '
+                       'dates yet (GET /api/v1/round-steps)'})
     at = fields.AwareDateTime(allow_none=True, metadata={"description": "for closes_at"})
     date = fields.Date(allow_none=True, metadata={"description": "for a dated deadline"})
     reason = text(500, 2, required=True)
@@ -196,6 +225,9 @@ class EligibilityResultSchema(Out):
                                                          "absent: it applies"})
     message = fields.String(required=True, allow_none=True)
     levels = fields.List(fields.String(), metadata={"description": "levels the rule gates (joint rounds)"})
+    met_by = one_of(["city"], metadata={"description": "who meets the condition where the applicant cannot: "
+                                                      "\"city\", the city's step when it recommends (e.g. consulting "
+                                                      "the departments its rule names); absent: the applicant"})
 
 
 class EligibilitySchema(Out):
@@ -259,8 +291,7 @@ class ApplicationQuerySchema(Query):
     unit_type = text(40, load_default=None)
     campaign_id = ident(load_default=None)
     q = text(100, load_default=None, metadata={"description": "part of the name, or the start of the credit code"})
-    after = ident(load_default=None, metadata={"description": "the page after this cursor: next_after of the page "
-                                                             "before (the first page: leave out)"})
+    after = id_cursor()
     limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100),
                            metadata={"description": "items per page (default 50)"})
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10000), metadata={

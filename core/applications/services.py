@@ -58,6 +58,7 @@ from core.models import (
     ApplicationStatus as S,
 )
 from core.kernel.names import level_name, mode_name, unit_type_name
+from core.services.round_steps import document_dates, unset_steps
 from core.plugins.types import CorrectionPolicy, EvaluationMode, EvaluationModes, Level
 from core.services import audit, limits
 from core.services.deadlines import check_step_open, stored_deadline
@@ -80,12 +81,8 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 
 def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict[str, str]:
     """The region's deadlines that apply to a round: {code: ISO date}."""
-    types = tuple(unit_types) or (None,)
-    return {d.code: day.isoformat() for day, d in region_rules().deadlines_for(year)
-            if any(d.applies(unit_type, level) for unit_type in types)
-            and (d.actor in ("applicant", "city", "province")
-                 # a listed unit's filing in the round (Hunan 2025 existing units, 001 三), not the yearly table
-                 or (d.actor == "listed_unit" and year in d.rounds))}
+    # the steps of the round the documents date (issue 53: core.services.round_steps, the one resolver of steps)
+    return document_dates(year, level, unit_types)
 
 
 def default_closes_at(year: int, level: str, unit_types: Iterable[str]) -> dt.datetime | None:
@@ -203,10 +200,11 @@ def change_deadline(campaign: Campaign, code: str, value: dt.date | dt.datetime,
         campaign.closes_at = new
         after = new.isoformat()
     else:
-        if code not in (campaign.deadlines or {}):
-            raise InvalidInput("Unknown deadline: %(code)s.", field="code", code=code)
-        # issue 42: the time entered is kept (17:00 stays 17:00); a bare day ends at 24:00 Beijing time
-        before, after = campaign.deadlines[code], stored_deadline(value)
+        if code not in (campaign.deadlines or {}) and code not in {s.code for s in unset_steps(campaign)}:
+            raise InvalidInput("This round has no such step.", field="code")
+        # issue 42: the time entered is kept (17:00 stays 17:00); a bare day ends at 24:00 Beijing time;
+        # issue 53: a step no document dated is dated here from the year's notice (before: None)
+        before, after = (campaign.deadlines or {}).get(code), stored_deadline(value)
         campaign.deadlines = {**campaign.deadlines, code: after}
     campaign.deadline_reasons = {**(campaign.deadline_reasons or {}), code: reason}
     audit.record(actor, "campaign.deadline_changed", "campaign", campaign.id, code=code, before=before, after=after,
@@ -277,6 +275,14 @@ def deadline_from(status: str, return_until: dt.datetime | None, closes_at: dt.d
     return closes
 
 
+def last_recommended_campaign(admin_unit_id: int) -> Campaign | None:
+    """The round a city last recommended an application in (its latest recommendation), or None."""
+    return db.session.scalar(select(Campaign).join(Application, Application.campaign_id == Campaign.id)
+                             .where(Application.admin_unit_id == admin_unit_id, Application.recommended_at.is_not(None),
+                                    Campaign.region == region_rules().region_code)
+                             .order_by(Application.recommended_at.desc(), Application.id.desc()).limit(1))
+
+
 def check_editable(application: Application, at: dt.datetime | None = None) -> None:
     """Refuse any change by the applicant after submission or after its deadline."""
     at = at or now()
@@ -326,7 +332,7 @@ def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.dat
 
 
 def _new_application(campaign: Campaign, org: Organization, unit_type: str, actor: str) -> Application:
-    modes = region_rules().evaluation_modes(unit_type, Level(campaign.level), campaign.year)
+    modes = rules_of_round(campaign).evaluation_modes(unit_type, Level(campaign.level), campaign.year)
     mode = EvaluationMode.THIRD_PARTY if modes.third_party_required else modes.allowed[0]
     application = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
                               unit_type=unit_type, level=campaign.level, evaluation_mode=str(mode),
@@ -453,7 +459,8 @@ def save_draft(application: Application, changes: Mapping[str, Any], actor: str,
     if "industry" in changes:
         application.industry = round_industry(rules, application.unit_type, campaign.year, changes["industry"])
     if "evaluation_mode" in changes:
-        check_mode(rules.evaluation_modes(application.unit_type, Level(application.level), campaign.year),
+        check_mode(rules_of_round(campaign).evaluation_modes(application.unit_type, Level(application.level),
+                                                            campaign.year),
                    changes["evaluation_mode"])
         application.evaluation_mode = changes["evaluation_mode"]
     if "requested_levels" in changes:
@@ -652,6 +659,8 @@ def change_name(application: Application):
         if in_english not in by_language:
             by_language[in_english] = change_labels(rules, unit_type, level, year,
                                                     fields_for(rules, unit_type, level, year), indicators)
+        if key.isdigit():  # an expert's score of one indicator (review.scores_saved): the indicator's name
+            return by_language[in_english].get(f"indicator.{key}") or str(OTHER_FIELD)
         return by_language[in_english].get(key) or str(OTHER_FIELD)
     return named
 
@@ -757,7 +766,7 @@ def recommend(application: Application, actor: str, *, consulted_departments: It
     opinion_text = city_recommendation.check_opinion(application.campaign, opinion)
     chosen = _recommended_levels(application, levels)
     results = eligibility.evaluate(application, at.astimezone(SHANGHAI).date(),
-                                   {"consulted_departments": consulted})
+                                   {"consulted_departments": consulted, "city_opinion": opinion_text})
     blockers = eligibility.recommend_blockers(results, chosen)
     if blockers:
         raise Refused("The application cannot be recommended: %(reasons)s.",

@@ -72,7 +72,7 @@ from core.i18n import N_, lazy_list
 from core.clock import aware, deadline_text, moment_text, now
 from core.kernel.messages import field_message
 from core.kernel.names import level_name
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, rules_of_round
 from core.models import AdminUnit, Application, Campaign, DeadlineExtension, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
 from core.plugins.types import EvaluationMode, Level, SummarySection, field_attr, year_text
@@ -291,6 +291,7 @@ class _Checker:
     def __init__(self, city: AdminUnit, campaign: Campaign, choice: LayoutChoice):
         self.city, self.campaign, self.choice = city, campaign, choice
         self.rules = region_rules()
+        self.round_rules = rules_of_round(campaign)  # a condition its notice sets (issue 53)
         self.now = now()
         self._fields_of: dict[str, tuple[dict[str, Any], dict[str, str], dict[str, str]]] = {}
         self._fields: dict[int, Any] = {}
@@ -540,7 +541,7 @@ class _Checker:
                 elif key == "evaluation_mode":
                     mode = self.mode(col, raw)
                     if mode is not None:
-                        services.check_mode(self._once(("modes", plan.unit_type), lambda: self.rules.evaluation_modes(
+                        services.check_mode(self._once(("modes", plan.unit_type), lambda: self.round_rules.evaluation_modes(
                             plan.unit_type, Level(self.campaign.level), self.campaign.year)), mode)
                         values["evaluation_mode"] = mode
                 elif col.cell is not None:
@@ -667,7 +668,7 @@ def _write(plans: list[_Plan], checker: _Checker, actor: str) -> None:
         for p in creates:
             mode = default_modes.get(p.unit_type)
             if mode is None:
-                modes = rules.evaluation_modes(p.unit_type, Level(campaign.level), campaign.year)
+                modes = checker.round_rules.evaluation_modes(p.unit_type, Level(campaign.level), campaign.year)
                 mode = default_modes[p.unit_type] = str(
                     EvaluationMode.THIRD_PARTY if modes.third_party_required else modes.allowed[0])
             v = p.values

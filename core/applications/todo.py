@@ -41,6 +41,14 @@ def _mine(user, status: S) -> tuple[list[Application], int]:
     return rows, count
 
 
+def _link(application: Application, closes: dt.datetime | None, at: dt.datetime) -> str:
+    """The form while it may still be changed; once its deadline passed, the application's page (which says
+    so): the form would only refuse."""
+    if closes is not None and aware(closes) <= at:
+        return url_for("applications.detail", app_id=application.id)
+    return url_for("applications.edit", app_id=application.id)
+
+
 def applicant_items(user, at: dt.datetime):
     if user.organization_id is None:
         return []
@@ -48,7 +56,7 @@ def applicant_items(user, at: dt.datetime):
     returned, n_returned = _mine(user, S.RETURNED)
     for a in returned:
         out.append(item(_("Correct and resubmit: %(type)s · %(campaign)s", type=_type_name(a.unit_type),
-                          campaign=a.campaign.title), url_for("applications.edit", app_id=a.id),
+                          campaign=a.campaign.title), _link(a, a.return_until, at),
                         deadline=a.return_until, at=at, note=_("Reason: %(reason)s", reason=a.return_reason or "—")))
     drafts, n_drafts = _mine(user, S.DRAFT)
     extensions = {row.campaign_id: aware(row.until) for row in db.session.scalars(select(DeadlineExtension).where(
@@ -58,7 +66,7 @@ def applicant_items(user, at: dt.datetime):
         closes = aware(a.campaign.closes_at)  # or the applicant's extension, when later
         closes = max(closes, extensions.get(a.campaign_id, closes))
         out.append(item(_("Complete and submit the draft: %(type)s · %(campaign)s", type=_type_name(a.unit_type),
-                          campaign=a.campaign.title), url_for("applications.edit", app_id=a.id),
+                          campaign=a.campaign.title), _link(a, closes, at),
                         deadline=closes, at=at))
     more = (n_returned - len(returned)) + (n_drafts - len(drafts))
     if more > 0:

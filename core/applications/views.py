@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
@@ -79,8 +80,8 @@ from core.errors import (
 )
 from core.extensions import db
 from core.formfields import ind_attr
-from core.i18n import listed, msgid, translations
-from core.clock import SHANGHAI, arrival, now, this_year
+from core.i18n import lazy_list, listed, msgid, translations
+from core.clock import SHANGHAI, add_years, arrival, now, this_year
 from core.kernel.memo import remembered
 from core.kernel.permissions import may
 from core.kernel.records import ID_MAX, get_record
@@ -101,7 +102,10 @@ from core.kernel.names import MODE_LABELS, deadline_title, local_name, tier_name
 from core.plugins.types import Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.office import pdf_available
+from core.services.round_steps import APPLICANTS as APPLICANT_CLOSING, ROUND_ACTORS, round_steps, unset_steps
 from core.services.uscc import normalize_uscc
+from core.storage import store
+from core.storage.staging import PENDING
 from core.web.dates import moment_text
 from core.web.downloads import attachment
 from core.web.names import score_status
@@ -293,6 +297,8 @@ def edit(app_id: int):
     drop_blank_rows(form)
     status = 200
     saved = initial_data(application)
+    if not etags.stale_form(saved) and not etags.claim_form(application):  # saved in between (issue 55)
+        saved = initial_data(application)
     if etags.stale_form(saved):
         # someone saved the draft since this form was opened (issue 48): nothing is saved, nothing typed is lost
         flash(_("Someone else saved this application after you opened it; nothing was saved. What you typed is "
@@ -400,7 +406,14 @@ def _render_detail(application, status: int = 200, **extra):
     evidence = evidence_service.listing(application)
     files = {str(e.id): e.original_name for e in evidence}
     policy = services.correction_policy(application)
+    closed = None  # why the applicant may no longer change or submit it (its deadline passed): no 修改, no 提交
+    if application.status in services.EDITABLE and may(user, Perm.APPLICATION_EDIT):
+        try:
+            services.check_editable(application)
+        except DeadlinePassed as exc:
+            closed = exc.localized()
     context = {
+        "closed": closed,
         "application": application, "org": application.organization, "results": results, "score": score_result,
         "unrecorded": unrecorded,
         "fields": [(f, shown_value(f, values.get(f.code)), (application.extension_data or {}).get(f.code)) for f in ffs],
@@ -588,7 +601,10 @@ def recommend(app_id: int):
                      source=source_name(quota.source))
         return None
 
-    return _act(app_id, Perm.APPLICATION_REVIEW, action, _("Recommended to the province."))
+    done = (_("Approved for the city list; the city publishes its list from its to-do page.")
+            if str(application_for(user, app_id, Perm.APPLICATION_REVIEW).level) == "city"
+            else _("Recommended to the province."))
+    return _act(app_id, Perm.APPLICATION_REVIEW, action, done)
 
 
 def _campaign_arg(default_latest: bool = True) -> Campaign | None:
@@ -818,7 +834,9 @@ def city_bulk():
             _outcomes, refused = attempt(lambda: bulk.recommend_many(
                 user, picked, consulted_departments=form.consulted_departments.data or [],
                 acknowledge_warnings=bool(form.acknowledge_warnings.data), opinion=form.opinion.data))
-            done = _("Recommended to the province: %(n)d applications.", n=len(picked))
+            done = (_("Approved for the city list: %(n)d applications.", n=len(picked))
+                    if all(str(a.level) == "city" for a in picked) and picked
+                    else _("Recommended to the province: %(n)d applications.", n=len(picked)))
         else:
             _outcomes, refused = attempt(lambda: bulk.return_many(user, picked, reason=form.reason.data or "",
                                                                   until=_beijing_input(form.until.data)))
@@ -854,7 +872,8 @@ def city_ranked():
     from core.applications import summary
 
     unit = _city_unit()
-    campaign = _campaign_arg()
+    # without ?campaign=: the round the city last recommended in (the one it is working in), else the newest
+    campaign = _campaign_arg(default_latest=False) or services.last_recommended_campaign(unit.id) or _campaign_arg()
     rules = region_rules()
     groups, quotas = [], []
     if campaign is not None:
@@ -1004,7 +1023,8 @@ def _notice_form(rules) -> RoundNoticeForm:
     form = RoundNoticeForm()
     form.level.choices = with_placeholder([choice(code, local_name(lv)) for code, lv in rules.list_levels.items()])
     form.unit_types.choices = [choice(code, local_name(t)) for code, t in rules.unit_types.items()]
-    deadlines = with_placeholder([choice(code, deadline_title(code)) for code in sorted(rules.deadlines)])
+    deadlines = with_placeholder([choice(APPLICANT_CLOSING, _("Applicants' submission deadline"))] + [
+        choice(code, deadline_title(code)) for code, d in sorted(rules.deadlines.items()) if d.actor in ROUND_ACTORS])
     units = with_placeholder([choice(u.code, u.name) for u in db.session.scalars(
         select(AdminUnit).where(AdminUnit.region == rules.region_code, AdminUnit.active).order_by(AdminUnit.id))])
     types = with_placeholder([choice(code, local_name(t)) for code, t in rules.unit_types.items()])
@@ -1026,18 +1046,79 @@ def _notice_rules(form: RoundNoticeForm) -> list[dict[str, Any]]:
         field = lambda name: getattr(form, f"{name}_{n}")  # noqa: E731
         if field("deadline").data or field("deadline_day").data:
             if not (field("deadline").data and field("deadline_day").data):
-                raise InvalidInput("Choose the deadline and enter the notice's date.", field=f"deadline_{n}")
+                raise InvalidInput("Row %(row)d: choose the step and enter the notice's date.", field=f"deadline_{n}",
+                                   row=n)
             out.append({"kind": "deadline", "key": field("deadline").data, "value": field("deadline_day").data,
-                        "article": field("deadline_article").data})
+                        "article": field("deadline_article").data, "field": f"deadline_{n}", "row": n})
         if field("quota_unit").data or field("quota_type").data or field("quota_places").data is not None:
             if not (field("quota_unit").data and field("quota_type").data and field("quota_places").data is not None):
-                raise InvalidInput("Choose the city and the unit type and enter the places.", field=f"quota_unit_{n}")
+                raise InvalidInput("Row %(row)d: choose the city and the unit type and enter the places.",
+                                   field=f"quota_unit_{n}", row=n)
             out.append({"kind": "quota", "key": f"{field('quota_unit').data}/{field('quota_type').data}",
-                        "value": field("quota_places").data, "article": field("quota_article").data})
+                        "value": field("quota_places").data, "article": field("quota_article").data,
+                        "field": f"quota_unit_{n}", "row": n})
         if field("condition").data:
             out.append({"kind": "condition", "key": field("condition").data,
-                        "value": field("condition_switch").data != "off", "article": field("condition_article").data})
+                        "value": field("condition_switch").data != "off", "article": field("condition_article").data,
+                        "field": f"condition_{n}", "row": n})
+    for kind in ("evaluator_cap", "notice_period"):  # for the round's level
+        if form[kind].data is not None:
+            out.append({"kind": kind, "key": form.level.data, "value": form[kind].data,
+                        "article": form[f"{kind}_article"].data, "field": kind, "row": 1})
     return out
+
+
+#: where the notice attached at a refused try is kept (``pending/``: the clean-up job removes it after its grace)
+_KEPT = f"{PENDING}kept/"
+
+
+def _notice_file(form: RoundNoticeForm) -> tuple[bytes | None, str | None]:
+    """The notice's file: the one attached now (kept for the next try, so a refusal never asks for it again), else
+    the one kept from an earlier try of the form."""
+    upload = form.file.data
+    target = store()
+    if upload is not None and getattr(upload, "filename", ""):
+        data = evidence_service.read_upload(upload.stream)
+        form.kept_file.data, form.kept_name.data = uuid.uuid4().hex, upload.filename
+        target.put(_KEPT + form.kept_file.data, data)
+        return data, upload.filename
+    if form.kept_file.data:
+        try:
+            return target.get(_KEPT + form.kept_file.data), form.kept_name.data
+        except FileNotFoundError:
+            form.kept_file.data = form.kept_name.data = None
+    return None, None
+
+
+def _copy_round(form: RoundNoticeForm, campaign: Campaign) -> None:
+    """Prefill the form from the round of a year before, opened from its notice: the next year, the same level,
+    unit types and what that notice set (each date a year later, to be checked against the new notice)."""
+    form.year.data, form.level.data, form.unit_types.data = campaign.year + 1, campaign.level, list(campaign.unit_types)
+    rows = {"deadline": 0, "quota": 0, "condition": 0}
+    for rule in campaign.notice_rules or []:
+        kind = rule.get("kind")
+        if kind not in rows or rows[kind] >= NOTICE_ROWS:
+            continue
+        rows[kind] += 1
+        n, article = rows[kind], rule.get("article") or ""
+        if kind == "deadline":
+            day = dt.date.fromisoformat(str(rule["value"])[:10])
+            getattr(form, f"deadline_{n}").data = rule["key"]
+            getattr(form, f"deadline_day_{n}").data = add_years(day, 1)
+            getattr(form, f"deadline_article_{n}").data = article
+        elif kind == "quota":
+            unit, _sep, unit_type = str(rule["key"]).partition("/")
+            getattr(form, f"quota_unit_{n}").data, getattr(form, f"quota_type_{n}").data = unit, unit_type
+            getattr(form, f"quota_places_{n}").data = int(rule["value"])
+            getattr(form, f"quota_article_{n}").data = article
+        else:
+            getattr(form, f"condition_{n}").data = rule["key"]
+            getattr(form, f"condition_switch_{n}").data = "on" if rule["value"] else "off"
+            getattr(form, f"condition_article_{n}").data = article
+    for rule in campaign.notice_rules or []:
+        if rule.get("kind") in ("evaluator_cap", "notice_period") and rule.get("key") == campaign.level:
+            form[rule["kind"]].data, form[f"{rule['kind']}_article"].data = int(rule["value"]), rule.get("article")
+
 
 
 @bp.route("/province/campaigns/notice", methods=["GET", "POST"])
@@ -1047,28 +1128,53 @@ def open_from_notice():
     rules = region_rules()
     form = _notice_form(rules)
     status = 200
-    if request.method == "GET" and not form.year.data:
-        form.year.data = this_year()
+    earlier = _notice_rounds(rules)
+    if request.method == "GET":
+        copied = next((c for c in earlier if str(c.id) == request.args.get("copy", "")), None)
+        if copied is not None:
+            _copy_round(form, copied)
+        elif not form.year.data:
+            form.year.data = this_year()
+    if request.method == "POST":
+        data, filename = _notice_file(form)  # kept across a refusal of any kind
     if form.validate_on_submit():
         def opened() -> Campaign:
-            upload = form.file.data
             return round_notice.open_round(
                 actor=_user().username, year=form.year.data, level=form.level.data, unit_types=form.unit_types.data,
                 notice_no=form.notice_no.data, notice_title=form.notice_title.data,
                 notice_issuer=form.notice_issuer.data, notice_issued_on=form.notice_issued_on.data,
-                file=evidence_service.read_upload(upload.stream), filename=upload.filename,
-                rules=_notice_rules(form), title=form.title.data, closes_at=_beijing_input(form.closes_at.data))
+                file=data, filename=filename, rules=_notice_rules(form), title=form.title.data,
+                closes_at=_beijing_input(form.closes_at.data))
         campaign, refused = attempt(opened)
         if refused:
             flash(refused.localized(), "error")
+            if refused.field in form:  # beside the row or the field it concerns
+                form[refused.field].errors = [*form[refused.field].errors, refused.localized()]
             status = refused.http_status
         else:
+            if form.kept_file.data:
+                store().delete(_KEPT + form.kept_file.data)
+            unset = unset_steps(campaign)
             flash(_("Round opened from the notice; what the notice sets is listed with the round's rules."), "info")
+            if unset:
+                flash(_("No document or notice dates these steps of the round yet: %(steps)s. Enter each date the "
+                        "notice sets on the round's page.", steps=lazy_list(unset, lambda s: s.local_title)), "warning")
             return redirect(url_for("applications.campaign_detail", campaign_id=campaign.id))
     elif request.method == "POST":
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         status = _invalid_status(form)
-    return render_template("applications/round_notice.html", form=form, rows=range(1, NOTICE_ROWS + 1)), status
+    year = form.year.data if isinstance(form.year.data, int) and 2000 <= form.year.data <= 2100 else this_year()
+    levels = [form.level.data] if form.level.data in rules.list_levels else list(rules.list_levels)
+    steps = [(level, round_steps(year, level, form.unit_types.data or ())) for level in levels]
+    return render_template("applications/round_notice.html", form=form, rows=range(1, NOTICE_ROWS + 1),
+                           steps=steps, steps_year=year, earlier=earlier), status
+
+
+def _notice_rounds(rules) -> list[Campaign]:
+    """The region's rounds opened from a notice, newest first (the rounds a new one may be copied from)."""
+    return list(db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code,
+                                                          Campaign.notice_no.is_not(None))
+                                   .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(20)))
 
 
 @bp.get("/province/campaigns/<int:campaign_id>/notice")
@@ -1092,9 +1198,10 @@ def _campaign(campaign_id: int) -> Campaign:
 def _campaign_page(campaign: Campaign, status: int = 200, **forms):
     rules = region_rules()
     deadline_form = forms.get("deadline_form") or DeadlineForm()
+    unset = unset_steps(campaign)
     deadline_form.code.choices = with_placeholder([choice("closes_at", _("Applicants' submission deadline"))] + [
         choice(code, deadline_title(code))
-        for code in (campaign.deadlines or {})])
+        for code in (campaign.deadlines or {})] + [choice(s.code, str(s.local_title)) for s in unset])
     extensions = db.session.execute(select(DeadlineExtension, Organization).join(
         Organization, Organization.id == DeadlineExtension.organization_id).where(
         DeadlineExtension.campaign_id == campaign.id)).all()
@@ -1104,7 +1211,7 @@ def _campaign_page(campaign: Campaign, status: int = 200, **forms):
                            extension_form=forms.get("extension_form") or ExtensionForm(), extensions=extensions,
                            step_form=step_form if step_form.step.choices else None,
                            step_extensions=step_exts, unit_names=services.unit_names(e.admin_unit_id for e in step_exts),
-                           round_deadlines=step_rules.round_deadlines(campaign),
+                           round_deadlines=step_rules.round_deadlines(campaign), unset_steps=unset,
                            notice=round_notice.round_json(campaign)["notice"],
                            level=rules.list_levels.get(campaign.level),
                            city_files=city_recommendation.round_files(campaign),
@@ -1122,7 +1229,8 @@ def campaign_detail(campaign_id: int):
 def change_deadline(campaign_id: int):
     campaign = _campaign(campaign_id)
     form = DeadlineForm()
-    form.code.choices = with_placeholder([choice("closes_at", "closes_at")] + [choice(c, c) for c in (campaign.deadlines or {})])
+    form.code.choices = with_placeholder([choice("closes_at", "closes_at")] + [choice(c, c) for c in (campaign.deadlines or {})]
+                                         + [choice(s.code, s.code) for s in unset_steps(campaign)])
     if not form.validate_on_submit():
         flash(_("Please correct the marked fields; nothing was saved."), "error")
         return _campaign_page(campaign, _invalid_status(form), deadline_form=form)

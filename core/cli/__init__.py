@@ -12,18 +12,20 @@ from flask.cli import FlaskGroup
 from core.cli.app_loader import load_app
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the package's version and the migration head this code brings (:mod:`core.release`)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from core.release import describe
 
-    try:
-        return version("greenmfg")
-    except PackageNotFoundError:  # a checkout that was never installed
-        return "unknown"
+    click.echo(describe())
+    ctx.exit()
 
 
 @click.group(cls=FlaskGroup, create_app=load_app, add_version_option=False,
              help="greenmfg: 绿色制造名单管理平台 / green manufacturing list platform.")
-@click.version_option(_version(), "--version", prog_name="greenmfg", message="%(prog)s %(version)s")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="the version and the migration head, then exit")
 def cli() -> None:
     pass
 
@@ -80,9 +82,11 @@ def _register() -> None:
     from core.cli import clock_cmd  # issue 42
     from core.cli import audit_cmd  # issue 47
     from core.cli import rounds_cmd  # issue 43
+    from core.cli import check_cmd  # issue 56
 
     for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd, management_cmd,
-                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd, audit_cmd, rounds_cmd):
+                   lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd, audit_cmd, rounds_cmd,
+                   check_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(_db_commands())

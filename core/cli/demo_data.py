@@ -260,7 +260,7 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     ministry = not units
     if ministry:  # a ministry instance: provinces submit, shown as one pseudo-unit
         units = [AdminUnit(region=rules.region_code, code="national.demo_province", name="示范省",
-                           kind="市", source="admin")]
+                           kind="省", source="admin")]
         db.session.add_all(units)
         db.session.flush()
     year = this_year()
@@ -270,13 +270,20 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     counts = {"organizations": 0, "applications": 0, "list_entries": 0, "firms": 0, "users": 0,
               "demo_reference_values": references}
 
+    level = round_level(rules, ministry)
+    types = [t.code for t in rules.unit_types_for(level)]
+    named = [("华中绿色低碳评价中心有限公司", "孙立新"), ("中环节能认证咨询有限公司", "钱永刚"), ("绿源工程技术评估有限公司", "孙立新")]
+    if any(rules.evaluation_modes(t, level, year).third_party_required for t in types):
+        # every unit of the round is evaluated by a third party (Hubei 002 三(三), standing): a firm more, so the
+        # firms' yearly caps (15 a legal entity, 附件2 二(三)) hold the demo's 36 projects with room left
+        # (a certification body the CNCA approved, so that green products find a firm too: 附件2 二(一))
+        named.append(("荆楚绿色产品认证中心有限公司", "周文斌"))
     firms = []
-    for i, (name, rep) in enumerate([("华中绿色低碳评价中心有限公司", "孙立新"), ("中环节能认证咨询有限公司", "钱永刚"),
-                                     ("绿源工程技术评估有限公司", "孙立新")]):
+    for i, (name, rep) in enumerate(named):
         # what a region's evaluator requirements read (e.g. 附件2 of a provincial plan): a well-qualified firm
         firm = EvaluatorFirm(uscc=make_uscc(rng, division_code(province)), name=name, legal_representative=rep,
                              qualifications={**{k: True for k, (kind, _) in QUALIFICATION_FIELDS.items()
-                                                if kind is bool and k != "cnca_approved"},
+                                                if kind is bool and (k != "cnca_approved" or i == 3)},
                                              "full_time_midlevel_staff": 12 + i, "senior_staff": 5 + i})
         db.session.add(firm)
         firms.append(firm)
@@ -284,9 +291,7 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
     db.session.add(EvaluatorSanction(firm_id=firms[1].id, reason="评价报告数据造假",
                                      starts_on=dt.date(year - 1, 6, 1), ends_on=dt.date(year + 2, 5, 31)))
     counts["firms"] = len(firms)
-
-    level = round_level(rules, ministry)
-    types = [t.code for t in rules.unit_types_for(level)]
+    working = [firms[0], firms[2], *firms[3:]]  # the firms without a sanction, the demo evaluator's first
     # the round opened on 1 March (70 days ago when the year is younger): every step of the story lies in the past
     first_day = min(dt.date(year, 3, 1), today() - dt.timedelta(days=70))
 
@@ -331,6 +336,7 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
 
     with timeline.at(_beijing(first_day, 0)):
         campaign = _open_round(rules, level, year, types, first_day)
+        _record_notice(rules, campaign, first_day)
     _place_steps(campaign, timeline)
     if city_list_first(rules, level, year):  # the cities' own round, whose list comes first (Shanxi 004 第十二条)
         with timeline.at(_beijing(first_day, 0)):
@@ -362,13 +368,22 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
                          unit_type=unit_type)
         with timeline.at(_beijing(started + dt.timedelta(days=1), 10, 15)) as saved:
             _fill_in(app, rules, year, rng, draft=draft, at=saved)
-        if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value and not modes.third_party_required \
-                and _no_room(firms[0 if n % 2 or draft else 2], app, year):
-            app.evaluation_mode = EvaluationMode.SELF.value
         if app.evaluation_mode == EvaluationMode.THIRD_PARTY.value:
-            # the demo evaluator's own work: one request, then reports to file
-            _evaluate(app, firms[0 if n % 2 or draft else 2], rng, timeline, started, submitted_at,
-                      pending=(n == 0), report=not draft)
+            # the demo evaluator's own work first (one request, then reports to file); where its firm has no place
+            # left or does not qualify for the unit, another firm with places, else the unit evaluates itself
+            preferred = firms[0 if n % 2 or draft else 2]
+            for firm in [preferred, *(f for f in working if f is not preferred)]:
+                if _no_room(firm, app, year):  # room left for the trainee under every cap (one can be shared)
+                    continue
+                app.evaluation_mode = EvaluationMode.THIRD_PARTY.value
+                if _evaluate(app, firm, rng, timeline, started, submitted_at, pending=(n == 0), report=not draft):
+                    break
+            else:
+                app.evaluation_mode = EvaluationMode.SELF.value
+        if modes.third_party_required and app.evaluation_mode == EvaluationMode.SELF.value:
+            # no qualified firm had a place left: a round that requires the third party's evaluation (Hubei 002
+            # 三(三), standing) refuses a self-evaluated application, so the unit's draft waits for a firm
+            app.evaluation_mode, draft, status = EvaluationMode.THIRD_PARTY.value, True, ApplicationStatus.DRAFT
         if not draft and app.evaluation_mode == EvaluationMode.SELF.value and modes.report_required:
             # a unit evaluating itself attaches its self-evaluation report the day before it submits (a round that
             # asks for it refuses the city's recommendation without it: Jiangxi 2024 一, Shanxi 第十一条)
@@ -501,6 +516,51 @@ def _load_history(rules: Any, seed: int, level: Level, year: int, units: list[Ad
 
 
 
+#: what the demo's notice is called: made up for training, and labelled so on every page that names it
+DEMO_NOTICE_TITLE = "关于开展{year}年度{region}绿色制造名单申报工作的通知（培训演示通知，非真实文件）"
+#: the article of the demo notice that dates the steps no document of the region dates in the year
+DEMO_NOTICE_ARTICLE = "三（演示）"
+
+
+def _record_notice(rules: Any, campaign: Campaign, first_day: dt.date) -> None:
+    """The demo's round is opened from the year's notice, as a province opens its round (issue 53): a made-up notice
+    of the region's issuer (labelled as a training notice), its PDF, and the dates it gives the round's steps that
+    no document of the region dates in the year (the cities' step in Hunan, Hubei and Jiangxi after their
+    documents' rounds), so that next year's round can be opened by copying it."""
+    from core.applications.round_notice import FILE_PREFIX
+    from core.plugins.applied import RoundNotice
+    from core.services.round_steps import unset_steps
+    from core.storage import staging
+
+    own = sorted((d for d in rules.documents.values() if d.issuer.startswith(rules.region.name)),
+                 key=lambda d: (d.issued or dt.date.min, bool(d.number)))  # the region's own authority's
+    issuer = own[-1].issuer if own else rules.region.name
+    numbered = [d.number for d in own if d.number]
+    prefix = numbered[-1].split("〔")[0] if numbered else f"{rules.region.name[:1]}工信节能"
+    day = (today() + dt.timedelta(days=NOTICE_DAYS)).isoformat()
+    steps = [s for s in unset_steps(campaign) if s.actor == "city"]
+    notice_rules = [{"kind": "deadline", "key": s.code, "value": day, "article": DEMO_NOTICE_ARTICLE} for s in steps]
+    campaign.notice_no, campaign.notice_issuer = f"{prefix}〔{campaign.year}〕1号", issuer
+    campaign.notice_title = DEMO_NOTICE_TITLE.format(year=campaign.year, region=rules.region.name)
+    campaign.notice_issued_on, campaign.notice_rules = first_day, notice_rules
+    campaign.notice_file, campaign.notice_file_name = f"{FILE_PREFIX}{_hex(campaign)}", "培训演示通知.pdf"
+    staging.stage(campaign.notice_file, _pdf(2))
+    notice = RoundNotice.of(campaign)
+    campaign.deadlines = {**campaign.deadlines, **{r["key"]: day for r in notice_rules}}
+    campaign.deadline_reasons = {**(campaign.deadline_reasons or {}),
+                                 **{r["key"]: notice.cite(DEMO_NOTICE_ARTICLE) for r in notice_rules}}
+    db.session.flush()
+    audit.record(ACTOR, "campaign.notice_recorded", "campaign", campaign.id, notice_no=campaign.notice_no,
+                 title=campaign.notice_title, issuer=issuer, issued_on=first_day.isoformat(),
+                 file=campaign.notice_file_name, rules=notice_rules)
+
+
+def _hex(campaign: Campaign) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"demo-notice-{campaign.region}-{campaign.year}-{campaign.id}".encode()).hexdigest()[:32]
+
+
 def _round_calendar(rules: Any, year: int) -> dict[str, str]:
     """The demo round's steps: the year's deadlines up to the province's report to the Ministry (the step after its
     list), but the listed units' yearly table (办法 第十六条 04-15), which is no filing of the round
@@ -516,6 +576,9 @@ PLACED_REASON = ("演示数据：文件规定的日期在演示数据装入时�
 #: how many days after the demo's day the first of those steps falls (the walk moves the clock through a
 #: notice period of 15 days and the province's review before the recommendation to the Ministry)
 PLACED_DAYS = 30
+#: how many days after the demo's day the demo notice dates the steps no document dates (before those
+#: :func:`_place_steps` moves)
+NOTICE_DAYS = PLACED_DAYS - 5
 
 
 def _place_steps(campaign: Campaign, timeline: _Timeline) -> None:
@@ -633,15 +696,16 @@ EVALUATOR_ROOM = 3
 
 def _no_room(firm: EvaluatorFirm, app: Application, year: int) -> bool:
     """Whether ``firm`` would leave less than :data:`EVALUATOR_ROOM` places of its year's cap (the unit then
-    evaluates itself, where its round allows)."""
+    evaluates itself, where its round allows): a cap per legal representative counts the demo evaluator's firm and
+    another of the same person together (Shanxi 004 第二十四条), so every firm keeps the trainee's room."""
     from core.services.limits import places_left
 
-    left, _ = places_left(firm, app.unit_type, app.level, year)
+    left, _ = places_left(firm, app.unit_type, app.level, year, app.campaign)
     return left is not None and left <= EVALUATOR_ROOM
 
 
 def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timeline: _Timeline, started: dt.date,
-              submitted_at: dt.datetime, *, pending: bool, report: bool) -> None:
+              submitted_at: dt.datetime, *, pending: bool, report: bool) -> bool:
     """The demo's third-party evaluations, as the services record them: the applicant names the firm (two days
     after it started); the firm accepts with its declaration of independence two days later, visits the unit and
     files its report (per-indicator scores, the on-site visit) in the days before the submission; one request is
@@ -660,9 +724,9 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timelin
             request = evaluators.request_evaluation(someone, app, firm, app.organization.uscc, today=asked)
         except GreenmfgError:  # a firm the region would not accept: the demo unit evaluates itself
             app.evaluation_mode = EvaluationMode.SELF.value
-            return
+            return False
     if pending:
-        return
+        return True
     with timeline.at(_beijing(accepted, 11)) as moment:
         try:
             evaluators.accept_request(someone, request, wrote_self_evaluation=False, interested_party=False,
@@ -671,13 +735,13 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timelin
             evaluators.decline_request(someone, request, "年度评价项目已满 / annual cap reached")
             app.evaluation_mode = EvaluationMode.SELF.value
             request.decided_at = moment
-            return
+            return False
         # the acceptance as the firm declared it then (the service dates it by the clock): the declaration, still
         # unwritten, is the one its audit row holds
         request.decided_at = moment
         request.declarations["declared_at"] = moment.isoformat(timespec="seconds")
     if not report:
-        return  # an engagement whose report the demo evaluator still has to file
+        return True  # an engagement whose report the demo evaluator still has to file
     # the firm as the demo's actor: an evaluator account of the firm, never stored (the service checks the binding)
     firm_user = User(username=ACTOR, role=Role.EVALUATOR, evaluator_firm_id=firm.id, active=True)
     items = reports.indicator_items(app)
@@ -687,6 +751,7 @@ def _evaluate(app: Application, firm: EvaluatorFirm, rng: random.Random, timelin
         reports.file_report(firm_user, request, _pdf(3), "第三方评价报告.pdf", scores=scores,
                             score=None if items else round(100 * share, 1),
                             visited_on=filed - dt.timedelta(days=1), today=filed)
+    return True
 
 
 #: the demo city's 推荐意见 (written where the round asks for one: Hubei 三(四) 出具推荐意见)

@@ -113,6 +113,74 @@ def key_command() -> None:
 COMMANDS = [lists_group]
 
 
+def _city_id(city: str | None) -> int | None:
+    """The city (an administrative unit of this region, by its code or name) a command acts for; None: the
+    province."""
+    if not city:
+        return None
+    from sqlalchemy import or_, select
+
+    from core.kernel.rules import region_rules
+    from core.models import AdminUnit
+
+    unit = db.session.scalars(select(AdminUnit).where(AdminUnit.region == region_rules().region_code,
+                                                      or_(AdminUnit.code == city, AdminUnit.name == city))).first()
+    if unit is None:
+        raise click.ClickException(f"没有这个市州 / no such city: {city}")
+    return unit.id
+
+
+@lists_group.command("stage-add")
+@click.option("--uscc", required=True, help="the unit's unified social credit code")
+@click.option("--type", "unit_type", required=True, help="unit type: factory, park, supply_chain…")
+@click.option("--level", required=True, help="the list the stage leads to (provincial…)")
+@click.option("--year", required=True, type=int)
+@click.option("--date", "placed_on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="the decision's date (YYYY-MM-DD, default today)")
+@click.option("--document-no", default=None, help="the decision's document number, if any")
+@click.option("--complete-by", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="the day to complete creation, as the decision sets it (YYYY-MM-DD)")
+@click.option("--city", default=None, help="the city bureau that fills the stage (code or name), where each city "
+                                           "fills its own")
+@click.option("--actor", default=None, help="name recorded in the audit log")
+@with_appcontext
+def stage_add_command(uscc, unit_type, level, year, placed_on, document_no, complete_by, city, actor) -> None:
+    """Put a unit into the stage before a list (培育库, 创建计划): the same service as the page and the API."""
+    from core.lists import stage_members
+
+    try:
+        entry = stage_members.add_to_stage(_actor(actor), uscc=uscc, unit_type=unit_type, level=level, year=year,
+                                           placed_on=placed_on.date() if placed_on else None,
+                                           document_no=document_no,
+                                           complete_by=complete_by.date() if complete_by else None,
+                                           admin_unit_id=_city_id(city))
+        db.session.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{entry.id}\t{entry.organization.uscc}\t{entry.organization.name}\t{entry.level}\t{entry.year}\t"
+               f"{entry.complete_by.isoformat() if entry.complete_by else '-'}")
+
+
+@lists_group.command("stage-withdraw")
+@click.argument("entry_id", type=int)
+@click.option("--reason", required=True)
+@click.option("--city", default=None, help="the city bureau that fills the stage (code or name)")
+@click.option("--actor", default=None, help="name recorded in the audit log")
+@with_appcontext
+def stage_withdraw_command(entry_id: int, reason: str, city: str | None, actor: str | None) -> None:
+    """Take a unit out of the stage before a list (ENTRY_ID as `stage-add` printed it), with the reason."""
+    from core.lists import stage_members
+
+    try:
+        entry = stage_members.withdraw(_actor(actor), entry_id=entry_id, reason=reason, admin_unit_id=_city_id(city))
+        db.session.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{entry.id}\twithdrawn\t{entry.removed_on.isoformat()}")
+
+
 @lists_group.command("import-history")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="check every row and report, write nothing")

@@ -61,6 +61,47 @@ def create_admin_command(username: str, display_name: str | None, password_env: 
                    "alone", err=True)
 
 
+def _reset(action, username: str):
+    from core.errors import GreenmfgError
+    from core.extensions import db
+
+    try:
+        done = action(username, f"cli:{getpass.getuser()}")
+        db.session.commit()
+    except GreenmfgError as exc:
+        db.session.rollback()
+        click.echo(f"错误 / error: {exc.bilingual()}", err=True)
+        sys.exit(2)
+    return done
+
+
+@users_group.command("reset-password")
+@click.argument("username")
+@with_appcontext
+def reset_password_command(username: str) -> None:
+    """Give an account (an administrator's too) a one-time password, printed once: it chooses its own at the
+    next log-in; its sessions end and its API tokens stop. Audited."""
+    from core.accounts import operator
+
+    user, password, tokens = _reset(operator.reset_password, username)
+    click.echo(f"一次性口令 / one-time password for {user.username}: {password}")
+    click.echo(f"下次登录须更改口令；会话已结束，API 令牌已撤销 {tokens} 个 / the password must be changed at the next "
+               f"log-in; sessions ended, {tokens} API tokens revoked")
+
+
+@users_group.command("reset-mfa")
+@click.argument("username")
+@with_appcontext
+def reset_mfa_command(username: str) -> None:
+    """Remove an account's second factor (lost phone and recovery codes): it sets one up again at its next
+    log-in; its sessions end and its API tokens stop. Audited."""
+    from core.accounts import operator
+
+    user, tokens = _reset(operator.reset_mfa, username)
+    click.echo(f"第二因素已移除 / second factor removed for {user.username}: it sets one up at its next log-in; "
+               f"sessions ended, {tokens} API tokens revoked / 会话已结束，API 令牌已撤销 {tokens} 个")
+
+
 # ----------------------------------------------------------------------------------------------- config --
 
 
@@ -175,8 +216,8 @@ def check_settings(environ: Mapping[str, str], file_config: Mapping[str, Any]) -
 @config_group.command("check")
 def config_check() -> None:
     """Validate this environment and the instance's config.py before a start: unknown names, wrong types or
-    values, then a trial start of the application (production requirements, plugins, keys). Exit 1 on a
-    problem."""
+    values, then a trial start of the application (production requirements, plugins, keys), and that its
+    database and Redis answer. Exit 1 on a problem (`greenmfg check` checks everything else)."""
     from flask import Config
 
     from core.config import ConfigurationError
@@ -194,14 +235,25 @@ def config_check() -> None:
         from core.app import create_app
 
         try:
-            create_app()
+            app = create_app()
         except (ConfigurationError, PluginError, ValueError) as exc:
             problems.append(str(exc))
+        else:
+            problems += _unreachable(app)
     if problems:
         for problem in problems:
             click.echo(f"错误 / error: {problem}", err=True)
         sys.exit(1)
     click.echo(f"配置有效 / configuration valid: {count} settings set, instance folder {instance}")
+
+
+def _unreachable(app) -> list[str]:
+    """The database and Redis (where the instance uses it) must answer: a valid file is not a working instance."""
+    from core import checkup
+
+    with app.app_context():
+        found = [checkup.check_database(app), checkup.check_redis(app)]
+    return [f"{c.name}: {c.detail}" for c in found if c.state == checkup.FAILED]
 
 
 COMMANDS = [users_group, config_group]

@@ -63,10 +63,14 @@ def rounds_group() -> None:
               help="UNIT/TYPE=N[@ARTICLE]: a city's places for a unit type in the round (repeat).")
 @click.option("--condition", "conditions", multiple=True,
               help="CODE=on|off[@ARTICLE]: a condition the notice applies or sets aside (repeat).")
+@click.option("--evaluator-cap", "caps", multiple=True,
+              help="LEVEL=N[@ARTICLE]: evaluation projects one evaluator may take in the year at LEVEL.")
+@click.option("--notice-period", "periods", multiple=True,
+              help="LEVEL=DAYS[@ARTICLE]: the public notice of the LEVEL list, in working days.")
 @format_option
 @with_appcontext
 def open_command(year, level, unit_types, notice_no, notice_title, issuer, issued_on, path, title, closes_at,
-                 deadlines, quotas, conditions, fmt) -> None:
+                 deadlines, quotas, conditions, caps, periods, fmt) -> None:
     """Open a round from its notice, with what the notice sets against the region's rules; audited.
     从申报通知开启批次。"""
     from core.applications import round_notice
@@ -82,7 +86,8 @@ def open_command(year, level, unit_types, notice_no, notice_title, issuer, issue
             raise click.BadParameter(f"{closes_at!r}: YYYY-MM-DDTHH:MM", param_hint="--closes-at") from None
         closes = closes if closes.tzinfo else closes.replace(tzinfo=SHANGHAI)
     rules = (_pairs(deadlines, "deadline", whole) + _pairs(quotas, "quota", whole)
-             + _pairs(conditions, "condition", _switch))
+             + _pairs(conditions, "condition", _switch) + _pairs(caps, "evaluator_cap", whole)
+             + _pairs(periods, "notice_period", whole))
     try:
         campaign = round_notice.open_round(
             actor=f"cli:{getpass.getuser()}", year=year, level=level, unit_types=unit_types, notice_no=notice_no,
@@ -118,6 +123,32 @@ def rules_command(campaign_id: int, fmt: str) -> None:
         click.echo(f"{campaign.title} ({campaign.year})" + (f"：{notice['label']} {notice['issuer']} "
                                                            f"{notice['issued_on']}" if notice else ""))
     emit(rows, fmt, RULE_COLUMNS)
+
+
+STEP_COLUMNS = ("code", "title", "actor", "default_date", "origin", "dated_by")
+
+
+@rounds_group.command("steps")
+@click.option("--year", type=int, required=True, help="The round's year.")
+@click.option("--level", required=True, help="List level (city, provincial, national).")
+@click.option("--unit-type", "unit_types", multiple=True, help="A unit type of the round (repeat; default: any).")
+@format_option
+@with_appcontext
+def steps_command(year: int, level: str, unit_types: tuple[str, ...], fmt: str) -> None:
+    """List the steps of a round that its notice may date, each with its default date and where it comes from:
+    a document (and article), another round's notice, or not set. 列出通知可规定日期的批次步骤及其默认日期和来源。"""
+    from core.kernel.rules import region_rules
+    from core.services.round_steps import round_steps
+
+    rules = region_rules()
+    if level not in rules.list_levels:
+        raise click.BadParameter(f"{level!r}: {', '.join(rules.list_levels)}", param_hint="--level")
+    unknown = sorted(set(unit_types) - set(rules.unit_types))
+    if unknown:
+        raise click.BadParameter(f"{', '.join(unknown)}: {', '.join(rules.unit_types)}", param_hint="--unit-type")
+    if not 2000 <= year <= 2100:
+        raise click.BadParameter(f"{year}: 2000-2100", param_hint="--year")
+    emit([step.json() for step in round_steps(year, level, unit_types)], fmt, STEP_COLUMNS)
 
 
 COMMANDS = [rounds_group]

@@ -69,33 +69,36 @@ def rules_command(ctx: click.Context, region: str | None, year: int | None, fmt:
 @with_appcontext
 def rules_diff_command(a: str, b: str, fmt: str) -> None:
     """比较两个批次适用的规则 / what changed between the rules of A and B: each a year (2026), a region and a year
-    (national@2025) or a round (round:12). Lists the rules added, removed and changed, each with its source."""
+    (national@2025) or a round (round:12). One row per rule: added, removed, changed (both values, both sources),
+    status only (in force, carried, …), and what each notice of B's rounds sets, with its 文号."""
     from core.errors import GreenmfgError
     from core.services import rules_diff
+    from core.services.rules_diff_rows import diff_rows, summary
 
     try:
         found = rules_diff.compare(rules_diff.side(a), rules_diff.side(b))
     except GreenmfgError as exc:
         click.echo(f"错误 / error: {exc.bilingual()}", err=True)
         sys.exit(2)
-    rows = ([{"change": "added", "kind": r["kind"], "key": r["key"], "fields": [], "source": r["source"],
-              "cite": r["cite"]} for r in found["added"]]
-            + [{"change": "removed", "kind": r["kind"], "key": r["key"], "fields": [], "source": r["source"],
-                "cite": r["cite"]} for r in found["removed"]]
-            + [{"change": "changed", "kind": c["kind"], "key": c["key"], "fields": rules_diff.shown_fields(c),
-                "source": c["b"]["source"], "cite": c["b"]["cite"],
-                "before": {f: rules_diff.shown(c["a"], f) for f in rules_diff.shown_fields(c)},
-                "after": {f: rules_diff.shown(c["b"], f) for f in rules_diff.shown_fields(c)}}
-               for c in found["changed"]])
+    rows = diff_rows(found)
     if fmt == "text":
-        click.echo(f"{found['a']['label']} → {found['b']['label']}: {len(found['added'])} added / 新增, "
-                   f"{len(found['removed'])} removed / 删除, {len(found['changed'])} changed / 变更")
+        n = summary(rows)
+        click.echo(f"{found['a']['label']} → {found['b']['label']}: {n['added']} added / 新增, "
+                   f"{n['removed']} removed / 删除, {n['changed']} changed / 变更, {n['status']} status only / "
+                   f"仅适用状态不同, {n['notice']} set by notices / 通知规定")
         for row in rows:
-            click.echo(f"{row['change']}\t{row['kind']}\t{row['key']}\t{row['cite'] or row['source']}")
-            for field in row["fields"]:
-                click.echo(f"\t{rules_diff.field_name(field)}: {row['before'][field]} → {row['after'][field]}")
+            where = f"\t[{row['notice']}]" if row["notice"] else ""
+            click.echo(f"{row['change']}\t{row['kind']}\t{row['key']}\t{row['rule']}{where}")
+            for change in row["changes"]:
+                click.echo(f"\t{change['field']}: {change['before']} → {change['after']}")
+            if row["change"] == "status":
+                click.echo(f"\t{row['before_status']} → {row['after_status']}")
+            if row["before_cite"] and row["after_cite"] and row["before_cite"] != row["after_cite"]:
+                click.echo(f"\t{row['before_cite']} → {row['after_cite']}")
+            else:
+                click.echo(f"\t{row['after_cite'] or row['before_cite']}")
         return
-    emit(rows, fmt, ["change", "kind", "key", "fields", "source", "cite"])
+    emit(rows, fmt, ["change", "kind", "key", "rule", "before_document", "after_document", "notice", "cite"])
 
 
 COMMANDS = [rules_command]

@@ -120,7 +120,8 @@ SETTINGS: tuple[Setting, ...] = (
     _S("GREENMFG_RATELIMIT_LOGIN_FAILURES_PER_ACCOUNT", "str", "10 per minute", "core.ratelimit",
        "Failed log-ins per account from every address."),
     _S("GREENMFG_RATELIMIT_STORAGE", "str", None, "core.ratelimit",
-       "Where counters live (a limits storage URI); default: the local Redis when it answers, else memory."),
+       "Where counters live (a limits storage URI); default: GREENMFG_REDIS_URL when it answers at start-up, else "
+       "memory."),
     _S("GREENMFG_PROXY_HOPS", "int", 0, "core.ratelimit",
        "Reverse proxies in front (nginx: 1); the client address is read from X-Forwarded-For accordingly."),
     # ---------------------------------------------------------------- JSON API
@@ -133,7 +134,8 @@ SETTINGS: tuple[Setting, ...] = (
        "per process, never for a TESTING app: what is set aside is never collected as a cycle."),
     # ---------------------------------------------------------------- kept pages and Redis
     _S("GREENMFG_REDIS_URL", "str", "redis://127.0.0.1:6379/0", "core.jobs",
-       "Redis for the job queue and the kept list pages.", secret=True),
+       "The instance's Redis: the job queue, the kept list pages and the rate-limit counters (unless "
+       "GREENMFG_RATELIMIT_STORAGE names another), keys prefixed with the instance's name.", secret=True),
     _S("GREENMFG_PAGE_CACHE", "str", "auto", "core.web",
        "Keep list pages in Redis: auto (when Redis answers at start-up), redis (required) or off.",
        choices=("auto", "redis", "off")),
@@ -152,7 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
        "A queued job nobody took for this long is sent to the queue again."),
     _S("GREENMFG_JOBS_TICK_SECONDS", "float", 30, "core.jobs", "The scheduler's period."),
     _S("GREENMFG_JOBS_SCHEDULE", "dict", None, "core.jobs",
-       "Periods (seconds; 0 turns one off) of the scheduled jobs, e.g. {\"management.run_due\": 3600, "
+       "Periods (seconds; 0 turns one off) of the scheduled jobs, e.g. {\"management.run_due\": 300, "
        "\"storage.sweep\": 3600, \"jobs.prune\": 86400} (the default)."),
     _S("GREENMFG_JOBS_EMBEDDED_SCHEDULER", "bool", True, "core.jobs",
        "With the thread back end, run the scheduler as a thread of the web process."),
@@ -228,6 +230,9 @@ SETTINGS: tuple[Setting, ...] = (
        "The PostgreSQL server the test suite makes its throwaway databases on.", kind="test"),
     _S("GREENMFG_TEST_DB_PREFIX", "str", "greenmfg_test_", "tests",
        "The test suite names its throwaway PostgreSQL databases this plus a random suffix.", kind="test"),
+    _S("GREENMFG_TEST_REDIS_URL", "str", "redis://127.0.0.1:6379/1", "tests",
+       "The Redis server and first database of the four the operations tests take (tests/ops/ops_kit.py).",
+       kind="test"),
     _S("GREENMFG_SEEDS", "str", "../shared/seeds", "tests",
        "The folder of seed policy documents the rule tests read.", kind="test"),
     _S("GREENMFG_TEST_PAGE_CACHE", "bool", False, "tests",

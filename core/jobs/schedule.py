@@ -24,8 +24,9 @@ from core.extensions import db
 log = logging.getLogger(__name__)
 
 DEFAULT_SCHEDULE = {
-    #: reminders, overdue filings, removals by ranking, re-reviews, ended notices (idempotent steps)
-    "management.run_due": 3600,
+    #: openings, reminders, overdue filings, removals by ranking, re-reviews, ended notices (idempotent steps):
+    #: every five minutes, so what opens at a date's minute opens within five minutes of it, not up to an hour late
+    "management.run_due": 300,
     #: files no row names, and committed uploads still pending
     "storage.sweep": 3600,
     #: finished jobs older than GREENMFG_JOBS_KEEP_DAYS, with their files

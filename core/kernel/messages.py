@@ -26,6 +26,11 @@ _MESSAGES = {
     "Invalid value.": _l("Invalid value."),
     "String does not match expected pattern.": _l("String does not match expected pattern."),
     "Shorter than minimum length 1.": _l("This field may not be empty."),
+    # issue 58: a collection's cursor and its updated_since (core.api.paging, core.api.sync)
+    "Not a cursor of this list: pass back the next_after of the page before.":
+        _l("Not a cursor of this list: pass back the next_after of the page before."),
+    "Not a time with its offset: give it as RFC 3339, e.g. 2026-11-26T08:00:00+08:00.":
+        _l("Not a time with its offset: give it as RFC 3339, e.g. 2026-11-26T08:00:00+08:00."),
 }
 _PATTERNS = (
     (re.compile(r"^Must be one of: (.*)\.$"), _l("Must be one of: %(a)s."), ("a",)),

@@ -24,6 +24,24 @@ def rules_of_round(campaign: Any) -> Any:
     return region_rules() if notice is None else NoticeRules(region_rules(), notice)
 
 
+def rules_of_list(level: str, year: int) -> Any:
+    """The region rules the ``level`` list of ``year`` follows (its public notice's length): those of the newest
+    round of that level and year opened from a notice that sets a rule for the list, else the region's."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.models import Campaign
+
+    rules = region_rules()
+    rounds = db.session.scalars(select(Campaign).where(
+        Campaign.region == rules.region_code, Campaign.year == year, Campaign.level == str(level),
+        Campaign.notice_no.is_not(None)).order_by(Campaign.id.desc()))
+    for campaign in rounds:
+        if any(r.get("kind") == "notice_period" and r.get("key") == str(level) for r in campaign.notice_rules or ()):
+            return rules_of_round(campaign)
+    return rules
+
+
 def source_name(source: str | None) -> str:
     """Who supplies a rule, as people say it: the plugin's region by name (its ``name_en`` in English), or
     "platform default" for what core itself assumes where no document gives a value, "this instance's setting"

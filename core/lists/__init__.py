@@ -11,10 +11,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from core.lists.views import NAV, bp
+    from core.lists.stage_views import NAV as STAGE_NAV  # its routes join bp before it is registered
     from core.lists.todo import SECTIONS as TODO
     from core.web.nav import register
     from core.web.todo import register as register_todo
 
     app.register_blueprint(bp)
-    register(app, *NAV)
+    register(app, *NAV, *STAGE_NAV)
     register_todo(app, *TODO)

@@ -38,3 +38,21 @@ PERMISSIONS = (
     Permission(ListsPerm.PUBLISH_MINISTRY, frozenset({Role.MINISTRY, Role.ADMIN}),
                _l("Publish the lists the ministry publishes")),
 )
+
+
+def stage_publisher(user) -> tuple[str, int | None] | None:
+    """Which publisher of a stage before a list ``user`` acts for (core.lists.stage_members): ``("city", its
+    city)`` for a city bureau that publishes its city's lists (Hubei's 培育库, 002 三(一)), ``("province", None)``
+    for province staff who publish the province's lists and manage notices (Shanxi's 培育对象, 004 第七条); ``None``
+    for anyone else."""
+    from core.accounts.permissions import city_of
+    from core.kernel.permissions import may
+
+    if user is None:
+        return None
+    city = city_of(user)
+    if city is not None:
+        return ("city", city) if may(user, ListsPerm.PUBLISH_CITY) else None
+    if may(user, ListsPerm.PUBLISH_PROVINCE) and may(user, "notice.manage"):
+        return "province", None
+    return None

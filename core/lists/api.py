@@ -30,8 +30,8 @@ from core.clock import aware
 from core.kernel import paging
 from core.kernel.permissions import may, require
 from core.kernel.uow import commit
-from core.lists import cultivation, decisions, history, keys, notices, recommend
-from core.lists.access import ListsPerm, publish_perm
+from core.lists import cultivation, decisions, history, keys, notices, recommend, stage_members
+from core.lists.access import ListsPerm, publish_perm, stage_publisher
 from core.lists.schemas import (
     ProvinceKeyCreateSchema,
     ProvinceKeyListSchema,
@@ -52,7 +52,10 @@ from core.lists.schemas import (
     ObjectionCreateSchema,
     ObjectionFiledSchema,
     RecognitionCreateSchema,
+    StageAddSchema,
+    StageCompletionSchema,
     StageEntrySchema,
+    StageWithdrawSchema,
     ObjectionListSchema,
     ObjectionResolveSchema,
     ObjectionSchema,
@@ -215,7 +218,9 @@ class ListDecisions(Resource):
 
 def stage_json(row: Any) -> dict[str, Any]:
     e, stage, done = row.entry, row.stage, row.recognized
-    return {"list_entry": e.id, "year": e.year, "level": e.level, "stage": stage.name if stage else None,
+    due = stage_members.completion(e, stage, recognized=done is not None)
+    return {"complete_by": due.day.isoformat() if due.day else None, "complete_by_source": due.by,
+            "overdue": due.overdue,"list_entry": e.id, "year": e.year, "level": e.level, "stage": stage.name if stage else None,
             "member": stage.member if stage else None, "cite": stage.cite if stage else None,
             "unit_type": e.unit_type, "name": e.organization.name, "uscc": e.organization.uscc,
             "document_no": e.notice_no, "published_on": e.listed_on.isoformat() if e.listed_on else None,
@@ -245,6 +250,55 @@ class StageRecognitions(Resource):
         outcome = cultivation.recognize(self.user.username, **args)
         commit()
         return {**decision_json(outcome["decision"]), "blocked": outcome["blocked"]}
+
+
+def _stage_city() -> int | None:
+    """The city a stage's publisher acts for (None: the province); 403 for anyone who fills no stage."""
+    who = stage_publisher(api_user())
+    if who is None:
+        raise AccessDenied("Only the stage's publisher (the province, or a city bureau for its city) puts units into "
+                           "it.")
+    return who[1]
+
+
+def _stage_entry_json(entry: Any) -> dict[str, Any]:
+    return stage_json(cultivation.StageRow(entry, cultivation.stage_of(entry.level, entry.year), None))
+
+
+@blp.route("/list-stage/entries")
+class StageEntries(Resource):
+    @authed(lambda user: user)
+    @blp.arguments(StageAddSchema)
+    @blp.response(201, StageEntrySchema)
+    def post(self, args):
+        """Put one unit into the stage before a list (Shanxi 004 第七条: the province lists 培育对象; Hubei 002 三(一):
+        each city bureau its 培育库), by the stage's publisher; refused (409) where the region has no stage for that
+        level and year, or the unit is banned, already listed or already in it."""
+        entry = stage_members.add_to_stage(self.user.username, admin_unit_id=_stage_city(), **args)
+        return self.done(_stage_entry_json, entry)
+
+
+@blp.route("/list-stage/entries/<int:entry_id>/withdrawal")
+class StageWithdrawal(Resource):
+    @authed(lambda user: user)
+    @blp.arguments(StageWithdrawSchema)
+    @blp.response(200, StageEntrySchema)
+    def post(self, args, entry_id):
+        """Take a unit out of the stage, with the reason (its publisher); the entry stays, marked withdrawn."""
+        entry = stage_members.withdraw(self.user.username, entry_id=entry_id, admin_unit_id=_stage_city(), **args)
+        return self.done(_stage_entry_json, entry)
+
+
+@blp.route("/list-stage/entries/<int:entry_id>/completion")
+class StageCompletion(Resource):
+    @authed(lambda user: user)
+    @blp.arguments(StageCompletionSchema)
+    @blp.response(200, StageEntrySchema)
+    def post(self, args, entry_id):
+        """Enter the day the unit completes its creation by, as its decision set it (Hunan 000 二.4)."""
+        entry = stage_members.set_completion(self.user.username, entry_id=entry_id, admin_unit_id=_stage_city(),
+                                             **args)
+        return self.done(_stage_entry_json, entry)
 
 
 @blp.route("/list-history")

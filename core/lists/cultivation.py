@@ -22,10 +22,12 @@ from core.errors import InvalidInput, NotFound, Refused
 from core.extensions import db
 from core.kernel.names import level_name
 from core.kernel.rules import region_rules
-from core.lists.notices import chosen_applications, decision_document, listing_block
-from core.models import AdminUnit, Application, ApplicationStatus as S, ListDecision, ListEntry, Organization
+from core.lists.notices import chosen_applications, decision_document, listing_block, open_objections, publishable
+from core.models import (
+    AdminUnit, Application, ApplicationStatus as S, ListDecision, ListEntry, NoticeItem, Organization, PublicNotice,
+)
 from core.models.lists import LISTED, STAGE
-from core.plugins.types import CultivationStage, Level
+from core.plugins.types import CultivationStage, Level, PublicationProcedure
 from core.services import audit
 
 
@@ -120,14 +122,45 @@ def publish_stage(actor: str, *, level: str, year: int, application_ids: Iterabl
     return {"decision": decision, "stage": stage, "listed": placed, "blocked": blocked}
 
 
+def _noticed(entry: ListEntry, level: str, cite: str, published_on: dt.date,
+             at: dt.datetime | None) -> NoticeItem:
+    """Where the list is published after a review and a public notice (Shanxi 004 第十三条: 审核…公示10个工作日，经公示
+    无异议后纳入省级绿色制造名单), the unit's place on an ended notice of that list: its application reviewed (graded)
+    and put on the notice (:func:`core.lists.notices.open_notice`), the notice over.
+
+    :raises Refused: the unit is on no notice of the list (not reviewed and noticed), or its notice still runs.
+    """
+    item = db.session.scalars(select(NoticeItem).join(PublicNotice, PublicNotice.id == NoticeItem.notice_id).where(
+        NoticeItem.organization_id == entry.organization_id, NoticeItem.unit_type == entry.unit_type,
+        NoticeItem.status == "in_notice", PublicNotice.level == level, PublicNotice.year >= entry.year,
+        PublicNotice.region == region_rules().region_code)
+        .order_by(PublicNotice.ends_on.desc(), NoticeItem.id.desc()).limit(1).with_for_update(of=NoticeItem)).first()
+    if item is None:
+        raise Refused("%(name)s cannot be recognized yet: the %(level)s list takes a unit only after the review of its "
+                      "application and the public notice (%(cite)s); put it on the list's notice once it is reviewed.",
+                      name=entry.organization.name, level=LazyString(level_name, level), cite=cite)
+    notice = item.notice
+    if not publishable(notice, at):
+        raise Refused("%(name)s is on the public notice until %(end)s: it can be recognized after the notice ends.",
+                      name=entry.organization.name, end=notice.ends_on.isoformat())
+    if published_on <= notice.ends_on:
+        raise InvalidInput("The list is published after the notice ends (%(end)s).", field="published_on",
+                           end=notice.ends_on.isoformat())
+    return item
+
+
 def recognize(actor: str, *, entry_ids: Iterable[Any], document_no: str, published_on: dt.date,
               year: int | None = None, title: str | None = None, at: dt.datetime | None = None) -> dict[str, Any]:
-    """The province's 认定 (Hunan 000 二.2 评价认定): units of the stage move onto the list of its level by a
-    decision, listed in ``year`` (the decision's year unless given). A unit banned meanwhile, or already on that
-    list, is reported as blocked.
+    """The province's 认定: units of the stage move onto the list of its level, by the path the list's document
+    sets. Where it names a decision (Hunan 000 二.2 评价认定), by a decision, listed in ``year`` (the decision's year
+    unless given). Where the list follows a review and a public notice (Shanxi 004 第十三条; Hubei 002 三(五)), only
+    a unit whose application was reviewed and put on that list's notice, once the notice has ended; it is listed in
+    the notice's year, its notice item and application marked listed as the notice's publication does
+    (:func:`core.lists.notices.publish`), the decision's 文号 becoming the notice's. A unit banned meanwhile, already on
+    that list or (after a notice) with an open objection is reported as blocked.
 
     :raises NotFound: an entry that is not a stage entry of this region.
-    :raises Refused: nothing can be listed.
+    :raises Refused: nothing can be listed; a unit not yet through the review and the notice its list requires.
     """
     rules = region_rules()
     document_no = decision_document(document_no, published_on, at)
@@ -151,33 +184,52 @@ def recognize(actor: str, *, entry_ids: Iterable[Any], document_no: str, publish
                            year=max(e.year for e in entries))
     stage = stage_of(level, min(e.year for e in entries))
     how = rules.publication(Level(level), year)
+    noticed: dict[int, NoticeItem] = {}
+    if how is not None and how.procedure == PublicationProcedure.NOTICE:
+        noticed = {e.id: _noticed(e, level, how.cite, published_on, at) for e in entries}
+        years = {i.notice.year for i in noticed.values()}
+        if len(years) != 1:
+            raise InvalidInput("A decision lists units of one year's notice.", field="entry_ids")
+        year = years.pop()
+        for notice in {i.notice for i in noticed.values()}:
+            if notice.document_no and notice.document_no != document_no:
+                raise Refused("This list was published as %(no)s; use the same document number.",
+                              no=notice.document_no)
     decision = ListDecision(region=rules.region_code, level=level, year=year, document_no=document_no,
                             title=(title or "").strip()[:200] or f"{year}年度{rules.region.name}"
                                                                    f"{rules.list_levels[level].name}绿色制造名单",
                             published_on=published_on, admin_unit_id=None, decided_by=actor,
-                            rule_source=(stage or how).source, rule_cite=(stage.cite if stage else how.cite or "")[:500])
+                            rule_source=(how if noticed or stage is None else stage).source,
+                            rule_cite=((how.cite if noticed or stage is None else stage.cite) or "")[:500])
     db.session.add(decision)
     db.session.flush()
     listed, blocked = [], []
     for e in entries:
         org = e.organization
-        reason = listing_block(org, e.unit_type, level, published_on) or (
-            "recognized" if recognition_of(e) is not None else None)
+        item = noticed.get(e.id)
+        reason = ("open_objection" if item is not None and open_objections(item) else None) or listing_block(
+            org, e.unit_type, level, published_on) or ("recognized" if recognition_of(e) is not None else None)
         if reason:
             blocked.append({"list_entry": e.id, "application": e.application_id, "name": org.name, "reason": reason})
             continue
+        application_id = item.application_id if item is not None else e.application_id
         entry = ListEntry(organization_id=org.id, unit_type=e.unit_type, level=level, year=year, status=LISTED,
-                          listed_on=published_on, notice_no=document_no, application_id=e.application_id,
-                          source="decision", decision_id=decision.id)
+                          listed_on=published_on, notice_no=document_no, application_id=application_id,
+                          source="notice" if item is not None else "decision", decision_id=decision.id)
         db.session.add(entry)
-        application = db.session.get(Application, e.application_id) if e.application_id else None
-        if application is not None and application.status == S.GRADED:
+        application = db.session.get(Application, application_id) if application_id else None
+        if item is not None:  # listed after its notice, as the notice's publication lists it
+            item.status = "listed"
+            application.status = S.LISTED
+            _published(item.notice, document_no, published_on, actor)
+        elif application is not None and application.status == S.GRADED:
             application.status = S.LISTED
         db.session.flush()
         if application is not None:  # the unit's inbox says it is listed, as for any listing (list.entry_created)
             audit.record(actor, "list.entry_created", "application", application.id, list_entry=entry.id,
                          level=level, year=year, notice_no=document_no, listed_on=published_on.isoformat(),
-                         decision=decision.id, recognized_from=e.id, stage=stage.name if stage else None)
+                         decision=decision.id, recognized_from=e.id, stage=stage.name if stage else None,
+                         notice=item.notice_id if item is not None else None)
         else:
             audit.record(actor, "list.stage_recognized", "list_entry", e.id, list_entry=entry.id, level=level,
                          year=year, notice_no=document_no, listed_on=published_on.isoformat(), decision=decision.id,
@@ -189,6 +241,15 @@ def recognize(actor: str, *, entry_ids: Iterable[Any], document_no: str, publish
                  document_no=document_no, published_on=published_on.isoformat(), admin_unit=None,
                  rule_source=decision.rule_source, recognized=[x["stage_entry"] for x in listed], blocked=blocked)
     return {"decision": decision, "listed": listed, "blocked": blocked}
+
+
+def _published(notice: PublicNotice, document_no: str, published_on: dt.date, actor: str) -> None:
+    """A notice some of whose units the 认定 listed: published under the decision's 文号 (the rest, once listed,
+    under the same), partly while units stay on it."""
+    db.session.flush()
+    if not notice.document_no:
+        notice.document_no, notice.published_on, notice.published_by = document_no, published_on, actor
+    notice.status = "partly_published" if any(i.status == "in_notice" for i in notice.items) else "published"
 
 
 @dataclass(frozen=True)

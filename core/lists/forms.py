@@ -116,3 +116,22 @@ class ProvinceKeyForm(PageForm):
                              validators=[DataRequired(), Length(max=200)])
     note = StringField(_l("How the key reached the ministry (letter number, date)"),
                        validators=[Optional(), Length(max=300)])
+
+
+class StageAddForm(PageForm):
+    """Put a unit into the stage before a list (issue 53: Shanxi 004 第七条 培育对象, Hubei 002 三(一) 培育库)."""
+    uscc = StringField(_l("Unified social credit code of the unit"), validators=[DataRequired(), Length(min=18, max=18)])
+    unit_type = SelectField(_l("Unit type"), validators=[DataRequired()])
+    level = SelectField(_l("List it leads to"), validators=[DataRequired()])
+    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    placed_on = DateField(_l("Date of the decision"), validators=[DataRequired()])
+    document_no = StringField(_l("Document number of the decision (if any)"), validators=[Optional(), Length(max=100)])
+    complete_by = DateField(_l("Creation to be completed by (as the decision sets it)"), validators=[Optional()])
+
+
+class StageWithdrawForm(PageForm):
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(min=2, max=500)])
+
+
+class StageCompletionForm(PageForm):
+    complete_by = DateField(_l("Creation to be completed by (as the decision sets it)"), validators=[DataRequired()])

@@ -28,7 +28,7 @@ from core.clock import SHANGHAI, aware, now
 from core.i18n import lazy_list
 from core.kernel.names import level_name, publisher_name
 from core.kernel.records import get_record
-from core.kernel.rules import region_rules, rule_of
+from core.kernel.rules import region_rules, rule_of, rules_of_list
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Ban, ListEntry, NoticeItem, Objection, Organization, PublicNotice,
     ReviewResult,
@@ -80,7 +80,7 @@ def period_for(level: str, year: int | None = None):
         raise Refused("The %(level)s list is published by a decision, without a public notice (rule from "
                       "%(source)s: %(cite)s).", level=LazyString(level_name, str(lv)),
                       **rule_of(how))
-    return region_rules().applied_notice_period(lv, year)
+    return rules_of_list(str(lv), year).applied_notice_period(lv, year)  # a round's notice may set it
 
 
 def notice_end(level: str, starts_on: dt.date) -> tuple[dt.date, Any]:

@@ -60,6 +60,32 @@ class StageEntrySchema(Out):
     published_on = date_text(required=True, allow_none=True)
     recognized = fields.Dict(required=True, allow_none=True, metadata={
         "description": "the listing that followed (year, document_no, list_entry); null: not listed yet"})
+    complete_by = date_text(allow_none=True, metadata={
+        "description": "the day the unit is to complete its creation by (null: not set)"})
+    complete_by_source = fields.String(allow_none=True, metadata={
+        "description": "document (the stage's document gives the time) or decision (the decision that put it in)"})
+    overdue = fields.Boolean(metadata={"description": "the day has passed and the unit is still in the stage"})
+
+
+class StageAddSchema(In):
+    """Put one unit into the stage before a list (issue 53), by the stage's publisher."""
+    uscc = text(18, 18, required=True, metadata={"description": "the unit's unified social credit code"})
+    unit_type = text(40, 1, required=True, metadata={"description": "factory, park, supply_chain…"})
+    level = one_of(LEVELS, required=True, metadata={"description": "the list the stage leads to"})
+    year = year(required=True)
+    placed_on = fields.Date(load_default=None, metadata={"description": "the decision's date (default today)"})
+    document_no = text(100, allow_none=True, metadata={"description": "the decision's document number, if any"})
+    complete_by = fields.Date(load_default=None, metadata={
+        "description": "the day to complete creation, as the decision sets it (required where the document leaves "
+                       "it to the decision, as 000 二.4 does)"})
+
+
+class StageWithdrawSchema(In):
+    reason = text(500, 2, required=True)
+
+
+class StageCompletionSchema(In):
+    complete_by = fields.Date(required=True, metadata={"description": "the day to complete creation"})
 
 
 

@@ -19,12 +19,16 @@ from __future__ import annotations
 
 from flask import Flask
 
+from core.models import Role
+
 #: working days before the filing due date on which reminders go out
 CONFIG_DEFAULTS = {"GREENMFG_FILING_REMINDER_DAYS": (10, 3)}
 
 
 def init_app(app: Flask) -> None:
     from core.kernel import facts
+    from core.kernel.permissions import withheld
+    from core.management.access import ManagementPerm
     from core.management.bans import check_not_banned
     from core.management.round_filings import unfiled_round_units
     from core.management.views import NAV, bp
@@ -32,6 +36,10 @@ def init_app(app: Flask) -> None:
     from core.web.nav import register
     from core.web.todo import register as register_todo
 
+    if app.extensions["greenmfg"].rules.region.authority != "national":
+        # the ministry opens the yearly filings of the national lists on its own instance (办法 第十六条), not a
+        # province's: on a provincial instance its account reads the listed units only
+        withheld(app, Role.MINISTRY, (ManagementPerm.JOBS,))
     facts.provide(app, "may_apply", check_not_banned)
     facts.provide(app, "city_unfiled_round_units", unfiled_round_units)
     for key, value in CONFIG_DEFAULTS.items():

@@ -38,7 +38,8 @@ class ManagementPerm(StrEnum):
 
 _STAFF = frozenset({Role.PROVINCE, Role.ADMIN})
 #: the ministry reads the listed units of the whole instance (办法 第十六条: it runs the national lists' dynamic
-#: management); what it may change stays with the staff of the instance
+#: management); what it may change stays with the staff of the instance, but for opening the yearly filings on
+#: the national instance (withheld on a province's: :func:`core.management.init_app`)
 _READERS = frozenset({Role.MINISTRY})
 #: this package's permissions, registered at start-up (:mod:`core.kernel.permissions`)
 PERMISSIONS = (
@@ -51,7 +52,7 @@ PERMISSIONS = (
     Permission(ManagementPerm.DASHBOARD, frozenset({Role.CITY, *_STAFF, *_READERS}),
                _l("See the management dashboard")),
     Permission(ManagementPerm.VERIFY, frozenset({Role.CITY, *_STAFF}), _l("Verify complaints and re-reviews")),
-    Permission(ManagementPerm.JOBS, _STAFF, _l("Open the yearly filings and re-reviews")),
+    Permission(ManagementPerm.JOBS, frozenset({*_STAFF, *_READERS}), _l("Open the yearly filings and re-reviews")),
     Permission(ManagementPerm.FILES, frozenset({Role.CITY, *_STAFF}),
                _l("Attach and download the files of removals, complaints and re-reviews")),
 )

@@ -17,7 +17,8 @@ from sqlalchemy import select
 
 from core.accounts import api_user
 from core.api import Blueprint, authed, documents, limited, optional_auth
-from core.api.paging import Paged, page_of, paged_query, seek, window
+from core.api.paging import page_of, paged_query, window
+from core.api.sync import synced, synced_query
 from core.api.etags import if_match
 from core.api.resource import Resource
 from core.errors import InvalidInput, NotFound
@@ -98,7 +99,7 @@ def filing_json(f: AnnualFiling) -> dict[str, Any]:
                           "rank": s.rank_national, "of": filings.population(s.unit_type, s.level, s.year),
                           "rank_province": s.rank_province, "green_code": s.green_code,
                           "bottom_share": s.bottom_share, "bottom_streak": s.bottom_streak}
-                         for s in filings.standing(f)]}
+                         for s in filings.standing(f)], "updated_at": f.updated_at}
 
 
 def removal_json(r: Removal) -> dict[str, Any]:
@@ -108,14 +109,14 @@ def removal_json(r: Removal) -> dict[str, Any]:
             "immediate": r.immediate, "reason": r.reason, "evidence_note": r.evidence_note, "status": r.status,
             "source": r.source, "proposed_by": r.proposed_by, "decided_by": r.decided_by,
             "decision_note": r.decision_note, "published_on": _d(r.published_on), "notice_no": r.notice_no,
-            "entries": r.entries or [], "ban_id": r.ban_id}
+            "entries": r.entries or [], "ban_id": r.ban_id, "updated_at": r.updated_at}
 
 
 def complaint_json(c: Complaint, full: bool = True) -> dict[str, Any]:
     out = {"id": c.id, "status": c.status, "subject_uscc": c.subject_uscc, "subject_name": c.subject_name,
            "subject_kind": c.subject_kind}
     if full:
-        out.update({"complainant_name": c.complainant_name, "complainant_contact": c.complainant_contact,
+        out.update({"updated_at": c.updated_at, "complainant_name": c.complainant_name, "complainant_contact": c.complainant_contact,
                     "content": c.content, "evidence_note": c.evidence_note, "finding": c.finding,
                     "rectify_until": _d(c.rectify_until), "rectified_on": _d(c.rectified_on),
                     "removal_id": c.removal_id, "ban_id": c.ban_id})
@@ -125,13 +126,14 @@ def complaint_json(c: Complaint, full: bool = True) -> dict[str, Any]:
 def change_json(c: ChangeReport) -> dict[str, Any]:
     return {"id": c.id, "organization_id": c.organization_id, "kinds": c.kinds, "before": c.before,
             "after": c.after, "description": c.description, "status": c.status, "review_note": c.review_note,
-            "higher_levels": c.higher_levels, "send_up_year": c.send_up_year, "removal_id": c.removal_id}
+            "higher_levels": c.higher_levels, "send_up_year": c.send_up_year, "removal_id": c.removal_id,
+            "updated_at": c.updated_at}
 
 
 def rereview_json(r: ReReview) -> dict[str, Any]:
     return {"id": r.id, "organization_id": r.organization_id, "unit_type": r.unit_type, "cycle_year": r.cycle_year,
             "listed_year": r.listed_year, "status": r.status, "scheduled_on": _d(r.scheduled_on),
-            "result_note": r.result_note, "removal_id": r.removal_id, "basis": r.basis}
+            "result_note": r.result_note, "removal_id": r.removal_id, "basis": r.basis, "updated_at": r.updated_at}
 
 
 def ban_json(b: Ban, names: dict[str, str] | None = None) -> dict[str, Any]:
@@ -171,8 +173,13 @@ blp = Blueprint("management_api", __name__, url_prefix="/api/v1/management",
                             "re-reviews, dashboards")
 
 #: the collections' queries: their filters and the paging parameters (core.api.paging)
-YearPage = paged_query("YearPageQuery", YearQuery)
-RoundFilingPage = paged_query("RoundFilingPageQuery", RoundFilingQuery)
+#: the collections a system around the platform keeps in step: updated_since and sort (core.api.sync, issue 58)
+FilingPage = synced_query("FilingPageQuery", YearQuery, ("id", "updated_at", "year"))
+RemovalPage = synced_query("RemovalPageQuery", YearQuery)
+ReReviewPage = synced_query("ReReviewPageQuery", YearQuery, ("id", "updated_at", "cycle_year"))
+ComplaintPage = synced_query("ComplaintPageQuery")
+ChangePage = synced_query("ChangePageQuery")
+RoundFilingPage = synced_query("RoundFilingPageQuery", RoundFilingQuery)
 BanPage = paged_query("BanPageQuery", BanQuery)
 
 # ------------------------------------------------------------ filings --
@@ -181,7 +188,7 @@ BanPage = paged_query("BanPageQuery", BanQuery)
 @blp.route("/filings")
 class Filings(Resource):
     @authed(ManagementPerm.VIEW)
-    @blp.arguments(YearPage, location="query")
+    @blp.arguments(FilingPage, location="query")
     @blp.response(200, page_of(FilingSchema))
     def get(self, args):
         """Filings the user may see (a unit: its own; a city: its units'; the province: all), oldest first."""
@@ -192,12 +199,16 @@ class Filings(Resource):
             query = query.where(AnnualFiling.year == args["year"])
         if args["status"]:
             query = query.where(filings.status_column() == args["status"])  # past its deadline: overdue
-        return seek(query, AnnualFiling.id, args=args, json=filing_json)
+        return synced(query, AnnualFiling, args, filing_json)
 
 
 @blp.route("/filings/<int:ident>")
 class Filing(Resource):
     loader = scoped(AnnualFiling)
+
+    def guarded(self, ident):
+        """The filing a change guards (core.api.etags.if_match: its version is the tag)."""
+        return self.record(ident)
 
     @authed(ManagementPerm.VIEW)
     @blp.response(200, FilingSchema)
@@ -261,7 +272,7 @@ class RoundFilings(Resource):
                                                        RoundFiling.organization_id))
         if args["campaign_id"]:
             query = query.where(RoundFiling.campaign_id == args["campaign_id"])
-        return seek(query, RoundFiling.id, args=args, json=round_filings.filing_json)
+        return synced(query, RoundFiling, args, round_filings.filing_json)
 
     @authed(ManagementPerm.DECIDE)
     @blp.arguments(RoundFilingOpen)
@@ -279,6 +290,10 @@ class RoundFilings(Resource):
 @blp.route("/round-filings/<int:ident>")
 class OneRoundFiling(Resource):
     loader = scoped(RoundFiling)
+
+    def guarded(self, ident):
+        """The round filing a change guards (core.api.etags.if_match: its version is the tag)."""
+        return self.record(ident)
 
     @authed(ManagementPerm.VIEW)
     @blp.response(200, RoundFilingSchema)
@@ -315,14 +330,14 @@ class RoundFilingSubmit(Resource):
 @blp.route("/removals")
 class Removals(Resource):
     @authed(ManagementPerm.PROPOSE)
-    @blp.arguments(YearPage, location="query")
+    @blp.arguments(RemovalPage, location="query")
     @blp.response(200, page_of(RemovalSchema))
     def get(self, args):
         """Removals in the user's scope."""
         query = removals.visible(select(Removal), self.user)
         if args["status"]:
             query = query.where(Removal.status == args["status"])
-        return seek(query, Removal.id, args=args, json=removal_json)
+        return synced(query, Removal, args, removal_json)
 
     @authed(ManagementPerm.PROPOSE)
     @blp.arguments(RemovalCreate)
@@ -371,12 +386,12 @@ class RemovalPublish(Resource):
 @blp.route("/complaints")
 class Complaints(Resource):
     @authed(ManagementPerm.VERIFY)
-    @blp.arguments(Paged, location="query")
+    @blp.arguments(ComplaintPage, location="query")
     @blp.response(200, page_of(ComplaintSchema))
     def get(self, args):
         """Complaints to the user's city (province: all), oldest first."""
-        return seek(select(Complaint).where(access.scope(self.user, Complaint.admin_unit_id)), Complaint.id,
-                    args=args, json=complaint_json)
+        return synced(select(Complaint).where(access.scope(self.user, Complaint.admin_unit_id)), Complaint, args,
+                      complaint_json)
 
     @optional_auth
     @limited("public_report")
@@ -426,13 +441,12 @@ class ComplaintRectification(Resource):
 @blp.route("/changes")
 class Changes(Resource):
     @authed(ManagementPerm.VIEW)
-    @blp.arguments(Paged, location="query")
+    @blp.arguments(ChangePage, location="query")
     @blp.response(200, page_of(ChangeSchema))
     def get(self, args):
         """Change reports in the user's scope, oldest first."""
-        return seek(select(ChangeReport).where(access.scope(
-            self.user, ChangeReport.admin_unit_id, ChangeReport.organization_id)), ChangeReport.id, args=args,
-            json=change_json)
+        return synced(select(ChangeReport).where(access.scope(
+            self.user, ChangeReport.admin_unit_id, ChangeReport.organization_id)), ChangeReport, args, change_json)
 
     @authed(ManagementPerm.FILE)
     @blp.arguments(ChangeCreate)
@@ -466,14 +480,14 @@ class ChangeReviewView(Resource):
 @blp.route("/rereviews")
 class ReReviews(Resource):
     @authed(ManagementPerm.VERIFY)
-    @blp.arguments(YearPage, location="query")
+    @blp.arguments(ReReviewPage, location="query")
     @blp.response(200, page_of(ReReviewSchema))
     def get(self, args):
         """Re-reviews of a year in the user's scope."""
         query = select(ReReview).where(access.scope(self.user, ReReview.admin_unit_id))
         if args["year"]:
             query = query.where(ReReview.cycle_year == args["year"])
-        return seek(query, ReReview.id, args=args, json=rereview_json)
+        return synced(query, ReReview, args, rereview_json)
 
 
 @blp.route("/rereviews/<int:ident>")

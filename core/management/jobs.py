@@ -1,4 +1,4 @@
-"""Scheduled jobs: the job ``management.run_due``, which the job scheduler runs every hour
+"""Scheduled jobs: the job ``management.run_due``, which the job scheduler runs every five minutes
 (``GREENMFG_JOBS_SCHEDULE``, :mod:`core.jobs.schedule`), and ``greenmfg jobs run-due`` for cron.
 
 Each step is idempotent and commits on its own, so a run that stops half-way leaves nothing

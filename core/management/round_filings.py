@@ -137,4 +137,4 @@ def filing_json(f: RoundFiling) -> dict[str, Any]:
             "deadline_source": None if step is None else step.source,
             "deadline_cite": None if step is None else step.cite,
             "industry": f.industry, "values": f.values or {}, "score": None if f.score is None else float(f.score),
-            "submitted_at": None if f.submitted_at is None else f.submitted_at.isoformat()}
+            "submitted_at": None if f.submitted_at is None else f.submitted_at.isoformat(), "updated_at": f.updated_at}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from core.api.schema import In, Out, Query, date_text, ident, one_of, text, year
+from core.api.schema import UPDATED_AT, In, Out, Query, date_text, ident, one_of, text, year
 from core.management import changes, complaints, removals, rereviews, round_filings
 from core.management.filings import STATUSES as FILING_STATUSES
 from core.plugins.types import Level
@@ -173,6 +173,7 @@ class FilingSchema(Out):
     complete = fields.Boolean(required=True, allow_none=True)
     review_note = fields.String(required=True, allow_none=True)
     standing = fields.List(fields.Nested(StandingSchema), required=True)
+    updated_at = fields.AwareDateTime(required=True, metadata={"description": UPDATED_AT})
 
 
 class RoundFilingSchema(Out):
@@ -192,6 +193,7 @@ class RoundFilingSchema(Out):
     values = fields.Dict(required=True)
     score = fields.Float(required=True, allow_none=True)
     submitted_at = fields.String(required=True, allow_none=True, metadata={"format": "date-time"})
+    updated_at = fields.AwareDateTime(required=True, metadata={"description": UPDATED_AT})
 
 
 class RoundFilingsOpened(Out):
@@ -219,6 +221,7 @@ class RemovalSchema(Out):
     notice_no = fields.String(required=True, allow_none=True)
     entries = fields.List(fields.Raw(), required=True, metadata={"description": "list entries removed"})
     ban_id = fields.Integer(required=True, allow_none=True)
+    updated_at = fields.AwareDateTime(required=True, metadata={"description": UPDATED_AT})
 
 
 class ComplaintSchema(Out):
@@ -236,6 +239,7 @@ class ComplaintSchema(Out):
     rectified_on = date_text(allow_none=True)
     removal_id = fields.Integer(allow_none=True)
     ban_id = fields.Integer(allow_none=True)
+    updated_at = fields.AwareDateTime(metadata={"description": f"{UPDATED_AT} (absent from a public complaint's answer)"})
 
 
 class ChangeSchema(Out):
@@ -250,6 +254,7 @@ class ChangeSchema(Out):
     higher_levels = fields.List(fields.String(), required=True)
     send_up_year = fields.Integer(required=True, allow_none=True)
     removal_id = fields.Integer(required=True, allow_none=True)
+    updated_at = fields.AwareDateTime(required=True, metadata={"description": UPDATED_AT})
 
 
 class ReReviewSchema(Out):
@@ -263,6 +268,7 @@ class ReReviewSchema(Out):
     result_note = fields.String(required=True, allow_none=True)
     removal_id = fields.Integer(required=True, allow_none=True)
     basis = fields.String(required=True)
+    updated_at = fields.AwareDateTime(required=True, metadata={"description": UPDATED_AT})
 
 
 class BanSchema(Out):

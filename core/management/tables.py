@@ -53,5 +53,5 @@ def filing_rows(rows: Sequence[Any], unit_types: Mapping[str, Any], levels: Mapp
         out.append(f'<tr data-status="{status_cells[status]}"><td>{year}</td><td><a href="{before}{id_:d}{after}">'
                    f'{name}</a></td>\n  <td>{type_cells[unit_type]}</td><td>{on_cells[tuple(on or ())]}</td>\n  '
                    f'<td>{label_cells[status]}</td><td>{due_cells[due_on]}</td>'
-                   f'<td>{"—" if score is None else escape(score)}</td></tr>')
+                   f'<td>{"—" if score is None else f"{float(score):.2f}"}</td></tr>')  # as the application prints it
     return Markup("\n  ".join(out) + "\n  ")

@@ -355,6 +355,8 @@ def filing_page(ident: int):
         figures = filings.key_figures(filing).figures
         form = filing_form_class(iset, region_rules().industries, figures)()
         saved = filing_initial(filing, iset, figures)
+        if not etags.stale_form(saved) and not etags.claim_form(filing):  # saved in between (issue 55)
+            saved = filing_initial(filing, iset, filings.key_figures(filing).figures)
         if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
             etags.flash_stale()
             context = _filing_context(filing, form)
@@ -853,6 +855,8 @@ def round_filing_page(ident: int):
         iset = filings.indicator_set(filing)
         form = filing_form_class(iset, region_rules().industries)()
         saved = filing_initial(filing, iset)
+        if not etags.stale_form(saved) and not etags.claim_form(filing):  # saved in between (issue 55)
+            saved = filing_initial(filing, iset)
         if etags.stale_form(saved):  # someone saved the filing since this page was opened (issue 48)
             etags.flash_stale()
             context = _round_filing_context(filing, form)

@@ -9,7 +9,7 @@ from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin, UTCDateTime
+from core.models.base import JSONType, TimestampMixin, UTCDateTime, VersionMixin
 from core.models.organizations import AdminUnit, Organization
 
 
@@ -134,7 +134,7 @@ class Application(TimestampMixin, db.Model):
 class StepExtension(TimestampMixin, db.Model):
     """The province lets one city act after one step's deadline of a campaign (issue 15), until ``until``.
 
-    ``step`` is the deadline code in ``Campaign.deadlines`` (e.g. ``jiangxi.city_submission_2024``).
+    ``step`` is the deadline code in ``Campaign.deadlines`` (e.g. ``jiangxi.city_submission``).
     Granted with an audited reason; the applicants' own extension is :class:`DeadlineExtension`.
     """
 
@@ -150,7 +150,7 @@ class StepExtension(TimestampMixin, db.Model):
     granted_by: Mapped[str] = mapped_column(String(120))
 
 
-class RoundFiling(TimestampMixin, db.Model):
+class RoundFiling(TimestampMixin, VersionMixin, db.Model):
     """A listed unit's filing in one round (Hunan 2025: 现有国家级单位均须完成填报, due 10-27).
 
     Opened for the units a round's ``listed_unit`` deadline names (its levels and unit types);

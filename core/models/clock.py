@@ -5,10 +5,10 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import TimestampMixin
+from core.models.base import TimestampMixin, VersionMixin
 
 
-class TrainingClock(TimestampMixin, db.Model):
+class TrainingClock(TimestampMixin, VersionMixin, db.Model):
     """The offset :mod:`core.clock` adds to the real time on a training instance (row ``id`` 1).
 
     Whole days, so the instance's hours follow the real ones; history is the audit log (``clock.moved``)."""

@@ -7,10 +7,10 @@ from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin
+from core.models.base import JSONType, TimestampMixin, VersionMixin
 
 
-class EvaluatorFirm(TimestampMixin, db.Model):
+class EvaluatorFirm(TimestampMixin, VersionMixin, db.Model):
     __tablename__ = "evaluator_firm"
 
     id: Mapped[int] = mapped_column(primary_key=True)

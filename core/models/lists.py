@@ -15,6 +15,8 @@ LISTED = "listed"
 #: a unit in the stage before a list (创建计划 / 培育库, issue 43): published, shown under the stage's own name,
 #: never counted as a listing (core.lists.cultivation)
 STAGE = "cultivation"
+#: a unit taken out of the stage before a list by its publisher (withdrawn; the entry stays as the record)
+STAGE_WITHDRAWN = "stage_withdrawn"
 
 
 class ListEntry(TimestampMixin, db.Model):
@@ -30,7 +32,7 @@ class ListEntry(TimestampMixin, db.Model):
     unit_type: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(20), index=True)
     year: Mapped[int]
-    status: Mapped[str] = mapped_column(String(20), default="listed")  # listed | removed | cultivation (STAGE)
+    status: Mapped[str] = mapped_column(String(20), default="listed")  # listed | removed | cultivation (STAGE) | stage_withdrawn
     listed_on: Mapped[dt.date | None] = mapped_column(Date)
     notice_no: Mapped[str | None] = mapped_column(String(100))
     removed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -41,6 +43,9 @@ class ListEntry(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(20), default="notice", server_default="notice")
     #: the published decision that created the entry (source ``decision``)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("list_decision.id"))
+    #: a stage entry: the day by which the unit completes its creation, as the decision that put it in set it
+    #: (Hunan 000 二.4: 于规定时间内完成创建工作; migration 0045)
+    complete_by: Mapped[dt.date | None] = mapped_column(Date)
 
     organization: Mapped[Organization] = relationship()
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
 from core.clock import now
-from core.models.base import JSONType, UTCDateTime
+from core.models.base import JSONType, UTCDateTime, VersionMixin
 
 
 class Notification(db.Model):
@@ -32,7 +32,7 @@ class Notification(db.Model):
     texted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
-class NotificationSetting(db.Model):
+class NotificationSetting(VersionMixin, db.Model):
     """How one user wants to be told; without a row: e-mail off (no address), SMS off, the account's language."""
 
     __tablename__ = "notification_setting"

@@ -5,10 +5,10 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
-from core.models.base import TimestampMixin
+from core.models.base import TimestampMixin, VersionMixin
 
 
-class AdminUnit(db.Model):
+class AdminUnit(VersionMixin, db.Model):
     """A submitting administrative unit (市, 州, 直管市, 林区, 省直管试点县, 新区, 综改区).
 
     Rows come from the region plugin (``source`` = plugin name) and, for kinds a

@@ -10,7 +10,7 @@ from sqlalchemy import BigInteger, Enum, ForeignKey, String, false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
-from core.models.base import JSONType, TimestampMixin, UTCDateTime
+from core.models.base import JSONType, TimestampMixin, UTCDateTime, VersionMixin
 
 
 class Role(enum.StrEnum):
@@ -23,7 +23,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, VersionMixin, db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -44,6 +44,10 @@ blp = Blueprint("notifications_api", __name__, url_prefix=API_PREFIX,
 
 @blp.route("/me/notifications")
 class NotificationSettings(Resource):
+
+    def guarded(self):
+        """The setting a change guards, once made (core.api.etags.if_match: its version is the tag)."""
+        return service.setting_of(self.user)
     @authed(Perm.TOKENS)
     @blp.response(200, NotificationSettingSchema)
     def get(self):

@@ -37,3 +37,33 @@ def send(to: str, subject: str, text: str) -> bool:
             smtp.login(config["GREENMFG_SMTP_USER"], config.get("GREENMFG_SMTP_PASSWORD") or "")
         smtp.send_message(message)
     return True
+
+
+def probe(timeout: float = 10.0) -> str:
+    """Connect to the configured SMTP server, greet it, start TLS and sign in as the settings say, send nothing
+    (``greenmfg check``); the server's greeting. Raises what the connection raised."""
+    config = current_app.config
+    with smtplib.SMTP(config["GREENMFG_SMTP_HOST"], int(config.get("GREENMFG_SMTP_PORT") or 25),
+                      timeout=timeout) as smtp:
+        code, greeting = smtp.ehlo()
+        if config.get("GREENMFG_SMTP_STARTTLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("GREENMFG_SMTP_USER"):
+            smtp.login(config["GREENMFG_SMTP_USER"], config.get("GREENMFG_SMTP_PASSWORD") or "")
+    return f"{config['GREENMFG_SMTP_HOST']}:{int(config.get('GREENMFG_SMTP_PORT') or 25)} answers ({code})"
+
+
+def send_test(to: str) -> None:
+    """One e-mail that says it is a test, through the configured SMTP server (``greenmfg mail test``): what a
+    deployer sends once the settings are in place. Raises what sending raised; refuses without a server."""
+    from core.errors import InvalidInput, Refused
+
+    address = (to or "").strip()
+    if "@" not in address or any(c.isspace() for c in address) or len(address) > 254:
+        raise InvalidInput("Give an e-mail address.", field="address")
+    if not configured():
+        raise Refused("No SMTP server is configured (GREENMFG_SMTP_HOST): e-mails go to the log.")
+    base = current_app.config.get("GREENMFG_BASE_URL") or ""
+    send(address, "greenmfg 测试邮件 / test e-mail",
+         "这是绿色制造名单管理平台发出的测试邮件，无需回复。\n"
+         "This is a test e-mail from the green manufacturing list platform; no reply is needed.\n\n" + base)

@@ -52,6 +52,9 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
     "application.recommended": (
         _l("%(unit)s: recommended by the city"),
         _l("The city recommended %(unit)s in the %(round)s round; the province reviews it next.")),
+    "application.approved_for_city_list": (
+        _l("%(unit)s: approved for the city list"),
+        _l("The city approved %(unit)s in the %(round)s round for its city list; the city publishes the list next.")),
     "application.recommended.province": (
         _l("%(unit)s recommended by %(city)s"),
         _l("%(city)s recommended %(unit)s in the %(round)s round; it waits for the province's review.")),
@@ -187,6 +190,9 @@ def _reason(row: AuditLog) -> str:
 def _recommended(row: AuditLog) -> Iterator[Target]:
     a = _application(row)
     if a is None:
+        return
+    if str(a.level) == "city":  # the city's own list (Shanxi 004 第十二条): the city publishes it, no province review
+        yield Target(unit_users(a.organization_id), "application.approved_for_city_list", _app_params(a), _detail(a))
         return
     yield Target(unit_users(a.organization_id), "application.recommended", _app_params(a), _detail(a))
     yield Target(province_users(), "application.recommended.province", _app_params(a, city=a.admin_unit.name),

@@ -24,21 +24,25 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from core.plugins.types import Document, EligibilityRule, Level, Quota, Record
+from core.plugins.types import (
+    CapBasis, DayCount, Document, EligibilityRule, EvaluatorCap, Level, NoticePeriod, Quota, Record,
+)
 
 #: :class:`core.plugins.rules.RegionRules`, which imports this module (so this one cannot import it back)
 RegionRules = Any
 
 IN_FORCE, CARRIED, AHEAD, DEFAULT, NOTICE = "in_force", "carried", "ahead", "default", "notice"
 #: what a round's notice may set for the round against the region's standing rules
-NOTICE_KINDS = ("deadline", "quota", "condition")
+NOTICE_KINDS = ("deadline", "quota", "condition", "evaluator_cap", "notice_period")
 
 
 @dataclass(frozen=True)
 class NoticeRule:
-    """One rule a round's notice sets: ``deadline`` (key: the deadline's code, value: an ISO date), ``quota`` (key:
-    ``<admin unit code>/<unit type>``, value: the number of places) or ``condition`` (key: the eligibility rule's code,
-    value: True to apply it in the round, False to set it aside), with the notice's article."""
+    """One rule a round's notice sets: ``deadline`` (key: the step's code, value: an ISO date), ``quota`` (key:
+    ``<admin unit code>/<unit type>``, value: the number of places), ``condition`` (key: the eligibility rule's code,
+    value: True to apply it in the round, False to set it aside), ``evaluator_cap`` (key: the list level, value: the
+    projects one evaluator may take in the year at that level) or ``notice_period`` (key: the list level, value: the
+    public notice's length in working days), with the notice's article."""
 
     kind: str
     key: str
@@ -132,7 +136,40 @@ class NoticeRules:
         for day, record in self.base.deadlines_for(year):
             record = self._deadline(record, year)
             out.append((record.for_year(year) or day, record))
+        listed = {record.code for _, record in out}
+        for rule in self.notice.of_kind("deadline") if year == self.notice.year else ():
+            record = self.base.deadlines.get(rule.key)
+            if record is not None and rule.key not in listed:  # a step no document dates in the year
+                record = self._deadline(record, year)
+                out.append((record.for_year(year), record))
         return sorted(out, key=lambda x: (x[0], x[1].code))
+
+    def evaluator_cap(self, unit_type: str, level: Level) -> EvaluatorCap:
+        """The cap of the notice's round at ``level``: the notice's where it sets one (never above the national
+        cap, checked when the round opens), counted per the same person or entity as the region's."""
+        answer = self.base.evaluator_cap(unit_type, level)
+        rule = self.notice.find("evaluator_cap", str(Level(level)))
+        if rule is None:
+            return answer
+        basis = CapBasis.LEGAL_REPRESENTATIVE if answer.unlimited else answer.basis
+        return self._keep(EvaluatorCap(limit=int(rule.value), basis=basis, levels=(Level(level),),
+                                       unit_types=tuple(self.base.unit_types), cite=self.notice.cite(rule.article),
+                                       source=self.base.region_code), rule)
+
+    def evaluator_caps(self, unit_type: str, level: Level) -> list[EvaluatorCap]:
+        return type(self.base).evaluator_caps(self, unit_type, level)  # with this round's cap of the level
+
+    def notice_period(self, level: Level) -> NoticePeriod | None:
+        rule = self.notice.find("notice_period", str(Level(level)))
+        if rule is None:
+            return self.base.notice_period(level)
+        return self._keep(NoticePeriod(days=int(rule.value), count=DayCount.WORKING_DAYS,
+                                       cite=self.notice.cite(rule.article), source=self.base.region_code), rule)
+
+    def applied_notice_period(self, level: Level, year: int) -> NoticePeriod | None:
+        if year == self.notice.year and self.notice.find("notice_period", str(Level(level))) is not None:
+            return self.notice_period(level)
+        return self.base.applied_notice_period(level, year)
 
     def quota(self, admin_unit: str, unit_type: str, year: int) -> Quota:
         rule = self.notice.find("quota", f"{admin_unit}/{unit_type}") if year == self.notice.year else None
@@ -141,16 +178,34 @@ class NoticeRules:
         return self._keep(Quota(limit=int(rule.value), binding=True, period=(year, year),
                                 cite=self.notice.cite(rule.article), source=self.base.region_code), rule)
 
+    def _set_aside(self, answer: Any, hook: str, year: int, **kwargs: Any) -> Any:
+        """A plugin's policy answer that carries out a condition (``answer.condition``) the notice sets aside gives
+        way to the other plugins' answer (national's) in the notice's round; any other answer stands."""
+        code = getattr(answer, "condition", "") if answer is not None else ""
+        rule = self.notice.find("condition", code) if code and year == self.notice.year else None
+        if rule is None or rule.value is not False:
+            return answer
+        return self.base.policy_without(hook, answer.source, year=year, **kwargs)
+
+    def evaluation_modes(self, unit_type: str, level: Level, year: int) -> Any:
+        answer = self.base.evaluation_modes(unit_type, level, year)
+        return self._set_aside(answer, "gm_policy_evaluation_modes", year, unit_type=unit_type, level=Level(level))
+
+    def city_recommendation(self, level: Level, year: int) -> Any:
+        answer = self.base.city_recommendation(level, year)
+        return self._set_aside(answer, "gm_policy_city_recommendation", year, level=Level(level))
+
     def eligibility_rules_for(self, unit_type: str, level: Level, year: int | None = None) -> list[EligibilityRule]:
         found = self.base.eligibility_rules_for(unit_type, level, year)
         if year != self.notice.year:
             return found
-        off = {r.key for r in self.notice.of_kind("condition") if r.value is False}
-        out = [r for r in found if r.code not in off]
-        have = {r.code for r in out}
+        # a condition the notice sets aside is dropped; one it switches on is the notice's in its round (named
+        # with it), whether the region's rules would apply it anyway (a standing rule) or not
+        decided = {r.key for r in self.notice.of_kind("condition")}
+        out = [r for r in found if r.code not in decided]
         for rule in self.notice.of_kind("condition"):
             record = self.base.eligibility_rules.get(rule.key)
-            if rule.value is not True or record is None or rule.key in have or not record.applies(unit_type, level):
+            if rule.value is not True or record is None or not record.applies(unit_type, level):
                 continue
             earlier = self.base.readable(record.cite)
             out.append(self._keep(dataclasses.replace(record, years=(), cite=f"{self.notice.cite(rule.article)}；"
@@ -199,6 +254,9 @@ def _round_records(rules: RegionRules, year: int) -> Iterator[tuple[str, str, Re
     yield from (("industry", code, offered[code]) for code in rules.industries if code in offered)
     for _, deadline in rules.deadlines_for(year):
         yield "deadline", deadline.code, deadline
+    for deadline in rules.deadlines.values():  # a step the documents name and date in no year: the notice dates it
+        if not deadline.dated:
+            yield "deadline", deadline.code, deadline
     sets = {s.code: s for s in (rules.indicator_set(ut, year) for ut in rules.unit_types) if s is not None}
     yield from (("indicator_set", code, sets[code]) for code in sorted(sets))
     layouts = {lay.code: lay for lay in (rules.summary_layout_for(Level(lv), year)[0] for lv in rules.list_levels)

@@ -183,7 +183,7 @@ def gm_register_deadlines() -> Sequence[Deadline]:
 
     Called once at start-up. A province replaces a national deadline with
     ``replaces="<code>"`` (a different dynamic-filing day) or adds its own
-    (``hunan.city_summary_2025``).
+    (``hunan.city_summary``).
 
     :return: a sequence of :class:`Deadline`.
 

@@ -347,6 +347,25 @@ class RegionRules:
         self._policy_cache[key] = result
         return result
 
+    def policy_without(self, hook: str, plugin: str, **kwargs: Any) -> Any:
+        """The answer ``hook`` gives for ``kwargs`` with ``plugin``'s own answer left out: the next plugin's, else
+        national's. What a round applies where its notice sets aside the condition that plugin's answer carries
+        out (``EvaluationModes.condition``, ``CityRecommendation.condition``; issue 53)."""
+        expected = _POLICY_TYPES[hook]
+        impls = list(reversed(implementations(self.pm, hook)))
+        national_impls = [i for i in impls if i.plugin_name == NATIONAL]
+        baseline = None
+        if national_impls:
+            baseline = self._checked(hook, expected, national_impls[0], {**kwargs, "national": None})
+        for impl in impls:
+            if impl.plugin_name == plugin:
+                continue
+            result = baseline if impl.plugin_name == NATIONAL else self._checked(
+                hook, expected, impl, {**kwargs, "national": baseline})
+            if result is not None:
+                return result
+        return None
+
     def _checked(self, hook: str, expected: type, impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
         value = _call(self.pm, hook, impl, kwargs)
         if value is None:
@@ -529,8 +548,9 @@ class RegionRules:
                                       f"items {sorted(unknown)}")
         self._check_core_rules(year)
         for d in self.deadlines.values():
-            if d.month_day is None and not d.rounds:
-                raise PolicyViolation(f"deadline {d.code!r} from {d.source!r} has neither month_day nor rounds")
+            problem = d.problem()
+            if problem:
+                raise PolicyViolation(f"deadline {d.code!r} from {d.source!r}: {problem}")
         for s in self.indicator_sets.values():
             if abs(s.total_weight - 100) > 1e-9:
                 raise PolicyViolation(

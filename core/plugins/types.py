@@ -16,6 +16,8 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Callable, ClassVar, Mapping, Sequence, TypeVar
 
+#: a year in a step's code (``city_submission_2024``): steps belong to the workflow, dates to documents
+_YEAR_IN_CODE = re.compile(r"(?<![0-9])(19|20)[0-9]{2}(?![0-9])")
 
 class UnitKind(StrEnum):
     """Kinds of submitting administrative unit (市州 and their peers)."""
@@ -165,11 +167,13 @@ class Industry(CodedRecord):
 
 @dataclass(frozen=True, kw_only=True)
 class Deadline(CodedRecord):
-    """A campaign or management deadline.
+    """A step of the region's workflow that a document or a notice dates (a campaign or management deadline).
 
-    ``month_day`` is the yearly default (``(7, 31)``); ``rounds`` holds the
-    dates an annual notice sets for one round (``{2025: date(2025, 11, 7)}``)
-    and wins for that year. A deadline ends at 24:00 Asia/Shanghai on its day.
+    The code names the step, never a year (``hunan.city_submission``): steps belong to the workflow, dates to
+    documents. ``month_day`` is the yearly date a standing document sets (``(7, 31)``); ``rounds`` holds the dates
+    a year's notice set for its round (``{2025: date(2025, 11, 7)}``) and wins for that year. A step no document
+    dates (neither) is still a step of the workflow: a round's notice dates it in any year, and until then the
+    round shows it as not set. A deadline ends at 24:00 Asia/Shanghai on its day.
     """
 
     title: str
@@ -184,6 +188,33 @@ class Deadline(CodedRecord):
     #: the validity of the document that sets a yearly deadline (first and last day, inclusive; ``None`` for an
     #: open end): no date outside it (e.g. Shanxi's 细则 in force 2024-07-19 to 2029-07-18 has no 2024-05-31)
     in_force: tuple[dt.date | None, dt.date | None] | None = None
+    #: the codes the step had before (a code that carried a document's year): the audit log keeps moves under them
+    formerly: tuple[str, ...] = ()
+
+    @property
+    def dated(self) -> bool:
+        """Whether a document of the plugin dates the step in some year (else only a round's notice does)."""
+        return self.month_day is not None or bool(self.rounds)
+
+    def problem(self) -> str | None:
+        """What is wrong with the record as a step (start-up and the plugin kit refuse it), or None: a code that
+        carries a year (the step would need a new code each year), an impossible ``month_day``, a round's date
+        more than a year from its round, an undated step that cites no document naming it."""
+        if _YEAR_IN_CODE.search(self.code):
+            return "its code carries a year; name the step, and date it with month_day or rounds"
+        if self.month_day is not None:
+            try:
+                dt.date(2024, *self.month_day)  # 2024: a leap year, so 29 February is a real day
+            except (TypeError, ValueError):
+                return f"month_day {self.month_day!r} is not a day of the year"
+        for year, day in self.rounds.items():
+            if not isinstance(year, int) or not isinstance(day, dt.date):
+                return f"rounds {year!r}: {day!r} is not a year and a date"
+            if not year - 1 <= day.year <= year + 1:
+                return f"rounds {year}: {day.isoformat()} lies more than a year from its round"
+        if not self.dated and not (self.cite or "").strip():
+            return "an undated step must cite the document that names it"
+        return None
 
     def for_year(self, year: int) -> dt.date | None:
         """The deadline's date in ``year``, or ``None`` when it has none that year."""
@@ -226,6 +257,11 @@ class CultivationStage(Record):
     ``round_publishes`` True: the round's own publication of this level and year puts its units into the stage,
     not on the list (Hunan's 2024 round publishes a 创建计划). ``publisher`` is who fills the stage
     (``province`` or ``city``).
+
+    The time a unit has to complete its creation: ``complete_within_years`` where the document gives it (counted
+    from the day the unit is put into the stage); ``completion_set_by_decision`` True where the document sets a
+    time but names none (Hunan 000 二.4: 于规定时间内完成创建工作), so the decision that puts a unit in enters the
+    date, shown as the decision's. Neither: the decision may still give a date; none is shown as not set.
     """
 
     name: str
@@ -234,6 +270,8 @@ class CultivationStage(Record):
     member_en: str
     publisher: str = "province"
     round_publishes: bool = False
+    complete_within_years: int | None = None
+    completion_set_by_decision: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -383,6 +421,10 @@ class EvaluationModes(Record):
     report_required: bool = False
     report_stage: ReportStage = ReportStage.RECOMMEND
     on_site_visit: bool = False
+    #: the eligibility condition (its code) this answer carries out, where a plugin's answer does (Hubei's on-site
+    #: third-party evaluation, 002 三(三)): a round whose notice sets that condition aside gets the answer the
+    #: other plugins give (:meth:`core.plugins.rules.RegionRules.policy_without`), as it would without the condition
+    condition: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -1124,6 +1166,9 @@ class CityRecommendation(Record):
     opinion_max: int = 2000
     file_required: bool = False
     platform_default: bool = False
+    #: the eligibility condition (its code) this answer carries out (Hubei's 推荐意见, 002 三(四)): a round whose
+    #: notice sets that condition aside gets the answer the other plugins give, as for :class:`EvaluationModes`
+    condition: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -169,6 +169,10 @@ class Firms(Resource):
 
 @blp.route("/evaluators/<int:firm_id>")
 class Firm(Resource):
+
+    def guarded(self, firm_id):
+        """The firm a change guards (core.api.etags.if_match: its version is the tag)."""
+        return evaluators.firm_or_404(firm_id)
     @authed(ReviewPerm.EVALUATOR_REGISTRY)
     @blp.arguments(FirmQuerySchema, location="query")
     @blp.response(200, FirmSchema)
@@ -576,6 +580,10 @@ class MyAssignments(Resource):
 @blp.route("/assignments/<int:assignment_id>")
 class Assignment(Resource):
     loader = experts.assignment_for_expert
+
+    def guarded(self, assignment_id):
+        """The assignment a change guards (core.api.etags.if_match: its version is the tag)."""
+        return self.record(assignment_id)
 
     @authed(ReviewPerm.EXPERT_SCORE)
     @blp.response(200, AssignmentDetailSchema)

@@ -33,7 +33,7 @@ def firm_choices(application: Application, today: dt.date | None = None) -> list
     out = []
     for firm in evaluators.firms():
         problems: list[GreenmfgError] = limits.firm_problems(firm, application, today)
-        left, caps = limits.places_left(firm, application.unit_type, application.level, year)
+        left, caps = limits.places_left(firm, application.unit_type, application.level, year, application.campaign)
         full = left is not None and left <= 0
         out.append({"firm": firm, "qualifies": not problems, "problems": problems, "left": left, "caps": caps,
                     "full": full, "selectable": not problems and not full,

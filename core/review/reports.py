@@ -32,7 +32,7 @@ from core.i18n import N_
 from core import clock
 from core.clock import SHANGHAI
 from core.kernel.permissions import may
-from core.kernel.rules import region_rules
+from core.kernel.rules import region_rules, rules_of_round
 from core.review.access import ReviewPerm
 from core.models import Application, ApplicationStatus as S, EvaluationReport, EvaluationRequest, User
 from core.plugins.rules import readable_cite
@@ -45,7 +45,8 @@ TWO = Decimal("0.01")
 
 def modes_of(application: Application):
     """The region's evaluation modes for the application's unit type, level and round."""
-    return region_rules().evaluation_modes(application.unit_type, Level(application.level), application.campaign.year)
+    return rules_of_round(application.campaign).evaluation_modes(application.unit_type, Level(application.level),
+                                                                 application.campaign.year)
 
 
 def indicator_items(application: Application) -> list[dict[str, Any]]:

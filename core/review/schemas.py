@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 
-from core.api.paging import page_of
+from core.api.paging import id_cursor, page_of
 from core.api.schema import In, Out, Query, date_text, ident, one_of, text
 
 _QUALIFICATIONS = {"description": "keys of the firm's qualifications (registered_in_china, senior_staff…): "
@@ -259,8 +259,7 @@ ReviewQueueSchema = page_of(QueueEntrySchema, "ReviewQueue")
 class ReviewQueueQuerySchema(Query):
     year = fields.Integer(load_default=None, validate=validate.Range(min=2000, max=2100),
                           metadata={"description": "only this round year"})
-    after = ident(load_default=None, metadata={"description": "the page after this cursor: next_after of the page "
-                                                             "before (the first page: leave out)"})
+    after = id_cursor()
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200),
                            metadata={"description": "items per page (default 50)"})
 

@@ -519,6 +519,8 @@ def score(assignment_id: int):
     # what the expert typed goes back into the form on any refusal (nothing typed is lost)
     scores = {key[len("score_"):]: value.strip() for key, value in request.form.items() if key.startswith("score_")}
     saved = _score_version(row)
+    if not etags.stale_form(saved) and not etags.claim_form(row):  # saved in between (issue 55)
+        saved = _score_version(row)
     if etags.stale_form(saved):  # saved from another page since this one was opened: nothing saved, nothing lost
         etags.flash_stale()
         differ = [(number, str(value)) for number, value in sorted(saved["scores"].items())

@@ -60,3 +60,45 @@ def grant_app_role(conn: Connection, role: str, *, password: str | None = None) 
             read_write.append(table)
     conn.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}"))
     return {"read_write": read_write, "append_only": [AUDIT_TABLE]}
+
+
+def app_role_problems(conn: Connection) -> tuple[str, list[str]]:
+    """Whether the role ``conn`` is signed in as has exactly what :func:`grant_app_role` gives (``greenmfg
+    check``): the role's name, and what differs: a table it may not read or write, an audit log it may change,
+    or a role that owns the tables or is a superuser (then the audit log is not append-only for the services).
+    PostgreSQL only."""
+    role = conn.execute(text("SELECT current_user")).scalar()
+    problems: list[str] = []
+    superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+    if superuser:
+        problems.append(f"{role} is a superuser: connect the services as the application role (README step 4)")
+    owner = conn.execute(text("SELECT tableowner FROM pg_tables WHERE schemaname = current_schema() "
+                              "AND tablename = :t"), {"t": AUDIT_TABLE}).scalar()
+    if owner is None:
+        return role, problems + ["the tables do not exist: run greenmfg db upgrade as the owner"]
+    if owner == role:
+        problems.append(f"{role} owns the tables: connect the services as the application role, not the owner "
+                        "(README step 4)")
+    rows = conn.execute(text(
+        "SELECT tablename, has_table_privilege(current_user, quote_ident(tablename), 'SELECT'), "
+        "has_table_privilege(current_user, quote_ident(tablename), 'INSERT'), "
+        "has_table_privilege(current_user, quote_ident(tablename), 'UPDATE'), "
+        "has_table_privilege(current_user, quote_ident(tablename), 'DELETE'), "
+        "has_table_privilege(current_user, quote_ident(tablename), 'TRUNCATE') "
+        "FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename")).all()
+    missing = []
+    for table, select, insert, update, delete, truncate in rows:
+        if table == AUDIT_TABLE:
+            if not (select and insert):
+                problems.append(f"{role} may not SELECT and INSERT on {AUDIT_TABLE}")
+            if (update or delete or truncate) and owner != role and not superuser:
+                problems.append(f"{role} may change or erase {AUDIT_TABLE} (only SELECT and INSERT are granted)")
+        elif table == "alembic_version":
+            if not select:
+                missing.append(table)
+        elif not (select and insert and update and delete):
+            missing.append(table)
+    if missing:
+        problems.append(f"{role} may not read and write {len(missing)} tables ({', '.join(missing[:5])}"
+                        f"{', …' if len(missing) > 5 else ''}): run greenmfg db-roles grant-app {role} as the owner")
+    return role, problems

@@ -72,11 +72,18 @@ class RoundDeadline:
 
     @property
     def moved(self) -> bool:
-        if self.reason is None:
+        if self.reason is None or self.dated_by_notice:
             return False
         if self.document_day is not None:
             return self.ends != end_of_day(self.document_day)
         return self.opened_with is None or self.ends != self.opened_with
+
+    @property
+    def dated_by_notice(self) -> bool:
+        """A step no document dates, dated by the round's notice when it opened (issue 53; ``reason`` names it):
+        not a move."""
+        return (self.reason is not None and self.document_day is None and self.opened_with is None
+                and self.moved_by is None and self.code != APPLICANTS)
 
     @property
     def original(self) -> dt.datetime | None:
@@ -116,12 +123,26 @@ def deadline_moves(campaign: Campaign) -> dict[str, tuple[str, dt.datetime]]:
     rows = db.session.execute(select(AuditLog.actor, AuditLog.at, AuditLog.data).where(
         AuditLog.action == "campaign.deadline_changed", AuditLog.object_type == "campaign",
         AuditLog.object_id == str(campaign.id)).order_by(AuditLog.id)).all()
-    return {(data or {}).get("code"): (actor, aware(at)) for actor, at, data in rows}
+    # moves logged under a step's former code (one that carried a year, migration 0042) are the step's
+    current = {old: d.code for d in region_rules().deadlines.values() for old in d.formerly}
+    code = lambda data: current.get((data or {}).get("code"), (data or {}).get("code"))  # noqa: E731
+    return {code(data): (actor, aware(at)) for actor, at, data in rows}
 
 
 def round_deadlines(campaign: Campaign) -> list[RoundDeadline]:
     """Every step deadline of ``campaign`` (the round's own calendar), by the instant it passes: the round's date,
-    with the province's move, beside the document's date."""
+    with the province's move, beside the document's date; the province's report to the Ministry as the year's
+    rounds hold it (:func:`recommendation_deadline`: once a year, whichever round's notice moved it)."""
+    out = _own_deadlines(campaign)
+    year_step = recommendation_deadline(campaign.year) if RECOMMENDATION in (campaign.deadlines or {}) else None
+    if year_step is not None and year_step.campaign_id not in (None, campaign.id):
+        out = sorted((year_step if d.code == RECOMMENDATION and d.ends != year_step.ends else d for d in out),
+                     key=lambda d: (d.ends, d.code))
+    return out
+
+
+def _own_deadlines(campaign: Campaign) -> list[RoundDeadline]:
+    """The round's own calendar (:func:`round_deadlines` before the year's report to the Ministry)."""
     rules = region_rules()
     reasons = campaign.deadline_reasons or {}
     moves = deadline_moves(campaign) if reasons else {}
@@ -206,7 +227,7 @@ def year_deadlines(year: int) -> list[RoundDeadline]:
     moved: dict[str, RoundDeadline] = {}
     for campaign in db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code,
                                                               Campaign.year == year)):
-        for d in round_deadlines(campaign) if campaign.deadline_reasons else ():
+        for d in _own_deadlines(campaign) if campaign.deadline_reasons else ():
             if d.moved and (d.code not in moved or d.ends > moved[d.code].ends):
                 moved[d.code] = d
     out = [moved.get(record.code) or RoundDeadline(
@@ -230,7 +251,7 @@ def recommendation_deadline(year: int) -> RoundDeadline | None:
     rounds = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code,
                                                        Campaign.year == year)).all()
     found = [d for c in rounds if RECOMMENDATION in (c.deadlines or {})
-             for d in round_deadlines(c) if d.code == RECOMMENDATION]
+             for d in _own_deadlines(c) if d.code == RECOMMENDATION]
     moved = [d for d in found if d.moved]
     if moved:
         return max(moved, key=lambda d: d.ends)

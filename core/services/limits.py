@@ -144,9 +144,11 @@ def cap_rows(firm: EvaluatorFirm, caps: list[EvaluatorCap], year: int) -> list[d
     return out
 
 
-def places_left(firm: EvaluatorFirm, unit_type: str, level: str, year: int) -> tuple[int | None, list[dict[str, Any]]]:
-    """How many more projects like this one ``firm`` may take in ``year`` (``None``: no cap), and each cap."""
-    rows = cap_rows(firm, region_rules().evaluator_caps(unit_type, Level(level)), year)
+def places_left(firm: EvaluatorFirm, unit_type: str, level: str, year: int,
+                campaign: Any = None) -> tuple[int | None, list[dict[str, Any]]]:
+    """How many more projects like this one ``firm`` may take in ``year`` (``None``: no cap), and each cap: those of
+    ``campaign``'s round (its notice may set the level's cap), as :func:`accept_engagement` applies them."""
+    rows = cap_rows(firm, rules_of_round(campaign).evaluator_caps(unit_type, Level(level)), year)
     return (min(r["left"] for r in rows) if rows else None), rows
 
 
@@ -231,7 +233,8 @@ def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
     today = today or clock.today()
     check_firm_allowed(firm, application, today, self_evaluation_by, declarations)
     year, level = application.campaign.year, Level(application.level)
-    caps = sorted(region_rules().evaluator_caps(application.unit_type, level), key=lambda c: cap_key(firm, c, year))
+    rules = rules_of_round(application.campaign)  # the round's notice may set the cap of its level
+    caps = sorted(rules.evaluator_caps(application.unit_type, level), key=lambda c: cap_key(firm, c, year))
     keys = []
     for cap in caps:
         key, taken = reserve_cap(firm, cap, year)
@@ -246,13 +249,13 @@ def accept_engagement(firm: EvaluatorFirm, application: Application, actor: str,
                 rule=readable_cite(cap.cite) or cap.source,
             )
         keys.append(key)
-    main = keys[0] if keys else cap_key(firm, region_rules().evaluator_cap(application.unit_type, level), year)
+    main = keys[0] if keys else cap_key(firm, rules.evaluator_cap(application.unit_type, level), year)
     engagement = EvaluatorEngagement(firm_id=firm.id, application_id=application.id, year=year, level=level.value,
                                      unit_type=application.unit_type, cap_key=main[:200], cap_keys=keys)
     application.evaluator_firm_id = firm.id
     db.session.add(engagement)
     db.session.flush()
-    first = caps[0] if caps else region_rules().evaluator_cap(application.unit_type, level)
+    first = caps[0] if caps else rules.evaluator_cap(application.unit_type, level)
     audit.record(actor, "evaluator.engagement_accepted", "application", application.id, firm=firm.uscc,
                  cap_key=main, cap_limit=first.limit, cap_source=first.source, counted=bool(keys),
                  used=used(main) if keys else None,

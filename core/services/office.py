@@ -399,3 +399,23 @@ def _running(pid: int | None) -> bool:
         return os.getpgid(pid) == pid
     except ProcessLookupError:
         return False
+
+
+def probe(settings: Settings | None = None) -> tuple[bool | None, str]:
+    """Whether LibreOffice answers on this server (``greenmfg check``): ``None`` when it is not installed (the
+    summary PDF is not offered), else whether the kept LibreOffice answers on its port or, where it is not
+    running (the worker starts it), whether ``soffice --version`` answers."""
+    settings = settings or Settings.of_app()
+    if not pdf_available():
+        return None, "not installed on this server: the summary PDF is not offered"
+    if settings.renderer != ONESHOT and Kept(settings).alive():
+        return True, f"the kept LibreOffice answers on port {settings.port}"
+    try:
+        done = subprocess.run(["soffice", "--headless", "--version"], capture_output=True, text=True, timeout=60,
+                              check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"soffice --version: {type(exc).__name__}"
+    if done.returncode != 0:
+        return False, f"soffice --version exited {done.returncode}: {(done.stderr or done.stdout).strip()[-200:]}"
+    running = "" if settings.renderer == ONESHOT else f"; the kept one is not running on port {settings.port}"
+    return True, f"{done.stdout.strip()[:60]}{running}"

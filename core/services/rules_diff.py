@@ -1,11 +1,20 @@
-"""What changed between the rules two rounds apply (issue 43): two years of the region, two rounds (a round opened
-from its notice against another), or the region against the national rules of a year.
+"""What changed between the rules two rounds apply (issue 43, issue 53): two years of the region, two rounds (a
+round opened from its notice against another), or the region against the national rules of a year.
 
 Each side is listed by the one resolver the services apply (:func:`core.services.rules_export.rule_rows`, through
 :mod:`core.plugins.applied`), so what the comparison shows is what the rounds apply. A rule is the same rule on both
-sides when its kind and key are; it is *changed* when its value, its source, its citation or the way it applies
-(in force, carried from an expired document, set by a notice) differ. ``greenmfg rules diff`` and the rules page's
-comparison (``/rules/diff``) print the same answer.
+sides when its identity is: its kind and its key without the side's year (``evaluation_modes factory/national/2024``
+and ``…/2025`` are one rule, :func:`identity`). Each rule is then one row: *added* (only the second side applies
+it), *removed* (only the first), *changed* (its value or its source differs: both values and both sources are
+shown, :mod:`core.services.rules_diff_rows`), or *status* only (the same value from the same source, but it applies
+otherwise: in force one year, carried from an expired document the next), listed apart. Texts a listing fills with
+its year (a form's "2023年度…" label, a summary table's title, a deadline's year) are compared relative to it.
+
+A year's rounds opened from a notice (:class:`~core.plugins.applied.RoundNotice`): comparing years ``Y-1 → Y``
+also lists, per such round of Y, each rule its notice sets against Y-1, with the notice's 文号.
+
+``greenmfg rules diff`` and the rules page's comparison (``/rules/diff``) print the same rows
+(:func:`core.services.rules_diff_rows.diff_rows`).
 
 A side is written ``2026`` (the region's rules a round of 2026 applies), ``national@2025`` (another installed
 region's, the national rules above all), or ``round:12`` (the round with id 12, with what its notice sets).
@@ -13,48 +22,46 @@ region's, the national rules above all), or ``round:12`` (the round with id 12, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
 from core.errors import InvalidInput, NotFound
 from core.kernel.names import local_name
 from core.kernel.rules import region_rules
 
-#: what a rule's comparison looks at besides its value
-COMPARED = ("source", "cite", "applied_as")
-#: values a listing derives for its year, compared without the year (07-31 of 2024 and of 2026 are one rule)
-_YEARLESS = ("date_in_year",)
-#: fields of a rule's value as people name them; another field is "another value"
-FIELD_NAMES = {"limit": _l("Limit"), "days": _l("Days"), "count": _l("Counted in"), "basis": _l("Counted per"),
-               "date_in_year": _l("Date"), "month_day": _l("Date"), "rounds": _l("Dates of particular rounds"),
-               "title": _l("Title"), "name": _l("Name"), "label": _l("Label"), "choices": _l("Choices"),
-               "levels": _l("Levels"), "binding": _l("Binding"), "applied": _l("Applied"),
-               "notice": _l("Set by the notice"), "required": _l("Required"), "tiers": _l("Tiers"),
-               "source": _l("Source"), "cite": _l("Citation"), "applied_as": _l("How it applies"),
-               "counted_together": _l("Levels counted together"), "period": _l("Years")}
-#: how a rule applies, as people read it
-APPLIED_AS = {"in_force": _l("in force"), "carried": _l("carried from an expired document"),
-              "ahead": _l("applied ahead of its document"), "default": _l("platform default or this instance's setting"),
-              "notice": _l("set by the round's notice")}
+#: what a listing adds to a rule's value to explain it (not the rule itself): compared neither as value nor status
+NOTES = ("reused", "inferences", "notice")
+#: what a listing fills for its year (core.services.rules_export.rule_rows): the texts of these kinds, and the
+#: deadline's day in the year; compared relative to the listing's year, every other value as written
+_FILLED_KINDS = ("summary_layout", "form_field")
+_FILLED_FIELDS = ("date_in_year",)
 _SPEC = re.compile(r"^(?:(?P<round>round:(?P<id>\d{1,9}))|(?:(?P<region>[a-z][a-z0-9_]{1,39})@)?(?P<year>\d{4}))$")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass(frozen=True)
 class Side:
-    """One side of a comparison: what it is (``spec``), how people read it (``label``) and its rule rows."""
+    """One side of a comparison: what it is (``spec``), how people read it (``label``), its rule rows, the rules
+    they come from, the notice of a round's side, and, for a year of the region, the year's rounds opened from a
+    notice (``(id, title, notice)``)."""
 
     spec: str
     label: str
     region: str
     year: int
     rows: list[dict[str, Any]]
+    rules: Any = field(default=None, compare=False, repr=False)
+    notice: Any = None
+    notices: tuple = ()
 
 
 def side(spec: str) -> Side:
     """The rules ``spec`` names (see the module); :class:`InvalidInput` for a spec no side has, in both languages."""
+    from sqlalchemy import select
+
+    from core.extensions import db
     from core.models import Campaign
     from core.plugins.applied import RoundNotice
     from core.services.rules_export import rule_rows
@@ -72,10 +79,15 @@ def side(spec: str) -> Side:
             raise NotFound("No such campaign.")
         notice = RoundNotice.of(campaign)
         label = campaign.title + (f"（{notice.label}）" if notice else "")
-        return Side(spec, label, here.region_code, campaign.year, rule_rows(here, campaign.year, notice))
+        return Side(spec, label, here.region_code, campaign.year, rule_rows(here, campaign.year, notice), here, notice)
     year, region = int(found["year"]), found["region"] or here.region_code
     rules = here if region == here.region_code else _other_region(region, year)
-    return Side(spec, f"{local_name(rules.region)} {year}", region, year, rule_rows(rules, year))
+    notices: tuple = ()
+    if rules is here:  # the year's rounds opened from a notice (what each notice sets is compared too)
+        notices = tuple((c.id, c.title, RoundNotice.of(c)) for c in db.session.scalars(
+            select(Campaign).where(Campaign.region == here.region_code, Campaign.year == year,
+                                   Campaign.notice_no.is_not(None)).order_by(Campaign.id)))
+    return Side(spec, f"{local_name(rules.region)} {year}", region, year, rule_rows(rules, year), rules, None, notices)
 
 
 def _other_region(code: str, year: int) -> Any:
@@ -96,69 +108,72 @@ def _other_region(code: str, year: int) -> Any:
     return kept[code]
 
 
-def _compared(row: dict[str, Any]) -> dict[str, Any]:
-    value = {k: v for k, v in row["value"].items() if k not in ("reused", "inferences")}
-    for name in _YEARLESS:
-        if isinstance(value.get(name), str):
-            value[name] = value[name][5:]  # MM-DD
-    return {**value, **{k: row[k] for k in COMPARED}}
+def identity(row: dict[str, Any], year: int) -> tuple[str, str]:
+    """What makes a rule the same rule in another year: its kind and its key without the listing's year (the
+    policies a listing derives for its year are keyed ``factory/national/2025``, a quota ``<city>/factory/2025``)."""
+    return row["kind"], "/".join(part for part in row["key"].split("/") if part != str(year))
+
+
+def _relative(value: Any, year: int) -> Any:
+    """``value`` with each year near ``year`` written relative to it (2024 in a 2025 listing: ``{Y-1}``), so texts
+    a listing fills for its year compare equal across years."""
+    if isinstance(value, str):
+        return _YEAR.sub(lambda m: f"{{Y{int(m[0]) - year:+d}}}" if abs(int(m[0]) - year) <= 3 else m[0], value)
+    if isinstance(value, dict):
+        return {k: _relative(v, year) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_relative(v, year) for v in value]
+    return value
+
+
+def _value(row: dict[str, Any], year: int) -> dict[str, Any]:
+    value = {"applied": True, **{k: v for k, v in row["value"].items() if k not in NOTES}}
+    filled = row["kind"] in _FILLED_KINDS
+    return {k: _relative(v, year) if filled or k in _FILLED_FIELDS else v for k, v in value.items()}
+
+
+def changed_fields(before: dict[str, Any], after: dict[str, Any], year_a: int, year_b: int) -> list[str]:
+    """The fields of a rule's value that differ between the two sides (``label`` and its ``label_en`` apart)."""
+    a, b = _value(before, year_a), _value(after, year_b)
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+def _rows_compared(a_rows: list, b_rows: list, year_a: int, year_b: int) -> dict[str, list]:
+    left = {identity(r, year_a): r for r in a_rows}
+    right = {identity(r, year_b): r for r in b_rows}
+    changed, status = [], []
+    for key in left.keys() & right.keys():
+        before, after = left[key], right[key]
+        fields = changed_fields(before, after, year_a, year_b)
+        change = {"kind": key[0], "key": key[1], "fields": fields, "a": before, "b": after}
+        if fields or (before["source"], before["cite"]) != (after["source"], after["cite"]):
+            changed.append(change)
+        elif before["applied_as"] != after["applied_as"]:
+            status.append(change)
+    order = lambda row: (row["kind"], row["key"])  # noqa: E731
+    return {"added": sorted(({**right[k], "key": k[1]} for k in right.keys() - left.keys()), key=order),
+            "removed": sorted(({**left[k], "key": k[1]} for k in left.keys() - right.keys()), key=order),
+            "changed": sorted(changed, key=order), "status": sorted(status, key=order)}
 
 
 def compare(a: Side, b: Side) -> dict[str, Any]:
-    """The rules only ``b`` applies (added), only ``a`` (removed), and those both apply differently (changed, with
-    the fields that differ and both rows), each with its source and citation."""
-    left = {(r["kind"], r["key"]): r for r in a.rows}
-    right = {(r["kind"], r["key"]): r for r in b.rows}
-    changed = []
-    for key in left.keys() & right.keys():
-        before, after = _compared(left[key]), _compared(right[key])
-        fields = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
-        if fields:
-            changed.append({"kind": key[0], "key": key[1], "fields": fields, "a": left[key], "b": right[key]})
-    order = lambda row: (row["kind"], row["key"])  # noqa: E731
-    return {"a": {"spec": a.spec, "label": a.label, "year": a.year, "region": a.region},
-            "b": {"spec": b.spec, "label": b.label, "year": b.year, "region": b.region},
-            "added": sorted((right[k] for k in right.keys() - left.keys()), key=order),
-            "removed": sorted((left[k] for k in left.keys() - right.keys()), key=order),
-            "changed": sorted(changed, key=order)}
+    """The rules only ``b`` applies (added), only ``a`` (removed), those both apply with another value or from
+    another source (changed, with the fields that differ and both rows), and those that differ only in how they
+    apply (status); each rule once, by its :func:`identity`. With ``b`` a year whose rounds were opened from a
+    notice, ``notices`` lists per round what its notice sets, against ``a``."""
+    from core.services.rules_export import rule_rows
+
+    found: dict[str, Any] = {"a": _about(a), "b": _about(b),
+                             **_rows_compared(a.rows, b.rows, a.year, b.year), "notices": []}
+    for campaign_id, title, notice in b.notices:
+        rows = rule_rows(b.rules, b.year, notice)
+        by_notice = _rows_compared(a.rows, [r for r in rows if r["applied_as"] == "notice"], a.year, b.year)
+        found["notices"].append({"round": {"id": campaign_id, "title": title},
+                                 "notice": {"number": notice.number, "label": notice.label, "set": notice},
+                                 "added": by_notice["added"], "changed": by_notice["changed"] + by_notice["status"]})
+    return found
 
 
-def field_name(field: str) -> str:
-    """A compared field as people name it."""
-    return str(FIELD_NAMES.get(field, _l("Another value")))
-
-
-#: fields whose values read as they are (texts, numbers, dates); another field's change is said, not shown
-READABLE = {"limit", "days", "date_in_year", "month_day", "title", "name", "label", "choices", "cite", "notice",
-            "required", "binding", "applied", "applied_as", "source", "period"}
-
-
-def shown_fields(change: dict[str, Any]) -> list[str]:
-    """The changed fields as a page names them: an English twin (``label_en``) folds into its field."""
-    return sorted({f.removesuffix("_en") for f in change["fields"]})
-
-
-def shown(row: dict[str, Any], field: str) -> str:
-    """A field's value as a page shows it, in the page's language (a field's English twin on English pages); a
-    value that does not read as text (a table's layout, codes) is said to have changed."""
-    from core.i18n import english, local_text
-    from core.kernel.rules import source_name
-
-    if field not in READABLE:
-        return str(_l("changed (see the rules of each side)"))
-    value = row.get(field) if field in COMPARED else local_text(row["value"].get(field),
-                                                                 row["value"].get(f"{field}_en"))
-    if field == "applied_as":
-        value = str(APPLIED_AS.get(value, value))
-    elif field == "source":
-        value = source_name(value)
-    elif field == "cite" and english() and row["value"].get("cite_en"):
-        value = row["value"]["cite_en"]
-    if isinstance(value, bool):
-        return str(_l("yes") if value else _l("no"))
-    if isinstance(value, (list, tuple)):
-        value = "、".join(str(v) for v in value)
-    elif isinstance(value, dict):
-        return str(_l("changed (see the rules of each side)"))
-    text = "—" if value in (None, "") else str(value)
-    return text if len(text) <= 160 else text[:159] + "…"
+def _about(s: Side) -> dict[str, Any]:
+    return {"spec": s.spec, "label": s.label, "year": s.year, "region": s.region,
+            "notice": s.notice.number if s.notice is not None else None, "set": s.notice, "rules": s.rules}

@@ -158,6 +158,16 @@ def document_rows(rules: RegionRules, year: int) -> list[dict[str, Any]]:
             for d in sorted(rules.documents.values(), key=lambda d: (d.starts or dt.date.min, d.code))]
 
 
+def own_documents(rules: RegionRules, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Of :func:`document_rows`, the documents of the instance's own authorities: the ones the region's plugin
+    registers and the ones issued by the authority of a plugin it runs (the ministry, the region's department).
+    Another province's document the national plugin registers because a platform default cites its practice is
+    not one of this region's documents; the rule citing it still names it in full."""
+    own = {name for name, _ in rules.pm.list_name_plugin() if name != "national"}
+    issuers = tuple(identity.name for identity in rules.identities.values() if identity.name)
+    return [row for row in rows if row["source"] in own or str(row["issuer"]).startswith(issuers)]
+
+
 def _filled(value: Any, year: int) -> Any:
     """``value`` with every text's year fields ({year}, {year-1}) filled for ``year`` ({unit} stays)."""
     if isinstance(value, str) and "{" in value:

@@ -153,6 +153,19 @@ def parse_private(text: str | bytes) -> PrivateKey:
                          "create one with `greenmfg keys generate`") from exc
 
 
+#: mode bits a key file may not have: written by its group, or read, written or run by any other user. Read by its
+#: group is allowed: the service's own group (``chown root:greenmfg … && chmod 0640``, docs/operations.md)
+UNSAFE_MODE = 0o037
+
+
+def mode_problem(file: Path, mode: int) -> str | None:
+    """What is wrong with a key file's permission bits, or ``None`` (0600 and 0640 are fine; 0644 is not)."""
+    if not mode & UNSAFE_MODE:
+        return None
+    return (f"签名密钥文件权限过宽（{mode & 0o777:04o}）/ the signing key file {file} may be read or changed by other "
+            f"users (mode {mode & 0o777:04o}); run: chmod 0640 {file} (read by the service's group) or chmod 0600")
+
+
 def load_configured(config: Mapping[str, Any]) -> PrivateKey | None:
     """This province's private key from the configuration, or ``None`` if none is configured; a key of another
     algorithm than ``GREENMFG_SIGNING_ALGORITHM`` chooses is refused."""
@@ -165,9 +178,9 @@ def load_configured(config: Mapping[str, Any]) -> PrivateKey | None:
             data = file.read_bytes()
         except OSError as exc:
             raise KeyProblem(f"无法读取签名密钥文件 / cannot read the signing key file {file}: {exc.strerror}") from exc
-        if mode & 0o077:
-            raise KeyProblem(f"签名密钥文件权限过宽 / the signing key file {file} may be read by other users; "
-                             f"run: chmod 600 {file}")
+        problem = mode_problem(file, mode)
+        if problem:
+            raise KeyProblem(problem)
         key = parse_private(data)
     elif inline:
         key = parse_private(str(inline))

@@ -46,12 +46,17 @@ def real_today() -> dt.date:
     return clock.real_now().astimezone(clock.SHANGHAI).date()
 
 
+def row() -> TrainingClock | None:
+    """The clock's row on a training instance once its date was moved (``None`` before, and in production)."""
+    return db.session.get(TrainingClock, ROW_ID) if clock.training() else None
+
+
 def state() -> ClockState:
     """The instance's clock: its date, the real date, and who moved it last."""
-    row = db.session.get(TrainingClock, ROW_ID) if clock.training() else None
+    saved = row()
     return ClockState(training=clock.training(), today=clock.today(), now=clock.now(), real_today=real_today(),
-                      offset_days=clock.offset().days, moved_by=None if row is None else row.moved_by,
-                      moved_at=None if row is None else clock.aware(row.updated_at))
+                      offset_days=clock.offset().days, moved_by=None if saved is None else saved.moved_by,
+                      moved_at=None if saved is None else clock.aware(saved.updated_at))
 
 
 def move_to(day: dt.date, actor: str, note: str = "") -> ClockState:

@@ -331,11 +331,8 @@ class RegionContract:
         self._capability("has_deadlines", len(deadlines), "deadlines")
         rules = self._rules()
         for d in deadlines:
-            assert d.month_day is not None or d.rounds, f"deadline {d.code!r}: neither month_day nor rounds"
-            if d.month_day is not None:
-                dt.date(2024, *d.month_day)  # a real day (2024: leap year)
-            for year, day in d.rounds.items():
-                assert isinstance(year, int) and isinstance(day, dt.date), f"deadline {d.code!r}: rounds {year!r}"
+            problem = d.problem()  # a year in the code, an impossible day, a date years from its round
+            assert problem is None, f"deadline {d.code!r}: {problem}"
             assert d.actor in DEADLINE_ACTORS, f"deadline {d.code!r}: actor {d.actor!r} not in {DEADLINE_ACTORS}"
             assert all(isinstance(lv, Level) for lv in d.levels), f"deadline {d.code!r}: levels {d.levels!r}"
             unknown = set(d.unit_types) - set(rules.unit_types)

@@ -17,7 +17,7 @@ from core.models import AdminUnit, ReferenceValue, User
 from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.deadlines import year_deadlines
-from core.services.rules_export import document_rows, indicator_table_notes, rule_rows
+from core.services.rules_export import document_rows, indicator_table_notes, own_documents, rule_rows
 from core.web import dates, names
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 from core.web.todo import sections_for
@@ -60,6 +60,8 @@ def rule_source(record) -> str:
 
     cite = cite_text(getattr(record, "cite", ""))
     if getattr(record, "platform_default", False):
+        if cite.casefold().startswith(gettext("platform default").casefold()):
+            return cite  # the plugin's own words say it already ("平台默认：… / platform default: …")
         return gettext("platform default (no document sets it): %(why)s", why=cite)
     return cite
 
@@ -200,7 +202,7 @@ def rules_page():
     if kind:
         rows = [r for r in rows if r["kind"] == kind]
     return render_template("rules.html", rows=rows, year=year, kinds=kinds, kind=kind,
-                           documents=document_rows(rules, year), campaign=campaign, notice=notice,
+                           documents=own_documents(rules, document_rows(rules, year)), campaign=campaign, notice=notice,
                            noticed=noticed)
 
 
@@ -210,6 +212,7 @@ def rules_diff_page():
     the same comparison as ``greenmfg rules diff``."""
     from core.models import Campaign
     from core.services import rules_diff
+    from core.services.rules_diff_rows import diff_rows, summary
 
     rules, year = region_rules(), this_year()
     a, b = request.args.get("a") or str(year - 1), request.args.get("b") or str(year)
@@ -219,8 +222,11 @@ def rules_diff_page():
     sides += [(f"round:{c.id}", c.title + (f"（{c.notice_no}）" if c.notice_no else "")) for c in db.session.scalars(
         select(Campaign).where(Campaign.region == rules.region_code).order_by(Campaign.year.desc(), Campaign.id))]
     found = rules_diff.compare(rules_diff.side(a), rules_diff.side(b))
-    return render_template("rules_diff.html", found=found, a=a, b=b, sides=sides, field_name=rules_diff.field_name,
-                           shown=rules_diff.shown, shown_fields=rules_diff.shown_fields)
+    rows = diff_rows(found)
+    notices = [(n["notice"]["label"], n["round"]["title"], [r for r in rows if r["round_id"] == n["round"]["id"]])
+               for n in found["notices"]]
+    return render_template("rules_diff.html", found=found, a=a, b=b, sides=sides, rows=rows, notices=notices,
+                           counts=summary(rows))
 
 
 @bp.get("/lists")

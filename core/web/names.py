@@ -23,13 +23,24 @@ KIND_LABELS = {UnitKind.CITY: _l("Prefecture-level city"), UnitKind.PREFECTURE: 
                UnitKind.DIRECT_CITY: _l("City administered by the province"),
                UnitKind.FORESTRY_DISTRICT: _l("Forestry district"),
                UnitKind.PILOT_COUNTY: _l("Pilot county administered by the province"),
-               UnitKind.NEW_AREA: _l("New area"), UnitKind.REFORM_ZONE: _l("Comprehensive reform zone")}
+               UnitKind.NEW_AREA: _l("New area"), UnitKind.REFORM_ZONE: _l("Comprehensive reform zone"),
+               #: on the ministry's instance the submitting units are provinces (the demo's 示范省)
+               "省": _l("Province-level")}
 
 
 def unit_kind_name(kind: str) -> str:
     """A submitting unit's kind (市, 州, 省直管试点县...) in the page's language."""
     label = KIND_LABELS.get(kind)
     return str(label) if label is not None else kind
+
+
+def moved_by() -> str:
+    """Who moved a round's deadline, in the page's language: the instance's authority (the ministry on the
+    national instance, the province on a province's)."""
+    from core.kernel.rules import region_rules
+
+    national = region_rules().region.authority == "national"
+    return str(_l("moved by the ministry") if national else _l("moved by the province"))
 
 
 def mode_choices(modes: Iterable[Any]) -> list[choice]:
@@ -178,3 +189,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(listed, "listed")
     app.add_template_global(english, "is_english")
     app.add_template_filter(unit_kind_name, "unit_kind")
+    app.add_template_global(moved_by, "moved_by")

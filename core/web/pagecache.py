@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -44,14 +45,14 @@ from werkzeug.exceptions import HTTPException
 from core.config import ConfigurationError
 from core.kernel import changes, memo
 from core.clock import today, training
-from core.ratelimit import instance_name, redis_answers
+from core.ratelimit import LOCAL_REDIS, instance_name, redis_answers
 
 _ATTRIBUTE = "_greenmfg_kept_seconds"
 _PENDING = "greenmfg_page_pending"
 #: an answer larger than this is made every time (a list page is 30-150 KB)
 MAX_BYTES = 1024 * 1024
 #: response headers never kept (each answer sets its own)
-_NOT_KEPT = frozenset({"set-cookie", "content-length", "date"})
+_NOT_KEPT = frozenset({"set-cookie", "content-length", "date", "x-request-id"})
 
 #: who asks, from the request and its session alone: ``(key, good until)`` or ``None`` (made afresh)
 Identity = Callable[[Request, Mapping[str, Any]], "tuple[str, float] | None"]
@@ -158,7 +159,9 @@ class _KeptPages:
             found = self._look_up(environ)
             if found is not None and found.page is not None:
                 body, headers = found.page
-                start_response("200 OK", [*headers, ("Content-Length", str(len(body)))])
+                # every answer has its own request id, a kept one too (as core.logs.new_request_id makes them)
+                start_response("200 OK", [*headers, ("Content-Length", str(len(body))),
+                                          ("X-Request-Id", uuid.uuid4().hex[:12])])
                 return [body]
             if found is not None:
                 environ[_LOOKED] = found
@@ -262,7 +265,7 @@ def init_app(app: Flask, engine: Any) -> None:
     mode = str(app.config["GREENMFG_PAGE_CACHE"] or "off").lower()
     if mode not in ("auto", "redis", "off"):
         raise ConfigurationError(f"GREENMFG_PAGE_CACHE must be auto, redis or off (got {mode!r})")
-    url = app.config.get("GREENMFG_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    url = app.config.get("GREENMFG_REDIS_URL") or LOCAL_REDIS  # the instance's Redis, the jobs' default else
     if mode == "off" or (mode == "auto" and (app.testing or not redis_answers(url))):
         return
     with app.app_context():

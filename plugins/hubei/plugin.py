@@ -16,6 +16,11 @@ def gm_region():
 
 
 @hookimpl
+def gm_register_deadlines():
+    return rules.DEADLINES
+
+
+@hookimpl
 def gm_register_admin_units():
     return rules.ADMIN_UNITS
 

@@ -21,6 +21,7 @@ from core.plugins.types import (
     CultivationStage,
     AdminUnit,
     CapBasis,
+    Deadline,
     EligibilityRule,
     EvaluationMode,
     EvaluationModes,
@@ -51,7 +52,9 @@ def cite(section: str) -> str:
     return f"{S002} {section}"
 
 
-#: years the plan (实施方案 2022—2025年) runs campaigns in
+#: the years the plan's title names (实施方案 2022—2025年): the rounds its summary layout was drawn for (layouts.py).
+#: No check reads it: the plan's rules are standing from the plan on (issue 53), in any later round, until a later
+#: document replaces one for its own round (:data:`SELF_EVALUATION_ROUNDS`) or a round's notice sets it aside.
 PLAN_YEARS = (2022, 2025)
 #: the period 附件3 counts listings in (备注: 十四五（2021-2025年）期间)
 QUOTA_PERIOD = (2021, 2025)
@@ -59,6 +62,20 @@ ALL_TYPES = ("factory", "park", "product", "supply_chain")
 
 REGION = Region(code="hubei", name="湖北省", name_en="Hubei", authority="province", version="2022.1",
                 cite=cite("通知 (鄂经信办节能〔2022〕8号, 2022年5月27日)"))
+
+# ------------------------------------------------------------------ steps --
+
+#: 三(四) 初审推荐: the city bureau reviews its applicants and recommends to the province with its opinion. The plan
+#: names the step and dates it in no year: each year's notice dates it (a round opened from its notice), and until
+#: then the round shows it as not set.
+DEADLINES = (
+    Deadline(code="hubei.city_recommendation", title="市级经信部门初审并出具推荐意见，择优向省厅推荐",
+             title_en="City bureaus review their applicants and recommend the best to the provincial department, "
+                      "with their opinion",
+             actor="city", levels=(Level.PROVINCIAL, Level.NATIONAL),
+             cite=cite("三(四) (市级经信部门负责对本地区申报单位及其申报资料、现场情况等进行初审，并出具推荐意见，"
+                       "…择优向省厅推荐)")),  # the plan dates it in no year: the year's notice does
+)
 
 # ------------------------------------------------------------ admin units --
 
@@ -172,20 +189,24 @@ MODES_THIRD_PARTY = EvaluationModes(
     report_required=True, report_stage=ReportStage.SUBMIT, on_site_visit=True,
     cite=cite("三(三) (鄂经信办节能〔2022〕8号: 自主选择委托符合评价资质要求的第三方评价机构依据相应评价标准开展现场评价，"
               "…向所在地经信部门提交申报材料); 附件2 二(二) (评价报告)"),
+    condition="hubei.third_party_evaluation",
 )
+
+#: The rounds a later document sets its own evaluation for, replacing the plan's 三(三) there (data: that document's
+#: round, cited; not a window of the plan's rule): MIIT's notice on the 2025 national round asks for the unit's
+#: self-evaluation on its platform and no third-party report (工信厅节函〔2025〕390号, as seed 001 encloses it).
+SELF_EVALUATION_ROUNDS: Mapping[tuple[Level, int], str] = MappingProxyType({
+    (Level.NATIONAL, 2025): "001_3f04a56fc6693327.txt 附件1 二(一) (如实自主填报申报表完成自评价…不再需要提交第三方评价报告)",
+})
 
 
 def third_party_required(level: Level | str, year: int) -> bool:
-    """Whether Hubei's mandatory on-site third-party evaluation applies.
-
-    The plan's years (2022-2025) at city and provincial level, and at national level while the
-    national recommendation ran with the provincial selection (三(五), from 2022). Not the 2025
-    national round: MIIT's later 工信厅节函〔2025〕390号 asks for a platform self-evaluation only,
-    and the national plugin's rule stands there.
-    """
-    if not PLAN_YEARS[0] <= year <= PLAN_YEARS[1]:
-        return False
-    return not (Level(level) == Level.NATIONAL and year >= 2025)
+    """Whether Hubei's on-site third-party evaluation (三(三)) applies to the ``level`` round of ``year``: the
+    plan's standing rule, in every round from the plan on, at every level (the national recommendation runs with
+    the provincial selection, 三(五)), except a round a later document sets its own evaluation for
+    (:data:`SELF_EVALUATION_ROUNDS`). A round's notice may set it aside (the condition
+    ``hubei.third_party_evaluation``, read through the round's rules)."""
+    return (Level(level), year) not in SELF_EVALUATION_ROUNDS
 
 
 #: 三(五): from 2022 the national recommendation runs together with the provincial selection; units
@@ -198,8 +219,8 @@ JOINT_ROUND = JointRound(
 
 
 def joint_round(level: Level, year: int) -> JointRound | None:
-    """The plan's national rounds (2022-2025) are joint national + provincial rounds (三(五))."""
-    if Level(level) == Level.NATIONAL and PLAN_YEARS[0] <= year <= PLAN_YEARS[1]:
+    """A national round is a joint national + provincial round (三(五): 从2022年起…同时进行), standing from the plan on."""
+    if Level(level) == Level.NATIONAL:
         return JOINT_ROUND
     return None
 
@@ -418,8 +439,8 @@ def _third_party_evaluation(data: Mapping[str, Any]) -> str | None:
     if year is None or level is None:
         return None
     if not third_party_required(level, year):
-        # the 2025 national round (and its joint provincial selection): MIIT's 390号 asks a unit to self-evaluate on
-        # its platform and no third-party report (001 附件1 二(一)); the plan's condition does not apply to it
+        # a round a later document sets its own evaluation for (SELF_EVALUATION_ROUNDS: the 2025 national round, MIIT's
+        # 390号 asks a unit to self-evaluate on its platform and no third-party report, 001 附件1 二(一))
         return NotApplicable("2025年国家级推荐由申报单位在管理平台自评价，不再需要提交第三方评价报告（工信厅节函〔2025〕390号）"
                              " / the 2025 national round asks for the unit's self-evaluation on the MIIT platform and "
                              "no third-party evaluation report (MIIT 工信厅节函〔2025〕390号)")
@@ -487,10 +508,10 @@ ELIGIBILITY = (
     _rule("park_standard", "符合绿色工业园区相关标准、政策要求", _K,
           _all_true("meets_type_standard", message="须符合绿色工业园区相关标准"), "附件1 一(四)5"),
     # 三 组织实施: flow
-    # the plan's rounds only (2022-2025): a later round is not the plan's; it neither checks nor lists the condition
-    # (its evaluation page says no report is required, the checks say nothing to the contrary)
-    _rule("third_party_evaluation", "自评价后须委托符合附件2资质要求的第三方评价机构开展现场评价（2022—2025年；2025年国家级推荐除外）",
-          (), _third_party_evaluation, "三(三); 附件2", years=tuple(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1))),
+    # standing from the plan on (issue 53): every later round checks it unless its notice sets it aside; a round a
+    # later document sets its own evaluation for reads "not applicable" (SELF_EVALUATION_ROUNDS)
+    _rule("third_party_evaluation", "自评价后须委托符合附件2资质要求的第三方评价机构开展现场评价",
+          (), _third_party_evaluation, "三(三); 附件2"),
     _rule("national_from_provincial", "申报国家级绿色制造名单原则上从省级绿色制造名单中择优推荐（2022年起国家级推荐与省级遴选同时进行）",
           (), _national_from_provincial, "三(五)", levels=(Level.NATIONAL,), blocking=False),
 )
@@ -506,7 +527,6 @@ KEY_INDUSTRIES = {
 }
 KEY_INDUSTRY_SECTIONS = {"factory": "二(一)", "product": "二(二)", "supply_chain": "二(四)"}
 OTHER_INDUSTRY = "其他行业"
-PLAN_ROUNDS = tuple(range(PLAN_YEARS[0], PLAN_YEARS[1] + 1))
 
 
 def key_industry_field(unit_type: str) -> str:
@@ -533,20 +553,30 @@ _INDUSTRY_CITES = {
 
 PRIORITIES = tuple(
     Priority(code=f"hubei.key_industry_{ut}", title=f"重点行业：{'、'.join(KEY_INDUSTRIES[ut])}等",
-             unit_types=(ut,), years=PLAN_ROUNDS, evidence=(key_industry_field(ut),), check=_key_industry(ut),
+             unit_types=(ut,), evidence=(key_industry_field(ut),), check=_key_industry(ut),
              cite=cite(_INDUSTRY_CITES[ut]))
     for ut in KEY_INDUSTRIES
 ) + (
     Priority(code="hubei.cultivation_pool", title="已列入所在市州绿色制造体系创建培育库", unit_types=ALL_TYPES,
-             levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL), years=PLAN_ROUNDS,
+             levels=(Level.CITY, Level.PROVINCIAL, Level.NATIONAL),
              evidence=("hubei.in_cultivation_pool",), check=_in_pool,
              cite=cite("三(一) (各市州…选择一批具备创建绿色制造体系基础条件的企业、园区，建立本地区绿色制造体系创建培育库，"
                        "加强对培育单位的指导帮扶)")),
 )
 
+#: 三(四) 出具推荐意见: the opinion's length, the platform's bounds (the plan names none)
+OPINION_MIN, OPINION_MAX = 10, 2000
+
+
 def _city_opinion(data: Mapping[str, Any]) -> str | None:
-    if data.get("year") not in PLAN_ROUNDS:
-        return None
+    """三(四): the city's 推荐意见 (``city_opinion``: the text it gives as it recommends, or gave; None before) has
+    10 to 2000 characters; the initial review it rests on (材料、现场情况、不得申报情形) the city confirms."""
+    opinion = data.get("city_opinion")
+    if opinion is not None:
+        size = len(str(opinion).strip())
+        if not OPINION_MIN <= size <= OPINION_MAX:
+            return (f"市级经信部门须出具推荐意见（{OPINION_MIN}–{OPINION_MAX}字），现为{size}字 / the city's recommendation "
+                    f"opinion must have {OPINION_MIN} to {OPINION_MAX} characters; it has {size}")
     return ReviewerJudges("市级经信部门初审申报资料、现场情况及不得申报情形后出具推荐意见，推荐时确认 / the city confirms its "
                           "initial review when it recommends, with its written opinion")
 
@@ -565,13 +595,15 @@ CITY_OPINION = EligibilityRule(
 )
 
 #: 三(四) 出具推荐意见: the city writes its 推荐意见 on each unit it recommends (10 to 2000 characters: the platform's
-#: bounds, the plan names none), in the plan's rounds (2022-2025) at every level it runs.
-CITY_RECOMMENDATION = CityRecommendation(opinion_required=True, opinion_min=10, opinion_max=2000,
-                                         cite=_CITY_OPINION_CITE + "；推荐意见10–2000字为平台设定（文件未规定字数）")
+#: bounds, the plan names none), at every level, standing from the plan on; a round whose notice sets the condition
+#: ``hubei.city_opinion`` aside gets national's answer (the opinion optional).
+CITY_RECOMMENDATION = CityRecommendation(opinion_required=True, opinion_min=OPINION_MIN, opinion_max=OPINION_MAX,
+                                         cite=_CITY_OPINION_CITE + "；推荐意见10–2000字为平台设定（文件未规定字数）",
+                                         condition="hubei.city_opinion")
 
 
 def city_recommendation(level: Level, year: int) -> CityRecommendation | None:
-    return CITY_RECOMMENDATION if year in PLAN_ROUNDS else None
+    return CITY_RECOMMENDATION
 
 
 ELIGIBILITY = ELIGIBILITY + (CITY_OPINION,)
@@ -707,7 +739,7 @@ TITLES_EN = {
     "hubei.sc_strategy": "A green supply-chain management strategy with clear targets and measures",
     "hubei.sc_suppliers": "Many suppliers, with a complete supplier management system",
     "hubei.third_party_evaluation": "After its self-evaluation, an on-site evaluation by a third-party firm qualified "
-                                    "under Annex 2 (2022–2025; not for the 2025 national recommendation)",
+                                    "under Annex 2",
     "hubei.cultivation_pool": "In its city's cultivation pool for the green manufacturing system",
     "hubei.key_industry_factory": "Key industries: electronic information, high-end equipment, automotive, food, "
                                   "pharmaceuticals, new energy, new materials and others",

@@ -68,22 +68,26 @@ CONFIGURABLE_KINDS = {
 #: Round-year vs calendar-year: the 2024 creation plan is called in October 2023 and cities
 #: submit by 2023-12-05, so ``rounds`` is keyed by the campaign year 2024 while the date lies in 2023.
 DEADLINES = (
-    Deadline(code="hunan.city_submission_2024", title="市州工信局、省直管试点县（市）工信部门报送2024年绿色制造体系申报汇总表及创建工作方案",
-             title_en="City bureaus and pilot counties submit the 2024 summary table and creation work plans",
+    Deadline(code="hunan.city_submission", formerly=("hunan.city_submission_2024",),
+             title="市州工信局、省直管试点县（市）工信部门报送绿色制造体系申报汇总表及创建工作方案",
+             title_en="City bureaus and pilot counties submit the summary table and creation work plans",
              rounds={2024: dt.date(2023, 12, 5)}, actor="city", levels=(Level.PROVINCIAL,),
              unit_types=("factory", "park", "supply_chain"),
              cite=f"{S000} 二.3 (于2023年12月5日前正式行文…报送我厅节能与综合利用处)"),
-    Deadline(code="hunan.national_filing_2025_new", title="新申报单位在管理平台完成申报填报（含上传相关证明资料）",
+    Deadline(code="hunan.applicant_filing", formerly=("hunan.national_filing_2025_new",),
+             title="新申报单位在管理平台完成申报填报（含上传相关证明资料）",
              title_en="New applicants complete their filing on the platform (evidence uploaded)",
              rounds={2025: dt.date(2025, 10, 27)}, actor="applicant", levels=(Level.NATIONAL,),
              unit_types=("factory", "park"),
              cite=f"{S001} 三 (10月27日（周一）前完成申报填报); 一.1"),
-    Deadline(code="hunan.national_filing_2025_existing", title="现有国家级绿色工厂、绿色园区在管理平台完成信息填报",
+    Deadline(code="hunan.listed_unit_filing", formerly=("hunan.national_filing_2025_existing",),
+             title="现有国家级绿色工厂、绿色园区在管理平台完成信息填报",
              title_en="Existing national green factories and parks complete their filing on the platform",
              rounds={2025: dt.date(2025, 10, 27)}, actor="listed_unit", levels=(Level.NATIONAL,),
              unit_types=("factory", "park"),
              cite=f"{S001} 三 (10月27日（周一）前完成申报填报); 一.2 (现有单位均须完成填报); 附件1 二 (二) (对照新的评价要求开展自评价对标)"),
-    Deadline(code="hunan.city_summary_2025", title="市州工信局提交新申报单位信息汇总表",
+    Deadline(code="hunan.city_summary", formerly=("hunan.city_summary_2025",),
+             title="市州工信局提交新申报单位信息汇总表",
              title_en="City bureaus submit the summary table of new applicants",
              rounds={2025: dt.date(2025, 10, 30)}, actor="city", levels=(Level.NATIONAL,),
              unit_types=("factory", "park"),
@@ -267,7 +271,7 @@ def check_park_needs_provincial(data):
 
 def check_city_block(data):
     """National 2025: no new recommendations from a city whose existing national units have not filed in
-    the round (001 一.2 现有单位均须完成填报, 三 by 10-27, 四.1; the filing is ``hunan.national_filing_2025_existing``).
+    the round (001 一.2 现有单位均须完成填报, 三 by 10-27, 四.1; the filing is ``hunan.listed_unit_filing``).
 
     Key: ``city_unfiled_round_units``: the applicant's 市州's units that owe the round's filing and have
     not submitted it (a collection of unit ids, or a count; empty in a round without such a filing).
@@ -415,7 +419,7 @@ PUBLICATION_PROVINCIAL = Publication(
 #: 现有省级绿色工厂、绿色园区 apply nationally (001 一.1)
 CREATION_PLAN = CultivationStage(
     name="创建计划", member="创建单位", name_en="creation plan", member_en="creation unit", publisher="province",
-    round_publishes=True,
+    round_publishes=True, completion_set_by_decision=True,  # 于规定时间内完成创建工作: no time named, the decision's
     cite=f"{S000} 二.4 (确定为…创建单位，并发布2024年度湖南省绿色制造体系创建计划；列入创建计划的单位应对照相关评价要求和标准"
          f"开展创建，并于规定时间内完成创建工作); 二.2 (评价认定)")
 CREATION_PLAN_YEARS = (2024,)

@@ -1,6 +1,6 @@
 """Jiangxi plugin: thin hook implementations over ``rules.py`` and ``forms.py``.
 
-Policy hooks for the 2024 round: the joint round (``gm_policy_joint_round``) and its evaluation modes, whose
+Policy hooks for 003's rounds (standing from the 2024 round on, see ``rules.LATER_ROUNDS``): the joint round (``gm_policy_joint_round``) and its evaluation modes, whose
 report the city's recommendation waits for (``gm_policy_evaluation_modes``, seed 003 一). Jiangxi's evaluator cap,
 notice period and quotas are national's (seed 003 二（四） restates the cap of 15). See README.md.
 """

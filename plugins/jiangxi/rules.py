@@ -39,8 +39,26 @@ from core.plugins.types import (
 
 S003 = "003_a3fa60aeba77aa34.txt"
 REGION_CODE = "jiangxi"
-#: the one round seed 003 sets (national recommendation together with provincial selection)
+#: the round seed 003 was issued for (its dates, its summary layout); its rules stand from it on (issue 53): each
+#: later round runs its national recommendation with the provincial selection, with the same modes, the city's
+#: 推荐文件 and any industry, until a later document sets its own for its round (:data:`LATER_ROUNDS`) or a round's
+#: notice sets a condition aside. No check reads this year.
 ROUND_YEAR = 2024
+
+#: The rounds a later document sets for itself, where 003's round rules (joint round, modes, the city's 推荐文件) give
+#: way to it (data: that document's round, cited; not a window of 003's rules): MIIT's notice on the 2025 national round
+#: takes new national units from the existing provincial lists and asks for the platform self-evaluation only
+#: (工信厅节函〔2025〕390号, as seed 001 restates and encloses it).
+LATER_ROUNDS: Mapping[tuple[Level, int], str] = MappingProxyType({
+    (Level.NATIONAL, 2025): "001_3f04a56fc6693327.txt 一、1 (新申报单位。现有省级绿色工厂、绿色园区自愿申报); 附件1 二(一) "
+                            "(如实自主填报申报表完成自评价…不再需要提交第三方评价报告)",
+})
+
+
+def _round_of_003(level: Level | str, year: int) -> bool:
+    """Whether 003's round rules apply to the ``level`` round of ``year``: its levels, in every round from it on but
+    the rounds a later document sets for itself."""
+    return Level(level) in (Level.PROVINCIAL, Level.NATIONAL) and (Level(level), year) not in LATER_ROUNDS
 
 
 def _frozen(**kw: Any) -> Mapping[str, Any]:
@@ -77,7 +95,7 @@ SUBMITTING_BODIES = MappingProxyType(
 CITY_SUBMISSION_DOCUMENTS = ("推荐文件", "推荐汇总表", "推荐项目评价报告（PDF格式电子件）")
 
 DEADLINES = (
-    Deadline(code="jiangxi.city_submission_2024",
+    Deadline(code="jiangxi.city_submission", formerly=("jiangxi.city_submission_2024",),
              title="各设区市报送推荐文件、推荐汇总表、推荐项目评价报告（PDF），并同步上传管理平台",
              title_en="Cities submit the recommendation letter, summary table and evaluation reports (PDF) and "
                       "upload them to the platform",
@@ -161,9 +179,7 @@ PARK_FIELDS = MappingProxyType({
 
 
 def _park_conditions(data: Mapping[str, Any]) -> str | None:
-    """The five conditions of 二（二）, for the round the notice sets (2024)."""
-    if data.get("year") is not None and int(data["year"]) != ROUND_YEAR:
-        return None
+    """The five conditions of 二（二）, standing from 003 on (a round's notice may set them aside)."""
     missing = []
     if not ext_value(data, PARK_FIELDS["main_function"]):
         missing.append("以产品制造和能源供给为主要功能")
@@ -216,7 +232,9 @@ JOINT_ROUND_2024 = JointRound(
 
 
 def joint_round(level: Level, year: int) -> JointRound | None:
-    if Level(level) == Level.NATIONAL and year == ROUND_YEAR:
+    """A national round is run with the provincial selection (003 一; 附件 可同时填报): a unit not yet on the provincial
+    list asks for both levels at once; standing from 003 on, but for the rounds of :data:`LATER_ROUNDS`."""
+    if Level(level) == Level.NATIONAL and _round_of_003(level, year):
         return JOINT_ROUND_2024
     return None
 
@@ -235,10 +253,8 @@ MODES_2024 = EvaluationModes(
 
 
 def evaluation_modes(level: Level, year: int) -> EvaluationModes | None:
-    """The 2024 round's modes at both of its levels (provincial selection and national recommendation)."""
-    if year == ROUND_YEAR and Level(level) in (Level.PROVINCIAL, Level.NATIONAL):
-        return MODES_2024
-    return None
+    """003's modes at both of its levels (provincial selection and national recommendation), standing from 003 on."""
+    return MODES_2024 if _round_of_003(level, year) else None
 
 
 # ------------------------------------------------ city's recommendation ---
@@ -254,10 +270,8 @@ CITY_RECOMMENDATION_2024 = CityRecommendation(
 
 
 def city_recommendation(level: Level, year: int) -> CityRecommendation | None:
-    """The 2024 round (provincial selection and national recommendation): the city's 推荐文件."""
-    if year == ROUND_YEAR and Level(level) in (Level.PROVINCIAL, Level.NATIONAL):
-        return CITY_RECOMMENDATION_2024
-    return None
+    """003's rounds (provincial selection and national recommendation): the city's 推荐文件, standing from 003 on."""
+    return CITY_RECOMMENDATION_2024 if _round_of_003(level, year) else None
 
 
 # ------------------------------------------------------------- sanctions ---
@@ -286,7 +300,7 @@ ROUND_2024 = Provision(
     code="jiangxi.round_2024", title="2024年度国家级绿色制造名单推荐暨省级绿色制造名单遴选",
     details=_frozen(year=ROUND_YEAR, unit_types=("factory", "park", "supply_chain"),
                     levels=(Level.NATIONAL, Level.PROVINCIAL), joint=True, voluntary=True,
-                    deadline="jiangxi.city_submission_2024", city_documents=CITY_SUBMISSION_DOCUMENTS,
+                    deadline="jiangxi.city_submission", city_documents=CITY_SUBMISSION_DOCUMENTS,
                     platform="https://green.miit.gov.cn", summary_layout="jiangxi.recommendation_summary_2024",
                     province_review="专家评审，遴选省级名单，同时择优向工信部推荐"),
     cite=f"{S003} 一",
@@ -361,7 +375,10 @@ INDUSTRIES_2024 = IndustryChoices(
 
 
 def industries(year: int) -> IndustryChoices | None:
-    return INDUSTRIES_2024 if year == ROUND_YEAR else None
+    """Any industry, standing from 003 on (a key industry of the Ministry's list keeps its own values; another is
+    evaluated against the 通则), but in the year of a round a later document sets (:data:`LATER_ROUNDS`: the Ministry's
+    2025 notice names its 53 key industries, 附件3; the question carries no level, so the year gives way whole)."""
+    return None if any(year == later for _, later in LATER_ROUNDS) else INDUSTRIES_2024
 
 #: the rules' and priorities' titles on English pages (a platform translation; the title stays the document's)
 TITLES_EN = {

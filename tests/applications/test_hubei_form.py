@@ -52,11 +52,13 @@ def _indicators(world):
 
 
 def _form(world, **extra) -> dict:
-    """The form as the tester filled it: 否 to every negative-list item, 自评价, an industry, every number."""
+    """The form as the tester filled it: 否 to every negative-list item, the third party's evaluation (002 三(三), a
+    standing rule of the plan: the only mode a Hubei round offers until a notice sets it aside), an industry, every
+    number."""
     from core.plugins.types import IndicatorKind
 
     data = {f"neg_{i}": "no" for i, _ in enumerate(_negative_items(world))}
-    data.update({"evaluation_mode": "self", "contact_name": "李四", "industry": _industry(world)[0]})
+    data.update({"evaluation_mode": "third_party", "contact_name": "李四", "industry": _industry(world)[0]})
     for ind in _indicators(world):
         if ind.kind == IndicatorKind.QUALITATIVE:
             data[f"ind_{ind.number}"] = "yes"
@@ -94,7 +96,7 @@ def test_history_tells_the_answers_given_by_the_forms_names_in_the_forms_order(w
         assert f"{item.title}: — → 否" in log
         assert f"{item.title}: — → 是" not in log
     assert f"— → {name}" in log and code not in zh
-    assert "自评价 → 第三方评价" in log and "third_party" not in log
+    assert "第三方评价" in zh and "third_party" not in log
     at = [log.index(f" {n}. ") for n in numbers]
     assert at == sorted(at), "indicators in their table's order: 1, 2, …, 10, not 1, 10, 11, 2"
 
@@ -150,17 +152,20 @@ def test_the_subsidiaries_question_is_in_words_and_its_rule_still_holds(world):
     assert "this application may not include independent subsidiaries" in en
 
 
-def test_a_round_after_the_plan_does_not_claim_its_third_party_condition(world):
-    """002 三(三) asks for the third party's on-site evaluation in the plan's rounds (2022-2025); the 2026 round's
-    evaluation page requires no report, and the checks do not list the plan's condition as met."""
+def test_the_plans_third_party_condition_stands_in_the_rounds_after_it(world):
+    """002 三(三) asks for the third party's on-site evaluation; the plan's rule stands after its years (issue 53: a
+    rule stands until a later notice replaces it): the 2026 round lists it among the checks, as 2025's did, and
+    offers no self-evaluation (tests/rounds/test_conditions_any_year.py: a notice sets it aside)."""
     ent = world.client("applicant_wuhan")
     assert ent.post(f"/applications/{world.app_id}/edit", data=_form(world)).status_code == 302
+    assert ent.post(f"/applications/{world.app_id}/edit",
+                    data=_form(world, evaluation_mode="self")).status_code == 422
     zh = _text(ent.get(f"/applications/{world.app_id}?lang=zh").get_data(as_text=True))
-    assert "第三方评价机构开展现场评价" not in zh
+    assert "第三方评价机构开展现场评价" in zh
     with world.app.app_context():
-        for year, listed in ((2025, True), (2026, False)):
+        for year in (2025, 2026, 2027):
             codes = {r.code for r in _rules(world).eligibility_rules_for("factory", Level.PROVINCIAL, year)}
-            assert ("hubei.third_party_evaluation" in codes) is listed, year
+            assert "hubei.third_party_evaluation" in codes, year
 
 
 

@@ -28,7 +28,7 @@ def world(make_app, tmp_path):
     return world
 
 
-def _submitted(world, city: str, unit_type: str = "factory", extra: dict | None = None) -> int:
+def _submitted(world, city: str, unit_type: str = "factory", extra: dict | None = None, report: bool = False) -> int:
     api = world.api(f"applicant_{city}")
     rules = world.app.extensions["greenmfg"].rules
     with world.app.app_context():
@@ -43,9 +43,29 @@ def _submitted(world, city: str, unit_type: str = "factory", extra: dict | None 
             "declarations": {i.code: True for i in rules.negative_list_for(unit_type, level)}, **(extra or {})}
     r = api.patch(f"/api/v1/applications/{app_id}", json=body)
     assert r.status_code == 200, r.get_json()
+    if report:
+        _self_report(world, city, app_id)
     r = api.post(f"/api/v1/applications/{app_id}/submit")
     assert r.status_code == 200, r.get_json()
     return app_id
+
+
+def _self_report(world, city: str, app_id: int) -> None:
+    """The applicant's self-evaluation report (PDF), uploaded with its application."""
+    import io
+
+    from pypdf import PdfWriter
+
+    from core.applications.evidence import SELF_REPORT_SECTION
+
+    writer, buf = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(buf)
+    r = world.api(f"applicant_{city}").post(f"/api/v1/applications/{app_id}/evidence",
+                                            content_type="multipart/form-data",
+                                            data={"section": SELF_REPORT_SECTION, "file": (io.BytesIO(buf.getvalue()),
+                                                                                           "自评价报告.pdf")})
+    assert r.status_code == 201, r.get_json()
 
 
 def test_each_role_sees_its_navigation_in_chinese_with_local_assets(world):
@@ -115,7 +135,8 @@ def test_jiangxi_city_must_consult_departments_before_recommending(make_app, tmp
     app = make_app(region, WTF_CSRF_ENABLED=False, GREENMFG_EVIDENCE_DIR=str(tmp_path / "ev"))
     world = build_world(app, units=("nanchang", "jiujiang"))
     world.campaign_id = open_campaign(app, level="provincial")
-    app_id = _submitted(world, "nanchang", extra={"extension": {"jiangxi.county": "青山湖区"}})  # 附件 区县
+    # 003 一: a unit that evaluates itself sends its evaluation report (PDF) with its application
+    app_id = _submitted(world, "nanchang", extra={"extension": {"jiangxi.county": "青山湖区"}}, report=True)  # 附件 区县
     city = world.api("city_nanchang")
     r = city.post(f"/api/v1/applications/{app_id}/recommend", json={"acknowledge_warnings": True})
     assert r.status_code == 409

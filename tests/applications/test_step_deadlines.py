@@ -90,7 +90,7 @@ def _refused(a, at, day: str, source: str, document: str) -> str:
 def test_jiangxi_city_deadline_2024_05_27(app):
     """003 一: 于2024年5月27日前 — 23:59:59 Beijing time on the 27th is in time; 00:00:30 on the 28th is not."""
     c = _round("jiangxi", 2024, "national")
-    assert c.deadlines["jiangxi.city_submission_2024"] == "2024-05-27"
+    assert c.deadlines["jiangxi.city_submission"] == "2024-05-27"
     on_time, late = _submitted(c), _submitted(c)
     _recommend(on_time, _bj(2024, 5, 27, 23, 59, 59))
     assert on_time.status == S.CITY_RECOMMENDED
@@ -102,7 +102,7 @@ def test_jiangxi_city_deadline_2024_05_27(app):
 def test_hunan_2024_provincial_round_city_deadline_2023_12_05(app):
     """000 二.3: the 2024 provincial round's cities submit by 2023-12-05 (the round's year is 2024)."""
     c = _round("hunan", 2024, "provincial")
-    assert c.deadlines["hunan.city_submission_2024"] == "2023-12-05"
+    assert c.deadlines["hunan.city_submission"] == "2023-12-05"
     on_time, late = _submitted(c), _submitted(c)
     _recommend(on_time, _bj(2023, 12, 5, 23, 59, 59))
     assert on_time.status == S.CITY_RECOMMENDED
@@ -113,7 +113,7 @@ def test_hunan_2024_provincial_round_city_deadline_2023_12_05(app):
 def test_hunan_2025_national_round_city_deadline_10_30(app):
     """001 三: 10月30日（周四）前提交新申报单位信息汇总表."""
     c = _round("hunan", 2025, "national")
-    assert c.deadlines["hunan.city_summary_2025"] == "2025-10-30"
+    assert c.deadlines["hunan.city_summary"] == "2025-10-30"
     on_time = _submitted(c, provincial_listing=True)
     late = _submitted(c, provincial_listing=True)
     _recommend(on_time, _bj(2025, 10, 30, 23, 59, 59))
@@ -139,11 +139,11 @@ def test_a_province_extension_lets_one_city_recommend_until_its_end(app):
     c = _round("jiangxi", 2024, "national")
     nanchang, jiujiang = kit.unit("jiangxi"), kit.unit("jiangxi")
     until = _bj(2024, 6, 3, 18, 0)
-    ext = deadlines.grant_step_extension(c, nanchang.id, "jiangxi.city_submission_2024", until,
+    ext = deadlines.grant_step_extension(c, nanchang.id, "jiangxi.city_submission", until,
                                          "防汛抗灾，推荐文件延后报送", "province")
     db.session.commit()
     log = db.session.scalar(select(AuditLog).where(AuditLog.action == "campaign.step_extension_granted"))
-    assert log.data["reason"] == "防汛抗灾，推荐文件延后报送" and log.data["step"] == "jiangxi.city_submission_2024"
+    assert log.data["reason"] == "防汛抗灾，推荐文件延后报送" and log.data["step"] == "jiangxi.city_submission"
     assert log.data["admin_unit"] == nanchang.code and log.actor == "province"
     assert clock.aware(ext.until) == until
 
@@ -155,7 +155,7 @@ def test_a_province_extension_lets_one_city_recommend_until_its_end(app):
         _recommend(too_late, _bj(2024, 6, 3, 18, 0, 1))
     # the extension must end after the deadline
     with pytest.raises(Exception, match="after the campaign deadline"):
-        deadlines.grant_step_extension(c, jiujiang.id, "jiangxi.city_submission_2024", _bj(2024, 5, 27, 12, 0),
+        deadlines.grant_step_extension(c, jiujiang.id, "jiangxi.city_submission", _bj(2024, 5, 27, 12, 0),
                                        "太早", "province")
 
 
@@ -191,22 +191,22 @@ def test_web_and_api_grant_and_show_a_city_extension(jiangxi_web):
     assert page.status_code == 200 and 'id="step-extension-form"' in page.get_data(as_text=True)
     until = (dt.datetime.now(SHANGHAI) + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = province.post(f"/province/campaigns/{campaign_id}/step-extension", data={
-        "admin_unit": str(world.units["jiujiang"]), "step": "jiangxi.city_submission_2024",
+        "admin_unit": str(world.units["jiujiang"]), "step": "jiangxi.city_submission",
         "until": until, "reason": "九江市推荐文件延后报送"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     assert "九江市推荐文件延后报送" in province.get(f"/province/campaigns/{campaign_id}").get_data(as_text=True)
 
     api = world.api("province")
     bad = api.post(f"/api/v1/campaigns/{campaign_id}/step-extensions", json={
-        "admin_unit": codes["nanchang"], "step": "jiangxi.city_submission_2024",
+        "admin_unit": codes["nanchang"], "step": "jiangxi.city_submission",
         "until": (dt.datetime.now(dt.UTC) - dt.timedelta(days=1000)).isoformat(), "reason": "太早"})
     assert bad.status_code == 422 and "after the campaign deadline" in bad.get_json()["errors"][0]["message_en"]
     granted = api.post(f"/api/v1/campaigns/{campaign_id}/step-extensions", json={
-        "admin_unit": codes["nanchang"], "step": "jiangxi.city_submission_2024",
+        "admin_unit": codes["nanchang"], "step": "jiangxi.city_submission",
         "until": (dt.datetime.now(dt.UTC) + dt.timedelta(days=3)).isoformat(), "reason": "南昌市推荐文件延后报送"})
     assert granted.status_code == 201, granted.get_data(as_text=True)
     assert world.api("city_nanchang").post(f"/api/v1/campaigns/{campaign_id}/step-extensions", json={
-        "admin_unit": codes["nanchang"], "step": "jiangxi.city_submission_2024",
+        "admin_unit": codes["nanchang"], "step": "jiangxi.city_submission",
         "until": (dt.datetime.now(dt.UTC) + dt.timedelta(days=9)).isoformat(), "reason": "自己延期"}).status_code == 403
 
     queue = world.client("city_nanchang").get(f"/city?campaign={campaign_id}").get_data(as_text=True)
@@ -236,7 +236,7 @@ def test_the_city_summary_import_obeys_the_same_deadline(app):
     with pytest.raises(DeadlinePassed) as info:
         summary.import_xlsx(city, c, b"not read", "city")
     assert "2024-05-27" in str(info.value) and JIANGXI_DOC in str(info.value) and ".txt" not in str(info.value)
-    deadlines.grant_step_extension(c, city.id, "jiangxi.city_submission_2024",
+    deadlines.grant_step_extension(c, city.id, "jiangxi.city_submission",
                                    clock.now() + dt.timedelta(days=1), "汇总表延后报送", "province")
     with pytest.raises(InvalidInput, match="Only .xlsx files"):  # past the deadline check: the file is read
         summary.import_xlsx(city, c, b"not read", "city")

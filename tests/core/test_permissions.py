@@ -45,7 +45,7 @@ PINNED: dict[str, frozenset[str]] = {
                         "review.manage", "notice.manage", "recommend", "recommendation.import", "management.view",
                         "management.propose", "management.decide", "management.dashboard", "management.verify",
                         "management.jobs", "admin.accounts", "admin.units", "admin.holidays", "admin.firms",
-                        "admin.references", "admin.clock", *_OFFICER_ACCOUNTS, "accounts.manage.province",
+                        "admin.references", "admin.clock", "admin.audit", *_OFFICER_ACCOUNTS, "accounts.manage.province",
                         "accounts.manage.ministry",
                         "accounts.manage.admin", "management.files", "lists.history", "lists.publish.province",
                         "lists.publish.ministry", "accounts.users", "jobs.start.scores.recompute"}),
@@ -53,7 +53,8 @@ PINNED: dict[str, frozenset[str]] = {
     "expert": frozenset({"tokens", "expert.score"}),
     "ministry": frozenset({"tokens", "evaluator.registry", "review.manage", "notice.manage",
                            "recommendation.import", "management.view", "management.dashboard",  # issue 42: 名单内单位
-                           "lists.publish.ministry", "jobs.start.scores.recompute"}),
+                           "lists.publish.ministry", "jobs.start.scores.recompute",
+                           "management.jobs"}),  # issue 61: the national instance's yearly filings
 }
 
 

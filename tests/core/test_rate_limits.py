@@ -82,12 +82,12 @@ def test_registration_counts_successes_not_typos_and_keeps_the_form(limited):
     assert _uscc(3) in page and "长沙绿色制造3号有限公司" in page  # what was typed is still there
 
 
-def test_storage_is_the_local_redis_when_it_answers_else_memory(monkeypatch):
+def test_storage_is_the_instances_redis_when_it_answers_else_memory():
     from core import ratelimit
 
-    assert ratelimit.storage_uri("memory://") == "memory://"
-    monkeypatch.setattr(ratelimit, "LOCAL_REDIS", "redis://127.0.0.1:1/0")  # nothing listens on port 1
-    assert ratelimit.storage_uri(None) == "memory://"
+    assert ratelimit.storage_uri("memory://", "redis://127.0.0.1:6379/3") == "memory://"
+    assert ratelimit.storage_uri(None, "redis://127.0.0.1:1/3") == "memory://"  # nothing listens on port 1
+    # with Redis answering, the instance's own database: tests/ops/test_redis_per_instance.py
 
 
 def test_a_failing_store_falls_back_to_memory(limited):

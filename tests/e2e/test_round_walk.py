@@ -240,7 +240,9 @@ def fill_application(w: Walk, unit_type: str, *, third_party: bool) -> None:
     page.fill("#contact_name", "周建华")
     page.fill("#contact_phone", "13807310001")
     page.fill("#contact_email", "walk@example.cn")
-    page.check("#evaluation_mode-1" if third_party else "#evaluation_mode-0")
+    # the mode by its value: a round that requires the third party's evaluation offers only that one (Hubei 002
+    # 三(三), standing)
+    page.check(f"input[name=evaluation_mode][value={'third_party' if third_party else 'self'}]")
     for radio in form.locator("input[type=radio][name^=neg_][value=no]").all():
         radio.check()
     for number, value in indicator_values(w, unit_type).items():
@@ -308,6 +310,9 @@ def recommend(w: Walk) -> str:
 
     for box in w.page.locator("#recommend-form input[name=consulted_departments]").all():
         box.check()
+    opinion = w.page.locator("#recommend-form textarea[name=opinion]")
+    if opinion.count():  # the city's 推荐意见 (Hubei 002 三(四): 出具推荐意见; 10 to 2,000 characters)
+        opinion.fill("经初审，该单位申报资料齐全，现场情况属实，未发现国家文件规定不得申报的情形，同意推荐。")
     w.page.check("#recommend-confirm")
     w.click("#recommend")
     warnings = ""
@@ -315,6 +320,8 @@ def recommend(w: Walk) -> str:
         warnings = w.flash()
         for box in w.page.locator("#recommend-form input[name=consulted_departments]").all():
             box.check()
+        if opinion.count():
+            opinion.fill("经初审，该单位申报资料齐全，现场情况属实，未发现国家文件规定不得申报的情形，同意推荐。")
         w.page.check("#recommend-form #acknowledge_warnings")
         w.page.check("#recommend-confirm")
         w.click("#recommend")

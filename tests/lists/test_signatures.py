@@ -62,8 +62,13 @@ def test_keys_are_generated_outside_the_instance_and_files_verify_only_with_the_
     key_file.chmod(0o644)
     from core.config import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="chmod 600"):
+    with pytest.raises(ConfigurationError, match="mode 0644.*chmod 0640"):  # world-readable: refused
         make_app("shanxi", GREENMFG_RECOMMENDATION_KEY_FILE=str(key_file))
+    key_file.chmod(0o660)
+    with pytest.raises(ConfigurationError, match="mode 0660"):  # written by the group: refused
+        make_app("shanxi", GREENMFG_RECOMMENDATION_KEY_FILE=str(key_file))
+    key_file.chmod(0o640)  # read by the service's group (docs/operations.md): accepted
+    make_app("shanxi", GREENMFG_RECOMMENDATION_KEY_FILE=str(key_file))
     key_file.chmod(0o600)
     province = make_app("shanxi", GREENMFG_REVIEW_MIN_EXPERTS=1, GREENMFG_RECOMMENDATION_KEY_FILE=str(key_file))
     shown = province.test_cli_runner().invoke(gm_cli, ["keys", "show"])

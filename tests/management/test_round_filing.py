@@ -76,9 +76,9 @@ def test_hunan_2025_city_blocked_until_its_national_units_file_in_the_round(app)
     for org in (first, second, late):
         listed(org, "national", 2023)
     campaign = _campaign(2025)
-    assert campaign.deadlines["hunan.national_filing_2025_existing"] == "2025-10-27"
+    assert campaign.deadlines["hunan.listed_unit_filing"] == "2025-10-27"
     step = round_filings.steps(campaign)[0]
-    assert (step.code, step.source, step.day) == ("hunan.national_filing_2025_existing", "hunan", dt.date(2025, 10, 27))
+    assert (step.code, step.source, step.day) == ("hunan.listed_unit_filing", "hunan", dt.date(2025, 10, 27))
     assert round_filings.open_round(campaign, "province") == 3
     assert round_filings.open_round(campaign, "province") == 0  # idempotent
     new_changsha = _new_application(campaign, changsha, "长沙新申报国家绿色工厂有限公司")
@@ -128,7 +128,7 @@ def test_hunan_2026_round_has_no_round_filing_and_no_block(app):
     ids = units(app)
     listed(organization(ids["changsha"], "长沙国家绿色工厂有限公司"), "national", 2023)
     campaign = _campaign(2026)
-    assert "hunan.national_filing_2025_existing" not in campaign.deadlines
+    assert "hunan.listed_unit_filing" not in campaign.deadlines
     assert round_filings.steps(campaign) == [] and round_filings.open_round(campaign, "province") == 0
     a = _new_application(campaign, ids["changsha"], "长沙2026新申报国家绿色工厂有限公司")
     db.session.commit()
@@ -174,7 +174,7 @@ def test_the_unit_files_through_the_api(app):
     # province staff move the campaign's date (audited, with a reason): the filing follows the campaign's copy
     from core.applications import services
 
-    services.change_deadline(campaign, "hunan.national_filing_2025_existing", dt.date.today() + dt.timedelta(days=2),
+    services.change_deadline(campaign, "hunan.listed_unit_filing", dt.date.today() + dt.timedelta(days=2),
                              "平台故障，顺延填报", "hunan_province")
     db.session.commit()
     saved = call("patch", "unit", f"/api/v1/management/round-filings/{ident}", json={"values": factory_values(0.5)})

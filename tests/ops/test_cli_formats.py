@@ -13,7 +13,9 @@ import pytest
 LISTINGS = {("units", "list"): {"id", "code", "name", "kind", "source", "active"},
             ("jobs", "list"): {"id", "name", "status", "progress", "attempts", "created_at"},
             ("removals", "list"): {"id", "status", "uscc", "organization", "sanction", "levels"},
-            ("keys", "list"): {"province", "key_id", "alg", "registered_at", "revoked_at", "public_key"}}
+            ("keys", "list"): {"province", "key_id", "alg", "registered_at", "revoked_at", "public_key"},
+            ("rounds", "steps", "--year", "2027", "--level", "provincial"): {"code", "title", "actor", "default_date",
+                                                                           "origin", "dated_by"}}
 
 
 @pytest.fixture
@@ -41,7 +43,8 @@ def _run(app, *args):
     return result.output
 
 
-@pytest.mark.parametrize("command", list(LISTINGS), ids=" ".join)
+@pytest.mark.parametrize("command", list(LISTINGS), ids=lambda c: " ".join(a for a in c if not a.startswith("-")
+                                                                             and not a[0].isdigit()))
 def test_every_listing_prints_json_with_the_apis_names_and_csv_with_a_header(instance, command):
     rows = json.loads(_run(instance, *command, "--format", "json"))
     assert isinstance(rows, list)
@@ -76,7 +79,8 @@ REPORTS = {("calendar", "show", "2026"): {"date", "workday", "source"},
            ("rules", "diff", "2024", "2025"): {"change", "kind", "key", "fields", "source", "cite"}}
 
 #: listings whose JSON another test parses, where what they list is made
-ELSEWHERE = {"rounds rules": "tests/rounds/test_round_notice_2027.py", "rounds open": "tests/rounds/test_round_notice_2027.py"}
+ELSEWHERE = {"rounds rules": "tests/rounds/test_round_notice_2027.py", "rounds open": "tests/rounds/test_round_notice_2027.py",
+             "check": "tests/ops/test_check.py", "rounds steps": "tests/rounds/test_round_steps.py"}
 
 #: the commands that neither list nor report: they act (and say in a line what they did), start something, or
 #: are Flask's and Flask-Migrate's own
@@ -85,7 +89,8 @@ ACTIONS = {"run", "shell", "routes", "demo", "new-region", "worker", "score", "c
            "units add", "filings open", "filings remind", "removals bottom-share", "removals decide",
            "removals publish", "jobs tick", "lists notice-end", "lists export", "lists import", "lists key",
            "lists import-history", "db-roles grant-app", "evidence sweep", "keys generate", "keys show",
-           "keys register", "keys revoke", "users create-admin", "config check", "clock set", "audit anchor"}
+           "keys register", "keys revoke", "users create-admin", "config check", "clock set", "audit anchor",
+           "mail test", "users reset-password", "users reset-mfa", "lists stage-add", "lists stage-withdraw"}
 
 
 def _commands():

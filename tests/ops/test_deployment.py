@@ -3,13 +3,14 @@ database (issue 44): the block is read from README.md at test time, never copied
 
 Only the places a real server has and a test may not touch are replaced, each asserted present in the block
 (so a changed README fails here, not silently): the install prefix, /etc/greenmfg and /var/lib/greenmfg
-(temporary folders), the role and database names (unique per run: roles are global to the server), the
-PostgreSQL server of GREENMFG_TEST_PG_URL, the Redis database (4, not 0 where other processes' workers take
-jobs) and the port. The owner role made by the block's step 1 may not create roles (NOCREATEROLE), as on a
+(temporary folders), the service user and group (this test's own), the role and database names
+(GREENMFG_TEST_DB_PREFIX and a unique suffix: roles are global to the server), the PostgreSQL server of
+GREENMFG_TEST_PG_URL, the Redis database (the first of GREENMFG_TEST_REDIS_URL's, never 0 where other processes'
+workers take jobs) and the port. The owner role made by the block's step 1 may not create roles (NOCREATEROLE), as on a
 server where the database administrator is another person.
 
 Then the services block is started as written (gunicorn with 2 workers and its access log, ``greenmfg
-worker``), ``/healthz`` and ``/readyz`` answer 200, the ``curl`` line succeeds; the first administrator signs
+worker``), ``/healthz`` and ``/readyz`` answer 200, the ``curl`` line succeeds, ``greenmfg check`` exits 0; the first administrator signs
 in, sets up its second factor, opens a round and imports the province's list history through the JSON API;
 an instance pointed at a closed Redis port answers ``/readyz`` 503. Every process is stopped at the end.
 """
@@ -35,10 +36,15 @@ import pyotp
 import pytest
 from stdnum.cn import uscc as stdnum_uscc
 
+from ops_kit import redis_url
+
 ROOT = Path(__file__).parents[2]
 README = ROOT / "README.md"
 PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_DB = 4
+#: the first of the operations tests' Redis databases (GREENMFG_TEST_REDIS_URL, tests/ops/ops_kit.py)
+REDIS = redis_url(0)
+#: the throwaway database and roles are named like the suite's (GREENMFG_TEST_DB_PREFIX)
+DB_PREFIX = os.environ.get("GREENMFG_TEST_DB_PREFIX", "greenmfg_test_")
 ADMIN_PASSWORD = "部署测试管理员口令-2026-绿色工厂"
 
 
@@ -104,7 +110,8 @@ def server(tmp_path):
     _need(_answers(host, port), f"no PostgreSQL at {host}:{port}")
     _need(_answers("127.0.0.1", 6379), "no Redis at 127.0.0.1:6379")
     suffix = uuid.uuid4().hex[:8]
-    names = {"owner": f"gm_owner_{suffix}", "app": f"gm_app_{suffix}", "db": f"gm_deploy_{suffix}"}
+    names = {"owner": f"{DB_PREFIX}owner_{suffix}", "app": f"{DB_PREFIX}app_{suffix}",
+             "db": f"{DB_PREFIX}deploy_{suffix}"}
     psql = ["psql", "-v", "ON_ERROR_STOP=1", "-q", "-h", host, "-p", str(port), "-U", superuser, "-d", "postgres"]
     yield {"host": host, "port": port, "superuser": superuser, "names": names, "psql": psql}
     subprocess.run(psql + ["-c", f"DROP DATABASE IF EXISTS {names['db']} WITH (FORCE)"], check=False,
@@ -124,8 +131,18 @@ def test_the_readme_deployment_block_runs_as_written(server, tmp_path, monkeypat
     text = README.read_text(encoding="utf-8")
     names, etc, instance = server["names"], tmp_path / "etc", tmp_path / "var" / "greenmfg"
     web_port = _free_port()
+    import grp
+    import pwd
+
+    me, group = pwd.getpwuid(os.getuid()).pw_name, grp.getgrgid(os.getgid()).gr_name
     pg_address = f"{server['host']}:{server['port']}"
     replacements = {
+        # the service user and group: this test's own (CI runs as root; a developer as themself)
+        "getent passwd greenmfg ": f"getent passwd {me} ",
+        "-o root -g greenmfg": f"-o {me} -g {group}",
+        "-o greenmfg -g greenmfg": f"-o {me} -g {group}",
+        "chown root:greenmfg": f"chown {me}:{group}",
+        "chown -R greenmfg:greenmfg": f"chown -R {me}:{group}",
         "/opt/greenmfg/bin": str(Path(sys.executable).parent),
         "/etc/greenmfg": str(etc),
         "/var/lib/greenmfg": str(instance),
@@ -134,7 +151,7 @@ def test_the_readme_deployment_block_runs_as_written(server, tmp_path, monkeypat
         "CREATE DATABASE greenmfg ": f"CREATE DATABASE {names['db']} ",
         "@127.0.0.1/greenmfg": f"@{pg_address}/{names['db']}",
         "-h 127.0.0.1 -U postgres": f"-h {server['host']} -p {server['port']} -U {server['superuser']}",
-        "redis://127.0.0.1:6379/0": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "redis://127.0.0.1:6379/0": REDIS,
     }
     setup = _adapt(fenced_block(text, "deployment"), replacements)
     # the database administrator's step 1, with an owner that may not create roles (NOCREATEROLE is the default;
@@ -189,7 +206,14 @@ def test_the_readme_deployment_block_runs_as_written(server, tmp_path, monkeypat
         curl = next(line for line in _commands(services) if line.startswith("curl"))
         assert subprocess.run(shlex.split(curl), capture_output=True, timeout=30).returncode == 0
         access = logs["gunicorn"].read_text()
-        assert re.search(r'"GET /readyz HTTP/1\.[01]" 200 \d+ \d+ms req=[0-9a-f]{12}$', access, re.M), access[-2000:]
+        # dated and timed, the request id at the end
+        assert re.search(r'^\[\d\d/\w{3}/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\] \S+ "GET /readyz HTTP/1\.[01]" 200 \d+ \d+ms '
+                         r'req=[0-9a-f]{12}$', access, re.M), access[-2000:]
+        check = next(line for line in _commands(services) if line.startswith("greenmfg check"))
+        checked = subprocess.run(["bash", "-c", check], capture_output=True, text=True, timeout=120,
+                                 env={**service_env, "PATH": f"{Path(sys.executable).parent}:" + env.get("PATH", "")},
+                                 cwd=tmp_path)
+        assert checked.returncode == 0 and "every check passed" in checked.stdout, checked.stdout + checked.stderr
         # the worker's lines (RQ's too) carry a dated time and the request id (- outside a request)
         worker = logs["worker"].read_text()
         assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d{4} INFO \[\d+\] rq\.worker req=-: ",

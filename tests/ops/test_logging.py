@@ -62,3 +62,32 @@ def test_json_lines_and_the_level_come_from_the_settings(tmp_path):
 def test_every_answer_names_its_request_id(app):
     answer = app.test_client().get("/healthz")
     assert re.fullmatch(r"[0-9a-f]{12}", answer.headers["X-Request-Id"])
+
+
+def test_refusals_before_any_view_and_kept_pages_name_their_own_request_id(make_app):
+    """A form posted without its CSRF token, the forced second-factor redirect, and a page kept in Redis (answered
+    under Flask) each carry an id of their own (issue 56)."""
+    from core.accounts import services
+    from core.extensions import db
+    from core.models import Role
+
+    from ops_kit import redis_url
+
+    rid = re.compile(r"[0-9a-f]{12}")
+    guarded = make_app("hubei", WTF_CSRF_ENABLED=True)
+    refused = guarded.test_client().post("/login", data={"username": "a", "password": "b"})
+    assert refused.status_code == 400 and rid.fullmatch(refused.headers["X-Request-Id"])
+    app = make_app("hubei", WTF_CSRF_ENABLED=False, GREENMFG_MFA_ROLES=["admin"], GREENMFG_PAGE_CACHE="redis",
+                   GREENMFG_REDIS_URL=redis_url(2))
+    with app.app_context():
+        services.create_user(username="admin", password="日志测试口令-2026-绿色工厂与园区", display_name="管理员",
+                             role=Role.ADMIN, actor="test")
+        db.session.commit()
+    client = app.test_client()
+    assert client.post("/login", data={"username": "admin", "password": "日志测试口令-2026-绿色工厂与园区"}).status_code == 302
+    forced = client.get("/admin")
+    assert forced.status_code == 302 and forced.headers["Location"].endswith("/account/mfa")
+    assert rid.fullmatch(forced.headers["X-Request-Id"])
+    anonymous = app.test_client()
+    ids = [anonymous.get("/notices").headers["X-Request-Id"] for _ in range(3)]  # made, then kept
+    assert all(rid.fullmatch(i) for i in ids) and len(set(ids)) == 3, ids

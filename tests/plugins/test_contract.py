@@ -32,7 +32,6 @@ class TestHunanContract(RegionContract):
 class TestHubeiContract(RegionContract):
     region = "hubei"
     has_quota = True
-    has_deadlines = False
     has_summary_layouts = True
     has_form_fields = True
 

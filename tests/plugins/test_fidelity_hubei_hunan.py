@@ -270,7 +270,8 @@ def test_hubei_priority_industries_and_cultivation_pool(hubei):
     assert codes["hubei.cultivation_pool"].check({"hubei.in_cultivation_pool": True}) is None  # the city judges
     sc = {p.code: p for p in hubei.priorities_for("supply_chain", Level.PROVINCIAL, 2025)}["hubei.key_industry_supply_chain"]
     assert sc.check({"hubei.supply_chain_key_industry": "包装"}) is True
-    assert not hubei.priorities_for("factory", Level.PROVINCIAL, 2026)  # after the plan
+    # standing from the plan on (issue 53): a later round ranks by the same priorities
+    assert {p.code for p in hubei.priorities_for("factory", Level.PROVINCIAL, 2027)} == set(codes)
 
 
 def test_hubei_city_opinion_is_judged_and_acknowledged_by_the_city(make_app):
@@ -286,8 +287,12 @@ def test_hubei_city_opinion_is_judged_and_acknowledged_by_the_city(make_app):
         opinion = _result(results, "hubei.city_opinion")
         assert opinion["ok"] is None and opinion in warnings(results) and "推荐意见" in opinion["title"]
         assert "推荐意见" in opinion["message"]
-        later = f.application(f.campaign("hubei", 2026, "provincial"), a.admin_unit)
-        assert _result(evaluate(later), "hubei.city_opinion")["ok"] is True  # after the plan (2022—2025)
+        later = f.application(f.campaign("hubei", 2027, "provincial"), a.admin_unit)
+        assert _result(evaluate(later), "hubei.city_opinion")["ok"] is None  # standing from the plan on (issue 53)
+        # the opinion the city gives is checked: 10 characters pass to the city's judgement, 9 do not
+        assert _result(evaluate(later, city_input={"city_opinion": "同意推荐该单位申报绿"}), "hubei.city_opinion")["ok"] is None
+        short = _result(evaluate(later, city_input={"city_opinion": "同意推荐该单位申报"}), "hubei.city_opinion")
+        assert short["ok"] is False and "10–2000" in short["message"] and "9" in short["message"]
 
 
 def test_priorities_are_listed_with_their_source():

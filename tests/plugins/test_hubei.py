@@ -172,11 +172,16 @@ def test_third_party_mandatory(rules, unit_type, level):
 
 
 def test_modes_national_level(rules):
-    """002 三(五) (joint national + provincial round from 2022); the 2025 national round is MIIT's (390号)."""
+    """002 三(五) (joint national + provincial round from 2022); the 2025 national round is MIIT's (390号, the round
+    its notice sets for itself); 三(三) stands in every later round (issue 53: no plan-year window)."""
     assert rules.evaluation_modes("factory", Level.NATIONAL, 2023).source == "hubei"
     national_2025 = rules.evaluation_modes("factory", Level.NATIONAL, 2025)
     assert national_2025.source == "national" and not national_2025.third_party_required
-    assert rules.evaluation_modes("factory", Level.PROVINCIAL, 2026).source == "national"
+    for level in (Level.PROVINCIAL, Level.NATIONAL):
+        for year in (2026, 2027, 2028):
+            modes = rules.evaluation_modes("factory", level, year)
+            assert modes.source == "hubei" and modes.third_party_required, (level, year)
+            assert modes.condition == "hubei.third_party_evaluation"
 
 
 # -------------------------------------------------------- evaluator caps --

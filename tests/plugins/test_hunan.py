@@ -89,20 +89,20 @@ def test_pilot_counties_are_admin_configured(rules):
 def test_2024_city_submission_deadline(rules):
     """000 二.3: 于2023年12月5日前…报送 (round 2024, date in 2023)."""
     assert "于2023年12月5日前" in flat(S000)
-    day, rec = rules.deadline("hunan.city_submission_2024", 2024)
+    day, rec = rules.deadline("hunan.city_submission", 2024)
     assert day == dt.date(2023, 12, 5)
     assert rec.actor == "city" and rec.levels == (Level.PROVINCIAL,)
     assert set(rec.unit_types) == {"factory", "park", "supply_chain"}
-    assert rules.deadline("hunan.city_submission_2024", 2025)[0] is None
+    assert rules.deadline("hunan.city_submission", 2025)[0] is None
 
 
 def test_2025_filing_and_summary_deadlines(rules):
     """001 三: 10月27日（周一）前完成申报填报, 10月30日（周四）前提交新申报单位信息汇总表."""
     text = flat(S001)
     assert "10月27日（周一）前完成申报填报" in text and "10月30日（周四）前提交新申报单位信息汇总表" in text
-    new, rec_new = rules.deadline("hunan.national_filing_2025_new", 2025)
-    existing, rec_existing = rules.deadline("hunan.national_filing_2025_existing", 2025)
-    summary, rec_summary = rules.deadline("hunan.city_summary_2025", 2025)
+    new, rec_new = rules.deadline("hunan.applicant_filing", 2025)
+    existing, rec_existing = rules.deadline("hunan.listed_unit_filing", 2025)
+    summary, rec_summary = rules.deadline("hunan.city_summary", 2025)
     assert new == existing == dt.date(2025, 10, 27) and new.weekday() == 0  # 周一
     assert summary == dt.date(2025, 10, 30) and summary.weekday() == 3  # 周四
     assert (rec_new.actor, rec_existing.actor, rec_summary.actor) == ("applicant", "listed_unit", "city")
@@ -388,7 +388,7 @@ def test_2025_negative_list_is_nationals_six(rules):
 
 def test_sources(rules):
     """Hunan records say hunan; what national already encodes stays national."""
-    assert rules.deadlines["hunan.city_summary_2025"].source == "hunan"
+    assert rules.deadlines["hunan.city_summary"].source == "hunan"
     assert rules.deadlines["dynamic_filing"].source == "national"
     assert rules.eligibility_rules["round2025_unit_types"].source == "national"
     assert rules.negative_list_items["not_operating"].source == "national"

@@ -93,14 +93,14 @@ def test_a_missing_self_score_reads_as_a_dash_on_its_row_and_on_the_total_row(wo
     for lang in ("zh", "en"):
         table = re.search(r'<table class="grid scores" id="score-table">.*?</table>',
                           client.get(f"{url}?lang={lang}").get_data(as_text=True), re.S).group(0)
-        assert '<th id="self-total">—</th>' in table and "0.00" not in table and "81.00" in table
+        assert '<th id="self-total">—</th>' in table and ">0.00<" not in table and "81.00" in table
     prov = world["app"].test_client()
     _login(prov, "prov")
     for lang in ("zh", "en"):
         table = re.search(r'<table class="grid scores" id="score-table">.*?</table>',
                           prov.get(f"/review/applications/{world['a']}?lang={lang}").get_data(as_text=True),
                           re.S).group(0)
-        assert '<th id="self-total">—</th>' in table and "0.00" not in table
+        assert '<th id="self-total">—</th>' in table and ">0.00<" not in table
 
 
 def test_the_scoring_page_names_the_level_and_unit_type_in_the_page_language(world):

@@ -91,8 +91,8 @@ def test_hunan_2025_national_round_from_history_to_signed_recommendation(rnd):
     campaign = r.get_json()
     assert campaign["closes_at"].startswith("2025-10-27T15:59:59") or campaign["closes_at"].startswith(
         "2025-10-27T16:00"), campaign["closes_at"]
-    assert campaign["deadlines"]["hunan.national_filing_2025_existing"] == "2025-10-27"
-    assert campaign["deadlines"]["hunan.city_summary_2025"] == "2025-10-30"
+    assert campaign["deadlines"]["hunan.listed_unit_filing"] == "2025-10-27"
+    assert campaign["deadlines"]["hunan.city_summary"] == "2025-10-30"
 
     # -- the round filing of the existing national units (一.2): opened by the province, due 10-27
     r = rnd.post("province", "/api/v1/management/round-filings", bj(2025, 9, 30), json={"campaign_id": campaign["id"]})

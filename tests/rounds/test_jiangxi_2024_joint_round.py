@@ -54,7 +54,7 @@ def test_jiangxi_2024_new_factory_listed_provincially_and_recommended_nationally
                        "closes_at": bj(2024, 5, 20, 23, 59).isoformat()})
     assert r.status_code == 201, f"step 1 open the joint round: {show(r)}"
     campaign = r.get_json()
-    assert campaign["deadlines"]["jiangxi.city_submission_2024"] == "2024-05-27"
+    assert campaign["deadlines"]["jiangxi.city_submission"] == "2024-05-27"
 
     # -- new factories (no listing anywhere) ask for both levels and submit their self-evaluation report
     ids = {}

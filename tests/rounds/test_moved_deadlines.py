@@ -2,7 +2,7 @@
 shown, as moved with the document's date beside it, on the step's page, at the time entered.
 
 Jiangxi 2024 joint round (seed 003_a3fa60aeba77aa34.txt, 赣工信办节能函〔2024〕20号):
-* 一 (line 19): cities report by 2024-05-27 (``jiangxi.city_submission_2024``); the province moves it to
+* 一 (line 19): cities report by 2024-05-27 (``jiangxi.city_submission``); the province moves it to
   2024-06-05 17:00 — the city recommends at 16:59, is refused at 17:01 naming "2024-06-05 17:00";
 * 二(五) / 办法 第十二条: the province recommends to the Ministry by 07-31 (national plugin,
   ``province_recommendation``); measured on main (issue 42): moved to 2026-12-20 17:00, the recommendation was
@@ -93,10 +93,10 @@ def test_moved_city_and_applicant_deadlines_are_honoured_at_the_time_entered(rnd
     ids["later_d"] = rnd.apply("later_d", campaign, "factory", _body(rnd), bj(2024, 5, 23, 11),
                                evidence={"evaluation_report": 20})
     # the city's step (003 一: 2024-05-27) moves to 2024-06-05 17:00, entered with its time
-    _move(rnd, campaign, "jiangxi.city_submission_2024", "2024-06-05T17:00", "部分设区市材料补正",
+    _move(rnd, campaign, "jiangxi.city_submission", "2024-06-05T17:00", "部分设区市材料补正",
           bj(2024, 5, 26))
     page = _page(rnd, "province_staff", f"/province/campaigns/{campaign}", bj(2024, 5, 26))
-    row = re.search(r'<span class="deadline" data-code="jiangxi.city_submission_2024">.*?</tr>', page, re.DOTALL).group(0)
+    row = re.search(r'<span class="deadline" data-code="jiangxi.city_submission">.*?</tr>', page, re.DOTALL).group(0)
     assert "2024-06-05 17:00" in row and "2024-05-27 24:00" in row and "部分设区市材料补正" in row, row
     assert "2024-06-05 24:00" not in page
 

@@ -2,7 +2,7 @@
 moved instant to the minute (issue 42 leftovers).
 
 * Hunan 2025 national round (seed 001_3f04a56fc6693327.txt 三, line 25: 新申报单位 10月27日（周一）前完成申报填报;
-  ``hunan.national_filing_2025_new``): the province moves the applicants' deadline to 2025-10-29 17:00; the
+  ``hunan.applicant_filing``): the province moves the applicants' deadline to 2025-10-29 17:00; the
   applicant's application page reads 2025-10-29 17:00 and, beside it, 原定 2025-10-27 24:00 with the notice (Hunan's,
   which gives no 文号: its title and issuer) and article (三), in Chinese and in English.
 * Jiangxi 2024 (seed 003_a3fa60aeba77aa34.txt; 办法 第十二条 07-31): the province → MIIT step moved to 2026-12-20

@@ -65,6 +65,17 @@ def test_shanxi_2025_city_list_then_provincial_list_and_national_recommendation(
         r = rnd.post("city_taiyuan", f"/api/v1/applications/{app_id}/recommend", bj(2025, 4, 10),
                      json={"acknowledge_warnings": True, "consulted_departments": rk.CONSULTED})
         assert r.status_code == 200, f"step 2 the city approves {who} for its city list: {show(r)}"
+    # the city round speaks of the city list (第十二条): the applicant is told the city publishes it, the province is
+    # told nothing (it has no part in the city's list)
+    with rnd.app.app_context():
+        from core.extensions import db
+        from core.models import Notification, User
+
+        actions = {u.username: {n.action for n in db.session.query(Notification).filter_by(user_id=u.id)}
+                   for u in db.session.query(User).filter(User.username.in_(["ent_grade_a", "province_staff"]))}
+    assert "application.approved_for_city_list" in actions["ent_grade_a"], actions
+    assert "application.recommended" not in actions["ent_grade_a"], actions
+    assert "application.recommended.province" not in actions["province_staff"], actions
     r = rnd.post("city_taiyuan", "/api/v1/list-decisions", bj(2025, 4, 15, 15),
                  json={"level": "city", "year": 2025, "document_no": "并工信节能〔2025〕12号",
                        "published_on": "2025-04-15", "title": "2025年太原市市层面绿色工厂名单",

@@ -257,7 +257,7 @@ def test_hook_gm_policy_industries(app):
     section = layout.sheets[0].sections[0]
     column = next(c for c in resolve_columns(section, 2024, ("factory",)) if c.header == "行业")
     assert display(column, AppView(unit_type="factory", industry=a.industry)) == "日用陶瓷制品制造"
-    # outside the 2024 round the notice says nothing: national's closed list of 附件3 stands
+    # the 2025 national round is the Ministry's (390号 附件3, 53 key industries): national's closed list stands there
     b = f.application(f.campaign("jiangxi", 2025, "national"), unit)
     with pytest.raises(InvalidInput):
         services.save_draft(b, {"industry": "日用陶瓷制品制造"}, "applicant", at=AT[b.campaign.year])

@@ -68,7 +68,9 @@ def _consulted(app, rules, year: int) -> dict[str, set[str]]:
         out["eligibility_rule"] |= {r.code for r in rules.eligibility_rules_for(ut, level, year)}
         out["negative_list_item"] |= {i.code for i in rules.negative_list_for(ut, level, year)}
         out["priority"] |= {p.code for p in rules.priorities_for(ut, level, year)}
-    out["deadline"] = {d.code for _, d in rules.deadlines_for(year)}
+    # the steps dated in the year, and those no document dates, which a round's notice dates (core.services.round_steps)
+    out["deadline"] = {d.code for _, d in rules.deadlines_for(year)} | {d.code for d in rules.deadlines.values()
+                                                                       if not d.dated}
     with app.app_context():
         for level in rules.list_levels:
             choice = layout_for(SimpleNamespace(level=level, year=year))

@@ -1,9 +1,10 @@
 """The one resolver with a round's notice (issue 43): what the services ask for a round opened from a notice
 (:class:`core.plugins.applied.NoticeRules`) is what the listing shows, each rule the notice sets naming it.
 
-Hubei's plan (seed 002_9c75e1d2ebfbdf50.txt 三(三)) asks for a third-party on-site evaluation in 2022-2025 only
-(``hubei.third_party_evaluation``, years 2022-2025): a 2027 notice that applies it again names the plan it carries
-the condition from; a notice's quota and deadline are the round's, not another year's.
+Hubei's plan (seed 002_9c75e1d2ebfbdf50.txt 三(三)) asks for a third-party on-site evaluation, a standing rule
+(``hubei.third_party_evaluation``, in every round from the plan on, issue 53): a 2027 notice that applies it names
+itself and the plan it carries the condition from; one that sets it aside sets aside the evaluation modes that carry
+it out (national's stand); a notice's quota and deadline are the round's, not another year's.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def test_a_notice_switches_on_a_condition_of_an_earlier_plan_and_names_it():
     assert "第三方评价机构" in seed_text(SEED_HUBEI)
     rules = rules_for("hubei", 2027)
     code = "hubei.third_party_evaluation"
-    assert code not in {r.code for r in rules.eligibility_rules_for("factory", Level.PROVINCIAL, 2027)}
+    assert code in {r.code for r in rules.eligibility_rules_for("factory", Level.PROVINCIAL, 2027)}  # standing
     round_rules = NoticeRules(rules, _notice())
     applied = {r.code: r for r in round_rules.eligibility_rules_for("factory", Level.PROVINCIAL, 2027)}
     assert code in applied and applied[code].check is rules.eligibility_rules[code].check
@@ -48,3 +49,25 @@ def test_a_notice_switches_on_a_condition_of_an_earlier_plan_and_names_it():
     assert not [a for a in applied_rules(rules, 2027) if a.standing == NOTICE]
     # a notice of another year changes nothing in 2027
     assert not [a for a in applied_rules(rules, 2027, _notice(2026)) if a.standing == NOTICE]
+
+
+def test_a_notice_setting_a_condition_aside_sets_aside_the_policy_that_carries_it_out():
+    """002 三(三) (third party) and 三(四) (推荐意见, 10–2000 characters): on in 2027 by the plan; a notice that sets
+    them aside leaves national's modes (self-evaluation allowed) and national's opinion (optional)."""
+    rules = rules_for("hubei", 2027)
+    off = RoundNotice(number="鄂经信节能〔2027〕2号", title="关于开展2027年度绿色制造名单推荐工作的通知",
+                      issuer="湖北省经济和信息化厅", issued_on=dt.date(2027, 3, 1), year=2027, rules=(
+                          NoticeRule("condition", "hubei.third_party_evaluation", False, "三"),
+                          NoticeRule("condition", "hubei.city_opinion", False, "四")))
+    for level in (Level.PROVINCIAL, Level.NATIONAL):
+        on = rules.evaluation_modes("factory", level, 2027)
+        assert on.source == "hubei" and on.third_party_required and on.allowed == ("third_party",)
+        opinion = rules.city_recommendation(level, 2027)
+        assert opinion.source == "hubei" and (opinion.opinion_required, opinion.opinion_min) == (True, 10)
+        aside = NoticeRules(rules, off)
+        modes = aside.evaluation_modes("factory", level, 2027)
+        assert modes.source == "national" and not modes.third_party_required and "self" in modes.allowed
+        assert not aside.city_recommendation(level, 2027).opinion_required
+        assert aside.evaluation_modes("factory", level, 2028).source == "hubei"  # another year: the region's
+        codes = {r.code for r in aside.eligibility_rules_for("factory", level, 2027)}
+        assert not codes & {"hubei.third_party_evaluation", "hubei.city_opinion"}

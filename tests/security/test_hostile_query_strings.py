@@ -68,7 +68,9 @@ def test_every_get_route_refuses_control_characters_and_overlong_values(world):
                 continue
             for params in REFUSED:
                 answer = client.get(url, query_string=params)
-                if answer.status_code not in (400, 422):
+                # an API operation called without a token answers its 401 first, having read nothing (issue 55)
+                unsigned = role is None and url.startswith("/api/") and answer.status_code == 401
+                if answer.status_code not in (400, 422) and not unsigned:
                     failures.append((role, url, list(params)[0], answer.status_code))
     assert failures == []
     page = world.app.test_client().get("/public/lists?lang=zh&q=a%00b")

@@ -411,7 +411,7 @@ def test_a_citys_deadlines_on_a_new_page_show_an_extension_granted_meanwhile(wor
     assert "2023-12-05" in first and "特别延期理由" not in first
     with world.app.app_context():
         grant_step_extension(db.session.get(Campaign, campaign_id), world.units["changsha"],
-                             "hunan.city_submission_2024", now() + dt_.timedelta(days=30), "特别延期理由",
+                             "hunan.city_submission", now() + dt_.timedelta(days=30), "特别延期理由",
                              "province_staff")
         db.session.commit()
     assert "特别延期理由" in client.get(f"/city?campaign={campaign_id}&status=returned").get_data(as_text=True)

@@ -64,6 +64,25 @@ NOT_WORDS = re.compile(r"https?://\S+|(?<![\w.])/[\w/.{}<>-]+|\S+@\S+|Authorizat
 #: not read as prose: scripts, styles, and ``<code>``, which shows exactly what a user types (a file's column
 #: headers, the form of a code), in any language
 HIDDEN = ("script", "style", "code")
+#: a label said twice (issue 61: "关键指标 平台默认（文件未作规定）：平台默认：…"): a phrase, maybe a bracketed
+#: note, a colon, and the same phrase with a colon again
+DOUBLED_LABEL = re.compile(r"([\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z ]{1,20}?)(?:\s*[（(][^）)]{0,40}[）)])?\s*[：:]\s*\1\s*[：:]",
+                           re.IGNORECASE)
+#: a decimal number (not part of a version, an address or a longer number)
+DECIMAL = re.compile(r"(?<![\d.\w/])\d{1,6}\.\d{1,4}(?![\d.]|\w)")
+
+
+def precision_problems(texts: list[str]) -> list[str]:
+    """One value printed with different precision on one page (issue 61: a filing's score 6.0 where the
+    application printed 6.00): each value with the ways it was written, when there is more than one."""
+    written: dict[float, set[str]] = {}
+    for text in texts:
+        for m in DECIMAL.finditer(text):
+            written.setdefault(float(m.group(0)), set()).add(m.group(0))
+    # a whole number printed as Python prints a float ("6.0") beside the two decimals scores are printed with
+    # ("6.00"); other one-decimal numbers are typed values (an indicator's 3.2), which may equal a score by chance
+    return [f"one number printed as {' and '.join(sorted(forms))}" for forms in written.values()
+            if any(f.endswith(".0") for f in forms) and any(len(f.split(".")[1]) == 2 for f in forms)]
 
 
 class _Text(HTMLParser):
@@ -171,7 +190,7 @@ def _allowed_pattern(texts: set[str]) -> re.Pattern:
 
 def scan(text: str, lang: str, allowed: re.Pattern, english_names: set[str]) -> list[str]:
     """What is wrong with one piece of visible text."""
-    problems = []
+    problems = [f"label said twice {m.group(0)!r}" for m in DOUBLED_LABEL.finditer(text)]
     for m in PYTHON_REPR.finditer(text):
         problems.append(f"Python value {m.group(0)!r}")
     rest = allowed.sub(" ", text) if allowed.pattern else text
@@ -222,6 +241,7 @@ def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_name
             if text not in scanned:
                 scanned[text] = scan(text, lang, allowed, english_names)
         problems = [f"{p} in {text[:120]!r}" for text in page.texts for p in scanned[text]]
+        problems += precision_problems(page.texts)
         if problems:
             found[url] = sorted(set(problems))
         for href in page.links:
@@ -352,5 +372,12 @@ def test_scan_finds_the_cases_the_issue_lists():
                        ("en", "False declarations lead to removal and a ban."),
                        ("en", "Deadline 2026-12-31 24:00"), ("zh", "截止时间 2026-12-31 24:00")):
         assert not scan(text, lang, nothing, names), (lang, text)
+    # issue 61: a label said twice; one value at two precisions on a page
+    for lang, text in (("zh", "平台默认（文件未作规定）：平台默认：年度动态管理表的关键指标"),
+                       ("en", "platform default (no document sets it): platform default: the key figures")):
+        assert scan(text, lang, nothing, names), (lang, text)
+    assert not scan("平台默认（文件未作规定）：至多10日", "zh", nothing, names)
+    assert precision_problems(["得分 6.0", "自评价得分：6.00"]) and not precision_problems(["6.00", "6.00", "7.5"])
+    assert not precision_problems(["版本 1.2.3", "2026-12-31 24:00", "85.00 · 60.5", "3.2", "3.20"])
     data = _allowed_pattern({"长沙绿色工厂有限公司"})
     assert not scan("Applicant: 长沙绿色工厂有限公司", "en", data, names)
