@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from helpers import PgDatabase
+from tiers import heavy
 
 PG_URL = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 #: the test databases are named this plus a random suffix (two checkouts or CI jobs on one server keep apart)
@@ -177,9 +178,24 @@ SLOW_FILES = ("e2e/test_round_walk.py", "core/test_demo_data.py", "api/test_sche
               "ops/test_deployment.py", "jobs/test_cluster.py", "core/test_demo_walk_hunan_jiangxi.py")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_addoption(parser):
+    parser.addoption("--fast", action="store_true", default=False,
+                     help="the fast tier: leave out the browser journeys, schemathesis, the crawl, the renders, "
+                          "gunicorn, the demo builds, the slow tests and the SQLite runs (tests/tiers.py)")
+
+
+def pytest_collection_modifyitems(config, items):
     def file_of(item) -> str:
         return item.nodeid.split("::", 1)[0].removeprefix("tests/")
+
+    if config.getoption("--fast"):
+        left_out = [item for item in items if heavy(item.nodeid, item.get_closest_marker("slow") is not None,
+                                                    getattr(item, "callspec", None) and item.callspec.params.get(
+                                                        "database_url"))]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            dropped = set(map(id, left_out))
+            items[:] = [item for item in items if id(item) not in dropped]
 
     counts: dict[str, int] = {}
     for item in items:

@@ -10,6 +10,7 @@ from core.models import ApplicationStatus
 
 ACTIONS = {
     "application.created": _l("Application created"), "application.saved": _l("Draft saved"),
+    "application.carried": _l("Values carried from the city round"),
     "application.submitted": _l("Submitted"), "application.returned": _l("Returned for correction"),
     "application.rejected": _l("Rejected"), "application.recommended": _l("Recommended by the city"),
     "application.recommendation_withdrawn": _l("Recommendation withdrawn"),

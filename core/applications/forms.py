@@ -33,9 +33,10 @@ from wtforms.validators import (
 )
 
 from core.applications import city_recommendation, consulted
+from core.applications.core_fields import APPLICATION_FIELDS, core_web_field
 from core.applications.fields import fields_for, is_upload, rows_in_page_language, typed_extension
 from core.applications.scoring import indicator_set
-from core.applications.services import EMAIL_RE, PHONE_RE, recommendable_levels, requested_level_choices
+from core.applications.services import recommendable_levels, requested_level_choices
 from core.formfields import (
     MultiCheckboxField,
     choice,
@@ -51,9 +52,6 @@ from core.kernel.rules import region_rules, rules_of_round
 from core.plugins.types import Level, field_attr
 from core.web.names import mode_choices
 
-
-#: a contact phone or e-mail not in the form a reader can use (the service's own message)
-BAD_FORMAT = _l("This value is not in a valid format.")
 
 #: a negative-list item answered 否 (does not apply: the declaration the rules need) or 是 (it applies)
 NEG_NO, NEG_YES = "no", "yes"
@@ -99,20 +97,15 @@ def region_industry_field(ffs) -> bool:
 
 
 def application_form_class(application) -> type[PageForm]:
-    rules = region_rules()
     campaign = application.campaign
+    rules = rules_of_round(campaign)  # the round's notice may require a file the region's form leaves optional
     ffs = fields_for(rules, application.unit_type, application.level, campaign.year)
     industry_label = (_l("Key industry whose reference values apply") if region_industry_field(ffs)
                       else _l("Industry (selects the reference values)"))
     attrs: dict[str, Any] = {
-        "contact_name": StringField(_l("Contact person"), [Optional(), Length(max=100)]),
-        # the formats save_draft holds them to, checked here too: every field at fault is marked at once
-        "contact_phone": StringField(_l("Contact phone"), [Optional(), Length(max=40),
-                                                           Regexp(PHONE_RE, message=BAD_FORMAT)]),
-        "contact_email": StringField(_l("Contact e-mail"), [Optional(), Length(max=120),
-                                                            Regexp(EMAIL_RE, message=BAD_FORMAT)]),
-        "legal_representative": StringField(_l("Legal representative"), [Optional(), Length(max=100)]),
-        "address": StringField(_l("Address"), [Optional(), Length(max=300)]),
+        # core's own fields, from their one declaration (the API and save_draft read it too): the formats
+        # save_draft holds them to are checked here as well, so every field at fault is marked at once
+        **{f.code: core_web_field(f.code) for f in APPLICATION_FIELDS},
         "industry": SelectField(industry_label, validate_choice=True,
                                 choices=[choice("", _l("General requirements"))]
                                 + [choice(code, local_text(ind.name, ind.name_en))
@@ -478,3 +471,12 @@ for _n in range(1, NOTICE_ROWS + 1):
         _l("In this round"), choices=[choice("on", _l("applied")), choice("off", _l("set aside"))], validators=[Optional()]))
     setattr(RoundNoticeForm, f"condition_article_{_n}", StringField(_l("Article"),
                                                                     validators=[Optional(), Length(max=80)]))
+#: how many attachments the page takes at once
+ATTACHMENT_ROWS = 2
+for _n in range(1, ATTACHMENT_ROWS + 1):
+    setattr(RoundNoticeForm, f"attachment_{_n}", SelectField(_l("Attachment"), validators=[Optional()]))
+    setattr(RoundNoticeForm, f"attachment_switch_{_n}", SelectField(
+        _l("In this round"), choices=[choice("required", _l("required")), choice("optional", _l("optional"))],
+        validators=[Optional()]))
+    setattr(RoundNoticeForm, f"attachment_article_{_n}", StringField(_l("Article"),
+                                                                     validators=[Optional(), Length(max=80)]))

@@ -79,7 +79,8 @@ def _day(value: Any, field: str) -> dt.date:
 
 #: what each kind of a notice's rule is called in a refusal that names its row
 _KIND_NAMES = {"deadline": N_("step date"), "quota": N_("quota"), "condition": N_("condition"),
-               "evaluator_cap": N_("evaluator cap"), "notice_period": N_("notice period")}
+               "evaluator_cap": N_("evaluator cap"), "notice_period": N_("notice period"),
+               "attachment": N_("attachment")}
 
 
 def notice_rules(year: int, level: str, unit_types: Iterable[str],
@@ -116,8 +117,8 @@ def _notice_rule(rules, steps, year: int, level: str, types: list[str], kind: st
     key, value = str(entry.get("key") or "").strip(), entry.get("value")
     article = str(entry.get("article") or "").strip()[:80]
     if kind not in NOTICE_KINDS:
-        raise InvalidInput("A notice sets step dates, quotas, conditions, evaluator caps and notice periods; this row "
-                           "is none of them.")
+        raise InvalidInput("A notice sets step dates, quotas, conditions, evaluator caps, notice periods and "
+                           "required attachments; this row is none of them.")
     if kind == "quota":
         return NoticeRule(kind, key, _quota(rules, year, types, key, value), article)
     if kind == "condition":
@@ -126,6 +127,8 @@ def _notice_rule(rules, steps, year: int, level: str, types: list[str], kind: st
         return NoticeRule(kind, key, _cap(rules, types, key, value), article)
     if kind == "notice_period":
         return NoticeRule(kind, key, _period(rules, year, key, value), article)
+    if kind == "attachment":
+        return NoticeRule(kind, key, _attachment(rules, level, types, key, value), article)
     step = steps.get(key)
     if step is None:
         raise InvalidInput("This round has no such step; a notice may date: %(known)s.",
@@ -206,6 +209,20 @@ def _period(rules, year: int, key: str, value: Any) -> int:
     if days is None:
         raise InvalidInput("A notice period is a whole number of working days, from 1 to 60.")
     return days
+
+
+def _attachment(rules, level: str, types: list[str], key: str, value: Any) -> bool:
+    """An attachment (a file field of the region's form) the notice requires in its round (True) or leaves optional
+    (False)."""
+    from core.plugins.types import FieldKind
+
+    fields = {f.code: f for t in types for f in rules.form_fields_for(t, Level(level)) if f.kind == FieldKind.UPLOAD}
+    if key not in fields:
+        raise InvalidInput("Choose one of the files the round's form asks for: %(known)s.",
+                           known=lazy_list(fields.values(), lambda f: f.label) if fields else "—")
+    if not isinstance(value, bool):
+        raise InvalidInput("Say whether the round requires the file (true) or leaves it optional (false).")
+    return value
 
 
 def _condition(rules, level: str, types: list[str], key: str, value: Any) -> bool:

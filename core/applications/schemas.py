@@ -20,6 +20,7 @@ from flask_smorest.fields import Upload
 
 from core.api.paging import id_cursor, page_of
 from core.api.schema import In, Out, Query, Vocabulary, date_text, ident, one_of, regional, text, year
+from core.applications.core_fields import APPLICATION_FIELDS, core_api_field
 from core.applications.fields import draft_field
 from core.declared_fields import api_field
 from core.models import ApplicationStatus
@@ -301,11 +302,7 @@ class ApplicationQuerySchema(Query):
 
 
 _CORE_UPDATE = {
-    "contact_name": text(100, allow_none=True),
-    "contact_phone": text(40, allow_none=True, metadata={"description": "digits, spaces, + ( ) -"}),
-    "contact_email": text(120, allow_none=True),
-    "legal_representative": text(100, allow_none=True),
-    "address": text(300, allow_none=True),
+    **{f.code: core_api_field(f.code) for f in APPLICATION_FIELDS},  # the declaration the web form reads too
     "industry": text(80, allow_none=True, metadata={"description": INDUSTRY_IN}),
     "evaluation_mode": one_of(EVALUATION_MODES),
     "requested_levels": fields.List(fields.String(validate=validate.Length(max=20)), validate=validate.Length(max=3)),

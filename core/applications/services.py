@@ -25,9 +25,11 @@ from core.accounts.permissions import Perm
 from core.applications import eligibility
 from core.applications import evidence as evidence_service
 from core.applications import city_recommendation
+from core.applications import carry
 from core.applications import consulted as consulted_rule
 from core.applications import listings
 from core.applications.actions import OTHER_FIELD, STATUS_NAMES, change_labels
+from core.applications.core_fields import core_pattern, text_checks
 from core.applications.fields import (
     attach_field_messages,
     fields_for,
@@ -65,8 +67,8 @@ from core.services.deadlines import check_step_open, stored_deadline
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
-PHONE_RE = re.compile(r"^[0-9+()\- ]{5,40}$")
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_RE = core_pattern("contact_phone")
+EMAIL_RE = core_pattern("contact_email")
 
 
 def _reason(reason: str | None, field: str = "reason") -> str:
@@ -342,6 +344,15 @@ def _new_application(campaign: Campaign, org: Organization, unit_type: str, acto
     db.session.flush()
     audit.record(actor, "application.created", "application", application.id, campaign=campaign.id,
                  organization=org.uscc, unit_type=unit_type)
+    # issue 61: a provincial application starts from the unit's application in the year's city round (Shanxi
+    # 004 第十二条: the city list first), not empty; its status, evidence and declarations are not carried
+    source = carry.city_round_application(campaign, org.id, unit_type)
+    if source is not None:
+        filled = carry.carry_from(application, source)
+        if filled:
+            _rescore(application)
+            audit.record(actor, "application.carried", "application", application.id, carried_from=source.id,
+                         diff=jsonable(carry.carried_diff(application, filled)))
     return application
 
 
@@ -391,8 +402,7 @@ def _text(value: Any, field: str, max_len: int, pattern: re.Pattern | None = Non
 
 
 #: the draft's text fields: (key, longest, the format it must have)
-_TEXT_FIELDS = (("contact_name", 100, None), ("contact_phone", 40, PHONE_RE), ("contact_email", 120, EMAIL_RE),
-                ("legal_representative", 100, None), ("address", 300, None))
+_TEXT_FIELDS = text_checks()  # core_fields: the one declaration the web form and the API read too
 
 
 def _text_faults(application: Application, faults: list[InvalidInput]) -> InvalidInput:
@@ -554,8 +564,9 @@ def remove_evidence(application: Application, row: Evidence, actor: str, at: dt.
 
 
 def completeness(application: Application) -> dict[str, list[str]]:
-    """What must be filled before submitting: {field: [message]} (empty when complete)."""
-    rules = region_rules()
+    """What must be filled before submitting: {field: [message]} (empty when complete); the files the round's notice
+    requires among them (its ``attachment`` rules: :func:`core.kernel.rules.rules_of_round`)."""
+    rules = rules_of_round(application.campaign)
     problems: dict[str, list[str]] = {}
     if not application.contact_name:
         problems["contact_name"] = ["Missing data for required field."]

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from core.applications import services
 from core.applications.summary_import import MAX_BYTES, MAX_ROWS, import_summary, import_xlsx
@@ -38,6 +39,7 @@ from core.applications.summary_layout import (
 )
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
+from core.kernel import paging
 from core.models import AdminUnit, Application, Campaign, EvaluatorFirm, Organization
 from core.models import ApplicationStatus as S
 from core.plugins.types import year_text
@@ -47,7 +49,8 @@ from core.services.spreadsheets import PrintColumn, PrintedBook
 from core.web.downloads import file_name
 
 __all__ = ["MAX_BYTES", "MAX_ROWS", "USCC_KEY", "export_pdf", "export_summary", "export_xlsx",
-           "import_summary", "import_xlsx", "layout_for", "recommended", "row_count", "LayoutChoice"]
+           "import_summary", "import_xlsx", "layout_for", "recommended", "recommended_page", "row_count",
+           "LayoutChoice"]
 
 Progress = Callable[[int, int], None]
 #: the statuses of a working copy: every application of the city but rejected and withdrawn ones
@@ -73,6 +76,48 @@ def recommended(city: AdminUnit, campaign: Campaign, unit_types: Iterable[str] |
     from core.applications.priorities import rank  # issue 17: 优先推荐 ranks ahead, never refuses
 
     return rank(list(db.session.scalars(query)))
+
+
+#: rows a page of the city's recommendations shows (per unit type)
+RANKED_PAGE = 50
+
+
+def _ranked_key() -> tuple[Any, Any]:
+    """The list's order: score (none last), then submission time; the id breaks ties."""
+    return func.coalesce(Application.score, -1), func.coalesce(Application.submitted_at, Application.created_at)
+
+
+def recommended_page(city: AdminUnit, campaign: Campaign, unit_type: str, *, after: int | None = None,
+                     before: int | None = None, per_page: int = RANKED_PAGE) -> paging.Page[Application, int]:
+    """One page of the city's recommended applications of ``unit_type`` in the campaign, by score (none last),
+    submission time and id, each with its organization (one query, whatever the number of rows); the region's
+    priorities (优先推荐) rank ahead within the page, as in the province's review queue. Keyset paging:
+    ``after`` the last id shown, ``before`` the first; a cursor that is not one of the list's rows reads the
+    first page."""
+    score, at = _ranked_key()
+    where = (Application.admin_unit_id == city.id, Application.campaign_id == campaign.id,
+             Application.status.in_(services.RECOMMENDED), Application.unit_type == unit_type)
+    cursor_id = after if after is not None else before
+    mark = db.session.execute(select(score, at).where(Application.id == cursor_id, *where)).first() \
+        if cursor_id is not None else None
+    query = select(Application).where(*where).options(joinedload(Application.organization))
+    if mark is None:
+        direction: paging.Direction = "first"
+        query = query.order_by(score.desc(), at, Application.id)
+    elif after is not None:
+        direction = "after"
+        query = query.where(or_(score < mark[0], and_(score == mark[0], or_(
+            at > mark[1], and_(at == mark[1], Application.id > cursor_id))))).order_by(score.desc(), at, Application.id)
+    else:
+        direction = "before"
+        query = query.where(or_(score > mark[0], and_(score == mark[0], or_(
+            at < mark[1], and_(at == mark[1], Application.id < cursor_id))))).order_by(
+            score, at.desc(), Application.id.desc())
+    rows = list(db.session.scalars(query.limit(per_page + 1)).unique())
+    shown = paging.page(rows, per_page, direction, lambda a: a.id)
+    from core.applications.priorities import rank  # issue 17: 优先推荐 ranks ahead, never refuses
+
+    return paging.Page(rank(shown.rows), shown.next, shown.prev)
 
 
 def _placement(choice: LayoutChoice, campaign: Campaign) -> dict[str, tuple[int, int]]:

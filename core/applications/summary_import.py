@@ -40,6 +40,7 @@ from marshmallow import fields as ma_fields
 from sqlalchemy import and_, select
 
 from core.applications import listings, services
+from core.applications.core_fields import CORE_FIELDS
 from core.applications.fields import fields_for, is_upload, jsonable, schema_for
 from core.applications.summary_layout import (
     USCC_HEADER,
@@ -526,8 +527,10 @@ class _Checker:
             try:
                 if key == "contact":
                     name, phone = split_contact(text(raw), services.PHONE_RE)
-                    values["contact_name"] = services._text(name, "contact_name", 100)
-                    values["contact_phone"] = services._text(phone, "contact_phone", 40, services.PHONE_RE)
+                    longest = {code: CORE_FIELDS[code].max_length for code in ("contact_name", "contact_phone")}
+                    values["contact_name"] = services._text(name, "contact_name", longest["contact_name"])
+                    values["contact_phone"] = services._text(phone, "contact_phone", longest["contact_phone"],
+                                                             services.PHONE_RE)
                 elif key == "industry":
                     values["industry"] = self.industry(col, raw, plan.unit_type)
                 elif key == "requested_levels":

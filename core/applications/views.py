@@ -42,6 +42,7 @@ from core.applications.fields import (
     typed_extension,
 )
 from core.applications.forms import (
+    ATTACHMENT_ROWS,
     NOTICE_ROWS,
     CampaignForm,
     CityBulkForm,
@@ -99,7 +100,7 @@ from core.models import (
     ApplicationStatus as S,
 )
 from core.kernel.names import MODE_LABELS, deadline_title, local_name, tier_name
-from core.plugins.types import Level, field_attr
+from core.plugins.types import FieldKind, Level, field_attr
 from core.services import deadlines as step_rules
 from core.services.office import pdf_available
 from core.services.round_steps import APPLICANTS as APPLICANT_CLOSING, ROUND_ACTORS, round_steps, unset_steps
@@ -877,9 +878,28 @@ def city_ranked():
     rules = region_rules()
     groups, quotas = [], []
     if campaign is not None:
+        # issue 57: each unit type's list is paged (keyset), one query a page with the rows' organizations;
+        # ?type= shows one type's page, ?start= the rank of its first row
+        only = request.args.get("type")
+        after, before = _cursor(request.args.get("after")), _cursor(request.args.get("before"))
+        start = request.args.get("start", "")
+        start = int(start) if start.isdigit() and int(start) <= ID_MAX else 0
         for code in campaign.unit_types or []:
-            groups.append((rules.unit_types.get(code), summary.recommended(unit, campaign, [code])))
             quotas.append(services.quota_status(unit, code, campaign.year, campaign))
+            if only in (campaign.unit_types or []) and code != only:
+                continue
+            here = code == only
+            shown = summary.recommended_page(unit, campaign, code, after=after if here else None,
+                                             before=before if here and after is None else None)
+            first = start if here else 0
+            pages = {"campaign": campaign.id, "type": code}
+            groups.append(SimpleNamespace(
+                unit_type=rules.unit_types.get(code), code=code, rows=shown.rows, start=first,
+                next_url=url_for("applications.city_ranked", after=shown.next, start=first + len(shown.rows),
+                                 **pages) if shown.next is not None else None,
+                prev_url=url_for("applications.city_ranked", before=shown.prev,
+                                 start=max(first - summary.RANKED_PAGE, 0), **pages)
+                if shown.prev is not None else None))
     campaigns = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
                                    .order_by(Campaign.year.desc(), Campaign.id.desc()).limit(20)).all()
     import_closed = None  # the city's step has closed: say so before anyone fills and uploads a table
@@ -1011,8 +1031,10 @@ def campaigns():
         status = _invalid_status(form)
     rows = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
                               .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    # issue 57: the rounds shown only, each an index-only count (ix_application_campaign_id_id)
     counts = dict(db.session.execute(select(Application.campaign_id, func.count(Application.id))
-                                     .group_by(Application.campaign_id)).all())
+                                     .where(Application.campaign_id.in_([c.id for c in rows]))
+                                     .group_by(Application.campaign_id)).all()) if rows else {}
     return render_template("applications/campaigns.html", form=form, campaigns=rows, counts=counts), status
 
 
@@ -1031,6 +1053,11 @@ def _notice_form(rules) -> RoundNoticeForm:
     conditions = with_placeholder([
         choice(code, f"{local_text(r.title, r.title_en)}（{source_name(r.source)}）")
         for code, r in sorted(rules.eligibility_rules.items())])
+    files = {f.code: f for t in rules.unit_types for lv in rules.list_levels
+             for f in rules.form_fields_for(t, Level(lv)) if f.kind == FieldKind.UPLOAD}
+    for n in range(1, ATTACHMENT_ROWS + 1):
+        getattr(form, f"attachment_{n}").choices = with_placeholder(
+            [choice(code, str(local_text(f.label, f.label_en))) for code, f in sorted(files.items())])
     for n in range(1, NOTICE_ROWS + 1):
         getattr(form, f"deadline_{n}").choices = deadlines
         getattr(form, f"quota_unit_{n}").choices = units
@@ -1061,6 +1088,11 @@ def _notice_rules(form: RoundNoticeForm) -> list[dict[str, Any]]:
             out.append({"kind": "condition", "key": field("condition").data,
                         "value": field("condition_switch").data != "off", "article": field("condition_article").data,
                         "field": f"condition_{n}", "row": n})
+    for n in range(1, ATTACHMENT_ROWS + 1):
+        if form[f"attachment_{n}"].data:
+            out.append({"kind": "attachment", "key": form[f"attachment_{n}"].data,
+                        "value": form[f"attachment_switch_{n}"].data != "optional",
+                        "article": form[f"attachment_article_{n}"].data, "field": f"attachment_{n}", "row": n})
     for kind in ("evaluator_cap", "notice_period"):  # for the round's level
         if form[kind].data is not None:
             out.append({"kind": kind, "key": form.level.data, "value": form[kind].data,
@@ -1094,10 +1126,10 @@ def _copy_round(form: RoundNoticeForm, campaign: Campaign) -> None:
     """Prefill the form from the round of a year before, opened from its notice: the next year, the same level,
     unit types and what that notice set (each date a year later, to be checked against the new notice)."""
     form.year.data, form.level.data, form.unit_types.data = campaign.year + 1, campaign.level, list(campaign.unit_types)
-    rows = {"deadline": 0, "quota": 0, "condition": 0}
+    rows = {"deadline": 0, "quota": 0, "condition": 0, "attachment": 0}
     for rule in campaign.notice_rules or []:
         kind = rule.get("kind")
-        if kind not in rows or rows[kind] >= NOTICE_ROWS:
+        if kind not in rows or rows[kind] >= (ATTACHMENT_ROWS if kind == "attachment" else NOTICE_ROWS):
             continue
         rows[kind] += 1
         n, article = rows[kind], rule.get("article") or ""
@@ -1111,6 +1143,10 @@ def _copy_round(form: RoundNoticeForm, campaign: Campaign) -> None:
             getattr(form, f"quota_unit_{n}").data, getattr(form, f"quota_type_{n}").data = unit, unit_type
             getattr(form, f"quota_places_{n}").data = int(rule["value"])
             getattr(form, f"quota_article_{n}").data = article
+        elif kind == "attachment":
+            getattr(form, f"attachment_{n}").data = rule["key"]
+            getattr(form, f"attachment_switch_{n}").data = "required" if rule["value"] else "optional"
+            getattr(form, f"attachment_article_{n}").data = article
         else:
             getattr(form, f"condition_{n}").data = rule["key"]
             getattr(form, f"condition_switch_{n}").data = "on" if rule["value"] else "off"
@@ -1167,6 +1203,7 @@ def open_from_notice():
     levels = [form.level.data] if form.level.data in rules.list_levels else list(rules.list_levels)
     steps = [(level, round_steps(year, level, form.unit_types.data or ())) for level in levels]
     return render_template("applications/round_notice.html", form=form, rows=range(1, NOTICE_ROWS + 1),
+                           attachment_rows=range(1, ATTACHMENT_ROWS + 1),
                            steps=steps, steps_year=year, earlier=earlier), status
 
 

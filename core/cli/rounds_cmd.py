@@ -39,6 +39,14 @@ def _switch(value: str, text: str) -> bool:
     raise click.BadParameter(f"{text!r}: on 或 off / on or off", param_hint="--condition")
 
 
+def _required(value: str, text: str) -> bool:
+    if value.lower() in ("required", "on", "true", "必须提交"):
+        return True
+    if value.lower() in ("optional", "off", "false", "可选"):
+        return False
+    raise click.BadParameter(f"{text!r}: required 或 optional / required or optional", param_hint="--attachment")
+
+
 @click.group("rounds")
 def rounds_group() -> None:
     """Rounds (申报批次) opened from their notice, and the rules each applies. 申报批次及其适用的规则。"""
@@ -67,10 +75,12 @@ def rounds_group() -> None:
               help="LEVEL=N[@ARTICLE]: evaluation projects one evaluator may take in the year at LEVEL.")
 @click.option("--notice-period", "periods", multiple=True,
               help="LEVEL=DAYS[@ARTICLE]: the public notice of the LEVEL list, in working days.")
+@click.option("--attachment", "attachments", multiple=True,
+              help="FIELD=required|optional[@ARTICLE]: a file of the region's form the notice requires or leaves optional.")
 @format_option
 @with_appcontext
 def open_command(year, level, unit_types, notice_no, notice_title, issuer, issued_on, path, title, closes_at,
-                 deadlines, quotas, conditions, caps, periods, fmt) -> None:
+                 deadlines, quotas, conditions, caps, periods, attachments, fmt) -> None:
     """Open a round from its notice, with what the notice sets against the region's rules; audited.
     从申报通知开启批次。"""
     from core.applications import round_notice
@@ -87,7 +97,7 @@ def open_command(year, level, unit_types, notice_no, notice_title, issuer, issue
         closes = closes if closes.tzinfo else closes.replace(tzinfo=SHANGHAI)
     rules = (_pairs(deadlines, "deadline", whole) + _pairs(quotas, "quota", whole)
              + _pairs(conditions, "condition", _switch) + _pairs(caps, "evaluator_cap", whole)
-             + _pairs(periods, "notice_period", whole))
+             + _pairs(periods, "notice_period", whole) + _pairs(attachments, "attachment", _required))
     try:
         campaign = round_notice.open_round(
             actor=f"cli:{getpass.getuser()}", year=year, level=level, unit_types=unit_types, notice_no=notice_no,

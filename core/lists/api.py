@@ -598,3 +598,6 @@ def register_api(api: Api, app: Flask) -> None:
     api.later(lambda spec: spec.components.schema("RecommendationDocument", schema=RecommendationDocumentSchema))
     api.register_blueprint(blp)
     csrf.exempt(blp)
+    from core.lists import overview_api  # issue 54: the province's signing key, the national overview
+
+    overview_api.register(api)

@@ -118,6 +118,13 @@ class ProvinceKeyForm(PageForm):
                        validators=[Optional(), Length(max=300)])
 
 
+class ProvinceKeyFileForm(PageForm):
+    """Register a province's key by uploading the key file its Signing key page gives (issue 54)."""
+    file = FileField(_l("The province's key file (JSON)"), validators=[DataRequired()])
+    note = StringField(_l("How the key reached the ministry (letter number, date)"),
+                       validators=[Optional(), Length(max=300)])
+
+
 class StageAddForm(PageForm):
     """Put a unit into the stage before a list (issue 53: Shanxi 004 第七条 培育对象, Hubei 002 三(一) 培育库)."""
     uscc = StringField(_l("Unified social credit code of the unit"), validators=[DataRequired(), Length(min=18, max=18)])

@@ -315,15 +315,16 @@ def _plain(value: Any) -> Any:
 
 
 def template_xlsx() -> bytes:
-    """An empty table with the headers and one example row, for clerks (written by xlsxwriter, as the platform
+    """An empty table with the headers and one example row of the instance's region, for clerks (written by xlsxwriter, as the platform
     writes every table; read back by :func:`read_rows`)."""
     import xlsxwriter
 
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, {"in_memory": True})
     ws = wb.add_worksheet("名单历史")
-    example = ["省级", 2023, "绿色工厂", "91430100MA4L000000", "示例绿色制造有限公司", "长沙市", "湘工信节能〔2023〕100号",
-               "2023-12-20", "列入"]
+    from core.lists.history_sample import example_row
+
+    example = example_row()  # issue 61: the instance's own region, not one region's row on every instance
     for col, (header, width) in enumerate(zip(TEMPLATE_HEADERS, (8, 8, 16, 22, 30, 10, 26, 12, 8, 12, 30),
                                               strict=True)):
         ws.set_column_pixels(col, col, width * 7)

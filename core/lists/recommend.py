@@ -37,6 +37,7 @@ from typing import Any, Iterable, Mapping
 from flask import current_app
 from flask_babel import LazyString, force_locale, gettext
 from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
 
 from core.applications.levels import is_for, recommended_levels, requested_levels
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, NotFound, Refused
@@ -44,6 +45,7 @@ from core.extensions import db
 from core.i18n import N_, bilingual_text, both, english, lazy_list
 from core.clock import SHANGHAI, aware, deadline_text, now, today
 from core.kernel.rules import region_rules, results_line, rule_of, rules_of_round
+from core.lists import recommendation_case
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
@@ -51,11 +53,14 @@ from core.models import (
 from core.kernel.names import level_name, tier_name
 from core.plugins.types import Level, Outcome, check_outcome
 from core.services import audit
-from core.services.deadlines import RoundDeadline, recommendation_deadline, round_years, stored_deadline
+from core.services.deadlines import (RoundDeadline, recommendation_deadline, round_refusal, round_years,
+                                     stored_deadline)
 from core.services.uscc import normalize_uscc
 from core.web.downloads import file_name
 
-FORMAT = "greenmfg.recommendation/1"
+#: the file's layout, published as docs/recommendation-file.schema.json (:mod:`core.lists.recommendation_case`);
+#: /2 (issue 54) carries each unit's case: evaluation, firm and report, city opinion, panel scores, checks, rules
+FORMAT = "greenmfg.recommendation/2"
 #: how far a file's export time may run ahead of the importing server's clock
 CLOCK_SKEW = dt.timedelta(minutes=10)
 MAX_BYTES = 5 * 1024 * 1024
@@ -74,8 +79,10 @@ def check_deadline(year: int, at: dt.datetime | None = None) -> None:
     found = deadline(year)
     at = aware(at or now())
     if found is not None and at >= found.ends:
-        raise DeadlinePassed("The deadline for recommending to the national list passed at %(deadline)s (Beijing "
-                             "time; rule from %(source)s: %(cite)s).", deadline=found.text, **rule_of(found))
+        # issue 61: a date the province moved or the year's notice set is named with its reason, not 办法's 07-31
+        raise round_refusal(found) or DeadlinePassed(
+            "The deadline for recommending to the national list passed at %(deadline)s (Beijing time; rule from "
+            "%(source)s: %(cite)s).", deadline=found.text, **rule_of(found))
 
 
 # ------------------------------------------------------------------- gates --
@@ -261,6 +268,7 @@ def add(actor: str, rec: Recommendation, application: Application, *, acknowledg
     if db.session.scalar(select(RecommendationItem.id).where(RecommendationItem.recommendation_id == rec.id,
                                                              RecommendationItem.application_id == application.id)):
         raise Refused("This unit is already in the recommendation.")
+    _refuse_unit_twice(rec, application)
     if application.status not in (S.GRADED, S.LISTED):
         from core.applications.actions import STATUS_NAMES
 
@@ -279,14 +287,38 @@ def add(actor: str, rec: Recommendation, application: Application, *, acknowledg
     result = db.session.scalar(select(ReviewResult).where(ReviewResult.application_id == application.id))
     for g in results:
         g["acknowledged"] = g in pending
-    item = RecommendationItem(recommendation_id=rec.id, application_id=application.id, score=result.score,
-                              tier=result.tier, gates=results, added_by=actor)
-    db.session.add(item)
+    item = RecommendationItem(recommendation_id=rec.id, application_id=application.id,
+                              organization_id=application.organization_id, score=result.score, tier=result.tier,
+                              gates=results, added_by=actor)
+    try:
+        # the database refuses the unit a concurrent add put in first (uq_recommendation_item_unit, 0046)
+        with db.session.begin_nested():
+            db.session.add(item)
+            db.session.flush()
+    except IntegrityError:
+        _refuse_unit_twice(rec, application)
+        raise Refused("This unit is already in the recommendation.") from None
     rec.status = "draft"
     db.session.flush()
     audit.record(actor, "recommendation.unit_added", "application", application.id, recommendation=rec.id,
                  score=float(result.score), tier=result.tier, acknowledged=[g["code"] for g in pending])
     return item
+
+
+def _refuse_unit_twice(rec: Recommendation, application: Application) -> None:
+    """One unit, one recommendation per level and year (issue 54): refuse ``application`` when its unit is already
+    in ``rec`` (the region's one recommendation of the level and year) from another application, of any round
+    (Jiangxi's joint round and its provincial round alike), naming that application."""
+    other = db.session.execute(
+        select(Application.id, Campaign.title).join(RecommendationItem, RecommendationItem.application_id ==
+                                                    Application.id).join(Campaign)
+        .where(RecommendationItem.recommendation_id == rec.id, Application.id != application.id,
+               Application.organization_id == application.organization_id)
+        .order_by(RecommendationItem.id)).first()
+    if other is not None:
+        raise Refused("%(unit)s is already recommended to the national list for %(year)d from application %(other)d "
+                      "(%(round)s): a unit is recommended once per level and year.",
+                      unit=application.organization.name, year=rec.year, other=other.id, round=other.title)
 
 
 def remove(actor: str, rec: Recommendation, item: RecommendationItem, at: dt.datetime | None = None) -> None:
@@ -372,7 +404,7 @@ def sent_tier_name(item: Mapping[str, Any]) -> Any:
     return LazyString(lambda: (english() and label_en) or label or code or "—")
 
 
-def _item_json(seq: int, item: RecommendationItem) -> dict[str, Any]:
+def _item_json(seq: int, item: RecommendationItem, rules: Any) -> dict[str, Any]:
     a = item.application
     org, unit = a.organization, a.admin_unit
     provincial = db.session.scalars(select(ListEntry).where(
@@ -395,8 +427,9 @@ def _item_json(seq: int, item: RecommendationItem) -> dict[str, Any]:
             "listed_on": provincial.listed_on.isoformat() if provincial.listed_on else None,
             # listed provincially in this same (joint) round: 003 一; 002 三(五)
             "same_round": provincial.year == a.campaign.year},
-        "gates": [{**{k: g.get(k) for k in ("code", "ok", "blocking", "message", "source", "acknowledged")},
-                   **({"applicable": False} if g.get("applicable") is False else {})} for g in item.gates or []],
+        # the case (issue 54): evaluation mode, firm and report, the city's opinion, the panel, the checks with
+        # their sources ("gates"), the rules applied
+        **recommendation_case.case(item, result, rules),
     }
 
 
@@ -418,9 +451,13 @@ def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> di
         "deadline_source": found.source if found else None,
         "exported_at": at.isoformat(), "exported_by": actor,
         "consulted_departments": list(rec.consulted_departments or []),
-        "items": [_item_json(n, item) for n, item in enumerate(items, start=1)],
+        "items": [_item_json(n, item, rules) for n, item in enumerate(items, start=1)],
     }
-    sign(document, signing_key())
+    key = signing_key()
+    document["document_id"] = uuid.uuid4().hex
+    document["signature"] = {"alg": "", "key_id": "", "value": ""}  # checked with the layout, then made
+    recommendation_case.validate(document)
+    sign(document, key)
     rec.document = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1)
     rec.digest = digest(document)
     rec.status, rec.exported_at, rec.exported_by = "exported", at, actor
@@ -493,6 +530,11 @@ def _parse(raw: bytes) -> dict[str, Any]:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise InvalidInput("This is not a recommendation file (JSON) exported by a province.", field="file") from None
+    if isinstance(document, dict) and str(document.get("format", "")).startswith("greenmfg.recommendation/") and \
+            document.get("format") != FORMAT:
+        raise InvalidInput("This recommendation file is of format %(found)s, not %(format)s: ask the province to export "
+                           "it again with a current version.", field="file", found=str(document["format"])[:40],
+                           format=FORMAT)
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InvalidInput("This is not a recommendation file (JSON) exported by a province.", field="file")
     for key, kind in (("province", dict), ("year", int), ("version", int), ("items", list), ("signature", dict),
@@ -609,7 +651,8 @@ def _problems(item: Any, seen: set[str], year: int, at_day: dt.date, consulted: 
     same_round = [Level.PROVINCIAL] if isinstance(listing, dict) and listing.get("year") == year else []
     data = {"unit_type": unit_type, "level": Level.NATIONAL, "year": year, "as_of": at_day, "held_levels": held,
             "requested_levels": [Level.NATIONAL], "industry": item.get("industry"),
-            "consulted_departments": consulted, "evaluation_mode": "self", "stage": "province",
+            "consulted_departments": consulted, "stage": "province",
+            "evaluation_mode": (item.get("evaluation") or {}).get("mode") or "self",
             "round_listed_levels": same_round, "joint_round": None}
     for rule in rules.eligibility_rules_for(unit_type, Level.NATIONAL, year):
         if not rule.blocking or rule.check is None:
@@ -651,6 +694,7 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
     at = aware(at or now())
     document = _parse(raw)
     kid = verify(document, at)
+    recommendation_case.validate(document)  # signed by the province, then its layout (the published schema)
     province, year = document["province"], document["year"]
     code, pname = str(province.get("code", ""))[:40], str(province.get("name", ""))[:100]
     exported_at = aware(dt.datetime.fromisoformat(document["exported_at"]))
@@ -672,10 +716,11 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
         problems, clean = _problems(item, seen, year, at_day, consulted)
         uscc = clean.get("uscc") or (str(item.get("uscc", ""))[:18] if isinstance(item, dict) else "")
         rows.append({"seq": n, "uscc": uscc, "name": clean.get("name", ""), "ok": not problems,
-                     "problems": problems, "clean": clean, "item": item})
+                     "problems": problems, "clean": clean, "item": item,
+                     "case": recommendation_case.shown(item) if isinstance(item, dict) else {}})
     report = {"ok": bool(rows) and all(r["ok"] for r in rows), "province": code, "province_name": pname,
               "year": year, "version": document["version"], "key_id": kid, "digest": digest(document),
-              "rows": [{k: r[k] for k in ("seq", "uscc", "name", "ok", "problems")} for r in rows],
+              "rows": [{k: r[k] for k in ("seq", "uscc", "name", "ok", "problems", "case")} for r in rows],
               "queued": 0, "application_ids": []}
     if not rows:
         report["rows"] = []
@@ -712,9 +757,12 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
                                industry=(str(item.get("industry") or "")[:80] or None))
             db.session.add(org)
             db.session.flush()
+        evaluated = item["evaluation"]
+        firm = recommendation_case.firm_of(evaluated.get("firm"))
         application = Application(
             campaign_id=campaign.id, organization_id=org.id, admin_unit_id=unit.id, unit_type=clean["unit_type"],
-            level="national", evaluation_mode="self", status=S.UNDER_REVIEW,
+            level="national", evaluation_mode=evaluated["mode"], evaluator_firm_id=firm.id if firm else None,
+            city_opinion=item.get("city_opinion") or None, status=S.UNDER_REVIEW,
             industry=(str(item.get("industry"))[:80] if item.get("industry") and item.get("industry") in
                       rules.industries else None),
             indicator_values=clean["indicator_values"], extension_data={}, requested_levels=["national"],
@@ -727,7 +775,9 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
             scored = None
         application.score = Decimal(str(scored["total"])) if scored else None
         audit.record(actor, "recommendation.unit_queued", "application", application.id, province=code, year=year,
-                     uscc=org.uscc, review_score=item.get("review_score"), tier=item.get("tier"))
+                     uscc=org.uscc, review_score=item.get("review_score"), tier=item.get("tier"),
+                     evaluation_mode=evaluated["mode"], firm=firm.uscc if firm else None,
+                     report_sha256=(evaluated.get("report") or {}).get("sha256"))
         ids.append(application.id)
     row = RecommendationImport(province=code, province_name=pname, year=year, version=document["version"],
                                digest=report["digest"], key_id=kid, exported_at=exported_at, imported_by=actor,

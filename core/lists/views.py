@@ -142,7 +142,11 @@ def _notice_page(notice, form: ObjectionForm | None = None, status: int = 200):
     form = form or ObjectionForm()
     items = [i for i in notice.items if i.status == "in_notice"]
     form.item_id.choices = [choice(i.id, i.organization.name) for i in items]
-    return render_template("lists/notice.html", notice=notice, items=notice.items, form=form,
+    # a national notice names each unit's province, not its city (issue 54)
+    national = region_rules().region.authority == "national"
+    names = keys.province_names(str(get_locale() or "").startswith("en")) if national else {}
+    return render_template("lists/notice.html", notice=notice, items=notice.items, form=form, national=national,
+                           place=lambda unit: names.get(unit.region, unit.name) if national else unit.name,
                            running=notices.is_running(notice)), status
 
 
@@ -703,9 +707,12 @@ def province_keys():
     return _keys_page(form)
 
 
-def _keys_page(form: ProvinceKeyForm):
+def _keys_page(form: ProvinceKeyForm, file_form=None):
+    from core.lists.forms import ProvinceKeyFileForm
+
     names = dict(form.province.choices)
     return render_template("lists/province_keys.html", form=form, rows=keys.listing(), revoke=EmptyForm(),
+                           file_form=file_form or ProvinceKeyFileForm(formdata=None),
                            province_name=lambda code: names.get(code, code))
 
 

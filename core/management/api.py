@@ -80,6 +80,7 @@ from core.models import (
     RoundFiling,
 )
 from core.services.uscc import normalize_uscc
+from core.web.pagecache import kept
 
 # ----------------------------------------------------------------- output --
 
@@ -570,6 +571,7 @@ class BanLiftView(Resource):
 
 @blp.route("/dashboard")
 class Dashboard(Resource):
+    @kept()  # issue 57: made once until the next write, as the page
     @authed(ManagementPerm.DASHBOARD)
     @blp.arguments(YearQuery, location="query")
     @blp.response(200, DashboardSchema)

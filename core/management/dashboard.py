@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from core.errors import InvalidInput
 from core.extensions import db
 from core.clock import this_year, today
+from core.kernel import memo
 from core.kernel.rules import region_rules
 from core.management import complaints, filings, rereviews
 from core.models import (
@@ -99,7 +100,9 @@ def listed_by_type_year(admin_unit_id: int | None = None, level: str | None = No
     if level:
         query = query.where(ListEntry.level == level)
     data: dict[int | None, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    for unit, year, unit_type, count in db.session.execute(query):
+    # issue 57: the page's largest read (every entry of the years shown), remembered until the next write
+    for unit, year, unit_type, count in memo.remembered("dashboard.listed", (admin_unit_id, level, first, until),
+                                                        lambda: tuple(map(tuple, db.session.execute(query)))):
         data[unit][year][unit_type] = count
     types = [code for code in region_rules().unit_types]
     return {"years": list(range(first, until + 1)), "types": types, "cities": data}

@@ -206,6 +206,7 @@ def _listed_chart(data: dict, unit: AdminUnit) -> Any:
 
 
 @bp.get("/dashboard")
+@kept()  # issue 57: made once until the next write, as the list pages
 @login_required()
 def dashboard_page():
     user = require(_user(), ManagementPerm.DASHBOARD)

@@ -77,6 +77,8 @@ class Application(TimestampMixin, db.Model):
         Index("ix_application_unit_campaign_status_id", "admin_unit_id", "campaign_id", "status", "id"),
         Index("ix_application_unit_id", "admin_unit_id", "id"),
         Index("ix_application_campaign_id_id", "campaign_id", "id"),
+        # a city's applications to examine, longest waiting first (its home page; migration 0047)
+        Index("ix_application_unit_status_submitted", "admin_unit_id", "status", "submitted_at", "id"),
         {"postgresql_with": {"fillfactor": APPLICATION_FILLFACTOR}},
     )
 

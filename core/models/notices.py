@@ -141,11 +141,16 @@ class Recommendation(TimestampMixin, db.Model):
 
 class RecommendationItem(TimestampMixin, db.Model):
     __tablename__ = "recommendation_item"
-    __table_args__ = (UniqueConstraint("recommendation_id", "application_id"),)
+    __table_args__ = (UniqueConstraint("recommendation_id", "application_id"),
+                      # one unit once per recommendation (one per region, level and year), whichever round its
+                      # application is of (issue 54; migration 0046): two concurrent adds cannot both pass
+                      Index("uq_recommendation_item_unit", "recommendation_id", "organization_id", unique=True))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendation.id"), index=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("application.id"))
+    #: the application's unit, copied when it is added (empty on rows a duplicate left before migration 0046)
+    organization_id: Mapped[int | None] = mapped_column()
     score: Mapped[Decimal | None] = mapped_column(Numeric(6, 2))
     tier: Mapped[str | None] = mapped_column(String(20))
     #: the gates as checked when the unit was added, and the warnings staff acknowledged

@@ -33,7 +33,7 @@ RegionRules = Any
 
 IN_FORCE, CARRIED, AHEAD, DEFAULT, NOTICE = "in_force", "carried", "ahead", "default", "notice"
 #: what a round's notice may set for the round against the region's standing rules
-NOTICE_KINDS = ("deadline", "quota", "condition", "evaluator_cap", "notice_period")
+NOTICE_KINDS = ("deadline", "quota", "condition", "evaluator_cap", "notice_period", "attachment")
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,9 @@ class NoticeRule:
     """One rule a round's notice sets: ``deadline`` (key: the step's code, value: an ISO date), ``quota`` (key:
     ``<admin unit code>/<unit type>``, value: the number of places), ``condition`` (key: the eligibility rule's code,
     value: True to apply it in the round, False to set it aside), ``evaluator_cap`` (key: the list level, value: the
-    projects one evaluator may take in the year at that level) or ``notice_period`` (key: the list level, value: the
-    public notice's length in working days), with the notice's article."""
+    projects one evaluator may take in the year at that level), ``notice_period`` (key: the list level, value: the
+    public notice's length in working days) or ``attachment`` (key: an upload field's code, value: True when the
+    round requires the file, False when it leaves it optional), with the notice's article."""
 
     kind: str
     key: str
@@ -158,6 +159,15 @@ class NoticeRules:
 
     def evaluator_caps(self, unit_type: str, level: Level) -> list[EvaluatorCap]:
         return type(self.base).evaluator_caps(self, unit_type, level)  # with this round's cap of the level
+
+    def form_fields_for(self, unit_type: str, level: Level) -> list:
+        """The region's form fields, an attachment the notice requires (or leaves optional) so in its round."""
+        found = self.base.form_fields_for(unit_type, level)
+        decided = {r.key: r for r in self.notice.of_kind("attachment")}
+        if not decided:
+            return found
+        return [self._keep(dataclasses.replace(f, required=bool(decided[f.code].value)), decided[f.code])
+                if f.code in decided else f for f in found]
 
     def notice_period(self, level: Level) -> NoticePeriod | None:
         rule = self.notice.find("notice_period", str(Level(level)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
+from pathlib import Path
 
 from core.plugins import hookspecs, lifecycle
 
@@ -58,6 +59,20 @@ def lifecycle_section() -> list[str]:
             "Removed:", "", *(removed or ["None yet."]), ""]
 
 
+#: the shipped plugins (this checkout's ``plugins/``), whose implementations the reference names under each hook
+PLUGINS = Path(__file__).resolve().parents[2] / "plugins"
+
+
+def implemented_by(name: str) -> list[str]:
+    """The shipped plugins implementing hook ``name`` (a ``def`` of that name in their modules), national first."""
+    if not PLUGINS.is_dir():
+        return []
+    found = re.compile(rf"^def {name}\(", re.M)
+    names = {path.relative_to(PLUGINS).parts[0] for path in PLUGINS.glob("*/*.py")
+             if found.search(path.read_text(encoding="utf-8"))}
+    return sorted(names, key=lambda plugin: (plugin != "national", plugin))
+
+
 def render() -> str:
     out = ["# Hook reference", "",
            "Generated from `core/plugins/hookspecs.py` by `python -m core.plugins.docs`; do not edit by hand.",
@@ -65,9 +80,12 @@ def render() -> str:
     for name in hook_names():
         spec = getattr(hookspecs, name)
         firstresult = lifecycle.spec_options(spec).get("firstresult", False)
+        shipped = implemented_by(name)
         out += [f"## `{name}`", "", "```python", signature(name), "```", "",
                 f"*{'Single answer (firstresult)' if firstresult else 'All answers collected'}.* {status(name)}", "",
-                textwrap.dedent(spec.__doc__ or "").strip(), ""]
+                textwrap.dedent(spec.__doc__ or "").strip(), "",
+                f"Implemented by the shipped plugins: {', '.join(f'`{p}`' for p in shipped)}." if shipped
+                else "Implemented by none of the shipped plugins.", ""]
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -121,6 +121,13 @@ def gm_register_list_levels() -> Sequence[ListLevel]:
 
     All results are collected and merged by ``code``.
 
+    Example::
+
+        @hookimpl
+        def gm_register_list_levels():
+            return [ListLevel(code="provincial", name="省级", rank=2,
+                              cite="《绿色工厂梯度培育及管理暂行办法》(工信部节〔2024〕13号) 第二条")]
+
     .. versionadded:: 0.1
     """
 
@@ -159,6 +166,14 @@ def gm_register_admin_units() -> Sequence[AdminUnit]:
 
     All results are collected and merged by ``code``.
 
+    Example::
+
+        @hookimpl
+        def gm_register_admin_units():
+            cite = "000_5ae1342e00264ea1.txt 抬头 (各市州工信局)"
+            return [AdminUnit(code="hunan.changsha", name="长沙市", kind=UnitKind.CITY, cite=cite),
+                    AdminUnit(code="hunan.xiangxi", name="湘西土家族苗族自治州", kind=UnitKind.PREFECTURE, cite=cite)]
+
     .. versionadded:: 0.1
     """
 
@@ -172,6 +187,13 @@ def gm_register_industries() -> Sequence[Industry]:
     :return: a sequence of :class:`Industry`.
 
     All results are collected and merged by ``code``.
+
+    Example::
+
+        @hookimpl
+        def gm_register_industries():
+            return [Industry(code="building.01", name="水泥", sector="建材", name_en="Cement",
+                             cite="001_3f04a56fc6693327.txt 附件3 重点行业清单")]
 
     .. versionadded:: 0.1
     """
@@ -191,9 +213,11 @@ def gm_register_deadlines() -> Sequence[Deadline]:
 
     Example::
 
-        Deadline(code="shanxi.city_recommendation", title="市级推荐省级绿色工厂",
-                 month_day=(5, 31), actor="city", levels=(Level.PROVINCIAL,),
-                 cite="004_7a8ddd82f611ab67.txt 第十三条")
+        @hookimpl
+        def gm_register_deadlines():
+            return [Deadline(code="shanxi.city_recommendation", title="市级推荐省级绿色工厂",
+                             month_day=(5, 31), actor="city", levels=(Level.PROVINCIAL,),
+                             cite="004_7a8ddd82f611ab67.txt 第十三条")]
 
     .. versionadded:: 0.1
     """
@@ -210,6 +234,14 @@ def gm_register_negative_list_items() -> Sequence[NegativeListItem]:
 
     All results are collected and merged by ``code``.
 
+    Example::
+
+        @hookimpl
+        def gm_register_negative_list_items():
+            return [NegativeListItem(code="hunan.env_disclosure", title="未严格执行环境信息强制性披露的有关规定（湖南省级创建）",
+                                     lookback_years=3, levels=(Level.PROVINCIAL,), years=(2024,),
+                                     cite="000_5ae1342e00264ea1.txt 二.1 (近三年有下列情况的不予推荐：未严格执行环境信息强制性披露的有关规定)")]
+
     .. versionadded:: 0.1
     """
 
@@ -225,6 +257,21 @@ def gm_register_eligibility_rules() -> Sequence[EligibilityRule]:
 
     All results are collected and merged by ``code``.
 
+    Example::
+
+        def _consulted(data):
+            if not data.get("consulted_departments"):
+                return "设区市推荐前须征求当地主管部门意见 / the city must consult the local departments before recommending"
+            return None
+
+
+        @hookimpl
+        def gm_register_eligibility_rules():
+            return [EligibilityRule(code="jiangxi.city_consultation",
+                                    title="设区市推荐前征求当地生态环境、应急管理、市场监管等主管部门意见",
+                                    levels=(Level.PROVINCIAL, Level.NATIONAL), check=_consulted,
+                                    cite="003_a3fa60aeba77aa34.txt 三（一）")]
+
     .. versionadded:: 0.1
     """
 
@@ -239,6 +286,13 @@ def gm_register_sanctions() -> Sequence[Sanction]:
     :return: a sequence of :class:`Sanction`.
 
     All results are collected and merged by ``code``.
+
+    Example::
+
+        @hookimpl
+        def gm_register_sanctions():
+            return [Sanction(code="hubei.triennial_review", title="三年一复核，不再符合要求的动态调整出名单",
+                             removal=True, cite="002_9c75e1d2ebfbdf50.txt 三(六)")]
 
     .. versionadded:: 0.1
     """
@@ -266,6 +320,15 @@ def gm_register_form_fields() -> Sequence[FormField]:
     :return: a sequence of :class:`FormField`.
 
     All results are collected and merged by ``code``.
+
+    Example::
+
+        @hookimpl
+        def gm_register_form_fields():
+            return [FormField(code="hunan.main_business", label="主营业务", kind=FieldKind.TEXT, required=True,
+                              max_length=200, unit_types=("factory", "supply_chain"), levels=(Level.PROVINCIAL,),
+                              example="水泥及熟料生产",
+                              cite="000_5ae1342e00264ea1.txt 附件1 基本情况表（绿色工厂、绿色供应链管理示范企业填写）")]
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.6 declared once (``kind`` and its bounds); the two
@@ -295,14 +358,18 @@ def gm_register_summary_layouts() -> Sequence[SummaryLayout]:
 
     Example::
 
-        SummaryLayout(code="hunan.creation_plan_2024", title="{year}年湖南省绿色制造体系申报汇总表",
-                      levels=(Level.PROVINCIAL,), years=(2024,), cite="000_5ae1342e00264ea1.txt 附件2-1",
-                      sheets=(SummarySheet(name="附件2-1", label="附件2-1",
-                                           title="{year}年湖南省绿色制造体系申报汇总表",
-                                           lines=("推荐单位（盖章）：{unit}|单位：万元",),
-                                           notes=("注：1、此表由市州工信局、省直管试点县（市）工信部门填写。",),
-                                           sections=(SummarySection(title="绿色工厂", unit_types=("factory",),
-                                                                    columns=(...)),)),))
+        @hookimpl
+        def gm_register_summary_layouts():
+            columns = (SummaryColumn(key="seq", header="序号", width=5),
+                       SummaryColumn(key="applicant_name", header="申报单位", width=24))
+            return [SummaryLayout(
+                code="hunan.creation_plan_2024", title="{year}年湖南省绿色制造体系申报汇总表",
+                levels=(Level.PROVINCIAL,), years=(2024,), cite="000_5ae1342e00264ea1.txt 附件2-1",
+                sheets=(SummarySheet(name="附件2-1", label="附件2-1", title="{year}年湖南省绿色制造体系申报汇总表",
+                                     lines=("推荐单位（盖章）：{unit}|单位：万元",),
+                                     notes=("注：1、此表由市州工信局、省直管试点县（市）工信部门填写。",),
+                                     sections=(SummarySection(title="绿色工厂", unit_types=("factory",),
+                                                              columns=columns),)),))]
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2 sheets, years, platform, column groups, widths, formats, choices, ticks.
@@ -321,6 +388,15 @@ def gm_register_indicator_sets() -> Sequence[IndicatorSet]:
 
     All results are collected and merged by ``code``.
 
+    Example::
+
+        @hookimpl
+        def gm_register_indicator_sets():
+            return [IndicatorSet(code="miit2025.factory", title="绿色工厂评价要求（2025）", unit_type="factory", year_from=2025,
+                                 indicators=(Indicator(number=1, name="能源消耗强度", group="能源低碳化", weight=100,
+                                                       kind=IndicatorKind.REVERSE, unit="tce/产品单位或tce/万元"),),
+                                 cite="001_3f04a56fc6693327.txt 附件1 绿色工厂评价要求")]
+
     .. versionadded:: 0.1
     """
 
@@ -336,6 +412,17 @@ def gm_register_evaluator_requirements() -> Sequence[EvaluatorRequirement]:
     :return: a sequence of :class:`EvaluatorRequirement`.
 
     All results are collected and merged by ``code``.
+
+    Example::
+
+        def _office(firm):
+            return None if firm.get("fixed_office") is True else "须有固定的办公场所 / needs a fixed office"
+
+
+        @hookimpl
+        def gm_register_evaluator_requirements():
+            return [EvaluatorRequirement(code="hubei.evaluator_office", title="具有固定的办公场所及开展评价工作的办公条件",
+                                         check=_office, cite="002_9c75e1d2ebfbdf50.txt 附件2 一")]
 
     .. versionadded:: 0.1
     """
@@ -355,8 +442,10 @@ def gm_register_provisions() -> Sequence[Provision]:
 
     Example::
 
-        Provision(code="hubei.triennial_review", title="三年一复核", topic="review_cycle",
-                  details={"every_years": 3, "actor": "city"}, cite="002_9c75e1d2ebfbdf50.txt 三(六)")
+        @hookimpl
+        def gm_register_provisions():
+            return [Provision(code="hubei.triennial_review", title="三年一复核", topic="review_cycle",
+                              details={"every_years": 3, "actor": "city"}, cite="002_9c75e1d2ebfbdf50.txt 三(六)")]
 
     .. versionadded:: 0.1
     """
@@ -409,7 +498,9 @@ def gm_policy_evaluator_cap(unit_type: str, level: Level, national: EvaluatorCap
     :param national: the national answer for the same arguments (``None`` when
         national itself is asked).
     :return: an :class:`EvaluatorCap`; ``EvaluatorCap.UNLIMITED`` for no cap;
-        ``None`` for no opinion. A province cap may not exceed the national one.
+        ``None`` for no opinion. A province cap may not exceed the national one, nor answer with a cap whose
+        ``unit_types`` or ``levels`` leave out what was asked where the national cap covers it (start-up
+        refuses both: the projects left out would count against no cap).
 
     Stops at first non-None result; national answers last.
 
@@ -438,6 +529,15 @@ def gm_policy_quota(admin_unit: str, unit_type: str, year: int, national: Quota 
 
     Stops at first non-None result; national answers last.
 
+    Example::
+
+        @hookimpl
+        def gm_policy_quota(admin_unit, unit_type):
+            if admin_unit == "hubei.wuhan" and unit_type == "factory":
+                return Quota(limit=21, binding=False, period=(2021, 2025),
+                             cite="002_9c75e1d2ebfbdf50.txt 附件3 武汉市 × 绿色工厂 (预期目标)")
+            return None
+
     .. versionadded:: 0.1
     """
 
@@ -452,6 +552,18 @@ def gm_policy_grading(unit_type: str, level: Level, national: GradingScheme | No
         ``None`` for no opinion.
 
     Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_grading(level):
+            if level != Level.PROVINCIAL:
+                return None
+            cite = "004_7a8ddd82f611ab67.txt 第十四条"
+            return GradingScheme(tiers=(
+                Tier(code="C", label="C级", min_score=0, max_score=70, recommendable=False, cite=cite),
+                Tier(code="B", label="B级", min_score=70, max_score=85, cite=cite),
+                Tier(code="A", label="A级", min_score=85, cite=cite)), cite=cite)
 
     .. versionadded:: 0.1
     """
@@ -468,6 +580,15 @@ def gm_policy_notice_period(level: Level, national: NoticePeriod | None) -> Noti
         publication needs the province to configure one.
 
     Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_notice_period(level):
+            if level == Level.PROVINCIAL:
+                return NoticePeriod(days=10, count=DayCount.WORKING_DAYS,
+                                    cite="004_7a8ddd82f611ab67.txt 第十三条 (公示10个工作日)")
+            return None
 
     .. versionadded:: 0.1
     """
@@ -488,6 +609,15 @@ def gm_policy_evaluation_modes(
     :return: an :class:`EvaluationModes`; ``None`` for no opinion.
 
     Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_evaluation_modes(level):
+            if level == Level.PROVINCIAL:
+                return EvaluationModes(allowed=(EvaluationMode.THIRD_PARTY,), third_party_required=True,
+                                       report_required=True, cite="002_9c75e1d2ebfbdf50.txt 三(三)")
+            return None
 
     .. versionadded:: 0.1
     """
@@ -571,6 +701,13 @@ def gm_setup_config_defaults() -> dict[str, Any]:
 
     All results are collected.
 
+    Example::
+
+        @hookimpl
+        def gm_setup_config_defaults():
+            # 004 第十四条: the A and B cut-offs of the provincial grading, which a deployment may set
+            return {"SHANXI_GRADE_A_MIN": 85.0, "SHANXI_GRADE_B_MIN": 70.0}
+
     .. versionadded:: 0.1
     """
 
@@ -626,6 +763,19 @@ def gm_policy_consulted_departments(level: Level, year: int,
 
     Stops at first non-None result; national answers last.
 
+    Example::
+
+        @hookimpl
+        def gm_policy_consulted_departments(level):
+            if level == Level.PROVINCIAL:
+                return ConsultedDepartments(
+                    departments=(
+                        ConsultedDepartment(code="ecology_environment", name="生态环境", name_en="Ecology and environment"),
+                        ConsultedDepartment(code="emergency_management", name="应急管理", name_en="Emergency management"),
+                        ConsultedDepartment(code="market_regulation", name="市场监管", name_en="Market regulation")),
+                    others_allowed=True, cite="003_a3fa60aeba77aa34.txt 三（一） (生态环境、应急管理、市场监管等)")
+            return None
+
     .. versionadded:: 0.4
     """
 
@@ -666,6 +816,16 @@ def gm_policy_green_code_bands(year: int, national: GreenCodeBands | None) -> Gr
 
     Stops at first non-None result; national answers last.
 
+    Example::
+
+        @hookimpl(trylast=True)
+        def gm_policy_green_code_bands():
+            # national's answer where no document of the region sets bands: A+ the first 5 %, A the next 35 %,
+            # B the rest
+            return GreenCodeBands(bands=(("A+", 0.05), ("A", 0.40), ("B", 1.0)), unit_types=("factory",),
+                                  platform_default=True, cite="平台默认：依工业和信息化部2024年1月5日“企业绿码”通知 / "
+                                                              "platform default after MIIT's 企业绿码 notice of 2024-01-05")
+
     .. versionadded:: 0.4
     """
 
@@ -682,6 +842,14 @@ def gm_policy_review_panel(level: Level, year: int, unit_type: str,
 
     Stops at first non-None result; national answers last.
 
+    Example::
+
+        @hookimpl(trylast=True)
+        def gm_policy_review_panel():
+            # national's answer: no document sets the panel's size
+            return ReviewPanel(min_experts=3, platform_default=True,
+                               cite="平台默认：文件未规定评审专家人数，至少3名专家 / platform default: no document sets the panel size")
+
     .. versionadded:: 0.4
     """
 
@@ -697,6 +865,12 @@ def gm_policy_evaluator_ban(national: EvaluatorBan | None) -> EvaluatorBan | Non
     :return: an :class:`EvaluatorBan` with ``years`` ≥ 1; ``None`` for no opinion.
 
     Stops at first non-None result; national answers last.
+
+    Example::
+
+        @hookimpl
+        def gm_policy_evaluator_ban():
+            return EvaluatorBan(years=3, cite="002_9c75e1d2ebfbdf50.txt 附件2 二(五) (后续三年内不再采信其所出具的评价报告)")
 
     .. versionadded:: 0.4
     """
@@ -715,6 +889,15 @@ def gm_policy_average_gate(year: int, unit_type: str, national: AverageGate | No
 
     Stops at first non-None result; national answers last.
 
+    Example::
+
+        @hookimpl
+        def gm_policy_average_gate(unit_type):
+            if unit_type in ("factory", "park"):
+                return AverageGate(applies=True, blocking=False,
+                                   cite="001_3f04a56fc6693327.txt 附件1 一 (原则上不低于本地区已有国家绿色工厂、绿色工业园区的平均水平)")
+            return None
+
     .. versionadded:: 0.4
     """
 
@@ -731,6 +914,17 @@ def gm_policy_filing_figures(year: int, unit_type: str, national: FilingFigures 
 
     Stops at first non-None result; national answers last.
 
+    Example::
+
+        @hookimpl(trylast=True)
+        def gm_policy_filing_figures():
+            # national's answer: the documents ask for key figures without listing them
+            return FilingFigures(figures=(
+                FilingFigure(key="output_value", name="工业总产值", name_en="Industrial output value", unit="万元",
+                             unit_en="10,000 yuan"),
+                FilingFigure(key="energy_use", name="综合能源消费量", name_en="Total energy use", unit="tce", unit_en="tce")),
+                                 platform_default=True, cite="平台默认：年度动态管理表的关键指标 / platform default: the key figures")
+
     .. versionadded:: 0.4
     """
 
@@ -746,10 +940,12 @@ def gm_register_priorities() -> Sequence[Priority]:
 
     Example (seed 000 一.2: 优先推荐绿色工厂数量多的工业园区)::
 
-        Priority(code="hunan.park_many_green_factories", title="优先推荐绿色工厂数量多的工业园区",
-                 unit_types=("park",), levels=(Level.PROVINCIAL,), years=(2024,),
-                 check=lambda d: (d.get("hunan.park_green_factories") or 0) > 0 or None,
-                 cite="000_5ae1342e00264ea1.txt 一.2")
+        @hookimpl
+        def gm_register_priorities():
+            return [Priority(code="hunan.park_many_green_factories", title="优先推荐绿色工厂数量多的工业园区",
+                             unit_types=("park",), levels=(Level.PROVINCIAL,), years=(2024,),
+                             check=lambda d: (d.get("hunan.park_green_factories") or 0) > 0 or None,
+                             cite="000_5ae1342e00264ea1.txt 一.2")]
 
     :return: a sequence of :class:`Priority`.
 

@@ -343,7 +343,7 @@ class RegionRules:
             if result is not None:
                 break
         if result is not None and baseline is not None and result.source != NATIONAL:
-            self._check_ceiling(hook, result, baseline)
+            self._check_ceiling(hook, result, baseline, kwargs)
         self._policy_cache[key] = result
         return result
 
@@ -377,12 +377,21 @@ class RegionRules:
         return dataclasses.replace(value, source=impl.plugin_name)
 
     @staticmethod
-    def _check_ceiling(hook: str, result: Any, baseline: Any) -> None:
+    def _check_ceiling(hook: str, result: Any, baseline: Any, kwargs: dict[str, Any]) -> None:
         if isinstance(result, EvaluatorCap) and not baseline.unlimited:
             if result.unlimited or result.limit > baseline.limit or result.basis != baseline.basis:
                 raise PolicyViolation(
                     f"{hook}: plugin {result.source!r} sets cap {result.limit} per {result.basis}, "
                     f"above the national {baseline.limit} per {baseline.basis}"
+                )
+            unit_type, level = kwargs["unit_type"], kwargs["level"]
+            if baseline.covers(unit_type, level) and not result.covers(unit_type, level):
+                # a cap for other unit types or levels than asked would leave these projects with no cap at all
+                raise PolicyViolation(
+                    f"{hook}: plugin {result.source!r} answers for {unit_type} at {level} with a cap of "
+                    f"{result.limit} covering only {list(result.unit_types)} at {list(map(str, result.levels))}, "
+                    f"which leaves {unit_type} at {level} without the national cap of {baseline.limit} per "
+                    f"{baseline.basis}; return a cap covering them, or None"
                 )
         if isinstance(result, Quota) and not baseline.unlimited:
             if result.unlimited or result.limit > baseline.limit:
@@ -401,7 +410,7 @@ class RegionRules:
         level = Level(level)
         found: dict[tuple, EvaluatorCap] = {}
         own = self.evaluator_cap(unit_type, level)
-        candidates = [own] if not own.unlimited and unit_type in own.unit_types and level in own.levels else []
+        candidates = [own] if own.covers(unit_type, level) else []
         candidates += [c for c in self.shared_evaluator_caps.values() if c.covers(unit_type, level)]
         for cap in candidates:
             key = (str(cap.basis), tuple(sorted(str(x) for x in cap.levels)))
@@ -587,7 +596,7 @@ class RegionRules:
             for level in Level:
                 own = self.evaluator_cap(ut, level)
                 caps = [c for c in self.shared_evaluator_caps.values() if c.covers(ut, level)]
-                if not own.unlimited and ut in own.unit_types and level in own.levels:
+                if own.covers(ut, level):
                     caps.append(own)
                 for cap in caps:
                     key = (str(cap.basis), tuple(sorted(str(x) for x in cap.levels)))

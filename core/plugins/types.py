@@ -317,6 +317,11 @@ class EvaluatorCap(Record):
     def unlimited(self) -> bool:
         return self.limit is None
 
+    def covers(self, unit_type: str, level: "Level | str") -> bool:
+        """Whether a project of ``unit_type`` at ``level`` counts against this cap (a cap with no limit counts
+        nothing): the one test of coverage, for the level's cap and the shared caps alike."""
+        return not self.unlimited and unit_type in self.unit_types and Level(level) in self.levels
+
 
 EvaluatorCap.UNLIMITED = EvaluatorCap(limit=None)
 
@@ -332,9 +337,6 @@ class SharedEvaluatorCap(EvaluatorCap, CodedRecord):
     """
 
     title: str = ""
-
-    def covers(self, unit_type: str, level: "Level | str") -> bool:
-        return unit_type in self.unit_types and Level(level) in self.levels
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -690,6 +692,33 @@ class Input:
         if len(set(values)) != len(values) or "" in values:
             raise ValueError(f"{where}: choices repeat a value or offer an empty one")
 
+    def value_problem(self, value: Any) -> str | None:
+        """What is wrong with ``value`` (as the JSON API takes it) against this input's own bounds, or None:
+        a number outside ``minimum``…``maximum``, a text longer than ``max_length`` or off its ``pattern``, a
+        choice not offered. A text with year fields (``{year-1}``) is filled for a round, so it is left to the
+        contract kit, which fills it."""
+        if value is None or (isinstance(value, str) and "{" in value):
+            return None
+        if self.kind in NUMBER_KINDS:
+            try:
+                number = Decimal(str(value)) if not isinstance(value, bool) else None
+            except ArithmeticError:
+                number = None
+            if number is None or not number.is_finite():
+                return f"{value!r} is not a number"
+            if self.minimum is not None and number < Decimal(str(self.minimum)):
+                return f"{value!r} is below the minimum {self.minimum}"
+            if self.maximum is not None and number > Decimal(str(self.maximum)):
+                return f"{value!r} is above the maximum {self.maximum}"
+        elif self.kind in TEXT_KINDS and isinstance(value, str):
+            if self.max_length is not None and len(value) > self.max_length:
+                return f"{value!r} is longer than max_length {self.max_length}"
+            if self.pattern is not None and not re.fullmatch(self.pattern, value):
+                return f"{value!r} does not match the pattern {self.pattern!r}"
+        elif self.kind == FieldKind.CHOICE and value not in {c.value for c in self.options}:
+            return f"{value!r} is not one of the choices {[c.value for c in self.options]}"
+        return None
+
 
 @dataclass(frozen=True, kw_only=True)
 class Column(Input):
@@ -774,6 +803,25 @@ class FormField(Input, CodedRecord):
         keys = [c.key for c in self.columns]
         if len(set(keys)) != len(keys):
             raise ValueError(f"form field {self.code!r}: two columns share a key")
+        problem = self._example_problem()
+        if problem:
+            raise ValueError(f"form field {self.code!r}: its example {problem}")
+
+    def _example_problem(self) -> str | None:
+        """What is wrong with ``example`` against the field's own bounds (a table: its rows and each cell)."""
+        if self.kind != FieldKind.TABLE or self.example is None:
+            return self.value_problem(self.example)
+        rows = self.example
+        if not isinstance(rows, (list, tuple)) or not all(isinstance(row, Mapping) for row in rows):
+            return "is not a list of rows"
+        if len(rows) < self.min_rows or (self.max_rows is not None and len(rows) > self.max_rows):
+            return f"has {len(rows)} rows, outside min_rows {self.min_rows} and max_rows {self.max_rows}"
+        for number, row in enumerate(rows, 1):
+            for column in self.columns:
+                problem = column.value_problem(row.get(column.key))
+                if problem:
+                    return f"row {number}, column {column.key!r}: {problem}"
+        return None
 
     @property
     def declared(self) -> bool:

@@ -364,6 +364,12 @@ def check_step_open(campaign: Campaign, actor: str, *, unit_type: str | None = N
     for step in step_deadlines(campaign, actor, unit_type=unit_type, level=level, admin_unit_id=admin_unit_id):
         if at < step.effective:
             continue
+        # issue 61: a date the province moved or the round's notice set is named with its reason, not the
+        # document's yearly date ("每年7月31日前")
+        refusal = moved_refusal(step.local_title, step.ends, step.document_day, step.changed_reason,
+                                by_notice=_by_notice(campaign, step.code) if step.changed_reason else False)
+        if refusal is not None and step.extended_until is None:
+            raise refusal
         if step.extended_until is not None:
             raise DeadlinePassed(
                 "The deadline for this step (%(title)s) was %(deadline)s (Beijing time), and the province's "
@@ -374,6 +380,47 @@ def check_step_open(campaign: Campaign, actor: str, *, unit_type: str | None = N
             "The deadline for this step (%(title)s) passed at %(deadline)s (Beijing time; rule from %(source)s: "
             "%(cite)s). Only the province can extend it.",
             title=step.local_title, deadline=deadline_text(step.ends), **rule_of(step))
+
+
+def _by_notice(campaign: Campaign, code: str) -> bool:
+    """Whether ``campaign``'s date of ``code`` is the one its notice set (no move of the province since)."""
+    return bool(campaign.notice_no) and code not in deadline_moves(campaign)
+
+
+def moved_refusal(title: LazyString | str, ends: dt.datetime, document_day: dt.date | None, reason: str | None,
+                  *, by_notice: bool) -> DeadlinePassed | None:
+    """The refusal after a deadline the province moved (``reason``: its reason) or the round's notice set
+    (``by_notice``; ``reason``: the notice and its article), naming that date and why; None where the round keeps
+    the document's date (no reason, or moved back onto it): the caller cites the document."""
+    if not reason or (document_day is not None and ends == end_of_day(document_day)):
+        return None
+    if by_notice:
+        return DeadlinePassed("The deadline for this step (%(title)s) passed at %(deadline)s (Beijing time), the "
+                              "date the round's notice sets (%(reason)s). Only the province can extend it.",
+                              title=title, deadline=deadline_text(ends), reason=reason)
+    if document_day is not None:
+        return DeadlinePassed("The deadline for this step (%(title)s) passed at %(deadline)s (Beijing time), as the "
+                              "province moved it from %(document)s (reason: %(reason)s). Only the province can "
+                              "extend it.", title=title, deadline=deadline_text(ends),
+                              document=deadline_text(document_day), reason=reason)
+    return DeadlinePassed("The deadline for this step (%(title)s) passed at %(deadline)s (Beijing time), as the "
+                          "province set it (reason: %(reason)s). Only the province can extend it.",
+                          title=title, deadline=deadline_text(ends), reason=reason)
+
+
+def round_refusal(found: RoundDeadline) -> DeadlinePassed | None:
+    """:func:`moved_refusal` of one of a round's deadlines (the year's report to the Ministry, its applicants')."""
+    if not found.reason:
+        return None
+    by_notice = found.moved_by is None and found.campaign_id is not None and _campaign_has_notice(found.campaign_id)
+    return moved_refusal(found.local_title, found.ends, found.document_day, found.reason, by_notice=by_notice)
+
+
+def _campaign_has_notice(campaign_id: int) -> bool:
+    from core.extensions import db
+
+    campaign = db.session.get(Campaign, campaign_id)
+    return bool(campaign is not None and campaign.notice_no)
 
 
 def grant_step_extension(campaign: Campaign, admin_unit_id: int, step: str, until: dt.datetime, reason: str,

@@ -465,10 +465,6 @@ class PrintedSheet:
         self.rows_on_page = 0
         self.header_height = 0.0
         self.header_rows: tuple[int, int] | None = None
-        #: the attachment label and title rows (附件, 2024年绿色制造名单推荐汇总表) and their height: a stacked sheet
-        #: repeats them on every page as its print titles (its tables' headers are written again on each page)
-        self.title_rows: tuple[int, int] | None = None
-        self.title_height = 0.0
         self.heights: list[float] = []
         self.breaks: list[int] = []
         self._header: tuple[list[PrintColumn], str] | None = None
@@ -561,20 +557,12 @@ class PrintedSheet:
     def label(self, text: str) -> None:
         """The attachment label at the top left (附件2-1), in 黑体 as the documents print it."""
         if text:
-            row = self._banner(text, self._style("label", align="left", size=14, font="黑体", wrap=False), 14,
-                               last=min(2, self.printed - 1), minimum=22)
-            self._titled(row)
+            self._banner(text, self._style("label", align="left", size=14, font="黑体", wrap=False), 14,
+                         last=min(2, self.printed - 1), minimum=22)
 
     def title(self, text: str) -> None:
         if text:
-            self._titled(self._banner(text, self._style("title", size=18, bold=True, font=self.fonts[0]), 18,
-                                      minimum=34))
-
-    def _titled(self, row: int) -> None:
-        """``row`` (the label's or the title's, written just now) belongs to the sheet's title rows."""
-        first = self.title_rows[0] if self.title_rows and self.title_rows[1] == row - 1 else row
-        self.title_rows = (first, row)
-        self.title_height = sum(self.heights[first - 1:row])
+            self._banner(text, self._style("title", size=18, bold=True, font=self.fonts[0]), 18, minimum=34)
 
     def subtitle(self, text: str) -> None:
         if text:
@@ -708,7 +696,7 @@ class PrintedSheet:
     def _break_here(self) -> None:
         self.breaks.append(self.row_no)  # after this row (1-based): before the next row (0-based)
         self.pages += 1
-        self.used = self.title_height if self.stacked and self.title_rows else 0.0  # the print titles
+        self.used = 0.0  # a stacked sheet repeats no title: its page starts with the caption (续) and header
         self.rows_on_page = 0
 
     def _new_page(self) -> None:
@@ -757,8 +745,9 @@ class PrintedSheet:
 
     def close(self) -> None:
         """Set the page breaks, the print area (the printed columns) and the rows repeated on every page: the
-        header rows, or, on a sheet that stacks tables (each new page writes its table's caption and header
-        again), its title."""
+        header rows. A sheet that stacks tables with their own headers repeats none (each new page writes its
+        table's caption (续) and column header again; its title prints once, on the first page, as the document
+        prints it)."""
         if self.row_no >= TRIM_ROWS:
             trim_after_request()  # the workbook's objects are garbage once the response is sent
         if self.breaks:
@@ -766,6 +755,4 @@ class PrintedSheet:
         self.ws.print_area(0, 0, max(1, self.row_no) - 1, self.printed - 1)
         if not self.stacked and self.header_rows:
             self.ws.repeat_rows(self.header_rows[0] - 1, self.header_rows[1] - 1)
-        elif self.stacked and self.title_rows:
-            self.ws.repeat_rows(self.title_rows[0] - 1, self.title_rows[1] - 1)
 

@@ -34,6 +34,7 @@ import pytest
 from core.declared_fields import api_field, web_field
 from core.plugins import hookspecs
 from core.plugins.errors import PluginError
+from core.plugins.lifecycle import implementations
 from core.plugins.manager import NATIONAL, build_plugin_manager, installed_regions
 from core.plugins.rules import RegionRules
 from core.plugins.types import (
@@ -120,8 +121,10 @@ class RegionContract:
         return [lv for lv in Level if self.has_city_level or lv != Level.CITY]
 
     def _own_impls(self, hook: str, pm=None):
+        """This region's implementations answering ``hook``, looked up as the engine does: under the hook's name
+        and under a deprecated name renamed to it (those still answer, with the deprecation warning)."""
         pm = pm or self._pm()
-        return [i for i in getattr(pm.hook, hook).get_hookimpls() if i.plugin_name == self.region]
+        return [i for i in implementations(pm, hook) if i.plugin_name == self.region]
 
     def _own_records(self, hook: str, pm=None) -> list[Any]:
         """The records this region's own implementation of registry ``hook`` returns, as returned."""
@@ -241,6 +244,9 @@ class RegionContract:
                         assert not mine.unlimited and mine.limit <= base.limit and mine.basis == base.basis, (
                             f"evaluator cap {ut}/{level}: {mine.limit} per {mine.basis} "
                             f"above national {base.limit} per {base.basis}")
+                        assert mine.covers(ut, level) or not base.covers(ut, level), (
+                            f"evaluator cap {ut}/{level}: {mine.source!r}'s cap covers only {list(mine.unit_types)} "
+                            f"at {list(map(str, mine.levels))}, leaving {ut}/{level} without national's {base.limit}")
                 for unit in rules.admin_units:
                     mine, base = rules.quota(unit, ut, year), national.quota(unit, ut, year)
                     if not base.unlimited:

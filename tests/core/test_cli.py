@@ -65,13 +65,20 @@ def test_plugins_lists_hooks(instance):
 
 def test_demo_then_pages(instance):
     env = {**instance, "GREENMFG_REGION": "shanxi"}
-    out = greenmfg("demo", "--port", "5301", env=env)
+    # as scripts/demo runs it (it serves the instance next and prints the address itself)
+    out = greenmfg("demo", "--port", "5301", "--served", env=env)
     assert out.returncode == 0, out.stderr
-    assert "山西省 (shanxi)" in out.stdout and "organizations 48" in out.stdout
-    # the address it prints is where scripts/demo serves it (a port in use moves it on), not always :5000
-    assert "greenmfg run --port 5301" in out.stdout and "http://127.0.0.1:5301/" in out.stdout
-    again = greenmfg("demo", env=env)
-    assert again.returncode != 0 and "already has data" in again.stderr
+    # issue 61: only what a user needs: the region, the accounts; no migration log lines, no lone progress label
+    # ("organizations"), no internal counts, no "start it with" when the script starts it
+    assert out.stderr == "", out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "演示实例 / demo instance: 山西省 (Shanxi)", lines
+    assert lines[1] == "演示账号，密码均为 greenmfg-demo-2025 / demo accounts, password greenmfg-demo-2025:", lines
+    assert "  省级工信部门 (province): province" in lines and "  市州工信部门 (city): city" in lines
+    assert "organizations" not in out.stdout and "INFO" not in out.stdout and "start it with" not in out.stdout
+    assert len(lines) == 10, lines  # the two heads, six roles, the listed unit, the reference values' warning
+    again = greenmfg("demo", "--port", "5301", env=env)
+    assert again.returncode != 0 and "already has data" in again.stderr and "INFO" not in again.stderr
     from core import create_app
 
     app = create_app({"GREENMFG_REGION": "shanxi",

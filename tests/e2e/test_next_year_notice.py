@@ -135,7 +135,7 @@ def _held_to_it(app, chosen: dict) -> None:
     from core.errors import DeadlinePassed, LimitReached
     from core.extensions import db
     from core.kernel.rules import rules_of_round
-    from core.lists import notices
+    from core.lists import notices, recommend
     from core.models import AdminUnit, Campaign, Role
     from core.review import evaluators
     from core.services import deadlines, limits
@@ -151,8 +151,15 @@ def _held_to_it(app, chosen: dict) -> None:
             with pytest.raises(DeadlinePassed):
                 deadlines.check_step_open(c, "city", unit_type="factory",
                                           at=dt.datetime(2027, 7, 1, 0, 0, 0, tzinfo=SHANGHAI))
-        mitt = deadlines.recommendation_deadline(2027)  # the province → the Ministry
+        mitt = deadlines.recommendation_deadline(2027)  # the province → the Ministry: 2027-08-14 24:00
         assert mitt.day == dt.date(2027, 8, 14) and NUMBER in (mitt.reason or ""), mitt
+        recommend.check_deadline(2027, at=dt.datetime(2027, 8, 14, 23, 59, 59, tzinfo=SHANGHAI))
+        with pytest.raises(DeadlinePassed):
+            recommend.check_deadline(2027, at=dt.datetime(2027, 8, 15, 0, 0, 0, tzinfo=SHANGHAI))
+        # the applicants: the round closes at 2027-05-31 17:00, as the notice's form gave it
+        deadlines.check_submission_open(c, at=dt.datetime(2027, 5, 31, 16, 59, 59, tzinfo=SHANGHAI))
+        with pytest.raises(DeadlinePassed):
+            deadlines.check_submission_open(c, at=dt.datetime(2027, 5, 31, 17, 0, 0, tzinfo=SHANGHAI))
         for (code, unit_type), applies in ((chosen["on"], True), (chosen["off"], False)):  # the conditions
             applied = {r.code for r in rules_of_round(c).eligibility_rules_for(unit_type, level, 2027)}
             assert (code in applied) is applies, (code, applied)

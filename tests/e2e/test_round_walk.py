@@ -550,13 +550,21 @@ def publish_city_list(w: Walk, org: str, city: str) -> None:
     expect(w.page.locator("main")).to_contain_text(org)
 
 
-def apply(w: Walk, org: str, username: str, title: str) -> None:
-    """The applicant, from its to-do page: the open round ``title`` → applies as a factory → fills in its form →
-    names the demo evaluator's firm, which accepts from its to-do page and files its on-site report → submits."""
+def apply(w: Walk, org: str, username: str, title: str, *, levels: int = 0) -> None:
+    """The applicant, from its to-do page: the open round ``title`` → applies as a factory → fills in its form (a
+    joint round's ``levels`` 申报层级 all ticked, where it offers that many) → names the demo evaluator's firm, which
+    accepts from its to-do page and files its on-site report → submits."""
+    from playwright.sync_api import expect
+
     w.home()
     w.click("#todo-applications a", has_text="正在受理申报")
     w.press(w.page.locator("fieldset", has_text=title).locator("button[data-start=factory]"))
     fill_application(w, "factory", third_party=True)
+    if levels:
+        boxes = w.page.locator("input[name=requested_levels]")
+        expect(boxes).to_have_count(levels)
+        for box in boxes.all():
+            box.check()
     w.click("#save-draft")
     w.expect_flash("草稿已于")
     w.click("main a", has_text="检查并提交")

@@ -42,7 +42,8 @@ def test_the_province_puts_a_unit_into_its_pool_by_clicking_and_recognition_wait
     w, page = walk, walk.page
     uscc, name = _unlisted_factory(w.app)
     w.log_in("province")
-    w.click("header a", has_text="培育库")
+    w.click("header a[href$='/review']")  # 专家评审, whose section menu holds the stage's page
+    w.click("#review-nav a", has_text="培育库与创建计划")
     expect(page.locator("h1")).to_contain_text("培育")
     page.fill("#uscc", uscc)
     page.select_option("#unit_type", "factory")
@@ -56,9 +57,10 @@ def test_the_province_puts_a_unit_into_its_pool_by_clicking_and_recognition_wait
     expect(row).to_contain_text("2028-11-30")
     expect(row).to_contain_text("晋工信节能函〔2026〕17号")
     # recognition onto the provincial list waits for the review and the public notice (第十三条)
-    w.click("a", has_text="认定")
-    form = page.locator("form", has_text=name).first
-    form.locator("button").first.click()
-    page.wait_for_load_state("domcontentloaded")
+    w.click("#review-nav a", has_text="认定")
+    form = page.locator("#recognize-form")
+    form.locator("#document_no").fill("晋工信节能函〔2026〕18号")
+    form.locator("label", has_text=name).locator("input").check()
+    w.press(page.locator("#recognize"))
     text = " ".join(page.locator(".flash").all_inner_texts())
     assert "公示" in text and "第十三条" in text, text

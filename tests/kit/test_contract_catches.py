@@ -33,9 +33,9 @@ def gm_register_admin_units():
 
 
 {deadline_decorator}
-def gm_register_deadlines():
-    return [Deadline(code={deadline_code}, title="市级推荐", month_day=(6, 30), actor="city",
-                     levels=(Level.PROVINCIAL,), cite="test")]
+def {deadline_hook}():
+    return [Deadline(code={deadline_code}, title="市级推荐", {deadline_date}, actor="city",
+                     levels=(Level.PROVINCIAL,), cite={deadline_cite})]
 {extra}
 '''
 
@@ -113,6 +113,46 @@ def gm_register_form_fields():
     return with_examples(fields, {f"{CODE}.code": "1234", f"{CODE}.rows": [{"name": "甲", "share": "20"}]})
 '''
 
+#: a field whose example lies outside its own bounds (600 against a maximum of 500): refused at declaration
+EXAMPLE_OUTSIDE = '''
+from core.plugins.types import FieldKind, FormField
+
+
+@hookimpl
+def gm_register_form_fields():
+    return [FormField(code=f"{CODE}.staff", label="专职人员", cite="test", kind=FieldKind.INTEGER, required=True,
+                      minimum=10, maximum=500, example=600)]
+'''
+
+#: a province cap for factories only, answered for every unit type: parks would keep no cap at all (national: 15)
+CAP_FACTORIES_ONLY = '''
+
+@hookimpl
+def gm_policy_evaluator_cap(level):
+    from core.plugins.types import EvaluatorCap
+    if level == Level.NATIONAL:
+        return EvaluatorCap(limit=10, unit_types=("factory",), cite="test")
+'''
+
+#: the contract of the child run renames ``gm_register_time_limits`` to ``gm_register_deadlines`` (the engine's
+#: deprecation path, docs/hooks.md): a plugin still on the old name answers, warned, and the kit follows it
+RENAMED_HOOK_CONFTEST = '''\
+from core.plugins import hookspecs, lifecycle
+from core.plugins.hookspecs import hookspec
+
+
+@hookspec(warn_on_impl=lifecycle.renamed("gm_register_time_limits", "gm_register_deadlines",
+                                         since="0.6", removed_in="0.8"))
+def gm_register_time_limits():
+    """Return deadlines.
+
+    .. deprecated:: 0.6 renamed :func:`gm_register_deadlines`; removed in 0.8.
+    """
+
+
+hookspecs.gm_register_time_limits = gm_register_time_limits
+'''
+
 #: name -> (overrides of BASE, class body lines, the contract test that must fail)
 CASES = {
     "ok": ({}, [], None),
@@ -141,12 +181,23 @@ CASES = {
     "wrongname": ({"region_code": '"guangdong"'}, [], "test_registers_cleanly"),
     "unmarked": ({"deadline_decorator": "# forgot @hookimpl"}, ["has_deadlines = False"], "test_registers_cleanly"),
     "badtemplates": ({}, [], "test_templates_namespaced"),
+    # steps: a year in the code, an impossible day, a round's date years away, an undated step citing nothing
+    "yearcode": ({"deadline_code": 'f"{CODE}.city_recommendation_2025"'}, [], "test_deadlines"),
+    "badday": ({"deadline_date": "month_day=(2, 30)"}, [], "test_deadlines"),
+    "farround": ({"imports": "import datetime", "deadline_date": "rounds={2025: datetime.date(2030, 6, 30)}"},
+                 [], "test_deadlines"),
+    "undateduncited": ({"deadline_date": "month_day=None", "deadline_cite": '""'}, [], "test_deadlines"),
+    "capfactories": ({"extra": CAP_FACTORIES_ONLY}, [], "test_stays_within_national_limits"),
+    "badexample": ({"extra": EXAMPLE_OUTSIDE}, ["has_form_fields = True"], "test_form_fields_build"),
+    # not a defect: a hook's old name still answers through the deprecation path, and the kit follows it
+    "oldname": ({"deadline_hook": "gm_register_time_limits"}, [], None),
 }
 
 
 def _render(src, code, overrides):
     values = {"imports": "", "code": code, "region_code": "CODE", "unit_cite": '"test"',
               "deadline_decorator": "@hookimpl", "deadline_code": 'f"{CODE}.city_recommendation"', "extra": "",
+              "deadline_hook": "gm_register_deadlines", "deadline_date": "month_day=(6, 30)", "deadline_cite": '"test"',
               **overrides}
     package = src / code
     package.mkdir(parents=True)
@@ -174,6 +225,7 @@ def test_each_defect_fails_its_contract_test_and_the_control_passes(tmp_path):
     test_file = tmp_path / "test_broken_regions.py"
     test_file.write_text("".join(classes), encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --strict-markers\n", encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(RENAMED_HOOK_CONFTEST, encoding="utf-8")
 
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), str(site), os.environ.get("PYTHONPATH", "")]),
            "GREENMFG_INSTANCE_PATH": str(tmp_path / "instance")}

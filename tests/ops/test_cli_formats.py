@@ -80,7 +80,8 @@ REPORTS = {("calendar", "show", "2026"): {"date", "workday", "source"},
 
 #: listings whose JSON another test parses, where what they list is made
 ELSEWHERE = {"rounds rules": "tests/rounds/test_round_notice_2027.py", "rounds open": "tests/rounds/test_round_notice_2027.py",
-             "check": "tests/ops/test_check.py", "rounds steps": "tests/rounds/test_round_steps.py"}
+             "check": "tests/ops/test_check.py", "rounds steps": "tests/rounds/test_round_steps.py",
+             "ministry overview": "tests/lists/test_ministry_overview.py"}
 
 #: the commands that neither list nor report: they act (and say in a line what they did), start something, or
 #: are Flask's and Flask-Migrate's own

@@ -132,6 +132,7 @@ PAGES = [
     ("city_changsha", "/management/filings"),
     ("province", "/management/changes"),
     ("province", "/management/rereviews"),
+    ("city_changsha", "/city/recommended"),  # issue 57: paged, with the rows' organizations
 ]
 API = [
     ("city_changsha", "/api/v1/applications"),
@@ -336,3 +337,44 @@ def test_public_notices_page_fifty_at_a_time_newest_first(world):
         pages += 1
     assert pages == 3 and len(seen) == len(set(seen)) == 120
     assert [int(t[2:]) // 2 for t in seen] == sorted((int(t[2:]) // 2 for t in seen), reverse=True)
+
+
+def _group_link(html: str, which: str, group: str = "factory") -> str | None:
+    found = re.search(rf'id="{which}-page-{group}" href="([^"]+)"', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_city_recommendations_page_fifty_at_a_time_in_rank_order(world):
+    """Issue 57: the city's recommendations (/city/recommended) show 50 of a unit type a page, by score (highest
+    first), submission time and id, numbered on from the page before; the next links visit every recommended
+    factory once, the previous link leads back, and a deep page runs the statements of the first."""
+    from core.extensions import db
+    from core.models import Application
+
+    grow(world, 900)  # 150 recommended (every sixth), all factories
+    with world.app.app_context():
+        engine = db.engine
+        rows = db.session.execute(sa.select(Application.id, Application.score, Application.submitted_at).where(
+            Application.status == "city_recommended", Application.unit_type == "factory")).all()
+    want = [i for i, _s, _t in sorted(rows, key=lambda r: (-r[1], r[2], r[0]))]
+    assert len(want) == 150
+    client, url, seen, pages, counts = world.client("city_changsha"), "/city/recommended", [], [], []
+    client.get(url)  # warms per-process caches
+    while url:
+        with counting(engine) as statements:
+            html = client.get(url).get_data(as_text=True)
+        counts.append(len(statements["contexts"]))
+        assert not statements["offset"], statements["offset"]
+        table = html.split('<table class="grid ranked">')[1].split("</table>")[0]  # the factories come first
+        found = re.findall(r'<tr><td>(\d+)</td><td><a href="/applications/(\d+)">', table)
+        assert [int(n) for n, _ in found] == list(range(len(seen) + 1, len(seen) + len(found) + 1))  # ranks go on
+        pages.append([int(i) for _, i in found])
+        seen += pages[-1]
+        if len(pages) == 2:  # back to the first page, numbered from 1 again
+            back = client.get(_group_link(html, "prev") or "").get_data(as_text=True)
+            assert re.findall(r'<tr><td>(\d+)</td><td><a href="/applications/(\d+)">', back) == [
+                (str(n), str(i)) for n, i in enumerate(pages[0], 1)]
+        url = _group_link(html, "next")
+    assert [len(p) for p in pages] == [50, 50, 50]
+    assert seen == want
+    assert counts[2] <= counts[1]  # a deep page (with its cursor) runs no more statements than the second

@@ -86,3 +86,28 @@ def test_a_notice_sets_the_public_notice_of_its_years_list(app):
     assert notices.period_for("provincial", 2028).days == 10  # the notice's year only
     with pytest.raises(InvalidInput, match="60"):
         _open("provincial", [{"kind": "notice_period", "key": "provincial", "value": 61}], types=("factory",))
+
+
+@pytest.mark.region("hunan")
+def test_a_notice_requires_an_attachment_the_regions_form_leaves_optional(app):
+    """Seed 000_5ae1342e00264ea1.txt 二.3 asks for the 创建工作方案 with the application; a later year's notice may ask
+    for a file the form leaves optional (or the reverse): the round's form and the submission's check hold the
+    applicant to the notice's list (what the form shows is what the submission applies)."""
+    from core.applications import services
+    from core.applications.fields import fields_for
+    from core.kernel.rules import rules_of_round
+    from core.models import ApplicationStatus
+    from core.plugins.types import FieldKind, Level
+
+    rules = app.extensions["greenmfg"].rules
+    optional = next(f for f in rules.form_fields_for("factory", Level.PROVINCIAL)
+                    if f.kind == FieldKind.UPLOAD and not f.required)
+    campaign = _open("provincial", [{"kind": "attachment", "key": optional.code, "value": True, "article": "三"}],
+                     types=("factory",))
+    a = kit.application(campaign, kit.unit("hunan"), status=ApplicationStatus.DRAFT, values={})
+    a.contact_name, a.contact_phone = "周建华", "13807310001"
+    shown = {f.code: f.required for f in fields_for(rules_of_round(campaign), "factory", "provincial")}
+    assert shown[optional.code] is True  # the round's form asks for it
+    assert optional.code in services.completeness(a)  # and the submission waits for it
+    with pytest.raises(InvalidInput):  # a field that is no file of the round's form
+        _open("provincial", [{"kind": "attachment", "key": "contact_name", "value": True}], types=("factory",))

@@ -448,3 +448,38 @@ def test_an_api_token_is_read_once_until_something_is_written_and_its_last_use_a
             accounts.revoke_token(user, token.id)
         db.session.commit()
     assert api.get("/api/v1/applications?status=submitted").status_code == 401
+
+
+def test_the_dashboard_and_its_api_are_kept_until_a_listing_changes_them(world):
+    """Issue 57: the management dashboard (its largest read counts every list entry of six years) and its JSON
+    answer are made once; asked again they run no statement, and a unit listed meanwhile shows at once."""
+    from core.extensions import db
+    from core.clock import now, this_year
+    from core.models import AdminUnit, Application, ListEntry
+
+    client, api = world.client("province"), world.api("province")
+    year = this_year()
+    with world.app.app_context():
+        code = db.session.get(AdminUnit, world.units["changsha"]).code
+
+    def listed() -> int:
+        body = api.get(f"/api/v1/management/dashboard?year={year}").get_json()
+        return body["listed"]["by_city"][code][str(year)].get("factory", 0)
+
+    first, before = client.get("/management/dashboard"), listed()
+    assert first.status_code == 200
+    with statements(world.app) as seen:
+        again = client.get("/management/dashboard")
+        assert listed() == before
+    assert seen == [] and again.get_data() == first.get_data()
+    with world.app.app_context():
+        org_id = db.session.get(Application, world.application).organization_id
+        db.session.execute(sa.insert(ListEntry), [{
+            "organization_id": org_id, "unit_type": "factory", "level": "provincial", "year": year,
+            "status": "listed", "listed_on": dt.date(year, 3, 1), "notice_no": "湘工信节能〔2024〕1号",
+            "source": "import", "created_at": now(), "updated_at": now()}])
+        db.session.commit()
+    with statements(world.app) as seen:
+        assert listed() == before + 1
+        changed = client.get("/management/dashboard")
+    assert seen and changed.get_data() != first.get_data()
