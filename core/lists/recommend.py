@@ -46,6 +46,7 @@ from core.i18n import N_, bilingual_text, both, english, lazy_list
 from core.clock import SHANGHAI, aware, deadline_text, now, today
 from core.kernel.rules import region_rules, results_line, rule_of, rules_of_round
 from core.lists import recommendation_case
+from core.management import rereview_opinion
 from core.models import (
     AdminUnit, Application, ApplicationStatus as S, AuditLog, Ban, Campaign, ListEntry, Organization, Recommendation,
     RecommendationImport, RecommendationItem, ReviewResult, UnitScore,
@@ -453,6 +454,9 @@ def export(actor: str, rec: Recommendation, at: dt.datetime | None = None) -> di
         "consulted_departments": list(rec.consulted_departments or []),
         "items": [_item_json(n, item, rules) for n, item in enumerate(items, start=1)],
     }
+    re_reviews = rereview_opinion.file_entries(rec.year)
+    if re_reviews:  # the province's 复核意见 to MIIT with the year's file (Hubei 002 三(六))
+        document["re_reviews"] = re_reviews
     key = signing_key()
     document["document_id"] = uuid.uuid4().hex
     document["signature"] = {"alg": "", "key_id": "", "value": ""}  # checked with the layout, then made

@@ -206,6 +206,17 @@ class ResultForm(PageForm):
     note = TextAreaField(_l("Result and reasons"), [DataRequired(), Length(min=2, max=4000)])
 
 
+class DrawForm(PageForm):
+    count = IntegerField(_l("Number of experts"), [DataRequired(), NumberRange(min=1, max=20)], default=3)
+
+
+class OpinionForm(PageForm):
+    opinion = RadioField(_l("Experts' opinion"), [DataRequired()],
+                         choices=[choice("passed", _l("Passed")), choice("rectify", _l("Rectify")),
+                                  choice("fail", _l("Fail"))])
+    note = TextAreaField(_l("Re-review opinion"), [DataRequired(), Length(min=10, max=2000)])
+
+
 class BanForm(PageForm):
     subject = RadioField(_l("Who"), [DataRequired()], choices=[choice("evaluator", _l("Third-party firm")),
                                                               choice("organization", _l("Applicant"))])

@@ -42,6 +42,7 @@ from core.management import (
     filings,
     paging,
     removals,
+    rereview_opinion,
     rereviews,
     round_filings,
     tables,
@@ -54,8 +55,10 @@ from core.management.forms import (
     ChangeReviewForm,
     ComplaintForm,
     DecideForm,
+    DrawForm,
     ImmediateForm,
     OpenYearForm,
+    OpinionForm,
     ProposeForm,
     PublishForm,
     RectificationForm,
@@ -711,7 +714,8 @@ def rereviews_list():
                               .options(joinedload(ReReview.organization))
                               .order_by(ReReview.status, ReReview.id).limit(500)).all()
     return render_template("management/rereviews.html", rows=rows, year=year, cycle=rereviews.cycle(),
-                           schedule_form=ScheduleForm(), result_form=ResultForm(), open_form=YearForm(year=year))
+                           schedule_form=ScheduleForm(), result_form=ResultForm(), open_form=YearForm(year=year),
+                           draw_form=DrawForm(), opinion_form=OpinionForm())
 
 
 @bp.post("/rereviews/open")
@@ -747,6 +751,32 @@ def rereview_result(ident: int):
     if not form.validate_on_submit():
         _form_error(form)
     rereviews.record_result(review, form.passed.data == "yes", form.note.data, access.actor(_user()))
+    commit()
+    flash(_("Decision recorded."), "info")
+    return redirect(url_for("management.rereviews_list", year=review.cycle_year))
+
+
+@bp.post("/rereviews/<int:ident>/experts")
+@login_required()
+def rereview_experts(ident: int):
+    review = access.load(_user(), ReReview, ident, perm=ManagementPerm.DECIDE)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    rereview_opinion.draw_experts(review, form.count.data, access.actor(_user()))
+    commit()
+    flash(_("Experts drawn."), "info")
+    return redirect(url_for("management.rereviews_list", year=review.cycle_year))
+
+
+@bp.post("/rereviews/<int:ident>/opinion")
+@login_required()
+def rereview_opinion_record(ident: int):
+    review = access.load(_user(), ReReview, ident, perm=ManagementPerm.DECIDE)
+    form = OpinionForm()
+    if not form.validate_on_submit():
+        _form_error(form)
+    rereview_opinion.record_opinion(review, form.opinion.data, form.note.data, access.actor(_user()))
     commit()
     flash(_("Decision recorded."), "info")
     return redirect(url_for("management.rereviews_list", year=review.cycle_year))

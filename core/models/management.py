@@ -250,6 +250,13 @@ class ReReview(TimestampMixin, db.Model):
     reviewed_by: Mapped[str | None] = mapped_column(String(120))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     removal_id: Mapped[int | None] = mapped_column(ForeignKey("removal.id"))
+    #: the province's technical review of the city's result (core/management/rereview_opinion.py): the experts
+    #: drawn from the pool ([{id, name}]), then their opinion (passed | rectify | fail) with its text
+    opinion_experts: Mapped[list | None] = mapped_column(JSONType)
+    opinion: Mapped[str | None] = mapped_column(String(20))
+    opinion_note: Mapped[str | None] = mapped_column(Text)
+    opinion_by: Mapped[str | None] = mapped_column(String(120))
+    opinion_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": version}
