@@ -52,6 +52,12 @@ def _prepare(app) -> dict:
         return out
 
 
+def _open_rereviews(w) -> None:
+    """From the to-do page's menu: 名单内单位 → 复核 (this year's re-reviews, the year the page opens on)."""
+    w.click("header a", has_text="名单内单位")
+    w.click("main a[href*='/management/rereviews']")
+
+
 def test_hubei_re_review_goes_from_the_city_to_the_province_opinion_in_the_file_to_miit(make_app, tmp_path,
                                                                                         chromium):
     require_browser()
@@ -62,7 +68,7 @@ def test_hubei_re_review_goes_from_the_city_to_the_province_opinion_in_the_file_
         w = Walk(page, base, app, "hubei")
         # the city: schedules the on-site review, then records 复核通过
         w.log_in("city")
-        page.goto(f"{base}/management/rereviews?year={setup['year']}")
+        _open_rereviews(w)
         row = page.locator("#rereviews tr", has_text=setup["name"])
         row.locator("input[name=scheduled_on]").fill(f"{setup['year']}-12-30")
         w.press(row.locator("button", has_text="安排"))
@@ -73,7 +79,7 @@ def test_hubei_re_review_goes_from_the_city_to_the_province_opinion_in_the_file_
         w.expect_flash("已记录")
         # the province: draws two experts from the pool, records their opinion
         w.log_in("province")
-        page.goto(f"{base}/management/rereviews?year={setup['year']}")
+        _open_rereviews(w)
         row = page.locator("#rereviews tr", has_text=setup["name"])
         row.locator("input[name=count]").fill("2")
         w.press(row.locator("button", has_text="抽取专家"))

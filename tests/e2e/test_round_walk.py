@@ -501,7 +501,7 @@ def walk_province(w: Walk) -> None:
         recommend(w)
         publish_city_list(w, org, city)
         w.log_in(username, NEW_PASSWORD)
-    apply(w, org, username, round_title(w, "provincial"))
+    apply(w, org, username, round_title(w, "provincial"), carried=bool(city_round))
     # the city: its queue on its to-do page → the application → recommends it
     w.log_in("city")
     w.click("#todo-city-review a", has_text=org)
@@ -550,7 +550,7 @@ def publish_city_list(w: Walk, org: str, city: str) -> None:
     expect(w.page.locator("main")).to_contain_text(org)
 
 
-def apply(w: Walk, org: str, username: str, title: str, *, levels: int = 0) -> None:
+def apply(w: Walk, org: str, username: str, title: str, *, levels: int = 0, carried: bool = False) -> None:
     """The applicant, from its to-do page: the open round ``title`` → applies as a factory → fills in its form (a
     joint round's ``levels`` 申报层级 all ticked, where it offers that many) → names the demo evaluator's firm, which
     accepts from its to-do page and files its on-site report → submits."""
@@ -559,6 +559,11 @@ def apply(w: Walk, org: str, username: str, title: str, *, levels: int = 0) -> N
     w.home()
     w.click("#todo-applications a", has_text="正在受理申报")
     w.press(w.page.locator("fieldset", has_text=title).locator("button[data-start=factory]"))
+    if carried:  # the city round's application carried over (Shanxi 004 第十二条): its values are on the form
+        typed = [box.input_value() for box in w.page.locator("#application-form input[name^=ind_]").all()
+                 if box.get_attribute("type") not in ("checkbox", "radio")]
+        assert typed and all(typed), typed
+        expect(w.page.locator("#contact_name")).to_have_value("周建华")
     fill_application(w, "factory", third_party=True)
     if levels:
         boxes = w.page.locator("input[name=requested_levels]")
