@@ -31,20 +31,22 @@ def _pairs(values: tuple[str, ...], kind: str, value_of) -> list[dict]:
     return out
 
 
-def _switch(value: str, text: str) -> bool:
-    if value.lower() in ("on", "yes", "true", "1", "适用"):
-        return True
-    if value.lower() in ("off", "no", "false", "0", "不适用"):
-        return False
-    raise click.BadParameter(f"{text!r}: on 或 off / on or off", param_hint="--condition")
+def _either(yes: tuple[str, ...], no: tuple[str, ...], words: str, option: str):
+    """A ``KEY=VALUE`` option's value read as true (one of ``yes``) or false (one of ``no``), else refused naming the
+    words it takes."""
+    def read(value: str, text: str) -> bool:
+        if value.lower() in yes:
+            return True
+        if value.lower() in no:
+            return False
+        raise click.BadParameter(f"{text!r}: {words}", param_hint=option)
+    return read
 
 
-def _required(value: str, text: str) -> bool:
-    if value.lower() in ("required", "on", "true", "必须提交"):
-        return True
-    if value.lower() in ("optional", "off", "false", "可选"):
-        return False
-    raise click.BadParameter(f"{text!r}: required 或 optional / required or optional", param_hint="--attachment")
+_switch = _either(("on", "yes", "true", "1", "适用"), ("off", "no", "false", "0", "不适用"),
+                  "on 或 off / on or off", "--condition")
+_required = _either(("required", "on", "true", "必须提交"), ("optional", "off", "false", "可选"),
+                    "required 或 optional / required or optional", "--attachment")
 
 
 @click.group("rounds")

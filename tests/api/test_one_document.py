@@ -15,6 +15,8 @@ import pytest
 
 import api_kit as kit
 
+from core.api.spec_lint import _nodes  # every object of a document, depth first
+
 BASE = {"SECRET_KEY": "t", "TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "GREENMFG_RULES_YEAR": 2025,
         "GREENMFG_RATELIMIT_STORAGE": "memory://"}
 
@@ -24,16 +26,6 @@ def _operations(doc):
         for method, op in item.items():
             if method != "parameters":
                 yield path, method, op
-
-
-def _nodes(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _nodes(value)
 
 
 @pytest.mark.parametrize("region", kit.REGIONS)
