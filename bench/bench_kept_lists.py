@@ -34,31 +34,31 @@ GOAL = 1.15
 
 
 def _measure(url: str, n: int, requests: int, slices: int, keep: bool) -> dict[str, list[float]]:
-    from core.applications import services
+    from core.applications import campaigns
 
     built = build(url, n, keep=keep)
     app = make_app(url, GREENMFG_RATELIMIT_ENABLED=False)
     client = app.test_client()
     client.set_cookie("session", built.cookies[CITY])
     page = html.unescape(re.search(r'id="next-page" href="([^"]+)"', client.get(FIRST).get_data(as_text=True))[1])
-    checked = services._kept_version
+    checked = campaigns._kept_version
 
     def unchecked() -> tuple:
         return ("kept",)
 
     out: dict[str, list[float]] = {"checked": [], "unchecked": []}
     for mode in ("checked", "unchecked"):  # warm both
-        services._kept_version = checked if mode == "checked" else unchecked
+        campaigns._kept_version = checked if mode == "checked" else unchecked
         for _ in range(20):
             assert client.get(page).status_code == 200
     for _ in range(slices):
         for mode in ("checked", "unchecked"):
-            services._kept_version = checked if mode == "checked" else unchecked
+            campaigns._kept_version = checked if mode == "checked" else unchecked
             start = time.perf_counter()
             for _ in range(requests):
                 client.get(page)
             out[mode].append((time.perf_counter() - start) * 1000 / requests)
-    services._kept_version = checked
+    campaigns._kept_version = checked
     with app.app_context():
         from core.extensions import db
 

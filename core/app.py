@@ -151,6 +151,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from core import notifications  # issue 20: inbox, e-mail and SMS, from the audit log
 
     notifications.init_app(app)
+    from core import webhooks  # issue 58: other systems subscribe to the platform's events
+
+    webhooks.init_app(app)
     jobs.init_app(app)
     _register_apis(app, init_api(app))
     init_security(app)
@@ -171,13 +174,14 @@ def instance_folder() -> Path:
 def _register_apis(app: Flask, api) -> None:
     """Each feature's part of the JSON API, in the order of the OpenAPI document."""
     from core.accounts.api import register_api as accounts_api
-    from core.api.instance import register_api as instance_api
+    from core.admin.api import register_api as instance_api
     from core.applications.api import register_api as applications_api
     from core.jobs.api import register_api as jobs_api
     from core.lists.api import register_api as lists_api
     from core.management.api import register_api as management_api
     from core.notifications.api import register_api as notifications_api
     from core.review.api import register_api as review_api
+    from core.webhooks.api import register_api as webhooks_api
 
     applications_api(api, app)
     review_api(api, app)
@@ -187,6 +191,7 @@ def _register_apis(app: Flask, api) -> None:
     notifications_api(api)
     jobs_api(api)
     instance_api(api)
+    webhooks_api(api)
 
 
 def _trace_hooks() -> None:

@@ -179,6 +179,18 @@ def check_office() -> Check:
     return Check("libreoffice", SKIPPED if answers is None else OK if answers else FAILED, detail)
 
 
+def check_oidc(app: Flask) -> Check:
+    """The unified identity service's discovery document (issue 60), when sign-in through it is configured."""
+    from core.accounts import oidc
+
+    if not oidc.configured(app.config):
+        return Check("oidc", SKIPPED, "GREENMFG_OIDC_ISSUER is not set: no sign-in through the unified identity service")
+    try:
+        return Check("oidc", OK, oidc.probe(app))
+    except Exception as exc:  # noqa: BLE001 - the failure is the finding
+        return Check("oidc", FAILED, f"{app.config['GREENMFG_OIDC_ISSUER']} unreachable: {_first_line(exc)}")
+
+
 def _timed(make) -> Check:
     started = time.perf_counter()
     found = make()
@@ -193,7 +205,7 @@ def run(app: Flask) -> list[Check]:
     redis = _timed(lambda: check_redis(app))
     return [database, _timed(lambda: check_grants(up)), _timed(lambda: check_migrations(up)), redis,
             _timed(check_storage), _timed(lambda: check_signing_key(app)), _timed(lambda: check_worker(app, redis)),
-            _timed(lambda: check_smtp(app)), _timed(check_office)]
+            _timed(lambda: check_smtp(app)), _timed(check_office), _timed(lambda: check_oidc(app))]
 
 
 def start_failed(exc: BaseException) -> list[Check]:

@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import FloatField, IntegerField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice as choice  # noqa: F401  (WTForms 3.3: no (value, label) tuples)
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from core.i18n import bracketed, local_text
@@ -43,8 +43,10 @@ def indicator_fields(iset) -> dict[str, Any]:
             attrs[ind_attr(ind.number)] = SelectField(label, [Optional()], choices=[
                 choice("", "—"), choice("yes", _l("Yes")), choice("no", _l("No"))])
         elif ind.kind == IndicatorKind.ELASTICITY:
-            attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {e_label}", [Optional()])
-            attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {g_label}", [Optional()])
+            attrs[ind_attr(ind.number, "e")] = FloatField(f"{label} · {e_label}",
+                                                          [Optional(), IndicatorBound(ind, iset, "elasticity")])
+            attrs[ind_attr(ind.number, "g")] = FloatField(f"{label} · {g_label}",
+                                                          [Optional(), IndicatorBound(ind, iset, "value_added_growth")])
         elif functions and ind.unit == "项":
             attrs[ind_attr(ind.number)] = MultiCheckboxField(label, [Optional()],
                                                              choices=[choice(f, f) for f in functions])
@@ -52,11 +54,25 @@ def indicator_fields(iset) -> dict[str, Any]:
             # input, so loading and saving the form keeps it (issue 42)
             attrs[ind_attr(ind.number, "n")] = IntegerField(
                 f"{label} · {n_label}",
-                [Optional(), NumberRange(min=0, max=len(functions))])
+                [Optional(), IndicatorBound(ind, iset)])
         else:
-            rng = NumberRange(min=0, max=100) if ind.percent else NumberRange(min=-1e12, max=1e12)
-            attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), rng])
+            attrs[ind_attr(ind.number)] = FloatField(label, [Optional(), IndicatorBound(ind, iset)])
     return attrs
+
+
+class IndicatorBound:
+    """The web form's check of an indicator's input against its bound: the same declaration and the same message
+    as the services' and the API's (:mod:`core.plugins.indicator_bounds`, issue 55)."""
+
+    def __init__(self, ind, iset, part: str = ""):
+        self.ind, self.iset, self.part = ind, iset, part
+
+    def __call__(self, form, field) -> None:
+        from core.plugins.indicator_bounds import refusal
+
+        message = refusal(self.ind, self.iset, self.part, field.data) if field.data is not None else None
+        if message:
+            raise StopValidation(message)
 
 
 def indicator_initial(iset, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -239,14 +239,36 @@ def limit(scope: str) -> Callable:
 
 
 def instance_name(app: Flask) -> str:
-    """What the counters of this instance are keyed by: ``GREENMFG_INSTANCE_NAME``, else the region and
-    a digest of the database address, so two instances sharing one Redis never share counters while
-    the workers of one instance (one database) always do."""
+    """What the counters, kept pages and job queues of this instance are keyed by: ``GREENMFG_INSTANCE_NAME``,
+    else the region and a digest of which database it is (kind, host, port, name), so two instances sharing one
+    Redis never share them while every process of one instance always does. Never the credentials (issue 55): the
+    owner's commands (``owner.env``: another role, another password) queue their jobs where the workers, which
+    connect as the application's role, listen."""
     name = app.config.get("GREENMFG_INSTANCE_NAME")
     if name:
         return str(name)
-    digest = hashlib.sha256(str(app.config.get("SQLALCHEMY_DATABASE_URI")).encode()).hexdigest()[:12]
+    digest = hashlib.sha256(database_identity(app.config.get("SQLALCHEMY_DATABASE_URI")).encode()).hexdigest()[:12]
     return f"{app.config['GREENMFG_REGION']}:{digest}"
+
+
+def database_identity(uri: object) -> str:
+    """Which database ``uri`` names, without who connects nor how: ``postgresql://127.0.0.1:5432/greenmfg`` for
+    every role and driver; a SQLite file by its absolute path."""
+    import os
+
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(str(uri))
+    except ArgumentError:
+        return str(uri)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        database = url.database or ""
+        return f"sqlite:///{os.path.abspath(database) if database and database != ':memory:' else database}"
+    port = url.port or {"postgresql": 5432}.get(backend, "")
+    return f"{backend}://{url.host or ''}:{port}/{url.database or ''}"
 
 
 def init_app(app: Flask) -> None:

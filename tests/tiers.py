@@ -9,10 +9,14 @@ from __future__ import annotations
 HEAVY_FILES = ("e2e/", "api/test_schemathesis.py", "web/test_plain_language.py",
                "applications/test_summary_pdf_job.py", "applications/test_summary_print.py",
                "applications/test_jiangxi_print_titles.py", "jobs/test_cluster.py", "jobs/test_big_import.py",
-               "ops/test_deployment.py", "security/test_killed_at_commit.py", "security/test_races_over_http.py",
+               "ops/test_deployment.py", "ops/test_documented_blocks.py",
+               "security/test_killed_at_commit.py", "security/test_races_over_http.py",
                "security/test_stalled_database.py", "web/test_page_cache.py", "api/test_if_match_race.py",
+               "api/test_generated_clients.py",
                "core/test_demo_data.py", "core/test_demo_ladder.py", "core/test_demo_walkable.py",
-               "core/test_demo_walk_hunan_jiangxi.py")
+               "core/test_demo_walk_hunan_jiangxi.py",
+               # a real OpenID provider (node) and chromium (issue 60)
+               "oidc/")
 
 
 def heavy(nodeid: str, slow: bool, database: str | None = None) -> bool:

@@ -146,6 +146,9 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
     register(app, *NAV)
+    from core.accounts import oidc_views
+
+    oidc_views.init_app(app)  # sign-in through the province's unified identity service (issue 60)
 
     @app.after_request
     def _remember_language(response):

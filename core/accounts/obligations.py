@@ -33,7 +33,8 @@ def init_app(app: Flask) -> None:
                 return None
             flash(_("Your password was reset: choose your own password before you continue."), "info")
             return redirect(url_for("accounts.password"))
-        if second_factor_required(user) and not mfa.enabled(user) and request.endpoint not in _MFA_OPEN:
+        if second_factor_required(user) and not mfa.enabled(user) and request.endpoint not in _MFA_OPEN \
+                and not session.get("second_factor_by_provider"):  # core.accounts.oidc_views: the provider's
             flash(_("Your role must use a second factor: set it up before you continue."), "info")
             return redirect(url_for("accounts.mfa_setup"))
         return None

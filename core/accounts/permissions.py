@@ -141,6 +141,11 @@ def _bound(user: Any, role: Role) -> int | None:
     return getattr(user, BINDINGS[role])
 
 
+def is_enterprise_account(user: Any) -> bool:
+    """Whether ``user`` is an enterprise's (or park's) account: the role bound to an organization."""
+    return user is not None and Role(user.role) == Role.APPLICANT
+
+
 def organization_of(user: Any) -> int | None:
     """The organization an applicant account acts for (None for any other account)."""
     return _bound(user, Role.APPLICANT)

@@ -101,11 +101,15 @@ def logout_page():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        by_provider = session.get("signed_in_by") == "oidc"
         services.end_sessions(current_user._get_current_object(), current_user.username)
         db.session.commit()
         logout_user()
         session.clear()
         flash(_("You are logged out."), "info")
+        if by_provider:  # signed in through the unified identity service: offer to end its session too
+            session["oidc_signed_out"] = True
+            return redirect(url_for("oidc.signed_out"))
     return redirect(url_for("web.home"))
 
 
@@ -174,6 +178,10 @@ def account():
         links.append(("accounts.tokens", _("API tokens")))
     if looks_after_accounts(user):
         links.append(("accounts.reset", _("Reset a password")))
+        from core.accounts.oidc import configured
+
+        if configured():  # the unified identity service's links (core.accounts.oidc_views)
+            links.append(("oidc.links", _("Unified identity links")))
     return render_template("accounts/account.html", links=links, mfa_on=mfa.enabled(user),
                            mfa_required=second_factor_required(user))
 

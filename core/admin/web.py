@@ -36,6 +36,9 @@ SECTIONS = (
      _l("Leading and baseline values the live scores compare with.")),
     ("admin.clock", AdminPerm.CLOCK, _l("Training clock"),
      _l("The instance's date; on a training instance, move it forward to see a round's later steps.")),
+    # issue 58: other systems subscribed to the platform's events (core.webhooks)
+    ("webhooks.index", "admin.webhooks", _l("Webhooks"),
+     _l("Other systems subscribed to the platform's events; the delivery log and resends.")),
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from marshmallow import Schema, fields
 
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 
 _MEMO = "greenmfg_readable_cites"
 #: citations remembered per process; past this many the memo starts again (citations come from the plugins'

@@ -41,6 +41,7 @@ ERROR_CODES = (
     "server_error", "service_unavailable", "error", "refused", "limit_reached", "deadline_passed",
     "calendar_data_missing", "login_throttled", "bulk_refused", "store_full",
     "precondition_failed", "precondition_required", "idempotency_key_reused", "request_in_progress",
+    "oidc_refused", "oidc_unavailable",
 )
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "payload_too_large",
@@ -81,6 +82,8 @@ TITLES = {
     "idempotency_key_reused": _l("Idempotency key used for another request"),
     "request_in_progress": _l("The same request is still in progress"),
     "precondition_failed": _l("Changed since it was read"), "precondition_required": _l("If-Match required"),
+    "oidc_refused": _l("Sign-in through the unified identity service refused"),
+    "oidc_unavailable": _l("Unified identity service unavailable"),
 }
 _LOCATIONS = {"json", "query", "querystring", "form", "files", "form_and_files", "view_args", "path", "headers",
               "cookies"}

@@ -31,7 +31,7 @@ from core.models import (
     Application, Ban, Campaign, EvaluationReport, EvaluationRequest, EvaluatorFirm, EvaluatorSanction, Evidence,
     ListEntry, Organization,
 )
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 from core.plugins.types import JudgedCondition, Level, check_outcome
 from core.services.limits import LEVEL_LABELS
 from core.services.uscc import normalize_uscc

@@ -23,7 +23,7 @@ from core.kernel.names import level_name
 from core.kernel.rules import lazy_source_name, region_rules
 from core.models import Application, Campaign, ListEntry, Organization
 from core.models.lists import LISTED
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 from core.plugins.types import Level
 from core.services.limits import LEVEL_LABELS
 

@@ -8,6 +8,7 @@ from typing import Any
 from core.errors import InvalidInput
 from core.extensions import db
 from core.kernel.rules import region_rules
+from core.plugins.indicator_bounds import check_values as check_bounds
 from core.scoring import GENERAL, parse_request, score_request
 from core.scoring.reference import ReferenceBook
 
@@ -42,5 +43,6 @@ def check_values(application: Any, values: Mapping[str, Any]) -> dict[str, Any]:
         if cleaned:
             raise InvalidInput("This unit type has no indicator table in this round.", field="indicator_values")
         return {}
+    check_bounds(indicator_set(application), cleaned)  # the indicator's bound (issue 55), named as the engine names it
     live_score(application, cleaned)  # raises on anything the engine cannot take
     return cleaned

@@ -8,18 +8,19 @@ is audited here, with a field-level diff for edits.
 Concurrency: ``Application.version`` is an optimistic lock, so a save racing a submit or a
 review fails cleanly instead of overwriting it; quota places are taken with the atomic
 counters of :mod:`core.services.limits` in the same transaction as the status change.
+
+Campaigns are :mod:`core.applications.campaigns`, the list pages' queries :mod:`core.applications.application_lists`;
+their public names are importable from here too.
 """
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
-from flask import current_app, g, has_request_context
 from flask_babel import LazyString
-from sqlalchemy import Float, String, bindparam, func, select, type_coerce
+from sqlalchemy import select
 
 from core.accounts.permissions import Perm
 from core.applications import eligibility
@@ -43,8 +44,8 @@ from core.applications.scoring import check_values, indicator_set, live_score
 from core.errors import DeadlinePassed, GreenmfgError, InvalidInput, Refused
 from core.extensions import db
 from core.i18n import english, lazy_list
-from core.kernel import facts, paging
-from core.clock import SHANGHAI, aware, deadline_text, end_of_day, moment_text, now, utc
+from core.kernel import facts
+from core.clock import SHANGHAI, aware, deadline_text, moment_text, now, utc
 from core.kernel.permissions import may
 from core.kernel.rules import lazy_source_name, region_rules, results_line, rule_of, rules_of_round
 from core.models import (
@@ -59,187 +60,35 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
-from core.kernel.names import level_name, mode_name, unit_type_name
-from core.services.round_steps import document_dates, unset_steps
+from core.kernel.names import level_name, mode_name
 from core.plugins.types import CorrectionPolicy, EvaluationMode, EvaluationModes, Level
 from core.services import audit, limits
-from core.services.deadlines import check_step_open, stored_deadline
+from core.services.deadlines import check_step_open
+from core.applications.reasons import _reason
+
+# campaigns and the list pages, here too: the pages, the API and the CLI call them as ``services.…``
+from core.applications.application_lists import (  # noqa: F401
+    API_COLUMNS,
+    ListPage,
+    api_page,
+    list_applications,
+)
+from core.applications.campaigns import (  # noqa: F401
+    KEPT_VERSION,
+    campaign_choices,
+    campaign_deadlines,
+    change_deadline,
+    default_closes_at,
+    grant_extension,
+    open_campaign,
+    open_campaigns,
+    unit_names,
+)
 
 EDITABLE = (S.DRAFT, S.RETURNED)
 RECOMMENDED = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED, S.IN_NOTICE, S.LISTED)
 PHONE_RE = core_pattern("contact_phone")
 EMAIL_RE = core_pattern("contact_email")
-
-
-def _reason(reason: str | None, field: str = "reason") -> str:
-    text = (reason or "").strip()
-    if not 2 <= len(text) <= 500:
-        raise InvalidInput("Please give a reason (2 to 500 characters).", field=field)
-    return text
-
-
-# ---------------------------------------------------------------- campaigns --
-
-
-def campaign_deadlines(year: int, level: str, unit_types: Iterable[str]) -> dict[str, str]:
-    """The region's deadlines that apply to a round: {code: ISO date}."""
-    # the steps of the round the documents date (issue 53: core.services.round_steps, the one resolver of steps)
-    return document_dates(year, level, unit_types)
-
-
-def default_closes_at(year: int, level: str, unit_types: Iterable[str]) -> dt.datetime | None:
-    """The applicants' deadline the region sets for the round, as the instant it passes."""
-    rules, types = region_rules(), tuple(unit_types) or (None,)
-    days = [day for day, d in rules.deadlines_for(year)
-            if d.actor == "applicant" and any(d.applies(unit_type, level) for unit_type in types)]
-    return end_of_day(min(days)) if days else None
-
-
-def open_campaign(*, actor: str, year: int, level: str, unit_types: Iterable[str], title: str | None = None,
-                  opens_at: dt.datetime | None = None, closes_at: dt.datetime | None = None) -> Campaign:
-    """Province staff open a call for applications; deadlines come from the region plugin."""
-    rules = region_rules()
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
-        raise InvalidInput("The year must lie between 2000 and 2100.", field="year")
-    if level not in rules.list_levels:
-        raise InvalidInput("Unknown list level: %(level)s.", field="level", level=level)
-    offered = {t.code for t in rules.unit_types_for(Level(level))}
-    types = sorted(set(unit_types or ()))
-    if not types or not set(types) <= offered:
-        raise InvalidInput("Choose unit types this region runs at this level: %(types)s.", field="unit_types",
-                           types=lazy_list(sorted(offered), unit_type_name))
-    opens_at = utc(opens_at) or now()
-    closes_at = utc(closes_at or default_closes_at(year, level, types))
-    if closes_at is None:
-        raise InvalidInput("The region sets no applicants' deadline for this round; please enter one.",
-                           field="closes_at")
-    if closes_at <= opens_at:
-        raise InvalidInput("The deadline must come after the opening time.", field="closes_at")
-    level_name = rules.list_levels[level].name
-    title = (title or "").strip()[:200] or f"{year}年度{rules.region.name}{level_name}绿色制造名单申报"
-    campaign = Campaign(region=rules.region_code, year=year, level=level, title=title, unit_types=types,
-                        opens_at=opens_at, closes_at=closes_at, deadlines=campaign_deadlines(year, level, types),
-                        deadline_reasons={})
-    db.session.add(campaign)
-    db.session.flush()
-    audit.record(actor, "campaign.opened", "campaign", campaign.id, year=year, level=level, unit_types=types,
-                 opens_at=opens_at.isoformat(), closes_at=closes_at.isoformat(), deadlines=campaign.deadlines)
-    _forget_kept(_CHOICES_KEY)  # this worker's filters show it at once
-    return campaign
-
-
-#: list pages show the region's campaigns (in the filter) and city names (in the rows); each worker keeps
-#: them, checked once a request against the database (:data:`KEPT_VERSION`: how many campaigns and units
-#: there are and the newest of each, one small statement), so what any worker or server wrote shows at once
-_CAMPAIGN_CHOICES = (select(Campaign.id, Campaign.title).where(Campaign.region == bindparam("region"))
-                     .order_by(Campaign.year.desc(), Campaign.id.desc()))
-_UNIT_NAMES = select(AdminUnit.id, AdminUnit.name)
-#: how many campaigns and units there are and the newest of each: the version of what each worker keeps of them
-KEPT_VERSION = select(select(func.count(Campaign.id)).scalar_subquery(),
-                      select(func.max(Campaign.id)).scalar_subquery(),
-                      select(func.count(AdminUnit.id)).scalar_subquery(),
-                      select(func.max(AdminUnit.id)).scalar_subquery())
-
-
-def _kept_version() -> tuple:
-    """The version of the kept lists in the database, read once a request (campaigns are opened, never
-    renamed; units are added by the region plugin's sync)."""
-    if has_request_context():
-        if "greenmfg_kept_version" not in g:
-            g.greenmfg_kept_version = tuple(db.session.execute(KEPT_VERSION).one())
-        return g.greenmfg_kept_version
-    return tuple(db.session.execute(KEPT_VERSION).one())
-
-
-def _kept(key: str, load, missing) -> Any:
-    """``load()``, kept in this app while the database's version of the kept lists is the one it was read
-    at, and read again at once when ``missing(kept)`` says what is asked for is not in it."""
-    kept = current_app.extensions.get(key)
-    version = _kept_version()
-    if kept is None or kept[0] != version or missing(kept[1]):
-        kept = current_app.extensions[key] = (version, load())
-    return kept[1]
-
-
-def _forget_kept(key: str) -> None:
-    current_app.extensions.pop(key, None)
-    if has_request_context():
-        g.pop("greenmfg_kept_version", None)
-
-
-def campaign_choices(region: str, including: int | None = None) -> list[tuple[int, str]]:
-    """``(id, title)`` of the region's campaigns, newest first, for list filters (kept, see
-    :func:`_kept`; read again when ``including``, a campaign asked for by id, is not among them)."""
-    def load():
-        rows = [(row.id, row.title) for row in db.session.execute(_CAMPAIGN_CHOICES, {"region": region})]
-        return region, rows, {row[0] for row in rows}
-    kept = _kept(_CHOICES_KEY, load, lambda k: k[0] != region or (including is not None and including not in k[2]))
-    return kept[1]
-
-
-def unit_names(ids: Iterable[int]) -> dict[int, str]:
-    """Administrative unit names by id (kept, see :func:`_kept`; read again for an unknown id)."""
-    wanted = set(ids)
-    return _kept(_UNITS_KEY, lambda: dict(db.session.execute(_UNIT_NAMES).all()), lambda names: not wanted <= names.keys())
-
-
-_CHOICES_KEY = "greenmfg_campaign_choices"
-_UNITS_KEY = "greenmfg_unit_names"
-
-
-def change_deadline(campaign: Campaign, code: str, value: dt.date | dt.datetime, reason: str, actor: str) -> None:
-    """Change one deadline of one campaign, with a reason (audited with the old and new value).
-
-    ``code`` "closes_at" is the applicants' submission deadline (an instant; a date means the
-    end of that day in Beijing time); any other code is one of the campaign's dated deadlines.
-    """
-    reason = _reason(reason)
-    if code == "closes_at":
-        new = utc(value if isinstance(value, dt.datetime) else end_of_day(value))
-        if new <= aware(campaign.opens_at):
-            raise InvalidInput("The deadline must come after the opening time.", field="closes_at")
-        before = aware(campaign.closes_at).isoformat()
-        campaign.closes_at = new
-        after = new.isoformat()
-    else:
-        if code not in (campaign.deadlines or {}) and code not in {s.code for s in unset_steps(campaign)}:
-            raise InvalidInput("This round has no such step.", field="code")
-        # issue 42: the time entered is kept (17:00 stays 17:00); a bare day ends at 24:00 Beijing time;
-        # issue 53: a step no document dated is dated here from the year's notice (before: None)
-        before, after = (campaign.deadlines or {}).get(code), stored_deadline(value)
-        campaign.deadlines = {**campaign.deadlines, code: after}
-    campaign.deadline_reasons = {**(campaign.deadline_reasons or {}), code: reason}
-    audit.record(actor, "campaign.deadline_changed", "campaign", campaign.id, code=code, before=before, after=after,
-                 reason=reason)
-
-
-def grant_extension(campaign: Campaign, organization: Organization, until: dt.datetime, reason: str,
-                    actor: str) -> DeadlineExtension:
-    """Let one applicant submit after the campaign deadline, until ``until`` (province staff)."""
-    reason, until = _reason(reason), utc(until)
-    if until <= aware(campaign.closes_at):
-        raise InvalidInput("An extension must end after the campaign deadline (%(closes)s).", field="until",
-                           closes=deadline_text(campaign.closes_at))
-    row = db.session.scalar(select(DeadlineExtension).where(DeadlineExtension.campaign_id == campaign.id,
-                                                            DeadlineExtension.organization_id == organization.id))
-    before = None if row is None else aware(row.until).isoformat()
-    if row is None:
-        row = DeadlineExtension(campaign_id=campaign.id, organization_id=organization.id, until=until,
-                                reason=reason, granted_by=actor)
-        db.session.add(row)
-    else:
-        row.until, row.reason, row.granted_by = until, reason, actor
-    db.session.flush()
-    audit.record(actor, "campaign.extension_granted", "campaign", campaign.id, organization=organization.uscc,
-                 before=before, until=until.isoformat(), reason=reason)
-    return row
-
-
-def open_campaigns(at: dt.datetime | None = None) -> list[Campaign]:
-    at = at or now()
-    rows = db.session.scalars(select(Campaign).where(Campaign.region == region_rules().region_code)
-                              .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
-    return [c for c in rows if aware(c.opens_at) <= at < aware(c.closes_at)]
 
 
 # ---------------------------------------------------------------- deadlines --
@@ -862,224 +711,3 @@ def quota_status(admin_unit: AdminUnit, unit_type: str, year: int, campaign: Cam
     key = limits.quota_key(admin_unit.code, unit_type, quota, year)
     return {"unit_type": unit_type, "limit": quota.limit, "used": limits.used(key), "binding": quota.binding,
             "source": quota.source, "cite": quota.cite, "period": quota.period, "ended": ended}
-
-
-# ------------------------------------------------------------- list pages --
-
-#: what a list page shows of each application, in this order. The score comes as a float and the
-#: submission time as the driver gives it (SQLite: the stored UTC text; PostgreSQL: an aware
-#: datetime); the page formats both itself, only for rows it has not shown before, which spares
-#: a Decimal and a date parse per row (formatting in SQL cost SQLite 1 µs a row on every request).
-#: The status comes as its stored value (a ``str``, equal to the :class:`ApplicationStatus` member).
-_LIST_COLUMNS = (Application.id, type_coerce(Application.status, String()).label("status"), Application.unit_type,
-                 type_coerce(Application.score, Float()).label("score"),
-                 type_coerce(Application.submitted_at, String()).label("submitted_at"),
-                 Organization.name, Organization.uscc, Application.admin_unit_id)
-
-
-@functools.lru_cache(maxsize=64)  # 16 filter combinations × 3 cursor kinds
-def _list_ids(status: bool, unit_type: bool, campaign: bool, search: bool, seek: str):
-    """The ids matching one combination of filters, built once; the values are bound at execution.
-
-    ``seek``: ``"after"`` (ids below ``:after``), ``"before"`` (ids above ``:before``) or ``""`` (the first page).
-    """
-    stmt = select(Application.id)
-    if status:
-        stmt = stmt.where(Application.status == bindparam("status"))
-    if unit_type:
-        stmt = stmt.where(Application.unit_type == bindparam("unit_type"))
-    if campaign:
-        stmt = stmt.where(Application.campaign_id == bindparam("campaign_id"))
-    if search:  # the patterns are escaped in list_applications (``/`` escapes, as autoescape=True does)
-        stmt = stmt.join(Organization, Organization.id == Application.organization_id).where(
-            Organization.name.like(bindparam("name_like"), escape="/")
-            | Organization.uscc.like(bindparam("uscc_like"), escape="/"))
-    if seek == "after":
-        stmt = stmt.where(Application.id < bindparam("after"))
-    elif seek == "before":
-        stmt = stmt.where(Application.id > bindparam("before"))
-    return stmt
-
-
-def _page_of(ids, ascending: bool):
-    """The list columns of one page of ``ids``, newest first, plus one row if another page follows
-    (``ascending``: the page above a cursor, read upwards from it; the extra row is then the first).
-
-    Keyset paging with a deferred join: the page's ids are one seek into an index that matches the
-    filters and ends with the id (``ix_application_status_id``, ``ix_application_unit_status_id``,
-    ``ix_application_campaign_status_id``...), then only those rows are read and joined; any page
-    costs the same at 5,000 or 500,000 applications.
-    """
-    order = Application.id.asc() if ascending else Application.id.desc()
-    page_ids = ids.order_by(order).limit(bindparam("limit")).correlate(None)
-    return (select(*_LIST_COLUMNS)
-            .join(Organization, Organization.id == Application.organization_id)
-            .where(Application.id.in_(page_ids))
-            .order_by(Application.id.desc()))
-
-
-_SCOPED: dict[tuple, Any] = {}
-
-
-def _scoped(filters: tuple[bool, bool, bool, bool, str], scope):
-    """The page query of ``_list_ids(*filters).where(scope)``, reused for every request with the same scope.
-
-    The key is the scope's SQLAlchemy cache key (its SQL shape) plus its bound values (the
-    user's city, organization...), so a statement is only shared by identical WHERE clauses.
-    Reusing the object spares SQLAlchemy recomputing the whole statement's cache key per request.
-    """
-    ids = _list_ids(*filters)
-    ascending = filters[-1] == "before"
-    cache_key = scope._generate_cache_key()
-    if cache_key is None:
-        return _page_of(ids.where(scope), ascending)
-    try:
-        key = (filters, cache_key.key, tuple(b.effective_value for b in cache_key.bindparams))
-        scoped = _SCOPED.get(key)
-    except TypeError:  # an unhashable bound value: build it each time
-        return _page_of(ids.where(scope), ascending)
-    if scoped is None:
-        if len(_SCOPED) >= 1024:
-            _SCOPED.clear()
-        scoped = _SCOPED[key] = _page_of(ids.where(scope), ascending)
-    return scoped
-
-
-#: what the JSON API's collection answers of each application (:func:`api_page`), by name: the application's own
-#: columns, its organization's, its city's, its campaign's deadline and the applicant's deadline extension
-API_COLUMNS = (
-    Application.id, Application.campaign_id, Application.organization_id, Organization.name.label("org_name"),
-    Organization.uscc, AdminUnit.code.label("unit_code"), AdminUnit.name.label("unit_name"), Application.unit_type,
-    Application.level, type_coerce(Application.status, String()).label("status"), Application.evaluation_mode,
-    Application.industry, Application.requested_levels, Application.contact_name, Application.contact_phone,
-    Application.contact_email, Organization.legal_representative, Organization.address, Application.declarations,
-    Application.indicator_values, Application.extension_data, Application.score, Application.tier,
-    Application.submitted_at, Application.return_reason, Application.return_until, Application.decision_reason,
-    Application.recommended_at, Application.eligibility, Application.recommended_levels,
-    Campaign.closes_at, DeadlineExtension.until.label("extension_until"))
-
-
-def api_page(scope, *, status: str | None = None, unit_type: str | None = None, campaign_id: int | None = None,
-             q: str | None = None, after: int | None = None, page: int = 1, per_page: int = 50) -> list[Any]:
-    """One page of the applications in ``scope`` for the JSON API, newest first, plus one if another follows:
-    rows of :data:`API_COLUMNS` (the status as its stored text), their organization, city, campaign and deadline
-    extension (at most one per campaign and organization) joined in the same statement.
-
-    ``after``: keyset paging (ids below it); otherwise ``page`` by a deferred join (the skipped ids come from
-    the index, never rows). The first page and keyset pages skip nothing and are read in one pass, each row
-    joined as it is found: the deferred join read every row of the page twice, by the index and again by its
-    primary key (issue 46, Scaling: 373 → 565 buffers from 5k to 500k applications; 255 → 358 read in one pass).
-    """
-    filters = (bool(status), bool(unit_type), bool(campaign_id), bool(q), after is not None,
-               after is None and page > 1)
-    params = {"status": status, "unit_type": unit_type, "campaign_id": campaign_id, "after": after,
-              "offset": (max(page, 1) - 1) * per_page, "limit": per_page + 1}
-    if q:  # escaped as autoescape=True does: ``/`` escapes
-        literal = q.replace("/", "//").replace("%", "/%").replace("_", "/_")
-        params["name_like"], params["uscc_like"] = f"%{literal}%", f"{literal.upper()}%"
-    # Core execution on the session's connection (same transaction): plain rows need no ORM loading
-    return db.session.connection().execute(_for_scope(_API_STATEMENTS, filters, scope, _api_statement), params).all()
-
-
-@functools.lru_cache(maxsize=64)  # 16 filter combinations × 3 kinds of paging (after, first page, page n)
-def _api_query(status: bool, unit_type: bool, campaign: bool, search: bool, after: bool, deferred: bool):
-    """One page of the API's collection (its ids when ``deferred``) for one combination of filters, built once; the values
-    are bound at execution (as :func:`_list_ids`). Not ``deferred``: the page's rows themselves, their
-    organization joined (:func:`_api_statement`)."""
-    ids = select(Application.id) if deferred else select(*API_COLUMNS).select_from(Application).outerjoin(
-        Organization, Organization.id == Application.organization_id)
-    if status:
-        ids = ids.where(Application.status == bindparam("status"))
-    if unit_type:
-        ids = ids.where(Application.unit_type == bindparam("unit_type"))
-    if campaign:
-        ids = ids.where(Application.campaign_id == bindparam("campaign_id"))
-    if search:
-        if deferred:
-            ids = ids.join(Organization, Organization.id == Application.organization_id)
-        ids = ids.where(
-            Organization.name.like(bindparam("name_like"), escape="/")
-            | Organization.uscc.like(bindparam("uscc_like"), escape="/"))
-    if after:
-        ids = ids.where(Application.id < bindparam("after"))
-    return ids
-
-
-def _api_statement(filters: tuple[bool, ...], scope):
-    deferred = filters[-1]
-    ids = _api_query(*filters).where(scope)
-    if deferred:
-        ids = ids.offset(bindparam("offset"))
-    ids = ids.order_by(Application.id.desc()).limit(bindparam("limit"))
-    if not deferred:
-        return _api_joined(ids)
-    return _api_joined(select(*API_COLUMNS).outerjoin(Organization, Organization.id == Application.organization_id)
-                       .where(Application.id.in_(ids.subquery().select())).order_by(Application.id.desc()))
-
-
-def _api_joined(query):
-    """``query`` (of :data:`API_COLUMNS`, its organization joined) with the rows' city, campaign and deadline
-    extension."""
-    return (query
-            .outerjoin(AdminUnit, AdminUnit.id == Application.admin_unit_id)
-            .outerjoin(Campaign, Campaign.id == Application.campaign_id)
-            .outerjoin(DeadlineExtension, (DeadlineExtension.campaign_id == Application.campaign_id)
-                       & (DeadlineExtension.organization_id == Application.organization_id)))
-
-
-_API_STATEMENTS: dict[tuple, Any] = {}
-
-
-def _for_scope(kept: dict[tuple, Any], filters: tuple, scope, build):
-    """``build(filters, scope)``, reused for every request with the same filters and scope (as :func:`_scoped`):
-    one statement object per SQL shape and bound scope values spares SQLAlchemy building it and adapting its
-    cached compilation to new column objects per request."""
-    cache_key = scope._generate_cache_key()
-    if cache_key is None:
-        return build(filters, scope)
-    try:
-        key = (filters, cache_key.key, tuple(b.effective_value for b in cache_key.bindparams))
-        statement = kept.get(key)
-    except TypeError:  # an unhashable bound value: build it each time
-        return build(filters, scope)
-    if statement is None:
-        if len(kept) >= 1024:
-            kept.clear()
-        statement = kept[key] = build(filters, scope)
-    return statement
-
-
-class ListPage(NamedTuple):
-    """One page of a list: its rows, and the cursors of the pages after and before it (``None``: there is none)."""
-    rows: list[tuple]
-    next_after: int | None
-    prev_before: int | None
-
-
-def list_applications(scope, *, status: S | None = None, unit_type: str | None = None,
-                      campaign_id: int | None = None, q: str = "", after: int | None = None,
-                      before: int | None = None, per_page: int = 50) -> ListPage:
-    """One page of the applications in ``scope`` matching the filters, newest first.
-
-    :param scope: the WHERE clause of :func:`core.accounts.permissions.application_scope` for the
-        user; it is always applied.
-    :param after: the page below this id (the next link's cursor: the last id shown); ``before``: the page
-        above this id (the previous link's: the first id shown); neither: the first page.
-    Rows are tuples ``(id, status: str, unit_type, score: float | None, submitted_at, name, uscc, city)``
-    (the city name from :func:`unit_names`),
-    ``submitted_at`` UTC text on SQLite and an aware datetime on PostgreSQL.
-    """
-    seek = "before" if before is not None else "after" if after is not None else ""
-    stmt = _scoped((status is not None, bool(unit_type), campaign_id is not None, bool(q), seek), scope)
-    params = {"status": status, "unit_type": unit_type, "campaign_id": campaign_id, "after": after,
-              "before": before, "limit": per_page + 1}
-    if q:
-        literal = q.replace("/", "//").replace("%", "/%").replace("_", "/_")
-        params["name_like"], params["uscc_like"] = f"%{literal}%", f"{literal.upper()}%"
-    # Core execution on the session's connection (same transaction): plain rows need no ORM loading
-    rows = db.session.connection().execute(stmt, params).all()
-    if seek == "before":  # read upwards from the cursor (the page comes newest first): the order read is reversed
-        rows.reverse()
-    shown = paging.page(rows, per_page, seek or "first", lambda row: row[0])
-    names = unit_names({row[7] for row in shown.rows})
-    return ListPage([(*row[:7], names[row[7]]) for row in shown.rows], shown.next, shown.prev)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.applications import services
-from core.applications.views import _status_labels
+from core.applications.blueprint import _status_labels
 from core.extensions import db
 from core.clock import aware
 from core.kernel.rules import region_rules
@@ -55,6 +55,12 @@ def applicant_items(user, at: dt.datetime):
     out = []
     returned, n_returned = _mine(user, S.RETURNED)
     for a in returned:
+        if a.return_until is not None and aware(a.return_until) <= at:
+            out.append(item(_("Not resubmitted by the date set: %(type)s · %(campaign)s", type=_type_name(a.unit_type),
+                              campaign=a.campaign.title), _link(a, a.return_until, at),
+                            deadline=a.return_until, at=at, flag=False,
+                            note=_("Reason: %(reason)s", reason=a.return_reason or "—")))
+            continue
         out.append(item(_("Correct and resubmit: %(type)s · %(campaign)s", type=_type_name(a.unit_type),
                           campaign=a.campaign.title), _link(a, a.return_until, at),
                         deadline=a.return_until, at=at, note=_("Reason: %(reason)s", reason=a.return_reason or "—")))
@@ -65,6 +71,13 @@ def applicant_items(user, at: dt.datetime):
     for a in drafts:
         closes = aware(a.campaign.closes_at)  # or the applicant's extension, when later
         closes = max(closes, extensions.get(a.campaign_id, closes))
+        if closes <= at:  # the round closed on the draft: nothing to complete; say so, and who may extend it
+            out.append(item(_("Not submitted before the round closed: %(type)s · %(campaign)s",
+                              type=_type_name(a.unit_type), campaign=a.campaign.title), _link(a, closes, at),
+                            deadline=closes, at=at, flag=False,
+                            note=_("The draft can no longer be changed or submitted; only the province can extend "
+                                   "the deadline for your unit.")))
+            continue
         out.append(item(_("Complete and submit the draft: %(type)s · %(campaign)s", type=_type_name(a.unit_type),
                           campaign=a.campaign.title), _link(a, closes, at),
                         deadline=closes, at=at))

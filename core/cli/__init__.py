@@ -84,10 +84,12 @@ def _register() -> None:
     from core.cli import rounds_cmd  # issue 43
     from core.cli import check_cmd  # issue 56
     from core.cli import ministry_cmd  # issue 54
+    from core.cli import identity_cmd  # noqa: F401  (issue 60: adds link-identity, unlink-identity to `users`)
+    from core.cli import webhooks_cmd  # issue 58
 
     for module in (calendar_cmd, demo, new_region, plugins_cmd, rules_cmd, score, units_cmd, management_cmd,
                    lists_cmd, db_roles_cmd, evidence_cmd, jobs_cmd, keys_cmd, ops_cmd, clock_cmd, audit_cmd, rounds_cmd,
-                   check_cmd, ministry_cmd):
+                   check_cmd, ministry_cmd, webhooks_cmd):
         for command in module.COMMANDS:
             cli.add_command(command)
     cli.add_command(_db_commands())

@@ -8,11 +8,13 @@ import sys
 import click
 from flask.cli import ScriptInfo, with_appcontext
 
+from core.cli.output import emit, format_option
+
 _MARK = {"ok": "ok  ", "failed": "FAIL", "skipped": "-   "}
 
 
 @click.command("check")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option
 @click.pass_context
 def check_command(ctx: click.Context, fmt: str) -> None:
     """Check everything this instance needs: the database and the application role's grants, the migrations,
@@ -37,6 +39,8 @@ def check_command(ctx: click.Context, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"ok": not failed, "checks": [c.as_dict() for c in found]}, ensure_ascii=False,
                               indent=2))
+    elif fmt == "csv":
+        emit([c.as_dict() for c in found], fmt, ["name", "state", "detail", "ms"])
     else:
         width = max(len(c.name) for c in found)
         for c in found:

@@ -36,7 +36,7 @@ def notice_end_command(level: str, start: dt.datetime) -> None:
         end, period = notices.notice_end(level, start.date())
     except GreenmfgError as exc:
         raise click.ClickException(str(exc)) from None
-    from core.plugins.rules import readable_cite
+    from core.plugins.citations import readable_cite
 
     click.echo(f"{start.date().isoformat()}\t{end.isoformat()}\t{period.days} {period.count}\t{period.source}\t"
                f"{readable_cite(period.cite)}")  # the document by its title and 文号, then the article

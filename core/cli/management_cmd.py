@@ -1,4 +1,5 @@
-"""``greenmfg filings …``, ``greenmfg removals …`` and ``greenmfg jobs run-due``: listed units over the years.
+"""``greenmfg filings …``, ``greenmfg removals …``, ``greenmfg rereviews …`` and ``greenmfg jobs run-due``: listed
+units over the years.
 
 The commands only read arguments and print; the work is done in :mod:`core.management`.
 Refusals end with exit code 2 and the message in Chinese and English. Long jobs show their
@@ -224,6 +225,88 @@ def removals_publish(notice_no: str, on) -> None:
     click.echo(f"\n已发布 / published: {len(done)}")
 
 
+# -------------------------------------------------------------- re-reviews --
+# the province's technical review of the cities' re-review material (Hubei 002_9c75e1d2ebfbdf50.txt 三(六)):
+# the services of the web page and the API (core.management.rereview_opinion)
+
+
+@click.group("rereviews")
+def rereviews_group() -> None:
+    """复核的省级技术评审 / the province's technical review of re-reviews (where the region sets a cycle)."""
+
+
+def _rereview(review_id: int):
+    from core.extensions import db
+    from core.models import ReReview
+
+    review = db.session.get(ReReview, review_id)
+    if review is None:
+        click.echo(f"错误 / error: 无此复核 / no re-review {review_id}", err=True)
+        sys.exit(2)
+    return review
+
+
+@rereviews_group.command("awaiting")
+@click.option("--year", type=int, default=None, help="只列出该年度 / only list this year's")
+@format_option
+@with_appcontext
+def rereviews_awaiting(year: int | None, fmt: str) -> None:
+    """列出待省级技术评审的复核 / list the re-reviews whose on-site result the city has recorded and that await
+    the province's opinion (id, year, unit, the city's result, the experts drawn)."""
+    from sqlalchemy import select
+
+    from core.extensions import db
+    from core.management import rereview_opinion
+    from core.models import ReReview
+
+    query = rereview_opinion.awaiting(select(ReReview).order_by(ReReview.id))
+    if year:
+        query = query.where(ReReview.cycle_year == year)
+    rows = [{"id": r.id, "cycle_year": r.cycle_year, "uscc": r.organization.uscc, "organization": r.organization.name,
+             "unit_type": r.unit_type, "city_result": r.status, "city_note": r.result_note,
+             "experts": "、".join(e["name"] for e in r.opinion_experts or [])} for r in db.session.scalars(query)]
+    emit(rows, fmt, ["id", "cycle_year", "uscc", "organization", "city_result", "experts"])
+
+
+@rereviews_group.command("draw")
+@click.argument("review_id", type=int)
+@click.option("--count", type=int, required=True, help="抽取专家人数（1–20）/ how many experts to draw (1 to 20)")
+@with_appcontext
+def rereviews_draw(review_id: int, count: int) -> None:
+    """从专家库随机抽取专家 / draw experts at random for the city's re-review material (audited)."""
+    from core.kernel.uow import commit
+    from core.management import rereview_opinion
+
+    review = _rereview(review_id)
+    try:
+        panel = rereview_opinion.draw_experts(review, count, _actor())
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    click.echo(f"{review.id}\t" + "、".join(e["name"] for e in panel))
+
+
+@rereviews_group.command("opinion")
+@click.argument("review_id", type=int)
+@click.option("--opinion", required=True,
+              help="专家意见：passed（复核通过）、rectify（限期整改）或 fail（复核不通过）/ the experts' opinion")
+@click.option("--note", required=True, help="复核意见（10–2000字）/ the re-review opinion (10 to 2,000 characters)")
+@with_appcontext
+def rereviews_opinion(review_id: int, opinion: str, note: str) -> None:
+    """记录专家的复核意见（随年度推荐文件报工信部）/ record the experts' opinion; it goes to MIIT with the year's
+    recommendation file (audited)."""
+    from core.kernel.uow import commit
+    from core.management import rereview_opinion
+
+    review = _rereview(review_id)
+    try:
+        rereview_opinion.record_opinion(review, opinion, note, _actor())
+        commit()
+    except GreenmfgError as exc:
+        _fail(exc)
+    click.echo(f"{review.id}\t{review.opinion}")
+
+
 # -------------------------------------------------------------------- jobs --
 
 
@@ -257,4 +340,4 @@ def jobs_run_due(on, as_json: bool, fmt: str) -> None:
                 lambda: [click.echo(f"{key}: {value}") for key, value in report.items()])
 
 
-COMMANDS = [filings_group, removals_group, jobs_group]
+COMMANDS = [filings_group, removals_group, rereviews_group, jobs_group]

@@ -160,7 +160,7 @@ def settings_markdown() -> str:
 
 
 @config_group.command("list")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text")
 def config_list(fmt: str) -> None:
     """Every declared GREENMFG_* setting: name, type, default, the component that reads it, its meaning."""
     if fmt == "json":
@@ -168,6 +168,13 @@ def config_list(fmt: str) -> None:
         return
     if fmt == "markdown":
         click.echo(settings_markdown(), nl=False)
+        return
+    if fmt == "csv":
+        from core.cli.output import emit
+
+        rows = [{**s, "default": s["default"] if s["default"] is None or isinstance(s["default"], str)
+                 else json.dumps(s["default"], ensure_ascii=False)} for s in settings_json()]
+        emit(rows, fmt, ["name", "type", "default", "component", "kind", "choices", "secret", "description"])
         return
     for s in declaration.SETTINGS:
         click.echo(f"{s.name}  ({s.type}, default {_default_text(s.default)}; {s.component})")
@@ -210,6 +217,9 @@ def check_settings(environ: Mapping[str, str], file_config: Mapping[str, Any]) -
             problem = _type_problem(setting, value)
             if problem:
                 problems.append(problem)
+    from core.accounts.oidc import config_problems  # the unified identity service's settings together (issue 60)
+
+    problems += config_problems(values)
     return problems, len(set(names))
 
 

@@ -1,5 +1,7 @@
 """What a listing command prints: ``--format text`` (tab-separated, for people and ``cut``), ``json`` (an array of
-objects with the API's field names) or ``csv`` (a header row, then one row per record, for a spreadsheet).
+objects with the API's field names) or ``csv`` (a header row, then one row per record, for a spreadsheet: UTF-8
+with a byte-order mark, so that Excel on a Chinese Windows opens ``greenmfg ... --format csv > file.csv`` in the
+right characters, issue 58; Python reads it with the ``utf-8-sig`` codec).
 
 Times are Beijing time with its offset in every format (``2026-11-25T09:30:00+08:00``), as pages show them and
 as the API's clients read them; the database keeps UTC.
@@ -18,6 +20,8 @@ import click
 from core.clock import SHANGHAI, aware
 
 FORMATS = ("text", "json", "csv")
+#: the byte-order mark a CSV starts with (U+FEFF, EF BB BF in UTF-8): how Excel tells UTF-8 from the ANSI code page
+BOM = "\ufeff"
 
 
 def format_option(command: Callable) -> Callable:
@@ -47,7 +51,7 @@ def emit(rows: Iterable[Mapping[str, Any]], fmt: str, columns: Sequence[str]) ->
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([_plain(r.get(c)) for c in columns] for r in records)
-        click.echo(out.getvalue(), nl=False)
+        click.echo(BOM + out.getvalue(), nl=False)
         return
     for record in records:
         click.echo("\t".join(_plain(record.get(c)) or "-" for c in columns))

@@ -6,12 +6,14 @@ import json
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+
+from core.cli.output import emit, format_option
 from core.clock import this_year
 from core.kernel.rules import region_rules
 
 
 @click.command("plugins")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option
 @click.option("--year", type=int, default=None, help="Year of the rules whose answers are counted (default: this year).")
 @with_appcontext
 def plugins_command(fmt: str, year: int | None) -> None:
@@ -28,6 +30,10 @@ def plugins_command(fmt: str, year: int | None) -> None:
                     "answers": {h: c[name] for h, c in answered.items() if name in c}})
     if fmt == "json":
         click.echo(json.dumps({"active_region": rules.region_code, "plugins": out}, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":  # one row per plugin; answers as hook:count
+        emit([{**p, "answers": [f"{h}:{c}" for h, c in p["answers"].items()]} for p in out], fmt,
+             ["name", "version", "module", "hooks", "answers"])
         return
     click.echo(f"active region: {rules.region_code}")
     for p in out:

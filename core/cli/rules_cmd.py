@@ -17,7 +17,7 @@ from core.services.rules_export import rules_document
 @click.group("rules", invoke_without_command=True)
 @click.option("--region", help="Region code (default: the instance's region).")
 @click.option("--year", type=int, default=None, help="Rule year (default: this year).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option
 @click.pass_context
 @with_appcontext
 def rules_command(ctx: click.Context, region: str | None, year: int | None, fmt: str) -> None:
@@ -37,6 +37,10 @@ def rules_command(ctx: click.Context, region: str | None, year: int | None, fmt:
     doc = rules_document(app.extensions["greenmfg"].rules, year)
     if fmt == "json":
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":  # one row per rule, its value as JSON
+        emit([{**row, "value": json.dumps(row["value"], ensure_ascii=False)} for row in doc["rules"]], fmt,
+             ["kind", "key", "source", "applied_as", "replaced", "carried_from", "cite", "value"])
         return
     r = doc["region"]
     click.echo(f"{r['name']} ({r['code']}), {year}")

@@ -72,8 +72,8 @@ SETTINGS: tuple[Setting, ...] = (
     _S("GREENMFG_HTTPS", "bool", False, "core.accounts",
        "Served over HTTPS behind the reverse proxy: Secure, __Host- cookies."),
     _S("GREENMFG_INSTANCE_NAME", "str", None, "core.ratelimit",
-       "What rate-limit counters and kept pages are keyed by in a shared Redis (default: the region and a "
-       "digest of the database address)."),
+       "What rate-limit counters, kept pages and job queues are keyed by in a shared Redis (default: the "
+       "region and a digest of the database's host, port and name, never its user or password)."),
     _S("GREENMFG_BASE_URL", "str", "http://127.0.0.1:5000/", "core.notifications",
        "The instance's public address: the links in e-mails start with it."),
     # ---------------------------------------------------------------- logs
@@ -103,6 +103,35 @@ SETTINGS: tuple[Setting, ...] = (
        "A signed-in session ends this many hours after log-in."),
     _S("GREENMFG_MFA_ROLES", "list", ["province", "ministry", "admin"], "core.accounts",
        "Roles that must set up a second factor (TOTP) before anything else."),
+    # ---------------------------------------------------------------- unified identity (OpenID Connect)
+    _S("GREENMFG_OIDC_ISSUER", "str", None, "core.accounts.oidc",
+       "The province's unified identity service (统一身份认证) as an OpenID provider: its issuer URL, whose "
+       "/.well-known/openid-configuration is read. Sign-in through it is off while this or the client id is unset."),
+    _S("GREENMFG_OIDC_CLIENT_ID", "str", None, "core.accounts.oidc",
+       "The client id the identity service registered for this instance."),
+    _S("GREENMFG_OIDC_CLIENT_SECRET_FILE", "str", None, "core.accounts.oidc",
+       "A file holding the client secret (its first line; mode 0600, outside the instance folder)."),
+    _S("GREENMFG_OIDC_CLIENT_SECRET", "str", None, "core.accounts.oidc",
+       "The client secret itself, from a secret manager (instead of the file).", secret=True),
+    _S("GREENMFG_OIDC_SCOPES", "list", ["openid", "profile"], "core.accounts.oidc",
+       "The scopes asked for (openid first); add the scope under which the service releases the credit code."),
+    _S("GREENMFG_OIDC_CLAIM_USCC", "str", "uscc", "core.accounts.oidc",
+       "The claim carrying an enterprise's (法人) unified social credit code: the organization it signs in as."),
+    _S("GREENMFG_OIDC_CLAIM_ORG_NAME", "str", "name", "core.accounts.oidc",
+       "The claim carrying the enterprise's registered name (proposed when its organization is new)."),
+    _S("GREENMFG_OIDC_CLAIM_STAFF", "str", "preferred_username", "core.accounts.oidc",
+       "The claim whose value an administrator records on a staff account (a staff id or e-mail) to link it."),
+    _S("GREENMFG_OIDC_MFA_AMR", "list", ["mfa", "otp", "hwk", "sc", "sms"], "core.accounts.oidc",
+       "amr values (RFC 8176) that mean the service used a second factor; with none of them (nor an acr of "
+       "GREENMFG_OIDC_MFA_ACR) an account with a second factor is asked for its own code."),
+    _S("GREENMFG_OIDC_MFA_ACR", "list", [], "core.accounts.oidc",
+       "acr values that mean the service used a second factor."),
+    _S("GREENMFG_OIDC_BUTTON", "bool", True, "core.accounts.oidc",
+       "Show the 统一身份认证登录 button on the log-in page (false: configured but not offered)."),
+    _S("GREENMFG_OIDC_LEEWAY_SECONDS", "int", 60, "core.accounts.oidc",
+       "Clock skew allowed when the ID token's exp, iat and nbf are checked."),
+    _S("GREENMFG_OIDC_TIMEOUT_SECONDS", "float", 5, "core.accounts.oidc",
+       "Seconds to wait for the identity service (discovery, keys, token and userinfo requests)."),
     # ---------------------------------------------------------------- API
     _S("GREENMFG_IDEMPOTENCY_HOURS", "int", 24, "core.api.idempotency",
        "Hours the first answer to an API request's Idempotency-Key is kept: a retry with the same key and body within "

@@ -70,7 +70,7 @@ def rule_of(record: Any) -> dict[str, Any]:
     """A refusal's ``source`` and ``cite`` parameters for the rule ``record`` gives (a plugin record with
     ``source`` and ``cite``): who gives it by name in the language the message is read in (:func:`lazy_source_name`),
     and its document as people cite it (《title》（文号）article)."""
-    from core.plugins.rules import readable_cite
+    from core.plugins.citations import readable_cite
 
     return {"source": lazy_source_name(record.source), "cite": readable_cite(record.cite)}
 
@@ -82,7 +82,7 @@ def results_line(results: Any, *, sources: bool = False) -> Any:
     from flask_babel import LazyString
 
     from core.i18n import in_language
-    from core.plugins.rules import readable_message
+    from core.plugins.citations import readable_message
 
     def line() -> str:
         parts = []

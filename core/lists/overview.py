@@ -24,7 +24,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.clock import SHANGHAI, aware, now, this_year
@@ -75,6 +75,15 @@ def evaluator_of(application: Application) -> dict[str, str | None] | None:
                     "legal_representative": _text(firm.get("legal_representative") or firm.get("legal_person"),
                                                   100)}
     return None
+
+
+def queued_from(application_id: int) -> tuple[str, int] | None:
+    """The province whose file queued ``application_id`` for national review, and the row of that file (the
+    import's refusal of the same unit in another province's file names them), or ``None``."""
+    campaign_id = db.session.scalar(select(Application.campaign_id).where(Application.id == application_id))
+    imp = db.session.scalar(select(RecommendationImport).where(RecommendationImport.campaign_id == campaign_id))
+    ids = list(imp.application_ids or []) if imp is not None else []
+    return (imp.province_name, ids.index(application_id) + 1) if application_id in ids else None
 
 
 def _rows(imports: list[RecommendationImport]) -> list[dict[str, Any]]:
@@ -210,7 +219,8 @@ def overview(year: int | None = None, at: dt.datetime | None = None) -> dict[str
     _national()
     at = aware(at or now())
     known = years()
-    year = year or (known[0] if known else this_year())
+    imported = db.session.scalar(select(func.max(RecommendationImport.year)))
+    year = year or imported or this_year()  # January: last year's files, not an empty new year
     imports = list(db.session.scalars(select(RecommendationImport).where(RecommendationImport.year == year)
                                       .order_by(RecommendationImport.province)))
     by_code = {imp.province: imp for imp in imports}

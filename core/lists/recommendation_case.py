@@ -142,7 +142,7 @@ def _named(source: str) -> str:
 
 def checks(item: RecommendationItem) -> list[dict[str, Any]]:
     """The gates as the province checked them when it added the unit, each with its source and citation."""
-    from core.plugins.rules import readable_cite
+    from core.plugins.citations import readable_cite
 
     out = []
     for g in item.gates or []:

@@ -350,6 +350,24 @@ class SignatureSchema(Out):
                                                                   "key"})
 
 
+class FileReReviewSchema(Out):
+    """One re-review the province's file carries with its opinion (Hubei 002 三(六): 复核意见反馈工信部)."""
+
+    uscc = fields.String(required=True)
+    name = fields.String()
+    unit_type = fields.String()
+    cycle_year = fields.Integer()
+    city_result = one_of(["passed", "failed"], required=True,
+                         metadata={"description": "the city's on-site result: the unit still qualifies or not"})
+    city_note = fields.String()
+    opinion = one_of(["passed", "rectify", "fail"], required=True,
+                     metadata={"description": "the experts' opinion: passed, rectify (整改) or fail"})
+    opinion_note = fields.String(required=True)
+    experts = fields.Integer(required=True)
+    reviewed_on = date_text(allow_none=True, metadata={"description": "the day the city recorded its result"})
+    opinion_on = date_text(allow_none=True, metadata={"description": "the day the province recorded the opinion"})
+
+
 class RecommendationDocumentSchema(Out):
     """The signed national recommendation (the file the ministry imports); items as the province exported
     them: credit code, name, unit type, unit, scores, tier, gates."""
@@ -370,6 +388,8 @@ class RecommendationDocumentSchema(Out):
     exported_by = fields.String(required=True)
     consulted_departments = fields.List(fields.String(), required=True)
     items = fields.List(fields.Dict(), required=True)
+    re_reviews = fields.List(fields.Nested(FileReReviewSchema), metadata={
+        "description": "the year's re-reviews with the province's opinion, where the region re-reviews its units"})
     document_id = fields.String(required=True, metadata={"description": "unique per export: a file is imported "
                                                                         "once (replays are refused)"})
     signature = fields.Nested(SignatureSchema, required=True)
@@ -379,8 +399,14 @@ class ImportedRowSchema(Out):
     seq = fields.Integer(required=True)
     uscc = fields.String(required=True)
     name = fields.String(required=True)
-    ok = fields.Boolean(required=True)
-    problems = fields.List(fields.String(), required=True)
+    ok = fields.Boolean(required=True, metadata={"description": "accepted (true) or refused (false)"})
+    problems = fields.List(fields.String(), required=True, metadata={
+        "description": "why the row is refused, each in Chinese and English; empty when accepted"})
+    application_id = fields.Integer(metadata={
+        "description": "the application the row was queued as for national review (an imported file only)"})
+    case = fields.Dict(metadata={
+        "description": "the unit's case as the file carries it and the import page shows it: evaluation mode, "
+                       "firm, report (SHA-256), city opinion, provincial panel, checks with their sources, rules"})
 
 
 class RecommendationImportReportSchema(Out):
@@ -398,6 +424,8 @@ class RecommendationImportReportSchema(Out):
     notice_period = fields.Nested(NoticePeriodSchema, required=True, allow_none=True)
     import_id = fields.Integer()
     campaign_id = fields.Integer()
+    re_reviews = fields.List(fields.Nested(FileReReviewSchema), required=True,
+                             metadata={"description": "the re-review opinions the file carries"})
 
 
 class RecommendationImportSchema(Out):

@@ -62,7 +62,7 @@ def _form_ok(form) -> bool:
     return False
 
 
-from core.plugins.rules import readable_cite  # noqa: E402
+from core.plugins.citations import readable_cite  # noqa: E402
 
 bp.add_app_template_global(notices.period_label, "period_label")
 

@@ -34,6 +34,7 @@ from core.management import (
     dashboard,
     filings,
     removals,
+    rereview_opinion,
     rereviews,
     round_filings,
 )
@@ -59,7 +60,10 @@ from core.management.schemas import (
     RemovalDecision,
     RemovalSchema,
     ReReviewBody,
+    ReReviewExpertDraw,
+    ReReviewOpinionBody,
     ReReviewSchema,
+    ReReviewYearQuery,
     RoundFilingOpen,
     RoundFilingQuery,
     RoundFilingSchema,
@@ -134,7 +138,9 @@ def change_json(c: ChangeReport) -> dict[str, Any]:
 def rereview_json(r: ReReview) -> dict[str, Any]:
     return {"id": r.id, "organization_id": r.organization_id, "unit_type": r.unit_type, "cycle_year": r.cycle_year,
             "listed_year": r.listed_year, "status": r.status, "scheduled_on": _d(r.scheduled_on),
-            "result_note": r.result_note, "removal_id": r.removal_id, "basis": r.basis, "updated_at": r.updated_at}
+            "result_note": r.result_note, "removal_id": r.removal_id, "basis": r.basis, "reviewed_at": r.reviewed_at,
+            "opinion_experts": r.opinion_experts, "opinion": r.opinion, "opinion_note": r.opinion_note,
+            "opinion_at": r.opinion_at, "updated_at": r.updated_at}
 
 
 def ban_json(b: Ban, names: dict[str, str] | None = None) -> dict[str, Any]:
@@ -178,6 +184,7 @@ blp = Blueprint("management_api", __name__, url_prefix="/api/v1/management",
 FilingPage = synced_query("FilingPageQuery", YearQuery, ("id", "updated_at", "year"))
 RemovalPage = synced_query("RemovalPageQuery", YearQuery)
 ReReviewPage = synced_query("ReReviewPageQuery", YearQuery, ("id", "updated_at", "cycle_year"))
+AwaitingOpinionPage = synced_query("AwaitingOpinionPageQuery", ReReviewYearQuery, ("id", "updated_at", "cycle_year"))
 ComplaintPage = synced_query("ComplaintPageQuery")
 ChangePage = synced_query("ChangePageQuery")
 RoundFilingPage = synced_query("RoundFilingPageQuery", RoundFilingQuery)
@@ -505,6 +512,53 @@ class ReReviewView(Resource):
             rereviews.schedule(r, args["scheduled_on"], self.user.username)
         if args["passed"] is not None:
             rereviews.record_result(r, args["passed"], args["note"], self.user.username)
+        return self.done(rereview_json, r)
+
+# the province's technical review of the cities' re-review material (Hubei 002_9c75e1d2ebfbdf50.txt 三(六):
+# 省经信厅组织专家……对市州上报的复核资料进行技术评审，并将复核意见反馈工信部): the services of the web page
+
+
+@blp.route("/rereviews/awaiting-opinion")
+class ReReviewsAwaitingOpinion(Resource):
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(AwaitingOpinionPage, location="query")
+    @blp.response(200, page_of(ReReviewSchema, "AwaitingOpinionPage"))
+    def get(self, args):
+        """Re-reviews whose on-site result the city has recorded and on which the province has recorded no
+        opinion yet (province staff), oldest first."""
+        query = rereview_opinion.awaiting(select(ReReview).where(access.scope(self.user, ReReview.admin_unit_id)))
+        if args["year"]:
+            query = query.where(ReReview.cycle_year == args["year"])
+        return synced(query, ReReview, args, rereview_json)
+
+
+@blp.route("/rereviews/<int:ident>/experts")
+class ReReviewExperts(Resource):
+    loader = scoped(ReReview)
+
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(ReReviewExpertDraw)
+    @blp.response(200, ReReviewSchema)
+    def post(self, args, ident):
+        """Draw experts at random from the region's pool for the city's re-review material (none from the
+        unit's city or employed by the unit); once per re-review, after the city's on-site result. Audited."""
+        r = self.record(ident, ManagementPerm.DECIDE)
+        rereview_opinion.draw_experts(r, args["count"], self.user.username)
+        return self.done(rereview_json, r)
+
+
+@blp.route("/rereviews/<int:ident>/opinion")
+class ReReviewOpinion(Resource):
+    loader = scoped(ReReview)
+
+    @authed(ManagementPerm.DECIDE)
+    @blp.arguments(ReReviewOpinionBody)
+    @blp.response(200, ReReviewSchema)
+    def post(self, args, ident):
+        """Record the drawn experts' opinion (复核意见: passed, rectify or fail, with its text); once per
+        re-review. It goes with the year's recommendation file to MIIT. Audited."""
+        r = self.record(ident, ManagementPerm.DECIDE)
+        rereview_opinion.record_opinion(r, args["opinion"], args["note"], self.user.username)
         return self.done(rereview_json, r)
 
 # ---------------------------------------------------------------- bans --

@@ -53,6 +53,7 @@ from core.models import (
     Organization,
     UnitScore,
 )
+from core.plugins import indicator_bounds as bounds
 from core.plugins.types import Level
 from core.services import audit
 from core.services.calendar import WorkCalendar
@@ -336,6 +337,7 @@ def values_change(changes: Mapping[str, Any], filing: Any) -> dict[str, Any]:
     given = changes["values"] or {}
     if not isinstance(given, Mapping):
         raise InvalidInput("Indicator values must be given per indicator number.", field="values")
+    bounds.check_values(indicator_set(filing), given)  # each value within its indicator's bound (issue 55)
     for key, value in given.items():
         if value is None or value == "":
             values.pop(str(key), None)

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from core.clock import SHANGHAI, aware
 from core.errors import InvalidInput, Refused
 from core.extensions import db
 from core.kernel.rules import region_rules
@@ -35,6 +36,18 @@ def _eligible(review: ReReview) -> list[ExpertProfile]:
     return [e for e in db.session.scalars(query)
             if not (review.admin_unit_id and e.admin_unit_id == review.admin_unit_id)
             and not (e.employer_uscc and org is not None and e.employer_uscc == org.uscc)]
+
+
+def awaiting(query=None):
+    """``query`` (a ``select(ReReview)``, default all) narrowed to the re-reviews awaiting the province: the city
+    has recorded its on-site result and no opinion is recorded yet (the web page, the API and the CLI list these)."""
+    query = select(ReReview) if query is None else query
+    return query.where(ReReview.status.in_((PASSED, FAILED)), ReReview.opinion.is_(None))
+
+
+def _day(moment: dt.datetime | None) -> str | None:
+    """The Beijing date of a recorded instant (``None`` for none)."""
+    return None if moment is None else aware(moment).astimezone(SHANGHAI).date().isoformat()
 
 
 def _cas(review: ReReview, guard, **values: Any) -> None:
@@ -93,5 +106,6 @@ def file_entries(year: int) -> list[dict[str, Any]]:
         org = db.session.get(Organization, r.organization_id)
         out.append({"uscc": org.uscc, "name": org.name, "unit_type": r.unit_type, "cycle_year": r.cycle_year,
                     "city_result": r.status, "city_note": r.result_note or "", "opinion": r.opinion,
-                    "opinion_note": r.opinion_note or "", "experts": len(r.opinion_experts or [])})
+                    "opinion_note": r.opinion_note or "", "experts": len(r.opinion_experts or []),
+                    "reviewed_on": _day(r.reviewed_at), "opinion_on": _day(r.opinion_at)})
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from core.api.schema import UPDATED_AT, In, Out, Query, date_text, ident, one_of, text, year
-from core.management import changes, complaints, removals, rereviews, round_filings
+from core.management import changes, complaints, removals, rereview_opinion, rereviews, round_filings
 from core.management.filings import STATUSES as FILING_STATUSES
 from core.plugins.types import Level
 
@@ -116,6 +116,22 @@ class ReReviewBody(In):
     scheduled_on = fields.Date(load_default=None, allow_none=True)
     passed = fields.Boolean(load_default=None, allow_none=True)
     note = text(4000, load_default="")
+
+
+class ReReviewYearQuery(Query):
+    year = year(load_default=None, metadata={"description": "the re-reviews of this year (default: every year)"})
+
+
+class ReReviewExpertDraw(In):
+    count = fields.Integer(required=True, validate=validate.Range(min=1, max=20),
+                           metadata={"description": "how many experts to draw from the region's pool (1 to 20)"})
+
+
+class ReReviewOpinionBody(In):
+    opinion = one_of(rereview_opinion.OPINIONS, required=True,
+                     metadata={"description": "the experts' opinion: passed, rectify (整改) or fail"})
+    note = text(rereview_opinion.NOTE_MAX, rereview_opinion.NOTE_MIN, required=True,
+                metadata={"description": "the re-review opinion (复核意见) as it goes to MIIT"})
 
 
 class BanCreate(In):
@@ -257,6 +273,11 @@ class ChangeSchema(Out):
     updated_at = fields.AwareDateTime(required=True, metadata={"description": UPDATED_AT})
 
 
+class DrawnExpertSchema(Out):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
 class ReReviewSchema(Out):
     id = fields.Integer(required=True)
     organization_id = fields.Integer(required=True)
@@ -268,6 +289,15 @@ class ReReviewSchema(Out):
     result_note = fields.String(required=True, allow_none=True)
     removal_id = fields.Integer(required=True, allow_none=True)
     basis = fields.String(required=True)
+    reviewed_at = fields.AwareDateTime(required=True, allow_none=True,
+                                       metadata={"description": "when the city recorded its on-site result"})
+    opinion_experts = fields.List(fields.Nested(DrawnExpertSchema), required=True, allow_none=True, metadata={
+        "description": "the experts the province drew for the city's re-review material (null: none yet)"})
+    opinion = one_of(rereview_opinion.OPINIONS, required=True, allow_none=True,
+                     metadata={"description": "the experts' opinion (null: not recorded yet)"})
+    opinion_note = fields.String(required=True, allow_none=True)
+    opinion_at = fields.AwareDateTime(required=True, allow_none=True,
+                                      metadata={"description": "when the province recorded the opinion"})
     updated_at = fields.AwareDateTime(required=True, metadata={"description": UPDATED_AT})
 
 

@@ -21,9 +21,11 @@ from core.models.review import (
 )
 from core.models.scoring import ReferenceValue, UnitScore
 from core.models.idempotency import IdempotencyKey
+from core.models.identity import IdentityLink
 from core.models.jobs import Job, JobStatus
 from core.models.keys import ProvinceKey
 from core.models.users import Role, User
+from core.models.webhooks import WebhookAttempt, WebhookDelivery, WebhookEvent, WebhookSubscription
 
 __all__ = [
     "AdminUnit", "ApiToken", "WebSession", "Application", "ApplicationStatus", "AuditLog", "Ban", "CalendarDay", "CalendarYear",
@@ -39,3 +41,5 @@ __all__ += ["Job", "JobStatus", "ProvinceKey"]
 __all__ += ["Notification", "NotificationSetting"]
 __all__ += ["TrainingClock"]
 __all__ += ["IdempotencyKey"]
+__all__ += ["IdentityLink"]
+__all__ += ["WebhookAttempt", "WebhookDelivery", "WebhookEvent", "WebhookSubscription"]

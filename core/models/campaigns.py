@@ -5,7 +5,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -64,6 +64,10 @@ class Campaign(TimestampMixin, db.Model):
 APPLICATION_FILLFACTOR = 50
 
 
+#: the statuses of a city's recommended applications (services.RECOMMENDED), as SQL (migration 0051)
+_RECOMMENDED = "status IN ('city_recommended', 'under_review', 'graded', 'in_notice', 'listed')"
+
+
 class Application(TimestampMixin, db.Model):
     __tablename__ = "application"
     __table_args__ = (
@@ -79,6 +83,13 @@ class Application(TimestampMixin, db.Model):
         Index("ix_application_campaign_id_id", "campaign_id", "id"),
         # a city's applications to examine, longest waiting first (its home page; migration 0047)
         Index("ix_application_unit_status_submitted", "admin_unit_id", "status", "submitted_at", "id"),
+        # a city's latest recommendation, and its recommended applications by rank (/city/recommended; 0051)
+        Index("ix_application_unit_recommended_at", "admin_unit_id", "recommended_at", "id",
+              postgresql_where=text("recommended_at IS NOT NULL")),  # on SQLite the whole column (no dialect
+        # argument of SQLite's here: naming one loads its dialect in every PostgreSQL process, tests/core/test_memory)
+        Index("ix_application_recommended_rank", "admin_unit_id", "campaign_id", "unit_type",
+              text("coalesce(score, -1) DESC"), text("coalesce(submitted_at, created_at)"), "id",
+              postgresql_where=text(_RECOMMENDED)).ddl_if(dialect="postgresql"),  # SQLite cannot reflect it
         {"postgresql_with": {"fillfactor": APPLICATION_FILLFACTOR}},
     )
 

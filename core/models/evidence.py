@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.extensions import db
@@ -32,7 +32,9 @@ class DeadlineExtension(TimestampMixin, db.Model):
     """Province staff let one applicant submit after the campaign deadline, until ``until``."""
 
     __tablename__ = "deadline_extension"
-    __table_args__ = (UniqueConstraint("campaign_id", "organization_id"),)
+    # the round's extensions a page at a time, newest first (core/applications/extension_page.py; migration 0051)
+    __table_args__ = (UniqueConstraint("campaign_id", "organization_id"),
+                      Index("ix_deadline_extension_campaign_id_id", "campaign_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"))

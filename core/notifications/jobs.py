@@ -66,7 +66,7 @@ def sms(ctx, notification_id: int) -> dict[str, int] | None:
 
 
 @job("notifications.verify_email", _l("E-mail address check"), max_attempts=6, backoff=(30, 120, 600, 1800, 3600))
-def verify_email(ctx, user_id: int, email: str, by_email: bool) -> dict[str, int] | None:
+def verify_email(ctx, user_id: int, email: str, by_email: bool, nonce: str | None = None) -> dict[str, int] | None:
     """The link that verifies the address a registration gave (:func:`core.notifications.service.verify_email`),
     in the account's language; an SMTP failure raises and is retried."""
     from core.models import Organization
@@ -75,7 +75,7 @@ def verify_email(ctx, user_id: int, email: str, by_email: bool) -> dict[str, int
     if user is None or not user.active:
         return None
     org = db.session.get(Organization, user.organization_id) if user.organization_id else None
-    link = service.verification_link(user, email, by_email)
+    link = service.verification_link(user, email, by_email, nonce)
     with force_locale(service.language_of(user, service.setting_of(user))):
         subject = messages.translate(_VERIFY_SUBJECT)
         text = messages.translate(_VERIFY_TEXT) % {"unit": org.name if org else user.display_name,

@@ -10,6 +10,7 @@ job per row; a failing SMTP server is retried by the job system, the inbox row s
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -264,20 +265,53 @@ def registered(user: User, choices: dict[str, Any]) -> None:
     if email:
         from core.jobs import enqueue
 
-        enqueue("notifications.verify_email", user.id, email, bool(choices.get("by_email", True)),
+        nonce = secrets.token_urlsafe(16)  # this link's own: a newer one sent replaces it (issue 55)
+        enqueue("notifications.verify_email", user.id, email, bool(choices.get("by_email", True)), nonce,
                 actor="notifications")
-        audit.record(user.username, "notification.email_verification_sent", "user", user.id)
+        audit.record(user.username, "notification.email_verification_sent", "user", user.id, link=_digest(nonce))
 
 
-def verification_token(user: User, email: str, by_email: bool) -> str:
-    """A signed token (itsdangerous) naming the account, the address and the choice; it expires after
-    :data:`VERIFY_HOURS` hours."""
-    return _serializer().dumps({"u": user.id, "e": email, "m": bool(by_email)})
+def verification_token(user: User, email: str, by_email: bool, nonce: str | None = None) -> str:
+    """A signed token (itsdangerous) naming the account, the address, the choice and the link (``nonce``); it
+    expires after :data:`VERIFY_HOURS` hours, works once, and stops when a newer link is sent
+    (:func:`verify_email`)."""
+    data = {"u": user.id, "e": email, "m": bool(by_email)}
+    if nonce:
+        data["n"] = nonce
+    return _serializer().dumps(data)
 
 
-def verification_link(user: User, email: str, by_email: bool) -> str:
+def verification_link(user: User, email: str, by_email: bool, nonce: str | None = None) -> str:
     """The absolute address of the page that verifies ``email`` (built without a request: a worker sends it)."""
-    return absolute(_path(("notifications.verify_email", {"token": verification_token(user, email, by_email)})))
+    token = verification_token(user, email, by_email, nonce)
+    return absolute(_path(("notifications.verify_email", {"token": token})))
+
+
+def _digest(text: str) -> str:
+    """What the audit log keeps of a link (never the link itself, which would verify the address)."""
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _check_single_use(user: User, token: str, nonce: Any) -> None:
+    """A verification link works once, and only while it is the newest one sent to the account (issue 55): the
+    marker of a use is the ``notification.email_verified`` entry of the audit log, which names the link's digest;
+    the newest ``notification.email_verification_sent`` entry names the link that is valid now. Both are in the
+    hash-chained log, so no marker can be removed without ``greenmfg audit verify`` finding it."""
+    entries = db.session.execute(select(AuditLog.action, AuditLog.data).where(
+        AuditLog.object_type == "user", AuditLog.object_id == str(user.id),
+        AuditLog.action.in_(("notification.email_verified", "notification.email_verification_sent")))
+        .order_by(AuditLog.id.desc())).all()
+    used = _digest(token)
+    if any(action == "notification.email_verified" and (data or {}).get("link") == used for action, data in entries):
+        raise InvalidInput("This link has already been used. If the address is not yet the one you want, give it "
+                           "again in your notification settings.", field="token")
+    newest = next(((data or {}).get("link") for action, data in entries
+                   if action == "notification.email_verification_sent"), None)
+    if nonce is not None and newest is not None and newest != _digest(str(nonce)):
+        raise InvalidInput("A newer link was sent to you after this one; only the newest link works.",
+                           field="token")
 
 
 def verify_email(token: str) -> NotificationSetting:
@@ -295,8 +329,9 @@ def verify_email(token: str) -> NotificationSetting:
     user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
     if user is None or not user.active or not _EMAIL.match(str(data.get("e") or "")):
         raise InvalidInput("This link is not valid.", field="token")
+    _check_single_use(user, token, data.get("n"))
     row = setting_of(user)
     row = save_setting(user, email=data["e"], phone=row.phone if row else None, by_email=bool(data.get("m")),
                        by_sms=bool(row and row.by_sms and row.phone), language=row.language if row else None)
-    audit.record(user.username, "notification.email_verified", "user", user.id)
+    audit.record(user.username, "notification.email_verified", "user", user.id, link=_digest(token))
     return row

@@ -15,23 +15,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import logging
-import re
 from collections import Counter, defaultdict
 from typing import Any, Iterator, Mapping
 
 import pluggy
 
-from core.plugins import hookspecs
 from core.plugins.applied import round_rules
+from core.plugins.citations import UNSHIPPED, cited_documents, readable_cite, readable_message  # noqa: F401
 from core.plugins.errors import PluginConflict, PolicyViolation
-from core.plugins.lifecycle import call_arguments, implementations
+from core.plugins.hook_calls import call_impl as _call
+from core.plugins.lifecycle import implementations
 from core.plugins.manager import NATIONAL
 from core.plugins.merge import merge_registry
+from core.plugins.rules_checks import StartupChecks
 from core.plugins.types import (
     AdminUnit,
     AverageGate,
-    CapBasis,
     CityRecommendation,
     ConsultedDepartments,
     CorrectionPolicy,
@@ -39,7 +38,6 @@ from core.plugins.types import (
     Deadline,
     Document,
     EligibilityRule,
-    EvaluationMode,
     EvaluationModes,
     EvaluatorBan,
     EvaluatorCap,
@@ -63,7 +61,6 @@ from core.plugins.types import (
     Quota,
     Record,
     Region,
-    ReportStage,
     ReviewPanel,
     Sanction,
     SharedEvaluatorCap,
@@ -91,17 +88,6 @@ _POLICY_TYPES: dict[str, type] = {
 }
 
 
-log = logging.getLogger("greenmfg.hooks")
-
-
-def _call(pm: pluggy.PluginManager, hook: str, impl: pluggy.HookImpl, kwargs: dict[str, Any]) -> Any:
-    """Call one implementation of ``hook``; with ``GREENMFG_TRACE_HOOKS`` set, log the call and its answer."""
-    result = impl.function(*call_arguments(pm, hook, impl, kwargs))
-    if log.isEnabledFor(logging.DEBUG):
-        args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items() if k in impl.argnames)
-        log.debug("%s [%s](%s) -> %s", impl.function.__name__, impl.plugin_name, args,
-                  "None" if result is None else type(result).__name__)
-    return result
 
 
 #: listing kind of each registry hook (``greenmfg rules``)
@@ -133,8 +119,9 @@ CONFIGURED_NOTICE_CITE = ("本平台部署设置：文件要求公示但未规�
                           "document requires a notice but names no period")
 
 
-class RegionRules:
-    """Typed, validated, provenance-stamped access to the active region's rules."""
+class RegionRules(StartupChecks):
+    """Typed, validated, provenance-stamped access to the active region's rules (start-up checks:
+    :class:`core.plugins.rules_checks.StartupChecks`)."""
 
     def __init__(self, pm: pluggy.PluginManager, *, settings: Mapping[str, Any] | None = None):
         """``settings``: the instance's configuration (the app's config, read when asked), for the values a
@@ -513,195 +500,6 @@ class RegionRules:
         answer = self._policy("gm_policy_industries", unit_type=unit_type, year=year)
         return answer if answer is not None else IndustryChoices(source="core")
 
-    # ---------------------------------------------------------- validation --
-
-    def validate(self, year: int) -> None:
-        """Resolve every registry and policy once; raise on the first problem."""
-        for hook in hookspecs.REGISTRY_HOOKS:
-            self._registry(hook)
-        for ut in self.unit_types:
-            for level in Level:
-                self.evaluator_cap(ut, level)
-                self._check_grading(ut, level)
-                modes = self.evaluation_modes(ut, level, year)
-                if not modes.allowed or (
-                    modes.third_party_required and EvaluationMode.THIRD_PARTY not in modes.allowed
-                ):
-                    raise PolicyViolation(
-                        f"gm_policy_evaluation_modes: plugin {modes.source!r} gives no usable mode for {ut}/{level}"
-                    )
-                if modes.report_stage not in set(ReportStage) or (
-                    modes.on_site_visit and EvaluationMode.THIRD_PARTY not in modes.allowed
-                ):
-                    raise PolicyViolation(
-                        f"gm_policy_evaluation_modes: plugin {modes.source!r}: report stage {modes.report_stage!r} "
-                        f"or an on-site visit without a third party for {ut}/{level}"
-                    )
-            for unit in self.admin_units:
-                self.quota(unit, ut, year)
-        self._check_shared_caps()
-        for level in Level:
-            period = self.notice_period(level)
-            if period is not None and period.days <= 0:
-                raise PolicyViolation(f"gm_policy_notice_period: plugin {period.source!r} gives {period.days} days")
-        for level in {lv for t in self.unit_types.values() for lv in t.levels}:
-            self._check_publication(level, year)
-        for ut in self.unit_types:
-            for level in Level:
-                self._check_joint_round(level, year, ut)
-                self._check_correction(level, year, ut)
-        for item in self.negative_list_items.values():
-            unknown = set(item.sets_aside) - set(self.negative_list_items)
-            if unknown:
-                raise PolicyViolation(f"negative-list item {item.code!r} from {item.source!r} sets aside unknown "
-                                      f"items {sorted(unknown)}")
-        self._check_core_rules(year)
-        for d in self.deadlines.values():
-            problem = d.problem()
-            if problem:
-                raise PolicyViolation(f"deadline {d.code!r} from {d.source!r}: {problem}")
-        for s in self.indicator_sets.values():
-            if abs(s.total_weight - 100) > 1e-9:
-                raise PolicyViolation(
-                    f"indicator set {s.code!r} from {s.source!r} weighs {s.total_weight}, not 100"
-                )
-
-    def _check_shared_caps(self) -> None:
-        """Shared caps: a whole limit above 0 per a known basis, known levels and unit types; one that
-        replaces a national cap is not looser; no two caps (shared or per level) count different
-        projects under one counter."""
-        hook = "gm_register_evaluator_caps"
-        national_impls = [i for i in implementations(self.pm, hook) if i.plugin_name == NATIONAL]
-        national = {r.code: r for r in (_call(self.pm, hook, national_impls[0], {}) or ())} if national_impls else {}
-        for cap in self.shared_evaluator_caps.values():
-            problem = None
-            if isinstance(cap.limit, bool) or not isinstance(cap.limit, int) or cap.limit < 1:
-                problem = f"limit {cap.limit!r} is not a whole number above 0"
-            elif cap.basis not in set(CapBasis):
-                problem = f"unknown basis {cap.basis!r}"
-            elif not cap.levels or not {str(x) for x in cap.levels} <= set(self.list_levels):
-                problem = f"levels {list(map(str, cap.levels))} are empty or unknown"
-            elif not cap.unit_types or not set(cap.unit_types) <= set(self.unit_types):
-                problem = f"unit types {list(cap.unit_types)} are empty or unknown"
-            elif cap.replaced == NATIONAL and cap.code in national:
-                base = national[cap.code]
-                if (cap.limit > base.limit or cap.basis != base.basis or not set(base.levels) <= set(cap.levels)
-                        or not set(base.unit_types) <= set(cap.unit_types)):
-                    problem = (f"replaces national's {base.limit} per {base.basis} with a looser cap "
-                               f"({cap.limit} per {cap.basis}, levels {list(map(str, cap.levels))})")
-            if problem:
-                raise PolicyViolation(f"gm_register_evaluator_caps: plugin {cap.source!r}: {cap.code!r}: {problem}")
-        counters: dict[tuple, tuple[str, frozenset]] = {}
-        for ut in self.unit_types:
-            for level in Level:
-                own = self.evaluator_cap(ut, level)
-                caps = [c for c in self.shared_evaluator_caps.values() if c.covers(ut, level)]
-                if own.covers(ut, level):
-                    caps.append(own)
-                for cap in caps:
-                    key = (str(cap.basis), tuple(sorted(str(x) for x in cap.levels)))
-                    seen = counters.setdefault(key, (cap.source, frozenset(cap.unit_types)))
-                    if seen[1] != frozenset(cap.unit_types):
-                        raise PolicyViolation(
-                            f"gm_register_evaluator_caps: caps of {seen[0]!r} and {cap.source!r} count the levels "
-                            f"{list(key[1])} per {key[0]} for different unit types; one counter cannot hold both")
-
-    def _check_publication(self, level: Level, year: int) -> None:
-        publication = self.publication(level, year)
-        if publication is None:
-            raise PolicyViolation(f"gm_policy_publication: no plugin answers for the {level} list of {year}")
-        if publication.procedure not in set(PublicationProcedure):
-            raise PolicyViolation(f"gm_policy_publication: plugin {publication.source!r}: unknown procedure "
-                                  f"{publication.procedure!r}")
-        if publication.publisher not in ("city", "province", "ministry"):
-            raise PolicyViolation(f"gm_policy_publication: plugin {publication.source!r}: unknown publisher "
-                                  f"{publication.publisher!r}")
-
-    def _check_joint_round(self, level: Level, year: int, unit_type: str) -> None:
-        joint = self.joint_round(level, year, unit_type)
-        if joint is None:
-            raise PolicyViolation(f"gm_policy_joint_round: no plugin answers for {unit_type}/{level}/{year}")
-        problem = None
-        if level not in joint.levels:
-            problem = f"the levels {list(map(str, joint.levels))} lack the round's own level {level}"
-        elif not set(joint.levels) <= set(self.list_levels):
-            problem = f"unknown levels in {list(map(str, joint.levels))}"
-        elif joint.provincial_satisfies_national and not {Level.NATIONAL, Level.PROVINCIAL} <= set(joint.levels):
-            problem = "provincial_satisfies_national needs both national and provincial levels"
-        elif joint.higher_listing not in ("warn", "refuse"):
-            problem = f"higher_listing must be 'warn' or 'refuse', not {joint.higher_listing!r}"
-        elif joint.higher_listing == "refuse" and not joint.higher_listing_cite:
-            problem = "higher_listing 'refuse' names no document (higher_listing_cite)"
-        if problem:
-            raise PolicyViolation(f"gm_policy_joint_round: plugin {joint.source!r}: {problem}")
-
-    def _check_correction(self, level: Level, year: int, unit_type: str) -> None:
-        policy = self.correction(level, year, unit_type)
-        if policy is None:
-            raise PolicyViolation(f"gm_policy_correction: no plugin answers for {unit_type}/{level}/{year}")
-        problem = None
-        if policy.scope not in (CorrectionPolicy.NOTHING, CorrectionPolicy.FIELDS, CorrectionPolicy.EVERYTHING):
-            problem = f"unknown scope {policy.scope!r}"
-        elif policy.scope == CorrectionPolicy.FIELDS and not policy.fields:
-            problem = "scope 'fields' names no field"
-        elif not 1 <= policy.max_days <= 366:
-            problem = f"a correction period of {policy.max_days} days"
-        if problem:
-            raise PolicyViolation(f"gm_policy_correction: plugin {policy.source!r}: {problem}")
-
-    def _check_core_rules(self, year: int) -> None:
-        """The rules core once hard-coded (issue 17): every one answered, and usable."""
-        answers: list[tuple[str, Any, str | None]] = []
-        for level in Level:
-            city = self.city_recommendation(level, year)
-            answers.append(("gm_policy_city_recommendation", city, None if city is None or (
-                1 <= city.opinion_min <= city.opinion_max) else "opinion lengths out of order"))
-            depts = self.consulted_departments(level, year)
-            answers.append(("gm_policy_consulted_departments", depts, None if depts is None or (
-                depts.departments or depts.others_allowed) and len(set(depts.codes)) == len(depts.codes)
-                else "no department, or one code twice"))
-            for ut in self.unit_types:
-                panel = self.review_panel(level, year, ut)
-                answers.append(("gm_policy_review_panel", panel, None if panel is None or (
-                    isinstance(panel.min_experts, int) and panel.min_experts >= 1)
-                    else f"a panel of {panel.min_experts!r} experts"))
-        bands = self.green_code_bands(year)
-        answers.append(("gm_policy_green_code_bands", bands, None if bands is None or (
-            bands.bands and bands.bands[-1][1] == 1.0
-            and all(0 < a[1] < b[1] for a, b in zip(bands.bands, bands.bands[1:])))
-            else "shares must rise from above 0 to 1.0"))
-        ban = self.evaluator_ban()
-        answers.append(("gm_policy_evaluator_ban", ban, None if ban is None or (
-            isinstance(ban.years, int) and ban.years >= 1) else f"a ban of {ban.years!r} years"))
-        for ut in self.unit_types:
-            answers.append(("gm_policy_average_gate", self.average_gate(year, ut), None))
-            figures = self.filing_figures(year, ut)
-            keys = [f.key for f in figures.figures] if figures is not None else []
-            answers.append(("gm_policy_filing_figures", figures, None if len(set(keys)) == len(keys)
-                            and "remarks" not in keys else "a key twice, or the reserved key 'remarks'"))
-        for hook, answer, problem in answers:
-            if answer is None:
-                raise PolicyViolation(f"{hook}: no plugin answers for {year}")
-            if problem:
-                raise PolicyViolation(f"{hook}: plugin {answer.source!r}: {problem}")
-
-    def _check_grading(self, unit_type: str, level: Level) -> None:
-        scheme = self.grading(unit_type, level)
-        tiers = sorted(scheme.tiers, key=lambda t: t.min_score)
-        if not tiers:
-            return
-        problem = None
-        if tiers[0].min_score != 0:
-            problem = "the lowest tier must start at 0"
-        for low, high in zip(tiers, tiers[1:]):
-            if low.max_score != high.min_score:
-                problem = f"tiers {low.code} and {high.code} are not contiguous"
-        if tiers[-1].max_score is not None:
-            problem = "the top tier must be open-ended"
-        if problem:
-            raise PolicyViolation(f"gm_policy_grading: plugin {scheme.source!r}: {problem}")
-
-    # ------------------------------------------------------- introspection --
 
     def answered_by(self, year: int) -> dict[str, dict[str, int]]:
         """For each hook, how many effective answers each plugin supplied (``greenmfg plugins``)."""
@@ -759,137 +557,3 @@ class RegionRules:
     def readable(self, cite: str | None) -> str:
         """``cite`` as people read it: ``《title》（number）article`` (:func:`readable_cite`)."""
         return readable_cite(cite, self.documents.values())
-
-
-_SEED_FILE = re.compile(r"\b(\d{3}_[0-9a-f]{16}\.txt)\s*")
-_REFERENCE = re.compile(r",?\s*(?:names: |per )?domain\.md(?: [A-Z]\d+)?")
-#: developer notes plugins keep inside a cite: a parenthesis naming a rule code, starting with an English word or
-#: English only (one level of nested brackets); an English tail after a colon
-_PAREN = r"[(（](?:[^()（）]|[(（][^()（）]*[)）])*[)）]"
-_DEV_NOTE = re.compile(r"\s*(?=[(（](?:\s*[a-z]{2,}\b|[^()（）]*\b[a-z]+[._][a-z_]+\b|[\x00-\x7f]*[A-Za-z]{3,}[\x00-\x7f]*[)）]))"
-                       + _PAREN)
-_ENGLISH_TAIL = re.compile(r":\s+[a-z]{2,}\b[^;；]*")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def _without_notes(text: str) -> str:
-    text = _ENGLISH_TAIL.sub("", _DEV_NOTE.sub("", _REFERENCE.sub("", text.replace("greenmfg ", ""))))
-    segments = [seg.strip() for seg in re.split(r"\s*[;；]\s*", text)]
-    kept = [seg for seg in segments if seg and not re.match(r"[a-z]{2,}\b", seg)
-            and (_CJK.search(seg) or not re.search(r"[A-Za-z]{3,}", seg))]
-    return "；".join(kept)
-
-
-def _part_of(doc: "Document", rest: str) -> tuple[int, str] | None:
-    """Where ``rest`` (the cite after the seed name) belongs to ``doc``: (characters consumed, replacement)."""
-    if not doc.seed_parts:
-        return 0, ""
-    best = None
-    for prefix, replacement in doc.seed_parts.items():
-        if rest.startswith(prefix) and not rest[len(prefix):len(prefix) + 1].isdigit():
-            if best is None or len(prefix) > best[0]:
-                best = (len(prefix), replacement)
-    return best
-
-
-def _document_at(seed: str, rest: str, documents) -> tuple["Document | None", int, str]:
-    candidates = []
-    for doc in documents:
-        if doc.seed == seed:
-            part = _part_of(doc, rest)
-            if part is not None:
-                candidates.append((part[0], doc, part))
-    if not candidates:
-        return None, 0, ""
-    _, doc, (consumed, replacement) = max(candidates, key=lambda c: c[0])
-    return doc, consumed, replacement
-
-
-def _active_documents():
-    try:
-        from flask import current_app
-
-        return current_app.extensions["greenmfg"].rules.documents.values()
-    except (RuntimeError, KeyError, AttributeError):
-        return ()
-
-
-def cited_documents(cite: str | None, documents) -> list["Document"]:
-    """The documents ``cite`` names, by their seed file (and part) or by their number, in order."""
-    text, found = cite or "", []
-    documents = list(documents)
-    for match in _SEED_FILE.finditer(text):
-        doc, _, _ = _document_at(match[1], text[match.end():], documents)
-        if doc is not None and doc not in found:
-            found.append(doc)
-    for doc in documents:
-        if doc.number and doc.number in text.replace(" ", "") and doc not in found:
-            found.append(doc)
-    return found
-
-
-def readable_message(text: str | None, documents=None) -> str:
-    """A plugin's message (a refusal's reason, a warning) with each seed file name it quotes made the document it
-    holds, ``《title》（文号）`` and article, the rest of the text as written (both of its languages). A seed no
-    document claims loses its file name."""
-    text = str(text or "")
-    if _SEED_FILE.search(text) is None:
-        return text
-    documents = list(_active_documents() if documents is None else documents)
-    out, pos = [], 0
-    for match in _SEED_FILE.finditer(text):
-        if match.start() < pos:
-            continue
-        out.append(text[pos:match.start()])
-        doc, consumed, replacement = _document_at(match[1], text[match.end():], documents)
-        pos = match.end() + consumed
-        if doc is not None:
-            out.append(doc.label + replacement)
-    out.append(text[pos:])
-    return re.sub(r"[ \t]{2,}", " ", "".join(out))
-
-
-def readable_cite(cite: str | None, documents=None) -> str:
-    """A rule's citation as people read it: each seed file name becomes the document it holds,
-    ``《title》（文号）`` followed by the article (``《关于开展2025年度绿色工厂推荐工作的通知》（工信厅节函〔2025〕390号）
-    二 (二)``); reference notes and developers' notes are left out. ``documents`` defaults to the active
-    app's (:attr:`RegionRules.documents`); a seed no document claims loses its file name."""
-    text = cite or ""
-    documents = list(_active_documents() if documents is None else documents)
-    out, pos, previous = [], 0, None
-    for match in _SEED_FILE.finditer(text):
-        between = text[pos:match.start()]
-        out.append(between)
-        doc, consumed, replacement = _document_at(match[1], text[match.end():], documents)
-        pos = match.end() + consumed
-        if not replacement:
-            pos += len(text[pos:]) - len(text[pos:].lstrip())
-        if doc is None:
-            continue
-        if doc.number:  # the plugin's own mention of the number right after the seed name
-            rest = re.match(r"\s*[(（]" + re.escape(doc.number).replace(r"\ ", r"\s*") + r"\s*[)）]\s*", text[pos:])
-            if rest is None:
-                rest = re.match(r"\s*[(（]" + r"\s*".join(map(re.escape, doc.number)) + r"\s*[)）]\s*", text[pos:])
-            if rest is not None:
-                pos += rest.end()
-        same = doc is previous and re.fullmatch(r"\s*[;；]\s*", between or "") is not None
-        out.append(replacement if same else doc.label + replacement)
-        previous = doc
-    out.append(text[pos:])
-    return _unshipped(re.sub(r"\s{2,}", " ", _without_notes("".join(out))).strip(" ;；"), documents)
-
-
-#: said after each part of a cite that quotes a document the platform holds no copy of (the 办法, 工信部节〔2024〕13号,
-#: is cited from secondary sources: its articles are not in the seeds)
-UNSHIPPED = "（本平台未收录原文）"
-
-
-def _unshipped(text: str, documents) -> str:
-    """``text`` with each part (between "；") that names a document without a copy shipped with the platform (a
-    document with no seed file) marked :data:`UNSHIPPED`, once."""
-    numbers = [d.number for d in documents if not d.seed and d.number]
-    if not numbers or not text:
-        return text
-    parts = text.split("；")
-    return "；".join(part + UNSHIPPED if UNSHIPPED not in part and any(n in part.replace(" ", "") for n in numbers)
-                    else part for part in parts)

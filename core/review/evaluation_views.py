@@ -24,7 +24,7 @@ from core.extensions import db
 from core.kernel.permissions import may
 from core.kernel.rules import region_rules
 from core.kernel.uow import commit
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 from core.review import casefile, evaluation, evaluators, reports
 from core.review.access import ReviewPerm
 from core.review.forms import AcceptForm, ChooseFirmForm, ModeForm, ReportForm, UploadForm

@@ -37,7 +37,7 @@ from core.models import (
     AdminUnit, Application, ApplicationStatus as S, Campaign, EvaluatorEngagement, EvaluatorFirm, ExpertAssignment,
     ExpertProfile, ReviewResult, Role, User,
 )
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 from core.plugins.types import Level, ReviewPanel
 from core.services import audit
 from core.services.uscc import normalize_uscc

@@ -35,7 +35,7 @@ from core.kernel.permissions import may
 from core.kernel.rules import region_rules, rules_of_round
 from core.review.access import ReviewPerm
 from core.models import Application, ApplicationStatus as S, EvaluationReport, EvaluationRequest, User
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 from core.plugins.types import EvaluationMode, Level, ReportStage
 from core.services import audit
 from core.storage import staging

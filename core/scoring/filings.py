@@ -31,7 +31,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from core.errors import InvalidInput
 from core.models import ListEntry, Organization, UnitScore
+from core.plugins import indicator_bounds as bounds
 from core.plugins.types import Level
 from core.scoring.engine import GENERAL, check_keys, score_unit
 from core.scoring.files import FileRefused, as_number
@@ -194,8 +196,9 @@ def _check_row(rules: Any, keys: dict[str, int], indicators: list, cells: list, 
     values = _values(cells, indicators, at)
     try:
         check_keys(iset, values, "values")
+        bounds.check_values(iset, values)  # the indicator's bound, as the forms and the API (issue 55)
         score_unit(iset, values)  # malformed values raise; missing references are no error here
-    except ScoringInputError as exc:
+    except InvalidInput as exc:  # the engine's ScoringInputError, or a value past its bound
         params = {k: v for k, v in exc.params.items() if k != "field"}
         raise ScoringInputError(exc.msgid, field=f"{at}: {exc.field}", **params) from exc
     return _Filing(n, org, unit_type, year, values)

@@ -15,7 +15,9 @@ removing a row breaks the link of the row after it.
 chain's last entry (its id and hash) with its key (Ed25519, or SM2-SM3 with ``GREENMFG_SIGNING_ALGORITHM=sm2``:
 :mod:`core.services.signing`) and appends the signed anchor to a file in the anchor
 folder (``GREENMFG_AUDIT_ANCHOR_DIR``, default the instance folder), apart from the database: removing the newest
-entries, or rewriting the chain with the key, no longer matches an anchor.
+entries, or rewriting the chain with the key, no longer matches an anchor. Between anchors, each commit that
+appends entries records the newest one's id and hash beside them (:mod:`core.services.audit_head`), so the entries
+written since the newest anchor cannot be removed unseen either (issue 55).
 
 **Verification.** :func:`verify` (``greenmfg audit verify``) reads the whole log in order and reports the first
 entry that breaks the chain or an anchor; the last result is kept beside the anchors and shown on the
@@ -25,7 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import hmac
 import json
 import os
@@ -45,6 +46,8 @@ from core.clock import now
 from core.config import json_text
 from core.extensions import db
 from core.models import AuditLog
+from core.services import audit_head
+from core.services.audit_keys import anchor_file, chain_key
 
 GENESIS = "0" * 64
 #: the advisory lock that serialises appends on PostgreSQL (any fixed 64-bit number of our own)
@@ -60,16 +63,6 @@ ANCHOR_KEY_FILE = "audit-anchor.key"
 
 
 # ------------------------------------------------------------------ the chain --
-
-def chain_key() -> bytes:
-    app = current_app._get_current_object()
-    key = app.extensions.get("greenmfg_audit_chain_key")
-    if key is None:
-        secret = app.config.get("GREENMFG_AUDIT_CHAIN_KEY") or app.config["SECRET_KEY"]
-        key = hmac.new(str(secret).encode(), b"greenmfg audit chain v1", hashlib.sha256).digest()
-        app.extensions["greenmfg_audit_chain_key"] = key
-    return key
-
 
 @functools.lru_cache(maxsize=64)
 def _instant(at: dt.datetime) -> str:
@@ -146,6 +139,7 @@ def _link(info: dict, entry: Any, entry_id: int, key: bytes | None = None) -> No
     entry.prev_hash = info[_TAIL]["hash"] or GENESIS
     entry.hash = entry_hash(key or chain_key(), entry.prev_hash, entry)
     info[_TAIL]["hash"] = entry.hash
+    audit_head.note(info, entry_id, entry.hash)  # written outside the database once committed (issue 55)
 
 
 def _stored(data: Any) -> Any:
@@ -201,14 +195,6 @@ def chained(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------ anchors --
-
-def anchor_file(name: str) -> Path:
-    """``name`` in the anchor folder: ``GREENMFG_AUDIT_ANCHOR_DIR`` (made if missing), else the instance folder."""
-    configured = current_app.config.get("GREENMFG_AUDIT_ANCHOR_DIR")
-    folder = Path(configured) if configured else Path(current_app.instance_path)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder / name
-
 
 def _anchor_key():
     """The instance's signing key: ``GREENMFG_AUDIT_ANCHOR_KEY_FILE``, else the recommendation signing key
@@ -318,6 +304,10 @@ REASONS = {
                                                        "newest entries were removed)"),
     "anchor_signature": ("锚点签名无效（锚点文件被改动）", "an anchor's signature is not valid (the anchor file was "
                                                  "changed)"),
+    "head_missing": ("数据库外记录的最新一条记录不存在或不符（最新记录被删除）", "the newest entry recorded outside the "
+                     "database is missing or differs (the newest entries were removed)"),
+    "head_signature": ("数据库外的最新记录文件无效（文件被改动）", "the file recording the newest entry outside the "
+                       "database is not valid (it was changed)"),
 }
 
 
@@ -366,6 +356,10 @@ def verify(record_result: bool = True) -> Verification:
         by_id[int(record["id"])] = record["hash"]
     prev: str | None = None
     seen: set[int] = set()
+    head = audit_head.read() if result.ok else None  # the newest entry as recorded outside the database (issue 55)
+    if head is not None and head.get("bad"):
+        result.ok, result.reason = False, "head_signature"
+    head_found = head is None
     if result.ok:
         columns = (AuditLog.id, AuditLog.at, AuditLog.actor, AuditLog.action, AuditLog.object_type, AuditLog.object_id,
                    AuditLog.region, AuditLog.data, AuditLog.prev_hash, AuditLog.hash)
@@ -389,10 +383,14 @@ def verify(record_result: bool = True) -> Verification:
             seen.add(row.id)
             prev = row.hash
             result.chained += 1
+            if not head_found and row.id == int(head["id"]):
+                head_found = row.hash == head["hash"]
         if result.ok:
             missing = sorted(set(by_id) - seen)
             if missing:
                 result.ok, result.first_bad, result.reason = False, missing[0], "anchor_missing"
+            elif not head_found:  # entries after the newest anchor removed: the head outside the database says so
+                result.ok, result.first_bad, result.reason = False, int(head["id"]), "head_missing"
     db.session.rollback()
     if record_result:
         path = anchor_file(VERIFICATION_FILE)

@@ -23,7 +23,7 @@ from core.kernel.rules import region_rules, rule_of, rules_of_round
 from core.models import (
     Application, Ban, EvaluatorEngagement, EvaluatorFirm, EvaluatorSanction, FirmAffiliate, LimitCounter,
 )
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 from core.plugins.types import EvaluatorCap, Level, Quota
 from core.services import audit
 

@@ -64,7 +64,7 @@ class RoundStep:
         return self.day is not None
 
     def json(self) -> dict:
-        from core.plugins.rules import readable_cite
+        from core.plugins.citations import readable_cite
 
         return {"code": self.code, "title": self.title, "title_en": self.title_en, "actor": self.actor,
                 "source": self.source, "cite": readable_cite(self.cite) if self.cite else "",

@@ -18,7 +18,7 @@ from core.plugins.types import Level
 from core.services.calendar import WorkCalendar
 from core.services.deadlines import year_deadlines
 from core.services.rules_export import document_rows, indicator_table_notes, own_documents, rule_rows
-from core.web import dates, names
+from core.web import dates, downloads, names
 from core.web.nav import NavLink, fixed_url, nav_links, page_chrome
 from core.web.todo import sections_for
 from core.web.cites import as_written, cite_text
@@ -35,6 +35,7 @@ bp.add_app_template_filter(as_written, "written")  # a readable cite (a rules ro
 bp.add_app_template_filter(source_name, "source")
 bp.record_once(lambda state: dates.register(state.app))
 bp.record_once(lambda state: names.register(state.app))
+bp.record_once(lambda state: downloads.register(state.app))  # names every attachment for curl -OJ (issue 58)
 
 
 #: the file name of the shipped illustrative 引领值/基准值 (core/scoring/data); values imported from it are

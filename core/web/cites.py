@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from core.i18n import english, in_language
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 
 #: a date an article sets, in either kind of bracket: (每年7月31日前), （2025年11月7日前）, (每年4月15日前填报动态管理表)
 _DATED = re.compile(r"\s*[(（]\s*(?:(?P<year>\d{4})\s*年|(?P<yearly>每年))\s*(?P<month>\d{1,2})\s*月\s*(?P<day>\d{1,2})"

@@ -15,7 +15,7 @@ from core.kernel.names import (
     deadline_title, level_name, local_name, mode_name, region_grades, sanction_title, tier_name, unit_name,
     unit_type_name,
 )
-from core.plugins.rules import readable_message
+from core.plugins.citations import readable_message
 from core.plugins.types import UnitKind
 
 #: the kinds of unit as a page says them (the stored value is the Chinese name)

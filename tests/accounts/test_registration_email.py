@@ -136,3 +136,46 @@ def test_an_expired_or_altered_link_is_refused_in_both_languages(mail_app, mailb
     assert _setting(mail_app, "firm_late") is None  # never verified: no address on file
     with time_machine.travel(dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=71), tick=False):
         assert client.get(link).status_code == 200  # within 72 hours it still works
+
+
+def test_a_link_works_once_and_only_the_newest_one(mail_app, mailbox):
+    """Issue 55: the link could be replayed for 72 hours and set the address it names back after the applicant
+    had changed it. Now its first use is its last (the audit log's ``notification.email_verified`` names it),
+    and a newer link sent to the account stops the older ones; refused in Chinese and English, the address kept."""
+    from core.notifications import service
+
+    r, _ = _register(mail_app, "firm_once", email="old@example.cn", by_email="y")
+    assert r.status_code == 302
+    settle(mail_app, mailbox, 1)
+    link = _link(mailbox.to("old@example.cn")[0])
+    client = mail_app.test_client()
+    assert client.get(link).status_code == 200
+    assert _setting(mail_app, "firm_once")["email"] == "old@example.cn"
+    with mail_app.app_context():  # the applicant then gives another address in its settings
+        user = db.session.scalar(select(User).where(User.username == "firm_once"))
+        service.save_setting(user, email="new@example.cn", phone=None, by_email=True, by_sms=False, language=None)
+        db.session.commit()
+    zh, en = client.get(link + "?lang=zh"), client.get(link + "?lang=en")  # the old mail's link, replayed
+    assert zh.status_code == en.status_code == 400
+    assert "此链接已使用过" in zh.get_data(as_text=True)
+    assert "This link has already been used." in en.get_data(as_text=True)
+    assert _setting(mail_app, "firm_once")["email"] == "new@example.cn"  # not set back
+
+    with mail_app.app_context():  # two links sent one after the other: the first stops working
+        user = db.session.scalar(select(User).where(User.username == "firm_once"))
+        service.registered(user, {"email": "first@example.cn", "by_email": True})
+        db.session.commit()
+    settle(mail_app, mailbox, 2)
+    with mail_app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "firm_once"))
+        service.registered(user, {"email": "second@example.cn", "by_email": True})
+        db.session.commit()
+    settle(mail_app, mailbox, 3)
+    first, second = _link(mailbox.to("first@example.cn")[0]), _link(mailbox.to("second@example.cn")[0])
+    r = client.get(first + "?lang=zh")
+    assert r.status_code == 400 and "只有最新的链接有效" in r.get_data(as_text=True)
+    assert client.get(second).status_code == 200
+    assert _setting(mail_app, "firm_once")["email"] == "second@example.cn"
+    with mail_app.app_context():
+        used = db.session.scalars(select(AuditLog).where(AuditLog.action == "notification.email_verified")).all()
+        assert len(used) == 2 and all(second.split("/")[-1] not in str(a.data) for a in used)  # digests only

@@ -38,8 +38,9 @@ def test_every_read_answers_a_tag_and_every_change_of_a_record_asks_for_it(regio
                 guarded.append(f"{method.upper()} {path}")
             else:
                 assert "If-Match" not in names, (method, path)
-    # the seven PATCH operations of the issue, the training clock's PUT and the DELETE of an evidence file
-    assert sum(1 for g in guarded if g.startswith("PATCH")) == 8 and len(guarded) == 10, guarded
+    # the seven PATCH operations of the issue, the training clock's PUT and the DELETE of an evidence file; issue 58:
+    # the PATCH of a webhook subscription
+    assert sum(1 for g in guarded if g.startswith("PATCH")) == 9 and len(guarded) == 11, guarded
 
 
 def _draft(app, people):

@@ -165,4 +165,6 @@ def test_the_documented_sort_fields_are_the_ones_served():
             assert ("updated_at" in record["required"]) == (path != URL), path
     both = ["id", "-id", "updated_at", "-updated_at"]
     assert synced == {"filings": [*both, "year", "-year"], "round-filings": both, "removals": both,
-                      "complaints": both, "changes": both, "rereviews": [*both, "cycle_year", "-cycle_year"]}
+                      "complaints": both, "changes": both, "rereviews": [*both, "cycle_year", "-cycle_year"],
+                      # issue 61: what awaits the province's technical review (Hubei 002 三(六))
+                      "rereviews/awaiting-opinion": [*both, "cycle_year", "-cycle_year"]}

@@ -97,7 +97,9 @@ def test_api_validation_is_per_field_bilingual_and_atomic(world):
     assert "extension.hunan.energy_total" in errors and "no_such_field" in errors
     assert "输入有误" in body["message_zh"] and "invalid" in body["message_en"]
     # values the engine cannot take: a percentage above 100, an unknown indicator
+    # and (issue 55) 10^12 as 第14项 土地产出率, past the platform's ceiling of its unit (core/plugins/indicator_bounds.py)
     for body, field in (({"indicator_values": {"3": 150}}, "values.3"), ({"indicator_values": {"99": 1}}, "values.99"),
+                        ({"indicator_values": {"14": 10 ** 12}}, "values.14"),
                         ({"contact_email": "not-an-email"}, "contact_email"),
                         ({"evaluation_mode": "mystery"}, "evaluation_mode"),
                         ({"declarations": {"no_such_item": True}}, "declarations"),

@@ -91,7 +91,7 @@ def test_the_access_modules_are_where_the_permissions_are_declared():
                       if _access_module(p.relative_to(ROOT).as_posix()))
     assert declared == ["core/accounts/permissions.py", "core/admin/access.py", "core/jobs/access.py",
                         "core/kernel/permissions.py", "core/lists/access.py", "core/management/access.py",
-                        "core/review/access.py"]
+                        "core/review/access.py", "core/webhooks/access.py"]
     for rel in declared[:2] + declared[4:]:
         assert "PERMISSIONS = (" in (ROOT / rel).read_text(encoding="utf-8"), rel
 

@@ -20,6 +20,7 @@ from core.models import Role, User
 from core.jobs.access import start_perm
 from core.jobs.registry import specs
 from core.review.access import ReviewPerm
+from core.webhooks.access import WebhookPerm
 from tests.conftest import BASE_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,8 @@ PINNED: dict[str, frozenset[str]] = {
                         "admin.references", "admin.clock", "admin.audit", *_OFFICER_ACCOUNTS, "accounts.manage.province",
                         "accounts.manage.ministry",
                         "accounts.manage.admin", "management.files", "lists.history", "lists.publish.province",
-                        "lists.publish.ministry", "accounts.users", "jobs.start.scores.recompute"}),
+                        "lists.publish.ministry", "accounts.users", "jobs.start.scores.recompute",
+                        "admin.webhooks"}),
     "evaluator": frozenset({"application.view", "tokens", "engagement.decide", "evaluation.report"}),
     "expert": frozenset({"tokens", "expert.score"}),
     "ministry": frozenset({"tokens", "evaluator.registry", "review.manage", "notice.manage",
@@ -74,7 +76,8 @@ def test_pinned_role_permission_table():
 def test_a_fresh_app_has_every_features_permissions_with_descriptions():
     app = _app()
     registered = registry(app).permissions
-    assert set(registered) == {str(p) for p in (*Perm, *ReviewPerm, *ManagementPerm, *AdminPerm, *ListsPerm)} | {
+    assert set(registered) == {str(p) for p in (*Perm, *ReviewPerm, *ManagementPerm, *AdminPerm, *ListsPerm,
+                                                        *WebhookPerm)} | {
         manage_perm(role) for role in Role} | {start_perm(name) for name, spec in specs().items() if spec.startable_by}
     with app.test_request_context(), force_locale("zh"):
         zh = str(registered[ManagementPerm.DECIDE].description)

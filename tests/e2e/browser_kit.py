@@ -37,6 +37,32 @@ def require_browser() -> None:
         pytest.skip(missing)
 
 
+_RUNNING: dict = {}
+
+
+def session_chromium():
+    """This test process's one chromium: Playwright's sync API runs one instance per thread, so every conftest's
+    ``chromium`` fixture (tests/e2e, tests/oidc) hands out this one; closed when the process ends."""
+    if "browser" not in _RUNNING:
+        require_browser()
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _RUNNING["playwright"] = playwright
+        _RUNNING["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        atexit.register(_stop_chromium)
+    return _RUNNING["browser"]
+
+
+def _stop_chromium() -> None:
+    with contextlib.suppress(Exception):
+        _RUNNING.pop("browser").close()
+    with contextlib.suppress(Exception):
+        _RUNNING.pop("playwright").stop()
+
+
 @contextlib.contextmanager
 def serving(app) -> Iterator[str]:
     """Serve ``app`` on a free loopback port in a thread; yield its base URL; stop and release the database."""

@@ -1,20 +1,13 @@
-"""The browser every test of the folder shares: Debian's chromium, launched once per test session (a launch costs
-1-3 s); each test opens its own context (:func:`browser_kit.open_page`), so no cookie or storage crosses tests."""
+"""The browser every test of the folder shares: Debian's chromium, launched once per test process (a launch costs
+1-3 s; :func:`browser_kit.session_chromium`, which tests/oidc shares too); each test opens its own context
+(:func:`browser_kit.open_page`), so no cookie or storage crosses tests."""
 from __future__ import annotations
 
 import pytest
 
-from browser_kit import CHROMIUM, CHROMIUM_ARGS, require_browser
-
 
 @pytest.fixture(scope="session")
 def chromium():
-    require_browser()
-    from playwright.sync_api import sync_playwright
+    from browser_kit import session_chromium
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return session_chromium()

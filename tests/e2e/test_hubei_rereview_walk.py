@@ -47,7 +47,8 @@ def _prepare(app) -> dict:
                                                   "market_regulation"])
         recommend.add("province", rec, graded, acknowledge_warnings=True)
         db.session.commit()
-        out = {"year": year, "name": org.name, "uscc": org.uscc, "experts": len(experts)}
+        out = {"year": year, "name": org.name, "uscc": org.uscc, "experts": len(experts),
+               "today": today().isoformat()}
         db.session.remove()
         return out
 
@@ -102,5 +103,6 @@ def test_hubei_re_review_goes_from_the_city_to_the_province_opinion_in_the_file_
         assert document["re_reviews"] == [{
             "uscc": setup["uscc"], "name": setup["name"], "unit_type": document["re_reviews"][0]["unit_type"],
             "cycle_year": setup["year"], "city_result": "passed", "city_note": "现场复核通过：主要生产线运行正常，台账完整",
-            "opinion": "passed", "opinion_note": OPINION, "experts": 2}]
+            "opinion": "passed", "opinion_note": OPINION, "experts": 2,
+            "reviewed_on": setup["today"], "opinion_on": setup["today"]}]
         assert errors == []

@@ -311,7 +311,15 @@ def recommend(w: Walk) -> str:
     for box in w.page.locator("#recommend-form input[name=consulted_departments]").all():
         box.check()
     opinion = w.page.locator("#recommend-form textarea[name=opinion]")
-    if opinion.count():  # the city's 推荐意见 (Hubei 002 三(四): 出具推荐意见; 10 to 2,000 characters)
+    if opinion.count() and w.region == "hubei":  # Hubei 002 三(四): 出具推荐意见, 10 to 2,000 characters
+        opinion.fill("同意")  # too short for an opinion: refused, naming the length, nothing recommended
+        w.page.check("#recommend-confirm")
+        w.click("#recommend")
+        expect(w.page.locator(".flash.error").first).to_contain_text("10")
+        expect(w.page.locator(".flash.info")).to_have_count(0)
+        for box in w.page.locator("#recommend-form input[name=consulted_departments]").all():
+            box.check()
+    if opinion.count():  # the city's 推荐意见 (Hubei requires it; elsewhere optional)
         opinion.fill("经初审，该单位申报资料齐全，现场情况属实，未发现国家文件规定不得申报的情形，同意推荐。")
     w.page.check("#recommend-confirm")
     w.click("#recommend")
@@ -499,6 +507,7 @@ def walk_province(w: Walk) -> None:
         w.log_in("city")
         w.click("#todo-city-review a", has_text=org)
         recommend(w)
+        lands_on_its_round(w, city_round, org)
         publish_city_list(w, org, city)
         w.log_in(username, NEW_PASSWORD)
     apply(w, org, username, round_title(w, "provincial"), carried=bool(city_round))
@@ -511,6 +520,7 @@ def walk_province(w: Walk) -> None:
         from playwright.sync_api import expect
 
         expect(w.page.locator("#eligibility tr", has_text=CITY_LIST_WARNING)).to_contain_text("✓")
+    lands_on_its_round(w, round_title(w, "provincial"), org)
     # the province: the recommended applications on its to-do page → the application → a panel → its result
     review(w, "province", org)
     if publication(w) == "decision":
@@ -530,6 +540,16 @@ def walk_province(w: Walk) -> None:
 
     expect(w.page.locator("#todo-recommendation")).not_to_contain_text("逾期")
     to_ministry(w, org)
+
+
+def lands_on_its_round(w: Walk, title: str, org: str) -> None:
+    """The city, from its menu: 推荐名单 opens on the round it has just recommended in (not the newest round), the
+    unit listed."""
+    from playwright.sync_api import expect
+
+    w.click("header a[href$='/city/recommended']")
+    expect(w.page.locator("#campaign option[selected]")).to_have_text(title)
+    expect(w.page.locator("table.ranked").first).to_contain_text(org)
 
 
 def publish_city_list(w: Walk, org: str, city: str) -> None:

@@ -157,6 +157,15 @@ def test_page_api_and_command_line_give_the_same_overview(ministry):
                  for f in data["findings"]])
 
     assert shape(api) == shape(cli_answer)
+    # as a spreadsheet (issue 58): the byte-order mark, and a row per finding's row
+    table = ministry.test_cli_runner().invoke(cli, ["ministry", "overview", "--year", "2025", "--format", "csv"])
+    assert table.exit_code == 0, table.output
+    assert table.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(table.stdout_bytes.decode("utf-8-sig"))))
+    assert len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows), rows[:3]
     assert len(api["findings"]) == 3
     received = {p["province"]: p["received_at"] for p in cli_answer["provinces"]}
     assert received["hunan"].endswith("+08:00")  # Beijing time, as pages show it

@@ -97,7 +97,8 @@ def test_a_good_instance_passes_every_check(instance):
     checks = _states(result)
     assert json.loads(result.stdout)["ok"] is True
     assert list(checks) == ["database", "grants", "migrations", "redis", "storage", "signing key", "worker", "smtp",
-                            "libreoffice"]
+                            "libreoffice", "oidc"]
+    assert checks["oidc"]["state"] == "skipped"  # no unified identity service configured (tests/oidc checks one)
     for name in ("database", "grants", "migrations", "redis", "storage", "signing key", "worker", "smtp"):
         assert checks[name]["state"] == "ok", checks[name]
     role = instance["env"]["GREENMFG_DATABASE_URL"].split("://")[1].split("@")[0]
@@ -108,6 +109,15 @@ def test_a_good_instance_passes_every_check(instance):
     assert "1 worker(s)" in checks["worker"]["detail"]
     assert checks["libreoffice"]["state"] in ("ok", "skipped")
     assert instance["mailbox"].received == []  # the SMTP check greets the server and sends nothing
+    # as a spreadsheet: the byte-order mark Excel reads, then a row per check (issue 58)
+    table = _check("--format", "csv")
+    assert table.exit_code == 0, table.output
+    assert table.stdout_bytes.startswith(b"\xef\xbb\xbf")
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(table.stdout_bytes.decode("utf-8-sig"))))
+    assert [(r["name"], r["state"]) for r in rows] == [(c["name"], c["state"]) for c in checks.values()]
 
 
 def test_redis_at_a_closed_port_fails_naming_redis_and_the_worker(instance, monkeypatch):

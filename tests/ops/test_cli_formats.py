@@ -1,7 +1,12 @@
 """Every listing command prints text, JSON or CSV (issue 48): ``--format json`` gives the API's field names and
-``--format csv`` a header row; times are Beijing time with its offset in every format, as pages show them."""
+``--format csv`` a header row; times are Beijing time with its offset in every format, as pages show them.
+Every command that lists or reports takes ``--format csv`` (issue 58: ``plugins``, ``rules``, ``config list`` and
+``check`` refused it), and its CSV starts with UTF-8's byte-order mark, so that Excel on a Chinese Windows opens the
+file a clerk redirected it to in the right characters: read back with the ``utf-8-sig`` codec, its header row
+names the JSON's fields and it has a row for each record the JSON gives."""
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -14,8 +19,12 @@ LISTINGS = {("units", "list"): {"id", "code", "name", "kind", "source", "active"
             ("jobs", "list"): {"id", "name", "status", "progress", "attempts", "created_at"},
             ("removals", "list"): {"id", "status", "uscc", "organization", "sanction", "levels"},
             ("keys", "list"): {"province", "key_id", "alg", "registered_at", "revoked_at", "public_key"},
+            ("rereviews", "awaiting"): {"id", "cycle_year", "uscc", "organization", "city_result", "experts"},
             ("rounds", "steps", "--year", "2027", "--level", "provincial"): {"code", "title", "actor", "default_date",
-                                                                           "origin", "dated_by"}}
+                                                                           "origin", "dated_by"},
+           # issue 58: webhook subscriptions and their delivery log (tests/webhooks fills them)
+           ("webhooks", "list"): {"id", "url", "kinds", "active", "created_at"},
+           ("webhooks", "deliveries"): {"id", "kind", "status", "attempts", "log"}}
 
 
 @pytest.fixture
@@ -43,6 +52,16 @@ def _run(app, *args):
     return result.output
 
 
+def _csv(app, *args, codes=(0,)) -> list[list[str]]:
+    """``--format csv``'s table, as Excel and Python's ``utf-8-sig`` codec read the bytes: the byte-order mark first."""
+    from core.cli import cli
+
+    result = app.test_cli_runner().invoke(cli, [*args, "--format", "csv"])
+    assert result.exit_code in codes, result.output
+    assert result.stdout_bytes.startswith(codecs.BOM_UTF8), result.stdout_bytes[:40]
+    return list(csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"))))
+
+
 @pytest.mark.parametrize("command", list(LISTINGS), ids=lambda c: " ".join(a for a in c if not a.startswith("-")
                                                                              and not a[0].isdigit()))
 def test_every_listing_prints_json_with_the_apis_names_and_csv_with_a_header(instance, command):
@@ -50,7 +69,7 @@ def test_every_listing_prints_json_with_the_apis_names_and_csv_with_a_header(ins
     assert isinstance(rows, list)
     if rows:
         assert LISTINGS[command] <= set(rows[0]), rows[0]
-    table = list(csv.reader(io.StringIO(_run(instance, *command, "--format", "csv"))))
+    table = _csv(instance, *command)
     assert set(table[0]) <= set(rows[0]) if rows else table[0]
     assert len(table) == len(rows) + 1
 
@@ -91,7 +110,9 @@ ACTIONS = {"run", "shell", "routes", "demo", "new-region", "worker", "score", "c
            "removals publish", "jobs tick", "lists notice-end", "lists export", "lists import", "lists key",
            "lists import-history", "db-roles grant-app", "evidence sweep", "keys generate", "keys show",
            "keys register", "keys revoke", "users create-admin", "config check", "clock set", "audit anchor",
-           "mail test", "users reset-password", "users reset-mfa", "lists stage-add", "lists stage-withdraw"}
+           "mail test", "users reset-password", "users reset-mfa", "lists stage-add", "lists stage-withdraw",
+           "rereviews draw", "rereviews opinion", "users link-identity", "users unlink-identity",
+           "webhooks add", "webhooks test", "webhooks resend"}
 
 
 def _commands():
@@ -117,8 +138,9 @@ def test_every_command_that_lists_or_reports_takes_format_and_every_other_is_nam
     for name, command in _commands().items():
         if name.startswith("db ") or name in ACTIONS:
             continue
-        options = {o for p in command.params for o in getattr(p, "opts", [])}
+        options = {o: p for p in command.params for o in getattr(p, "opts", [])}
         assert "--format" in options, f"greenmfg {name} lists or reports: give it --format (core/cli/output.py)"
+        assert {"text", "json", "csv"} <= set(options["--format"].type.choices), f"greenmfg {name}: --format csv"
         assert name in listed, f"greenmfg {name}: add it to this file's LISTINGS or REPORTS"
 
 
@@ -143,3 +165,62 @@ def test_every_report_prints_json_a_program_reads(instance, command):
 def test_run_due_keeps_its_json_flag_for_crontabs(instance):
     assert json.loads(_run(instance, "jobs", "run-due", "--on", "2026-11-25", "--json")) == json.loads(
         _run(instance, "jobs", "run-due", "--on", "2026-11-25", "--format", "json"))
+
+
+def _records(command, answer) -> list:
+    """The records a JSON answer holds: a listing's rows, a report's one record, ``plugins``' plugins, ``rules``'
+    and ``rounds rules``' rules (documents with their region and documents around them)."""
+    if isinstance(answer, list):
+        return answer
+    if command[0] in ("plugins", "rules", "rounds"):
+        return answer["plugins" if command[0] == "plugins" else "rules"]
+    return [answer]
+
+
+@pytest.mark.parametrize("command", list(REPORTS), ids=" ".join)
+def test_every_report_prints_csv_excel_opens_with_a_row_per_record(instance, command):
+    from core.cli import cli
+
+    codes = (0, 1) if command[0] == "audit" else (0,)  # verify: 1 = broken
+    answer = json.loads(instance.test_cli_runner().invoke(cli, [*command, "--format", "json"]).output)
+    records = _records(command, answer)
+    header, *rows = _csv(instance, *command, codes=codes)
+    assert len(rows) == len(records), (header, rows[:3], records[:3])
+    assert header and set(header) <= set(records[0]) if records else header, (header, records[:1])
+    if REPORTS[command] and len(records) == 1 and not isinstance(answer, list):  # one record: every field a column
+        assert REPORTS[command] <= set(header), header
+    if command[:2] == ("clock", "show"):
+        record = dict(zip(header, rows[0]))
+        assert record["now"] == answer["now"] and record["now"].endswith("+08:00")
+    if command[:2] == ("calendar", "show"):  # 国庆节 (1 October 2026) a day off in the spreadsheet too
+        assert dict((r[header.index("date")], r[header.index("workday")]) for r in rows)["2026-10-01"] == "no"
+
+
+def test_the_rules_of_a_round_print_as_csv(instance):
+    from core import clock
+    from core.applications import services
+    from core.cli import cli
+    from core.extensions import db
+
+    with instance.app_context():
+        campaign = services.open_campaign(actor="province", year=2026, level="provincial", unit_types=["factory"],
+                                          closes_at=clock.now() + dt.timedelta(days=30))
+        db.session.commit()
+        ident = str(campaign.id)
+    answer = json.loads(instance.test_cli_runner().invoke(cli, ["rounds", "rules", ident, "--format", "json"]).output)
+    header, *rows = _csv(instance, "rounds", "rules", ident)
+    records = _records(("rounds",), answer)
+    assert len(rows) == len(records) > 0 and set(header) <= set(records[0]), header
+
+
+def test_the_steps_of_next_years_round_print_as_csv(instance):
+    """``rounds steps`` (issue 53) as a spreadsheet: a row per step its JSON lists, the header its field names."""
+    from core.cli import cli
+
+    args = ["rounds", "steps", "--year", "2027", "--level", "provincial"]
+    result = instance.test_cli_runner().invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    records = answer if isinstance(answer, list) else next(v for v in answer.values() if isinstance(v, list))
+    header, *rows = _csv(instance, *args)
+    assert len(rows) == len(records) > 0 and set(header) <= set(records[0]), header

@@ -8,15 +8,15 @@ page that reads a row's relations one row at a time (N+1) or every row of a list
 """
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_statement_counts import counting, grow, world  # noqa: E402,F401  (the fixture)
+
+from core.testing.crawl import api_collections, crawl  # noqa: E402  (the same crawl as bench/bench_pages.py --buffers)
 
 #: SQL that differs between the two databases (tests/conftest.py BOTH): run on SQLite too
 pytestmark = pytest.mark.both_databases
@@ -24,39 +24,6 @@ pytestmark = pytest.mark.both_databases
 SMALL, LARGE = 120, 360
 #: who crawls (``None``: an anonymous visitor), each from its home page
 ROLES = [None, "applicant_changsha", "city_changsha", "province", "expert", "evaluator", "ministry", "admin"]
-MAX_PAGES = 80  # address patterns a role's crawl reads
-HREF = re.compile(r'href="([^"#]+)"')
-#: not a page: files, downloads, the API, signing out, the language switch
-SKIP = re.compile(r"^/(api|static|logout)\b|\.(pdf|xlsx|csv|json|xls|js|css|png|svg|ico)$|/download$|/evidence/|"
-                  r"/files/|/report$")
-
-
-def _pattern(url: str) -> str:
-    """A page's address with its numbers (record ids, cursors) generalised: one page of each is read."""
-    return re.sub(r"\d+", "N", url)
-
-
-def crawl(client) -> list[str]:
-    """The pages (addresses answering 200 with HTML) reached from the home page, one per address pattern."""
-    queue, patterns, pages = ["/"], set(), []
-    while queue and len(patterns) < MAX_PAGES:
-        url = queue.pop(0)
-        pattern = _pattern(url)
-        if pattern in patterns:
-            continue
-        patterns.add(pattern)
-        response = client.get(url)
-        if response.status_code in (301, 302, 303) and response.location.startswith("/"):  # a menu's entry page
-            queue.insert(0, response.location)
-        if response.status_code != 200 or not response.content_type.startswith("text/html"):
-            continue
-        pages.append(url)
-        for href in HREF.findall(response.get_data(as_text=True)):
-            link = urlsplit(href.replace("&amp;", "&"))
-            if link.netloc or not link.path.startswith("/") or "lang=" in link.query or SKIP.search(link.path):
-                continue
-            queue.append(link.path + (f"?{link.query}" if link.query else ""))
-    return pages
 
 
 def _counts(world, clients, pages) -> dict[tuple, tuple[int, list[str]]]:
@@ -86,6 +53,39 @@ def test_every_page_of_every_role_runs_as_many_statements_with_three_times_the_a
     small = _counts(world, clients, pages)
     grow(world, LARGE - SMALL)
     large = _counts(world, clients, pages)
+    grew = [f"{who} {url}: {small[who, url][0]} statements at {SMALL} applications, {count} at {LARGE}:\n  "
+            + "\n  ".join(sql) for (who, url), (count, sql) in large.items() if count != small[who, url][0]]
+    assert not grew, "\n".join(grew)
+
+
+def _api_counts(world, found) -> dict[tuple, tuple[int, list[str]]]:
+    from core.extensions import db
+
+    with world.app.app_context():
+        engine = db.engine
+    client, out = world.app.test_client(), {}
+    for who, urls in found.items():
+        headers = {"Authorization": f"Bearer {world.tokens[who]}"} if who else {}
+        for url in urls:
+            client.get(url, headers=headers)
+            with counting(engine) as seen:
+                response = client.get(url, headers=headers)
+            assert response.status_code == 200, (who, url, response.status_code)
+            out[who, url] = (len(seen["contexts"]), seen["sql"])
+    return out
+
+
+def test_every_api_collection_of_every_role_runs_as_many_statements_with_three_times_the_applications(world):
+    """The JSON API's side of the guard: every ``GET`` collection of the app (core/testing/crawl.py
+    ``api_collections``, the bench's crawl) each role's token reads."""
+    grow(world, SMALL)
+    found = {who: api_collections(world.app, world.app.test_client(),
+                                  {"Authorization": f"Bearer {world.tokens[who]}"} if who else {}) for who in ROLES}
+    assert {"/api/v1/applications", "/api/v1/management/dashboard"} <= set(found["province"]), found["province"]
+    assert "/api/v1/lists" in found[None]
+    small = _api_counts(world, found)
+    grow(world, LARGE - SMALL)
+    large = _api_counts(world, found)
     grew = [f"{who} {url}: {small[who, url][0]} statements at {SMALL} applications, {count} at {LARGE}:\n  "
             + "\n  ".join(sql) for (who, url), (count, sql) in large.items() if count != small[who, url][0]]
     assert not grew, "\n".join(grew)

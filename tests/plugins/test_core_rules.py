@@ -33,7 +33,7 @@ from core.extensions import db  # noqa: E402
 from core.lists import recommend  # noqa: E402
 from core.management import bans  # noqa: E402
 from core.models import ListEntry, UnitScore  # noqa: E402
-from core.plugins.rules import readable_cite  # noqa: E402
+from core.plugins.citations import readable_cite  # noqa: E402
 from core.scoring import ranking  # noqa: E402
 
 THREE = ["ecology_environment", "emergency_management", "market_regulation"]

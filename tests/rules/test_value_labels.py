@@ -21,7 +21,7 @@ from helpers import rules_for, seed_text
 
 from core.cli.rules_cmd import rules_command
 from core.lists import notices
-from core.plugins.rules import UNSHIPPED
+from core.plugins.citations import UNSHIPPED
 from core.plugins.types import Level
 
 S001 = "001_3f04a56fc6693327.txt"

@@ -120,7 +120,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(app, tmp_path):
     message = str(err.value)
     assert "row 3: uscc：没有使用该统一社会信用代码的单位 / row 3: uscc: no organization has this" in message
     assert "row 4: uscc：该单位2025年不在名单内（级别：national）" in message
-    assert "百分比须在0到100之间" in message and "与第2行重复" in message
+    assert "135 超出指标 3. 可再生能源利用率 的取值范围：0 至 100 %" in message and "与第2行重复" in message
     assert db.session.scalar(sa.select(sa.func.count()).select_from(UnitScore)) == 0
     assert audits("scores.imported") == []
 

@@ -181,3 +181,31 @@ def test_a_rewritten_row_among_rows_written_in_bulk_is_found(app):
            params={"id": target, "data": '{"via": "summary_import", "diff": {"ext.revenue": [null, 1.5]}}'})
     code, output = _verify(app)
     assert code == 1 and f"#{target}" in output and "被改写或伪造插入" in output
+
+
+def test_a_tail_written_after_the_newest_anchor_and_removed_is_found(app, tmp_path):
+    """Issue 55: entries written after the newest signed anchor (hourly) could be deleted by the tables' owner and
+    ``audit verify`` still said intact. Each commit that appends entries now records the newest one outside the
+    database (audit-head.json in the anchor folder, under an HMAC of the chain key): removing the last three
+    entries, or only the last one, is found; a rolled-back entry never moves the record ahead (no false alarm)."""
+    assert app.test_cli_runner().invoke(audit_group, ["anchor"]).exit_code == 0
+    with app.app_context():
+        for n in range(3):  # three requests after the anchor, each committing its entry
+            audit.record("city_li", "filing.saved", "annual_filing", n, diff={"values.3": [None, 35 + n]})
+            db.session.commit()
+        audit.record("city_li", "filing.saved", "annual_filing", 99)
+        db.session.rollback()  # a refused request: its entry never existed
+    assert _verify(app)[0] == 0, _verify(app)[1]
+    head = json.loads((tmp_path / "anchors" / "audit-head.json").read_text())
+    ids = _ids(app)
+    assert head["id"] == ids[-1]
+    _owner(app, "DELETE FROM audit_log WHERE id = :id", params={"id": ids[-1]})  # the last one only
+    code, output = _verify(app)
+    assert code == 1 and f"#{ids[-1]}" in output and "the newest entries were removed" in output
+    _owner(app, "DELETE FROM audit_log WHERE id >= :id", params={"id": ids[-3]})  # the whole tail since the anchor
+    code, output = _verify(app)
+    assert code == 1 and f"#{ids[-1]}" in output and "最新记录被删除" in output
+    forged = {**head, "id": ids[-4]}  # the record moved back to hide it: its HMAC no longer matches
+    (tmp_path / "anchors" / "audit-head.json").write_text(json.dumps(forged))
+    code, output = _verify(app)
+    assert code == 1 and "it was changed" in output

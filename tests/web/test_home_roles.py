@@ -77,8 +77,10 @@ def test_the_applicant_sees_its_return_window_its_draft_and_the_overdue_correcti
     assert _bj(ids["until"]) in returned and ids["until"].strftime("%H:%M") == "17:00"
     assert "退回修改后重新提交" in returned and RETURN_REASON in returned and "逾期" not in returned
     # past its window the correction is no longer the applicant's to make: the item opens the application (issue 61)
+    # and it says the window was missed, not 重新提交 flagged 逾期 as if it could still be done
     late = _row(soup, "applications", f"/applications/{ids['late']}")
-    assert "overdue" in late["class"] and "逾期" in _text(late) and _bj(ids["late_until"]) in _text(late)
+    assert "未在规定日期前重新提交" in _text(late) and _bj(ids["late_until"]) in _text(late)
+    assert "overdue" not in (late.get("class") or []) and "逾期" not in _text(late)
     draft = _text(_row(soup, "applications", f"/applications/{ids['draft']}/edit"))
     assert "完善并提交草稿" in draft and _bj(ids["closes"]) in draft and ids["closes"].tzinfo is not None
     assert _bj(ids["closes"]).endswith("24:00")  # the round closes at the end of its last day
@@ -89,7 +91,7 @@ def test_the_applicant_sees_its_return_window_its_draft_and_the_overdue_correcti
     english = _home(app, "applicant", "en")
     row = _text(_row(english, "applications", f"/applications/{ids['returned']}/edit"))
     assert "Correct and resubmit: Green industrial park" in row and _bj(ids["until"]) in row
-    assert "Overdue" in _text(_row(english, "applications", f"/applications/{ids['late']}"))
+    assert "Not resubmitted by the date set" in _text(_row(english, "applications", f"/applications/{ids['late']}"))
 
 
 def test_the_city_sees_its_queue_quota_and_objections(world):

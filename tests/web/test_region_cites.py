@@ -15,7 +15,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from core.plugins.rules import readable_cite
+from core.plugins.citations import readable_cite
 from core.plugins.types import Level
 
 #: how each province's documents read in a cite (its 文号, or the issuer where the notice has none)
