@@ -1,7 +1,7 @@
 """Notifications: committed audit rows become inbox rows, e-mails and SMS, in a background job.
 
-How a change reaches a user: :func:`_collect` (after each flush) notes the new audit rows whose action
-has a rule (:data:`core.notifications.rules.RULES`); :func:`_enqueue` (before the commit) adds one
+How a change reaches a user: :mod:`core.services.audit_followers` notes the new audit rows whose action
+has a rule (:data:`core.notifications.rules.RULES`) and, before the commit, :func:`_deliver_on_commit` adds one
 ``notifications.deliver`` job for them to the same transaction. So a change that is rolled back
 leaves neither its audit rows nor the job, and nothing is sent inside the request: the job system
 dispatches the job once the commit is done. The job writes the inbox rows and queues one e-mail (and SMS)
@@ -25,9 +25,8 @@ from core.extensions import db
 from core.clock import now
 from core.models import AuditLog, Notification, NotificationSetting, User
 from core.notifications.rules import RULES, Target
-from core.services import audit
+from core.services import audit, audit_followers
 
-_PENDING = "greenmfg_notify_audit_ids"
 LANGUAGES = ("zh", "en")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
@@ -35,39 +34,14 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 -]{5,18}[0-9]$")
 
 # ----------------------------------------------------------- from the audit log --
 
-def _collect(session: Session, flush_context: Any) -> None:
-    ids = [o.id for o in session.new if isinstance(o, AuditLog) and o.action in RULES]
-    if ids:
-        session.info.setdefault(_PENDING, []).extend(ids)
+def _deliver_on_commit(session: Session, found: list[tuple[int, str]]) -> None:
+    from core.jobs import enqueue
 
-
-def _enqueue(session: Session) -> None:
-    if any(isinstance(o, AuditLog) and o.action in RULES for o in session.new):
-        session.flush()
-    ids = session.info.pop(_PENDING, None)
-    if ids:
-        from core.jobs import enqueue
-
-        enqueue("notifications.deliver", sorted(set(ids)), actor="notifications")
-
-
-def _forget(session: Session, transaction: Any) -> None:
-    if transaction.parent is None and not transaction.nested:
-        session.info.pop(_PENDING, None)  # rolled back: those audit rows never existed
-
-
-_installed = False
+    enqueue("notifications.deliver", sorted({ident for ident, _action in found}), actor="notifications")
 
 
 def install() -> None:
-    global _installed
-    if not _installed:
-        from sqlalchemy import event
-
-        event.listen(Session, "after_flush", _collect)
-        event.listen(Session, "before_commit", _enqueue)
-        event.listen(Session, "after_transaction_end", _forget)
-        _installed = True
+    audit_followers.follow("notifications", RULES.__contains__, _deliver_on_commit)
 
 
 def _path(link: tuple[str, dict[str, Any]] | None) -> str | None:

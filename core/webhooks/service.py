@@ -1,7 +1,7 @@
 """Webhooks (issue 58): subscriptions, the events the audit log gives them, and what was delivered.
 
-How an event reaches a receiver: :func:`_collect` (after each flush) notes the new audit rows whose action is an
-event kind (:data:`core.webhooks.kinds.BY_ACTION`); :func:`_enqueue` (before the commit) adds one
+How an event reaches a receiver: :mod:`core.services.audit_followers` notes the new audit rows whose action is an
+event kind (:data:`core.webhooks.kinds.BY_ACTION`) and, before the commit, :func:`_fan_out_on_commit` adds one
 ``webhooks.fan_out`` job for them to the same transaction when an active subscription wants one of them. So a
 change that is rolled back leaves neither its audit rows nor the job, and nothing is sent before the commit. The
 job writes the event and one delivery per subscription wanting it, and queues a ``webhooks.deliver`` job for each
@@ -30,11 +30,10 @@ from core.models import (
     WebhookEvent,
     WebhookSubscription,
 )
-from core.services import audit
+from core.services import audit, audit_followers
 from core.webhooks import kinds as K
 from core.webhooks import signing
 
-_PENDING = "greenmfg_webhook_audit_ids"
 STATUSES = ("pending", "delivered", "failed")
 
 
@@ -131,45 +130,18 @@ def subscription_json(sub: WebhookSubscription) -> dict[str, Any]:
 
 # ------------------------------------------------------------------ events --
 
-def _collect(session: Session, flush_context: Any) -> None:
-    found = [(o.id, K.BY_ACTION[o.action].code) for o in session.new
-             if isinstance(o, AuditLog) and o.action in K.BY_ACTION]
-    if found:
-        session.info.setdefault(_PENDING, []).extend(found)
-
-
-def _enqueue(session: Session) -> None:
-    if any(isinstance(o, AuditLog) and o.action in K.BY_ACTION for o in session.new):
-        session.flush()
-    found = session.info.pop(_PENDING, None)
-    if not found:
-        return
+def _fan_out_on_commit(session: Session, found: list[tuple[int, str]]) -> None:
     wanted = {k for kinds in session.scalars(select(WebhookSubscription.kinds).where(WebhookSubscription.active))
               for k in kinds or ()}
-    ids = sorted({ident for ident, code in found if code in wanted})
+    ids = sorted({ident for ident, action in found if K.BY_ACTION[action].code in wanted})
     if ids:  # no job at all while nobody subscribed to these kinds
         from core.jobs import enqueue
 
         enqueue("webhooks.fan_out", ids, actor="webhooks")
 
 
-def _forget(session: Session, transaction: Any) -> None:
-    if transaction.parent is None and not transaction.nested:
-        session.info.pop(_PENDING, None)  # rolled back: those audit rows never existed
-
-
-_installed = False
-
-
 def install() -> None:
-    global _installed
-    if not _installed:
-        from sqlalchemy import event
-
-        event.listen(Session, "after_flush", _collect)
-        event.listen(Session, "before_commit", _enqueue)
-        event.listen(Session, "after_transaction_end", _forget)
-        _installed = True
+    audit_followers.follow("webhooks", K.BY_ACTION.__contains__, _fan_out_on_commit)
 
 
 def _new_event(kind: str, occurred_at: Any, data: dict[str, Any], audit_id: int | None = None) -> WebhookEvent:
