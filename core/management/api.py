@@ -492,10 +492,15 @@ class ReReviews(Resource):
     @blp.response(200, page_of(ReReviewSchema))
     def get(self, args):
         """Re-reviews of a year in the user's scope."""
-        query = select(ReReview).where(access.scope(self.user, ReReview.admin_unit_id))
-        if args["year"]:
-            query = query.where(ReReview.cycle_year == args["year"])
-        return synced(query, ReReview, args, rereview_json)
+        return _rereviews_page(self.user, args, select(ReReview))
+
+
+def _rereviews_page(user, args, query):
+    """A page of the re-reviews of ``query`` in ``user``'s scope, of ``args["year"]`` where given."""
+    query = query.where(access.scope(user, ReReview.admin_unit_id))
+    if args["year"]:
+        query = query.where(ReReview.cycle_year == args["year"])
+    return synced(query, ReReview, args, rereview_json)
 
 
 @blp.route("/rereviews/<int:ident>")
@@ -526,10 +531,7 @@ class ReReviewsAwaitingOpinion(Resource):
     def get(self, args):
         """Re-reviews whose on-site result the city has recorded and on which the province has recorded no
         opinion yet (province staff), oldest first."""
-        query = rereview_opinion.awaiting(select(ReReview).where(access.scope(self.user, ReReview.admin_unit_id)))
-        if args["year"]:
-            query = query.where(ReReview.cycle_year == args["year"])
-        return synced(query, ReReview, args, rereview_json)
+        return _rereviews_page(self.user, args, rereview_opinion.awaiting(select(ReReview)))
 
 
 @blp.route("/rereviews/<int:ident>/experts")
