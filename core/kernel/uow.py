@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask
+from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -21,6 +22,10 @@ from core.kernel import changes
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+#: set in a session's ``info`` while its transaction holds a connection (:func:`_connected`): a request that ran
+#: no statement (the user and its header remembered, a page not found) has none, and takes none to end
+_CONNECTED = "greenmfg_connected"
 
 
 def commit() -> None:
@@ -53,11 +58,23 @@ def init_app(app: Flask) -> None:
     (:func:`end_reads`); registered after Flask-SQLAlchemy, so it runs before the session is removed."""
     with app.app_context():
         changes.track_transactions(db.engine)
+    if not event.contains(db.session, "after_begin", _connected):
+        event.listen(db.session, "after_begin", _connected)
+        event.listen(db.session, "after_transaction_end", _ended)
 
     @app.teardown_appcontext
     def _end_reads(exc: BaseException | None) -> None:
         if exc is None:
             end_reads()
+
+
+def _connected(session, transaction, connection) -> None:
+    session.info[_CONNECTED] = True
+
+
+def _ended(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CONNECTED, None)
 
 
 def end_reads() -> None:
@@ -73,6 +90,8 @@ def end_reads() -> None:
         return
     session = db.session()
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    if not session.info.get(_CONNECTED):  # no statement ran: no connection to take, nothing to end
         return
     try:
         if changes.transaction_wrote(session.connection()):
