@@ -24,7 +24,8 @@ from core.errors import AccessDenied, InvalidInput, NotFound
 from core.extensions import db
 from core.kernel.permissions import may
 from core.kernel.rules import region_rules, rule_of, rules_of_round
-from core.models import AdminUnit, Application, ApplicationStatus, Campaign, CityRecommendationFile
+from core.models import AdminUnit, ApplicationStatus, Campaign, CityRecommendationFile
+from core.models.counters import ApplicationCount
 from core.plugins.types import CityRecommendation, Level
 from core.services import audit
 from core.services.deadlines import check_step_open
@@ -132,10 +133,11 @@ def round_files(campaign: Campaign) -> list[dict[str, Any]]:
     """The province's view of the round: each city that recommended an application, or uploaded its file, with
     how many it recommended, its file (or None) and ``missing`` where the region's rule requires the file."""
     rule = policy(campaign)
+    total = func.sum(ApplicationCount.n)  # issue 57: the counters the database keeps (migration 0052)
     counts = dict(db.session.execute(
-        select(Application.admin_unit_id, func.count(Application.id))
-        .where(Application.campaign_id == campaign.id, Application.status.in_(RECOMMENDED))
-        .group_by(Application.admin_unit_id)).all())
+        select(ApplicationCount.admin_unit_id, total)
+        .where(ApplicationCount.campaign_id == campaign.id, ApplicationCount.status.in_([s.value for s in RECOMMENDED]))
+        .group_by(ApplicationCount.admin_unit_id).having(total > 0)).all())
     files = {f.admin_unit_id: f for f in db.session.scalars(
         select(CityRecommendationFile).where(CityRecommendationFile.campaign_id == campaign.id))}
     ids = set(counts) | set(files)

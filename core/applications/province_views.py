@@ -37,10 +37,10 @@ from core.kernel.rules import region_rules, source_name
 from core.kernel.uow import attempt
 from core.models import (
     AdminUnit,
-    Application,
     Campaign,
     Organization,
 )
+from core.models.counters import ApplicationCount
 from core.plugins.types import FieldKind, Level
 from core.services import deadlines as step_rules
 from core.services.round_steps import APPLICANTS as APPLICANT_CLOSING
@@ -75,10 +75,10 @@ def campaigns():
         status = _invalid_status(form)
     rows = db.session.scalars(select(Campaign).where(Campaign.region == rules.region_code)
                               .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
-    # issue 57: the rounds shown only, each an index-only count (ix_application_campaign_id_id)
-    counts = dict(db.session.execute(select(Application.campaign_id, func.count(Application.id))
-                                     .where(Application.campaign_id.in_([c.id for c in rows]))
-                                     .group_by(Application.campaign_id)).all()) if rows else {}
+    # issue 57: the rounds shown, from the counters the database keeps (migration 0052)
+    counts = dict(db.session.execute(select(ApplicationCount.campaign_id, func.sum(ApplicationCount.n))
+                                     .where(ApplicationCount.campaign_id.in_([c.id for c in rows]))
+                                     .group_by(ApplicationCount.campaign_id)).all()) if rows else {}
     return render_template("applications/campaigns.html", form=form, campaigns=rows, counts=counts), status
 
 

@@ -18,6 +18,7 @@ from core.clock import aware
 from core.kernel.rules import region_rules
 from core.models import AdminUnit, Application, Campaign, DeadlineExtension, Role
 from core.models import ApplicationStatus as S
+from core.models.counters import ApplicationCount
 from core.services import deadlines as step_rules
 from core.web.todo import FIRST, TodoSection, item, named
 
@@ -104,7 +105,10 @@ def city_items(user, at: dt.datetime):
     queued = db.session.scalars(select(Application).where(*where)
                                 .options(joinedload(Application.organization), joinedload(Application.campaign))
                                 .order_by(Application.submitted_at, Application.id).limit(FIRST)).all()
-    count = len(queued) if len(queued) < FIRST else db.session.scalar(select(func.count()).where(*where))
+    # issue 57: how many there are from the counters the database keeps (migration 0052), not counted afresh
+    count = len(queued) if len(queued) < FIRST else db.session.scalar(
+        select(func.coalesce(func.sum(ApplicationCount.n), 0)).where(
+            ApplicationCount.admin_unit_id == user.admin_unit_id, ApplicationCount.status == S.SUBMITTED.value))
     campaigns = _newest_campaigns()
     steps = {c.id: step_rules.step_deadlines(c, "city", admin_unit_id=user.admin_unit_id) for c in campaigns}
     for a in queued:
@@ -140,11 +144,13 @@ def province_items(user, at: dt.datetime):
     if not campaigns:
         return [item(_("No campaign yet: open one"), url_for("applications.campaigns"))]
     counts: dict[int, dict[str, int]] = {}
+    total = func.sum(ApplicationCount.n)  # each round's cities added up (issue 57: the counters, migration 0052)
     for campaign_id, status, n in db.session.execute(
-            select(Application.campaign_id, Application.status, func.count())
-            .where(Application.campaign_id.in_([c.id for c in campaigns]), Application.status != S.DRAFT)
-            .group_by(Application.campaign_id, Application.status)):
-        counts.setdefault(campaign_id, {})[str(status)] = n
+            select(ApplicationCount.campaign_id, ApplicationCount.status, total)
+            .where(ApplicationCount.campaign_id.in_([c.id for c in campaigns]),
+                   ApplicationCount.status != S.DRAFT.value)
+            .group_by(ApplicationCount.campaign_id, ApplicationCount.status).having(total > 0)):
+        counts.setdefault(campaign_id, {})[status] = n
     labels = _status_labels()
     out = []
     for c in campaigns:

@@ -24,6 +24,7 @@ from core.models import (
 from core.models import (
     ApplicationStatus as S,
 )
+from core.models.counters import ApplicationCount
 from core.web.todo import FIRST, TodoSection, item
 
 _APPLICATION = (joinedload(Application.organization), joinedload(Application.campaign))
@@ -75,11 +76,12 @@ def evaluator_items(user, at: dt.datetime):
 
 
 def panel_items(user, at: dt.datetime):
-    counts = dict(db.session.execute(
-        select(Application.status, func.count()).join(Campaign)
+    counts = dict(db.session.execute(  # issue 57: the counters the database keeps (migration 0052)
+        select(ApplicationCount.status, func.sum(ApplicationCount.n))
+        .join(Campaign, Campaign.id == ApplicationCount.campaign_id)
         .where(Campaign.region == region_rules().region_code,
-               Application.status.in_([S.CITY_RECOMMENDED, S.UNDER_REVIEW]))
-        .group_by(Application.status)).all())
+               ApplicationCount.status.in_([S.CITY_RECOMMENDED.value, S.UNDER_REVIEW.value]))
+        .group_by(ApplicationCount.status)).all())
     out = []
     if counts.get(S.CITY_RECOMMENDED):
         n = counts[S.CITY_RECOMMENDED]
