@@ -2,7 +2,8 @@
 changes of name or boundary, periodic re-review, bottom-5 % removal, and the dashboards.
 
 Business rules live in the service modules (``filings``, ``removals``, ``bans``,
-``complaints``, ``changes``, ``rereviews``, ``jobs``, ``dashboard``); the web pages
+``complaints``, ``changes``, ``rereviews``, ``jobs``, ``dashboard``, whose figures ``counts`` reads from the
+counts the database keeps); the web pages
 (:mod:`~core.management.views`), the JSON API (:mod:`~core.management.api`) and the CLI
 (:mod:`core.cli.management_cmd`) are thin layers over them.
 

@@ -1,6 +1,10 @@
 """Figures for the city and province dashboards: filing progress, removals, complaints,
 changes, re-reviews, listed units by type and year, and progress against the region's
 quotas (Hubei's 2021–2025 targets by city, 002_9c75e1d2ebfbdf50.txt 附件3).
+
+The figures of list entries and filings come from the counts the database keeps (:mod:`core.management.counts`,
+migration 0053; issue 57): a page reads a few rows per city, year and status, not every entry and filing of the
+years shown. Removals, complaints, changes and re-reviews are counted by their status indexes.
 """
 from __future__ import annotations
 
@@ -9,24 +13,21 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from core.errors import InvalidInput
 from core.extensions import db
 from core.clock import this_year, today
-from core.kernel import memo
 from core.kernel.rules import region_rules
-from core.management import complaints, filings, rereviews
+from core.management import complaints, counts, filings, rereviews
 from core.models import (
     AdminUnit,
     AnnualFiling,
     ChangeReport,
     Complaint,
-    ListEntry,
-    Organization,
     Removal,
     ReReview,
 )
-from core.models.lists import STAGE
 
 QUOTA_LOOKBACK = 10
 
@@ -56,8 +57,7 @@ def counters(year: int, admin_unit_id: int | None = None, on: dt.date | None = N
     except InvalidInput:  # the region sets no date that year: shown as unknown
         due_on = None
     # a year opened after its due date is filed by the date the province gave (filings.open_year)
-    given = db.session.scalar(select(func.max(AnnualFiling.due_on)).where(AnnualFiling.year == year,
-                                                                            *unit(AnnualFiling.admin_unit_id)))
+    given = counts.latest_due_on(year, admin_unit_id)
     if given is not None and (due_on is None or given > due_on):
         due_on = given
     removals_by = dict(db.session.execute(select(Removal.status, func.count(Removal.id))
@@ -71,7 +71,7 @@ def counters(year: int, admin_unit_id: int | None = None, on: dt.date | None = N
         "changes_open": _count(ChangeReport, ChangeReport.status == "reported", *unit(ChangeReport.admin_unit_id)),
         "rereviews_open": _count(ReReview, ReReview.status.in_((rereviews.DUE, rereviews.SCHEDULED)),
                                  *unit(ReReview.admin_unit_id)),
-        "unfiled_national": len(filings.unfiled_national_units(admin_unit_id, year)) if admin_unit_id else None,
+        "unfiled_national": counts.unfiled_national(admin_unit_id, year) if admin_unit_id else None,
     }
 
 
@@ -91,18 +91,8 @@ def listed_by_type_year(admin_unit_id: int | None = None, level: str | None = No
     published each year (units removed later included), by the unit's city."""
     until = until or this_year()
     first = until - years + 1
-    query = (select(Organization.admin_unit_id, ListEntry.year, ListEntry.unit_type, func.count(ListEntry.id))
-             .join(Organization, Organization.id == ListEntry.organization_id)
-             .where(ListEntry.year >= first, ListEntry.year <= until, ListEntry.status != STAGE)
-             .group_by(Organization.admin_unit_id, ListEntry.year, ListEntry.unit_type))
-    if admin_unit_id is not None:
-        query = query.where(Organization.admin_unit_id == admin_unit_id)
-    if level:
-        query = query.where(ListEntry.level == level)
     data: dict[int | None, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
-    # issue 57: the page's largest read (every entry of the years shown), remembered until the next write
-    for unit, year, unit_type, count in memo.remembered("dashboard.listed", (admin_unit_id, level, first, until),
-                                                        lambda: tuple(map(tuple, db.session.execute(query)))):
+    for unit, year, unit_type, count in counts.listed_by_city(first, until, admin_unit_id, level):  # issue 57
         data[unit][year][unit_type] = count
     types = [code for code in region_rules().unit_types]
     return {"years": list(range(first, until + 1)), "types": types, "cities": data}
@@ -128,6 +118,15 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
     if chosen is None:
         return None
     rows, totals, types, period, binding, cites = [], {}, [], None, True, []
+    found: dict[tuple, dict] = {}
+
+    def listed(levels: list[str], start: int, end: int) -> dict:
+        """The distinct organizations per city and type, read once per set of levels and period (issue 57)."""
+        key = (counts.levels_mask(levels), start, end)
+        if key not in found:
+            found[key] = counts.listed_organizations(levels, start, end, admin_unit_id)
+        return found[key]
+
     for unit in cities(admin_unit_id if admin_unit_id is not None else None):
         row = {"unit": unit, "types": {}}
         for unit_type in region_rules().unit_types:
@@ -138,12 +137,7 @@ def quota_progress(year: int, admin_unit_id: int | None = None) -> dict[str, Any
             start, end = quota.period or (chosen, chosen)
             period, binding = (start, end), quota.binding
             cites.append(quota.cite or "")
-            count = db.session.scalar(
-                select(func.count(func.distinct(ListEntry.organization_id)))
-                .join(Organization, Organization.id == ListEntry.organization_id)
-                .where(Organization.admin_unit_id == unit.id, ListEntry.unit_type == unit_type,
-                       ListEntry.year >= start, ListEntry.year <= end, ListEntry.status != STAGE,
-                       ListEntry.level.in_([str(lv) for lv in quota.counts_levels]))) or 0
+            count = listed([str(lv) for lv in quota.counts_levels], start, end).get((unit.id, unit_type), 0)
             row["types"][unit_type] = {"target": quota.limit, "count": count,
                                        "percent": round(100 * count / quota.limit, 1) if quota.limit else None}
             if unit_type not in types:
@@ -191,10 +185,17 @@ def open_items(admin_unit_id: int | None = None, limit: int = 20, on: dt.date | 
         "changes": list(db.session.scalars(select(ChangeReport).where(ChangeReport.status == "reported",
                                                                       *unit(ChangeReport.admin_unit_id))
                                            .order_by(ChangeReport.id.desc()).limit(limit))),
-        "overdue": list(db.session.scalars(select(AnnualFiling).where(filings.status_column(on) == filings.OVERDUE,
-                                                                      *unit(AnnualFiling.admin_unit_id))
-                                           .order_by(AnnualFiling.id.desc()).limit(limit))),
+        "overdue": _filings(counts.latest_overdue(admin_unit_id, on or today(), filings.deadline_column(), limit)),
     }
+
+
+def _filings(ids: list[int]) -> list[AnnualFiling]:
+    """The filings ``ids``, newest first, with their organizations."""
+    if not ids:
+        return []
+    return list(db.session.scalars(select(AnnualFiling).where(AnnualFiling.id.in_(ids))
+                                   .options(selectinload(AnnualFiling.organization))
+                                   .order_by(AnnualFiling.id.desc())))
 
 
 def summary(year: int, admin_unit_id: int | None = None) -> dict[str, Any]:

@@ -30,13 +30,13 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, update
 
 from core.errors import DeadlinePassed, InvalidInput, Refused
 from core.extensions import db
 from core.clock import today
 from core.kernel.rules import region_rules
-from core.management import removals
+from core.management import counts, removals
 from core.management.common import (
     level_rank,
     moment,
@@ -530,29 +530,46 @@ def send_reminders(on: dt.date, actor: str, progress: Callable[[int], None] | No
 
 def mark_overdue(on: dt.date, actor: str, progress: Callable[[int], None] | None = None) -> list:
     """Every open filing whose deadline has passed becomes overdue, with a removal proposal
-    (sanction ``not_filed``); a unit no longer on any list has its filing closed instead."""
+    (sanction ``not_filed``); a unit no longer on any list has its filing closed instead.
+
+    The statuses are stored by one UPDATE per status and 5,000 filings, not one a filing: the filing counts the
+    database keeps (migration 0053) then change once a statement (issue 57)."""
     filings = [f for f in db.session.scalars(select(AnnualFiling).where(
         AnnualFiling.status.in_(OPEN), AnnualFiling.due_on < on).order_by(AnnualFiling.id)) if deadline_of(f) < on]
-    made = []
+    made, moved = [], {CLOSED: [], OVERDUE: []}
     for filing in filings:
         held = removals.held_levels(filing.organization_id, filing.unit_type)
         if not held:
-            filing.status = CLOSED
+            moved[CLOSED].append(filing)
             audit.record(actor, "filing.closed", "annual_filing", filing.id, reason="not listed")
         else:
-            filing.status = OVERDUE
+            moved[OVERDUE].append(filing)
             audit.record(actor, "filing.overdue", "annual_filing", filing.id, due_on=filing.due_on.isoformat(),
                          year=filing.year)
             if removals.NOT_FILED in region_rules().sanctions:
                 made.append(removals.propose(
                     filing.organization, removals.NOT_FILED,
-                    f"未按时填报{filing.year}年度动态管理表（截止{deadline_of(filing).isoformat()}） / did not file the "
-                    f"{filing.year} dynamic-management table by {deadline_of(filing).isoformat()}",
+                    f"未按时填报{filing.year}年度动态管理表（截止{filing.due_on.isoformat()}） / did not file the "
+                    f"{filing.year} dynamic-management table by {filing.due_on.isoformat()}",
                     actor, levels=held, unit_type=filing.unit_type, year=filing.year, source="filing",
                     source_ref=str(filing.id), on=on))
         if progress:
             progress(1)
+    for status, rows in moved.items():
+        _store_status([f.id for f in rows], status)
+        for filing in rows:
+            db.session.expire(filing)
     return made
+
+
+def _store_status(ids: list[int], status: str, chunk: int = 5000) -> None:
+    """Set ``status`` on the filings ``ids`` (their versions moved on, as the ORM's own update would)."""
+    from core.services.bulk_writes import among
+
+    for start in range(0, len(ids), chunk):
+        db.session.execute(update(AnnualFiling).where(among(AnnualFiling.id, ids[start:start + chunk]))
+                           .values(status=status, version=AnnualFiling.version + 1)
+                           .execution_options(synchronize_session=False))
 
 
 # ------------------------------------------------------ the national check --
@@ -577,15 +594,11 @@ def unfiled_national_units(admin_unit_id: int | None, year: int) -> list[int]:
 def progress_by_city(year: int, admin_unit_id: int | None = None,
                      on: dt.date | None = None) -> dict[int | None, dict[str, int]]:
     """{admin unit id: {status: count}} of the year's filings, by the status they show on ``on``
-    (:func:`status_of`: an open filing past its deadline counts as overdue)."""
-    status = status_column(on).label("shown_status")
-    query = (select(AnnualFiling.admin_unit_id, status, func.count(AnnualFiling.id))
-             .where(AnnualFiling.year == year).group_by(AnnualFiling.admin_unit_id, status))
-    if admin_unit_id is not None:
-        query = query.where(AnnualFiling.admin_unit_id == admin_unit_id)
+    (:func:`status_of`: an open filing past its deadline counts as overdue), from the counts the database keeps
+    (:func:`core.management.counts.filings_by_city`; issue 57)."""
     out: dict[int | None, dict[str, int]] = defaultdict(lambda: {s: 0 for s in STATUSES})
-    for unit, status, count in db.session.execute(query):
-        out[unit][status] = count
+    for unit, shown in counts.filings_by_city(year, admin_unit_id, on or today()).items():
+        out[unit].update(shown)
     return dict(out)
 
 

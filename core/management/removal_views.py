@@ -48,16 +48,38 @@ from core.services.uscc import normalize_uscc
 # --------------------------------------------------------------- removals --
 
 
-def _propose_form() -> ProposeForm:
+#: the longest name search the removal form takes
+SEARCH_LENGTH = 100
+
+
+def _propose_form(search: dict | None = None) -> ProposeForm:
+    """The proposal form. Its choice of listed units is a page of them by name (``search``: the units whose name
+    or credit code matches ``?q=``, and the one a unit's page links with, ``?uscc=``); a posted choice is looked up
+    on its own, so any listed unit of the user's area a search found can be posted (issue 57)."""
+    user = _user()
     form = ProposeForm()
     form.sanction.choices = _sanction_choices()
     form.unit_type.choices = [choice("", "—")] + [choice(c, local_name(t)) for c, t in region_rules().unit_types.items()]
     form.levels.choices = [choice(c, local_name(lv)) for c, lv in region_rules().list_levels.items()]
-    form.unit.choices = [choice("", "—")] + [choice(code, f"{name}（{code}）")
-                                             for code, name in removals.listed_units(_user())]
-    if request.method == "GET" and request.args.get("uscc"):  # a unit's page links here with its code
-        form.unit.data = request.args["uscc"].strip().upper()
+    if request.method == "GET":
+        picks = list((search or {}).get("units", []))
+        linked = request.args.get("uscc")  # a unit's page links here with its code
+        if linked:
+            form.unit.data = linked.strip().upper()
+    else:
+        picks, linked = [], form.unit.data
+    chosen = removals.pickable_unit(user, linked) if linked else None
+    if chosen is not None and chosen not in picks:
+        picks.insert(0, chosen)
+    form.unit.choices = [choice("", "—")] + [choice(code, f"{name}（{code}）") for code, name in picks]
     return form
+
+
+def _unit_search() -> dict:
+    """The removal form's name search (``?q=``): a page of listed units, and whether more match."""
+    q = (request.args.get("q") or "").strip()[:SEARCH_LENGTH]
+    units, more = removals.pick_units(_user(), q)
+    return {"q": q, "units": units, "more": more, "page": removals.PICK_PAGE}
 
 
 def _immediate_form() -> ImmediateForm:
@@ -75,8 +97,9 @@ def removals_list():
     if status:
         query = query.where(Removal.status == status)
     rows = db.session.scalars(query.order_by(Removal.id.desc()).limit(500)).all()
-    return render_template("management/removals.html", rows=rows, status=status, form=_propose_form(),
-                           immediate_form=_immediate_form(), publish_form=PublishForm(),
+    search = _unit_search()
+    return render_template("management/removals.html", rows=rows, status=status, form=_propose_form(search),
+                           search=search, immediate_form=_immediate_form(), publish_form=PublishForm(),
                            approved=sum(1 for r in rows if r.status == removals.APPROVED))
 
 

@@ -258,21 +258,43 @@ def propose_bottom_share(year: int, actor: str, on: dt.date | None = None,
     return made
 
 
-#: at most this many listed units are offered to pick from (a province beyond it types the credit code)
-PICK_LIMIT = 3000
+#: the removal form offers this many listed units at a time, by name; a search by name or credit code finds the
+#: others (issue 57: the form offered up to 3,000 in one list, read by sorting every listed unit of the area)
+PICK_PAGE = 20
 
 
-def listed_units(user) -> list[tuple[str, str]]:
-    """``(credit code, name)`` of the units on a list (not removed) that ``user`` may propose to remove, by name:
-    what the removal form offers to pick, so no one has to type a credit code (issue 42)."""
+def _pickable(user):
+    """The organizations on a list (not removed) that ``user`` may propose to remove."""
     from core.management.access import scope
 
-    rows = db.session.execute(
-        select(Organization.uscc, Organization.name).where(
-            Organization.id.in_(select(ListEntry.organization_id).where(ListEntry.status == "listed")),
-            scope(user, Organization.admin_unit_id, Organization.id))
-        .order_by(Organization.name, Organization.uscc).limit(PICK_LIMIT))
-    return [(code, name) for code, name in rows]
+    on_a_list = select(ListEntry.id).where(ListEntry.organization_id == Organization.id,
+                                           ListEntry.status == "listed").exists()
+    return select(Organization.uscc, Organization.name).where(
+        on_a_list, scope(user, Organization.admin_unit_id, Organization.id))
+
+
+def pick_units(user, q: str = "", limit: int = PICK_PAGE) -> tuple[list[tuple[str, str]], bool]:
+    """``(credit code, name)`` of the first ``limit`` units by name that ``user`` may propose to remove (issue 42:
+    no one has to type a credit code), whose name contains ``q`` or whose credit code is ``q``; and whether more
+    match. Read in name order through ``organization (admin_unit_id, name, uscc)`` (a city) or ``(name, uscc)``
+    (the province), each organization checked for a listed entry by ``ix_list_entry_organization_id``, stopping
+    after ``limit`` + 1 (issue 57)."""
+    query = _pickable(user)
+    q = (q or "").strip()
+    if q:
+        query = query.where(Organization.name.contains(q, autoescape=True) | (Organization.uscc == q.upper()))
+    rows = db.session.execute(query.order_by(Organization.name, Organization.uscc).limit(limit + 1)).all()
+    return [(code, name) for code, name in rows[:limit]], len(rows) > limit
+
+
+def pickable_unit(user, code: str | None) -> tuple[str, str] | None:
+    """``(credit code, name)`` of the unit with credit code ``code`` if ``user`` may propose to remove it (one
+    look-up: a unit's page links to the form with it chosen, and the form posts it back)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    row = db.session.execute(_pickable(user).where(Organization.uscc == code)).first()
+    return (row.uscc, row.name) if row else None
 
 
 def visible(query, user):

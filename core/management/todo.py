@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from core.extensions import db
 from core.clock import end_of_day
-from core.management import filings
+from core.management import counts, filings
 from core.models import AnnualFiling, Complaint, Role
 from core.web.todo import FIRST, TodoSection, item
 
@@ -32,8 +32,7 @@ def city_items(user, at: dt.datetime):
     if user.admin_unit_id is None:
         return []
     out = []
-    submitted = db.session.execute(select(func.count(), func.max(AnnualFiling.year)).where(
-        AnnualFiling.admin_unit_id == user.admin_unit_id, AnnualFiling.status == filings.SUBMITTED)).one()
+    submitted = counts.submitted_filings(user.admin_unit_id)  # kept by the database (issue 57)
     if submitted[0]:
         out.append(item(_("%(n)d annual filings to review", n=submitted[0]),
                         url_for("management.filings_list", status=filings.SUBMITTED, year=submitted[1]),

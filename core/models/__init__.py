@@ -16,6 +16,9 @@ from core.models.management import (
     AnnualFiling, ChangeReport, Complaint, FilingReminder, ManagementFile, Removal, ReReview,
 )
 from core.models.organizations import AdminUnit, Organization
+from core.models.management_counts import (
+    FiledOrgYear, FilingCount, ListedCount, ListedOrgYear, ListedSpan, NationalCount,
+)
 from core.models.review import (
     EvaluationReport, EvaluationRequest, ExpertAssignment, ExpertProfile, FirmAffiliate, ReviewResult,
 )
@@ -43,3 +46,4 @@ __all__ += ["TrainingClock"]
 __all__ += ["IdempotencyKey"]
 __all__ += ["IdentityLink"]
 __all__ += ["WebhookAttempt", "WebhookDelivery", "WebhookEvent", "WebhookSubscription"]
+__all__ += ["FiledOrgYear", "FilingCount", "ListedCount", "ListedOrgYear", "ListedSpan", "NationalCount"]

@@ -42,6 +42,10 @@ class AnnualFiling(TimestampMixin, db.Model):
         Index("ix_annual_filing_year_page", "year", "id"),
         Index("ix_annual_filing_unit_page", "admin_unit_id", "year", "id"),
         Index("ix_annual_filing_status_page", "year", "status", "id"),
+        # the latest overdue filings of a status and due date, of all cities or of one (the dashboards' open
+        # items, migration 0053)
+        Index("ix_annual_filing_status_due", "status", "due_on", "id"),
+        Index("ix_annual_filing_unit_status_due", "admin_unit_id", "status", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
