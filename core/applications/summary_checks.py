@@ -4,6 +4,8 @@ what changes and whether it is applied or refused, with the reason (:class:`_Che
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +24,6 @@ from core.applications.summary_layout import (
     AppView,
     Col,
     LayoutChoice,
-    by_label,
     column_message,
     convert,
     display,
@@ -99,13 +100,22 @@ def _known(campaign: Campaign, codes: list[str]) -> dict[str, _Known]:
                                                 DeadlineExtension.campaign_id == campaign.id))
              .where(among(Organization.uscc, codes)))
     out: dict[str, _Known] = {}
-    for row in db.session.execute(query):
+    result = db.session.execute(query)
+    stored = _stored_row(tuple(result.keys()))
+    for row in result:
+        row = stored(row)  # a named tuple: SQLAlchemy's Row finds each attribute by name, 1 µs a look-up (W4)
         known = out.get(row.uscc)
         if known is None:
             known = out[row.uscc] = _Known(row.org_id, row.org_name, row.org_unit, row.org_city or "", row.until)
         if row.id is not None:
             known.apps[row.unit_type] = row
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _stored_row(keys: tuple[str, ...]) -> Callable[[Any], Any]:
+    """A row of :func:`_known`'s query as a named tuple of its columns."""
+    return namedtuple("StoredApplication", keys)._make
 
 
 # --------------------------------------------------------------- checking --
@@ -139,6 +149,9 @@ class _Checker:
         self._fields: dict[int, Any] = {}
         self._whole_cache: dict[int, bool] = {}
         self._memo: dict[tuple, Any] = {}
+        self._roles: dict[int, list[tuple[Col, str]]] = {}  # by table (:meth:`roles`)
+        self._schemas: dict[tuple, Any] = {}  # by unit type and attributes (:meth:`schema`)
+        self._windows: dict[Any, GreenmfgError | None] = {}  # by deadline extension (:meth:`window`)
 
     def _once(self, key: tuple, make: Callable[[], Any]) -> Any:
         """``make()`` once per import (the rules' answers do not change while the file is checked)."""
@@ -160,8 +173,11 @@ class _Checker:
     def schema(self, unit_type: str, attrs: tuple[str, ...]) -> Any:
         """The schema of just these fields (the columns a row changes), made once per import: the plugin fields
         are independent (no schema-wide check), so a row is not looked up against every field of its type."""
-        return self._once(("schema", unit_type, attrs),
-                          lambda: schema_for([self.fields(unit_type)[0][a] for a in attrs]))
+        key = (unit_type, attrs)
+        made = self._schemas.get(key)
+        if made is None:
+            made = self._schemas[key] = schema_for([self.fields(unit_type)[0][a] for a in attrs])
+        return made
 
     def window(self, known: _Known | None) -> GreenmfgError | None:
         """The applicant's window the draft is saved in (as :func:`services.check_editable`)."""
@@ -231,7 +247,10 @@ class _Checker:
         tables: dict[str, list] = {}
         changes: dict[str, tuple[Col, Any]] = {}
         cells = line.cells
-        for col, role in self._once(("roles", id(line.table)), lambda: self.roles(line.table)):
+        roles = self._roles.get(id(line.table))
+        if roles is None:
+            roles = self._roles[id(line.table)] = self.roles(line.table)
+        for col, role in roles:
             if col.key not in cells:
                 continue
             raw = cells[col.key]
@@ -240,8 +259,10 @@ class _Checker:
                     self.refuse(plan, col, plan.known.name, raw, str(_NAME))
                 continue
             if role == "kept":
+                if app is None and (raw is None or text(raw) == ""):
+                    continue  # nothing given for a new application: nothing to compare
                 old = display(col, view)
-                if not same(raw, old) and not (app is None and text(raw) == ""):
+                if not (raw.__class__ is old.__class__ and raw == old) and not same(raw, old):
                     reason = str(_WHOLE_TABLE) if col.kind != "read_only" else str(column_message(col))
                     self.refuse(plan, col, old, raw, reason)
                 continue
@@ -260,7 +281,10 @@ class _Checker:
                                          "status": "applied"})
         if plan.refused or not changes:
             return
-        problem = self.window(plan.known) if (app is not None or changes) else None
+        until = plan.known.extension_until if plan.known is not None else None
+        if until not in self._windows:
+            self._windows[until] = self.window(plan.known)  # the clock is read once per import (self.now)
+        problem = self._windows[until]
         if problem is not None:
             for f in plan.entry["fields"]:
                 f.update(status="refused", reason=problem.localized())
@@ -342,10 +366,10 @@ class _Checker:
         return [code for code, label in col.choices.items() if label and label in raw_text]
 
     def industry(self, col: Col, raw: Any, unit_type: str = "") -> str | None:
-        names = self._once(("industries", id(col)), lambda: {
-            **{code: ind.name for code, ind in self.rules.industries.items()}, **col.choices})
+        names = self._once(("industries", id(col)), lambda: _labels({
+            **{code: ind.name for code, ind in self.rules.industries.items()}, **col.choices}))
         try:
-            return by_label(raw, names, "industry", N_("Unknown industry: %(value)s."))
+            return _by_label(raw, names, "industry", N_("Unknown industry: %(value)s."))
         except InvalidInput:
             # issue 17: a round whose document accepts any industry (IndustryChoices.open) keeps its name
             if not self.rules.industry_choices(unit_type, self.campaign.year).open:
@@ -355,8 +379,8 @@ class _Checker:
     def mode(self, col: Col, raw: Any) -> str | None:
         from core.applications.summary_layout import MODE_LABELS
 
-        labels = {**MODE_LABELS, **col.choices}
-        return by_label(raw, labels, "evaluation_mode", N_("Unknown evaluation mode: %(value)s."))
+        labels = self._once(("mode labels", id(col)), lambda: _labels({**MODE_LABELS, **col.choices}))
+        return _by_label(raw, labels, "evaluation_mode", N_("Unknown evaluation mode: %(value)s."))
 
     def values(self, plan: _Plan, changes: dict[str, tuple[Col, Any]], ext_now: dict, tables: dict) -> None:
         """Check the changed values as a draft save does and keep what to write; refuse what fails."""
@@ -368,10 +392,10 @@ class _Checker:
             try:
                 if key == "contact":
                     name, phone = split_contact(text(raw), services.PHONE_RE)
-                    longest = {code: CORE_FIELDS[code].max_length for code in ("contact_name", "contact_phone")}
-                    values["contact_name"] = services._text(name, "contact_name", longest["contact_name"])
-                    values["contact_phone"] = services._text(phone, "contact_phone", longest["contact_phone"],
-                                                             services.PHONE_RE)
+                    values["contact_name"] = services._text(name, "contact_name",
+                                                            CORE_FIELDS["contact_name"].max_length)
+                    values["contact_phone"] = services._text(phone, "contact_phone",
+                                                             CORE_FIELDS["contact_phone"].max_length, services.PHONE_RE)
                 elif key == "industry":
                     values["industry"] = self.industry(col, raw, plan.unit_type)
                 elif key == "requested_levels":
@@ -436,6 +460,26 @@ class _Checker:
             return
         plan.values = values
         plan.diff = _diff(app, values)
+
+
+def _labels(choices: dict[str, str]) -> dict[str, str]:
+    """{normalized label or code: code} of ``choices``, the first code winning (as :func:`by_label` reads them)."""
+    out: dict[str, str] = {}
+    for code, label in choices.items():
+        out.setdefault(normalized(label), code)
+        out.setdefault(normalized(code), code)
+    return out
+
+
+def _by_label(value: Any, labels: dict[str, str], field_name: str, message: Any) -> str | None:
+    """:func:`core.applications.summary_layout.by_label` with its labels read once (:func:`_labels`)."""
+    raw = normalized(value)
+    if not raw:
+        return None
+    code = labels.get(raw)
+    if code is None:
+        raise InvalidInput(message, field=field_name, value=text(value)[:80])
+    return code
 
 
 def _flatten(messages: Any) -> str:

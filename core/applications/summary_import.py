@@ -21,8 +21,8 @@ each checked against its version), one INSERT of the audit rows (:mod:`core.serv
 audit log's hash chain (its lock, and one SELECT of the chain's tail with the rows' ids).
 Drafts whose industry changes are scored again (the industry selects the reference values): their
 indicator values are read with one more SELECT, only then. A row the same as its draft writes nothing.
-The file is read by :func:`core.services.spreadsheets.read_xlsx` (streamed, bounded, no DTD); the plugins' own
-marshmallow fields check the values.
+The file is read by :func:`core.services.spreadsheets.read_xlsx` (python-calamine for a plain file, else streamed;
+bounded, no DTD); the plugins' own marshmallow fields check the values.
 """
 from __future__ import annotations
 
@@ -95,25 +95,22 @@ def _import(city: AdminUnit, campaign: Campaign, data: bytes, actor: str, progre
                               "ignored_sheets": ignored, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     checker = _Checker(city, campaign, choice)
     plans: list[_Plan] = []
-    codes: dict[int, str] = {}
+    raws = [text(line.cells.get(USCC_KEY)) for line in lines]
     checked: dict[str, str | GreenmfgError] = {}
-    for i, line in enumerate(lines):
-        raw = text(line.cells.get(USCC_KEY))
+    for raw in raws:
         if raw not in checked:
             try:
                 checked[raw] = normalize_uscc(raw) if raw else ""
             except GreenmfgError as exc:
                 checked[raw] = exc
-        codes[i] = checked[raw] if isinstance(checked[raw], str) else ""
-    known = _known(campaign, sorted({c for c in codes.values() if c}))
+    known = _known(campaign, sorted({c for c in checked.values() if c and c.__class__ is str}))
     seen: set[tuple[str, str]] = set()
     total = len(lines)
-    for i, line in enumerate(lines):
-        entry = {"sheet": line.sheet, "row": line.row, "uscc": text(line.cells.get(USCC_KEY)),
+    for i, (line, raw) in enumerate(zip(lines, raws)):
+        entry = {"sheet": line.sheet, "row": line.row, "uscc": raw,
                  "name": text(line.cells.get("applicant_name") or line.cells.get("name")), "fields": []}
         plan = _Plan(line, entry)
         try:
-            raw = text(line.cells.get(USCC_KEY))
             if not raw:
                 raise InvalidInput("Missing data for required field.", field=USCC_KEY)
             if isinstance(checked[raw], GreenmfgError):

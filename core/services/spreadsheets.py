@@ -4,7 +4,10 @@ Reading (:func:`read_xlsx`): the sheets' XML streamed from the zip and parsed ro
 ElementTree's pull parser), values as openpyxl reads them; the file is recognised by its content, not its name; the
 zip directory's sizes are bounded (a zip bomb is refused before inflating), a DTD is refused, and a row past the
 limit (a million-row sheet, a crafted cell at XFD1048576) is refused as it is met; any parse failure is the file's,
-reported in both languages. openpyxl is loaded only for its number-format and date helpers.
+reported in both languages. openpyxl is loaded only for its number-format and date helpers. A plain file (as
+spreadsheet programs write one: plain numbers and texts, no formula, error or date cell) is read by python-calamine
+instead, in a fraction of the time, once a look at its XML shows that calamine reads it safely and alike
+(:mod:`core.services.xlsx_calamine`, issue 57); any other is streamed as described.
 
 Printing (:class:`PrintedBook`, :class:`PrintedSheet`): one sheet of an official table written by xlsxwriter,
 the way a clerk files it: the 附件 label, a merged title and subtitle, the seal and unit
@@ -85,7 +88,9 @@ def read_xlsx(data: bytes, *, max_bytes: int, max_rows: int, max_cols: int = 60,
     and zipfile never inflates a member past its declared size); a DTD is refused (no entity is expanded, none is
     fetched); each sheet's XML is streamed in chunks and its rows read one by one: a row holding a value beyond
     ``max_rows`` (a million-row sheet, a crafted cell at XFD1048576) is refused as it is met, and a sheet's
-    ``<dimension>`` is never read, so it cannot make anything large.
+    ``<dimension>`` is never read, so it cannot make anything large. A plain, small file is read by python-calamine
+    to the same values (:mod:`core.services.xlsx_calamine`: what it takes, and why); any other, and any it fails
+    on, as above. An empty text reads as an empty cell (``None``) either way.
     """
     if len(data) > max_bytes:
         raise InvalidInput("The file is larger than %(mb)d MB.", field="file", mb=max_bytes // (1024 * 1024))
@@ -103,10 +108,18 @@ def read_xlsx(data: bytes, *, max_bytes: int, max_rows: int, max_cols: int = 60,
             sheets = package.worksheets()
             if not sheets:
                 raise InvalidInput(_DAMAGED, field="file")
+            if first_only:
+                sheets = sheets[:1]
+            from core.services import xlsx_calamine
+
+            fast = xlsx_calamine.read(data, package, sheets, max_rows=max_rows, max_cols=max_cols,
+                                      data_only=data_only, row_bytes=_ROW_BYTES, small_part=_SMALL_PART)
+            if fast is not None:  # a plain file read by python-calamine; any other by the streamed reader below
+                return fast
             strings = package.shared_strings()
             dates = package.date_styles()
             out = []
-            for name, path in sheets[:1] if first_only else sheets:
+            for name, path in sheets:
                 out.append((name, package.rows(path, strings, dates, max_rows=max_rows, max_cols=max_cols,
                                                data_only=data_only)))
             return out
@@ -123,6 +136,9 @@ class _Package:
         self.zf, self.infos, self.max_bytes = zf, infos, max_bytes
         self.epoch_1904 = False
         self.parts: dict[str, str] = {}  # relationship type (its last word) → path, of the workbook
+        self.book = ""  # the workbook part's path
+        #: every <sheet> of the workbook, chart sheets too: (name, kind, its Target as written)
+        self.entries: list[tuple[str, str, str]] = []
 
     def _small(self, path: str) -> Any:
         """A small part parsed whole (defusedxml: no DTD, no entities); None when the file has no such part."""
@@ -151,29 +167,31 @@ class _Package:
                 parts.append(step)
         return "/".join(parts)
 
-    def _rels(self, path: str) -> dict[str, tuple[str, str]]:
-        """The relationships of the part at ``path``: {id: (type's last word, target path)}."""
+    def _rels(self, path: str) -> dict[str, tuple[str, str, str]]:
+        """The relationships of the part at ``path``: {id: (type's last word, target path, target as written)}."""
         folder, _, name = path.rpartition("/")
         tree = self._small(f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels")
         if tree is None:
             return {}
-        return {rel.get("Id"): (rel.get("Type", "").rsplit("/", 1)[-1], self._target(path, rel.get("Target", "")))
-                for rel in tree.iter(_PKG_REL)}
+        return {rel.get("Id"): (rel.get("Type", "").rsplit("/", 1)[-1], self._target(path, rel.get("Target", "")),
+                                rel.get("Target", "")) for rel in tree.iter(_PKG_REL)}
 
     def worksheets(self) -> list[tuple[str, str]]:
         """(name, path) of each worksheet in the workbook's order (chart sheets left out)."""
         root = self._rels("")
-        book = next((target for kind, target in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+        book = next((target for kind, target, _ in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+        self.book = book
         tree = self._small(book)
         if tree is None:
             return []
         rels = self._rels(book)
-        self.parts = {kind: target for kind, target in rels.values() if kind in ("sharedStrings", "styles")}
+        self.parts = {kind: target for kind, target, _ in rels.values() if kind in ("sharedStrings", "styles")}
         pr = tree.find(_MAIN + "workbookPr")
         self.epoch_1904 = pr is not None and pr.get("date1904", "").lower() in ("1", "true")
         out = []
         for sheet in tree.iter(_MAIN + "sheet"):
-            kind, target = rels.get(sheet.get(f"{{{_DOC_REL}}}id"), ("", ""))
+            kind, target, raw = rels.get(sheet.get(f"{{{_DOC_REL}}}id"), ("", "", ""))
+            self.entries.append((sheet.get("name", ""), kind, raw))
             if kind == "worksheet" and target in self.infos:
                 out.append((sheet.get("name", ""), target))
         return out
@@ -324,6 +342,8 @@ class _Package:
                             from openpyxl.utils.datetime import from_ISO8601
 
                             value = from_ISO8601(value)
+                    if value == "":  # an empty text is an empty cell (as python-calamine reads it: xlsx_calamine)
+                        value = None
                     if value is None or col >= max_cols:
                         if value is not None and row_counter > max_rows:
                             raise InvalidInput(_TOO_MANY_ROWS, field="file", n=max_rows)
