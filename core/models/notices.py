@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.extensions import db
@@ -17,7 +17,10 @@ class PublicNotice(TimestampMixin, db.Model):
     """The proposed list of one level and year, on public notice for the region's period."""
 
     __tablename__ = "public_notice"
-    __table_args__ = (Index("ix_public_notice_recent", "region", "starts_on", "id"),)  # newest first (0028)
+    __table_args__ = (Index("ix_public_notice_recent", "region", "starts_on", "id"),  # newest first (0028)
+                      # the province's open notices, soonest end first (its to-do; 0054): on SQLite every row
+                      Index("ix_public_notice_open_ends", "region", "ends_on", "id",
+                            postgresql_where=text("status <> 'published' AND admin_unit_id IS NULL")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     region: Mapped[str] = mapped_column(String(40), index=True)
