@@ -55,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_summary_export import CONFIG, build_round, stats  # noqa: E402
+from benchdb import server  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db, init_migrate  # noqa: E402
@@ -245,13 +246,8 @@ def run(url: str, second_url: str, rows: int, runs: int) -> dict[str, float]:
 def _pg_databases(pg_url: str, prefix: str, body: Callable[[str, str], Any]) -> Any:
     """``body(url, second url)`` on two throwaway PostgreSQL databases named ``prefix`` + a random suffix, or None
     when no server answers."""
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
-                             connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        print("PostgreSQL: no server answers; skipped")
+    admin = server(pg_url)
+    if admin is None:
         return None
     suffix = uuid.uuid4().hex[:8]
     names = [f"{prefix}{suffix}", f"{prefix}{suffix}_empty"]

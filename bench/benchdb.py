@@ -15,6 +15,20 @@ import sqlalchemy as sa
 T = TypeVar("T")
 
 
+def server(pg_url: str) -> sa.Engine | None:
+    """The administrative connection to the PostgreSQL server at ``pg_url`` (autocommit, to create and drop
+    databases), or None, said, when no server answers."""
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
+                             connect_args={"connect_timeout": 3})
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError:
+        print("PostgreSQL: no server answers; skipped")
+        return None
+    return admin
+
+
 def with_databases(pg_url: str, body: Callable[[str], T], label: str = "", *, keep: str | None = None,
                    name: str = "", only: str = "both") -> dict[str, T]:
     """``body(url)`` on SQLite and, when the server at ``pg_url`` answers, on a throwaway PostgreSQL database;
@@ -29,13 +43,8 @@ def with_databases(pg_url: str, body: Callable[[str], T], label: str = "", *, ke
             results["sqlite"] = body(f"sqlite:///{folder / (name or 'bench')}.sqlite3")
     if only not in ("both", "postgresql"):
         return results
-    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool,
-                             connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.execute(sa.text("SELECT 1"))
-    except sa.exc.OperationalError:
-        print("PostgreSQL: no server answers; skipped")
+    admin = server(pg_url)
+    if admin is None:
         return results
     database = f"greenmfg_{name}" if keep else f"greenmfg_bench_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
