@@ -21,6 +21,7 @@ from sqlalchemy import case, func, literal, select, union_all
 from core.extensions import db
 from core.models import AnnualFiling
 from core.models.lists import STAGE
+from core.models.management import OPEN, OVERDUE, SUBMITTED
 from core.models.management_counts import (
     DELTAS,
     LEVEL_BITS,
@@ -31,9 +32,6 @@ from core.models.management_counts import (
     NationalCount,
 )
 
-DUE, SUBMITTED, RETURNED, OVERDUE = "due", "submitted", "returned", "overdue"
-#: core.management.filings.OPEN (not imported: filings imports this module)
-OPEN = (DUE, RETURNED)
 
 
 def _unit(value: int) -> int | None:

@@ -53,14 +53,12 @@ from core.models import (
     Organization,
     UnitScore,
 )
+from core.models.management import ACCEPTED, CLOSED, DUE, FILED, OPEN, OVERDUE, RETURNED, SUBMITTED
 from core.plugins import indicator_bounds as bounds
 from core.plugins.types import Level
 from core.services import audit
 from core.services.calendar import WorkCalendar
 
-DUE, SUBMITTED, RETURNED, ACCEPTED, OVERDUE, CLOSED = "due", "submitted", "returned", "accepted", "overdue", "closed"
-OPEN = (DUE, RETURNED)
-FILED = (SUBMITTED, ACCEPTED)
 STATUSES = (DUE, SUBMITTED, RETURNED, ACCEPTED, OVERDUE, CLOSED)
 #: each status by its name, as the filing pages show it (the management pages' words), never its code
 STATUS_LABELS = {DUE: _l("Due"), SUBMITTED: _l("Submitted"), RETURNED: _l("Returned for correction"),

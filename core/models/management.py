@@ -25,6 +25,13 @@ from core.models.base import JSONType, TimestampMixin, UTCDateTime
 from core.models.organizations import AdminUnit, Organization
 
 
+#: an annual filing's statuses, as stored (core.management.filings moves a filing through them; the dashboards'
+#: counts, core.management.counts, read them)
+DUE, SUBMITTED, RETURNED, ACCEPTED, OVERDUE, CLOSED = "due", "submitted", "returned", "accepted", "overdue", "closed"
+OPEN = (DUE, RETURNED)
+FILED = (SUBMITTED, ACCEPTED)
+
+
 class AnnualFiling(TimestampMixin, db.Model):
     """One listed unit's 年度动态管理表 for one year (seed 004 第十八条: by 04-15 every year).
 
@@ -55,7 +62,7 @@ class AnnualFiling(TimestampMixin, db.Model):
     admin_unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_unit.id"))
     #: the list levels the unit was on when the year was opened
     levels: Mapped[list] = mapped_column(JSONType, default=list)
-    status: Mapped[str] = mapped_column(String(20), default="due")
+    status: Mapped[str] = mapped_column(String(20), default=DUE)
     due_on: Mapped[dt.date] = mapped_column(Date)
     #: a returned filing may be corrected until this day (end of day, Beijing time)
     correct_until: Mapped[dt.date | None] = mapped_column(Date)
