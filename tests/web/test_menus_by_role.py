@@ -8,17 +8,20 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, SoupStrainer
 from helpers import DEMO_COPIES
 
 DEMO_PASSWORD = "greenmfg-demo-2025"
 REGIONS = ["hunan", "hubei", "jiangxi", "shanxi", "national"]
+#: the elements the menus are in: the header (its ``nav``) and the section menus (``nav.subnav``)
+MENUS = SoupStrainer(["header", "nav"])
 
 
 def _menu_links(html: str) -> set[str]:
     """The addresses of the header's menu and of the section menus on a page (not the language switch, the
-    log-out link or the brand)."""
-    soup = BeautifulSoup(html, "html.parser")
+    log-out link or the brand). Only the page's ``<header>`` and ``<nav>`` elements are built into a tree (the rest
+    of a page, up to thousands of elements, is read past): that is where the menus are."""
+    soup = BeautifulSoup(html, "html.parser", parse_only=MENUS)
     links = soup.select("header.top nav > a") + soup.select("nav.subnav a")
     out = set()
     for a in links:

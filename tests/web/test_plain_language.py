@@ -43,6 +43,10 @@ ENTRY = {
 }
 MAX_PAGES = 60  # address patterns a role's crawl reads
 RECORDS_PER_PATTERN = 3  # records read per pattern of a record's page (/applications/N)
+#: the rules and their comparisons (/rules, /rules/diff and their variants) are the same page for every visitor,
+#: signed in or not (their templates read no user; the header around them is read on each role's own pages), and
+#: the heaviest the crawl reads: each is read once per language by whichever role reaches it first
+SAME_FOR_EVERYONE = re.compile(r"/rules(?:/diff)?(?:\?|$)")
 #: an article of a cited document (附件2, 第十条, 三（一）): documents are cited by 文号 and article in both languages
 ARTICLE = re.compile(r"附件\s*\d+|第[一二三四五六七八九十百零]+[条章款项]|[一二三四五六七八九十]+（[一二三四五六七八九十]+）")
 
@@ -214,13 +218,16 @@ def _pattern(path: str) -> str:
 
 
 def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_names: set[str],
-          scanned: dict[str, list[str]] | None = None) -> tuple[dict, set]:
+          scanned: dict[str, list[str]] | None = None, read: set[str] | None = None) -> tuple[dict, set]:
     """Visit ``start`` and the pages they link to; ``{url: [problems]}`` and the address patterns seen. A record's
     page (an address with a number in its path) is read for up to ``RECORDS_PER_PATTERN`` records, so that a
     defect that shows only with some data (an evaluator firm with engagements, an application with a score) is
     read as well as the record that happened to be linked first. ``scanned`` keeps what :func:`scan` found in each
-    text already read in ``lang`` (the menus and headings repeat on every page)."""
+    text already read in ``lang`` (the menus and headings repeat on every page). ``read`` holds the addresses of
+    the pages that read the same for everyone (:data:`SAME_FOR_EVERYONE`) already read in ``lang``: each is asked
+    once per language, not once per role, and is added to it."""
     scanned = {} if scanned is None else scanned
+    read = set() if read is None else read
     client.get(f"/?lang={lang}")
     queue, visited, found = list(start), set(), {}
     per_pattern: dict[str, int] = {}
@@ -232,6 +239,10 @@ def crawl(client, lang: str, start: list[str], allowed: re.Pattern, english_name
             continue
         visited.add(url)
         per_pattern[pattern] = per_pattern.get(pattern, 0) + 1
+        if SAME_FOR_EVERYONE.match(url):
+            if url in read:
+                continue
+            read.add(url)
         response = client.get(url)
         if response.status_code != 200 or not response.content_type.startswith("text/html"):
             continue
@@ -321,14 +332,15 @@ def test_every_main_page_reads_plainly_in_both_languages(demo_site):
     allowed_texts, english_names = _data_texts(demo_site)
     allowed = {lang: _allowed_pattern(_halves(allowed_texts, lang) | _as_cited(demo_site, allowed_texts, lang))
                for lang in ("zh", "en")}
-    report, reached, scanned = [], {}, {"zh": {}, "en": {}}
+    report, reached, scanned, read = [], {}, {"zh": {}, "en": {}}, {"zh": set(), "en": set()}
     for role in ROLES:
         for lang in ("zh", "en"):
             client = demo_site.test_client()
             if role != "public":
                 login = client.post("/login", data={"username": role, "password": DEMO_PASSWORD})
                 assert login.status_code == 302, f"{role} cannot log in"
-            found, seen = crawl(client, lang, ["/"] + ENTRY[role], allowed[lang], english_names, scanned[lang])
+            found, seen = crawl(client, lang, ["/"] + ENTRY[role], allowed[lang], english_names, scanned[lang],
+                                read[lang])
             reached[role] = seen
             report += [f"{role} {lang} {url}: {p}" for url, problems in found.items() for p in problems]
     # every role reached its entry pages and at least one record's page (the scan is not of empty pages)
