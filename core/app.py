@@ -113,6 +113,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(web_bp)
     register_nav(app, *web_nav)
+    from core.web import static_versions
+
+    static_versions.init_app(app)  # style sheets and scripts kept by the browser, addressed by their content
     from core.web import pagecache
 
     with app.app_context():  # issue 23: list pages kept in Redis until the data they show changes

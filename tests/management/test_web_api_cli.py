@@ -107,7 +107,7 @@ def test_dashboards_render_their_charts_for_city_and_province(app):
     assert "shanxi.datong" not in html  # a city sees its own figures only
     # the charts are inline SVG: the only script is the app's own small page helper, nothing comes from outside
     scripts = re.findall(r"<script[^>]*>", html)
-    assert scripts == ['<script src="/static/core/greenmfg.js" defer>']
+    assert len(scripts) == 1 and re.fullmatch(r'<script src="/static/core/greenmfg\.js\?v=[0-9a-f]{12}" defer>', scripts[0])
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     province = web(app, "sx_province").get("/management/dashboard").get_data(as_text=True)
     assert 'data-chart="listed-shanxi.taiyuan"' in province and 'data-chart="listed-shanxi.datong"' in province
