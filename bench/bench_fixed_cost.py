@@ -7,7 +7,9 @@ As deployed with Redis (what pages read remembered while nothing is written; pag
 database built by bench/build_rows.py (5,000 applications, kept in ``--database`` and reused): a bare Flask route;
 ``/healthz`` (no session, no template); a page that does not exist, signed out and signed in as the province's
 staff (the layout, the header, the user, the session and the transaction around an answer that reads nothing);
-a style sheet. What a page costs beyond these is the page's own work.
+a style sheet. What a page costs beyond these is the page's own work. It prints each case's milliseconds and its
+ratio to the bare route (no goal: figures only). It creates no PostgreSQL database and serves nothing (the SQLite
+file is ``--database``): ``--db-prefix`` and ``--ports`` change nothing here.
 """
 from __future__ import annotations
 
@@ -21,15 +23,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from benchdb import options  # noqa: E402
 from build_rows import PROVINCE, build, make_app  # noqa: E402
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=False, serves=False)])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--database", default="/tmp/greenmfg-bench-fixed.sqlite3")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     from flask import Flask
 
     built = build(args.database, 5000, keep=True)
@@ -58,8 +67,9 @@ def main() -> int:
     for _ in range(args.rounds):
         for name, client, path, status in cases:
             found[name].append(cpu(client, path, status))
+    bare = min(found["bare Flask route"])
     for name, times in found.items():
-        print(f"  {name:28} {min(times):.2f}–{max(times):.2f} ms a request")
+        print(f"  {name:28} {min(times):.2f}–{max(times):.2f} ms a request, {min(times) / bare:.1f}× the bare route")
     print(f"load average {os.getloadavg()[0]:.2f} at end")
     return 0
 

@@ -1,12 +1,14 @@
 """Benchmark W7: a province imports five years of its lists, 10,000 entries, from xlsx (issues 15, 46).
 
     python bench/bench_history_import.py [--rows 10000] [--region hunan] [--runs 3] [--goal 2.0] [--no-fail]
+                                         [--db-prefix greenmfg_]
                                          [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 Builds a realistic table (the region's cities, five years, city/provincial/national levels, a few
 removals, valid credit codes) and imports it through :func:`core.lists.history.import_history`, the
 service the web page, the API and the CLI call, into a fresh migrated database: an SQLite file in a
-temporary folder and, when the server answers, a throwaway PostgreSQL database (created and dropped).
+temporary folder and, when the server answers, a throwaway PostgreSQL database (``--db-prefix`` + ``bench_`` +
+random, created and dropped).
 For each database it times the first import (every entry and organization created; rolled back but the last)
 and a re-import of the same file (all unchanged), ``--runs`` times each, each right after openpyxl in read-only
 mode reads every cell of the same file (the peer: the pair shares the machine's load). It prints min/median/max,
@@ -31,7 +33,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchdb import with_databases  # noqa: E402
+from benchdb import options, with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db, init_migrate  # noqa: E402
@@ -139,19 +141,25 @@ def run(url: str, region: str, rows: int, runs: int) -> dict[str, list[float]]:
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=True, serves=False)])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--region", default="hunan")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--goal", type=float, default=2.0)
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-fail", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     print(f"W7: a {args.rows}-row list history import beside openpyxl read-only reading the same file, {args.runs} "
           f"runs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results = with_databases(args.pg_url, lambda url: run(url, args.region, args.rows, args.runs),
-                             f" ({args.rows} rows, region {args.region})")
+                             f" ({args.rows} rows, region {args.region})", prefix=args.db_prefix)
     worst = max(statistics.median(r) for result in results.values() for r in result.values())
     verdict = "met" if worst <= args.goal else "MISSED"
     print(f"goal: every import ≤ {args.goal}x openpyxl read-only of the same file — {verdict} "

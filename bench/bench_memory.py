@@ -3,13 +3,14 @@ bare Flask worker after the same kind of traffic, and after four 10,000-row summ
 
     python bench/bench_memory.py [--applications 50000] [--export-rows 10000] [--exports 4] [--duration 10]
                                  [--logins 8] [--database both|sqlite|postgresql] [--redis redis://127.0.0.1:6379/0]
-                                 [--port PORT]
+                                 [--ports LOW-HIGH | --port PORT] [--db-prefix greenmfg_]
                                  [--pg-url postgresql+psycopg://postgres@127.0.0.1/postgres] [--keep DIR]
 
 For each database (SQLite, then a throwaway PostgreSQL database: bench/benchdb.py) it builds N applications with
 bench/build_rows.py and, for Changsha, a 2024 round of ``--export-rows`` recommended applications with their 附件1
 data (bench/bench_summary_export.py's ``build_round``; with ``--keep DIR`` both are kept, SQLite in DIR and PostgreSQL
-as ``greenmfg_memory_N``, and reused by the next run until the migrations' head changes), then serves the product with
+as ``greenmfg_memory_N``, ``--db-prefix`` + ``memory_N``, and reused by the next run until the migrations' head
+changes; a throwaway one is ``--db-prefix`` + ``bench_`` + random), then serves the product with
 gunicorn, 2 sync workers as the README runs it (plus ``--timeout 300``: a loaded machine may take longer than 30 s
 to write 10,000 rows), its pages kept and its log-ins counted in the Redis at ``--redis``. It reads each worker's
 RSS (``/proc/<pid>/status``) after start-up, after ``--logins`` log-ins through the form (the city's and the
@@ -17,7 +18,8 @@ province's staff in turn, each a GET of the form and a POST; a worker that serve
 printed) followed by wrk asking each W1 page and API collection for ``--duration`` seconds (city list, province
 list, public lists, the two API collections), and after each of ``--exports`` summary exports of that round over
 HTTP. bench/bare_app.py (a Flask app with one route) runs under the same gunicorn settings beside it, and its
-workers' RSS is read after wrk asked its route for ``--duration`` seconds: the floor.
+workers' RSS is read after wrk asked its route for ``--duration`` seconds: the floor. The servers listen on free
+ports of ``--ports LOW-HIGH`` (``--port PORT``: PORT and PORT + 1), each said as it is taken.
 
 The exports run **in the web worker** (``GREENMFG_JOBS_INLINE_ROWS`` is set above the row count for this bench):
 that is where a worker's memory grows; as a background job the same code runs in the job worker's process.
@@ -43,9 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import with_databases  # noqa: E402
+from benchdb import Ports, options, port_alias, with_databases  # noqa: E402
 from build_rows import PASSWORD, SECRET, build, make_app  # noqa: E402
-from wrkkit import free_port, wait_until_up  # noqa: E402
+from wrkkit import wait_until_up, wrk_binary  # noqa: E402
 
 #: a worker after traffic with log-ins may hold this much more than a bare Flask worker (MiB); after the exports
 ABOVE_BARE_MB, EXPORT_GOAL_MB = 70.0, 120.0
@@ -81,9 +83,9 @@ def log_in(base: str, username: str) -> None:
             raise RuntimeError(f"{username} could not sign in ({response.status}, {response.url})")
 
 
-def bare_workers(duration: int, port: int = 0) -> list[float]:
+def bare_workers(duration: int, ports: Ports) -> list[float]:
     """The RSS of bench/bare_app.py's two gunicorn workers after wrk asked its route for ``duration`` seconds."""
-    port = port or free_port()
+    port = ports.take("the bare app (gunicorn)")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.bare_app:app"],
@@ -97,6 +99,7 @@ def bare_workers(duration: int, port: int = 0) -> list[float]:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+        ports.give_back(port)
 
 
 def workers(master: int) -> list[int]:
@@ -138,7 +141,7 @@ def _get(url: str, headers: dict[str, str], timeout: float = 300) -> tuple[int, 
 
 
 def _wrk(url: str, duration: int, headers: dict[str, str]) -> tuple[float, int]:
-    cmd = ["wrk", "-t2", "-c4", f"-d{duration}s", url]
+    cmd = [wrk_binary(), "-t2", "-c4", f"-d{duration}s", url]
     for name, value in headers.items():
         cmd[1:1] = ["-H", f"{name}: {value}"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
@@ -147,11 +150,11 @@ def _wrk(url: str, duration: int, headers: dict[str, str]) -> tuple[float, int]:
     return rps, int(bad.group(1)) if bad else 0
 
 
-def run(url: str, args) -> dict[str, list[float]]:
+def run(url: str, args, ports: Ports) -> dict[str, list[float]]:
     print(f"  building {args.applications:,} applications and a {args.export_rows:,}-row summary round…")
     built = build(url, args.applications, keep=bool(args.keep))
     campaign_id = _add_round(built.url, args.export_rows, built.reused)
-    port = args.port + 1 if args.port else free_port()
+    port = ports.take("the product (gunicorn)")
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "GREENMFG_REGION": "hunan", "GREENMFG_DATABASE_URL": built.url,
@@ -198,11 +201,14 @@ def run(url: str, args) -> dict[str, list[float]]:
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+            ports.give_back(port)
     return figures
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     parents=[options(databases=True, serves=True)])
     parser.add_argument("--applications", type=int, default=50_000)
     parser.add_argument("--export-rows", type=int, default=10_000)
     parser.add_argument("--exports", type=int, default=4)
@@ -211,21 +217,26 @@ def main() -> int:
                         help="log-ins through the form before the pages (the product's limit: 10 a minute an address)")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
                         help="the Redis of the product's kept pages and rate limits")
-    parser.add_argument("--port", type=int, default=0,
-                        help="the bare app listens on PORT, the product on PORT + 1 (default: free ports)")
+    port_alias(parser, 2, "the bare app and the product listen on PORT or PORT + 1 (the first free one)")
     parser.add_argument("--database", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1/postgres"))
     parser.add_argument("--keep", metavar="DIR", default="",
-                        help="keep the built databases (SQLite files in DIR, PostgreSQL databases greenmfg_memory_N) "
+                        help="keep the built databases (SQLite files in DIR, PostgreSQL databases PREFIX + memory_N) "
                              "and reuse them")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    ports = args.ports or Ports()
+    wrk_binary()  # before the builds: a missing wrk is installed, or the bench stops saying how
     print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers; RSS per worker; "
           f"load average {os.getloadavg()[0]:.1f}")
-    bare = max(bare_workers(args.duration, args.port))
-    results = with_databases(args.pg_url, lambda url: run(url, args), only=args.database,
-                             keep=args.keep or None, name=f"memory_{args.applications}")
-    bare = max(bare, *bare_workers(args.duration, args.port))  # before and after: the floor is the larger of the two
+    bare = max(bare_workers(args.duration, ports))
+    results = with_databases(args.pg_url, lambda url: run(url, args, ports), only=args.database,
+                             keep=args.keep or None, name=f"memory_{args.applications}", prefix=args.db_prefix)
+    bare = max(bare, *bare_workers(args.duration, ports))  # before and after: the floor is the larger of the two
     goal = bare + ABOVE_BARE_MB
     failed = False
     print(f"load average {os.getloadavg()[0]:.1f}; bare Flask worker {bare:.1f} MiB")
@@ -238,6 +249,8 @@ def main() -> int:
               f"(goal ≤ bare + {ABOVE_BARE_MB:.0f} = {goal:.1f}{', MISSED' if miss_t else ''})"
               f"   after {args.exports} exports {exports:6.1f} MiB (goal < {EXPORT_GOAL_MB:.0f}"
               f"{', MISSED' if miss_e else ''})")
+    print(f"goals (every worker ≤ bare + {ABOVE_BARE_MB:.0f} MiB after the traffic, < {EXPORT_GOAL_MB:.0f} MiB after "
+          f"the exports): {'MISSED' if failed else 'met'}")
     return 1 if failed else 0
 
 

@@ -3,16 +3,18 @@ from the commit of the ``filings.reminded`` audit row to every inbox row written
 a real SMTP server (aiosmtpd on localhost), with the jobs in the web process's threads; and the navigation's
 unread count (one indexed count per page, among all the rows written).
 
-    python bench/bench_notifications.py [--units 200]
+    python bench/bench_notifications.py [--units 200] [--db-prefix greenmfg_] [--ports LOW-HIGH]
 
-On SQLite and, when the server at GREENMFG_TEST_PG_URL answers, a throwaway PostgreSQL database.
+On SQLite and, when the server at GREENMFG_TEST_PG_URL answers, a throwaway PostgreSQL database (``--db-prefix`` +
+``bench_`` + random). The SMTP server listens on a free port of ``--ports`` (default: one the system hands out),
+said when taken. It has no goal: it prints the figures, and the e-mails delivered ÷ expected (1.00 when every one
+arrived).
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
-import socket
 import sys
 import time
 import timeit
@@ -24,6 +26,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "review"))
 PG = os.environ.get("GREENMFG_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
+from benchdb import Ports, options, with_databases  # noqa: E402
+
 
 class _Box:
     def __init__(self):
@@ -34,13 +38,7 @@ class _Box:
         return "250 OK"
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def run(url: str, units: int) -> dict[str, float]:
+def run(url: str, units: int, ports: Ports) -> dict[str, float]:
     from aiosmtpd.controller import Controller
     from flask_migrate import upgrade
     from sqlalchemy import func, select
@@ -53,7 +51,8 @@ def run(url: str, units: int) -> dict[str, float]:
     from core.notifications import service
 
     box = _Box()
-    smtp = Controller(box, hostname="127.0.0.1", port=_port())
+    port = ports.take("the SMTP server (aiosmtpd)")
+    smtp = Controller(box, hostname="127.0.0.1", port=port)
     smtp.start()
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "b", "GREENMFG_REGION": "shanxi",
                       "GREENMFG_RULES_YEAR": 2025, "GREENMFG_JOBS_BACKEND": "thread", "TESTING": True,
@@ -88,20 +87,29 @@ def run(url: str, units: int) -> dict[str, float]:
             db.engine.dispose()
     finally:
         smtp.stop()
+        ports.give_back(port)
     return {"units": units, "inbox_rows": rows, "emails": box.count, "commit_s": round(committed, 3),
             "delivered_s": round(delivered, 2), "emails_per_s": round(box.count / delivered, 1),
             "unread_count_ms": round(per_count * 1000, 3)}
 
 
-def main() -> None:
-    from benchdb import with_databases
-
-    parser = argparse.ArgumentParser()
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=True, serves=True)])
     parser.add_argument("--units", type=int, default=200)
-    units = parser.parse_args().units
-    results = with_databases(PG, lambda url: run(url, units))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    ports = args.ports or Ports()
+    results = with_databases(PG, lambda url: run(url, args.units, ports), prefix=args.db_prefix)
     for name, row in results.items():
         print(f"{name:11} " + "  ".join(f"{k}={v}" for k, v in row.items()))
+    for name, row in results.items():
+        print(f"{name}: e-mails delivered ÷ expected {row['emails'] / (2 * row['units']):.2f} "
+              f"({row['emails']} of {2 * row['units']}; no goal, figures only)")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     python bench/bench_pages.py [--applications 5000,50000,500000] [--duration 10] [--repetitions 3]
                                 [--only city,api] [--database both|sqlite|postgresql] [--keep DIR]
                                 [--markdown FILE] [--pg-url postgresql+psycopg://postgres@127.0.0.1/postgres]
+                                [--db-prefix greenmfg_] [--ports LOW-HIGH]
 
 For each size and database (SQLite, then a throwaway PostgreSQL database: bench/benchdb.py; with ``--keep DIR``
 kept ones, reused while the schema head stays the same) it builds N applications with bench/build_rows.py, counts
@@ -29,7 +30,13 @@ accounts (anonymous, city, province) finds (core/testing/crawl.py, the statement
 by role and address pattern, and the pages above: each statement the page ran (after a warming request) is run again under
 ``EXPLAIN (ANALYZE, BUFFERS)`` with its own parameters, the buffers of every statement summed. Goal: at the
 largest size ÷ at the smallest ≤ 1.5× for every page; a page that shows more rows at the larger size (the notices,
-built one in 1,000 applications) is compared per row it shows (:func:`scaled`). ``--name`` names the kept databases (``greenmfg_NAME_N``).
+built one in 1,000 applications) is compared per row it shows (:func:`scaled`). ``--name`` names the kept
+databases (``greenmfg_NAME_N``: ``--db-prefix`` + ``NAME_N``).
+
+``--db-prefix PREFIX`` names the PostgreSQL databases (``PREFIX`` + ``bench_`` + random, or kept ``PREFIX`` +
+``NAME_N``) and ``--ports LOW-HIGH`` the ports of the gunicorn servers (the product, the bare app, the second
+product server; a port in use is skipped and each server's port is printed), so that two people bench side by
+side (bench/benchdb.py).
 """
 from __future__ import annotations
 
@@ -49,9 +56,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import with_databases  # noqa: E402
+from benchdb import Ports, options, with_databases  # noqa: E402
 from build_rows import CITY, PROVINCE, SECRET, build, make_app  # noqa: E402
-from wrkkit import Ratios, compare, serving, settled_cookie  # noqa: E402
+from wrkkit import Ratios, compare, serving, settled_cookie, wrk_binary  # noqa: E402
 
 API_STATEMENTS = 4
 
@@ -176,7 +183,8 @@ def scaling(args, sizes: list[int], pages: list[Page]) -> int:
                   f"load average {os.getloadavg()[0]:.2f}")
             return buffers(built, pages)
         found[n] = with_databases(args.pg_url, measure, f", {n:,} applications", keep=args.keep or None,
-                                  name=f"{args.name}_{n}", only="postgresql").get("postgresql", {})
+                                  name=f"{args.name}_{n}", only="postgresql",
+                                  prefix=args.db_prefix).get("postgresql", {})
     if not all(found.values()):
         print("PostgreSQL did not answer")
         return 2
@@ -185,12 +193,13 @@ def scaling(args, sizes: list[int], pages: list[Page]) -> int:
     width = max(28, *(len(name) for name in names))
     print(f"  {'page':{width}} " + " ".join(f"{n:>15,}" for n in sizes) + f"  {large:,} ÷ {small:,}  goal"
           + "  (buffers / rows shown)")
-    ok, missed = True, []
+    ok, missed, ratios = True, [], {}
     for name in names:
         if not all(name in found[n] for n in sizes):  # a crawl found it at one size only: say so, not a pass
             print(f"  {name:{width}} found at " + ", ".join(f"{n:,}" for n in sizes if name in found[n]) + " only")
             continue
         ratio, per_row = scaled(found[small][name], found[large][name])
+        ratios[name] = ratio
         ok &= ratio <= BUFFERS_GOAL
         if ratio > BUFFERS_GOAL:
             missed.append(name)
@@ -198,6 +207,9 @@ def scaling(args, sizes: list[int], pages: list[Page]) -> int:
               + f"  {ratio:>9.2f}×{' per row' if per_row else ''}  ≤ {BUFFERS_GOAL}× "
               + ("ok" if ratio <= BUFFERS_GOAL else "MISSED"))
     print(f"{len(names)} pages and collections; over {BUFFERS_GOAL}×: {', '.join(missed) or 'none'}")
+    worst = max(ratios, key=ratios.get, default=None)
+    if worst:
+        print(f"largest ratio {large:,} ÷ {small:,}: {ratios[worst]:.2f}× ({worst}; goal ≤ {BUFFERS_GOAL}×)")
     print(f"load average {os.getloadavg()[0]:.2f}")
     print("PASS" if ok else "FAIL: a goal was missed")
     return 0 if ok else 1
@@ -310,7 +322,7 @@ def run(url: str, n: int, args, pages: list[Page]) -> list[Row]:
     rows = []
     # every page made for its request: kept for 0 seconds (what pages read is still remembered: core/kernel/memo.py)
     made = {"made": {"FLASK_GREENMFG_PAGE_CACHE_SECONDS": "0"}} if args.page_cache == "auto" else {}
-    with serving(env, others=made) as servers:
+    with serving(env, others=made, ports=args.ports) as servers:
         print(f"  {'page':28} {'stmts':>5}  {'same: ratio min / median / max':>28}  {'p99 ms':>7}  "
               f"{'rotating: ratio':>24} ({'pages':>5})  {'p99 ms':>7}  {'new page: ratio':>24}  {'p99 ms':>7}  goal")
         for page in pages:
@@ -335,6 +347,21 @@ def run(url: str, n: int, args, pages: list[Page]) -> list[Row]:
                   f"≥{page.goal:.0%}{' ≤4 stmts' if page.api else ''} {'ok' if row.met else 'MISSED'}"
                   f"{f' failed (non-2xx or timed out) {failed}' if failed else ''}")
     return rows
+
+
+def lowest(rows: list[Row]) -> str:
+    """The line naming the run furthest below (or closest to) its goal: its page, database, size, kind and
+    lowest ratio over the rounds (the figure :func:`_met` checks)."""
+    found = []
+    for row in rows:
+        for kind, ratios in (("same page", row.same), ("rotating pages", row.rotating), ("new page", row.new)):
+            if ratios:
+                goal = row.page.goal if kind == "same page" else min(row.page.goal, 0.30)
+                database = "PostgreSQL" if row.database == "postgresql" else "SQLite"
+                where = f"{row.page.name}, {database}, {row.n:,}, {kind}"
+                found.append((min(ratios.ratios) / goal, min(ratios.ratios), goal, where))
+    _, ratio, goal, where = min(found)
+    return f"lowest ratio page ÷ bare beside its goal: {ratio:.1%} ({where}; goal ≥ {goal:.0%})"
 
 
 def _failed(row: Row) -> str:
@@ -468,7 +495,7 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     import urllib.request
 
     from floor_app import floor_path, save
-    from wrkkit import free_port, gunicorn, wait_until_up, workers_cpu, wrk
+    from wrkkit import gunicorn, wait_until_up, workers_cpu, wrk
 
     from core.extensions import db
 
@@ -483,7 +510,8 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
            "FLASK_GREENMFG_MFA_ROLES": "[]", **{f"FLASK_{k}": str(v) for k, v in _made(args).items()}}
     floor_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "GREENMFG_FLOOR_PAGES": str(tmp / "pages.pickle"),
                  "GREENMFG_FLOOR_URL": built.url, "GREENMFG_FLOOR_SECRET": SECRET}
-    port, floor_port = free_port(), free_port()
+    ports = args.ports or Ports()
+    port, floor_port = ports.take("the product (gunicorn)"), ports.take("the floor app (gunicorn)")
     servers = [gunicorn("core:create_app()", env, port), gunicorn("floor_app:served()", floor_env, floor_port)]
     base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
     where = SimpleNamespace(tmp=tmp)
@@ -523,6 +551,8 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        ports.give_back(port)
+        ports.give_back(floor_port)
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
@@ -535,14 +565,17 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     print(f"W1 floor, {how}: {', '.join(f'{n:,}' for n in sizes)} applications; {args.repetitions} rounds; "
           f"load average {start:.2f} on {os.cpu_count()} CPUs")
     goal = FLOOR_GOAL_SERVED if served else FLOOR_GOAL
+    if served:
+        wrk_binary()  # before the builds: a missing wrk is installed, or the bench stops saying how
     measure = floor_served if served else floor_run
-    lines, ok = [], True
+    lines, ok, medians = [], True, []
     for n in sizes:
         found = with_databases(args.pg_url, lambda url, n=n: measure(url, n, args, pages), f", {n:,} applications",
-                               keep=args.keep or None, name=f"rows_{n}", only=args.database)
+                               keep=args.keep or None, name=f"rows_{n}", only=args.database, prefix=args.db_prefix)
         for database in ("sqlite", "postgresql"):
             for page, statements, page_bytes, second, made, least, ratios, *rps in found.get(database, []):
                 median = ratios[len(ratios) // 2]
+                medians.append((median, f"{page.name}, {'SQLite' if database == 'sqlite' else 'PostgreSQL'}, {n:,}"))
                 met = median <= goal and (not rps or rps[0][len(rps[0]) // 2] <= goal)
                 ok &= met
                 spread = f"{ratios[0]:.2f}× / {median:.2f}× / {ratios[-1]:.2f}×"
@@ -566,12 +599,17 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     print("\n".join(table))
     if args.markdown:
         Path(args.markdown).write_text("\n".join(table) + "\n", encoding="utf-8")
+    if medians:
+        median, where = max(medians)
+        print(f"largest median ratio made ÷ floor: {median:.2f}× ({where}; goal ≤ {goal}×)")
     print("PASS" if ok else "FAIL: a goal was missed")
     return 0 if ok and lines else 1
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=True, serves=True)])
     parser.add_argument("--applications", default="5000", help="sizes, comma-separated: 5000,50000,500000")
     parser.add_argument("--duration", type=int, default=10, help="seconds of each wrk run")
     parser.add_argument("--repetitions", type=int, default=3)
@@ -582,13 +620,13 @@ def main() -> int:
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_BENCH_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--keep", metavar="DIR", default="",
-                        help="keep the built databases (SQLite files in DIR, PostgreSQL databases greenmfg_rows_N) "
+                        help="keep the built databases (SQLite files in DIR, PostgreSQL databases PREFIX + NAME_N) "
                              "and reuse them in later runs; rebuilt when the schema head changes")
     parser.add_argument("--markdown", metavar="FILE", default="", help="write the README's table rows to FILE")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--buffers", action="store_true",
                         help="PostgreSQL buffers per page at each size, and the largest ÷ the smallest (no server)")
-    parser.add_argument("--name", default="rows", help="kept databases are greenmfg_NAME_N (with --keep)")
+    parser.add_argument("--name", default="rows", help="kept databases are PREFIX + NAME_N (with --keep)")
     parser.add_argument("--page-cache", choices=("auto", "off"), default="auto",
                         help="auto: list pages kept in Redis as deployed (core/web/pagecache.py), and a second server "
                              "making every page (the new-page figures); off: no Redis pages at all, every request "
@@ -602,7 +640,11 @@ def main() -> int:
     parser.add_argument("--gunicorn", action="store_true",
                         help="--floor: both under gunicorn, driven by wrk (worker CPU per request and req/s)")
     parser.add_argument("--profile-page", default="", help="--floor: cProfile the page whose name holds this")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     if args.floor:
         sizes = [int(size.replace("_", "")) for size in args.applications.split(",") if size.strip()]
         words = [w.strip() for w in args.only.split(",") if w.strip()]
@@ -614,9 +656,7 @@ def main() -> int:
         print(f"Scaling: PostgreSQL buffers per request, {', '.join(f'{n:,}' for n in sizes)} applications; "
               f"load average {os.getloadavg()[0]:.2f}")
         return scaling(args, sizes, pages)
-    if not shutil.which("wrk"):
-        print("wrk is missing: apt-get install -y wrk", file=sys.stderr)
-        return 2
+    wrk_binary()  # before the builds: a missing wrk is installed, or the bench stops saying how
     start = os.getloadavg()[0]
     print(f"W1: {', '.join(f'{n:,}' for n in sizes)} applications; gunicorn 2 sync workers; wrk -t2 "
           f"-c{args.connections}, {args.duration} s a run, {args.repetitions} rounds; load average {start:.2f} "
@@ -624,7 +664,8 @@ def main() -> int:
     rows: list[Row] = []
     for n in sizes:
         found = with_databases(args.pg_url, lambda url, n=n: run(url, n, args, pages), f", {n:,} applications",
-                               keep=args.keep or None, name=f"{args.name}_{n}", only=args.database)
+                               keep=args.keep or None, name=f"{args.name}_{n}", only=args.database,
+                               prefix=args.db_prefix)
         rows += [row for database in ("sqlite", "postgresql") for row in found.get(database, [])]
     end = os.getloadavg()[0]
     print(f"load average {start:.2f} at start, {end:.2f} at end")
@@ -632,6 +673,8 @@ def main() -> int:
         Path(args.markdown).write_text(markdown(rows, (start, end), args), encoding="utf-8")
         print(f"table rows written to {args.markdown}")
     ok = bool(rows) and all(row.met for row in rows)
+    if rows:
+        print(lowest(rows))
     print("PASS" if ok else "FAIL: a goal was missed")
     return 0 if ok else 1
 

@@ -2,7 +2,7 @@
 (issue 16).
 
     python bench/bench_review.py [--applications 300] [--experts 60] [--firms 50] [--panel 5]
-                                 [--target 30] [--picker-target 2] [--no-fail]
+                                 [--target 30] [--picker-target 2] [--no-fail] [--db-prefix greenmfg_]
                                  [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 Builds a Hubei round (the 17 cities of 鄂经信办节能〔2022〕8号 附件3): ``--applications`` recommended applications,
@@ -14,7 +14,8 @@ and fields, then measures through the services the web pages and the API call:
 * the firm picker of one application (:func:`core.review.evaluation.firm_choices`): every firm with its places
   left under each cap and whether it qualifies.
 
-Runs on a fresh SQLite file and, when the server answers, a throwaway PostgreSQL database; prints seconds and
+Runs on a fresh SQLite file and, when the server answers, a throwaway PostgreSQL database (``--db-prefix`` +
+``bench_`` + random); prints seconds and
 SQL statements for each, and exits 1 when the draw takes ``--target`` seconds or the picker ``--picker-target``.
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchdb import with_databases  # noqa: E402
+from benchdb import options, with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db, init_migrate  # noqa: E402
@@ -132,8 +133,10 @@ def run(url: str, applications: int, experts: int, firms: int, panel: int) -> di
     return out
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=True, serves=False)])
     parser.add_argument("--applications", type=int, default=300)
     parser.add_argument("--experts", type=int, default=60)
     parser.add_argument("--firms", type=int, default=50)
@@ -142,10 +145,14 @@ def main() -> int:
     parser.add_argument("--picker-target", type=float, default=2.0)
     parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--no-fail", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     sizes = (args.applications, args.experts, args.firms, args.panel)
     label = f" ({args.applications} applications, {args.experts} experts, {args.firms} firms)"
-    results = with_databases(args.pg_url, lambda url: run(url, *sizes), label)
+    results = with_databases(args.pg_url, lambda url: run(url, *sizes), label, prefix=args.db_prefix)
     draw = max(r["bulk draw"] for r in results.values())
     picker = max(r["firm picker"] for r in results.values())
     met = draw < args.target and picker < args.picker_target

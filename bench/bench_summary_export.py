@@ -1,11 +1,12 @@
 """Benchmark W3 (issues 23, 46): a 10,000-row summary table exported, beside openpyxl and xlsxwriter writing the same cells.
 
-    python bench/bench_summary_export.py [--rows 10000] [--runs 3] [--goal 0.5] [--no-fail]
+    python bench/bench_summary_export.py [--rows 10000] [--runs 3] [--goal 0.5] [--no-fail] [--db-prefix greenmfg_]
                                          [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 Builds Hunan's 2024 round (000 附件2-1/2-2) with ``--rows`` recommended applications (factories, supply-chain
 enterprises and parks with their 附件1 data) in a fresh migrated database: an SQLite file and, when the
-server answers, a throwaway PostgreSQL database. Each run times :func:`core.applications.summary.export_summary`
+server answers, a throwaway PostgreSQL database (``--db-prefix`` + ``bench_`` + random). Each run times
+:func:`core.applications.summary.export_summary`
 (the service the page, the API and a background job call: one query, xlsxwriter, the audit row) and, in the same
 run, right before it so the three share the machine's load: openpyxl in write-only mode writing the same cells
 (the exported values, each with its style as a named style, the same row heights, widths and merged cells) — the
@@ -33,7 +34,7 @@ from stdnum.cn import uscc as stdnum_uscc
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchdb import with_databases  # noqa: E402
+from benchdb import options, with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db, init_migrate  # noqa: E402
@@ -258,18 +259,24 @@ def run(url: str, rows: int, runs: int) -> tuple[float, float]:
     return ratio, statistics.median(floors)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=True, serves=False)])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--goal", type=float, default=0.5)
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_TEST_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--no-fail", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     print(f"W3: a {args.rows}-row summary export (Hunan 附件2-1/2-2) beside openpyxl write-only and xlsxwriter bare, "
           f"{args.runs} runs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    results = with_databases(args.pg_url, lambda url: run(url, args.rows, args.runs))
+    results = with_databases(args.pg_url, lambda url: run(url, args.rows, args.runs), prefix=args.db_prefix)
     worst = max(r[0] for r in results.values())
     verdict = "met" if worst <= args.goal else "MISSED"
     print(f"goal: export ≤ {args.goal}x openpyxl write-only on every database — {verdict} (worst median {worst:.2f}x); "

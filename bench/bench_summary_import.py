@@ -1,7 +1,7 @@
 """Benchmark W4 (issues 23, 46, 57): a filled summary table imported beside python-calamine's read + the plugins' loads.
 
     python bench/bench_summary_import.py [--rows 1000] [--runs 3] [--goal 1.3] [--no-fail] [--database both]
-                                         [--db-prefix greenmfg_bench_]
+                                         [--db-prefix greenmfg_]
                                          [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 The file is Hunan's 2024 table (000 附件2-1/2-2) as a city exports it and saves it again in a spreadsheet program
@@ -31,8 +31,9 @@ XML) ÷ calamine, and the loads' share of the peer. Issue 57's goal is import ÷
 in every case on both databases; the bench exits 1 when a median misses it (unless ``--no-fail``).
 
 Databases: a fresh SQLite file (two, in a temporary folder) and, when the server at ``--pg-url`` answers, two
-throwaway PostgreSQL databases named ``--db-prefix`` plus a random suffix, dropped at the end (issue 57: benches
-take a database-name prefix). The bench serves nothing, so it takes no ports.
+throwaway PostgreSQL databases named ``--db-prefix`` + ``bench_`` + a random suffix (the second one + ``_empty``),
+dropped at the end (issue 57: benches take a database-name prefix; bench/benchdb.py). The bench serves nothing:
+``--ports`` changes nothing here.
 """
 from __future__ import annotations
 
@@ -44,7 +45,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_summary_export import CONFIG, build_round, stats  # noqa: E402
-from benchdb import server  # noqa: E402
+from benchdb import options, postgresql, server, throwaway_name  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db, init_migrate  # noqa: E402
@@ -244,40 +244,38 @@ def run(url: str, second_url: str, rows: int, runs: int) -> dict[str, float]:
 
 
 def _pg_databases(pg_url: str, prefix: str, body: Callable[[str, str], Any]) -> Any:
-    """``body(url, second url)`` on two throwaway PostgreSQL databases named ``prefix`` + a random suffix, or None
-    when no server answers."""
+    """``body(url, second url)`` on two throwaway PostgreSQL databases named ``prefix`` + ``bench_`` + a random
+    suffix (the second + ``_empty``), or None when no server answers."""
     admin = server(pg_url)
     if admin is None:
         return None
-    suffix = uuid.uuid4().hex[:8]
-    names = [f"{prefix}{suffix}", f"{prefix}{suffix}_empty"]
+    name = throwaway_name(prefix)
+    names = [name, f"{name}_empty"]
     try:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        print(f"PostgreSQL ({', '.join(names)})")
-        urls = [sa.engine.make_url(pg_url).set(database=n).render_as_string(hide_password=False) for n in names]
-        return body(*urls)
+        with postgresql(admin, pg_url, names) as urls:
+            print(f"PostgreSQL ({', '.join(names)})")
+            return body(*urls)
     finally:
-        with admin.connect() as conn:
-            for name in names:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=True, serves=False)])
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--goal", type=float, default=1.3, help="import ÷ (python-calamine's read + the plugins' "
                                                                  "loads), the median of every case")
     parser.add_argument("--database", choices=("both", "sqlite", "postgresql"), default="both")
-    parser.add_argument("--db-prefix", default="greenmfg_bench_",
-                        help="the names of the throwaway PostgreSQL databases (and SQLite files) start with it")
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_TEST_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--no-fail", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
     print(f"W4: a {args.rows}-row summary import (Hunan 附件2-1/2-2) beside python-calamine's read + the plugins' "
           f"loads, {args.runs} runs; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     results: dict[str, dict[str, float]] = {}

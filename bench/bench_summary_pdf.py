@@ -1,12 +1,16 @@
 """Benchmark W6 (issue 46): the city's summary table as PDF through the product's job, beside a warm conversion of
 the same xlsx by the kept LibreOffice.
 
-    python bench/bench_summary_pdf.py [--rows 200] [--rounds 5] [--goal 1.2] [--port 5714] [--no-fail]
-                                      [--only sqlite|postgresql|both] [--pg-url postgresql+psycopg://…]
+    python bench/bench_summary_pdf.py [--rows 200] [--rounds 5] [--goal 1.2] [--ports LOW-HIGH | --port 5714]
+                                      [--db-prefix greenmfg_] [--no-fail] [--only sqlite|postgresql|both]
+                                      [--pg-url postgresql+psycopg://…]
 
 Builds Hunan's 2024 round with ``--rows`` recommended applications of one city (bench_summary_export.build_round)
 in a fresh migrated database (SQLite, then a throwaway PostgreSQL database when the server answers), with the
-in-process job back end and the kept LibreOffice on ``--port`` (started once, before the rounds; loopback only).
+in-process job back end and the kept LibreOffice on two consecutive free ports of ``--ports LOW-HIGH`` (unoserver
+and LibreOffice itself; ``--port PORT``: PORT and PORT + 1; default: ports the system hands out; a pair in use, such
+as another bench's kept LibreOffice, is skipped and the pair taken is printed), started once, before the rounds
+(loopback only). The throwaway PostgreSQL database is named ``--db-prefix`` + ``bench_`` + random.
 Each round times, one right after the other so the pair shares the machine's load:
 
 * the floor: the kept LibreOffice converting the table's xlsx (made once by the export service) to PDF, warm
@@ -37,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_summary_export import build_round  # noqa: E402
-from benchdb import with_databases  # noqa: E402
+from benchdb import Ports, options, port_alias, with_databases  # noqa: E402
 
 from core import create_app  # noqa: E402
 from core.extensions import db, init_migrate  # noqa: E402
@@ -49,7 +53,16 @@ def stats(values: list[float], unit: str = " s") -> str:
     return f"min {min(values):6.3f}  median {statistics.median(values):6.3f}  max {max(values):6.3f}{unit}"
 
 
-def run(url: str, rows: int, rounds: int, port: int, oneshot: bool) -> float:
+def run(url: str, rows: int, rounds: int, ports: Ports, oneshot: bool) -> float:
+    """The rounds on the database at ``url`` (module docstring); the median ratio product ÷ floor."""
+    port = ports.take("the kept LibreOffice (unoserver, then LibreOffice)", span=2)
+    try:
+        return _rounds(url, rows, rounds, port, oneshot)
+    finally:
+        ports.give_back(port, span=2)
+
+
+def _rounds(url: str, rows: int, rounds: int, port: int, oneshot: bool) -> float:
     from flask_migrate import upgrade
 
     from core.accounts import services as accounts
@@ -153,22 +166,29 @@ def run(url: str, rows: int, rounds: int, port: int, oneshot: bool) -> float:
     return statistics.median(ratios)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def build_parser() -> argparse.ArgumentParser:
+    """The bench's options (tests/ops/test_bench_options.py reads them without running the bench)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     parents=[options(databases=True, serves=True)])
     parser.add_argument("--rows", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--goal", type=float, default=1.2)
-    parser.add_argument("--port", type=int, default=5714, help="the kept LibreOffice's port (and the next one)")
+    port_alias(parser, 2, "the kept LibreOffice's port and the next one")
     parser.add_argument("--only", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--no-oneshot", action="store_true", help="do not time the one-shot soffice")
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_TEST_PG_URL",
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--no-fail", action="store_true")
-    args = parser.parse_args()
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    ports = args.ports or Ports()
     print(f"W6: the summary PDF ({args.rows} rows, Hunan 附件2-1/2-2) through the job ÷ a warm conversion by the kept "
           f"LibreOffice, {args.rounds} rounds; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    results = with_databases(args.pg_url, lambda url: run(url, args.rows, args.rounds, args.port, not args.no_oneshot),
-                             only=args.only)
+    results = with_databases(args.pg_url, lambda url: run(url, args.rows, args.rounds, ports, not args.no_oneshot),
+                             only=args.only, prefix=args.db_prefix)
     worst = max(results.values())
     verdict = "met" if worst <= args.goal else "MISSED"
     print(f"goal: PDF through the job ≤ {args.goal}x a warm conversion on every database — {verdict} "

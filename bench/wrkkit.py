@@ -1,15 +1,19 @@
 """The web benches' loop: the product and the truly bare Flask app (bench/bare_app.py) under the same gunicorn
 settings (2 sync workers, as the README runs it), wrk on loopback, and the two measured one after the other in
 each round so that load from other processes falls on both alike (a ratio is page req/s ÷ bare req/s of the
-same round)."""
+same round).
+
+wrk itself: :func:`wrk_binary` finds it, and installs Debian's package when it is missing and this is root with
+apt-get (``apt-get install -y wrk``); elsewhere it stops with the command to run.
+"""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -19,6 +23,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchdb import Ports
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -40,10 +46,30 @@ class Servers:
     others: dict[str, str] = field(default_factory=dict)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+WRK_INSTALL = "apt-get install -y wrk"
+
+
+@functools.cache
+def wrk_binary() -> str:
+    """wrk's path. When it is missing and this is root with apt-get (Debian), it installs Debian's package itself
+    (``apt-get install -y wrk``, after ``apt-get update`` when the package lists do not know it yet); otherwise, or
+    when that fails, SystemExit naming the command to run."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"wrk is missing: installing Debian's package ({WRK_INSTALL})", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for step in ([], ["apt-get", "update", "-qq"]):  # the second time after fetching the package lists
+            if step:
+                subprocess.run(step, env=env, check=False, stdout=subprocess.DEVNULL)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=False, stdout=subprocess.DEVNULL)
+            found = shutil.which("wrk")
+            if found:
+                return found
+        raise SystemExit(f"wrk is missing and `{WRK_INSTALL}` did not install it (see apt-get's messages above)")
+    raise SystemExit(f"wrk is missing: install it (Debian/Ubuntu: `sudo {WRK_INSTALL}`; elsewhere the wrk package "
+                     "of the system) and run the bench again")
 
 
 def gunicorn(app_spec: str, env: dict, port: int) -> subprocess.Popen:
@@ -66,15 +92,19 @@ def wait_until_up(url: str) -> None:
 
 
 @contextlib.contextmanager
-def serving(env: dict, ready: str = "/public/lists", others: dict[str, dict] | None = None) -> Iterator[Servers]:
+def serving(env: dict, ready: str = "/public/lists", others: dict[str, dict] | None = None,
+            ports: Ports | None = None) -> Iterator[Servers]:
     """The product (``core:create_app()`` with ``env``) and the bare app, each under its own gunicorn; stopped
     (their process groups) on leaving. ``ready``: a product path that answers once it is up. ``others``: the
-    product again, under its own gunicorn, with each name's settings on top of ``env``."""
+    product again, under its own gunicorn, with each name's settings on top of ``env``. ``ports``: where they
+    listen (``--ports``; default: ports the system hands out)."""
+    ports = ports or Ports()
+    wrk_binary()  # before anything starts: a missing wrk is installed, or the bench stops saying how
     tmp = Path(tempfile.mkdtemp(prefix="greenmfg-wrk-"))
-    port, bare_port = free_port(), free_port()
+    port, bare_port = ports.take("the product (gunicorn)"), ports.take("the bare app (gunicorn)")
+    other_ports = {name: ports.take(f"the product, {name} (gunicorn)") for name in others or {}}
     env = {**os.environ, "GREENMFG_INSTANCE_PATH": str(tmp / "instance"), **env}
     servers = [gunicorn("core:create_app()", env, port), gunicorn("bench.bare_app:app", dict(os.environ), bare_port)]
-    other_ports = {name: free_port() for name in others or {}}
     servers += [gunicorn("core:create_app()", {**env, **(others or {})[name]}, other_port)
                 for name, other_port in other_ports.items()]
     try:
@@ -89,6 +119,8 @@ def serving(env: dict, ready: str = "/public/lists", others: dict[str, dict] | N
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        for taken in (port, bare_port, *other_ports.values()):
+            ports.give_back(taken)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -158,7 +190,7 @@ def wrk(servers: Servers, base: str, paths: list[str], duration: int, connection
         script.write_text(f"local paths = {{{quoted}}}\nlocal i = 0\n"
                           "request = function()\n  i = i % #paths + 1\n  return wrk.format(\"GET\", paths[i])\nend\n")
         extra = ["-s", str(script)]
-    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra]
+    cmd = [wrk_binary(), "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *extra]
     for key, value in (headers or {}).items():
         cmd += ["-H", f"{key}: {value}"]
     out = subprocess.run([*cmd, base + paths[0]], capture_output=True, text=True, timeout=duration + 60,
