@@ -37,6 +37,7 @@ from core.kernel.records import get_record
 from core.models import User, WebSession
 from core.services import audit
 from core.web import pagecache
+from core.web.static_versions import is_static_endpoint
 
 #: how stale ``_seen`` may get before a request refreshes it (seconds)
 REFRESH_SECONDS = 60
@@ -194,6 +195,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _no_store(response):
+        if is_static_endpoint(request.endpoint):  # the app's own files are no one's data (kept: static_versions)
+            return response
         user = g.get("_login_user")
         signed_in = (user is not None and getattr(user, "is_authenticated", False)) or g.get("api_user") is not None
         if signed_in:

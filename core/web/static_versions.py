@@ -25,7 +25,8 @@ KEEP_SECONDS = 365 * 24 * 3600
 _DIGESTS = "greenmfg_static_digests"
 
 
-def _is_static(endpoint: str | None) -> bool:
+def is_static_endpoint(endpoint: str | None) -> bool:
+    """Whether ``endpoint`` serves a static file (the app's or a blueprint's)."""
     return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
 
 
@@ -54,7 +55,7 @@ def digest(app: Flask, endpoint: str, filename: str) -> str | None:
 
 def add_version(endpoint: str, values: dict[str, Any]) -> None:
     """URL defaults callback: a static file's address gets ``v=<its digest>``."""
-    if _is_static(endpoint) and "filename" in values and "v" not in values:
+    if is_static_endpoint(endpoint) and "filename" in values and "v" not in values:
         found = digest(current_app, endpoint, values["filename"])
         if found:
             values["v"] = found
@@ -62,7 +63,7 @@ def add_version(endpoint: str, values: dict[str, Any]) -> None:
 
 def versioned_request() -> bool:
     """This request asks for a static file by the address of its current content."""
-    if not _is_static(request.endpoint) or not request.view_args:
+    if not is_static_endpoint(request.endpoint) or not request.view_args:
         return False
     wanted = request.args.get("v")
     return bool(wanted) and wanted == digest(current_app, request.endpoint, request.view_args.get("filename", ""))
@@ -75,13 +76,9 @@ def keep_versioned(response: Response) -> Response:
         response.cache_control.max_age = KEEP_SECONDS
         response.cache_control.immutable = True
         response.cache_control.no_cache = None
-        response.cache_control.no_store = None  # a file of the app's is no one's data, signed in or not
-        response.headers.pop("Pragma", None)
     return response
 
 
 def init_app(app: Flask) -> None:
-    """Register before the features: after-request functions run last-registered first, so this one runs after
-    theirs (the signed-in ``no-store``, core/accounts/sessions.py)."""
     app.url_defaults(add_version)
     app.after_request(keep_versioned)
