@@ -185,7 +185,8 @@ def start_application(user: User, campaign: Campaign, unit_type: str, at: dt.dat
 def _new_application(campaign: Campaign, org: Organization, unit_type: str, actor: str) -> Application:
     modes = rules_of_round(campaign).evaluation_modes(unit_type, Level(campaign.level), campaign.year)
     mode = EvaluationMode.THIRD_PARTY if modes.third_party_required else modes.allowed[0]
-    application = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
+    application = Application(campaign_id=campaign.id, organization_id=org.id, organization_name=org.name,
+                              admin_unit_id=org.admin_unit_id,
                               unit_type=unit_type, level=campaign.level, evaluation_mode=str(mode),
                               status=S.DRAFT, industry=None, indicator_values={}, extension_data={},
                               requested_levels=[campaign.level], declarations={})

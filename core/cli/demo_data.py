@@ -196,7 +196,8 @@ def _load(seed: int, progress: Callable[[Iterator], Iterator], import_history: C
         submitted_at = _beijing(first_day + dt.timedelta(days=20 + n), 8)
         draft = status == ApplicationStatus.DRAFT
         with timeline.at(_beijing(started, 9, 30)):
-            app = Application(campaign_id=campaign.id, organization_id=org.id, admin_unit_id=org.admin_unit_id,
+            app = Application(campaign_id=campaign.id, organization_id=org.id, organization_name=org.name,
+                              admin_unit_id=org.admin_unit_id,
                               unit_type=unit_type, level=level.value, status=status,
                               industry=_industry(rules, unit_type, year, org),
                               evaluation_mode=(EvaluationMode.THIRD_PARTY if modes.third_party_required or

@@ -289,7 +289,8 @@ def import_document(actor: str, raw: bytes, at: dt.datetime | None = None) -> di
         evaluated = item["evaluation"]
         firm = recommendation_case.firm_of(evaluated.get("firm"))
         application = Application(
-            campaign_id=campaign.id, organization_id=org.id, admin_unit_id=unit.id, unit_type=clean["unit_type"],
+            campaign_id=campaign.id, organization_id=org.id, organization_name=org.name, admin_unit_id=unit.id,
+            unit_type=clean["unit_type"],
             level="national", evaluation_mode=evaluated["mode"], evaluator_firm_id=firm.id if firm else None,
             city_opinion=item.get("city_opinion") or None, status=S.UNDER_REVIEW,
             industry=(str(item.get("industry"))[:80] if item.get("industry") and item.get("industry") in

@@ -96,6 +96,9 @@ class Application(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    #: the organization's name, kept by the database (migration 0055's triggers: set on insert, renamed with the
+    #: organization), so the review queue shows its rows without reading each one's organization
+    organization_name: Mapped[str | None] = mapped_column(String(200))
     admin_unit_id: Mapped[int] = mapped_column(ForeignKey("admin_unit.id"), index=True)
     unit_type: Mapped[str] = mapped_column(String(40))
     level: Mapped[str] = mapped_column(String(20))

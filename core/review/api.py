@@ -423,7 +423,7 @@ class ReviewQueue(Resource):
                                                         per_page=args["limit"])
         progress = experts.progress_many(queue)
         return answer([
-            {"application_id": a.id, "organization": a.organization.name, "unit_type": a.unit_type,
+            {"application_id": a.id, "organization": a.organization_name, "unit_type": a.unit_type,
              "level": a.level, "year": a.campaign.year, "status": str(a.status),
              "progress": progress_json(progress[a.id])} for a in queue], next_after)
 

@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping
 from flask import has_request_context
 from flask_babel import LazyString, force_locale, gettext
 from sqlalchemy import select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from core.accounts import services as accounts
 from core.errors import GreenmfgError, InvalidInput, NotFound, Refused
@@ -678,44 +678,43 @@ REVIEW_STATUSES = (S.CITY_RECOMMENDED, S.UNDER_REVIEW, S.GRADED)
 QUEUE_PAGE = 50
 
 
-def _queue_ids(statuses: Iterable[S], year: int | None, after: int | None, before: int | None, limit: int):
-    """The ids of one page of the queue: per status one seek into ``ix_application_status_id`` from the cursor
-    (up to ``limit`` ids each), merged; the ids in the order read (upwards, or downwards with ``before``)."""
+def _queue_rows(statuses: Iterable[S], year: int | None, after: int | None, before: int | None, limit: int):
+    """One page of the queue: per status one seek into ``ix_application_status_id`` from the cursor (up to
+    ``limit`` rows each, read in the seek: it visits each row's heap page anyway for the round), merged; the rows
+    in the order read (upwards, or downwards with ``before``)."""
     campaigns = select(Campaign.id).where(Campaign.region == region_rules().region_code)
     if year:
         campaigns = campaigns.where(Campaign.year == year)
     order = Application.id.desc() if before is not None else Application.id.asc()
     seeks = []
     for status in statuses:
-        seek = select(Application.id).where(Application.status == status, Application.campaign_id.in_(campaigns))
+        seek = select(Application).where(Application.status == status, Application.campaign_id.in_(campaigns))
         if before is not None:
             seek = seek.where(Application.id < before)
         elif after is not None:
             seek = seek.where(Application.id > after)
-        seeks.append(select(seek.order_by(order).limit(limit).subquery().c.id))
-    merged = union_all(*seeks).subquery()
-    return select(merged.c.id).order_by(merged.c.id.desc() if before is not None else merged.c.id).limit(limit)
+        seeks.append(select(seek.order_by(order).limit(limit).subquery()))
+    merged = aliased(Application, union_all(*seeks).subquery())
+    # the round and the city by their keys, once each for the page (not a join per row); the applicant's name
+    # is on the row (migration 0055)
+    return (select(merged).options(selectinload(merged.campaign), selectinload(merged.admin_unit))
+            .order_by(merged.id.desc() if before is not None else merged.id).limit(limit))
 
 
 def review_queue(statuses: Iterable[S] = REVIEW_STATUSES, year: int | None = None, *, after: int | None = None,
                  before: int | None = None,
                  per_page: int = QUEUE_PAGE) -> tuple[list[Application], int | None, int | None]:
-    """One page of the applications under provincial review, oldest first, with their campaign, organization
-    and city; and the cursors of the next and previous pages (``None``: there is none).
+    """One page of the applications under provincial review, oldest first, with their round and city (the
+    applicant's name is ``organization_name``); and the cursors of the next and previous pages (``None``: there
+    is none).
 
     Keyset paging on the id: ``after`` the last id shown (the next page), ``before`` the first (the previous
     page); each status is one index seek, so any page costs the same whatever the number of applications.
     """
-    statuses = list(statuses)
-    ids = [i for (i,) in db.session.execute(_queue_ids(statuses, year, after, before, per_page + 1))]
-    shown = paging.page(ids, per_page, "before" if before is not None else "after" if after is not None else "first",
-                        lambda ident: ident)
-    page = list(db.session.scalars(
-        select(Application).where(Application.id.in_(shown.rows))
-        .options(joinedload(Application.campaign), joinedload(Application.organization),
-                 joinedload(Application.admin_unit))  # with the queue: its pages show them
-        .order_by(Application.id))) if shown.rows else []
-    return page, shown.next, shown.prev
+    rows = list(db.session.scalars(_queue_rows(list(statuses), year, after, before, per_page + 1)))
+    shown = paging.page(rows, per_page, "before" if before is not None else "after" if after is not None else "first",
+                        lambda application: application.id)
+    return shown.rows, shown.next, shown.prev
 
 
 def queued(ids: Iterable[int], statuses: Iterable[S] = REVIEW_STATUSES) -> list[int]:
