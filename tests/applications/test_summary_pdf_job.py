@@ -280,6 +280,24 @@ def test_the_kept_libreoffice_is_started_again_after_it_died(workbook, tmp_path,
     assert "kept LibreOffice started" in office_log.text and "printed by the kept LibreOffice" in office_log.text
 
 
+def test_a_print_soon_after_another_goes_straight_to_the_kept_libreoffice(workbook, monkeypatch):
+    """Within a minute of a print by the same running listener, the next print does not first ask it whether it
+    answers (6–11 ms beside a 0.18 s print, bench/bench_summary_pdf.py); later it asks again. A listener that died
+    in between is covered by the test above: its process no longer runs, so the print asks, and starts it again."""
+    _require_tools()
+    settings = office.Settings(port=PORT)
+    kept = office.Kept(settings)
+    assert kept.ensure()
+    assert office.print_pdf(workbook, settings).by == office.KEPT
+    asked = []
+    answers = office.Kept.alive
+    monkeypatch.setattr(office.Kept, "alive", lambda self: asked.append(self.port) or answers(self))
+    printed = office.print_pdf(workbook, settings)
+    assert printed.by == office.KEPT and printed.data[:5] == b"%PDF-" and asked == []
+    monkeypatch.setattr(office, "TRUSTED_SECONDS", 0.0)  # a minute later
+    assert office.print_pdf(workbook, settings).by == office.KEPT and asked == [PORT]
+
+
 def test_a_kept_libreoffice_that_cannot_start_falls_back_to_a_one_shot_and_says_so(workbook, tmp_path, office_log):
     _require_tools()
     settings = office.Settings(port=PORT + 2, python="/bin/false")  # no Python with uno: it cannot start
