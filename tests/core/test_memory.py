@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 LAZY = ("alembic", "flask_migrate", "redis", "limits", "segno", "stdnum", "argon2", "gmssl", "Cryptodome",
         # the summary table's and the workbooks' code (issue 46): loaded by the requests that write or read one
         "core.applications.summary", "core.applications.summary_import", "core.services.spreadsheets", "openpyxl",
-        "core.services.xlsx_calamine", "python_calamine", "xlsxwriter", "pypdf", "zxcvbn", "smtplib")
+        "core.services.xlsx_calamine", "python_calamine", "xlsxwriter", "pypdf", "zxcvbn", "smtplib",
+        # the webhooks' HTTP client (with urllib3, charset_normalizer and idna): only the job that sends one
+        "requests", "urllib3")
 HISTORY = [["层级", "年度", "类型", "统一社会信用代码", "名称", "市州", "文号", "发布日期"],
            ["省级", 2022, "绿色工厂", "914301000000000013", "长沙绿色机械有限公司", "长沙市", "湘工信节能〔2022〕80号",
             "2022-12-20"]]
