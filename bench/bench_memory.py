@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    ports = args.ports or Ports()
+    ports = args.ports
     wrk_binary()  # before the builds: a missing wrk is installed, or the bench stops saying how
     print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers; RSS per worker; "
           f"load average {os.getloadavg()[0]:.1f}")

@@ -56,7 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from benchdb import Ports, options, with_databases  # noqa: E402
+from benchdb import options, with_databases  # noqa: E402
 from build_rows import CITY, PROVINCE, SECRET, build, make_app  # noqa: E402
 from wrkkit import Ratios, compare, serving, settled_cookie, wrk_binary  # noqa: E402
 
@@ -515,7 +515,7 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
            "FLASK_GREENMFG_MFA_ROLES": "[]", **{f"FLASK_{k}": str(v) for k, v in _made(args).items()}}
     floor_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "GREENMFG_FLOOR_PAGES": str(tmp / "pages.pickle"),
                  "GREENMFG_FLOOR_URL": built.url, "GREENMFG_FLOOR_SECRET": SECRET}
-    ports = args.ports or Ports()
+    ports = args.ports
     port, floor_port = ports.take("the product (gunicorn)"), ports.take("the floor app (gunicorn)")
     servers = [gunicorn("core:create_app()", env, port), gunicorn("floor_app:served()", floor_env, floor_port)]
     base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"

@@ -425,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GREENMFG_SEEDS", "/work/shared/seeds")
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(ROOT / "bench"))
-    from benchdb import Ports, created, kept_name, server
+    from benchdb import created, kept_name, server
     from build_rows import SECRET, build
 
     load_start = os.getloadavg()
@@ -451,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
            "GREENMFG_EVIDENCE_DIR": str(evidence_dir), "GREENMFG_INSTANCE_PATH": str(tmp / "instance")}
     bin_dir = Path(sys.executable).parent
     access = open(tmp / "access.log", "w")
-    port = (args.ports or Ports()).take("the product (gunicorn)")
+    port = args.ports.take("the product (gunicorn)")
     web = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
                             "--no-control-socket", "--access-logfile", "-", "--access-logformat",
                             '%(h)s "%(r)s" %(s)s %(b)s %(M)sms', "core:create_app()"],

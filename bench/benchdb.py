@@ -148,7 +148,9 @@ def options(*, databases: bool, serves: bool) -> argparse.ArgumentParser:
                        help="the PostgreSQL databases this bench creates or keeps are named PREFIX + bench_ + random "
                             "(throwaway) or PREFIX + name (kept); default %(default)s"
                        if databases else "this bench creates no PostgreSQL database" + nothing)
-    group.add_argument("--ports", type=port_range, metavar="LOW-HIGH", default=os.environ.get("GREENMFG_BENCH_PORTS"),
+    # without the option or its variable: the system's ports (a string default is parsed by ``port_range``)
+    group.add_argument("--ports", type=port_range, metavar="LOW-HIGH",
+                       default=os.environ.get("GREENMFG_BENCH_PORTS") or Ports(),
                        help="every server this bench starts listens on a free port of LOW-HIGH (or of one PORT); "
                             "ports in use are skipped and the bench says which it took; default: ports the system "
                             "hands out" if serves else "this bench starts no server" + nothing)
