@@ -124,7 +124,8 @@ def _rounds(url: str, rows: int, rounds: int, port: int, oneshot: bool) -> float
         backend.wait(600)  # the job's thread has ended before the next round
         return seconds, download.data
 
-    inside: dict[str, list[float]] = {"xlsx": [], "print": [], "post": [], "download": []}  # what the job itself spends on each part
+    # what the job itself spends on writing and printing, and the two requests around it
+    inside: dict[str, list[float]] = {"xlsx": [], "print": [], "post": [], "download": []}
 
     def timed(name: str, func):
         def wrapper(*args, **kwargs):
