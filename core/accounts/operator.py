@@ -30,7 +30,7 @@ def reset_password(username: str, actor: str) -> tuple[User, str, int]:
     """A one-time password for ``username`` (to be changed at the next log-in): the account, the password (shown
     once, never stored or audited) and how many API tokens stopped."""
     target = _account(username)
-    password = temporary_password()
+    password = temporary_password(target.username, target.display_name)
     target.password_hash = hash_password(password)
     target.must_change_password = True
     target.session_version = (target.session_version or 0) + 1

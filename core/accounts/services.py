@@ -424,7 +424,7 @@ def create_account(officer: User, *, username: str, display_name: str, role: Rol
         organization_id = org.id
     else:
         _refuse_unless(may_manage(officer, role, admin_unit_id))
-    password = temporary_password()
+    password = temporary_password(username, display_name)
     user = create_user(username=(username or "").strip(), password=password, display_name=(display_name or "").strip(),
                        role=role, actor=officer.username, organization_id=organization_id,
                        admin_unit_id=admin_unit_id, evaluator_firm_id=evaluator_firm_id)
