@@ -159,7 +159,8 @@ def test_enterprise_applies_and_city_recommends_in_a_browser(live_server, tmp_pa
         page.goto(f"{base}/login")
         page.fill("#username", "changsha_city")
         page.fill("#password", CITY_PASSWORD)
-        page.click("#login-submit")
+        with page.expect_navigation():  # the log-in's answer before the next step
+            page.click("#login-submit")
         expect(page.locator("#queue")).to_contain_text("长沙浏览器测试化工有限公司")
         shot(page, "city-queue")
         page.click("#queue a")

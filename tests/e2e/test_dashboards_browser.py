@@ -86,8 +86,8 @@ def test_dashboards_render_with_their_charts(hubei_server, chromium):
             page.goto(f"{base}/login")
             page.fill("#username", username)
             page.fill("#password", PASSWORD)
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_load_state()
+            with page.expect_navigation():  # the log-in's answer: a wait for the load state alone raced the POST
+                page.locator("form button[type=submit]").first.click()
 
         # -- the province: every city, filing progress, listed units per city, 附件3 progress
         login("hubei_province")

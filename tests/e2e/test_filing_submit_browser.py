@@ -51,7 +51,8 @@ def test_submit_without_save_keeps_what_was_typed(filing_site, chromium):
         page.goto(f"{base}/login")
         page.fill("#username", "ty_ent")
         page.fill("#password", PASSWORD)
-        page.click("#login-submit")
+        with page.expect_navigation():  # the log-in's answer before the next step
+            page.click("#login-submit")
         page.goto(f"{base}/management/filings/{filing_id}")
         for name, value in TYPED.items():
             page.fill(f"#{name}", value)

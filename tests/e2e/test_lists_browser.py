@@ -40,7 +40,8 @@ def test_the_province_publishes_the_hunan_demos_provincial_list_by_clicking(huna
         page.click("header >> text=登录")
         page.fill("#username", "province")
         page.fill("#password", DEMO_PASSWORD)
-        page.click("#login-submit")
+        with page.expect_navigation():  # the log-in's answer before the next step
+            page.click("#login-submit")
         page.click("header >> text=公示")
         page.click("#review-nav >> text=发文公布名单")
         expect(page.locator("#publication-rule")).to_contain_text("发布2024年度湖南省绿色制造体系创建计划")

@@ -39,7 +39,8 @@ def test_the_ministry_clicks_from_its_to_do_page_to_the_overview_and_from_each_f
         page.click("header a[href$='/login']")
         page.fill("#username", tp.MINISTRY_USER)
         page.fill("#password", tp.PASSWORD)
-        page.click("#login-submit")
+        with page.expect_navigation():  # the log-in's answer before the next step
+            page.click("#login-submit")
         page.click("header >> text=首页")
         expect(page.locator("#todo-title")).to_contain_text("待办事项")
         # the three files wait on the to-do page; the overview is one click away

@@ -130,7 +130,8 @@ def test_the_applicants_evaluators_and_experts_journeys_by_clicking(review_serve
         page.goto(f"{base}/login")
         page.fill("#username", username)
         page.fill("#password", PASSWORD)
-        page.click("#login-submit")
+        with page.expect_navigation():  # the log-in's answer before the next step
+            page.click("#login-submit")
 
     def log_out(page):
         page.click("#logout-link")

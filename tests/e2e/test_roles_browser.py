@@ -130,7 +130,8 @@ def test_every_role_starts_from_its_home_page_and_does_its_main_task_by_clicking
         page.goto(f"{base}/login")
         page.fill("#username", USERS[role])
         page.fill("#password", PASSWORD)
-        page.click("#login-submit")
+        with page.expect_navigation():  # the log-in's answer before the next step
+            page.click("#login-submit")
         page.click("header >> text=首页")  # the header's home link: its to-do list
         expect(page.locator("#todo-title")).to_contain_text("待办事项")
 

@@ -138,7 +138,8 @@ class Walk:
         self.page.click("header a[href$='/login']")
         self.page.fill("#username", username)
         self.page.fill("#password", password)
-        self.page.click("#login-submit")
+        with self.page.expect_navigation():  # the log-in's answer before the next step
+            self.page.click("#login-submit")
         self.home()
         expect(self.page.locator("#todo-title")).to_contain_text("待办事项")
         self.user = username
