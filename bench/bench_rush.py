@@ -496,7 +496,9 @@ def main(argv: list[str] | None = None) -> int:
     errors = {**quiet["server_errors"]}
     for k, v in rush["server_errors"].items():
         errors[k] = errors.get(k, 0) + v
-    print(f"\nW-rush: PostgreSQL, {args.applications:,} applications, gunicorn 2 sync workers + greenmfg worker, "
+    extra = os.environ.get("GUNICORN_CMD_ARGS", "").strip()  # what a measurement of other workers added
+    print(f"\nW-rush: PostgreSQL, {args.applications:,} applications, gunicorn 2 sync workers"
+          f"{f' (with GUNICORN_CMD_ARGS={extra!r})' if extra else ''} + greenmfg worker, "
           f"locust (loopback); load average {load_start[0]:.2f} at start, {load_rush[0]:.2f} before the rush, "
           f"{load_end[0]:.2f} at end; 2 CPUs shared with other work")
     print(f"journeys: {len(done)} of {len(journeys)} submitted in the rush ({args.rush_users} applicants at once), "
