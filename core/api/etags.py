@@ -98,25 +98,19 @@ def claim(row: Any, seen: int | None) -> bool:
     table = type(row).__table__
     versioned = "version" in table.c
     statement = update(table).where(table.c.id == row.id)
-    if versioned:
-        statement = statement.values(version=table.c.version + 1)
+    if versioned:  # the new version comes back with the UPDATE (RETURNING): no second statement to read it
+        statement = statement.values(version=table.c.version + 1).returning(table.c.version)
         if seen is not None:
             statement = statement.where(table.c.version == seen)
-    else:
-        statement = statement.values(id=table.c.id)
-    if db.session.execute(statement).rowcount != 1:
+        matched = db.session.execute(statement).all()
+        if len(matched) != 1:
+            return False
+        set_committed_value(row, "version", matched[0].version)
+    elif db.session.execute(statement.values(id=table.c.id)).rowcount != 1:
         return False
-    if versioned:
-        set_committed_value(row, "version", db.session.scalar(select_version(table, row.id)))
     if seen is None:  # read before the row was held: read it again
         db.session.expire(row, [a for a in db.inspect(row).mapper.column_attrs.keys() if a != "version"])
     return True
-
-
-def select_version(table: Any, ident: Any) -> Any:
-    from sqlalchemy import select
-
-    return select(table.c.version).where(table.c.id == ident)
 
 
 def refuse_stale() -> None:
