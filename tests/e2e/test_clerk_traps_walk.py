@@ -180,7 +180,7 @@ def history_template_is_the_regions(w: Walk) -> None:
     w.click("header a[href$='/province/notices']")
     w.click("main a[href$='/province/list-history'], nav a[href$='/province/list-history']")
     with w.page.expect_download() as download:
-        w.click("#history-template")
+        w.click("#history-template", opens_page=False)
     rows = read_rows(Path(download.value.path()).read_bytes(), "名单历史.xlsx")
     cities = {value for row in rows for value in (row.values() if isinstance(row, dict) else row)
               if isinstance(value, str) and value.endswith("市")}

@@ -98,7 +98,7 @@ def test_hubei_re_review_goes_from_the_city_to_the_province_opinion_in_the_file_
         w.click("#export")
         w.expect_flash("已签名导出")
         with page.expect_download() as download:
-            w.click("main a", has_text="JSON")
+            w.click("main a", has_text="JSON", opens_page=False)
         document = json.loads(Path(download.value.path()).read_bytes())
         assert document["re_reviews"] == [{
             "uscc": setup["uscc"], "name": setup["name"], "unit_type": document["re_reviews"][0]["unit_type"],

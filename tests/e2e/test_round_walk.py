@@ -112,6 +112,16 @@ def walk(make_app, tmp_path, chromium, request):
         assert errors == []
 
 
+#: whether clicking an element opens a page: a link to another address (not a fragment, not ``download``, not a new
+#: window), or a submit button of a form that submits to this window
+_OPENS_PAGE = """e => {
+  const a = e.closest('a[href]');
+  if (a) { const h = a.getAttribute('href'); return !h.startsWith('#') && !a.hasAttribute('download') && !a.target; }
+  const b = e.closest('button, input[type=submit]');
+  return !!(b && b.form && b.type === 'submit' && !b.formTarget && !b.form.target);
+}"""
+
+
 class Walk:
     """One page walking a round: signs in as a role, goes home, clicks."""
 
@@ -152,15 +162,25 @@ class Walk:
         expect(self.page.locator("#logout-link")).to_have_count(0)
         self.user = None
 
-    def click(self, selector: str, **kw) -> None:
-        self.press(self.page.locator(selector, **kw).first)
+    def click(self, selector: str, *, opens_page: bool | None = None, **kw) -> None:
+        self.press(self.page.locator(selector, **kw).first, opens_page=opens_page)
 
-    def press(self, target) -> None:
+    def press(self, target, *, opens_page: bool | None = None) -> None:
         """Click ``target`` and, when that opens a page, wait until the page is read: a click only waits for the
         next page to start arriving, and ``.all()`` or ``.count()`` on a page still arriving finds too little
-        (a warning's box not yet on the page is not ticked, and the province's recommendation is refused)."""
-        target.click()
-        self.page.wait_for_load_state("domcontentloaded")
+        (a warning's box not yet on the page is not ticked, and the province's recommendation is refused).
+
+        A link or a form's submit button opens a page (``opens_page``: ``False`` for one that downloads a file):
+        the click waits for that page itself, so the next step never acts on the page before it (a log-in's POST
+        cut off by the next click found the log-in page again, tests/e2e/test_dashboards_browser.py)."""
+        if opens_page is None:
+            opens_page = target.evaluate(_OPENS_PAGE)
+        if opens_page:
+            with self.page.expect_navigation(wait_until="domcontentloaded"):
+                target.click()
+        else:
+            target.click()
+            self.page.wait_for_load_state("domcontentloaded")
 
     def flash(self) -> str:
         return " ".join(self.page.locator(".flash").all_inner_texts())
@@ -387,7 +407,7 @@ def to_ministry(w: Walk, org: str) -> None:
     w.click("#export")
     w.expect_flash("已签名导出")
     with w.page.expect_download() as download:
-        w.click("main a", has_text="JSON")
+        w.click("main a", has_text="JSON", opens_page=False)
     document = json.loads(Path(download.value.path()).read_bytes())
     assert [item["name"] for item in document["items"]] == [org] and document["signature"]["alg"] == "Ed25519"
     w.sent = document
