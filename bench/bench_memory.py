@@ -229,14 +229,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    ports = args.ports
     wrk_binary()  # before the builds: a missing wrk is installed, or the bench stops saying how
     print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers; RSS per worker; "
           f"load average {os.getloadavg()[0]:.1f}")
-    bare = max(bare_workers(args.duration, ports))
-    results = with_databases(args.pg_url, lambda url: run(url, args, ports), only=args.database,
+    bare = max(bare_workers(args.duration, args.ports))
+    results = with_databases(args.pg_url, lambda url: run(url, args, args.ports), only=args.database,
                              keep=args.keep or None, name=f"memory_{args.applications}", prefix=args.db_prefix)
-    bare = max(bare, *bare_workers(args.duration, ports))  # before and after: the floor is the larger of the two
+    bare = max(bare, *bare_workers(args.duration, args.ports))  # before and after: the floor is the larger of the two
     goal = bare + ABOVE_BARE_MB
     failed = False
     print(f"load average {os.getloadavg()[0]:.1f}; bare Flask worker {bare:.1f} MiB")

@@ -103,8 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    ports = args.ports
-    results = with_databases(PG, lambda url: run(url, args.units, ports), prefix=args.db_prefix)
+    results = with_databases(PG, lambda url: run(url, args.units, args.ports), prefix=args.db_prefix)
     for name, row in results.items():
         print(f"{name:11} " + "  ".join(f"{k}={v}" for k, v in row.items()))
     for name, row in results.items():

@@ -515,8 +515,7 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
            "FLASK_GREENMFG_MFA_ROLES": "[]", **{f"FLASK_{k}": str(v) for k, v in _made(args).items()}}
     floor_env = {**os.environ, "PYTHONPATH": str(ROOT / "bench"), "GREENMFG_FLOOR_PAGES": str(tmp / "pages.pickle"),
                  "GREENMFG_FLOOR_URL": built.url, "GREENMFG_FLOOR_SECRET": SECRET}
-    ports = args.ports
-    port, floor_port = ports.take("the product (gunicorn)"), ports.take("the floor app (gunicorn)")
+    port, floor_port = args.ports.take("the product (gunicorn)"), args.ports.take("the floor app (gunicorn)")
     servers = [gunicorn("core:create_app()", env, port), gunicorn("floor_app:served()", floor_env, floor_port)]
     base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
     where = SimpleNamespace(tmp=tmp)
@@ -556,8 +555,8 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        ports.give_back(port)
-        ports.give_back(floor_port)
+        args.ports.give_back(port)
+        args.ports.give_back(floor_port)
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 

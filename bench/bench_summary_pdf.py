@@ -192,10 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    ports = args.ports
     print(f"W6: the summary PDF ({args.rows} rows, Hunan 附件2-1/2-2) through the job ÷ a warm conversion by the kept "
           f"LibreOffice, {args.rounds} rounds; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    results = with_databases(args.pg_url, lambda url: run(url, args.rows, args.rounds, ports, not args.no_oneshot),
+    results = with_databases(args.pg_url,
+                             lambda url: run(url, args.rows, args.rounds, args.ports, not args.no_oneshot),
                              only=args.only, prefix=args.db_prefix)
     worst = max(results.values())
     verdict = "met" if worst <= args.goal else "MISSED"

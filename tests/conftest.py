@@ -170,13 +170,14 @@ def pytest_configure(config):
 #: are handed out first (scripts/test runs xdist with ``--no-loadscope-reorder``), so no worker ends the run alone
 #: on one of them while the other is idle; the other files follow, those with more tests first
 SLOW_FILES = ("e2e/test_round_walk.py", "api/test_schemathesis.py", "web/test_plain_language.py",
-              "e2e/test_phone_axe.py", "ops/test_documented_blocks.py", "e2e/test_clerk_traps_walk.py", "review/test_evaluator_caps.py",
-              "api/test_if_match_race.py", "core/test_demo_data.py", "perf/test_crawl_statements.py",
-              "core/test_cli.py", "applications/test_summary_print.py", "api/test_api_citations.py",
-              "web/test_menus_by_role.py", "perf/test_statement_counts.py", "api/test_generated_client.py",
-              "security/test_stalled_database.py", "applications/test_summary_pdf_job.py",
-              "api/test_generated_clients.py", "e2e/test_next_year_notice.py", "core/test_limits.py",
-              "kit/test_contract_catches.py", "ops/test_deployment.py", "applications/test_summary_statements.py")
+              "e2e/test_phone_axe.py", "ops/test_documented_blocks.py", "e2e/test_clerk_traps_walk.py",
+              "review/test_evaluator_caps.py", "api/test_if_match_race.py", "core/test_demo_data.py",
+              "perf/test_crawl_statements.py", "core/test_cli.py", "applications/test_summary_print.py",
+              "api/test_api_citations.py", "web/test_menus_by_role.py", "perf/test_statement_counts.py",
+              "api/test_generated_client.py", "security/test_stalled_database.py",
+              "applications/test_summary_pdf_job.py", "api/test_generated_clients.py", "e2e/test_next_year_notice.py",
+              "core/test_limits.py", "kit/test_contract_catches.py", "ops/test_deployment.py",
+              "applications/test_summary_statements.py")
 
 
 def pytest_addoption(parser):

@@ -27,6 +27,9 @@ from core.services.passwords import hash_password
 #: one in 4,096, left too little and the officer's new account was refused)
 _WORDS = ("pebble", "falcon", "river", "maple", "cloud", "stone", "bamboo", "lotus", "harbor", "meadow",
           "copper", "orchid", "summit", "valley", "willow", "amber")
+#: draws before giving up (a policy that refuses every one): one refused draw in thousands, or an account named
+#: after a word
+_DRAWS = 50
 
 
 def temporary_password(*user_inputs: str | None) -> str:
@@ -42,8 +45,6 @@ def temporary_password(*user_inputs: str | None) -> str:
         return password
     raise RuntimeError(f"no temporary password passed the policy in {_DRAWS} draws")  # a policy that refuses all
 
-
-_DRAWS = 50
 
 
 def reset_password(officer: User, username: str) -> tuple[User, str]:
