@@ -25,7 +25,9 @@ The exports run **in the web worker** (``GREENMFG_JOBS_INLINE_ROWS`` is set abov
 that is where a worker's memory grows; as a background job the same code runs in the job worker's process.
 
 Goals: every worker ≤ the bare Flask worker + 70 MiB after the traffic (issue 46); back under 120 MiB after the
-exports. Exits 1 when one is missed.
+exports. Exits 1 when one is missed. Beside the goal it prints a second peer, the libraries' floor
+(bench/libraries_floor_app.py: every module a product process holds after log-ins and the W1 pages, but none of the
+product's own, and one page under the same gunicorn), and what the product's own code and data add above it.
 """
 from __future__ import annotations
 
@@ -95,6 +97,37 @@ def bare_workers(duration: int, ports: Ports) -> list[float]:
         rps, _ = _wrk(f"http://127.0.0.1:{port}/", duration, {})
         found = [rss_mb(pid) for pid in workers(server.pid)]
         print(f"  bare Flask worker after wrk ({rps:,.0f} req/s)  " + "  ".join(f"{mb:6.1f} MiB" for mb in found))
+        return found
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        ports.give_back(port)
+
+
+def libraries_floor(env: dict[str, str], built, duration: int, ports: Ports) -> list[float]:
+    """The RSS of bench/libraries_floor_app.py's two gunicorn workers after wrk asked its page for ``duration``
+    seconds: the modules a product process holds after log-ins and the W1 pages, without the product's own (recorded
+    by the same file run in the product's environment, its log-ins counted in its own memory), and one page."""
+    import json
+
+    listed = Path(env["GREENMFG_INSTANCE_PATH"]).parent / "modules.txt"
+    spec = {"password": PASSWORD, "tokens": built.tokens, "pages": PAGES}
+    subprocess.run([sys.executable, str(ROOT / "bench" / "libraries_floor_app.py"), str(listed), json.dumps(spec)],
+                   cwd=ROOT, env={**env, "FLASK_GREENMFG_RATELIMIT_STORAGE": "memory://"}, check=True,
+                   stdout=subprocess.DEVNULL)
+    port = ports.take("the libraries' floor (gunicorn)")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+                               "bench.libraries_floor_app:served()"],
+                              cwd=ROOT, env={**env, "GREENMFG_FLOOR_MODULES": str(listed)}, start_new_session=True)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/")
+        rps, _ = _wrk(f"http://127.0.0.1:{port}/", duration, {})
+        found = [rss_mb(pid) for pid in workers(server.pid)]
+        count = len(listed.read_text().split())
+        print(f"  libraries' floor ({count} modules, one page; {rps:,.0f} req/s)  "
+              + "  ".join(f"{mb:6.1f} MiB" for mb in found))
         return found
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -202,6 +235,7 @@ def run(url: str, args, ports: Ports) -> dict[str, list[float]]:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
             ports.give_back(port)
+        figures["libraries' floor"] = libraries_floor(env, built, args.duration, ports)
     return figures
 
 
@@ -244,10 +278,13 @@ def main(argv: list[str] | None = None) -> int:
         exports = max(figures[f"after export {args.exports}"]) if args.exports else 0.0
         miss_t, miss_e = traffic > goal, exports >= EXPORT_GOAL_MB
         failed |= miss_t or miss_e
+        floor = max(figures["libraries' floor"])
         print(f"{database:<11} after log-ins and traffic {traffic:6.1f} MiB = bare + {traffic - bare:.1f} "
               f"(goal ≤ bare + {ABOVE_BARE_MB:.0f} = {goal:.1f}{', MISSED' if miss_t else ''})"
               f"   after {args.exports} exports {exports:6.1f} MiB (goal < {EXPORT_GOAL_MB:.0f}"
               f"{', MISSED' if miss_e else ''})")
+        print(f"{'':<11} the libraries' floor {floor:6.1f} MiB = bare + {floor - bare:.1f}; the product's own code and "
+              f"data {traffic - floor:.1f} MiB (the goal leaves it {goal - floor:.1f})")
     print(f"goals (every worker ≤ bare + {ABOVE_BARE_MB:.0f} MiB after the traffic, < {EXPORT_GOAL_MB:.0f} MiB after "
           f"the exports): {'MISSED' if failed else 'met'}")
     return 1 if failed else 0

@@ -415,6 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--redis-db", type=int, default=7)
     parser.add_argument("--pg-url", default=os.environ.get("GREENMFG_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/postgres"))
     parser.add_argument("--database", default="rush", help="the kept PostgreSQL database is PREFIX + DATABASE")
+    parser.add_argument("--web-workers", type=int, default=2,
+                        help="gunicorn's sync workers (the README's deployment: 2 on the 2-core machine)")
     parser.add_argument("--profile", type=int, default=30, help="seconds of py-spy on one web worker (0: none)")
     return parser
 
@@ -452,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     bin_dir = Path(sys.executable).parent
     access = open(tmp / "access.log", "w")
     port = args.ports.take("the product (gunicorn)")
-    web = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+    web = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", str(args.web_workers), "--bind", f"127.0.0.1:{port}",
                             "--no-control-socket", "--access-logfile", "-", "--access-logformat",
                             '%(h)s "%(r)s" %(s)s %(b)s %(M)sms', "core:create_app()"],
                            cwd=ROOT, env=env, stdout=access, stderr=open(tmp / "gunicorn.log", "w"))
@@ -497,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
     for k, v in rush["server_errors"].items():
         errors[k] = errors.get(k, 0) + v
     extra = os.environ.get("GUNICORN_CMD_ARGS", "").strip()  # what a measurement of other workers added
-    print(f"\nW-rush: PostgreSQL, {args.applications:,} applications, gunicorn 2 sync workers"
+    print(f"\nW-rush: PostgreSQL, {args.applications:,} applications, gunicorn {args.web_workers} sync workers"
           f"{f' (with GUNICORN_CMD_ARGS={extra!r})' if extra else ''} + greenmfg worker, "
           f"locust (loopback); load average {load_start[0]:.2f} at start, {load_rush[0]:.2f} before the rush, "
           f"{load_end[0]:.2f} at end; 2 CPUs shared with other work")
