@@ -454,7 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     bin_dir = Path(sys.executable).parent
     access = open(tmp / "access.log", "w")
     port = args.ports.take("the product (gunicorn)")
-    web = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", str(args.web_workers), "--bind", f"127.0.0.1:{port}",
+    web = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", str(args.web_workers),
+                            "--bind", f"127.0.0.1:{port}",
                             "--no-control-socket", "--access-logfile", "-", "--access-logformat",
                             '%(h)s "%(r)s" %(s)s %(b)s %(M)sms', "core:create_app()"],
                            cwd=ROOT, env=env, stdout=access, stderr=open(tmp / "gunicorn.log", "w"))
