@@ -8,13 +8,15 @@ Skipped only when chromium or Playwright is missing and CI is not set; under CI 
 from __future__ import annotations
 
 import shutil
+import traceback
 
 import pytest
 from browser_kit import ARTIFACTS, open_page, serving
+from flask import got_request_exception
 
 PASSWORD = "dashboard-browser-2025"
-
-
+#: the exceptions the served app raised while answering (got_request_exception)
+SERVER_ERRORS: list[str] = []
 
 
 @pytest.fixture
@@ -61,6 +63,10 @@ def hubei_server(sqlite_template, tmp_path):
         accounts.create_user(username="wuhan_city", password=PASSWORD, display_name="武汉市经信局", role=Role.CITY,
                              actor="e2e", admin_unit_id=units["hubei.wuhan"].id)
         db.session.commit()
+    def keep(_sender, exception, **_extra):  # what a 500 was, for the test's message (the log may go elsewhere)
+        SERVER_ERRORS.append("".join(traceback.format_exception(exception)))
+
+    got_request_exception.connect(keep, app)
     with serving(app) as base:
         yield base
 
@@ -92,7 +98,7 @@ def test_dashboards_render_with_their_charts(hubei_server, chromium):
             # the dashboard then showed the log-in page, with nothing logged)
             landed = answer.value
             assert "/login" not in page.url, (username, landed.status if landed else None, page.url,
-                                              page.locator(".flash").all_inner_texts(), page.context.cookies())
+                                              page.locator(".flash").all_inner_texts(), SERVER_ERRORS[-1:])
 
         # -- the province: every city, filing progress, listed units per city, 附件3 progress
         login("hubei_province")
