@@ -152,31 +152,6 @@ def _stored(data: Any) -> Any:
         return json.loads(written)
 
 
-def _entries_last(session: Session) -> None:
-    """Before a commit: the transaction's other pending changes are flushed first, without its new entries, so the
-    append lock (taken by the flush that inserts the entries) is held for the entries and the COMMIT only, not for
-    the change's own statements besides (an application's UPDATE, an upload's rows). On the deadline day every
-    audited write queues on that one lock (docs/benchmarks.md, W-rush). The entries keep their order: they are
-    added back as they were added (a session's new objects are kept in the order they came). When the change's
-    flush fails, the transaction can only be rolled back, and its entries are dropped with it, as they were before.
-    A flush earlier in the transaction (a query's autoflush) has inserted its entries already; those stay."""
-    entries = [o for o in session.new if isinstance(o, AuditLog)]
-    if not entries:
-        return
-    others = (any(not isinstance(o, AuditLog) for o in session.new) or session.deleted
-              or any(session.is_modified(o) for o in session.dirty))
-    if not others:
-        return
-    for entry in entries:
-        session.expunge(entry)
-    session.flush()  # when it fails, the transaction can only be rolled back, which drops pending entries anyway
-    session.add_all(entries)
-
-
-# first among the commit's listeners: the followers (core/services/audit_followers.py) flush the entries after it
-event.listen(Session, "before_commit", _entries_last, insert=True)
-
-
 @event.listens_for(Session, "before_flush")
 def _reserve_ids(session: Session, _context: Any, _instances: Any) -> None:
     """The ids of the flush's new entries, taken at once (:func:`_reserve`); :func:`_extend` hands them out."""

@@ -18,7 +18,7 @@ from core.accounts import services
 from core.clock import now
 from core.cli.audit_cmd import audit_group
 from core.extensions import db
-from core.models import AuditLog, Role, User
+from core.models import AuditLog, Role
 from core.services import audit
 
 #: the chain takes its ids differently on the two databases (a sequence under a lock; counted on): run on SQLite too
@@ -209,62 +209,3 @@ def test_a_tail_written_after_the_newest_anchor_and_removed_is_found(app, tmp_pa
     (tmp_path / "anchors" / "audit-head.json").write_text(json.dumps(forged))
     code, output = _verify(app)
     assert code == 1 and "it was changed" in output
-
-
-def _statements(app):
-    """The statements the app's engine runs, in order, until the list is read (an engine listener)."""
-    from sqlalchemy import event
-
-    seen: list[str] = []
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a: seen.append(" ".join(a[2].split())))
-    return seen
-
-
-def test_a_commit_inserts_its_entries_after_the_changes_they_describe_and_keeps_their_order(app):
-    """The append lock is held from the flush that inserts a transaction's entries to its COMMIT, and every audited
-    write waits for it (W-rush: fifty applicants saving at once). So the entries are flushed last: a commit first
-    writes the change itself (here a renamed account and a new one), then the entries, in the order they were
-    recorded, then commits; and the chain still verifies. (An entry a flush before the commit inserts, a query's
-    autoflush, stays where that flush put it.)"""
-    seen = _statements(app)
-    with app.app_context():
-        admin = db.session.scalar(select(User).where(User.username == "admin_audit"))
-        del seen[:]
-        admin.display_name = "审计管理员（改）"
-        audit.record("admin_audit", "account.renamed", "user", admin.id, step=1)
-        audit.record("admin_audit", "account.renamed", "user", admin.id, step=2)
-        db.session.add(User(username="auditor_two", display_name="第二审计员", password_hash="-", role=Role.ADMIN))
-        audit.record("admin_audit", "account.opened", "user", None, step=3)
-        db.session.commit()
-        entries = db.session.scalars(select(AuditLog).where(AuditLog.actor == "admin_audit")
-                                     .order_by(AuditLog.id)).all()
-    writes = [n for n, s in enumerate(seen) if s.startswith(("INSERT INTO user_account", "UPDATE user_account"))]
-    first_entry = next(n for n, s in enumerate(seen) if s.startswith("INSERT INTO audit_log"))
-    assert writes and max(writes) < first_entry, seen
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
-        lock = next(n for n, s in enumerate(seen) if "pg_advisory_xact_lock" in s)
-        assert max(writes) < lock < first_entry, seen
-    steps = [e.data.get("step") for e in entries if e.data.get("step")]
-    assert steps == [1, 2, 3]
-    code, output = _verify(app)
-    assert code == 0 and "审计日志完整" in output, output
-
-
-def test_a_commit_that_fails_writing_the_change_leaves_no_entry(app):
-    """The change is flushed before its entries: when it fails (here a username taken twice), the commit fails
-    before any entry is written, and after the rollback neither the change nor its entries are there."""
-    from sqlalchemy.exc import IntegrityError
-
-    with app.app_context():
-        before = db.session.scalar(select(func.count()).select_from(AuditLog))
-        db.session.add(User(username="admin_audit", display_name="重名", password_hash="-", role=Role.ADMIN))
-        audit.record("admin_audit", "account.opened", "user", None, note="重名")
-        with pytest.raises(IntegrityError):
-            db.session.commit()
-        db.session.rollback()
-        assert db.session.scalar(select(func.count()).select_from(AuditLog)) == before
-        audit.record("admin_audit", "account.checked", "user", None)
-        db.session.commit()
-    code, output = _verify(app)
-    assert code == 0 and "审计日志完整" in output, output
