@@ -85,23 +85,30 @@ def log_in(base: str, username: str) -> None:
             raise RuntimeError(f"{username} could not sign in ({response.status}, {response.url})")
 
 
-def bare_workers(duration: int, ports: Ports) -> list[float]:
-    """The RSS of bench/bare_app.py's two gunicorn workers after wrk asked its route for ``duration`` seconds."""
-    port = ports.take("the bare app (gunicorn)")
+def _peer_workers(label: str, app: str, env: dict[str, str], duration: int, ports: Ports) -> list[float]:
+    """Serve the peer ``app`` (a gunicorn application spec) under the product's gunicorn settings on a port of
+    ``ports``, let wrk ask its ``/`` for ``duration`` seconds, and return its two workers' RSS (printed as ``label``
+    with wrk's rate)."""
+    port = ports.take(f"{label} (gunicorn)")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.bare_app:app"],
-                              cwd=ROOT, env=dict(os.environ), start_new_session=True)
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+                              cwd=ROOT, env=env, start_new_session=True)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/")
         rps, _ = _wrk(f"http://127.0.0.1:{port}/", duration, {})
         found = [rss_mb(pid) for pid in workers(server.pid)]
-        print(f"  bare Flask worker after wrk ({rps:,.0f} req/s)  " + "  ".join(f"{mb:6.1f} MiB" for mb in found))
+        print(f"  {label} after wrk ({rps:,.0f} req/s)  " + "  ".join(f"{mb:6.1f} MiB" for mb in found))
         return found
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         ports.give_back(port)
+
+
+def bare_workers(duration: int, ports: Ports) -> list[float]:
+    """The RSS of bench/bare_app.py's two gunicorn workers after wrk asked its route for ``duration`` seconds."""
+    return _peer_workers("bare Flask worker", "bench.bare_app:app", dict(os.environ), duration, ports)
 
 
 def libraries_floor(env: dict[str, str], built, duration: int, ports: Ports) -> list[float]:
@@ -115,24 +122,9 @@ def libraries_floor(env: dict[str, str], built, duration: int, ports: Ports) -> 
     subprocess.run([sys.executable, str(ROOT / "bench" / "libraries_floor_app.py"), str(listed), json.dumps(spec)],
                    cwd=ROOT, env={**env, "FLASK_GREENMFG_RATELIMIT_STORAGE": "memory://"}, check=True,
                    stdout=subprocess.DEVNULL)
-    port = ports.take("the libraries' floor (gunicorn)")
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                               "bench.libraries_floor_app:served()"],
-                              cwd=ROOT, env={**env, "GREENMFG_FLOOR_MODULES": str(listed)}, start_new_session=True)
-    try:
-        wait_until_up(f"http://127.0.0.1:{port}/")
-        rps, _ = _wrk(f"http://127.0.0.1:{port}/", duration, {})
-        found = [rss_mb(pid) for pid in workers(server.pid)]
-        count = len(listed.read_text().split())
-        print(f"  libraries' floor ({count} modules, one page; {rps:,.0f} req/s)  "
-              + "  ".join(f"{mb:6.1f} MiB" for mb in found))
-        return found
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-        ports.give_back(port)
+    label = f"libraries' floor ({len(listed.read_text().split())} modules, one page)"
+    return _peer_workers(label, "bench.libraries_floor_app:served()", {**env, "GREENMFG_FLOOR_MODULES": str(listed)},
+                         duration, ports)
 
 
 def workers(master: int) -> list[int]:

@@ -1,7 +1,7 @@
 """W5's second peer (issue 57): the product's libraries without the product. What a worker of the product holds
 beyond a bare Flask worker is the libraries it imports (SQLAlchemy, psycopg, redis-py, marshmallow, flask-smorest,
 Babel, WTForms, …) plus its own code and data (models, mappers, schemas, rules, templates, the URL map). This app
-measures the first part alone: it imports every module outside ``core``, ``plugins`` and ``bench`` that a product
+measures the first part alone: it imports every module outside ``core`` and ``plugins`` that a product
 process holds after signing in and asking the W1 pages, then serves one page with what every page of the product
 does at least: a signed session cookie, a Redis round trip, 50 applications read through Flask-SQLAlchemy and a
 Jinja template.
@@ -17,7 +17,8 @@ import re
 import sys
 from pathlib import Path
 
-OWN = ("core", "plugins", "bench", "__main__", "__mp_main__", "build_rows", "benchdb", "libraries_floor_app")
+#: the product's own packages, and this script (run as ``__main__``)
+OWN = ("core", "plugins", "__main__")
 PAGE = ("<!doctype html><html><body><table>{% for row in rows %}<tr><td>{{ row.id }}</td>"
         "<td>{{ row.organization_name }}</td><td>{{ row.status }}</td></tr>{% endfor %}</table></body></html>")
 

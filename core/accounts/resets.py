@@ -46,7 +46,6 @@ def temporary_password(*user_inputs: str | None) -> str:
     raise RuntimeError(f"no temporary password passed the policy in {_DRAWS} draws")  # a policy that refuses all
 
 
-
 def reset_password(officer: User, username: str) -> tuple[User, str]:
     """Give ``username`` a one-time password; returns the account and that password (shown once)."""
     target = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
