@@ -53,7 +53,7 @@ GENESIS = "0" * 64
 #: the advisory lock that serialises appends on PostgreSQL (any fixed 64-bit number of our own)
 LOCK_KEY = 4_047_202_611
 #: the most statements the chain adds to a transaction that writes audit entries, however many (:func:`_reserve`):
-#: the append lock, and the tail read with the entries' ids (PostgreSQL); the tail read only (SQLite)
+#: the append lock, and the tail read with the entries' ids (PostgreSQL); the write lock and the tail read (SQLite)
 STATEMENTS = 2
 _TAIL = "greenmfg_audit_tail"
 _IDS = "greenmfg_audit_ids"
@@ -108,8 +108,9 @@ def _reserve(connection: Any, info: dict, count: int) -> list[int]:
     On PostgreSQL the first append of a transaction takes the append lock (a transaction-level advisory lock, held
     until the transaction ends: the next append reads this one's entries as its predecessors), then reads the tail
     and takes the ids from the table's sequence in one statement; later appends of the transaction take the ids
-    only. On SQLite (one writer at a time) the tail is read once and the ids counted on from it. So a request, a
-    job or an import adds at most two statements however many entries it writes."""
+    only. On SQLite (one writer at a time) the first append takes the database's write lock (a write that changes
+    nothing), then reads the tail once and counts the ids on from it. So a request, a job or an import adds at most
+    two statements however many entries it writes."""
     tail = info.get(_TAIL)
     if connection.dialect.name == "postgresql":
         ids = "SELECT nextval(pg_get_serial_sequence('audit_log', 'id')) AS id"
@@ -122,6 +123,10 @@ def _reserve(connection: Any, info: dict, count: int) -> list[int]:
             rows = connection.execute(text(f"{ids} FROM generate_series(1, :n)"), {"n": count}).all()
         return sorted(row.id for row in rows)
     if tail is None:
+        # SQLite has one writer at a time, but a transaction takes the write lock at its first write only: the tail
+        # read before it could be read by a concurrent request too (two threads of the demo's server, two workers),
+        # and both would count the same ids on from it. A write that changes nothing takes the lock first.
+        connection.execute(text("UPDATE audit_log SET id = id WHERE id IS NULL"))
         last = connection.execute(select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).limit(1)).first()
         tail = info[_TAIL] = {"hash": last.hash, "next_id": last.id + 1} if last else {"hash": None, "next_id": 1}
     first = tail["next_id"]

@@ -100,6 +100,41 @@ def test_rows_written_in_bulk_join_the_chain(app):
     assert code == 0 and "审计日志完整" in output, output
 
 
+def test_audited_writes_at_once_each_take_their_own_place_in_the_chain(app):
+    """Eight requests at once (threads, as the demo's server and gunicorn's threads serve them), each writing 25
+    audited changes: every change is written, none refused, and the log verifies. On SQLite the ids were counted on
+    from a tail read before the transaction held the write lock: two writers read the same tail and the second
+    failed on the audit log's primary key (97 of these 200 changes refused before the change)."""
+    import threading
+
+    from core.models import Organization
+
+    refused: list[str] = []
+
+    def writer(k: int) -> None:
+        with app.app_context():
+            for i in range(25):
+                try:
+                    audit.record("city_zhang", "organization.created", "organization", f"{k}-{i}")
+                    db.session.add(Organization(name=f"并发写入单位{k}-{i}", uscc=f"9143{k:02d}{i:012d}"))
+                    db.session.commit()
+                except Exception as error:  # noqa: BLE001 - the test counts every refusal, whatever it is
+                    refused.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+                    db.session.rollback()
+
+    threads = [threading.Thread(target=writer, args=(k,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert refused == []
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(AuditLog)
+                                 .where(AuditLog.action == "organization.created")) == 200
+    code, output = _verify(app)
+    assert code == 0 and "审计日志完整" in output, output
+
+
 def test_a_forged_insert_is_found(app):
     """The application's role may INSERT: a back-dated row in another user's name, chained with a plain SHA-256 to
     the last entry, is still found (the hash is keyed with a secret the database does not hold)."""
