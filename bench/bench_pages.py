@@ -298,6 +298,10 @@ def _met(page: Page, statements: int, same: Ratios, rotating: Ratios | None, new
             and (not page.api or statements <= API_STATEMENTS))
 
 
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
 def _spread(ratios: Ratios | None) -> str:
     return " / ".join(f"{v:.1%}" for v in ratios.spread()) if ratios else "—"
 
@@ -518,11 +522,18 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     port, floor_port = args.ports.take("the product (gunicorn)"), args.ports.take("the floor app (gunicorn)")
     servers = [gunicorn("core:create_app()", env, port), gunicorn("floor_app:served()", floor_env, floor_port)]
     base, floor_base = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{floor_port}"
+    ports = [port, floor_port]
+    if args.libraries:  # the third: the same floor made through the mandated libraries (bench/floor_app.py)
+        ports.append(args.ports.take("the libraries' floor app (gunicorn)"))
+        servers.append(gunicorn("floor_app:served()", {**floor_env, "GREENMFG_FLOOR_LIBRARIES": "1"}, ports[2]))
+    libraries_base = f"http://127.0.0.1:{ports[-1]}"
     where = SimpleNamespace(tmp=tmp)
     out = []
     try:
         wait_until_up(base + "/public/lists")
         wait_until_up(floor_base + "/up")
+        if args.libraries:
+            wait_until_up(libraries_base + "/up")
 
         def measured(server, address: str, path: str, headers: dict[str, str], seconds: int):
             before = workers_cpu(server)
@@ -533,30 +544,38 @@ def floor_served(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
         for i, page in enumerate(pages):
             headers = _headers(built, page)
             browser = _browser(page.path, built.cookies[page.who]) if page.who and not page.api else None
-            made, least, cpu, rps = [], [], [], []
-            for rnd in range(args.repetitions + 1):  # the first round warms both and is not counted
+            made, least, cpu, rps, libraries = [], [], [], [], []
+            for rnd in range(args.repetitions + 1):  # the first round warms them all and is not counted
                 seconds = 2 if rnd == 0 else args.duration
                 if browser:
                     headers = browser(base)
                 a = measured(servers[0], base, page.path, headers, seconds)
                 b = measured(servers[1], floor_base, floor_path(i, page.path), headers, seconds)
+                c = measured(servers[2], libraries_base, floor_path(i, page.path), headers, seconds) \
+                    if args.libraries else None
                 if rnd:
                     made.append(a[0]), least.append(b[0]), cpu.append(a[0] / b[0]), rps.append(b[1] / a[1])
+                    if c:
+                        libraries.append((c[0], c[0] / b[0], a[0] / c[0]))
             cpu.sort(), rps.sort()
             request = urllib.request.Request(floor_base + floor_path(i, page.path), headers=headers)
             floor_bytes = len(urllib.request.urlopen(request, timeout=30).read())
             out.append((page, len(specs[i].statements), specs[i].page_bytes, floor_bytes, min(made), min(least), cpu,
-                        rps))
+                        rps, libraries))
             print(f"  {page.name}: worker CPU {min(made):.2f} ms ÷ floor {min(least):.2f} ms = "
                   f"{cpu[len(cpu) // 2]:.2f}× (min {cpu[0]:.2f}, max {cpu[-1]:.2f}); req/s floor ÷ made "
                   f"{rps[len(rps) // 2]:.2f}× (min {rps[0]:.2f}, max {rps[-1]:.2f}); load average "
                   f"{os.getloadavg()[0]:.2f}")
+            if libraries:
+                print(f"    the libraries' floor: worker CPU {min(x[0] for x in libraries):.2f} ms, "
+                      f"{_median([x[1] for x in libraries]):.2f}× the floor; made ÷ the libraries' floor "
+                      f"{_median([x[2] for x in libraries]):.2f}×")
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-        args.ports.give_back(port)
-        args.ports.give_back(floor_port)
+        for taken in ports:
+            args.ports.give_back(taken)
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
@@ -586,6 +605,10 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
                 if rps:
                     r = rps[0]
                     spread += f" | {r[0]:.2f}× / {r[len(r) // 2]:.2f}× / {r[-1]:.2f}×"
+                libraries = rps[1] if len(rps) > 1 else []
+                if args.libraries:
+                    spread += (f" | {min(x[0] for x in libraries):.2f} | {_median([x[1] for x in libraries]):.2f}× | "
+                               f"{_median([x[2] for x in libraries]):.2f}×")
                 lines.append(f"| {page.name} | {'SQLite' if database == 'sqlite' else 'PostgreSQL'} | {n:,} | "
                              f"{statements} | {page_bytes:,} / {second:,} | {made:.2f} / {least:.2f} | {spread} | "
                              f"≤ {goal}× | {'yes' if met else '**no**'} |")
@@ -593,9 +616,12 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     command = (f"--floor --gunicorn --duration {args.duration} --repetitions {args.repetitions}" if served
                else f"--floor --requests {args.requests} --repetitions {args.repetitions}")
     command += " --remembered" if args.remembered else ""
+    command += " --libraries" if args.libraries else ""
+    libraries = (" | Libraries' floor: worker CPU ms | Libraries' floor ÷ floor, median | "
+                 "Made ÷ libraries' floor, median" if args.libraries else "")
     header = ("| Page | Database | Applications | Statements | Bytes: page / floor | "
               "Worker CPU ms a request: made / floor | CPU ratio min / median / max | "
-              "req/s floor ÷ made min / median / max | Goal | Met |" if served else
+              f"req/s floor ÷ made min / median / max{libraries} | Goal | Met |" if served else
               "| Page | Database | Applications | Statements | Bytes: page / floor | CPU ms a request: made / floor | "
               "Ratio min / median / max | Goal | Met |")
     table = [f"<!-- bench/bench_pages.py {command}; load average {start:.2f} at start, {end:.2f} at end, "
@@ -641,6 +667,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--remembered", action="store_true",
                         help="--floor: pages made as deployed (kept 0 s, what they read remembered while nothing is "
                              "written) rather than with kept pages off")
+    parser.add_argument("--libraries", action="store_true",
+                        help="--floor --gunicorn: a third app, each page's floor made through the libraries the "
+                             "product must use (Flask-SQLAlchemy, Flask-Login, Flask-Babel, Flask-WTF and WTForms' "
+                             "widgets: bench/floor_app.py), measured beside the two")
     parser.add_argument("--gunicorn", action="store_true",
                         help="--floor: both under gunicorn, driven by wrk (worker CPU per request and req/s)")
     parser.add_argument("--profile-page", default="", help="--floor: cProfile the page whose name holds this")
@@ -648,7 +678,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.libraries and not (args.floor and args.gunicorn):
+        parser.error("--libraries measures a third app under gunicorn: give it with --floor --gunicorn")
     if args.floor:
         sizes = [int(size.replace("_", "")) for size in args.applications.split(",") if size.strip()]
         words = [w.strip() for w in args.only.split(",") if w.strip()]

@@ -11,10 +11,20 @@ the page's (they are near, not equal: the loop writes every column of the rows i
 
     from floor_app import capture, create_floor   # bench/bench_pages.py --floor measures with them
 
+**The libraries' floor** (:func:`create_libraries_floor`, ``--libraries``): the same page, its statements and its
+template, made through the libraries the guide mandates for every page of the product, each used as its own
+documentation shows: Flask-SQLAlchemy's session runs the statements and ends the transaction; Flask-Login loads
+the signed-in user through its ``user_loader`` (one keyed read) or the API's token through its
+``request_loader``; Flask-Babel selects the page's language and translates one string; Flask-WTF protects the app
+from cross-site requests and, where the product's page holds a form that posts, that form is a ``FlaskForm`` of
+the same controls (a select with as many options, a list of as many checkboxes, a text box, a date…), rendered by
+WTForms' own widgets with its CSRF token. What the product adds above this floor is its own code; what this floor
+adds above the first is what the mandated libraries cost a page.
+
 Under gunicorn (``bench/bench_pages.py --floor --gunicorn``) the pages captured are written with :func:`save` and
 the floor is served by ``floor_app:served()`` (``bench/`` on the path: the pages name this module), which reads
 them back (``GREENMFG_FLOOR_PAGES``) with the database URL and the secret (``GREENMFG_FLOOR_URL``,
-``GREENMFG_FLOOR_SECRET``).
+``GREENMFG_FLOOR_SECRET``); with ``GREENMFG_FLOOR_LIBRARIES=1``, the libraries' floor.
 """
 from __future__ import annotations
 
@@ -132,6 +142,137 @@ def create_floor(url: str, secret: str, pages: list[FloorPage]):
     return app
 
 
+#: a form that posts, in a captured page (the first is the page's form; a log-out button's form has no control)
+_POST_FORM = re.compile(r'(<form\b[^>]*method="post"[^>]*>)(.*?)(</form>)', re.IGNORECASE | re.DOTALL)
+_CONTROL = re.compile(r'<(select|textarea|input)\b([^>]*)>', re.IGNORECASE)
+_ATTRIBUTE = re.compile(r'\b(name|type)="([^"]*)"')
+
+
+def _form_controls(html: str) -> tuple[int, int, list[tuple[str, str, int]]] | None:
+    """The first form of ``html`` that posts and has controls besides its CSRF token: its place (start, end of
+    its inner HTML) and its controls in order, each (name, kind, options): kind ``select`` (options: how many),
+    ``checkboxes`` (a list of boxes of one name: how many), ``textarea``, or the input's type."""
+    for form in _POST_FORM.finditer(html):
+        controls: list[tuple[str, str, int]] = []
+        for tag, attributes in _CONTROL.findall(form.group(2)):
+            found = dict(_ATTRIBUTE.findall(attributes))
+            name, kind = found.get("name", ""), tag.lower() if tag.lower() != "input" else found.get("type", "text")
+            if not name or name == "csrf_token" or kind in ("hidden", "submit", "button"):
+                continue
+            if kind == "checkbox" and controls and controls[-1][0] == name:
+                controls[-1] = (name, "checkboxes", controls[-1][2] + 1)
+                continue
+            if kind == "select":
+                select = re.search(rf'<select\b[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', form.group(2),
+                                   re.IGNORECASE | re.DOTALL)
+                controls.append((name, "select", select.group(1).count("<option") if select else 0))
+                continue
+            controls.append((name, "checkboxes" if kind == "checkbox" else kind, 1))
+        if controls:
+            return form.start(2), form.end(2), controls
+    return None
+
+
+def _form_class(controls: list[tuple[str, str, int]]):
+    """A ``FlaskForm`` with ``controls``, as a form of the product would declare them (each field required)."""
+    from flask_wtf import FlaskForm
+    from wtforms import (BooleanField, DateField, FileField, IntegerField, PasswordField, SelectField,
+                         SelectMultipleField, StringField, TextAreaField, widgets)
+    from wtforms.fields import SelectChoice
+    from wtforms.validators import DataRequired
+
+    fields = {}
+    for i, (name, kind, options) in enumerate(controls):
+        choices = [SelectChoice(str(k), f"option {k}") for k in range(1, options + 1)]
+        label = f"Field {i + 1}"
+        if kind == "select":
+            field = SelectField(label, choices=choices, validators=[DataRequired()])
+        elif kind == "checkboxes" and options > 1:
+            field = SelectMultipleField(label, choices=choices, widget=widgets.ListWidget(prefix_label=False),
+                                        option_widget=widgets.CheckboxInput())
+        elif kind == "checkboxes":
+            field = BooleanField(label)
+        else:
+            field = {"textarea": TextAreaField, "date": DateField, "number": IntegerField, "file": FileField,
+                     "password": PasswordField}.get(kind, StringField)(label, validators=[DataRequired()])
+        fields[name.replace("-", "_")] = field
+    return type("PageForm", (FlaskForm,), fields)
+
+
+#: the form's controls in the libraries' floor: WTForms' label and widget of each field
+_FORM_BODY = ("{{ form.csrf_token }}{% for field in form %}{% if field.type != 'CSRFTokenField' %}"
+              "<div class=\"field\">{{ field.label }}{{ field() }}</div>{% endif %}{% endfor %}"
+              "<button type=\"submit\">{{ _('Submit') }}</button>")
+
+
+def create_libraries_floor(url: str, secret: str, pages: list[FloorPage]):
+    """The libraries' floor (module docstring): page ``i`` at ``/floor/<i>``, as :func:`create_floor`."""
+    import orjson
+    import sqlalchemy as sa
+    from flask import Flask, Response, abort, render_template, request
+    from flask_babel import Babel, gettext
+    from flask_login import LoginManager, UserMixin, current_user
+    from flask_sqlalchemy import SQLAlchemy
+    from flask_wtf import CSRFProtect
+
+    app = Flask("libraries_floor")
+    app.config.update(SECRET_KEY=secret, SQLALCHEMY_DATABASE_URI=url,
+                      SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 5, "pool_pre_ping": False})
+    db = SQLAlchemy(app)
+    logins = LoginManager(app)
+    Babel(app, locale_selector=lambda: request.accept_languages.best_match(["zh", "en"]) or "zh")
+    CSRFProtect(app)
+    by_cookie = sa.text("SELECT * FROM user_account WHERE id = :id")
+    by_token = sa.text("SELECT u.* FROM api_token t JOIN user_account u ON u.id = t.user_id "
+                       "WHERE t.token_hash = :digest")
+
+    class User(UserMixin):
+        def __init__(self, row):
+            self.row, self.id, self.display_name = row, row.id, row.display_name
+
+    @logins.user_loader
+    def load_user(user_id: str):
+        row = db.session.execute(by_cookie, {"id": int(user_id.split(":", 1)[0])}).first()
+        return User(row) if row else None
+
+    @logins.request_loader
+    def load_token(asked):
+        token = asked.headers.get("Authorization", "")[7:]
+        if not token:
+            return None
+        row = db.session.execute(by_token, {"digest": hashlib.sha256(token.encode()).hexdigest()}).first()
+        return User(row) if row else None
+
+    made = []
+    for page in pages:
+        text, form = page.template, None
+        found = _form_controls(text) if text else None
+        if found:
+            start, end, controls = found
+            text = text[:start] + "{% endraw %}" + _FORM_BODY + "{% raw %}" + text[end:]
+            form = _form_class(controls)
+        made.append((app.jinja_env.from_string(text) if text else None, form))
+
+    def view(i: int):
+        page, (template, form) = pages[i], made[i]
+        if not current_user.is_authenticated and page.who:  # every page asks who is there, as the layout does
+            abort(401)
+        connection = db.session.connection()
+        results = [connection.exec_driver_sql(sql, params).fetchall() for sql, params in page.statements]
+        db.session.commit()  # as the product ends a transaction that only read
+        rows = max(results, key=len, default=[])
+        title = gettext("Home")
+        if template is None:
+            return Response(orjson.dumps({"items": [dict(r._mapping) for r in rows], "title": title}, default=str),
+                            mimetype="application/json")
+        user = current_user if page.who else None
+        return render_template(template, rows=rows, user=user, form=form() if form else None, title=title)
+
+    app.add_url_rule("/floor/<int:i>", view_func=view)
+    app.add_url_rule("/up", "up", lambda: "up")
+    return app
+
+
 def floor_path(i: int, path: str) -> str:
     query = path.partition("?")[2]
     return f"/floor/{i}" + (f"?{query}" if query else "")
@@ -148,4 +289,5 @@ def served():
     (``GREENMFG_FLOOR_URL``) and the product's secret (``GREENMFG_FLOOR_SECRET``) from the environment."""
     with open(os.environ["GREENMFG_FLOOR_PAGES"], "rb") as f:
         pages = pickle.load(f)  # the bench's own file, written by save() a moment before
-    return create_floor(os.environ["GREENMFG_FLOOR_URL"], os.environ["GREENMFG_FLOOR_SECRET"], pages)
+    make = create_libraries_floor if os.environ.get("GREENMFG_FLOOR_LIBRARIES") == "1" else create_floor
+    return make(os.environ["GREENMFG_FLOOR_URL"], os.environ["GREENMFG_FLOOR_SECRET"], pages)
