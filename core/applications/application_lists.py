@@ -9,7 +9,7 @@ from sqlalchemy import Float, String, bindparam, select, type_coerce
 
 from core.applications.campaigns import unit_names
 from core.extensions import db
-from core.kernel import paging
+from core.kernel import paging, statements
 from core.models import (
     AdminUnit,
     Application,
@@ -77,27 +77,10 @@ _SCOPED: dict[tuple, Any] = {}
 
 
 def _scoped(filters: tuple[bool, bool, bool, bool, str], scope):
-    """The page query of ``_list_ids(*filters).where(scope)``, reused for every request with the same scope.
-
-    The key is the scope's SQLAlchemy cache key (its SQL shape) plus its bound values (the
-    user's city, organization...), so a statement is only shared by identical WHERE clauses.
-    Reusing the object spares SQLAlchemy recomputing the whole statement's cache key per request.
-    """
-    ids = _list_ids(*filters)
-    ascending = filters[-1] == "before"
-    cache_key = scope._generate_cache_key()
-    if cache_key is None:
-        return _page_of(ids.where(scope), ascending)
-    try:
-        key = (filters, cache_key.key, tuple(b.effective_value for b in cache_key.bindparams))
-        scoped = _SCOPED.get(key)
-    except TypeError:  # an unhashable bound value: build it each time
-        return _page_of(ids.where(scope), ascending)
-    if scoped is None:
-        if len(_SCOPED) >= 1024:
-            _SCOPED.clear()
-        scoped = _SCOPED[key] = _page_of(ids.where(scope), ascending)
-    return scoped
+    """The page query of ``_list_ids(*filters).where(scope)``, reused for every request with the same filters and
+    scope (:func:`core.kernel.statements.for_scope`)."""
+    return statements.for_scope(_SCOPED, filters, scope,
+                                lambda f, where: _page_of(_list_ids(*f).where(where), f[-1] == "before"))
 
 
 #: what the JSON API's collection answers of each application (:func:`api_page`), by name: the application's own
@@ -133,7 +116,8 @@ def api_page(scope, *, status: str | None = None, unit_type: str | None = None, 
         literal = q.replace("/", "//").replace("%", "/%").replace("_", "/_")
         params["name_like"], params["uscc_like"] = f"%{literal}%", f"{literal.upper()}%"
     # Core execution on the session's connection (same transaction): plain rows need no ORM loading
-    return db.session.connection().execute(_for_scope(_API_STATEMENTS, filters, scope, _api_statement), params).all()
+    statement = statements.for_scope(_API_STATEMENTS, filters, scope, _api_statement)
+    return db.session.connection().execute(statement, params).all()
 
 
 @functools.lru_cache(maxsize=64)  # 16 filter combinations × 3 kinds of paging (after, first page, page n)
@@ -183,25 +167,6 @@ def _api_joined(query):
 
 
 _API_STATEMENTS: dict[tuple, Any] = {}
-
-
-def _for_scope(kept: dict[tuple, Any], filters: tuple, scope, build):
-    """``build(filters, scope)``, reused for every request with the same filters and scope (as :func:`_scoped`):
-    one statement object per SQL shape and bound scope values spares SQLAlchemy building it and adapting its
-    cached compilation to new column objects per request."""
-    cache_key = scope._generate_cache_key()
-    if cache_key is None:
-        return build(filters, scope)
-    try:
-        key = (filters, cache_key.key, tuple(b.effective_value for b in cache_key.bindparams))
-        statement = kept.get(key)
-    except TypeError:  # an unhashable bound value: build it each time
-        return build(filters, scope)
-    if statement is None:
-        if len(kept) >= 1024:
-            kept.clear()
-        statement = kept[key] = build(filters, scope)
-    return statement
 
 
 class ListPage(NamedTuple):

@@ -658,15 +658,23 @@ def filter_values() -> FilterValues:
     probe per administrative unit (a small table, :func:`_first_listed`): neither reads the entries beyond the
     first found. Always current (plain data: the page remembers it while nothing is written).
     """
+    years_query, regions_query = _filter_statements()
+    years = tuple(y for (y,) in db.session.execute(years_query))
+    regions = sorted({r for (r,) in db.session.execute(regions_query) if r})
+    return FilterValues(years=years, regions=tuple(regions))
+
+
+@functools.cache
+def _filter_statements():
+    """:func:`filter_values`' two statements, which take no parameter: built once (building them cost more than
+    running them on a page made afresh)."""
     listed = ListEntry.status == "listed"
     years_cte = select(func.max(ListEntry.year).label("year")).where(listed).cte("years", recursive=True)
     below = select(func.max(ListEntry.year)).where(listed, ListEntry.year < years_cte.c.year).scalar_subquery()
     years_cte = years_cte.union_all(select(below).where(years_cte.c.year.is_not(None)))
-    years = tuple(y for (y,) in db.session.execute(select(years_cte.c.year).where(years_cte.c.year.is_not(None))))
     # unit → its organizations (index) → their entries (index), stopping at the first listed one
-    regions = sorted({r for (r,) in db.session.execute(select(AdminUnit.region).where(_first_listed().is_not(None)))
-                      if r})
-    return FilterValues(years=years, regions=tuple(regions))
+    return (select(years_cte.c.year).where(years_cte.c.year.is_not(None)),
+            select(AdminUnit.region).where(_first_listed().is_not(None)))
 
 
 def _first_listed():

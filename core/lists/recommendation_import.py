@@ -4,6 +4,7 @@ shows."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from decimal import Decimal
 from types import SimpleNamespace
@@ -335,5 +336,10 @@ def imports() -> list[RecommendationImport]:
 def province_names() -> tuple[tuple[str, str], ...]:
     """``(province code, its name)`` of the :func:`imports` shown, in their order (plain data: the public lists
     remember it while nothing is written)."""
-    return tuple((code, name) for code, name in db.session.execute(
-        _shown(RecommendationImport.province, RecommendationImport.province_name)))
+    return tuple((code, name) for code, name in db.session.execute(_province_names_statement()))
+
+
+@functools.cache
+def _province_names_statement() -> Select:
+    """:func:`province_names`' statement, which takes no parameter: built once."""
+    return _shown(RecommendationImport.province, RecommendationImport.province_name)

@@ -6,13 +6,15 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 
 from core.accounts.forms import EmptyForm
 from core.accounts.web import login_required
 from core.api import etags
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
+from core.clock import today
+from core.kernel import statements
 from core.kernel.names import local_name
 from core.kernel.permissions import may, require
 from core.kernel.records import get_record
@@ -120,17 +122,34 @@ def filings_list():
     return _filings_page(user, _year())
 
 
+#: the filings list's statements, kept per shape and scope (core.kernel.statements)
+_FILINGS: dict[tuple, Any] = {}
+
+
+def _filings_statement(shape: tuple[bool, bool, bool], scope):
+    """The filings list of ``scope``: of one year (``:year``) or every year, of one status as shown (``:status``)
+    or all, below a cursor or from the top; the day the statuses are shown on is ``:today``."""
+    one_year, by_status, below = shape
+    shown = filings.status_column(bindparam("today", type_=Date()))  # an open filing past its deadline: overdue
+    query = (select(*tables.filing_columns(shown)).join(Organization, Organization.id == AnnualFiling.organization_id)
+             .where(scope))
+    if one_year:
+        query = query.where(AnnualFiling.year == bindparam("year"))
+    if by_status:
+        query = query.where(shown == bindparam("status"))
+    return paging.seek_statement(query, AnnualFiling.year, AnnualFiling.id, below=below)
+
+
 def _filings_page(user, year: int, open_form: OpenYearForm | None = None, code: int = 200):
     status = request.args.get("status") or ""
-    shown = filings.status_column()  # an open filing past its deadline is listed and filtered as overdue
-    query = (select(*tables.filing_columns(shown)).join(Organization, Organization.id == AnnualFiling.organization_id)
-             .where(access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id)))
-    if not may(user, ManagementPerm.FILE):  # officers see one year; a listed unit its filings of every year
-        query = query.where(AnnualFiling.year == year)
-    if status in filings.STATUSES:
-        query = query.where(shown == status)
     after = request.args.get("after")
-    rows, next_after = paging.seek(query, AnnualFiling.year, AnnualFiling.id, after=after, plain=True)
+    start = paging.parse(after, 2)
+    # officers see one year; a listed unit its filings of every year
+    shape = (not may(user, ManagementPerm.FILE), status in filings.STATUSES, start is not None)
+    scope = access.scope(user, AnnualFiling.admin_unit_id, AnnualFiling.organization_id)
+    statement = statements.for_scope(_FILINGS, shape, scope, _filings_statement)
+    rows, next_after = paging.seek_run(statement, (AnnualFiling.year, AnnualFiling.id), start,
+                                       {"today": today(), "year": year, "status": status})
     try:
         due = filings.due_date(year)
     except InvalidInput:

@@ -139,9 +139,10 @@ def deadline_column():
                 else_=AnnualFiling.due_on)
 
 
-def status_column(on: dt.date | None = None):
-    """:func:`status_of` as an SQL expression (to count, filter and list by)."""
-    return case((and_(AnnualFiling.status.in_(OPEN), deadline_column() < (on or today())), OVERDUE),
+def status_column(on: Any = None):
+    """:func:`status_of` as an SQL expression (to count, filter and list by), on the day ``on`` (a date, or a bound
+    parameter holding one; default today)."""
+    return case((and_(AnnualFiling.status.in_(OPEN), deadline_column() < (today() if on is None else on)), OVERDUE),
                 else_=AnnualFiling.status)
 
 
