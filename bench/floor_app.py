@@ -40,6 +40,16 @@ from typing import Any
 _OWN = re.compile(r"\b(FROM|JOIN)\s+\"?(user_account|web_session|api_token)\b", re.IGNORECASE)
 
 
+#: the signed-in user, by the session's user id or by the API token's digest (:func:`_digest`)
+_USER_BY_ID = "SELECT * FROM user_account WHERE id = :id"
+_USER_BY_TOKEN = "SELECT u.* FROM api_token t JOIN user_account u ON u.id = t.user_id WHERE t.token_hash = :digest"
+
+
+def _digest(authorization: str) -> str:
+    """The digest the product keeps of the bearer token in an ``Authorization`` header."""
+    return hashlib.sha256(authorization[7:].encode()).hexdigest()
+
+
 @dataclass
 class FloorPage:
     path: str  # the product's path, query string included
@@ -110,9 +120,7 @@ def create_floor(url: str, secret: str, pages: list[FloorPage]):
     engine = sa.create_engine(url, pool_size=5, pool_pre_ping=False)
     environment = jinja2.Environment(autoescape=True)
     templates = [environment.from_string(p.template) if p.template else None for p in pages]
-    by_cookie = sa.text("SELECT * FROM user_account WHERE id = :id")
-    by_token = sa.text("SELECT u.* FROM api_token t JOIN user_account u ON u.id = t.user_id "
-                       "WHERE t.token_hash = :digest")
+    by_cookie, by_token = sa.text(_USER_BY_ID), sa.text(_USER_BY_TOKEN)
 
     def view(i: int):
         page, template = pages[i], templates[i]
@@ -124,8 +132,7 @@ def create_floor(url: str, secret: str, pages: list[FloorPage]):
                     abort(401)
                 user = conn.execute(by_cookie, {"id": int(who.split(":", 1)[0])}).first()
             elif page.who == "token":
-                token = request.headers.get("Authorization", "")[7:]
-                user = conn.execute(by_token, {"digest": hashlib.sha256(token.encode()).hexdigest()}).first()
+                user = conn.execute(by_token, {"digest": _digest(request.headers.get("Authorization", ""))}).first()
             if page.who and user is None:
                 abort(401)
             results = [conn.exec_driver_sql(sql, params).fetchall() for sql, params in page.statements]
@@ -222,9 +229,7 @@ def create_libraries_floor(url: str, secret: str, pages: list[FloorPage]):
     logins = LoginManager(app)
     Babel(app, locale_selector=lambda: request.accept_languages.best_match(["zh", "en"]) or "zh")
     CSRFProtect(app)
-    by_cookie = sa.text("SELECT * FROM user_account WHERE id = :id")
-    by_token = sa.text("SELECT u.* FROM api_token t JOIN user_account u ON u.id = t.user_id "
-                       "WHERE t.token_hash = :digest")
+    by_cookie, by_token = sa.text(_USER_BY_ID), sa.text(_USER_BY_TOKEN)
 
     class User(UserMixin):
         def __init__(self, row):
@@ -237,10 +242,10 @@ def create_libraries_floor(url: str, secret: str, pages: list[FloorPage]):
 
     @logins.request_loader
     def load_token(asked):
-        token = asked.headers.get("Authorization", "")[7:]
-        if not token:
+        authorization = asked.headers.get("Authorization", "")
+        if not authorization[7:]:
             return None
-        row = db.session.execute(by_token, {"digest": hashlib.sha256(token.encode()).hexdigest()}).first()
+        row = db.session.execute(by_token, {"digest": _digest(authorization)}).first()
         return User(row) if row else None
 
     made = []

@@ -11,9 +11,9 @@ from sqlalchemy import Date, bindparam, select
 from core.accounts.forms import EmptyForm
 from core.accounts.web import login_required
 from core.api import etags
+from core.clock import today
 from core.errors import InvalidInput, NotFound
 from core.extensions import db
-from core.clock import today
 from core.kernel import statements
 from core.kernel.names import local_name
 from core.kernel.permissions import may, require

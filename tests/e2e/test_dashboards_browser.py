@@ -97,7 +97,8 @@ def test_dashboards_render_with_their_charts(hubei_server, chromium):
             with page.expect_navigation() as answer:  # the log-in's answer: a wait for the load state alone raced
                 page.locator("form button[type=submit]").first.click()  # the POST
             # signed in, or the test says what the platform answered instead: the status, the page's messages and the
-            # served app's exception (on 2026-11-27 a change since reverted made this log-in a 500 in full runs)
+            # served app's exception (on 2026-11-27 this log-in was a 500 in full runs, an IntegrityError on the audit log's
+            # ids: most likely two requests of the threaded server racing, fixed in core/services/audit_chain.py)
             landed = answer.value
             assert "/login" not in page.url, (username, landed.status if landed else None, page.url,
                                               page.locator(".flash").all_inner_texts(), SERVER_ERRORS[-1:])
