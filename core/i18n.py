@@ -7,6 +7,7 @@ locale, and the templates' ``_()`` goes through it (installed by :func:`init_app
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -88,7 +89,8 @@ def bilingual_text(lazy: Any, **params: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Templates' ``_()``/``ngettext`` through :func:`translations` (after ``babel.init_app``)."""
+    """Templates' ``_()``/``ngettext`` through :func:`translations` (after ``babel.init_app``); ``_()`` and
+    ``gettext`` of a text without parameters is kept per catalogue (:func:`_kept_gettext`)."""
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
@@ -98,6 +100,8 @@ def init_app(app: Flask) -> None:
     )
     for name in ("gettext", "ngettext", "pgettext", "npgettext"):  # a sentence put in ends once (one_stop); _() too
         app.jinja_env.globals[name] = _stopped_once(app.jinja_env.globals[name])
+    # Jinja's ``_`` looks ``gettext`` up in the context at each call; the templates' texts go straight to it
+    app.jinja_env.globals["gettext"] = app.jinja_env.globals["_"] = _kept_gettext(app.jinja_env.globals["gettext"])
 
 
 def _stopped_once(inner: Callable) -> Callable:
@@ -108,6 +112,33 @@ def _stopped_once(inner: Callable) -> Callable:
         return one_stop(inner(context, *args, **variables))
 
     return call
+
+
+#: the templates' texts without parameters, per catalogue (Flask-Babel keeps one per locale for the process's life)
+_KEPT_TEXTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _kept_gettext(full: Callable) -> Callable:
+    """A template's ``_('Year')`` as ``full`` (Jinja's newstyle ``gettext`` through :func:`_stopped_once`) makes
+    it, kept per catalogue and autoescape the first time: a page asks for 10-30 such texts, each through five calls
+    and a format. A text with parameters is made by ``full`` at each call."""
+    from jinja2 import pass_context
+
+    @pass_context
+    def gettext(context, string, **variables):
+        if variables:
+            return full(context, string, **variables)
+        catalogue = translations()
+        kept = _KEPT_TEXTS.get(catalogue)
+        if kept is None:
+            kept = _KEPT_TEXTS[catalogue] = {}
+        key = (string, context.eval_ctx.autoescape)
+        text = kept.get(key)
+        if text is None:
+            text = kept[key] = full(context, string)
+        return text
+
+    return gettext
 
 
 def english() -> bool:

@@ -25,6 +25,7 @@ from http import HTTPStatus
 from typing import Any
 
 import flask_smorest
+import marshmallow as ma
 from flask import Flask, current_app
 from webargs.flaskparser import FlaskParser
 from werkzeug.datastructures import CombinedMultiDict
@@ -124,6 +125,13 @@ class Blueprint(flask_smorest.Blueprint):
 
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
         self._unread.append((endpoint, obj, parameters, tags, options))
+
+    def arguments(self, schema: Any, **kwargs: Any) -> Callable:
+        """flask-smorest's ``arguments``, given a schema class as an instance made once: webargs makes a schema of a
+        class for each request it parses (copying every declared field: 6 % of a collection's request)."""
+        if isinstance(schema, type) and issubclass(schema, ma.Schema):
+            schema = schema()
+        return super().arguments(schema, **kwargs)
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
         return super().add_url_rule(bounded_rule(rule), endpoint, view_func, provide_automatic_options, **options)

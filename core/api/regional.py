@@ -58,11 +58,17 @@ class PerApp:
         return cache[self.attribute]
 
     def instance(self) -> Schema:
+        """The app's schema as an instance, made once per app (a schema holds no state of a load or dump)."""
         resolved = self.resolve()
-        return resolved() if isinstance(resolved, type) else resolved
+        if not isinstance(resolved, type):
+            return resolved
+        kept = current_app.extensions.setdefault(f"{self.owner.key}.instances", {})
+        if self.attribute not in kept:
+            kept[self.attribute] = resolved()
+        return kept[self.attribute]
 
     def __call__(self, request: Any) -> Schema:
-        """webargs: the schema that parses this request (a new one, as webargs makes from a class)."""
+        """webargs: the schema that parses this request."""
         return self.instance()
 
     def dump(self, obj: Any, **kwargs: Any) -> Any:

@@ -14,11 +14,10 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from core.kernel.names import local_name
 from core.kernel.rules import source_name
 from core.plugins.types import DayCount
 from core.web.dates import day_text
-from core.web.rows import Cells, coded_labels, escaped, id_links, options, translated
+from core.web.rows import Cells, coded_labels, escaped, id_links, local_names, options, translated
 
 NONE = "—"
 
@@ -36,12 +35,13 @@ def filter_options(levels: Mapping[str, Any], unit_types: Mapping[str, Any], yea
                    regions: Sequence[str], region_names: Mapping[str, str], *, level: str | None, year: int | None,
                    region: str | None, unit_type: str | None) -> dict[str, Markup]:
     """The ``<option>`` elements of the public lists' four filters (after each select's "All")."""
+    level_names, type_names = local_names(levels), local_names(unit_types)
     return {
-        "level": options(tuple((str(code), local_name(lv)) for code, lv in
+        "level": options(tuple((str(code), level_names[code]) for code, lv in
                                sorted(levels.items(), key=lambda kv: getattr(kv[1], "rank", 0))), level),
         "year": options(tuple((str(y), str(y)) for y in years), None if year is None else str(year)),
         "region": options(tuple((r, region_names.get(r, r)) for r in regions), region),
-        "type": options(tuple((str(code), local_name(t)) for code, t in unit_types.items()), unit_type),
+        "type": options(tuple((str(code), type_names[code]) for code in unit_types), unit_type),
     }
 
 
@@ -102,12 +102,16 @@ def notice_rows(rows: Sequence[Any], levels: Mapping[str, Any], today: dt.date) 
     return Markup("\n".join(out) + "\n")
 
 
+#: the staff's notices table's texts (a mapping of its own, translated once per language: core.web.rows.translated)
+_PERIOD_TEXT = {key: _NOTICE_TEXT[key] for key in ("working_days", "days")}
+
+
 def staff_notice_rows(rows: Sequence[Any], state_label: Callable[[str], str]) -> Markup:
     """The staff's table of notices (``notices.NOTICE_COLUMNS``): title (a link to the notice's staff page), the
     days it runs and its period, and its state."""
     if not rows:
         return Markup("")
-    texts = translated({key: _NOTICE_TEXT[key] for key in ("working_days", "days")})
+    texts = translated(_PERIOD_TEXT)
     state_cells, day_cells = Cells(state_label), Cells(day_text)
     period_cells = Cells(lambda period: period_text(texts, *period))
     before, after = id_links("lists.manage_notice", "notice_id")

@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from core.i18n import msgid, translations
+from core.i18n import english, msgid, translations
 from core.kernel.names import local_name
 from core.web.nav import fixed_url
 
@@ -38,9 +38,31 @@ def labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {code: str(escape(label)) for code, label in pairs}
 
 
+#: :func:`local_names` by the records' mapping and the page's language: ``(records, names, escaped names)``, the
+#: mapping held so that its ``id`` stays its own (a region's rules are made once per process)
+_CODED: dict[tuple[int, bool], tuple[Mapping[str, Any], dict[str, str], dict[str, str]]] = {}
+
+
+def _named(records: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, str], dict[str, str]]:
+    key = (id(records), english())
+    kept = _CODED.get(key)
+    if kept is None or kept[0] is not records:
+        if len(_CODED) > 64:  # mappings made for one call (a test's, a preview's) do not pile up
+            _CODED.clear()
+        names = {code: local_name(record) for code, record in records.items()}
+        kept = _CODED[key] = (records, names, labels(names.items()))
+    return kept
+
+
+def local_names(records: Mapping[str, Any]) -> dict[str, str]:
+    """``{code: local name}`` of a rule's records (list levels, unit types), made once per mapping and language (a
+    name is the record's, or its English form on an English page)."""
+    return dict(_named(records)[1])
+
+
 def coded_labels(records: Mapping[str, Any]) -> dict[str, str]:
-    """``{code: escaped local name}`` of a rule's records (list levels, unit types): ``|named`` once a page."""
-    return labels((code, local_name(record)) for code, record in records.items())
+    """``{code: escaped local name}`` of a rule's records: ``|named`` once a page (:func:`local_names`)."""
+    return dict(_named(records)[2])
 
 
 _PLACEHOLDER = 987654321
@@ -66,10 +88,23 @@ class Cells(dict):
         return text
 
 
+#: :func:`translated` by the mapping and the catalogue: ``(lazy, catalogue, texts)``, both held so that their
+#: ``id`` stays their own (a page's texts are a module's mapping; Flask-Babel keeps one catalogue per locale)
+_TRANSLATED: dict[tuple[int, int], tuple[Mapping[str, Any], Any, dict[str, str]]] = {}
+
+
 def translated(lazy: Mapping[str, Any]) -> dict[str, str]:
-    """``{name: text}`` of ``lazy_gettext`` strings in the request's language, each translated once."""
+    """``{name: text}`` of ``lazy_gettext`` strings in the request's language, each translated once per mapping
+    and language."""
     catalogue = translations()
-    return {name: catalogue.ugettext(msgid(text)) for name, text in lazy.items()}
+    key = (id(lazy), id(catalogue))
+    kept = _TRANSLATED.get(key)
+    if kept is None or kept[0] is not lazy or kept[1] is not catalogue:
+        if len(_TRANSLATED) > 256:  # mappings made for one call do not pile up
+            _TRANSLATED.clear()
+        kept = _TRANSLATED[key] = (lazy, catalogue,
+                                   {name: catalogue.ugettext(msgid(text)) for name, text in lazy.items()})
+    return dict(kept[2])
 
 
 def texts(lazy: Mapping[str, Any]) -> SimpleNamespace:
