@@ -46,30 +46,34 @@ class Servers:
     others: dict[str, str] = field(default_factory=dict)
 
 
-WRK_INSTALL = "apt-get install -y wrk"
-
-
 @functools.cache
 def wrk_binary() -> str:
-    """wrk's path. When it is missing and this is root with apt-get (Debian), it installs Debian's package itself
-    (``apt-get install -y wrk``, after ``apt-get update`` when the package lists do not know it yet); otherwise, or
-    when that fails, SystemExit naming the command to run."""
-    found = shutil.which("wrk")
+    """wrk's path (:func:`debian_binary`)."""
+    return debian_binary("wrk", "wrk")
+
+
+def debian_binary(command: str, package: str) -> str:
+    """``command``'s path. When it is missing and this is root with apt-get (Debian), it installs Debian's
+    ``package`` itself (``apt-get install -y PACKAGE``, after ``apt-get update`` when the package lists do not know
+    it yet); otherwise, or when that fails, SystemExit naming the command to run."""
+    found = shutil.which(command)
     if found:
         return found
+    install = f"apt-get install -y {package}"
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        print(f"wrk is missing: installing Debian's package ({WRK_INSTALL})", flush=True)
+        print(f"{command} is missing: installing Debian's package ({install})", flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for step in ([], ["apt-get", "update", "-qq"]):  # the second time after fetching the package lists
             if step:
                 subprocess.run(step, env=env, check=False, stdout=subprocess.DEVNULL)
-            subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=False, stdout=subprocess.DEVNULL)
-            found = shutil.which("wrk")
+            subprocess.run(["apt-get", "install", "-y", "-qq", package], env=env, check=False,
+                           stdout=subprocess.DEVNULL)
+            found = shutil.which(command)
             if found:
                 return found
-        raise SystemExit(f"wrk is missing and `{WRK_INSTALL}` did not install it (see apt-get's messages above)")
-    raise SystemExit(f"wrk is missing: install it (Debian/Ubuntu: `sudo {WRK_INSTALL}`; elsewhere the wrk package "
-                     "of the system) and run the bench again")
+        raise SystemExit(f"{command} is missing and `{install}` did not install it (see apt-get's messages above)")
+    raise SystemExit(f"{command} is missing: install it (Debian/Ubuntu: `sudo {install}`; elsewhere the {package} "
+                     "package of the system) and run the bench again")
 
 
 def gunicorn(app_spec: str, env: dict, port: int) -> subprocess.Popen:

@@ -25,6 +25,7 @@ import wrkkit  # noqa: E402
 USES = {
     "bench_fixed_cost": (False, False),
     "bench_history_import": (True, False),
+    "bench_instructions": (True, False),
     "bench_jobs": (True, False),
     "bench_kept_lists": (True, False),
     "bench_memory": (True, True),
@@ -213,3 +214,13 @@ def test_wrk_missing_where_it_cannot_be_installed_names_the_command(monkeypatch)
         assert "wrk is missing: install it (Debian/Ubuntu: `sudo apt-get install -y wrk`" in str(stop.value)
     finally:
         wrkkit.wrk_binary.cache_clear()
+
+
+def test_valgrind_missing_where_it_cannot_be_installed_names_its_package(monkeypatch):
+    """bench/bench_instructions.py counts under callgrind: its two commands come from Debian's valgrind package."""
+    monkeypatch.setattr(wrkkit.shutil, "which", lambda name: None)
+    monkeypatch.setattr(wrkkit.os, "geteuid", lambda: 1000)
+    with pytest.raises(SystemExit) as stop:
+        wrkkit.debian_binary("callgrind_control", "valgrind")
+    assert "callgrind_control is missing: install it (Debian/Ubuntu: `sudo apt-get install -y valgrind`" \
+        in str(stop.value)
