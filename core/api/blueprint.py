@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from http import HTTPStatus
 from typing import Any
 
@@ -71,6 +71,21 @@ class ApiParser(FlaskParser):
         from webargs.multidictproxy import MultiDictProxy
 
         return MultiDictProxy(CombinedMultiDict([req.form, req.files]), schema)
+
+    def use_args(self, argmap: Any, *args: Any, **kwargs: Any) -> Callable:
+        """webargs' ``use_args``; a schema class parses with one schema, made at the first request that uses it
+        (webargs would make one for every request, copying each declared field: 6 % of a collection's request).
+        flask-smorest still documents the class."""
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            cls = argmap
+            argmap = lambda request: _schema_of(cls)  # noqa: E731 - webargs calls it with the request
+        return super().use_args(argmap, *args, **kwargs)
+
+
+@cache
+def _schema_of(cls: type[ma.Schema]) -> ma.Schema:
+    """The one schema of ``cls`` the parser loads with."""
+    return cls()
 
 
 parser = ApiParser()
@@ -125,13 +140,6 @@ class Blueprint(flask_smorest.Blueprint):
 
     def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
         self._unread.append((endpoint, obj, parameters, tags, options))
-
-    def arguments(self, schema: Any, **kwargs: Any) -> Callable:
-        """flask-smorest's ``arguments``, given a schema class as an instance made once: webargs makes a schema of a
-        class for each request it parses (copying every declared field: 6 % of a collection's request)."""
-        if isinstance(schema, type) and issubclass(schema, ma.Schema):
-            schema = schema()
-        return super().arguments(schema, **kwargs)
 
     def add_url_rule(self, rule, endpoint=None, view_func=None, provide_automatic_options=None, **options):
         return super().add_url_rule(bounded_rule(rule), endpoint, view_func, provide_automatic_options, **options)

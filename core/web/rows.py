@@ -38,31 +38,39 @@ def labels(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {code: str(escape(label)) for code, label in pairs}
 
 
-#: :func:`local_names` by the records' mapping and the page's language: ``(records, names, escaped names)``, the
-#: mapping held so that its ``id`` stays its own (a region's rules are made once per process)
-_CODED: dict[tuple[int, bool], tuple[Mapping[str, Any], dict[str, str], dict[str, str]]] = {}
+def _kept(store: dict, held: tuple, variant: Any, make: Callable[[], Any], bound: int = 64) -> Any:
+    """``make()``, kept in ``store`` by the identity of the objects ``held`` and by ``variant``. The entry holds the
+    objects, so that their ``id`` stays their own; ``store`` is emptied past ``bound`` entries, so that objects made
+    for one call (a test's mapping, a preview's) do not pile up."""
+    key = (*map(id, held), variant)
+    kept = store.get(key)
+    if kept is None or any(a is not b for a, b in zip(kept[0], held)):
+        if len(store) > bound:
+            store.clear()
+        kept = store[key] = (held, make())
+    return kept[1]
 
 
-def _named(records: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, str], dict[str, str]]:
-    key = (id(records), english())
-    kept = _CODED.get(key)
-    if kept is None or kept[0] is not records:
-        if len(_CODED) > 64:  # mappings made for one call (a test's, a preview's) do not pile up
-            _CODED.clear()
+#: :func:`local_names` by the records' mapping and the page's language: the names and the escaped names
+_NAMED: dict[tuple, tuple[tuple, tuple[dict[str, str], dict[str, str]]]] = {}
+
+
+def _named(records: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    def make() -> tuple[dict[str, str], dict[str, str]]:
         names = {code: local_name(record) for code, record in records.items()}
-        kept = _CODED[key] = (records, names, labels(names.items()))
-    return kept
+        return names, labels(names.items())
+    return _kept(_NAMED, (records,), english(), make)
 
 
 def local_names(records: Mapping[str, Any]) -> dict[str, str]:
     """``{code: local name}`` of a rule's records (list levels, unit types), made once per mapping and language (a
     name is the record's, or its English form on an English page)."""
-    return dict(_named(records)[1])
+    return dict(_named(records)[0])
 
 
 def coded_labels(records: Mapping[str, Any]) -> dict[str, str]:
     """``{code: escaped local name}`` of a rule's records: ``|named`` once a page (:func:`local_names`)."""
-    return dict(_named(records)[2])
+    return dict(_named(records)[1])
 
 
 _PLACEHOLDER = 987654321
@@ -88,23 +96,16 @@ class Cells(dict):
         return text
 
 
-#: :func:`translated` by the mapping and the catalogue: ``(lazy, catalogue, texts)``, both held so that their
-#: ``id`` stays their own (a page's texts are a module's mapping; Flask-Babel keeps one catalogue per locale)
-_TRANSLATED: dict[tuple[int, int], tuple[Mapping[str, Any], Any, dict[str, str]]] = {}
+#: :func:`translated` by the mapping and the catalogue (Flask-Babel keeps one per locale)
+_TRANSLATED: dict[tuple, tuple[tuple, dict[str, str]]] = {}
 
 
 def translated(lazy: Mapping[str, Any]) -> dict[str, str]:
     """``{name: text}`` of ``lazy_gettext`` strings in the request's language, each translated once per mapping
     and language."""
     catalogue = translations()
-    key = (id(lazy), id(catalogue))
-    kept = _TRANSLATED.get(key)
-    if kept is None or kept[0] is not lazy or kept[1] is not catalogue:
-        if len(_TRANSLATED) > 256:  # mappings made for one call do not pile up
-            _TRANSLATED.clear()
-        kept = _TRANSLATED[key] = (lazy, catalogue,
-                                   {name: catalogue.ugettext(msgid(text)) for name, text in lazy.items()})
-    return dict(kept[2])
+    return dict(_kept(_TRANSLATED, (lazy, catalogue), None,
+                      lambda: {name: catalogue.ugettext(msgid(text)) for name, text in lazy.items()}, bound=256))
 
 
 def texts(lazy: Mapping[str, Any]) -> SimpleNamespace:
