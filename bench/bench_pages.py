@@ -46,9 +46,12 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -427,10 +430,32 @@ def _captured(built, pages: list[Page], args):
     return product, clients, specs
 
 
+def interleaved(made: Callable[[], object], floor: Callable[[], object], requests: int,
+                rounds: int) -> tuple[list[float], list[float]]:
+    """``--floor --interleaved``: the made page and its floor asked in turn, one request each, ``requests`` times a
+    round; per round, the median CPU milliseconds of this process for one request of each (``made``, ``floor``:
+    one request each). Asked in turn, both meet the machine as it is at that moment, so the ratio of the medians
+    repeats from run to run where rounds of hundreds of requests one after the other did not."""
+    clock = time.process_time_ns
+    made_ms, floor_ms = [], []
+    for _ in range(rounds):
+        a, b = [], []
+        for _ in range(requests):
+            began = clock()
+            made()
+            middle = clock()
+            floor()
+            a.append(middle - began)
+            b.append(clock() - middle)
+        made_ms.append(statistics.median(a) / 1e6)
+        floor_ms.append(statistics.median(b) / 1e6)
+    return made_ms, floor_ms
+
+
 def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     """``--floor``: each page made in process (as :func:`_made` says) beside its own floor (bench/floor_app.py),
     CPU time of this process per request, ``args.requests`` requests of each, alternated over
-    ``args.repetitions`` rounds; rows (page, statements, page bytes, floor bytes, product ms, floor ms, ratios)
+    ``args.repetitions`` rounds (``--interleaved``: asked in turn, one request each, medians: :func:`interleaved`); rows (page, statements, page bytes, floor bytes, product ms, floor ms, ratios)
     for the table."""
     from floor_app import create_floor, floor_path
 
@@ -478,7 +503,13 @@ def floor_run(url: str, n: int, args, pages: list[Page]) -> list[tuple]:
     out = []
     for i, page in enumerate(pages):
         made, least, ratios = [], [], []
-        for _ in range(args.repetitions):
+        if args.interleaved:
+            client, headers = clients[i]
+            made, least = interleaved(partial(client.get, page.path, headers=headers),
+                                      partial(floor_clients[i][0].get, floor_path(i, page.path), headers=headers),
+                                      args.requests, args.repetitions)
+            ratios = [a / b for a, b in zip(made, least)]
+        for _ in range(0 if args.interleaved else args.repetitions):
             a = cpu(clients[i][0], page.path, clients[i][1])
             b = cpu(floor_clients[i][0], floor_path(i, page.path), clients[i][1])
             made.append(a), least.append(b), ratios.append(a / b)
@@ -584,7 +615,8 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     start = os.getloadavg()[0]
     served = args.gunicorn
     how = (f"under gunicorn (2 sync workers), wrk -c{args.connections} for {args.duration} s a run" if served
-           else f"in process, {args.requests} requests a page")
+           else f"in process, {args.requests} requests a page" + (", asked in turn with its floor, medians"
+                                                                   if args.interleaved else ""))
     print(f"W1 floor, {how}: {', '.join(f'{n:,}' for n in sizes)} applications; {args.repetitions} rounds; "
           f"load average {start:.2f} on {os.cpu_count()} CPUs")
     goal = FLOOR_GOAL_SERVED if served else FLOOR_GOAL
@@ -616,6 +648,7 @@ def floor_main(args, pages: list[Page], sizes: list[int]) -> int:
     command = (f"--floor --gunicorn --duration {args.duration} --repetitions {args.repetitions}" if served
                else f"--floor --requests {args.requests} --repetitions {args.repetitions}")
     command += " --remembered" if args.remembered else ""
+    command += " --interleaved" if args.interleaved else ""
     command += " --libraries" if args.libraries else ""
     libraries = (" | Libraries' floor: worker CPU ms | Libraries' floor ÷ floor, median | "
                  "Made ÷ libraries' floor, median" if args.libraries else "")
@@ -673,6 +706,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "widgets: bench/floor_app.py), measured beside the two")
     parser.add_argument("--gunicorn", action="store_true",
                         help="--floor: both under gunicorn, driven by wrk (worker CPU per request and req/s)")
+    parser.add_argument("--interleaved", action="store_true",
+                        help="--floor in process: the page and its floor asked in turn, one request each, and the "
+                             "medians of their CPU time compared (repeats from run to run on a busy machine)")
     parser.add_argument("--profile-page", default="", help="--floor: cProfile the page whose name holds this")
     return parser
 
@@ -682,6 +718,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.libraries and not (args.floor and args.gunicorn):
         parser.error("--libraries measures a third app under gunicorn: give it with --floor --gunicorn")
+    if args.interleaved and (args.gunicorn or not args.floor):
+        parser.error("--interleaved asks the page and its floor in turn in this process: give it with --floor, "
+                     "without --gunicorn")
     if args.floor:
         sizes = [int(size.replace("_", "")) for size in args.applications.split(",") if size.strip()]
         words = [w.strip() for w in args.only.split(",") if w.strip()]
