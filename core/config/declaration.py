@@ -94,6 +94,9 @@ SETTINGS: tuple[Setting, ...] = (
        "up on a stalled network path and answers 503 with Retry-After."),
     _S("GREENMFG_DB_PING_TIMEOUT", "float", 2, "core.kernel.db_deadline",
        "Seconds the pool's check of a kept connection may take before the connection is replaced."),
+    _S("GREENMFG_DB_PING_AFTER_IDLE", "float", 5, "core.kernel.db_deadline",
+       "A kept connection back in the pool for less than this many seconds, with nothing from the server waiting "
+       "on it, is handed out without the pool's check (one round trip less a request); 0 checks every time."),
     _S("GREENMFG_RETRY_AFTER_SECONDS", "int", 30, "core.security",
        "The Retry-After of the 503 answered while the database does not answer."),
     # ---------------------------------------------------------------- accounts

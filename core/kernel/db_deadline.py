@@ -11,10 +11,18 @@ the pool drops the connection and the request answers the bilingual 503 with ``R
 ``GREENMFG_DB_CLIENT_TIMEOUT`` (seconds, default 9) bounds a statement, ``GREENMFG_DB_PING_TIMEOUT`` (2) the ping
 on checking a connection out of the pool; with ``GREENMFG_DB_CONNECT_TIMEOUT`` (5) for a new connection, a request
 whose database stalls answers within 10 s, under gunicorn's 30.
+
+The ping is a round trip to the server, about 4 % of a list page's CPU time (issue 57, W1). A connection that came
+back to the pool less than ``GREENMFG_DB_PING_AFTER_IDLE`` seconds ago (default 5) and has nothing to read on its
+socket is handed out without one: a server that restarted or ended the connection (``pg_terminate_backend``, a
+shut-down) sends its error and closes the socket, which makes the socket readable at once, and such a connection
+is pinged, found dead and replaced as before. A path that stalls without closing (no byte either way) is not seen
+by either check: the statement's own deadline answers 503 within ``GREENMFG_DB_CLIENT_TIMEOUT``.
 """
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import threading
 import time
@@ -96,6 +104,7 @@ def install(engine: Any, config: Any) -> None:
         return
     statement = float(config.get("GREENMFG_DB_CLIENT_TIMEOUT") or 9)
     ping = float(config.get("GREENMFG_DB_PING_TIMEOUT") or 2)
+    fresh = float(config.get("GREENMFG_DB_PING_AFTER_IDLE", 5) or 0)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _statement(conn, cursor, statement_text, parameters, context, executemany):
@@ -127,24 +136,52 @@ def install(engine: Any, config: Any) -> None:
     def _back(dbapi_connection, record):
         if dbapi_connection is not None:
             WATCHDOG.disarm(dbapi_connection)
+            record.info[_BACK] = time.monotonic()
 
     @event.listens_for(engine.pool, "checkout")
     def _ping(dbapi_connection, record, proxy):
         """The pool's ping, with its deadline (SQLAlchemy's own pre-ping has none): a connection that does not
-        answer is dropped and the pool connects anew (bounded by the connect timeout)."""
-        WATCHDOG.arm(dbapi_connection, ping)
-        autocommit = dbapi_connection.autocommit
-        try:
-            if not autocommit:  # as SQLAlchemy's own ping: no transaction left open, one round trip
-                dbapi_connection.autocommit = True
-            with dbapi_connection.cursor() as cursor:
-                cursor.execute("SELECT 1")
-            if not autocommit:
-                dbapi_connection.autocommit = False
-        except Exception as exc:  # noqa: BLE001 - any failure: another connection
-            raise DisconnectionError(f"the pooled connection did not answer ({type(exc).__name__})") from exc
-        finally:
-            WATCHDOG.disarm(dbapi_connection)
+        answer is dropped and the pool connects anew (bounded by the connect timeout). A connection back in the
+        pool for less than ``fresh`` seconds, with nothing from the server waiting on its socket, is not pinged."""
+        if fresh > 0 and time.monotonic() - record.info.get(_BACK, float("-inf")) < fresh \
+                and not _server_spoke(dbapi_connection):
+            return
+        ping_connection(dbapi_connection, ping)
+
+
+def ping_connection(dbapi_connection: Any, seconds: float) -> None:
+    """One ``SELECT 1`` outside any transaction, within ``seconds``; a connection that fails it raises
+    ``DisconnectionError``, and the pool replaces it."""
+    WATCHDOG.arm(dbapi_connection, seconds)
+    autocommit = dbapi_connection.autocommit
+    try:
+        if not autocommit:  # as SQLAlchemy's own ping: no transaction left open, one round trip
+            dbapi_connection.autocommit = True
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if not autocommit:
+            dbapi_connection.autocommit = False
+    except Exception as exc:  # noqa: BLE001 - any failure: another connection
+        raise DisconnectionError(f"the pooled connection did not answer ({type(exc).__name__})") from exc
+    finally:
+        WATCHDOG.disarm(dbapi_connection)
+
+
+#: when the connection last came back to the pool (``time.monotonic()``), in its pool entry's ``info``
+_BACK = "greenmfg_back_at"
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """Whether anything waits to be read on an idle connection's socket, or it is closed: an idle PostgreSQL
+    connection is sent nothing unless the server ends it (its error, then end of file) or a notification comes,
+    so a readable socket is one to ping (the ping reads what waits; a dead connection fails it)."""
+    if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
+        return True
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError):  # no socket any more
+        return True
+    return bool(readable)
 
 
 def lift(engine: Any) -> None:
