@@ -16,7 +16,8 @@ The ping is a round trip to the server, about 4 % of a list page's CPU time (iss
 back to the pool less than ``GREENMFG_DB_PING_AFTER_IDLE`` seconds ago (default 5) and has nothing to read on its
 socket is handed out without one: a server that restarted or ended the connection (``pg_terminate_backend``, a
 shut-down) sends its error and closes the socket, which makes the socket readable at once, and such a connection
-is pinged, found dead and replaced as before. A path that stalls without closing (no byte either way) is not seen
+is pinged, found dead and replaced as before; so is one that came back with a transaction still open (a commit
+that failed before it was sent), which the ping cannot run on. A path that stalls without closing (no byte either way) is not seen
 by either check: the statement's own deadline answers 503 within ``GREENMFG_DB_CLIENT_TIMEOUT``.
 """
 from __future__ import annotations
@@ -144,7 +145,7 @@ def install(engine: Any, config: Any) -> None:
         answer is dropped and the pool connects anew (bounded by the connect timeout). A connection back in the
         pool for less than ``fresh`` seconds, with nothing from the server waiting on its socket, is not pinged."""
         if fresh > 0 and time.monotonic() - record.info.get(_BACK, float("-inf")) < fresh \
-                and not _server_spoke(dbapi_connection):
+                and not _needs_check(dbapi_connection):
             return
         ping_connection(dbapi_connection, ping)
 
@@ -167,19 +168,25 @@ def ping_connection(dbapi_connection: Any, seconds: float) -> None:
         WATCHDOG.disarm(dbapi_connection)
 
 
+#: libpq's PQTRANS_IDLE: no transaction open on the connection (``psycopg.pq.TransactionStatus.IDLE``)
+_IDLE = 0
 #: when the connection last came back to the pool (``time.monotonic()``), in its pool entry's ``info``
 _BACK = "greenmfg_back_at"
 
 
-def _server_spoke(dbapi_connection: Any) -> bool:
-    """Whether anything waits to be read on an idle connection's socket, or it is closed: an idle PostgreSQL
-    connection is sent nothing unless the server ends it (its error, then end of file) or a notification comes,
-    so a readable socket is one to ping (the ping reads what waits; a dead connection fails it)."""
+def _needs_check(dbapi_connection: Any) -> bool:
+    """Whether a connection back in the pool moments ago must still be checked: it is closed or broken, it is not
+    idle (a transaction left open by a commit that failed before it was sent: the check fails on it and the pool
+    replaces it, so nothing of that transaction is ever committed by the next request), or something waits to be
+    read on its socket (an idle PostgreSQL connection is sent nothing unless the server ends it, with its error and
+    end of file, or a notification comes; the check reads what waits, and a dead connection fails it)."""
     if getattr(dbapi_connection, "closed", False) or getattr(dbapi_connection, "broken", False):
         return True
     try:
+        if dbapi_connection.info.transaction_status != _IDLE:
+            return True
         readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    except (OSError, ValueError):  # no socket any more
+    except (OSError, ValueError, AttributeError):  # no socket any more
         return True
     return bool(readable)
 

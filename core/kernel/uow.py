@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.errors import GreenmfgError, Refused
 from core.extensions import db
-from core.kernel import changes
+from core.kernel import changes, reads
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ def init_app(app: Flask) -> None:
     (:func:`end_reads`); registered after Flask-SQLAlchemy, so it runs before the session is removed."""
     with app.app_context():
         changes.track_transactions(db.engine)
+        reads.install(db.session, db.engine)  # a reading request's SELECTs without BEGIN and COMMIT
     if not event.contains(db.session, "after_begin", _connected):
         event.listen(db.session, "after_begin", _connected)
         event.listen(db.session, "after_transaction_end", _ended)
