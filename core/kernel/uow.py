@@ -86,7 +86,9 @@ def end_reads() -> None:
     A transaction that only read means the same committed or rolled back, but psycopg forgets a connection's
     prepared statements at every ROLLBACK (a rolled-back transaction may have dropped what they name). Ended
     with a COMMIT, the statements a page runs again and again stay prepared on the connection, and PostgreSQL
-    stops planning them: 0.6 ms of the 0.8 ms the server spent on a page of the JSON API (issue 23, W1)."""
+    stops planning them: 0.6 ms of the 0.8 ms the server spent on a page of the JSON API (issue 23, W1). On
+    PostgreSQL a reading request's statements ran outside a transaction (:mod:`core.kernel.reads`): this commit
+    then sends nothing, and the prepared statements stay as well."""
     if not db.session.registry.has():
         return
     session = db.session()
