@@ -20,6 +20,7 @@ The connection goes back to the pool out of autocommit (:func:`install`'s ``chec
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -37,8 +38,10 @@ _NEEDS_TRANSACTION = re.compile(
     re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=2048)
 def needs_transaction(statement: str) -> bool:
-    """Whether ``statement`` must run inside the request's transaction (a write, a lock, a savepoint...)."""
+    """Whether ``statement`` must run inside the request's transaction (a write, a lock, a savepoint...); a page
+    runs the same few statements again and again, so each text is judged once per process."""
     return is_write(statement) or _NEEDS_TRANSACTION.search(statement) is not None
 
 
