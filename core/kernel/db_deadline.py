@@ -17,8 +17,8 @@ back to the pool less than ``GREENMFG_DB_PING_AFTER_IDLE`` seconds ago (default 
 socket is handed out without one: a server that restarted or ended the connection (``pg_terminate_backend``, a
 shut-down) sends its error and closes the socket, which makes the socket readable at once, and such a connection
 is pinged, found dead and replaced as before; so is one that came back with a transaction still open (a commit
-that failed before it was sent), which the ping cannot run on. A path that stalls without closing (no byte either way) is not seen
-by either check: the statement's own deadline answers 503 within ``GREENMFG_DB_CLIENT_TIMEOUT``.
+that failed before it was sent), which the ping cannot run on. A path that stalls without closing (no byte either
+way) is not seen by either check: the statement's own deadline answers 503 within ``GREENMFG_DB_CLIENT_TIMEOUT``.
 """
 from __future__ import annotations
 
@@ -143,7 +143,8 @@ def install(engine: Any, config: Any) -> None:
     def _ping(dbapi_connection, record, proxy):
         """The pool's ping, with its deadline (SQLAlchemy's own pre-ping has none): a connection that does not
         answer is dropped and the pool connects anew (bounded by the connect timeout). A connection back in the
-        pool for less than ``fresh`` seconds, with nothing from the server waiting on its socket, is not pinged."""
+        pool for less than ``fresh`` seconds that :func:`_needs_check` passes (idle, open, nothing from the server
+        waiting on its socket) is not pinged."""
         if fresh > 0 and time.monotonic() - record.info.get(_BACK, float("-inf")) < fresh \
                 and not _needs_check(dbapi_connection):
             return
