@@ -19,7 +19,11 @@ printed) followed by wrk asking each W1 page and API collection for ``--duration
 list, public lists, the two API collections), and after each of ``--exports`` summary exports of that round over
 HTTP. bench/bare_app.py (a Flask app with one route) runs under the same gunicorn settings beside it, and its
 workers' RSS is read after wrk asked its route for ``--duration`` seconds: the floor. The servers listen on free
-ports of ``--ports LOW-HIGH`` (``--port PORT``: PORT and PORT + 1), each said as it is taken.
+ports of ``--ports LOW-HIGH`` (``--port PORT``: PORT and PORT + 1), each said as it is taken. Beside each RSS it
+prints the server's memory in all (the master's and the workers' proportional set sizes summed, from
+``/proc/<pid>/smaps_rollup``) and each worker's own pages; ``--preload`` serves the product as docs/operations.md
+sets up a server short of memory (``--config python:core.serving``: the app made and warmed in gunicorn's master,
+the workers forked from it) and the two peers with ``--preload``.
 
 The exports run **in the web worker** (``GREENMFG_JOBS_INLINE_ROWS`` is set above the row count for this bench):
 that is where a worker's memory grows; as a background job the same code runs in the job worker's process.
@@ -67,6 +71,26 @@ def rss_mb(pid: int) -> float:
     return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
 
 
+def shared_mb(pid: int) -> tuple[float, float]:
+    """A process's proportional set size (its private pages plus its share of the pages it shares with the other
+    processes mapping them, such as the master a ``--preload`` worker was forked from) and its own pages alone
+    (private clean and dirty), in MiB, from ``/proc/<pid>/smaps_rollup``."""
+    rollup = dict(re.findall(r"^(\w+):\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M))
+    return int(rollup["Pss"]) / 1024, (int(rollup["Private_Clean"]) + int(rollup["Private_Dirty"])) / 1024
+
+
+def server_mb(master: int) -> tuple[float, list[float]]:
+    """The whole server's memory (the master's and its workers' proportional set sizes summed: what the machine
+    gives it) and each worker's own pages."""
+    pids = workers(master)
+    return (shared_mb(master)[0] + sum(shared_mb(pid)[0] for pid in pids), [shared_mb(pid)[1] for pid in pids])
+
+
+def _shared_line(master: int) -> str:
+    total, own = server_mb(master)
+    return f"  (server in all {total:6.1f} MiB; each worker's own " + "  ".join(f"{mb:5.1f}" for mb in own) + ")"
+
+
 def served_a_login(pid: int) -> bool:
     """Whether the worker checked a password (argon2's library is mapped once it has)."""
     return "argon2" in Path(f"/proc/{pid}/maps").read_text()
@@ -85,20 +109,22 @@ def log_in(base: str, username: str) -> None:
             raise RuntimeError(f"{username} could not sign in ({response.status}, {response.url})")
 
 
-def _peer_workers(label: str, app: str, env: dict[str, str], duration: int, ports: Ports) -> list[float]:
+def _peer_workers(label: str, app: str, env: dict[str, str], duration: int, ports: Ports,
+                  preload: bool = False) -> list[float]:
     """Serve the peer ``app`` (a gunicorn application spec) under the product's gunicorn settings on a port of
     ``ports``, let wrk ask its ``/`` for ``duration`` seconds, and return its two workers' RSS (printed as ``label``
-    with wrk's rate)."""
+    with wrk's rate, and the server's memory in all)."""
     port = ports.take(f"{label} (gunicorn)")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", *preloaded(preload), app],
                               cwd=ROOT, env=env, start_new_session=True)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/")
         rps, _ = _wrk(f"http://127.0.0.1:{port}/", duration, {})
         found = [rss_mb(pid) for pid in workers(server.pid)]
-        print(f"  {label} after wrk ({rps:,.0f} req/s)  " + "  ".join(f"{mb:6.1f} MiB" for mb in found))
+        print(f"  {label} after wrk ({rps:,.0f} req/s)  " + "  ".join(f"{mb:6.1f} MiB" for mb in found)
+              + _shared_line(server.pid))
         return found
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -106,12 +132,18 @@ def _peer_workers(label: str, app: str, env: dict[str, str], duration: int, port
         ports.give_back(port)
 
 
-def bare_workers(duration: int, ports: Ports) -> list[float]:
+def preloaded(preload: bool) -> list[str]:
+    """gunicorn's option that makes the app once in the master, whose workers are forked with it
+    (docs/operations.md)."""
+    return ["--preload"] if preload else []
+
+
+def bare_workers(duration: int, ports: Ports, preload: bool = False) -> list[float]:
     """The RSS of bench/bare_app.py's two gunicorn workers after wrk asked its route for ``duration`` seconds."""
-    return _peer_workers("bare Flask worker", "bench.bare_app:app", dict(os.environ), duration, ports)
+    return _peer_workers("bare Flask worker", "bench.bare_app:app", dict(os.environ), duration, ports, preload)
 
 
-def libraries_floor(env: dict[str, str], built, duration: int, ports: Ports) -> list[float]:
+def libraries_floor(env: dict[str, str], built, duration: int, ports: Ports, preload: bool = False) -> list[float]:
     """The RSS of bench/libraries_floor_app.py's two gunicorn workers after wrk asked its page for ``duration``
     seconds: the modules a product process holds after log-ins and the W1 pages, without the product's own (recorded
     by the same file run in the product's environment, its log-ins counted in its own memory), and one page."""
@@ -124,7 +156,7 @@ def libraries_floor(env: dict[str, str], built, duration: int, ports: Ports) -> 
                    stdout=subprocess.DEVNULL)
     label = f"libraries' floor ({len(listed.read_text().split())} modules, one page)"
     return _peer_workers(label, "bench.libraries_floor_app:served()", {**env, "GREENMFG_FLOOR_MODULES": str(listed)},
-                         duration, ports)
+                         duration, ports, preload)
 
 
 def workers(master: int) -> list[int]:
@@ -190,14 +222,18 @@ def run(url: str, args, ports: Ports) -> dict[str, list[float]]:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         server = subprocess.Popen([str(gunicorn), "--workers", "2", "--worker-class", "sync", "--no-control-socket",
                                    "--timeout", "300", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                                   "core:create_app()"], cwd=ROOT, env=env, start_new_session=True)
+                                   *(["--config", "python:core.serving"] if args.preload else []),
+                                   "core:create_app()"],
+                                  cwd=ROOT, env=env, start_new_session=True)
         try:
             wait_until_up(base + "/public/lists")
             figures: dict[str, list[float]] = {}
 
             def note(stage: str) -> list[float]:
                 figures[stage] = [rss_mb(pid) for pid in workers(server.pid)]
-                print(f"  {stage:<28} " + "  ".join(f"{mb:6.1f} MiB" for mb in figures[stage]))
+                figures[stage + ", server in all"] = [server_mb(server.pid)[0]]
+                print(f"  {stage:<28} " + "  ".join(f"{mb:6.1f} MiB" for mb in figures[stage])
+                      + _shared_line(server.pid))
                 return figures[stage]
 
             note("after start")
@@ -227,7 +263,7 @@ def run(url: str, args, ports: Ports) -> dict[str, list[float]]:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
             ports.give_back(port)
-        figures["libraries' floor"] = libraries_floor(env, built, args.duration, ports)
+        figures["libraries' floor"] = libraries_floor(env, built, args.duration, ports, args.preload)
     return figures
 
 
@@ -250,18 +286,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--keep", metavar="DIR", default="",
                         help="keep the built databases (SQLite files in DIR, PostgreSQL databases PREFIX + memory_N) "
                              "and reuse them")
+    parser.add_argument("--preload", action="store_true",
+                        help="gunicorn makes each app once in its master and forks the workers with it: the product "
+                             "as docs/operations.md sets it up (--config python:core.serving, warmed before the fork), "
+                             "the bare app and the libraries' floor with --preload; the goals stay on each worker's "
+                             "RSS")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     wrk_binary()  # before the builds: a missing wrk is installed, or the bench stops saying how
-    print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers; RSS per worker; "
+    print(f"W5: {args.applications:,} applications; gunicorn 2 sync workers{' --preload' if args.preload else ''}; "
+          "RSS per worker (and the server's memory in all: its processes' proportional set sizes summed); "
           f"load average {os.getloadavg()[0]:.1f}")
-    bare = max(bare_workers(args.duration, args.ports))
+    bare = max(bare_workers(args.duration, args.ports, args.preload))
     results = with_databases(args.pg_url, lambda url: run(url, args, args.ports), only=args.database,
                              keep=args.keep or None, name=f"memory_{args.applications}", prefix=args.db_prefix)
-    bare = max(bare, *bare_workers(args.duration, args.ports))  # before and after: the floor is the larger of the two
+    # before and after: the floor is the larger of the two
+    bare = max(bare, *bare_workers(args.duration, args.ports, args.preload))
     goal = bare + ABOVE_BARE_MB
     failed = False
     print(f"load average {os.getloadavg()[0]:.1f}; bare Flask worker {bare:.1f} MiB")
@@ -277,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{', MISSED' if miss_e else ''})")
         print(f"{'':<11} the libraries' floor {floor:6.1f} MiB = bare + {floor - bare:.1f}; the product's own code and "
               f"data {traffic - floor:.1f} MiB (the goal leaves it {goal - floor:.1f})")
+        print(f"{'':<11} the server in all after the traffic (master and 2 workers, PSS) "
+              f"{figures['after log-ins and traffic, server in all'][0]:6.1f} MiB")
     print(f"goals (every worker ≤ bare + {ABOVE_BARE_MB:.0f} MiB after the traffic, < {EXPORT_GOAL_MB:.0f} MiB after "
           f"the exports): {'MISSED' if failed else 'met'}")
     return 1 if failed else 0

@@ -123,6 +123,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         from core.kernel import db_deadline
 
         db_deadline.install(db.engine, app.config)  # issue 47: no wait on a stalled database outlasts 10 s
+        from core.kernel import forks
+
+        forks.install(db.engine)  # issue 57: a forked worker (gunicorn --preload, a job's work horse) opens its own
     from core import accounts, applications
     from core.accounts.permissions import PERMISSIONS as accounts_permissions
     from core.admin.access import PERMISSIONS as admin_permissions

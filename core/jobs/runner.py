@@ -38,7 +38,6 @@ from core.storage.base import StorageError
 log = logging.getLogger(__name__)
 #: faults that pass: retried after the back-off
 TRANSIENT = (OperationalError, DBAPIError, StorageError, ConnectionError, TimeoutError)
-_pid = None
 #: the pid of ``greenmfg worker``'s main process (set by the command); its forked work horses differ
 WORKER_PID: int | None = None
 
@@ -46,14 +45,6 @@ WORKER_PID: int | None = None
 def isolated() -> bool:
     """Whether this process exists for the current job alone (a Redis worker's forked work horse)."""
     return WORKER_PID is not None and os.getpid() != WORKER_PID
-
-
-def _fresh_connections() -> None:
-    """In a forked work horse, never reuse the parent's pooled database connections."""
-    global _pid
-    if _pid != os.getpid():
-        _pid = os.getpid()
-        db.engine.dispose(close=False)
 
 
 def _heartbeat(ctx: JobContext, stop: threading.Event, every: float, app) -> None:
@@ -71,7 +62,6 @@ def _heartbeat(ctx: JobContext, stop: threading.Event, every: float, app) -> Non
 
 def run_job(job_id: int) -> str:
     """One attempt of job ``job_id``; returns what happened (``done``, ``failed``, ``retrying``, ``skipped``)."""
-    _fresh_connections()
     app = current_app._get_current_object()
     claimed = service.claim(job_id, float(app.config["GREENMFG_JOBS_STALE_SECONDS"]))
     if claimed is None:
@@ -130,7 +120,6 @@ def _timed_out(exc: BaseException) -> bool:
 
 def run_call(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """Run registered function ``name`` for a waiting caller (no job row); its answer is returned."""
-    _fresh_connections()
     try:
         return spec(name).func(None, *args, **kwargs)
     finally:

@@ -23,6 +23,7 @@ way) is not seen by either check: the statement's own deadline answers 503 withi
 from __future__ import annotations
 
 import logging
+import os
 import select
 import socket
 import threading
@@ -46,9 +47,15 @@ class Watchdog:
         #: no deadlines in this process (:func:`lift`)
         self.lifted = False
 
-    def _ensure(self) -> None:
-        import os
+    def forked(self) -> None:
+        """In a child just forked: the parent's thread did not come along, and its lock may have been held by that
+        thread at the moment of the fork (a child taking it would wait forever); the child's own connections are
+        armed afresh (the parent's are not its own: core/kernel/forks.py)."""
+        self.lock = threading.Lock()
+        self.armed = {}
+        self.thread = None
 
+    def _ensure(self) -> None:
         if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():  # a forked worker
             self.pid = os.getpid()
             self.thread = threading.Thread(target=self._run, name="greenmfg-db-deadline", daemon=True)
@@ -97,6 +104,7 @@ def _shut(fileno: int) -> None:
 
 
 WATCHDOG = Watchdog()
+os.register_at_fork(after_in_child=WATCHDOG.forked)
 
 
 def install(engine: Any, config: Any) -> None:

@@ -88,6 +88,15 @@ def settle(app: Flask) -> None:
     gc.freeze()
 
 
+def settle_warmed(app: Flask) -> None:
+    """:func:`settle` again, once a settled ``app`` has been warmed before its workers are forked
+    (:mod:`core.serving`): what the warming made (compiled templates, statements, loaded modules) is set aside too,
+    so that no worker's collector writes to the pages it shares with the others."""
+    if _settled and not app.testing and app.config.get("GREENMFG_GC_FREEZE"):
+        gc.collect()
+        gc.freeze()
+
+
 def init_app(app: Flask) -> None:
     @app.teardown_request
     def _trim_if_asked(_exc):

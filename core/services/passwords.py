@@ -17,6 +17,13 @@ def _the_hasher() -> Any:
     return _hasher
 
 
+def load() -> None:
+    """Load argon2 now rather than at the first log-in (a master warming the app its workers share:
+    :mod:`core.serving`)."""
+    _the_hasher()
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError  # noqa: F401
+
+
 def hash_password(password: str) -> str:
     return _the_hasher().hash(password)
 
