@@ -6,8 +6,8 @@
 writes to it. Before the first worker is forked, :func:`when_ready` warms the app in the master (:func:`warm`): it
 asks the pages every worker serves first and loads what a first log-in loads, so that the code they run, their
 compiled templates, their statements and the libraries they load are made once and shared instead of once in every
-worker. Measured on 50,000 applications (docs/benchmarks.md, W5): a worker's own memory after log-ins and the list
-pages 19 MiB warmed against 46 MiB unwarmed (93 MiB without ``--preload``).
+worker. Measured under gunicorn on 50,000 applications (docs/benchmarks.md, W5): each worker's own memory after
+log-ins and the list pages 34–37 MiB, against 49 MiB preloaded unwarmed and 92 MiB without ``--preload``.
 
 Each worker opens its own database connections after the fork (:mod:`core.kernel.forks`). A HUP (``systemctl
 reload``) forks new workers from the master's app as it was made: new code or settings need a restart
