@@ -30,14 +30,28 @@ def test_the_master_warms_the_pages_every_worker_serves_first_and_keeps_no_conne
     from core import serving
     from core.extensions import db
 
+    from sqlalchemy import func, select
+
+    from core.models import AuditLog, WebSession
+
     app = make_app("hunan", GREENMFG_JOBS_BACKEND="redis", GREENMFG_REDIS_URL=REDIS,
                    GREENMFG_RATELIMIT_STORAGE=REDIS)
+
+    def written() -> tuple[int, int]:
+        with app.app_context():
+            found = (db.session.scalar(select(func.count()).select_from(AuditLog)),
+                     db.session.scalar(select(func.count()).select_from(WebSession)))
+            db.session.remove()
+            return found
+
+    before = written()
     answered = serving.warm(app)
     assert [path for path, _ in answered] == list(serving.WARM_PATHS)
     assert all(status < 400 for _, status in answered), answered
     with app.app_context():
         assert db.engine.pool.checkedin() == 0  # the workers are not forked holding the master's connections
     assert "argon2" in sys.modules
+    assert written() == before  # nothing audited, no session made: the warming only reads
 
 
 def test_an_app_whose_jobs_run_in_its_own_threads_is_not_warmed(make_app):
