@@ -75,7 +75,7 @@ def shared_mb(pid: int) -> tuple[float, float]:
     """A process's proportional set size (its private pages plus its share of the pages it shares with the other
     processes mapping them, such as the master a ``--preload`` worker was forked from) and its own pages alone
     (private clean and dirty), in MiB, from ``/proc/<pid>/smaps_rollup``."""
-    rollup = dict(re.findall(r"^(\w+):\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M))
+    rollup = dict(re.findall(r"^(\w+):\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.MULTILINE))
     return int(rollup["Pss"]) / 1024, (int(rollup["Private_Clean"]) + int(rollup["Private_Dirty"])) / 1024
 
 

@@ -29,8 +29,12 @@ WARM_PATHS = ("/login", "/", "/public/lists", "/api/v1/lists")
 
 
 def when_ready(server: Any) -> None:
-    """gunicorn's hook in the master, after the app is made and before the first worker is forked."""
-    warm(server.app.wsgi())
+    """gunicorn's hook in the master, after the app is made and before the first worker is forked. A warming that
+    fails (a database not answering yet) never stops the server: the workers make what they need themselves."""
+    try:
+        warm(server.app.wsgi())
+    except Exception:  # noqa: BLE001 - the server starts unwarmed
+        log.exception("the app could not be warmed before the workers are forked; they start without it")
 
 
 def warm(app: Flask) -> list[tuple[str, int]]:

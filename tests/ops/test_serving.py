@@ -27,11 +27,10 @@ def _redis_or_skip() -> None:
 
 def test_the_master_warms_the_pages_every_worker_serves_first_and_keeps_no_connection(make_app):
     _redis_or_skip()
-    from core import serving
-    from core.extensions import db
-
     from sqlalchemy import func, select
 
+    from core import serving
+    from core.extensions import db
     from core.models import AuditLog, WebSession
 
     app = make_app("hunan", GREENMFG_JOBS_BACKEND="redis", GREENMFG_REDIS_URL=REDIS,
@@ -93,3 +92,20 @@ def test_a_forked_child_arms_its_database_deadlines_with_a_lock_of_its_own():
     done = subprocess.run([sys.executable, "-c", FORK], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "0"
+
+
+def test_a_warming_that_fails_does_not_stop_the_server(monkeypatch, caplog):
+    from core import serving
+
+    def fails(app):
+        raise ConnectionError("database not answering yet")
+
+    class Server:
+        class app:
+            @staticmethod
+            def wsgi():
+                return object()
+
+    monkeypatch.setattr(serving, "warm", fails)
+    serving.when_ready(Server())
+    assert "could not be warmed" in caplog.text
