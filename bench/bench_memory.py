@@ -81,13 +81,13 @@ def shared_mb(pid: int) -> tuple[float, float]:
 
 def server_mb(master: int) -> tuple[float, list[float]]:
     """The whole server's memory (the master's and its workers' proportional set sizes summed: what the machine
-    gives it) and each worker's own pages."""
-    pids = workers(master)
-    return (shared_mb(master)[0] + sum(shared_mb(pid)[0] for pid in pids), [shared_mb(pid)[1] for pid in pids])
+    gives it) and each worker's own pages; each process's figures read once."""
+    figures = [shared_mb(pid) for pid in workers(master)]
+    return shared_mb(master)[0] + sum(pss for pss, _ in figures), [own for _, own in figures]
 
 
-def _shared_line(master: int) -> str:
-    total, own = server_mb(master)
+def _shared_line(total: float, own: list[float]) -> str:
+    """:func:`server_mb`'s figures as printed beside the workers' RSS."""
     return f"  (server in all {total:6.1f} MiB; each worker's own " + "  ".join(f"{mb:5.1f}" for mb in own) + ")"
 
 
@@ -124,7 +124,7 @@ def _peer_workers(label: str, app: str, env: dict[str, str], duration: int, port
         rps, _ = _wrk(f"http://127.0.0.1:{port}/", duration, {})
         found = [rss_mb(pid) for pid in workers(server.pid)]
         print(f"  {label} after wrk ({rps:,.0f} req/s)  " + "  ".join(f"{mb:6.1f} MiB" for mb in found)
-              + _shared_line(server.pid))
+              + _shared_line(*server_mb(server.pid)))
         return found
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -231,9 +231,10 @@ def run(url: str, args, ports: Ports) -> dict[str, list[float]]:
 
             def note(stage: str) -> list[float]:
                 figures[stage] = [rss_mb(pid) for pid in workers(server.pid)]
-                figures[stage + ", server in all"] = [server_mb(server.pid)[0]]
+                total, own = server_mb(server.pid)
+                figures[stage + ", server in all"] = [total]
                 print(f"  {stage:<28} " + "  ".join(f"{mb:6.1f} MiB" for mb in figures[stage])
-                      + _shared_line(server.pid))
+                      + _shared_line(total, own))
                 return figures[stage]
 
             note("after start")

@@ -43,7 +43,6 @@ class Watchdog:
         self.armed: dict[int, tuple[float, int]] = {}
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
-        self.pid = 0
         #: no deadlines in this process (:func:`lift`)
         self.lifted = False
 
@@ -56,8 +55,7 @@ class Watchdog:
         self.thread = None
 
     def _ensure(self) -> None:
-        if self.thread is None or self.pid != os.getpid() or not self.thread.is_alive():  # a forked worker
-            self.pid = os.getpid()
+        if self.thread is None or not self.thread.is_alive():  # none yet, or a forked child's (:meth:`forked`)
             self.thread = threading.Thread(target=self._run, name="greenmfg-db-deadline", daemon=True)
             self.thread.start()
 
